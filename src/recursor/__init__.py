@@ -1,2 +1,62 @@
-"""recursor: Recursive Language Models."""
+"""recursor: Recursive Language Models.
+
+    from recursor import RLM, Limits
+    rlm = RLM("openai:gpt-5", sub_model="openai:gpt-5-mini", limits=Limits(max_usd=1.0))
+    result = rlm.complete("Which user posted most?", context=Path("logs/"))
+    print(result.answer, result.stopped_by, result.usage.total.cost_usd)
+"""
+
+from recursor.budget import Budget, Limits, ModelUsage, UsageSummary
+from recursor.errors import (
+    BudgetExceeded,
+    ContextError,
+    LMConnectionError,
+    LMError,
+    LMRequestError,
+    LMServerError,
+    LMTimeoutError,
+    LMTransientError,
+    RateLimitError,
+    RecursorError,
+    SandboxError,
+    UserError,
+)
+from recursor.lm.base import LM, LMResponse, Message, Usage
+from recursor.lm.function import FunctionLM
+from recursor.pricing import Pricing
+from recursor.prompts import Prompts
+from recursor.rlm import RLM, Result, StopReason
+from recursor.sandbox.base import SandboxOptions
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "LM",
+    "RLM",
+    "Budget",
+    "BudgetExceeded",
+    "ContextError",
+    "FunctionLM",
+    "LMConnectionError",
+    "LMError",
+    "LMRequestError",
+    "LMResponse",
+    "LMServerError",
+    "LMTimeoutError",
+    "LMTransientError",
+    "Limits",
+    "Message",
+    "ModelUsage",
+    "Pricing",
+    "Prompts",
+    "RateLimitError",
+    "RecursorError",
+    "Result",
+    "SandboxError",
+    "SandboxOptions",
+    "StopReason",
+    "Usage",
+    "UsageSummary",
+    "UserError",
+    "__version__",
+]

@@ -1,0 +1,168 @@
+"""Loading a run's context, describing it to the root model, and handing it to the worker.
+
+The context never enters a prompt. The host only needs its *shape* (type, sizes) for the
+metadata message; the worker reads the full value from a file, so a 100 MB context is never
+pushed through the pipe as one message and the first root request need not wait for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+from recursor.errors import ContextError
+
+__all__ = ["ContextInput", "ContextValue", "PreparedContext", "describe", "load_context", "store_context"]
+
+ContextValue: TypeAlias = str | list[str] | dict[str, str]
+ContextInput: TypeAlias = (
+    str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Mapping[str, str] | None
+)
+
+_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".mypy_cache", ".tox"}
+_MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def load_context(value: ContextInput) -> ContextValue:
+    """Turn what the caller gave into a str, a list of str or a dict of str.
+
+    A plain `str` is the context text itself. `os.PathLike` values are paths: a file becomes
+    its text, a directory a dict of relative path to text, several paths a dict keyed by path.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, os.PathLike):
+        path = Path(value)
+        return _read_dir(path) if path.is_dir() else _read_file(path)
+    if isinstance(value, Mapping):
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            if not isinstance(item, str):
+                raise ContextError(f"context dict values must be str; {key!r} is {type(item).__name__}")
+            out[str(key)] = item
+        return out
+    if isinstance(value, Sequence):
+        items = list(value)
+        if all(isinstance(i, str) for i in items):
+            return [str(i) for i in items]
+        if all(isinstance(i, os.PathLike) for i in items):
+            return _read_paths([Path(i) for i in items])  # type: ignore[arg-type]
+        raise ContextError("a context list must hold only str (texts) or only paths")
+    raise ContextError(f"unsupported context type {type(value).__name__}")
+
+
+def _read_file(path: Path) -> str:
+    if not path.exists():
+        raise ContextError(f"context path does not exist: {path}")
+    try:
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            raise ContextError(f"context file is larger than {_MAX_FILE_BYTES >> 20} MiB: {path}")
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise ContextError(f"cannot read context file {path}: {exc.strerror or exc}") from exc
+
+
+def _is_binary(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return b"\0" in fh.read(8192)
+    except OSError:
+        return True
+
+
+def _read_dir(root: Path, prefix: str = "") -> dict[str, str]:
+    if not root.exists():
+        raise ContextError(f"context path does not exist: {root}")
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink() or not path.is_file() or _is_binary(path):
+                continue
+            out[prefix + path.relative_to(root).as_posix()] = _read_file(path)
+    return out
+
+
+def _read_paths(paths: list[Path]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path in paths:
+        if path.is_dir():
+            out.update(_read_dir(path, prefix=path.name.rstrip("/") + "/"))
+        else:
+            out[str(path)] = _read_file(path)
+    return out
+
+
+def _lengths(value: ContextValue) -> list[int]:
+    if isinstance(value, str):
+        return [len(value)]
+    if isinstance(value, dict):
+        return [len(v) for v in value.values()]
+    return [len(v) for v in value]
+
+
+def describe(value: ContextValue, *, max_listed: int = 100) -> str:
+    """The metadata line the root model sees instead of the context."""
+    lengths = _lengths(value)
+    total = sum(lengths)
+    shown = ", ".join(f"{n}" for n in lengths[:max_listed])
+    more = f", ... ({len(lengths) - max_listed} more)" if len(lengths) > max_listed else ""
+    if isinstance(value, str):
+        return f"Your context is a str with {total:,} total characters, broken into chunks of lengths: [{shown}]."
+    if isinstance(value, dict):
+        keys = list(value)[:max_listed]
+        key_note = f" Its keys include: {keys!r}" + (" ..." if len(value) > max_listed else "") + "."
+        return (
+            f"Your context is a dict of {len(value):,} str values with {total:,} total characters, "
+            f"value lengths: [{shown}{more}].{key_note}"
+        )
+    return (
+        f"Your context is a list of {len(value):,} str with {total:,} total characters, "
+        f"broken into chunks of lengths: [{shown}{more}]."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedContext:
+    """The context as the worker loads it: a file, its format, and a content hash for traces."""
+
+    path: Path
+    kind: Literal["str", "json"]
+    sha256: str
+    n_chars: int
+
+
+def content_hash(value: ContextValue) -> str:
+    digest = hashlib.sha256()
+    if isinstance(value, str):
+        digest.update(b"str:")
+        digest.update(value.encode("utf-8", errors="surrogatepass"))
+    else:
+        digest.update(b"json:")
+        digest.update(json.dumps(value, ensure_ascii=False, sort_keys=False).encode("utf-8", errors="surrogatepass"))
+    return digest.hexdigest()
+
+
+def store_context(value: ContextValue, directory: Path) -> PreparedContext:
+    """Write the context once into `directory` under its content hash (a no-op if present)."""
+    sha = content_hash(value)
+    kind: Literal["str", "json"] = "str" if isinstance(value, str) else "json"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"context-{sha[:16]}.{'txt' if kind == 'str' else 'json'}"
+    if not path.exists():
+        tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
+        with tmp.open("w", encoding="utf-8", errors="surrogatepass", newline="") as fh:
+            if isinstance(value, str):
+                fh.write(value)
+            else:
+                json.dump(value, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    return PreparedContext(path=path, kind=kind, sha256=sha, n_chars=sum(_lengths(value)))

@@ -1,0 +1,124 @@
+"""What the root model is told: the system prompt and the short messages of each turn.
+
+Prompts are data. A `Prompts` object builds every message the loop sends, so a mode for
+small models (or a user's own wording) is a subclass that overrides the texts, not a fork
+of the loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Prompts"]
+
+SYSTEM = """\
+You answer a question about a context that is far too large to read at once. The context is \
+loaded in a persistent Python REPL as the variable `context`. You never see it directly: you \
+explore it by writing Python code in ```repl blocks, and you see only what your code prints. \
+Long output is cut, so print slices, counts and summaries, not everything.
+
+The REPL gives you:
+- `context`: the data (its type and size are in the first message).
+- `llm_query(prompt, model=None) -> str`: ask a sub-model. It reads about {sub_chars:,} \
+characters at once; use it to read, classify or summarise pieces of the context.
+- `llm_query_batched(prompts, model=None) -> list[str]`: many llm_query calls run \
+concurrently; answers come back in order. Far faster than calling llm_query in a loop. A \
+failed item comes back as a string starting with "Error:".
+- `rlm_query(prompt, model=None, context=None) -> str` and \
+`rlm_query_batched(prompts, model=None, contexts=None) -> list[str]`: hand a sub-task that \
+needs its own exploration to a child that has a REPL like yours (pass its data as `context`).\
+{depth_note}
+- `SHOW_VARS()`: list the variables you have made.
+- `print(...)`: the way to see results; a bare last expression is shown too.
+- The Python standard library (re, json, collections, itertools, ...).
+Variables persist across blocks and turns.
+
+Example: look first, then search.
+```repl
+print(type(context), len(context))
+print(context[:2000])
+```
+Example: find candidates with code, then read them with a sub-model.
+```repl
+import re
+hits = [m.start() for m in re.finditer(r"(?i)magic number", context)]
+snippets = [context[max(0, h - 300): h + 300] for h in hits[:20]]
+print(len(hits), snippets[:2])
+```
+Example: map over chunks concurrently, then reduce.
+```repl
+size = 200_000
+chunks = [context[i:i + size] for i in range(0, len(context), size)]
+notes = llm_query_batched([f"List every date mentioned in this text:\\n{{c}}" for c in chunks])
+summary = llm_query("Merge these lists, drop duplicates:\\n" + "\\n".join(notes))
+print(summary)
+```
+
+When you know the answer, give it in one of these ways:
+- a line `FINAL(your answer)` outside any code block;
+- a line `FINAL_VAR(name)` to answer with the value of a REPL variable (best for long answers);
+- from code: `FINAL(value)`, `FINAL_VAR("name")`, or `answer["content"] = ...` then \
+`answer["ready"] = True`.
+Look at the context before you answer. Plan in a sentence or two, then write code. Do not \
+guess: check with code.\
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Prompts:
+    """The default wording, for capable models. Override methods to change any message."""
+
+    sub_chars: int = 500_000
+    """How much text a sub-model call is said to take."""
+
+    def system(self, *, can_recurse: bool) -> str:
+        depth_note = (
+            ""
+            if can_recurse
+            else " At this depth rlm_query is a plain sub-model call without a REPL."
+        )
+        return SYSTEM.format(sub_chars=self.sub_chars, depth_note=depth_note)
+
+    def first_user(self, question: str, metadata: str) -> str:
+        return (
+            f"{metadata}\n\nQuestion: {question}\n\n"
+            "You have not looked at the context yet. Start by exploring it with code in a "
+            "```repl block."
+        )
+
+    def not_looked(self) -> str:
+        return (
+            "You answered without looking at the context. Explore it with code in a ```repl "
+            "block first, then answer with FINAL(...)."
+        )
+
+    def no_code(self) -> str:
+        return (
+            "Your reply had no ```repl code block and no FINAL(...) answer. Write code to "
+            "continue, or answer with FINAL(...) or FINAL_VAR(name)."
+        )
+
+    def missing_var(self, name: str, defined: tuple[str, ...]) -> str:
+        listed = ", ".join(defined) if defined else "none"
+        return (
+            f"FINAL_VAR({name}) failed: there is no REPL variable named {name!r} "
+            f"(your variables: {listed}). Assign the answer to a variable first, or use FINAL(...)."
+        )
+
+    def repeated(self) -> str:
+        return "Note: you ran this exact code before. Its result has not changed; try something different."
+
+    def iterations_left(self, left: int) -> str:
+        return f"[{left} turn{'s' if left != 1 else ''} left: answer with FINAL(...) soon.]"
+
+    def answer_now(self, reason: str) -> str:
+        return (
+            f"You have reached a limit ({reason}). Do not write more code. Give your best final "
+            "answer now from what you have found, as FINAL(your answer) or FINAL_VAR(name)."
+        )
+
+    def child_question(self, prompt: str) -> str:
+        """The question a child RLM gets when its task text is also its context."""
+        if len(prompt) <= 4000:
+            return prompt
+        return prompt[:2000] + "\n[... the full task text is in `context`; read it with code ...]"

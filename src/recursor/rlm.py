@@ -1,0 +1,543 @@
+"""The RLM loop: `RLM.acomplete(question, context) -> Result`, and its sync shim `complete`.
+
+One call builds a *tree*: the root run and any child runs that `rlm_query` starts. All runs
+share one `Budget` and one trace. Each run is the same short loop:
+
+    ask the root model -> run its ```repl blocks in the run's own worker -> show the output
+    -> repeat until FINAL, FINAL_VAR or answer["ready"], or until a limit ends the run with
+    the best answer it has.
+
+Every event goes out through `_Tree.emit`, which feeds the trace file, the user's hook and
+the progress line from one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from recursor.budget import Budget, Limits, UsageSummary
+from recursor.context import (
+    ContextInput,
+    ContextValue,
+    PreparedContext,
+    describe,
+    load_context,
+    store_context,
+)
+from recursor.errors import BudgetExceeded, LMError, UserError
+from recursor.lm.base import LM, LMResponse, Message
+from recursor.pricing import Pricing
+from recursor.prompts import Prompts
+from recursor.protocol import parse_reply
+from recursor.sandbox.base import CellResult, Repl, SandboxOptions
+from recursor.trace.writer import EventSink, TraceWriter, default_trace_dir, new_trace_id
+
+__all__ = ["RLM", "Result", "StopReason"]
+
+log = logging.getLogger("recursor")
+
+StopReason = Literal[
+    "final", "max_iterations", "max_errors", "max_usd", "max_tokens", "max_calls", "timeout", "lm_error"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of one `complete` call, children included."""
+
+    answer: str
+    stopped_by: StopReason
+    """"final" when the model answered; otherwise the limit or failure that ended the run."""
+    usage: UsageSummary
+    wall_time: float
+    iterations: int
+    trace_path: Path | None
+    error: str | None = None
+    """Set when stopped_by is "lm_error": what the model service said."""
+
+    @property
+    def cost_usd(self) -> float | None:
+        return self.usage.total.cost_usd
+
+
+@dataclass(slots=True)
+class _Outcome:
+    answer: str
+    stopped_by: StopReason
+    iterations: int
+    error: str | None = None
+
+
+class RLM:
+    """A recursive language model: a root model that explores `context` through code.
+
+    Args:
+        model: the root model, an `LM` or a spec such as "openai:gpt-5" or "anthropic:claude-sonnet-4-5".
+        sub_model: the model behind `llm_query` and child runs; defaults to `model`.
+        limits: iterations, depth, money, tokens, calls, time and errors (see `Limits`).
+        sandbox: where model code runs and its per-cell limits (see `SandboxOptions`).
+        trace_dir: where traces go; None picks `default_trace_dir()`, False writes no trace.
+        prompts: the wording sent to the root model.
+        pricing: the price table used for cost.
+        on_event: called with every trace event as it happens.
+    """
+
+    def __init__(
+        self,
+        model: LM | str,
+        *,
+        sub_model: LM | str | None = None,
+        limits: Limits | None = None,
+        sandbox: SandboxOptions | None = None,
+        trace_dir: Path | str | Literal[False] | None = None,
+        prompts: Prompts | None = None,
+        pricing: Pricing | None = None,
+        on_event: EventSink | None = None,
+    ) -> None:
+        self.root_lm = _as_lm(model)
+        self.sub_lm = _as_lm(sub_model) if sub_model is not None else self.root_lm
+        self.limits = limits or Limits()
+        self.sandbox = sandbox or SandboxOptions()
+        self.trace_dir: Path | None = (
+            None if trace_dir is False else Path(trace_dir) if trace_dir else default_trace_dir()
+        )
+        self.prompts = prompts or Prompts()
+        self.pricing = pricing or Pricing()
+        self.on_event = on_event
+
+    async def acomplete(self, question: str, context: ContextInput = None) -> Result:
+        """Answer `question` about `context` (str, list or dict of str, or paths)."""
+        if not isinstance(question, str):
+            raise UserError(f"question must be a str, not {type(question).__name__}")
+        value = load_context(context)
+        tree = _Tree(self)
+        try:
+            root = _Run(tree, depth=0, run_id="root", question=question, context=value)
+            outcome = await root.run()
+        finally:
+            tree.close()
+        return Result(
+            answer=outcome.answer,
+            stopped_by=outcome.stopped_by,
+            usage=tree.budget.usage,
+            wall_time=time.monotonic() - tree.budget.started,
+            iterations=outcome.iterations,
+            trace_path=tree.trace_path,
+            error=outcome.error,
+        )
+
+    def complete(self, question: str, context: ContextInput = None) -> Result:
+        """Blocking form of `acomplete`, for code that has no event loop running."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.acomplete(question, context))
+        raise UserError("RLM.complete() was called inside a running event loop; use `await rlm.acomplete(...)`")
+
+    async def aclose(self) -> None:
+        await self.root_lm.aclose()
+        if self.sub_lm is not self.root_lm:
+            await self.sub_lm.aclose()
+
+
+def _as_lm(model: LM | str) -> LM:
+    if isinstance(model, LM):
+        return model
+    if isinstance(model, str):
+        from recursor.lm.resolve import resolve_lm
+
+        return resolve_lm(model)
+    raise UserError(f"model must be an LM or a model spec string, not {type(model).__name__}")
+
+
+class _Tree:
+    """State shared by every run of one `acomplete` call: budget, trace, concurrency."""
+
+    def __init__(self, rlm: RLM) -> None:
+        self.rlm = rlm
+        self.limits = rlm.limits
+        self.budget = Budget(rlm.limits, rlm.pricing)
+        self.sub_slots = asyncio.Semaphore(rlm.limits.max_concurrency)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.trace: TraceWriter | None = None
+        self.trace_path: Path | None = None
+        if rlm.trace_dir is not None:
+            self.trace_path = rlm.trace_dir / f"{new_trace_id()}.jsonl"
+            self.trace = TraceWriter(self.trace_path)
+            self.blob_dir = self.trace.blob_dir
+        else:
+            self._tmp = tempfile.TemporaryDirectory(prefix="recursor-")
+            self.blob_dir = Path(self._tmp.name)
+        self._call_ids = itertools.count(1)
+
+    def emit(self, event: str, **fields: Any) -> None:
+        record = {"event": event, **fields}
+        if self.trace is not None:
+            self.trace(record)
+        if self.rlm.on_event is not None:
+            try:
+                self.rlm.on_event(record)
+            except Exception:
+                log.exception("on_event hook failed for %s", event)
+
+    def close(self) -> None:
+        if self.trace is not None:
+            self.trace.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    async def call_lm(
+        self,
+        lm: LM,
+        messages: Sequence[Message],
+        *,
+        run_id: str,
+        depth: int,
+        role: str,
+        new_messages: Sequence[Message],
+    ) -> LMResponse:
+        """The one place LM calls are made: budget check, deadline, accounting, trace."""
+        self.budget.check()
+        call_id = f"c{next(self._call_ids)}"
+        t0 = time.monotonic()
+        try:
+            async with asyncio.timeout(self.budget.remaining_seconds()):
+                resp = await lm.complete(messages)
+        except TimeoutError:
+            self.budget.exhausted = self.budget.exhausted or "timeout"
+            self.emit("lm_call", run_id=run_id, call_id=call_id, role=role, model=lm.model,
+                      messages=list(new_messages), error="deadline reached", duration=time.monotonic() - t0)
+            raise BudgetExceeded("timeout", "the deadline cut an LM call short") from None
+        except LMError as exc:
+            self.emit("lm_call", run_id=run_id, call_id=call_id, role=role, model=lm.model,
+                      messages=list(new_messages), error=f"{type(exc).__name__}: {exc}",
+                      duration=time.monotonic() - t0)
+            raise
+        cost = self.budget.charge(lm.model, depth, resp.usage)
+        self.emit(
+            "lm_call",
+            run_id=run_id,
+            call_id=call_id,
+            role=role,
+            depth=depth,
+            model=lm.model,
+            messages=list(new_messages),
+            reply=resp.text,
+            usage={"input_tokens": resp.usage.input_tokens, "output_tokens": resp.usage.output_tokens},
+            cost_usd=cost,
+            duration=round(time.monotonic() - t0, 4),
+        )
+        return resp
+
+
+class _Run:
+    """One RLM run (the root or a child): its own REPL, messages and counters."""
+
+    def __init__(self, tree: _Tree, *, depth: int, run_id: str, question: str,
+                 context: ContextValue, root_lm: LM | None = None, parent_call: str | None = None) -> None:
+        self.tree = tree
+        self.depth = depth
+        self.run_id = run_id
+        self.question = question
+        self.context = context
+        self.root_lm = root_lm or tree.rlm.root_lm
+        self.sub_lm = tree.rlm.sub_lm
+        self.prompts = tree.rlm.prompts
+        self.parent_call = parent_call
+        self.can_recurse = depth + 1 < tree.limits.max_depth
+        self._children = itertools.count(1)
+        self.repl: Repl | None = None
+        self._repl_start: asyncio.Task[Repl] | None = None
+        self.last_sub_result: str | None = None
+        self.last_prose: str = ""
+
+    # -- the loop -------------------------------------------------------------------------
+    async def run(self) -> _Outcome:
+        tree, limits = self.tree, self.tree.limits
+        tree.emit("run_start", run_id=self.run_id, parent_call=self.parent_call, depth=self.depth,
+                  question=self.question, root_model=self.root_lm.model, sub_model=self.sub_lm.model,
+                  limits=_limits_dict(limits), sandbox=_sandbox_dict(tree.rlm.sandbox))
+        # The worker starts while the first root request is already out.
+        self._repl_start = asyncio.create_task(self._start_repl())
+        messages: list[Message] = [
+            {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse)},
+            {"role": "user", "content": self.prompts.first_user(self.question, describe(self.context))},
+        ]
+        logged = 0
+        looked = nudged = False
+        errors = 0
+        seen_code: set[str] = set()
+        iteration = 0
+        outcome: _Outcome | None = None
+        try:
+            while outcome is None:
+                if iteration >= limits.max_iterations:
+                    outcome = await self._finish("max_iterations", messages, iteration)
+                    break
+                if errors >= limits.max_errors:
+                    outcome = await self._finish("max_errors", messages, iteration)
+                    break
+                iteration += 1
+                try:
+                    resp = await tree.call_lm(self.root_lm, messages, run_id=self.run_id, depth=self.depth,
+                                              role="root", new_messages=messages[logged:])
+                except BudgetExceeded as exc:
+                    outcome = await self._finish(exc.limit, messages, iteration - 1)  # type: ignore[arg-type]
+                    break
+                except LMError as exc:
+                    outcome = await self._finish("lm_error", messages, iteration - 1, error=str(exc))
+                    break
+                messages.append({"role": "assistant", "content": resp.text})
+                logged = len(messages)
+                parsed = parse_reply(resp.text)
+                self.last_prose = parsed.prose or self.last_prose
+
+                if parsed.final is not None and not parsed.code and not looked and not nudged:
+                    nudged = True
+                    messages.append({"role": "user", "content": self.prompts.not_looked()})
+                    continue
+
+                parts: list[str] = []
+                failed = 0
+                for n, block in enumerate(parsed.code, 1):
+                    cell = await self._run_cell(block.code, iteration, n)
+                    looked = True
+                    parts.append(self._format_cell(cell, n, len(parsed.code), block.closed,
+                                                   repeated=block.code in seen_code))
+                    seen_code.add(block.code)
+                    if cell.error:
+                        failed += 1
+                    if cell.final is not None:
+                        outcome = _Outcome(cell.final, "final", iteration)
+                        break
+                if outcome is not None:
+                    break
+                if parsed.final is not None:
+                    answer = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
+                    if answer is not None:
+                        outcome = _Outcome(answer, "final", iteration)
+                        break
+                    failed += 1
+                if not parsed.code and parsed.final is None:
+                    parts.append(self.prompts.no_code())
+                    failed += 1
+                errors = errors + 1 if failed and failed >= max(len(parsed.code), 1) else 0
+                left = limits.max_iterations - iteration
+                if 0 < left <= 2:
+                    parts.append(self.prompts.iterations_left(left))
+                messages.append({"role": "user", "content": _truncate("\n\n".join(parts),
+                                                                      tree.rlm.sandbox.output_limit)})
+                tree.emit("budget", run_id=self.run_id, iteration=iteration, **tree.budget.snapshot())
+        finally:
+            await self._close_repl()
+        tree.emit("run_end", run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
+                  iterations=outcome.iterations, error=outcome.error, **tree.budget.snapshot())
+        return outcome
+
+    async def _finish(self, reason: StopReason, messages: list[Message], iteration: int,
+                      error: str | None = None) -> _Outcome:
+        """End on a limit: one last 'answer now' turn if the budget allows, else the best we have."""
+        answer: str | None = None
+        if reason in ("max_iterations", "max_errors"):
+            prompt: Message = {"role": "user", "content": self.prompts.answer_now(reason.replace("_", " "))}
+            try:
+                resp = await self.tree.call_lm(self.root_lm, [*messages, prompt], run_id=self.run_id,
+                                               depth=self.depth, role="root", new_messages=[prompt])
+            except (BudgetExceeded, LMError):
+                resp = None
+            if resp is not None:
+                parsed = parse_reply(resp.text)
+                if parsed.final is not None:
+                    answer = await self._resolve_final(parsed.final.kind, parsed.final.value, [])
+                elif parsed.prose:
+                    answer = parsed.prose
+        if answer is None:
+            answer = await self._best_effort()
+        if self.tree.budget.exhausted and reason in ("max_iterations", "max_errors"):
+            reason = self.tree.budget.exhausted  # type: ignore[assignment]
+        return _Outcome(answer or "", reason, iteration, error)
+
+    async def _best_effort(self) -> str | None:
+        """The best answer without another LM call: answer["content"], the last sub-result, prose."""
+        if self.repl is not None:
+            found = await self.repl.get_var("answer")
+            if found.found and found.value:
+                content = _answer_content(found.value)
+                if content:
+                    return content
+        return self.last_sub_result or self.last_prose or None
+
+    async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> str | None:
+        if kind == "text":
+            return value
+        repl = await self._ensure_repl()
+        found = await repl.get_var(value)
+        if found.found:
+            return found.value
+        parts.append(self.prompts.missing_var(value, found.defined))
+        return None
+
+    # -- the REPL -------------------------------------------------------------------------
+    async def _start_repl(self) -> Repl:
+        prepared = await asyncio.to_thread(store_context, self.context, self.tree.blob_dir)
+        self.tree.emit("context", run_id=self.run_id, sha256=prepared.sha256, kind=prepared.kind,
+                       n_chars=prepared.n_chars, path=str(prepared.path))
+        repl = self._make_repl(prepared)
+        await repl.start()
+        self.repl = repl
+        return repl
+
+    def _make_repl(self, prepared: PreparedContext) -> Repl:
+        from recursor.sandbox.process import ProcessRepl
+
+        return ProcessRepl(prepared, self._handle_subcall, self.tree.rlm.sandbox)
+
+    async def _ensure_repl(self) -> Repl:
+        assert self._repl_start is not None
+        return await self._repl_start
+
+    async def _close_repl(self) -> None:
+        if self._repl_start is None:
+            return
+        if not self._repl_start.done():
+            self._repl_start.cancel()
+        try:
+            repl = await self._repl_start
+        except BaseException:
+            return
+        await repl.close()
+
+    async def _run_cell(self, code: str, iteration: int, index: int) -> CellResult:
+        repl = await self._ensure_repl()
+        cell = await repl.run(code)
+        self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index, code=code,
+                       stdout=cell.stdout, stdout_total=cell.stdout_total, error=cell.error,
+                       final=cell.final, final_source=cell.final_source, notes=cell.notes,
+                       restarted=cell.restarted, duration=round(cell.duration, 4))
+        return cell
+
+    def _format_cell(self, cell: CellResult, n: int, total: int, closed: bool, repeated: bool) -> str:
+        head = f"[repl block {n} of {total}]" if total > 1 else "[repl output]"
+        lines = [head]
+        if not closed:
+            lines.append("(the code fence was not closed; the block ran up to the end of your reply)")
+        if cell.stdout:
+            lines.append(cell.stdout.rstrip("\n"))
+        if cell.error:
+            lines.append(f"[error]\n{cell.error}")
+        if not cell.stdout and not cell.error:
+            lines.append("(no output; print() what you want to see)")
+        lines.extend(f"[note] {note}" for note in cell.notes)
+        if repeated:
+            lines.append(f"[note] {self.prompts.repeated()}")
+        return "\n".join(lines)
+
+    # -- sub-calls from model code ------------------------------------------------------------
+    async def _handle_subcall(self, fn: str, args: dict[str, Any]) -> Any:
+        model = args.get("model")
+        if fn == "llm_query":
+            return await self._llm_query(args["prompt"], model)
+        if fn == "llm_query_batched":
+            return await _gather_slots([self._llm_query(p, model) for p in args["prompts"]])
+        if fn == "rlm_query":
+            return await self._rlm_query(args["prompt"], model, args.get("context"))
+        if fn == "rlm_query_batched":
+            contexts = args.get("contexts") or [None] * len(args["prompts"])
+            return await _gather_slots(
+                [self._rlm_query(p, model, c) for p, c in zip(args["prompts"], contexts, strict=True)]
+            )
+        raise UserError(f"unknown sub-call {fn!r}")
+
+    def _sub_model(self, name: str | None) -> LM:
+        if not name or name == self.sub_lm.model:
+            return self.sub_lm
+        if name == self.root_lm.model:
+            return self.root_lm
+        return self.sub_lm.with_model(name)
+
+    async def _llm_query(self, prompt: str, model: str | None) -> str:
+        lm = self._sub_model(model)
+        message: Message = {"role": "user", "content": prompt}
+        async with self.tree.sub_slots:
+            resp = await self.tree.call_lm(lm, [message], run_id=self.run_id, depth=self.depth + 1,
+                                           role="sub", new_messages=[message])
+        self.last_sub_result = resp.text
+        return resp.text
+
+    async def _rlm_query(self, prompt: str, model: str | None, context: Any) -> str:
+        if not self.can_recurse:
+            text = prompt if context is None else f"{prompt}\n\nContext:\n{_context_text(context)}"
+            return await self._llm_query(text, model)
+        child_id = f"{self.run_id}.{next(self._children)}"
+        question = prompt if context is not None else self.prompts.child_question(prompt)
+        child = _Run(self.tree, depth=self.depth + 1, run_id=child_id, question=question,
+                     context=load_context(context) if context is not None else prompt,
+                     root_lm=self._sub_model(model), parent_call=self.run_id)
+        outcome = await child.run()
+        if outcome.answer:
+            self.last_sub_result = outcome.answer
+        if outcome.stopped_by == "lm_error" and not outcome.answer:
+            raise LMError(f"child run {child_id} failed: {outcome.error}")
+        return outcome.answer
+
+
+async def _gather_slots(coros: Sequence[Any]) -> list[str]:
+    """Run concurrently, keep order; a failed item becomes an error string in its slot."""
+    results = await asyncio.gather(*coros, return_exceptions=True)
+    out: list[str] = []
+    for item in results:
+        if isinstance(item, BaseException):
+            if isinstance(item, asyncio.CancelledError):
+                raise item
+            name = "budget exhausted" if isinstance(item, BudgetExceeded) else type(item).__name__
+            out.append(f"Error: {name}: {item}")
+        else:
+            out.append(str(item))
+    return out
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 3 // 4, limit // 4
+    cut = len(text) - head - tail
+    return f"{text[:head]}\n[... {cut:,} characters cut ...]\n{text[-tail:]}"
+
+
+def _answer_content(value: str) -> str:
+    """`answer` as the REPL shows it (a dict's str) -> its "content"."""
+    import ast
+
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return ""
+    if isinstance(parsed, dict):
+        return str(parsed.get("content") or "")
+    return ""
+
+
+def _context_text(context: Any) -> str:
+    if isinstance(context, str):
+        return context
+    if isinstance(context, dict):
+        return "\n\n".join(f"## {k}\n{v}" for k, v in context.items())
+    if isinstance(context, list):
+        return "\n\n".join(str(v) for v in context)
+    return str(context)
+
+
+def _limits_dict(limits: Limits) -> dict[str, Any]:
+    return {name: getattr(limits, name) for name in Limits.__dataclass_fields__}
+
+
+def _sandbox_dict(options: SandboxOptions) -> dict[str, Any]:
+    return {name: getattr(options, name) for name in SandboxOptions.__dataclass_fields__}
