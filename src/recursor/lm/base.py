@@ -59,6 +59,7 @@ class LM(ABC):
 
     async def aclose(self) -> None:
         """Release connections. The default holds none."""
+        return None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self.model!r})"
