@@ -123,13 +123,16 @@ class Budget:
         return None
 
     def describe(self, limit: str) -> str:
-        total = self.usage.total
-        return {
-            "timeout": f"{self.limits.timeout:g} s elapsed",
-            "max_usd": f"${self._known_cost:.4f} of ${self.limits.max_usd} spent",
-            "max_tokens": f"{total.tokens:,} of {self.limits.max_tokens:,} tokens used",
-            "max_calls": f"{total.calls} of {self.limits.max_calls} LM calls made",
-        }.get(limit, limit)
+        total, lim = self.usage.total, self.limits
+        if limit == "timeout":
+            return f"{lim.timeout:g} s elapsed"
+        if limit == "max_usd":
+            return f"${self._known_cost:.4f} of ${lim.max_usd} spent"
+        if limit == "max_tokens":
+            return f"{total.tokens:,} of {lim.max_tokens:,} tokens used"
+        if limit == "max_calls":
+            return f"{total.calls} of {lim.max_calls} LM calls made"
+        return limit
 
     def charge(self, model: str, depth: int, usage: Usage) -> float | None:
         """Record one call's usage; returns its cost (None if unknown)."""

@@ -505,7 +505,11 @@ async def _gather_slots(coros: Sequence[Any]) -> list[str]:
 
 
 def _truncate(text: str, limit: int) -> str:
-    if len(text) <= limit:
+    """Cut a turn's output to about `limit` characters, head and tail, saying how much went.
+
+    Each cell is already capped by the worker; the slack keeps a single cell's own note intact.
+    """
+    if len(text) <= limit + 1000:
         return text
     head, tail = limit * 3 // 4, limit // 4
     cut = len(text) - head - tail

@@ -1,0 +1,147 @@
+"""The `recursor` command. stdout carries answers only; progress and errors go to stderr.
+
+Exit codes: 0 with an answer (also when a limit ended the run: stderr says which), 1 when
+the run failed without an answer or the input was bad, 2 for a malformed command line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from recursor.budget import Limits
+from recursor.errors import RecursorError, UserError
+from recursor.lm.base import LM
+from recursor.sandbox.base import SandboxOptions
+
+__all__ = ["main"]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"recursor: error: {message.splitlines()[0] if message else 'failed'}", err=True)
+    sys.exit(1)
+
+
+def build_lm(model: str | None, *, base_url: str | None, api_key_env: str | None, retries: int | None) -> LM:
+    """An LM from CLI flags. No model and no endpoint means the embedded local model."""
+    if model is None and base_url is None:
+        from recursor.lm.resolve import resolve_lm
+
+        return resolve_lm("local")
+    from recursor.lm.resolve import resolve_lm
+
+    kwargs: dict[str, Any] = {"base_url": base_url, "api_key_env": api_key_env}
+    if retries is not None:
+        kwargs["max_attempts"] = retries + 1
+    return resolve_lm(model or "default", **kwargs)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="recursor")
+def main() -> None:
+    """Recursive Language Models: ask questions about contexts far larger than a model's window."""
+
+
+@main.command()
+@click.argument("question")
+@click.option("--context", "contexts", multiple=True, type=click.Path(path_type=Path),
+              help="A file or directory to use as context (repeatable). '-' reads stdin.")
+@click.option("--model", help="Root model, e.g. openai:gpt-5, anthropic:claude-sonnet-4-5, or a name served at --base-url.")
+@click.option("--sub-model", help="Model for llm_query and child runs (default: the root model).")
+@click.option("--base-url", help="An OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenRouter, ...).")
+@click.option("--api-key-env", help="Environment variable holding the API key (default OPENAI_API_KEY).")
+@click.option("--max-depth", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--max-iterations", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--max-usd", type=click.FloatRange(min=0, min_open=True), help="Spending limit for the whole run tree.")
+@click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit for the whole run tree.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Wall-clock limit in seconds.")
+@click.option("--cell-timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True)
+@click.option("--max-concurrency", type=click.IntRange(min=1), default=16, show_default=True)
+@click.option("--isolation", type=click.Choice(["auto", "bwrap", "process", "inprocess"]), default="auto", show_default=True)
+@click.option("--retries", type=click.IntRange(min=0), help="Retries per LM call on 429/5xx/timeouts (default 5).")
+@click.option("--trace-dir", type=click.Path(path_type=Path), help="Where to write the trace.")
+@click.option("--no-trace", is_flag=True, help="Write no trace.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON instead of the answer.")
+def ask(question: str, contexts: tuple[Path, ...], model: str | None, sub_model: str | None,
+        base_url: str | None, api_key_env: str | None, max_depth: int, max_iterations: int,
+        max_usd: float | None, max_tokens: int | None, timeout: float | None, cell_timeout: float,
+        max_concurrency: int, isolation: str, retries: int | None, trace_dir: Path | None,
+        no_trace: bool, as_json: bool) -> None:
+    """Answer QUESTION about the given context."""
+    from recursor.progress import ProgressLine
+    from recursor.rlm import RLM
+
+    try:
+        context = _read_contexts(contexts)
+        root = build_lm(model, base_url=base_url, api_key_env=api_key_env, retries=retries)
+        sub = (build_lm(sub_model, base_url=base_url, api_key_env=api_key_env, retries=retries)
+               if sub_model else None)
+        limits = Limits(max_iterations=max_iterations, max_depth=max_depth, max_usd=max_usd,
+                        max_tokens=max_tokens, timeout=timeout, max_concurrency=max_concurrency)
+        progress = ProgressLine()
+        rlm = RLM(root, sub_model=sub, limits=limits,
+                  sandbox=SandboxOptions(isolation=isolation, cell_timeout=cell_timeout),  # type: ignore[arg-type]
+                  trace_dir=False if no_trace else trace_dir, on_event=progress)
+        try:
+            result = rlm.complete(question, context)
+        finally:
+            progress.close()
+    except RecursorError as exc:
+        _fail(str(exc))
+        return
+    if result.stopped_by == "lm_error" and not result.answer:
+        _fail(f"the model service failed: {result.error}")
+    if result.stopped_by != "final":
+        click.echo(f"recursor: stopped by {result.stopped_by}; printing the best answer found", err=True)
+    if result.trace_path is not None:
+        click.echo(f"recursor: trace: {result.trace_path}", err=True)
+    if as_json:
+        click.echo(json.dumps(_result_dict(result), indent=2))
+    else:
+        click.echo(result.answer)
+
+
+def _read_contexts(paths: tuple[Path, ...]) -> Any:
+    if not paths:
+        return None
+    if len(paths) == 1 and str(paths[0]) == "-":
+        return sys.stdin.read()
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"context path does not exist: {path}")
+    return paths[0] if len(paths) == 1 else list(paths)
+
+
+def _result_dict(result: Any) -> dict[str, Any]:
+    return {
+        "answer": result.answer,
+        "stopped_by": result.stopped_by,
+        "iterations": result.iterations,
+        "wall_time": round(result.wall_time, 3),
+        "usage": result.usage.to_dict(),
+        "trace_path": str(result.trace_path) if result.trace_path else None,
+        "error": result.error,
+    }
+
+
+@main.command()
+def doctor() -> None:
+    """Show which isolation this machine gives the REPL worker."""
+    from recursor.sandbox.isolation import detect
+
+    report = detect("auto")
+    click.echo(f"isolation mode: {report.mode}")
+    for item in report.protections:
+        click.echo(f"  [x] {item}")
+    for item in report.missing:
+        click.echo(f"  [ ] {item}")
+    if report.missing:
+        click.echo("Install bubblewrap (apt-get install bubblewrap) for the missing protections.")
+
+
+if __name__ == "__main__":
+    main()
