@@ -233,7 +233,7 @@ def test_trace_stores_context_once_and_logs_message_deltas(tmp_path: Path) -> No
     assert result.trace_path is not None
     assert result.trace_path.stat().st_size < 200_000
     evs = events(result.trace_path)
-    assert [e["event"] for e in evs][0] == "run_start" and evs[-1]["event"] == "run_end"
+    assert evs[0]["event"] == "run_start" and evs[-1]["event"] == "run_end"
     root_calls = [e for e in evs if e["event"] == "lm_call"]
     assert len(root_calls) == 10
     assert all(len(e["messages"]) == 1 for e in root_calls[1:])  # only the new message each time
