@@ -53,7 +53,7 @@ def load_context(value: ContextInput) -> ContextValue:
         if all(isinstance(i, str) for i in items):
             return [str(i) for i in items]
         if all(isinstance(i, os.PathLike) for i in items):
-            return _read_paths([Path(i) for i in items])  # type: ignore[arg-type]
+            return _read_paths([Path(i) for i in items])
         raise ContextError("a context list must hold only str (texts) or only paths")
     raise ContextError(f"unsupported context type {type(value).__name__}")
 

@@ -54,6 +54,7 @@ class ProcessRepl(Repl):
         self._proc: asyncio.subprocess.Process | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._reader_task: asyncio.Task[None] | None = None
+        self._stderr_task: asyncio.Task[None] | None = None
         self._responses: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self._calls: set[asyncio.Task[None]] = set()
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -142,7 +143,7 @@ class ProcessRepl(Repl):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        for task in (self._reader_task, getattr(self, "_stderr_task", None)):
+        for task in (self._reader_task, self._stderr_task):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(BaseException):
