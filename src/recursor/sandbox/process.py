@@ -143,11 +143,11 @@ class ProcessRepl(Repl):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        for task in (self._reader_task, self._stderr_task):
-            if task is not None:
-                task.cancel()
+        for io_task in (self._reader_task, self._stderr_task):
+            if io_task is not None:
+                io_task.cancel()
                 with contextlib.suppress(BaseException):
-                    await task
+                    await io_task
 
     async def _restart(self) -> None:
         self.restarts += 1
