@@ -79,6 +79,10 @@ class Prompts:
         )
         return SYSTEM.format(sub_chars=self.sub_chars, depth_note=depth_note)
 
+    def repl_setup(self) -> str:
+        """Code run silently in every new REPL (and after a restart), e.g. helper functions."""
+        return ""
+
     def first_user(self, question: str, metadata: str) -> str:
         return (
             f"{metadata}\n\nQuestion: {question}\n\n"

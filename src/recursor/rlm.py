@@ -392,8 +392,17 @@ class _Run:
                        n_chars=prepared.n_chars, path=str(prepared.path))
         repl = self._make_repl(prepared)
         await repl.start()
+        await self._setup_repl(repl)
         self.repl = repl
         return repl
+
+    async def _setup_repl(self, repl: Repl) -> None:
+        """Run the prompt set's helper code; a failure is traced, never shown to the model."""
+        setup = self.prompts.repl_setup()
+        if setup:
+            result = await repl.run(setup)
+            if result.error:
+                self.tree.emit("setup_error", run_id=self.run_id, error=result.error)
 
     def _make_repl(self, prepared: PreparedContext) -> Repl:
         from recursor.sandbox.process import ProcessRepl
@@ -418,6 +427,8 @@ class _Run:
     async def _run_cell(self, code: str, iteration: int, index: int) -> CellResult:
         repl = await self._ensure_repl()
         cell = await repl.run(code)
+        if cell.restarted:
+            await self._setup_repl(repl)
         self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index, code=code,
                        stdout=cell.stdout, stdout_total=cell.stdout_total, error=cell.error,
                        final=cell.final, final_source=cell.final_source, notes=cell.notes,
