@@ -470,4 +470,8 @@ def test_resolve_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "recursor.lm.local", None)  # as if llama-cpp were missing
     with pytest.raises(UserError, match=r"pip install 'recursor\[local\]'"):
         resolve_lm("local:qwen2.5-coder-0.5b")
+    with pytest.raises(UserError, match=r"pip install 'recursor\[local\]'"):
+        resolve_lm("local")
+    with pytest.raises(UserError, match="names no model"):
+        resolve_lm("openai:")
     assert "local" in PROVIDERS

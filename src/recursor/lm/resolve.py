@@ -1,7 +1,8 @@
 """Turn a model spec such as "openai:gpt-5-mini" into a ready, retrying LM.
 
-Specs are `provider:model`. A bare name is a guess made for convenience: with `base_url` it is
-a model on that OpenAI-compatible server, "claude-*" is Anthropic, anything else is OpenAI.
+Specs are `provider:model`; "local" alone is the best pulled local model. A bare name is a
+guess made for convenience: with `base_url` it is a model on that OpenAI-compatible server,
+"claude-*" is Anthropic, anything else is OpenAI.
 """
 
 from __future__ import annotations
@@ -54,9 +55,11 @@ def resolve_lm(
 
 def _client(spec: str, *, base_url: str | None, api_key_env: str | None, **kw: Any) -> LM:
     provider, sep, model = spec.partition(":")
-    if not sep or (provider not in PROVIDERS and base_url is not None):
+    if spec == "local":
+        provider = "local"
+    elif not sep or (provider not in PROVIDERS and base_url is not None):
         provider, model = _guess_provider(spec, base_url), spec
-    if not model:
+    if not model and provider != "local":
         raise UserError(f"model spec {spec!r} names no model; expected e.g. 'openai:gpt-5-mini'")
     if provider in _OPENAI_LIKE:
         default_url, default_env = _OPENAI_LIKE[provider]
@@ -77,7 +80,8 @@ def _client(spec: str, *, base_url: str | None, api_key_env: str | None, **kw: A
             raise UserError(
                 f"the local provider needs llama-cpp-python: pip install 'recursor[local]' ({exc})"
             ) from exc
-        return LocalLM(model, **kw)
+        # "local" alone picks the best model already pulled.
+        return LocalLM(model, **kw) if model else LocalLM.default(**kw)
     raise UserError(
         f"unknown model provider {provider!r} in {spec!r}; known providers: {', '.join(PROVIDERS)}"
     )
