@@ -1,0 +1,308 @@
+"""The embedded local model: a GGUF run in-process by llama.cpp, on the CPU, with no API key.
+
+`LocalLM` wraps `llama_cpp.Llama`. llama.cpp is not re-entrant and a model is costly to
+load, so each model file is loaded once per process and shared by every `LocalLM` that
+names it, with a lock around each call. Calls run in a worker thread so the event loop
+(the REPL, other sub-calls' I/O) keeps going while the CPU decodes.
+
+The KV cache is kept between calls: when a prompt extends the previous one (a run's next
+turn), llama-cpp-python re-evaluates only the tokens after the longest common prefix. To
+keep that working nothing here resets the context between calls, and prompts are built
+by the model's own chat template so turn N+1's prompt is a token-prefix extension of
+turn N's. `LocalLM.last_stats` reports how many prompt tokens each call evaluated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recursor.errors import LMError, LMRequestError, UserError
+from recursor.lm.base import LM, LMResponse, Message, Usage
+from recursor.local.models import DEFAULT_MODEL, MODELS, get_model, model_path
+
+__all__ = [
+    "DEFAULT_N_CTX",
+    "CallStats",
+    "LocalLM",
+    "cpu_count",
+    "cpu_has_amx",
+    "unload_all",
+]
+
+#: Enough for a run's transcript; the KV cache costs ~28 KiB per token for the 1.5B.
+DEFAULT_N_CTX = 16384
+
+_INSTALL_HINT = "pip install 'recursor[local]'"
+
+
+def cpu_has_amx(cpuinfo: str | None = None) -> bool:
+    """True if the CPU has Intel AMX (an `amx*` flag in /proc/cpuinfo).
+
+    llama.cpp's AMX weight buffers segfault on the first decode (an upstream bug), so on
+    such CPUs the model is loaded with `use_extra_bufts=False`. `cpuinfo` is the file's
+    text (for tests); by default /proc/cpuinfo is read, and a system without it has no AMX.
+    """
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(errors="replace")
+        except OSError:
+            return False
+    for line in cpuinfo.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() in ("flags", "Features"):
+            if any(flag.startswith("amx") for flag in value.split()):
+                return True
+    return False
+
+
+def cpu_count() -> int:
+    """The cores this process may run on (the affinity mask, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _import_llama_cpp() -> Any:
+    """The `llama_cpp` module, or a UserError telling how to install the extra."""
+    try:
+        import llama_cpp
+    except ImportError as e:
+        raise UserError(
+            f"the local model needs llama-cpp-python, which is not installed: {_INSTALL_HINT}"
+        ) from e
+    return llama_cpp
+
+
+@dataclass(frozen=True, slots=True)
+class CallStats:
+    """What one call cost on the CPU; `prompt_eval_tokens` < `prompt_tokens` shows KV reuse."""
+
+    prompt_tokens: int
+    prompt_eval_tokens: int
+    prompt_eval_s: float
+    completion_tokens: int
+    generation_s: float
+    wall_s: float
+
+    @property
+    def prompt_tokens_per_s(self) -> float:
+        return self.prompt_eval_tokens / self.prompt_eval_s if self.prompt_eval_s else 0.0
+
+    @property
+    def generation_tokens_per_s(self) -> float:
+        return self.completion_tokens / self.generation_s if self.generation_s else 0.0
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """One loaded model and the lock that serialises every call into it."""
+
+    llama: Any
+    lock: threading.Lock
+    load_s: float
+
+
+_LOADED: dict[tuple[str, int], _Loaded] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _model_params_without_extra_bufts(llama_cpp: Any) -> Iterator[None]:
+    """Make `Llama(...)` load with `use_extra_bufts=False`.
+
+    llama-cpp-python does not expose the field, so the default-params factory it calls is
+    wrapped for the duration of one construction (under `_LOADED_LOCK`).
+    """
+    low = llama_cpp.llama_cpp
+    original = low.llama_model_default_params
+
+    def patched() -> Any:
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    low.llama_model_default_params = patched
+    try:
+        yield
+    finally:
+        low.llama_model_default_params = original
+
+
+def _load(path: Path, n_ctx: int, n_threads: int, seed: int, verbose: bool) -> _Loaded:
+    """Load `path` once per process (per context size) and return the shared handle."""
+    key = (str(path.resolve()), n_ctx)
+    with _LOADED_LOCK:
+        loaded = _LOADED.get(key)
+        if loaded is not None:
+            return loaded
+        llama_cpp = _import_llama_cpp()
+        amx = cpu_has_amx()
+        start = time.perf_counter()
+        with _model_params_without_extra_bufts(llama_cpp) if amx else contextlib.nullcontext():
+            try:
+                llama = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=n_threads,
+                    n_threads_batch=n_threads,
+                    seed=seed,
+                    verbose=verbose,
+                )
+            except ValueError as e:  # llama-cpp-python reports load failures this way
+                raise UserError(f"llama.cpp could not load {path}: {e}") from e
+        if amx and getattr(llama.model_params, "use_extra_bufts", False):
+            raise LMError("could not disable llama.cpp's extra buffers on this AMX CPU")
+        loaded = _Loaded(llama, threading.Lock(), time.perf_counter() - start)
+        _LOADED[key] = loaded
+        return loaded
+
+
+def unload_all() -> None:
+    """Free every loaded model (for tests and long-lived processes that switch models)."""
+    with _LOADED_LOCK:
+        items = list(_LOADED.values())
+        _LOADED.clear()
+    for loaded in items:
+        with loaded.lock:
+            loaded.llama.close()
+
+
+class LocalLM(LM):
+    """A pulled GGUF model run in-process with llama.cpp. Free: `cost_usd` is 0.
+
+    Defaults favour reproducible runs: temperature 0 (greedy) and a fixed seed.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        path: str | Path | None = None,
+        n_ctx: int = DEFAULT_N_CTX,
+        n_threads: int | None = None,
+        temperature: float = 0.0,
+        seed: int = 0,
+        max_tokens: int = 1024,
+        verbose: bool = False,
+    ) -> None:
+        _import_llama_cpp()  # fail at construction, not at the first call
+        if path is None:
+            found = model_path(model)
+            if found is None:
+                name = get_model(model).name
+                raise UserError(
+                    f"the local model {name} is not pulled: run `recursor models pull {name}`"
+                )
+            path = found
+        path = Path(path)
+        if not path.is_file():
+            raise UserError(f"model file {path} does not exist")
+        if n_ctx < 512:
+            raise UserError(f"n_ctx={n_ctx} is too small for a chat model (use >= 512)")
+        self.model = model
+        self.path = path
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or cpu_count()
+        self.temperature = temperature
+        self.seed = seed
+        self.max_tokens = max_tokens
+        self.verbose = verbose
+        #: Token counts and timings of the last call (None before the first).
+        self.last_stats: CallStats | None = None
+
+    @classmethod
+    def default(cls, **kwargs: Any) -> LocalLM:
+        """The best pulled model: the 1.5B if present, else the 0.5B, else a UserError."""
+        for name in MODELS:
+            if model_path(name) is not None:
+                return cls(name, **kwargs)
+        sizes = ", ".join(f"{m.name} ({m.size / 1e9:.1f} GB)" for m in MODELS.values())
+        raise UserError(
+            "no local model is pulled: run `recursor models pull qwen2.5-coder-1.5b` "
+            f"(or pull any of: {sizes})"
+        )
+
+    def with_model(self, model: str) -> LM:
+        if model == self.model:
+            return self
+        return LocalLM(
+            get_model(model).name,
+            n_ctx=self.n_ctx,
+            n_threads=self.n_threads,
+            temperature=self.temperature,
+            seed=self.seed,
+            max_tokens=self.max_tokens,
+            verbose=self.verbose,
+        )
+
+    def load(self) -> float:
+        """Load the model now (it otherwise loads on the first call); return the load time."""
+        return _load(self.path, self.n_ctx, self.n_threads, self.seed, self.verbose).load_s
+
+    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+        cancelled = threading.Event()
+        chat = [{"role": m["role"], "content": m["content"]} for m in messages]
+        try:
+            return await asyncio.to_thread(self._complete_sync, chat, cancelled)
+        except asyncio.CancelledError:
+            cancelled.set()  # the worker thread ends its generation at the next token
+            raise
+
+    def _complete_sync(self, chat: list[dict[str, str]], cancelled: threading.Event) -> LMResponse:
+        loaded = _load(self.path, self.n_ctx, self.n_threads, self.seed, self.verbose)
+        llama_cpp = _import_llama_cpp()
+        llama = loaded.llama
+        eos = llama.token_eos()
+
+        def stop_when_cancelled(_ids: Any, scores: Any) -> Any:
+            # Forcing EOS ends generation cleanly, leaving the KV cache consistent.
+            if cancelled.is_set():
+                scores[:] = -float("inf")
+                scores[eos] = 0.0
+            return scores
+
+        with loaded.lock:
+            if cancelled.is_set():
+                raise LMError("cancelled before it started", model=self.model)
+            llama_cpp.llama_perf_context_reset(llama.ctx)
+            start = time.perf_counter()
+            try:
+                result = llama.create_chat_completion(
+                    messages=chat,
+                    temperature=self.temperature,
+                    seed=self.seed,
+                    max_tokens=self.max_tokens,
+                    logits_processor=llama_cpp.LogitsProcessorList([stop_when_cancelled]),
+                )
+            except ValueError as e:  # e.g. "Requested tokens (N) exceed context window of M"
+                raise LMRequestError(str(e), model=self.model) from e
+            wall = time.perf_counter() - start
+            perf = llama_cpp.llama_perf_context(llama.ctx)
+
+        choice = result["choices"][0]
+        usage = result.get("usage") or {}
+        prompt_tokens = int(usage.get("prompt_tokens", 0))
+        completion_tokens = int(usage.get("completion_tokens", 0))
+        self.last_stats = CallStats(
+            prompt_tokens=prompt_tokens,
+            prompt_eval_tokens=int(perf.n_p_eval),
+            prompt_eval_s=perf.t_p_eval_ms / 1000,
+            completion_tokens=completion_tokens,
+            generation_s=perf.t_eval_ms / 1000,
+            wall_s=wall,
+        )
+        return LMResponse(
+            text=choice["message"].get("content") or "",
+            model=self.model,
+            usage=Usage(prompt_tokens, completion_tokens, cost_usd=0.0),
+            finish_reason=choice.get("finish_reason"),
+        )
