@@ -171,17 +171,16 @@ async def post_json(
     except httpx.HTTPError as exc:
         detail = _scrub(str(exc), secret) or type(exc).__name__
         raise LMRequestError(f"{model}: request to {host} failed: {detail}", model=model) from exc
-    text = _scrub(resp.text, secret)
     if not resp.is_success:
-        raise error_for_status(resp.status_code, text, resp.headers, model)
+        raise error_for_status(resp.status_code, _scrub(resp.text, secret), resp.headers, model)
     try:
-        return json.loads(text)
+        return json.loads(resp.text)
     except ValueError as exc:
         raise LMServerError(
             f"{model}: HTTP {resp.status_code} reply is not valid JSON (truncated?)",
             model=model,
             status=resp.status_code,
-            body=_truncate(text),
+            body=_truncate(_scrub(resp.text, secret)),
         ) from exc
 
 
