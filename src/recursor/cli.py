@@ -28,15 +28,14 @@ def _fail(message: str) -> None:
 
 def build_lm(model: str | None, *, base_url: str | None, api_key_env: str | None, retries: int | None) -> LM:
     """An LM from CLI flags. No model and no endpoint means the embedded local model."""
-    if model is None and base_url is None:
-        from recursor.lm.resolve import resolve_lm
-
-        return resolve_lm("local")
     from recursor.lm.resolve import resolve_lm
+    from recursor.lm.retry import RetryPolicy
 
+    if model is None and base_url is None:
+        return resolve_lm("local")
     kwargs: dict[str, Any] = {"base_url": base_url, "api_key_env": api_key_env}
     if retries is not None:
-        kwargs["max_attempts"] = retries + 1
+        kwargs["retry"] = RetryPolicy(max_attempts=retries + 1)
     return resolve_lm(model or "default", **kwargs)
 
 
