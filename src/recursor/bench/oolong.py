@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
+from typing import TypeAlias
 
 from recursor.bench._task import Gold, Task, target_chars, task_id, task_rng
 
@@ -178,7 +179,7 @@ def _pick_range(rng: random.Random) -> tuple[date, date]:
     return FIRST_DAY + timedelta(days=start), FIRST_DAY + timedelta(days=end)
 
 
-_Asked = tuple[str, Gold, dict[str, object]]
+_Asked: TypeAlias = tuple[str, Gold, dict[str, object]]
 
 
 def _ask_count(rng: random.Random, instances: Sequence[Instance]) -> _Asked:

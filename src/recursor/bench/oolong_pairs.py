@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from recursor.bench._task import Gold, Task, target_chars, task_id, task_rng
 from recursor.bench.oolong import PREAMBLE, Instance, build_instances, format_date
@@ -66,7 +66,7 @@ class DateRule:
         return f"no {self.label} instance dated on or {other} {format_date(self.day)}"
 
 
-Rule = CountRule | DateRule
+Rule: TypeAlias = CountRule | DateRule
 
 
 @dataclass(frozen=True, slots=True)
