@@ -1,0 +1,131 @@
+"""Scorers: how good an answer is against a task's gold, as a number from 0 to 1.
+
+Models answer in prose, so every parser is lenient about format (a leading "Answer:", case,
+punctuation, Markdown) and strict about content. The rules follow the paper: S-NIAH counts
+the gold strings found; OOLONG scores numbers 0.75 ** |error| and labels by exact match;
+OOLONG-Pairs scores F1 over pairs; CodeQA checks the option letter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from recursor.bench._task import Gold, ScorerName
+
+__all__ = ["normalize", "pair_f1", "parse_choice", "parse_number", "parse_pairs", "score"]
+
+_MARKER = re.compile(r"(?i)\banswer\b\s*(?:is\b)?\s*[:=]?")
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_PAIR = re.compile(r"[(\[]\s*(\d+)\s*,\s*(\d+)\s*[)\]]")
+_BARE_LETTER = re.compile(r"\(?([A-Da-d])\)?\.?")
+_NAMED_LETTER = re.compile(r"(?i:answer|option|choice)\s*(?:(?i:is)\s+)?[:=]?\s*\(?([A-D])\b")
+_LEADING_LETTER = re.compile(r"\(?([A-D])(?:[).:]|\s*$)")
+_PARENTHESISED_LETTER = re.compile(r"\(([A-D])\)")
+
+
+def score(gold: Gold, answer: str) -> float:
+    """The score of `answer` for a task whose ground truth is `gold`."""
+    return _SCORERS[gold.scorer](gold, answer)
+
+
+def normalize(text: str) -> str:
+    """Lower case, punctuation turned into spaces, runs of spaces collapsed."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+
+
+def _after_marker(answer: str) -> str:
+    """The text after the last "Answer:" (models often reason first), else all of it."""
+    found = list(_MARKER.finditer(answer))
+    return answer[found[-1].end() :] if found else answer
+
+
+def parse_number(answer: str) -> float | None:
+    """The last number in the answer (after "Answer:" if present); "1,234" reads as 1234."""
+    found = _NUMBER.findall(_after_marker(answer))
+    return float(found[-1].replace(",", "")) if found else None
+
+
+def parse_pairs(answer: str) -> set[tuple[int, int]]:
+    """Every "(a, b)" or "[a, b]" in the answer, ordered (lower, higher); self-pairs dropped.
+
+    An answer with no bracketed pair at all is read line by line, taking lines that hold
+    exactly two numbers ("12345, 67890", "12345 and 67890").
+    """
+    found: Iterable[tuple[str, str]] = _PAIR.findall(answer)
+    if not found:
+        numbers = (re.findall(r"\d+", line) for line in answer.splitlines())
+        found = [(a, b) for a, b in (n for n in numbers if len(n) == 2)]
+    pairs = ((int(a), int(b)) for a, b in found)
+    return {(min(a, b), max(a, b)) for a, b in pairs if a != b}
+
+
+def pair_f1(predicted: set[tuple[int, int]], gold: set[tuple[int, int]]) -> float:
+    """F1 between two pair sets; two empty sets agree perfectly."""
+    if not predicted and not gold:
+        return 1.0
+    hits = len(predicted & gold)
+    if hits == 0:
+        return 0.0
+    precision, recall = hits / len(predicted), hits / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+def parse_choice(answer: str) -> str | None:
+    """The option letter: a bare "B" / "(B)" last line, "Answer: B", a leading "B)", or "(B)"."""
+    text = answer.replace("*", "").replace("`", "").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and (bare := _BARE_LETTER.fullmatch(lines[-1])):
+        return bare.group(1).upper()
+    if named := _NAMED_LETTER.findall(text):
+        return str(named[-1])
+    if leading := _LEADING_LETTER.match(text):
+        return leading.group(1)
+    letters = set(_PARENTHESISED_LETTER.findall(text))
+    return letters.pop() if len(letters) == 1 else None
+
+
+def _contains(gold: Gold, answer: str) -> float:
+    text = answer.lower()
+    if any(decoy.lower() in text for decoy in gold.distractors):
+        return 0.0
+    return sum(value.lower() in text for value in gold.values) / len(gold.values)
+
+
+def _numeric(gold: Gold, answer: str) -> float:
+    parsed = parse_number(answer)
+    return 0.0 if parsed is None else 0.75 ** abs(float(gold.values[0]) - parsed)
+
+
+def _exact(gold: Gold, answer: str) -> float:
+    lines = [line for line in answer.splitlines() if line.strip()]
+    candidates = [answer, _after_marker(answer)]
+    if lines:
+        candidates += [lines[-1], lines[-1].rpartition(":")[2]]
+    accepted = {normalize(value) for value in gold.values}
+    return float(any(normalize(c) in accepted for c in candidates))
+
+
+def _phrase(gold: Gold, answer: str) -> float:
+    text = normalize(_after_marker(answer))
+    if any(normalize(other) in text for other in gold.distractors):
+        return 0.0
+    return float(any(normalize(value) in text for value in gold.values))
+
+
+def _pairs_f1(gold: Gold, answer: str) -> float:
+    return pair_f1(parse_pairs(answer), parse_pairs("\n".join(gold.values)))
+
+
+def _choice(gold: Gold, answer: str) -> float:
+    return float(parse_choice(answer) == gold.values[0])
+
+
+_SCORERS: dict[ScorerName, Callable[[Gold, str], float]] = {
+    "contains": _contains,
+    "numeric": _numeric,
+    "exact": _exact,
+    "phrase": _phrase,
+    "pairs_f1": _pairs_f1,
+    "choice": _choice,
+}
