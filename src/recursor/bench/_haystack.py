@@ -133,21 +133,33 @@ def fill(kind: HaystackKind, chars: int, rng: random.Random) -> str:
 
     Built from a list of pieces joined once, so 40M characters take well under a second.
     """
-    if kind == "noise":
-        unit = NOISE + " "
-        return "".join([unit] * max(1, chars // len(unit)))
+    return _noise(chars) if kind == "noise" else _stdlib_window(chars, rng)
+
+
+def _noise(chars: int) -> str:
+    unit = NOISE + " "
+    pieces = [unit] * (chars // len(unit))
+    remaining = chars % len(unit)
+    for sentence in (s + ". " for s in NOISE.removesuffix(".").split(". ")):
+        if len(sentence) > remaining:
+            break
+        pieces.append(sentence)
+        remaining -= len(sentence)
+    return "".join(pieces)
+
+
+def _stdlib_window(chars: int, rng: random.Random) -> str:
+    """The corpus from a seeded line onwards, wrapping round to its start when it runs out."""
     corpus = stdlib_text()
-    start = corpus.find("\n", rng.randrange(len(corpus))) + 1
+    segment = corpus[corpus.find("\n", rng.randrange(len(corpus))) + 1 :]
     pieces: list[str] = []
     remaining = chars
-    segment = corpus[start:]
     while remaining > 0:
         piece = segment[:remaining]
         pieces.append(piece)
         remaining -= len(piece)
         segment = corpus
-    last = pieces[-1]
-    pieces[-1] = last[: last.rfind("\n") + 1]
+    pieces[-1] = pieces[-1][: pieces[-1].rfind("\n") + 1]
     return "".join(pieces)
 
 

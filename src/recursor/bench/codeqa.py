@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import random
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -155,15 +156,24 @@ def _block(source: SourceFile) -> str:
 
 
 @functools.cache
+def _candidates() -> tuple[SourceFile, ...]:
+    """Files that can go in a context: one (turtledemo/chaos.py) has a "# File:" line of its
+    own, which would blur where files begin."""
+    return tuple(
+        f for f in stdlib_files() if not f.text.startswith("# File:") and "\n# File:" not in f.text
+    )
+
+
+@functools.cache
 def max_length_tokens() -> int:
     """The longest context the standard library can fill; longer requests are refused."""
-    return sum(len(_block(f)) for f in stdlib_files()) // CHARS_PER_TOKEN
+    return sum(len(_block(f)) for f in _candidates()) // CHARS_PER_TOKEN
 
 
 def _select(rng: random.Random, chars: int) -> list[SourceFile]:
     """Whole files, in seeded order, each added if it still fits; sorted by path at the end."""
     chosen, remaining = [], chars
-    candidates = list(stdlib_files())
+    candidates = list(_candidates())
     rng.shuffle(candidates)
     for source in candidates:
         size = len(_block(source))
@@ -248,10 +258,14 @@ def _ask_import(rng: random.Random, files: Sequence[FileFacts]) -> _Asked:
             continue
         module = rng.choice(sorted(facts.imports))
         top = module.partition(".")[0]
+        # Also textually: an import inside a string (idlelib/runscript.py has one) must not
+        # make a "wrong" option look right to a reader.
+        mention = re.compile(rf"\b(import|from)\s+{re.escape(top)}\b")
         wrong = [
             f"`{f.path}`"
             for f in files
             if all(name.partition(".")[0] != top for name in f.imports | f.relative_imports)
+            and not mention.search(_sources()[f.path].text)
         ]
         if len(wrong) < 3:
             continue

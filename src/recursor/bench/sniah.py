@@ -57,10 +57,13 @@ def make_task(
     """Task number `index` of the family; `haystack` overrides the alternating default."""
     kind = haystack or default_haystack(index)
     rng = task_rng("sniah", length_tokens=length_tokens, seed=seed, index=index)
-    budget = target_chars(length_tokens) - len(NEEDLE.format(key="x" * 16, value="1" * 7)) - 1
-    hay = fill(kind, budget, rng)
-    key = pick_unused(rng, _KEYS, hay)
-    value = unused_number(rng, hay)
+    key, value = rng.choice(_KEYS), str(rng.randint(1_000_000, 9_999_999))
+    hay = fill(
+        kind, target_chars(length_tokens) - len(NEEDLE.format(key=key, value=value)) - 1, rng
+    )
+    # Redraw a part the filler happens to contain (possible only in real text).
+    key = key if key not in hay else pick_unused(rng, _KEYS, hay)
+    value = value if value not in hay else unused_number(rng, hay)
     needle = NEEDLE.format(key=key, value=value)
     depth = rng.random()
     context = insert(kind, hay, [(depth, needle)])

@@ -40,11 +40,6 @@ QUESTIONS = (
 _ANSWER_FORMAT = " Answer with the number only."
 
 _KEYS = tuple(f"{adjective}-{noun}" for adjective in ADJECTIVES for noun in NOUNS)
-_NEEDLES_BUDGET = (DECOYS + 1) * (
-    len(FIRST_HOP.format(key="x" * 16, codename="x" * 12))
-    + len(SECOND_HOP.format(codename="x" * 12, value="1" * 7))
-    + 2
-)
 
 
 def make_task(
@@ -53,23 +48,37 @@ def make_task(
     """Task number `index` of the family; chain 0 is the asked one, the others are decoys."""
     kind = haystack or default_haystack(index)
     rng = task_rng("twohop", length_tokens=length_tokens, seed=seed, index=index)
-    hay = fill(kind, target_chars(length_tokens) - _NEEDLES_BUDGET, rng)
-    keys: list[str] = []
-    codenames: list[str] = []
-    values: list[str] = []
-    needles: list[tuple[float, str]] = []
-    for _ in range(DECOYS + 1):
-        keys.append(pick_unused(rng, _KEYS, hay, avoid=keys))
-        codenames.append(pick_unused(rng, CODENAMES, hay, avoid=codenames))
-        values.append(unused_number(rng, hay, avoid=set(values)))
-        needles.append((rng.random(), FIRST_HOP.format(key=keys[-1], codename=codenames[-1])))
-        needles.append((rng.random(), SECOND_HOP.format(codename=codenames[-1], value=values[-1])))
+    chains = DECOYS + 1
+    keys = rng.sample(_KEYS, chains)
+    codenames = rng.sample(CODENAMES, chains)
+    values = [str(v) for v in rng.sample(range(1_000_000, 10_000_000), chains)]
+
+    def sentences() -> list[str]:
+        return [
+            *(FIRST_HOP.format(key=k, codename=c) for k, c in zip(keys, codenames, strict=True)),
+            *(
+                SECOND_HOP.format(codename=c, value=v)
+                for c, v in zip(codenames, values, strict=True)
+            ),
+        ]
+
+    hay = fill(kind, target_chars(length_tokens) - sum(len(s) + 1 for s in sentences()), rng)
+    # Redraw a part the filler happens to contain (possible only in real text).
+    for i in range(chains):
+        if keys[i] in hay:
+            keys[i] = pick_unused(rng, _KEYS, hay, avoid=keys)
+        if codenames[i] in hay:
+            codenames[i] = pick_unused(rng, CODENAMES, hay, avoid=codenames)
+        if values[i] in hay:
+            values[i] = unused_number(rng, hay, avoid=set(values))
+    # Chain i is sentences i and i + chains; chain 0 is the one asked about.
+    needles = [(rng.random(), sentence) for sentence in sentences()]
     context = insert(kind, hay, needles)
     question = rng.choice(QUESTIONS).format(key=keys[0]) + _ANSWER_FORMAT
     meta: dict[str, object] = {
         "haystack": kind,
-        "depths": [round(depth, 4) for depth, _ in needles[:2]],
-        "needles": [sentence for _, sentence in needles[:2]],
+        "depths": [round(needles[0][0], 4), round(needles[chains][0], 4)],
+        "needles": [needles[0][1], needles[chains][1]],
         "codename": codenames[0],
     }
     if kind == "stdlib":
