@@ -14,6 +14,7 @@ the progress line from one place.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import logging
 import tempfile
@@ -33,12 +34,22 @@ from recursor.context import (
     store_context,
 )
 from recursor.errors import BudgetExceeded, LMError, UserError
-from recursor.lm.base import LM, LMResponse, Message
+from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM
+from recursor.lm.cache import ReplyCache, cache_hit
+from recursor.lm.retry import RetryingLM
 from recursor.pricing import Pricing
 from recursor.prompts import Prompts
 from recursor.protocol import parse_reply
 from recursor.sandbox.base import CellResult, Repl, SandboxOptions
-from recursor.trace.writer import EventSink, TraceWriter, default_trace_dir, new_trace_id
+from recursor.trace.config import trace_header
+from recursor.trace.source import RecordedCall, ReplySource
+from recursor.trace.writer import (
+    EventSink,
+    TraceWriter,
+    default_trace_dir,
+    new_trace_id,
+    request_hash,
+)
 
 __all__ = ["RLM", "Result", "StopReason"]
 
@@ -88,6 +99,9 @@ class RLM:
         prompts: the wording sent to the root model.
         pricing: the price table used for cost.
         on_event: called with every trace event as it happens.
+        cache: a directory (or `ReplyCache`) of LM replies to reuse and fill; off by default.
+        reply_source: recorded replies to answer from before any model is called (replay and
+            resume; see `recursor.trace.replay`).
     """
 
     def __init__(
@@ -101,6 +115,8 @@ class RLM:
         prompts: Prompts | None = None,
         pricing: Pricing | None = None,
         on_event: EventSink | None = None,
+        cache: ReplyCache | Path | str | None = None,
+        reply_source: ReplySource | None = None,
     ) -> None:
         self.root_lm = _as_lm(model)
         self.sub_lm = _as_lm(sub_model) if sub_model is not None else self.root_lm
@@ -112,6 +128,8 @@ class RLM:
         self.prompts = prompts or Prompts()
         self.pricing = pricing or Pricing()
         self.on_event = on_event
+        self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
+        self.reply_source = reply_source
 
     async def acomplete(self, question: str, context: ContextInput = None) -> Result:
         """Answer `question` about `context` (str, list or dict of str, or paths)."""
@@ -158,6 +176,21 @@ def _as_lm(model: LM | str) -> LM:
     raise UserError(f"model must be an LM or a model spec string, not {type(model).__name__}")
 
 
+#: The call under way in this task, so a retry wrapper's hook can say which call it retried.
+_current_call: contextvars.ContextVar[tuple[_Tree, str, str] | None] = contextvars.ContextVar(
+    "recursor_current_call", default=None
+)
+
+
+def _trace_retry(attempt: int, error: Exception, wait: float) -> None:
+    """`RetryingLM.on_retry` hook: a `retry` event on the tree whose call is being retried."""
+    current = _current_call.get()
+    if current is not None:
+        tree, run_id, call_id = current
+        tree.emit("retry", run_id=run_id, call_id=call_id, attempt=attempt,
+                  error=f"{type(error).__name__}: {error}", wait=round(wait, 3))
+
+
 class _Tree:
     """State shared by every run of one `acomplete` call: budget, trace, concurrency."""
 
@@ -177,9 +210,36 @@ class _Tree:
             self._tmp = tempfile.TemporaryDirectory(prefix="recursor-")
             self.blob_dir = Path(self._tmp.name)
         self._call_ids = itertools.count(1)
+        self.reply_source = rlm.reply_source
+        if self.reply_source is not None:
+            self.reply_source.begin()
+        self.cache = rlm.cache
+        self._seqs: dict[tuple[str, str], int] = {}
+        self._sent: dict[str, list[Message]] = {}
+        """Per run: the last root request plus its reply, so the next call logs only what is new."""
+        self._cells: dict[str, str] = {}
+        """Per run: the cell running now ("iteration.index"), to link sub-calls and child runs to it."""
+        for lm in (rlm.root_lm, rlm.sub_lm):
+            while isinstance(lm, WrapperLM):
+                if isinstance(lm, RetryingLM) and lm.on_retry is None:
+                    lm.on_retry = _trace_retry
+                lm = lm.wrapped
+        self._header: dict[str, Any] | None = trace_header(
+            rlm, trace_id=self.trace_path.stem if self.trace_path else None,
+            cache=str(self.cache.directory) if self.cache else None,
+            replay=self.reply_source.header() if self.reply_source else None,
+        )
 
     def emit(self, event: str, **fields: Any) -> None:
         record = {"event": event, **fields}
+        if self._header is not None:
+            # The first event of a trace (the root's run_start) carries the header: schema,
+            # versions, the model clients and where replies came from.
+            record["header"], self._header = self._header, None
+        if event == "cell_start":
+            self._cells[fields["run_id"]] = fields["cell"]
+        elif event == "cell":
+            self._cells.pop(fields["run_id"], None)
         if self.trace is not None:
             self.trace(record)
         if self.rlm.on_event is not None:
@@ -187,6 +247,10 @@ class _Tree:
                 self.rlm.on_event(record)
             except Exception:
                 log.exception("on_event hook failed for %s", event)
+
+    def current_cell(self, run_id: str | None) -> str | None:
+        """The cell of `run_id` running now, if any ("3.1" = iteration 3, block 1)."""
+        return self._cells.get(run_id) if run_id is not None else None
 
     def close(self) -> None:
         if self.trace is not None:
@@ -202,40 +266,112 @@ class _Tree:
         run_id: str,
         depth: int,
         role: str,
-        new_messages: Sequence[Message],
+        new_messages: Sequence[Message] | None = None,
     ) -> LMResponse:
-        """The one place LM calls are made: budget check, deadline, accounting, trace."""
-        self.budget.check()
+        """The one place LM calls are made: budget check, recorded replies, cache, deadline,
+        accounting, trace.
+
+        Each call is keyed by (run_id, role, call_seq) and the hash of its messages, which is what
+        replay and resume look recorded replies up by. `new_messages` is not needed any more:
+        the tree works out which messages are new since the run's previous call itself.
+        """
+        seq = self._seqs[(run_id, role)] = self._seqs.get((run_id, role), 0) + 1
         call_id = f"c{next(self._call_ids)}"
-        t0 = time.monotonic()
+        head: dict[str, Any] = {"run_id": run_id, "call_id": call_id, "role": role, "depth": depth,
+                                "call_seq": seq, "model": lm.model}
+        if role != "root":
+            head["cell"] = self._cells.get(run_id)
         try:
-            async with asyncio.timeout(self.budget.remaining_seconds()):
-                resp = await lm.complete(messages)
-        except TimeoutError:
-            self.budget.exhausted = self.budget.exhausted or "timeout"
-            self.emit("lm_call", run_id=run_id, call_id=call_id, role=role, model=lm.model,
-                      messages=list(new_messages), error="deadline reached", duration=time.monotonic() - t0)
-            raise BudgetExceeded("timeout", "the deadline cut an LM call short") from None
-        except LMError as exc:
-            self.emit("lm_call", run_id=run_id, call_id=call_id, role=role, model=lm.model,
-                      messages=list(new_messages), error=f"{type(exc).__name__}: {exc}",
-                      duration=time.monotonic() - t0)
+            self.budget.check()
+        except BudgetExceeded as exc:
+            self.emit("limit", **head, limit=exc.limit, detail=exc.detail)
             raise
-        cost = self.budget.charge(lm.model, depth, resp.usage)
+        rhash = request_hash(messages)
+        head.update(request_hash=rhash, n_messages=len(messages), messages=self._delta(run_id, role, messages))
+        hit = self.reply_source.lookup(run_id, role, seq, rhash) if self.reply_source else None
+        if hit is not None:
+            return self._recorded(hit, head, messages)
+        t0 = time.monotonic()
+        source = None
+        resp = self.cache.get(lm.model, rhash) if self.cache is not None else None
+        if resp is not None:
+            source = "disk"
+        else:
+            current = _current_call.set((self, run_id, call_id))
+            hit_flag = cache_hit.set(False)
+            try:
+                async with asyncio.timeout(self.budget.remaining_seconds()):
+                    resp = await lm.complete(messages)
+                source = "disk" if cache_hit.get() else None
+            except TimeoutError:
+                self.budget.exhausted = self.budget.exhausted or "timeout"
+                self.emit("lm_call", **head, error="deadline reached", limit="timeout",
+                          duration=round(time.monotonic() - t0, 4))
+                raise BudgetExceeded("timeout", "the deadline cut an LM call short") from None
+            except LMError as exc:
+                self.emit("lm_call", **head, error=f"{type(exc).__name__}: {exc}",
+                          duration=round(time.monotonic() - t0, 4))
+                raise
+            finally:
+                cache_hit.reset(hit_flag)
+                _current_call.reset(current)
+            if self.cache is not None and source is None:
+                self.cache.put(lm.model, rhash, resp)
+        return self._accept(resp, head, messages, t0, source)
+
+    def _accept(self, resp: LMResponse, head: dict[str, Any], messages: Sequence[Message],
+                t0: float, source: str | None) -> LMResponse:
+        """Charge the budget for a reply, remember it for the next delta, trace it."""
+        cost = self.budget.charge(head["model"], head["depth"], resp.usage)
+        if head["role"] == "root":
+            self._sent[head["run_id"]] = [*messages, {"role": "assistant", "content": resp.text}]
+        extra: dict[str, Any] = {"cached": True, "source": source} if source else {}
         self.emit(
             "lm_call",
-            run_id=run_id,
-            call_id=call_id,
-            role=role,
-            depth=depth,
-            model=lm.model,
-            messages=list(new_messages),
+            **head,
             reply=resp.text,
             usage={"input_tokens": resp.usage.input_tokens, "output_tokens": resp.usage.output_tokens},
             cost_usd=cost,
+            finish_reason=resp.finish_reason,
             duration=round(time.monotonic() - t0, 4),
+            **extra,
         )
         return resp
+
+    def _recorded(self, hit: RecordedCall, head: dict[str, Any], messages: Sequence[Message]) -> LMResponse:
+        """Answer from a recorded call: its reply, its failure, or the limit that stopped it."""
+        head = {**head, "model": hit.model or head["model"]}
+        if hit.kind == "limit":
+            limit = hit.limit or "timeout"
+            self.budget.exhausted = self.budget.exhausted or limit
+            self.emit("limit", **head, limit=limit, detail="recorded", cached=True, source="trace")
+            raise BudgetExceeded(limit, "as recorded")
+        if hit.kind == "error":
+            self.emit("lm_call", **head, error=hit.error, cached=True, source="trace", duration=0.0)
+            raise _recorded_error(hit.error or "LMError: recorded failure", hit.model)
+        usage = Usage(input_tokens=hit.input_tokens, output_tokens=hit.output_tokens, cost_usd=hit.cost_usd)
+        resp = LMResponse(text=hit.reply, model=head["model"], usage=usage, finish_reason=hit.finish_reason)
+        return self._accept(resp, head, messages, time.monotonic(), "trace")
+
+    def _delta(self, run_id: str, role: str, messages: Sequence[Message]) -> list[Message]:
+        """The messages new since this run's previous root call and its reply (all, for sub-calls)."""
+        prev = self._sent.get(run_id) if role == "root" else None
+        if prev and len(prev) <= len(messages) and all(
+            a is b or a == b for a, b in zip(prev, messages, strict=False)
+        ):
+            return list(messages[len(prev):])
+        return list(messages)
+
+
+def _recorded_error(text: str, model: str) -> LMError:
+    """The `LMError` a recorded "ClassName: message" stood for (plain `LMError` if unknown)."""
+    from recursor import errors
+
+    name, sep, message = text.partition(": ")
+    cls = getattr(errors, name, None) if sep else None
+    if not (isinstance(cls, type) and issubclass(cls, LMError)):
+        cls, message = LMError, text
+    return cls(message, model=model)
 
 
 class _Run:
@@ -262,7 +398,8 @@ class _Run:
     # -- the loop -------------------------------------------------------------------------
     async def run(self) -> _Outcome:
         tree, limits = self.tree, self.tree.limits
-        tree.emit("run_start", run_id=self.run_id, parent_call=self.parent_call, depth=self.depth,
+        tree.emit("run_start", run_id=self.run_id, parent_call=self.parent_call,
+                  parent_cell=tree.current_cell(self.parent_call), depth=self.depth,
                   question=self.question, root_model=self.root_lm.model, sub_model=self.sub_lm.model,
                   limits=_limits_dict(limits), sandbox=_sandbox_dict(tree.rlm.sandbox))
         # The worker starts while the first root request is already out.
@@ -426,10 +563,13 @@ class _Run:
 
     async def _run_cell(self, code: str, iteration: int, index: int) -> CellResult:
         repl = await self._ensure_repl()
+        self.tree.emit("cell_start", run_id=self.run_id, iteration=iteration, index=index,
+                       cell=f"{iteration}.{index}")
         cell = await repl.run(code)
         if cell.restarted:
             await self._setup_repl(repl)
-        self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index, code=code,
+        self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index,
+                       cell=f"{iteration}.{index}", code=code,
                        stdout=cell.stdout, stdout_total=cell.stdout_total, error=cell.error,
                        final=cell.final, final_source=cell.final_source, notes=cell.notes,
                        restarted=cell.restarted, duration=round(cell.duration, 4))

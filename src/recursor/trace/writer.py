@@ -14,13 +14,23 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "EventSink", "TraceWriter", "default_trace_dir", "new_trace_id"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "EventSink",
+    "TraceWriter",
+    "default_trace_dir",
+    "new_trace_id",
+    "request_hash",
+]
 
-SCHEMA_VERSION = 1
+#: Bumped when an event or field changes meaning or goes away; adding fields does not bump it
+#: (readers ignore what they do not know). v2 added trace_start, cell_start, limit, retry,
+#: and seq / request_hash / n_messages on lm_call.
+SCHEMA_VERSION = 2
 
 #: Anything that wants to see events as they happen (the trace file, a progress line, a user hook).
 EventSink = Callable[[dict[str, Any]], None]
@@ -37,6 +47,21 @@ def default_trace_dir() -> Path:
 
 def new_trace_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def request_hash(messages: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 of a request's messages (role and content only), the key replay verifies against.
+
+    Recorded in every `lm_call` so a replay can tell "same question, reuse the reply" from
+    "the run went elsewhere" without storing each full request again.
+    """
+    digest = hashlib.sha256()
+    for message in messages:
+        role = str(message.get("role", "")).encode()
+        content = str(message.get("content", "")).encode("utf-8", errors="surrogatepass")
+        digest.update(b"%d:%s:%d:" % (len(role), role, len(content)))
+        digest.update(content)
+    return digest.hexdigest()
 
 
 class TraceWriter:

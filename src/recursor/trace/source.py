@@ -1,0 +1,172 @@
+"""Recorded LM replies as a source the engine consults before calling a model.
+
+`_Tree.call_lm` gives every call a key, (run_id, role, call_seq) where call_seq counts the calls
+of that run and role from 1, and the sha256 of the request's messages. A `ReplySource` built from a
+trace answers from the recorded call with the same key when its hash matches; when it does
+not (concurrent sub-calls may arrive in another order), from an unused recorded call of the
+same run and role with the same hash. What happens on a miss is the mode:
+
+- "strict": raise `ReplayDivergence` (replay must reproduce the run exactly);
+- "loose": use the call recorded under the key even if the request differs (replaying an old
+  trace after prompt wording changed), raise only when nothing was recorded;
+- "resume": return None, so the engine goes on live with the real model.
+
+A divergence is sticky: once one happened, every later lookup raises it again, so a
+divergence inside a sub-call (which the sandbox turns into an error string for model code)
+still ends the replay at the next root call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from recursor.errors import RecursorError
+
+__all__ = ["RecordedCall", "ReplayDivergence", "ReplayMode", "ReplySource"]
+
+ReplayMode = Literal["strict", "loose", "resume"]
+
+
+class ReplayDivergence(RecursorError):
+    """A replay asked for a reply the trace does not hold: the run went somewhere else."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedCall:
+    """One recorded `lm_call` (or `limit`) event, as replay needs it."""
+
+    run_id: str
+    role: str
+    seq: int
+    request_hash: str | None
+    kind: Literal["reply", "error", "limit"]
+    model: str
+    reply: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = None
+    finish_reason: str | None = None
+    error: str | None = None
+    """For kind "error": the recorded "ErrorClass: message"."""
+    limit: str | None = None
+    """For kind "limit": the budget limit that refused or cut the call."""
+
+    @classmethod
+    def from_event(cls, event: dict[str, Any], seq: int) -> RecordedCall:
+        usage = event.get("usage") or {}
+        limit = event.get("limit") if event["event"] == "limit" or event.get("limit") else None
+        kind: Literal["reply", "error", "limit"] = (
+            "limit" if limit else "error" if event.get("error") is not None else "reply"
+        )
+        return cls(
+            run_id=str(event["run_id"]),
+            role=str(event.get("role", "root")),
+            seq=seq,
+            request_hash=event.get("request_hash"),
+            kind=kind,
+            model=str(event.get("model") or ""),
+            reply=str(event.get("reply") or ""),
+            input_tokens=int(usage.get("input_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+            cost_usd=event.get("cost_usd"),
+            finish_reason=event.get("finish_reason"),
+            error=event.get("error"),
+            limit=limit,
+        )
+
+
+def recorded_calls(events: Iterable[dict[str, Any]]) -> list[RecordedCall]:
+    """The replayable calls of a trace, in file order.
+
+    Traces older than schema v2 have no `call_seq`: it is counted per (run_id, role) in file order,
+    which matches call order whenever calls of one run and role did not overlap.
+    """
+    counters: dict[tuple[str, str], int] = {}
+    out: list[RecordedCall] = []
+    for event in events:
+        kind = event.get("event")
+        if kind not in ("lm_call", "limit") or "run_id" not in event:
+            continue
+        key = (str(event["run_id"]), str(event.get("role", "root")))
+        counters[key] = counters.get(key, 0) + 1
+        seq = event.get("call_seq")
+        out.append(RecordedCall.from_event(event, int(seq) if seq is not None else counters[key]))
+    return out
+
+
+class ReplySource:
+    """Answers `_Tree.call_lm` from recorded calls; see the module docstring for the modes."""
+
+    def __init__(self, calls: Iterable[RecordedCall], *, mode: ReplayMode = "strict",
+                 origin: Path | str | None = None) -> None:
+        self.mode: ReplayMode = mode
+        self.origin = str(origin) if origin is not None else None
+        self.calls = list(calls)
+        self._by_key: dict[tuple[str, str, int], RecordedCall] = {}
+        self._by_hash: dict[tuple[str, str, str], list[RecordedCall]] = {}
+        for call in self.calls:
+            self._by_key.setdefault((call.run_id, call.role, call.seq), call)
+            if call.request_hash is not None:
+                self._by_hash.setdefault((call.run_id, call.role, call.request_hash), []).append(call)
+        self._used: set[int] = set()
+        self.hits = 0
+        self.misses = 0
+        self.mismatches = 0
+        self.failure: ReplayDivergence | None = None
+
+    def begin(self) -> None:
+        """Start a new tree: every recorded call is available again."""
+        self._used.clear()
+        self.hits = self.misses = self.mismatches = 0
+        self.failure = None
+
+    def header(self) -> dict[str, Any]:
+        """What the new trace's `trace_start` says about where its replies came from."""
+        return {"mode": self.mode, "of": self.origin, "recorded_calls": len(self.calls)}
+
+    def lookup(self, run_id: str, role: str, seq: int, req_hash: str) -> RecordedCall | None:
+        """The recorded call to reuse for this call, None to go live, or `ReplayDivergence`."""
+        if self.failure is not None:
+            raise self.failure
+        call = self._by_key.get((run_id, role, seq))
+        if call is not None and id(call) not in self._used and call.request_hash in (req_hash, None):
+            return self._take(call)
+        for other in self._by_hash.get((run_id, role, req_hash), ()):
+            if id(other) not in self._used:
+                return self._take(other)
+        if call is not None:
+            self.mismatches += 1
+        if self.mode == "resume":
+            self.misses += 1
+            return None
+        if self.mode == "loose" and call is not None and id(call) not in self._used:
+            return self._take(call)
+        self.failure = ReplayDivergence(self._explain(run_id, role, seq, call))
+        raise self.failure
+
+    def _take(self, call: RecordedCall) -> RecordedCall | None:
+        self._used.add(id(call))
+        if self.mode == "resume" and call.kind != "reply":
+            # A recorded failure or limit says nothing about now: ask the model again.
+            self.misses += 1
+            return None
+        self.hits += 1
+        return call
+
+    def _explain(self, run_id: str, role: str, seq: int, call: RecordedCall | None) -> str:
+        where = f"run {run_id!r}, {role} call #{seq}"
+        origin = f" of {self.origin}" if self.origin else ""
+        if call is None:
+            return (f"replay diverged at {where}: the recorded run{origin} made no such call "
+                    "(it ended earlier or took another path)")
+        return (f"replay diverged at {where}: the request differs from the recorded one{origin} "
+                "(cell output, prompts or the engine changed); use resume to go on live, or "
+                "loose replay to reuse replies anyway")
+
+    @property
+    def remaining(self) -> int:
+        """Recorded calls not used yet."""
+        return len(self.calls) - len(self._used)
