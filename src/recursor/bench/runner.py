@@ -101,7 +101,11 @@ def _cut_to_window(context: str, chars: int) -> str:
     if len(context) <= chars:
         return context
     half = chars // 2
-    return context[:half] + "\n[... middle of the context cut to fit the window ...]\n" + context[-half:]
+    return (
+        context[:half]
+        + "\n[... middle of the context cut to fit the window ...]\n"
+        + context[-half:]
+    )
 
 
 async def _run_base(cfg: BenchConfig, task: Any) -> tuple[str, str, dict[str, Any]]:
@@ -113,8 +117,13 @@ async def _run_base(cfg: BenchConfig, task: Any) -> tuple[str, str, dict[str, An
     ]
     t0 = time.monotonic()
     resp: LMResponse = await cfg.root.complete(messages)
-    usage = {"calls": 1, "input_tokens": resp.usage.input_tokens, "output_tokens": resp.usage.output_tokens,
-             "cost_usd": resp.usage.cost_usd, "seconds": time.monotonic() - t0}
+    usage = {
+        "calls": 1,
+        "input_tokens": resp.usage.input_tokens,
+        "output_tokens": resp.usage.output_tokens,
+        "cost_usd": resp.usage.cost_usd,
+        "seconds": time.monotonic() - t0,
+    }
     return resp.text, "final", usage
 
 
@@ -129,17 +138,30 @@ async def _run_rlm(cfg: BenchConfig, task: Any, method: str) -> tuple[str, str, 
         prompts = _NoSubcalls() if prompts is None else prompts
     if method == "rlm_depth2":
         limits = replace(limits, max_depth=2)
-    rlm = RLM(cfg.root, sub_model=sub, limits=limits, prompts=prompts,
-              trace_dir=cfg.trace_dir if cfg.trace_dir is not None else False)
+    rlm = RLM(
+        cfg.root,
+        sub_model=sub,
+        limits=limits,
+        prompts=prompts,
+        trace_dir=cfg.trace_dir if cfg.trace_dir is not None else False,
+    )
     result = await rlm.acomplete(task.question, task.context)
     total = result.usage.total
-    usage = {"calls": total.calls, "input_tokens": total.input_tokens, "output_tokens": total.output_tokens,
-             "cost_usd": total.cost_usd, "seconds": result.wall_time,
-             "trace_path": str(result.trace_path) if result.trace_path else None, "error": result.error}
+    usage = {
+        "calls": total.calls,
+        "input_tokens": total.input_tokens,
+        "output_tokens": total.output_tokens,
+        "cost_usd": total.cost_usd,
+        "seconds": result.wall_time,
+        "trace_path": str(result.trace_path) if result.trace_path else None,
+        "error": result.error,
+    }
     return result.answer, result.stopped_by, usage
 
 
-async def _one(cfg: BenchConfig, task: Any, method: str, score: Callable[[str, Any], float]) -> TaskResult:
+async def _one(
+    cfg: BenchConfig, task: Any, method: str, score: Callable[[Any, str], float]
+) -> TaskResult:
     t0 = time.monotonic()
     try:
         if method == "base":
@@ -148,13 +170,29 @@ async def _one(cfg: BenchConfig, task: Any, method: str, score: Callable[[str, A
             answer, stopped, usage = await _run_rlm(cfg, task, method)
     except RecursorError as exc:
         answer, stopped = "", "error"
-        usage = {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": None,
-                 "seconds": time.monotonic() - t0, "error": f"{type(exc).__name__}: {exc}"}
+        usage = {
+            "calls": 0,
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cost_usd": None,
+            "seconds": time.monotonic() - t0,
+            "error": f"{type(exc).__name__}: {exc}",
+        }
     return TaskResult(
-        task_id=task.id, family=task.family, length_tokens=task.length_tokens, method=method,
-        score=float(score(answer, task.gold)), answer=answer, gold=task.gold.answer, stopped_by=stopped,
-        calls=usage["calls"], input_tokens=usage["input_tokens"], output_tokens=usage["output_tokens"],
-        cost_usd=usage["cost_usd"], seconds=round(usage["seconds"], 3), error=usage.get("error"),
+        task_id=task.id,
+        family=task.family,
+        length_tokens=task.length_tokens,
+        method=method,
+        score=float(score(task.gold, answer)),
+        answer=answer,
+        gold=task.gold.answer,
+        stopped_by=stopped,
+        calls=usage["calls"],
+        input_tokens=usage["input_tokens"],
+        output_tokens=usage["output_tokens"],
+        cost_usd=usage["cost_usd"],
+        seconds=round(usage["seconds"], 3),
+        error=usage.get("error"),
         trace_path=usage.get("trace_path"),
     )
 
@@ -164,33 +202,39 @@ async def run_bench(
 ) -> list[TaskResult]:
     """Run every (task, method) not yet in `cfg.out`, appending each result as it finishes."""
     from recursor.bench.scoring import score
-    from recursor.bench.tasks import generate
+    from recursor.bench.tasks import iter_tasks
 
     for method in cfg.methods:
         if method not in METHODS:
             raise UserError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     done = _done_keys(cfg.out)
-    jobs = [
-        (task, method)
-        for length in cfg.lengths
-        for task in generate(cfg.family, length_tokens=length, n=cfg.n, seed=cfg.seed)
-        for method in cfg.methods
-        if (task.id, method) not in done
-    ]
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
     slots = asyncio.Semaphore(max(cfg.parallel, 1))
     results: list[TaskResult] = []
+    pending: set[asyncio.Task[None]] = set()
 
     async def run(task: Any, method: str) -> None:
-        async with slots:
+        try:
             res = await _one(cfg, task, method, score)
+        finally:
+            slots.release()
         with cfg.out.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(_asdict(res)) + "\n")
         results.append(res)
         if on_result is not None:
             on_result(res)
 
-    await asyncio.gather(*(run(t, m) for t, m in jobs))
+    # Tasks are made lazily: at 10M tokens a context is 40 MB, so only `parallel` live at once.
+    for length in cfg.lengths:
+        for task in iter_tasks(cfg.family, length_tokens=length, n=cfg.n, seed=cfg.seed):
+            for method in cfg.methods:
+                if (task.id, method) in done:
+                    continue
+                await slots.acquire()
+                job = asyncio.create_task(run(task, method))
+                pending.add(job)
+                job.add_done_callback(pending.discard)
+    await asyncio.gather(*pending)
     return results
 
 
@@ -216,14 +260,19 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     table = []
     for (family, method, length), items in sorted(groups.items()):
         costs = [r["cost_usd"] for r in items if r["cost_usd"] is not None]
-        table.append({
-            "family": family, "method": method, "length_tokens": length, "n": len(items),
-            "score": 100 * statistics.fmean(r["score"] for r in items),
-            "cost_usd": statistics.fmean(costs) if costs else None,
-            "tokens": statistics.fmean(r["input_tokens"] + r["output_tokens"] for r in items),
-            "seconds": statistics.fmean(r["seconds"] for r in items),
-            "errors": sum(1 for r in items if r.get("error")),
-        })
+        table.append(
+            {
+                "family": family,
+                "method": method,
+                "length_tokens": length,
+                "n": len(items),
+                "score": 100 * statistics.fmean(r["score"] for r in items),
+                "cost_usd": statistics.fmean(costs) if costs else None,
+                "tokens": statistics.fmean(r["input_tokens"] + r["output_tokens"] for r in items),
+                "seconds": statistics.fmean(r["seconds"] for r in items),
+                "errors": sum(1 for r in items if r.get("error")),
+            }
+        )
     return table
 
 
