@@ -64,12 +64,14 @@ def main() -> None:
 @click.option("--retries", type=click.IntRange(min=0), help="Retries per LM call on 429/5xx/timeouts (default 5).")
 @click.option("--trace-dir", type=click.Path(path_type=Path), help="Where to write the trace.")
 @click.option("--no-trace", is_flag=True, help="Write no trace.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Reuse and store LM replies in this directory (same model + same messages = free re-run).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON instead of the answer.")
 def ask(question: str, contexts: tuple[Path, ...], model: str | None, sub_model: str | None,
         base_url: str | None, api_key_env: str | None, max_depth: int, max_iterations: int,
         max_usd: float | None, max_tokens: int | None, timeout: float | None, cell_timeout: float,
         max_concurrency: int, isolation: str, retries: int | None, trace_dir: Path | None,
-        no_trace: bool, as_json: bool) -> None:
+        no_trace: bool, cache_dir: Path | None, as_json: bool) -> None:
     """Answer QUESTION about the given context."""
     from recursor.progress import ProgressLine
     from recursor.rlm import RLM
@@ -84,7 +86,7 @@ def ask(question: str, contexts: tuple[Path, ...], model: str | None, sub_model:
         progress = ProgressLine()
         rlm = RLM(root, sub_model=sub, limits=limits,
                   sandbox=SandboxOptions(isolation=isolation, cell_timeout=cell_timeout),  # type: ignore[arg-type]
-                  trace_dir=False if no_trace else trace_dir, on_event=progress)
+                  trace_dir=False if no_trace else trace_dir, on_event=progress, cache=cache_dir)
         try:
             result = rlm.complete(question, context)
         finally:
@@ -168,8 +170,11 @@ def doctor() -> None:
 
 def _register_subcommands() -> None:
     from recursor.bench.cli import bench
+    from recursor.trace.cli import replay, resume
 
     main.add_command(bench)
+    main.add_command(replay)
+    main.add_command(resume)
 
 
 _register_subcommands()

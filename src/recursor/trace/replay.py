@@ -1,0 +1,289 @@
+"""Replay a recorded run from its trace, or resume one that was killed.
+
+Both re-run the loop for real (a fresh worker runs every recorded cell again, which is how the
+REPL state comes back) while a `ReplySource` built from the trace answers the LM calls:
+
+- `replay_trace`: every reply must come from the trace (mode "strict"; "loose" tolerates
+  changed requests). No model is ever called: the models are `RecordedOnlyLM` stand-ins.
+- `resume_trace`: recorded replies are reused as long as the run asks the same questions;
+  the first call the trace cannot answer, and everything after it, goes to the live models
+  (given, or rebuilt from the specs the trace recorded).
+
+The context comes from the trace's blob store and is checked against its recorded sha256.
+Cells are executed again, so side effects of model code (files written) happen again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from recursor.budget import Limits
+from recursor.context import ContextValue, content_hash
+from recursor.errors import UserError
+from recursor.lm.base import LM, LMResponse, Message
+from recursor.prompts import Prompts
+from recursor.sandbox.base import SandboxOptions
+from recursor.trace.reader import read_events
+from recursor.trace.source import (
+    RecordedCall,
+    ReplayDivergence,
+    ReplayMode,
+    ReplySource,
+    recorded_calls,
+)
+from recursor.trace.writer import EventSink
+
+__all__ = [
+    "RecordedOnlyLM",
+    "Recording",
+    "ReplayDivergence",
+    "ReplayOutcome",
+    "areplay_trace",
+    "aresume_trace",
+    "replay_trace",
+    "resume_trace",
+]
+
+
+class RecordedOnlyLM(LM):
+    """Stands in for a model during replay: any call that reaches it is a divergence."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+
+    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+        raise ReplayDivergence(
+            f"replay needed a reply from {self.model!r} that the trace does not hold; "
+            "replay never calls a model (use resume to go on live)"
+        )
+
+    def with_model(self, model: str) -> LM:
+        return RecordedOnlyLM(model)
+
+
+@dataclass
+class Recording:
+    """A trace file read back for replay: the root question, context, configuration and calls."""
+
+    path: Path
+    events: list[dict[str, Any]] = field(repr=False)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Recording:
+        path = Path(path)
+        events = read_events(path)
+        if not any(e.get("event") == "run_start" and e.get("run_id") == "root" for e in events):
+            raise UserError(f"{path} holds no root run_start event: not a recursor trace, or empty")
+        return cls(path=path, events=events)
+
+    @cached_property
+    def header(self) -> dict[str, Any]:
+        """The trace header (schema, versions, model clients); empty for schema v1 traces."""
+        for event in self.events:
+            if isinstance(event.get("header"), dict):
+                return dict(event["header"])
+        return {}
+
+    @cached_property
+    def root_start(self) -> dict[str, Any]:
+        return next(e for e in self.events if e.get("event") == "run_start" and e.get("run_id") == "root")
+
+    @cached_property
+    def root_end(self) -> dict[str, Any] | None:
+        """The root's run_end, or None when the run did not finish (killed, crashed)."""
+        return next((e for e in self.events if e.get("event") == "run_end" and e.get("run_id") == "root"), None)
+
+    @property
+    def question(self) -> str:
+        return str(self.root_start["question"])
+
+    @property
+    def answer(self) -> str | None:
+        return None if self.root_end is None else str(self.root_end.get("answer", ""))
+
+    @property
+    def finished(self) -> bool:
+        return self.root_end is not None
+
+    def limits(self) -> Limits:
+        recorded = self.root_start.get("limits") or {}
+        known = {k: v for k, v in recorded.items() if k in Limits.__dataclass_fields__}
+        return Limits(**known)
+
+    def sandbox(self) -> SandboxOptions:
+        recorded = self.root_start.get("sandbox") or {}
+        known = {k: v for k, v in recorded.items() if k in SandboxOptions.__dataclass_fields__}
+        return SandboxOptions(**known)
+
+    def model_names(self) -> tuple[str, str]:
+        """The recorded (root, sub) model names."""
+        root = str(self.root_start.get("root_model") or "recorded")
+        return root, str(self.root_start.get("sub_model") or root)
+
+    def calls(self) -> list[RecordedCall]:
+        return recorded_calls(self.events)
+
+    def reply_source(self, mode: ReplayMode) -> ReplySource:
+        return ReplySource(self.calls(), mode=mode, origin=self.path)
+
+    def context(self) -> ContextValue:
+        """The root's context from the blob store, verified against its recorded sha256."""
+        event = next((e for e in self.events if e.get("event") == "context" and e.get("run_id") == "root"), None)
+        if event is None:
+            raise UserError(
+                f"{self.path} holds no context event for the root run (it was killed before the "
+                "context was stored); start the run again instead"
+            )
+        recorded = Path(str(event["path"]))
+        candidates = [self.path.parent / "blobs" / recorded.name, recorded]
+        blob = next((p for p in candidates if p.is_file()), None)
+        if blob is None:
+            raise UserError(f"the context blob of {self.path} is missing: looked for {candidates[0]}")
+        with blob.open(encoding="utf-8", errors="surrogatepass", newline="") as fh:
+            value: Any = fh.read() if event.get("kind", "str") == "str" else json.load(fh)
+        if content_hash(value) != event.get("sha256"):
+            raise UserError(f"context blob {blob} does not match the sha256 recorded in {self.path}")
+        return value
+
+    def describe_model(self, which: Literal["root_model", "sub_model"]) -> dict[str, Any]:
+        described = self.header.get(which)
+        return dict(described) if isinstance(described, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayOutcome:
+    """A replayed or resumed run, and how much of it came from the trace."""
+
+    result: Any
+    """The new run's `recursor.rlm.Result` (its trace marks reused replies `cached: true`)."""
+    recorded_answer: str | None
+    """The answer the recorded run gave; None if it never finished."""
+    reused: int
+    """LM calls answered from the trace."""
+    live: int
+    """LM calls that went to a model (always 0 for replay)."""
+    mismatches: int
+    """Calls whose request differed from the one recorded under the same key."""
+
+    @property
+    def same_answer(self) -> bool:
+        return self.recorded_answer is not None and self.recorded_answer == self.result.answer
+
+
+async def areplay_trace(
+    path: Path | str,
+    *,
+    mode: Literal["strict", "loose"] = "strict",
+    trace_dir: Path | str | Literal[False] | None = None,
+    sandbox: SandboxOptions | None = None,
+    prompts: Prompts | None = None,
+    on_event: EventSink | None = None,
+) -> ReplayOutcome:
+    """Run a recorded run again from its recorded replies only; no model is called.
+
+    Raises `ReplayDivergence` when the run asks for something the trace does not hold. The
+    deadline is not re-applied (replay is faster than the original); a recorded timeout is
+    replayed as the limit it was.
+    """
+    from dataclasses import replace
+
+    from recursor.rlm import RLM
+
+    rec = Recording.load(path)
+    source = rec.reply_source(mode)
+    root_name, sub_name = rec.model_names()
+    root = RecordedOnlyLM(root_name)
+    rlm = RLM(root, sub_model=root if sub_name == root_name else RecordedOnlyLM(sub_name),
+              limits=replace(rec.limits(), timeout=None), sandbox=sandbox or rec.sandbox(),
+              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source)
+    result = await rlm.acomplete(rec.question, rec.context())
+    if source.failure is not None:
+        raise source.failure  # a divergence inside a sub-call, turned into an error string there
+    return ReplayOutcome(result=result, recorded_answer=rec.answer, reused=source.hits, live=0,
+                         mismatches=source.mismatches)
+
+
+async def aresume_trace(
+    path: Path | str,
+    *,
+    model: LM | str | None = None,
+    sub_model: LM | str | None = None,
+    base_url: str | None = None,
+    api_key_env: str | None = None,
+    limits: Limits | None = None,
+    trace_dir: Path | str | Literal[False] | None = None,
+    sandbox: SandboxOptions | None = None,
+    prompts: Prompts | None = None,
+    on_event: EventSink | None = None,
+) -> ReplayOutcome:
+    """Continue a recorded (typically killed) run: reuse its replies, then go on live.
+
+    `model` / `sub_model` default to the clients the trace recorded (rebuilt from their spec
+    and base URL; keys come from the environment as usual). `limits` default to the recorded
+    ones; the deadline, if any, counts from the resume.
+    """
+    from recursor.rlm import RLM
+
+    rec = Recording.load(path)
+    source = rec.reply_source("resume")
+    built: list[LM] = []
+    root = _live_model(rec, "root_model", model, base_url, api_key_env, built)
+    if sub_model is None and rec.describe_model("sub_model") == rec.describe_model("root_model"):
+        sub = root
+    else:
+        sub = _live_model(rec, "sub_model", sub_model, base_url, api_key_env, built)
+    rlm = RLM(root, sub_model=sub, limits=limits or rec.limits(), sandbox=sandbox or rec.sandbox(),
+              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source)
+    try:
+        result = await rlm.acomplete(rec.question, rec.context())
+    finally:
+        for lm in built:
+            await lm.aclose()
+    return ReplayOutcome(result=result, recorded_answer=rec.answer, reused=source.hits,
+                         live=max(0, result.usage.total.calls - source.hits), mismatches=source.mismatches)
+
+
+def _live_model(rec: Recording, which: Literal["root_model", "sub_model"], given: LM | str | None,
+                base_url: str | None, api_key_env: str | None, built: list[LM]) -> LM:
+    """The model to go on with: the one given, else the client the trace recorded.
+
+    Clients built here are appended to `built` so the caller closes them (never the caller's own).
+    """
+    from recursor.lm.resolve import resolve_lm
+
+    if isinstance(given, LM):
+        return given
+    if isinstance(given, str):
+        lm = resolve_lm(given, base_url=base_url, api_key_env=api_key_env)
+    else:
+        described = rec.describe_model(which)
+        spec = described.get("spec")
+        if not spec:
+            client = described.get("client", "an unknown client")
+            raise UserError(
+                f"the trace's {which.replace('_', ' ')} ({client}) cannot be rebuilt from the trace; "
+                "name the model to continue with (--model / --sub-model)"
+            )
+        kwargs: dict[str, Any] = {"base_url": base_url or described.get("base_url")}
+        key_env = api_key_env or described.get("api_key_env")
+        if key_env:
+            kwargs["api_key_env"] = key_env
+        lm = resolve_lm(str(spec), **kwargs)
+    built.append(lm)
+    return lm
+
+
+def replay_trace(path: Path | str, **kw: Any) -> ReplayOutcome:
+    """Blocking form of `areplay_trace`."""
+    return asyncio.run(areplay_trace(path, **kw))
+
+
+def resume_trace(path: Path | str, **kw: Any) -> ReplayOutcome:
+    """Blocking form of `aresume_trace`."""
+    return asyncio.run(aresume_trace(path, **kw))
