@@ -1,0 +1,680 @@
+"""A view model of one trace: the tree of runs, their iterations, cells and sub-calls, with totals.
+
+Both viewers (terminal and HTML) render this one model, so they always show the same things.
+It is built from events alone and is forgiving on purpose: a run killed mid-way (no `run_end`)
+is shown as unfinished, unknown event types are counted and skipped, and optional fields
+(`parent_cell`, `cached`, `iteration` on LM calls, a `trace_start` header) are used when
+present and never required, so this viewer keeps reading traces from newer writers.
+
+How events map onto the tree (the engine emits them in this order):
+
+* `run_start` opens a run; a child names its parent in `parent_call` (the parent's run id)
+  and belongs to the parent's current iteration.
+* a `root` `lm_call` opens an iteration of its run; a `sub` `lm_call` is an `llm_query`
+  made during the current iteration.
+* a `cell` closes over everything its run started since the previous cell: cells of one run
+  run one after another, so sub-calls and child runs seen before a cell's event came from it
+  (an explicit `parent_cell` wins over this inference).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from recursor.trace.reader import read_events
+
+__all__ = [
+    "Cell",
+    "Iteration",
+    "LMCall",
+    "Run",
+    "Totals",
+    "TraceView",
+    "build_view",
+    "format_cost",
+    "format_duration",
+    "format_tokens",
+    "load_view",
+]
+
+
+# -- small value helpers: traces are untrusted input, so every field is read defensively ------
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _str(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+@dataclass(slots=True)
+class Totals:
+    """LM usage summed over a node: calls, tokens, known cost, and how many calls had no price."""
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    unpriced: int = 0
+    """Calls whose cost is unknown (no price for the model): `cost_usd` is then a lower bound."""
+    cached: int = 0
+    failed: int = 0
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+    def add_call(self, call: LMCall) -> None:
+        self.calls += 1
+        self.input_tokens += call.input_tokens
+        self.output_tokens += call.output_tokens
+        if call.cost_usd is not None:
+            self.cost_usd += call.cost_usd
+        elif call.error is None and not call.cached:
+            self.unpriced += 1
+        self.cached += int(call.cached)
+        self.failed += int(call.error is not None)
+
+    def merge(self, other: Totals) -> None:
+        self.calls += other.calls
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cost_usd += other.cost_usd
+        self.unpriced += other.unpriced
+        self.cached += other.cached
+        self.failed += other.failed
+
+    def copy(self) -> Totals:
+        out = Totals()
+        out.merge(self)
+        return out
+
+
+@dataclass(slots=True, eq=False)
+class LMCall:
+    """One model call: a run's root turn, or an `llm_query` made from its code."""
+
+    call_id: str
+    run_id: str
+    role: str
+    model: str
+    depth: int | None
+    messages: list[dict[str, Any]]
+    reply: str | None
+    error: str | None
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None
+    duration: float | None
+    cached: bool
+    ts: float | None
+    cell: int | None = None
+    """Index of the cell that made this sub-call, when known."""
+    source: str | None = None
+    """Where a cached reply came from ("disk" cache, a recorded "trace"), when the trace says."""
+    finish_reason: str | None = None
+    n_messages: int | None = None
+    """How many messages the whole request had (`messages` holds only the new ones)."""
+    retries: list[str] = field(default_factory=list)
+    """The failures retried before this call's outcome, as "attempt N: error"."""
+
+    @property
+    def prompt(self) -> str:
+        """The last message sent: for a sub-call, its whole prompt."""
+        for message in reversed(self.messages):
+            content = message.get("content") if isinstance(message, dict) else None
+            if content is not None:
+                return _str(content)
+        return ""
+
+    @property
+    def started(self) -> float | None:
+        if self.ts is None:
+            return None
+        return self.ts - (self.duration or 0.0)
+
+
+@dataclass(slots=True, eq=False)
+class Cell:
+    """One code block the model wrote, as the worker ran it."""
+
+    iteration: int
+    index: int
+    code: str
+    stdout: str
+    stdout_total: int | None
+    error: str | None
+    final: str | None
+    notes: list[str]
+    restarted: bool
+    duration: float | None
+    ts: float | None
+
+
+@dataclass(slots=True, eq=False)
+class Iteration:
+    """One turn of a run: the root model's reply, the cells it ran, what those cells called."""
+
+    run_id: str
+    number: int
+    root_call: LMCall | None = None
+    cells: list[Cell] = field(default_factory=list)
+    sub_calls: list[LMCall] = field(default_factory=list)
+    children: list[Run] = field(default_factory=list)
+    budget: dict[str, Any] | None = None
+    """The tree-wide budget snapshot written after this iteration."""
+    final_turn: bool = False
+    """The extra "answer now" turn a run gets when a limit ends it."""
+    running: list[int] = field(default_factory=list)
+    """Cells that started (`cell_start`) but never reported: killed, or still running."""
+    notes: list[str] = field(default_factory=list)
+    """Limits hit by this iteration's sub-calls, and the like."""
+    started: float | None = None
+    ended: float | None = None
+    own: Totals = field(default_factory=Totals)
+    """The root call and sub-calls of this iteration."""
+    totals: Totals = field(default_factory=Totals)
+    """`own` plus everything its child runs used."""
+
+    @property
+    def duration(self) -> float | None:
+        if self.started is None or self.ended is None:
+            return None
+        return max(0.0, self.ended - self.started)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for c in self.cells if c.error)
+
+    def calls_of(self, cell: int | None) -> list[LMCall]:
+        """Sub-calls made by cell number `cell` (None: those no cell could be matched to)."""
+        return [c for c in self.sub_calls if c.cell == cell]
+
+    def children_of(self, cell: int | None) -> list[Run]:
+        """Child runs started by cell number `cell` (None: those no cell could be matched to)."""
+        return [r for r in self.children if r.parent_cell == cell]
+
+    def _touch(self, ts: float | None) -> None:
+        if ts is None:
+            return
+        if self.started is None or ts < self.started:
+            self.started = ts
+        if self.ended is None or ts > self.ended:
+            self.ended = ts
+
+
+@dataclass(slots=True, eq=False)
+class Run:
+    """One RLM run, the root or a child, with its iterations and its child runs."""
+
+    run_id: str
+    parent_id: str | None = None
+    depth: int = 0
+    question: str = ""
+    root_model: str = ""
+    sub_model: str = ""
+    limits: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] | None = None
+    iterations: list[Iteration] = field(default_factory=list)
+    children: list[Run] = field(default_factory=list)
+    parent_iteration: int | None = None
+    parent_cell: int | None = None
+    started: float | None = None
+    ended: float | None = None
+    finished: bool = False
+    answer: str | None = None
+    stopped_by: str | None = None
+    error: str | None = None
+    reported_iterations: int | None = None
+    notes: list[str] = field(default_factory=list)
+    """Things worth showing that belong to no iteration (setup errors, a missing run_start)."""
+    resumed: int = 0
+    own: Totals = field(default_factory=Totals)
+    """Every LM call this run made itself (root turns and llm_query calls)."""
+    totals: Totals = field(default_factory=Totals)
+    """`own` plus every descendant run."""
+
+    @property
+    def status(self) -> str:
+        """`final`, the limit that ended the run, or `unfinished` (no run_end: killed or running)."""
+        if not self.finished:
+            return "unfinished"
+        return self.stopped_by or "ended"
+
+    @property
+    def duration(self) -> float | None:
+        if self.started is None or self.ended is None:
+            return None
+        return max(0.0, self.ended - self.started)
+
+    def walk(self) -> Iterator[Run]:
+        """This run and all its descendants, depth first, in start order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def _touch(self, ts: float | None) -> None:
+        if ts is None:
+            return
+        if self.started is None or ts < self.started:
+            self.started = ts
+        if not self.finished and (self.ended is None or ts > self.ended):
+            self.ended = ts
+
+
+@dataclass(slots=True, eq=False)
+class TraceView:
+    """A whole trace: its root run(s), header fields, and what the viewer skipped."""
+
+    path: Path | None
+    roots: list[Run]
+    runs: dict[str, Run]
+    meta: dict[str, Any]
+    ignored: Counter[str]
+    n_events: int
+    totals: Totals
+    started: float | None
+    ended: float | None
+
+    @property
+    def root(self) -> Run | None:
+        return self.roots[0] if self.roots else None
+
+    @property
+    def duration(self) -> float | None:
+        if self.started is None or self.ended is None:
+            return None
+        return max(0.0, self.ended - self.started)
+
+    @property
+    def max_depth(self) -> int:
+        return max((r.depth for r in self.runs.values()), default=0)
+
+    def walk(self) -> Iterator[Run]:
+        for root in self.roots:
+            yield from root.walk()
+
+
+# -- building ----------------------------------------------------------------------------------
+_CELL_REF = re.compile(r"(\d+)\D+(\d+)$")
+
+
+def _parse_cell_ref(value: Any) -> tuple[int | None, int | None]:
+    """`parent_cell` in any reasonable shape -> (iteration, cell index); unknown parts None."""
+    if isinstance(value, dict):
+        return _int(value.get("iteration")), _int(value.get("index", value.get("cell")))
+    if isinstance(value, (list, tuple)) and len(value) >= 2:
+        return _int(value[-2]), _int(value[-1])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None, value
+    if isinstance(value, str):
+        m = _CELL_REF.search(value)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+        return None, _int(value)
+    return None, None
+
+
+class _Builder:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.runs: dict[str, Run] = {}
+        self.roots: list[Run] = []
+        self.meta: dict[str, Any] = {}
+        self.ignored: Counter[str] = Counter()
+        self.n_events = 0
+        self.first_ts: float | None = None
+        self.last_ts: float | None = None
+        self.retries: dict[tuple[str, str], list[str]] = {}
+
+    # The run a `run_id` names; an event for a run we never saw start still gets shown.
+    def run(self, run_id: str, ts: float | None) -> Run:
+        run = self.runs.get(run_id)
+        if run is None:
+            run = Run(run_id=run_id, depth=run_id.count("."))
+            run.notes.append("no run_start event for this run (the trace starts mid-way)")
+            self._attach(run, self._guess_parent(run_id), None)
+            self.runs[run_id] = run
+            run._touch(ts)
+        return run
+
+    def _guess_parent(self, run_id: str) -> str | None:
+        head, dot, _ = run_id.rpartition(".")
+        return head if dot and head in self.runs else None
+
+    def _attach(self, run: Run, parent_id: str | None, cell_ref: Any) -> None:
+        parent = self.runs.get(parent_id) if parent_id else None
+        if parent is None:
+            run.parent_id = None
+            self.roots.append(run)
+            return
+        run.parent_id = parent.run_id
+        parent.children.append(run)
+        want_iter, want_cell = _parse_cell_ref(cell_ref)
+        iteration = self._iteration_for(parent, want_iter, None)
+        if iteration is not None:
+            run.parent_iteration = iteration.number
+            run.parent_cell = want_cell
+            iteration.children.append(run)
+
+    def _iteration_for(self, run: Run, number: int | None, ts: float | None) -> Iteration | None:
+        """Iteration `number` of `run` (made if missing), or the current one when number is None."""
+        if number is None:
+            return run.iterations[-1] if run.iterations else None
+        for it in reversed(run.iterations):
+            if it.number == number:
+                return it
+        it = Iteration(run_id=run.run_id, number=number)
+        it._touch(ts)
+        run.iterations.append(it)
+        run.iterations.sort(key=lambda i: i.number)
+        return it
+
+    def feed(self, event: dict[str, Any]) -> None:
+        self.n_events += 1
+        kind = _str(event.get("event"))
+        ts = _float(event.get("ts"))
+        if ts is not None:
+            self.first_ts = ts if self.first_ts is None else min(self.first_ts, ts)
+            self.last_ts = ts if self.last_ts is None else max(self.last_ts, ts)
+        handler = getattr(self, f"on_{kind}", None) if kind.isidentifier() else None
+        if isinstance(event.get("header"), dict):  # the first event may carry the trace's header
+            self.meta.update(event["header"])
+        if kind in ("trace_start", "trace_header"):
+            self.meta.update({k: v for k, v in event.items() if k not in ("event", "v", "seq")})
+            return
+        run_id = event.get("run_id")
+        if handler is None or not isinstance(run_id, str) or not run_id:
+            self.ignored[kind or "?"] += 1
+            return
+        handler(event, run_id, ts)
+
+    def on_run_start(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.runs.get(run_id)
+        if run is not None:  # the same run started again: a resumed trace appends to its run
+            run.resumed += 1
+            run.finished = False
+            return
+        parent = _opt_str(ev.get("parent_call")) or _opt_str(ev.get("parent_run"))
+        if parent is not None and parent not in self.runs:
+            parent = self._guess_parent(run_id)
+        run = Run(
+            run_id=run_id,
+            depth=_int(ev.get("depth")) or 0,
+            question=_str(ev.get("question")),
+            root_model=_str(ev.get("root_model")),
+            sub_model=_str(ev.get("sub_model")),
+            limits=ev["limits"] if isinstance(ev.get("limits"), dict) else {},
+        )
+        self.runs[run_id] = run
+        self._attach(run, parent, ev.get("parent_cell"))
+        run._touch(ts)
+
+    def on_context(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        run.context = {k: ev.get(k) for k in ("kind", "n_chars", "sha256") if k in ev}
+
+    def on_setup_error(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        self.run(run_id, ts).notes.append("REPL setup failed: " + _str(ev.get("error")))
+
+    def on_lm_call(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        raw_usage = ev.get("usage")
+        usage: dict[str, Any] = raw_usage if isinstance(raw_usage, dict) else {}
+        messages = ev.get("messages")
+        call = LMCall(
+            call_id=_str(ev.get("call_id")),
+            run_id=run_id,
+            role=_str(ev.get("role")) or "root",
+            model=_str(ev.get("model")),
+            depth=_int(ev.get("depth")),
+            messages=[m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else [],
+            reply=_opt_str(ev.get("reply")),
+            error=_opt_str(ev.get("error")),
+            input_tokens=_int(usage.get("input_tokens")) or 0,
+            output_tokens=_int(usage.get("output_tokens")) or 0,
+            cost_usd=_float(ev.get("cost_usd")),
+            duration=_float(ev.get("duration")),
+            cached=bool(ev.get("cached")),
+            ts=ts,
+            source=_opt_str(ev.get("source")),
+            finish_reason=_opt_str(ev.get("finish_reason")),
+            n_messages=_int(ev.get("n_messages")),
+            retries=self.retries.pop((run_id, _str(ev.get("call_id"))), []),
+        )
+        run.own.add_call(call)
+        run._touch(call.started)
+        run._touch(ts)
+        if call.role == "root":
+            number = _int(ev.get("iteration"))
+            if number is None:
+                number = (run.iterations[-1].number if run.iterations else 0) + 1
+            it = Iteration(run_id=run_id, number=number, root_call=call)
+            it._touch(call.started)
+            it._touch(ts)
+            run.iterations.append(it)
+            run.iterations.sort(key=lambda i: i.number)
+            it.own.add_call(call)
+            return
+        want_iter, want_cell = _parse_cell_ref(ev.get("parent_cell", ev.get("cell")))
+        if want_iter is None:
+            want_iter = _int(ev.get("iteration"))
+        found = self._iteration_for(run, want_iter, ts)
+        if found is None:  # a sub-call before any root turn: give it an iteration of its own
+            found = self._iteration_for(run, 1, ts)
+        assert found is not None
+        call.cell = want_cell
+        found.sub_calls.append(call)
+        found.own.add_call(call)
+        found._touch(ts)
+
+    def on_cell(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        number = _int(ev.get("iteration"))
+        it = self._iteration_for(run, number if number is not None else None, ts)
+        if it is None:
+            it = self._iteration_for(run, 1, ts)
+        assert it is not None
+        notes = ev.get("notes")
+        cell = Cell(
+            iteration=it.number,
+            index=_int(ev.get("index")) or len(it.cells) + 1,
+            code=_str(ev.get("code")),
+            stdout=_str(ev.get("stdout")),
+            stdout_total=_int(ev.get("stdout_total")),
+            error=_opt_str(ev.get("error")) or None,
+            final=_opt_str(ev.get("final")),
+            notes=[_str(n) for n in notes] if isinstance(notes, list) else [],
+            restarted=bool(ev.get("restarted")),
+            duration=_float(ev.get("duration")),
+            ts=ts,
+        )
+        it.cells.append(cell)
+        if cell.index in it.running:
+            it.running.remove(cell.index)
+        # What this run started since its previous cell came from this one (cells run in turn).
+        for call in it.sub_calls:
+            if call.cell is None:
+                call.cell = cell.index
+        for child in it.children:
+            if child.parent_cell is None:
+                child.parent_cell = cell.index
+        it._touch(ts)
+        run._touch(ts)
+
+    def on_cell_start(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        it = self._iteration_for(run, _int(ev.get("iteration")), ts)
+        index = _int(ev.get("index"))
+        if it is not None and index is not None and index not in it.running:
+            it.running.append(index)
+            it._touch(ts)
+        run._touch(ts)
+
+    def on_retry(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        attempt = _int(ev.get("attempt"))
+        wait = _float(ev.get("wait"))
+        text = f"attempt {attempt}: {_str(ev.get('error'))}" if attempt is not None else _str(ev.get("error"))
+        if wait is not None:
+            text += f" (waited {wait:.1f} s)"
+        self.retries.setdefault((run_id, _str(ev.get("call_id"))), []).append(text)
+        self.run(run_id, ts)._touch(ts)
+
+    def on_limit(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        text = f"limit reached: {_str(ev.get('limit')) or '?'}"
+        if ev.get("detail"):
+            text += f" ({_str(ev.get('detail'))})"
+        it = run.iterations[-1] if run.iterations else None
+        if _str(ev.get("role")) != "root" and it is not None:
+            it.notes.append(text)
+            it._touch(ts)
+        else:
+            run.notes.append(text)
+        run._touch(ts)
+
+    def on_budget(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        it = self._iteration_for(run, _int(ev.get("iteration")), ts)
+        if it is not None:
+            it.budget = {k: v for k, v in ev.items() if k not in ("event", "v", "seq", "ts", "run_id", "iteration")}
+            it._touch(ts)
+        run._touch(ts)
+
+    def on_run_end(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        run.finished = True
+        run.answer = _opt_str(ev.get("answer"))
+        run.stopped_by = _opt_str(ev.get("stopped_by"))
+        run.error = _opt_str(ev.get("error"))
+        run.reported_iterations = _int(ev.get("iterations"))
+        if ts is not None:
+            run.ended = ts
+
+    def finish(self) -> TraceView:
+        for run in self.runs.values():
+            self._mark_final_turn(run)
+            for it in run.iterations:
+                for child in it.children:  # a child's whole life is part of the iteration's time
+                    it._touch(child.started)
+                    it._touch(child.ended)
+        total = Totals()
+        for root in self.roots:
+            _roll_up(root)
+            total.merge(root.totals)
+        return TraceView(
+            path=self.path,
+            roots=self.roots,
+            runs=self.runs,
+            meta=self.meta,
+            ignored=self.ignored,
+            n_events=self.n_events,
+            totals=total,
+            started=self.first_ts,
+            ended=self.last_ts,
+        )
+
+    @staticmethod
+    def _mark_final_turn(run: Run) -> None:
+        """A root turn past the reported iteration count is the "answer now" turn after a limit."""
+        if not run.finished or run.reported_iterations is None or run.stopped_by in ("final", "lm_error"):
+            return
+        for it in run.iterations:
+            if it.number > run.reported_iterations and not it.cells:
+                it.final_turn = True
+
+
+def _roll_up(run: Run) -> Totals:
+    """Set `totals` on `run`, its iterations and descendants; a child's usage counts in its parent's."""
+    run.totals = run.own.copy()
+    attached: set[int] = set()
+    for it in run.iterations:
+        it.totals = it.own.copy()
+        for child in it.children:
+            it.totals.merge(_roll_up(child))
+            attached.add(id(child))
+    for child in run.children:
+        if id(child) not in attached:
+            _roll_up(child)
+        run.totals.merge(child.totals)
+    return run.totals
+
+
+def build_view(events: Sequence[dict[str, Any]], path: Path | None = None) -> TraceView:
+    """The view model of a trace's events (in file order)."""
+    builder = _Builder(path)
+    for event in events:
+        if isinstance(event, dict):
+            builder.feed(event)
+    return builder.finish()
+
+
+def load_view(path: Path | str) -> TraceView:
+    """Read a trace file (blobs resolved) and build its view model."""
+    path = Path(path)
+    return build_view(read_events(path), path)
+
+
+# -- formatting shared by both viewers ------------------------------------------------------------
+def format_tokens(n: int) -> str:
+    """Exact with thousands separators: viewers align these in columns."""
+    return f"{n:,}"
+
+
+def format_cost(totals: Totals) -> str:
+    """`$0.0123`; `—` when no call had a price; a trailing `+` when some calls had none."""
+    if totals.unpriced and totals.cost_usd == 0:
+        return "—"
+    cost = totals.cost_usd
+    if 0 < cost < 0.0001:
+        text = "<$0.0001"
+    else:
+        text = f"${cost:.4f}" if cost < 1 else f"${cost:,.2f}"
+    return text + ("+" if totals.unpriced else "")
+
+
+def format_duration(seconds: float | None) -> str:
+    """`0.42 s`, `12.3 s`, `2m 05s`, `1h 02m`; `—` when unknown."""
+    if seconds is None:
+        return "—"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, sec = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m {sec:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
