@@ -87,6 +87,19 @@ def test_tree_of_runs_iterations_cells_and_subcalls(view: TraceView) -> None:
         assert first.cells[0].stdout.splitlines()[-1] == "ENTITY"
 
 
+def test_cells_are_inferred_when_the_trace_does_not_link_them(trace: Path, view: TraceView) -> None:
+    """v1 traces have no `cell` / `parent_cell`: event order gives the same tree."""
+    events = [{k: v for k, v in e.items() if k not in ("cell", "parent_cell")} for e in read_events(trace)]
+    old = build_view(events)
+
+    def links(v: TraceView) -> list[tuple[str, int, int | None, list[int | None]]]:
+        return [(r.run_id, i.number, r.parent_cell, [c.cell for c in i.sub_calls])
+                for r in v.walk() for i in r.iterations]
+
+    assert links(old) == links(view)
+    assert all(c.cell is not None for r in old.walk() for i in r.iterations for c in i.sub_calls)
+
+
 def test_totals_roll_up_from_children(trace: Path, view: TraceView) -> None:
     calls = [e for e in read_events(trace) if e["event"] == "lm_call"]
     root = view.root
@@ -122,6 +135,8 @@ def test_unknown_events_and_optional_fields_are_tolerated() -> None:
          "usage": {"input_tokens": 10, "output_tokens": 5}, "cost_usd": 0.5, "duration": 1.0},
         {"event": "hologram", "ts": 2.1, "run_id": "root", "anything": [1, 2]},
         {"event": "cell_start", "ts": 2.2, "run_id": "root", "iteration": 1, "index": 1},
+        {"event": "lm_call", "ts": 2.25, "run_id": "root", "call_id": "c9", "role": "sub", "cell": None,
+         "reply": "from a thread", "usage": {"input_tokens": 1, "output_tokens": 1}, "cost_usd": 0.0},
         {"event": "cell", "ts": 2.3, "run_id": "root", "iteration": 1, "index": 1, "code": "a", "stdout": ""},
         {"event": "cell_start", "ts": 2.4, "run_id": "root", "iteration": 1, "index": 2},
         {"event": "retry", "ts": 2.5, "run_id": "root", "call_id": "c2", "attempt": 1, "error": "429", "wait": 1},
@@ -140,14 +155,15 @@ def test_unknown_events_and_optional_fields_are_tolerated() -> None:
     assert view.ignored["hologram"] == 1
     first = _iteration(view, "root", 1)
     assert first.running == [2]  # started, never reported: the trace ends mid-cell
-    sub = first.sub_calls[0]
-    assert (sub.cell, sub.cached, sub.source, len(sub.retries)) == (2, True, "disk", 1)
+    assert [c.call_id for c in first.calls_of(None)] == ["c9"]  # the trace said: no cell
+    sub = first.calls_of(2)[0]
+    assert (sub.call_id, sub.cached, sub.source, len(sub.retries)) == ("c2", True, "disk", 1)
     child = view.runs["root.1"]
     assert (child.parent_iteration, child.parent_cell, child.status) == (1, 2, "max_usd")
     assert any("max_usd" in n for n in child.notes)
     root = view.runs["root"]
     assert root.status == "unfinished"
-    assert root.totals.calls == 3 and root.totals.tokens == 28 and root.totals.cached == 1
+    assert root.totals.calls == 4 and root.totals.tokens == 30 and root.totals.cached == 1
     assert root.totals.cost_usd == 0.5 and root.totals.unpriced == 1
     render_html(view)  # renders without any of the fields it could have used
 

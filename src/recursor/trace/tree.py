@@ -142,6 +142,8 @@ class LMCall:
     ts: float | None
     cell: int | None = None
     """Index of the cell that made this sub-call, when known."""
+    cell_recorded: bool = False
+    """The trace itself said which cell (or that none) made this call: nothing to infer."""
     source: str | None = None
     """Where a cached reply came from ("disk" cache, a recorded "trace"), when the trace says."""
     finish_reason: str | None = None
@@ -488,7 +490,9 @@ class _Builder:
             run.iterations.sort(key=lambda i: i.number)
             it.own.add_call(call)
             return
-        want_iter, want_cell = _parse_cell_ref(ev.get("parent_cell", ev.get("cell")))
+        ref_key = "parent_cell" if "parent_cell" in ev else "cell"
+        want_iter, want_cell = _parse_cell_ref(ev.get(ref_key))
+        call.cell_recorded = ref_key in ev  # v2 writes `cell`, null outside a cell
         if want_iter is None:
             want_iter = _int(ev.get("iteration"))
         found = self._iteration_for(run, want_iter, ts)
@@ -526,7 +530,7 @@ class _Builder:
             it.running.remove(cell.index)
         # What this run started since its previous cell came from this one (cells run in turn).
         for call in it.sub_calls:
-            if call.cell is None:
+            if call.cell is None and not call.cell_recorded:
                 call.cell = cell.index
         for child in it.children:
             if child.parent_cell is None:

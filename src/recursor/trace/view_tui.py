@@ -159,6 +159,7 @@ def run_detail(view: TraceView, run: Run) -> RenderableType:
         parts.append(Panel(_clip(run.error), title="error", title_align="left", border_style="red"))
     parts.extend(Text(note, style="dim") for note in run.notes)
     if run.parent_id is None and view.meta:
+        parts.append(Text("trace header", style="bold dim"))
         parts.append(_facts([(str(k), v if isinstance(v, str) else json.dumps(v, default=str))
                              for k, v in view.meta.items()]))
     parts.append(_usage_table([("this run", run.own, run.duration), ("with child runs", run.totals, run.duration)]))
