@@ -56,6 +56,11 @@ def parse_reply(text: str) -> ParsedReply:
         close = _FENCE_ANY.search(text, m.end())
         body_end = close.start() if close else len(text)
         body = text[m.end() : body_end].strip("\n")
+        if not lang:
+            # Small models often put the tag on its own line: ```\nrepl\ncode```.
+            first, _, rest = body.partition("\n")
+            if first.strip().lower() in ("repl", "python", "py", "python3"):
+                lang, body = first.strip().lower(), rest.strip("\n")
         # Untagged fences hold code only when the body parses as Python; otherwise it is prose.
         if lang or _is_python(body):
             if body.strip():

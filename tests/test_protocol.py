@@ -1,0 +1,62 @@
+"""Reply parsing: code blocks and final answers, including the malformed shapes models write."""
+
+from __future__ import annotations
+
+import pytest
+
+from recursor.protocol import parse_reply
+
+
+@pytest.mark.parametrize(
+    ("reply", "codes"),
+    [
+        ("```repl\nx = 1\n```", ["x = 1"]),
+        ("```python\nx = 1\n```\ntext\n```py\ny = 2\n```", ["x = 1", "y = 2"]),
+        ("```\nrepl\nprint(1)\n```", ["print(1)"]),  # tag on its own line
+        ("```\nprint(1)\n```", ["print(1)"]),  # untagged but valid Python
+        ("```\nThis is not code at all!\n```", []),  # untagged prose stays prose
+        ("```repl\nprint(1)", ["print(1)"]),  # unclosed fence runs to the end
+        ("no code here", []),
+        ("```repl\n\n```", []),  # empty block
+        ("<think>```repl\nsecret()\n```</think>\n```repl\nok()\n```", ["ok()"]),
+    ],
+)
+def test_code_blocks(reply: str, codes: list[str]) -> None:
+    assert [b.code for b in parse_reply(reply).code] == codes
+
+
+def test_unclosed_fence_is_marked() -> None:
+    (block,) = parse_reply("```repl\nprint(1)").code
+    assert block.closed is False
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind", "value"),
+    [
+        ("FINAL(42)", "text", "42"),
+        ("Done.\nFINAL(f(x) = 2 (approx))", "text", "f(x) = 2 (approx)"),
+        ('FINAL("quoted")', "text", "quoted"),
+        ("FINAL(\"don't panic\")", "text", "don't panic"),
+        ("I don't know yet\nFINAL(it's (a) test)", "text", "it's (a) test"),
+        ("FINAL_VAR(result)", "var", "result"),
+        ("FINAL_VAR('result')", "var", "result"),
+        ("**FINAL(bold)**", "text", "bold"),
+        ("FINAL(multi\nline\nanswer)", "text", "multi\nline\nanswer"),
+        ("FINAL(unclosed answer", "text", "unclosed answer"),
+    ],
+)
+def test_final_forms(reply: str, kind: str, value: str) -> None:
+    final = parse_reply(reply).final
+    assert final is not None and (final.kind, final.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I will call FINAL(x) when I am done.",  # mid-sentence, not a final line
+        "```repl\nFINAL(3)\n```",  # inside code: the REPL handles it
+        "<think>FINAL(hidden)</think>",
+    ],
+)
+def test_not_a_final_answer(reply: str) -> None:
+    assert parse_reply(reply).final is None
