@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Prompts"]
+__all__ = ["Prompts", "default_prompts"]
 
 SYSTEM = """\
 You answer a question about a context that is far too large to read at once. The context is \
@@ -126,3 +126,19 @@ class Prompts:
         if len(prompt) <= 4000:
             return prompt
         return prompt[:2000] + "\n[... the full task text is in `context`; read it with code ...]"
+
+
+def default_prompts(lm: object) -> Prompts:
+    """The wording for a root model: small-model prompts for models that ask for them.
+
+    A client asks by having `small_model = True` (the embedded local models do); wrappers such
+    as `RetryingLM` are looked through.
+    """
+    inner = lm
+    while hasattr(inner, "wrapped"):
+        inner = inner.wrapped
+    if getattr(inner, "small_model", False):
+        from recursor.prompts_small import SmallModelPrompts
+
+        return SmallModelPrompts()
+    return Prompts()

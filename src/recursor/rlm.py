@@ -38,7 +38,7 @@ from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM
 from recursor.lm.cache import ReplyCache, cache_hit
 from recursor.lm.retry import RetryingLM
 from recursor.pricing import Pricing
-from recursor.prompts import Prompts
+from recursor.prompts import Prompts, default_prompts
 from recursor.protocol import parse_reply
 from recursor.sandbox.base import CellResult, Repl, SandboxOptions
 from recursor.trace.config import trace_header
@@ -125,7 +125,7 @@ class RLM:
         self.trace_dir: Path | None = (
             None if trace_dir is False else Path(trace_dir) if trace_dir else default_trace_dir()
         )
-        self.prompts = prompts or Prompts()
+        self.prompts = prompts or default_prompts(self.root_lm)
         self.pricing = pricing or Pricing()
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
