@@ -19,7 +19,8 @@ import pytest
 
 import recursor.local.models as models
 from recursor.errors import UserError
-from recursor.lm.local import LocalLM, cpu_has_amx
+from recursor.lm.base import Message
+from recursor.lm.local import LocalLM, _KVStore, cpu_has_amx
 from recursor.local import (
     MODELS,
     ChecksumError,
@@ -276,6 +277,103 @@ def test_default_without_a_pulled_model_says_how_to_pull(
         LocalLM.default()
 
 
+class _FakeLlama:
+    """Just the state `_KVStore` touches: token ids, their count, and a context handle."""
+
+    def __init__(self) -> None:
+        self.ctx = object()
+        self.n_tokens = 0
+        self.input_ids: list[int] = [0] * 4096
+        self._requires_eval = False
+
+    def run(self, tokens: list[int]) -> None:  # what a completion leaves in the cache
+        self.input_ids[: len(tokens)] = tokens
+        self.n_tokens = len(tokens)
+
+
+class _FakeLowLevel:
+    """llama.cpp's sequence-state calls, storing token lists instead of KV bytes."""
+
+    def __init__(self, llama: _FakeLlama) -> None:
+        self.llama = llama
+        self.blobs: dict[int, list[int]] = {}
+
+    def llama_state_seq_get_size(self, ctx: object, seq: int) -> int:
+        return self.llama.n_tokens * 10
+
+    def llama_state_seq_get_data(self, ctx: object, buf: object, size: int, seq: int) -> int:
+        self.blobs[id(buf)] = list(self.llama.input_ids[: self.llama.n_tokens])
+        return size
+
+    def llama_state_seq_set_data(self, ctx: object, buf: object, size: int, seq: int) -> int:
+        assert self.llama.n_tokens == 0  # cleared first
+        self.restored = self.blobs[id(buf)]
+        return size
+
+    def llama_get_memory(self, ctx: object) -> object:
+        return object()
+
+    def llama_memory_clear(self, memory: object, data: bool) -> None:
+        self.llama.n_tokens = 0
+
+
+def _conv(*texts: str, system: bool = False) -> tuple[tuple[str, str], ...]:
+    roles = ["user", "assistant"] * len(texts)
+    msgs = tuple(zip(roles, texts, strict=False))
+    return ((("system", "sys"), *msgs)) if system else msgs
+
+
+def test_kv_store_saves_an_interrupted_conversation_and_restores_it() -> None:
+    llama = _FakeLlama()
+    low = _FakeLowLevel(llama)
+    store = _KVStore(llama, low, budget=10_000)
+    root = _conv("question", system=True)
+    assert store.before(root) is False  # nothing cached yet
+    llama.run(list(range(100)))
+    store.after(root, "code")
+
+    root2 = (*root, ("assistant", "code"), ("user", "output"))
+    assert store.before(root2) is False and not store.saved  # a continuation saves nothing
+
+    sub = _conv("summarise chunk 1")
+    llama.run(list(range(100)) + list(range(500, 550)))
+    store.after(root2, "more code")
+    assert store.before(sub) is False  # the root is saved before the sub-call overwrites it
+    assert [e.messages for e in store.saved] == [(*root2, ("assistant", "more code"))]
+    llama.run(list(range(900, 990)))
+    store.after(sub, "summary")
+
+    root3 = (*root2, ("assistant", "more code"), ("user", "output 2"))
+    assert store.before(root3) is True
+    assert low.restored == list(range(100)) + list(range(500, 550))
+    assert llama.n_tokens == 150 and llama.input_ids[:150] == low.restored
+    assert llama._requires_eval is True
+    # The sub-call was saved when the root came back; the root's entry is live again.
+    assert [e.messages for e in store.saved] == [(*sub, ("assistant", "summary"))]
+
+
+def test_kv_store_evicts_one_off_calls_before_the_root() -> None:
+    llama = _FakeLlama()
+    low = _FakeLowLevel(llama)
+    store = _KVStore(llama, low, budget=2_500)  # room for two 100-token conversations
+    root = _conv("question", system=True)
+    store.before(root)
+    llama.run(list(range(100)))
+    store.after(root, "code")
+    for i in range(4):  # four sub-calls, each saved when the next one replaces it
+        sub = _conv(f"chunk {i}")
+        store.before(sub)
+        llama.run([1000 + i] * 100)
+        store.after(sub, "ok")
+    kept = [e.messages for e in store.saved]
+    assert (*root, ("assistant", "code")) in kept and len(kept) == 2
+    # Short conversations are not worth saving, and a zero budget saves nothing.
+    tiny = _KVStore(llama, low, budget=0)
+    tiny.after(root, "x")
+    tiny.before(_conv("other"))
+    assert tiny.saved == []
+
+
 # -- the real model ------------------------------------------------------------------------
 
 _E2E_MODEL = "qwen2.5-coder-0.5b"
@@ -291,24 +389,37 @@ def _real_model_missing() -> str | None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(_real_model_missing() is not None, reason=str(_real_model_missing()))
-async def test_real_local_model_answers_and_reuses_its_kv_cache() -> None:
+async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
     lm = LocalLM(_E2E_MODEL, n_ctx=4096)
-    first = await lm.complete(
-        [{"role": "user", "content": "What is 2+3? Reply with just the number."}]
-    )
+    system = "You are a careful assistant. " + "Answer every question briefly and exactly. " * 8
+    conversation: list[Message] = [
+        {"role": "system", "content": system},
+        {"role": "user", "content": "What is 2+3? Reply with just the number."},
+    ]
+    first = await lm.complete(conversation)
     assert "5" in first.text
     assert first.model == _E2E_MODEL and first.usage.cost_usd == 0.0
     assert first.usage.input_tokens > 0 and first.usage.output_tokens > 0
 
     # The next turn extends the same conversation: only its new tokens are evaluated.
-    second = await lm.complete(
-        [
-            {"role": "user", "content": "What is 2+3? Reply with just the number."},
-            {"role": "assistant", "content": first.text},
-            {"role": "user", "content": "And 10+5? Reply with just the number."},
-        ]
-    )
+    conversation += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "And 10+5? Reply with just the number."},
+    ]
+    second = await lm.complete(conversation)
     assert "15" in second.text
     stats = lm.last_stats
     assert stats is not None and stats.prompt_tokens == second.usage.input_tokens
+    assert stats.prompt_eval_tokens < stats.prompt_tokens / 2
+
+    # A sub-call in between overwrites the cache; the conversation's cells come back.
+    await lm.complete([{"role": "user", "content": "Say OK."}])
+    conversation += [
+        {"role": "assistant", "content": second.text},
+        {"role": "user", "content": "Name the capital of Italy in one word."},
+    ]
+    third = await lm.complete(conversation)
+    assert "rome" in third.text.lower()
+    stats = lm.last_stats
+    assert stats is not None and stats.restored
     assert stats.prompt_eval_tokens < stats.prompt_tokens / 2

@@ -9,13 +9,18 @@ The KV cache is kept between calls: when a prompt extends the previous one (a ru
 turn), llama-cpp-python re-evaluates only the tokens after the longest common prefix. To
 keep that working nothing here resets the context between calls, and prompts are built
 by the model's own chat template so turn N+1's prompt is a token-prefix extension of
-turn N's. `LocalLM.last_stats` reports how many prompt tokens each call evaluated.
+turn N's. An RLM interleaves its root turns with sub-calls to the same model, which would
+overwrite the root's cache; so before a call abandons the cached conversation, that
+conversation's KV cells are saved (llama.cpp's per-sequence state, no logits), and a
+later call that continues it gets them back (`_KVStore`). `LocalLM.last_stats` reports
+how many prompt tokens each call actually evaluated.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import threading
 import time
@@ -39,6 +44,12 @@ __all__ = [
 
 #: Enough for a run's transcript; the KV cache costs ~28 KiB per token for the 1.5B.
 DEFAULT_N_CTX = 16384
+
+#: Memory for saved conversations' KV cells, per loaded model (the 1.5B's 16K window: 0.45 GiB).
+DEFAULT_KV_STORE_BYTES = 2 << 30
+
+#: Conversations shorter than this are cheaper to re-evaluate than to keep.
+_MIN_SAVED_TOKENS = 64
 
 _INSTALL_HINT = "pip install 'recursor[local]'"
 
@@ -92,6 +103,8 @@ class CallStats:
     completion_tokens: int
     generation_s: float
     wall_s: float
+    #: True when a saved conversation's KV cells were put back before this call.
+    restored: bool = False
 
     @property
     def prompt_tokens_per_s(self) -> float:
@@ -102,13 +115,115 @@ class CallStats:
         return self.completion_tokens / self.generation_s if self.generation_s else 0.0
 
 
+_Key = tuple[tuple[str, str], ...]
+
+
+def _common_prefix(a: _Key, b: _Key) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@dataclass(slots=True)
+class _Saved:
+    """The KV cells of one conversation (its messages, their tokens, llama.cpp's bytes)."""
+
+    messages: _Key
+    tokens: Any
+    data: Any
+    size: int
+    keep: bool
+
+
+class _KVStore:
+    """Keeps the KV cache of conversations that other calls interrupt, within a byte budget.
+
+    The live conversation is saved only when a call is about to abandon it (a sub-call
+    between two root turns), and restored when a call continues it. Eviction drops first
+    the conversations that look one-off (no system prompt, one user turn, never resumed),
+    oldest first, so a run's many sub-calls do not push out its root conversation.
+    """
+
+    def __init__(self, llama: Any, llama_cpp: Any, budget: int) -> None:
+        self.llama = llama
+        self.llama_cpp = llama_cpp
+        self.budget = budget
+        self.live: _Key = ()
+        self.live_keep = False
+        self.saved: list[_Saved] = []
+
+    def before(self, key: _Key) -> bool:
+        """Prepare the cache for a call on `key`; return True if saved cells were restored."""
+        live_match = _common_prefix(key, self.live)
+        best: _Saved | None = None
+        best_match = live_match
+        for entry in self.saved:
+            match = _common_prefix(key, entry.messages)
+            if match > best_match:
+                best, best_match = entry, match
+        if live_match < len(self.live):  # this call overwrites part of the live conversation
+            self._save_live()
+            self.live_keep = False
+        if best is None:
+            return False
+        self.saved.remove(best)
+        return self._restore(best)
+
+    def after(self, key: _Key, reply: str) -> None:
+        self.live = (*key, ("assistant", reply))
+
+    def _save_live(self) -> None:
+        llama, low = self.llama, self.llama_cpp
+        n_tokens = int(llama.n_tokens)
+        if self.budget <= 0 or n_tokens < _MIN_SAVED_TOKENS or not self.live:
+            return
+        size = int(low.llama_state_seq_get_size(llama.ctx, 0))
+        if size <= 0 or size > self.budget:
+            return
+        data = (ctypes.c_uint8 * size)()
+        written = int(low.llama_state_seq_get_data(llama.ctx, data, size, 0))
+        if written <= 0:
+            return
+        keep = (
+            self.live_keep
+            or any(role == "system" for role, _ in self.live)
+            or sum(role == "user" for role, _ in self.live) > 1
+        )
+        self.saved = [e for e in self.saved if e.messages != self.live]
+        self.saved.append(_Saved(self.live, llama.input_ids[:n_tokens].copy(), data, written, keep))
+        while sum(e.size for e in self.saved) > self.budget:
+            victim = next((e for e in self.saved if not e.keep), self.saved[0])
+            self.saved.remove(victim)
+
+    def _restore(self, entry: _Saved) -> bool:
+        llama, low = self.llama, self.llama_cpp
+        memory = low.llama_get_memory(llama.ctx)
+        if memory is not None:
+            low.llama_memory_clear(memory, True)
+        llama.n_tokens = 0
+        llama._requires_eval = True
+        if int(low.llama_state_seq_set_data(llama.ctx, entry.data, entry.size, 0)) == 0:
+            self.live = ()
+            return False  # the cache is empty; the call just evaluates its whole prompt
+        n_tokens = len(entry.tokens)
+        llama.input_ids[:n_tokens] = entry.tokens
+        llama.n_tokens = n_tokens
+        self.live = entry.messages
+        self.live_keep = True
+        return True
+
+
 @dataclass(slots=True)
 class _Loaded:
-    """One loaded model and the lock that serialises every call into it."""
+    """One loaded model, the lock that serialises every call into it, and its KV store."""
 
     llama: Any
     lock: threading.Lock
     load_s: float
+    kv: _KVStore
 
 
 _LOADED: dict[tuple[str, int], _Loaded] = {}
@@ -137,8 +252,13 @@ def _model_params_without_extra_bufts(llama_cpp: Any) -> Iterator[None]:
         low.llama_model_default_params = original
 
 
-def _load(path: Path, n_ctx: int, n_threads: int, seed: int, verbose: bool) -> _Loaded:
-    """Load `path` once per process (per context size) and return the shared handle."""
+def _load(
+    path: Path, n_ctx: int, n_threads: int, seed: int, verbose: bool, kv_store_bytes: int
+) -> _Loaded:
+    """Load `path` once per process (per context size) and return the shared handle.
+
+    The first caller's settings win for a (file, n_ctx) pair: the point is one copy.
+    """
     key = (str(path.resolve()), n_ctx)
     with _LOADED_LOCK:
         loaded = _LOADED.get(key)
@@ -161,7 +281,8 @@ def _load(path: Path, n_ctx: int, n_threads: int, seed: int, verbose: bool) -> _
                 raise UserError(f"llama.cpp could not load {path}: {e}") from e
         if amx and getattr(llama.model_params, "use_extra_bufts", False):
             raise LMError("could not disable llama.cpp's extra buffers on this AMX CPU")
-        loaded = _Loaded(llama, threading.Lock(), time.perf_counter() - start)
+        kv = _KVStore(llama, llama_cpp, kv_store_bytes)
+        loaded = _Loaded(llama, threading.Lock(), time.perf_counter() - start, kv)
         _LOADED[key] = loaded
         return loaded
 
@@ -192,6 +313,7 @@ class LocalLM(LM):
         temperature: float = 0.0,
         seed: int = 0,
         max_tokens: int = 1024,
+        kv_store_bytes: int = DEFAULT_KV_STORE_BYTES,
         verbose: bool = False,
     ) -> None:
         _import_llama_cpp()  # fail at construction, not at the first call
@@ -215,6 +337,7 @@ class LocalLM(LM):
         self.temperature = temperature
         self.seed = seed
         self.max_tokens = max_tokens
+        self.kv_store_bytes = kv_store_bytes
         self.verbose = verbose
         #: Token counts and timings of the last call (None before the first).
         self.last_stats: CallStats | None = None
@@ -241,12 +364,18 @@ class LocalLM(LM):
             temperature=self.temperature,
             seed=self.seed,
             max_tokens=self.max_tokens,
+            kv_store_bytes=self.kv_store_bytes,
             verbose=self.verbose,
         )
 
     def load(self) -> float:
         """Load the model now (it otherwise loads on the first call); return the load time."""
-        return _load(self.path, self.n_ctx, self.n_threads, self.seed, self.verbose).load_s
+        return self._loaded().load_s
+
+    def _loaded(self) -> _Loaded:
+        return _load(
+            self.path, self.n_ctx, self.n_threads, self.seed, self.verbose, self.kv_store_bytes
+        )
 
     async def complete(self, messages: Sequence[Message]) -> LMResponse:
         cancelled = threading.Event()
@@ -258,7 +387,7 @@ class LocalLM(LM):
             raise
 
     def _complete_sync(self, chat: list[dict[str, str]], cancelled: threading.Event) -> LMResponse:
-        loaded = _load(self.path, self.n_ctx, self.n_threads, self.seed, self.verbose)
+        loaded = self._loaded()
         llama_cpp = _import_llama_cpp()
         llama = loaded.llama
         eos = llama.token_eos()
@@ -273,8 +402,10 @@ class LocalLM(LM):
         with loaded.lock:
             if cancelled.is_set():
                 raise LMError("cancelled before it started", model=self.model)
-            llama_cpp.llama_perf_context_reset(llama.ctx)
+            key: _Key = tuple((m["role"], m["content"]) for m in chat)
             start = time.perf_counter()
+            restored = loaded.kv.before(key)
+            llama_cpp.llama_perf_context_reset(llama.ctx)
             try:
                 result = llama.create_chat_completion(
                     messages=chat,
@@ -284,11 +415,17 @@ class LocalLM(LM):
                     logits_processor=llama_cpp.LogitsProcessorList([stop_when_cancelled]),
                 )
             except ValueError as e:  # e.g. "Requested tokens (N) exceed context window of M"
+                loaded.kv.live = ()  # what the cache holds is no longer known
                 raise LMRequestError(str(e), model=self.model) from e
+            except BaseException:
+                loaded.kv.live = ()
+                raise
             wall = time.perf_counter() - start
             perf = llama_cpp.llama_perf_context(llama.ctx)
+            choice = result["choices"][0]
+            text = choice["message"].get("content") or ""
+            loaded.kv.after(key, text)
 
-        choice = result["choices"][0]
         usage = result.get("usage") or {}
         prompt_tokens = int(usage.get("prompt_tokens", 0))
         completion_tokens = int(usage.get("completion_tokens", 0))
@@ -299,9 +436,10 @@ class LocalLM(LM):
             completion_tokens=completion_tokens,
             generation_s=perf.t_eval_ms / 1000,
             wall_s=wall,
+            restored=restored,
         )
         return LMResponse(
-            text=choice["message"].get("content") or "",
+            text=text,
             model=self.model,
             usage=Usage(prompt_tokens, completion_tokens, cost_usd=0.0),
             finish_reason=choice.get("finish_reason"),
