@@ -542,9 +542,14 @@ class _Run:
                 self.tree.emit("setup_error", run_id=self.run_id, error=result.error)
 
     def _make_repl(self, prepared: PreparedContext) -> Repl:
+        options = self.tree.rlm.sandbox
+        if options.isolation == "inprocess":  # explicit opt-in, for debugging; warns loudly
+            from recursor.sandbox.inprocess import InProcessRepl
+
+            return InProcessRepl(prepared, self._handle_subcall, options)
         from recursor.sandbox.process import ProcessRepl
 
-        return ProcessRepl(prepared, self._handle_subcall, self.tree.rlm.sandbox)
+        return ProcessRepl(prepared, self._handle_subcall, options)
 
     async def _ensure_repl(self) -> Repl:
         assert self._repl_start is not None

@@ -7,12 +7,15 @@ model client, a key or the budget.
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["CellResult", "Repl", "SandboxOptions", "SubcallHandler", "VarLookup"]
+from recursor.errors import BudgetExceeded, RecursorError
+
+__all__ = ["CellResult", "Repl", "SandboxOptions", "SubcallHandler", "VarLookup", "subcall_reply"]
 
 #: `(function name, arguments) -> value`; called for llm_query, rlm_query and their batches.
 SubcallHandler = Callable[[str, dict[str, Any]], Awaitable[Any]]
@@ -23,15 +26,21 @@ class SandboxOptions:
     """Where and under which limits model code runs. Every limit is per worker."""
 
     isolation: Literal["auto", "bwrap", "process", "inprocess"] = "auto"
-    """auto: bubblewrap where it works, else a plain process. `inprocess` is for debugging only."""
+    """auto: bubblewrap where it works, else a plain process (said once on stderr). `bwrap`
+    fails rather than run with less. `inprocess` is for debugging only: no isolation at all."""
     cell_timeout: float = 300.0
-    """Wall seconds a cell may compute; time spent waiting for sub-calls does not count."""
+    """Wall seconds a cell may compute; time spent waiting for sub-calls does not count.
+    Overrunning it kills the worker (variables are lost)."""
+    cpu_seconds: float | None = 300.0
+    """CPU seconds a cell may use, all its threads together; None for no CPU cap. Overrunning
+    it raises CPUTimeExceeded in the cell (variables are kept)."""
     memory_mb: int | None = None
-    """Address-space cap; None picks 2 GiB plus 8x the context's size."""
+    """Address-space cap; None picks 2 GiB plus 8x the context's size. Past it, allocations in
+    the cell raise MemoryError."""
     max_file_mb: int = 1024
-    """Largest file the cell may write."""
+    """Largest file the cell may write (each file; the scratch directory's total is not capped)."""
     max_procs: int = 64
-    """Processes the worker may have (a fork loop is contained)."""
+    """Processes and threads the worker may add (a fork loop is contained)."""
     output_limit: int = 20_000
     """Characters of a cell's printed output kept (head and tail) and shown to the model."""
     python: str | None = None
@@ -77,3 +86,21 @@ class Repl(ABC):
     @abstractmethod
     async def close(self) -> None:
         """Stop the REPL and free what it holds."""
+
+
+async def subcall_reply(handler: SubcallHandler, fn: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Serve one sub-call for model code: `{"value": ...}` or `{"error": message}`.
+
+    Every failure becomes a message the model can read, so a host-side problem never leaves
+    the cell waiting for a reply that will not come.
+    """
+    try:
+        return {"value": await handler(fn, args)}
+    except asyncio.CancelledError:
+        raise
+    except BudgetExceeded as exc:
+        return {"error": f"budget exhausted ({exc.limit}): no more sub-calls can be made"}
+    except RecursorError as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    except Exception as exc:  # a host bug (or a malformed call) must not hang the cell
+        return {"error": f"internal error in {fn}: {type(exc).__name__}: {exc}"}

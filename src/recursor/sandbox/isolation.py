@@ -1,62 +1,212 @@
-"""Which protections this machine gives a worker, and the command that applies them."""
+"""Which protections this machine gives a worker, and the commands that apply them.
+
+Two modes run model code in a separate process:
+
+- `bwrap`: bubblewrap gives the worker its own mount, pid, network, ipc and uts namespaces.
+  Only the system directories, the interpreter's tree and the worker script are visible, all
+  read-only; the one writable directory is the scratch dir. As root, bwrap keeps no user
+  namespace and the worker switches to an unprivileged uid of its own before any model code
+  runs (RLIMIT_NPROC does not bind root, and a uid mapped in a user namespace is still root
+  to the kernel's process count). As any other user, bwrap adds a user namespace itself.
+- `process`: a plain child process with an empty environment and rlimits. As root, the worker
+  also enters an empty network namespace and switches uid; it cannot hide the host's files.
+
+What is predicted here is checked at start: the worker reports each step that held
+(`IsolationReport.from_worker`), and the first report with missing protections is printed
+once per process on stderr.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
+import secrets
 import shutil
+import stat
 import subprocess
 import sys
-from dataclasses import dataclass
+import tempfile
+import threading
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["IsolationReport", "bwrap_prefix", "detect"]
+__all__ = [
+    "PROTECTIONS",
+    "IsolationReport",
+    "SandboxWarning",
+    "WorkerPlan",
+    "bwrap_prefix",
+    "bwrap_works",
+    "detect",
+    "mark_bwrap_broken",
+    "plan_worker",
+    "warn_once",
+    "worker_env",
+]
+
+SANDBOX_PATH = "/recursor/worker.py"
+"""Where the worker script appears inside bubblewrap (the host's checkout path stays hidden)."""
+
+PROTECTIONS: dict[str, str] = {
+    "process": "separate process",
+    "env": "empty environment (no API keys)",
+    "limits": "memory, CPU-time, file-size and output limits",
+    "nproc": "process-count limit (a fork loop is contained)",
+    "unprivileged": "cannot signal host processes or read their /proc/*/environ",
+    "network": "no network",
+    "filesystem": "read-only system view; host files outside context and scratch hidden",
+    "pid": "own pid namespace (host processes invisible)",
+}
+"""Every protection recursor knows, by key, with the text `recursor doctor` prints."""
+
+
+class SandboxWarning(UserWarning):
+    """The REPL worker runs with fewer protections than bubblewrap would give."""
 
 
 @dataclass(frozen=True, slots=True)
 class IsolationReport:
-    """What `detect()` found: the mode that will be used and the protections missing in it."""
+    """The mode in use, and which `PROTECTIONS` hold in it (as texts)."""
 
     mode: str
     protections: tuple[str, ...]
     missing: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, mode: str, held: set[str], notes: tuple[str, ...] = ()) -> IsolationReport:
+        return cls(
+            mode,
+            tuple(text for key, text in PROTECTIONS.items() if key in held),
+            tuple(text for key, text in PROTECTIONS.items() if key not in held),
+            notes,
+        )
+
+    def from_worker(self, plan: WorkerPlan, applied: Mapping[str, bool]) -> IsolationReport:
+        """The prediction corrected by what the worker says held."""
+        held = {key for key, text in PROTECTIONS.items() if text in self.protections}
+        notes = list(self.notes)
+        if plan.harden.get("netns") and not applied.get("netns"):
+            held.discard("network")
+        if plan.harden.get("uid") is not None and not applied.get("uid"):
+            held -= {"unprivileged", "nproc"}
+            notes.append("the switch to an unprivileged uid failed")
+        if not applied.get("max_procs", False):
+            held.discard("nproc")
+        if not all(applied.get(k, False) for k in ("memory_bytes", "file_bytes")):
+            held.discard("limits")
+        return IsolationReport.of(self.mode, held, tuple(notes))
 
 
-_ALL = (
-    "separate process",
-    "empty environment",
-    "resource limits (memory, file size, processes)",
-    "no network",
-    "read-only system view",
-    "private /tmp and scratch directory",
-    "own pid namespace",
-)
+@dataclass(frozen=True, slots=True)
+class WorkerPlan:
+    """How to start one worker: the bwrap prefix (if any) and what the worker must do itself."""
+
+    mode: str
+    harden: dict[str, object] = field(default_factory=dict)
+    uid: int | None = None
+    """The worker's own uid when the host is root (None: it keeps the host's uid)."""
+
+
+_bwrap_broken = threading.Event()
+
+
+def mark_bwrap_broken() -> None:
+    """bwrap passed the probe but could not start a worker: use plain processes from now on."""
+    _bwrap_broken.set()
 
 
 @functools.cache
 def bwrap_works() -> bool:
-    """True when bubblewrap is installed and can create the namespaces we ask for."""
-    exe = shutil.which("bwrap")
-    if not exe:
+    """True when bubblewrap is installed and can build the sandbox we ask for."""
+    if not shutil.which("bwrap"):
         return False
-    try:
-        proc = subprocess.run(
-            [*bwrap_prefix(Path("/tmp"), ()), "/bin/true"],
-            capture_output=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+    with tempfile.TemporaryDirectory(prefix="recursor-probe-") as tmp:
+        scratch = Path(tmp)
+        try:
+            proc = subprocess.run(
+                [*bwrap_prefix(scratch, None, worker_env(scratch), privileged=_is_root()), "/bin/true"],
+                capture_output=True,
+                timeout=10,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return False
     return proc.returncode == 0
 
 
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def detect(requested: str = "auto") -> IsolationReport:
+    """The mode a worker will use for `requested`, and the protections predicted for it.
+
+    `bwrap` is returned for "bwrap" even where it does not work: the worker's start then fails
+    with a clear error instead of silently running with less.
+    """
     if requested == "inprocess":
-        return IsolationReport("inprocess", (), _ALL)
-    if requested in ("auto", "bwrap") and bwrap_works():
-        return IsolationReport("bwrap", _ALL, ())
-    have = _ALL[:3]
-    return IsolationReport("process", have, _ALL[3:])
+        return IsolationReport.of("inprocess", set(), ("model code runs inside the host process",))
+    if requested == "bwrap" or (requested == "auto" and bwrap_works() and not _bwrap_broken.is_set()):
+        return IsolationReport.of("bwrap", set(PROTECTIONS))
+    held = {"process", "env", "limits", "nproc"}
+    notes: list[str] = []
+    if _is_root():
+        held |= {"unprivileged", "network"}
+    else:
+        held.add("network")  # needs a user namespace; the worker reports whether it got one
+        notes.append("the worker runs as your uid: it can signal your processes and read their "
+                     "/proc/*/environ; its process cap counts all your processes")
+    return IsolationReport.of("process", held, tuple(notes))
+
+
+_uid_lock = threading.Lock()
+_uid_next = 0
+
+
+def _fresh_uid() -> int:
+    """A uid no account uses, one per worker: RLIMIT_NPROC counts per uid, so sharing one
+    (say, nobody) would make workers share one process cap and let them signal each other."""
+    global _uid_next
+    with _uid_lock:
+        if not _uid_next:
+            _uid_next = 1_500_000_000 + secrets.randbelow(100_000_000)
+        _uid_next += 1
+        return _uid_next
+
+
+def _open_to_others(path: Path) -> bool:
+    """Readable by any uid: the file has o+r and every directory above it o+x."""
+    try:
+        if not path.stat().st_mode & stat.S_IROTH:
+            return False
+        return all(p.stat().st_mode & stat.S_IXOTH for p in path.parents)
+    except OSError:
+        return False
+
+
+@functools.cache
+def _interpreter_open_to_others() -> bool:
+    stdlib = Path(os.__file__).resolve()
+    worker = Path(__file__).with_name("worker.py").resolve()
+    return all(_open_to_others(p) for p in (Path(sys.executable).resolve(), stdlib, worker))
+
+
+def plan_worker(mode: str) -> WorkerPlan:
+    """What the worker must do itself in `mode` on this machine (see the module docstring)."""
+    root = _is_root()
+    if mode == "bwrap":
+        if not root:
+            return WorkerPlan(mode)
+        uid = _fresh_uid()
+        return WorkerPlan(mode, {"uid": uid, "required": True}, uid)
+    harden: dict[str, object] = {"netns": True, "pdeathsig": True}
+    if not root:
+        return WorkerPlan(mode, harden)
+    uid = _fresh_uid()
+    harden |= {"uid": uid, "keep_read": not _interpreter_open_to_others()}
+    return WorkerPlan(mode, harden, uid)
 
 
 def _python_roots() -> list[str]:
@@ -66,36 +216,92 @@ def _python_roots() -> list[str]:
     return sorted(r for r in roots if r and r != "/")
 
 
-def bwrap_prefix(scratch: Path, readable: tuple[Path, ...]) -> list[str]:
-    """bwrap arguments: system dirs read-only, `readable` paths read-only, `scratch` writable.
+_SYSTEM_DIRS = ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin")
+_ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives", "/etc/ssl")
 
-    The host's home, other projects and /etc secrets stay invisible: only the interpreter's
-    own tree, the system libraries and the files named here are mounted.
+
+def _open_parents(path: str, made: set[str]) -> list[str]:
+    """`--dir` each missing ancestor with mode 0755: bwrap would make them 0700, and a worker
+    that switched uid could not walk into, say, /root/.pyenv/... to import the stdlib."""
+    args: list[str] = []
+    for parent in reversed(Path(path).parents):
+        p = str(parent)
+        if p == "/" or p in made or any(p == d or p.startswith(d + "/") for d in _SYSTEM_DIRS):
+            continue
+        made.add(p)
+        args += ["--perms", "0755", "--dir", p]
+    return args
+
+
+def bwrap_prefix(
+    scratch: Path,
+    worker: Path | None,
+    env: Mapping[str, str],
+    *,
+    privileged: bool,
+) -> list[str]:
+    """bwrap arguments: system dirs and the interpreter read-only, `scratch` writable.
+
+    The host's home, other projects and /etc stay invisible: only the interpreter's own tree,
+    the system libraries and the worker script (at SANDBOX_PATH) are mounted. The context is
+    not mounted at all: the worker reads it from an inherited fd. `privileged` (host is root)
+    drops the user namespace and keeps only CAP_SETUID/CAP_SETGID, which the worker needs to
+    switch to its own uid and then loses.
     """
-    args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--clearenv"]
-    for d in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin"):
+    args = ["bwrap", "--die-with-parent", "--new-session"]
+    if privileged:
+        args += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                 "--unshare-cgroup-try", "--cap-drop", "ALL",
+                 "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        args += ["--unshare-all"]
+    args += ["--clearenv"]
+    made: set[str] = set()
+    for d in _SYSTEM_DIRS:
         args += ["--ro-bind-try", d, d]
-    for f in ("/etc/ld.so.cache", "/etc/localtime", "/etc/alternatives", "/etc/ssl"):
+    args += ["--perms", "0755", "--dir", "/etc"]
+    made.add("/etc")
+    for f in _ETC_FILES:
         args += ["--ro-bind-try", f, f]
     for root in _python_roots():
-        args += ["--ro-bind-try", root, root]
+        args += [*_open_parents(root, made), "--ro-bind-try", root, root]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for path in readable:
-        p = str(Path(path).resolve())
-        args += ["--ro-bind", p, p]
+    made.add("/tmp")
+    if worker is not None:
+        args += [*_open_parents(SANDBOX_PATH, made), "--ro-bind", str(worker.resolve()), SANDBOX_PATH]
     s = str(scratch.resolve())
-    args += ["--bind", s, s, "--chdir", s]
-    args += ["--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "HOME", s]
-    args += ["--setenv", "TMPDIR", s, "--setenv", "LANG", "C.UTF-8"]
+    # No --chdir: as root, the scratch dir belongs to the worker's future uid and bwrap itself
+    # (without CAP_DAC_OVERRIDE) cannot enter it; the worker changes into it after switching.
+    args += [*_open_parents(s, made), "--bind", s, s, "--chdir", "/"]
+    for key, value in env.items():
+        args += ["--setenv", key, value]
     return args
 
 
 def worker_env(scratch: Path) -> dict[str, str]:
-    """The whole environment a plain-process worker gets: nothing of the host's."""
+    """The whole environment a worker gets: nothing of the host's.
+
+    MALLOC_ARENA_MAX keeps glibc from reserving 64 MiB of address space per thread, which
+    would otherwise eat the RLIMIT_AS memory cap with a few threads.
+    """
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": str(scratch),
         "TMPDIR": str(scratch),
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
+        "MALLOC_ARENA_MAX": "2",
     } | ({"SYSTEMROOT": os.environ["SYSTEMROOT"]} if "SYSTEMROOT" in os.environ else {})
+
+
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+def warn_once(key: str, message: str) -> None:
+    """Say `message` once per process (a SandboxWarning, which Python prints on stderr)."""
+    with _warned_lock:
+        if key in _warned:
+            return
+        _warned.add(key)
+    warnings.warn(message, SandboxWarning, stacklevel=3)

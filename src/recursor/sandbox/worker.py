@@ -6,8 +6,17 @@ the standard library, so it runs the same inside bubblewrap, with an empty envir
 It talks to the host over one socket (inherited fd), in frames of a 4-byte big-endian length
 and a UTF-8 JSON object. Host -> worker: `exec`, `get_var`, `reply`, `shutdown`. Worker ->
 host: `ready`, `result`, `var`, `call` (a sub-call the host makes: llm_query, rlm_query, ...).
-Model code never sees the socket, the host's environment or any API key: a sub-call is a
-request the host may refuse.
+Requests carry an `id` that their response echoes as `re`, so a stray frame (say, from a
+forked child) can never be taken for the answer to a later request. Model code never sees the
+socket, the host's environment or any API key: a sub-call is a request the host may refuse.
+
+Before any model code runs the worker hardens itself as the host asked (`--harden`): a fresh
+network namespace, a switch to an unprivileged uid of its own (so RLIMIT_NPROC applies and the
+host's processes cannot be signalled), no new privileges; then it sets its resource limits.
+It reports what it actually applied in the `ready` frame: the host trusts no prediction.
+
+The module is also imported by the in-process debug REPL, which reuses `Repl` without the
+process-wide parts (no stdio swap, no signals, no hardening).
 """
 
 from __future__ import annotations
@@ -22,12 +31,14 @@ import linecache
 import os
 import queue
 import resource
+import signal
 import socket
 import struct
 import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 _HEADER = struct.Struct(">I")
@@ -40,6 +51,20 @@ _TOOL_NAMES = (
     "FINAL",
     "FINAL_VAR",
 )
+EXIT_CPU = 86
+"""Exit status when a cell overran its CPU time and ignored the exception that should stop it."""
+EXIT_HARDEN = 87
+"""Exit status when a protection the host required could not be applied (fail closed)."""
+
+# Linux constants the stdlib does not name.
+_PR_SET_PDEATHSIG = 1
+_PR_SET_DUMPABLE = 4
+_PR_SET_KEEPCAPS = 8
+_PR_SET_NO_NEW_PRIVS = 38
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+_CAP_DAC_READ_SEARCH = 2
+_CAP_VERSION_3 = 0x20080522
 
 
 class SubcallError(RuntimeError):
@@ -50,17 +75,25 @@ class _FinalSignal(BaseException):
     """Raised by FINAL/FINAL_VAR to stop the cell; a BaseException so `except Exception` can't eat it."""
 
 
+class CPUTimeExceeded(BaseException):
+    """Raised in the cell when it used up its CPU time; a BaseException for the same reason."""
+
+
 class Channel:
     """Framed JSON over the inherited socket; safe to call from model threads."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        self.pid = os.getpid()
+        """Only this process may speak: a child forked by model code inherits the socket."""
         self.send_lock = threading.Lock()
         self.pending: dict[int, list[Any]] = {}
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self.ids = itertools.count(1)
 
     def send(self, msg: dict[str, Any]) -> None:
+        if os.getpid() != self.pid:
+            return
         data = json.dumps(msg, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
         with self.send_lock:
             self.sock.sendall(_HEADER.pack(len(data)) + data)
@@ -90,6 +123,8 @@ class Channel:
             os._exit(0)  # the host is gone: nothing left to serve
 
     def call(self, fn: str, args: dict[str, Any]) -> Any:
+        if os.getpid() != self.pid:
+            raise SubcallError(f"{fn}: sub-calls cannot be made from a forked child process")
         call_id = next(self.ids)
         slot: list[Any] = [threading.Event(), None]
         self.pending[call_id] = slot
@@ -98,10 +133,14 @@ class Channel:
             slot[0].wait()
         finally:
             self.pending.pop(call_id, None)
-        reply = slot[1]
-        if "error" in reply:
-            raise SubcallError(reply["error"])
-        return reply.get("value")
+        return unwrap_reply(slot[1])
+
+
+def unwrap_reply(reply: dict[str, Any]) -> Any:
+    """A host reply -> its value, or SubcallError with the host's message."""
+    if "error" in reply:
+        raise SubcallError(reply["error"])
+    return reply.get("value")
 
 
 class CappedWriter(io.TextIOBase):
@@ -149,16 +188,44 @@ class CappedWriter(io.TextIOBase):
         return head + tail
 
 
-class Repl:
-    """One persistent namespace with the RLM tools in it."""
+class Channelish:
+    """What `Repl` needs from its link to the host: one blocking `call`."""
 
-    def __init__(self, channel: Channel, context: Any, output_limit: int) -> None:
+    def call(self, fn: str, args: dict[str, Any]) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Repl:
+    """One persistent namespace with the RLM tools in it.
+
+    `swap_stdio=True` (the worker) points sys.stdout/sys.stderr at the cell's capped buffer,
+    which is safe in a process that does nothing else. The in-process REPL passes False: it
+    shares the host's sys.stdout, so it injects its own `print` into the namespace instead.
+    """
+
+    def __init__(
+        self,
+        channel: Channel | Channelish,
+        context: Any,
+        output_limit: int,
+        *,
+        swap_stdio: bool = True,
+        memory_mb: int | None = None,
+        cpu_seconds: float | None = None,
+    ) -> None:
         self.channel = channel
         self.context = context
         self.output_limit = output_limit
+        self.swap_stdio = swap_stdio
+        self.memory_mb = memory_mb
+        self.cpu_seconds = cpu_seconds
         self.final: str | None = None
         self.final_source: str | None = None
         self.cell_no = 0
+        self.out = CappedWriter(head=0, tail=0)
+        """The running cell's output buffer (print and SHOW_VARS write here)."""
+        self.cpu_start: float | None = None
+        """process_time() when the running cell started; None between cells."""
         self.tools: dict[str, Any] = {
             "llm_query": self.llm_query,
             "llm_query_batched": self.llm_query_batched,
@@ -168,14 +235,24 @@ class Repl:
             "FINAL": self.final_fn,
             "FINAL_VAR": self.final_var,
         }
-        safe_builtins = dict(vars(builtins))
-        # Tools also live in the namespace's builtins, so `del llm_query` does not lose them.
-        safe_builtins.update(self.tools)
-        self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": safe_builtins}
+        self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": self._builtins()}
         self.ns.update(self.tools)
         self.ns["context"] = context
         self.ns["answer"] = {"content": "", "ready": False}
         self._baseline = set(self.ns)
+
+    def _builtins(self) -> dict[str, Any]:
+        fresh = dict(vars(builtins))
+        # Tools also live in the namespace's builtins, so `del llm_query` does not lose them.
+        fresh.update(self.tools)
+        if not self.swap_stdio:
+            fresh["print"] = self._print
+        return fresh
+
+    def _print(self, *args: Any, sep: str | None = " ", end: str | None = "\n",
+               file: Any = None, flush: bool = False) -> None:
+        """print() bound to the running cell's buffer, for REPLs that must not swap sys.stdout."""
+        builtins.print(*args, sep=sep, end=end, file=self.out if file is None else file, flush=flush)
 
     # -- tools the model calls -------------------------------------------------------------
     def llm_query(self, prompt: Any, model: str | None = None) -> str:
@@ -213,7 +290,7 @@ class Repl:
                 continue
             size = f" len={len(value):,}" if hasattr(value, "__len__") and not isinstance(value, type) else ""
             rows.append(f"  {name}: {type(value).__name__}{size}")
-        print("Variables:\n" + ("\n".join(rows) if rows else "  (none)"))
+        self.out.write("Variables:\n" + ("\n".join(rows) if rows else "  (none)") + "\n")
 
     def _user_names(self) -> set[str]:
         return set(self.ns) - self._baseline
@@ -239,16 +316,18 @@ class Repl:
         raise _FinalSignal
 
     # -- running cells -----------------------------------------------------------------------
-    def run_cell(self, code: str) -> dict[str, Any]:
+    def run_cell(self, code: str, request_id: Any = None) -> dict[str, Any]:
         self.cell_no += 1
         filename = f"<cell {self.cell_no}>"
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-        out = CappedWriter(head=self.output_limit * 3 // 4, tail=self.output_limit // 4)
+        out = self.out = CappedWriter(head=self.output_limit * 3 // 4, tail=self.output_limit // 4)
         old_out, old_err = sys.stdout, sys.stderr
-        sys.stdout = sys.stderr = out
+        if self.swap_stdio:
+            sys.stdout = sys.stderr = out
         self.final = self.final_source = None
         error: str | None = None
         t0 = time.perf_counter()
+        self.cpu_start = time.process_time()
         try:
             tree = ast.parse(code, filename, "exec")
             last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
@@ -259,7 +338,7 @@ class Repl:
                 value = eval(compile(ast.Expression(last.value), filename, "eval"), self.ns)
                 if value is not None:
                     # A bare last expression is shown, as in a notebook.
-                    print(repr(value) if not isinstance(value, str) else value)
+                    out.write((value if isinstance(value, str) else repr(value)) + "\n")
         except _FinalSignal:
             pass
         except SyntaxError as exc:
@@ -267,9 +346,11 @@ class Repl:
         except SystemExit as exc:
             error = f"SystemExit({exc.code!r}): exiting is not allowed in the REPL; the REPL is still running."
         except BaseException as exc:  # model code may raise anything; it becomes an observation
-            error = _format_error(exc)
+            error = self._describe_error(exc)
         finally:
-            sys.stdout, sys.stderr = old_out, old_err
+            self.cpu_start = None
+            if self.swap_stdio:
+                sys.stdout, sys.stderr = old_out, old_err
         notes = self._restore_protected()
         if self.final is None:
             answer = self.ns.get("answer")
@@ -277,6 +358,7 @@ class Repl:
                 self.final, self.final_source = _answer_text(answer.get("content", "")), "answer"
         return {
             "type": "result",
+            "re": request_id,
             "stdout": out.getvalue(),
             "stdout_total": out.total,
             "error": error,
@@ -285,6 +367,15 @@ class Repl:
             "notes": notes,
             "duration": time.perf_counter() - t0,
         }
+
+    def _describe_error(self, exc: BaseException) -> str:
+        text = _format_error(exc)
+        if isinstance(exc, MemoryError) and self.memory_mb:
+            text += (
+                f"\n[the REPL's memory cap is {self.memory_mb:,} MiB: work on smaller pieces, and "
+                "`del` large variables you no longer need]"
+            )
+        return text
 
     def _restore_protected(self) -> list[str]:
         notes = []
@@ -297,16 +388,16 @@ class Repl:
             notes.append("`context` is read-only and was restored; keep derived values in other variables.")
         builtins_ns = self.ns.get("__builtins__")
         if not isinstance(builtins_ns, dict) or any(builtins_ns.get(n) is not t for n, t in self.tools.items()):
-            fresh = dict(vars(builtins))
-            fresh.update(self.tools)
-            self.ns["__builtins__"] = fresh
+            self.ns["__builtins__"] = self._builtins()
+        elif not self.swap_stdio and builtins_ns.get("print") is not self._print:
+            builtins_ns["print"] = self._print
         return notes
 
-    def get_var(self, name: str) -> dict[str, Any]:
+    def get_var(self, name: str, request_id: Any = None) -> dict[str, Any]:
         key = name.strip().strip("'\"`")
         if key in self.ns and key not in self.tools and key != "__builtins__":
-            return {"type": "var", "found": True, "value": _answer_text(self.ns[key])}
-        return {"type": "var", "found": False, "defined": sorted(self._user_names())}
+            return {"type": "var", "re": request_id, "found": True, "value": _answer_text(self.ns[key])}
+        return {"type": "var", "re": request_id, "found": False, "defined": sorted(self._user_names())}
 
 
 def _answer_text(value: Any) -> str:
@@ -333,66 +424,303 @@ def _jsonable_context(context: Any) -> Any:
     return _text(context)
 
 
+_MAX_FRAMES = 60
+
+
+def _cut_traceback(exc: BaseException | None, depth: int = 0) -> bool:
+    """Cut the traceback of `exc` (and of its chained exceptions) after _MAX_FRAMES frames.
+
+    A RecursionError from a raised recursion limit carries millions of frames; formatting them
+    all takes minutes and memory the cell no longer has. Cutting also frees those frames.
+    """
+    if exc is None or depth > 5:
+        return False
+    cut = False
+    tb, n = exc.__traceback__, 1
+    while tb is not None and tb.tb_next is not None and n < _MAX_FRAMES:
+        tb, n = tb.tb_next, n + 1
+    if tb is not None and tb.tb_next is not None:
+        tb.tb_next = None
+        cut = True
+    cut |= _cut_traceback(exc.__cause__, depth + 1)
+    cut |= _cut_traceback(exc.__context__, depth + 1)
+    return cut
+
+
 def _format_error(exc: BaseException) -> str:
     """The traceback of model code only: frames inside this worker file are dropped."""
+    cut = _cut_traceback(exc)
     te = traceback.TracebackException.from_exception(exc)
     te.stack = traceback.StackSummary.from_list(
         [f for f in te.stack if f.filename != __file__]
     )
-    return "".join(te.format()).rstrip()
+    text = "".join(te.format()).rstrip()
+    return text + f"\n[traceback cut after its first {_MAX_FRAMES} frames]" if cut else text
 
 
-def _set_limits(limits: dict[str, Any]) -> None:
+# -- hardening (Linux; each step reports whether it held) --------------------------------------
+def _libc() -> Any:
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _prctl(option: int, value: int) -> bool:
+    import ctypes
+
+    return bool(_libc().prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                              ctypes.c_ulong(0)) == 0)
+
+
+def _unshare_network() -> bool:
+    """A fresh, empty network namespace: no interface but a downed loopback, so no connection.
+
+    Root may do this directly; anyone else needs a user namespace first (where allowed).
+    """
+    flags = _CLONE_NEWNET if os.geteuid() == 0 else _CLONE_NEWUSER | _CLONE_NEWNET
+    try:
+        return bool(_libc().unshare(flags) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _keep_only_read_search() -> None:
+    """After the uid switch, keep CAP_DAC_READ_SEARCH alone: the interpreter may live under a
+    directory only root can enter (/root/.pyenv), and lazy imports must still find it."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header = Header(_CAP_VERSION_3, 0)
+    data = (Data * 2)()
+    data[0].effective = data[0].permitted = 1 << _CAP_DAC_READ_SEARCH
+    if _libc().capset(ctypes.byref(header), data) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def _drop_to(uid: int, keep_read: bool) -> None:
+    """Become `uid` for good (real, effective and saved), with no supplementary groups."""
+    if keep_read and not _prctl(_PR_SET_KEEPCAPS, 1):
+        raise OSError("prctl(PR_SET_KEEPCAPS) failed")
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if keep_read:
+        _keep_only_read_search()
+        _prctl(_PR_SET_KEEPCAPS, 0)
+    _prctl(_PR_SET_DUMPABLE, 1)  # the uid change cleared it, which would hide /proc/self from us
+    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (uid, uid, uid):
+        raise OSError("the uid switch did not hold")
+
+
+def harden(spec: dict[str, Any]) -> dict[str, bool]:
+    """Apply what the host asked for, in order; returns which steps held.
+
+    A step marked `required` that fails ends the worker (fail closed): under bubblewrap as
+    root the worker starts with CAP_SETUID and must not run model code before dropping it.
+    """
+    applied: dict[str, bool] = {}
+    if spec.get("netns"):
+        applied["netns"] = _unshare_network()
+    uid = spec.get("uid")
+    if uid is not None:
+        try:
+            _drop_to(int(uid), bool(spec.get("keep_read")))
+            applied["uid"] = True
+        except OSError as exc:
+            if spec.get("required"):
+                sys.stderr.write(f"recursor worker: cannot switch to uid {uid}: {exc}\n")
+                os._exit(EXIT_HARDEN)
+            applied["uid"] = False
+    if spec.get("pdeathsig"):
+        # After the uid switch: changing credentials clears the parent-death signal.
+        applied["pdeathsig"] = _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    applied["no_new_privs"] = _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+    if spec.get("cwd"):
+        os.chdir(str(spec["cwd"]))  # after the switch: the scratch dir belongs to the new uid
+    return applied
+
+
+def _tasks_of_my_uid() -> int:
+    """Tasks (processes and threads) of this real uid that this process can see.
+
+    RLIMIT_NPROC counts all of them, so the worker's own budget goes on top of this count.
+    """
+    me = os.getuid()
+    total = 0
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return 0
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status", encoding="ascii", errors="replace") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            if int(fields["Uid"].split()[0]) == me:
+                total += int(fields.get("Threads", "1"))
+        except (OSError, KeyError, ValueError, IndexError):
+            continue
+    return total
+
+
+def set_limits(limits: dict[str, Any], tasks_before: int) -> dict[str, bool]:
+    """Kernel limits for this process and its children; returns which ones the kernel accepted.
+
+    RLIMIT_NPROC binds only a non-root uid (root is exempt), which is why the host asks a root
+    worker to switch uid first.
+    """
     pairs = {
         "memory_bytes": resource.RLIMIT_AS,
         "file_bytes": resource.RLIMIT_FSIZE,
         "max_procs": resource.RLIMIT_NPROC,
-        "cpu_seconds": resource.RLIMIT_CPU,
     }
+    applied: dict[str, bool] = {}
     for key, which in pairs.items():
         value = limits.get(key)
-        if value:
-            try:
-                resource.setrlimit(which, (int(value), int(value)))
-            except (ValueError, OSError):
-                pass  # the host reports which protections are in force
+        if not value:
+            continue
+        if key == "max_procs":
+            value = int(value) + tasks_before
+        try:
+            resource.setrlimit(which, (int(value), int(value)))
+            applied[key] = True
+        except (ValueError, OSError):
+            applied[key] = False
+    if "max_procs" in applied:
+        applied["max_procs"] = applied["max_procs"] and os.getuid() != 0
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return applied
 
 
-def _load_context(path: str, kind: str) -> Any:
-    if kind == "json":
-        with open(path, encoding="utf-8", errors="surrogatepass") as fh:
-            return json.load(fh)
-    with open(path, encoding="utf-8", errors="surrogatepass", newline="") as fh:
-        return fh.read()
+class CpuWatchdog(threading.Thread):
+    """Stops a cell that uses more than `limit` seconds of CPU (all its threads together).
+
+    First a CPUTimeExceeded is raised in the cell (variables survive). A cell that catches it
+    and keeps burning, or is stuck in C code, gets `grace` more seconds; then the worker exits
+    with EXIT_CPU and the host restarts it. The host's wall-clock timeout backs this up.
+    """
+
+    def __init__(self, repl: Repl, limit: float) -> None:
+        super().__init__(daemon=True, name="recursor-cpu")
+        self.repl, self.limit = repl, limit
+        self.grace = max(1.0, limit * 0.1)
+        self.main_id = threading.main_thread().ident or 0
+
+    def run(self) -> None:
+        warned_cell = 0
+        while True:
+            time.sleep(0.05)
+            start, cell = self.repl.cpu_start, self.repl.cell_no
+            if start is None:
+                continue
+            used = time.process_time() - start
+            if used > self.limit + self.grace and self.repl.cpu_start is start:
+                os._exit(EXIT_CPU)
+            if used > self.limit and warned_cell != cell:
+                warned_cell = cell
+                signal.pthread_kill(self.main_id, signal.SIGXCPU)
+
+
+def _on_sigxcpu(repl: Repl) -> Callable[[int, Any], None]:
+    def handler(signum: int, frame: Any) -> None:
+        if repl.cpu_start is not None:
+            raise CPUTimeExceeded(
+                f"the cell used more than {repl.cpu_seconds:g} s of CPU time and was stopped "
+                "(your variables are kept). Do less work per cell, or sample the data first."
+            )
+
+    return handler
+
+
+def _child_after_fork(limits: dict[str, Any]) -> Callable[[], None]:
+    """A child forked by model code gets a CPU cap of its own: it has no watchdog thread."""
+    cpu = limits.get("cpu_seconds")
+
+    def after() -> None:
+        if cpu:
+            soft = max(1, int(cpu))
+            try:
+                resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + 1))
+            except (ValueError, OSError):
+                pass
+
+    return after
+
+
+def _quiet_std_fds() -> None:
+    """Point fds 1 and 2 at /dev/null: writes that bypass print (os.write, child processes)
+    then cost the host nothing, however much is written."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _load_context(source: int | str, kind: str) -> Any:
+    """Read the context from an inherited fd (the usual way: no path needs to be visible)."""
+    with open(source, encoding="utf-8", errors="surrogatepass", newline="") as fh:
+        return json.load(fh) if kind == "json" else fh.read()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--context", required=True)
+    parser.add_argument("--context-fd", type=int)
+    parser.add_argument("--context", help="a path instead of --context-fd (debugging)")
     parser.add_argument("--kind", choices=["str", "json"], default="str")
     parser.add_argument("--output-limit", type=int, default=20_000)
     parser.add_argument("--limits", default="{}")
+    parser.add_argument("--harden", default="{}")
     args = parser.parse_args(argv)
 
     sock = socket.socket(fileno=args.fd)
     channel = Channel(sock)
-    _set_limits(json.loads(args.limits))
+    limits = json.loads(args.limits)
+    spec = json.loads(args.harden)
+    tasks_before = 1 if spec.get("uid") is not None else _tasks_of_my_uid()
+    applied = harden(spec)
+    applied |= set_limits(limits, tasks_before)
     t0 = time.perf_counter()
-    context = _load_context(args.context, args.kind)
-    repl = Repl(channel, context, args.output_limit)
+    source = args.context_fd if args.context_fd is not None else args.context
+    if source is None:
+        parser.error("--context-fd or --context is required")
+    context = _load_context(source, args.kind)
+    memory = limits.get("memory_bytes")
+    cpu = limits.get("cpu_seconds")
+    repl = Repl(channel, context, args.output_limit,
+                memory_mb=int(memory) >> 20 if memory else None, cpu_seconds=cpu)
     threading.Thread(target=channel.recv_loop, daemon=True, name="recursor-recv").start()
-    channel.send({"type": "ready", "pid": os.getpid(), "load_seconds": time.perf_counter() - t0})
+    if cpu:
+        signal.signal(signal.SIGXCPU, _on_sigxcpu(repl))
+        CpuWatchdog(repl, float(cpu)).start()
+        applied["cpu_seconds"] = True
+    os.register_at_fork(after_in_child=_child_after_fork(limits))
+    channel.send({"type": "ready", "pid": os.getpid(), "uid": os.getuid(), "applied": applied,
+                  "load_seconds": time.perf_counter() - t0})
+    _quiet_std_fds()
     while True:
         msg = channel.inbox.get()
         kind = msg.get("type")
-        if kind == "exec":
-            channel.send(repl.run_cell(msg["code"]))
-        elif kind == "get_var":
-            channel.send(repl.get_var(msg["name"]))
-        elif kind == "shutdown":
-            break
+        try:
+            if kind == "exec":
+                channel.send(repl.run_cell(str(msg.get("code", "")), msg.get("id")))
+            elif kind == "get_var":
+                channel.send(repl.get_var(str(msg.get("name", "")), msg.get("id")))
+            elif kind == "shutdown":
+                break
+        except CPUTimeExceeded as exc:  # landed just outside the cell: still the cell's error
+            channel.send({"type": "result", "re": msg.get("id"), "stdout": "", "stdout_total": 0,
+                          "error": f"CPUTimeExceeded: {exc}", "notes": [], "duration": 0.0})
+        if os.getpid() != channel.pid:
+            os._exit(0)  # a child forked by model code ends with its cell
     sock.close()
 
 
