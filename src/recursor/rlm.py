@@ -219,6 +219,8 @@ class _Tree:
         """Per run: the last root request plus its reply, so the next call logs only what is new."""
         self._cells: dict[str, str] = {}
         """Per run: the cell running now ("iteration.index"), to link sub-calls and child runs to it."""
+        # Retries become `retry` events: hook retrying wrappers that have no hook of their own.
+        # The hook is inert outside a call of this tree (it reads the task's current call).
         for lm in (rlm.root_lm, rlm.sub_lm):
             while isinstance(lm, WrapperLM):
                 if isinstance(lm, RetryingLM) and lm.on_retry is None:
