@@ -170,10 +170,12 @@ def doctor() -> None:
 
 def _register_subcommands() -> None:
     from recursor.bench.cli import bench
+    from recursor.local.cli import models
     from recursor.trace.cli import replay, resume
     from recursor.trace.view_cli import view
 
     main.add_command(bench)
+    main.add_command(models)
     main.add_command(replay)
     main.add_command(resume)
     main.add_command(view)
