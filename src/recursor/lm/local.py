@@ -157,6 +157,15 @@ class _KVStore:
 
     def before(self, key: _Key) -> bool:
         """Prepare the cache for a call on `key`; return True if saved cells were restored."""
+        try:
+            return self._before(key)
+        except (AttributeError, TypeError):
+            # Another llama-cpp-python than the pinned one: work on, without the store.
+            self.budget, self.saved, self.live = 0, [], ()
+            self.llama.reset()
+            return False
+
+    def _before(self, key: _Key) -> bool:
         live_match = _common_prefix(key, self.live)
         best: _Saved | None = None
         best_match = live_match
@@ -300,8 +309,12 @@ def unload_all() -> None:
 class LocalLM(LM):
     """A pulled GGUF model run in-process with llama.cpp. Free: `cost_usd` is 0.
 
-    Defaults favour reproducible runs: temperature 0 (greedy) and a fixed seed.
+    Defaults favour reproducible runs: temperature 0 (greedy) and a fixed seed. A call
+    cancelled by the caller (a deadline) stops at its next generated token.
     """
+
+    #: Asks `recursor.prompts.default_prompts` for the wording built for small models.
+    small_model: bool = True
 
     def __init__(
         self,
@@ -312,7 +325,7 @@ class LocalLM(LM):
         n_threads: int | None = None,
         temperature: float = 0.0,
         seed: int = 0,
-        max_tokens: int = 1024,
+        max_output_tokens: int = 1024,
         kv_store_bytes: int = DEFAULT_KV_STORE_BYTES,
         verbose: bool = False,
     ) -> None:
@@ -336,7 +349,7 @@ class LocalLM(LM):
         self.n_threads = n_threads or cpu_count()
         self.temperature = temperature
         self.seed = seed
-        self.max_tokens = max_tokens
+        self.max_output_tokens = max_output_tokens
         self.kv_store_bytes = kv_store_bytes
         self.verbose = verbose
         #: Token counts and timings of the last call (None before the first).
@@ -363,7 +376,7 @@ class LocalLM(LM):
             n_threads=self.n_threads,
             temperature=self.temperature,
             seed=self.seed,
-            max_tokens=self.max_tokens,
+            max_output_tokens=self.max_output_tokens,
             kv_store_bytes=self.kv_store_bytes,
             verbose=self.verbose,
         )
@@ -411,7 +424,7 @@ class LocalLM(LM):
                     messages=chat,
                     temperature=self.temperature,
                     seed=self.seed,
-                    max_tokens=self.max_tokens,
+                    max_tokens=self.max_output_tokens,
                     logits_processor=llama_cpp.LogitsProcessorList([stop_when_cancelled]),
                 )
             except ValueError as e:  # e.g. "Requested tokens (N) exceed context window of M"
