@@ -155,17 +155,33 @@ def _cell(value: Any) -> str:
 
 @main.command()
 def doctor() -> None:
-    """Show which isolation this machine gives the REPL worker."""
-    from recursor.sandbox.isolation import detect
+    """Show which isolation this machine gives the REPL worker, checked by starting workers."""
+    import asyncio
+    import warnings
 
-    report = detect("auto")
-    click.echo(f"isolation mode: {report.mode}")
-    for item in report.protections:
-        click.echo(f"  [x] {item}")
-    for item in report.missing:
-        click.echo(f"  [ ] {item}")
-    if report.missing:
-        click.echo("Install bubblewrap (apt-get install bubblewrap) for the missing protections.")
+    from recursor.errors import SandboxError
+    from recursor.sandbox.isolation import SandboxWarning, bwrap_works, detect
+    from recursor.sandbox.process import probe
+
+    click.echo(f"default isolation (--isolation auto): {detect('auto').mode}")
+    if not bwrap_works():
+        click.echo("bubblewrap: not usable here; install it (apt-get install bubblewrap) for full isolation")
+    for mode in ("bwrap", "process") if bwrap_works() else ("process",):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SandboxWarning)  # the report below says it all
+                report, seconds = asyncio.run(probe(mode))
+        except SandboxError as exc:
+            click.echo(f"\n{mode}: cannot start a worker: {exc}")
+            continue
+        click.echo(f"\n{mode} (a worker started in {seconds * 1000:.0f} ms):")
+        for item in report.protections:
+            click.echo(f"  [x] {item}")
+        for item in report.missing:
+            click.echo(f"  [ ] {item}")
+        for note in report.notes:
+            click.echo(f"  note: {note}")
+    click.echo("\ninprocess (opt-in, for debugging): no isolation and no limits at all")
 
 
 def _register_subcommands() -> None:

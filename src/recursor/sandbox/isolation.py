@@ -154,6 +154,9 @@ def detect(requested: str = "auto") -> IsolationReport:
     notes: list[str] = []
     if _is_root():
         held |= {"unprivileged", "network"}
+        if not _interpreter_open_to_others():
+            notes.append("the interpreter lives where only root may look, so the worker keeps "
+                         "CAP_DAC_READ_SEARCH: it can read (not write) any host file")
     else:
         held.add("network")  # needs a user namespace; the worker reports whether it got one
         notes.append("the worker runs as your uid: it can signal your processes and read their "

@@ -369,8 +369,8 @@ class ProcessRepl(Repl):
         if code is None:
             return "its pipe closed"
         if code == EXIT_CPU:
-            return (f"a cell used more than its {self.options.cpu_seconds:g} s of CPU time and did not "
-                    "stop when told")
+            return (f"it used more than its {self.options.cpu_seconds:g} s of CPU time, in a cell that "
+                    "did not stop when told or in threads left running between cells")
         if code < 0 or (self.report.mode == "bwrap" and code > 128):
             signum = -code if code < 0 else code - 128  # bwrap reports a child's signal as 128+N
             try:

@@ -605,7 +605,8 @@ class CpuWatchdog(threading.Thread):
 
     First a CPUTimeExceeded is raised in the cell (variables survive). A cell that catches it
     and keeps burning, or is stuck in C code, gets `grace` more seconds; then the worker exits
-    with EXIT_CPU and the host restarts it. The host's wall-clock timeout backs this up.
+    with EXIT_CPU and the host restarts it. Threads a cell leaves behind may not burn more
+    than the same budget between cells either. The host's wall-clock timeout backs this up.
     """
 
     def __init__(self, repl: Repl, limit: float) -> None:
@@ -616,12 +617,18 @@ class CpuWatchdog(threading.Thread):
 
     def run(self) -> None:
         warned_cell = 0
+        idle_from: float | None = time.process_time()
         while True:
             time.sleep(0.05)
             start, cell = self.repl.cpu_start, self.repl.cell_no
+            now = time.process_time()
             if start is None:
+                idle_from = now if idle_from is None else idle_from
+                if now - idle_from > self.limit + self.grace:
+                    os._exit(EXIT_CPU)
                 continue
-            used = time.process_time() - start
+            idle_from = None
+            used = now - start
             if used > self.limit + self.grace and self.repl.cpu_start is start:
                 os._exit(EXIT_CPU)
             if used > self.limit and warned_cell != cell:
