@@ -113,4 +113,4 @@ def test_invalid_limit_values_are_rejected() -> None:
 def test_doctor_reports_isolation() -> None:
     proc = run_cli("doctor")
     assert proc.returncode == 0
-    assert "isolation mode:" in proc.stdout
+    assert "isolation" in proc.stdout.lower() and "[x] separate process" in proc.stdout

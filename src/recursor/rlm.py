@@ -33,7 +33,7 @@ from recursor.context import (
     load_context,
     store_context,
 )
-from recursor.errors import BudgetExceeded, LMError, UserError
+from recursor.errors import BudgetExceeded, LMError, RecursorError, UserError
 from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM
 from recursor.lm.cache import ReplyCache, cache_hit
 from recursor.lm.retry import RetryingLM
@@ -434,7 +434,8 @@ class _Run:
                 except LMError as exc:
                     outcome = await self._finish("lm_error", messages, iteration - 1, error=str(exc))
                     break
-                messages.append({"role": "assistant", "content": resp.text})
+                # Providers reject empty assistant turns (Anthropic: 400), so keep a placeholder.
+                messages.append({"role": "assistant", "content": resp.text if resp.text.strip() else "(empty reply)"})
                 logged = len(messages)
                 parsed = parse_reply(resp.text)
                 self.last_prose = parsed.prose or self.last_prose
@@ -492,12 +493,13 @@ class _Run:
                                                depth=self.depth, role="root", new_messages=[prompt])
             except (BudgetExceeded, LMError):
                 resp = None
-            if resp is not None:
+            if resp is not None and resp.finish_reason != "refusal":
                 parsed = parse_reply(resp.text)
                 if parsed.final is not None:
                     answer = await self._resolve_final(parsed.final.kind, parsed.final.value, [])
                 elif parsed.prose:
-                    answer = parsed.prose
+                    # Prose without FINAL is a weaker answer than one the model stored itself.
+                    answer = await self._stored_answer() or parsed.prose
         if answer is None:
             answer = await self._best_effort()
         if self.tree.budget.exhausted and reason in ("max_iterations", "max_errors"):
@@ -506,13 +508,16 @@ class _Run:
 
     async def _best_effort(self) -> str | None:
         """The best answer without another LM call: answer["content"], the last sub-result, prose."""
-        if self.repl is not None:
-            found = await self.repl.get_var("answer")
-            if found.found and found.value:
-                content = _answer_content(found.value)
-                if content:
-                    return content
-        return self.last_sub_result or self.last_prose or None
+        return await self._stored_answer() or self.last_sub_result or self.last_prose or None
+
+    async def _stored_answer(self) -> str | None:
+        """`answer["content"]` as the model left it in the REPL, if it set one."""
+        if self.repl is None:
+            return None
+        found = await self.repl.get_var("answer")
+        if found.found and found.value:
+            return _answer_content(found.value) or None
+        return None
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> str | None:
         if kind == "text":
@@ -530,8 +535,13 @@ class _Run:
         self.tree.emit("context", run_id=self.run_id, sha256=prepared.sha256, kind=prepared.kind,
                        n_chars=prepared.n_chars, path=str(prepared.path))
         repl = self._make_repl(prepared)
-        await repl.start()
-        await self._setup_repl(repl)
+        try:
+            await repl.start()
+            await self._setup_repl(repl)
+        except BaseException:
+            # Cancelled (the run ended first) or failed: never leave a half-started worker behind.
+            await asyncio.shield(repl.close())
+            raise
         self.repl = repl
         return repl
 
@@ -627,7 +637,8 @@ class _Run:
         async with self.tree.sub_slots:
             resp = await self.tree.call_lm(lm, [message], run_id=self.run_id, depth=self.depth + 1,
                                            role="sub", new_messages=[message])
-        self.last_sub_result = resp.text
+        if resp.text.strip():
+            self.last_sub_result = resp.text
         return resp.text
 
     async def _rlm_query(self, prompt: str, model: str | None, context: Any) -> str:
@@ -642,8 +653,10 @@ class _Run:
         outcome = await child.run()
         if outcome.answer:
             self.last_sub_result = outcome.answer
-        if outcome.stopped_by == "lm_error" and not outcome.answer:
-            raise LMError(f"child run {child_id} failed: {outcome.error}")
+        if not outcome.answer:
+            if outcome.stopped_by == "lm_error":
+                raise LMError(f"child run {child_id} failed: {outcome.error}")
+            raise RecursorError(f"child run {child_id} ended ({outcome.stopped_by}) without an answer")
         return outcome.answer
 
 
