@@ -86,6 +86,26 @@ print('secret found in:', readable)
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_private_host_files_are_out_of_reach(mode: str, tmp_path: Path) -> None:
+    secret = tmp_path / "credentials.txt"
+    secret.write_text(SECRET)
+    secret.chmod(0o600)
+    code = f"""
+for path in [{str(secret)!r}, '/etc/shadow', '/root/.bashrc', '/root/.ssh/id_rsa']:
+    try:
+        with open(path) as fh:
+            print('READ', path, fh.read(40))
+    except OSError as exc:
+        print('refused', type(exc).__name__)
+"""
+    if not IS_ROOT and mode == "process":
+        pytest.skip("a plain process runs as your uid and can read what you can")
+    run = attack(mode, code)
+    run.assert_survived()
+    assert "READ" not in run.told and SECRET not in run.told
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_writes_outside_scratch_fail(mode: str, tmp_path: Path) -> None:
     target, beside = tmp_path / "escaped.txt", tmp_path.parent / f"escaped-{tmp_path.name}.txt"
     code = f"""
@@ -110,14 +130,16 @@ print('scratch ok', os.path.getsize('in-scratch.txt'))
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_private_tmp_under_bwrap(mode: str) -> None:
-    """Under bwrap /tmp is the sandbox's own; a plain process shares the host's (documented)."""
-    name = f"/tmp/recursor-escape-{os.getpid()}-{time.monotonic_ns()}"
+@pytest.mark.parametrize("where", ["/tmp", "/var/tmp", "/dev/shm"])
+def test_world_writable_dirs_are_private(mode: str, where: str) -> None:
+    """/tmp and friends are the sandbox's own (a plain non-root process shares the host's)."""
+    if not IS_ROOT and mode == "process":
+        pytest.skip("a plain non-root process has no mount namespace of its own")
+    name = f"{where}/recursor-escape-{os.getpid()}-{time.monotonic_ns()}"
     run = attack(mode, f"open({name!r}, 'w').write('x')\nprint('wrote')")
-    run.assert_survived()
     try:
-        if mode == "bwrap":
-            assert not Path(name).exists()
+        run.assert_survived()
+        assert not Path(name).exists()
     finally:
         Path(name).unlink(missing_ok=True)
 
@@ -325,6 +347,23 @@ sock.sendall(struct.pack('>I', 2**31))
     run = attack(mode, code)
     run.assert_survived()
     assert "over the" in run.told and "restarted" in run.told
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_flood_of_forged_sub_calls_is_cut_off(mode: str) -> None:
+    code = """
+import gc, json, socket, struct
+sock = next(o for o in gc.get_objects() if isinstance(o, socket.socket))
+for i in range(5000):
+    frame = json.dumps({"type": "call", "id": 10**6 + i, "fn": "llm_query", "args": {"prompt": "p"}}).encode()
+    sock.sendall(struct.pack('>I', len(frame)) + frame)
+print('flooded')
+"""
+    sub = FakeScriptedLM(default="x", model="sub", delay=0.5)
+    run = attack(mode, code, sub=sub)
+    run.assert_survived()
+    assert "more than 1024 sub-calls at once" in run.told
+    assert len(sub.calls) <= 1024
 
 
 @pytest.mark.parametrize("mode", MODES)

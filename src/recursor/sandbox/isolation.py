@@ -93,6 +93,12 @@ class IsolationReport:
         if plan.harden.get("uid") is not None and not applied.get("uid"):
             held -= {"unprivileged", "nproc"}
             notes.append("the switch to an unprivileged uid failed")
+        if plan.harden.get("mountns") and not applied.get("mountns"):
+            notes = [n for n in notes if not n.startswith("root-only directories")]
+            notes.append("no private mount namespace: /tmp, /var/tmp and /dev/shm are the host's")
+        if applied.get("read_all"):
+            notes.append("the interpreter lives where only root may look, so the worker keeps "
+                         "CAP_DAC_READ_SEARCH: it can read (not write) any host file")
         if not applied.get("max_procs", False):
             held.discard("nproc")
         if not all(applied.get(k, False) for k in ("memory_bytes", "file_bytes")):
@@ -154,9 +160,8 @@ def detect(requested: str = "auto") -> IsolationReport:
     notes: list[str] = []
     if _is_root():
         held |= {"unprivileged", "network"}
-        if not _interpreter_open_to_others():
-            notes.append("the interpreter lives where only root may look, so the worker keeps "
-                         "CAP_DAC_READ_SEARCH: it can read (not write) any host file")
+        notes.append("root-only directories above the interpreter are hidden and /tmp, /var/tmp, "
+                     "/dev/shm are private; files any user may read stay readable")
     else:
         held.add("network")  # needs a user namespace; the worker reports whether it got one
         notes.append("the worker runs as your uid: it can signal your processes and read their "
@@ -196,6 +201,29 @@ def _interpreter_open_to_others() -> bool:
     return all(_open_to_others(p) for p in (Path(sys.executable).resolve(), stdlib, worker))
 
 
+def _reveal_plan() -> dict[str, list[str]] | None:
+    """For each directory only root may enter above the interpreter's tree (say /root), the
+    paths to bind back in under a fresh tmpfs; None when the tree itself is closed to others
+    (then nothing but CAP_DAC_READ_SEARCH lets a non-root worker import its stdlib)."""
+    plan: dict[str, list[str]] = {}
+    for root in _python_roots():
+        path = Path(root)
+        try:
+            if path.stat().st_mode & (stat.S_IROTH | stat.S_IXOTH) != stat.S_IROTH | stat.S_IXOTH:
+                return None
+            closed = next((p for p in reversed(path.parents)
+                           if str(p) != "/" and not p.stat().st_mode & stat.S_IXOTH), None)
+        except OSError:
+            return None
+        if closed is not None:
+            plan.setdefault(str(closed), []).append(root)
+    return plan
+
+
+_COVER = ("/tmp", "/var/tmp", "/dev/shm")
+"""World-writable places a plain-process worker gets private (empty, read-only) copies of."""
+
+
 def plan_worker(mode: str) -> WorkerPlan:
     """What the worker must do itself in `mode` on this machine (see the module docstring)."""
     root = _is_root()
@@ -208,7 +236,16 @@ def plan_worker(mode: str) -> WorkerPlan:
     if not root:
         return WorkerPlan(mode, harden)
     uid = _fresh_uid()
-    harden |= {"uid": uid, "keep_read": not _interpreter_open_to_others()}
+    reveal = _reveal_plan()
+    needs_read = not _interpreter_open_to_others()
+    harden |= {
+        "uid": uid,
+        "mountns": True,
+        "reveal": reveal or {},
+        "cover": list(_COVER),
+        "keep_read": needs_read and reveal is None,
+        "keep_read_unless_mounted": needs_read,
+    }
     return WorkerPlan(mode, harden, uid)
 
 

@@ -58,6 +58,9 @@ _START_TIMEOUT = 120.0
 _MAX_FRAME = 256 << 20
 """Largest frame the host accepts. Sub-call prompts can be large; a worker that claims more
 is broken or hostile, and is restarted rather than buffered."""
+_MAX_PENDING_CALLS = 1024
+"""Sub-calls one worker may have in flight. Honest code blocks on each call (a few threads at
+most); a worker writing call frames without waiting is flooding the host and is restarted."""
 
 
 class _WorkerDied(Exception):
@@ -108,11 +111,12 @@ class ProcessRepl(Repl):
             await self._spawn()
 
     def _scratch_dir(self) -> Path:
+        """The one writable directory; it outlives restarts and belongs to the worker's uid."""
         if self._scratch is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="recursor-scratch-")
-            if self.plan.uid is not None:
-                os.chown(self._scratch.name, self.plan.uid, self.plan.uid)
             os.chmod(self._scratch.name, 0o700)
+        if self.plan.uid is not None:  # again after a fallback: the new plan has a new uid
+            os.chown(self._scratch.name, self.plan.uid, self.plan.uid)
         return Path(self._scratch.name)
 
     async def _spawn(self) -> None:
@@ -268,6 +272,9 @@ class ProcessRepl(Repl):
                 if msg.get("type") == "call":
                     if not isinstance(msg.get("id"), int) or not isinstance(msg.get("fn"), str):
                         continue
+                    if len(self._calls) >= _MAX_PENDING_CALLS:
+                        self._broken = f"it made more than {_MAX_PENDING_CALLS} sub-calls at once"
+                        break
                     task = asyncio.create_task(self._serve_call(msg))
                     self._calls.add(task)
                     task.add_done_callback(self._calls.discard)

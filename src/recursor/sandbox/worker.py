@@ -61,9 +61,11 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
 _PR_SET_KEEPCAPS = 8
 _PR_SET_NO_NEW_PRIVS = 38
+_CLONE_NEWNS = 0x00020000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _CAP_DAC_READ_SEARCH = 2
+_MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
 _CAP_VERSION_3 = 0x20080522
 
 
@@ -484,6 +486,57 @@ def _unshare_network() -> bool:
         return False
 
 
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    import ctypes
+
+    def c(text: str | None) -> bytes | None:
+        return None if text is None else os.fsencode(text)
+
+    if _libc().mount(c(source), c(target), c(fstype), ctypes.c_ulong(flags), c(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+
+def _private_mounts(spec: dict[str, Any]) -> bool:
+    """Root in process mode: a mount namespace of the worker's own, where
+
+    - each directory in `reveal` (one only root may enter, such as /root) is covered by an
+      empty tmpfs, with just the paths the interpreter needs bound back in, so the worker needs
+      no capability to import its stdlib and the rest of that directory is gone;
+    - each directory in `cover` (/tmp, /var/tmp, /dev/shm) is covered the same way, with only
+      the scratch dir bound back in, so the world-writable places are private and read-only.
+
+    Propagation is made private first: nothing mounted here can appear on the host. If that
+    step fails, nothing is mounted.
+    """
+    if _libc().unshare(_CLONE_NEWNS) != 0:
+        return False
+    try:
+        _mount(None, "/", None, _MS_REC | _MS_PRIVATE, None)
+    except OSError:
+        return False
+    cwd = str(spec.get("cwd") or "")
+    plan: dict[str, list[str]] = {str(k): [str(p) for p in v] for k, v in (spec.get("reveal") or {}).items()}
+    for top in spec.get("cover") or ():
+        if os.path.isdir(top):
+            plan[str(top)] = [cwd] if cwd.startswith(str(top).rstrip("/") + "/") else []
+    for top, keep in plan.items():
+        try:
+            fds = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for path in keep]
+            _mount("tmpfs", top, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
+        except OSError:
+            return False  # nothing of this directory changed; the earlier ones are whole
+        try:
+            for path, fd in fds:
+                os.makedirs(path, mode=0o755, exist_ok=True)
+                _mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC, None)
+                os.close(fd)
+        except OSError as exc:  # half-covered: the interpreter may be gone; fail closed
+            sys.stderr.write(f"recursor worker: cannot rebuild {top}: {exc}\n")
+            os._exit(EXIT_HARDEN)
+    return True
+
+
 def _keep_only_read_search() -> None:
     """After the uid switch, keep CAP_DAC_READ_SEARCH alone: the interpreter may live under a
     directory only root can enter (/root/.pyenv), and lazy imports must still find it."""
@@ -528,11 +581,17 @@ def harden(spec: dict[str, Any]) -> dict[str, bool]:
     applied: dict[str, bool] = {}
     if spec.get("netns"):
         applied["netns"] = _unshare_network()
+    if spec.get("mountns"):
+        applied["mountns"] = _private_mounts(spec)
+    keep_read = bool(spec.get("keep_read")) or (
+        bool(spec.get("keep_read_unless_mounted")) and not applied.get("mountns")
+    )
     uid = spec.get("uid")
     if uid is not None:
         try:
-            _drop_to(int(uid), bool(spec.get("keep_read")))
+            _drop_to(int(uid), keep_read)
             applied["uid"] = True
+            applied["read_all"] = keep_read
         except OSError as exc:
             if spec.get("required"):
                 sys.stderr.write(f"recursor worker: cannot switch to uid {uid}: {exc}\n")
