@@ -350,6 +350,20 @@ sock.sendall(struct.pack('>I', 2**31))
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_a_flood_of_unasked_responses_restarts_the_worker(mode: str) -> None:
+    code = """
+import gc, socket, struct
+sock = next(o for o in gc.get_objects() if isinstance(o, socket.socket))
+frame = b'{"type": "result", "re": -1, "stdout": "' + b'x' * 100_000 + b'"}'
+for _ in range(10_000):
+    sock.sendall(struct.pack('>I', len(frame)) + frame)
+"""
+    run = attack(mode, code)
+    run.assert_survived()
+    assert "never sent" in run.told and "restarted" in run.told
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_a_flood_of_forged_sub_calls_is_cut_off(mode: str) -> None:
     code = """
 import gc, json, socket, struct

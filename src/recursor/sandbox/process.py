@@ -278,6 +278,9 @@ class ProcessRepl(Repl):
                     task = asyncio.create_task(self._serve_call(msg))
                     self._calls.add(task)
                     task.add_done_callback(self._calls.discard)
+                elif self._responses.qsize() >= 4:  # at most one request is ever in flight
+                    self._broken = "it sent responses to requests it was never sent"
+                    break
                 else:
                     await self._responses.put(msg)
         except (asyncio.IncompleteReadError, ConnectionError, OSError, ValueError):
