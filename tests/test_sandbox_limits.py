@@ -151,6 +151,24 @@ def test_explicit_bwrap_never_falls_back(monkeypatch: pytest.MonkeyPatch) -> Non
         RLM(root, sandbox=SandboxOptions(isolation="bwrap"), trace_dir=False).complete("q", "c")
 
 
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_cancelled_start_leaves_no_worker_or_scratch(mode: str, tmp_path: Path) -> None:
+    from recursor.context import store_context
+
+    async def handler(fn: str, args: dict[str, object]) -> object:
+        return None
+
+    repl = process.ProcessRepl(store_context("c", tmp_path), handler, SandboxOptions(isolation=mode))  # type: ignore[arg-type]
+    task = asyncio.create_task(repl.start())
+    while repl._proc is None:
+        await asyncio.sleep(0.001)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert repl._proc.returncode is not None
+    assert repl._scratch is None
+
+
 def test_doctor_prints_what_a_real_worker_got() -> None:
     out = CliRunner().invoke(cli, ["doctor"]).output
     assert "process (a worker started in" in out

@@ -99,6 +99,15 @@ class ProcessRepl(Repl):
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         try:
+            await self._start()
+        except BaseException:
+            # Failed or cancelled half-way (the loop cancels a start it no longer needs):
+            # leave no worker and no scratch dir behind.
+            await asyncio.shield(self.close())
+            raise
+
+    async def _start(self) -> None:
+        try:
             await self._spawn()
         except SandboxError as exc:
             if self.options.isolation != "auto" or self.report.mode != "bwrap":
