@@ -30,43 +30,106 @@ def _ints(text: str) -> tuple[int, ...]:
 
 @click.command("bench")
 @click.argument("family")
-@click.option("--lengths", default="2^13", show_default=True, help="Context lengths in tokens: '2^13,2^16', '32k', '1m'.")
-@click.option("--n", "n", type=click.IntRange(min=1), default=5, show_default=True, help="Tasks per length.")
-@click.option("--methods", default="base,rlm", show_default=True, help="Comma list of base, rlm, rlm_nosub, rlm_depth2.")
+@click.option(
+    "--lengths",
+    default="2^13",
+    show_default=True,
+    help="Context lengths in tokens: '2^13,2^16', '32k', '1m'.",
+)
+@click.option(
+    "--n", "n", type=click.IntRange(min=1), default=5, show_default=True, help="Tasks per length."
+)
+@click.option(
+    "--methods",
+    default="base,rlm",
+    show_default=True,
+    help="Comma list of base, rlm, rlm_nosub, rlm_depth2.",
+)
 @click.option("--model", help="Model spec (default: the embedded local model).")
 @click.option("--sub-model", help="Sub-model spec (default: the root model).")
 @click.option("--base-url", help="OpenAI-compatible endpoint for --model.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--parallel", type=click.IntRange(min=1), default=1, show_default=True, help="Tasks run at once.")
+@click.option(
+    "--parallel",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Tasks run at once.",
+)
 @click.option("--max-iterations", type=click.IntRange(min=1), default=12, show_default=True)
-@click.option("--task-timeout", type=float, default=600.0, show_default=True, help="Wall seconds per task.")
-@click.option("--window", "window_tokens", type=click.IntRange(min=512), default=16_000, show_default=True,
-              help="Context window used by the base method.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("bench-results.jsonl"), show_default=True,
-              help="Results file (JSONL); re-running resumes where it stopped.")
-@click.option("--trace-dir", type=click.Path(path_type=Path), help="Keep a trace per RLM task here.")
-@click.option("--plot", type=click.Path(path_type=Path), help="Write a PNG of score against length.")
-def bench(family: str, lengths: str, n: int, methods: str, model: str | None, sub_model: str | None,
-          base_url: str | None, seed: int, parallel: int, max_iterations: int, task_timeout: float,
-          window_tokens: int, out: Path, trace_dir: Path | None, plot: Path | None) -> None:
+@click.option(
+    "--task-timeout", type=float, default=600.0, show_default=True, help="Wall seconds per task."
+)
+@click.option(
+    "--window",
+    "window_tokens",
+    type=click.IntRange(min=512),
+    default=16_000,
+    show_default=True,
+    help="Context window used by the base method.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("bench-results.jsonl"),
+    show_default=True,
+    help="Results file (JSONL); re-running resumes where it stopped.",
+)
+@click.option(
+    "--trace-dir", type=click.Path(path_type=Path), help="Keep a trace per RLM task here."
+)
+@click.option(
+    "--plot", type=click.Path(path_type=Path), help="Write a PNG of score against length."
+)
+def bench(
+    family: str,
+    lengths: str,
+    n: int,
+    methods: str,
+    model: str | None,
+    sub_model: str | None,
+    base_url: str | None,
+    seed: int,
+    parallel: int,
+    max_iterations: int,
+    task_timeout: float,
+    window_tokens: int,
+    out: Path,
+    trace_dir: Path | None,
+    plot: Path | None,
+) -> None:
     """Run benchmark FAMILY (sniah, twohop, oolong, oolong_pairs, codeqa)."""
-    from recursor.bench.runner import BenchConfig, load_results, run_bench, summarize
+    from recursor.bench.runner import BenchConfig, TaskResult, load_results, run_bench, summarize
     from recursor.bench.runner import plot as plot_png
     from recursor.cli import build_lm, print_table
 
     try:
         root = build_lm(model, base_url=base_url, api_key_env=None, retries=None)
-        sub = build_lm(sub_model, base_url=base_url, api_key_env=None, retries=None) if sub_model else None
+        sub = (
+            build_lm(sub_model, base_url=base_url, api_key_env=None, retries=None)
+            if sub_model
+            else None
+        )
         cfg = BenchConfig(
-            family=family, lengths=_ints(lengths), n=n, root=root, sub=sub,
-            methods=tuple(m.strip() for m in methods.split(",") if m.strip()), seed=seed,
-            parallel=parallel, out=out, base_window_tokens=window_tokens, trace_dir=trace_dir,
+            family=family,
+            lengths=_ints(lengths),
+            n=n,
+            root=root,
+            sub=sub,
+            methods=tuple(m.strip() for m in methods.split(",") if m.strip()),
+            seed=seed,
+            parallel=parallel,
+            out=out,
+            base_window_tokens=window_tokens,
+            trace_dir=trace_dir,
             limits=Limits(max_iterations=max_iterations, timeout=task_timeout),
         )
 
-        def show(res: object) -> None:
-            r = res  # a TaskResult
-            click.echo(f"{r.task_id} {r.method:<10} score={r.score:.2f} {r.seconds:6.1f}s {r.stopped_by}", err=True)  # type: ignore[attr-defined]
+        def show(r: TaskResult) -> None:
+            line = (
+                f"{r.task_id} {r.method:<10} score={r.score:.2f} {r.seconds:6.1f}s {r.stopped_by}"
+            )
+            click.echo(line, err=True)
 
         asyncio.run(run_bench(cfg, on_result=show))
         rows = [r for r in load_results(out) if r["family"] == family]
