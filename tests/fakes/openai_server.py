@@ -2,7 +2,8 @@
 
 The HTTP clients, retries and rate limits are tested against real sockets, so timeouts, resets
 and cut-off bodies are the real thing, and no test can reach a paid API. It answers
-`/v1/chat/completions` in OpenAI shape and `/v1/messages` in Anthropic shape.
+`/v1/chat/completions` in OpenAI shape and `/v1/messages` in Anthropic shape; like the real
+Messages API, `/v1/messages` answers 400 to a blank turn (other than a final assistant one).
 
     with FakeOpenAIServer([Status(429, headers={"Retry-After": "0.1"}), Reply("hi")]) as server:
         lm = OpenAICompatibleLM("m", base_url=server.base_url)
@@ -228,7 +229,16 @@ class _Handler(BaseHTTPRequestHandler):
             if self.path not in ("/v1/chat/completions", "/v1/messages"):
                 self._send(404, b'{"error": {"message": "no such path"}}')
                 return
-            self._play(fake, fake._next(body), body, anthropic=self.path == "/v1/messages")
+            anthropic = self.path == "/v1/messages"
+            problem = _anthropic_problem(body) if anthropic else None
+            if problem is not None:
+                error = {
+                    "type": "error",
+                    "error": {"type": "invalid_request_error", "message": problem},
+                }
+                self._send(400, json.dumps(error).encode())
+                return
+            self._play(fake, fake._next(body), body, anthropic=anthropic)
         finally:
             fake._leave(record)
 
@@ -270,6 +280,39 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+def _anthropic_problem(request: dict[str, Any]) -> str | None:
+    """What the real Messages API rejects before any model runs, so a bug that only Anthropic
+    punishes (a blank turn, a system role in `messages`) fails here too. Like the API, it
+    allows a blank final assistant turn (a prefill)."""
+    messages = request.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return "messages: at least one message is required"
+    for i, m in enumerate(messages):
+        role, content = (m.get("role"), m.get("content")) if isinstance(m, dict) else (None, None)
+        if role not in ("user", "assistant"):
+            return f"messages.{i}.role: Input should be 'user' or 'assistant'"
+        last_assistant = i == len(messages) - 1 and role == "assistant"
+        if not last_assistant and not _has_text(content):
+            return (
+                f"messages.{i}: all messages must have non-empty content except for the "
+                "optional final assistant message"
+            )
+    return None
+
+
+def _has_text(content: object) -> bool:
+    """A non-blank string, or a non-empty block list whose text blocks are all non-blank."""
+    if isinstance(content, str):
+        return bool(content.strip())
+    if isinstance(content, list):
+        return bool(content) and all(
+            not (isinstance(b, dict) and b.get("type") == "text")
+            or str(b.get("text") or "").strip()
+            for b in content
+        )
+    return False
 
 
 def _payload(b: Behaviour, request: dict[str, Any], *, anthropic: bool) -> dict[str, Any]:

@@ -335,19 +335,29 @@ class OpenAICompatibleLM(HTTPChatLM):
 
 def parse_chat_completion(data: Any, model: str) -> LMResponse:
     """Read an OpenAI-shape reply. Null or empty content is an empty text (the engine decides
-    what to do with it); a refusal comes back as its text with finish_reason "refusal"."""
+    what to do with it); a refusal comes back as its text with finish_reason "refusal".
+
+    A reply of the wrong shape (choices not a list, usage counts that are not numbers) is an
+    `LMServerError`, like any other garbled reply: a `KeyError` here would end the whole run.
+    """
     choices = data.get("choices") if isinstance(data, dict) else None
-    if not choices or not isinstance(choices[0], dict):
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
         raise error_in_body(data, model)
     choice = choices[0]
     message = choice.get("message")
     if not isinstance(message, dict):
         message = {}
-    usage = _usage(data.get("usage"))
-    reported = data.get("model") or model
+    try:
+        usage = _usage(data.get("usage"))
+    except (TypeError, ValueError, OverflowError):
+        raise error_in_body(data, model) from None
+    reported = data.get("model")
+    reported = reported if isinstance(reported, str) and reported else model
+    finish = choice.get("finish_reason")
+    finish = finish if isinstance(finish, str) else None
     if message.get("refusal"):
         return LMResponse(str(message["refusal"]), reported, usage, finish_reason="refusal")
-    return LMResponse(_text(message.get("content")), reported, usage, choice.get("finish_reason"))
+    return LMResponse(_text(message.get("content")), reported, usage, finish)
 
 
 def _text(content: object) -> str:
@@ -355,7 +365,9 @@ def _text(content: object) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+        return "".join(
+            p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
+        )
     return ""
 
 
@@ -363,8 +375,10 @@ def _usage(raw: object) -> Usage:
     if not isinstance(raw, dict):
         return Usage()
     cost = raw.get("cost")
+    if isinstance(cost, bool) or not isinstance(cost, int | float):
+        cost = None  # `true` is not a price
     return Usage(
         input_tokens=int(raw.get("prompt_tokens") or 0),
         output_tokens=int(raw.get("completion_tokens") or 0),
-        cost_usd=float(cost) if isinstance(cost, int | float) else None,
+        cost_usd=float(cost) if cost is not None else None,
     )
