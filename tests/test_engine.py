@@ -271,3 +271,11 @@ async def test_acomplete_and_complete_inside_loop_is_a_clear_error() -> None:
     assert result.answer == "1"
     with pytest.raises(UserError, match="acomplete"):
         rlm(FakeScriptedLM([])).complete("q", "c")
+
+
+def test_lm_error_keeps_the_retry_note() -> None:
+    exc = LMServerError("upstream 503")
+    exc.add_note("gave up after 6 attempt(s)")
+    result = rlm(FakeScriptedLM([exc])).complete("q", "c")
+    assert result.stopped_by == "lm_error"
+    assert "upstream 503" in (result.error or "") and "gave up after 6" in (result.error or "")

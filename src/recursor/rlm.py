@@ -311,7 +311,7 @@ class _Tree:
                           duration=round(time.monotonic() - t0, 4))
                 raise BudgetExceeded("timeout", "the deadline cut an LM call short") from None
             except LMError as exc:
-                self.emit("lm_call", **head, error=f"{type(exc).__name__}: {exc}",
+                self.emit("lm_call", **head, error=f"{type(exc).__name__}: {_error_text(exc)}",
                           duration=round(time.monotonic() - t0, 4))
                 raise
             finally:
@@ -432,7 +432,7 @@ class _Run:
                     outcome = await self._finish(exc.limit, messages, iteration - 1)  # type: ignore[arg-type]
                     break
                 except LMError as exc:
-                    outcome = await self._finish("lm_error", messages, iteration - 1, error=str(exc))
+                    outcome = await self._finish("lm_error", messages, iteration - 1, error=_error_text(exc))
                     break
                 # Providers reject empty assistant turns (Anthropic: 400), so keep a placeholder.
                 messages.append({"role": "assistant", "content": resp.text if resp.text.strip() else "(empty reply)"})
@@ -669,10 +669,16 @@ async def _gather_slots(coros: Sequence[Any]) -> list[str]:
             if isinstance(item, asyncio.CancelledError):
                 raise item
             name = "budget exhausted" if isinstance(item, BudgetExceeded) else type(item).__name__
-            out.append(f"Error: {name}: {item}")
+            out.append(f"Error: {name}: {_error_text(item)}")
         else:
             out.append(str(item))
     return out
+
+
+def _error_text(exc: BaseException) -> str:
+    """The error's message with its notes (e.g. "gave up after 6 attempts"), which str() drops."""
+    notes = getattr(exc, "__notes__", None) or []
+    return "; ".join([str(exc), *map(str, notes)])
 
 
 def _truncate(text: str, limit: int) -> str:

@@ -102,9 +102,19 @@ def parse_message(data: Any, model: str) -> LMResponse:
     raw = data.get("usage")
     usage = Usage()
     if isinstance(raw, dict):
-        read = sum(
-            int(raw.get(k) or 0)
-            for k in ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
-        )
-        usage = Usage(input_tokens=read, output_tokens=int(raw.get("output_tokens") or 0))
-    return LMResponse(text, data.get("model") or model, usage, data.get("stop_reason"))
+        try:
+            read = sum(
+                int(raw.get(k) or 0)
+                for k in ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
+            )
+            usage = Usage(input_tokens=read, output_tokens=int(raw.get("output_tokens") or 0))
+        except (TypeError, ValueError, OverflowError):
+            raise error_in_body(data, model) from None  # garbled usage: retried like any bad reply
+    reported = data.get("model")
+    stop = data.get("stop_reason")
+    return LMResponse(
+        text,
+        reported if isinstance(reported, str) and reported else model,
+        usage,
+        stop if isinstance(stop, str) else None,
+    )
