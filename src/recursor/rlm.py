@@ -20,7 +20,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,6 +85,19 @@ class _Outcome:
     stopped_by: StopReason
     iterations: int
     error: str | None = None
+
+
+@dataclass(slots=True)
+class _TurnState:
+    """What the loop remembers between turns of one run."""
+
+    looked: bool = False
+    """A cell has run, so the model has seen something of the context."""
+    nudged: bool = False
+    """The model was already sent back once for answering blind."""
+    errors: int = 0
+    """Consecutive turns in which nothing worked."""
+    seen_code: set[str] = field(default_factory=set)
 
 
 class RLM:
@@ -268,14 +281,13 @@ class _Tree:
         run_id: str,
         depth: int,
         role: str,
-        new_messages: Sequence[Message] | None = None,
     ) -> LMResponse:
         """The one place LM calls are made: budget check, recorded replies, cache, deadline,
         accounting, trace.
 
         Each call is keyed by (run_id, role, call_seq) and the hash of its messages, which is what
-        replay and resume look recorded replies up by. `new_messages` is not needed any more:
-        the tree works out which messages are new since the run's previous call itself.
+        replay and resume look recorded replies up by. The trace gets only the messages that are
+        new since the run's previous call (`_delta`).
         """
         seq = self._seqs[(run_id, role)] = self._seqs.get((run_id, role), 0) + 1
         call_id = f"c{next(self._call_ids)}"
@@ -410,24 +422,19 @@ class _Run:
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse)},
             {"role": "user", "content": self.prompts.first_user(self.question, describe(self.context))},
         ]
-        logged = 0
-        looked = nudged = False
-        errors = 0
-        seen_code: set[str] = set()
+        state = _TurnState()
         iteration = 0
         outcome: _Outcome | None = None
         try:
             while outcome is None:
-                if iteration >= limits.max_iterations:
-                    outcome = await self._finish("max_iterations", messages, iteration)
-                    break
-                if errors >= limits.max_errors:
-                    outcome = await self._finish("max_errors", messages, iteration)
+                if iteration >= limits.max_iterations or state.errors >= limits.max_errors:
+                    reason: StopReason = "max_iterations" if iteration >= limits.max_iterations else "max_errors"
+                    outcome = await self._finish(reason, messages, iteration)
                     break
                 iteration += 1
                 try:
                     resp = await tree.call_lm(self.root_lm, messages, run_id=self.run_id, depth=self.depth,
-                                              role="root", new_messages=messages[logged:])
+                                              role="root")
                 except BudgetExceeded as exc:
                     outcome = await self._finish(exc.limit, messages, iteration - 1)  # type: ignore[arg-type]
                     break
@@ -436,51 +443,51 @@ class _Run:
                     break
                 # Providers reject empty assistant turns (Anthropic: 400), so keep a placeholder.
                 messages.append({"role": "assistant", "content": resp.text if resp.text.strip() else "(empty reply)"})
-                logged = len(messages)
-                parsed = parse_reply(resp.text)
-                self.last_prose = parsed.prose or self.last_prose
-
-                if parsed.final is not None and not parsed.code and not looked and not nudged:
-                    nudged = True
-                    messages.append({"role": "user", "content": self.prompts.not_looked()})
-                    continue
-
-                parts: list[str] = []
-                failed = 0
-                for n, block in enumerate(parsed.code, 1):
-                    cell = await self._run_cell(block.code, iteration, n)
-                    looked = True
-                    parts.append(self._format_cell(cell, n, len(parsed.code), block.closed,
-                                                   repeated=block.code in seen_code))
-                    seen_code.add(block.code)
-                    if cell.error:
-                        failed += 1
-                    if cell.final is not None:
-                        outcome = _Outcome(cell.final, "final", iteration)
-                        break
-                if outcome is not None:
-                    break
-                if parsed.final is not None:
-                    answer = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
-                    if answer is not None:
-                        outcome = _Outcome(answer, "final", iteration)
-                        break
-                    failed += 1
-                if not parsed.code and parsed.final is None:
-                    parts.append(self.prompts.no_code())
-                    failed += 1
-                errors = errors + 1 if failed and failed >= max(len(parsed.code), 1) else 0
-                left = limits.max_iterations - iteration
-                if 0 < left <= 2:
-                    parts.append(self.prompts.iterations_left(left))
-                messages.append({"role": "user", "content": _truncate("\n\n".join(parts),
-                                                                      tree.rlm.sandbox.output_limit)})
-                tree.emit("budget", run_id=self.run_id, iteration=iteration, **tree.budget.snapshot())
+                outcome, feedback = await self._turn(resp.text, iteration, state)
+                if outcome is None:
+                    messages.append({"role": "user", "content": feedback})
+                    tree.emit("budget", run_id=self.run_id, iteration=iteration, **tree.budget.snapshot())
         finally:
             await self._close_repl()
         tree.emit("run_end", run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
                   iterations=outcome.iterations, error=outcome.error, **tree.budget.snapshot())
         return outcome
+
+    async def _turn(self, reply: str, iteration: int, state: _TurnState) -> tuple[_Outcome | None, str]:
+        """Act on one root reply: run its cells, take its answer, or say what was wrong.
+
+        Returns the outcome when the run is answered, else the feedback for the next turn.
+        """
+        parsed = parse_reply(reply)
+        self.last_prose = parsed.prose or self.last_prose
+        if parsed.final is not None and not parsed.code and not state.looked and not state.nudged:
+            state.nudged = True
+            return None, self.prompts.not_looked()
+        parts: list[str] = []
+        failed = 0
+        for n, block in enumerate(parsed.code, 1):
+            cell = await self._run_cell(block.code, iteration, n)
+            state.looked = True
+            parts.append(self._format_cell(cell, n, len(parsed.code), block.closed,
+                                           repeated=block.code in state.seen_code))
+            state.seen_code.add(block.code)
+            failed += bool(cell.error)
+            if cell.final is not None:
+                return _Outcome(cell.final, "final", iteration), ""
+        if parsed.final is not None:
+            answer = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
+            if answer is not None:
+                return _Outcome(answer, "final", iteration), ""
+            failed += 1
+        if not parsed.code and parsed.final is None:
+            parts.append(self.prompts.no_code())
+            failed += 1
+        # A turn counts as an error when nothing in it worked.
+        state.errors = state.errors + 1 if failed and failed >= max(len(parsed.code), 1) else 0
+        left = self.tree.limits.max_iterations - iteration
+        if 0 < left <= 2:
+            parts.append(self.prompts.iterations_left(left))
+        return None, _truncate("\n\n".join(parts), self.tree.rlm.sandbox.output_limit)
 
     async def _finish(self, reason: StopReason, messages: list[Message], iteration: int,
                       error: str | None = None) -> _Outcome:
@@ -490,7 +497,7 @@ class _Run:
             prompt: Message = {"role": "user", "content": self.prompts.answer_now(reason.replace("_", " "))}
             try:
                 resp = await self.tree.call_lm(self.root_lm, [*messages, prompt], run_id=self.run_id,
-                                               depth=self.depth, role="root", new_messages=[prompt])
+                                               depth=self.depth, role="root")
             except (BudgetExceeded, LMError):
                 resp = None
             if resp is not None and resp.finish_reason != "refusal":
@@ -636,7 +643,7 @@ class _Run:
         message: Message = {"role": "user", "content": prompt}
         async with self.tree.sub_slots:
             resp = await self.tree.call_lm(lm, [message], run_id=self.run_id, depth=self.depth + 1,
-                                           role="sub", new_messages=[message])
+                                           role="sub")
         if resp.text.strip():
             self.last_sub_result = resp.text
         return resp.text
