@@ -303,10 +303,12 @@ def bwrap_prefix(
     made.add("/etc")
     for f in _ETC_FILES:
         args += ["--ro-bind-try", f, f]
-    for root in _python_roots():
-        args += [*_open_parents(root, made), "--ro-bind-try", root, root]
+    # Mounts apply in order: the private /tmp comes first, so an interpreter or venv that lives
+    # under /tmp is bound on top of it instead of being hidden by it.
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     made.add("/tmp")
+    for root in _python_roots():
+        args += [*_open_parents(root, made), "--ro-bind-try", root, root]
     if worker is not None:
         args += [*_open_parents(SANDBOX_PATH, made), "--ro-bind", str(worker.resolve()), SANDBOX_PATH]
     s = str(scratch.resolve())
