@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
@@ -140,29 +140,41 @@ class PreparedContext:
     n_chars: int
 
 
+_SLICE = 1 << 20
+
+
+def _slices(value: ContextValue) -> Iterator[str]:
+    """The context's file text in 1 Mi-character slices, so it is never encoded whole in memory."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    for i in range(0, len(text), _SLICE):
+        yield text[i : i + _SLICE]
+
+
 def content_hash(value: ContextValue) -> str:
-    digest = hashlib.sha256()
-    if isinstance(value, str):
-        digest.update(b"str:")
-        digest.update(value.encode("utf-8", errors="surrogatepass"))
-    else:
-        digest.update(b"json:")
-        digest.update(json.dumps(value, ensure_ascii=False, sort_keys=False).encode("utf-8", errors="surrogatepass"))
+    digest = hashlib.sha256(b"str:" if isinstance(value, str) else b"json:")
+    for part in _slices(value):
+        digest.update(part.encode("utf-8", errors="surrogatepass"))
     return digest.hexdigest()
 
 
 def store_context(value: ContextValue, directory: Path) -> PreparedContext:
-    """Write the context once into `directory` under its content hash (a no-op if present)."""
-    sha = content_hash(value)
+    """Write the context once into `directory` under its content hash (a no-op if present).
+
+    Hashing and writing go slice by slice in one pass: a 100 MB context is never held twice.
+    """
     kind: Literal["str", "json"] = "str" if isinstance(value, str) else "json"
     directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".context-{os.getpid()}-{id(value)}.tmp"
+    digest = hashlib.sha256(b"str:" if kind == "str" else b"json:")
+    with tmp.open("wb") as fh:
+        for part in _slices(value):
+            data = part.encode("utf-8", errors="surrogatepass")
+            digest.update(data)
+            fh.write(data)
+    sha = digest.hexdigest()
     path = directory / f"context-{sha[:16]}.{'txt' if kind == 'str' else 'json'}"
-    if not path.exists():
-        tmp = path.with_suffix(path.suffix + f".tmp{os.getpid()}")
-        with tmp.open("w", encoding="utf-8", errors="surrogatepass", newline="") as fh:
-            if isinstance(value, str):
-                fh.write(value)
-            else:
-                json.dump(value, fh, ensure_ascii=False)
+    if path.exists():
+        tmp.unlink()
+    else:
         os.replace(tmp, path)
     return PreparedContext(path=path, kind=kind, sha256=sha, n_chars=sum(_lengths(value)))
