@@ -25,6 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -227,12 +228,17 @@ class _KVStore:
 
 @dataclass(slots=True)
 class _Loaded:
-    """One loaded model, the lock that serialises every call into it, and its KV store."""
+    """One loaded model, its KV store, and the one thread that runs its calls.
+
+    Calls queue on that thread rather than in asyncio's default pool, so twenty parallel
+    sub-calls do not tie up the threads other code needs. The lock guards `unload_all`.
+    """
 
     llama: Any
     lock: threading.Lock
     load_s: float
     kv: _KVStore
+    executor: ThreadPoolExecutor
 
 
 _LOADED: dict[tuple[str, int], _Loaded] = {}
@@ -261,6 +267,10 @@ def _model_params_without_extra_bufts(llama_cpp: Any) -> Iterator[None]:
         low.llama_model_default_params = original
 
 
+def _key(path: Path, n_ctx: int) -> tuple[str, int]:
+    return (str(path.resolve()), n_ctx)
+
+
 def _load(
     path: Path, n_ctx: int, n_threads: int, seed: int, verbose: bool, kv_store_bytes: int
 ) -> _Loaded:
@@ -268,7 +278,7 @@ def _load(
 
     The first caller's settings win for a (file, n_ctx) pair: the point is one copy.
     """
-    key = (str(path.resolve()), n_ctx)
+    key = _key(path, n_ctx)
     with _LOADED_LOCK:
         loaded = _LOADED.get(key)
         if loaded is not None:
@@ -291,7 +301,8 @@ def _load(
         if amx and getattr(llama.model_params, "use_extra_bufts", False):
             raise LMError("could not disable llama.cpp's extra buffers on this AMX CPU")
         kv = _KVStore(llama, llama_cpp, kv_store_bytes)
-        loaded = _Loaded(llama, threading.Lock(), time.perf_counter() - start, kv)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recursor-llama")
+        loaded = _Loaded(llama, threading.Lock(), time.perf_counter() - start, kv, executor)
         _LOADED[key] = loaded
         return loaded
 
@@ -302,6 +313,7 @@ def unload_all() -> None:
         items = list(_LOADED.values())
         _LOADED.clear()
     for loaded in items:
+        loaded.executor.shutdown(wait=True, cancel_futures=True)
         with loaded.lock:
             loaded.llama.close()
 
@@ -393,14 +405,24 @@ class LocalLM(LM):
     async def complete(self, messages: Sequence[Message]) -> LMResponse:
         cancelled = threading.Event()
         chat = [{"role": m["role"], "content": m["content"]} for m in messages]
+        loaded = _LOADED.get(self._key())
+        if loaded is None:  # the first call loads the model, off the event loop
+            loaded = await asyncio.to_thread(self._loaded)
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.to_thread(self._complete_sync, chat, cancelled)
+            return await loop.run_in_executor(
+                loaded.executor, self._complete_sync, loaded, chat, cancelled
+            )
         except asyncio.CancelledError:
-            cancelled.set()  # the worker thread ends its generation at the next token
+            cancelled.set()  # a running call ends its generation at the next token
             raise
 
-    def _complete_sync(self, chat: list[dict[str, str]], cancelled: threading.Event) -> LMResponse:
-        loaded = self._loaded()
+    def _key(self) -> tuple[str, int]:
+        return _key(self.path, self.n_ctx)
+
+    def _complete_sync(
+        self, loaded: _Loaded, chat: list[dict[str, str]], cancelled: threading.Event
+    ) -> LMResponse:
         llama_cpp = _import_llama_cpp()
         llama = loaded.llama
         eos = llama.token_eos()
