@@ -187,6 +187,7 @@ def doctor() -> None:
 def _register_subcommands() -> None:
     from recursor.bench.cli import bench
     from recursor.local.cli import models
+    from recursor.serve.cli import serve
     from recursor.trace.cli import replay, resume
     from recursor.trace.view_cli import view
 
@@ -194,6 +195,7 @@ def _register_subcommands() -> None:
     main.add_command(models)
     main.add_command(replay)
     main.add_command(resume)
+    main.add_command(serve)
     main.add_command(view)
 
 

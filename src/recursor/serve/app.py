@@ -1,0 +1,444 @@
+"""The OpenAI-compatible app: `GET /v1/models` and `POST /v1/chat/completions` over one `RLM`.
+
+Mapping (documented in the README, "Serving an RLM"):
+
+- the question is the text of the LAST `user` message;
+- the context is the request's extra field `context` (str, list of str, or dict of str -> str)
+  when given; otherwise every other message, in order, each as "ROLE: text", joined by blank
+  lines (so a system prompt and earlier turns are visible to the model through the REPL);
+- `model` may be omitted; when given it must be the served id (404 otherwise), so a client
+  pointed at the wrong server fails loudly instead of silently getting an RLM;
+- `max_tokens` / `max_completion_tokens` are accepted and ignored: an RLM's cost is the whole
+  run tree, not the answer's length, so use `recursor_limits` for that;
+- the extra field `recursor_limits` may LOWER `max_iterations`, `max_usd` and `timeout` for
+  one request; a value above the server's limit is clamped to it, never raised.
+
+Each request is its own RLM run with its own worker. At most `max_concurrent_runs` run at
+once; a request beyond that gets 429 with Retry-After at once rather than waiting in a queue,
+so a client's own timeout and retry policy stay in charge (the openai SDK retries 429).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+import hmac
+import json
+import logging
+import math
+import os
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from recursor.budget import Limits
+from recursor.errors import RecursorError, UserError
+from recursor.rlm import RLM, Result
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "ApiError", "ChatRequest", "ServeConfig", "create_app",
+           "parse_chat_request"]
+
+log = logging.getLogger("recursor.serve")
+
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+"""Request bodies above this get 413: the context travels in the body, so it is large."""
+
+_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+_LIMIT_KEYS = ("max_iterations", "max_usd", "timeout")
+_CHUNK_CHARS = 4096
+_SECRET_RE = re.compile(r"(?i)(bearer\s+|\bsk-|api[_-]?key[\"'=: ]+)[A-Za-z0-9_\-\.]{6,}")
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    """How the server behaves; the RLM itself carries the model, limits and sandbox."""
+
+    model_id: str = "recursor"
+    """The id clients send as `model` and `/v1/models` lists."""
+    api_key: str | None = None
+    """When set, every request needs `Authorization: Bearer <api_key>`."""
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_concurrent_runs: int = 4
+    retry_after: int = 1
+    """Seconds a client is told to wait when every run slot is busy."""
+    heartbeat: float = 10.0
+    """Seconds between SSE keep-alive comments while a streamed run works."""
+
+
+class ApiError(Exception):
+    """An error answered in OpenAI's shape: {"error": {"message", "type", "code"}}."""
+
+    def __init__(self, status: int, message: str, *, type: str = "invalid_request_error",
+                 code: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type
+        self.code = code
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"message": self.message, "type": self.type, "code": self.code}}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """A validated chat request, mapped onto an RLM call."""
+
+    question: str
+    context: str | list[str] | dict[str, str]
+    stream: bool = False
+    include_usage: bool = False
+    limits: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+def _bad(message: str, code: str = "invalid_value") -> ApiError:
+    return ApiError(400, message, code=code)
+
+
+def _text(content: Any, where: str) -> str:
+    """A message's content as text: a str, null, or a list of text parts."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts: list[str] = []
+        for part in content:
+            if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(part.get("text"), str):
+                raise _bad(f"{where}.content: only text parts ({{'type': 'text', 'text': ...}}) are supported")
+            parts.append(part["text"])
+        return "\n".join(parts)
+    raise _bad(f"{where}.content must be a string or a list of text parts", "invalid_type")
+
+
+def _positive(value: Any, name: str, *, integer: bool) -> float:
+    ok = isinstance(value, int) if integer else isinstance(value, int | float)
+    if not ok or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
+        kind = "a positive integer" if integer else "a positive number"
+        raise _bad(f"recursor_limits.{name} must be {kind}", "invalid_type")
+    return float(value)
+
+
+def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
+    """Validate a decoded /v1/chat/completions body; raises ApiError (400/404) on bad input."""
+    if not isinstance(body, dict):
+        raise _bad("the request body must be a JSON object", "invalid_type")
+    model = body.get("model")
+    if model is not None and not isinstance(model, str):
+        raise _bad("model must be a string", "invalid_type")
+    if model is not None and model != model_id:
+        raise ApiError(404, f"the model {model[:200]!r} does not exist; this server serves {model_id!r}",
+                       code="model_not_found")
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise _bad("messages must be a non-empty list", "missing_messages" if not messages else "invalid_type")
+    texts: list[tuple[str, str]] = []
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, dict):
+            raise _bad(f"messages[{i}] must be an object", "invalid_type")
+        role = msg.get("role")
+        if not isinstance(role, str) or role not in _ROLES:
+            raise _bad(f"messages[{i}].role must be one of {sorted(_ROLES)}", "invalid_type")
+        texts.append((role, _text(msg.get("content"), f"messages[{i}]")))
+    last_user = max((i for i, (role, _) in enumerate(texts) if role == "user"), default=None)
+    if last_user is None:
+        raise _bad("messages must contain a user message (its text is the question)", "no_user_message")
+    question = texts[last_user][1]
+    if not question.strip():
+        raise _bad("the last user message is empty", "empty_question")
+    for name in ("max_tokens", "max_completion_tokens"):  # accepted, ignored: see the module doc
+        value = body.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise _bad(f"{name} must be an integer", "invalid_type")
+    n = body.get("n")
+    if n is not None and n != 1:
+        raise _bad("n must be 1: one request is one RLM run")
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool | None):
+        raise _bad("stream must be a boolean", "invalid_type")
+    options = body.get("stream_options")
+    if options is not None and not isinstance(options, dict):
+        raise _bad("stream_options must be an object", "invalid_type")
+    include_usage = bool(options.get("include_usage")) if options else False
+    context: str | list[str] | dict[str, str]
+    raw = body.get("context")
+    if raw is None:
+        context = "\n\n".join(f"{role}: {text}" for i, (role, text) in enumerate(texts) if i != last_user)
+    elif isinstance(raw, str):
+        context = raw
+    elif isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        context = list(raw)
+    elif isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
+        context = dict(raw)
+    else:
+        raise _bad("context must be a string, a list of strings, or an object of string values", "invalid_type")
+    limits: dict[str, float] = {}
+    wanted = body.get("recursor_limits")
+    if wanted is not None:
+        if not isinstance(wanted, dict):
+            raise _bad("recursor_limits must be an object", "invalid_type")
+        unknown = sorted(set(wanted) - set(_LIMIT_KEYS))
+        if unknown:
+            raise _bad(f"recursor_limits: unknown keys {unknown}; allowed: {list(_LIMIT_KEYS)}")
+        for name, value in wanted.items():
+            if value is not None:
+                limits[name] = _positive(value, name, integer=name == "max_iterations")
+    return ChatRequest(question=question, context=context, stream=bool(stream),
+                       include_usage=include_usage, limits=limits)
+
+
+def lowered_limits(base: Limits, wanted: dict[str, float]) -> Limits:
+    """`base` with each requested limit applied only where it is lower (None = unbounded)."""
+    changes: dict[str, Any] = {}
+    for name, value in wanted.items():
+        current = getattr(base, name)
+        if current is None or value < current:
+            changes[name] = int(value) if name == "max_iterations" else float(value)
+    return dataclasses.replace(base, **changes) if changes else base
+
+
+def redact(text: str) -> str:
+    """Remove anything that looks like a credential, including every *_KEY env value we hold."""
+    for var, value in os.environ.items():
+        if len(value) >= 8 and (var.endswith("_KEY") or var.endswith("_TOKEN")) and value in text:
+            text = text.replace(value, "[redacted]")
+    return _SECRET_RE.sub(lambda m: m.group(1) + "[redacted]", text)
+
+
+def _usage(result: Result) -> dict[str, int]:
+    total = result.usage.total
+    return {"prompt_tokens": total.input_tokens, "completion_tokens": total.output_tokens,
+            "total_tokens": total.input_tokens + total.output_tokens}
+
+
+def _extra(result: Result) -> dict[str, Any]:
+    return {
+        "stopped_by": result.stopped_by,
+        "cost_usd": result.cost_usd,
+        "iterations": result.iterations,
+        "wall_time": round(result.wall_time, 3),
+        "trace_path": str(result.trace_path) if result.trace_path else None,
+        "usage_by_model": {name: dataclasses.asdict(u) for name, u in result.usage.by_model.items()},
+        "error": redact(result.error) if result.error else None,
+    }
+
+
+def _finish_reason(result: Result) -> str:
+    return "stop" if result.stopped_by == "final" else "length"
+
+
+def _failed(result: Result) -> ApiError | None:
+    """The model service failed and left no answer: the client should see 502, not ""."""
+    if result.stopped_by == "lm_error" and not result.answer:
+        return ApiError(502, f"the model service failed: {redact(result.error or 'unknown error')}",
+                        type="upstream_error", code="lm_error")
+    return None
+
+
+def _run_error(exc: BaseException) -> ApiError:
+    if isinstance(exc, UserError):
+        return _bad(redact(str(exc)))
+    if isinstance(exc, RecursorError):
+        return ApiError(500, f"the run failed: {redact(str(exc))}", type="server_error", code="run_failed")
+    log.error("run failed", exc_info=exc)
+    return ApiError(500, "internal error (see the server log)", type="server_error", code="internal_error")
+
+
+class _Slots:
+    """Run slots; one event loop, so a counter is enough."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.active = 0
+
+    def try_acquire(self) -> bool:
+        if self.active >= self.size:
+            return False
+        self.active += 1
+        return True
+
+    def release(self, _: object = None) -> None:
+        self.active -= 1
+
+
+def _require_starlette() -> None:
+    try:
+        import starlette  # noqa: F401
+    except ImportError as exc:
+        raise UserError("recursor serve needs Starlette and uvicorn: pip install 'recursor[serve]'") from exc
+
+
+def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> Starlette:
+    """A Starlette app serving `rlm`; keyword options override fields of `config`."""
+    _require_starlette()
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.routing import Route
+
+    cfg = dataclasses.replace(config or ServeConfig(), **options)
+    if cfg.max_concurrent_runs < 1:
+        raise UserError("max_concurrent_runs must be at least 1")
+    slots = _Slots(cfg.max_concurrent_runs)
+    expected = cfg.api_key.encode() if cfg.api_key else None
+
+    def error_response(err: ApiError) -> Response:
+        return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
+
+    def check_auth(request: Request) -> None:
+        if expected is None:
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            raise ApiError(401, "missing or wrong API key (send Authorization: Bearer <key>)",
+                           code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"})
+
+    async def read_json(request: Request) -> Any:
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                raise _bad("bad Content-Length header")
+            if int(length) > cfg.max_body_bytes:
+                raise ApiError(413, f"request body over {cfg.max_body_bytes} bytes", code="body_too_large")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cfg.max_body_bytes:
+                raise ApiError(413, f"request body over {cfg.max_body_bytes} bytes", code="body_too_large")
+            chunks.append(chunk)
+        try:
+            return json.loads(b"".join(chunks))
+        except (ValueError, RecursionError) as exc:  # bad UTF-8 is a ValueError too
+            raise _bad(f"the body is not valid JSON: {str(exc)[:200]}", "invalid_json") from None
+
+    async def models(request: Request) -> Response:
+        try:
+            check_auth(request)
+        except ApiError as err:
+            return error_response(err)
+        return JSONResponse({"object": "list", "data": [
+            {"id": cfg.model_id, "object": "model", "created": 0, "owned_by": "recursor"}]})
+
+    def start_run(req: ChatRequest, on_event: Callable[[dict[str, Any]], None] | None) -> asyncio.Task[Result]:
+        # A shallow copy shares the LM clients and sandbox options but gets this request's
+        # limits and event hook, so concurrent requests never see each other's settings.
+        run = copy.copy(rlm)
+        run.limits = lowered_limits(rlm.limits, req.limits)
+        if on_event is not None:
+            outer = rlm.on_event
+
+            def hook(record: dict[str, Any]) -> None:
+                if outer is not None:
+                    outer(record)
+                on_event(record)
+
+            run.on_event = hook
+        task = asyncio.create_task(run.acomplete(req.question, req.context))
+        task.add_done_callback(slots.release)
+        return task
+
+    async def chat(request: Request) -> Response:
+        try:
+            check_auth(request)
+            req = parse_chat_request(await read_json(request), cfg.model_id)
+            if not slots.try_acquire():
+                raise ApiError(429, f"all {cfg.max_concurrent_runs} run slots are busy; retry shortly",
+                               type="rate_limit_error", code="too_many_runs",
+                               headers={"Retry-After": str(cfg.retry_after)})
+        except ApiError as err:
+            return error_response(err)
+        cid = f"chatcmpl-{uuid.uuid4().hex}"
+        created = int(time.time())
+        if req.stream:
+            return stream(req, cid, created)
+        try:
+            result = await start_run(req, None)
+        except Exception as exc:
+            return error_response(_run_error(exc))
+        failed = _failed(result)
+        if failed is not None:
+            return error_response(failed)
+        return JSONResponse({
+            "id": cid, "object": "chat.completion", "created": created, "model": cfg.model_id,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": result.answer},
+                         "finish_reason": _finish_reason(result), "logprobs": None}],
+            "usage": _usage(result),
+            "recursor": _extra(result),
+        })
+
+    def stream(req: ChatRequest, cid: str, created: int) -> Response:
+        events: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def on_event(record: dict[str, Any]) -> None:
+            # Only the event's name and position: never content, which may be sensitive.
+            words = [str(record.get(k)) for k in ("event", "run_id", "iteration") if record.get(k) is not None]
+            events.put_nowait(" ".join(w.replace("\n", " ")[:80] for w in words))
+
+        task = start_run(req, on_event)
+        task.add_done_callback(lambda _: events.put_nowait(None))
+
+        def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+            body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": cfg.model_id,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra}
+            return f"data: {json.dumps(body)}\n\n"
+
+        async def body() -> AsyncIterator[str]:
+            try:
+                yield chunk({"role": "assistant", "content": ""})
+                while not task.done() or not events.empty():
+                    try:
+                        note = await asyncio.wait_for(events.get(), cfg.heartbeat)
+                    except TimeoutError:
+                        yield ": working\n\n"
+                        continue
+                    if note is None:
+                        break
+                    yield f": {note}\n\n"
+                try:
+                    result = task.result()
+                except Exception as exc:
+                    err: ApiError | None = _run_error(exc)
+                else:
+                    err = _failed(result)
+                if err is not None:
+                    yield f"data: {json.dumps(err.body())}\n\n"
+                else:
+                    for i in range(0, len(result.answer), _CHUNK_CHARS):
+                        yield chunk({"content": result.answer[i:i + _CHUNK_CHARS]})
+                    yield chunk({}, _finish_reason(result), recursor=_extra(result))
+                    if req.include_usage:
+                        yield f"data: {json.dumps({'id': cid, 'object': 'chat.completion.chunk', 'created': created, 'model': cfg.model_id, 'choices': [], 'usage': _usage(result)})}\n\n"
+                yield "data: [DONE]\n\n"
+            finally:
+                if not task.done():  # the client went away: stop spending on its run
+                    task.cancel()
+
+        return StreamingResponse(body(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        kind = "not_found" if status == 404 else "method_not_allowed" if status == 405 else "server_error"
+        return error_response(ApiError(status, str(getattr(exc, "detail", "")) or "error", type=kind))
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error", exc_info=exc)
+        return error_response(ApiError(500, "internal error", type="server_error", code="internal_error"))
+
+    return Starlette(
+        routes=[Route("/v1/models", models, methods=["GET"]),
+                Route("/v1/chat/completions", chat, methods=["POST"])],
+        exception_handlers={HTTPException: http_error, Exception: internal_error},
+    )
