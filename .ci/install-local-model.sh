@@ -5,7 +5,8 @@
 #
 # Idempotent: an installed runtime of the pinned version and verified model files are kept,
 # so a second run takes a second or two. Needs recursor itself installed (pip install -e .).
-# Measured on 2 cores: build ~6.5 min; pull 0.5B (491 MB) ~15 s, 1.5B (1.1 GB) ~45 s.
+# Measured on 2 cores: build ~6.5 min idle (17 min on a busy machine); pull 0.5B (491 MB)
+# 8-15 s, 1.5B (1.1 GB) 18-45 s.
 #
 #   RECURSOR_LOCAL_MODELS   models to pull (default: "qwen2.5-coder-0.5b qwen2.5-coder-1.5b")
 #   PYTHON                  the interpreter to install into (default: python)
