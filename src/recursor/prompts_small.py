@@ -1,0 +1,613 @@
+"""The small-model mode: short prompts, strict reply format and REPL helpers for 0.5B-3B roots.
+
+A 1.5B model given the paper's generic prompt plans in prose, chunks everything into slow
+sub-calls and invents answers. What works instead (measured, see docs/benchmarks.md):
+
+- a short system prompt (prompt processing is the cost on a CPU) with two worked examples
+  the model can copy, and one strict reply shape: one ```repl block OR one FINAL(...) line;
+- helpers that do the hard parts in code: `grep` marks the match and, when a paraphrased
+  query matches nothing, ranks lines by the query's rare words; `classify` / `map_query`
+  batch many items into each sub-call and parse the numbered replies back in order;
+- the question's distinctive terms (a hyphenated key, an id, a name) named in the first
+  message, so the model searches for the key rather than the question's wording;
+- repair texts that say exactly what to write next.
+
+The helpers are plain standard-library code run in every new REPL (`repl_setup`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recursor.prompts import Prompts
+
+__all__ = ["HELPERS", "SYSTEM_SMALL", "SmallModelPrompts", "key_terms"]
+
+SYSTEM_SMALL = """\
+Answer a question about `context`, a str too long to read; you see it only through code.
+Each reply is EXACTLY ONE of (the first is always code):
+- one ```repl block, nothing after it (you get its output next);
+- one line FINAL(answer), once the output holds the answer.
+
+Helpers:
+- grep(term): prints the lines holding term, marked >>like this<<.
+- lines(pattern=None): all lines, or those matching pattern.
+- in_dates(rows, first, last): rows dated first to last.
+- classify(items, labels): labels each item, prints the counts; labels: \
+the question's label list, copied as one string.
+- map_query(instruction, items): a sub-model's answer per item.
+
+Grep the question's rarest term (hyphenated key, id, name), not common words.
+
+Example 1.
+User: Question: Which number has the team that proud-walrus joined?
+You:
+```repl
+grep("proud-walrus")
+```
+User: [repl output]
+1 line matches:
+1| In May >>proud-walrus<< joined team Osprey.
+You:
+```repl
+grep("Osprey")
+```
+User: [repl output]
+1 line matches:
+1| The number of team >>Osprey<< is 4417.
+You: FINAL(4417)
+
+Example 2.
+User: Question: Which label is most common for user 51? Labels (not in the \
+data): praise, complaint, question and request.
+You:
+```repl
+rows = lines("51")
+labels = classify(rows, "praise, complaint, question and request")
+```
+User: [repl output]
+classify: 14 items -> complaint: 8, praise: 4, question and request: 2
+You: FINAL(complaint)\
+"""
+"""The system prompt: under 350 tokens, two worked examples, one reply shape."""
+
+HELPERS = r'''
+import re as _re
+import difflib as _difflib
+from collections import Counter
+from datetime import date as _date, datetime as _datetime
+
+_STOP = frozenset("""
+a about after all also am an and any are as at be been before being between both but by can
+could did do does each either for from had has have how i if in into is it its itself just me
+more most my no nor not of off on once only or other our out over own same she should so some
+such than that the their them then there these they this those through to too under up very
+was we were what when where which while who whom whose why will with would you your
+answer answers find give tell report say said text mentions mentioned mention somewhere
+listed written recorded please exactly only
+""".split())
+
+_DOC = None
+_DOC_OF = None
+_CACHE = {}
+
+
+def _doc():
+    """The context as one string (a list's items or a dict's entries one per line)."""
+    global _DOC, _DOC_OF
+    if _DOC is None or _DOC_OF is not context:
+        c = context
+        if isinstance(c, str):
+            _DOC = c
+        elif isinstance(c, dict):
+            _DOC = "\n".join(f"{k}: {v}" for k, v in c.items())
+        elif isinstance(c, (list, tuple)):
+            _DOC = "\n".join(str(x) for x in c)
+        else:
+            _DOC = str(c)
+        _DOC_OF = c
+    return _DOC
+
+
+def _as_text(text):
+    if text is None:
+        return _doc()
+    if isinstance(text, (list, tuple)):
+        return "\n".join(str(x) for x in text)
+    return str(text)
+
+
+class Hits(list):
+    """grep's result: the matching lines as plain strings; shown as a count when echoed."""
+
+    def __repr__(self):
+        return ""  # grep has printed the lines already
+
+    def __str__(self):
+        return "\n".join(self)
+
+
+def _unit(doc, s, e, window):
+    """The line around doc[s:e]; in a long line, the sentence, cut to `window` either side."""
+    lo = max(0, s - window)
+    nl = doc.rfind("\n", lo, s)
+    start = nl + 1 if nl >= 0 else lo
+    nl = doc.find("\n", e, e + window)
+    end = nl if nl >= 0 else min(len(doc), e + window)
+    if nl < 0 or doc.rfind("\n", lo, s) < 0:
+        # No line break near: show the sentence that holds the match.
+        cut = max(doc.rfind(p, start, s) for p in (". ", "! ", "? "))
+        if cut >= 0:
+            start = cut + 2
+        ends = [i for i in (doc.find(p, e, end) for p in (". ", "! ", "? ")) if i >= 0]
+        if ends:
+            end = min(ends) + 1
+    return start, end
+
+
+def _spans(doc, pattern, limit=20000):
+    out = []
+    for m in pattern.finditer(doc):
+        if m.end() > m.start():
+            out.append((m.start(), m.end()))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _words(query):
+    """The query's search words: hyphenated keys kept whole, stopwords dropped."""
+    found = _re.findall(r"[A-Za-z0-9_]+(?:[-'.][A-Za-z0-9_]+)*", str(query))
+    seen, out = set(), []
+    for w in found:
+        lw = w.lower()
+        if lw in _STOP or lw in seen or (len(lw) < 3 and not lw.isdigit()):
+            continue
+        seen.add(lw)
+        out.append(w)
+    return out
+
+
+_NAMEISH = _re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})*)\b"
+                       r"|\b([A-Za-z]+(?:-[A-Za-z]+)+)\b")
+_ASKED = set()
+
+
+def _next_keys(texts, query):
+    """Names and hyphenated keys in the shown lines that were not searched for yet."""
+    out = []
+    for t in texts:
+        for m in _NAMEISH.finditer(t.strip()):
+            k = m.group(1) or m.group(2)
+            low = k.lower()
+            if (low in _ASKED or low in query.lower() or low in _STOP
+                    or low.split()[0] in _STOP or k in out):
+                continue
+            out.append(k)
+    return out[:3]
+
+
+def _show(head, doc, units, marks, window, max_hits, query):
+    print(head)
+    shown = []
+    for n, (s, e) in enumerate(units[:max_hits], 1):
+        pieces, pos = [], s
+        for ms, me in marks:
+            if ms >= s and me <= e and ms >= pos:
+                pieces += [doc[pos:ms], ">>", doc[ms:me], "<<"]
+                pos = me
+        pieces.append(doc[pos:e])
+        line = "".join(pieces).replace("\n", " ").strip()
+        if len(line) > 2 * window + 40:
+            line = line[: 2 * window + 40] + "..."
+        shown.append(doc[s:e])
+        print(f"{n}| {line}")
+    if len(units) > max_hits:
+        print(f"... {len(units) - max_hits} more (grep returns them all as a list)")
+    nxt = _next_keys(shown[:3], query) if len(units) <= 3 else []
+    if nxt:
+        print(f"The line names {nxt[0]!r}: unless it already gives the answer, "
+              f"grep({nxt[0]!r}) next.")
+    else:
+        print("If a line above answers the question, stop coding: reply FINAL(answer).")
+
+
+def grep(query, text=None, window=150, max_hits=8, show=True):
+    """Lines of the context (or `text`) that hold `query` (regex or words, any case).
+
+    Prints up to `max_hits` of them with the match marked >>like this<<, and returns them all
+    (a list of str). When nothing matches, searches the query's words one by one and ranks
+    lines by how many rare query words they hold.
+    """
+    doc = _as_text(text)
+    query = str(query)
+    _ASKED.add(query.lower())
+    tries = []
+    try:
+        tries.append(_re.compile(query, _re.IGNORECASE))
+    except _re.error:
+        pass
+    literal = _re.compile(_re.escape(query), _re.IGNORECASE)
+    if not tries or tries[0].pattern != literal.pattern:
+        tries.append(literal)
+    for pattern in tries:
+        spans = _spans(doc, pattern)
+        if spans:
+            units, last = [], -1
+            for s, e in spans:
+                if s < last:
+                    continue
+                u = _unit(doc, s, e, window)
+                units.append(u)
+                last = u[1]
+            n = f"{len(spans)}{'+' if len(spans) >= 20000 else ''}"
+            head = f"{n} line{' matches' if n == '1' else 's match'}:"
+            if show:
+                _show(head, doc, units, spans, window, max_hits, query)
+            return Hits(doc[s:e] for s, e in units)
+    return _grep_words(doc, query, window, max_hits, show)
+
+
+def _grep_words(doc, query, window, max_hits, show):
+    words = _words(query)
+    extra = []
+    for w in words:
+        if "-" in w:
+            extra += [p for p in w.split("-") if len(p) >= 3 and p.lower() not in _STOP]
+    weights, marks = {}, []
+    for w in words + [x for x in extra if x not in words]:
+        spans = _spans(doc, _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(w) + r"(?![A-Za-z0-9])",
+                                        _re.IGNORECASE), limit=5000)
+        if spans:
+            weights[w.lower()] = 1.0 / len(spans)
+            marks += spans
+    if not marks:
+        if show:
+            print(f"grep({query!r}): no match, and none of its words {words} occur. "
+                  "Try another term.")
+        return Hits()
+    marks.sort()
+    scored = {}
+    for s, e in marks:
+        u = _unit(doc, s, e, window)
+        if u in scored:
+            continue
+        low = doc[u[0]:u[1]].lower()
+        scored[u] = sum(wt for w, wt in weights.items()
+                        if _re.search(r"(?<![a-z0-9])" + _re.escape(w) + r"(?![a-z0-9])", low))
+    ranked = sorted(scored, key=lambda u: (-scored[u], u[0]))
+    kept, taken = [], []
+    for u in ranked:
+        if any(u[0] < b and a < u[1] for a, b in taken):
+            continue
+        kept.append(u)
+        taken.append(u)
+        if len(kept) >= 50:
+            break
+    if show:
+        head = (f"No line holds {query!r}. Lines with the most rare words of "
+                f"{sorted(weights, key=weights.get, reverse=True)}:")
+        _show(head, doc, kept, marks, window, max_hits, query)
+    return Hits(doc[s:e] for s, e in kept)
+
+
+def lines(pattern=None, text=None):
+    """The context's lines (or `text`'s), or only those matching regex `pattern` (any case)."""
+    rows = _as_text(text).split("\n")
+    if pattern is None:
+        return [r for r in rows if r.strip()]
+    try:
+        rx = _re.compile(str(pattern), _re.IGNORECASE)
+    except _re.error:
+        rx = _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
+    return [r for r in rows if rx.search(r)]
+
+
+def chunks(n_chars=50000, text=None):
+    """The context (or `text`) cut into pieces of at most `n_chars`, at line or word ends."""
+    doc = _as_text(text)
+    n_chars = max(int(n_chars), 100)
+    out, i = [], 0
+    while i < len(doc):
+        j = min(i + n_chars, len(doc))
+        if j < len(doc):
+            cut = doc.rfind("\n", i + n_chars // 2, j)
+            if cut < 0:
+                cut = doc.rfind(" ", i + n_chars // 2, j)
+            if cut > i:
+                j = cut + 1
+        out.append(doc[i:j])
+        i = j
+    return out
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def to_date(value):
+    """A date from "Dec 12, 2022", "12 December 2022", "2022-12-12" or "12/31/2022"; else None."""
+    if isinstance(value, _datetime):
+        return value.date()
+    if isinstance(value, _date):
+        return value
+    s = str(value)
+    m = _re.search(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _re.search(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})", s)
+        if m and m[1].lower() in _MONTHS:
+            y, mo, d = int(m[3]), _MONTHS[m[1].lower()], int(m[2])
+        else:
+            m = _re.search(r"\b(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})", s)
+            if m and m[2].lower() in _MONTHS:
+                y, mo, d = int(m[3]), _MONTHS[m[2].lower()], int(m[1])
+            else:
+                m = _re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{4})", s)
+                if not m:
+                    return None
+                y, mo, d = int(m[3]), int(m[1]), int(m[2])
+    try:
+        return _date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def in_dates(rows, first, last):
+    """The rows whose first date lies from `first` to `last`, both days included."""
+    a, b = to_date(first), to_date(last)
+    if a is None or b is None:
+        raise ValueError(f"in_dates: cannot read the dates {first!r} and {last!r}")
+    out = []
+    for r in rows:
+        d = to_date(r)
+        if d is not None and a <= d <= b:
+            out.append(r)
+    return out
+
+
+def _numbered(reply, n):
+    """{item number: answer} from a reply of lines like "3: answer" or "3. answer"."""
+    got = {}
+    for line in str(reply).splitlines():
+        m = _re.match(r"\s*(?:item\s*)?\(?(\d+)\s*[).:\-]\s*(.*\S)?", line, _re.IGNORECASE)
+        if m and 1 <= int(m[1]) <= n and int(m[1]) not in got:
+            got[int(m[1])] = (m[2] or "").strip().strip("*`\"'").strip()
+    return got
+
+
+def _clean(reply):
+    text = str(reply).strip()
+    text = _re.sub(r"^```\w*\n?|\n?```$", "", text).strip()
+    return text
+
+
+def map_query(instruction, items, batch=None, show=True):
+    """A sub-model's answer to `instruction` for each item, in the items' order.
+
+    Short items go several to a sub-call (numbered; the numbered reply is parsed back), long
+    ones one per call. Items a reply missed are asked again alone. Answers are cached, so
+    running the same map again costs nothing.
+    """
+    items = [str(x) for x in items]
+    instruction = str(instruction).strip()
+    if batch is None:
+        longest = max((len(x) for x in items), default=0)
+        batch = 1 if longest > 1500 else max(1, min(20, 3000 // max(longest, 1)))
+    batch = max(1, int(batch))
+    out = [_CACHE.get((instruction, x)) for x in items]
+    todo = [i for i, v in enumerate(out) if v is None]
+    todo = list(dict.fromkeys(todo))
+    groups = [todo[i:i + batch] for i in range(0, len(todo), batch)]
+    prompts = []
+    for g in groups:
+        if len(g) == 1:
+            prompts.append(f"{instruction}\n\n{items[g[0]]}")
+        else:
+            body = "\n".join(f"{k}. {items[i]}" for k, i in enumerate(g, 1))
+            prompts.append(f"{instruction}\n\nItems:\n{body}\n\nReply with one line per item, "
+                           f"in order, as \"number: answer\" (1 to {len(g)}), nothing else.")
+    replies = llm_query_batched(prompts) if prompts else []
+    missed = []
+    for g, reply in zip(groups, replies):
+        if len(g) == 1:
+            out[g[0]] = _clean(reply)
+            continue
+        got = _numbered(reply, len(g))
+        for k, i in enumerate(g, 1):
+            if got.get(k):
+                out[i] = got[k]
+            else:
+                missed.append(i)
+    if missed:
+        again = llm_query_batched([f"{instruction}\n\n{items[i]}\n\nAnswer briefly." for i in missed])
+        for i, reply in zip(missed, again):
+            out[i] = _clean(reply)
+    for x, v in zip(items, out):
+        if v is not None and not str(v).startswith("Error:"):
+            _CACHE[(instruction, x)] = v
+    out = ["" if v is None else v for v in out]
+    if show:
+        print(f"map_query: {len(items)} items, {len(prompts) + (1 if missed else 0)} sub-call "
+              f"batches; first answers: {[a[:60] for a in out[:3]]}")
+    return out
+
+
+def _nearest(answer, labels):
+    a = _re.sub(r"[^a-z0-9 ]+", " ", str(answer).lower()).strip()
+    a = _re.sub(r"^(label|answer|category|class)\s+", "", a).strip()
+    if not a:
+        return "?"
+    low = [_re.sub(r"[^a-z0-9 ]+", " ", l.lower()).strip() for l in labels]
+    for l, lab in zip(low, labels):
+        if a == l:
+            return lab
+    found = [(a.find(l), -len(l), lab) for l, lab in zip(low, labels) if l and l in a]
+    if found:
+        return min(found)[2]
+    for l, lab in zip(low, labels):
+        if len(a) >= 3 and a in l:
+            return lab
+    first = a.split()[0]
+    for l, lab in zip(low, labels):
+        if len(first) >= 3 and any(w.startswith(first) or first.startswith(w)
+                                   for w in l.split() if len(w) >= 3):
+            return lab
+    close = _difflib.get_close_matches(a, low, n=1, cutoff=0.6)
+    return labels[low.index(close[0])] if close else "?"
+
+
+def _labels(labels):
+    """A list of labels from a list, or from one string "a, b, c" (or "a; b; c")."""
+    if isinstance(labels, str):
+        sep = ";" if ";" in labels else ","
+        labels = labels.split(sep)
+    out = list(dict.fromkeys(str(l).strip().strip(".").strip("'\"") for l in labels))
+    out = [l for l in out if l]
+    if len(out) < 2:
+        raise ValueError(
+            f"classify needs every label the question lists, not just {out}: pass them all, "
+            'e.g. classify(rows, "label one, label two, label three")')
+    return out
+
+
+def classify(items, labels, instruction=None, batch=None, show=True):
+    """One of `labels` for each item (a sub-model decides), in order; prints the label counts.
+
+    An answer that names no label becomes "?".
+    """
+    labels = _labels(labels)
+    task = (str(instruction).strip() + "\n" if instruction else "")
+    task += ("Give each item exactly one label from this list: " + "; ".join(labels)
+             + ". Answer with the label only.")
+    raw = map_query(task, items, batch=batch, show=False)
+    out = [_nearest(r, labels) for r in raw]
+    if show:
+        counts = Counter(out)
+        table = ", ".join(f"{k}: {counts.get(k, 0)}" for k in
+                          sorted(set(labels) | set(counts), key=lambda k: -counts.get(k, 0)))
+        print(f"classify: {len(out)} items -> {table}")
+    return out
+
+
+def count_by(values):
+    """Counts of each value, most common first (printed and returned as a Counter)."""
+    counts = Counter(values)
+    print(", ".join(f"{k}: {n}" for k, n in counts.most_common()))
+    return counts
+'''
+"""Helper code run in every new REPL: grep, lines, chunks, in_dates, to_date, map_query,
+classify, count_by. Standard library only; printed output stays short."""
+
+_HYPHENATED = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+\b")
+_QUOTED = re.compile(r"[\"“']([^\"”']{3,60})[\"”']")
+_WITH_DIGITS = re.compile(r"\b[A-Za-z]*\d[\w-]*\b")
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_COMMON_CAPS = frozenset(
+    "I A The What Which Who Whom Whose When Where Why How Is Are Was Were Do Does Did Find "
+    "Give Answer Look List Name Tell Among In On Of For If Then Jan Feb Mar Apr May Jun Jul Aug "
+    "Sep Oct Nov Dec January February March April June July August September October November "
+    "December".split()
+)
+
+
+def key_terms(question: str, limit: int = 3) -> list[str]:
+    """The question's distinctive terms: hyphenated keys, quoted text, ids, proper names.
+
+    A paraphrased question shares no wording with the text it asks about except such terms,
+    so they are what a small model should grep for. Pure digit runs of under 3 digits, and
+    forms like "7-digit", are not keys.
+    """
+    found: list[str] = []
+
+    def add(term: str) -> None:
+        term = term.strip(" .,;:?!")
+        if term and term.lower() not in {t.lower() for t in found}:
+            found.append(term)
+
+    for m in _QUOTED.finditer(question):
+        add(m.group(1))
+    for m in _HYPHENATED.finditer(question):
+        parts = m.group(0).split("-")
+        if not any(p.isdigit() for p in parts):
+            add(m.group(0))
+    for m in _WITH_DIGITS.finditer(question):
+        term = m.group(0)
+        if "-" in term and any(p.isdigit() for p in term.split("-")) and not term.isdigit():
+            continue  # "7-digit", "2-hop": a description, not a key
+        if term.isdigit() and (len(term) < 3 or _YEAR.fullmatch(term)):
+            continue  # short numbers and years are seldom what a question is keyed on
+        add(term)
+    for m in _NAME.finditer(question):
+        if m.group(1) not in _COMMON_CAPS:
+            add(m.group(1))
+    return found[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class SmallModelPrompts(Prompts):
+    """Wording and helpers for small local models (chosen by `default_prompts`)."""
+
+    name_key_terms: bool = True
+    """Name the question's distinctive terms in the first message (measured to help)."""
+
+    def system(self, *, can_recurse: bool) -> str:
+        # Recursion is not taught: a small root does better with one kind of sub-call.
+        return SYSTEM_SMALL
+
+    def repl_setup(self) -> str:
+        return HELPERS
+
+    def first_user(self, question: str, metadata: str) -> str:
+        # The question proper is the last paragraph; a preamble's terms are not keys.
+        asked = question.strip().rsplit("\n\n", 1)[-1]
+        terms = key_terms(asked) if self.name_key_terms else []
+        hint = (
+            "\nRare terms in the question: " + ", ".join(repr(t) for t in terms) + "."
+            if terms
+            else ""
+        )
+        return (
+            f"{metadata}\n\nQuestion: {question}{hint}\n\n"
+            "Reply with a ```repl block now. Once output shows the answer, reply FINAL(answer) "
+            "instead of code."
+        )
+
+    def not_looked(self) -> str:
+        return (
+            "You have not run any code yet, so that answer is a guess. Reply with one ```repl "
+            'block that searches the context, e.g. grep("the rarest term of the question").'
+        )
+
+    def no_code(self) -> str:
+        return (
+            "Your reply had no code block and no FINAL line. Reply with exactly one of:\n"
+            '```repl\ngrep("the rarest term of the question")\n```\n'
+            "or one line FINAL(answer) if printed output already shows the answer."
+        )
+
+    def missing_var(self, name: str, defined: tuple[str, ...]) -> str:
+        listed = ", ".join(defined) if defined else "none"
+        return (
+            f"There is no variable {name!r} (yours: {listed}). Reply with one line "
+            "FINAL(answer) with the answer written out."
+        )
+
+    def repeated(self) -> str:
+        return (
+            "You already ran this exact code and its output is above. Do not run it again: "
+            "if the output shows the answer, reply FINAL(answer); otherwise try a different "
+            "term or approach."
+        )
+
+    def iterations_left(self, left: int) -> str:
+        return f"[{left} turn{'s' if left != 1 else ''} left: reply FINAL(answer) soon.]"
+
+    def answer_now(self, reason: str) -> str:
+        return (
+            f"Stop: {reason} reached. Reply with one line FINAL(answer), using what the "
+            "output above shows. No code."
+        )
