@@ -204,6 +204,10 @@ def _trace_retry(attempt: int, error: Exception, wait: float) -> None:
                   error=f"{type(error).__name__}: {error}", wait=round(wait, 3))
 
 
+_START_GRACE = 30.0
+"""Seconds a run that is ending waits for its worker to finish starting before cancelling it."""
+
+
 class _Tree:
     """State shared by every run of one `acomplete` call: budget, trace, concurrency."""
 
@@ -538,7 +542,14 @@ class _Run:
 
     # -- the REPL -------------------------------------------------------------------------
     async def _start_repl(self) -> Repl:
-        prepared = await asyncio.to_thread(store_context, self.context, self.tree.blob_dir)
+        # A thread cannot be cancelled: if the run ends first, let the write finish before the
+        # cancellation goes on, or the tree's cleanup races with a half-written file.
+        store = asyncio.ensure_future(asyncio.to_thread(store_context, self.context, self.tree.blob_dir))
+        try:
+            prepared = await asyncio.shield(store)
+        except asyncio.CancelledError:
+            await asyncio.gather(store, return_exceptions=True)
+            raise
         self.tree.emit("context", run_id=self.run_id, sha256=prepared.sha256, kind=prepared.kind,
                        n_chars=prepared.n_chars, path=str(prepared.path))
         repl = self._make_repl(prepared)
@@ -575,15 +586,26 @@ class _Run:
         return await self._repl_start
 
     async def _close_repl(self) -> None:
-        if self._repl_start is None:
+        """Close this run's worker, also when the run ended before the worker was up.
+
+        A start still in progress is let finish (it takes well under a second) rather than
+        cancelled mid-spawn: cancelling asyncio's subprocess creation part-way can leave a
+        future that never resolves, and the run would never return. Only a start stuck past
+        the grace period is cancelled, and even then this never waits unboundedly.
+        """
+        task = self._repl_start
+        if task is None:
             return
-        if not self._repl_start.done():
-            self._repl_start.cancel()
-        try:
-            repl = await self._repl_start
-        except BaseException:
+        done, _ = await asyncio.wait({task}, timeout=_START_GRACE)
+        if not done:
+            task.cancel()
+            done, _ = await asyncio.wait({task}, timeout=5.0)
+            if not done:
+                log.warning("the REPL worker of run %s did not stop; abandoning it", self.run_id)
+                return
+        if task.cancelled() or task.exception() is not None:
             return
-        await repl.close()
+        await task.result().close()
 
     async def _run_cell(self, code: str, iteration: int, index: int) -> CellResult:
         repl = await self._ensure_repl()
