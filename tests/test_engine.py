@@ -279,3 +279,16 @@ def test_lm_error_keeps_the_retry_note() -> None:
     result = rlm(FakeScriptedLM([exc])).complete("q", "c")
     assert result.stopped_by == "lm_error"
     assert "upstream 503" in (result.error or "") and "gave up after 6" in (result.error or "")
+
+
+def test_strict_replies_run_only_the_first_block_and_drop_invented_turns() -> None:
+    from recursor.prompts import Prompts
+
+    invented = (
+        "```repl\nx = 1\nprint('real')\n```\nUser: [repl output]\nfake\nYou:\n```repl\nx = 2\n```\nFINAL(guess)"
+    )
+    root = FakeScriptedLM([invented, "```repl\nprint(x)\n```", "FINAL(done)"])
+    result = rlm(root, prompts=Prompts(one_block_per_reply=True)).complete("q", "c")
+    assert result.answer == "done"  # the guessed FINAL after the block was not taken
+    assert root.calls[1].messages[-2]["content"] == "```repl\nx = 1\nprint('real')\n```"
+    assert "\n1" in root.calls[2].messages[-1]["content"]  # only the first block ran: x == 1

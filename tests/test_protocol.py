@@ -60,3 +60,19 @@ def test_final_forms(reply: str, kind: str, value: str) -> None:
 )
 def test_not_a_final_answer(reply: str) -> None:
     assert parse_reply(reply).final is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "kept"),
+    [
+        ("```repl\ngrep('x')\n```\nUser: [repl output]\n1| x\nYou: FINAL(4)", "```repl\ngrep('x')\n```"),
+        ("Plan.\n```\nrepl\nprint(1)\n```\nmore text", "Plan.\n```\nrepl\nprint(1)\n```"),
+        ("```\nnot code here!\n```\n```repl\nx = 1\n```\ntail", "```\nnot code here!\n```\n```repl\nx = 1\n```"),
+        ("FINAL(3)", "FINAL(3)"),
+        ("```repl\nunclosed", "```repl\nunclosed"),
+    ],
+)
+def test_cut_after_first_block(reply: str, kept: str) -> None:
+    from recursor.protocol import cut_after_first_block
+
+    assert cut_after_first_block(reply) == kept

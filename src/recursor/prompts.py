@@ -70,6 +70,9 @@ class Prompts:
 
     sub_chars: int = 500_000
     """How much text a sub-model call is said to take."""
+    one_block_per_reply: bool = False
+    """Strict replies: only the first code block of a reply counts, and the rest of the reply
+    (invented output, more code, a FINAL guessed before any output) is cut away."""
 
     def system(self, *, can_recurse: bool) -> str:
         depth_note = (

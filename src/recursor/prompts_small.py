@@ -553,6 +553,8 @@ class SmallModelPrompts(Prompts):
 
     name_key_terms: bool = True
     """Name the question's distinctive terms in the first message (measured to help)."""
+    one_block_per_reply: bool = True
+    """Small models invent the REPL's output after their block: only the block counts."""
 
     def system(self, *, can_recurse: bool) -> str:
         # Recursion is not taught: a small root does better with one kind of sub-call.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["CodeBlock", "FinalAnswer", "ParsedReply", "parse_reply", "strip_quotes"]
+__all__ = ["CodeBlock", "FinalAnswer", "ParsedReply", "cut_after_first_block", "parse_reply", "strip_quotes"]
 
 _FENCE_OPEN = re.compile(r"^[ \t]*```[ \t]*(repl|python|py|python3)?[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _FENCE_ANY = re.compile(r"^[ \t]*```", re.MULTILINE)
@@ -74,6 +74,26 @@ def parse_reply(text: str) -> ParsedReply:
     out.prose = "".join(prose_parts).strip()
     out.final = _find_final(out.prose)
     return out
+
+
+def cut_after_first_block(text: str) -> str:
+    """The reply up to the end of its first code block, or unchanged if it has none.
+
+    Small models go on past their block and invent the REPL's output, more code and a FINAL
+    based on that invention; in strict mode none of it is run, shown or kept in the history.
+    """
+    pos = 0
+    while (m := _FENCE_OPEN.search(text, pos)) is not None:
+        close = _FENCE_ANY.search(text, m.end())
+        if close is None:
+            return text
+        body = text[m.end() : close.start()].strip("\n")
+        first = body.partition("\n")[0].strip().lower()
+        if (m.group(1) or first in ("repl", "python", "py", "python3") or _is_python(body)) and body.strip():
+            line_end = text.find("\n", close.end())
+            return text if line_end == -1 else text[:line_end]
+        pos = close.end()
+    return text
 
 
 def _is_python(body: str) -> bool:

@@ -39,7 +39,7 @@ from recursor.lm.cache import ReplyCache, cache_hit
 from recursor.lm.retry import RetryingLM
 from recursor.pricing import Pricing
 from recursor.prompts import Prompts, default_prompts
-from recursor.protocol import parse_reply
+from recursor.protocol import cut_after_first_block, parse_reply
 from recursor.sandbox.base import CellResult, Repl, SandboxOptions
 from recursor.trace.config import trace_header
 from recursor.trace.source import RecordedCall, ReplySource
@@ -445,9 +445,10 @@ class _Run:
                 except LMError as exc:
                     outcome = await self._finish("lm_error", messages, iteration - 1, error=_error_text(exc))
                     break
+                reply = cut_after_first_block(resp.text) if self.prompts.one_block_per_reply else resp.text
                 # Providers reject empty assistant turns (Anthropic: 400), so keep a placeholder.
-                messages.append({"role": "assistant", "content": resp.text if resp.text.strip() else "(empty reply)"})
-                outcome, feedback = await self._turn(resp.text, iteration, state)
+                messages.append({"role": "assistant", "content": reply if reply.strip() else "(empty reply)"})
+                outcome, feedback = await self._turn(reply, iteration, state)
                 if outcome is None:
                     messages.append({"role": "user", "content": feedback})
                     tree.emit("budget", run_id=self.run_id, iteration=iteration, **tree.budget.snapshot())

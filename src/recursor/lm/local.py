@@ -328,6 +328,10 @@ class LocalLM(LM):
     #: Asks `recursor.prompts.default_prompts` for the wording built for small models.
     small_model: bool = True
 
+    #: Where generation stops: small models go on past their code block and write the REPL's
+    #: "output" and the next turns themselves. Those invented turns start like these.
+    DEFAULT_STOP: tuple[str, ...] = ("\nUser:", "\nUSER:", "[repl output]", "\n<|im_start|>")
+
     def __init__(
         self,
         model: str = DEFAULT_MODEL,
@@ -338,6 +342,7 @@ class LocalLM(LM):
         temperature: float = 0.0,
         seed: int = 0,
         max_output_tokens: int = 1024,
+        stop: tuple[str, ...] | None = None,
         kv_store_bytes: int = DEFAULT_KV_STORE_BYTES,
         verbose: bool = False,
     ) -> None:
@@ -362,6 +367,7 @@ class LocalLM(LM):
         self.temperature = temperature
         self.seed = seed
         self.max_output_tokens = max_output_tokens
+        self.stop = self.DEFAULT_STOP if stop is None else tuple(stop)
         self.kv_store_bytes = kv_store_bytes
         self.verbose = verbose
         #: Token counts and timings of the last call (None before the first).
@@ -389,6 +395,7 @@ class LocalLM(LM):
             temperature=self.temperature,
             seed=self.seed,
             max_output_tokens=self.max_output_tokens,
+            stop=self.stop,
             kv_store_bytes=self.kv_store_bytes,
             verbose=self.verbose,
         )
@@ -447,6 +454,7 @@ class LocalLM(LM):
                     temperature=self.temperature,
                     seed=self.seed,
                     max_tokens=self.max_output_tokens,
+                    stop=list(self.stop),
                     logits_processor=llama_cpp.LogitsProcessorList([stop_when_cancelled]),
                 )
             except ValueError as e:  # e.g. "Requested tokens (N) exceed context window of M"
