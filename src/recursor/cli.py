@@ -13,10 +13,8 @@ from typing import Any
 
 import click
 
-from recursor.budget import Limits
+from recursor.cli_options import build_rlm, run_options
 from recursor.errors import RecursorError, UserError
-from recursor.lm.base import LM
-from recursor.sandbox.base import SandboxOptions
 
 __all__ = ["main"]
 
@@ -24,19 +22,6 @@ __all__ = ["main"]
 def _fail(message: str) -> None:
     click.echo(f"recursor: error: {message.splitlines()[0] if message else 'failed'}", err=True)
     sys.exit(1)
-
-
-def build_lm(model: str | None, *, base_url: str | None, api_key_env: str | None, retries: int | None) -> LM:
-    """An LM from CLI flags. No model and no endpoint means the embedded local model."""
-    from recursor.lm.resolve import resolve_lm
-    from recursor.lm.retry import RetryPolicy
-
-    if model is None and base_url is None:
-        return resolve_lm("local")
-    kwargs: dict[str, Any] = {"base_url": base_url, "api_key_env": api_key_env}
-    if retries is not None:
-        kwargs["retry"] = RetryPolicy(max_attempts=retries + 1)
-    return resolve_lm(model or "default", **kwargs)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,44 +34,17 @@ def main() -> None:
 @click.argument("question")
 @click.option("--context", "contexts", multiple=True, type=click.Path(path_type=Path),
               help="A file or directory to use as context (repeatable). '-' reads stdin.")
-@click.option("--model", help="Root model, e.g. openai:gpt-5, anthropic:claude-sonnet-4-5, or a name served at --base-url.")
-@click.option("--sub-model", help="Model for llm_query and child runs (default: the root model).")
-@click.option("--base-url", help="An OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenRouter, ...).")
+@run_options
 @click.option("--api-key-env", help="Environment variable holding the API key (default OPENAI_API_KEY).")
-@click.option("--max-depth", type=click.IntRange(min=1), default=1, show_default=True)
-@click.option("--max-iterations", type=click.IntRange(min=1), default=30, show_default=True)
-@click.option("--max-usd", type=click.FloatRange(min=0, min_open=True), help="Spending limit for the whole run tree.")
-@click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit for the whole run tree.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Wall-clock limit in seconds.")
-@click.option("--cell-timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True)
-@click.option("--max-concurrency", type=click.IntRange(min=1), default=16, show_default=True)
-@click.option("--isolation", type=click.Choice(["auto", "bwrap", "process", "inprocess"]), default="auto", show_default=True)
-@click.option("--retries", type=click.IntRange(min=0), help="Retries per LM call on 429/5xx/timeouts (default 5).")
-@click.option("--trace-dir", type=click.Path(path_type=Path), help="Where to write the trace.")
-@click.option("--no-trace", is_flag=True, help="Write no trace.")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Reuse and store LM replies in this directory (same model + same messages = free re-run).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON instead of the answer.")
-def ask(question: str, contexts: tuple[Path, ...], model: str | None, sub_model: str | None,
-        base_url: str | None, api_key_env: str | None, max_depth: int, max_iterations: int,
-        max_usd: float | None, max_tokens: int | None, timeout: float | None, cell_timeout: float,
-        max_concurrency: int, isolation: str, retries: int | None, trace_dir: Path | None,
-        no_trace: bool, cache_dir: Path | None, as_json: bool) -> None:
+def ask(question: str, contexts: tuple[Path, ...], api_key_env: str | None, as_json: bool, **opts: Any) -> None:
     """Answer QUESTION about the given context."""
     from recursor.progress import ProgressLine
-    from recursor.rlm import RLM
 
     try:
         context = _read_contexts(contexts)
-        root = build_lm(model, base_url=base_url, api_key_env=api_key_env, retries=retries)
-        sub = (build_lm(sub_model, base_url=base_url, api_key_env=api_key_env, retries=retries)
-               if sub_model else None)
-        limits = Limits(max_iterations=max_iterations, max_depth=max_depth, max_usd=max_usd,
-                        max_tokens=max_tokens, timeout=timeout, max_concurrency=max_concurrency)
         progress = ProgressLine()
-        rlm = RLM(root, sub_model=sub, limits=limits,
-                  sandbox=SandboxOptions(isolation=isolation, cell_timeout=cell_timeout),  # type: ignore[arg-type]
-                  trace_dir=False if no_trace else trace_dir, on_event=progress, cache=cache_dir)
+        rlm = build_rlm(opts, api_key_env=api_key_env, on_event=progress)
         try:
             result = rlm.complete(question, context)
         finally:

@@ -101,7 +101,8 @@ def bench(
     """Run benchmark FAMILY (sniah, twohop, oolong, oolong_pairs, codeqa)."""
     from recursor.bench.runner import BenchConfig, TaskResult, load_results, run_bench, summarize
     from recursor.bench.runner import plot as plot_png
-    from recursor.cli import build_lm, print_table
+    from recursor.cli import print_table
+    from recursor.cli_options import build_lm
 
     try:
         root = build_lm(model, base_url=base_url, api_key_env=None, retries=None)

@@ -98,7 +98,7 @@ def resume(trace: Path, model: str | None, sub_model: str | None, base_url: str 
            api_key_env: str | None, retries: int | None, max_usd: float | None, timeout: float | None,
            isolation: str | None, trace_dir: Path | None, no_trace: bool, as_json: bool) -> None:
     """Continue the (killed) run in TRACE: reuse its recorded replies, then go on live."""
-    from recursor.cli import build_lm
+    from recursor.cli_options import build_lm
     from recursor.progress import ProgressLine
     from recursor.trace.replay import Recording, resume_trace
 

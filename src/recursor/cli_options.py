@@ -1,0 +1,84 @@
+"""Options shared by the commands that run an RLM (`ask`, `serve`), and the RLM they describe.
+
+A module of its own so both commands import it without importing each other: `python -m
+recursor.cli` runs `recursor.cli` as `__main__`, and `serve` importing it would be a cycle.
+The flag that names the upstream key differs per command (`ask --api-key-env`, `serve
+--model-api-key-env`), so each command declares that one itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from recursor.lm.base import LM
+
+__all__ = ["build_lm", "build_rlm", "run_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_RUN_OPTIONS = [
+    click.option("--model", help="Root model, e.g. openai:gpt-5, anthropic:claude-sonnet-4-5, or a name served at --base-url."),
+    click.option("--sub-model", help="Model for llm_query and child runs (default: the root model)."),
+    click.option("--base-url", help="An OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenRouter, ...)."),
+    click.option("--max-depth", type=click.IntRange(min=1), default=1, show_default=True),
+    click.option("--max-iterations", type=click.IntRange(min=1), default=30, show_default=True),
+    click.option("--max-usd", type=click.FloatRange(min=0, min_open=True), help="Spending limit for a run tree."),
+    click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit for a run tree."),
+    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Wall-clock limit for a run tree, in seconds."),
+    click.option("--cell-timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True),
+    click.option("--max-concurrency", type=click.IntRange(min=1), default=16, show_default=True),
+    click.option("--isolation", type=click.Choice(["auto", "bwrap", "process", "inprocess"]), default="auto",
+                 show_default=True),
+    click.option("--retries", type=click.IntRange(min=0), help="Retries per LM call on 429/5xx/timeouts (default 5)."),
+    click.option("--trace-dir", type=click.Path(path_type=Path), help="Where to write traces."),
+    click.option("--no-trace", is_flag=True, help="Write no trace."),
+    click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+                 help="Reuse and store LM replies in this directory (same model + same messages = free re-run)."),
+]
+
+
+def run_options(f: F) -> F:
+    """Add the model and limit flags to a command (in the order `--help` lists them)."""
+    for option in reversed(_RUN_OPTIONS):
+        f = option(f)
+    return f
+
+
+def build_lm(model: str | None, *, base_url: str | None, api_key_env: str | None, retries: int | None) -> LM:
+    """An LM from CLI flags. No model and no endpoint means the embedded local model."""
+    from recursor.lm.resolve import resolve_lm
+    from recursor.lm.retry import RetryPolicy
+
+    if model is None and base_url is None:
+        return resolve_lm("local")
+    kwargs: dict[str, Any] = {"base_url": base_url, "api_key_env": api_key_env}
+    if retries is not None:
+        kwargs["retry"] = RetryPolicy(max_attempts=retries + 1)
+    return resolve_lm(model or "default", **kwargs)
+
+
+def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = None) -> Any:
+    """The RLM that the `run_options` flags in `opts` describe."""
+    from recursor.budget import Limits
+    from recursor.rlm import RLM
+    from recursor.sandbox.base import SandboxOptions
+
+    def lm(spec: str | None) -> LM:
+        return build_lm(spec, base_url=opts["base_url"], api_key_env=api_key_env, retries=opts["retries"])
+
+    limits = Limits(max_iterations=opts["max_iterations"], max_depth=opts["max_depth"], max_usd=opts["max_usd"],
+                    max_tokens=opts["max_tokens"], timeout=opts["timeout"],
+                    max_concurrency=opts["max_concurrency"])
+    return RLM(
+        lm(opts["model"]),
+        sub_model=lm(opts["sub_model"]) if opts["sub_model"] else None,
+        limits=limits,
+        sandbox=SandboxOptions(isolation=opts["isolation"], cell_timeout=opts["cell_timeout"]),
+        trace_dir=False if opts["no_trace"] else opts["trace_dir"],
+        on_event=on_event,
+        cache=opts["cache_dir"],
+    )
