@@ -64,7 +64,7 @@ def _ints(text: str) -> tuple[int, ...]:
     "--window",
     "window_tokens",
     type=click.IntRange(min=512),
-    default=16_000,
+    default=12_000,
     show_default=True,
     help="Context window used by the base method.",
 )
