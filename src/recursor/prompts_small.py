@@ -26,19 +26,19 @@ __all__ = ["HELPERS", "SYSTEM_SMALL", "SmallModelPrompts", "key_terms"]
 
 SYSTEM_SMALL = """\
 Answer a question about `context`, a str too long to read; you see it only through code.
-Each reply is EXACTLY ONE of (the first is always code):
-- one ```repl block, nothing after it (you get its output next);
-- one line FINAL(answer), once the output holds the answer.
+Each reply is EXACTLY ONE of: a ```repl block, nothing after it (you get its output \
+next); or, once the output holds the answer, the line FINAL(answer) with no code.
 
 Helpers:
 - grep(term): prints the lines holding term, marked >>like this<<.
-- lines(pattern=None): all lines, or those matching pattern.
+- lines(pattern=None): all lines, or those matching pattern (e.g. a user id).
 - in_dates(rows, first, last): rows dated first to last.
 - classify(items, labels): labels each item, prints the counts; labels: \
 the question's label list, copied as one string.
 - map_query(instruction, items): a sub-model's answer per item.
 
-Grep the question's rarest term (hyphenated key, id, name), not common words.
+Grep the question's rarest term (hyphenated key, id, name), not common words. Labels \
+not in the data: classify the lines (only a user's: lines(id); only some dates: in_dates).
 
 Example 1.
 User: Question: Which number has the team that proud-walrus joined?
@@ -49,26 +49,21 @@ grep("proud-walrus")
 User: [repl output]
 1 line matches:
 1| In May >>proud-walrus<< joined team Osprey.
-You:
-```repl
-grep("Osprey")
-```
-User: [repl output]
-1 line matches:
-1| The number of team >>Osprey<< is 4417.
+   'Osprey' also appears in:
+   - The number of team >>Osprey<< is 4417.
 You: FINAL(4417)
 
 Example 2.
-User: Question: Which label is most common for user 51? Labels (not in the \
-data): praise, complaint, question and request.
+User: Question: Which label is least common among the reviews? Labels (not in the data): \
+praise, complaint, question and request.
 You:
 ```repl
-rows = lines("51")
+rows = lines()
 labels = classify(rows, "praise, complaint, question and request")
 ```
 User: [repl output]
-classify: 14 items -> complaint: 8, praise: 4, question and request: 2
-You: FINAL(complaint)\
+classify: 140 items -> complaint: 80, praise: 40, question and request: 20
+You: FINAL(question and request)\
 """
 """The system prompt: under 350 tokens, two worked examples, one reply shape."""
 
@@ -206,11 +201,22 @@ def _show(head, doc, units, marks, window, max_hits, query):
     if len(units) > max_hits:
         print(f"... {len(units) - max_hits} more (grep returns them all as a list)")
     nxt = _next_keys(shown[:3], query) if len(units) <= 3 else []
-    if nxt:
-        print(f"The line names {nxt[0]!r}: unless it already gives the answer, "
-              f"grep({nxt[0]!r}) next.")
-    else:
-        print("If a line above answers the question, stop coding: reply FINAL(answer).")
+    for key in nxt[:2]:
+        # A matching line that names another rare key: show where that key appears too, so a
+        # chain (key -> name -> value) is one step, not two.
+        rx = _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(key) + r"(?![A-Za-z0-9])")
+        spans = _spans(doc, rx, limit=5)
+        others = [u for u in dict.fromkeys(_unit(doc, a, b, window) for a, b in spans)
+                  if not any(u[0] < e and s < u[1] for s, e in units[:max_hits])]
+        if 0 < len(others) <= 3:
+            print(f"   {key!r} also appears in:")
+            for s, e in others:
+                text = doc[s:e].replace("\n", " ").strip()
+                pos = text.find(key)
+                if pos >= 0:
+                    text = text[:pos] + ">>" + key + "<<" + text[pos + len(key):]
+                print(f"   - {text[: 2 * window + 40]}")
+    print("If a line above answers the question, reply FINAL(answer) now, with no code.")
 
 
 def grep(query, text=None, window=150, max_hits=8, show=True):
@@ -264,8 +270,8 @@ def _grep_words(doc, query, window, max_hits, show):
             marks += spans
     if not marks:
         if show:
-            print(f"grep({query!r}): no match, and none of its words {words} occur. "
-                  "Try another term.")
+            print(f"No line holds {query!r} or any of its words. Search another term; if it is "
+                  "a label that is not written in the data, classify the lines.")
         return Hits()
     marks.sort()
     scored = {}
@@ -384,18 +390,16 @@ def _clean(reply):
     return text
 
 
-def map_query(instruction, items, batch=None, show=True):
+def map_query(instruction, items, batch=1, show=True):
     """A sub-model's answer to `instruction` for each item, in the items' order.
 
-    Short items go several to a sub-call (numbered; the numbered reply is parsed back), long
-    ones one per call. Items a reply missed are asked again alone. Answers are cached, so
-    running the same map again costs nothing.
+    One item per sub-call by default (the calls run as one llm_query_batched). `batch=k`
+    packs k items into a numbered sub-call and parses the numbered reply back: fewer calls,
+    but a small sub-model loses count in long lists. Items a reply missed are asked again
+    alone. Answers are cached, so running the same map again costs nothing.
     """
     items = [str(x) for x in items]
     instruction = str(instruction).strip()
-    if batch is None:
-        longest = max((len(x) for x in items), default=0)
-        batch = 1 if longest > 1500 else max(1, min(20, 3000 // max(longest, 1)))
     batch = max(1, int(batch))
     out = [_CACHE.get((instruction, x)) for x in items]
     todo = [i for i, v in enumerate(out) if v is None]
@@ -456,7 +460,9 @@ def _nearest(answer, labels):
                                    for w in l.split() if len(w) >= 3):
             return lab
     close = _difflib.get_close_matches(a, low, n=1, cutoff=0.6)
-    return labels[low.index(close[0])] if close else "?"
+    if close:
+        return labels[low.index(close[0])]
+    return "other" if "other" in labels else "?"
 
 
 def _labels(labels):
@@ -466,29 +472,83 @@ def _labels(labels):
         labels = labels.split(sep)
     out = list(dict.fromkeys(str(l).strip().strip(".").strip("'\"") for l in labels))
     out = [l for l in out if l]
-    if len(out) < 2:
-        raise ValueError(
-            f"classify needs every label the question lists, not just {out}: pass them all, "
-            'e.g. classify(rows, "label one, label two, label three")')
+    if not out:
+        raise ValueError('classify needs the labels, e.g. classify(rows, "label one, label two")')
+    if len(out) < 3 and "other" not in out:
+        out.append("other")  # with one or two labels, the sub-model needs a way to say neither
     return out
 
 
-def classify(items, labels, instruction=None, batch=None, show=True):
-    """One of `labels` for each item (a sub-model decides), in order; prints the label counts.
+def _content(item):
+    """The text to classify: for "Key: v || Key: v" records, the longest field's value."""
+    item = str(item)
+    if " || " not in item:
+        return item
+    fields = [f.split(": ", 1)[-1].strip() for f in item.split(" || ")]
+    return max(fields, key=len)
 
-    An answer that names no label becomes "?".
+
+class Labels(list):
+    """classify's result: a label per item, in order. labels[i] is item i's label;
+    labels["a label"] counts it; labels[item] is that item's label; labels["text"] counts the
+    labels of the items holding that text (e.g. a user id)."""
+
+    def __init__(self, labels, items, names):
+        super().__init__(labels)
+        self.items = list(items)
+        self.names = list(names)
+
+    def __getitem__(self, key):
+        if not isinstance(key, str):
+            return list.__getitem__(self, key)
+        if key in self.names:
+            return self.count(key)
+        for item, label in zip(self.items, self):
+            if item == key:
+                return label
+        return self.where(key)
+
+    def where(self, text):
+        """Counts of the labels of the items that hold `text` (e.g. a user id); printed."""
+        text = str(text)
+        picked = [l for item, l in zip(self.items, self) if text in item]
+        counts = Counter(picked)
+        table = ", ".join(f"{k}: {n}" for k, n in counts.most_common()) or "none"
+        print(f"labels of the {len(picked)} items holding {text!r}: {table}")
+        return counts
+
+    __call__ = where
+
+    def counts(self):
+        return Counter(self)
+
+    def __repr__(self):
+        return "Labels(" + ", ".join(f"{k}: {n}" for k, n in Counter(self).most_common()) + ")"
+
+    __str__ = __repr__
+
+
+def classify(items, labels, instruction=None, batch=1, show=True):
+    """One of `labels` for each item (a sub-model decides, one item per call by default:
+    small models lose count in numbered lists), in order; prints the label counts.
+
+    `labels` is a list or one string "a, b, c". An answer that names no label becomes "?".
     """
-    labels = _labels(labels)
+    items = [str(x) for x in items]
+    names = _labels(labels)
     task = (str(instruction).strip() + "\n" if instruction else "")
-    task += ("Give each item exactly one label from this list: " + "; ".join(labels)
+    task += ("Give the item exactly one label from this list: " + "; ".join(names)
              + ". Answer with the label only.")
-    raw = map_query(task, items, batch=batch, show=False)
-    out = [_nearest(r, labels) for r in raw]
+    raw = map_query(task, [_content(x) for x in items], batch=batch, show=False)
+    out = Labels([_nearest(r, names) for r in raw], items, names)
     if show:
         counts = Counter(out)
-        table = ", ".join(f"{k}: {counts.get(k, 0)}" for k in
-                          sorted(set(labels) | set(counts), key=lambda k: -counts.get(k, 0)))
+        ranked = sorted(set(names) | set(counts), key=lambda k: -counts.get(k, 0))
+        table = ", ".join(f"{k}: {counts.get(k, 0)}" for k in ranked)
         print(f"classify: {len(out)} items -> {table}")
+        if len(ranked) > 2:
+            print(f"(most common: {ranked[0]}; second: {ranked[1]}; least common: {ranked[-1]}. "
+                  "If this answers the question, reply FINAL(answer) now, with no code.)")
     return out
 
 
@@ -574,8 +634,8 @@ class SmallModelPrompts(Prompts):
         )
         return (
             f"{metadata}\n\nQuestion: {question}{hint}\n\n"
-            "Reply with a ```repl block now. Once output shows the answer, reply FINAL(answer) "
-            "instead of code."
+            "Reply with a ```repl block now. Once the output shows the answer, reply with "
+            "the line FINAL(answer), no code."
         )
 
     def not_looked(self) -> str:
@@ -586,9 +646,9 @@ class SmallModelPrompts(Prompts):
 
     def no_code(self) -> str:
         return (
-            "Your reply had no code block and no FINAL line. Reply with exactly one of:\n"
+            "Your reply had no ```repl block. Reply with exactly one, e.g.\n"
             '```repl\ngrep("the rarest term of the question")\n```\n'
-            "or one line FINAL(answer) if printed output already shows the answer."
+            "or, if the output already shows the answer, the line FINAL(answer) with no code."
         )
 
     def missing_var(self, name: str, defined: tuple[str, ...]) -> str:
@@ -600,9 +660,8 @@ class SmallModelPrompts(Prompts):
 
     def repeated(self) -> str:
         return (
-            "You already ran this exact code and its output is above. Do not run it again: "
-            "if the output shows the answer, reply FINAL(answer); otherwise try a different "
-            "term or approach."
+            "You ran this exact code before; its output is above. Do not run it again. If the "
+            "output shows the answer, reply FINAL(answer); otherwise search for another term."
         )
 
     def iterations_left(self, left: int) -> str:
