@@ -49,8 +49,7 @@ grep("proud-walrus")
 User: [repl output]
 1 line matches:
 1| In May >>proud-walrus<< joined team Osprey.
-   'Osprey' also appears in:
-   - The number of team >>Osprey<< is 4417.
+   -> The number of team >>Osprey<< is 4417.
 You: FINAL(4417)
 
 Example 2.
@@ -209,14 +208,13 @@ def _show(head, doc, units, marks, window, max_hits, query):
         others = [u for u in dict.fromkeys(_unit(doc, a, b, window) for a, b in spans)
                   if not any(u[0] < e and s < u[1] for s, e in units[:max_hits])]
         if 0 < len(others) <= 3:
-            print(f"   {key!r} also appears in:")
             for s, e in others:
                 text = doc[s:e].replace("\n", " ").strip()
                 pos = text.find(key)
                 if pos >= 0:
                     text = text[:pos] + ">>" + key + "<<" + text[pos + len(key):]
-                print(f"   - {text[: 2 * window + 40]}")
-    print("If a line above answers the question, reply FINAL(answer) now, with no code.")
+                print(f"   -> {text[: 2 * window + 40]}")
+    print("Answer found? Then reply: FINAL(the answer)")
 
 
 def grep(query, text=None, window=150, max_hits=8, show=True):
@@ -390,6 +388,19 @@ def _clean(reply):
     return text
 
 
+_MAX_ITEM = 40000
+_MAX_LABELLED = 2000
+
+
+def _cap(item, limit):
+    """`item` as text, cut to `limit` characters (a small sub-model's window is ~40K)."""
+    item = str(item)
+    if len(item) <= limit:
+        return item
+    print(f"(an item of {len(item):,} characters was cut to {limit:,}: use chunks() first)")
+    return item[:limit]
+
+
 def map_query(instruction, items, batch=1, show=True):
     """A sub-model's answer to `instruction` for each item, in the items' order.
 
@@ -398,7 +409,7 @@ def map_query(instruction, items, batch=1, show=True):
     but a small sub-model loses count in long lists. Items a reply missed are asked again
     alone. Answers are cached, so running the same map again costs nothing.
     """
-    items = [str(x) for x in items]
+    items = [_cap(x, _MAX_ITEM) for x in items]
     instruction = str(instruction).strip()
     batch = max(1, int(batch))
     out = [_CACHE.get((instruction, x)) for x in items]
@@ -539,7 +550,8 @@ def classify(items, labels, instruction=None, batch=1, show=True):
     task = (str(instruction).strip() + "\n" if instruction else "")
     task += ("Give the item exactly one label from this list: " + "; ".join(names)
              + ". Answer with the label only.")
-    raw = map_query(task, [_content(x) for x in items], batch=batch, show=False)
+    raw = map_query(task, [_cap(_content(x), _MAX_LABELLED) for x in items], batch=batch,
+                    show=False)
     out = Labels([_nearest(r, names) for r in raw], items, names)
     if show:
         counts = Counter(out)
@@ -548,7 +560,7 @@ def classify(items, labels, instruction=None, batch=1, show=True):
         print(f"classify: {len(out)} items -> {table}")
         if len(ranked) > 2:
             print(f"(most common: {ranked[0]}; second: {ranked[1]}; least common: {ranked[-1]}. "
-                  "If this answers the question, reply FINAL(answer) now, with no code.)")
+                  "Answer found? Then reply: FINAL(the answer))")
     return out
 
 
@@ -640,16 +652,13 @@ class SmallModelPrompts(Prompts):
 
     def not_looked(self) -> str:
         return (
-            "You have not run any code yet, so that answer is a guess. Reply with one ```repl "
-            'block that searches the context, e.g. grep("the rarest term of the question").'
+            "You have not run any code yet, so that answer is a guess. Reply with a ```repl "
+            "block that greps the question's rarest term."
         )
 
     def no_code(self) -> str:
-        return (
-            "Your reply had no ```repl block. Reply with exactly one, e.g.\n"
-            '```repl\ngrep("the rarest term of the question")\n```\n'
-            "or, if the output already shows the answer, the line FINAL(answer) with no code."
-        )
+        # No copyable example here: a small model runs a placeholder grep verbatim.
+        return "Write your answer as FINAL(your answer), or reply with a ```repl block."
 
     def missing_var(self, name: str, defined: tuple[str, ...]) -> str:
         listed = ", ".join(defined) if defined else "none"
