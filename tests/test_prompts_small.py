@@ -98,6 +98,9 @@ def test_key_terms_find_the_distinctive_key_not_descriptions() -> None:
     assert key_terms("How many instances of user 63685 have the label location?") == ["63685"]
     assert key_terms('Which value is listed for "Blue Falcon"?') == ["Blue Falcon"]
     assert key_terms("Which label is most common among instances dated Dec 12, 2022?") == []
+    # Spelled-out measures describe the value; a 0.5B root grepped "seven-digit" 8 times.
+    assert key_terms("Which seven-digit number was recorded for frozen-badger?") == ["frozen-badger"]
+    assert key_terms("What did the forty-two-year-old Anne-Marie say?") == ["Anne-Marie"]
 
 
 def test_first_message_names_key_terms_of_the_question_proper() -> None:

@@ -578,6 +578,11 @@ _QUOTED = re.compile(r"[\"“']([^\"”']{3,60})[\"”']")
 _WITH_DIGITS = re.compile(r"\b[A-Za-z]*\d[\w-]*\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 _YEAR = re.compile(r"(1[89]|20)\d\d")
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million billion single double triple multi half".split()
+)
 _COMMON_CAPS = frozenset(
     "I A The What Which Who Whom Whose When Where Why How Is Are Was Were Do Does Did Find "
     "Give Answer Look List Name Tell Among In On Of For If Then Jan Feb Mar Apr May Jun Jul Aug "
@@ -604,8 +609,8 @@ def key_terms(question: str, limit: int = 3) -> list[str]:
         add(m.group(1))
     for m in _HYPHENATED.finditer(question):
         parts = m.group(0).split("-")
-        if not any(p.isdigit() for p in parts):
-            add(m.group(0))
+        if not any(p.isdigit() or p.lower() in _NUMBER_WORDS for p in parts):
+            add(m.group(0))  # "seven-digit", "two-letter", "7-day" describe; they are not keys
     for m in _WITH_DIGITS.finditer(question):
         term = m.group(0)
         if "-" in term and any(p.isdigit() for p in term.split("-")) and not term.isdigit():
@@ -614,8 +619,9 @@ def key_terms(question: str, limit: int = 3) -> list[str]:
             continue  # short numbers and years are seldom what a question is keyed on
         add(term)
     for m in _NAME.finditer(question):
-        if m.group(1) not in _COMMON_CAPS:
-            add(m.group(1))
+        name = m.group(1)
+        if name not in _COMMON_CAPS and not any(name in t for t in found):
+            add(name)
     return found[:limit]
 
 
