@@ -43,6 +43,8 @@ def test_unclosed_fence_is_marked() -> None:
         ("**FINAL(bold)**", "text", "bold"),
         ("FINAL(multi\nline\nanswer)", "text", "multi\nline\nanswer"),
         ("FINAL(unclosed answer", "text", "unclosed answer"),
+        ("Final(7)", "text", "7"),  # a 0.5B root wrote this five times in a row
+        ("final_var(result)", "var", "result"),
     ],
 )
 def test_final_forms(reply: str, kind: str, value: str) -> None:
@@ -56,6 +58,7 @@ def test_final_forms(reply: str, kind: str, value: str) -> None:
         "I will call FINAL(x) when I am done.",  # mid-sentence, not a final line
         "```repl\nFINAL(3)\n```",  # inside code: the REPL handles it
         "<think>FINAL(hidden)</think>",
+        "Final (approx.) figures follow.",  # prose: only FINAL may have a space before (
     ],
 )
 def test_not_a_final_answer(reply: str) -> None:

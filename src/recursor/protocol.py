@@ -17,7 +17,12 @@ __all__ = ["CodeBlock", "FinalAnswer", "ParsedReply", "cut_after_first_block", "
 _FENCE_OPEN = re.compile(r"^[ \t]*```[ \t]*(repl|python|py|python3)?[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _FENCE_ANY = re.compile(r"^[ \t]*```", re.MULTILINE)
 _THINK = re.compile(r"<think>.*?(</think>|\Z)", re.DOTALL | re.IGNORECASE)
-_FINAL_START = re.compile(r"^[ \t>*_`]*(FINAL_VAR|FINAL)\s*\(", re.MULTILINE)
+_FINAL_START = re.compile(
+    r"^[ \t>*_`]*(?:(FINAL_VAR|FINAL)\s*\(|(Final_var|Final_Var|final_var|Final|final)\()",
+    re.MULTILINE,
+)
+"""FINAL( at a line start; small models also write Final( or final( (no space: prose like
+"Final (approx.) figures" is not an answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +115,8 @@ def _find_final(prose: str) -> FinalAnswer | None:
         return None
     m = matches[0]
     inner = _balanced(prose, m.end())
-    kind: Literal["text", "var"] = "var" if m.group(1) == "FINAL_VAR" else "text"
+    keyword = (m.group(1) or m.group(2)).upper()
+    kind: Literal["text", "var"] = "var" if keyword == "FINAL_VAR" else "text"
     value = inner.strip()
     if kind == "var":
         value = strip_quotes(value).strip("`").strip()
