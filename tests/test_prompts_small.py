@@ -38,7 +38,7 @@ def _haystack(needles: Sequence[tuple[float, str]], chars: int = 200_000) -> str
 
 
 def _run_cells(
-    context: object, cells: Sequence[str], sub: FakeScriptedLM | None = None
+    context: object, cells: Sequence[str], sub: FakeScriptedLM | None = None, question: str = "q"
 ) -> tuple[list[str], FakeScriptedLM]:
     """Run each cell in one small-mode RLM run; return what the REPL printed for each."""
     script = [f"```repl\n{cell}\n```" for cell in cells] + ["FINAL(done)"]
@@ -50,7 +50,7 @@ def _run_cells(
         limits=Limits(max_iterations=len(cells) + 2),
         trace_dir=False,
     )
-    result = rlm.complete("q", context)  # type: ignore[arg-type]
+    result = rlm.complete(question, context)  # type: ignore[arg-type]
     assert result.answer == "done", result
     outputs = [call.messages[-1]["content"] for call in root.calls[1:]]
     return outputs, sub or root
@@ -78,10 +78,11 @@ def test_local_models_get_small_prompts_automatically() -> None:
 
 def test_system_prompt_stays_short_and_says_the_reply_format() -> None:
     text = SmallModelPrompts().system(can_recurse=True)
-    # Prompt processing is the cost on a CPU: about 400 tokens of Qwen's tokenizer.
-    assert len(text) <= 1600, len(text)
+    # Prompt processing is the cost on a CPU: about 570 tokens of Qwen's tokenizer, evaluated
+    # once per process (the KV cache keeps the system prompt across runs).
+    assert len(text) <= 2100, len(text)
     assert "EXACTLY ONE" in text and "FINAL(answer)" in text and "```repl" in text
-    assert text.count("Example") == 2
+    assert text.count("Example") == 3
     for helper in ("grep(", "lines(", "in_dates(", "classify(", "map_query("):
         assert helper in text
     # Every repair text exists and is short.
@@ -101,6 +102,7 @@ def test_key_terms_find_the_distinctive_key_not_descriptions() -> None:
     # Spelled-out measures describe the value; a 0.5B root grepped "seven-digit" 8 times.
     assert key_terms("Which seven-digit number was recorded for frozen-badger?") == ["frozen-badger"]
     assert key_terms("What did the forty-two-year-old Anne-Marie say?") == ["Anne-Marie"]
+    assert key_terms('Is X more common than Y? Answer with "more common" or "less common".') == []
 
 
 def test_first_message_names_key_terms_of_the_question_proper() -> None:
@@ -109,6 +111,9 @@ def test_first_message_names_key_terms_of_the_question_proper() -> None:
     assert "'wise-otter'" in text and "general-knowledge" not in text.split("Who is")[1]
     assert text.startswith("META") and "```repl" in text
     assert "Rare terms" not in SmallModelPrompts(name_key_terms=False).first_user("Who is wise-otter?", "M")
+    # A question that says its labels must be inferred is told to classify rows, not grep.
+    inferred = p.first_user("The labels are not written in the data.\n\nWhich is most common?", "M")
+    assert "classify them" in inferred and "classify them" not in text
 
 
 def test_helpers_are_standard_library_only() -> None:
@@ -211,22 +216,35 @@ def test_classify_normalizes_answers_and_counts() -> None:
                "How tall is K2 ?": "Numeric value", "Why is the sky blue ?": "I think: other"}
 
     def reply(messages: Sequence[Message]) -> str:
-        return answers[messages[-1]["content"].rsplit("\n\n", 1)[-1]]
+        prompt = messages[-1]["content"]
+        if '"I think: other" is not in the list' in prompt:
+            return "description and abstract concept"  # the second chance names a label
+        if "is not in the list" in prompt:
+            return "no idea"
+        return answers[prompt.rsplit("\n\n", 1)[-1]]
 
     rows = [f"User: {u} || Instance: {q}" for u, q in zip((1, 2, 1, 3), answers, strict=True)]
     cells = [
         'labs = classify(lines(), "numeric value, location, human being, description and '
         'abstract concept")\nprint(list(labs))',
-        'print(labs["location"], labs[0])\nlabs.where("User: 1 ")',
+        'print(labs["location"], labs[0])\nlabs.where("User: 1 ")\nlabs[30000]',
         'two = classify(lines(), ["location"])\nprint(list(two))',
+        "three = classify(lines(user=3), ['numeric value', 'location', 'human being'])",
     ]
-    (a, b, c), sub = _run_cells("\n".join(rows), cells, FakeScriptedLM(default=reply))
-    assert "classify: 4 items -> " in a
-    assert "['human being', 'location', 'numeric value', '?']" in a
+    asked = "Labels: location, human being.\n\nIs human being more common than location?"
+    (a, b, c, d), sub = _run_cells("\n".join(rows), cells, FakeScriptedLM(default=reply), asked)
+    assert "classify: 4 items\nnumeric value: 1\nlocation: 1\nhuman being: 1\n" in a
+    # An answer that names no label is asked once more, with the answer quoted.
+    assert "['human being', 'location', 'numeric value', 'description and abstract concept']" in a
+    # The labels the question proper names are read out for it, in its order.
+    assert "The question asks about: human being: 1, location: 1\n" in a
     assert "1 human being" in b
     assert "labels of the 2 items holding 'User: 1 ': human being: 1, numeric value: 1" in b
+    assert "labels of the 0 items holding '30000'" in b  # a big int is an id, not a position
     # One label alone gets "other" beside it; the metadata fields are not sent to the sub-model.
     assert "['other', 'location', 'other', 'other']" in c
+    # lines(user=3) reads the keyword as the text to look for; a label outside the list stays "?".
+    assert "classify: 1 items\n?: 1" in d
     assert all("User:" not in call.messages[-1]["content"] for call in sub.calls)
 
 

@@ -82,8 +82,11 @@ class Prompts:
         )
         return SYSTEM.format(sub_chars=self.sub_chars, depth_note=depth_note)
 
-    def repl_setup(self) -> str:
-        """Code run silently in every new REPL (and after a restart), e.g. helper functions."""
+    def repl_setup(self, question: str) -> str:
+        """Code run silently in every new REPL (and after a restart), e.g. helper functions.
+
+        `question` is the run's question, for helpers that point at what it asks about.
+        """
         return ""
 
     def first_user(self, question: str, metadata: str) -> str:

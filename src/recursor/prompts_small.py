@@ -31,14 +31,15 @@ next); or, once the output holds the answer, the line FINAL(answer) with no code
 
 Helpers:
 - grep(term): prints the lines holding term, marked >>like this<<.
-- lines(pattern=None): all lines, or those matching pattern (e.g. a user id).
-- in_dates(rows, first, last): rows dated first to last.
+- lines(): all lines; lines(text): the lines holding text (e.g. a user id).
+- in_dates(rows, first, last): the rows dated first to last.
 - classify(items, labels): labels each item, prints the counts; labels: \
 the question's label list, copied as one string.
 - map_query(instruction, items): a sub-model's answer per item.
 
 Grep the question's rarest term (hyphenated key, id, name), not common words. Labels \
-not in the data: classify the lines (only a user's: lines(id); only some dates: in_dates).
+not in the data: take only the rows the question is about (all: lines(); one user's: \
+lines(user id); some dates: in_dates(lines(), first, last)), then classify those rows.
 
 Example 1.
 User: Question: Which number has the team that proud-walrus joined?
@@ -53,18 +54,37 @@ User: [repl output]
 You: FINAL(4417)
 
 Example 2.
-User: Question: Which label is least common among the reviews? Labels (not in the data): \
-praise, complaint, question and request.
+User: Question: Which label is least common among the reviews of user 4417? Labels (not in \
+the data): praise, complaint, question and request.
 You:
 ```repl
-rows = lines()
+rows = lines("4417")
 labels = classify(rows, "praise, complaint, question and request")
 ```
 User: [repl output]
-classify: 140 items -> complaint: 80, praise: 40, question and request: 20
-You: FINAL(question and request)\
+classify: 14 items
+complaint: 8
+praise: 4
+question and request: 2
+You: FINAL(question and request)
+
+Example 3.
+User: Question: How many reviews dated from Mar 3, 2021 to May 9, 2021 have the label \
+praise? Labels (not in the data): praise, complaint, question and request.
+You:
+```repl
+rows = in_dates(lines(), "Mar 3, 2021", "May 9, 2021")
+labels = classify(rows, "praise, complaint, question and request")
+```
+User: [repl output]
+classify: 31 items
+complaint: 17
+praise: 9
+question and request: 5
+You: FINAL(9)\
 """
-"""The system prompt: under 350 tokens, two worked examples, one reply shape."""
+"""The system prompt: three worked examples (search, a user's rows, a date range), one
+reply shape. Its tokens are evaluated once: the KV cache keeps them across runs."""
 
 HELPERS = r'''
 import re as _re
@@ -296,8 +316,14 @@ def _grep_words(doc, query, window, max_hits, show):
     return Hits(doc[s:e] for s, e in kept)
 
 
-def lines(pattern=None, text=None):
-    """The context's lines (or `text`'s), or only those matching regex `pattern` (any case)."""
+def lines(pattern=None, text=None, **by):
+    """The context's lines (or `text`'s), or only those matching regex `pattern` (any case).
+
+    A keyword is read as the pattern (`lines(user=63685)`, `lines(id="63685")`): small
+    models name the argument after what they look for.
+    """
+    if pattern is None and by:
+        pattern = next(iter(by.values()))
     rows = _as_text(text).split("\n")
     if pattern is None:
         return [r for r in rows if r.strip()]
@@ -510,6 +536,8 @@ class Labels(list):
         self.names = list(names)
 
     def __getitem__(self, key):
+        if isinstance(key, int) and not -len(self) <= key < len(self):
+            return self.where(str(key))  # labels[63685]: a user id, not a position
         if not isinstance(key, str):
             return list.__getitem__(self, key)
         if key in self.names:
@@ -539,6 +567,20 @@ class Labels(list):
     __str__ = __repr__
 
 
+_QUESTION = ""
+
+
+def _named(names, question):
+    """The labels `question` names, in the order it names them."""
+    low = str(question).lower()
+    found = []
+    for name in names:
+        m = _re.search(r"(?<![a-z0-9])" + _re.escape(name.lower()) + r"(?![a-z0-9])", low)
+        if m:
+            found.append((m.start(), name))
+    return [name for _, name in sorted(found)]
+
+
 def classify(items, labels, instruction=None, batch=1, show=True):
     """One of `labels` for each item (a sub-model decides, one item per call by default:
     small models lose count in numbered lists), in order; prints the label counts.
@@ -550,14 +592,30 @@ def classify(items, labels, instruction=None, batch=1, show=True):
     task = (str(instruction).strip() + "\n" if instruction else "")
     task += ("Give the item exactly one label from this list: " + "; ".join(names)
              + ". Answer with the label only.")
-    raw = map_query(task, [_cap(_content(x), _MAX_LABELLED) for x in items], batch=batch,
-                    show=False)
-    out = Labels([_nearest(r, names) for r in raw], items, names)
+    texts = [_cap(_content(x), _MAX_LABELLED) for x in items]
+    raw = map_query(task, texts, batch=batch, show=False)
+    picked = [_nearest(r, names) for r in raw]
+    # A small sub-model often names the item's kind in its own words ("date", "company");
+    # shown its word and the list again, it mostly maps it onto the right label.
+    off = [i for i, lab in enumerate(picked) if lab == "?" and str(raw[i]).strip()]
+    if off:
+        again = llm_query_batched([
+            f"{task}\n\n{texts[i]}\n\n\"{_clean(raw[i])[:60]}\" is not in the list. Answer with "
+            f"the label from the list that fits best: " + "; ".join(names) + "."
+            for i in off
+        ])
+        for i, reply in zip(off, again):
+            picked[i] = _nearest(reply, names)
+    out = Labels(picked, items, names)
     if show:
         counts = Counter(out)
-        ranked = sorted(set(names) | set(counts), key=lambda k: -counts.get(k, 0))
-        table = ", ".join(f"{k}: {counts.get(k, 0)}" for k in ranked)
-        print(f"classify: {len(out)} items -> {table}")
+        ranked = sorted(dict.fromkeys([*names, *counts]), key=lambda k: -counts.get(k, 0))
+        table = "\n".join(f"{k}: {counts.get(k, 0)}" for k in ranked)
+        print(f"classify: {len(out)} items\n{table}")  # one count a line: small models misread rows
+        asked = _named(names, _QUESTION)
+        if asked:
+            print("The question asks about: "
+                  + ", ".join(f"{k}: {counts.get(k, 0)}" for k in asked))
         if len(ranked) > 2:
             print(f"(most common: {ranked[0]}; second: {ranked[1]}; least common: {ranked[-1]}. "
                   "Answer found? Then reply: FINAL(the answer))")
@@ -583,6 +641,13 @@ _NUMBER_WORDS = frozenset(
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred thousand million billion single double triple multi half".split()
 )
+_ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*", re.I)
+_INFERRED_LABELS = re.compile(
+    r"labels?\s+(?:are|is)\s+not\s+(?:written|given|shown|stated)?\s*in\s+the\s+"
+    r"(?:data|text|context|lines)|infer\s+(?:each|every|the)\s+(?:one|label)",
+    re.IGNORECASE,
+)
+"""A question that says its labels must be inferred: the rows have to be classified."""
 _COMMON_CAPS = frozenset(
     "I A The What Which Who Whom Whose When Where Why How Is Are Was Were Do Does Did Find "
     "Give Answer Look List Name Tell Among In On Of For If Then Jan Feb Mar Apr May Jun Jul Aug "
@@ -598,6 +663,8 @@ def key_terms(question: str, limit: int = 3) -> list[str]:
     so they are what a small model should grep for. Pure digit runs of under 3 digits, and
     forms like "7-digit", are not keys.
     """
+    # 'Answer with "more common" or "less common"': the options of the answer, not keys.
+    question = _ANSWER_FORMAT.sub(" ", question)
     found: list[str] = []
 
     def add(term: str) -> None:
@@ -638,8 +705,10 @@ class SmallModelPrompts(Prompts):
         # Recursion is not taught: a small root does better with one kind of sub-call.
         return SYSTEM_SMALL
 
-    def repl_setup(self) -> str:
-        return HELPERS
+    def repl_setup(self, question: str) -> str:
+        # The question proper (its last paragraph) lets classify point at the labels it names.
+        asked = question.strip().rsplit("\n\n", 1)[-1]
+        return f"{HELPERS}\n_QUESTION = {asked!r}\n"
 
     def first_user(self, question: str, metadata: str) -> str:
         # The question proper is the last paragraph; a preamble's terms are not keys.
@@ -650,6 +719,12 @@ class SmallModelPrompts(Prompts):
             if terms
             else ""
         )
+        if _INFERRED_LABELS.search(question):
+            # Measured: with no such line a 1.5B root greps a label name the data never holds.
+            hint += (
+                "\nThe labels are not in the data: take the rows the question is about, then "
+                "classify them."
+            )
         return (
             f"{metadata}\n\nQuestion: {question}{hint}\n\n"
             "Reply with a ```repl block now. Once the output shows the answer, reply with "

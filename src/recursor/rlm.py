@@ -566,7 +566,7 @@ class _Run:
 
     async def _setup_repl(self, repl: Repl) -> None:
         """Run the prompt set's helper code; a failure is traced, never shown to the model."""
-        setup = self.prompts.repl_setup()
+        setup = self.prompts.repl_setup(self.question)
         if setup:
             result = await repl.run(setup)
             if result.error:
