@@ -285,3 +285,24 @@ def test_real_small_model_answers_a_needle_question_end_to_end() -> None:
     assert result.stopped_by == "final", result
     assert score(task.gold, result.answer) == 1.0, (result.answer, task.gold.answer)
     assert result.wall_time < 60
+
+
+def test_classify_with_only_the_asked_label_uses_the_list_the_question_gives() -> None:
+    question = (
+        "Each line has one label out of: praise, complaint, question and request.\n\n"
+        "How many lines have the label praise?"
+    )
+    answers = {"Great stuff": "praise", "Broken again": "complaint", "Can you add X": "request"}
+
+    def reply(messages: Sequence[Message]) -> str:
+        return answers[messages[-1]["content"].rsplit("\n\n", 1)[-1]]
+
+    (out,), sub = _run_cells(
+        "\n".join(answers), ['labels = classify(lines(), "praise")'], FakeScriptedLM(default=reply),
+        question,
+    )
+    # Against "praise" alone nearly everything looks like praise; the whole list decides.
+    assert "classifying with all 3 labels the question lists" in out
+    assert "praise: 1\ncomplaint: 1\nquestion and request: 1" in out
+    assert "The question asks about: praise: 1" in out
+    assert all("complaint; question and request" in c.messages[-1]["content"] for c in sub.calls)

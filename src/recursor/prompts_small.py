@@ -568,6 +568,23 @@ class Labels(list):
 
 
 _QUESTION = ""
+_QUESTION_FULL = ""
+
+
+def _listed_with(names, text):
+    """The full label list `text` gives that holds every one of `names`, or None.
+
+    A small root asked "how many have label X?" passes only X; classified against X alone,
+    nearly every item looks like X. The list the question gives is the real choice.
+    """
+    low = [n.lower() for n in names if n != "other"]
+    for part in _re.split(r"(?<=[.;?!])\s+|\n", str(text)):
+        tail = part.rsplit(":", 1)[-1]
+        items = [_re.sub(r"^(?:and|or)\s+", "", x.strip(" .;")) for x in tail.split(",")]
+        items = [x for x in items if x and len(x) <= 60]
+        if len(items) >= 3 and all(n in [x.lower() for x in items] for n in low):
+            return items
+    return None
 
 
 def _named(names, question):
@@ -589,6 +606,11 @@ def classify(items, labels, instruction=None, batch=1, show=True):
     """
     items = [str(x) for x in items]
     names = _labels(labels)
+    if len(names) <= 3:
+        full = _listed_with(names, _QUESTION_FULL)
+        if full and len(full) > len([n for n in names if n != "other"]):
+            print(f"(classifying with all {len(full)} labels the question lists, not {len(names)})")
+            names = full
     task = (str(instruction).strip() + "\n" if instruction else "")
     task += ("Give the item exactly one label from this list: " + "; ".join(names)
              + ". Answer with the label only.")
@@ -708,7 +730,7 @@ class SmallModelPrompts(Prompts):
     def repl_setup(self, question: str) -> str:
         # The question proper (its last paragraph) lets classify point at the labels it names.
         asked = question.strip().rsplit("\n\n", 1)[-1]
-        return f"{HELPERS}\n_QUESTION = {asked!r}\n"
+        return f"{HELPERS}\n_QUESTION = {asked!r}\n_QUESTION_FULL = {question!r}\n"
 
     def first_user(self, question: str, metadata: str) -> str:
         # The question proper is the last paragraph; a preamble's terms are not keys.
