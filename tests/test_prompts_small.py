@@ -244,7 +244,8 @@ def test_classify_normalizes_answers_and_counts() -> None:
     # One label alone gets "other" beside it; the metadata fields are not sent to the sub-model.
     assert "['other', 'location', 'other', 'other']" in c
     # lines(user=3) reads the keyword as the text to look for; a label outside the list stays "?".
-    assert "classify: 1 items\n?: 1" in d
+    assert d.startswith("[repl output]\nclassify: 1 items\nnumeric value: 0\n") and "\n?: 1\n" in d
+    assert "least common: human being." in d  # "?" is shown, never ranked as an answer
     assert all("User:" not in call.messages[-1]["content"] for call in sub.calls)
 
 

@@ -631,8 +631,10 @@ def classify(items, labels, instruction=None, batch=1, show=True):
     out = Labels(picked, items, names)
     if show:
         counts = Counter(out)
-        ranked = sorted(dict.fromkeys([*names, *counts]), key=lambda k: -counts.get(k, 0))
-        table = "\n".join(f"{k}: {counts.get(k, 0)}" for k in ranked)
+        # "?" (no label named) is shown but never ranked: it is not an answer.
+        ranked = sorted(names, key=lambda k: -counts.get(k, 0))
+        shown = ranked + (["?"] if counts.get("?") else [])
+        table = "\n".join(f"{k}: {counts.get(k, 0)}" for k in shown)
         print(f"classify: {len(out)} items\n{table}")  # one count a line: small models misread rows
         asked = _named(names, _QUESTION)
         if asked:
