@@ -238,6 +238,7 @@ def test_classify_normalizes_answers_and_counts() -> None:
     assert "['human being', 'location', 'numeric value', 'description and abstract concept']" in a
     # The labels the question proper names are read out for it, in its order.
     assert "The question asks about: human being: 1, location: 1\n" in a
+    assert "human being (1) is the same frequency as location (1)" in a
     assert "1 human being" in b
     assert "labels of the 2 items holding 'User: 1 ': human being: 1, numeric value: 1" in b
     assert "labels of the 0 items holding '30000'" in b  # a big int is an id, not a position
