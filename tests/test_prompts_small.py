@@ -238,7 +238,8 @@ def test_classify_normalizes_answers_and_counts() -> None:
     assert "['human being', 'location', 'numeric value', 'description and abstract concept']" in a
     # The labels the question proper names are read out for it, in its order.
     assert "The question asks about: human being: 1, location: 1\n" in a
-    assert "human being (1) is the same frequency as location (1)" in a
+    assert "human being (1) compared with location (1): same frequency." in a
+    assert "most common:" not in a  # a ranking beside a comparison drew a label-name answer
     assert "1 human being" in b
     assert "labels of the 2 items holding 'User: 1 ': human being: 1, numeric value: 1" in b
     assert "labels of the 0 items holding '30000'" in b  # a big int is an id, not a position
@@ -246,7 +247,7 @@ def test_classify_normalizes_answers_and_counts() -> None:
     assert "['other', 'location', 'other', 'other']" in c
     # lines(user=3) reads the keyword as the text to look for; a label outside the list stays "?".
     assert d.startswith("[repl output]\nclassify: 1 items\nnumeric value: 0\n") and "\n?: 1\n" in d
-    assert "least common: human being." in d  # "?" is shown, never ranked as an answer
+    assert "most common" not in d.split("?: 1")[1].split("FINAL(")[0]  # "?" is never ranked
     assert all("User:" not in call.messages[-1]["content"] for call in sub.calls)
 
 

@@ -641,13 +641,14 @@ def classify(items, labels, instruction=None, batch=1, show=True):
             print("The question asks about: "
                   + ", ".join(f"{k}: {counts.get(k, 0)}" for k in asked))
         if len(asked) == 2:
-            # Measured: asked "is A more or less common than B?", a 1.5B root answered "B".
+            # Measured: asked "is A more or less common than B?", a 1.5B root answered "B",
+            # also when shown "A (91) is less common than B (110)" above a ranking line.
             a, b = asked
             na, nb = counts.get(a, 0), counts.get(b, 0)
-            how = "more common than" if na > nb else "less common than" if na < nb else (
-                "the same frequency as")
-            print(f"{a} ({na}) is {how} {b} ({nb})")
-        if len(ranked) > 2:
+            how = "more common" if na > nb else "less common" if na < nb else "same frequency"
+            print(f"{a} ({na}) compared with {b} ({nb}): {how}. Answer found? Then reply with "
+                  f"this line, not a code block: FINAL({how})")
+        elif len(ranked) > 2:
             print(f"(most common: {ranked[0]}; second: {ranked[1]}; least common: {ranked[-1]}. "
                   "Answer found? Then reply: FINAL(the answer))")
     return out
