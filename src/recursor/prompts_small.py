@@ -640,7 +640,7 @@ def classify(items, labels, instruction=None, batch=1, show=True):
         if asked:
             print("The question asks about: "
                   + ", ".join(f"{k}: {counts.get(k, 0)}" for k in asked))
-        if len(asked) == 2:
+        if len(asked) == 2 and _re.search(r"\b(?:more|less)\b|same frequency", _QUESTION, _re.I):
             # Measured: asked "is A more or less common than B?", a 1.5B root answered "B",
             # also when shown "A (91) is less common than B (110)" above a ranking line.
             a, b = asked
