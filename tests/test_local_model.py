@@ -7,7 +7,6 @@ on small fake chunk wheels built here, with the download step replaced by a loca
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import recursor.local.models as models
+from real_model import E2E_MODEL, needs_real_model
 from recursor.errors import UserError
 from recursor.lm.base import Message
 from recursor.lm.local import LocalLM, _KVStore, cpu_has_amx
@@ -376,21 +376,10 @@ def test_kv_store_evicts_one_off_calls_before_the_root() -> None:
 
 # -- the real model ------------------------------------------------------------------------
 
-_E2E_MODEL = "qwen2.5-coder-0.5b"
-
-
-def _real_model_missing() -> str | None:
-    if importlib.util.find_spec("llama_cpp") is None:
-        return "llama-cpp-python is not installed (pip install 'recursor[local]')"
-    if model_path(_E2E_MODEL) is None:
-        return f"{_E2E_MODEL} is not pulled (recursor models pull {_E2E_MODEL})"
-    return None
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(_real_model_missing() is not None, reason=str(_real_model_missing()))
+@needs_real_model
 async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
-    lm = LocalLM(_E2E_MODEL, n_ctx=4096)
+    lm = LocalLM(E2E_MODEL, n_ctx=4096)
     system = "You are a careful assistant. " + "Answer every question briefly and exactly. " * 8
     conversation: list[Message] = [
         {"role": "system", "content": system},
@@ -398,7 +387,7 @@ async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
     ]
     first = await lm.complete(conversation)
     assert "5" in first.text
-    assert first.model == _E2E_MODEL and first.usage.cost_usd == 0.0
+    assert first.model == E2E_MODEL and first.usage.cost_usd == 0.0
     assert first.usage.input_tokens > 0 and first.usage.output_tokens > 0
 
     # The next turn extends the same conversation: only its new tokens are evaluated.

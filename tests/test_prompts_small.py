@@ -8,13 +8,13 @@ on the embedded 0.5B model.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Sequence
 
 import pytest
 
 from fakes.scripted_lm import FakeScriptedLM
+from real_model import E2E_MODEL, needs_real_model
 from recursor import RLM
 from recursor.budget import Limits
 from recursor.lm.base import Message
@@ -257,39 +257,6 @@ def test_helpers_come_back_after_a_worker_restart() -> None:
     assert "function 2" in after
 
 
-# -- the real embedded model ------------------------------------------------------------------
-
-_E2E_MODEL = "qwen2.5-coder-0.5b"
-
-
-def _real_model_missing() -> str | None:
-    if importlib.util.find_spec("llama_cpp") is None:
-        return "llama-cpp-python is not installed (pip install 'recursor[local]')"
-    from recursor.local import model_path
-
-    if model_path(_E2E_MODEL) is None:
-        return f"{_E2E_MODEL} is not pulled (recursor models pull {_E2E_MODEL})"
-    return None
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(_real_model_missing() is not None, reason=str(_real_model_missing()))
-def test_real_small_model_answers_a_needle_question_end_to_end() -> None:
-    """One real RLM question on the 0.5B (temperature 0, seed 0) over ~100K characters."""
-    from recursor.bench.scoring import score
-    from recursor.bench.sniah import make_task
-    from recursor.lm.local import LocalLM
-
-    task = make_task(length_tokens=25_000, seed=0, index=0)  # 100K characters, noise haystack
-    lm = LocalLM(_E2E_MODEL, temperature=0.0, seed=0, max_output_tokens=256)
-    rlm = RLM(lm, limits=Limits(max_iterations=6, timeout=120), trace_dir=False)
-    assert isinstance(rlm.prompts, SmallModelPrompts)
-    result = rlm.complete(task.question, task.context)
-    assert result.stopped_by == "final", result
-    assert score(task.gold, result.answer) == 1.0, (result.answer, task.gold.answer)
-    assert result.wall_time < 60
-
-
 def test_classify_with_only_the_asked_label_uses_the_list_the_question_gives() -> None:
     question = (
         "Each line has one label out of: praise, complaint, question and request.\n\n"
@@ -309,3 +276,23 @@ def test_classify_with_only_the_asked_label_uses_the_list_the_question_gives() -
     assert "praise: 1\ncomplaint: 1\nquestion and request: 1" in out
     assert "The question asks about: praise: 1" in out
     assert all("complaint; question and request" in c.messages[-1]["content"] for c in sub.calls)
+
+
+# -- the real embedded model ------------------------------------------------------------------
+
+@pytest.mark.slow
+@needs_real_model
+def test_real_small_model_answers_a_needle_question_end_to_end() -> None:
+    """One real RLM question on the 0.5B (temperature 0, seed 0) over ~100K characters."""
+    from recursor.bench.scoring import score
+    from recursor.bench.sniah import make_task
+    from recursor.lm.local import LocalLM
+
+    task = make_task(length_tokens=25_000, seed=0, index=0)  # 100K characters, noise haystack
+    lm = LocalLM(E2E_MODEL, temperature=0.0, seed=0, max_output_tokens=256)
+    rlm = RLM(lm, limits=Limits(max_iterations=6, timeout=120), trace_dir=False)
+    assert isinstance(rlm.prompts, SmallModelPrompts)
+    result = rlm.complete(task.question, task.context)
+    assert result.stopped_by == "final", result
+    assert score(task.gold, result.answer) == 1.0, (result.answer, task.gold.answer)
+    assert result.wall_time < 60
