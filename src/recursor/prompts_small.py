@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from recursor.prompts import Prompts
 
-__all__ = ["HELPERS", "SYSTEM_SMALL", "SmallModelPrompts", "key_terms"]
+__all__ = ["HELPERS", "SYSTEM_SMALL", "SmallModelPrompts", "key_terms", "question_proper"]
 
 SYSTEM_SMALL = """\
 Answer a question about `context`, a str too long to read; you see it only through code.
@@ -688,6 +688,11 @@ _COMMON_CAPS = frozenset(
 )
 
 
+def question_proper(question: str) -> str:
+    """The question's last paragraph: what is asked, without a task preamble before it."""
+    return question.strip().rsplit("\n\n", 1)[-1]
+
+
 def key_terms(question: str, limit: int = 3) -> list[str]:
     """The question's distinctive terms: hyphenated keys, quoted text, ids, proper names.
 
@@ -738,13 +743,12 @@ class SmallModelPrompts(Prompts):
         return SYSTEM_SMALL
 
     def repl_setup(self, question: str) -> str:
-        # The question proper (its last paragraph) lets classify point at the labels it names.
-        asked = question.strip().rsplit("\n\n", 1)[-1]
+        # The question proper lets classify point at the labels it names.
+        asked = question_proper(question)
         return f"{HELPERS}\n_QUESTION = {asked!r}\n_QUESTION_FULL = {question!r}\n"
 
     def first_user(self, question: str, metadata: str) -> str:
-        # The question proper is the last paragraph; a preamble's terms are not keys.
-        asked = question.strip().rsplit("\n\n", 1)[-1]
+        asked = question_proper(question)  # a preamble's terms are not keys
         terms = key_terms(asked) if self.name_key_terms else []
         hint = (
             "\nRare terms in the question: " + ", ".join(repr(t) for t in terms) + "."
