@@ -221,7 +221,7 @@ def test_classify_normalizes_answers_and_counts() -> None:
             return "description and abstract concept"  # the second chance names a label
         if "is not in the list" in prompt:
             return "no idea"
-        return answers[prompt.rsplit("\n\n", 1)[-1]]
+        return answers[next(q for q in answers if q in prompt)]
 
     rows = [f"User: {u} || Instance: {q}" for u, q in zip((1, 2, 1, 3), answers, strict=True)]
     cells = [
@@ -249,6 +249,10 @@ def test_classify_normalizes_answers_and_counts() -> None:
     assert d.startswith("[repl output]\nclassify: 1 items\nnumeric value: 0\n") and "\n?: 1\n" in d
     assert "most common" not in d.split("?: 1")[1].split("FINAL(")[0]  # "?" is never ranked
     assert all("User:" not in call.messages[-1]["content"] for call in sub.calls)
+    # Each item went out as a choice request (the options listed by the engine, once).
+    first = sub.calls[0].messages[-1]["content"]
+    assert first.endswith("Answer with exactly one of: numeric value; location; human being; "
+                          "description and abstract concept.") and first.count("location") == 1
 
 
 def test_helpers_come_back_after_a_worker_restart() -> None:
@@ -265,7 +269,7 @@ def test_classify_with_only_the_asked_label_uses_the_list_the_question_gives() -
     answers = {"Great stuff": "praise", "Broken again": "complaint", "Can you add X": "request"}
 
     def reply(messages: Sequence[Message]) -> str:
-        return answers[messages[-1]["content"].rsplit("\n\n", 1)[-1]]
+        return answers[next(q for q in answers if q in messages[-1]["content"])]
 
     (out,), sub = _run_cells(
         "\n".join(answers), ['labels = classify(lines(), "praise")'], FakeScriptedLM(default=reply),

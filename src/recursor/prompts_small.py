@@ -477,6 +477,8 @@ def map_query(instruction, items, batch=1, show=True):
 
 
 def _nearest(answer, labels):
+    if str(answer).startswith("Error:"):
+        return "?"  # a failed sub-call names no label, whatever words its message has
     a = _re.sub(r"[^a-z0-9 ]+", " ", str(answer).lower()).strip()
     a = _re.sub(r"^(label|answer|category|class)\s+", "", a).strip()
     if not a:
@@ -612,10 +614,15 @@ def classify(items, labels, instruction=None, batch=1, show=True):
             print(f"(classifying with all {len(full)} labels the question lists, not {len(names)})")
             names = full
     task = (str(instruction).strip() + "\n" if instruction else "")
-    task += ("Give the item exactly one label from this list: " + "; ".join(names)
-             + ". Answer with the label only.")
     texts = [_cap(_content(x), _MAX_LABELLED) for x in items]
-    raw = map_query(task, texts, batch=batch, show=False)
+    if int(batch) <= 1:
+        # A choice request: the sub-model picks from `names` (a local model scores them).
+        task += "Give the item exactly one label."
+        raw = _choose(task, texts, names)
+    else:
+        task += ("Give the item exactly one label from this list: " + "; ".join(names)
+                 + ". Answer with the label only.")
+        raw = map_query(task, texts, batch=batch, show=False)
     picked = [_nearest(r, names) for r in raw]
     # A small sub-model often names the item's kind in its own words ("date", "company");
     # shown its word and the list again, it mostly maps it onto the right label.
@@ -651,6 +658,21 @@ def classify(items, labels, instruction=None, batch=1, show=True):
         elif len(ranked) > 2:
             print(f"(most common: {ranked[0]}; second: {ranked[1]}; least common: {ranked[-1]}. "
                   "Answer found? Then reply: FINAL(the answer))")
+    return out
+
+
+def _choose(task, texts, names):
+    """One of `names` for each text (cached), asked as one batch of choice requests."""
+    key = ("choose", task, tuple(names))
+    out = [_CACHE.get((key, t)) for t in texts]
+    todo = list(dict.fromkeys(t for t, v in zip(texts, out) if v is None))
+    if todo:
+        replies = llm_query_batched([f"{task}\n\n{t}" for t in todo], choices=names)
+        got = dict(zip(todo, replies))
+        for t, reply in got.items():
+            if not str(reply).startswith("Error:"):
+                _CACHE[(key, t)] = reply
+        out = [v if v is not None else got[t] for t, v in zip(texts, out)]
     return out
 
 

@@ -36,6 +36,12 @@ from recursor.context import (
 from recursor.errors import BudgetExceeded, LMError, RecursorError, UserError
 from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM
 from recursor.lm.cache import ReplyCache, cache_hit
+from recursor.lm.choice import (
+    check_choices,
+    choice_prompt,
+    choice_request_hash,
+    content_free_prompts,
+)
 from recursor.lm.retry import RetryingLM
 from recursor.pricing import Pricing
 from recursor.prompts import Prompts, default_prompts
@@ -285,13 +291,16 @@ class _Tree:
         run_id: str,
         depth: int,
         role: str,
+        choices: Sequence[str] = (),
+        calibrate: Sequence[Sequence[Message]] = (),
     ) -> LMResponse:
         """The one place LM calls are made: budget check, recorded replies, cache, deadline,
         accounting, trace.
 
         Each call is keyed by (run_id, role, call_seq) and the hash of its messages, which is what
         replay and resume look recorded replies up by. The trace gets only the messages that are
-        new since the run's previous call (`_delta`).
+        new since the run's previous call (`_delta`). With `choices` the call is a choice
+        request (`LM.choose`); the options are part of its hash and its trace event.
         """
         seq = self._seqs[(run_id, role)] = self._seqs.get((run_id, role), 0) + 1
         call_id = f"c{next(self._call_ids)}"
@@ -304,8 +313,10 @@ class _Tree:
         except BudgetExceeded as exc:
             self.emit("limit", **head, limit=exc.limit, detail=exc.detail)
             raise
-        rhash = request_hash(messages)
+        rhash = choice_request_hash(messages, choices, calibrate) if choices else request_hash(messages)
         head.update(request_hash=rhash, n_messages=len(messages), messages=self._delta(run_id, role, messages))
+        if choices:
+            head["choices"] = list(choices)
         hit = self.reply_source.lookup(run_id, role, seq, rhash) if self.reply_source else None
         if hit is not None:
             return self._recorded(hit, head, messages)
@@ -319,7 +330,10 @@ class _Tree:
             hit_flag = cache_hit.set(False)
             try:
                 async with asyncio.timeout(self.budget.remaining_seconds()):
-                    resp = await lm.complete(messages)
+                    if choices:
+                        resp = await lm.choose(messages, choices, calibrate=calibrate)
+                    else:
+                        resp = await lm.complete(messages)
                 source = "disk" if cache_hit.get() else None
             except TimeoutError:
                 self.budget.exhausted = self.budget.exhausted or "timeout"
@@ -641,10 +655,13 @@ class _Run:
     # -- sub-calls from model code ------------------------------------------------------------
     async def _handle_subcall(self, fn: str, args: dict[str, Any]) -> Any:
         model = args.get("model")
+        choices = check_choices(args["choices"]) if args.get("choices") is not None else ()
         if fn == "llm_query":
-            return await self._llm_query(args["prompt"], model)
+            return await self._llm_query(args["prompt"], model, choices)
         if fn == "llm_query_batched":
-            return await _gather_slots([self._llm_query(p, model) for p in args["prompts"]])
+            prompts = args["prompts"]
+            baseline = content_free_prompts(prompts) if choices else []
+            return await _gather_slots([self._llm_query(p, model, choices, baseline) for p in prompts])
         if fn == "rlm_query":
             return await self._rlm_query(args["prompt"], model, args.get("context"))
         if fn == "rlm_query_batched":
@@ -661,12 +678,20 @@ class _Run:
             return self.root_lm
         return self.sub_lm.with_model(name)
 
-    async def _llm_query(self, prompt: str, model: str | None) -> str:
+    async def _llm_query(self, prompt: str, model: str | None, choices: Sequence[str] = (),
+                         baseline: Sequence[str] = ()) -> str:
+        """One sub-call; with `choices` a choice request, calibrated on the `baseline` prompts
+        (the batch's template with the item left out)."""
         lm = self._sub_model(model)
+        if choices:
+            prompt = choice_prompt(prompt, choices)
         message: Message = {"role": "user", "content": prompt}
+        calibrate: list[list[Message]] = [
+            [{"role": "user", "content": choice_prompt(b, choices)}] for b in baseline
+        ]
         async with self.tree.sub_slots:
             resp = await self.tree.call_lm(lm, [message], run_id=self.run_id, depth=self.depth + 1,
-                                           role="sub")
+                                           role="sub", choices=choices, calibrate=calibrate)
         if resp.text.strip():
             self.last_sub_result = resp.text
         return resp.text

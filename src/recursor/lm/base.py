@@ -7,12 +7,14 @@ interface, never a flag on a client.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
-__all__ = ["LM", "LMResponse", "Message", "Usage", "WrapperLM"]
+__all__ = ["LM", "LMResponse", "Message", "Usage", "WrapperLM", "request_hash"]
 
 
 class Message(TypedDict):
@@ -41,6 +43,21 @@ class LMResponse:
     finish_reason: str | None = None
 
 
+def request_hash(messages: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 of a request's messages (role and content only), the key replay verifies against.
+
+    Recorded in every `lm_call` so a replay can tell "same question, reuse the reply" from
+    "the run went elsewhere" without storing each full request again.
+    """
+    digest = hashlib.sha256()
+    for message in messages:
+        role = str(message.get("role", "")).encode()
+        content = str(message.get("content", "")).encode("utf-8", errors="surrogatepass")
+        digest.update(b"%d:%s:%d:" % (len(role), role, len(content)))
+        digest.update(content)
+    return digest.hexdigest()
+
+
 class LM(ABC):
     """A chat model. Implement `complete`; override `with_model` if one endpoint serves many."""
 
@@ -50,6 +67,26 @@ class LM(ABC):
     @abstractmethod
     async def complete(self, messages: Sequence[Message]) -> LMResponse:
         """Return the model's reply to `messages`. Raise a subclass of `LMError` on failure."""
+
+    async def choose(
+        self,
+        messages: Sequence[Message],
+        choices: Sequence[str],
+        *,
+        calibrate: Sequence[Sequence[Message]] = (),
+    ) -> LMResponse:
+        """Pick one of `choices` (the messages already list them; see `lm.choice`).
+
+        The reply's text is the option picked. This default asks for a reply and matches it
+        to an option; when it names none, the reply comes back as it is, so the caller can
+        tell. Clients that can score options override this; they may use `calibrate` (the
+        same request with the item replaced by content-free text) to correct their bias.
+        """
+        from recursor.lm.choice import match_choice
+
+        response = await self.complete(messages)
+        picked = match_choice(response.text, choices)
+        return response if picked is None else dataclasses.replace(response, text=picked)
 
     def with_model(self, model: str) -> LM:
         """A client for another model on the same endpoint (used by `llm_query(..., model=)`)."""
@@ -66,14 +103,38 @@ class LM(ABC):
 
 
 class WrapperLM(LM):
-    """Delegates to `wrapped`; subclasses override what they add (retry, cache, accounting)."""
+    """Delegates to `wrapped`; subclasses add what they do (retry, cache, limits) in `around`.
+
+    `complete` and `choose` both go through `around`, so a wrapper written once applies to
+    both kinds of request. `key` is the request's hash (for a cache).
+    """
 
     def __init__(self, wrapped: LM) -> None:
         self.wrapped = wrapped
         self.model = wrapped.model
 
     async def complete(self, messages: Sequence[Message]) -> LMResponse:
-        return await self.wrapped.complete(messages)
+        return await self.around(lambda: self.wrapped.complete(messages), lambda: request_hash(messages))
+
+    async def choose(
+        self,
+        messages: Sequence[Message],
+        choices: Sequence[str],
+        *,
+        calibrate: Sequence[Sequence[Message]] = (),
+    ) -> LMResponse:
+        from recursor.lm.choice import choice_request_hash
+
+        return await self.around(
+            lambda: self.wrapped.choose(messages, choices, calibrate=calibrate),
+            lambda: choice_request_hash(messages, choices, calibrate),
+        )
+
+    async def around(
+        self, call: Callable[[], Awaitable[LMResponse]], key: Callable[[], str]
+    ) -> LMResponse:
+        """Make the request (`call`); a subclass wraps what it adds around it."""
+        return await call()
 
     def with_model(self, model: str) -> LM:
         return type(self)(self.wrapped.with_model(model))

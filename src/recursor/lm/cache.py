@@ -14,12 +14,11 @@ import contextvars
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM
-from recursor.trace.writer import request_hash
+from recursor.lm.base import LM, LMResponse, Usage, WrapperLM
 
 __all__ = ["CachingLM", "ReplyCache", "cache_hit"]
 
@@ -88,14 +87,16 @@ class CachingLM(WrapperLM):
         super().__init__(wrapped)
         self.cache = cache if isinstance(cache, ReplyCache) else ReplyCache(cache)
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
-        key = request_hash(messages)
-        hit = self.cache.get(self.model, key)
+    async def around(
+        self, call: Callable[[], Awaitable[LMResponse]], key: Callable[[], str]
+    ) -> LMResponse:
+        req_hash = key()
+        hit = self.cache.get(self.model, req_hash)
         if hit is not None:
             cache_hit.set(True)
             return hit
-        response = await self.wrapped.complete(messages)
-        self.cache.put(self.model, key, response)
+        response = await call()
+        self.cache.put(self.model, req_hash, response)
         return response
 
     def with_model(self, model: str) -> LM:

@@ -21,17 +21,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import json
 import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from recursor.errors import LMError, LMRequestError, UserError
 from recursor.lm.base import LM, LMResponse, Message, Usage
+from recursor.lm.scoring import calibrated_pick, option_logprobs
 from recursor.local.models import DEFAULT_MODEL, MODELS, get_model, model_path
 
 __all__ = [
@@ -48,6 +50,9 @@ DEFAULT_N_CTX = 16384
 
 #: Memory for saved conversations' KV cells, per loaded model (the 1.5B's 16K window: 0.45 GiB).
 DEFAULT_KV_STORE_BYTES = 2 << 30
+
+#: Calibration priors kept per loaded model (each a few floats per option).
+_MAX_PRIORS = 256
 
 #: Conversations shorter than this are cheaper to re-evaluate than to keep.
 _MIN_SAVED_TOKENS = 64
@@ -239,6 +244,10 @@ class _Loaded:
     load_s: float
     kv: _KVStore
     executor: ThreadPoolExecutor
+    #: Content-free option probabilities, per (calibration prompts, options); see `LocalLM.choose`.
+    priors: dict[str, Any] = field(default_factory=dict)
+    #: The model's own chat template (None: the file has none, so `choose` generates instead).
+    formatter: Any = None
 
 
 _LOADED: dict[tuple[str, int], _Loaded] = {}
@@ -265,6 +274,10 @@ def _model_params_without_extra_bufts(llama_cpp: Any) -> Iterator[None]:
         yield
     finally:
         low.llama_model_default_params = original
+
+
+def _chat(messages: Sequence[Message]) -> list[dict[str, str]]:
+    return [{"role": m["role"], "content": m["content"]} for m in messages]
 
 
 def _key(path: Path, n_ctx: int) -> tuple[str, int]:
@@ -302,9 +315,28 @@ def _load(
             raise LMError("could not disable llama.cpp's extra buffers on this AMX CPU")
         kv = _KVStore(llama, llama_cpp, kv_store_bytes)
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recursor-llama")
-        loaded = _Loaded(llama, threading.Lock(), time.perf_counter() - start, kv, executor)
+        loaded = _Loaded(llama, threading.Lock(), time.perf_counter() - start, kv, executor,
+                         formatter=_chat_formatter(llama, llama_cpp))
         _LOADED[key] = loaded
         return loaded
+
+
+def _chat_formatter(llama: Any, llama_cpp: Any) -> Any:
+    """The chat template stored in the model file, as llama-cpp-python renders it (or None)."""
+    template = (getattr(llama, "metadata", None) or {}).get("tokenizer.chat_template")
+    if not template:
+        return None
+    try:
+        model = llama._model
+
+        def text(token: int) -> str:
+            return str(model.token_get_text(token)) if token != -1 else ""
+
+        return llama_cpp.llama_chat_format.Jinja2ChatFormatter(
+            template=template, eos_token=text(llama.token_eos()), bos_token=text(llama.token_bos())
+        )
+    except (AttributeError, TypeError, ValueError):  # another llama-cpp-python: generate instead
+        return None
 
 
 def unload_all() -> None:
@@ -411,7 +443,7 @@ class LocalLM(LM):
 
     async def complete(self, messages: Sequence[Message]) -> LMResponse:
         cancelled = threading.Event()
-        chat = [{"role": m["role"], "content": m["content"]} for m in messages]
+        chat = _chat(messages)
         loaded = _LOADED.get(self._key())
         if loaded is None:  # the first call loads the model, off the event loop
             loaded = await asyncio.to_thread(self._loaded)
@@ -426,6 +458,121 @@ class LocalLM(LM):
 
     def _key(self) -> tuple[str, int]:
         return _key(self.path, self.n_ctx)
+
+    async def choose(
+        self,
+        messages: Sequence[Message],
+        choices: Sequence[str],
+        *,
+        calibrate: Sequence[Sequence[Message]] = (),
+    ) -> LMResponse:
+        """Score the options instead of generating (see `recursor.lm.scoring`).
+
+        Each option's probability is read from the logits after the prompt, calibrated by
+        the probabilities the same options get on the `calibrate` prompts (computed once per
+        set and kept). One prompt evaluation, no sampling: faster than a generated label
+        and never an answer outside `choices`. A model file without a chat template answers
+        by generation, as remote models do.
+        """
+        loaded = _LOADED.get(self._key())
+        if loaded is None:
+            loaded = await asyncio.to_thread(self._loaded)
+        if loaded.formatter is None:
+            return await super().choose(messages, choices, calibrate=calibrate)
+        chats = [_chat(m) for m in (messages, *calibrate)]
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(loaded.executor, self._choose_sync, loaded, chats, list(choices))
+
+    def _choose_sync(
+        self, loaded: _Loaded, chats: list[list[dict[str, str]]], choices: list[str]
+    ) -> LMResponse:
+        llama_cpp = _import_llama_cpp()
+        llama = loaded.llama
+        chat, calibrate = chats[0], chats[1:]
+        options = [list(llama.tokenize(c.encode("utf-8"), add_bos=False, special=False)) for c in choices]
+        with loaded.lock:
+            key: _Key = tuple((m["role"], m["content"]) for m in chat)
+            start = time.perf_counter()
+            restored = loaded.kv.before(key)
+            llama_cpp.llama_perf_context_reset(llama.ctx)
+            evaluated = 0
+            try:
+                prior_key = json.dumps([calibrate, choices], sort_keys=True)
+                priors = loaded.priors.get(prior_key) if calibrate else []
+                if priors is None:
+                    priors = []
+                    for other in calibrate:
+                        tokens = self._prompt_tokens(loaded, other)
+                        evaluated += len(tokens)
+                        priors.append(self._option_logprobs(llama, tokens, options))
+                    if len(loaded.priors) >= _MAX_PRIORS:
+                        loaded.priors.pop(next(iter(loaded.priors)))
+                    loaded.priors[prior_key] = priors
+                tokens = self._prompt_tokens(loaded, chat)
+                logprobs = self._option_logprobs(llama, tokens, options)
+            except ValueError as e:  # the prompt does not fit the window
+                loaded.kv.live = ()
+                raise LMRequestError(str(e), model=self.model) from e
+            except BaseException:
+                loaded.kv.live = ()
+                raise
+            picked = choices[calibrated_pick(logprobs, priors)]
+            loaded.kv.after(key, "")
+            wall = time.perf_counter() - start
+            perf = llama_cpp.llama_perf_context(llama.ctx)
+        self.last_stats = CallStats(
+            prompt_tokens=len(tokens),
+            prompt_eval_tokens=int(perf.n_p_eval),
+            prompt_eval_s=perf.t_p_eval_ms / 1000,
+            completion_tokens=0,
+            generation_s=0.0,
+            wall_s=wall,
+            restored=restored,
+        )
+        return LMResponse(
+            text=picked,
+            model=self.model,
+            usage=Usage(len(tokens) + evaluated, 0, cost_usd=0.0),
+            finish_reason="choice",
+        )
+
+    def _prompt_tokens(self, loaded: _Loaded, chat: list[dict[str, str]]) -> list[int]:
+        rendered = loaded.formatter(messages=chat)
+        tokens = loaded.llama.tokenize(
+            rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+        )
+        if len(tokens) + 16 > self.n_ctx:
+            raise ValueError(f"Requested tokens ({len(tokens)}) exceed context window of {self.n_ctx}")
+        return list(tokens)
+
+    @staticmethod
+    def _option_logprobs(llama: Any, tokens: list[int], options: list[list[int]]) -> list[float]:
+        """Evaluate `tokens` (reusing the cached prefix) and score `options` after them."""
+        cached = int(llama.n_tokens)
+        keep = 0
+        while keep < min(cached, len(tokens) - 1) and llama.input_ids[keep] == tokens[keep]:
+            keep += 1
+        llama.n_tokens = keep
+        llama.eval(tokens[keep:])
+        n_vocab = llama.n_vocab()
+        prompt_end = len(tokens)
+
+        def logits_at(path: tuple[int, ...], ids: Sequence[int]) -> list[float]:
+            if path:
+                llama.n_tokens = prompt_end
+                llama.eval(list(path))
+            row = llama._ctx.get_logits()
+            values = [float(row[i]) for i in ids if 0 <= i < n_vocab]
+            if len(values) != len(ids):
+                raise LMError("an option token is outside the vocabulary")
+            return values
+
+        try:
+            return option_logprobs(options, logits_at, llama.token_eos())
+        finally:
+            if int(llama.n_tokens) != prompt_end:  # forget the option tokens evaluated
+                llama.n_tokens = prompt_end
+                llama._ctx.kv_cache_seq_rm(-1, prompt_end, -1)
 
     def _complete_sync(
         self, loaded: _Loaded, chat: list[dict[str, str]], cancelled: threading.Event

@@ -13,11 +13,11 @@ import contextlib
 import copy
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from recursor.errors import LMTransientError, RateLimitError, UserError
-from recursor.lm.base import LM, LMResponse, Message, WrapperLM
+from recursor.lm.base import LM, LMResponse, WrapperLM
 
 __all__ = ["OnRetry", "RateLimitedLM", "RetryPolicy", "RetryingLM"]
 
@@ -68,11 +68,13 @@ class RetryingLM(WrapperLM):
         self.policy = policy or RetryPolicy()
         self.on_retry = on_retry
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def around(
+        self, call: Callable[[], Awaitable[LMResponse]], key: Callable[[], str]
+    ) -> LMResponse:
         attempt = 1
         while True:
             try:
-                return await self.wrapped.complete(messages)
+                return await call()
             except LMTransientError as error:
                 if attempt >= self.policy.max_attempts:
                     error.add_note(f"recursor: gave up after {attempt} attempt(s)")
@@ -154,11 +156,13 @@ class RateLimitedLM(WrapperLM):
         default_burst = max(1.0, (requests_per_minute or 60) / 60)
         self._shared = _SharedGate(max_concurrency, requests_per_minute, burst or default_burst)
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def around(
+        self, call: Callable[[], Awaitable[LMResponse]], key: Callable[[], str]
+    ) -> LMResponse:
         gate = self._shared.get()
         async with gate.slots or contextlib.nullcontext():
             await gate.take_token()
-            return await self.wrapped.complete(messages)
+            return await call()
 
     def with_model(self, model: str) -> LM:
         return _rewrap(self, model)

@@ -257,14 +257,23 @@ class Repl:
         builtins.print(*args, sep=sep, end=end, file=self.out if file is None else file, flush=flush)
 
     # -- tools the model calls -------------------------------------------------------------
-    def llm_query(self, prompt: Any, model: str | None = None) -> str:
-        """Ask a sub-model one question; returns its reply text."""
-        return str(self.channel.call("llm_query", {"prompt": _text(prompt), "model": model}))
+    def llm_query(self, prompt: Any, model: str | None = None, choices: Any = None) -> str:
+        """Ask a sub-model one question; returns its reply text.
 
-    def llm_query_batched(self, prompts: Any, model: str | None = None) -> list[str]:
-        """Ask many questions concurrently; replies come back in order, a failure as an error string."""
+        With `choices` (a list of strings) the reply is one of them.
+        """
+        args = {"prompt": _text(prompt), "model": model, "choices": _choices(choices)}
+        return str(self.channel.call("llm_query", args))
+
+    def llm_query_batched(self, prompts: Any, model: str | None = None, choices: Any = None) -> list[str]:
+        """Ask many questions concurrently; replies come back in order, a failure as an error string.
+
+        With `choices`, each reply is one of them; the prompts' shared text is the template
+        the model's label bias is measured on.
+        """
         items = [_text(p) for p in _as_list(prompts, "prompts")]
-        return [str(v) for v in self.channel.call("llm_query_batched", {"prompts": items, "model": model})]
+        args = {"prompts": items, "model": model, "choices": _choices(choices)}
+        return [str(v) for v in self.channel.call("llm_query_batched", args)]
 
     def rlm_query(self, prompt: Any, model: str | None = None, context: Any = None) -> str:
         """Hand a task to a child RLM with its own REPL; returns its final answer."""
@@ -408,6 +417,15 @@ def _answer_text(value: Any) -> str:
 
 def _text(prompt: Any) -> str:
     return prompt if isinstance(prompt, str) else str(prompt)
+
+
+def _choices(choices: Any) -> list[str] | None:
+    """`choices` as a list of strings for the host (which checks it further), or None."""
+    if choices is None:
+        return None
+    if isinstance(choices, str):
+        raise TypeError("choices must be a list of strings, e.g. ['yes', 'no'], not one string")
+    return [_text(c) for c in _as_list(choices, "choices")]
 
 
 def _as_list(value: Any, what: str) -> list[Any]:

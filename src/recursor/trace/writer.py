@@ -14,9 +14,11 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from recursor.lm.base import request_hash  # re-exported: replay and tests import it from here
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -47,21 +49,6 @@ def default_trace_dir() -> Path:
 
 def new_trace_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
-
-
-def request_hash(messages: Sequence[Mapping[str, Any]]) -> str:
-    """sha256 of a request's messages (role and content only), the key replay verifies against.
-
-    Recorded in every `lm_call` so a replay can tell "same question, reuse the reply" from
-    "the run went elsewhere" without storing each full request again.
-    """
-    digest = hashlib.sha256()
-    for message in messages:
-        role = str(message.get("role", "")).encode()
-        content = str(message.get("content", "")).encode("utf-8", errors="surrogatepass")
-        digest.update(b"%d:%s:%d:" % (len(role), role, len(content)))
-        digest.update(content)
-    return digest.hexdigest()
 
 
 class TraceWriter:
