@@ -20,6 +20,7 @@ import recursor.local.models as models
 from real_model import E2E_MODEL, needs_real_model
 from recursor.errors import UserError
 from recursor.lm.base import Message
+from recursor.lm.choice import CONTENT_FREE, choice_prompt
 from recursor.lm.local import LocalLM, _KVStore, cpu_has_amx
 from recursor.local import (
     MODELS,
@@ -412,3 +413,42 @@ async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
     stats = lm.last_stats
     assert stats is not None and stats.restored
     assert stats.prompt_eval_tokens < stats.prompt_tokens / 2
+
+
+@pytest.mark.slow
+@needs_real_model
+async def test_real_local_model_scores_choices_between_turns() -> None:
+    lm = LocalLM(E2E_MODEL, n_ctx=4096)
+    system = "You are a careful assistant. " + "Answer every question briefly and exactly. " * 8
+    conversation: list[Message] = [
+        {"role": "system", "content": system},
+        {"role": "user", "content": "What is 2+3? Reply with just the number."},
+    ]
+    first = await lm.complete(conversation)
+
+    options = ["Paris", "New Delhi", "New York", "Berlin"]  # two share their first token
+
+    def ask(country: str) -> list[Message]:
+        return [{"role": "user", "content": choice_prompt(f"What is the capital of {country}?", options)}]
+
+    calibrate = [ask(filler) for filler in CONTENT_FREE]
+    picked = []
+    for country in ("France", "India", "Germany"):
+        reply = await lm.choose(ask(country), options, calibrate=calibrate)
+        assert reply.finish_reason == "choice" and reply.usage.output_tokens == 0
+        picked.append(reply.text)
+    assert picked == ["Paris", "New Delhi", "Berlin"]
+    # The calibration prompts were evaluated once: a later call pays only for its own prompt.
+    again = await lm.choose(ask("India"), options, calibrate=calibrate)
+    assert again.text == "New Delhi"
+    assert lm.last_stats is not None and again.usage.input_tokens == lm.last_stats.prompt_tokens
+
+    # The conversation the choices interrupted comes back from the KV store, intact.
+    conversation += [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "And 10+5? Reply with just the number."},
+    ]
+    second = await lm.complete(conversation)
+    assert "15" in second.text
+    stats = lm.last_stats
+    assert stats is not None and stats.restored and stats.prompt_eval_tokens < stats.prompt_tokens / 2

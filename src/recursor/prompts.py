@@ -19,11 +19,12 @@ Long output is cut, so print slices, counts and summaries, not everything.
 
 The REPL gives you:
 - `context`: the data (its type and size are in the first message).
-- `llm_query(prompt, model=None) -> str`: ask a sub-model. It reads about {sub_chars:,} \
-characters at once; use it to read, classify or summarise pieces of the context.
-- `llm_query_batched(prompts, model=None) -> list[str]`: many llm_query calls run \
-concurrently; answers come back in order. Far faster than calling llm_query in a loop. A \
-failed item comes back as a string starting with "Error:".
+- `llm_query(prompt, model=None, choices=None) -> str`: ask a sub-model. It reads about \
+{sub_chars:,} characters at once; use it to read, classify or summarise pieces of the \
+context. With `choices` (a list of strings) it answers with one of them: use it to label.
+- `llm_query_batched(prompts, model=None, choices=None) -> list[str]`: many llm_query calls \
+run concurrently; answers come back in order. Far faster than calling llm_query in a loop. \
+A failed item comes back as a string starting with "Error:".
 - `rlm_query(prompt, model=None, context=None) -> str` and \
 `rlm_query_batched(prompts, model=None, contexts=None) -> list[str]`: hand a sub-task that \
 needs its own exploration to a child that has a REPL like yours (pass its data as `context`).\

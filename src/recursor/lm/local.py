@@ -324,7 +324,8 @@ def _load(
 def _chat_formatter(llama: Any, llama_cpp: Any) -> Any:
     """The chat template stored in the model file, as llama-cpp-python renders it (or None)."""
     template = (getattr(llama, "metadata", None) or {}).get("tokenizer.chat_template")
-    if not template:
+    ctx = getattr(llama, "_ctx", None)
+    if not template or not all(hasattr(ctx, name) for name in ("get_logits", "kv_cache_seq_rm")):
         return None
     try:
         model = llama._model
