@@ -377,15 +377,20 @@ def test_kv_store_evicts_one_off_calls_before_the_root() -> None:
 
 # -- the real model ------------------------------------------------------------------------
 
+def _first_turn() -> list[Message]:
+    """A conversation long enough (> 64 tokens) for the KV store to keep when interrupted."""
+    system = "You are a careful assistant. " + "Answer every question briefly and exactly. " * 8
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": "What is 2+3? Reply with just the number."},
+    ]
+
+
 @pytest.mark.slow
 @needs_real_model
 async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
     lm = LocalLM(E2E_MODEL, n_ctx=4096)
-    system = "You are a careful assistant. " + "Answer every question briefly and exactly. " * 8
-    conversation: list[Message] = [
-        {"role": "system", "content": system},
-        {"role": "user", "content": "What is 2+3? Reply with just the number."},
-    ]
+    conversation = _first_turn()
     first = await lm.complete(conversation)
     assert "5" in first.text
     assert first.model == E2E_MODEL and first.usage.cost_usd == 0.0
@@ -419,11 +424,7 @@ async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
 @needs_real_model
 async def test_real_local_model_scores_choices_between_turns() -> None:
     lm = LocalLM(E2E_MODEL, n_ctx=4096)
-    system = "You are a careful assistant. " + "Answer every question briefly and exactly. " * 8
-    conversation: list[Message] = [
-        {"role": "system", "content": system},
-        {"role": "user", "content": "What is 2+3? Reply with just the number."},
-    ]
+    conversation = _first_turn()
     first = await lm.complete(conversation)
 
     options = ["Paris", "New Delhi", "New York", "Berlin"]  # two share their first token
