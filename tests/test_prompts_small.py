@@ -186,13 +186,13 @@ def test_lines_chunks_and_dates() -> None:
 def test_map_query_maps_every_item_and_keeps_order() -> None:
     sub = FakeScriptedLM(default=lambda m: "ans:" + m[-1]["content"].rsplit("\n", 1)[-1])
     cells = [
-        'r = map_query("Shout it.", ["one", "two", "three", "four", "five"])\nprint(r)',
+        'r = map_query("Shout it.", ["one", "two", "three", "two", "four", "five"])\nprint(r)',
         'r2 = map_query("Shout it.", ["five", "one"])\nprint(r2)',  # cached: no new sub-calls
     ]
     (a, b), sub = _run_cells("ctx", cells, sub)
-    assert "['ans:one', 'ans:two', 'ans:three', 'ans:four', 'ans:five']" in a
+    assert "['ans:one', 'ans:two', 'ans:three', 'ans:two', 'ans:four', 'ans:five']" in a
     assert "['ans:five', 'ans:one']" in b
-    assert len(sub.calls) == 5
+    assert len(sub.calls) == 5  # a repeated item is asked once
 
 
 def test_map_query_batches_parse_numbered_replies_by_number() -> None:

@@ -427,49 +427,52 @@ def _cap(item, limit):
     return item[:limit]
 
 
-def map_query(instruction, items, batch=1, show=True):
+def map_query(instruction, items, batch=1, show=True, choices=None):
     """A sub-model's answer to `instruction` for each item, in the items' order.
 
     One item per sub-call by default (the calls run as one llm_query_batched). `batch=k`
     packs k items into a numbered sub-call and parses the numbered reply back: fewer calls,
     but a small sub-model loses count in long lists. Items a reply missed are asked again
-    alone. Answers are cached, so running the same map again costs nothing.
+    alone. `choices` (a list) makes each call a choice request: one item a call, answered
+    with one of them. Each distinct item is asked once, and answers are cached, so running
+    the same map again costs nothing.
     """
     items = [_cap(x, _MAX_ITEM) for x in items]
     instruction = str(instruction).strip()
-    batch = max(1, int(batch))
-    out = [_CACHE.get((instruction, x)) for x in items]
-    todo = [i for i, v in enumerate(out) if v is None]
-    todo = list(dict.fromkeys(todo))
+    batch = 1 if choices else max(1, int(batch))
+    key = (instruction, tuple(choices) if choices else None)
+    out = [_CACHE.get((key, x)) for x in items]
+    todo = list(dict.fromkeys(x for x, v in zip(items, out) if v is None))
     groups = [todo[i:i + batch] for i in range(0, len(todo), batch)]
     prompts = []
     for g in groups:
         if len(g) == 1:
-            prompts.append(f"{instruction}\n\n{items[g[0]]}")
+            prompts.append(f"{instruction}\n\n{g[0]}")
         else:
-            body = "\n".join(f"{k}. {items[i]}" for k, i in enumerate(g, 1))
+            body = "\n".join(f"{k}. {x}" for k, x in enumerate(g, 1))
             prompts.append(f"{instruction}\n\nItems:\n{body}\n\nReply with one line per item, "
                            f"in order, as \"number: answer\" (1 to {len(g)}), nothing else.")
-    replies = llm_query_batched(prompts) if prompts else []
+    replies = llm_query_batched(prompts, choices=choices) if prompts else []
+    answers = {}
     missed = []
     for g, reply in zip(groups, replies):
         if len(g) == 1:
-            out[g[0]] = _clean(reply)
+            answers[g[0]] = _clean(reply)
             continue
         got = _numbered(reply, len(g))
-        for k, i in enumerate(g, 1):
+        for k, x in enumerate(g, 1):
             if got.get(k):
-                out[i] = got[k]
+                answers[x] = got[k]
             else:
-                missed.append(i)
+                missed.append(x)
     if missed:
-        again = llm_query_batched([f"{instruction}\n\n{items[i]}\n\nAnswer briefly." for i in missed])
-        for i, reply in zip(missed, again):
-            out[i] = _clean(reply)
-    for x, v in zip(items, out):
-        if v is not None and not str(v).startswith("Error:"):
-            _CACHE[(instruction, x)] = v
-    out = ["" if v is None else v for v in out]
+        again = llm_query_batched([f"{instruction}\n\n{x}\n\nAnswer briefly." for x in missed])
+        for x, reply in zip(missed, again):
+            answers[x] = _clean(reply)
+    for x, v in answers.items():
+        if not str(v).startswith("Error:"):
+            _CACHE[(key, x)] = v
+    out = [v if v is not None else answers.get(x, "") for x, v in zip(items, out)]
     if show:
         print(f"map_query: {len(items)} items, {len(prompts) + (1 if missed else 0)} sub-call "
               f"batches; first answers: {[a[:60] for a in out[:3]]}")
@@ -618,7 +621,7 @@ def classify(items, labels, instruction=None, batch=1, show=True):
     if int(batch) <= 1:
         # A choice request: the sub-model picks from `names` (a local model scores them).
         task += "Give the item exactly one label."
-        raw = _choose(task, texts, names)
+        raw = map_query(task, texts, show=False, choices=names)
     else:
         task += ("Give the item exactly one label from this list: " + "; ".join(names)
                  + ". Answer with the label only.")
@@ -658,21 +661,6 @@ def classify(items, labels, instruction=None, batch=1, show=True):
         elif len(ranked) > 2:
             print(f"(most common: {ranked[0]}; second: {ranked[1]}; least common: {ranked[-1]}. "
                   "Answer found? Then reply: FINAL(the answer))")
-    return out
-
-
-def _choose(task, texts, names):
-    """One of `names` for each text (cached), asked as one batch of choice requests."""
-    key = ("choose", task, tuple(names))
-    out = [_CACHE.get((key, t)) for t in texts]
-    todo = list(dict.fromkeys(t for t, v in zip(texts, out) if v is None))
-    if todo:
-        replies = llm_query_batched([f"{task}\n\n{t}" for t in todo], choices=names)
-        got = dict(zip(todo, replies))
-        for t, reply in got.items():
-            if not str(reply).startswith("Error:"):
-                _CACHE[(key, t)] = reply
-        out = [v if v is not None else got[t] for t, v in zip(texts, out)]
     return out
 
 
