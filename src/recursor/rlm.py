@@ -660,8 +660,12 @@ class _Run:
             return await self._llm_query(args["prompt"], model, choices)
         if fn == "llm_query_batched":
             prompts = args["prompts"]
-            baseline = content_free_prompts(prompts) if choices else []
-            return await _gather_slots([self._llm_query(p, model, choices, baseline) for p in prompts])
+            # The batch's template with the item left out, built once for all its calls.
+            calibrate: list[list[Message]] = [
+                [{"role": "user", "content": choice_prompt(b, choices)}]
+                for b in (content_free_prompts(prompts) if choices else [])
+            ]
+            return await _gather_slots([self._llm_query(p, model, choices, calibrate) for p in prompts])
         if fn == "rlm_query":
             return await self._rlm_query(args["prompt"], model, args.get("context"))
         if fn == "rlm_query_batched":
@@ -679,16 +683,12 @@ class _Run:
         return self.sub_lm.with_model(name)
 
     async def _llm_query(self, prompt: str, model: str | None, choices: Sequence[str] = (),
-                         baseline: Sequence[str] = ()) -> str:
-        """One sub-call; with `choices` a choice request, calibrated on the `baseline` prompts
-        (the batch's template with the item left out)."""
+                         calibrate: Sequence[Sequence[Message]] = ()) -> str:
+        """One sub-call; with `choices` a choice request, calibrated on `calibrate`."""
         lm = self._sub_model(model)
         if choices:
             prompt = choice_prompt(prompt, choices)
         message: Message = {"role": "user", "content": prompt}
-        calibrate: list[list[Message]] = [
-            [{"role": "user", "content": choice_prompt(b, choices)}] for b in baseline
-        ]
         async with self.tree.sub_slots:
             resp = await self.tree.call_lm(lm, [message], run_id=self.run_id, depth=self.depth + 1,
                                            role="sub", choices=choices, calibrate=calibrate)
