@@ -445,9 +445,7 @@ class LocalLM(LM):
     async def complete(self, messages: Sequence[Message]) -> LMResponse:
         cancelled = threading.Event()
         chat = _chat(messages)
-        loaded = _LOADED.get(self._key())
-        if loaded is None:  # the first call loads the model, off the event loop
-            loaded = await asyncio.to_thread(self._loaded)
+        loaded = await self._ready()
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
@@ -459,6 +457,42 @@ class LocalLM(LM):
 
     def _key(self) -> tuple[str, int]:
         return _key(self.path, self.n_ctx)
+
+    async def _ready(self) -> _Loaded:
+        """The loaded model; the first call loads it, off the event loop."""
+        loaded = _LOADED.get(self._key())
+        return loaded if loaded is not None else await asyncio.to_thread(self._loaded)
+
+    @contextlib.contextmanager
+    def _prepared(self, loaded: _Loaded, key: _Key) -> Iterator[bool]:
+        """One call on `key` (under `loaded.lock`): the KV cache readied for it (yields whether
+        saved cells were restored) and the perf counters reset. A failure leaves the cache
+        marked unknown; a ValueError (the prompt does not fit the window) is an LMRequestError."""
+        restored = loaded.kv.before(key)
+        _import_llama_cpp().llama_perf_context_reset(loaded.llama.ctx)
+        try:
+            yield restored
+        except ValueError as e:  # e.g. "Requested tokens (N) exceed context window of M"
+            loaded.kv.live = ()  # what the cache holds is no longer known
+            raise LMRequestError(str(e), model=self.model) from e
+        except BaseException:
+            loaded.kv.live = ()
+            raise
+
+    @staticmethod
+    def _stats(loaded: _Loaded, start: float, prompt_tokens: int, completion_tokens: int,
+               restored: bool, generation_s: float | None = None) -> CallStats:
+        """What the call that began at `start` cost, from llama.cpp's perf counters."""
+        perf = _import_llama_cpp().llama_perf_context(loaded.llama.ctx)
+        return CallStats(
+            prompt_tokens=prompt_tokens,
+            prompt_eval_tokens=int(perf.n_p_eval),
+            prompt_eval_s=perf.t_p_eval_ms / 1000,
+            completion_tokens=completion_tokens,
+            generation_s=perf.t_eval_ms / 1000 if generation_s is None else generation_s,
+            wall_s=time.perf_counter() - start,
+            restored=restored,
+        )
 
     async def choose(
         self,
@@ -475,9 +509,7 @@ class LocalLM(LM):
         and never an answer outside `choices`. A model file without a chat template answers
         by generation, as remote models do.
         """
-        loaded = _LOADED.get(self._key())
-        if loaded is None:
-            loaded = await asyncio.to_thread(self._loaded)
+        loaded = await self._ready()
         if loaded.formatter is None:
             return await super().choose(messages, choices, calibrate=calibrate)
         chats = [_chat(m) for m in (messages, *calibrate)]
@@ -487,49 +519,33 @@ class LocalLM(LM):
     def _choose_sync(
         self, loaded: _Loaded, chats: list[list[dict[str, str]]], choices: list[str]
     ) -> LMResponse:
-        llama_cpp = _import_llama_cpp()
         llama = loaded.llama
         chat, calibrate = chats[0], chats[1:]
         options = [list(llama.tokenize(c.encode("utf-8"), add_bos=False, special=False)) for c in choices]
         with loaded.lock:
             key: _Key = tuple((m["role"], m["content"]) for m in chat)
             start = time.perf_counter()
-            restored = loaded.kv.before(key)
-            llama_cpp.llama_perf_context_reset(llama.ctx)
             evaluated = 0
-            try:
-                prior_key = json.dumps([calibrate, choices], sort_keys=True)
-                priors = loaded.priors.get(prior_key) if calibrate else []
-                if priors is None:
-                    priors = []
-                    for other in calibrate:
-                        tokens = self._prompt_tokens(loaded, other)
-                        evaluated += len(tokens)
-                        priors.append(self._option_logprobs(llama, tokens, options))
-                    if len(loaded.priors) >= _MAX_PRIORS:
-                        loaded.priors.pop(next(iter(loaded.priors)))
-                    loaded.priors[prior_key] = priors
+            with self._prepared(loaded, key) as restored:
+                priors: list[list[float]] = []
+                if calibrate:
+                    prior_key = json.dumps([calibrate, choices], sort_keys=True)
+                    cached = loaded.priors.get(prior_key)
+                    if cached is None:
+                        cached = []
+                        for other in calibrate:
+                            tokens = self._prompt_tokens(loaded, other)
+                            evaluated += len(tokens)
+                            cached.append(self._option_logprobs(llama, tokens, options))
+                        if len(loaded.priors) >= _MAX_PRIORS:
+                            loaded.priors.pop(next(iter(loaded.priors)))
+                        loaded.priors[prior_key] = cached
+                    priors = cached
                 tokens = self._prompt_tokens(loaded, chat)
                 logprobs = self._option_logprobs(llama, tokens, options)
-            except ValueError as e:  # the prompt does not fit the window
-                loaded.kv.live = ()
-                raise LMRequestError(str(e), model=self.model) from e
-            except BaseException:
-                loaded.kv.live = ()
-                raise
             picked = choices[calibrated_pick(logprobs, priors)]
             loaded.kv.after(key, "")
-            wall = time.perf_counter() - start
-            perf = llama_cpp.llama_perf_context(llama.ctx)
-        self.last_stats = CallStats(
-            prompt_tokens=len(tokens),
-            prompt_eval_tokens=int(perf.n_p_eval),
-            prompt_eval_s=perf.t_p_eval_ms / 1000,
-            completion_tokens=0,
-            generation_s=0.0,
-            wall_s=wall,
-            restored=restored,
-        )
+            self.last_stats = self._stats(loaded, start, len(tokens), 0, restored, generation_s=0.0)
         return LMResponse(
             text=picked,
             model=self.model,
@@ -594,9 +610,7 @@ class LocalLM(LM):
                 raise LMError("cancelled before it started", model=self.model)
             key: _Key = tuple((m["role"], m["content"]) for m in chat)
             start = time.perf_counter()
-            restored = loaded.kv.before(key)
-            llama_cpp.llama_perf_context_reset(llama.ctx)
-            try:
+            with self._prepared(loaded, key) as restored:
                 result = llama.create_chat_completion(
                     messages=chat,
                     temperature=self.temperature,
@@ -605,30 +619,13 @@ class LocalLM(LM):
                     stop=list(self.stop),
                     logits_processor=llama_cpp.LogitsProcessorList([stop_when_cancelled]),
                 )
-            except ValueError as e:  # e.g. "Requested tokens (N) exceed context window of M"
-                loaded.kv.live = ()  # what the cache holds is no longer known
-                raise LMRequestError(str(e), model=self.model) from e
-            except BaseException:
-                loaded.kv.live = ()
-                raise
-            wall = time.perf_counter() - start
-            perf = llama_cpp.llama_perf_context(llama.ctx)
             choice = result["choices"][0]
             text = choice["message"].get("content") or ""
             loaded.kv.after(key, text)
-
-        usage = result.get("usage") or {}
-        prompt_tokens = int(usage.get("prompt_tokens", 0))
-        completion_tokens = int(usage.get("completion_tokens", 0))
-        self.last_stats = CallStats(
-            prompt_tokens=prompt_tokens,
-            prompt_eval_tokens=int(perf.n_p_eval),
-            prompt_eval_s=perf.t_p_eval_ms / 1000,
-            completion_tokens=completion_tokens,
-            generation_s=perf.t_eval_ms / 1000,
-            wall_s=wall,
-            restored=restored,
-        )
+            usage = result.get("usage") or {}
+            prompt_tokens = int(usage.get("prompt_tokens", 0))
+            completion_tokens = int(usage.get("completion_tokens", 0))
+            self.last_stats = self._stats(loaded, start, prompt_tokens, completion_tokens, restored)
         return LMResponse(
             text=text,
             model=self.model,
