@@ -377,6 +377,11 @@ def test_kv_store_evicts_one_off_calls_before_the_root() -> None:
 
 # -- the real model ------------------------------------------------------------------------
 
+def _next_turn(reply: str, question: str) -> list[Message]:
+    """The model's reply and the user's next question, to extend a conversation with."""
+    return [{"role": "assistant", "content": reply}, {"role": "user", "content": question}]
+
+
 def _first_turn() -> list[Message]:
     """A conversation long enough (> 64 tokens) for the KV store to keep when interrupted."""
     system = "You are a careful assistant. " + "Answer every question briefly and exactly. " * 8
@@ -397,10 +402,7 @@ async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
     assert first.usage.input_tokens > 0 and first.usage.output_tokens > 0
 
     # The next turn extends the same conversation: only its new tokens are evaluated.
-    conversation += [
-        {"role": "assistant", "content": first.text},
-        {"role": "user", "content": "And 10+5? Reply with just the number."},
-    ]
+    conversation += _next_turn(first.text, "And 10+5? Reply with just the number.")
     second = await lm.complete(conversation)
     assert "15" in second.text
     stats = lm.last_stats
@@ -409,10 +411,7 @@ async def test_real_local_model_answers_and_keeps_its_kv_cache() -> None:
 
     # A sub-call in between overwrites the cache; the conversation's cells come back.
     await lm.complete([{"role": "user", "content": "Say OK."}])
-    conversation += [
-        {"role": "assistant", "content": second.text},
-        {"role": "user", "content": "Name the capital of Italy in one word."},
-    ]
+    conversation += _next_turn(second.text, "Name the capital of Italy in one word.")
     third = await lm.complete(conversation)
     assert "rome" in third.text.lower()
     stats = lm.last_stats
@@ -445,10 +444,7 @@ async def test_real_local_model_scores_choices_between_turns() -> None:
     assert lm.last_stats is not None and again.usage.input_tokens == lm.last_stats.prompt_tokens
 
     # The conversation the choices interrupted comes back from the KV store, intact.
-    conversation += [
-        {"role": "assistant", "content": first.text},
-        {"role": "user", "content": "And 10+5? Reply with just the number."},
-    ]
+    conversation += _next_turn(first.text, "And 10+5? Reply with just the number.")
     second = await lm.complete(conversation)
     assert "15" in second.text
     stats = lm.last_stats
