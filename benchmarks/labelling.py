@@ -67,7 +67,7 @@ async def label_all(method: str, lm: LocalLM, questions: Sequence[str], labels: 
             for q, a in zip(questions, answers, strict=True)
         ]
     calibrate: list[list[Message]] = []
-    if method != "generate" and method != "choose":
+    if method not in ("generate", "choose"):
         calibrate = [[{"role": "user", "content": choice_prompt(b, labels)}] for b in content_free_prompts(prompts)]
     out = []
     for question, prompt in zip(questions, prompts, strict=True):

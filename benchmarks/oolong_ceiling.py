@@ -28,8 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from recursor.bench._task import target_chars, task_rng
-from recursor.bench.oolong import LABELS, QUESTION_KINDS, Instance, build_instances
+from recursor.bench.oolong import LABELS, QUESTION_KINDS, Instance, task_lines
 from recursor.bench.scoring import score
 
 Confusion = Mapping[str, Mapping[str, float]]
@@ -52,9 +51,7 @@ def balanced_accuracy(confusion: Confusion) -> float:
 
 def task_score(index: int, confusion: Confusion, draws: int, *, length_tokens: int, seed: int) -> tuple[str, float]:
     """(question kind, mean score over `draws` relabellings) for OOLONG task `index`."""
-    rng = task_rng("oolong", length_tokens=length_tokens, seed=seed, index=index)
-    instances, _ = build_instances(rng, target_chars(length_tokens))
-    kind = list(QUESTION_KINDS)[index % len(QUESTION_KINDS)]
+    rng, instances, _, kind = task_lines(length_tokens=length_tokens, seed=seed, index=index)
     ask = QUESTION_KINDS[kind]
     state = rng.getstate()
     _, gold, _ = ask(rng, instances)

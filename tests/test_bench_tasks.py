@@ -11,6 +11,7 @@ import ast
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
@@ -239,6 +240,25 @@ def test_oolong_gold_matches_an_independent_recount(seed: int) -> None:
         rows = parse_rows(task.context)
         scorer, accepted = expected_oolong(task.question.split("\n\n")[-1], rows)
         assert (task.gold.scorer, set(task.gold.values)) == (scorer, accepted), task.id
+
+
+@pytest.mark.parametrize("index", [0, 5, 9])
+def test_oolong_task_lines_is_the_state_make_task_asks_from(index: int) -> None:
+    """benchmarks/oolong_ceiling.py re-asks from task_lines' generator with relabelled rows."""
+    task = oolong.make_task(length_tokens=SMALL, seed=3, index=index)
+    rng, instances, context, kind = oolong.task_lines(length_tokens=SMALL, seed=3, index=index)
+    assert context == task.context and kind == task.meta["kind"]
+    state = rng.getstate()
+    question, gold, _ = oolong.QUESTION_KINDS[kind](rng, instances)
+    assert oolong.PREAMBLE + question == task.question and gold == task.gold
+    rng.setstate(state)  # the same picks again; a labeller that swaps two labels moves the gold
+    a = str(task.meta.get("label", "entity"))
+    b = next(label for label in oolong.LABELS.values() if label != a)
+    swapped = [replace(i, label={a: b, b: a}.get(i.label, i.label)) for i in instances]
+    again, relabelled, _ = oolong.QUESTION_KINDS[kind](rng, swapped)
+    assert again == question  # the user, dates and labels asked about do not move
+    if kind == "count":  # the rows now labelled `a` are the ones that were `b`
+        assert relabelled.answer == str(sum(i.label == b for i in instances))
 
 
 def test_oolong_users_are_skewed_and_dates_in_span() -> None:

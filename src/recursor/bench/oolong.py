@@ -32,6 +32,7 @@ __all__ = [
     "build_instances",
     "format_date",
     "make_task",
+    "task_lines",
     "trec_questions",
 ]
 
@@ -279,11 +280,22 @@ QUESTION_KINDS: dict[str, Callable[[random.Random, Sequence[Instance]], _Asked]]
 """Task `index` asks kind number `index % 10`, so any 10 consecutive tasks cover every kind."""
 
 
-def make_task(*, length_tokens: int, seed: int, index: int) -> Task:
-    """Task number `index` of the family: fresh seeded lines, one question about them."""
+def task_lines(
+    *, length_tokens: int, seed: int, index: int
+) -> tuple[random.Random, list[Instance], str, str]:
+    """Task `index`'s generator, lines, context and question kind, before the question is asked.
+
+    `make_task` asks with the generator as returned; `benchmarks/oolong_ceiling.py` asks again
+    from the same state with relabelled lines.
+    """
     rng = task_rng("oolong", length_tokens=length_tokens, seed=seed, index=index)
     instances, context = build_instances(rng, target_chars(length_tokens))
-    kind = list(QUESTION_KINDS)[index % len(QUESTION_KINDS)]
+    return rng, instances, context, list(QUESTION_KINDS)[index % len(QUESTION_KINDS)]
+
+
+def make_task(*, length_tokens: int, seed: int, index: int) -> Task:
+    """Task number `index` of the family: fresh seeded lines, one question about them."""
+    rng, instances, context, kind = task_lines(length_tokens=length_tokens, seed=seed, index=index)
     question, gold, meta = QUESTION_KINDS[kind](rng, instances)
     return Task(
         id=task_id("oolong", length_tokens=length_tokens, seed=seed, index=index),
