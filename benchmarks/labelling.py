@@ -57,15 +57,15 @@ def balanced_accuracy(predicted: Sequence[str], gold: Sequence[str]) -> tuple[fl
 
 
 async def label_all(method: str, lm: LocalLM, questions: Sequence[str], labels: list[str]) -> list[str]:
-    prompts = [f"{TASK}\n\n{q}" for q in questions]
-    if method == "defined":
-        prompts = [f"{DEFINED}\n\n{q}" for q in questions]
-    elif method == "answer_first":
+    items = list(questions)
+    if method == "answer_first":
         answers = [await lm.complete([{"role": "user", "content": f"{ANSWER}\n\n{q}"}]) for q in questions]
-        prompts = [
-            f"{TASK}\n\nQuestion: {q}\nIts answer: {(a.text.strip().splitlines() or [''])[0]}"
+        items = [
+            f"Question: {q}\nIts answer: {(a.text.strip().splitlines() or [''])[0]}"
             for q, a in zip(questions, answers, strict=True)
         ]
+    head = DEFINED if method == "defined" else TASK
+    prompts = [f"{head}\n\n{item}" for item in items]
     calibrate: list[list[Message]] = []
     if method not in ("generate", "choose"):
         calibrate = [[{"role": "user", "content": choice_prompt(b, labels)}] for b in content_free_prompts(prompts)]
