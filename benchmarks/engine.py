@@ -397,7 +397,7 @@ def _suggested_lm(model: str, base_url: str, concurrency: int) -> Any:
         def __init__(self, lms: list[LM]) -> None:
             self.lms, self.model, self._turn = lms, lms[0].model, itertools.cycle(lms)
 
-        async def complete(self, messages: Sequence[Any]) -> LMResponse:
+        async def complete(self, messages: Sequence[Any], *, max_tokens: int | None = None) -> LMResponse:
             return await next(self._turn).complete(messages)
 
     shards = max(1, math.ceil(concurrency / SHARD))

@@ -13,12 +13,11 @@ import pytest
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, Message
 from recursor.errors import RateLimitError, UserError
-from recursor.lm.base import LM, LMResponse, request_hash
+from recursor.lm.base import LM, LMResponse, choice_request_hash, request_hash
 from recursor.lm.cache import CachingLM
 from recursor.lm.choice import (
     check_choices,
     choice_prompt,
-    choice_request_hash,
     content_free_prompts,
     match_choice,
 )
@@ -154,11 +153,12 @@ class FakeChooserLM(LM):
         self.pick = pick
         self.requests: list[tuple[list[Message], list[str], list[list[Message]]]] = []
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
         return LMResponse(text="free text", model=self.model)
 
     async def choose(
-        self, messages: Sequence[Message], choices: Sequence[str], *, calibrate: Sequence[Sequence[Message]] = ()
+        self, messages: Sequence[Message], choices: Sequence[str], *, calibrate: Sequence[Sequence[Message]] = (),
+        max_tokens: int | None = None,
     ) -> LMResponse:
         self.requests.append(([dict(m) for m in messages], list(choices), [list(c) for c in calibrate]))  # type: ignore[misc]
         return LMResponse(text=self.pick, model=self.model)

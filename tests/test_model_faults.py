@@ -32,7 +32,7 @@ from fakes.openai_server import (
     Status,
     TruncatedJSON,
 )
-from recursor import RLM, Limits, Result
+from recursor import RLM, Limits, Pricing, Result
 from recursor.errors import LMRequestError
 from recursor.lm.anthropic import AnthropicLM
 from recursor.lm.base import LM, Message
@@ -183,12 +183,13 @@ async def run(
     anthropic: bool = False,
     context: str = "abcd",
     close_leaked: bool = True,
+    pricing: Pricing | None = None,
 ) -> tuple[Result, FakeOpenAIServer]:
     """One full `RLM.acomplete` against a fresh fake server; the server is returned stopped."""
     with FakeOpenAIServer(responder=router) as server:
         make = anthropic_lms if anthropic else openai_lms
         root, sub = make(server, policy, timeout)
-        rlm = RLM(root, sub_model=sub, limits=limits, trace_dir=tmp_path / "traces")
+        rlm = RLM(root, sub_model=sub, limits=limits, trace_dir=tmp_path / "traces", pricing=pricing)
         try:
             result = await rlm.acomplete("What is the number?", context)
         finally:
@@ -599,31 +600,40 @@ async def test_deadline_cuts_a_long_retry_after_wait(tmp_path: Path) -> None:
     trace_of(result)
 
 
-async def test_max_usd_with_provider_cost_stops_the_run(tmp_path: Path) -> None:
-    """Each root turn reports $0.02 (OpenRouter's usage.cost); a $0.05 budget allows three."""
-    router = Router([Reply(PARTIAL, cost=0.02)], root_default=Reply(LOOK, cost=0.02))
-    result, server = await run(router, tmp_path, limits=Limits(max_usd=0.05))
-    assert (result.stopped_by, result.answer, result.iterations) == ("max_usd", "partial: 42", 3)
-    assert result.cost_usd == pytest.approx(0.06)
-    assert len(root_turns(server)) == 3
+async def test_max_usd_settles_at_the_provider_cost_and_shrinks_the_last_calls(tmp_path: Path) -> None:
+    """Each root turn reports $0.002 (OpenRouter's usage.cost). The price table says $10 per
+    million output tokens, so a turn reserves its output cap's worth; near the end of a $0.01
+    budget the cap sent shrinks to what is left, and the call that no longer fits is not sent."""
+    router = Router([Reply(PARTIAL, cost=0.002)], root_default=Reply(LOOK, cost=0.002))
+    result, server = await run(router, tmp_path, limits=Limits(max_usd=0.01),
+                               pricing=Pricing({ROOT: (0.0, 10.0), SUB: (0.0, 10.0)}))
+    assert (result.stopped_by, result.answer) == ("max_usd", "partial: 42")
+    assert result.cost_usd == pytest.approx(0.002 * len(root_turns(server)))
+    assert result.cost_usd is not None and result.cost_usd <= 0.01
+    caps = [r.json["max_tokens"] for r in server.requests]
+    assert caps == [1000, 800, 600, 400], caps  # what is left of $0.01, at $10 per million
     events = trace_of(result)
-    assert events[-1]["cost_usd"] == pytest.approx(0.06)
     assert [e["limit"] for e in events if e["event"] == "limit"] == ["max_usd"]
 
 
 async def test_max_usd_reached_inside_a_batch(tmp_path: Path) -> None:
-    """Sub-calls past the budget become "Error: budget exhausted" slots; the run then ends."""
+    """Sub-calls past the budget become "Error: budget exhausted" slots and are never sent; the
+    root model is free, so it goes on and answers."""
     code = (
         "```repl\nout = llm_query_batched(['a', 'b', 'c', 'd'])\nanswer['content'] = str(out)\n```"
     )
-    router = Router([code], sub_default=lambda p: Reply(p.upper(), cost=0.02))
-    result, _ = await run(router, tmp_path, limits=Limits(max_usd=0.03, max_concurrency=1))
-    assert result.stopped_by == "max_usd"
+    router = Router([code, "FINAL_VAR(out)"], sub_default=lambda p: Reply(p.upper(), completion_tokens=10))
+    # A sub-call reserves 20 output tokens at $1,000 per million ($0.02) and uses 10 ($0.01).
+    result, server = await run(router, tmp_path, limits=Limits(max_usd=0.03, max_concurrency=1,
+                                                               max_output_tokens=20),
+                               pricing=Pricing({ROOT: (0.0, 0.0), SUB: (0.0, 1000.0)}))
+    assert result.stopped_by == "final"
     items = slots(result.answer)
     assert items[:2] == ["A", "B"]
     assert all(i.startswith("Error: budget exhausted") and "max_usd" in i for i in items[2:]), items
-    assert result.usage.by_model[SUB].cost_usd == pytest.approx(0.04)
-    assert result.cost_usd is None, "the root's price is unknown, so the total is too"
+    assert result.usage.by_model[SUB].cost_usd == pytest.approx(0.02)
+    assert result.cost_usd == pytest.approx(0.02)
+    assert len([r for r in server.requests if r.json.get("model") == SUB]) == 2
     trace_of(result)
 
 

@@ -6,7 +6,7 @@
     print(result.answer, result.stopped_by, result.usage.total.cost_usd)
 """
 
-from recursor.budget import Budget, Limits, ModelUsage, UsageSummary
+from recursor.budget import Limits, ModelUsage, UsageSummary
 from recursor.errors import (
     BudgetExceeded,
     ContextError,
@@ -33,7 +33,6 @@ __version__ = "0.1.0"
 __all__ = [
     "LM",
     "RLM",
-    "Budget",
     "BudgetExceeded",
     "ContextError",
     "FunctionLM",

@@ -1,7 +1,8 @@
 """The RLM loop: `RLM.acomplete(question, context) -> Result`, and its sync shim `complete`.
 
 One call builds a *tree*: the root run and any child runs that `rlm_query` starts. All runs
-share one `Budget` and one trace. Each run is the same short loop:
+share one `Ledger` (limits), one call pipeline (`recursor.calls`) and one trace. Each run is
+the same short loop:
 
     ask the root model -> run its ```repl blocks in the run's own worker -> show the output
     -> repeat until FINAL, FINAL_VAR or answer["ready"], or until a limit ends the run with
@@ -14,7 +15,6 @@ the progress line from one place.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import itertools
 import logging
 import tempfile
@@ -24,7 +24,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from recursor.budget import Budget, Limits, UsageSummary
+from recursor.budget import Limits, UsageSummary
+from recursor.calls import (
+    CacheLayer,
+    CallPipeline,
+    DeadlineLayer,
+    LedgerLayer,
+    LMCall,
+    ReplayLayer,
+    RetryLayer,
+    SlotLayer,
+    TraceLayer,
+    UsageLayer,
+    error_text,
+)
 from recursor.context import (
     ContextInput,
     ContextValue,
@@ -34,28 +47,17 @@ from recursor.context import (
     store_context,
 )
 from recursor.errors import BudgetExceeded, LMError, RecursorError, UserError
-from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM
-from recursor.lm.cache import ReplyCache, cache_hit
-from recursor.lm.choice import (
-    check_choices,
-    choice_prompt,
-    choice_request_hash,
-    content_free_prompts,
-)
-from recursor.lm.retry import RetryingLM
-from recursor.pricing import Pricing
+from recursor.ledger import Ledger
+from recursor.lm.base import LM, LMResponse, Message
+from recursor.lm.cache import ReplyCache
+from recursor.lm.choice import check_choices, choice_prompt, content_free_prompts
+from recursor.pricing import Pricing, unpriced_message
 from recursor.prompts import Prompts, default_prompts
 from recursor.protocol import cut_after_first_block, parse_reply
 from recursor.sandbox.base import CellResult, Repl, SandboxOptions
 from recursor.trace.config import trace_header
-from recursor.trace.source import RecordedCall, ReplySource
-from recursor.trace.writer import (
-    EventSink,
-    TraceWriter,
-    default_trace_dir,
-    new_trace_id,
-    request_hash,
-)
+from recursor.trace.source import ReplySource
+from recursor.trace.writer import EventSink, TraceWriter, default_trace_dir, new_trace_id
 
 __all__ = ["RLM", "Result", "StopReason"]
 
@@ -121,6 +123,12 @@ class RLM:
         cache: a directory (or `ReplyCache`) of LM replies to reuse and fill; off by default.
         reply_source: recorded replies to answer from before any model is called (replay and
             resume; see `recursor.trace.replay`).
+        models: further models that model code may name in `llm_query(..., model=)` and
+            `rlm_query(..., model=)`: `LM` objects, or names served by the sub-model's endpoint.
+            Any other name is an error in the cell, never a request.
+
+    Raises `UserError` when `limits.max_usd` is set and a model's price is not known: its
+    spending could not be limited (give it with `pricing=Pricing({...})`).
     """
 
     def __init__(
@@ -136,6 +144,7 @@ class RLM:
         on_event: EventSink | None = None,
         cache: ReplyCache | Path | str | None = None,
         reply_source: ReplySource | None = None,
+        models: Sequence[LM | str] = (),
     ) -> None:
         self.root_lm = _as_lm(model)
         self.sub_lm = _as_lm(sub_model) if sub_model is not None else self.root_lm
@@ -149,6 +158,21 @@ class RLM:
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
         self.reply_source = reply_source
+        self.models: dict[str, LM] = {}
+        """Every model a run may use, by name: root, sub-model, then `models`."""
+        for lm in (self.root_lm, self.sub_lm, *(self._allowed(m) for m in models)):
+            self.models.setdefault(lm.model, lm)
+        if self.limits.max_usd is not None:
+            for lm in self.models.values():
+                if self.pricing.price(lm.model, lm.price) is None:
+                    raise UserError(unpriced_message(lm.model))
+
+    def _allowed(self, model: LM | str) -> LM:
+        if isinstance(model, LM):
+            return model
+        if isinstance(model, str) and model.strip():
+            return self.sub_lm.with_model(model.strip())
+        raise UserError(f"models must hold LM objects or model names, not {model!r}")
 
     async def acomplete(self, question: str, context: ContextInput = None) -> Result:
         """Answer `question` about `context` (str, list or dict of str, or paths)."""
@@ -164,8 +188,8 @@ class RLM:
         return Result(
             answer=outcome.answer,
             stopped_by=outcome.stopped_by,
-            usage=tree.budget.usage,
-            wall_time=time.monotonic() - tree.budget.started,
+            usage=tree.usage,
+            wall_time=time.monotonic() - tree.ledger.started,
             iterations=outcome.iterations,
             trace_path=tree.trace_path,
             error=outcome.error,
@@ -195,33 +219,25 @@ def _as_lm(model: LM | str) -> LM:
     raise UserError(f"model must be an LM or a model spec string, not {type(model).__name__}")
 
 
-#: The call under way in this task, so a retry wrapper's hook can say which call it retried.
-_current_call: contextvars.ContextVar[tuple[_Tree, str, str] | None] = contextvars.ContextVar(
-    "recursor_current_call", default=None
-)
-
-
-def _trace_retry(attempt: int, error: Exception, wait: float) -> None:
-    """`RetryingLM.on_retry` hook: a `retry` event on the tree whose call is being retried."""
-    current = _current_call.get()
-    if current is not None:
-        tree, run_id, call_id = current
-        tree.emit("retry", run_id=run_id, call_id=call_id, attempt=attempt,
-                  error=f"{type(error).__name__}: {error}", wait=round(wait, 3))
-
-
 _START_GRACE = 30.0
 """Seconds a run that is ending waits for its worker to finish starting before cancelling it."""
 
+_CELL_GRACE = 1.0
+"""Seconds past the deadline a cell may take to finish: its sub-calls are cut at the deadline
+and come back as errors, so code that saves partial results gets to do so."""
+
+_LOOKUP_GRACE = 3.0
+"""Seconds a run ended by a limit spends looking for an answer the model stored in its REPL."""
+
 
 class _Tree:
-    """State shared by every run of one `acomplete` call: budget, trace, concurrency."""
+    """State shared by every run of one `acomplete` call: the ledger, usage, trace, call path."""
 
     def __init__(self, rlm: RLM) -> None:
         self.rlm = rlm
         self.limits = rlm.limits
-        self.budget = Budget(rlm.limits, rlm.pricing)
-        self.sub_slots = asyncio.Semaphore(rlm.limits.max_concurrency)
+        self.ledger = Ledger(rlm.limits)
+        self.usage = UsageSummary()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.trace: TraceWriter | None = None
         self.trace_path: Path | None = None
@@ -233,26 +249,25 @@ class _Tree:
             self._tmp = tempfile.TemporaryDirectory(prefix="recursor-")
             self.blob_dir = Path(self._tmp.name)
         self._call_ids = itertools.count(1)
-        self.reply_source = rlm.reply_source
-        if self.reply_source is not None:
-            self.reply_source.begin()
-        self.cache = rlm.cache
         self._seqs: dict[tuple[str, str], int] = {}
-        self._sent: dict[str, list[Message]] = {}
-        """Per run: the last root request plus its reply, so the next call logs only what is new."""
-        self._cells: dict[str, str] = {}
-        """Per run: the cell running now ("iteration.index"), to link sub-calls and child runs to it."""
-        # Retries become `retry` events: hook retrying wrappers that have no hook of their own.
-        # The hook is inert outside a call of this tree (it reads the task's current call).
-        for lm in (rlm.root_lm, rlm.sub_lm):
-            while isinstance(lm, WrapperLM):
-                if isinstance(lm, RetryingLM) and lm.on_retry is None:
-                    lm.on_retry = _trace_retry
-                lm = lm.wrapped
+        source = rlm.reply_source
+        if source is not None:
+            source.begin()
+        self.pipeline = CallPipeline([
+            TraceLayer(self.emit),
+            UsageLayer(self.usage),
+            *([ReplayLayer(source, self.ledger)] if source is not None else []),
+            *([CacheLayer(rlm.cache)] if rlm.cache is not None else []),
+            DeadlineLayer(self.ledger),
+            RetryLayer(self.emit),
+            SlotLayer(self.ledger),
+            LedgerLayer(self.ledger, rlm.pricing),
+        ])
         self._header: dict[str, Any] | None = trace_header(
-            rlm, trace_id=self.trace_path.stem if self.trace_path else None,
-            cache=str(self.cache.directory) if self.cache else None,
-            replay=self.reply_source.header() if self.reply_source else None,
+            root_lm=rlm.root_lm, sub_lm=rlm.sub_lm, limits=rlm.limits, sandbox=rlm.sandbox,
+            prompts=rlm.prompts, trace_id=self.trace_path.stem if self.trace_path else None,
+            cache=str(rlm.cache.directory) if rlm.cache else None,
+            replay=source.header() if source else None,
         )
 
     def emit(self, event: str, **fields: Any) -> None:
@@ -261,10 +276,6 @@ class _Tree:
             # The first event of a trace (the root's run_start) carries the header: schema,
             # versions, the model clients and where replies came from.
             record["header"], self._header = self._header, None
-        if event == "cell_start":
-            self._cells[fields["run_id"]] = fields["cell"]
-        elif event == "cell":
-            self._cells.pop(fields["run_id"], None)
         if self.trace is not None:
             self.trace(record)
         if self.rlm.on_event is not None:
@@ -273,144 +284,40 @@ class _Tree:
             except Exception:
                 log.exception("on_event hook failed for %s", event)
 
-    def current_cell(self, run_id: str | None) -> str | None:
-        """The cell of `run_id` running now, if any ("3.1" = iteration 3, block 1)."""
-        return self._cells.get(run_id) if run_id is not None else None
-
     def close(self) -> None:
         if self.trace is not None:
             self.trace.close()
         if self._tmp is not None:
             self._tmp.cleanup()
 
-    async def call_lm(
-        self,
-        lm: LM,
-        messages: Sequence[Message],
-        *,
-        run_id: str,
-        depth: int,
-        role: str,
-        choices: Sequence[str] = (),
-        calibrate: Sequence[Sequence[Message]] = (),
-    ) -> LMResponse:
-        """The one place LM calls are made: budget check, recorded replies, cache, deadline,
-        accounting, trace.
+    async def call_lm(self, lm: LM, messages: Sequence[Message], *, run_id: str, depth: int,
+                      role: Literal["root", "sub"], cell: str | None = None, choices: Sequence[str] = (),
+                      calibrate: Sequence[Sequence[Message]] = ()) -> LMResponse:
+        """Make one LM call through the tree's pipeline (see `recursor.calls`).
 
-        Each call is keyed by (run_id, role, call_seq) and the hash of its messages, which is what
-        replay and resume look recorded replies up by. The trace gets only the messages that are
-        new since the run's previous call (`_delta`). With `choices` the call is a choice
-        request (`LM.choose`); the options are part of its hash and its trace event.
+        Each call is keyed by (run_id, role, call_seq) and the hash of its messages, which is
+        what replay and resume look recorded replies up by.
         """
         seq = self._seqs[(run_id, role)] = self._seqs.get((run_id, role), 0) + 1
-        call_id = f"c{next(self._call_ids)}"
-        head: dict[str, Any] = {"run_id": run_id, "call_id": call_id, "role": role, "depth": depth,
-                                "call_seq": seq, "model": lm.model}
-        if role != "root":
-            head["cell"] = self._cells.get(run_id)
-        try:
-            self.budget.check()
-        except BudgetExceeded as exc:
-            self.emit("limit", **head, limit=exc.limit, detail=exc.detail)
-            raise
-        rhash = choice_request_hash(messages, choices, calibrate) if choices else request_hash(messages)
-        head.update(request_hash=rhash, n_messages=len(messages), messages=self._delta(run_id, role, messages))
-        if choices:
-            head["choices"] = list(choices)
-        hit = self.reply_source.lookup(run_id, role, seq, rhash) if self.reply_source else None
-        if hit is not None:
-            return self._recorded(hit, head, messages)
-        t0 = time.monotonic()
-        source = None
-        resp = self.cache.get(lm.model, rhash) if self.cache is not None else None
-        if resp is not None:
-            source = "disk"
-        else:
-            current = _current_call.set((self, run_id, call_id))
-            hit_flag = cache_hit.set(False)
-            try:
-                async with asyncio.timeout(self.budget.remaining_seconds()):
-                    if choices:
-                        resp = await lm.choose(messages, choices, calibrate=calibrate)
-                    else:
-                        resp = await lm.complete(messages)
-                source = "disk" if cache_hit.get() else None
-            except TimeoutError:
-                self.budget.exhausted = self.budget.exhausted or "timeout"
-                self.emit("lm_call", **head, error="deadline reached", limit="timeout",
-                          duration=round(time.monotonic() - t0, 4))
-                raise BudgetExceeded("timeout", "the deadline cut an LM call short") from None
-            except LMError as exc:
-                self.emit("lm_call", **head, error=f"{type(exc).__name__}: {_error_text(exc)}",
-                          duration=round(time.monotonic() - t0, 4))
-                raise
-            finally:
-                cache_hit.reset(hit_flag)
-                _current_call.reset(current)
-            if self.cache is not None and source is None:
-                self.cache.put(lm.model, rhash, resp)
-        return self._accept(resp, head, messages, t0, source)
+        call = LMCall(lm=lm, messages=messages, run_id=run_id, role=role, depth=depth,
+                      call_id=f"c{next(self._call_ids)}", seq=seq, cell=cell, choices=tuple(choices),
+                      calibrate=calibrate)
+        return await self.pipeline(call)
 
-    def _accept(self, resp: LMResponse, head: dict[str, Any], messages: Sequence[Message],
-                t0: float, source: str | None) -> LMResponse:
-        """Charge the budget for a reply, remember it for the next delta, trace it."""
-        cost = self.budget.charge(head["model"], head["depth"], resp.usage)
-        if head["role"] == "root":
-            self._sent[head["run_id"]] = [*messages, {"role": "assistant", "content": resp.text}]
-        extra: dict[str, Any] = {"cached": True, "source": source} if source else {}
-        self.emit(
-            "lm_call",
-            **head,
-            reply=resp.text,
-            usage={"input_tokens": resp.usage.input_tokens, "output_tokens": resp.usage.output_tokens},
-            cost_usd=cost,
-            finish_reason=resp.finish_reason,
-            duration=round(time.monotonic() - t0, 4),
-            **extra,
-        )
-        return resp
-
-    def _recorded(self, hit: RecordedCall, head: dict[str, Any], messages: Sequence[Message]) -> LMResponse:
-        """Answer from a recorded call: its reply, its failure, or the limit that stopped it."""
-        head = {**head, "model": hit.model or head["model"]}
-        if hit.kind == "limit":
-            limit = hit.limit or "timeout"
-            self.budget.exhausted = self.budget.exhausted or limit
-            self.emit("limit", **head, limit=limit, detail="recorded", cached=True, source="trace")
-            raise BudgetExceeded(limit, "as recorded")
-        if hit.kind == "error":
-            self.emit("lm_call", **head, error=hit.error, cached=True, source="trace", duration=0.0)
-            raise _recorded_error(hit.error or "LMError: recorded failure", hit.model)
-        usage = Usage(input_tokens=hit.input_tokens, output_tokens=hit.output_tokens, cost_usd=hit.cost_usd)
-        resp = LMResponse(text=hit.reply, model=head["model"], usage=usage, finish_reason=hit.finish_reason)
-        return self._accept(resp, head, messages, time.monotonic(), "trace")
-
-    def _delta(self, run_id: str, role: str, messages: Sequence[Message]) -> list[Message]:
-        """The messages new since this run's previous root call and its reply (all, for sub-calls)."""
-        prev = self._sent.get(run_id) if role == "root" else None
-        if prev and len(prev) <= len(messages) and all(
-            a is b or a == b for a, b in zip(prev, messages, strict=False)
-        ):
-            return list(messages[len(prev):])
-        return list(messages)
-
-
-def _recorded_error(text: str, model: str) -> LMError:
-    """The `LMError` a recorded "ClassName: message" stood for (plain `LMError` if unknown)."""
-    from recursor import errors
-
-    name, sep, message = text.partition(": ")
-    cls = getattr(errors, name, None) if sep else None
-    if not (isinstance(cls, type) and issubclass(cls, LMError)):
-        cls, message = LMError, text
-    return cls(message, model=model)
+    def snapshot(self) -> dict[str, Any]:
+        """Usage so far, for `budget` and `run_end` events."""
+        total = self.usage.total
+        return {"calls": total.calls, "input_tokens": total.input_tokens,
+                "output_tokens": total.output_tokens, "cost_usd": round(self.ledger.spent.usd, 6),
+                "elapsed": round(time.monotonic() - self.ledger.started, 3)}
 
 
 class _Run:
     """One RLM run (the root or a child): its own REPL, messages and counters."""
 
     def __init__(self, tree: _Tree, *, depth: int, run_id: str, question: str,
-                 context: ContextValue, root_lm: LM | None = None, parent_call: str | None = None) -> None:
+                 context: ContextValue, root_lm: LM | None = None, parent_call: str | None = None,
+                 parent_cell: str | None = None) -> None:
         self.tree = tree
         self.depth = depth
         self.run_id = run_id
@@ -420,6 +327,11 @@ class _Run:
         self.sub_lm = tree.rlm.sub_lm
         self.prompts = tree.rlm.prompts
         self.parent_call = parent_call
+        self.parent_cell = parent_cell
+        self.cell: str | None = None
+        """The cell running now ("iteration.index"), to link sub-calls and child runs to it."""
+        self.repl_lost = False
+        """The deadline stopped a cell: the worker and its variables are gone."""
         self.can_recurse = depth + 1 < tree.limits.max_depth
         self._children = itertools.count(1)
         self.repl: Repl | None = None
@@ -431,7 +343,7 @@ class _Run:
     async def run(self) -> _Outcome:
         tree, limits = self.tree, self.tree.limits
         tree.emit("run_start", run_id=self.run_id, parent_call=self.parent_call,
-                  parent_cell=tree.current_cell(self.parent_call), depth=self.depth,
+                  parent_cell=self.parent_cell, depth=self.depth,
                   question=self.question, root_model=self.root_lm.model, sub_model=self.sub_lm.model,
                   limits=_limits_dict(limits), sandbox=_sandbox_dict(tree.rlm.sandbox))
         # The worker starts while the first root request is already out.
@@ -457,19 +369,24 @@ class _Run:
                     outcome = await self._finish(exc.limit, messages, iteration - 1)  # type: ignore[arg-type]
                     break
                 except LMError as exc:
-                    outcome = await self._finish("lm_error", messages, iteration - 1, error=_error_text(exc))
+                    outcome = await self._finish("lm_error", messages, iteration - 1, error=error_text(exc))
                     break
                 reply = cut_after_first_block(resp.text) if self.prompts.one_block_per_reply else resp.text
                 # Providers reject empty assistant turns (Anthropic: 400), so keep a placeholder.
                 messages.append({"role": "assistant", "content": reply if reply.strip() else "(empty reply)"})
-                outcome, feedback = await self._turn(reply, iteration, state)
+                try:
+                    outcome, feedback = await self._turn(reply, iteration, state)
+                except BudgetExceeded as exc:  # the deadline stopped a cell
+                    outcome = await self._finish(exc.limit, messages, iteration)  # type: ignore[arg-type]
+                    break
                 if outcome is None:
                     messages.append({"role": "user", "content": feedback})
-                    tree.emit("budget", run_id=self.run_id, iteration=iteration, **tree.budget.snapshot())
+                    tree.emit("budget", run_id=self.run_id, iteration=iteration, **tree.snapshot(),
+                              **tree.ledger.snapshot())
         finally:
             await self._close_repl()
         tree.emit("run_end", run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
-                  iterations=outcome.iterations, error=outcome.error, **tree.budget.snapshot())
+                  iterations=outcome.iterations, error=outcome.error, **tree.snapshot())
         return outcome
 
     async def _turn(self, reply: str, iteration: int, state: _TurnState) -> tuple[_Outcome | None, str]:
@@ -528,8 +445,9 @@ class _Run:
                     answer = await self._stored_answer() or parsed.prose
         if answer is None:
             answer = await self._best_effort()
-        if self.tree.budget.exhausted and reason in ("max_iterations", "max_errors"):
-            reason = self.tree.budget.exhausted  # type: ignore[assignment]
+        exhausted = self.tree.ledger.exhausted
+        if exhausted and reason in ("max_iterations", "max_errors"):
+            reason = exhausted  # type: ignore[assignment]
         return _Outcome(answer or "", reason, iteration, error)
 
     async def _best_effort(self) -> str | None:
@@ -537,10 +455,17 @@ class _Run:
         return await self._stored_answer() or self.last_sub_result or self.last_prose or None
 
     async def _stored_answer(self) -> str | None:
-        """`answer["content"]` as the model left it in the REPL, if it set one."""
-        if self.repl is None:
+        """`answer["content"]` as the model left it in the REPL, if it set one.
+
+        Bounded: a run ending on a limit must not wait long on its worker.
+        """
+        if self.repl is None or self.repl_lost:
             return None
-        found = await self.repl.get_var("answer")
+        try:
+            async with asyncio.timeout(_LOOKUP_GRACE):
+                found = await self.repl.get_var("answer")
+        except (TimeoutError, RecursorError):
+            return None
         if found.found and found.value:
             return _answer_content(found.value) or None
         return None
@@ -623,12 +548,28 @@ class _Run:
         await task.result().close()
 
     async def _run_cell(self, code: str, iteration: int, index: int) -> CellResult:
-        repl = await self._ensure_repl()
-        self.tree.emit("cell_start", run_id=self.run_id, iteration=iteration, index=index,
-                       cell=f"{iteration}.{index}")
-        cell = await repl.run(code)
-        if cell.restarted:
-            await self._setup_repl(repl)
+        """Run one block. The tree's deadline stops it in flight (`BudgetExceeded`)."""
+        ledger = self.tree.ledger
+        ledger.check_deadline()
+        self.cell = f"{iteration}.{index}"
+        self.tree.emit("cell_start", run_id=self.run_id, iteration=iteration, index=index, cell=self.cell)
+        started, remaining = time.monotonic(), ledger.remaining_seconds()
+        try:
+            async with asyncio.timeout(None if remaining is None else remaining + _CELL_GRACE):
+                repl = await self._ensure_repl()
+                cell = await repl.run(code)
+                if cell.restarted:
+                    await self._setup_repl(repl)
+        except TimeoutError:
+            self.repl_lost = True
+            self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index, cell=self.cell,
+                           code=code, stdout="", stdout_total=0, error="deadline reached: the cell was stopped",
+                           final=None, final_source=None, notes=[], restarted=False,
+                           duration=round(time.monotonic() - started, 4), limit="timeout")
+            ledger.refuse("timeout", "the deadline stopped a cell")
+            raise  # unreachable: refuse raises
+        finally:
+            self.cell = None
         self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index,
                        cell=f"{iteration}.{index}", code=code,
                        stdout=cell.stdout, stdout_total=cell.stdout_total, error=cell.error,
@@ -676,11 +617,14 @@ class _Run:
         raise UserError(f"unknown sub-call {fn!r}")
 
     def _sub_model(self, name: str | None) -> LM:
-        if not name or name == self.sub_lm.model:
+        """The model code asked for: the sub-model by default, else one the run was given."""
+        if name is None or name == "" or name == self.sub_lm.model:
             return self.sub_lm
-        if name == self.root_lm.model:
-            return self.root_lm
-        return self.sub_lm.with_model(name)
+        allowed = self.tree.rlm.models
+        if isinstance(name, str) and name in allowed:
+            return allowed[name]
+        raise UserError(f"model {str(name)[:80]!r} is not available to this run; "
+                        f"use one of: {', '.join(sorted(allowed))} (RLM(models=[...]) adds more)")
 
     async def _llm_query(self, prompt: str, model: str | None, choices: Sequence[str] = (),
                          calibrate: Sequence[Sequence[Message]] = ()) -> str:
@@ -689,9 +633,8 @@ class _Run:
         if choices:
             prompt = choice_prompt(prompt, choices)
         message: Message = {"role": "user", "content": prompt}
-        async with self.tree.sub_slots:
-            resp = await self.tree.call_lm(lm, [message], run_id=self.run_id, depth=self.depth + 1,
-                                           role="sub", choices=choices, calibrate=calibrate)
+        resp = await self.tree.call_lm(lm, [message], run_id=self.run_id, depth=self.depth + 1,
+                                       role="sub", cell=self.cell, choices=choices, calibrate=calibrate)
         if resp.text.strip():
             self.last_sub_result = resp.text
         return resp.text
@@ -704,8 +647,15 @@ class _Run:
         question = prompt if context is not None else self.prompts.child_question(prompt)
         child = _Run(self.tree, depth=self.depth + 1, run_id=child_id, question=question,
                      context=load_context(context) if context is not None else prompt,
-                     root_lm=self._sub_model(model), parent_call=self.run_id)
-        outcome = await child.run()
+                     root_lm=self._sub_model(model), parent_call=self.run_id, parent_cell=self.cell)
+        ledger = self.tree.ledger
+        async with ledger.child_slots(child.depth):  # bounds the sandbox workers alive at once
+            ledger.children += 1
+            ledger.peak_children = max(ledger.peak_children, ledger.children)
+            try:
+                outcome = await child.run()
+            finally:
+                ledger.children -= 1
         if outcome.answer:
             self.last_sub_result = outcome.answer
         if not outcome.answer:
@@ -724,16 +674,10 @@ async def _gather_slots(coros: Sequence[Any]) -> list[str]:
             if isinstance(item, asyncio.CancelledError):
                 raise item
             name = "budget exhausted" if isinstance(item, BudgetExceeded) else type(item).__name__
-            out.append(f"Error: {name}: {_error_text(item)}")
+            out.append(f"Error: {name}: {error_text(item)}")
         else:
             out.append(str(item))
     return out
-
-
-def _error_text(exc: BaseException) -> str:
-    """The error's message with its notes (e.g. "gave up after 6 attempts"), which str() drops."""
-    notes = getattr(exc, "__notes__", None) or []
-    return "; ".join([str(exc), *map(str, notes)])
 
 
 def _truncate(text: str, limit: int) -> str:

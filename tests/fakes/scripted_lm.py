@@ -17,6 +17,8 @@ class Call:
     messages: list[Message]
     started: float
     ended: float = 0.0
+    max_tokens: int | None = None
+    """The output cap the engine sent with the call."""
 
 
 class FakeScriptedLM(LM):
@@ -44,8 +46,9 @@ class FakeScriptedLM(LM):
         self._i = 0
         self._lock = asyncio.Lock()
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
-        call = Call(messages=[dict(m) for m in messages], started=time.monotonic())  # type: ignore[misc]
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
+        call = Call(messages=[dict(m) for m in messages], started=time.monotonic(),  # type: ignore[misc]
+                    max_tokens=max_tokens)
         self.calls.append(call)
         if self._i < len(self.script):
             step = self.script[self._i]
@@ -60,9 +63,12 @@ class FakeScriptedLM(LM):
         if isinstance(step, BaseException):
             raise step
         text = step(messages) if callable(step) else step
+        output = len(text) // 4 + 1
+        if max_tokens is not None and output > max_tokens:  # a provider stops at the cap
+            text, output = text[: max_tokens * 4], max_tokens
         usage = self.fixed_usage or Usage(
             input_tokens=sum(len(m["content"]) for m in messages) // 4 + 1,
-            output_tokens=len(text) // 4 + 1,
+            output_tokens=output,
         )
         return LMResponse(text=text, model=self.model, usage=usage)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from recursor.lm.base import LMResponse, Message, Usage
+from recursor.lm.base import LMResponse, Message, Usage, output_cap
 from recursor.lm.openai_compat import HTTPChatLM, error_in_body
 
 __all__ = ["ANTHROPIC_VERSION", "AnthropicLM", "parse_message", "to_anthropic_messages"]
@@ -70,25 +70,29 @@ class AnthropicLM(HTTPChatLM):
             http_client=http_client,
         )
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
         headers = {"anthropic-version": ANTHROPIC_VERSION}
         if self._api_key:
             headers["x-api-key"] = self._api_key
-        data = await self._post("/v1/messages", self._body(messages), headers)
+        data = await self._post("/v1/messages", self._body(messages, max_tokens), headers)
         return parse_message(data, self.model)
 
-    def _body(self, messages: Sequence[Message]) -> dict[str, Any]:
+    def _body(self, messages: Sequence[Message], max_tokens: int | None = None) -> dict[str, Any]:
         system, turns = to_anthropic_messages(messages)
+        cap = output_cap(self.max_output_tokens, max_tokens)
         body: dict[str, Any] = {
             "model": self.model,
-            "max_tokens": self.max_output_tokens,
+            "max_tokens": cap,
             "messages": turns,
         }
         if system is not None:
             body["system"] = system
         if self.temperature is not None:
             body["temperature"] = self.temperature
-        return body | self.extra_body
+        body = body | self.extra_body
+        if isinstance(body.get("max_tokens"), int) and cap is not None:
+            body["max_tokens"] = min(cap, body["max_tokens"])  # extra_body must not lift the cap
+        return body
 
 
 def parse_message(data: Any, model: str) -> LMResponse:

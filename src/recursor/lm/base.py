@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
-__all__ = ["LM", "LMResponse", "Message", "Usage", "WrapperLM", "request_hash"]
+__all__ = ["LM", "LMResponse", "Message", "Usage", "WrapperLM", "choice_request_hash", "output_cap", "request_hash"]
 
 
 class Message(TypedDict):
@@ -43,6 +44,12 @@ class LMResponse:
     finish_reason: str | None = None
 
 
+def output_cap(*caps: int | None) -> int | None:
+    """The smallest of the output caps that are set (a client's own and the call's), or None."""
+    given = [c for c in caps if c is not None]
+    return min(given) if given else None
+
+
 def request_hash(messages: Sequence[Mapping[str, Any]]) -> str:
     """sha256 of a request's messages (role and content only), the key replay verifies against.
 
@@ -58,15 +65,42 @@ def request_hash(messages: Sequence[Mapping[str, Any]]) -> str:
     return digest.hexdigest()
 
 
+def choice_request_hash(
+    messages: Sequence[Mapping[str, Any]],
+    choices: Sequence[str],
+    calibrate: Sequence[Sequence[Mapping[str, Any]]] = (),
+) -> str:
+    """The hash of a choice request: its messages plus the options and calibration prompts.
+
+    A plain request with the same messages hashes differently, so a cache or a replay never
+    answers one with the other's reply.
+    """
+    extra = json.dumps(
+        {"choices": list(choices), "calibrate": [request_hash(c) for c in calibrate]},
+        sort_keys=True,
+    )
+    return request_hash([*messages, {"role": "choices", "content": extra}])
+
+
+
 class LM(ABC):
     """A chat model. Implement `complete`; override `with_model` if one endpoint serves many."""
 
     #: The model name used in usage tables, prices and traces.
     model: str
+    #: The most output tokens this client asks for per reply, when it is configured with a cap.
+    max_output_tokens: int | None = None
+    #: (input, output) USD per million tokens, when the client knows its own price (the
+    #: embedded model declares 0); `Pricing` uses it after the user's table.
+    price: tuple[float, float] | None = None
 
     @abstractmethod
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
-        """Return the model's reply to `messages`. Raise a subclass of `LMError` on failure."""
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
+        """Return the model's reply to `messages`. Raise a subclass of `LMError` on failure.
+
+        `max_tokens`, when given, caps this reply's output tokens (the engine's budget
+        reserved that many); a client sends the smaller of it and its own cap.
+        """
 
     async def choose(
         self,
@@ -74,6 +108,7 @@ class LM(ABC):
         choices: Sequence[str],
         *,
         calibrate: Sequence[Sequence[Message]] = (),
+        max_tokens: int | None = None,
     ) -> LMResponse:
         """Pick one of `choices` (the messages already list them; see `lm.choice`).
 
@@ -84,7 +119,7 @@ class LM(ABC):
         """
         from recursor.lm.choice import match_choice
 
-        response = await self.complete(messages)
+        response = await self.complete(messages, max_tokens=max_tokens)
         picked = match_choice(response.text, choices)
         return response if picked is None else dataclasses.replace(response, text=picked)
 
@@ -112,9 +147,13 @@ class WrapperLM(LM):
     def __init__(self, wrapped: LM) -> None:
         self.wrapped = wrapped
         self.model = wrapped.model
+        self.max_output_tokens = wrapped.max_output_tokens
+        self.price = wrapped.price
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
-        return await self.around(lambda: self.wrapped.complete(messages), lambda: request_hash(messages))
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
+        return await self.around(
+            lambda: self.wrapped.complete(messages, max_tokens=max_tokens), lambda: request_hash(messages)
+        )
 
     async def choose(
         self,
@@ -122,11 +161,10 @@ class WrapperLM(LM):
         choices: Sequence[str],
         *,
         calibrate: Sequence[Sequence[Message]] = (),
+        max_tokens: int | None = None,
     ) -> LMResponse:
-        from recursor.lm.choice import choice_request_hash
-
         return await self.around(
-            lambda: self.wrapped.choose(messages, choices, calibrate=calibrate),
+            lambda: self.wrapped.choose(messages, choices, calibrate=calibrate, max_tokens=max_tokens),
             lambda: choice_request_hash(messages, choices, calibrate),
         )
 

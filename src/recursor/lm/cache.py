@@ -4,13 +4,13 @@ The key is (model name, sha256 of the request's messages). Sampling options (tem
 max tokens) are not part of the key: a cache directory is meant for one configuration. A
 hit costs nothing, so it is reported with `cost_usd=0.0` and the recorded token counts.
 
-Two ways in: `RLM(..., cache=DIR)` (the engine consults the cache and marks hits in the trace
-as `cached: true, source: "disk"`), or `CachingLM(lm, DIR)` around any single model.
+Two ways in: `RLM(..., cache=DIR)` (the call pipeline's cache layer, `recursor.calls`, which
+marks hits in the trace as `cached: true, source: "disk"` and reserves no budget for them), or
+`CachingLM(lm, DIR)` around a single model used outside the engine.
 """
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import json
 import os
@@ -20,11 +20,7 @@ from typing import Any
 
 from recursor.lm.base import LM, LMResponse, Usage, WrapperLM
 
-__all__ = ["CachingLM", "ReplyCache", "cache_hit"]
-
-#: Set to True by `CachingLM` when the reply it returns came from disk, so the engine can mark
-#: the call as cached without knowing which wrapper sits where.
-cache_hit: contextvars.ContextVar[bool] = contextvars.ContextVar("recursor_cache_hit", default=False)
+__all__ = ["CachingLM", "ReplyCache"]
 
 
 class ReplyCache:
@@ -93,7 +89,6 @@ class CachingLM(WrapperLM):
         req_hash = key()
         hit = self.cache.get(self.model, req_hash)
         if hit is not None:
-            cache_hit.set(True)
             return hit
         response = await call()
         self.cache.put(self.model, req_hash, response)

@@ -15,20 +15,17 @@ matching a free-text reply, the content-free prompts of a batch, and the request
 from __future__ import annotations
 
 import difflib
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from recursor.errors import UserError
-from recursor.lm.base import request_hash
 
 __all__ = [
     "CONTENT_FREE",
     "MAX_CHOICES",
     "check_choices",
     "choice_prompt",
-    "choice_request_hash",
     "content_free_prompts",
     "match_choice",
 ]
@@ -39,23 +36,6 @@ _MAX_CHOICE_CHARS = 200
 
 #: What stands in for the item when measuring a model's bias towards each option.
 CONTENT_FREE: tuple[str, ...] = ("N/A", "[item]", "")
-
-
-def choice_request_hash(
-    messages: Sequence[Mapping[str, Any]],
-    choices: Sequence[str],
-    calibrate: Sequence[Sequence[Mapping[str, Any]]] = (),
-) -> str:
-    """The hash of a choice request: its messages plus the options and calibration prompts.
-
-    A plain request with the same messages hashes differently, so a cache or a replay never
-    answers one with the other's reply.
-    """
-    extra = json.dumps(
-        {"choices": list(choices), "calibrate": [request_hash(c) for c in calibrate]},
-        sort_keys=True,
-    )
-    return request_hash([*messages, {"role": "choices", "content": extra}])
 
 
 def check_choices(choices: Any) -> tuple[str, ...]:

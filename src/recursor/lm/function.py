@@ -23,7 +23,7 @@ class FunctionLM(LM):
         self.fn = fn
         self.model = model
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
         out = self.fn(messages)
         if inspect.isawaitable(out):
             out = await out

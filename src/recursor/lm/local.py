@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from recursor.errors import LMError, LMRequestError, UserError
-from recursor.lm.base import LM, LMResponse, Message, Usage
+from recursor.lm.base import LM, LMResponse, Message, Usage, output_cap
 from recursor.lm.scoring import calibrated_pick, option_logprobs
 from recursor.local.models import DEFAULT_MODEL, MODELS, get_model, model_path
 
@@ -360,6 +360,9 @@ class LocalLM(LM):
 
     #: Asks `recursor.prompts.default_prompts` for the wording built for small models.
     small_model: bool = True
+    #: Runs on this machine: no per-token price, so a money limit accepts it.
+    price = (0.0, 0.0)
+    max_output_tokens: int
 
     #: Where generation stops: small models go on past their code block and write the REPL's
     #: "output" and the next turns themselves. Those invented turns start like these.
@@ -442,14 +445,15 @@ class LocalLM(LM):
             self.path, self.n_ctx, self.n_threads, self.seed, self.verbose, self.kv_store_bytes
         )
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
         cancelled = threading.Event()
         chat = _chat(messages)
         loaded = await self._ready()
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
-                loaded.executor, self._complete_sync, loaded, chat, cancelled
+                loaded.executor, self._complete_sync, loaded, chat, cancelled,
+                output_cap(self.max_output_tokens, max_tokens),
             )
         except asyncio.CancelledError:
             cancelled.set()  # a running call ends its generation at the next token
@@ -500,6 +504,7 @@ class LocalLM(LM):
         choices: Sequence[str],
         *,
         calibrate: Sequence[Sequence[Message]] = (),
+        max_tokens: int | None = None,
     ) -> LMResponse:
         """Score the options instead of generating (see `recursor.lm.scoring`).
 
@@ -511,7 +516,7 @@ class LocalLM(LM):
         """
         loaded = await self._ready()
         if loaded.formatter is None:
-            return await super().choose(messages, choices, calibrate=calibrate)
+            return await super().choose(messages, choices, calibrate=calibrate, max_tokens=max_tokens)
         chats = [_chat(m) for m in (messages, *calibrate)]
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(loaded.executor, self._choose_sync, loaded, chats, list(choices))
@@ -592,7 +597,8 @@ class LocalLM(LM):
                 llama._ctx.kv_cache_seq_rm(-1, prompt_end, -1)
 
     def _complete_sync(
-        self, loaded: _Loaded, chat: list[dict[str, str]], cancelled: threading.Event
+        self, loaded: _Loaded, chat: list[dict[str, str]], cancelled: threading.Event,
+        max_tokens: int | None,
     ) -> LMResponse:
         llama_cpp = _import_llama_cpp()
         llama = loaded.llama
@@ -615,7 +621,7 @@ class LocalLM(LM):
                     messages=chat,
                     temperature=self.temperature,
                     seed=self.seed,
-                    max_tokens=self.max_output_tokens,
+                    max_tokens=max_tokens,
                     stop=list(self.stop),
                     logits_processor=llama_cpp.LogitsProcessorList([stop_when_cancelled]),
                 )

@@ -32,7 +32,7 @@ from recursor.errors import (
     RateLimitError,
     UserError,
 )
-from recursor.lm.base import LM, LMResponse, Message, Usage
+from recursor.lm.base import LM, LMResponse, Message, Usage, output_cap
 
 __all__ = [
     "HTTPChatLM",
@@ -330,24 +330,31 @@ class OpenAICompatibleLM(HTTPChatLM):
             http_client=http_client,
         )
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        data = await self._post("/chat/completions", self._body(messages), headers)
+        data = await self._post("/chat/completions", self._body(messages, max_tokens), headers)
         return parse_chat_completion(data, self.model)
 
-    def _body(self, messages: Sequence[Message]) -> dict[str, Any]:
+    def _body(self, messages: Sequence[Message], max_tokens: int | None = None) -> dict[str, Any]:
+        cap = output_cap(self.max_output_tokens, max_tokens)
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
         }
         if self.temperature is not None:
             body["temperature"] = self.temperature
-        if self.max_output_tokens is not None:
+        if cap is not None:
             # OpenAI's reasoning models reject the older `max_tokens`; local servers and
             # OpenRouter all accept it, while not all of them know `max_completion_tokens`.
             key = "max_completion_tokens" if "api.openai.com" in self.base_url else "max_tokens"
-            body[key] = self.max_output_tokens
-        return body | self.extra_body
+            body[key] = cap
+        body = body | self.extra_body
+        if cap is not None:
+            # extra_body must not lift the cap the budget reserved for.
+            for key in ("max_tokens", "max_completion_tokens"):
+                if key in body:
+                    body[key] = min(cap, body[key]) if isinstance(body[key], int) else cap
+        return body
 
 
 def parse_chat_completion(data: Any, model: str) -> LMResponse:

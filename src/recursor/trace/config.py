@@ -11,14 +11,11 @@ from __future__ import annotations
 import platform
 import sys
 from dataclasses import fields, is_dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from recursor.lm.base import LM, WrapperLM
 from recursor.trace.writer import SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from recursor.rlm import RLM
 
 __all__ = ["describe_lm", "innermost", "recursor_version", "redact_url", "trace_header"]
 
@@ -95,19 +92,20 @@ def _dataclass_dict(value: Any) -> dict[str, Any]:
     return {f.name: getattr(value, f.name) for f in fields(value)}
 
 
-def trace_header(rlm: RLM, **extra: Any) -> dict[str, Any]:
-    """The fields of the `trace_start` event for a tree run by `rlm`."""
-    prompts = type(rlm.prompts)
+def trace_header(*, root_lm: LM, sub_lm: LM, limits: Any, sandbox: Any, prompts: Any,
+                 **extra: Any) -> dict[str, Any]:
+    """The fields of the `trace_start` event for a tree run with this configuration."""
+    kind = type(prompts)
     header: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "recursor_version": recursor_version(),
         "python": platform.python_version(),
         "platform": sys.platform,
-        "root_model": describe_lm(rlm.root_lm),
-        "sub_model": describe_lm(rlm.sub_lm),
-        "limits": _dataclass_dict(rlm.limits),
-        "sandbox": _dataclass_dict(rlm.sandbox),
-        "prompts": f"{prompts.__module__}.{prompts.__qualname__}",
+        "root_model": describe_lm(root_lm),
+        "sub_model": describe_lm(sub_lm),
+        "limits": _dataclass_dict(limits),
+        "sandbox": _dataclass_dict(sandbox),
+        "prompts": f"{kind.__module__}.{kind.__qualname__}",
     }
     header.update({k: v for k, v in extra.items() if v is not None})
     return header

@@ -57,7 +57,7 @@ class RecordedOnlyLM(LM):
     def __init__(self, model: str) -> None:
         self.model = model
 
-    async def complete(self, messages: Sequence[Message]) -> LMResponse:
+    async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:
         raise ReplayDivergence(
             f"replay needed a reply from {self.model!r} that the trace does not hold; "
             "replay never calls a model (use resume to go on live)"

@@ -53,6 +53,8 @@ class RecordedCall:
     """For kind "error": the recorded "ErrorClass: message"."""
     limit: str | None = None
     """For kind "limit": the budget limit that refused or cut the call."""
+    detail: str | None = None
+    """For kind "limit": what the limit said, so a replay tells model code the same words."""
 
     @classmethod
     def from_event(cls, event: dict[str, Any], seq: int) -> RecordedCall:
@@ -75,6 +77,7 @@ class RecordedCall:
             finish_reason=event.get("finish_reason"),
             error=event.get("error"),
             limit=limit,
+            detail=event.get("detail") if limit else None,
         )
 
 
