@@ -87,30 +87,6 @@ def _result_dict(result: Any) -> dict[str, Any]:
     }
 
 
-def print_table(rows: list[dict[str, Any]]) -> None:
-    """A summary table on stdout (rich when it is a terminal, aligned text otherwise)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    if not rows:
-        click.echo("(no results)")
-        return
-    table = Table(show_header=True, header_style="bold")
-    for key in rows[0]:
-        table.add_column(key, justify="left" if isinstance(rows[0][key], str) else "right")
-    for row in rows:
-        table.add_row(*(_cell(v) for v in row.values()))
-    Console(width=160).print(table)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4f}" if abs(value) < 1 else f"{value:,.1f}"
-    return str(value)
-
-
 @main.command()
 def doctor() -> None:
     """Show which isolation this machine gives the REPL worker, checked by starting workers."""

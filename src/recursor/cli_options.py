@@ -1,7 +1,9 @@
-"""Options shared by the commands that run an RLM (`ask`, `serve`), and the RLM they describe.
+"""Options shared by the commands that run an RLM (`ask`, `serve`), the RLM they describe,
+and the summary table the commands print (`bench`).
 
 A module of its own so both commands import it without importing each other: `python -m
-recursor.cli` runs `recursor.cli` as `__main__`, and `serve` importing it would be a cycle.
+recursor.cli` runs `recursor.cli` as `__main__`, and `serve` or `bench` importing it would be
+a cycle (`recursor.cli` registers them as its subcommands).
 The flag that names the upstream key differs per command (`ask --api-key-env`, `serve
 --model-api-key-env`), so each command declares that one itself.
 """
@@ -16,7 +18,7 @@ import click
 
 from recursor.lm.base import LM
 
-__all__ = ["build_lm", "build_rlm", "run_options"]
+__all__ = ["build_lm", "build_rlm", "print_table", "run_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,3 +84,27 @@ def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = 
         on_event=on_event,
         cache=opts["cache_dir"],
     )
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    """A summary table on stdout (rich when it is a terminal, aligned text otherwise)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    if not rows:
+        click.echo("(no results)")
+        return
+    table = Table(show_header=True, header_style="bold")
+    for key in rows[0]:
+        table.add_column(key, justify="left" if isinstance(rows[0][key], str) else "right")
+    for row in rows:
+        table.add_row(*(_cell(v) for v in row.values()))
+    Console(width=160).print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 1 else f"{value:,.1f}"
+    return str(value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Prompts", "default_prompts"]
+__all__ = ["Prompts", "default_prompts", "register_small_model_prompts"]
 
 SYSTEM = """\
 You answer a question about a context that is far too large to read at once. The context is \
@@ -135,6 +135,20 @@ class Prompts:
         return prompt[:2000] + "\n[... the full task text is in `context`; read it with code ...]"
 
 
+_small_model_prompts: type[Prompts] = Prompts
+"""What `default_prompts` gives small models; `recursor.prompts_small` registers its own."""
+
+
+def register_small_model_prompts(cls: type[Prompts]) -> None:
+    """Make `cls` the wording `default_prompts` gives small models.
+
+    `recursor.prompts_small` registers its `SmallModelPrompts` (the package imports it), so
+    this module, which it builds on, does not import it back.
+    """
+    global _small_model_prompts
+    _small_model_prompts = cls
+
+
 def default_prompts(lm: object) -> Prompts:
     """The wording for a root model: small-model prompts for models that ask for them.
 
@@ -145,7 +159,5 @@ def default_prompts(lm: object) -> Prompts:
     while hasattr(inner, "wrapped"):
         inner = inner.wrapped
     if getattr(inner, "small_model", False):
-        from recursor.prompts_small import SmallModelPrompts
-
-        return SmallModelPrompts()
+        return _small_model_prompts()
     return Prompts()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from recursor.prompts import Prompts
+from recursor.prompts import Prompts, register_small_model_prompts
 
 __all__ = ["HELPERS", "SYSTEM_SMALL", "SmallModelPrompts", "key_terms", "question_proper"]
 
@@ -808,3 +808,6 @@ class SmallModelPrompts(Prompts):
             f"Stop: {reason} reached. Reply with one line FINAL(answer), using what the "
             "output above shows. No code."
         )
+
+
+register_small_model_prompts(SmallModelPrompts)

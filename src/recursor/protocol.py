@@ -1,28 +1,72 @@
 """Reading a root model's reply: the code to run and the final answer it gives, if any.
 
-Code is fenced as ```repl (```python and ```py are accepted too). A final answer is a line
-that starts with `FINAL(...)` or `FINAL_VAR(...)` *outside* code fences; parentheses inside
-the answer are balanced, so `FINAL(f(x) = 2 (approx))` keeps its text.
+A reply quotes the context it explores, and the context may hold text written to look like
+an answer (a log line `FINAL(pwned)`). So only the structure of the model's own reply counts,
+read line by line (CRLF, CR and LF all end a line) with the Markdown rules below.
+
+Fences (CommonMark):
+- A fence opens on a line of at most 3 spaces of indentation, then 3 or more backticks or
+  tildes, then an info string whose first word is the language (a backtick fence's info
+  string has no backtick). It closes on a line of at most 3 spaces of indentation, then the
+  same character repeated at least as many times as the opener, then only blanks. A line
+  that does not close it is part of its body, whatever it looks like (```` ```repl ```` inside
+  a ```` ````text ```` fence is text). A fence left open runs to the end of the reply.
+- Lookalike fences (fullwidth or modifier backticks and tildes, e.g. `｀｀｀`, `～～～`) are fences
+  that never run: they open and close only with their own character, so they never close a
+  real fence and never turn text into code.
+- Code runs only from backtick fences tagged `repl`, `python`, `py` or `python3` (any case),
+  or untagged backtick fences whose first line is one of those tags (```` ```\\nrepl ````), or
+  untagged backtick fences whose body parses as Python. Any other tag (```text, ```json,
+  ```log, ...), any tilde fence and any lookalike fence is quoted text and never runs.
+  A fence body loses the indentation its opener had (up to 3 spaces), as in CommonMark.
+
+Reasoning (`<think>`):
+- `<think>` opens reasoning only at the start of a line (at most 3 spaces before it) outside
+  any fence. Reasoning ends at the first `</think>` after it, wherever that is (as the serving
+  stacks' reasoning parsers do); everything from `<think>` to `</think>` is dropped, and the
+  reply goes on right after the closing tag as if a new line started there.
+- An unclosed `<think>` that is the first non-blank text of the reply (a model that never
+  closes its reasoning, or one cut off mid-thought) is reasoning up to the first fence line
+  (of any kind), or to the end if there is none: a FINAL before that fence is dropped, the
+  code from it on is kept. An unclosed `<think>` anywhere else is ordinary text.
+
+Final answer:
+- A final answer is a line of the model's prose, outside fences and reasoning, that starts
+  with at most 3 spaces and then `FINAL(`, `FINAL_VAR(` (a space before the parenthesis is
+  allowed), or `Final(`, `final(`, `Final_var(`, `Final_Var(`, `final_var(` (small models write
+  these; no space, so "Final (approx.) figures" is prose).
+- The call may be wrapped in emphasis (`*`, `**`, `***`, `_`, `__`, `___`) closed by the same
+  marker right after its closing parenthesis: `**FINAL(x)**` is an answer, `**FINAL(x)` is not.
+- Not an answer: a line starting with `>` (blockquote), with 4 or more spaces or a tab
+  (indented block), with a list marker (`- `, `* `, `1. `), with a quote character (`"`, `'`,
+  `“`, `«`, ...) or a backtick (`` `FINAL(x)` `` is how a model quotes a log line), and any
+  FINAL that is not at the start of its line.
+- The first such line wins. Parentheses inside the answer are balanced, so
+  `FINAL(f(x) = 2 (approx))` keeps its text; the answer may run over several prose lines.
+  `FINAL_VAR("name")` names the variable `name`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = ["CodeBlock", "FinalAnswer", "ParsedReply", "cut_after_first_block", "parse_reply", "strip_quotes"]
 
-_FENCE_OPEN = re.compile(r"^[ \t]*```[ \t]*(repl|python|py|python3)?[ \t]*$", re.MULTILINE | re.IGNORECASE)
-_FENCE_ANY = re.compile(r"^[ \t]*```", re.MULTILINE)
-_THINK = re.compile(r"<think>.*?(</think>|\Z)", re.DOTALL | re.IGNORECASE)
-_FINAL_START = re.compile(
-    r"^[ \t>*_`]*(?:(FINAL_VAR|FINAL)\s*\(|(Final_var|Final_Var|final_var|Final|final)\()",
-    re.MULTILINE,
+_RUN_TAGS = frozenset({"repl", "python", "py", "python3"})
+_LOOKALIKES = "\uff40\u02cb\u2035\u1fef\uff5e\u301c\u223c\u02dc\u2053"
+"""Characters that look like a backtick or a tilde: ｀ ˋ ‵ ` ～ 〜 ∼ ˜ ⁓."""
+_FENCE_OPEN = re.compile(rf"(?P<indent> {{0,3}})(?P<fence>(?P<ch>[`~{_LOOKALIKES}])(?P=ch){{2,}})(?P<info>.*)")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_THINK_OPEN = re.compile(r" {0,3}<think>", re.IGNORECASE)
+_THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
+_FINAL_LINE = re.compile(
+    r" {0,3}(?P<wrap>\*{1,3}|_{1,3})?"
+    r"(?:(?P<kw>FINAL_VAR|FINAL)[ \t]*\(|(?P<kw2>Final_var|Final_Var|final_var|Final|final)\()"
 )
-"""FINAL( at a line start; small models also write Final( or final( (no space: prose like
-"Final (approx.) figures" is not an answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,42 +86,79 @@ class ParsedReply:
     code: list[CodeBlock] = field(default_factory=list)
     final: FinalAnswer | None = None
     prose: str = ""
-    """The reply with code blocks removed: what the model said in words."""
+    """The reply with code blocks and reasoning removed: what the model said in words."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    text: str
+    """The line without its line ending."""
+    end: int
+    """Where the line's text ends in the reply (before its line ending)."""
+
+
+@dataclass(slots=True)
+class _Fence:
+    opener: _Line
+    indent: int
+    char: str
+    length: int
+    lang: str
+    body: list[_Line] = field(default_factory=list)
+    closer: _Line | None = None
+
+    @property
+    def code(self) -> str:
+        """The body with the opener's indentation removed, as Python would be given it."""
+        lines = [_dedent(line.text, self.indent) for line in self.body]
+        return "\n".join(lines).strip("\n")
+
+    def runnable(self) -> tuple[bool, str]:
+        """Whether the fence holds code to run, and that code."""
+        if self.char != "`":
+            return False, ""
+        code = self.code
+        if self.lang:
+            return self.lang in _RUN_TAGS, code
+        # Small models often put the tag on its own line: ```\nrepl\ncode```.
+        first, _, rest = code.partition("\n")
+        if first.strip().lower() in _RUN_TAGS:
+            return True, rest.strip("\n")
+        # Untagged fences hold code only when the body parses as Python; otherwise it is prose.
+        return _is_python(code), code
 
 
 def parse_reply(text: str) -> ParsedReply:
     """Split a reply into runnable code blocks, prose, and a final answer given in prose."""
-    text = _THINK.sub("", text or "")
     out = ParsedReply()
-    prose_parts: list[str] = []
-    pos = 0
-    while True:
-        m = _FENCE_OPEN.search(text, pos)
-        if m is None:
-            prose_parts.append(text[pos:])
-            break
-        lang = (m.group(1) or "").lower()
-        prose_parts.append(text[pos : m.start()])
-        close = _FENCE_ANY.search(text, m.end())
-        body_end = close.start() if close else len(text)
-        body = text[m.end() : body_end].strip("\n")
-        if not lang:
-            # Small models often put the tag on its own line: ```\nrepl\ncode```.
-            first, _, rest = body.partition("\n")
-            if first.strip().lower() in ("repl", "python", "py", "python3"):
-                lang, body = first.strip().lower(), rest.strip("\n")
-        # Untagged fences hold code only when the body parses as Python; otherwise it is prose.
-        if lang or _is_python(body):
-            if body.strip():
-                out.code.append(CodeBlock(body, closed=close is not None))
+    prose: list[str] = []
+    candidates: list[tuple[int, re.Match[str]]] = []  # (offset of the line in the prose, match)
+    offset = 0
+
+    def add(line: str) -> None:
+        nonlocal offset
+        prose.append(line)
+        offset += len(line) + 1
+
+    for item in _scan(text or ""):
+        if isinstance(item, _Line):
+            if (m := _FINAL_LINE.match(item.text)) is not None:
+                candidates.append((offset, m))
+            add(item.text)
+            continue
+        run, code = item.runnable()
+        if run:
+            if code.strip():
+                out.code.append(CodeBlock(code, closed=item.closer is not None))
+        elif item.char == "`" and not item.lang:
+            for line in item.body:  # untagged prose fence: its text, without the fence lines
+                add(line.text)
         else:
-            prose_parts.append(body + "\n")
-        if close is None:
-            break
-        line_end = text.find("\n", close.end())
-        pos = len(text) if line_end == -1 else line_end + 1
-    out.prose = "".join(prose_parts).strip()
-    out.final = _find_final(out.prose)
+            for line in [item.opener, *item.body, *([item.closer] if item.closer else [])]:
+                add(line.text)
+    joined = "\n".join(prose)
+    out.prose = joined.strip()
+    out.final = _find_final(joined, candidates)
     return out
 
 
@@ -86,19 +167,80 @@ def cut_after_first_block(text: str) -> str:
 
     Small models go on past their block and invent the REPL's output, more code and a FINAL
     based on that invention; in strict mode none of it is run, shown or kept in the history.
+    The first block is found exactly as `parse_reply` finds it, so the cut reply has the same
+    first block (quoted ```text fences and reasoning are not blocks).
     """
-    pos = 0
-    while (m := _FENCE_OPEN.search(text, pos)) is not None:
-        close = _FENCE_ANY.search(text, m.end())
-        if close is None:
-            return text
-        body = text[m.end() : close.start()].strip("\n")
-        first = body.partition("\n")[0].strip().lower()
-        if (m.group(1) or first in ("repl", "python", "py", "python3") or _is_python(body)) and body.strip():
-            line_end = text.find("\n", close.end())
-            return text if line_end == -1 else text[:line_end]
-        pos = close.end()
+    for item in _scan(text):
+        if isinstance(item, _Fence):
+            run, code = item.runnable()
+            if run and code.strip():
+                return text if item.closer is None else text[: item.closer.end]
     return text
+
+
+def _scan(text: str) -> Iterator[_Line | _Fence]:
+    """The reply's prose lines and fences, in order, with reasoning left out."""
+    lines = _split_lines(text)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        think = _THINK_OPEN.match(line.text)
+        if think is not None:
+            tag_end = line.end - len(line.text) + think.end()
+            close = _THINK_CLOSE.search(text, tag_end)
+            if close is not None:
+                # Go on right after </think>, on the line that holds it.
+                while lines[i].end < close.end():
+                    i += 1
+                lines[i] = _Line(text[close.end() : lines[i].end], lines[i].end)
+                continue
+            if not text[: tag_end - len(think.group())].strip():
+                # Unclosed at the start of the reply: reasoning up to the first fence line.
+                lines[i] = _Line(line.text[think.end() :], line.end)
+                while i < len(lines) and _opener(lines[i].text) is None:
+                    i += 1
+                continue
+        opener = _opener(line.text)
+        if opener is None:
+            yield line
+            i += 1
+            continue
+        info = opener["info"].strip()
+        fence = _Fence(line, len(opener["indent"]), opener["ch"], len(opener["fence"]),
+                       info.split()[0].lower() if info else "")
+        closing = re.compile(rf" {{0,3}}{re.escape(fence.char)}{{{fence.length},}}[ \t]*")
+        i += 1
+        while i < len(lines):
+            if closing.fullmatch(lines[i].text):
+                fence.closer = lines[i]
+                i += 1
+                break
+            fence.body.append(lines[i])
+            i += 1
+        yield fence
+
+
+def _opener(line: str) -> re.Match[str] | None:
+    """The fence that `line` opens, if it opens one."""
+    m = _FENCE_OPEN.match(line)
+    if m is None or (m["ch"] == "`" and "`" in m["info"]):
+        return None  # ```x``` on one line is inline code, not a fence
+    return m
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    start = 0
+    for m in _LINE_END.finditer(text):
+        lines.append(_Line(text[start : m.start()], m.start()))
+        start = m.end()
+    lines.append(_Line(text[start:], len(text)))
+    return lines
+
+
+def _dedent(line: str, indent: int) -> str:
+    n = len(line) - len(line.lstrip(" "))
+    return line[min(n, indent) :]
 
 
 def _is_python(body: str) -> bool:
@@ -109,24 +251,26 @@ def _is_python(body: str) -> bool:
     return bool(body.strip())
 
 
-def _find_final(prose: str) -> FinalAnswer | None:
-    matches = list(_FINAL_START.finditer(prose))
-    if not matches:
-        return None
-    m = matches[0]
-    inner = _balanced(prose, m.end())
-    keyword = (m.group(1) or m.group(2)).upper()
-    kind: Literal["text", "var"] = "var" if keyword == "FINAL_VAR" else "text"
-    value = inner.strip()
-    if kind == "var":
-        value = strip_quotes(value).strip("`").strip()
-    else:
-        value = strip_quotes(value)
-    return FinalAnswer(kind=kind, value=value)
+def _find_final(prose: str, candidates: list[tuple[int, re.Match[str]]]) -> FinalAnswer | None:
+    for line_offset, m in candidates:
+        inner, close = _balanced(prose, line_offset + m.end())
+        wrap = m["wrap"]
+        if wrap and (close is None or not re.match(rf"{re.escape(wrap)}(?![*_])", prose[close + 1 :])):
+            continue  # **FINAL(x) without its closing ** is not an answer
+        keyword = (m["kw"] or m["kw2"]).upper()
+        kind: Literal["text", "var"] = "var" if keyword == "FINAL_VAR" else "text"
+        value = inner.strip()
+        if kind == "var":
+            value = strip_quotes(value).strip("`").strip()
+        else:
+            value = strip_quotes(value)
+        return FinalAnswer(kind=kind, value=value)
+    return None
 
 
-def _balanced(text: str, start: int) -> str:
-    """Text from `start` up to the parenthesis that closes the one just before it."""
+def _balanced(text: str, start: int) -> tuple[str, int | None]:
+    """Text from `start` up to the parenthesis that closes the one just before it, and where
+    that parenthesis is (None when it is never closed)."""
     depth = 1
     quote: str | None = None
     for i in range(start, len(text)):
@@ -144,9 +288,9 @@ def _balanced(text: str, start: int) -> str:
         elif ch == ")":
             depth -= 1
             if depth == 0:
-                return text[start:i]
+                return text[start:i], i
     rest = text[start:].rstrip()
-    return rest[:-1] if rest.endswith(")") else rest
+    return (rest[:-1] if rest.endswith(")") else rest), None
 
 
 def strip_quotes(value: str) -> str:

@@ -101,8 +101,7 @@ def bench(
     """Run benchmark FAMILY (sniah, twohop, oolong, oolong_pairs, codeqa)."""
     from recursor.bench.runner import BenchConfig, TaskResult, load_results, run_bench, summarize
     from recursor.bench.runner import plot as plot_png
-    from recursor.cli import print_table
-    from recursor.cli_options import build_lm
+    from recursor.cli_options import build_lm, print_table
 
     try:
         root = build_lm(model, base_url=base_url, api_key_env=None, retries=None)
