@@ -16,23 +16,63 @@ from typing import Any, TypeVar
 
 import click
 
+from recursor.budget import Limits
 from recursor.lm.base import LM
 
 __all__ = ["build_lm", "build_rlm", "print_table", "run_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_DEFAULT = Limits()
+
+
+class _PriceParam(click.ParamType):
+    """`MODEL=INPUT,OUTPUT` in USD per million tokens."""
+
+    name = "MODEL=IN,OUT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        model, sep, prices = str(value).rpartition("=")
+        parts = prices.split(",")
+        try:
+            pin, pout = (float(p) for p in parts) if len(parts) == 2 else (None, None)
+        except ValueError:
+            pin = pout = None
+        if not sep or not model.strip() or pin is None or pout is None or pin < 0 or pout < 0:
+            self.fail(f"{value!r}: expected MODEL=INPUT,OUTPUT in USD per million tokens, "
+                      "e.g. gpt-5-pro=15,120", param, ctx)
+        return (model.strip(), (pin, pout))
+
+
 _RUN_OPTIONS = [
     click.option("--model", help="Root model, e.g. openai:gpt-5, anthropic:claude-sonnet-4-5, or a name served at --base-url."),
     click.option("--sub-model", help="Model for llm_query and child runs (default: the root model)."),
     click.option("--base-url", help="An OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenRouter, ...)."),
-    click.option("--max-depth", type=click.IntRange(min=1), default=1, show_default=True),
-    click.option("--max-iterations", type=click.IntRange(min=1), default=30, show_default=True),
-    click.option("--max-usd", type=click.FloatRange(min=0, min_open=True), help="Spending limit for a run tree."),
-    click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit for a run tree."),
-    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Wall-clock limit for a run tree, in seconds."),
+    click.option("--allow-model", "allow_models", multiple=True, metavar="NAME",
+                 help="A further model name that model code may pass to llm_query(model=...) (repeatable)."),
+    click.option("--price", "prices", multiple=True, type=_PriceParam(),
+                 help="A model's price, MODEL=INPUT,OUTPUT in USD per million tokens (repeatable); "
+                      "needed with --max-usd for models not in the built-in table."),
+    click.option("--max-depth", type=click.IntRange(min=1), default=_DEFAULT.max_depth, show_default=True),
+    click.option("--max-iterations", type=click.IntRange(min=1), default=_DEFAULT.max_iterations,
+                 show_default=True, help="Root-model turns per run."),
+    click.option("--max-usd", type=click.FloatRange(min=0, min_open=True),
+                 help="Spending limit for a run tree, never exceeded."),
+    click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit for a run tree, never exceeded."),
+    click.option("--max-calls", type=click.IntRange(min=1), help="LM-call limit for a run tree, never exceeded."),
+    click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+                 help="Wall-clock limit for a run tree, in seconds; it stops calls and cells in flight."),
+    click.option("--max-errors", type=click.IntRange(min=1), default=_DEFAULT.max_errors, show_default=True,
+                 help="Consecutive failed turns before a run stops."),
     click.option("--cell-timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True),
-    click.option("--max-concurrency", type=click.IntRange(min=1), default=16, show_default=True),
+    click.option("--max-concurrency", type=click.IntRange(min=1), default=_DEFAULT.max_concurrency,
+                 show_default=True, help="LM calls in flight at once across the run tree."),
+    click.option("--max-children", type=click.IntRange(min=1), default=_DEFAULT.max_children,
+                 show_default=True, help="Child runs (sandbox workers) at once per depth."),
+    click.option("--max-output-tokens", type=click.IntRange(min=1), default=_DEFAULT.max_output_tokens,
+                 show_default=True, help="Output cap per LM call when --max-usd or --max-tokens is set."),
     click.option("--isolation", type=click.Choice(["auto", "bwrap", "process", "inprocess"]), default="auto",
                  show_default=True),
     click.option("--retries", type=click.IntRange(min=0), help="Retries per LM call on 429/5xx/timeouts (default 5)."),
@@ -65,16 +105,14 @@ def build_lm(model: str | None, *, base_url: str | None, api_key_env: str | None
 
 def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = None) -> Any:
     """The RLM that the `run_options` flags in `opts` describe."""
-    from recursor.budget import Limits
+    from recursor.pricing import Pricing
     from recursor.rlm import RLM
     from recursor.sandbox.base import SandboxOptions
 
     def lm(spec: str | None) -> LM:
         return build_lm(spec, base_url=opts["base_url"], api_key_env=api_key_env, retries=opts["retries"])
 
-    limits = Limits(max_iterations=opts["max_iterations"], max_depth=opts["max_depth"], max_usd=opts["max_usd"],
-                    max_tokens=opts["max_tokens"], timeout=opts["timeout"],
-                    max_concurrency=opts["max_concurrency"])
+    limits = Limits(**{name: opts[name] for name in _LIMIT_FLAGS})
     return RLM(
         lm(opts["model"]),
         sub_model=lm(opts["sub_model"]) if opts["sub_model"] else None,
@@ -83,7 +121,14 @@ def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = 
         trace_dir=False if opts["no_trace"] else opts["trace_dir"],
         on_event=on_event,
         cache=opts["cache_dir"],
+        pricing=Pricing(dict(opts["prices"])),
+        models=list(opts["allow_models"]),
     )
+
+
+#: The `Limits` fields that are flags of `ask` and `serve` under the same name.
+_LIMIT_FLAGS = ("max_iterations", "max_depth", "max_usd", "max_tokens", "max_calls", "timeout", "max_errors",
+                "max_concurrency", "max_children", "max_output_tokens")
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
