@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
 
 from recursor.errors import ContextError
+from recursor.private_files import private_dir, private_file
 
 __all__ = ["ContextInput", "ContextValue", "PreparedContext", "describe", "load_context", "store_context"]
 
@@ -160,13 +162,15 @@ def content_hash(value: ContextValue) -> str:
 def store_context(value: ContextValue, directory: Path) -> PreparedContext:
     """Write the context once into `directory` under its content hash (a no-op if present).
 
+    The copy is 0600 and a directory created for it 0700: it is the user's data.
+
     Hashing and writing go slice by slice in one pass: a 100 MB context is never held twice.
     """
     kind: Literal["str", "json"] = "str" if isinstance(value, str) else "json"
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".context-{os.getpid()}-{id(value)}.tmp"
+    private_dir(directory)
+    tmp = directory / f".context-{os.getpid()}-{id(value)}-{secrets.token_hex(4)}.tmp"
     digest = hashlib.sha256(b"str:" if kind == "str" else b"json:")
-    with tmp.open("wb") as fh:
+    with os.fdopen(private_file(tmp), "wb") as fh:
         for part in _slices(value):
             data = part.encode("utf-8", errors="surrogatepass")
             digest.update(data)
