@@ -7,6 +7,7 @@ the run failed without an answer or the input was bad, 2 for a malformed command
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import click
 
 from recursor.cli_options import build_rlm, run_options
+from recursor.context import read_stream
 from recursor.errors import RecursorError, UserError
 
 __all__ = ["main"]
@@ -68,9 +70,9 @@ def _read_contexts(paths: tuple[Path, ...]) -> Any:
     if not paths:
         return None
     if len(paths) == 1 and str(paths[0]) == "-":
-        return sys.stdin.read()
+        return read_stream(sys.stdin.buffer, "stdin")
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):  # a broken link or a loop is load_context's to explain
             raise UserError(f"context path does not exist: {path}")
     return paths[0] if len(paths) == 1 else list(paths)
 
