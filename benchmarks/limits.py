@@ -27,11 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fakes.billing import FakeBilling  # noqa: E402
-from fakes.openai_server import FakeOpenAIServer  # noqa: E402
-from recursor import RLM, Limits, Pricing  # noqa: E402
-from recursor.lm.openai_compat import OpenAICompatibleLM  # noqa: E402
-from recursor.sandbox import process  # noqa: E402
+from fakes.billing import FakeBilling
+from fakes.openai_server import FakeOpenAIServer
+from recursor import RLM, Limits, Pricing
+from recursor.lm.openai_compat import OpenAICompatibleLM
+from recursor.sandbox import process
 
 ROOT, SUB = "root-m", "sub-m"
 PRICES = {ROOT: (1.0, 4.0), SUB: (1.0, 4.0)}

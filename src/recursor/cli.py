@@ -2,11 +2,17 @@
 
 Exit codes: 0 with an answer (also when a limit ended the run: stderr says which), 1 when
 the run failed without an answer or the input was bad, 2 for a malformed command line.
+
+The answer is model text. On a terminal it is shown through `for_terminal` (control sequences
+made visible); piped, it is written exactly, as UTF-8 (a lone surrogate, which UTF-8 cannot
+hold, becomes U+FFFD); `--json` is ASCII JSON, exact and safe anywhere. stderr always goes
+through `for_terminal`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,14 +20,28 @@ from typing import Any
 import click
 
 from recursor.cli_options import build_rlm, run_options
+from recursor.context import read_stream
 from recursor.errors import RecursorError, UserError
+from recursor.safetext import utf8
+from recursor.termsafe import for_terminal
 
 __all__ = ["main"]
 
 
 def _fail(message: str) -> None:
-    click.echo(f"recursor: error: {message.splitlines()[0] if message else 'failed'}", err=True)
+    _note(f"error: {message.splitlines()[0] if message else 'failed'}")
     sys.exit(1)
+
+
+def _note(message: str) -> None:
+    """One line on stderr; it may quote model or provider text, so it is made terminal-safe."""
+    click.echo(for_terminal(f"recursor: {message}"), err=True)
+
+
+def print_answer(text: str) -> None:
+    """Model text on stdout: escaped for a terminal, exact (UTF-8) for a pipe or file."""
+    shown = for_terminal(text) if sys.stdout.isatty() else text
+    click.echo(utf8(shown + "\n"), nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,22 +75,22 @@ def ask(question: str, contexts: tuple[Path, ...], api_key_env: str | None, as_j
     if result.stopped_by == "lm_error" and not result.answer:
         _fail(f"the model service failed: {result.error}")
     if result.stopped_by != "final":
-        click.echo(f"recursor: stopped by {result.stopped_by}; printing the best answer found", err=True)
+        _note(f"stopped by {result.stopped_by}; printing the best answer found")
     if result.trace_path is not None:
-        click.echo(f"recursor: trace: {result.trace_path}", err=True)
+        _note(f"trace: {result.trace_path}")
     if as_json:
-        click.echo(json.dumps(_result_dict(result), indent=2))
+        click.echo(json.dumps(_result_dict(result), indent=2))  # ASCII: exact, and terminal-safe
     else:
-        click.echo(result.answer)
+        print_answer(result.answer)
 
 
 def _read_contexts(paths: tuple[Path, ...]) -> Any:
     if not paths:
         return None
     if len(paths) == 1 and str(paths[0]) == "-":
-        return sys.stdin.read()
+        return read_stream(sys.stdin.buffer, "stdin")
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):  # a broken link or a loop is load_context's to explain
             raise UserError(f"context path does not exist: {path}")
     return paths[0] if len(paths) == 1 else list(paths)
 

@@ -10,37 +10,42 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import BinaryIO, Literal, TypeAlias
 
+from recursor.context_files import ContextReader
 from recursor.errors import ContextError
+from recursor.private_files import private_dir, private_file
 
-__all__ = ["ContextInput", "ContextValue", "PreparedContext", "describe", "load_context", "store_context"]
+__all__ = ["ContextInput", "ContextValue", "PreparedContext", "describe", "load_context", "read_stream",
+           "store_context"]
 
 ContextValue: TypeAlias = str | list[str] | dict[str, str]
 ContextInput: TypeAlias = (
     str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Mapping[str, str] | None
 )
 
-_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".mypy_cache", ".tox"}
-_MAX_FILE_BYTES = 256 * 1024 * 1024
 
-
-def load_context(value: ContextInput) -> ContextValue:
+def load_context(
+    value: ContextInput, *, max_file_bytes: int | None = None, max_total_bytes: int | None = None
+) -> ContextValue:
     """Turn what the caller gave into a str, a list of str or a dict of str.
 
     A plain `str` is the context text itself. `os.PathLike` values are paths: a file becomes
     its text, a directory a dict of relative path to text, several paths a dict keyed by path.
+    Paths are read under caps (`context_files`): 256 MiB per file and 1 GiB in all by default
+    (env `RECURSOR_MAX_CONTEXT_FILE_MB`, `RECURSOR_MAX_CONTEXT_MB`); devices, FIFOs and sockets
+    are refused. Load a larger context yourself with higher caps and pass the result.
     """
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, os.PathLike):
-        path = Path(value)
-        return _read_dir(path) if path.is_dir() else _read_file(path)
+        return ContextReader.create(max_file_bytes, max_total_bytes).path(Path(value))
     if isinstance(value, Mapping):
         out: dict[str, str] = {}
         for key, item in value.items():
@@ -53,52 +58,16 @@ def load_context(value: ContextInput) -> ContextValue:
         if all(isinstance(i, str) for i in items):
             return [str(i) for i in items]
         if all(isinstance(i, os.PathLike) for i in items):
-            return _read_paths([Path(i) for i in items])
+            reader = ContextReader.create(max_file_bytes, max_total_bytes)
+            return reader.paths([Path(i) for i in items])
         raise ContextError("a context list must hold only str (texts) or only paths")
     raise ContextError(f"unsupported context type {type(value).__name__}")
 
 
-def _read_file(path: Path) -> str:
-    if not path.exists():
-        raise ContextError(f"context path does not exist: {path}")
-    try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise ContextError(f"context file is larger than {_MAX_FILE_BYTES >> 20} MiB: {path}")
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise ContextError(f"cannot read context file {path}: {exc.strerror or exc}") from exc
-
-
-def _is_binary(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return b"\0" in fh.read(8192)
-    except OSError:
-        return True
-
-
-def _read_dir(root: Path, prefix: str = "") -> dict[str, str]:
-    if not root.exists():
-        raise ContextError(f"context path does not exist: {root}")
-    out: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if path.is_symlink() or not path.is_file() or _is_binary(path):
-                continue
-            out[prefix + path.relative_to(root).as_posix()] = _read_file(path)
-    return out
-
-
-def _read_paths(paths: list[Path]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for path in paths:
-        if path.is_dir():
-            out.update(_read_dir(path, prefix=path.name.rstrip("/") + "/"))
-        else:
-            out[str(path)] = _read_file(path)
-    return out
+def read_stream(stream: BinaryIO, name: str = "stdin") -> str:
+    """Text from an open byte stream (`--context -`), under the same caps as a file; bad UTF-8
+    is replaced, never an error."""
+    return ContextReader.create().stream(stream, name)
 
 
 def _lengths(value: ContextValue) -> list[int]:
@@ -160,13 +129,15 @@ def content_hash(value: ContextValue) -> str:
 def store_context(value: ContextValue, directory: Path) -> PreparedContext:
     """Write the context once into `directory` under its content hash (a no-op if present).
 
+    The copy is 0600 and a directory created for it 0700: it is the user's data.
+
     Hashing and writing go slice by slice in one pass: a 100 MB context is never held twice.
     """
     kind: Literal["str", "json"] = "str" if isinstance(value, str) else "json"
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".context-{os.getpid()}-{id(value)}.tmp"
+    private_dir(directory)
+    tmp = directory / f".context-{os.getpid()}-{id(value)}-{secrets.token_hex(4)}.tmp"
     digest = hashlib.sha256(b"str:" if kind == "str" else b"json:")
-    with tmp.open("wb") as fh:
+    with os.fdopen(private_file(tmp), "wb") as fh:
         for part in _slices(value):
             data = part.encode("utf-8", errors="surrogatepass")
             digest.update(data)

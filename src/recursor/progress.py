@@ -6,6 +6,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from recursor.termsafe import for_terminal
+
 __all__ = ["ProgressLine"]
 
 
@@ -48,7 +50,7 @@ class ProgressLine:
             f"recursor: turn {self.iteration} | runs {self.runs} | LM calls {self.calls} | "
             f"tokens {self.tokens:,} | ${self.cost:.4f} | {now - self.started:.1f}s"
         )
-        self.stream.write("\r\x1b[2K" + text)
+        self.stream.write("\r\x1b[2K" + for_terminal(text))  # our escapes only, never the events'
         self.stream.flush()
 
     def close(self) -> None:

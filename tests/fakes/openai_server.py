@@ -29,6 +29,7 @@ __all__ = [
     "Behaviour",
     "FakeOpenAIServer",
     "Hang",
+    "Huge",
     "NullContent",
     "RecordedRequest",
     "Refusal",
@@ -92,7 +93,18 @@ class Refusal:
     text: str = "I can't help with that."
 
 
-Behaviour = Reply | Status | Hang | Reset | TruncatedJSON | NullContent | Refusal
+@dataclass(frozen=True)
+class Huge:
+    """A 200 whose body is `size` bytes (a JSON string that never ends), written in 64 KiB
+    pieces until the client hangs up. With `declare`, Content-Length says so up front; without
+    it, the body runs until the connection closes. `FakeOpenAIServer.huge_bytes_sent` counts
+    what the socket accepted, which is how a test sees that the client stopped reading early."""
+
+    size: int = 200 * 1024 * 1024
+    declare: bool = False
+
+
+Behaviour = Reply | Status | Hang | Reset | TruncatedJSON | NullContent | Refusal | Huge
 Responder = Callable[[dict[str, Any]], "str | Behaviour"]
 
 
@@ -125,6 +137,7 @@ class FakeOpenAIServer:
         self.delay = delay
         self.requests: list[RecordedRequest] = []
         self.peak_in_flight = 0
+        self.huge_bytes_sent = 0
         self._script: deque[Behaviour] = deque(script)
         self._in_flight = 0
         self._lock = threading.Lock()
@@ -253,6 +266,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             return
+        if isinstance(b, Huge):
+            self._send_huge(fake, b)
+            return
         fake._wait(b.delay if isinstance(b, Reply | Status) and b.delay else fake.delay)
         if isinstance(b, Status):
             self._send(b.code, b.body.encode(), b.headers)
@@ -264,6 +280,26 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._send(200, payload)
+
+    def _send_huge(self, fake: FakeOpenAIServer, b: Huge) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if b.declare:
+            self.send_header("Content-Length", str(b.size))
+        self.end_headers()
+        self.close_connection = True
+        head = b'{"choices": [{"message": {"content": "'
+        filler = b"x" * 65536
+        sent = 0
+        try:
+            while sent < b.size and not fake._stopping.is_set():
+                piece = (head + filler[len(head):] if sent == 0 else filler)[: b.size - sent]
+                self.wfile.write(piece)
+                sent += len(piece)
+                with fake._lock:
+                    fake.huge_bytes_sent = sent
+        except OSError:
+            pass  # the client hung up: what it took is in huge_bytes_sent
 
     def _send(
         self,

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from recursor.lm.base import LMResponse, Message, Usage, output_cap
-from recursor.lm.openai_compat import HTTPChatLM, error_in_body
+from recursor.lm.openai_compat import DEFAULT_MAX_RESPONSE_BYTES, HTTPChatLM, error_in_body
 
 __all__ = ["ANTHROPIC_VERSION", "AnthropicLM", "parse_message", "to_anthropic_messages"]
 
@@ -42,7 +42,8 @@ class AnthropicLM(HTTPChatLM):
     """A Claude model via `POST {base_url}/v1/messages`.
 
     `base_url` has no `/v1`, as in Anthropic's own SDK. Reported input tokens include
-    prompt-cache reads and writes, so token budgets count everything the model read.
+    prompt-cache reads and writes, so token budgets count everything the model read. A reply
+    body over `max_response_bytes` is refused (`LMRequestError`, not retried).
     """
 
     def __init__(
@@ -57,6 +58,7 @@ class AnthropicLM(HTTPChatLM):
         max_output_tokens: int = 4096,
         extra_body: Mapping[str, Any] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             model,
@@ -68,6 +70,7 @@ class AnthropicLM(HTTPChatLM):
             max_output_tokens=max_output_tokens,
             extra_body=extra_body,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
 
     async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:

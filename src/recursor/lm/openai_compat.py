@@ -4,6 +4,11 @@ One client serves OpenAI, OpenRouter, vLLM, SGLang, llama.cpp server and Ollama:
 `POST {base_url}/chat/completions`. We use httpx directly, not a vendor SDK, so the dependency list
 stays short and every failure passes through one function, `post_json`, which turns httpx
 exceptions and HTTP statuses into recursor's error tree. `AnthropicLM` reuses that boundary.
+
+That boundary also keeps hostile text from hurting the host: request bodies are encoded with
+lone surrogates replaced by U+FFFD (model code can print them; no provider accepts them), and a
+reply body is read as a stream and abandoned past `max_response_bytes` (16 MiB by default), so
+a runaway or malicious server cannot fill the host's memory.
 """
 
 from __future__ import annotations
@@ -33,8 +38,10 @@ from recursor.errors import (
     UserError,
 )
 from recursor.lm.base import LM, LMResponse, Message, Usage, output_cap
+from recursor.safetext import dumps
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "HTTPChatLM",
     "OpenAICompatibleLM",
     "error_for_status",
@@ -51,6 +58,13 @@ KEYED_HOSTS = ("api.openai.com", "openrouter.ai", "api.anthropic.com")
 
 #: Error bodies are cut to this many characters: enough to read the provider's message, not a page.
 BODY_LIMIT = 2000
+
+#: Largest reply body read; a larger one is an `LMRequestError` (not retried). A chat reply is
+#: kilobytes; a body this size is a broken or hostile server, and asking again will not help.
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+#: Of an error reply, only this much is read: the message is in the first few hundred bytes.
+_ERROR_BODY_BYTES = 64 * 1024
 
 
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:
@@ -147,18 +161,27 @@ async def post_json(
     timeout: float,
     model: str,
     secret: str | None = None,
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> Any:
     """POST `body` and return the decoded JSON reply. The one place failures become `LMError`s.
 
     A 2xx whose body is not valid JSON is an `LMServerError` (transient): in practice it is a body
-    cut off by a proxy or an overloaded server, and a second attempt usually succeeds.
+    cut off by a proxy or an overloaded server, and a second attempt usually succeeds. A reply
+    over `max_bytes` is an `LMRequestError`: reading stops there and the connection is dropped.
     """
     host = urlsplit(url).netloc
+    content = dumps(body, surrogates="replace").encode("utf-8")
+    sent_headers = {"Content-Type": "application/json", **headers}
     try:
         # pool=None: waiting for a free connection is our own queueing, not the model being slow.
-        resp = await client.post(
-            url, json=body, headers=headers, timeout=httpx.Timeout(timeout, pool=None)
-        )
+        async with client.stream(
+            "POST", url, content=content, headers=sent_headers,
+            timeout=httpx.Timeout(timeout, pool=None),
+        ) as resp:
+            if resp.is_success:
+                raw = await _read_capped(resp, max_bytes, model=model, host=host)
+            else:
+                raw = await _read_head(resp, _ERROR_BODY_BYTES)
     except httpx.TimeoutException as exc:
         raise LMTimeoutError(
             f"{model}: no reply from {host} within {timeout:g}s", model=model
@@ -173,17 +196,49 @@ async def post_json(
     except httpx.HTTPError as exc:
         detail = _scrub(str(exc), secret) or type(exc).__name__
         raise LMRequestError(f"{model}: request to {host} failed: {detail}", model=model) from exc
+    text = raw.decode("utf-8", errors="replace")
     if not resp.is_success:
-        raise error_for_status(resp.status_code, _scrub(resp.text, secret), resp.headers, model)
+        raise error_for_status(resp.status_code, _scrub(text, secret), resp.headers, model)
     try:
-        return json.loads(resp.text)
-    except ValueError as exc:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise LMServerError(
             f"{model}: HTTP {resp.status_code} reply is not valid JSON (truncated?)",
             model=model,
             status=resp.status_code,
-            body=_truncate(_scrub(resp.text, secret)),
+            body=_truncate(_scrub(text, secret)),
         ) from exc
+
+
+async def _read_capped(resp: httpx.Response, limit: int, *, model: str, host: str) -> bytes:
+    """The whole body, or `LMRequestError` as soon as it passes `limit` bytes (decoded size,
+    so a compressed bomb is caught too). A declared Content-Length over the cap fails unread."""
+    def too_large(seen: str) -> LMRequestError:
+        return LMRequestError(
+            f"{model}: the reply from {host} is larger than the {limit:,}-byte cap ({seen}); "
+            "not retried (raise max_response_bytes on the client if such replies are expected)",
+            model=model, status=resp.status_code,
+        )
+
+    declared = resp.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(f"Content-Length {int(declared):,}")
+    buf = bytearray()
+    async for chunk in resp.aiter_bytes():
+        buf += chunk
+        if len(buf) > limit:
+            raise too_large(f"stopped reading after {len(buf):,} bytes")
+    return bytes(buf)
+
+
+async def _read_head(resp: httpx.Response, limit: int) -> bytes:
+    """At most `limit` bytes of the body (an error reply: the rest is not worth reading)."""
+    buf = bytearray()
+    async for chunk in resp.aiter_bytes():
+        buf += chunk
+        if len(buf) >= limit:
+            break
+    return bytes(buf[:limit])
 
 
 _POOL_LIMITS = httpx.Limits(max_connections=None, max_keepalive_connections=20)
@@ -253,8 +308,12 @@ class HTTPChatLM(LM):
         max_output_tokens: int | None,
         extra_body: Mapping[str, Any] | None,
         http_client: httpx.AsyncClient | None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        if max_response_bytes < 1:
+            raise UserError("max_response_bytes must be at least 1")
         self.model = model
+        self.max_response_bytes = max_response_bytes
         self.base_url = base_url.rstrip("/")
         self.api_key_env = api_key_env
         self.timeout = timeout
@@ -279,6 +338,7 @@ class HTTPChatLM(LM):
             timeout=self.timeout,
             model=self.model,
             secret=self._api_key,
+            max_bytes=self.max_response_bytes,
         )
 
     def with_model(self, model: str) -> LM:
@@ -303,6 +363,7 @@ class OpenAICompatibleLM(HTTPChatLM):
     `api_key_env` follows the OpenAI SDK convention (`OPENAI_API_KEY`, sent to any base_url);
     pass `api_key_env=None` to send no key. Local servers need none, so a missing key is an
     error only for hosts in `KEYED_HOSTS`. `extra_body` is merged last into every request.
+    A reply body over `max_response_bytes` is refused (`LMRequestError`, not retried).
     """
 
     def __init__(
@@ -317,6 +378,7 @@ class OpenAICompatibleLM(HTTPChatLM):
         max_output_tokens: int | None = None,
         extra_body: Mapping[str, Any] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             model,
@@ -328,6 +390,7 @@ class OpenAICompatibleLM(HTTPChatLM):
             max_output_tokens=max_output_tokens,
             extra_body=extra_body,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
 
     async def complete(self, messages: Sequence[Message], *, max_tokens: int | None = None) -> LMResponse:

@@ -16,6 +16,14 @@ Mapping (documented in the README, "Serving an RLM"):
 Each request is its own RLM run with its own worker. At most `max_concurrent_runs` run at
 once; a request beyond that gets 429 with Retry-After at once rather than waiting in a queue,
 so a client's own timeout and retry policy stay in charge (the openai SDK retries 429).
+
+A client that disconnects cancels its run (nobody would read the answer, and it holds a slot
+and spends the budget): a watcher waits for `http.disconnect` while a non-streaming run works;
+a streamed run is cancelled when Starlette sees the disconnect. The slot frees once the
+cancelled run has closed its worker.
+
+Replies may carry any string model code produced: JSON bodies and SSE chunks replace lone
+surrogates by U+FFFD (`safetext`), since clients in other languages reject them.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from recursor.budget import Limits
 from recursor.errors import RecursorError, UserError
 from recursor.rlm import RLM, Result
+from recursor.safetext import dumps, well_formed
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -271,6 +280,33 @@ class _Slots:
         self.active -= 1
 
 
+async def _until_disconnected(request: Request) -> None:
+    """Return when the client hangs up (the request body has already been read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _unless_disconnected(request: Request, task: asyncio.Task[Result]) -> bool:
+    """Wait for `task`; if the client goes first, cancel the run and wait for it to clean up.
+
+    True when the run finished on its own. Also cancels the run if this handler is cancelled.
+    """
+    watcher = asyncio.ensure_future(_until_disconnected(request))
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+        if not task.done():
+            log.info("client disconnected: cancelling its run")
+            task.cancel()
+            await asyncio.wait({task})  # the run closes its worker; the slot frees when it ends
+    return not task.cancelled()
+
+
+def _sse(body: dict[str, Any]) -> str:
+    return f"data: {dumps(body, surrogates='replace')}\n\n"
+
+
 def _require_starlette() -> None:
     try:
         import starlette  # noqa: F401
@@ -283,8 +319,14 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
     _require_starlette()
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
-    from starlette.responses import JSONResponse, StreamingResponse
+    from starlette.responses import JSONResponse, Response, StreamingResponse
     from starlette.routing import Route
+
+    class JSONReply(JSONResponse):
+        """JSON that always encodes: lone surrogates in model text become U+FFFD."""
+
+        def render(self, content: Any) -> bytes:
+            return dumps(content, surrogates="replace", allow_nan=False, separators=(",", ":")).encode("utf-8")
 
     cfg = dataclasses.replace(config or ServeConfig(), **options)
     if cfg.max_concurrent_runs < 1:
@@ -293,7 +335,7 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
     expected = cfg.api_key.encode() if cfg.api_key else None
 
     def error_response(err: ApiError) -> Response:
-        return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
+        return JSONReply(err.body(), status_code=err.status, headers=err.headers)
 
     def check_auth(request: Request) -> None:
         if expected is None:
@@ -328,7 +370,7 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
             check_auth(request)
         except ApiError as err:
             return error_response(err)
-        return JSONResponse({"object": "list", "data": [
+        return JSONReply({"object": "list", "data": [
             {"id": cfg.model_id, "object": "model", "created": 0, "owned_by": "recursor"}]})
 
     def start_run(req: ChatRequest, on_event: Callable[[dict[str, Any]], None] | None) -> asyncio.Task[Result]:
@@ -363,14 +405,17 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
         created = int(time.time())
         if req.stream:
             return stream(req, cid, created)
+        task = start_run(req, None)
         try:
-            result = await start_run(req, None)
+            if not await _unless_disconnected(request, task):
+                return Response(status_code=499)  # nobody is there to read it
+            result = task.result()
         except Exception as exc:
             return error_response(_run_error(exc))
         failed = _failed(result)
         if failed is not None:
             return error_response(failed)
-        return JSONResponse({
+        return JSONReply({
             "id": cid, "object": "chat.completion", "created": created, "model": cfg.model_id,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": result.answer},
                          "finish_reason": _finish_reason(result), "logprobs": None}],
@@ -384,7 +429,8 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
         def on_event(record: dict[str, Any]) -> None:
             # Only the event's name and position: never content, which may be sensitive.
             words = [str(record.get(k)) for k in ("event", "run_id", "iteration") if record.get(k) is not None]
-            events.put_nowait(" ".join(w.replace("\n", " ")[:80] for w in words))
+            line = " ".join(w.replace("\n", " ").replace("\r", " ")[:80] for w in words)
+            events.put_nowait(well_formed(line))
 
         task = start_run(req, on_event)
         task.add_done_callback(lambda _: events.put_nowait(None))
@@ -392,7 +438,7 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
         def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
             body = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": cfg.model_id,
                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **extra}
-            return f"data: {json.dumps(body)}\n\n"
+            return _sse(body)
 
         async def body() -> AsyncIterator[str]:
             try:
@@ -413,16 +459,18 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
                 else:
                     err = _failed(result)
                 if err is not None:
-                    yield f"data: {json.dumps(err.body())}\n\n"
+                    yield _sse(err.body())
                 else:
                     for i in range(0, len(result.answer), _CHUNK_CHARS):
                         yield chunk({"content": result.answer[i:i + _CHUNK_CHARS]})
                     yield chunk({}, _finish_reason(result), recursor=_extra(result))
                     if req.include_usage:
-                        yield f"data: {json.dumps({'id': cid, 'object': 'chat.completion.chunk', 'created': created, 'model': cfg.model_id, 'choices': [], 'usage': _usage(result)})}\n\n"
+                        yield _sse({"id": cid, "object": "chat.completion.chunk", "created": created,
+                                    "model": cfg.model_id, "choices": [], "usage": _usage(result)})
                 yield "data: [DONE]\n\n"
             finally:
                 if not task.done():  # the client went away: stop spending on its run
+                    log.info("streaming client disconnected: cancelling its run")
                     task.cancel()
 
         return StreamingResponse(body(), media_type="text/event-stream",

@@ -31,7 +31,8 @@ def read_events(path: Path | str, *, resolve: bool = True) -> list[dict[str, Any
 
 
 def _iter_lines(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
+    # The writer escapes lone surrogates, so lines are UTF-8; "replace" keeps a damaged file readable.
+    with path.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
             line = line.strip()
             if not line:

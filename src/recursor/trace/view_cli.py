@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from recursor.errors import RecursorError, UserError
+from recursor.termsafe import for_terminal
 from recursor.trace.writer import default_trace_dir
 
 __all__ = ["resolve_trace", "view"]
@@ -56,13 +57,13 @@ def view(trace: str, html_path: Path | None) -> None:
 
             html_path.parent.mkdir(parents=True, exist_ok=True)
             html_path.write_text(render_html(model), encoding="utf-8")
-            click.echo(f"recursor: wrote {html_path} ({len(model.runs)} runs, "
-                       f"{model.totals.calls} LM calls)", err=True)
+            click.echo(for_terminal(f"recursor: wrote {html_path} ({len(model.runs)} runs, "
+                                    f"{model.totals.calls} LM calls)"), err=True)
             return
         from recursor.trace.view_tui import run_tui
 
         run_tui(model)
     except (RecursorError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        click.echo(f"recursor: error: {message}", err=True)
+        click.echo(for_terminal(f"recursor: error: {message}"), err=True)
         sys.exit(1)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from recursor.safetext import well_formed
 from recursor.trace.tree import (
     Cell,
     Iteration,
@@ -50,7 +51,8 @@ def write_html(trace: Path | str, out: Path | str, *, max_chars: int = DEFAULT_M
 
 
 def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escaped text; lone surrogates (model code prints them) become U+FFFD so the page encodes."""
+    return html.escape(well_formed("" if value is None else str(value)), quote=True)
 
 
 class _Page:
@@ -434,8 +436,8 @@ def _content(message: dict[str, Any]) -> str:
 
 
 def render_html(view: TraceView, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
-    """The whole page for `view`, as one string with no external references."""
-    return _Page(view, max_chars).render()
+    """The whole page for `view`, as one string with no external references (always encodable)."""
+    return well_formed(_Page(view, max_chars).render())
 
 
 _CSS = """

@@ -6,7 +6,9 @@ cells (code, output, error), sub-calls and child runs, with tokens, cost and tim
 
 textual is imported only when the app is built, so the rest of recursor works without it. The
 detail pane is built from rich renderables (`run_detail`, `iteration_detail`) that never parse
-markup: model text like "[bold]" or "[/]" is shown as typed, not interpreted.
+markup: model text like "[bold]" or "[/]" is shown as typed, not interpreted. Every string
+from the trace also goes through `for_terminal` (the `_t` helper), so escape sequences in model
+text are shown as `\x1b...` rather than sent to the terminal.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recursor.errors import UserError
+from recursor.termsafe import for_terminal
 from recursor.trace.tree import (
     Cell,
     Iteration,
@@ -58,17 +61,22 @@ def require_textual() -> None:
 
 
 # -- rich pieces (no textual needed) ---------------------------------------------------------------
+def _t(text: object, style: str = "") -> Text:
+    """Trace text (model-written, so hostile) as a rich Text with control sequences made visible."""
+    return Text(for_terminal(str(text)), style=style)
+
+
 def _clip(text: str | None) -> Text:
     text = text or ""
     if len(text) <= MAX_CHARS:
-        return Text(text)
-    out = Text(text[:MAX_CHARS])
+        return _t(text)
+    out = _t(text[:MAX_CHARS])
     out.append(f"\n… {len(text) - MAX_CHARS:,} more characters not shown (the trace has them all)", style="dim")
     return out
 
 
 def _status(status: str) -> Text:
-    return Text(f" {status} ", style=f"bold {_STATUS_STYLE.get(status, 'magenta')} reverse")
+    return Text(f" {for_terminal(status)} ", style=f"bold {_STATUS_STYLE.get(status, 'magenta')} reverse")
 
 
 def _stats(t: Totals, seconds: float | None) -> str:
@@ -88,9 +96,9 @@ def node_label(node: Run | Iteration, width: int = 0) -> Text:
 def _name(node: Run | Iteration) -> Text:
     label = Text()
     if isinstance(node, Run):
-        label.append(node.run_id, style="bold")
+        label.append(for_terminal(node.run_id), style="bold")
         label.append(" ")
-        label.append(node.status, style=_STATUS_STYLE.get(node.status, "magenta"))
+        label.append(for_terminal(node.status), style=_STATUS_STYLE.get(node.status, "magenta"))
     else:
         label.append(f"iteration {node.number}")
         tags = []
@@ -113,7 +121,7 @@ def _facts(rows: list[tuple[str, Text | str]]) -> Table:
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
     for key, value in rows:
-        grid.add_row(key, value if isinstance(value, Text) else Text(value))
+        grid.add_row(_t(key), value if isinstance(value, Text) else _t(value))
     return grid
 
 
@@ -131,7 +139,7 @@ def _usage_table(rows: list[tuple[str, Totals, float | None]]) -> Table:
 def run_detail(view: TraceView, run: Run) -> RenderableType:
     """The right pane for a run: status, where it came from, question, answer, usage, iterations."""
     head = Text("run ", style="bold")
-    head.append(run.run_id, style="bold cyan")
+    head.append(for_terminal(run.run_id), style="bold cyan")
     head.append("  ")
     head.append_text(_status(run.status))
     facts: list[tuple[str, Text | str]] = []
@@ -157,7 +165,7 @@ def run_detail(view: TraceView, run: Run) -> RenderableType:
         parts.append(Text("No run_end event: this run was killed or was still running.", style="yellow"))
     if run.error:
         parts.append(Panel(_clip(run.error), title="error", title_align="left", border_style="red"))
-    parts.extend(Text(note, style="dim") for note in run.notes)
+    parts.extend(_t(note, "dim") for note in run.notes)
     if run.parent_id is None and view.meta:
         parts.append(Text("trace header", style="bold dim"))
         parts.append(_facts([(str(k), v if isinstance(v, str) else json.dumps(v, default=str))
@@ -185,15 +193,15 @@ def _calls_table(calls: list[LMCall]) -> Table:
         table.add_column(name, justify="right", no_wrap=True)
     for call in calls:
         prompt = " ".join(call.prompt.split())[:300]
-        result = Text(prompt)
+        result = _t(prompt)
         result.append("\n→ ", style="dim")
         if call.error:
-            result.append(" ".join(call.error.split())[:300], style="red")
+            result.append(for_terminal(" ".join(call.error.split())[:300]), style="red")
         else:
-            result.append(" ".join((call.reply or "").split())[:300], style="green")
+            result.append(for_terminal(" ".join((call.reply or "").split())[:300]), style="green")
         one = Totals()
         one.add_call(call)
-        table.add_row(Text(call.call_id + _call_flags(call)), result,
+        table.add_row(_t(call.call_id + _call_flags(call)), result,
                       format_tokens(one.tokens), format_cost(one), format_duration(call.duration))
     return table
 
@@ -209,7 +217,7 @@ def _call_flags(call: LMCall) -> str:
 
 def _cell_panel(it: Iteration, cell: Cell) -> Panel:
     body: list[RenderableType] = [
-        Syntax(cell.code or "", "python", theme="ansi_dark", word_wrap=True, background_color="default"),
+        Syntax(for_terminal(cell.code or ""), "python", theme="ansi_dark", word_wrap=True, background_color="default"),
     ]
     out_title = "output"
     if cell.stdout_total and cell.stdout_total > len(cell.stdout):
@@ -224,16 +232,16 @@ def _cell_panel(it: Iteration, cell: Cell) -> Panel:
     if cell.final is not None:
         body.append(Text("final answer", style="dim"))
         body.append(_clip(cell.final))
-    body.extend(Text(note, style="dim") for note in cell.notes)
+    body.extend(_t(note, "dim") for note in cell.notes)
     calls = it.calls_of(cell.index)
     if calls:
         body.append(_calls_table(calls))
     for child in it.children_of(cell.index):
         line = Text("child run ", style="dim")
-        line.append(child.run_id, style="bold cyan")
+        line.append(for_terminal(child.run_id), style="bold cyan")
         line.append(" ")
-        line.append(child.status, style=_STATUS_STYLE.get(child.status, "magenta"))
-        line.append("  " + " ".join(child.question.split())[:140], style="dim")
+        line.append(for_terminal(child.status), style=_STATUS_STYLE.get(child.status, "magenta"))
+        line.append(for_terminal("  " + " ".join(child.question.split())[:140]), style="dim")
         body.append(line)
     title = f"cell {cell.index} · {format_duration(cell.duration)}"
     if cell.restarted:
@@ -243,12 +251,12 @@ def _cell_panel(it: Iteration, cell: Cell) -> Panel:
 
 def iteration_detail(run: Run, it: Iteration) -> RenderableType:
     """The right pane for an iteration: the root reply, each cell, its sub-calls and child runs."""
-    head = Text(f"{run.run_id}", style="bold cyan")
+    head = _t(run.run_id, "bold cyan")
     head.append(f" · iteration {it.number}" + (" (answer-now turn)" if it.final_turn else ""), style="bold")
     facts: list[tuple[str, Text | str]] = []
     call = it.root_call
     if call is not None:
-        facts.append(("root call", f"{call.call_id} · {call.model}" + _call_flags(call)))
+        facts.append(("root call", f"{call.call_id} · {call.model}" + _call_flags(call)))  # _facts escapes
         if call.n_messages is not None:
             facts.append(("request", f"{call.n_messages} messages, {len(call.messages)} new"))
         facts.append(("tokens", f"{call.input_tokens:,} in · {call.output_tokens:,} out"
@@ -267,17 +275,17 @@ def iteration_detail(run: Run, it: Iteration) -> RenderableType:
         else:
             parts.append(Panel(_clip(call.reply), title="root model reply", title_align="left", border_style="dim"))
     if call is not None and call.retries:
-        parts.append(Panel(Text("\n".join(call.retries), style="red"), title="retries", title_align="left",
+        parts.append(Panel(_t("\n".join(call.retries), "red"), title="retries", title_align="left",
                            border_style="red"))
     parts.extend(_cell_panel(it, cell) for cell in it.cells)
     for index in it.running:
         parts.append(Text(f"cell {index} started but never reported (killed, or still running)", style="yellow"))
-    parts.extend(Text(note, style="yellow") for note in it.notes)
+    parts.extend(_t(note, "yellow") for note in it.notes)
     loose = it.calls_of(None)
     if loose:
         parts.append(_calls_table(loose))
     for child in it.children_of(None):
-        parts.append(Text(f"child run {child.run_id} ({child.status})", style="cyan"))
+        parts.append(_t(f"child run {child.run_id} ({child.status})", "cyan"))
     return Group(*parts)
 
 
@@ -324,7 +332,7 @@ def build_app(view: TraceView) -> App[None]:
             self.view = view
             self.selected: Run | Iteration | None = None
             self.title = "recursor trace"
-            self.sub_title = (view.path.name if view.path else "") + (
+            self.sub_title = for_terminal(view.path.name if view.path else "") + (
                 f" · {view.totals.calls} calls · {format_tokens(view.totals.tokens)} tok · "
                 f"{format_cost(view.totals)}"
             )

@@ -5,12 +5,16 @@ A string longer than `blob_threshold` is written once to `blobs/<sha256>.txt` be
 trace and referenced as `{"$blob": sha256, "chars": n}`, so a context, or a prompt that
 repeats a chunk of it, is stored once however many events mention it. Root-model calls log
 only the messages that are new since the previous call of the same run.
+
+Model code can print any string, lone surrogates included: the line is JSON with those
+escaped as `\\uXXXX` (so `read_events` gives the same string back), and blobs are stored
+with `surrogatepass`. Traces hold prompts, context and replies, so they are private: a trace
+directory the writer creates is 0700, and every file it writes (trace, blob) is 0600.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 import time
@@ -19,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from recursor.lm.base import request_hash  # re-exported: replay and tests import it from here
+from recursor.private_files import private_dir, private_file
+from recursor.safetext import dumps
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -58,8 +64,8 @@ class TraceWriter:
         self.path = path
         self.blob_dir = path.parent / "blobs"
         self.blob_threshold = blob_threshold
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("a", encoding="utf-8")
+        private_dir(path.parent)
+        self._fh = os.fdopen(private_file(path, append=True), "a", encoding="utf-8")
         self._seq = 0
         self._blobs_written: set[str] = set()
 
@@ -68,7 +74,7 @@ class TraceWriter:
             return
         self._seq += 1
         record = {"v": SCHEMA_VERSION, "seq": self._seq, "ts": round(time.time(), 4), **event}
-        line = json.dumps(self._shrink(record), ensure_ascii=False, default=str)
+        line = dumps(self._shrink(record), default=str)
         self._fh.write(line + "\n")
         self._fh.flush()
 
@@ -79,9 +85,10 @@ class TraceWriter:
         if sha not in self._blobs_written:
             target = self.blob_dir / f"{sha}.txt"
             if not target.exists():
-                self.blob_dir.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(f".tmp{os.getpid()}")
-                tmp.write_bytes(data)
+                private_dir(self.blob_dir)
+                tmp = target.with_suffix(f".tmp{os.getpid()}-{secrets.token_hex(4)}")
+                with os.fdopen(private_file(tmp), "wb") as fh:
+                    fh.write(data)
                 os.replace(tmp, target)
             self._blobs_written.add(sha)
         return {"$blob": sha, "chars": len(text)}
