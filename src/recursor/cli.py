@@ -20,28 +20,11 @@ from typing import Any
 import click
 
 from recursor.cli_options import build_rlm, run_options
+from recursor.console import fail, note, print_answer
 from recursor.context import read_stream
 from recursor.errors import RecursorError, UserError
-from recursor.safetext import utf8
-from recursor.termsafe import for_terminal
 
 __all__ = ["main"]
-
-
-def _fail(message: str) -> None:
-    _note(f"error: {message.splitlines()[0] if message else 'failed'}")
-    sys.exit(1)
-
-
-def _note(message: str) -> None:
-    """One line on stderr; it may quote model or provider text, so it is made terminal-safe."""
-    click.echo(for_terminal(f"recursor: {message}"), err=True)
-
-
-def print_answer(text: str) -> None:
-    """Model text on stdout: escaped for a terminal, exact (UTF-8) for a pipe or file."""
-    shown = for_terminal(text) if sys.stdout.isatty() else text
-    click.echo(utf8(shown + "\n"), nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,14 +53,14 @@ def ask(question: str, contexts: tuple[Path, ...], api_key_env: str | None, as_j
         finally:
             progress.close()
     except RecursorError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     if result.stopped_by == "lm_error" and not result.answer:
-        _fail(f"the model service failed: {result.error}")
+        fail(f"the model service failed: {result.error}")
     if result.stopped_by != "final":
-        _note(f"stopped by {result.stopped_by}; printing the best answer found")
+        note(f"stopped by {result.stopped_by}; printing the best answer found")
     if result.trace_path is not None:
-        _note(f"trace: {result.trace_path}")
+        note(f"trace: {result.trace_path}")
     if as_json:
         click.echo(json.dumps(_result_dict(result), indent=2))  # ASCII: exact, and terminal-safe
     else:
@@ -133,8 +116,8 @@ def doctor() -> None:
             click.echo(f"  [x] {item}")
         for item in report.missing:
             click.echo(f"  [ ] {item}")
-        for note in report.notes:
-            click.echo(f"  note: {note}")
+        for line in report.notes:
+            click.echo(f"  note: {line}")
     click.echo("\ninprocess (opt-in, for debugging): no isolation and no limits at all")
 
 

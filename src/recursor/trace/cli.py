@@ -7,24 +7,19 @@ with an answer, 1 on failure (for replay: also when the run diverged from the re
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
+from recursor.console import fail, note, print_answer
 from recursor.errors import RecursorError
 from recursor.sandbox.base import SandboxOptions
 
 __all__ = ["replay", "resume"]
 
 _ISOLATION = click.Choice(["auto", "bwrap", "process", "inprocess"])
-
-
-def _fail(message: str) -> None:
-    click.echo(f"recursor: error: {message}", err=True)
-    sys.exit(1)
 
 
 def _sandbox(recorded: SandboxOptions, isolation: str | None) -> SandboxOptions:
@@ -34,7 +29,7 @@ def _sandbox(recorded: SandboxOptions, isolation: str | None) -> SandboxOptions:
 def _print(outcome: Any, as_json: bool) -> None:
     result = outcome.result
     if result.trace_path is not None:
-        click.echo(f"recursor: trace: {result.trace_path}", err=True)
+        note(f"trace: {result.trace_path}")
     if as_json:
         click.echo(json.dumps({
             "answer": result.answer,
@@ -48,7 +43,7 @@ def _print(outcome: Any, as_json: bool) -> None:
             "mismatches": outcome.mismatches,
         }, indent=2))
     else:
-        click.echo(result.answer)
+        print_answer(result.answer)
 
 
 @click.command()
@@ -69,16 +64,16 @@ def replay(trace: Path, loose: bool, isolation: str | None, trace_dir: Path | No
         outcome = replay_trace(trace, mode="loose" if loose else "strict", sandbox=sandbox,
                                trace_dir=False if no_trace else trace_dir)
     except RecursorError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     _print(outcome, as_json)
     recorded = outcome.recorded_answer
-    click.echo(f"recursor: replayed {outcome.reused} recorded replies"
-               + (f", {outcome.mismatches} with changed requests" if outcome.mismatches else ""), err=True)
+    note(f"replayed {outcome.reused} recorded replies"
+         + (f", {outcome.mismatches} with changed requests" if outcome.mismatches else ""))
     if recorded is None:
-        click.echo("recursor: the recorded run never finished; nothing to compare with", err=True)
+        note("the recorded run never finished; nothing to compare with")
     elif recorded != outcome.result.answer:
-        _fail("the replayed answer differs from the recorded one")
+        fail("the replayed answer differs from the recorded one")
 
 
 @click.command()
@@ -121,12 +116,12 @@ def resume(trace: Path, model: str | None, sub_model: str | None, base_url: str 
         finally:
             progress.close()
     except RecursorError as exc:
-        _fail(str(exc).splitlines()[0])
+        fail(str(exc).splitlines()[0])
         return
     result = outcome.result
     if result.stopped_by == "lm_error" and not result.answer:
-        _fail(f"the model service failed: {result.error}")
+        fail(f"the model service failed: {result.error}")
     if result.stopped_by != "final":
-        click.echo(f"recursor: stopped by {result.stopped_by}; printing the best answer found", err=True)
-    click.echo(f"recursor: reused {outcome.reused} recorded replies, made {outcome.live} live calls", err=True)
+        note(f"stopped by {result.stopped_by}; printing the best answer found")
+    note(f"reused {outcome.reused} recorded replies, made {outcome.live} live calls")
     _print(outcome, as_json)
