@@ -51,8 +51,8 @@ def test_strict_replay_reproduces_a_fresh_recording(name: str, tmp_path: Path) -
     rec = Recording.load(trace)
     outcome = replay_trace(trace, trace_dir=tmp_path / "replay")
     assert outcome.result.answer == rec.answer and outcome.mismatches == 0
-    assert outcome.result.stopped_by == rec.root_end["stopped_by"]  # type: ignore[index]
-    recorded_usage = rec.root_end["calls"], rec.root_end["input_tokens"]  # type: ignore[index]
+    assert rec.root_end is not None and outcome.result.stopped_by == rec.root_end.stopped_by
+    recorded_usage = rec.root_end.calls, rec.root_end.input_tokens
     assert (outcome.result.usage.total.calls, outcome.result.usage.total.input_tokens) == recorded_usage
     # The replay's own trace is replayable in turn.
     again = replay_trace(outcome.result.trace_path, trace_dir=tmp_path / "again")

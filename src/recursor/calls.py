@@ -42,6 +42,7 @@ from recursor.lm.base import LM, LMResponse, Message, Usage, choice_request_hash
 from recursor.lm.cache import ReplyCache
 from recursor.lm.retry import RetryingLM, RetryPolicy
 from recursor.pricing import Pricing
+from recursor.trace import events as ev
 from recursor.trace.source import RecordedCall, ReplySource
 
 __all__ = [
@@ -60,8 +61,8 @@ __all__ = [
     "recorded_error",
 ]
 
-Emit = Callable[..., None]
-"""`emit(event_name, **fields)`: how a layer reports to the trace."""
+Emit = Callable[[ev.Event], None]
+"""`emit(event)`: how a layer reports to the trace (events are defined in `trace.events`)."""
 
 
 @dataclass(slots=True)
@@ -166,25 +167,25 @@ class TraceLayer:
             resp = await next(call)
         except BudgetExceeded as exc:
             if call.sent:
-                self.emit("lm_call", **head, error="deadline reached" if exc.limit == "timeout" else str(exc),
-                          limit=exc.limit, detail=exc.detail, duration=_since(call))
+                self.emit(ev.LMCallEvent(**head, error="deadline reached" if exc.limit == "timeout" else str(exc),
+                          limit=exc.limit, detail=exc.detail, duration=_since(call)))
             else:
                 extra = {"cached": True, "source": call.source} if call.source else {}
-                self.emit("limit", **head, limit=exc.limit, detail=exc.detail, **extra)
+                self.emit(ev.LimitEvent(**{**head, **extra}, limit=exc.limit, detail=exc.detail))
             raise
         except LMError as exc:
             extra = {"cached": True, "source": call.source} if call.source else {}
-            self.emit("lm_call", **head, error=f"{type(exc).__name__}: {error_text(exc)}",
-                      duration=_since(call), **extra)
+            self.emit(ev.LMCallEvent(**{**head, **extra}, error=f"{type(exc).__name__}: {error_text(exc)}",
+                      duration=_since(call)))
             raise
         if call.role == "root":
             self._sent[call.run_id] = [*call.messages, {"role": "assistant", "content": resp.text}]
         fields: dict[str, Any] = {"cached": True, "source": call.source} if call.source else {}
         if call.max_tokens is not None:
             fields["max_tokens"] = call.max_tokens
-        self.emit("lm_call", **head, reply=resp.text,
+        self.emit(ev.LMCallEvent(**head, reply=resp.text,
                   usage={"input_tokens": resp.usage.input_tokens, "output_tokens": resp.usage.output_tokens},
-                  cost_usd=call.cost, finish_reason=resp.finish_reason, duration=_since(call), **fields)
+                  cost_usd=call.cost, finish_reason=resp.finish_reason, duration=_since(call), **fields))
         return resp
 
     def _delta(self, call: LMCall) -> list[Message]:
@@ -287,8 +288,8 @@ class RetryLayer:
                     error.add_note(f"recursor: gave up after {attempt} attempt(s)")
                     raise
                 delay = policy.delay(attempt, error, random.random())
-                self.emit("retry", run_id=call.run_id, call_id=call.call_id, attempt=attempt,
-                          error=f"{type(error).__name__}: {error}", wait=round(delay, 3))
+                self.emit(ev.RetryEvent(run_id=call.run_id, call_id=call.call_id, attempt=attempt,
+                          error=f"{type(error).__name__}: {error}", wait=round(delay, 3)))
                 await asyncio.sleep(delay)
             attempt += 1
 

@@ -7,6 +7,7 @@ import time
 from typing import Any, TextIO
 
 from recursor.termsafe import for_terminal
+from recursor.trace.events import Event, LMCallEvent, RunEndEvent, RunStartEvent, parse_event
 
 __all__ = ["ProgressLine"]
 
@@ -28,18 +29,17 @@ class ProgressLine:
         self.cost = 0.0
         self._last_draw = 0.0
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        if kind == "run_start":
+    def __call__(self, event: dict[str, Any] | Event) -> None:
+        ev = parse_event(event)
+        if isinstance(ev, RunStartEvent):
             self.runs += 1
-        elif kind == "lm_call" and "usage" in event:
+        elif isinstance(ev, LMCallEvent) and ev.usage is not None:
             self.calls += 1
-            usage = event["usage"]
-            self.tokens += int(usage.get("input_tokens", 0)) + int(usage.get("output_tokens", 0))
-            self.cost += float(event.get("cost_usd") or 0.0)
-            if event.get("role") == "root" and event.get("run_id") == "root":
+            self.tokens += ev.input_tokens + ev.output_tokens
+            self.cost += ev.cost_usd or 0.0
+            if ev.role == "root" and ev.run_id == "root":
                 self.iteration += 1
-        self.draw(force=kind in ("run_start", "run_end"))
+        self.draw(force=isinstance(ev, (RunStartEvent, RunEndEvent)))
 
     def draw(self, force: bool = False) -> None:
         now = time.monotonic()

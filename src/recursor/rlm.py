@@ -55,6 +55,7 @@ from recursor.pricing import Pricing, unpriced_message
 from recursor.prompts import Prompts, default_prompts
 from recursor.protocol import cut_after_first_block, parse_reply
 from recursor.sandbox.base import CellResult, Repl, SandboxOptions
+from recursor.trace import events as ev
 from recursor.trace.config import trace_header
 from recursor.trace.source import ReplySource
 from recursor.trace.writer import EventSink, TraceWriter, default_trace_dir, new_trace_id
@@ -270,8 +271,8 @@ class _Tree:
             replay=source.header() if source else None,
         )
 
-    def emit(self, event: str, **fields: Any) -> None:
-        record = {"event": event, **fields}
+    def emit(self, event: ev.Event) -> None:
+        record = event.to_dict()
         if self._header is not None:
             # The first event of a trace (the root's run_start) carries the header: schema,
             # versions, the model clients and where replies came from.
@@ -282,7 +283,7 @@ class _Tree:
             try:
                 self.rlm.on_event(record)
             except Exception:
-                log.exception("on_event hook failed for %s", event)
+                log.exception("on_event hook failed for %s", event.kind)
 
     def close(self) -> None:
         if self.trace is not None:
@@ -342,10 +343,10 @@ class _Run:
     # -- the loop -------------------------------------------------------------------------
     async def run(self) -> _Outcome:
         tree, limits = self.tree, self.tree.limits
-        tree.emit("run_start", run_id=self.run_id, parent_call=self.parent_call,
+        tree.emit(ev.RunStartEvent(run_id=self.run_id, parent_call=self.parent_call,
                   parent_cell=self.parent_cell, depth=self.depth,
                   question=self.question, root_model=self.root_lm.model, sub_model=self.sub_lm.model,
-                  limits=_limits_dict(limits), sandbox=_sandbox_dict(tree.rlm.sandbox))
+                  limits=_limits_dict(limits), sandbox=_sandbox_dict(tree.rlm.sandbox)))
         # The worker starts while the first root request is already out.
         self._repl_start = asyncio.create_task(self._start_repl())
         messages: list[Message] = [
@@ -381,12 +382,12 @@ class _Run:
                     break
                 if outcome is None:
                     messages.append({"role": "user", "content": feedback})
-                    tree.emit("budget", run_id=self.run_id, iteration=iteration, **tree.snapshot(),
-                              **tree.ledger.snapshot())
+                    tree.emit(ev.BudgetEvent(run_id=self.run_id, iteration=iteration,
+                                             **{**tree.snapshot(), **tree.ledger.snapshot()}))
         finally:
             await self._close_repl()
-        tree.emit("run_end", run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
-                  iterations=outcome.iterations, error=outcome.error, **tree.snapshot())
+        tree.emit(ev.RunEndEvent(run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
+                  iterations=outcome.iterations, error=outcome.error, **tree.snapshot()))
         return outcome
 
     async def _turn(self, reply: str, iteration: int, state: _TurnState) -> tuple[_Outcome | None, str]:
@@ -490,8 +491,8 @@ class _Run:
         except asyncio.CancelledError:
             await asyncio.gather(store, return_exceptions=True)
             raise
-        self.tree.emit("context", run_id=self.run_id, sha256=prepared.sha256, kind=prepared.kind,
-                       n_chars=prepared.n_chars, path=str(prepared.path))
+        self.tree.emit(ev.ContextEvent(run_id=self.run_id, sha256=prepared.sha256, value_kind=prepared.kind,
+                       n_chars=prepared.n_chars, path=str(prepared.path)))
         repl = self._make_repl(prepared)
         try:
             await repl.start()
@@ -509,7 +510,7 @@ class _Run:
         if setup:
             result = await repl.run(setup)
             if result.error:
-                self.tree.emit("setup_error", run_id=self.run_id, error=result.error)
+                self.tree.emit(ev.SetupErrorEvent(run_id=self.run_id, error=result.error))
 
     def _make_repl(self, prepared: PreparedContext) -> Repl:
         options = self.tree.rlm.sandbox
@@ -552,7 +553,7 @@ class _Run:
         ledger = self.tree.ledger
         ledger.check_deadline()
         self.cell = f"{iteration}.{index}"
-        self.tree.emit("cell_start", run_id=self.run_id, iteration=iteration, index=index, cell=self.cell)
+        self.tree.emit(ev.CellStartEvent(run_id=self.run_id, iteration=iteration, index=index, cell=self.cell))
         started, remaining = time.monotonic(), ledger.remaining_seconds()
         try:
             async with asyncio.timeout(None if remaining is None else remaining + _CELL_GRACE):
@@ -562,19 +563,19 @@ class _Run:
                     await self._setup_repl(repl)
         except TimeoutError:
             self.repl_lost = True
-            self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index, cell=self.cell,
+            self.tree.emit(ev.CellEvent(run_id=self.run_id, iteration=iteration, index=index, cell=self.cell,
                            code=code, stdout="", stdout_total=0, error="deadline reached: the cell was stopped",
                            final=None, final_source=None, notes=[], restarted=False,
-                           duration=round(time.monotonic() - started, 4), limit="timeout")
+                           duration=round(time.monotonic() - started, 4), limit="timeout"))
             ledger.refuse("timeout", "the deadline stopped a cell")
             raise  # unreachable: refuse raises
         finally:
             self.cell = None
-        self.tree.emit("cell", run_id=self.run_id, iteration=iteration, index=index,
+        self.tree.emit(ev.CellEvent(run_id=self.run_id, iteration=iteration, index=index,
                        cell=f"{iteration}.{index}", code=code,
                        stdout=cell.stdout, stdout_total=cell.stdout_total, error=cell.error,
                        final=cell.final, final_source=cell.final_source, notes=cell.notes,
-                       restarted=cell.restarted, duration=round(cell.duration, 4))
+                       restarted=cell.restarted, duration=round(cell.duration, 4)))
         return cell
 
     def _format_cell(self, cell: CellResult, n: int, total: int, closed: bool, repeated: bool) -> str:

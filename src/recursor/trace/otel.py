@@ -13,9 +13,21 @@ shared backends, and the JSONL trace already holds the text.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from recursor.errors import UserError
+from recursor.trace.events import (
+    CellEvent,
+    CellStartEvent,
+    Event,
+    LimitEvent,
+    LMCallEvent,
+    RetryEvent,
+    RunEndEvent,
+    RunStartEvent,
+    parse_event,
+)
 from recursor.trace.writer import EventSink
 
 __all__ = ["OTelSink"]
@@ -41,9 +53,10 @@ class OTelSink:
         self._cells: dict[str, Any] = {}
 
     def __call__(self, event: dict[str, Any]) -> None:
-        handler = getattr(self, "_on_" + str(event.get("event")), None)
+        ev = parse_event(event)
+        handler = self._handlers.get(type(ev))
         if handler is not None:
-            handler(event)
+            handler(self, ev)
         if self.then is not None:
             self.then(event)
 
@@ -53,81 +66,89 @@ class OTelSink:
         parent = parent or (self._runs.get(run_id) if run_id else None)
         return self._otel.set_span_in_context(parent) if parent is not None else None
 
-    def _on_run_start(self, e: dict[str, Any]) -> None:
-        attributes = {
-            "recursor.run_id": e["run_id"],
-            "recursor.depth": int(e.get("depth", 0)),
-            "recursor.root_model": str(e.get("root_model")),
-            "recursor.sub_model": str(e.get("sub_model")),
-        }
-        if self.record_content:
-            attributes["recursor.question"] = str(e.get("question", ""))
-        self._runs[e["run_id"]] = self.tracer.start_span(
-            "rlm.run", context=self._context(e.get("parent_call"), e.get("parent_cell")), attributes=attributes
-        )
-
-    def _on_run_end(self, e: dict[str, Any]) -> None:
-        span = self._runs.pop(e["run_id"], None)
-        if span is None:
-            return
-        span.set_attribute("recursor.stopped_by", str(e.get("stopped_by")))
-        span.set_attribute("recursor.iterations", int(e.get("iterations", 0)))
-        if e.get("stopped_by") == "lm_error":
-            span.set_status(self._otel.Status(self._otel.StatusCode.ERROR, str(e.get("error") or "")))
-        if self.record_content:
-            span.set_attribute("recursor.answer", str(e.get("answer", "")))
-        span.end()
-
-    def _on_cell_start(self, e: dict[str, Any]) -> None:
-        self._cells[f"{e['run_id']}#{e['cell']}"] = self.tracer.start_span(
-            "rlm.cell", context=self._context(e["run_id"], None),
-            attributes={"recursor.run_id": e["run_id"], "recursor.cell": e["cell"]},
-        )
-
-    def _on_cell(self, e: dict[str, Any]) -> None:
-        span = self._cells.pop(f"{e['run_id']}#{e.get('cell')}", None)
-        if span is None:
-            return
-        span.set_attribute("recursor.restarted", bool(e.get("restarted")))
-        if e.get("error"):
-            span.set_status(self._otel.Status(self._otel.StatusCode.ERROR, str(e["error"]).splitlines()[-1][:200]))
-        if self.record_content:
-            span.set_attribute("recursor.code", str(e.get("code", "")))
-        span.end()
-
-    def _on_lm_call(self, e: dict[str, Any]) -> None:
-        end = time.time_ns()
-        start = end - int(float(e.get("duration") or 0.0) * 1e9)
-        usage = e.get("usage") or {}
+    def _on_run_start(self, e: RunStartEvent) -> None:
         attributes: dict[str, Any] = {
-            "recursor.run_id": e["run_id"],
-            "recursor.role": str(e.get("role")),
-            "recursor.call_seq": int(e.get("call_seq", 0)),
-            "gen_ai.request.model": str(e.get("model")),
-            "gen_ai.usage.input_tokens": int(usage.get("input_tokens", 0)),
-            "gen_ai.usage.output_tokens": int(usage.get("output_tokens", 0)),
-            "recursor.cached": bool(e.get("cached", False)),
+            "recursor.run_id": e.run_id,
+            "recursor.depth": e.depth,
+            "recursor.root_model": e.root_model,
+            "recursor.sub_model": e.sub_model,
         }
-        if e.get("cost_usd") is not None:
-            attributes["recursor.cost_usd"] = float(e["cost_usd"])
-        if self.record_content and "reply" in e:
-            attributes["recursor.reply"] = str(e["reply"])
-        span = self.tracer.start_span("rlm.lm_call", context=self._context(e["run_id"], e.get("cell")),
+        if self.record_content:
+            attributes["recursor.question"] = e.question
+        self._runs[e.run_id] = self.tracer.start_span(
+            "rlm.run", context=self._context(e.parent_call, e.parent_cell), attributes=attributes
+        )
+
+    def _on_run_end(self, e: RunEndEvent) -> None:
+        span = self._runs.pop(e.run_id, None)
+        if span is None:
+            return
+        span.set_attribute("recursor.stopped_by", e.stopped_by)
+        span.set_attribute("recursor.iterations", e.iterations)
+        if e.stopped_by == "lm_error":
+            span.set_status(self._otel.Status(self._otel.StatusCode.ERROR, e.error or ""))
+        if self.record_content:
+            span.set_attribute("recursor.answer", e.answer)
+        span.end()
+
+    def _on_cell_start(self, e: CellStartEvent) -> None:
+        self._cells[f"{e.run_id}#{e.cell}"] = self.tracer.start_span(
+            "rlm.cell", context=self._context(e.run_id, None),
+            attributes={"recursor.run_id": e.run_id, "recursor.cell": e.cell},
+        )
+
+    def _on_cell(self, e: CellEvent) -> None:
+        span = self._cells.pop(f"{e.run_id}#{e.cell}", None)
+        if span is None:
+            return
+        span.set_attribute("recursor.restarted", e.restarted)
+        if e.error:
+            span.set_status(self._otel.Status(self._otel.StatusCode.ERROR, e.error.splitlines()[-1][:200]))
+        if self.record_content:
+            span.set_attribute("recursor.code", e.code)
+        span.end()
+
+    def _on_lm_call(self, e: LMCallEvent) -> None:
+        end = time.time_ns()
+        start = end - int((e.duration or 0.0) * 1e9)
+        attributes: dict[str, Any] = {
+            "recursor.run_id": e.run_id,
+            "recursor.role": e.role,
+            "recursor.call_seq": e.call_seq or 0,
+            "gen_ai.request.model": e.model,
+            "gen_ai.usage.input_tokens": e.input_tokens,
+            "gen_ai.usage.output_tokens": e.output_tokens,
+            "recursor.cached": bool(e.cached),
+        }
+        if e.cost_usd is not None:
+            attributes["recursor.cost_usd"] = e.cost_usd
+        if self.record_content and e.reply is not None:
+            attributes["recursor.reply"] = e.reply
+        span = self.tracer.start_span("rlm.lm_call", context=self._context(e.run_id, e.cell),
                                       attributes=attributes, start_time=start)
-        if e.get("error") is not None:
-            span.set_status(self._otel.Status(self._otel.StatusCode.ERROR, str(e["error"])[:200]))
+        if e.error is not None:
+            span.set_status(self._otel.Status(self._otel.StatusCode.ERROR, e.error[:200]))
         span.end(end_time=end)
 
-    def _on_limit(self, e: dict[str, Any]) -> None:
-        span = self._cells.get(f"{e['run_id']}#{e.get('cell')}") or self._runs.get(e["run_id"])
+    def _on_limit(self, e: LimitEvent) -> None:
+        span = self._cells.get(f"{e.run_id}#{e.cell}") or self._runs.get(e.run_id)
         if span is not None:
-            span.add_event("budget limit", {"recursor.limit": str(e.get("limit"))})
+            span.add_event("budget limit", {"recursor.limit": e.limit})
 
-    def _on_retry(self, e: dict[str, Any]) -> None:
-        span = self._runs.get(e["run_id"])
+    def _on_retry(self, e: RetryEvent) -> None:
+        span = self._runs.get(e.run_id)
         if span is not None:
-            span.add_event("retry", {"recursor.attempt": int(e.get("attempt", 0)),
-                                     "recursor.error": str(e.get("error", ""))[:200]})
+            span.add_event("retry", {"recursor.attempt": e.attempt, "recursor.error": e.error[:200]})
+
+    _handlers: ClassVar[dict[type[Event], Callable[[OTelSink, Any], None]]] = {
+        RunStartEvent: _on_run_start,
+        RunEndEvent: _on_run_end,
+        CellStartEvent: _on_cell_start,
+        CellEvent: _on_cell,
+        LMCallEvent: _on_lm_call,
+        LimitEvent: _on_limit,
+        RetryEvent: _on_retry,
+    }
 
     def close(self) -> None:
         """End spans left open by a run that raised instead of finishing."""

@@ -29,6 +29,7 @@ from recursor.errors import UserError
 from recursor.lm.base import LM, LMResponse, Message
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
+from recursor.trace.events import ContextEvent, Event, RunEndEvent, RunStartEvent, parse_events
 from recursor.trace.reader import read_events
 from recursor.trace.source import (
     RecordedCall,
@@ -72,13 +73,13 @@ class Recording:
     """A trace file read back for replay: the root question, context, configuration and calls."""
 
     path: Path
-    events: list[dict[str, Any]] = field(repr=False)
+    events: list[Event] = field(repr=False)
 
     @classmethod
     def load(cls, path: Path | str) -> Recording:
         path = Path(path)
-        events = read_events(path)
-        if not any(e.get("event") == "run_start" and e.get("run_id") == "root" for e in events):
+        events = parse_events(read_events(path))
+        if not any(isinstance(e, RunStartEvent) and e.run_id == "root" for e in events):
             raise UserError(f"{path} holds no root run_start event: not a recursor trace, or empty")
         return cls(path=path, events=events)
 
@@ -86,45 +87,43 @@ class Recording:
     def header(self) -> dict[str, Any]:
         """The trace header (schema, versions, model clients); empty for schema v1 traces."""
         for event in self.events:
-            if isinstance(event.get("header"), dict):
-                return dict(event["header"])
+            if isinstance(event, RunStartEvent) and event.header is not None:
+                return dict(event.header)
         return {}
 
     @cached_property
-    def root_start(self) -> dict[str, Any]:
-        return next(e for e in self.events if e.get("event") == "run_start" and e.get("run_id") == "root")
+    def root_start(self) -> RunStartEvent:
+        return next(e for e in self.events if isinstance(e, RunStartEvent) and e.run_id == "root")
 
     @cached_property
-    def root_end(self) -> dict[str, Any] | None:
+    def root_end(self) -> RunEndEvent | None:
         """The root's run_end, or None when the run did not finish (killed, crashed)."""
-        return next((e for e in self.events if e.get("event") == "run_end" and e.get("run_id") == "root"), None)
+        return next((e for e in self.events if isinstance(e, RunEndEvent) and e.run_id == "root"), None)
 
     @property
     def question(self) -> str:
-        return str(self.root_start["question"])
+        return self.root_start.question
 
     @property
     def answer(self) -> str | None:
-        return None if self.root_end is None else str(self.root_end.get("answer", ""))
+        return None if self.root_end is None else self.root_end.answer
 
     @property
     def finished(self) -> bool:
         return self.root_end is not None
 
     def limits(self) -> Limits:
-        recorded = self.root_start.get("limits") or {}
-        known = {k: v for k, v in recorded.items() if k in Limits.__dataclass_fields__}
+        known = {k: v for k, v in self.root_start.limits.items() if k in Limits.__dataclass_fields__}
         return Limits(**known)
 
     def sandbox(self) -> SandboxOptions:
-        recorded = self.root_start.get("sandbox") or {}
-        known = {k: v for k, v in recorded.items() if k in SandboxOptions.__dataclass_fields__}
+        known = {k: v for k, v in self.root_start.sandbox.items() if k in SandboxOptions.__dataclass_fields__}
         return SandboxOptions(**known)
 
     def model_names(self) -> tuple[str, str]:
         """The recorded (root, sub) model names."""
-        root = str(self.root_start.get("root_model") or "recorded")
-        return root, str(self.root_start.get("sub_model") or root)
+        root = self.root_start.root_model or "recorded"
+        return root, self.root_start.sub_model or root
 
     def calls(self) -> list[RecordedCall]:
         return recorded_calls(self.events)
@@ -134,20 +133,20 @@ class Recording:
 
     def context(self) -> ContextValue:
         """The root's context from the blob store, verified against its recorded sha256."""
-        event = next((e for e in self.events if e.get("event") == "context" and e.get("run_id") == "root"), None)
+        event = next((e for e in self.events if isinstance(e, ContextEvent) and e.run_id == "root"), None)
         if event is None:
             raise UserError(
                 f"{self.path} holds no context event for the root run (it was killed before the "
                 "context was stored); start the run again instead"
             )
-        recorded = Path(str(event["path"]))
+        recorded = Path(event.path)
         candidates = [self.path.parent / "blobs" / recorded.name, recorded]
         blob = next((p for p in candidates if p.is_file()), None)
         if blob is None:
             raise UserError(f"the context blob of {self.path} is missing: looked for {candidates[0]}")
         with blob.open(encoding="utf-8", errors="surrogatepass", newline="") as fh:
-            value: Any = fh.read() if event.get("kind", "str") == "str" else json.load(fh)
-        if content_hash(value) != event.get("sha256"):
+            value: Any = fh.read() if (event.value_kind or "str") == "str" else json.load(fh)
+        if content_hash(value) != event.sha256:
             raise UserError(f"context blob {blob} does not match the sha256 recorded in {self.path}")
         return value
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from recursor.errors import RecursorError
+from recursor.trace.events import Event, LimitEvent, LMCallEvent, parse_event
 
 __all__ = ["RecordedCall", "ReplayDivergence", "ReplayMode", "ReplySource"]
 
@@ -57,46 +58,47 @@ class RecordedCall:
     """For kind "limit": what the limit said, so a replay tells model code the same words."""
 
     @classmethod
-    def from_event(cls, event: dict[str, Any], seq: int) -> RecordedCall:
-        usage = event.get("usage") or {}
-        limit = event.get("limit") if event["event"] == "limit" or event.get("limit") else None
+    def from_event(cls, event: LMCallEvent | LimitEvent, seq: int) -> RecordedCall:
+        limit = event.limit or None  # an lm_call cut short by a limit has one too
+        error = event.error if isinstance(event, LMCallEvent) else None
         kind: Literal["reply", "error", "limit"] = (
-            "limit" if limit else "error" if event.get("error") is not None else "reply"
+            "limit" if limit else "error" if error is not None else "reply"
         )
+        reply = event if isinstance(event, LMCallEvent) else None
         return cls(
-            run_id=str(event["run_id"]),
-            role=str(event.get("role", "root")),
+            run_id=event.run_id,
+            role=event.role or "root",
             seq=seq,
-            request_hash=event.get("request_hash"),
+            request_hash=event.request_hash,
             kind=kind,
-            model=str(event.get("model") or ""),
-            reply=str(event.get("reply") or ""),
-            input_tokens=int(usage.get("input_tokens", 0)),
-            output_tokens=int(usage.get("output_tokens", 0)),
-            cost_usd=event.get("cost_usd"),
-            finish_reason=event.get("finish_reason"),
-            error=event.get("error"),
+            model=event.model,
+            reply=(reply.reply if reply else None) or "",
+            input_tokens=reply.input_tokens if reply else 0,
+            output_tokens=reply.output_tokens if reply else 0,
+            cost_usd=reply.cost_usd if reply else None,
+            finish_reason=reply.finish_reason if reply else None,
+            error=error,
             limit=limit,
-            detail=event.get("detail") if limit else None,
+            detail=event.detail if limit else None,
         )
 
 
-def recorded_calls(events: Iterable[dict[str, Any]]) -> list[RecordedCall]:
-    """The replayable calls of a trace, in file order.
+def recorded_calls(events: Iterable[dict[str, Any] | Event]) -> list[RecordedCall]:
+    """The replayable calls of a trace (decoded lines or parsed events), in file order.
 
     Traces older than schema v2 have no `call_seq`: it is counted per (run_id, role) in file order,
     which matches call order whenever calls of one run and role did not overlap.
     """
     counters: dict[tuple[str, str], int] = {}
     out: list[RecordedCall] = []
-    for event in events:
-        kind = event.get("event")
-        if kind not in ("lm_call", "limit") or "run_id" not in event:
+    for raw in events:
+        event = parse_event(raw)
+        if not isinstance(event, (LMCallEvent, LimitEvent)) or not event.has("run_id"):
             continue
-        key = (str(event["run_id"]), str(event.get("role", "root")))
+        key = (event.run_id, event.role or "root")
         counters[key] = counters.get(key, 0) + 1
-        seq = event.get("call_seq")
-        out.append(RecordedCall.from_event(event, int(seq) if seq is not None else counters[key]))
+        seq = event.call_seq
+        out.append(RecordedCall.from_event(event, seq if seq is not None else counters[key]))
     return out
 
 

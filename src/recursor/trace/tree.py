@@ -21,11 +21,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recursor.trace.events import (
+    BudgetEvent,
+    CellEvent,
+    CellStartEvent,
+    ContextEvent,
+    Event,
+    LimitEvent,
+    LMCallEvent,
+    RetryEvent,
+    RunEndEvent,
+    RunStartEvent,
+    SetupErrorEvent,
+    UnknownEvent,
+    as_int,
+    parse_event,
+)
 from recursor.trace.reader import read_events
 
 __all__ = [
@@ -44,29 +60,8 @@ __all__ = [
 
 
 # -- small value helpers: traces are untrusted input, so every field is read defensively ------
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+# (typed events from `parse_event` already are; these serve the shapes kept in `extra`)
+_int = as_int
 
 
 def _str(value: Any) -> str:
@@ -77,6 +72,21 @@ def _str(value: Any) -> str:
 
 def _opt_str(value: Any) -> str | None:
     return None if value is None else _str(value)
+
+
+def _opt(ev: Event, name: str) -> Any:
+    """Field `name` of `ev`, or None when the line did not have it (or not in a usable shape)."""
+    return getattr(ev, name) if ev.has(name) else None
+
+
+def _raw(ev: Event, name: str) -> Any:
+    """Field `name` as the line had it: typed when usable, else the raw value kept in `extra`."""
+    return getattr(ev, name) if ev.has(name) else ev.extra.get(name)
+
+
+def _present(ev: Event, name: str) -> bool:
+    """The line had field `name` at all (null included), usable or not."""
+    return ev.has(name) or name in ev.extra
 
 
 @dataclass(slots=True)
@@ -404,83 +414,86 @@ class _Builder:
         run.iterations.sort(key=lambda i: i.number)
         return it
 
-    def feed(self, event: dict[str, Any]) -> None:
+    def feed(self, event: dict[str, Any] | Event) -> None:
+        ev = parse_event(event)
         self.n_events += 1
-        kind = _str(event.get("event"))
-        ts = _float(event.get("ts"))
+        kind = ev.kind
+        ts = ev.ts
         if ts is not None:
             self.first_ts = ts if self.first_ts is None else min(self.first_ts, ts)
             self.last_ts = ts if self.last_ts is None else max(self.last_ts, ts)
-        handler = getattr(self, f"on_{kind}", None) if kind.isidentifier() else None
-        if isinstance(event.get("header"), dict):  # the first event may carry the trace's header
-            self.meta.update(event["header"])
-        if kind in ("trace_start", "trace_header"):
-            self.meta.update({k: v for k, v in event.items() if k not in ("event", "v", "seq")})
+        header = ev.header if isinstance(ev, RunStartEvent) else ev.extra.get("header")
+        if isinstance(header, dict):  # the first event may carry the trace's header
+            self.meta.update(header)
+        if isinstance(ev, UnknownEvent) and kind in ("trace_start", "trace_header"):
+            self.meta.update(ev.extra)
+            if ts is not None:
+                self.meta["ts"] = ts
             return
-        run_id = event.get("run_id")
+        handler = _HANDLERS.get(type(ev))
+        run_id = getattr(ev, "run_id", None)
         if handler is None or not isinstance(run_id, str) or not run_id:
             self.ignored[kind or "?"] += 1
             return
-        handler(event, run_id, ts)
+        handler(self, ev, run_id, ts)
 
-    def on_run_start(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_run_start(self, ev: RunStartEvent, run_id: str, ts: float | None) -> None:
         run = self.runs.get(run_id)
         if run is not None:  # the same run started again: a resumed trace appends to its run
             run.resumed += 1
             run.finished = False
             return
-        parent = _opt_str(ev.get("parent_call")) or _opt_str(ev.get("parent_run"))
+        parent = ev.parent_call or _opt_str(ev.extra.get("parent_run"))
         if parent is not None and parent not in self.runs:
             parent = self._guess_parent(run_id)
         run = Run(
             run_id=run_id,
-            depth=_int(ev.get("depth")) or 0,
-            question=_str(ev.get("question")),
-            root_model=_str(ev.get("root_model")),
-            sub_model=_str(ev.get("sub_model")),
-            limits=ev["limits"] if isinstance(ev.get("limits"), dict) else {},
+            depth=ev.depth,
+            question=ev.question,
+            root_model=ev.root_model,
+            sub_model=ev.sub_model,
+            limits=ev.limits,
         )
         self.runs[run_id] = run
-        self._attach(run, parent, ev.get("parent_cell"))
+        self._attach(run, parent, _raw(ev, "parent_cell"))
         run._touch(ts)
 
-    def on_context(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_context(self, ev: ContextEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
-        run.context = {k: ev.get(k) for k in ("kind", "n_chars", "sha256") if k in ev}
+        shown = {"kind": "value_kind", "n_chars": "n_chars", "sha256": "sha256"}
+        run.context = {key: getattr(ev, name) for key, name in shown.items() if ev.has(name)}
 
-    def on_setup_error(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
-        self.run(run_id, ts).notes.append("REPL setup failed: " + _str(ev.get("error")))
+    def on_setup_error(self, ev: SetupErrorEvent, run_id: str, ts: float | None) -> None:
+        self.run(run_id, ts).notes.append("REPL setup failed: " + ev.error)
 
-    def on_lm_call(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_lm_call(self, ev: LMCallEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
-        raw_usage = ev.get("usage")
-        usage: dict[str, Any] = raw_usage if isinstance(raw_usage, dict) else {}
-        messages = ev.get("messages")
         call = LMCall(
-            call_id=_str(ev.get("call_id")),
+            call_id=ev.call_id,
             run_id=run_id,
-            role=_str(ev.get("role")) or "root",
-            model=_str(ev.get("model")),
-            depth=_int(ev.get("depth")),
-            messages=[m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else [],
-            reply=_opt_str(ev.get("reply")),
-            error=_opt_str(ev.get("error")),
-            input_tokens=_int(usage.get("input_tokens")) or 0,
-            output_tokens=_int(usage.get("output_tokens")) or 0,
-            cost_usd=_float(ev.get("cost_usd")),
-            duration=_float(ev.get("duration")),
-            cached=bool(ev.get("cached")),
+            role=ev.role or "root",
+            model=ev.model,
+            depth=_opt(ev, "depth"),
+            messages=ev.messages,
+            reply=ev.reply,
+            error=ev.error,
+            input_tokens=ev.input_tokens,
+            output_tokens=ev.output_tokens,
+            cost_usd=ev.cost_usd,
+            duration=ev.duration,
+            cached=bool(ev.cached),
             ts=ts,
-            source=_opt_str(ev.get("source")),
-            finish_reason=_opt_str(ev.get("finish_reason")),
-            n_messages=_int(ev.get("n_messages")),
-            retries=self.retries.pop((run_id, _str(ev.get("call_id"))), []),
+            source=ev.source,
+            finish_reason=ev.finish_reason,
+            n_messages=ev.n_messages,
+            retries=self.retries.pop((run_id, ev.call_id), []),
         )
         run.own.add_call(call)
         run._touch(call.started)
         run._touch(ts)
+        iteration = _int(ev.extra.get("iteration"))  # not written by recursor; used when present
         if call.role == "root":
-            number = _int(ev.get("iteration"))
+            number = iteration
             if number is None:
                 number = (run.iterations[-1].number if run.iterations else 0) + 1
             it = Iteration(run_id=run_id, number=number, root_call=call)
@@ -490,11 +503,13 @@ class _Builder:
             run.iterations.sort(key=lambda i: i.number)
             it.own.add_call(call)
             return
-        ref_key = "parent_cell" if "parent_cell" in ev else "cell"
-        want_iter, want_cell = _parse_cell_ref(ev.get(ref_key))
-        call.cell_recorded = ref_key in ev  # v2 writes `cell`, null outside a cell
+        if "parent_cell" in ev.extra:
+            ref, call.cell_recorded = ev.extra["parent_cell"], True
+        else:  # v2 writes `cell`, null outside a cell
+            ref, call.cell_recorded = _raw(ev, "cell"), _present(ev, "cell")
+        want_iter, want_cell = _parse_cell_ref(ref)
         if want_iter is None:
-            want_iter = _int(ev.get("iteration"))
+            want_iter = iteration
         found = self._iteration_for(run, want_iter, ts)
         if found is None:  # a sub-call before any root turn: give it an iteration of its own
             found = self._iteration_for(run, 1, ts)
@@ -504,25 +519,23 @@ class _Builder:
         found.own.add_call(call)
         found._touch(ts)
 
-    def on_cell(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_cell(self, ev: CellEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
-        number = _int(ev.get("iteration"))
-        it = self._iteration_for(run, number if number is not None else None, ts)
+        it = self._iteration_for(run, _opt(ev, "iteration"), ts)
         if it is None:
             it = self._iteration_for(run, 1, ts)
         assert it is not None
-        notes = ev.get("notes")
         cell = Cell(
             iteration=it.number,
-            index=_int(ev.get("index")) or len(it.cells) + 1,
-            code=_str(ev.get("code")),
-            stdout=_str(ev.get("stdout")),
-            stdout_total=_int(ev.get("stdout_total")),
-            error=_opt_str(ev.get("error")) or None,
-            final=_opt_str(ev.get("final")),
-            notes=[_str(n) for n in notes] if isinstance(notes, list) else [],
-            restarted=bool(ev.get("restarted")),
-            duration=_float(ev.get("duration")),
+            index=ev.index or len(it.cells) + 1,
+            code=ev.code,
+            stdout=ev.stdout,
+            stdout_total=_opt(ev, "stdout_total"),
+            error=ev.error or None,
+            final=ev.final,
+            notes=ev.notes,
+            restarted=ev.restarted,
+            duration=_opt(ev, "duration"),
             ts=ts,
         )
         it.cells.append(cell)
@@ -538,52 +551,53 @@ class _Builder:
         it._touch(ts)
         run._touch(ts)
 
-    def on_cell_start(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_cell_start(self, ev: CellStartEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
-        it = self._iteration_for(run, _int(ev.get("iteration")), ts)
-        index = _int(ev.get("index"))
+        it = self._iteration_for(run, _opt(ev, "iteration"), ts)
+        index = _opt(ev, "index")
         if it is not None and index is not None and index not in it.running:
             it.running.append(index)
             it._touch(ts)
         run._touch(ts)
 
-    def on_retry(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
-        attempt = _int(ev.get("attempt"))
-        wait = _float(ev.get("wait"))
-        text = f"attempt {attempt}: {_str(ev.get('error'))}" if attempt is not None else _str(ev.get("error"))
+    def on_retry(self, ev: RetryEvent, run_id: str, ts: float | None) -> None:
+        attempt: int | None = _opt(ev, "attempt")
+        wait: float | None = _opt(ev, "wait")
+        text = f"attempt {attempt}: {ev.error}" if attempt is not None else ev.error
         if wait is not None:
             text += f" (waited {wait:.1f} s)"
-        self.retries.setdefault((run_id, _str(ev.get("call_id"))), []).append(text)
+        self.retries.setdefault((run_id, ev.call_id), []).append(text)
         self.run(run_id, ts)._touch(ts)
 
-    def on_limit(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_limit(self, ev: LimitEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
-        text = f"limit reached: {_str(ev.get('limit')) or '?'}"
-        if ev.get("detail"):
-            text += f" ({_str(ev.get('detail'))})"
+        text = f"limit reached: {ev.limit or '?'}"
+        if ev.detail:
+            text += f" ({ev.detail})"
         it = run.iterations[-1] if run.iterations else None
-        if _str(ev.get("role")) != "root" and it is not None:
+        if ev.role != "root" and it is not None:
             it.notes.append(text)
             it._touch(ts)
         else:
             run.notes.append(text)
         run._touch(ts)
 
-    def on_budget(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_budget(self, ev: BudgetEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
-        it = self._iteration_for(run, _int(ev.get("iteration")), ts)
+        it = self._iteration_for(run, _opt(ev, "iteration"), ts)
         if it is not None:
-            it.budget = {k: v for k, v in ev.items() if k not in ("event", "v", "seq", "ts", "run_id", "iteration")}
+            it.budget = {k: v for k, v in ev.to_dict().items()
+                         if k not in ("event", "run_id", "iteration") and _present(ev, k)}
             it._touch(ts)
         run._touch(ts)
 
-    def on_run_end(self, ev: dict[str, Any], run_id: str, ts: float | None) -> None:
+    def on_run_end(self, ev: RunEndEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
         run.finished = True
-        run.answer = _opt_str(ev.get("answer"))
-        run.stopped_by = _opt_str(ev.get("stopped_by"))
-        run.error = _opt_str(ev.get("error"))
-        run.reported_iterations = _int(ev.get("iterations"))
+        run.answer = _opt(ev, "answer")
+        run.stopped_by = _opt(ev, "stopped_by")
+        run.error = ev.error
+        run.reported_iterations = _opt(ev, "iterations")
         if ts is not None:
             run.ended = ts
 
@@ -620,6 +634,21 @@ class _Builder:
                 it.final_turn = True
 
 
+_HANDLERS: dict[type[Event], Callable[[_Builder, Any, str, float | None], None]] = {
+    RunStartEvent: _Builder.on_run_start,
+    ContextEvent: _Builder.on_context,
+    SetupErrorEvent: _Builder.on_setup_error,
+    LMCallEvent: _Builder.on_lm_call,
+    CellEvent: _Builder.on_cell,
+    CellStartEvent: _Builder.on_cell_start,
+    RetryEvent: _Builder.on_retry,
+    LimitEvent: _Builder.on_limit,
+    BudgetEvent: _Builder.on_budget,
+    RunEndEvent: _Builder.on_run_end,
+}
+"""How each kind of event shapes the tree; other kinds are counted in `ignored`."""
+
+
 def _roll_up(run: Run) -> Totals:
     """Set `totals` on `run`, its iterations and descendants; a child's usage counts in its parent's."""
     run.totals = run.own.copy()
@@ -636,11 +665,11 @@ def _roll_up(run: Run) -> Totals:
     return run.totals
 
 
-def build_view(events: Sequence[dict[str, Any]], path: Path | None = None) -> TraceView:
-    """The view model of a trace's events (in file order)."""
+def build_view(events: Sequence[dict[str, Any] | Event], path: Path | None = None) -> TraceView:
+    """The view model of a trace's events (decoded lines or parsed events, in file order)."""
     builder = _Builder(path)
     for event in events:
-        if isinstance(event, dict):
+        if isinstance(event, (dict, Event)):  # a line that is not a JSON object is skipped
             builder.feed(event)
     return builder.finish()
 
