@@ -123,6 +123,10 @@ def test_limit_gives_length_and_request_limits_only_lower() -> None:
     base = Limits(max_iterations=5, max_usd=1.0)
     assert lowered_limits(base, {"max_iterations": 50, "max_usd": 0.5, "timeout": 9}) == Limits(
         max_iterations=5, max_usd=0.5, timeout=9.0)
+    capped = lowered_limits(Limits(max_calls=10), {"max_calls": 3.0, "max_tokens": 500.0})
+    assert (capped.max_calls, capped.max_tokens) == (3, 500)
+    assert isinstance(capped.max_calls, int) and isinstance(capped.max_tokens, int)
+    assert lowered_limits(Limits(max_calls=2), {"max_calls": 9.0}).max_calls == 2
 
 
 def test_concurrent_requests_do_not_mix_answers() -> None:

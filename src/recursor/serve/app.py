@@ -10,7 +10,7 @@ Mapping (documented in the README, "Serving an RLM"):
   pointed at the wrong server fails loudly instead of silently getting an RLM;
 - `max_tokens` / `max_completion_tokens` are accepted and ignored: an RLM's cost is the whole
   run tree, not the answer's length, so use `recursor_limits` for that;
-- the extra field `recursor_limits` may LOWER `max_iterations`, `max_usd` and `timeout` for
+- the extra field `recursor_limits` may LOWER `max_iterations`, `max_usd`, `max_tokens`, `max_calls` and `timeout` for
   one request; a value above the server's limit is clamped to it, never raised.
 
 Each request is its own RLM run with its own worker. At most `max_concurrent_runs` run at
@@ -62,7 +62,8 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 """Request bodies above this get 413: the context travels in the body, so it is large."""
 
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
-_LIMIT_KEYS = ("max_iterations", "max_usd", "timeout")
+_LIMIT_KEYS = ("max_iterations", "max_usd", "max_tokens", "max_calls", "timeout")
+_WHOLE_LIMITS = ("max_iterations", "max_tokens", "max_calls")
 _CHUNK_CHARS = 4096
 _SECRET_RE = re.compile(r"(?i)(bearer\s+|\bsk-|api[_-]?key[\"'=: ]+)[A-Za-z0-9_\-\.]{6,}")
 
@@ -201,7 +202,7 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
             raise _bad(f"recursor_limits: unknown keys {unknown}; allowed: {list(_LIMIT_KEYS)}")
         for name, value in wanted.items():
             if value is not None:
-                limits[name] = _positive(value, name, integer=name == "max_iterations")
+                limits[name] = _positive(value, name, integer=name in _WHOLE_LIMITS)
     return ChatRequest(question=question, context=context, stream=bool(stream),
                        include_usage=include_usage, limits=limits)
 
@@ -212,7 +213,7 @@ def lowered_limits(base: Limits, wanted: dict[str, float]) -> Limits:
     for name, value in wanted.items():
         current = getattr(base, name)
         if current is None or value < current:
-            changes[name] = int(value) if name == "max_iterations" else float(value)
+            changes[name] = int(value) if name in _WHOLE_LIMITS else float(value)
     return dataclasses.replace(base, **changes) if changes else base
 
 
