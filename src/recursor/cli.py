@@ -28,6 +28,9 @@ def _fail(message: str) -> None:
 @click.version_option(package_name="recursor")
 def main() -> None:
     """Recursive Language Models: ask questions about contexts far larger than a model's window."""
+    from recursor.sandbox.scratch import install_signal_cleanup
+
+    install_signal_cleanup()
 
 
 @main.command()
