@@ -57,7 +57,16 @@ class Host:
         env = {**os.environ, "PYTHONPATH": str(SRC), "TMPDIR": str(tmp)}
         self.proc = subprocess.Popen([sys.executable, "-c", HOST, mode, str(tmp / "ctx"), CELL.format(token=token)],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        assert self.proc.stdout is not None
+        self.workers: set[int] = set()
+        self.sleepers: set[int] = set()
+        try:
+            self._started(token)
+        except BaseException:
+            self.finish()  # SIGKILL: its reaper cleans up what it started
+            raise
+
+    def _started(self, token: str) -> None:
+        assert self.proc.stdout is not None and self.proc.stderr is not None
         line = self.proc.stdout.readline().split()
         assert len(line) >= 3 and line[2] == "forked", (line, self.proc.stderr.read() if not line else "")
         self.root, worker = Path(line[0]), int(line[1])
