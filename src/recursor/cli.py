@@ -31,6 +31,9 @@ __all__ = ["main"]
 @click.version_option(package_name="recursor")
 def main() -> None:
     """Recursive Language Models: ask questions about contexts far larger than a model's window."""
+    from recursor.sandbox.scratch import install_signal_cleanup
+
+    install_signal_cleanup()
 
 
 @main.command()

@@ -8,6 +8,7 @@ model client, a key or the budget.
 from __future__ import annotations
 
 import asyncio
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,17 @@ from typing import Any, Literal
 
 from recursor.errors import BudgetExceeded, RecursorError
 
-__all__ = ["CellResult", "Repl", "SandboxOptions", "SubcallHandler", "VarLookup", "subcall_reply"]
+__all__ = [
+    "SUBCALL_FNS",
+    "CellResult",
+    "Repl",
+    "SandboxOptions",
+    "SubcallHandler",
+    "SubcallRejected",
+    "VarLookup",
+    "check_subcall",
+    "subcall_reply",
+]
 
 #: `(function name, arguments) -> value`; called for llm_query, rlm_query and their batches.
 SubcallHandler = Callable[[str, dict[str, Any]], Awaitable[Any]]
@@ -44,7 +55,21 @@ class SandboxOptions:
     output_limit: int = 20_000
     """Characters of a cell's printed output kept (head and tail) and shown to the model."""
     python: str | None = None
-    """Interpreter that runs the worker; defaults to the host's."""
+    """Interpreter that runs the worker; defaults to the host's base interpreter (outside any
+    venv, so no host checkout or venv path needs to be visible to model code)."""
+    max_message_mb: int = 32
+    """Largest message the worker may send the host (one sub-call with its prompts and
+    context, or one cell's result). Sub-calls waiting to be served may hold at most 4x this
+    in host memory per worker. A worker that sends more is restarted."""
+
+    @property
+    def max_message_bytes(self) -> int:
+        return self.max_message_mb << 20
+
+    @property
+    def max_pending_bytes(self) -> int:
+        """Host memory that one worker's unserved sub-calls may hold (their decoded strings)."""
+        return 4 * self.max_message_bytes
 
 
 @dataclass(slots=True)
@@ -88,12 +113,108 @@ class Repl(ABC):
         """Stop the REPL and free what it holds."""
 
 
-async def subcall_reply(handler: SubcallHandler, fn: str, args: dict[str, Any]) -> dict[str, Any]:
+SUBCALL_FNS = frozenset({"llm_query", "llm_query_batched", "rlm_query", "rlm_query_batched"})
+MAX_PROMPTS = 10_000
+"""Prompts in one batched sub-call."""
+_MAX_MODEL_CHARS = 200
+_MAX_CHOICES = 1_000
+_MAX_CHOICE_CHARS = 1_000
+_ARGS: dict[str, tuple[str, ...]] = {
+    "llm_query": ("prompt", "model", "choices"),
+    "llm_query_batched": ("prompts", "model", "choices"),
+    "rlm_query": ("prompt", "model", "context"),
+    "rlm_query_batched": ("prompts", "model", "contexts"),
+}
+
+
+class SubcallRejected(ValueError):
+    """A sub-call that does not fit the schema; its message goes back to the cell."""
+
+
+def check_subcall(fn: Any, args: Any) -> tuple[str, dict[str, Any], int]:
+    """The one check every sub-call passes before the host acts on it, in every mode.
+
+    Model code controls these values (in process mode it can even forge the frame), so only
+    plain strings go through: a list-shaped prompt (say, OpenAI content parts with an
+    image_url) is refused, never forwarded to a provider. Returns the function, its arguments
+    with every key present, and the bytes their strings hold in host memory.
+    """
+    if not isinstance(fn, str) or fn not in SUBCALL_FNS:
+        raise SubcallRejected(f"unknown sub-call {str(fn)[:60]!r}")
+    if not isinstance(args, dict):
+        raise SubcallRejected(f"{fn}: arguments must be a mapping, not {type(args).__name__}")
+    extra = sorted(str(k)[:40] for k in args if k not in _ARGS[fn])
+    if extra:
+        raise SubcallRejected(f"{fn}: unexpected argument(s) {extra}")
+    out: dict[str, Any] = {key: args.get(key) for key in _ARGS[fn]}
+    size = 0
+    if "prompt" in out:
+        size += _str(out["prompt"], f"{fn}: prompt")
+    else:
+        prompts = out["prompts"]
+        if not isinstance(prompts, list):
+            raise SubcallRejected(f"{fn}: prompts must be a list of strings, not {type(prompts).__name__}")
+        if len(prompts) > MAX_PROMPTS:
+            raise SubcallRejected(f"{fn}: {len(prompts):,} prompts; one call takes at most {MAX_PROMPTS:,}")
+        size += sum(_str(p, f"{fn}: prompts[{i}]") for i, p in enumerate(prompts)) + 8 * len(prompts)
+    model = out["model"]
+    if model is not None and (not isinstance(model, str) or not 0 < len(model) <= _MAX_MODEL_CHARS):
+        raise SubcallRejected(f"{fn}: model must be None or a model name of at most {_MAX_MODEL_CHARS} characters")
+    if "choices" in out and out["choices"] is not None:
+        size += _choices(out["choices"], fn)
+    if "context" in out:
+        size += _context(out["context"], f"{fn}: context")
+    if "contexts" in out and out["contexts"] is not None:
+        contexts = out["contexts"]
+        if not isinstance(contexts, list) or len(contexts) != len(out["prompts"]):
+            raise SubcallRejected(f"{fn}: contexts must be None or a list with one entry per prompt")
+        size += sum(_context(c, f"{fn}: contexts[{i}]") for i, c in enumerate(contexts))
+    return fn, out, size
+
+
+def _str(value: Any, what: str) -> int:
+    if not isinstance(value, str):
+        hint = " (only text prompts are supported: no content parts or images)" if isinstance(
+            value, (list, dict)) else ""
+        raise SubcallRejected(f"{what} must be a str, not {type(value).__name__}{hint}")
+    return sys.getsizeof(value)
+
+
+def _choices(choices: Any, fn: str) -> int:
+    if not isinstance(choices, list) or not 0 < len(choices) <= _MAX_CHOICES:
+        raise SubcallRejected(f"{fn}: choices must be None or a non-empty list of at most {_MAX_CHOICES} strings")
+    size = 0
+    for i, choice in enumerate(choices):
+        size += _str(choice, f"{fn}: choices[{i}]")
+        if len(choice) > _MAX_CHOICE_CHARS:
+            raise SubcallRejected(f"{fn}: choices[{i}] is {len(choice):,} characters; the limit is {_MAX_CHOICE_CHARS:,}")
+    return size
+
+
+def _context(context: Any, what: str) -> int:
+    """None, a str, a list of str or a dict of str to str: what `load_context` takes as text."""
+    if context is None:
+        return 0
+    if isinstance(context, str):
+        return sys.getsizeof(context)
+    if isinstance(context, list):
+        return sum(_str(v, f"{what}[{i}]") for i, v in enumerate(context)) + 8 * len(context)
+    if isinstance(context, dict):
+        return sum(_str(k, f"{what} key") + _str(v, f"{what}[{str(k)[:40]!r}]") + 100 for k, v in context.items())
+    raise SubcallRejected(f"{what} must be None, a str, a list of str or a dict of str, not {type(context).__name__}")
+
+
+async def subcall_reply(handler: SubcallHandler, fn: Any, args: Any) -> dict[str, Any]:
     """Serve one sub-call for model code: `{"value": ...}` or `{"error": message}`.
 
-    Every failure becomes a message the model can read, so a host-side problem never leaves
-    the cell waiting for a reply that will not come.
+    The call is checked against the schema first (`check_subcall`), so the handler only ever
+    sees well-formed arguments. Every failure becomes a message the model can read, so a
+    host-side problem never leaves the cell waiting for a reply that will not come.
     """
+    try:
+        fn, args, _ = check_subcall(fn, args)
+    except SubcallRejected as exc:
+        return {"error": f"SubcallRejected: {exc}"}
     try:
         return {"value": await handler(fn, args)}
     except asyncio.CancelledError:

@@ -16,6 +16,11 @@ breakpoint in model code or profile it, and it starts in microseconds. It isolat
 
 Cells run one at a time on a thread of their own, so sub-calls (`llm_query`, `rlm_query`)
 can be served by the host's event loop while the cell waits for them.
+
+Cancelling `run` (the run's deadline) returns at once: the cell's pending sub-calls are
+cancelled, an exception is injected into its thread (with the same limits as a timeout: code
+in C, such as `time.sleep(30)`, runs on until it returns to Python), and the REPL is replaced,
+so the next cell starts from a fresh namespace with the context reloaded.
 """
 
 from __future__ import annotations
@@ -62,11 +67,15 @@ class _LoopChannel(worker.Channelish):
         future = asyncio.run_coroutine_threadsafe(subcall_reply(self.repl.handler, fn, args), self.loop)
         with self.repl.pending_lock:
             self.repl.pending += 1
+            self.repl.calls.add(future)
         try:
             reply = future.result()
+        except concurrent.futures.CancelledError:
+            raise worker.SubcallError(f"{fn}: cancelled (the REPL was stopped)") from None
         finally:
             with self.repl.pending_lock:
                 self.repl.pending -= 1
+                self.repl.calls.discard(future)
         return worker.unwrap_reply(reply)
 
 
@@ -86,7 +95,10 @@ class InProcessRepl(Repl):
         self.pending = 0
         """Sub-calls in flight; the cell's clock stops while there are any."""
         self.pending_lock = threading.Lock()
+        self.calls: set[concurrent.futures.Future[dict[str, Any]]] = set()
+        """Sub-calls in flight, cancelled with the cell."""
         self.restarts = 0
+        self._lost = False
         self._repl: worker.Repl | None = None
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._cell_thread: int | None = None
@@ -100,6 +112,34 @@ class InProcessRepl(Repl):
                                  swap_stdio=False)
 
     async def run(self, code: str) -> CellResult:
+        """Run one cell; cancelling it abandons the cell (see the module docstring)."""
+        try:
+            result = await self._run(code)
+        except asyncio.CancelledError:
+            self._abandon()
+            raise
+        if self._lost and not result.restarted:
+            result.restarted = True
+            result.notes.insert(0, "The REPL was replaced because the previous cell was cancelled (the run's "
+                                   "time ran out): your variables are lost; `context` and the tools were reloaded.")
+        self._lost = False
+        return result
+
+    def _abandon(self) -> None:
+        thread = self._cell_thread
+        if thread is not None:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(_CellTimeout))
+        with self.pending_lock:
+            calls = list(self.calls)
+        for future in calls:
+            future.cancel()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
+        self._repl = self._executor = None
+        self._lost = True
+        self.restarts += 1
+
+    async def _run(self, code: str) -> CellResult:
         if self._repl is None or self._executor is None:
             await self.start()
         assert self._repl is not None and self._executor is not None

@@ -40,14 +40,12 @@ __all__ = [
     "bwrap_prefix",
     "bwrap_works",
     "detect",
+    "interpreter",
     "mark_bwrap_broken",
     "plan_worker",
     "warn_once",
     "worker_env",
 ]
-
-SANDBOX_PATH = "/recursor/worker.py"
-"""Where the worker script appears inside bubblewrap (the host's checkout path stays hidden)."""
 
 PROTECTIONS: dict[str, str] = {
     "process": "separate process",
@@ -133,7 +131,7 @@ def bwrap_works() -> bool:
         scratch = Path(tmp)
         try:
             proc = subprocess.run(
-                [*bwrap_prefix(scratch, None, worker_env(scratch), privileged=_is_root()), "/bin/true"],
+                [*bwrap_prefix(scratch, worker_env(scratch), privileged=_is_root()), "/bin/true"],
                 capture_output=True,
                 timeout=10,
             )
@@ -197,8 +195,18 @@ def _open_to_others(path: Path) -> bool:
 @functools.cache
 def _interpreter_open_to_others() -> bool:
     stdlib = Path(os.__file__).resolve()
-    worker = Path(__file__).with_name("worker.py").resolve()
-    return all(_open_to_others(p) for p in (Path(sys.executable).resolve(), stdlib, worker))
+    return all(_open_to_others(p) for p in (Path(interpreter()).resolve(), stdlib))
+
+
+def interpreter() -> str:
+    """The host's base interpreter: the same Python outside any venv.
+
+    The worker imports only the standard library, so it needs no venv; running the base
+    interpreter means neither the venv nor the checkout (which often holds it) is mounted in
+    the sandbox or named on its command line.
+    """
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    return base if os.path.exists(base) else sys.executable
 
 
 def _reveal_plan() -> dict[str, list[str]] | None:
@@ -229,10 +237,12 @@ def plan_worker(mode: str) -> WorkerPlan:
     root = _is_root()
     if mode == "bwrap":
         if not root:
-            return WorkerPlan(mode)
+            return WorkerPlan(mode, {"pdeathsig": True})
         uid = _fresh_uid()
-        return WorkerPlan(mode, {"uid": uid, "required": True}, uid)
-    harden: dict[str, object] = {"netns": True, "pdeathsig": True}
+        return WorkerPlan(mode, {"uid": uid, "required": True, "pdeathsig": True}, uid)
+    # `parent`: the worker checks that its parent is still this process once the death signal
+    # is armed, so a host that died during the start leaves no worker behind.
+    harden: dict[str, object] = {"netns": True, "pdeathsig": True, "parent": os.getpid()}
     if not root:
         return WorkerPlan(mode, harden)
     uid = _fresh_uid()
@@ -250,8 +260,9 @@ def plan_worker(mode: str) -> WorkerPlan:
 
 
 def _python_roots() -> list[str]:
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix}
-    exe = Path(sys.executable).resolve()
+    """The base interpreter's trees (not a venv's: see `interpreter`)."""
+    roots = {sys.base_prefix, sys.base_exec_prefix}
+    exe = Path(interpreter()).resolve()
     roots.add(str(exe.parent.parent))
     return sorted(r for r in roots if r and r != "/")
 
@@ -275,16 +286,15 @@ def _open_parents(path: str, made: set[str]) -> list[str]:
 
 def bwrap_prefix(
     scratch: Path,
-    worker: Path | None,
     env: Mapping[str, str],
     *,
     privileged: bool,
 ) -> list[str]:
     """bwrap arguments: system dirs and the interpreter read-only, `scratch` writable.
 
-    The host's home, other projects and /etc stay invisible: only the interpreter's own tree,
-    the system libraries and the worker script (at SANDBOX_PATH) are mounted. The context is
-    not mounted at all: the worker reads it from an inherited fd. `privileged` (host is root)
+    The host's home, other projects, the checkout, the venv and /etc stay invisible: only the
+    base interpreter's own tree and the system libraries are mounted. Neither the worker
+    script nor the context is mounted at all: the worker reads both from inherited fds. `privileged` (host is root)
     drops the user namespace and keeps only CAP_SETUID/CAP_SETGID, which the worker needs to
     switch to its own uid and then loses.
     """
@@ -309,8 +319,6 @@ def bwrap_prefix(
     made.add("/tmp")
     for root in _python_roots():
         args += [*_open_parents(root, made), "--ro-bind-try", root, root]
-    if worker is not None:
-        args += [*_open_parents(SANDBOX_PATH, made), "--ro-bind", str(worker.resolve()), SANDBOX_PATH]
     s = str(scratch.resolve())
     # No --chdir: as root, the scratch dir belongs to the worker's future uid and bwrap itself
     # (without CAP_DAC_OVERRIDE) cannot enter it; the worker changes into it after switching.

@@ -7,8 +7,14 @@ count against the cell, but an endless loop does. A timeout or a crash kills the
 whole process tree and starts a fresh one with the context reloaded.
 
 The worker is untrusted: model code can reach its Python objects and write raw bytes to the
-socket. So every frame is size-capped and checked, responses are matched to requests by id,
-and the host truncates output again rather than trusting the worker's cap.
+socket. So every frame is capped in size and in items before it is parsed, every sub-call is
+checked against one schema (`base.check_subcall`) before it is served, sub-calls waiting to be
+served may hold only so many bytes, responses are matched to requests by id, and the host
+truncates output again rather than trusting the worker's cap. A worker that breaks a cap is
+killed and restarted; the cell says why.
+
+Cancelling `run` (say, the run's deadline) kills the worker's process tree at once; the next
+`run` starts a fresh worker with the context reloaded.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import os
+import shutil
 import signal
 import socket
 import struct
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,35 +36,40 @@ from typing import Any
 
 from recursor.context import PreparedContext
 from recursor.errors import SandboxError
+from recursor.sandbox import scratch
 from recursor.sandbox.base import (
     CellResult,
     Repl,
     SandboxOptions,
     SubcallHandler,
+    SubcallRejected,
     VarLookup,
+    check_subcall,
     subcall_reply,
 )
 from recursor.sandbox.isolation import (
-    SANDBOX_PATH,
     IsolationReport,
     WorkerPlan,
     bwrap_prefix,
     detect,
+    interpreter,
     mark_bwrap_broken,
     plan_worker,
     warn_once,
     worker_env,
 )
-from recursor.sandbox.worker import EXIT_CPU, EXIT_HARDEN
+from recursor.sandbox.worker import EXIT_CPU, EXIT_HARDEN, frame_tokens
 
 __all__ = ["ProcessRepl", "probe"]
 
 _HEADER = struct.Struct(">I")
 _WORKER = Path(__file__).with_name("worker.py")
 _START_TIMEOUT = 120.0
-_MAX_FRAME = 256 << 20
-"""Largest frame the host accepts. Sub-call prompts can be large; a worker that claims more
-is broken or hostile, and is restarted rather than buffered."""
+_MAX_TOKENS = 1_000_000
+"""JSON values one frame may hold (`worker.frame_tokens`). Parsed, each costs the host up to
+~100 bytes however few bytes it took to send, so this bounds what parsing one frame costs."""
+_MAX_STALE = 4
+"""Responses to no request a worker may send before it is taken for hostile."""
 _MAX_PENDING_CALLS = 1024
 """Sub-calls one worker may have in flight. Honest code blocks on each call (a few threads at
 most); a worker writing call frames without waiting is flooding the host and is restarted."""
@@ -89,11 +101,18 @@ class ProcessRepl(Repl):
         self._reader_task: asyncio.Task[None] | None = None
         self._stderr_task: asyncio.Task[None] | None = None
         self._responses: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-        self._calls: set[asyncio.Task[None]] = set()
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._calls: dict[asyncio.Task[None], int] = {}
+        """Sub-calls being served, with the bytes their arguments hold."""
+        self._pending_bytes = 0
+        self._awaiting: int | str | None = None
+        """The id of the one request whose response is expected ("ready" during a start)."""
+        self._stale = 0
+        self._scratch: Path | None = None
         self._stderr_tail = b""
         self._broken: str | None = None
         self._ids = itertools.count(1)
+        self._lost: str | None = None
+        """Why the last worker was dropped between cells (a cancelled cell), told with the next."""
         self.restarts = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -120,17 +139,20 @@ class ProcessRepl(Repl):
             await self._spawn()
 
     def _scratch_dir(self) -> Path:
-        """The one writable directory; it outlives restarts and belongs to the worker's uid."""
-        if self._scratch is None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="recursor-scratch-")
-            os.chmod(self._scratch.name, 0o700)
+        """The one writable directory; it outlives restarts and belongs to the worker's uid.
+
+        It lives under the host's scratch root (`scratch.root()`), which goes away however
+        the host ends."""
+        if self._scratch is None or not self._scratch.is_dir():
+            self._scratch = scratch.make_dir("scratch-")
+            os.chmod(self._scratch, 0o700)
         if self.plan.uid is not None:  # again after a fallback: the new plan has a new uid
-            os.chown(self._scratch.name, self.plan.uid, self.plan.uid)
-        return Path(self._scratch.name)
+            os.chown(self._scratch, self.plan.uid, self.plan.uid)
+        return self._scratch
 
     async def _spawn(self) -> None:
-        scratch = self._scratch_dir()
-        env = worker_env(scratch)
+        workdir = self._scratch_dir()
+        env = worker_env(workdir)
         bwrap = self.report.mode == "bwrap"
         parent_sock, child_sock = socket.socketpair()
         try:
@@ -139,40 +161,62 @@ class ProcessRepl(Repl):
             parent_sock.close()
             child_sock.close()
             raise SandboxError(f"cannot open the stored context {self.context.path}: {exc}") from exc
+        # The script and bwrap's own arguments travel in memory files: no host path (the
+        # checkout, the venv) is mounted in the sandbox or shows in any command line there.
+        script_fd = _memfd("recursor-worker", _worker_source())
+        fds = [child_sock.fileno(), ctx_fd, script_fd]
         argv = [
-            self.options.python or sys.executable,
+            self.options.python or interpreter(),
             "-I",
-            SANDBOX_PATH if bwrap else str(_WORKER),
+            f"/proc/self/fd/{script_fd}",
             "--fd", str(child_sock.fileno()),
             "--context-fd", str(ctx_fd),
             "--kind", self.context.kind,
             "--output-limit", str(self.options.output_limit),
             "--limits", json.dumps(self._limits()),
-            "--harden", json.dumps({**self.plan.harden, "cwd": str(scratch)}),
+            "--harden", json.dumps({**self.plan.harden, "cwd": str(workdir)}),
         ]
         if bwrap:
-            argv = [*bwrap_prefix(scratch, _WORKER, env, privileged=self.plan.uid is not None), *argv]
+            prefix = bwrap_prefix(workdir, env, privileged=self.plan.uid is not None)
+            if prefix[:1] == ["bwrap"]:
+                args_fd = _memfd("recursor-bwrap-args", b"".join(os.fsencode(a) + b"\0" for a in prefix[1:]))
+                fds.append(args_fd)
+                prefix = ["bwrap", "--args", str(args_fd)]
+            argv = [*prefix, *argv]
         t0 = time.monotonic()
+        # Shielded: cancelling asyncio's process creation part-way can leave a future nobody
+        # resolves. A cancel waits for the process to exist, then the caller kills it.
+        spawn = asyncio.ensure_future(asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+            cwd=workdir,
+            pass_fds=fds,
+            start_new_session=True,
+        ))
         try:
-            self._proc = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE,
-                env=env,
-                cwd=scratch,
-                pass_fds=(child_sock.fileno(), ctx_fd),
-                start_new_session=True,
-            )
+            self._proc = await asyncio.shield(spawn)
+        except asyncio.CancelledError:
+            with contextlib.suppress(BaseException):
+                self._proc = await spawn
+            parent_sock.close()
+            raise
         except OSError as exc:
             parent_sock.close()
             raise SandboxError(f"cannot start the REPL worker: {exc}") from exc
         finally:
             child_sock.close()
-            os.close(ctx_fd)
+            for fd in fds[1:]:
+                os.close(fd)
+            if self._proc is not None and self._proc.returncode is None:
+                scratch.register_worker(self._proc.pid, self._sweep_uid_of())
         reader, self._writer = await asyncio.open_unix_connection(sock=parent_sock, limit=1 << 20)
         self._responses = asyncio.Queue()
         self._broken = None
+        self._stale = 0
+        self._awaiting = "ready"
         self._reader_task = asyncio.create_task(self._read_loop(reader))
         self._stderr_task = asyncio.create_task(self._drain_stderr())
         try:
@@ -206,7 +250,13 @@ class ProcessRepl(Repl):
         }
         if self.options.cpu_seconds:
             limits["cpu_seconds"] = self.options.cpu_seconds
+        limits["message_bytes"] = self.options.max_message_bytes
+        limits["message_tokens"] = _MAX_TOKENS
         return limits
+
+    def _sweep_uid_of(self) -> int | None:
+        """The uid whose every process belongs to this worker (process mode as root)."""
+        return self.plan.uid if self.report.mode == "process" else None
 
     async def close(self) -> None:
         if self._writer is not None and self._proc is not None and self._proc.returncode is None:
@@ -215,19 +265,28 @@ class ProcessRepl(Repl):
                 await asyncio.wait_for(self._proc.wait(), 2.0)
         await self._kill()
         if self._scratch is not None:
-            self._scratch.cleanup()
+            shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
 
-    async def _kill(self) -> None:
+    def _kill_now(self) -> None:
+        """Synchronous and immediate: SIGKILL the worker's process group, drop its sub-calls."""
         for task in list(self._calls):
             task.cancel()
         self._calls.clear()
-        if self._proc is not None and self._proc.returncode is None:
+        self._pending_bytes = 0
+        if self._proc is not None:
+            # Also once the leader is gone: children it forked may still hold the group.
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._proc.pid, signal.SIGKILL)
+
+    async def _kill(self) -> None:
+        self._kill_now()
+        if self._proc is not None and self._proc.returncode is None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._proc.wait(), 5.0)
         await self._sweep_uid()
+        if self._proc is not None:
+            scratch.unregister_worker(self._proc.pid, self._sweep_uid_of())
         if self._writer is not None:
             self._writer.close()
             self._writer = None
@@ -260,6 +319,16 @@ class ProcessRepl(Repl):
         await self._kill()
         await self.start()
 
+    async def _abandon(self) -> None:
+        """A cell or lookup was cancelled: kill the worker now; the next call starts a new one."""
+        self._kill_now()
+        self._lost = "the previous cell was cancelled (the run's time ran out)"
+        self.restarts += 1
+        kill = asyncio.ensure_future(self._kill())
+        with contextlib.suppress(BaseException):
+            await asyncio.shield(kill)  # a second cancel stops the wait, not the cleanup
+        self._proc = None
+
     # -- I/O ---------------------------------------------------------------------------------
     def _send(self, msg: dict[str, Any]) -> None:
         if self._writer is None:
@@ -268,33 +337,77 @@ class ProcessRepl(Repl):
         self._writer.write(_HEADER.pack(len(data)) + data)
 
     async def _read_loop(self, reader: asyncio.StreamReader) -> None:
+        cap = self.options.max_message_bytes
         try:
-            while True:
+            while self._broken is None:
                 (size,) = _HEADER.unpack(await reader.readexactly(_HEADER.size))
-                if size > _MAX_FRAME:
-                    self._broken = f"it sent a {size:,}-byte message, over the {_MAX_FRAME:,}-byte cap"
+                if size > cap:
+                    self._broken = f"it sent a {size:,}-byte message, over the {cap:,}-byte cap"
                     break
-                msg = json.loads((await reader.readexactly(size)).decode("utf-8", errors="surrogatepass"))
+                raw = await reader.readexactly(size)
+                if frame_tokens(raw) > _MAX_TOKENS:
+                    self._broken = f"it sent a message of more than {_MAX_TOKENS:,} items"
+                    break
+                text = raw.decode("utf-8", errors="surrogatepass")
+                del raw
+                try:
+                    msg = json.loads(text)
+                except (ValueError, RecursionError):
+                    msg = None
+                del text
                 if not isinstance(msg, dict):
                     self._broken = "it sent a malformed message"
                     break
-                if msg.get("type") == "call":
-                    if not isinstance(msg.get("id"), int) or not isinstance(msg.get("fn"), str):
-                        continue
-                    if len(self._calls) >= _MAX_PENDING_CALLS:
-                        self._broken = f"it made more than {_MAX_PENDING_CALLS} sub-calls at once"
-                        break
-                    task = asyncio.create_task(self._serve_call(msg))
-                    self._calls.add(task)
-                    task.add_done_callback(self._calls.discard)
-                elif self._responses.qsize() >= 4:  # at most one request is ever in flight
-                    self._broken = "it sent responses to requests it was never sent"
-                    break
-                else:
-                    await self._responses.put(msg)
-        except (asyncio.IncompleteReadError, ConnectionError, OSError, ValueError):
+                self._broken = self._take(msg, size)
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
             pass
-        await self._responses.put(None)
+        except Exception as exc:  # a host bug must not leave the cell waiting for nothing
+            self._broken = f"its message could not be handled ({type(exc).__name__})"
+        self._responses.put_nowait(None)
+
+    def _take(self, msg: dict[str, Any], size: int) -> str | None:
+        """Route one parsed frame; returns why the worker must be restarted, if it must."""
+        kind = msg.get("type")
+        if kind == "call":
+            return self._take_call(msg)
+        if kind not in ("ready", "result", "var"):
+            return "it sent a message of an unknown type"
+        expected = self._awaiting is not None and (
+            msg.get("re") == self._awaiting if kind != "ready" else self._awaiting == "ready")
+        if expected:
+            self._awaiting = None  # one response per request: copies are stale
+            self._responses.put_nowait(msg)
+            return None
+        self._stale += 1
+        return "it sent responses to requests it was never sent" if self._stale > _MAX_STALE else None
+
+    def _take_call(self, msg: dict[str, Any]) -> str | None:
+        call_id = msg.get("id")
+        if type(call_id) is not int:
+            return "it sent a malformed sub-call"
+        if len(self._calls) >= _MAX_PENDING_CALLS:
+            return f"it made more than {_MAX_PENDING_CALLS} sub-calls at once"
+        try:
+            fn, args, cost = check_subcall(msg.get("fn"), msg.get("args"))
+        except SubcallRejected as exc:
+            # The model's mistake (or a forged frame): the cell gets the error, nobody is asked.
+            task = asyncio.create_task(self._reply(call_id, {"error": f"SubcallRejected: {exc}"}))
+            cost = 0
+        else:
+            budget = self.options.max_pending_bytes
+            if self._pending_bytes + cost > budget:
+                return (f"its sub-calls waiting to be served held more than {budget >> 20:,} MiB "
+                        f"(the cap is 4x max_message_mb={self.options.max_message_mb})")
+            task = asyncio.create_task(self._serve_call(call_id, fn, args))
+        self._calls[task] = cost
+        self._pending_bytes += cost
+        task.add_done_callback(self._call_done)
+        return None
+
+    def _call_done(self, task: asyncio.Task[None]) -> None:
+        cost = self._calls.pop(task, None)
+        if cost is not None:
+            self._pending_bytes -= cost
 
     async def _drain_stderr(self) -> None:
         """Keep the last 4 KiB of the worker's stderr, for start-up failures.
@@ -305,17 +418,19 @@ class ProcessRepl(Repl):
         while chunk := await self._proc.stderr.read(65536):
             self._stderr_tail = (self._stderr_tail + chunk)[-4096:]
 
-    async def _serve_call(self, msg: dict[str, Any]) -> None:
-        args = msg.get("args")
-        reply = await subcall_reply(self.handler, msg["fn"], args if isinstance(args, dict) else {})
+    async def _serve_call(self, call_id: int, fn: str, args: dict[str, Any]) -> None:
+        await self._reply(call_id, await subcall_reply(self.handler, fn, args))
+
+    async def _reply(self, call_id: int, reply: dict[str, Any]) -> None:
         with contextlib.suppress(_WorkerDied, ConnectionError, OSError):
-            self._send({"type": "reply", "id": msg["id"], **reply})
+            self._send({"type": "reply", "id": call_id, **reply})
             if self._writer is not None:
                 await self._writer.drain()
 
     async def _request(self, msg: dict[str, Any], timeout: float | None) -> dict[str, Any]:
         """Send one request and wait for its response; the clock stops while sub-calls are pending."""
         request_id = next(self._ids)
+        self._awaiting = request_id
         self._send({**msg, "id": request_id})
         spent = 0.0
         while True:
@@ -339,6 +454,22 @@ class ProcessRepl(Repl):
 
     # -- the Repl interface --------------------------------------------------------------------
     async def run(self, code: str) -> CellResult:
+        """Run one cell. Safe to cancel at any point (e.g. `asyncio.timeout` for a deadline):
+        the worker's process tree is killed at once, the cancellation propagates, and the next
+        call starts a fresh worker with the context reloaded (that cell says so)."""
+        try:
+            result = await self._run(code)
+        except asyncio.CancelledError:
+            await self._abandon()
+            raise
+        if self._lost is not None and not result.restarted:
+            result.restarted = True
+            result.notes.insert(0, f"The REPL was restarted because {self._lost}: your variables are "
+                                   "lost; `context` and the tools were reloaded.")
+        self._lost = None
+        return result
+
+    async def _run(self, code: str) -> CellResult:
         if self._proc is None:
             await self.start()
         t0 = time.monotonic()
@@ -366,15 +497,20 @@ class ProcessRepl(Repl):
                 duration=time.monotonic() - t0,
                 restarted=True,
             )
+        # Every field is the worker's word: typed and clipped here, whatever it sent.
         notes = msg.get("notes")
+        limit = self.options.output_limit
+        error = msg.get("error")
+        source = msg.get("final_source")
+        final = msg.get("final")
         return CellResult(
-            stdout=_clip(str(msg.get("stdout") or ""), self.options.output_limit),
-            error=_opt_str(msg.get("error")),
-            final=_opt_str(msg.get("final")),
-            final_source=_opt_str(msg.get("final_source")),
+            stdout=_clip(_str(msg.get("stdout")), limit),
+            error=_clip(error, max(limit, 20_000)) if isinstance(error, str) else None,
+            final=final if isinstance(final, str) else None,
+            final_source=source if source in ("FINAL", "FINAL_VAR", "answer") else None,
             duration=_number(msg.get("duration")),
             stdout_total=int(_number(msg.get("stdout_total"))),
-            notes=[str(n) for n in notes][:20] if isinstance(notes, list) else [],
+            notes=[_clip(n, 2_000) for n in notes[:20] if isinstance(n, str)] if isinstance(notes, list) else [],
         )
 
     async def _death_cause(self) -> str:
@@ -401,6 +537,14 @@ class ProcessRepl(Repl):
         return f"exit code {code}"
 
     async def get_var(self, name: str) -> VarLookup:
+        """A variable's text; cancellation-safe like `run`."""
+        try:
+            return await self._get_var(name)
+        except asyncio.CancelledError:
+            await self._abandon()
+            raise
+
+    async def _get_var(self, name: str) -> VarLookup:
         if self._proc is None:
             await self.start()
         try:
@@ -410,9 +554,9 @@ class ProcessRepl(Repl):
             return VarLookup(found=False)
         defined = msg.get("defined")
         return VarLookup(
-            found=bool(msg.get("found")),
-            value=str(msg.get("value", "")),
-            defined=tuple(str(d) for d in defined) if isinstance(defined, list) else (),
+            found=msg.get("found") is True,
+            value=_str(msg.get("value")),
+            defined=tuple(_clip(d, 200) for d in defined[:1000] if isinstance(d, str)) if isinstance(defined, list) else (),
         )
 
 
@@ -424,12 +568,28 @@ def _clip(text: str, limit: int) -> str:
     return f"{text[:head]}\n[... {len(text) - head - tail:,} characters of output cut ...]\n{text[-tail:]}"
 
 
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) else 0.0
+    """A finite, non-negative number (JSON from the worker may say NaN, Infinity or 1e400)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    number = float(value) if not isinstance(value, int) or abs(value) < 1 << 53 else 0.0
+    return number if math.isfinite(number) and 0 <= number < 1e15 else 0.0
+
+
+def _worker_source() -> bytes:
+    return _WORKER.read_bytes()
+
+
+def _memfd(name: str, data: bytes) -> int:
+    """An anonymous in-memory file holding `data`, positioned at its start."""
+    fd = os.memfd_create(name)
+    os.write(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
 
 async def probe(isolation: str = "auto") -> tuple[IsolationReport, float]:

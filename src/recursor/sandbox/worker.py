@@ -30,6 +30,7 @@ import json
 import linecache
 import os
 import queue
+import re
 import resource
 import signal
 import socket
@@ -69,6 +70,23 @@ _MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = 2, 4, 4096, 16384, 1 << 
 _CAP_VERSION_3 = 0x20080522
 
 
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def frame_tokens(data: bytes) -> int:
+    """How many JSON values a frame can hold at most: its `,` `:` `[` `{` outside strings.
+
+    The host refuses frames with too many before parsing them (`[{},{},...]` costs ~70 bytes
+    of host memory per 3 bytes sent); the worker checks the same number first, so honest code
+    gets a clear error instead of a restart. Shared by both sides so they always agree.
+    """
+    quick = sum(data.count(c) for c in (b",", b":", b"[", b"{"))
+    if quick < 100_000:
+        return quick
+    bare = _STRINGS.sub(b'""', data)
+    return sum(bare.count(c) for c in (b",", b":", b"[", b"{"))
+
+
 class SubcallError(RuntimeError):
     """A sub-call failed on the host side (model error, budget exhausted, ...)."""
 
@@ -92,6 +110,9 @@ class Channel:
         self.pending: dict[int, list[Any]] = {}
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self.ids = itertools.count(1)
+        self.max_bytes: int | None = None
+        """The host's cap on one message, checked here first for a clear error (see `call`)."""
+        self.max_tokens: int | None = None
 
     def send(self, msg: dict[str, Any]) -> None:
         if os.getpid() != self.pid:
@@ -128,14 +149,30 @@ class Channel:
         if os.getpid() != self.pid:
             raise SubcallError(f"{fn}: sub-calls cannot be made from a forked child process")
         call_id = next(self.ids)
+        msg = {"type": "call", "id": call_id, "fn": fn, "args": args}
+        self._check_size(fn, json.dumps(msg, ensure_ascii=False).encode("utf-8", errors="surrogatepass"))
         slot: list[Any] = [threading.Event(), None]
         self.pending[call_id] = slot
         try:
-            self.send({"type": "call", "id": call_id, "fn": fn, "args": args})
+            self.send(msg)
             slot[0].wait()
         finally:
             self.pending.pop(call_id, None)
         return unwrap_reply(slot[1])
+
+
+    def _check_size(self, fn: str, data: bytes) -> None:
+        """Refuse a call the host would refuse (by restarting the worker), with a message."""
+        if self.max_bytes is not None and len(data) > self.max_bytes:
+            raise SubcallError(
+                f"{fn}: this request is {len(data):,} bytes; one sub-call may send at most "
+                f"{self.max_bytes:,}. Send less text per call, or split it over several calls."
+            )
+        if self.max_tokens is not None and frame_tokens(data) > self.max_tokens:
+            raise SubcallError(
+                f"{fn}: this request has more than {self.max_tokens:,} list or dict items; join "
+                "small items into longer strings, or split it over several calls."
+            )
 
 
 def unwrap_reply(reply: dict[str, Any]) -> Any:
@@ -416,7 +453,16 @@ def _answer_text(value: Any) -> str:
 
 
 def _text(prompt: Any) -> str:
-    return prompt if isinstance(prompt, str) else str(prompt)
+    """Text for the host. Numbers and other objects are converted; containers and bytes are
+    refused here with a clear message (the host refuses them too: only text is forwarded)."""
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, (list, tuple, dict, set, bytes, bytearray)):
+        raise TypeError(
+            f"a prompt must be a str, not {type(prompt).__name__}: only text prompts are supported "
+            "(no message lists, content parts or images); join or format the text first"
+        )
+    return str(prompt)
 
 
 def _choices(choices: Any) -> list[str] | None:
@@ -618,6 +664,9 @@ def harden(spec: dict[str, Any]) -> dict[str, bool]:
     if spec.get("pdeathsig"):
         # After the uid switch: changing credentials clears the parent-death signal.
         applied["pdeathsig"] = _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        parent = spec.get("parent")
+        if parent is not None and os.getppid() != int(str(parent)):
+            os._exit(EXIT_HARDEN)  # the host died before the signal was armed
     applied["no_new_privs"] = _prctl(_PR_SET_NO_NEW_PRIVS, 1)
     if spec.get("cwd"):
         os.chdir(str(spec["cwd"]))  # after the switch: the scratch dir belongs to the new uid
@@ -729,6 +778,9 @@ def _child_after_fork(limits: dict[str, Any]) -> Callable[[], None]:
     cpu = limits.get("cpu_seconds")
 
     def after() -> None:
+        # The host cannot see children that leave the worker's process group; this one dies
+        # with the process that forked it (prctl is per child, and exec keeps it).
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         if cpu:
             soft = max(1, int(cpu))
             try:
@@ -754,6 +806,21 @@ def _load_context(source: int | str, kind: str) -> Any:
         return json.load(fh) if kind == "json" else fh.read()
 
 
+def _close_other_fds(keep: set[int | None]) -> None:
+    """Close every fd but stdio and `keep`: the script's own fd and anything a launcher
+    (bwrap's argument fd) left open would otherwise be readable by model code."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fd", type=int, required=True)
@@ -765,9 +832,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--harden", default="{}")
     args = parser.parse_args(argv)
 
+    _close_other_fds(keep={args.fd, args.context_fd})
     sock = socket.socket(fileno=args.fd)
     channel = Channel(sock)
     limits = json.loads(args.limits)
+    channel.max_bytes = limits.get("message_bytes")
+    channel.max_tokens = limits.get("message_tokens")
     spec = json.loads(args.harden)
     tasks_before = 1 if spec.get("uid") is not None else _tasks_of_my_uid()
     applied = harden(spec)

@@ -55,6 +55,9 @@ def serve(host: str, port: int, served_model_name: str, api_key_env: str | None,
         return
     auth = "bearer auth required" if api_key else "no auth"
     click.echo(f"recursor: serving {served_model_name!r} at http://{host}:{port}/v1 ({auth})", err=True)
+    from recursor.sandbox.scratch import install_signal_cleanup
+
+    install_signal_cleanup()
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
