@@ -61,4 +61,4 @@ def test_bwrap_worker_runs_from_a_venv_under_tmp() -> None:
         proc = subprocess.run([str(python), "-c", SCRIPT], capture_output=True, text=True,
                               timeout=120, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.strip() == f"{venv} 4"
+    assert proc.stdout.strip() == f"{sys.base_prefix} 4"  # the worker runs the base interpreter: no venv path inside
