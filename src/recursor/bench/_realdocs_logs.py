@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from recursor.bench._realdocs_sources import Doc, Question, day_forms, numeric, unique_top
+from recursor.bench._realdocs_sources import (
+    Doc,
+    Question,
+    day_forms,
+    numeric,
+    pick,
+    unique_top,
+)
 from recursor.bench._task import Gold
 
 __all__ = [
@@ -147,7 +154,7 @@ def _dpkg_lookup(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
 def _dpkg_count(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
     lines = parse_dpkg(docs)
     single = _names_one_arch(lines)
-    options: list[Callable[[], Question | None]] = []
+    options: list[Callable[[], Question]] = []
 
     upgrade_days = sorted({x.day for x in lines if x.action == "upgrade"})
     if upgrade_days:
@@ -216,13 +223,13 @@ def _dpkg_count(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
             )
 
         options.append(installs)
-    return rng.choice(options)() if options else None
+    return pick(rng, options)
 
 
 def _dpkg_argmax(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
     lines = parse_dpkg(docs)
     single = _names_one_arch(lines)
-    options: list[Callable[[], Question | None]] = []
+    options: list[Callable[[], Question]] = []
     changes = Counter(x.name for x in lines if x.action == "status" and x.name in single)
     if (top := unique_top(changes)) is not None:
         name, runner_up = top
@@ -269,7 +276,7 @@ def _dpkg_argmax(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
             )
 
         options.append(busiest)
-    return rng.choice(options)() if options else None
+    return pick(rng, options)
 
 
 def _dpkg_range(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
@@ -286,6 +293,10 @@ def _dpkg_range(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
             )
         ).format(a=first.isoformat(), b=last.isoformat())
         span = f"dated {first} to {last}"
+        facts: dict[str, object] = {
+            "form": "installs_in_days", "first": first.isoformat(),
+            "last": last.isoformat(),
+        }
     elif days:
         day = rng.choice(days)
         minutes = sorted({x.time[:5] for x in lines if x.day == day})
@@ -302,6 +313,7 @@ def _dpkg_range(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
             )
         ).format(day=day.isoformat(), a=a, b=b)
         span = f"dated {day}, {a}:00 to {b}:59"
+        facts = {"form": "installs_in_minutes", "day": day.isoformat(), "first": a, "last": b}
     else:
         return None
     return Question(
@@ -309,7 +321,7 @@ def _dpkg_range(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
         text,
         numeric(len(found)),
         f"distinct packages on 'install' action lines {span}: {len(found)}",
-        {"span": span},
+        facts,
     )
 
 
@@ -374,7 +386,7 @@ def _dpkg_two_step(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
             )
 
         options.append(busiest_then_version)
-    return rng.choice(options)() if options else None
+    return pick(rng, options)
 
 
 DPKG_ASKERS: dict[str, Callable[[random.Random, Sequence[Doc]], Question | None]] = {

@@ -15,11 +15,12 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import random
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,7 @@ __all__ = [
     "license_docs",
     "man_doc",
     "numeric",
+    "pick",
     "read_text",
     "stdlib_docs",
     "unique_top",
@@ -242,6 +244,15 @@ def unique_top(counts: Counter[str]) -> tuple[str, str | None] | None:
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return ranked[0][0], ranked[1][0] if len(ranked) == 2 else None
+
+
+def pick(rng: random.Random, options: Sequence[Callable[[], Question]]) -> Question | None:
+    """One of several question forms, its name recorded as the question's "form"."""
+    if not options:
+        return None
+    make = rng.choice(options)
+    question = make()
+    return replace(question, facts={"form": make.__name__, **question.facts})
 
 
 def numeric(value: int) -> Gold:

@@ -17,7 +17,7 @@ from datetime import date
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 
-from recursor.bench._realdocs_sources import Doc, Question, numeric, unique_top
+from recursor.bench._realdocs_sources import Doc, Question, numeric, pick, unique_top
 from recursor.bench._task import Gold
 
 __all__ = [
@@ -135,7 +135,7 @@ def _changelog_count(rng: random.Random, docs: Sequence[Doc]) -> Question | None
             text,
             numeric(signers[signer]),
             f"trailers naming {signer} in {package}'s changelog: {signers[signer]}",
-            {"package": package, "signer": signer},
+            {"form": "entries_by_signer", "package": package, "signer": signer},
         )
     text = rng.choice(
         (
@@ -148,7 +148,7 @@ def _changelog_count(rng: random.Random, docs: Sequence[Doc]) -> Question | None
         text,
         numeric(len(entries)),
         f"entries (header + trailer) in {package}'s changelog: {len(entries)}",
-        {"package": package},
+        {"form": "entries", "package": package},
     )
 
 
@@ -210,7 +210,7 @@ def _changelog_argmax(rng: random.Random, docs: Sequence[Doc]) -> Question | Non
             )
 
         options.append(longest)
-    return rng.choice(options)() if options else None
+    return pick(rng, options)
 
 
 def _changelog_range(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
@@ -274,7 +274,7 @@ def _changelog_two_step(rng: random.Random, docs: Sequence[Doc]) -> Question | N
             _signer_gold(oldest),
             f"{package}'s changelog starts at {entries[0].version}; its last entry "
             f"({oldest.version}) is signed by {oldest.signer}",
-            {"package": package, "version": entries[0].version},
+            {"form": "oldest_signer", "package": package, "version": entries[0].version},
         )
     latest = entries[0]
     text = rng.choice(
@@ -292,7 +292,12 @@ def _changelog_two_step(rng: random.Random, docs: Sequence[Doc]) -> Question | N
         numeric(signers[latest.signer]),
         f"version {latest.version} heads {package}'s changelog, signed by {latest.signer}, "
         f"whose name is on {signers[latest.signer]} ' -- ' trailer lines of all the changelogs",
-        {"package": package, "version": latest.version, "signer": latest.signer},
+        {
+            "form": "signer_total",
+            "package": package,
+            "version": latest.version,
+            "signer": latest.signer,
+        },
     )
 
 
@@ -477,7 +482,7 @@ def _stdlib_fact(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
             )
 
         options.append(top_functions)
-    return rng.choice(options)() if options else None
+    return pick(rng, options)
 
 
 def _stdlib_argmax(rng: random.Random, docs: Sequence[Doc]) -> Question | None:

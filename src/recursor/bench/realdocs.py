@@ -20,7 +20,7 @@ import random
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from recursor.bench import _realdocs_sources as sources
 from recursor.bench._realdocs_logs import APT_ASKERS, DPKG_ASKERS
@@ -198,13 +198,14 @@ def available_sources() -> tuple[list[Source], dict[str, str]]:
 
 
 def _plan(found: Sequence[Source]) -> list[tuple[Source, str]]:
-    """(source, kind) pairs, round-robin over sources so consecutive tasks differ in both."""
+    """(source, kind) pairs, round-robin over sources so consecutive tasks differ in both; a
+    source with fewer kinds cycles through them again, so every source gets as many tasks."""
+    ranks = max(len(source.askers) for source in found)
     plan = []
-    for rank in range(len(KINDS)):
+    for rank in range(ranks):
         for source in found:
             kinds = [k for k in KINDS if k in source.askers]
-            if rank < len(kinds):
-                plan.append((source, kinds[rank]))
+            plan.append((source, kinds[rank % len(kinds)]))
     return plan
 
 
@@ -259,8 +260,10 @@ def _question(
     for step in range(len(plan)):
         source, kind = plan[(index + step) % len(plan)]
         docs = source.select(rng, source.load(), chars)
-        if docs and (question := source.askers[kind](rng, docs)) is not None:
-            return source, question, docs
+        asker = source.askers[kind]
+        if docs and (question := asker(rng, docs)) is not None:
+            form = question.facts.get("form") or asker.__name__.lstrip("_")
+            return source, replace(question, facts={**question.facts, "form": form}), docs
     raise UserError(f"realdocs cannot ask any question within {chars} characters")
 
 
