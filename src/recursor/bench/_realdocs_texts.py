@@ -516,7 +516,7 @@ def _stdlib_two_step(rng: random.Random, docs: Sequence[Doc]) -> Question | None
     classes = [
         (name, path)
         for name, path in _unique_classes(list(facts.values()), docs)
-        if facts[path].top_functions is not None
+        if facts[path].top_functions  # None (ambiguous) or 0 (a dull second step) are left out
     ]
     if not classes:
         return None
