@@ -35,7 +35,7 @@ from recursor.bench._haystack import NOISE, stdlib_files
 from recursor.bench.scoring import pair_f1, parse_choice, parse_number, parse_pairs
 from recursor.errors import UserError
 
-FAMILIES = ["sniah", "twohop", "oolong", "oolong_pairs", "codeqa"]
+FAMILIES = ["sniah", "twohop", "oolong", "oolong_pairs", "codeqa", "realdocs"]
 SMALL = 2**13
 SHARED_TREC = Path(__file__).resolve().parents[2] / "shared" / "data" / "trec"
 PACKAGED_TREC = Path(bench.__file__).parent / "data"

@@ -2,7 +2,9 @@
 
 Families (see `TASK_FAMILIES`): `sniah` (RULER single needle), `twohop` (chained needles),
 `oolong` and `oolong_pairs` (aggregation over hidden TREC labels), `codeqa` (multiple choice
-about the Python standard library). Pure and seeded; nothing here calls a model.
+about the Python standard library), `realdocs` (questions over this machine's real files:
+logs, changelogs, library source; gold computed from the files). Pure and seeded; nothing
+here calls a model.
 
     from recursor.bench import generate, score
     for task in generate("oolong", length_tokens=2**15, n=10, seed=0):

@@ -30,7 +30,9 @@ CHARS_PER_TOKEN = 4
 MIN_LENGTH_TOKENS = 1024
 """Below this a context cannot hold a family's fixed parts within the size tolerance."""
 
-ScorerName = Literal["contains", "numeric", "exact", "phrase", "pairs_f1", "choice"]
+ScorerName = Literal[
+    "contains", "numeric", "exact", "phrase", "pairs_f1", "choice", "term", "version"
+]
 """How `recursor.bench.scoring.score` compares an answer with `Gold.values`:
 
 - contains: fraction of `values` found in the answer (case-insensitive); S-NIAH, two-hop.
@@ -39,6 +41,10 @@ ScorerName = Literal["contains", "numeric", "exact", "phrase", "pairs_f1", "choi
 - phrase: one of `values` occurs in the normalised answer; OOLONG more/less/same.
 - pairs_f1: F1 between the parsed "(id1, id2)" pairs and `values`; OOLONG-Pairs.
 - choice: the parsed option letter equals `values[0]`; CodeQA.
+- term: one of `values` occurs as a whole term (case and spacing aside) after "Answer:", and
+  no distractor does; realdocs names, dates and code values.
+- version: one of `values` is, exactly, one of the version-like tokens after "Answer:", and
+  no distractor is; realdocs package versions.
 """
 
 

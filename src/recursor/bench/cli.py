@@ -98,7 +98,11 @@ def bench(
     trace_dir: Path | None,
     plot: Path | None,
 ) -> None:
-    """Run benchmark FAMILY (sniah, twohop, oolong, oolong_pairs, codeqa)."""
+    """Run benchmark FAMILY (sniah, twohop, oolong, oolong_pairs, codeqa, realdocs).
+
+    realdocs asks about real files on this machine (dpkg and apt logs, Debian changelogs,
+    the Python standard library), so its tasks differ between machines.
+    """
     from recursor.bench.runner import BenchConfig, TaskResult, load_results, run_bench, summarize
     from recursor.bench.runner import plot as plot_png
     from recursor.cli_options import build_lm, print_table

@@ -3,7 +3,8 @@
 Models answer in prose, so every parser is lenient about format (a leading "Answer:", case,
 punctuation, Markdown) and strict about content. The rules follow the paper: S-NIAH counts
 the gold strings found; OOLONG scores numbers 0.75 ** |error| and labels by exact match;
-OOLONG-Pairs scores F1 over pairs; CodeQA checks the option letter.
+OOLONG-Pairs scores F1 over pairs; CodeQA checks the option letter. realdocs names and
+versions must appear whole: "libc6" is not found in "libc6-dev", nor "2.36-9" in "2.36-9+b1".
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from collections.abc import Callable, Iterable
 
 from recursor.bench._task import Gold, ScorerName
 
-__all__ = ["normalize", "pair_f1", "parse_choice", "parse_number", "parse_pairs", "score"]
+__all__ = [
+    "has_term",
+    "normalize",
+    "pair_f1",
+    "parse_choice",
+    "parse_number",
+    "parse_pairs",
+    "score",
+    "version_tokens",
+]
 
 _MARKER = re.compile(r"(?i)\banswer\b\s*(?:is\b)?\s*[:=]?")
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -22,6 +32,7 @@ _BARE_LETTER = re.compile(r"\(?([A-Da-d])\)?\.?")
 _NAMED_LETTER = re.compile(r"(?i:answer|option|choice)\s*(?:(?i:is)\s+)?[:=]?\s*\(?([A-D])\b")
 _LEADING_LETTER = re.compile(r"\(?([A-D])(?:[).:]|\s*$)")
 _PARENTHESISED_LETTER = re.compile(r"\(([A-D])\)")
+_VERSION_TOKEN = re.compile(r"[0-9A-Za-z.+~:_-]+")
 
 
 def score(gold: Gold, answer: str) -> float:
@@ -117,6 +128,39 @@ def _pairs_f1(gold: Gold, answer: str) -> float:
     return pair_f1(parse_pairs(answer), parse_pairs("\n".join(gold.values)))
 
 
+def has_term(text: str, term: str) -> bool:
+    """`term` occurs in `text` as a whole term: case and runs of spaces aside, and not as part
+    of a longer name ("gcc" is not in "gcc-12", "1" is not in "-1" or "1.5"; a full stop after
+    it is fine)."""
+    words = term.lower()
+    if not words.strip():
+        return False
+    body = r"\s+".join(re.escape(word) for word in words.split())
+    pattern = rf"(?<![\w.+~-]){body}(?![\w+~-]|[.:]\w)"
+    return re.search(pattern, text.lower()) is not None
+
+
+def version_tokens(answer: str) -> set[str]:
+    """The version-like tokens of an answer (after "Answer:"): runs of version characters
+    holding a digit, with a sentence's trailing full stop, colon or dash dropped."""
+    tokens = (t.rstrip(".:-") for t in _VERSION_TOKEN.findall(_after_marker(answer)))
+    return {t for t in tokens if any(c.isdigit() for c in t)}
+
+
+def _term(gold: Gold, answer: str) -> float:
+    text = _after_marker(answer).replace("*", " ").replace("`", " ")
+    if any(has_term(text, other) for other in gold.distractors):
+        return 0.0
+    return float(any(has_term(text, value) for value in gold.values))
+
+
+def _version(gold: Gold, answer: str) -> float:
+    tokens = version_tokens(answer)
+    if tokens & set(gold.distractors):
+        return 0.0
+    return float(bool(tokens & set(gold.values)))
+
+
 def _choice(gold: Gold, answer: str) -> float:
     return float(parse_choice(answer) == gold.values[0])
 
@@ -128,4 +172,6 @@ _SCORERS: dict[ScorerName, Callable[[Gold, str], float]] = {
     "phrase": _phrase,
     "pairs_f1": _pairs_f1,
     "choice": _choice,
+    "term": _term,
+    "version": _version,
 }

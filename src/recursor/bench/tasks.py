@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from recursor.bench import codeqa, oolong, oolong_pairs, sniah, twohop
+from recursor.bench import codeqa, oolong, oolong_pairs, realdocs, sniah, twohop
 from recursor.bench._task import (
     CHARS_PER_TOKEN,
     MIN_LENGTH_TOKENS,
@@ -38,6 +38,7 @@ TASK_FAMILIES: dict[str, TaskMaker] = {
     "oolong": oolong.make_task,
     "oolong_pairs": oolong_pairs.make_task,
     "codeqa": codeqa.make_task,
+    "realdocs": realdocs.make_task,
 }
 """Family name -> maker of task number `index`."""
 
