@@ -344,10 +344,18 @@ def test_classify_reads_labels_the_text_writes_without_sub_calls(
     assert list(labels) == ["upgrade", "status", "install", "upgrade", "remove"]
     assert sub.batches == 0
     assert printed(capsys).startswith("classify: 5 items (0 sub-calls, 5 read from the text)")
+    # With an instruction the label answers it: every item goes to the sub-model.
+    sub.answer = lambda prompt, choices: "remove"
+    asked = h.classify(h.lines(), "upgrade, remove", instruction="Which undoes an install?",
+                       show=False)
+    assert list(asked) == ["remove"] * 5 and len(sub.prompts) == 5
+    # A label inside a name ("error_count") is not the label written.
+    sub.answer = lambda prompt, choices: "ok"
+    assert list(h.classify(["error_count=0", "error: disk"], "error, ok", show=False)) == ["ok"] * 2
     # Free text that seldom names a label goes to the sub-model, every item.
     sub.answer = lambda prompt, choices: "praise"
     h.classify(["great kettle", "this is praise", "works"], "praise, complaint", show=False)
-    assert len(sub.prompts) == 3
+    assert len(sub.prompts) == 5 + 2 + 3
 
 
 def test_classify_needs_labels(sub: SubModel) -> None:

@@ -463,7 +463,7 @@ def _make_date(y: int, mo: int, d: int) -> _date | None:
 
 def _dates_in(s: str, year: int | None) -> list[tuple[int, _date]]:
     found = []
-    for rx, form in _DATE_FORMS:
+    for rx, form in _DATE_FORMS if year is not None else _DATE_FORMS[:-1]:
         m = rx.search(s)
         if not m:
             continue
@@ -849,9 +849,9 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     string "a, b, c". `field`: label only that field of each item (as `record` reads it), not
     the whole line. An answer that names no label is asked once more, then becomes "?".
 
-    When nearly every item (90%) writes exactly one of the labels as a word, the labels are
-    read from the text by code and only the rest go to the sub-model: a property the text
-    states needs no judgement.
+    When nearly every item (90%) writes exactly one of the labels as a word, and no
+    `instruction` is given, the labels are read from the text by code and only the rest go
+    to the sub-model: a property the text states needs no judgement.
     """
     items = list(items)
     names = _labels(labels)
@@ -860,10 +860,13 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
         texts = [_cap(_record(x)[field] or "", _MAX_LABELLED) for x in items]
     else:
         texts = [_cap(x, _MAX_LABELLED) for x in items]
-    rxs = [(lab, _word_rx(lab)) for lab in names if lab.lower() != "other"]
-    written = [_written_label(t, rxs) for t in texts]
-    if sum(w is not None for w in written) < 0.9 * len(texts):
-        written = [None] * len(texts)
+    written: list[str | None] = [None] * len(texts)
+    if instruction is None:  # with an instruction the label answers it, whatever is written
+        rxs = [(lab, _re.compile(r"(?<!\w)" + _re.escape(lab) + r"(?!\w)", _re.IGNORECASE))
+               for lab in names if lab.lower() != "other"]
+        found = [_written_label(t, rxs) for t in texts]
+        if sum(w is not None for w in found) >= 0.9 * len(texts):
+            written = found
     picked: list[str] = [w or "" for w in written]
     ask = [i for i, w in enumerate(written) if w is None]
     calls = _CALLS[0]
