@@ -42,7 +42,7 @@ print(context[:2000])
 Example: find candidates with code, then read them with a sub-model.
 ```repl
 import re
-hits = [m.start() for m in re.finditer(r"(?i)magic number", context)]
+hits = [m.start() for m in re.finditer(r"(?i)\\bdeadline\\b", context)]
 snippets = [context[max(0, h - 300): h + 300] for h in hits[:20]]
 print(len(hits), snippets[:2])
 ```
@@ -86,7 +86,8 @@ class Prompts:
     def repl_setup(self, question: str) -> str:
         """Code run silently in every new REPL (and after a restart), e.g. helper functions.
 
-        `question` is the run's question, for helpers that point at what it asks about.
+        `question` is the run's question. The small-model prompts do not use it: their
+        helpers are general tools (`recursor.sandbox.helpers`), the same for every question.
         """
         return ""
 

@@ -64,7 +64,7 @@ def check_choices(choices: Any) -> tuple[str, ...]:
 def choice_prompt(prompt: str, choices: Sequence[str]) -> str:
     """`prompt` with the line that lists the options (every client sees the same text).
 
-    The list comes last, right before the answer. Measured with the 1.5B on 150 TREC
+    The list comes last, right before the answer. Measured with the 1.5B on 150 labelled
     questions: 70% balanced accuracy (calibrated) with the list last, 62% with it first
     (which would be faster: a batch would share it as a cached prefix).
     """

@@ -1,0 +1,913 @@
+"""REPL helpers for reading a large text with code: search, lines and records, dates,
+counting and grouping, and sub-model mapping or labelling.
+
+How it is loaded: the host reads this file's source (`prompts_small.helpers_source()`) and
+runs it as setup code in the REPL (`SmallModelPrompts.repl_setup`), the way any cell runs. So the
+worker gains no access to the host's package directory: under bubblewrap it still sees
+only its own script, and the helpers' functions live in the REPL's namespace, where
+`context` and `llm_query_batched` are the REPL's globals. Imported as a module (tests),
+set `helpers.context` and `helpers.llm_query_batched` first.
+
+Rules for this file:
+
+- standard library only: the worker imports nothing else;
+- what model code may overwrite is never used inside: modules are imported under `_`
+  names and helpers call each other through `_` aliases (set at the end), so a cell such as
+  `lines = lines()` or `date = ...` does not break the helpers;
+- nothing here makes a sub-call unless the model calls `map_query` or `classify`, and
+  `classify` reads a label from the text itself when the text writes it;
+- printed output stays short (a small model reads every character of it);
+- nothing here knows any benchmark: these are tools for any text. The module must not end
+  with a bare expression (the REPL would print it).
+"""
+
+from __future__ import annotations
+
+import csv as _csv
+import difflib as _difflib
+import json as _json
+import re as _re
+from collections import Counter as _Counter
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date as _date
+from datetime import datetime as _datetime
+from datetime import timedelta as _timedelta
+from typing import Any
+
+
+def _no_sub_model(prompts: Any, model: Any = None, choices: Any = None) -> list[str]:
+    raise RuntimeError("no sub-model: set helpers.llm_query_batched first")
+
+
+# Run in the REPL, these keep the REPL's own objects (globals() is the REPL's namespace);
+# imported as a module, they are placeholders a test replaces.
+context: Any = globals().get("context")
+llm_query_batched: Callable[..., list[str]] = globals().get("llm_query_batched", _no_sub_model)
+
+# -- the context as text ----------------------------------------------------------------------
+
+_DOC: str | None = None
+_DOC_OF: Any = None
+
+
+def _doc() -> str:
+    """The context as one string (a list's items or a dict's entries one per line)."""
+    global _DOC, _DOC_OF
+    c = context
+    if _DOC is None or _DOC_OF is not c:
+        if isinstance(c, str):
+            _DOC = c
+        elif isinstance(c, dict):
+            _DOC = "\n".join(f"{k}: {v}" for k, v in c.items())
+        elif isinstance(c, (list, tuple)):
+            _DOC = "\n".join(str(x) for x in c)
+        else:
+            _DOC = str(c)
+        _DOC_OF = c
+    return _DOC
+
+
+def _as_text(text: Any = None) -> str:
+    if text is None:
+        return _doc()
+    if isinstance(text, (list, tuple)):
+        return "\n".join(str(x) for x in text)
+    return str(text)
+
+
+# -- search -----------------------------------------------------------------------------------
+
+_STOP = frozenset(
+    """
+a about above after again all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each either few for from further
+had has have having he her here hers him his how i if in into is it its itself just me more
+most my no nor not of off on once only or other our out over own same she should so some such
+than that the their them then there these they this those through to too under until up very
+was we were what when where which while who whom whose why will with would you your
+answer find give tell show list name say said mention mentioned please
+""".split()
+)
+"""Words that say nothing about what is sought: English function words and question words, and
+the verbs a question uses to ask ("find", "tell", "mention"). General: in any question these
+describe the asking, not the text, and would rank lines by how much they read like English."""
+
+
+class Hits(list[str]):
+    """grep's result: the matching lines as plain strings. Echoed bare it shows nothing,
+    because grep has printed them already."""
+
+    def __repr__(self) -> str:
+        return ""
+
+    def __str__(self) -> str:
+        return "\n".join(self)
+
+
+def _unit(doc: str, s: int, e: int, window: int) -> tuple[int, int]:
+    """The line around doc[s:e]; in a long line, the sentence, cut to `window` either side."""
+    lo = max(0, s - window)
+    before = doc.rfind("\n", lo, s)
+    start = before + 1 if before >= 0 else lo
+    after = doc.find("\n", e, e + window)
+    end = after if after >= 0 else min(len(doc), e + window)
+    if after < 0 or before < 0:
+        # No line break near: show the sentence that holds the match.
+        cut = max(doc.rfind(p, start, s) for p in (". ", "! ", "? "))
+        if cut >= 0:
+            start = cut + 2
+        ends = [i for i in (doc.find(p, e, end) for p in (". ", "! ", "? ")) if i >= 0]
+        if ends:
+            end = min(ends) + 1
+    return start, end
+
+
+def _spans(doc: str, pattern: _re.Pattern[str], limit: int = 20000) -> list[tuple[int, int]]:
+    out = []
+    for m in pattern.finditer(doc):
+        if m.end() > m.start():
+            out.append((m.start(), m.end()))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _words(query: str) -> list[str]:
+    """The query's search words: hyphenated and dotted names kept whole, stop-words dropped."""
+    found = _re.findall(r"[A-Za-z0-9_]+(?:[-'.][A-Za-z0-9_]+)*", query)
+    seen: set[str] = set()
+    out = []
+    for w in found:
+        lw = w.lower()
+        if lw in _STOP or lw in seen or (len(lw) < 3 and not lw.isdigit()):
+            continue
+        seen.add(lw)
+        out.append(w)
+    return out
+
+
+def _word_rx(word: str) -> _re.Pattern[str]:
+    return _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(word) + r"(?![A-Za-z0-9])", _re.IGNORECASE)
+
+
+def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[int, int]],
+          window: int, max_hits: int) -> None:
+    print(head)
+    for n, (s, e) in enumerate(units[:max_hits], 1):
+        pieces, pos = [], s
+        for ms, me in marks:
+            if ms >= s and me <= e and ms >= pos:
+                pieces += [doc[pos:ms], ">>", doc[ms:me], "<<"]
+                pos = me
+        pieces.append(doc[pos:e])
+        line = "".join(pieces).replace("\n", " ").strip()
+        if len(line) > 2 * window + 40:
+            line = line[: 2 * window + 40] + "..."
+        print(f"{n}| {line}")
+    if len(units) > max_hits:
+        print(f"... {len(units) - max_hits} more (grep returns them all as a list)")
+    print("Answer found? Then reply: FINAL(the answer)")
+
+
+def grep(query: Any, text: Any = None, window: int = 150, max_hits: int = 8,
+         show: bool = True) -> Hits:
+    """Lines of the context (or of `text`) that hold `query` (a regex, or plain words; any case).
+
+    Prints up to `max_hits` of them with the match marked >>like this<<, and returns them all
+    (a list of str). When nothing matches (a question's wording seldom matches the text's),
+    it searches the query's words one by one and ranks lines by how many of the rarer words
+    they hold: a paraphrase still finds the line that shares its names and numbers.
+    """
+    doc = _as_text(text)
+    query = str(query)
+    tries = []
+    try:
+        tries.append(_re.compile(query, _re.IGNORECASE))
+    except _re.error:
+        pass
+    literal = _re.compile(_re.escape(query), _re.IGNORECASE)
+    if not tries or tries[0].pattern != literal.pattern:
+        tries.append(literal)
+    for pattern in tries:
+        spans = _spans(doc, pattern)
+        if spans:
+            units: list[tuple[int, int]] = []
+            last = -1
+            for s, e in spans:
+                if s < last:
+                    continue
+                u = _unit(doc, s, e, window)
+                units.append(u)
+                last = u[1]
+            n = f"{len(spans)}{'+' if len(spans) >= 20000 else ''}"
+            if show:
+                head = f"{n} line{' matches' if n == '1' else 's match'}:"
+                _show(head, doc, units, spans, window, max_hits)
+            return Hits(doc[s:e] for s, e in units)
+    return _grep_words(doc, query, window, max_hits, show)
+
+
+def _stem_rx(word: str) -> _re.Pattern[str]:
+    """`word` as a whole word, in any case; a long word also with another ending
+    ("installed" finds "install", "installs"): a paraphrase seldom keeps the word's form."""
+    stem = word
+    if len(word) >= 5 and word.isalpha():
+        stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
+    if len(stem) < 4 or stem == word:
+        return _word_rx(word)
+    return _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(stem) + r"[a-z]{0,4}(?![A-Za-z0-9])",
+                       _re.IGNORECASE)
+
+
+def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool) -> Hits:
+    words = _words(query)
+    extra = []
+    for w in words:
+        if "-" in w:
+            extra += [p for p in w.split("-") if len(p) >= 3 and p.lower() not in _STOP]
+    weights: dict[str, float] = {}
+    patterns: dict[str, _re.Pattern[str]] = {}
+    marks: list[tuple[int, int]] = []
+    for w in words + [x for x in extra if x not in words]:
+        rx = _stem_rx(w)
+        spans = _spans(doc, rx, limit=5000)
+        if spans:
+            weights[w.lower()], patterns[w.lower()] = 1.0 / len(spans), rx
+            marks += spans
+    if not marks:
+        if show:
+            print(f"No line holds {query!r} or any of its words. Search another term, or print "
+                  "a few lines (lines()[:5]) to see how the text is written.")
+        return Hits()
+    marks.sort()
+    scored: dict[tuple[int, int], float] = {}
+    for s, e in marks:
+        u = _unit(doc, s, e, window)
+        if u in scored:
+            continue
+        unit = doc[u[0]:u[1]]
+        scored[u] = sum(wt for w, wt in weights.items() if patterns[w].search(unit))
+    ranked = sorted(scored, key=lambda u: (-scored[u], u[0]))
+    kept: list[tuple[int, int]] = []
+    for u in ranked:
+        if any(u[0] < b and a < u[1] for a, b in kept):
+            continue
+        kept.append(u)
+        if len(kept) >= 50:
+            break
+    if show:
+        best = sorted(weights, key=lambda w: -weights[w])
+        _show(f"No line holds {query!r}. Lines with the most rare words of {best}:",
+              doc, kept, marks, window, max_hits)
+    return Hits(doc[s:e] for s, e in kept)
+
+
+# -- lines, records, columns ------------------------------------------------------------------
+
+
+def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
+    """The context's non-empty lines (or `text`'s), or only those matching regex `pattern`
+    (any case; a pattern that is not a valid regex is matched as plain text). `text` may
+    be a list of lines.
+
+    `lines(status=500, host="db1")`: the lines whose field `status` is 500 and `host` is db1
+    (fields as `record` reads them; names and values in any case). A name no line has as a
+    field is matched as text instead: small models name the argument after what they look
+    for (`lines(user=42)` for the lines that mention 42).
+    """
+    if isinstance(pattern, (list, tuple)) and text is None:
+        pattern, text = None, pattern  # lines(rows): the rows, as if given as `text`
+    rows = [r for r in _as_text(text).split("\n") if r.strip()]
+    if pattern is not None:
+        try:
+            rx = _re.compile(str(pattern), _re.IGNORECASE)
+        except _re.error:
+            rx = _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
+        rows = [r for r in rows if rx.search(r)]
+    for name, value in where.items():
+        want = str(value).strip().lower()
+        recs = [_record(r) for r in rows]
+        if any(rec[name] is not None for rec in recs):
+            rows = [r for r, rec in zip(rows, recs, strict=True)
+                    if str(rec[name] or "").strip().lower() == want]
+        else:
+            rx = _word_rx(str(value).strip())
+            rows = [r for r in rows if rx.search(r)]
+    return rows
+
+
+def chunks(n_chars: int = 50000, text: Any = None) -> list[str]:
+    """The context (or `text`) cut into pieces of at most `n_chars`, at line or word ends."""
+    doc = _as_text(text)
+    n_chars = max(int(n_chars), 100)
+    out, i = [], 0
+    while i < len(doc):
+        j = min(i + n_chars, len(doc))
+        if j < len(doc):
+            cut = doc.rfind("\n", i + n_chars // 2, j)
+            if cut < 0:
+                cut = doc.rfind(" ", i + n_chars // 2, j)
+            if cut > i:
+                j = cut + 1
+        out.append(doc[i:j])
+        i = j
+    return out
+
+
+def _norm_key(key: Any) -> str:
+    return _re.sub(r"[\s_.-]+", "", str(key).lower())
+
+
+class Record(dict[str, Any]):
+    """A line's named fields. A missing field is None, not an error, and names match in any
+    case and with or without spaces, `_`, `-` or `.` ("User ID" finds "user_id")."""
+
+    def __missing__(self, key: str) -> Any:
+        want = _norm_key(key)
+        for k, v in self.items():
+            if _norm_key(k) == want:
+                return v
+        return None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self[key]
+        return default if value is None else value
+
+
+_KV_EQ = _re.compile(r"""(?<![\w.-])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s,;|&]|,(?=\d{3}))*)""")
+_SEGMENTS = _re.compile(r"\s*(?:\|\|?|;|\t)\s*")
+_KV_COLON = _re.compile(r"^\s*([A-Za-z_][\w .()/-]{0,39}?)\s*:\s+(.*?)\s*$")
+_COMMA_KEY = _re.compile(r",\s+(?=[A-Za-z_][\w .()/-]{0,39}?:\s)")
+
+
+def record(line: Any) -> Record:
+    """The named fields of one line, as a dict of str (empty when the line names none).
+
+    Reads the ways any text writes a record: a JSON object; `key=value` pairs (values may be
+    quoted); `Key: value` fields separated by `|`, `||`, `;`, tabs or commas. A dict is
+    returned as a Record as it is. For unnamed columns, see `cols`.
+    """
+    if isinstance(line, Mapping):
+        return Record((str(k), v) for k, v in line.items())
+    text = str(line).strip()
+    out = Record()
+    if text.startswith("{"):
+        try:
+            obj = _json.loads(text)
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                out[str(k)] = v if isinstance(v, str) else _json.dumps(v)
+            return out
+    for m in _KV_EQ.finditer(text):
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        out.setdefault(m.group(1), value)
+    for segment in _SEGMENTS.split(text):
+        for part in _COMMA_KEY.split(segment):
+            kv = _KV_COLON.match(part)
+            if kv and "=" not in kv.group(1):
+                out.setdefault(kv.group(1).strip(), kv.group(2))
+    return out
+
+
+def cols(line: Any, sep: str | None = None) -> list[str]:
+    """The columns of one line: split at `sep` (quotes respected, as in CSV); without `sep`,
+    at tabs if the line has any, else at `|` if it has any, else at runs of spaces."""
+    text = str(line).strip("\r\n")
+    if sep is None:
+        if "\t" in text:
+            sep = "\t"
+        elif "|" in text:
+            return [c.strip() for c in text.strip().strip("|").split("|")]
+        else:
+            return text.split()
+    if len(sep) == 1:
+        return [c.strip() for c in next(_csv.reader([text], delimiter=sep))]
+    return [c.strip() for c in text.split(sep)]
+
+
+def table(text: Any = None, sep: str | None = None) -> list[Record]:
+    """The rows of a table with a header line (CSV, TSV, `|` or space-aligned columns) as
+    Records named by the header. Without `sep` the separator is the first of `,` `\\t` `;`
+    `|` that splits the header and the next line into as many columns, else runs of spaces.
+    A list of dicts (a JSON context) comes back as Records."""
+    if isinstance(text, (list, tuple)) and text and all(isinstance(x, Mapping) for x in text):
+        return [_record(x) for x in text]
+    rows = [r for r in _as_text(text).split("\n") if r.strip()]
+    rows = [r for r in rows if not _re.fullmatch(r"[\s|:+-]+", r)]  # a markdown rule line
+    if not rows:
+        return []
+    if sep is None:
+        probe = rows[:2]
+        for s in (",", "\t", ";", "|"):
+            widths = {len(_cols(r, None if s == "|" else s)) for r in probe}
+            if s in rows[0] and len(widths) == 1:
+                sep = s
+                break
+    cut = None if sep == "|" else sep  # cols() splits at "|" by itself, outer bars dropped
+    header = _cols(rows[0], cut)
+    out = []
+    for r in rows[1:]:
+        cells = _cols(r, cut)
+        if sep is None and len(cells) > len(header):  # the last column holds spaces
+            cells = [*cells[: len(header) - 1], " ".join(cells[len(header) - 1:])]
+        out.append(Record(zip(header, cells, strict=False)))
+    return out
+
+
+_NUMBER = _re.compile(r"[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def to_number(value: Any) -> float | None:
+    """The first number in `value` ("1,234.5 ms" -> 1234.5, "-3" -> -3), else None.
+    A whole number comes back as an int. Thousands separators (`,` `_`) are dropped."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
+    m = _NUMBER.search(str(value))
+    if not m:
+        return None
+    raw = m.group(0).replace(",", "").replace("_", "")
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and not _re.search(r"[.eE]", raw) else number
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+_MONTH_RX = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+             r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_DATE_FORMS: list[tuple[_re.Pattern[str], str]] = [
+    (_re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"), "ymd"),
+    (_re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)", _re.I), "mdy"),
+    (_re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[\s/-]+" + _MONTH_RX + r",?[\s/-]+(\d{4})(?!\d)",
+                 _re.I), "dmy"),
+    (_re.compile(r"(?<!\d)(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?!\d)"), "num"),
+    (_re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?![\d,])"), "md"),
+]
+
+
+def _make_date(y: int, mo: int, d: int) -> _date | None:
+    try:
+        return _date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _dates_in(s: str, year: int | None) -> list[tuple[int, _date]]:
+    found = []
+    for rx, form in _DATE_FORMS if year is not None else _DATE_FORMS[:-1]:
+        m = rx.search(s)
+        if not m:
+            continue
+        d: _date | None = None
+        if form == "ymd":
+            d = _make_date(int(m[1]), int(m[2]), int(m[3]))
+        elif form == "mdy":
+            d = _make_date(int(m[3]), _MONTHS[m[1][:3].lower()], int(m[2]))
+        elif form == "dmy":
+            d = _make_date(int(m[3]), _MONTHS[m[2][:3].lower()], int(m[1]))
+        elif form == "num":
+            a, b, y = int(m[1]), int(m[3]), int(m[4])
+            # "31/12/2024" and "31.12.2024" are day first; "12/31/2024" month first.
+            day_first = a > 12 or (m[2] == "." and b <= 12)
+            d = _make_date(y, b, a) if day_first else _make_date(y, a, b)
+        elif year is not None:  # "Mar 3" with no year (as syslog writes it)
+            d = _make_date(year, _MONTHS[m[1][:3].lower()], int(m[2]))
+        if d is not None:
+            found.append((m.start(), d))
+    return found
+
+
+def to_date(value: Any, year: int | None = None) -> _date | None:
+    """The first date written in `value`, else None.
+
+    Reads "2024-03-05" (also with a time, or `/` `.`), "Mar 5, 2024", "March 5th 2024",
+    "5 March 2024", "05/Mar/2024", "3/5/2024" (month first unless the first number is over
+    12; "5.3.2024" is day first). "Mar 5" with no year is read only when `year` is given.
+    """
+    if isinstance(value, _datetime):
+        return value.date()
+    if isinstance(value, _date):
+        return value
+    found = _dates_in(str(value), year)
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _period(value: Any, what: str) -> tuple[_date, _date]:
+    """The days `value` names: a date, a month ("2024-03", "March 2024") or a year ("2024")."""
+    day = _to_date(value)
+    if day is not None:
+        return day, day
+    s = str(value).strip()
+    m = _re.fullmatch(r"(\d{4})[-/.](\d{1,2})", s) or _re.fullmatch(r"(\d{1,2})[-/.](\d{4})", s)
+    if m:
+        y, mo = (int(m[1]), int(m[2])) if len(m[1]) == 4 else (int(m[2]), int(m[1]))
+    else:
+        m = _re.fullmatch(_MONTH_RX + r",?\s+(\d{4})", s, _re.I)
+        if m:
+            y, mo = int(m[2]), _MONTHS[m[1][:3].lower()]
+        elif _re.fullmatch(r"\d{4}", s):
+            return _date(int(s), 1, 1), _date(int(s), 12, 31)
+        else:
+            raise ValueError(f"in_dates: cannot read the {what} date {value!r}")
+    if not 1 <= mo <= 12:
+        raise ValueError(f"in_dates: cannot read the {what} date {value!r}")
+    nxt = _date(y + 1, 1, 1) if mo == 12 else _date(y, mo + 1, 1)
+    return _date(y, mo, 1), nxt - _timedelta(days=1)
+
+
+def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
+    """The rows whose first date lies from `first` to `last`, both included.
+
+    `first` and `last` may be dates, months ("2024-03", "March 2024") or years ("2024"); a
+    month or year covers all its days. Without `last`, the period `first` names:
+    `in_dates(rows, "March 2024")` is March.
+    """
+    a = _period(first, "first")[0]
+    b = _period(first if last is None else last, "last")[1]
+    out = []
+    for r in rows:
+        d = _to_date(r)
+        if d is not None and a <= d <= b:
+            out.append(r)
+    return out
+
+
+# -- counting and grouping --------------------------------------------------------------------
+
+
+def _key_fn(key: Any) -> Callable[[Any], Any]:
+    """What `key` means in count_by, group_by, sum_by and top.
+
+    None: the item itself (a str stripped); a function: its result; an int: that column
+    (`cols`) or that index; a str with a regex group, "(...)": the group's text in the item;
+    any other str: the field of that name (`record`)."""
+    if key is None:
+        return lambda x: x.strip() if isinstance(x, str) else x
+    if callable(key):
+        return key
+    if isinstance(key, int):
+        def column(x: Any) -> Any:
+            parts = x if isinstance(x, (list, tuple)) else _cols(x)
+            return parts[key] if -len(parts) <= key < len(parts) else None
+        return column
+    name = str(key)
+    if "(" in name:
+        rx = _re.compile(name, _re.IGNORECASE)
+
+        def group(x: Any) -> Any:
+            m = rx.search(str(x))
+            return None if m is None else (m.group(1) if m.groups() else m.group(0))
+        return group
+    return lambda x: _record(x)[name]
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, dict, set)):
+        return str(value)
+    return value
+
+
+def _print_counts(head: str, counts: Mapping[Any, float], n: int) -> None:
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    print(head)
+    for k, v in ranked[:n]:
+        print(f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}")
+    if len(ranked) > n:
+        print(f"... {len(ranked) - n} more values")
+
+
+def count_by(items: Iterable[Any], key: Any = None, n: int = 10, show: bool = True) -> _Counter[Any]:
+    """How many items have each value of `key`, most first: printed (the top `n`) and
+    returned as a Counter. `key`: a field name, a column number, a regex with a group, or a
+    function (see `_key_fn`); none counts the items themselves. Items without a value are
+    left out (and said so). Code only: no sub-calls."""
+    fn = _key_fn(key)
+    counts: _Counter[Any] = _Counter()
+    total = missing = 0
+    for x in items:
+        total += 1
+        v = fn(x)
+        if v is None or v == "":
+            missing += 1
+        else:
+            counts[_hashable(v)] += 1
+    if show:
+        note = f"; {missing} without a value" if missing else ""
+        _print_counts(f"count_by: {total} items, {len(counts)} values{note}", counts, n)
+    return counts
+
+
+def group_by(items: Iterable[Any], key: Any = None, show: bool = True) -> dict[Any, list[Any]]:
+    """The items grouped by the value of `key` (as in count_by): {value: [items]}, the largest
+    group first. Items without a value are left out. Prints the group sizes."""
+    fn = _key_fn(key)
+    groups: dict[Any, list[Any]] = {}
+    for x in items:
+        v = fn(x)
+        if v is not None and v != "":
+            groups.setdefault(_hashable(v), []).append(x)
+    groups = dict(sorted(groups.items(), key=lambda kv: -len(kv[1])))
+    if show:
+        _print_counts(f"group_by: {len(groups)} groups",
+                      {k: len(v) for k, v in groups.items()}, 10)
+    return groups
+
+
+def sum_by(items: Iterable[Any], key: Any, value: Any, n: int = 10,
+           show: bool = True) -> dict[Any, float]:
+    """The sum of `value` (read as a number, see `to_number`) per value of `key`, largest
+    first; `key` and `value` as in count_by (a field name, column, regex or function).
+    Items without a key or a number are left out."""
+    kf, vf = _key_fn(key), _key_fn(value)
+    sums: dict[Any, float] = {}
+    used = 0
+    for x in items:
+        k, v = kf(x), _to_number(vf(x))
+        if k is None or k == "" or v is None:
+            continue
+        k = _hashable(k)
+        sums[k] = sums.get(k, 0) + v
+        used += 1
+    sums = dict(sorted(sums.items(), key=lambda kv: -kv[1]))
+    if show:
+        _print_counts(f"sum_by: {used} items, {len(sums)} values", sums, n)
+    return sums
+
+
+def top(items: Any, n: int = 5, key: Any = None) -> list[tuple[Any, Any]]:
+    """The `n` largest (value, count) pairs, printed one a line. `items` is a Counter or dict
+    of numbers (from count_by, sum_by), or items to count by `key` first."""
+    if isinstance(items, Mapping):
+        counts: Mapping[Any, Any] = items
+    else:
+        counts = _count_by(items, key, show=False)
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])[: max(int(n), 1)]
+    for i, (k, v) in enumerate(ranked, 1):
+        print(f"{i}. {k}: {v:g}" if isinstance(v, float) else f"{i}. {k}: {v}")
+    return ranked
+
+
+# -- sub-models: map and label ----------------------------------------------------------------
+
+_CACHE: dict[tuple[Any, str], str] = {}
+_CALLS = [0]
+"""Sub-calls map_query has sent so far (classify reports its own share)."""
+_MAX_ITEM = 40000
+_MAX_LABELLED = 2000
+
+
+def _numbered(reply: str, n: int) -> dict[int, str]:
+    """{item number: answer} from a reply of lines like "3: answer" or "3. answer"."""
+    got: dict[int, str] = {}
+    for line in str(reply).splitlines():
+        m = _re.match(r"\s*(?:item\s*)?\(?(\d+)\s*[).:\-]\s*(.*\S)?", line, _re.IGNORECASE)
+        if m and 1 <= int(m[1]) <= n and int(m[1]) not in got:
+            got[int(m[1])] = (m[2] or "").strip().strip("*`\"'").strip()
+    return got
+
+
+def _clean(reply: Any) -> str:
+    text = str(reply).strip()
+    return _re.sub(r"^```\w*\n?|\n?```$", "", text).strip()
+
+
+def _cap(item: Any, limit: int) -> str:
+    """`item` as text, cut to `limit` characters (a small sub-model's window is ~40K)."""
+    item = str(item)
+    if len(item) <= limit:
+        return item
+    print(f"(an item of {len(item):,} characters was cut to {limit:,}: use chunks() first)")
+    return item[:limit]
+
+
+def map_query(instruction: Any, items: Iterable[Any], batch: int = 1, show: bool = True,
+              choices: list[str] | None = None) -> list[str]:
+    """A sub-model's answer to `instruction` for each item, in the items' order.
+
+    For what code cannot read from the text (a meaning, a summary, a judgement). All calls
+    go out as one llm_query_batched, so they run concurrently. One item per sub-call by
+    default; `batch=k` packs k items into a numbered sub-call and parses the numbered reply
+    back (fewer calls, but a small sub-model loses count in long lists; items a reply missed
+    are asked again alone). `choices` (a list) makes each call a choice request answered
+    with one of them. Each distinct item is asked once, and answers are cached, so running
+    the same map again costs nothing.
+    """
+    texts = [_cap(x, _MAX_ITEM) for x in items]
+    instruction = str(instruction).strip()
+    size = 1 if choices else max(1, int(batch))
+    key = (instruction, tuple(choices) if choices else None)
+    out: list[str | None] = [_CACHE.get((key, x)) for x in texts]
+    todo = list(dict.fromkeys(x for x, v in zip(texts, out, strict=True) if v is None))
+    groups = [todo[i:i + size] for i in range(0, len(todo), size)]
+    prompts = []
+    for g in groups:
+        if len(g) == 1:
+            prompts.append(f"{instruction}\n\n{g[0]}")
+        else:
+            body = "\n".join(f"{k}. {x}" for k, x in enumerate(g, 1))
+            prompts.append(f"{instruction}\n\nItems:\n{body}\n\nReply with one line per item, "
+                           f"in order, as \"number: answer\" (1 to {len(g)}), nothing else.")
+    replies = llm_query_batched(prompts, choices=choices) if prompts else []
+    answers: dict[str, str] = {}
+    missed = []
+    for g, reply in zip(groups, replies, strict=True):
+        if len(g) == 1:
+            answers[g[0]] = _clean(reply)
+            continue
+        got = _numbered(reply, len(g))
+        for k, x in enumerate(g, 1):
+            if got.get(k):
+                answers[x] = got[k]
+            else:
+                missed.append(x)
+    _CALLS[0] += len(prompts) + len(missed)
+    if missed:
+        again = llm_query_batched([f"{instruction}\n\n{x}\n\nAnswer briefly." for x in missed])
+        for x, reply in zip(missed, again, strict=True):
+            answers[x] = _clean(reply)
+    for x, v in answers.items():
+        if not v.startswith("Error:"):
+            _CACHE[(key, x)] = v
+    result = [v if v is not None else answers.get(x, "") for x, v in zip(texts, out, strict=True)]
+    if show:
+        calls = len(prompts) + (len(missed) and 1)
+        print(f"map_query: {len(texts)} items, {calls} sub-call batch{'es' if calls != 1 else ''}; "
+              f"first answers: {[a[:60] for a in result[:3]]}")
+    return result
+
+
+def _simple(text: str) -> str:
+    return _re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
+
+
+def _nearest(answer: Any, labels: list[str]) -> str:
+    """The label a free-text answer names ("?" if none): exact, contained, a shared first
+    word, or a close spelling; "other" when the list has it and nothing else fits."""
+    if str(answer).startswith("Error:"):
+        return "?"  # a failed sub-call names no label, whatever words its message has
+    a = _re.sub(r"^(label|answer|category|class)\s+", "", _simple(str(answer))).strip()
+    if not a:
+        return "?"
+    low = [_simple(lab) for lab in labels]
+    for norm, lab in zip(low, labels, strict=True):
+        if a == norm:
+            return lab
+    found = [(a.find(norm), -len(norm), lab) for norm, lab in zip(low, labels, strict=True)
+             if norm and norm in a]
+    if found:
+        return min(found)[2]
+    for norm, lab in zip(low, labels, strict=True):
+        if len(a) >= 3 and a in norm:
+            return lab
+    first = a.split()[0]
+    for norm, lab in zip(low, labels, strict=True):
+        if len(first) >= 3 and any(w.startswith(first) or first.startswith(w)
+                                   for w in norm.split() if len(w) >= 3):
+            return lab
+    close = _difflib.get_close_matches(a, low, n=1, cutoff=0.6)
+    if close:
+        return labels[low.index(close[0])]
+    return "other" if "other" in labels else "?"
+
+
+def _labels(labels: Any) -> list[str]:
+    """A list of labels from a list, or from one string "a, b, c" (or "a; b; c").
+
+    A single label gets "other" beside it: a choice of one is no choice, and the sub-model
+    needs a way to say "not this"."""
+    if isinstance(labels, str):
+        labels = labels.split(";" if ";" in labels else ",")
+    out = list(dict.fromkeys(str(x).strip().strip(".").strip("'\"") for x in labels))
+    out = [x for x in out if x]
+    if not out:
+        raise ValueError('classify needs the labels, e.g. classify(rows, "label one, label two")')
+    if len(out) == 1 and out[0].lower() != "other":
+        out.append("other")
+    return out
+
+
+class Labels(list[str]):
+    """classify's result: a label per item, in order. `labels[i]` is item i's label;
+    `labels["a label"]` counts it; `labels["some text"]` counts the labels of the items
+    holding that text (as `where`); `pick(label)` gives the items with that label."""
+
+    def __init__(self, labels: Iterable[str], items: Iterable[Any], names: Iterable[str]) -> None:
+        super().__init__(labels)
+        self.items = list(items)
+        self.names = list(names)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return self.count(key) if key in self.names or key == "?" else self.where(key)
+        return list.__getitem__(self, key)
+
+    def pick(self, label: str) -> list[Any]:
+        """The items labelled `label`, in order."""
+        return [item for item, lab in zip(self.items, self, strict=True) if lab == label]
+
+    def where(self, text: Any) -> _Counter[str]:
+        """Counts of the labels of the items that hold `text`; printed."""
+        text = str(text)
+        picked = [lab for item, lab in zip(self.items, self, strict=True) if text in str(item)]
+        counts = _Counter(picked)
+        table_ = ", ".join(f"{k}: {n}" for k, n in counts.most_common()) or "none"
+        print(f"labels of the {len(picked)} items holding {text!r}: {table_}")
+        return counts
+
+    __call__ = where
+
+    def counts(self) -> _Counter[str]:
+        return _Counter(self)
+
+    def __repr__(self) -> str:
+        return "Labels(" + ", ".join(f"{k}: {n}" for k, n in _Counter(self).most_common()) + ")"
+
+    __str__ = __repr__
+
+
+def _written_label(text: str, rxs: list[tuple[str, _re.Pattern[str]]]) -> str | None:
+    """The one label `text` writes out as a word, or None (none, or more than one)."""
+    named = [lab for lab, rx in rxs if rx.search(text)]
+    return named[0] if len(named) == 1 else None
+
+
+def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: Any = None,
+             batch: int = 1, show: bool = True) -> Labels:
+    """One of `labels` for each item, in order; prints the label counts and the sub-calls made.
+
+    For a property the text does not write (a meaning, a tone, a topic): a sub-model picks
+    the label, one item per choice request, all sent as one batch. `labels` is a list or one
+    string "a, b, c". `field`: label only that field of each item (as `record` reads it), not
+    the whole line. An answer that names no label is asked once more, then becomes "?".
+
+    When nearly every item (90%) writes exactly one of the labels as a word, and no
+    `instruction` is given, the labels are read from the text by code and only the rest go
+    to the sub-model: a property the text states needs no judgement.
+    """
+    items = list(items)
+    names = _labels(labels)
+    task = (str(instruction).strip() + "\n" if instruction else "")
+    if field is not None:
+        texts = [_cap(_record(x)[field] or "", _MAX_LABELLED) for x in items]
+    else:
+        texts = [_cap(x, _MAX_LABELLED) for x in items]
+    written: list[str | None] = [None] * len(texts)
+    if instruction is None:  # with an instruction the label answers it, whatever is written
+        rxs = [(lab, _re.compile(r"(?<!\w)" + _re.escape(lab) + r"(?!\w)", _re.IGNORECASE))
+               for lab in names if lab.lower() != "other"]
+        found = [_written_label(t, rxs) for t in texts]
+        if sum(w is not None for w in found) >= 0.9 * len(texts):
+            written = found
+    picked: list[str] = [w or "" for w in written]
+    ask = [i for i, w in enumerate(written) if w is None]
+    calls = _CALLS[0]
+    if ask:
+        if int(batch) <= 1:
+            # A choice request: the sub-model picks from `names` (a local model scores them).
+            prompt = task + "Give the item exactly one label."
+            raw = _map_query(prompt, [texts[i] for i in ask], show=False, choices=names)
+        else:
+            prompt = task + ("Give the item exactly one label from this list: " + "; ".join(names)
+                             + ". Answer with the label only.")
+            raw = _map_query(prompt, [texts[i] for i in ask], batch=batch, show=False)
+        for i, r in zip(ask, raw, strict=True):
+            picked[i] = _nearest(r, names)
+        # A small sub-model often names the item's kind in its own words; shown its word and
+        # the list again, it mostly maps it onto a label.
+        off = [(i, r) for i, r in zip(ask, raw, strict=True) if picked[i] == "?" and r.strip()]
+        if off:
+            again = llm_query_batched([
+                f"{prompt}\n\n{texts[i]}\n\n\"{_clean(r)[:60]}\" is not in the list. Answer with "
+                "the label from the list that fits best: " + "; ".join(names) + "."
+                for i, r in off
+            ])
+            _CALLS[0] += len(off)
+            for (i, _), reply in zip(off, again, strict=True):
+                picked[i] = _nearest(reply, names)
+    out = Labels(picked, items, names)
+    if show:
+        counts = _Counter(out)
+        # "?" (no label named) is shown last: it is not an answer.
+        ranked = sorted(names, key=lambda k: -counts.get(k, 0))
+        shown = ranked + (["?"] if counts.get("?") else [])
+        by_code = len(items) - len(ask)
+        calls = _CALLS[0] - calls
+        how = f"{calls} sub-call{'s' if calls != 1 else ''}" + (f", {by_code} read from the text" if by_code else "")
+        body = "\n".join(f"{k}: {counts.get(k, 0)}" for k in shown)
+        print(f"classify: {len(out)} items ({how})\n{body}")  # one count a line: easy to read
+    return out
+
+
+# Helpers call each other through these names, which model code does not overwrite.
+_record, _cols, _to_date, _to_number = record, cols, to_date, to_number
+_count_by, _map_query = count_by, map_query
+Counter = _Counter  # for model code that uses Counter without importing it

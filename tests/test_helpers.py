@@ -1,0 +1,419 @@
+"""The REPL helpers (recursor.sandbox.helpers): each one as a plain module, then all of them
+loaded into real workers the way a run loads them (the source sent as setup code)."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recursor.context import store_context
+from recursor.sandbox import helpers as h
+from recursor.sandbox.base import SandboxOptions
+
+SOURCE = Path(h.__file__).read_text(encoding="utf-8")
+"""What a run sends the worker as setup code (test_prompts_small checks that it does)."""
+
+LOG = """\
+2024-03-01 10:02:11 upgrade libc6:amd64 2.36-8 2.36-9
+2024-03-01 10:02:12 status installed libc6:amd64 2.36-9
+2024-03-02 11:00:00 install vim:amd64 <none> 2:9.0.1378-2
+2024-03-09 08:15:40 upgrade openssl:amd64 3.0.11-1 3.0.13-1
+2024-04-02 09:00:00 remove nano:amd64 7.2-1 <none>
+"""
+
+ACCESS = """\
+ip=10.0.0.7 method=GET path=/api status=500 bytes=512
+ip=10.0.0.3 method=GET path=/ status=200 bytes="1,024"
+ip=10.0.0.7 method=POST path=/api status=500 bytes=100
+ip=10.0.0.9 method=GET path=/img status=404 bytes=0
+"""
+
+
+class SubModel:
+    """llm_query_batched for the module under test: answers from a function, records calls."""
+
+    def __init__(self, answer: Any = None) -> None:
+        self.answer = answer or (lambda prompt, choices: "ans:" + prompt.rsplit("\n", 1)[-1])
+        self.prompts: list[str] = []
+        self.batches = 0
+
+    def __call__(self, prompts: Sequence[str], model: Any = None, choices: Any = None) -> list[str]:
+        self.batches += 1
+        self.prompts += prompts
+        return [self.answer(p, choices) for p in prompts]
+
+
+@pytest.fixture
+def sub(monkeypatch: pytest.MonkeyPatch) -> Iterator[SubModel]:
+    fake = SubModel()
+    monkeypatch.setattr(h, "llm_query_batched", fake)
+    monkeypatch.setattr(h, "context", LOG)
+    monkeypatch.setattr(h, "_CACHE", {})
+    yield fake
+
+
+def printed(capsys: pytest.CaptureFixture[str]) -> str:
+    return capsys.readouterr().out
+
+
+# -- the module itself --------------------------------------------------------------------------
+
+
+def test_module_is_standard_library_only_and_ends_in_no_expression() -> None:
+    tree = ast.parse(SOURCE)
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+    assert not isinstance(tree.body[-1], ast.Expr)  # the REPL would print a bare last value
+
+
+def test_module_knows_no_benchmark() -> None:
+    bench = re.compile(r"oolong|trec|sniah|s-niah|two-?hop|magic number|codeqa|needle", re.I)
+    assert not bench.search(SOURCE)
+
+
+def test_run_in_a_namespace_it_keeps_the_repl_objects_and_survives_rebinding() -> None:
+    def batched(prompts: Sequence[str], model: Any = None, choices: Any = None) -> list[str]:
+        return ["x"] * len(prompts)
+
+    ns: dict[str, Any] = {"__name__": "__main__", "context": ACCESS, "llm_query_batched": batched}
+    exec(compile(SOURCE, "<setup>", "exec"), ns)
+    assert ns["context"] is ACCESS and ns["llm_query_batched"] is batched
+    # Model code reuses helper and module names; the helpers do not depend on them.
+    exec("lines = lines('status=500')\nre = date = Counter = record = cols = to_date = None", ns)
+    assert len(ns["lines"]) == 2
+    exec("n = count_by(lines, 'ip', show=False)\nd = in_dates(['2024-01-02 x'], '2024')\n"
+         "m = map_query('q', ['a'], show=False)", ns)
+    assert ns["n"] == {"10.0.0.7": 2} and ns["d"] == ["2024-01-02 x"] and ns["m"] == ["x"]
+
+
+# -- search -------------------------------------------------------------------------------------
+
+
+def test_grep_marks_matches_and_returns_all_lines(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:
+    hits = h.grep("libc6", max_hits=1)
+    out = printed(capsys)
+    assert out.startswith("2 lines match:\n1| 2024-03-01 10:02:11 upgrade >>libc6<<:amd64")
+    assert "... 1 more (grep returns them all as a list)" in out
+    assert list(hits) == LOG.splitlines()[:2] and repr(hits) == "" and str(hits).count("\n") == 1
+    assert h.grep("LIBC6", show=False) == hits  # any case
+    assert h.grep("f(x", text="a\nso f(x) = 1\n", show=False) == ["so f(x) = 1"]  # bad regex: text
+    assert sub.batches == 0
+
+
+def test_grep_in_one_long_line_shows_the_sentence(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    filler = "The sky is blue. The grass is green. " * 2000
+    monkeypatch.setattr(h, "context", filler + "The backup key for vault-7 is K-4417. " + filler)
+    h.grep("vault-7")
+    out = printed(capsys)
+    assert "1| The backup key for >>vault-7<< is K-4417." in out and "grass" not in out
+
+
+def test_grep_ranks_lines_by_rare_words_when_a_paraphrase_matches_nothing(
+    sub: SubModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hits = h.grep("Which version of vim got installed?")
+    out = printed(capsys)
+    assert out.startswith("No line holds 'Which version of vim got installed?'")
+    assert "'which'" not in out.split("rare words of", 1)[1].split("\n")[0]  # stop-words dropped
+    # "installed" also finds "install": the line with both rare words ranks first.
+    assert hits[0] == LOG.splitlines()[2]
+    assert "1| 2024-03-02 11:00:00 >>install<< >>vim<<:amd64" in out
+
+
+def test_grep_says_so_when_nothing_matches(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:
+    assert h.grep("zeta omega") == []
+    assert "No line holds 'zeta omega' or any of its words" in printed(capsys)
+
+
+# -- lines, records, columns, tables, numbers ------------------------------------------------------
+
+
+def test_lines_by_pattern_and_by_field(sub: SubModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(h.lines()) == 5 and h.lines(r"\bupgrade\b") == [LOG.splitlines()[0], LOG.splitlines()[3]]
+    assert h.lines("f(x", text="a\nso f(x) = 1\n") == ["so f(x) = 1"]
+    monkeypatch.setattr(h, "context", ACCESS)
+    assert [r.split()[0] for r in h.lines(status=500)] == ["ip=10.0.0.7", "ip=10.0.0.7"]
+    assert h.lines(STATUS="404", Method="get") == [ACCESS.splitlines()[3]]
+    # A name no line has as a field: its value is looked for as a word.
+    assert h.lines(user="10.0.0.9") == [ACCESS.splitlines()[3]]
+    assert h.lines(["a x", "b", "c x"]) == ["a x", "b", "c x"] and h.lines("x", ["a x", "b"]) == ["a x"]
+    monkeypatch.setattr(h, "context", ["one", "two"])
+    assert h.lines() == ["one", "two"]
+
+
+def test_chunks_cut_at_line_ends_and_cover_the_text(sub: SubModel) -> None:
+    parts = h.chunks(120)
+    assert all(len(p) <= 120 for p in parts) and "".join(parts) == LOG
+    assert all(p.endswith("\n") for p in parts)
+
+
+def test_record_reads_the_usual_field_forms() -> None:
+    assert h.record(ACCESS.splitlines()[1]) == {
+        "ip": "10.0.0.3", "method": "GET", "path": "/", "status": "200", "bytes": "1,024"}
+    rec = h.record("Date: Dec 12, 2022 || User ID: 11 || Text: hello, world")
+    assert rec == {"Date": "Dec 12, 2022", "User ID": "11", "Text": "hello, world"}
+    assert rec["user_id"] == "11" and rec["missing"] is None and rec.get("missing", 0) == 0
+    assert h.record("host: a, status: 200, note: ok, fine") == {"host": "a", "status": "200",
+                                                                "note": "ok, fine"}
+    assert h.record('{"a": 1, "b": "x", "c": [1]}') == {"a": "1", "b": "x", "c": "[1]"}
+    assert h.record("name='my box' size=3.5GB") == {"name": "my box", "size": "3.5GB"}
+    assert h.record("2024-03-01 10:02:11 upgrade libc6") == {}
+    assert h.record({"k": 1})["K"] == 1
+
+
+def test_cols_split_by_whitespace_tabs_bars_or_a_separator() -> None:
+    assert h.cols(LOG.splitlines()[0])[2:4] == ["upgrade", "libc6:amd64"]
+    assert h.cols("a\tb c\td") == ["a", "b c", "d"]
+    assert h.cols("| x | y |") == ["x", "y"]
+    assert h.cols('1,"Smith, J",3', ",") == ["1", "Smith, J", "3"]
+    assert h.cols("a :: b", "::") == ["a", "b"]
+
+
+def test_table_reads_csv_tsv_markdown_and_aligned_columns() -> None:
+    assert h.table('name,city\nAnn,"Oslo, NO"\nBo,Rome') == [
+        {"name": "Ann", "city": "Oslo, NO"}, {"name": "Bo", "city": "Rome"}]
+    assert h.table("a\tb\n1\t2") == [{"a": "1", "b": "2"}]
+    assert h.table("| a | b |\n|---|---|\n| 1 | 2 |") == [{"a": "1", "b": "2"}]
+    assert h.table("PID  USER  COMMAND\n12   root  sleep 10") == [
+        {"PID": "12", "USER": "root", "COMMAND": "sleep 10"}]
+    assert h.table([{"a": 1}])[0]["A"] == 1
+    assert h.table("") == []
+
+
+def test_to_number() -> None:
+    assert h.to_number("1,234.5 ms") == 1234.5 and h.to_number("took -3 s") == -3
+    assert isinstance(h.to_number("42 items"), int) and h.to_number("1e3") == 1000.0
+    assert h.to_number("n/a") is None and h.to_number(7) == 7 and h.to_number(".5") == 0.5
+
+
+# -- dates --------------------------------------------------------------------------------------
+
+
+def test_to_date_reads_common_forms() -> None:
+    d = date(2024, 3, 5)
+    for text in ("2024-03-05", "2024-03-05T10:00:00Z", "2024/3/5", "Mar 5, 2024", "March 5th 2024",
+                 "on 5 March 2024", "05/Mar/2024:10:00:00 +0000", "3/5/2024", "5.3.2024",
+                 "Tue, 05 Mar 2024 10:00:00 GMT"):
+        assert h.to_date(text) == d, text
+    assert h.to_date("31/12/2023") == date(2023, 12, 31)  # a first number over 12 is the day
+    assert h.to_date("Mar 5 10:00:01 host sshd") is None
+    assert h.to_date("Mar 5 10:00:01 host sshd", year=2024) == d
+    assert h.to_date("from 2024-01-02 to Dec 1, 2023") == date(2024, 1, 2)  # the first written
+    assert h.to_date("2024-02-30") is None and h.to_date("Mayor 5, 2024") is None
+    assert h.to_date(date(2020, 1, 1)) == date(2020, 1, 1)
+
+
+def test_in_dates_takes_days_months_and_years(sub: SubModel) -> None:
+    rows = h.lines()
+    assert len(h.in_dates(rows, "2024-03-01", "Mar 2, 2024")) == 3
+    assert len(h.in_dates(rows, "March 2024")) == 4 and len(h.in_dates(rows, "2024-04")) == 1
+    assert len(h.in_dates(rows, "2024")) == 5 and h.in_dates(rows, "2023") == []
+    assert len(h.in_dates(rows, "2024-03", "2024-04")) == 5
+    assert h.in_dates(["no date here"], "2024") == []
+    with pytest.raises(ValueError, match="cannot read the first date"):
+        h.in_dates(rows, "someday", "2024")
+
+
+# -- counting and grouping -------------------------------------------------------------------------
+
+
+def test_count_by_every_kind_of_key(sub: SubModel, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(h, "context", ACCESS)
+    counts = h.count_by(h.lines(), "status")
+    assert counts == {"500": 2, "200": 1, "404": 1}
+    assert printed(capsys).startswith("count_by: 4 items, 3 values\n500: 2\n")
+    assert h.count_by(h.lines(), 1, show=False) == {"method=GET": 3, "method=POST": 1}
+    assert h.count_by(h.lines(), r"path=(\S+)", show=False) == {"/api": 2, "/": 1, "/img": 1}
+    assert h.count_by(["a", "b ", "a"], show=False) == {"a": 2, "b": 1}
+    assert h.count_by([{"k": "x"}, {"k": "x"}, {}], "k") == {"x": 2}
+    assert "; 1 without a value" in printed(capsys)
+    month = h.count_by(LOG.splitlines(), lambda r: h.to_date(r).strftime("%Y-%m"), show=False)
+    assert month == {"2024-03": 4, "2024-04": 1}
+    h.count_by(range(30), n=3)
+    assert printed(capsys).rstrip().endswith("... 27 more values")
+    assert sub.batches == 0
+
+
+def test_group_by_sum_by_and_top(sub: SubModel, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(h, "context", ACCESS)
+    groups = h.group_by(h.lines(), "ip")
+    assert list(groups) == ["10.0.0.7", "10.0.0.3", "10.0.0.9"] and len(groups["10.0.0.7"]) == 2
+    assert "group_by: 3 groups\n10.0.0.7: 2" in printed(capsys)
+    sums = h.sum_by(h.lines(), "ip", "bytes")
+    assert sums == {"10.0.0.3": 1024, "10.0.0.7": 612, "10.0.0.9": 0}
+    assert next(iter(sums)) == "10.0.0.3"
+    assert printed(capsys).startswith("sum_by: 4 items, 3 values\n10.0.0.3: 1024\n")
+    assert h.top(sums, 1) == [("10.0.0.3", 1024)]
+    assert printed(capsys) == "1. 10.0.0.3: 1024\n"
+    assert h.top(h.lines(), 2, key="status") == [("500", 2), ("200", 1)]
+    assert h.top({"a": 0.5, "b": 1.5}, 5) == [("b", 1.5), ("a", 0.5)]
+
+
+# -- sub-models -----------------------------------------------------------------------------------
+
+
+def test_map_query_keeps_order_asks_each_item_once_and_caches(sub: SubModel,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out = h.map_query("Shout it.", ["one", "two", "three", "two"])
+    assert out == ["ans:one", "ans:two", "ans:three", "ans:two"]
+    assert "map_query: 4 items, 3 sub-call batches" in printed(capsys)
+    assert h.map_query("Shout it.", ["three", "one"], show=False) == ["ans:three", "ans:one"]
+    assert len(sub.prompts) == 3 and sub.batches == 1  # cached: no new sub-calls
+    assert sub.prompts[0] == "Shout it.\n\none"
+
+
+def test_map_query_batches_parse_numbered_replies_by_number(sub: SubModel) -> None:
+    def answer(prompt: str, choices: Any) -> str:
+        items = re.findall(r"^(\d+)\. (.*)$", prompt, re.MULTILINE)
+        if not items:  # a single item asked again
+            return "again:" + prompt.rsplit("\n\n", 2)[-2]
+        # Reverse order, the last item left out: parsing goes by number.
+        return "\n".join(f"{n}: {text.upper()}" for n, text in reversed(items[:-1]))
+
+    sub.answer = answer
+    assert h.map_query("Upper.", ["a", "b", "c", "d", "e"], batch=3, show=False) == [
+        "A", "B", "again:c", "D", "again:e"]
+    assert len(sub.prompts) == 2 + 2
+
+
+def test_map_query_does_not_cache_failures(sub: SubModel) -> None:
+    sub.answer = lambda prompt, choices: "Error: timeout"
+    h.map_query("Q.", ["x"], show=False)
+    h.map_query("Q.", ["x"], show=False)
+    assert len(sub.prompts) == 2
+
+
+def test_classify_asks_choice_requests_and_normalizes_answers(
+    sub: SubModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = {"Broke in a week": "Complaint.", "Love it": "label: praise",
+               "Does it fit?": "I think: a query", "Meh": "no idea"}
+
+    def answer(prompt: str, choices: Any) -> str:
+        if "is not in the list" in prompt:
+            return "question" if "a query" in prompt else "still no idea"
+        assert choices == ["complaint", "praise", "question"]
+        return answers[next(k for k in answers if k in prompt)]
+
+    sub.answer = answer
+    labels = h.classify(list(answers), "complaint, praise, question")
+    assert list(labels) == ["complaint", "praise", "question", "?"]
+    out = printed(capsys)
+    # Four choice requests, then the two off-list answers asked once more.
+    assert out.startswith("classify: 4 items (6 sub-calls)\ncomplaint: 1\npraise: 1\nquestion: 1\n?: 1")
+    assert labels["complaint"] == 1 and labels[0] == "complaint" and labels["?"] == 1
+    assert labels.pick("praise") == ["Love it"] and labels.counts()["question"] == 1
+    assert labels.where("it") == {"praise": 1, "question": 1}
+    assert "labels of the 2 items holding 'it'" in printed(capsys)
+    assert repr(labels).startswith("Labels(complaint: 1")
+
+
+def test_classify_one_label_gets_other_and_field_sends_only_that_field(sub: SubModel) -> None:
+    sub.answer = lambda prompt, choices: "kettle" if "heat" in prompt else "other"
+    rows = ["product: kettle | text: does not heat", "product: kettle | text: fine"]
+    labels = h.classify(rows, ["kettle"], field="text", show=False)
+    assert labels.names == ["kettle", "other"] and list(labels) == ["kettle", "other"]
+    assert all("product" not in p for p in sub.prompts)
+    assert labels.pick("kettle") == [rows[0]]
+
+
+def test_classify_batched_mode_lists_the_labels_in_the_prompt(sub: SubModel) -> None:
+    sub.answer = lambda prompt, choices: "1: yes\n2: no"
+    assert list(h.classify(["a", "b"], "yes; no", batch=2, show=False)) == ["yes", "no"]
+    assert "from this list: yes; no" in sub.prompts[0]
+
+
+def test_classify_reads_labels_the_text_writes_without_sub_calls(
+    sub: SubModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = h.classify(h.lines(), "upgrade, install, remove, status")
+    assert list(labels) == ["upgrade", "status", "install", "upgrade", "remove"]
+    assert sub.batches == 0
+    assert printed(capsys).startswith("classify: 5 items (0 sub-calls, 5 read from the text)")
+    # With an instruction the label answers it: every item goes to the sub-model.
+    sub.answer = lambda prompt, choices: "remove"
+    asked = h.classify(h.lines(), "upgrade, remove", instruction="Which undoes an install?",
+                       show=False)
+    assert list(asked) == ["remove"] * 5 and len(sub.prompts) == 5
+    # A label inside a name ("error_count") is not the label written.
+    sub.answer = lambda prompt, choices: "ok"
+    assert list(h.classify(["error_count=0", "error: disk"], "error, ok", show=False)) == ["ok"] * 2
+    # Free text that seldom names a label goes to the sub-model, every item.
+    sub.answer = lambda prompt, choices: "praise"
+    h.classify(["great kettle", "this is praise", "works"], "praise, complaint", show=False)
+    assert len(sub.prompts) == 5 + 2 + 3
+
+
+def test_classify_needs_labels(sub: SubModel) -> None:
+    with pytest.raises(ValueError, match="classify needs the labels"):
+        h.classify(["a"], " , ")
+
+
+# -- in real workers ------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:.*isolation='inprocess'")
+@pytest.mark.parametrize("isolation", ["auto", "inprocess"])
+def test_helpers_run_in_a_real_worker(isolation: str, tmp_path: Path) -> None:
+    """The module's source, run as setup code, makes every helper work inside the sandbox."""
+    from recursor.sandbox.inprocess import InProcessRepl
+    from recursor.sandbox.process import ProcessRepl
+
+    asked: list[dict[str, Any]] = []
+
+    async def handler(fn: str, args: dict[str, Any]) -> Any:
+        asked.append(args)
+        assert fn == "llm_query_batched"
+        return ["complaint" if "broke" in p else "praise" for p in args["prompts"]]
+
+    context = ACCESS + "product: kettle | text: it broke\nproduct: toaster | text: lovely\n"
+    cells = [
+        'grep("10.0.0.9")',
+        'print(count_by(lines(status=500), "ip", show=False), record(lines()[1])["bytes"])',
+        'print(top(sum_by(lines("ip="), "ip", "bytes", show=False), 1))',
+        'print(in_dates(["2024-03-05 a", "2024-04-01 b"], "March 2024"), to_date("5 Mar 2024"))',
+        'labels = classify(lines("product"), "complaint, praise", field="text")\n'
+        'print(labels.pick("complaint"))',
+    ]
+
+    async def go() -> list[str]:
+        prepared = store_context(context, tmp_path)
+        repl_cls = InProcessRepl if isolation == "inprocess" else ProcessRepl
+        repl = repl_cls(prepared, handler, SandboxOptions(isolation=isolation))  # type: ignore[arg-type]
+        try:
+            await repl.start()
+            setup = await repl.run(SOURCE)
+            assert setup.error is None and setup.stdout == "", setup
+            outs = []
+            for cell in cells:
+                result = await repl.run(cell)
+                assert result.error is None and not result.notes, (cell, result)
+                outs.append(result.stdout)
+            return outs
+        finally:
+            await repl.close()
+
+    grep_out, counts, top_out, dates, classified = asyncio.run(go())
+    assert "1 line matches:\n1| ip=>>10.0.0.9<< method=GET" in grep_out
+    assert counts == "Counter({'10.0.0.7': 2}) 1,024\n"
+    assert top_out == "1. 10.0.0.3: 1024\n[('10.0.0.3', 1024)]\n"
+    assert dates == "['2024-03-05 a'] 2024-03-05\n"
+    assert classified.startswith("classify: 2 items (2 sub-calls)\ncomplaint: 1\npraise: 1\n")
+    assert classified.rstrip().endswith("['product: kettle | text: it broke']")
+    assert asked == [{"prompts": ["Give the item exactly one label.\n\nit broke",
+                                  "Give the item exactly one label.\n\nlovely"],
+                      "model": None, "choices": ["complaint", "praise"]}]
