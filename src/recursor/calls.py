@@ -340,9 +340,16 @@ class LedgerLayer:
 
 
 def _did_no_work(exc: BaseException) -> bool:
-    """The service said it did nothing billable: a 429, a 5xx, or a 4xx refusal."""
-    if isinstance(exc, RateLimitError | LMServerError):
+    """The service said it did nothing billable: a 429, a 5xx, or a 4xx refusal.
+
+    Only an error *status* says so. An `LMServerError` without one, or with a 200 (a reply
+    cut mid-body, one that holds no completion, garbled usage), came after the model ran: the
+    provider billed it, so it is charged in full like any other unknown outcome.
+    """
+    if isinstance(exc, RateLimitError):
         return True
+    if isinstance(exc, LMServerError):
+        return exc.status is not None and exc.status >= 500
     return isinstance(exc, LMRequestError) and exc.status is not None and 400 <= exc.status < 500
 
 
