@@ -22,6 +22,7 @@ budgeted like any attempt.
 from __future__ import annotations
 
 import asyncio
+import copy
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,7 +39,7 @@ from recursor.errors import (
     RateLimitError,
 )
 from recursor.ledger import Ledger, input_token_bound
-from recursor.lm.base import LM, LMResponse, Message, Usage, choice_request_hash, request_hash
+from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM, choice_request_hash, request_hash
 from recursor.lm.cache import ReplyCache
 from recursor.lm.retry import RetryingLM, RetryPolicy
 from recursor.pricing import Pricing
@@ -94,8 +95,9 @@ class LMCall:
     started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
-        if isinstance(self.lm, RetryingLM):
-            self.retry, self.lm = self.lm.policy, self.lm.wrapped
+        policy, lm = _lift_retry(self.lm)
+        if policy is not None:
+            self.retry, self.lm = policy, lm
         if not self.request_hash:
             self.request_hash = (
                 choice_request_hash(self.messages, self.choices, self.calibrate)
@@ -354,6 +356,29 @@ def _did_no_work(exc: BaseException) -> bool:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _lift_retry(lm: LM) -> tuple[RetryPolicy | None, LM]:
+    """The first `RetryingLM` in `lm`'s chain of wrappers, taken out: (its policy, the chain without it).
+
+    A `RetryingLM` under another wrapper (`RateLimitedLM(RetryingLM(...))`, a user's own
+    `WrapperLM`) would retry inside one reservation, so `max_calls` would count one request
+    where the service got several. The wrappers above it are shallow-copied (as their own
+    `with_model` does) onto what it wrapped, so they still apply, once per attempt.
+    """
+    above: list[WrapperLM] = []
+    node = lm
+    while isinstance(node, WrapperLM):
+        if isinstance(node, RetryingLM):
+            inner: LM = node.wrapped
+            for wrapper in reversed(above):
+                clone = copy.copy(wrapper)
+                clone.wrapped = inner
+                inner = clone
+            return node.policy, inner
+        above.append(node)
+        node = node.wrapped
+    return None, lm
+
+
 def _since(call: LMCall) -> float:
     return round(time.monotonic() - call.started, 4)
 
