@@ -263,10 +263,13 @@ class DeadlineLayer:
 
     async def __call__(self, call: LMCall, next: Handler) -> LMResponse:
         self.ledger.check_deadline()
+        cut = asyncio.timeout(self.ledger.remaining_seconds())
         try:
-            async with asyncio.timeout(self.ledger.remaining_seconds()):
+            async with cut:
                 return await next(call)
         except TimeoutError:
+            if not cut.expired():  # a client's own TimeoutError is not the tree's deadline
+                raise
             self.ledger.refuse("timeout", "the deadline cut an LM call short")
             raise  # unreachable: refuse raises
 
