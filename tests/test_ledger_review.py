@@ -200,3 +200,24 @@ def test_a_huge_integer_max_usd_is_refused_or_works() -> None:
     ledger = Ledger(limits)
     hold = asyncio.run(ledger.reserve(100, (1.0, 1.0), None))
     assert hold.max_tokens is not None
+
+
+def test_no_child_run_starts_after_the_deadline(tmp_path: Path) -> None:
+    """The timeout ends the tree: after it, nothing new starts. A child run that waited for its
+    per-depth slot (max_children) gets it when a sibling is cut by the deadline, and then starts
+    anyway, run_start event and sandbox worker included, inside the parent cell's grace second."""
+    fan = "```repl\nout = rlm_query_batched(['child a', 'child b'])\nprint(out)\n```"
+
+    def respond(request: dict[str, Any]) -> Any:
+        if "QUESTION" in json.dumps(request["messages"]):
+            return Reply(fan if is_first_turn(request) else "FINAL(done)")
+        return Reply("FINAL(child)", delay=30)  # every child's first turn outlives the deadline
+
+    with FakeOpenAIServer(responder=respond) as server:
+        rlm = RLM(client(server, ROOT), limits=Limits(timeout=2.0, max_depth=2, max_children=1),
+                  trace_dir=tmp_path / "traces")
+        result = rlm.complete("QUESTION: how many?", "some context")
+    events = [json.loads(line) for line in Path(str(result.trace_path)).read_text().splitlines()]
+    children = [e["run_id"] for e in events if e["event"] == "run_start" and e["depth"] == 1]
+    assert result.stopped_by == "timeout"
+    assert len(children) == 1, children
