@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ def test_a_billed_200_with_a_cut_body_is_charged_not_refunded(tmp_path: Path) ->
         return TruncatedJSON()  # ...and the body came back cut in half
 
     budget = 20_000
-    result, server = run(root_then(billing, 30, sub), Limits(max_tokens=budget), tmp_path=tmp_path)
+    _result, server = run(root_then(billing, 30, sub), Limits(max_tokens=budget), tmp_path=tmp_path)
     assert sum(billing.tokens) <= budget, (sum(billing.tokens), len(server.requests))
 
 
@@ -107,7 +107,7 @@ def test_a_reply_without_usage_is_not_free(tmp_path: Path, no_usage: None, limit
     the call; the ledger settles it at zero tokens and $0, so no later call is ever refused."""
     billing = FakeBilling(dict(PRICES))
     limits = Limits(max_tokens=20_000) if limit == "max_tokens" else Limits(max_usd=0.02)
-    result, server = run(root_then(billing, 80, lambda r: billing.bill(r, "label", 400)), limits,
+    _result, server = run(root_then(billing, 80, lambda r: billing.bill(r, "label", 400)), limits,
                          tmp_path=tmp_path)
     if limit == "max_tokens":
         assert sum(billing.tokens) <= 20_000, (sum(billing.tokens), len(server.requests))
@@ -126,7 +126,7 @@ def test_a_garbage_provider_cost_does_not_lift_max_usd(tmp_path: Path, cost: flo
     def sub(request: dict[str, Any]) -> Any:
         return dataclasses.replace(billing.bill(request, "label", 2000), cost=cost)
 
-    result, server = run(root_then(billing, 40, sub), Limits(max_usd=0.02), tmp_path=tmp_path)
+    _result, server = run(root_then(billing, 40, sub), Limits(max_usd=0.02), tmp_path=tmp_path)
     assert sum(billing.usd) <= 0.02, (sum(billing.usd), len(server.requests))
 
 
@@ -137,7 +137,7 @@ def test_negative_reported_tokens_do_not_lift_max_tokens(tmp_path: Path) -> None
     def sub(request: dict[str, Any]) -> Any:
         return dataclasses.replace(billing.bill(request, "label", 400), prompt_tokens=-5000)
 
-    result, server = run(root_then(billing, 80, sub), Limits(max_tokens=20_000), tmp_path=tmp_path)
+    _result, server = run(root_then(billing, 80, sub), Limits(max_tokens=20_000), tmp_path=tmp_path)
     assert sum(billing.tokens) <= 20_000, (sum(billing.tokens), len(server.requests))
 
 

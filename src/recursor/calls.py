@@ -39,7 +39,15 @@ from recursor.errors import (
     RateLimitError,
 )
 from recursor.ledger import Ledger, input_token_bound
-from recursor.lm.base import LM, LMResponse, Message, Usage, WrapperLM, choice_request_hash, request_hash
+from recursor.lm.base import (
+    LM,
+    LMResponse,
+    Message,
+    Usage,
+    WrapperLM,
+    choice_request_hash,
+    request_hash,
+)
 from recursor.lm.cache import ReplyCache
 from recursor.lm.retry import RetryingLM, RetryPolicy
 from recursor.pricing import Pricing
