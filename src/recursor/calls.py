@@ -22,6 +22,7 @@ budgeted like any attempt.
 from __future__ import annotations
 
 import asyncio
+import copy
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,7 +39,15 @@ from recursor.errors import (
     RateLimitError,
 )
 from recursor.ledger import Ledger, input_token_bound
-from recursor.lm.base import LM, LMResponse, Message, Usage, choice_request_hash, request_hash
+from recursor.lm.base import (
+    LM,
+    LMResponse,
+    Message,
+    Usage,
+    WrapperLM,
+    choice_request_hash,
+    request_hash,
+)
 from recursor.lm.cache import ReplyCache
 from recursor.lm.retry import RetryingLM, RetryPolicy
 from recursor.pricing import Pricing
@@ -94,8 +103,9 @@ class LMCall:
     started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
-        if isinstance(self.lm, RetryingLM):
-            self.retry, self.lm = self.lm.policy, self.lm.wrapped
+        policy, lm = _lift_retry(self.lm)
+        if policy is not None:
+            self.retry, self.lm = policy, lm
         if not self.request_hash:
             self.request_hash = (
                 choice_request_hash(self.messages, self.choices, self.calibrate)
@@ -261,10 +271,13 @@ class DeadlineLayer:
 
     async def __call__(self, call: LMCall, next: Handler) -> LMResponse:
         self.ledger.check_deadline()
+        cut = asyncio.timeout(self.ledger.remaining_seconds())
         try:
-            async with asyncio.timeout(self.ledger.remaining_seconds()):
+            async with cut:
                 return await next(call)
         except TimeoutError:
+            if not cut.expired():  # a client's own TimeoutError is not the tree's deadline
+                raise
             self.ledger.refuse("timeout", "the deadline cut an LM call short")
             raise  # unreachable: refuse raises
 
@@ -340,13 +353,43 @@ class LedgerLayer:
 
 
 def _did_no_work(exc: BaseException) -> bool:
-    """The service said it did nothing billable: a 429, a 5xx, or a 4xx refusal."""
-    if isinstance(exc, RateLimitError | LMServerError):
+    """The service said it did nothing billable: a 429, a 5xx, or a 4xx refusal.
+
+    Only an error *status* says so. An `LMServerError` without one, or with a 200 (a reply
+    cut mid-body, one that holds no completion, garbled usage), came after the model ran: the
+    provider billed it, so it is charged in full like any other unknown outcome.
+    """
+    if isinstance(exc, RateLimitError):
         return True
+    if isinstance(exc, LMServerError):
+        return exc.status is not None and exc.status >= 500
     return isinstance(exc, LMRequestError) and exc.status is not None and 400 <= exc.status < 500
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _lift_retry(lm: LM) -> tuple[RetryPolicy | None, LM]:
+    """The first `RetryingLM` in `lm`'s chain of wrappers, taken out: (its policy, the chain without it).
+
+    A `RetryingLM` under another wrapper (`RateLimitedLM(RetryingLM(...))`, a user's own
+    `WrapperLM`) would retry inside one reservation, so `max_calls` would count one request
+    where the service got several. The wrappers above it are shallow-copied (as their own
+    `with_model` does) onto what it wrapped, so they still apply, once per attempt.
+    """
+    above: list[WrapperLM] = []
+    node = lm
+    while isinstance(node, WrapperLM):
+        if isinstance(node, RetryingLM):
+            inner: LM = node.wrapped
+            for wrapper in reversed(above):
+                clone = copy.copy(wrapper)
+                clone.wrapped = inner
+                inner = clone
+            return node.policy, inner
+        above.append(node)
+        node = node.wrapped
+    return None, lm
+
+
 def _since(call: LMCall) -> float:
     return round(time.monotonic() - call.started, 4)
 

@@ -210,10 +210,19 @@ class Ledger:
     def settle(self, hold: Hold, usage: Usage, cost: float | None) -> None:
         """Charge what the call actually used and refund the rest of its hold.
 
-        An unknown cost under a money limit is charged at the held amount (fail closed).
+        An unknown cost under a money limit is charged at the held amount (fail closed), and so
+        is usage the client did not report or reported as nonsense: every request has input
+        tokens, so zero (a server that leaves `usage` out) or a negative count is no count, and
+        a cost that is NaN, infinite or negative is no cost (NaN would also disable every
+        later comparison against max_usd).
         """
-        tokens = usage.input_tokens + usage.output_tokens
-        usd = hold.usd if cost is None else cost
+        known = usage.input_tokens > 0 and usage.output_tokens >= 0
+        tokens = usage.input_tokens + usage.output_tokens if known else hold.tokens
+        priced_from_tokens = usage.cost_usd is None
+        if cost is None or not math.isfinite(cost) or cost < 0 or (priced_from_tokens and not known):
+            usd = hold.usd
+        else:
+            usd = cost
         self.overshoot.tokens += max(0, tokens - hold.tokens) if hold.max_tokens is not None else 0
         self.overshoot.usd += max(0.0, usd - hold.usd) if self.limits.max_usd is not None else 0.0
         self._close(hold, hold.calls, tokens, usd)

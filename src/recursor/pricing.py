@@ -3,7 +3,8 @@
 A model's price comes from, in order: the table given to `Pricing` (the user's word), the
 price the client itself declares (`LM.price`; the embedded local model declares 0), then
 `DEFAULT_PRICES`. Names match exactly, after dropping a provider prefix ("openai/gpt-5") and
-a release-date suffix ("gpt-5-mini-2025-08-07", "claude-sonnet-4-5-20250929"). Nothing matches
+a release-date suffix ("gpt-5-mini-2025-08-07", "claude-sonnet-4-5-20250929"), unless the dated
+name has its own entry (a snapshot priced differently from its alias). Nothing matches
 by prefix: "gpt-5-pro" is not "gpt-5", and charging it as one would break a money limit.
 
 A provider-reported cost (OpenRouter's `usage.cost`) always wins when a reply is settled.
@@ -30,6 +31,7 @@ DEFAULT_PRICES: dict[str, Price] = {
     "gpt-4.1-mini": (0.40, 1.60),
     "gpt-4.1-nano": (0.10, 0.40),
     "gpt-4o": (2.50, 10.0),
+    "gpt-4o-2024-05-13": (5.0, 15.0),  # the first snapshot kept its own, higher price
     "gpt-4o-mini": (0.15, 0.60),
     "o3": (2.0, 8.0),
     "o4-mini": (1.10, 4.40),

@@ -107,6 +107,7 @@ class Subcalls:
         child_id = f"{self.run_id}.{next(self._children)}"
         ledger = self.tree.ledger
         async with ledger.child_slots(self.depth + 1):  # bounds the sandbox workers alive at once
+            ledger.check_deadline()  # the slot may come free only because the deadline cut a sibling
             ledger.children += 1
             ledger.peak_children = max(ledger.peak_children, ledger.children)
             try:
