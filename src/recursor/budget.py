@@ -7,6 +7,7 @@ and live in the loop.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -55,8 +56,12 @@ class Limits:
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
                 raise UserError(f"{name} must be a positive number, got {value!r}")
-            if value != value or value == float("inf"):
-                raise UserError(f"{name} must be finite, got {value!r}")
+            try:
+                finite = math.isfinite(float(value))
+            except OverflowError:  # an int too large for a float, e.g. 10**400
+                finite = False
+            if not finite:
+                raise UserError(f"{name} must be finite, got {str(value)[:40]}")
         if self.max_tokens is not None and not isinstance(self.max_tokens, int):
             raise UserError(f"max_tokens must be a whole number, got {self.max_tokens!r}")
         if self.max_calls is not None and not isinstance(self.max_calls, int):

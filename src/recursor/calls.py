@@ -183,9 +183,12 @@ class TraceLayer:
                 extra = {"cached": True, "source": call.source} if call.source else {}
                 self.emit(ev.LimitEvent(**{**head, **extra}, limit=exc.limit, detail=exc.detail))
             raise
-        except LMError as exc:
+        except (Exception, asyncio.CancelledError) as exc:
+            # Every call leaves an event, also one a custom client failed with a non-LMError
+            # or one cancelled with its run.
             extra = {"cached": True, "source": call.source} if call.source else {}
-            self.emit(ev.LMCallEvent(**{**head, **extra}, error=f"{type(exc).__name__}: {error_text(exc)}",
+            text = "cancelled" if isinstance(exc, asyncio.CancelledError) else error_text(exc)
+            self.emit(ev.LMCallEvent(**{**head, **extra}, error=f"{type(exc).__name__}: {text}",
                       duration=_since(call)))
             raise
         if call.role == "root":

@@ -459,13 +459,25 @@ def _text(content: object) -> str:
 
 
 def _usage(raw: object) -> Usage:
+    """The reply's usage. Counts and costs that are not finite and >= 0 are dropped (0 tokens,
+    no cost), so the ledger settles such a call at its reservation instead of trusting them."""
     if not isinstance(raw, dict):
         return Usage()
     cost = raw.get("cost")
-    if isinstance(cost, bool) or not isinstance(cost, int | float):
-        cost = None  # `true` is not a price
+    if isinstance(cost, bool) or not isinstance(cost, int | float) or not math.isfinite(cost) or cost < 0:
+        cost = None  # `true`, NaN or a negative amount is not a price
     return Usage(
-        input_tokens=int(raw.get("prompt_tokens") or 0),
-        output_tokens=int(raw.get("completion_tokens") or 0),
+        input_tokens=_count(raw.get("prompt_tokens")),
+        output_tokens=_count(raw.get("completion_tokens")),
         cost_usd=float(cost) if cost is not None else None,
     )
+
+
+def _count(value: object) -> int:
+    """A token count as the server gave it; 0 when missing, negative or not finite. Text that
+    is no number raises ValueError, which makes the reply a garbled one (retried)."""
+    if isinstance(value, str):
+        return max(0, int(value))
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return 0
+    return max(0, int(value))
