@@ -228,7 +228,7 @@ def test_root_lm_failure_ends_with_lm_error() -> None:
 
 def test_trace_stores_context_once_and_logs_message_deltas(tmp_path: Path) -> None:
     ctx = needle_context(1_000_000)
-    root = FakeScriptedLM(["```repl\nprint(context[:100])\n```"] * 9 + ["FINAL(done)"])
+    root = FakeScriptedLM([f"```repl\nprint(context[:{100 + i}])\n```" for i in range(9)] + ["FINAL(done)"])
     result = rlm(root, trace_dir=tmp_path / "t").complete("q", ctx)
     assert result.trace_path is not None
     assert result.trace_path.stat().st_size < 200_000
@@ -292,3 +292,34 @@ def test_strict_replies_run_only_the_first_block_and_drop_invented_turns() -> No
     assert result.answer == "done"  # the guessed FINAL after the block was not taken
     assert root.calls[1].messages[-2]["content"] == "```repl\nx = 1\nprint('real')\n```"
     assert "\n1" in root.calls[2].messages[-1]["content"]  # only the first block ran: x == 1
+
+
+def test_an_answer_stated_in_prose_gets_a_repair_turn() -> None:
+    """A model that states the answer in words after looking is asked for the FINAL line once."""
+    root = FakeScriptedLM(["```repl\nprint(context[:3])\n```", "The number is 42.", "FINAL(42)"])
+    result = rlm(root, trace_dir=False).complete("q", "abc")
+    assert (result.answer, result.stopped_by) == ("42", "final")
+    told = root.calls[2].messages[-1]["content"]
+    assert "no FINAL line" in told and "FINAL(the answer)" in told
+    # Before the model has looked, prose gets the plain "write code" message instead.
+    blind = FakeScriptedLM(["Let me think.", "```repl\nprint(1)\n```", "FINAL(1)"])
+    rlm(blind, trace_dir=False).complete("q", "abc")
+    assert "no ```repl code block" in blind.calls[1].messages[-1]["content"]
+
+
+def test_running_the_same_code_over_and_over_ends_the_run() -> None:
+    """A model stuck re-running one cell reaches max_errors and its answer-now turn."""
+    stuck = "```repl\nmagic = 7\nprint(magic)\n```"
+    root = FakeScriptedLM([stuck] * 4 + ["FINAL(magic)"], default=stuck)
+    result = rlm(root, limits=Limits(max_errors=3, max_iterations=30), trace_dir=False).complete("q", "abc")
+    assert len(root.calls) == 5  # the first run, three repeats, then the answer-now turn
+    assert "limit" in root.calls[-1].messages[-1]["content"]
+    # FINAL(name) of a REPL variable answers with its value.
+    assert (result.answer, result.stopped_by) == ("7", "max_errors")
+
+
+def test_final_naming_a_variable_answers_with_its_value_and_text_stays_text() -> None:
+    root = FakeScriptedLM(["```repl\ntotal = 6 * 7\n```", "FINAL(total)"])
+    assert rlm(root, trace_dir=False).complete("q", "abc").answer == "42"
+    plain = FakeScriptedLM(["```repl\nx = 1\n```", "FINAL(yes)"])
+    assert rlm(plain, trace_dir=False).complete("q", "abc").answer == "yes"

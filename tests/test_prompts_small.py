@@ -18,9 +18,12 @@ from fakes.scripted_lm import FakeScriptedLM
 from real_model import E2E_MODEL, needs_real_model
 from recursor import RLM
 from recursor.budget import Limits
+from recursor.errors import UserError
 from recursor.lm.base import Message
+from recursor.lm.openai_compat import OpenAICompatibleLM
 from recursor.lm.retry import RetryingLM
-from recursor.prompts import Prompts, default_prompts
+from recursor.profiles import is_small_model, prompts_for
+from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts, helpers_source, key_terms
 from recursor.sandbox import helpers
 
@@ -71,11 +74,42 @@ def test_local_models_get_small_prompts_automatically() -> None:
     assert LocalLM.small_model is True
     local = LocalLM.__new__(LocalLM)  # no model file needed to ask which prompts it gets
     local.model = "qwen2.5-coder-0.5b"
-    assert isinstance(default_prompts(local), SmallModelPrompts)
-    assert isinstance(default_prompts(RetryingLM(local)), SmallModelPrompts)
+    assert isinstance(prompts_for(local), SmallModelPrompts)
+    assert isinstance(prompts_for(RetryingLM(local)), SmallModelPrompts)
     assert isinstance(RLM(_SmallFake(), trace_dir=False).prompts, SmallModelPrompts)
     assert not isinstance(RLM(FakeScriptedLM(), trace_dir=False).prompts, SmallModelPrompts)
-    assert type(default_prompts(FakeScriptedLM())) is Prompts
+    assert type(prompts_for(FakeScriptedLM())) is Prompts
+
+
+@pytest.mark.parametrize(("name", "small"), [
+    ("qwen2.5-coder-1.5b-instruct-q4_k_m", True),   # llama.cpp's server reports the file name
+    ("qwen2.5-coder:1.5b", True),                    # ollama
+    ("Qwen/Qwen2.5-Coder-1.5B-Instruct", True),      # vLLM, Hugging Face ids
+    ("qwen/qwen-2.5-coder-3b-instruct", True),       # OpenRouter
+    ("llama3.2:3b", True),
+    ("tinyllama", True),
+    ("qwen2.5-coder:7b", False),
+    ("Qwen/Qwen3-30B-A3B", False),                   # 30B in all, 3B active: not small
+    ("gpt-5-mini", False),
+    ("gpt-4o-mini", False),
+    ("claude-haiku-4-5", False),
+    ("model-bf16", False),
+])
+def test_small_models_are_known_by_name_whatever_serves_them(name: str, small: bool) -> None:
+    lm = OpenAICompatibleLM(name, base_url="http://127.0.0.1:9/v1", api_key_env=None)
+    assert is_small_model(lm) is small
+    assert isinstance(prompts_for(RetryingLM(lm)), SmallModelPrompts) is small
+    assert isinstance(RLM(lm, trace_dir=False).prompts, SmallModelPrompts) is small
+
+
+def test_the_prompt_mode_can_be_forced() -> None:
+    big, small = FakeScriptedLM(model="gpt-5"), FakeScriptedLM(model="qwen2.5-coder:1.5b")
+    assert isinstance(RLM(big, prompts="small", trace_dir=False).prompts, SmallModelPrompts)
+    assert type(RLM(small, prompts="general", trace_dir=False).prompts) is Prompts
+    mine = Prompts(sub_chars=10)
+    assert RLM(small, prompts=mine, trace_dir=False).prompts is mine
+    with pytest.raises(UserError, match="prompts must be"):
+        RLM(big, prompts="tiny", trace_dir=False)  # type: ignore[arg-type]
 
 
 def test_system_prompt_stays_short_and_says_the_reply_format() -> None:

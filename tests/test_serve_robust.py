@@ -86,9 +86,9 @@ def test_surrogates_in_the_answer_get_200(tmp_path: Any, stream: bool) -> None:
 
 # -- clients that go away ---------------------------------------------------------------------------
 def slow_or_fast(messages: Sequence[Message]) -> str:
-    """'slow' questions never end (a cell every turn); others look once, then answer."""
+    """'slow' questions never end (a new cell every turn); others look once, then answer."""
     if "slow" in messages[1]["content"] or len(messages) <= 2:
-        return "```repl\nprint(len(context))\n```"
+        return f"```repl\nprint(len(context) + {len(messages)})\n```"
     return "FINAL(fast done)"
 
 

@@ -6,8 +6,6 @@
     print(result.answer, result.stopped_by, result.usage.total.cost_usd)
 """
 
-# Registers SmallModelPrompts as what default_prompts gives small models.
-from recursor import prompts_small  # noqa: F401
 from recursor.budget import Limits, ModelUsage, UsageSummary
 from recursor.errors import (
     BudgetExceeded,

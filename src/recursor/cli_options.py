@@ -50,6 +50,9 @@ _RUN_OPTIONS = [
     click.option("--model", help="Root model, e.g. openai:gpt-5, anthropic:claude-sonnet-4-5, or a name served at --base-url."),
     click.option("--sub-model", help="Model for llm_query and child runs (default: the root model)."),
     click.option("--base-url", help="An OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenRouter, ...)."),
+    click.option("--prompts", type=click.Choice(["auto", "small", "general"]), default="auto", show_default=True,
+                 help="The root model's wording: 'small' for small models (short prompt, REPL helpers), "
+                      "'auto' picks by the model's name."),
     click.option("--allow-model", "allow_models", multiple=True, metavar="NAME",
                  help="A further model name that model code may pass to llm_query(model=...) (repeatable)."),
     click.option("--price", "prices", multiple=True, type=_PriceParam(),
@@ -123,6 +126,7 @@ def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = 
         cache=opts["cache_dir"],
         pricing=Pricing(dict(opts["prices"])),
         models=list(opts["allow_models"]),
+        prompts=opts["prompts"],
     )
 
 

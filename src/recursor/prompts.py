@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Prompts", "default_prompts", "register_small_model_prompts"]
+__all__ = ["Prompts"]
 
 SYSTEM = """\
 You answer a question about a context that is far too large to read at once. The context is \
@@ -110,6 +110,13 @@ class Prompts:
             "continue, or answer with FINAL(...) or FINAL_VAR(name)."
         )
 
+    def prose_answer(self) -> str:
+        """After a reply in words only, once the model has looked: it may have stated the answer."""
+        return (
+            "Your reply had no FINAL line and no code. If it states the answer, reply with just "
+            "the line FINAL(the answer). Otherwise continue with a ```repl block."
+        )
+
     def missing_var(self, name: str, defined: tuple[str, ...]) -> str:
         listed = ", ".join(defined) if defined else "none"
         return (
@@ -134,31 +141,3 @@ class Prompts:
         if len(prompt) <= 4000:
             return prompt
         return prompt[:2000] + "\n[... the full task text is in `context`; read it with code ...]"
-
-
-_small_model_prompts: type[Prompts] = Prompts
-"""What `default_prompts` gives small models; `recursor.prompts_small` registers its own."""
-
-
-def register_small_model_prompts(cls: type[Prompts]) -> None:
-    """Make `cls` the wording `default_prompts` gives small models.
-
-    `recursor.prompts_small` registers its `SmallModelPrompts` (the package imports it), so
-    this module, which it builds on, does not import it back.
-    """
-    global _small_model_prompts
-    _small_model_prompts = cls
-
-
-def default_prompts(lm: object) -> Prompts:
-    """The wording for a root model: small-model prompts for models that ask for them.
-
-    A client asks by having `small_model = True` (the embedded local models do); wrappers such
-    as `RetryingLM` are looked through.
-    """
-    inner = lm
-    while hasattr(inner, "wrapped"):
-        inner = inner.wrapped
-    if getattr(inner, "small_model", False):
-        return _small_model_prompts()
-    return Prompts()

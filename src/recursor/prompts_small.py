@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from recursor.prompts import Prompts, register_small_model_prompts
+from recursor.prompts import Prompts
 
 __all__ = ["SYSTEM_SMALL", "SmallModelPrompts", "helpers_source", "key_terms"]
 
@@ -186,7 +186,7 @@ def key_terms(question: str, limit: int = 3) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class SmallModelPrompts(Prompts):
-    """Wording and helpers for small local models (chosen by `default_prompts`)."""
+    """Wording and helpers for small models (chosen by `recursor.profiles.prompts_for`)."""
 
     name_key_terms: bool = True
     """Name the question's distinctive terms in the first message (measured to help)."""
@@ -224,6 +224,9 @@ class SmallModelPrompts(Prompts):
         # No copyable example here: a small model runs a placeholder grep verbatim.
         return "Write your answer as FINAL(your answer), or reply with a ```repl block."
 
+    def prose_answer(self) -> str:
+        return "If you know the answer, reply with one line: FINAL(answer). Otherwise reply with a ```repl block."
+
     def missing_var(self, name: str, defined: tuple[str, ...]) -> str:
         listed = ", ".join(defined) if defined else "none"
         return (
@@ -246,5 +249,3 @@ class SmallModelPrompts(Prompts):
             "output above shows. No code."
         )
 
-
-register_small_model_prompts(SmallModelPrompts)

@@ -15,6 +15,7 @@ the progress line from one place.
 from __future__ import annotations
 
 import asyncio
+import keyword
 import logging
 import time
 from collections.abc import Sequence
@@ -29,7 +30,8 @@ from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.pricing import Pricing, unpriced_message
-from recursor.prompts import Prompts, default_prompts
+from recursor.profiles import PromptMode, prompts_for
+from recursor.prompts import Prompts
 from recursor.protocol import cut_after_first_block, parse_reply
 from recursor.run_repl import RunRepl, format_cell
 from recursor.run_tree import RunTree
@@ -97,7 +99,9 @@ class RLM:
         limits: iterations, depth, money, tokens, calls, time and errors (see `Limits`).
         sandbox: where model code runs and its per-cell limits (see `SandboxOptions`).
         trace_dir: where traces go; None picks `default_trace_dir()`, False writes no trace.
-        prompts: the wording sent to the root model.
+        prompts: the wording sent to the root model: a `Prompts` object, or "small" / "general";
+            "auto" (the default) picks the small-model wording for small models, whatever
+            serves them (see `recursor.profiles`).
         pricing: the price table used for cost.
         on_event: called with every trace event as it happens.
         cache: a directory (or `ReplyCache`) of LM replies to reuse and fill; off by default.
@@ -119,7 +123,7 @@ class RLM:
         limits: Limits | None = None,
         sandbox: SandboxOptions | None = None,
         trace_dir: Path | str | Literal[False] | None = None,
-        prompts: Prompts | None = None,
+        prompts: Prompts | PromptMode | None = None,
         pricing: Pricing | None = None,
         on_event: EventSink | None = None,
         cache: ReplyCache | Path | str | None = None,
@@ -133,7 +137,7 @@ class RLM:
         self.trace_dir: Path | None = (
             None if trace_dir is False else Path(trace_dir) if trace_dir else default_trace_dir()
         )
-        self.prompts = prompts or default_prompts(self.root_lm)
+        self.prompts = prompts_for(self.root_lm, prompts)
         self.pricing = pricing or Pricing()
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
@@ -292,7 +296,9 @@ class _Run:
             repeated = self.prompts.repeated() if block.code in state.seen_code else None
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, repeated))
             state.seen_code.add(block.code)
-            failed += bool(cell.error)
+            # Running the same code again is no progress: a model stuck in a loop reaches
+            # max_errors and its answer-now turn instead of spending every iteration.
+            failed += bool(cell.error) or repeated is not None
             if cell.final is not None:
                 return _Outcome(cell.final, "final", iteration), ""
         if parsed.final is not None:
@@ -301,7 +307,8 @@ class _Run:
                 return _Outcome(answer, "final", iteration), ""
             failed += 1
         if not parsed.code and parsed.final is None:
-            parts.append(self.prompts.no_code())
+            # Prose after the model has looked may state the answer without FINAL: ask for it.
+            parts.append(self.prompts.prose_answer() if state.looked and parsed.prose else self.prompts.no_code())
             failed += 1
         # A turn counts as an error when nothing in it worked.
         state.errors = state.errors + 1 if failed and failed >= max(len(parsed.code), 1) else 0
@@ -348,6 +355,11 @@ class _Run:
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> str | None:
         if kind == "text":
+            # FINAL(result) naming a REPL variable means its value (models mix up the forms).
+            if value.isidentifier() and not keyword.iskeyword(value):
+                found = await self.repl.stored(value)
+                if found is not None and found.found:
+                    return found.value
             return value
         found = await self.repl.get_var(value)
         if found.found:

@@ -358,7 +358,7 @@ class LocalLM(LM):
     cancelled by the caller (a deadline) stops at its next generated token.
     """
 
-    #: Asks `recursor.prompts.default_prompts` for the wording built for small models.
+    #: Asks for the wording built for small models (`recursor.profiles.is_small_model`).
     small_model: bool = True
     #: Runs on this machine: no per-token price, so a money limit accepts it.
     price = (0.0, 0.0)

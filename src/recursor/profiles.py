@@ -1,0 +1,71 @@
+"""What kind of model a root model is, judged by the model and not by the client serving it.
+
+The same 1.5B model behaves the same whether it runs embedded, behind llama.cpp's server,
+ollama, vLLM or OpenRouter, so the wording it gets (`SmallModelPrompts` or `Prompts`) is chosen
+from its name: a size tag of at most `SMALL_MAX_BILLIONS` ("qwen2.5-coder:1.5b",
+"Qwen/Qwen2.5-Coder-1.5B-Instruct", "llama3.2-3b"), or a known small family without one. A
+client may also declare itself (`small_model = True`, as the embedded `LocalLM` does), and a
+user can always say (`RLM(prompts="small")`, `--prompts small`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from recursor.errors import UserError
+from recursor.lm.base import LM, WrapperLM
+from recursor.prompts import Prompts
+from recursor.prompts_small import SmallModelPrompts
+
+__all__ = ["SMALL_MAX_BILLIONS", "PromptMode", "is_small_model", "prompts_for"]
+
+PromptMode = Literal["auto", "small", "general"]
+
+SMALL_MAX_BILLIONS = 4.0
+"""Models up to this many billion parameters get the small-model wording."""
+
+_SIZE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s*b(?![a-z])", re.IGNORECASE)
+"""A parameter-count tag: "1.5b", "-3B-", ":0.5b", "7b"; not "b16" or "bf16"."""
+
+_SMALL_FAMILIES = ("tinyllama", "smollm", "qwen2.5-coder-0.5b", "phi-3-mini", "phi3:mini", "phi3-mini",
+                   "gemma-2b", "gemma2:2b", "llama3.2:1b", "llama3.2:3b")
+"""Small models whose usual names may carry no size tag (checked after the tag)."""
+
+_ACTIVE = re.compile(r"\ba(\d+(?:\.\d+)?)b\b", re.IGNORECASE)
+"""Mixture-of-experts names give active parameters too ("30b-a3b"): the total decides."""
+
+
+def model_billions(name: str) -> float | None:
+    """The parameter count a model name states, in billions (the largest tag), if any."""
+    cleaned = _ACTIVE.sub("", name.lower().replace("_", "-"))
+    sizes = [float(m.group(1)) for m in _SIZE.finditer(cleaned)]
+    return max(sizes) if sizes else None
+
+
+def is_small_model(lm: LM) -> bool:
+    """True for a root model that does better with the small-model wording."""
+    inner: LM = lm
+    while isinstance(inner, WrapperLM):
+        inner = inner.wrapped
+    if getattr(inner, "small_model", False):
+        return True
+    name = inner.model.lower()
+    billions = model_billions(name)
+    if billions is not None:
+        return billions <= SMALL_MAX_BILLIONS
+    return any(family in name for family in _SMALL_FAMILIES)
+
+
+def prompts_for(lm: LM, prompts: Prompts | PromptMode | None = None) -> Prompts:
+    """The wording for root model `lm`: `prompts` itself when given, else by mode."""
+    if isinstance(prompts, Prompts):
+        return prompts
+    mode = prompts or "auto"
+    if mode == "small":
+        return SmallModelPrompts()
+    if mode == "general":
+        return Prompts()
+    if mode == "auto":
+        return SmallModelPrompts() if is_small_model(lm) else Prompts()
+    raise UserError(f"prompts must be a Prompts object or one of 'auto', 'small', 'general', not {prompts!r}")
