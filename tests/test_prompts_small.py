@@ -233,4 +233,3 @@ def test_real_small_model_answers_a_needle_question_end_to_end() -> None:
     result = rlm.complete(task.question, task.context)
     assert result.stopped_by == "final", result
     assert score(task.gold, result.answer) == 1.0, (result.answer, task.gold.answer)
-    assert result.wall_time < 60
