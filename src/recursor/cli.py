@@ -85,6 +85,7 @@ def _result_dict(result: Any) -> dict[str, Any]:
     return {
         "answer": result.answer,
         "stopped_by": result.stopped_by,
+        "mode": result.mode,
         "iterations": result.iterations,
         "wall_time": round(result.wall_time, 3),
         "usage": result.usage.to_dict(),

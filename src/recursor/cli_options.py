@@ -50,6 +50,9 @@ _RUN_OPTIONS = [
     click.option("--model", help="Root model, e.g. openai:gpt-5, anthropic:claude-sonnet-4-5, or a name served at --base-url."),
     click.option("--sub-model", help="Model for llm_query and child runs (default: the root model)."),
     click.option("--base-url", help="An OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenRouter, ...)."),
+    click.option("--mode", type=click.Choice(["auto", "rlm", "direct"]), default="auto", show_default=True,
+                 help="'direct' answers with one call holding the whole context, 'rlm' always explores it "
+                      "in the REPL, 'auto' answers directly when the context is small for the model."),
     click.option("--prompts", type=click.Choice(["auto", "small", "general"]), default="auto", show_default=True,
                  help="The root model's wording: 'small' for small models (short prompt, REPL helpers), "
                       "'auto' picks by the model's name."),
@@ -127,6 +130,7 @@ def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = 
         pricing=Pricing(dict(opts["prices"])),
         models=list(opts["allow_models"]),
         prompts=opts["prompts"],
+        mode=opts["mode"],
     )
 
 

@@ -11,6 +11,7 @@ user can always say (`RLM(prompts="small")`, `--prompts small`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from recursor.errors import UserError
@@ -18,9 +19,18 @@ from recursor.lm.base import LM, WrapperLM
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 
-__all__ = ["SMALL_MAX_BILLIONS", "PromptMode", "is_small_model", "prompts_for"]
+__all__ = [
+    "SMALL_MAX_BILLIONS",
+    "Mode",
+    "ModelProfile",
+    "PromptMode",
+    "is_small_model",
+    "profile_of",
+    "prompts_for",
+]
 
 PromptMode = Literal["auto", "small", "general"]
+Mode = Literal["auto", "rlm", "direct"]
 
 SMALL_MAX_BILLIONS = 4.0
 """Models up to this many billion parameters get the small-model wording."""
@@ -69,3 +79,43 @@ def prompts_for(lm: LM, prompts: Prompts | PromptMode | None = None) -> Prompts:
     if mode == "auto":
         return SmallModelPrompts() if is_small_model(lm) else Prompts()
     raise UserError(f"prompts must be a Prompts object or one of 'auto', 'small', 'general', not {prompts!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelProfile:
+    """What the engine knows of a root model when it decides between an RLM and one direct call."""
+
+    window_tokens: int | None
+    """The model's context window, when known."""
+    direct_max_tokens: int
+    """`mode="auto"` answers with one direct call up to this many context tokens (0: never)."""
+
+
+API_DIRECT_MAX_TOKENS = 16_384
+"""For API models the paper's scaling runs put the crossover near 2^14 tokens: below it the
+base model matches or beats the RLM at a fraction of the calls; above it the RLM wins."""
+
+EMBEDDED_DIRECT_MAX_TOKENS = 0
+"""On a CPU the embedded model reads a prompt at ~50 tokens/s, so a direct answer costs more
+time than an RLM at every length measured (docs/benchmarks.md, "Direct or RLM"): never auto."""
+
+_WINDOWS: tuple[tuple[str, int], ...] = (
+    ("gpt-5", 272_000), ("gpt-4.1", 1_000_000), ("gpt-4o", 128_000), ("o3", 200_000), ("o4-mini", 200_000),
+    ("claude-", 200_000),
+)
+"""Input windows of API model families (by name prefix; a window only gates direct answers)."""
+
+
+def profile_of(lm: LM) -> ModelProfile:
+    """The root model's profile: the embedded model by its `n_ctx`, API models by name."""
+    inner: LM = lm
+    while isinstance(inner, WrapperLM):
+        inner = inner.wrapped
+    n_ctx = getattr(inner, "n_ctx", None)
+    if getattr(inner, "small_model", False) and isinstance(n_ctx, int):
+        return ModelProfile(window_tokens=n_ctx, direct_max_tokens=EMBEDDED_DIRECT_MAX_TOKENS)
+    name = inner.model.lower().rsplit("/", 1)[-1]
+    for prefix, window in _WINDOWS:
+        if name.startswith(prefix):
+            return ModelProfile(window_tokens=window, direct_max_tokens=min(API_DIRECT_MAX_TOKENS, window // 4))
+    return ModelProfile(window_tokens=None, direct_max_tokens=0)

@@ -26,14 +26,15 @@ from typing import Any, Literal
 from recursor.budget import Limits, UsageSummary
 from recursor.calls import error_text
 from recursor.context import ContextInput, ContextValue, describe, load_context
+from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.pricing import Pricing, unpriced_message
-from recursor.profiles import PromptMode, prompts_for
+from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
 from recursor.prompts import Prompts
 from recursor.protocol import cut_after_first_block, parse_reply
-from recursor.run_repl import RunRepl, format_cell
+from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
 from recursor.run_tree import RunTree
 from recursor.sandbox.base import SandboxOptions
 from recursor.subcalls import ChildOutcome, Subcalls
@@ -63,6 +64,8 @@ class Result:
     trace_path: Path | None
     error: str | None = None
     """Set when stopped_by is "lm_error": what the model service said."""
+    mode: Mode = "rlm"
+    """"rlm", or "direct" when the question was answered with one direct call (see `RLM(mode=)`)."""
 
     @property
     def cost_usd(self) -> float | None:
@@ -110,6 +113,10 @@ class RLM:
         models: further models that model code may name in `llm_query(..., model=)` and
             `rlm_query(..., model=)`: `LM` objects, or names served by the sub-model's endpoint.
             Any other name is an error in the cell, never a request.
+        mode: "rlm" always explores through the REPL; "direct" answers with one call holding the
+            whole context; "auto" (the default) answers directly when the context fits well
+            within what the root model's profile says it reads as well as an RLM would
+            (`recursor.profiles`), and runs an RLM otherwise. `Result.mode` says which.
 
     Raises `UserError` when `limits.max_usd` is set and a model's price is not known: its
     spending could not be limited (give it with `pricing=Pricing({...})`).
@@ -129,6 +136,7 @@ class RLM:
         cache: ReplyCache | Path | str | None = None,
         reply_source: ReplySource | None = None,
         models: Sequence[LM | str] = (),
+        mode: Mode = "auto",
     ) -> None:
         self.root_lm = _as_lm(model)
         self.sub_lm = _as_lm(sub_model) if sub_model is not None else self.root_lm
@@ -142,6 +150,9 @@ class RLM:
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
         self.reply_source = reply_source
+        if mode not in ("auto", "rlm", "direct"):
+            raise UserError(f"mode must be 'auto', 'rlm' or 'direct', not {mode!r}")
+        self.mode: Mode = mode
         self.models: dict[str, LM] = {}
         """Every model a run may use, by name: root, sub-model, then `models`."""
         for lm in (self.root_lm, self.sub_lm, *(self._allowed(m) for m in models)):
@@ -163,18 +174,25 @@ class RLM:
         if not isinstance(question, str):
             raise UserError(f"question must be a str, not {type(question).__name__}")
         value = await asyncio.to_thread(load_context, context)  # a large directory must not block the loop
+        mode = choose_mode(self.mode, profile_of(self.root_lm), value)
         tree = RunTree(self)
         try:
-            root = _Run(tree, depth=0, run_id="root", question=question, context=value)
-            outcome = await root.run()
+            if mode == "direct":
+                outcome: _Outcome | DirectOutcome = await run_direct(
+                    tree, question=question, context=value, lm=self.root_lm)
+                iterations = 1
+            else:
+                outcome = await _Run(tree, depth=0, run_id="root", question=question, context=value).run()
+                iterations = outcome.iterations
         finally:
             tree.close()
         return Result(
             answer=outcome.answer,
-            stopped_by=outcome.stopped_by,
+            stopped_by=outcome.stopped_by,  # type: ignore[arg-type]
+            mode=mode,
             usage=tree.usage,
             wall_time=time.monotonic() - tree.ledger.started,
-            iterations=outcome.iterations,
+            iterations=iterations,
             trace_path=tree.trace_path,
             error=outcome.error,
         )
@@ -231,10 +249,8 @@ class _Run:
     # -- the loop -------------------------------------------------------------------------
     async def run(self) -> _Outcome:
         tree, limits = self.tree, self.tree.limits
-        tree.emit(ev.RunStartEvent(run_id=self.run_id, parent_call=self.parent_call,
-                  parent_cell=self.parent_cell, depth=self.depth,
-                  question=self.question, root_model=self.root_lm.model, sub_model=self.sub_lm.model,
-                  limits=_limits_dict(limits), sandbox=_sandbox_dict(tree.config.sandbox)))
+        tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
+                       depth=self.depth, question=self.question, root_model=self.root_lm.model)
         # The worker starts while the first root request is already out.
         self.repl.start()
         messages: list[Message] = [
@@ -315,7 +331,7 @@ class _Run:
         left = self.tree.limits.max_iterations - iteration
         if 0 < left <= 2:
             parts.append(self.prompts.iterations_left(left))
-        return None, _truncate("\n\n".join(parts), self.tree.config.sandbox.output_limit)
+        return None, clip_feedback("\n\n".join(parts), self.tree.config.sandbox.output_limit)
 
     async def _finish(self, reason: StopReason, messages: list[Message], iteration: int,
                       error: str | None = None) -> _Outcome:
@@ -350,7 +366,7 @@ class _Run:
         """`answer["content"]` as the model left it in the REPL, if it set one."""
         found = await self.repl.stored("answer")
         if found is not None and found.found and found.value:
-            return _answer_content(found.value) or None
+            return answer_content(found.value) or None
         return None
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> str | None:
@@ -375,36 +391,3 @@ class _Run:
                      root_lm=lm, parent_call=self.run_id, parent_cell=self.repl.cell)
         outcome = await child.run()
         return ChildOutcome(outcome.answer, outcome.stopped_by, outcome.error)
-
-
-def _truncate(text: str, limit: int) -> str:
-    """Cut a turn's output to about `limit` characters, head and tail, saying how much went.
-
-    Each cell is already capped by the worker; the slack keeps a single cell's own note intact.
-    """
-    if len(text) <= limit + 1000:
-        return text
-    head, tail = limit * 3 // 4, limit // 4
-    cut = len(text) - head - tail
-    return f"{text[:head]}\n[... {cut:,} characters cut ...]\n{text[-tail:]}"
-
-
-def _answer_content(value: str) -> str:
-    """`answer` as the REPL shows it (a dict's str) -> its "content"."""
-    import ast
-
-    try:
-        parsed = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        return ""
-    if isinstance(parsed, dict):
-        return str(parsed.get("content") or "")
-    return ""
-
-
-def _limits_dict(limits: Limits) -> dict[str, Any]:
-    return {name: getattr(limits, name) for name in Limits.__dataclass_fields__}
-
-
-def _sandbox_dict(options: SandboxOptions) -> dict[str, Any]:
-    return {name: getattr(options, name) for name in SandboxOptions.__dataclass_fields__}

@@ -18,7 +18,7 @@ from recursor.run_tree import RunTree
 from recursor.sandbox.base import CellResult, Repl, SubcallHandler, VarLookup
 from recursor.trace import events as ev
 
-__all__ = ["CELL_GRACE", "RunRepl", "format_cell"]
+__all__ = ["CELL_GRACE", "RunRepl", "answer_content", "clip_feedback", "format_cell"]
 
 log = logging.getLogger("recursor")
 
@@ -186,3 +186,28 @@ def format_cell(cell: CellResult, n: int, total: int, closed: bool, repeated_not
     if repeated_note:
         lines.append(f"[note] {repeated_note}")
     return "\n".join(lines)
+
+
+def clip_feedback(text: str, limit: int) -> str:
+    """Cut a turn's output to about `limit` characters, head and tail, saying how much went.
+
+    Each cell is already capped by the worker; the slack keeps a single cell's own note intact.
+    """
+    if len(text) <= limit + 1000:
+        return text
+    head, tail = limit * 3 // 4, limit // 4
+    cut = len(text) - head - tail
+    return f"{text[:head]}\n[... {cut:,} characters cut ...]\n{text[-tail:]}"
+
+
+def answer_content(value: str) -> str:
+    """`answer` as the REPL shows it (a dict's str) -> its "content"."""
+    import ast
+
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return ""
+    if isinstance(parsed, dict):
+        return str(parsed.get("content") or "")
+    return ""

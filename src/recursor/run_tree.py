@@ -11,6 +11,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -133,6 +134,17 @@ class RunTree:
                       call_id=f"c{next(self._call_ids)}", seq=seq, cell=cell, choices=tuple(choices),
                       calibrate=calibrate)
         return await self.pipeline(call)
+
+    def run_start(self, *, run_id: str, parent_call: str | None, parent_cell: str | None, depth: int,
+                  question: str, root_model: str, mode: str | None = None) -> None:
+        """The `run_start` event of a run, with the tree's limits and sandbox options."""
+        config = self.config
+        self.emit(ev.RunStartEvent(
+            run_id=run_id, parent_call=parent_call, parent_cell=parent_cell, depth=depth, question=question,
+            root_model=root_model, sub_model=config.sub_lm.model, mode=mode,
+            limits={f.name: getattr(config.limits, f.name) for f in fields(config.limits)},
+            sandbox={f.name: getattr(config.sandbox, f.name) for f in fields(config.sandbox)},
+        ))
 
     def snapshot(self) -> dict[str, Any]:
         """Usage so far, for `budget` and `run_end` events."""

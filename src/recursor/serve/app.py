@@ -234,6 +234,7 @@ def _usage(result: Result) -> dict[str, int]:
 def _extra(result: Result) -> dict[str, Any]:
     return {
         "stopped_by": result.stopped_by,
+        "mode": result.mode,
         "cost_usd": result.cost_usd,
         "iterations": result.iterations,
         "wall_time": round(result.wall_time, 3),

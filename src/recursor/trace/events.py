@@ -283,6 +283,8 @@ class RunStartEvent(Event):
     sub_model: str
     limits: JsonObject
     sandbox: JsonObject
+    mode: str | None = field(default=None, metadata=_IF_NONE)
+    """"direct" when the run answered with one direct call (absent: an RLM run)."""
     header: JsonObject | None = field(default=None, metadata=_IF_NONE)
 
 

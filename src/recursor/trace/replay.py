@@ -27,6 +27,7 @@ from recursor.budget import Limits
 from recursor.context import ContextValue, content_hash
 from recursor.errors import UserError
 from recursor.lm.base import LM, LMResponse, Message
+from recursor.profiles import Mode
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
 from recursor.trace.events import ContextEvent, Event, RunEndEvent, RunStartEvent, parse_events
@@ -120,6 +121,10 @@ class Recording:
         known = {k: v for k, v in self.root_start.sandbox.items() if k in SandboxOptions.__dataclass_fields__}
         return SandboxOptions(**known)
 
+    def mode(self) -> Mode:
+        """How the recorded run answered: "direct" or "rlm" (traces before modes: "rlm")."""
+        return "direct" if self.root_start.mode == "direct" else "rlm"
+
     def model_names(self) -> tuple[str, str]:
         """The recorded (root, sub) model names."""
         root = self.root_start.root_model or "recorded"
@@ -200,7 +205,8 @@ async def areplay_trace(
     root = RecordedOnlyLM(root_name)
     rlm = RLM(root, sub_model=root if sub_name == root_name else RecordedOnlyLM(sub_name),
               limits=replace(rec.limits(), timeout=None), sandbox=sandbox or rec.sandbox(),
-              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source)
+              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source,
+              mode=rec.mode())
     result = await rlm.acomplete(rec.question, rec.context())
     if source.failure is not None:
         raise source.failure  # a divergence inside a sub-call, turned into an error string there
@@ -238,7 +244,7 @@ async def aresume_trace(
     else:
         sub = _live_model(rec, "sub_model", sub_model, base_url, api_key_env, built)
     rlm = RLM(root, sub_model=sub, limits=limits or rec.limits(), sandbox=sandbox or rec.sandbox(),
-              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source)
+              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source, mode=rec.mode())
     try:
         result = await rlm.acomplete(rec.question, rec.context())
     finally:

@@ -1,0 +1,90 @@
+"""Answering with one direct call: the whole context in the prompt, no REPL.
+
+An RLM pays for its loop (turns, a sandbox worker) to read contexts no window holds. When the
+context fits comfortably, one call to the model is as good or better and much cheaper, so
+`RLM(mode="auto")` takes this path for contexts up to the model's `direct_max_tokens`
+(`recursor.profiles`), and `mode="direct"` forces it. The call goes through the tree's call
+pipeline like any other: limits, retries, replay and the trace all apply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from recursor.calls import error_text
+from recursor.context import ContextValue, store_context
+from recursor.errors import BudgetExceeded, LMError
+from recursor.lm.base import LM, Message
+from recursor.profiles import Mode, ModelProfile
+from recursor.protocol import parse_reply
+from recursor.run_tree import RunTree
+from recursor.subcalls import context_text
+from recursor.trace import events as ev
+
+__all__ = ["CHARS_PER_TOKEN", "DIRECT_SYSTEM", "choose_mode", "context_tokens", "direct_answer", "direct_messages", "run_direct"]
+
+CHARS_PER_TOKEN = 4
+"""A typical ratio for English text; deciding the mode needs an estimate, not a bound."""
+
+DIRECT_SYSTEM = (
+    "Answer the question using the document the user gives. Read all of it. Reply with the "
+    "answer only, as short as the question allows, with no explanation."
+)
+
+
+def context_tokens(context: ContextValue) -> int:
+    """About how many tokens `context` is as one prompt."""
+    return len(context_text(context)) // CHARS_PER_TOKEN + 1
+
+
+def choose_mode(mode: Mode, profile: ModelProfile, context: ContextValue) -> Mode:
+    """"rlm" or "direct" for this question: `mode` unless it is "auto"."""
+    if mode != "auto":
+        return mode
+    fits = profile.direct_max_tokens > 0 and context_tokens(context) <= profile.direct_max_tokens
+    return "direct" if fits else "rlm"
+
+
+def direct_messages(question: str, context: ContextValue) -> list[Message]:
+    """The one request of a direct answer: the document, then the question."""
+    return [
+        {"role": "system", "content": DIRECT_SYSTEM},
+        {"role": "user", "content": f"Document:\n{context_text(context)}\n\nQuestion: {question}"},
+    ]
+
+
+def direct_answer(reply: str) -> str:
+    """The answer in a direct reply (a model may still wrap it in FINAL(...))."""
+    parsed = parse_reply(reply)
+    if parsed.final is not None and parsed.final.kind == "text":
+        return parsed.final.value
+    return reply.strip()
+
+
+async def run_direct(tree: RunTree, *, question: str, context: ContextValue, lm: LM) -> DirectOutcome:
+    """Answer `question` with one call to `lm` holding the whole context; traced as run "root"."""
+    tree.run_start(run_id="root", parent_call=None, parent_cell=None, depth=0, question=question,
+                   root_model=lm.model, mode="direct")
+    # Stored like an RLM run's context, so the trace can be replayed and viewed.
+    prepared = await asyncio.to_thread(store_context, context, tree.blob_dir)
+    tree.emit(ev.ContextEvent(run_id="root", sha256=prepared.sha256, value_kind=prepared.kind,
+                              n_chars=prepared.n_chars, path=str(prepared.path)))
+    outcome = DirectOutcome("", "final")
+    try:
+        resp = await tree.call_lm(lm, direct_messages(question, context), run_id="root", depth=0, role="root")
+        outcome = DirectOutcome(direct_answer(resp.text), "final")
+    except BudgetExceeded as exc:
+        outcome = DirectOutcome("", exc.limit)
+    except LMError as exc:
+        outcome = DirectOutcome("", "lm_error", error_text(exc))
+    tree.emit(ev.RunEndEvent(run_id="root", answer=outcome.answer, stopped_by=outcome.stopped_by,
+                             iterations=1, error=outcome.error, **tree.snapshot()))
+    return outcome
+
+
+@dataclass(frozen=True, slots=True)
+class DirectOutcome:
+    answer: str
+    stopped_by: str
+    error: str | None = None

@@ -1,0 +1,63 @@
+"""mode="direct" and mode="auto": one call holding the whole context when that is the better way."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fakes.scripted_lm import FakeScriptedLM
+from recursor import RLM, Limits, UserError
+from recursor.direct import choose_mode, context_tokens
+from recursor.profiles import ModelProfile, profile_of
+from recursor.trace.replay import replay_trace
+
+
+def test_direct_mode_asks_once_with_the_whole_context(tmp_path: Path) -> None:
+    lm = FakeScriptedLM(["FINAL(blue)"], model="some-model")
+    result = RLM(lm, mode="direct", trace_dir=tmp_path).complete("What colour is the sky?", "The sky is blue.")
+    assert (result.answer, result.stopped_by, result.mode, result.iterations) == ("blue", "final", "direct", 1)
+    assert len(lm.calls) == 1
+    sent = lm.calls[0].messages
+    assert "The sky is blue." in sent[-1]["content"] and "What colour is the sky?" in sent[-1]["content"]
+    events = [json.loads(line) for line in Path(str(result.trace_path)).read_text().splitlines()]
+    assert events[0]["event"] == "run_start" and events[0]["mode"] == "direct"
+    assert [e["event"] for e in events].count("lm_call") == 1
+    # The trace replays without a model.
+    replayed = replay_trace(Path(str(result.trace_path)), trace_dir=tmp_path / "replay")
+    assert (replayed.result.answer, replayed.result.mode, replayed.live) == ("blue", "direct", 0)
+
+
+def test_auto_answers_directly_only_when_the_profile_says_it_pays() -> None:
+    api = FakeScriptedLM(default="a short answer", model="gpt-5")
+    small_ctx = "a line of text\n" * 100
+    assert RLM(api, trace_dir=False).complete("q", small_ctx).mode == "direct"
+    big_ctx = "a line of text\n" * 20_000  # ~75K tokens: past the 16K crossover
+    assert choose_mode("auto", profile_of(api), big_ctx) == "rlm"
+    unknown = FakeScriptedLM(["```repl\nprint(len(context))\n```", "FINAL(done)"], model="some-model")
+    result = RLM(unknown, trace_dir=False).complete("q", small_ctx)
+    assert (result.mode, result.answer) == ("rlm", "done")  # an unknown model never goes direct
+
+
+def test_the_embedded_model_never_goes_direct_on_auto() -> None:
+    from recursor.lm.local import LocalLM
+
+    local = LocalLM.__new__(LocalLM)
+    local.model, local.n_ctx = "qwen2.5-coder-1.5b", 16384
+    profile = profile_of(local)
+    assert profile == ModelProfile(window_tokens=16384, direct_max_tokens=0)
+    assert choose_mode("auto", profile, "tiny") == "rlm"
+
+
+def test_direct_calls_obey_the_limits() -> None:
+    lm = FakeScriptedLM(default="x", model="some-model")
+    result = RLM(lm, mode="direct", limits=Limits(max_tokens=100), trace_dir=False).complete("q", "word " * 1000)
+    assert (result.stopped_by, result.answer) == ("max_tokens", "")
+    assert lm.calls == []
+
+
+def test_mode_is_checked() -> None:
+    with pytest.raises(UserError, match="mode must be"):
+        RLM(FakeScriptedLM(), mode="fast", trace_dir=False)  # type: ignore[arg-type]
+    assert context_tokens({"a": "x" * 400}) >= 100
