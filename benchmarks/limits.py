@@ -68,6 +68,8 @@ def batch(n: int, billing: FakeBilling, words: int) -> Respond:
 SCENARIOS: dict[str, tuple[Callable[[FakeBilling], Respond], Limits]] = {
     "40 children, max_calls=10": (lambda b: fan_out(40, b),
                                   Limits(max_calls=10, max_depth=2, max_concurrency=4)),
+    "40 children, max_concurrency=4": (lambda b: fan_out(40, b),
+                                       Limits(max_depth=2, max_concurrency=4, max_children=8)),
     "100 children, max_calls=2": (lambda b: fan_out(100, b), Limits(max_calls=2, max_depth=2)),
     "100 children, max_usd=0.02": (lambda b: fan_out(100, b),
                                    Limits(max_usd=0.02, max_depth=2, max_children=8)),
@@ -97,7 +99,7 @@ class CountedRepl(process.ProcessRepl):
 
 def run(name: str) -> dict[str, Any]:
     make, limits = SCENARIOS[name]
-    billing = FakeBilling(dict(PRICES))
+    billing = FakeBilling(dict(PRICES), delay=0.05)  # replies take 50 ms, so calls overlap
     CountedRepl.alive = CountedRepl.peak = 0
     process.ProcessRepl = CountedRepl  # type: ignore[misc]
     with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer(responder=make(billing)) as server:
@@ -111,9 +113,10 @@ def run(name: str) -> dict[str, Any]:
     row: dict[str, Any] = {"scenario": name, "stopped_by": result.stopped_by, "wall_s": round(wall, 2),
                            "requests": requests, "peak_in_flight": in_flight,
                            "peak_workers": CountedRepl.peak}
-    for limit in ("max_calls", "max_tokens", "max_usd"):
+    used["max_concurrency"] = in_flight
+    for limit in ("max_calls", "max_tokens", "max_usd", "max_concurrency"):
         bound = getattr(limits, limit)
-        if bound is not None:
+        if bound is not None and "limit" not in row:
             row.update(limit=limit, bound=bound, used=round(used[limit], 6),
                        over=round(max(0, used[limit] - bound), 6))
     return row

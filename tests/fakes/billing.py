@@ -25,6 +25,8 @@ class FakeBilling:
     """USD per million (input, output) tokens, by model."""
     tokens: list[int] = field(default_factory=list)
     usd: list[float] = field(default_factory=list)
+    delay: float = 0.0
+    """Seconds each reply takes, so calls overlap as they do against a real provider."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def bill(self, request: dict[str, Any], text: str, words: int) -> Reply:
@@ -36,4 +38,4 @@ class FakeBilling:
         with self.lock:
             self.tokens.append(prompt + completion)
             self.usd.append((prompt * pin + completion * pout) / 1e6)
-        return Reply(text, prompt_tokens=prompt, completion_tokens=completion)
+        return Reply(text, prompt_tokens=prompt, completion_tokens=completion, delay=self.delay)
