@@ -323,3 +323,22 @@ def test_final_naming_a_variable_answers_with_its_value_and_text_stays_text() ->
     assert rlm(root, trace_dir=False).complete("q", "abc").answer == "42"
     plain = FakeScriptedLM(["```repl\nx = 1\n```", "FINAL(yes)"])
     assert rlm(plain, trace_dir=False).complete("q", "abc").answer == "yes"
+
+
+def test_a_model_name_with_base_url_reaches_that_server() -> None:
+    """RLM("name", base_url=...) as the README shows it: root and sub-model on one endpoint."""
+    from fakes.openai_server import FakeOpenAIServer
+
+    def respond(request: dict) -> str:
+        if request["model"] == "small-sub":
+            return "sub says hi"
+        first = not any(m["role"] == "assistant" for m in request["messages"])
+        return "```repl\nprint(llm_query('hi'))\n```" if first else "FINAL(done)"
+
+    with FakeOpenAIServer(responder=respond) as server:
+        rlm = RLM("my-root", sub_model="small-sub", base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR",
+                  trace_dir=False)
+        result = rlm.complete("q", "context")
+        models = [r.json["model"] for r in server.requests]
+    assert result.answer == "done"
+    assert models == ["my-root", "small-sub", "my-root"]

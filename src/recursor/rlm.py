@@ -99,6 +99,8 @@ class RLM:
     Args:
         model: the root model, an `LM` or a spec such as "openai:gpt-5" or "anthropic:claude-sonnet-4-5".
         sub_model: the model behind `llm_query` and child runs; defaults to `model`.
+        base_url, api_key_env: for model names given as strings, an OpenAI-compatible endpoint
+            (vLLM, llama.cpp, ollama, ...) and the environment variable holding its key.
         limits: iterations, depth, money, tokens, calls, time and errors (see `Limits`).
         sandbox: where model code runs and its per-cell limits (see `SandboxOptions`).
         trace_dir: where traces go; None picks `default_trace_dir()`, False writes no trace.
@@ -127,6 +129,8 @@ class RLM:
         model: LM | str,
         *,
         sub_model: LM | str | None = None,
+        base_url: str | None = None,
+        api_key_env: str | None = None,
         limits: Limits | None = None,
         sandbox: SandboxOptions | None = None,
         trace_dir: Path | str | Literal[False] | None = None,
@@ -138,8 +142,8 @@ class RLM:
         models: Sequence[LM | str] = (),
         mode: Mode = "auto",
     ) -> None:
-        self.root_lm = _as_lm(model)
-        self.sub_lm = _as_lm(sub_model) if sub_model is not None else self.root_lm
+        self.root_lm = _as_lm(model, base_url, api_key_env)
+        self.sub_lm = _as_lm(sub_model, base_url, api_key_env) if sub_model is not None else self.root_lm
         self.limits = limits or Limits()
         self.sandbox = sandbox or SandboxOptions()
         self.trace_dir: Path | None = (
@@ -211,13 +215,13 @@ class RLM:
             await self.sub_lm.aclose()
 
 
-def _as_lm(model: LM | str) -> LM:
+def _as_lm(model: LM | str, base_url: str | None = None, api_key_env: str | None = None) -> LM:
     if isinstance(model, LM):
         return model
     if isinstance(model, str):
         from recursor.lm.resolve import resolve_lm
 
-        return resolve_lm(model)
+        return resolve_lm(model, base_url=base_url, api_key_env=api_key_env)
     raise UserError(f"model must be an LM or a model spec string, not {type(model).__name__}")
 
 
