@@ -417,3 +417,12 @@ def test_helpers_run_in_a_real_worker(isolation: str, tmp_path: Path) -> None:
     assert asked == [{"prompts": ["Give the item exactly one label.\n\nit broke",
                                   "Give the item exactly one label.\n\nlovely"],
                       "model": None, "choices": ["complaint", "praise"]}]
+
+
+def test_options_are_keywords_so_a_stray_argument_is_a_clear_error() -> None:
+    """A small model wrote count_by(rows, "date", "install"): that must fail with a message
+    that names the mistake, not deep inside the helper with a slicing error."""
+    with pytest.raises(TypeError, match="positional argument"):
+        h.count_by(["a"], None, "install")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="positional argument"):
+        h.grep("x", "text", 10)  # type: ignore[misc]

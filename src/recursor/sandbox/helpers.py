@@ -169,7 +169,7 @@ def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[i
     print("Answer found? Then reply: FINAL(the answer)")
 
 
-def grep(query: Any, text: Any = None, window: int = 150, max_hits: int = 8,
+def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
          show: bool = True) -> Hits:
     """Lines of the context (or of `text`) that hold `query` (a regex, or plain words; any case).
 
@@ -585,7 +585,7 @@ def _print_counts(head: str, counts: Mapping[Any, float], n: int) -> None:
         print(f"... {len(ranked) - n} more values")
 
 
-def count_by(items: Iterable[Any], key: Any = None, n: int = 10, show: bool = True) -> _Counter[Any]:
+def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool = True) -> _Counter[Any]:
     """How many items have each value of `key`, most first: printed (the top `n`) and
     returned as a Counter. `key`: a field name, a column number, a regex with a group, or a
     function (see `_key_fn`); none counts the items themselves. Items without a value are
@@ -606,7 +606,7 @@ def count_by(items: Iterable[Any], key: Any = None, n: int = 10, show: bool = Tr
     return counts
 
 
-def group_by(items: Iterable[Any], key: Any = None, show: bool = True) -> dict[Any, list[Any]]:
+def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dict[Any, list[Any]]:
     """The items grouped by the value of `key` (as in count_by): {value: [items]}, the largest
     group first. Items without a value are left out. Prints the group sizes."""
     fn = _key_fn(key)
@@ -622,7 +622,7 @@ def group_by(items: Iterable[Any], key: Any = None, show: bool = True) -> dict[A
     return groups
 
 
-def sum_by(items: Iterable[Any], key: Any, value: Any, n: int = 10,
+def sum_by(items: Iterable[Any], key: Any, value: Any, *, n: int = 10,
            show: bool = True) -> dict[Any, float]:
     """The sum of `value` (read as a number, see `to_number`) per value of `key`, largest
     first; `key` and `value` as in count_by (a field name, column, regex or function).
