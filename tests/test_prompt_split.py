@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from recursor.prompt_split import (
     split_conversation,
     split_prompt,
 )
+from recursor.trace.replay import replay_trace
 
 ROOT_BOUND = 20_000
 """No root request may hold more characters than this, whatever the client sent."""
@@ -167,3 +169,13 @@ def test_direct_answer_sends_a_short_prompt_once() -> None:
     result = RLM(root, trace_dir=False, mode="direct").complete("What is 2+2?")
     assert result.answer == "4" and result.mode == "direct"
     assert root.calls[0].messages[1]["content"] == "What is 2+2?"
+
+
+def test_a_prompt_as_context_run_replays_from_its_trace(tmp_path: Path) -> None:
+    root = FakeScriptedLM(default=prints_len_then_answers, model="fake-root")
+    prompt = DOC + "How long is this?"
+    result = RLM(root, trace_dir=tmp_path, mode="rlm").complete(prompt)
+    assert result.trace_path is not None
+    replayed = replay_trace(result.trace_path, trace_dir=False)
+    assert replayed.result.answer == result.answer == str(len(prompt))
+    assert replayed.mismatches == 0
