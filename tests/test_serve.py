@@ -101,10 +101,10 @@ def test_sdk_streaming_chunks_and_done() -> None:
     assert json.loads(lines[0][len("data: "):])["choices"][0]["delta"]["role"] == "assistant"
     assert any(line.startswith(": ") for line in lines)
     assert lines[-1] == "data: [DONE]"
-    # The SDK parses every chunk; the context came from the earlier (system) message.
+    # The SDK parses every chunk; the context is the conversation, each message after its header.
     assert chunks[0].choices[0].delta.role == "assistant"
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert text == "system: sys says hi"
+    assert text == "=== message 1 of 2: system ==="
     finals = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
     assert finals == ["stop"]
     assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
@@ -265,8 +265,14 @@ def test_mapping_of_messages_to_question_and_context() -> None:
         {"role": "assistant", "content": None},
         {"role": "user", "content": [{"type": "text", "text": "the"}, {"type": "text", "text": "question"}]},
     ], "max_tokens": 10}, "recursor")
-    assert req.question == "the\nquestion"
-    assert req.context == "system: be brief\n\nuser: first question\n\nassistant: "
+    assert req.question.startswith("the\nquestion\n\n[The whole conversation is the context: 4 messages")
+    assert req.context == ("=== message 1 of 4: system ===\nbe brief\n\n=== message 2 of 4: user ===\n"
+                           "first question\n\n=== message 3 of 4: assistant ===\n\n\n"
+                           "=== message 4 of 4: user ===\nthe\nquestion")
+    lone = parse_chat_request({"messages": [{"role": "user", "content": "just this"}]}, "x")
+    assert (lone.question, lone.context) == ("just this", "just this")
     given = parse_chat_request({"messages": [{"role": "user", "content": "q"}], "context": ["a", "b"]}, "x")
-    assert given.context == ["a", "b"]
+    assert (given.question, given.context) == ("q", ["a", "b"])
+    long_q = parse_chat_request({"messages": [{"role": "user", "content": "Q " * 50_000}], "context": "c"}, "x")
+    assert len(long_q.question) <= 4_000 and long_q.context == "c"
     assert redact("Bearer abcdefgh123 and sk-proj-ZZZZZZZZ") == "Bearer [redacted] and sk-[redacted]"

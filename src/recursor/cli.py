@@ -21,7 +21,7 @@ import click
 
 from recursor.cli_options import build_rlm, run_options
 from recursor.console import fail, note, print_answer
-from recursor.context import read_stream
+from recursor.context import load_context, read_stream
 from recursor.errors import RecursorError, UserError
 
 __all__ = ["main"]
@@ -37,22 +37,36 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("question")
+@click.argument("question", required=False)
 @click.option("--context", "contexts", multiple=True, type=click.Path(path_type=Path),
               help="A file or directory to use as context (repeatable). '-' reads stdin.")
+@click.option("--prompt-file", type=click.Path(path_type=Path),
+              help="Read the prompt (a document and its question) from this file instead of QUESTION.")
 @run_options
 @click.option("--api-key-env", help="Environment variable holding the API key (default OPENAI_API_KEY).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON instead of the answer.")
-def ask(question: str, contexts: tuple[Path, ...], api_key_env: str | None, as_json: bool, **opts: Any) -> None:
-    """Answer QUESTION about the given context."""
+def ask(question: str | None, contexts: tuple[Path, ...], prompt_file: Path | None, api_key_env: str | None,
+        as_json: bool, **opts: Any) -> None:
+    """Answer QUESTION about the given context.
+
+    QUESTION '-' reads the prompt from stdin. A prompt with no --context is its own context: a
+    long one (a document followed by its question) goes to the REPL whole and the root model
+    sees only its beginning and end.
+    """
     from recursor.progress import ProgressLine
 
+    if (question is None) == (prompt_file is None):
+        raise click.UsageError("give QUESTION ('-' for stdin) or --prompt-file FILE, not both or neither")
+    stdin_uses = (question == "-") + (str(prompt_file) == "-") + any(str(p) == "-" for p in contexts)
+    if stdin_uses > 1:
+        raise click.UsageError("stdin can be the prompt or the context, not both")
     try:
+        prompt = _read_prompt(question, prompt_file)
         context = _read_contexts(contexts)
         progress = ProgressLine()
         rlm = build_rlm(opts, api_key_env=api_key_env, on_event=progress)
         try:
-            result = rlm.complete(question, context)
+            result = rlm.complete(prompt, context)
         finally:
             progress.close()
     except RecursorError as exc:
@@ -68,6 +82,25 @@ def ask(question: str, contexts: tuple[Path, ...], api_key_env: str | None, as_j
         click.echo(json.dumps(_result_dict(result), indent=2))  # ASCII: exact, and terminal-safe
     else:
         print_answer(result.answer)
+
+
+def _read_prompt(question: str | None, prompt_file: Path | None) -> str:
+    """QUESTION itself, or the whole of stdin ('-') or of --prompt-file, under the context caps."""
+    source = "-" if question == "-" else str(prompt_file) if prompt_file is not None else None
+    if source is None:
+        return question or ""
+    if source == "-":
+        text = read_stream(sys.stdin.buffer, "stdin")
+    else:
+        if not os.path.lexists(source):
+            raise UserError(f"prompt file does not exist: {source}")
+        loaded = load_context(Path(source))
+        if not isinstance(loaded, str):
+            raise UserError(f"--prompt-file must be a file, not a directory: {source}")
+        text = loaded
+    if not text.strip():
+        raise UserError(f"the prompt from {'stdin' if source == '-' else source} is empty")
+    return text
 
 
 def _read_contexts(paths: tuple[Path, ...]) -> Any:

@@ -47,11 +47,11 @@ def choose_mode(mode: Mode, profile: ModelProfile, context: ContextValue) -> Mod
 
 
 def direct_messages(question: str, context: ContextValue) -> list[Message]:
-    """The one request of a direct answer: the document, then the question."""
-    return [
-        {"role": "system", "content": DIRECT_SYSTEM},
-        {"role": "user", "content": f"Document:\n{context_text(context)}\n\nQuestion: {question}"},
-    ]
+    """The one request of a direct answer: the document, then the question (once, when the
+    question is its own document: a short prompt given without a context)."""
+    text = context_text(context)
+    content = text if question == text else f"Document:\n{text}\n\nQuestion: {question}"
+    return [{"role": "system", "content": DIRECT_SYSTEM}, {"role": "user", "content": content}]
 
 
 def direct_answer(reply: str) -> str:

@@ -135,9 +135,3 @@ class Prompts:
             f"You have reached a limit ({reason}). Do not write more code. Give your best final "
             "answer now from what you have found, as FINAL(your answer) or FINAL_VAR(name)."
         )
-
-    def child_question(self, prompt: str) -> str:
-        """The question a child RLM gets when its task text is also its context."""
-        if len(prompt) <= 4000:
-            return prompt
-        return prompt[:2000] + "\n[... the full task text is in `context`; read it with code ...]"

@@ -32,6 +32,7 @@ from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
+from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
 from recursor.protocol import cut_after_first_block, parse_reply
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
@@ -174,9 +175,9 @@ class RLM:
         raise UserError(f"models must hold LM objects or model names, not {model!r}")
 
     async def acomplete(self, question: str, context: ContextInput = None) -> Result:
-        """Answer `question` about `context` (str, list or dict of str, or paths)."""
-        if not isinstance(question, str):
-            raise UserError(f"question must be a str, not {type(question).__name__}")
+        """Answer `question` about `context` (str, list or dict of str, or paths); with no
+        context the question is the context too (`recursor.prompt_split`)."""
+        question, context = split_prompt(question, context)
         value = await asyncio.to_thread(load_context, context)  # a large directory must not block the loop
         mode = choose_mode(self.mode, profile_of(self.root_lm), value)
         tree = RunTree(self)
@@ -389,9 +390,8 @@ class _Run:
 
     async def _child(self, child_id: str, prompt: str, context: Any, lm: LM) -> ChildOutcome:
         """Run a child RLM on `context` (or on the prompt itself) to its end."""
-        question = prompt if context is not None else self.prompts.child_question(prompt)
-        child = _Run(self.tree, depth=self.depth + 1, run_id=child_id, question=question,
-                     context=load_context(context) if context is not None else prompt,
+        question, value = split_prompt(prompt, None if context is None else load_context(context))
+        child = _Run(self.tree, depth=self.depth + 1, run_id=child_id, question=question, context=value,
                      root_lm=lm, parent_call=self.run_id, parent_cell=self.repl.cell)
         outcome = await child.run()
         return ChildOutcome(outcome.answer, outcome.stopped_by, outcome.error)

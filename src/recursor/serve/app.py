@@ -2,10 +2,15 @@
 
 Mapping (documented in the README, "Serving an RLM"):
 
-- the question is the text of the LAST `user` message;
+- the request is the text of the LAST `user` message; the root model sees it whole when it is
+  short and as its beginning and end otherwise (`recursor.prompt_split`): whatever a client
+  sends, the root model's prompt holds only a bounded slice of it;
 - the context is the request's extra field `context` (str, list of str, or dict of str -> str)
-  when given; otherwise every other message, in order, each as "ROLE: text", joined by blank
-  lines (so a system prompt and earlier turns are visible to the model through the REPL);
+  when given; otherwise the whole conversation, last user message included, as one str (a lone
+  user message is its text; several are each preceded by a line "=== message I of N: ROLE ===").
+  Clients put their document in the message: it must reach the REPL, not the prompt;
+- content is a str, null, or a list of text parts (joined by newlines); image, audio and file
+  parts are refused with 400: an RLM reads text;
 - `model` may be omitted; when given it must be the served id (404 otherwise), so a client
   pointed at the wrong server fails loudly instead of silently getting an RLM;
 - `max_tokens` / `max_completion_tokens` are accepted and ignored: an RLM's cost is the whole
@@ -45,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from recursor.budget import Limits
 from recursor.errors import RecursorError, UserError
+from recursor.prompt_split import split_conversation, split_prompt
 from recursor.rlm import RLM, Result
 from recursor.safetext import dumps, well_formed
 
@@ -123,10 +129,17 @@ def _text(content: Any, where: str) -> str:
         return content
     if isinstance(content, list):
         parts: list[str] = []
-        for part in content:
-            if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(part.get("text"), str):
-                raise _bad(f"{where}.content: only text parts ({{'type': 'text', 'text': ...}}) are supported")
-            parts.append(part["text"])
+        for j, part in enumerate(content):
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind in ("text", "refusal"):  # an assistant turn may hold a refusal part
+                key = str(kind)
+                if not isinstance(part.get(key), str):
+                    raise _bad(f"{where}.content[{j}].{key} must be a string", "invalid_type")
+                parts.append(part[key])
+                continue
+            what = f"a {kind!r} part" if isinstance(kind, str) else "not a content part"
+            raise _bad(f"{where}.content[{j}] is {what[:80]}: recursor reads text only, so send "
+                       "text parts ({'type': 'text', 'text': ...}); images, audio and files are not supported")
         return "\n".join(parts)
     raise _bad(f"{where}.content must be a string or a list of text parts", "invalid_type")
 
@@ -163,9 +176,8 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
     last_user = max((i for i, (role, _) in enumerate(texts) if role == "user"), default=None)
     if last_user is None:
         raise _bad("messages must contain a user message (its text is the question)", "no_user_message")
-    question = texts[last_user][1]
-    if not question.strip():
-        raise _bad("the last user message is empty", "empty_question")
+    if not texts[last_user][1].strip():
+        raise _bad("the last user message is empty (its text is the question)", "empty_question")
     for name in ("max_tokens", "max_completion_tokens"):  # accepted, ignored: see the module doc
         value = body.get(name)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
@@ -182,8 +194,8 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
     include_usage = bool(options.get("include_usage")) if options else False
     context: str | list[str] | dict[str, str]
     raw = body.get("context")
-    if raw is None:
-        context = "\n\n".join(f"{role}: {text}" for i, (role, text) in enumerate(texts) if i != last_user)
+    if raw is None:  # the conversation is the context; the root model sees a bounded request
+        question, context = split_conversation(texts)
     elif isinstance(raw, str):
         context = raw
     elif isinstance(raw, list) and all(isinstance(item, str) for item in raw):
@@ -192,6 +204,8 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
         context = dict(raw)
     else:
         raise _bad("context must be a string, a list of strings, or an object of string values", "invalid_type")
+    if raw is not None:
+        question, _ = split_prompt(texts[last_user][1], context)
     limits: dict[str, float] = {}
     wanted = body.get("recursor_limits")
     if wanted is not None:
