@@ -416,4 +416,4 @@ def test_helpers_run_in_a_real_worker(isolation: str, tmp_path: Path) -> None:
     assert classified.rstrip().endswith("['product: kettle | text: it broke']")
     assert asked == [{"prompts": ["Give the item exactly one label.\n\nit broke",
                                   "Give the item exactly one label.\n\nlovely"],
-                      "model": None, "choices": ["complaint", "praise"]}]
+                      "model": None, "choices": ["complaint", "praise"], "schema": None}]
