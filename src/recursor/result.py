@@ -15,6 +15,8 @@ StopReason = Literal[
     "final", "max_iterations", "max_errors", "max_usd", "max_tokens", "max_calls", "timeout", "lm_error",
     "invalid_output",
 ]
+"""Why a run ended: "final" when the model answered; a limit's name; "lm_error" when the model
+service failed; "invalid_output" when a typed answer was still invalid after its retries."""
 
 
 @dataclass(frozen=True, slots=True)
