@@ -114,3 +114,38 @@ def test_doctor_reports_isolation() -> None:
     proc = run_cli("doctor")
     assert proc.returncode == 0
     assert "isolation" in proc.stdout.lower() and "[x] separate process" in proc.stdout
+
+
+def test_ask_schema_prints_the_json(haystack: Path, tmp_path: Path) -> None:
+    schema = tmp_path / "answer.json"
+    schema.write_text(json.dumps({"type": "object", "properties": {"number": {"type": "integer"}},
+                                  "required": ["number"]}))
+    script = [Reply(NEEDLE_CODE), Reply('FINAL({"number": "4829163"})'), Reply('FINAL({"number": 4829163})')]
+    with FakeOpenAIServer(script) as server:
+        proc = run_cli("ask", "What is silver-fox's number?", "--context", str(haystack), "--schema", str(schema),
+                       "--model", "m", "--base-url", server.base_url, "--no-trace")
+        told = [r.json["messages"][-1]["content"] for r in server.requests]
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"number": 4829163}
+    assert '"required":["number"]' in server.requests[0].json["messages"][1]["content"]
+    assert "$.number: expected integer, got string" in told[2]
+
+
+def test_ask_schema_that_is_never_met_exits_one(haystack: Path, tmp_path: Path) -> None:
+    schema = tmp_path / "answer.json"
+    schema.write_text('{"type": "array"}')
+    with FakeOpenAIServer([Reply(NEEDLE_CODE)], responder=lambda req: "FINAL(4829163)") as server:
+        proc = run_cli("ask", "q", "--context", str(haystack), "--schema", str(schema),
+                       "--model", "m", "--base-url", server.base_url, "--no-trace")
+    assert proc.returncode == 1
+    assert proc.stdout == "4829163\n"
+    assert "stopped by invalid_output" in proc.stderr and "no answer matched the schema" in proc.stderr
+
+
+@pytest.mark.parametrize(("text", "message"), [("{", "is not JSON"), ('{"type": "object", "if": {}}', "unsupported keyword")])
+def test_ask_bad_schema_file_is_refused_before_any_call(tmp_path: Path, text: str, message: str) -> None:
+    schema = tmp_path / "answer.json"
+    schema.write_text(text)
+    proc = run_cli("ask", "q", "--schema", str(schema), "--model", "m", "--base-url", f"http://127.0.0.1:{_closed_port()}/v1",
+                   "--no-trace")
+    assert proc.returncode == 1 and message in proc.stderr

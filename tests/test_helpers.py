@@ -416,7 +416,7 @@ def test_helpers_run_in_a_real_worker(isolation: str, tmp_path: Path) -> None:
     assert classified.rstrip().endswith("['product: kettle | text: it broke']")
     assert asked == [{"prompts": ["Give the item exactly one label.\n\nit broke",
                                   "Give the item exactly one label.\n\nlovely"],
-                      "model": None, "choices": ["complaint", "praise"]}]
+                      "model": None, "choices": ["complaint", "praise"], "schema": None}]
 
 
 def test_options_are_keywords_so_a_stray_argument_is_a_clear_error() -> None:

@@ -76,7 +76,7 @@ def test_the_schema_fills_every_key_and_counts_bytes() -> None:
     assert args == {"prompts": ["a", "b"], "model": None, "contexts": [None, {"k": "v" * 1000}]}
     assert 1000 < size < 2000
     assert check_subcall("llm_query", {"prompt": "p", "choices": ["a", "b"]})[1] == {
-        "prompt": "p", "model": None, "choices": ["a", "b"]}
+        "prompt": "p", "model": None, "choices": ["a", "b"], "schema": None}
 
 
 def test_frame_tokens_counts_structure_outside_strings() -> None:
@@ -99,7 +99,7 @@ async def test_a_forged_image_prompt_is_refused_on_the_host(mode: str, tmp_path:
         cell = await repl.run("llm_query([{'type': 'image_url'}])")
         assert cell.error is not None and "only text prompts are supported" in cell.error
         assert (await repl.run("print(llm_query('fine'))")).stdout.strip() == "ok"
-        assert handler.calls == [("llm_query", {"prompt": "fine", "model": None, "choices": None})]
+        assert handler.calls == [("llm_query", {"prompt": "fine", "model": None, "choices": None, "schema": None})]
         assert repl.restarts == 0
     finally:
         await repl.close()

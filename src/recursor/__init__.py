@@ -25,7 +25,8 @@ from recursor.lm.base import LM, LMResponse, Message, Usage
 from recursor.lm.function import FunctionLM
 from recursor.pricing import Pricing
 from recursor.prompts import Prompts
-from recursor.rlm import RLM, Result, StopReason
+from recursor.result import Result, StopReason
+from recursor.rlm import RLM
 from recursor.sandbox.base import SandboxOptions
 
 __version__ = "0.1.0"

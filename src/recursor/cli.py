@@ -1,7 +1,8 @@
 """The `recursor` command. stdout carries answers only; progress and errors go to stderr.
 
 Exit codes: 0 with an answer (also when a limit ended the run: stderr says which), 1 when
-the run failed without an answer or the input was bad, 2 for a malformed command line.
+the run failed without an answer or the input was bad (and, with --schema, when no answer
+matched the schema: the best one is still printed), 2 for a malformed command line.
 
 The answer is model text. On a terminal it is shown through `for_terminal` (control sequences
 made visible); piped, it is written exactly, as UTF-8 (a lone surrogate, which UTF-8 cannot
@@ -45,8 +46,10 @@ def main() -> None:
 @run_options
 @click.option("--api-key-env", help="Environment variable holding the API key (default OPENAI_API_KEY).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result as JSON instead of the answer.")
+@click.option("--schema", "schema_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="A JSON Schema file: the answer must be JSON matching it (printed as JSON).")
 def ask(question: str | None, contexts: tuple[Path, ...], prompt_file: Path | None, api_key_env: str | None,
-        as_json: bool, **opts: Any) -> None:
+        as_json: bool, schema_path: Path | None, **opts: Any) -> None:
     """Answer QUESTION about the given context.
 
     QUESTION '-' reads the prompt from stdin. A prompt with no --context is its own context: a
@@ -61,12 +64,13 @@ def ask(question: str | None, contexts: tuple[Path, ...], prompt_file: Path | No
     if stdin_uses > 1:
         raise click.UsageError("stdin can be the prompt or the context, not both")
     try:
+        schema = _read_schema(schema_path) if schema_path is not None else None
         prompt = _read_prompt(question, prompt_file)
         context = _read_contexts(contexts)
         progress = ProgressLine()
         rlm = build_rlm(opts, api_key_env=api_key_env, on_event=progress)
         try:
-            result = rlm.complete(prompt, context)
+            result = rlm.complete(prompt, context, output_type=schema)
         finally:
             progress.close()
     except RecursorError as exc:
@@ -82,6 +86,22 @@ def ask(question: str | None, contexts: tuple[Path, ...], prompt_file: Path | No
         click.echo(json.dumps(_result_dict(result), indent=2))  # ASCII: exact, and terminal-safe
     else:
         print_answer(result.answer)
+    if schema is not None and result.output is None:
+        fail("no answer matched the schema (the best answer is printed above)")
+
+
+def _read_schema(path: Path) -> dict[str, Any]:
+    """A JSON Schema file, checked before any model is called."""
+    from recursor.output import check_schema
+
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"cannot read the schema {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UserError(f"the schema {path} is not JSON: {exc}") from None
+    check_schema(schema)
+    return schema
 
 
 def _read_prompt(question: str | None, prompt_file: Path | None) -> str:
@@ -124,6 +144,7 @@ def _result_dict(result: Any) -> dict[str, Any]:
         "usage": result.usage.to_dict(),
         "trace_path": str(result.trace_path) if result.trace_path else None,
         "error": result.error,
+        "output": json.loads(result.answer) if result.output is not None else None,
     }
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from recursor.calls import error_text
 from recursor.context import ContextValue, store_context
 from recursor.errors import BudgetExceeded, LMError
 from recursor.lm.base import LM, Message
+from recursor.output import OutputCheck
 from recursor.profiles import Mode, ModelProfile
 from recursor.protocol import parse_reply
 from recursor.run_tree import RunTree
@@ -62,24 +64,44 @@ def direct_answer(reply: str) -> str:
     return reply.strip()
 
 
-async def run_direct(tree: RunTree, *, question: str, context: ContextValue, lm: LM) -> DirectOutcome:
-    """Answer `question` with one call to `lm` holding the whole context; traced as run "root"."""
+async def run_direct(tree: RunTree, *, question: str, context: ContextValue, lm: LM,
+                     typed: OutputCheck | None = None) -> DirectOutcome:
+    """Answer `question` with one call to `lm` holding the whole context; traced as run "root".
+
+    With `typed`, an answer that does not validate is sent back with its errors (a further
+    call each time, up to the output retries).
+    """
     tree.run_start(run_id="root", parent_call=None, parent_cell=None, depth=0, question=question,
                    root_model=lm.model, mode="direct")
     # Stored like an RLM run's context, so the trace can be replayed and viewed.
     prepared = await asyncio.to_thread(store_context, context, tree.blob_dir)
     tree.emit(ev.ContextEvent(run_id="root", sha256=prepared.sha256, value_kind=prepared.kind,
                               n_chars=prepared.n_chars, path=str(prepared.path)))
-    outcome = DirectOutcome("", "final")
+    outcome = DirectOutcome("", "final", iterations=0)
+    messages = direct_messages(question, context)
+    if typed is not None:
+        typed.repl = False
+        messages[-1] = {"role": "user", "content": messages[-1]["content"] + typed.instructions()}
     try:
-        resp = await tree.call_lm(lm, direct_messages(question, context), run_id="root", depth=0, role="root")
-        outcome = DirectOutcome(direct_answer(resp.text), "final")
+        while True:
+            resp = await tree.call_lm(lm, messages, run_id="root", depth=0, role="root")
+            outcome = DirectOutcome(direct_answer(resp.text), "final", iterations=outcome.iterations + 1)
+            if typed is None:
+                break
+            checked, feedback = typed.review(outcome)
+            if checked is not None:
+                outcome = checked
+                break
+            messages = [*messages, {"role": "assistant", "content": resp.text or "(empty reply)"},
+                        {"role": "user", "content": feedback}]
     except BudgetExceeded as exc:
-        outcome = DirectOutcome("", exc.limit)
+        outcome = DirectOutcome(outcome.answer, exc.limit, iterations=outcome.iterations)
     except LMError as exc:
-        outcome = DirectOutcome("", "lm_error", error_text(exc))
+        outcome = DirectOutcome(outcome.answer, "lm_error", error_text(exc), iterations=outcome.iterations)
+    if typed is not None and outcome.stopped_by not in ("final", "invalid_output"):
+        outcome = typed.settle(outcome)
     tree.emit(ev.RunEndEvent(run_id="root", answer=outcome.answer, stopped_by=outcome.stopped_by,
-                             iterations=1, error=outcome.error, **tree.snapshot()))
+                             iterations=max(outcome.iterations, 1), error=outcome.error, **tree.snapshot()))
     return outcome
 
 
@@ -88,3 +110,7 @@ class DirectOutcome:
     answer: str
     stopped_by: str
     error: str | None = None
+    iterations: int = 1
+    """Calls made: more than one when a typed answer was sent back."""
+    output: Any = None
+    json: str | None = None

@@ -21,7 +21,8 @@ The REPL gives you:
 - `context`: the data (its type and size are in the first message).
 - `llm_query(prompt, model=None, choices=None) -> str`: ask a sub-model. It reads about \
 {sub_chars:,} characters at once; use it to read, classify or summarise pieces of the \
-context. With `choices` (a list of strings) it answers with one of them: use it to label.
+context. With `choices` (a list of strings) it answers with one of them: use it to label. \
+With `schema` (a JSON Schema dict) it returns the parsed JSON value (dict, list) matching it.
 - `llm_query_batched(prompts, model=None, choices=None) -> list[str]`: many llm_query calls \
 run concurrently; answers come back in order. Far faster than calling llm_query in a loop. \
 A failed item comes back as a string starting with "Error:".

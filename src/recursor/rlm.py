@@ -23,21 +23,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from recursor.budget import Limits, UsageSummary
+from recursor.budget import Limits
 from recursor.calls import error_text
 from recursor.context import ContextInput, ContextValue, describe, load_context
 from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
+from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
 from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
 from recursor.protocol import cut_after_first_block, parse_reply
+from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
 from recursor.run_tree import RunTree
-from recursor.sandbox.base import SandboxOptions
+from recursor.sandbox.base import SandboxOptions, VarLookup
 from recursor.subcalls import ChildOutcome, Subcalls
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
@@ -47,38 +49,15 @@ __all__ = ["RLM", "Result", "StopReason"]
 
 log = logging.getLogger("recursor")
 
-StopReason = Literal[
-    "final", "max_iterations", "max_errors", "max_usd", "max_tokens", "max_calls", "timeout", "lm_error"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The outcome of one `complete` call, children included."""
-
-    answer: str
-    stopped_by: StopReason
-    """"final" when the model answered; otherwise the limit or failure that ended the run."""
-    usage: UsageSummary
-    wall_time: float
-    iterations: int
-    trace_path: Path | None
-    error: str | None = None
-    """Set when stopped_by is "lm_error": what the model service said."""
-    mode: Mode = "rlm"
-    """"rlm", or "direct" when the question was answered with one direct call (see `RLM(mode=)`)."""
-
-    @property
-    def cost_usd(self) -> float | None:
-        return self.usage.total.cost_usd
-
-
 @dataclass(slots=True)
 class _Outcome:
     answer: str
     stopped_by: StopReason
     iterations: int
     error: str | None = None
+    output: Any = None
+    json: str | None = None
+    """The answer as JSON, when the REPL value it came from was a dict or list."""
 
 
 @dataclass(slots=True)
@@ -174,20 +153,28 @@ class RLM:
             return self.sub_lm.with_model(model.strip())
         raise UserError(f"models must hold LM objects or model names, not {model!r}")
 
-    async def acomplete(self, question: str, context: ContextInput = None) -> Result:
+    async def acomplete(self, question: str, context: ContextInput = None, *, output_type: Any = None,
+                        output_retries: int = DEFAULT_OUTPUT_RETRIES) -> Result:
         """Answer `question` about `context` (str, list or dict of str, or paths); with no
-        context the question is the context too (`recursor.prompt_split`)."""
+        context the question is the context too (`recursor.prompt_split`).
+
+        With `output_type` (a pydantic model, a dataclass or a JSON Schema dict) the answer must
+        be JSON of that type: an invalid one is sent back with its errors, up to `output_retries`
+        more turns (`recursor.output`); `Result.output` holds the value.
+        """
         question, context = split_prompt(question, context)
+        typed = OutputCheck(output_spec(output_type), output_retries) if output_type is not None else None
         value = await asyncio.to_thread(load_context, context)  # a large directory must not block the loop
         mode = choose_mode(self.mode, profile_of(self.root_lm), value)
         tree = RunTree(self)
         try:
             if mode == "direct":
                 outcome: _Outcome | DirectOutcome = await run_direct(
-                    tree, question=question, context=value, lm=self.root_lm)
-                iterations = 1
+                    tree, question=question, context=value, lm=self.root_lm, typed=typed)
+                iterations = max(outcome.iterations, 1)
             else:
-                outcome = await _Run(tree, depth=0, run_id="root", question=question, context=value).run()
+                outcome = await _Run(tree, depth=0, run_id="root", question=question, context=value,
+                                     typed=typed).run()
                 iterations = outcome.iterations
         finally:
             tree.close()
@@ -200,14 +187,17 @@ class RLM:
             iterations=iterations,
             trace_path=tree.trace_path,
             error=outcome.error,
+            output=outcome.output,
         )
 
-    def complete(self, question: str, context: ContextInput = None) -> Result:
+    def complete(self, question: str, context: ContextInput = None, *, output_type: Any = None,
+                 output_retries: int = DEFAULT_OUTPUT_RETRIES) -> Result:
         """Blocking form of `acomplete`, for code that has no event loop running."""
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(self.acomplete(question, context))
+            return asyncio.run(self.acomplete(question, context, output_type=output_type,
+                                              output_retries=output_retries))
         raise UserError("RLM.complete() was called inside a running event loop; use `await rlm.acomplete(...)`")
 
     async def aclose(self) -> None:
@@ -231,8 +221,10 @@ class _Run:
 
     def __init__(self, tree: RunTree, *, depth: int, run_id: str, question: str,
                  context: ContextValue, root_lm: LM | None = None, parent_call: str | None = None,
-                 parent_cell: str | None = None) -> None:
+                 parent_cell: str | None = None, typed: OutputCheck | None = None) -> None:
         config = tree.config
+        self.typed = typed
+        """The check on a typed answer (the root run only)."""
         self.tree = tree
         self.depth = depth
         self.run_id = run_id
@@ -260,7 +252,8 @@ class _Run:
         self.repl.start()
         messages: list[Message] = [
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse)},
-            {"role": "user", "content": self.prompts.first_user(self.question, describe(self.context))},
+            {"role": "user", "content": self.prompts.first_user(self.question, describe(self.context))
+             + (self.typed.instructions() if self.typed else "")},
         ]
         state = _TurnState()
         iteration = 0
@@ -289,10 +282,14 @@ class _Run:
                 except BudgetExceeded as exc:  # the deadline stopped a cell
                     outcome = await self._finish(exc.limit, messages, iteration)  # type: ignore[arg-type]
                     break
+                if outcome is not None and self.typed is not None:  # an invalid answer: a retry turn
+                    outcome, feedback = self.typed.review(outcome)
                 if outcome is None:
                     messages.append({"role": "user", "content": feedback})
                     tree.emit(ev.BudgetEvent(run_id=self.run_id, iteration=iteration,
                                              **{**tree.snapshot(), **tree.ledger.snapshot()}))
+            if self.typed is not None and outcome.output is None and outcome.stopped_by != "invalid_output":
+                outcome = self.typed.settle(outcome)  # a limit's best answer, typed when it is valid
         finally:
             await self.repl.close()
         tree.emit(ev.RunEndEvent(run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
@@ -321,11 +318,11 @@ class _Run:
             # max_errors and its answer-now turn instead of spending every iteration.
             failed += bool(cell.error) or repeated is not None
             if cell.final is not None:
-                return _Outcome(cell.final, "final", iteration), ""
+                return _Outcome(cell.final, "final", iteration, json=cell.final_json), ""
         if parsed.final is not None:
-            answer = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
-            if answer is not None:
-                return _Outcome(answer, "final", iteration), ""
+            found = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
+            if found is not None:
+                return _Outcome(found.value, "final", iteration, json=found.json), ""
             failed += 1
         if not parsed.code and parsed.final is None:
             # Prose after the model has looked may state the answer without FINAL: ask for it.
@@ -342,6 +339,7 @@ class _Run:
                       error: str | None = None) -> _Outcome:
         """End on a limit: one last 'answer now' turn if the budget allows, else the best we have."""
         answer: str | None = None
+        json_form: str | None = None
         if reason in ("max_iterations", "max_errors"):
             prompt: Message = {"role": "user", "content": self.prompts.answer_now(reason.replace("_", " "))}
             try:
@@ -352,7 +350,8 @@ class _Run:
             if resp is not None and resp.finish_reason != "refusal":
                 parsed = parse_reply(resp.text)
                 if parsed.final is not None:
-                    answer = await self._resolve_final(parsed.final.kind, parsed.final.value, [])
+                    found = await self._resolve_final(parsed.final.kind, parsed.final.value, [])
+                    answer, json_form = (found.value, found.json) if found else (None, None)
                 elif parsed.prose:
                     # Prose without FINAL is a weaker answer than one the model stored itself.
                     answer = await self._stored_answer() or parsed.prose
@@ -361,7 +360,7 @@ class _Run:
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]
-        return _Outcome(answer or "", reason, iteration, error)
+        return _Outcome(answer or "", reason, iteration, error, json=json_form if answer else None)
 
     async def _best_effort(self) -> str | None:
         """The best answer without another LM call: answer["content"], the last sub-result, prose."""
@@ -374,17 +373,17 @@ class _Run:
             return answer_content(found.value) or None
         return None
 
-    async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> str | None:
+    async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> VarLookup | None:
         if kind == "text":
             # FINAL(result) naming a REPL variable means its value (models mix up the forms).
             if value.isidentifier() and not keyword.iskeyword(value):
                 found = await self.repl.stored(value)
                 if found is not None and found.found:
-                    return found.value
-            return value
+                    return found
+            return VarLookup(True, value)
         found = await self.repl.get_var(value)
         if found.found:
-            return found.value
+            return found
         parts.append(self.prompts.missing_var(value, found.defined))
         return None
 

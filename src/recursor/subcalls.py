@@ -5,6 +5,11 @@ sandbox has checked its shape). A plain sub-call goes through the tree's call pi
 child run is started by the run that owns this object (`spawn`), within the tree's
 per-depth gate on child runs. A batch keeps its order, and a failed item becomes an
 `"Error: ..."` string in its slot, so one failure never loses the rest.
+
+`llm_query(prompt, schema=...)` asks for JSON matching a JSON Schema (`recursor.output`):
+the schema goes with the prompt, the reply is parsed and validated here, one re-ask shows the
+model its errors, and the value (a dict, list, ...) goes back to the REPL. A reply that is
+still invalid raises `InvalidOutput` (an "Error: ..." item in a batch).
 """
 
 from __future__ import annotations
@@ -19,9 +24,19 @@ from recursor.calls import error_text
 from recursor.errors import BudgetExceeded, LMError, RecursorError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.choice import check_choices, choice_prompt, content_free_prompts
+from recursor.output import OutputSpec, error_lines, schema_spec
 from recursor.run_tree import RunTree
 
-__all__ = ["ChildOutcome", "Spawn", "Subcalls"]
+__all__ = ["ChildOutcome", "InvalidOutput", "Spawn", "Subcalls"]
+
+SUB_SCHEMA_NOTE = (
+    "\n\nReply with JSON only (no prose, no code fence) matching this JSON Schema:\n{schema}"
+)
+SUB_RETRY_NOTE = "Your reply does not match the JSON Schema:\n{errors}\nReply again with the corrected JSON only."
+
+
+class InvalidOutput(RecursorError):
+    """A sub-call's reply did not match its schema, even after a re-ask."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +71,11 @@ class Subcalls:
     async def __call__(self, fn: str, args: dict[str, Any]) -> Any:
         model = args.get("model")
         choices = check_choices(args["choices"]) if args.get("choices") is not None else ()
+        spec = schema_spec(args["schema"]) if args.get("schema") is not None else None
+        if spec is not None:
+            if fn == "llm_query":
+                return await self.structured(args["prompt"], model, spec)
+            return await gather_slots([self.structured(p, model, spec) for p in args["prompts"]])
         if fn == "llm_query":
             return await self.llm_query(args["prompt"], model, choices)
         if fn == "llm_query_batched":
@@ -98,6 +118,23 @@ class Subcalls:
             self.last_result = resp.text
         return resp.text
 
+    async def structured(self, prompt: str, model: str | None, spec: OutputSpec) -> Any:
+        """One sub-call whose reply must match `spec`: its parsed value, after at most one re-ask."""
+        lm = self.model(model)
+        messages: list[Message] = [{"role": "user", "content": prompt + SUB_SCHEMA_NOTE.format(
+            schema=spec.schema_text)}]
+        for attempt in range(2):
+            resp = await self.tree.call_lm(lm, messages, run_id=self.run_id, depth=self.depth + 1, role="sub",
+                                           cell=self.current_cell())
+            value, text, errors = spec.check(resp.text)
+            if not errors:
+                self.last_result = text
+                return value
+            if attempt == 0:
+                messages = [*messages, {"role": "assistant", "content": resp.text or "(empty reply)"},
+                            {"role": "user", "content": SUB_RETRY_NOTE.format(errors=error_lines(errors))}]
+        raise InvalidOutput(f"the reply did not match the schema, also after a re-ask:\n{error_lines(errors)}")
+
     async def rlm_query(self, prompt: str, model: str | None, context: Any) -> str:
         """A child run with its own REPL, or a plain sub-call at the last depth."""
         if not self.can_recurse:
@@ -122,10 +159,10 @@ class Subcalls:
         return outcome.answer
 
 
-async def gather_slots(coros: Sequence[Any]) -> list[str]:
+async def gather_slots(coros: Sequence[Any]) -> list[Any]:
     """Run concurrently, keep order; a failed item becomes an error string in its slot."""
     results = await asyncio.gather(*coros, return_exceptions=True)
-    out: list[str] = []
+    out: list[Any] = []
     for item in results:
         if isinstance(item, BaseException):
             if isinstance(item, asyncio.CancelledError):
@@ -133,7 +170,7 @@ async def gather_slots(coros: Sequence[Any]) -> list[str]:
             name = "budget exhausted" if isinstance(item, BudgetExceeded) else type(item).__name__
             out.append(f"Error: {name}: {error_text(item)}")
         else:
-            out.append(str(item))
+            out.append(item)  # a str, or a parsed value for llm_query(schema=)
     return out
 
 

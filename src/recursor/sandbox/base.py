@@ -8,6 +8,7 @@ model client, a key or the budget.
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from recursor.errors import BudgetExceeded, RecursorError
+from recursor.output import MAX_SCHEMA_CHARS
 
 __all__ = [
     "SUBCALL_FNS",
@@ -80,6 +82,8 @@ class CellResult:
     error: str | None = None
     final: str | None = None
     final_source: str | None = None
+    final_json: str | None = None
+    """The answer as JSON when the REPL value was a dict, list, number, bool or None."""
     duration: float = 0.0
     stdout_total: int = 0
     restarted: bool = False
@@ -91,6 +95,8 @@ class VarLookup:
     found: bool
     value: str = ""
     defined: tuple[str, ...] = ()
+    json: str | None = None
+    """The value as JSON when it is a dict, list, number, bool or None (for typed answers)."""
 
 
 class Repl(ABC):
@@ -120,8 +126,8 @@ _MAX_MODEL_CHARS = 200
 _MAX_CHOICES = 1_000
 _MAX_CHOICE_CHARS = 1_000
 _ARGS: dict[str, tuple[str, ...]] = {
-    "llm_query": ("prompt", "model", "choices"),
-    "llm_query_batched": ("prompts", "model", "choices"),
+    "llm_query": ("prompt", "model", "choices", "schema"),
+    "llm_query_batched": ("prompts", "model", "choices", "schema"),
     "rlm_query": ("prompt", "model", "context"),
     "rlm_query_batched": ("prompts", "model", "contexts"),
 }
@@ -162,6 +168,10 @@ def check_subcall(fn: Any, args: Any) -> tuple[str, dict[str, Any], int]:
         raise SubcallRejected(f"{fn}: model must be None or a model name of at most {_MAX_MODEL_CHARS} characters")
     if "choices" in out and out["choices"] is not None:
         size += _choices(out["choices"], fn)
+    if out.get("schema") is not None:
+        if out.get("choices") is not None:
+            raise SubcallRejected(f"{fn}: give choices or schema, not both")
+        size += _schema(out["schema"], fn)
     if "context" in out:
         size += _context(out["context"], f"{fn}: context")
     if "contexts" in out and out["contexts"] is not None:
@@ -189,6 +199,19 @@ def _choices(choices: Any, fn: str) -> int:
         if len(choice) > _MAX_CHOICE_CHARS:
             raise SubcallRejected(f"{fn}: choices[{i}] is {len(choice):,} characters; the limit is {_MAX_CHOICE_CHARS:,}")
     return size
+
+
+def _schema(schema: Any, fn: str) -> int:
+    """A JSON Schema as a dict of at most MAX_SCHEMA_CHARS as JSON (the host checks its keywords)."""
+    if not isinstance(schema, dict):
+        raise SubcallRejected(f"{fn}: schema must be None or a JSON Schema dict, not {type(schema).__name__}")
+    try:
+        size = len(json.dumps(schema, ensure_ascii=False, separators=(",", ":")))
+    except (TypeError, ValueError, RecursionError):
+        raise SubcallRejected(f"{fn}: schema must be JSON") from None
+    if size > MAX_SCHEMA_CHARS:
+        raise SubcallRejected(f"{fn}: schema is {size:,} characters as JSON; the limit is {MAX_SCHEMA_CHARS:,}")
+    return 2 * size
 
 
 def _context(context: Any, what: str) -> int:

@@ -204,7 +204,7 @@ class InProcessRepl(Repl):
         assert self._repl is not None
         msg = self._repl.get_var(name)
         return VarLookup(found=bool(msg["found"]), value=str(msg.get("value", "")),
-                         defined=tuple(msg.get("defined", ())))
+                         defined=tuple(msg.get("defined", ())), json=msg.get("json"))
 
     async def close(self) -> None:
         if self._executor is not None:
@@ -217,6 +217,7 @@ def _result(msg: dict[str, Any]) -> CellResult:
         stdout=msg["stdout"],
         error=msg["error"],
         final=msg["final"],
+        final_json=msg.get("final_json"),
         final_source=msg["final_source"],
         duration=float(msg["duration"]),
         stdout_total=int(msg["stdout_total"]),

@@ -503,10 +503,12 @@ class ProcessRepl(Repl):
         error = msg.get("error")
         source = msg.get("final_source")
         final = msg.get("final")
+        final_json = msg.get("final_json")
         return CellResult(
             stdout=_clip(_str(msg.get("stdout")), limit),
             error=_clip(error, max(limit, 20_000)) if isinstance(error, str) else None,
             final=final if isinstance(final, str) else None,
+            final_json=final_json if isinstance(final_json, str) else None,
             final_source=source if source in ("FINAL", "FINAL_VAR", "answer") else None,
             duration=_number(msg.get("duration")),
             stdout_total=int(_number(msg.get("stdout_total"))),
@@ -556,6 +558,7 @@ class ProcessRepl(Repl):
         return VarLookup(
             found=msg.get("found") is True,
             value=_str(msg.get("value")),
+            json=msg["json"] if isinstance(msg.get("json"), str) else None,
             defined=tuple(_clip(d, 200) for d in defined[:1000] if isinstance(d, str)) if isinstance(defined, list) else (),
         )
 

@@ -259,6 +259,8 @@ class Repl:
         self.memory_mb = memory_mb
         self.cpu_seconds = cpu_seconds
         self.final: str | None = None
+        self.final_json: str | None = None
+        """The answer as JSON when it is a dict, list, number, bool or None (for typed answers)."""
         self.final_source: str | None = None
         self.cell_no = 0
         self.out = CappedWriter(head=0, tail=0)
@@ -294,22 +296,30 @@ class Repl:
         builtins.print(*args, sep=sep, end=end, file=self.out if file is None else file, flush=flush)
 
     # -- tools the model calls -------------------------------------------------------------
-    def llm_query(self, prompt: Any, model: str | None = None, choices: Any = None) -> str:
+    def llm_query(self, prompt: Any, model: str | None = None, choices: Any = None, schema: Any = None) -> Any:
         """Ask a sub-model one question; returns its reply text.
 
-        With `choices` (a list of strings) the reply is one of them.
+        With `choices` (a list of strings) the reply is one of them. With `schema` (a JSON
+        Schema dict) the reply is the parsed JSON value (a dict, list, ...) matching it.
         """
-        args = {"prompt": _text(prompt), "model": model, "choices": _choices(choices)}
+        args: dict[str, Any] = {"prompt": _text(prompt), "model": model, "choices": _choices(choices)}
+        if schema is not None:
+            args["schema"] = _schema(schema)
+            return self.channel.call("llm_query", args)
         return str(self.channel.call("llm_query", args))
 
-    def llm_query_batched(self, prompts: Any, model: str | None = None, choices: Any = None) -> list[str]:
+    def llm_query_batched(self, prompts: Any, model: str | None = None, choices: Any = None,
+                          schema: Any = None) -> list[Any]:
         """Ask many questions concurrently; replies come back in order, a failure as an error string.
 
         With `choices`, each reply is one of them; the prompts' shared text is the template
-        the model's label bias is measured on.
+        the model's label bias is measured on. With `schema`, each reply is a parsed JSON value.
         """
         items = [_text(p) for p in _as_list(prompts, "prompts")]
-        args = {"prompts": items, "model": model, "choices": _choices(choices)}
+        args: dict[str, Any] = {"prompts": items, "model": model, "choices": _choices(choices)}
+        if schema is not None:
+            args["schema"] = _schema(schema)
+            return list(self.channel.call("llm_query_batched", args))
         return [str(v) for v in self.channel.call("llm_query_batched", args)]
 
     def rlm_query(self, prompt: Any, model: str | None = None, context: Any = None) -> str:
@@ -345,7 +355,7 @@ class Repl:
 
     def final_fn(self, value: Any) -> None:
         """End the run with `value` as the answer."""
-        self.final, self.final_source = str(value), "FINAL"
+        self.final, self.final_json, self.final_source = str(value), _json_form(value), "FINAL"
         raise _FinalSignal
 
     def final_var(self, name: Any) -> None:
@@ -360,7 +370,7 @@ class Repl:
             value = self.ns[key]
         else:
             value = name  # given a value rather than a name: the value is the answer
-        self.final, self.final_source = _answer_text(value), "FINAL_VAR"
+        self.final, self.final_json, self.final_source = _answer_text(value), _json_form(value), "FINAL_VAR"
         raise _FinalSignal
 
     # -- running cells -----------------------------------------------------------------------
@@ -372,7 +382,7 @@ class Repl:
         old_out, old_err = sys.stdout, sys.stderr
         if self.swap_stdio:
             sys.stdout = sys.stderr = out
-        self.final = self.final_source = None
+        self.final = self.final_json = self.final_source = None
         error: str | None = None
         t0 = time.perf_counter()
         self.cpu_start = time.process_time()
@@ -403,7 +413,8 @@ class Repl:
         if self.final is None:
             answer = self.ns.get("answer")
             if isinstance(answer, dict) and answer.get("ready") is True:
-                self.final, self.final_source = _answer_text(answer.get("content", "")), "answer"
+                content = answer.get("content", "")
+                self.final, self.final_json, self.final_source = _answer_text(content), _json_form(content), "answer"
         return {
             "type": "result",
             "re": request_id,
@@ -411,6 +422,7 @@ class Repl:
             "stdout_total": out.total,
             "error": error,
             "final": self.final,
+            "final_json": self.final_json,
             "final_source": self.final_source,
             "notes": notes,
             "duration": time.perf_counter() - t0,
@@ -444,12 +456,37 @@ class Repl:
     def get_var(self, name: str, request_id: Any = None) -> dict[str, Any]:
         key = name.strip().strip("'\"`")
         if key in self.ns and key not in self.tools and key != "__builtins__":
-            return {"type": "var", "re": request_id, "found": True, "value": _answer_text(self.ns[key])}
+            value = self.ns[key]
+            return {"type": "var", "re": request_id, "found": True, "value": _answer_text(value),
+                    "json": _json_form(value)}
         return {"type": "var", "re": request_id, "found": False, "defined": sorted(self._user_names())}
 
 
 def _answer_text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
+
+
+def _json_form(value: Any) -> str | None:
+    """A dict, list, tuple, number, bool or None as JSON text; None for text and anything else.
+
+    A typed answer is checked as JSON, and `str()` of a dict is not JSON ('single quotes', True).
+    """
+    if isinstance(value, str) or not isinstance(value, (dict, list, tuple, int, float, bool, type(None))):
+        return None
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _schema(schema: Any) -> dict[str, Any]:
+    """A JSON Schema for `llm_query(schema=)`: a dict that is JSON (the host checks the rest)."""
+    if not isinstance(schema, dict):
+        raise TypeError(f"schema must be a JSON Schema dict, not {type(schema).__name__}")
+    try:
+        return json.loads(json.dumps(schema))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise TypeError(f"schema must be JSON (dicts, lists, strings, numbers): {exc}") from None
 
 
 def _text(prompt: Any) -> str:

@@ -16,7 +16,13 @@ Mapping (documented in the README, "Serving an RLM"):
 - `max_tokens` / `max_completion_tokens` are accepted and ignored: an RLM's cost is the whole
   run tree, not the answer's length, so use `recursor_limits` for that;
 - the extra field `recursor_limits` may LOWER `max_iterations`, `max_usd`, `max_tokens`, `max_calls` and `timeout` for
-  one request; a value above the server's limit is clamped to it, never raised.
+  one request; a value above the server's limit is clamped to it, never raised;
+- `response_format` as OpenAI has it: `{"type": "json_object"}` (any JSON object) or
+  `{"type": "json_schema", "json_schema": {"name", "schema", "strict"}}` makes the run typed
+  (`recursor.output`): the content is the JSON text, `finish_reason` is "stop" only when it
+  validates, and "length" when the run ended without a valid answer (its best answer is the
+  content; `recursor.stopped_by` says why, "invalid_output" when the output retries ran out).
+  The schema is always enforced, `strict` or not; one outside the supported subset is a 400.
 
 Each request is its own RLM run with its own worker. At most `max_concurrent_runs` run at
 once; a request beyond that gets 429 with Retry-After at once rather than waiting in a queue,
@@ -60,7 +66,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "ApiError", "ChatRequest", "ServeConfig", "create_app",
-           "parse_chat_request"]
+           "parse_chat_request", "parse_response_format"]
 
 log = logging.getLogger("recursor.serve")
 
@@ -115,6 +121,8 @@ class ChatRequest:
     stream: bool = False
     include_usage: bool = False
     limits: dict[str, float] = dataclasses.field(default_factory=dict)
+    output_type: dict[str, Any] | None = None
+    """The JSON Schema the answer must match (from `response_format`), or None for text."""
 
 
 def _bad(message: str, code: str = "invalid_value") -> ApiError:
@@ -221,6 +229,46 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
                        include_usage=include_usage, limits=limits)
 
 
+_MAX_RESPONSE_SCHEMA_CHARS = 100_000
+_SCHEMA_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def parse_response_format(body: Any) -> dict[str, Any] | None:
+    """`response_format` as a JSON Schema for the answer, or None for plain text; 400 on bad input."""
+    raw = body.get("response_format") if isinstance(body, dict) else None
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _bad("response_format must be an object", "invalid_type")
+    kind = raw.get("type")
+    if kind == "text":
+        return None
+    if kind == "json_object":
+        return {"type": "object"}
+    if kind != "json_schema":
+        raise _bad("response_format.type must be 'text', 'json_object' or 'json_schema'")
+    spec = raw.get("json_schema")
+    if not isinstance(spec, dict):
+        raise _bad("response_format.json_schema must be an object", "invalid_type")
+    name = spec.get("name")
+    if not isinstance(name, str) or not _SCHEMA_NAME_RE.fullmatch(name):
+        raise _bad("response_format.json_schema.name must be 1 to 64 letters, digits, '_' or '-'")
+    if spec.get("strict") is not None and not isinstance(spec.get("strict"), bool):
+        raise _bad("response_format.json_schema.strict must be a boolean", "invalid_type")
+    schema = spec.get("schema", {})
+    if not isinstance(schema, dict):
+        raise _bad("response_format.json_schema.schema must be an object", "invalid_type")
+    from recursor.output import check_schema
+
+    if len(json.dumps(schema)) > _MAX_RESPONSE_SCHEMA_CHARS:
+        raise _bad(f"response_format.json_schema.schema is over {_MAX_RESPONSE_SCHEMA_CHARS:,} characters")
+    try:
+        check_schema(schema)
+    except UserError as exc:
+        raise _bad(f"response_format.json_schema.schema: {exc}") from None
+    return schema
+
+
 def lowered_limits(base: Limits, wanted: dict[str, float]) -> Limits:
     """`base` with each requested limit applied only where it is lower (None = unbounded)."""
     changes: dict[str, Any] = {}
@@ -258,7 +306,10 @@ def _extra(result: Result) -> dict[str, Any]:
     }
 
 
-def _finish_reason(result: Result) -> str:
+def _finish_reason(result: Result, typed: bool = False) -> str:
+    """"stop" when the model answered (with `response_format`: validly), else "length"."""
+    if typed:
+        return "stop" if result.output is not None else "length"
     return "stop" if result.stopped_by == "final" else "length"
 
 
@@ -403,14 +454,16 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
                 on_event(record)
 
             run.on_event = hook
-        task = asyncio.create_task(run.acomplete(req.question, req.context))
+        task = asyncio.create_task(run.acomplete(req.question, req.context, output_type=req.output_type))
         task.add_done_callback(slots.release)
         return task
 
     async def chat(request: Request) -> Response:
         try:
             check_auth(request)
-            req = parse_chat_request(await read_json(request), cfg.model_id)
+            body = await read_json(request)
+            req = parse_chat_request(body, cfg.model_id)
+            req = dataclasses.replace(req, output_type=parse_response_format(body))
             if not slots.try_acquire():
                 raise ApiError(429, f"all {cfg.max_concurrent_runs} run slots are busy; retry shortly",
                                type="rate_limit_error", code="too_many_runs",
@@ -434,7 +487,8 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
         return JSONReply({
             "id": cid, "object": "chat.completion", "created": created, "model": cfg.model_id,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": result.answer},
-                         "finish_reason": _finish_reason(result), "logprobs": None}],
+                         "finish_reason": _finish_reason(result, req.output_type is not None),
+                         "logprobs": None}],
             "usage": _usage(result),
             "recursor": _extra(result),
         })
@@ -479,7 +533,7 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
                 else:
                     for i in range(0, len(result.answer), _CHUNK_CHARS):
                         yield chunk({"content": result.answer[i:i + _CHUNK_CHARS]})
-                    yield chunk({}, _finish_reason(result), recursor=_extra(result))
+                    yield chunk({}, _finish_reason(result, req.output_type is not None), recursor=_extra(result))
                     if req.include_usage:
                         yield _sse({"id": cid, "object": "chat.completion.chunk", "created": created,
                                     "model": cfg.model_id, "choices": [], "usage": _usage(result)})
