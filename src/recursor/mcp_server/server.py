@@ -30,6 +30,7 @@ import contextlib
 import copy
 import dataclasses
 import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
@@ -170,7 +171,8 @@ def _tool_error(exc: BaseException) -> ToolError:
         return ToolError(well_formed(redact(str(exc))))
     if isinstance(exc, RecursorError):
         return ToolError(f"the run failed: {well_formed(redact(str(exc)))}")
-    log.error("ask failed", exc_info=exc)
+    # The traceback helps whoever runs the server; under stdio that log is the client's too.
+    log.error("ask failed: %s", redact("".join(traceback.format_exception(exc)).rstrip()))
     return ToolError("internal error (see the server's log)")
 
 
