@@ -327,3 +327,18 @@ def test_http_address_parsing() -> None:
     for bad in ("", "host:", "1:2:3", "99999", "::1:80", "x:y"):
         with pytest.raises(BadParameter):
             parse(bad, None, None)
+
+
+async def test_a_cancelled_call_cancels_its_run_and_frees_its_slot() -> None:
+    root = FakeScriptedLM(default=len_then_final, model="fake-root", delay=60)
+    async with Client(create_server(_in_process_rlm(root), max_concurrent_runs=1)) as session:
+        first = asyncio.ensure_future(session.call_tool("ask", {"question": "q", "context": "abandoned"}))
+        while not root.calls:
+            await asyncio.sleep(0.05)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        root.delay = 0  # had the first run lived on, it would hold the only slot for a minute
+        after = await asyncio.wait_for(session.call_tool("ask", {"question": "q", "context": "abc"}), 10)
+    assert text(after) == "3"
+    assert root.calls[0].ended == 0.0  # the abandoned call never finished
