@@ -29,7 +29,7 @@ import httpx2
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.types import CallToolResult, ProgressNotification, ServerNotification
+from mcp.types import CallToolResult, ProgressNotification
 
 import recursor
 from fakes.openai_server import FakeOpenAIServer, Status
@@ -151,7 +151,8 @@ async def test_stdio_without_roots_paths_are_refused(tmp_path: Path, root_dir: P
     assert unpriced.is_error and "fake-root" in text(unpriced) and "price" in text(unpriced)
 
 
-async def test_stdio_progress_only_when_the_client_asks(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["legacy", "auto"])  # the initialize handshake most clients use; 2026-07-28
+async def test_stdio_progress_only_when_the_client_asks(tmp_path: Path, mode: str) -> None:
     notes: list[tuple[float, float | None, str | None]] = []
     unasked: list[Any] = []
 
@@ -159,16 +160,17 @@ async def test_stdio_progress_only_when_the_client_asks(tmp_path: Path) -> None:
         notes.append((progress, total, message))
 
     async def on_message(message: Any) -> None:
-        if isinstance(message, ServerNotification) and isinstance(message, ProgressNotification):
+        if isinstance(message, ProgressNotification):
             unasked.append(message)
 
     with FakeOpenAIServer(responder=len_then_final) as fake:
-        async with stdio_session(tmp_path, fake.base_url, message_handler=on_message) as session:
+        async with stdio_session(tmp_path, fake.base_url, message_handler=on_message, mode=mode) as session:
             quiet = await session.call_tool("ask", {"question": "q", "context": "abc"})
             assert unasked == []
             loud = await session.call_tool("ask", {"question": "q", "context": "abcd"},
                                            progress_callback=on_progress)
     assert text(quiet) == "3" and text(loud) == "4"
+    assert len(unasked) == 3  # the handler sees progress too: none came for the call without a token
     messages = [m for _, _, m in notes]
     assert messages == ["run started (rlm mode)", "turn 1 done: 1 LM calls, $0.0000, 0s",
                         "run ended: final after 2 turns"]
