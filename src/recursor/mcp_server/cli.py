@@ -106,6 +106,9 @@ def _serve_http(app: Any, host: str, port: int, roots: str, auth: bool) -> None:
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"recursor: MCP server at http://{shown}:{bound}/mcp "
                f"({'bearer auth required' if auth else 'no auth'}; roots: {roots})", err=True)
+    if not auth and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("recursor: warning: listening beyond this machine with no auth: anyone who can reach "
+                   "the port can spend the model budget and read the roots (set --http-key-env)", err=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
