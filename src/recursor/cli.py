@@ -182,11 +182,13 @@ def doctor() -> None:
 def _register_subcommands() -> None:
     from recursor.bench.cli import bench
     from recursor.local.cli import models
+    from recursor.mcp_server.cli import mcp
     from recursor.serve.cli import serve
     from recursor.trace.cli import replay, resume
     from recursor.trace.view_cli import view
 
     main.add_command(bench)
+    main.add_command(mcp)
     main.add_command(models)
     main.add_command(replay)
     main.add_command(resume)
