@@ -342,3 +342,12 @@ def test_a_model_name_with_base_url_reaches_that_server() -> None:
         models = [r.json["model"] for r in server.requests]
     assert result.answer == "done"
     assert models == ["my-root", "small-sub", "my-root"]
+
+
+def test_final_answer_placeholder_is_not_the_answer_dict() -> None:
+    """FINAL(answer) copied from the instructions is no answer; with answer["content"] set it is."""
+    root = FakeScriptedLM(["```repl\nprint(1)\n```", "FINAL(answer)", "FINAL(7)"])
+    result = rlm(root, trace_dir=False).complete("q", "abc")
+    assert result.answer == "7" and len(root.calls) == 3
+    kept = FakeScriptedLM(["```repl\nanswer['content'] = 'from the dict'\nprint(2)\n```", "FINAL(answer)"])
+    assert rlm(kept, trace_dir=False).complete("q", "abc").answer == "from the dict"

@@ -354,7 +354,7 @@ class _Run:
                     answer, json_form = (found.value, found.json) if found else (None, None)
                 elif parsed.prose:
                     # Prose without FINAL is a weaker answer than one the model stored itself.
-                    answer = await self._stored_answer() or parsed.prose
+                    answer = await self.repl.stored_answer() or parsed.prose
         if answer is None:
             answer = await self._best_effort()
         exhausted = self.tree.ledger.exhausted
@@ -364,22 +364,21 @@ class _Run:
 
     async def _best_effort(self) -> str | None:
         """The best answer without another LM call: answer["content"], the last sub-result, prose."""
-        return await self._stored_answer() or self.subcalls.last_result or self.last_prose or None
-
-    async def _stored_answer(self) -> str | None:
-        """`answer["content"]` as the model left it in the REPL, if it set one."""
-        found = await self.repl.stored("answer")
-        if found is not None and found.found and found.value:
-            return answer_content(found.value) or None
-        return None
+        return await self.repl.stored_answer() or self.subcalls.last_result or self.last_prose or None
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> VarLookup | None:
         if kind == "text":
             # FINAL(result) naming a REPL variable means its value (models mix up the forms).
             if value.isidentifier() and not keyword.iskeyword(value):
                 found = await self.repl.stored(value)
-                if found is not None and found.found:
+                if found is not None and found.found and value != "answer":
                     return found
+                if found is not None and found.found:  # the REPL's answer dict: its content, if set
+                    content = answer_content(found.value)
+                    if not content:  # FINAL(answer) copied from the instructions: no answer yet
+                        parts.append(self.prompts.no_code())
+                        return None
+                    return VarLookup(True, content)
             return VarLookup(True, value)
         found = await self.repl.get_var(value)
         if found.found:

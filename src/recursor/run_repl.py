@@ -156,6 +156,13 @@ class RunRepl:
     async def get_var(self, name: str) -> VarLookup:
         return await (await self.ensure()).get_var(name)
 
+    async def stored_answer(self) -> str | None:
+        """`answer["content"]` as the model left it in the REPL, if it set one."""
+        found = await self.stored("answer")
+        if found is not None and found.found and found.value:
+            return answer_content(found.value) or None
+        return None
+
     async def stored(self, name: str) -> VarLookup | None:
         """`name` from a worker that is up and intact, within a short grace; None otherwise.
 
