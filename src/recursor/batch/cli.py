@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,7 +11,10 @@ from recursor.cli_options import run_options
 from recursor.console import fail, note
 from recursor.errors import RecursorError
 
-__all__ = ["batch"]
+if TYPE_CHECKING:
+    from recursor.batch.runner import BatchConfig
+
+__all__ = ["batch", "config_from_params"]
 
 
 @click.command()
@@ -41,24 +44,17 @@ __all__ = ["batch"]
               help="Ray: memory each job's task declares (for scheduling; Ray does not enforce it).")
 @run_options
 @click.option("--api-key-env", help="Environment variable holding the API key (default OPENAI_API_KEY).")
-def batch(input_path: Path, out_path: Path, parallel: int | None, max_usd_total: float | None,
-          max_tokens_total: int | None, rpm: float | None, tpm: float | None, strict: bool,
-          retry_failed: bool, ray_address: str | None, job_retries: int, job_cpus: float,
-          job_memory_mb: int, api_key_env: str | None, **opts: Any) -> None:
+def batch(input_path: Path, out_path: Path, **params: Any) -> None:
     """Answer every job of INPUT.jsonl: one JSON object a line, with `id`, `question`, and
     `context` (text) or `context_path`, and optionally `limits` (each at most the batch's).
 
     The model and limit flags are those of `ask` and apply to each job; `--max-usd-total` and
     `--max-tokens-total` bound the whole batch. Exit 1 when some job failed or a line was bad.
     """
-    from recursor.batch.runner import BatchConfig, run_batch
+    from recursor.batch.runner import run_batch
 
-    config = BatchConfig(opts=opts, api_key_env=api_key_env, parallel=parallel, max_usd_total=max_usd_total,
-                         max_tokens_total=max_tokens_total, rpm=rpm, tpm=tpm, strict=strict,
-                         retry_failed=retry_failed, ray=ray_address, job_retries=job_retries, job_cpus=job_cpus,
-                         job_memory_mb=job_memory_mb)
     try:
-        summary = run_batch(config, input_path, out_path)
+        summary = run_batch(config_from_params(params), input_path, out_path)
     except RecursorError as exc:
         fail(str(exc))
         return
@@ -67,3 +63,18 @@ def batch(input_path: Path, out_path: Path, parallel: int | None, max_usd_total:
              f"{summary.budget['spent_tokens']:,} tokens spent)")
     if summary.failed or summary.bad_lines:
         raise SystemExit(1)
+
+
+_BATCH_PARAMS = ("parallel", "max_usd_total", "max_tokens_total", "rpm", "tpm", "strict", "retry_failed",
+                 "job_retries", "job_cpus", "job_memory_mb", "api_key_env")
+
+
+def config_from_params(params: dict[str, Any]) -> BatchConfig:
+    """The `BatchConfig` the parsed command line describes (the rest of `params` are `ask`'s flags)."""
+    from recursor.batch.runner import BatchConfig
+
+    params = dict(params)
+    params.pop("input_path", None)
+    params.pop("out_path", None)
+    own = {name: params.pop(name) for name in _BATCH_PARAMS}
+    return BatchConfig(opts=params, ray=params.pop("ray_address"), **own)

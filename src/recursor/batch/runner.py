@@ -146,6 +146,8 @@ def run_batch(config: BatchConfig, input_path: Path, out_path: Path, *, stream: 
         progress.note(f"{input_path}: {line}" + ("" if config.strict else " (skipped)"))
     if bad and config.strict:
         raise UserError(f"{len(bad)} bad line(s) in {input_path}; nothing was run (--strict)")
+    if config.max_usd_total is not None:
+        _check_priced(config)
     out = OutFile(out_path)
     if out.torn:
         progress.note(f"{out_path}: cut a torn last line ({out.torn} bytes); that job runs again")
@@ -172,6 +174,17 @@ def run_batch(config: BatchConfig, input_path: Path, out_path: Path, *, stream: 
         why = summary.stop_reason or "interrupted"
         progress.note(f"{summary.not_started} job(s) not started ({why}); rerun the same command to run them")
     return summary
+
+
+def _check_priced(config: BatchConfig) -> None:
+    """A money limit needs every model's price: refuse an unpriced one before any job starts."""
+    from recursor.cli_options import build_rlm
+
+    if config.opts.get("model") is None and config.opts.get("base_url") is None:
+        return  # the embedded model, which declares its price (0)
+    opts = {**config.opts, "max_usd": config.opts.get("max_usd") or config.max_usd_total}
+    rlm = build_rlm(opts, api_key_env=config.api_key_env)
+    asyncio.run(rlm.aclose())
 
 
 def new_budget(config: BatchConfig) -> BatchBudget | None:
