@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from recursor.batch.jobs import Job, OutFile
@@ -59,8 +60,8 @@ class RayLimiter:
         self.handle = handle
 
     async def acquire(self, model: str, tokens: int) -> float:
-        wait: float = await self.handle.acquire.remote(model, tokens)
-        return wait
+        at: float = await self.handle.acquire_at.remote(model, tokens)
+        return max(0.0, at - time.time())
 
     async def done(self, model: str, estimated: int, actual: int | None, throttled: bool = False,
                    retry_after: float | None = None) -> None:

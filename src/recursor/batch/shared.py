@@ -149,6 +149,11 @@ class RateLimiter:
             p.sent.popleft()
         return start - now
 
+    async def acquire_at(self, model: str, tokens: int) -> float:
+        """`acquire` as a wall-clock send time (`time.time()`), for callers in other processes:
+        the time the answer takes to reach them does not shift their send."""
+        return time.time() + await self.acquire(model, tokens)
+
     async def done(self, model: str, estimated: int, actual: int | None, throttled: bool = False,
                    retry_after: float | None = None) -> None:
         """A request's outcome: credit back unused tokens; on a 429 slow everyone down."""
