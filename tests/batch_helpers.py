@@ -11,7 +11,7 @@ from typing import Any
 from fakes.billing import FakeBilling
 from fakes.openai_server import Reply
 from recursor.batch.cli import batch, config_from_params
-from recursor.batch.runner import BatchConfig
+from recursor.batch.common import BatchConfig
 
 
 def write_jobs(path: Path, n: int, *, extra: list[str] = ()) -> Path:  # type: ignore[assignment]

@@ -12,7 +12,7 @@ from recursor.console import fail, note
 from recursor.errors import RecursorError
 
 if TYPE_CHECKING:
-    from recursor.batch.runner import BatchConfig
+    from recursor.batch.common import BatchConfig
 
 __all__ = ["batch", "config_from_params"]
 
@@ -71,7 +71,7 @@ _BATCH_PARAMS = ("parallel", "max_usd_total", "max_tokens_total", "rpm", "tpm", 
 
 def config_from_params(params: dict[str, Any]) -> BatchConfig:
     """The `BatchConfig` the parsed command line describes (the rest of `params` are `ask`'s flags)."""
-    from recursor.batch.runner import BatchConfig
+    from recursor.batch.common import BatchConfig
 
     params = dict(params)
     params.pop("input_path", None)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from recursor.batch.jobs import Job, OutFile
-from recursor.batch.run_job import run_job
-from recursor.batch.runner import (
+from recursor.batch.common import (
     BatchConfig,
     BatchSummary,
     Interrupts,
@@ -17,6 +15,8 @@ from recursor.batch.runner import (
     new_limiter,
     record,
 )
+from recursor.batch.jobs import Job, OutFile
+from recursor.batch.run_job import run_job
 
 __all__ = ["run_local"]
 

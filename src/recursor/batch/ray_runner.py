@@ -18,8 +18,7 @@ import asyncio
 import time
 from typing import Any
 
-from recursor.batch.jobs import Job, OutFile
-from recursor.batch.runner import (
+from recursor.batch.common import (
     BatchConfig,
     BatchSummary,
     Interrupts,
@@ -27,6 +26,7 @@ from recursor.batch.runner import (
     budget_spent,
     record,
 )
+from recursor.batch.jobs import Job, OutFile
 from recursor.batch.shared import BatchBudget, RateLimiter, Reservation
 from recursor.errors import UserError
 from recursor.pricing import Price
