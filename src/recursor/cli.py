@@ -180,6 +180,7 @@ def doctor() -> None:
 
 
 def _register_subcommands() -> None:
+    from recursor.batch.cli import batch
     from recursor.bench.cli import bench
     from recursor.local.cli import models
     from recursor.mcp_server.cli import mcp
@@ -187,6 +188,7 @@ def _register_subcommands() -> None:
     from recursor.trace.cli import replay, resume
     from recursor.trace.view_cli import view
 
+    main.add_command(batch)
     main.add_command(bench)
     main.add_command(mcp)
     main.add_command(models)

@@ -109,14 +109,20 @@ def build_lm(model: str | None, *, base_url: str | None, api_key_env: str | None
     return resolve_lm(model or "default", **kwargs)
 
 
-def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = None) -> Any:
-    """The RLM that the `run_options` flags in `opts` describe."""
+def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = None,
+              wrap_lm: Callable[[LM], LM] | None = None) -> Any:
+    """The RLM that the `run_options` flags in `opts` describe.
+
+    `wrap_lm` wraps each model client built (root and sub-model); `recursor batch` uses it to put
+    the batch's shared budget and rate limiter under every call (`recursor.batch.shared`).
+    """
     from recursor.pricing import Pricing
     from recursor.rlm import RLM
     from recursor.sandbox.base import SandboxOptions
 
     def lm(spec: str | None) -> LM:
-        return build_lm(spec, base_url=opts["base_url"], api_key_env=api_key_env, retries=opts["retries"])
+        built = build_lm(spec, base_url=opts["base_url"], api_key_env=api_key_env, retries=opts["retries"])
+        return wrap_lm(built) if wrap_lm is not None else built
 
     limits = Limits(**{name: opts[name] for name in _LIMIT_FLAGS})
     return RLM(

@@ -1,0 +1,98 @@
+"""`recursor batch --ray` on a real local Ray cluster (2 CPUs), against the fake provider.
+
+Skipped only when Ray is not installed (CI installs the `ray` extra).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from batch_helpers import billed_reply, config, rows, secret_reply, write_jobs
+from fakes.billing import FakeBilling
+from fakes.openai_server import FakeOpenAIServer
+from recursor.batch.runner import run_batch
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ray_cluster() -> Iterator[None]:
+    ray.init(num_cpus=2, object_store_memory=200 * 1024 * 1024, include_dashboard=False,
+             log_to_driver=False, configure_logging=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def test_a_batch_on_ray(tmp_path: Path) -> None:
+    jobs = write_jobs(tmp_path / "in.jsonl", 4)
+    out = tmp_path / "out.jsonl"
+    with FakeOpenAIServer(responder=lambda r: secret_reply(r, 0.05)) as server:
+        summary = run_batch(config(server.base_url, "--ray", "auto", "--job-memory-mb", "100"), jobs, out,
+                            stream=io.StringIO())
+    assert summary.done == 4
+    got = {row["id"]: row for row in rows(out)}
+    assert {i: r["answer"] for i, r in got.items()} == {f"j{i}": f"s{i}" for i in range(4)}
+    nodes = {r["node"] for r in got.values()}
+    assert nodes == {ray.get_runtime_context().get_node_id()}
+    assert all(r["attempts"] == 1 and "retried" not in r for r in got.values())
+
+
+def test_the_batch_total_holds_across_ray_tasks(tmp_path: Path) -> None:
+    jobs = write_jobs(tmp_path / "in.jsonl", 12)
+    billing = FakeBilling({"m": (1000.0, 1000.0)}, delay=0.05)
+    with FakeOpenAIServer(responder=billed_reply(billing)) as server:
+        cfg = config(server.base_url, "--ray", "auto", "--parallel", "4", "--job-cpus", "0.5",
+                     "--job-memory-mb", "100", "--max-usd-total", "1.0", "--price", "m=1000,1000",
+                     "--max-output-tokens", "300")
+        summary = run_batch(cfg, jobs, tmp_path / "out.jsonl", stream=io.StringIO())
+    assert 0.5 < sum(billing.usd) <= 1.0 + 1e-9
+    assert summary.budget is not None and summary.budget["exhausted"] == "max_usd"
+    assert summary.budget["open_holds"] == 0
+    assert any(r["stopped_by"] == "max_usd" for r in rows(tmp_path / "out.jsonl"))
+
+
+def test_the_rate_limit_is_shared_by_ray_tasks(tmp_path: Path) -> None:
+    jobs = write_jobs(tmp_path / "in.jsonl", 10)
+    with FakeOpenAIServer(responder=secret_reply) as server:
+        cfg = config(server.base_url, "--ray", "auto", "--parallel", "4", "--job-cpus", "0.5",
+                     "--job-memory-mb", "100", "--rpm", "300")
+        summary = run_batch(cfg, jobs, tmp_path / "out.jsonl", stream=io.StringIO())
+        times = sorted(r.arrived for r in server.requests)
+    assert summary.done == 10 and len(times) == 10
+    # 300 a minute: the limiter actor gives out one send time every 0.2 s (wall clock), so any
+    # one-second window holds at most 6 sends. What the server sees also carries each task's
+    # own delay between its send time and its request (a new connection on a busy machine).
+    assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) <= 6
+    assert times[-1] - times[0] >= 9 * 0.2 - 0.15
+
+
+def test_a_job_whose_worker_dies_is_retried(tmp_path: Path) -> None:
+    jobs = write_jobs(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    with FakeOpenAIServer(responder=secret_reply) as server:
+        cfg = replace(config(server.base_url, "--ray", "auto", "--job-memory-mb", "100"), crash_once=frozenset({"j1"}))
+        summary = run_batch(cfg, jobs, out, stream=io.StringIO())
+    assert summary.done == 3 and summary.retried == 1
+    got = {row["id"]: row for row in rows(out)}
+    assert got["j1"]["answer"] == "s1" and got["j1"]["attempts"] == 2
+    assert got["j1"]["retried"] == ["attempt 1: WorkerCrashedError"]
+    assert got["j0"]["attempts"] == 1
+
+
+def test_a_job_that_keeps_dying_fails_after_its_retries(tmp_path: Path) -> None:
+    jobs = write_jobs(tmp_path / "in.jsonl", 1)
+    out = tmp_path / "out.jsonl"
+    with FakeOpenAIServer(responder=secret_reply) as server:
+        cfg = replace(config(server.base_url, "--ray", "auto", "--job-retries", "0", "--job-memory-mb", "100"),
+                      crash_once=frozenset({"j0"}))
+        summary = run_batch(cfg, jobs, out, stream=io.StringIO())
+    assert summary.failed == 1
+    (row,) = rows(out)
+    assert "worker died" in row["error"] and row["attempts"] == 1
