@@ -30,6 +30,7 @@ from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
+from recursor.lm.resolve import as_lm
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
@@ -122,8 +123,8 @@ class RLM:
         models: Sequence[LM | str] = (),
         mode: Mode = "auto",
     ) -> None:
-        self.root_lm = _as_lm(model, base_url, api_key_env)
-        self.sub_lm = _as_lm(sub_model, base_url, api_key_env) if sub_model is not None else self.root_lm
+        self.root_lm = as_lm(model, base_url, api_key_env)
+        self.sub_lm = as_lm(sub_model, base_url, api_key_env) if sub_model is not None else self.root_lm
         self.limits = limits or Limits()
         self.sandbox = sandbox or SandboxOptions()
         self.trace_dir: Path | None = (
@@ -204,16 +205,6 @@ class RLM:
         await self.root_lm.aclose()
         if self.sub_lm is not self.root_lm:
             await self.sub_lm.aclose()
-
-
-def _as_lm(model: LM | str, base_url: str | None = None, api_key_env: str | None = None) -> LM:
-    if isinstance(model, LM):
-        return model
-    if isinstance(model, str):
-        from recursor.lm.resolve import resolve_lm
-
-        return resolve_lm(model, base_url=base_url, api_key_env=api_key_env)
-    raise UserError(f"model must be an LM or a model spec string, not {type(model).__name__}")
 
 
 class _Run:
