@@ -41,6 +41,7 @@ from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
 from recursor.run_tree import RunTree
 from recursor.sandbox.base import SandboxOptions, VarLookup
+from recursor.session import Session
 from recursor.subcalls import ChildOutcome, Subcalls
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
@@ -201,6 +202,11 @@ class RLM:
                                               output_retries=output_retries))
         raise UserError("RLM.complete() was called inside a running event loop; use `await rlm.acomplete(...)`")
 
+    def session(self, *, resume: Path | str | None = None) -> Session:
+        """One REPL and one budget across questions (`recursor.session`); `resume` reopens a
+        session from its trace file and appends to it."""
+        return Session(self, _Run, resume=resume)
+
     async def aclose(self) -> None:
         await self.root_lm.aclose()
         if self.sub_lm is not self.root_lm:
@@ -212,7 +218,9 @@ class _Run:
 
     def __init__(self, tree: RunTree, *, depth: int, run_id: str, question: str,
                  context: ContextValue, root_lm: LM | None = None, parent_call: str | None = None,
-                 parent_cell: str | None = None, typed: OutputCheck | None = None) -> None:
+                 parent_cell: str | None = None, typed: OutputCheck | None = None,
+                 repl: RunRepl | None = None, metadata: str | None = None) -> None:
+        """A session passes its shared `repl` (left open at the end) and the first message's `metadata`."""
         config = tree.config
         self.typed = typed
         """The check on a typed answer (the root run only)."""
@@ -230,8 +238,9 @@ class _Run:
         self.subcalls = Subcalls(tree, run_id=run_id, depth=depth, sub_lm=self.sub_lm,
                                  can_recurse=self.can_recurse, current_cell=lambda: self.repl.cell,
                                  spawn=self._child)
-        self.repl = RunRepl(tree, run_id=run_id, question=question, context=context, prompts=self.prompts,
-                            handler=self.subcalls)
+        self.owns_repl, self.metadata = repl is None, metadata
+        self.repl = repl or RunRepl(tree, run_id=run_id, question=question, context=context, prompts=self.prompts,
+                                    handler=self.subcalls)
         self.last_prose: str = ""
 
     # -- the loop -------------------------------------------------------------------------
@@ -243,7 +252,7 @@ class _Run:
         self.repl.start()
         messages: list[Message] = [
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse)},
-            {"role": "user", "content": self.prompts.first_user(self.question, describe(self.context))
+            {"role": "user", "content": self.prompts.first_user(self.question, self.metadata or describe(self.context))
              + (self.typed.instructions() if self.typed else "")},
         ]
         state = _TurnState()
@@ -282,7 +291,8 @@ class _Run:
             if self.typed is not None and outcome.output is None and outcome.stopped_by != "invalid_output":
                 outcome = self.typed.settle(outcome)  # a limit's best answer, typed when it is valid
         finally:
-            await self.repl.close()
+            if self.owns_repl:
+                await self.repl.close()
         tree.emit(ev.RunEndEvent(run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
                   iterations=outcome.iterations, error=outcome.error, **tree.snapshot()))
         return outcome
