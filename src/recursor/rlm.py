@@ -30,6 +30,7 @@ from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
+from recursor.lm.resolve import as_lm
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
@@ -40,6 +41,7 @@ from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
 from recursor.run_tree import RunTree
 from recursor.sandbox.base import SandboxOptions, VarLookup
+from recursor.session import Session
 from recursor.subcalls import ChildOutcome, Subcalls
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
@@ -122,8 +124,8 @@ class RLM:
         models: Sequence[LM | str] = (),
         mode: Mode = "auto",
     ) -> None:
-        self.root_lm = _as_lm(model, base_url, api_key_env)
-        self.sub_lm = _as_lm(sub_model, base_url, api_key_env) if sub_model is not None else self.root_lm
+        self.root_lm = as_lm(model, base_url, api_key_env)
+        self.sub_lm = as_lm(sub_model, base_url, api_key_env) if sub_model is not None else self.root_lm
         self.limits = limits or Limits()
         self.sandbox = sandbox or SandboxOptions()
         self.trace_dir: Path | None = (
@@ -200,20 +202,15 @@ class RLM:
                                               output_retries=output_retries))
         raise UserError("RLM.complete() was called inside a running event loop; use `await rlm.acomplete(...)`")
 
+    def session(self, *, resume: Path | str | None = None) -> Session:
+        """One REPL and one budget across questions (`recursor.session`); `resume` reopens a
+        session from its trace file and appends to it."""
+        return Session(self, _Run, resume=resume)
+
     async def aclose(self) -> None:
         await self.root_lm.aclose()
         if self.sub_lm is not self.root_lm:
             await self.sub_lm.aclose()
-
-
-def _as_lm(model: LM | str, base_url: str | None = None, api_key_env: str | None = None) -> LM:
-    if isinstance(model, LM):
-        return model
-    if isinstance(model, str):
-        from recursor.lm.resolve import resolve_lm
-
-        return resolve_lm(model, base_url=base_url, api_key_env=api_key_env)
-    raise UserError(f"model must be an LM or a model spec string, not {type(model).__name__}")
 
 
 class _Run:
@@ -221,7 +218,9 @@ class _Run:
 
     def __init__(self, tree: RunTree, *, depth: int, run_id: str, question: str,
                  context: ContextValue, root_lm: LM | None = None, parent_call: str | None = None,
-                 parent_cell: str | None = None, typed: OutputCheck | None = None) -> None:
+                 parent_cell: str | None = None, typed: OutputCheck | None = None,
+                 repl: RunRepl | None = None, metadata: str | None = None) -> None:
+        """A session passes its shared `repl` (left open at the end) and the first message's `metadata`."""
         config = tree.config
         self.typed = typed
         """The check on a typed answer (the root run only)."""
@@ -239,8 +238,9 @@ class _Run:
         self.subcalls = Subcalls(tree, run_id=run_id, depth=depth, sub_lm=self.sub_lm,
                                  can_recurse=self.can_recurse, current_cell=lambda: self.repl.cell,
                                  spawn=self._child)
-        self.repl = RunRepl(tree, run_id=run_id, question=question, context=context, prompts=self.prompts,
-                            handler=self.subcalls)
+        self.owns_repl, self.metadata = repl is None, metadata
+        self.repl = repl or RunRepl(tree, run_id=run_id, question=question, context=context, prompts=self.prompts,
+                                    handler=self.subcalls)
         self.last_prose: str = ""
 
     # -- the loop -------------------------------------------------------------------------
@@ -252,7 +252,7 @@ class _Run:
         self.repl.start()
         messages: list[Message] = [
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse)},
-            {"role": "user", "content": self.prompts.first_user(self.question, describe(self.context))
+            {"role": "user", "content": self.prompts.first_user(self.question, self.metadata or describe(self.context))
              + (self.typed.instructions() if self.typed else "")},
         ]
         state = _TurnState()
@@ -291,7 +291,8 @@ class _Run:
             if self.typed is not None and outcome.output is None and outcome.stopped_by != "invalid_output":
                 outcome = self.typed.settle(outcome)  # a limit's best answer, typed when it is valid
         finally:
-            await self.repl.close()
+            if self.owns_repl:
+                await self.repl.close()
         tree.emit(ev.RunEndEvent(run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
                   iterations=outcome.iterations, error=outcome.error, **tree.snapshot()))
         return outcome

@@ -63,16 +63,18 @@ class TreeConfig(Protocol):
 class RunTree:
     """State shared by every run of one question: the ledger, usage, trace and call pipeline."""
 
-    def __init__(self, config: TreeConfig) -> None:
+    def __init__(self, config: TreeConfig, *, trace_path: Path | None = None) -> None:
+        """`trace_path` appends to that trace (a resumed session) instead of a new one in `trace_dir`."""
         self.config = config
         self.limits = config.limits
         self.ledger = Ledger(config.limits)
         self.usage = UsageSummary()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.trace: TraceWriter | None = None
-        self.trace_path: Path | None = None
-        if config.trace_dir is not None:
+        self.trace_path: Path | None = trace_path
+        if trace_path is None and config.trace_dir is not None:
             self.trace_path = config.trace_dir / f"{new_trace_id()}.jsonl"
+        if self.trace_path is not None:
             self.trace = TraceWriter(self.trace_path)
             self.blob_dir = self.trace.blob_dir
         else:

@@ -15,7 +15,7 @@ from recursor.lm.base import LM
 from recursor.lm.openai_compat import OPENAI_BASE_URL, OpenAICompatibleLM
 from recursor.lm.retry import RateLimitedLM, RetryingLM, RetryPolicy
 
-__all__ = ["PROVIDERS", "resolve_lm"]
+__all__ = ["PROVIDERS", "as_lm", "resolve_lm"]
 
 #: OpenAI-compatible providers: default base_url and the environment variable holding the key.
 _OPENAI_LIKE: Final[dict[str, tuple[str, str | None]]] = {
@@ -91,3 +91,12 @@ def _guess_provider(name: str, base_url: str | None) -> str:
     if base_url is not None:
         return "openai"  # any OpenAI-compatible server
     return "anthropic" if name.startswith("claude-") else "openai"
+
+
+def as_lm(model: LM | str, base_url: str | None = None, api_key_env: str | None = None) -> LM:
+    """`model` itself when it is an `LM`, else the client its spec names (`resolve_lm`)."""
+    if isinstance(model, LM):
+        return model
+    if isinstance(model, str):
+        return resolve_lm(model, base_url=base_url, api_key_env=api_key_env)
+    raise UserError(f"model must be an LM or a model spec string, not {type(model).__name__}")

@@ -24,7 +24,8 @@ Mapping (documented in the README, "Serving an RLM"):
   content; `recursor.stopped_by` says why, "invalid_output" when the output retries ran out).
   The schema is always enforced, `strict` or not; one outside the supported subset is a 400.
 
-Each request is its own RLM run with its own worker. At most `max_concurrent_runs` run at
+With the extra field `session_id`, requests of one conversation share a session: one REPL
+and one budget (`recursor.serve.sessions`). Otherwise each request is its own RLM run with its own worker. At most `max_concurrent_runs` run at
 once; a request beyond that gets 429 with Retry-After at once rather than waiting in a queue,
 so a client's own timeout and retry policy stay in charge (the openai SDK retries 429).
 
@@ -40,6 +41,7 @@ surrogates by U+FFFD (`safetext`), since clients in other languages reject them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import dataclasses
 import hmac
@@ -59,6 +61,8 @@ from recursor.errors import RecursorError, UserError
 from recursor.prompt_split import split_conversation, split_prompt
 from recursor.rlm import RLM, Result
 from recursor.safetext import dumps, well_formed
+from recursor.serve.sessions import SESSION_ID_RE, SessionPool
+from recursor.session import Session
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -94,6 +98,10 @@ class ServeConfig:
     """Seconds a client is told to wait when every run slot is busy."""
     heartbeat: float = 10.0
     """Seconds between SSE keep-alive comments while a streamed run works."""
+    max_sessions: int = 16
+    """Live sessions (`session_id`) at most; starting another closes the least recently used idle one."""
+    session_idle: float = 900.0
+    """Seconds after which an idle session is closed (its worker and variables go)."""
 
 
 class ApiError(Exception):
@@ -117,12 +125,14 @@ class ChatRequest:
     """A validated chat request, mapped onto an RLM call."""
 
     question: str
-    context: str | list[str] | dict[str, str]
+    context: str | list[str] | dict[str, str] | None
+    """None only in a session: the question brings no new context."""
     stream: bool = False
     include_usage: bool = False
     limits: dict[str, float] = dataclasses.field(default_factory=dict)
     output_type: dict[str, Any] | None = None
     """The JSON Schema the answer must match (from `response_format`), or None for text."""
+    session_id: str | None = None
 
 
 def _bad(message: str, code: str = "invalid_value") -> ApiError:
@@ -200,7 +210,7 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
     if options is not None and not isinstance(options, dict):
         raise _bad("stream_options must be an object", "invalid_type")
     include_usage = bool(options.get("include_usage")) if options else False
-    context: str | list[str] | dict[str, str]
+    context: str | list[str] | dict[str, str] | None
     raw = body.get("context")
     if raw is None:  # the conversation is the context; the root model sees a bounded request
         question, context = split_conversation(texts)
@@ -214,6 +224,11 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
         raise _bad("context must be a string, a list of strings, or an object of string values", "invalid_type")
     if raw is not None:
         question, _ = split_prompt(texts[last_user][1], context)
+    session_id = body.get("session_id")
+    if session_id is not None:  # the session holds the conversation: only the last user message is read
+        if not isinstance(session_id, str) or not SESSION_ID_RE.fullmatch(session_id):
+            raise _bad("session_id must be 1 to 128 letters, digits, '.', '_', ':' or '-'")
+        question, context = texts[last_user][1], None if raw is None else context
     limits: dict[str, float] = {}
     wanted = body.get("recursor_limits")
     if wanted is not None:
@@ -226,7 +241,7 @@ def parse_chat_request(body: Any, model_id: str) -> ChatRequest:
             if value is not None:
                 limits[name] = _positive(value, name, integer=name in _WHOLE_LIMITS)
     return ChatRequest(question=question, context=context, stream=bool(stream),
-                       include_usage=include_usage, limits=limits)
+                       include_usage=include_usage, limits=limits, session_id=session_id)
 
 
 _MAX_RESPONSE_SCHEMA_CHARS = 100_000
@@ -399,6 +414,7 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
     if cfg.max_concurrent_runs < 1:
         raise UserError("max_concurrent_runs must be at least 1")
     slots = _Slots(cfg.max_concurrent_runs)
+    sessions = SessionPool(max_sessions=cfg.max_sessions, idle_seconds=cfg.session_idle)
     expected = cfg.api_key.encode() if cfg.api_key else None
 
     def error_response(err: ApiError) -> Response:
@@ -454,9 +470,39 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
                 on_event(record)
 
             run.on_event = hook
-        task = asyncio.create_task(run.acomplete(req.question, req.context, output_type=req.output_type))
+        if req.session_id is None:
+            task = asyncio.create_task(run.acomplete(req.question, req.context, output_type=req.output_type))
+        else:
+            task = asyncio.create_task(ask_session(req, on_event))
         task.add_done_callback(slots.release)
         return task
+
+    def start_session(req: ChatRequest) -> Session:
+        run = copy.copy(rlm)  # the request that starts a session sets its limits
+        run.limits = lowered_limits(rlm.limits, req.limits)
+        return run.session()
+
+    def claim_session(req: ChatRequest) -> None:
+        """Mark the request's session busy now, so a second request for it gets 409 at once."""
+        assert req.session_id is not None
+        try:
+            sessions.claim(req.session_id, lambda: start_session(req))
+        except LookupError:
+            raise ApiError(409, "this session is answering another request; retry when it is done",
+                           code="session_busy", headers={"Retry-After": str(cfg.retry_after)}) from None
+        except OverflowError:
+            raise ApiError(429, f"all {cfg.max_sessions} sessions are busy; retry shortly", type="rate_limit_error",
+                           code="too_many_sessions", headers={"Retry-After": str(cfg.retry_after)}) from None
+
+    async def ask_session(req: ChatRequest, on_event: Callable[[dict[str, Any]], None] | None) -> Result:
+        assert req.session_id is not None
+        session = sessions.live[req.session_id]
+        try:
+            session.listener = on_event
+            return await session.aask(req.question, req.context, output_type=req.output_type)
+        finally:
+            session.listener = None
+            sessions.release(req.session_id)
 
     async def chat(request: Request) -> Response:
         try:
@@ -468,6 +514,12 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
                 raise ApiError(429, f"all {cfg.max_concurrent_runs} run slots are busy; retry shortly",
                                type="rate_limit_error", code="too_many_runs",
                                headers={"Retry-After": str(cfg.retry_after)})
+            if req.session_id is not None:
+                try:
+                    claim_session(req)
+                except ApiError:
+                    slots.release()
+                    raise
         except ApiError as err:
             return error_response(err)
         cid = f"chatcmpl-{uuid.uuid4().hex}"
@@ -555,8 +607,16 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
         log.error("unhandled error", exc_info=exc)
         return error_response(ApiError(500, "internal error", type="server_error", code="internal_error"))
 
-    return Starlette(
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await sessions.aclose()  # the server stops: so do the sessions' workers
+
+    app = Starlette(
         routes=[Route("/v1/models", models, methods=["GET"]),
                 Route("/v1/chat/completions", chat, methods=["POST"])],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
+        lifespan=lifespan,
     )
+    app.state.sessions = sessions
+    return app

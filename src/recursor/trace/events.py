@@ -299,6 +299,8 @@ class ContextEvent(Event):
     """`kind` on disk ("str" or "json"): here `kind` is every event's type."""
     n_chars: int
     path: str
+    name: str | None = field(default=None, metadata=_IF_NONE)
+    """The REPL variable it became, in a session ("context_1", ...); absent: `context`."""
 
     def to_dict(self) -> JsonObject:
         out = Event.to_dict(self)
