@@ -381,3 +381,33 @@ def test_an_mcp_server_that_does_not_start_is_a_user_error(tmp_path: Path) -> No
     root = FakeScriptedLM(default="FINAL(x)")
     with pytest.raises(UserError, match="could not be started"):
         RLM(root, tools=[MCPTools("/nonexistent/mcp-server --flag")]).complete("q", "ctx")
+
+
+def test_cli_mcp_flag_and_max_tool_calls(tmp_path: Path) -> None:
+    pytest.importorskip("mcp")
+    from fakes.openai_server import FakeOpenAIServer, Reply
+    from test_cli import run_cli
+
+    pidfile = tmp_path / "server.pid"
+    code = ("```repl\nfirst = add(40)\ntry:\n    add(1)\nexcept ToolError as exc:\n    print(exc)\n"
+            "print(first)\n```")
+    with FakeOpenAIServer([Reply(code), Reply("FINAL_VAR(first)")]) as server:
+        proc = run_cli("ask", "q", "--context", str(FAKES / "__init__.py"), "--model", "m", "--base-url",
+                       server.base_url, "--no-trace", "--isolation", "process", "--max-tool-calls", "1",
+                       "--mcp", f"{sys.executable} {FAKES / 'mcp_tools_server.py'} {pidfile}")
+        system = server.requests[0].json["messages"][0]["content"]
+        shown_output = server.requests[1].json["messages"][-1]["content"]
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "42\n"
+    assert "- `add(a: int, b: int = 2)`: Add two whole numbers." in system
+    assert "max_tool_calls: all 1 tool calls" in shown_output
+    assert not alive(int(pidfile.read_text()))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_tools_come_back_after_a_worker_restart(mode: str) -> None:
+    calls = Calls()
+    root = FakeScriptedLM(["```repl\nimport os\nos._exit(3)\n```", "```repl\nprint(add(1, 1))\n```", "FINAL(done)"])
+    RLM(root, tools=make_tools(calls), sandbox=SandboxOptions(isolation=mode)).complete("q", "ctx")
+    assert "The REPL process died" in shown(root, 1)
+    assert "2" in shown(root, 2) and calls.names() == ["add"]
