@@ -230,8 +230,12 @@ class Toolbox:
     """The tools an `RLM` was given, checked once: names valid, unique, hiding nothing."""
 
     def __init__(self, items: Sequence[Any] = (), *, reserved: frozenset[str] = frozenset()) -> None:
-        if isinstance(items, (str, bytes, MCPTools, Tool)) or callable(items):
-            raise UserError("tools must be a list of functions, Tool or MCPTools objects")
+        try:
+            if isinstance(items, (str, bytes, MCPTools, Tool)) or callable(items):
+                raise TypeError
+            items = list(items)
+        except TypeError:
+            raise UserError("tools must be a list of functions, Tool or MCPTools objects") from None
         self.reserved = reserved | REPL_NAMES
         self.tools: list[Tool] = []
         self.servers: list[MCPTools] = []
