@@ -28,6 +28,7 @@ from recursor.prompts import Prompts
 from recursor.result import Result, StopReason
 from recursor.rlm import RLM
 from recursor.sandbox.base import SandboxOptions
+from recursor.tools import MCPTools, Tool, ToolError
 
 __version__ = "0.1.0"
 
@@ -45,6 +46,7 @@ __all__ = [
     "LMTimeoutError",
     "LMTransientError",
     "Limits",
+    "MCPTools",
     "Message",
     "ModelUsage",
     "Pricing",
@@ -55,6 +57,8 @@ __all__ = [
     "SandboxError",
     "SandboxOptions",
     "StopReason",
+    "Tool",
+    "ToolError",
     "Usage",
     "UsageSummary",
     "UserError",

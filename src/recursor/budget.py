@@ -44,13 +44,19 @@ class Limits:
     max_output_tokens: int = 16384
     """With max_tokens or max_usd set: the output cap sent with each call (smaller when the
     client's own cap is), which its reservation counts as its worst case."""
+    max_tool_calls: int | None = None
+    """Calls of host tools (`RLM(tools=...)`) over the whole tree; never exceeded (a call is
+    counted before it is made). A call past the limit is an error in the cell."""
+    tool_timeout: float | None = 300.0
+    """Seconds one tool call may take, unless the tool sets its own timeout; the tree's
+    deadline stops tool calls too."""
 
     def __post_init__(self) -> None:
         for name in ("max_iterations", "max_depth", "max_concurrency", "max_children", "max_output_tokens"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise UserError(f"{name} must be a whole number of at least 1, got {value!r}")
-        for name in ("max_usd", "max_tokens", "max_calls", "timeout"):
+        for name in ("max_usd", "max_tokens", "max_calls", "timeout", "max_tool_calls", "tool_timeout"):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -64,8 +70,9 @@ class Limits:
                 raise UserError(f"{name} must be finite, got {str(value)[:40]}")
         if self.max_tokens is not None and not isinstance(self.max_tokens, int):
             raise UserError(f"max_tokens must be a whole number, got {self.max_tokens!r}")
-        if self.max_calls is not None and not isinstance(self.max_calls, int):
-            raise UserError(f"max_calls must be a whole number, got {self.max_calls!r}")
+        for name in ("max_calls", "max_tool_calls"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), int):
+                raise UserError(f"{name} must be a whole number, got {getattr(self, name)!r}")
 
 
 @dataclass(slots=True)

@@ -68,6 +68,10 @@ _RUN_OPTIONS = [
                  help="Spending limit for a run tree, never exceeded."),
     click.option("--max-tokens", type=click.IntRange(min=1), help="Token limit for a run tree, never exceeded."),
     click.option("--max-calls", type=click.IntRange(min=1), help="LM-call limit for a run tree, never exceeded."),
+    click.option("--max-tool-calls", type=click.IntRange(min=1),
+                 help="Limit on host tool calls (--mcp tools) for a run tree, never exceeded."),
+    click.option("--tool-timeout", type=click.FloatRange(min=0, min_open=True), default=_DEFAULT.tool_timeout,
+                 show_default=True, help="Seconds one tool call may take."),
     click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
                  help="Wall-clock limit for a run tree, in seconds; it stops calls and cells in flight."),
     click.option("--max-errors", type=click.IntRange(min=1), default=_DEFAULT.max_errors, show_default=True,
@@ -79,6 +83,9 @@ _RUN_OPTIONS = [
                  show_default=True, help="Child runs (sandbox workers) at once per depth."),
     click.option("--max-output-tokens", type=click.IntRange(min=1), default=_DEFAULT.max_output_tokens,
                  show_default=True, help="Output cap per LM call when --max-usd or --max-tokens is set."),
+    click.option("--mcp", "mcp_servers", multiple=True, metavar="CMD",
+                 help="An MCP server's command line, spawned over stdio; its tools are callable from model "
+                      "code (repeatable; needs the 'mcp' extra)."),
     click.option("--isolation", type=click.Choice(["auto", "bwrap", "process", "inprocess"]), default="auto",
                  show_default=True),
     click.option("--retries", type=click.IntRange(min=0), help="Retries per LM call on 429/5xx/timeouts (default 5)."),
@@ -119,6 +126,7 @@ def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = 
     from recursor.pricing import Pricing
     from recursor.rlm import RLM
     from recursor.sandbox.base import SandboxOptions
+    from recursor.tools import MCPTools
 
     def lm(spec: str | None) -> LM:
         built = build_lm(spec, base_url=opts["base_url"], api_key_env=api_key_env, retries=opts["retries"])
@@ -137,12 +145,13 @@ def build_rlm(opts: dict[str, Any], *, api_key_env: str | None, on_event: Any = 
         models=list(opts["allow_models"]),
         prompts=opts["prompts"],
         mode=opts["mode"],
+        tools=[MCPTools(command) for command in opts.get("mcp_servers") or ()],
     )
 
 
 #: The `Limits` fields that are flags of `ask` and `serve` under the same name.
 _LIMIT_FLAGS = ("max_iterations", "max_depth", "max_usd", "max_tokens", "max_calls", "timeout", "max_errors",
-                "max_concurrency", "max_children", "max_output_tokens")
+                "max_concurrency", "max_children", "max_output_tokens", "max_tool_calls", "tool_timeout")
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:

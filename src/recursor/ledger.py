@@ -128,6 +128,8 @@ class Ledger:
         self.peak_in_flight = 0
         self.children = 0
         self.peak_children = 0
+        self.tool_calls = 0
+        """Host tool calls made (counted before each is made)."""
 
     # -- time --------------------------------------------------------------------------------
     def remaining_seconds(self) -> float | None:
@@ -252,6 +254,17 @@ class Ledger:
         self.spent.add(calls, tokens, usd)
         self._changed.set()
         self._changed = asyncio.Event()
+
+    def take_tool_call(self) -> bool:
+        """Count one host tool call if `max_tool_calls` leaves room for it, else False.
+
+        Checked and counted with no await between, so concurrent calls never pass the limit.
+        """
+        limit = self.limits.max_tool_calls
+        if limit is not None and self.tool_calls >= limit:
+            return False
+        self.tool_calls += 1
+        return True
 
     # -- concurrency ---------------------------------------------------------------------------
     def child_slots(self, depth: int) -> asyncio.Semaphore:

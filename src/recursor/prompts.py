@@ -84,6 +84,20 @@ class Prompts:
         )
         return SYSTEM.format(sub_chars=self.sub_chars, depth_note=depth_note)
 
+    def tools(self, tools: list[tuple[str, str]]) -> str:
+        """The host tools' part of the system prompt (`RLM(tools=...)`); "" with none.
+
+        `tools` holds `(name(signature), first line of its docstring)`, one per tool.
+        """
+        if not tools:
+            return ""
+        listed = "\n".join(f"- `{sig}`" + (f": {summary}" if summary else "") for sig, summary in tools)
+        return (
+            "\n\nTools: functions of the host that your code calls like any function. Arguments and "
+            "results are JSON values (str, int, float, bool, None, list, dict); a failed call raises "
+            "ToolError with the reason. `help(name)` shows a tool's full description.\n" + listed
+        )
+
     def repl_setup(self, question: str) -> str:
         """Code run silently in every new REPL (and after a restart), e.g. helper functions.
 

@@ -43,6 +43,7 @@ from recursor.run_tree import RunTree
 from recursor.sandbox.base import SandboxOptions, VarLookup
 from recursor.session import Session
 from recursor.subcalls import ChildOutcome, Subcalls
+from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
 from recursor.trace.writer import EventSink, default_trace_dir
@@ -101,6 +102,7 @@ class RLM:
             whole context; "auto" (the default) answers directly when the context fits well
             within what the root model's profile says it reads as well as an RLM would
             (`recursor.profiles`), and runs an RLM otherwise. `Result.mode` says which.
+        tools: host functions, `Tool`s and `MCPTools` that model code may call (`recursor.tools`).
 
     Raises `UserError` when `limits.max_usd` is set and a model's price is not known: its
     spending could not be limited (give it with `pricing=Pricing({...})`).
@@ -123,6 +125,7 @@ class RLM:
         reply_source: ReplySource | None = None,
         models: Sequence[LM | str] = (),
         mode: Mode = "auto",
+        tools: Sequence[Any] = (),
     ) -> None:
         self.root_lm = as_lm(model, base_url, api_key_env)
         self.sub_lm = as_lm(sub_model, base_url, api_key_env) if sub_model is not None else self.root_lm
@@ -136,6 +139,7 @@ class RLM:
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
         self.reply_source = reply_source
+        self.tools = Toolbox.for_prompts(tools, self.prompts.repl_setup(""))
         if mode not in ("auto", "rlm", "direct"):
             raise UserError(f"mode must be 'auto', 'rlm' or 'direct', not {mode!r}")
         self.mode: Mode = mode
@@ -167,7 +171,7 @@ class RLM:
         question, context = split_prompt(question, context)
         typed = OutputCheck(output_spec(output_type), output_retries) if output_type is not None else None
         value = await asyncio.to_thread(load_context, context)  # a large directory must not block the loop
-        mode = choose_mode(self.mode, profile_of(self.root_lm), value)
+        mode = "rlm" if self.tools and self.mode == "auto" else choose_mode(self.mode, profile_of(self.root_lm), value)
         tree = RunTree(self)
         try:
             if mode == "direct":
@@ -179,7 +183,7 @@ class RLM:
                                      typed=typed).run()
                 iterations = outcome.iterations
         finally:
-            tree.close()
+            await tree.aclose()
         return Result(
             answer=outcome.answer,
             stopped_by=outcome.stopped_by,  # type: ignore[arg-type]
@@ -248,13 +252,12 @@ class _Run:
         tree, limits = self.tree, self.tree.limits
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
                        depth=self.depth, question=self.question, root_model=self.root_lm.model)
-        # The worker starts while the first root request is already out.
-        self.repl.start()
-        messages: list[Message] = [
-            {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse)},
+        messages: list[Message] = [  # the tools' part starts the tree's MCP servers (once)
+            {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + await tree.tools.prompt(self.prompts)},
             {"role": "user", "content": self.prompts.first_user(self.question, self.metadata or describe(self.context))
              + (self.typed.instructions() if self.typed else "")},
         ]
+        self.repl.start()  # the worker starts while the first root request is already out
         state = _TurnState()
         iteration = 0
         outcome: _Outcome | None = None

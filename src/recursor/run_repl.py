@@ -86,13 +86,14 @@ class RunRepl:
 
     def _make(self, prepared: PreparedContext) -> Repl:
         options = self.tree.config.sandbox
+        tools = self.tree.tools.specs()  # host tools: every run of the tree has them
         if options.isolation == "inprocess":  # explicit opt-in, for debugging; warns loudly
             from recursor.sandbox.inprocess import InProcessRepl
 
-            return InProcessRepl(prepared, self.handler, options)
+            return InProcessRepl(prepared, self.handler, options, tools)
         from recursor.sandbox.process import ProcessRepl
 
-        return ProcessRepl(prepared, self.handler, options)
+        return ProcessRepl(prepared, self.handler, options, tools)
 
     async def _setup(self, repl: Repl) -> None:
         """Run the prompt set's helper code; a failure is traced, never shown to the model."""

@@ -34,6 +34,7 @@ from recursor.lm.cache import ReplyCache
 from recursor.pricing import Pricing
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
+from recursor.tools import Toolbox, ToolSet
 from recursor.trace import events as ev
 from recursor.trace.config import trace_header
 from recursor.trace.source import ReplySource
@@ -58,6 +59,7 @@ class TreeConfig(Protocol):
     on_event: EventSink | None
     cache: ReplyCache | None
     reply_source: ReplySource | None
+    tools: Toolbox
 
 
 class RunTree:
@@ -69,6 +71,9 @@ class RunTree:
         self.limits = config.limits
         self.ledger = Ledger(config.limits)
         self.usage = UsageSummary()
+        self.tools = ToolSet(config.tools, ledger=self.ledger, emit=self.emit,
+                             max_result_bytes=config.sandbox.max_message_bytes)
+        """The host tools of every run in the tree (MCP servers start with the root run)."""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.trace: TraceWriter | None = None
         self.trace_path: Path | None = trace_path
@@ -116,6 +121,13 @@ class RunTree:
                 self.config.on_event(record)
             except Exception:
                 log.exception("on_event hook failed for %s", event.kind)
+
+    async def aclose(self) -> None:
+        """Stop the tree's MCP servers, then close the trace."""
+        try:
+            await self.tools.aclose()
+        finally:
+            self.close()
 
     def close(self) -> None:
         if self.trace is not None:

@@ -415,7 +415,7 @@ class Session:
 
     # -- closing and the sync forms ---------------------------------------------------------------
     async def aclose(self) -> None:
-        """Stop the worker and close the trace; the session cannot be used afterwards."""
+        """Stop the worker and any MCP tool servers and close the trace; the session cannot be used afterwards."""
         if self.closed:
             return
         self.closed = True
@@ -423,7 +423,7 @@ class Session:
             if self._repl is not None:
                 await self._repl.close()
             if self._tree is not None:
-                self._tree.close()
+                await self._tree.aclose()  # stops the tree's MCP tool servers too
 
     async def __aenter__(self) -> Session:
         return self

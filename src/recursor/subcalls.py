@@ -10,6 +10,8 @@ per-depth gate on child runs. A batch keeps its order, and a failed item becomes
 the schema goes with the prompt, the reply is parsed and validated here, one re-ask shows the
 model its errors, and the value (a dict, list, ...) goes back to the REPL. A reply that is
 still invalid raises `InvalidOutput` (an "Error: ..." item in a batch).
+
+Calls of host tools (`tool_call`) go to the tree's `recursor.tools.ToolSet`.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ class Subcalls:
         self._children = itertools.count(1)
 
     async def __call__(self, fn: str, args: dict[str, Any]) -> Any:
+        if fn == "tool_call":  # a host tool (`recursor.tools`), shared by every run of the tree
+            return await self.tree.tools.call(args["name"], args["args"], args["kwargs"], run_id=self.run_id,
+                                              cell=self.current_cell())
         model = args.get("model")
         choices = check_choices(args["choices"]) if args.get("choices") is not None else ()
         spec = schema_spec(args["schema"]) if args.get("schema") is not None else None

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from recursor.errors import BudgetExceeded, RecursorError
 from recursor.output import MAX_SCHEMA_CHARS
+from recursor.sandbox.worker import frame_tokens
 
 __all__ = [
     "SUBCALL_FNS",
@@ -30,7 +31,8 @@ __all__ = [
     "subcall_reply",
 ]
 
-#: `(function name, arguments) -> value`; called for llm_query, rlm_query and their batches.
+#: `(function name, arguments) -> value`; called for llm_query, rlm_query, their batches and
+#: host tool calls ("tool_call").
 SubcallHandler = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
 
@@ -119,7 +121,7 @@ class Repl(ABC):
         """Stop the REPL and free what it holds."""
 
 
-SUBCALL_FNS = frozenset({"llm_query", "llm_query_batched", "rlm_query", "rlm_query_batched"})
+SUBCALL_FNS = frozenset({"llm_query", "llm_query_batched", "rlm_query", "rlm_query_batched", "tool_call"})
 MAX_PROMPTS = 10_000
 """Prompts in one batched sub-call."""
 _MAX_MODEL_CHARS = 200
@@ -130,7 +132,9 @@ _ARGS: dict[str, tuple[str, ...]] = {
     "llm_query_batched": ("prompts", "model", "choices", "schema"),
     "rlm_query": ("prompt", "model", "context"),
     "rlm_query_batched": ("prompts", "model", "contexts"),
+    "tool_call": ("name", "args", "kwargs"),
 }
+_MAX_TOOL_NAME = 200
 
 
 class SubcallRejected(ValueError):
@@ -153,6 +157,8 @@ def check_subcall(fn: Any, args: Any) -> tuple[str, dict[str, Any], int]:
     if extra:
         raise SubcallRejected(f"{fn}: unexpected argument(s) {extra}")
     out: dict[str, Any] = {key: args.get(key) for key in _ARGS[fn]}
+    if fn == "tool_call":
+        return fn, out, _tool_call(out)
     size = 0
     if "prompt" in out:
         size += _str(out["prompt"], f"{fn}: prompt")
@@ -180,6 +186,28 @@ def check_subcall(fn: Any, args: Any) -> tuple[str, dict[str, Any], int]:
             raise SubcallRejected(f"{fn}: contexts must be None or a list with one entry per prompt")
         size += sum(_context(c, f"{fn}: contexts[{i}]") for i, c in enumerate(contexts))
     return fn, out, size
+
+
+def _tool_call(out: dict[str, Any]) -> int:
+    """A host tool call (`recursor.tools`): a name, a list and a dict of JSON values.
+
+    The values are replaced by their JSON round trip, so every isolation mode hands the tool
+    the same plain values (in-process, the cell's own objects never reach the host).
+    """
+    name, args, kwargs = out["name"], out["args"], out["kwargs"]
+    if not isinstance(name, str) or not 0 < len(name) <= _MAX_TOOL_NAME:
+        raise SubcallRejected(f"tool_call: name must be a tool's name of at most {_MAX_TOOL_NAME} characters")
+    args = [] if args is None else args
+    kwargs = {} if kwargs is None else kwargs
+    if not isinstance(args, list) or not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+        raise SubcallRejected(f"{name}: arguments must be a list and a dict with str keys")
+    try:
+        text = json.dumps([args, kwargs], ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        raise SubcallRejected(f"{name}: arguments must be JSON (str, int, float, bool, None, list, dict)") from None
+    out["args"], out["kwargs"] = json.loads(text)
+    # A parsed value costs the host up to ~64 bytes beyond its text (see `frame_tokens`).
+    return 2 * len(text) + 64 * frame_tokens(text.encode("utf-8", errors="surrogatepass"))
 
 
 def _str(value: Any, what: str) -> int:

@@ -30,6 +30,7 @@ import concurrent.futures
 import ctypes
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from recursor.context import PreparedContext
@@ -87,10 +88,12 @@ class InProcessRepl(Repl):
         context: PreparedContext,
         handler: SubcallHandler,
         options: SandboxOptions | None = None,
+        tools: Sequence[dict[str, Any]] = (),
     ) -> None:
         self.context = context
         self.handler = handler
         self.options = options or SandboxOptions(isolation="inprocess")
+        self.tools = list(tools)
         self.report: IsolationReport = detect("inprocess")
         self.pending = 0
         """Sub-calls in flight; the cell's clock stops while there are any."""
@@ -110,6 +113,7 @@ class InProcessRepl(Repl):
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="recursor-inprocess")
         self._repl = worker.Repl(_LoopChannel(self, loop), value, self.options.output_limit,
                                  swap_stdio=False)
+        self._repl.set_tools(self.tools)
 
     async def run(self, code: str) -> CellResult:
         """Run one cell; cancelling it abandons the cell (see the module docstring)."""

@@ -31,6 +31,7 @@ import socket
 import struct
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +88,13 @@ class ProcessRepl(Repl):
         context: PreparedContext,
         handler: SubcallHandler,
         options: SandboxOptions | None = None,
+        tools: Sequence[dict[str, Any]] = (),
     ) -> None:
         self.context = context
         self.handler = handler
         self.options = options or SandboxOptions()
+        self.tools = list(tools)
+        """Host tools to define stubs for (`recursor.tools`), in every worker started."""
         self.report: IsolationReport = detect(self.options.isolation)
         """Predicted before start; what the worker reported once it is ready."""
         self.plan: WorkerPlan = plan_worker(self.report.mode)
@@ -230,6 +234,8 @@ class ProcessRepl(Repl):
             why = " (a required protection could not be applied)" if code == EXIT_HARDEN else ""
             raise SandboxError(f"the REPL worker did not start ({self.report.mode}){why}: {detail}")
         self.start_seconds = time.monotonic() - t0
+        if self.tools:  # before any cell: the worker reads its frames in order
+            self._send({"type": "tools", "specs": self.tools})
         applied = msg.get("applied")
         self.report = self.report.from_worker(self.plan, applied if isinstance(applied, dict) else {})
         if self.report.missing:

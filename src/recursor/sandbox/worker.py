@@ -4,8 +4,9 @@ This file is executed as a script (`python -I worker.py --fd N ...`) and imports
 the standard library, so it runs the same inside bubblewrap, with an empty environment.
 
 It talks to the host over one socket (inherited fd), in frames of a 4-byte big-endian length
-and a UTF-8 JSON object. Host -> worker: `exec`, `get_var`, `reply`, `shutdown`. Worker ->
-host: `ready`, `result`, `var`, `call` (a sub-call the host makes: llm_query, rlm_query, ...).
+and a UTF-8 JSON object. Host -> worker: `tools` (the host tools to define stubs for, sent once
+after `ready`), `exec`, `get_var`, `reply`, `shutdown`. Worker -> host: `ready`, `result`,
+`var`, `call` (a sub-call the host makes: llm_query, rlm_query, ..., tool_call).
 Requests carry an `id` that their response echoes as `re`, so a stray frame (say, from a
 forked child) can never be taken for the answer to a later request. Model code never sees the
 socket, the host's environment or any API key: a sub-call is a request the host may refuse.
@@ -89,6 +90,10 @@ def frame_tokens(data: bytes) -> int:
 
 class SubcallError(RuntimeError):
     """A sub-call failed on the host side (model error, budget exhausted, ...)."""
+
+
+class ToolError(SubcallError):
+    """A host tool failed, timed out or was refused; the message says which and why."""
 
 
 class _FinalSignal(BaseException):
@@ -282,6 +287,23 @@ class Repl:
         self.ns["answer"] = {"content": "", "ready": False}
         self._baseline = set(self.ns)
 
+    def set_tools(self, specs: list[Any]) -> None:
+        """Define a stub per host tool (`recursor.tools`): a call sends `tool_call` to the host.
+
+        The stubs are protected like the other REPL tools (restored when overwritten).
+        """
+        stubs: dict[str, Any] = {}
+        for spec in specs:
+            if isinstance(spec, dict) and isinstance(spec.get("name"), str) and spec["name"].isidentifier():
+                stubs[spec["name"]] = _tool_stub(self.channel, spec)
+        if not stubs:
+            return
+        stubs["ToolError"] = ToolError
+        self.tools.update(stubs)
+        self.ns.update(stubs)
+        self.ns["__builtins__"] = self._builtins()
+        self._baseline |= set(stubs)
+
     def _builtins(self) -> dict[str, Any]:
         fresh = dict(vars(builtins))
         # Tools also live in the namespace's builtins, so `del llm_query` does not lose them.
@@ -460,6 +482,80 @@ class Repl:
             return {"type": "var", "re": request_id, "found": True, "value": _answer_text(value),
                     "json": _json_form(value)}
         return {"type": "var", "re": request_id, "found": False, "defined": sorted(self._user_names())}
+
+
+class _Shown:
+    """A default or annotation shown as the host's text in a stub's signature."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _tool_stub(channel: Channel | Channelish, spec: dict[str, Any]) -> Callable[..., Any]:
+    """A function with the host tool's name, signature and docstring that calls it on the host."""
+    import inspect
+
+    P = inspect.Parameter
+    name = str(spec["name"])
+    params = [
+        P(str(p["name"]), inspect._ParameterKind(int(p["kind"])),
+          default=_Shown(str(p["default"])) if "default" in p else P.empty,
+          annotation=_Shown(str(p["annotation"])) if "annotation" in p else P.empty)
+        for p in spec.get("params") or ()
+    ]
+    returns = spec.get("returns")
+    sig = inspect.Signature(params, return_annotation=_Shown(str(returns)) if returns else inspect.Signature.empty)
+
+    def stub(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"{name}{sig}: {exc}") from None
+        for pname, value in bound.arguments.items():
+            _check_json(value, f"{name}(): argument {pname!r}")
+        plain = json.loads(json.dumps([list(args), kwargs], ensure_ascii=False))  # tuples -> lists
+        try:
+            return channel.call("tool_call", {"name": name, "args": plain[0], "kwargs": plain[1]})
+        except ToolError:
+            raise
+        except SubcallError as exc:
+            raise ToolError(str(exc).removeprefix("ToolError: ")) from None
+
+    stub.__name__ = stub.__qualname__ = name
+    stub.__doc__ = str(spec.get("doc") or "") or None
+    stub.__signature__ = sig  # type: ignore[attr-defined]
+    return stub
+
+
+def _check_json(value: Any, where: str, depth: int = 0) -> None:
+    """Raise TypeError (ValueError for NaN) naming the part of `value` that is not JSON."""
+    if depth > 100:
+        raise ValueError(f"{where} is nested too deeply for JSON (or contains itself)")
+    if value is None or isinstance(value, (str, bool, int)):
+        return
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{where} is {value!r}: JSON has no NaN or infinity")
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_json(item, f"{where}[{i}]", depth + 1)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{where} has the key {key!r}: JSON object keys must be str")
+            _check_json(item, f"{where}[{key!r}]", depth + 1)
+        return
+    raise TypeError(
+        f"{where} is a {type(value).__name__}, which is not JSON: tools take str, int, float, bool, "
+        "None, list and dict (convert it first, e.g. with str(), list() or .tolist())"
+    )
 
 
 def _answer_text(value: Any) -> str:
@@ -905,6 +1001,8 @@ def main(argv: list[str] | None = None) -> None:
                 channel.send(repl.run_cell(str(msg.get("code", "")), msg.get("id")))
             elif kind == "get_var":
                 channel.send(repl.get_var(str(msg.get("name", "")), msg.get("id")))
+            elif kind == "tools":
+                repl.set_tools(msg.get("specs") or [])
             elif kind == "shutdown":
                 break
         except CPUTimeExceeded as exc:  # landed just outside the cell: still the cell's error

@@ -47,6 +47,7 @@ __all__ = [
     "RunEndEvent",
     "RunStartEvent",
     "SetupErrorEvent",
+    "ToolCallEvent",
     "UnknownEvent",
     "parse_event",
     "parse_events",
@@ -413,6 +414,25 @@ class RetryEvent(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ToolCallEvent(Event):
+    """Model code called a host tool (`recursor.tools`): made, failed, or refused by `limit`."""
+
+    KIND: ClassVar[str] = "tool_call"
+    run_id: str
+    cell: str | None
+    name: str
+    args: str
+    """The arguments as JSON, cut short (`"Paris", units="c"`)."""
+    duration: float
+    error: str | None = field(default=None, metadata=_IF_NONE)
+    limit: str | None = field(default=None, metadata=_IF_NONE)
+    """"max_tool_calls" when the call was refused (not made); "timeout" when the run's deadline
+    or the tool's timeout stopped it."""
+    result_chars: int | None = field(default=None, metadata=_IF_NONE)
+    """The result's length as JSON, for a call that returned."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SetupErrorEvent(Event):
     """The prompt set's REPL helper code failed."""
 
@@ -480,7 +500,7 @@ class UnknownEvent(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (RunStartEvent, ContextEvent, CellStartEvent, CellEvent, LMCallEvent, LimitEvent,
-                RetryEvent, SetupErrorEvent, BudgetEvent, RunEndEvent)
+                RetryEvent, SetupErrorEvent, BudgetEvent, RunEndEvent, ToolCallEvent)
 }
 """Event kind ("run_start", ...) -> its record type."""
 
