@@ -186,10 +186,12 @@ def _register_subcommands() -> None:
     from recursor.mcp_server.cli import mcp
     from recursor.serve.cli import serve
     from recursor.trace.cli import replay, resume
+    from recursor.trace.export_cli import export
     from recursor.trace.view_cli import view
 
     main.add_command(batch)
     main.add_command(bench)
+    main.add_command(export)
     main.add_command(mcp)
     main.add_command(models)
     main.add_command(replay)

@@ -76,7 +76,14 @@ def _ints(text: str) -> tuple[int, ...]:
     help="Results file (JSONL); re-running resumes where it stopped.",
 )
 @click.option(
-    "--trace-dir", type=click.Path(path_type=Path), help="Keep a trace per RLM task here."
+    "--trace-dir", type=click.Path(path_type=Path), help="Keep a trace per RLM task here; its results row names it (trace_path) with the score.",
+)
+@click.option(
+    "--keep-traces",
+    type=click.Choice(["all", "correct", "none"]),
+    default="all",
+    show_default=True,
+    help="With --trace-dir: keep every trace, only those of runs scoring 1, or none.",
 )
 @click.option(
     "--plot", type=click.Path(path_type=Path), help="Write a PNG of score against length."
@@ -96,6 +103,7 @@ def bench(
     window_tokens: int,
     out: Path,
     trace_dir: Path | None,
+    keep_traces: str,
     plot: Path | None,
 ) -> None:
     """Run benchmark FAMILY (sniah, twohop, oolong, oolong_pairs, codeqa, realdocs).
@@ -126,6 +134,7 @@ def bench(
             out=out,
             base_window_tokens=window_tokens,
             trace_dir=trace_dir,
+            keep_traces=keep_traces,
             limits=Limits(max_iterations=max_iterations, timeout=task_timeout),
         )
 

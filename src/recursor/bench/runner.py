@@ -29,6 +29,7 @@ from recursor.prompts import Prompts
 __all__ = ["METHODS", "BenchConfig", "TaskResult", "run_bench", "summarize"]
 
 METHODS = ("base", "rlm", "rlm_nosub", "rlm_depth2")
+KEEP_TRACES = ("all", "correct", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ class BenchConfig:
     limits: Limits = field(default_factory=lambda: Limits(max_iterations=12))
     base_window_tokens: int = 12_000
     trace_dir: Path | None = None
+    keep_traces: str = "all"
+    """With `trace_dir`: "all", "correct" (a trace whose run scored below 1 is deleted) or "none"."""
     prompts: Prompts | None = None
 
 
@@ -145,7 +148,7 @@ async def _run_rlm(cfg: BenchConfig, task: Any, method: str) -> tuple[str, str, 
         sub_model=sub,
         limits=limits,
         prompts=prompts,
-        trace_dir=cfg.trace_dir if cfg.trace_dir is not None else False,
+        trace_dir=cfg.trace_dir if cfg.trace_dir is not None and cfg.keep_traces != "none" else False,
     )
     result = await rlm.acomplete(task.question, task.context)
     total = result.usage.total
@@ -155,7 +158,8 @@ async def _run_rlm(cfg: BenchConfig, task: Any, method: str) -> tuple[str, str, 
         "output_tokens": total.output_tokens,
         "cost_usd": total.cost_usd,
         "seconds": result.wall_time,
-        "trace_path": str(result.trace_path) if result.trace_path else None,
+        # Absolute, so `recursor export --scores` finds the trace from any directory.
+        "trace_path": str(Path(result.trace_path).absolute()) if result.trace_path else None,
         "error": result.error,
     }
     return result.answer, result.stopped_by, usage
@@ -180,12 +184,18 @@ async def _one(
             "seconds": time.monotonic() - t0,
             "error": f"{type(exc).__name__}: {exc}",
         }
+    points = float(score(task.gold, answer))
+    trace_path = usage.get("trace_path")
+    if trace_path and cfg.keep_traces == "correct" and points < 1.0:
+        # Only the trace file goes: blobs are shared by hash with other traces of the directory.
+        Path(trace_path).unlink(missing_ok=True)
+        trace_path = None
     return TaskResult(
         task_id=task.id,
         family=task.family,
         length_tokens=task.length_tokens,
         method=method,
-        score=float(score(task.gold, answer)),
+        score=points,
         answer=answer,
         gold=task.gold.answer,
         stopped_by=stopped,
@@ -195,7 +205,7 @@ async def _one(
         cost_usd=usage["cost_usd"],
         seconds=round(usage["seconds"], 3),
         error=usage.get("error"),
-        trace_path=usage.get("trace_path"),
+        trace_path=trace_path,
     )
 
 
@@ -206,6 +216,8 @@ async def run_bench(
     from recursor.bench.scoring import score
     from recursor.bench.tasks import iter_tasks
 
+    if cfg.keep_traces not in KEEP_TRACES:
+        raise UserError(f"keep_traces must be one of {', '.join(KEEP_TRACES)}, not {cfg.keep_traces!r}")
     for method in cfg.methods:
         if method not in METHODS:
             raise UserError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
