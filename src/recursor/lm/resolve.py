@@ -7,6 +7,7 @@ guess made for convenience: with `base_url` it is a model on that OpenAI-compati
 
 from __future__ import annotations
 
+import os
 from typing import Any, Final
 
 from recursor.errors import UserError
@@ -63,6 +64,8 @@ def _client(spec: str, *, base_url: str | None, api_key_env: str | None, **kw: A
         raise UserError(f"model spec {spec!r} names no model; expected e.g. 'openai:gpt-5-mini'")
     if provider in _OPENAI_LIKE:
         default_url, default_env = _OPENAI_LIKE[provider]
+        if provider == "openai":  # the OpenAI SDK's convention: a proxy or gateway in front of OpenAI
+            default_url = os.environ.get("OPENAI_BASE_URL") or default_url
         return OpenAICompatibleLM(
             model,
             base_url=base_url or default_url,
