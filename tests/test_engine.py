@@ -300,7 +300,7 @@ def test_an_answer_stated_in_prose_gets_a_repair_turn() -> None:
     result = rlm(root, trace_dir=False).complete("q", "abc")
     assert (result.answer, result.stopped_by) == ("42", "final")
     told = root.calls[2].messages[-1]["content"]
-    assert "no FINAL line" in told and "FINAL(the answer)" in told
+    assert "no FINAL line" in told and "FINAL(The number is 42.)" in told
     # Before the model has looked, prose gets the plain "write code" message instead.
     blind = FakeScriptedLM(["Let me think.", "```repl\nprint(1)\n```", "FINAL(1)"])
     rlm(blind, trace_dir=False).complete("q", "abc")
@@ -351,3 +351,13 @@ def test_final_answer_placeholder_is_not_the_answer_dict() -> None:
     assert result.answer == "7" and len(root.calls) == 3
     kept = FakeScriptedLM(["```repl\nanswer['content'] = 'from the dict'\nprint(2)\n```", "FINAL(answer)"])
     assert rlm(kept, trace_dir=False).complete("q", "abc").answer == "from the dict"
+
+
+def test_a_short_prose_answer_is_offered_back_as_the_final_line() -> None:
+    """A model that replies with the bare answer is shown the exact FINAL line to write (it
+    copies a placeholder such as FINAL(answer) literally); FINAL(answer) then gets the same offer."""
+    root = FakeScriptedLM(["```repl\nprint(context)\n```", "4026121", "FINAL(answer)", "FINAL(4026121)"])
+    result = rlm(root, trace_dir=False).complete("q", "the number is 4026121")
+    assert (result.answer, result.stopped_by) == ("4026121", "final")
+    assert root.calls[2].messages[-1]["content"].endswith("FINAL(4026121)\nOtherwise continue with a ```repl block.")
+    assert "FINAL(4026121)" in root.calls[3].messages[-1]["content"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Prompts"]
+__all__ = ["Prompts", "short_answer"]
 
 SYSTEM = """\
 You answer a question about a context that is far too large to read at once. The context is \
@@ -64,6 +64,12 @@ When you know the answer, give it in one of these ways:
 Look at the context before you answer. Plan in a sentence or two, then write code. Do not \
 guess: check with code.\
 """
+
+
+def short_answer(prose: str) -> bool:
+    """Prose short enough to be an answer on its own (a value, a name, a phrase)."""
+    text = prose.strip()
+    return 0 < len(text) <= 200 and "\n" not in text and "FINAL" not in text.upper()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +131,15 @@ class Prompts:
             "continue, or answer with FINAL(...) or FINAL_VAR(name)."
         )
 
-    def prose_answer(self) -> str:
-        """After a reply in words only, once the model has looked: it may have stated the answer."""
+    def prose_answer(self, prose: str) -> str:
+        """After a reply in words only, once the model has looked: it may have stated the answer.
+
+        A short reply is offered back as the line to write: models copy a placeholder such as
+        "FINAL(answer)" literally, but they copy their own answer just as readily.
+        """
+        if short_answer(prose):
+            return (f"Your reply had no FINAL line. If {prose.strip()} is the answer, reply with exactly "
+                    f"this line:\nFINAL({prose.strip()})\nOtherwise continue with a ```repl block.")
         return (
             "Your reply had no FINAL line and no code. If it states the answer, reply with just "
             "the line FINAL(the answer). Otherwise continue with a ```repl block."

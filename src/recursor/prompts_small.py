@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from recursor.prompts import Prompts
+from recursor.prompts import Prompts, short_answer
 
 __all__ = ["SYSTEM_SMALL", "SmallModelPrompts", "helpers_source", "key_terms"]
 
@@ -224,7 +224,9 @@ class SmallModelPrompts(Prompts):
         # No copyable example here: a small model runs a placeholder grep verbatim.
         return "Write your answer as FINAL(your answer), or reply with a ```repl block."
 
-    def prose_answer(self) -> str:
+    def prose_answer(self, prose: str) -> str:
+        if short_answer(prose):
+            return f"If the answer is {prose.strip()}, reply with exactly this line:\nFINAL({prose.strip()})"
         return "If you know the answer, reply with one line: FINAL(answer). Otherwise reply with a ```repl block."
 
     def missing_var(self, name: str, defined: tuple[str, ...]) -> str:

@@ -306,7 +306,7 @@ class _Run:
         Returns the outcome when the run is answered, else the feedback for the next turn.
         """
         parsed = parse_reply(reply)
-        self.last_prose = parsed.prose or self.last_prose
+        self.last_prose = parsed.prose if parsed.prose and parsed.final is None else self.last_prose
         if parsed.final is not None and not parsed.code and not state.looked and not state.nudged:
             state.nudged = True
             return None, self.prompts.not_looked()
@@ -330,7 +330,7 @@ class _Run:
             failed += 1
         if not parsed.code and parsed.final is None:
             # Prose after the model has looked may state the answer without FINAL: ask for it.
-            parts.append(self.prompts.prose_answer() if state.looked and parsed.prose else self.prompts.no_code())
+            parts.append(self.prompts.prose_answer(parsed.prose) if state.looked and parsed.prose else self.prompts.no_code())
             failed += 1
         # A turn counts as an error when nothing in it worked.
         state.errors = state.errors + 1 if failed and failed >= max(len(parsed.code), 1) else 0
@@ -380,7 +380,7 @@ class _Run:
                 if found is not None and found.found:  # the REPL's answer dict: its content, if set
                     content = answer_content(found.value)
                     if not content:  # FINAL(answer) copied from the instructions: no answer yet
-                        parts.append(self.prompts.no_code())
+                        parts.append(self.prompts.prose_answer(self.last_prose))
                         return None
                     return VarLookup(True, content)
             return VarLookup(True, value)
