@@ -113,3 +113,28 @@ def test_helpers_map_a_list_contexts_reads_to_items() -> None:
         helpers.context, helpers._cite = old
     assert got == [(1, 0, len("second has the needle"))]
 
+
+# -- the viewers -------------------------------------------------------------------------------
+def test_viewers_show_the_evidence_under_the_answer(tmp_path: Path) -> None:
+    import html
+    import io
+
+    from rich.console import Console
+
+    from recursor.trace.tree import load_view
+    from recursor.trace.view_html import render_html
+    from recursor.trace.view_tui import run_detail
+
+    notes = "one\ntwo\nthe vault code is 48213 <b>loud</b>\n"
+    result = run(["```repl\ngrep('vault code')\n```", "FINAL(48213)"], {"docs/notes.md": notes}, tmp_path)
+    view = load_view(result.trace_path)
+    assert view.roots[0].evidence == result.evidence
+    page = render_html(view)
+    assert "docs/notes.md:3" in page
+    assert html.escape("the vault code is 48213 <b>loud</b>") in page and "<b>loud" not in page
+    assert page.index("Evidence") > page.index("Answer")
+    console = Console(width=120, record=True, file=io.StringIO(), color_system=None)
+    console.print(run_detail(view, view.roots[0]))
+    text = console.export_text()
+    assert "evidence" in text and "docs/notes.md:3  the vault code is 48213" in text
+
