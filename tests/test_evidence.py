@@ -138,3 +138,27 @@ def test_viewers_show_the_evidence_under_the_answer(tmp_path: Path) -> None:
     text = console.export_text()
     assert "evidence" in text and "docs/notes.md:3  the vault code is 48213" in text
 
+
+# -- bench: evidence recall --------------------------------------------------------------------
+def test_evidence_recall_on_needle_tasks() -> None:
+    from recursor.bench import oolong, sniah, twohop
+    from recursor.bench.evidence import evidence_recall, gold_ranges, mean_evidence_recall
+
+    task = sniah.make_task(length_tokens=2_000, seed=1, index=0)
+    [(gs, ge)] = gold_ranges(task)
+    assert task.context[gs:ge] == task.meta["needle"]
+
+    def item(s: int, e: int, key: Any = None) -> dict[str, Any]:
+        return {"key": key, "start": s, "end": e}
+
+    assert evidence_recall(task, [item(gs - 30, ge + 2)]) == 1.0
+    assert evidence_recall(task, [item(ge - 7, ge)]) == 1.0  # part of it, e.g. the cited value
+    assert evidence_recall(task, [item(0, gs), item(ge, ge + 50), item(gs, ge, "a.txt")]) == 0.0
+    assert evidence_recall(task, []) == 0.0
+    two = twohop.make_task(length_tokens=2_000, seed=1, index=0)
+    hops = gold_ranges(two)
+    assert len(hops) == 2
+    assert evidence_recall(two, [item(*hops[1])]) == 0.5
+    other = oolong.make_task(length_tokens=2_000, seed=1, index=0)
+    assert evidence_recall(other, [item(0, 10)]) is None
+    assert mean_evidence_recall([(task, [item(gs, ge)]), (two, [item(*hops[1])]), (other, [])]) == 0.75
