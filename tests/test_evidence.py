@@ -112,6 +112,16 @@ def test_helpers_map_a_list_contexts_reads_to_items() -> None:
     finally:
         helpers.context, helpers._cite = old
     assert got == [(1, 0, len("second has the needle"))]
+    got.clear()
+    text = "a\nb needle\n"
+    old = helpers.context, helpers._cite
+    helpers.context, helpers._cite = text, (lambda s, e, key=None: got.append((key, s, e)))
+    try:
+        helpers.grep("needle", text, show=False)  # the context passed as `text`: still a read
+        helpers.lines("needle", "a\nb needle")  # other text: not a read
+    finally:
+        helpers.context, helpers._cite = old
+    assert got == [(None, 2, 10)]
 
 
 # -- the viewers -------------------------------------------------------------------------------

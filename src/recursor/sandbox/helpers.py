@@ -86,6 +86,14 @@ def _doc() -> str:
     return _DOC
 
 
+def _of_context(text: Any) -> bool:
+    """Whether a helper's `text` is the context itself (None, or a str context passed as is)."""
+    if text is None or (isinstance(text, str) and text is context):
+        _doc()
+        return True
+    return False
+
+
 def _note(spans: Iterable[tuple[int, int]], limit: int = 50) -> None:
     """Log spans of `_doc()` as reads of the context, each as (key, start, end) in its entry."""
     if _DOC is None:
@@ -240,10 +248,10 @@ def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
             if show:
                 head = f"{n} line{' matches' if n == '1' else 's match'}:"
                 _show(head, doc, units, spans, window, max_hits)
-            if text is None:
+            if _of_context(text):
                 _note(units)
             return Hits(doc[s:e] for s, e in units)
-    return _grep_words(doc, query, window, max_hits, show, text is None)
+    return _grep_words(doc, query, window, max_hits, show, _of_context(text))
 
 
 def _stem_rx(word: str) -> _re.Pattern[str]:
@@ -335,7 +343,7 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
         else:
             rx = _word_rx(str(value).strip())
             rows = [r for r in rows if rx.search(r)]
-    if text is None and (pattern is not None or where) and 0 < len(rows) <= 50:
+    if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
         _note_lines(rows)
     return rows
 
