@@ -17,6 +17,7 @@ from recursor.trace.events import (
     CellStartEvent,
     ContextEvent,
     Event,
+    EvidenceEvent,
     LimitEvent,
     LMCallEvent,
     RetryEvent,
@@ -65,6 +66,8 @@ SAMPLES: list[Event] = [
     BudgetEvent(run_id="root", iteration=1, **TOTALS),
     BudgetEvent(run_id="root", iteration=2, **TOTALS, charged_calls=2, charged_tokens=13, charged_usd=0.01,
                 held_usd=0.0),
+    EvidenceEvent(run_id="root", items=[{"key": "a.md", "start": 3, "end": 9, "line_start": 2,
+                                         "line_end": 2, "text": "the 42"}]),
     RunEndEvent(run_id="root", answer="42", stopped_by="final", iterations=3, error=None, **TOTALS),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,6 +36,11 @@ class Result:
     """"rlm", or "direct" when the question was answered with one direct call (see `RLM(mode=)`)."""
     output: Any = None
     """With `output_type`: the validated value (then `answer` is its JSON), else None."""
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    """What the run read of `context` that supports the answer, best first (`recursor.evidence`):
+    {"key": a dict context's path (a list's index; None for a str), "start", "end" (characters of
+    that text), "line_start", "line_end" (1-based), "text": an excerpt}. Reads are logged by
+    `cite(start, end, key=None)` and the REPL helpers `grep` and `lines`."""
 
     @property
     def cost_usd(self) -> float | None:

@@ -192,8 +192,7 @@ class RLM:
             wall_time=time.monotonic() - tree.ledger.started,
             iterations=iterations,
             trace_path=tree.trace_path,
-            error=outcome.error,
-            output=outcome.output,
+            error=outcome.error, output=outcome.output, evidence=tree.evidence.get("root", []),
         )
 
     def complete(self, question: str, context: ContextInput = None, *, output_type: Any = None,
@@ -296,8 +295,7 @@ class _Run:
         finally:
             if self.owns_repl:
                 await self.repl.close()
-        tree.emit(ev.RunEndEvent(run_id=self.run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
-                  iterations=outcome.iterations, error=outcome.error, **tree.snapshot()))
+        tree.run_end(run_id=self.run_id, context=self.context, reads=self.repl.reads, outcome=outcome)
         return outcome
 
     async def _turn(self, reply: str, iteration: int, state: _TurnState) -> tuple[_Outcome | None, str]:

@@ -15,7 +15,7 @@ from recursor.context import ContextValue, PreparedContext, store_context
 from recursor.errors import RecursorError
 from recursor.prompts import Prompts
 from recursor.run_tree import RunTree
-from recursor.sandbox.base import CellResult, Repl, SubcallHandler, VarLookup
+from recursor.sandbox.base import CellResult, Read, Repl, SubcallHandler, VarLookup
 from recursor.trace import events as ev
 
 __all__ = ["CELL_GRACE", "RunRepl", "answer_content", "clip_feedback", "format_cell"]
@@ -49,6 +49,8 @@ class RunRepl:
         self.lost = False
         """The deadline stopped a cell: the worker and its variables are gone."""
         self.repl: Repl | None = None
+        self.reads: list[tuple[str, Read]] = []
+        """What the cells read of the context, with each one's cell id, in order (`recursor.evidence`)."""
         self._start: asyncio.Task[Repl] | None = None
 
     def start(self) -> None:
@@ -148,6 +150,7 @@ class RunRepl:
             raise  # unreachable: refuse raises
         finally:
             self.cell = None
+        self.reads += ((cell_id, r) for r in cell.reads)
         self.tree.emit(ev.CellEvent(run_id=self.run_id, iteration=iteration, index=index, cell=cell_id, code=code,
                        stdout=cell.stdout, stdout_total=cell.stdout_total, error=cell.error,
                        final=cell.final, final_source=cell.final_source, notes=cell.notes,

@@ -28,12 +28,13 @@ from recursor.calls import (
     TraceLayer,
     UsageLayer,
 )
+from recursor.evidence import EvidenceItem, select
 from recursor.ledger import Ledger
 from recursor.lm.base import LM, LMResponse, Message
 from recursor.lm.cache import ReplyCache
 from recursor.pricing import Pricing
 from recursor.prompts import Prompts
-from recursor.sandbox.base import SandboxOptions
+from recursor.sandbox.base import Read, SandboxOptions
 from recursor.tools import Toolbox, ToolSet
 from recursor.trace import events as ev
 from recursor.trace.config import trace_header
@@ -74,6 +75,8 @@ class RunTree:
         self.tools = ToolSet(config.tools, ledger=self.ledger, emit=self.emit,
                              max_result_bytes=config.sandbox.max_message_bytes)
         """The host tools of every run in the tree (MCP servers start with the root run)."""
+        self.evidence: dict[str, list[EvidenceItem]] = {}
+        """Each ended run's evidence (`recursor.evidence`), by run id."""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.trace: TraceWriter | None = None
         self.trace_path: Path | None = trace_path
@@ -159,6 +162,15 @@ class RunTree:
             limits={f.name: getattr(config.limits, f.name) for f in fields(config.limits)},
             sandbox={f.name: getattr(config.sandbox, f.name) for f in fields(config.sandbox)},
         ))
+
+    def run_end(self, *, run_id: str, context: Any, reads: list[tuple[str, Read]], outcome: Any) -> None:
+        """A run's `evidence` (when it read any of its context) and `run_end` events."""
+        found = self.evidence[run_id] = select(context, reads, outcome.answer)
+        reads.clear()  # a session's next question starts with none
+        if found:
+            self.emit(ev.EvidenceEvent(run_id=run_id, items=found))
+        self.emit(ev.RunEndEvent(run_id=run_id, answer=outcome.answer, stopped_by=outcome.stopped_by,
+                                 iterations=outcome.iterations, error=outcome.error, **self.snapshot()))
 
     def snapshot(self) -> dict[str, Any]:
         """Usage so far, for `budget` and `run_end` events."""

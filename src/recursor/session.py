@@ -349,7 +349,8 @@ class Session:
             return Result(answer=outcome.answer, stopped_by=outcome.stopped_by, mode="rlm",
                           usage=_usage_since(before, tree.usage),
                           wall_time=time.monotonic() - tree.ledger.started, iterations=outcome.iterations,
-                          trace_path=tree.trace_path, error=outcome.error, output=outcome.output)
+                          trace_path=tree.trace_path, error=outcome.error, output=outcome.output,
+                          evidence=tree.evidence.get(run_id, []))
 
     def _new_question(self, tree: RunTree, repl: _SessionRepl, run_id: str, question: str,
                       new: str | None) -> None:

@@ -52,7 +52,7 @@ __all__ = ["REPL_NAMES", "MCPTools", "Tool", "ToolError", "ToolSet", "Toolbox"]
 
 REPL_NAMES = frozenset({
     "context", "answer", "llm_query", "llm_query_batched", "rlm_query", "rlm_query_batched",
-    "SHOW_VARS", "FINAL", "FINAL_VAR", "ToolError",
+    "SHOW_VARS", "FINAL", "FINAL_VAR", "ToolError", "cite",
 })
 """Names the REPL defines itself: no tool may take them."""
 

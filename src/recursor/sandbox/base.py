@@ -90,6 +90,24 @@ class CellResult:
     stdout_total: int = 0
     restarted: bool = False
     notes: list[str] = field(default_factory=list)
+    reads: list[Read] = field(default_factory=list)
+    """What the cell read of the context (`cite` and the helpers): (key, start, end)."""
+
+
+Read = tuple[str | int | None, int, int]
+"""A read of the context: `context[start:end]`, or `context[key][start:end]` for a dict or list."""
+
+
+def reads_of(value: Any, limit: int = 200) -> list[Read]:
+    """The worker's `reads` field, typed: anything malformed is dropped."""
+    out: list[Read] = []
+    for item in value[:limit] if isinstance(value, list) else ():
+        if isinstance(item, list) and len(item) == 3:
+            key, start, end = item
+            if (key is None or isinstance(key, (str, int))) and not isinstance(key, bool) \
+                    and type(start) is int and type(end) is int and 0 <= start < end:
+                out.append((key, start, end))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ import csv as _csv
 import difflib as _difflib
 import json as _json
 import re as _re
+from bisect import bisect_right as _bisect_right
 from collections import Counter as _Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date as _date
@@ -48,23 +49,67 @@ llm_query_batched: Callable[..., list[str]] = globals().get("llm_query_batched",
 
 _DOC: str | None = None
 _DOC_OF: Any = None
+_ENTRIES: list[tuple[int, int, Any]] = []
+"""For a dict or list context: each entry's (start, end) in `_doc()` (its value, after any
+"key: ") and its key or index, in order; empty for a str context."""
+
+
+def _no_cite(start: Any, end: Any, key: Any = None) -> None:
+    return None
+
+
+_cite: Callable[..., None] = globals().get("cite", _no_cite)
+"""The REPL's `cite`, kept under this name: the helpers log what they read of the context."""
 
 
 def _doc() -> str:
     """The context as one string (a list's items or a dict's entries one per line)."""
-    global _DOC, _DOC_OF
+    global _DOC, _DOC_OF, _ENTRIES
     c = context
     if _DOC is None or _DOC_OF is not c:
+        _ENTRIES = []
         if isinstance(c, str):
             _DOC = c
-        elif isinstance(c, dict):
-            _DOC = "\n".join(f"{k}: {v}" for k, v in c.items())
-        elif isinstance(c, (list, tuple)):
-            _DOC = "\n".join(str(x) for x in c)
+        elif isinstance(c, (dict, list, tuple)):
+            parts, pos = [], 0
+            pairs = c.items() if isinstance(c, dict) else enumerate(c)
+            for k, v in pairs:
+                head = f"{k}: " if isinstance(c, dict) else ""
+                text = str(v)
+                _ENTRIES.append((pos + len(head), pos + len(head) + len(text), k))
+                parts.append(head + text)
+                pos += len(head) + len(text) + 1
+            _DOC = "\n".join(parts)
         else:
             _DOC = str(c)
         _DOC_OF = c
     return _DOC
+
+
+def _of_context(text: Any) -> bool:
+    """Whether a helper's `text` is the context itself (None, or a str context passed as is)."""
+    if text is None or (isinstance(text, str) and text is context):
+        _doc()
+        return True
+    return False
+
+
+def _note(spans: Iterable[tuple[int, int]], limit: int = 50) -> None:
+    """Log spans of `_doc()` as reads of the context, each as (key, start, end) in its entry."""
+    if _DOC is None:
+        return
+    for s, e in list(spans)[:limit]:
+        if not _ENTRIES:
+            _cite(s, e)
+            continue
+        i = _bisect_right(_ENTRIES, (s, float("inf"))) - 1
+        if i < 0 or s >= _ENTRIES[i][1]:
+            i += 1  # in an entry's "key: " head: the entry itself
+        if 0 <= i < len(_ENTRIES):
+            start, end, key = _ENTRIES[i]
+            lo, hi = max(s, start) - start, min(max(e, s + 1), end) - start
+            if hi > lo:
+                _cite(lo, hi, key)
 
 
 def _as_text(text: Any = None) -> str:
@@ -203,8 +248,10 @@ def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
             if show:
                 head = f"{n} line{' matches' if n == '1' else 's match'}:"
                 _show(head, doc, units, spans, window, max_hits)
+            if _of_context(text):
+                _note(units)
             return Hits(doc[s:e] for s, e in units)
-    return _grep_words(doc, query, window, max_hits, show)
+    return _grep_words(doc, query, window, max_hits, show, _of_context(text))
 
 
 def _stem_rx(word: str) -> _re.Pattern[str]:
@@ -219,7 +266,8 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
                        _re.IGNORECASE)
 
 
-def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool) -> Hits:
+def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool,
+                of_context: bool = False) -> Hits:
     words = _words(query)
     extra = []
     for w in words:
@@ -259,6 +307,8 @@ def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool) ->
         best = sorted(weights, key=lambda w: -weights[w])
         _show(f"No line holds {query!r}. Lines with the most rare words of {best}:",
               doc, kept, marks, window, max_hits)
+    if of_context:
+        _note(kept[:max_hits])  # ranked by fit: only the best ones are likely evidence
     return Hits(doc[s:e] for s, e in kept)
 
 
@@ -293,7 +343,23 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
         else:
             rx = _word_rx(str(value).strip())
             rows = [r for r in rows if rx.search(r)]
+    if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
+        _note_lines(rows)
     return rows
+
+
+def _note_lines(rows: list[str]) -> None:
+    """Log where each of `rows` (whole lines of `_doc()`, in order) lies in the context."""
+    doc, pos, spans = _doc(), 0, []
+    for r in rows:
+        at = doc.find(r, pos)
+        while at > 0 and doc[at - 1] != "\n":  # a whole line, not the tail of a longer one
+            at = doc.find(r, at + 1)
+        if at < 0:
+            break
+        spans.append((at, at + len(r)))
+        pos = at + len(r)
+    _note(spans)
 
 
 def chunks(n_chars: int = 50000, text: Any = None) -> list[str]:

@@ -41,6 +41,7 @@ from recursor.sandbox.base import (
     SandboxOptions,
     SubcallHandler,
     VarLookup,
+    reads_of,
     subcall_reply,
 )
 from recursor.sandbox.isolation import IsolationReport, detect, warn_once
@@ -226,4 +227,5 @@ def _result(msg: dict[str, Any]) -> CellResult:
         duration=float(msg["duration"]),
         stdout_total=int(msg["stdout_total"]),
         notes=list(msg["notes"]),
+        reads=reads_of(msg.get("reads")),
     )

@@ -46,6 +46,7 @@ from recursor.sandbox.base import (
     SubcallRejected,
     VarLookup,
     check_subcall,
+    reads_of,
     subcall_reply,
 )
 from recursor.sandbox.isolation import (
@@ -519,6 +520,7 @@ class ProcessRepl(Repl):
             duration=_number(msg.get("duration")),
             stdout_total=int(_number(msg.get("stdout_total"))),
             notes=[_clip(n, 2_000) for n in notes[:20] if isinstance(n, str)] if isinstance(notes, list) else [],
+            reads=reads_of(msg.get("reads")),
         )
 
     async def _death_cause(self) -> str:

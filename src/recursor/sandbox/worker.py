@@ -52,7 +52,10 @@ _TOOL_NAMES = (
     "SHOW_VARS",
     "FINAL",
     "FINAL_VAR",
+    "cite",
 )
+MAX_READS = 200
+"""Reads of `context` a cell may record (`cite` and the helpers); more are dropped."""
 EXIT_CPU = 86
 """Exit status when a cell overran its CPU time and ignored the exception that should stop it."""
 EXIT_HARDEN = 87
@@ -280,7 +283,10 @@ class Repl:
             "SHOW_VARS": self.show_vars,
             "FINAL": self.final_fn,
             "FINAL_VAR": self.final_var,
+            "cite": self.cite,
         }
+        self.reads: list[list[Any]] = []
+        """This cell's reads of `context` ([key, start, end]), from `cite` and the helpers."""
         self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": self._builtins()}
         self.ns.update(self.tools)
         self.ns["context"] = context
@@ -395,6 +401,11 @@ class Repl:
         self.final, self.final_json, self.final_source = _answer_text(value), _json_form(value), "FINAL_VAR"
         raise _FinalSignal
 
+    def cite(self, start: Any, end: Any, key: Any = None) -> None:
+        """Mark context[start:end] (or context[key][start:end]) as evidence for the answer."""
+        if len(self.reads) < MAX_READS and isinstance(start, int) and isinstance(end, int) and end > start >= 0:
+            self.reads.append([key if isinstance(key, (str, int)) else None, start, end])
+
     # -- running cells -----------------------------------------------------------------------
     def run_cell(self, code: str, request_id: Any = None) -> dict[str, Any]:
         self.cell_no += 1
@@ -405,6 +416,7 @@ class Repl:
         if self.swap_stdio:
             sys.stdout = sys.stderr = out
         self.final = self.final_json = self.final_source = None
+        self.reads = []
         error: str | None = None
         t0 = time.perf_counter()
         self.cpu_start = time.process_time()
@@ -447,6 +459,7 @@ class Repl:
             "final_json": self.final_json,
             "final_source": self.final_source,
             "notes": notes,
+            "reads": self.reads,
             "duration": time.perf_counter() - t0,
         }
 

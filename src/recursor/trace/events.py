@@ -477,6 +477,17 @@ class RunEndEvent(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceEvent(Event):
+    """What a run read of its context that supports its answer (`recursor.evidence`), just
+    before its `run_end`; written only when there is some."""
+
+    KIND: ClassVar[str] = "evidence"
+    run_id: str
+    items: list[JsonObject]
+    """{"key", "start", "end", "line_start", "line_end", "text"} each, best first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UnknownEvent(Event):
     """A line of a kind this reader does not know (a newer writer's, a hand edit): its fields are in `extra`."""
 
@@ -500,7 +511,7 @@ class UnknownEvent(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.KIND: cls
     for cls in (RunStartEvent, ContextEvent, CellStartEvent, CellEvent, LMCallEvent, LimitEvent,
-                RetryEvent, SetupErrorEvent, BudgetEvent, RunEndEvent, ToolCallEvent)
+                RetryEvent, SetupErrorEvent, BudgetEvent, RunEndEvent, ToolCallEvent, EvidenceEvent)
 }
 """Event kind ("run_start", ...) -> its record type."""
 

@@ -32,6 +32,7 @@ from recursor.trace.events import (
     CellStartEvent,
     ContextEvent,
     Event,
+    EvidenceEvent,
     LimitEvent,
     LMCallEvent,
     RetryEvent,
@@ -52,6 +53,7 @@ __all__ = [
     "Totals",
     "TraceView",
     "build_view",
+    "evidence_place",
     "format_cost",
     "format_duration",
     "format_tokens",
@@ -272,6 +274,8 @@ class Run:
     reported_iterations: int | None = None
     notes: list[str] = field(default_factory=list)
     """Things worth showing that belong to no iteration (setup errors, a missing run_start)."""
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    """What the run read of its context that supports its answer (the `evidence` event's items)."""
     resumed: int = 0
     own: Totals = field(default_factory=Totals)
     """Every LM call this run made itself (root turns and llm_query calls)."""
@@ -591,6 +595,11 @@ class _Builder:
             it._touch(ts)
         run._touch(ts)
 
+    def on_evidence(self, ev: EvidenceEvent, run_id: str, ts: float | None) -> None:
+        run = self.run(run_id, ts)
+        run.evidence = list(ev.items)
+        run._touch(ts)
+
     def on_run_end(self, ev: RunEndEvent, run_id: str, ts: float | None) -> None:
         run = self.run(run_id, ts)
         run.finished = True
@@ -645,8 +654,21 @@ _HANDLERS: dict[type[Event], Callable[[_Builder, Any, str, float | None], None]]
     LimitEvent: _Builder.on_limit,
     BudgetEvent: _Builder.on_budget,
     RunEndEvent: _Builder.on_run_end,
+    EvidenceEvent: _Builder.on_evidence,
 }
 """How each kind of event shapes the tree; other kinds are counted in `ignored`."""
+
+
+def evidence_place(item: dict[str, Any]) -> str:
+    """Where an evidence item is: "path:3", "path:3-5", "[2] line 3" or "line 3 (chars 10-40)"."""
+    key, first, last = item.get("key"), as_int(item.get("line_start")), as_int(item.get("line_end"))
+    lines = "?" if first is None else str(first) if last in (None, first) else f"{first}-{last}"
+    if isinstance(key, str):
+        return f"{key}:{lines}"
+    where = f"[{key}] " if isinstance(key, int) else ""
+    start, end = as_int(item.get("start")), as_int(item.get("end"))
+    chars = f" (chars {start:,}-{end:,})" if start is not None and end is not None else ""
+    return f"{where}line {lines}{chars}"
 
 
 def _roll_up(run: Run) -> Totals:

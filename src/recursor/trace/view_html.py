@@ -28,6 +28,7 @@ from recursor.trace.tree import (
     Run,
     Totals,
     TraceView,
+    evidence_place,
     format_cost,
     format_duration,
     format_tokens,
@@ -53,6 +54,16 @@ def write_html(trace: Path | str, out: Path | str, *, max_chars: int = DEFAULT_M
 def _e(value: Any) -> str:
     """HTML-escaped text; lone surrogates (model code prints them) become U+FFFD so the page encodes."""
     return html.escape(well_formed("" if value is None else str(value)), quote=True)
+
+
+def _evidence(items: list[dict[str, Any]]) -> str:
+    """The evidence items as a list: where each is, and its excerpt."""
+    rows = "".join(
+        f'<li><code class="place">{_e(evidence_place(item))}</code>'
+        f'<pre class="prose evidence">{_e(str(item.get("text") or ""))}</pre></li>'
+        for item in items
+    )
+    return f'<ol class="evidence" aria-label="evidence">{rows}</ol>'
 
 
 class _Page:
@@ -185,6 +196,8 @@ class _Page:
         parts.append("<h3>Question</h3>" + self.text(run.question, "prose", "question"))
         if run.finished:
             parts.append("<h3>Answer</h3>" + self.text(run.answer, "prose answer", "answer"))
+            if run.evidence:
+                parts.append("<h3>Evidence</h3>" + _evidence(run.evidence))
         else:
             parts.append('<p class="note warn">No run_end event: this run was killed or was still '
                          "running when the trace was read.</p>")
@@ -504,6 +517,7 @@ pre{margin:0 0 8px;padding:8px 10px;background:var(--code);border-radius:6px;bor
 white-space:pre-wrap;word-break:break-word;font-size:12.5px;line-height:1.45;max-height:32em;overflow:auto}
 pre.code{border-left:3px solid var(--accent)}pre.err{background:var(--badbg);color:var(--bad);border-color:transparent}
 pre.answer{border-left:3px solid var(--ok)}
+ol.evidence{padding-left:1.4em}ol.evidence li{margin:.3em 0}pre.evidence{margin:.15em 0 0}
 .caption{font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;margin:8px 0 3px}
 .cut,.note{font-size:12.5px;color:var(--muted)}.note.warn{color:var(--warn)}
 section.cell{border:1px solid var(--line);border-radius:8px;padding:4px 12px 8px;margin:12px 0;background:var(--panel)}

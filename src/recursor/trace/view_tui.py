@@ -31,6 +31,7 @@ from recursor.trace.tree import (
     Run,
     Totals,
     TraceView,
+    evidence_place,
     format_cost,
     format_duration,
     format_tokens,
@@ -64,6 +65,18 @@ def require_textual() -> None:
 def _t(text: object, style: str = "") -> Text:
     """Trace text (model-written, so hostile) as a rich Text with control sequences made visible."""
     return Text(for_terminal(str(text)), style=style)
+
+
+def _evidence(items: list[dict[str, Any]]) -> Text:
+    """One evidence item a line: where it is, then its excerpt on one line."""
+    out = Text()
+    for n, item in enumerate(items):
+        if n:
+            out.append("\n")
+        out.append_text(_t(evidence_place(item), "cyan"))
+        out.append("  ")
+        out.append_text(_t(" ".join(str(item.get("text") or "").split())[:300]))
+    return out
 
 
 def _clip(text: str | None) -> Text:
@@ -161,6 +174,8 @@ def run_detail(view: TraceView, run: Run) -> RenderableType:
     parts.append(Panel(_clip(run.question), title="question", title_align="left", border_style="dim"))
     if run.finished:
         parts.append(Panel(_clip(run.answer), title="answer", title_align="left", border_style="green"))
+        if run.evidence:
+            parts.append(Panel(_evidence(run.evidence), title="evidence", title_align="left", border_style="dim"))
     else:
         parts.append(Text("No run_end event: this run was killed or was still running.", style="yellow"))
     if run.error:
