@@ -31,6 +31,8 @@ A failed item comes back as a string starting with "Error:".
 needs its own exploration to a child that has a REPL like yours (pass its data as `context`).\
 {depth_note}
 - `SHOW_VARS()`: list the variables you have made.
+- `cite(start, end)`: mark `context[start:end]` as what your answer rests on (the user sees it \
+as evidence).
 - `print(...)`: the way to see results; a bare last expression is shown too.
 - The Python standard library (re, json, collections, itertools, ...).
 Variables persist across blocks and turns.
