@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +16,7 @@ import pytest
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, Limits, LMRequestError
 from recursor.lm.base import Message
+from serving import uvicorn_serving
 
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
@@ -43,23 +42,8 @@ def make_rlm(**kw: Any) -> RLM:
 
 @contextmanager
 def serving(rlm: RLM, **options: Any) -> Iterator[str]:
-    app = create_app(rlm, **options)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with uvicorn_serving(create_app(rlm, **options)) as url:
+        yield url
 
 
 def client(base_url: str, key: str = "unused") -> Any:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +17,7 @@ from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, Limits
 from recursor.lm.base import Message
 from recursor.lm.openai_compat import OpenAICompatibleLM
+from serving import uvicorn_serving
 
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
@@ -30,21 +29,8 @@ SURROGATES = "```repl\nprint('x\\ud800y')\nFINAL('got x\\ud800y \\udcff')\n```"
 
 @contextmanager
 def serving(rlm: RLM, **options: Any) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(rlm, **options), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with uvicorn_serving(create_app(rlm, **options)) as url:
+        yield url
 
 
 def children() -> set[int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -15,6 +14,7 @@ import pytest
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.lm.base import Message
+from serving import uvicorn_serving
 
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
@@ -35,22 +35,8 @@ def run_code_in_question(messages: Sequence[Message]) -> str:
 @contextmanager
 def serving(rlm: RLM, **options: Any) -> Iterator[tuple[str, Any]]:
     app = create_app(rlm, **options)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))  # closes the sessions
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}/v1", app.state.sessions
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with uvicorn_serving(app, lifespan="on") as url:  # the lifespan closes the sessions
+        yield url, app.state.sessions
 
 
 def ask(sdk: Any, code: str, session_id: str, **extra: Any) -> str:
