@@ -160,6 +160,9 @@ def test_key_terms_find_the_distinctive_key_not_descriptions() -> None:
     assert key_terms("What did Anne-Marie say after the 24-hour outage?") == ["Anne-Marie"]
     assert key_terms('Is the build green? Answer with "yes" or "no".') == []
     assert key_terms("How many package upgrades does this log record?") == []
+    # Counting words measure the answer's form in any English question, as digits do.
+    assert key_terms("Which seven-digit number goes with brave-quarry?") == ["brave-quarry"]
+    assert key_terms("What is the two-letter code of the well-known-service?") == ["well-known-service"]
 
 
 def test_first_message_names_key_terms() -> None:

@@ -83,6 +83,9 @@ class Prompts:
     one_block_per_reply: bool = False
     """Strict replies: only the first code block of a reply counts, and the rest of the reply
     (invented output, more code, a FINAL guessed before any output) is cut away."""
+    looking_needs_output: bool = False
+    """A cell counts as having looked at the context only if it printed something, so an answer
+    given after nothing but empty output is sent back once (`not_looked`)."""
 
     def system(self, *, can_recurse: bool) -> str:
         depth_note = (

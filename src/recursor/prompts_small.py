@@ -145,13 +145,27 @@ _COMMON_CAPS = frozenset(
 """Capitalised words that are not names: question words, sentence openers, months."""
 
 
+_COUNT_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million single double triple multi".split()
+)
+"""English counting words: a hyphenated term that starts with one ("seven-digit", "two-letter",
+"three-word", "forty-two-year-old") measures the answer's form, as "7-day" does."""
+
+
+def _is_measure(term: str) -> bool:
+    first = term.split("-", 1)[0].lower()
+    return first.isdigit() or first in _COUNT_WORDS
+
+
 def key_terms(question: str, limit: int = 3) -> list[str]:
     """The question's distinctive terms: quoted text, hyphenated keys, ids and other terms
     with digits, code and config names (`max_conn`, `db.pool`), proper names.
 
     A paraphrased question shares no wording with the text it asks about except such terms,
     so they are what a small model should grep for. Numbers under 3 digits, years and
-    measures such as "7-day" are not keys: they describe rather than name.
+    measures such as "7-day" or "seven-digit" are not keys: they describe rather than name.
     """
     question = _ANSWER_FORMAT.sub(" ", question)
     found: list[str] = []
@@ -164,7 +178,7 @@ def key_terms(question: str, limit: int = 3) -> list[str]:
     for m in _QUOTED.finditer(question):
         add(m.group(1))
     for m in _HYPHENATED.finditer(question):
-        if not any(p.isdigit() for p in m.group(0).split("-")):
+        if not _is_measure(m.group(0)):
             add(m.group(0))
     for m in _CODE_NAME.finditer(question):
         if not any(m.group(0) in t for t in found):
@@ -191,6 +205,8 @@ class SmallModelPrompts(Prompts):
     name_key_terms: bool = True
     """Name the question's distinctive terms in the first message (measured to help)."""
     one_block_per_reply: bool = True
+    looking_needs_output: bool = True
+    """Measured: after a filter that printed nothing, the 1.5B answered an invented number."""
     """Small models invent the REPL's output after their block: only the block counts."""
 
     def system(self, *, can_recurse: bool) -> str:
@@ -216,8 +232,8 @@ class SmallModelPrompts(Prompts):
 
     def not_looked(self) -> str:
         return (
-            "You have not run any code yet, so that answer is a guess. Reply with a ```repl "
-            "block that looks at the context: grep a rare term, or print lines()[:5]."
+            "Nothing you ran has shown the context yet, so that answer is a guess. Reply with a "
+            "```repl block that prints what is there: grep a rare term, or print lines()[:5]."
         )
 
     def no_code(self) -> str:

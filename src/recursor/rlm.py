@@ -312,7 +312,7 @@ class _Run:
         failed = 0
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
-            state.looked = True
+            state.looked |= not self.prompts.looking_needs_output or bool(cell.stdout.strip() and not cell.error)
             repeated = self.prompts.repeated() if block.code in state.seen_code else None
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, repeated))
             state.seen_code.add(block.code)
