@@ -40,14 +40,15 @@ def test_auto_answers_directly_only_when_the_profile_says_it_pays() -> None:
     assert (result.mode, result.answer) == ("rlm", "done")  # an unknown model never goes direct
 
 
-def test_the_embedded_model_never_goes_direct_on_auto() -> None:
+def test_the_embedded_model_goes_direct_only_on_small_contexts() -> None:
     from recursor.lm.local import LocalLM
 
     local = LocalLM.__new__(LocalLM)
     local.model, local.n_ctx = "qwen2.5-coder-1.5b", 16384
     profile = profile_of(local)
-    assert profile == ModelProfile(window_tokens=16384, direct_max_tokens=0)
-    assert choose_mode("auto", profile, "tiny") == "rlm"
+    assert profile == ModelProfile(window_tokens=16384, direct_max_tokens=4096)
+    assert choose_mode("auto", profile, "a short note " * 100) == "direct"  # ~325 tokens
+    assert choose_mode("auto", profile, "a longer text " * 2000) == "rlm"  # ~7,000 tokens
 
 
 def test_direct_calls_obey_the_limits() -> None:
