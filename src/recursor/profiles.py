@@ -96,7 +96,7 @@ API_DIRECT_MAX_TOKENS = 16_384
 base model matches or beats the RLM at a fraction of the calls; above it the RLM wins."""
 
 EMBEDDED_DIRECT_MAX_TOKENS = 4096
-"""Measured on 2 cores (docs/benchmarks.md, "Direct or RLM"): on S-NIAH at 1K-4K tokens the
+"""Measured on 2 cores (docs/benchmarks.md, "Direct or RLM"): on needle look-ups at 1K-4K tokens the
 embedded 1.5B answered 9 of 9 directly in 12-34 s and 7 of 9 as an RLM in 2-40 s; at 8K a
 direct read takes ~150 s against 3-9 s for the RLM. So auto goes direct up to 4K tokens."""
 
