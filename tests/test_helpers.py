@@ -426,3 +426,11 @@ def test_options_are_keywords_so_a_stray_argument_is_a_clear_error() -> None:
         h.count_by(["a"], None, "install")  # type: ignore[misc]
     with pytest.raises(TypeError, match="positional argument"):
         h.grep("x", "text", 10)  # type: ignore[misc]
+
+
+def test_a_document_without_line_breaks_is_read_as_sentences() -> None:
+    """A one-line megabyte (an extracted PDF, a haystack) would make every match the whole
+    document; past 2,000 characters a line is split into its sentences."""
+    text = "The grass is green. " * 5000 + "The code for silver-fox is 123. " + "The sky is blue. " * 5000
+    assert h.lines(r"\bsilver-fox\b", text) == ["The code for silver-fox is 123."]
+    assert h.lines("x", "a short line with x\nanother") == ["a short line with x"]

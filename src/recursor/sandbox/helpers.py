@@ -327,7 +327,7 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
     """
     if isinstance(pattern, (list, tuple)) and text is None:
         pattern, text = None, pattern  # lines(rows): the rows, as if given as `text`
-    rows = [r for r in _as_text(text).split("\n") if r.strip()]
+    rows = _split_long([r for r in _as_text(text).split("\n") if r.strip()])
     if pattern is not None:
         try:
             rx = _re.compile(str(pattern), _re.IGNORECASE)
@@ -346,6 +346,23 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
     if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
         _note_lines(rows)
     return rows
+
+
+_LONG_LINE = 2000
+"""A "line" longer than this is prose without line breaks (an extracted PDF, a one-line
+document): it is read as its sentences, or a match would print the whole document."""
+
+_SENTENCE_END = _re.compile(r"(?<=[.!?])\s+")
+
+
+def _split_long(rows: list[str]) -> list[str]:
+    out: list[str] = []
+    for row in rows:
+        if len(row) > _LONG_LINE:
+            out.extend(s for s in _SENTENCE_END.split(row) if s.strip())
+        else:
+            out.append(row)
+    return out
 
 
 def _note_lines(rows: list[str]) -> None:
