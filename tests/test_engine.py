@@ -361,3 +361,13 @@ def test_a_short_prose_answer_is_offered_back_as_the_final_line() -> None:
     assert (result.answer, result.stopped_by) == ("4026121", "final")
     assert root.calls[2].messages[-1]["content"].endswith("FINAL(4026121)\nOtherwise continue with a ```repl block.")
     assert "FINAL(4026121)" in root.calls[3].messages[-1]["content"]
+
+
+def test_a_short_output_shown_again_is_offered_as_the_final_line() -> None:
+    """A model that re-runs print(answer) instead of answering is offered the exact FINAL line."""
+    code = "```repl\nprint(6 * 7)\n```"
+    root = FakeScriptedLM([code, code, "FINAL(42)"])
+    result = rlm(root, trace_dir=False).complete("q", "abc")
+    assert result.answer == "42"
+    assert "FINAL(42)" in root.calls[2].messages[-1]["content"]
+    assert "FINAL(42)" not in root.calls[1].messages[-1]["content"]  # the first run is not a repeat

@@ -35,7 +35,7 @@ from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
 from recursor.prompt_split import split_prompt
-from recursor.prompts import Prompts
+from recursor.prompts import Prompts, short_answer
 from recursor.protocol import cut_after_first_block, parse_reply
 from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
@@ -313,7 +313,8 @@ class _Run:
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
             state.looked |= not self.prompts.looking_needs_output or bool(cell.stdout.strip() and not cell.error)
-            repeated = self.prompts.repeated() if block.code in state.seen_code else None
+            repeated = None if block.code not in state.seen_code else (  # a short repeated output: offer it as FINAL
+                self.prompts.prose_answer(cell.stdout) if short_answer(cell.stdout) else self.prompts.repeated())
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, repeated))
             state.seen_code.add(block.code)
             # Running the same code again is no progress: a model stuck in a loop reaches
