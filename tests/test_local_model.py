@@ -21,7 +21,7 @@ from real_model import E2E_MODEL, needs_real_model
 from recursor.errors import UserError
 from recursor.lm.base import Message
 from recursor.lm.choice import CONTENT_FREE, choice_prompt
-from recursor.lm.local import LocalLM, _KVStore, cpu_has_amx
+from recursor.lm.local import _MAX_SAVED, LocalLM, _KVStore, cpu_has_amx
 from recursor.local import (
     MODELS,
     ChecksumError,
@@ -349,25 +349,44 @@ def test_kv_store_saves_an_interrupted_conversation_and_restores_it() -> None:
     assert low.restored == list(range(100)) + list(range(500, 550))
     assert llama.n_tokens == 150 and llama.input_ids[:150] == low.restored
     assert llama._requires_eval is True
-    # The sub-call was saved when the root came back; the root's entry is live again.
-    assert [e.messages for e in store.saved] == [(*sub, ("assistant", "summary"))]
+    # The one-off sub-call was not saved when the root came back: nothing continues it.
+    assert store.saved == []
 
 
-def test_kv_store_evicts_one_off_calls_before_the_root() -> None:
+def test_kv_store_never_saves_one_off_calls_and_stays_bounded() -> None:
     llama = _FakeLlama()
     low = _FakeLowLevel(llama)
-    store = _KVStore(llama, low, budget=2_500)  # room for two 100-token conversations
+    store = _KVStore(llama, low, budget=10**9)
     root = _conv("question", system=True)
     store.before(root)
     llama.run(list(range(100)))
     store.after(root, "code")
-    for i in range(4):  # four sub-calls, each saved when the next one replaces it
+    for i in range(50):  # fifty sub-calls, each replaced by the next one
         sub = _conv(f"chunk {i}")
         store.before(sub)
         llama.run([1000 + i] * 100)
         store.after(sub, "ok")
-    kept = [e.messages for e in store.saved]
-    assert (*root, ("assistant", "code")) in kept and len(kept) == 2
+    assert [e.messages for e in store.saved] == [(*root, ("assistant", "code"))]
+    # Many runs' roots, each interrupted once: only the newest _MAX_SAVED are kept.
+    for i in range(3 * _MAX_SAVED):
+        run_root = ((("system", f"sys {i}"), ("user", "q")))
+        store.before(run_root)
+        llama.run([2000 + i] * 100)
+        store.after(run_root, "code")
+        store.before(_conv(f"sub of run {i}"))
+        llama.run([3000 + i] * 100)
+        store.after(_conv(f"sub of run {i}"), "ok")
+    kept = [e.messages[0][1] for e in store.saved]
+    assert kept == [f"sys {i}" for i in range(2 * _MAX_SAVED, 3 * _MAX_SAVED)]
+    # The byte budget holds too: room for two 100-token conversations keeps two.
+    small = _KVStore(llama, low, budget=2_500)
+    for i in range(4):
+        run_root = ((("system", f"s{i}"), ("user", "q")))
+        small.before(run_root)
+        llama.run([4000 + i] * 100)
+        small.after(run_root, "code")
+    small.before(_conv("last"))
+    assert len(small.saved) <= 2 and sum(e.size for e in small.saved) <= 2_500
     # Short conversations are not worth saving, and a zero budget saves nothing.
     tiny = _KVStore(llama, low, budget=0)
     tiny.after(root, "x")

@@ -49,7 +49,11 @@ __all__ = [
 DEFAULT_N_CTX = 16384
 
 #: Memory for saved conversations' KV cells, per loaded model (the 1.5B's 16K window: 0.45 GiB).
-DEFAULT_KV_STORE_BYTES = 2 << 30
+DEFAULT_KV_STORE_BYTES = 1 << 30
+
+#: Conversations kept at most (the roots of runs interrupted by their sub-calls, newest kept):
+#: with the byte budget, this keeps a long process's memory flat.
+_MAX_SAVED = 8
 
 #: Calibration priors kept per loaded model (each a few floats per option).
 _MAX_PRIORS = 256
@@ -148,9 +152,11 @@ class _KVStore:
     """Keeps the KV cache of conversations that other calls interrupt, within a byte budget.
 
     The live conversation is saved only when a call is about to abandon it (a sub-call
-    between two root turns), and restored when a call continues it. Eviction drops first
-    the conversations that look one-off (no system prompt, one user turn, never resumed),
-    oldest first, so a run's many sub-calls do not push out its root conversation.
+    between two root turns), and restored when a call continues it. Only conversations that
+    will go on are saved: a system prompt, more than one user turn, or one restored before.
+    A one-off sub-call never is (the next sub-call reuses the live cells' shared prefix
+    anyway): saving each of them grew a process by ~140 MB per 100 sub-calls until the byte
+    budget was full. At most `_MAX_SAVED` are kept, the oldest dropped first.
     """
 
     def __init__(self, llama: Any, llama_cpp: Any, budget: int) -> None:
@@ -195,6 +201,9 @@ class _KVStore:
         n_tokens = int(llama.n_tokens)
         if self.budget <= 0 or n_tokens < _MIN_SAVED_TOKENS or not self.live:
             return
+        if not (self.live_keep or any(role == "system" for role, _ in self.live)
+                or sum(role == "user" for role, _ in self.live) > 1):
+            return  # a one-off call: nothing will continue it
         size = int(low.llama_state_seq_get_size(llama.ctx, 0))
         if size <= 0 or size > self.budget:
             return
@@ -202,16 +211,10 @@ class _KVStore:
         written = int(low.llama_state_seq_get_data(llama.ctx, data, size, 0))
         if written <= 0:
             return
-        keep = (
-            self.live_keep
-            or any(role == "system" for role, _ in self.live)
-            or sum(role == "user" for role, _ in self.live) > 1
-        )
         self.saved = [e for e in self.saved if e.messages != self.live]
-        self.saved.append(_Saved(self.live, llama.input_ids[:n_tokens].copy(), data, written, keep))
-        while sum(e.size for e in self.saved) > self.budget:
-            victim = next((e for e in self.saved if not e.keep), self.saved[0])
-            self.saved.remove(victim)
+        self.saved.append(_Saved(self.live, llama.input_ids[:n_tokens].copy(), data, written, True))
+        while len(self.saved) > _MAX_SAVED or sum(e.size for e in self.saved) > self.budget:
+            self.saved.pop(0)
 
     def _restore(self, entry: _Saved) -> bool:
         llama, low = self.llama, self.llama_cpp

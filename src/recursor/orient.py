@@ -1,0 +1,226 @@
+"""A first look at the context for a small root: its lines, and where the question's words are.
+
+A 0.5B-3B root told only "a str with 131,033 characters" starts by guessing: it greps for
+paths and words it imagines, gets nothing, and answers a value it never saw. A person opening
+a file does the opposite: looks at how it is written, then at the lines that mention what the
+question names. This does that look once, on the host, before the first turn: the context's
+size in lines, its first lines, and for the question's rarest words (rarest in this context,
+not in English) how many lines hold each and which ones, so the root's first code filters
+lines whose shape it has seen. Words the context never holds are named too, so the root does
+not search for them.
+
+It is general: words are weighed by how rare they are in the text at hand (as a search
+engine would), nothing depends on any format. Chosen per model by `Prompts.orient`; capable
+models keep the paper's metadata-only first message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from recursor.context import ContextValue, describe
+from recursor.sandbox.helpers import _STOP, _stem_rx
+
+__all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
+
+_MAX_WORDS = 30
+"""Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
+_MAX_COUNTED = 100_000
+"""Matching lines counted per word before the count is shown as "100,000+"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Orientation:
+    """The text added to the first message, and the context lines it shows."""
+
+    text: str
+    shown: tuple[str, ...]
+
+    def shows(self, value: str) -> bool:
+        """Whether `value` (4+ characters) is written in a line shown: an answer read from here
+        was seen, not guessed. Short values ("6", "yes") are too common to tell."""
+        value = value.strip().strip("\"'`")
+        return len(value) >= 4 and any(value.lower() in line.lower() for line in self.shown)
+
+
+NO_LOOK = Orientation("", ())
+"""Nothing shown: the paper's first message."""
+
+
+def _text(context: ContextValue) -> str:
+    if isinstance(context, str):
+        return context
+    values = context.values() if isinstance(context, dict) else context
+    return "\n".join(v for v in values if isinstance(v, str))
+
+
+def _line_at(text: str, start: int, end: int, width: int) -> str:
+    """The line holding text[start:end], or a `width` window of it around the match."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    if hi - lo <= width:
+        return text[lo:hi].rstrip("\r")
+    pad = max(0, (width - (end - start)) // 2)
+    a, b = max(lo, start - pad), min(hi, end + pad)
+    return ("..." if a > lo else "") + text[a:b] + ("..." if b < hi else "")
+
+
+_LONG_LINE = 2000
+"""A line longer than this is read as its sentences (as `helpers.lines()` reads it)."""
+
+
+def _matching_lines(text: str, rx: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """One (start, end) match per line that holds `rx`, in order; per sentence in a long line."""
+    unit_end = -1
+    for m in rx.finditer(text):
+        if m.start() <= unit_end:
+            continue
+        yield m.start(), m.end()
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        unit_end = text.find("\n", m.end())
+        unit_end = len(text) if unit_end < 0 else unit_end
+        if unit_end - line_start > _LONG_LINE:
+            stop = text.find(". ", m.end(), unit_end)
+            unit_end = unit_end if stop < 0 else stop
+
+
+_KEYLIKE = re.compile(r"\d|[-_.:/+~@]|.[A-Z]")
+"""Digits, joining punctuation or inner capitals: an id, a version, a date, a code name."""
+
+_COMMON = frozenset("""
+able about above across act action actually add added after again against age ago all almost
+along already also always among amount another answer any appear appears apply area around ask
+asked ate available away back base based become been before began begin beginning being best
+better between big both bring brought build built call called came can case cause change
+changed changes check child class classes close code come comes complete completely contain
+contains context correct could count counted counting counts current data date dates day days
+defined defines definition did different direct does done down during each early end ended
+entire entry entries even ever every exact exactly example fact far few field fields file
+files final find first five follow following form found four from full function functions
+gave get give given go goes going gone good got great group had half hand happen happened has
+have held help here high hold holds how idea important include included includes including
+information inside instead item items just keep kept kind know known large largest last late
+later least left less let level like line lines list listed little log logs long look low
+machine made main make making many mark match may mean means mentioned might module modules
+more most much must name named names near need needed never new newest next none not note
+nothing now number numbers occur occurs often old oldest once one only open order other out
+over own package packages part path people per person place point possible present put
+question rather read real reason record recorded records result right run runs said same say
+second see seen set several short should show shown side since single size small smallest
+some something start started starts state statement statements states still such sum take
+taken tell than that then there these they thing things third this those three through time
+times together told too took top total tree true turn two type under until upon use used uses
+using value values very want was way well went were what when where which while who whole why
+will with within without word words work would write written year years yet
+""".split())
+"""Everyday English words: in a question they describe what is sought more often than they name
+it, so a word not among them (a package, a program, a surname) is looked up first."""
+
+_TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[-.:+~/@][A-Za-z0-9_]+)*")
+"""A question's word; ids, versions, times and paths (`libc6:amd64`, `16:49:20`) kept whole."""
+
+
+def _question_words(question: str) -> list[str]:
+    """The question's words worth looking up: no stop-words, no short words or numbers."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for m in _TOKEN.finditer(question):
+        word = m.group(0)  # "libminizip1's": the apostrophe ends the word
+        low = word.lower()
+        if low in _STOP or low in seen or len(word) < 3:
+            continue
+        seen.add(low)
+        out.append(word)
+    return out
+
+
+def _tier(word: str) -> int:
+    """0 for key-shaped words (ids, versions, code names), 1 for rare words, 2 for everyday ones."""
+    if _KEYLIKE.search(word):
+        return 0
+    return 2 if word.lower() in _COMMON else 1
+
+
+@dataclass(slots=True)
+class _Word:
+    word: str
+    count: int
+    spans: list[tuple[int, int]]
+
+
+def _look_up(text: str, word: str, keep: int) -> _Word:
+    """How many lines hold `word` (up to _MAX_COUNTED), with the first `keep` and last `keep`."""
+    first: list[tuple[int, int]] = []
+    last: list[tuple[int, int]] = []
+    count = 0
+    for span in _matching_lines(text, _stem_rx(word)):
+        count += 1
+        if len(first) < keep:
+            first.append(span)
+        else:
+            last = [*last[-(keep - 1):], span] if keep > 1 else [span]
+        if count >= _MAX_COUNTED:
+            break
+    return _Word(word, count, first + last)
+
+
+def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
+                width: int = 160) -> Orientation:
+    """What the root is shown of `context` before its first turn (see the module docstring)."""
+    text = _text(context)
+    if not text.strip():
+        return NO_LOOK
+    n_lines = text.count("\n") + 1
+    head = [line[:width] for line in text.lstrip("\n").split("\n", first_lines)[:first_lines]]
+    size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
+    out = [f"It has {size}. It begins:"] + [f"  {line}" for line in head if line.strip()]
+    shown: list[str] = list(head)
+    found: list[_Word] = []
+    missing: list[str] = []
+    for word in _question_words(question)[:_MAX_WORDS]:
+        hit = _look_up(text, word, keep=2)
+        if hit.count:
+            found.append(hit)
+        else:
+            missing.append(word)
+    found.sort(key=lambda w: (_tier(w.word), w.count))
+    missing.sort(key=_tier)
+    if found:
+        out.append("Lines (in a long line, sentences) holding the question's words, the rarest first:")
+    for rank, hit in enumerate(found[:n_words]):
+        spans = hit.spans if rank < 2 else hit.spans[:1]
+        many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
+        what = "the first and last" if rank < 2 and hit.count > len(spans) else (
+            "e.g." if hit.count > len(spans) else "")
+        out.append(f"{hit.word!r}: {many} line{'s' if hit.count != 1 else ''}{', ' + what if what else ''}:")
+        for s, e in spans:
+            line = _line_at(text, s, e, width)
+            shown.append(line)
+            out.append(f"  {line}")
+    if missing:
+        out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
+    return Orientation("\n".join(out), tuple(shown))
+
+
+async def first_look(context: ContextValue, question: str, *, orient: bool) -> tuple[str, Orientation]:
+    """The first message's metadata: `describe`, plus the orientation when `orient` is set.
+
+    The scan runs in a thread: a 40 MB context takes about a second and the loop goes on.
+    """
+    if not orient:
+        return describe(context), NO_LOOK
+    look = await asyncio.to_thread(orientation, context, question)
+    return describe(context) + ("\n" + look.text if look.text else ""), look
+
+
+_EMPTY_REPRS = frozenset({"[]", "{}", "()", "None", "''", '""', "set()", "Counter()", "Hits([])"})
+
+
+def printed_nothing(stdout: str) -> bool:
+    """True when a cell's output shows nothing of the text: blank, or only empty containers
+    (`[]`, `{}`, `None`): a filter that matched nothing has not looked at the context."""
+    return all(line.strip() in _EMPTY_REPRS or not line.strip() for line in stdout.splitlines())
