@@ -434,3 +434,29 @@ def test_a_document_without_line_breaks_is_read_as_sentences() -> None:
     text = "The grass is green. " * 5000 + "The code for silver-fox is 123. " + "The sky is blue. " * 5000
     assert h.lines(r"\bsilver-fox\b", text) == ["The code for silver-fox is 123."]
     assert h.lines("x", "a short line with x\nanother") == ["a short line with x"]
+
+
+def test_a_name_written_as_a_word_reads_the_word_after_it() -> None:
+    # Logs write what they record as "label value": status installed, port 5433, upgrade pkg.
+    assert h.record("2025-06-24 10:00:01 status installed xxd:amd64 1.0")["status"] == "installed"
+    assert h.record("10:00 upgrade libc6:amd64 2.36-8 2.36-9")["Upgrade"] == "libc6:amd64"
+    assert h.record("db port 5433, host db1")["port"] == "5433"
+    assert h.record("user=ann status=ok")["status"] == "ok"  # a written field wins
+    assert h.record("nothing here")["status"] is None
+    assert h.record("the status-page is up")["status"] is None  # part of another word
+    counts = h.count_by(["a status installed x", "b status unpacked y", "c status installed z"],
+                              "status", show=False)
+    assert counts == {"installed": 2, "unpacked": 1}
+
+
+def test_blocks_are_the_records_that_span_lines() -> None:
+    text = ("Start-Date: 2024-01-01  10:00:00\nInstall: foo:amd64 (1.0), tcl8.6:amd64 (8.6)\n"
+            "End-Date: 2024-01-01  10:00:05\n\n  \nStart-Date: 2024-02-01  09:00:00\n"
+            "Upgrade: bar:amd64 (1, 2)\n\n")
+    found = h.blocks("tcl8.6", text)
+    assert found == ["Start-Date: 2024-01-01  10:00:00\nInstall: foo:amd64 (1.0), tcl8.6:amd64 (8.6)\n"
+                     "End-Date: 2024-01-01  10:00:05"]
+    assert h.record(found[0].split("\n")[0])["Start-Date"] == "2024-01-01  10:00:00"
+    assert len(h.blocks(text=text)) == 2 and h.blocks("nothing", text) == []
+    shown = repr(h.blocks(text=text))
+    assert shown.startswith("2 blocks\n[1]\n   Start-Date: 2024-01-01") and "[2]" in shown

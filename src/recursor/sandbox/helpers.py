@@ -348,6 +348,39 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
     return rows
 
 
+def blocks(pattern: Any = None, text: Any = None) -> list[str]:
+    """The context's blocks (or `text`'s): runs of lines between blank lines, such as a log's
+    entries, a config's sections, an e-mail's headers, a changelog's paragraphs; only those
+    matching regex `pattern` (any case), when given. A line that matches is often a part of a
+    record whose date, name or id sits on another line of the same block."""
+    chunks = [b.strip("\n") for b in _re.split(r"\n[ \t]*\n", _as_text(text)) if b.strip()]
+    if pattern is not None:
+        try:
+            rx = _re.compile(str(pattern), _re.IGNORECASE)
+        except _re.error:
+            rx = _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
+        chunks = [b for b in chunks if rx.search(b)]
+    if _of_context(text) and pattern is not None and 0 < len(chunks) <= 50:
+        _note_lines(chunks)
+    return Blocks(chunks)
+
+
+class Blocks(list[str]):
+    """blocks()'s result, a list of str; echoed bare it shows each block's lines (a long
+    line cut around its middle), not one escaped string."""
+
+    def __repr__(self) -> str:
+        out = [f"{len(self)} block{'s' if len(self) != 1 else ''}"]
+        for n, block in enumerate(self[:5], 1):
+            rows = block.split("\n")
+            shown = [r if len(r) <= 300 else r[:150] + " ... " + r[-100:] for r in rows[:12]]
+            more = [f"   ... {len(rows) - 12} more lines"] if len(rows) > 12 else []
+            out += [f"[{n}]", *(f"   {r}" for r in shown), *more]
+        if len(self) > 5:
+            out.append(f"... {len(self) - 5} more blocks")
+        return "\n".join(out)
+
+
 _LONG_LINE = 2000
 """A "line" longer than this is prose without line breaks (an extracted PDF, a one-line
 document): it is read as its sentences, or a match would print the whole document."""
@@ -403,13 +436,24 @@ def _norm_key(key: Any) -> str:
 
 class Record(dict[str, Any]):
     """A line's named fields. A missing field is None, not an error, and names match in any
-    case and with or without spaces, `_`, `-` or `.` ("User ID" finds "user_id")."""
+    case and with or without spaces, `_`, `-` or `.` ("User ID" finds "user_id").
+
+    A name the line does not write as a field but as a word is read as a label: the word
+    after it is the value ("status installed xxd" -> status: installed; "port 5433",
+    "upgrade libc6 ..." -> upgrade: libc6), the way logs write what they record."""
+
+    line: str = ""
 
     def __missing__(self, key: str) -> Any:
         want = _norm_key(key)
         for k, v in self.items():
             if _norm_key(k) == want:
                 return v
+        if self.line and str(key).strip():
+            m = _re.search(r"(?<![\w-])" + _re.escape(str(key).strip()) + r"\s+([^\s,;]+)",
+                           self.line, _re.IGNORECASE)
+            if m:
+                return m.group(1)
         return None
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -434,6 +478,7 @@ def record(line: Any) -> Record:
         return Record((str(k), v) for k, v in line.items())
     text = str(line).strip()
     out = Record()
+    out.line = text
     if text.startswith("{"):
         try:
             obj = _json.loads(text)
