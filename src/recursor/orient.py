@@ -177,7 +177,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     n_lines = text.count("\n") + 1
     head = [line[:width] for line in text.lstrip("\n").split("\n", first_lines)[:first_lines]]
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
-    out = [f"It has {size}. It begins:"] + [f"  {line}" for line in head if line.strip()]
+    unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
+    out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1) if line.strip()]
     shown: list[str] = list(head)
     found: list[_Word] = []
     missing: list[str] = []
@@ -190,17 +191,17 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     found.sort(key=lambda w: (_tier(w.word), w.count))
     missing.sort(key=_tier)
     if found:
-        out.append("Lines (in a long line, sentences) holding the question's words, the rarest first:")
+        out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
     for rank, hit in enumerate(found[:n_words]):
         spans = hit.spans if rank < 2 else hit.spans[:1]
         many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
         what = "the first and last" if rank < 2 and hit.count > len(spans) else (
             "e.g." if hit.count > len(spans) else "")
-        out.append(f"{hit.word!r}: {many} line{'s' if hit.count != 1 else ''}{', ' + what if what else ''}:")
-        for s, e in spans:
+        out.append(f"{hit.word!r}: {many} {unit}{'s' if hit.count != 1 else ''}{', ' + what if what else ''}:")
+        for n, (s, e) in enumerate(spans, 1):
             line = _line_at(text, s, e, width)
             shown.append(line)
-            out.append(f"  {line}")
+            out.append(f"{n}| {line}")
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     return Orientation("\n".join(out), tuple(shown))

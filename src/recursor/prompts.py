@@ -83,6 +83,10 @@ class Prompts:
     one_block_per_reply: bool = False
     """Strict replies: only the first code block of a reply counts, and the rest of the reply
     (invented output, more code, a FINAL guessed before any output) is cut away."""
+    orient: bool = False
+    """Show the root a first look at the context (`recursor.orient`): its first lines and the
+    lines holding the question's rarest words. Off for capable models (the paper's first
+    message is metadata only); on for small ones, which otherwise start by guessing."""
     looking_needs_output: bool = False
     """A cell counts as having looked at the context only if it printed something, so an answer
     given after nothing but empty output is sent back once (`not_looked`)."""

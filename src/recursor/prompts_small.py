@@ -37,13 +37,15 @@ next); or, once the output holds the answer, the line FINAL(answer) with no code
 Helpers:
 - grep(term): prints the lines holding term (or its words), marked >>like this<<.
 - lines(text): the lines holding text (a regex); lines(): all; lines(key=value): by field.
-- record(line): a line's fields as a dict ("key=v", "Key: v"); cols(line): its columns.
+- blocks(text): the blank-line-separated blocks holding text (a record over several lines).
+- record(line): a line's fields as a dict ("key=v", "Key: v", "key value"); cols(line): its columns.
 - count_by(items, key): counts per value, most first; key: a field name or a function.
 - sum_by(items, key, field): the field's sum per key; top(counts, n): the n largest.
 - in_dates(rows, first, last): the rows dated first to last; to_date(text).
 - classify(items, labels): a sub-model labels each item.
 - map_query(instruction, items): a sub-model's answer per item.
 
+The first message shows how the text is written: filter lines of that shape. \
 What the text writes (words, fields, numbers, dates) you filter, count and compare with \
 code. Sub-models (classify, map_query) only judge what it does not write: meaning, tone, \
 topic. Grep the question's rarest term (a name, an id, a key).
@@ -202,8 +204,10 @@ def key_terms(question: str, limit: int = 3) -> list[str]:
 class SmallModelPrompts(Prompts):
     """Wording and helpers for small models (chosen by `recursor.profiles.prompts_for`)."""
 
-    name_key_terms: bool = True
-    """Name the question's distinctive terms in the first message (measured to help)."""
+    orient: bool = True
+    name_key_terms: bool = False
+    """Name the question's distinctive terms in the first message, guessed from its wording
+    alone; the orientation (`orient`) shows which of its words the context holds instead."""
     one_block_per_reply: bool = True
     looking_needs_output: bool = True
     """Measured: after a filter that printed nothing, the 1.5B answered an invented number."""

@@ -25,12 +25,13 @@ from typing import Any, Literal
 
 from recursor.budget import Limits
 from recursor.calls import error_text
-from recursor.context import ContextInput, ContextValue, describe, load_context
+from recursor.context import ContextInput, ContextValue, load_context
 from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
+from recursor.orient import NO_LOOK, Orientation, first_look, printed_nothing
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
@@ -67,13 +68,11 @@ class _Outcome:
 class _TurnState:
     """What the loop remembers between turns of one run."""
 
-    looked: bool = False
-    """A cell has run, so the model has seen something of the context."""
-    nudged: bool = False
-    """The model was already sent back once for answering blind."""
-    errors: int = 0
-    """Consecutive turns in which nothing worked."""
+    looked: bool = False  # a cell has printed something of the context
+    nudged: bool = False  # the model was sent back once already for answering blind
+    errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
+    shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
 
 
 class RLM:
@@ -251,13 +250,15 @@ class _Run:
         tree, limits = self.tree, self.tree.limits
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
                        depth=self.depth, question=self.question, root_model=self.root_lm.model)
+        state = _TurnState()
+        metadata, state.shown = (self.metadata, state.shown) if self.metadata else await first_look(
+            self.context, self.question, orient=self.prompts.orient)
         messages: list[Message] = [  # the tools' part starts the tree's MCP servers (once)
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + await tree.tools.prompt(self.prompts)},
-            {"role": "user", "content": self.prompts.first_user(self.question, self.metadata or describe(self.context))
+            {"role": "user", "content": self.prompts.first_user(self.question, metadata)
              + (self.typed.instructions() if self.typed else "")},
         ]
         self.repl.start()  # the worker starts while the first root request is already out
-        state = _TurnState()
         iteration = 0
         outcome: _Outcome | None = None
         try:
@@ -305,14 +306,15 @@ class _Run:
         """
         parsed = parse_reply(reply)
         self.last_prose = parsed.prose if parsed.prose and parsed.final is None else self.last_prose
-        if parsed.final is not None and not parsed.code and not state.looked and not state.nudged:
+        if (parsed.final is not None and not parsed.code and not state.looked and not state.nudged
+                and not state.shown.shows(parsed.final.value)):
             state.nudged = True
             return None, self.prompts.not_looked()
         parts: list[str] = []
         failed = 0
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
-            state.looked |= not self.prompts.looking_needs_output or bool(cell.stdout.strip() and not cell.error)
+            state.looked |= not self.prompts.looking_needs_output or (not cell.error and not printed_nothing(cell.stdout))
             repeated = None if block.code not in state.seen_code else (  # a short repeated output: offer it as FINAL
                 self.prompts.prose_answer(cell.stdout) if short_answer(cell.stdout) else self.prompts.repeated())
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, repeated))

@@ -1,0 +1,96 @@
+"""The first look a small root gets at its context (`recursor.orient`), alone and in a run.
+
+Texts here are shaped like real inputs (a package log, an access log, a one-line document,
+prose), and the questions are phrased as users phrase them, never with the text's words.
+"""
+
+from __future__ import annotations
+
+from fakes.scripted_lm import FakeScriptedLM
+from recursor import RLM
+from recursor.budget import Limits
+from recursor.orient import orientation, printed_nothing
+from recursor.prompts import Prompts
+from recursor.prompts_small import SmallModelPrompts
+
+LOG = "\n".join(
+    [f"2024-05-0{d} 10:0{i}:00 status installed libfoo{i}:amd64 1.{i}-1" for d in (1, 2) for i in range(8)]
+    + ["2024-05-03 09:00:00 upgrade xxd:amd64 2:9.0-1 2:9.0-2",
+       "2024-05-03 09:00:01 status half-configured xxd:amd64 2:9.0-2",
+       "2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2"]
+    + [f"2024-05-04 11:00:0{i} status installed libbar{i}:amd64 3.{i}" for i in range(5)]
+)
+
+
+def test_the_rarest_key_word_is_shown_with_its_first_and_last_lines() -> None:
+    look = orientation(LOG, "Which xxd version did the package manager finish setting up last?")
+    text = look.text
+    assert text.startswith("It has 24 lines. It begins:\n1| 2024-05-01 10:00:00 status installed libfoo0")
+    assert "'xxd': 3 lines:" in text
+    assert "2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2" in text
+    # Words the log never holds are named, so the root does not search for them.
+    assert "Not in the text:" in text and "'manager'" in text
+    assert look.shows("2:9.0-2") and not look.shows("2:9.0-3")
+    assert not look.shows("3")  # too short to tell where it was read
+
+
+def test_key_shaped_words_come_before_everyday_ones_however_rare() -> None:
+    text = "\n".join(["GET /index 200 user=ann"] * 50 + ["request from machine 7"]
+                     + ["GET /login 500 user=bob-2"] * 3)
+    look = orientation(text, "How many requests did bob-2 make from his machine?").text
+    assert look.index("'bob-2': 3 lines") < look.index("'machine': 1 line")
+
+
+def test_many_matches_show_the_first_and_last_and_the_count() -> None:
+    text = "\n".join(f"2023-01-{d:02d} order {n} refunded" for d in range(1, 29) for n in range(40))
+    look = orientation(text, "How many orders were refunded in January 2023?").text
+    assert "'2023': 1,120 lines, the first and last:" in look  # key-shaped words first
+    assert "2023-01-01 order 0 refunded" in look and "2023-01-28 order 39 refunded" in look
+    assert "'refunded': 1,120 lines, e.g.:" in look
+
+
+def test_a_long_line_is_read_as_sentences_with_a_window_around_each() -> None:
+    filler = "The grass is green. The sky is blue. " * 2000
+    text = filler + "The access code for north-gate is 4417. " + filler + "North-gate closes at six. " + filler
+    look = orientation(text, "What is the code of the north-gate?")
+    assert look.text.startswith(f"It has one line of {len(text):,} characters.")
+    assert "'north-gate': 2 sentences" in look.text
+    shown = [line for line in look.shown if "4417" in line]
+    assert shown and len(shown[0]) < 200 and shown[0].startswith("...")
+
+
+def test_nothing_to_show_for_an_empty_context_and_lists_are_read_whole() -> None:
+    assert orientation("", "anything?").text == ""
+    look = orientation(["alpha one", "beta two-x", "gamma three"], "What goes with two-x?")
+    assert "'two-x': 1 line" in look.text and "beta two-x" in look.text
+
+
+def test_printed_nothing_tells_empty_output_from_a_value() -> None:
+    assert printed_nothing("") and printed_nothing("[]\n") and printed_nothing("None\n{}\n")
+    assert not printed_nothing("0\n") and not printed_nothing("['a line']")
+
+
+def _run(prompts: Prompts, script: list[str], context: str, question: str) -> FakeScriptedLM:
+    root = FakeScriptedLM(script)
+    RLM(root, prompts=prompts, limits=Limits(max_iterations=6), trace_dir=False).complete(question, context)
+    return root
+
+
+def test_a_small_root_sees_the_look_and_may_answer_from_it() -> None:
+    root = _run(SmallModelPrompts(), ["FINAL(2:9.0-2)"], LOG, "Which xxd version got set up last?")
+    first = root.calls[0].messages[-1]["content"]
+    assert "status installed xxd:amd64 2:9.0-2" in first
+    assert len(root.calls) == 1  # read from the lines shown: not sent back as a guess
+
+
+def test_a_guess_not_in_the_look_and_an_empty_filter_are_sent_back() -> None:
+    guess = _run(SmallModelPrompts(), ["FINAL(7.7-7)", "FINAL(7.7-7)"], LOG, "Which xxd version got set up last?")
+    assert "so that answer is a guess" in guess.calls[1].messages[-1]["content"]
+    empty = _run(SmallModelPrompts(), ["```repl\nprint(lines('nothing-like-this'))\n```", "FINAL(7.7-7)",
+                                       "FINAL(7.7-7)"], LOG, "Which xxd version got set up last?")
+    assert "so that answer is a guess" in empty.calls[2].messages[-1]["content"]  # `[]` showed nothing
+
+
+def test_capable_models_keep_the_metadata_only_first_message() -> None:
+    root = _run(Prompts(), ["```repl\nprint(len(context))\n```", "FINAL(x)"], LOG, "Which xxd version?")
+    assert "xxd:amd64" not in root.calls[0].messages[-1]["content"]
