@@ -48,6 +48,7 @@ from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
 from recursor.trace.writer import EventSink, default_trace_dir
+from recursor.window import fit_window
 
 __all__ = ["RLM", "Result", "StopReason"]
 
@@ -267,10 +268,9 @@ class _Run:
                     reason: StopReason = "max_iterations" if iteration >= limits.max_iterations else "max_errors"
                     outcome = await self._finish(reason, messages, iteration)
                     break
-                iteration += 1
+                iteration, messages[:] = iteration + 1, fit_window(messages, self.root_lm)
                 try:
-                    resp = await tree.call_lm(self.root_lm, messages, run_id=self.run_id, depth=self.depth,
-                                              role="root")
+                    resp = await tree.call_lm(self.root_lm, messages, run_id=self.run_id, depth=self.depth, role="root")
                 except BudgetExceeded as exc:
                     outcome = await self._finish(exc.limit, messages, iteration - 1)  # type: ignore[arg-type]
                     break
