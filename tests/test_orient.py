@@ -94,3 +94,10 @@ def test_a_guess_not_in_the_look_and_an_empty_filter_are_sent_back() -> None:
 def test_capable_models_keep_the_metadata_only_first_message() -> None:
     root = _run(Prompts(), ["```repl\nprint(len(context))\n```", "FINAL(x)"], LOG, "Which xxd version?")
     assert "xxd:amd64" not in root.calls[0].messages[-1]["content"]
+
+
+def test_files_of_a_directory_context_are_named_with_their_lines() -> None:
+    files = {"src/app.py": "import os\nTIMEOUT = 30\n", "src/db.py": "POOL_SIZE = 8\nTIMEOUT_DB = 5\n",
+             "README.md": "Set POOL_SIZE in db.py."}
+    look = orientation(files, "What is POOL_SIZE set to?").text
+    assert "1| [src/db.py] POOL_SIZE = 8" in look and "2| [README.md] Set POOL_SIZE in db.py." in look

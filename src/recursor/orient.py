@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -50,11 +51,23 @@ NO_LOOK = Orientation("", ())
 """Nothing shown: the paper's first message."""
 
 
-def _text(context: ContextValue) -> str:
+def _text(context: ContextValue) -> tuple[str, list[int], list[str]]:
+    """The context as one text, and for a dict (files by path) where each value starts and its key."""
     if isinstance(context, str):
-        return context
-    values = context.values() if isinstance(context, dict) else context
-    return "\n".join(v for v in values if isinstance(v, str))
+        return context, [], []
+    if isinstance(context, list):
+        return "\n".join(v for v in context if isinstance(v, str)), [], []
+    starts: list[int] = []
+    keys: list[str] = []
+    parts: list[str] = []
+    pos = 0
+    for key, value in context.items():
+        if isinstance(value, str):
+            starts.append(pos)
+            keys.append(str(key))
+            parts.append(value)
+            pos += len(value) + 1
+    return "\n".join(parts), starts, keys
 
 
 def _line_at(text: str, start: int, end: int, width: int) -> str:
@@ -171,7 +184,7 @@ def _look_up(text: str, word: str, keep: int) -> _Word:
 def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
                 width: int = 160) -> Orientation:
     """What the root is shown of `context` before its first turn (see the module docstring)."""
-    text = _text(context)
+    text, starts, keys = _text(context)
     if not text.strip():
         return NO_LOOK
     n_lines = text.count("\n") + 1
@@ -201,7 +214,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         for n, (s, e) in enumerate(spans, 1):
             line = _line_at(text, s, e, width)
             shown.append(line)
-            out.append(f"{n}| {line}")
+            where = f"[{keys[bisect_right(starts, s) - 1]}] " if keys else ""
+            out.append(f"{n}| {where}{line}")
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     return Orientation("\n".join(out), tuple(shown))
