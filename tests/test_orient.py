@@ -101,3 +101,24 @@ def test_files_of_a_directory_context_are_named_with_their_lines() -> None:
              "README.md": "Set POOL_SIZE in db.py."}
     look = orientation(files, "What is POOL_SIZE set to?").text
     assert "1| [src/db.py] POOL_SIZE = 8" in look and "2| [README.md] Set POOL_SIZE in db.py." in look
+
+
+def test_a_copied_value_the_context_never_holds_is_sent_back_once() -> None:
+    question = "When did the xxd upgrade start?"
+    # A timestamp from nowhere (the prompt's example), after a search that printed other lines.
+    cells = ["```repl\ngrep('xxd')\n```", "FINAL(2023-03-01 10:02:11)", "FINAL(2023-03-01 10:02:11)"]
+    root = _run(SmallModelPrompts(), cells, LOG, question)
+    assert "'2023-03-01 10:02:11' is not written anywhere in the context" in root.calls[2].messages[-1]["content"]
+    assert len(root.calls) == 3  # given again, it stands
+    # A value the context holds, a count and a name are taken at once.
+    for answer in ("2024-05-03 09:00:00", "17", "xxd"):
+        ok = _run(SmallModelPrompts(), ["```repl\ngrep('xxd')\n```", f"FINAL({answer})"], LOG, question)
+        assert len(ok.calls) == 2, answer
+
+
+def test_written_values_are_dates_versions_and_ids_not_counts_or_words() -> None:
+    from recursor.turns import written_value
+    for value in ("2:9.0.1378-2+deb12u2", "2024-05-03 09:00:00", "10.0.4.2", "tcl8.6", "INC-4417"):
+        assert written_value(value) == value
+    for other in ("17", "1,234", "1234.56", "Samuel Thibault", "yes", "a sentence with 1.2 in it"):
+        assert written_value(other) is None, other

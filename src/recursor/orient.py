@@ -188,10 +188,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not text.strip():
         return NO_LOOK
     n_lines = text.count("\n") + 1
-    head = [line[:width] for line in text.lstrip("\n").split("\n", first_lines)[:first_lines]]
+    head = [line[:width] for line in text.lstrip("\n").split("\n", 8)[:8] if line.strip()][:first_lines]
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
-    out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1) if line.strip()]
+    out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
     shown: list[str] = list(head)
     found: list[_Word] = []
     missing: list[str] = []

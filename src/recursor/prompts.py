@@ -89,7 +89,9 @@ class Prompts:
     message is metadata only); on for small ones, which otherwise start by guessing."""
     looking_needs_output: bool = False
     """A cell counts as having looked at the context only if it printed something, so an answer
-    given after nothing but empty output is sent back once (`not_looked`)."""
+    given after nothing but empty output is sent back once (`not_looked`); and an answer
+    written like a copied value (a date, a version, an id) that the context holds nowhere is
+    sent back once (`not_in_context`). See `recursor.turns`."""
 
     def system(self, *, can_recurse: bool) -> str:
         depth_note = (
@@ -126,6 +128,13 @@ class Prompts:
             f"{metadata}\n\nQuestion: {question}\n\n"
             "You have not looked at the context yet. Start by exploring it with code in a "
             "```repl block."
+        )
+
+    def not_in_context(self, value: str) -> str:
+        """Sent when the answer looks copied from the text but the context does not hold it."""
+        return (
+            f"{value!r} is not written anywhere in the context, so it was not read from it. Find "
+            "the line that holds the answer with code, and copy the value from the output."
         )
 
     def not_looked(self) -> str:

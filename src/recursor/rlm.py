@@ -19,7 +19,7 @@ import keyword
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +31,7 @@ from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
-from recursor.orient import NO_LOOK, Orientation, first_look, printed_nothing
+from recursor.orient import first_look
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
@@ -48,6 +48,7 @@ from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
 from recursor.trace.writer import EventSink, default_trace_dir
+from recursor.turns import TurnState
 from recursor.window import fit_window
 
 __all__ = ["RLM", "Result", "StopReason"]
@@ -63,17 +64,6 @@ class _Outcome:
     output: Any = None
     json: str | None = None
     """The answer as JSON, when the REPL value it came from was a dict or list."""
-
-
-@dataclass(slots=True)
-class _TurnState:
-    """What the loop remembers between turns of one run."""
-
-    looked: bool = False  # a cell has printed something of the context
-    nudged: bool = False  # the model was sent back once already for answering blind
-    errors: int = 0  # consecutive turns in which nothing worked
-    seen_code: set[str] = field(default_factory=set)
-    shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
 
 
 class RLM:
@@ -251,7 +241,7 @@ class _Run:
         tree, limits = self.tree, self.tree.limits
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
                        depth=self.depth, question=self.question, root_model=self.root_lm.model)
-        state = _TurnState()
+        state = TurnState()
         metadata, state.shown = (self.metadata, state.shown) if self.metadata else await first_look(
             self.context, self.question, orient=self.prompts.orient)
         messages: list[Message] = [  # the tools' part starts the tree's MCP servers (once)
@@ -299,22 +289,21 @@ class _Run:
         tree.run_end(run_id=self.run_id, context=self.context, reads=self.repl.reads, outcome=outcome)
         return outcome
 
-    async def _turn(self, reply: str, iteration: int, state: _TurnState) -> tuple[_Outcome | None, str]:
+    async def _turn(self, reply: str, iteration: int, state: TurnState) -> tuple[_Outcome | None, str]:
         """Act on one root reply: run its cells, take its answer, or say what was wrong.
 
         Returns the outcome when the run is answered, else the feedback for the next turn.
         """
         parsed = parse_reply(reply)
         self.last_prose = parsed.prose if parsed.prose and parsed.final is None else self.last_prose
-        if (parsed.final is not None and not parsed.code and not state.looked and not state.nudged
-                and not state.shown.shows(parsed.final.value)):
-            state.nudged = True
-            return None, self.prompts.not_looked()
+        if parsed.final is not None and not parsed.code and parsed.final.kind == "text":
+            if (note := state.send_back(parsed.final.value, self.prompts, self.context)) is not None:
+                return None, note
         parts: list[str] = []
         failed = 0
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
-            state.looked |= not self.prompts.looking_needs_output or (not cell.error and not printed_nothing(cell.stdout))
+            state.saw_cell(self.prompts, cell.stdout, cell.error)
             repeated = None if block.code not in state.seen_code else (  # a short repeated output: offer it as FINAL
                 self.prompts.prose_answer(cell.stdout) if short_answer(cell.stdout) else self.prompts.repeated())
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, repeated))

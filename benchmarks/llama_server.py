@@ -1,0 +1,85 @@
+"""The embedded model served by llama.cpp's own OpenAI-compatible server, benchmarked as a user
+with ollama, llama.cpp or vLLM would run it: recursor talks HTTP to it like to any provider.
+
+    python benchmarks/llama_server.py realdocs --lengths 32k --n 12
+    python benchmarks/llama_server.py sniah --lengths 8k --n 5 --model qwen2.5-coder-0.5b
+
+Needs `pip install 'llama-cpp-python[server]'` and a pulled model (`recursor models pull`).
+It starts `python -m llama_cpp.server` on a free port of 127.0.0.1 with the model's file
+(served under the model's name, so recursor picks its small-model mode by name, as it would
+for any backend), runs `recursor bench FAMILY --model NAME --base-url ...` with the other
+arguments as given, and stops the server. Compare its score with the same bench on the
+embedded path (`recursor bench FAMILY ...` without --model). Never run it beside another
+local-model job: both would share the cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from recursor.lm.local import DEFAULT_N_CTX, cpu_count
+from recursor.local.models import DEFAULT_MODEL, get_model, model_path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with code {server.returncode}; see its log")
+        try:
+            with urllib.request.urlopen(url + "/models", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(1.0)
+    raise SystemExit(f"the server did not answer at {url} within {timeout:.0f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("family")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="an embedded model's name (recursor models list)")
+    parser.add_argument("--log", type=Path, default=Path("llama-server.log"))
+    args, bench_args = parser.parse_known_args()
+    get_model(args.model)  # an unknown name fails here, with the known ones listed
+    path = model_path(args.model)
+    if path is None or not path.exists():
+        raise SystemExit(f"{args.model} is not installed: recursor models pull {args.model}")
+    name = f"{args.model}-instruct"  # the name a user's server would report for this file
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1"
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--model_alias", name,
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(DEFAULT_N_CTX),
+               "--n_threads", str(cpu_count())]
+    with args.log.open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_ready(url, server)
+            env = {**os.environ, "OPENAI_API_KEY": os.environ.get("OPENAI_API_KEY", "not-needed")}
+            bench = [str(Path(sys.executable).with_name("recursor")), "bench", args.family, "--model", name,
+                     "--base-url", url, *bench_args]
+            print("$", " ".join(bench), flush=True)
+            return subprocess.call(bench, env=env)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""What the loop remembers between a run's turns, and when it sends an answer back unread.
+
+Small roots answer values they never saw: a number after a filter that printed nothing, or a
+timestamp copied from the system prompt's example after a search that showed the right line
+but not its date. Two checks, each sending an answer back once with what to do instead:
+
+- blind: nothing the run showed of the context yet (no cell printed a line of it, and the
+  first look did not show the answer) -> `Prompts.not_looked`;
+- unseen: the answer is a value written like a date, time, version or id (digits with
+  `-:./+`), and the context holds it nowhere -> `Prompts.not_in_context`. Such values are
+  copied from a text, seldom computed; a model sure of one can give it again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recursor.context import ContextValue
+from recursor.orient import NO_LOOK, Orientation, printed_nothing
+from recursor.prompts import Prompts
+
+__all__ = ["TurnState", "written_value"]
+
+_VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
+"""A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
+
+
+def written_value(answer: str) -> str | None:
+    """The answer as a value copied from a text (see `_VALUE`), or None for anything else
+    (a count, a name, a sentence)."""
+    text = answer.strip().strip("\"'`")
+    parts = text.split()  # a date and a time: two values
+    if len(text) < 6 or len(text) > 80 or len(parts) > 2 or not all(_VALUE.fullmatch(p) for p in parts):
+        return None
+    if re.fullmatch(r"[-+]?[\d,]*\.?\d+", text):
+        return None  # a plain number: often computed (a sum, a mean), not copied
+    return text
+
+
+def _holds(context: ContextValue, value: str) -> bool:
+    """Whether the context writes `value` (a value with spaces also with other spacing)."""
+    texts = [context] if isinstance(context, str) else list(context.values() if isinstance(context, dict) else context)
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        if value in text or (" " in value and " ".join(value.split()) in " ".join(text.split())):
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class TurnState:
+    """What the loop remembers between turns of one run."""
+
+    looked: bool = False  # a cell has printed something of the context
+    nudged: bool = False  # sent back once already for answering blind
+    checked_unseen: bool = False  # sent back once already for a value the context lacks
+    errors: int = 0  # consecutive turns in which nothing worked
+    seen_code: set[str] = field(default_factory=set)
+    shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
+
+    def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
+        """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
+        self.looked |= not prompts.looking_needs_output or (not error and not printed_nothing(stdout))
+
+    def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
+        """The feedback for an answer given in a turn without code, or None to accept it."""
+        if not self.looked and not self.nudged and not self.shown.shows(answer):
+            self.nudged = True
+            return prompts.not_looked()
+        value = written_value(answer) if prompts.looking_needs_output and not self.checked_unseen else None
+        if value is not None and not _holds(context, value):
+            self.checked_unseen = True
+            return prompts.not_in_context(value)
+        return None
