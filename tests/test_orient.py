@@ -122,3 +122,17 @@ def test_written_values_are_dates_versions_and_ids_not_counts_or_words() -> None
         assert written_value(value) == value
     for other in ("17", "1,234", "1234.56", "Samuel Thibault", "yes", "a sentence with 1.2 in it"):
         assert written_value(other) is None, other
+
+
+def test_pasted_text_and_repeats_get_an_untried_line_of_code() -> None:
+    question = "Which xxd version got set up last?"
+    pasted = "```repl\n2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2\n```"
+    root = _run(SmallModelPrompts(), [pasted, "```repl\ngrep('xxd')\n```", "```repl\ngrep('xxd')\n```",
+                                      "FINAL(2:9.0-2)"], LOG, question)
+    first = root.calls[1].messages[-1]["content"]
+    assert "That block is not Python code" in first and "```repl\ngrep('xxd')\n```" in first
+    again = root.calls[3].messages[-1]["content"]  # grep('xxd') ran twice: the next idea is offered
+    assert "You ran this exact code before" in again and "print(lines('xxd')[:10])" in again
+    # A capable model's syntax error is a typo: no note.
+    plain = _run(Prompts(), ["```repl\nprint(len(context)\n```", "```repl\nprint(1)\n```", "FINAL(x)"], LOG, question)
+    assert "not Python" not in plain.calls[1].messages[-1]["content"]

@@ -39,6 +39,8 @@ class Orientation:
 
     text: str
     shown: tuple[str, ...]
+    words: tuple[str, ...] = ()
+    """The question's words the context holds, in the order shown (key-shaped, then rare)."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -218,7 +220,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             out.append(f"{n}| {where}{line}")
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
-    return Orientation("\n".join(out), tuple(shown))
+    return Orientation("\n".join(out), tuple(shown), tuple(w.word for w in found))
 
 
 async def first_look(context: ContextValue, question: str, *, orient: bool) -> tuple[str, Orientation]:

@@ -173,6 +173,16 @@ class Prompts:
     def repeated(self) -> str:
         return "Note: you ran this exact code before. Its result has not changed; try something different."
 
+    def not_python(self) -> str:
+        """Said under a block that is not Python at all (text pasted from the question or the
+        first message); "" says nothing: capable models' syntax errors are typos."""
+        return ""
+
+    def try_this(self, code: str) -> str:
+        """Appended to `repeated`/`not_python`: one untried line of code that reads the context
+        (`recursor.turns.TurnState.untried`); "" to suggest nothing."""
+        return ""
+
     def iterations_left(self, left: int) -> str:
         return f"[{left} turn{'s' if left != 1 else ''} left: answer with FINAL(...) soon.]"
 

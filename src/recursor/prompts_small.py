@@ -262,6 +262,12 @@ class SmallModelPrompts(Prompts):
             "output shows the answer, reply FINAL(answer); otherwise search for another term."
         )
 
+    def not_python(self) -> str:
+        return "That block is not Python code: it is text. A ```repl block holds code that reads `context`."
+
+    def try_this(self, code: str) -> str:
+        return f" For example:\n```repl\n{code}\n```"
+
     def iterations_left(self, left: int) -> str:
         return f"[{left} turn{'s' if left != 1 else ''} left: reply FINAL(answer) soon.]"
 

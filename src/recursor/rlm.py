@@ -36,7 +36,7 @@ from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
 from recursor.prompt_split import split_prompt
-from recursor.prompts import Prompts, short_answer
+from recursor.prompts import Prompts
 from recursor.protocol import cut_after_first_block, parse_reply
 from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
@@ -304,13 +304,11 @@ class _Run:
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
             state.saw_cell(self.prompts, cell.stdout, cell.error)
-            repeated = None if block.code not in state.seen_code else (  # a short repeated output: offer it as FINAL
-                self.prompts.prose_answer(cell.stdout) if short_answer(cell.stdout) else self.prompts.repeated())
-            parts.append(format_cell(cell, n, len(parsed.code), block.closed, repeated))
-            state.seen_code.add(block.code)
+            note = state.cell_note(self.prompts, block.code, cell.stdout, cell.error)
+            parts.append(format_cell(cell, n, len(parsed.code), block.closed, note))
             # Running the same code again is no progress: a model stuck in a loop reaches
             # max_errors and its answer-now turn instead of spending every iteration.
-            failed += bool(cell.error) or repeated is not None
+            failed += bool(cell.error) or note is not None
             if cell.final is not None:
                 return _Outcome(cell.final, "final", iteration, json=cell.final_json), ""
         if parsed.final is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from recursor.context import ContextValue
 from recursor.orient import NO_LOOK, Orientation, printed_nothing
-from recursor.prompts import Prompts
+from recursor.prompts import Prompts, short_answer
 
 __all__ = ["TurnState", "written_value"]
 
@@ -74,3 +74,40 @@ class TurnState:
             self.checked_unseen = True
             return prompts.not_in_context(value)
         return None
+
+    def cell_note(self, prompts: Prompts, code: str, stdout: str, error: str | None) -> str | None:
+        """The note under a cell's output: a short output shown again is offered as the FINAL
+        line; code run before, or a block that is not Python, gets told so with one untried
+        line of code to run instead. None when the cell needs no note."""
+        repeated = code in self.seen_code
+        self.seen_code.add(code)
+        if repeated and short_answer(stdout):
+            return prompts.prose_answer(stdout)
+        last = (error or "").strip().rsplit("\n", 1)[-1]
+        pasted = last.startswith(("SyntaxError", "IndentationError")) and _is_text(code)
+        note = prompts.repeated() if repeated else prompts.not_python() if pasted else ""
+        if not note:
+            return None
+        untried = self.untried()
+        return note + (prompts.try_this(untried) if untried else "")
+
+    def untried(self) -> str | None:
+        """A line of code that reads the context and was not run yet: a search for each word of
+        the question the context holds (as the first look ranked them), then their lines."""
+        for word in self.shown.words:
+            for code in (f"grep({word!r})", f"print(lines({word!r})[:10])"):
+                if code not in self.seen_code:
+                    return code
+        return None
+
+
+def _is_text(code: str) -> bool:
+    """Whether a block that failed to parse reads as text rather than code: a line that does
+    not parse on its own and holds no call, no assignment and no keyword of Python."""
+    for line in code.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not re.search(r"\w\(|=|^(def|for|if|import|from|print|return|while|with|class)\b", stripped):
+            return True
+    return False
