@@ -136,3 +136,10 @@ def test_pasted_text_and_repeats_get_an_untried_line_of_code() -> None:
     # A capable model's syntax error is a typo: no note.
     plain = _run(Prompts(), ["```repl\nprint(len(context)\n```", "```repl\nprint(1)\n```", "FINAL(x)"], LOG, question)
     assert "not Python" not in plain.calls[1].messages[-1]["content"]
+
+
+def test_the_rarest_words_lines_are_all_shown_when_few() -> None:
+    text = "\n".join(["noise line"] * 30 + [f"2024-01-0{i} gnupg step {i}" for i in range(1, 9)] + ["noise"] * 5)
+    look = orientation(text, "What was the last gnupg step?")
+    assert "'gnupg': 8 lines:" in look.text
+    assert all(f"gnupg step {i}" in look.text for i in range(1, 9))

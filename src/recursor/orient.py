@@ -160,27 +160,40 @@ def _tier(word: str) -> int:
     return 2 if word.lower() in _COMMON else 1
 
 
+_ALL_UP_TO = 10
+"""The rarest word's lines are all shown when it has this many or fewer (a look-up's evidence)."""
+
+
 @dataclass(slots=True)
 class _Word:
     word: str
     count: int
-    spans: list[tuple[int, int]]
+    first: list[tuple[int, int]]
+    last: list[tuple[int, int]]
+
+    def spans(self, rank: int) -> tuple[list[tuple[int, int]], str]:
+        """The matches shown for the word ranked `rank`, and how they are introduced."""
+        limit = (_ALL_UP_TO, 4, 1)[min(rank, 2)]
+        if self.count <= limit:
+            return self.first[: self.count], ""
+        if rank < 2:
+            return self.first[:2] + self.last, "the first and last"
+        return self.first[:1], "e.g."
 
 
-def _look_up(text: str, word: str, keep: int) -> _Word:
-    """How many lines hold `word` (up to _MAX_COUNTED), with the first `keep` and last `keep`."""
+def _look_up(text: str, word: str) -> _Word:
+    """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two."""
     first: list[tuple[int, int]] = []
     last: list[tuple[int, int]] = []
     count = 0
     for span in _matching_lines(text, _stem_rx(word)):
         count += 1
-        if len(first) < keep:
+        if len(first) < _ALL_UP_TO:
             first.append(span)
-        else:
-            last = [*last[-(keep - 1):], span] if keep > 1 else [span]
+        last = [*last[-1:], span]
         if count >= _MAX_COUNTED:
             break
-    return _Word(word, count, first + last)
+    return _Word(word, count, first, last)
 
 
 def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
@@ -198,7 +211,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     found: list[_Word] = []
     missing: list[str] = []
     for word in _question_words(question)[:_MAX_WORDS]:
-        hit = _look_up(text, word, keep=2)
+        hit = _look_up(text, word)
         if hit.count:
             found.append(hit)
         else:
@@ -208,10 +221,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if found:
         out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
     for rank, hit in enumerate(found[:n_words]):
-        spans = hit.spans if rank < 2 else hit.spans[:1]
+        spans, what = hit.spans(rank)
         many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
-        what = "the first and last" if rank < 2 and hit.count > len(spans) else (
-            "e.g." if hit.count > len(spans) else "")
         out.append(f"{hit.word!r}: {many} {unit}{'s' if hit.count != 1 else ''}{', ' + what if what else ''}:")
         for n, (s, e) in enumerate(spans, 1):
             line = _line_at(text, s, e, width)
