@@ -16,29 +16,18 @@ Cells are executed again, so side effects of model code (files written) happen a
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from recursor.budget import Limits
-from recursor.context import ContextValue, content_hash
 from recursor.errors import UserError
 from recursor.lm.base import LM, LMResponse, Message
-from recursor.profiles import Mode
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
-from recursor.trace.events import ContextEvent, Event, RunEndEvent, RunStartEvent, parse_events
-from recursor.trace.reader import read_events
-from recursor.trace.source import (
-    RecordedCall,
-    ReplayDivergence,
-    ReplayMode,
-    ReplySource,
-    recorded_calls,
-)
+from recursor.trace.recording import Recording
+from recursor.trace.source import ReplayDivergence
 from recursor.trace.writer import EventSink
 
 __all__ = [
@@ -67,97 +56,6 @@ class RecordedOnlyLM(LM):
 
     def with_model(self, model: str) -> LM:
         return RecordedOnlyLM(model)
-
-
-@dataclass
-class Recording:
-    """A trace file read back for replay: the root question, context, configuration and calls."""
-
-    path: Path
-    events: list[Event] = field(repr=False)
-
-    @classmethod
-    def load(cls, path: Path | str) -> Recording:
-        path = Path(path)
-        events = parse_events(read_events(path))
-        if not any(isinstance(e, RunStartEvent) and e.run_id == "root" for e in events):
-            raise UserError(f"{path} holds no root run_start event: not a recursor trace, or empty")
-        return cls(path=path, events=events)
-
-    @cached_property
-    def header(self) -> dict[str, Any]:
-        """The trace header (schema, versions, model clients); empty for schema v1 traces."""
-        for event in self.events:
-            if isinstance(event, RunStartEvent) and event.header is not None:
-                return dict(event.header)
-        return {}
-
-    @cached_property
-    def root_start(self) -> RunStartEvent:
-        return next(e for e in self.events if isinstance(e, RunStartEvent) and e.run_id == "root")
-
-    @cached_property
-    def root_end(self) -> RunEndEvent | None:
-        """The root's run_end, or None when the run did not finish (killed, crashed)."""
-        return next((e for e in self.events if isinstance(e, RunEndEvent) and e.run_id == "root"), None)
-
-    @property
-    def question(self) -> str:
-        return self.root_start.question
-
-    @property
-    def answer(self) -> str | None:
-        return None if self.root_end is None else self.root_end.answer
-
-    @property
-    def finished(self) -> bool:
-        return self.root_end is not None
-
-    def limits(self) -> Limits:
-        known = {k: v for k, v in self.root_start.limits.items() if k in Limits.__dataclass_fields__}
-        return Limits(**known)
-
-    def sandbox(self) -> SandboxOptions:
-        known = {k: v for k, v in self.root_start.sandbox.items() if k in SandboxOptions.__dataclass_fields__}
-        return SandboxOptions(**known)
-
-    def mode(self) -> Mode:
-        """How the recorded run answered: "direct" or "rlm" (traces before modes: "rlm")."""
-        return "direct" if self.root_start.mode == "direct" else "rlm"
-
-    def model_names(self) -> tuple[str, str]:
-        """The recorded (root, sub) model names."""
-        root = self.root_start.root_model or "recorded"
-        return root, self.root_start.sub_model or root
-
-    def calls(self) -> list[RecordedCall]:
-        return recorded_calls(self.events)
-
-    def reply_source(self, mode: ReplayMode) -> ReplySource:
-        return ReplySource(self.calls(), mode=mode, origin=self.path)
-
-    def context(self) -> ContextValue:
-        """The root's context from the blob store, verified against its recorded sha256."""
-        event = next((e for e in self.events if isinstance(e, ContextEvent) and e.run_id == "root"), None)
-        if event is None:
-            raise UserError(
-                f"{self.path} holds no context event for the root run (it was killed before the "
-                "context was stored); start the run again instead"
-            )
-        recorded = Path(event.path)
-        candidates = [self.path.parent / "blobs" / recorded.name, recorded]
-        blob = next((p for p in candidates if p.is_file()), None)
-        if blob is None:
-            raise UserError(f"the context blob of {self.path} is missing: looked for {candidates[0]}")
-        with blob.open(encoding="utf-8", errors="surrogatepass", newline="") as fh:
-            value: Any = fh.read() if (event.value_kind or "str") == "str" else json.load(fh)
-        if content_hash(value) != event.sha256:
-            raise UserError(f"context blob {blob} does not match the sha256 recorded in {self.path}")
-        return value
-
-    def describe_model(self, which: Literal["root_model", "sub_model"]) -> dict[str, Any]:
-        described = self.header.get(which)
-        return dict(described) if isinstance(described, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)
