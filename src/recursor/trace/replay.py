@@ -1,4 +1,4 @@
-"""Replay a recorded run from its trace, or resume one that was killed.
+"""Replay a recorded run (or session) from its trace, or resume one that was killed.
 
 Both re-run the loop for real (a fresh worker runs every recorded cell again, which is how the
 REPL state comes back) while a `ReplySource` built from the trace answers the LM calls:
@@ -11,6 +11,9 @@ REPL state comes back) while a `ReplySource` built from the trace answers the LM
 
 The context comes from the trace's blob store and is checked against its recorded sha256.
 Cells are executed again, so side effects of model code (files written) happen again.
+
+A session's trace (questions "q1", "q2", ...) is asked again in a new session, question by
+question, each with the context it brought; the run ids match, so each call finds its reply.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from recursor.lm.base import LM, LMResponse, Message
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
 from recursor.trace.recording import Recording
-from recursor.trace.source import ReplayDivergence
+from recursor.trace.source import ReplayDivergence, ReplySource
 from recursor.trace.writer import EventSink
 
 __all__ = [
@@ -60,22 +63,34 @@ class RecordedOnlyLM(LM):
 
 @dataclass(frozen=True, slots=True)
 class ReplayOutcome:
-    """A replayed or resumed run, and how much of it came from the trace."""
+    """A replayed or resumed trace, and how much of it came from the trace."""
 
     result: Any
-    """The new run's `recursor.rlm.Result` (its trace marks reused replies `cached: true`)."""
+    """The new run's `recursor.rlm.Result` (its trace marks reused replies `cached: true`); for
+    a session trace, the last question's."""
     recorded_answer: str | None
-    """The answer the recorded run gave; None if it never finished."""
+    """The answer the recorded run (a session: its last question) gave; None if it never finished."""
     reused: int
     """LM calls answered from the trace."""
     live: int
     """LM calls that went to a model (always 0 for replay)."""
     mismatches: int
     """Calls whose request differed from the one recorded under the same key."""
+    results: tuple[Any, ...] = ()
+    """Every question's `Result` in order: one for an `RLM.complete` trace, one per question of a
+    session's."""
+    recorded_answers: tuple[str | None, ...] = ()
+    """What each question recorded as its answer, in the same order."""
+
+    def differing(self) -> list[int]:
+        """Indexes of the questions whose new answer differs from a recorded one."""
+        return [i for i, (result, recorded) in enumerate(zip(self.results, self.recorded_answers, strict=True))
+                if recorded is not None and recorded != result.answer]
 
     @property
     def same_answer(self) -> bool:
-        return self.recorded_answer is not None and self.recorded_answer == self.result.answer
+        """Every recorded answer came out again (and the last question had one)."""
+        return self.recorded_answer is not None and not self.differing()
 
 
 async def areplay_trace(
@@ -105,11 +120,8 @@ async def areplay_trace(
               limits=replace(rec.limits(), timeout=None), sandbox=sandbox or rec.sandbox(),
               trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source,
               mode=rec.mode())
-    result = await rlm.acomplete(rec.question, rec.context())
-    if source.failure is not None:
-        raise source.failure  # a divergence inside a sub-call, turned into an error string there
-    return ReplayOutcome(result=result, recorded_answer=rec.answer, reused=source.hits, live=0,
-                         mismatches=source.mismatches)
+    results = await _ask_again(rec, rlm, source)
+    return _outcome(rec, results, source, live=0)
 
 
 async def aresume_trace(
@@ -144,12 +156,36 @@ async def aresume_trace(
     rlm = RLM(root, sub_model=sub, limits=limits or rec.limits(), sandbox=sandbox or rec.sandbox(),
               trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source, mode=rec.mode())
     try:
-        result = await rlm.acomplete(rec.question, rec.context())
+        results = await _ask_again(rec, rlm, source)
     finally:
         for lm in built:
             await lm.aclose()
-    return ReplayOutcome(result=result, recorded_answer=rec.answer, reused=source.hits,
-                         live=max(0, result.usage.total.calls - source.hits), mismatches=source.mismatches)
+    calls = sum(r.usage.total.calls for r in results)
+    return _outcome(rec, results, source, live=max(0, calls - source.hits))
+
+
+async def _ask_again(rec: Recording, rlm: Any, source: ReplySource) -> list[Any]:
+    """Ask what the trace recorded again, with `rlm` answering from `source`: the one question of
+    an `RLM.complete` trace, or a session's questions in order in a new session."""
+    if not rec.is_session:
+        results = [await rlm.acomplete(rec.question, rec.context())]
+    else:
+        results = []
+        async with rlm.session() as session:
+            for q in rec.questions:
+                context = None if q.context is None else await asyncio.to_thread(rec.stored_context, q.context)
+                results.append(await session.aask(q.question, context))
+                if source.failure is not None:
+                    break
+    if source.failure is not None and source.mode != "resume":
+        raise source.failure  # a divergence inside a sub-call, turned into an error string there
+    return results
+
+
+def _outcome(rec: Recording, results: list[Any], source: ReplySource, *, live: int) -> ReplayOutcome:
+    recorded = tuple(q.answer for q in rec.questions[: len(results)])
+    return ReplayOutcome(result=results[-1], recorded_answer=rec.answer, reused=source.hits, live=live,
+                         mismatches=source.mismatches, results=tuple(results), recorded_answers=recorded)
 
 
 def _live_model(rec: Recording, which: Literal["root_model", "sub_model"], given: LM | str | None,
