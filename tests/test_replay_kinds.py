@@ -3,18 +3,20 @@ one trace), runs that called host tools, and typed runs. Scripted models, real w
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from fakes.scripted_lm import FakeScriptedLM
-from recursor import RLM
+from recursor import RLM, UserError
 from recursor.cli import main
 from recursor.lm.base import Message
 from recursor.trace.reader import read_events
-from recursor.trace.replay import Recording, replay_trace, resume_trace
+from recursor.trace.replay import Recording, ReplayDivergence, replay_trace, resume_trace
 
 
 def cell(code: str) -> str:
@@ -94,3 +96,84 @@ def test_a_session_replay_that_diverges_names_the_question(tmp_path: Path) -> No
     out = CliRunner().invoke(main, ["replay", str(trace), "--no-trace"])
     assert out.exit_code == 1
     assert "run 'q2', root call #1: the request differs" in out.stderr
+
+
+# -- typed runs -------------------------------------------------------------------------------
+
+PERSON = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+          "required": ["name", "age"], "additionalProperties": False}
+LOOK = cell("print(context[:20])")
+TYPED_SCRIPT = [LOOK, 'FINAL({"name": "Ann", "age": "41"})', 'FINAL({"name": "Ann", "age": 41})']
+
+
+def test_a_typed_run_replays_with_its_schema_and_retries(tmp_path: Path) -> None:
+    rlm = RLM(FakeScriptedLM(TYPED_SCRIPT), trace_dir=tmp_path / "rec", mode="rlm")
+    original = rlm.complete("Who?", "Ann is 41.", output_type=PERSON, output_retries=1)
+    start = lines_of(original.trace_path)[0]
+    assert start["output"] == {"schema": PERSON, "name": "output", "kind": "json_schema", "retries": 1}
+    outcome = replay_trace(original.trace_path, trace_dir=tmp_path / "replay")
+    assert outcome.same_answer and outcome.result.output == {"name": "Ann", "age": 41}
+    assert outcome.result.iterations == 3 and outcome.notes == ()  # the retry turn came back too
+
+
+def test_a_typed_direct_run_replays(tmp_path: Path) -> None:
+    root = FakeScriptedLM(['{"name": "Ann"}', '{"name": "Ann", "age": 41}'])
+    original = RLM(root, trace_dir=tmp_path, mode="direct").complete("Who?", "Ann is 41.", output_type=PERSON)
+    outcome = replay_trace(original.trace_path, trace_dir=False)
+    assert outcome.same_answer and outcome.result.mode == "direct" and outcome.result.output == original.output
+
+
+def test_a_pydantic_typed_run_replays_from_its_schema_or_with_the_model(tmp_path: Path) -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    class Person(pydantic.BaseModel):
+        name: str
+        age: int
+
+    rlm = RLM(FakeScriptedLM(TYPED_SCRIPT), trace_dir=tmp_path, mode="rlm")
+    original = rlm.complete("Who?", "Ann is 41.", output_type=Person)
+    # pydantic coerces "41": the first answer was valid, and its JSON is pydantic's own.
+    assert original.answer == '{"name":"Ann","age":41}' and original.iterations == 2
+    # The schema alone refuses "41": the run goes elsewhere, and the error says why it may have.
+    with pytest.raises(ReplayDivergence, match="not by Person itself"):
+        replay_trace(original.trace_path, trace_dir=False)
+    own = replay_trace(original.trace_path, trace_dir=False, output_type=Person)
+    assert own.same_answer and isinstance(own.result.output, Person) and own.notes == ()
+
+
+def test_a_pydantic_run_replayed_from_its_schema_is_noted_and_compared_as_json(tmp_path: Path) -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    class Person(pydantic.BaseModel):
+        name: str
+        age: int
+
+    rlm = RLM(FakeScriptedLM([LOOK, 'FINAL({"name": "Ann", "age": 41})']), trace_dir=tmp_path, mode="rlm")
+    original = rlm.complete("Who?", "Ann is 41.", output_type=Person)
+    out = CliRunner().invoke(main, ["replay", str(original.trace_path), "--no-trace"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == {"name": "Ann", "age": 41}  # dumped by json, not pydantic
+    assert "checked against the recorded JSON Schema of Person (pydantic)" in out.stderr
+    with pytest.raises(UserError, match="does not have the JSON Schema root was recorded with"):
+        replay_trace(original.trace_path, trace_dir=False, output_type=PERSON)
+
+
+def test_a_typed_session_question_replays(tmp_path: Path) -> None:
+    root = FakeScriptedLM([LOOK, "FINAL(plain)", *TYPED_SCRIPT])
+    with RLM(root, trace_dir=tmp_path).session() as session:
+        session.ask("q1", context="Ann is 41.")
+        typed = session.ask("Who?", output_type=PERSON)
+    assert typed.output == {"name": "Ann", "age": 41}
+    outcome = replay_trace(session.trace_path, trace_dir=False)
+    assert outcome.same_answer and [r.output for r in outcome.results] == [None, {"name": "Ann", "age": 41}]
+
+
+def test_a_typed_trace_without_its_schema_is_refused(tmp_path: Path) -> None:
+    rlm = RLM(FakeScriptedLM(TYPED_SCRIPT), trace_dir=tmp_path, mode="rlm")
+    trace = rlm.complete("Who?", "Ann is 41.", output_type=PERSON).trace_path
+    assert trace is not None
+    events = read_events(trace)
+    del events[0]["output"]  # as an older recursor wrote it
+    trace.write_text("".join(json.dumps(e) + "\n" for e in events))
+    with pytest.raises(UserError, match=r"root is a typed run .* recorded before traces kept its schema"):
+        replay_trace(trace, trace_dir=False)

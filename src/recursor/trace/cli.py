@@ -29,6 +29,8 @@ def _sandbox(recorded: SandboxOptions, isolation: str | None) -> SandboxOptions:
 def _print(outcome: Any, as_json: bool) -> None:
     """The answer on stdout (a session trace: each question's, in order), or all of it as JSON."""
     result = outcome.result
+    for text in outcome.notes:
+        note(text)
     if result.trace_path is not None:
         note(f"trace: {result.trace_path}")
     if as_json:

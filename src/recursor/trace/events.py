@@ -286,6 +286,10 @@ class RunStartEvent(Event):
     sandbox: JsonObject
     mode: str | None = field(default=None, metadata=_IF_NONE)
     """"direct" when the run answered with one direct call (absent: an RLM run)."""
+    output: JsonObject | None = field(default=None, metadata=_IF_NONE)
+    """A typed run's output type (`OutputCheck.describe()`): schema, name, kind, retries."""
+    tools: list[JsonObject] | None = field(default=None, metadata=_IF_NONE)
+    """On depth-0 runs with host tools: each tool's stub spec (`Tool.spec()`), for replay."""
     header: JsonObject | None = field(default=None, metadata=_IF_NONE)
 
 

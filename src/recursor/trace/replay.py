@@ -19,6 +19,7 @@ question, each with the context it brought; the run ids match, so each call find
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from recursor.lm.base import LM, LMResponse, Message
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
 from recursor.trace.recording import Recording
+from recursor.trace.restore import typed_as_recorded
 from recursor.trace.source import ReplayDivergence, ReplySource
 from recursor.trace.writer import EventSink
 
@@ -81,16 +83,30 @@ class ReplayOutcome:
     session's."""
     recorded_answers: tuple[str | None, ...] = ()
     """What each question recorded as its answer, in the same order."""
+    notes: tuple[str, ...] = ()
+    """Where the replay could not do exactly what the recorded run did, and what it did instead."""
 
     def differing(self) -> list[int]:
-        """Indexes of the questions whose new answer differs from a recorded one."""
+        """Indexes of the questions whose new answer differs from a recorded one (a typed
+        answer is compared as JSON: its text depends on who dumped it)."""
         return [i for i, (result, recorded) in enumerate(zip(self.results, self.recorded_answers, strict=True))
-                if recorded is not None and recorded != result.answer]
+                if recorded is not None and not _same_answer(recorded, result)]
 
     @property
     def same_answer(self) -> bool:
         """Every recorded answer came out again (and the last question had one)."""
         return self.recorded_answer is not None and not self.differing()
+
+
+def _same_answer(recorded: str, result: Any) -> bool:
+    if recorded == result.answer:
+        return True
+    if result.output is None:
+        return False
+    try:
+        return bool(json.loads(recorded) == json.loads(result.answer))
+    except ValueError:
+        return False
 
 
 async def areplay_trace(
@@ -101,12 +117,15 @@ async def areplay_trace(
     sandbox: SandboxOptions | None = None,
     prompts: Prompts | None = None,
     on_event: EventSink | None = None,
+    output_type: Any = None,
 ) -> ReplayOutcome:
     """Run a recorded run again from its recorded replies only; no model is called.
 
     Raises `ReplayDivergence` when the run asks for something the trace does not hold. The
     deadline is not re-applied (replay is faster than the original); a recorded timeout is
-    replayed as the limit it was.
+    replayed as the limit it was. A typed run is checked against the JSON Schema it recorded;
+    `output_type` (the run's own pydantic model or dataclass, with that schema) checks with
+    the type itself, as the recorded run did.
     """
     from dataclasses import replace
 
@@ -120,8 +139,14 @@ async def areplay_trace(
               limits=replace(rec.limits(), timeout=None), sandbox=sandbox or rec.sandbox(),
               trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source,
               mode=rec.mode())
-    results = await _ask_again(rec, rlm, source)
-    return _outcome(rec, results, source, live=0)
+    notes: list[str] = []
+    try:
+        results = await _ask_again(rec, rlm, source, output_type, notes)
+    except ReplayDivergence as exc:
+        if not notes:
+            raise
+        raise ReplayDivergence(f"{exc}; note: {'; '.join(notes)}") from None
+    return _outcome(rec, results, source, notes, live=0)
 
 
 async def aresume_trace(
@@ -136,6 +161,7 @@ async def aresume_trace(
     sandbox: SandboxOptions | None = None,
     prompts: Prompts | None = None,
     on_event: EventSink | None = None,
+    output_type: Any = None,
 ) -> ReplayOutcome:
     """Continue a recorded (typically killed) run: reuse its replies, then go on live.
 
@@ -155,26 +181,30 @@ async def aresume_trace(
         sub = _live_model(rec, "sub_model", sub_model, base_url, api_key_env, built)
     rlm = RLM(root, sub_model=sub, limits=limits or rec.limits(), sandbox=sandbox or rec.sandbox(),
               trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source, mode=rec.mode())
+    notes: list[str] = []
     try:
-        results = await _ask_again(rec, rlm, source)
+        results = await _ask_again(rec, rlm, source, output_type, notes)
     finally:
         for lm in built:
             await lm.aclose()
     calls = sum(r.usage.total.calls for r in results)
-    return _outcome(rec, results, source, live=max(0, calls - source.hits))
+    return _outcome(rec, results, source, notes, live=max(0, calls - source.hits))
 
 
-async def _ask_again(rec: Recording, rlm: Any, source: ReplySource) -> list[Any]:
+async def _ask_again(rec: Recording, rlm: Any, source: ReplySource, output_type: Any,
+                     notes: list[str]) -> list[Any]:
     """Ask what the trace recorded again, with `rlm` answering from `source`: the one question of
     an `RLM.complete` trace, or a session's questions in order in a new session."""
     if not rec.is_session:
-        results = [await rlm.acomplete(rec.question, rec.context())]
+        q = rec.questions[0]
+        results = [await rlm.acomplete(q.question, rec.context(), **typed_as_recorded(rec, q, output_type, notes))]
     else:
         results = []
         async with rlm.session() as session:
             for q in rec.questions:
                 context = None if q.context is None else await asyncio.to_thread(rec.stored_context, q.context)
-                results.append(await session.aask(q.question, context))
+                typed = typed_as_recorded(rec, q, output_type, notes)
+                results.append(await session.aask(q.question, context, **typed))
                 if source.failure is not None:
                     break
     if source.failure is not None and source.mode != "resume":
@@ -182,10 +212,12 @@ async def _ask_again(rec: Recording, rlm: Any, source: ReplySource) -> list[Any]
     return results
 
 
-def _outcome(rec: Recording, results: list[Any], source: ReplySource, *, live: int) -> ReplayOutcome:
+def _outcome(rec: Recording, results: list[Any], source: ReplySource, notes: list[str], *,
+             live: int) -> ReplayOutcome:
     recorded = tuple(q.answer for q in rec.questions[: len(results)])
     return ReplayOutcome(result=results[-1], recorded_answer=rec.answer, reused=source.hits, live=live,
-                         mismatches=source.mismatches, results=tuple(results), recorded_answers=recorded)
+                         mismatches=source.mismatches, results=tuple(results), recorded_answers=recorded,
+                         notes=tuple(notes))
 
 
 def _live_model(rec: Recording, which: Literal["root_model", "sub_model"], given: LM | str | None,
