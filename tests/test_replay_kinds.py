@@ -177,3 +177,111 @@ def test_a_typed_trace_without_its_schema_is_refused(tmp_path: Path) -> None:
     trace.write_text("".join(json.dumps(e) + "\n" for e in events))
     with pytest.raises(UserError, match=r"root is a typed run .* recorded before traces kept its schema"):
         replay_trace(trace, trace_dir=False)
+
+
+# -- runs with host tools ---------------------------------------------------------------------
+
+class Weather:
+    """A host tool whose every call is seen, and whose result changes each time: a replay that
+    called it again would get another answer."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def tools(self) -> list[Any]:
+        def weather(city: str, units: str = "c") -> dict:
+            """Current weather of a city."""
+            self.seen.append(city)
+            return {"city": city, "temp": 20 + len(self.seen)}
+
+        def boom(reason: str) -> str:
+            """Always raises."""
+            self.seen.append("boom")
+            raise ValueError(reason)
+
+        return [weather, boom]
+
+
+TOOL_SCRIPT = [
+    cell("w = weather('Paris', units='f')\nprint(w['temp'])\ntry:\n    boom('no')\nexcept Exception as e:\n"
+         "    print(type(e).__name__, e)"),
+    cell("print(weather('Oslo')['temp'], w['temp'])"),
+    final_of_output,
+]
+
+
+def _tool_run(tmp_path: Path, host: Weather) -> Path:
+    result = RLM(FakeScriptedLM(TOOL_SCRIPT), tools=host.tools(), trace_dir=tmp_path / "rec").complete("q", "ctx")
+    assert result.answer == "23 21" and host.seen == ["Paris", "boom", "Oslo"]
+    assert result.trace_path is not None
+    return result.trace_path
+
+
+def test_a_tool_run_replays_with_the_recorded_results_and_calls_no_tool(tmp_path: Path) -> None:
+    host = Weather()
+    trace = _tool_run(tmp_path, host)
+    assert [t["name"] for t in lines_of(trace)[0]["tools"]] == ["weather", "boom"]
+    outcome = replay_trace(trace, trace_dir=tmp_path / "replay")
+    assert outcome.same_answer and outcome.tools_reused == 3
+    assert host.seen == ["Paris", "boom", "Oslo"]  # nothing ran again
+    replayed = [e for e in lines_of(outcome.result.trace_path) if e["event"] == "tool_call"]
+    assert [(e["name"], e["cached"], e["source"]) for e in replayed] == [
+        ("weather", True, "trace"), ("boom", True, "trace"), ("weather", True, "trace")]
+    assert replayed[1]["error"] == "boom raised ValueError: no"
+    again = CliRunner().invoke(main, ["replay", str(outcome.result.trace_path), "--no-trace"])
+    assert again.exit_code == 0 and again.stdout.strip() == "23 21", again.output
+    assert "and 3 tool results" in again.stderr
+
+
+def test_resume_reuses_recorded_tool_results_and_calls_the_given_tools_live(tmp_path: Path) -> None:
+    host = Weather()
+    trace = _tool_run(tmp_path, host)
+    lines = trace.read_text().splitlines(keepends=True)
+    cut = [i for i, line in enumerate(lines) if '"lm_call"' in line][1]
+    trace.write_text("".join(lines[: cut + 1]))  # killed after the second root reply, before its cell
+    live = Weather()
+    outcome = resume_trace(trace, model=FakeScriptedLM([final_of_output]), tools=live.tools(),
+                           trace_dir=tmp_path / "resumed")
+    assert live.seen == ["Oslo"] and outcome.tools_reused == 2  # Paris and boom came from the trace
+    assert outcome.result.answer == "21 21"
+    # Without the tools, the call the trace does not hold fails in the cell, saying why.
+    alone = resume_trace(trace, model=FakeScriptedLM([lambda m: f"FINAL({m[-1]['content'][:300]})"]),
+                         trace_dir=False)
+    assert "weather cannot be called: this run is answered from its trace" in alone.result.answer
+
+
+def test_a_tool_call_with_other_arguments_is_a_divergence(tmp_path: Path) -> None:
+    trace = _tool_run(tmp_path, Weather())
+    text = trace.read_text()
+    first = json.loads(next(line for line in text.splitlines() if '"tool_call"' in line))
+    trace.write_text(text.replace(first["args_hash"], "0" * 64, 1))
+    with pytest.raises(ReplayDivergence, match=r"run 'root', tool call #1 \(weather\): the recorded call was "
+                                               "weather with other arguments"):
+        replay_trace(trace, trace_dir=False)
+
+
+def test_a_tool_trace_from_before_results_were_recorded_is_refused(tmp_path: Path) -> None:
+    trace = _tool_run(tmp_path, Weather())
+    events = read_events(trace)
+    for e in events:
+        e.pop("result", None)
+    trace.write_text("".join(json.dumps(e) + "\n" for e in events))
+    with pytest.raises(UserError, match=r"records 2 tool call\(s\) without their results"):
+        replay_trace(trace, trace_dir=False)
+    del events[0]["tools"]
+    trace.write_text("".join(json.dumps(e) + "\n" for e in events))
+    with pytest.raises(UserError, match="records calls of host tools but not the tools"):
+        replay_trace(trace, trace_dir=False)
+
+
+def test_a_session_resume_rebuilds_without_calling_its_tools_again(tmp_path: Path) -> None:
+    host = Weather()
+    root = FakeScriptedLM([cell("w = weather('Paris')\nprint(w['temp'])"), final_of_output])
+    with RLM(root, tools=host.tools(), trace_dir=tmp_path).session() as session:
+        assert session.ask("q1", context="c").answer == "21"
+    later = FakeScriptedLM([cell("print(w['city'], weather('Rome')['temp'])"), final_of_output])
+    with RLM(later, tools=host.tools(), trace_dir=tmp_path).session(resume=session.trace_path) as resumed:
+        assert resumed.ask("q2").answer == "Paris 22"
+    assert host.seen == ["Paris", "Rome"]  # the rebuild took Paris from the trace
+    calls = [(e["run_id"], e["name"]) for e in lines_of(session.trace_path) if e["event"] == "tool_call"]
+    assert calls == [("q1", "weather"), ("q2", "weather")]  # the rebuild's replayed call is not written again

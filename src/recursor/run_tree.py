@@ -73,7 +73,7 @@ class RunTree:
         self.ledger = Ledger(config.limits)
         self.usage = UsageSummary()
         self.tools = ToolSet(config.tools, ledger=self.ledger, emit=self.emit,
-                             max_result_bytes=config.sandbox.max_message_bytes)
+                             max_result_bytes=config.sandbox.max_message_bytes, source=config.reply_source)
         """The host tools of every run in the tree (MCP servers start with the root run)."""
         self.evidence: dict[str, list[EvidenceItem]] = {}
         """Each ended run's evidence (`recursor.evidence`), by run id."""

@@ -109,7 +109,7 @@ class _SessionTree(RunTree):
     after_start: ev.Event | None = None
 
     def emit(self, event: ev.Event) -> None:
-        if self.muted and not (isinstance(event, ev.LMCallEvent) and not event.cached):
+        if self.muted and not (isinstance(event, (ev.LMCallEvent, ev.ToolCallEvent)) and not event.cached):
             return  # only a call the trace could not answer (it went live) is written
         super().emit(event)
         if isinstance(event, ev.RunStartEvent) and event.depth == 0 and self.after_start is not None:

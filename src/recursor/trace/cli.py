@@ -44,6 +44,7 @@ def _print(outcome: Any, as_json: bool) -> None:
             "reused": outcome.reused,
             "live": outcome.live,
             "mismatches": outcome.mismatches,
+            "tools_reused": outcome.tools_reused,
             "answers": [r.answer for r in outcome.results],
             "recorded_answers": list(outcome.recorded_answers),
         }, indent=2))
@@ -75,6 +76,7 @@ def replay(trace: Path, loose: bool, isolation: str | None, trace_dir: Path | No
     _print(outcome, as_json)
     note(f"replayed {outcome.reused} recorded replies"
          + (f", {outcome.mismatches} with changed requests" if outcome.mismatches else "")
+         + (f" and {outcome.tools_reused} tool results" if outcome.tools_reused else "")
          + (f" over {len(outcome.results)} questions" if len(outcome.results) > 1 else ""))
     differing = outcome.differing()
     if differing:

@@ -434,6 +434,14 @@ class ToolCallEvent(Event):
     or the tool's timeout stopped it."""
     result_chars: int | None = field(default=None, metadata=_IF_NONE)
     """The result's length as JSON, for a call that returned."""
+    result: str | None = field(default=None, metadata=_IF_NONE)
+    """The result as JSON text, for a call that returned: what a replay hands back instead of
+    calling the tool again."""
+    args_hash: str | None = field(default=None, metadata=_IF_NONE)
+    """sha256 of the whole arguments (`tools.args_hash`): `args` is cut short, this is not."""
+    cached: bool | None = field(default=None, metadata=_IF_NONE)
+    source: str | None = field(default=None, metadata=_IF_NONE)
+    """`cached: true, source: "trace"` on a call a replay answered from its trace."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

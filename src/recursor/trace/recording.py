@@ -31,7 +31,13 @@ from recursor.trace.events import (
     parse_events,
 )
 from recursor.trace.reader import read_events
-from recursor.trace.source import RecordedCall, ReplayMode, ReplySource, recorded_calls
+from recursor.trace.source import (
+    RecordedCall,
+    ReplayMode,
+    ReplySource,
+    recorded_calls,
+    recorded_tool_calls,
+)
 
 __all__ = ["RecordedQuestion", "Recording"]
 
@@ -168,8 +174,8 @@ class Recording:
         return recorded_calls(self.events)
 
     def reply_source(self, mode: ReplayMode) -> ReplySource:
-        """The recorded replies, to answer a new run's calls from (see `trace.source`)."""
-        return ReplySource(self.calls(), mode=mode, origin=self.path)
+        """The recorded replies and tool results, to answer a new run's calls from (`trace.source`)."""
+        return ReplySource(self.calls(), mode=mode, origin=self.path, tool_calls=recorded_tool_calls(self.events))
 
     def context(self) -> ContextValue:
         """The first question's context (the root's), verified against its recorded sha256."""

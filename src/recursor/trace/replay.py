@@ -31,7 +31,7 @@ from recursor.lm.base import LM, LMResponse, Message
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
 from recursor.trace.recording import Recording
-from recursor.trace.restore import typed_as_recorded
+from recursor.trace.restore import tools_as_recorded, typed_as_recorded
 from recursor.trace.source import ReplayDivergence, ReplySource
 from recursor.trace.writer import EventSink
 
@@ -83,6 +83,8 @@ class ReplayOutcome:
     session's."""
     recorded_answers: tuple[str | None, ...] = ()
     """What each question recorded as its answer, in the same order."""
+    tools_reused: int = 0
+    """Host tool calls answered from the trace (the tool was not called again)."""
     notes: tuple[str, ...] = ()
     """Where the replay could not do exactly what the recorded run did, and what it did instead."""
 
@@ -138,7 +140,7 @@ async def areplay_trace(
     rlm = RLM(root, sub_model=root if sub_name == root_name else RecordedOnlyLM(sub_name),
               limits=replace(rec.limits(), timeout=None), sandbox=sandbox or rec.sandbox(),
               trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source,
-              mode=rec.mode())
+              mode=rec.mode(), tools=tools_as_recorded(rec, None, live=False))
     notes: list[str] = []
     try:
         results = await _ask_again(rec, rlm, source, output_type, notes)
@@ -162,12 +164,14 @@ async def aresume_trace(
     prompts: Prompts | None = None,
     on_event: EventSink | None = None,
     output_type: Any = None,
+    tools: Sequence[Any] | None = None,
 ) -> ReplayOutcome:
     """Continue a recorded (typically killed) run: reuse its replies, then go on live.
 
     `model` / `sub_model` default to the clients the trace recorded (rebuilt from their spec
     and base URL; keys come from the environment as usual). `limits` default to the recorded
-    ones; the deadline, if any, counts from the resume.
+    ones; the deadline, if any, counts from the resume. Recorded tool calls get their recorded
+    results; `tools` (the run's own) serve the calls made live, which otherwise fail in the cell.
     """
     from recursor.rlm import RLM
 
@@ -180,7 +184,8 @@ async def aresume_trace(
     else:
         sub = _live_model(rec, "sub_model", sub_model, base_url, api_key_env, built)
     rlm = RLM(root, sub_model=sub, limits=limits or rec.limits(), sandbox=sandbox or rec.sandbox(),
-              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source, mode=rec.mode())
+              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source, mode=rec.mode(),
+              tools=tools_as_recorded(rec, tools, live=True))
     notes: list[str] = []
     try:
         results = await _ask_again(rec, rlm, source, output_type, notes)
@@ -217,7 +222,7 @@ def _outcome(rec: Recording, results: list[Any], source: ReplySource, notes: lis
     recorded = tuple(q.answer for q in rec.questions[: len(results)])
     return ReplayOutcome(result=results[-1], recorded_answer=rec.answer, reused=source.hits, live=live,
                          mismatches=source.mismatches, results=tuple(results), recorded_answers=recorded,
-                         notes=tuple(notes))
+                         tools_reused=source.tool_hits, notes=tuple(notes))
 
 
 def _live_model(rec: Recording, which: Literal["root_model", "sub_model"], given: LM | str | None,

@@ -10,14 +10,18 @@ is missing, never a replay that silently asks something else.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Sequence
 from typing import Any
 
 from recursor.errors import UserError
 from recursor.output import DEFAULT_OUTPUT_RETRIES, SCHEMA_NOTE, output_spec, schema_spec
-from recursor.trace.events import LMCallEvent
+from recursor.tools import Tool, ToolError
+from recursor.trace.events import LMCallEvent, ToolCallEvent
 from recursor.trace.recording import RecordedQuestion, Recording
+from recursor.trace.source import recorded_tool_calls
 
-__all__ = ["typed_as_recorded"]
+__all__ = ["tools_as_recorded", "typed_as_recorded"]
 
 _SCHEMA_MARK = SCHEMA_NOTE.split("{schema}")[0].strip()
 """How a typed run's first user message announces its schema."""
@@ -60,3 +64,31 @@ def _announces_schema(rec: Recording, q: RecordedQuestion) -> bool:
     first = next((e for e in rec.events if isinstance(e, LMCallEvent) and e.run_id == q.run_id
                   and e.role == "root"), None)
     return first is not None and any(_SCHEMA_MARK in str(m.get("content", "")) for m in first.messages)
+
+
+def tools_as_recorded(rec: Recording, given: Sequence[Any] | None, *, live: bool) -> Sequence[Any]:
+    """The tools to run `rec` again with: `given` (resume only), else stand-ins with the recorded
+    stubs that never call anything. The results come from the trace either way (`ToolSet`)."""
+    if given is not None:
+        return given
+    specs = rec.root_start.tools
+    if specs is None:
+        if any(isinstance(e, ToolCallEvent) for e in rec.events):
+            raise UserError(f"{rec.path} records calls of host tools but not the tools (written before "
+                            "traces kept them): it cannot be " + ("resumed without them: give them with "
+                            "resume_trace(..., tools=[...])" if live else "replayed"))
+        return []
+    unrecorded = sum(not c.replayable for c in recorded_tool_calls(rec.events))
+    if unrecorded and not live:
+        raise UserError(f"{rec.path} records {unrecorded} tool call(s) without their results (written "
+                        "before traces kept them): a replay would have to call the tools; "
+                        "resume_trace(..., tools=[...]) can")
+    return [Tool.from_spec(spec, _stand_in(str(spec.get("name")))) for spec in specs]
+
+
+def _stand_in(name: str) -> Any:
+    async def invoke(bound: inspect.BoundArguments) -> Any:
+        raise ToolError(f"{name} cannot be called: this run is answered from its trace, which holds "
+                        "only the results it recorded (resume_trace(..., tools=[...]) gives the tools)")
+
+    return invoke
