@@ -4,6 +4,7 @@ one trace), runs that called host tools, and typed runs. Scripted models, real w
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from fakes.scripted_lm import FakeScriptedLM
-from recursor import RLM, UserError
+from recursor import RLM, MCPTools, UserError
 from recursor.cli import main
 from recursor.lm.base import Message
 from recursor.trace.reader import read_events
@@ -285,3 +286,16 @@ def test_a_session_resume_rebuilds_without_calling_its_tools_again(tmp_path: Pat
     assert host.seen == ["Paris", "Rome"]  # the rebuild took Paris from the trace
     calls = [(e["run_id"], e["name"]) for e in lines_of(session.trace_path) if e["event"] == "tool_call"]
     assert calls == [("q1", "weather"), ("q2", "weather")]  # the rebuild's replayed call is not written again
+
+
+def test_an_mcp_tools_run_replays_without_starting_the_server(tmp_path: Path) -> None:
+    pytest.importorskip("mcp")
+    pidfile = tmp_path / "server.pid"
+    server = MCPTools([sys.executable, str(Path(__file__).parent / "fakes" / "mcp_tools_server.py"), str(pidfile)])
+    root = FakeScriptedLM([cell("print(add(40), shout_it('hi'))"), final_of_output])
+    original = RLM(root, tools=[server], trace_dir=tmp_path / "rec").complete("q", "ctx")
+    assert original.answer == "42 HI"
+    pidfile.unlink()
+    outcome = replay_trace(original.trace_path, trace_dir=False)
+    assert outcome.same_answer and outcome.tools_reused == 2
+    assert not pidfile.exists()  # the server was never started
