@@ -48,6 +48,7 @@ from typing import Any
 from recursor.errors import RecursorError, UserError
 from recursor.ledger import Ledger
 from recursor.prompts import Prompts
+from recursor.sandbox.worker import _Shown  # the stubs' own: host and worker show a signature alike
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
 
@@ -78,18 +79,6 @@ class ToolError(RecursorError):
     def __init__(self, message: str, limit: str | None = None) -> None:
         super().__init__(message)
         self.limit = limit
-
-
-class _Shown:
-    """A default or annotation shown as given text in a signature (`repr` is the text)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 Invoke = Callable[[inspect.BoundArguments], Awaitable[Any]]
