@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fakes.billing import FakeBilling
+from fakes.billing import FakeBilling, Respond, batch, fan_out
 from fakes.openai_server import FakeOpenAIServer
 from recursor import RLM, Limits, Pricing
 from recursor.lm.openai_compat import OpenAICompatibleLM
@@ -36,46 +36,17 @@ from recursor.sandbox import process
 ROOT, SUB = "root-m", "sub-m"
 PRICES = {ROOT: (1.0, 4.0), SUB: (1.0, 4.0)}
 
-Respond = Callable[[dict[str, Any]], Any]
-
-
-def first_turn(request: dict[str, Any]) -> bool:
-    return not any(m["role"] == "assistant" for m in request["messages"])
-
-
-def fan_out(n: int, billing: FakeBilling) -> Respond:
-    code = f"```repl\nout = rlm_query_batched([f'child {{i}}' for i in range({n})])\nprint(out[:3])\n```"
-
-    def respond(request: dict[str, Any]) -> Any:
-        if request["model"] == ROOT and "QUESTION" in json.dumps(request["messages"]):
-            return billing.bill(request, code if first_turn(request) else "FINAL(done)", 40)
-        return billing.bill(request, "```repl\nFINAL('ok')\n```", 30)
-
-    return respond
-
-
-def batch(n: int, billing: FakeBilling, words: int) -> Respond:
-    code = f"```repl\nout = llm_query_batched([f'item {{i}}' for i in range({n})])\nprint(out[:2])\n```"
-
-    def respond(request: dict[str, Any]) -> Any:
-        if request["model"] == ROOT:
-            return billing.bill(request, code if first_turn(request) else "FINAL(done)", 40)
-        return billing.bill(request, "label", words)
-
-    return respond
-
-
 SCENARIOS: dict[str, tuple[Callable[[FakeBilling], Respond], Limits]] = {
-    "40 children, max_calls=10": (lambda b: fan_out(40, b),
+    "40 children, max_calls=10": (lambda b: fan_out(40, b, root=ROOT),
                                   Limits(max_calls=10, max_depth=2, max_concurrency=4)),
-    "40 children, max_concurrency=4": (lambda b: fan_out(40, b),
+    "40 children, max_concurrency=4": (lambda b: fan_out(40, b, root=ROOT),
                                        Limits(max_depth=2, max_concurrency=4, max_children=8)),
-    "100 children, max_calls=2": (lambda b: fan_out(100, b), Limits(max_calls=2, max_depth=2)),
-    "100 children, max_usd=0.02": (lambda b: fan_out(100, b),
+    "100 children, max_calls=2": (lambda b: fan_out(100, b, root=ROOT), Limits(max_calls=2, max_depth=2)),
+    "100 children, max_usd=0.02": (lambda b: fan_out(100, b, root=ROOT),
                                    Limits(max_usd=0.02, max_depth=2, max_children=8)),
-    "64-item batch, max_calls=2": (lambda b: batch(64, b, 50), Limits(max_calls=2)),
-    "64-item batch, max_tokens=20000": (lambda b: batch(64, b, 400), Limits(max_tokens=20_000)),
-    "64-item batch, max_usd=0.01": (lambda b: batch(64, b, 2000), Limits(max_usd=0.01)),
+    "64-item batch, max_calls=2": (lambda b: batch(64, b, root=ROOT, words=50), Limits(max_calls=2)),
+    "64-item batch, max_tokens=20000": (lambda b: batch(64, b, root=ROOT, words=400), Limits(max_tokens=20_000)),
+    "64-item batch, max_usd=0.01": (lambda b: batch(64, b, root=ROOT, words=2000), Limits(max_usd=0.01)),
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from fakes.billing import FakeBilling
+from fakes.billing import FakeBilling, batch, fan_out, first_turn
 from fakes.openai_server import FakeOpenAIServer, Reply
 from recursor import RLM, Limits, Pricing, Result, UserError
 from recursor.lm.openai_compat import OpenAICompatibleLM
@@ -49,10 +49,6 @@ def lms(server: FakeOpenAIServer) -> tuple[RetryingLM, RetryingLM]:
 
 def last_user(request: dict[str, Any]) -> str:
     return next((m["content"] for m in reversed(request["messages"]) if m["role"] == "user"), "")
-
-
-def is_first_turn(request: dict[str, Any]) -> bool:
-    return not any(m["role"] == "assistant" for m in request["messages"])
 
 
 @dataclass
@@ -98,26 +94,10 @@ def run(responder: Callable[[dict[str, Any]], Any], limits: Limits, *, tmp_path:
 
 # -- fan-out of child runs -------------------------------------------------------------------------
 
-FAN_OUT = "```repl\nout = rlm_query_batched([f'child {i}' for i in range({n})])\nprint(out[:3])\n```"
-CHILD = "```repl\nFINAL('ok ' + str(len(context)))\n```"
-
-
-def fan_out(n: int, billing: FakeBilling, *, root_words: int = 40) -> Callable[[dict[str, Any]], Any]:
-    """The root fans out to `n` children once, then answers; every child answers at once."""
-
-    def respond(request: dict[str, Any]) -> Any:
-        if request["model"] == ROOT and "QUESTION" in json.dumps(request["messages"]):
-            text = FAN_OUT.replace("{n}", str(n)) if is_first_turn(request) else "FINAL(done)"
-            return billing.bill(request, text, root_words)
-        return billing.bill(request, CHILD, 30)
-
-    return respond
-
-
 def test_40_children_stay_within_max_calls_concurrency_and_workers(tmp_path: Path, workers: Workers) -> None:
     billing = new_billing()
     limits = Limits(max_calls=10, max_depth=2, max_concurrency=4, max_children=3)
-    result, server = run(fan_out(40, billing), limits, tmp_path=tmp_path)
+    result, server = run(fan_out(40, billing, root=ROOT), limits, tmp_path=tmp_path)
     assert len(server.requests) <= 10, len(server.requests)
     assert server.peak_in_flight <= 4
     assert workers.peak <= 1 + 3, workers.peak  # the root's worker and three children
@@ -128,7 +108,7 @@ def test_40_children_stay_within_max_calls_concurrency_and_workers(tmp_path: Pat
 @pytest.mark.parametrize("max_calls", [2, 7])
 def test_100_children_never_pass_max_calls(tmp_path: Path, workers: Workers, max_calls: int) -> None:
     billing = new_billing()
-    result, server = run(fan_out(100, billing), Limits(max_calls=max_calls, max_depth=2, max_children=8),
+    result, server = run(fan_out(100, billing, root=ROOT), Limits(max_calls=max_calls, max_depth=2, max_children=8),
                          tmp_path=tmp_path)
     assert len(server.requests) <= max_calls
     assert result.answer  # ended with the best answer it had
@@ -138,7 +118,7 @@ def test_100_children_never_pass_max_calls(tmp_path: Path, workers: Workers, max
 def test_100_children_never_pass_max_usd(tmp_path: Path, workers: Workers) -> None:
     billing = new_billing()
     limits = Limits(max_usd=0.02, max_depth=2, max_children=8, max_concurrency=16)
-    result, server = run(fan_out(100, billing), limits, tmp_path=tmp_path)
+    result, server = run(fan_out(100, billing, root=ROOT), limits, tmp_path=tmp_path)
     assert sum(billing.usd) <= 0.02, sum(billing.usd)
     assert result.cost_usd is not None and result.cost_usd <= 0.02
     assert result.cost_usd == pytest.approx(sum(billing.usd))
@@ -148,20 +128,9 @@ def test_100_children_never_pass_max_usd(tmp_path: Path, workers: Workers) -> No
 
 # -- batches of sub-calls ---------------------------------------------------------------------------
 
-def batch(n: int, billing: FakeBilling, *, words: int = 50) -> Callable[[dict[str, Any]], Any]:
-    code = f"```repl\nout = llm_query_batched([f'item {{i}}' for i in range({n})])\nprint(out[:2])\n```"
-
-    def respond(request: dict[str, Any]) -> Any:
-        if request["model"] == ROOT:
-            return billing.bill(request, code if is_first_turn(request) else "FINAL(done)", 40)
-        return billing.bill(request, "label", words)
-
-    return respond
-
-
 def test_a_64_item_batch_under_max_calls_2_sends_2(tmp_path: Path, workers: Workers) -> None:
     billing = new_billing()
-    result, server = run(batch(64, billing), Limits(max_calls=2, max_concurrency=16), tmp_path=tmp_path)
+    result, server = run(batch(64, billing, root=ROOT), Limits(max_calls=2, max_concurrency=16), tmp_path=tmp_path)
     assert len(server.requests) == 2  # the root's turn and one sub-call
     assert result.stopped_by == "max_calls"
 
@@ -169,7 +138,7 @@ def test_a_64_item_batch_under_max_calls_2_sends_2(tmp_path: Path, workers: Work
 @pytest.mark.parametrize("budget", [3_000, 20_000])
 def test_racing_batches_never_pass_max_tokens(tmp_path: Path, workers: Workers, budget: int) -> None:
     billing = new_billing()
-    result, server = run(batch(64, billing, words=400), Limits(max_tokens=budget, max_concurrency=16),
+    result, server = run(batch(64, billing, root=ROOT, words=400), Limits(max_tokens=budget, max_concurrency=16),
                          tmp_path=tmp_path)
     assert sum(billing.tokens) <= budget, sum(billing.tokens)
     assert result.usage.total.tokens == sum(billing.tokens)
@@ -180,7 +149,7 @@ def test_racing_batches_never_pass_max_tokens(tmp_path: Path, workers: Workers, 
 
 def test_racing_batches_never_pass_max_usd(tmp_path: Path, workers: Workers) -> None:
     billing = new_billing()
-    result, _ = run(batch(64, billing, words=2000), Limits(max_usd=0.01, max_concurrency=16), tmp_path=tmp_path)
+    result, _ = run(batch(64, billing, root=ROOT, words=2000), Limits(max_usd=0.01, max_concurrency=16), tmp_path=tmp_path)
     assert sum(billing.usd) <= 0.01
     assert result.stopped_by == "max_usd"
 
@@ -216,7 +185,7 @@ def test_model_code_cannot_name_a_model_the_run_was_not_given(tmp_path: Path, wo
 
     def respond(request: dict[str, Any]) -> Any:
         if request["model"] == ROOT:
-            return billing.bill(request, code if is_first_turn(request) else "FINAL(done)", 10)
+            return billing.bill(request, code if first_turn(request) else "FINAL(done)", 10)
         return billing.bill(request, "cheap reply", 5)
 
     result, server = run(respond, Limits(max_usd=0.05), tmp_path=tmp_path,
@@ -234,7 +203,7 @@ def test_the_deadline_stops_a_long_cell(tmp_path: Path, workers: Workers) -> Non
     code = "```repl\nanswer['content'] = 'early'\nimport time\nfor _ in range(4):\n    time.sleep(4)\n```"
 
     def respond(request: dict[str, Any]) -> Any:
-        return Reply(code if is_first_turn(request) else "FINAL(late)")
+        return Reply(code if first_turn(request) else "FINAL(late)")
 
     started = time.monotonic()
     with FakeOpenAIServer(responder=respond) as server:
@@ -249,7 +218,7 @@ def test_the_deadline_stops_a_long_cell(tmp_path: Path, workers: Workers) -> Non
 
 def test_cli_timeout_5_with_a_30_second_cell_answers_in_under_8_seconds(tmp_path: Path) -> None:
     code = "```repl\nimport time\ntime.sleep(30)\n```"
-    with FakeOpenAIServer(responder=lambda r: Reply(code if is_first_turn(r) else "FINAL(x)")) as server:
+    with FakeOpenAIServer(responder=lambda r: Reply(code if first_turn(r) else "FINAL(x)")) as server:
         started = time.monotonic()
         proc = subprocess.run(
             [sys.executable, "-m", "recursor.cli", "ask", "q", "--context", str(_context(tmp_path)),

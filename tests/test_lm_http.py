@@ -46,18 +46,8 @@ FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.5)
 
 
 @pytest.fixture(autouse=True)
-def _no_real_requests(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may reach a real (paid) API, and no developer key may leak into a test."""
-    real_send = httpx.AsyncClient.send
-
-    async def local_only(self: httpx.AsyncClient, request: httpx.Request, **kw: Any) -> Any:
-        if request.url.host not in ("127.0.0.1", "localhost"):
-            raise AssertionError(f"test tried to reach {request.url.host}")
-        return await real_send(self, request, **kw)
-
-    monkeypatch.setattr(httpx.AsyncClient, "send", local_only)
-    for var in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENROUTER_API_KEY"):
-        monkeypatch.delenv(var, raising=False)
+def _no_real_requests(local_http_only: None) -> None:
+    """No test may reach a real (paid) API (conftest also removes every developer key)."""
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from fakes.openai_server import (
@@ -60,16 +59,8 @@ Step = Behaviour | str
 
 
 @pytest.fixture(autouse=True)
-def _no_real_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_real_requests(local_http_only: None) -> None:
     """No test may reach a real (paid) API, whatever a bug in the clients does."""
-    real_send = httpx.AsyncClient.send
-
-    async def local_only(self: httpx.AsyncClient, request: httpx.Request, **kw: Any) -> Any:
-        if request.url.host not in ("127.0.0.1", "localhost"):
-            raise AssertionError(f"test tried to reach {request.url.host}")
-        return await real_send(self, request, **kw)
-
-    monkeypatch.setattr(httpx.AsyncClient, "send", local_only)
 
 
 WORKERS: list[process.ProcessRepl] = []

@@ -22,8 +22,9 @@ pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
 openai = pytest.importorskip("openai")
 
+from recursor.per_request import lowered_limits, redact  # noqa: E402
 from recursor.serve import create_app  # noqa: E402
-from recursor.serve.app import lowered_limits, parse_chat_request, redact  # noqa: E402
+from recursor.serve.app import parse_chat_request  # noqa: E402
 
 
 def echo_first_line(messages: Sequence[Message]) -> str:

@@ -94,15 +94,14 @@ def test_sft_rebuilds_the_exact_conversation_and_normalises_the_final(corpus: di
     assert QUESTION in messages[1]["content"]
     assert messages[2]["content"] == GOOD[0]
     assert messages[3]["content"].startswith("[repl output]") and "['alpha', 'beta']" in messages[3]["content"]
-    # FINAL_VAR(word) became FINAL(<its value>) on the last line.
-    assert messages[4]["content"] == "```repl\nword = context.split()[1]\n```\n\nFINAL(beta)"
+    # FINAL_VAR(word) closes the reply as it was: the model never saw the value, so it is not written out.
+    assert messages[4]["content"] == "```repl\nword = context.split()[1]\n```\n\nFINAL_VAR(word)"
     assert conv["meta"] == {"trace": str(corpus["good"]), "run_id": "root", "task_id": "t1", "method": "rlm",
                             "score": 1.0, "stopped_by": "final", "answer": "beta"}
 
-    # answer["ready"] set in code: the reply keeps its code and gains the FINAL line.
+    # answer["ready"] set in code: the code gave the answer, so the reply is kept as written.
     ready = got[(str(corpus["ready"]), "root")]["messages"]
-    assert ready[-1]["content"].endswith("answer['ready'] = True\n```\n\nFINAL(ALPHA BETA GAMMA)")
-    assert ready[-1]["content"].startswith("```repl\n")
+    assert ready[-1]["content"] == "```repl\nanswer['content'] = context.upper()\nanswer['ready'] = True\n```"
 
     # The long reply came back from blobs/.
     assert any((corpus["dir"] / "blobs").iterdir())
@@ -143,7 +142,7 @@ def test_sft_filters_score_size_unfinished_and_children(corpus: dict[str, Any]) 
     child = records[1]["messages"]
     assert [m["role"] for m in child] == ["system", "user", "assistant"]
     assert "second word?" in child[1]["content"]
-    assert child[2]["content"] == "Looking.\n```repl\nFINAL(context.split()[1])\n```\n\nFINAL(beta)"
+    assert child[2]["content"] == "Looking.\n```repl\nFINAL(context.split()[1])\n```"  # no second FINAL
     assert records[1]["meta"]["task_id"] == "t2"
 
 
@@ -181,22 +180,38 @@ def test_preference_pairs_runs_of_one_task_that_disagree(corpus: dict[str, Any])
     assert [m["role"] for m in pair["prompt"]] == ["system", "user"]
     assert QUESTION in pair["prompt"][1]["content"]
     assert [m["content"] for m in pair["chosen"] if m["role"] == "assistant"] == [
-        GOOD[0], "```repl\nword = context.split()[1]\n```\n\nFINAL(beta)"]
+        GOOD[0], "```repl\nword = context.split()[1]\n```\n\nFINAL_VAR(word)"]
     assert pair["rejected"][0]["content"] == WRONG[0]
     assert pair["rejected"][-1]["content"] == "The last one, I think.\n\nFINAL(gamma)"
     assert pair["meta"]["chosen"]["score"] == 1.0 and pair["meta"]["rejected"]["score"] == 0.0
     assert pair["meta"]["task_id"] == "t1"
 
 
+def test_a_reply_that_already_ends_the_run_gets_no_second_final(tmp_path: Path) -> None:
+    look = "```repl\nprint(context[:5])\n```"
+    both, _ = _run(tmp_path, [look, "```repl\nFINAL(context.split()[1])\n```\nFINAL(beta)"], question="Both")
+    named, _ = _run(tmp_path, [look, "```repl\nw = context.split()[1]\n```", "FINAL(w)"], question="Named")
+    last = [_export([path])[0][0]["messages"][-1]["content"] for path in (both, named)]
+    # The cell answered, so its dead prose FINAL goes and none is added; FINAL(w) named a variable.
+    assert last == ["```repl\nFINAL(context.split()[1])\n```", "FINAL_VAR(w)"]
+
+
 def test_final_turn_forms() -> None:
     assert final_turn("FINAL(x)", "x") == "FINAL(x)"
     assert final_turn("Done.\nFINAL(a\nb)\nmore prose", "a\nb") == "Done.\nmore prose\n\nFINAL(a\nb)"
-    assert final_turn("**FINAL_VAR(res)**", "42") == "FINAL(42)"
+    assert final_turn("**FINAL_VAR(res)**", "42") == "FINAL_VAR(res)"
+    assert final_turn("FINAL(res)", "42") == "FINAL_VAR(res)"  # FINAL naming a variable: the form that says so
+    assert final_turn("FINAL_VAR(res)", "42", finished=False) == "FINAL(42)"  # a limit's answer: it may not be res
+    assert final_turn("FINAL(answer)", "42") == "FINAL(42)"  # the REPL's answer dict: its content
     # A quoted FINAL in a fence is not the answer: it stays.
     assert final_turn("```text\nFINAL(log)\n```\nFINAL(real)", "real") == "```text\nFINAL(log)\n```\n\nFINAL(real)"
     assert final_turn("FINAL(a)\nFINAL(b)", "a") == "FINAL(a)"  # a later stray FINAL goes too
     assert final_turn("x", "unbalanced ) paren") is None
     assert final_turn("```repl\nprint(1)", "open fence") is None  # the line would be code
+    # A cell gave the answer: nothing is added, and a dead prose FINAL after it goes.
+    code = "```repl\nFINAL(str(1 + 1))\n```"
+    assert final_turn(code, "2", ended_in_code=True) == code
+    assert final_turn(code + "\nFINAL(2)", "2", ended_in_code=True) == code
 
 
 def test_cli_writes_jsonl_and_a_summary(corpus: dict[str, Any], tmp_path: Path) -> None:

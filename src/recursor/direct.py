@@ -72,7 +72,7 @@ async def run_direct(tree: RunTree, *, question: str, context: ContextValue, lm:
     call each time, up to the output retries).
     """
     tree.run_start(run_id="root", parent_call=None, parent_cell=None, depth=0, question=question,
-                   root_model=lm.model, mode="direct")
+                   root_model=lm.model, mode="direct", output=typed.describe() if typed else None)
     # Stored like an RLM run's context, so the trace can be replayed and viewed.
     prepared = await asyncio.to_thread(store_context, context, tree.blob_dir)
     tree.emit(ev.ContextEvent(run_id="root", sha256=prepared.sha256, value_kind=prepared.kind,

@@ -339,6 +339,9 @@ class OutputSpec:
     dump: Callable[[Any], str]
     """Typed value -> its JSON text."""
     name: str = "output"
+    kind: str = "json_schema"
+    """What validates: "json_schema" (the validator here), "dataclass" (the same, then the
+    class is built) or "pydantic" (the model's own rules, which its schema does not hold)."""
 
     @property
     def schema_text(self) -> str:
@@ -406,7 +409,7 @@ def _pydantic_spec(output_type: Any) -> OutputSpec | None:
                           exc.errors(include_url=False, include_context=False, include_input=False)]
 
     return OutputSpec(compact_schema(adapter.json_schema()), validate,
-                      lambda v: adapter.dump_json(v).decode("utf-8"), output_type.__name__)
+                      lambda v: adapter.dump_json(v).decode("utf-8"), output_type.__name__, "pydantic")
 
 
 def _loc(parts: Sequence[Any]) -> str:
@@ -438,7 +441,7 @@ def _dataclass_spec(cls: type) -> OutputSpec:
         errors = schema_errors(value, schema)
         return (None, errors) if errors else (_build(cls, value), [])
 
-    return OutputSpec(schema, validate, lambda v: _dumps(_plain(v)), cls.__name__)
+    return OutputSpec(schema, validate, lambda v: _dumps(_plain(v)), cls.__name__, "dataclass")
 
 
 def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
@@ -550,11 +553,17 @@ class OutputCheck:
         if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
             raise UserError(f"output_retries must be a non-negative int, not {retries!r}")
         self.spec = spec
+        self.retries = retries
         self.retries_left = retries
         self.errors: list[Error] = []
         """The last answer's errors (empty when it validated)."""
         self.repl = True
         """The answer comes from an RLM run (FINAL, FINAL_VAR), not a direct call."""
+
+    def describe(self) -> dict[str, Any]:
+        """What a trace records of this check (`run_start.output`), so a replay can check alike."""
+        return {"schema": self.spec.schema, "name": self.spec.name, "kind": self.spec.kind,
+                "retries": self.retries}
 
     def instructions(self) -> str:
         """Appended to the run's first user message."""

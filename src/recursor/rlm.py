@@ -239,13 +239,17 @@ class _Run:
     # -- the loop -------------------------------------------------------------------------
     async def run(self) -> _Outcome:
         tree, limits = self.tree, self.tree.limits
+        # The tools' part of the prompt starts the tree's MCP servers (once) before `run_start`,
+        # so that it names every tool, theirs too, that a replay must stand in for.
+        tools = await tree.tools.prompt(self.prompts)
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
-                       depth=self.depth, question=self.question, root_model=self.root_lm.model)
+                       depth=self.depth, question=self.question, root_model=self.root_lm.model,
+                       output=self.typed.describe() if self.typed else None)
         state = TurnState()
         metadata, state.shown = (self.metadata, state.shown) if self.metadata else await first_look(
             self.context, self.question, orient=self.prompts.orient)
-        messages: list[Message] = [  # the tools' part starts the tree's MCP servers (once)
-            {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + await tree.tools.prompt(self.prompts)},
+        messages: list[Message] = [
+            {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + tools},
             {"role": "user", "content": self.prompts.first_user(self.question, metadata)
              + (self.typed.instructions() if self.typed else "")},
         ]

@@ -73,7 +73,7 @@ class RunTree:
         self.ledger = Ledger(config.limits)
         self.usage = UsageSummary()
         self.tools = ToolSet(config.tools, ledger=self.ledger, emit=self.emit,
-                             max_result_bytes=config.sandbox.max_message_bytes)
+                             max_result_bytes=config.sandbox.max_message_bytes, source=config.reply_source)
         """The host tools of every run in the tree (MCP servers start with the root run)."""
         self.evidence: dict[str, list[EvidenceItem]] = {}
         """Each ended run's evidence (`recursor.evidence`), by run id."""
@@ -153,12 +153,15 @@ class RunTree:
         return await self.pipeline(call)
 
     def run_start(self, *, run_id: str, parent_call: str | None, parent_cell: str | None, depth: int,
-                  question: str, root_model: str, mode: str | None = None) -> None:
-        """The `run_start` event of a run, with the tree's limits and sandbox options."""
+                  question: str, root_model: str, mode: str | None = None,
+                  output: dict[str, Any] | None = None) -> None:
+        """The `run_start` event of a run, with the tree's limits and sandbox options, and what
+        a replay needs to ask the same again: a typed run's `output`, a depth-0 run's tools."""
         config = self.config
+        tools = self.tools.specs() if depth == 0 and self.tools else None
         self.emit(ev.RunStartEvent(
             run_id=run_id, parent_call=parent_call, parent_cell=parent_cell, depth=depth, question=question,
-            root_model=root_model, sub_model=config.sub_lm.model, mode=mode,
+            root_model=root_model, sub_model=config.sub_lm.model, mode=mode, output=output, tools=tools,
             limits={f.name: getattr(config.limits, f.name) for f in fields(config.limits)},
             sandbox={f.name: getattr(config.sandbox, f.name) for f in fields(config.sandbox)},
         ))

@@ -38,10 +38,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -50,7 +48,6 @@ from recursor.budget import ModelUsage, UsageSummary
 from recursor.context import (
     ContextInput,
     ContextValue,
-    content_hash,
     describe,
     load_context,
     store_context,
@@ -66,11 +63,10 @@ from recursor.run_tree import RunTree, TreeConfig
 from recursor.sandbox.base import Repl, SubcallHandler
 from recursor.trace import events as ev
 from recursor.trace.reader import read_events
-from recursor.trace.source import ReplySource, recorded_calls
+from recursor.trace.recording import RecordedQuestion, Recording
 
 __all__ = ["Session"]
 
-_QUESTION_ID = re.compile(r"q[0-9]+")
 MAX_LISTED_CONTEXTS = 20
 """Contexts named one by one in a question's first message; older ones are only counted."""
 
@@ -113,7 +109,7 @@ class _SessionTree(RunTree):
     after_start: ev.Event | None = None
 
     def emit(self, event: ev.Event) -> None:
-        if self.muted and not (isinstance(event, ev.LMCallEvent) and not event.cached):
+        if self.muted and not (isinstance(event, (ev.LMCallEvent, ev.ToolCallEvent)) and not event.cached):
             return  # only a call the trace could not answer (it went live) is written
         super().emit(event)
         if isinstance(event, ev.RunStartEvent) and event.depth == 0 and self.after_start is not None:
@@ -161,55 +157,6 @@ class _SessionRepl(RunRepl):
         result = await repl.run(code)
         if result.error:
             self.tree.emit(ev.SetupErrorEvent(run_id=self.run_id, error=result.error))
-
-
-@dataclass
-class _Recorded:
-    """One question of a session trace, as a resume needs it."""
-
-    run_id: str
-    question: str
-    answer: str | None = None
-    context: tuple[str, ev.ContextEvent] | None = None
-    cells: list[ev.CellEvent] = field(default_factory=list)
-
-
-def _read_session(path: Path) -> tuple[list[_Recorded], list[ev.Event]]:
-    events = ev.parse_events(read_events(path))
-    questions: dict[str, _Recorded] = {}
-    for event in events:
-        if (isinstance(event, ev.RunStartEvent) and event.depth == 0 and _QUESTION_ID.fullmatch(event.run_id)
-                and event.run_id not in questions):
-            questions[event.run_id] = _Recorded(event.run_id, event.question)
-        q = questions.get(getattr(event, "run_id", ""))
-        if q is None:
-            continue
-        if isinstance(event, ev.RunEndEvent):
-            q.answer = event.answer
-        elif isinstance(event, ev.ContextEvent) and q.context is None:
-            first = not any(r.context for r in questions.values())
-            if first or event.name:  # the worker's own event again after a resume is no new context
-                q.context = (event.name or "context", event)
-        elif isinstance(event, ev.CellEvent) and event.limit is None:
-            q.cells.append(event)
-    if not questions:
-        raise UserError(f"{path} holds no question of a session (no run_start at depth 0)")
-    return list(questions.values()), events
-
-
-def _stored_context(path: Path, event: ev.ContextEvent) -> ContextValue:
-    """A context back from the trace's blob store, checked against its recorded sha256."""
-    import json
-
-    recorded = Path(event.path)
-    blob = next((p for p in (path.parent / "blobs" / recorded.name, recorded) if p.is_file()), None)
-    if blob is None:
-        raise UserError(f"the context blob {recorded.name} of {path} is missing")
-    with blob.open(encoding="utf-8", errors="surrogatepass", newline="") as fh:
-        value: Any = fh.read() if (event.value_kind or "str") == "str" else json.load(fh)
-    if content_hash(value) != event.sha256:
-        raise UserError(f"context blob {blob} does not match the sha256 recorded in {path}")
-    return value
 
 
 def _spent(events: list[ev.Event]) -> tuple[Spend, UsageSummary]:
@@ -260,10 +207,15 @@ class Session:
         self.history: list[dict[str, str]] = []
         """The earlier exchanges, as `history` holds them in the REPL."""
         self.resume_path = Path(resume) if resume is not None else None
-        self._recorded: list[_Recorded] = []
+        self._recording: Recording | None = None
+        self._recorded: list[RecordedQuestion] = []
         if self.resume_path is not None:
-            self._recorded, events = _read_session(self.resume_path)
-            self._config.reply_source = ReplySource(recorded_calls(events), mode="resume", origin=self.resume_path)
+            self._recording = Recording.load(self.resume_path)
+            if not self._recording.is_session:
+                raise UserError(f"{self.resume_path} holds no question of a session (it records one "
+                                "RLM.complete run: replay or resume it with `recursor replay` / `resume`)")
+            self._recorded = list(self._recording.questions)
+            self._config.reply_source = self._recording.reply_source("resume")
         self._asked = len(self._recorded)
         self._tree: _SessionTree | None = None
         self._repl: _SessionRepl | None = None
@@ -381,16 +333,17 @@ class Session:
         return _SessionRepl(self, tree, run_id=run_id, question=question, context=self.contexts[0][1],
                             prompts=self._config.prompts, handler=self._relay)
 
-    async def _rebuild(self, tree: _SessionTree, recorded: list[_Recorded]) -> None:
+    async def _rebuild(self, tree: _SessionTree, recorded: list[RecordedQuestion]) -> None:
         """Run the recorded cells again, in order, with their sub-calls answered from the trace."""
-        assert self.resume_path is not None
+        assert self.resume_path is not None and self._recording is not None
         tree.muted = True
         try:
             for q in recorded:
                 new = None
                 if q.context is not None:
-                    new, event = q.context
-                    self.contexts.append((new, await asyncio.to_thread(_stored_context, self.resume_path, event)))
+                    new = q.context_name
+                    value = await asyncio.to_thread(self._recording.stored_context, q.context)
+                    self.contexts.append((new, value))
                 if not self.contexts:
                     raise UserError(f"{self.resume_path}: the context of {q.run_id} was never stored")
                 repl = self._repl = self._repl or self._make_repl(tree, q.run_id, q.question)

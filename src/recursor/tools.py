@@ -11,7 +11,8 @@ that its arguments are JSON (str, int, float, bool, None, list, dict with str ke
 against `Limits.max_tool_calls` (counted before the call is made, so concurrent calls can never
 pass the limit together), runs it within its timeout and the run's deadline, and sends back the
 result as JSON. Whatever goes wrong comes back to the cell as a `ToolError` with the
-exception's type and message, never a host traceback. Every call is a `tool_call` trace event.
+exception's type and message, never a host traceback. Every call is a `tool_call` trace event, with its result, so replay and resume hand the result back instead of
+calling the tool again.
 
 Who holds what:
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextlib
+import hashlib
 import inspect
 import json
 import keyword
@@ -46,9 +48,11 @@ from typing import Any
 from recursor.errors import RecursorError, UserError
 from recursor.ledger import Ledger
 from recursor.prompts import Prompts
+from recursor.sandbox.worker import _Shown  # the stubs' own: host and worker show a signature alike
 from recursor.trace import events as ev
+from recursor.trace.source import ReplySource
 
-__all__ = ["REPL_NAMES", "MCPTools", "Tool", "ToolError", "ToolSet", "Toolbox"]
+__all__ = ["REPL_NAMES", "MCPTools", "Tool", "ToolError", "ToolSet", "Toolbox", "args_hash"]
 
 REPL_NAMES = frozenset({
     "context", "answer", "llm_query", "llm_query_batched", "rlm_query", "rlm_query_batched",
@@ -75,18 +79,6 @@ class ToolError(RecursorError):
     def __init__(self, message: str, limit: str | None = None) -> None:
         super().__init__(message)
         self.limit = limit
-
-
-class _Shown:
-    """A default or annotation shown as given text in a signature (`repr` is the text)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 Invoke = Callable[[inspect.BoundArguments], Awaitable[Any]]
@@ -162,6 +154,29 @@ class Tool:
                   for p in self.params]
         returns = inspect.Signature.empty if self.returns is None else _Shown(self.returns)
         return f"{self.name}{inspect.Signature(params, return_annotation=returns)}"
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any], invoke: Invoke) -> Tool:
+        """A tool with the stub `spec()` gave (as a trace's `run_start` records it), served by
+        `invoke`: what a replay stands in for a tool it must not call."""
+        P = inspect.Parameter
+        try:
+            params = [P(str(p["name"]), inspect._ParameterKind(int(p["kind"])),
+                        default=P.empty if p.get("default") is None else _Shown(str(p["default"])),
+                        annotation=P.empty if p.get("annotation") is None else str(p["annotation"]))
+                      for p in spec.get("params") or []]
+            returns = spec.get("returns")
+            signature = inspect.Signature(params, return_annotation=inspect.Signature.empty if returns is None
+                                          else str(returns))
+            name = str(spec["name"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(f"a recorded tool spec cannot be read back: {exc}") from None
+
+        def placeholder(*args: Any, **kwargs: Any) -> Any:  # never called: `invoke` serves the tool
+            raise NotImplementedError
+
+        return cls(placeholder, name=name, description=str(spec.get("doc") or ""), signature=signature,
+                   invoke=invoke)
 
     def spec(self) -> dict[str, Any]:
         """What the worker builds the stub from (`worker.Repl.set_tools`)."""
@@ -287,14 +302,21 @@ def defined_names(code: str) -> frozenset[str]:
 
 
 class ToolSet:
-    """One question's tools: MCP servers started, calls served, counted and traced."""
+    """One question's tools: MCP servers started, calls served, counted and traced.
+
+    With a `source` (replay, resume), a call the trace recorded gets its recorded result or
+    error back and the tool is not called again (its side effects happened once).
+    """
 
     def __init__(self, box: Toolbox, *, ledger: Ledger, emit: Callable[[ev.Event], None],
-                 max_result_bytes: int) -> None:
+                 max_result_bytes: int, source: ReplySource | None = None) -> None:
         self.box = box
         self.ledger = ledger
         self.emit = emit
         self.max_result_bytes = max_result_bytes
+        self.source = source
+        self._seqs: dict[str, int] = {}
+        """Tool calls made so far, by run: the replay key."""
         self.tools: dict[str, Tool] = {t.name: t for t in box.tools}
         self._servers: list[_MCPServer] = []
         self._started: asyncio.Task[None] | None = None
@@ -361,12 +383,23 @@ class ToolSet:
             self.emit(ev.ToolCallEvent(run_id=run_id, cell=cell, name=name, args=summary, duration=0.0,
                                        error=detail, limit="max_tool_calls"))
             raise ToolError(detail, "max_tool_calls")
+        seq = self._seqs[run_id] = self._seqs.get(run_id, 0) + 1
+        digest = args_hash(args, kwargs)
+        recorded = self.source.tool_call(run_id, seq, name, digest) if self.source is not None else None
+        if recorded is not None:
+            self.emit(ev.ToolCallEvent(run_id=run_id, cell=cell, name=name, args=summary, duration=0.0,
+                                       error=recorded.error, limit=recorded.limit, result=recorded.result,
+                                       result_chars=None if recorded.result is None else len(recorded.result),
+                                       args_hash=digest, cached=True, source="trace"))
+            if recorded.result is None:
+                raise ToolError(recorded.error or "", recorded.limit)
+            return json.loads(recorded.result)
         t0 = time.monotonic()
         error: str | None = None
         limit: str | None = None
-        chars: int | None = None
+        text: str | None = None
         try:
-            value, chars = await self._run(tool, bound)
+            value, text = await self._run(tool, bound)
             return value
         except ToolError as exc:
             error, limit = str(exc), exc.limit
@@ -377,9 +410,10 @@ class ToolSet:
         finally:
             self.emit(ev.ToolCallEvent(run_id=run_id, cell=cell, name=name, args=summary,
                                        duration=round(time.monotonic() - t0, 4), error=error, limit=limit,
-                                       result_chars=chars))
+                                       result_chars=None if text is None else len(text), result=text,
+                                       args_hash=digest))
 
-    async def _run(self, tool: Tool, bound: inspect.BoundArguments) -> tuple[Any, int]:
+    async def _run(self, tool: Tool, bound: inspect.BoundArguments) -> tuple[Any, str]:
         own = tool.timeout if tool.timeout is not None else self.ledger.limits.tool_timeout
         left = self.ledger.remaining_seconds()
         by_deadline = left is not None and (own is None or left < own)
@@ -409,7 +443,13 @@ class ToolSet:
             raise ToolError(f"{tool.name} returned {size:,} bytes of JSON; a result may hold at most "
                             f"{self.max_result_bytes:,} (SandboxOptions.max_message_mb)")
         # The JSON form, in every isolation mode: the cell never holds a host object.
-        return json.loads(text), len(text)
+        return json.loads(text), text
+
+
+def args_hash(args: list[Any], kwargs: dict[str, Any]) -> str:
+    """sha256 of a call's whole arguments (JSON values): how a replay knows the same call."""
+    text = json.dumps([args, kwargs], ensure_ascii=True, sort_keys=True, allow_nan=False)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _error_text(exc: BaseException | None) -> str:

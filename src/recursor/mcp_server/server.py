@@ -14,7 +14,7 @@ The tool (its schema is what `tools/list` shows):
   it ends) carry a short message: event names and counts only, never model text. The SDK
   drops them when the client sent no progress token.
 - Bad input and a model service that failed with no answer are tool errors (`isError`) with
-  a one-line message, secrets redacted (`serve.app.redact`); an unexpected exception is logged
+  a one-line message, secrets redacted (`per_request.redact`); an unexpected exception is logged
   to stderr and reported as an internal error. No run can end the session.
 
 At most `max_concurrent_runs` runs at once. A call beyond that waits for a slot (with a progress
@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import dataclasses
 import logging
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -42,11 +40,11 @@ from pydantic import BaseModel, Field
 
 from recursor.errors import RecursorError, UserError
 from recursor.mcp_server.roots import Roots
+from recursor.per_request import redact, request_run
 from recursor.pricing import unpriced_message
 from recursor.result import StopReason
 from recursor.rlm import RLM, Result
 from recursor.safetext import well_formed
-from recursor.serve.app import lowered_limits, redact
 
 __all__ = ["AskResult", "McpConfig", "create_server"]
 
@@ -188,21 +186,6 @@ def create_server(rlm: RLM, config: McpConfig | None = None, **options: Any) -> 
         log_level="WARNING",
     )
 
-    def run_for(limits: dict[str, float], hook: Callable[[dict[str, Any]], None]) -> RLM:
-        # A shallow copy shares the LM clients and sandbox options but gets this call's
-        # limits and event hook, so concurrent calls never see each other's settings.
-        run = copy.copy(rlm)
-        run.limits = lowered_limits(rlm.limits, limits)
-        outer = rlm.on_event
-
-        def on_event(record: dict[str, Any]) -> None:
-            if outer is not None:
-                outer(record)
-            hook(record)
-
-        run.on_event = on_event
-        return run
-
     @server.tool(name="ask", title="Ask a Recursive Language Model", description=_DESCRIPTION,
                  annotations=ToolAnnotations(read_only_hint=True, open_world_hint=True, idempotent_hint=False))
     async def ask(
@@ -242,7 +225,7 @@ def create_server(rlm: RLM, config: McpConfig | None = None, **options: Any) -> 
             if slots.locked():
                 progress.note(f"waiting for a free run slot (all {cfg.max_concurrent_runs} busy)")
             async with slots:
-                result = await run_for(wanted, progress.on_event).acomplete(question, value)
+                result = await request_run(rlm, wanted, progress.on_event).acomplete(question, value)
         except BaseException as exc:  # a cancelled call included: its progress stops with it
             pump.cancel()
             if isinstance(exc, Exception):

@@ -48,7 +48,6 @@ import hmac
 import json
 import logging
 import math
-import os
 import re
 import time
 import uuid
@@ -56,8 +55,9 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from recursor.budget import Limits
 from recursor.errors import RecursorError, UserError
+from recursor.per_request import WHOLE_LIMITS as _WHOLE_LIMITS
+from recursor.per_request import lowered_limits, redact
 from recursor.prompt_split import split_conversation, split_prompt
 from recursor.rlm import RLM, Result
 from recursor.safetext import dumps, well_formed
@@ -79,9 +79,7 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 _LIMIT_KEYS = ("max_iterations", "max_usd", "max_tokens", "max_calls", "timeout")
-_WHOLE_LIMITS = ("max_iterations", "max_tokens", "max_calls")
 _CHUNK_CHARS = 4096
-_SECRET_RE = re.compile(r"(?i)(bearer\s+|\bsk-|api[_-]?key[\"'=: ]+)[A-Za-z0-9_\-\.]{6,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,24 +280,6 @@ def parse_response_format(body: Any) -> dict[str, Any] | None:
     except UserError as exc:
         raise _bad(f"response_format.json_schema.schema: {exc}") from None
     return schema
-
-
-def lowered_limits(base: Limits, wanted: dict[str, float]) -> Limits:
-    """`base` with each requested limit applied only where it is lower (None = unbounded)."""
-    changes: dict[str, Any] = {}
-    for name, value in wanted.items():
-        current = getattr(base, name)
-        if current is None or value < current:
-            changes[name] = int(value) if name in _WHOLE_LIMITS else float(value)
-    return dataclasses.replace(base, **changes) if changes else base
-
-
-def redact(text: str) -> str:
-    """Remove anything that looks like a credential, including every *_KEY env value we hold."""
-    for var, value in os.environ.items():
-        if len(value) >= 8 and (var.endswith("_KEY") or var.endswith("_TOKEN")) and value in text:
-            text = text.replace(value, "[redacted]")
-    return _SECRET_RE.sub(lambda m: m.group(1) + "[redacted]", text)
 
 
 def _usage(result: Result) -> dict[str, int]:

@@ -27,7 +27,10 @@ def _sandbox(recorded: SandboxOptions, isolation: str | None) -> SandboxOptions:
 
 
 def _print(outcome: Any, as_json: bool) -> None:
+    """The answer on stdout (a session trace: each question's, in order), or all of it as JSON."""
     result = outcome.result
+    for text in outcome.notes:
+        note(text)
     if result.trace_path is not None:
         note(f"trace: {result.trace_path}")
     if as_json:
@@ -41,9 +44,13 @@ def _print(outcome: Any, as_json: bool) -> None:
             "reused": outcome.reused,
             "live": outcome.live,
             "mismatches": outcome.mismatches,
+            "tools_reused": outcome.tools_reused,
+            "answers": [r.answer for r in outcome.results],
+            "recorded_answers": list(outcome.recorded_answers),
         }, indent=2))
     else:
-        print_answer(result.answer)
+        for each in outcome.results:
+            print_answer(each.answer)
 
 
 @click.command()
@@ -67,13 +74,16 @@ def replay(trace: Path, loose: bool, isolation: str | None, trace_dir: Path | No
         fail(str(exc))
         return
     _print(outcome, as_json)
-    recorded = outcome.recorded_answer
     note(f"replayed {outcome.reused} recorded replies"
-         + (f", {outcome.mismatches} with changed requests" if outcome.mismatches else ""))
-    if recorded is None:
+         + (f", {outcome.mismatches} with changed requests" if outcome.mismatches else "")
+         + (f" and {outcome.tools_reused} tool results" if outcome.tools_reused else "")
+         + (f" over {len(outcome.results)} questions" if len(outcome.results) > 1 else ""))
+    differing = outcome.differing()
+    if differing:
+        which = "" if len(outcome.results) == 1 else f" of question {differing[0] + 1}"
+        fail(f"the replayed answer{which} differs from the recorded one")
+    if outcome.recorded_answer is None:
         note("the recorded run never finished; nothing to compare with")
-    elif recorded != outcome.result.answer:
-        fail("the replayed answer differs from the recorded one")
 
 
 @click.command()

@@ -286,6 +286,10 @@ class RunStartEvent(Event):
     sandbox: JsonObject
     mode: str | None = field(default=None, metadata=_IF_NONE)
     """"direct" when the run answered with one direct call (absent: an RLM run)."""
+    output: JsonObject | None = field(default=None, metadata=_IF_NONE)
+    """A typed run's output type (`OutputCheck.describe()`): schema, name, kind, retries."""
+    tools: list[JsonObject] | None = field(default=None, metadata=_IF_NONE)
+    """On depth-0 runs with host tools: each tool's stub spec (`Tool.spec()`), for replay."""
     header: JsonObject | None = field(default=None, metadata=_IF_NONE)
 
 
@@ -430,6 +434,14 @@ class ToolCallEvent(Event):
     or the tool's timeout stopped it."""
     result_chars: int | None = field(default=None, metadata=_IF_NONE)
     """The result's length as JSON, for a call that returned."""
+    result: str | None = field(default=None, metadata=_IF_NONE)
+    """The result as JSON text, for a call that returned: what a replay hands back instead of
+    calling the tool again."""
+    args_hash: str | None = field(default=None, metadata=_IF_NONE)
+    """sha256 of the whole arguments (`tools.args_hash`): `args` is cut short, this is not."""
+    cached: bool | None = field(default=None, metadata=_IF_NONE)
+    source: str | None = field(default=None, metadata=_IF_NONE)
+    """`cached: true, source: "trace"` on a call a replay answered from its trace."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

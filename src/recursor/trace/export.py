@@ -15,11 +15,15 @@ request is rebuilt from the previous one plus its reply, and checked against the
 
 Every message but the last is exactly what the model was sent (later requests hold the
 earlier replies as the engine kept them). The last assistant message is the last reply,
-normalised so every conversation ends the same way: its prose `FINAL(...)` / `FINAL_VAR(...)`
-line(s) are removed and a line `FINAL(<the run's answer>)` ends it, whether the run ended
-by FINAL, FINAL_VAR, `answer["ready"]` in code or (with `include_unfinished`) by a limit.
-A conversation whose `FINAL(...)` line would not parse back to the answer (unbalanced
-parentheses, an unclosed fence) is dropped ("final_form") rather than taught wrong.
+normalised so that it ends in exactly one final answer, in the form that really ended the run
+(`final_turn`): the reply as written when a cell ended it (FINAL() in code, `answer["ready"]`);
+a closing `FINAL_VAR(name)` when a prose FINAL_VAR(name), or a FINAL(name) naming a REPL
+variable, did; else a closing `FINAL(<the run's answer>)` (a FINAL(text), or with
+`include_unfinished` a limit's best answer). Stray and dead FINAL lines go. A variable's value
+is never written out for the model: it may never have seen it, and would learn to guess; and a
+reply whose code already answered gains no second FINAL. A conversation whose final line would
+not parse back (unbalanced parentheses, an unclosed fence) is dropped ("final_form") rather
+than taught wrong.
 
 Sizes: a conversation with any message over `max_chars` is dropped, not truncated. The
 engine already cuts REPL output to its output limit, so an over-long message is an outlier
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -47,6 +52,7 @@ from recursor.errors import UserError
 from recursor.lm.base import request_hash
 from recursor.protocol import FinalAnswer, parse_reply
 from recursor.trace.events import (
+    CellEvent,
     ContextEvent,
     Event,
     LMCallEvent,
@@ -307,11 +313,17 @@ def _without_first_final(text: str) -> str | None:
     return "".join(lines[:start] + lines[end:])
 
 
-def final_turn(reply: str, answer: str) -> str | None:
-    """The last reply, its prose final answer replaced by a closing `FINAL(answer)` line.
+def final_turn(reply: str, answer: str, *, ended_in_code: bool = False, finished: bool = True) -> str | None:
+    """The last reply, ending in exactly one final answer of the form that ended the run.
 
-    None when the result would not parse back to `answer` (so it would teach a wrong form).
+    `ended_in_code`: a cell of this reply gave the answer, so the reply stays as written, less
+    any prose FINAL lines (dead: the cell's answer was taken first). Otherwise the first prose
+    final is the one that counted: a FINAL_VAR(name), or a FINAL(name) that named a REPL
+    variable (its text is not the answer), closes the reply as `FINAL_VAR(name)` when the run
+    `finished` by it; anything else closes it as `FINAL(answer)`. None when the result would
+    not parse back to that final (so it would teach a wrong form).
     """
+    first = parse_reply(reply).final
     body = reply
     for _ in range(8):  # only the first FINAL counts; drop any later ones so ours is the one
         cut = _without_first_final(body)
@@ -321,11 +333,24 @@ def final_turn(reply: str, answer: str) -> str | None:
     else:
         return None
     body = body.rstrip()
-    text = f"{body}\n\nFINAL({answer})" if body else f"FINAL({answer})"
-    parsed = parse_reply(text).final
-    if parsed is None or parsed.kind != "text" or parsed.value != answer.strip():
-        return None
-    return text
+    if ended_in_code:
+        return body if body and parse_reply(body).final is None else None
+    by_name = first is not None and finished and (first.kind == "var" or (
+        first.value != answer.strip() and first.value != "answer" and first.value.isidentifier()
+        and not keyword.iskeyword(first.value)))
+    want = FinalAnswer("var", first.value) if by_name and first is not None else FinalAnswer("text", answer.strip())
+    closing = f"FINAL_VAR({want.value})" if want.kind == "var" else f"FINAL({answer})"
+    text = f"{body}\n\n{closing}" if body else closing
+    return text if parse_reply(text).final == want else None
+
+
+def _ended_in_code(events: Sequence[Event], run_id: str) -> bool:
+    """A cell run after the run's last successful root call (its last reply's) gave the answer."""
+    last = -1
+    for i, event in enumerate(events):
+        if isinstance(event, LMCallEvent) and event.run_id == run_id and event.role == "root" and event.error is None:
+            last = i
+    return any(isinstance(e, CellEvent) and e.run_id == run_id and e.final is not None for e in events[last + 1:])
 
 
 # -- collecting conversations ---------------------------------------------------------------
@@ -344,7 +369,8 @@ def _conversation(path: Path, events: Sequence[Event], run_id: str,
     if not end.answer.strip():
         raise Skip("no_answer")
     request, reply = rebuild_run(events, run_id)
-    last = final_turn(reply, end.answer)
+    last = final_turn(reply, end.answer, ended_in_code=_ended_in_code(events, run_id),
+                      finished=end.stopped_by == "final")
     if last is None:
         raise Skip("final_form", "FINAL(answer) does not parse back to the answer")
     messages = [*request, {"role": "assistant", "content": last}]

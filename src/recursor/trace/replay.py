@@ -1,4 +1,4 @@
-"""Replay a recorded run from its trace, or resume one that was killed.
+"""Replay a recorded run (or session) from its trace, or resume one that was killed.
 
 Both re-run the loop for real (a fresh worker runs every recorded cell again, which is how the
 REPL state comes back) while a `ReplySource` built from the trace answers the LM calls:
@@ -11,6 +11,9 @@ REPL state comes back) while a `ReplySource` built from the trace answers the LM
 
 The context comes from the trace's blob store and is checked against its recorded sha256.
 Cells are executed again, so side effects of model code (files written) happen again.
+
+A session's trace (questions "q1", "q2", ...) is asked again in a new session, question by
+question, each with the context it brought; the run ids match, so each call finds its reply.
 """
 
 from __future__ import annotations
@@ -18,27 +21,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from recursor.budget import Limits
-from recursor.context import ContextValue, content_hash
 from recursor.errors import UserError
 from recursor.lm.base import LM, LMResponse, Message
-from recursor.profiles import Mode
 from recursor.prompts import Prompts
 from recursor.sandbox.base import SandboxOptions
-from recursor.trace.events import ContextEvent, Event, RunEndEvent, RunStartEvent, parse_events
-from recursor.trace.reader import read_events
-from recursor.trace.source import (
-    RecordedCall,
-    ReplayDivergence,
-    ReplayMode,
-    ReplySource,
-    recorded_calls,
-)
+from recursor.trace.recording import Recording
+from recursor.trace.restore import tools_as_recorded, typed_as_recorded
+from recursor.trace.source import ReplayDivergence, ReplySource
 from recursor.trace.writer import EventSink
 
 __all__ = [
@@ -69,115 +63,52 @@ class RecordedOnlyLM(LM):
         return RecordedOnlyLM(model)
 
 
-@dataclass
-class Recording:
-    """A trace file read back for replay: the root question, context, configuration and calls."""
-
-    path: Path
-    events: list[Event] = field(repr=False)
-
-    @classmethod
-    def load(cls, path: Path | str) -> Recording:
-        path = Path(path)
-        events = parse_events(read_events(path))
-        if not any(isinstance(e, RunStartEvent) and e.run_id == "root" for e in events):
-            raise UserError(f"{path} holds no root run_start event: not a recursor trace, or empty")
-        return cls(path=path, events=events)
-
-    @cached_property
-    def header(self) -> dict[str, Any]:
-        """The trace header (schema, versions, model clients); empty for schema v1 traces."""
-        for event in self.events:
-            if isinstance(event, RunStartEvent) and event.header is not None:
-                return dict(event.header)
-        return {}
-
-    @cached_property
-    def root_start(self) -> RunStartEvent:
-        return next(e for e in self.events if isinstance(e, RunStartEvent) and e.run_id == "root")
-
-    @cached_property
-    def root_end(self) -> RunEndEvent | None:
-        """The root's run_end, or None when the run did not finish (killed, crashed)."""
-        return next((e for e in self.events if isinstance(e, RunEndEvent) and e.run_id == "root"), None)
-
-    @property
-    def question(self) -> str:
-        return self.root_start.question
-
-    @property
-    def answer(self) -> str | None:
-        return None if self.root_end is None else self.root_end.answer
-
-    @property
-    def finished(self) -> bool:
-        return self.root_end is not None
-
-    def limits(self) -> Limits:
-        known = {k: v for k, v in self.root_start.limits.items() if k in Limits.__dataclass_fields__}
-        return Limits(**known)
-
-    def sandbox(self) -> SandboxOptions:
-        known = {k: v for k, v in self.root_start.sandbox.items() if k in SandboxOptions.__dataclass_fields__}
-        return SandboxOptions(**known)
-
-    def mode(self) -> Mode:
-        """How the recorded run answered: "direct" or "rlm" (traces before modes: "rlm")."""
-        return "direct" if self.root_start.mode == "direct" else "rlm"
-
-    def model_names(self) -> tuple[str, str]:
-        """The recorded (root, sub) model names."""
-        root = self.root_start.root_model or "recorded"
-        return root, self.root_start.sub_model or root
-
-    def calls(self) -> list[RecordedCall]:
-        return recorded_calls(self.events)
-
-    def reply_source(self, mode: ReplayMode) -> ReplySource:
-        return ReplySource(self.calls(), mode=mode, origin=self.path)
-
-    def context(self) -> ContextValue:
-        """The root's context from the blob store, verified against its recorded sha256."""
-        event = next((e for e in self.events if isinstance(e, ContextEvent) and e.run_id == "root"), None)
-        if event is None:
-            raise UserError(
-                f"{self.path} holds no context event for the root run (it was killed before the "
-                "context was stored); start the run again instead"
-            )
-        recorded = Path(event.path)
-        candidates = [self.path.parent / "blobs" / recorded.name, recorded]
-        blob = next((p for p in candidates if p.is_file()), None)
-        if blob is None:
-            raise UserError(f"the context blob of {self.path} is missing: looked for {candidates[0]}")
-        with blob.open(encoding="utf-8", errors="surrogatepass", newline="") as fh:
-            value: Any = fh.read() if (event.value_kind or "str") == "str" else json.load(fh)
-        if content_hash(value) != event.sha256:
-            raise UserError(f"context blob {blob} does not match the sha256 recorded in {self.path}")
-        return value
-
-    def describe_model(self, which: Literal["root_model", "sub_model"]) -> dict[str, Any]:
-        described = self.header.get(which)
-        return dict(described) if isinstance(described, dict) else {}
-
-
 @dataclass(frozen=True, slots=True)
 class ReplayOutcome:
-    """A replayed or resumed run, and how much of it came from the trace."""
+    """A replayed or resumed trace, and how much of it came from the trace."""
 
     result: Any
-    """The new run's `recursor.rlm.Result` (its trace marks reused replies `cached: true`)."""
+    """The new run's `recursor.rlm.Result` (its trace marks reused replies `cached: true`); for
+    a session trace, the last question's."""
     recorded_answer: str | None
-    """The answer the recorded run gave; None if it never finished."""
+    """The answer the recorded run (a session: its last question) gave; None if it never finished."""
     reused: int
     """LM calls answered from the trace."""
     live: int
     """LM calls that went to a model (always 0 for replay)."""
     mismatches: int
     """Calls whose request differed from the one recorded under the same key."""
+    results: tuple[Any, ...] = ()
+    """Every question's `Result` in order: one for an `RLM.complete` trace, one per question of a
+    session's."""
+    recorded_answers: tuple[str | None, ...] = ()
+    """What each question recorded as its answer, in the same order."""
+    tools_reused: int = 0
+    """Host tool calls answered from the trace (the tool was not called again)."""
+    notes: tuple[str, ...] = ()
+    """Where the replay could not do exactly what the recorded run did, and what it did instead."""
+
+    def differing(self) -> list[int]:
+        """Indexes of the questions whose new answer differs from a recorded one (a typed
+        answer is compared as JSON: its text depends on who dumped it)."""
+        return [i for i, (result, recorded) in enumerate(zip(self.results, self.recorded_answers, strict=True))
+                if recorded is not None and not _same_answer(recorded, result)]
 
     @property
     def same_answer(self) -> bool:
-        return self.recorded_answer is not None and self.recorded_answer == self.result.answer
+        """Every recorded answer came out again (and the last question had one)."""
+        return self.recorded_answer is not None and not self.differing()
+
+
+def _same_answer(recorded: str, result: Any) -> bool:
+    if recorded == result.answer:
+        return True
+    if result.output is None:
+        return False
+    try:
+        return bool(json.loads(recorded) == json.loads(result.answer))
+    except ValueError:
+        return False
 
 
 async def areplay_trace(
@@ -188,12 +119,15 @@ async def areplay_trace(
     sandbox: SandboxOptions | None = None,
     prompts: Prompts | None = None,
     on_event: EventSink | None = None,
+    output_type: Any = None,
 ) -> ReplayOutcome:
     """Run a recorded run again from its recorded replies only; no model is called.
 
     Raises `ReplayDivergence` when the run asks for something the trace does not hold. The
     deadline is not re-applied (replay is faster than the original); a recorded timeout is
-    replayed as the limit it was.
+    replayed as the limit it was. A typed run is checked against the JSON Schema it recorded;
+    `output_type` (the run's own pydantic model or dataclass, with that schema) checks with
+    the type itself, as the recorded run did.
     """
     from dataclasses import replace
 
@@ -206,12 +140,15 @@ async def areplay_trace(
     rlm = RLM(root, sub_model=root if sub_name == root_name else RecordedOnlyLM(sub_name),
               limits=replace(rec.limits(), timeout=None), sandbox=sandbox or rec.sandbox(),
               trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source,
-              mode=rec.mode())
-    result = await rlm.acomplete(rec.question, rec.context())
-    if source.failure is not None:
-        raise source.failure  # a divergence inside a sub-call, turned into an error string there
-    return ReplayOutcome(result=result, recorded_answer=rec.answer, reused=source.hits, live=0,
-                         mismatches=source.mismatches)
+              mode=rec.mode(), tools=tools_as_recorded(rec, None, live=False))
+    notes: list[str] = []
+    try:
+        results = await _ask_again(rec, rlm, source, output_type, notes)
+    except ReplayDivergence as exc:
+        if not notes:
+            raise
+        raise ReplayDivergence(f"{exc}; note: {'; '.join(notes)}") from None
+    return _outcome(rec, results, source, notes, live=0)
 
 
 async def aresume_trace(
@@ -226,12 +163,15 @@ async def aresume_trace(
     sandbox: SandboxOptions | None = None,
     prompts: Prompts | None = None,
     on_event: EventSink | None = None,
+    output_type: Any = None,
+    tools: Sequence[Any] | None = None,
 ) -> ReplayOutcome:
     """Continue a recorded (typically killed) run: reuse its replies, then go on live.
 
     `model` / `sub_model` default to the clients the trace recorded (rebuilt from their spec
     and base URL; keys come from the environment as usual). `limits` default to the recorded
-    ones; the deadline, if any, counts from the resume.
+    ones; the deadline, if any, counts from the resume. Recorded tool calls get their recorded
+    results; `tools` (the run's own) serve the calls made live, which otherwise fail in the cell.
     """
     from recursor.rlm import RLM
 
@@ -244,14 +184,45 @@ async def aresume_trace(
     else:
         sub = _live_model(rec, "sub_model", sub_model, base_url, api_key_env, built)
     rlm = RLM(root, sub_model=sub, limits=limits or rec.limits(), sandbox=sandbox or rec.sandbox(),
-              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source, mode=rec.mode())
+              trace_dir=trace_dir, prompts=prompts, on_event=on_event, reply_source=source, mode=rec.mode(),
+              tools=tools_as_recorded(rec, tools, live=True))
+    notes: list[str] = []
     try:
-        result = await rlm.acomplete(rec.question, rec.context())
+        results = await _ask_again(rec, rlm, source, output_type, notes)
     finally:
         for lm in built:
             await lm.aclose()
-    return ReplayOutcome(result=result, recorded_answer=rec.answer, reused=source.hits,
-                         live=max(0, result.usage.total.calls - source.hits), mismatches=source.mismatches)
+    calls = sum(r.usage.total.calls for r in results)
+    return _outcome(rec, results, source, notes, live=max(0, calls - source.hits))
+
+
+async def _ask_again(rec: Recording, rlm: Any, source: ReplySource, output_type: Any,
+                     notes: list[str]) -> list[Any]:
+    """Ask what the trace recorded again, with `rlm` answering from `source`: the one question of
+    an `RLM.complete` trace, or a session's questions in order in a new session."""
+    if not rec.is_session:
+        q = rec.questions[0]
+        results = [await rlm.acomplete(q.question, rec.context(), **typed_as_recorded(rec, q, output_type, notes))]
+    else:
+        results = []
+        async with rlm.session() as session:
+            for q in rec.questions:
+                context = None if q.context is None else await asyncio.to_thread(rec.stored_context, q.context)
+                typed = typed_as_recorded(rec, q, output_type, notes)
+                results.append(await session.aask(q.question, context, **typed))
+                if source.failure is not None:
+                    break
+    if source.failure is not None and source.mode != "resume":
+        raise source.failure  # a divergence inside a sub-call, turned into an error string there
+    return results
+
+
+def _outcome(rec: Recording, results: list[Any], source: ReplySource, notes: list[str], *,
+             live: int) -> ReplayOutcome:
+    recorded = tuple(q.answer for q in rec.questions[: len(results)])
+    return ReplayOutcome(result=results[-1], recorded_answer=rec.answer, reused=source.hits, live=live,
+                         mismatches=source.mismatches, results=tuple(results), recorded_answers=recorded,
+                         tools_reused=source.tool_hits, notes=tuple(notes))
 
 
 def _live_model(rec: Recording, which: Literal["root_model", "sub_model"], given: LM | str | None,

@@ -14,6 +14,10 @@ same run and role with the same hash. What happens on a miss is the mode:
 A divergence is sticky: once one happened, every later lookup raises it again, so a
 divergence inside a sub-call (which the sandbox turns into an error string for model code)
 still ends the replay at the next root call.
+
+Host tool calls are answered the same way (`tool_call`): keyed by (run_id, n-th tool call of
+that run), checked against the sha256 of their arguments, in the same modes, so a replay
+never runs a tool the recorded run already ran.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from recursor.errors import RecursorError
-from recursor.trace.events import Event, LimitEvent, LMCallEvent, parse_event
+from recursor.trace.events import Event, LimitEvent, LMCallEvent, ToolCallEvent, parse_event
 
-__all__ = ["RecordedCall", "ReplayDivergence", "ReplayMode", "ReplySource"]
+__all__ = ["RecordedCall", "RecordedToolCall", "ReplayDivergence", "ReplayMode", "ReplySource",
+           "recorded_calls", "recorded_tool_calls"]
 
 ReplayMode = Literal["strict", "loose", "resume"]
 
@@ -102,14 +107,52 @@ def recorded_calls(events: Iterable[dict[str, Any] | Event]) -> list[RecordedCal
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedToolCall:
+    """One recorded `tool_call` that was made (not one `max_tool_calls` refused), as replay needs it."""
+
+    run_id: str
+    seq: int
+    name: str
+    args_hash: str | None
+    result: str | None
+    """The result as JSON text; None for a call that failed, or one recorded before results were."""
+    error: str | None = None
+    limit: str | None = None
+
+    @property
+    def replayable(self) -> bool:
+        return self.result is not None or self.error is not None
+
+
+def recorded_tool_calls(events: Iterable[dict[str, Any] | Event]) -> list[RecordedToolCall]:
+    """The tool calls a trace records as made, numbered per run in file order (= call order)."""
+    counters: dict[str, int] = {}
+    out: list[RecordedToolCall] = []
+    for raw in events:
+        event = parse_event(raw)
+        if not isinstance(event, ToolCallEvent) or event.limit == "max_tool_calls":
+            continue
+        seq = counters[event.run_id] = counters.get(event.run_id, 0) + 1
+        out.append(RecordedToolCall(event.run_id, seq, event.name, event.args_hash, event.result,
+                                    event.error, event.limit))
+    return out
+
+
 class ReplySource:
     """Answers `_Tree.call_lm` from recorded calls; see the module docstring for the modes."""
 
     def __init__(self, calls: Iterable[RecordedCall], *, mode: ReplayMode = "strict",
-                 origin: Path | str | None = None) -> None:
+                 origin: Path | str | None = None, tool_calls: Iterable[RecordedToolCall] = ()) -> None:
         self.mode: ReplayMode = mode
         self.origin = str(origin) if origin is not None else None
         self.calls = list(calls)
+        self.tool_calls = list(tool_calls)
+        self._tools: dict[tuple[str, int], RecordedToolCall] = {(c.run_id, c.seq): c for c in self.tool_calls}
+        self._tools_by_args: dict[tuple[str, str, str | None], list[RecordedToolCall]] = {}
+        for tool_call in self.tool_calls:
+            self._tools_by_args.setdefault((tool_call.run_id, tool_call.name, tool_call.args_hash), []).append(tool_call)
+        self.tool_hits = 0
         self._by_key: dict[tuple[str, str, int], RecordedCall] = {}
         self._by_hash: dict[tuple[str, str, str], list[RecordedCall]] = {}
         for call in self.calls:
@@ -125,7 +168,7 @@ class ReplySource:
     def begin(self) -> None:
         """Start a new tree: every recorded call is available again."""
         self._used.clear()
-        self.hits = self.misses = self.mismatches = 0
+        self.hits = self.misses = self.mismatches = self.tool_hits = 0
         self.failure = None
 
     def header(self) -> dict[str, Any]:
@@ -152,6 +195,34 @@ class ReplySource:
         self.failure = ReplayDivergence(self._explain(run_id, role, seq, call))
         raise self.failure
 
+    def tool_call(self, run_id: str, seq: int, name: str, args_hash: str) -> RecordedToolCall | None:
+        """The recorded outcome of tool call #`seq` of run `run_id`, None to call the tool, or
+        `ReplayDivergence`. A call made concurrently may match another one of the same run, tool
+        and arguments."""
+        if self.failure is not None:
+            raise self.failure
+        call = self._tools.get((run_id, seq))
+        candidates = [call] if call is not None and call.name == name and call.args_hash in (args_hash, None) else []
+        candidates += self._tools_by_args.get((run_id, name, args_hash), [])
+        if self.mode == "loose" and call is not None and call.name == name:
+            candidates.append(call)
+        for found in candidates:
+            if id(found) not in self._used and found.replayable:
+                self._used.add(id(found))
+                self.tool_hits += 1
+                return found
+        if self.mode == "resume":
+            return None
+        where = f"replay diverged at run {run_id!r}, tool call #{seq} ({name})"
+        if call is not None and not call.replayable:
+            why = "the trace does not hold its result (recorded before tool results were)"
+        elif call is None:
+            why = "the recorded run made no such call"
+        else:
+            why = f"the recorded call was {call.name} with other arguments"
+        self.failure = ReplayDivergence(f"{where}: {why}")
+        raise self.failure
+
     def _take(self, call: RecordedCall) -> RecordedCall | None:
         self._used.add(id(call))
         if self.mode == "resume" and call.kind != "reply":
@@ -173,5 +244,5 @@ class ReplySource:
 
     @property
     def remaining(self) -> int:
-        """Recorded calls not used yet."""
-        return len(self.calls) - len(self._used)
+        """Recorded LM calls not used yet."""
+        return len(self.calls) - sum(id(c) in self._used for c in self.calls)
