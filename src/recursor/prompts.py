@@ -173,6 +173,13 @@ class Prompts:
     def repeated(self) -> str:
         return "Note: you ran this exact code before. Its result has not changed; try something different."
 
+    def wrong_form(self, answer: str, form: str) -> str:
+        """Sent once when the answer is not in the form the question asks for (`form`: "a number")."""
+        return (
+            f"The question asks for {form}, and {answer!r} is not one. If it was a step on the "
+            f"way, take the next step with code, then answer with the {form.split()[-1]} it gives."
+        )
+
     def not_python(self) -> str:
         """Said under a block that is not Python at all (text pasted from the question or the
         first message); "" says nothing: capable models' syntax errors are typos."""

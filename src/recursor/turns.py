@@ -20,7 +20,7 @@ from recursor.context import ContextValue
 from recursor.orient import NO_LOOK, Orientation, printed_nothing
 from recursor.prompts import Prompts, short_answer
 
-__all__ = ["TurnState", "written_value"]
+__all__ = ["TurnState", "asks_for_number", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -36,6 +36,18 @@ def written_value(answer: str) -> str | None:
     if re.fullmatch(r"[-+]?[\d,]*\.?\d+", text):
         return None  # a plain number: often computed (a sum, a mean), not copied
     return text
+
+
+_ASKS_NUMBER = re.compile(
+    r"\bhow\s+many\b|\b(?:answer|reply|respond)\s+with\s+(?:just\s+|only\s+)?(?:a|the|one)\s+(?:number|integer|count)\b"
+    r"|\b(?:number|integer|digits?)\s+only\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_number(question: str) -> bool:
+    """Whether the question says its answer is a number (a count, or "answer with a number")."""
+    return bool(_ASKS_NUMBER.search(question))
 
 
 def _holds(context: ContextValue, value: str) -> bool:
@@ -56,6 +68,7 @@ class TurnState:
     looked: bool = False  # a cell has printed something of the context
     nudged: bool = False  # sent back once already for answering blind
     checked_unseen: bool = False  # sent back once already for a value the context lacks
+    checked_form: bool = False  # sent back once already for an answer not in the asked form
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -74,6 +87,14 @@ class TurnState:
             self.checked_unseen = True
             return prompts.not_in_context(value)
         return None
+
+    def wrong_form(self, answer: str, question: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for an answer without a digit to a question that asks for
+        a number ("how many ...", "answer with a number"): most often the first hop of two."""
+        if self.checked_form or not asks_for_number(question) or re.search(r"\d", answer):
+            return None
+        self.checked_form = True
+        return prompts.wrong_form(answer.strip(), "a number")
 
     def cell_note(self, prompts: Prompts, code: str, stdout: str, error: str | None) -> str | None:
         """The note under a cell's output: a short output shown again is offered as the FINAL

@@ -140,10 +140,13 @@ describe the asking, not the text, and would rank lines by how much they read li
 
 class Hits(list[str]):
     """grep's result: the matching lines as plain strings. Echoed bare it shows nothing,
-    because grep has printed them already."""
+    because grep has printed them already. Called, it is grep again: see `Rows`."""
 
     def __repr__(self) -> str:
         return ""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _grep(*args, **kwargs)
 
     def __str__(self) -> str:
         return "\n".join(self)
@@ -315,6 +318,17 @@ def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool,
 # -- lines, records, columns ------------------------------------------------------------------
 
 
+class Rows(list[str]):
+    """lines()'s result, a list of str that can also be called as lines() itself.
+
+    Small models name a result after the helper that made it (`lines = lines("error")`) and
+    call the helper again a cell later; with a plain list that call fails ("'list' object is
+    not callable") and the run loops on it. Shown bare, it is a list like any other."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _lines(*args, **kwargs)
+
+
 def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
     """The context's non-empty lines (or `text`'s), or only those matching regex `pattern`
     (any case; a pattern that is not a valid regex is matched as plain text). `text` may
@@ -345,7 +359,7 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
             rows = [r for r in rows if rx.search(r)]
     if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
         _note_lines(rows)
-    return rows
+    return Rows(rows)
 
 
 def blocks(pattern: Any = None, text: Any = None) -> list[str]:
@@ -367,7 +381,10 @@ def blocks(pattern: Any = None, text: Any = None) -> list[str]:
 
 class Blocks(list[str]):
     """blocks()'s result, a list of str; echoed bare it shows each block's lines (a long
-    line cut around its middle), not one escaped string."""
+    line cut around its middle), not one escaped string. Called, it is blocks() (see `Rows`)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _blocks(*args, **kwargs)
 
     def __repr__(self) -> str:
         out = [f"{len(self)} block{'s' if len(self) != 1 else ''}"]
@@ -1038,4 +1055,5 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
 # Helpers call each other through these names, which model code does not overwrite.
 _record, _cols, _to_date, _to_number = record, cols, to_date, to_number
 _count_by, _map_query = count_by, map_query
+_grep, _lines, _blocks = grep, lines, blocks
 Counter = _Counter  # for model code that uses Counter without importing it

@@ -1,0 +1,59 @@
+"""Answers the loop sends back once: the wrong form for the question; and helpers that survive
+a small model naming its variables after them."""
+
+from __future__ import annotations
+
+from fakes.scripted_lm import FakeScriptedLM
+from recursor import RLM
+from recursor.budget import Limits
+from recursor.prompts import Prompts
+from recursor.prompts_small import SmallModelPrompts
+from recursor.sandbox import helpers as h
+from recursor.turns import asks_for_number
+
+TEXT = ("The project codename for grey-owl is Juniper. The grass is green. "
+        "The launch code for Juniper is 4417028. The sky is blue.")
+
+
+def _run(prompts: Prompts, script: list[str], question: str) -> tuple[FakeScriptedLM, str]:
+    root = FakeScriptedLM(script)
+    result = RLM(root, prompts=prompts, limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete(question, TEXT)
+    return root, result.answer
+
+
+def test_a_word_for_a_number_goes_back_once_in_either_mode() -> None:
+    question = "Look up the codename of grey-owl, then its launch code. Answer with the number only."
+    for prompts in (SmallModelPrompts(), Prompts()):
+        root, answer = _run(prompts, ["```repl\nprint(grep('grey-owl'))\n```", "FINAL(Juniper)",
+                                      "```repl\nprint(grep('Juniper'))\n```", "FINAL(4417028)"], question)
+        assert "asks for a number, and 'Juniper' is not one" in root.calls[2].messages[-1]["content"]
+        assert answer == "4417028"
+    # Once only: a model sure of its word keeps it.
+    root, answer = _run(Prompts(), ["```repl\nprint(1)\n```", "FINAL(none)", "FINAL(none)"],
+                        "How many launch codes are there?")
+    assert answer == "none" and len(root.calls) == 3
+
+
+def test_a_variable_named_in_final_is_checked_by_its_value() -> None:
+    root, answer = _run(Prompts(), ["```repl\nn = context.count('launch')\nprint(n)\n```", "FINAL(n)"],
+                        "How many launch codes are listed?")
+    assert answer == "1" and len(root.calls) == 2
+
+
+def test_questions_that_ask_for_a_number() -> None:
+    assert asks_for_number("How many packages were upgraded?")
+    assert asks_for_number("Which code? Answer with the number only.")
+    assert asks_for_number("Reply with a number.")
+    assert not asks_for_number("Which port does the staging database use?")
+    assert not asks_for_number("What is the number of the street? Give the street name.")
+
+
+def test_results_named_after_their_helper_still_work_as_the_helper() -> None:
+    h.context = "alpha 1\nbeta 2\nalpha 3\n\nlast block"
+    lines = h.lines("alpha")
+    assert lines == ["alpha 1", "alpha 3"] and lines("beta") == ["beta 2"]
+    blocks = h.blocks("alpha")
+    assert blocks("last") == ["last block"]
+    grep = h.grep("beta", show=False)
+    assert list(grep("alpha", show=False)) == ["alpha 1", "alpha 3"]
