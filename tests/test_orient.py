@@ -131,8 +131,9 @@ def test_pasted_text_and_repeats_get_an_untried_line_of_code() -> None:
                                       "FINAL(2:9.0-2)"], LOG, question)
     first = root.calls[1].messages[-1]["content"]
     assert "That block is not Python code" in first and "```repl\ngrep('xxd')\n```" in first
-    again = root.calls[3].messages[-1]["content"]  # grep('xxd') ran twice: the next idea is offered
-    assert "You ran this exact code before" in again and "print(lines('xxd')[:10])" in again
+    again = root.calls[3].messages[-1]["content"]  # grep('xxd') sent twice: the next idea ran instead
+    assert "so this was run instead: print(lines('xxd')[:10])" in again
+    assert "'2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2'" in again  # its output
     # A capable model's syntax error is a typo: no note.
     plain = _run(Prompts(), ["```repl\nprint(len(context)\n```", "```repl\nprint(1)\n```", "FINAL(x)"], LOG, question)
     assert "not Python" not in plain.calls[1].messages[-1]["content"]

@@ -83,6 +83,10 @@ class Prompts:
     one_block_per_reply: bool = False
     """Strict replies: only the first code block of a reply counts, and the rest of the reply
     (invented output, more code, a FINAL guessed before any output) is cut away."""
+    run_instead_of_repeats: bool = False
+    """When the model sends a block it ran before, also run an untried search for the next word
+    of the question the context holds and show that (`recursor.turns`): small models repeat
+    themselves whatever they are told."""
     orient: bool = False
     """Show the root a first look at the context (`recursor.orient`): its first lines and the
     lines holding the question's rarest words. Off for capable models (the paper's first
@@ -179,6 +183,10 @@ class Prompts:
             f"The question asks for {form}, and {answer!r} is not one. If it was a step on the "
             f"way, take the next step with code, then answer with the {form.split()[-1]} it gives."
         )
+
+    def ran_instead(self, code: str) -> str:
+        """Said under the output of the untried code run in place of a repeated block."""
+        return f"You sent the same code again, so this was run instead: {code}"
 
     def not_python(self) -> str:
         """Said under a block that is not Python at all (text pasted from the question or the

@@ -205,6 +205,7 @@ class SmallModelPrompts(Prompts):
     """Wording and helpers for small models (chosen by `recursor.profiles.prompts_for`)."""
 
     orient: bool = True
+    run_instead_of_repeats: bool = True
     name_key_terms: bool = False
     """Name the question's distinctive terms in the first message, guessed from its wording
     alone; the orientation (`orient`) shows which of its words the context holds instead."""

@@ -309,10 +309,12 @@ class _Run:
             cell = await self.repl.run_cell(block.code, iteration, n)
             state.saw_cell(self.prompts, cell.stdout, cell.error)
             note = state.cell_note(self.prompts, block.code, cell.stdout, cell.error)
+            if (instead := state.instead(self.prompts)) is not None:  # a small root's loop, broken
+                cell, note = await self.repl.run_cell(instead, iteration, n), self.prompts.ran_instead(instead)
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, note))
             # Running the same code again is no progress: a model stuck in a loop reaches
             # max_errors and its answer-now turn instead of spending every iteration.
-            failed += bool(cell.error) or note is not None
+            failed += bool(cell.error) or (note is not None and instead is None)
             if cell.final is not None:
                 return _Outcome(cell.final, "final", iteration, json=cell.final_json), ""
         if parsed.final is not None:

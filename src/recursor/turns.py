@@ -72,6 +72,7 @@ class TurnState:
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
+    repeat: bool = False  # the last cell ran code run before (and showed no short answer)
 
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
@@ -102,8 +103,10 @@ class TurnState:
         line of code to run instead. None when the cell needs no note."""
         repeated = code in self.seen_code
         self.seen_code.add(code)
+        self.repeat = False
         if repeated and short_answer(stdout):
             return prompts.prose_answer(stdout)
+        self.repeat = repeated
         last = (error or "").strip().rsplit("\n", 1)[-1]
         pasted = last.startswith(("SyntaxError", "IndentationError")) and _is_text(code)
         note = prompts.repeated() if repeated else prompts.not_python() if pasted else ""
@@ -111,6 +114,17 @@ class TurnState:
             return None
         untried = self.untried()
         return note + (prompts.try_this(untried) if untried else "")
+
+    def instead(self, prompts: Prompts) -> str | None:
+        """After a repeated block (`cell_note`), the untried line to run in its place when the
+        prompts say so (`Prompts.run_instead_of_repeats`): a 1.5B told "do not run this again"
+        with an example to copy still sent the same block until max_errors."""
+        if not (self.repeat and prompts.run_instead_of_repeats):
+            return None
+        code = self.untried()
+        if code is not None:
+            self.seen_code.add(code)
+        return code
 
     def untried(self) -> str | None:
         """A line of code that reads the context and was not run yet: a search for each word of
