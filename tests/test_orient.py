@@ -144,3 +144,27 @@ def test_the_rarest_words_lines_are_all_shown_when_few() -> None:
     look = orientation(text, "What was the last gnupg step?")
     assert "'gnupg': 8 lines:" in look.text
     assert all(f"gnupg step {i}" in look.text for i in range(1, 9))
+
+
+def test_files_joined_into_one_text_are_named_with_their_lines() -> None:
+    dump = ("# File: pkg/a.py\nimport os\nclass Alpha:\n    pass\n"
+            "# File: pkg/b.py\nclass Beta:\n    pass\ndef helper(): return Beta()\n")
+    look = orientation(dump, "Which module defines the class Beta?").text
+    assert "1| [pkg/b.py] class Beta:" in look and "2| [pkg/b.py] def helper(): return Beta()" in look
+    tails = "==> app.log <==\nstart\nerror disk full\n==> db.log <==\nerror lock timeout\n"
+    assert "1| [app.log] error disk full" in orientation(tails, "Which errors were logged?").text
+    # One header is a file of its own, not a dump: nothing to tell apart.
+    single = orientation("File: notes.txt\nthe key is 42\n", "What is the key?").text
+    assert "[notes.txt]" not in single
+
+
+def test_a_word_on_every_line_is_counted_up_to_a_cap_and_its_last_lines_found_from_the_end() -> None:
+    rows = [f"2024-01-01 row {i} status ok" for i in range(25_000)]
+    look = orientation("\n".join(rows), "How many rows say status ok?").text
+    assert "'status': 10,000+ lines, the first and last:" in look
+    assert "2024-01-01 row 24998 status ok" in look and "2024-01-01 row 24999 status ok" in look
+
+
+def test_letters_whose_lowercase_is_longer_fall_back_to_the_pattern() -> None:
+    text = "İstanbul office\nthe code for north-gate is 4417\n"  # 'İ'.lower() is two characters
+    assert "the code for north-gate is 4417" in orientation(text, "What is the north-gate code?").text

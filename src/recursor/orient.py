@@ -23,14 +23,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from recursor.context import ContextValue, describe
-from recursor.sandbox.helpers import _STOP, _stem_rx
+from recursor.sandbox.helpers import _STOP, _stem, _stem_rx
 
 __all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
 
 _MAX_WORDS = 30
 """Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
-_MAX_COUNTED = 100_000
-"""Matching lines counted per word before the count is shown as "100,000+"."""
+_MAX_COUNTED = 10_000
+"""Matching lines counted per word before the count is shown as "10,000+" (and the last ones
+are found from the end): a word on every line of a 40 MB log costs no more than a rare one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,25 @@ def _text(context: ContextValue) -> tuple[str, list[int], list[str]]:
     return "\n".join(parts), starts, keys
 
 
+_FILE_HEADER = re.compile(
+    r"""^(?:[#=/*-]+[ \t]*)?(?:File|FILE|Path|PATH|Filename)[ \t]*[:=][ \t]*["'`]?([^\s"'`<>]+)"""
+    r"""|^==> (.+?) <==[ \t]*$|^<file (?:path|name)="([^"]+)">""",
+    re.MULTILINE,
+)
+"""A line that starts one file of several joined into one text, as repository dumps and
+`head`/`tail` write them: "# File: src/app.py", "File: a.txt", "==> a.log <==", `<file path="x">`."""
+
+
+def _joined_files(text: str) -> tuple[list[int], list[str]]:
+    """Where each file of a joined text starts, and its name (nothing unless 2+ headers)."""
+    starts: list[int] = []
+    names: list[str] = []
+    for m in _FILE_HEADER.finditer(text):
+        starts.append(m.start())
+        names.append(next(g for g in m.groups() if g))
+    return (starts, names) if len(starts) >= 2 else ([], [])
+
+
 def _line_at(text: str, start: int, end: int, width: int) -> str:
     """The line holding text[start:end], or a `width` window of it around the match."""
     lo = text.rfind("\n", 0, start) + 1
@@ -88,19 +108,58 @@ _LONG_LINE = 2000
 """A line longer than this is read as its sentences (as `helpers.lines()` reads it)."""
 
 
-def _matching_lines(text: str, rx: re.Pattern[str]) -> Iterator[tuple[int, int]]:
-    """One (start, end) match per line that holds `rx`, in order; per sentence in a long line."""
-    unit_end = -1
-    for m in rx.finditer(text):
-        if m.start() <= unit_end:
-            continue
-        yield m.start(), m.end()
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        unit_end = text.find("\n", m.end())
-        unit_end = len(text) if unit_end < 0 else unit_end
-        if unit_end - line_start > _LONG_LINE:
-            stop = text.find(". ", m.end(), unit_end)
-            unit_end = unit_end if stop < 0 else stop
+class _Finder:
+    """Finds a question word's matches (`helpers._stem_rx`) fast in a large text: candidates by
+    a plain search of the lowered text (C speed), each checked by the word's pattern."""
+
+    def __init__(self, text: str, lowered: str | None, word: str) -> None:
+        self.text, self.rx = text, _stem_rx(word)
+        # Lowering may change a text's length (a few non-ASCII letters): then regex only.
+        self.lowered = lowered if lowered is not None and len(lowered) == len(text) else None
+        self.literal = _stem(word).lower()
+
+    def unit_end(self, start: int, end: int) -> int:
+        """Where the line holding text[start:end] ends; in a long line, its sentence."""
+        text = self.text
+        line_start = text.rfind("\n", 0, start) + 1
+        stop = text.find("\n", end)
+        stop = len(text) if stop < 0 else stop
+        if stop - line_start > _LONG_LINE:
+            dot = text.find(". ", end, stop)
+            stop = stop if dot < 0 else dot
+        return stop
+
+    def forward(self) -> Iterator[tuple[int, int]]:
+        """One (start, end) match per line (per sentence in a long line), in order."""
+        if self.lowered is None:
+            unit_end = -1
+            for found in self.rx.finditer(self.text):
+                if found.start() > unit_end:
+                    yield found.start(), found.end()
+                    unit_end = self.unit_end(found.start(), found.end())
+            return
+        pos = 0
+        while (i := self.lowered.find(self.literal, pos)) >= 0:
+            m = self.rx.match(self.text, i)
+            if m is None:
+                pos = i + 1
+                continue
+            yield m.start(), m.end()
+            pos = self.unit_end(m.start(), m.end()) + 1
+
+    def last(self, n: int) -> list[tuple[int, int]]:
+        """The last `n` matches, one per line, searched from the end."""
+        found: list[tuple[int, int]] = []
+        end = len(self.text)
+        haystack = self.lowered if self.lowered is not None else self.text.lower()
+        while len(found) < n and (i := haystack.rfind(self.literal, 0, end)) >= 0:
+            m = self.rx.match(self.text, i)
+            if m is None:
+                end = i + len(self.literal) - 1
+                continue
+            found.insert(0, (m.start(), m.end()))
+            end = self.text.rfind("\n", 0, i) + 1
+        return found
 
 
 _KEYLIKE = re.compile(r"\d|[-_.:/+~@]|.[A-Z]")
@@ -181,18 +240,19 @@ class _Word:
         return self.first[:1], "e.g."
 
 
-def _look_up(text: str, word: str) -> _Word:
+def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two."""
+    finder = _Finder(text, lowered, word)
     first: list[tuple[int, int]] = []
     last: list[tuple[int, int]] = []
     count = 0
-    for span in _matching_lines(text, _stem_rx(word)):
+    for span in finder.forward():
         count += 1
         if len(first) < _ALL_UP_TO:
             first.append(span)
         last = [*last[-1:], span]
         if count >= _MAX_COUNTED:
-            break
+            return _Word(word, count, first, finder.last(2))
     return _Word(word, count, first, last)
 
 
@@ -202,6 +262,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     text, starts, keys = _text(context)
     if not text.strip():
         return NO_LOOK
+    if not keys:
+        starts, keys = _joined_files(text)
+    lowered = text.lower()
     n_lines = text.count("\n") + 1
     head = [line[:width] for line in text.lstrip("\n").split("\n", 8)[:8] if line.strip()][:first_lines]
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
@@ -211,7 +274,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     found: list[_Word] = []
     missing: list[str] = []
     for word in _question_words(question)[:_MAX_WORDS]:
-        hit = _look_up(text, word)
+        hit = _look_up(text, lowered, word)
         if hit.count:
             found.append(hit)
         else:
@@ -227,7 +290,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         for n, (s, e) in enumerate(spans, 1):
             line = _line_at(text, s, e, width)
             shown.append(line)
-            where = f"[{keys[bisect_right(starts, s) - 1]}] " if keys else ""
+            at = bisect_right(starts, s) - 1
+            where = f"[{keys[at]}] " if keys and at >= 0 else ""
             out.append(f"{n}| {where}{line}")
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")

@@ -257,13 +257,20 @@ def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
     return _grep_words(doc, query, window, max_hits, show, _of_context(text))
 
 
+def _stem(word: str) -> str:
+    """What `_stem_rx` looks for at the start of a match: a long word without its ending."""
+    if len(word) >= 5 and word.isalpha():
+        stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
+        if len(stem) >= 4:
+            return stem
+    return word
+
+
 def _stem_rx(word: str) -> _re.Pattern[str]:
     """`word` as a whole word, in any case; a long word also with another ending
     ("installed" finds "install", "installs"): a paraphrase seldom keeps the word's form."""
-    stem = word
-    if len(word) >= 5 and word.isalpha():
-        stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
-    if len(stem) < 4 or stem == word:
+    stem = _stem(word)
+    if stem == word:
         return _word_rx(word)
     return _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(stem) + r"[a-z]{0,4}(?![A-Za-z0-9])",
                        _re.IGNORECASE)
