@@ -77,6 +77,8 @@ READS = {
              "FINAL(line.split(': ')[1][:7])",
     "re": "import re\nm = re.search(r'for KEY is: (\\d{7})', context)\nFINAL(m.group(1))",
     "blind": "print(len(context))\nFINAL(1234567)",
+    "two hops": "import re\nname = re.search(r'codename for KEY is (\\w+)', context).group(1)\n"
+                "FINAL(re.search(r'launch code for ' + name + r' is (\\d+)', context).group(1))",
 }
 
 
@@ -104,6 +106,13 @@ def test_runner_measures_evidence_recall(how: str, recall: float, tmp_path: Path
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert {r["method"]: r["evidence_recall"] for r in rows} == {"base": None, "rlm": recall}
     assert {t["method"]: t["evidence"] for t in summarize(rows)} == {"base": "n/a", "rlm": 100 * recall}
+
+
+def test_both_hops_of_a_two_hop_task_are_its_evidence(tmp_path: Path) -> None:
+    cfg = BenchConfig(family="twohop", lengths=(2**13,), n=2, root=FunctionLM(reads_needle("two hops")),
+                      methods=("rlm",), out=tmp_path / "r.jsonl")
+    results = asyncio.run(run_bench(cfg))
+    assert [(r.score, r.evidence_recall) for r in results] == [(1.0, 1.0), (1.0, 1.0)]
 
 
 def test_families_without_gold_evidence_say_na(tmp_path: Path) -> None:

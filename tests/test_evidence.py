@@ -180,6 +180,16 @@ def test_a_wide_read_counts_only_where_the_answer_is_written() -> None:
     assert [(e["start"], e["end"]) for e in select(text, near, "Lyon in 2019")] == [(at, at + 28)]
 
 
+def test_the_first_hop_of_a_chain_is_kept_after_the_answers_line() -> None:
+    lines = ["The project codename for shiny-cat is Falcon.", "The project codename for old-dog is Heron.",
+             "The launch code for Heron is 1111111.", "The launch code for Falcon is 7654321.",
+             "The launch code for Eagle is 2222222.", "Nothing to see here, really."]
+    text = "\n".join(lines)
+    reads = [("1.1", (None, text.index(line), text.index(line) + len(line))) for line in lines]
+    found = [text[e["start"]:e["end"]] for e in select(text, reads, "7654321")]
+    assert found == [lines[3], lines[0]]  # not the other launch codes, nor old-dog's codename
+
+
 def test_helpers_map_a_list_contexts_reads_to_items() -> None:
     got: list[tuple[Any, int, int]] = []
     old = helpers.context, helpers._cite

@@ -6,7 +6,9 @@ indexes, `find`, `split`, `re` searches). When a run ends, `select` keeps the re
 text holds the answer (normalised), half of its distinctive words or two of them; when none
 does, the reads of the last cell that read anything (what the model looked at before it
 answered). A wide read (a chunk, a whole text split into lines) says little by itself: it
-counts only where the answer, or its words, is written in it, narrowed to those lines.
+counts only where the answer, or its words, is written in it, narrowed to those lines. A read
+that shares a rare word with the evidence, other than the answer's, is kept after it: the
+first hop of a chain (`_bridged`).
 Each item says where it is: `key` (a dict context's path, a list context's index,
 None for a str context), `start`/`end` (characters of that text), `line_start`/`line_end`
 (1-based) and a short `text` excerpt.
@@ -186,9 +188,32 @@ def select(context: Any, reads: Sequence[tuple[str, Read]], answer: str,
     strong = [x for x in items if x[0] >= 0.5]
     if strong:
         strong.sort(key=lambda x: (-x[0], -x[1]))  # best fit first, then the latest read
-        return _distinct([item for _, _, item in strong])[:limit]
+        kept = _distinct([item for _, _, item in strong])
+        weak = [item for score, _, item in items if score < 0.5]
+        return (kept + _bridged(context, kept, weak, words))[:limit]
     last = max(order for _, order, _ in items)
     return [item for _, order, item in items if order == last][:limit]
+
+
+def _bridged(context: Any, kept: list[EvidenceItem], weak: list[EvidenceItem],
+             answer_words: set[str]) -> list[EvidenceItem]:
+    """Reads tied to the evidence by a rare word of it that is not the answer's: the first hop
+    of a chain (the name the answer's line is filed under, read where it was found). Rare: in
+    at most two of the reads, so words the question or a list of look-alike lines repeat
+    tie nothing."""
+    def words_of(item: EvidenceItem) -> set[str]:
+        source = _source(context, item["key"]) or ""
+        return {w for w in _tokens(source[item["start"]:item["end"]]) if len(w) >= 4 or w.isdigit()}
+
+    kept_words = [words_of(item) for item in kept]
+    weak_words = [words_of(item) for item in weak]
+    seen: dict[str, int] = {}
+    for ws in kept_words + weak_words:
+        for w in ws:
+            seen[w] = seen.get(w, 0) + 1
+    links = {w for ws in kept_words for w in ws - answer_words if seen[w] <= 2}
+    tied = [item for item, ws in zip(weak, weak_words, strict=True) if ws & links]
+    return _distinct(kept + tied)[len(kept):][:_PLACES]
 
 
 def _distinct(items: list[EvidenceItem]) -> list[EvidenceItem]:
