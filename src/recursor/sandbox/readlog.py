@@ -25,6 +25,7 @@ process never share a log.
 
 from __future__ import annotations
 
+import array
 import builtins
 import contextlib
 import itertools
@@ -98,10 +99,11 @@ class ReadLog:
     def add(self, key: Key, start: int, end: int) -> None:
         if self.quiet or end <= start:
             return
-        self.seq += 1
-        self.spans.append((key, start, end, self.seq))
-        if len(self.spans) >= _BUFFER:
-            self.spans = merge_spans(self.spans, self.cap)
+        spans = self.spans
+        spans.append((key, start, end, len(spans) + self.seq))
+        if len(spans) >= _BUFFER:
+            self.seq += len(spans)
+            self.spans = merge_spans(spans, self.cap)
 
     def drain(self) -> list[list[Any]]:
         """The merged ranges as [key, start, end], oldest first; the log starts empty again."""
@@ -183,6 +185,10 @@ def _text_types(log: ReadLog) -> tuple[type[str], type[list[str]]]:
 
         def __getitem__(self, k: Any) -> Any:
             v = _s_getitem(self, k)
+            if _real_type(k) is int:  # first: a loop over characters is the hot case
+                at = self._at + (k if k >= 0 else k + len(self))
+                add(self._key, at, at + 1)
+                return v
             if _real_type(k) is slice:
                 start, stop, step = k.indices(len(self))
                 if step == 1 and stop > start:
@@ -270,7 +276,7 @@ def _text_types(log: ReadLog) -> tuple[type[str], type[list[str]]]:
         def __init__(self, parts: list[str], src: Text, sep: int | None) -> None:
             super().__init__(parts)
             self._src, self._sep = src, sep
-            self._starts: list[int] | None = None
+            self._starts: array.array[int] | None = None
 
         @property  # type: ignore[misc]
         def __class__(self) -> type:
@@ -287,11 +293,12 @@ def _text_types(log: ReadLog) -> tuple[type[str], type[list[str]]]:
                 if sep is None:  # splitlines: breaks are one character, but for "\r\n"
                     if "\r\n" in src:
                         lens: Iterator[int] = map(len, _s_splitlines(src, True))
-                        self._starts, self._sep = list(itertools.accumulate(lens, initial=0)), 0
+                        self._starts = array.array("q", itertools.accumulate(lens, initial=0))
+                        self._sep = 0
                     else:
                         self._sep = 1
-                if self._starts is None:
-                    self._starts = list(itertools.accumulate(map(len, self), initial=0))
+                if self._starts is None:  # 8 bytes a line, not an int object each
+                    self._starts = array.array("q", itertools.accumulate(map(len, self), initial=0))
             starts = self._starts
             if not 0 <= i < len(starts) or not isinstance(item, str):
                 return None

@@ -215,14 +215,16 @@ class CappedWriter(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         n = len(s)
         self.total += n
-        room = self.head_limit - self.head_len
-        if room > 0:
-            self.head.append(s[:room])
-            self.head_len += min(room, n)
-            s = s[room:]
-        if s and self.tail_limit:
-            self.tail.append(s[-self.tail_limit :])
-            self.tail_len += min(len(s), self.tail_limit)
+        taken = min(max(self.head_limit - self.head_len, 0), n)
+        if taken:
+            self.head.append(s[:taken])
+            self.head_len += taken
+        # Only the kept ends are sliced: printing a 100 MB string copies no middle (and, for
+        # the context, logs as read only what the model is shown).
+        keep = min(n - taken, self.tail_limit)
+        if keep:
+            self.tail.append(s[n - keep :])
+            self.tail_len += keep
             if self.tail_len > 2 * self.tail_limit:
                 joined = "".join(self.tail)[-self.tail_limit :]
                 self.tail, self.tail_len = [joined], len(joined)
