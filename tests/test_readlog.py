@@ -93,7 +93,7 @@ import copy, hashlib, json, pickle, re
 assert type(context) is str and type(context) == str and context.__class__ is str
 assert repr(type(context)) == "<class 'str'>" and type(context).__name__ == "str"
 assert isinstance(context, str) and context == CTX and hash(context) == hash(CTX)
-assert type(context.splitlines()) is list and type(context[3:40]) is str
+assert type(context.splitlines()) is list and type(context[3:40]) is str and context[:] is context
 p = re.compile('a')
 assert type(p) is re.Pattern and isinstance(p, re.Pattern) and p == re.compile('a')
 assert re.sub(p, 'b', 'aa') == 'bb' and re.compile(p) == p and p.pattern == 'a'

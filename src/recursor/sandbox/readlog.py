@@ -184,20 +184,18 @@ def _text_types(log: ReadLog) -> tuple[type[str], type[list[str]]]:
             return (str, (_s_copy(self),))
 
         def __getitem__(self, k: Any) -> Any:
-            v = _s_getitem(self, k)
-            if _real_type(k) is int:  # first: a loop over characters is the hot case
-                at = self._at + (k if k >= 0 else k + len(self))
-                add(self._key, at, at + 1)
-                return v
             if _real_type(k) is slice:
                 start, stop, step = k.indices(len(self))
-                if step == 1 and stop > start:
-                    at = self._at + start
-                    add(self._key, at, at + stop - start)
-                    if stop - start >= SHORT:
-                        return _piece(Text, v, self._key, at)
-                return v
-            i = operator.index(k)
+                if step != 1 or stop <= start:
+                    return _s_getitem(self, k)
+                at = self._at + start
+                add(self._key, at, at + stop - start)
+                if stop - start == len(self):
+                    return self  # as s[:] is s for a plain str: no copy
+                v = _s_getitem(self, k)
+                return _piece(Text, v, self._key, at) if stop - start >= SHORT else v
+            v = _s_getitem(self, k)  # first: a bad index raises as for a plain str
+            i = k if _real_type(k) is int else operator.index(k)
             at = self._at + (i if i >= 0 else i + len(self))
             add(self._key, at, at + 1)
             return v
