@@ -391,3 +391,32 @@ def test_gold_rederived_from_the_context(tasks32: list[Task], tasks128: list[Tas
         assert expected == answer, (task.id, task.meta["form"], task.meta["derivation"])
         forms[task.meta["form"]] += 1
     assert len(forms) >= 15, forms
+
+
+def test_gold_evidence_is_lines_of_the_file_asked_about(tasks32: list[Task]) -> None:
+    from recursor.bench.evidence import evidence_recall, gold_evidence
+
+    known: Counter[str] = Counter()
+    for task in tasks32:
+        gold = gold_evidence(task)
+        if task.gold.scorer == "numeric" and "class" not in task.meta:
+            assert gold == [] and evidence_recall(task, [{"key": None, "start": 0, "end": 10**9}]) is None
+            continue
+        [places] = gold  # one fact, written in one or more places
+        for start, end in places:
+            line = task.context[start:end]
+            assert "\n" not in line and task.context[start - 1] == "\n", task.id
+            text = "\n" + task.context  # the file this line is in: the last header before it
+            head = text.rfind("\n# File: ", 0, start + 2)
+            path = text[head + 9 : text.index("\n", head + 1)]
+            assert line.startswith("# File: ") or path in task.meta["files"], (task.id, path)
+            if "class" in task.meta:
+                assert re.match(rf"\s*class\s+{task.meta['class']}\b", line), (task.id, line)
+            else:
+                flat = " ".join(line.split()).lower()
+                assert any(" ".join(v.split()).lower() in flat for v in task.gold.values), (task.id, line)
+        hit = [{"key": None, "start": places[-1][0] + 1, "end": places[-1][0] + 2}]
+        assert evidence_recall(task, hit) == 1.0
+        assert evidence_recall(task, [{**hit[0], "key": "a.txt"}]) == 0.0
+        known[task.meta["form"]] += 1
+    assert sum(known.values()) >= 20 and len(known) >= 8, known

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import pytest
 
 from recursor import FunctionLM, Limits, Message
 from recursor.bench.runner import BenchConfig, run_bench, summarize
@@ -66,3 +68,81 @@ def test_nosub_method_refuses_subcalls(tmp_path: Path) -> None:
                       out=tmp_path / "r.jsonl")
     (res,) = asyncio.run(run_bench(cfg))
     assert res.answer == "disabled"
+
+
+# -- evidence recall ---------------------------------------------------------------------------
+READS = {
+    # str.find is not logged: the slice alone must point at the needle.
+    "slice": "i = str.find(context, 'magic numbers for KEY is: ')\nline = context[i:i + 80]\n"
+             "FINAL(line.split(': ')[1][:7])",
+    "re": "import re\nm = re.search(r'for KEY is: (\\d{7})', context)\nFINAL(m.group(1))",
+    "blind": "print(len(context))\nFINAL(1234567)",
+    "two hops": "import re\nname = re.search(r'codename for KEY is (\\w+)', context).group(1)\n"
+                "FINAL(re.search(r'launch code for ' + name + r' is (\\d+)', context).group(1))",
+}
+
+
+def reads_needle(how: str) -> Callable[[Sequence[Message]], str]:
+    """A root model that finds S-NIAH's needle by `how` (READS) in one cell."""
+
+    def reply(messages: Sequence[Message]) -> str:
+        if messages[0]["content"].startswith("Answer the question"):  # the base method
+            return "I don't know"
+        keys = [k for k in re.findall(r"\b([a-z]+-[a-z]+)\b", messages[1]["content"]) if k != "seven-digit"]
+        return "```repl\n" + READS[how].replace("KEY", keys[-1]) + "\n```"
+
+    return reply
+
+
+@pytest.mark.parametrize(("how", "recall"), [("slice", 1.0), ("re", 1.0), ("blind", 0.0)])
+def test_runner_measures_evidence_recall(how: str, recall: float, tmp_path: Path) -> None:
+    out = tmp_path / "r.jsonl"
+    cfg = BenchConfig(family="sniah", lengths=(2**13,), n=2, root=FunctionLM(reads_needle(how)),
+                      methods=("base", "rlm"), out=out, limits=Limits(max_iterations=2))
+    results = asyncio.run(run_bench(cfg))
+    assert sorted((r.method, r.evidence_recall) for r in results) == [
+        ("base", None), ("base", None), ("rlm", recall), ("rlm", recall)]
+    assert [r.score for r in results if r.method == "rlm"] == [recall, recall]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["method"]: r["evidence_recall"] for r in rows} == {"base": None, "rlm": recall}
+    assert {t["method"]: t["evidence"] for t in summarize(rows)} == {"base": "n/a", "rlm": 100 * recall}
+
+
+def test_both_hops_of_a_two_hop_task_are_its_evidence(tmp_path: Path) -> None:
+    cfg = BenchConfig(family="twohop", lengths=(2**13,), n=2, root=FunctionLM(reads_needle("two hops")),
+                      methods=("rlm",), out=tmp_path / "r.jsonl")
+    results = asyncio.run(run_bench(cfg))
+    assert [(r.score, r.evidence_recall) for r in results] == [(1.0, 1.0), (1.0, 1.0)]
+
+
+def test_families_without_gold_evidence_say_na(tmp_path: Path) -> None:
+    root = FunctionLM(lambda messages: "```repl\nprint(context[:200])\nFINAL(3)\n```")
+    cfg = BenchConfig(family="oolong", lengths=(2**13,), n=1, root=root, methods=("rlm",),
+                      out=tmp_path / "r.jsonl")
+    (res,) = asyncio.run(run_bench(cfg))
+    assert res.evidence_recall is None
+    assert summarize([json.loads(line) for line in cfg.out.read_text().splitlines()])[0]["evidence"] == "n/a"
+    # Rows written before evidence was measured have no such field.
+    assert summarize([{"family": "sniah", "method": "rlm", "length_tokens": 1, "score": 1.0,
+                       "cost_usd": None, "input_tokens": 1, "output_tokens": 1, "seconds": 1.0}])[0][
+        "evidence"] == "n/a"
+
+
+def test_bench_command_prints_evidence_recall(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from fakes.openai_server import FakeOpenAIServer
+    from recursor.bench.cli import bench
+
+    solve = reads_needle("re")
+    with FakeOpenAIServer(responder=lambda request: solve(request["messages"])) as server:
+        result = CliRunner().invoke(bench, [
+            "sniah", "--n", "1", "--lengths", "2^13", "--model", "fake", "--base-url", server.base_url,
+            "--out", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "sniah-8192-s0-0 rlm        score=1.00" in lines[1] and lines[1].endswith("evidence=1.00")
+    header = next(line for line in lines if "family" in line).split("┃")[1:-1]
+    table = [dict(zip(header, line.split("│")[1:-1], strict=True)) for line in lines if line.startswith("│")]
+    assert [(row[" method "].strip(), row[" evidence "].strip()) for row in table] == [
+        ("base", "n/a"), ("rlm", "100.0")]

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.evidence import select
@@ -79,6 +81,65 @@ def test_no_evidence_when_nothing_was_read(tmp_path: Path) -> None:
     assert "evidence" not in [e["event"] for e in events(result)]
 
 
+# -- plain reads (sandbox/readlog.py) ---------------------------------------------------------
+PLAIN_READS = {
+    "slice": "i = context.find('shiny-cat')\nprint(context[i - 20:i + 60])",
+    "re.search": "import re\nm = re.search(r'shiny-cat is: (\\d+)', context)\nprint(m.group(1))",
+    "compiled finditer": "import re\np = re.compile(r'\\d{7}')\nprint([m.group() for m in p.finditer(context)])",
+    "splitlines index": "rows = context.splitlines()\nprint(rows[rows.index(NEEDLE)])",
+    "split loop": "for part in context.split('. '):\n    if 'shiny' in part:\n        print(part)",
+}
+
+
+@pytest.mark.parametrize("code", PLAIN_READS.values(), ids=PLAIN_READS.keys())
+def test_plain_reads_give_the_needles_range(code: str, tmp_path: Path) -> None:
+    context = needle_context().replace(NEEDLE + " ", "\n" + NEEDLE + "\n")
+    code = code.replace("NEEDLE", repr(NEEDLE))
+    result = run([f"```repl\n{code}\n```", "FINAL(7654321)"], context, tmp_path, prompts="general")
+    start = context.index(NEEDLE)
+    assert result.evidence, code
+    item = result.evidence[0]
+    assert item["start"] <= context.index("7654321") < item["end"] <= start + len(NEEDLE) + 60
+    assert "7654321" in item["text"] and item["line_start"] == 2
+
+
+def test_a_peek_elsewhere_is_no_evidence_of_the_needle(tmp_path: Path) -> None:
+    context = needle_context()
+    result = run(["```repl\nprint(context[:300])\n```", "FINAL(7654321)"], context, tmp_path)
+    assert [(e["start"], e["end"]) for e in result.evidence] == [(0, 300)]  # what it looked at
+
+
+def test_in_process_repl_logs_plain_reads_too(tmp_path: Path) -> None:
+    from recursor.sandbox.base import SandboxOptions
+
+    context = {"docs/a.md": "nothing\n" * 10, "docs/b.md": "intro\nthe vault code is 48213\n"}
+    code = "text = context['docs/b.md']\nprint(text[text.find('vault'):])"
+    with pytest.warns(Warning, match="inprocess"):
+        result = RLM(FakeScriptedLM([f"```repl\n{code}\n```", "FINAL(48213)"]), prompts="general",
+                     trace_dir=tmp_path, sandbox=SandboxOptions(isolation="inprocess")).complete(
+            "What is the vault code?", context)
+    assert [(e["key"], e["line_start"], e["text"]) for e in result.evidence] == [
+        ("docs/b.md", 2, "vault code is 48213\n")]
+
+
+def test_the_worker_context_is_a_plain_str_to_model_code(tmp_path: Path) -> None:
+    code = (
+        "import json, pickle, re\n"
+        "ok = type(context) is str and type(pickle.loads(pickle.dumps(context[:50]))) is str\n"
+        "ok = ok and json.loads(json.dumps(context[:40])) == context[:40]\n"
+        "ok = ok and type(re.compile('x')) is re.Pattern and type(context.split(' ')) is list\n"
+        "print(type(context), ok, llm_query(context[:30]))\n"
+        "context[10**9]"
+    )
+    sub = FakeScriptedLM(default=lambda messages: f"got {len(str(messages[-1]['content']))}")
+    result = RLM(FakeScriptedLM([f"```repl\n{code}\n```", "FINAL(done)"]), sub_model=sub,
+                 prompts="general", trace_dir=tmp_path).complete("q", needle_context(2_000))
+    cell = next(e for e in events(result) if e["event"] == "cell")
+    assert cell["stdout"].startswith("<class 'str'> True got ")
+    assert "IndexError: string index out of range" in cell["error"]
+    assert "readlog" not in cell["error"] and "__getitem__" not in cell["error"]
+
+
 # -- select ------------------------------------------------------------------------------------
 def test_select_keeps_the_reads_that_hold_the_answer() -> None:
     text = "apples are red\nthe answer is Paris, France\npears are green\n"
@@ -100,6 +161,33 @@ def test_select_joins_overlapping_reads_and_drops_bad_keys() -> None:
     reads = [("1.1", ("a", 5, 14)), ("1.1", ("a", 10, 20)), ("1.1", ("missing", 0, 3)), ("1.1", (None, 0, 3))]
     assert [(e["key"], e["start"], e["end"]) for e in select(ctx, reads, "needle")] == [("a", 5, 20)]
     assert select(["zero", "one needle"], [("1.1", (1, 4, 10))], "needle")[0]["key"] == 1
+
+
+def test_a_wide_read_counts_only_where_the_answer_is_written() -> None:
+    text = "filler line\n" * 500 + "Alice moved to Lyon in 2019.\n" + "filler line\n" * 500
+    at = text.index("Alice")
+    whole = [("1.1", (None, 0, len(text)))]  # e.g. context.split("\n") in a loop
+    [item] = select(text, whole, "2019")
+    assert (item["start"], item["end"], item["line_start"]) == (at, at + 28, 501)
+    # Its words in one line count as for a short read; nothing written: a wide read is no evidence.
+    assert [e["start"] for e in select(text, whole, "Lyon, since 2019 or so")] == [at]
+    assert select(text, whole, "Paris") == []
+    # The answer written all over it points nowhere; a short read that holds it still counts.
+    assert select(text, [*whole, ("2.1", (None, 0, 11))], "filler line") == [
+        {"key": None, "start": 0, "end": 11, "line_start": 1, "line_end": 1, "text": "filler line"}]
+    # Found by a search and in a chunk: one item.
+    near = [("1.1", (None, at, at + 28)), ("2.1", (None, 0, 5000)), ("2.1", (None, 5000, len(text)))]
+    assert [(e["start"], e["end"]) for e in select(text, near, "Lyon in 2019")] == [(at, at + 28)]
+
+
+def test_the_first_hop_of_a_chain_is_kept_after_the_answers_line() -> None:
+    lines = ["The project codename for shiny-cat is Falcon.", "The project codename for old-dog is Heron.",
+             "The launch code for Heron is 1111111.", "The launch code for Falcon is 7654321.",
+             "The launch code for Eagle is 2222222.", "Nothing to see here, really."]
+    text = "\n".join(lines)
+    reads = [("1.1", (None, text.index(line), text.index(line) + len(line))) for line in lines]
+    found = [text[e["start"]:e["end"]] for e in select(text, reads, "7654321")]
+    assert found == [lines[3], lines[0]]  # not the other launch codes, nor old-dog's codename
 
 
 def test_helpers_map_a_list_contexts_reads_to_items() -> None:

@@ -40,7 +40,8 @@ class Result:
     """What the run read of `context` that supports the answer, best first (`recursor.evidence`):
     {"key": a dict context's path (a list's index; None for a str), "start", "end" (characters of
     that text), "line_start", "line_end" (1-based), "text": an excerpt}. Reads are logged by
-    `cite(start, end, key=None)` and the REPL helpers `grep` and `lines`."""
+    `cite(start, end, key=None)`, the REPL helpers `grep` and `lines`, and plain reads of the
+    context in model code (slices, `find`, `split`, `re` searches: `sandbox/readlog.py`)."""
 
     @property
     def cost_usd(self) -> float | None:

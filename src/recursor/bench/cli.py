@@ -142,6 +142,8 @@ def bench(
             line = (
                 f"{r.task_id} {r.method:<10} score={r.score:.2f} {r.seconds:6.1f}s {r.stopped_by}"
             )
+            if r.evidence_recall is not None:
+                line += f" evidence={r.evidence_recall:.2f}"
             click.echo(line, err=True)
 
         asyncio.run(run_bench(cfg, on_result=show))

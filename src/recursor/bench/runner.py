@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from recursor.bench.evidence import evidence_recall
 from recursor.budget import Limits
 from recursor.errors import LMError, RecursorError, UserError
 from recursor.lm.base import LM, LMResponse, Message
@@ -70,6 +71,9 @@ class TaskResult:
     seconds: float
     error: str | None = None
     trace_path: str | None = None
+    evidence_recall: float | None = None
+    """The share of the task's gold evidence that `Result.evidence` points at
+    (`bench.evidence`); None for the base method and for tasks with no known gold evidence."""
 
 
 class _NoSubcalls(Prompts):
@@ -161,6 +165,7 @@ async def _run_rlm(cfg: BenchConfig, task: Any, method: str) -> tuple[str, str, 
         # Absolute, so `recursor export --scores` finds the trace from any directory.
         "trace_path": str(Path(result.trace_path).absolute()) if result.trace_path else None,
         "error": result.error,
+        "evidence": result.evidence,
     }
     return result.answer, result.stopped_by, usage
 
@@ -185,6 +190,7 @@ async def _one(
             "error": f"{type(exc).__name__}: {exc}",
         }
     points = float(score(task.gold, answer))
+    recall = evidence_recall(task, usage["evidence"]) if "evidence" in usage else None
     trace_path = usage.get("trace_path")
     if trace_path and cfg.keep_traces == "correct" and points < 1.0:
         # Only the trace file goes: blobs are shared by hash with other traces of the directory.
@@ -206,6 +212,7 @@ async def _one(
         seconds=round(usage["seconds"], 3),
         error=usage.get("error"),
         trace_path=trace_path,
+        evidence_recall=recall,
     )
 
 
@@ -267,7 +274,9 @@ def load_results(path: Path) -> list[dict[str, Any]]:
 
 
 def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Mean score, cost, tokens and time per (family, method, length)."""
+    """Mean score, cost, tokens and time per (family, method, length), and the mean evidence
+    recall (%) over the rows that have one: "n/a" where the gold evidence is unknown (a
+    family of aggregations, a count) or the method has no evidence (base)."""
     groups: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault((row["family"], row["method"], row["length_tokens"]), []).append(row)
@@ -285,9 +294,15 @@ def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 "tokens": statistics.fmean(r["input_tokens"] + r["output_tokens"] for r in items),
                 "seconds": statistics.fmean(r["seconds"] for r in items),
                 "errors": sum(1 for r in items if r.get("error")),
+                "evidence": _recall(items),
             }
         )
     return table
+
+
+def _recall(items: list[dict[str, Any]]) -> float | str:
+    known = [r["evidence_recall"] for r in items if r.get("evidence_recall") is not None]
+    return 100 * statistics.fmean(known) if known else "n/a"
 
 
 def plot(rows: list[dict[str, Any]], path: Path) -> None:

@@ -91,15 +91,17 @@ class CellResult:
     restarted: bool = False
     notes: list[str] = field(default_factory=list)
     reads: list[Read] = field(default_factory=list)
-    """What the cell read of the context (`cite` and the helpers): (key, start, end)."""
+    """What the cell read of the context (`cite`, the helpers, and plain reads such as slices
+    and `re` searches, `readlog`): (key, start, end)."""
 
 
 Read = tuple[str | int | None, int, int]
 """A read of the context: `context[start:end]`, or `context[key][start:end]` for a dict or list."""
 
 
-def reads_of(value: Any, limit: int = 200) -> list[Read]:
-    """The worker's `reads` field, typed: anything malformed is dropped."""
+def reads_of(value: Any, limit: int = 400) -> list[Read]:
+    """The worker's `reads` field, typed: anything malformed is dropped. A cell sends at most
+    200 from `cite` and the helpers and 200 plain reads (`readlog`)."""
     out: list[Read] = []
     for item in value[:limit] if isinstance(value, list) else ():
         if isinstance(item, list) and len(item) == 3:

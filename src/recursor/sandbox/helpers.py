@@ -23,10 +23,13 @@ Rules for this file:
 
 from __future__ import annotations
 
+import contextlib as _contextlib
 import csv as _csv
 import difflib as _difflib
+import functools as _functools
 import json as _json
 import re as _re
+import sys as _sys
 from bisect import bisect_right as _bisect_right
 from collections import Counter as _Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -60,6 +63,24 @@ def _no_cite(start: Any, end: Any, key: Any = None) -> None:
 
 _cite: Callable[..., None] = globals().get("cite", _no_cite)
 """The REPL's `cite`, kept under this name: the helpers log what they read of the context."""
+
+_re = _sys.modules.get("re", _re)
+"""The real `re`. The REPL's `import re` gives model code one that logs what it finds in the
+context (`readlog`); the helpers log the lines they show themselves, and stay fast."""
+
+_quiet: Callable[[], Any] = globals().get("_reads_quiet", _contextlib.nullcontext)
+"""The REPL's switch that stops logging plain reads (`readlog`) while a helper scans."""
+
+
+def _own_reads(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn` logs only what it `_note`s: its scanning of the context is no evidence."""
+
+    @_functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _quiet():
+            return fn(*args, **kwargs)
+
+    return run
 
 
 def _doc() -> str:
@@ -217,6 +238,7 @@ def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[i
     print("Answer found? Then reply: FINAL(the answer)")
 
 
+@_own_reads
 def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
          show: bool = True) -> Hits:
     """Lines of the context (or of `text`) that hold `query` (a regex, or plain words; any case).
@@ -336,6 +358,7 @@ class Rows(list[str]):
         return _lines(*args, **kwargs)
 
 
+@_own_reads
 def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
     """The context's non-empty lines (or `text`'s), or only those matching regex `pattern`
     (any case; a pattern that is not a valid regex is matched as plain text). `text` may
@@ -369,6 +392,7 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
     return Rows(rows)
 
 
+@_own_reads
 def blocks(pattern: Any = None, text: Any = None) -> list[str]:
     """The context's blocks (or `text`'s): runs of lines between blank lines, such as a log's
     entries, a config's sections, an e-mail's headers, a changelog's paragraphs; only those

@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from recursor.context import PreparedContext
-from recursor.sandbox import worker
+from recursor.sandbox import readlog, worker
 from recursor.sandbox.base import (
     CellResult,
     Repl,
@@ -113,7 +113,7 @@ class InProcessRepl(Repl):
         value = await asyncio.to_thread(worker._load_context, str(self.context.path), self.context.kind)
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="recursor-inprocess")
         self._repl = worker.Repl(_LoopChannel(self, loop), value, self.options.output_limit,
-                                 swap_stdio=False)
+                                 swap_stdio=False, capture=readlog.Capture)
         self._repl.set_tools(self.tools)
 
     async def run(self, code: str) -> CellResult:

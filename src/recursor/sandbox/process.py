@@ -66,6 +66,8 @@ __all__ = ["ProcessRepl", "probe"]
 
 _HEADER = struct.Struct(">I")
 _WORKER = Path(__file__).with_name("worker.py")
+_READLOG = Path(__file__).with_name("readlog.py")
+"""Sent to the worker beside its script: it logs plain reads of the context (evidence)."""
 _START_TIMEOUT = 120.0
 _MAX_TOKENS = 1_000_000
 """JSON values one frame may hold (`worker.frame_tokens`). Parsed, each costs the host up to
@@ -169,13 +171,15 @@ class ProcessRepl(Repl):
         # The script and bwrap's own arguments travel in memory files: no host path (the
         # checkout, the venv) is mounted in the sandbox or shows in any command line there.
         script_fd = _memfd("recursor-worker", _worker_source())
-        fds = [child_sock.fileno(), ctx_fd, script_fd]
+        capture_fd = _memfd("recursor-readlog", _READLOG.read_bytes())
+        fds = [child_sock.fileno(), ctx_fd, script_fd, capture_fd]
         argv = [
             self.options.python or interpreter(),
             "-I",
             f"/proc/self/fd/{script_fd}",
             "--fd", str(child_sock.fileno()),
             "--context-fd", str(ctx_fd),
+            "--capture-fd", str(capture_fd),
             "--kind", self.context.kind,
             "--output-limit", str(self.options.output_limit),
             "--limits", json.dumps(self._limits()),

@@ -40,6 +40,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -55,7 +56,8 @@ _TOOL_NAMES = (
     "cite",
 )
 MAX_READS = 200
-"""Reads of `context` a cell may record (`cite` and the helpers); more are dropped."""
+"""Reads of `context` a cell may record (`cite` and the helpers); more are dropped. Plain
+reads (`readlog`) come on top: at most `readlog.MAX_SPANS` more."""
 EXIT_CPU = 86
 """Exit status when a cell overran its CPU time and ignored the exception that should stop it."""
 EXIT_HARDEN = 87
@@ -213,14 +215,16 @@ class CappedWriter(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
         n = len(s)
         self.total += n
-        room = self.head_limit - self.head_len
-        if room > 0:
-            self.head.append(s[:room])
-            self.head_len += min(room, n)
-            s = s[room:]
-        if s and self.tail_limit:
-            self.tail.append(s[-self.tail_limit :])
-            self.tail_len += min(len(s), self.tail_limit)
+        taken = min(max(self.head_limit - self.head_len, 0), n)
+        if taken:
+            self.head.append(s[:taken])
+            self.head_len += taken
+        # Only the kept ends are sliced: printing a 100 MB string copies no middle (and, for
+        # the context, logs as read only what the model is shown).
+        keep = min(n - taken, self.tail_limit)
+        if keep:
+            self.tail.append(s[n - keep :])
+            self.tail_len += keep
             if self.tail_len > 2 * self.tail_limit:
                 joined = "".join(self.tail)[-self.tail_limit :]
                 self.tail, self.tail_len = [joined], len(joined)
@@ -259,9 +263,15 @@ class Repl:
         swap_stdio: bool = True,
         memory_mb: int | None = None,
         cpu_seconds: float | None = None,
+        capture: Callable[[Any], Any] | None = None,
     ) -> None:
         self.channel = channel
-        self.context = context
+        self.capture = capture(context) if capture is not None else None
+        """`readlog.Capture`: logs plain reads of the context (slices, find, re); None without."""
+        code = getattr(getattr(capture, "__init__", None), "__code__", None)
+        if code is not None:
+            _OWN_FILES.add(code.co_filename)  # its frames are the worker's, not the model's
+        self.context = context if self.capture is None else self.capture.context
         self.output_limit = output_limit
         self.swap_stdio = swap_stdio
         self.memory_mb = memory_mb
@@ -289,7 +299,9 @@ class Repl:
         """This cell's reads of `context` ([key, start, end]), from `cite` and the helpers."""
         self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": self._builtins()}
         self.ns.update(self.tools)
-        self.ns["context"] = context
+        self.ns["context"] = self.context
+        if self.capture is not None:
+            self.ns["_reads_quiet"] = self.capture.quiet  # the helpers log their own reads
         self.ns["answer"] = {"content": "", "ready": False}
         self._baseline = set(self.ns)
 
@@ -314,6 +326,8 @@ class Repl:
         fresh = dict(vars(builtins))
         # Tools also live in the namespace's builtins, so `del llm_query` does not lose them.
         fresh.update(self.tools)
+        if self.capture is not None:
+            fresh.update(self.capture.builtins)  # `type` and `import re` that see a plain str
         if not self.swap_stdio:
             fresh["print"] = self._print
         return fresh
@@ -417,6 +431,8 @@ class Repl:
             sys.stdout = sys.stderr = out
         self.final = self.final_json = self.final_source = None
         self.reads = []
+        if self.capture is not None:
+            self.capture.drain()  # reads between cells (a thread left running) are no cell's
         error: str | None = None
         t0 = time.perf_counter()
         self.cpu_start = time.process_time()
@@ -459,7 +475,7 @@ class Repl:
             "final_json": self.final_json,
             "final_source": self.final_source,
             "notes": notes,
-            "reads": self.reads,
+            "reads": self.reads + (self.capture.drain() if self.capture is not None else []),
             "duration": time.perf_counter() - t0,
         }
 
@@ -659,12 +675,16 @@ def _cut_traceback(exc: BaseException | None, depth: int = 0) -> bool:
     return cut
 
 
+_OWN_FILES = {__file__}
+"""Where the worker's own frames come from (this file, and `readlog` once loaded)."""
+
+
 def _format_error(exc: BaseException) -> str:
-    """The traceback of model code only: frames inside this worker file are dropped."""
+    """The traceback of model code only: frames inside the worker's files are dropped."""
     cut = _cut_traceback(exc)
     te = traceback.TracebackException.from_exception(exc)
     te.stack = traceback.StackSummary.from_list(
-        [f for f in te.stack if f.filename != __file__]
+        [f for f in te.stack if f.filename not in _OWN_FILES]
     )
     text = "".join(te.format()).rstrip()
     return text + f"\n[traceback cut after its first {_MAX_FRAMES} frames]" if cut else text
@@ -952,6 +972,26 @@ def _load_context(source: int | str, kind: str) -> Any:
         return json.load(fh) if kind == "json" else fh.read()
 
 
+def load_capture(source: int | str | None) -> Callable[[Any], Any] | None:
+    """`readlog.Capture` from its source (an inherited fd, as this script comes), or None when
+    there is none or it does not load: the REPL then runs without logging plain reads."""
+    if source is None:
+        return None
+    name = "<recursor readlog>"
+    try:
+        with open(source, encoding="utf-8", closefd=isinstance(source, str)) as fh:
+            code = compile(fh.read(), name, "exec")
+        module = types.ModuleType("recursor_readlog")
+        module.__file__ = name
+        exec(code, module.__dict__)
+        return module.__dict__["Capture"]
+    except Exception:  # no capture is better than no REPL
+        return None
+    finally:
+        if isinstance(source, int):
+            os.close(source)
+
+
 def _close_other_fds(keep: set[int | None]) -> None:
     """Close every fd but stdio and `keep`: the script's own fd and anything a launcher
     (bwrap's argument fd) left open would otherwise be readable by model code."""
@@ -972,13 +1012,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--context-fd", type=int)
     parser.add_argument("--context", help="a path instead of --context-fd (debugging)")
+    parser.add_argument("--capture-fd", type=int, help="readlog.py's source: log plain reads")
     parser.add_argument("--kind", choices=["str", "json"], default="str")
     parser.add_argument("--output-limit", type=int, default=20_000)
     parser.add_argument("--limits", default="{}")
     parser.add_argument("--harden", default="{}")
     args = parser.parse_args(argv)
 
-    _close_other_fds(keep={args.fd, args.context_fd})
+    _close_other_fds(keep={args.fd, args.context_fd, args.capture_fd})
     sock = socket.socket(fileno=args.fd)
     channel = Channel(sock)
     limits = json.loads(args.limits)
@@ -992,11 +1033,12 @@ def main(argv: list[str] | None = None) -> None:
     source = args.context_fd if args.context_fd is not None else args.context
     if source is None:
         parser.error("--context-fd or --context is required")
-    context = _load_context(source, args.kind)
     memory = limits.get("memory_bytes")
     cpu = limits.get("cpu_seconds")
-    repl = Repl(channel, context, args.output_limit,
-                memory_mb=int(memory) >> 20 if memory else None, cpu_seconds=cpu)
+    # No local name for the loaded context: the REPL keeps only its tracked copy.
+    repl = Repl(channel, _load_context(source, args.kind), args.output_limit,
+                memory_mb=int(memory) >> 20 if memory else None, cpu_seconds=cpu,
+                capture=load_capture(args.capture_fd))
     threading.Thread(target=channel.recv_loop, daemon=True, name="recursor-recv").start()
     if cpu:
         signal.signal(signal.SIGXCPU, _on_sigxcpu(repl))
