@@ -460,3 +460,13 @@ def test_blocks_are_the_records_that_span_lines() -> None:
     assert len(h.blocks(text=text)) == 2 and h.blocks("nothing", text) == []
     shown = repr(h.blocks(text=text))
     assert shown.startswith("2 blocks\n[1]\n   Start-Date: 2024-01-01") and "[2]" in shown
+
+
+def test_a_field_test_written_as_the_pattern_is_read_as_one() -> None:
+    h.context = "The project codename for grey-owl is Juniper.\nuser=ann status=500\nuser=bob status=200\n"
+    assert h.lines("user=ann") == ["user=ann status=500"]
+    assert h.lines("codename=grey-owl") == ["The project codename for grey-owl is Juniper."]
+    assert h.lines("user=nobody") == []
+    # Prose is not a label: "codename for X" gives no field, "status 500" does.
+    assert h.record("The project codename for grey-owl is Juniper.")["codename"] is None
+    assert h.record("GET /api status 500")["status"] == "500"

@@ -62,41 +62,6 @@ User: [repl output]
 You: FINAL(1206)
 
 Example 2.
-User: Question: Which port does the staging database listen on?
-You:
-```repl
-grep("staging")
-```
-User: [repl output]
-2 lines match:
-1| >>staging<<_db_host = 10.0.4.2
-2| >>staging<<_db_port = 5433
-You: FINAL(5433)
-
-Example 3.
-User: Question: Which client IP got the most errors with status 500?
-You:
-```repl
-count_by(lines(status=500), "ip")
-```
-User: [repl output]
-count_by: 212 items, 9 values
-10.0.0.7: 88
-10.0.0.3: 41
-You: FINAL(10.0.0.7)
-
-Example 4.
-User: Question: How many orders placed in March 2023 were refunded?
-You:
-```repl
-rows = in_dates(lines(status="refunded"), "2023-03-01", "2023-03-31")
-print(len(rows), rows[:2])
-```
-User: [repl output]
-17 ['order=1881 date=2023-03-04 status=refunded', ...]
-You: FINAL(17)
-
-Example 5.
 User: Question: Which product do the reviews complain about most?
 You:
 ```repl
@@ -111,10 +76,65 @@ question: 39
 count_by: 121 items, 4 values
 kettle: 57
 toaster: 30
-You: FINAL(kettle)\
+You: FINAL(kettle)
+
+Example 3.
+User: Question: How many orders placed in March 2023 were refunded?
+You:
+```repl
+rows = in_dates(lines(status="refunded"), "2023-03-01", "2023-03-31")
+print(len(rows), rows[:2])
+```
+User: [repl output]
+17 ['order=1881 date=2023-03-04 status=refunded', ...]
+You: FINAL(17)
+
+Example 4.
+User: Question: Which client IP got the most errors with status 500?
+You:
+```repl
+count_by(lines(status=500), "ip")
+```
+User: [repl output]
+count_by: 212 items, 9 values
+10.0.0.7: 88
+10.0.0.3: 41
+You: FINAL(10.0.0.7)
+
+Example 5.
+User: Question: Who is on call for the service that failed at 03:12?
+You:
+```repl
+grep("03:12")
+```
+User: [repl output]
+1 line matches:
+1| >>03:12<<:09 ERROR service=billing timeout
+You:
+```repl
+grep("billing")
+```
+User: [repl output]
+2 lines match:
+1| 03:12:09 ERROR service=>>billing<< timeout
+2| oncall >>billing<<: Dana Ruiz
+You: FINAL(Dana Ruiz)
+
+Example 6.
+User: Question: Which port does the staging database listen on?
+You:
+```repl
+grep("staging")
+```
+User: [repl output]
+2 lines match:
+1| >>staging<<_db_host = 10.0.4.2
+2| >>staging<<_db_port = 5433
+You: FINAL(5433)\
 """
-"""The system prompt: five worked examples (a log count, a config lookup, a group-by arg-max,
-a date-range filter, one judgement by batched labelling), one reply shape. Its tokens are
+"""The system prompt: six worked examples (a log count, one judgement by batched labelling, a
+date-range filter, a group-by arg-max, a look-up in two steps, a config look-up), one reply
+shape. The last example is the one a small model copies when it copies: a harmless search. Its tokens are
 evaluated once: the KV cache keeps them across runs."""
 
 

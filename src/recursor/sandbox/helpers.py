@@ -377,7 +377,11 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
             rx = _re.compile(str(pattern), _re.IGNORECASE)
         except _re.error:
             rx = _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
-        rows = [r for r in rows if rx.search(r)]
+        matched = [r for r in rows if rx.search(r)]
+        pair = _re.fullmatch(r"\s*([A-Za-z_][\w.-]*)\s*=\s*(\S.*?)\s*", str(pattern))
+        if not matched and pair and not where and pair.group(1) not in ("pattern", "text"):
+            return _lines(text=text, **{pair.group(1): pair.group(2)})  # "user=ann": user="ann"
+        rows = matched
     for name, value in where.items():
         want = str(value).strip().lower()
         recs = [_record(r) for r in rows]
@@ -500,7 +504,7 @@ class Record(dict[str, Any]):
         if self.line and str(key).strip():
             m = _re.search(r"(?<![\w-])" + _re.escape(str(key).strip()) + r"\s+([^\s,;]+)",
                            self.line, _re.IGNORECASE)
-            if m:
+            if m and m.group(1).lower() not in _STOP:  # "codename for X" is prose, not a label
                 return m.group(1)
         return None
 
