@@ -57,3 +57,11 @@ def test_results_named_after_their_helper_still_work_as_the_helper() -> None:
     assert blocks("last") == ["last block"]
     grep = h.grep("beta", show=False)
     assert list(grep("alpha", show=False)) == ["alpha 1", "alpha 3"]
+
+
+def test_an_empty_result_given_as_the_answer_goes_back_once() -> None:
+    root, answer = _run(SmallModelPrompts(), ["```repl\ncount_by(lines('nothing'), 'x')\n```", "FINAL(Counter())",
+                                              "```repl\nprint(grep('Juniper'))\n```", "FINAL(4417028)"],
+                        "What is the launch code of grey-owl's codename?")
+    assert "Counter() is an empty result, not an answer" in root.calls[2].messages[-1]["content"]
+    assert answer == "4417028"

@@ -184,6 +184,13 @@ class Prompts:
             f"way, take the next step with code, then answer with the {form.split()[-1]} it gives."
         )
 
+    def empty_answer(self, answer: str) -> str:
+        """Sent once when the answer is an empty result (`[]`, `Counter()`, `None`)."""
+        return (
+            f"{answer} is an empty result, not an answer: the code found nothing. Look at a few "
+            "lines of the context with code to see how it is written, then filter for that."
+        )
+
     def ran_instead(self, code: str) -> str:
         """Said under the output of the untried code run in place of a repeated block."""
         return f"You sent the same code again, so this was run instead: {code}"

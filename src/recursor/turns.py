@@ -69,6 +69,7 @@ class TurnState:
     nudged: bool = False  # sent back once already for answering blind
     checked_unseen: bool = False  # sent back once already for a value the context lacks
     checked_form: bool = False  # sent back once already for an answer not in the asked form
+    checked_empty: bool = False  # sent back once already for an empty result given as the answer
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -83,6 +84,9 @@ class TurnState:
         if not self.looked and not self.nudged and not self.shown.shows(answer):
             self.nudged = True
             return prompts.not_looked()
+        if not self.checked_empty and answer.strip() and printed_nothing(answer):
+            self.checked_empty = True  # FINAL(Counter()), FINAL([]): an empty result, shown as is
+            return prompts.empty_answer(answer.strip())
         value = written_value(answer) if prompts.looking_needs_output and not self.checked_unseen else None
         if value is not None and not _holds(context, value):
             self.checked_unseen = True
