@@ -124,19 +124,20 @@ def test_written_values_are_dates_versions_and_ids_not_counts_or_words() -> None
         assert written_value(other) is None, other
 
 
-def test_pasted_text_and_repeats_get_an_untried_line_of_code() -> None:
+def test_pasted_text_and_repeats_get_an_untried_line_of_code_run_in_their_place() -> None:
     question = "Which xxd version got set up last?"
     pasted = "```repl\n2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2\n```"
-    root = _run(SmallModelPrompts(), [pasted, "```repl\ngrep('xxd')\n```", "```repl\ngrep('xxd')\n```",
-                                      "FINAL(2:9.0-2)"], LOG, question)
-    first = root.calls[1].messages[-1]["content"]
-    assert "That block is not Python code" in first and "```repl\ngrep('xxd')\n```" in first
-    again = root.calls[3].messages[-1]["content"]  # grep('xxd') sent twice: the next idea ran instead
+    root = _run(SmallModelPrompts(), [pasted, "```repl\nrows = lines('xxd')\n```",
+                                      "```repl\nrows = lines('xxd')\n```", "FINAL(2:9.0-2)"], LOG, question)
+    first = root.calls[1].messages[-1]["content"]  # the text's SyntaxError is not shown back
+    assert "was not code, so this was run instead: grep('xxd')" in first and "SyntaxError" not in first
+    assert "1| 2024-05-03 09:00:00 upgrade >>xxd<<:amd64" in first
+    again = root.calls[3].messages[-1]["content"]  # a block sent twice: the next idea ran instead
     assert "so this was run instead: print(lines('xxd')[:10])" in again
     assert "'2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2'" in again  # its output
-    # A capable model's syntax error is a typo: no note.
+    # A capable model's syntax error is a typo: no note, nothing run in its place.
     plain = _run(Prompts(), ["```repl\nprint(len(context)\n```", "```repl\nprint(1)\n```", "FINAL(x)"], LOG, question)
-    assert "not Python" not in plain.calls[1].messages[-1]["content"]
+    assert "not code" not in plain.calls[1].messages[-1]["content"]
 
 
 def test_the_rarest_words_lines_are_all_shown_when_few() -> None:

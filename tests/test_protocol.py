@@ -79,3 +79,14 @@ def test_cut_after_first_block(reply: str, kept: str) -> None:
     from recursor.protocol import cut_after_first_block
 
     assert cut_after_first_block(reply) == kept
+
+
+def test_a_block_that_is_one_unquoted_final_line_is_the_answer() -> None:
+    # The model wrote its answer inside the block without quotes: as code it can only fail.
+    for value in ("2:9.0.1378-2+deb12u2", "Dana Ruiz", "2026-05-09 07:29:02"):
+        parsed = parse_reply(f"```repl\nFINAL({value})\n```")
+        assert parsed.final is not None and parsed.final.value == value and parsed.code == []
+    # Code that parses stays code: FINAL(x) answers with the REPL's x, FINAL("a") runs as well.
+    for code in ("FINAL(x)", 'FINAL("a b")', "x = 1\nFINAL(a b)"):
+        parsed = parse_reply(f"```repl\n{code}\n```")
+        assert parsed.final is None and len(parsed.code) == 1

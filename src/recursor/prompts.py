@@ -192,8 +192,8 @@ class Prompts:
         )
 
     def ran_instead(self, code: str) -> str:
-        """Said under the output of the untried code run in place of a repeated block."""
-        return f"You sent the same code again, so this was run instead: {code}"
+        """Said under the output of the untried code run in place of a repeated or pasted block."""
+        return f"Your block repeated earlier code or was not code, so this was run instead: {code}"
 
     def not_python(self) -> str:
         """Said under a block that is not Python at all (text pasted from the question or the

@@ -287,7 +287,8 @@ class SmallModelPrompts(Prompts):
         return "That block is not Python code: it is text. A ```repl block holds code that reads `context`."
 
     def try_this(self, code: str) -> str:
-        return f" For example:\n```repl\n{code}\n```"
+        # Inline, never fenced: a small model copies a fenced block from its input whole.
+        return f" For example: {code}"
 
     def iterations_left(self, left: int) -> str:
         return f"[{left} turn{'s' if left != 1 else ''} left: reply FINAL(answer) soon.]"

@@ -147,7 +147,11 @@ def parse_reply(text: str) -> ParsedReply:
             add(item.text)
             continue
         run, code = item.runnable()
-        if run:
+        final_line = _unparsable_final(code) if run else None
+        if final_line is not None and (fm := _FINAL_LINE.match(final_line)) is not None:
+            candidates.append((offset, fm))  # ```repl FINAL(2:9.0-1) ```: an answer, not code
+            add(final_line)
+        elif run:
             if code.strip():
                 out.code.append(CodeBlock(code, closed=item.closer is not None))
         elif item.char == "`" and not item.lang:
@@ -160,6 +164,21 @@ def parse_reply(text: str) -> ParsedReply:
     out.prose = joined.strip()
     out.final = _find_final(joined, candidates)
     return out
+
+
+def _unparsable_final(code: str) -> str | None:
+    """A block that is one `FINAL(...)` / `FINAL_VAR(...)` line and no valid Python, as a final
+    line: the model wrote its answer inside the block unquoted (`FINAL(2:9.0-1)`, `FINAL(Dana
+    Ruiz)`), so running it could only fail with a SyntaxError it would then loop on. A block
+    that parses stays code: `FINAL(x)` in code answers with the value of `x`."""
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    if len(lines) != 1 or _FINAL_LINE.match(lines[0]) is None:
+        return None
+    try:
+        compile(code, "<block>", "exec")
+    except (SyntaxError, ValueError):
+        return lines[0]
+    return None
 
 
 def cut_after_first_block(text: str) -> str:

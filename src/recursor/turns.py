@@ -73,7 +73,7 @@ class TurnState:
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
-    repeat: bool = False  # the last cell ran code run before (and showed no short answer)
+    repeat: bool = False  # the last block was run before (no short answer shown), or was pasted text
 
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
@@ -110,9 +110,9 @@ class TurnState:
         self.repeat = False
         if repeated and short_answer(stdout):
             return prompts.prose_answer(stdout)
-        self.repeat = repeated
         last = (error or "").strip().rsplit("\n", 1)[-1]
         pasted = last.startswith(("SyntaxError", "IndentationError")) and _is_text(code)
+        self.repeat = repeated or pasted
         note = prompts.repeated() if repeated else prompts.not_python() if pasted else ""
         if not note:
             return None
@@ -120,9 +120,10 @@ class TurnState:
         return note + (prompts.try_this(untried) if untried else "")
 
     def instead(self, prompts: Prompts) -> str | None:
-        """After a repeated block (`cell_note`), the untried line to run in its place when the
-        prompts say so (`Prompts.run_instead_of_repeats`): a 1.5B told "do not run this again"
-        with an example to copy still sent the same block until max_errors."""
+        """After a repeated block or one of pasted text (`cell_note`), the untried line to run in
+        its place when the prompts say so (`Prompts.run_instead_of_repeats`): a 1.5B told "do not
+        run this again" with an example to copy still sent the same block until max_errors, and
+        one shown its pasted text's SyntaxError pasted the error next."""
         if not (self.repeat and prompts.run_instead_of_repeats):
             return None
         code = self.untried()
