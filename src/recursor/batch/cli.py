@@ -36,6 +36,9 @@ __all__ = ["batch", "config_from_params"]
 @click.option("--ray", "ray_address", metavar="auto|ADDRESS",
               help="Run each job as a Ray task: 'auto' (the cluster on this machine, or a new local one) "
                    "or a cluster address (ray://host:10001, host:6379).")
+@click.option("--ledger", default="default", show_default=True, metavar="NAME",
+              help="Ray: the cluster's named ledger (the totals and rate limits above), shared with every "
+                   "batch, bench and serve --ray on the cluster naming it; the first to open it sets them.")
 @click.option("--job-retries", type=click.IntRange(min=0), default=2, show_default=True,
               help="Ray: times a job whose worker or node died runs again.")
 @click.option("--job-cpus", type=click.FloatRange(min=0), default=1.0, show_default=True,
@@ -66,7 +69,7 @@ def batch(input_path: Path, out_path: Path, **params: Any) -> None:
 
 
 _BATCH_PARAMS = ("parallel", "max_usd_total", "max_tokens_total", "rpm", "tpm", "strict", "retry_failed",
-                 "job_retries", "job_cpus", "job_memory_mb", "api_key_env")
+                 "ledger", "job_retries", "job_cpus", "job_memory_mb", "api_key_env")
 
 
 def config_from_params(params: dict[str, Any]) -> BatchConfig:

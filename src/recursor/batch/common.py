@@ -34,6 +34,8 @@ class BatchConfig:
     retry_failed: bool = False
     ray: str | None = None
     """None: run locally; "auto" or a cluster address: run each job as a Ray task."""
+    ledger: str = "default"
+    """Ray: the cluster's named ledger (budget and rate limits) this batch shares (`recursor.batch.ray_ledger`)."""
     job_retries: int = 2
     """Ray: times a job whose worker or node died is run again."""
     job_cpus: float = 1.0
