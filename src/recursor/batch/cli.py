@@ -38,7 +38,7 @@ __all__ = ["batch", "config_from_params"]
                    "or a cluster address (ray://host:10001, host:6379).")
 @click.option("--ledger", default="default", show_default=True, metavar="NAME",
               help="Ray: the cluster's named ledger (the totals and rate limits above), shared with every "
-                   "batch, bench and serve --ray on the cluster naming it; the first to open it sets them.")
+                   "batch and serve --ray on the cluster naming it; the first to open it sets them.")
 @click.option("--job-retries", type=click.IntRange(min=0), default=2, show_default=True,
               help="Ray: times a job whose worker or node died runs again.")
 @click.option("--job-cpus", type=click.FloatRange(min=0), default=1.0, show_default=True,

@@ -1,5 +1,5 @@
 """The cluster's named ledger: one total budget and one set of per-model rate limits that every
-`batch --ray`, `bench --ray` and `serve --ray` on a Ray cluster naming it shares.
+`batch --ray` and `serve --ray` on a Ray cluster naming it shares (`bench --ray` has no totals).
 
 A ledger is two detached named actors in the Ray namespace "recursor": `ledger:NAME` (a
 `BatchBudget` that also keeps who uses it) and `limiter:NAME` (a `RateLimiter`). Two actors, not

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -87,8 +88,16 @@ def run_pool(items: Sequence[T], submit: Callable[[T, int], Any], *, name: Calla
                         failed(item, attempt, f"its worker died on every attempt ({kind}: {first})",
                                retried.get(key, []))
                     except rex.RayTaskError as exc:  # the task body raised: a bug, reported as this item's error
-                        failed(item, attempt, f"task error: {exc}", retried.get(key, []))
+                        failed(item, attempt, f"task error: {_task_error(exc)}", retried.get(key, []))
                     else:
                         finished(item, attempt, value, retried.get(key, []))
     finally:
         summary.not_started = len(pending)
+
+
+def _task_error(exc: Exception) -> str:
+    """What the task raised, without Ray's wrapping (a colored banner and the remote traceback)."""
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, BaseException):
+        return f"{type(cause).__name__}: {cause}"
+    return re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
