@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -126,3 +127,42 @@ def test_bench_on_ray_writes_what_a_local_bench_writes(tmp_path: Path) -> None:
     same = ("family", "length_tokens", "score", "answer", "gold", "stopped_by", "calls", "error")
     assert sorted((key(r), [r[f] for f in same]) for r in on_ray) == sorted((key(r), [r[f] for f in same]) for r in local)
     assert {r["score"] for r in on_ray if r["method"] == "rlm"} == {1.0}
+
+
+def test_ctrl_c_on_a_batch_on_ray(tmp_path: Path) -> None:
+    """As tests/test_batch_interrupt.py, with the jobs as Ray tasks on this module's cluster."""
+    from test_batch_interrupt import asked, ctrl_c, out_rows, start, two_turns, wait_until
+    from test_batch_interrupt import write_jobs as named_jobs
+
+    jobs = named_jobs(tmp_path / "in.jsonl", 5)
+    out = tmp_path / "out.jsonl"
+    on_ray = ("--ray", ray.get_runtime_context().gcs_address, "--job-cpus", "0.5", "--job-memory-mb", "100")
+    with FakeOpenAIServer(responder=two_turns(1.5)) as server:
+        proc = start(jobs, out, server.base_url, *on_ray)
+        wait_until(lambda: len(server.requests) >= 2, 120)
+        ctrl_c(proc)
+        _, err = proc.communicate(timeout=120)
+        once = asked(server)
+    assert proc.returncode == 130, err
+    assert len(once) == 2 and sorted(r["id"] for r in out_rows(out)) == sorted(once)
+    assert all(r["stopped_by"] == "final" and r["attempts"] == 1 for r in out_rows(out))
+
+    with FakeOpenAIServer(responder=two_turns(60.0)) as server:
+        proc = start(jobs, out, server.base_url, *on_ray)
+        wait_until(lambda: len(server.requests) >= 2, 120)
+        ctrl_c(proc)
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        ctrl_c(proc)  # the running tasks are cancelled (their workers killed), and not written
+        _, err = proc.communicate(timeout=120)
+        stopped_in = time.monotonic() - t0
+        twice = asked(server)
+    assert proc.returncode == 130 and stopped_in < 30, err
+    assert len(twice) == 2 and not twice & once and len(out_rows(out)) == 2
+
+    with FakeOpenAIServer(responder=two_turns(0.05)) as server:
+        summary = run_batch(config(server.base_url, "--mode", "rlm", "--ray", "auto", "--job-cpus", "0.5",
+                                   "--job-memory-mb", "100"), jobs, out, stream=io.StringIO())
+        rerun = asked(server)
+    assert summary.skipped == 2 and summary.done == 3 and rerun == {f"j{i}" for i in range(5)} - once
+    assert sorted(r["id"] for r in out_rows(out)) == [f"j{i}" for i in range(5)]

@@ -52,7 +52,8 @@ def batch(input_path: Path, out_path: Path, **params: Any) -> None:
     `context` (text) or `context_path`, and optionally `limits` (each at most the batch's).
 
     The model and limit flags are those of `ask` and apply to each job; `--max-usd-total` and
-    `--max-tokens-total` bound the whole batch. Exit 1 when some job failed or a line was bad.
+    `--max-tokens-total` bound the whole batch. Exit 1 when some job failed or a line was bad,
+    130 when Ctrl-C stopped it (rerun the same command to finish).
     """
     from recursor.batch.runner import run_batch
 
@@ -64,6 +65,8 @@ def batch(input_path: Path, out_path: Path, **params: Any) -> None:
     if summary.budget and summary.budget.get("exhausted"):
         note(f"the batch budget ended some jobs (${summary.budget['spent_usd']:.4f}, "
              f"{summary.budget['spent_tokens']:,} tokens spent)")
+    if summary.interrupted:
+        raise SystemExit(130)
     if summary.failed or summary.bad_lines:
         raise SystemExit(1)
 
