@@ -8,8 +8,12 @@ the `ray` extra (with Ray Serve) is not installed; CI installs it.
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +32,7 @@ ray = pytest.importorskip("ray")
 pytest.importorskip("ray.serve")
 openai = pytest.importorskip("openai")
 
-from recursor.batch.ray_ledger import NAMESPACE, LedgerSpec  # noqa: E402
+from recursor.batch.ray_ledger import NAMESPACE, ClusterLedger, LedgerSpec  # noqa: E402
 from recursor.batch.runner import run_batch  # noqa: E402
 from recursor.serve.app import ServeConfig  # noqa: E402
 from recursor.serve.ray_serve import REPLICA_HEADER, RayEndpoint, deploy  # noqa: E402
@@ -59,21 +63,27 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[Served]:
+def cluster() -> Iterator[str]:
+    """A local cluster for the module; yields its address."""
     ray.init(num_cpus=2, object_store_memory=200 * 1024 * 1024, include_dashboard=False, log_to_driver=False,
              configure_logging=False)
-    responder: list[Any] = [lambda r: secret_reply(r, 0.5)]
     try:
-        with FakeOpenAIServer(responder=lambda r: responder[0](r)) as server:
-            endpoint = deploy(endpoint_opts(server.base_url), ServeConfig(max_concurrent_runs=2), address="auto",
-                              model_api_key_env=None, replicas=2, replica_cpus=0.5, host="127.0.0.1",
-                              port=free_port(), ledger=LEDGER, spec=LedgerSpec(max_usd=TOTAL_USD))
-            try:
-                yield Served(endpoint, server, responder)
-            finally:
-                endpoint.close()
+        yield ray.get_runtime_context().gcs_address
     finally:
         ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def served(cluster: str) -> Iterator[Served]:
+    responder: list[Any] = [lambda r: secret_reply(r, 0.5)]
+    with FakeOpenAIServer(responder=lambda r: responder[0](r)) as server:
+        endpoint = deploy(endpoint_opts(server.base_url), ServeConfig(max_concurrent_runs=2), address="auto",
+                          model_api_key_env=None, replicas=2, replica_cpus=0.5, host="127.0.0.1",
+                          port=free_port(), ledger=LEDGER, spec=LedgerSpec(max_usd=TOTAL_USD))
+        try:
+            yield Served(endpoint, server, responder)
+        finally:
+            endpoint.close()
 
 
 def client(url: str, retries: int = 8) -> Any:
@@ -92,6 +102,44 @@ def max_overlap(spans: list[tuple[float, float]]) -> int:
         level += step
         best = max(best, level)
     return best
+
+
+def test_the_serve_command_on_ray_serves_until_ctrl_c(cluster: str) -> None:
+    """`recursor serve --ray ADDRESS` as a user runs it: it prints its URL, answers, and on
+    Ctrl-C takes the application down and gives up the ledger. (First in the module: the
+    application name is one per cluster.)"""
+    import httpx
+
+    with FakeOpenAIServer(responder=secret_reply) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "recursor.cli", "serve", "--ray", cluster, "--replicas", "1", "--replica-cpus",
+             "0.5", "--port", str(free_port()), "--model", "m", "--base-url", server.base_url, "--mode", "direct",
+             "--no-trace", "--price", "m=100,100", "--max-usd-total", "5", "--ledger", "cli-test"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ), start_new_session=True)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True)
+        reader.start()
+        try:
+            deadline = time.monotonic() + 120
+            while not any("recursor: serving" in line for line in lines):
+                assert proc.poll() is None and time.monotonic() < deadline, "".join(lines)
+                time.sleep(0.1)
+            url = re.search(r"at (http://\S+/v1) on Ray", "".join(lines)).group(1)  # type: ignore[union-attr]
+            assert "1 replica(s) x 4 run slots; ledger 'cli-test': --max-usd-total 5" in "".join(lines)
+            resp = httpx.post(f"{url}/chat/completions", timeout=60, json={
+                "messages": [{"role": "user", "content": "The secret is c1. What is it?"}]})
+            assert resp.status_code == 200 and resp.json()["choices"][0]["message"]["content"] == "c1"
+            assert resp.headers[REPLICA_HEADER]
+        finally:
+            os.killpg(proc.pid, signal.SIGINT)
+            proc.wait(60)
+    assert proc.returncode == 0
+    from ray import serve
+
+    assert "recursor" not in serve.status().applications
+    # The ledger is free again: a new first user may set other terms.
+    ClusterLedger("cli-test", LedgerSpec(max_usd=1.0), "probe").leave()
 
 
 def test_concurrent_sdk_requests_are_answered_by_both_replicas(served: Served) -> None:
