@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,17 +40,37 @@ def write_jobs(path: Path, n: int) -> Path:
     return path
 
 
-def start(jobs: Path, out: Path, base_url: str, *args: str) -> subprocess.Popen[str]:
-    """`recursor batch` in a session of its own, so a signal to its group is a terminal's Ctrl-C."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "recursor.cli", "batch", str(jobs), "--out", str(out), "--model", "m",
-         "--base-url", base_url, "--mode", "rlm", "--no-trace", "--retries", "0", "--parallel", "2", *args],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ), start_new_session=True)
+class Batch:
+    """`recursor batch` in a session of its own, so a signal to its group is a terminal's Ctrl-C;
+    its stderr is read as it comes, so a test can wait for what the command says."""
 
+    def __init__(self, jobs: Path, out: Path, base_url: str, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "recursor.cli", "batch", str(jobs), "--out", str(out), "--model", "m",
+             "--base-url", base_url, "--mode", "rlm", "--no-trace", "--retries", "0", "--parallel", "2", *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ), start_new_session=True)
+        self._lines: list[str] = []
+        assert self.proc.stderr is not None
+        self._reader = threading.Thread(target=self._lines.extend, args=(iter(self.proc.stderr.readline, ""),),
+                                        daemon=True)
+        self._reader.start()
 
-def ctrl_c(proc: subprocess.Popen[str]) -> None:
-    os.killpg(proc.pid, signal.SIGINT)
+    @property
+    def err(self) -> str:
+        return "".join(self._lines)
+
+    def ctrl_c(self, then_wait_for: str | None = None) -> None:
+        """SIGINT to the group; then wait until stderr says `then_wait_for`. Two signals sent
+        before the command has taken the first are one: a process has one pending SIGINT."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        if then_wait_for is not None:
+            wait_until(lambda: then_wait_for in self.err)
+
+    def wait(self, timeout: float) -> int:
+        code = self.proc.wait(timeout)
+        self._reader.join(10)
+        return code
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
@@ -77,39 +98,35 @@ def test_ctrl_c_once_finishes_running_jobs_twice_cancels_them_and_a_rerun_comple
 
     # Once: the two running jobs finish (their second turn is sent after Ctrl-C) and are written.
     with FakeOpenAIServer(responder=two_turns(1.0)) as server:
-        proc = start(jobs, out, server.base_url)
+        batch = Batch(jobs, out, server.base_url)
         wait_until(lambda: len(server.requests) >= 2)  # both running jobs are in their first turn
-        ctrl_c(proc)
-        _, err = proc.communicate(timeout=60)
+        batch.ctrl_c()
+        assert batch.wait(60) == 130, batch.err
         first_run = len(server.requests)
-    assert proc.returncode == 130, err
-    assert "no new jobs start" in err and "4 job(s) not started (interrupted)" in err
+    assert "no new jobs start" in batch.err and "4 job(s) not started (interrupted)" in batch.err
     rows = out_rows(out)
     assert sorted(r["id"] for r in rows) == ["j0", "j1"] and first_run == 4 and asked(server) == {"j0", "j1"}
     assert all(r["answer"] == f"s{r['id'][1:]}" and r["stopped_by"] == "final" and "error" not in r for r in rows)
 
     # Twice: the running jobs (replies that would take 60 s) are cancelled at once, not written.
     with FakeOpenAIServer(responder=two_turns(60.0)) as server:
-        proc = start(jobs, out, server.base_url)
+        batch = Batch(jobs, out, server.base_url)
         wait_until(lambda: len(server.requests) >= 2)
-        ctrl_c(proc)
-        time.sleep(0.3)
+        batch.ctrl_c(then_wait_for="Ctrl-C again cancels")
         t0 = time.monotonic()
-        ctrl_c(proc)
-        _, err = proc.communicate(timeout=60)
+        batch.ctrl_c()
+        assert batch.wait(60) == 130, batch.err
         stopped_in = time.monotonic() - t0
         second = asked(server)
-    assert proc.returncode == 130, err
-    assert "cancelling the running jobs" in err and stopped_in < 15
+    assert "cancelling the running jobs" in batch.err and stopped_in < 15
     assert second == {"j2", "j3"}  # the first run's jobs were skipped
     assert sorted(r["id"] for r in out_rows(out)) == ["j0", "j1"]
 
     # A rerun runs what is left, cancelled jobs included, and nothing already written.
     with FakeOpenAIServer(responder=two_turns(0.05)) as server:
-        proc = start(jobs, out, server.base_url)
-        _, err = proc.communicate(timeout=120)
+        batch = Batch(jobs, out, server.base_url)
+        assert batch.wait(120) == 0, batch.err
         third = asked(server)
-    assert proc.returncode == 0, err
     assert third == {"j2", "j3", "j4", "j5"}
     rows = out_rows(out)
     assert sorted(r["id"] for r in rows) == [f"j{i}" for i in range(6)]

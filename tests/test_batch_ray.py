@@ -131,33 +131,31 @@ def test_bench_on_ray_writes_what_a_local_bench_writes(tmp_path: Path) -> None:
 
 def test_ctrl_c_on_a_batch_on_ray(tmp_path: Path) -> None:
     """As tests/test_batch_interrupt.py, with the jobs as Ray tasks on this module's cluster."""
-    from test_batch_interrupt import asked, ctrl_c, out_rows, start, two_turns, wait_until
+    from test_batch_interrupt import Batch, asked, out_rows, two_turns, wait_until
     from test_batch_interrupt import write_jobs as named_jobs
 
     jobs = named_jobs(tmp_path / "in.jsonl", 5)
     out = tmp_path / "out.jsonl"
     on_ray = ("--ray", ray.get_runtime_context().gcs_address, "--job-cpus", "0.5", "--job-memory-mb", "100")
     with FakeOpenAIServer(responder=two_turns(1.5)) as server:
-        proc = start(jobs, out, server.base_url, *on_ray)
+        batch = Batch(jobs, out, server.base_url, *on_ray)
         wait_until(lambda: len(server.requests) >= 2, 120)
-        ctrl_c(proc)
-        _, err = proc.communicate(timeout=120)
+        batch.ctrl_c()
+        assert batch.wait(120) == 130, batch.err
         once = asked(server)
-    assert proc.returncode == 130, err
     assert len(once) == 2 and sorted(r["id"] for r in out_rows(out)) == sorted(once)
     assert all(r["stopped_by"] == "final" and r["attempts"] == 1 for r in out_rows(out))
 
     with FakeOpenAIServer(responder=two_turns(60.0)) as server:
-        proc = start(jobs, out, server.base_url, *on_ray)
+        batch = Batch(jobs, out, server.base_url, *on_ray)
         wait_until(lambda: len(server.requests) >= 2, 120)
-        ctrl_c(proc)
-        time.sleep(0.3)
+        batch.ctrl_c(then_wait_for="Ctrl-C again cancels")
         t0 = time.monotonic()
-        ctrl_c(proc)  # the running tasks are cancelled (their workers killed), and not written
-        _, err = proc.communicate(timeout=120)
+        batch.ctrl_c()  # the running tasks are cancelled (their workers killed), and not written
+        assert batch.wait(120) == 130, batch.err
         stopped_in = time.monotonic() - t0
         twice = asked(server)
-    assert proc.returncode == 130 and stopped_in < 30, err
+    assert stopped_in < 30, batch.err
     assert len(twice) == 2 and not twice & once and len(out_rows(out)) == 2
 
     with FakeOpenAIServer(responder=two_turns(0.05)) as server:

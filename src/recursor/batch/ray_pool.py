@@ -6,7 +6,7 @@
   the loop calls `lost(item, attempt)` (a batch charges that attempt's open holds in full) and
   submits the item again, up to `retries` times; then `failed` gets the reason.
 - Results are taken as they finish (`ray.wait`), so each is handed to `finished` at once.
-- `tick()` runs every loop (at least twice a second): it renews leases and returns a reason to
+- `tick()` runs every loop (at least five times a second): it renews leases and returns a reason to
   start no further item (a spent budget), or None.
 - Ctrl-C once: no new item starts, running ones finish (one whose worker dies then is left
   for a rerun). Twice: running ones are cancelled (`ray.cancel(force=True)`); they are counted
@@ -63,7 +63,8 @@ def run_pool(items: Sequence[T], submit: Callable[[T, int], Any], *, name: Calla
                     running[submit(item, attempt)] = (item, attempt)
                 if not running:
                     break
-                ready, _ = ray.wait(list(running), num_returns=1, timeout=0.5)
+                # Short: Python runs a Ctrl-C handler only once `ray.wait` returns.
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
                 for ref in ready:
                     item, attempt = running.pop(ref)
                     key = name(item)
