@@ -86,7 +86,7 @@ def throughput(n: int, latency: float) -> dict[str, float]:
 
 def _probe(budget: Any, limiter: Any, calls: int) -> dict[str, float]:
     """Runs inside a Ray task: per-call round trips to the actors, in milliseconds (median)."""
-    from recursor.batch.ray_runner import RayBudget, RayLimiter
+    from recursor.batch.ray_ledger import RayBudget, RayLimiter
 
     async def go() -> dict[str, float]:
         b, lim = RayBudget(budget), RayLimiter(limiter)

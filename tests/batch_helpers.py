@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from pathlib import Path
@@ -50,8 +49,3 @@ def config(base_url: str, *args: str) -> BatchConfig:
 
 def rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def arrival_gaps(requests: list[Any]) -> list[float]:
-    times = sorted(r.arrived for r in requests)
-    return [b - a for a, b in itertools.pairwise(times)]

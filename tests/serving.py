@@ -30,3 +30,18 @@ def uvicorn_serving(app: Any, *, lifespan: str = "off") -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def serve_opts(*argv: str) -> dict[str, Any]:
+    """The run options (`ask`'s model and limit flags) that `recursor serve ARGV` parses."""
+    import click
+
+    from recursor.cli_options import run_options
+    from recursor.serve.cli import serve
+
+    @click.command()
+    @run_options
+    def runs(**opts: Any) -> None: ...
+
+    wanted = {p.name for p in runs.params}
+    return {k: v for k, v in serve.make_context("serve", list(argv)).params.items() if k in wanted}

@@ -9,10 +9,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from batch_helpers import arrival_gaps, billed_reply, config, rows, secret_reply, write_jobs
+from batch_helpers import billed_reply, config, rows, secret_reply, write_jobs
 from fakes.billing import FakeBilling
 from fakes.openai_server import FakeOpenAIServer, Reply, Status
 from recursor.batch.jobs import OutFile, parse_jobs
@@ -128,8 +129,12 @@ def test_the_shared_rpm_paces_every_job(tmp_path: Path) -> None:
     with FakeOpenAIServer(responder=secret_reply) as server:
         run_batch(config(server.base_url, "--parallel", "6", "--rpm", "300"), jobs, tmp_path / "out.jsonl",
                   stream=io.StringIO())
-        gaps = arrival_gaps(server.requests)
-    assert len(gaps) == 5 and min(gaps) >= 0.2 - 0.03  # 300 a minute: one every 0.2 s, for all jobs
+        times = sorted(r.arrived for r in server.requests)
+    # 300 a minute: one send time every 0.2 s, for all jobs (unpaced, all 6 arrive at once). The
+    # server also sees each request's own delay after its send time (a busy machine wakes a
+    # sender late), so the check is on windows, as a provider counts, not on each gap.
+    assert len(times) == 6 and times[-1] - times[0] >= 4 * 0.2
+    assert max(sum(1 for u in times if t <= u < t + 0.5) for t in times) <= 4
 
 
 def test_429s_slow_the_shared_limit_and_every_job_still_answers(tmp_path: Path) -> None:
@@ -181,6 +186,46 @@ def test_a_grant_for_a_cancelled_waiter_is_released() -> None:
 
     snap = asyncio.run(scenario())
     assert snap["held_tokens"] == 0 and snap["spent_tokens"] == 150 and snap["open_holds"] == 0
+
+
+class _LimiterHandle:
+    """Stands in for the limiter actor's handle: `reset.remote(...)` is awaited."""
+
+    def __init__(self) -> None:
+        self.resets: list[tuple[float | None, float | None]] = []
+        self.reset = SimpleNamespace(remote=self._reset)
+
+    async def _reset(self, rpm: float | None, tpm: float | None) -> None:
+        self.resets.append((rpm, tpm))
+
+
+def test_the_cluster_ledger_is_shared_on_its_terms_and_fresh_for_its_next_user(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from recursor.batch import ray_ledger
+    from recursor.batch.ray_ledger import LedgerSpec, SharedBudget
+
+    async def scenario() -> None:
+        limiter = _LimiterHandle()
+        ledger = SharedBudget(limiter)
+        assert await ledger.open("a", LedgerSpec(max_usd=1.0, rpm=60)) == (True, LedgerSpec(max_usd=1.0, rpm=60), 0)
+        assert limiter.resets == [(60, None)]
+        assert (await ledger.reserve("a/j#1", "k1", 1000, (100.0, 100.0), 100))[0]
+        await ledger.settle("k1", 1000, 100, None, 0.11)
+        # Other terms are refused (money limits are not merged); no terms join under the ledger's.
+        assert await ledger.open("b", LedgerSpec(max_usd=5.0)) == (False, LedgerSpec(max_usd=1.0, rpm=60), 1)
+        assert await ledger.open("c", LedgerSpec()) == (True, LedgerSpec(max_usd=1.0, rpm=60), 1)
+        assert (await ledger.snapshot())["spent_usd"] == pytest.approx(0.11)
+        await ledger.leave("a")
+        await ledger.leave("c")
+        # The next first user starts it afresh, with its own terms.
+        assert (await ledger.open("d", LedgerSpec(max_tokens=500)))[0]
+        snap = await ledger.snapshot()
+        assert snap["spent_usd"] == 0 and snap["exhausted"] is None and limiter.resets[-1] == (None, None)
+        # A user whose lease lapsed (its driver was killed) no longer holds the ledger.
+        monkeypatch.setattr(ray_ledger, "LEASE_SECONDS", -1.0)
+        assert (await ledger.open("e", LedgerSpec(max_usd=3.0)))[0]
+
+    asyncio.run(scenario())
 
 
 def test_rlm_mode_jobs_run_their_repl(tmp_path: Path) -> None:

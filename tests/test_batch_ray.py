@@ -1,4 +1,5 @@
-"""`recursor batch --ray` on a real local Ray cluster (2 CPUs), against the fake provider.
+"""`recursor batch --ray` and `recursor bench --ray` on a real local Ray cluster (2 CPUs),
+against the fake provider; one cluster for the module (Ray starts slowly).
 
 Skipped only when Ray is not installed (CI installs the `ray` extra).
 """
@@ -6,6 +7,8 @@ Skipped only when Ray is not installed (CI installs the `ray` extra).
 from __future__ import annotations
 
 import io
+import json
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,8 +17,9 @@ import pytest
 
 from batch_helpers import billed_reply, config, rows, secret_reply, write_jobs
 from fakes.billing import FakeBilling
-from fakes.openai_server import FakeOpenAIServer
+from fakes.openai_server import FakeOpenAIServer, Reply
 from recursor.batch.runner import run_batch
+from test_bench_runner import solver
 
 ray = pytest.importorskip("ray")
 
@@ -96,3 +100,67 @@ def test_a_job_that_keeps_dying_fails_after_its_retries(tmp_path: Path) -> None:
     assert summary.failed == 1
     (row,) = rows(out)
     assert "worker died" in row["error"] and row["attempts"] == 1
+
+
+def test_bench_on_ray_writes_what_a_local_bench_writes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from recursor.bench.cli import bench
+
+    def run(out: Path, *extra: str) -> list[dict]:
+        args = ["sniah", "--lengths", "2^13", "--n", "2", "--methods", "base,rlm", "--model", "m",
+                "--base-url", server.base_url, "--window", "2048", "--max-iterations", "4", "--out", str(out), *extra]
+        result = CliRunner().invoke(bench, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in out.read_text().splitlines()]
+
+    with FakeOpenAIServer(responder=lambda r: Reply(solver(r["messages"]))) as server:
+        local = run(tmp_path / "local.jsonl", "--parallel", "2")
+        on_ray = run(tmp_path / "ray.jsonl", "--ray", "auto", "--job-cpus", "0.5", "--job-memory-mb", "100")
+        again = run(tmp_path / "ray.jsonl", "--ray", "auto", "--job-cpus", "0.5", "--job-memory-mb", "100")
+
+    def key(row: dict) -> tuple[str, str]:
+        return row["task_id"], row["method"]
+
+    assert len(on_ray) == len(local) == 4 and again == on_ray  # the rerun resumed: nothing left to run
+    assert [list(r) for r in on_ray] == [list(r) for r in local]  # the same fields, in the same order
+    same = ("family", "length_tokens", "score", "answer", "gold", "stopped_by", "calls", "error")
+    assert sorted((key(r), [r[f] for f in same]) for r in on_ray) == sorted((key(r), [r[f] for f in same]) for r in local)
+    assert {r["score"] for r in on_ray if r["method"] == "rlm"} == {1.0}
+
+
+def test_ctrl_c_on_a_batch_on_ray(tmp_path: Path) -> None:
+    """As tests/test_batch_interrupt.py, with the jobs as Ray tasks on this module's cluster."""
+    from test_batch_interrupt import Batch, asked, out_rows, two_turns, wait_until
+    from test_batch_interrupt import write_jobs as named_jobs
+
+    jobs = named_jobs(tmp_path / "in.jsonl", 5)
+    out = tmp_path / "out.jsonl"
+    on_ray = ("--ray", ray.get_runtime_context().gcs_address, "--job-cpus", "0.5", "--job-memory-mb", "100")
+    with FakeOpenAIServer(responder=two_turns(1.5)) as server:
+        batch = Batch(jobs, out, server.base_url, *on_ray)
+        wait_until(lambda: len(server.requests) >= 2, 120)
+        batch.ctrl_c()
+        assert batch.wait(120) == 130, batch.err
+        once = asked(server)
+    assert len(once) == 2 and sorted(r["id"] for r in out_rows(out)) == sorted(once)
+    assert all(r["stopped_by"] == "final" and r["attempts"] == 1 for r in out_rows(out))
+
+    with FakeOpenAIServer(responder=two_turns(60.0)) as server:
+        batch = Batch(jobs, out, server.base_url, *on_ray)
+        wait_until(lambda: len(server.requests) >= 2, 120)
+        batch.ctrl_c(then_wait_for="Ctrl-C again cancels")
+        t0 = time.monotonic()
+        batch.ctrl_c()  # the running tasks are cancelled (their workers killed), and not written
+        assert batch.wait(120) == 130, batch.err
+        stopped_in = time.monotonic() - t0
+        twice = asked(server)
+    assert stopped_in < 30, batch.err
+    assert len(twice) == 2 and not twice & once and len(out_rows(out)) == 2
+
+    with FakeOpenAIServer(responder=two_turns(0.05)) as server:
+        summary = run_batch(config(server.base_url, "--mode", "rlm", "--ray", "auto", "--job-cpus", "0.5",
+                                   "--job-memory-mb", "100"), jobs, out, stream=io.StringIO())
+        rerun = asked(server)
+    assert summary.skipped == 2 and summary.done == 3 and rerun == {f"j{i}" for i in range(5)} - once
+    assert sorted(r["id"] for r in out_rows(out)) == [f"j{i}" for i in range(5)]

@@ -36,6 +36,9 @@ __all__ = ["batch", "config_from_params"]
 @click.option("--ray", "ray_address", metavar="auto|ADDRESS",
               help="Run each job as a Ray task: 'auto' (the cluster on this machine, or a new local one) "
                    "or a cluster address (ray://host:10001, host:6379).")
+@click.option("--ledger", default="default", show_default=True, metavar="NAME",
+              help="Ray: the cluster's named ledger (the totals and rate limits above), shared with every "
+                   "batch and serve --ray on the cluster naming it; the first to open it sets them.")
 @click.option("--job-retries", type=click.IntRange(min=0), default=2, show_default=True,
               help="Ray: times a job whose worker or node died runs again.")
 @click.option("--job-cpus", type=click.FloatRange(min=0), default=1.0, show_default=True,
@@ -49,7 +52,8 @@ def batch(input_path: Path, out_path: Path, **params: Any) -> None:
     `context` (text) or `context_path`, and optionally `limits` (each at most the batch's).
 
     The model and limit flags are those of `ask` and apply to each job; `--max-usd-total` and
-    `--max-tokens-total` bound the whole batch. Exit 1 when some job failed or a line was bad.
+    `--max-tokens-total` bound the whole batch. Exit 1 when some job failed or a line was bad,
+    130 when Ctrl-C stopped it (rerun the same command to finish).
     """
     from recursor.batch.runner import run_batch
 
@@ -61,12 +65,14 @@ def batch(input_path: Path, out_path: Path, **params: Any) -> None:
     if summary.budget and summary.budget.get("exhausted"):
         note(f"the batch budget ended some jobs (${summary.budget['spent_usd']:.4f}, "
              f"{summary.budget['spent_tokens']:,} tokens spent)")
+    if summary.interrupted:
+        raise SystemExit(130)
     if summary.failed or summary.bad_lines:
         raise SystemExit(1)
 
 
 _BATCH_PARAMS = ("parallel", "max_usd_total", "max_tokens_total", "rpm", "tpm", "strict", "retry_failed",
-                 "job_retries", "job_cpus", "job_memory_mb", "api_key_env")
+                 "ledger", "job_retries", "job_cpus", "job_memory_mb", "api_key_env")
 
 
 def config_from_params(params: dict[str, Any]) -> BatchConfig:

@@ -34,6 +34,8 @@ class BatchConfig:
     retry_failed: bool = False
     ray: str | None = None
     """None: run locally; "auto" or a cluster address: run each job as a Ray task."""
+    ledger: str = "default"
+    """Ray: the cluster's named ledger (budget and rate limits) this batch shares (`recursor.batch.ray_ledger`)."""
     job_retries: int = 2
     """Ray: times a job whose worker or node died is run again."""
     job_cpus: float = 1.0
@@ -56,6 +58,8 @@ class BatchSummary:
     seconds: float = 0.0
     budget: dict[str, Any] | None = None
     stop_reason: str | None = None
+    interrupted: bool = False
+    """Ctrl-C ended the batch early (`recursor batch` then exits 130, as an interrupted command does)."""
 
 
 class Progress:
@@ -101,7 +105,9 @@ class Progress:
 
 
 class Interrupts:
-    """Counts Ctrl-C presses during a batch (instead of dying on the first)."""
+    """Counts Ctrl-C presses during a batch instead of dying on the first: once, no new job
+    starts; twice, `on_second` cancels the running ones; a third press is a plain
+    KeyboardInterrupt (for a run that does not end when cancelled). OUT stays whole lines."""
 
     def __init__(self, progress: Progress) -> None:
         self.count = 0
@@ -120,12 +126,15 @@ class Interrupts:
 
     def _handle(self, signum: int, frame: Any) -> None:
         self.count += 1
+        self.progress.summary.interrupted = True
         if self.count == 1:
             self.progress.note("interrupted: no new jobs start; Ctrl-C again cancels the running ones")
         elif self.count == 2:
             self.progress.note("cancelling the running jobs")
             if self.on_second is not None:
                 self.on_second()
+        else:
+            raise KeyboardInterrupt
 
 
 def new_budget(config: BatchConfig) -> BatchBudget | None:

@@ -52,9 +52,7 @@ def _ints(text: str) -> tuple[int, ...]:
 @click.option(
     "--parallel",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Tasks run at once.",
+    help="Tasks run at once (default 1; with --ray, twice the cluster's CPUs).",
 )
 @click.option("--max-iterations", type=click.IntRange(min=1), default=12, show_default=True)
 @click.option(
@@ -88,6 +86,25 @@ def _ints(text: str) -> tuple[int, ...]:
 @click.option(
     "--plot", type=click.Path(path_type=Path), help="Write a PNG of score against length."
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="auto|ADDRESS",
+    help="Run each (task, method) as a Ray task: 'auto' (the cluster on this machine, or a new "
+    "local one) or a cluster address. Needs the 'ray' extra.",
+)
+@click.option(
+    "--job-cpus", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    help="Ray: CPUs each task declares (its sandbox worker).",
+)
+@click.option(
+    "--job-memory-mb", type=click.IntRange(min=1), default=1024, show_default=True,
+    help="Ray: memory each task declares (for scheduling; Ray does not enforce it).",
+)
+@click.option(
+    "--job-retries", type=click.IntRange(min=0), default=2, show_default=True,
+    help="Ray: times a task whose worker or node died runs again.",
+)
 def bench(
     family: str,
     lengths: str,
@@ -97,7 +114,7 @@ def bench(
     sub_model: str | None,
     base_url: str | None,
     seed: int,
-    parallel: int,
+    parallel: int | None,
     max_iterations: int,
     task_timeout: float,
     window_tokens: int,
@@ -105,6 +122,10 @@ def bench(
     trace_dir: Path | None,
     keep_traces: str,
     plot: Path | None,
+    ray_address: str | None,
+    job_cpus: float,
+    job_memory_mb: int,
+    job_retries: int,
 ) -> None:
     """Run benchmark FAMILY (sniah, twohop, oolong, oolong_pairs, codeqa, realdocs).
 
@@ -130,7 +151,7 @@ def bench(
             sub=sub,
             methods=tuple(m.strip() for m in methods.split(",") if m.strip()),
             seed=seed,
-            parallel=parallel,
+            parallel=parallel or 1,
             out=out,
             base_window_tokens=window_tokens,
             trace_dir=trace_dir,
@@ -146,7 +167,15 @@ def bench(
                 line += f" evidence={r.evidence_recall:.2f}"
             click.echo(line, err=True)
 
-        asyncio.run(run_bench(cfg, on_result=show))
+        if ray_address is None:
+            asyncio.run(run_bench(cfg, on_result=show))
+        else:
+            from recursor.bench.ray_bench import BenchModels, RayOptions, run_bench_on_ray
+
+            models = BenchModels(model, sub_model, base_url)
+            options = RayOptions(address=ray_address, job_cpus=job_cpus, job_memory_mb=job_memory_mb,
+                                 job_retries=job_retries, parallel=parallel)
+            run_bench_on_ray(cfg, models, options, on_result=show)
         rows = [r for r in load_results(out) if r["family"] == family]
         print_table(summarize(rows))
         if plot is not None:

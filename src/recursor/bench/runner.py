@@ -27,7 +27,8 @@ from recursor.lm.base import LM, LMResponse, Message
 from recursor.lm.function import FunctionLM
 from recursor.prompts import Prompts
 
-__all__ = ["METHODS", "BenchConfig", "TaskResult", "run_bench", "summarize"]
+__all__ = ["METHODS", "BenchConfig", "TaskResult", "append_result", "check_config", "done_keys", "run_bench",
+           "run_task", "summarize"]
 
 METHODS = ("base", "rlm", "rlm_nosub", "rlm_depth2")
 KEEP_TRACES = ("all", "correct", "none")
@@ -91,7 +92,8 @@ def _refuse(messages: Sequence[Message]) -> str:
     raise LMError("sub-calls are disabled in this run (rlm_nosub)")
 
 
-def _done_keys(path: Path) -> set[tuple[str, str]]:
+def done_keys(path: Path) -> set[tuple[str, str]]:
+    """The (task id, method) pairs already in a results file: they are not run again."""
     if not path.exists():
         return set()
     keys = set()
@@ -216,19 +218,43 @@ async def _one(
     )
 
 
-async def run_bench(
-    cfg: BenchConfig, *, on_result: Callable[[TaskResult], None] | None = None
-) -> list[TaskResult]:
-    """Run every (task, method) not yet in `cfg.out`, appending each result as it finishes."""
-    from recursor.bench.scoring import score
-    from recursor.bench.tasks import iter_tasks
+def check_config(cfg: BenchConfig) -> None:
+    """Refuse an unknown family, method or keep_traces before anything runs."""
+    from recursor.bench._task import target_chars
+    from recursor.bench.tasks import TASK_FAMILIES
 
+    for length in cfg.lengths:
+        target_chars(length)  # a length too short for any family
+    if cfg.family not in TASK_FAMILIES:
+        raise UserError(f"unknown task family {cfg.family!r}; choose one of: {', '.join(TASK_FAMILIES)}")
     if cfg.keep_traces not in KEEP_TRACES:
         raise UserError(f"keep_traces must be one of {', '.join(KEEP_TRACES)}, not {cfg.keep_traces!r}")
     for method in cfg.methods:
         if method not in METHODS:
             raise UserError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
-    done = _done_keys(cfg.out)
+
+
+async def run_task(cfg: BenchConfig, task: Any, method: str) -> TaskResult:
+    """One (task, method), scored; an RLM or model error is the result's `error`, not raised."""
+    from recursor.bench.scoring import score
+
+    return await _one(cfg, task, method, score)
+
+
+def append_result(path: Path, res: TaskResult) -> None:
+    """One JSON line per result, appended as it finishes (the resume point)."""
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(_asdict(res)) + "\n")
+
+
+async def run_bench(
+    cfg: BenchConfig, *, on_result: Callable[[TaskResult], None] | None = None
+) -> list[TaskResult]:
+    """Run every (task, method) not yet in `cfg.out`, appending each result as it finishes."""
+    from recursor.bench.tasks import iter_tasks
+
+    check_config(cfg)
+    done = done_keys(cfg.out)
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
     slots = asyncio.Semaphore(max(cfg.parallel, 1))
     results: list[TaskResult] = []
@@ -236,11 +262,10 @@ async def run_bench(
 
     async def run(task: Any, method: str) -> None:
         try:
-            res = await _one(cfg, task, method, score)
+            res = await run_task(cfg, task, method)
         finally:
             slots.release()
-        with cfg.out.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(_asdict(res)) + "\n")
+        append_result(cfg.out, res)
         results.append(res)
         if on_result is not None:
             on_result(res)

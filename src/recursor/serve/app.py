@@ -100,6 +100,9 @@ class ServeConfig:
     """Live sessions (`session_id`) at most; starting another closes the least recently used idle one."""
     session_idle: float = 900.0
     """Seconds after which an idle session is closed (its worker and variables go)."""
+    sessions: bool = True
+    """False: a request with `session_id` gets 400. Several replicas behind one address
+    (`serve --ray --replicas N`) cannot keep a session: it lives in one replica's memory."""
 
 
 class ApiError(Exception):
@@ -490,6 +493,9 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
             body = await read_json(request)
             req = parse_chat_request(body, cfg.model_id)
             req = dataclasses.replace(req, output_type=parse_response_format(body))
+            if req.session_id is not None and not cfg.sessions:
+                raise _bad("this server runs several replicas, which cannot keep a session (session_id): "
+                           "send the whole conversation instead", "sessions_unavailable")
             if not slots.try_acquire():
                 raise ApiError(429, f"all {cfg.max_concurrent_runs} run slots are busy; retry shortly",
                                type="rate_limit_error", code="too_many_runs",
