@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import dataclasses
 import hmac
 import json
@@ -57,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 from recursor.errors import RecursorError, UserError
 from recursor.per_request import WHOLE_LIMITS as _WHOLE_LIMITS
-from recursor.per_request import lowered_limits, redact
+from recursor.per_request import redact, request_run
 from recursor.prompt_split import split_conversation, split_prompt
 from recursor.rlm import RLM, Result
 from recursor.safetext import dumps, well_formed
@@ -440,19 +439,7 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
             {"id": cfg.model_id, "object": "model", "created": 0, "owned_by": "recursor"}]})
 
     def start_run(req: ChatRequest, on_event: Callable[[dict[str, Any]], None] | None) -> asyncio.Task[Result]:
-        # A shallow copy shares the LM clients and sandbox options but gets this request's
-        # limits and event hook, so concurrent requests never see each other's settings.
-        run = copy.copy(rlm)
-        run.limits = lowered_limits(rlm.limits, req.limits)
-        if on_event is not None:
-            outer = rlm.on_event
-
-            def hook(record: dict[str, Any]) -> None:
-                if outer is not None:
-                    outer(record)
-                on_event(record)
-
-            run.on_event = hook
+        run = request_run(rlm, req.limits, on_event)  # this request's limits and event hook
         if req.session_id is None:
             task = asyncio.create_task(run.acomplete(req.question, req.context, output_type=req.output_type))
         else:
@@ -461,9 +448,7 @@ def create_app(rlm: RLM, config: ServeConfig | None = None, **options: Any) -> S
         return task
 
     def start_session(req: ChatRequest) -> Session:
-        run = copy.copy(rlm)  # the request that starts a session sets its limits
-        run.limits = lowered_limits(rlm.limits, req.limits)
-        return run.session()
+        return request_run(rlm, req.limits).session()  # the request that starts a session sets its limits
 
     def claim_session(req: ChatRequest) -> None:
         """Mark the request's session busy now, so a second request for it gets 409 at once."""
