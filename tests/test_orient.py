@@ -67,7 +67,8 @@ def test_nothing_to_show_for_an_empty_context_and_lists_are_read_whole() -> None
 
 def test_printed_nothing_tells_empty_output_from_a_value() -> None:
     assert printed_nothing("") and printed_nothing("[]\n") and printed_nothing("None\n{}\n")
-    assert not printed_nothing("0\n") and not printed_nothing("['a line']")
+    assert printed_nothing("0 []\n") and printed_nothing("0, Counter()")
+    assert not printed_nothing("0\n") and not printed_nothing("['a line']") and not printed_nothing("3 []")
 
 
 def _run(prompts: Prompts, script: list[str], context: str, question: str) -> FakeScriptedLM:

@@ -170,7 +170,7 @@ def test_key_terms_find_the_distinctive_key_not_descriptions() -> None:
 def test_first_message_names_key_terms() -> None:
     p = SmallModelPrompts(name_key_terms=True)
     text = p.first_user("My notes follow.\n\nWho is wise-otter?", "META")
-    assert "Rare terms in the question: 'wise-otter'." in text
+    assert "Search first for: 'wise-otter'." in text
     assert text.startswith("META") and "```repl" in text
     assert "Rare terms" not in SmallModelPrompts(name_key_terms=False).first_user("Who is wise-otter?", "M")
     assert "Rare terms" not in p.first_user("How many upgrades are there?", "M")

@@ -65,3 +65,20 @@ def test_an_empty_result_given_as_the_answer_goes_back_once() -> None:
                         "What is the launch code of grey-owl's codename?")
     assert "Counter() is an empty result, not an answer" in root.calls[2].messages[-1]["content"]
     assert answer == "4417028"
+
+
+def test_an_empty_result_shown_again_is_not_offered_as_the_answer() -> None:
+    block = "```repl\nrows = lines('seven-digit')\nprint(len(rows), rows[:2])\n```"
+    root, answer = _run(SmallModelPrompts(), [block, block, "FINAL(4417028)"], "Which launch code goes with Juniper?")
+    again = root.calls[2].messages[-1]["content"]
+    assert "FINAL(0 [])" not in again and "so this was run instead: grep(" in again
+    assert answer == "4417028"
+
+
+def test_the_offered_final_line_written_as_a_block_is_taken() -> None:
+    block = "```repl\nprint(\"1 ['Juniper 4417028']\")\n```"
+    offered = "1 ['Juniper 4417028']"  # as code: 1[...] runs, and fails
+    root, answer = _run(SmallModelPrompts(), [block, block, f"```repl\nFINAL({offered})\n```"],
+                        "What is the launch code of Juniper?")
+    assert f"FINAL({offered})" in root.calls[2].messages[-1]["content"]
+    assert answer == offered and len(root.calls) == 3

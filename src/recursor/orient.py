@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from recursor.context import ContextValue, describe
+from recursor.context import ContextValue
 from recursor.sandbox.helpers import _STOP, _stem, _stem_rx
 
 __all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
@@ -298,21 +298,27 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     return Orientation("\n".join(out), tuple(shown), tuple(w.word for w in found))
 
 
-async def first_look(context: ContextValue, question: str, *, orient: bool) -> tuple[str, Orientation]:
-    """The first message's metadata: `describe`, plus the orientation when `orient` is set.
-
-    The scan runs in a thread: a 40 MB context takes about a second and the loop goes on.
-    """
+async def first_look(context: ContextValue, question: str, *, orient: bool) -> Orientation:
+    """The orientation when `orient` is set, else `NO_LOOK`. The scan runs in a thread: a 40 MB
+    context takes about a second, and the event loop goes on."""
     if not orient:
-        return describe(context), NO_LOOK
-    look = await asyncio.to_thread(orientation, context, question)
-    return describe(context) + ("\n" + look.text if look.text else ""), look
+        return NO_LOOK
+    return await asyncio.to_thread(orientation, context, question)
 
 
 _EMPTY_REPRS = frozenset({"[]", "{}", "()", "None", "''", '""', "set()", "Counter()", "Hits([])"})
 
 
+def _empty_line(line: str) -> bool:
+    words = line.replace(",", " ").split()
+    if not words or line.strip() in _EMPTY_REPRS:
+        return True
+    # "0 []": a count of nothing and the nothing (print(len(rows), rows[:2]) of no rows).
+    return all(w in _EMPTY_REPRS or w == "0" for w in words) and any(w in _EMPTY_REPRS for w in words)
+
+
 def printed_nothing(stdout: str) -> bool:
     """True when a cell's output shows nothing of the text: blank, or only empty containers
-    (`[]`, `{}`, `None`): a filter that matched nothing has not looked at the context."""
-    return all(line.strip() in _EMPTY_REPRS or not line.strip() for line in stdout.splitlines())
+    (`[]`, `{}`, `None`, `0 []`): a filter that matched nothing has not looked at the context.
+    A lone `0` is something: a count that came out zero."""
+    return all(_empty_line(line) for line in stdout.splitlines())

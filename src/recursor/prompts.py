@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recursor.orient import Orientation
+
 __all__ = ["Prompts", "short_answer"]
 
 SYSTEM = """\
@@ -133,6 +135,11 @@ class Prompts:
             "You have not looked at the context yet. Start by exploring it with code in a "
             "```repl block."
         )
+
+    def first_message(self, question: str, metadata: str, look: Orientation) -> str:
+        """The first user message when the run took a first look at the context (`orient`);
+        by default the look's text follows the metadata."""
+        return self.first_user(question, f"{metadata}\n{look.text}" if look.text else metadata)
 
     def not_in_context(self, value: str) -> str:
         """Sent when the answer looks copied from the text but the context does not hold it."""

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from recursor.orient import Orientation
 from recursor.prompts import Prompts, short_answer
 
 __all__ = ["SYSTEM_SMALL", "SmallModelPrompts", "helpers_source", "key_terms"]
@@ -244,13 +245,20 @@ class SmallModelPrompts(Prompts):
 
     def first_user(self, question: str, metadata: str) -> str:
         terms = key_terms(question) if self.name_key_terms else []
-        hint = (
-            "\nRare terms in the question: " + ", ".join(repr(t) for t in terms) + "."
-            if terms
-            else ""
-        )
+        return self._first(question, metadata, "", terms)
+
+    def first_message(self, question: str, metadata: str, look: Orientation) -> str:
+        # The look comes after the question and the words to search last: a small model
+        # acts on the end of its prompt (the 0.5B grepped a word the look said was absent
+        # while the look stood before the question).
+        return self._first(question, metadata, look.text, list(look.words[:2]))
+
+    @staticmethod
+    def _first(question: str, metadata: str, look: str, terms: list[str]) -> str:
+        shown = f"\n\n{look}" if look else ""
+        hint = ("\n\nSearch first for: " + ", ".join(repr(t) for t in terms) + ".") if terms else ""
         return (
-            f"{metadata}\n\nQuestion: {question}{hint}\n\n"
+            f"{metadata}\n\nQuestion: {question}{shown}{hint}\n\n"
             "Reply with a ```repl block now. Once the output shows the answer, reply with "
             "the line FINAL(answer), no code."
         )

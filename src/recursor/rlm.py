@@ -25,13 +25,13 @@ from typing import Any, Literal
 
 from recursor.budget import Limits
 from recursor.calls import error_text
-from recursor.context import ContextInput, ContextValue, load_context
+from recursor.context import ContextInput, ContextValue, describe, load_context
 from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
-from recursor.orient import first_look
+from recursor.orient import NO_LOOK, first_look
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
@@ -246,11 +246,11 @@ class _Run:
                        depth=self.depth, question=self.question, root_model=self.root_lm.model,
                        output=self.typed.describe() if self.typed else None)
         state = TurnState()
-        metadata, state.shown = (self.metadata, state.shown) if self.metadata else await first_look(
-            self.context, self.question, orient=self.prompts.orient)
+        state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question,
+                                                                     orient=self.prompts.orient)
         messages: list[Message] = [
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + tools},
-            {"role": "user", "content": self.prompts.first_user(self.question, metadata)
+            {"role": "user", "content": self.prompts.first_message(self.question, self.metadata or describe(self.context), state.shown)
              + (self.typed.instructions() if self.typed else "")},
         ]
         self.repl.start()  # the worker starts while the first root request is already out
@@ -303,6 +303,8 @@ class _Run:
         if parsed.final is not None and not parsed.code and parsed.final.kind == "text":
             if (note := state.send_back(parsed.final.value, self.prompts, self.context)) is not None:
                 return None, note
+        if (offer := state.taken_offer([b.code for b in parsed.code])) is not None:
+            return _Outcome(offer, "final", iteration), ""
         parts: list[str] = []
         failed = 0
         for n, block in enumerate(parsed.code, 1):

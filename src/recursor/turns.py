@@ -14,6 +14,7 @@ but not its date. Two checks, each sending an answer back once with what to do i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from recursor.context import ContextValue
@@ -73,6 +74,7 @@ class TurnState:
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
+    offered: str | None = None  # an output offered back as the exact FINAL line
     repeat: bool = False  # the last block was run before (no short answer shown), or was pasted text
 
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
@@ -108,8 +110,9 @@ class TurnState:
         repeated = code in self.seen_code
         self.seen_code.add(code)
         self.repeat = False
-        if repeated and short_answer(stdout):
-            return prompts.prose_answer(stdout)
+        if repeated and short_answer(stdout) and not printed_nothing(stdout):
+            self.offered = stdout.strip()
+            return prompts.prose_answer(stdout)  # an empty result ("0 []") is no answer to offer
         last = (error or "").strip().rsplit("\n", 1)[-1]
         pasted = last.startswith(("SyntaxError", "IndentationError")) and _is_text(code)
         self.repeat = repeated or pasted
@@ -118,6 +121,13 @@ class TurnState:
             return None
         untried = self.untried()
         return note + (prompts.try_this(untried) if untried else "")
+
+    def taken_offer(self, code: Sequence[str]) -> str | None:
+        """The offered answer, when the reply is the offered FINAL line inside a block: small
+        models write the line they are given as code, where `FINAL(1 ['a b'])` fails to run."""
+        if self.offered is not None and len(code) == 1 and code[0].strip() == f"FINAL({self.offered})":
+            return self.offered
+        return None
 
     def instead(self, prompts: Prompts) -> str | None:
         """After a repeated block or one of pasted text (`cell_note`), the untried line to run in
