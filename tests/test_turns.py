@@ -82,3 +82,13 @@ def test_the_offered_final_line_written_as_a_block_is_taken() -> None:
                         "What is the launch code of Juniper?")
     assert f"FINAL({offered})" in root.calls[2].messages[-1]["content"]
     assert answer == offered and len(root.calls) == 3
+
+
+def test_counts_echoed_bare_are_shown_once() -> None:
+    block = "```repl\ncount_by(['a x', 'b x', 'a y'], 0)\n```"
+    shown = "```repl\nc = count_by(['a x', 'b x'], 0, show=False)\nprint(c)\nprint(group_by(['a x'], 0))\n```"
+    root, _ = _run(SmallModelPrompts(), [block, shown, "FINAL(a)"], "Which letter comes first most often?")
+    echoed = root.calls[1].messages[-1]["content"]
+    assert echoed.count("a: 2") == 1 and "Counter(" not in echoed
+    printed = root.calls[2].messages[-1]["content"]
+    assert "Counter({'a': 1, 'b': 1})" in printed and "{'a': ['a x']}" in printed

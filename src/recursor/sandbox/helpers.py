@@ -765,6 +765,28 @@ def _print_counts(head: str, counts: Mapping[Any, float], n: int) -> None:
         print(f"... {len(ranked) - n} more values")
 
 
+class ShownCounts(_Counter[Any]):
+    """count_by's result, a Counter. Echoed bare it adds nothing, as count_by printed it
+    already: a small model shown the same counts twice copied the long echo as its next block.
+    `print()` shows it whole."""
+
+    def __repr__(self) -> str:
+        return ""
+
+    def __str__(self) -> str:
+        return _Counter.__repr__(self)
+
+
+class ShownDict(dict[Any, Any]):
+    """group_by's and sum_by's result, a dict; echoed bare it adds nothing (see ShownCounts)."""
+
+    def __repr__(self) -> str:
+        return ""
+
+    def __str__(self) -> str:
+        return dict.__repr__(self)
+
+
 def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool = True) -> _Counter[Any]:
     """How many items have each value of `key`, most first: printed (the top `n`) and
     returned as a Counter. `key`: a field name, a column number, a regex with a group, or a
@@ -783,6 +805,7 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
     if show:
         note = f"; {missing} without a value" if missing else ""
         _print_counts(f"count_by: {total} items, {len(counts)} values{note}", counts, n)
+        return ShownCounts(counts)
     return counts
 
 
@@ -799,6 +822,7 @@ def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dic
     if show:
         _print_counts(f"group_by: {len(groups)} groups",
                       {k: len(v) for k, v in groups.items()}, 10)
+        return ShownDict(groups)
     return groups
 
 
@@ -820,6 +844,7 @@ def sum_by(items: Iterable[Any], key: Any, value: Any, *, n: int = 10,
     sums = dict(sorted(sums.items(), key=lambda kv: -kv[1]))
     if show:
         _print_counts(f"sum_by: {used} items, {len(sums)} values", sums, n)
+        return ShownDict(sums)
     return sums
 
 
