@@ -30,16 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fakes.openai_server import FakeOpenAIServer, Reply
-
-CODE = "```repl\nimport re\nsecret = re.search(r'secret is (\\w+)', context).group(1)\nprint(secret)\n```"
-
-
-def responder(latency: float):  # type: ignore[no-untyped-def]
-    def answer(request: dict[str, Any]) -> Reply:
-        return Reply(CODE if len(request["messages"]) <= 2 else "FINAL_VAR(secret)", delay=latency)
-
-    return answer
+from fakes.openai_server import FakeOpenAIServer
+from fakes.secret_runs import secret_responder
 
 
 def write_jobs(path: Path, n: int) -> None:
@@ -70,7 +62,7 @@ def throughput(n: int, latency: float) -> dict[str, float]:
     import ray
 
     results: dict[str, float] = {}
-    with FakeOpenAIServer(responder=responder(latency)) as server:
+    with FakeOpenAIServer(responder=secret_responder(latency)) as server:
         results["local --parallel 1"] = run(server.base_url, n, "--parallel", "1")
         results["local --parallel 2"] = run(server.base_url, n, "--parallel", "2")
         for cpus in (1, 2):

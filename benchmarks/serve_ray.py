@@ -33,16 +33,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fakes.openai_server import FakeOpenAIServer, Reply
-
-CODE = "```repl\nimport re\nsecret = re.search(r'secret is (\\w+)', context).group(1)\nprint(secret)\n```"
-
-
-def responder(latency: float):  # type: ignore[no-untyped-def]
-    def answer(request: dict[str, Any]) -> Reply:
-        return Reply(CODE if len(request["messages"]) <= 2 else "FINAL_VAR(secret)", delay=latency)
-
-    return answer
+from fakes.openai_server import FakeOpenAIServer
+from fakes.secret_runs import secret_responder
 
 
 def free_port() -> int:
@@ -127,7 +119,7 @@ def main() -> None:
     ray.init(num_cpus=2, object_store_memory=200 * 1024 * 1024, include_dashboard=False, log_to_driver=False,
              configure_logging=False)
     try:
-        with FakeOpenAIServer(responder=responder(args.latency)) as server:
+        with FakeOpenAIServer(responder=secret_responder(args.latency)) as server:
             for replicas in (1, 2):
                 results[f"{replicas} replica(s) x {args.slots} slots"] = measure(
                     server.base_url, replicas, args.slots, args.requests)

@@ -347,6 +347,14 @@ def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool,
 # -- lines, records, columns ------------------------------------------------------------------
 
 
+def _pattern(pattern: Any) -> _re.Pattern[str]:
+    """`pattern` as a case-blind regex; one that is not a valid regex, as plain text."""
+    try:
+        return _re.compile(str(pattern), _re.IGNORECASE)
+    except _re.error:
+        return _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
+
+
 class Rows(list[str]):
     """lines()'s result, a list of str that can also be called as lines() itself.
 
@@ -373,10 +381,7 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
         pattern, text = None, pattern  # lines(rows): the rows, as if given as `text`
     rows = _split_long([r for r in _as_text(text).split("\n") if r.strip()])
     if pattern is not None:
-        try:
-            rx = _re.compile(str(pattern), _re.IGNORECASE)
-        except _re.error:
-            rx = _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
+        rx = _pattern(pattern)
         matched = [r for r in rows if rx.search(r)]
         pair = _re.fullmatch(r"\s*([A-Za-z_][\w.-]*)\s*=\s*(\S.*?)\s*", str(pattern))
         if not matched and pair and not where and pair.group(1) not in ("pattern", "text"):
@@ -404,10 +409,7 @@ def blocks(pattern: Any = None, text: Any = None) -> list[str]:
     record whose date, name or id sits on another line of the same block."""
     chunks = [b.strip("\n") for b in _re.split(r"\n[ \t]*\n", _as_text(text)) if b.strip()]
     if pattern is not None:
-        try:
-            rx = _re.compile(str(pattern), _re.IGNORECASE)
-        except _re.error:
-            rx = _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
+        rx = _pattern(pattern)
         chunks = [b for b in chunks if rx.search(b)]
     if _of_context(text) and pattern is not None and 0 < len(chunks) <= 50:
         _note_lines(chunks)
