@@ -27,8 +27,13 @@ def test_a_word_for_a_number_goes_back_once_in_either_mode() -> None:
     for prompts in (SmallModelPrompts(), Prompts()):
         root, answer = _run(prompts, ["```repl\nprint(grep('grey-owl'))\n```", "FINAL(Juniper)",
                                       "```repl\nprint(grep('Juniper'))\n```", "FINAL(4417028)"], question)
-        assert "asks for a number, and 'Juniper' is not one" in root.calls[2].messages[-1]["content"]
+        sent_back = root.calls[2].messages[-1]["content"]
+        assert "asks for a number, and 'Juniper' is not one" in sent_back
         assert answer == "4417028"
+        # A small root is also shown the next step: the search for the word it answered.
+        small = isinstance(prompts, SmallModelPrompts)
+        assert ("This was run next: grep('Juniper')" in sent_back) is small
+        assert ("launch code for >>Juniper<< is 4417028" in sent_back) is small
     # Once only: a model sure of its word keeps it.
     root, answer = _run(Prompts(), ["```repl\nprint(1)\n```", "FINAL(none)", "FINAL(none)"],
                         "How many launch codes are there?")

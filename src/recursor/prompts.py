@@ -202,6 +202,10 @@ class Prompts:
         """Said under the output of the untried code run in place of a repeated or pasted block."""
         return f"Your block repeated earlier code or was not code, so this was run instead: {code}"
 
+    def ran_next(self, code: str) -> str:
+        """Said under the output of the search run after an answer that was a step on the way."""
+        return f"This was run next: {code}"
+
     def not_python(self) -> str:
         """Said under a block that is not Python at all (text pasted from the question or the
         first message); "" says nothing: capable models' syntax errors are typos."""

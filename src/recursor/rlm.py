@@ -321,10 +321,12 @@ class _Run:
                 return _Outcome(cell.final, "final", iteration, json=cell.final_json), ""
         if parsed.final is not None:
             found = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
-            form = None if found is None else state.wrong_form(found.value, self.question, self.prompts)
+            form, follow = (None, None) if found is None else state.wrong_form(found.value, self.question, self.prompts)
             if found is not None and form is None:
                 return _Outcome(found.value, "final", iteration, json=found.json), ""
             parts += [form] if form else []
+            parts += [format_cell(await self.repl.run_cell(follow, iteration, len(parsed.code) + 1), 1, 1, True,
+                                  self.prompts.ran_next(follow))] if follow else []
             failed += 1
         if not parsed.code and parsed.final is None:
             # Prose after the model has looked may state the answer without FINAL: ask for it.

@@ -95,13 +95,19 @@ class TurnState:
             return prompts.not_in_context(value)
         return None
 
-    def wrong_form(self, answer: str, question: str, prompts: Prompts) -> str | None:
+    def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer without a digit to a question that asks for
-        a number ("how many ...", "answer with a number"): most often the first hop of two."""
+        a number ("how many ...", "answer with a number"), and with `run_instead_of_repeats`
+        the search for that answer to run next: such an answer is most often a step on the way
+        (a name whose number is written elsewhere), and the next step is to look it up."""
         if self.checked_form or not asks_for_number(question) or re.search(r"\d", answer):
-            return None
+            return None, None
         self.checked_form = True
-        return prompts.wrong_form(answer.strip(), "a number")
+        value = answer.strip()
+        follow = f"grep({value!r})" if prompts.run_instead_of_repeats and 0 < len(value) <= 80 else None
+        if follow is not None:
+            self.seen_code.add(follow)
+        return prompts.wrong_form(value, "a number"), follow
 
     def cell_note(self, prompts: Prompts, code: str, stdout: str, error: str | None) -> str | None:
         """The note under a cell's output: a short output shown again is offered as the FINAL
