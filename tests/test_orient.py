@@ -170,3 +170,15 @@ def test_a_word_on_every_line_is_counted_up_to_a_cap_and_its_last_lines_found_fr
 def test_letters_whose_lowercase_is_longer_fall_back_to_the_pattern() -> None:
     text = "İstanbul office\nthe code for north-gate is 4417\n"  # 'İ'.lower() is two characters
     assert "the code for north-gate is 4417" in orientation(text, "What is the north-gate code?").text
+
+
+def test_lines_the_look_showed_are_evidence_for_an_answer_read_there() -> None:
+    root = FakeScriptedLM(["FINAL(2:9.0-2)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+                 trace_dir=False).complete("Which xxd version got set up last?", LOG)
+    assert result.answer == "2:9.0-2"
+    assert any("status installed xxd:amd64 2:9.0-2" in item["text"] for item in result.evidence)
+    # In a directory context the read names its file.
+    files = {"a.log": "noise\n" * 5, "b.log": "x\n2024 status installed xxd:amd64 2:9.0-2\n"}
+    look = orientation(files, "Which xxd version got set up last?")
+    assert look.reads == (("b.log", 2, 41),)

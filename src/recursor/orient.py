@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from recursor.context import ContextValue
+from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import _STOP, _stem, _stem_rx
 
 __all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
@@ -42,6 +43,9 @@ class Orientation:
     shown: tuple[str, ...]
     words: tuple[str, ...] = ()
     """The question's words the context holds, in the order shown (key-shaped, then rare)."""
+    reads: tuple[Read, ...] = ()
+    """The lines shown, as reads of the context: the model read them, so they are evidence
+    (`recursor.evidence`) like the lines its code printed."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -54,20 +58,20 @@ NO_LOOK = Orientation("", ())
 """Nothing shown: the paper's first message."""
 
 
-def _text(context: ContextValue) -> tuple[str, list[int], list[str]]:
-    """The context as one text, and for a dict (files by path) where each value starts and its key."""
+def _text(context: ContextValue) -> tuple[str, list[int], list[str | int]]:
+    """The context as one text, and for a dict or list where each value starts in it and its
+    key (a dict's key, a list's index), to tell reads and file names by."""
     if isinstance(context, str):
         return context, [], []
-    if isinstance(context, list):
-        return "\n".join(v for v in context if isinstance(v, str)), [], []
+    items = list(context.items()) if isinstance(context, dict) else list(enumerate(context))
     starts: list[int] = []
-    keys: list[str] = []
+    keys: list[str | int] = []
     parts: list[str] = []
     pos = 0
-    for key, value in context.items():
+    for key, value in items:
         if isinstance(value, str):
             starts.append(pos)
-            keys.append(str(key))
+            keys.append(key)
             parts.append(value)
             pos += len(value) + 1
     return "\n".join(parts), starts, keys
@@ -92,16 +96,17 @@ def _joined_files(text: str) -> tuple[list[int], list[str]]:
     return (starts, names) if len(starts) >= 2 else ([], [])
 
 
-def _line_at(text: str, start: int, end: int, width: int) -> str:
-    """The line holding text[start:end], or a `width` window of it around the match."""
+def _line_at(text: str, start: int, end: int, width: int) -> tuple[int, int, str]:
+    """The line holding text[start:end], or a `width` window of it around the match: where it
+    starts and ends in `text`, and as shown ("..." where the line goes on)."""
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", end)
     hi = len(text) if hi < 0 else hi
     if hi - lo <= width:
-        return text[lo:hi].rstrip("\r")
+        return lo, hi, text[lo:hi].rstrip("\r")
     pad = max(0, (width - (end - start)) // 2)
     a, b = max(lo, start - pad), min(hi, end + pad)
-    return ("..." if a > lo else "") + text[a:b] + ("..." if b < hi else "")
+    return a, b, ("..." if a > lo else "") + text[a:b] + ("..." if b < hi else "")
 
 
 _LONG_LINE = 2000
@@ -262,8 +267,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     text, starts, keys = _text(context)
     if not text.strip():
         return NO_LOOK
-    if not keys:
-        starts, keys = _joined_files(text)
+    # Names shown with each line: a dict's keys (files by path), or the files joined into a str.
+    name_at, names = ((starts, [str(k) for k in keys]) if isinstance(context, dict)
+                      else _joined_files(text) if isinstance(context, str) else ([], []))
     lowered = text.lower()
     n_lines = text.count("\n") + 1
     head = [line[:width] for line in text.lstrip("\n").split("\n", 8)[:8] if line.strip()][:first_lines]
@@ -271,6 +277,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
     shown: list[str] = list(head)
+    reads: list[Read] = []
     found: list[_Word] = []
     missing: list[str] = []
     for word in _question_words(question)[:_MAX_WORDS]:
@@ -288,14 +295,23 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
         out.append(f"{hit.word!r}: {many} {unit}{'s' if hit.count != 1 else ''}{', ' + what if what else ''}:")
         for n, (s, e) in enumerate(spans, 1):
-            line = _line_at(text, s, e, width)
+            lo, hi, line = _line_at(text, s, e, width)
             shown.append(line)
-            at = bisect_right(starts, s) - 1
-            where = f"[{keys[at]}] " if keys and at >= 0 else ""
+            reads.append(_read(starts, keys, lo, hi))
+            at = bisect_right(name_at, s) - 1
+            where = f"[{names[at]}] " if names and at >= 0 else ""
             out.append(f"{n}| {where}{line}")
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
-    return Orientation("\n".join(out), tuple(shown), tuple(w.word for w in found))
+    return Orientation("\n".join(out), tuple(shown), tuple(w.word for w in found), tuple(reads))
+
+
+def _read(starts: list[int], keys: list[str | int], lo: int, hi: int) -> Read:
+    """A range of the joined text as a read of the context: (key, start, end) in its value."""
+    if not keys:
+        return (None, lo, hi)
+    at = max(0, bisect_right(starts, lo) - 1)
+    return (keys[at], lo - starts[at], hi - starts[at])
 
 
 async def first_look(context: ContextValue, question: str, *, orient: bool) -> Orientation:

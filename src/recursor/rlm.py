@@ -246,8 +246,8 @@ class _Run:
                        depth=self.depth, question=self.question, root_model=self.root_lm.model,
                        output=self.typed.describe() if self.typed else None)
         state = TurnState()
-        state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question,
-                                                                     orient=self.prompts.orient)
+        state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
+        self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         messages: list[Message] = [
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + tools},
             {"role": "user", "content": self.prompts.first_message(self.question, self.metadata or describe(self.context), state.shown)
