@@ -11,6 +11,7 @@ import pytest
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.evidence import select
+from recursor.prompts_small import SmallModelPrompts
 from recursor.sandbox import helpers
 
 FILLER = "The grass is green. The sky is blue. "
@@ -23,8 +24,11 @@ def needle_context(n: int = 200_000) -> str:
 
 
 def run(script: list[str], context: Any, tmp_path: Path, prompts: str = "small") -> Any:
+    """A run on `script`; small mode without its first look, so only the cells read (the look's
+    lines are evidence too: tests/test_orient.py)."""
     root = FakeScriptedLM(script)
-    return RLM(root, prompts=prompts, trace_dir=tmp_path, mode="rlm").complete(  # type: ignore[arg-type]
+    chosen = SmallModelPrompts(orient=False) if prompts == "small" else prompts
+    return RLM(root, prompts=chosen, trace_dir=tmp_path, mode="rlm").complete(  # type: ignore[arg-type]
         "What is shiny-cat's magic number?", context)
 
 

@@ -97,8 +97,9 @@ def _joined_files(text: str) -> tuple[list[int], list[str]]:
 
 
 def _line_at(text: str, start: int, end: int, width: int) -> tuple[int, int, str]:
-    """The line holding text[start:end], or a `width` window of it around the match: where it
-    starts and ends in `text`, and as shown ("..." where the line goes on)."""
+    """The line holding text[start:end], or a `width` window of it around the match: where the
+    line (in a long line, the match's sentence) starts and ends in `text`, and the text shown
+    ("..." where the line goes on)."""
     lo = text.rfind("\n", 0, start) + 1
     hi = text.find("\n", end)
     hi = len(text) if hi < 0 else hi
@@ -106,7 +107,11 @@ def _line_at(text: str, start: int, end: int, width: int) -> tuple[int, int, str
         return lo, hi, text[lo:hi].rstrip("\r")
     pad = max(0, (width - (end - start)) // 2)
     a, b = max(lo, start - pad), min(hi, end + pad)
-    return a, b, ("..." if a > lo else "") + text[a:b] + ("..." if b < hi else "")
+    # What was read is the sentence around the match, as far as the window shows it.
+    dot = text.rfind(". ", a, start)
+    stop = text.find(". ", end, b)
+    read_lo, read_hi = (dot + 2 if dot >= 0 else a), (stop + 1 if stop >= 0 else b)
+    return read_lo, read_hi, ("..." if a > lo else "") + text[a:b] + ("..." if b < hi else "")
 
 
 _LONG_LINE = 2000
