@@ -468,3 +468,23 @@ async def test_real_local_model_scores_choices_between_turns() -> None:
     assert "15" in second.text
     stats = lm.last_stats
     assert stats is not None and stats.restored and stats.prompt_eval_tokens < stats.prompt_tokens / 2
+
+
+def test_kv_store_gives_freed_buffers_back_to_the_system(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recursor.lm import local
+
+    trims: list[int] = []
+    monkeypatch.setitem(local._MALLOC_TRIM, 0, lambda pad: trims.append(pad))
+    llama = _FakeLlama()
+    store = _KVStore(llama, _FakeLowLevel(llama), budget=10_000)
+    root = _conv("question", system=True)
+    store.before(root)
+    llama.run(list(range(100)))
+    store.after(root, "code")
+    store.before(_conv("a sub-call"))  # the root is saved
+    assert trims == [0]
+    llama.run(list(range(900, 990)))
+    store.after(_conv("a sub-call"), "ok")
+    store.before((*root, ("assistant", "code"), ("user", "output")))  # restored, its buffer freed
+    assert trims == [0, 0] and store.saved == []
+    assert local._libc_malloc_trim() is not None  # glibc here

@@ -148,6 +148,27 @@ class _Saved:
     keep: bool
 
 
+def _trim_heap() -> None:
+    """Give freed heap memory back to the system (glibc's `malloc_trim`), where there is one.
+
+    Saved conversations are buffers of many sizes (a root's state grows turn by turn); freed,
+    they leave holes glibc keeps, and a long process creeps up by a few MB per hundred calls.
+    """
+    trim = _MALLOC_TRIM[0]
+    if trim is not None:
+        trim(0)
+
+
+def _libc_malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        return None
+
+
+_MALLOC_TRIM: list[Any] = [_libc_malloc_trim()]
+
+
 class _KVStore:
     """Keeps the KV cache of conversations that other calls interrupt, within a byte budget.
 
@@ -191,7 +212,11 @@ class _KVStore:
         if best is None:
             return False
         self.saved.remove(best)
-        return self._restore(best)
+        try:
+            return self._restore(best)
+        finally:
+            del best
+            _trim_heap()
 
     def after(self, key: _Key, reply: str) -> None:
         self.live = (*key, ("assistant", reply))
@@ -215,6 +240,7 @@ class _KVStore:
         self.saved.append(_Saved(self.live, llama.input_ids[:n_tokens].copy(), data, written, True))
         while len(self.saved) > _MAX_SAVED or sum(e.size for e in self.saved) > self.budget:
             self.saved.pop(0)
+        _trim_heap()
 
     def _restore(self, entry: _Saved) -> bool:
         llama, low = self.llama, self.llama_cpp
