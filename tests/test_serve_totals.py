@@ -54,3 +54,33 @@ def test_ray_without_ray_serve_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
     result = CliRunner().invoke(serve, ["--ray", "auto", "--model", "m", "--base-url", "http://127.0.0.1:9/v1"])
     assert result.exit_code == 1
     assert re.search(r"needs Ray( Serve)?: pip install 'recursor\[ray\]'", result.output)
+
+
+def test_serve_is_started_again_when_its_proxy_dies_while_starting(monkeypatch: pytest.MonkeyPatch) -> None:
+    ray = pytest.importorskip("ray")
+    from recursor.serve import ray_serve
+
+    calls: list[str] = []
+
+    class FlakyServe:
+        def start(self, http_options: dict[str, object]) -> None:
+            calls.append("start")
+            if calls.count("start") == 1:  # the previous instance's controller killed the proxy
+                raise ray.exceptions.RayActorError()
+
+        def shutdown(self) -> None:
+            calls.append("shutdown")
+
+    monkeypatch.setattr(ray_serve.time, "sleep", lambda s: calls.append(f"sleep {s:g}"))
+    ray_serve._start_serve(FlakyServe(), "127.0.0.1", 8000)
+    assert calls == ["start", "shutdown", "sleep 2", "start"]
+
+    class DeadServe(FlakyServe):
+        def start(self, http_options: dict[str, object]) -> None:
+            calls.append("start")
+            raise ray.exceptions.RayActorError()
+
+    calls.clear()
+    with pytest.raises(ray.exceptions.RayActorError):
+        ray_serve._start_serve(DeadServe(), "127.0.0.1", 8000)
+    assert calls.count("start") == ray_serve._START_TRIES

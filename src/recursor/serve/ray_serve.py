@@ -22,7 +22,9 @@ and Serve's HTTP options (host, port) are the cluster's, set by whoever starts S
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -33,6 +35,8 @@ from recursor.batch.ray_cluster import connect
 from recursor.batch.ray_ledger import ClusterLedger, LedgerSpec
 from recursor.errors import UserError
 from recursor.serve.app import ServeConfig
+
+log = logging.getLogger("recursor")
 
 __all__ = ["APP_NAME", "REPLICA_HEADER", "RayEndpoint", "Replica", "deploy", "serve_forever"]
 
@@ -127,6 +131,32 @@ def _serve_module() -> Any:
     return serve
 
 
+_START_TRIES = 3
+
+
+def _start_serve(serve: Any, host: str, port: int) -> None:
+    """`serve.start`, tried again when its HTTP proxy dies while starting.
+
+    A Serve instance shut down just before (another `serve --ray` that ended, a test) may still
+    be tearing down: its controller kills the proxy actor by name, and the new proxy has the
+    same name, so `serve.start` fails with an ActorDiedError ("cancelled before it started").
+    Seen on a busy 2-core machine; after a shutdown and a pause the start succeeds.
+    """
+    import ray
+
+    for attempt in range(_START_TRIES):
+        try:
+            serve.start(http_options={"host": host, "port": port})
+            return
+        except ray.exceptions.RayActorError:
+            if attempt == _START_TRIES - 1:
+                raise
+            log.warning("Ray Serve's proxy died while starting; starting Serve again")
+            with contextlib.suppress(Exception):
+                serve.shutdown()
+            time.sleep(2.0 * (attempt + 1))
+
+
 def deploy(opts: dict[str, Any], config: ServeConfig, *, address: str | None, model_api_key_env: str | None,
            replicas: int, replica_cpus: float, host: str, port: int, ledger: str,
            spec: LedgerSpec) -> RayEndpoint:
@@ -140,7 +170,7 @@ def deploy(opts: dict[str, Any], config: ServeConfig, *, address: str | None, mo
         deployment = serve.deployment(serve.ingress()(Replica)).options(
             name=APP_NAME, num_replicas=replicas, max_ongoing_requests=config.max_concurrent_runs,
             ray_actor_options={"num_cpus": replica_cpus})
-        serve.start(http_options={"host": host, "port": port})
+        _start_serve(serve, host, port)
         serve.run(deployment.bind(opts, model_api_key_env, config, shared.budget, shared.limiter),
                   name=APP_NAME, route_prefix="/", blocking=False)
     except BaseException:
