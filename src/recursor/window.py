@@ -2,7 +2,7 @@
 
 A root's conversation grows by a reply and a REPL output every turn. A small model's window
 is small (the embedded 1.5B runs with 16K tokens), and a run that went long failed with
-"Requested tokens exceed context window" and no answer (an S-NIAH run at 17,166 tokens).
+"Requested tokens exceed context window" and no answer (a needle search at 17,166 tokens).
 What a person would keep is the task and the latest work: so the system prompt and the first
 user message stay, the oldest turns after them go, and a note says how many went. Turns are
 dropped in pairs (a reply and the output it got), so roles keep alternating, and down to well
