@@ -182,3 +182,10 @@ def test_lines_the_look_showed_are_evidence_for_an_answer_read_there() -> None:
     files = {"a.log": "noise\n" * 5, "b.log": "x\n2024 status installed xxd:amd64 2:9.0-2\n"}
     look = orientation(files, "Which xxd version got set up last?")
     assert look.reads == (("b.log", 2, 41),)
+
+
+def test_last_lines_are_found_when_lowering_changes_the_texts_length() -> None:
+    rows = ["İstanbul office"] + [f"row {i} status ok" for i in range(12_000)]
+    look = orientation("\n".join(rows), "How many rows say status ok?").text
+    assert "'status': 10,000+ lines, the first and last:" in look
+    assert "row 11998 status ok" in look and "row 11999 status ok" in look

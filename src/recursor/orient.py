@@ -19,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from recursor.context import ContextValue
 from recursor.sandbox.base import Read
-from recursor.sandbox.helpers import _STOP, _stem, _stem_rx
+from recursor.sandbox.helpers import _LONG_LINE, _STOP, _stem, _stem_rx
 
 __all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
 
@@ -114,10 +115,6 @@ def _line_at(text: str, start: int, end: int, width: int) -> tuple[int, int, str
     return read_lo, read_hi, ("..." if a > lo else "") + text[a:b] + ("..." if b < hi else "")
 
 
-_LONG_LINE = 2000
-"""A line longer than this is read as its sentences (as `helpers.lines()` reads it)."""
-
-
 class _Finder:
     """Finds a question word's matches (`helpers._stem_rx`) fast in a large text: candidates by
     a plain search of the lowered text (C speed), each checked by the word's pattern."""
@@ -159,10 +156,11 @@ class _Finder:
 
     def last(self, n: int) -> list[tuple[int, int]]:
         """The last `n` matches, one per line, searched from the end."""
+        if self.lowered is None:  # no lowered text to search from the end: read it forward
+            return list(deque(self.forward(), maxlen=n))
         found: list[tuple[int, int]] = []
         end = len(self.text)
-        haystack = self.lowered if self.lowered is not None else self.text.lower()
-        while len(found) < n and (i := haystack.rfind(self.literal, 0, end)) >= 0:
+        while len(found) < n and (i := self.lowered.rfind(self.literal, 0, end)) >= 0:
             m = self.rx.match(self.text, i)
             if m is None:
                 end = i + len(self.literal) - 1
