@@ -310,9 +310,9 @@ class _Run:
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
             state.saw_cell(self.prompts, cell.stdout, cell.error)
-            note = state.cell_note(self.prompts, block.code, cell.stdout, cell.error)
-            if (instead := state.instead(self.prompts)) is not None:  # a small root's loop, broken
-                cell, note = await self.repl.run_cell(instead, iteration, n), self.prompts.ran_instead(instead)
+            note, instead = state.cell_note(self.prompts, block.code, cell.stdout, cell.error)
+            if instead is not None:  # a small root's loop, broken: an untried search in its place
+                cell = await self.repl.run_cell(instead, iteration, n)
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, note))
             # Running the same code again is no progress: a model stuck in a loop reaches
             # max_errors and its answer-now turn instead of spending every iteration.

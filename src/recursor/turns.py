@@ -75,7 +75,6 @@ class TurnState:
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
     offered: str | None = None  # an output offered back as the exact FINAL line
-    repeat: bool = False  # the last block was run before (no short answer shown), or was pasted text
 
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
@@ -109,24 +108,31 @@ class TurnState:
             self.seen_code.add(follow)
         return prompts.wrong_form(value, "a number"), follow
 
-    def cell_note(self, prompts: Prompts, code: str, stdout: str, error: str | None) -> str | None:
-        """The note under a cell's output: a short output shown again is offered as the FINAL
-        line; code run before, or a block that is not Python, gets told so with one untried
-        line of code to run instead. None when the cell needs no note."""
+    def cell_note(self, prompts: Prompts, code: str, stdout: str,
+                  error: str | None) -> tuple[str | None, str | None]:
+        """The note under a cell's output, and the code to run in the cell's place (or None).
+
+        A short output shown again is offered as the FINAL line. Code run before, or a block
+        that is not Python, gets told so with one untried line of code that reads the context;
+        when the prompts say so (`Prompts.run_instead_of_repeats`) that line is run in the
+        block's place instead: a 1.5B told "do not run this again" with an example to copy
+        still sent the same block until max_errors, and one shown its pasted text's
+        SyntaxError pasted the error next."""
         repeated = code in self.seen_code
         self.seen_code.add(code)
-        self.repeat = False
         if repeated and short_answer(stdout) and not printed_nothing(stdout):
             self.offered = stdout.strip()
-            return prompts.prose_answer(stdout)  # an empty result ("0 []") is no answer to offer
+            return prompts.prose_answer(stdout), None  # an empty result ("0 []") is no answer to offer
         last = (error or "").strip().rsplit("\n", 1)[-1]
         pasted = last.startswith(("SyntaxError", "IndentationError")) and _is_text(code)
-        self.repeat = repeated or pasted
         note = prompts.repeated() if repeated else prompts.not_python() if pasted else ""
         if not note:
-            return None
+            return None, None
         untried = self.untried()
-        return note + (prompts.try_this(untried) if untried else "")
+        if untried is not None and prompts.run_instead_of_repeats:
+            self.seen_code.add(untried)
+            return prompts.ran_instead(untried), untried
+        return note + (prompts.try_this(untried) if untried else ""), None
 
     def taken_offer(self, code: Sequence[str]) -> str | None:
         """The offered answer, when the reply is the offered FINAL line inside a block: small
@@ -134,18 +140,6 @@ class TurnState:
         if self.offered is not None and len(code) == 1 and code[0].strip() == f"FINAL({self.offered})":
             return self.offered
         return None
-
-    def instead(self, prompts: Prompts) -> str | None:
-        """After a repeated block or one of pasted text (`cell_note`), the untried line to run in
-        its place when the prompts say so (`Prompts.run_instead_of_repeats`): a 1.5B told "do not
-        run this again" with an example to copy still sent the same block until max_errors, and
-        one shown its pasted text's SyntaxError pasted the error next."""
-        if not (self.repeat and prompts.run_instead_of_repeats):
-            return None
-        code = self.untried()
-        if code is not None:
-            self.seen_code.add(code)
-        return code
 
     def untried(self) -> str | None:
         """A line of code that reads the context and was not run yet: a search for each word of
