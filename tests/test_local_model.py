@@ -474,7 +474,7 @@ def test_kv_store_gives_freed_buffers_back_to_the_system(monkeypatch: pytest.Mon
     from recursor.lm import local
 
     trims: list[int] = []
-    monkeypatch.setattr(local, "_MALLOC_TRIM", [trims.append])
+    monkeypatch.setattr(local, "_MALLOC_TRIM", trims.append)
     llama = _FakeLlama()
     store = _KVStore(llama, _FakeLowLevel(llama), budget=10_000)
     root = _conv("question", system=True)

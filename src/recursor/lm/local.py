@@ -154,9 +154,8 @@ def _trim_heap() -> None:
     Saved conversations are buffers of many sizes (a root's state grows turn by turn); freed,
     they leave holes glibc keeps, and a long process creeps up by a few MB per hundred calls.
     """
-    trim = _MALLOC_TRIM[0]
-    if trim is not None:
-        trim(0)
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _libc_malloc_trim() -> Any:
@@ -166,7 +165,7 @@ def _libc_malloc_trim() -> Any:
         return None
 
 
-_MALLOC_TRIM: list[Any] = [_libc_malloc_trim()]
+_MALLOC_TRIM: Any = _libc_malloc_trim()
 
 
 class _KVStore:
