@@ -470,3 +470,109 @@ def test_a_field_test_written_as_the_pattern_is_read_as_one() -> None:
     # Prose is not a label: "codename for X" gives no field, "status 500" does.
     assert h.record("The project codename for grey-owl is Juniper.")["codename"] is None
     assert h.record("GET /api status 500")["status"] == "500"
+
+
+CHANGELOG = """\
+# File: doc/atk/changelog
+at-spi2-core (2.32.1-4) unstable; urgency=medium
+
+  * Make xvfb-run allocate a server number.
+  * Do not warn when get_items does not get a reply.
+
+ -- Samuel Thibault <sthibault@debian.org>  Sun, 25 Aug 2019 23:22:44 +0200
+
+at-spi2-core (2.32.1-3) unstable; urgency=medium
+
+  * Older fix.
+
+ -- Jeremy Bicha <jbicha@debian.org>  Mon, 01 Jul 2019 10:00:00 +0200
+# File: var/log/apt/history.log
+
+Start-Date: 2025-06-24  14:37:36
+Commandline: apt-get install foo
+Install: tcl8.6:amd64 (8.6.13+dfsg-2, automatic), foo:amd64 (1.0)
+End-Date: 2025-06-24  14:40:00
+
+Start-Date: 2026-05-09  07:29:02
+Upgrade: bar:amd64 (1, 2)
+End-Date: 2026-05-09  07:30:00
+"""
+
+
+def _rows(doc: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [doc[a:b] for a, b in spans]
+
+
+def test_a_record_is_an_unindented_line_with_its_indented_body_or_a_run_between_blanks() -> None:
+    doc = CHANGELOG
+    # An indented line belongs to the unindented line above it, down to the body's end.
+    entry = _rows(doc, h.enclosing(doc, doc.index("Older fix")))
+    assert entry == ["at-spi2-core (2.32.1-3) unstable; urgency=medium", "  * Older fix.",
+                     " -- Jeremy Bicha <jbicha@debian.org>  Mon, 01 Jul 2019 10:00:00 +0200"]
+    # The header itself has the same record; so has the signature.
+    header = doc.index("(2.32.1-4)")
+    assert _rows(doc, h.enclosing(doc, header))[-1].startswith(" -- Samuel Thibault")
+    assert h.enclosing(doc, doc.index("Samuel")) == h.enclosing(doc, header)
+    # Unindented lines between blank lines: a log's multi-line entry.
+    run = _rows(doc, h.enclosing(doc, doc.index("tcl8.6")))
+    assert run[0] == "Start-Date: 2025-06-24  14:37:36" and run[-1] == "End-Date: 2025-06-24  14:40:00"
+    assert len(run) == 4
+
+
+def test_lines_that_are_each_a_record_have_no_record_around_them() -> None:
+    log = LOG * 3  # one entry a line, no blank lines: the run is the whole text
+    assert h.enclosing(log, log.index("vim")) == []
+    # Nor does a run longer than a record is, nor a line alone between blanks.
+    many = "\n".join(f"k{i} = {i}" for i in range(100)) + "\n\nnext\n"
+    assert h.enclosing(many, many.index("k50")) == []
+    assert h.enclosing("a\n\nalone\n\nb\n", 4) == []
+    # A record stops at the bounds given (one file of several joined into a text).
+    two = "x = 1\ny = 2\n\nz = 3\nw = 4\n"
+    assert _rows(two, h.enclosing(two, two.index("z"))) == ["z = 3", "w = 4"]
+    assert h.enclosing(two, two.index("z"), lo=two.index("z"), hi=two.index("w")) == []
+
+
+def test_grep_shows_a_hits_file_and_the_record_around_it(capsys: pytest.CaptureFixture[str]) -> None:
+    h.context = CHANGELOG
+    h.grep("tcl8.6")
+    out = capsys.readouterr().out
+    assert "1| [var/log/apt/history.log] Install: >>tcl8.6<<:amd64" in out
+    # The date the question asks for is on another line of the hit's record.
+    assert "   . Start-Date: 2025-06-24  14:37:36" in out
+    assert "2026-05-09" not in out  # the next record is not shown
+    h.grep("2.32.1-4")
+    out = capsys.readouterr().out
+    assert "[doc/atk/changelog] at-spi2-core (>>2.32.1-4<<)" in out
+    assert ". -- Samuel Thibault" in out.replace("   .  --", ". --")
+    # A record never runs into the next file: the first log entry starts after the header.
+    h.grep("apt-get install foo")
+    out = capsys.readouterr().out
+    assert "# File" not in out.split("its record:")[1] and "Jeremy" not in out
+    # A dict context names the entry's key.
+    h.context = {"a.log": LOG, "b.log": "x\nneedle here\n"}
+    h.grep("needle")
+    assert "1| [b.log] >>needle<< here" in capsys.readouterr().out
+
+
+def test_a_hits_record_is_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    cited: list[tuple[Any, ...]] = []
+    h.context = CHANGELOG
+    saved = h._cite
+    h._cite = lambda *a: cited.append(a)
+    try:
+        h.grep("tcl8.6")
+    finally:
+        h._cite = saved
+    read = [CHANGELOG[s:e] for s, e in cited]
+    assert "Start-Date: 2025-06-24  14:37:36" in read and any("tcl8.6" in r for r in read)
+
+
+def test_classify_labels_an_item_without_the_field_whole(sub: SubModel,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # A field copied from an example that these lines lack: each line is labelled whole,
+    # not every line as the same empty text.
+    sub.answer = lambda prompt, choices: "place" if "Where" in prompt else "person"
+    rows = ["Date: Aug 1 || Instance: Where is Perth ?", "Date: Aug 2 || Instance: Who wrote Emma ?"]
+    labels = h.classify(rows, "place, person", field="text")
+    assert list(labels) == ["place", "person"] and len(sub.prompts) == 2
+    assert "no item has a field 'text'" in capsys.readouterr().out

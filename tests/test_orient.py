@@ -189,3 +189,29 @@ def test_last_lines_are_found_when_lowering_changes_the_texts_length() -> None:
     look = orientation("\n".join(rows), "How many rows say status ok?").text
     assert "'status': 10,000+ lines, the first and last:" in look
     assert "row 11998 status ok" in look and "row 11999 status ok" in look
+
+
+def test_the_rarest_words_record_is_shown_with_its_line() -> None:
+    # The asked date is on another line of the record the rare word is in (a log's entry).
+    history = ("Start-Date: 2025-06-24  14:37:36\nCommandline: apt-get install foo\n"
+               "Install: tcl8.6:amd64 (8.6.13), foo:amd64 (1.0)\nEnd-Date: 2025-06-24  14:40:00\n\n"
+               "Start-Date: 2026-05-09  07:29:02\nUpgrade: bar:amd64 (1, 2)\nEnd-Date: 2026-05-09  07:30:00\n")
+    text = "# File: notes.txt\nnothing here\n# File: history.log\n" + history
+    look = orientation(text, "When did the apt run that brought tcl8.6 onto this machine start?")
+    assert "1| [history.log] Install: tcl8.6:amd64" in look.text
+    assert "   . Start-Date: 2025-06-24  14:37:36" in look.text
+    assert "2026-05-09" not in look.text and "# File: history.log\n   ." not in look.text
+    # What was shown of the record is evidence, and counts as seen.
+    start = text.index("Start-Date: 2025")
+    assert (None, start, start + len("Start-Date: 2025-06-24  14:37:36")) in look.reads
+    assert "Start-Date: 2025-06-24  14:37:36" in look.shown
+
+
+def test_a_question_listing_its_answers_options_gets_no_search_hint() -> None:
+    text = "id=1 text=Where is Perth ?\nid=2 text=Who wrote the human comedy ?\n" * 3
+    listed = orientation(text, "Each text is a place, person, number or other. How many are about a person?")
+    assert listed.hint == () and "human" not in listed.hint
+    plain = orientation(text, "Who wrote the human comedy?")
+    assert plain.hint == plain.words and "comedy" in plain.hint
+    # A date's comma is no list.
+    assert orientation(text, "On Aug 1, 2023, who wrote the comedy?").hint

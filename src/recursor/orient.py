@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from recursor.context import ContextValue
 from recursor.sandbox.base import Read
-from recursor.sandbox.helpers import _LONG_LINE, _STOP, _stem, _stem_rx
+from recursor.sandbox.helpers import _LONG_LINE, _STOP, _stem, _stem_rx, joined_files, record_around
 
 __all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
 
@@ -44,6 +44,8 @@ class Orientation:
     shown: tuple[str, ...]
     words: tuple[str, ...] = ()
     """The question's words the context holds, in the order shown (key-shaped, then rare)."""
+    hint: tuple[str, ...] = ()
+    """The words to search first: `words`, unless the question lists its answer's options."""
     reads: tuple[Read, ...] = ()
     """The lines shown, as reads of the context: the model read them, so they are evidence
     (`recursor.evidence`) like the lines its code printed."""
@@ -76,25 +78,6 @@ def _text(context: ContextValue) -> tuple[str, list[int], list[str | int]]:
             parts.append(value)
             pos += len(value) + 1
     return "\n".join(parts), starts, keys
-
-
-_FILE_HEADER = re.compile(
-    r"""^(?:[#=/*-]+[ \t]*)?(?:File|FILE|Path|PATH|Filename)[ \t]*[:=][ \t]*["'`]?([^\s"'`<>]+)"""
-    r"""|^==> (.+?) <==[ \t]*$|^<file (?:path|name)="([^"]+)">""",
-    re.MULTILINE,
-)
-"""A line that starts one file of several joined into one text, as repository dumps and
-`head`/`tail` write them: "# File: src/app.py", "File: a.txt", "==> a.log <==", `<file path="x">`."""
-
-
-def _joined_files(text: str) -> tuple[list[int], list[str]]:
-    """Where each file of a joined text starts, and its name (nothing unless 2+ headers)."""
-    starts: list[int] = []
-    names: list[str] = []
-    for m in _FILE_HEADER.finditer(text):
-        starts.append(m.start())
-        names.append(next(g for g in m.groups() if g))
-    return (starts, names) if len(starts) >= 2 else ([], [])
 
 
 def _line_at(text: str, start: int, end: int, width: int) -> tuple[int, int, str]:
@@ -206,6 +189,12 @@ _TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[-.:+~/@][A-Za-z0-9_]+)*")
 """A question's word; ids, versions, times and paths (`libc6:amd64`, `16:49:20`) kept whole."""
 
 
+_OPTIONS = re.compile(r"(?:\b[A-Za-z][\w'-]*(?: [\w'-]+){0,3}, ){2,}(?:(?:and|or) )?[A-Za-z][\w'-]*")
+"""Three or more terms in a comma list ("positive, negative, or mixed"): the question names
+the answer's options, each record is to be judged against them, and a search for one of its
+words finds the lines that happen to hold that word. Such a question gets no search hint."""
+
+
 def _question_words(question: str) -> list[str]:
     """The question's words worth looking up: no stop-words, no short words or numbers."""
     seen: set[str] = set()
@@ -264,6 +253,10 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     return _Word(word, count, first, last)
 
 
+_RECORDS_SHOWN = 2
+"""The rarest word's record is shown when it is on at most this many lines."""
+
+
 def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
                 width: int = 160) -> Orientation:
     """What the root is shown of `context` before its first turn (see the module docstring)."""
@@ -272,7 +265,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         return NO_LOOK
     # Names shown with each line: a dict's keys (files by path), or the files joined into a str.
     name_at, names = ((starts, [str(k) for k in keys]) if isinstance(context, dict)
-                      else _joined_files(text) if isinstance(context, str) else ([], []))
+                      else joined_files(text) if isinstance(context, str) else ([], []))
     lowered = text.lower()
     n_lines = text.count("\n") + 1
     head = [line[:width] for line in text.lstrip("\n").split("\n", 8)[:8] if line.strip()][:first_lines]
@@ -304,9 +297,22 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             at = bisect_right(name_at, s) - 1
             where = f"[{names[at]}] " if names and at >= 0 else ""
             out.append(f"{n}| {where}{line}")
+            if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN:
+                # The rare word's record: its date, author or id is often on another line.
+                lo = name_at[at] if names and at >= 0 else 0
+                hi = name_at[at + 1] if names and at + 1 < len(name_at) else len(text)
+                if names and not isinstance(context, dict):  # past the file's header line
+                    body = text.find("\n", lo, hi)
+                    lo = hi if body < 0 else body + 1
+                _, rec_spans, rows = record_around(text, s, lo, hi)
+                out += rows
+                shown += [text[a:b] for a, b in rec_spans]
+                reads += [_read(starts, keys, a, b) for a, b in rec_spans]
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
-    return Orientation("\n".join(out), tuple(shown), tuple(w.word for w in found), tuple(reads))
+    words = tuple(w.word for w in found)
+    hint = () if _OPTIONS.search(question) else words
+    return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint)
 
 
 def _read(starts: list[int], keys: list[str | int], lo: int, hi: int) -> Read:

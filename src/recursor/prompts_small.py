@@ -63,7 +63,7 @@ User: [repl output]
 You: FINAL(1206)
 
 Example 2.
-User: Question: Which product do the reviews complain about most?
+User: Question: Reviews are complaints, praise or questions. Which product gets the most complaints?
 You:
 ```repl
 labels = classify(lines(), "complaint, praise, question", field="text")
@@ -251,7 +251,7 @@ class SmallModelPrompts(Prompts):
         # The look comes after the question and the words to search last: a small model
         # acts on the end of its prompt (the 0.5B grepped a word the look said was absent
         # while the look stood before the question).
-        return self._first(question, metadata, look.text, list(look.words[:2]))
+        return self._first(question, metadata, look.text, list(look.hint[:2]))
 
     @staticmethod
     def _first(question: str, metadata: str, look: str, terms: list[str]) -> str:

@@ -219,9 +219,161 @@ def _word_rx(word: str) -> _re.Pattern[str]:
     return _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(word) + r"(?![A-Za-z0-9])", _re.IGNORECASE)
 
 
+FILE_HEADER = _re.compile(
+    r"""^(?:[#=/*-]+[ \t]*)?(?:File|FILE|Path|PATH|Filename)[ \t]*[:=][ \t]*["'`]?([^\s"'`<>]+)"""
+    r"""|^==> (.+?) <==[ \t]*$|^<file (?:path|name)="([^"]+)">""",
+    _re.MULTILINE,
+)
+"""A line that starts one file of several joined into one text, as repository dumps and
+`head`/`tail` write them: "# File: src/app.py", "File: a.txt", "==> a.log <==", `<file path="x">`."""
+
+
+def joined_files(text: str) -> tuple[list[int], list[str]]:
+    """Where each file of a joined text starts, and its name (nothing unless 2+ headers)."""
+    starts: list[int] = []
+    names: list[str] = []
+    for m in FILE_HEADER.finditer(text):
+        starts.append(m.start())
+        names.append(next(g for g in m.groups() if g))
+    return (starts, names) if len(starts) >= 2 else ([], [])
+
+
+_FILES: list[Any] = [None, [], []]
+"""The context's files as `joined_files` finds them, for the `_DOC` they were read from."""
+
+
+def _file_at(pos: int) -> tuple[str | None, int, int]:
+    """The context's file that holds `_doc()[pos]`: its name (a dict's key, or the file of a
+    joined text; None for a text of one file) and where its text starts and ends in `_doc()`.
+    A hit's file often is the answer (which module, which log) or tells two hits apart."""
+    doc = _DOC or ""
+    if _ENTRIES:
+        i = max(_bisect_right(_ENTRIES, (pos, float("inf"))) - 1, 0)
+        return str(_ENTRIES[i][2]), _ENTRIES[i][0], _ENTRIES[i][1]
+    if _FILES[0] is not _DOC:
+        _FILES[:] = [_DOC, *joined_files(doc)]
+    starts, names = _FILES[1], _FILES[2]
+    i = _bisect_right(starts, pos) - 1
+    if not starts or i < 0:
+        return None, 0, len(doc)
+    body = doc.find("\n", starts[i])  # the text after the file's header line
+    end = starts[i + 1] if i + 1 < len(starts) else len(doc)
+    return names[i], (end if body < 0 else min(body + 1, end)), end
+
+
+_RECORD_LINES = 8
+"""A record up to this many lines is shown whole beside a hit; a longer one by its first
+and last lines (a changelog entry's header and signature, a function's def and return)."""
+
+
+_RUN_LIMIT = 30
+"""The most lines a record made of unindented lines between blank lines may have."""
+
+
+def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
+              limit: int = 80) -> list[tuple[int, int]]:
+    """The lines (start, end) of the record holding doc[pos], without its blank lines; [] when
+    the line stands alone.
+
+    A record is what the text's layout groups: an unindented line with the indented lines
+    under it (a changelog entry down to its signature, a function, a config section), or
+    else a run of unindented lines between blank lines (a log's multi-line entry, a mail's
+    headers). A line's date, author or id is often on another line of its record; a run of
+    more than `limit` lines is no record but the text itself. Only doc[lo:hi] is read (one
+    file of several): a record never runs into the next file.
+    """
+    hi = len(doc) if hi is None else hi
+    if not lo <= pos < hi:
+        return []
+
+    def line(p: int) -> tuple[int, int]:
+        end = doc.find("\n", p, hi)
+        return max(doc.rfind("\n", lo, p) + 1, lo), hi if end < 0 else end
+
+    def below(ln: tuple[int, int]) -> tuple[int, int] | None:
+        return None if ln[1] + 1 >= hi else line(ln[1] + 1)
+
+    def above(ln: tuple[int, int]) -> tuple[int, int] | None:
+        return None if ln[0] <= lo else line(ln[0] - 1)
+
+    def blank(ln: tuple[int, int]) -> bool:
+        return not doc[ln[0]:ln[1]].strip()
+
+    def indented(ln: tuple[int, int]) -> bool:
+        return not blank(ln) and doc[ln[0]] in " \t"
+
+    hit = line(pos)
+    nxt = below(hit)
+    while nxt is not None and blank(nxt):
+        nxt = below(nxt)
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None
+    if indented(hit) or (nxt is not None and indented(nxt)):
+        cur, steps = hit, 0  # up to the unindented line that heads it, then down its body
+        while cur is not None and (blank(cur) or indented(cur)):
+            cur, steps = above(cur), steps + 1
+            if steps > limit:
+                return []
+        while cur is not None and len(out) <= limit:
+            if out and not blank(cur) and not indented(cur):
+                break
+            if not blank(cur):
+                out.append(cur)
+            cur = below(cur)
+    else:
+        # A run of lines between blank lines; one that fills its whole file (a log written
+        # a line an entry) or runs past `_RUN_LIMIT` lines is the text, not a record.
+        cur, limit, edges = hit, min(limit, _RUN_LIMIT), 0
+        while cur is not None and not blank(cur) and len(out) <= limit:
+            out.insert(0, cur)
+            cur = above(cur)
+        edges += cur is not None
+        cur = below(hit)
+        while cur is not None and not blank(cur) and len(out) <= limit:
+            out.append(cur)
+            cur = below(cur)
+        edges += cur is not None
+        if not edges:
+            return []
+    return out if 2 <= len(out) <= limit else []
+
+
+def record_around(doc: str, s: int, lo: int = 0,
+                  hi: int | None = None) -> tuple[int, list[tuple[int, int]], list[str]]:
+    """What to print of the record around doc[s] under a hit on it (see `enclosing`): where
+    the record starts (-1: none), the lines shown, as spans of `doc`, and the printed rows (a
+    title, then each line cut to a readable length). The hit's own line is left out: it is
+    printed already. Only doc[lo:hi] (the hit's file) is read."""
+    rec = enclosing(doc, s, lo, hi)
+    picked = rec if len(rec) <= _RECORD_LINES else [rec[0], rec[-1]]
+    spans = [(a, b) for a, b in picked if not a <= s <= b]
+    if not spans:
+        return -1, [], []
+    title = "   its record:" if len(rec) <= _RECORD_LINES else f"   its record ({len(rec)} lines), first and last:"
+    rows = [doc[a:b].rstrip() for a, b in spans]
+    return rec[0][0], spans, [title] + ["   . " + (r if len(r) <= 160 else r[:150] + " ...") for r in rows]
+
+
+def _record_note(doc: str, s: int, shown: set[int], of_context: bool) -> list[str]:
+    """`record_around`'s rows, once a record; logged as reads when `doc` is the context."""
+    _, lo, hi = _file_at(s) if of_context else (None, 0, len(doc))
+    start, spans, rows = record_around(doc, s, lo, hi)
+    if start < 0 or start in shown:
+        return []
+    shown.add(start)
+    if of_context:
+        _note(spans)
+    return rows
+
+
+_RECORDS_SHOWN = 3
+"""Hits after this many are shown without their records: the output stays short."""
+
+
 def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[int, int]],
-          window: int, max_hits: int) -> None:
+          window: int, max_hits: int, of_context: bool = False) -> None:
     print(head)
+    records: set[int] = set()
     for n, (s, e) in enumerate(units[:max_hits], 1):
         pieces, pos = [], s
         for ms, me in marks:
@@ -232,7 +384,11 @@ def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[i
         line = "".join(pieces).replace("\n", " ").strip()
         if len(line) > 2 * window + 40:
             line = line[: 2 * window + 40] + "..."
-        print(f"{n}| {line}")
+        name = _file_at(s)[0] if of_context else None
+        print(f"{n}| {f'[{name}] ' if name else ''}{line}")
+        if n <= _RECORDS_SHOWN:
+            for row in _record_note(doc, s, records, of_context):
+                print(row)
     if len(units) > max_hits:
         print(f"... {len(units) - max_hits} more (grep returns them all as a list)")
     print("Answer found? Then reply: FINAL(the answer)")
@@ -272,7 +428,7 @@ def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
             n = f"{len(spans)}{'+' if len(spans) >= 20000 else ''}"
             if show:
                 head = f"{n} line{' matches' if n == '1' else 's match'}:"
-                _show(head, doc, units, spans, window, max_hits)
+                _show(head, doc, units, spans, window, max_hits, _of_context(text))
             if _of_context(text):
                 _note(units)
             return Hits(doc[s:e] for s, e in units)
@@ -338,7 +494,7 @@ def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool,
     if show:
         best = sorted(weights, key=lambda w: -weights[w])
         _show(f"No line holds {query!r}. Lines with the most rare words of {best}:",
-              doc, kept, marks, window, max_hits)
+              doc, kept, marks, window, max_hits, of_context)
     if of_context:
         _note(kept[:max_hits])  # ranked by fit: only the best ones are likely evidence
     return Hits(doc[s:e] for s, e in kept)
@@ -1054,7 +1210,7 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     For a property the text does not write (a meaning, a tone, a topic): a sub-model picks
     the label, one item per choice request, all sent as one batch. `labels` is a list or one
     string "a, b, c". `field`: label only that field of each item (as `record` reads it), not
-    the whole line. An answer that names no label is asked once more, then becomes "?".
+    the whole line (an item without it is labelled whole). An answer that names no label is asked once more, then becomes "?".
 
     When nearly every item (90%) writes exactly one of the labels as a word, and no
     `instruction` is given, the labels are read from the text by code and only the rest go
@@ -1063,10 +1219,12 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     items = list(items)
     names = _labels(labels)
     task = (str(instruction).strip() + "\n" if instruction else "")
-    if field is not None:
-        texts = [_cap(_record(x)[field] or "", _MAX_LABELLED) for x in items]
-    else:
-        texts = [_cap(x, _MAX_LABELLED) for x in items]
+    # An item without the field is labelled whole: a model names a field its lines lack
+    # (`field="text"` copied from an example), and every item would read as the same "".
+    values = [_record(x)[field] if field is not None else None for x in items]
+    texts = [_cap(x if v is None else v, _MAX_LABELLED) for x, v in zip(items, values, strict=True)]
+    if field is not None and items and all(v is None for v in values) and show:
+        print(f"classify: no item has a field {field!r}; each item is labelled whole.")
     written: list[str | None] = [None] * len(texts)
     if instruction is None:  # with an instruction the label answers it, whatever is written
         rxs = [(lab, _re.compile(r"(?<!\w)" + _re.escape(lab) + r"(?!\w)", _re.IGNORECASE))
