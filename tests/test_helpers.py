@@ -576,3 +576,45 @@ def test_classify_labels_an_item_without_the_field_whole(sub: SubModel,
     labels = h.classify(rows, "place, person", field="text")
     assert list(labels) == ["place", "person"] and len(sub.prompts) == 2
     assert "no item has a field 'text'" in capsys.readouterr().out
+
+
+def test_lines_of_a_context_of_files_know_their_file(capsys: pytest.CaptureFixture[str]) -> None:
+    h.context = ("# File: src/a.py\nclass A:\n    pass\ndef f():\n    pass\n"
+                 "# File: src/b.py\nclass B:\n    pass\nclass C:\n    pass\n")
+    classes = h.lines(r"^class ")
+    assert classes == ["class A:", "class B:", "class C:"]
+    assert [r.file for r in classes] == ["src/a.py", "src/b.py", "src/b.py"]  # type: ignore[attr-defined]
+    # Grouped by file, and one file's lines by a part of its name.
+    assert h.count_by(classes, "file", show=False) == {"src/b.py": 2, "src/a.py": 1}
+    assert h.lines(r"^(class|def) ", file="A.PY") == ["class A:", "def f():"]
+    assert h.record(classes[0])["file"] == "src/a.py"
+    # A name no file has says which files there are, and finds nothing.
+    assert h.lines(file="c.py") == []
+    assert "No file's name holds 'c.py'. Files: src/a.py, src/b.py" in capsys.readouterr().out
+    # A dict of files: the keys are the names.
+    h.context = {"x.log": "ERROR one\nok", "y.log": "ERROR two\nERROR three"}
+    assert h.count_by(h.lines("ERROR"), "file", show=False) == {"y.log": 2, "x.log": 1}
+    assert h.lines("ERROR", file="x.log") == ["x.log: ERROR one"]
+
+
+def test_file_is_a_plain_field_in_a_text_of_one_file() -> None:
+    h.context = "file=app.py line=3 error\nfile=db.py line=9 error\nfile=app.py line=7 warn\n"
+    assert h.lines(file="app.py") == ["file=app.py line=3 error", "file=app.py line=7 warn"]
+    assert h.count_by(h.lines("error"), "file", show=False) == {"app.py": 1, "db.py": 1}
+    # A line that writes a field "file" is read by it, whatever file it is in.
+    h.context = {"a.log": "file=x.py failed", "b.log": "other"}
+    assert h.record(h.lines("failed")[0])["file"] == "x.py"
+
+
+def test_counting_by_a_field_no_item_has_names_the_fields_there_are(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    rows = ["Date: Aug 1 || User: 7 || Instance: Where is Perth ?", "Date: Aug 2 || User: 8 || Instance: Who ?"]
+    assert h.count_by(rows, "label") == {}
+    out = capsys.readouterr().out
+    assert "No item has a field 'label'. Their fields: Date, User, Instance." in out
+    assert 'classify(items, "label a, label b, ...")' in out
+    assert h.group_by(rows, "topic") == {} and "No item has a field 'topic'" in capsys.readouterr().out
+    # A field some items have is no such case; nor is a regex or a function.
+    h.count_by([*rows, "User: 9"], "User")
+    h.count_by(rows, r"Topic: (\w+)")
+    assert "No item has" not in capsys.readouterr().out

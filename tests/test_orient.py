@@ -131,7 +131,7 @@ def test_pasted_text_and_repeats_get_an_untried_line_of_code_run_in_their_place(
     root = _run(SmallModelPrompts(), [pasted, "```repl\nrows = lines('xxd')\n```",
                                       "```repl\nrows = lines('xxd')\n```", "FINAL(2:9.0-2)"], LOG, question)
     first = root.calls[1].messages[-1]["content"]  # the text's SyntaxError is not shown back
-    assert "was not code, so this was run instead: grep('xxd')" in first and "SyntaxError" not in first
+    assert "or was not code, so this was run instead: grep('xxd')" in first and "SyntaxError" not in first
     assert "1| 2024-05-03 09:00:00 upgrade >>xxd<<:amd64" in first
     again = root.calls[3].messages[-1]["content"]  # a block sent twice: the next idea ran instead
     assert "so this was run instead: print(lines('xxd')[:10])" in again
@@ -215,3 +215,17 @@ def test_a_question_listing_its_answers_options_gets_no_search_hint() -> None:
     assert plain.hint == plain.words and "comedy" in plain.hint
     # A date's comma is no list.
     assert orientation(text, "On Aug 1, 2023, who wrote the comedy?").hint
+
+
+def test_the_same_error_twice_running_gets_an_untried_search_run_instead() -> None:
+    # Edited code failing the same way: not a repeat of the text, a repeat of the failure.
+    question = "Which xxd version got set up last?"
+    blocks = [f"```repl\nrows = lines('xxd')\nprint(rows[{i}].split()[9])\n```" for i in (1, 2, 3)]
+    root = _run(SmallModelPrompts(), [*blocks, "FINAL(2:9.0-2)"], LOG, question)
+    first, second = root.calls[1].messages[-1]["content"], root.calls[2].messages[-1]["content"]
+    assert "IndexError" in first and "run instead" not in first  # a first error is shown as is
+    assert "failed again with the same error" in second and "run instead: grep('xxd')" in second
+    assert "1| 2024-05-03 09:00:00 upgrade >>xxd<<:amd64" in second
+    # A capable model's errors are its own to fix: nothing is run in their place.
+    plain = _run(Prompts(), [*blocks, "FINAL(x)"], LOG, question)
+    assert "run instead" not in plain.calls[2].messages[-1]["content"]

@@ -199,8 +199,10 @@ class Prompts:
         )
 
     def ran_instead(self, code: str) -> str:
-        """Said under the output of the untried code run in place of a repeated or pasted block."""
-        return f"Your block repeated earlier code or was not code, so this was run instead: {code}"
+        """Said under the output of the untried code run in place of a repeated or pasted block,
+        or of one that failed as the block before it did."""
+        return (f"Your block repeated earlier code, failed again with the same error, or was not "
+                f"code, so this was run instead: {code}")
 
     def ran_next(self, code: str) -> str:
         """Said under the output of the search run after an answer that was a step on the way."""

@@ -37,10 +37,10 @@ next); or, once the output holds the answer, the line FINAL(answer) with no code
 
 Helpers:
 - grep(term): prints the lines holding term (or its words), marked >>like this<<.
-- lines(text): the lines holding text (a regex); lines(): all; lines(key=value): by field.
-- blocks(text): the blank-line-separated blocks holding text (a record over several lines).
+- lines(text): the lines holding text (a regex); lines(): all; lines(key=value): by field; lines(text, file=name): in the files named like name.
+- blocks(text): the blank-line-separated blocks holding text.
 - record(line): a line's fields as a dict ("key=v", "Key: v", "key value"); cols(line): its columns.
-- count_by(items, key): counts per value, most first; key: a field name or a function.
+- count_by(items, key): counts per value, most first; key: a field name, "file" or a function.
 - sum_by(items, key, field): the field's sum per key; top(counts, n): the n largest.
 - in_dates(rows, first, last): the rows dated first to last; to_date(text).
 - classify(items, labels): a sub-model labels each item.
@@ -48,8 +48,8 @@ Helpers:
 
 The first message shows how the text is written: filter lines of that shape. \
 What the text writes (words, fields, numbers, dates) you filter, count and compare with \
-code. Sub-models (classify, map_query) only judge what it does not write: meaning, tone, \
-topic. Grep the question's rarest term (a name, an id, a key).
+code. Sub-models (classify, map_query) only judge what it does not: meaning, tone, topic. \
+Grep the question's rarest term (a name, an id).
 
 Example 1.
 User: Question: How many package upgrades does this log record?
@@ -103,6 +103,18 @@ count_by: 212 items, 9 values
 You: FINAL(10.0.0.7)
 
 Example 5.
+User: Question: Which of the log files records the most errors?
+You:
+```repl
+count_by(lines(r"\\bERROR\\b"), "file")
+```
+User: [repl output]
+count_by: 57 items, 3 values
+logs/api.log: 31
+logs/db.log: 19
+You: FINAL(logs/api.log)
+
+Example 6.
 User: Question: Who is on call for the service that failed at 03:12?
 You:
 ```repl
@@ -121,7 +133,7 @@ User: [repl output]
 2| oncall >>billing<<: Dana Ruiz
 You: FINAL(Dana Ruiz)
 
-Example 6.
+Example 7.
 User: Question: Which port does the staging database listen on?
 You:
 ```repl
@@ -133,8 +145,9 @@ User: [repl output]
 2| >>staging<<_db_port = 5433
 You: FINAL(5433)\
 """
-"""The system prompt: six worked examples (a log count, one judgement by batched labelling, a
-date-range filter, a group-by arg-max, a look-up in two steps, a config look-up), one reply
+"""The system prompt: seven worked examples (a log count, one judgement by batched labelling, a
+date-range filter, a group-by arg-max, a count per file, a look-up in two steps, a config
+look-up), one reply
 shape. The last example is the one a small model copies when it copies: a harmless search. Its tokens are
 evaluated once: the KV cache keeps them across runs."""
 

@@ -75,6 +75,7 @@ class TurnState:
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
     offered: str | None = None  # an output offered back as the exact FINAL line
+    last_error: str = ""  # the last line of the previous cell's error ("" when it ran)
 
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
@@ -125,7 +126,11 @@ class TurnState:
             return prompts.prose_answer(stdout), None  # an empty result ("0 []") is no answer to offer
         last = (error or "").strip().rsplit("\n", 1)[-1]
         pasted = last.startswith(("SyntaxError", "IndentationError")) and _is_text(code)
-        note = prompts.repeated() if repeated else prompts.not_python() if pasted else ""
+        # The same error twice running, from edited code: a small root changes an index or a
+        # name and fails the same way until max_errors (a 1.5B tried rows[1] to rows[5]).
+        again = bool(last) and last == self.last_error and prompts.run_instead_of_repeats
+        self.last_error = last
+        note = prompts.repeated() if repeated or again else prompts.not_python() if pasted else ""
         if not note:
             return None, None
         untried = self.untried()

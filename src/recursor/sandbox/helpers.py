@@ -238,27 +238,67 @@ def joined_files(text: str) -> tuple[list[int], list[str]]:
     return (starts, names) if len(starts) >= 2 else ([], [])
 
 
-_FILES: list[Any] = [None, [], []]
-"""The context's files as `joined_files` finds them, for the `_DOC` they were read from."""
+_FILES: list[Any] = [None, []]
+"""The context's files (`_files()`), for the `_DOC` they were read from."""
+
+
+def _files() -> list[tuple[str, int, int, int]]:
+    """The context's files, in order: (name, start, body, end) in `_doc()`, where `body` is
+    where its text starts after its header line (a dict's entry: after "key: "). Empty for a
+    context of one text that joins no files, and for a list."""
+    doc = _doc()
+    if _FILES[0] is not doc:
+        found: list[tuple[str, int, int, int]] = []
+        if _ENTRIES:  # a dict's entries are files by name; a list's items have none
+            if isinstance(_DOC_OF, dict):
+                found = [(str(k), s - len(f"{k}: "), s, e) for s, e, k in _ENTRIES]
+        else:
+            starts, names = joined_files(doc)
+            for i, (start, name) in enumerate(zip(starts, names, strict=True)):
+                end = starts[i + 1] if i + 1 < len(starts) else len(doc)
+                nl = doc.find("\n", start, end)
+                found.append((name, start, end if nl < 0 else nl + 1, end))
+        _FILES[:] = [doc, found]
+    files: list[tuple[str, int, int, int]] = _FILES[1]
+    return files
 
 
 def _file_at(pos: int) -> tuple[str | None, int, int]:
     """The context's file that holds `_doc()[pos]`: its name (a dict's key, or the file of a
     joined text; None for a text of one file) and where its text starts and ends in `_doc()`.
     A hit's file often is the answer (which module, which log) or tells two hits apart."""
-    doc = _DOC or ""
-    if _ENTRIES:
-        i = max(_bisect_right(_ENTRIES, (pos, float("inf"))) - 1, 0)
-        return str(_ENTRIES[i][2]), _ENTRIES[i][0], _ENTRIES[i][1]
-    if _FILES[0] is not _DOC:
-        _FILES[:] = [_DOC, *joined_files(doc)]
-    starts, names = _FILES[1], _FILES[2]
-    i = _bisect_right(starts, pos) - 1
-    if not starts or i < 0:
-        return None, 0, len(doc)
-    body = doc.find("\n", starts[i])  # the text after the file's header line
-    end = starts[i + 1] if i + 1 < len(starts) else len(doc)
-    return names[i], (end if body < 0 else min(body + 1, end)), end
+    files = _files()
+    i = _bisect_right(files, pos, key=lambda f: f[1]) - 1
+    if i < 0:
+        return None, 0, files[0][1] if files else len(_doc())
+    name, _, body, end = files[i]
+    return name, body, end
+
+
+class Line(str):
+    """A line of a context that joins several files (a dict of files, or a repository dump):
+    a str that knows its file, as `.file`. `record(line)["file"]` and `count_by(rows, "file")`
+    read it when the line writes no field of that name."""
+
+    file: str = ""
+
+
+def _file_lines(doc: str, wanted: Any = None) -> list[str]:
+    """The context's lines, each a `Line` naming its file; only the files whose name holds
+    `wanted` (any case) when given. Lines before the first file's header have no file."""
+    files = _files()
+    want = None if wanted is None else str(wanted).lower()
+    out: list[str] = []
+    if want is None and files and files[0][1] > 0:
+        out += doc[:files[0][1]].split("\n")
+    for name, start, _, end in files:
+        if want is not None and want not in name.lower():
+            continue
+        for row in doc[start:end].split("\n"):
+            line = Line(row)
+            line.file = name
+            out.append(line)
+    return out
 
 
 _RECORD_LINES = 8
@@ -523,10 +563,15 @@ class Rows(list[str]):
 
 
 @_own_reads
-def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
+def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any) -> list[str]:
     """The context's non-empty lines (or `text`'s), or only those matching regex `pattern`
     (any case; a pattern that is not a valid regex is matched as plain text). `text` may
     be a list of lines.
+
+    When the context joins several files (a dict of them, or a dump with a header line per
+    file), each line is a `Line` that knows its file, and `file="name"` keeps the lines of
+    the files whose name holds "name" (`lines(r"^def ", file="subprocess")`). Otherwise
+    `file=` is a field like any other.
 
     `lines(status=500, host="db1")`: the lines whose field `status` is 500 and `host` is db1
     (fields as `record` reads them; names and values in any case). A name no line has as a
@@ -535,13 +580,22 @@ def lines(pattern: Any = None, text: Any = None, **where: Any) -> list[str]:
     """
     if isinstance(pattern, (list, tuple)) and text is None:
         pattern, text = None, pattern  # lines(rows): the rows, as if given as `text`
-    rows = _split_long([r for r in _as_text(text).split("\n") if r.strip()])
+    if text is None and _files():
+        rows = _file_lines(_doc(), file)
+        if file is not None and not rows:
+            names = ", ".join(f[0] for f in _files()[:8])
+            print(f"No file's name holds {str(file)!r}. Files: {names}{' ...' if len(_files()) > 8 else ''}")
+        rows = _split_long([r for r in rows if r.strip()])
+    else:
+        if file is not None:
+            where = {"file": file, **where}
+        rows = _split_long([r for r in _as_text(text).split("\n") if r.strip()])
     if pattern is not None:
         rx = _pattern(pattern)
         matched = [r for r in rows if rx.search(r)]
         pair = _re.fullmatch(r"\s*([A-Za-z_][\w.-]*)\s*=\s*(\S.*?)\s*", str(pattern))
         if not matched and pair and not where and pair.group(1) not in ("pattern", "text"):
-            return _lines(text=text, **{pair.group(1): pair.group(2)})  # "user=ann": user="ann"
+            return _lines(text=text, file=file, **{pair.group(1): pair.group(2)})  # "user=ann": user="ann"
         rows = matched
     for name, value in where.items():
         want = str(value).strip().lower()
@@ -602,7 +656,12 @@ def _split_long(rows: list[str]) -> list[str]:
     out: list[str] = []
     for row in rows:
         if len(row) > _LONG_LINE:
-            out.extend(s for s in _SENTENCE_END.split(row) if s.strip())
+            for part in _SENTENCE_END.split(row):
+                if part.strip():
+                    if isinstance(row, Line):
+                        part = Line(part)
+                        part.file = row.file
+                    out.append(part)
         else:
             out.append(row)
     return out
@@ -653,12 +712,15 @@ class Record(dict[str, Any]):
     "upgrade libc6 ..." -> upgrade: libc6), the way logs write what they record."""
 
     line: str = ""
+    file: str | None = None
 
     def __missing__(self, key: str) -> Any:
         want = _norm_key(key)
         for k, v in self.items():
             if _norm_key(k) == want:
                 return v
+        if want == "file" and self.file is not None:
+            return self.file  # a `Line`'s file, when the line writes no field "file"
         if self.line and str(key).strip():
             m = _re.search(r"(?<![\w-])" + _re.escape(str(key).strip()) + r"\s+([^\s,;]+)",
                            self.line, _re.IGNORECASE)
@@ -689,6 +751,7 @@ def record(line: Any) -> Record:
     text = str(line).strip()
     out = Record()
     out.line = text
+    out.file = line.file if isinstance(line, Line) else None
     if text.startswith("{"):
         try:
             obj = _json.loads(text)
@@ -963,8 +1026,21 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
     if show:
         note = f"; {missing} without a value" if missing else ""
         _print_counts(f"count_by: {total} items, {len(counts)} values{note}", counts, n)
+        if total and not counts and isinstance(key, str) and "(" not in key:
+            print(_no_field(key, items))
         return ShownCounts(counts)
     return counts
+
+
+def _no_field(name: str, items: Iterable[Any]) -> str:
+    """What to say when no item has the field `name`: the fields the items do have, and that a
+    property the text does not write is for `classify` (a small model counts by a label it
+    imagines is a field: "label", "sentiment", "topic")."""
+    first = next(iter(items), None) if isinstance(items, (list, tuple)) else None
+    fields = [k for k in _record(first)] if first is not None else []
+    have = f" Their fields: {', '.join(fields[:8])}." if fields else ""
+    return (f"No item has a field {name!r}.{have} If the text does not write it, label the items: "
+            f"classify(items, \"label a, label b, ...\").")
 
 
 def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dict[Any, list[Any]]:
@@ -980,6 +1056,8 @@ def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dic
     if show:
         _print_counts(f"group_by: {len(groups)} groups",
                       {k: len(v) for k, v in groups.items()}, 10)
+        if not groups and isinstance(key, str) and "(" not in key:
+            print(_no_field(key, items))
         return ShownDict(groups)
     return groups
 
