@@ -612,9 +612,24 @@ def test_counting_by_a_field_no_item_has_names_the_fields_there_are(
     assert h.count_by(rows, "label") == {}
     out = capsys.readouterr().out
     assert "No item has a field 'label'. Their fields: Date, User, Instance." in out
-    assert 'classify(items, "label a, label b, ...")' in out
+    h.context = "# File: a.py\nclass A(Base):\n# File: b.py\nclass B(Base):\n"
+    h.count_by(h.lines("^class"), "module")
+    assert "No item has a field 'module'. Key \"file\" gives each line's file." in capsys.readouterr().out
     assert h.group_by(rows, "topic") == {} and "No item has a field 'topic'" in capsys.readouterr().out
     # A field some items have is no such case; nor is a regex or a function.
     h.count_by([*rows, "User: 9"], "User")
     h.count_by(rows, r"Topic: (\w+)")
     assert "No item has" not in capsys.readouterr().out
+
+
+def test_words_no_line_holds_as_written_find_the_lines_holding_all_of_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    h.context = LOG
+    # "2024-03-01 upgrade": the time stands between them; "upgrade" is a whole word.
+    assert h.lines("2024-03-01 upgrade") == ["2024-03-01 10:02:11 upgrade libc6:amd64 2.36-8 2.36-9"]
+    assert "no line holds '2024-03-01 upgrade' as written; 1 hold all its words" in capsys.readouterr().out
+    assert h.lines("installed 2024-03-01") == ["2024-03-01 10:02:12 status installed libc6:amd64 2.36-9"]
+    capsys.readouterr()
+    # Written as is, or a regex: matched as such, nothing more.
+    assert len(h.lines("10:02:11 upgrade")) == 1 and h.lines(r"2024-03-01 \bupgrade") == []
+    assert h.lines("2024-03-01 install") == [] and capsys.readouterr().out == ""

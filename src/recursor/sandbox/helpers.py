@@ -568,6 +568,9 @@ def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any)
     (any case; a pattern that is not a valid regex is matched as plain text). `text` may
     be a list of lines.
 
+    Plain words that no line holds as written (`lines("2025-06-24 install")`) find the lines
+    holding every one of them as a word, in any order (said in one printed line).
+
     When the context joins several files (a dict of them, or a dump with a header line per
     file), each line is a `Line` that knows its file, and `file="name"` keeps the lines of
     the files whose name holds "name" (`lines(r"^def ", file="subprocess")`). Otherwise
@@ -596,6 +599,14 @@ def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any)
         pair = _re.fullmatch(r"\s*([A-Za-z_][\w.-]*)\s*=\s*(\S.*?)\s*", str(pattern))
         if not matched and pair and not where and pair.group(1) not in ("pattern", "text"):
             return _lines(text=text, file=file, **{pair.group(1): pair.group(2)})  # "user=ann": user="ann"
+        words = str(pattern).split()
+        if not matched and len(words) >= 2 and not _re.search(r"[\\\[\](){}|^$*+?]", str(pattern)):
+            # Words no line holds as written ("2025-06-24 install"): the lines holding each of
+            # them, as whole words, in any order, as a search engine reads a query.
+            rxs = [_word_rx(w) for w in words]
+            matched = [r for r in rows if all(x.search(r) for x in rxs)]
+            if matched:
+                print(f"lines: no line holds {str(pattern)!r} as written; {len(matched)} hold all its words.")
         rows = matched
     for name, value in where.items():
         want = str(value).strip().lower()
@@ -1033,14 +1044,14 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
 
 
 def _no_field(name: str, items: Iterable[Any]) -> str:
-    """What to say when no item has the field `name`: the fields the items do have, and that a
-    property the text does not write is for `classify` (a small model counts by a label it
-    imagines is a field: "label", "sentiment", "topic")."""
+    """What to say when no item has the field `name`: the fields the items do have, and, for
+    lines of a context of files, that "file" names each line's file. (Not "use classify": told
+    so, the 1.5B labelled every line of a source tree to count its classes.)"""
     first = next(iter(items), None) if isinstance(items, (list, tuple)) else None
     fields = [k for k in _record(first)] if first is not None else []
     have = f" Their fields: {', '.join(fields[:8])}." if fields else ""
-    return (f"No item has a field {name!r}.{have} If the text does not write it, label the items: "
-            f"classify(items, \"label a, label b, ...\").")
+    files = ' Key "file" gives each line\'s file.' if isinstance(first, Line) and first.file else ""
+    return f"No item has a field {name!r}.{have}{files}"
 
 
 def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dict[Any, list[Any]]:
