@@ -12,6 +12,7 @@ import pytest
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, Limits, Message, SandboxOptions
 from recursor.errors import LMServerError, UserError
+from recursor.protocol import is_code_object
 
 
 def needle_context(n: int = 1_000_000, value: str = "7654321") -> str:
@@ -323,6 +324,12 @@ def test_final_naming_a_variable_answers_with_its_value_and_text_stays_text() ->
     assert rlm(root, trace_dir=False).complete("q", "abc").answer == "42"
     plain = FakeScriptedLM(["```repl\nx = 1\n```", "FINAL(yes)"])
     assert rlm(plain, trace_dir=False).complete("q", "abc").answer == "yes"
+    # A name bound to code (an imported class, a function) is named, not answered with its repr.
+    code = FakeScriptedLM(["```repl\nfrom collections import OrderedDict\ndef f(): pass\n```",
+                           "FINAL(OrderedDict)"])
+    assert rlm(code, trace_dir=False).complete("q", "abc").answer == "OrderedDict"
+    assert is_code_object("<function f at 0x7f>") and is_code_object("<module 'os' (frozen)>")
+    assert not is_code_object("<none>") and not is_code_object("[<class 'int'>]")
 
 
 def test_a_model_name_with_base_url_reaches_that_server() -> None:

@@ -229,3 +229,16 @@ def test_the_same_error_twice_running_gets_an_untried_search_run_instead() -> No
     # A capable model's errors are its own to fix: nothing is run in their place.
     plain = _run(Prompts(), [*blocks, "FINAL(x)"], LOG, question)
     assert "run instead" not in plain.calls[2].messages[-1]["content"]
+
+
+def test_statements_about_the_context_and_the_answers_form_are_not_searched() -> None:
+    text = "# File: a.py\nclass A(Base):\n# File: machine.py\nclass Real(Base):\n" + "x = 1\n" * 20
+    question = ("The context is a set of real files from a build machine; each file starts with a "
+                "line `# File: <path>`. Which module has the most classes? Answer with just the "
+                "name asked for.")
+    look = orientation(text, question)
+    words = {w.lower() for w in look.words}
+    assert words == {"classes"}  # not "real", "machine", "file" or "asked"
+    # A sentence that asks is kept whatever its words; so are statements about anything else.
+    assert orientation(text, "Does the context contain the class Real?").words[:1] == ("Real",)
+    assert "Real" in orientation(text, "Real is a class. Which file defines it?").words

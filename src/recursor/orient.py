@@ -195,8 +195,32 @@ the answer's options, each record is to be judged against them, and a search for
 words finds the lines that happen to hold that word. Such a question gets no search hint."""
 
 
+ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*", re.I)
+"""'Answer with "yes" or "no"', 'reply with the number only': a question's words about the
+form of its answer. General: any question may say how to answer, and those words (often
+quoted) name the answer's options, never what to search for."""
+
+_ABOUT_CONTEXT = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:The|This|These|Each|Every)\b[^.!?\n]*?"
+    r"\b(?:context|text|document|input|data|dump|logs?|files?|lines?|records?|rows?|entries)\b[^.!?\n]*?"
+    r"\b(?:is|are|has|have|contains?|holds?|starts?|begins?)\b[^?!\n]*?\.(?=\s|$)",
+    re.MULTILINE,
+)
+"""A statement of what the context is ("The context is a set of files from a server; each file
+starts with ..."): it tells how the text is written, which the first look shows anyway, and
+its words ("server", "files") are not what the question asks for. Statements only: a
+sentence ending in "?" is the question itself."""
+
+
+def _asking_part(question: str) -> str:
+    """The question without its statements about the context and about the answer's form."""
+    return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", question))
+
+
 def _question_words(question: str) -> list[str]:
-    """The question's words worth looking up: no stop-words, no short words or numbers."""
+    """The question's words worth looking up: no stop-words, no short words or numbers, none
+    from its statements about the context or the answer's form (`_asking_part`)."""
+    question = _asking_part(question)
     seen: set[str] = set()
     out: list[str] = []
     for m in _TOKEN.finditer(question):

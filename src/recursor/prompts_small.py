@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from recursor.orient import Orientation
+from recursor.orient import ANSWER_FORMAT, Orientation
 from recursor.prompts import Prompts, short_answer
 
 __all__ = ["SYSTEM_SMALL", "SmallModelPrompts", "helpers_source", "key_terms"]
@@ -168,10 +168,6 @@ _WITH_DIGITS = re.compile(r"\b[A-Za-z]*\d[\w-]*\b")
 _CODE_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9]*(?:(?:_|\.(?=[A-Za-z_]))[A-Za-z0-9]+)+\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 _YEAR = re.compile(r"(1[89]|20)\d\d")
-_ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*", re.I)
-"""'Answer with "yes" or "no"', 'reply with the number only': a question's words about the
-form of its answer. General: any question may say how to answer, and those words (often
-quoted) name the answer's options, never what to search for."""
 _COMMON_CAPS = frozenset(
     "I A The What Which Who Whom Whose When Where Why How Is Are Was Were Do Does Did Find "
     "Give Answer Look List Name Tell Among In On Of For If Then Jan Feb Mar Apr May Jun Jul Aug "
@@ -203,7 +199,7 @@ def key_terms(question: str, limit: int = 3) -> list[str]:
     so they are what a small model should grep for. Numbers under 3 digits, years and
     measures such as "7-day" or "seven-digit" are not keys: they describe rather than name.
     """
-    question = _ANSWER_FORMAT.sub(" ", question)
+    question = ANSWER_FORMAT.sub(" ", question)
     found: list[str] = []
 
     def add(term: str) -> None:

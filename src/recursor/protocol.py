@@ -54,7 +54,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["CodeBlock", "FinalAnswer", "ParsedReply", "cut_after_first_block", "parse_reply", "strip_quotes"]
+__all__ = [
+    "CodeBlock",
+    "FinalAnswer",
+    "ParsedReply",
+    "cut_after_first_block",
+    "is_code_object",
+    "parse_reply",
+    "strip_quotes",
+]
 
 _RUN_TAGS = frozenset({"repl", "python", "py", "python3"})
 _LOOKALIKES = "\uff40\u02cb\u2035\u1fef\uff5e\u301c\u223c\u02dc\u2053"
@@ -323,3 +331,13 @@ def strip_quotes(value: str) -> str:
         if isinstance(lit, str):
             return lit
     return v
+
+
+_CODE_OBJECT = re.compile(r"<(?:class|function|module|built-in function|bound method|method) [^>]*>")
+
+
+def is_code_object(value: str) -> bool:
+    """Whether a REPL value is shown as a piece of code, not data (`<class 'cgi.X'>`,
+    `<function f at 0x...>`): `FINAL(X)` after `from cgi import X` names X, it does not answer
+    with the class's repr, so such a value is no variable's answer."""
+    return bool(_CODE_OBJECT.fullmatch(value.strip()))

@@ -37,7 +37,7 @@ from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, profile_of, prompts_for
 from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
-from recursor.protocol import cut_after_first_block, parse_reply
+from recursor.protocol import cut_after_first_block, is_code_object, parse_reply
 from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
 from recursor.run_tree import RunTree
@@ -375,9 +375,9 @@ class _Run:
             # FINAL(result) naming a REPL variable means its value (models mix up the forms).
             if value.isidentifier() and not keyword.iskeyword(value):
                 found = await self.repl.stored(value)
-                if found is not None and found.found and value != "answer":
+                if found is not None and found.found and value != "answer" and not is_code_object(found.value):
                     return found
-                if found is not None and found.found:  # the REPL's answer dict: its content, if set
+                if found is not None and found.found and value == "answer":  # the REPL's answer dict
                     content = answer_content(found.value)
                     if not content:  # FINAL(answer) copied from the instructions: no answer yet
                         parts.append(self.prompts.prose_answer(self.last_prose))
