@@ -97,3 +97,15 @@ def test_counts_echoed_bare_are_shown_once() -> None:
     assert echoed.count("a: 2") == 1 and "Counter(" not in echoed
     printed = root.calls[2].messages[-1]["content"]
     assert "Counter({'a': 1, 'b': 1})" in printed and "{'a': ['a x']}" in printed
+
+
+def test_a_name_copied_from_the_prompts_examples_goes_back_once() -> None:
+    question = "Who is responsible for the launch code?"
+    root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('launch code')\n```", "FINAL(Dana Ruiz)",
+                                              "FINAL(Dana Ruiz)"], question)
+    sent_back = root.calls[2].messages[-1]["content"]
+    assert "'Dana Ruiz' is not written anywhere in the context" in sent_back
+    assert answer == "Dana Ruiz" and len(root.calls) == 3  # once: a model sure of it keeps it
+    # A name the context holds is read, not copied, even if an example also writes it.
+    root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('launch code')\n```", "FINAL(Juniper)"], question)
+    assert answer == "Juniper" and len(root.calls) == 2

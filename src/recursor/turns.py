@@ -7,8 +7,9 @@ but not its date. Two checks, each sending an answer back once with what to do i
 - blind: nothing the run showed of the context yet (no cell printed a line of it, and the
   first look did not show the answer) -> `Prompts.not_looked`;
 - unseen: the answer is a value written like a date, time, version or id (digits with
-  `-:./+`), and the context holds it nowhere -> `Prompts.not_in_context`. Such values are
-  copied from a text, seldom computed; a model sure of one can give it again.
+  `-:./+`), or a name or value the system prompt's examples write, and the context holds it
+  nowhere -> `Prompts.not_in_context`. Such values are copied from a text, seldom computed;
+  a model sure of one can give it again.
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ def asks_for_number(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question))
 
 
+def _from_examples(answer: str, prompts: Prompts) -> bool:
+    """Whether the answer is a name or value the system prompt's examples write (a 1.5B
+    answered "Dana Ruiz", an example's on-call person, to a question about a changelog): with
+    the context holding it nowhere, it was copied, not read."""
+    value = answer.strip().strip("\"'`")
+    if len(value) < 4 or value.isdigit():
+        return False  # "6", "yes", 1206: too common to tell
+    rx = re.compile(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])")
+    return any(rx.search(prompts.system(can_recurse=r)) for r in (False, True))
+
+
 def _holds(context: ContextValue, value: str) -> bool:
     """Whether the context writes `value` (a value with spaces also with other spacing)."""
     texts = [context] if isinstance(context, str) else list(context.values() if isinstance(context, dict) else context)
@@ -90,6 +102,8 @@ class TurnState:
             self.checked_empty = True  # FINAL(Counter()), FINAL([]): an empty result, shown as is
             return prompts.empty_answer(answer.strip())
         value = written_value(answer) if prompts.looking_needs_output and not self.checked_unseen else None
+        if value is None and not self.checked_unseen and _from_examples(answer, prompts):
+            value = answer.strip().strip("\"'`")
         if value is not None and not _holds(context, value):
             self.checked_unseen = True
             return prompts.not_in_context(value)
