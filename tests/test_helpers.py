@@ -633,3 +633,14 @@ def test_words_no_line_holds_as_written_find_the_lines_holding_all_of_them(
     # Written as is, or a regex: matched as such, nothing more.
     assert len(h.lines("10:02:11 upgrade")) == 1 and h.lines(r"2024-03-01 \bupgrade") == []
     assert h.lines("2024-03-01 install") == [] and capsys.readouterr().out == ""
+
+
+def test_rows_combine_as_sets_of_lines_in_order() -> None:
+    h.context = LOG
+    dated, upgrades = h.lines("2024-03"), h.lines(r"\bupgrade\b")
+    both = dated & upgrades
+    assert both == [LOG.splitlines()[0], LOG.splitlines()[3]] and isinstance(both, h.Rows)
+    assert dated - upgrades == [LOG.splitlines()[1], LOG.splitlines()[2]]
+    assert (upgrades | dated)[:2] == [LOG.splitlines()[0], LOG.splitlines()[3]] and len(upgrades | dated) == 4
+    # count_by takes the field as `field=` too, as classify names it.
+    assert h.count_by(h.lines(), field=2, show=False)["upgrade"] == 2

@@ -561,6 +561,20 @@ class Rows(list[str]):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return _lines(*args, **kwargs)
 
+    # Set operations as on sets of lines, order kept: small models write `rows & installed`
+    # for the lines both filters kept, and a plain list fails with a TypeError.
+    def __and__(self, other: Iterable[str]) -> Rows:
+        keep = set(other)
+        return Rows(r for r in self if r in keep)
+
+    def __or__(self, other: Iterable[str]) -> Rows:
+        have = set(self)
+        return Rows([*self, *(r for r in other if r not in have)])
+
+    def __sub__(self, other: Iterable[str]) -> Rows:
+        drop = set(other)
+        return Rows(r for r in self if r not in drop)
+
 
 @_own_reads
 def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any) -> list[str]:
@@ -1019,11 +1033,14 @@ class ShownDict(dict[Any, Any]):
         return dict.__repr__(self)
 
 
-def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool = True) -> _Counter[Any]:
+def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool = True,
+             field: Any = None) -> _Counter[Any]:
     """How many items have each value of `key`, most first: printed (the top `n`) and
     returned as a Counter. `key`: a field name, a column number, a regex with a group, or a
     function (see `_key_fn`); none counts the items themselves. Items without a value are
-    left out (and said so). Code only: no sub-calls."""
+    left out (and said so). Code only: no sub-calls. `field=` is `key` by another name (as
+    classify names it)."""
+    key = field if key is None else key
     fn = _key_fn(key)
     counts: _Counter[Any] = _Counter()
     total = missing = 0
