@@ -101,8 +101,9 @@ class TurnState:
         if not self.checked_empty and answer.strip() and printed_nothing(answer):
             self.checked_empty = True  # FINAL(Counter()), FINAL([]): an empty result, shown as is
             return prompts.empty_answer(answer.strip())
-        value = written_value(answer) if prompts.looking_needs_output and not self.checked_unseen else None
-        if value is None and not self.checked_unseen and _from_examples(answer, prompts):
+        small = prompts.looking_needs_output and not self.checked_unseen
+        value = written_value(answer) if small else None
+        if value is None and small and _from_examples(answer, prompts):
             value = answer.strip().strip("\"'`")
         if value is not None and not _holds(context, value):
             self.checked_unseen = True
