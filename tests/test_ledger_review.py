@@ -221,3 +221,26 @@ def test_no_child_run_starts_after_the_deadline(tmp_path: Path) -> None:
     children = [e["run_id"] for e in events if e["event"] == "run_start" and e["depth"] == 1]
     assert result.stopped_by == "timeout"
     assert len(children) == 1, children
+
+
+def test_no_hold_open_means_no_wait_whatever_the_float_residue() -> None:
+    """Holds of $0.1 and $0.2 taken back leave 2.8e-17 "held" in a float sum; a reserve that
+    fits only with a smaller output cap waited for that residue forever (a cluster ledger's
+    endpoint hung so in CI)."""
+    from recursor.budget import Limits
+    from recursor.ledger import Ledger, Usage
+
+    async def scenario() -> tuple[int | None, float]:
+        ledger = Ledger(Limits(max_usd=1.0))
+        price = (0.0, 1e6 / 1000)  # $0.001 an output token: holds of $0.1 and $0.2
+        ledger.settle(await ledger.reserve(0, price, 600), Usage(0, 600, None), None)  # $0.6 spent
+        a = await ledger.reserve(0, price, 100)
+        b = await ledger.reserve(0, price, 200)
+        ledger.refund(a)
+        ledger.refund(b)
+        # $0.4 left: 500 output tokens wanted, ~400 fit; nothing is in flight to wait for.
+        hold = await asyncio.wait_for(ledger.reserve(0, price, 500), timeout=2)
+        return hold.max_tokens, ledger.held.usd
+
+    max_tokens, held = asyncio.run(scenario())
+    assert max_tokens is not None and 390 <= max_tokens < 500 and held == pytest.approx(max_tokens / 1000)
