@@ -52,3 +52,15 @@ def test_a_long_run_on_a_small_window_keeps_going_and_answers() -> None:
     assert result.answer == "done" and result.stopped_by == "final"
     assert all(token_estimate(call.messages) <= 4096 - 256 for call in root.calls)
     assert any(NOTE in call.messages[1]["content"] for call in root.calls)  # a cut happened
+
+
+def test_a_latest_output_over_the_window_by_itself_loses_its_middle() -> None:
+    lm = _small(FakeScriptedLM([]), 4096)
+    msgs = [*_conversation(3, 300), {"role": "assistant", "content": "print(rows[:2])"},
+            {"role": "user", "content": "head " + "pkg:amd64 (1.0), " * 1500 + " tail"}]
+    cut = fit_window(msgs, lm)
+    assert token_estimate(cut) <= 4096 - 256
+    last = cut[-1]["content"]
+    assert last.startswith("head pkg:amd64") and last.endswith(" tail")
+    assert "characters cut here to fit the model's window" in last
+    assert cut[-2]["content"] == "print(rows[:2])" and cut[1]["content"] == "the task" + NOTE

@@ -19,16 +19,18 @@ from recursor.profiles import profile_of
 
 __all__ = ["NOTE", "fit_window", "fits", "token_estimate"]
 
-_BYTES_PER_TOKEN = 3
+_BYTES_PER_TOKEN = 2.5
 """A cautious tokens-from-bytes estimate (BPE tokenizers give ~3.5-4 bytes a token on English
-and code, fewer on numbers and symbols): it errs toward dropping a turn early."""
+and code, fewer on numbers and symbols): it errs toward dropping a turn early. 3 was not
+cautious enough: apt's package lists ("libgpg-error-dev:amd64 (1.46-1, automatic), ") take
+under 2.5 bytes a token, and a conversation estimated inside the 16K window was 18,433."""
 _AFTER_CUT = 0.6
 """Once over, drop down to this share of the room, so the next turns fit without a new cut."""
 
 
 def token_estimate(messages: Sequence[Message]) -> int:
     """An upper estimate of the tokens `messages` take in a chat template."""
-    return sum(len(m["content"].encode("utf-8", errors="replace")) // _BYTES_PER_TOKEN + 8 for m in messages)
+    return sum(int(len(m["content"].encode("utf-8", errors="replace")) / _BYTES_PER_TOKEN) + 8 for m in messages)
 
 
 def fits(messages: Sequence[Message], room: int) -> bool:
@@ -57,4 +59,21 @@ def fit_window(messages: list[Message], lm: LM) -> list[Message]:
         turns = turns[1:]
     task = messages[1]["content"]
     marked: Message = {"role": messages[1]["role"], "content": task if task.endswith(NOTE) else task + NOTE}
-    return [messages[0], marked, *turns]
+    return _shrunk([messages[0], marked, *turns], room)
+
+
+def _shrunk(messages: list[Message], room: int) -> list[Message]:
+    """`messages`, with the middle of the largest output after the task cut out when the latest
+    turn alone is over the room (a cell that printed two 10,000-character lines of package
+    names filled a 16K window by itself, and the run ended on the model's error)."""
+    over = token_estimate(messages) - room
+    if over <= 0 or len(messages) < 3:
+        return messages
+    at = max(range(2, len(messages)), key=lambda i: len(messages[i]["content"]))
+    text = messages[at]["content"]
+    cut = min(len(text), int((over + 64) * _BYTES_PER_TOKEN))
+    keep = max(0, len(text) - cut) // 2
+    marker = f"\n[... {len(text) - 2 * keep:,} characters cut here to fit the model's window ...]\n"
+    out = list(messages)
+    out[at] = {**messages[at], "content": text[:keep] + marker + text[len(text) - keep:]}
+    return out
