@@ -65,11 +65,26 @@ def test_results_named_after_their_helper_still_work_as_the_helper() -> None:
 
 
 def test_an_empty_result_given_as_the_answer_goes_back_once() -> None:
-    root, answer = _run(SmallModelPrompts(), ["```repl\ncount_by(lines('nothing'), 'x')\n```", "FINAL(Counter())",
+    root, answer = _run(SmallModelPrompts(), ["```repl\nprint(grep('grey-owl'))\n```",
+                                              "```repl\ncount_by(lines('nothing'), 'x')\n```", "FINAL(Counter())",
                                               "```repl\nprint(grep('Juniper'))\n```", "FINAL(4417028)"],
                         "What is the launch code of grey-owl's codename?")
-    assert "Counter() is an empty result, not an answer" in root.calls[2].messages[-1]["content"]
+    assert "Counter() is an empty result, not an answer" in root.calls[3].messages[-1]["content"]
     assert answer == "4417028"
+    # A helper's report of nothing shows nothing: an answer after it alone was not read.
+    root, _ = _run(SmallModelPrompts(), ["```repl\ncount_by(lines('nothing'), 'x')\n```", "FINAL(Counter())",
+                                         "FINAL(none)"], "What is the launch code of grey-owl's codename?")
+    assert "Nothing you ran has shown the context yet" in root.calls[2].messages[-1]["content"]
+
+
+def test_a_helpers_summary_or_a_count_with_its_lines_is_not_offered_as_the_answer() -> None:
+    block = "```repl\nsum_by(lines('nothing'), 'a', 'b')\n```"
+    root, _ = _run(SmallModelPrompts(), [block, block, "FINAL(x)", "FINAL(x)"], "Which launch code goes with Juniper?")
+    assert "FINAL(sum_by" not in root.calls[2].messages[-1]["content"]
+    listed = "```repl\nrows = lines('launch')\nprint(len(rows), rows[:2])\n```"
+    root, _ = _run(SmallModelPrompts(), [listed, listed, "FINAL(x)", "FINAL(x)"], "Which launch code goes with Juniper?")
+    again = root.calls[2].messages[-1]["content"]
+    assert "reply with exactly this line" not in again and "so this was run instead" in again
 
 
 def test_an_empty_result_shown_again_is_not_offered_as_the_answer() -> None:

@@ -358,9 +358,13 @@ async def first_look(context: ContextValue, question: str, *, orient: bool) -> O
 _EMPTY_REPRS = frozenset({"[]", "{}", "()", "None", "''", '""', "set()", "Counter()", "Hits([])"})
 
 
+_NOTHING_FOUND = re.compile(r"^\w+: 0 (?:items?|groups?|lines?)(?:, 0 values)?\s*$")
+"""A helper's report of nothing ("count_by: 0 items, 0 values", "group_by: 0 groups")."""
+
+
 def _empty_line(line: str) -> bool:
     words = line.replace(",", " ").split()
-    if not words or line.strip() in _EMPTY_REPRS:
+    if not words or line.strip() in _EMPTY_REPRS or _NOTHING_FOUND.match(line.strip()):
         return True
     # "0 []": a count of nothing and the nothing (print(len(rows), rows[:2]) of no rows).
     return all(w in _EMPTY_REPRS or w == "0" for w in words) and any(w in _EMPTY_REPRS for w in words)

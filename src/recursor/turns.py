@@ -136,7 +136,7 @@ class TurnState:
         SyntaxError pasted the error next."""
         repeated = code in self.seen_code
         self.seen_code.add(code)
-        if repeated and short_answer(stdout) and not printed_nothing(stdout):
+        if repeated and _offerable(stdout):
             self.offered = stdout.strip()
             return prompts.prose_answer(stdout), None  # an empty result ("0 []") is no answer to offer
         last = (error or "").strip().rsplit("\n", 1)[-1]
@@ -169,6 +169,19 @@ class TurnState:
                 if code not in self.seen_code:
                     return code
         return None
+
+
+_HELPER_HEAD = re.compile(r"^\w+: \d+ (?:items?|lines?|groups?|blocks?)\b")
+"""A helper's summary line ("count_by: 0 items, 0 values"): a step's report, not an answer."""
+
+
+def _offerable(stdout: str) -> bool:
+    """Whether a repeated cell's output may be offered back as the FINAL line: one short line
+    that shows something and is not a helper's summary (offered "sum_by: 0 items, 0 values",
+    the 1.5B answered it) nor a count printed with a list of lines (a step on the way)."""
+    text = stdout.strip()
+    return (short_answer(text) and len(text) <= 80 and not printed_nothing(text)
+            and not _HELPER_HEAD.match(text))
 
 
 def _is_text(code: str) -> bool:
