@@ -358,6 +358,11 @@ def test_final_answer_placeholder_is_not_the_answer_dict() -> None:
     assert result.answer == "7" and len(root.calls) == 3
     kept = FakeScriptedLM(["```repl\nanswer['content'] = 'from the dict'\nprint(2)\n```", "FINAL(answer)"])
     assert rlm(kept, trace_dir=False).complete("q", "abc").answer == "from the dict"
+    # FINAL_VAR(answer) alike: the dict's content, never its repr; an empty one is no answer.
+    var = FakeScriptedLM(["```repl\nprint(1)\n```", "FINAL_VAR(answer)", "FINAL(8)"])
+    assert rlm(var, trace_dir=False).complete("q", "abc").answer == "8" and len(var.calls) == 3
+    set_var = FakeScriptedLM(["```repl\nanswer['content'] = 'set'\n```", "FINAL_VAR(answer)"])
+    assert rlm(set_var, trace_dir=False).complete("q", "abc").answer == "set"
 
 
 def test_a_short_prose_answer_is_offered_back_as_the_final_line() -> None:

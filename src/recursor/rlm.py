@@ -371,23 +371,19 @@ class _Run:
         return await self.repl.stored_answer() or self.subcalls.last_result or self.last_prose or None
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> VarLookup | None:
-        if kind == "text":
-            # FINAL(result) naming a REPL variable means its value (models mix up the forms).
-            if value.isidentifier() and not keyword.iskeyword(value):
-                found = await self.repl.stored(value)
-                if found is not None and found.found and value != "answer" and not is_code_object(found.value):
-                    return found
-                if found is not None and found.found and value == "answer":  # the REPL's answer dict
-                    content = answer_content(found.value)
-                    if not content:  # FINAL(answer) copied from the instructions: no answer yet
-                        parts.append(self.prompts.prose_answer(self.last_prose))
-                        return None
-                    return VarLookup(True, content)
-            return VarLookup(True, value)
-        found = await self.repl.get_var(value)
-        if found.found:
+        # FINAL(result) naming a REPL variable means its value (models mix up the forms).
+        named = kind != "text" or (value.isidentifier() and not keyword.iskeyword(value))
+        found = (await self.repl.get_var(value) if kind != "text" else await self.repl.stored(value)) if named else None
+        if found is not None and found.found and value == "answer":  # the REPL's answer dict: its content
+            if content := answer_content(found.value):
+                return VarLookup(True, content)
+            parts.append(self.prompts.prose_answer(self.last_prose))  # FINAL(answer) copied, none set yet
+            return None
+        if found is not None and found.found and (kind != "text" or not is_code_object(found.value)):
             return found
-        parts.append(self.prompts.missing_var(value, found.defined))
+        if kind == "text":
+            return VarLookup(True, value)
+        parts.append(self.prompts.missing_var(value, found.defined if found is not None else ()))
         return None
 
     async def _child(self, child_id: str, prompt: str, context: Any, lm: LM) -> ChildOutcome:
