@@ -238,3 +238,20 @@ def test_real_small_model_answers_a_needle_question_end_to_end() -> None:
     result = rlm.complete(task.question, task.context)
     assert result.stopped_by == "final", result
     assert score(task.gold, result.answer) == 1.0, (result.answer, task.gold.answer)
+
+
+def test_a_small_model_decodes_greedily_behind_any_server_unless_told_otherwise() -> None:
+    """llama.cpp's server samples at 0.8 by default; the embedded model is greedy. By model,
+    not by client: a small root's requests say temperature 0 when the client leaves it unset."""
+    from fakes.openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer(responder=lambda request: "FINAL(done)") as server:
+        for name, want in (("qwen2.5-coder:1.5b", 0.0), ("big-model", None)):
+            RLM(name, base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR", mode="rlm",
+                trace_dir=False).complete("q", "some context")
+            assert server.requests[-1].json.get("temperature") == want, name
+        chosen = OpenAICompatibleLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env=None,
+                                    temperature=0.5)
+        RLM(RetryingLM(chosen), mode="rlm", trace_dir=False).complete("q", "some context")
+        assert server.requests[-1].json["temperature"] == 0.5  # the user's own setting is kept
+        assert chosen.temperature == 0.5

@@ -10,6 +10,7 @@ user can always say (`RLM(prompts="small")`, `--prompts small`).
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -24,6 +25,7 @@ __all__ = [
     "Mode",
     "ModelProfile",
     "PromptMode",
+    "decoding_for",
     "is_small_model",
     "profile_of",
     "prompts_for",
@@ -79,6 +81,27 @@ def prompts_for(lm: LM, prompts: Prompts | PromptMode | None = None) -> Prompts:
     if mode == "auto":
         return SmallModelPrompts() if is_small_model(lm) else Prompts()
     raise UserError(f"prompts must be a Prompts object or one of 'auto', 'small', 'general', not {prompts!r}")
+
+
+def decoding_for(lm: LM, prompts: Prompts) -> LM:
+    """`lm`, set to decode greedily when `prompts` ask for it (small models) and its client
+    leaves the temperature to the server (`temperature=None`); else `lm` itself. The same small
+    model then decodes alike embedded (greedy by default) and behind llama.cpp's server, ollama
+    or vLLM, whose defaults sample (0.7-0.8). A temperature the user set is kept."""
+    if not prompts.greedy:
+        return lm
+    if isinstance(lm, WrapperLM):  # retrying, caching: the client inside sends the temperature
+        inner = decoding_for(lm.wrapped, prompts)
+        if inner is lm.wrapped:
+            return lm
+        wrapper = copy.copy(lm)
+        wrapper.wrapped = inner
+        return wrapper
+    if getattr(lm, "temperature", 0.0) is not None:
+        return lm
+    clone = copy.copy(lm)
+    clone.temperature = 0.0  # type: ignore[attr-defined]
+    return clone
 
 
 @dataclass(frozen=True, slots=True)

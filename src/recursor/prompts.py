@@ -85,6 +85,9 @@ class Prompts:
     one_block_per_reply: bool = False
     """Strict replies: only the first code block of a reply counts, and the rest of the reply
     (invented output, more code, a FINAL guessed before any output) is cut away."""
+    greedy: bool = False
+    """Decode greedily (temperature 0) when the model's client leaves the temperature to its
+    server (`profiles.decoding_for`)."""
     run_instead_of_repeats: bool = False
     """When the model sends a block it ran before, also run an untried search for the next word
     of the question the context holds and show that (`recursor.turns`): small models repeat

@@ -235,6 +235,10 @@ class SmallModelPrompts(Prompts):
     """Wording and helpers for small models (chosen by `recursor.profiles.prompts_for`)."""
 
     orient: bool = True
+    greedy: bool = True
+    """A small model sampled at a server's default temperature (llama.cpp's 0.8) wrote worse
+    code and copied prompt text as answers: realdocs 16.7 behind llama.cpp's server against
+    47.9 embedded, where decoding is greedy."""
     run_instead_of_repeats: bool = True
     name_key_terms: bool = False
     """Name the question's distinctive terms in the first message, guessed from its wording
