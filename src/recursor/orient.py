@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from recursor.context import ContextValue
 from recursor.sandbox.base import Read
-from recursor.sandbox.helpers import _LONG_LINE, _STOP, _stem, _stem_rx, joined_files, record_around
+from recursor.sandbox.helpers import _LONG_LINE, _STOP, _stem, _stem_rx, file_spans, record_around
 
 __all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
 
@@ -288,8 +288,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not text.strip():
         return NO_LOOK
     # Names shown with each line: a dict's keys (files by path), or the files joined into a str.
-    name_at, names = ((starts, [str(k) for k in keys]) if isinstance(context, dict)
-                      else joined_files(text) if isinstance(context, str) else ([], []))
+    # Each file as (name, start, body, end): a dict's entry is all body, a joined file's body
+    # starts after its header line.
+    files = ([(str(k), a, a, b) for k, a, b in zip(keys, starts, [*starts[1:], len(text)], strict=True)]
+             if isinstance(context, dict) else file_spans(text) if isinstance(context, str) else [])
+    name_at = [f[1] for f in files]
     lowered = text.lower()
     n_lines = text.count("\n") + 1
     head = [line[:width] for line in text.lstrip("\n").split("\n", 8)[:8] if line.strip()][:first_lines]
@@ -319,15 +322,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             shown.append(line)
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
-            where = f"[{names[at]}] " if names and at >= 0 else ""
+            where = f"[{files[at][0]}] " if at >= 0 else ""
             out.append(f"{n}| {where}{line}")
             if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN:
                 # The rare word's record: its date, author or id is often on another line.
-                lo = name_at[at] if names and at >= 0 else 0
-                hi = name_at[at + 1] if names and at + 1 < len(name_at) else len(text)
-                if names and not isinstance(context, dict):  # past the file's header line
-                    body = text.find("\n", lo, hi)
-                    lo = hi if body < 0 else body + 1
+                lo, hi = files[at][2:] if at >= 0 else (0, name_at[0] if files else len(text))
                 _, rec_spans, rows = record_around(text, s, lo, hi)
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]

@@ -238,6 +238,18 @@ def joined_files(text: str) -> tuple[list[int], list[str]]:
     return (starts, names) if len(starts) >= 2 else ([], [])
 
 
+def file_spans(text: str) -> list[tuple[str, int, int, int]]:
+    """The files of a joined text (`joined_files`), in order: (name, start, body, end), where
+    `body` is where the file's text starts after its header line."""
+    starts, names = joined_files(text)
+    spans = []
+    for i, (start, name) in enumerate(zip(starts, names, strict=True)):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        nl = text.find("\n", start, end)
+        spans.append((name, start, end if nl < 0 else nl + 1, end))
+    return spans
+
+
 _FILES: list[Any] = [None, []]
 """The context's files (`_files()`), for the `_DOC` they were read from."""
 
@@ -253,11 +265,7 @@ def _files() -> list[tuple[str, int, int, int]]:
             if isinstance(_DOC_OF, dict):
                 found = [(str(k), s - len(f"{k}: "), s, e) for s, e, k in _ENTRIES]
         else:
-            starts, names = joined_files(doc)
-            for i, (start, name) in enumerate(zip(starts, names, strict=True)):
-                end = starts[i + 1] if i + 1 < len(starts) else len(doc)
-                nl = doc.find("\n", start, end)
-                found.append((name, start, end if nl < 0 else nl + 1, end))
+            found = file_spans(doc)
         _FILES[:] = [doc, found]
     files: list[tuple[str, int, int, int]] = _FILES[1]
     return files
