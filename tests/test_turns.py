@@ -124,3 +124,30 @@ def test_a_name_copied_from_the_prompts_examples_goes_back_once() -> None:
     # A name the context holds is read, not copied, even if an example also writes it.
     root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('launch code')\n```", "FINAL(Juniper)"], question)
     assert answer == "Juniper" and len(root.calls) == 2
+
+
+def test_the_offered_value_written_alone_as_a_block_is_taken() -> None:
+    # Offered "FINAL(0)", the 1.5B wrote ```repl 0``` until max_errors and the run ended empty.
+    block = "```repl\nprint(len(lines('Juniper')) - 1)\n```"
+    root, answer = _run(SmallModelPrompts(), [block, block, "```repl\n0\n```"], "How many other lines?")
+    assert "FINAL(0)" in root.calls[2].messages[-1]["content"]
+    assert answer == "0" and len(root.calls) == 3
+    # A different value alone in a block is code like any other: it runs, and is not taken.
+    root, answer = _run(SmallModelPrompts(), [block, block, "```repl\n7\n```", "FINAL(0)"], "How many other lines?")
+    assert answer == "0" and len(root.calls) == 4
+
+
+def test_a_value_alone_in_a_block_answers_the_answer_now_turn() -> None:
+    # Told "reply FINAL(answer), no code" at the limit, a small model writes the value as a block.
+    script = [f"```repl\nx = {n}\n```" for n in range(6)] + ["```repl\n'Juniper'\n```"]
+    root = FakeScriptedLM(script)
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete("What is the codename of grey-owl?", TEXT)
+    assert (result.answer, result.stopped_by) == ("Juniper", "max_iterations")
+    assert "Stop:" in root.calls[-1].messages[-1]["content"]
+
+
+def test_lone_literal_reads_only_a_block_of_one_value() -> None:
+    from recursor.protocol import lone_literal
+    assert [lone_literal(c) for c in ("0", " 'cgi' ", "-3.5", "42\n")] == ["0", "cgi", "-3.5", "42"]
+    assert [lone_literal(c) for c in ("x", "print(1)", "0\n1", "True", "''", "f(0)", "[1]")] == [None] * 7

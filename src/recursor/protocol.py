@@ -60,6 +60,7 @@ __all__ = [
     "ParsedReply",
     "cut_after_first_block",
     "is_code_object",
+    "lone_literal",
     "parse_reply",
     "strip_quotes",
 ]
@@ -341,3 +342,23 @@ def is_code_object(value: str) -> bool:
     `<function f at 0x...>`): `FINAL(X)` after `from cgi import X` names X, it does not answer
     with the class's repr, so such a value is no variable's answer."""
     return bool(_CODE_OBJECT.fullmatch(value.strip()))
+
+
+def lone_literal(code: str) -> str | None:
+    """The value a block holds when it is nothing but one literal (`0`, `"cgi"`, `-3.5`), as
+    text; else None. Told to reply `FINAL(0)`, small models write the value as a block; such a
+    block computes nothing and reads nothing: it states an answer."""
+    try:
+        tree = ast.parse(code.strip())
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    node = tree.body[0].value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        return f"-{value}" if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)) and not isinstance(node.value, bool):
+        text = str(node.value).strip()
+        return text or None
+    return None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from recursor.context import ContextValue
 from recursor.orient import NO_LOOK, Orientation, printed_nothing
 from recursor.prompts import Prompts, short_answer
+from recursor.protocol import lone_literal
 
 __all__ = ["TurnState", "asks_for_number", "written_value"]
 
@@ -155,9 +156,12 @@ class TurnState:
         return note + (prompts.try_this(untried) if untried else ""), None
 
     def taken_offer(self, code: Sequence[str]) -> str | None:
-        """The offered answer, when the reply is the offered FINAL line inside a block: small
-        models write the line they are given as code, where `FINAL(1 ['a b'])` fails to run."""
-        if self.offered is not None and len(code) == 1 and code[0].strip() == f"FINAL({self.offered})":
+        """The offered answer, when the reply is the offered FINAL line inside a block, or the
+        offered value alone as a block: small models write the line they are given as code,
+        where `FINAL(1 ['a b'])` fails to run, or write `0` for "reply FINAL(0)"."""
+        if self.offered is None or len(code) != 1:
+            return None
+        if code[0].strip() == f"FINAL({self.offered})" or lone_literal(code[0]) == self.offered:
             return self.offered
         return None
 
