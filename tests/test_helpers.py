@@ -644,3 +644,99 @@ def test_rows_combine_as_sets_of_lines_in_order() -> None:
     assert (upgrades | dated)[:2] == [LOG.splitlines()[0], LOG.splitlines()[3]] and len(upgrades | dated) == 4
     # count_by takes the field as `field=` too, as classify names it.
     assert h.count_by(h.lines(), field=2, show=False)["upgrade"] == 2
+    # grep's hits combine the same way.
+    hits = h.grep("2024-03", show=False) & h.grep(r"\bupgrade\b", show=False)
+    assert hits == both and isinstance(hits, h.Rows)
+
+
+def test_lines_reads_a_file_name_given_first_as_the_file(capsys: pytest.CaptureFixture[str]) -> None:
+    # Small models write the file first: lines("a/b.py", "def ") or lines("a/b.py") alone.
+    h.context = ("# File: pkg/a.py\nclass A:\n    pass\ndef f():\n    pass\n"
+                 "# File: pkg/b.py\nimport a\ndef g():\n    pass\ndef h():\n    pass\n")
+    assert h.lines("pkg/b.py", r"^def ") == ["def g():", "def h():"]
+    assert "'pkg/b.py' is a file; read as lines('^def ', file='pkg/b.py')" in capsys.readouterr().out
+    assert h.lines("b.py") == ["# File: pkg/b.py", "import a", "def g():", "    pass", "def h():", "    pass"]
+    assert "these are its lines, as lines(file='pkg/b.py')" in capsys.readouterr().out
+    # A name the text writes outside its header line is searched as text, as before.
+    h.context = "# File: pkg/a.py\nimport b\nsee pkg/b.py\n# File: pkg/b.py\nx = 1\n"
+    assert h.lines("pkg/b.py") == ["see pkg/b.py", "# File: pkg/b.py"]
+    assert "is a file" not in capsys.readouterr().out
+    # A dict of files: a key alone is that entry's lines.
+    h.context = {"x.log": "ERROR one\nok", "y.log": "ERROR two"}
+    assert h.lines("x.log") == ["x.log: ERROR one", "ok"]
+    # Not a file's name, or a name two files end with: the arguments are read as written.
+    h.context = "# File: a/u.py\nu = 1\n# File: b/u.py\nu = 2\n"
+    assert h.lines("u.py") == ["# File: a/u.py", "# File: b/u.py"]
+    assert h.lines("u = 1") == ["u = 1"]
+
+
+DEB_CHANGELOG = """\
+foo (1.2-1) unstable; urgency=medium
+
+  * New upstream release.
+
+  [ Ann Lee ]
+  * Fix the build.
+
+ -- Bo Chen <bo@example.org>  Mon, 02 Jan 2023 10:00:00 +0000
+
+foo (1.1-1) unstable; urgency=low
+
+  * Initial release.
+
+ -- Ann Lee <ann@example.org>  Sun, 01 May 2022 09:00:00 +0000
+
+# Older entries have been removed from this changelog.
+# To read the complete changelog use `apt changelog foo`.
+"""
+
+RUNS = """\
+Start-Date: 2025-06-24  14:36:25
+Commandline: apt-get install foo
+Install: foo:amd64 (1.0), bar:amd64 (2.0, automatic)
+End-Date: 2025-06-24  14:36:30
+
+Start-Date: 2026-05-09  07:28:46
+Upgrade: baz:amd64 (1, 2)
+End-Date: 2026-05-09  07:28:50
+"""
+
+
+def test_layout_records_cut_a_text_into_its_entries_by_layout() -> None:
+    def firsts(text: str) -> list[str]:
+        return [text[a:b].split("\n")[0] for a, b in h.layout_records(text)]
+    # Headed entries, blank lines and all inside; the closing remark is no entry.
+    assert firsts(DEB_CHANGELOG) == ["foo (1.2-1) unstable; urgency=medium", "foo (1.1-1) unstable; urgency=low"]
+    a, b = h.layout_records(DEB_CHANGELOG)[0]
+    assert DEB_CHANGELOG[a:b].endswith("+0000") and "[ Ann Lee ]" in DEB_CHANGELOG[a:b]
+    # Runs of lines between blank lines, when no line is indented under another.
+    assert firsts(RUNS) == ["Start-Date: 2025-06-24  14:36:25", "Start-Date: 2026-05-09  07:28:46"]
+    # A module: its classes and functions (decorators and comments go with them), not its imports.
+    module = "import os\nimport re\n\nX = 1\n\n@cache\ndef f():\n    return 1\n\n\nclass A:\n    def g(self):\n        pass\n"
+    assert firsts(module) == ["@cache", "class A:"]
+    # A log written a line an entry has none, and one run filling the text is the text.
+    assert h.layout_records("a 1\nb 2\nc 3\n") == [] and h.layout_records("one\n\ntwo\n") == []
+    # Only text[lo:hi] is read.
+    lo = DEB_CHANGELOG.index("foo (1.1-1)")
+    assert [DEB_CHANGELOG[x:y].split("\n")[0] for x, y in h.layout_records(DEB_CHANGELOG, lo)] == ["foo (1.1-1) unstable; urgency=low"]
+
+
+def test_entries_of_a_context_of_files(capsys: pytest.CaptureFixture[str]) -> None:
+    h.context = ("# File: doc/foo/changelog.Debian\n" + DEB_CHANGELOG
+                 + "# File: log/apt/history.log\n" + RUNS + "# File: log/dpkg.log\na 1\nb 2\n")
+    assert len(h.entries()) == 4
+    mine = h.entries(file="foo/changelog")
+    assert len(mine) == 2 and mine[1].file == "doc/foo/changelog.Debian"  # type: ignore[attr-defined]
+    shown = repr(mine)
+    assert shown.startswith("2 entries\n[1] [doc/foo/changelog.Debian] foo (1.2-1) unstable")
+    assert "    ... -- Ann Lee <ann@example.org>  Sun, 01 May 2022 09:00:00 +0000" in shown
+    # By a line they hold; counted by a field of any of their lines.
+    assert len(h.entries(r"^Upgrade:")) == 1
+    runs = h.entries(file="history")
+    assert h.count_by(runs, "Start-Date", show=False) == {"2025-06-24  14:36:25": 1, "2026-05-09  07:28:46": 1}
+    assert h.record(runs[0])["Install"].startswith("foo:amd64 (1.0)")
+    # A file's name given as the pattern is read as the file, and said so.
+    assert len(h.entries("history.log")) == 2
+    assert "is a file; these are its entries" in capsys.readouterr().out
+    # A text given: its entries, no file.
+    assert len(h.entries(text=DEB_CHANGELOG)) == 2

@@ -242,3 +242,26 @@ def test_statements_about_the_context_and_the_answers_form_are_not_searched() ->
     # A sentence that asks is kept whatever its words; so are statements about anything else.
     assert orientation(text, "Does the context contain the class Real?").words[:1] == ("Real",)
     assert "Real" in orientation(text, "Real is a class. Which file defines it?").words
+
+
+def test_a_file_the_question_names_is_outlined_by_its_entries() -> None:
+    entry = ("foo ({v}) unstable; urgency=medium\n\n  * Change {v}.\n\n"
+             " -- {who} <x@example.org>  Mon, 02 Jan 2023 10:00:00 +0000\n\n")
+    log = "".join(entry.format(v=f"1.{i}-1", who=("Ann Lee", "Bo Chen")[i % 2]) for i in range(3, 0, -1))
+    text = ("# File: /usr/share/doc/libbar2/changelog.Debian\nbar (2.0-1) unstable; urgency=low\n\n"
+            "  * Initial.\n\n -- Cy Dee <c@example.org>  Sun, 01 May 2022 09:00:00 +0000\n\n"
+            "# File: /usr/share/doc/libfoo1/changelog.Debian\n" + log)
+    look = orientation(text, "How many entries does the changelog of libfoo1 have?")
+    assert "The file /usr/share/doc/libfoo1/changelog.Debian has 18 lines in 3 entries" in look.text
+    assert "entries(file='/usr/share/doc/libfoo1/changelog.Debian') gives them" in look.text
+    assert "1| foo (1.3-1) unstable; urgency=medium\n   ... -- Bo Chen <x@example.org>" in look.text
+    assert "Cy Dee" not in look.text  # the other file is not outlined
+    assert " -- Bo Chen <x@example.org>  Mon, 02 Jan 2023 10:00:00 +0000" in look.shown  # evidence
+    # A dotted module names its file; a log of one line an entry has no entries to list.
+    code = "# File: email/utils.py\nimport os\n\ndef a():\n    pass\n\ndef b():\n    pass\n# File: x.log\nl1\nl2\n"
+    assert "has 7 lines in 2 entries" in orientation(code, "How many functions does email.utils define?").text
+    assert "The file x.log has 2 lines, one entry a line; lines(file='x.log')" in orientation(
+        code, "What does x.log say last?").text
+    # No file named, or a word that names two files: no outline.
+    assert "The file" not in orientation(text, "Who signed the most entries?").text
+    assert "The file" not in orientation(text, "What does changelog.Debian say?").text

@@ -121,7 +121,7 @@ def test_system_prompt_stays_short_and_says_the_reply_format() -> None:
     assert text.count("Example") == 7 and text.count("```repl") == 9
     # The last example is the one a small model copies when it copies: a plain search.
     assert text.rsplit("Example", 1)[1].count("```repl\ngrep(") == 1
-    for helper in ("grep(", "lines(", "blocks(", "record(", "count_by(", "sum_by(", "top(", "in_dates(",
+    for helper in ("grep(", "lines(", "entries(", "record(", "count_by(", "sum_by(", "top(", "in_dates(",
                    "classify(", "map_query("):
         assert helper in text
     # Every repair text exists and is short.

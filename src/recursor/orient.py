@@ -25,7 +25,15 @@ from dataclasses import dataclass
 
 from recursor.context import ContextValue
 from recursor.sandbox.base import Read
-from recursor.sandbox.helpers import _LONG_LINE, _STOP, _stem, _stem_rx, file_spans, record_around
+from recursor.sandbox.helpers import (
+    _LONG_LINE,
+    _STOP,
+    _stem,
+    _stem_rx,
+    file_spans,
+    layout_records,
+    record_around,
+)
 
 __all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
 
@@ -331,11 +339,81 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
+    named = _named_file(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
+    if named is not None:
+        rows, spans = _outline(text, named, width)
+        out += rows
+        shown += [text[a:b] for a, b in spans]
+        reads += [_read(starts, keys, a, b) for a, b in spans]
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)
     hint = () if _OPTIONS.search(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint)
+
+
+_FileSpan = tuple[str, int, int, int]
+
+
+def _names(word: str, name: str) -> bool:
+    """Whether a question's `word` names the file `name`: its path, the path's tail, one of its
+    folders ("the changelog of libfoo1" and /usr/share/doc/libfoo1/changelog), or a dotted
+    module name for its path ("email.utils" and email/utils.py)."""
+    w, n = word.lower().strip("./"), name.lower()
+    if not w or len(w) < 3:
+        return False
+    stem = n.rsplit(".", 1)[0] if "." in n.rsplit("/", 1)[-1] else n
+    dotted = w.replace(".", "/")
+    return (n == w or n.endswith("/" + w) or w in n.split("/")
+            or stem == dotted or stem.endswith("/" + dotted))
+
+
+def _named_file(files: list[_FileSpan], words: list[str]) -> _FileSpan | None:
+    """The one file of several that one of the question's words names (`_names`), if any."""
+    if len(files) < 2:
+        return None
+    for word in words:
+        named = [f for f in files if _names(word, f[0])]
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+_OUTLINE_ALL = 30
+"""A named file's records are all outlined up to this many; past it, the first and last ones."""
+
+
+def _outline(text: str, file: _FileSpan, width: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """The rows that outline a file the question names, and the spans they show: its size, and
+    its records (`helpers.layout_records`) by their first and last lines. How many entries a
+    changelog has, who signed them and when, which functions a module defines: a question
+    about one file of many is often about its records, which no search for its words shows."""
+    name, _, body, end = file
+    n_lines = text.count("\n", body, end) + (not text.endswith("\n", body, end))
+    recs = layout_records(text, body, end)
+    if not recs:
+        return [f"The file {name} has {n_lines:,} lines, one entry a line; lines(file={name!r}) gives them."], []
+    where = f"entries(file={name!r}) gives them."
+    headed = any(row[:1] in (" ", "\t") for a, b in recs for row in text[a:b].split("\n")[1:])
+    shape = "a line and the lines indented under it" if headed else "a run of lines between blank lines"
+    out = [f"The file {name} has {n_lines:,} lines in {len(recs)} entries, each {shape}; "
+           f"{where} Each entry's first and last line:"]
+    picked = list(enumerate(recs, 1))
+    if len(recs) > _OUTLINE_ALL:
+        picked = picked[:_OUTLINE_ALL - 5] + picked[-5:]
+    spans: list[tuple[int, int]] = []
+    for n, (a, b) in picked:
+        if n == len(recs) - 4 and len(recs) > _OUTLINE_ALL:
+            out.append(f"... {len(recs) - _OUTLINE_ALL} more entries")
+        first_end = text.find("\n", a, b)
+        first = (a, b if first_end < 0 else first_end)
+        last = (text.rfind("\n", a, b) + 1, b)
+        out.append(f"{n}| {text[first[0]:first[1]][:width]}")
+        spans.append(first)
+        if last[0] > first[0]:
+            out.append(f"   ... {text[last[0]:last[1]].strip()[:width]}")
+            spans.append(last)
+    return out, spans
 
 
 def _read(starts: list[int], keys: list[str | int], lo: int, hi: int) -> Read:

@@ -38,7 +38,7 @@ next); or, once the output holds the answer, the line FINAL(answer) with no code
 Helpers:
 - grep(term): prints the lines holding term (or its words), marked >>like this<<.
 - lines(text): the lines holding text (a regex); lines(): all; lines(key=value): by field; lines(text, file=name): in the files named like name.
-- blocks(text): the blank-line-separated blocks holding text.
+- entries(text, file=name): the entries holding text (a line with its indented lines, or lines between blank lines).
 - record(line): a line's fields as a dict ("key=v", "Key: v", "key value"); cols(line): its columns.
 - count_by(items, key): counts per value, most first; key: a field name, "file" or a function.
 - sum_by(items, key, field): the field's sum per key; top(counts, n): the n largest.

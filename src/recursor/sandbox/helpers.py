@@ -159,7 +159,25 @@ the verbs a question uses to ask ("find", "tell", "mention"). General: in any qu
 describe the asking, not the text, and would rank lines by how much they read like English."""
 
 
-class Hits(list[str]):
+class _LineSet(list[str]):
+    """A list of lines that combines with another as sets of lines do, order kept: small
+    models write `rows & installed` for the lines both filters kept, or `grep(a) | grep(b)`,
+    and a plain list fails with a TypeError."""
+
+    def __and__(self, other: Iterable[str]) -> Rows:
+        keep = set(other)
+        return Rows(r for r in self if r in keep)
+
+    def __or__(self, other: Iterable[str]) -> Rows:
+        have = set(self)
+        return Rows([*self, *(r for r in other if r not in have)])
+
+    def __sub__(self, other: Iterable[str]) -> Rows:
+        drop = set(other)
+        return Rows(r for r in self if r not in drop)
+
+
+class Hits(_LineSet):
     """grep's result: the matching lines as plain strings. Echoed bare it shows nothing,
     because grep has printed them already. Called, it is grep again: see `Rows`."""
 
@@ -386,6 +404,58 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
     return out if 2 <= len(out) <= limit else []
 
 
+def layout_records(doc: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """doc[lo:hi] cut into its records, read from layout as `enclosing` reads one: (start,
+    end) of each, without the blank lines around it. [] when the text has none.
+
+    A text's records are its headed ones (an unindented line with the indented lines under it:
+    a changelog's entries, a module's classes and functions, a config's sections) when it has
+    any; else its runs of 2 to `_RUN_LIMIT` unindented lines between blank lines (an apt
+    history's runs, a mailbox's headers). One-line runs and a run that fills the text (a log
+    written a line an entry) are no records. Other runs beside headed records (a module's
+    imports, a changelog's closing remark) are left out: they are not what the text lists.
+    """
+    hi = len(doc) if hi is None else hi
+    headed: list[tuple[int, int]] = []
+    runs: list[tuple[int, int]] = []
+    start = end = -1
+    n_lines = 0
+    body = blank_before = False
+
+    def close() -> None:
+        if start < 0:
+            return
+        if body:
+            headed.append((start, end))
+        elif 2 <= n_lines <= _RUN_LIMIT:
+            runs.append((start, end))
+
+    pos = lo
+    while pos < hi:
+        nl = doc.find("\n", pos, hi)
+        stop = hi if nl < 0 else nl
+        row = doc[pos:stop]
+        if not row.strip():
+            blank_before = True
+        elif row[0] in " \t":
+            if start < 0:
+                start, n_lines = pos, 0
+            body, end, n_lines = True, stop, n_lines + 1
+        else:
+            if start < 0 or body or blank_before:
+                close()
+                start, n_lines, body = pos, 0, False
+            end, n_lines = stop, n_lines + 1
+            blank_before = False
+        pos = stop + 1
+    close()
+    if headed:
+        return headed
+    if len(runs) == 1 and doc[lo:hi].strip() == doc[runs[0][0]:runs[0][1]].strip():
+        return []
+    return runs
+
+
 def record_around(doc: str, s: int, lo: int = 0,
                   hi: int | None = None) -> tuple[int, list[tuple[int, int]], list[str]]:
     """What to print of the record around doc[s] under a hit on it (see `enclosing`): where
@@ -559,7 +629,7 @@ def _pattern(pattern: Any) -> _re.Pattern[str]:
         return _re.compile(_re.escape(str(pattern)), _re.IGNORECASE)
 
 
-class Rows(list[str]):
+class Rows(_LineSet):
     """lines()'s result, a list of str that can also be called as lines() itself.
 
     Small models name a result after the helper that made it (`lines = lines("error")`) and
@@ -569,19 +639,6 @@ class Rows(list[str]):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return _lines(*args, **kwargs)
 
-    # Set operations as on sets of lines, order kept: small models write `rows & installed`
-    # for the lines both filters kept, and a plain list fails with a TypeError.
-    def __and__(self, other: Iterable[str]) -> Rows:
-        keep = set(other)
-        return Rows(r for r in self if r in keep)
-
-    def __or__(self, other: Iterable[str]) -> Rows:
-        have = set(self)
-        return Rows([*self, *(r for r in other if r not in have)])
-
-    def __sub__(self, other: Iterable[str]) -> Rows:
-        drop = set(other)
-        return Rows(r for r in self if r not in drop)
 
 
 @_own_reads
@@ -605,6 +662,8 @@ def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any)
     """
     if isinstance(pattern, (list, tuple)) and text is None:
         pattern, text = None, pattern  # lines(rows): the rows, as if given as `text`
+    if file is None and _files():
+        pattern, text, file = _file_named_first(pattern, text)
     if text is None and _files():
         rows = _file_lines(_doc(), file)
         if file is not None and not rows:
@@ -644,6 +703,37 @@ def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any)
     return Rows(rows)
 
 
+def _named_file(value: Any) -> str | None:
+    """The context's file that `value` names whole: its path, or the path's tail after a "/"
+    ("clock.py" names "turtledemo/clock.py"); None when it names none or several."""
+    if not isinstance(value, str) or not value.strip() or "\n" in value:
+        return None
+    want = value.strip().strip("'\"`").lower()
+    named = {n for n, *_ in _files() if n.lower() == want or n.lower().endswith("/" + want)}
+    return named.pop() if len(named) == 1 else None
+
+
+def _file_named_first(pattern: Any, text: Any) -> tuple[Any, Any, Any]:
+    """lines()'s arguments when a file's name came first, as small models write it:
+    `lines("a/b.py", "def ")` for the lines of a/b.py that match "def ", and `lines("a/b.py")`
+    (a pattern only its header line matches) for that file's lines. Said in one printed line,
+    so the reading is never silent; (pattern, text, None) as given otherwise."""
+    name = _named_file(pattern)
+    if name is None:
+        return pattern, text, None
+    if isinstance(text, str) and text is not context and "\n" not in text and len(text) <= 200:
+        print(f"lines: {pattern!r} is a file; read as lines({text!r}, file={name!r}).")
+        return text, None, name
+    if text is None:
+        rx = _pattern(pattern)
+        heads = {start for _, start, _, _ in _files()}  # where each file's header line starts
+        hits = [m.start() for m in rx.finditer(_doc())]
+        if hits and all(_doc().rfind("\n", 0, h) + 1 in heads for h in hits):
+            print(f"lines: {pattern!r} is a file; these are its lines, as lines(file={name!r}).")
+            return None, None, name
+    return pattern, text, None
+
+
 @_own_reads
 def blocks(pattern: Any = None, text: Any = None) -> list[str]:
     """The context's blocks (or `text`'s): runs of lines between blank lines, such as a log's
@@ -676,6 +766,63 @@ class Blocks(list[str]):
         if len(self) > 5:
             out.append(f"... {len(self) - 5} more blocks")
         return "\n".join(out)
+
+
+class Entries(_LineSet):
+    """entries()'s result, a list of str (each one entry's lines); echoed bare it says how
+    many there are and shows each one's first and last line. Called, it is entries()."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _entries(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        out = [f"{len(self)} entr{'y' if len(self) == 1 else 'ies'}"]
+        for n, entry in enumerate(self[:10], 1):
+            rows = entry.split("\n")
+            where = f"[{entry.file}] " if isinstance(entry, Line) and entry.file else ""
+            out.append(f"[{n}] {where}{rows[0][:160]}")
+            if len(rows) > 1:
+                out.append(f"    ... {rows[-1].strip()[:160]}")
+        if len(self) > 10:
+            out.append(f"... {len(self) - 10} more entries")
+        return "\n".join(out)
+
+
+@_own_reads
+def entries(pattern: Any = None, text: Any = None, file: Any = None) -> list[str]:
+    """The context's entries (or `text`'s): a line with the lines indented under it (a
+    changelog's entries, a module's classes and functions, a config's sections), or else a
+    run of lines between blank lines (a log's multi-line records), as `layout_records` reads
+    them; only those with a line matching regex `pattern` (any case), when given. For a
+    context of several files each entry knows its file (`.file`), and `file="name"` keeps the
+    entries of the files whose name holds "name". `record(entry)` reads the fields of all its
+    lines ("Start-Date: ...", "Install: ...")."""
+    if file is None and text is None and _files() and (named := _named_file(pattern)) is not None:
+        print(f"entries: {pattern!r} is a file; these are its entries, as entries(file={named!r}).")
+        pattern, file = None, named
+    doc = _as_text(text)
+    parts: list[tuple[str | None, int, int]]
+    if _of_context(text) and _files():
+        want = None if file is None else str(file).lower()
+        parts = [(name, body, end) for name, _, body, end in _files() if want is None or want in name.lower()]
+        if want is not None and not parts:
+            print(f"No file's name holds {str(file)!r}. Files: {', '.join(f[0] for f in _files()[:8])}")
+    else:
+        parts = [(None, 0, len(doc))]
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    rx = None if pattern is None else _pattern(pattern)
+    for name, lo, hi in parts:
+        for a, b in layout_records(doc, lo, hi):
+            if rx is not None and not any(rx.search(row) for row in doc[a:b].split("\n")):
+                continue
+            entry = Line(doc[a:b])
+            entry.file = name or ""
+            out.append(entry)
+            spans.append((a, b))
+    if _of_context(text) and 0 < len(spans) <= 50 and (pattern is not None or file is not None):
+        _note(spans)
+    return Entries(out)
 
 
 _LONG_LINE = 2000
@@ -776,7 +923,8 @@ def record(line: Any) -> Record:
     """The named fields of one line, as a dict of str (empty when the line names none).
 
     Reads the ways any text writes a record: a JSON object; `key=value` pairs (values may be
-    quoted); `Key: value` fields separated by `|`, `||`, `;`, tabs or commas. A dict is
+    quoted); `Key: value` fields separated by `|`, `||`, `;`, tabs, commas or line breaks
+    (an entry of several lines: the first of each name counts). A dict is
     returned as a Record as it is. For unnamed columns, see `cols`.
     """
     if isinstance(line, Mapping):
@@ -799,7 +947,7 @@ def record(line: Any) -> Record:
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         out.setdefault(m.group(1), value)
-    for segment in _SEGMENTS.split(text):
+    for segment in (s for row in text.split("\n") for s in _SEGMENTS.split(row)):
         for part in _COMMA_KEY.split(segment):
             kv = _KV_COLON.match(part)
             if kv and "=" not in kv.group(1):
@@ -1389,5 +1537,5 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
 # Helpers call each other through these names, which model code does not overwrite.
 _record, _cols, _to_date, _to_number = record, cols, to_date, to_number
 _count_by, _map_query = count_by, map_query
-_grep, _lines, _blocks = grep, lines, blocks
+_grep, _lines, _blocks, _entries = grep, lines, blocks, entries
 Counter = _Counter  # for model code that uses Counter without importing it
