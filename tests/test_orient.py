@@ -265,3 +265,13 @@ def test_a_file_the_question_names_is_outlined_by_its_entries() -> None:
     # No file named, or a word that names two files: no outline.
     assert "The file" not in orientation(text, "Who signed the most entries?").text
     assert "The file" not in orientation(text, "What does changelog.Debian say?").text
+
+
+def test_a_named_files_many_entries_are_listed_by_the_first_and_last_few() -> None:
+    entry = "pkg (1.{i}-1) unstable; urgency=low\n\n  * Change {i}.\n\n -- Ann Lee <a@x.org>  Mon, 0{d} Jan 2023\n\n"
+    log = "".join(entry.format(i=i, d=i % 9 + 1) for i in range(20, 0, -1))
+    text = "# File: doc/libpkg1/changelog\n" + log + "# File: doc/other/changelog\nx\n"
+    look = orientation(text, "How many entries does the changelog of libpkg1 have?").text
+    assert "in 20 entries" in look and "... 12 more entries" in look
+    listed = [n for n in range(1, 21) if f"\n{n}| pkg (" in look]
+    assert listed == [1, 2, 3, 4, 5, 18, 19, 20]
