@@ -542,6 +542,25 @@ def test_choice_parsing(answer: str, letter: str | None) -> None:
     assert score(gold, answer) == float(letter == "C")
 
 
+def test_a_choice_is_scored_by_its_letter_or_the_right_options_text() -> None:
+    # The runs answered `as_file` or `Codec` where the question listed them as options.
+    options = ("`IncrementalDecoder` in `encodings/utf_7.py`", "`Codec` in `encodings/cp858.py`",
+               "`Codec` in `encodings/cp1125.py`", "`FixExec` in `lib2to3/fixes/fix_exec.py`")
+    gold = Gold(scorer="choice", answer="A", values=("A", options[0]), distractors=options[1:])
+    for answer, expected in (("A", 1.0), ("IncrementalDecoder", 1.0), ("`IncrementalDecoder`", 1.0),
+                             ("IncrementalDecoder in encodings/utf_7.py", 1.0), ("FixExec", 0.0),
+                             ("B", 0.0), ("IncrementalDecoder or FixExec", 0.0)):
+        assert score(gold, answer) == expected, answer
+    # A name two options start with names neither.
+    two = Gold(scorer="choice", answer="B", values=("B", options[1]), distractors=(options[0], *options[2:]))
+    assert score(two, "Codec") == 0.0 and score(two, "Codec in encodings/cp858.py") == 1.0
+    # A real task's gold carries the texts; the letter still scores as before.
+    task = codeqa.make_task(length_tokens=8192, seed=0, index=0)
+    right = task.gold.values[1]
+    assert task.gold.values[0] in "ABCD" and right in task.meta["options"]
+    assert score(task.gold, right) == 1.0 and score(task.gold, task.gold.values[0]) == 1.0
+
+
 # --- data -----------------------------------------------------------------------------------
 
 

@@ -336,7 +336,10 @@ def make_task(*, length_tokens: int, seed: int, index: int) -> Task:
         family="codeqa",
         context="".join(_block(s) for s in sources),
         question=f"{_INTRO}{question}\n\n{listed}{_ANSWER_FORMAT}",
-        gold=Gold(scorer="choice", answer=LETTERS[right], values=(LETTERS[right],)),
+        # The letter, or the right option's text: a run that names the option ("as_file")
+        # answered it, as a reader would judge; the other options' texts score 0.
+        gold=Gold(scorer="choice", answer=LETTERS[right], values=(LETTERS[right], options[right]),
+                  distractors=tuple(o for i, o in enumerate(options) if i != right)),
         length_tokens=length_tokens,
         meta={
             "kind": kind,

@@ -162,7 +162,29 @@ def _version(gold: Gold, answer: str) -> float:
 
 
 def _choice(gold: Gold, answer: str) -> float:
-    return float(parse_choice(answer) == gold.values[0])
+    """The option's letter; else, when the gold names the options' texts, the right option's
+    text (or its first code name, when no other option starts with it) written alone."""
+    letter = parse_choice(answer)
+    if letter is not None or len(gold.values) < 2:
+        return float(letter == gold.values[0])
+    said = _option_text(answer)
+    wrong = {name for option in gold.distractors for name in _option_names(option)}
+    return float(said in _option_names(gold.values[1]) and said not in wrong)
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def _option_text(text: str) -> str:
+    return text.strip().strip("`'\"").rstrip(".").strip()
+
+
+def _option_names(option: str) -> set[str]:
+    """What names an option: its whole text (backticks dropped), and its first code span."""
+    names = {_option_text(option.replace("`", ""))}
+    if span := _CODE_SPAN.search(option):
+        names.add(span.group(1).strip())
+    return names
 
 
 _SCORERS: dict[ScorerName, Callable[[Gold, str], float]] = {
