@@ -738,5 +738,8 @@ def test_entries_of_a_context_of_files(capsys: pytest.CaptureFixture[str]) -> No
     # A file's name given as the pattern is read as the file, and said so.
     assert len(h.entries("history.log")) == 2
     assert "is a file; these are its entries" in capsys.readouterr().out
+    # A name no file has says which files there are, as lines() does.
+    assert h.entries(file="nope") == []
+    assert "No file's name holds 'nope'. Files: doc/foo/changelog.Debian," in capsys.readouterr().out
     # A text given: its entries, no file.
     assert len(h.entries(text=DEB_CHANGELOG)) == 2

@@ -309,17 +309,28 @@ class Line(str):
     file: str = ""
 
 
+def _files_named(wanted: Any = None) -> list[tuple[str, int, int, int]]:
+    """The context's files (`_files()`) whose name holds `wanted` (any case); all of them when
+    None. When it names none, says which files there are (`file=` of lines and entries)."""
+    files = _files()
+    if wanted is None:
+        return files
+    want = str(wanted).lower()
+    found = [f for f in files if want in f[0].lower()]
+    if not found:
+        names = ", ".join(f[0] for f in files[:8])
+        print(f"No file's name holds {str(wanted)!r}. Files: {names}{' ...' if len(files) > 8 else ''}")
+    return found
+
+
 def _file_lines(doc: str, wanted: Any = None) -> list[str]:
     """The context's lines, each a `Line` naming its file; only the files whose name holds
     `wanted` (any case) when given. Lines before the first file's header have no file."""
     files = _files()
-    want = None if wanted is None else str(wanted).lower()
     out: list[str] = []
-    if want is None and files and files[0][1] > 0:
+    if wanted is None and files and files[0][1] > 0:
         out += doc[:files[0][1]].split("\n")
-    for name, start, _, end in files:
-        if want is not None and want not in name.lower():
-            continue
+    for name, start, _, end in _files_named(wanted):
         for row in doc[start:end].split("\n"):
             line = Line(row)
             line.file = name
@@ -665,11 +676,7 @@ def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any)
     if file is None and _files():
         pattern, text, file = _file_named_first(pattern, text)
     if text is None and _files():
-        rows = _file_lines(_doc(), file)
-        if file is not None and not rows:
-            names = ", ".join(f[0] for f in _files()[:8])
-            print(f"No file's name holds {str(file)!r}. Files: {names}{' ...' if len(_files()) > 8 else ''}")
-        rows = _split_long([r for r in rows if r.strip()])
+        rows = _split_long([r for r in _file_lines(_doc(), file) if r.strip()])
     else:
         if file is not None:
             where = {"file": file, **where}
@@ -803,10 +810,7 @@ def entries(pattern: Any = None, text: Any = None, file: Any = None) -> list[str
     doc = _as_text(text)
     parts: list[tuple[str | None, int, int]]
     if _of_context(text) and _files():
-        want = None if file is None else str(file).lower()
-        parts = [(name, body, end) for name, _, body, end in _files() if want is None or want in name.lower()]
-        if want is not None and not parts:
-            print(f"No file's name holds {str(file)!r}. Files: {', '.join(f[0] for f in _files()[:8])}")
+        parts = [(name, body, end) for name, _, body, end in _files_named(file)]
     else:
         parts = [(None, 0, len(doc))]
     out: list[str] = []
