@@ -339,7 +339,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
-    named = _named_file(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
+    named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
     if named is not None:
         rows, spans = _outline(text, named, width)
         out += rows
@@ -368,7 +368,7 @@ def _names(word: str, name: str) -> bool:
             or stem == dotted or stem.endswith("/" + dotted))
 
 
-def _named_file(files: list[_FileSpan], words: list[str]) -> _FileSpan | None:
+def _file_the_question_names(files: list[_FileSpan], words: list[str]) -> _FileSpan | None:
     """The one file of several that one of the question's words names (`_names`), if any."""
     if len(files) < 2:
         return None
