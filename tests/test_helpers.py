@@ -215,6 +215,16 @@ def test_to_date_reads_common_forms() -> None:
     assert h.to_date(date(2020, 1, 1)) == date(2020, 1, 1)
 
 
+def test_an_entry_is_dated_by_its_first_or_last_line_not_a_date_its_body_mentions() -> None:
+    signed = "pkg (1.2-1) unstable\n  * Backport the fix of 2019-07-24.\n -- Ann <a@x>  Thu, 07 Jan 2021 09:07:21 +0900"
+    assert h.to_date(signed) == date(2021, 1, 7)
+    headed = "Start-Date: 2024-03-05 10:00\nNote: replaces the run of 2023-01-01\nEnd-Date: 2024-03-06"
+    assert h.to_date(headed) == date(2024, 3, 5)
+    assert h.to_date("a note\nsee 2022-02-02 and 2021-01-01\nend") == date(2022, 2, 2)
+    assert h.to_date("no dates\nat all") is None
+    assert h.in_dates([signed, headed], "2021") == [signed]
+
+
 def test_in_dates_takes_days_months_and_years(sub: SubModel) -> None:
     rows = h.lines()
     assert len(h.in_dates(rows, "2024-03-01", "Mar 2, 2024")) == 3
@@ -622,6 +632,37 @@ def test_counting_by_a_field_no_item_has_names_the_fields_there_are(
     assert "No item has" not in capsys.readouterr().out
 
 
+def test_counting_lines_of_columns_by_a_name_they_do_not_write_shows_their_columns(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    log = ["2024-05-20 16:27:19 upgrade libc6:amd64 2.36-9 2.36-10",
+           "2024-05-20 16:27:19 status unpacked libc6:amd64 2.36-10",
+           "2024-05-20 16:27:20 status installed libc6:amd64 2.36-10",
+           "2024-05-20 16:27:21 upgrade zlib1g:amd64 1.2 1.3",
+           "2024-05-20 16:27:22 configure zlib1g:amd64 1.3 <none>"]
+    assert h.count_by(log, "package") == {}
+    out = capsys.readouterr().out
+    assert "No item has a field 'package'. The lines are columns; by column:" in out
+    assert "count_by(items, 2) counts column 2: upgrade 2, status 2, configure 1" in out
+    assert "column 0" not in out and "column 1" not in out  # one date; a time per line
+    assert h.count_by(log, 2, show=False)["upgrade"] == 2  # the column it names counts so
+    h.count_by(["one", "two", "three"], "package")  # not columns: no column to show
+    assert "by column" not in capsys.readouterr().out
+
+
+def test_counts_where_nearly_every_value_is_held_once_say_they_rank_nothing(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    files = {"a.py": "".join(f"class A{i}(Base):\n    pass\n" for i in range(6)),
+             "b.py": "class B(Base):\n    pass\nclass C:\n    pass\n",
+             "c.py": "".join(f"class C{i}:\n    pass\n" for i in range(3))}
+    h.context = "".join(f"# File: {name}\n{body}" for name, body in files.items())
+    h.count_by(h.lines(), "class")
+    out = capsys.readouterr().out
+    assert "Nearly every value is held by one item: these counts rank nothing." in out
+    assert "The 11 items with a value, per file: a.py 6, c.py 3, b.py 2" in out
+    h.count_by(["x=1", "x=1", "x=2"] * 4, "x")  # values that repeat rank something
+    assert "rank nothing" not in capsys.readouterr().out
+
+
 def test_words_no_line_holds_as_written_find_the_lines_holding_all_of_them(
         capsys: pytest.CaptureFixture[str]) -> None:
     h.context = LOG
@@ -743,3 +784,21 @@ def test_entries_of_a_context_of_files(capsys: pytest.CaptureFixture[str]) -> No
     assert "No file's name holds 'nope'. Files: doc/foo/changelog.Debian," in capsys.readouterr().out
     # A text given: its entries, no file.
     assert len(h.entries(text=DEB_CHANGELOG)) == 2
+
+
+def test_a_fields_list_says_how_many_items_it_holds_where_it_is_shown(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Commas inside brackets are not item separators: "bar (2.0, automatic)" is one item.
+    assert h.list_sizes(RUNS) == "Install: 2 items"
+    assert h.list_sizes("Closes: #1, #2, #3\nNote: one, that is all") == "Closes: 3 items, Note: 2 items"
+    assert h.list_sizes("  * Fix a, b and c.\nplain, prose, here") == ""  # no Key: field
+    runs = h.entries(text=RUNS)
+    assert "    (Install: 2 items)" in repr(runs)
+    assert repr(runs).count("items)") == 1  # one item (an Upgrade of one package) says nothing
+    # A list cut where grep shows a hit's record says its size.
+    many = ", ".join(f"pkg{i}:amd64 (1.{i}, automatic)" for i in range(40))
+    h.context = (f"Start-Date: 2024-01-02  10:00:00\nInstall: {many}\nUpgrade: zlib1g:amd64 (1, 2)\n\n"
+                 "Start-Date: 2024-02-02  10:00:00\nRemove: foo:amd64 (1)\n")
+    h.grep("zlib1g")
+    out = capsys.readouterr().out
+    assert "   . Install: pkg0:amd64 (1.0, automatic)" in out and " ... (40 items)" in out

@@ -275,3 +275,12 @@ def test_a_named_files_many_entries_are_listed_by_the_first_and_last_few() -> No
     assert "in 20 entries" in look and "... 12 more entries" in look
     listed = [n for n in range(1, 21) if f"\n{n}| pkg (" in look]
     assert listed == [1, 2, 3, 4, 5, 18, 19, 20]
+
+
+def test_a_named_files_entries_say_how_many_items_their_lists_hold() -> None:
+    runs = "".join(f"Start-Date: 2024-0{m}-01  10:00:00\nInstall: {', '.join(f'p{i} (1, automatic)' for i in range(m))}\n\n"
+                   for m in (3, 5))
+    look = orientation("# File: /var/log/apt/history.log\n" + runs + "# File: other.log\nx\n",
+                       "Which run of history.log installed the most packages?").text
+    assert "1| Start-Date: 2024-03-01  10:00:00\n   ... Install: p0 (1, automatic)" in look
+    assert "   (Install: 3 items)" in look and "   (Install: 5 items)" in look

@@ -32,6 +32,7 @@ from recursor.sandbox.helpers import (
     _stem_rx,
     file_spans,
     layout_records,
+    list_sizes,
     record_around,
 )
 
@@ -416,6 +417,8 @@ def _outline(text: str, file: _FileSpan, width: int) -> tuple[list[str], list[tu
         if last[0] > first[0]:
             out.append(f"   ... {text[last[0]:last[1]].strip()[:width]}")
             spans.append(last)
+        if sizes := list_sizes(text[a:b]):
+            out.append(f"   ({sizes})")
     return out, spans
 
 

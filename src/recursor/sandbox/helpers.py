@@ -32,7 +32,7 @@ import re as _re
 import sys as _sys
 from bisect import bisect_right as _bisect_right
 from collections import Counter as _Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
@@ -467,6 +467,38 @@ def layout_records(doc: str, lo: int = 0, hi: int | None = None) -> list[tuple[i
     return runs
 
 
+_FIELD_LINE = _re.compile(r"^\s*([A-Za-z][\w.-]{0,39}):\s+(.+?)\s*$")
+
+
+def _top_level_items(value: str) -> int:
+    """How many items a comma-separated list holds, commas inside brackets not counted:
+    "a (1.0, auto), b (2.0)" is two."""
+    depth, n, item = 0, 0, False
+    for ch in value:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            n, item = n + item, False
+            continue
+        item = item or not ch.isspace()
+    return n + item
+
+
+def list_sizes(text: str, least: int = 2) -> str:
+    """The fields of a text's `Key: a, b, c` lines that list `least` items or more, with
+    their counts ("Install: 57 items"). A long list is cut where it is shown, and counting
+    its items by eye is what a small model cannot do: "how many packages did that run
+    install" is then read, not computed."""
+    sizes = []
+    for row in text.split("\n"):
+        m = _FIELD_LINE.match(row)
+        if m and (n := _top_level_items(m.group(2))) >= least:
+            sizes.append(f"{m.group(1)}: {n} items")
+    return ", ".join(sizes)
+
+
 def record_around(doc: str, s: int, lo: int = 0,
                   hi: int | None = None) -> tuple[int, list[tuple[int, int]], list[str]]:
     """What to print of the record around doc[s] under a hit on it (see `enclosing`): where
@@ -480,7 +512,15 @@ def record_around(doc: str, s: int, lo: int = 0,
         return -1, [], []
     title = "   its record:" if len(rec) <= _RECORD_LINES else f"   its record ({len(rec)} lines), first and last:"
     rows = [doc[a:b].rstrip() for a, b in spans]
-    return rec[0][0], spans, [title] + ["   . " + (r if len(r) <= 160 else r[:150] + " ...") for r in rows]
+    return rec[0][0], spans, [title] + ["   . " + _cut(r, 160) for r in rows]
+
+
+def _cut(row: str, width: int) -> str:
+    """A row cut to `width`; a cut `Key: a, b, ...` list says how many items it holds."""
+    if len(row) <= width:
+        return row
+    size = list_sizes(row, least=3)
+    return row[: width - 10] + (f" ... ({size.split(': ', 1)[1]})" if size else " ...")
 
 
 def _record_note(doc: str, s: int, shown: set[int], of_context: bool) -> list[str]:
@@ -512,7 +552,8 @@ def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[i
         pieces.append(doc[pos:e])
         line = "".join(pieces).replace("\n", " ").strip()
         if len(line) > 2 * window + 40:
-            line = line[: 2 * window + 40] + "..."
+            size = list_sizes(doc[s:e], least=3)
+            line = line[: 2 * window + 40] + "..." + (f" ({size.split(': ', 1)[1]})" if size else "")
         name = _file_at(s)[0] if of_context else None
         print(f"{n}| {f'[{name}] ' if name else ''}{line}")
         if n <= _RECORDS_SHOWN:
@@ -790,6 +831,8 @@ class Entries(_LineSet):
             out.append(f"[{n}] {where}{rows[0][:160]}")
             if len(rows) > 1:
                 out.append(f"    ... {rows[-1].strip()[:160]}")
+            if sizes := list_sizes(entry):
+                out.append(f"    ({sizes})")
         if len(self) > 10:
             out.append(f"... {len(self) - 10} more entries")
         return "\n".join(out)
@@ -1073,7 +1116,9 @@ def _dates_in(s: str, year: int | None) -> list[tuple[int, _date]]:
 
 
 def to_date(value: Any, year: int | None = None) -> _date | None:
-    """The first date written in `value`, else None.
+    """The first date written in `value`, else None. Of an entry of several lines, the date
+    on its first line, else on its last (a changelog's sign-off, a mail's footer), else the
+    first anywhere: a date its body mentions is not the entry's.
 
     Reads "2024-03-05" (also with a time, or `/` `.`), "Mar 5, 2024", "March 5th 2024",
     "5 March 2024", "05/Mar/2024", "3/5/2024" (month first unless the first number is over
@@ -1083,7 +1128,14 @@ def to_date(value: Any, year: int | None = None) -> _date | None:
         return value.date()
     if isinstance(value, _date):
         return value
-    found = _dates_in(str(value), year)
+    text = str(value).strip("\n")
+    if "\n" in text:  # an entry: its own date is on its first line or its last
+        rows = text.split("\n")
+        for row in (rows[0], rows[-1], text):
+            if found := _dates_in(row, year):
+                return min(found, key=lambda f: f[0])[1]
+        return None
+    found = _dates_in(text, year)
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
@@ -1203,6 +1255,7 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
     key = field if key is None else key
     fn = _key_fn(key)
     counts: _Counter[Any] = _Counter()
+    valued: list[Any] = []
     total = missing = 0
     for x in items:
         total += 1
@@ -1211,13 +1264,28 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
             missing += 1
         else:
             counts[_hashable(v)] += 1
+            valued.append(x)
     if show:
         note = f"; {missing} without a value" if missing else ""
         _print_counts(f"count_by: {total} items, {len(counts)} values{note}", counts, n)
         if total and not counts and isinstance(key, str) and "(" not in key:
             print(_no_field(key, items))
+        elif len(counts) >= 8 and max(counts.values()) <= 2 and (per_file := _per_file(valued)):
+            print("Nearly every value is held by one item: these counts rank nothing. "
+                  f"The {len(valued)} items with a value, per file: {per_file}")
         return ShownCounts(counts)
     return counts
+
+
+def _per_file(valued: list[Any]) -> str:
+    """The items' count per file, when they come from several files and one holds three or
+    more: what a count whose values are all held once may have meant ("which module has the
+    most classes": the 1.5B counted by the word after "class" and answered the one class
+    name written twice)."""
+    files = _Counter(x.file for x in valued if isinstance(x, Line) and x.file)
+    if len(files) < 2 or max(files.values()) < 3:
+        return ""
+    return ", ".join(f"{f} {c}" for f, c in files.most_common(5))
 
 
 def _no_field(name: str, items: Iterable[Any]) -> str:
@@ -1228,7 +1296,31 @@ def _no_field(name: str, items: Iterable[Any]) -> str:
     fields = [k for k in _record(first)] if first is not None else []
     have = f" Their fields: {', '.join(fields[:8])}." if fields else ""
     files = ' Key "file" gives each line\'s file.' if isinstance(first, Line) and first.file else ""
-    return f"No item has a field {name!r}.{have}{files}"
+    columns = "" if fields or not isinstance(items, (list, tuple)) else _few_valued_columns(items)
+    return f"No item has a field {name!r}.{have}{files}{columns}"
+
+
+def _few_valued_columns(items: Sequence[Any], most: int = 12) -> str:
+    """The columns of unnamed-column lines (a log's date, time, action, name) that take few
+    values, with their counts: what a count "by" a name the lines do not write can mean.
+    (Told only that no line has a field "package", the 1.5B ran the same count four times;
+    a dpkg log's third column says "upgrade: 7" outright.)"""
+    rows = [_cols(x) for x in items if isinstance(x, str)]
+    if len(rows) < 3:
+        return ""
+    width = _Counter(len(r) for r in rows).most_common(1)[0][0]
+    if width < 2:
+        return ""
+    shown = []
+    for i in range(min(width, 8)):
+        counts = _Counter(r[i] for r in rows if len(r) > i)
+        if 2 <= len(counts) <= min(most, len(rows) * 0.7) and sum(counts.values()) >= len(rows) * 0.9:
+            top3 = ", ".join(f"{v} {n}" for v, n in counts.most_common(6))
+            more = f", ... {len(counts) - 6} more" if len(counts) > 6 else ""
+            shown.append(f"\ncount_by(items, {i}) counts column {i}: {top3}{more}")
+    if not shown:
+        return ""
+    return " The lines are columns; by column:" + "".join(shown[:3])
 
 
 def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dict[Any, list[Any]]:
