@@ -9,7 +9,7 @@ from recursor.budget import Limits
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 from recursor.sandbox import helpers as h
-from recursor.turns import asks_for_number
+from recursor.turns import TurnState, asks_for_number, new_leads
 
 TEXT = ("The project codename for grey-owl is Juniper. The grass is green. "
         "The launch code for Juniper is 4417028. The sky is blue.")
@@ -151,3 +151,36 @@ def test_lone_literal_reads_only_a_block_of_one_value() -> None:
     from recursor.protocol import lone_literal
     assert [lone_literal(c) for c in ("0", " 'cgi' ", "-3.5", "42\n")] == ["0", "cgi", "-3.5", "42"]
     assert [lone_literal(c) for c in ("x", "print(1)", "0\n1", "True", "''", "f(0)", "[1]")] == [None] * 7
+
+
+def test_a_repeated_search_is_replaced_by_a_search_for_the_name_its_output_found() -> None:
+    # The 1.5B found "... codename for grey-owl is Juniper." and ran the same search again
+    # until it answered the sentence, which it had been offered as the FINAL line.
+    block = "```repl\nprint(lines('grey-owl'))\n```"
+    root, answer = _run(SmallModelPrompts(), [block, block, "FINAL(4417028)"],
+                        "Look up the codename of grey-owl, then its launch code.")
+    again = root.calls[2].messages[-1]["content"]
+    assert "FINAL(['The project" not in again  # lines of the text are no answer to offer
+    assert "so this was run instead: grep('Juniper')" in again
+    assert "launch code for >>Juniper<< is 4417028" in again
+    assert answer == "4417028"
+
+
+def test_new_leads_are_the_names_and_keys_an_output_has_that_the_question_does_not() -> None:
+    question = "Which version of libfoo-dev did the run at 2024-03-05 install?"
+    assert new_leads("['The codename for grey-owl is Juniper Blue.']", "codename of grey-owl?") == ["Juniper Blue"]
+    # A key holds a letter: dates, times and bare numbers describe more than they name.
+    assert new_leads("Start-Date: 2024-03-05 10:00\nInstall: libfoo-dev:amd64 (1.2-3)", question) == [
+        "Start-Date", "libfoo-dev:amd64"]
+    assert new_leads("The sky is blue. It rains.", question) == []  # no name, no key
+    assert new_leads("x" * 401, question) == []  # too long to pick a lead from
+    assert new_leads("see /usr/share/doc and http://x.org/a1", question) == []  # paths are no lead
+
+
+def test_a_lead_the_context_does_not_hold_is_not_searched() -> None:
+    # A helper's own note names helpers ("count_by(items, 2) counts column 2"): the 1.5B was
+    # run grep('count_by') in place of its repeated block, and answered the count it printed.
+    state = TurnState(question="How many packages were upgraded?")
+    note = "No item has a field 'package'. The lines are columns; by column:\ncount_by(items, 2) counts column 2: upgrade 7"
+    assert state.untried(note, "2024-05-20 10:00 upgrade libc6:amd64 1 2") is None
+    assert state.untried("upgrade libc6:amd64 1 2", "2024-05-20 10:00 upgrade libc6:amd64 1 2") == "grep('libc6:amd64')"

@@ -248,7 +248,7 @@ class _Run:
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
                        depth=self.depth, question=self.question, root_model=self.root_lm.model,
                        output=self.typed.describe() if self.typed else None)
-        state = TurnState()
+        state = TurnState(question=self.question)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         messages: list[Message] = [
@@ -313,7 +313,7 @@ class _Run:
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
             state.saw_cell(self.prompts, cell.stdout, cell.error)
-            note, instead = state.cell_note(self.prompts, block.code, cell.stdout, cell.error)
+            note, instead = state.cell_note(self.prompts, block.code, cell.stdout, cell.error, self.context)
             if instead is not None:  # a small root's loop, broken: an untried search in its place
                 cell = await self.repl.run_cell(instead, iteration, n)
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, note))

@@ -23,7 +23,7 @@ from recursor.orient import NO_LOOK, Orientation, printed_nothing
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import lone_literal
 
-__all__ = ["TurnState", "asks_for_number", "written_value"]
+__all__ = ["TurnState", "asks_for_number", "new_leads", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -89,6 +89,7 @@ class TurnState:
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
     offered: str | None = None  # an output offered back as the exact FINAL line
     last_error: str = ""  # the last line of the previous cell's error ("" when it ran)
+    question: str = ""  # its words are no new lead in an output
 
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
@@ -125,8 +126,8 @@ class TurnState:
             self.seen_code.add(follow)
         return prompts.wrong_form(value, "a number"), follow
 
-    def cell_note(self, prompts: Prompts, code: str, stdout: str,
-                  error: str | None) -> tuple[str | None, str | None]:
+    def cell_note(self, prompts: Prompts, code: str, stdout: str, error: str | None,
+                  context: ContextValue = "") -> tuple[str | None, str | None]:
         """The note under a cell's output, and the code to run in the cell's place (or None).
 
         A short output shown again is offered as the FINAL line. Code run before, or a block
@@ -149,7 +150,7 @@ class TurnState:
         note = prompts.repeated() if repeated or again else prompts.not_python() if pasted else ""
         if not note:
             return None, None
-        untried = self.untried()
+        untried = self.untried(stdout, context)
         if untried is not None and prompts.run_instead_of_repeats:
             self.seen_code.add(untried)
             return prompts.ran_instead(untried), untried
@@ -165,14 +166,47 @@ class TurnState:
             return self.offered
         return None
 
-    def untried(self) -> str | None:
-        """A line of code that reads the context and was not run yet: a search for each word of
-        the question the context holds (as the first look ranked them), then their lines."""
+    def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
+        """A line of code that reads the context and was not run yet: a search for a name the
+        last output found that the question does not hold and the context does (`new_leads`;
+        a helper's own note names helpers), then for each word of the question the context
+        holds (as the first look ranked them), then their lines."""
+        for lead in new_leads(stdout, self.question):
+            if f"grep({lead!r})" not in self.seen_code and _holds(context, lead):
+                return f"grep({lead!r})"
         for word in self.shown.words:
             for code in (f"grep({word!r})", f"print(lines({word!r})[:10])"):
                 if code not in self.seen_code:
                     return code
         return None
+
+
+_NAME_IN_SENTENCE = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)*\b")
+_TOKEN = re.compile(r"[^\s'\"()\[\]{},;=<>|]+")
+_KEY = re.compile(r"(?=.*[A-Za-z])(?=.*[\d\-_.:/+~@]).{4,}")
+
+
+def new_leads(stdout: str, question: str, limit: int = 3) -> list[str]:
+    """The names and keys a short output holds that the question does not: what was found
+    on the way, to look up next. A stuck small root repeats its first search after the
+    output named what to look up ("The project codename for spotted-canyon is Everglade.");
+    a person reads on with the new name. A long output names too much to pick from.
+    A key is a token with a letter and a digit or joining punctuation (an id, a version, a
+    code name); a name is a capitalised word inside a sentence."""
+    text = stdout.strip()
+    if not text or len(text) > 400:
+        return []
+    found = [(m.start(), m.group(0)) for m in _NAME_IN_SENTENCE.finditer(text)]
+    for m in _TOKEN.finditer(text):
+        term = m.group(0).strip(".:")
+        if _KEY.fullmatch(term) and not term.startswith(("http", "/")):
+            found.append((m.start(), term))
+    asked = question.lower()
+    out: list[str] = []
+    for _, term in sorted(found):
+        if term.lower() not in asked and term not in out:
+            out.append(term)
+    return out[:limit]
 
 
 _HELPER_HEAD = re.compile(r"^\w+: \d+ (?:items?|lines?|groups?|blocks?)\b")
@@ -182,10 +216,16 @@ _HELPER_HEAD = re.compile(r"^\w+: \d+ (?:items?|lines?|groups?|blocks?)\b")
 def _offerable(stdout: str) -> bool:
     """Whether a repeated cell's output may be offered back as the FINAL line: one short line
     that shows something and is not a helper's summary (offered "sum_by: 0 items, 0 values",
-    the 1.5B answered it) nor a count printed with a list of lines (a step on the way)."""
+    the 1.5B answered it) nor a count printed with a list of lines (a step on the way), nor
+    a list of lines of the text (offered "['The project codename for X is Y.']", the 1.5B
+    answered the sentence)."""
     text = stdout.strip()
     return (short_answer(text) and len(text) <= 80 and not printed_nothing(text)
-            and not _HELPER_HEAD.match(text))
+            and not _HELPER_HEAD.match(text) and not _LINES_LISTED.match(text))
+
+
+_LINES_LISTED = re.compile(r"""\[\s*(['"]).*\s.*\1\s*\]$""")
+"""The repr of a list of str holding spaces: lines of the text, not a value."""
 
 
 def _is_text(code: str) -> bool:
