@@ -802,3 +802,36 @@ def test_a_fields_list_says_how_many_items_it_holds_where_it_is_shown(
     h.grep("zlib1g")
     out = capsys.readouterr().out
     assert "   . Install: pkg0:amd64 (1.0, automatic)" in out and " ... (40 items)" in out
+
+
+def test_several_patterns_find_the_lines_matching_all_else_any(capsys: pytest.CaptureFixture[str]) -> None:
+    log = ("2024-06-01 10:00 install dmsetup 1.0\n2024-06-01 10:01 configure dmsetup 1.0\n"
+           "2024-06-01 10:02 configure zlib 2.0\n2025-01-02 11:00 configure dmsetup 1.1\n")
+    h.context = log
+    # Both words: the lines holding both (the 1.5B counted all 7 dmsetup lines otherwise).
+    assert h.lines("dmsetup", "configure") == ["2024-06-01 10:01 configure dmsetup 1.0",
+                                                "2025-01-02 11:00 configure dmsetup 1.1"]
+    assert "lines: 2 lines match all of 'dmsetup', 'configure'." in capsys.readouterr().out
+    # Years no line holds together: the lines holding one of them, and said so.
+    assert len(h.lines(r"\b2024\b", r"\b2025\b", r"\b2026\b")) == 4
+    assert "no line matches all of" in capsys.readouterr().out
+    # A text of several lines where a text goes is still the text to search.
+    assert h.lines("zlib", "a zlib line\nanother") == ["a zlib line"]
+    # In a context of files, file= still filters, and a file named first is the file.
+    h.context = "# File: var/dpkg.log\n" + log + "# File: other.log\nconfigure dmsetup elsewhere\n"
+    assert len(h.lines("dmsetup", "configure", file="dpkg")) == 2
+    assert len(h.lines("dmsetup", "configure")) == 3
+    assert len(h.lines("other.log", "configure", "dmsetup")) == 1
+    assert "lines: 'other.log' is a file; read as lines('configure', 'dmsetup', file='other.log')." in (
+        capsys.readouterr().out)
+
+
+def test_entries_of_given_lines_or_of_several_patterns(capsys: pytest.CaptureFixture[str]) -> None:
+    h.context = ("# File: doc/foo/changelog.Debian\n" + DEB_CHANGELOG
+                 + "# File: log/apt/history.log\n" + RUNS)
+    signed = h.lines(r"\b2022\b")
+    mine = h.entries(signed, file="foo/changelog")
+    assert len(mine) == 1 and mine[0].startswith("foo (1.1-1)")
+    assert "entries: the 1 entries holding any of those" in capsys.readouterr().out
+    assert len(h.entries("Start-Date", "Upgrade:")) == 1  # both in one entry, on different lines
+    assert len(h.entries("Install:", "Upgrade:")) == 2  # none has both: either

@@ -694,7 +694,7 @@ class Rows(_LineSet):
 
 
 @_own_reads
-def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any) -> list[str]:
+def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, **where: Any) -> list[str]:
     """The context's non-empty lines (or `text`'s), or only those matching regex `pattern`
     (any case; a pattern that is not a valid regex is matched as plain text). `text` may
     be a list of lines.
@@ -711,9 +711,19 @@ def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any)
     (fields as `record` reads them; names and values in any case). A name no line has as a
     field is matched as text instead: small models name the argument after what they look
     for (`lines(user=42)` for the lines that mention 42).
+
+    Several patterns (`lines("dmsetup", "configure")`, `lines("2020", "2021", "2022")`): the
+    lines matching all of them, or when no line does, those matching any (said in one
+    printed line).
     """
+    text, file, several = _positional(rest, text, file)
     if isinstance(pattern, (list, tuple)) and text is None:
         pattern, text = None, pattern  # lines(rows): the rows, as if given as `text`
+    if several:
+        pattern, file = _file_first("lines", pattern, several, file)
+    if several:
+        rows = _lines(text=text, file=file, **where)
+        return Rows(_all_or_any("lines", ("line", "lines"), [pattern, *several], rows, lambda r: [r]))
     if file is None and _files():
         pattern, text, file = _file_named_first(pattern, text)
     if text is None and _files():
@@ -749,6 +759,56 @@ def lines(pattern: Any = None, text: Any = None, file: Any = None, **where: Any)
     if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
         _note_lines(rows)
     return Rows(rows)
+
+
+def _is_pattern(value: Any) -> bool:
+    """Whether an argument where a text goes is another pattern: a plain short str of one
+    line (`lines("2020", "2021")`), not a text, not the context, not lines from a helper."""
+    return (type(value) is str and value is not context and "\n" not in value
+            and 0 < len(value) <= 200)
+
+
+def _positional(rest: tuple[Any, ...], text: Any, file: Any) -> tuple[Any, Any, list[Any]]:
+    """(text, file, more patterns) from the arguments lines() and entries() got after the
+    first: a text (lines, a text of several lines) where a text goes, a file's name where a
+    file goes or wherever it is given whole, and any other short str as one more pattern, as
+    small models pass several patterns to a search (`lines("dmsetup", "configure")`)."""
+    several: list[Any] = []
+    for i, arg in enumerate(rest):
+        if arg is None:
+            continue
+        if not _is_pattern(arg) and i == 0 and text is None:
+            text = arg
+        elif file is None and _files() and (_named_file(arg) is not None or (i == 1 and not several)):
+            file = arg
+        else:
+            several.append(arg)
+    return text, file, several
+
+
+def _file_first(helper: str, pattern: Any, several: list[Any], file: Any) -> tuple[Any, Any]:
+    """(pattern, file) when the first of several patterns names a file whole: its file, said
+    in one printed line; the next pattern comes first (and `several` loses it)."""
+    if file is None and _files() and (named := _named_file(pattern)) is not None:
+        read = ", ".join(repr(p) for p in several)
+        print(f"{helper}: {pattern!r} is a file; read as {helper}({read}, file={named!r}).")
+        return several.pop(0), named
+    return pattern, file
+
+
+def _all_or_any(helper: str, units: tuple[str, str], patterns: list[Any], items: list[Any],
+                rows_of: Callable[[Any], list[str]]) -> list[Any]:
+    """The items with rows matching every pattern, or, when none has, those matching any;
+    which of the two is said in one printed line."""
+    rxs = [_pattern(p) for p in patterns if p is not None]
+    shown = ", ".join(repr(str(p)) for p in patterns if p is not None)
+    both = [x for x in items if all(any(rx.search(r) for r in rows_of(x)) for rx in rxs)]
+    if both or len(rxs) < 2:
+        print(f"{helper}: {len(both)} {units[1]} match all of {shown}.")
+        return both
+    either = [x for x in items if any(rx.search(r) for rx in rxs for r in rows_of(x))]
+    print(f"{helper}: no {units[0]} matches all of {shown}; {len(either)} match one of them.")
+    return either
 
 
 def _named_file(value: Any) -> str | None:
@@ -839,17 +899,32 @@ class Entries(_LineSet):
 
 
 @_own_reads
-def entries(pattern: Any = None, text: Any = None, file: Any = None) -> list[str]:
+def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None) -> list[str]:
     """The context's entries (or `text`'s): a line with the lines indented under it (a
     changelog's entries, a module's classes and functions, a config's sections), or else a
     run of lines between blank lines (a log's multi-line records), as `layout_records` reads
     them; only those with a line matching regex `pattern` (any case), when given. For a
     context of several files each entry knows its file (`.file`), and `file="name"` keeps the
     entries of the files whose name holds "name". `record(entry)` reads the fields of all its
-    lines ("Start-Date: ...", "Install: ...")."""
+    lines ("Start-Date: ...", "Install: ...").
+
+    Lines as the pattern (`entries(lines("2025"))`): the entries holding any of those lines.
+    Several patterns: the entries matching all of them, else any (as `lines` takes them)."""
+    text, file, several = _positional(rest, text, file)
+    if several:
+        pattern, file = _file_first("entries", pattern, several, file)
     if file is None and text is None and _files() and (named := _named_file(pattern)) is not None:
         print(f"entries: {pattern!r} is a file; these are its entries, as entries(file={named!r}).")
         pattern, file = None, named
+    if several or isinstance(pattern, (list, tuple)):
+        found = _entries(text=text, file=file)
+        if several:
+            return Entries(_all_or_any("entries", ("entry", "entries"), [pattern, *several], found,
+                                       lambda e: str(e).split("\n")))
+        wanted = {str(r).strip() for r in pattern if str(r).strip()}
+        held = [e for e in found if any(r.strip() in wanted for r in str(e).split("\n"))]
+        print(f"entries: the {len(held)} entries holding any of those {len(wanted)} lines.")
+        return Entries(held)
     doc = _as_text(text)
     parts: list[tuple[str | None, int, int]]
     if _of_context(text) and _files():
