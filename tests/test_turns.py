@@ -8,6 +8,7 @@ from recursor import RLM
 from recursor.budget import Limits
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
+from recursor.protocol import unquoted_final
 from recursor.sandbox import helpers as h
 from recursor.turns import TurnState, asks_for_number, new_leads
 
@@ -184,3 +185,28 @@ def test_a_lead_the_context_does_not_hold_is_not_searched() -> None:
     note = "No item has a field 'package'. The lines are columns; by column:\ncount_by(items, 2) counts column 2: upgrade 7"
     assert state.untried(note, "2024-05-20 10:00 upgrade libc6:amd64 1 2") is None
     assert state.untried("upgrade libc6:amd64 1 2", "2024-05-20 10:00 upgrade libc6:amd64 1 2") == "grep('libc6:amd64')"
+
+
+def test_a_name_written_unquoted_in_final_inside_a_block_is_the_answer() -> None:
+    # The 1.5B wrote ```repl FINAL(Codec)```: a NameError, then it searched on and lost it.
+    question = "What is the codename of grey-owl?"
+    root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('grey-owl')\n```", "```repl\nFINAL(Juniper)\n```"], question)
+    assert answer == "Juniper" and len(root.calls) == 2
+    # Not a name the text lacks, nor a lowercase name (a variable the model forgot to set),
+    # nor before the run has looked at anything: the NameError is shown as before.
+    for first, block in (("grep('grey-owl')", "FINAL(Cedar)"), ("grep('grey-owl')", "FINAL(result)"),
+                         ("x = 1", "FINAL(Juniper)")):
+        root, _ = _run(SmallModelPrompts(), [f"```repl\n{first}\n```", f"```repl\n{block}\n```", "FINAL(4417028)"],
+                       question)
+        assert "NameError" in root.calls[2].messages[-1]["content"], block
+
+
+def test_unquoted_final_reads_only_a_one_line_final_of_an_undefined_name() -> None:
+    error = "Traceback (most recent call last):\nNameError: name 'Codec' is not defined"
+    assert unquoted_final("FINAL(Codec)", error) == "Codec"
+    assert unquoted_final(" FINAL( Codec ) \n", error) == "Codec"
+    assert unquoted_final("FINAL(Codec)", "NameError: name 'other' is not defined") is None
+    assert unquoted_final("x = 1\nFINAL(Codec)", error) is None
+    assert unquoted_final("FINAL(Codec)", None) is None
+    assert unquoted_final("FINAL(codec)", "NameError: name 'codec' is not defined") is None
+    assert unquoted_final("FINAL(v2)", "NameError: name 'v2' is not defined") == "v2"

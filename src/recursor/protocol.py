@@ -63,6 +63,7 @@ __all__ = [
     "lone_literal",
     "parse_reply",
     "strip_quotes",
+    "unquoted_final",
 ]
 
 _RUN_TAGS = frozenset({"repl", "python", "py", "python3"})
@@ -362,3 +363,19 @@ def lone_literal(code: str) -> str | None:
         text = str(node.value).strip()
         return text or None
     return None
+
+
+_UNQUOTED_FINAL = re.compile(r"\s*FINAL\(\s*([A-Za-z_]\w*)\s*\)\s*")
+_NOT_DEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+
+
+def unquoted_final(code: str, error: str | None) -> str | None:
+    """The answer of a block that is one `FINAL(Name)` line whose name is no variable: the
+    model wrote its answer unquoted in code (`FINAL(Codec)`, `FINAL(Everglade)`), and the
+    cell failed with that name undefined. A name with a capital or a digit only: an
+    all-lowercase one (`FINAL(answer)`) is more likely a variable the model forgot to set."""
+    m = _UNQUOTED_FINAL.fullmatch(code)
+    if m is None or not error or (m.group(1).islower() and not any(c.isdigit() for c in m.group(1))):
+        return None
+    undefined = _NOT_DEFINED.search(error.strip().rsplit("\n", 1)[-1])
+    return m.group(1) if undefined is not None and undefined.group(1) == m.group(1) else None

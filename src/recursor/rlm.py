@@ -322,6 +322,8 @@ class _Run:
             failed += bool(cell.error) or (note is not None and instead is None)
             if cell.final is not None:
                 return _Outcome(cell.final, "final", iteration, json=cell.final_json), ""
+            if (named := state.unquoted_answer(block.code, cell.error, self.context)) is not None:
+                return _Outcome(named, "final", iteration), ""
         if parsed.final is not None:
             found = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
             form, follow = (None, None) if found is None else state.wrong_form(found.value, self.question, self.prompts)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from recursor.context import ContextValue
 from recursor.orient import NO_LOOK, Orientation, printed_nothing
 from recursor.prompts import Prompts, short_answer
-from recursor.protocol import lone_literal
+from recursor.protocol import lone_literal, unquoted_final
 
 __all__ = ["TurnState", "asks_for_number", "new_leads", "written_value"]
 
@@ -165,6 +165,14 @@ class TurnState:
         if code[0].strip() == f"FINAL({self.offered})" or lone_literal(code[0]) == self.offered:
             return self.offered
         return None
+
+    def unquoted_answer(self, code: str, error: str | None, context: ContextValue) -> str | None:
+        """The answer of a block that is one `FINAL(Name)` line with Name undefined
+        (`protocol.unquoted_final`), once the run has looked and when the context writes the
+        name: a name read from the text, written unquoted. None otherwise (the cell's
+        NameError is then shown as usual)."""
+        named = unquoted_final(code, error)
+        return named if named is not None and self.looked and _holds(context, named) else None
 
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
         """A line of code that reads the context and was not run yet: a search for a name the
