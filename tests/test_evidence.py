@@ -113,8 +113,11 @@ def test_a_peek_elsewhere_is_no_evidence_of_the_needle(tmp_path: Path) -> None:
     assert [(e["start"], e["end"]) for e in result.evidence] == [(0, 300)]  # what it looked at
 
 
-def test_in_process_repl_logs_plain_reads_too(tmp_path: Path) -> None:
+def test_in_process_repl_logs_plain_reads_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from recursor.sandbox import isolation
     from recursor.sandbox.base import SandboxOptions
+
+    monkeypatch.setattr(isolation, "_warned", set())  # said once a process: another test may have
 
     context = {"docs/a.md": "nothing\n" * 10, "docs/b.md": "intro\nthe vault code is 48213\n"}
     code = "text = context['docs/b.md']\nprint(text[text.find('vault'):])"
