@@ -814,7 +814,9 @@ def test_several_patterns_find_the_lines_matching_all_else_any(capsys: pytest.Ca
     assert "lines: 2 lines match all of 'dmsetup', 'configure'." in capsys.readouterr().out
     # Years no line holds together: the lines holding one of them, and said so.
     assert len(h.lines(r"\b2024\b", r"\b2025\b", r"\b2026\b")) == 4
-    assert "no line matches all of" in capsys.readouterr().out
+    out = capsys.readouterr().out  # with how many lines each pattern matches
+    assert "no line matches all of" in out and "; 4 match one of them (" in out
+    assert "'\\\\b2024\\\\b' 3, '\\\\b2025\\\\b' 1, '\\\\b2026\\\\b' 0)." in out
     # A text of several lines where a text goes is still the text to search.
     assert h.lines("zlib", "a zlib line\nanother") == ["a zlib line"]
     # In a context of files, file= still filters, and a file named first is the file.

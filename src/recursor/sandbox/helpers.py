@@ -807,7 +807,9 @@ def _all_or_any(helper: str, units: tuple[str, str], patterns: list[Any], items:
         print(f"{helper}: {len(both)} {units[1]} match all of {shown}.")
         return both
     either = [x for x in items if any(rx.search(r) for rx in rxs for r in rows_of(x))]
-    print(f"{helper}: no {units[0]} matches all of {shown}; {len(either)} match one of them.")
+    each = ", ".join(f"{str(p)!r} {sum(any(rx.search(r) for r in rows_of(x)) for x in either)}"
+                     for p, rx in zip([p for p in patterns if p is not None], rxs, strict=True))
+    print(f"{helper}: no {units[0]} matches all of {shown}; {len(either)} match one of them ({each}).")
     return either
 
 
