@@ -837,3 +837,15 @@ def test_entries_of_given_lines_or_of_several_patterns(capsys: pytest.CaptureFix
     assert "entries: the 1 entries holding any of those" in capsys.readouterr().out
     assert len(h.entries("Start-Date", "Upgrade:")) == 1  # both in one entry, on different lines
     assert len(h.entries("Install:", "Upgrade:")) == 2  # none has both: either
+
+
+def test_date_parts_are_read_from_the_date_an_item_writes() -> None:
+    h.context = ("# File: doc/foo/changelog.Debian\n" + DEB_CHANGELOG)
+    assert h.count_by(h.entries(), "year", show=False) == {"2023": 1, "2022": 1}
+    assert h.count_by(h.entries(), "Month", show=False) == {"2023-01": 1, "2022-05": 1}
+    log = ["2024-03-05 10:00 install a", "2024-03-06 10:00 install b", "2025-01-01 09:00 remove a"]
+    assert h.count_by(log, "date", show=False) == {"2024-03-05": 1, "2024-03-06": 1, "2025-01-01": 1}
+    assert h.lines(text="\n".join(log), year=2024) == log[:2]
+    # A field of that name comes first; an item with no date has no value.
+    assert h.record("year=1999 on 2024-03-05")["year"] == "1999"
+    assert h.record("no date here")["year"] is None

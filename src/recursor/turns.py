@@ -190,7 +190,7 @@ class TurnState:
 
 
 _NAME_IN_SENTENCE = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)*\b")
-_TOKEN = re.compile(r"[^\s'\"()\[\]{},;=<>|]+")
+_TOKEN = re.compile(r"[^\s'\"`()\[\]{},;=<>|]+")
 _KEY = re.compile(r"(?=.*[A-Za-z])(?=.*[\d\-_.:/+~@]).{4,}")
 
 

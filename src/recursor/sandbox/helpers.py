@@ -1007,13 +1007,22 @@ def _norm_key(key: Any) -> str:
     return _re.sub(r"[\s_.-]+", "", str(key).lower())
 
 
+_DATE_PARTS: dict[str, Callable[[_date], str]] = {
+    "date": lambda d: d.isoformat(), "day": lambda d: d.isoformat(),
+    "month": lambda d: f"{d.year}-{d.month:02d}", "year": lambda d: str(d.year),
+}
+"""Names of a date's parts, read from the date a line writes when it has no such field."""
+
+
 class Record(dict[str, Any]):
     """A line's named fields. A missing field is None, not an error, and names match in any
     case and with or without spaces, `_`, `-` or `.` ("User ID" finds "user_id").
 
     A name the line does not write as a field but as a word is read as a label: the word
     after it is the value ("status installed xxd" -> status: installed; "port 5433",
-    "upgrade libc6 ..." -> upgrade: libc6), the way logs write what they record."""
+    "upgrade libc6 ..." -> upgrade: libc6), the way logs write what they record. Else
+    "date", "day", "month" and "year" are read from the date the line writes (`to_date`):
+    `count_by(entries(...), "year")`."""
 
     line: str = ""
     file: str | None = None
@@ -1030,6 +1039,8 @@ class Record(dict[str, Any]):
                            self.line, _re.IGNORECASE)
             if m and m.group(1).lower() not in _STOP:  # "codename for X" is prose, not a label
                 return m.group(1)
+        if want in _DATE_PARTS and (day := _to_date(self.line)) is not None:
+            return _DATE_PARTS[want](day)  # "year" of a line that writes a date but no year field
         return None
 
     def get(self, key: str, default: Any = None) -> Any:
