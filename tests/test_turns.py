@@ -210,3 +210,14 @@ def test_unquoted_final_reads_only_a_one_line_final_of_an_undefined_name() -> No
     assert unquoted_final("FINAL(Codec)", None) is None
     assert unquoted_final("FINAL(codec)", "NameError: name 'codec' is not defined") is None
     assert unquoted_final("FINAL(v2)", "NameError: name 'v2' is not defined") == "v2"
+
+
+def test_a_small_root_that_keeps_repeating_itself_is_asked_for_its_answer_after_three_replacements() -> None:
+    block = "```repl\nprint(lines('grass'))\n```"
+    root = FakeScriptedLM([block] * 4 + ["FINAL(Juniper)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                 trace_dir=False).complete("What is the codename of grey-owl?", TEXT)
+    asked = [c.messages[-1]["content"] for c in root.calls]
+    assert sum("so this was run instead" in a for a in asked) == 2 and len(root.calls) == 5
+    assert "Stop: max errors reached" in asked[-1]  # after the third replacement, not at turn 12
+    assert result.answer == "Juniper"

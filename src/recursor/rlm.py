@@ -261,7 +261,7 @@ class _Run:
         outcome: _Outcome | None = None
         try:
             while outcome is None:
-                if iteration >= limits.max_iterations or state.errors >= limits.max_errors:
+                if iteration >= limits.max_iterations or state.errors >= limits.max_errors or state.stuck:
                     reason: StopReason = "max_iterations" if iteration >= limits.max_iterations else "max_errors"
                     outcome = await self._finish(reason, messages, iteration)
                     break
