@@ -217,12 +217,17 @@ def test_to_date_reads_common_forms() -> None:
 
 def test_an_entry_is_dated_by_its_first_or_last_line_not_a_date_its_body_mentions() -> None:
     signed = "pkg (1.2-1) unstable\n  * Backport the fix of 2019-07-24.\n -- Ann <a@x>  Thu, 07 Jan 2021 09:07:21 +0900"
-    assert h.to_date(signed) == date(2021, 1, 7)
     headed = "Start-Date: 2024-03-05 10:00\nNote: replaces the run of 2023-01-01\nEnd-Date: 2024-03-06"
-    assert h.to_date(headed) == date(2024, 3, 5)
-    assert h.to_date("a note\nsee 2022-02-02 and 2021-01-01\nend") == date(2022, 2, 2)
-    assert h.to_date("no dates\nat all") is None
-    assert h.in_dates([signed, headed], "2021") == [signed]
+    noted = "a note\n  see 2022-02-02 and 2021-01-01\n  end"
+    found = h.entries(text="\n\n".join([signed, noted, "no dates\n  at all"]))
+    assert [h.to_date(e) for e in found] == [date(2021, 1, 7), date(2022, 2, 2), None]
+    assert h.in_dates(found, "2021") == [found[0]]
+    assert h.count_by(found, "year", show=False) == {"2021": 1, "2022": 1}
+    runs = h.entries(text=headed + "\n\nStart-Date: 2025-01-01 09:00\nEnd-Date: 2025-01-01")
+    assert [h.to_date(e) for e in runs] == [date(2024, 3, 5), date(2025, 1, 1)]
+    # Any other text of several lines: its first date, as written.
+    assert h.to_date(signed) == date(2019, 7, 24)
+    assert h.to_date("# header\n2024-03-05 a\n2024-03-09 end") == date(2024, 3, 5)
 
 
 def test_in_dates_takes_days_months_and_years(sub: SubModel) -> None:
@@ -789,12 +794,14 @@ def test_entries_of_a_context_of_files(capsys: pytest.CaptureFixture[str]) -> No
 def test_a_fields_list_says_how_many_items_it_holds_where_it_is_shown(
         capsys: pytest.CaptureFixture[str]) -> None:
     # Commas inside brackets are not item separators: "bar (2.0, automatic)" is one item.
-    assert h.list_sizes(RUNS) == "Install: 2 items"
-    assert h.list_sizes("Closes: #1, #2, #3\nNote: one, that is all") == "Closes: 3 items, Note: 2 items"
+    assert h.list_sizes(RUNS, least=2) == "Install: 2 items" and h.list_sizes(RUNS) == ""
+    assert h.list_sizes("Closes: #1, #2, #3\nNote: one, that is all") == "Closes: 3 items"
+    assert h.list_sizes('Install: "a, b", c, d\nDate: Mon, 05 Mar 2024') == "Install: 3 items"  # quotes
     assert h.list_sizes("  * Fix a, b and c.\nplain, prose, here") == ""  # no Key: field
-    runs = h.entries(text=RUNS)
-    assert "    (Install: 2 items)" in repr(runs)
-    assert repr(runs).count("items)") == 1  # one item (an Upgrade of one package) says nothing
+    assert h.list_sizes("\n".join(f"K{i}: a, b, c" for i in range(9))).count("items") == 3  # the first 3
+    runs = h.entries(text=RUNS.replace("(2.0, automatic)", "(2.0, automatic), baz:amd64 (3)"))
+    assert "    (Install: 3 items)" in repr(runs)
+    assert repr(runs).count("items)") == 1  # an Upgrade of one package says nothing
     # A list cut where grep shows a hit's record says its size.
     many = ", ".join(f"pkg{i}:amd64 (1.{i}, automatic)" for i in range(40))
     h.context = (f"Start-Date: 2024-01-02  10:00:00\nInstall: {many}\nUpgrade: zlib1g:amd64 (1, 2)\n\n"
@@ -812,11 +819,13 @@ def test_several_patterns_find_the_lines_matching_all_else_any(capsys: pytest.Ca
     assert h.lines("dmsetup", "configure") == ["2024-06-01 10:01 configure dmsetup 1.0",
                                                 "2025-01-02 11:00 configure dmsetup 1.1"]
     assert "lines: 2 lines match all of 'dmsetup', 'configure'." in capsys.readouterr().out
-    # Years no line holds together: the lines holding one of them, and said so.
-    assert len(h.lines(r"\b2024\b", r"\b2025\b", r"\b2026\b")) == 4
-    out = capsys.readouterr().out  # with how many lines each pattern matches
-    assert "no line matches all of" in out and "; 4 match one of them (" in out
-    assert "'\\\\b2024\\\\b' 3, '\\\\b2025\\\\b' 1, '\\\\b2026\\\\b' 0)." in out
+    # Patterns no line matches together: none (a count of their union would answer another
+    # question), with how many lines match each and how to ask for any of them.
+    assert h.lines("2024", "2025", "zlib") == []
+    out = capsys.readouterr().out
+    assert "lines: no line matches all of '2024', '2025', 'zlib' (lines matching each: '2024' 3, '2025' 1, 'zlib' 1)." in out
+    assert "For lines matching any: lines('(2024)|(2025)|(zlib)')." in out
+    assert len(h.lines("(2024)|(2025)|(zlib)")) == 4
     # A text of several lines where a text goes is still the text to search.
     assert h.lines("zlib", "a zlib line\nanother") == ["a zlib line"]
     # In a context of files, file= still filters, and a file named first is the file.
@@ -834,9 +843,9 @@ def test_entries_of_given_lines_or_of_several_patterns(capsys: pytest.CaptureFix
     signed = h.lines(r"\b2022\b")
     mine = h.entries(signed, file="foo/changelog")
     assert len(mine) == 1 and mine[0].startswith("foo (1.1-1)")
-    assert "entries: the 1 entries holding any of those" in capsys.readouterr().out
+    assert "entries: the 1 entry holding any of those" in capsys.readouterr().out
     assert len(h.entries("Start-Date", "Upgrade:")) == 1  # both in one entry, on different lines
-    assert len(h.entries("Install:", "Upgrade:")) == 2  # none has both: either
+    assert h.entries("Install:", "Upgrade:") == []  # none has both
 
 
 def test_date_parts_are_read_from_the_date_an_item_writes() -> None:
@@ -849,3 +858,42 @@ def test_date_parts_are_read_from_the_date_an_item_writes() -> None:
     # A field of that name comes first; an item with no date has no value.
     assert h.record("year=1999 on 2024-03-05")["year"] == "1999"
     assert h.record("no date here")["year"] is None
+
+
+def test_a_line_of_text_where_a_text_goes_is_searched_not_read_as_a_pattern(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    h.context = "2024-03-05 error disk full\n2024-03-05 ok\n2024-03-06 error net\n"
+    assert h.lines("disk", "2024-03-06 error net") == []  # that line holds no "disk"
+    assert h.lines("net", "2024-03-06 error net") == ["2024-03-06 error net"]
+    assert h.lines("disk", "a line not in the context but long, with many words") == []
+    assert capsys.readouterr().out == ""
+
+
+def test_a_second_argument_naming_a_file_is_read_as_the_file_and_said_so(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    h.context = {"a/test.py": "def g():\n    pass\n", "lib/notes.txt": "def test helper\n"}
+    assert h.lines("def", "test.py") == ["a/test.py: def g():"]
+    assert "lines: 'test.py' is a file; read as file='a/test.py'." in capsys.readouterr().out
+
+
+def test_lines_and_entries_matched_by_several_patterns_are_evidence() -> None:
+    cited: list[tuple[Any, ...]] = []
+    h.context = "# File: doc/foo/changelog.Debian\n" + DEB_CHANGELOG + "# File: log/apt/history.log\n" + RUNS
+    saved = h._cite
+    h._cite = lambda *a: cited.append(a)
+    try:
+        h.lines("Ann", "2022")
+        h.entries("Start-Date", "Upgrade:")
+    finally:
+        h._cite = saved
+    read = [h.context[s:e] for s, e in cited]
+    assert any("-- Ann Lee <ann@example.org>  Sun, 01 May 2022" in r for r in read)
+    assert any("Upgrade: baz:amd64 (1, 2)" in r for r in read)
+
+
+def test_a_date_part_given_as_a_filter_keeps_the_lines_dated_in_it() -> None:
+    h.context = "2024-03-05 10:00 install a\n2024-03-06 error net\nMar 6 10:00:01 host sshd x\n2025-01-02 y\n"
+    assert h.lines(date="2024-03") == ["2024-03-05 10:00 install a", "2024-03-06 error net"]
+    assert h.lines(month="2024-03") == h.lines(year=2024) == h.lines(date="2024-03")
+    assert h.lines(date="Mar 6") == ["Mar 6 10:00:01 host sshd x"]  # no year: as text, as before
+    assert h.lines(year=2026) == []

@@ -221,3 +221,19 @@ def test_a_small_root_that_keeps_repeating_itself_is_asked_for_its_answer_after_
     assert sum("so this was run instead" in a for a in asked) == 2 and len(root.calls) == 5
     assert "Stop: max errors reached" in asked[-1]  # after the third replacement, not at turn 12
     assert result.answer == "Juniper"
+
+
+def test_leads_and_unquoted_answers_are_whole_words() -> None:
+    # "Ann" inside "announced" is no word of the question; month names lead nowhere.
+    assert new_leads("The owner is Ann.", "When was it announced?") == ["Ann"]
+    assert new_leads("It was signed on Mar 5 by dana-x1.", "Who signed it?") == ["dana-x1"]
+    state = TurnState(looked=True)
+    error = "NameError: name 'Result' is not defined"
+    assert state.unquoted_answer("FINAL(Result)", error, "Test Results: 3 passed") is None
+    assert state.unquoted_answer("FINAL(Result)", error, "The Result: 3 passed") == "Result"
+
+
+def test_a_list_of_values_is_still_offered_as_the_answer() -> None:
+    from recursor.turns import _offerable
+    assert _offerable("['nginx', 'curl']") and _offerable('["a", "b"]') and _offerable("['Everglade']")
+    assert not _offerable("['The codename for X is Y.']")

@@ -75,6 +75,13 @@ def _holds(context: ContextValue, value: str) -> bool:
     return False
 
 
+def _holds_word(context: ContextValue, word: str) -> bool:
+    """Whether the context writes `word` as a whole word ("Result" is not in "Results")."""
+    rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
+    texts = [context] if isinstance(context, str) else list(context.values() if isinstance(context, dict) else context)
+    return any(isinstance(text, str) and rx.search(text) is not None for text in texts)
+
+
 @dataclass(slots=True)
 class TurnState:
     """What the loop remembers between turns of one run."""
@@ -181,7 +188,7 @@ class TurnState:
         name: a name read from the text, written unquoted. None otherwise (the cell's
         NameError is then shown as usual)."""
         named = unquoted_final(code, error)
-        return named if named is not None and self.looked and _holds(context, named) else None
+        return named if named is not None and self.looked and _holds_word(context, named) else None
 
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
         """A line of code that reads the context and was not run yet: a search for a name the
@@ -221,12 +228,19 @@ def new_leads(stdout: str, question: str, limit: int = 3) -> list[str]:
         term = m.group(0).strip(".:")
         if _KEY.fullmatch(term) and not term.startswith(("http", "/")):
             found.append((m.start(), term))
-    asked = question.lower()
+    asked = {w.lower() for w in re.findall(r"[\w.:/+~@-]+", question)}
     out: list[str] = []
     for _, term in sorted(found):
-        if term.lower() not in asked and term not in out:
+        words = {w.lower() for w in term.split()}
+        if not words & asked and term.split()[0] not in _CALENDAR and term not in out:
             out.append(term)
     return out[:limit]
+
+
+_CALENDAR = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec January February March "
+                      "April June July August September October November December Mon Tue Wed Thu "
+                      "Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+"""Capitalised words of dates: no lead ("signed on Mar 5")."""
 
 
 _HELPER_HEAD = re.compile(r"^\w+: \d+ (?:items?|lines?|groups?|blocks?)\b")
@@ -244,8 +258,9 @@ def _offerable(stdout: str) -> bool:
             and not _HELPER_HEAD.match(text) and not _LINES_LISTED.match(text))
 
 
-_LINES_LISTED = re.compile(r"""\[\s*(['"]).*\s.*\1\s*\]$""")
-"""The repr of a list of str holding spaces: lines of the text, not a value."""
+_LINES_LISTED = re.compile(r"""\[\s*(['"])(?:(?!\1).)*\s(?:(?!\1).)*\1""")
+"""The repr of a list whose first str holds a space: lines of the text, not a value
+(`['nginx', 'curl']` is values)."""
 
 
 def _is_text(code: str) -> bool:

@@ -309,6 +309,13 @@ class Line(str):
     file: str = ""
 
 
+class Entry(Line):
+    """One of `entries()`: its lines as one str, its file, and where it is in the text
+    (`.span`). Its date is on its first line or its last (`to_date`)."""
+
+    span: tuple[int, int] = (0, 0)
+
+
 def _files_named(wanted: Any = None) -> list[tuple[str, int, int, int]]:
     """The context's files (`_files()`) whose name holds `wanted` (any case); all of them when
     None. When it names none, says which files there are (`file=` of lines and entries)."""
@@ -471,11 +478,15 @@ _FIELD_LINE = _re.compile(r"^\s*([A-Za-z][\w.-]{0,39}):\s+(.+?)\s*$")
 
 
 def _top_level_items(value: str) -> int:
-    """How many items a comma-separated list holds, commas inside brackets not counted:
-    "a (1.0, auto), b (2.0)" is two."""
-    depth, n, item = 0, 0, False
+    """How many items a comma-separated list holds, commas inside brackets or quotes not
+    counted: "a (1.0, auto), b (2.0)" is two, '"a, b", c' is two."""
+    depth, n, item, quote = 0, 0, False, ""
     for ch in value:
-        if ch in "([{":
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'" and not item:
+            quote = ch  # a quote opens an item; an apostrophe inside a word is a letter
+        elif ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
@@ -486,17 +497,24 @@ def _top_level_items(value: str) -> int:
     return n + item
 
 
-def list_sizes(text: str, least: int = 2) -> str:
-    """The fields of a text's `Key: a, b, c` lines that list `least` items or more, with
-    their counts ("Install: 57 items"). A long list is cut where it is shown, and counting
-    its items by eye is what a small model cannot do: "how many packages did that run
-    install" is then read, not computed."""
+def _list_size(row: str, least: int = 3) -> int:
+    """How many items the `Key: a, b, c` list of one line holds, 0 when it is no such list
+    of `least` items or more."""
+    m = _FIELD_LINE.match(row)
+    n = _top_level_items(m.group(2)) if m else 0
+    return n if n >= least else 0
+
+
+def list_sizes(text: str, least: int = 3, most: int = 3) -> str:
+    """The fields of a text's `Key: a, b, c` lines that list `least` items or more (the first
+    `most` of them), with their counts ("Install: 57 items"). A long list is cut where it is
+    shown, and counting its items by eye is what a small model cannot do: "how many
+    packages did that run install" is then read, not computed."""
     sizes = []
     for row in text.split("\n"):
-        m = _FIELD_LINE.match(row)
-        if m and (n := _top_level_items(m.group(2))) >= least:
-            sizes.append(f"{m.group(1)}: {n} items")
-    return ", ".join(sizes)
+        if n := _list_size(row, least):
+            sizes.append(f"{_FIELD_LINE.match(row).group(1)}: {n} items")  # type: ignore[union-attr]
+    return ", ".join(sizes[:most])
 
 
 def record_around(doc: str, s: int, lo: int = 0,
@@ -519,8 +537,8 @@ def _cut(row: str, width: int) -> str:
     """A row cut to `width`; a cut `Key: a, b, ...` list says how many items it holds."""
     if len(row) <= width:
         return row
-    size = list_sizes(row, least=3)
-    return row[: width - 10] + (f" ... ({size.split(': ', 1)[1]})" if size else " ...")
+    n = _list_size(row)
+    return row[: width - 10] + (f" ... ({n} items)" if n else " ...")
 
 
 def _record_note(doc: str, s: int, shown: set[int], of_context: bool) -> list[str]:
@@ -552,8 +570,8 @@ def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[i
         pieces.append(doc[pos:e])
         line = "".join(pieces).replace("\n", " ").strip()
         if len(line) > 2 * window + 40:
-            size = list_sizes(doc[s:e], least=3)
-            line = line[: 2 * window + 40] + "..." + (f" ({size.split(': ', 1)[1]})" if size else "")
+            n = _list_size(doc[s:e])
+            line = line[: 2 * window + 40] + "..." + (f" ({n} items)" if n else "")
         name = _file_at(s)[0] if of_context else None
         print(f"{n}| {f'[{name}] ' if name else ''}{line}")
         if n <= _RECORDS_SHOWN:
@@ -712,18 +730,21 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
     field is matched as text instead: small models name the argument after what they look
     for (`lines(user=42)` for the lines that mention 42).
 
-    Several patterns (`lines("dmsetup", "configure")`, `lines("2020", "2021", "2022")`): the
-    lines matching all of them, or when no line does, those matching any (said in one
-    printed line).
+    Several patterns (`lines("dmsetup", "configure")`): the lines matching all of them, as a
+    search box reads several words; when none does, how many lines match each is printed
+    (`lines("2020|2021")` matches either).
     """
-    text, file, several = _positional(rest, text, file)
+    text, file, several = _positional("lines", rest, text, file)
     if isinstance(pattern, (list, tuple)) and text is None:
         pattern, text = None, pattern  # lines(rows): the rows, as if given as `text`
     if several:
         pattern, file = _file_first("lines", pattern, several, file)
     if several:
-        rows = _lines(text=text, file=file, **where)
-        return Rows(_all_or_any("lines", ("line", "lines"), [pattern, *several], rows, lambda r: [r]))
+        found = _all_of("lines", ("line", "lines"), [pattern, *several],
+                        _lines(text=text, file=file, **where), lambda r: [r])
+        if _of_context(text) and 0 < len(found) <= 50:
+            _note_lines(found)
+        return Rows(found)
     if file is None and _files():
         pattern, text, file = _file_named_first(pattern, text)
     if text is None and _files():
@@ -749,10 +770,14 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
         rows = matched
     for name, value in where.items():
         want = str(value).strip().lower()
+        if _norm_key(name) in _DATE_PARTS and (period := _period_or_none(value)) is not None:
+            if dated := [r for r in rows if _dated_in(_record(r), name, period)]:
+                rows = dated  # else as any field: by its value, or as text ("Mar 6" of syslog)
+                continue
         recs = [_record(r) for r in rows]
-        if any(rec[name] is not None for rec in recs):
-            rows = [r for r, rec in zip(rows, recs, strict=True)
-                    if str(rec[name] or "").strip().lower() == want]
+        by_field = [r for r, rec in zip(rows, recs, strict=True) if str(rec[name] or "").strip().lower() == want]
+        if any(rec[name] is not None for rec in recs) and (by_field or _norm_key(name) not in _DATE_PARTS):
+            rows = by_field
         else:
             rx = _word_rx(str(value).strip())
             rows = [r for r in rows if rx.search(r)]
@@ -762,25 +787,33 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
 
 
 def _is_pattern(value: Any) -> bool:
-    """Whether an argument where a text goes is another pattern: a plain short str of one
-    line (`lines("2020", "2021")`), not a text, not the context, not lines from a helper."""
-    return (type(value) is str and value is not context and "\n" not in value
-            and 0 < len(value) <= 200)
+    """Whether an argument where a text goes is another pattern: a plain str of a few words
+    (`lines("dmsetup", "configure")`) that is not a whole line of the context. A line of
+    text, from a helper or the context, is the text to search, as it always was."""
+    if type(value) is not str or value is context or "\n" in value:
+        return False
+    if not 0 < len(value) <= 60 or value.count(" ") > 3:
+        return False
+    return context is None or f"\n{value}\n" not in f"\n{_doc()}\n"
 
 
-def _positional(rest: tuple[Any, ...], text: Any, file: Any) -> tuple[Any, Any, list[Any]]:
+def _positional(helper: str, rest: tuple[Any, ...], text: Any,
+                file: Any) -> tuple[Any, Any, list[Any]]:
     """(text, file, more patterns) from the arguments lines() and entries() got after the
     first: a text (lines, a text of several lines) where a text goes, a file's name where a
-    file goes or wherever it is given whole, and any other short str as one more pattern, as
-    small models pass several patterns to a search (`lines("dmsetup", "configure")`)."""
+    file goes or wherever it names one whole (said in one printed line), and any other
+    short str as one more pattern, as small models pass several words to a search."""
     several: list[Any] = []
     for i, arg in enumerate(rest):
         if arg is None:
             continue
         if not _is_pattern(arg) and i == 0 and text is None:
             text = arg
-        elif file is None and _files() and (_named_file(arg) is not None or (i == 1 and not several)):
-            file = arg
+        elif file is None and _files() and (named := _named_file(arg)) is not None:
+            print(f"{helper}: {arg!r} is a file; read as file={named!r}.")
+            file = named
+        elif file is None and _files() and i == 1 and not several:
+            file = arg  # lines(pattern, text, file), positionally, as the signature was
         else:
             several.append(arg)
     return text, file, several
@@ -796,21 +829,24 @@ def _file_first(helper: str, pattern: Any, several: list[Any], file: Any) -> tup
     return pattern, file
 
 
-def _all_or_any(helper: str, units: tuple[str, str], patterns: list[Any], items: list[Any],
-                rows_of: Callable[[Any], list[str]]) -> list[Any]:
-    """The items with rows matching every pattern, or, when none has, those matching any;
-    which of the two is said in one printed line."""
-    rxs = [_pattern(p) for p in patterns if p is not None]
-    shown = ", ".join(repr(str(p)) for p in patterns if p is not None)
+def _all_of(helper: str, units: tuple[str, str], patterns: list[Any], items: list[Any],
+            rows_of: Callable[[Any], list[str]]) -> list[Any]:
+    """The items with rows matching every pattern. Said in one printed line, with how many
+    items match each pattern when none matches all (never their union: a count of it would
+    answer a question nobody asked)."""
+    given = [p for p in patterns if p is not None]
+    rxs = [_pattern(p) for p in given]
+    shown = ", ".join(repr(str(p)) for p in given)
     both = [x for x in items if all(any(rx.search(r) for r in rows_of(x)) for rx in rxs)]
-    if both or len(rxs) < 2:
-        print(f"{helper}: {len(both)} {units[1]} match all of {shown}.")
+    if both:
+        print(f"{helper}: {len(both)} {units[len(both) != 1]} match{'es' * (len(both) == 1)} all of {shown}.")
         return both
-    either = [x for x in items if any(rx.search(r) for rx in rxs for r in rows_of(x))]
-    each = ", ".join(f"{str(p)!r} {sum(any(rx.search(r) for r in rows_of(x)) for x in either)}"
-                     for p, rx in zip([p for p in patterns if p is not None], rxs, strict=True))
-    print(f"{helper}: no {units[0]} matches all of {shown}; {len(either)} match one of them ({each}).")
-    return either
+    each = ", ".join(f"{str(p)!r} {sum(any(rx.search(r) for r in rows_of(x)) for x in items)}"
+                     for p, rx in zip(given, rxs, strict=True))
+    either = "|".join(f"({p!s})" for p in given)
+    print(f"{helper}: no {units[0]} matches all of {shown} ({units[1]} matching each: {each}). "
+          f"For {units[1]} matching any: {helper}({either!r}).")
+    return []
 
 
 def _named_file(value: Any) -> str | None:
@@ -901,7 +937,8 @@ class Entries(_LineSet):
 
 
 @_own_reads
-def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None) -> list[str]:
+def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None,
+            show_reads: bool = True) -> list[str]:
     """The context's entries (or `text`'s): a line with the lines indented under it (a
     changelog's entries, a module's classes and functions, a config's sections), or else a
     run of lines between blank lines (a log's multi-line records), as `layout_records` reads
@@ -911,22 +948,26 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None)
     lines ("Start-Date: ...", "Install: ...").
 
     Lines as the pattern (`entries(lines("2025"))`): the entries holding any of those lines.
-    Several patterns: the entries matching all of them, else any (as `lines` takes them)."""
-    text, file, several = _positional(rest, text, file)
+    Several patterns: the entries matching all of them (as `lines` takes them)."""
+    text, file, several = _positional("entries", rest, text, file)
     if several:
         pattern, file = _file_first("entries", pattern, several, file)
     if file is None and text is None and _files() and (named := _named_file(pattern)) is not None:
         print(f"entries: {pattern!r} is a file; these are its entries, as entries(file={named!r}).")
         pattern, file = None, named
     if several or isinstance(pattern, (list, tuple)):
-        found = _entries(text=text, file=file)
+        found = _entries(text=text, file=file, show_reads=False)
         if several:
-            return Entries(_all_or_any("entries", ("entry", "entries"), [pattern, *several], found,
-                                       lambda e: str(e).split("\n")))
-        wanted = {str(r).strip() for r in pattern if str(r).strip()}
-        held = [e for e in found if any(r.strip() in wanted for r in str(e).split("\n"))]
-        print(f"entries: the {len(held)} entries holding any of those {len(wanted)} lines.")
-        return Entries(held)
+            kept = _all_of("entries", ("entry", "entries"), [pattern, *several], found,
+                           lambda e: str(e).split("\n"))
+        else:
+            wanted = {str(r).strip() for r in pattern if str(r).strip()}
+            kept = [e for e in found if any(r.strip() in wanted for r in str(e).split("\n"))]
+            print(f"entries: the {len(kept)} entr{'y' if len(kept) == 1 else 'ies'} holding any of "
+                  f"those {len(wanted)} lines.")
+        if _of_context(text) and 0 < len(kept) <= 50:
+            _note([span for e in kept if isinstance(e, Entry) for span in [e.span]])
+        return Entries(kept)
     doc = _as_text(text)
     parts: list[tuple[str | None, int, int]]
     if _of_context(text) and _files():
@@ -940,11 +981,11 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None)
         for a, b in layout_records(doc, lo, hi):
             if rx is not None and not any(rx.search(row) for row in doc[a:b].split("\n")):
                 continue
-            entry = Line(doc[a:b])
-            entry.file = name or ""
+            entry = Entry(doc[a:b])
+            entry.file, entry.span = name or "", (a, b)
             out.append(entry)
             spans.append((a, b))
-    if _of_context(text) and 0 < len(spans) <= 50 and (pattern is not None or file is not None):
+    if show_reads and _of_context(text) and 0 < len(spans) <= 50 and (pattern is not None or file is not None):
         _note(spans)
     return Entries(out)
 
@@ -1026,6 +1067,7 @@ class Record(dict[str, Any]):
 
     line: str = ""
     file: str | None = None
+    item: Any = None  # what it was read from: an `Entry` is dated by its first or last line
 
     def __missing__(self, key: str) -> Any:
         want = _norm_key(key)
@@ -1039,7 +1081,7 @@ class Record(dict[str, Any]):
                            self.line, _re.IGNORECASE)
             if m and m.group(1).lower() not in _STOP:  # "codename for X" is prose, not a label
                 return m.group(1)
-        if want in _DATE_PARTS and (day := _to_date(self.line)) is not None:
+        if want in _DATE_PARTS and (day := _to_date(self.item if isinstance(self.item, Entry) else self.line)):
             return _DATE_PARTS[want](day)  # "year" of a line that writes a date but no year field
         return None
 
@@ -1066,7 +1108,7 @@ def record(line: Any) -> Record:
         return Record((str(k), v) for k, v in line.items())
     text = str(line).strip()
     out = Record()
-    out.line = text
+    out.line, out.item = text, line
     out.file = line.file if isinstance(line, Line) else None
     if text.startswith("{"):
         try:
@@ -1204,8 +1246,8 @@ def _dates_in(s: str, year: int | None) -> list[tuple[int, _date]]:
 
 
 def to_date(value: Any, year: int | None = None) -> _date | None:
-    """The first date written in `value`, else None. Of an entry of several lines, the date
-    on its first line, else on its last (a changelog's sign-off, a mail's footer), else the
+    """The first date written in `value`, else None. Of an entry (`entries()`), the date on
+    its first line, else on its last (a changelog's sign-off, a mail's footer), else the
     first anywhere: a date its body mentions is not the entry's.
 
     Reads "2024-03-05" (also with a time, or `/` `.`), "Mar 5, 2024", "March 5th 2024",
@@ -1217,7 +1259,7 @@ def to_date(value: Any, year: int | None = None) -> _date | None:
     if isinstance(value, _date):
         return value
     text = str(value).strip("\n")
-    if "\n" in text:  # an entry: its own date is on its first line or its last
+    if isinstance(value, Entry) and "\n" in text:  # its own date: on its first line or its last
         rows = text.split("\n")
         for row in (rows[0], rows[-1], text):
             if found := _dates_in(row, year):
@@ -1248,6 +1290,20 @@ def _period(value: Any, what: str) -> tuple[_date, _date]:
         raise ValueError(f"in_dates: cannot read the {what} date {value!r}")
     nxt = _date(y + 1, 1, 1) if mo == 12 else _date(y, mo + 1, 1)
     return _date(y, mo, 1), nxt - _timedelta(days=1)
+
+
+def _period_or_none(value: Any) -> tuple[_date, _date] | None:
+    try:
+        return _period(value, "")
+    except ValueError:
+        return None
+
+
+def _dated_in(rec: Record, name: str, period: tuple[_date, _date]) -> bool:
+    """Whether a record's `date`/`month`/`year` (a field it writes, else its own date) lies in
+    `period`: `lines(date="2024-03")` keeps March, whichever way a line writes its date."""
+    own = None if rec[name] is None else _period_or_none(rec[name])
+    return own is not None and period[0] <= own[0] and own[1] <= period[1]
 
 
 def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
