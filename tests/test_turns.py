@@ -237,3 +237,15 @@ def test_a_list_of_values_is_still_offered_as_the_answer() -> None:
     from recursor.turns import _offerable
     assert _offerable("['nginx', 'curl']") and _offerable('["a", "b"]') and _offerable("['Everglade']")
     assert not _offerable("['The codename for X is Y.']")
+
+
+def test_a_small_roots_turn_output_is_cut_to_its_feedback_limit() -> None:
+    long_line = "Install: " + ", ".join(f"pkg{i}:amd64 (1.{i}, automatic)" for i in range(2000))
+    block = f"```repl\nprint({long_line!r})\n```"
+    for prompts, most in ((SmallModelPrompts(), 6_000 + 1_100), (Prompts(), 20_000 + 1_100)):
+        root = FakeScriptedLM([block, "FINAL(x)", "FINAL(x)", "FINAL(x)"])
+        RLM(root, prompts=prompts, limits=Limits(max_iterations=3), mode="rlm", trace_dir=False).complete(
+            "How many packages?", TEXT)
+        shown = root.calls[1].messages[-1]["content"]
+        assert 6_000 < len(shown) <= most  # the worker cuts a cell at the sandbox's output_limit
+    assert Prompts(feedback_chars=100).feedback_limit(20_000) == 100 and Prompts().feedback_limit(500) == 500

@@ -101,6 +101,13 @@ class Prompts:
     given after nothing but empty output is sent back once (`not_looked`); and an answer
     written like a copied value (a date, a version, an id) that the context holds nowhere is
     sent back once (`not_in_context`). See `recursor.turns`."""
+    feedback_chars: int | None = None
+    """At most this many characters of a turn's output go back to the model (head and tail),
+    below the sandbox's `output_limit`; None: that limit alone."""
+
+    def feedback_limit(self, output_limit: int) -> int:
+        """The characters of a turn's output the model is shown (`feedback_chars`)."""
+        return output_limit if self.feedback_chars is None else min(output_limit, self.feedback_chars)
 
     def system(self, *, can_recurse: bool) -> str:
         depth_note = (

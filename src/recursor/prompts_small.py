@@ -244,9 +244,13 @@ class SmallModelPrompts(Prompts):
     """Name the question's distinctive terms in the first message, guessed from its wording
     alone; the orientation (`orient`) shows which of its words the context holds instead."""
     one_block_per_reply: bool = True
+    """Small models invent the REPL's output after their block: only the block counts."""
+    feedback_chars: int | None = 6_000
+    """A 1.5B printed `rows[:2]` of apt lines thousands of characters long, three turns
+    running: its prompt grew from 2.7K to 12K tokens and the run took 195 s, reading lines
+    it could not use. The helpers' own listings stay under ~3,000 characters."""
     looking_needs_output: bool = True
     """Measured: after a filter that printed nothing, the 1.5B answered an invented number."""
-    """Small models invent the REPL's output after their block: only the block counts."""
 
     def system(self, *, can_recurse: bool) -> str:
         # Recursion is not taught: a small root does better with one kind of sub-call.

@@ -342,7 +342,7 @@ class _Run:
         left = self.tree.limits.max_iterations - iteration
         if 0 < left <= 2:
             parts.append(self.prompts.iterations_left(left))
-        return None, clip_feedback("\n\n".join(parts), self.tree.config.sandbox.output_limit)
+        return None, clip_feedback("\n\n".join(parts), self.prompts.feedback_limit(self.tree.config.sandbox.output_limit))
 
     async def _finish(self, reason: StopReason, messages: list[Message], iteration: int,
                       error: str | None = None) -> _Outcome:
