@@ -897,3 +897,15 @@ def test_a_date_part_given_as_a_filter_keeps_the_lines_dated_in_it() -> None:
     assert h.lines(month="2024-03") == h.lines(year=2024) == h.lines(date="2024-03")
     assert h.lines(date="Mar 6") == ["Mar 6 10:00:01 host sshd x"]  # no year: as text, as before
     assert h.lines(year=2026) == []
+
+
+def test_a_listing_of_entries_sums_their_lists_and_in_dates_keeps_it_a_listing() -> None:
+    runs = "\n\n".join(f"Start-Date: 2024-0{m}-01  10:00:00\nInstall: {', '.join(f'p{i} (1, automatic)' for i in range(m))}"
+                       f"\nUpgrade: z (1, 2)\nEnd-Date: 2024-0{m}-01  10:00:09" for m in (3, 4, 5))
+    found = h.entries(text=runs)
+    assert repr(found).startswith("3 entries; their lists in all: Install: 12 items\n")  # Upgrade lists 1 each
+    picked = h.in_dates(found, "2024-04", "2024-05")
+    assert isinstance(picked, h.Entries) and repr(picked).startswith("2 entries; their lists in all: Install: 9 items\n")
+    assert repr(h.in_dates(found, "2024-05")).startswith("1 entry\n")  # one entry: its own line says it
+    assert isinstance(h.in_dates(h.lines(text=runs), "2024"), h.Rows)
+    assert type(h.in_dates(["2024-01-01 a"], "2024")) is list

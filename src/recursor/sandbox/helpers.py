@@ -505,6 +505,23 @@ def _list_size(row: str, least: int = 3) -> int:
     return n if n >= least else 0
 
 
+def _list_totals(texts: Iterable[str], most: int = 3) -> str:
+    """The items of each `Key: a, b, c` field summed over several entries, for the fields
+    that list 3 or more somewhere ("Install: 74 items"): how many packages a set of runs
+    installed is a sum no small model adds up from a listing."""
+    sums: dict[str, int] = {}
+    listed: list[str] = []
+    for text in texts:
+        for row in str(text).split("\n"):
+            if (m := _FIELD_LINE.match(row)) is None:
+                continue
+            n = _top_level_items(m.group(2))
+            sums[m.group(1)] = sums.get(m.group(1), 0) + n
+            if n >= 3 and m.group(1) not in listed:
+                listed.append(m.group(1))
+    return ", ".join(f"{k}: {sums[k]} items" for k in listed[:most])
+
+
 def list_sizes(text: str, least: int = 3, most: int = 3) -> str:
     """The fields of a text's `Key: a, b, c` lines that list `least` items or more (the first
     `most` of them), with their counts ("Install: 57 items"). A long list is cut where it is
@@ -922,7 +939,8 @@ class Entries(_LineSet):
         return _entries(*args, **kwargs)
 
     def __repr__(self) -> str:
-        out = [f"{len(self)} entr{'y' if len(self) == 1 else 'ies'}"]
+        totals = _list_totals(self) if len(self) > 1 else ""
+        out = [f"{len(self)} entr{'y' if len(self) == 1 else 'ies'}" + (f"; their lists in all: {totals}" if totals else "")]
         for n, entry in enumerate(self[:10], 1):
             rows = entry.split("\n")
             where = f"[{entry.file}] " if isinstance(entry, Line) and entry.file else ""
@@ -1311,7 +1329,7 @@ def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
 
     `first` and `last` may be dates, months ("2024-03", "March 2024") or years ("2024"); a
     month or year covers all its days. Without `last`, the period `first` names:
-    `in_dates(rows, "March 2024")` is March.
+    `in_dates(rows, "March 2024")` is March. Entries stay `Entries`, lines `Rows`.
     """
     a = _period(first, "first")[0]
     b = _period(first if last is None else last, "last")[1]
@@ -1320,7 +1338,9 @@ def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
         d = _to_date(r)
         if d is not None and a <= d <= b:
             out.append(r)
-    return out
+    if isinstance(rows, Entries):
+        return Entries(out)  # echoed, it says how many, and their lists' totals
+    return Rows(out) if isinstance(rows, _LineSet) else out
 
 
 # -- counting and grouping --------------------------------------------------------------------
