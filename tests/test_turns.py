@@ -8,7 +8,7 @@ from recursor import RLM
 from recursor.budget import Limits
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
-from recursor.protocol import unquoted_final
+from recursor.protocol import stated_answer, unquoted_final
 from recursor.sandbox import helpers as h
 from recursor.turns import TurnState, asks_for_number, new_leads
 
@@ -249,3 +249,15 @@ def test_a_small_roots_turn_output_is_cut_to_its_feedback_limit() -> None:
         shown = root.calls[1].messages[-1]["content"]
         assert 6_000 < len(shown) <= most  # the worker cuts a cell at the sandbox's output_limit
     assert Prompts(feedback_chars=100).feedback_limit(20_000) == 100 and Prompts().feedback_limit(500) == 500
+
+
+def test_final_spelt_in_another_case_at_the_answer_now_turn_is_the_answer() -> None:
+    # The 1.5B, told to answer now after finding the code, wrote ```repl Final(5081229)```.
+    assert stated_answer("Final(5081229)") == "5081229" and stated_answer("final('Juniper')") == "Juniper"
+    assert stated_answer("0") == "0" and stated_answer("Final(codename)") is None  # maybe a variable
+    assert stated_answer("FINAL(x)") is None and stated_answer("print(1)") is None
+    block = "```repl\nprint(lines('grass'))\n```"
+    root = FakeScriptedLM([block] * 4 + ["```repl\nFinal(4417028)\n```"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                 trace_dir=False).complete("What is the launch code of grey-owl's codename?", TEXT)
+    assert result.answer == "4417028" and result.stopped_by == "max_errors"

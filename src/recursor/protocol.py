@@ -62,6 +62,7 @@ __all__ = [
     "is_code_object",
     "lone_literal",
     "parse_reply",
+    "stated_answer",
     "strip_quotes",
     "unquoted_final",
 ]
@@ -379,3 +380,22 @@ def unquoted_final(code: str, error: str | None) -> str | None:
         return None
     undefined = _NOT_DEFINED.search(error.strip().rsplit("\n", 1)[-1])
     return m.group(1) if undefined is not None and undefined.group(1) == m.group(1) else None
+
+
+_ANY_CASE_FINAL = re.compile(r"\s*(final)\((.*)\)\s*", re.IGNORECASE | re.DOTALL)
+
+
+def stated_answer(code: str) -> str | None:
+    """The answer a block states without computing it, for the answer-now turn, where code
+    is not run: one literal (`lone_literal`), or one `Final(...)` call spelt in another case
+    (the 1.5B wrote `Final(5081229)` in a block: an undefined name, so no answer). Its
+    argument as text; a bare lowercase name may be a variable, so it is no answer here."""
+    if (value := lone_literal(code)) is not None:
+        return value
+    m = _ANY_CASE_FINAL.fullmatch(code)
+    if m is None or m.group(1) == "FINAL":
+        return None
+    inner = m.group(2).strip()
+    if not inner or "\n" in inner or (inner.isidentifier() and inner.islower()):
+        return None
+    return lone_literal(inner) or strip_quotes(inner)

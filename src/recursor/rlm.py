@@ -37,7 +37,7 @@ from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, decoding_for, profile_of, prompts_for
 from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
-from recursor.protocol import cut_after_first_block, is_code_object, lone_literal, parse_reply
+from recursor.protocol import cut_after_first_block, is_code_object, parse_reply, stated_answer
 from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
 from recursor.run_tree import RunTree
@@ -364,8 +364,8 @@ class _Run:
                 elif parsed.prose:
                     # Prose without FINAL is a weaker answer than one the model stored itself.
                     answer = await self.repl.stored_answer() or parsed.prose
-                elif len(parsed.code) == 1:  # the answer as a block of one value ("0")
-                    answer = lone_literal(parsed.code[0].code)
+                elif len(parsed.code) == 1:  # the answer as a block of one value ("0", "Final(7)")
+                    answer = stated_answer(parsed.code[0].code)
         if answer is None:
             answer = await self._best_effort()
         exhausted = self.tree.ledger.exhausted
