@@ -64,22 +64,22 @@ def _from_examples(answer: str, prompts: Prompts) -> bool:
     return any(rx.search(prompts.system(can_recurse=r)) for r in (False, True))
 
 
+def _texts(context: ContextValue) -> list[str]:
+    """The context's texts: itself, or a dict's or list's str values."""
+    values = [context] if isinstance(context, str) else list(context.values() if isinstance(context, dict) else context)
+    return [text for text in values if isinstance(text, str)]
+
+
 def _holds(context: ContextValue, value: str) -> bool:
     """Whether the context writes `value` (a value with spaces also with other spacing)."""
-    texts = [context] if isinstance(context, str) else list(context.values() if isinstance(context, dict) else context)
-    for text in texts:
-        if not isinstance(text, str):
-            continue
-        if value in text or (" " in value and " ".join(value.split()) in " ".join(text.split())):
-            return True
-    return False
+    return any(value in text or (" " in value and " ".join(value.split()) in " ".join(text.split()))
+               for text in _texts(context))
 
 
 def _holds_word(context: ContextValue, word: str) -> bool:
     """Whether the context writes `word` as a whole word ("Result" is not in "Results")."""
     rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
-    texts = [context] if isinstance(context, str) else list(context.values() if isinstance(context, dict) else context)
-    return any(isinstance(text, str) and rx.search(text) is not None for text in texts)
+    return any(rx.search(text) is not None for text in _texts(context))
 
 
 @dataclass(slots=True)
