@@ -909,3 +909,15 @@ def test_a_listing_of_entries_sums_their_lists_and_in_dates_keeps_it_a_listing()
     assert repr(h.in_dates(found, "2024-05")).startswith("1 entry\n")  # one entry: its own line says it
     assert isinstance(h.in_dates(h.lines(text=runs), "2024"), h.Rows)
     assert type(h.in_dates(["2024-01-01 a"], "2024")) is list
+
+
+def test_a_cut_hit_keeps_its_number_and_its_record(capsys: pytest.CaptureFixture[str]) -> None:
+    # The list's size once took the hit's number's name: the hit was shown as "40|", and
+    # its record, shown for the first three hits only, was left out.
+    many = ", ".join(f"pkg{i}:amd64 (1.{i}, automatic)" for i in range(40))
+    h.context = (f"Start-Date: 2024-01-01\nInstall: {many}\nEnd-Date: 2024-01-01\n\n"
+                 "Start-Date: 2024-02-02\nRemove: x (1)\n")
+    h.grep(r"Install: .*")
+    out = capsys.readouterr().out
+    assert "\n1| >>Install: pkg0:amd64" in out and "... (40 items)\n" in out
+    assert "   . Start-Date: 2024-01-01" in out

@@ -587,8 +587,8 @@ def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[i
         pieces.append(doc[pos:e])
         line = "".join(pieces).replace("\n", " ").strip()
         if len(line) > 2 * window + 40:
-            n = _list_size(doc[s:e])
-            line = line[: 2 * window + 40] + "..." + (f" ({n} items)" if n else "")
+            size = _list_size(doc[s:e])
+            line = line[: 2 * window + 40] + "..." + (f" ({size} items)" if size else "")
         name = _file_at(s)[0] if of_context else None
         print(f"{n}| {f'[{name}] ' if name else ''}{line}")
         if n <= _RECORDS_SHOWN:
