@@ -32,7 +32,7 @@ import re as _re
 import sys as _sys
 from bisect import bisect_right as _bisect_right
 from collections import Counter as _Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
@@ -497,11 +497,17 @@ def _top_level_items(value: str) -> int:
     return n + item
 
 
+def _field_lists(text: str) -> Iterator[tuple[str, int]]:
+    """(key, how many items its list holds) for each `Key: a, b, c` line of `text`."""
+    for row in text.split("\n"):
+        if (m := _FIELD_LINE.match(row)) is not None:
+            yield m.group(1), _top_level_items(m.group(2))
+
+
 def _list_size(row: str, least: int = 3) -> int:
     """How many items the `Key: a, b, c` list of one line holds, 0 when it is no such list
     of `least` items or more."""
-    m = _FIELD_LINE.match(row)
-    n = _top_level_items(m.group(2)) if m else 0
+    n = 0 if "\n" in row.rstrip("\n") else next((n for _, n in _field_lists(row)), 0)
     return n if n >= least else 0
 
 
@@ -512,13 +518,10 @@ def _list_totals(texts: Iterable[str], most: int = 3) -> str:
     sums: dict[str, int] = {}
     listed: list[str] = []
     for text in texts:
-        for row in str(text).split("\n"):
-            if (m := _FIELD_LINE.match(row)) is None:
-                continue
-            n = _top_level_items(m.group(2))
-            sums[m.group(1)] = sums.get(m.group(1), 0) + n
-            if n >= 3 and m.group(1) not in listed:
-                listed.append(m.group(1))
+        for key, n in _field_lists(str(text)):
+            sums[key] = sums.get(key, 0) + n
+            if n >= 3 and key not in listed:
+                listed.append(key)
     return ", ".join(f"{k}: {sums[k]} items" for k in listed[:most])
 
 
@@ -527,10 +530,7 @@ def list_sizes(text: str, least: int = 3, most: int = 3) -> str:
     `most` of them), with their counts ("Install: 57 items"). A long list is cut where it is
     shown, and counting its items by eye is what a small model cannot do: "how many
     packages did that run install" is then read, not computed."""
-    sizes = []
-    for row in text.split("\n"):
-        if n := _list_size(row, least):
-            sizes.append(f"{_FIELD_LINE.match(row).group(1)}: {n} items")  # type: ignore[union-attr]
+    sizes = [f"{key}: {n} items" for key, n in _field_lists(text) if n >= least]
     return ", ".join(sizes[:most])
 
 
