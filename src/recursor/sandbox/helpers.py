@@ -955,8 +955,7 @@ class Entries(_LineSet):
 
 
 @_own_reads
-def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None,
-            show_reads: bool = True) -> list[str]:
+def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None) -> list[str]:
     """The context's entries (or `text`'s): a line with the lines indented under it (a
     changelog's entries, a module's classes and functions, a config's sections), or else a
     run of lines between blank lines (a log's multi-line records), as `layout_records` reads
@@ -974,7 +973,7 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None,
         print(f"entries: {pattern!r} is a file; these are its entries, as entries(file={named!r}).")
         pattern, file = None, named
     if several or isinstance(pattern, (list, tuple)):
-        found = _entries(text=text, file=file, show_reads=False)
+        found = _entries_of(None, text, file)
         if several:
             kept = _all_of("entries", ("entry", "entries"), [pattern, *several], found,
                            lambda e: str(e).split("\n"))
@@ -983,17 +982,25 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None,
             kept = [e for e in found if any(r.strip() in wanted for r in str(e).split("\n"))]
             print(f"entries: the {len(kept)} entr{'y' if len(kept) == 1 else 'ies'} holding any of "
                   f"those {len(wanted)} lines.")
-        if _of_context(text) and 0 < len(kept) <= 50:
-            _note([span for e in kept if isinstance(e, Entry) for span in [e.span]])
-        return Entries(kept)
+    elif pattern is not None or file is not None:
+        kept = _entries_of(pattern, text, file)
+    else:
+        return Entries(_entries_of(None, text, None))  # all of them: no read of any one
+    if _of_context(text) and 0 < len(kept) <= 50:
+        _note([e.span for e in kept])
+    return Entries(kept)
+
+
+def _entries_of(pattern: Any, text: Any, file: Any) -> list[Entry]:
+    """entries()'s entries, without saying anything or logging reads: those of `text` (or of
+    the context's files whose name holds `file`), with a line matching `pattern` if given."""
     doc = _as_text(text)
     parts: list[tuple[str | None, int, int]]
     if _of_context(text) and _files():
         parts = [(name, body, end) for name, _, body, end in _files_named(file)]
     else:
         parts = [(None, 0, len(doc))]
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
+    out: list[Entry] = []
     rx = None if pattern is None else _pattern(pattern)
     for name, lo, hi in parts:
         for a, b in layout_records(doc, lo, hi):
@@ -1002,10 +1009,7 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None,
             entry = Entry(doc[a:b])
             entry.file, entry.span = name or "", (a, b)
             out.append(entry)
-            spans.append((a, b))
-    if show_reads and _of_context(text) and 0 < len(spans) <= 50 and (pattern is not None or file is not None):
-        _note(spans)
-    return Entries(out)
+    return out
 
 
 _LONG_LINE = 2000
