@@ -1432,7 +1432,8 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
             missing += 1
         else:
             counts[_hashable(v)] += 1
-            valued.append(x)
+            if show:  # only a shown count says what its items are per file
+                valued.append(x)
     if show:
         note = f"; {missing} without a value" if missing else ""
         _print_counts(f"count_by: {total} items, {len(counts)} values{note}", counts, n)
