@@ -3,6 +3,8 @@ a small model naming its variables after them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
@@ -261,3 +263,39 @@ def test_final_spelt_in_another_case_at_the_answer_now_turn_is_the_answer() -> N
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("What is the launch code of grey-owl's codename?", TEXT)
     assert result.answer == "4417028" and result.stopped_by == "max_errors"
+
+
+def test_a_final_call_written_as_a_block_at_the_answer_now_turn_is_run_for_its_answer() -> None:
+    # 11 of the 16 realdocs runs that ended empty (rd60f) had replied ```repl FINAL(12)``` at
+    # their answer-now turn: valid code, which that turn did not run, so the answer was lost.
+    from recursor.protocol import is_final_call
+    assert [is_final_call(c) for c in ("FINAL(12)", "FINAL_VAR('n')", " FINAL(len(x))\n")] == [True] * 3
+    assert [is_final_call(c) for c in ("FINAL(1)\nprint(2)", "print(FINAL(1))", "Final(1)", "FINAL(1, 2)",
+                                       "FINAL(", "x = FINAL(1)")] == [False] * 6
+    block = "```repl\nprint(lines('grass'))\n```"
+    setup = "```repl\nn = len(lines('Juniper'))\n```"
+    for last, want in (("FINAL(12)", "12"), ("FINAL(n)", "1"), ("FINAL(n + 1)", "2"),
+                       ("FINAL_VAR('n')", "1"), ("FINAL(Juniper)", "Juniper")):
+        root = FakeScriptedLM([setup] + [block] * 4 + [f"```repl\n{last}\n```"])
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                     trace_dir=False).complete("How many lines name Juniper?", TEXT)
+        assert (result.answer, result.stopped_by) == (want, "max_errors"), last
+        assert "Stop:" in root.calls[-1].messages[-1]["content"]
+    # Any other code is still not run there: no answer from it, the best effort instead.
+    root = FakeScriptedLM([setup] + [block] * 4 + ["```repl\nFINAL(n)\nprint(1)\n```"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                 trace_dir=False).complete("How many lines name Juniper?", TEXT)
+    assert result.answer == "" and result.stopped_by == "max_errors"
+
+
+def test_the_answer_now_turn_that_ran_its_final_call_is_shown_as_that_turn(tmp_path: Path) -> None:
+    from recursor.trace.tree import load_view
+    block = "```repl\nprint(lines('grass'))\n```"
+    root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL(12)\n```"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                 trace_dir=tmp_path).complete("How many lines name Juniper?", TEXT)
+    assert result.answer == "12"
+    run = load_view(result.trace_path).roots[0]
+    last = run.iterations[-1]
+    assert last.final_turn and [c.final for c in last.cells] == ["12"]
+    assert not any(it.final_turn for it in run.iterations[:-1])

@@ -60,6 +60,7 @@ __all__ = [
     "ParsedReply",
     "cut_after_first_block",
     "is_code_object",
+    "is_final_call",
     "lone_literal",
     "parse_reply",
     "stated_answer",
@@ -380,6 +381,21 @@ def unquoted_final(code: str, error: str | None) -> str | None:
         return None
     undefined = _NOT_DEFINED.search(error.strip().rsplit("\n", 1)[-1])
     return m.group(1) if undefined is not None and undefined.group(1) == m.group(1) else None
+
+
+def is_final_call(code: str) -> bool:
+    """Whether a block is one `FINAL(...)` or `FINAL_VAR(...)` call and nothing else: the
+    answer written as code (```repl FINAL(12)```), which the answer-now turn runs although it
+    runs no other code there."""
+    try:
+        tree = ast.parse(code.strip())
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    call = tree.body[0].value
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id in ("FINAL", "FINAL_VAR") and len(call.args) == 1 and not call.keywords)
 
 
 _ANY_CASE_FINAL = re.compile(r"\s*(final)\((.*)\)\s*", re.IGNORECASE | re.DOTALL)

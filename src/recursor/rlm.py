@@ -37,7 +37,13 @@ from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, decoding_for, profile_of, prompts_for
 from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
-from recursor.protocol import cut_after_first_block, is_code_object, parse_reply, stated_answer
+from recursor.protocol import (
+    cut_after_first_block,
+    is_code_object,
+    is_final_call,
+    parse_reply,
+    stated_answer,
+)
 from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
 from recursor.run_tree import RunTree
@@ -263,7 +269,7 @@ class _Run:
             while outcome is None:
                 if iteration >= limits.max_iterations or state.errors >= limits.max_errors or state.stuck:
                     reason: StopReason = "max_iterations" if iteration >= limits.max_iterations else "max_errors"
-                    outcome = await self._finish(reason, messages, iteration)
+                    outcome = await self._finish(reason, messages, iteration, state=state)
                     break
                 iteration, messages[:] = iteration + 1, fit_window(messages, self.root_lm)
                 try:
@@ -345,8 +351,11 @@ class _Run:
         return None, clip_feedback("\n\n".join(parts), self.prompts.feedback_limit(self.tree.config.sandbox.output_limit))
 
     async def _finish(self, reason: StopReason, messages: list[Message], iteration: int,
-                      error: str | None = None) -> _Outcome:
-        """End on a limit: one last 'answer now' turn if the budget allows, else the best we have."""
+                      error: str | None = None, state: TurnState | None = None) -> _Outcome:
+        """End on a limit: one last 'answer now' turn if the budget allows, else the best we have.
+
+        That turn runs no code, except a block that is one FINAL(...) call: small models reply
+        ```repl FINAL(12)``` when told to reply FINAL(answer), and the call is their answer."""
         answer: str | None = None
         json_form: str | None = None
         if reason in ("max_iterations", "max_errors"):
@@ -364,6 +373,15 @@ class _Run:
                 elif parsed.prose:
                     # Prose without FINAL is a weaker answer than one the model stored itself.
                     answer = await self.repl.stored_answer() or parsed.prose
+                elif len(parsed.code) == 1 and is_final_call(block := parsed.code[0].code):
+                    try:
+                        cell = await self.repl.run_cell(block, iteration + 1, 1)
+                    except BudgetExceeded:  # the deadline stopped it: the best we have
+                        cell = None
+                    if cell is not None:
+                        answer, json_form = cell.final, cell.final_json
+                    if cell is not None and answer is None and state is not None:  # FINAL(Name) from the text
+                        answer = state.unquoted_answer(block, cell.error, self.context)
                 elif len(parsed.code) == 1:  # the answer as a block of one value ("0", "Final(7)")
                     answer = stated_answer(parsed.code[0].code)
         if answer is None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recursor.protocol import is_final_call
 from recursor.trace.events import (
     BudgetEvent,
     CellEvent,
@@ -635,11 +636,12 @@ class _Builder:
 
     @staticmethod
     def _mark_final_turn(run: Run) -> None:
-        """A root turn past the reported iteration count is the "answer now" turn after a limit."""
+        """A root turn past the reported iteration count is the "answer now" turn after a limit
+        (it runs no cell but a block that is one FINAL(...) call)."""
         if not run.finished or run.reported_iterations is None or run.stopped_by in ("final", "lm_error"):
             return
         for it in run.iterations:
-            if it.number > run.reported_iterations and not it.cells:
+            if it.number > run.reported_iterations and all(is_final_call(c.code) for c in it.cells):
                 it.final_turn = True
 
 
