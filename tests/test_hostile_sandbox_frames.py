@@ -25,7 +25,9 @@ def send(obj=None, raw=None):
 """
 CHANNEL_CALL = """
 import gc
-from_worker = next(o for o in gc.get_objects() if type(o).__name__ == 'Repl' and hasattr(o, 'channel'))
+# In process mode, another test's REPL may not be collected yet: skip those whose loop is closed.
+from_worker = next(o for o in gc.get_objects() if type(o).__name__ == 'Repl' and hasattr(o, 'channel')
+                   and not (hasattr(o.channel, 'loop') and o.channel.loop.is_closed()))
 try:
     from_worker.channel.call({fn!r}, {args!r})
 except Exception as exc:
