@@ -44,7 +44,7 @@ def test_key_shaped_words_come_before_everyday_ones_however_rare() -> None:
 def test_many_matches_show_the_first_and_last_and_the_count() -> None:
     text = "\n".join(f"2023-01-{d:02d} order {n} refunded" for d in range(1, 29) for n in range(40))
     look = orientation(text, "How many orders were refunded in January 2023?").text
-    assert "'2023': 1,120 lines, the first and last:" in look  # key-shaped words first
+    assert "'2023-01': 1,120 lines, the first and last:" in look  # key-shaped words first, dates as written
     assert "2023-01-01 order 0 refunded" in look and "2023-01-28 order 39 refunded" in look
     assert "'refunded': 1,120 lines, e.g.:" in look
 
@@ -284,3 +284,38 @@ def test_a_named_files_entries_say_how_many_items_their_lists_hold() -> None:
                        "Which run of history.log installed the most packages?").text
     assert "1| Start-Date: 2024-03-01  10:00:00\n   ... Install: p0 (1, automatic)" in look
     assert "   (Install: 3 items)" in look and "   (Install: 5 items)" in look
+
+
+AUTH = "\n".join(
+    f"2024-0{m}-{d:02d} 0{h}:12:0{h} host sshd[{900 + d}]: {what} password for {who} from 10.0.0.{d}"
+    for m in (3, 4) for d in range(1, 11) for h, (what, who) in enumerate(
+        [("Failed", "bob"), ("Accepted", "bob"), ("Accepted", "ann"), ("Failed", "ann"), ("Failed", "carol")])
+    if (d + h) % 3 or who != "bob"
+)
+
+
+def test_lines_holding_the_questions_rare_words_together_are_counted_and_shown() -> None:
+    # The 1.5B counted the lines of one word ("How many packages were upgraded in May 2026?"
+    # -> every line of 2026): the look now shows the lines that hold the rare words together.
+    bob_failed = [r for r in AUTH.split("\n") if "Failed password for bob" in r]
+    look = orientation(AUTH, "How many failed logins did bob have?")
+    assert f"'bob' and 'failed' on one line: {len(bob_failed)} lines, the first:" in look.text
+    assert bob_failed[0] in look.text and bob_failed[0] in look.shown
+    # Three rare words: the lines holding all of them, when that narrows them further.
+    march = [r for r in bob_failed if r.startswith("2024-03")]
+    look = orientation(AUTH, "How often did bob's logins end as failed during March 2024?").text
+    assert f"'2024-03' and 'bob' and 'failed' on one line: {len(march)} lines" in look
+    # A word the question says the answer is not is left out; every line holding both: nothing shown.
+    assert "on one line" not in orientation(AUTH, "How many logins by bob were not failed?").text
+    assert "on one line" not in orientation(AUTH, "How many passwords were tried from host?").text
+
+
+def test_a_date_written_with_a_months_name_is_looked_up_as_the_text_writes_dates() -> None:
+    for question, iso in (("What failed on 4 March 2024?", "2024-03-04"), ("What failed on March 4th, 2024?", "2024-03-04"),
+                          ("Who failed in April of 2024?", "2024-04"), ("Who failed in Apr 2024?", "2024-04")):
+        look = orientation(AUTH, question)
+        assert look.words[0] == iso, question
+        assert "'March'" not in look.text and "'2024':" not in look.text
+    # A text that writes no such date keeps the question's words; "may" alone is no month.
+    assert orientation("sshd: Failed password for bob in May 2024", "Who failed in May 2024?").words[0] == "2024"
+    assert "2024-05" not in orientation(AUTH, "What may fail in 2024?").text

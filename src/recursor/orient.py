@@ -27,6 +27,8 @@ from recursor.context import ContextValue
 from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _LONG_LINE,
+    _MONTH_RX,
+    _MONTHS,
     _STOP,
     _stem,
     _stem_rx,
@@ -36,7 +38,7 @@ from recursor.sandbox.helpers import (
     record_around,
 )
 
-__all__ = ["NO_LOOK", "Orientation", "first_look", "orientation", "printed_nothing"]
+__all__ = ["NO_LOOK", "Orientation", "asking_part", "first_look", "names_options", "orientation", "printed_nothing"]
 
 _MAX_WORDS = 30
 """Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
@@ -221,7 +223,12 @@ its words ("server", "files") are not what the question asks for. Statements onl
 sentence ending in "?" is the question itself."""
 
 
-def _asking_part(question: str) -> str:
+def names_options(question: str) -> bool:
+    """Whether the question lists its answer's options (`_OPTIONS`)."""
+    return _OPTIONS.search(question) is not None
+
+
+def asking_part(question: str) -> str:
     """The question without its statements about the context and about the answer's form."""
     return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", question))
 
@@ -229,7 +236,7 @@ def _asking_part(question: str) -> str:
 def _question_words(question: str) -> list[str]:
     """The question's words worth looking up: no stop-words, no short words or numbers, none
     from its statements about the context or the answer's form (`_asking_part`)."""
-    question = _asking_part(question)
+    question = asking_part(question)
     seen: set[str] = set()
     out: list[str] = []
     for m in _TOKEN.finditer(question):
@@ -239,6 +246,33 @@ def _question_words(question: str) -> list[str]:
             continue
         seen.add(low)
         out.append(word)
+    return out
+
+
+_MONTH_DATE = re.compile(
+    r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"  # May 9, 2026
+    r"|(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RX + r",?\s+(\d{4})(?!\d)"  # 9 May 2026
+    r"|\b" + _MONTH_RX + r",?\s+(?:of\s+)?(\d{4})(?!\d)",  # May 2026
+    re.IGNORECASE,
+)
+
+
+def _iso_forms(question: str) -> list[tuple[str, str]]:
+    """The question's dates written with a month's name, each with its ISO form ("May 2026"
+    -> "2026-05", "9 May 2026" -> "2026-05-09"): logs and records write dates that way, so
+    that is the form to look up."""
+    out = []
+    for m in _MONTH_DATE.finditer(question):
+        g = m.groups()
+        if g[0] is not None:
+            month, day, year = g[0], int(g[1]), g[2]
+        elif g[4] is not None:
+            month, day, year = g[4], int(g[3]), g[5]
+        else:
+            month, day, year = g[6], 0, g[7]
+        number = _MONTHS[month[:3].lower()]
+        if 0 <= day <= 31:
+            out.append((m.group(0), f"{year}-{number:02d}" + (f"-{day:02d}" if day else "")))
     return out
 
 
@@ -312,7 +346,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     reads: list[Read] = []
     found: list[_Word] = []
     missing: list[str] = []
-    for word in _question_words(question)[:_MAX_WORDS]:
+    asked = _question_words(question)
+    for phrase, iso in _iso_forms(asking_part(question)):
+        if iso in text:  # the text writes its dates that way: look up the date, not its words
+            written = {w.lower() for w in _TOKEN.findall(phrase)}
+            asked = [iso, *(w for w in asked if w.lower() not in written)]
+    for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
         if hit.count:
             found.append(hit)
@@ -340,6 +379,18 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
+    if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in _negated(question)])):
+        together, spans = both
+        count = len(spans)
+        out.append(" and ".join(repr(w) for w in together)
+                   + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
+                   + (", the first:" if count > _TOGETHER_SHOWN else ":"))
+        for n, (s, e) in enumerate(spans[:_TOGETHER_SHOWN], 1):
+            lo, hi, line = _line_at(text, s, e, width)
+            shown.append(line)
+            reads.append(_read(starts, keys, lo, hi))
+            at = bisect_right(name_at, s) - 1
+            out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
     named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
     if named is not None:
         rows, spans = _outline(text, named, width)
@@ -349,8 +400,46 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)
-    hint = () if _OPTIONS.search(question) else words
+    hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint)
+
+
+_TOGETHER_SHOWN = 4
+"""Lines shown that hold the question's rare words together."""
+
+_NEGATED = re.compile(r"\b(?:not|no|never|without|except|excluding|other\s+than)\s+([\w.:+~-]+)", re.IGNORECASE)
+
+
+def _negated(question: str) -> set[str]:
+    """The question's words it says the answer is not ("installed (not upgraded)")."""
+    return {m.group(1).lower() for m in _NEGATED.finditer(question)}
+
+
+def _together(text: str, lowered: str | None, ranked: list[_Word]) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """The rarest shown word's lines that also hold the other rare words shown, when that
+    narrows them: all of the words, else the rarest with the next word that does (a count's
+    subject and its action: "dmsetup" on a line with "configured"). The words and each such
+    line's first match; None when no line holds two of them, or every one does."""
+    rare = [w for w in ranked if _tier(w.word) < 2]
+    if len(rare) < 2 or rare[0].count >= _MAX_COUNTED:
+        return None
+    first, others = rare[0], {w.word: _stem_rx(w.word) for w in rare[1:]}
+    finder = _Finder(text, lowered, first.word)
+    holding: dict[str, list[tuple[int, int]]] = {word: [] for word in others}
+    every: list[tuple[int, int]] = []
+    for s, e in finder.forward():
+        line = text[text.rfind("\n", 0, s) + 1:finder.unit_end(s, e)]
+        has = [word for word, rx in others.items() if rx.search(line)]
+        for word in has:
+            holding[word].append((s, e))
+        if len(has) == len(others):
+            every.append((s, e))
+    if len(others) > 1 and 0 < len(every) < first.count:
+        return [first.word, *others], every
+    for word, spans in holding.items():
+        if 0 < len(spans) < first.count:
+            return [first.word, word], spans
+    return None
 
 
 _FileSpan = tuple[str, int, int, int]
