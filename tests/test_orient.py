@@ -111,8 +111,8 @@ def test_a_copied_value_the_context_never_holds_is_sent_back_once() -> None:
     root = _run(SmallModelPrompts(), cells, LOG, question)
     assert "'2023-03-01 10:02:11' is not written anywhere in the context" in root.calls[2].messages[-1]["content"]
     assert len(root.calls) == 3  # given again, it stands
-    # A value the context holds, a count and a name are taken at once.
-    for answer in ("2024-05-03 09:00:00", "17", "xxd"):
+    # A value the context holds, a count and a name (not the question's own: `echoed`) are taken at once.
+    for answer in ("2024-05-03 09:00:00", "17", "libfoo0"):
         ok = _run(SmallModelPrompts(), ["```repl\ngrep('xxd')\n```", f"FINAL({answer})"], LOG, question)
         assert len(ok.calls) == 2, answer
 

@@ -278,13 +278,13 @@ def test_a_final_call_written_as_a_block_at_the_answer_now_turn_is_run_for_its_a
                        ("FINAL_VAR('n')", "1"), ("FINAL(Juniper)", "Juniper")):
         root = FakeScriptedLM([setup] + [block] * 4 + [f"```repl\n{last}\n```"])
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
-                     trace_dir=False).complete("How many lines name Juniper?", TEXT)
+                     trace_dir=False).complete("How many lines hold the codename?", TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
         assert "Stop:" in root.calls[-1].messages[-1]["content"]
     # Any other code is still not run there: no answer from it, the best effort instead.
     root = FakeScriptedLM([setup] + [block] * 4 + ["```repl\nFINAL(n)\nprint(1)\n```"])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
-                 trace_dir=False).complete("How many lines name Juniper?", TEXT)
+                 trace_dir=False).complete("How many lines hold the codename?", TEXT)
     assert result.answer == "" and result.stopped_by == "max_errors"
 
 
@@ -299,3 +299,52 @@ def test_the_answer_now_turn_that_ran_its_final_call_is_shown_as_that_turn(tmp_p
     last = run.iterations[-1]
     assert last.final_turn and [c.final for c in last.cells] == ["12"]
     assert not any(it.final_turn for it in run.iterations[:-1])
+
+
+def test_echoes_question_is_an_answer_that_is_one_of_the_questions_own_terms() -> None:
+    from recursor.turns import echoes_question
+    q = "Where is `PyDLL` defined? Name the module."
+    assert echoes_question("PyDLL", q) and echoes_question("`pydll`.", q)
+    assert not echoes_question("ctypes", q) and not echoes_question("PyDL", q)
+    # What the question offers as options, numbers, and its statements about the context are no echo.
+    assert not echoes_question("json", "Which module is larger, json or csv?")
+    assert not echoes_question("gzip", "Which of gzip, bz2 and lzma has the most functions?")
+    assert not echoes_question("2026", "How many lines mention 2026?")
+    assert not echoes_question("Debian", "The context is a set of files from a Debian machine. Who signed the most?")
+    assert not echoes_question("yes", 'Is grey-owl listed? Answer with "yes" or "no".')
+
+
+def test_an_answer_that_is_the_questions_own_word_goes_back_once_on_every_path() -> None:
+    # The 1.5B answered "PyDLL" to "Where is `PyDLL` defined? Name the module." after a search
+    # had shown `[ctypes/__init__.py] class PyDLL(CDLL):`; and "MiniFieldStorage" to "Which
+    # module defines the class `MiniFieldStorage`?".
+    question = "Which codename is grey-owl given? Name the codename."
+    look = "```repl\nprint(lines('grey-owl'))\n```"
+    for echo in ("FINAL(grey-owl)", "```repl\nFINAL('grey-owl')\n```"):
+        root, answer = _run(SmallModelPrompts(), [look, echo, "FINAL(Juniper)"], question)
+        assert "'grey-owl' is what the question asks about" in root.calls[2].messages[-1]["content"], echo
+        assert answer == "Juniper"
+        # A capable model's answer is taken as given.
+        root, answer = _run(Prompts(), [look, echo], question)
+        assert answer == "grey-owl" and len(root.calls) == 2
+    # Once only: given again, it is the answer.
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(grey-owl)", "FINAL(grey-owl)"], question)
+    assert answer == "grey-owl" and len(root.calls) == 3
+    # FINAL(Name) unquoted in a block, Name a word of the text: also the question's own word.
+    root, answer = _run(SmallModelPrompts(), [look, "```repl\nFINAL(Juniper)\n```", "FINAL(4417028)"],
+                        "What is the launch code for Juniper?")
+    assert "'Juniper' is what the question asks about" in root.calls[2].messages[-1]["content"]
+    assert answer == "4417028"
+
+
+def test_the_answer_now_turn_asks_once_more_when_its_answer_is_the_questions_own_word() -> None:
+    block = "```repl\nprint(lines('grass'))\n```"
+    question = "Which codename is grey-owl given? Name the codename."
+    for second, want in (("FINAL(Juniper)", "Juniper"), ("```repl\nprint(1)\n```", "grey-owl")):
+        root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL('grey-owl')\n```", second])
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                     trace_dir=False).complete(question, TEXT)
+        assert (result.answer, result.stopped_by) == (want, "max_errors")
+        assert len(root.calls) == 6
+        assert "is what the question asks about" in root.calls[-1].messages[-1]["content"]
+        assert "Stop:" in root.calls[-1].messages[-1]["content"]

@@ -201,6 +201,14 @@ class Prompts:
             f"way, take the next step with code, then answer with the {form.split()[-1]} it gives."
         )
 
+    def echoed_question(self, answer: str) -> str:
+        """Sent once when the answer is a term the question itself writes (what it asks about)."""
+        return (
+            f"{answer!r} is what the question asks about, written in the question itself; it asks "
+            f"for something else about {answer!r}. Read that from the output (the file or line that "
+            "holds it), and answer with it."
+        )
+
     def empty_answer(self, answer: str) -> str:
         """Sent once when the answer is an empty result (`[]`, `Counter()`, `None`)."""
         return (

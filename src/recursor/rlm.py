@@ -326,13 +326,18 @@ class _Run:
             # Running the same code again is no progress: a model stuck in a loop reaches
             # max_errors and its answer-now turn instead of spending every iteration.
             failed += bool(cell.error) or (note is not None and instead is None)
-            if cell.final is not None:
-                return _Outcome(cell.final, "final", iteration, json=cell.final_json), ""
-            if (named := state.unquoted_answer(block.code, cell.error, self.context)) is not None:
-                return _Outcome(named, "final", iteration), ""
+            answer = cell.final if cell.final is not None else state.unquoted_answer(block.code, cell.error,
+                                                                                     self.context)
+            if answer is not None:
+                if (echo := state.echoed(answer, self.prompts)) is None:
+                    return _Outcome(answer, "final", iteration, json=cell.final_json), ""
+                parts.append(echo)  # the question's own word: sent back once
+                failed += 1
+                break
         if parsed.final is not None:
             found = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
             form, follow = (None, None) if found is None else state.wrong_form(found.value, self.question, self.prompts)
+            form = form or (None if found is None else state.echoed(found.value, self.prompts))
             if found is not None and form is None:
                 return _Outcome(found.value, "final", iteration, json=found.json), ""
             parts += [form] if form else []
@@ -354,42 +359,56 @@ class _Run:
                       error: str | None = None, state: TurnState | None = None) -> _Outcome:
         """End on a limit: one last 'answer now' turn if the budget allows, else the best we have.
 
-        That turn runs no code, except a block that is one FINAL(...) call: small models reply
-        ```repl FINAL(12)``` when told to reply FINAL(answer), and the call is their answer."""
+        An answer there that is the question's own word (`TurnState.echoed`) is asked for once
+        more, with the note; the first answer stays when the second reply gives none."""
         answer: str | None = None
         json_form: str | None = None
         if reason in ("max_iterations", "max_errors"):
-            prompt: Message = {"role": "user", "content": self.prompts.answer_now(reason.replace("_", " "))}
-            try:
-                resp = await self.tree.call_lm(self.root_lm, [*messages, prompt], run_id=self.run_id,
-                                               depth=self.depth, role="root")
-            except (BudgetExceeded, LMError):
-                resp = None
-            if resp is not None and resp.finish_reason != "refusal":
-                parsed = parse_reply(resp.text)
-                if parsed.final is not None:
-                    found = await self._resolve_final(parsed.final.kind, parsed.final.value, [])
-                    answer, json_form = (found.value, found.json) if found else (None, None)
-                elif parsed.prose:
-                    # Prose without FINAL is a weaker answer than one the model stored itself.
-                    answer = await self.repl.stored_answer() or parsed.prose
-                elif len(parsed.code) == 1 and is_final_call(block := parsed.code[0].code):
-                    try:
-                        cell = await self.repl.run_cell(block, iteration + 1, 1)
-                    except BudgetExceeded:  # the deadline stopped it: the best we have
-                        cell = None
-                    if cell is not None:
-                        answer, json_form = cell.final, cell.final_json
-                    if cell is not None and answer is None and state is not None:  # FINAL(Name) from the text
-                        answer = state.unquoted_answer(block, cell.error, self.context)
-                elif len(parsed.code) == 1:  # the answer as a block of one value ("0", "Final(7)")
-                    answer = stated_answer(parsed.code[0].code)
+            ask = self.prompts.answer_now(reason.replace("_", " "))
+            turn: list[Message] = [{"role": "user", "content": ask}]
+            for again in (0, 1):
+                try:
+                    resp = await self.tree.call_lm(self.root_lm, [*messages, *turn], run_id=self.run_id,
+                                                   depth=self.depth, role="root")
+                except (BudgetExceeded, LMError):
+                    break
+                if resp.finish_reason == "refusal":
+                    break
+                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state)
+                answer, json_form = (said, said_json) if said is not None else (answer, json_form)
+                echo = state.echoed(said, self.prompts) if state is not None and said is not None else None
+                if echo is None:
+                    break
+                turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": f"{echo}\n{ask}"}]
         if answer is None:
             answer = await self._best_effort()
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]
         return _Outcome(answer or "", reason, iteration, error, json=json_form if answer else None)
+
+    async def _answer_now(self, reply: str, iteration: int, state: TurnState | None) -> tuple[str | None, str | None]:
+        """The answer (and its JSON form) of a reply to the answer-now turn. That turn runs no
+        code, except a block that is one FINAL(...) call: small models reply ```repl FINAL(12)```
+        when told to reply FINAL(answer), and the call is their answer."""
+        parsed = parse_reply(reply)
+        if parsed.final is not None:
+            found = await self._resolve_final(parsed.final.kind, parsed.final.value, [])
+            return (found.value, found.json) if found else (None, None)
+        if parsed.prose:  # prose without FINAL is a weaker answer than one the model stored itself
+            return await self.repl.stored_answer() or parsed.prose, None
+        if len(parsed.code) != 1:
+            return None, None
+        block = parsed.code[0].code
+        if not is_final_call(block):  # the answer as a block of one value ("0", "Final(7)")
+            return stated_answer(block), None
+        try:
+            cell = await self.repl.run_cell(block, iteration, 1)
+        except BudgetExceeded:  # the deadline stopped it: the best we have
+            return None, None
+        if cell.final is not None:
+            return cell.final, cell.final_json
+        return (state.unquoted_answer(block, cell.error, self.context) if state is not None else None), None
 
     async def _best_effort(self) -> str | None:
         """The best answer without another LM call: answer["content"], the last sub-result, prose."""

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from recursor.context import ContextValue
-from recursor.orient import NO_LOOK, Orientation, printed_nothing
+from recursor.orient import NO_LOOK, Orientation, asking_part, names_options, printed_nothing
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import lone_literal, unquoted_final
 
-__all__ = ["TurnState", "asks_for_number", "new_leads", "written_value"]
+__all__ = ["TurnState", "asks_for_number", "echoes_question", "new_leads", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -51,6 +51,24 @@ _ASKS_NUMBER = re.compile(
 def asks_for_number(question: str) -> bool:
     """Whether the question says its answer is a number (a count, or "answer with a number")."""
     return bool(_ASKS_NUMBER.search(question))
+
+
+_CHOICE = re.compile(r"\b(?:or|whether|which\s+of|either)\b", re.IGNORECASE)
+"""Words of a question whose answer is one of the terms it writes ("which of X and Y", "X or Y")."""
+
+
+def echoes_question(answer: str, question: str) -> bool:
+    """Whether the answer is one of the question's own terms, a name with a letter in it
+    ("Where is `PyDLL` defined? Name the module." -> PyDLL): what the question asks about is
+    not what it asks for, unless it offers its answer's options ("X or Y", "which of", a comma
+    list). The statements about the context and the answer's form do not count."""
+    value = answer.strip().strip("\"'`").rstrip(".").strip()
+    asking = asking_part(question)
+    if len(value) < 3 or len(value) > 80 or not re.search(r"[A-Za-z]", value) or len(value.split()) > 4:
+        return False
+    if _CHOICE.search(asking) or names_options(question):
+        return False
+    return re.search(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])", asking, re.IGNORECASE) is not None
 
 
 def _from_examples(answer: str, prompts: Prompts) -> bool:
@@ -91,6 +109,7 @@ class TurnState:
     checked_unseen: bool = False  # sent back once already for a value the context lacks
     checked_form: bool = False  # sent back once already for an answer not in the asked form
     checked_empty: bool = False  # sent back once already for an empty result given as the answer
+    checked_echo: bool = False  # sent back once already for an answer the question itself writes
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -125,7 +144,17 @@ class TurnState:
         if value is not None and not _holds(context, value):
             self.checked_unseen = True
             return prompts.not_in_context(value)
-        return None
+        return self.echoed(answer, prompts)
+
+    def echoed(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's answer that is one of the question's
+        own terms (`echoes_question`); None to accept it. A model sure of it can give it again.
+        Capable models keep their answer: a question that is code ("print('set')") or names
+        its answer in a way no rule here sees costs them no turn."""
+        if self.checked_echo or not prompts.looking_needs_output or not echoes_question(answer, self.question):
+            return None
+        self.checked_echo = True
+        return prompts.echoed_question(answer.strip().strip("\"'`").rstrip(".").strip())
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer without a digit to a question that asks for
