@@ -319,3 +319,26 @@ def test_a_date_written_with_a_months_name_is_looked_up_as_the_text_writes_dates
     # A text that writes no such date keeps the question's words; "may" alone is no month.
     assert orientation("sshd: Failed password for bob in May 2024", "Who failed in May 2024?").words[0] == "2024"
     assert "2024-05" not in orientation(AUTH, "What may fail in 2024?").text
+
+
+def test_words_together_are_counted_within_one_sentence_of_a_long_line() -> None:
+    # Review of 7be5c7a: in a text with no line breaks, a word in an earlier sentence of the
+    # same line counted as "together" (3 shown, none true), and the scan cost grew with the
+    # square of the text's length.
+    text = " ".join(["A zebra ran past."] * 2 + ["The bob crew met at dawn."] * 80 + ["A zebra ran past."] * 3)
+    assert "on one sentence" not in orientation(text, "How many sentences name both bob and zebra?").text
+    text = " ".join(["A zebra ran past bob."] * 2 + ["A zebra ran."] + ["The bob crew met at dawn."] * 80)
+    assert "'zebra' and 'bob' on one sentence: 2 sentences:" in orientation(text, "When did bob see a zebra?").text
+
+
+def test_negations_with_a_contraction_or_a_verb_before_the_word_leave_it_out() -> None:
+    for question in ("How many logins by bob weren't failed?", "How many logins by bob did not include failed ones?"):
+        assert "on one line" not in orientation(AUTH, question).text, question
+
+
+def test_dates_with_a_months_name_need_it_capitalised_and_a_real_day() -> None:
+    from recursor.orient import _iso_forms
+    assert [iso for _, iso in _iso_forms("What may 2024 bring, and the mar 2024 patch?")] == []
+    assert [iso for _, iso in _iso_forms("Feb 30, 2024 or 0 May 2026")] == ["2024-02", "2026-05"]
+    assert [iso for _, iso in _iso_forms("List the top 3 May 2026 releases")] == ["2026-05"]  # a count, no day
+    assert [iso for _, iso in _iso_forms("On March 4th, 2024 and 9 May 2026")] == ["2024-03-04", "2026-05-09"]

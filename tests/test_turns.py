@@ -268,10 +268,12 @@ def test_final_spelt_in_another_case_at_the_answer_now_turn_is_the_answer() -> N
 def test_a_final_call_written_as_a_block_at_the_answer_now_turn_is_run_for_its_answer() -> None:
     # 11 of the 16 realdocs runs that ended empty (rd60f) had replied ```repl FINAL(12)``` at
     # their answer-now turn: valid code, which that turn did not run, so the answer was lost.
-    from recursor.protocol import is_final_call
-    assert [is_final_call(c) for c in ("FINAL(12)", "FINAL_VAR('n')", " FINAL(len(x))\n")] == [True] * 3
-    assert [is_final_call(c) for c in ("FINAL(1)\nprint(2)", "print(FINAL(1))", "Final(1)", "FINAL(1, 2)",
-                                       "FINAL(", "x = FINAL(1)")] == [False] * 6
+    from recursor.protocol import FinalCall, final_call
+    assert [final_call(c) for c in ("FINAL(12)", "FINAL_VAR('n')", " FINAL(n)\n", "FINAL(len(x) + 1)")] == [
+        FinalCall(None), FinalCall("n"), FinalCall("n"), FinalCall(None)]
+    assert [final_call(c) for c in ("FINAL(1)\nprint(2)", "print(FINAL(1))", "Final(1)", "FINAL(1, 2)",
+                                    "FINAL(", "x = FINAL(1)", "FINAL(llm_query('x'))", "FINAL(rows.pick(1))",
+                                    "FINAL(" + "1+" * 5000 + "1)")] == [None] * 9
     block = "```repl\nprint(lines('grass'))\n```"
     setup = "```repl\nn = len(lines('Juniper'))\n```"
     for last, want in (("FINAL(12)", "12"), ("FINAL(n)", "1"), ("FINAL(n + 1)", "2"),
@@ -348,3 +350,30 @@ def test_the_answer_now_turn_asks_once_more_when_its_answer_is_the_questions_own
         assert len(root.calls) == 6
         assert "is what the question asks about" in root.calls[-1].messages[-1]["content"]
         assert "Stop:" in root.calls[-1].messages[-1]["content"]
+
+
+
+def test_the_answer_now_turn_reads_a_named_answer_and_never_queries() -> None:
+    # Review of 7be5c7a: `FINAL(answer)`, copied from "reply FINAL(answer)", ran and answered
+    # the answer dict's repr; a sentence around the block lost it; a FINAL call could start
+    # sub-calls after the limit.
+    block = "```repl\nprint(lines('grass'))\n```"
+    setup = "```repl\nn = len(lines('Juniper'))\n```"
+    question = "How many lines hold the codename?"
+    for last, want in (("```repl\nFINAL(answer)\n```", ""), ("Here it is:\n```repl\nFINAL(n)\n```", "1"),
+                       ("```repl\nFINAL(n)\n```\nThat is the count.", "1"),
+                       ("```repl\nFINAL(llm_query('how many?'))\n```", ""), ("```repl\nFINAL(result)\n```", "")):
+        root = FakeScriptedLM([setup] + [block] * 4 + [last], default="7")
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                     trace_dir=False).complete(question, TEXT)
+        assert (result.answer, result.stopped_by) == (want, "max_errors"), last
+        assert len(root.calls) == 6, last  # no sub-call was made
+
+
+def test_an_echo_at_the_answer_now_turn_keeps_its_answer_over_a_reply_in_words() -> None:
+    block = "```repl\nprint(lines('grass'))\n```"
+    question = "Which codename is grey-owl given? Name the codename."
+    root = FakeScriptedLM([block] * 4 + ["FINAL(grey-owl)", "I am sorry, I cannot tell."])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                 trace_dir=False).complete(question, TEXT)
+    assert result.answer == "grey-owl" and len(root.calls) == 6

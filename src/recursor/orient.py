@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from recursor.context import ContextValue
 from recursor.sandbox.base import Read
@@ -38,7 +39,8 @@ from recursor.sandbox.helpers import (
     record_around,
 )
 
-__all__ = ["NO_LOOK", "Orientation", "asking_part", "first_look", "names_options", "orientation", "printed_nothing"]
+__all__ = ["NO_LOOK", "Orientation", "asking_part", "first_look", "names_options", "orientation", "printed_nothing",
+           "terms_of"]
 
 _MAX_WORDS = 30
 """Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
@@ -119,16 +121,26 @@ class _Finder:
         self.lowered = lowered if lowered is not None and len(lowered) == len(text) else None
         self.literal = _stem(word).lower()
 
-    def unit_end(self, start: int, end: int) -> int:
-        """Where the line holding text[start:end] ends; in a long line, its sentence."""
+    def unit(self, start: int, end: int) -> tuple[int, int]:
+        """The line holding text[start:end]; in a line over `_LONG_LINE` characters, its
+        sentence. It reads at most `_LONG_LINE` characters each way, so a text with no line
+        breaks (an extracted PDF) costs no more per match than a log."""
         text = self.text
-        line_start = text.rfind("\n", 0, start) + 1
-        stop = text.find("\n", end)
-        stop = len(text) if stop < 0 else stop
-        if stop - line_start > _LONG_LINE:
-            dot = text.find(". ", end, stop)
-            stop = stop if dot < 0 else dot
-        return stop
+        back = max(0, start - _LONG_LINE - 1)
+        nl = text.rfind("\n", back, start)
+        line_start = nl + 1 if nl >= 0 else back
+        ahead = min(len(text), end + _LONG_LINE + 1)
+        nl = text.find("\n", end, ahead)
+        line_end = nl if nl >= 0 else ahead
+        if line_end - line_start <= _LONG_LINE:
+            return line_start, line_end
+        dot = text.rfind(". ", line_start, start)
+        stop = text.find(". ", end, line_end)
+        return (line_start if dot < 0 else dot + 2), (line_end if stop < 0 else stop)
+
+    def unit_end(self, start: int, end: int) -> int:
+        """Where the line (in a long line, the sentence) holding text[start:end] ends."""
+        return self.unit(start, end)[1]
 
     def forward(self) -> Iterator[tuple[int, int]]:
         """One (start, end) match per line (per sentence in a long line), in order."""
@@ -200,6 +212,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[-.:+~/@][A-Za-z0-9_]+)*")
 """A question's word; ids, versions, times and paths (`libc6:amd64`, `16:49:20`) kept whole."""
 
 
+def terms_of(text: str) -> list[str]:
+    """The text's words as the look reads a question's (`_TOKEN`): dotted names, paths and ids whole."""
+    return _TOKEN.findall(text)
+
+
 _OPTIONS = re.compile(r"(?:\b[A-Za-z][\w'-]*(?: [\w'-]+){0,3}, ){2,}(?:(?:and|or) )?[A-Za-z][\w'-]*")
 """Three or more terms in a comma list ("positive, negative, or mixed"): the question names
 the answer's options, each record is to be judged against them, and a search for one of its
@@ -251,10 +268,11 @@ def _question_words(question: str) -> list[str]:
 
 _MONTH_DATE = re.compile(
     r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"  # May 9, 2026
-    r"|(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RX + r",?\s+(\d{4})(?!\d)"  # 9 May 2026
+    r"|(?<![\w.,])(?<!top )(?<!the )(?<!of )(?<!first )(?<!last )(?<!all )"
+    r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RX + r",?\s+(\d{4})(?!\d)"  # 9 May 2026
     r"|\b" + _MONTH_RX + r",?\s+(?:of\s+)?(\d{4})(?!\d)",  # May 2026
-    re.IGNORECASE,
 )
+"""A date with a month's name, capitalised as written in English ("may 2024" is a verb's)."""
 
 
 def _iso_forms(question: str) -> list[tuple[str, str]]:
@@ -271,8 +289,11 @@ def _iso_forms(question: str) -> list[tuple[str, str]]:
         else:
             month, day, year = g[6], 0, g[7]
         number = _MONTHS[month[:3].lower()]
-        if 0 <= day <= 31:
-            out.append((m.group(0), f"{year}-{number:02d}" + (f"-{day:02d}" if day else "")))
+        try:
+            date(int(year), number, day or 1)
+        except ValueError:  # "Feb 30, 2024", "0 May 2026": no such day; the month stands
+            day = 0
+        out.append((m.group(0), f"{year}-{number:02d}" + (f"-{day:02d}" if day else "")))
     return out
 
 
@@ -407,7 +428,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
 _TOGETHER_SHOWN = 4
 """Lines shown that hold the question's rare words together."""
 
-_NEGATED = re.compile(r"\b(?:not|no|never|without|except|excluding|other\s+than)\s+([\w.:+~-]+)", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"(?:\b(?:not|no|never|without|except|excluding|other\s+than)|n't)\s+"
+    r"(?:(?:mention|count|includ|contain|match|hold|show|list)\w*\s+(?:the\s+|any\s+|a\s+)?)?([\w.:+~-]+)",
+    re.IGNORECASE)
 
 
 def _negated(question: str) -> set[str]:
@@ -428,8 +452,8 @@ def _together(text: str, lowered: str | None, ranked: list[_Word]) -> tuple[list
     holding: dict[str, list[tuple[int, int]]] = {word: [] for word in others}
     every: list[tuple[int, int]] = []
     for s, e in finder.forward():
-        line = text[text.rfind("\n", 0, s) + 1:finder.unit_end(s, e)]
-        has = [word for word, rx in others.items() if rx.search(line)]
+        lo, hi = finder.unit(s, e)  # its line; in a long line, its sentence
+        has = [word for word, rx in others.items() if rx.search(text, lo, hi)]
         for word in has:
             holding[word].append((s, e))
         if len(has) == len(others):

@@ -57,11 +57,13 @@ from typing import Literal
 __all__ = [
     "CodeBlock",
     "FinalAnswer",
+    "FinalCall",
     "ParsedReply",
     "cut_after_first_block",
+    "final_call",
     "is_code_object",
-    "is_final_call",
     "lone_literal",
+    "names_an_answer",
     "parse_reply",
     "stated_answer",
     "strip_quotes",
@@ -353,7 +355,7 @@ def lone_literal(code: str) -> str | None:
     block computes nothing and reads nothing: it states an answer."""
     try:
         tree = ast.parse(code.strip())
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
         return None
@@ -371,31 +373,62 @@ _UNQUOTED_FINAL = re.compile(r"\s*FINAL\(\s*([A-Za-z_]\w*)\s*\)\s*")
 _NOT_DEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
 
 
+def names_an_answer(name: str) -> bool:
+    """Whether an undefined name in `FINAL(name)` is more likely the answer written unquoted
+    (`Codec`, `Everglade`, `v2`) than a variable the model forgot to set (`result`): a
+    capital or a digit."""
+    return not name.islower() or any(c.isdigit() for c in name)
+
+
 def unquoted_final(code: str, error: str | None) -> str | None:
     """The answer of a block that is one `FINAL(Name)` line whose name is no variable: the
     model wrote its answer unquoted in code (`FINAL(Codec)`, `FINAL(Everglade)`), and the
     cell failed with that name undefined. A name with a capital or a digit only: an
     all-lowercase one (`FINAL(answer)`) is more likely a variable the model forgot to set."""
     m = _UNQUOTED_FINAL.fullmatch(code)
-    if m is None or not error or (m.group(1).islower() and not any(c.isdigit() for c in m.group(1))):
+    if m is None or not error or not names_an_answer(m.group(1)):
         return None
     undefined = _NOT_DEFINED.search(error.strip().rsplit("\n", 1)[-1])
     return m.group(1) if undefined is not None and undefined.group(1) == m.group(1) else None
 
 
-def is_final_call(code: str) -> bool:
-    """Whether a block is one `FINAL(...)` or `FINAL_VAR(...)` call and nothing else: the
-    answer written as code (```repl FINAL(12)```), which the answer-now turn runs although it
-    runs no other code there."""
+_PURE_CALLS = frozenset({"len", "str", "int", "float", "round", "abs", "sum", "min", "max", "sorted", "list",
+                         "set", "tuple", "repr"})
+"""Builtins a FINAL call's argument may call at the answer-now turn: they read, never query."""
+
+
+@dataclass(frozen=True, slots=True)
+class FinalCall:
+    """A block that is one `FINAL(...)`/`FINAL_VAR(...)` call (`final_call`)."""
+
+    name: str | None
+    """The variable it names (`FINAL(x)`, `FINAL_VAR("x")`), or None for a value to compute."""
+
+
+def final_call(code: str) -> FinalCall | None:
+    """The block as one FINAL call, or None: the answer written as code (```repl FINAL(12)```),
+    which the answer-now turn takes although it runs no other code there. Its argument is a
+    name, a literal, or an expression that calls nothing but a few pure builtins (`len(rows)`):
+    a sub-model or child run cannot start after the limit that ended the run."""
     try:
         tree = ast.parse(code.strip())
-    except SyntaxError:
-        return False
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
-        return False
+        return None
     call = tree.body[0].value
-    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-            and call.func.id in ("FINAL", "FINAL_VAR") and len(call.args) == 1 and not call.keywords)
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in ("FINAL", "FINAL_VAR")
+            and len(call.args) == 1 and not call.keywords):
+        return None
+    arg = call.args[0]
+    if isinstance(arg, ast.Name):
+        return FinalCall(arg.id)
+    if call.func.id == "FINAL_VAR" and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return FinalCall(arg.value.strip().strip("'\"`"))
+    for node in ast.walk(arg):
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in _PURE_CALLS):
+            return None
+    return FinalCall(None)
 
 
 _ANY_CASE_FINAL = re.compile(r"\s*(final)\((.*)\)\s*", re.IGNORECASE | re.DOTALL)

@@ -39,8 +39,8 @@ from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
 from recursor.protocol import (
     cut_after_first_block,
+    final_call,
     is_code_object,
-    is_final_call,
     parse_reply,
     stated_answer,
 )
@@ -331,9 +331,7 @@ class _Run:
             if answer is not None:
                 if (echo := state.echoed(answer, self.prompts)) is None:
                     return _Outcome(answer, "final", iteration, json=cell.final_json), ""
-                parts.append(echo)  # the question's own word: sent back once
-                failed += 1
-                break
+                return None, "\n\n".join([*parts, echo])  # the question's own word: sent back once
         if parsed.final is not None:
             found = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
             form, follow = (None, None) if found is None else state.wrong_form(found.value, self.question, self.prompts)
@@ -360,13 +358,14 @@ class _Run:
         """End on a limit: one last 'answer now' turn if the budget allows, else the best we have.
 
         An answer there that is the question's own word (`TurnState.echoed`) is asked for once
-        more, with the note; the first answer stays when the second reply gives none."""
+        more, with the note; the first answer stays unless the second reply gives a FINAL or
+        a stated value."""
         answer: str | None = None
         json_form: str | None = None
         if reason in ("max_iterations", "max_errors"):
             ask = self.prompts.answer_now(reason.replace("_", " "))
             turn: list[Message] = [{"role": "user", "content": ask}]
-            for again in (0, 1):
+            for again in (False, True):
                 try:
                     resp = await self.tree.call_lm(self.root_lm, [*messages, *turn], run_id=self.run_id,
                                                    depth=self.depth, role="root")
@@ -374,7 +373,7 @@ class _Run:
                     break
                 if resp.finish_reason == "refusal":
                     break
-                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state)
+                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state, prose=not again)
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
                 echo = state.echoed(said, self.prompts) if state is not None and said is not None else None
                 if echo is None:
@@ -387,28 +386,36 @@ class _Run:
             reason = exhausted  # type: ignore[assignment]
         return _Outcome(answer or "", reason, iteration, error, json=json_form if answer else None)
 
-    async def _answer_now(self, reply: str, iteration: int, state: TurnState | None) -> tuple[str | None, str | None]:
-        """The answer (and its JSON form) of a reply to the answer-now turn. That turn runs no
-        code, except a block that is one FINAL(...) call: small models reply ```repl FINAL(12)```
-        when told to reply FINAL(answer), and the call is their answer."""
+    async def _answer_now(self, reply: str, iteration: int, state: TurnState | None,
+                          prose: bool = True) -> tuple[str | None, str | None]:
+        """The answer (and its JSON form) of a reply to the answer-now turn, which runs no code
+        but a block that is one FINAL call (`protocol.final_call`): told to reply FINAL(answer),
+        small models write ```repl FINAL(12)```, and the call is their answer. A name there is
+        read, not run (`FINAL(answer)` copied from the prompt is the answer dict's content, an
+        undefined `FINAL(Name)` is a name read from the text); a value is computed in a cell.
+        With `prose`, a reply in words is an answer too."""
         parsed = parse_reply(reply)
         if parsed.final is not None:
             found = await self._resolve_final(parsed.final.kind, parsed.final.value, [])
             return (found.value, found.json) if found else (None, None)
-        if parsed.prose:  # prose without FINAL is a weaker answer than one the model stored itself
+        call = final_call(parsed.code[0].code) if len(parsed.code) == 1 else None
+        if call is not None and call.name is not None:
+            found = await self._resolve_final("var", call.name, [])
+            if found is not None:
+                return found.value, found.json
+            named = state is not None and state.written_name(call.name, self.context)
+            return (call.name if named else None), None
+        if call is not None:
+            try:
+                cell = await self.repl.run_cell(parsed.code[0].code, iteration, 1)
+            except BudgetExceeded:  # the deadline stopped it: the best we have
+                return None, None
+            return (cell.final, cell.final_json) if cell.final and not is_code_object(cell.final) else (None, None)
+        if parsed.prose and prose:  # prose without FINAL is a weaker answer than one the model stored itself
             return await self.repl.stored_answer() or parsed.prose, None
-        if len(parsed.code) != 1:
-            return None, None
-        block = parsed.code[0].code
-        if not is_final_call(block):  # the answer as a block of one value ("0", "Final(7)")
-            return stated_answer(block), None
-        try:
-            cell = await self.repl.run_cell(block, iteration, 1)
-        except BudgetExceeded:  # the deadline stopped it: the best we have
-            return None, None
-        if cell.final is not None:
-            return cell.final, cell.final_json
-        return (state.unquoted_answer(block, cell.error, self.context) if state is not None else None), None
+        if len(parsed.code) == 1:  # the answer as a block of one value ("0", "Final(7)")
+            return stated_answer(parsed.code[0].code), None
+        return None, None
 
     async def _best_effort(self) -> str | None:
         """The best answer without another LM call: answer["content"], the last sub-result, prose."""

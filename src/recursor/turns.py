@@ -19,9 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from recursor.context import ContextValue
-from recursor.orient import NO_LOOK, Orientation, asking_part, names_options, printed_nothing
+from recursor.orient import (
+    NO_LOOK,
+    Orientation,
+    asking_part,
+    names_options,
+    printed_nothing,
+    terms_of,
+)
 from recursor.prompts import Prompts, short_answer
-from recursor.protocol import lone_literal, unquoted_final
+from recursor.protocol import lone_literal, names_an_answer, unquoted_final
 
 __all__ = ["TurnState", "asks_for_number", "echoes_question", "new_leads", "written_value"]
 
@@ -53,22 +60,42 @@ def asks_for_number(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question))
 
 
-_CHOICE = re.compile(r"\b(?:or|whether|which\s+of|either)\b", re.IGNORECASE)
-"""Words of a question whose answer is one of the terms it writes ("which of X and Y", "X or Y")."""
+_CHOICE = re.compile(r"\b(?:or|whether|which\s+of|either|between|vs|versus|compared|e\.g|such\s+as|for\s+example)\b",
+                     re.IGNORECASE)
+"""Words of a question whose answer may be one of the terms it writes ("which of X and Y",
+"X or Y", "X vs Y", "e.g. utf-8")."""
+
+_YES_NO = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b", re.IGNORECASE)
+"""A question that starts so is answered yes or no, or by naming one of its terms."""
+
+_ANSWER_WORDS = frozenset("none n/a na unknown nothing nobody yes no true false null nil empty".split())
+"""Answers a question may name as what to say when there is none, never the thing asked about."""
+
+
+def _bare(answer: str) -> str:
+    """The answer without quotes, backticks and a closing period ("`PyDLL`." -> PyDLL)."""
+    return answer.strip().rstrip(".").strip().strip("\"'`").strip()
 
 
 def echoes_question(answer: str, question: str) -> bool:
-    """Whether the answer is one of the question's own terms, a name with a letter in it
-    ("Where is `PyDLL` defined? Name the module." -> PyDLL): what the question asks about is
-    not what it asks for, unless it offers its answer's options ("X or Y", "which of", a comma
-    list). The statements about the context and the answer's form do not count."""
-    value = answer.strip().strip("\"'`").rstrip(".").strip()
+    """Whether the answer is one of the question's own terms ("Where is `PyDLL` defined? Name
+    the module." -> PyDLL): what the question asks about is not what it asks for. Terms are
+    read as the look reads them (`libc6:amd64`, `json.dumps`, `error.log` whole, so "json" is
+    no echo of `json.dumps`). Not for a question that offers its answer's options ("X or Y",
+    "which of", "vs", "e.g.", a comma list), a yes/no question, an answer the question quotes,
+    or an answer word like "none"; the statements about the context and the answer's form do
+    not count."""
+    value = _bare(answer)
+    words = value.split()
+    if not 3 <= len(value) <= 80 or not re.search(r"[A-Za-z]", value) or len(words) > 4:
+        return False
     asking = asking_part(question)
-    if len(value) < 3 or len(value) > 80 or not re.search(r"[A-Za-z]", value) or len(value.split()) > 4:
+    if (value.lower() in _ANSWER_WORDS or _CHOICE.search(asking) or _YES_NO.match(asking) or names_options(question)
+            or re.search(r"[\"'\u201c\u2018]" + re.escape(value) + r"[\"'\u201d\u2019]", question, re.IGNORECASE)):
         return False
-    if _CHOICE.search(asking) or names_options(question):
-        return False
-    return re.search(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])", asking, re.IGNORECASE) is not None
+    terms = [t.lower() for t in terms_of(asking)]
+    want = [w.lower() for w in words]
+    return any(terms[i:i + len(want)] == want for i in range(len(terms) - len(want) + 1))
 
 
 def _from_examples(answer: str, prompts: Prompts) -> bool:
@@ -154,7 +181,7 @@ class TurnState:
         if self.checked_echo or not prompts.looking_needs_output or not echoes_question(answer, self.question):
             return None
         self.checked_echo = True
-        return prompts.echoed_question(answer.strip().strip("\"'`").rstrip(".").strip())
+        return prompts.echoed_question(_bare(answer))
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer without a digit to a question that asks for
@@ -217,7 +244,12 @@ class TurnState:
         name: a name read from the text, written unquoted. None otherwise (the cell's
         NameError is then shown as usual)."""
         named = unquoted_final(code, error)
-        return named if named is not None and self.looked and _holds_word(context, named) else None
+        return named if named is not None and self.written_name(named, context) else None
+
+    def written_name(self, name: str, context: ContextValue) -> bool:
+        """Whether an undefined name the model answered with is a word it read: the run has
+        looked, the name has a capital or a digit, and the context writes it whole."""
+        return self.looked and names_an_answer(name) and _holds_word(context, name)
 
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
         """A line of code that reads the context and was not run yet: a search for a name the

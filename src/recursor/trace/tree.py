@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recursor.protocol import is_final_call
+from recursor.protocol import final_call
 from recursor.trace.events import (
     BudgetEvent,
     CellEvent,
@@ -641,7 +641,7 @@ class _Builder:
         if not run.finished or run.reported_iterations is None or run.stopped_by in ("final", "lm_error"):
             return
         for it in run.iterations:
-            if it.number > run.reported_iterations and all(is_final_call(c.code) for c in it.cells):
+            if it.number > run.reported_iterations and all(final_call(c.code) is not None for c in it.cells):
                 it.final_turn = True
 
 
