@@ -342,3 +342,51 @@ def test_dates_with_a_months_name_need_it_capitalised_and_a_real_day() -> None:
     assert [iso for _, iso in _iso_forms("Feb 30, 2024 or 0 May 2026")] == ["2024-02", "2026-05"]
     assert [iso for _, iso in _iso_forms("List the top 3 May 2026 releases")] == ["2026-05"]  # a count, no day
     assert [iso for _, iso in _iso_forms("On March 4th, 2024 and 9 May 2026")] == ["2024-03-04", "2026-05-09"]
+
+
+def test_a_date_range_the_question_names_is_read_from_its_two_ends() -> None:
+    from datetime import date
+
+    from recursor.orient import date_range
+    assert date_range("How many runs started between 2026-05-20 and 2026-09-22?") == (
+        "2026-05-20", "2026-09-22", date(2026, 5, 20), date(2026, 9, 22))
+    assert date_range("How many entries were signed in the years 2020 to 2025?")[2:] == (  # type: ignore[index]
+        date(2020, 1, 1), date(2025, 12, 31))
+    assert date_range("Which orders from March 2024 through May 2024 were refunded?")[2:] == (  # type: ignore[index]
+        date(2024, 3, 1), date(2024, 5, 31))
+    for question in ("How many files have between 1000 and 3000 lines?", "What changed from 2.0 to 3.0?",
+                     "Which came first, 2024 or 2023?", "How many runs between 2025 and 2020?"):
+        assert date_range(question) is None, question
+
+
+NEWS = """\
+Release 3.2 (2024-02-11)
+  * Faster startup.
+  * New --quiet flag.
+
+Release 3.1 (2023-07-30)
+  * Fix a crash on empty input.
+
+Release 3.0 (2023-01-05)
+  * Drop Python 3.7.
+  * Packages: alpha, beta, gamma, delta
+
+Release 2.9 (2022-11-20)
+  * Docs.
+"""
+
+
+def test_a_named_files_entries_in_the_questions_date_range_are_counted() -> None:
+    context = {"proj/NEWS": NEWS, "proj/README": "A tool.\nIt reads files.\n" * 20}
+    look = orientation(context, "How many releases does the NEWS file list from 2023 to 2024?").text
+    assert ("3 of its 4 entries are dated 2023 to 2024 (an entry by its first line, else its last): "
+            "in_dates(entries(file='proj/NEWS'), '2023', '2024') gives them.") in look
+    look = orientation(context, "How many releases does the NEWS file list between 2022-06-01 and 2023-03-01?").text
+    assert "2 of its 4 entries are dated 2022-06-01 to 2023-03-01" in look
+    assert "are dated" not in orientation(context, "How many releases does the NEWS file list?").text
+    # The code the look names gives the entries it counted.
+    root = FakeScriptedLM(["```repl\nprint(len(in_dates(entries(file='proj/NEWS'), '2023', '2024')))\n```",
+                           "FINAL(3)"])
+    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+        trace_dir=False).complete("How many releases does the NEWS file list from 2023 to 2024?", context)
+    assert root.calls[1].messages[-1]["content"].startswith("[repl output]\n3")

@@ -31,16 +31,29 @@ from recursor.sandbox.helpers import (
     _MONTH_RX,
     _MONTHS,
     _STOP,
+    Entry,
+    _list_totals,
+    _period_or_none,
     _stem,
     _stem_rx,
     file_spans,
     layout_records,
     list_sizes,
     record_around,
+    to_date,
 )
 
-__all__ = ["NO_LOOK", "Orientation", "asking_part", "first_look", "names_options", "orientation", "printed_nothing",
-           "terms_of"]
+__all__ = [
+    "NO_LOOK",
+    "Orientation",
+    "asking_part",
+    "date_range",
+    "first_look",
+    "names_options",
+    "orientation",
+    "printed_nothing",
+    "terms_of",
+]
 
 _MAX_WORDS = 30
 """Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
@@ -297,6 +310,27 @@ def _iso_forms(question: str) -> list[tuple[str, str]]:
     return out
 
 
+_A_DATE = (r"(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|(?:" + _MONTH_RX + r"\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
+           r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH_RX + r",?\s+(?:19|20)\d\d)")
+_RANGE = re.compile(r"\b(?:between\s+(?:the\s+years\s+)?(?P<a>" + _A_DATE + r")\s+and\s+(?P<b>" + _A_DATE + r")"
+                    r"|(?P<c>" + _A_DATE + r")\s+(?:to|through|until|till|and)\s+(?P<d>" + _A_DATE + r"))(?!\d)")
+"""A period a question names by its ends: "between 2026-05-20 and 2026-09-22", "from 2020 to
+2025", "in the years 2020 to 2025", "March 2024 through May 2024"."""
+
+
+def date_range(question: str) -> tuple[str, str, date, date] | None:
+    """The period the question names by its two ends, as written and as days (the first day of
+    the first end to the last day of the second); None when it names none."""
+    m = _RANGE.search(asking_part(question))
+    if m is None:
+        return None
+    first, last = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
+    a, b = _period_or_none(first), _period_or_none(last)
+    if a is None or b is None or a[0] > b[1]:
+        return None
+    return first, last, a[0], b[1]
+
+
 def _tier(word: str) -> int:
     """0 for key-shaped words (ids, versions, code names), 1 for rare words, 2 for everyday ones."""
     if _KEYLIKE.search(word):
@@ -414,7 +448,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
     named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
     if named is not None:
-        rows, spans = _outline(text, named, width)
+        rows, spans = _outline(text, named, width, date_range(question))
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
@@ -500,16 +534,28 @@ time (12 -> 29 s on realdocs' tasks that name a file) for two answers more, whic
 the count and the `entries(file=...)` call, not the list."""
 
 
-def _outline(text: str, file: _FileSpan, width: int) -> tuple[list[str], list[tuple[int, int]]]:
+def _outline(text: str, file: _FileSpan, width: int,
+             period: tuple[str, str, date, date] | None = None) -> tuple[list[str], list[tuple[int, int]]]:
     """The rows that outline a file the question names, and the spans they show: its size, and
     its records (`helpers.layout_records`) by their first and last lines. How many entries a
     changelog has, who signed them and when, which functions a module defines: a question
-    about one file of many is often about its records, which no search for its words shows."""
+    about one file of many is often about its records, which no search for its words shows.
+    With the `period` the question names (`date_range`), how many of them are dated in it, and
+    their lists' sizes: a count over a date range is what a small root filters wrong."""
     name, _, body, end = file
     n_lines = text.count("\n", body, end) + (not text.endswith("\n", body, end))
     recs = layout_records(text, body, end)
     if not recs:
         return [f"The file {name} has {n_lines:,} lines, one entry a line; lines(file={name!r}) gives them."], []
+    dated: list[str] = []
+    if period is not None:
+        since_text, until_text, since, until = period
+        inside = [t for t in (Entry(text[lo:hi]) for lo, hi in recs)
+                  if (d := to_date(t)) is not None and since <= d <= until]
+        totals = _list_totals(inside)
+        dated = [f"{len(inside)} of its {len(recs)} entries are dated {since_text} to {until_text} (an entry by its "
+                 f"first line, else its last){'; their lists in all: ' + totals if totals else ''}: "
+                 f"in_dates(entries(file={name!r}), {since_text!r}, {until_text!r}) gives them."]
     where = f"entries(file={name!r}) gives them."
     headed = any(row[:1] in (" ", "\t") for a, b in recs for row in text[a:b].split("\n")[1:])
     shape = "a line and the lines indented under it" if headed else "a run of lines between blank lines"
@@ -532,7 +578,7 @@ def _outline(text: str, file: _FileSpan, width: int) -> tuple[list[str], list[tu
             spans.append(last)
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
-    return out, spans
+    return out + dated, spans
 
 
 def _read(starts: list[int], keys: list[str | int], lo: int, hi: int) -> Read:
