@@ -349,17 +349,24 @@ def is_code_object(value: str) -> bool:
     return bool(_CODE_OBJECT.fullmatch(value.strip()))
 
 
-def lone_literal(code: str) -> str | None:
-    """The value a block holds when it is nothing but one literal (`0`, `"cgi"`, `-3.5`), as
-    text; else None. Told to reply `FINAL(0)`, small models write the value as a block; such a
-    block computes nothing and reads nothing: it states an answer."""
+def _lone_expression(code: str) -> ast.expr | None:
+    """The one expression a block is, or None (several statements, not Python, or too deep
+    for the parser: `FINAL(1+1+...)` of thousands of terms raises RecursionError)."""
     try:
         tree = ast.parse(code.strip())
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
         return None
-    node = tree.body[0].value
+    return tree.body[0].value
+
+
+def lone_literal(code: str) -> str | None:
+    """The value a block holds when it is nothing but one literal (`0`, `"cgi"`, `-3.5`), as
+    text; else None. Told to reply `FINAL(0)`, small models write the value as a block; such a
+    block computes nothing and reads nothing: it states an answer."""
+    if (node := _lone_expression(code)) is None:
+        return None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         value = node.operand.value
         return f"-{value}" if isinstance(value, (int, float)) and not isinstance(value, bool) else None
@@ -410,13 +417,7 @@ def final_call(code: str) -> FinalCall | None:
     which the answer-now turn takes although it runs no other code there. Its argument is a
     name, a literal, or an expression that calls nothing but a few pure builtins (`len(rows)`):
     a sub-model or child run cannot start after the limit that ended the run."""
-    try:
-        tree = ast.parse(code.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
-        return None
-    call = tree.body[0].value
+    call = _lone_expression(code)
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in ("FINAL", "FINAL_VAR")
             and len(call.args) == 1 and not call.keywords):
         return None
