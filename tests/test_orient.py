@@ -390,3 +390,22 @@ def test_a_named_files_entries_in_the_questions_date_range_are_counted() -> None
     RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
         trace_dir=False).complete("How many releases does the NEWS file list from 2023 to 2024?", context)
     assert root.calls[1].messages[-1]["content"].startswith("[repl output]\n3")
+
+
+MODULES = {
+    "pkg/shapes.py": "import math\n\n\nclass Frobnicator:\n    def spin(self):\n        return Frobnicator()\n\n\n"
+                     "def area(r):\n    \"\"\"Not a Frobnicator's.\"\"\"\n    return math.pi * r * r\n\n\n@cache\ndef side(n):\n    def inner():\n"
+                     "        return n\n    return inner()\n\n\ndef scale(x):\n    return 2 * x\n",
+    "pkg/util.py": "import os\n\n\ndef home():\n    return os.environ['HOME']\n",
+    "pkg/README": "Shapes and utilities.\nSee shapes.py.\n",
+}
+
+
+def test_the_file_that_alone_holds_the_rarest_word_is_outlined_with_how_its_lines_start() -> None:
+    look = orientation(MODULES, "Find the module defining `Frobnicator`. How many top-level functions does it have?").text
+    assert "'Frobnicator' is written only in pkg/shapes.py, a file of 3:" in look
+    assert "entries(file='pkg/shapes.py') gives them" in look
+    assert "Its unindented lines start with: def 3, import 1, class 1, @cache 1" in look
+    # A word in several files names none of them; a word on one line shows its record instead.
+    assert "is written only in" not in orientation(MODULES, "Where is `import` used?").text
+    assert "is written only in" not in orientation(MODULES, "What does the function `home` return?").text

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import re
 from bisect import bisect_right
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -447,6 +447,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
     named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
+    if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0])) is not None:
+        out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
         rows, spans = _outline(text, named, width, date_range(question))
         out += rows
@@ -527,6 +529,22 @@ def _file_the_question_names(files: list[_FileSpan], words: list[str]) -> _FileS
     return None
 
 
+_HELD_UP_TO = 50
+"""The rarest word's lines are checked for lying in one file up to this many."""
+
+
+def _file_holding(text: str, lowered: str | None, files: list[_FileSpan], name_at: list[int],
+                  word: _Word) -> _FileSpan | None:
+    """The one file of several that holds every line of the question's rarest word, when it is
+    rare (shown whole) and key-shaped or rare in English: "the module that defines
+    `TimeoutExpired`" is that file, and what the question asks next is often about it."""
+    if len(files) < 2 or not _RECORDS_SHOWN < word.count <= _HELD_UP_TO or _tier(word.word) > 1:
+        return None  # on one or two lines, the word's own record is shown instead
+    spans = word.first if word.count <= len(word.first) else _Finder(text, lowered, word.word).forward()
+    held = {bisect_right(name_at, s) - 1 for s, _ in spans}
+    return files[held.pop()] if len(held) == 1 and min(held) >= 0 else None
+
+
 _OUTLINE_ALL = 8
 """A named file's entries are all listed up to this many; past it, the first 5 and last 3.
 Every line of the look is read on each turn: 30 entries listed doubled the median run's
@@ -578,7 +596,25 @@ def _outline(text: str, file: _FileSpan, width: int,
             spans.append(last)
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
-    return out + dated, spans
+    return out + _line_starts(text, body, end) + dated, spans
+
+
+_STARTS_SHOWN = 8
+_LINE_START = re.compile(r"^([A-Za-z_@][\w.-]*)", re.MULTILINE)
+"""An unindented line's first word; comment lines (`#`) and lines of punctuation have none."""
+
+
+def _line_starts(text: str, body: int, end: int) -> list[str]:
+    """How the file's unindented lines start, counted, when a few first words start half of
+    them or more (a module's `def` and `class`, a history's `Start-Date` and `Install`): how many
+    functions a module defines at its top level is then read, not counted by eye."""
+    counts = Counter(m.group(1).rstrip(":") for m in _LINE_START.finditer(text, body, end))
+    total = sum(counts.values())
+    top = counts.most_common(_STARTS_SHOWN)
+    if total < 3 or sum(n for _, n in top) < 0.5 * total or len(counts) < 2:
+        return []
+    return ["Its unindented lines start with: " + ", ".join(f"{w} {n}" for w, n in top)
+            + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else "")]
 
 
 def _read(starts: list[int], keys: list[str | int], lo: int, hi: int) -> Read:
