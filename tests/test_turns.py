@@ -377,3 +377,19 @@ def test_an_echo_at_the_answer_now_turn_keeps_its_answer_over_a_reply_in_words()
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete(question, TEXT)
     assert result.answer == "grey-owl" and len(root.calls) == 6
+
+
+def test_a_reply_in_words_that_restates_the_question_is_not_offered_back_as_the_answer() -> None:
+    from recursor.turns import restates_question
+    question = "How many gpg-wks-server changelog entries were signed in the years 2020 to 2022?"
+    said = "The question asks for the number of gpg-wks-server changelog entries signed in the years 2020 to 2022."
+    assert restates_question(said, question)
+    assert not restates_question("There are 16 entries signed by Daniel Kahn Gillmor in those years.", question)
+    assert not restates_question("16 entries", question)  # too short to tell
+    look = "```repl\nprint(lines('grey-owl'))\n```"
+    root, _ = _run(SmallModelPrompts(), [look, "The question asks what codename grey-owl was given in the project.",
+                                         "FINAL(Juniper)"], "What codename was grey-owl given in the project?")
+    assert "reply with exactly this line" not in root.calls[2].messages[-1]["content"]
+    root, _ = _run(SmallModelPrompts(), [look, "The codename is Juniper, I think.", "FINAL(Juniper)"],
+                   "What is the codename of grey-owl?")
+    assert "reply with exactly this line" in root.calls[2].messages[-1]["content"]

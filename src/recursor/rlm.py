@@ -54,7 +54,7 @@ from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
 from recursor.trace.writer import EventSink, default_trace_dir
-from recursor.turns import TurnState
+from recursor.turns import TurnState, restates_question
 from recursor.window import fit_window
 
 __all__ = ["RLM", "Result", "StopReason"]
@@ -344,7 +344,8 @@ class _Run:
             failed += 1
         if not parsed.code and parsed.final is None:
             # Prose after the model has looked may state the answer without FINAL: ask for it.
-            parts.append(self.prompts.prose_answer(parsed.prose) if state.looked and parsed.prose else self.prompts.no_code())
+            stated = bool(state.looked and parsed.prose) and not restates_question(parsed.prose, self.question)
+            parts.append(self.prompts.prose_answer(parsed.prose) if stated else self.prompts.no_code())
             failed += 1
         # A turn counts as an error when nothing in it worked.
         state.errors = state.errors + 1 if failed and failed >= max(len(parsed.code), 1) else 0

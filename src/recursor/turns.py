@@ -29,8 +29,9 @@ from recursor.orient import (
 )
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import lone_literal, names_an_answer, unquoted_final
+from recursor.sandbox.helpers import _STOP
 
-__all__ = ["TurnState", "asks_for_number", "echoes_question", "new_leads", "written_value"]
+__all__ = ["TurnState", "asks_for_number", "echoes_question", "new_leads", "restates_question", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -96,6 +97,19 @@ def echoes_question(answer: str, question: str) -> bool:
     terms = [t.lower() for t in terms_of(asking)]
     want = [w.lower() for w in words]
     return any(terms[i:i + len(want)] == want for i in range(len(terms) - len(want) + 1))
+
+
+_ABOUT_ASKING = frozenset("question asks asked ask answer number count value find".split())
+"""Words a reply uses to talk about the question rather than answer it."""
+
+
+def restates_question(prose: str, question: str) -> bool:
+    """Whether a reply in words mostly repeats the question ("The question asks for the number
+    of ... entries signed in the years 2020 to 2022."): four in five of its words (stop-words
+    and words about asking aside) are the question's, so it states no answer to offer back."""
+    asked = {w.lower() for w in terms_of(question)}
+    words = [w for w in (t.lower() for t in terms_of(prose)) if w not in _ABOUT_ASKING and w not in _STOP]
+    return len(words) >= 4 and sum(w in asked for w in words) >= 0.8 * len(words)
 
 
 def _from_examples(answer: str, prompts: Prompts) -> bool:
