@@ -384,6 +384,12 @@ def test_a_named_files_entries_in_the_questions_date_range_are_counted() -> None
     look = orientation(context, "How many releases does the NEWS file list between 2022-06-01 and 2023-03-01?").text
     assert "2 of its 4 entries are dated 2022-06-01 to 2023-03-01" in look
     assert "are dated" not in orientation(context, "How many releases does the NEWS file list?").text
+    # The call is the first step a small root is shown; none when no entry is dated in the range.
+    look_ = orientation(context, "How many releases does the NEWS file list from 2023 to 2024?")
+    assert look_.start == "in_dates(entries(file='proj/NEWS'), '2023', '2024')"
+    first = SmallModelPrompts().first_message("How many releases?", "a dict", look_)
+    assert "Start from: in_dates(entries(file='proj/NEWS'), '2023', '2024')" in first and "Search first" not in first
+    assert orientation(context, "How many releases does the NEWS file list from 2001 to 2002?").start == ""
     # The code the look names gives the entries it counted.
     root = FakeScriptedLM(["```repl\nprint(len(in_dates(entries(file='proj/NEWS'), '2023', '2024')))\n```",
                            "FINAL(3)"])

@@ -70,6 +70,9 @@ class Orientation:
     shown: tuple[str, ...]
     words: tuple[str, ...] = ()
     """The question's words the context holds, in the order shown (key-shaped, then rare)."""
+    start: str = ""
+    """A call that gives what the look counted for the question (a date range's entries in the
+    file it names), to suggest as the first step; "" when there is none."""
     hint: tuple[str, ...] = ()
     """The words to search first: `words`, unless the question lists its answer's options."""
     reads: tuple[Read, ...] = ()
@@ -450,7 +453,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0])) is not None:
         out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
-        rows, spans = _outline(text, named, width, date_range(question))
+        rows, spans, start = _outline(text, named, width, date_range(question))
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
@@ -458,7 +461,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)
     hint = () if names_options(question) else words
-    return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint)
+    return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
+                       start=start if named is not None else "")
 
 
 _TOGETHER_SHOWN = 4
@@ -553,27 +557,31 @@ the count and the `entries(file=...)` call, not the list."""
 
 
 def _outline(text: str, file: _FileSpan, width: int,
-             period: tuple[str, str, date, date] | None = None) -> tuple[list[str], list[tuple[int, int]]]:
+             period: tuple[str, str, date, date] | None = None) -> tuple[list[str], list[tuple[int, int]], str]:
     """The rows that outline a file the question names, and the spans they show: its size, and
     its records (`helpers.layout_records`) by their first and last lines. How many entries a
     changelog has, who signed them and when, which functions a module defines: a question
     about one file of many is often about its records, which no search for its words shows.
     With the `period` the question names (`date_range`), how many of them are dated in it, and
-    their lists' sizes: a count over a date range is what a small root filters wrong."""
+    their lists' sizes: a count over a date range is what a small root filters wrong. Also
+    the call that gives those entries ("" when none is dated in it)."""
     name, _, body, end = file
     n_lines = text.count("\n", body, end) + (not text.endswith("\n", body, end))
     recs = layout_records(text, body, end)
     if not recs:
-        return [f"The file {name} has {n_lines:,} lines, one entry a line; lines(file={name!r}) gives them."], []
+        return [f"The file {name} has {n_lines:,} lines, one entry a line; lines(file={name!r}) gives them."], [], ""
     dated: list[str] = []
+    start = ""
     if period is not None:
         since_text, until_text, since, until = period
         inside = [t for t in (Entry(text[lo:hi]) for lo, hi in recs)
                   if (d := to_date(t)) is not None and since <= d <= until]
         totals = _list_totals(inside)
+        call = f"in_dates(entries(file={name!r}), {since_text!r}, {until_text!r})"
         dated = [f"{len(inside)} of its {len(recs)} entries are dated {since_text} to {until_text} (an entry by its "
                  f"first line, else its last){'; their lists in all: ' + totals if totals else ''}: "
-                 f"in_dates(entries(file={name!r}), {since_text!r}, {until_text!r}) gives them."]
+                 f"{call} gives them."]
+        start = call if inside else ""
     where = f"entries(file={name!r}) gives them."
     headed = any(row[:1] in (" ", "\t") for a, b in recs for row in text[a:b].split("\n")[1:])
     shape = "a line and the lines indented under it" if headed else "a run of lines between blank lines"
@@ -596,7 +604,7 @@ def _outline(text: str, file: _FileSpan, width: int,
             spans.append(last)
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
-    return out + _line_starts(text, body, end) + dated, spans
+    return out + _line_starts(text, body, end) + dated, spans, start
 
 
 _STARTS_SHOWN = 8

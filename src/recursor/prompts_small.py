@@ -268,12 +268,14 @@ class SmallModelPrompts(Prompts):
         # The look comes after the question and the words to search last: a small model
         # acts on the end of its prompt (the 0.5B grepped a word the look said was absent
         # while the look stood before the question).
-        return self._first(question, metadata, look.text, list(look.hint[:2]))
+        # A call the look found for what the question counts is the first step to suggest.
+        return self._first(question, metadata, look.text, list(look.hint[:2]), look.start)
 
     @staticmethod
-    def _first(question: str, metadata: str, look: str, terms: list[str]) -> str:
+    def _first(question: str, metadata: str, look: str, terms: list[str], start: str = "") -> str:
         shown = f"\n\n{look}" if look else ""
         hint = ("\n\nSearch first for: " + ", ".join(repr(t) for t in terms) + ".") if terms else ""
+        hint = f"\n\nStart from: {start}" if start else hint
         return (
             f"{metadata}\n\nQuestion: {question}{shown}{hint}\n\n"
             "Reply with a ```repl block now. Once the output shows the answer, reply with "
