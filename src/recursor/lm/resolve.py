@@ -2,7 +2,8 @@
 
 Specs are `provider:model`; "local" alone is the best pulled local model. A bare name is a
 guess made for convenience: with `base_url` it is a model on that OpenAI-compatible server,
-"claude-*" is Anthropic, anything else is OpenAI.
+an embedded model's name (`qwen2.5-coder-0.5b`) is that model, "claude-*" is Anthropic,
+anything else is OpenAI.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from recursor.lm.anthropic import AnthropicLM
 from recursor.lm.base import LM
 from recursor.lm.openai_compat import OPENAI_BASE_URL, OpenAICompatibleLM
 from recursor.lm.retry import RateLimitedLM, RetryingLM, RetryPolicy
+from recursor.local.models import MODELS
 
 __all__ = ["PROVIDERS", "as_lm", "resolve_lm"]
 
@@ -93,6 +95,8 @@ def _client(spec: str, *, base_url: str | None, api_key_env: str | None, **kw: A
 def _guess_provider(name: str, base_url: str | None) -> str:
     if base_url is not None:
         return "openai"  # any OpenAI-compatible server
+    if name.strip().lower() in MODELS:  # "qwen2.5-coder-0.5b": the embedded model of that name
+        return "local"
     return "anthropic" if name.startswith("claude-") else "openai"
 
 
