@@ -393,3 +393,22 @@ def test_a_reply_in_words_that_restates_the_question_is_not_offered_back_as_the_
     root, _ = _run(SmallModelPrompts(), [look, "The codename is Juniper, I think.", "FINAL(Juniper)"],
                    "What is the codename of grey-owl?")
     assert "reply with exactly this line" in root.calls[2].messages[-1]["content"]
+
+
+def test_the_instructions_placeholder_copied_into_final_is_no_answer() -> None:
+    # CodeQA at baf02b8: told "Answer found? Then reply: FINAL(the answer)", the 1.5B wrote
+    # ```repl FINAL(the answer)``` at its answer-now turn, and "the answer" was its answer.
+    from recursor.protocol import is_placeholder
+    assert all(map(is_placeholder, ["the answer", "Your answer", "your final answer", "<the answer>", "the value"]))
+    assert not any(map(is_placeholder, ["Result", "answer key", "value", "the answer is 4", "42"]))
+    look = "```repl\nprint(lines('grey-owl'))\n```"
+    # Sent back every time (the first time as a value the context does not hold), never taken.
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(the answer)", "FINAL(the answer)", "FINAL(Juniper)"],
+                        "What is grey-owl's codename?")
+    assert "FINAL(the answer) repeats the instruction's words" in root.calls[3].messages[-1]["content"]
+    assert answer == "Juniper"
+    block = "```repl\nprint(lines('grass'))\n```"
+    root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL(the answer)\n```"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                 trace_dir=False).complete("What is grey-owl's codename?", TEXT)
+    assert result.answer != "the answer" and result.stopped_by == "max_errors"

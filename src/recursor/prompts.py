@@ -184,6 +184,13 @@ class Prompts:
             "the line FINAL(the answer). Otherwise continue with a ```repl block."
         )
 
+    def placeholder_answer(self, value: str) -> str:
+        """Sent when FINAL holds the instruction's own words ("the answer") instead of one."""
+        return (
+            f"FINAL({value}) repeats the instruction's words. Write the value you found between the "
+            "parentheses instead."
+        )
+
     def missing_var(self, name: str, defined: tuple[str, ...]) -> str:
         listed = ", ".join(defined) if defined else "none"
         return (

@@ -62,6 +62,7 @@ __all__ = [
     "cut_after_first_block",
     "final_call",
     "is_code_object",
+    "is_placeholder",
     "lone_literal",
     "names_an_answer",
     "parse_reply",
@@ -378,6 +379,15 @@ def lone_literal(code: str) -> str | None:
 
 _UNQUOTED_FINAL = re.compile(r"\s*FINAL\(\s*([A-Za-z_]\w*)\s*\)\s*")
 _NOT_DEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+
+
+_PLACEHOLDER = re.compile(r"\s*(?:the|your|my)\s+(?:final\s+)?(?:answer|value|result)(?:\s+here)?\s*", re.IGNORECASE)
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a FINAL's text is the instruction's own placeholder ("the answer", "your
+    answer"): told "reply FINAL(the answer)", small models copy the words themselves."""
+    return bool(_PLACEHOLDER.fullmatch(value.strip().strip("\"'`<>[]")))
 
 
 def names_an_answer(name: str) -> bool:

@@ -41,6 +41,7 @@ from recursor.protocol import (
     cut_after_first_block,
     final_call,
     is_code_object,
+    is_placeholder,
     parse_reply,
     stated_answer,
 )
@@ -433,6 +434,9 @@ class _Run:
             return None
         if found is not None and found.found and (kind != "text" or not is_code_object(found.value)):
             return found
+        if kind == "text" and is_placeholder(value):  # FINAL(the answer), copied from an instruction
+            parts.append(self.prompts.placeholder_answer(value))
+            return None
         if kind == "text":
             return VarLookup(True, value)
         parts.append(self.prompts.missing_var(value, found.defined if found is not None else ()))
