@@ -412,3 +412,14 @@ def test_the_instructions_placeholder_copied_into_final_is_no_answer() -> None:
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("What is grey-owl's codename?", TEXT)
     assert result.answer != "the answer" and result.stopped_by == "max_errors"
+
+
+def test_a_searchs_marks_copied_into_the_answer_are_dropped() -> None:
+    # The 0.5B answered "2026-05->>20<<", a grep hit copied with its marks.
+    from recursor.protocol import without_marks
+    assert without_marks("2026-05->>20<<") == "2026-05-20"
+    assert without_marks(">>Juniper<< and >>x y<<") == "Juniper and x y"
+    assert without_marks("a >> b << c") == "a >> b << c" and without_marks("x >>= 1") == "x >>= 1"
+    look = "```repl\nprint(lines('grey-owl'))\n```"
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(>>Juniper<<)"], "What is grey-owl's codename?")
+    assert answer == "Juniper"

@@ -69,6 +69,7 @@ __all__ = [
     "stated_answer",
     "strip_quotes",
     "unquoted_final",
+    "without_marks",
 ]
 
 _RUN_TAGS = frozenset({"repl", "python", "py", "python3"})
@@ -338,6 +339,15 @@ def strip_quotes(value: str) -> str:
         if isinstance(lit, str):
             return lit
     return v
+
+
+_MARKED = re.compile(r">>([^\s<>](?:[^<>\n]*[^\s<>])?)<<")
+
+
+def without_marks(text: str) -> str:
+    """The text without the >>marks<< a search puts around its matches: small models copy an
+    output line with them into their answer ("2026-05->>20<<")."""
+    return _MARKED.sub(r"\1", text)
 
 
 _CODE_OBJECT = re.compile(r"<(?:class|function|module|built-in function|bound method|method) [^>]*>")

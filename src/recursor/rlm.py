@@ -44,6 +44,7 @@ from recursor.protocol import (
     is_placeholder,
     parse_reply,
     stated_answer,
+    without_marks,
 )
 from recursor.result import Result, StopReason
 from recursor.run_repl import RunRepl, answer_content, clip_feedback, format_cell
@@ -297,6 +298,8 @@ class _Run:
                                              **{**tree.snapshot(), **tree.ledger.snapshot()}))
             if self.typed is not None and outcome.output is None and outcome.stopped_by != "invalid_output":
                 outcome = self.typed.settle(outcome)  # a limit's best answer, typed when it is valid
+            if outcome.json is None and outcome.output is None:  # a text answer, maybe copied from a search
+                outcome.answer = without_marks(outcome.answer)
         finally:
             if self.owns_repl:
                 await self.repl.close()
