@@ -421,5 +421,5 @@ def test_a_searchs_marks_copied_into_the_answer_are_dropped() -> None:
     assert without_marks(">>Juniper<< and >>x y<<") == "Juniper and x y"
     assert without_marks("a >> b << c") == "a >> b << c" and without_marks("x >>= 1") == "x >>= 1"
     look = "```repl\nprint(lines('grey-owl'))\n```"
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(>>Juniper<<)"], "What is grey-owl's codename?")
+    _, answer = _run(SmallModelPrompts(), [look, "FINAL(>>Juniper<<)"], "What is grey-owl's codename?")
     assert answer == "Juniper"
