@@ -33,14 +33,15 @@ from recursor.sandbox.helpers import (
     _STOP,
     Entry,
     _list_totals,
+    _make_date,
     _period_or_none,
     _stem,
     _stem_rx,
     file_spans,
+    in_dates,
     layout_records,
     list_sizes,
     record_around,
-    to_date,
 )
 
 __all__ = [
@@ -305,9 +306,7 @@ def _iso_forms(question: str) -> list[tuple[str, str]]:
         else:
             month, day, year = g[6], 0, g[7]
         number = _MONTHS[month[:3].lower()]
-        try:
-            date(int(year), number, day or 1)
-        except ValueError:  # "Feb 30, 2024", "0 May 2026": no such day; the month stands
+        if _make_date(int(year), number, day or 1) is None:  # "Feb 30, 2024", "0 May 2026": the month stands
             day = 0
         out.append((m.group(0), f"{year}-{number:02d}" + (f"-{day:02d}" if day else "")))
     return out
@@ -407,7 +406,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     asked = _question_words(question)
     for phrase, iso in _iso_forms(asking_part(question)):
         if iso in text:  # the text writes its dates that way: look up the date, not its words
-            written = {w.lower() for w in _TOKEN.findall(phrase)}
+            written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
@@ -437,7 +436,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
-    if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in _negated(question)])):
+    negated = _negated(question)
+    if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in negated])):
         together, spans = both
         count = len(spans)
         out.append(" and ".join(repr(w) for w in together)
@@ -573,9 +573,8 @@ def _outline(text: str, file: _FileSpan, width: int,
     dated: list[str] = []
     start = ""
     if period is not None:
-        since_text, until_text, since, until = period
-        inside = [t for t in (Entry(text[lo:hi]) for lo, hi in recs)
-                  if (d := to_date(t)) is not None and since <= d <= until]
+        since_text, until_text, _, _ = period
+        inside = in_dates([Entry(text[lo:hi]) for lo, hi in recs], since_text, until_text)  # as the call reads them
         totals = _list_totals(inside)
         call = f"in_dates(entries(file={name!r}), {since_text!r}, {until_text!r})"
         dated = [f"{len(inside)} of its {len(recs)} entries are dated {since_text} to {until_text} (an entry by its "
