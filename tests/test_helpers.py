@@ -278,6 +278,95 @@ def test_group_by_sum_by_and_top(sub: SubModel, monkeypatch: pytest.MonkeyPatch,
     assert h.top({"a": 0.5, "b": 1.5}, 5) == [("b", 1.5), ("a", 0.5)]
 
 
+HISTORY = """\
+# File: /var/log/apt/history.log
+Start-Date: 2024-05-01  10:00:00
+Commandline: apt-get install -y tzdata
+Upgrade: tzdata:amd64 (2024a-1, 2024b-1)
+End-Date: 2024-05-01  10:00:04
+
+Start-Date: 2024-05-02  09:00:00
+Commandline: apt-get install -y curl
+Install: libssh2-1:amd64 (1.10.0-3+b1, automatic), curl:amd64 (7.88.1-10), libcurl4:amd64 (7.88.1-10, automatic)
+End-Date: 2024-05-02  09:00:30
+
+Start-Date: 2024-05-03  08:00:00
+Commandline: apt-get install -y jq
+Install: jq:amd64 (1.6-2.1), libjq1:amd64 (1.6-2.1, automatic)
+End-Date: 2024-05-03  08:00:09
+"""
+
+
+def test_sum_by_counts_the_items_a_field_lists_and_totals_one_field(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # An apt run's `Install:` lists packages: summed, each run adds how many it lists. Read as
+    # numbers they gave 64 per run ("amd64"), and a run without the field one ("install -y").
+    monkeypatch.setattr(h, "context", HISTORY)
+    runs = h.entries(file="history.log")
+    per_run = h.sum_by(runs, "Start-Date", "Install")
+    assert per_run == {"2024-05-02  09:00:00": 3, "2024-05-03  08:00:00": 2}
+    assert printed(capsys).startswith("sum_by: 2 items, 2 values\n2024-05-02  09:00:00: 3\n")
+    assert h.sum_by(runs, "Install") == 5  # one field: its total over the items
+    assert "Install added up over 2 of 3 items: 5" in printed(capsys)
+    # The value and the key swapped for a field no item has: said so, with the total it meant.
+    assert h.sum_by(runs, "Install", "items") == {}
+    out = printed(capsys)
+    assert "No item has a field 'items'. Their fields: Start-Date, Commandline, Upgrade, End-Date, Install." in out
+    assert "Install added up over 2 of 3 items: 5" in out
+    # Numbers stay numbers, with thousands separators.
+    assert h.sum_by(["n: 1,200", "n: 30", "n: 4"], "n") == 1234
+
+
+def test_to_number_skips_digits_that_are_part_of_a_name() -> None:
+    assert h.to_number("libc6:amd64") is None and h.to_number("libssh2-1 (1.10.0-3)") == 1.1
+    assert h.to_number("x86_64 build, 12 ms") == 12 and h.to_number("range 10-20") == 10
+
+
+ZLIB_CHANGELOG = """\
+# File: /usr/share/doc/zlib/changelog.Debian
+zlib (1:1.2.13-2) unstable; urgency=medium
+
+  * Fix the build. Thanks to Ann Other <ann@example.org>.
+
+ -- Mark Brown <broonie@debian.org>  Sun, 03 Jan 2016 03:14:16 +0000
+
+zlib (1:1.2.13-1) unstable; urgency=medium
+
+  * New upstream release.
+
+ -- Mark Brown <broonie@debian.org>  Sat, 08 Aug 2015 22:34:14 +0000
+
+zlib (1:1.2.11-4) unstable; urgency=high
+
+  * Security fix.
+
+ -- Laszlo Boszormenyi (GCS) <gcs@debian.org>  Sat, 27 Jun 2015 00:04:46 +0000
+"""
+
+
+def test_a_person_written_as_name_and_mail_is_an_items_author_by_any_such_name(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # "Who signed the most entries": the 1.5B counted by "signed" and "author", which no entry
+    # writes as a field; each writes its person as `Name <mail>` on its last line.
+    monkeypatch.setattr(h, "context", ZLIB_CHANGELOG)
+    entries = h.entries(file="zlib")
+    for key in ("signed", "author", "maintainer", "by"):
+        assert h.count_by(entries, key, show=False) == {"Mark Brown": 2, "Laszlo Boszormenyi (GCS)": 1}, key
+    assert h.record("From: Ann <ann@example.org>")["from"] == "Ann <ann@example.org>"  # a field wins
+    assert h.record("Reviewed by Ann Other <ann@example.org> today")["by"] == "Ann Other"
+    assert h.record("no mail here")["author"] is None
+    h.count_by(entries, "signer_name")
+    assert 'Key "author" gives the person each writes as Name <mail>.' in printed(capsys)
+
+
+def test_count_by_cuts_a_long_value_where_it_prints_it(capsys: pytest.CaptureFixture[str]) -> None:
+    value = ", ".join(f"package{i}:amd64 (1.{i})" for i in range(40))
+    assert h.count_by([f"Install: {value}"], "Install", show=False) == {value: 1}
+    h.count_by([f"Install: {value}"], "Install")
+    shown = printed(capsys).splitlines()[1]
+    assert len(shown) < 120 and shown.endswith(": 1")
+
+
 # -- sub-models -----------------------------------------------------------------------------------
 
 

@@ -13,6 +13,8 @@ from recursor.protocol import parse_reply
         ("```repl\nx = 1\n```", ["x = 1"]),
         ("```python\nx = 1\n```\ntext\n```py\ny = 2\n```", ["x = 1", "y = 2"]),
         ("```\nrepl\nprint(1)\n```", ["print(1)"]),  # tag on its own line
+        ("```repl\nrepl\nprint(1)\n```", ["print(1)"]),  # the tag twice (the 0.5B)
+        ("```text\nrepl\nprint(1)\n```", []),  # a prose fence stays prose
         ("```\nprint(1)\n```", ["print(1)"]),  # untagged but valid Python
         ("```\nThis is not code at all!\n```", []),  # untagged prose stays prose
         ("```repl\nprint(1)", ["print(1)"]),  # unclosed fence runs to the end

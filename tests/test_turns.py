@@ -423,3 +423,29 @@ def test_a_searchs_marks_copied_into_the_answer_are_dropped() -> None:
     look = "```repl\nprint(lines('grey-owl'))\n```"
     _, answer = _run(SmallModelPrompts(), [look, "FINAL(>>Juniper<<)"], "What is grey-owl's codename?")
     assert answer == "Juniper"
+
+
+def test_the_contexts_own_size_given_as_the_answer_goes_back_once() -> None:
+    # The 1.5B answered "how many module-level functions does it have" with the context's
+    # 3,475 lines, a number only the first message states.
+    question = "How many launch codes does the text give?"
+    look = "```repl\nprint(lines('launch code'))\n```"
+    size = f"{len(TEXT):,}"
+    root, answer = _run(SmallModelPrompts(), [look, f"FINAL({size})", "FINAL(1)"], question)
+    assert f"{size} is the size of the whole context" in root.calls[2].messages[-1]["content"]
+    assert answer == "1"
+    # Once only; and a capable model's answer is taken as given.
+    root, answer = _run(SmallModelPrompts(), [look, f"FINAL({size})", f"FINAL({size})"], question)
+    assert answer == size and len(root.calls) == 3
+    root, answer = _run(Prompts(), [look, f"FINAL({size})"], question)
+    assert answer == size and len(root.calls) == 2
+    # A size a cell printed was computed, not copied.
+    count = "```repl\nprint(len(context))\n```"
+    root, answer = _run(SmallModelPrompts(), [count, f"FINAL({len(TEXT)})"], "How long is the text?")
+    assert answer == str(len(TEXT)) and len(root.calls) == 2
+
+
+def test_context_sizes_are_its_characters_and_lines() -> None:
+    from recursor.turns import context_sizes
+    assert {10, 2, 3} <= context_sizes("abcd\nefgh\n")
+    assert {4, 2, 8} <= context_sizes({"a": "abcd", "b": "efgh"})

@@ -216,6 +216,14 @@ class Prompts:
             "holds it), and answer with it."
         )
 
+    def copied_size(self, answer: str) -> str:
+        """Sent once when a number answer is the context's own size, which no code printed."""
+        return (
+            f"{answer} is the size of the whole context (its characters or lines, from the first "
+            "message), not what the question asks. Compute the answer with code on the lines "
+            "that hold it, then answer with the number the code prints."
+        )
+
     def empty_answer(self, answer: str) -> str:
         """Sent once when the answer is an empty result (`[]`, `Counter()`, `None`)."""
         return (

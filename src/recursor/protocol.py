@@ -134,11 +134,13 @@ class _Fence:
         if self.char != "`":
             return False, ""
         code = self.code
-        if self.lang:
-            return self.lang in _RUN_TAGS, code
-        # Small models often put the tag on its own line: ```\nrepl\ncode```.
+        # Small models often put the tag on its own line: ```\nrepl\ncode```, or twice:
+        # ```repl\nrepl\ncode``` (the 0.5B, a NameError every turn).
         first, _, rest = code.partition("\n")
-        if first.strip().lower() in _RUN_TAGS:
+        tag_line = first.strip().lower() in _RUN_TAGS
+        if self.lang:
+            return self.lang in _RUN_TAGS, rest.strip("\n") if tag_line and self.lang in _RUN_TAGS else code
+        if tag_line:
             return True, rest.strip("\n")
         # Untagged fences hold code only when the body parses as Python; otherwise it is prose.
         return _is_python(code), code

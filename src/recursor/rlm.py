@@ -56,7 +56,7 @@ from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
 from recursor.trace.writer import EventSink, default_trace_dir
-from recursor.turns import TurnState, restates_question
+from recursor.turns import TurnState, context_sizes, restates_question
 from recursor.window import fit_window
 
 __all__ = ["RLM", "Result", "StopReason"]
@@ -256,7 +256,7 @@ class _Run:
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
                        depth=self.depth, question=self.question, root_model=self.root_lm.model,
                        output=self.typed.describe() if self.typed else None)
-        state = TurnState(question=self.question)
+        state = TurnState(question=self.question, sizes=context_sizes(self.context))
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         messages: list[Message] = [
@@ -333,13 +333,13 @@ class _Run:
             answer = cell.final if cell.final is not None else state.unquoted_answer(block.code, cell.error,
                                                                                      self.context)
             if answer is not None:
-                if (echo := state.echoed(answer, self.prompts)) is None:
+                if (echo := state.doubted(answer, self.prompts)) is None:
                     return _Outcome(answer, "final", iteration, json=cell.final_json), ""
                 return None, "\n\n".join([*parts, echo])  # the question's own word: sent back once
         if parsed.final is not None:
             found = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
             form, follow = (None, None) if found is None else state.wrong_form(found.value, self.question, self.prompts)
-            form = form or (None if found is None else state.echoed(found.value, self.prompts))
+            form = form or (None if found is None else state.doubted(found.value, self.prompts))
             if found is not None and form is None:
                 return _Outcome(found.value, "final", iteration, json=found.json), ""
             parts += [form] if form else []
@@ -362,9 +362,9 @@ class _Run:
                       error: str | None = None, state: TurnState | None = None) -> _Outcome:
         """End on a limit: one last 'answer now' turn if the budget allows, else the best we have.
 
-        An answer there that is the question's own word (`TurnState.echoed`) is asked for once
-        more, with the note; the first answer stays unless the second reply gives a FINAL or
-        a stated value."""
+        An answer there that a check doubts (`TurnState.doubted`: the question's own word, the
+        context's size) is asked for once more, with the note; the first answer stays unless
+        the second reply gives a FINAL or a stated value."""
         answer: str | None = None
         json_form: str | None = None
         if reason in ("max_iterations", "max_errors"):
@@ -380,7 +380,7 @@ class _Run:
                     break
                 said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state, prose=not again)
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
-                echo = state.echoed(said, self.prompts) if state is not None and said is not None else None
+                echo = state.doubted(said, self.prompts) if state is not None and said is not None else None
                 if echo is None:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": f"{echo}\n{ask}"}]

@@ -31,7 +31,7 @@ from recursor.prompts import Prompts, short_answer
 from recursor.protocol import lone_literal, names_an_answer, unquoted_final
 from recursor.sandbox.helpers import _STOP
 
-__all__ = ["TurnState", "asks_for_number", "echoes_question", "new_leads", "restates_question", "written_value"]
+__all__ = ["TurnState", "asks_for_number", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -123,6 +123,19 @@ def _from_examples(answer: str, prompts: Prompts) -> bool:
     return any(rx.search(prompts.system(can_recurse=r)) for r in (False, True))
 
 
+_NUMBERS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
+_WHOLE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+
+
+def context_sizes(context: ContextValue) -> frozenset[int]:
+    """The sizes the first message states of the context: characters in all and per text, and
+    lines. They describe the text, and answer no question about what it says."""
+    texts = _texts(context)
+    sizes = {sum(map(len, texts)), len(texts)} | {len(t) for t in texts}
+    lines = sum(t.count("\n") for t in texts)
+    return frozenset(sizes | {lines, lines + 1, lines + len(texts)})
+
+
 def _texts(context: ContextValue) -> list[str]:
     """The context's texts: itself, or a dict's or list's str values."""
     values = [context] if isinstance(context, str) else list(context.values() if isinstance(context, dict) else context)
@@ -151,6 +164,9 @@ class TurnState:
     checked_form: bool = False  # sent back once already for an answer not in the asked form
     checked_empty: bool = False  # sent back once already for an empty result given as the answer
     checked_echo: bool = False  # sent back once already for an answer the question itself writes
+    checked_size: bool = False  # sent back once already for the context's size given as the answer
+    sizes: frozenset[int] = frozenset()  # the context's own sizes (`context_sizes`), told in its metadata
+    printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -169,6 +185,7 @@ class TurnState:
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
         self.looked |= not prompts.looking_needs_output or (not error and not printed_nothing(stdout))
+        self.printed.update(n.replace(",", "") for n in _NUMBERS.findall(stdout))
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
         """The feedback for an answer given in a turn without code, or None to accept it."""
@@ -185,7 +202,26 @@ class TurnState:
         if value is not None and not _holds(context, value):
             self.checked_unseen = True
             return prompts.not_in_context(value)
-        return self.echoed(answer, prompts)
+        return self.doubted(answer, prompts)
+
+    def doubted(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback for a small root's answer that a check sends back once (the question's
+        own term, the context's size), or None to accept it."""
+        return self.echoed(answer, prompts) or self.copied_size(answer, prompts)
+
+    def copied_size(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's number that is the context's own size
+        (its characters or lines, in the first message) and no cell printed: the 1.5B answered
+        "how many functions does the module define" with the context's 3,475 lines. A question
+        about the size itself gets its answer at the second reply."""
+        bare = _bare(answer).strip("\"'` ")
+        if self.checked_size or not prompts.looking_needs_output or not _WHOLE_NUMBER.fullmatch(bare):
+            return None
+        number = bare.replace(",", "")
+        if int(number) < 100 or int(number) not in self.sizes or number in self.printed:
+            return None
+        self.checked_size = True
+        return prompts.copied_size(bare)
 
     def echoed(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer that is one of the question's

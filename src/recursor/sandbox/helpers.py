@@ -1076,16 +1076,56 @@ _DATE_PARTS: dict[str, Callable[[_date], str]] = {
 }
 """Names of a date's parts, read from the date a line writes when it has no such field."""
 
+_MAIL = _re.compile(r"([^\n<>]{0,80}?)[ \t]*<[^<>\s@]+@[^<>\s]+>")
+"""A person as mail, changelogs, commit logs and AUTHORS files write one: `Name <user@host>`."""
+_PARTICLES = frozenset("de del della der den di da dos du van von la le bin al ten ter".split())
+_PERSON_KEYS = frozenset(
+    "author authors by signer signed signedby signoff maintainer uploader uploaded committer "
+    "sender from who person people name owner contributor".split()
+)
+"""Names for an item's person: each means the `Name <mail>` an item writes when it has no field
+of that name (`count_by(entries(...), "author")` over changelog entries or commits)."""
+
+
+def _person(item: Any, text: str) -> str | None:
+    """The person an item writes as `Name <mail>`: on its first line or its last (an entry's
+    heading or sign-off), else the first anywhere in it."""
+    rows = text.strip().split("\n")
+    for row in ([rows[0], rows[-1]] if isinstance(item, Entry) else []) + [text]:
+        for m in _MAIL.finditer(row):
+            if name := _name_before(m.group(1)):
+                return name
+    return None
+
+
+def _name_before(text: str) -> str:
+    """The name that ends `text`: its last words that are capitalised ("Ann Other",
+    "Laszlo Boszormenyi (GCS)", "Marco d'Itri", "Jan van Dijk"), not the words before them
+    ("Reviewed by", "Thanks to", "--")."""
+    words = text.split()
+    kept: list[str] = []
+    for word in reversed(words[-6:]):
+        if word[:1].isupper() or word.startswith("(") or ("'" in word and word[:1].isalpha()):
+            kept.insert(0, word)
+        elif word in _PARTICLES and kept:
+            kept.insert(0, word)
+        else:
+            break
+    while kept and kept[0] in _PARTICLES:
+        kept.pop(0)
+    return " ".join(kept)
+
 
 class Record(dict[str, Any]):
     """A line's named fields. A missing field is None, not an error, and names match in any
     case and with or without spaces, `_`, `-` or `.` ("User ID" finds "user_id").
 
-    A name the line does not write as a field but as a word is read as a label: the word
-    after it is the value ("status installed xxd" -> status: installed; "port 5433",
-    "upgrade libc6 ..." -> upgrade: libc6), the way logs write what they record. Else
-    "date", "day", "month" and "year" are read from the date the line writes (`to_date`):
-    `count_by(entries(...), "year")`."""
+    A name for a person ("author", "by", "signer", "maintainer", ...) the line does not write
+    as a field is the person it writes as `Name <mail>`. A name the line does not write as a
+    field but as a word is read as a label: the word after it is the value ("status installed
+    xxd" -> status: installed; "port 5433", "upgrade libc6 ..." -> upgrade: libc6), the way
+    logs write what they record. Else "date", "day", "month" and "year" are read from the date
+    the line writes (`to_date`): `count_by(entries(...), "year")`."""
 
     line: str = ""
     file: str | None = None
@@ -1098,6 +1138,8 @@ class Record(dict[str, Any]):
                 return v
         if want == "file" and self.file is not None:
             return self.file  # a `Line`'s file, when the line writes no field "file"
+        if want in _PERSON_KEYS and (who := _person(self.item, self.line)) is not None:
+            return who
         if self.line and str(key).strip():
             m = _re.search(r"(?<![\w-])" + _re.escape(str(key).strip()) + r"\s+([^\s,;]+)",
                            self.line, _re.IGNORECASE)
@@ -1199,7 +1241,9 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     return out
 
 
-_NUMBER = _re.compile(r"[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER = _re.compile(r"(?<![\w.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+"""A number standing on its own: digits glued to a word or a version ("amd64", "libssh2-1",
+"x86") are part of a name, not a number."""
 
 
 def to_number(value: Any) -> float | None:
@@ -1386,6 +1430,7 @@ def _print_counts(head: str, counts: Mapping[Any, float], n: int) -> None:
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     print(head)
     for k, v in ranked[:n]:
+        k = _cut(str(k), 100)  # a long value (a whole list) is told by its start
         print(f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}")
     if len(ranked) > n:
         print(f"... {len(ranked) - n} more values")
@@ -1462,11 +1507,15 @@ def _no_field(name: str, items: Iterable[Any]) -> str:
     lines of a context of files, that "file" names each line's file. (Not "use classify": told
     so, the 1.5B labelled every line of a source tree to count its classes.)"""
     first = next(iter(items), None) if isinstance(items, (list, tuple)) else None
-    fields = [k for k in _record(first)] if first is not None else []
+    fields: list[str] = []
+    for x in list(items)[:50] if isinstance(items, (list, tuple)) else []:
+        fields += [k for k in _record(x) if k not in fields]
     have = f" Their fields: {', '.join(fields[:8])}." if fields else ""
     files = ' Key "file" gives each line\'s file.' if isinstance(first, Line) and first.file else ""
+    who = (' Key "author" gives the person each writes as Name <mail>.'
+           if first is not None and _person(first, str(first)) is not None else "")
     columns = "" if fields or not isinstance(items, (list, tuple)) else _few_valued_columns(items)
-    return f"No item has a field {name!r}.{have}{files}{columns}"
+    return f"No item has a field {name!r}.{have}{files}{who}{columns}"
 
 
 def _few_valued_columns(items: Sequence[Any], most: int = 12) -> str:
@@ -1511,26 +1560,85 @@ def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dic
     return groups
 
 
-def sum_by(items: Iterable[Any], key: Any, value: Any, *, n: int = 10,
-           show: bool = True) -> dict[Any, float]:
-    """The sum of `value` (read as a number, see `to_number`) per value of `key`, largest
-    first; `key` and `value` as in count_by (a field name, column, regex or function).
-    Items without a key or a number are left out."""
-    kf, vf = _key_fn(key), _key_fn(value)
+def _lists_items(values: Sequence[Any]) -> bool:
+    """Whether a field's values are lists of names (`Install: a (1.0), b (2.0), c (3)`): one
+    of them lists 3 or more items that start with a letter. Such a field sums as its items."""
+    for v in values:
+        if isinstance(v, (list, tuple, set)):
+            return True
+        if isinstance(v, str) and _top_level_items(v) >= 3:
+            parts = [p.strip() for p in v.split(",")]
+            if sum(p[:1].isalpha() for p in parts) >= 3:
+                return True
+    return False
+
+
+def _values(rows: Sequence[Any], key: Any) -> list[Any]:
+    """Each row's value of `key` (`_key_fn`). A field name some rows write as a field is
+    read only where it is written: a row without an `Install:` field installed nothing, and
+    its "apt-get install -y" is no list of installs (the word-label reading of `Record`)."""
+    fn = _key_fn(key)
+    if not isinstance(key, str) or "(" in key or not any(isinstance(x, str) for x in rows):
+        return [fn(x) for x in rows]
+    want = _norm_key(key)
+    written = [next((v for k, v in _record(x).items() if _norm_key(k) == want), None) for x in rows]
+    return written if any(v is not None for v in written) else [fn(x) for x in rows]
+
+
+def _amounts(values: Sequence[Any]) -> list[float | None]:
+    """The values of one field as amounts: its items' number for a field that lists names
+    (`_lists_items`), else each value read as a number (`to_number`)."""
+    if _lists_items(values):
+        return [None if v is None or v == "" else
+                len(v) if isinstance(v, (list, tuple, set)) else _top_level_items(str(v)) for v in values]
+    return [_to_number(v) for v in values]
+
+
+def sum_by(items: Iterable[Any], key: Any, value: Any = None, *, n: int = 10,
+           show: bool = True) -> Any:
+    """The sum of `value` per value of `key`, largest first; `key` and `value` as in count_by
+    (a field name, column, regex or function). A value is read as a number (`to_number`), and a
+    field that lists names (`Install: a (1.0), b (2.0)`) as how many it lists. Items without a
+    key or an amount are left out.
+
+    `sum_by(items, field)`, without `value`: the field's total over all the items, a number
+    ("how many packages did these runs install in all")."""
+    rows = list(items)
+    if value is None:
+        return _total(rows, key, show)
+    kf = _key_fn(key)
+    amounts = _amounts(_values(rows, value))
     sums: dict[Any, float] = {}
     used = 0
-    for x in items:
-        k, v = kf(x), _to_number(vf(x))
+    for x, v in zip(rows, amounts, strict=True):
+        k = kf(x)
         if k is None or k == "" or v is None:
             continue
         k = _hashable(k)
         sums[k] = sums.get(k, 0) + v
         used += 1
     sums = dict(sorted(sums.items(), key=lambda kv: -kv[1]))
+    if not show:
+        return sums
+    _print_counts(f"sum_by: {used} items, {len(sums)} values", sums, n)
+    if rows and not sums and isinstance(value, str) and "(" not in value:
+        print(_no_field(value, rows))
+        if isinstance(key, str) and all(amount is None for amount in amounts):
+            print(f"sum_by(items, {key!r}) gives the total of {key!r}:")
+            _total(rows, key, True)
+    return ShownDict(sums)
+
+
+def _total(rows: Sequence[Any], field: Any, show: bool) -> float:
+    """`sum_by(items, field)`: the field's amounts added up over all the items."""
+    amounts = [a for a in _amounts(_values(rows, field)) if a is not None]
+    total = sum(amounts)
     if show:
-        _print_counts(f"sum_by: {used} items, {len(sums)} values", sums, n)
-        return ShownDict(sums)
-    return sums
+        print(f"sum_by: {field if isinstance(field, str) else 'the value'} added up over "
+              f"{len(amounts)} of {len(rows)} items: {total:g}")
+        if rows and not amounts and isinstance(field, str) and "(" not in field:
+            print(_no_field(field, rows))
+    return total
 
 
 def top(items: Any, n: int = 5, key: Any = None) -> list[tuple[Any, Any]]:
