@@ -313,6 +313,12 @@ def test_sum_by_counts_the_items_a_field_lists_and_totals_one_field(
     out = printed(capsys)
     assert "No item has a field 'items'. Their fields: Start-Date, Commandline, Upgrade, End-Date, Install." in out
     assert "Install added up over 2 of 3 items: 5" in out
+    # Counted by a list field, each list is held once: the count says how to add them up; a run
+    # without the field is left out, not read as "install -y".
+    assert len(h.count_by(runs, "install")) == 2
+    out = printed(capsys)
+    assert "1 without a value" in out and "-y" not in out
+    assert "Each 'install' is a list: sum_by(items, 'install') adds up their items" in out
     # Numbers stay numbers, with thousands separators.
     assert h.sum_by(["n: 1,200", "n: 30", "n: 4"], "n") == 1234
 

@@ -415,3 +415,50 @@ def test_the_file_that_alone_holds_the_rarest_word_is_outlined_with_how_its_line
     # A word in several files names none of them; a word on one line shows its record instead.
     assert "is written only in" not in orientation(MODULES, "Where is `import` used?").text
     assert "is written only in" not in orientation(MODULES, "What does the function `home` return?").text
+
+
+CHANGES = "\n\n".join(
+    f"tool ({v}) unstable; urgency=medium\n\n  * Change {v}.\n\n -- {who}  Mon, 0{v} Jan 2024 10:00:00 +0000"
+    for v, who in [(5, "Ann Lee <ann@example.org>"), (4, "Bo Sand <bo@example.org>"),
+                   (3, "Ann Lee <ann@example.org>"), (2, "Ann Lee <ann@example.org>"), (1, "Marco d'Itri <md@example.org>")]
+) + "\n"
+
+
+def test_a_named_files_entries_are_counted_by_the_person_who_signed_them() -> None:
+    context = {"doc/tool/changelog": CHANGES, "doc/README": "A tool.\nIt reads files.\n" * 20}
+    look = orientation(context, "Who signed the most entries of the tool changelog?").text
+    assert ("Its entries are by (Name <mail>): Ann Lee 3, Bo Sand 1, Marco d'Itri 1; "
+            "count_by(entries(file='doc/tool/changelog'), 'author') counts them.") in look
+    # The call it names gives those counts.
+    root = FakeScriptedLM(["```repl\ncount_by(entries(file='doc/tool/changelog'), 'author')\n```", "FINAL(Ann Lee)"])
+    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+        trace_dir=False).complete("Who signed the most entries of the tool changelog?", context)
+    assert "Ann Lee: 3\nBo Sand: 1" in root.calls[1].messages[-1]["content"]
+    # Entries without people say nothing of them.
+    assert "are by" not in orientation({"proj/NEWS": NEWS, "x": "y\n" * 5}, "What does the NEWS file list?").text
+
+
+def test_a_ranking_question_is_shown_how_many_lines_each_file_starts_with_its_word() -> None:
+    question = "Which of these modules defines the most classes at the top level?"
+    more = "".join(f"class {name}:\n    pass\n\n\n" for name in "ABCD")
+    look = orientation({**MODULES, "pkg/more.py": more}, question).text
+    assert ("Unindented lines starting with 'class', per file: pkg/more.py 4, pkg/shapes.py 1; "
+            "count_by(lines(r'^class\\b'), 'file') counts them.") in look
+    # Not for a question that ranks nothing, nor a word only one file starts lines with.
+    assert "per file" not in orientation(MODULES, "What classes does shapes.py define?").text
+    assert "per file" not in orientation(MODULES, question).text
+
+
+HISTORY = "\n\n".join(
+    f"Start-Date: 2024-05-0{d}  10:00:00\nCommandline: apt-get install {pkgs.split(',')[0]}\n"
+    f"Install: {pkgs}\nEnd-Date: 2024-05-0{d}  10:01:00"
+    for d, pkgs in [(1, "a (1), b (2), c (3)"), (2, "d (1), e (2), f (3), g (4), h (5)"), (3, "i (1), j (2), k (3), l (4)")]
+) + "\n"
+
+
+def test_a_ranking_question_about_a_named_files_entries_is_shown_the_entries_that_list_the_most() -> None:
+    context = {"var/log/apt/history.log": HISTORY, "doc/README": "A tool.\nIt reads files.\n" * 20}
+    look = orientation(context, "When did the apt run in history.log that installed the most packages start?").text
+    assert ("The most Install items: 5 in entry 2 (Start-Date: 2024-05-02  10:00:00), "
+            "then 4 in entry 3 (Start-Date: 2024-05-03  10:00:00).") in look
+    assert "The most" not in orientation(context, "When did the apt run in history.log that installed jq start?").text

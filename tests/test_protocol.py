@@ -14,6 +14,7 @@ from recursor.protocol import parse_reply
         ("```python\nx = 1\n```\ntext\n```py\ny = 2\n```", ["x = 1", "y = 2"]),
         ("```\nrepl\nprint(1)\n```", ["print(1)"]),  # tag on its own line
         ("```repl\nrepl\nprint(1)\n```", ["print(1)"]),  # the tag twice (the 0.5B)
+        ("```repl\nrepl\n```", ["repl"]),  # the tag alone: an error, then a repeat to replace
         ("```text\nrepl\nprint(1)\n```", []),  # a prose fence stays prose
         ("```\nprint(1)\n```", ["print(1)"]),  # untagged but valid Python
         ("```\nThis is not code at all!\n```", []),  # untagged prose stays prose

@@ -37,10 +37,12 @@ from recursor.sandbox.helpers import (
     _period_or_none,
     _stem,
     _stem_rx,
+    field_lists,
     file_spans,
     in_dates,
     layout_records,
     list_sizes,
+    person,
     record_around,
 )
 
@@ -453,10 +455,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0])) is not None:
         out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
-        rows, spans, start = _outline(text, named, width, date_range(question))
+        rows, spans, start = _outline(text, named, width, date_range(question),
+                                      ranking=asking_part(question) if _SUPERLATIVE.search(asking_part(question)) else "")
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
+    out += _starts_per_file(text, files, question)
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)
@@ -556,15 +560,17 @@ time (12 -> 29 s on realdocs' tasks that name a file) for two answers more, whic
 the count and the `entries(file=...)` call, not the list."""
 
 
-def _outline(text: str, file: _FileSpan, width: int,
-             period: tuple[str, str, date, date] | None = None) -> tuple[list[str], list[tuple[int, int]], str]:
+def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, date, date] | None = None,
+             ranking: str = "") -> tuple[list[str], list[tuple[int, int]], str]:
     """The rows that outline a file the question names, and the spans they show: its size, and
     its records (`helpers.layout_records`) by their first and last lines. How many entries a
     changelog has, who signed them and when, which functions a module defines: a question
     about one file of many is often about its records, which no search for its words shows.
     With the `period` the question names (`date_range`), how many of them are dated in it, and
-    their lists' sizes: a count over a date range is what a small root filters wrong. Also
-    the call that gives those entries ("" when none is dated in it)."""
+    their lists' sizes: a count over a date range is what a small root filters wrong. For a
+    question that ranks (`ranking`, its asking part), the entries that list the most items
+    (`_longest_lists`). Also the
+    call that gives those entries ("" when none is dated in it)."""
     name, _, body, end = file
     n_lines = text.count("\n", body, end) + (not text.endswith("\n", body, end))
     recs = layout_records(text, body, end)
@@ -603,7 +609,46 @@ def _outline(text: str, file: _FileSpan, width: int,
             spans.append(last)
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
-    return out + _line_starts(text, body, end) + dated, spans, start
+    longest = _longest_lists(text, recs, width, ranking) if ranking else []
+    return out + _line_starts(text, body, end) + _people(text, recs, name) + longest + dated, spans, start
+
+
+def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question: str) -> list[str]:
+    """For each field the entries list items under (`Install: a, b, c`), the two entries that
+    list the most, by their first lines, the fields the question names first, then the longest: which run
+    installed the most packages is then read, where the outline shows only some entries' sizes."""
+    sizes: dict[str, list[tuple[int, int]]] = {}
+    for n, (a, b) in enumerate(recs, 1):
+        for key, items in field_lists(text[a:b]):
+            sizes.setdefault(key, []).append((items, n))
+    out = []
+    words = [_stem_rx(w) for w in _question_words(question)]
+    named = {key for key in sizes if any(rx.fullmatch(key) for rx in words)}
+    for key, found in sorted(sizes.items(), key=lambda kv: (kv[0] not in named, -max(kv[1])[0])):
+        if len(found) < 2 or max(found)[0] < 3:
+            continue
+        ranked = sorted(found, key=lambda x: -x[0])[:2]
+        said = ", then ".join(
+            f"{items} in entry {n} ({text[recs[n - 1][0]:recs[n - 1][1]].split(chr(10), 1)[0].strip()[:width // 2]})"
+            for items, n in ranked)
+        out.append(f"The most {key} items: {said}.")
+    return out[:2]
+
+
+_PEOPLE_SHOWN = 5
+
+
+def _people(text: str, recs: list[tuple[int, int]], name: str) -> list[str]:
+    """Who the file's entries are by, counted, when most of them write a person as `Name <mail>`
+    (a changelog's sign-offs, a commit log's authors, a mailbox's senders): who wrote the most
+    of them, or how many one person wrote, is then read, not counted by eye."""
+    people = Counter(p for a, b in recs if (p := person(Entry(text[a:b]))) is not None)
+    if len(recs) < 2 or sum(people.values()) < len(recs) / 2:
+        return []
+    shown = ", ".join(f"{p} {n}" for p, n in people.most_common(_PEOPLE_SHOWN))
+    more = f" (and {len(people) - _PEOPLE_SHOWN} other people)" if len(people) > _PEOPLE_SHOWN else ""
+    return [f"Its entries are by (Name <mail>): {shown}{more}; count_by(entries(file={name!r}), 'author') "
+            "counts them."]
 
 
 _STARTS_SHOWN = 8
@@ -622,6 +667,37 @@ def _line_starts(text: str, body: int, end: int) -> list[str]:
         return []
     return ["Its unindented lines start with: " + ", ".join(f"{w} {n}" for w, n in top)
             + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else "")]
+
+
+_SUPERLATIVE = re.compile(r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest)\b", re.I)
+_PER_FILE_SHOWN = 5
+
+
+def _starts_per_file(text: str, files: list[_FileSpan], question: str) -> list[str]:
+    """For a question that ranks ("which module has the most classes"), the unindented lines that
+    start with one of its words, counted per file, when two files or more have such lines: how
+    many `class` statements, `[section]`s or `ERROR` lines each file has is then read. The word
+    whose lines are most is shown; a word only one file starts lines with ranks nothing."""
+    if len(files) < 2 or not _SUPERLATIVE.search(asking_part(question)):
+        return []
+    firsts = [Counter(m.group(1).rstrip(":").lower() for m in _LINE_START.finditer(text, body, end))
+              for _, _, body, end in files]
+    best: tuple[int, str, list[tuple[str, int]]] | None = None
+    for word in _question_words(question):
+        rx = _stem_rx(word)
+        per_file = [(f[0], sum(n for w, n in c.items() if rx.fullmatch(w))) for f, c in zip(files, firsts, strict=True)]
+        per_file = sorted(((f, n) for f, n in per_file if n), key=lambda fn: -fn[1])
+        total = sum(n for _, n in per_file)
+        if len(per_file) >= 2 and total >= 5 and (best is None or total > best[0]):
+            starts = Counter(w for c in firsts for w in c.elements() if rx.fullmatch(w))
+            best = (total, starts.most_common(1)[0][0], per_file)
+    if best is None:
+        return []
+    total, first, per_file = best
+    shown = ", ".join(f"{f} {n}" for f, n in per_file[:_PER_FILE_SHOWN])
+    more = f" (and {len(per_file) - _PER_FILE_SHOWN} other files)" if len(per_file) > _PER_FILE_SHOWN else ""
+    return [f"Unindented lines starting with {first!r}, per file: {shown}{more}; "
+            f"count_by(lines(r'^{re.escape(first)}\\b'), 'file') counts them."]
 
 
 def _read(starts: list[int], keys: list[str | int], lo: int, hi: int) -> Read:

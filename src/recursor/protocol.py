@@ -135,9 +135,10 @@ class _Fence:
             return False, ""
         code = self.code
         # Small models often put the tag on its own line: ```\nrepl\ncode```, or twice:
-        # ```repl\nrepl\ncode``` (the 0.5B, a NameError every turn).
+        # ```repl\nrepl\ncode``` (the 0.5B, a NameError every turn). A block of the tag
+        # alone stays code: its error, run again, is a repeat the loop replaces with a search.
         first, _, rest = code.partition("\n")
-        tag_line = first.strip().lower() in _RUN_TAGS
+        tag_line = first.strip().lower() in _RUN_TAGS and bool(rest.strip())
         if self.lang:
             return self.lang in _RUN_TAGS, rest.strip("\n") if tag_line and self.lang in _RUN_TAGS else code
         if tag_line:

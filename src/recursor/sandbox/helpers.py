@@ -497,7 +497,7 @@ def _top_level_items(value: str) -> int:
     return n + item
 
 
-def _field_lists(text: str) -> Iterator[tuple[str, int]]:
+def field_lists(text: str) -> Iterator[tuple[str, int]]:
     """(key, how many items its list holds) for each `Key: a, b, c` line of `text`."""
     for row in text.split("\n"):
         if (m := _FIELD_LINE.match(row)) is not None:
@@ -507,7 +507,7 @@ def _field_lists(text: str) -> Iterator[tuple[str, int]]:
 def _list_size(row: str, least: int = 3) -> int:
     """How many items the `Key: a, b, c` list of one line holds, 0 when it is no such list
     of `least` items or more."""
-    n = 0 if "\n" in row.rstrip("\n") else next((n for _, n in _field_lists(row)), 0)
+    n = 0 if "\n" in row.rstrip("\n") else next((n for _, n in field_lists(row)), 0)
     return n if n >= least else 0
 
 
@@ -518,7 +518,7 @@ def _list_totals(texts: Iterable[str], most: int = 3) -> str:
     sums: dict[str, int] = {}
     listed: list[str] = []
     for text in texts:
-        for key, n in _field_lists(str(text)):
+        for key, n in field_lists(str(text)):
             sums[key] = sums.get(key, 0) + n
             if n >= 3 and key not in listed:
                 listed.append(key)
@@ -530,7 +530,7 @@ def list_sizes(text: str, least: int = 3, most: int = 3) -> str:
     `most` of them), with their counts ("Install: 57 items"). A long list is cut where it is
     shown, and counting its items by eye is what a small model cannot do: "how many
     packages did that run install" is then read, not computed."""
-    sizes = [f"{key}: {n} items" for key, n in _field_lists(text) if n >= least]
+    sizes = [f"{key}: {n} items" for key, n in field_lists(text) if n >= least]
     return ", ".join(sizes[:most])
 
 
@@ -1098,6 +1098,12 @@ def _person(item: Any, text: str) -> str | None:
     return None
 
 
+def person(item: Any) -> str | None:
+    """The person an item writes as `Name <mail>` (an entry's heading or sign-off first), or
+    None: who signed a changelog entry, wrote a commit or sent a mail."""
+    return _person(item, str(item))
+
+
 def _name_before(text: str) -> str:
     """The name that ends `text`: its last words that are capitalised ("Ann Other",
     "Laszlo Boszormenyi (GCS)", "Marco d'Itri", "Jan van Dijk"), not the words before them
@@ -1466,13 +1472,12 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
     left out (and said so). Code only: no sub-calls. `field=` is `key` by another name (as
     classify names it)."""
     key = field if key is None else key
-    fn = _key_fn(key)
+    rows = items if isinstance(items, (list, tuple)) else list(items)
     counts: _Counter[Any] = _Counter()
     valued: list[Any] = []
     total = missing = 0
-    for x in items:
+    for x, v in zip(rows, _values(rows, key), strict=True):
         total += 1
-        v = fn(x)
         if v is None or v == "":
             missing += 1
         else:
@@ -1483,10 +1488,13 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
         note = f"; {missing} without a value" if missing else ""
         _print_counts(f"count_by: {total} items, {len(counts)} values{note}", counts, n)
         if total and not counts and isinstance(key, str) and "(" not in key:
-            print(_no_field(key, items))
+            print(_no_field(key, rows))
         elif len(counts) >= 8 and max(counts.values()) <= 2 and (per_file := _per_file(valued)):
             print("Nearly every value is held by one item: these counts rank nothing. "
                   f"The {len(valued)} items with a value, per file: {per_file}")
+        elif isinstance(key, str) and max(counts.values(), default=0) <= 2 and _lists_items(list(counts)):
+            print(f"Each {key!r} is a list: sum_by(items, {key!r}) adds up their items; "
+                  f"sum_by(items, key, {key!r}) per key.")
         return ShownCounts(counts)
     return counts
 
@@ -1581,8 +1589,14 @@ def _values(rows: Sequence[Any], key: Any) -> list[Any]:
     if not isinstance(key, str) or "(" in key or not any(isinstance(x, str) for x in rows):
         return [fn(x) for x in rows]
     want = _norm_key(key)
-    written = [next((v for k, v in _record(x).items() if _norm_key(k) == want), None) for x in rows]
-    return written if any(v is not None for v in written) else [fn(x) for x in rows]
+    written: list[Any] = []
+    read: list[Any] = []
+    for x in rows:
+        rec = _record(x)
+        w = next((v for k, v in rec.items() if _norm_key(k) == want), None)
+        written.append(w)
+        read.append(rec[key] if w is None else w)
+    return written if any(v is not None for v in written) else read
 
 
 def _amounts(values: Sequence[Any]) -> list[float | None]:
