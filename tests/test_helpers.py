@@ -326,6 +326,7 @@ def test_sum_by_counts_the_items_a_field_lists_and_totals_one_field(
 def test_to_number_skips_digits_that_are_part_of_a_name() -> None:
     assert h.to_number("libc6:amd64") is None and h.to_number("libssh2-1 (1.10.0-3)") == 1.1
     assert h.to_number("x86_64 build, 12 ms") == 12 and h.to_number("range 10-20") == 10
+    assert h.to_number("合計1200件") == 1200 and h.to_number("USD12") is None
 
 
 ZLIB_CHANGELOG = """\
@@ -365,12 +366,49 @@ def test_a_person_written_as_name_and_mail_is_an_items_author_by_any_such_name(
     assert 'Key "author" gives the person each writes as Name <mail>.' in printed(capsys)
 
 
-def test_count_by_cuts_a_long_value_where_it_prints_it(capsys: pytest.CaptureFixture[str]) -> None:
+def test_count_by_cuts_a_long_list_where_it_prints_it(capsys: pytest.CaptureFixture[str]) -> None:
     value = ", ".join(f"package{i}:amd64 (1.{i})" for i in range(40))
     assert h.count_by([f"Install: {value}"], "Install", show=False) == {value: 1}
     h.count_by([f"Install: {value}"], "Install")
     shown = printed(capsys).splitlines()[1]
     assert len(shown) < 120 and shown.endswith(": 1")
+    # A long message is no list: shown whole, as an answer copied from it must be.
+    message = " and ".join(["connection to database primary-replica-03 refused after 3 retries"] * 3)
+    h.count_by([f"ERROR {message}"] * 2, r"ERROR (.*)")
+    assert message + ": 2" in printed(capsys)
+
+
+def test_people_are_read_from_the_lines_that_say_whose_an_item_is() -> None:
+    commit = ("commit 1a2b3c\nAuthor: Linus Torvalds <torvalds@example.org>\nDate:   Mon Jan 1\n\n"
+              "    Fix it.\n\n    Signed-off-by: Ann Other <ann@example.org>")
+    mail = 'Return-Path: <bounce@example.org>\nFrom: "Smith, Alice" <alice@example.org>\nTo: bo@example.org'
+    assert h.person(h.Entry(commit)) == "Linus Torvalds" and h.person(h.Entry(mail)) == "Smith, Alice"
+    assert h.person("Signed-off-by: Linus Torvalds <t@example.org>") == "Linus Torvalds"
+    assert h.person(" -- 山田太郎 <yamada@example.jp>  Mon, 01 Jan 2024") == "山田太郎"
+    assert h.person("Maintainer: jdoe <jdoe@example.org>") == "jdoe"
+    assert h.person('__author__ = "Jane Doe <jane@example.org>"') == "Jane Doe"
+    assert h.person("no mail at all, 1 < 2 > 0") is None
+
+
+def test_a_field_few_rows_write_is_still_read_from_the_others_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    auth = ["Failed password for invalid user admin from 10.0.0.1", "Failed password for invalid user admin",
+            "Failed password for invalid user oracle", "pam_unix(sshd:auth): authentication failure; user=root"]
+    assert h.count_by(auth, "user", show=False) == {"admin": 2, "oracle": 1, "root": 1}
+    # "file" is each line's file, whatever one line writes.
+    monkeypatch.setattr(h, "context", "# File: a.py\ndef f(x):\n    pass\n# File: b.py\ndef g(data, file=None):\n"
+                                      "    pass\ndef k():\n    pass\n")
+    assert h.count_by(h.lines(r"^def\b"), "file", show=False) == {"b.py": 2, "a.py": 1}
+
+
+def test_sum_by_says_which_name_gave_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = ["user=ann bytes=10", "user=bo bytes=20", "user=ann bytes=5"]
+    assert h.sum_by(rows, "host", "bytes") == {}
+    assert "No item has a field 'host'. Their fields: user, bytes." in printed(capsys)
+    assert h.sum_by(rows, "user") == 0
+    assert "'user' holds no numbers: count_by(items, 'user') counts its values." in printed(capsys)
+    # One value that reads like a list leaves a column of numbers numbers.
+    prices = ["item=a price=10", "item=b price=20", 'item=c price="Red, Green, Blue"']
+    assert h.sum_by(prices, "item", "price", show=False) == {"b": 20, "a": 10}
 
 
 # -- sub-models -----------------------------------------------------------------------------------

@@ -462,3 +462,8 @@ def test_a_ranking_question_about_a_named_files_entries_is_shown_the_entries_tha
     assert ("The most Install items: 5 in entry 2 (Start-Date: 2024-05-02  10:00:00), "
             "then 4 in entry 3 (Start-Date: 2024-05-03  10:00:00).") in look
     assert "The most" not in orientation(context, "When did the apt run in history.log that installed jq start?").text
+    # A tie at the top ranks nothing.
+    tied = HISTORY.replace("d (1), e (2), f (3), g (4), h (5)", "d (1), e (2), f (3), g (4)")
+    look = orientation({**context, "var/log/apt/history.log": tied},
+                       "When did the apt run in history.log that installed the most packages start?").text
+    assert "The most Install items" not in look

@@ -445,7 +445,36 @@ def test_the_contexts_own_size_given_as_the_answer_goes_back_once() -> None:
     assert answer == str(len(TEXT)) and len(root.calls) == 2
 
 
+def test_a_size_computed_in_a_cell_or_asked_for_is_not_doubted() -> None:
+    size = str(len(TEXT))
+    computed = "```repl\nFINAL(len(context))\n```"
+    root, answer = _run(SmallModelPrompts(), [computed], "How many launch codes does the text give?")
+    assert answer == size and len(root.calls) == 1
+    look = "```repl\nprint(lines('launch code'))\n```"
+    root, answer = _run(SmallModelPrompts(), [look, f"FINAL({size})"], "How many characters long is the text?")
+    assert answer == size and len(root.calls) == 2
+
+
 def test_context_sizes_are_its_characters_and_lines() -> None:
     from recursor.turns import context_sizes
     assert {10, 2, 3} <= context_sizes("abcd\nefgh\n")
     assert {4, 2, 8} <= context_sizes({"a": "abcd", "b": "efgh"})
+
+
+def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() -> None:
+    # "In the apt session beginning 16:49:20, how many packages were pulled in automatically?"
+    # The 1.5B counted the lines holding 16:49:20 (one) and answered 1.
+    question = "How many digits does the launch code for Juniper have?"
+    look = '```repl\nrows = lines(r"\\bJuniper\\b")\nprint(len(rows), rows[:2])\n```'
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(7)"], question)
+    assert "1 is how many lines hold 'Juniper'" in root.calls[2].messages[-1]["content"]
+    assert answer == "7"
+    # Given again, it is the answer; a capable model's is taken at once.
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(1)"], question)
+    assert answer == "1" and len(root.calls) == 3
+    root, answer = _run(Prompts(), [look, "FINAL(1)"], question)
+    assert answer == "1" and len(root.calls) == 2
+    # A term the question does not name, or a count of another call, is not checked.
+    other = '```repl\nrows = lines(r"launch")\nprint(len(rows), rows[:2])\n```'
+    root, answer = _run(SmallModelPrompts(), [other, "FINAL(1)"], "How many codes does grey-owl's project have?")
+    assert answer == "1" and len(root.calls) == 2

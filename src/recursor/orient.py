@@ -32,12 +32,12 @@ from recursor.sandbox.helpers import (
     _MONTHS,
     _STOP,
     Entry,
+    _field_lists,
     _list_totals,
     _make_date,
     _period_or_none,
     _stem,
     _stem_rx,
-    field_lists,
     file_spans,
     in_dates,
     layout_records,
@@ -614,12 +614,12 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
 
 
 def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question: str) -> list[str]:
-    """For each field the entries list items under (`Install: a, b, c`), the two entries that
+    """For the first two fields the entries list items under (`Install: a, b, c`), the two entries that
     list the most, by their first lines, the fields the question names first, then the longest: which run
     installed the most packages is then read, where the outline shows only some entries' sizes."""
     sizes: dict[str, list[tuple[int, int]]] = {}
     for n, (a, b) in enumerate(recs, 1):
-        for key, items in field_lists(text[a:b]):
+        for key, items in _field_lists(text[a:b]):
             sizes.setdefault(key, []).append((items, n))
     out = []
     words = [_stem_rx(w) for w in _question_words(question)]
@@ -628,6 +628,8 @@ def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question:
         if len(found) < 2 or max(found)[0] < 3:
             continue
         ranked = sorted(found, key=lambda x: -x[0])[:2]
+        if ranked[0][0] == ranked[1][0]:
+            continue  # a tie at the top ranks nothing
         said = ", then ".join(
             f"{items} in entry {n} ({text[recs[n - 1][0]:recs[n - 1][1]].split(chr(10), 1)[0].strip()[:width // 2]})"
             for items, n in ranked)
@@ -674,30 +676,35 @@ _PER_FILE_SHOWN = 5
 
 
 def _starts_per_file(text: str, files: list[_FileSpan], question: str) -> list[str]:
-    """For a question that ranks ("which module has the most classes"), the unindented lines that
-    start with one of its words, counted per file, when two files or more have such lines: how
-    many `class` statements, `[section]`s or `ERROR` lines each file has is then read. The word
-    whose lines are most is shown; a word only one file starts lines with ranks nothing."""
+    """For a question that ranks ("which module has the most classes"), the unindented lines
+    that start with one of its words (the form the text writes most: `class` for "classes"),
+    counted per file, when two files or more have such lines and one has two or more: how
+    many `class` statements or `ERROR` lines each file has is then read. The word whose lines
+    are most is shown, counted as the call shown counts them."""
     if len(files) < 2 or not _SUPERLATIVE.search(asking_part(question)):
         return []
-    firsts = [Counter(m.group(1).rstrip(":").lower() for m in _LINE_START.finditer(text, body, end))
+    firsts = [Counter(m.group(1).rstrip(":") for m in _LINE_START.finditer(text, body, end))
               for _, _, body, end in files]
+    every = sum(firsts, Counter())
     best: tuple[int, str, list[tuple[str, int]]] | None = None
     for word in _question_words(question):
         rx = _stem_rx(word)
-        per_file = [(f[0], sum(n for w, n in c.items() if rx.fullmatch(w))) for f, c in zip(files, firsts, strict=True)]
-        per_file = sorted(((f, n) for f, n in per_file if n), key=lambda fn: -fn[1])
+        forms = [(n, w) for w, n in every.items() if rx.fullmatch(w)]
+        if not forms:
+            continue
+        form = max(forms)[1]
+        per_file = sorted(((f[0], c[form]) for f, c in zip(files, firsts, strict=True) if c[form]),
+                          key=lambda fn: -fn[1])
         total = sum(n for _, n in per_file)
-        if len(per_file) >= 2 and total >= 5 and (best is None or total > best[0]):
-            starts = Counter(w for c in firsts for w in c.elements() if rx.fullmatch(w))
-            best = (total, starts.most_common(1)[0][0], per_file)
+        if len(per_file) >= 2 and per_file[0][1] >= 2 and total >= 5 and (best is None or total > best[0]):
+            best = (total, form, per_file)
     if best is None:
         return []
-    total, first, per_file = best
+    _, form, per_file = best
     shown = ", ".join(f"{f} {n}" for f, n in per_file[:_PER_FILE_SHOWN])
     more = f" (and {len(per_file) - _PER_FILE_SHOWN} other files)" if len(per_file) > _PER_FILE_SHOWN else ""
-    return [f"Unindented lines starting with {first!r}, per file: {shown}{more}; "
-            f"count_by(lines(r'^{re.escape(first)}\\b'), 'file') counts them."]
+    return [f"Unindented lines starting with {form!r}, per file: {shown}{more}; "
+            f"count_by(lines(r'^{re.escape(form)}\\b'), 'file') counts them."]
 
 
 def _read(starts: list[int], keys: list[str | int], lo: int, hi: int) -> Read:

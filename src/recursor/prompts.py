@@ -224,6 +224,14 @@ class Prompts:
             "that hold it, then answer with the number the code prints."
         )
 
+    def counted_term(self, answer: str, term: str) -> str:
+        """Sent once when a number answer is how many lines hold a term the question names."""
+        return (
+            f"{answer} is how many lines hold {term!r}, which the question names to say what it "
+            f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "
+            f"many of something else, read that from the lines or records that hold {term!r}."
+        )
+
     def empty_answer(self, answer: str) -> str:
         """Sent once when the answer is an empty result (`[]`, `Counter()`, `None`)."""
         return (

@@ -322,7 +322,7 @@ class _Run:
         failed = 0
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
-            state.saw_cell(self.prompts, cell.stdout, cell.error)
+            state.saw_cell(self.prompts, cell.stdout, cell.error, block.code)
             note, instead = state.cell_note(self.prompts, block.code, cell.stdout, cell.error, self.context)
             if instead is not None:  # a small root's loop, broken: an untried search in its place
                 cell = await self.repl.run_cell(instead, iteration, n)
@@ -333,7 +333,7 @@ class _Run:
             answer = cell.final if cell.final is not None else state.unquoted_answer(block.code, cell.error,
                                                                                      self.context)
             if answer is not None:
-                if (echo := state.doubted(answer, self.prompts)) is None:
+                if (echo := state.doubted(answer, self.prompts, block.code)) is None:
                     return _Outcome(answer, "final", iteration, json=cell.final_json), ""
                 return None, "\n\n".join([*parts, echo])  # the question's own word: sent back once
         if parsed.final is not None:

@@ -123,15 +123,33 @@ def _from_examples(answer: str, prompts: Prompts) -> bool:
     return any(rx.search(prompts.system(can_recurse=r)) for r in (False, True))
 
 
+_LINES_CALL = re.compile(r"""\blines\(\s*r?(["'])(.+?)\1\s*\)""")
+_LEADING_COUNT = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*\|)")
+"""The number an output starts with: `print(len(rows), rows[:2])`'s count (not a numbered line)."""
+
+
+def _term_searched(code: str, question: str) -> str | None:
+    """The question's own term that a cell's one `lines("term")` call filters by, if any."""
+    calls = _LINES_CALL.findall(code)
+    if len(calls) != 1:
+        return None
+    term = re.sub(r"\\b|[\^$]", "", calls[0][1]).replace("\\", "").strip()
+    return term if len(term) >= 3 and term.lower() in question.lower() else None
+
+
+_ASKS_SIZE = re.compile(r"\b(?:lines?|characters?|chars|bytes|size|long|length|files?|records?"
+                        r"|entries|rows|events)\b", re.IGNORECASE)
+"""Words of a question that may ask for a size the first message states."""
 _NUMBERS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
 _WHOLE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 
 
 def context_sizes(context: ContextValue) -> frozenset[int]:
-    """The sizes the first message states of the context: characters in all and per text, and
-    lines. They describe the text, and answer no question about what it says."""
+    """The sizes the first message and the first look state of the context: its characters in
+    all and per text (of a few), and its lines (counted as the look counts them, or one
+    fewer). They describe the text, and answer few questions about what it says."""
     texts = _texts(context)
-    sizes = {sum(map(len, texts)), len(texts)} | {len(t) for t in texts}
+    sizes = {sum(map(len, texts))} | ({len(t) for t in texts} if len(texts) <= 10 else set())
     lines = sum(t.count("\n") for t in texts)
     return frozenset(sizes | {lines, lines + 1, lines + len(texts)})
 
@@ -167,6 +185,8 @@ class TurnState:
     checked_size: bool = False  # sent back once already for the context's size given as the answer
     sizes: frozenset[int] = frozenset()  # the context's own sizes (`context_sizes`), told in its metadata
     printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
+    term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
+    checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -182,10 +202,12 @@ class TurnState:
         replaced (32 wrong runs went on to max_iterations, up to 240 s each)."""
         return self.substituted >= STUCK_AFTER
 
-    def saw_cell(self, prompts: Prompts, stdout: str, error: str | None) -> None:
+    def saw_cell(self, prompts: Prompts, stdout: str, error: str | None, code: str = "") -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
         self.looked |= not prompts.looking_needs_output or (not error and not printed_nothing(stdout))
         self.printed.update(n.replace(",", "") for n in _NUMBERS.findall(stdout))
+        if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
+            self.term_counts.setdefault(m.group(1).replace(",", ""), term)
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
         """The feedback for an answer given in a turn without code, or None to accept it."""
@@ -204,10 +226,29 @@ class TurnState:
             return prompts.not_in_context(value)
         return self.doubted(answer, prompts)
 
-    def doubted(self, answer: str, prompts: Prompts) -> str | None:
+    def doubted(self, answer: str, prompts: Prompts, code: str = "") -> str | None:
         """The feedback for a small root's answer that a check sends back once (the question's
-        own term, the context's size), or None to accept it."""
-        return self.echoed(answer, prompts) or self.copied_size(answer, prompts)
+        own term, the context's size, a count of the lines holding the question's term), or
+        None to accept it. A number a cell's `code` computed (`FINAL(len(rows))`), not wrote,
+        is not doubted: only a copied one is."""
+        if (echo := self.echoed(answer, prompts)) is not None:
+            return echo
+        bare = _bare(answer).strip("\"'` ")
+        if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
+            return None
+        return self.copied_size(bare, prompts) or self.term_count(bare, prompts)
+
+    def term_count(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's number that is how many lines hold a
+        term the question names (`lines("16:49:20")` printed first): the 1.5B answered "in the
+        session beginning 16:49:20, how many packages were pulled in automatically?" with the 1
+        line holding that time. The term says which thing the question means; what it counts
+        is mostly something else. Given again, the number is the answer."""
+        bare = _bare(answer).strip("\"'` ").replace(",", "")
+        if self.checked_count or not prompts.looking_needs_output or bare not in self.term_counts:
+            return None
+        self.checked_count = True
+        return prompts.counted_term(bare, self.term_counts[bare])
 
     def copied_size(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's number that is the context's own size
@@ -220,6 +261,8 @@ class TurnState:
         number = bare.replace(",", "")
         if int(number) < 100 or int(number) not in self.sizes or number in self.printed:
             return None
+        if _ASKS_SIZE.search(asking_part(self.question)):
+            return None  # "how many lines does the log have?": the size is what it asks
         self.checked_size = True
         return prompts.copied_size(bare)
 

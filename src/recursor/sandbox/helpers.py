@@ -497,7 +497,7 @@ def _top_level_items(value: str) -> int:
     return n + item
 
 
-def field_lists(text: str) -> Iterator[tuple[str, int]]:
+def _field_lists(text: str) -> Iterator[tuple[str, int]]:
     """(key, how many items its list holds) for each `Key: a, b, c` line of `text`."""
     for row in text.split("\n"):
         if (m := _FIELD_LINE.match(row)) is not None:
@@ -507,7 +507,7 @@ def field_lists(text: str) -> Iterator[tuple[str, int]]:
 def _list_size(row: str, least: int = 3) -> int:
     """How many items the `Key: a, b, c` list of one line holds, 0 when it is no such list
     of `least` items or more."""
-    n = 0 if "\n" in row.rstrip("\n") else next((n for _, n in field_lists(row)), 0)
+    n = 0 if "\n" in row.rstrip("\n") else next((n for _, n in _field_lists(row)), 0)
     return n if n >= least else 0
 
 
@@ -518,7 +518,7 @@ def _list_totals(texts: Iterable[str], most: int = 3) -> str:
     sums: dict[str, int] = {}
     listed: list[str] = []
     for text in texts:
-        for key, n in field_lists(str(text)):
+        for key, n in _field_lists(str(text)):
             sums[key] = sums.get(key, 0) + n
             if n >= 3 and key not in listed:
                 listed.append(key)
@@ -530,7 +530,7 @@ def list_sizes(text: str, least: int = 3, most: int = 3) -> str:
     `most` of them), with their counts ("Install: 57 items"). A long list is cut where it is
     shown, and counting its items by eye is what a small model cannot do: "how many
     packages did that run install" is then read, not computed."""
-    sizes = [f"{key}: {n} items" for key, n in field_lists(text) if n >= least]
+    sizes = [f"{key}: {n} items" for key, n in _field_lists(text) if n >= least]
     return ", ".join(sizes[:most])
 
 
@@ -1076,8 +1076,11 @@ _DATE_PARTS: dict[str, Callable[[_date], str]] = {
 }
 """Names of a date's parts, read from the date a line writes when it has no such field."""
 
-_MAIL = _re.compile(r"([^\n<>]{0,80}?)[ \t]*<[^<>\s@]+@[^<>\s]+>")
-"""A person as mail, changelogs, commit logs and AUTHORS files write one: `Name <user@host>`."""
+_MAIL = _re.compile(r"<[^<>\s@]+@[^<>\s]+>")
+"""A mail address as mail, changelogs, commit logs and AUTHORS files write a person's:
+`Name <user@host>`; the name is read back from before it (`_name_before`)."""
+_BY_LABEL = _re.compile(r"^\s*(?:author|from|sender)\s*:", _re.IGNORECASE)
+"""A line that says whose an item is: a commit's `Author:`, a mail's `From:`."""
 _PARTICLES = frozenset("de del della der den di da dos du van von la le bin al ten ter".split())
 _PERSON_KEYS = frozenset(
     "author authors by signer signed signedby signoff maintainer uploader uploaded committer "
@@ -1088,12 +1091,17 @@ of that name (`count_by(entries(...), "author")` over changelog entries or commi
 
 
 def _person(item: Any, text: str) -> str | None:
-    """The person an item writes as `Name <mail>`: on its first line or its last (an entry's
-    heading or sign-off), else the first anywhere in it."""
+    """The person an item writes as `Name <mail>`: on an `Author:` or `From:` line first, then
+    (for an entry) its first line or its last (a heading or a sign-off), else the first
+    anywhere in it."""
+    if "@" not in text:
+        return None
     rows = text.strip().split("\n")
-    for row in ([rows[0], rows[-1]] if isinstance(item, Entry) else []) + [text]:
+    labelled = [row for row in rows if _BY_LABEL.match(row)]
+    for row in labelled + ([rows[0], rows[-1]] if isinstance(item, Entry) else []) + [text]:
         for m in _MAIL.finditer(row):
-            if name := _name_before(m.group(1)):
+            line_start = row.rfind("\n", 0, m.start()) + 1
+            if name := _name_before(row[max(line_start, m.start() - 80):m.start()]):
                 return name
     return None
 
@@ -1105,13 +1113,20 @@ def person(item: Any) -> str | None:
 
 
 def _name_before(text: str) -> str:
-    """The name that ends `text`: its last words that are capitalised ("Ann Other",
-    "Laszlo Boszormenyi (GCS)", "Marco d'Itri", "Jan van Dijk"), not the words before them
-    ("Reviewed by", "Thanks to", "--")."""
-    words = text.split()
+    """The name that ends `text`: a quoted one ("Smith, Alice"), else its last words that are
+    not lower case ("Ann Other", "Laszlo Boszormenyi (GCS)", "Marco d'Itri", "Jan van Dijk",
+    "山田太郎"), not the words before them ("Reviewed by", "Signed-off-by:", "--"); a lone
+    handle after a label ("jdoe")."""
+    text = text.rstrip()
+    if (quoted := _re.search(r"[\"']([^\"']{2,60})[\"']$", text)) is not None:
+        return quoted.group(1).strip()
+    words = [w.strip("\"") for w in text.split()][-6:]
     kept: list[str] = []
-    for word in reversed(words[-6:]):
-        if word[:1].isupper() or word.startswith("(") or ("'" in word and word[:1].isalpha()):
+    for word in reversed(words):
+        if word.endswith(":") or not word:
+            break  # a label: "Signed-off-by:", "From:"
+        if (word[:1].isalpha() and not word[:1].islower()) or word.startswith("(") or (
+                "'" in word and word[:1].isalpha()):
             kept.insert(0, word)
         elif word in _PARTICLES and kept:
             kept.insert(0, word)
@@ -1119,6 +1134,9 @@ def _name_before(text: str) -> str:
             break
     while kept and kept[0] in _PARTICLES:
         kept.pop(0)
+    if not kept and words and _re.fullmatch(r"[\w.-]+", words[-1]) and (
+            len(words) == 1 or words[-2].endswith(":") or words[-2] == "--"):
+        return words[-1]
     return " ".join(kept)
 
 
@@ -1247,13 +1265,15 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     return out
 
 
-_NUMBER = _re.compile(r"(?<![\w.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
-"""A number standing on its own: digits glued to a word or a version ("amd64", "libssh2-1",
-"x86") are part of a name, not a number."""
+_NUMBER = _re.compile(r"(?<![A-Za-z0-9_.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
+"""A number standing on its own: digits glued to a Latin word or a version ("amd64",
+"libssh2-1", "x86", "USD12") are part of a name, not a number; after other scripts' words
+("合計1200件") they are a number."""
 
 
 def to_number(value: Any) -> float | None:
-    """The first number in `value` ("1,234.5 ms" -> 1234.5, "-3" -> -3), else None.
+    """The first number in `value` that is not part of a name ("1,234.5 ms" -> 1234.5, "-3"
+    -> -3, "libc6:amd64 2.36" -> 2.36), else None.
     A whole number comes back as an int. Thousands separators (`,` `_`) are dropped."""
     if isinstance(value, bool):
         return int(value)
@@ -1405,7 +1425,8 @@ def _key_fn(key: Any) -> Callable[[Any], Any]:
 
     None: the item itself (a str stripped); a function: its result; an int: that column
     (`cols`) or that index; a str with a regex group, "(...)": the group's text in the item;
-    any other str: the field of that name (`record`)."""
+    "file": a line's file (a `Line` of a context of files); any other str: the field of that
+    name (`record`)."""
     if key is None:
         return lambda x: x.strip() if isinstance(x, str) else x
     if callable(key):
@@ -1423,6 +1444,8 @@ def _key_fn(key: Any) -> Callable[[Any], Any]:
             m = rx.search(str(x))
             return None if m is None else (m.group(1) if m.groups() else m.group(0))
         return group
+    if _norm_key(name) == "file":  # a line's file, whatever the line writes (`open(file=...)`)
+        return lambda x: x.file if isinstance(x, Line) and x.file else _record(x)[name]
     return lambda x: _record(x)[name]
 
 
@@ -1436,7 +1459,7 @@ def _print_counts(head: str, counts: Mapping[Any, float], n: int) -> None:
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     print(head)
     for k, v in ranked[:n]:
-        k = _cut(str(k), 100)  # a long value (a whole list) is told by its start
+        k = _cut(str(k), 100) if _lists_items([str(k)]) else k  # a whole list is told by its start
         print(f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}")
     if len(ranked) > n:
         print(f"... {len(ranked) - n} more values")
@@ -1569,24 +1592,30 @@ def group_by(items: Iterable[Any], key: Any = None, *, show: bool = True) -> dic
 
 
 def _lists_items(values: Sequence[Any]) -> bool:
-    """Whether a field's values are lists of names (`Install: a (1.0), b (2.0), c (3)`): one
-    of them lists 3 or more items that start with a letter. Such a field sums as its items."""
-    for v in values:
-        if isinstance(v, (list, tuple, set)):
-            return True
-        if isinstance(v, str) and _top_level_items(v) >= 3:
-            parts = [p.strip() for p in v.split(",")]
-            if sum(p[:1].isalpha() for p in parts) >= 3:
-                return True
-    return False
+    """Whether a field's values are lists of names (`Install: a (1.0), b (2.0), c (3)`): half
+    of them or more list 2 items or more, and one lists 3 or more that start with a letter.
+    Such a field sums as its items; a price that once reads "Red, Green, Blue" does not."""
+    present = [v for v in values if v is not None and v != ""]
+    if not present:
+        return False
+    if any(isinstance(v, (list, tuple, set)) for v in present):
+        return True
+    sizes = [_top_level_items(v) if isinstance(v, str) else 0 for v in present]
+    if 2 * sum(n >= 2 for n in sizes) < len(present):
+        return False
+    return any(n >= 3 and sum(p.strip()[:1].isalpha() for p in str(v).split(",")) >= 3
+               for v, n in zip(present, sizes, strict=True))
 
 
 def _values(rows: Sequence[Any], key: Any) -> list[Any]:
-    """Each row's value of `key` (`_key_fn`). A field name some rows write as a field is
-    read only where it is written: a row without an `Install:` field installed nothing, and
-    its "apt-get install -y" is no list of installs (the word-label reading of `Record`)."""
+    """Each row's value of `key` (`_key_fn`). A field name half the rows or more write as a
+    field is read only where it is written: a run without an `Install:` field installed
+    nothing, and its "apt-get install -y" is no list of installs (the word-label reading of
+    `Record`). Fewer, and each row is read as `Record` reads it (a few `user=root` lines
+    among "invalid user admin" ones; "file", which every line of a file has)."""
     fn = _key_fn(key)
-    if not isinstance(key, str) or "(" in key or not any(isinstance(x, str) for x in rows):
+    if (not isinstance(key, str) or "(" in key or _norm_key(key) == "file"
+            or not any(isinstance(x, str) for x in rows)):
         return [fn(x) for x in rows]
     want = _norm_key(key)
     written: list[Any] = []
@@ -1596,7 +1625,7 @@ def _values(rows: Sequence[Any], key: Any) -> list[Any]:
         w = next((v for k, v in rec.items() if _norm_key(k) == want), None)
         written.append(w)
         read.append(rec[key] if w is None else w)
-    return written if any(v is not None for v in written) else read
+    return written if 2 * sum(v is not None for v in written) >= len(rows) else read
 
 
 def _amounts(values: Sequence[Any]) -> list[float | None]:
@@ -1620,12 +1649,12 @@ def sum_by(items: Iterable[Any], key: Any, value: Any = None, *, n: int = 10,
     rows = list(items)
     if value is None:
         return _total(rows, key, show)
-    kf = _key_fn(key)
-    amounts = _amounts(_values(rows, value))
+    keys = _values(rows, key)
+    values = _values(rows, value)
+    amounts = _amounts(values)
     sums: dict[Any, float] = {}
     used = 0
-    for x, v in zip(rows, amounts, strict=True):
-        k = kf(x)
+    for k, v in zip(keys, amounts, strict=True):
         if k is None or k == "" or v is None:
             continue
         k = _hashable(k)
@@ -1635,23 +1664,38 @@ def sum_by(items: Iterable[Any], key: Any, value: Any = None, *, n: int = 10,
     if not show:
         return sums
     _print_counts(f"sum_by: {used} items, {len(sums)} values", sums, n)
-    if rows and not sums and isinstance(value, str) and "(" not in value:
-        print(_no_field(value, rows))
-        if isinstance(key, str) and all(amount is None for amount in amounts):
-            print(f"sum_by(items, {key!r}) gives the total of {key!r}:")
-            _total(rows, key, True)
+    if rows and not sums:
+        if all(k is None or k == "" for k in keys):
+            _why_none(key, rows, keys)
+        elif all(a is None for a in amounts):
+            _why_none(value, rows, values)
+            if isinstance(key, str) and all(v is None for v in values) and any(
+                    a is not None for a in _amounts(keys)):
+                print(f"sum_by(items, {key!r}) gives the total of {key!r}:")
+                _total(rows, key, True)
     return ShownDict(sums)
+
+
+def _why_none(name: Any, rows: Sequence[Any], values: Sequence[Any]) -> None:
+    """Say why `name` gave no amounts: no item has it (`_no_field`), or its values are words."""
+    if not isinstance(name, str) or "(" in name:
+        return
+    if any(v is not None and v != "" for v in values):
+        print(f"{name!r} holds no numbers: count_by(items, {name!r}) counts its values.")
+    else:
+        print(_no_field(name, rows))
 
 
 def _total(rows: Sequence[Any], field: Any, show: bool) -> float:
     """`sum_by(items, field)`: the field's amounts added up over all the items."""
-    amounts = [a for a in _amounts(_values(rows, field)) if a is not None]
+    values = _values(rows, field)
+    amounts = [a for a in _amounts(values) if a is not None]
     total = sum(amounts)
     if show:
         print(f"sum_by: {field if isinstance(field, str) else 'the value'} added up over "
               f"{len(amounts)} of {len(rows)} items: {total:g}")
-        if rows and not amounts and isinstance(field, str) and "(" not in field:
-            print(_no_field(field, rows))
+        if rows and not amounts:
+            _why_none(field, rows, values)
     return total
 
 
