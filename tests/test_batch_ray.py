@@ -164,3 +164,26 @@ def test_ctrl_c_on_a_batch_on_ray(tmp_path: Path) -> None:
         rerun = asked(server)
     assert summary.skipped == 2 and summary.done == 3 and rerun == {f"j{i}" for i in range(5)} - once
     assert sorted(r["id"] for r in out_rows(out)) == [f"j{i}" for i in range(5)]
+
+
+def test_a_held_ledger_renews_its_own_lease_while_its_holder_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An endpoint from deploy() left idle never called beat(): after LEASE_SECONDS its lease
+    # lapsed, the next batch opened the ledger afresh with no total, and both spent without
+    # one (10 USD billed against a 2 USD total in test_serve_ray under load).
+    from recursor.batch import ray_ledger
+    from recursor.batch.ray_ledger import ClusterLedger, LedgerSpec
+
+    monkeypatch.setattr(ray_ledger, "BEAT_SECONDS", 0.2)
+    held = ClusterLedger("lease-test", LedgerSpec(max_usd=2.0), "idle-endpoint")
+    try:
+        time.sleep(1.5)  # no beat() from the holder all this time
+        ages = ray.get(held._budget.ages.remote())
+        assert ages["idle-endpoint"] < 0.8, ages  # renewed by the ledger itself
+        # A command opening it now joins under the total in use, not a fresh one without it.
+        other = ClusterLedger("lease-test", LedgerSpec(), "next-batch")
+        assert other.spec.max_usd == 2.0 and other.shared_with == 1
+        other.leave()
+    finally:
+        held.leave()
+    time.sleep(0.5)
+    assert "idle-endpoint" not in ray.get(held._budget.ages.remote())  # left: renewed no more

@@ -22,7 +22,9 @@ Every LM call of every job or request reserves from `ledger:NAME` and takes its 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -111,6 +113,11 @@ class SharedBudget(BatchBudget):
     async def leave(self, user: str) -> None:
         self.users.pop(user, None)
 
+    async def ages(self) -> dict[str, float]:
+        """Seconds since each user holding the ledger was last heard from."""
+        now = time.monotonic()
+        return {user: now - seen for user, seen in self.users.items()}
+
     def _expire(self) -> None:
         now = time.monotonic()
         for user in [u for u, seen in self.users.items() if now - seen > LEASE_SECONDS]:
@@ -154,7 +161,14 @@ class RayLimiter:
 
 
 class ClusterLedger:
-    """A driver's use of the named ledger: opened on creation, `beat` while running, `leave` at the end.
+    """A driver's use of the named ledger: opened on creation, its lease renewed while it is
+    held, `leave` at the end.
+
+    The lease renews itself from a daemon thread every `BEAT_SECONDS`, whatever the driver is
+    doing: an endpoint deployed with `deploy()` and left idle, or a driver starved of CPU,
+    lapsed after `LEASE_SECONDS`, and the next command to open the ledger started it afresh
+    under its own terms (none: no total), so the endpoint's calls went on with no total at all
+    (a test saw 10 USD billed against a 2 USD total). `beat` renews it at once.
 
     `budget` is None when the ledger has no total (then calls skip the budget round trips);
     `limiter` is always there (with no rate it still paces after a 429).
@@ -180,6 +194,16 @@ class ClusterLedger:
         self.shared_with = others
         self.budget: Any = self._budget if terms.has_budget else None
         self._last_beat = time.monotonic()
+        self._held = threading.Event()
+        self._held.set()
+        threading.Thread(target=self._keep_lease, name=f"lease:{name}", daemon=True).start()
+
+    def _keep_lease(self) -> None:
+        while self._held.is_set():
+            time.sleep(BEAT_SECONDS / 4)
+            if self._held.is_set():
+                with contextlib.suppress(Exception):  # a cluster going away: leave() says so
+                    self.beat()
 
     def beat(self) -> None:
         """Renew this user's lease (at most every `BEAT_SECONDS`; not waited for)."""
@@ -205,4 +229,5 @@ class ClusterLedger:
     def leave(self) -> None:
         import ray
 
+        self._held.clear()
         ray.get(self._budget.leave.remote(self.user), timeout=10)
