@@ -467,3 +467,21 @@ def test_a_ranking_question_about_a_named_files_entries_is_shown_the_entries_tha
     look = orientation({**context, "var/log/apt/history.log": tied},
                        "When did the apt run in history.log that installed the most packages start?").text
     assert "The most Install items" not in look
+
+
+def test_a_date_range_count_of_what_a_named_list_holds_starts_from_its_total() -> None:
+    # "How many packages were installed by the runs between A and B": the entries' Install
+    # lists added up, the call that computes it suggested first (the 1.5B answered a number
+    # from beside the look's total).
+    context = {"var/log/apt/history.log": HISTORY, "doc/README": "A tool.\nIt reads files.\n" * 20}
+    question = "How many packages were installed by the runs in history.log started from 2024-05-02 to 2024-05-03?"
+    look = orientation(context, question)
+    call = "in_dates(entries(file='var/log/apt/history.log'), '2024-05-02', '2024-05-03')"
+    assert look.start == f"sum_by({call}, 'Install')"
+    assert f"sum_by({call}, 'Install') adds up their Install items." in look.text
+    root = FakeScriptedLM([f"```repl\nsum_by({call}, 'Install')\n```", "FINAL(9)"])
+    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+        trace_dir=False).complete(question, context)
+    assert "Install added up over 2 of 2 items: 9" in root.calls[1].messages[-1]["content"]
+    # A question that names no list counts the entries.
+    assert orientation(context, "How many runs does history.log record from 2024-05-02 to 2024-05-03?").start == call

@@ -478,3 +478,20 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     other = '```repl\nrows = lines(r"launch")\nprint(len(rows), rows[:2])\n```'
     root, answer = _run(SmallModelPrompts(), [other, "FINAL(1)"], "How many codes does grey-owl's project have?")
     assert answer == "1" and len(root.calls) == 2
+
+
+def test_an_echo_sent_back_says_which_file_writes_the_term() -> None:
+    # "Which module in this tree defines the class `MiniFieldStorage`?": the 1.5B answered the
+    # class's name twice, with every line it had printed marked [cgi.py].
+    tree = {"cgi.py": "class MiniFieldStorage:\n    pass\n", "ssl.py": "class SSLContext:\n    pass\n",
+            "abc.py": "class ABC:\n    pass\n"}
+    root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", "FINAL(MiniFieldStorage)", "FINAL(cgi)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete("Which module defines the class `MiniFieldStorage`?", tree)
+    assert "Every line that writes 'MiniFieldStorage' is in the file cgi.py." in root.calls[2].messages[-1]["content"]
+    assert result.answer == "cgi"
+    # A term every file writes names none.
+    from recursor.turns import _files_holding
+    assert _files_holding(tree, "class") == () and _files_holding(tree, "SSLContext") == ("ssl.py",)
+    assert _files_holding("# File: a.py\nx = 1\n# File: b.py\ny = 2\n", "y") == ()  # too short a term
+    assert _files_holding("# File: a.py\nxyz = 1\n# File: b.py\nyyy = 2\n", "yyy") == ("b.py",)

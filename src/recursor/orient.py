@@ -455,8 +455,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0])) is not None:
         out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
-        rows, spans, start = _outline(text, named, width, date_range(question),
-                                      ranking=asking_part(question) if _SUPERLATIVE.search(asking_part(question)) else "")
+        asking = asking_part(question)
+        rows, spans, start = _outline(text, named, width, date_range(question), asking=asking,
+                                      ranks=_SUPERLATIVE.search(asking) is not None)
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
@@ -561,16 +562,17 @@ the count and the `entries(file=...)` call, not the list."""
 
 
 def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, date, date] | None = None,
-             ranking: str = "") -> tuple[list[str], list[tuple[int, int]], str]:
+             asking: str = "", ranks: bool = False) -> tuple[list[str], list[tuple[int, int]], str]:
     """The rows that outline a file the question names, and the spans they show: its size, and
     its records (`helpers.layout_records`) by their first and last lines. How many entries a
     changelog has, who signed them and when, which functions a module defines: a question
     about one file of many is often about its records, which no search for its words shows.
     With the `period` the question names (`date_range`), how many of them are dated in it, and
     their lists' sizes: a count over a date range is what a small root filters wrong. For a
-    question that ranks (`ranking`, its asking part), the entries that list the most items
-    (`_longest_lists`). Also the
-    call that gives those entries ("" when none is dated in it)."""
+    question that `ranks`, the entries that list the most items (`_longest_lists`). Also the
+    call that gives what was counted in the period, "" when no entry is dated in it: the
+    total of the list the question's words name (`sum_by(in_dates(...), 'Install')` for "how
+    many packages were installed"), else the entries. `asking` is the question's asking part."""
     name, _, body, end = file
     n_lines = text.count("\n", body, end) + (not text.endswith("\n", body, end))
     recs = layout_records(text, body, end)
@@ -587,6 +589,9 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
                  f"first line, else its last){'; their lists in all: ' + totals if totals else ''}: "
                  f"{call} gives them."]
         start = call if inside else ""
+        if inside and (key := _named_list(inside, asking)):
+            start = f"sum_by({call}, {key!r})"
+            dated.append(f"{start} adds up their {key} items.")
     where = f"entries(file={name!r}) gives them."
     headed = any(row[:1] in (" ", "\t") for a, b in recs for row in text[a:b].split("\n")[1:])
     shape = "a line and the lines indented under it" if headed else "a run of lines between blank lines"
@@ -609,8 +614,17 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
             spans.append(last)
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
-    longest = _longest_lists(text, recs, width, ranking) if ranking else []
+    longest = _longest_lists(text, recs, width, asking) if ranks else []
     return out + _line_starts(text, body, end) + _people(text, recs, name) + longest + dated, spans, start
+
+
+def _named_list(entries: list[Entry], asking: str) -> str:
+    """The list field of `entries` (`Install: a, b, c`) that a word of the question names
+    ("installed", "installs" -> Install), when exactly one does."""
+    keys = {key for e in entries for key, n in _field_lists(e) if n >= 1}
+    words = [_stem_rx(w) for w in _question_words(asking)]
+    named = sorted(key for key in keys if any(rx.fullmatch(key) for rx in words))
+    return named[0] if len(named) == 1 else ""
 
 
 def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question: str) -> list[str]:

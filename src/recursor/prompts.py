@@ -7,6 +7,7 @@ of the loop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from recursor.orient import Orientation
@@ -208,12 +209,18 @@ class Prompts:
             f"way, take the next step with code, then answer with the {form.split()[-1]} it gives."
         )
 
-    def echoed_question(self, answer: str) -> str:
-        """Sent once when the answer is a term the question itself writes (what it asks about)."""
+    def echoed_question(self, answer: str, files: Sequence[str] = ()) -> str:
+        """Sent once when the answer is a term the question itself writes (what it asks about);
+        `files`: the few files of the context that write it."""
+        where = ""
+        if len(files) == 1:
+            where = f" Every line that writes {answer!r} is in the file {files[0]}."
+        elif files:
+            where = f" The lines that write {answer!r} are in the files {', '.join(files)}."
         return (
             f"{answer!r} is what the question asks about, written in the question itself; it asks "
             f"for something else about {answer!r}. Read that from the output (the file or line that "
-            "holds it), and answer with it."
+            f"holds it), and answer with it.{where}"
         )
 
     def copied_size(self, answer: str) -> str:

@@ -256,7 +256,7 @@ class _Run:
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
                        depth=self.depth, question=self.question, root_model=self.root_lm.model,
                        output=self.typed.describe() if self.typed else None)
-        state = TurnState(question=self.question, sizes=context_sizes(self.context))
+        state = TurnState(question=self.question, sizes=context_sizes(self.context), context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         messages: list[Message] = [

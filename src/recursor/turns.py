@@ -29,7 +29,7 @@ from recursor.orient import (
 )
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import lone_literal, names_an_answer, unquoted_final
-from recursor.sandbox.helpers import _STOP
+from recursor.sandbox.helpers import _STOP, file_spans
 
 __all__ = ["TurnState", "asks_for_number", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
 
@@ -172,6 +172,26 @@ def _holds_word(context: ContextValue, word: str) -> bool:
     return any(rx.search(text) is not None for text in _texts(context))
 
 
+_FILES_NAMED = 3
+
+
+def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
+    """The files (a dict's keys, or the files a text joins under `# File:` lines) that write
+    `word` as a whole word, when 1 to `_FILES_NAMED` do and others do not: which module defines a
+    class is then said where the model sent back its name."""
+    if len(word) < 3:
+        return ()
+    rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
+    if isinstance(context, dict):
+        parts = [(str(k), v) for k, v in context.items() if isinstance(v, str)]
+    elif isinstance(context, str):
+        parts = [(name, context[body:end]) for name, _, body, end in file_spans(context)]
+    else:
+        return ()
+    holding = tuple(name for name, text in parts if rx.search(text) is not None)
+    return holding if 0 < len(holding) <= _FILES_NAMED and len(holding) < len(parts) else ()
+
+
 @dataclass(slots=True)
 class TurnState:
     """What the loop remembers between turns of one run."""
@@ -185,6 +205,7 @@ class TurnState:
     checked_size: bool = False  # sent back once already for the context's size given as the answer
     sizes: frozenset[int] = frozenset()  # the context's own sizes (`context_sizes`), told in its metadata
     printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
+    context: ContextValue = ""  # what the run reads: where an echoed term is written
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
     checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
     errors: int = 0  # consecutive turns in which nothing worked
@@ -274,7 +295,7 @@ class TurnState:
         if self.checked_echo or not prompts.looking_needs_output or not echoes_question(answer, self.question):
             return None
         self.checked_echo = True
-        return prompts.echoed_question(_bare(answer))
+        return prompts.echoed_question(_bare(answer), _files_holding(self.context, _bare(answer).strip("\"'`")))
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer without a digit to a question that asks for
