@@ -199,11 +199,16 @@ class ClusterLedger:
         threading.Thread(target=self._keep_lease, name=f"lease:{name}", daemon=True).start()
 
     def _keep_lease(self) -> None:
+        """Renew the lease until `leave()`, or until this process is no longer connected to
+        Ray: a call on an actor handle after `ray.shutdown()` could start a new local cluster."""
+        import ray
+
         while self._held.is_set():
             time.sleep(BEAT_SECONDS / 4)
-            if self._held.is_set():
-                with contextlib.suppress(Exception):  # a cluster going away: leave() says so
-                    self.beat()
+            if not self._held.is_set() or not ray.is_initialized():
+                return
+            with contextlib.suppress(Exception):  # a cluster going away: leave() says so
+                self.beat()
 
     def beat(self) -> None:
         """Renew this user's lease (at most every `BEAT_SECONDS`; not waited for)."""
