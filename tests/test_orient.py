@@ -483,5 +483,10 @@ def test_a_date_range_count_of_what_a_named_list_holds_starts_from_its_total() -
     RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
         trace_dir=False).complete(question, context)
     assert "Install added up over 2 of 2 items: 9" in root.calls[1].messages[-1]["content"]
-    # A question that names no list counts the entries.
+    # A question that names no list counts the entries; one that asks for the items gets them.
     assert orientation(context, "How many runs does history.log record from 2024-05-02 to 2024-05-03?").start == call
+    assert orientation(context, "Which packages were installed by the runs in history.log from 2024-05-02 to "
+                                "2024-05-03?").start == call
+    # Single packages with versions are no list to add up: their total would add the versions.
+    single = HISTORY.replace("d (1), e (2), f (3), g (4), h (5)", "d (1.2)").replace("i (1), j (2), k (3), l (4)", "i (7.5)")
+    assert orientation({**context, "var/log/apt/history.log": single}, question).start == call

@@ -488,10 +488,11 @@ def test_an_echo_sent_back_says_which_file_writes_the_term() -> None:
     root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", "FINAL(MiniFieldStorage)", "FINAL(cgi)"])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete("Which module defines the class `MiniFieldStorage`?", tree)
-    assert "Every line that writes 'MiniFieldStorage' is in the file cgi.py." in root.calls[2].messages[-1]["content"]
+    assert "Every line that writes 'MiniFieldStorage' is in the file 'cgi.py'." in root.calls[2].messages[-1]["content"]
     assert result.answer == "cgi"
     # A term every file writes names none.
     from recursor.turns import _files_holding
     assert _files_holding(tree, "class") == () and _files_holding(tree, "SSLContext") == ("ssl.py",)
+    assert _files_holding(tree, "sslcontext") == ("ssl.py",)  # an echo is read in any case
     assert _files_holding("# File: a.py\nx = 1\n# File: b.py\ny = 2\n", "y") == ()  # too short a term
     assert _files_holding("# File: a.py\nxyz = 1\n# File: b.py\nyyy = 2\n", "yyy") == ("b.py",)

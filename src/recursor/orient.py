@@ -34,10 +34,12 @@ from recursor.sandbox.helpers import (
     Entry,
     _field_lists,
     _list_totals,
+    _lists_items,
     _make_date,
     _period_or_none,
     _stem,
     _stem_rx,
+    _values,
     file_spans,
     in_dates,
     layout_records,
@@ -589,7 +591,7 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
                  f"first line, else its last){'; their lists in all: ' + totals if totals else ''}: "
                  f"{call} gives them."]
         start = call if inside else ""
-        if inside and (key := _named_list(inside, asking)):
+        if inside and _COUNTS.search(asking) and (key := _named_list(inside, asking)):
             start = f"sum_by({call}, {key!r})"
             dated.append(f"{start} adds up their {key} items.")
     where = f"entries(file={name!r}) gives them."
@@ -618,13 +620,20 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
     return out + _line_starts(text, body, end) + _people(text, recs, name) + longest + dated, spans, start
 
 
+_COUNTS = re.compile(r"\b(?:how many|number of|add(?:ed)? up|in all|in total|total)\b", re.IGNORECASE)
+"""A question that asks for a count or a total, not for the items themselves."""
+
+
 def _named_list(entries: list[Entry], asking: str) -> str:
     """The list field of `entries` (`Install: a, b, c`) that a word of the question names
-    ("installed", "installs" -> Install), when exactly one does."""
+    ("installed", "installs" -> Install), when exactly one does and `sum_by` counts it as a
+    list (`_lists_items`): otherwise its total would add up version numbers."""
     keys = {key for e in entries for key, n in _field_lists(e) if n >= 1}
     words = [_stem_rx(w) for w in _question_words(asking)]
     named = sorted(key for key in keys if any(rx.fullmatch(key) for rx in words))
-    return named[0] if len(named) == 1 else ""
+    if len(named) != 1 or not _lists_items(_values(entries, named[0])):
+        return ""
+    return named[0]
 
 
 def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question: str) -> list[str]:

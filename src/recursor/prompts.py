@@ -214,9 +214,9 @@ class Prompts:
         `files`: the few files of the context that write it."""
         where = ""
         if len(files) == 1:
-            where = f" Every line that writes {answer!r} is in the file {files[0]}."
+            where = f" Every line that writes {answer!r} is in the file {files[0]!r}."
         elif files:
-            where = f" The lines that write {answer!r} are in the files {', '.join(files)}."
+            where = f" The lines that write {answer!r} are in the files {', '.join(map(repr, files))}."
         return (
             f"{answer!r} is what the question asks about, written in the question itself; it asks "
             f"for something else about {answer!r}. Read that from the output (the file or line that "

@@ -181,7 +181,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
     class is then said where the model sent back its name."""
     if len(word) < 3:
         return ()
-    rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])")
+    rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])", re.IGNORECASE)  # as echoes are read
     if isinstance(context, dict):
         parts = [(str(k), v) for k, v in context.items() if isinstance(v, str)]
     elif isinstance(context, str):

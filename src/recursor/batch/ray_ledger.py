@@ -115,6 +115,7 @@ class SharedBudget(BatchBudget):
 
     async def ages(self) -> dict[str, float]:
         """Seconds since each user holding the ledger was last heard from."""
+        self._expire()
         now = time.monotonic()
         return {user: now - seen for user, seen in self.users.items()}
 
@@ -164,11 +165,13 @@ class ClusterLedger:
     """A driver's use of the named ledger: opened on creation, its lease renewed while it is
     held, `leave` at the end.
 
-    The lease renews itself from a daemon thread every `BEAT_SECONDS`, whatever the driver is
-    doing: an endpoint deployed with `deploy()` and left idle, or a driver starved of CPU,
-    lapsed after `LEASE_SECONDS`, and the next command to open the ledger started it afresh
-    under its own terms (none: no total), so the endpoint's calls went on with no total at all
-    (a test saw 10 USD billed against a 2 USD total). `beat` renews it at once.
+    The lease renews itself from a daemon thread every `BEAT_SECONDS`, whatever the driver's
+    own loop is doing: an endpoint deployed with `deploy()` and left idle lapsed after
+    `LEASE_SECONDS`, and the next command to open the ledger started it afresh under its own
+    terms (none: no total), so the endpoint's calls went on with no total at all (a test saw
+    10 USD billed against a 2 USD total). The thread stops at `leave()` or when the process
+    leaves Ray. Left: `ray.shutdown()` racing the thread's check could still auto-start Ray
+    for one call; a lapsed holder is not told of a reopened ledger (docs/scaling.md).
 
     `budget` is None when the ledger has no total (then calls skip the budget round trips);
     `limiter` is always there (with no rate it still paces after a 429).
@@ -194,8 +197,7 @@ class ClusterLedger:
         self.shared_with = others
         self.budget: Any = self._budget if terms.has_budget else None
         self._last_beat = time.monotonic()
-        self._held = threading.Event()
-        self._held.set()
+        self._left = threading.Event()
         threading.Thread(target=self._keep_lease, name=f"lease:{name}", daemon=True).start()
 
     def _keep_lease(self) -> None:
@@ -203,9 +205,8 @@ class ClusterLedger:
         Ray: a call on an actor handle after `ray.shutdown()` could start a new local cluster."""
         import ray
 
-        while self._held.is_set():
-            time.sleep(BEAT_SECONDS / 4)
-            if not self._held.is_set() or not ray.is_initialized():
+        while not self._left.wait(BEAT_SECONDS / 4):
+            if not ray.is_initialized():
                 return
             with contextlib.suppress(Exception):  # a cluster going away: leave() says so
                 self.beat()
@@ -234,5 +235,5 @@ class ClusterLedger:
     def leave(self) -> None:
         import ray
 
-        self._held.clear()
+        self._left.set()
         ray.get(self._budget.leave.remote(self.user), timeout=10)

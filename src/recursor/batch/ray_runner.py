@@ -62,12 +62,16 @@ def run_on_ray(config: BatchConfig, jobs: list[Job], out: OutFile, summary: Batc
     connect(config.ray)
     user = f"batch-{uuid.uuid4().hex[:12]}"
     ledger = ClusterLedger(config.ledger, ledger_spec(config), user)
-    if ledger.shared_with:
-        progress.note(f"sharing the cluster ledger {config.ledger!r} ({ledger.spec.describe()}) "
-                      f"with {ledger.shared_with} other command(s)")
-    task = ray.remote(_job_task).options(**job_options(config))
-    parallel = config.parallel or max(1, int(2 * ray.cluster_resources().get("CPU", 1)))
-    opts_ref = ray.put(config.opts)
+    try:  # the lease renews itself until leave(): leave on any failure from here on
+        if ledger.shared_with:
+            progress.note(f"sharing the cluster ledger {config.ledger!r} ({ledger.spec.describe()}) "
+                          f"with {ledger.shared_with} other command(s)")
+        task = ray.remote(_job_task).options(**job_options(config))
+        parallel = config.parallel or max(1, int(2 * ray.cluster_resources().get("CPU", 1)))
+        opts_ref = ray.put(config.opts)
+    except BaseException:
+        ledger.leave()
+        raise
 
     def owner(job: Job, attempt: int) -> str:
         return f"{user}/{job.id}#{attempt}"
