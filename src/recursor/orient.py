@@ -407,8 +407,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     reads: list[Read] = []
     found: list[_Word] = []
     missing: list[str] = []
-    asked = _question_words(question)
-    for phrase, iso in _iso_forms(asking_part(question)):
+    asking = asking_part(question)
+    ranks = _SUPERLATIVE.search(asking) is not None
+    asked = question_words = _question_words(question)  # `asked` may trade a date's words for its ISO form
+    for phrase, iso in _iso_forms(asking):
         if iso in text:  # the text writes its dates that way: look up the date, not its words
             written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
@@ -457,13 +459,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0])) is not None:
         out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
-        asking = asking_part(question)
-        rows, spans, start = _outline(text, named, width, date_range(question), asking=asking,
-                                      ranks=_SUPERLATIVE.search(asking) is not None)
+        rows, spans, start = _outline(text, named, width, date_range(question), asking=asking, ranks=ranks)
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
-    out += _starts_per_file(text, files, question)
+    out += _starts_per_file(text, files, question_words) if ranks else []
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)
@@ -624,13 +624,18 @@ _COUNTS = re.compile(r"\b(?:how many|number of|add(?:ed)? up|in all|in total|tot
 """A question that asks for a count or a total, not for the items themselves."""
 
 
+def _named_by(keys: set[str], question: str) -> set[str]:
+    """The field names among `keys` that a word of the question names, in another form too
+    ("installed", "installs" -> Install)."""
+    words = [_stem_rx(w) for w in _question_words(question)]
+    return {key for key in keys if any(rx.fullmatch(key) for rx in words)}
+
+
 def _named_list(entries: list[Entry], asking: str) -> str:
     """The list field of `entries` (`Install: a, b, c`) that a word of the question names
     ("installed", "installs" -> Install), when exactly one does and `sum_by` counts it as a
     list (`_lists_items`): otherwise its total would add up version numbers."""
-    keys = {key for e in entries for key, n in _field_lists(e) if n >= 1}
-    words = [_stem_rx(w) for w in _question_words(asking)]
-    named = sorted(key for key in keys if any(rx.fullmatch(key) for rx in words))
+    named = sorted(_named_by({key for e in entries for key, n in _field_lists(e) if n >= 1}, asking))
     if len(named) != 1 or not _lists_items(_values(entries, named[0])):
         return ""
     return named[0]
@@ -645,8 +650,7 @@ def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question:
         for key, items in _field_lists(text[a:b]):
             sizes.setdefault(key, []).append((items, n))
     out = []
-    words = [_stem_rx(w) for w in _question_words(question)]
-    named = {key for key in sizes if any(rx.fullmatch(key) for rx in words)}
+    named = _named_by(set(sizes), question)
     for key, found in sorted(sizes.items(), key=lambda kv: (kv[0] not in named, -max(kv[1])[0])):
         if len(found) < 2 or max(found)[0] < 3:
             continue
@@ -698,19 +702,19 @@ _SUPERLATIVE = re.compile(r"\b(?:most|fewest|least|largest|smallest|biggest|high
 _PER_FILE_SHOWN = 5
 
 
-def _starts_per_file(text: str, files: list[_FileSpan], question: str) -> list[str]:
+def _starts_per_file(text: str, files: list[_FileSpan], words: list[str]) -> list[str]:
     """For a question that ranks ("which module has the most classes"), the unindented lines
     that start with one of its words (the form the text writes most: `class` for "classes"),
     counted per file, when two files or more have such lines and one has two or more: how
-    many `class` statements or `ERROR` lines each file has is then read. The word whose lines
-    are most is shown, counted as the call shown counts them."""
-    if len(files) < 2 or not _SUPERLATIVE.search(asking_part(question)):
+    many `class` statements or `ERROR` lines each file has is then read. The word (of the
+    question's `words`) whose lines are most is shown, counted as the call shown counts them."""
+    if len(files) < 2:
         return []
     firsts = [Counter(m.group(1).rstrip(":") for m in _LINE_START.finditer(text, body, end))
               for _, _, body, end in files]
     every = sum(firsts, Counter())
     best: tuple[int, str, list[tuple[str, int]]] | None = None
-    for word in _question_words(question):
+    for word in words:
         rx = _stem_rx(word)
         forms = [(n, w) for w, n in every.items() if rx.fullmatch(w)]
         if not forms:

@@ -56,7 +56,7 @@ from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
 from recursor.trace.writer import EventSink, default_trace_dir
-from recursor.turns import TurnState, context_sizes, restates_question
+from recursor.turns import TurnState, restates_question
 from recursor.window import fit_window
 
 __all__ = ["RLM", "Result", "StopReason"]
@@ -256,7 +256,7 @@ class _Run:
         tree.run_start(run_id=self.run_id, parent_call=self.parent_call, parent_cell=self.parent_cell,
                        depth=self.depth, question=self.question, root_model=self.root_lm.model,
                        output=self.typed.describe() if self.typed else None)
-        state = TurnState(question=self.question, sizes=context_sizes(self.context), context=self.context)
+        state = TurnState(question=self.question, context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         messages: list[Message] = [

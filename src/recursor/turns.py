@@ -203,9 +203,8 @@ class TurnState:
     checked_empty: bool = False  # sent back once already for an empty result given as the answer
     checked_echo: bool = False  # sent back once already for an answer the question itself writes
     checked_size: bool = False  # sent back once already for the context's size given as the answer
-    sizes: frozenset[int] = frozenset()  # the context's own sizes (`context_sizes`), told in its metadata
     printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
-    context: ContextValue = ""  # what the run reads: where an echoed term is written
+    context: ContextValue = ""  # what the run reads: where an echoed term is written, its sizes
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
     checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
     errors: int = 0  # consecutive turns in which nothing worked
@@ -259,31 +258,31 @@ class TurnState:
             return None
         return self.copied_size(bare, prompts) or self.term_count(bare, prompts)
 
-    def term_count(self, answer: str, prompts: Prompts) -> str | None:
-        """The feedback, once per run, for a small root's number that is how many lines hold a
-        term the question names (`lines("16:49:20")` printed first): the 1.5B answered "in the
-        session beginning 16:49:20, how many packages were pulled in automatically?" with the 1
-        line holding that time. The term says which thing the question means; what it counts
-        is mostly something else. Given again, the number is the answer."""
-        bare = _bare(answer).strip("\"'` ").replace(",", "")
-        if self.checked_count or not prompts.looking_needs_output or bare not in self.term_counts:
+    def term_count(self, bare: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's number (`bare`, as `doubted` reads it)
+        that is how many lines hold a term the question names (`lines("16:49:20")` printed
+        first): the 1.5B answered "in the session beginning 16:49:20, how many packages were
+        pulled in automatically?" with the 1 line holding that time. The term says which thing
+        the question means; what it counts is mostly something else. Given again, the number
+        is the answer."""
+        number = bare.replace(",", "")
+        if self.checked_count or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.checked_count = True
-        return prompts.counted_term(bare, self.term_counts[bare])
+        return prompts.counted_term(number, self.term_counts[number])
 
-    def copied_size(self, answer: str, prompts: Prompts) -> str | None:
-        """The feedback, once per run, for a small root's number that is the context's own size
-        (its characters or lines, in the first message) and no cell printed: the 1.5B answered
-        "how many functions does the module define" with the context's 3,475 lines. A question
-        about the size itself gets its answer at the second reply."""
-        bare = _bare(answer).strip("\"'` ")
-        if self.checked_size or not prompts.looking_needs_output or not _WHOLE_NUMBER.fullmatch(bare):
-            return None
+    def copied_size(self, bare: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's number (`bare`, as `doubted` reads it)
+        that is the context's own size (`context_sizes`: its characters or lines, in the first
+        message) and no cell printed: the 1.5B answered "how many functions does the module
+        define" with the context's 3,475 lines. A question about the size itself gets its
+        answer at the second reply. The sizes are read from the context only here, for a small
+        root's number: a capable model's run, or a run without one, scans nothing."""
         number = bare.replace(",", "")
-        if int(number) < 100 or int(number) not in self.sizes or number in self.printed:
+        if self.checked_size or not prompts.looking_needs_output or int(number) < 100 or number in self.printed:
             return None
-        if _ASKS_SIZE.search(asking_part(self.question)):
-            return None  # "how many lines does the log have?": the size is what it asks
+        if int(number) not in context_sizes(self.context) or _ASKS_SIZE.search(asking_part(self.question)):
+            return None  # not a size; or "how many lines does the log have?": the size is what it asks
         self.checked_size = True
         return prompts.copied_size(bare)
 
