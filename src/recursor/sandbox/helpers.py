@@ -1155,11 +1155,16 @@ class Record(dict[str, Any]):
     file: str | None = None
     item: Any = None  # what it was read from: an `Entry` is dated by its first or last line
 
+    def written(self, key: str) -> Any:
+        """The field `key` as the line writes it (any case, spaces, `_`, `-`, `.`), or None:
+        no label, person or date reading."""
+        want = _norm_key(key)
+        return next((v for k, v in self.items() if _norm_key(k) == want), None)
+
     def __missing__(self, key: str) -> Any:
         want = _norm_key(key)
-        for k, v in self.items():
-            if _norm_key(k) == want:
-                return v
+        if (value := self.written(key)) is not None:
+            return value
         if want == "file" and self.file is not None:
             return self.file  # a `Line`'s file, when the line writes no field "file"
         if want in _PERSON_KEYS and (who := _person(self.item, self.line)) is not None:
@@ -1617,12 +1622,11 @@ def _values(rows: Sequence[Any], key: Any) -> list[Any]:
     if (not isinstance(key, str) or "(" in key or _norm_key(key) == "file"
             or not any(isinstance(x, str) for x in rows)):
         return [fn(x) for x in rows]
-    want = _norm_key(key)
     written: list[Any] = []
     read: list[Any] = []
     for x in rows:
         rec = _record(x)
-        w = next((v for k, v in rec.items() if _norm_key(k) == want), None)
+        w = rec.written(key)
         written.append(w)
         read.append(rec[key] if w is None else w)
     return written if 2 * sum(v is not None for v in written) >= len(rows) else read
