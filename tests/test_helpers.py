@@ -132,6 +132,17 @@ def test_grep_ranks_lines_by_rare_words_when_a_paraphrase_matches_nothing(
     assert "1| 2024-03-02 11:00:00 >>install<< >>vim<<:amd64" in out
 
 
+def test_a_word_is_found_in_its_other_forms_and_always_in_its_own() -> None:
+    # "whose installation the log shows first" was "not in the text" of a dpkg log: the
+    # ending "ion" left "installat". A long ending taken off may come back whole.
+    rx = h._stem_rx("installation")
+    assert [w for w in ("install", "installed", "installs", "installation", "installations") if rx.fullmatch(w)] == [
+        "install", "installed", "installs", "installation", "installations"]
+    assert not rx.search("reinstall") and not rx.search("installationsXYZ")
+    assert h._stem("configuration") == "configur" and h._stem("station") == "station"  # a stem under 4: kept
+    assert h._stem_rx("conversation").fullmatch("conversation")
+
+
 def test_grep_says_so_when_nothing_matches(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:
     assert h.grep("zeta omega") == []
     assert "No line holds 'zeta omega' or any of its words" in printed(capsys)

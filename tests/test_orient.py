@@ -490,3 +490,9 @@ def test_a_date_range_count_of_what_a_named_list_holds_starts_from_its_total() -
     # Single packages with versions are no list to add up: their total would add the versions.
     single = HISTORY.replace("d (1), e (2), f (3), g (4), h (5)", "d (1.2)").replace("i (1), j (2), k (3), l (4)", "i (7.5)")
     assert orientation({**context, "var/log/apt/history.log": single}, question).start == call
+    # A question that names no file: the file holding the period's rarest end is the one
+    # asked about, even when that end is on two lines (shown with its record besides).
+    unnamed = "Add up the new installs of every run started from 2024-05-02 to 2024-05-03. How many packages is that?"
+    assert orientation(context, unnamed).start == f"sum_by({call}, 'Install')"
+    # Without a period, a word on two lines shows its record and no file's outline.
+    assert orientation(context, "How many packages did the run at 2024-05-03 install?").start == ""

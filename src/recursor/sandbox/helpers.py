@@ -641,9 +641,10 @@ def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
 
 
 def _stem(word: str) -> str:
-    """What `_stem_rx` looks for at the start of a match: a long word without its ending."""
+    """What `_stem_rx` looks for at the start of a match: a long word without its ending
+    ("installation" -> "install", "upgraded" -> "upgrad")."""
     if len(word) >= 5 and word.isalpha():
-        stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
+        stem = _re.sub(r"(?:ing|ed|es|s|ly|ations?|ions?)$", "", word, flags=_re.IGNORECASE)
         if len(stem) >= 4:
             return stem
     return word
@@ -651,12 +652,13 @@ def _stem(word: str) -> str:
 
 def _stem_rx(word: str) -> _re.Pattern[str]:
     """`word` as a whole word, in any case; a long word also with another ending
-    ("installed" finds "install", "installs"): a paraphrase seldom keeps the word's form."""
+    ("installed" and "installation" find "install", "installs"): a paraphrase seldom keeps
+    the word's form. The ending may be as long as the one taken off (and its plural), so the word finds itself."""
     stem = _stem(word)
     if stem == word:
         return _word_rx(word)
-    return _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(stem) + r"[a-z]{0,4}(?![A-Za-z0-9])",
-                       _re.IGNORECASE)
+    ending = max(4, len(word) - len(stem) + 1)  # and its plural
+    return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem)}[a-z]{{0,{ending}}}(?![A-Za-z0-9])", _re.IGNORECASE)
 
 
 def _grep_words(doc: str, query: str, window: int, max_hits: int, show: bool,
