@@ -150,6 +150,95 @@ def test_a_value_alone_in_a_block_answers_the_answer_now_turn() -> None:
     assert "Stop:" in root.calls[-1].messages[-1]["content"]
 
 
+def test_a_file_name_alone_in_a_block_answers_the_answer_now_turn() -> None:
+    # The 1.5B, told "reply FINAL(answer), no code", wrote the module's file as a block:
+    # `cgi.py` read as code is an attribute of an undefined name, and the run ended unanswered.
+    files = "# File: cgi.py\nclass MiniFieldStorage:\n    pass\n# File: csv.py\nimport re\n"
+    question = "Which module defines the class MiniFieldStorage?"
+    block = "```repl\nrows = lines('MiniFieldStorage')\nprint(rows)\n```"
+    for last, want in (("```repl\ncgi.py\n```", "cgi.py"),
+                       ("```repl\nrows.count\n```", ""),  # a variable's attribute: no answer
+                       ("```repl\nweb.py\n```", "")):  # a name the text does not write
+        root = FakeScriptedLM([block] * 4 + [last])
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                     trace_dir=False).complete(question, files)
+        assert (result.answer, result.stopped_by) == (want, "max_errors"), last
+
+
+def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> None:
+    # The 1.5B read the date in the first look, wrote a block to check it and then FINAL with
+    # that date; the block failed, and the FINAL, cut with the rest of the reply, was lost.
+    question = "When did the run with the codename Juniper start? Answer with its date."
+    text = "Start: 2024-05-01 10:00 codename Juniper\nStart: 2024-06-02 11:00 codename Maple\n"
+    failing = "```repl\nx = entries(field='text')\n```\nFINAL(2024-05-01 10:00)"
+    root = FakeScriptedLM([failing])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete(question, text)
+    assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 1)
+    # A block that ran shows something new: its output is read first, the guess is not taken.
+    ran = "```repl\nprint(lines('Juniper'))\n```\nFINAL(2024-05-01 10:00)"
+    root = FakeScriptedLM([ran, "FINAL(2024-05-01 10:00)"])
+    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+        trace_dir=False).complete(question, text)
+    assert len(root.calls) == 2
+    # A value the look does not show was guessed: not taken either.
+    root = FakeScriptedLM([failing.replace("2024-05-01 10:00", "2023-01-01 09:00"), "FINAL(2024-05-01 10:00)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete(question, text)
+    assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 2)
+
+
+def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> None:
+    # The 0.5B wrote `grep("curious-ribbon")`, `print(1)`, `FINAL(1)` in one block: the search
+    # printed the answer, and 1 was taken.
+    question = "What is the launch code for Juniper?"
+    block = "```repl\ngrep('Juniper')\nFINAL(1)\n```"
+    root, answer = _run(SmallModelPrompts(), [block, "FINAL(4417028)"], question)
+    assert "FINAL(1) was written in the same block as code whose output you had not seen" in root.calls[1].messages[-1]["content"]
+    assert "launch code for >>Juniper<< is 4417028" in root.calls[1].messages[-1]["content"]
+    assert answer == "4417028"
+    # Given again, it is the answer; a computed value, a FINAL alone, or a capable model's is taken at once.
+    root, answer = _run(SmallModelPrompts(), [block, "FINAL(1)"], question)
+    assert (answer, len(root.calls)) == ("1", 2)
+    for prompts, code in ((SmallModelPrompts(), "rows = lines('Juniper')\nFINAL(len(rows))"),
+                          (SmallModelPrompts(), "FINAL('4417028')"), (Prompts(), "print(context[:9])\nFINAL(1)")):
+        root, answer = _run(prompts, [f"```repl\n{code}\n```"], question)
+        assert len(root.calls) == 1, code
+
+
+def test_typed_final_reads_a_literal_after_other_statements() -> None:
+    from recursor.protocol import typed_final
+    assert typed_final("grep('x')\nprint(1)\nFINAL(1)") == "1"
+    assert typed_final("x = 1\nFINAL('cgi')") == "cgi"
+    assert [typed_final(c) for c in ("FINAL(1)", "n = 2\nFINAL(n)", "x = 1\nFINAL(len(x))", "x = 1\nFINAL(True)",
+                                     "x = (\nFINAL(1)")] == [None] * 5
+
+
+def test_lone_token_reads_only_a_block_of_one_name_or_path() -> None:
+    from recursor.protocol import lone_token, named_token
+    assert [lone_token(c) for c in ("cgi.py", " email.utils\n", "collections/__init__.py", "Codec")] == [
+        "cgi.py", "email.utils", "collections/__init__.py", "Codec"]
+    assert [lone_token(c) for c in ("f(x).y", "x.y = 1", "'cgi.py'", "a.b\nc.d", "None", "cgi.py.", "7")] == [None] * 7
+    error = "Traceback ...\nNameError: name 'collections' is not defined"
+    assert named_token("collections/__init__.py", error) == "collections/__init__.py"
+    assert named_token("collections/__init__.py", "NameError: name 'x' is not defined") is None
+    assert named_token("rows.count", None) is None
+
+
+def test_a_path_written_alone_as_a_block_is_the_answer_when_the_text_writes_it() -> None:
+    # "Which of these modules has the most classes?": the 1.5B printed the counts, then wrote
+    # `collections/__init__.py` as a block three times (a NameError each time), unanswered.
+    files = ("# File: collections/__init__.py\nclass A:\n    pass\nclass B:\n    pass\n"
+             "# File: csv.py\nclass C:\n    pass\n")
+    look = "```repl\ncount_by(lines(r'^class\\b'), 'file')\n```"
+    for block, want, calls in (("collections/__init__.py", "collections/__init__.py", 2),
+                               ("collections/other.py", "", 6)):  # not written: an error as before
+        root = FakeScriptedLM([look, f"```repl\n{block}\n```"] * 3)
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                     trace_dir=False).complete("Which module has the most classes?", files)
+        assert (result.answer, len(root.calls)) == (want, calls), block
+
+
 def test_lone_literal_reads_only_a_block_of_one_value() -> None:
     from recursor.protocol import lone_literal
     assert [lone_literal(c) for c in ("0", " 'cgi' ", "-3.5", "42\n")] == ["0", "cgi", "-3.5", "42"]
@@ -474,6 +563,12 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     assert answer == "1" and len(root.calls) == 3
     root, answer = _run(Prompts(), [look, "FINAL(1)"], question)
     assert answer == "1" and len(root.calls) == 2
+    # Counted by a helper whose summary starts its output ("count_by: 14 items, 1 values"):
+    # the 1.5B answered "how many functions does the module defining X have" with X's lines.
+    grouped = "```repl\ncount_by(lines('Juniper'), 'file')\n```"
+    root, answer = _run(SmallModelPrompts(), [grouped, "FINAL(1)", "FINAL(7)"], question)
+    assert "1 is how many lines hold 'Juniper'" in root.calls[2].messages[-1]["content"]
+    assert answer == "7"
     # A term the question does not name, or a count of another call, is not checked.
     other = '```repl\nrows = lines(r"launch")\nprint(len(rows), rows[:2])\n```'
     root, answer = _run(SmallModelPrompts(), [other, "FINAL(1)"], "How many codes does grey-owl's project have?")

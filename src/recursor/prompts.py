@@ -239,6 +239,15 @@ class Prompts:
             f"many of something else, read that from the lines or records that hold {term!r}."
         )
 
+    def answered_before_output(self, answer: str) -> str:
+        """Sent once when a block wrote FINAL with a value it typed, after code whose output the
+        model had not seen yet."""
+        return (
+            f"FINAL({answer}) was written in the same block as code whose output you had not seen. "
+            f"Read the output above: if it shows the answer, reply FINAL(answer) with it. If "
+            f"{answer} is the answer, reply FINAL({answer}) again."
+        )
+
     def empty_answer(self, answer: str) -> str:
         """Sent once when the answer is an empty result (`[]`, `Counter()`, `None`)."""
         return (

@@ -49,6 +49,7 @@ Final answer:
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -64,10 +65,13 @@ __all__ = [
     "is_code_object",
     "is_placeholder",
     "lone_literal",
+    "lone_token",
+    "named_token",
     "names_an_answer",
     "parse_reply",
     "stated_answer",
     "strip_quotes",
+    "typed_final",
     "unquoted_final",
     "without_marks",
 ]
@@ -387,6 +391,47 @@ def lone_literal(code: str) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)) and not isinstance(node.value, bool):
         text = str(node.value).strip()
         return text or None
+    return None
+
+
+_BARE_TOKEN = re.compile(r"[A-Za-z_][\w.:/+~-]*[\w]")
+
+
+def lone_token(code: str) -> str | None:
+    """The name, dotted name or path a block holds when it is nothing else (`cgi.py`,
+    `collections/__init__.py`, `Codec`), as text; else None. Told "reply FINAL(answer)", the
+    1.5B wrote its answer, a file's name, as a block: run as code, it names an undefined
+    variable (`collections`), and the answer was lost. A literal is `lone_literal`'s."""
+    text = code.strip()
+    return text if _BARE_TOKEN.fullmatch(text) and not keyword.iskeyword(text) else None
+
+
+def named_token(code: str, error: str | None) -> str | None:
+    """The token of a block that is one (`lone_token`) and failed because the name it starts
+    with is undefined: the model wrote a value read from the text, not code."""
+    token = lone_token(code)
+    if token is None or not error:
+        return None
+    undefined = _NOT_DEFINED.search(error.strip().rsplit("\n", 1)[-1])
+    head = re.match(r"\w+", token)
+    return token if undefined is not None and head is not None and undefined.group(1) == head.group(0) else None
+
+
+def typed_final(code: str) -> str | None:
+    """The value a block passes to FINAL as a literal it typed (`FINAL(1)`, `FINAL("cgi")`)
+    after other statements: written before the block ran, so before its output was seen (a
+    0.5B wrote `grep("curious-ribbon")`, `print(1)` and `FINAL(1)` in one block; the search
+    printed the answer, 4026121). None for a block of FINAL alone, or a computed value."""
+    try:
+        body = ast.parse(code.strip()).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for n, stmt in enumerate(body):
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if (n > 0 and isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "FINAL"
+                and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Constant)
+                and isinstance(call.args[0].value, (str, int, float)) and not isinstance(call.args[0].value, bool)):
+            return str(call.args[0].value).strip()
     return None
 
 

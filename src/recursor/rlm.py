@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import keyword
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,10 +39,12 @@ from recursor.profiles import Mode, PromptMode, decoding_for, profile_of, prompt
 from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
 from recursor.protocol import (
+    FinalAnswer,
     cut_after_first_block,
     final_call,
     is_code_object,
     is_placeholder,
+    lone_token,
     parse_reply,
     stated_answer,
     without_marks,
@@ -283,10 +286,11 @@ class _Run:
                     outcome = await self._finish("lm_error", messages, iteration - 1, error=error_text(exc))
                     break
                 reply = cut_after_first_block(resp.text) if self.prompts.one_block_per_reply else resp.text
+                cut = parse_reply(resp.text[len(reply):]).final if len(reply) < len(resp.text) else None
                 # Providers reject empty assistant turns (Anthropic: 400), so keep a placeholder.
                 messages.append({"role": "assistant", "content": reply if reply.strip() else "(empty reply)"})
                 try:
-                    outcome, feedback = await self._turn(reply, iteration, state)
+                    outcome, feedback = await self._turn(reply, iteration, state, cut)
                 except BudgetExceeded as exc:  # the deadline stopped a cell
                     outcome = await self._finish(exc.limit, messages, iteration)  # type: ignore[arg-type]
                     break
@@ -306,9 +310,13 @@ class _Run:
         tree.run_end(run_id=self.run_id, context=self.context, reads=self.repl.reads, outcome=outcome)
         return outcome
 
-    async def _turn(self, reply: str, iteration: int, state: TurnState) -> tuple[_Outcome | None, str]:
+    async def _turn(self, reply: str, iteration: int, state: TurnState,
+                    cut: FinalAnswer | None = None) -> tuple[_Outcome | None, str]:
         """Act on one root reply: run its cells, take its answer, or say what was wrong.
 
+        `cut` is a FINAL written after the reply's first block and cut away with the rest
+        (`one_block_per_reply`): written before any output, it is taken only when the block
+        failed and the first look shows its value (`TurnState.read_in_look`).
         Returns the outcome when the run is answered, else the feedback for the next turn.
         """
         parsed = parse_reply(reply)
@@ -333,9 +341,16 @@ class _Run:
             answer = cell.final if cell.final is not None else state.unquoted_answer(block.code, cell.error,
                                                                                      self.context)
             if answer is not None:
+                typed = state.typed_before_output(answer, self.prompts, block.code, cell.stdout) if cell.final else None
+                if typed is not None:
+                    return None, "\n\n".join([*parts, typed])  # typed before the output was seen: once
                 if (echo := state.doubted(answer, self.prompts, block.code)) is None:
                     return _Outcome(answer, "final", iteration, json=cell.final_json), ""
                 return None, "\n\n".join([*parts, echo])  # the question's own word: sent back once
+        if cut is not None and parsed.code and failed >= len(parsed.code) and state.read_in_look(cut):
+            if (note := state.send_back(cut.value, self.prompts, self.context)) is None:
+                return _Outcome(cut.value, "final", iteration), ""
+            parts.append(note)
         if parsed.final is not None:
             found = await self._resolve_final(parsed.final.kind, parsed.final.value, parts)
             form, follow = (None, None) if found is None else state.wrong_form(found.value, self.question, self.prompts)
@@ -418,9 +433,18 @@ class _Run:
             return (cell.final, cell.final_json) if cell.final and not is_code_object(cell.final) else (None, None)
         if parsed.prose and prose:  # prose without FINAL is a weaker answer than one the model stored itself
             return await self.repl.stored_answer() or parsed.prose, None
-        if len(parsed.code) == 1:  # the answer as a block of one value ("0", "Final(7)")
-            return stated_answer(parsed.code[0].code), None
-        return None, None
+        if len(parsed.code) != 1:
+            return None, None
+        code = parsed.code[0].code
+        if (stated := stated_answer(code)) is not None:  # the answer as a block of one value ("0", "Final(7)")
+            return stated, None
+        # A name or path the text writes, as a block (`cgi.py`): an answer when no variable of
+        # the run starts it.
+        name = lone_token(code)
+        if name is None or state is None or not state.written_name(name, self.context):
+            return None, None
+        head = await self.repl.get_var(re.split(r"\W", name, maxsplit=1)[0])
+        return (None if head.found else name), None
 
     async def _best_effort(self) -> str | None:
         """The best answer without another LM call: answer["content"], the last sub-result, prose."""

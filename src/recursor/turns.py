@@ -28,7 +28,15 @@ from recursor.orient import (
     terms_of,
 )
 from recursor.prompts import Prompts, short_answer
-from recursor.protocol import lone_literal, names_an_answer, unquoted_final
+from recursor.protocol import (
+    FinalAnswer,
+    is_placeholder,
+    lone_literal,
+    named_token,
+    names_an_answer,
+    typed_final,
+    unquoted_final,
+)
 from recursor.sandbox.helpers import _STOP, file_spans
 
 __all__ = ["TurnState", "asks_for_number", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
@@ -124,8 +132,9 @@ def _from_examples(answer: str, prompts: Prompts) -> bool:
 
 
 _LINES_CALL = re.compile(r"""\blines\(\s*r?(["'])(.+?)\1\s*\)""")
-_LEADING_COUNT = re.compile(r"\s*(\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*\|)")
-"""The number an output starts with: `print(len(rows), rows[:2])`'s count (not a numbered line)."""
+_LEADING_COUNT = re.compile(r"\s*(?:\w+: )?(\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*\|)")
+"""The number an output starts with: `print(len(rows), rows[:2])`'s count (not a numbered
+line), or the items a helper's summary counts (`count_by: 14 items, 1 values`)."""
 
 
 def _term_searched(code: str, question: str) -> str | None:
@@ -207,6 +216,7 @@ class TurnState:
     context: ContextValue = ""  # what the run reads: where an echoed term is written, its sizes
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
     checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
+    checked_typed: bool = False  # sent back once already for a FINAL typed in the block before its output
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -228,6 +238,16 @@ class TurnState:
         self.printed.update(n.replace(",", "") for n in _NUMBERS.findall(stdout))
         if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
+
+    def read_in_look(self, final: FinalAnswer) -> bool:
+        """Whether a FINAL written after a block, before its output, was read in the first look:
+        a value the look shows (a date, a name; 4+ characters), in the form the question asks
+        for. The 1.5B read "The most Install items: 167 in entry 3 (Start-Date: 2025-06-24
+        14:37:36)" there, wrote a block to check it and FINAL with that date; the block failed,
+        and the answer, cut with the rest of the reply, was lost."""
+        value = final.value.strip()
+        return (final.kind == "text" and self.shown.shows(value) and not is_placeholder(value)
+                and (not asks_for_number(self.question) or re.search(r"\d", value) is not None))
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
         """The feedback for an answer given in a turn without code, or None to accept it."""
@@ -257,6 +277,17 @@ class TurnState:
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
         return self.copied_size(bare, prompts) or self.term_count(bare, prompts)
+
+    def typed_before_output(self, answer: str, prompts: Prompts, code: str, stdout: str) -> str | None:
+        """The feedback, once per run, for a small root's FINAL whose value the block typed
+        after code that printed something (`protocol.typed_final`): the value was written
+        before that output was seen, so it answers nothing the output says. Given again, it
+        is the answer."""
+        if (self.checked_typed or not prompts.looking_needs_output or printed_nothing(stdout)
+                or typed_final(code) != answer.strip()):
+            return None
+        self.checked_typed = True
+        return prompts.answered_before_output(answer.strip())
 
     def term_count(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's number (`bare`, as `doubted` reads it)
@@ -353,16 +384,19 @@ class TurnState:
 
     def unquoted_answer(self, code: str, error: str | None, context: ContextValue) -> str | None:
         """The answer of a block that is one `FINAL(Name)` line with Name undefined
-        (`protocol.unquoted_final`), once the run has looked and when the context writes the
-        name: a name read from the text, written unquoted. None otherwise (the cell's
-        NameError is then shown as usual)."""
-        named = unquoted_final(code, error)
+        (`protocol.unquoted_final`), or one name or path alone that fails so
+        (`protocol.named_token`: `collections/__init__.py` written as a block), once the run
+        has looked and when the context writes it whole: a value read from the text, written
+        unquoted. None otherwise (the cell's NameError is then shown as usual)."""
+        named = unquoted_final(code, error) or named_token(code, error)
         return named if named is not None and self.written_name(named, context) else None
 
     def written_name(self, name: str, context: ContextValue) -> bool:
         """Whether an undefined name the model answered with is a word it read: the run has
-        looked, the name has a capital or a digit, and the context writes it whole."""
-        return self.looked and names_an_answer(name) and _holds_word(context, name)
+        looked, the name has a capital, a digit, a dot or a slash (`cgi.py`), and the context
+        writes it whole."""
+        return (self.looked and (names_an_answer(name) or "." in name or "/" in name)
+                and _holds_word(context, name))
 
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
         """A line of code that reads the context and was not run yet: a search for a name the
