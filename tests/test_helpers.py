@@ -139,8 +139,11 @@ def test_a_word_is_found_in_its_other_forms_and_always_in_its_own() -> None:
     assert [w for w in ("install", "installed", "installs", "installation", "installations") if rx.fullmatch(w)] == [
         "install", "installed", "installs", "installation", "installations"]
     assert not rx.search("reinstall") and not rx.search("installationsXYZ")
-    assert h._stem("configuration") == "configur" and h._stem("station") == "station"  # a stem under 4: kept
-    assert h._stem_rx("conversation").fullmatch("conversation")
+    assert h._stem("configuration") == "configur" and h._stem_rx("conversation").fullmatch("conversation")
+    # A stem under 6 letters is another word's start: "-ion" comes off instead, as before.
+    assert not h._stem_rx("foundation").search("found") and not h._stem_rx("generation").search("general")
+    assert [w for w in ("location", "locations", "located") if h._stem_rx("location").fullmatch(w)] == [
+        "location", "locations", "located"]
 
 
 def test_grep_says_so_when_nothing_matches(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:

@@ -181,6 +181,15 @@ def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> 
     RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
         trace_dir=False).complete(question, text)
     assert len(root.calls) == 2
+    # A block that failed after printing showed something; part of a shown value ("2024"
+    # of "2024-05-01"), or a number for a count question, was not read there.
+    for reply, ask in (("```repl\nprint(lines('Juniper'))\nx = undefined_name\n```\nFINAL(2024-05-01 10:00)", question),
+                       ("```repl\nx = entries(field='text')\n```\nFINAL(2024)", question),
+                       ("```repl\nx = entries(field='text')\n```\nFINAL(2024)", "How many runs started in 2024?")):
+        root = FakeScriptedLM([reply] + ["FINAL(done)"] * 3)
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                     trace_dir=False).complete(ask, text)
+        assert result.answer == "done" and len(root.calls) >= 2, reply
     # A value the look does not show was guessed: not taken either.
     root = FakeScriptedLM([failing.replace("2024-05-01 10:00", "2023-01-01 09:00"), "FINAL(2024-05-01 10:00)"])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
@@ -200,6 +209,10 @@ def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> No
     # Given again, it is the answer; a computed value, a FINAL alone, or a capable model's is taken at once.
     root, answer = _run(SmallModelPrompts(), [block, "FINAL(1)"], question)
     assert (answer, len(root.calls)) == ("1", 2)
+    # A number an earlier cell printed was seen: taken at once.
+    seen = "```repl\ngrep('Juniper')\n```"
+    root, answer = _run(SmallModelPrompts(), [seen, "```repl\ngrep('launch')\nFINAL(4417028)\n```"], question)
+    assert (answer, len(root.calls)) == ("4417028", 2)
     for prompts, code in ((SmallModelPrompts(), "rows = lines('Juniper')\nFINAL(len(rows))"),
                           (SmallModelPrompts(), "FINAL('4417028')"), (Prompts(), "print(context[:9])\nFINAL(1)")):
         root, answer = _run(prompts, [f"```repl\n{code}\n```"], question)
@@ -209,7 +222,7 @@ def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> No
 def test_typed_final_reads_a_literal_after_other_statements() -> None:
     from recursor.protocol import typed_final
     assert typed_final("grep('x')\nprint(1)\nFINAL(1)") == "1"
-    assert typed_final("x = 1\nFINAL('cgi')") == "cgi"
+    assert typed_final("x = 1\nFINAL('cgi')") == "cgi" and typed_final("x = 1\nFINAL(-1)") == "-1"
     assert [typed_final(c) for c in ("FINAL(1)", "n = 2\nFINAL(n)", "x = 1\nFINAL(len(x))", "x = 1\nFINAL(True)",
                                      "x = (\nFINAL(1)")] == [None] * 5
 
@@ -218,7 +231,8 @@ def test_lone_token_reads_only_a_block_of_one_name_or_path() -> None:
     from recursor.protocol import lone_token, named_token
     assert [lone_token(c) for c in ("cgi.py", " email.utils\n", "collections/__init__.py", "Codec")] == [
         "cgi.py", "email.utils", "collections/__init__.py", "Codec"]
-    assert [lone_token(c) for c in ("f(x).y", "x.y = 1", "'cgi.py'", "a.b\nc.d", "None", "cgi.py.", "7")] == [None] * 7
+    assert [lone_token(c) for c in ("f(x).y", "x.y = 1", "'cgi.py'", "a.b\nc.d", "None", "cgi.py.", "7", "n-1",
+                                    "Start-Date", "str.join", "ValueError", "a+b")] == [None] * 12
     error = "Traceback ...\nNameError: name 'collections' is not defined"
     assert named_token("collections/__init__.py", error) == "collections/__init__.py"
     assert named_token("collections/__init__.py", "NameError: name 'x' is not defined") is None
@@ -232,7 +246,10 @@ def test_a_path_written_alone_as_a_block_is_the_answer_when_the_text_writes_it()
              "# File: csv.py\nclass C:\n    pass\n")
     look = "```repl\ncount_by(lines(r'^class\\b'), 'file')\n```"
     for block, want, calls in (("collections/__init__.py", "collections/__init__.py", 2),
-                               ("collections/other.py", "", 6)):  # not written: an error as before
+                               ("csv.py", "csv.py", 2),
+                               ("collections/other.py", "", 6),  # no file of the context: an error as before
+                               ("re.findall", "", 6)):  # code, though `re` is undefined there
+        files += "# File: notes.txt\nre.findall splits it.\n" if block == "re.findall" else ""
         root = FakeScriptedLM([look, f"```repl\n{block}\n```"] * 3)
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
                      trace_dir=False).complete("Which module has the most classes?", files)
@@ -563,6 +580,10 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     assert answer == "1" and len(root.calls) == 3
     root, answer = _run(Prompts(), [look, "FINAL(1)"], question)
     assert answer == "1" and len(root.calls) == 2
+    # A line of the text that starts "Name: number" is no count of the lines.
+    printed = "```repl\nr = lines('Juniper')\nprint('Juniper: 7')\n```"
+    root, answer = _run(SmallModelPrompts(), [printed, "FINAL(7)"], question)
+    assert (answer, len(root.calls)) == ("7", 2)
     # Counted by a helper whose summary starts its output ("count_by: 14 items, 1 values"):
     # the 1.5B answered "how many functions does the module defining X have" with X's lines.
     grouped = "```repl\ncount_by(lines('Juniper'), 'file')\n```"

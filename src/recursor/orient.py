@@ -458,7 +458,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
     period = date_range(question)
     if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0],
-                                                           shown_whole=period is not None)) is not None:
+                                                           period=period is not None)) is not None:
         out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
         rows, spans, start = _outline(text, named, width, period, asking=asking, ranks=ranks)
@@ -547,14 +547,14 @@ _HELD_UP_TO = 50
 
 
 def _file_holding(text: str, lowered: str | None, files: list[_FileSpan], name_at: list[int],
-                  word: _Word, shown_whole: bool = False) -> _FileSpan | None:
+                  word: _Word, period: bool = False) -> _FileSpan | None:
     """The one file of several that holds every line of the question's rarest word, when it is
     rare (shown whole) and key-shaped or rare in English: "the module that defines
     `TimeoutExpired`" is that file, and what the question asks next is often about it.
-    On one or two lines the word's own record is shown instead, unless `shown_whole` (the
-    question names a period: its ends are rare, and the file's entries in it are what it
-    asks about)."""
-    least = 1 if shown_whole else _RECORDS_SHOWN + 1
+    A word on one or two lines has its own record shown instead, unless the question names a
+    `period`: then what it asks is most often about the file's entries in that period (whose
+    count the outline gives), and the word, often one of the period's ends, says which file."""
+    least = 1 if period else _RECORDS_SHOWN + 1
     if len(files) < 2 or not least <= word.count <= _HELD_UP_TO or _tier(word.word) > 1:
         return None
     spans = word.first if word.count <= len(word.first) else _Finder(text, lowered, word.word).forward()

@@ -49,6 +49,7 @@ Final answer:
 from __future__ import annotations
 
 import ast
+import builtins
 import keyword
 import re
 from collections.abc import Iterator
@@ -76,6 +77,7 @@ __all__ = [
     "without_marks",
 ]
 
+_BUILTINS = frozenset(dir(builtins))
 _RUN_TAGS = frozenset({"repl", "python", "py", "python3"})
 _LOOKALIKES = "\uff40\u02cb\u2035\u1fef\uff5e\u301c\u223c\u02dc\u2053"
 """Characters that look like a backtick or a tilde: ｀ ˋ ‵ ` ～ 〜 ∼ ˜ ⁓."""
@@ -394,16 +396,21 @@ def lone_literal(code: str) -> str | None:
     return None
 
 
-_BARE_TOKEN = re.compile(r"[A-Za-z_][\w.:/+~-]*[\w]")
+_BARE_TOKEN = re.compile(r"[A-Za-z_]\w*(?:[./]\w+)*")
+"""A name, a dotted name or a path: no operator but the path's `/` (`n-1`, `a+b` are code)."""
 
 
 def lone_token(code: str) -> str | None:
     """The name, dotted name or path a block holds when it is nothing else (`cgi.py`,
     `collections/__init__.py`, `Codec`), as text; else None. Told "reply FINAL(answer)", the
     1.5B wrote its answer, a file's name, as a block: run as code, it names an undefined
-    variable (`collections`), and the answer was lost. A literal is `lone_literal`'s."""
+    variable (`collections`), and the answer was lost. A token headed by a keyword or a
+    builtin (`None`, `str.join`, `ValueError`) is code. A literal is `lone_literal`'s."""
     text = code.strip()
-    return text if _BARE_TOKEN.fullmatch(text) and not keyword.iskeyword(text) else None
+    if not _BARE_TOKEN.fullmatch(text):
+        return None
+    head = re.split(r"[./]", text, maxsplit=1)[0]
+    return None if keyword.iskeyword(head) or head in _BUILTINS else text
 
 
 def named_token(code: str, error: str | None) -> str | None:
@@ -418,10 +425,11 @@ def named_token(code: str, error: str | None) -> str | None:
 
 
 def typed_final(code: str) -> str | None:
-    """The value a block passes to FINAL as a literal it typed (`FINAL(1)`, `FINAL("cgi")`)
-    after other statements: written before the block ran, so before its output was seen (a
-    0.5B wrote `grep("curious-ribbon")`, `print(1)` and `FINAL(1)` in one block; the search
-    printed the answer, 4026121). None for a block of FINAL alone, or a computed value."""
+    """The value a block passes to FINAL as a literal it typed (`FINAL(1)`, `FINAL("cgi")`,
+    `FINAL(-1)`) after other statements: written before the block ran, so before its output
+    was seen (a 0.5B wrote a search, `print(1)` and `FINAL(1)` in one block; the search
+    printed the answer, a seven-digit number). None for a block of FINAL alone, or a computed
+    value."""
     try:
         body = ast.parse(code.strip()).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -429,9 +437,8 @@ def typed_final(code: str) -> str | None:
     for n, stmt in enumerate(body):
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if (n > 0 and isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "FINAL"
-                and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Constant)
-                and isinstance(call.args[0].value, (str, int, float)) and not isinstance(call.args[0].value, bool)):
-            return str(call.args[0].value).strip()
+                and len(call.args) == 1 and not call.keywords):
+            return lone_literal(ast.unparse(call.args[0]))
     return None
 
 

@@ -32,7 +32,7 @@ from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
-from recursor.orient import NO_LOOK, first_look
+from recursor.orient import NO_LOOK, first_look, printed_nothing
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import Mode, PromptMode, decoding_for, profile_of, prompts_for
@@ -316,7 +316,7 @@ class _Run:
 
         `cut` is a FINAL written after the reply's first block and cut away with the rest
         (`one_block_per_reply`): written before any output, it is taken only when the block
-        failed and the first look shows its value (`TurnState.read_in_look`).
+        failed, printing nothing, and the first look shows its value (`TurnState.read_in_look`).
         Returns the outcome when the run is answered, else the feedback for the next turn.
         """
         parsed = parse_reply(reply)
@@ -328,6 +328,7 @@ class _Run:
             return _Outcome(offer, "final", iteration), ""
         parts: list[str] = []
         failed = 0
+        blind = True  # every block failed and showed nothing
         for n, block in enumerate(parsed.code, 1):
             cell = await self.repl.run_cell(block.code, iteration, n)
             state.saw_cell(self.prompts, cell.stdout, cell.error, block.code)
@@ -335,6 +336,7 @@ class _Run:
             if instead is not None:  # a small root's loop, broken: an untried search in its place
                 cell = await self.repl.run_cell(instead, iteration, n)
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, note))
+            blind = blind and bool(cell.error) and printed_nothing(cell.stdout)
             # Running the same code again is no progress: a model stuck in a loop reaches
             # max_errors and its answer-now turn instead of spending every iteration.
             failed += bool(cell.error) or (note is not None and instead is None)
@@ -347,7 +349,7 @@ class _Run:
                 if (echo := state.doubted(answer, self.prompts, block.code)) is None:
                     return _Outcome(answer, "final", iteration, json=cell.final_json), ""
                 return None, "\n\n".join([*parts, echo])  # the question's own word: sent back once
-        if cut is not None and parsed.code and failed >= len(parsed.code) and state.read_in_look(cut):
+        if cut is not None and parsed.code and blind and state.read_in_look(cut):
             if (note := state.send_back(cut.value, self.prompts, self.context)) is None:
                 return _Outcome(cut.value, "final", iteration), ""
             parts.append(note)
@@ -443,7 +445,7 @@ class _Run:
         name = lone_token(code)
         if name is None or state is None or not state.written_name(name, self.context):
             return None, None
-        head = await self.repl.get_var(re.split(r"\W", name, maxsplit=1)[0])
+        head = await self.repl.get_var(re.split(r"[./]", name, maxsplit=1)[0])
         return (None if head.found else name), None
 
     async def _best_effort(self) -> str | None:

@@ -132,7 +132,7 @@ def _from_examples(answer: str, prompts: Prompts) -> bool:
 
 
 _LINES_CALL = re.compile(r"""\blines\(\s*r?(["'])(.+?)\1\s*\)""")
-_LEADING_COUNT = re.compile(r"\s*(?:\w+: )?(\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*\|)")
+_LEADING_COUNT = re.compile(r"\s*(?:count_by: |sum_by: )?(\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*\|)")
 """The number an output starts with: `print(len(rows), rows[:2])`'s count (not a numbered
 line), or the items a helper's summary counts (`count_by: 14 items, 1 values`)."""
 
@@ -184,6 +184,14 @@ def _holds_word(context: ContextValue, word: str) -> bool:
 _FILES_NAMED = 3
 
 
+def _file_names(context: ContextValue) -> list[str]:
+    """The names of the context's files: a dict's keys, or the files a text joins under
+    `# File:` lines."""
+    if isinstance(context, dict):
+        return [str(k) for k in context]
+    return [name for name, *_ in file_spans(context)] if isinstance(context, str) else []
+
+
 def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
     """The files (a dict's keys, or the files a text joins under `# File:` lines) that write
     `word` as a whole word, when 1 to `_FILES_NAMED` do and others do not: which module defines a
@@ -213,6 +221,7 @@ class TurnState:
     checked_echo: bool = False  # sent back once already for an answer the question itself writes
     checked_size: bool = False  # sent back once already for the context's size given as the answer
     printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
+    printed_before: set[str] = field(default_factory=set)  # those of the cells before the last one
     context: ContextValue = ""  # what the run reads: where an echoed term is written, its sizes
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
     checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
@@ -235,19 +244,24 @@ class TurnState:
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None, code: str = "") -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
         self.looked |= not prompts.looking_needs_output or (not error and not printed_nothing(stdout))
+        self.printed_before = set(self.printed)
         self.printed.update(n.replace(",", "") for n in _NUMBERS.findall(stdout))
         if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
 
     def read_in_look(self, final: FinalAnswer) -> bool:
         """Whether a FINAL written after a block, before its output, was read in the first look:
-        a value the look shows (a date, a name; 4+ characters), in the form the question asks
-        for. The 1.5B read "The most Install items: 167 in entry 3 (Start-Date: 2025-06-24
-        14:37:36)" there, wrote a block to check it and FINAL with that date; the block failed,
-        and the answer, cut with the rest of the reply, was lost."""
-        value = final.value.strip()
-        return (final.kind == "text" and self.shown.shows(value) and not is_placeholder(value)
-                and (not asks_for_number(self.question) or re.search(r"\d", value) is not None))
+        a value of 4+ characters that a line the look shows writes whole (not "2024" of
+        "2024-05-01"), for a question that does not ask for a count (a count is computed; the
+        numbers a look shows are mostly sizes). The 1.5B read "The most Install items: 167 in
+        entry 3 (Start-Date: 2025-06-24  14:37:36)" there, wrote a block to check it and FINAL
+        with that date; the block failed, and the answer, cut with the rest of the reply, was
+        lost. It is as grounded as a FINAL alone naming a value the look showed."""
+        value = final.value.strip().strip("\"'`")
+        if final.kind != "text" or len(value) < 4 or is_placeholder(value) or asks_for_number(self.question):
+            return False
+        whole = re.compile(r"(?<![\w.:/+~-])" + re.escape(value) + r"(?![\w:/+~-]|\.\w)", re.IGNORECASE)
+        return any(whole.search(line) for line in self.shown.shown)
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
         """The feedback for an answer given in a turn without code, or None to accept it."""
@@ -281,10 +295,10 @@ class TurnState:
     def typed_before_output(self, answer: str, prompts: Prompts, code: str, stdout: str) -> str | None:
         """The feedback, once per run, for a small root's FINAL whose value the block typed
         after code that printed something (`protocol.typed_final`): the value was written
-        before that output was seen, so it answers nothing the output says. Given again, it
-        is the answer."""
+        before that output was seen, so it answers nothing the output says. Given again, or
+        printed by an earlier cell (a number seen before), it is the answer."""
         if (self.checked_typed or not prompts.looking_needs_output or printed_nothing(stdout)
-                or typed_final(code) != answer.strip()):
+                or typed_final(code) != answer.strip() or answer.strip().replace(",", "") in self.printed_before):
             return None
         self.checked_typed = True
         return prompts.answered_before_output(answer.strip())
@@ -393,10 +407,14 @@ class TurnState:
 
     def written_name(self, name: str, context: ContextValue) -> bool:
         """Whether an undefined name the model answered with is a word it read: the run has
-        looked, the name has a capital, a digit, a dot or a slash (`cgi.py`), and the context
-        writes it whole."""
-        return (self.looked and (names_an_answer(name) or "." in name or "/" in name)
-                and _holds_word(context, name))
+        looked, and the name is one of the context's files (`cgi.py`, `collections/__init__.py`:
+        a name with a dot or a slash that is no file is code, `re.findall`), or has a capital or
+        a digit and the context writes it whole."""
+        if not self.looked:
+            return False
+        if "." in name or "/" in name:
+            return any(f == name or f.endswith("/" + name) for f in _file_names(context))
+        return names_an_answer(name) and _holds_word(context, name)
 
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
         """A line of code that reads the context and was not run yet: a search for a name the

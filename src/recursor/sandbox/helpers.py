@@ -644,7 +644,10 @@ def _stem(word: str) -> str:
     """What `_stem_rx` looks for at the start of a match: a long word without its ending
     ("installation" -> "install", "upgraded" -> "upgrad")."""
     if len(word) >= 5 and word.isalpha():
-        stem = _re.sub(r"(?:ing|ed|es|s|ly|ations?|ions?)$", "", word, flags=_re.IGNORECASE)
+        stem = _re.sub(r"ations?$", "", word, flags=_re.IGNORECASE)
+        if stem != word and len(stem) >= 6:  # a shorter stem is another word's start ("found" of "foundation")
+            return stem
+        stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
         if len(stem) >= 4:
             return stem
     return word
@@ -657,7 +660,7 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
     stem = _stem(word)
     if stem == word:
         return _word_rx(word)
-    ending = max(4, len(word) - len(stem) + 1)  # and its plural
+    ending = max(4, len(word) - len(stem) + 1)  # and its plural ("installations")
     return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem)}[a-z]{{0,{ending}}}(?![A-Za-z0-9])", _re.IGNORECASE)
 
 
