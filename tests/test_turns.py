@@ -227,6 +227,25 @@ def test_typed_final_reads_a_literal_after_other_statements() -> None:
                                      "x = (\nFINAL(1)")] == [None] * 5
 
 
+def test_counts_that_rank_offer_their_first_value_for_a_question_asking_for_the_most() -> None:
+    # The 1.5B printed "Samuel Thibault: 44" first for "who signed the most entries", then
+    # ran the same calls until max_errors and ended unanswered.
+    text = "fix a -- Ann\nfix b -- Ann\nfix c -- Bo\n"
+    counting = "```repl\ncount_by(lines(), lambda l: l.split('-- ')[1])\n```"
+    root, answer = _run(SmallModelPrompts(), [counting, "```repl\nFINAL(Ann)\n```"], "Who wrote the most fixes?")
+    assert "The most: Ann (2). If the question asks for that, reply with exactly this line:\nFINAL(Ann)" in \
+        root.calls[1].messages[-1]["content"]
+    assert answer == "Ann"
+    # Not for a question that asks for the fewest, a tie at the top, or a capable model.
+    for prompts, question, lines_ in ((SmallModelPrompts(), "Who wrote the fewest fixes?", text),
+                                      (SmallModelPrompts(), "Who wrote the most fixes?", text + "fix d -- Bo\n"),
+                                      (Prompts(), "Who wrote the most fixes?", text)):
+        code = counting if isinstance(prompts, SmallModelPrompts) else "```repl\nprint('count_by: 3 items, 2 values\\nAnn: 2\\nBo: 1')\n```"
+        root = FakeScriptedLM([code] + ["FINAL(x)"] * 4)
+        RLM(root, prompts=prompts, limits=Limits(max_iterations=4), mode="rlm", trace_dir=False).complete(question, lines_)
+        assert "The most:" not in root.calls[1].messages[-1]["content"], question
+
+
 def test_lone_token_reads_only_a_block_of_one_name_or_path() -> None:
     from recursor.protocol import lone_token, named_token
     assert [lone_token(c) for c in ("cgi.py", " email.utils\n", "collections/__init__.py", "Codec")] == [

@@ -239,6 +239,11 @@ class Prompts:
             f"many of something else, read that from the lines or records that hold {term!r}."
         )
 
+    def ranked_first(self, value: str, count: str) -> str:
+        """Under counts that rank, for a question asking for the most: the first value."""
+        return (f"The most: {value} ({count}). If the question asks for that, reply with exactly this line:\n"
+                f"FINAL({value})")
+
     def answered_before_output(self, answer: str) -> str:
         """Sent once when a block wrote FINAL with a value it typed, after code whose output the
         model had not seen yet."""

@@ -45,6 +45,21 @@ _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
 
 
+_MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest)\b", re.IGNORECASE)
+"""Words of a question that asks for the first of a ranking (not fewest or least: counts print
+their largest first, and the smallest may be cut)."""
+_RANKED = re.compile(r"^(?:count_by|sum_by): [\d,]+ items?, [\d,]+ values?\n(?P<top>[^\n]{1,100}?): (?P<n1>[\d.,]+)\n"
+                     r"(?P<next>[^\n]{1,100}?: (?P<n2>[\d.,]+)\n)?", re.MULTILINE)
+"""The head of `count_by`/`sum_by`'s output and its first two ranked lines."""
+
+
+def _num(text: str) -> float:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return 0.0
+
+
 def written_value(answer: str) -> str | None:
     """The answer as a value copied from a text (see `_VALUE`), or None for anything else
     (a count, a name, a sentence)."""
@@ -248,6 +263,19 @@ class TurnState:
         self.printed.update(n.replace(",", "") for n in _NUMBERS.findall(stdout))
         if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
+
+    def ranked_top(self, prompts: Prompts, stdout: str) -> str | None:
+        """The note under counts that rank (`count_by`/`sum_by`'s output), for a small root whose
+        question asks for the most of something: the first value, offered as the FINAL line
+        (and taken when written as a block, `taken_offer`). The 1.5B printed "Samuel Thibault:
+        44" first for "who signed the most entries", then ran the same calls until max_errors."""
+        if not prompts.looking_needs_output or not _MOST.search(asking_part(self.question)):
+            return None
+        m = _RANKED.search(stdout)
+        if m is None or (m.group("next") is not None and _num(m.group("n2")) >= _num(m.group("n1"))):
+            return None  # no counts, or a tie at the top: nothing ranks first
+        self.offered = m.group("top").strip()
+        return prompts.ranked_first(self.offered, m.group("n1"))
 
     def read_in_look(self, final: FinalAnswer) -> bool:
         """Whether a FINAL written after a block, before its output, was read in the first look:
