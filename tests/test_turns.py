@@ -232,7 +232,9 @@ def test_counts_that_rank_offer_their_first_value_for_a_question_asking_for_the_
     # ran the same calls until max_errors and ended unanswered.
     text = "fix a -- Ann\nfix b -- Ann\nfix c -- Bo\n"
     counting = "```repl\ncount_by(lines(), lambda l: l.split('-- ')[1])\n```"
-    root, answer = _run(SmallModelPrompts(), [counting, "```repl\nFINAL(Ann)\n```"], "Who wrote the most fixes?")
+    root = FakeScriptedLM([counting, "```repl\nFINAL(Ann)\n```"])
+    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete("Who wrote the most fixes?", text).answer
     assert "The most: Ann (2). If the question asks for that, reply with exactly this line:\nFINAL(Ann)" in \
         root.calls[1].messages[-1]["content"]
     assert answer == "Ann"
