@@ -199,28 +199,30 @@ def _holds_word(context: ContextValue, word: str) -> bool:
 _FILES_NAMED = 3
 
 
-def _file_names(context: ContextValue) -> list[str]:
-    """The names of the context's files: a dict's keys, or the files a text joins under
-    `# File:` lines."""
+def _file_parts(context: ContextValue) -> list[tuple[str, str | None, int, int]]:
+    """The context's files as (name, text, start, end), unsliced: a dict's keys with their values
+    (None for one that is not text), or the files a text joins under `# File:` lines, each the
+    body of its span in the whole text."""
     if isinstance(context, dict):
-        return [str(k) for k in context]
-    return [name for name, *_ in file_spans(context)] if isinstance(context, str) else []
+        return [(str(k), v if isinstance(v, str) else None, 0, len(v) if isinstance(v, str) else 0)
+                for k, v in context.items()]
+    return [(name, context, body, end) for name, _, body, end in file_spans(context)] if isinstance(context, str) else []
+
+
+def _file_names(context: ContextValue) -> list[str]:
+    """The names of the context's files (`_file_parts`)."""
+    return [name for name, *_ in _file_parts(context)]
 
 
 def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
-    """The files (a dict's keys, or the files a text joins under `# File:` lines) that write
-    `word` as a whole word, when 1 to `_FILES_NAMED` do and others do not: which module defines a
-    class is then said where the model sent back its name."""
+    """The files (`_file_parts`) that write `word` as a whole word, when 1 to `_FILES_NAMED` do
+    and others do not: which module defines a class is then said where the model sent back
+    its name."""
     if len(word) < 3:
         return ()
     rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])", re.IGNORECASE)  # as echoes are read
-    if isinstance(context, dict):
-        parts = [(str(k), v) for k, v in context.items() if isinstance(v, str)]
-    elif isinstance(context, str):
-        parts = [(name, context[body:end]) for name, _, body, end in file_spans(context)]
-    else:
-        return ()
-    holding = tuple(name for name, text in parts if rx.search(text) is not None)
+    parts = [(name, text, a, b) for name, text, a, b in _file_parts(context) if text is not None]
+    holding = tuple(name for name, text, a, b in parts if text is not None and rx.search(text, a, b) is not None)
     return holding if 0 < len(holding) <= _FILES_NAMED and len(holding) < len(parts) else ()
 
 
@@ -236,7 +238,7 @@ class TurnState:
     checked_echo: bool = False  # sent back once already for an answer the question itself writes
     checked_size: bool = False  # sent back once already for the context's size given as the answer
     printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
-    printed_before: set[str] = field(default_factory=set)  # those of the cells before the last one
+    printed_new: set[str] = field(default_factory=set)  # those the last cell printed for the first time
     context: ContextValue = ""  # what the run reads: where an echoed term is written, its sizes
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
     checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
@@ -259,8 +261,9 @@ class TurnState:
     def saw_cell(self, prompts: Prompts, stdout: str, error: str | None, code: str = "") -> None:
         """Note a cell's output: with `looking_needs_output`, an empty one shows nothing."""
         self.looked |= not prompts.looking_needs_output or (not error and not printed_nothing(stdout))
-        self.printed_before = set(self.printed)
-        self.printed.update(n.replace(",", "") for n in _NUMBERS.findall(stdout))
+        numbers = {n.replace(",", "") for n in _NUMBERS.findall(stdout)}
+        self.printed_new = numbers - self.printed
+        self.printed |= numbers
         if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
 
@@ -326,10 +329,14 @@ class TurnState:
         before that output was seen, so it answers nothing the output says. Given again, or
         printed by an earlier cell (a number seen before), it is the answer."""
         if (self.checked_typed or not prompts.looking_needs_output or printed_nothing(stdout)
-                or typed_final(code) != answer.strip() or answer.strip().replace(",", "") in self.printed_before):
+                or typed_final(code) != answer.strip() or self._printed_before(answer.strip().replace(",", ""))):
             return None
         self.checked_typed = True
         return prompts.answered_before_output(answer.strip())
+
+    def _printed_before(self, number: str) -> bool:
+        """Whether a cell before the last one printed `number`."""
+        return number in self.printed and number not in self.printed_new
 
     def term_count(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's number (`bare`, as `doubted` reads it)
