@@ -496,3 +496,16 @@ def test_a_date_range_count_of_what_a_named_list_holds_starts_from_its_total() -
     assert orientation(context, unnamed).start == f"sum_by({call}, 'Install')"
     # Without a period, a word on two lines shows its record and no file's outline.
     assert orientation(context, "How many packages did the run at 2024-05-03 install?").start == ""
+
+
+def test_a_word_found_in_several_forms_is_counted_by_form_with_a_line_of_each() -> None:
+    # "How many packages were newly installed": 'installed' found dpkg's `status installed`
+    # lines and its `install` actions alike (725 lines); the 1.5B counted the 514 status lines.
+    log = "".join(f"2025-06-24 10:00:{i:02} status installed p{i}:amd64 1.0\n" for i in range(20))
+    log += "".join(f"2025-06-24 10:01:0{i} install q{i}:amd64 <none> 2.0\n" for i in range(2))
+    log += "".join(f"2025-06-24 10:02:{i:02} status installed r{i}:amd64 1.0\n" for i in range(20))
+    text = orientation(log, "How many packages were newly installed on 2025-06-24?").text
+    assert "'installed': 42 lines (written 'installed' 40, 'install' 2), the first and last:" in text
+    assert "The first written 'install':\n5| 2025-06-24 10:01:00 install q0:amd64 <none> 2.0" in text
+    # One form only: no breakdown.
+    assert "written" not in orientation(log, "Which status lines name p3?").text

@@ -197,6 +197,37 @@ def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> 
     assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 2)
 
 
+def test_a_value_the_look_spaces_otherwise_was_still_read_there() -> None:
+    # apt's history writes "Start-Date: 2025-06-24  14:37:36" (two spaces); the 1.5B wrote
+    # FINAL(2025-06-24 14:37:36) after a failing block, and the cut FINAL was lost.
+    question = "When did the run with the codename Juniper start? Answer with its date."
+    text = "Start: 2024-05-01  10:00 codename Juniper\nStart: 2024-06-02  11:00 codename Maple\n"
+    root = FakeScriptedLM(["```repl\nx = entries(field='text')\n```\nFINAL(2024-05-01 10:00)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete(question, text)
+    assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 1)
+
+
+def test_an_output_counting_what_the_question_asks_how_many_of_is_offered() -> None:
+    # "How many entries does the changelog of libpulse0 have?": the 1.5B printed "28 entries"
+    # and "count_by: 28 items", then ran the same calls until max_errors, unanswered.
+    text = "pkg (1.2) unstable\n  * fix a\n -- Ann\n\npkg (1.1) unstable\n  * fix b\n -- Bo\n"
+    question = "How many entries does the changelog have? Answer with a number."
+    root = FakeScriptedLM(["```repl\nentries()\n```", "```repl\nFINAL(2)\n```"])
+    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete(question, text).answer
+    assert "The output counts 2 entries. If the question asks for that number, reply with exactly this line:\nFINAL(2)" \
+        in root.calls[1].messages[-1]["content"]
+    assert answer == "2"
+    # A count of something else (lines, for packages), no count question, or a capable model: no offer.
+    state = TurnState(question="How many packages were installed?")
+    assert state.counted(SmallModelPrompts(), "514 lines match:\n1| ...") is None
+    assert state.counted(SmallModelPrompts(), "3 packages\n") is not None and state.offered == "3"
+    assert TurnState(question="Which entry is the oldest?").counted(SmallModelPrompts(), "2 entries\n") is None
+    assert TurnState(question=question).counted(Prompts(), "2 entries\n") is None
+    assert TurnState(question="How many of the entries name Ann?").counted(SmallModelPrompts(), "1,204 entries") is not None
+
+
 def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> None:
     # The 0.5B wrote `grep("curious-ribbon")`, `print(1)`, `FINAL(1)` in one block: the search
     # printed the answer, and 1 was taken.

@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from recursor.context import ContextValue
@@ -86,9 +86,10 @@ class Orientation:
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
-        was seen, not guessed. Short values ("6", "yes") are too common to tell."""
-        value = value.strip().strip("\"'`")
-        return len(value) >= 4 and any(value.lower() in line.lower() for line in self.shown)
+        was seen, not guessed. Short values ("6", "yes") are too common to tell. Spacing is
+        not compared: logs align their columns ("2025-06-24  14:37:36"), answers do not."""
+        value = " ".join(value.strip().strip("\"'`").lower().split())
+        return len(value) >= 4 and any(value in " ".join(line.lower().split()) for line in self.shown)
 
 
 NO_LOOK = Orientation("", ())
@@ -354,6 +355,20 @@ class _Word:
     count: int
     first: list[tuple[int, int]]
     last: list[tuple[int, int]]
+    forms: Counter[str] = field(default_factory=Counter)  # the lines of each form the word was found as
+    form_first: dict[str, tuple[int, int]] = field(default_factory=dict)  # each form's first match
+
+    def written(self, text: str, shown: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+        """How the word is written, when it was found in more than one form ("installed" as
+        "installed" and "install": dpkg's status lines and its actions): each form's count,
+        and a first line of each form the shown lines lack. A paraphrase-tolerant count adds up
+        words that may mean different things; the forms let the reader choose."""
+        if len(self.forms) < 2:
+            return "", []
+        top = self.forms.most_common(_FORMS_SHOWN)
+        told = ", ".join(f"{form!r} {n:,}" for form, n in top)
+        seen = {text[a:b].lower() for a, b in shown}
+        return f" (written {told})", [self.form_first[form] for form, _ in top if form not in seen]
 
     def spans(self, rank: int) -> tuple[list[tuple[int, int]], str]:
         """The matches shown for the word ranked `rank`, and how they are introduced."""
@@ -370,16 +385,24 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     finder = _Finder(text, lowered, word)
     first: list[tuple[int, int]] = []
     last: list[tuple[int, int]] = []
+    forms: Counter[str] = Counter()
+    form_first: dict[str, tuple[int, int]] = {}
     count = 0
     for span in finder.forward():
         count += 1
+        form = text[span[0]:span[1]].lower()
+        forms[form] += 1
+        form_first.setdefault(form, span)
         if len(first) < _ALL_UP_TO:
             first.append(span)
         last = [*last[-1:], span]
         if count >= _MAX_COUNTED:
-            return _Word(word, count, first, finder.last(2))
-    return _Word(word, count, first, last)
+            return _Word(word, count, first, finder.last(2), forms, form_first)
+    return _Word(word, count, first, last, forms, form_first)
 
+
+_FORMS_SHOWN = 3
+"""The forms of a question word counted in the look (the most frequent first)."""
 
 _RECORDS_SHOWN = 2
 """The rarest word's record is shown when it is on at most this many lines."""
@@ -426,9 +449,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
     for rank, hit in enumerate(found[:n_words]):
         spans, what = hit.spans(rank)
+        forms, other = hit.written(text, spans) if rank < 2 else ("", [])
         many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
-        out.append(f"{hit.word!r}: {many} {unit}{'s' if hit.count != 1 else ''}{', ' + what if what else ''}:")
-        for n, (s, e) in enumerate(spans, 1):
+        out.append(f"{hit.word!r}: {many} {unit}{'s' if hit.count != 1 else ''}{forms}{', ' + what if what else ''}:")
+        for n, (s, e) in enumerate(spans + other, 1):
+            if n > len(spans):
+                out.append(f"The first written {text[s:e].lower()!r}:")
             lo, hi, line = _line_at(text, s, e, width)
             shown.append(line)
             reads.append(_read(starts, keys, lo, hi))

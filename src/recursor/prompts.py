@@ -244,6 +244,11 @@ class Prompts:
         return (f"The most: {value} ({count}). If the question asks for that, reply with exactly this line:\n"
                 f"FINAL({value})")
 
+    def counted_first(self, count: str, unit: str) -> str:
+        """Under an output that starts with a count of what the question asks how many of."""
+        return (f"The output counts {count} {unit}. If the question asks for that number, reply with exactly "
+                f"this line:\nFINAL({count})")
+
     def answered_before_output(self, answer: str) -> str:
         """Sent once when a block wrote FINAL with a value it typed, after code whose output the
         model had not seen yet."""

@@ -335,7 +335,7 @@ class _Run:
             note, instead = state.cell_note(self.prompts, block.code, cell.stdout, cell.error, self.context)
             if instead is not None:  # a small root's loop, broken: an untried search in its place
                 cell = await self.repl.run_cell(instead, iteration, n)
-            offer = state.ranked_top(self.prompts, cell.stdout) if note is None and not cell.error else None
+            offer = state.offer(self.prompts, cell.stdout) if note is None and not cell.error else None
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, note or offer))
             blind = blind and bool(cell.error) and printed_nothing(cell.stdout)
             # Running the same code again is no progress: a model stuck in a loop reaches

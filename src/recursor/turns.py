@@ -37,7 +37,7 @@ from recursor.protocol import (
     typed_final,
     unquoted_final,
 )
-from recursor.sandbox.helpers import _STOP, file_spans
+from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
 
 __all__ = ["TurnState", "asks_for_number", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
 
@@ -48,6 +48,10 @@ _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 _MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest)\b", re.IGNORECASE)
 """Words of a question that asks for the first of a ranking (not fewest or least: counts print
 their largest first, and the smallest may be cut)."""
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2})", re.IGNORECASE)
+"""A question's count and the (up to three) words after it: the things it asks how many of."""
+_UNIT_COUNT = re.compile(r"\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+) (?P<unit>[A-Za-z]{3,})\b")
+"""An output that starts by counting something: "28 entries", "4 lines match"."""
 _RANKED = re.compile(r"^(?:count_by|sum_by): [\d,]+ items?, [\d,]+ values?\n(?P<top>[^\n]{1,100}?): (?P<n1>[\d.,]+)\n"
                      r"(?P<next>[^\n]{1,100}?: (?P<n2>[\d.,]+)\n)?", re.MULTILINE)
 """The head of `count_by`/`sum_by`'s output and its first two ranked lines."""
@@ -267,6 +271,26 @@ class TurnState:
         if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
 
+    def offer(self, prompts: Prompts, stdout: str) -> str | None:
+        """The note under an output that answers the question as asked, offering its value as
+        the FINAL line (`ranked_top`, `counted`), or None."""
+        return self.ranked_top(prompts, stdout) or self.counted(prompts, stdout)
+
+    def counted(self, prompts: Prompts, stdout: str) -> str | None:
+        """The note under an output that starts with a count of the very things a small root's
+        question asks how many of ("28 entries" for "how many entries does the changelog
+        have"): that count, offered as the FINAL line. The 1.5B printed "28 entries" and
+        "count_by: 28 items" for that question and ran the same calls until max_errors. A count
+        of anything else ("514 lines" for "how many packages") is not offered."""
+        if not prompts.looking_needs_output or (asked := _HOW_MANY.search(asking_part(self.question))) is None:
+            return None
+        m = _UNIT_COUNT.match(stdout)
+        if m is None or not any(_stem_rx(word).fullmatch(m.group("unit")) for word in asked.group("what").split()
+                                if word.lower() not in _STOP):
+            return None
+        self.offered = m.group("n").replace(",", "")
+        return prompts.counted_first(self.offered, m.group("unit"))
+
     def ranked_top(self, prompts: Prompts, stdout: str) -> str | None:
         """The note under counts that rank (`count_by`/`sum_by`'s output), for a small root whose
         question asks for the most of something: the first value, offered as the FINAL line
@@ -291,7 +315,8 @@ class TurnState:
         value = final.value.strip().strip("\"'`")
         if final.kind != "text" or len(value) < 4 or is_placeholder(value) or asks_for_number(self.question):
             return False
-        whole = re.compile(r"(?<![\w.:/+~-])" + re.escape(value) + r"(?![\w:/+~-]|\.\w)", re.IGNORECASE)
+        spaced = r"\s+".join(re.escape(part) for part in value.split())  # "2025-06-24  14:37:36" as logs space it
+        whole = re.compile(r"(?<![\w.:/+~-])" + spaced + r"(?![\w:/+~-]|\.\w)", re.IGNORECASE)
         return any(whole.search(line) for line in self.shown.shown)
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
