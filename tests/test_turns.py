@@ -90,6 +90,18 @@ def test_a_helpers_summary_or_a_count_with_its_lines_is_not_offered_as_the_answe
     assert "reply with exactly this line" not in again and "so this was run instead" in again
 
 
+def test_a_search_run_in_a_repeated_blocks_place_counts_as_looking() -> None:
+    # The 1.5B's empty filter ran twice; the grep run in its place printed the record, and the
+    # FINAL read from it was sent back as "nothing you ran has shown the context yet".
+    text = "Juniper is kept in vault 7.\n" + "a line of filler\n" * 30 + "Vault 7 number: 4417028\n"
+    block = "```repl\nrows = lines('seven-digit')\nprint(len(rows), rows[:2])\n```"
+    root = FakeScriptedLM([block, block, "FINAL(4417028)", "FINAL(x)"])
+    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete("Which launch code goes with Juniper?", text).answer
+    assert "so this was run instead: grep(" in root.calls[2].messages[-1]["content"]
+    assert (answer, len(root.calls)) == ("4417028", 3)
+
+
 def test_an_empty_result_shown_again_is_not_offered_as_the_answer() -> None:
     block = "```repl\nrows = lines('seven-digit')\nprint(len(rows), rows[:2])\n```"
     root, answer = _run(SmallModelPrompts(), [block, block, "FINAL(4417028)"], "Which launch code goes with Juniper?")
