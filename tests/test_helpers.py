@@ -1068,3 +1068,16 @@ def test_a_cut_hit_keeps_its_number_and_its_record(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "\n1| >>Install: pkg0:amd64" in out and "... (40 items)\n" in out
     assert "   . Start-Date: 2024-01-01" in out
+
+
+def test_a_count_by_a_word_the_lines_write_as_a_value_says_how_many_hold_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # "How many times was dmsetup configured?": count_by(rows, "configured") on dpkg lines,
+    # which write the action "configure" as a column; the 1.5B ran it until max_errors.
+    rows = ["2025-06-24 14:37:37 install dmsetup:amd64 <none> 2:1.02",
+            "2025-06-24 14:37:37 status unpacked dmsetup:amd64 2:1.02",
+            "2025-06-24 14:37:40 configure dmsetup:amd64 2:1.02 <none>",
+            "2025-06-24 14:37:40 status half-configured dmsetup:amd64 2:1.02"]
+    h.count_by(rows, "configured")
+    assert "Column 2 writes 'configured' as 'configure', on 1 of the 4 lines." in capsys.readouterr().out
+    h.count_by(rows, "removed")  # written nowhere: nothing said of it
+    assert "writes 'removed'" not in capsys.readouterr().out
