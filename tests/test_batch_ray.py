@@ -75,7 +75,10 @@ def test_the_limiter_actor_spaces_the_send_times_of_concurrent_ray_tasks() -> No
     def ask(handle: object, n: int) -> list[float]:
         return [ray.get(handle.acquire_at.remote("m", 10)) for _ in range(n)]  # type: ignore[attr-defined]
 
-    slots = sorted(t for got in ray.get([ask.remote(limiter, 5) for _ in range(6)]) for t in got)
+    try:
+        slots = sorted(t for got in ray.get([ask.remote(limiter, 5) for _ in range(6)]) for t in got)
+    finally:
+        ray.kill(limiter)
     assert len(slots) == 30
     # acquire_at reads the wall clock a moment before the actor's own clock: allow 10 ms of it
     assert min(b - a for a, b in pairwise(slots)) >= 0.2 - 0.01

@@ -1081,3 +1081,5 @@ def test_a_count_by_a_word_the_lines_write_as_a_value_says_how_many_hold_it(caps
     assert "Column 2 writes 'configured' as 'configure', on 1 of the 4 lines." in capsys.readouterr().out
     h.count_by(rows, "removed")  # written nowhere: nothing said of it
     assert "writes 'removed'" not in capsys.readouterr().out
+    h.count_by([r.replace("status", "startup") for r in rows], "started")  # another word, not a form
+    assert "writes 'started'" not in capsys.readouterr().out

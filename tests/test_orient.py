@@ -507,5 +507,9 @@ def test_a_word_found_in_several_forms_is_counted_by_form_with_a_line_of_each() 
     text = orientation(log, "How many packages were newly installed on 2025-06-24?").text
     assert "'installed': 42 lines (written 'installed' 40, 'install' 2), the first and last:" in text
     assert "The first written 'install':\n5| 2025-06-24 10:01:00 install q0:amd64 <none> 2.0" in text
+    # What a hyphen joins to the front is another form: "half-installed" is not "installed".
+    half = log.replace("status installed p", "status half-installed p")
+    shown = orientation(half, "How many packages were newly installed on 2025-06-24?").text
+    assert "(written 'half-installed' 20, 'installed' 20, 'install' 2)" in shown
     # One form only: no breakdown.
     assert "written" not in orientation(log, "Which status lines name p3?").text

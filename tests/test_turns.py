@@ -237,7 +237,19 @@ def test_an_output_counting_what_the_question_asks_how_many_of_is_offered() -> N
     assert state.counted(SmallModelPrompts(), "3 packages\n") is not None and state.offered == "3"
     assert TurnState(question="Which entry is the oldest?").counted(SmallModelPrompts(), "2 entries\n") is None
     assert TurnState(question=question).counted(Prompts(), "2 entries\n") is None
-    assert TurnState(question="How many of the entries name Ann?").counted(SmallModelPrompts(), "1,204 entries") is not None
+    # A comparison or a qualified count is no plain count; lines are a search's count.
+    for ask, out in (("How many more errors than warnings?", "7 errors"), ("How many distinct users logged in?", "5 users"),
+                     ("How many errors per hour at peak?", "340 errors"), ("How many lines mention errors?", "4 lines match")):
+        assert TurnState(question=ask).counted(SmallModelPrompts(), out) is None, ask
+    # Code that does not name the question's rarest word counted something wider (every file's entries).
+    from recursor.orient import orientation
+    files = {"libpulse0/changelog": "libpulse0 (1)\n -- Ann\n\nlibpulse0 (0)\n -- Bo\n", "curl/changelog": "curl (1)\n -- Ann\n"}
+    ask = "How many entries does the changelog of libpulse0 have?"
+    state = TurnState(question=ask, shown=orientation(files, ask))
+    assert state.counted(SmallModelPrompts(), "3 entries\n", "entries()") is None
+    assert state.counted(SmallModelPrompts(), "2 entries\n", "entries(file='libpulse0/changelog')") is not None
+    # An offer stands only until the next output.
+    assert state.offer(SmallModelPrompts(), "nothing here", "x") is None and state.offered is None
 
 
 def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> None:

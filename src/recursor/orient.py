@@ -88,7 +88,10 @@ class Orientation:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
         was seen, not guessed. Short values ("6", "yes") are too common to tell. Spacing is
         not compared: logs align their columns ("2025-06-24  14:37:36"), answers do not."""
-        value = " ".join(value.strip().strip("\"'`").lower().split())
+        value = value.strip().strip("\"'`").lower()
+        if "\n" in value:
+            return False
+        value = " ".join(value.split())
         return len(value) >= 4 and any(value in " ".join(line.lower().split()) for line in self.shown)
 
 
@@ -363,11 +366,12 @@ class _Word:
         "installed" and "install": dpkg's status lines and its actions): each form's count,
         and a first line of each form the shown lines lack. A paraphrase-tolerant count adds up
         words that may mean different things; the forms let the reader choose."""
-        if len(self.forms) < 2:
+        if len(self.forms) < 2 or self.count >= _MAX_COUNTED:  # a capped count has no true parts
             return "", []
         top = self.forms.most_common(_FORMS_SHOWN)
-        told = ", ".join(f"{form!r} {n:,}" for form, n in top)
-        seen = {text[a:b].lower() for a, b in shown}
+        more = len(self.forms) - len(top)
+        told = ", ".join(f"{form!r} {n:,}" for form, n in top) + (f", {more} other forms" if more else "")
+        seen = {_whole_form(text, a, b) for a, b in shown}
         return f" (written {told})", [self.form_first[form] for form, _ in top if form not in seen]
 
     def spans(self, rank: int) -> tuple[list[tuple[int, int]], str]:
@@ -390,7 +394,7 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     count = 0
     for span in finder.forward():
         count += 1
-        form = text[span[0]:span[1]].lower()
+        form = _whole_form(text, *span)
         forms[form] += 1
         form_first.setdefault(form, span)
         if len(first) < _ALL_UP_TO:
@@ -402,6 +406,17 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
 
 
 _FORMS_SHOWN = 3
+
+
+def _whole_form(text: str, start: int, end: int) -> str:
+    """The form a match is written in, with what a hyphen joins to its front ("half-installed"
+    is not "installed")."""
+    while start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+        start -= 2
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    return text[start:end].lower()
+
 """The forms of a question word counted in the look (the most frequent first)."""
 
 _RECORDS_SHOWN = 2
@@ -454,7 +469,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out.append(f"{hit.word!r}: {many} {unit}{'s' if hit.count != 1 else ''}{forms}{', ' + what if what else ''}:")
         for n, (s, e) in enumerate(spans + other, 1):
             if n > len(spans):
-                out.append(f"The first written {text[s:e].lower()!r}:")
+                out.append(f"The first written {_whole_form(text, s, e)!r}:")
             lo, hi, line = _line_at(text, s, e, width)
             shown.append(line)
             reads.append(_read(starts, keys, lo, hi))

@@ -52,6 +52,12 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2}
 """A question's count and the (up to three) words after it: the things it asks how many of."""
 _UNIT_COUNT = re.compile(r"\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+) (?P<unit>[A-Za-z]{3,})\b")
 """An output that starts by counting something: "28 entries", "4 lines match"."""
+_QUALIFIED = re.compile(r"\b(?:more|fewer|less|than|per|average|percent|percentage|ratio|distinct|unique|"
+                        r"different|each|every|at\s+least|at\s+most)\b", re.IGNORECASE)
+"""Words of a count question that make its answer other than a plain count of the things."""
+_NOT_THINGS = frozenset("line lines match matches item items value values time times char chars characters".split())
+"""Units an output counts that are never the things asked about: lines and matches (a search's
+count), a helper's items and values."""
 _RANKED = re.compile(r"^(?:count_by|sum_by): [\d,]+ items?, [\d,]+ values?\n(?P<top>[^\n]{1,100}?): (?P<n1>[\d.,]+)\n"
                      r"(?P<next>[^\n]{1,100}?: (?P<n2>[\d.,]+)\n)?", re.MULTILINE)
 """The head of `count_by`/`sum_by`'s output and its first two ranked lines."""
@@ -271,22 +277,29 @@ class TurnState:
         if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
 
-    def offer(self, prompts: Prompts, stdout: str) -> str | None:
+    def offer(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
         """The note under an output that answers the question as asked, offering its value as
-        the FINAL line (`ranked_top`, `counted`), or None."""
-        return self.ranked_top(prompts, stdout) or self.counted(prompts, stdout)
+        the FINAL line (`ranked_top`, `counted`), or None (and no earlier offer stands)."""
+        self.offered = None
+        return self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
 
-    def counted(self, prompts: Prompts, stdout: str) -> str | None:
+    def counted(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
         """The note under an output that starts with a count of the very things a small root's
-        question asks how many of ("28 entries" for "how many entries does the changelog
-        have"): that count, offered as the FINAL line. The 1.5B printed "28 entries" and
-        "count_by: 28 items" for that question and ran the same calls until max_errors. A count
-        of anything else ("514 lines" for "how many packages") is not offered."""
+        question asks how many of ("28 entries" for "how many entries does the changelog of
+        libpulse0 have"), from code that names the question's rarest word: that count, offered
+        as the FINAL line. The 1.5B printed "28 entries" and "count_by: 28 items" for that
+        question and ran the same calls until max_errors. Not offered: a count of anything
+        else ("514 lines" for "how many packages"), of lines or matches (grep counts matches;
+        `doubted` judges line counts), code that does not name the rarest word (a total over
+        every file), or a question that compares or qualifies ("how many more", "distinct")."""
         if not prompts.looking_needs_output or (asked := _HOW_MANY.search(asking_part(self.question))) is None:
             return None
+        rare = self.shown.words[0].lower() if self.shown.words else ""
+        if _QUALIFIED.search(asking_part(self.question)) or (rare and rare not in code.lower()):
+            return None
         m = _UNIT_COUNT.match(stdout)
-        if m is None or not any(_stem_rx(word).fullmatch(m.group("unit")) for word in asked.group("what").split()
-                                if word.lower() not in _STOP):
+        if m is None or m.group("unit").lower() in _NOT_THINGS or not any(
+                _stem_rx(word).fullmatch(m.group("unit")) for word in asked.group("what").split() if word.lower() not in _STOP):
             return None
         self.offered = m.group("n").replace(",", "")
         return prompts.counted_first(self.offered, m.group("unit"))
@@ -313,7 +326,8 @@ class TurnState:
         with that date; the block failed, and the answer, cut with the rest of the reply, was
         lost. It is as grounded as a FINAL alone naming a value the look showed."""
         value = final.value.strip().strip("\"'`")
-        if final.kind != "text" or len(value) < 4 or is_placeholder(value) or asks_for_number(self.question):
+        if (final.kind != "text" or len(value) < 4 or "\n" in value or is_placeholder(value)
+                or asks_for_number(self.question)):
             return False
         spaced = r"\s+".join(re.escape(part) for part in value.split())  # "2025-06-24  14:37:36" as logs space it
         whole = re.compile(r"(?<![\w.:/+~-])" + spaced + r"(?![\w:/+~-]|\.\w)", re.IGNORECASE)

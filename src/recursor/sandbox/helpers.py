@@ -1567,12 +1567,18 @@ def _value_forms(name: str, items: Sequence[Any]) -> str:
     count until max_errors."""
     if not name.isalpha() or len(name) < 4:
         return ""
-    rx = _stem_rx(name)
+    stem = _stem(name).lower()
     rows = [_cols(x) for x in items if isinstance(x, str)]
-    found = _Counter((i, v) for r in rows for i, v in enumerate(r[:8]) if rx.fullmatch(v))
+    found = _Counter((i, v) for r in rows for i, v in enumerate(r[:8])
+                     if v.lower().startswith(stem) and v[len(stem):].lower() in _ENDINGS)
     told = [f" Column {i} writes {name!r} as {v!r}, on {n} of the {len(rows)} lines."
-            for (i, v), n in found.most_common(2)]
+            for (i, v), n in found.most_common(1)]
     return "".join(told)
+
+
+_ENDINGS = frozenset(["", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "ation", "ations", "ment", "ments"])
+"""What may follow a word's stem in a value written as its form ("configur" + "e"; not
+"start" + "up")."""
 
 
 def _few_valued_columns(items: Sequence[Any], most: int = 12) -> str:
