@@ -406,6 +406,7 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
 
 
 _FORMS_SHOWN = 3
+"""The forms of a question word counted in the look (the most frequent first)."""
 
 
 def _whole_form(text: str, start: int, end: int) -> str:
@@ -417,7 +418,6 @@ def _whole_form(text: str, start: int, end: int) -> str:
             start -= 1
     return text[start:end].lower()
 
-"""The forms of a question word counted in the look (the most frequent first)."""
 
 _RECORDS_SHOWN = 2
 """The rarest word's record is shown when it is on at most this many lines."""
