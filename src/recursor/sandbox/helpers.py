@@ -1555,12 +1555,14 @@ def _no_field(name: str, items: Iterable[Any]) -> str:
     files = ' Key "file" gives each line\'s file.' if isinstance(first, Line) and first.file else ""
     who = (' Key "author" gives the person each writes as Name <mail>.'
            if first is not None and _person(first, str(first)) is not None else "")
-    columns = "" if fields or not isinstance(items, (list, tuple)) else _few_valued_columns(items)
-    forms = "" if fields or not isinstance(items, (list, tuple)) else _value_forms(name, items)
+    # Unnamed-column lines: split once, for both readings of the name as a column's value.
+    rows = [] if fields or not isinstance(items, (list, tuple)) else [_cols(x) for x in items if isinstance(x, str)]
+    columns = _few_valued_columns(rows) if rows else ""
+    forms = _value_forms(name, rows) if rows else ""
     return f"No item has a field {name!r}.{have}{files}{who}{forms}{columns}"
 
 
-def _value_forms(name: str, items: Sequence[Any]) -> str:
+def _value_forms(name: str, rows: list[list[str]]) -> str:
     """Where a key that is no field is written as a column's value, in its own or another form
     ("configured" as dpkg's action "configure"): how many lines hold it. Asked
     `count_by(rows, "configured")`, the 1.5B meant the lines that say so, and ran the same
@@ -1568,7 +1570,6 @@ def _value_forms(name: str, items: Sequence[Any]) -> str:
     if not name.isalpha() or len(name) < 4:
         return ""
     stem = _stem(name).lower()
-    rows = [_cols(x) for x in items if isinstance(x, str)]
     found = _Counter((i, v) for r in rows for i, v in enumerate(r[:8])
                      if v.lower().startswith(stem) and v[len(stem):].lower() in _ENDINGS)
     told = [f" Column {i} writes {name!r} as {v!r}, on {n} of the {len(rows)} lines."
@@ -1581,12 +1582,11 @@ _ENDINGS = frozenset(["", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "atio
 "start" + "up")."""
 
 
-def _few_valued_columns(items: Sequence[Any], most: int = 12) -> str:
+def _few_valued_columns(rows: list[list[str]], most: int = 12) -> str:
     """The columns of unnamed-column lines (a log's date, time, action, name) that take few
     values, with their counts: what a count "by" a name the lines do not write can mean.
     (Told only that no line has a field "package", the 1.5B ran the same count four times;
     a dpkg log's third column says "upgrade: 7" outright.)"""
-    rows = [_cols(x) for x in items if isinstance(x, str)]
     if len(rows) < 3:
         return ""
     width = _Counter(len(r) for r in rows).most_common(1)[0][0]
