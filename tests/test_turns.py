@@ -171,10 +171,11 @@ def test_a_file_name_alone_in_a_block_answers_the_answer_now_turn() -> None:
     for last, want in (("```repl\ncgi.py\n```", "cgi.py"),
                        ("```repl\nrows.count\n```", ""),  # a variable's attribute: no answer
                        ("```repl\nweb.py\n```", "")):  # a name the text does not write
-        root = FakeScriptedLM([block] * 4 + [last])
+        root = FakeScriptedLM([block] * 4 + [last, last])  # no answer: asked once more, the same
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete(question, files)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
+        assert len(root.calls) == 5 + (not want), last
 
 
 def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> None:
@@ -252,6 +253,39 @@ def test_an_output_counting_what_the_question_asks_how_many_of_is_offered() -> N
     assert state.offer(SmallModelPrompts(), "nothing here", "x") is None and state.offered is None
 
 
+def test_a_column_count_of_the_questions_own_word_is_offered() -> None:
+    # "How many times was dmsetup configured?": the 1.5B ran count_by(rows, "configured") on
+    # dmsetup's dpkg lines three times; the helper's note said "Column 2 writes 'configured'
+    # as 'configure', on 1 of the 7 lines", and the run ended unanswered.
+    log = ("2025-06-24 14:37:37 install dmsetup:amd64 <none> 2:1.02\n"
+           "2025-06-24 14:37:37 status unpacked dmsetup:amd64 2:1.02\n"
+           "2025-06-24 14:37:40 configure dmsetup:amd64 2:1.02 <none>\n"
+           "2025-06-24 14:37:40 status installed dmsetup:amd64 2:1.02\n"
+           "2025-06-24 14:37:41 configure libc6:amd64 2.36 <none>\n")
+    question = "How many times was dmsetup configured in this log?"
+    block = "```repl\nrows = lines('dmsetup')\ncount_by(rows, 'configured')\n```"
+    root = FakeScriptedLM([block, "```repl\nFINAL(1)\n```"])
+    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete(question, log).answer
+    shown = root.calls[1].messages[-1]["content"]
+    assert "Column 2 writes 'configured' as 'configure', on 1 of the 4 lines." in shown
+    assert "The output counts 1 line writing 'configure'." in shown and shown.endswith("FINAL(1)")
+    assert answer == "1"
+    # Not offered: a word the question does not ask about, code that never named the rarest
+    # word (every line's count), a qualified count, or a capable model.
+    out = "count_by: 4 items, 0 values\nNo item has a field 'configured'. Column 2 writes 'configured' as 'configure', on 1 of the 4 lines."
+    from recursor.orient import orientation
+    for ask, code, prompts in (("How many times was dmsetup installed?", "lines('dmsetup')", SmallModelPrompts()),
+                               (question, "lines()", SmallModelPrompts()),
+                               ("How many more times was dmsetup configured than unpacked?", "lines('dmsetup')",
+                                SmallModelPrompts()),
+                               (question, "lines('dmsetup')", Prompts())):
+        state = TurnState(question=ask, shown=orientation(log, ask), seen_code={code})
+        assert state.form_counted(prompts, out) is None, ask
+    state = TurnState(question=question, shown=orientation(log, question), seen_code={"lines('dmsetup')"})
+    assert state.form_counted(SmallModelPrompts(), out) is not None and state.offered == "1"
+
+
 def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> None:
     # The 0.5B wrote `grep("curious-ribbon")`, `print(1)`, `FINAL(1)` in one block: the search
     # printed the answer, and 1 was taken.
@@ -323,10 +357,12 @@ def test_a_path_written_alone_as_a_block_is_the_answer_when_the_text_writes_it()
     look = "```repl\ncount_by(lines(r'^class\\b'), 'file')\n```"
     for block, want, calls in (("collections/__init__.py", "collections/__init__.py", 2),
                                ("csv.py", "csv.py", 2),
-                               ("collections/other.py", "", 6),  # no file of the context: an error as before
-                               ("re.findall", "", 6)):  # code, though `re` is undefined there
+                               # No file of the context: an error as before; at the answer-now turn,
+                               # asked once more.
+                               ("collections/other.py", "", 7),
+                               ("re.findall", "", 7)):  # code, though `re` is undefined there
         files += "# File: notes.txt\nre.findall splits it.\n" if block == "re.findall" else ""
-        root = FakeScriptedLM([look, f"```repl\n{block}\n```"] * 3)
+        root = FakeScriptedLM([look, f"```repl\n{block}\n```"] * 4)
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
                      trace_dir=False).complete("Which module has the most classes?", files)
         assert (result.answer, len(root.calls)) == (want, calls), block
@@ -466,7 +502,7 @@ def test_a_final_call_written_as_a_block_at_the_answer_now_turn_is_run_for_its_a
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
         assert "Stop:" in root.calls[-1].messages[-1]["content"]
     # Any other code is still not run there: no answer from it, the best effort instead.
-    root = FakeScriptedLM([setup] + [block] * 4 + ["```repl\nFINAL(n)\nprint(1)\n```"])
+    root = FakeScriptedLM([setup] + [block] * 4 + ["```repl\nFINAL(n)\nprint(1)\n```"] * 2)
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("How many lines hold the codename?", TEXT)
     assert result.answer == "" and result.stopped_by == "max_errors"
@@ -535,6 +571,52 @@ def test_the_answer_now_turn_asks_once_more_when_its_answer_is_the_questions_own
 
 
 
+def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:
+    # The 1.5B, whose first look named the one file defining the class, ran searches until
+    # max_errors and then wrote another search at the answer-now turn: the run ended unanswered.
+    blocks = [f"```repl\nprint(context.count({w!r}))\n```" for w in ("grass", "sky", "green", "blue")]
+    question = "What is grey-owl's codename?"
+    for prompts in (SmallModelPrompts(), Prompts()):
+        for again, want in (("FINAL(Juniper)", "Juniper"), ("```repl\nprint(context.count('is'))\n```", "")):
+            root = FakeScriptedLM([*blocks, "```repl\nprint(context.count('owl'))\n```", again])
+            result = RLM(root, prompts=prompts, limits=Limits(max_iterations=4), mode="rlm",
+                         trace_dir=False).complete(question, TEXT)
+            assert (result.answer, result.stopped_by) == (want, "max_iterations")
+            asked = root.calls[-1].messages
+            assert len(asked) == len(root.calls[-2].messages) + 2  # its code reply, then the note
+            assert "no code runs now" in asked[-1]["content"]
+            assert asked[-2]["content"] == "```repl\nprint(context.count('owl'))\n```"
+            assert len(root.calls) == 6  # once only
+    # The block asked about is never run: no sub-call (the script would run out).
+    root = FakeScriptedLM([*blocks, *["```repl\nprint(llm_query('x'))\n```"] * 2])
+    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+        trace_dir=False).complete(question, TEXT)
+    assert len(root.calls) == 6
+
+
+def test_a_message_the_code_printed_goes_back_once_as_no_answer() -> None:
+    # The 1.5B's filter matched nothing, its block printed its own "No apt runs found.", and it
+    # answered FINAL(No apt runs found.).
+    search = "```repl\nrows = lines('owl-grey')\nprint(rows if rows else 'No codename found.')\n```"
+    question = "What is grey-owl's codename?"
+    for final in ("FINAL(No codename found.)", "```repl\nFINAL('no codename found')\n```"):
+        root, answer = _run(SmallModelPrompts(), [search, final, "FINAL(Juniper)"], question)
+        assert "'no codename found' is a message your own code printed" in root.calls[2].messages[-1]["content"].lower()
+        assert answer == "Juniper"
+    # Once: given again, it is the answer; a capable model's is never sent back.
+    root, answer = _run(SmallModelPrompts(), [search, "FINAL(No codename found.)", "FINAL(No codename found.)"],
+                        question)
+    assert answer == "No codename found." and len(root.calls) == 3
+    root, answer = _run(Prompts(), [search, "FINAL(No codename found.)"], question)
+    assert answer == "No codename found." and len(root.calls) == 2
+    # Not a message: one the context writes too, one word, or a literal the output did not show.
+    for code, final in (("print('The sky is blue' if lines('sky') else 0)", "The sky is blue"),
+                        ("print('none' if not lines('owl-grey') else 1)", "none"),
+                        ("x = 'No codename found'\nprint(1)", "No codename found")):
+        root, answer = _run(SmallModelPrompts(), [f"```repl\n{code}\n```", f"FINAL({final})"], question)
+        assert answer == final and len(root.calls) == 2, code
+
+
 def test_the_answer_now_turn_reads_a_named_answer_and_never_queries() -> None:
     # Review of 7be5c7a: `FINAL(answer)`, copied from "reply FINAL(answer)", ran and answered
     # the answer dict's repr; a sentence around the block lost it; a FINAL call could start
@@ -545,11 +627,12 @@ def test_the_answer_now_turn_reads_a_named_answer_and_never_queries() -> None:
     for last, want in (("```repl\nFINAL(answer)\n```", ""), ("Here it is:\n```repl\nFINAL(n)\n```", "1"),
                        ("```repl\nFINAL(n)\n```\nThat is the count.", "1"),
                        ("```repl\nFINAL(llm_query('how many?'))\n```", ""), ("```repl\nFINAL(result)\n```", "")):
-        root = FakeScriptedLM([setup] + [block] * 4 + [last], default="7")
+        root = FakeScriptedLM([setup] + [block] * 4 + [last, last])
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete(question, TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
-        assert len(root.calls) == 6, last  # no sub-call was made
+        # No sub-call was made (the script would have run out); no answer is asked for once more.
+        assert len(root.calls) == 6 + (not want), last
 
 
 def test_an_echo_at_the_answer_now_turn_keeps_its_answer_over_a_reply_in_words() -> None:
@@ -590,7 +673,7 @@ def test_the_instructions_placeholder_copied_into_final_is_no_answer() -> None:
     assert "FINAL(the answer) repeats the instruction's words" in root.calls[3].messages[-1]["content"]
     assert answer == "Juniper"
     block = "```repl\nprint(lines('grass'))\n```"
-    root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL(the answer)\n```"])
+    root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL(the answer)\n```"] * 2)
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("What is grey-owl's codename?", TEXT)
     assert result.answer != "the answer" and result.stopped_by == "max_errors"
@@ -649,7 +732,12 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     question = "How many digits does the launch code for Juniper have?"
     look = '```repl\nrows = lines(r"\\bJuniper\\b")\nprint(len(rows), rows[:2])\n```'
     root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(7)"], question)
-    assert "1 is how many lines hold 'Juniper'" in root.calls[2].messages[-1]["content"]
+    note = root.calls[2].messages[-1]["content"]
+    assert "1 is how many lines hold 'Juniper'" in note
+    # What the question counts is named, and repeating the count is not suggested (the 1.5B
+    # always took that suggestion).
+    assert "it asks how many digits. Count the digits in the lines or records" in note
+    assert "again" not in note
     assert answer == "7"
     # Given again, it is the answer; a capable model's is taken at once.
     root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(1)"], question)
@@ -667,9 +755,61 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     assert "1 is how many lines hold 'Juniper'" in root.calls[2].messages[-1]["content"]
     assert answer == "7"
     # A term the question does not name, or a count of another call, is not checked.
-    other = '```repl\nrows = lines(r"launch")\nprint(len(rows), rows[:2])\n```'
+    other = '```repl\nrows = lines(r"launch")  # grey-owl\nprint(len(rows), rows[:2])\n```'
     root, answer = _run(SmallModelPrompts(), [other, "FINAL(1)"], "How many codes does grey-owl's project have?")
     assert answer == "1" and len(root.calls) == 2
+
+
+def test_a_count_whose_code_never_used_the_rarest_term_goes_back_once() -> None:
+    # "libpq5 was upgraded by one apt run; how many packages did that run newly install?": the
+    # 1.5B added up the installs of every run (647 for 12), never filtering for libpq5.
+    runs = ("Start: 1\nUpgrade: libpq5, zlib\nInstall: a, b, c\n\nStart: 2\nInstall: d, e\n\n"
+            "Start: 3\nUpgrade: zlib\nInstall: f\n")
+    question = "libpq5 was upgraded by one run. How many packages did that run install?"
+    total = "```repl\nprint(len(lines('Start')) * 2)\n```"
+    root = FakeScriptedLM([total, "FINAL(6)", "FINAL(3)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete(question, runs)
+    note = root.calls[2].messages[-1]["content"]
+    assert "6 was computed without 'libpq5'" in note and "entries('libpq5')" in note
+    assert result.answer == "3"
+    # Once: given again it stands; code that used the term, or a capable model, is not asked.
+    for prompts, script, calls in ((SmallModelPrompts(), [total, "FINAL(6)", "FINAL(6)"], 3),
+                                   (SmallModelPrompts(), ["```repl\nprint(len(entries('libpq5')) + 5)\n```",
+                                                          "FINAL(6)"], 2),
+                                   (Prompts(), [total, "FINAL(6)"], 2)):
+        root = FakeScriptedLM(script)
+        result = RLM(root, prompts=prompts, limits=Limits(max_iterations=6), mode="rlm",
+                     trace_dir=False).complete(question, runs)
+        assert (result.answer, len(root.calls)) == ("6", calls)
+    # A term on many lines picks out no part: not asked.
+    many = runs + "".join(f"Start: {i}\nUpgrade: libpq5\n\n" for i in range(40))
+    root = FakeScriptedLM([total, "FINAL(6)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete(question, many)
+    assert (result.answer, len(root.calls)) == ("6", 2)
+
+
+def test_the_things_a_question_asks_how_many_of() -> None:
+    from recursor.turns import asked_things
+    assert asked_things("In the session at 16:49:20, how many of the newly installed packages were "
+                        "pulled in automatically?") == "newly installed packages"
+    assert asked_things("Find the module defining X; how many module-level functions (not methods) "
+                        "does it have?") == "module-level functions"
+    assert asked_things("How many packages did that run install?") == "packages"
+    assert asked_things("What is the launch code?") == asked_things("How many?") == ""
+
+
+def test_a_count_of_the_term_in_one_file_is_sent_to_count_in_that_file() -> None:
+    tree = {"cgi.py": "class MiniFieldStorage:\n    pass\ndef a():\n    pass\n",
+            "ssl.py": "class SSLContext:\n    pass\n"}
+    look = '```repl\nrows = lines(r"MiniFieldStorage")\nprint(len(rows), rows[:2])\n```'
+    root = FakeScriptedLM([look, "FINAL(1)", "FINAL(1)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete("The module defining MiniFieldStorage: how many functions does it have?", tree)
+    assert ("Count the functions in the file 'cgi.py', which holds every line that writes 'MiniFieldStorage'"
+            in root.calls[2].messages[-1]["content"])
+    assert result.answer == "1"
 
 
 def test_an_echo_sent_back_says_which_file_writes_the_term() -> None:

@@ -231,12 +231,32 @@ class Prompts:
             "that hold it, then answer with the number the code prints."
         )
 
-    def counted_term(self, answer: str, term: str) -> str:
-        """Sent once when a number answer is how many lines hold a term the question names."""
+    def counted_term(self, answer: str, term: str, things: str = "", files: Sequence[str] = ()) -> str:
+        """Sent once when a number answer is how many lines hold a term the question names;
+        `things`: what the question asks how many of; `files`: the few files that write the term.
+        Told "if it asks for exactly that, reply FINAL(1) again", the 1.5B always did, so when
+        the question says what it counts the note says that instead."""
+        if not things:
+            return (
+                f"{answer} is how many lines hold {term!r}, which the question names to say what it "
+                f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "
+                f"many of something else, read that from the lines or records that hold {term!r}."
+            )
+        where = (f"in the file {files[0]!r}, which holds every line that writes {term!r}" if len(files) == 1
+                 else f"in the lines or records that hold {term!r}")
         return (
-            f"{answer} is how many lines hold {term!r}, which the question names to say what it "
-            f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "
-            f"many of something else, read that from the lines or records that hold {term!r}."
+            f"{answer} is how many lines hold {term!r}, which the question names to say what it is "
+            f"about; it asks how many {things}. Count the {things} {where}, with code, and answer "
+            "with the number it prints."
+        )
+
+    def unfiltered(self, answer: str, term: str) -> str:
+        """Sent once when a count was computed by code that never used the question's rarest
+        term, which picks out the lines or records the question is about."""
+        return (
+            f"{answer} was computed without {term!r}: no code so far has used it, and the question "
+            f"names it to say which lines, records or file it is about. Find those first "
+            f"(entries({term!r}) gives the records that hold it), then count in them."
         )
 
     def ranked_first(self, value: str, count: str) -> str:
@@ -263,6 +283,15 @@ class Prompts:
         return (
             f"{answer} is an empty result, not an answer: the code found nothing. Look at a few "
             "lines of the context with code to see how it is written, then filter for that."
+        )
+
+    def own_message(self, answer: str) -> str:
+        """Sent once when the answer is a sentence the model's own code printed, which the
+        context does not write ("No matching lines found.")."""
+        return (
+            f"{answer!r} is a message your own code printed, not something the context writes: the "
+            "code did not find what it looked for. Look at a few lines of the context with code to "
+            "see how it is written, then filter for that."
         )
 
     def ran_instead(self, code: str) -> str:
@@ -293,3 +322,7 @@ class Prompts:
             f"You have reached a limit ({reason}). Do not write more code. Give your best final "
             "answer now from what you have found, as FINAL(your answer) or FINAL_VAR(name)."
         )
+
+    def answer_now_again(self) -> str:
+        """Sent once when the reply to `answer_now` held no answer (a block of code, not run)."""
+        return "That code was not run: no code runs now. Reply with the one line FINAL(your answer)."

@@ -326,3 +326,7 @@ class SmallModelPrompts(Prompts):
             "output above shows. No code."
         )
 
+    def answer_now_again(self) -> str:
+        return ("That block was not run: no code runs now. Reply with the one line FINAL(answer), "
+                "the answer the outputs above show.")
+

@@ -381,9 +381,11 @@ class _Run:
                       error: str | None = None, state: TurnState | None = None) -> _Outcome:
         """End on a limit: one last 'answer now' turn if the budget allows, else the best we have.
 
-        An answer there that a check doubts (`TurnState.doubted`: the question's own word, the
-        context's size) is asked for once more, with the note; the first answer stays unless
-        the second reply gives a FINAL or a stated value."""
+        That turn is asked once more when its reply held no answer (small roots write another
+        search; the 1.5B then left a run that its first look had answered unanswered), or when
+        a check doubts its answer (`TurnState.doubted`: the question's own word, the context's
+        size), with the note; a doubted first answer stays unless the second reply gives a
+        FINAL or a stated value."""
         answer: str | None = None
         json_form: str | None = None
         if reason in ("max_iterations", "max_errors"):
@@ -397,12 +399,14 @@ class _Run:
                     break
                 if resp.finish_reason == "refusal":
                     break
-                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state, prose=not again)
+                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state,
+                                                         prose=answer is None)
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
-                echo = state.doubted(said, self.prompts) if state is not None and said is not None else None
-                if echo is None:
+                doubt = state.doubted(said, self.prompts) if state is not None and said is not None else None
+                note = self.prompts.answer_now_again() if said is None else doubt and f"{doubt}\n{ask}"
+                if not note:
                     break
-                turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": f"{echo}\n{ask}"}]
+                turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
         if answer is None:
             answer = await self._best_effort()
         exhausted = self.tree.ledger.exhausted

@@ -14,6 +14,7 @@ but not its date. Two checks, each sending an answer back once with what to do i
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,26 @@ _MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest)\b", re.IGNORECA
 their largest first, and the smallest may be cut)."""
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2})", re.IGNORECASE)
 """A question's count and the (up to three) words after it: the things it asks how many of."""
+_ASKED_THINGS = re.compile(r"\bhow\s+many\s+(?:of\s+(?:the|these|those|its|their|that)\s+)?"
+                           r"(?P<what>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3})", re.IGNORECASE)
+_NOT_THING = frozenset("did does do were was are is have has had in on of that from with to for by at "
+                       "there can could will would should".split())
+
+
+def asked_things(question: str) -> str:
+    """The things a question asks how many of, in its words ("how many of the newly installed
+    packages were pulled in" -> "newly installed packages"); "" when it asks no "how many"."""
+    m = _ASKED_THINGS.search(question)
+    if m is None:
+        return ""
+    words = []
+    for word in m.group("what").split():
+        if word.lower() in _NOT_THING:
+            break
+        words.append(word)
+    return " ".join(words)
+
+
 _UNIT_COUNT = re.compile(r"\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+) (?P<unit>[A-Za-z]{3,})\b")
 """An output that starts by counting something: "28 entries", "4 lines match"."""
 _QUALIFIED = re.compile(r"\b(?:more|fewer|less|than|per|average|percent|percentage|ratio|distinct|unique|"
@@ -58,6 +79,9 @@ _QUALIFIED = re.compile(r"\b(?:more|fewer|less|than|per|average|percent|percenta
 _NOT_THINGS = frozenset("line lines match matches item items value values time times char chars characters".split())
 """Units an output counts that are never the things asked about: lines and matches (a search's
 count), a helper's items and values."""
+_FORM_COUNT = re.compile(r"\bColumn \d+ writes '(?P<word>[^'\n]{1,60})' as '(?P<form>[^'\n]{1,60})', "
+                         r"on (?P<n>\d+) of the \d+ lines\.")
+"""`count_by`'s note on a key that a column writes as a value (`helpers._value_forms`)."""
 _RANKED = re.compile(r"^(?:count_by|sum_by): [\d,]+ items?, [\d,]+ values?\n(?P<top>[^\n]{1,100}?): (?P<n1>[\d.,]+)\n"
                      r"(?P<next>[^\n]{1,100}?: (?P<n2>[\d.,]+)\n)?", re.MULTILINE)
 """The head of `count_by`/`sum_by`'s output and its first two ranked lines."""
@@ -171,6 +195,23 @@ def _term_searched(code: str, question: str) -> str | None:
     return term if len(term) >= 3 and term.lower() in question.lower() else None
 
 
+def _printed_messages(code: str, stdout: str) -> set[str]:
+    """The sentences a cell's code writes as string literals and its output shows ("No apt runs
+    found."), lowered and without closing punctuation: the code's own words, never the text's.
+    Two words at least; code that does not parse writes none."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
+    said = {_said(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in stdout}
+    return {text for text in said if len(text.split()) >= 2 and re.search(r"[A-Za-z]{2}", text)}
+
+
+def _said(text: str) -> str:
+    return " ".join(text.split()).rstrip(".!:;,").strip().lower()
+
+
 _ASKS_SIZE = re.compile(r"\b(?:lines?|characters?|chars|bytes|size|long|length|files?|records?"
                         r"|entries|rows|events)\b", re.IGNORECASE)
 """Words of a question that may ask for a size the first message states."""
@@ -198,6 +239,16 @@ def _holds(context: ContextValue, value: str) -> bool:
     """Whether the context writes `value` (a value with spaces also with other spacing)."""
     return any(value in text or (" " in value and " ".join(value.split()) in " ".join(text.split()))
                for text in _texts(context))
+
+
+_FEW_LINES = 30
+"""At most this many lines hold a term that picks out a part of the text (`TurnState.unfiltered`)."""
+
+
+def _lines_holding(context: ContextValue, word: str) -> int:
+    """How many lines of the context hold `word`, in any case."""
+    rx = re.compile(r"^.*" + re.escape(word), re.IGNORECASE | re.MULTILINE)
+    return sum(len(rx.findall(text)) for text in _texts(context))
 
 
 def _holds_word(context: ContextValue, word: str) -> bool:
@@ -244,7 +295,8 @@ class TurnState:
     nudged: bool = False  # sent back once already for answering blind
     checked_unseen: bool = False  # sent back once already for a value the context lacks
     checked_form: bool = False  # sent back once already for an answer not in the asked form
-    checked_empty: bool = False  # sent back once already for an empty result given as the answer
+    checked_empty: bool = False  # sent back once already for an empty result or the code's own message as the answer
+    messages: set[str] = field(default_factory=set)  # sentences the code wrote and printed (`_printed_messages`)
     checked_echo: bool = False  # sent back once already for an answer the question itself writes
     checked_size: bool = False  # sent back once already for the context's size given as the answer
     printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
@@ -253,6 +305,7 @@ class TurnState:
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
     checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
     checked_typed: bool = False  # sent back once already for a FINAL typed in the block before its output
+    checked_filter: bool = False  # sent back once already for a count whose code never used the rarest term
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -276,12 +329,34 @@ class TurnState:
         self.printed |= numbers
         if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
+        if prompts.looking_needs_output and code and stdout:
+            self.messages |= _printed_messages(code, stdout)
 
     def offer(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
         """The note under an output that answers the question as asked, offering its value as
         the FINAL line (`ranked_top`, `counted`), or None (and no earlier offer stands)."""
         self.offered = None
-        return self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
+        return self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code) or self.form_counted(prompts, stdout)
+
+    def form_counted(self, prompts: Prompts, stdout: str) -> str | None:
+        """The note under a helper's "Column 2 writes 'configured' as 'configure', on 1 of the 7
+        lines." (`count_by` by a word that is a column's value, not a field), when that word is
+        the question's, which asks how many, and the run's code has named another word of the
+        question that the look showed: that count, offered as the FINAL line. The 1.5B ran `count_by(rows,
+        "configured")` on dmsetup's lines three times, for "how many times was dmsetup
+        configured", and then nothing."""
+        asking = asking_part(self.question)
+        if not prompts.looking_needs_output or _HOW_MANY.search(asking) is None:
+            return None
+        m = _FORM_COUNT.search(stdout)
+        if m is None or _QUALIFIED.search(asking) or not re.search(rf"\b{re.escape(m['word'])}\b", asking, re.IGNORECASE):
+            return None
+        others = [word.lower() for word in self.shown.words if word.lower() != m["word"].lower()]
+        code = "\n".join(self.seen_code).lower()
+        if others and not any(word in code for word in others):
+            return None  # counted over every line, not the lines of what the question names
+        self.offered = m["n"]
+        return prompts.counted_first(m["n"], f"line{'s' if m['n'] != '1' else ''} writing {m['form']!r}")
 
     def counted(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
         """The note under an output that starts with a count of the very things a small root's
@@ -355,12 +430,22 @@ class TurnState:
         own term, the context's size, a count of the lines holding the question's term), or
         None to accept it. A number a cell's `code` computed (`FINAL(len(rows))`), not wrote,
         is not doubted: only a copied one is."""
-        if (echo := self.echoed(answer, prompts)) is not None:
+        if (echo := self.echoed(answer, prompts) or self.own_message(answer, prompts)) is not None:
             return echo
         bare = _bare(answer).strip("\"'` ")
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
-        return self.copied_size(bare, prompts) or self.term_count(bare, prompts)
+        return self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
+
+    def own_message(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's answer that is a sentence its own code
+        printed and the context does not write: the 1.5B's block printed "No apt runs found."
+        when its filter matched nothing, and it answered that. A model sure of it (a question
+        whose answer is that nothing matched) can give it again."""
+        if self.checked_empty or _said(_bare(answer)) not in self.messages or _holds(self.context, _bare(answer)):
+            return None
+        self.checked_empty = True
+        return prompts.own_message(_bare(answer))
 
     def typed_before_output(self, answer: str, prompts: Prompts, code: str, stdout: str) -> str | None:
         """The feedback, once per run, for a small root's FINAL whose value the block typed
@@ -388,7 +473,29 @@ class TurnState:
         if self.checked_count or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.checked_count = True
-        return prompts.counted_term(number, self.term_counts[number])
+        term = self.term_counts[number]
+        return prompts.counted_term(number, term, asked_things(asking_part(self.question)),
+                                    _files_holding(self.context, term))
+
+    def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's count (`bare`, as `doubted` reads it,
+        printed by a cell) when no code of the run has used the rarest of the question's terms
+        the first look showed (nor any as rare), written on a few lines: "libpq5 was upgraded by one apt run; how many
+        packages did that run newly install?" was answered by the 1.5B with the installs of
+        every run (647 for 12). The term names the part of the text the count is about. Given
+        again, the number is the answer."""
+        number = bare.replace(",", "")
+        if (self.checked_filter or not prompts.looking_needs_output or number not in self.printed
+                or not _HOW_MANY.search(asking_part(self.question))):
+            return None
+        held = {word: n for word in self.shown.words if len(word) >= 3 and (n := _lines_holding(self.context, word))}
+        fewest = min(held.values(), default=0)
+        rare = [word for word, n in held.items() if n == fewest]  # the rarest, or the equally rare
+        code = "\n".join(self.seen_code).lower()
+        if not rare or fewest > _FEW_LINES or any(word.lower() in code for word in rare):
+            return None
+        self.checked_filter = True
+        return prompts.unfiltered(bare, rare[0])
 
     def copied_size(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's number (`bare`, as `doubted` reads it)
