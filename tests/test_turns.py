@@ -280,10 +280,15 @@ def test_a_column_count_of_the_questions_own_word_is_offered() -> None:
                                ("How many more times was dmsetup configured than unpacked?", "lines('dmsetup')",
                                 SmallModelPrompts()),
                                (question, "lines('dmsetup')", Prompts())):
-        state = TurnState(question=ask, shown=orientation(log, ask), seen_code={code})
-        assert state.form_counted(prompts, out) is None, ask
-    state = TurnState(question=question, shown=orientation(log, question), seen_code={"lines('dmsetup')"})
-    assert state.form_counted(SmallModelPrompts(), out) is not None and state.offered == "1"
+        state = TurnState(question=ask, shown=orientation(log, ask))
+        assert state.form_counted(prompts, out, code) is None, ask
+    state = TurnState(question=question, shown=orientation(log, question))
+    assert state.form_counted(SmallModelPrompts(), out, "count_by(lines(), 'configured')") is None
+    assert state.form_counted(SmallModelPrompts(), out, "count_by(lines('dmsetup'), 'configured')") is not None
+    assert state.offered == "1"
+    # A word two columns write ('installed' as dpkg's status and 'install' as its action): no offer.
+    two = out + " Column 3 writes 'configured' as 'configured', on 2 of the 4 lines."
+    assert state.form_counted(SmallModelPrompts(), two, "count_by(lines('dmsetup'), 'configured')") is None
 
 
 def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> None:
@@ -587,6 +592,11 @@ def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:
             assert "no code runs now" in asked[-1]["content"]
             assert asked[-2]["content"] == "```repl\nprint(context.count('owl'))\n```"
             assert len(root.calls) == 6  # once only
+    # Words at the second reply are the answer only when the run has nothing better.
+    root = FakeScriptedLM([*blocks, "```repl\nprint(1)\n```", "It is Juniper, I believe."])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                 trace_dir=False).complete(question, TEXT)
+    assert result.answer == "It is Juniper, I believe."
     # The block asked about is never run: no sub-call (the script would run out).
     root = FakeScriptedLM([*blocks, *["```repl\nprint(llm_query('x'))\n```"] * 2])
     RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
@@ -609,12 +619,20 @@ def test_a_message_the_code_printed_goes_back_once_as_no_answer() -> None:
     assert answer == "No codename found." and len(root.calls) == 3
     root, answer = _run(Prompts(), [search, "FINAL(No codename found.)"], question)
     assert answer == "No codename found." and len(root.calls) == 2
-    # Not a message: one the context writes too, one word, or a literal the output did not show.
+    # Not a message: one the context writes too (in any case), one the question offers as an
+    # answer, one word, or a literal the output did not show.
     for code, final in (("print('The sky is blue' if lines('sky') else 0)", "The sky is blue"),
+                        ("print('the SKY is blue' if lines('sky') else 0)", "the SKY is blue"),
                         ("print('none' if not lines('owl-grey') else 1)", "none"),
                         ("x = 'No codename found'\nprint(1)", "No codename found")):
         root, answer = _run(SmallModelPrompts(), [f"```repl\n{code}\n```", f"FINAL({final})"], question)
         assert answer == final and len(root.calls) == 2, code
+    offered = "Is grey-owl's codename Maple? Answer Not Maple or Maple."
+    root, answer = _run(SmallModelPrompts(), ["```repl\nprint('Maple' if lines('Maple') else 'Not Maple')\n```",
+                                              "FINAL(Not Maple)"], offered)
+    assert answer == "Not Maple" and len(root.calls) == 2
+    from recursor.turns import _printed_messages
+    assert _printed_messages("-" * 200_000 + "1", "x") == set()  # too deep to parse: no message
 
 
 def test_the_answer_now_turn_reads_a_named_answer_and_never_queries() -> None:
@@ -755,7 +773,7 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     assert "1 is how many lines hold 'Juniper'" in root.calls[2].messages[-1]["content"]
     assert answer == "7"
     # A term the question does not name, or a count of another call, is not checked.
-    other = '```repl\nrows = lines(r"launch")  # grey-owl\nprint(len(rows), rows[:2])\n```'
+    other = '```repl\nrows = lines(r"launch")\nowl = lines("grey-owl")\nprint(len(rows), rows[:2])\n```'
     root, answer = _run(SmallModelPrompts(), [other, "FINAL(1)"], "How many codes does grey-owl's project have?")
     assert answer == "1" and len(root.calls) == 2
 
@@ -782,12 +800,29 @@ def test_a_count_whose_code_never_used_the_rarest_term_goes_back_once() -> None:
         result = RLM(root, prompts=prompts, limits=Limits(max_iterations=6), mode="rlm",
                      trace_dir=False).complete(question, runs)
         assert (result.answer, len(root.calls)) == ("6", calls)
+    # A piece of the term is a use of it (a regex, a time without its seconds).
+    root = FakeScriptedLM(["```repl\nprint(len(entries(r'libpq\\d')) + 5)\n```", "FINAL(6)"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete(question, runs)
+    assert (result.answer, len(root.calls)) == ("6", 2)
+    from recursor.turns import _used
+    assert _used("16:49:20", "lines('16:49')") and _used("libpq5", "lines(r'libpq\\d')")
+    assert not _used("libpq5", "lines('zlib')") and not _used("16:49:20", "lines('Start')")
     # A term on many lines picks out no part: not asked.
     many = runs + "".join(f"Start: {i}\nUpgrade: libpq5\n\n" for i in range(40))
     root = FakeScriptedLM([total, "FINAL(6)"])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
                  trace_dir=False).complete(question, many)
     assert (result.answer, len(root.calls)) == ("6", 2)
+
+
+def test_a_number_sent_back_by_one_check_is_not_sent_back_by_another() -> None:
+    # "How many digits does the launch code for Juniper have?": 1 went back as the lines
+    # holding 'Juniper', then again as a count that never used 'launch'.
+    question = "How many digits does the launch code for Juniper have?"
+    look = '```repl\nrows = lines(r"\\bJuniper\\b")\nprint(len(rows), rows[:2])\n```'
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(1)"], question)
+    assert answer == "1" and len(root.calls) == 3
 
 
 def test_the_things_a_question_asks_how_many_of() -> None:
@@ -797,7 +832,18 @@ def test_the_things_a_question_asks_how_many_of() -> None:
     assert asked_things("Find the module defining X; how many module-level functions (not methods) "
                         "does it have?") == "module-level functions"
     assert asked_things("How many packages did that run install?") == "packages"
+    assert asked_things("How many packages depend on libssl?") == "packages"  # up to the first plural
+    assert asked_things("How many people signed the entries?") == "people"
     assert asked_things("What is the launch code?") == asked_things("How many?") == ""
+    # What a search counts: the count of lines may be the very answer.
+    assert asked_things("How many lines mention Juniper?") == asked_things("How many times is it named?") == ""
+
+
+def test_a_count_of_the_terms_lines_asked_for_keeps_the_offer_to_give_it_again() -> None:
+    look = '```repl\nrows = lines(r"Juniper")\nprint(len(rows), rows[:2])\n```'
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(1)"], "How many lines mention Juniper?")
+    assert "If it asks for exactly that, reply FINAL(1) again" in root.calls[2].messages[-1]["content"]
+    assert answer == "1" and len(root.calls) == 3
 
 
 def test_a_count_of_the_term_in_one_file_is_sent_to_count_in_that_file() -> None:

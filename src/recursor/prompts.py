@@ -289,9 +289,10 @@ class Prompts:
         """Sent once when the answer is a sentence the model's own code printed, which the
         context does not write ("No matching lines found.")."""
         return (
-            f"{answer!r} is a message your own code printed, not something the context writes: the "
-            "code did not find what it looked for. Look at a few lines of the context with code to "
-            "see how it is written, then filter for that."
+            f"{answer!r} is a message your own code printed, not something the context writes: "
+            "maybe the code did not find what it looked for. Look at a few lines of the context "
+            "with code to see how it is written, then filter for that. If that message is the "
+            "answer, give it again."
         )
 
     def ran_instead(self, code: str) -> str:
@@ -325,4 +326,4 @@ class Prompts:
 
     def answer_now_again(self) -> str:
         """Sent once when the reply to `answer_now` held no answer (a block of code, not run)."""
-        return "That code was not run: no code runs now. Reply with the one line FINAL(your answer)."
+        return "No answer was read from that reply, and no code runs now. Reply with the one line FINAL(your answer)."

@@ -327,6 +327,6 @@ class SmallModelPrompts(Prompts):
         )
 
     def answer_now_again(self) -> str:
-        return ("That block was not run: no code runs now. Reply with the one line FINAL(answer), "
-                "the answer the outputs above show.")
+        return ("No answer was read from that reply, and no code runs now. Reply with the one line "
+                "FINAL(answer), the answer the outputs above show.")
 

@@ -388,6 +388,7 @@ class _Run:
         FINAL or a stated value."""
         answer: str | None = None
         json_form: str | None = None
+        late: str | None = None
         if reason in ("max_iterations", "max_errors"):
             ask = self.prompts.answer_now(reason.replace("_", " "))
             turn: list[Message] = [{"role": "user", "content": ask}]
@@ -399,8 +400,9 @@ class _Run:
                     break
                 if resp.finish_reason == "refusal":
                     break
-                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state,
-                                                         prose=answer is None)
+                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state, prose=not again)
+                if said is None and again and answer is None:  # words, after a reply without an answer:
+                    late = parse_reply(resp.text).prose  # weaker than what the run stored itself
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
                 doubt = state.doubted(said, self.prompts) if state is not None and said is not None else None
                 note = self.prompts.answer_now_again() if said is None else doubt and f"{doubt}\n{ask}"
@@ -408,7 +410,7 @@ class _Run:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
         if answer is None:
-            answer = await self._best_effort()
+            answer = await self._best_effort() or late
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]

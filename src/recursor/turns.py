@@ -55,20 +55,27 @@ _ASKED_THINGS = re.compile(r"\bhow\s+many\s+(?:of\s+(?:the|these|those|its|their
                            r"(?P<what>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3})", re.IGNORECASE)
 _NOT_THING = frozenset("did does do were was are is have has had in on of that from with to for by at "
                        "there can could will would should".split())
+_PLURALS = frozenset("people men women children data media criteria".split())
+"""Plurals without an s: where the things a question counts end."""
 
 
 def asked_things(question: str) -> str:
-    """The things a question asks how many of, in its words ("how many of the newly installed
-    packages were pulled in" -> "newly installed packages"); "" when it asks no "how many"."""
+    """The things a question asks how many of, in its words, up to the first plural ("how many
+    of the newly installed packages were pulled in" -> "newly installed packages", "how many
+    packages depend on X" -> "packages"); "" when it asks no "how many", or asks how many
+    lines, matches, times or items (what a search counts: then the lines may be the answer)."""
     m = _ASKED_THINGS.search(question)
     if m is None:
         return ""
-    words = []
+    words: list[str] = []
     for word in m.group("what").split():
         if word.lower() in _NOT_THING:
             break
         words.append(word)
-    return " ".join(words)
+        if word.lower() in _PLURALS or (word.lower().endswith("s") and not word.lower().endswith("ss")):
+            break
+    head = words[-1].lower() if words else ""
+    return "" if head in _NOT_THINGS or head in ("occurrences", "mentions", "instances") else " ".join(words)
 
 
 _UNIT_COUNT = re.compile(r"\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+) (?P<unit>[A-Za-z]{3,})\b")
@@ -201,7 +208,7 @@ def _printed_messages(code: str, stdout: str) -> set[str]:
     Two words at least; code that does not parse writes none."""
     try:
         tree = ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     said = {_said(node.value) for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in stdout}
@@ -245,10 +252,32 @@ _FEW_LINES = 30
 """At most this many lines hold a term that picks out a part of the text (`TurnState.unfiltered`)."""
 
 
-def _lines_holding(context: ContextValue, word: str) -> int:
-    """How many lines of the context hold `word`, in any case."""
-    rx = re.compile(r"^.*" + re.escape(word), re.IGNORECASE | re.MULTILINE)
-    return sum(len(rx.findall(text)) for text in _texts(context))
+def _lines_holding(context: ContextValue, word: str, most: int) -> int:
+    """How many lines of the context hold `word`, in any case, counted up to `most` + 1 (a
+    search per line that holds it, so a rare word costs little in any size of text)."""
+    rx = re.compile(re.escape(word), re.IGNORECASE)
+    found = 0
+    for text in _texts(context):
+        at = 0
+        while found <= most and (m := rx.search(text, at)) is not None:
+            found += 1
+            at = text.find("\n", m.end()) + 1
+            if at == 0:
+                break
+    return found
+
+
+def _holds_any_case(context: ContextValue, value: str) -> bool:
+    """Whether the context writes `value`, in any case and spacing."""
+    rx = re.compile(r"\s+".join(map(re.escape, value.split())), re.IGNORECASE)
+    return bool(value.strip()) and any(rx.search(text) is not None for text in _texts(context))
+
+
+def _used(term: str, code: str) -> bool:
+    """Whether lowered `code` uses `term` or a piece of it: a piece of two characters or more
+    between its punctuation ("16:49" of "16:49:20"), or its first four ("libpq" in a regex)."""
+    pieces = [p for p in re.split(r"[\W_]+", term.lower()) if len(p) >= 2 and p != term.lower()]
+    return term.lower() in code or term.lower()[:4] in code or any(p in code for p in pieces)
 
 
 def _holds_word(context: ContextValue, word: str) -> bool:
@@ -306,6 +335,7 @@ class TurnState:
     checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
     checked_typed: bool = False  # sent back once already for a FINAL typed in the block before its output
     checked_filter: bool = False  # sent back once already for a count whose code never used the rarest term
+    numbers_doubted: set[str] = field(default_factory=set)  # numbers a check on numbers has sent back
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -336,24 +366,28 @@ class TurnState:
         """The note under an output that answers the question as asked, offering its value as
         the FINAL line (`ranked_top`, `counted`), or None (and no earlier offer stands)."""
         self.offered = None
-        return self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code) or self.form_counted(prompts, stdout)
+        return (self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
+                or self.form_counted(prompts, stdout, code))
 
-    def form_counted(self, prompts: Prompts, stdout: str) -> str | None:
+    def form_counted(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
         """The note under a helper's "Column 2 writes 'configured' as 'configure', on 1 of the 7
         lines." (`count_by` by a word that is a column's value, not a field), when that word is
-        the question's, which asks how many, and the run's code has named another word of the
-        question that the look showed: that count, offered as the FINAL line. The 1.5B ran `count_by(rows,
+        the question's, which asks how many, no other column writes it, and the cell's `code`
+        names another word of the question that the look showed (when it shows one; else the
+        count may be every line's): that count, offered as the FINAL line. The 1.5B ran `count_by(rows,
         "configured")` on dmsetup's lines three times, for "how many times was dmsetup
         configured", and then nothing."""
         asking = asking_part(self.question)
         if not prompts.looking_needs_output or _HOW_MANY.search(asking) is None:
             return None
-        m = _FORM_COUNT.search(stdout)
-        if m is None or _QUALIFIED.search(asking) or not re.search(rf"\b{re.escape(m['word'])}\b", asking, re.IGNORECASE):
+        found = list(_FORM_COUNT.finditer(stdout))
+        if len(found) != 1 or _QUALIFIED.search(asking):
+            return None  # no such note, or the word in two forms ('installed' and 'install'): which one?
+        m = found[0]
+        if not re.search(rf"\b{re.escape(m['word'])}\b", asking, re.IGNORECASE):
             return None
         others = [word.lower() for word in self.shown.words if word.lower() != m["word"].lower()]
-        code = "\n".join(self.seen_code).lower()
-        if others and not any(word in code for word in others):
+        if others and not any(_used(word, code.lower()) for word in others):
             return None  # counted over every line, not the lines of what the question names
         self.offered = m["n"]
         return prompts.counted_first(m["n"], f"line{'s' if m['n'] != '1' else ''} writing {m['form']!r}")
@@ -435,14 +469,22 @@ class TurnState:
         bare = _bare(answer).strip("\"'` ")
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
-        return self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
+        if bare.replace(",", "") in self.numbers_doubted:
+            return None  # sent back once already, by whichever check: given again, it stands
+        note = self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
+        if note is not None:
+            self.numbers_doubted.add(bare.replace(",", ""))
+        return note
 
     def own_message(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer that is a sentence its own code
         printed and the context does not write: the 1.5B's block printed "No apt runs found."
         when its filter matched nothing, and it answered that. A model sure of it (a question
         whose answer is that nothing matched) can give it again."""
-        if self.checked_empty or _said(_bare(answer)) not in self.messages or _holds(self.context, _bare(answer)):
+        said = _said(_bare(answer))
+        if self.checked_empty or said not in self.messages or said in _said(self.question):
+            return None  # not the code's own words, or words the question offers as an answer
+        if _holds_any_case(self.context, _bare(answer)):
             return None
         self.checked_empty = True
         return prompts.own_message(_bare(answer))
@@ -480,19 +522,20 @@ class TurnState:
     def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's count (`bare`, as `doubted` reads it,
         printed by a cell) when no code of the run has used the rarest of the question's terms
-        the first look showed (nor any as rare), written on a few lines: "libpq5 was upgraded by one apt run; how many
-        packages did that run newly install?" was answered by the 1.5B with the installs of
-        every run (647 for 12). The term names the part of the text the count is about. Given
-        again, the number is the answer."""
+        the first look showed (nor any as rare), written on a few lines: "libpq5 was upgraded
+        by one apt run; how many packages did that run newly install?" was answered by the
+        1.5B with the installs of every run (647 for 12). The term names the part of the text
+        the count is about. Given again, the number is the answer (`numbers_doubted`)."""
         number = bare.replace(",", "")
         if (self.checked_filter or not prompts.looking_needs_output or number not in self.printed
                 or not _HOW_MANY.search(asking_part(self.question))):
             return None
-        held = {word: n for word in self.shown.words if len(word) >= 3 and (n := _lines_holding(self.context, word))}
+        held = {word: n for word in self.shown.words
+                if len(word) >= 3 and (n := _lines_holding(self.context, word, _FEW_LINES))}
         fewest = min(held.values(), default=0)
         rare = [word for word, n in held.items() if n == fewest]  # the rarest, or the equally rare
         code = "\n".join(self.seen_code).lower()
-        if not rare or fewest > _FEW_LINES or any(word.lower() in code for word in rare):
+        if not rare or fewest > _FEW_LINES or any(_used(word, code) for word in rare):
             return None
         self.checked_filter = True
         return prompts.unfiltered(bare, rare[0])

@@ -1573,7 +1573,7 @@ def _value_forms(name: str, rows: list[list[str]]) -> str:
     found = _Counter((i, v) for r in rows for i, v in enumerate(r[:8])
                      if v.lower().startswith(stem) and v[len(stem):].lower() in _ENDINGS)
     told = [f" Column {i} writes {name!r} as {v!r}, on {n} of the {len(rows)} lines."
-            for (i, v), n in found.most_common(1)]
+            for (i, v), n in found.most_common(2)]  # two: a word a column writes in two forms is said so
     return "".join(told)
 
 
