@@ -312,7 +312,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
         return ()
     rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])", re.IGNORECASE)  # as echoes are read
     parts = [(name, text, a, b) for name, text, a, b in _file_parts(context) if text is not None]
-    holding = tuple(name for name, text, a, b in parts if text is not None and rx.search(text, a, b) is not None)
+    holding = tuple(name for name, text, a, b in parts if rx.search(text, a, b) is not None)
     return holding if 0 < len(holding) <= _FILES_NAMED and len(holding) < len(parts) else ()
 
 
@@ -401,10 +401,11 @@ class TurnState:
         else ("514 lines" for "how many packages"), of lines or matches (grep counts matches;
         `doubted` judges line counts), code that does not name the rarest word (a total over
         every file), or a question that compares or qualifies ("how many more", "distinct")."""
-        if not prompts.looking_needs_output or (asked := _HOW_MANY.search(asking_part(self.question))) is None:
+        asking = asking_part(self.question)
+        if not prompts.looking_needs_output or (asked := _HOW_MANY.search(asking)) is None:
             return None
         rare = self.shown.words[0].lower() if self.shown.words else ""
-        if _QUALIFIED.search(asking_part(self.question)) or (rare and rare not in code.lower()):
+        if _QUALIFIED.search(asking) or (rare and rare not in code.lower()):
             return None
         m = _UNIT_COUNT.match(stdout)
         if m is None or m.group("unit").lower() in _NOT_THINGS or not any(
