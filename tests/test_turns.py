@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fakes.scripted_lm import FakeScriptedLM
-from recursor import RLM
+from recursor import RLM, Result
 from recursor.budget import Limits
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
@@ -16,6 +16,15 @@ from recursor.turns import TurnState, asks_for_number, new_leads
 
 TEXT = ("The project codename for grey-owl is Juniper. The grass is green. "
         "The launch code for Juniper is 4417028. The sky is blue.")
+
+
+def _run_on(text: str, script: list[str], question: str, prompts: Prompts | None = None,
+            iterations: int = 6) -> tuple[FakeScriptedLM, Result]:
+    """A run of the scripted root over `text`, small-model prompts unless told."""
+    root = FakeScriptedLM(script)
+    result = RLM(root, prompts=prompts or SmallModelPrompts(), limits=Limits(max_iterations=iterations), mode="rlm",
+                 trace_dir=False).complete(question, text)
+    return root, result
 
 
 def _run(prompts: Prompts, script: list[str], question: str) -> tuple[FakeScriptedLM, str]:
@@ -785,9 +794,7 @@ def test_a_count_whose_code_never_used_the_rarest_term_goes_back_once() -> None:
             "Start: 3\nUpgrade: zlib\nInstall: f\n")
     question = "libpq5 was upgraded by one run. How many packages did that run install?"
     total = "```repl\nprint(len(lines('Start')) * 2)\n```"
-    root = FakeScriptedLM([total, "FINAL(6)", "FINAL(3)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
-                 trace_dir=False).complete(question, runs)
+    root, result = _run_on(runs, [total, "FINAL(6)", "FINAL(3)"], question)
     note = root.calls[2].messages[-1]["content"]
     assert "6 was computed without 'libpq5'" in note and "entries('libpq5')" in note
     assert result.answer == "3"
@@ -796,23 +803,17 @@ def test_a_count_whose_code_never_used_the_rarest_term_goes_back_once() -> None:
                                    (SmallModelPrompts(), ["```repl\nprint(len(entries('libpq5')) + 5)\n```",
                                                           "FINAL(6)"], 2),
                                    (Prompts(), [total, "FINAL(6)"], 2)):
-        root = FakeScriptedLM(script)
-        result = RLM(root, prompts=prompts, limits=Limits(max_iterations=6), mode="rlm",
-                     trace_dir=False).complete(question, runs)
+        root, result = _run_on(runs, script, question, prompts)
         assert (result.answer, len(root.calls)) == ("6", calls)
     # A piece of the term is a use of it (a regex, a time without its seconds).
-    root = FakeScriptedLM(["```repl\nprint(len(entries(r'libpq\\d')) + 5)\n```", "FINAL(6)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
-                 trace_dir=False).complete(question, runs)
+    root, result = _run_on(runs, ["```repl\nprint(len(entries(r'libpq\\d')) + 5)\n```", "FINAL(6)"], question)
     assert (result.answer, len(root.calls)) == ("6", 2)
     from recursor.turns import _used
     assert _used("16:49:20", "lines('16:49')") and _used("libpq5", "lines(r'libpq\\d')")
     assert not _used("libpq5", "lines('zlib')") and not _used("16:49:20", "lines('Start')")
     # A term on many lines picks out no part: not asked.
     many = runs + "".join(f"Start: {i}\nUpgrade: libpq5\n\n" for i in range(40))
-    root = FakeScriptedLM([total, "FINAL(6)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
-                 trace_dir=False).complete(question, many)
+    root, result = _run_on(many, [total, "FINAL(6)"], question)
     assert (result.answer, len(root.calls)) == ("6", 2)
 
 
