@@ -574,14 +574,15 @@ def test_an_answer_that_is_the_questions_own_word_goes_back_once_on_every_path()
 def test_the_answer_now_turn_asks_once_more_when_its_answer_is_the_questions_own_word() -> None:
     block = "```repl\nprint(lines('grass'))\n```"
     question = "Which codename is grey-owl given? Name the codename."
-    for second, want in (("FINAL(Juniper)", "Juniper"), ("```repl\nprint(1)\n```", "grey-owl")):
-        root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL('grey-owl')\n```", second])
+    # A second reply without an answer is asked once more (a third call), and the first stays.
+    for second, want, calls in (("FINAL(Juniper)", "Juniper", 6), ("```repl\nprint(1)\n```", "grey-owl", 7)):
+        root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL('grey-owl')\n```", second, second])
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete(question, TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors")
-        assert len(root.calls) == 6
-        assert "is what the question asks about" in root.calls[-1].messages[-1]["content"]
-        assert "Stop:" in root.calls[-1].messages[-1]["content"]
+        assert len(root.calls) == calls
+        assert "is what the question asks about" in root.calls[5].messages[-1]["content"]
+        assert "Stop:" in root.calls[5].messages[-1]["content"]
 
 
 
@@ -601,6 +602,14 @@ def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:
             assert "no code runs now" in asked[-1]["content"]
             assert asked[-2]["content"] == "```repl\nprint(context.count('owl'))\n```"
             assert len(root.calls) == 6  # once only
+    # The question's own word at the second reply is doubted as at the first: a third call,
+    # which names the one file that writes it.
+    files = "# File: cgi.py\nclass MiniFieldStorage:\n    pass\n# File: csv.py\nimport re\n"
+    ask = "Which module defines the class MiniFieldStorage?"
+    root, result = _run_on(files, [*blocks, "```repl\nprint(context.count('owl'))\n```",
+                                   "```repl\nMiniFieldStorage\n```", "FINAL(cgi.py)"], ask, iterations=4)
+    assert (result.answer, len(root.calls)) == ("cgi.py", 7)
+    assert "Every line that writes 'MiniFieldStorage' is in the file 'cgi.py'" in root.calls[-1].messages[-1]["content"]
     # Words at the second reply are the answer only when the run has nothing better.
     root = FakeScriptedLM([*blocks, "```repl\nprint(1)\n```", "It is Juniper, I believe."])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
@@ -665,10 +674,10 @@ def test_the_answer_now_turn_reads_a_named_answer_and_never_queries() -> None:
 def test_an_echo_at_the_answer_now_turn_keeps_its_answer_over_a_reply_in_words() -> None:
     block = "```repl\nprint(lines('grass'))\n```"
     question = "Which codename is grey-owl given? Name the codename."
-    root = FakeScriptedLM([block] * 4 + ["FINAL(grey-owl)", "I am sorry, I cannot tell."])
+    root = FakeScriptedLM([block] * 4 + ["FINAL(grey-owl)"] + ["I am sorry, I cannot tell."] * 2)
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete(question, TEXT)
-    assert result.answer == "grey-owl" and len(root.calls) == 6
+    assert result.answer == "grey-owl" and len(root.calls) == 7  # words twice: asked once more, no more
 
 
 def test_a_reply_in_words_that_restates_the_question_is_not_offered_back_as_the_answer() -> None:

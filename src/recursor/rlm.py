@@ -382,17 +382,18 @@ class _Run:
         """End on a limit: one last 'answer now' turn if the budget allows, else the best we have.
 
         That turn is asked once more when its reply held no answer (small roots write another
-        search; the 1.5B then left a run that its first look had answered unanswered), or when
-        a check doubts its answer (`TurnState.doubted`: the question's own word, the context's
-        size), with the note; a doubted first answer stays unless the second reply gives a
-        FINAL or a stated value."""
+        search; the 1.5B then left a run that its first look had answered unanswered), and once
+        more when a check doubts its answer (`TurnState.doubted`: the question's own word, the
+        context's size), with the note: three calls at most. A doubted answer stays unless a
+        later reply gives a FINAL or a stated value."""
         answer: str | None = None
         json_form: str | None = None
         late: str | None = None
         if reason in ("max_iterations", "max_errors"):
             ask = self.prompts.answer_now(reason.replace("_", " "))
             turn: list[Message] = [{"role": "user", "content": ask}]
-            for again in (False, True):
+            reasked = doubted = False
+            for n in range(3):
                 try:
                     resp = await self.tree.call_lm(self.root_lm, [*messages, *turn], run_id=self.run_id,
                                                    depth=self.depth, role="root")
@@ -400,13 +401,16 @@ class _Run:
                     break
                 if resp.finish_reason == "refusal":
                     break
-                said, said_json = await self._answer_now(resp.text, iteration + 1 + again, state, prose=not again)
-                if said is None and again and answer is None:  # words, after a reply without an answer:
-                    late = parse_reply(resp.text).prose  # weaker than what the run stored itself
+                said, said_json = await self._answer_now(resp.text, iteration + 1 + n, state, prose=n == 0)
+                if said is None and n and answer is None:  # words, after a reply without an answer:
+                    late = late or parse_reply(resp.text).prose  # weaker than what the run stored itself
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
                 doubt = state.doubted(said, self.prompts) if state is not None and said is not None else None
-                note = self.prompts.answer_now_again() if said is None else doubt and f"{doubt}\n{ask}"
-                if not note:
+                if said is None and not reasked:
+                    reasked, note = True, self.prompts.answer_now_again()
+                elif doubt and not doubted:
+                    doubted, note = True, f"{doubt}\n{ask}"
+                else:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
         if answer is None:
