@@ -341,6 +341,11 @@ def date_range(question: str) -> tuple[str, str, date, date] | None:
     return first, last, a[0], b[1]
 
 
+def key_shaped(word: str) -> bool:
+    """Whether a word is shaped like a key (`_KEYLIKE`): an id, a version, a date, a code name."""
+    return _KEYLIKE.search(word) is not None
+
+
 def _tier(word: str) -> int:
     """0 for key-shaped words (ids, versions, code names), 1 for rare words, 2 for everyday ones."""
     if _KEYLIKE.search(word):

@@ -231,23 +231,12 @@ class Prompts:
             "that hold it, then answer with the number the code prints."
         )
 
-    def counted_term(self, answer: str, term: str, things: str = "", files: Sequence[str] = ()) -> str:
-        """Sent once when a number answer is how many lines hold a term the question names;
-        `things`: what the question asks how many of; `files`: the few files that write the term.
-        Told "if it asks for exactly that, reply FINAL(1) again", the 1.5B always did, so when
-        the question says what it counts the note says that instead."""
-        if not things:
-            return (
-                f"{answer} is how many lines hold {term!r}, which the question names to say what it "
-                f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "
-                f"many of something else, read that from the lines or records that hold {term!r}."
-            )
-        where = (f"in the file {files[0]!r}, which holds every line that writes {term!r}" if len(files) == 1
-                 else f"in the lines or records that hold {term!r}")
+    def counted_term(self, answer: str, term: str) -> str:
+        """Sent once when a number answer is how many lines hold a term the question names."""
         return (
-            f"{answer} is how many lines hold {term!r}, which the question names to say what it is "
-            f"about; it asks how many {things}. Count the {things} {where}, with code, and answer "
-            "with the number it prints."
+            f"{answer} is how many lines hold {term!r}, which the question names to say what it "
+            f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "
+            f"many of something else, read that from the lines or records that hold {term!r}."
         )
 
     def unfiltered(self, answer: str, term: str) -> str:

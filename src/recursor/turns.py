@@ -24,6 +24,7 @@ from recursor.orient import (
     NO_LOOK,
     Orientation,
     asking_part,
+    key_shaped,
     names_options,
     printed_nothing,
     terms_of,
@@ -51,33 +52,6 @@ _MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest)\b", re.IGNORECA
 their largest first, and the smallest may be cut)."""
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2})", re.IGNORECASE)
 """A question's count and the (up to three) words after it: the things it asks how many of."""
-_ASKED_THINGS = re.compile(r"\bhow\s+many\s+(?:of\s+(?:the|these|those|its|their|that)\s+)?"
-                           r"(?P<what>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,3})", re.IGNORECASE)
-_NOT_THING = frozenset("did does do were was are is have has had in on of that from with to for by at "
-                       "there can could will would should".split())
-_PLURALS = frozenset("people men women children data media criteria".split())
-"""Plurals without an s: where the things a question counts end."""
-
-
-def asked_things(question: str) -> str:
-    """The things a question asks how many of, in its words, up to the first plural ("how many
-    of the newly installed packages were pulled in" -> "newly installed packages", "how many
-    packages depend on X" -> "packages"); "" when it asks no "how many", or asks how many
-    lines, matches, times or items (what a search counts: then the lines may be the answer)."""
-    m = _ASKED_THINGS.search(question)
-    if m is None:
-        return ""
-    words: list[str] = []
-    for word in m.group("what").split():
-        if word.lower() in _NOT_THING:
-            break
-        words.append(word)
-        if word.lower() in _PLURALS or (word.lower().endswith("s") and not word.lower().endswith("ss")):
-            break
-    head = words[-1].lower() if words else ""
-    return "" if head in _NOT_THINGS or head in ("occurrences", "mentions", "instances") else " ".join(words)
-
-
 _UNIT_COUNT = re.compile(r"\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+) (?P<unit>[A-Za-z]{3,})\b")
 """An output that starts by counting something: "28 entries", "4 lines match"."""
 _QUALIFIED = re.compile(r"\b(?:more|fewer|less|than|per|average|percent|percentage|ratio|distinct|unique|"
@@ -470,8 +444,8 @@ class TurnState:
         bare = _bare(answer).strip("\"'` ")
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
-        if bare.replace(",", "") in self.numbers_doubted:
-            return None  # sent back once already, by whichever check: given again, it stands
+        if bare.replace(",", "") in self.numbers_doubted or bare.replace(",", "") == self.offered:
+            return None  # sent back once already, by whichever check, or offered: it stands
         note = self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
         if note is not None:
             self.numbers_doubted.add(bare.replace(",", ""))
@@ -516,14 +490,12 @@ class TurnState:
         if self.checked_count or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.checked_count = True
-        term = self.term_counts[number]
-        return prompts.counted_term(number, term, asked_things(asking_part(self.question)),
-                                    _files_holding(self.context, term))
+        return prompts.counted_term(number, self.term_counts[number])
 
     def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's count (`bare`, as `doubted` reads it,
-        printed by a cell) when no code of the run has used the rarest of the question's terms
-        the first look showed (nor any as rare), written on a few lines: "libpq5 was upgraded
+        printed by a cell) when no code of the run has used the rarest of the question's
+        key-shaped terms the first look showed (nor any as rare), written on a few lines: "libpq5 was upgraded
         by one apt run; how many packages did that run newly install?" was answered by the
         1.5B with the installs of every run (647 for 12). The term names the part of the text
         the count is about. Given again, the number is the answer (`numbers_doubted`)."""
@@ -531,8 +503,8 @@ class TurnState:
         if (self.checked_filter or not prompts.looking_needs_output or number not in self.printed
                 or not _HOW_MANY.search(asking_part(self.question))):
             return None
-        held = {word: n for word in self.shown.words
-                if len(word) >= 3 and (n := _lines_holding(self.context, word, _FEW_LINES))}
+        held = {word: n for word in self.shown.words  # key-shaped: an id or a name, not "every" or "packages"
+                if len(word) >= 3 and key_shaped(word) and (n := _lines_holding(self.context, word, _FEW_LINES))}
         fewest = min(held.values(), default=0)
         rare = [word for word, n in held.items() if n == fewest]  # the rarest, or the equally rare
         code = "\n".join(self.seen_code).lower()
