@@ -338,7 +338,8 @@ class TurnState:
 
     def offer(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
         """The note under an output that answers the question as asked, offering its value as
-        the FINAL line (`ranked_top`, `counted`), or None (and no earlier offer stands)."""
+        the FINAL line (`ranked_top`, `counted`, `form_counted`), or None (and no earlier offer
+        stands)."""
         self.offered = None
         return (self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
                 or self.form_counted(prompts, stdout, code))
@@ -348,9 +349,9 @@ class TurnState:
         lines." (`count_by` by a word that is a column's value, not a field), when that word is
         the question's, which asks how many, no other column writes it, and the cell's `code`
         names another word of the question that the look showed (when it shows one; else the
-        count may be every line's): that count, offered as the FINAL line. The 1.5B ran `count_by(rows,
-        "configured")` on dmsetup's lines three times, for "how many times was dmsetup
-        configured", and then nothing."""
+        count may be every line's): that count, offered as the FINAL line. The 1.5B ran
+        `count_by(rows, "configured")` on dmsetup's lines three times, for "how many times was
+        dmsetup configured", and then nothing."""
         asking = asking_part(self.question)
         if not prompts.looking_needs_output or _HOW_MANY.search(asking) is None:
             return None
