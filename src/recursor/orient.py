@@ -348,7 +348,7 @@ def key_shaped(word: str) -> bool:
 
 def _tier(word: str) -> int:
     """0 for key-shaped words (ids, versions, code names), 1 for rare words, 2 for everyday ones."""
-    if _KEYLIKE.search(word):
+    if key_shaped(word):
         return 0
     return 2 if word.lower() in _COMMON else 1
 

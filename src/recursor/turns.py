@@ -216,8 +216,12 @@ def _texts(context: ContextValue) -> list[str]:
     return [text for text in values if isinstance(text, str)]
 
 
-def _holds(context: ContextValue, value: str) -> bool:
-    """Whether the context writes `value` (a value with spaces also with other spacing)."""
+def _holds(context: ContextValue, value: str, *, any_case: bool = False) -> bool:
+    """Whether the context writes `value` (a value with spaces also with other spacing; with
+    `any_case`, in any case too)."""
+    if any_case:
+        rx = re.compile(r"\s+".join(map(re.escape, value.split())), re.IGNORECASE)
+        return bool(value.strip()) and any(rx.search(text) is not None for text in _texts(context))
     return any(value in text or (" " in value and " ".join(value.split()) in " ".join(text.split()))
                for text in _texts(context))
 
@@ -239,12 +243,6 @@ def _lines_holding(context: ContextValue, word: str, most: int) -> int:
             if at == 0:
                 break
     return found
-
-
-def _holds_any_case(context: ContextValue, value: str) -> bool:
-    """Whether the context writes `value`, in any case and spacing."""
-    rx = re.compile(r"\s+".join(map(re.escape, value.split())), re.IGNORECASE)
-    return bool(value.strip()) and any(rx.search(text) is not None for text in _texts(context))
 
 
 def _used(term: str, code: str) -> bool:
@@ -445,11 +443,12 @@ class TurnState:
         bare = _bare(answer).strip("\"'` ")
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
-        if bare.replace(",", "") in self.numbers_doubted or bare.replace(",", "") == self.offered:
+        number = bare.replace(",", "")
+        if number in self.numbers_doubted or number == self.offered:
             return None  # sent back once already, by whichever check, or offered: it stands
         note = self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
         if note is not None:
-            self.numbers_doubted.add(bare.replace(",", ""))
+            self.numbers_doubted.add(number)
         return note
 
     def own_message(self, answer: str, prompts: Prompts) -> str | None:
@@ -460,7 +459,7 @@ class TurnState:
         said = _said(_bare(answer))
         if self.checked_empty or said not in self.messages or said in _said(self.question):
             return None  # not the code's own words, or words the question offers as an answer
-        if _holds_any_case(self.context, _bare(answer)):
+        if _holds(self.context, _bare(answer), any_case=True):
             return None
         self.checked_empty = True
         return prompts.own_message(_bare(answer))
@@ -496,9 +495,9 @@ class TurnState:
     def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's count (`bare`, as `doubted` reads it,
         printed by a cell) when no code of the run has used the rarest of the question's
-        key-shaped terms the first look showed (nor any as rare), written on a few lines: "libpq5 was upgraded
-        by one apt run; how many packages did that run newly install?" was answered by the
-        1.5B with the installs of every run (647 for 12). The term names the part of the text
+        key-shaped terms the first look showed (nor any as rare), written on a few lines:
+        "libpq5 was upgraded by one apt run; how many packages did that run newly install?" was
+        answered by the 1.5B with the installs of every run (647 for 12). The term names the part of the text
         the count is about. Given again, the number is the answer (`numbers_doubted`)."""
         number = bare.replace(",", "")
         if (self.checked_filter or not prompts.looking_needs_output or number not in self.printed
