@@ -120,8 +120,8 @@ def test_an_empty_result_shown_again_is_not_offered_as_the_answer() -> None:
 
 
 def test_the_offered_final_line_written_as_a_block_is_taken() -> None:
-    block = "```repl\nprint(\"1 ['Juniper 4417028']\")\n```"
-    offered = "1 ['Juniper 4417028']"  # as code: 1[...] runs, and fails
+    block = "```repl\nprint(\"Juniper is 4417028\")\n```"
+    offered = "Juniper is 4417028"  # as code: FINAL(Juniper is 4417028) does not parse
     root, answer = _run(SmallModelPrompts(), [block, block, f"```repl\nFINAL({offered})\n```"],
                         "What is the launch code of Juniper?")
     assert f"FINAL({offered})" in root.calls[2].messages[-1]["content"]
@@ -471,6 +471,8 @@ def test_a_list_of_values_is_still_offered_as_the_answer() -> None:
     from recursor.turns import _offerable
     assert _offerable("['nginx', 'curl']") and _offerable('["a", "b"]') and _offerable("['Everglade']")
     assert not _offerable("['The codename for X is Y.']")
+    assert not _offerable("1 ['Start-Date: 2025-06-24  14:36:29']")  # a count with its lines
+    assert _offerable("2 ['nginx', 'curl']")
 
 
 def test_a_small_roots_turn_output_is_cut_to_its_feedback_limit() -> None:

@@ -674,11 +674,12 @@ def _offerable(stdout: str) -> bool:
     """Whether a repeated cell's output may be offered back as the FINAL line: one short line
     that shows something and is not a helper's summary (offered "sum_by: 0 items, 0 values",
     the 1.5B answered it) nor a count printed with a list of lines (a step on the way), nor
-    a list of lines of the text (offered "['The project codename for X is Y.']", the 1.5B
-    answered the sentence)."""
+    a list of lines of the text anywhere in it (offered "['The project codename for X is
+    Y.']", the 1.5B answered the sentence; offered "1 ['Start-Date: ...']", it answered that
+    whole output)."""
     text = stdout.strip()
     return (short_answer(text) and len(text) <= 80 and not printed_nothing(text)
-            and not _HELPER_HEAD.match(text) and not _LINES_LISTED.match(text))
+            and not _HELPER_HEAD.match(text) and not _LINES_LISTED.search(text))
 
 
 _LINES_LISTED = re.compile(r"""\[\s*(['"])(?:(?!\1).)*\s(?:(?!\1).)*\1""")
