@@ -120,8 +120,8 @@ def test_an_empty_result_shown_again_is_not_offered_as_the_answer() -> None:
 
 
 def test_the_offered_final_line_written_as_a_block_is_taken() -> None:
-    block = "```repl\nprint(\"Juniper is 4417028\")\n```"
-    offered = "Juniper is 4417028"  # as code: FINAL(Juniper is 4417028) does not parse
+    block = "```repl\nprint(\"grey-owl is Juniper\")\n```"
+    offered = "grey-owl is Juniper"  # as code: FINAL(grey-owl is Juniper) fails (NameError)
     root, answer = _run(SmallModelPrompts(), [block, block, f"```repl\nFINAL({offered})\n```"],
                         "What is the launch code of Juniper?")
     assert f"FINAL({offered})" in root.calls[2].messages[-1]["content"]

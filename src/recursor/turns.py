@@ -18,6 +18,7 @@ import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from recursor.context import ContextValue
 from recursor.orient import (
@@ -288,25 +289,23 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
     return holding if 0 < len(holding) <= _FILES_NAMED and len(holding) < len(parts) else ()
 
 
+Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered"]
+"""A check that sends an answer back with a note, at most once a run: a model sure of its
+answer gives it again and it stands. "empty" is shared by an empty result and the code's own
+message (`TurnState.own_message`): both say nothing was found."""
+
+
 @dataclass(slots=True)
 class TurnState:
     """What the loop remembers between turns of one run."""
 
     looked: bool = False  # a cell has printed something of the context
-    nudged: bool = False  # sent back once already for answering blind
-    checked_unseen: bool = False  # sent back once already for a value the context lacks
-    checked_form: bool = False  # sent back once already for an answer not in the asked form
-    checked_empty: bool = False  # sent back once already for an empty result or the code's own message as the answer
+    sent_back: set[Check] = field(default_factory=set)  # the checks that have sent an answer back (each once a run)
     messages: set[str] = field(default_factory=set)  # sentences the code wrote and printed (`_printed_messages`)
-    checked_echo: bool = False  # sent back once already for an answer the question itself writes
-    checked_size: bool = False  # sent back once already for the context's size given as the answer
     printed: set[str] = field(default_factory=set)  # the numbers the cells have printed
     printed_new: set[str] = field(default_factory=set)  # those the last cell printed for the first time
     context: ContextValue = ""  # what the run reads: where an echoed term is written, its sizes
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
-    checked_count: bool = False  # sent back once already for a count of the lines holding the question's term
-    checked_typed: bool = False  # sent back once already for a FINAL typed in the block before its output
-    checked_filter: bool = False  # sent back once already for a count whose code never used the rarest term
     numbers_doubted: set[str] = field(default_factory=set)  # numbers a check on numbers has sent back
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
@@ -418,18 +417,18 @@ class TurnState:
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
         """The feedback for an answer given in a turn without code, or None to accept it."""
-        if not self.looked and not self.nudged and not self.shown.shows(answer):
-            self.nudged = True
+        if not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer):
+            self.sent_back.add("blind")
             return prompts.not_looked()
-        if not self.checked_empty and answer.strip() and printed_nothing(answer):
-            self.checked_empty = True  # FINAL(Counter()), FINAL([]): an empty result, shown as is
+        if "empty" not in self.sent_back and answer.strip() and printed_nothing(answer):
+            self.sent_back.add("empty")  # FINAL(Counter()), FINAL([]): an empty result, shown as is
             return prompts.empty_answer(answer.strip())
-        small = prompts.looking_needs_output and not self.checked_unseen
+        small = prompts.looking_needs_output and "unseen" not in self.sent_back
         value = written_value(answer) if small else None
         if value is None and small and _from_examples(answer, prompts):
             value = answer.strip().strip("\"'`")
         if value is not None and not _holds(context, value):
-            self.checked_unseen = True
+            self.sent_back.add("unseen")
             return prompts.not_in_context(value)
         return self.doubted(answer, prompts)
 
@@ -457,11 +456,11 @@ class TurnState:
         when its filter matched nothing, and it answered that. A model sure of it (a question
         whose answer is that nothing matched) can give it again."""
         said = _said(_bare(answer))
-        if self.checked_empty or said not in self.messages or said in _said(self.question):
+        if "empty" in self.sent_back or said not in self.messages or said in _said(self.question):
             return None  # not the code's own words, or words the question offers as an answer
         if _holds(self.context, _bare(answer), any_case=True):
             return None
-        self.checked_empty = True
+        self.sent_back.add("empty")
         return prompts.own_message(_bare(answer))
 
     def typed_before_output(self, answer: str, prompts: Prompts, code: str, stdout: str) -> str | None:
@@ -469,10 +468,10 @@ class TurnState:
         after code that printed something (`protocol.typed_final`): the value was written
         before that output was seen, so it answers nothing the output says. Given again, or
         printed by an earlier cell (a number seen before), it is the answer."""
-        if (self.checked_typed or not prompts.looking_needs_output or printed_nothing(stdout)
+        if ("typed" in self.sent_back or not prompts.looking_needs_output or printed_nothing(stdout)
                 or typed_final(code) != answer.strip() or self._printed_before(answer.strip().replace(",", ""))):
             return None
-        self.checked_typed = True
+        self.sent_back.add("typed")
         return prompts.answered_before_output(answer.strip())
 
     def _printed_before(self, number: str) -> bool:
@@ -487,9 +486,9 @@ class TurnState:
         the question means; what it counts is mostly something else. Given again, the number
         is the answer."""
         number = bare.replace(",", "")
-        if self.checked_count or not prompts.looking_needs_output or number not in self.term_counts:
+        if "term_count" in self.sent_back or not prompts.looking_needs_output or number not in self.term_counts:
             return None
-        self.checked_count = True
+        self.sent_back.add("term_count")
         return prompts.counted_term(number, self.term_counts[number])
 
     def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
@@ -500,7 +499,7 @@ class TurnState:
         answered by the 1.5B with the installs of every run (647 for 12). The term names the part of the text
         the count is about. Given again, the number is the answer (`numbers_doubted`)."""
         number = bare.replace(",", "")
-        if (self.checked_filter or not prompts.looking_needs_output or number not in self.printed
+        if ("unfiltered" in self.sent_back or not prompts.looking_needs_output or number not in self.printed
                 or not _HOW_MANY.search(asking_part(self.question))):
             return None
         held = {word: n for word in self.shown.words  # key-shaped: an id or a name, not "every" or "packages"
@@ -510,7 +509,7 @@ class TurnState:
         code = "\n".join(self.seen_code).lower()
         if not rare or fewest > _FEW_LINES or any(_used(word, code) for word in rare):
             return None
-        self.checked_filter = True
+        self.sent_back.add("unfiltered")
         return prompts.unfiltered(bare, rare[0])
 
     def copied_size(self, bare: str, prompts: Prompts) -> str | None:
@@ -521,11 +520,11 @@ class TurnState:
         answer at the second reply. The sizes are read from the context only here, for a small
         root's number: a capable model's run, or a run without one, scans nothing."""
         number = bare.replace(",", "")
-        if self.checked_size or not prompts.looking_needs_output or int(number) < 100 or number in self.printed:
+        if "size" in self.sent_back or not prompts.looking_needs_output or int(number) < 100 or number in self.printed:
             return None
         if int(number) not in context_sizes(self.context) or _ASKS_SIZE.search(asking_part(self.question)):
             return None  # not a size; or "how many lines does the log have?": the size is what it asks
-        self.checked_size = True
+        self.sent_back.add("size")
         return prompts.copied_size(bare)
 
     def echoed(self, answer: str, prompts: Prompts) -> str | None:
@@ -533,9 +532,9 @@ class TurnState:
         own terms (`echoes_question`); None to accept it. A model sure of it can give it again.
         Capable models keep their answer: a question that is code ("print('set')") or names
         its answer in a way no rule here sees costs them no turn."""
-        if self.checked_echo or not prompts.looking_needs_output or not echoes_question(answer, self.question):
+        if "echo" in self.sent_back or not prompts.looking_needs_output or not echoes_question(answer, self.question):
             return None
-        self.checked_echo = True
+        self.sent_back.add("echo")
         return prompts.echoed_question(_bare(answer), _files_holding(self.context, _bare(answer).strip("\"'`")))
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
@@ -543,9 +542,9 @@ class TurnState:
         a number ("how many ...", "answer with a number"), and with `run_instead_of_repeats`
         the search for that answer to run next: such an answer is most often a step on the way
         (a name whose number is written elsewhere), and the next step is to look it up."""
-        if self.checked_form or not asks_for_number(question) or re.search(r"\d", answer):
+        if "form" in self.sent_back or not asks_for_number(question) or re.search(r"\d", answer):
             return None, None
-        self.checked_form = True
+        self.sent_back.add("form")
         value = answer.strip()
         follow = f"grep({value!r})" if prompts.run_instead_of_repeats and 0 < len(value) <= 80 else None
         if follow is not None:
