@@ -33,6 +33,7 @@ from typing import Any
 
 from recursor.errors import LMError, LMRequestError, UserError
 from recursor.lm.base import LM, LMResponse, Message, Usage, output_cap
+from recursor.lm.prefix_files import PrefixFiles, prefix_dir
 from recursor.lm.scoring import calibrated_pick, option_logprobs
 from recursor.local.models import DEFAULT_MODEL, MODELS, get_model, model_path
 
@@ -60,6 +61,9 @@ _MAX_PRIORS = 256
 
 #: Conversations shorter than this are cheaper to re-evaluate than to keep.
 _MIN_SAVED_TOKENS = 64
+
+#: System prompts shorter than this are evaluated again rather than read from disk (`PrefixFiles`).
+_MIN_FILE_TOKENS = 256
 
 _INSTALL_HINT = "pip install 'recursor[local]'"
 
@@ -128,7 +132,8 @@ class CallStats:
 _Key = tuple[tuple[str, str], ...]
 
 
-def _common_prefix(a: _Key, b: _Key) -> int:
+def _common_prefix(a: Sequence[object], b: Sequence[object]) -> int:
+    """How many leading items (messages, or token ids) two sequences share."""
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
@@ -221,32 +226,70 @@ class _KVStore:
         self.live = (*key, ("assistant", reply))
 
     def _save_live(self) -> None:
-        llama, low = self.llama, self.llama_cpp
+        llama = self.llama
         n_tokens = int(llama.n_tokens)
         if self.budget <= 0 or n_tokens < _MIN_SAVED_TOKENS or not self.live:
             return
         if not (self.live_keep or any(role == "system" for role, _ in self.live)
                 or sum(role == "user" for role, _ in self.live) > 1):
             return  # a one-off call: nothing will continue it
-        size = int(low.llama_state_seq_get_size(llama.ctx, 0))
-        if size <= 0 or size > self.budget:
+        cells = self._cells(self.budget)
+        if cells is None:
             return
-        data = (ctypes.c_uint8 * size)()
-        written = int(low.llama_state_seq_get_data(llama.ctx, data, size, 0))
-        if written <= 0:
-            return
+        data, written = cells
         self.saved = [e for e in self.saved if e.messages != self.live]
         self.saved.append(_Saved(self.live, llama.input_ids[:n_tokens].copy(), data, written, True))
         while len(self.saved) > _MAX_SAVED or sum(e.size for e in self.saved) > self.budget:
             self.saved.pop(0)
         _trim_heap()
 
-    def _restore(self, entry: _Saved) -> bool:
+    def _cells(self, most: int) -> tuple[Any, int] | None:
+        """llama.cpp's state of the cached cells (a buffer and its length), or None when it has
+        none or it is over `most` bytes."""
+        llama, low = self.llama, self.llama_cpp
+        size = int(low.llama_state_seq_get_size(llama.ctx, 0))
+        if size <= 0 or size > most:
+            return None
+        data = (ctypes.c_uint8 * size)()
+        written = int(low.llama_state_seq_get_data(llama.ctx, data, size, 0))
+        return (data, written) if written > 0 else None
+
+    def evaluate_system(self, system: str, tokens: list[int], most: int) -> bytes | memoryview:
+        """Evaluate a system prompt's `tokens` alone in an emptied cache and return their
+        state's bytes for a file (b"" when over `most` bytes). The live conversation was saved
+        by `before` if anything continues it."""
+        self._clear()
+        self.llama.eval(tokens)
+        self.live, self.live_keep = (("system", system),), False
+        cells = self._cells(most)
+        return memoryview(cells[0]).cast("B")[: cells[1]] if cells is not None else b""
+
+    def restore_file(self, system: str, tokens: list[int], state: bytes | memoryview) -> bool:
+        """Put a system prompt's state read from a file (`PrefixFiles`) in the cache; False,
+        and the cache empty, unless llama.cpp took it as exactly `tokens`' cells."""
+        llama, low = self.llama, self.llama_cpp
+        if len(tokens) >= int(llama.n_ctx()):
+            return False
+        data = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        if not self._restore(_Saved((("system", system),), tokens, data, len(state), False)):
+            return False
+        memory = low.llama_get_memory(llama.ctx)
+        if memory is not None and int(low.llama_memory_seq_pos_max(memory, 0)) != len(tokens) - 1:
+            self._clear()
+            return False
+        return True
+
+    def _clear(self) -> None:
         llama, low = self.llama, self.llama_cpp
         memory = low.llama_get_memory(llama.ctx)
         if memory is not None:
             low.llama_memory_clear(memory, True)
         llama.n_tokens = 0
+        self.live = ()
+
+    def _restore(self, entry: _Saved) -> bool:
+        llama, low = self.llama, self.llama_cpp
+        self._clear()
         llama._requires_eval = True
         if int(low.llama_state_seq_set_data(llama.ctx, entry.data, entry.size, 0)) == 0:
             self.live = ()
@@ -368,6 +411,15 @@ def _load(
         return loaded
 
 
+def _identity(path: Path, n_ctx: int, llama_cpp: Any) -> str:
+    """What a saved state depends on: the model file (name, size, time), the window, the build."""
+    from recursor import __version__
+
+    stat = path.stat()
+    return (f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}:{n_ctx}:"
+            f"{getattr(llama_cpp, '__version__', '?')}:{__version__}")
+
+
 def _chat_formatter(llama: Any, llama_cpp: Any) -> Any:
     """The chat template stored in the model file, as llama-cpp-python renders it (or None)."""
     template = (getattr(llama, "metadata", None) or {}).get("tokenizer.chat_template")
@@ -402,7 +454,9 @@ class LocalLM(LM):
     """A pulled GGUF model run in-process with llama.cpp. Free: `cost_usd` is 0.
 
     Defaults favour reproducible runs: temperature 0 (greedy) and a fixed seed. A call
-    cancelled by the caller (a deadline) stops at its next generated token.
+    cancelled by the caller (a deadline) stops at its next generated token. A long system
+    prompt's KV cells are kept on disk (`system_cache`: True for `prefix_files.prefix_dir()`,
+    a directory, or False), so the next process reads them instead of evaluating them.
     """
 
     #: Asks for the wording built for small models (`recursor.profiles.is_small_model`).
@@ -427,6 +481,7 @@ class LocalLM(LM):
         max_output_tokens: int = 1024,
         stop: tuple[str, ...] | None = None,
         kv_store_bytes: int = DEFAULT_KV_STORE_BYTES,
+        system_cache: bool | Path = True,
         verbose: bool = False,
     ) -> None:
         _import_llama_cpp()  # fail at construction, not at the first call
@@ -452,6 +507,11 @@ class LocalLM(LM):
         self.max_output_tokens = max_output_tokens
         self.stop = self.DEFAULT_STOP if stop is None else tuple(stop)
         self.kv_store_bytes = kv_store_bytes
+        self.system_cache = system_cache
+        directory = prefix_dir() if system_cache is True else Path(system_cache) if system_cache else None
+        #: System prompts' cells saved by earlier processes (None: not kept on disk).
+        self._files = (None if directory is None
+                       else PrefixFiles(directory, _identity(path, n_ctx, _import_llama_cpp())))
         self.verbose = verbose
         #: Token counts and timings of the last call (None before the first).
         self.last_stats: CallStats | None = None
@@ -480,6 +540,7 @@ class LocalLM(LM):
             max_output_tokens=self.max_output_tokens,
             stop=self.stop,
             kv_store_bytes=self.kv_store_bytes,
+            system_cache=self.system_cache,
             verbose=self.verbose,
         )
 
@@ -605,14 +666,53 @@ class LocalLM(LM):
             finish_reason="choice",
         )
 
-    def _prompt_tokens(self, loaded: _Loaded, chat: list[dict[str, str]]) -> list[int]:
+    def _system_from_file(self, loaded: _Loaded, chat: list[dict[str, str]], key: _Key) -> bool:
+        """When the cache holds nothing of this conversation and it opens with a long system
+        prompt: that prompt's cells read from its file (True); else, if an earlier process met
+        the prompt too, evaluated alone now and saved for the next one (False). The call then
+        evaluates only what follows. Any failure here costs the file, never the call."""
+        files = self._files
+        if (files is None or loaded.formatter is None or len(chat) < 2 or chat[0]["role"] != "system"
+                or _common_prefix(key, loaded.kv.live) > 0):
+            return False
+        system = chat[0]["content"]
+        try:
+            alone = self._tokens(loaded, chat[:1])
+            if not _MIN_FILE_TOKENS <= len(alone) <= self.n_ctx // 2:
+                return False
+            name = files.key(alone)
+            found = files.load(name)
+            if found is not None:
+                if loaded.kv.restore_file(system, *found):
+                    return True
+                files.forget(name)  # llama.cpp refused it: another build's layout
+            if not files.seen(name):
+                return False  # met first here: a prompt that changes per call leaves only a marker
+            tokens = self._tokens(loaded, chat)
+            n = min(_common_prefix(tokens, alone), len(tokens) - 1)
+            if n >= _MIN_FILE_TOKENS and len(tokens) < self.n_ctx:
+                files.save(name, tokens[:n], loaded.kv.evaluate_system(system, tokens[:n], files.max_bytes))
+        except (AttributeError, TypeError, ValueError):
+            # Another llama-cpp-python than the pinned one, or a template that refuses a lone
+            # system message: no files from now on; the call evaluates its prompt as before.
+            self._files = None
+            loaded.kv.live = ()
+        finally:
+            _trim_heap()
+        return False
+
+    def _tokens(self, loaded: _Loaded, chat: list[dict[str, str]]) -> list[int]:
+        """`chat` as the model's template renders it, tokenized (no window check)."""
         rendered = loaded.formatter(messages=chat)
-        tokens = loaded.llama.tokenize(
+        return list(loaded.llama.tokenize(
             rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
-        )
+        ))
+
+    def _prompt_tokens(self, loaded: _Loaded, chat: list[dict[str, str]]) -> list[int]:
+        tokens = self._tokens(loaded, chat)
         if len(tokens) + 16 > self.n_ctx:
             raise ValueError(f"Requested tokens ({len(tokens)}) exceed context window of {self.n_ctx}")
-        return list(tokens)
+        return tokens
 
     @staticmethod
     def _option_logprobs(llama: Any, tokens: list[int], options: list[list[int]]) -> list[float]:
@@ -670,6 +770,9 @@ class LocalLM(LM):
             key: _Key = tuple((m["role"], m["content"]) for m in chat)
             start = time.perf_counter()
             with self._prepared(loaded, key) as restored:
+                restored |= self._system_from_file(loaded, chat, key)
+                if cancelled.is_set():
+                    raise LMError("cancelled before it started", model=self.model)
                 result = llama.create_chat_completion(
                     messages=chat,
                     temperature=self.temperature,
