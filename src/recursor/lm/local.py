@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -413,11 +414,13 @@ def _load(
 
 def _identity(path: Path, n_ctx: int, llama_cpp: Any) -> str:
     """What a saved state depends on: the model file (name, size, time), the window, the build."""
-    from recursor import __version__
-
+    try:
+        ours = metadata.version("recursor")
+    except metadata.PackageNotFoundError:  # run from a source tree
+        ours = "?"
     stat = path.stat()
     return (f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}:{n_ctx}:"
-            f"{getattr(llama_cpp, '__version__', '?')}:{__version__}")
+            f"{getattr(llama_cpp, '__version__', '?')}:{ours}")
 
 
 def _chat_formatter(llama: Any, llama_cpp: Any) -> Any:
