@@ -245,10 +245,13 @@ class SmallModelPrompts(Prompts):
     alone; the orientation (`orient`) shows which of its words the context holds instead."""
     one_block_per_reply: bool = True
     """Small models invent the REPL's output after their block: only the block counts."""
-    feedback_chars: int | None = 6_000
+    feedback_chars: int | None = 2_500
     """A 1.5B printed `rows[:2]` of apt lines thousands of characters long, three turns
     running: its prompt grew from 2.7K to 12K tokens and the run took 195 s, reading lines
-    it could not use. The helpers' own listings stay under ~3,000 characters."""
+    it could not use. At 6,000 characters (~3,300 tokens of package lists) one such turn
+    still cost its next call 100-118 s on 2 cores: every realdocs run over 120 s had one,
+    and none of them answered. Of ~440 turns measured, all others showed under 3,000
+    characters; the helpers' own listings stay under that."""
     looking_needs_output: bool = True
     """Measured: after a filter that printed nothing, the 1.5B answered an invented number."""
 
