@@ -681,9 +681,12 @@ class LocalLM(LM):
         system = chat[0]["content"]
         try:
             alone = self._tokens(loaded, chat[:1])
-            if not _MIN_FILE_TOKENS <= len(alone) <= self.n_ctx // 2:
-                return False
-            name = files.key(alone)
+        except Exception:  # a template that refuses a lone system message (jinja raises): no file
+            return False
+        if not _MIN_FILE_TOKENS <= len(alone) <= self.n_ctx // 2:
+            return False
+        name = files.key(alone)
+        try:
             found = files.load(name)
             if found is not None:
                 if loaded.kv.restore_file(system, *found):
@@ -696,12 +699,12 @@ class LocalLM(LM):
             if n >= _MIN_FILE_TOKENS and len(tokens) < self.n_ctx:
                 files.save(name, tokens[:n], loaded.kv.evaluate_system(system, tokens[:n], files.max_bytes))
         except (AttributeError, TypeError, ValueError):
-            # Another llama-cpp-python than the pinned one, or a template that refuses a lone
-            # system message: no files from now on; the call evaluates its prompt as before.
+            # Another llama-cpp-python than the pinned one: no files from now on; the call
+            # evaluates its prompt as before.
             self._files = None
             loaded.kv.live = ()
         finally:
-            _trim_heap()
+            _trim_heap()  # the state's buffers (~28 KiB a token) are freed
         return False
 
     def _tokens(self, loaded: _Loaded, chat: list[dict[str, str]]) -> list[int]:
