@@ -55,8 +55,11 @@ class Host:
         (tmp / "ctx").mkdir()
         self.tmp = tmp
         env = {**os.environ, "PYTHONPATH": str(SRC), "TMPDIR": str(tmp)}
+        # A host started under `nohup` inherits SIGHUP ignored, and an ignored signal stays
+        # ignored (`install_signal_cleanup`): start it with the default disposition, as a shell does.
         self.proc = subprocess.Popen([sys.executable, "-c", HOST, mode, str(tmp / "ctx"), CELL.format(token=token)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                     preexec_fn=_default_signals)
         self.workers: set[int] = set()
         self.sleepers: set[int] = set()
         try:
@@ -92,6 +95,11 @@ class Host:
             except OSError:
                 pass
         self.proc.wait(10)
+
+
+def _default_signals() -> None:
+    for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _token() -> str:
