@@ -293,7 +293,6 @@ class _KVStore:
         self._clear()
         llama._requires_eval = True
         if int(low.llama_state_seq_set_data(llama.ctx, entry.data, entry.size, 0)) == 0:
-            self.live = ()
             return False  # the cache is empty; the call just evaluates its whole prompt
         n_tokens = len(entry.tokens)
         llama.input_ids[:n_tokens] = entry.tokens

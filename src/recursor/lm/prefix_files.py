@@ -26,6 +26,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from recursor.local.models import models_dir
+
 __all__ = ["DEFAULT_MAX_BYTES", "PrefixFiles", "prefix_dir"]
 
 #: Room for a few system prompts (the 1.5B's ~1,100-token prompt is ~31 MB).
@@ -43,11 +45,9 @@ _NAME = re.compile(r"[0-9a-f]{32}\.(?:kv|seen)")
 
 
 def prefix_dir() -> Path:
-    """Where the files live: `$RECURSOR_HOME/kv`, else `~/.cache/recursor/kv`."""
-    home = os.environ.get("RECURSOR_HOME")
-    if home:
-        return Path(home).expanduser() / "kv"
-    return Path.home() / ".cache" / "recursor" / "kv"
+    """Where the files live: `kv` beside the pulled models (`$RECURSOR_HOME/kv`, else
+    `~/.cache/recursor/kv`)."""
+    return models_dir().parent / "kv"
 
 
 class PrefixFiles:
@@ -61,7 +61,7 @@ class PrefixFiles:
     def key(self, tokens: Sequence[int]) -> str:
         """The name of the prompt whose tokens (rendered alone) are `tokens`."""
         digest = hashlib.sha256(self.identity.encode())
-        digest.update(struct.pack(f"<{len(tokens)}i", *tokens))
+        digest.update(_packed(tokens))
         return digest.hexdigest()[:32]
 
     def load(self, key: str) -> tuple[list[int], memoryview] | None:
@@ -106,7 +106,7 @@ class PrefixFiles:
     def save(self, key: str, tokens: Sequence[int], state: bytes | memoryview) -> None:
         """Write the file whole or not at all (a temporary file renamed); a read-only or full
         disk only means the next process evaluates the prompt again."""
-        packed = struct.pack(f"<{len(tokens)}i", *tokens)
+        packed = _packed(tokens)
         if not tokens or not state or _HEADER.size + len(packed) + len(state) > self.max_bytes:
             return
         digest = hashlib.sha256(packed)
@@ -154,6 +154,10 @@ class PrefixFiles:
         for _, _, path in sorted(markers)[:-_MAX_MARKERS]:
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def _packed(tokens: Sequence[int]) -> bytes:
+    return struct.pack(f"<{len(tokens)}i", *tokens)
 
 
 def _parse(raw: bytes) -> tuple[list[int], memoryview] | None:
