@@ -11,12 +11,17 @@ for any backend), runs `recursor bench FAMILY --model NAME --base-url ...` with 
 arguments as given, and stops the server. Compare its score with the same bench on the
 embedded path (`recursor bench FAMILY ...` without --model). Never run it beside another
 local-model job: both would share the cores.
+
+On a CPU with Intel AMX, llama.cpp 0.3.36's AMX weight buffers segfault on the first decode
+(the server dies silently at the first request); the embedded path loads with them off, and so
+does this script's server, through the same switch (`_SERVE`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,8 +29,19 @@ import time
 import urllib.request
 from pathlib import Path
 
-from recursor.lm.local import DEFAULT_N_CTX, cpu_count
+from recursor.lm.local import DEFAULT_N_CTX, cpu_count, cpu_has_amx
 from recursor.local.models import DEFAULT_MODEL, get_model, model_path
+
+_SERVE = """\
+import runpy, sys
+import llama_cpp
+from recursor.lm.local import _model_params_without_extra_bufts
+sys.argv = ["llama_cpp.server", *sys.argv[1:]]
+with _model_params_without_extra_bufts(llama_cpp):
+    runpy.run_module("llama_cpp.server", run_name="__main__")
+"""
+"""`python -m llama_cpp.server` with llama.cpp's extra (AMX) buffers off, as the embedded path
+loads on AMX CPUs; the model is loaded at start-up, inside the switch."""
 
 
 def free_port() -> int:
@@ -48,7 +64,15 @@ def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 300.0
     raise SystemExit(f"the server did not answer at {url} within {timeout:.0f} s")
 
 
+def _exit_on_term(signum: int, frame: object) -> None:
+    """SIGTERM ends the script the way Ctrl-C does: `subprocess.call` kills the bench child on
+    the way out and `finally` stops the server (by default SIGTERM killed this process alone and
+    left the bench running against a dead server, writing an lm_error row per task)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_term)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("family")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="an embedded model's name (recursor models list)")
@@ -61,7 +85,8 @@ def main() -> int:
     name = f"{args.model}-instruct"  # the name a user's server would report for this file
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--model_alias", name,
+    serve = ["-c", _SERVE] if cpu_has_amx() else ["-m", "llama_cpp.server"]
+    command = [sys.executable, *serve, "--model", str(path), "--model_alias", name,
                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(DEFAULT_N_CTX),
                "--n_threads", str(cpu_count())]
     with args.log.open("wb") as log:
