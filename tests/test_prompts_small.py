@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -256,3 +257,46 @@ def test_a_small_model_decodes_greedily_behind_any_server_unless_told_otherwise(
         RLM(RetryingLM(chosen), mode="rlm", trace_dir=False).complete("q", "some context")
         assert server.requests[-1].json["temperature"] == 0.5  # the user's own setting is kept
         assert chosen.temperature == 0.5
+
+
+def test_a_small_root_behind_a_server_stops_where_its_invented_turns_start() -> None:
+    """A small root writes the REPL's output and the next turns after its block; embedded
+    generation stops there, and so must a server's: the root's requests carry the small mode's
+    stop sequences. Sub-model requests do not (an answer may quote a "User:" line), a client's
+    own stop sequences are kept, and the general mode sends none."""
+    from fakes.openai_server import FakeOpenAIServer
+
+    def responder(request: dict[str, Any]) -> str:
+        last = request["messages"][-1]["content"]
+        if "quote the chat" in last:
+            return "User: hello"
+        if "[repl output]" in last or "hello" in last:
+            return "FINAL(done)"
+        return '```repl\nprint(llm_query("quote the chat"))\n```'
+
+    with FakeOpenAIServer(responder=responder) as server:
+        RLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR", mode="rlm",
+            trace_dir=False).complete("What was said?", "some context")
+        roots = [r.json for r in server.requests if "quote the chat" not in r.json["messages"][-1]["content"]]
+        subs = [r.json for r in server.requests if r.json["messages"][-1]["content"] == "quote the chat"]
+        assert roots and subs
+        assert all(body["stop"] == list(SmallModelPrompts().stop) for body in roots)
+        assert all("stop" not in body for body in subs)
+
+        server.requests.clear()
+        own = OpenAICompatibleLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env=None,
+                                 stop=["\n\n\n"])
+        RLM(RetryingLM(own), mode="rlm", trace_dir=False).complete("q", "some context")
+        assert server.requests and all(r.json["stop"] == ["\n\n\n"] for r in server.requests)
+        assert own.stop == ("\n\n\n",)
+
+        server.requests.clear()
+        RLM("big-model", base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR", mode="rlm",
+            trace_dir=False).complete("q", "some context")
+        assert server.requests and all("stop" not in r.json for r in server.requests)
+
+
+def test_stop_sequences_must_be_strings() -> None:
+    for bad in ("\nUser:", ["ok", ""], [1]):
+        with pytest.raises(UserError, match="stop"):
+            OpenAICompatibleLM("m", base_url="http://127.0.0.1:9/v1", api_key_env=None, stop=bad)  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ __all__ = [
     "is_small_model",
     "profile_of",
     "prompts_for",
+    "stopping_for",
 ]
 
 PromptMode = Literal["auto", "small", "general"]
@@ -101,6 +102,26 @@ def decoding_for(lm: LM, prompts: Prompts) -> LM:
         return lm
     clone = copy.copy(lm)
     clone.temperature = 0.0  # type: ignore[attr-defined]
+    return clone
+
+
+def stopping_for(lm: LM, prompts: Prompts) -> LM:
+    """`lm`, set to end replies at `prompts.stop` when its client can send stop sequences and
+    has none of its own; else `lm` itself. For the root only: a sub-model's answer may hold
+    a line starting "User:" (a chat log quoted back) and must not be cut there."""
+    if not prompts.stop:
+        return lm
+    if isinstance(lm, WrapperLM):
+        inner = stopping_for(lm.wrapped, prompts)
+        if inner is lm.wrapped:
+            return lm
+        wrapper = copy.copy(lm)
+        wrapper.wrapped = inner
+        return wrapper
+    if not hasattr(lm, "stop") or lm.stop is not None:
+        return lm
+    clone = copy.copy(lm)
+    clone.stop = prompts.stop
     return clone
 
 

@@ -89,6 +89,9 @@ class Prompts:
     greedy: bool = False
     """Decode greedily (temperature 0) when the model's client leaves the temperature to its
     server (`profiles.decoding_for`)."""
+    stop: tuple[str, ...] = ()
+    """Where a root's reply ends when its client sends no stop sequences of its own
+    (`profiles.stopping_for`); sub-model calls never get them."""
     run_instead_of_repeats: bool = False
     """When the model sends a block it ran before, also run an untried search for the next word
     of the question the context holds and show that (`recursor.turns`): small models repeat

@@ -239,6 +239,11 @@ class SmallModelPrompts(Prompts):
     """A small model sampled at a server's default temperature (llama.cpp's 0.8) wrote worse
     code and copied prompt text as answers: realdocs 16.7 behind llama.cpp's server against
     47.9 embedded, where decoding is greedy."""
+    stop: tuple[str, ...] = ("\nUser:", "\nUSER:", "[repl output]")
+    """A small root goes on past its code block and writes the REPL's output and the next
+    turns itself; served over HTTP it spent ~200 tokens (25 s on 2 cores) on such an invented
+    exchange in its first reply. These are how those turns start (`LocalLM.DEFAULT_STOP`
+    stops the embedded model at the same ones)."""
     run_instead_of_repeats: bool = True
     name_key_terms: bool = False
     """Name the question's distinctive terms in the first message, guessed from its wording

@@ -364,7 +364,12 @@ class OpenAICompatibleLM(HTTPChatLM):
     pass `api_key_env=None` to send no key. Local servers need none, so a missing key is an
     error only for hosts in `KEYED_HOSTS`. `extra_body` is merged last into every request.
     A reply body over `max_response_bytes` is refused (`LMRequestError`, not retried).
+    `stop` lists sequences where the server ends a reply (sent as `stop`; at most 4 for OpenAI).
     """
+
+    stop: tuple[str, ...] | None
+    """Where the server ends each reply; None sends none (the small-model mode sets it on a
+    root's copy: `recursor.profiles.stopping_for`)."""
 
     def __init__(
         self,
@@ -379,7 +384,11 @@ class OpenAICompatibleLM(HTTPChatLM):
         extra_body: Mapping[str, Any] | None = None,
         http_client: httpx.AsyncClient | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        stop: Sequence[str] | None = None,
     ) -> None:
+        if stop is not None and (isinstance(stop, str) or not all(isinstance(s, str) and s for s in stop)):
+            raise UserError("stop must be a list of non-empty strings")
+        self.stop = tuple(stop) if stop is not None else None
         super().__init__(
             model,
             base_url=base_url,
@@ -406,6 +415,8 @@ class OpenAICompatibleLM(HTTPChatLM):
         }
         if self.temperature is not None:
             body["temperature"] = self.temperature
+        if self.stop:
+            body["stop"] = list(self.stop)
         if cap is not None:
             # OpenAI's reasoning models reject the older `max_tokens`; local servers and
             # OpenRouter all accept it, while not all of them know `max_completion_tokens`.
