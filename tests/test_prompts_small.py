@@ -261,9 +261,9 @@ def test_a_small_model_decodes_greedily_behind_any_server_unless_told_otherwise(
 
 def test_a_small_root_behind_a_server_stops_where_its_invented_turns_start() -> None:
     """A small root writes the REPL's output and the next turns after its block; embedded
-    generation stops there, and so must a server's: the root's requests carry the small mode's
-    stop sequences. Sub-model requests do not (an answer may quote a "User:" line), a client's
-    own stop sequences are kept, and the general mode sends none."""
+    generation stops there and at 1,024 tokens, and so must a server's: the root's requests
+    carry the small mode's stop sequences and cap. Sub-model requests do not (an answer may
+    quote a "User:" line), a client's own settings are kept, and the general mode sends none."""
     from fakes.openai_server import FakeOpenAIServer
 
     def responder(request: dict[str, Any]) -> str:
@@ -281,19 +281,22 @@ def test_a_small_root_behind_a_server_stops_where_its_invented_turns_start() -> 
         subs = [r.json for r in server.requests if r.json["messages"][-1]["content"] == "quote the chat"]
         assert roots and subs
         assert all(body["stop"] == list(SmallModelPrompts().stop) for body in roots)
-        assert all("stop" not in body for body in subs)
+        assert all(body["max_tokens"] == SmallModelPrompts().reply_tokens for body in roots)
+        assert all("stop" not in body and "max_tokens" not in body for body in subs)
 
         server.requests.clear()
         own = OpenAICompatibleLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env=None,
-                                 stop=["\n\n\n"])
+                                 stop=["\n\n\n"], max_output_tokens=300)
         RLM(RetryingLM(own), mode="rlm", trace_dir=False).complete("q", "some context")
         assert server.requests and all(r.json["stop"] == ["\n\n\n"] for r in server.requests)
+        assert all(r.json["max_tokens"] == 300 for r in server.requests)
         assert own.stop == ("\n\n\n",)
 
         server.requests.clear()
         RLM("big-model", base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR", mode="rlm",
             trace_dir=False).complete("q", "some context")
-        assert server.requests and all("stop" not in r.json for r in server.requests)
+        assert server.requests and all("stop" not in r.json and "max_tokens" not in r.json
+                                       for r in server.requests)
 
 
 def test_stop_sequences_must_be_strings() -> None:

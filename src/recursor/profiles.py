@@ -29,7 +29,7 @@ __all__ = [
     "is_small_model",
     "profile_of",
     "prompts_for",
-    "stopping_for",
+    "root_replies_for",
 ]
 
 PromptMode = Literal["auto", "small", "general"]
@@ -105,23 +105,29 @@ def decoding_for(lm: LM, prompts: Prompts) -> LM:
     return clone
 
 
-def stopping_for(lm: LM, prompts: Prompts) -> LM:
-    """`lm`, set to end replies at `prompts.stop` when its client can send stop sequences and
-    has none of its own; else `lm` itself. For the root only: a sub-model's answer may hold
-    a line starting "User:" (a chat log quoted back) and must not be cut there."""
-    if not prompts.stop:
+def root_replies_for(lm: LM, prompts: Prompts) -> LM:
+    """`lm`, set to end a root's replies where `prompts` say (stop sequences, an output cap)
+    for what its client leaves unset; else `lm` itself. For the root only: a sub-model's answer
+    may hold a line starting "User:" (a chat log quoted back) and must not be cut there."""
+    if not prompts.stop and prompts.reply_tokens is None:
         return lm
     if isinstance(lm, WrapperLM):
-        inner = stopping_for(lm.wrapped, prompts)
+        inner = root_replies_for(lm.wrapped, prompts)
         if inner is lm.wrapped:
             return lm
         wrapper = copy.copy(lm)
         wrapper.wrapped = inner
         return wrapper
-    if not hasattr(lm, "stop") or lm.stop is not None:
+    unset = {
+        name: value
+        for name, value in (("stop", prompts.stop or None), ("max_output_tokens", prompts.reply_tokens))
+        if value is not None and hasattr(lm, name) and getattr(lm, name) is None
+    }
+    if not unset:
         return lm
     clone = copy.copy(lm)
-    clone.stop = prompts.stop
+    for name, value in unset.items():
+        setattr(clone, name, value)
     return clone
 
 

@@ -91,7 +91,9 @@ class Prompts:
     server (`profiles.decoding_for`)."""
     stop: tuple[str, ...] = ()
     """Where a root's reply ends when its client sends no stop sequences of its own
-    (`profiles.stopping_for`); sub-model calls never get them."""
+    (`profiles.root_replies_for`); sub-model calls never get them."""
+    reply_tokens: int | None = None
+    """The output cap of a root's reply when its client sets none (`profiles.root_replies_for`)."""
     run_instead_of_repeats: bool = False
     """When the model sends a block it ran before, also run an untried search for the next word
     of the question the context holds and show that (`recursor.turns`): small models repeat

@@ -244,6 +244,9 @@ class SmallModelPrompts(Prompts):
     turns itself; served over HTTP it spent ~200 tokens (25 s on 2 cores) on such an invented
     exchange in its first reply. These are how those turns start (`LocalLM.DEFAULT_STOP`
     stops the embedded model at the same ones)."""
+    reply_tokens: int | None = 1024
+    """A block or a FINAL line fits easily; served over HTTP without a cap, a small root's
+    runaway first reply ran 1,241 tokens (154 s on 2 cores). The embedded model's default cap."""
     run_instead_of_repeats: bool = True
     name_key_terms: bool = False
     """Name the question's distinctive terms in the first message, guessed from its wording

@@ -35,7 +35,14 @@ from recursor.lm.resolve import as_lm
 from recursor.orient import NO_LOOK, first_look, printed_nothing
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
-from recursor.profiles import Mode, PromptMode, decoding_for, profile_of, prompts_for, stopping_for
+from recursor.profiles import (
+    Mode,
+    PromptMode,
+    decoding_for,
+    profile_of,
+    prompts_for,
+    root_replies_for,
+)
 from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
 from recursor.protocol import (
@@ -138,7 +145,7 @@ class RLM:
         self.prompts = prompts_for(self.root_lm, prompts)
         greedy = decoding_for(self.root_lm, self.prompts)  # one copy when root and sub-model are one
         self.sub_lm = greedy if self.sub_lm is self.root_lm else decoding_for(self.sub_lm, self.prompts)
-        self.root_lm = stopping_for(greedy, self.prompts)
+        self.root_lm = root_replies_for(greedy, self.prompts)
         self.pricing = pricing or Pricing()
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)

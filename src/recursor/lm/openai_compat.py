@@ -369,7 +369,7 @@ class OpenAICompatibleLM(HTTPChatLM):
 
     stop: tuple[str, ...] | None
     """Where the server ends each reply; None sends none (the small-model mode sets it on a
-    root's copy: `recursor.profiles.stopping_for`)."""
+    root's copy: `recursor.profiles.root_replies_for`)."""
 
     def __init__(
         self,
