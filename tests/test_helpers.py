@@ -1083,3 +1083,25 @@ def test_a_count_by_a_word_the_lines_write_as_a_value_says_how_many_hold_it(caps
     assert "writes 'removed'" not in capsys.readouterr().out
     h.count_by([r.replace("status", "startup") for r in rows], "started")  # another word, not a form
     assert "writes 'started'" not in capsys.readouterr().out
+
+
+def test_a_pattern_that_matches_nothing_is_shown_as_the_text_writes_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """The 1.5B wrote r"\\blibglib2\\.0\\.data\\b" for "libglib2.0-data", got no lines and
+    answered 0. The same letters and digits with other punctuation are named, with the call."""
+    h.context = ("2025-06-24 14:42:12 configure libglib2.0-data:all 2.74.6-2 <none>\n"
+                 "2025-06-24 14:42:12 status installed libglib2.0-data:all 2.74.6-2\n"
+                 "2025-06-24 14:42:13 configure libc6:amd64 2.36-9 <none>\n")
+    assert h.lines(r"\blibglib2\.0\.data\b") == []  # the result is still what was asked
+    out = capsys.readouterr().out
+    assert "2 lines write it 'libglib2.0-data' 2" in out
+    assert "lines('libglib2.0-data') gives them" in out
+    assert len(h.lines("libglib2.0-data")) == 2
+    h.lines("libglib2_0_data")
+    assert "'libglib2.0-data'" in capsys.readouterr().out
+    # Nothing is said when no line writes it, for short cores, for alternatives, for a text
+    # that is not the context, or when the pattern matches.
+    for pattern in (r"libglib3\.0", r"c\+\+", "libglib2.0.data|zzz", "libc6:amd64"):
+        h.lines(pattern)
+        assert "write it" not in capsys.readouterr().out, pattern
+    h.lines(r"libglib2\.0\.data", text=["libglib2.0-data here"])
+    assert "write it" not in capsys.readouterr().out

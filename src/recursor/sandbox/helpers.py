@@ -789,6 +789,8 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
             matched = [r for r in rows if all(x.search(r) for x in rxs)]
             if matched:
                 print(f"lines: no line holds {str(pattern)!r} as written; {len(matched)} hold all its words.")
+        if not matched and _of_context(text):
+            _say_written_otherwise(str(pattern), rows)
         rows = matched
     for name, value in where.items():
         want = str(value).strip().lower()
@@ -806,6 +808,41 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
     if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
         _note_lines(rows)
     return Rows(rows)
+
+
+_REGEX_SYNTAX = _re.compile(r"\\[bBAZ]|\\[sdwSDW][+*?]?|[\^$]|\(\?[:=!<]*|[()]|\[\^?|\]|[*+?]|\{\d*,?\d*\}")
+
+
+def _letters_and_digits(pattern: str) -> str:
+    r"""A pattern's letters and digits in order, its regex syntax (anchors, classes, groups,
+    repeats) left out: r"\blibglib2\.0\.data\b" -> "libglib20data"."""
+    return "".join(c for c in _REGEX_SYNTAX.sub(" ", pattern) if c.isalnum())
+
+
+def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
+    r"""When `pattern` matches no line, print how the text writes the same letters and digits
+    with other punctuation, if it does: small models escape a name's "-" as "\." or "_",
+    get `[]`, and answer 0 (r"libglib2\.0\.data" for "libglib2.0-data")."""
+    core = _letters_and_digits(pattern)
+    if len(core) < 5 or "|" in pattern:
+        return
+    loose = _re.compile(
+        r"(?<![A-Za-z0-9])" + r"[^A-Za-z0-9\s]{0,2}".join(_re.escape(c) for c in core) + r"(?![A-Za-z0-9])",
+        _re.IGNORECASE,
+    )
+    forms: _Counter[str] = _Counter()
+    holding = 0
+    for row in rows:
+        found = loose.findall(row)
+        if found:
+            holding += 1
+            forms.update(found)
+    if forms:
+        shown = ", ".join(f"{f!r} {n}" for f, n in forms.most_common(3))
+        best = forms.most_common(1)[0][0]
+        call = best if _pattern(best).search(best) else _re.escape(best)
+        print(f"lines: no line matches {pattern!r}; {holding} lines write it {shown}: "
+              f"lines({call!r}) gives them.")
 
 
 def _is_pattern(value: Any) -> bool:
