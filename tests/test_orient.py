@@ -513,3 +513,31 @@ def test_a_word_found_in_several_forms_is_counted_by_form_with_a_line_of_each() 
     assert "(written 'half-installed' 20, 'installed' 20, 'install' 2)" in shown
     # One form only: no breakdown.
     assert "written" not in orientation(log, "Which status lines name p3?").text
+
+
+def _packages(n: int) -> str:
+    """A package database in the `Name: value` shape (dpkg's status file), written here."""
+    rows = []
+    for i in range(n):
+        rows.append(f"Package: pkg{i}\nPriority: {('required', 'optional', 'optional')[i % 3]}\n"
+                    f"Installed-Size: {100 + 37 * i}\nMaintainer: Team {i % 4} <t{i % 4}@example.org>\n"
+                    f"Description: package number {i}\n some indented description line\n")
+    return "\n".join(rows)
+
+
+def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_values() -> None:
+    """"Who maintains the package that takes the most disk space" is about `Installed-Size`,
+    which neither the first lines nor the question's words show: the look names the fields."""
+    look = orientation(_packages(30), "Which package takes up the most disk space?").text
+    assert ("Its lines are Name: value fields: Package 30, Priority 30 (optional 20, required 10), "
+            "Installed-Size 30 (numbers 100 to 1,173), Maintainer 30 (Team 0 <t0@example.org> 8,") in look
+    assert "Description 30." in look
+    assert "lines(Priority='optional') gives the lines whose field Priority is 'optional'" in look
+    # Prose, code and logs have no such line; nor does a text with a few fields among prose.
+    for text in ("def f(x):\n    return x\n" * 40, "2025-06-24 14:42:12 status installed libc6 2.36\n" * 40,
+                 "Note: read this.\n" + "Plain prose goes on here, line after line.\n" * 60):
+        assert "Name: value fields" not in orientation(text, "What is it?").text
+    # A field whose name is no Python name is shown as a keyword that is one.
+    headers = "\n".join(f"Start-Date: 2025-01-{d:02d}\nEnd-Date: 2025-01-{d:02d}\n" for d in range(1, 20))
+    assert "lines(Start_Date='2025-01-01') gives the lines whose field Start-Date is" in orientation(
+        headers, "When?").text

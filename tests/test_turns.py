@@ -796,6 +796,20 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     assert answer == "1" and len(root.calls) == 2
 
 
+def test_a_count_of_the_lines_holding_the_term_answering_what_not_how_many_says_so() -> None:
+    # "What license covers the copy of FFmpeg that ships inside Chromium?": the 1.5B printed
+    # how many lines hold FFmpeg (8) as in the prompt's first example, and answered 8.
+    question = "What is the launch code for Juniper?"
+    look = '```repl\nrows = lines(r"\\bJuniper\\b")\nprint(len(rows), rows[:2])\n```'
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(7)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "1 is how many lines hold 'Juniper'; the question does not ask how many" in note
+    assert "entries('Juniper')" in note and answer == "7"
+    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(7)"], "How often is Juniper named?")
+    note = root.calls[2].messages[-1]["content"]
+    assert "1 is how many lines hold 'Juniper'" in note and "does not ask how many" not in note
+
+
 def test_a_count_whose_code_never_used_the_rarest_term_goes_back_once() -> None:
     # "libpq5 was upgraded by one apt run; how many packages did that run newly install?": the
     # 1.5B added up the installs of every run (647 for 12), never filtering for libpq5.

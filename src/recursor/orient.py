@@ -46,6 +46,7 @@ from recursor.sandbox.helpers import (
     list_sizes,
     person,
     record_around,
+    to_number,
 )
 
 __all__ = [
@@ -446,6 +447,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
+    out += _fields(text, width)
     shown: list[str] = list(head)
     reads: list[Read] = []
     found: list[_Word] = []
@@ -518,6 +520,57 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
                        start=start if named is not None else "")
+
+
+_FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
+_FIELDS_READ = 4_000_000
+"""Characters read for the field summary: ~0.1 s; a 40 MB text is summarised by its start."""
+_FIELDS_SHOWN = 12
+_FEW_VALUES = 6
+"""A field with at most this many values (each on 2 lines or more) has them counted."""
+
+
+def _fields(text: str, width: int) -> list[str]:
+    """A line naming the fields when most lines are `Name: value` fields (a package database,
+    mail headers, a manifest, YAML): each name with how many lines write it, the span of a
+    numeric field and the counts of a field with few values. Questions about such a text are
+    about its fields ("the most disk space" is `Installed-Size`), and neither its first
+    lines nor a search for the question's words shows which fields there are. Nothing when
+    fewer than a quarter of the lines are fields."""
+    part = text[:_FIELDS_READ]
+    fields: dict[str, list[str]] = {}
+    for m in _FIELD_LINE.finditer(part):
+        fields.setdefault(m.group(1), []).append(m.group(2).strip())
+    written = sum(len(v) for v in fields.values())
+    lines = part.count("\n") + 1 - len(re.findall(r"^[ \t]*$", part, re.MULTILINE))
+    common = sorted(((k, v) for k, v in fields.items() if len(v) >= 5), key=lambda kv: -len(kv[1]))
+    if written < 20 or 4 * written < lines or len(common) < 2:
+        return []
+    shown = []
+    example = (common[0][0], Counter(common[0][1]).most_common(1)[0][0][:30])
+    few = False
+    for name, values in common[:_FIELDS_SHOWN]:
+        numbers = [n for v in values if _NUMBER_VALUE.fullmatch(v) and (n := to_number(v)) is not None]
+        counted = Counter(values)
+        if len(numbers) >= 0.9 * len(values) and len(counted) > _FEW_VALUES:
+            shown.append(f"{name} {len(values):,} (numbers {min(numbers):,} to {max(numbers):,})")
+        elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
+            each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
+            shown.append(f"{name} {len(values):,} ({each})")
+            if not few and name.isidentifier():
+                example, few = (name, counted.most_common(1)[0][0][:30]), True
+        else:
+            shown.append(f"{name} {len(values):,}")
+    more = f" (and {len(common) - _FIELDS_SHOWN} more)" if len(common) > _FIELDS_SHOWN else ""
+    read = " in its first 4 MB" if len(text) > _FIELDS_READ else ""
+    keyword = re.sub(r"\W", "_", example[0])  # a keyword argument: names match with "_" for "-"
+    return [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + ".",
+            f"lines({keyword}={example[1]!r}) gives the lines whose field {example[0]} is {example[1]!r}; "
+            "record(row) reads a row's fields."]
+
+
+_NUMBER_VALUE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?\s*[A-Za-z%]{0,3}")
+"""A field value that is one number, with a unit at most ("510243", "1,024 kB", "12%")."""
 
 
 _TOGETHER_SHOWN = 4

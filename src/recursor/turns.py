@@ -51,6 +51,8 @@ _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 _MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest)\b", re.IGNORECASE)
 """Words of a question that asks for the first of a ranking (not fewest or least: counts print
 their largest first, and the smallest may be cut)."""
+_COUNTISH = re.compile(r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|count|total|sum|amount)\b", re.IGNORECASE)
+"""A question that may well be answered by a count (`TurnState.term_count`'s wording)."""
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2})", re.IGNORECASE)
 """A question's count and the (up to three) words after it: the things it asks how many of."""
 _UNIT_COUNT = re.compile(r"\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+) (?P<unit>[A-Za-z]{3,})\b")
@@ -489,7 +491,8 @@ class TurnState:
         if "term_count" in self.sent_back or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.sent_back.add("term_count")
-        return prompts.counted_term(number, self.term_counts[number])
+        counts = asks_for_number(self.question) or _COUNTISH.search(asking_part(self.question)) is not None
+        return prompts.counted_term(number, self.term_counts[number], asks_count=counts)
 
     def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's count (`bare`, as `doubted` reads it,
