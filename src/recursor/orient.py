@@ -447,7 +447,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
-    out += _fields(text, width)
+    out += _fields(text, question)
     shown: list[str] = list(head)
     reads: list[Read] = []
     found: list[_Word] = []
@@ -530,13 +530,15 @@ _FEW_VALUES = 6
 """A field with at most this many values (each on 2 lines or more) has them counted."""
 
 
-def _fields(text: str, width: int) -> list[str]:
+def _fields(text: str, question: str) -> list[str]:
     """A line naming the fields when most lines are `Name: value` fields (a package database,
     mail headers, a manifest, YAML): each name with how many lines write it, the span of a
     numeric field and the counts of a field with few values. Questions about such a text are
     about its fields ("the most disk space" is `Installed-Size`), and neither its first
-    lines nor a search for the question's words shows which fields there are. Nothing when
-    fewer than a quarter of the lines are fields."""
+    lines nor a search for the question's words shows which fields there are. When the
+    question names one of those few values, the call that filters by it. Nothing when fewer
+    than a quarter of the lines are fields. (A filter call shown for every question was
+    copied by the 1.5B as its first code whatever the question asked.)"""
     part = text[:_FIELDS_READ]
     fields: dict[str, list[str]] = {}
     for m in _FIELD_LINE.finditer(part):
@@ -547,8 +549,7 @@ def _fields(text: str, width: int) -> list[str]:
     if written < 20 or 4 * written < lines or len(common) < 2:
         return []
     shown = []
-    example = (common[0][0], Counter(common[0][1]).most_common(1)[0][0][:30])
-    few = False
+    named: tuple[str, str] | None = None
     for name, values in common[:_FIELDS_SHOWN]:
         numbers = [n for v in values if _NUMBER_VALUE.fullmatch(v) and (n := to_number(v)) is not None]
         counted = Counter(values)
@@ -557,16 +558,19 @@ def _fields(text: str, width: int) -> list[str]:
         elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
             each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
             shown.append(f"{name} {len(values):,} ({each})")
-            if not few and name.isidentifier():
-                example, few = (name, counted.most_common(1)[0][0][:30]), True
+            for value in counted:
+                if named is None and len(value) >= 3 and re.search(
+                        rf"(?<![\w-]){re.escape(value)}(?![\w-])", question, re.IGNORECASE):
+                    named = (name, value)
         else:
             shown.append(f"{name} {len(values):,}")
     more = f" (and {len(common) - _FIELDS_SHOWN} more)" if len(common) > _FIELDS_SHOWN else ""
     read = " in its first 4 MB" if len(text) > _FIELDS_READ else ""
-    keyword = re.sub(r"\W", "_", example[0])  # a keyword argument: names match with "_" for "-"
-    return [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + ".",
-            f"lines({keyword}={example[1]!r}) gives the lines whose field {example[0]} is {example[1]!r}; "
-            "record(row) reads a row's fields."]
+    out = [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + "."]
+    if named is not None:
+        keyword = re.sub(r"\W", "_", named[0])  # a keyword argument: names match with "_" for "-"
+        out.append(f"lines({keyword}={named[1]!r}) gives the lines whose field {named[0]} is {named[1]!r}.")
+    return out
 
 
 _NUMBER_VALUE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?\s*[A-Za-z%]{0,3}")
