@@ -527,6 +527,24 @@ def test_a_final_call_written_as_a_block_at_the_answer_now_turn_is_run_for_its_a
     assert result.answer == "" and result.stopped_by == "max_errors"
 
 
+def test_a_value_of_the_prompts_examples_at_the_answer_now_turn_is_no_answer() -> None:
+    # At its answer-now turn the 1.5B wrote ```repl FINAL(10.0.4.2)``` (Example 7's address)
+    # for "who maintains the largest package": asked again once, then no answer rather than it.
+    block = "```repl\nprint(lines('grass'))\n```"
+    setup = "```repl\nn = len(lines('Juniper'))\n```"
+    copied = "```repl\nFINAL(10.0.4.2)\n```"
+    for last, want in (([copied, copied], ""), ([copied, "FINAL(Juniper)"], "Juniper")):
+        root = FakeScriptedLM([setup] + [block] * 4 + last)
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                     trace_dir=False).complete("Which codename does the text give?", TEXT)
+        assert (result.answer, result.stopped_by) == (want, "max_errors"), last
+    # Written in the context, the same value is an answer.
+    root = FakeScriptedLM([setup] + [block] * 4 + [copied])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                 trace_dir=False).complete("Which address?", TEXT + "\nThe host is 10.0.4.2.\n")
+    assert result.answer == "10.0.4.2"
+
+
 def test_the_answer_now_turn_that_ran_its_final_call_is_shown_as_that_turn(tmp_path: Path) -> None:
     from recursor.trace.tree import load_view
     block = "```repl\nprint(lines('grass'))\n```"

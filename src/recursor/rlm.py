@@ -409,7 +409,10 @@ class _Run:
                 if resp.finish_reason == "refusal":
                     break
                 said, said_json = await self._answer_now(resp.text, iteration + 1 + n, state, prose=n == 0)
-                if said is None and n and answer is None:  # words, after a reply without an answer:
+                copied = said is not None and state is not None and state.copied_from_examples(said, self.prompts)
+                if copied:
+                    said = said_json = None  # a value of the prompt's examples, not of the context
+                if said is None and n and answer is None and not copied:  # words, after a reply without an answer:
                     late = late or parse_reply(resp.text).prose  # weaker than what the run stored itself
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
                 doubt = state.doubted(said, self.prompts) if state is not None and said is not None else None

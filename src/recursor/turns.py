@@ -452,6 +452,14 @@ class TurnState:
             self.numbers_doubted.add(number)
         return note
 
+    def copied_from_examples(self, answer: str, prompts: Prompts) -> bool:
+        """Whether a small root's answer is a value of the system prompt's examples that the
+        context never writes: at its answer-now turn the 1.5B wrote `FINAL(10.0.4.2)`, an
+        example's IP address, for "who maintains the largest package". No answer is better."""
+        value = _bare(answer).strip().strip("\"'`")
+        return (prompts.looking_needs_output and _from_examples(value, prompts)
+                and not _holds(self.context, value))
+
     def own_message(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer that is a sentence its own code
         printed and the context does not write: the 1.5B's block printed "No apt runs found."
