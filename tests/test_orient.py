@@ -535,6 +535,16 @@ def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_v
     assert "gives the lines whose field" not in look  # a call for every question gets copied as is
     asked = orientation(_packages(30), "How many packages have priority required?").text
     assert "lines(Priority='required') gives the lines whose field Priority is 'required'." in asked
+    # "Which team maintains the most packages": a field the question names, whose values
+    # repeat, counted per value; not for the most of a quantity ("disk space"), nor for a
+    # field whose every value is one record's (Package).
+    most = orientation(_packages(30), "Which team maintains the most packages?")
+    assert most.start == "count_by(lines(r'^Maintainer:'), 'Maintainer')"
+    assert "counts the lines per Maintainer, the most first." in most.text
+    assert orientation(_packages(30), "Who maintains the package that takes the most disk space?").start == ""
+    assert orientation(_packages(30), "Which package has the most packages?").start == ""
+    assert orientation(_packages(30), "How many packages have priority required?").start == (
+        "lines(Priority='required')")
     # Prose, code and logs have no such line; nor does a text with a few fields among prose.
     for text in ("def f(x):\n    return x\n" * 40, "2025-06-24 14:42:12 status installed libc6 2.36\n" * 40,
                  "Note: read this.\n" + "Plain prose goes on here, line after line.\n" * 60):

@@ -447,7 +447,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
-    out += _fields(text, question)
+    fielded, field_call = _fields(text, question)
+    out += fielded
     shown: list[str] = list(head)
     reads: list[Read] = []
     found: list[_Word] = []
@@ -519,7 +520,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     words = tuple(w.word for w in found)
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
-                       start=start if named is not None else "")
+                       start=start if named is not None and start else field_call)
 
 
 _FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
@@ -530,15 +531,18 @@ _FEW_VALUES = 6
 """A field with at most this many values (each on 2 lines or more) has them counted."""
 
 
-def _fields(text: str, question: str) -> list[str]:
+def _fields(text: str, question: str) -> tuple[list[str], str]:
     """A line naming the fields when most lines are `Name: value` fields (a package database,
     mail headers, a manifest, YAML): each name with how many lines write it, the span of a
     numeric field and the counts of a field with few values. Questions about such a text are
     about its fields ("the most disk space" is `Installed-Size`), and neither its first
     lines nor a search for the question's words shows which fields there are. When the
-    question names one of those few values, the call that filters by it. Nothing when fewer
-    than a quarter of the lines are fields. (A filter call shown for every question was
-    copied by the 1.5B as its first code whatever the question asked.)"""
+    question names one of those few values, the call that filters by it; when it asks for the
+    most of something and one of its words names a field whose values repeat ("which team
+    maintains the most packages": Maintainer), the call that counts per value. Both are also
+    returned as the call to start from (else ""). Nothing when fewer than a quarter of the
+    lines are fields. (A filter call shown for every question was copied by the 1.5B as its
+    first code whatever the question asked.)"""
     part = text[:_FIELDS_READ]
     fields: dict[str, list[str]] = {}
     for m in _FIELD_LINE.finditer(part):
@@ -547,7 +551,7 @@ def _fields(text: str, question: str) -> list[str]:
     lines = part.count("\n") + 1 - len(re.findall(r"^[ \t]*$", part, re.MULTILINE))
     common = sorted(((k, v) for k, v in fields.items() if len(v) >= 5), key=lambda kv: -len(kv[1]))
     if written < 20 or 4 * written < lines or len(common) < 2:
-        return []
+        return [], ""
     shown = []
     named: tuple[str, str] | None = None
     for name, values in common[:_FIELDS_SHOWN]:
@@ -569,8 +573,34 @@ def _fields(text: str, question: str) -> list[str]:
     out = [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + "."]
     if named is not None:
         keyword = re.sub(r"\W", "_", named[0])  # a keyword argument: names match with "_" for "-"
-        out.append(f"lines({keyword}={named[1]!r}) gives the lines whose field {named[0]} is {named[1]!r}.")
-    return out
+        call = f"lines({keyword}={named[1]!r})"
+        out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
+        return out, call
+    most = re.search(_SUPERLATIVE.pattern + r"\s+((?:[\w-]+\s+){0,1}[\w-]+)", asking_part(question), re.IGNORECASE)
+    if most and _field_named(most.group(1), common, repeating=False) and (
+            field := _field_named(question, common)) is not None:
+        call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
+        out.append(f"{call} counts the lines per {field}, the most first.")
+        return out, call
+    return out, ""
+
+
+def _field_named(question: str, common: list[tuple[str, list[str]]], repeating: bool = True) -> str | None:
+    """The field a word of the question names ("maintains" names Maintainer, "sections"
+    Section), of those whose values repeat most (counting per value means something only
+    then: "packages" names Package too, whose every value is one package); None if none
+    does or (`repeating`) no named field's values repeat. The count per value answers "the
+    most" only when what there is most of is the records themselves ("the most packages",
+    each with a Package field), not a quantity ("the most disk space"): `_fields` checks
+    the superlative's words name a field too."""
+    stems = {_stem(w.lower()) for w in _TOKEN.findall(question) if len(w) >= 4 and w.lower() not in _STOP}
+    named = []
+    for name, values in common:
+        parts = [p for p in re.split(r"[-_.]", name.lower()) if p]
+        if any(p.startswith(stem) or _stem(p) == stem for p in parts for stem in stems if len(stem) >= 4):
+            named.append((len(set(values)) / len(values), name))
+    share, name = min(named, default=(1.0, ""))
+    return name if name and (share <= 0.5 or not repeating) else None
 
 
 _NUMBER_VALUE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?\s*[A-Za-z%]{0,3}")
