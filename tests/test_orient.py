@@ -543,6 +543,9 @@ def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_v
     assert "counts the lines per Maintainer, the most first." in most.text
     assert orientation(_packages(30), "Who maintains the package that takes the most disk space?").start == ""
     assert orientation(_packages(30), "Which package has the most packages?").start == ""
+    assert orientation(_packages(30), "Does Team 1 or Team 2 maintain more packages?").start == (
+        "count_by(lines(r'^Maintainer:'), 'Maintainer')")  # which of two has more: the same counts
+    assert orientation(_packages(30), "How many packages maintained by Team 1 use more than 1 MB?").start == ""
     assert orientation(_packages(30), "How many packages have priority required?").start == (
         "lines(Priority='required')")
     # Prose, code and logs have no such line; nor does a text with a few fields among prose.

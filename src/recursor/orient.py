@@ -538,8 +538,8 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
     about its fields ("the most disk space" is `Installed-Size`), and neither its first
     lines nor a search for the question's words shows which fields there are. When the
     question names one of those few values, the call that filters by it; when it asks for the
-    most of something and one of its words names a field whose values repeat ("which team
-    maintains the most packages": Maintainer), the call that counts per value. Both are also
+    most (or more) of something and one of its words names a field whose values repeat
+    ("which team maintains the most packages": Maintainer), the call that counts per value. Both are also
     returned as the call to start from (else ""). Nothing when fewer than a quarter of the
     lines are fields. (A filter call shown for every question was copied by the 1.5B as its
     first code whatever the question asked.)"""
@@ -576,13 +576,20 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
         call = f"lines({keyword}={named[1]!r})"
         out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
         return out, call
-    most = re.search(_SUPERLATIVE.pattern + r"\s+((?:[\w-]+\s+){0,1}[\w-]+)", asking_part(question), re.IGNORECASE)
+    most = _RANKED_RECORDS.search(asking_part(question))
     if most and _field_named(most.group(1), common, repeating=False) and (
             field := _field_named(question, common)) is not None:
         call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
         out.append(f"{call} counts the lines per {field}, the most first.")
         return out, call
     return out, ""
+
+
+_RANKED_RECORDS = re.compile(
+    r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest|more|fewer|less)\s+"
+    r"((?:[\w-]+\s+)?[\w-]+)", re.IGNORECASE)
+"""The most (or more) of something, and the one or two words after it: "the most packages",
+"more Files sections" (which of two has more)."""
 
 
 def _field_named(question: str, common: list[tuple[str, list[str]]], repeating: bool = True) -> str | None:
