@@ -1105,3 +1105,22 @@ def test_a_pattern_that_matches_nothing_is_shown_as_the_text_writes_it(capsys: p
         assert "write it" not in capsys.readouterr().out, pattern
     h.lines(r"libglib2\.0\.data", text=["libglib2.0-data here"])
     assert "write it" not in capsys.readouterr().out
+
+
+def test_a_field_with_continuation_lines_in_a_paragraph_of_fields_has_the_paragraph_as_record() -> None:
+    """dpkg's status file, Debian control and copyright files: a hit in a `Description:`'s
+    continuation lines belongs to its package's paragraph (Package:, Installed-Size:), not
+    to that one field."""
+    status = ("Package: e2fsprogs\nPriority: required\nInstalled-Size: 1529\nDescription: ext2 utilities\n"
+              " This package contains programs for file systems.\n It also scans for bad blocks.\n"
+              "Homepage: http://e2fsprogs.sourceforge.net\n\n"
+              "Package: bc\nPriority: standard\nInstalled-Size: 233\nDescription: GNU bc\n"
+              " An arbitrary precision calculator.\n\n")
+    rows = _rows(status, h.enclosing(status, status.index("bad blocks")))
+    assert rows[0] == "Package: e2fsprogs" and rows[-1].startswith("Homepage:") and len(rows) == 7
+    # A headed record whose head is no field, or a field alone with its body, stays as it was.
+    changelog = ("pkg (1.0) unstable; urgency=medium\n\n  * Fix: bad blocks.\n\n -- Ann <a@x>  Mon, 1 Jan 2024\n\n"
+                 "pkg (0.9) unstable; urgency=low\n\n  * First.\n\n -- Bob <b@x>  Mon, 1 Jan 2023\n")
+    assert _rows(changelog, h.enclosing(changelog, changelog.index("bad blocks")))[0].startswith("pkg (1.0)")
+    alone = "Note: read this\n  an indented line about bad blocks\n  and another\n\nplain text\n"
+    assert _rows(alone, h.enclosing(alone, alone.index("bad blocks")))[0] == "Note: read this"

@@ -386,13 +386,31 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
     def indented(ln: tuple[int, int]) -> bool:
         return not blank(ln) and doc[ln[0]] in " \t"
 
+    def field(ln: tuple[int, int] | None) -> bool:
+        return ln is not None and _FIELD_HEAD.match(doc, ln[0], ln[1]) is not None
+
+    def field_paragraph(ln: tuple[int, int]) -> bool:
+        """A `Name: value` line with continuation lines, in a paragraph of such fields (dpkg's
+        status, Debian control and copyright files, mail headers): the record is the
+        paragraph, not one field. A hit in a package's `Description:` was shown with that
+        field alone, not the `Package:` and `Installed-Size:` lines of its paragraph."""
+        head: tuple[int, int] | None = ln
+        while head is not None and indented(head):
+            head = above(head)
+        if head is None or not field(head):
+            return False
+        after = below(head)
+        while after is not None and indented(after):
+            after = below(after)
+        return field(above(head)) or field(after)
+
     hit = line(pos)
     nxt = below(hit)
     while nxt is not None and blank(nxt):
         nxt = below(nxt)
     out: list[tuple[int, int]] = []
     cur: tuple[int, int] | None
-    if indented(hit) or (nxt is not None and indented(nxt)):
+    if (indented(hit) or (nxt is not None and indented(nxt))) and not field_paragraph(hit):
         cur, steps = hit, 0  # up to the unindented line that heads it, then down its body
         while cur is not None and (blank(cur) or indented(cur)):
             cur, steps = above(cur), steps + 1
@@ -420,6 +438,10 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
         if not edges:
             return []
     return out if 2 <= len(out) <= limit else []
+
+
+_FIELD_HEAD = _re.compile(r"[A-Za-z][\w.-]{0,39}:[ \t]+\S")
+"""An unindented `Name: value` line (matched at a line's start)."""
 
 
 def layout_records(doc: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
