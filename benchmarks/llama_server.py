@@ -65,10 +65,23 @@ def wait_ready(url: str, server: subprocess.Popen[bytes], timeout: float = 300.0
 
 
 def _exit_on_term(signum: int, frame: object) -> None:
-    """SIGTERM ends the script the way Ctrl-C does: `subprocess.call` kills the bench child on
-    the way out and `finally` stops the server (by default SIGTERM killed this process alone and
-    left the bench running against a dead server, writing an lm_error row per task)."""
+    """SIGTERM ends the script the way Ctrl-C does, and `main`'s `finally` stops the bench and
+    the server in turn (by default SIGTERM killed this process alone and left the bench running
+    against a dead server, writing an lm_error row per task). A second SIGTERM is ignored, so
+    it cannot cut that clean-up short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate `process` (it may flush and close), then kill it after 30 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def main() -> int:
@@ -97,13 +110,13 @@ def main() -> int:
             bench = [str(Path(sys.executable).with_name("recursor")), "bench", args.family, "--model", name,
                      "--base-url", url, *bench_args]
             print("$", " ".join(bench), flush=True)
-            return subprocess.call(bench, env=env)
-        finally:
-            server.terminate()
+            running = subprocess.Popen(bench, env=env)
             try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+                return running.wait()
+            finally:
+                _stop(running)  # the bench first: it writes its rows while the server still answers
+        finally:
+            _stop(server)
 
 
 if __name__ == "__main__":

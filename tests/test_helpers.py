@@ -1100,11 +1100,17 @@ def test_a_pattern_that_matches_nothing_is_shown_as_the_text_writes_it(capsys: p
     assert "'libglib2.0-data'" in capsys.readouterr().out
     # Nothing is said when no line writes it, for short cores, for alternatives, for a text
     # that is not the context, or when the pattern matches.
-    for pattern in (r"libglib3\.0", r"c\+\+", "libglib2.0.data|zzz", "libc6:amd64"):
+    for pattern in (r"libglib3\.0", r"c\+\+", "libglib2.0.data|zzz", "libc6:amd64", r"^libglib2\.0\.data$",
+                    r"libglib2\.0(?!-data)\.data", "哈" * 14 + "1"):
         h.lines(pattern)
         assert "write it" not in capsys.readouterr().out, pattern
     h.lines(r"libglib2\.0\.data", text=["libglib2.0-data here"])
     assert "write it" not in capsys.readouterr().out
+    # Letters of any script are the core, never a separator (a separator that could match one
+    # made the search exponential: 7 s for this line, hours for a longer one).
+    h.context = "哈" * 60 + "x\nabc 哈哈-哈哈哈1 def\n"
+    assert h.lines("哈" * 14 + "1") == []
+    assert h.lines("哈哈哈哈哈1") == [] and "'哈哈-哈哈哈1' 1" in capsys.readouterr().out
 
 
 def test_a_field_with_continuation_lines_in_a_paragraph_of_fields_has_the_paragraph_as_record() -> None:
@@ -1124,3 +1130,17 @@ def test_a_field_with_continuation_lines_in_a_paragraph_of_fields_has_the_paragr
     assert _rows(changelog, h.enclosing(changelog, changelog.index("bad blocks")))[0].startswith("pkg (1.0)")
     alone = "Note: read this\n  an indented line about bad blocks\n  and another\n\nplain text\n"
     assert _rows(alone, h.enclosing(alone, alone.index("bad blocks")))[0] == "Note: read this"
+    # A log written "LEVEL: message" repeats its names: no paragraph, the entry and its trace.
+    log = "INFO: start\nERROR: request 50 failed\n  at db.connect (bad blocks)\n  at main\nINFO: next\n"
+    assert _rows(log, h.enclosing(log, log.index("bad blocks"))) == [
+        "ERROR: request 50 failed", "  at db.connect (bad blocks)", "  at main"]
+    # A paragraph longer than the limit is no record; its field and continuation lines are.
+    fields = "".join(f"Field-{i}: {i}\n" for i in range(30))
+    long = "Package: big\n" + fields + "Description: long\n" + " more text\n" * 60 + " bad blocks\nHomepage: x\n"
+    assert _rows(long, h.enclosing(long, long.index("bad blocks")))[0] == "Description: long"
+    # A paragraph of 40 lines (over the 30 of a plain run) is still the record; so is a file
+    # that is one paragraph.
+    wide = "Package: wide\nDescription: wide\n" + " line\n" * 36 + " bad blocks\nHomepage: x\n"
+    assert len(h.enclosing(wide, wide.index("bad blocks"))) == 40
+    assert _rows(status[:status.index("\n\n")], h.enclosing(status, status.index("bad blocks")))[0] == (
+        "Package: e2fsprogs")

@@ -554,7 +554,15 @@ def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_v
         assert "Name: value fields" not in orientation(text, "What is it?").text
     # A field whose name is no Python name is shown as a keyword that is one.
     headers = "\n".join(f"Start-Date: 2025-01-{d:02d}\nState: {('open', 'closed')[d % 2]}\n" for d in range(1, 20))
-    assert "lines(State='closed') gives" in orientation(headers, "How many are closed?").text
+    assert "lines(State='closed') gives" in orientation(headers, "How many are in state closed?").text
+    assert "gives" not in orientation(headers, "How many are closed?").text  # the field unnamed: a word
     dashed = headers.replace("State:", "Run-State:")
     assert "lines(Run_State='closed') gives the lines whose field Run-State is" in orientation(
-        dashed, "How many are closed?").text
+        dashed, "How many have the state closed?").text
+    # No call for a name that cannot be a keyword argument of lines() (Python's, or its own).
+    for name in ("class", "text"):
+        renamed = headers.replace("State:", f"{name}:")
+        assert "gives" not in orientation(renamed, f"How many have {name.lower()} closed?").text
+    # A numeric field is a quantity: "the largest size" is no count per value.
+    sized = "\n".join(f"Name: n{i}\nSize: {(i % 9) * 10}\nKind: {('a', 'b')[i % 2]}\n" for i in range(30))
+    assert orientation(sized, "Which name has the largest size?").start == ""

@@ -283,6 +283,9 @@ def test_a_small_root_behind_a_server_stops_where_its_invented_turns_start() -> 
         assert all(body["stop"] == list(SmallModelPrompts().stop) for body in roots)
         assert all(body["max_tokens"] == SmallModelPrompts().reply_tokens for body in roots)
         assert all("stop" not in body and "max_tokens" not in body for body in subs)
+        wrapped = RLM(RetryingLM(OpenAICompatibleLM("qwen2.5-coder:1.5b", base_url=server.base_url,
+                                                    api_key_env=None)), trace_dir=False).root_lm
+        assert wrapped.max_output_tokens == 1024  # the ledger reads the wrapper's cap: the one sent
 
         server.requests.clear()
         own = OpenAICompatibleLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env=None,
@@ -303,3 +306,28 @@ def test_stop_sequences_must_be_strings() -> None:
     for bad in ("\nUser:", ["ok", ""], [1]):
         with pytest.raises(UserError, match="stop"):
             OpenAICompatibleLM("m", base_url="http://127.0.0.1:9/v1", api_key_env=None, stop=bad)  # type: ignore[arg-type]
+
+
+def test_a_small_models_child_runs_get_the_root_stops_and_a_direct_answer_does_not() -> None:
+    """rlm_query's child is a root too (its replies run on the same way); a direct answer may
+    quote a "User:" line and is not cut there."""
+    from fakes.openai_server import FakeOpenAIServer
+
+    def responder(request: dict[str, Any]) -> str:
+        first = request["messages"][1]["content"] if len(request["messages"]) > 1 else ""
+        if "Question: inner question" in first:
+            return "FINAL(inner done)"
+        if "[repl output]" in request["messages"][-1]["content"]:
+            return "FINAL(done)"
+        return '```repl\nprint(rlm_query("inner question", context="some inner context"))\n```'
+
+    with FakeOpenAIServer(responder=responder) as server:
+        RLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR", mode="rlm",
+            limits=Limits(max_depth=2), trace_dir=False).complete("What was said?", "some context")
+        inner = [r.json for r in server.requests
+                 if len(r.json["messages"]) > 1 and "Question: inner question" in r.json["messages"][1]["content"]]
+        assert inner and all(body["stop"] == list(SmallModelPrompts().stop) for body in inner)
+        server.requests.clear()
+        RLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR", mode="direct",
+            trace_dir=False).complete("What was said?", "some context")
+        assert server.requests and all("stop" not in r.json for r in server.requests)

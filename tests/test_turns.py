@@ -538,11 +538,15 @@ def test_a_value_of_the_prompts_examples_at_the_answer_now_turn_is_no_answer() -
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete("Which codename does the text give?", TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
-    # Written in the context, the same value is an answer.
-    root = FakeScriptedLM([setup] + [block] * 4 + [copied])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
-                 trace_dir=False).complete("Which address?", TEXT + "\nThe host is 10.0.4.2.\n")
-    assert result.answer == "10.0.4.2"
+    # Written in the context (in any case), the same value is an answer; so is a number that
+    # an example happens to write (an average of 10.0 is no address).
+    for text, last, want in ((TEXT + "\nThe host is 10.0.4.2.\n", copied, "10.0.4.2"),
+                             (TEXT + "\nON CALL: DANA RUIZ\n", "FINAL(Dana Ruiz)", "Dana Ruiz"),
+                             (TEXT, "FINAL(10.0)", "10.0")):
+        root = FakeScriptedLM([setup] + [block] * 4 + [last] * 2)  # a doubt may ask once more
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+                     trace_dir=False).complete("Which value?", text)
+        assert result.answer == want, last
 
 
 def test_the_answer_now_turn_that_ran_its_final_call_is_shown_as_that_turn(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ models keep the paper's metadata-only first message.
 from __future__ import annotations
 
 import asyncio
+import keyword
 import re
 from bisect import bisect_right
 from collections import Counter, deque
@@ -554,17 +555,20 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
         return [], ""
     shown = []
     named: tuple[str, str] | None = None
+    numeric: set[str] = set()
     for name, values in common[:_FIELDS_SHOWN]:
         numbers = [n for v in values if _NUMBER_VALUE.fullmatch(v) and (n := to_number(v)) is not None]
         counted = Counter(values)
         if len(numbers) >= 0.9 * len(values) and len(counted) > _FEW_VALUES:
+            numeric.add(name)
             shown.append(f"{name} {len(values):,} (numbers {min(numbers):,} to {max(numbers):,})")
         elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
             each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
             shown.append(f"{name} {len(values):,} ({each})")
-            for value in counted:
-                if named is None and len(value) >= 3 and re.search(
-                        rf"(?<![\w-]){re.escape(value)}(?![\w-])", question, re.IGNORECASE):
+            for value in counted:  # the question names the value and the field ("priority required")
+                if (named is None and len(value) >= 3 and _keyword(name) is not None
+                        and re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", question, re.IGNORECASE)
+                        and _field_named(question, [(name, values)], repeating=False)):
                     named = (name, value)
         else:
             shown.append(f"{name} {len(values):,}")
@@ -572,17 +576,25 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
     read = " in its first 4 MB" if len(text) > _FIELDS_READ else ""
     out = [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + "."]
     if named is not None:
-        keyword = re.sub(r"\W", "_", named[0])  # a keyword argument: names match with "_" for "-"
-        call = f"lines({keyword}={named[1]!r})"
+        call = f"lines({_keyword(named[0])}={named[1]!r})"
         out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
         return out, call
     most = _RANKED_RECORDS.search(asking_part(question))
     if most and _field_named(most.group(1), common, repeating=False) and (
-            field := _field_named(question, common)) is not None:
+            field := _field_named(question, [(k, v) for k, v in common if k not in numeric])) is not None:
         call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
         out.append(f"{call} counts the lines per {field}, the most first.")
         return out, call
     return out, ""
+
+
+def _keyword(name: str) -> str | None:
+    """A field's name as `lines()`'s keyword argument (names match with "_" for "-" or "."),
+    or None when it cannot be one (a Python keyword, one of `lines()`'s own parameters)."""
+    word = re.sub(r"\W", "_", name)
+    if not word.isidentifier() or keyword.iskeyword(word) or word in ("pattern", "text", "file"):
+        return None
+    return word
 
 
 _RANKED_RECORDS = re.compile(

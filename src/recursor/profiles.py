@@ -117,6 +117,8 @@ def root_replies_for(lm: LM, prompts: Prompts) -> LM:
             return lm
         wrapper = copy.copy(lm)
         wrapper.wrapped = inner
+        if hasattr(wrapper, "max_output_tokens"):  # read by the ledger: the cap the client sends
+            wrapper.max_output_tokens = getattr(inner, "max_output_tokens", None)
         return wrapper
     unset = {
         name: value

@@ -236,16 +236,18 @@ class Prompts:
             "that hold it, then answer with the number the code prints."
         )
 
-    def counted_term(self, answer: str, term: str, asks_count: bool = True) -> str:
-        """Sent once when a number answer is how many lines hold a term the question names;
-        `asks_count` False: a question that asks what or which, not how many (the 1.5B
-        answered "what license covers FFmpeg" with the 8 lines holding 'FFmpeg')."""
-        if not asks_count:
-            return (
-                f"{answer} is how many lines hold {term!r}; the question does not ask how many. "
-                f"The answer is written in those lines or their records: print them "
-                f"(entries({term!r}) gives the records) and reply FINAL(the value they give)."
-            )
+    def counted_not_asked(self, answer: str, term: str) -> str:
+        """Sent once when a number answer is how many lines hold a term the question names, and
+        the question asks what or which, not how many (the 1.5B answered "what license covers
+        FFmpeg" with the 8 lines holding 'FFmpeg')."""
+        return (
+            f"{answer} is how many lines hold {term!r}; the question does not ask how many. "
+            f"The answer is written in those lines or their records: print them "
+            f"(entries({term!r}) gives the records) and reply FINAL(the value they give)."
+        )
+
+    def counted_term(self, answer: str, term: str) -> str:
+        """Sent once when a number answer is how many lines hold a term the question names."""
         return (
             f"{answer} is how many lines hold {term!r}, which the question names to say what it "
             f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "

@@ -146,6 +146,7 @@ class RLM:
         greedy = decoding_for(self.root_lm, self.prompts)  # one copy when root and sub-model are one
         self.sub_lm = greedy if self.sub_lm is self.root_lm else decoding_for(self.sub_lm, self.prompts)
         self.root_lm = root_replies_for(greedy, self.prompts)
+        self._direct_lm = greedy  # a direct answer may quote a "User:" line: no root stops there
         self.pricing = pricing or Pricing()
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
@@ -187,7 +188,7 @@ class RLM:
         try:
             if mode == "direct":
                 outcome: _Outcome | DirectOutcome = await run_direct(
-                    tree, question=question, context=value, lm=self.root_lm, typed=typed)
+                    tree, question=question, context=value, lm=self._direct_lm, typed=typed)
                 iterations = max(outcome.iterations, 1)
             else:
                 outcome = await _Run(tree, depth=0, run_id="root", question=question, context=value,
@@ -497,6 +498,7 @@ class _Run:
         """Run a child RLM on `context` (or on the prompt itself) to its end."""
         question, value = split_prompt(prompt, None if context is None else load_context(context))
         child = _Run(self.tree, depth=self.depth + 1, run_id=child_id, question=question, context=value,
-                     root_lm=lm, parent_call=self.run_id, parent_cell=self.repl.cell)
+                     root_lm=root_replies_for(lm, self.prompts), parent_call=self.run_id,
+                     parent_cell=self.repl.cell)
         outcome = await child.run()
         return ChildOutcome(outcome.answer, outcome.stopped_by, outcome.error)

@@ -457,8 +457,10 @@ class TurnState:
         context never writes: at its answer-now turn the 1.5B wrote `FINAL(10.0.4.2)`, an
         example's IP address, for "who maintains the largest package". No answer is better."""
         value = _bare(answer).strip().strip("\"'`")
+        if re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", value):
+            return False  # a number (10.0) may be computed; "10.0.4.2" is no number
         return (prompts.looking_needs_output and _from_examples(value, prompts)
-                and not _holds(self.context, value))
+                and not _holds(self.context, value, any_case=True))
 
     def own_message(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer that is a sentence its own code
@@ -499,8 +501,9 @@ class TurnState:
         if "term_count" in self.sent_back or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.sent_back.add("term_count")
-        counts = asks_for_number(self.question) or _COUNTISH.search(asking_part(self.question)) is not None
-        return prompts.counted_term(number, self.term_counts[number], asks_count=counts)
+        if asks_for_number(self.question) or _COUNTISH.search(asking_part(self.question)) is not None:
+            return prompts.counted_term(number, self.term_counts[number])
+        return prompts.counted_not_asked(number, self.term_counts[number])
 
     def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's count (`bare`, as `doubted` reads it,

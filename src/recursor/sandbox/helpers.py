@@ -386,23 +386,36 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
     def indented(ln: tuple[int, int]) -> bool:
         return not blank(ln) and doc[ln[0]] in " \t"
 
-    def field(ln: tuple[int, int] | None) -> bool:
-        return ln is not None and _FIELD_HEAD.match(doc, ln[0], ln[1]) is not None
-
-    def field_paragraph(ln: tuple[int, int]) -> bool:
-        """A `Name: value` line with continuation lines, in a paragraph of such fields (dpkg's
-        status, Debian control and copyright files, mail headers): the record is the
-        paragraph, not one field. A hit in a package's `Description:` was shown with that
-        field alone, not the `Package:` and `Installed-Size:` lines of its paragraph."""
-        head: tuple[int, int] | None = ln
-        while head is not None and indented(head):
-            head = above(head)
-        if head is None or not field(head):
-            return False
-        after = below(head)
-        while after is not None and indented(after):
-            after = below(after)
-        return field(above(head)) or field(after)
+    def field_paragraph(ln: tuple[int, int]) -> list[tuple[int, int]] | None:
+        """The paragraph holding `ln` when it is one of `Name: value` fields with continuation
+        lines (dpkg's status, Debian control and copyright files, mail headers): its lines,
+        between blank lines or the text's ends, at most `limit`, whose unindented lines are
+        all fields with distinct names (a log's "INFO: ..." lines repeat theirs); else None.
+        A hit in a package's `Description:` was shown with that field alone, not the
+        `Package:` and `Installed-Size:` lines of its paragraph."""
+        lines_: list[tuple[int, int]] = [ln]
+        cur = above(ln)
+        while cur is not None and not blank(cur):
+            lines_.insert(0, cur)
+            if len(lines_) > limit:
+                return None
+            cur = above(cur)
+        cur = below(ln)
+        while cur is not None and not blank(cur):
+            lines_.append(cur)
+            if len(lines_) > limit:
+                return None
+            cur = below(cur)
+        heads = [x for x in lines_ if not indented(x)]
+        if len(heads) < 2 or len(heads) == len(lines_):
+            return None
+        names = []
+        for x in heads:
+            m = _FIELD_HEAD.match(doc, x[0], x[1])
+            if m is None:
+                return None
+            names.append(m.group(1).lower())
+        return lines_ if len(set(names)) == len(names) else None
 
     hit = line(pos)
     nxt = below(hit)
@@ -410,7 +423,9 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
         nxt = below(nxt)
     out: list[tuple[int, int]] = []
     cur: tuple[int, int] | None
-    if (indented(hit) or (nxt is not None and indented(nxt))) and not field_paragraph(hit):
+    if (indented(hit) or (nxt is not None and indented(nxt))) and (paragraph := field_paragraph(hit)):
+        return paragraph
+    if indented(hit) or (nxt is not None and indented(nxt)):
         cur, steps = hit, 0  # up to the unindented line that heads it, then down its body
         while cur is not None and (blank(cur) or indented(cur)):
             cur, steps = above(cur), steps + 1
@@ -440,7 +455,7 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
     return out if 2 <= len(out) <= limit else []
 
 
-_FIELD_HEAD = _re.compile(r"[A-Za-z][\w.-]{0,39}:[ \t]+\S")
+_FIELD_HEAD = _re.compile(r"([A-Za-z][\w.-]{0,39}):[ \t]+\S")
 """An unindented `Name: value` line (matched at a line's start)."""
 
 
@@ -845,11 +860,15 @@ def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
     r"""When `pattern` matches no line, print how the text writes the same letters and digits
     with other punctuation, if it does: small models escape a name's "-" as "\." or "_",
     get `[]`, and answer 0 (r"libglib2\.0\.data" for "libglib2.0-data")."""
+    if "|" in pattern or "(?" in pattern or _re.search(r"(?<!\\)[\^$]", pattern):
+        return  # alternatives, lookarounds, flags, anchors: what they exclude is not in the core
     core = _letters_and_digits(pattern)
-    if len(core) < 5 or "|" in pattern:
+    if len(core) < 5:
         return
+    # Between two of the core's characters, up to two that are neither letters, digits nor
+    # spaces: a separator never matches a core character, so the search stays linear.
     loose = _re.compile(
-        r"(?<![A-Za-z0-9])" + r"[^A-Za-z0-9\s]{0,2}".join(_re.escape(c) for c in core) + r"(?![A-Za-z0-9])",
+        r"(?<![^\W_])" + r"(?:[^\w\s]|_){0,2}".join(_re.escape(c) for c in core) + r"(?![^\W_])",
         _re.IGNORECASE,
     )
     forms: _Counter[str] = _Counter()
