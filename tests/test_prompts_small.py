@@ -331,3 +331,22 @@ def test_a_small_models_child_runs_get_the_root_stops_and_a_direct_answer_does_n
         RLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env="NO_SUCH_KEY_VAR", mode="direct",
             trace_dir=False).complete("What was said?", "some context")
         assert server.requests and all("stop" not in r.json for r in server.requests)
+
+
+def test_a_sub_call_that_names_the_root_model_gets_no_root_stops() -> None:
+    from fakes.openai_server import FakeOpenAIServer
+
+    def responder(request: dict[str, Any]) -> str:
+        last = request["messages"][-1]["content"]
+        if last == "quote the chat":
+            return "User: hello"
+        if "[repl output]" in last:
+            return "FINAL(done)"
+        return '```repl\nprint(llm_query("quote the chat", model="qwen2.5-coder:1.5b"))\n```'
+
+    with FakeOpenAIServer(responder=responder) as server:
+        RLM("qwen2.5-coder:1.5b", sub_model="other-model", base_url=server.base_url,
+            api_key_env="NO_SUCH_KEY_VAR", mode="rlm", trace_dir=False).complete("What was said?", "some context")
+        subs = [r.json for r in server.requests if r.json["messages"][-1]["content"] == "quote the chat"]
+        assert subs and subs[0]["model"] == "qwen2.5-coder:1.5b"
+        assert all("stop" not in body and "max_tokens" not in body for body in subs)

@@ -146,7 +146,9 @@ class RLM:
         greedy = decoding_for(self.root_lm, self.prompts)  # one copy when root and sub-model are one
         self.sub_lm = greedy if self.sub_lm is self.root_lm else decoding_for(self.sub_lm, self.prompts)
         self.root_lm = root_replies_for(greedy, self.prompts)
-        self._direct_lm = greedy  # a direct answer may quote a "User:" line: no root stops there
+        # The root's model without the root's stops and cap: for a direct answer and for calls
+        # that name it as a sub-model (either may quote a "User:" line).
+        self._plain_root = greedy
         self.pricing = pricing or Pricing()
         self.on_event = on_event
         self.cache = cache if isinstance(cache, ReplyCache) or cache is None else ReplyCache(cache)
@@ -157,7 +159,7 @@ class RLM:
         self.mode: Mode = mode
         self.models: dict[str, LM] = {}
         """Every model a run may use, by name: root, sub-model, then `models`."""
-        for lm in (self.root_lm, self.sub_lm, *(self._allowed(m) for m in models)):
+        for lm in (self._plain_root, self.sub_lm, *(self._allowed(m) for m in models)):
             self.models.setdefault(lm.model, lm)
         if self.limits.max_usd is not None:
             for lm in self.models.values():
@@ -188,7 +190,7 @@ class RLM:
         try:
             if mode == "direct":
                 outcome: _Outcome | DirectOutcome = await run_direct(
-                    tree, question=question, context=value, lm=self._direct_lm, typed=typed)
+                    tree, question=question, context=value, lm=self._plain_root, typed=typed)
                 iterations = max(outcome.iterations, 1)
             else:
                 outcome = await _Run(tree, depth=0, run_id="root", question=question, context=value,
