@@ -107,8 +107,9 @@ def decoding_for(lm: LM, prompts: Prompts) -> LM:
 
 def root_replies_for(lm: LM, prompts: Prompts) -> LM:
     """`lm`, set to end a root's replies where `prompts` say (stop sequences, an output cap)
-    for what its client leaves unset; else `lm` itself. For the root only: a sub-model's answer
-    may hold a line starting "User:" (a chat log quoted back) and must not be cut there."""
+    for what its client leaves unset; else `lm` itself. For roots only (the run's and
+    `rlm_query`'s children): a sub-model's answer may hold a line starting "User:" (a chat log
+    quoted back) and must not be cut there."""
     if not prompts.stop and prompts.reply_tokens is None:
         return lm
     if isinstance(lm, WrapperLM):
