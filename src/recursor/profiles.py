@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from recursor.errors import UserError
 from recursor.lm.base import LM, WrapperLM
@@ -89,20 +89,7 @@ def decoding_for(lm: LM, prompts: Prompts) -> LM:
     leaves the temperature to the server (`temperature=None`); else `lm` itself. The same small
     model then decodes alike embedded (greedy by default) and behind llama.cpp's server, ollama
     or vLLM, whose defaults sample (0.7-0.8). A temperature the user set is kept."""
-    if not prompts.greedy:
-        return lm
-    if isinstance(lm, WrapperLM):  # retrying, caching: the client inside sends the temperature
-        inner = decoding_for(lm.wrapped, prompts)
-        if inner is lm.wrapped:
-            return lm
-        wrapper = copy.copy(lm)
-        wrapper.wrapped = inner
-        return wrapper
-    if getattr(lm, "temperature", 0.0) is not None:
-        return lm
-    clone = copy.copy(lm)
-    clone.temperature = 0.0  # type: ignore[attr-defined]
-    return clone
+    return _with_unset(lm, {"temperature": 0.0}) if prompts.greedy else lm
 
 
 def root_replies_for(lm: LM, prompts: Prompts) -> LM:
@@ -110,22 +97,26 @@ def root_replies_for(lm: LM, prompts: Prompts) -> LM:
     for what its client leaves unset; else `lm` itself. For roots only (the run's and
     `rlm_query`'s children): a sub-model's answer may hold a line starting "User:" (a chat log
     quoted back) and must not be cut there."""
-    if not prompts.stop and prompts.reply_tokens is None:
-        return lm
+    return _with_unset(lm, {"stop": prompts.stop or None, "max_output_tokens": prompts.reply_tokens})
+
+
+def _with_unset(lm: LM, settings: dict[str, Any]) -> LM:
+    """`lm`, or a copy whose client (inside any wrappers: retrying, caching) has each setting
+    it holds as None set to the value given (a None value sets nothing). A user's own setting
+    is kept. A copied wrapper mirrors what it mirrors of its client (`max_output_tokens`,
+    which the ledger reads as the cap the client sends)."""
     if isinstance(lm, WrapperLM):
-        inner = root_replies_for(lm.wrapped, prompts)
+        inner = _with_unset(lm.wrapped, settings)
         if inner is lm.wrapped:
             return lm
         wrapper = copy.copy(lm)
         wrapper.wrapped = inner
-        if hasattr(wrapper, "max_output_tokens"):  # read by the ledger: the cap the client sends
-            wrapper.max_output_tokens = getattr(inner, "max_output_tokens", None)
+        for name in settings:
+            if hasattr(wrapper, name):
+                setattr(wrapper, name, getattr(inner, name, None))
         return wrapper
-    unset = {
-        name: value
-        for name, value in (("stop", prompts.stop or None), ("max_output_tokens", prompts.reply_tokens))
-        if value is not None and hasattr(lm, name) and getattr(lm, name) is None
-    }
+    unset = {name: value for name, value in settings.items()
+             if value is not None and hasattr(lm, name) and getattr(lm, name) is None}
     if not unset:
         return lm
     clone = copy.copy(lm)
