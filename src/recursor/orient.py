@@ -565,11 +565,12 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
         elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
             each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
             shown.append(f"{name} {len(values):,} ({each})")
-            for value in counted:  # the question names the value and the field ("priority required")
-                if (named is None and len(value) >= 3 and _keyword(name) is not None
-                        and re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", question, re.IGNORECASE)
-                        and _field_named(question, [(name, values)], repeating=False)):
-                    named = (name, value)
+            # The question names the field and one of its values ("priority required").
+            if named is None and _keyword(name) is not None and _field_named(question, [(name, values)],
+                                                                             repeating=False):
+                said = [v for v in counted if len(v) >= 3 and re.search(
+                    rf"(?<![\w-]){re.escape(v)}(?![\w-])", question, re.IGNORECASE)]
+                named = (name, said[0]) if said else None
         else:
             shown.append(f"{name} {len(values):,}")
     more = f" (and {len(common) - _FIELDS_SHOWN} more)" if len(common) > _FIELDS_SHOWN else ""

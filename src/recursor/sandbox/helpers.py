@@ -423,9 +423,10 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
         nxt = below(nxt)
     out: list[tuple[int, int]] = []
     cur: tuple[int, int] | None
-    if (indented(hit) or (nxt is not None and indented(nxt))) and (paragraph := field_paragraph(hit)):
+    headed = indented(hit) or (nxt is not None and indented(nxt))
+    if headed and (paragraph := field_paragraph(hit)):
         return paragraph
-    if indented(hit) or (nxt is not None and indented(nxt)):
+    if headed:
         cur, steps = hit, 0  # up to the unindented line that heads it, then down its body
         while cur is not None and (blank(cur) or indented(cur)):
             cur, steps = above(cur), steps + 1
@@ -847,7 +848,7 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
     return Rows(rows)
 
 
-_REGEX_SYNTAX = _re.compile(r"\\[bBAZ]|\\[sdwSDW][+*?]?|[\^$]|\(\?[:=!<]*|[()]|\[\^?|\]|[*+?]|\{\d*,?\d*\}")
+_REGEX_SYNTAX = _re.compile(r"\\[bBAZ]|\\[sdwSDW][+*?]?|[\^$]|[()]|\[\^?|\]|[*+?]|\{\d*,?\d*\}")
 
 
 def _letters_and_digits(pattern: str) -> str:
