@@ -1144,3 +1144,98 @@ def test_a_field_with_continuation_lines_in_a_paragraph_of_fields_has_the_paragr
     assert len(h.enclosing(wide, wide.index("bad blocks"))) == 40
     assert _rows(status[:status.index("\n\n")], h.enclosing(status, status.index("bad blocks")))[0] == (
         "Package: e2fsprogs")
+
+
+NEWS = """GNU coreutils NEWS                                    -*- outline -*-
+* Noteworthy changes in release 9.1 (2022-04-15) [stable]
+
+** Bug fixes
+
+  chmod -R no longer exits with error status when encountering symlinks.
+
+  realpath no longer mishandles a root directory.
+
+** New Features
+
+  cp --sparse=auto works on more file systems.
+
+* Noteworthy changes in release 8.15 (2012-01-06) [stable]
+
+** New programs
+
+  realpath: print resolved file names.
+
+** Bug fixes
+
+  du no longer crashes.
+"""
+
+
+def test_a_hit_shows_the_headings_it_is_under(capsys: pytest.CaptureFixture[str]) -> None:
+    """A NEWS file's item says what changed; the release and its date are in the `*` heading
+    far above (the 1.5B answered "when did the release that first added realpath come out"
+    with the first release's date)."""
+    heads = h.section_heads(NEWS, NEWS.index("realpath: print"))
+    assert _rows(NEWS, heads) == ["* Noteworthy changes in release 8.15 (2012-01-06) [stable]", "** New programs"]
+    h.context = NEWS
+    h.grep("realpath")
+    out = capsys.readouterr().out
+    first, second = out.split("2| ")
+    assert "under: * Noteworthy changes in release 9.1 (2022-04-15) [stable]" in first
+    assert "under: * Noteworthy changes in release 8.15 (2012-01-06) [stable]" in second
+    assert "** New programs" in second and "9.1" not in second
+    # A heading hit shows the headings above it only; the top heading has none.
+    assert _rows(NEWS, h.section_heads(NEWS, NEWS.index("** New programs"))) == [
+        "* Noteworthy changes in release 8.15 (2012-01-06) [stable]"]
+    assert h.section_heads(NEWS, NEWS.index("release 8.15")) == []
+    # Headings of the hit's own file only.
+    assert h.section_heads(NEWS, NEWS.index("du no"), lo=NEWS.index("** Bug fixes\n\n  du")) == [
+        (NEWS.index("** Bug fixes\n\n  du"), NEWS.index("** Bug fixes\n\n  du") + len("** Bug fixes"))]
+
+
+def test_markdown_restructuredtext_and_numbered_sections_are_outlines() -> None:
+    md = ("# Tool\n\nIntro.\n\n## Install\n\n```sh\n# not a heading\npip install tool\n```\n\n"
+          "## Usage\n\nRun it daily.\n\nOptions\n-------\n\nThe --fast flag.\n")
+    assert _rows(md, h.section_heads(md, md.index("pip install"))) == ["# Tool", "## Install"]
+    assert _rows(md, h.section_heads(md, md.index("daily"))) == ["# Tool", "## Usage"]
+    assert _rows(md, h.section_heads(md, md.index("--fast"))) == ["# Tool", "Options"]  # "---": level 2
+    rst = "Guide\n=====\n\nIntro.\n\nPart A\n------\n\nThe alpha.\n\nPart B\n------\n\nThe beta.\n"
+    assert _rows(rst, h.section_heads(rst, rst.index("beta"))) == ["Guide", "Part B"]
+    rfc = ("1.  Introduction\n\n   Text.\n\n2.  Protocol\n\n2.1.  Messages\n\n   A message.\n\n"
+           "2.2.  Errors\n\n   An error code is 3 digits.\n")
+    assert _rows(rfc, h.section_heads(rfc, rfc.index("3 digits"))) == ["2.  Protocol", "2.2.  Errors"]
+    # Deep outlines show the outermost heading and the innermost ones.
+    deep = "# A\n## B\n### C\n#### D\ntext here\n## E\n"
+    assert _rows(deep, h.section_heads(deep, deep.index("text"))) == ["# A", "### C", "#### D"]
+
+
+def test_comments_lists_and_numbered_steps_make_no_outline() -> None:
+    script = "# set up\nx = 1\n# then run\nrun(x)\n## done\nprint(x)\n# more\n# and more\n# end\n"
+    assert h.section_heads(script, script.index("print")) == []
+    bullets = "Changes:\n* fixed a\n* fixed b\n* fixed c\n  more about c\n"
+    assert h.section_heads(bullets, bullets.index("more about")) == []
+    steps = "1. Open it\n2. Read it\n3. Close it\n"
+    assert h.section_heads(steps, steps.index("Close")) == []
+    yaml_docs = "a: 1\nlong_key_name: some value\n---\nb: 2\n"
+    assert h.section_heads(yaml_docs, yaml_docs.index("b: 2")) == []
+
+
+def test_a_text_indented_all_through_has_records_at_the_hits_level() -> None:
+    """XML (and YAML, JSON) indents everything below its root: a hit's record is its element,
+    the block of the nearest line above indented less than it (the model's name beside the
+    description a question quotes)."""
+    filler = "    <model>\n      <configItem>\n        <name>pc</name>\n      </configItem>\n    </model>\n" * 20
+    xml = ("<reg>\n  <models>\n" + filler + "    <model>\n      <configItem>\n        <name>thinkpad60</name>\n"
+           "        <description>IBM ThinkPad R60/T60/R61/T61</description>\n        <vendor>IBM</vendor>\n"
+           "      </configItem>\n    </model>\n    <model>\n      <configItem>\n        <name>pc105</name>\n"
+           "      </configItem>\n    </model>\n  </models>\n</reg>\n")
+    rows = _rows(xml, h.enclosing(xml, xml.index("T61")))
+    assert [r.strip() for r in rows] == ["<configItem>", "<name>thinkpad60</name>",
+                                         "<description>IBM ThinkPad R60/T60/R61/T61</description>", "<vendor>IBM</vendor>"]
+    # A method inside a class longer than a record: the method.
+    cls = "class Big:\n" + "".join(f"    def f{i}(self):\n        return {i}\n\n" for i in range(40))
+    rows = _rows(cls, h.enclosing(cls, cls.index("return 33")))
+    assert rows == ["    def f33(self):", "        return 33"]
+    # An unindented head near enough keeps its whole record, as before.
+    small = "class Small:\n    def f(self):\n        return 1\n"
+    assert _rows(small, h.enclosing(small, small.index("return 1")))[0] == "class Small:"
