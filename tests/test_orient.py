@@ -566,3 +566,18 @@ def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_v
     # A numeric field is a quantity: "the largest size" is no count per value.
     sized = "\n".join(f"Name: n{i}\nSize: {(i % 9) * 10}\nKind: {('a', 'b')[i % 2]}\n" for i in range(30))
     assert orientation(sized, "Which name has the largest size?").start == ""
+
+
+def test_a_word_the_question_writes_as_a_name_is_looked_up_first() -> None:
+    """"a package ending in .udeb": the extension is what to search; it ranked after
+    "installer" and "ending" (each on one line too) and was not shown."""
+    from recursor.orient import marked_words
+    assert marked_words("ending in .udeb. What type?") == frozenset({"udeb"})
+    assert marked_words('What does "dry run" do, and `x.y`?') == frozenset({"dry", "run", "x.y"})
+    assert marked_words("It's the user's file, version 2.5.") == frozenset()
+    text = ("# types\napplication/vnd.apple.installer+xml  pkg mpkg\ntext/plain  txt\n"
+            "text/x-ending  end\napplication/vnd.debian.binary-package  deb udeb\n") + "image/png  png\n" * 20
+    look = orientation(text, "I have an installer ending in .udeb. Which type is it?").text
+    assert look.index("'udeb': 1 line") < look.index("'installer'")
+    assert "deb udeb" in look
+

@@ -348,11 +348,28 @@ def key_shaped(word: str) -> bool:
     return _KEYLIKE.search(word) is not None
 
 
-def _tier(word: str) -> int:
-    """0 for key-shaped words (ids, versions, code names), 1 for rare words, 2 for everyday ones."""
-    if key_shaped(word):
+def _tier(word: str, marked: frozenset[str] = frozenset()) -> int:
+    """0 for key-shaped words (ids, versions, code names) and words the question marks as
+    names (`marked_words`), 1 for rare words, 2 for everyday ones."""
+    if key_shaped(word) or word.lower() in marked:
         return 0
     return 2 if word.lower() in _COMMON else 1
+
+
+_MARKED = re.compile(r"(?:^|(?<=[\s(]))\.(" + _TOKEN.pattern + r")"
+                     r"|[`\"\u201c]([^`\"\u201c\u201d\n]{1,60})[`\"\u201d]"
+                     r"|(?:^|(?<=\s))'([^'\n]{1,60})'(?=[\s,.?!;:)]|$)")
+"""A word the question writes as a name: a file extension (`.udeb`), or in quotes or backticks."""
+
+
+def marked_words(question: str) -> frozenset[str]:
+    """The question's words it writes as names (`_MARKED`), lowercased: "a package ending in
+    .udeb" names `udeb`, which a look must search before the everyday words around it (it
+    ranked after "installer" and "ending", each on one line too, and was not shown)."""
+    out: set[str] = set()
+    for m in _MARKED.finditer(question):
+        out.update(t.lower() for t in terms_of(next(g for g in m.groups() if g is not None)))
+    return frozenset(out)
 
 
 _ALL_UP_TO = 10
@@ -467,8 +484,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             found.append(hit)
         else:
             missing.append(word)
-    found.sort(key=lambda w: (_tier(w.word), w.count))
-    missing.sort(key=_tier)
+    marked = marked_words(asking)
+    found.sort(key=lambda w: (_tier(w.word, marked), w.count))
+    missing.sort(key=lambda word: _tier(word, marked))
     if found:
         out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
     for rank, hit in enumerate(found[:n_words]):

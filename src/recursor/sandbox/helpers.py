@@ -147,7 +147,7 @@ _STOP = frozenset(
     """
 a about above after again all also am an and any are as at be because been before being below
 between both but by can could did do does doing down during each either few for from further
-had has have having he her here hers him his how i if in into is it its itself just me more
+had has have having he her here hers him his how i if in into is it its itself just many me more much
 most my no nor not of off on once only or other our out over own same she should so some such
 than that the their them then there these they this those through to too under until up very
 was we were what when where which while who whom whose why will with would you your
