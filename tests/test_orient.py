@@ -581,3 +581,17 @@ def test_a_word_the_question_writes_as_a_name_is_looked_up_first() -> None:
     assert look.index("'udeb': 1 line") < look.index("'installer'")
     assert "deb udeb" in look
 
+
+def test_choice_options_are_the_two_words_a_question_offers() -> None:
+    from recursor.orient import choice_options
+    assert choice_options("Are there more audio types or more video types in this file?") == ("audio", "video")
+    assert choice_options("Which release lists more bug fixes, 9.0 or 9.1?") == ("9.0", "9.1")
+    assert choice_options("Which package is larger: bash or zsh?") == ("bash", "zsh")
+    assert choice_options("Is the license MIT or GPL? Answer with the name.") == ("MIT", "GPL")
+    assert choice_options("Which came first, version 2.1 or version 3.0?") == ("2.1", "3.0")
+    # No choice: how many, when, a name or id, options of several words, two "or"s.
+    for question in ("How many lines mention error or warning?", "When was 2.1 or 3.0 released?",
+                     "What is the name or id of the package?",
+                     "Which happened first: the upgrade of bash or the removal of vim?",
+                     "Is it red or green or blue?", "Find the error or the warning."):
+        assert choice_options(question) is None, question

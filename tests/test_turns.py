@@ -899,3 +899,22 @@ def test_an_echo_sent_back_says_which_file_writes_the_term() -> None:
     assert _files_holding(tree, "sslcontext") == ("ssl.py",)  # an echo is read in any case
     assert _files_holding("# File: a.py\nx = 1\n# File: b.py\ny = 2\n", "y") == ()  # too short a term
     assert _files_holding("# File: a.py\nxyz = 1\n# File: b.py\nyyy = 2\n", "yyy") == ("b.py",)
+
+
+def test_an_answer_naming_neither_offered_option_goes_back_once() -> None:
+    # The 1.5B answered "Are there more audio types or more video types?" with 111, a count of
+    # the lines holding either word.
+    text = "audio/a\naudio/b\naudio/c\nvideo/a\n"
+    question = "Are there more audio types or more video types in this file?"
+    look = "```repl\nprint(len(lines('audio|video')))\n```"
+    root, result = _run_on(text, [look, "FINAL(4)", "FINAL(audio)"], question)
+    assert "The question asks which: 'audio' or 'video'. '4' is neither" in root.calls[2].messages[-1]["content"]
+    assert result.answer == "audio"
+    # Given again, it stands; an option, "both" or a capable model's answer is taken at once.
+    root, result = _run_on(text, [look, "FINAL(4)", "FINAL(4)"], question)
+    assert result.answer == "4" and len(root.calls) == 3
+    for answer in ("FINAL(audio types)", "FINAL(Video)", "FINAL(both)"):
+        root, result = _run_on(text, [look, answer], question)
+        assert len(root.calls) == 2, answer
+    root, result = _run_on(text, [look, "FINAL(4)"], question, prompts=Prompts())
+    assert result.answer == "4" and len(root.calls) == 2

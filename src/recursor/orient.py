@@ -272,6 +272,47 @@ def names_options(question: str) -> bool:
     return _OPTIONS.search(question) is not None
 
 
+_NOT_CHOICE = re.compile(r"\s*(?:how|when|where|who|whom|whose|why)\b|.*\b(?:how\s+(?:many|much)|number\s+of)\b",
+                         re.IGNORECASE)
+"""A question that asks how, when, where, who, why or how many: its answer is no option."""
+_YES_NO_START = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b",
+                           re.IGNORECASE)
+
+
+def choice_options(question: str) -> tuple[str, str] | None:
+    """The two options a question offers ("Are there more audio types or more video types?":
+    audio, video; "Which lists more fixes, 9.0 or 9.1?": 9.0, 9.1), or None. The words around
+    "or" are lined up from it, the longest run of up to three on each side that differs in
+    one word only (the shared "more" and "types" are not the choice); a comma or colon before
+    the first option ends its side. Only in a question sentence (ending "?") that does not ask
+    how, when, where, who, why or how many, with one "or"; unless the sentence starts as a
+    yes/no question ("Is it A or B?"), the choice follows a comma or colon or ends the
+    sentence ("What is the name or id of X?" offers no choice)."""
+    for sentence in re.split(r"(?<=[.!?])\s+", asking_part(question)):
+        sentence = sentence.strip()
+        if not sentence.endswith("?") or _NOT_CHOICE.match(sentence):
+            continue
+        at = list(re.finditer(r"\bor\b", sentence, re.IGNORECASE))
+        if len(at) != 1:
+            continue
+        before, after = sentence[:at[0].start()], sentence[at[0].end():]
+        cut = max(before.rfind(","), before.rfind(":"))
+        left = terms_of(before[cut + 1:])
+        right = terms_of(re.split(r"[,;:]|\?\s*$", after, maxsplit=1)[0])
+        for k in range(min(3, len(left), len(right)), 0, -1):
+            a, b = left[-k:], right[:k]
+            differ = [i for i in range(k) if a[i].lower() != b[i].lower()]
+            if len(differ) != 1:
+                continue
+            if {a[differ[0]].lower(), b[differ[0]].lower()} & _STOP:
+                return None  # "the upgrade of bash or the removal of vim": no one-word options
+            ends = len(terms_of(after)) == k
+            if cut >= 0 or ends or _YES_NO_START.match(sentence):
+                return a[differ[0]], b[differ[0]]
+            return None
+    return None
+
+
 def asking_part(question: str) -> str:
     """The question without its statements about the context and about the answer's form."""
     return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", question))

@@ -214,6 +214,15 @@ class Prompts:
             f"way, take the next step with code, then answer with the {form.split()[-1]} it gives."
         )
 
+    def not_an_option(self, answer: str, options: tuple[str, str]) -> str:
+        """Sent once when the question offers two options and the answer names neither."""
+        a, b = options
+        return (
+            f"The question asks which: {a!r} or {b!r}. {answer!r} is neither. Find what the question "
+            f"compares for each of the two with code (print both), then reply FINAL({a}) or "
+            f"FINAL({b}), whichever the output shows."
+        )
+
     def echoed_question(self, answer: str, files: Sequence[str] = ()) -> str:
         """Sent once when the answer is a term the question itself writes (what it asks about);
         `files`: the few files of the context that write it."""

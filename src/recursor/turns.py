@@ -25,6 +25,7 @@ from recursor.orient import (
     NO_LOOK,
     Orientation,
     asking_part,
+    choice_options,
     key_shaped,
     names_options,
     printed_nothing,
@@ -112,6 +113,10 @@ _YES_NO = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|
 
 _ANSWER_WORDS = frozenset("none n/a na unknown nothing nobody yes no true false null nil empty".split())
 """Answers a question may name as what to say when there is none, never the thing asked about."""
+
+
+_EVEN_WORDS = frozenset("both neither equal same tie even".split())
+"""Answers to a question offering two options that name neither and still answer it."""
 
 
 def _bare(answer: str) -> str:
@@ -291,7 +296,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
     return holding if 0 < len(holding) <= _FILES_NAMED and len(holding) < len(parts) else ()
 
 
-Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered"]
+Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -439,7 +444,8 @@ class TurnState:
         own term, the context's size, a count of the lines holding the question's term), or
         None to accept it. A number a cell's `code` computed (`FINAL(len(rows))`), not wrote,
         is not doubted: only a copied one is."""
-        if (echo := self.echoed(answer, prompts) or self.own_message(answer, prompts)) is not None:
+        if (echo := self.unchosen(answer, prompts) or self.echoed(answer, prompts)
+                or self.own_message(answer, prompts)) is not None:
             return echo
         bare = _bare(answer).strip("\"'` ")
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
@@ -451,6 +457,22 @@ class TurnState:
         if note is not None:
             self.numbers_doubted.add(number)
         return note
+
+    def unchosen(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's answer that names neither option of a
+        question that offers two (`choice_options`): the 1.5B answered "Are there more audio
+        types or more video types?" with 111, a count of lines holding either word, and
+        "Which release lists more bug fixes, 9.0 or 9.1?" with 13. "Both", "neither", "yes"
+        and "no" stand; so does the answer given again."""
+        if "choice" in self.sent_back or not prompts.looking_needs_output:
+            return None
+        options = choice_options(self.question)
+        bare = _bare(answer)
+        if (options is None or not bare or bare.lower() in _ANSWER_WORDS | _EVEN_WORDS
+                or any(re.search(r"(?<![\w.])" + re.escape(o) + r"(?!\w)", bare, re.IGNORECASE) for o in options)):
+            return None
+        self.sent_back.add("choice")
+        return prompts.not_an_option(bare, options)
 
     def copied_from_examples(self, answer: str, prompts: Prompts) -> bool:
         """Whether a small root's answer is a value of the system prompt's examples that the
