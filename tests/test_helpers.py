@@ -1239,3 +1239,14 @@ def test_a_text_indented_all_through_has_records_at_the_hits_level() -> None:
     # An unindented head near enough keeps its whole record, as before.
     small = "class Small:\n    def f(self):\n        return 1\n"
     assert _rows(small, h.enclosing(small, small.index("return 1")))[0] == "class Small:"
+
+
+def test_a_man_pages_capital_headings_are_its_sections() -> None:
+    page = ("CURL(1)\nNAME\n       curl - transfer a URL\n\nOPTIONS\n       --doh-url <URL>\n"
+            "              Added in 7.62.0.\n\nEXIT CODES\n       6      Could not resolve host.\n"
+            "       7      Failed to connect to host.\n\nSEE ALSO\n       wget(1)\n")
+    assert _rows(page, h.section_heads(page, page.index("resolve host"))) == ["EXIT CODES"]
+    assert _rows(page, h.section_heads(page, page.index("Added in"))) == ["OPTIONS"]
+    # Capitals alone (a log's level, a constant) over no indented body, or fewer than three: none.
+    log = "ERROR\nsomething failed\nWARNING\nsomething odd\nINFO\n  indented\n"
+    assert h.section_heads(log, log.index("indented")) == []

@@ -627,6 +627,8 @@ def record_around(doc: str, s: int, lo: int = 0,
 _ATX = _re.compile(r"\n(#{1,6})[ \t]+\S[^\n]*")
 _STARS = _re.compile(r"\n(\*{1,6})[ \t]+\S[^\n]*")
 _NUMBERED = _re.compile(r"\n(\d{1,3}(?:\.\d{1,3})*)\.?[ \t]+[A-Z][^\n]*")
+_CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t]*(?=\n(?:[ \t]*\n)*[ \t]+\S)")
+"""A man page's section heading: an unindented line in capitals over an indented body."""
 _RULE = _re.compile(r"\n([=~^-])\1{2,}[ \t]*(?=\n|\Z)")
 _FENCE = _re.compile(r"\n(```|~~~)[^\n]*\n.*?\n\1", _re.DOTALL)
 """Heading lines, each matched from the newline before it (a literal start is searched fast:
@@ -649,8 +651,9 @@ def _marked_levels(found: list[tuple[int, int, int]]) -> list[tuple[int, int, in
 def _outline(doc: str) -> tuple[list[int], list[tuple[int, int, int]]]:
     """The text's headings as (start, end, level), in order, and their starts: Markdown's `#`
     and underlined headings, reStructuredText's underlined ones (levels in the order the text
-    first uses each underline), outline-mode `*` headings (GNU NEWS files, org) and numbered
-    sections (`3.2.1  Title`, RFCs). Only unindented lines; none inside a fenced code block."""
+    first uses each underline), outline-mode `*` headings (GNU NEWS files, org), numbered
+    sections (`3.2.1  Title`, RFCs) and a man page's capitals over an indented body (`EXIT
+    CODES`; three or more). Only unindented lines; none inside a fenced code block."""
     cached = _OUTLINES.get(id(doc))
     if cached is not None and cached[0] is doc:
         return cached[1], cached[2]
@@ -666,6 +669,8 @@ def _outline(doc: str) -> tuple[list[int], list[tuple[int, int, int]]]:
     for rx in (_ATX, _STARS):
         found += _marked_levels([(m.start(), m.end() - 1, len(m.group(1))) for m in rx.finditer(text)])
     found += _marked_levels([(m.start(), m.end() - 1, m.group(1).count(".") + 1) for m in _NUMBERED.finditer(text)])
+    caps = [(m.start(), m.start() + len(m.group(1)), 1) for m in _CAPS.finditer(text)]
+    found += caps if len({doc[a:b] for a, b, _ in caps}) >= 3 else []
     # Markdown's underlines mean levels 1 and 2 beside its `#` headings; reStructuredText's,
     # the order in which the text first uses each.
     levels: dict[str, int] = {"=": 1, "-": 2} if found and doc[found[0][0]] == "#" else {}
