@@ -1188,9 +1188,11 @@ def test_a_hit_shows_the_headings_it_is_under(capsys: pytest.CaptureFixture[str]
     assert _rows(NEWS, h.section_heads(NEWS, NEWS.index("** New programs"))) == [
         "* Noteworthy changes in release 8.15 (2012-01-06) [stable]"]
     assert h.section_heads(NEWS, NEWS.index("release 8.15")) == []
-    # Headings of the hit's own file only.
-    assert h.section_heads(NEWS, NEWS.index("du no"), lo=NEWS.index("** Bug fixes\n\n  du")) == [
-        (NEWS.index("** Bug fixes\n\n  du"), NEWS.index("** Bug fixes\n\n  du") + len("** Bug fixes"))]
+    # Headings of the hit's own file only (lo, hi): read there, the file has its own outline.
+    lo = NEWS.index("* Noteworthy changes in release 8.15")
+    assert _rows(NEWS, h.section_heads(NEWS, NEWS.index("du no"), lo=lo)) == [
+        "* Noteworthy changes in release 8.15 (2012-01-06) [stable]", "** Bug fixes"]
+    assert h.section_heads(NEWS, NEWS.index("chmod"), lo=lo) == []
 
 
 def test_markdown_restructuredtext_and_numbered_sections_are_outlines() -> None:
@@ -1250,3 +1252,36 @@ def test_a_man_pages_capital_headings_are_its_sections() -> None:
     # Capitals alone (a log's level, a constant) over no indented body, or fewer than three: none.
     log = "ERROR\nsomething failed\nWARNING\nsomething odd\nINFO\n  indented\n"
     assert h.section_heads(log, log.index("indented")) == []
+
+
+def test_outlines_are_read_per_file_and_only_where_headings_are(capsys: pytest.CaptureFixture[str]) -> None:
+    """A hostile review's cases: what looks like a heading and is not."""
+    # A README's headings make no headings of another file's comments.
+    h.context = ("# File: README.md\n# Proj\n## Install\nx\n## Use\ny\n\n"
+                 "# File: app.py\n# helpers below\ndef f():\n    pass\nY = TARGET_CALL()\n")
+    h.grep("TARGET_CALL")
+    assert "under:" not in capsys.readouterr().out
+    # Version lines and addresses one after another are no numbered sections; a YAML document
+    # separator is no underline; `##` comments alone, without a top level, are no outline.
+    for text in ("2.1 Released\n2.0.1 Fixed crash\n2.0 Released\n1.9.3 Fixed TARGET leak\n",
+                 "10.0.0.7 Rejected connection\n10.0.0.8 Accepted\nworker restarted TARGET\n",
+                 "a: 1\nb: 2\n---\nc: 3\nd: TARGET\n", "## build it\nmake all\n## test it\nmake TARGET\n",
+                 "/*\n** Free the pager.\n** And the cache.\n*/\nfree(TARGET);\n"):
+        assert h.section_heads(text, text.index("TARGET")) == [], text
+    # reStructuredText's `~~~~` underlines are no code fence; CRLF text keeps its underlines.
+    rst = ("Release notes\n=============\n\nVersion 2.0\n-----------\n\nFixes\n~~~~~\n\n* a\n\n"
+           "Version 1.0\n-----------\n\nFixes\n~~~~~\n\n* TARGET leak\n")
+    assert _rows(rst, h.section_heads(rst, rst.index("TARGET"))) == ["Release notes", "Version 1.0", "Fixes"]
+    crlf = "Intro\r\n=====\r\n\r\nPart\r\n----\r\n\r\ntext TARGET\r\n"
+    assert [r.strip() for r in _rows(crlf, h.section_heads(crlf, crlf.index("TARGET")))] == ["Intro", "Part"]
+
+
+def test_a_log_of_many_heading_like_lines_is_read_once_and_walked_by_parents() -> None:
+    """200,000 headings of one level: each hit's headings are one step, not a walk back
+    through all of them."""
+    import time
+    text = "# Log\n" + "".join(f"## run {i}\n  line {i}\n" for i in range(200_000))
+    start = time.perf_counter()
+    heads = [h.section_heads(text, text.index(f"line {i}\n")) for i in (5, 100_000, 199_999)]
+    assert [_rows(text, x) for x in heads] == [["# Log", f"## run {i}"] for i in (5, 100_000, 199_999)]
+    assert time.perf_counter() - start < 5  # the outline once (~0.1 s), then O(depth) per hit

@@ -609,10 +609,10 @@ def record_around(doc: str, s: int, lo: int = 0,
     printed rows (a title, then each line cut to a readable length; then "under:" and the
     headings). The hit's own line is left out: it is printed already. Only doc[lo:hi] (the
     hit's file) is read."""
-    rec = enclosing(doc, s, lo, hi)
+    rec = _enclosing(doc, s, lo, hi)
     picked = rec if len(rec) <= _RECORD_LINES else [rec[0], rec[-1]]
     spans = [(a, b) for a, b in picked if not a <= s <= b]
-    heads = [h for h in section_heads(doc, s, lo, hi) if h not in picked]
+    heads = [h for h in _section_heads(doc, s, lo, hi) if h not in picked]
     if not spans and not heads:
         return -1, [], []
     rows = []
@@ -620,45 +620,59 @@ def record_around(doc: str, s: int, lo: int = 0,
         title = "   its record:" if len(rec) <= _RECORD_LINES else f"   its record ({len(rec)} lines), first and last:"
         rows = [title] + ["   . " + _cut(doc[a:b].rstrip(), 160) for a, b in spans]
     if heads:
-        rows.append("   under: " + " > ".join(_cut(doc[a:b].strip(), 100) for a, b in heads))
+        rows.append("   under: " + " > ".join(_cut(" ".join(doc[a:b].split()), 100) for a, b in heads))
     return (rec[0][0] if spans else heads[-1][0]), spans + heads, rows
 
 
 _ATX = _re.compile(r"\n(#{1,6})[ \t]+\S[^\n]*")
 _STARS = _re.compile(r"\n(\*{1,6})[ \t]+\S[^\n]*")
-_NUMBERED = _re.compile(r"\n(\d{1,3}(?:\.\d{1,3})*)\.?[ \t]+[A-Z][^\n]*")
-_CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t]*(?=\n(?:[ \t]*\n)*[ \t]+\S)")
+_NUMBERED = _re.compile(r"\n\n([1-9]\d{0,2}(?:\.\d{1,3}){0,2})\.?[ \t]+[A-Z][^\n]*")
+"""A numbered section after a blank line (`2.1.  Messages`): a version list's or a log's
+lines ("2.0.1 Fixed crash", "10.0.0.7 Rejected") follow each other."""
+_CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t\r]*(?=\n(?:[ \t\r]*\n)*[ \t]+\S)")
 """A man page's section heading: an unindented line in capitals over an indented body."""
-_RULE = _re.compile(r"\n([=~^-])\1{2,}[ \t]*(?=\n|\Z)")
-_FENCE = _re.compile(r"\n(```|~~~)[^\n]*\n.*?\n\1", _re.DOTALL)
-"""Heading lines, each matched from the newline before it (a literal start is searched fast:
-`^` with MULTILINE tries every character, 0.4 s for 35 MB)."""
-_OUTLINES: dict[int, tuple[str, list[int], list[tuple[int, int, int]]]] = {}
-"""Each text's headings, found once per text (`_outline`): the context is read many times."""
+_RULE = _re.compile(r"\n([=~^-])\1{2,}[ \t\r]*(?=\n|\Z)")
+"""An underline (Markdown, reStructuredText), under its heading's line."""
+_FENCE = _re.compile(r"\n```[^\n`]*\n.*?\n```[ \t\r]*(?=\n|\Z)", _re.DOTALL)
+"""A Markdown fenced code block (backticks only: a `~~~` line is as often an underline).
+Each pattern here matches from the newline before its line: a literal start is searched fast,
+where `^` with MULTILINE tries every character (0.4 s for 35 MB)."""
+_FIELD_TITLE = _re.compile(r"[\w.-]+:(?:\s|$)")
+"""A `key: value` line: above a `---` it is YAML's last line before the next document."""
+_OUTLINE_OF: list[Any] = [None]
+_OUTLINES: dict[tuple[int, int], tuple[list[int], list[tuple[int, int, int]], list[int]]] = {}
+"""The headings of each part (lo, hi) of the one text last read (`_OUTLINE_OF`), found once:
+the context is read many times, and only it is kept."""
 _SECTION_HEADS = 3
 """The most headings shown above a hit: its outermost (a release, a chapter) and innermost."""
 
 
 def _marked_levels(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Headings written with a marker (`#`, `*`, a section number) when they make an outline:
-    two levels or more, with at least two sub-headings and one for each four top ones. A
-    script's `# comment` lines, a list's `* item` lines and numbered steps are no outline."""
+    top-level headings and at least two below them, one for each four top ones. A script's
+    `# comment` or `## comment` lines, a list's `* item` lines and numbered steps are none."""
     deeper = sum(1 for _, _, d in found if d > 1)
     top = len(found) - deeper
-    return found if deeper >= 2 and 4 * deeper >= top else []
+    return found if top and deeper >= 2 and 4 * deeper >= top else []
 
 
-def _outline(doc: str) -> tuple[list[int], list[tuple[int, int, int]]]:
-    """The text's headings as (start, end, level), in order, and their starts: Markdown's `#`
-    and underlined headings, reStructuredText's underlined ones (levels in the order the text
-    first uses each underline), outline-mode `*` headings (GNU NEWS files, org), numbered
-    sections (`3.2.1  Title`, RFCs) and a man page's capitals over an indented body (`EXIT
-    CODES`; three or more). Only unindented lines; none inside a fenced code block."""
-    cached = _OUTLINES.get(id(doc))
-    if cached is not None and cached[0] is doc:
-        return cached[1], cached[2]
-    text = "\n" + doc  # every line, the first too, starts after a newline; positions are one on
-    fences = [(m.start(), m.end() - 1) for m in _FENCE.finditer(text)] if "```" in doc or "~~~" in doc else []
+def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int, int]], list[int]]:
+    """doc[lo:hi]'s headings as (start, end, level), in order; their starts; and each one's
+    parent (the index of the nearest heading above it of a higher level, or -1): Markdown's
+    `#` and underlined headings, reStructuredText's underlined ones (levels in the order the
+    text first uses each underline), outline-mode `*` headings (GNU NEWS files, org),
+    numbered sections (`3.2.1  Title`, RFCs) and a man page's capitals over an indented body
+    (`EXIT CODES`; three or more). Only unindented lines; none inside a fenced code block.
+    Read per file: a README's `#` headings make no headings of a script's comments."""
+    if _OUTLINE_OF[0] is not doc:
+        _OUTLINE_OF[0] = doc
+        _OUTLINES.clear()
+    cached = _OUTLINES.get((lo, hi))
+    if cached is not None:
+        return cached
+    text = "\n" + doc[lo:hi]  # every line, the first too, starts after a newline
+    at = lo - 1  # a match's start in `text`, plus this, is where its line starts in `doc`
+    fences = [(m.start() + at, m.end() + at) for m in _FENCE.finditer(text)] if "```" in text else []
     fence_at = [a for a, _ in fences]
 
     def fenced(pos: int) -> bool:
@@ -667,46 +681,54 @@ def _outline(doc: str) -> tuple[list[int], list[tuple[int, int, int]]]:
 
     found: list[tuple[int, int, int]] = []
     for rx in (_ATX, _STARS):
-        found += _marked_levels([(m.start(), m.end() - 1, len(m.group(1))) for m in rx.finditer(text)])
-    found += _marked_levels([(m.start(), m.end() - 1, m.group(1).count(".") + 1) for m in _NUMBERED.finditer(text)])
-    caps = [(m.start(), m.start() + len(m.group(1)), 1) for m in _CAPS.finditer(text)]
+        found += _marked_levels([(m.start() + at + 1, m.end() + at, len(m.group(1))) for m in rx.finditer(text)])
+    found += _marked_levels([(m.start() + at + 1, m.end() + at - 1, m.group(1).count(".") + 1)
+                             for m in _NUMBERED.finditer("\n" + text)])  # the first line: after a "blank" one
+    caps = [(m.start() + at + 1, m.start() + at + 1 + len(m.group(1)), 1) for m in _CAPS.finditer(text)]
     found += caps if len({doc[a:b] for a, b, _ in caps}) >= 3 else []
     # Markdown's underlines mean levels 1 and 2 beside its `#` headings; reStructuredText's,
     # the order in which the text first uses each.
     levels: dict[str, int] = {"=": 1, "-": 2} if found and doc[found[0][0]] == "#" else {}
     for m in _RULE.finditer(text):
-        a = doc.rfind("\n", 0, max(m.start() - 1, 0)) + 1  # the title: the line above the rule
-        title = doc[a:max(m.start() - 1, a)].rstrip()
+        end = m.start() + at  # the title's line ends where the rule's begins
+        start = max(doc.rfind("\n", lo, end) + 1, lo)
+        title = doc[start:end].rstrip()
         rule = m.group(0).strip()
-        if title and title[0] not in " \t=~^*#-" and len(rule) >= max(3, len(title) // 2):
-            found.append((a, a + len(title), levels.setdefault(m.group(1), len(levels) + 1)))
+        if (title and title[0] not in " \t=~^*#-" and len(rule) >= max(3, len(title) // 2)
+                and not _FIELD_TITLE.match(title)):
+            found.append((start, start + len(title), levels.setdefault(m.group(1), len(levels) + 1)))
     heads = sorted(h for h in found if not fenced(h[0]))
-    if len(_OUTLINES) >= 4:
-        _OUTLINES.clear()
-    _OUTLINES[id(doc)] = (doc, [h[0] for h in heads], heads)
-    return [h[0] for h in heads], heads
+    parents: list[int] = []
+    stack: list[int] = []  # the open headings, each of a lower level than the one above it
+    for i, (_, _, level) in enumerate(heads):
+        while stack and heads[stack[-1]][2] >= level:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(i)
+    out = ([h[0] for h in heads], heads, parents)
+    _OUTLINES[(lo, hi)] = out
+    return out
 
 
 def section_heads(doc: str, pos: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
-    """The headings doc[pos] is under, outermost first, as line spans: each the nearest above
-    of a level higher than the last (a NEWS file's `* ... release 8.15 (2012-01-06)` above
+    """The headings doc[pos] is under, outermost first, as line spans: the nearest above it,
+    then that one's parent, and so on (a NEWS file's `* ... release 8.15 (2012-01-06)` above
     `** New programs`), at most `_SECTION_HEADS` (the outermost and the innermost ones). A
     hit's record is a paragraph or an indented block; what a release, chapter or section
-    says of it is in its heading, often far above. Headings in doc[lo:pos] only; [] when the
-    text has no outline."""
-    starts, heads = _outline(doc)
-    line_start = doc.rfind("\n", 0, pos) + 1
+    says of it is in its heading, often far above. Only doc[lo:hi] (the hit's file) is read;
+    [] when it has no outline."""
+    hi = len(doc) if hi is None else hi
+    if not lo <= pos < hi:
+        return []
+    starts, heads, parents = _outline(doc, lo, hi)
+    line_start = max(doc.rfind("\n", lo, pos) + 1, lo)
     i = _bisect_right(starts, line_start) - 1
-    bound = 99
     if i >= 0 and starts[i] == line_start:  # the hit is a heading: those above it only
-        bound, i = heads[i][2], i - 1
+        i = parents[i]
     out: list[tuple[int, int]] = []
-    while i >= 0 and heads[i][0] >= lo and bound > 1:
-        a, b, level = heads[i]
-        if level < bound:
-            out.append((a, b))
-            bound = level
-        i -= 1
+    while i >= 0:
+        out.append(heads[i][:2])
+        i = parents[i]
     out.reverse()
     return out if len(out) <= _SECTION_HEADS else [out[0], *out[1 - _SECTION_HEADS:]]
 
@@ -722,7 +744,7 @@ def _cut(row: str, width: int) -> str:
 def _record_note(doc: str, s: int, shown: set[int], of_context: bool) -> list[str]:
     """`record_around`'s rows, once a record; logged as reads when `doc` is the context."""
     _, lo, hi = _file_at(s) if of_context else (None, 0, len(doc))
-    start, spans, rows = record_around(doc, s, lo, hi)
+    start, spans, rows = _record_around(doc, s, lo, hi)
     if start < 0 or start in shown:
         return []
     shown.add(start)
@@ -2202,4 +2224,5 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
 _record, _cols, _to_date, _to_number = record, cols, to_date, to_number
 _count_by, _map_query = count_by, map_query
 _grep, _lines, _blocks, _entries = grep, lines, blocks, entries
+_enclosing, _section_heads, _record_around = enclosing, section_heads, record_around
 Counter = _Counter  # for model code that uses Counter without importing it
