@@ -913,8 +913,16 @@ def test_an_answer_naming_neither_offered_option_goes_back_once() -> None:
     # Given again, it stands; an option, "both" or a capable model's answer is taken at once.
     root, result = _run_on(text, [look, "FINAL(4)", "FINAL(4)"], question)
     assert result.answer == "4" and len(root.calls) == 3
-    for answer in ("FINAL(audio types)", "FINAL(Video)", "FINAL(both)"):
+    for answer in ("FINAL(audio types)", "FINAL(Video)", "FINAL(both)", "FINAL(They are equal)"):
         root, result = _run_on(text, [look, answer], question)
         assert len(root.calls) == 2, answer
     root, result = _run_on(text, [look, "FINAL(4)"], question, prompts=Prompts())
     assert result.answer == "4" and len(root.calls) == 2
+
+
+def test_an_option_named_in_another_form_is_named() -> None:
+    from recursor.turns import _names_an_option
+    assert _names_an_option("It succeeded", ("fail", "succeed")) and _names_an_option("GETs", ("GET", "POST"))
+    assert _names_an_option("v9.1", ("9.0", "9.1")) and _names_an_option("b", ("a.txt", "b.txt"))
+    assert _names_an_option("warning", ("warnings", "errors"))
+    assert not _names_an_option("13", ("9.0", "9.1")) and not _names_an_option("media-types", ("audio", "video"))

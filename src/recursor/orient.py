@@ -275,6 +275,13 @@ def names_options(question: str) -> bool:
 _NOT_CHOICE = re.compile(r"\s*(?:how|when|where|who|whom|whose|why)\b|.*\b(?:how\s+(?:many|much)|number\s+of)\b",
                          re.IGNORECASE)
 """A question that asks how, when, where, who, why or how many: its answer is no option."""
+_COMPARES = re.compile(r"\b(?:more|less|fewer|most|least|first|last|bigger|larger|smaller|higher|lower|older|newer|"
+                       r"earlier|later|longer|shorter|faster|slower|better|worse|greater|heavier|lighter|wider|"
+                       r"narrower|closer|nearer|\w+er\s+than)\b", re.IGNORECASE)
+"""A comparison: a question that offers two things to compare asks which of them."""
+_PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^s\W]s)\s+(?:were|are|was|is|have|had|did|do|got|get)\b",
+                           re.IGNORECASE)
+""""Which packages were ...": the answer is a list of things, not one of two options."""
 _YES_NO_START = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b",
                            re.IGNORECASE)
 
@@ -284,13 +291,16 @@ def choice_options(question: str) -> tuple[str, str] | None:
     audio, video; "Which lists more fixes, 9.0 or 9.1?": 9.0, 9.1), or None. The words around
     "or" are lined up from it, the longest run of up to three on each side that differs in
     one word only (the shared "more" and "types" are not the choice); a comma or colon before
-    the first option ends its side. Only in a question sentence (ending "?") that does not ask
-    how, when, where, who, why or how many, with one "or"; unless the sentence starts as a
-    yes/no question ("Is it A or B?"), the choice follows a comma or colon or ends the
-    sentence ("What is the name or id of X?" offers no choice)."""
+    the first option ends its side. Only in a question sentence (ending "?") that compares
+    (`_COMPARES`: "more", "first", "larger", ...), does not ask how, when, where, who, why or
+    how many, nor for things in the plural ("Which packages were upgraded more than once or
+    removed?"), with one "or"; unless the sentence starts as a yes/no question ("Are there
+    more A or more B?"), the choice follows a comma or colon or ends the sentence. "Which
+    packages were removed or purged?", "Did anything fail or time out?" offer no choice."""
     for sentence in re.split(r"(?<=[.!?])\s+", asking_part(question)):
         sentence = sentence.strip()
-        if not sentence.endswith("?") or _NOT_CHOICE.match(sentence):
+        if (not sentence.endswith("?") or _NOT_CHOICE.match(sentence) or not _COMPARES.search(sentence)
+                or _PLURAL_ASKED.match(sentence)):
             continue
         at = list(re.finditer(r"\bor\b", sentence, re.IGNORECASE))
         if len(at) != 1:
@@ -399,7 +409,7 @@ def _tier(word: str, marked: frozenset[str] = frozenset()) -> int:
 
 _MARKED = re.compile(r"(?:^|(?<=[\s(]))\.(" + _TOKEN.pattern + r")"
                      r"|[`\"\u201c]([^`\"\u201c\u201d\n]{1,60})[`\"\u201d]"
-                     r"|(?:^|(?<=\s))'([^'\n]{1,60})'(?=[\s,.?!;:)]|$)")
+                     r"|(?:^|(?<=\s))['\u2018]((?:[^'\u2018\u2019\n]|['\u2019](?=[A-Za-z])){1,60})['\u2019](?=[\s,.?!;:)]|$)")
 """A word the question writes as a name: a file extension (`.udeb`), or in quotes or backticks."""
 
 

@@ -41,7 +41,7 @@ from recursor.protocol import (
     typed_final,
     unquoted_final,
 )
-from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
+from recursor.sandbox.helpers import _STOP, _stem, _stem_rx, file_spans
 
 __all__ = ["TurnState", "asks_for_number", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
 
@@ -117,6 +117,25 @@ _ANSWER_WORDS = frozenset("none n/a na unknown nothing nobody yes no true false 
 
 _EVEN_WORDS = frozenset("both neither equal same tie even".split())
 """Answers to a question offering two options that name neither and still answer it."""
+
+
+def _names_an_option(answer: str, options: tuple[str, str]) -> bool:
+    """Whether an answer names one of a question's two options in any form ("video types",
+    "Video", "v9.1", "warning" for warnings, "failed" for fail, "b" for b.txt), or answers
+    with both, neither, yes or no ("They are equal")."""
+    words = {w.lower() for w in re.findall(r"\w+(?:[.-]\w+)*", answer)}
+    if words & (_ANSWER_WORDS | _EVEN_WORDS):
+        return True
+    for option in options:
+        low = option.lower()
+        if "." in low and not low[0].isdigit() and low.split(".")[0] in words:
+            return True  # "b" for b.txt
+        for word in words:  # one's stem begins the other: "succeeded" for succeed, "GETs" for GET
+            if len(word) >= 3 and len(low) >= 3 and (word.startswith(_stem(low)) or low.startswith(_stem(word))):
+                return True
+        if re.search(r"(?<![\w.])v?" + re.escape(low) + r"(?![\w])", answer.lower()):
+            return True
+    return False
 
 
 def _bare(answer: str) -> str:
@@ -462,14 +481,14 @@ class TurnState:
         """The feedback, once per run, for a small root's answer that names neither option of a
         question that offers two (`choice_options`): the 1.5B answered "Are there more audio
         types or more video types?" with 111, a count of lines holding either word, and
-        "Which release lists more bug fixes, 9.0 or 9.1?" with 13. "Both", "neither", "yes"
-        and "no" stand; so does the answer given again."""
+        "Which release lists more bug fixes, 9.0 or 9.1?" with 13. An answer naming an option
+        in any form, or saying both, neither, yes or no, stands (`_names_an_option`); so does
+        the answer given again."""
         if "choice" in self.sent_back or not prompts.looking_needs_output:
             return None
         options = choice_options(self.question)
         bare = _bare(answer)
-        if (options is None or not bare or bare.lower() in _ANSWER_WORDS | _EVEN_WORDS
-                or any(re.search(r"(?<![\w.])" + re.escape(o) + r"(?!\w)", bare, re.IGNORECASE) for o in options)):
+        if options is None or not bare or _names_an_option(bare, options):
             return None
         self.sent_back.add("choice")
         return prompts.not_an_option(bare, options)
