@@ -600,3 +600,27 @@ def test_choice_options_are_the_two_words_a_question_offers() -> None:
                      "Can you tell me the version of nginx or apache?", "Which services restarted, crashed or failed?",
                      "Which packages were upgraded more than once or removed?", "Is the port 80 or 443?"):
         assert choice_options(question) is None, question
+
+
+def test_a_count_question_is_told_which_slots_its_rarest_word_is_written_in() -> None:
+    """How many Microsoft models a file lists is how many `<vendor>` lines write Microsoft; the
+    1.5B counted every line holding the word, or the next word's lines."""
+    models = "".join(f"  <model>\n    <name>ms{i}</name>\n    <description>Microsoft Natural {i}</description>\n"
+                     f"    <vendor>Microsoft</vendor>\n  </model>\n" for i in range(3))
+    models += "  <model>\n    <name>x</name>\n    <description>Works like Microsoft's</description>\n" \
+              "    <vendor>Logitech</vendor>\n  </model>\n"
+    xml = "<models>\n" + models + "</models>\n"
+    look = orientation(xml, "How many Microsoft keyboard models are listed?").text
+    assert "'Microsoft' is written in: <description> 4 lines, <vendor> 3." in look
+    fields = "".join(f"Package: p{i}\nMaintainer: {'Fonts Team' if i % 3 else 'X Strike Force'}\nDepends: libx{i}\n\n"
+                     for i in range(9))
+    look = orientation(fields, "How many packages does the Strike Force maintain?").text
+    assert "'Strike' is written in: Maintainer 3 lines." in look
+    attrs = "".join(f'<item name="n{i}" type="{"Governorate" if i < 5 else "Province"}"/>\n' for i in range(8))
+    assert "'Governorate' is written in: @type 5 lines." in orientation(attrs, "How many Governorate entries are there?").text
+    # Not for a question that asks no count, nor for a date (a period's bound), nor for plain text.
+    assert "written in:" not in orientation(xml, "Which vendor makes the Microsoft Natural 2?").text
+    log = "".join(f"Start-Date: 2026-05-0{i}\nCommandline: apt install x\nEnd-Date: 2026-05-0{i}\n\n" for i in range(1, 4))
+    assert "written in:" not in orientation(log, "How many runs started on 2026-05-02?").text
+    prose = "The apt tool installs packages. Run apt twice.\nThen apt again.\n" * 3
+    assert "written in:" not in orientation(prose, "How many times is apt named?").text

@@ -497,6 +497,54 @@ def _whole_form(text: str, start: int, end: int) -> str:
 _RECORDS_SHOWN = 2
 """The rarest word's record is shown when it is on at most this many lines."""
 
+_SLOT_BEFORE = re.compile(
+    r"""(?:\b(?P<attr>[A-Za-z_][\w:.-]{0,39})=["'][^"'<>]*"""  # inside an attribute's value: type="Gov
+    r"""|"(?P<json>[^"\n]{1,40})"\s*:\s*"?[^"\n,{}]*"""  # a JSON key's value: "name": "Mic
+    r"""|<(?P<tag>[A-Za-z_][\w:.-]{0,39})(?:\s[^<>]*)?>[^<]*"""  # an element's text: <vendor>Mic
+    r"""|^[ \t]*(?P<field>[A-Za-z][\w.-]{0,39}):[ \t].*"""  # a field's value: Priority: req
+    r"""|(?<![\w.-])(?P<key>[A-Za-z_][\w.-]{0,39})=[^\s=]*)$""",  # key=value: status=fail
+    re.MULTILINE,
+)
+"""What a line writes just before a match, when the match is a named slot's value."""
+_COUNT_ASKED = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", re.IGNORECASE)
+"""A question that asks how many: what is counted is often one slot's lines, not the word's."""
+_SLOTS_READ = 10_000
+"""Lines of the rarest word read for where it is written (the look's other counts stop there too)."""
+
+
+def _written_where(text: str, lowered: str | None, word: _Word) -> str:
+    """Where the rarest word is written, when the text names the slots its values go in: the
+    XML element or attribute, JSON key, `Name: value` field or `key=value` key holding each of
+    its lines' first match ("'Microsoft' is written in: <vendor> 13 lines, <description> 10,
+    <name> 3"), when such slots hold at least half of them and two or more lines; shown to a
+    question that asks how many (`_COUNT_ASKED`). How many
+    Microsoft keyboard models a file lists is how many `<vendor>` lines write Microsoft; the
+    1.5B counted every line that holds the word (26) or the next word's (199)."""
+    if word.count < 2 or not re.search(r"[^\W\d_]", word.word):
+        return ""  # a date or a number: a period's or a range's bound, not the thing counted
+    slots: Counter[str] = Counter()
+    last_line = -1
+    lines = 0
+    for s, _ in _Finder(text, lowered, word.word).forward():
+        start = text.rfind("\n", 0, s) + 1
+        if start == last_line:
+            continue  # a line's first match only
+        last_line, lines = start, lines + 1
+        m = _SLOT_BEFORE.search(text, max(start, s - 200), s)
+        if m is not None and m.start() >= start:
+            slot = (f"@{m['attr']}" if m["attr"] else f'"{m["json"]}"' if m["json"] else f"<{m['tag']}>" if m["tag"]
+                    else m["field"] or m["key"])
+            slots[slot] += 1
+        if lines >= _SLOTS_READ:
+            break
+    named = sum(slots.values())
+    if lines < 2 or 2 * named < lines:
+        return ""
+    top = slots.most_common(4)
+    rest = len(slots) - len(top)
+    told = ", ".join(f"{slot} {n:,}" + (f" line{'s' if n != 1 else ''}" if i == 0 else "") for i, (slot, n) in enumerate(top))
+    return f"{word.word!r} is written in: {told}" + (f", {rest} others" if rest else "") + "."
+
 
 def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
                 width: int = 160) -> Orientation:
@@ -561,6 +609,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
+        if rank == 0 and _COUNT_ASKED.search(asking) and (where := _written_where(text, lowered, hit)):
+            out.append(where)
     negated = _negated(question)
     if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in negated])):
         together, spans = both
