@@ -624,3 +624,6 @@ def test_a_count_question_is_told_which_slots_its_rarest_word_is_written_in() ->
     assert "written in:" not in orientation(log, "How many runs started on 2026-05-02?").text
     prose = "The apt tool installs packages. Run apt twice.\nThen apt again.\n" * 3
     assert "written in:" not in orientation(prose, "How many times is apt named?").text
+    capped = "Note: a widget\n" * 10_500
+    assert "'widget' is written in (of its first 10,000 lines): Note 10,000 lines." in orientation(
+        capped, "How many widget notes are there?").text

@@ -543,7 +543,8 @@ def _written_where(text: str, lowered: str | None, word: _Word) -> str:
     top = slots.most_common(4)
     rest = len(slots) - len(top)
     told = ", ".join(f"{slot} {n:,}" + (f" line{'s' if n != 1 else ''}" if i == 0 else "") for i, (slot, n) in enumerate(top))
-    return f"{word.word!r} is written in: {told}" + (f", {rest} others" if rest else "") + "."
+    of = f" (of its first {lines:,} lines)" if lines >= _SLOTS_READ else ""
+    return f"{word.word!r} is written in{of}: {told}" + (f", {rest} others" if rest else "") + "."
 
 
 def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
