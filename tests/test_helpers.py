@@ -1272,6 +1272,12 @@ def test_outlines_are_read_per_file_and_only_where_headings_are(capsys: pytest.C
     rst = ("Release notes\n=============\n\nVersion 2.0\n-----------\n\nFixes\n~~~~~\n\n* a\n\n"
            "Version 1.0\n-----------\n\nFixes\n~~~~~\n\n* TARGET leak\n")
     assert _rows(rst, h.section_heads(rst, rst.index("TARGET"))) == ["Release notes", "Version 1.0", "Fixes"]
+    numbered = "1. Intro\r\n\r\n2. Body\r\n\r\n2.1. Sub\r\n\r\n2.2. Sub2\r\n\r\ntext TARGET\r\n"
+    assert _rows(numbered, h.section_heads(numbered, numbered.index("TARGET"))) == ["2. Body", "2.2. Sub2"]
+    marked = "# T\r\n## A\r\n## B\r\nx TARGET\r\n"
+    assert _rows(marked, h.section_heads(marked, marked.index("TARGET"))) == ["# T", "## B"]
+    sql = "SELECT\n    a\nFROM\n    t\nWHERE\n    x = TARGET\nORDER BY\n    a\n"
+    assert h.section_heads(sql, sql.index("TARGET")) == []
     crlf = "Intro\r\n=====\r\n\r\nPart\r\n----\r\n\r\ntext TARGET\r\n"
     assert [r.strip() for r in _rows(crlf, h.section_heads(crlf, crlf.index("TARGET")))] == ["Intro", "Part"]
 

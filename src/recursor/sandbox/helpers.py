@@ -624,13 +624,14 @@ def record_around(doc: str, s: int, lo: int = 0,
     return (rec[0][0] if spans else heads[-1][0]), spans + heads, rows
 
 
-_ATX = _re.compile(r"\n(#{1,6})[ \t]+\S[^\n]*")
-_STARS = _re.compile(r"\n(\*{1,6})[ \t]+\S[^\n]*")
-_NUMBERED = _re.compile(r"\n\n([1-9]\d{0,2}(?:\.\d{1,3}){0,2})\.?[ \t]+[A-Z][^\n]*")
+_ATX = _re.compile(r"\n(#{1,6})[ \t]+\S[^\r\n]*")
+_STARS = _re.compile(r"\n(\*{1,6})[ \t]+\S[^\r\n]*")
+_NUMBERED = _re.compile(r"\n[ \t\r]*\n([1-9]\d{0,2}(?:\.\d{1,3}){0,2})\.?[ \t]+[A-Z][^\r\n]*")
 """A numbered section after a blank line (`2.1.  Messages`): a version list's or a log's
 lines ("2.0.1 Fixed crash", "10.0.0.7 Rejected") follow each other."""
-_CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t\r]*(?=\n(?:[ \t\r]*\n)*[ \t]+\S)")
-"""A man page's section heading: an unindented line in capitals over an indented body."""
+_CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t\r]*(?=\n(?:[ \t\r]*\n)*(?: {5}|\t)[ \t]*\S)")
+"""A man page's section heading: an unindented line in capitals over a body indented five
+spaces or more (formatted SQL's `SELECT`/`WHERE` over two or four are no headings)."""
 _RULE = _re.compile(r"\n([=~^-])\1{2,}[ \t\r]*(?=\n|\Z)")
 """An underline (Markdown, reStructuredText), under its heading's line."""
 _FENCE = _re.compile(r"\n```[^\n`]*\n.*?\n```[ \t\r]*(?=\n|\Z)", _re.DOTALL)
@@ -681,10 +682,10 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
 
     found: list[tuple[int, int, int]] = []
     for rx in (_ATX, _STARS):
-        found += _marked_levels([(m.start() + at + 1, m.end() + at, len(m.group(1))) for m in rx.finditer(text)])
-    found += _marked_levels([(m.start() + at + 1, m.end() + at - 1, m.group(1).count(".") + 1)
+        found += _marked_levels([(m.start(1) + at, m.end() + at, len(m.group(1))) for m in rx.finditer(text)])
+    found += _marked_levels([(m.start(1) + at - 1, m.end() + at - 1, m.group(1).count(".") + 1)
                              for m in _NUMBERED.finditer("\n" + text)])  # the first line: after a "blank" one
-    caps = [(m.start() + at + 1, m.start() + at + 1 + len(m.group(1)), 1) for m in _CAPS.finditer(text)]
+    caps = [(m.start(1) + at, m.end(1) + at, 1) for m in _CAPS.finditer(text)]
     found += caps if len({doc[a:b] for a, b, _ in caps}) >= 3 else []
     # Markdown's underlines mean levels 1 and 2 beside its `#` headings; reStructuredText's,
     # the order in which the text first uses each.
