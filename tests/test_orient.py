@@ -598,8 +598,15 @@ def test_choice_options_are_the_two_words_a_question_offers() -> None:
                      # ... nor a question that compares nothing, or asks for things in the plural.
                      "Which packages were removed or purged?", "Did anything fail or time out?",
                      "Can you tell me the version of nginx or apache?", "Which services restarted, crashed or failed?",
-                     "Which packages were upgraded more than once or removed?", "Is the port 80 or 443?"):
+                     "Which packages were upgraded more than once or removed?", "Is the port 80 or 443?",
+                     "Which user has the most failed logins or lockouts?",
+                     "What was the last command run by root or admin?", "Did more than 5 requests fail or time out?"):
         assert choice_options(question) is None, question
+    # Set off by a comma, a colon or "which of", a plural or an -est comparison still offers two.
+    assert choice_options("Which logs have more errors, nginx or apache?") == ("nginx", "apache")
+    assert choice_options("Which status is more common, ok or fail?") == ("ok", "fail")
+    assert choice_options("Which release is the largest, 9.0 or 9.1?") == ("9.0", "9.1")
+    assert choice_options("Which of nginx or apache logged more errors?") == ("nginx", "apache")
 
 
 def test_a_count_question_is_told_which_slots_its_rarest_word_is_written_in() -> None:
@@ -627,3 +634,17 @@ def test_a_count_question_is_told_which_slots_its_rarest_word_is_written_in() ->
     capped = "Note: a widget\n" * 10_500
     assert "'widget' is written in (of its first 10,000 lines): Note 10,000 lines." in orientation(
         capped, "How many widget notes are there?").text
+
+
+def test_a_words_slots_are_its_nearest_on_each_line_every_match_counted() -> None:
+    """The second review's cases: a JSON line writes Microsoft in "name" and "vendor"; a
+    log's `msg: vendor=...` is in vendor, not msg; `ERROR:` is a log level, not a field."""
+    ask = "How many Microsoft models are there?"
+    json_lines = "".join(f'{{"name": "Microsoft Mouse {i}", "vendor": "Microsoft"}}\n' for i in range(5))
+    json_lines += '{"name": "Logi", "vendor": "Microsoft"}\n'
+    assert """'Microsoft' is written in: "vendor" 6 lines, "name" 5.""" in orientation(json_lines, ask).text
+    assert "'Microsoft' is written in: vendor 2 lines." in orientation(
+        "msg: vendor=Microsoft id=1\nmsg: vendor=Microsoft id=2\n", ask).text
+    assert "written in:" not in orientation("ERROR: user Microsoft failed\nERROR: user Microsoft again\n", ask).text
+    assert "written in:" not in orientation("What is the phone number of Microsoft?\n" * 3,
+                                            "What is the phone number of Microsoft?").text

@@ -923,6 +923,11 @@ def test_an_answer_naming_neither_offered_option_goes_back_once() -> None:
 def test_an_option_named_in_another_form_is_named() -> None:
     from recursor.turns import _names_an_option
     assert _names_an_option("It succeeded", ("fail", "succeed")) and _names_an_option("GETs", ("GET", "POST"))
-    assert _names_an_option("v9.1", ("9.0", "9.1")) and _names_an_option("b", ("a.txt", "b.txt"))
+    assert _names_an_option("v9.1", ("9.0", "9.1")) and _names_an_option("b2", ("b1.txt", "b2.txt"))
     assert _names_an_option("warning", ("warnings", "errors"))
     assert not _names_an_option("13", ("9.0", "9.1")) and not _names_an_option("media-types", ("audio", "video"))
+    # A count that begins with a numeric option, a longer word, a long answer's "no": none.
+    for answer, options in (("2004", ("200", "404")), ("9.10", ("9.0", "9.1")), ("tcpdump", ("tcp", "udp")),
+                            ("The answer is 111", ("theme", "x")), ("111 lines, no errors", ("a", "b")),
+                            ("a total of 111 lines", ("a.log", "b.log"))):
+        assert not _names_an_option(answer, options), answer

@@ -277,11 +277,14 @@ _NOT_CHOICE = re.compile(r"\s*(?:how|when|where|who|whom|whose|why)\b|.*\b(?:how
 """A question that asks how, when, where, who, why or how many: its answer is no option."""
 _COMPARES = re.compile(r"\b(?:more|less|fewer|most|least|first|last|bigger|larger|smaller|higher|lower|older|newer|"
                        r"earlier|later|longer|shorter|faster|slower|better|worse|greater|heavier|lighter|wider|"
-                       r"narrower|closer|nearer|\w+er\s+than)\b", re.IGNORECASE)
+                       r"narrower|closer|nearer|before|after|largest|smallest|biggest|highest|lowest|oldest|newest|"
+                       r"earliest|latest|longest|shortest|fastest|slowest|greatest|best|worst|\w+er\s+than)\b",
+                       re.IGNORECASE)
 """A comparison: a question that offers two things to compare asks which of them."""
-_PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^s\W]s)\s+(?:were|are|was|is|have|had|did|do|got|get)\b",
+_PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^\Wsiu]s)\s+(?:were|are|was|is|have|had|did|do|got|get)\b",
                            re.IGNORECASE)
-""""Which packages were ...": the answer is a list of things, not one of two options."""
+""""Which packages were ...": the answer is a list of things, not one of two options (not
+"Which status is ...", "Which bus was ...")."""
 _YES_NO_START = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b",
                            re.IGNORECASE)
 
@@ -292,15 +295,15 @@ def choice_options(question: str) -> tuple[str, str] | None:
     "or" are lined up from it, the longest run of up to three on each side that differs in
     one word only (the shared "more" and "types" are not the choice); a comma or colon before
     the first option ends its side. Only in a question sentence (ending "?") that compares
-    (`_COMPARES`: "more", "first", "larger", ...), does not ask how, when, where, who, why or
-    how many, nor for things in the plural ("Which packages were upgraded more than once or
-    removed?"), with one "or"; unless the sentence starts as a yes/no question ("Are there
-    more A or more B?"), the choice follows a comma or colon or ends the sentence. "Which
-    packages were removed or purged?", "Did anything fail or time out?" offer no choice."""
+    (`_COMPARES`: "more", "first", "largest", "before", ...), does not ask how, when, where,
+    who, why or how many, with one "or"; and where the choice is set off (after a comma or
+    colon, "which of", "whether"), or the sentence starts as a yes/no question and the options
+    end it or follow the comparison ("Are there more A or more B?"). "Which packages were
+    removed or purged?", "Which user has the most failed logins or lockouts?" and "Did more
+    than 5 requests fail or time out?" offer no choice."""
     for sentence in re.split(r"(?<=[.!?])\s+", asking_part(question)):
         sentence = sentence.strip()
-        if (not sentence.endswith("?") or _NOT_CHOICE.match(sentence) or not _COMPARES.search(sentence)
-                or _PLURAL_ASKED.match(sentence)):
+        if not sentence.endswith("?") or _NOT_CHOICE.match(sentence) or not _COMPARES.search(sentence):
             continue
         at = list(re.finditer(r"\bor\b", sentence, re.IGNORECASE))
         if len(at) != 1:
@@ -316,9 +319,12 @@ def choice_options(question: str) -> tuple[str, str] | None:
                 continue
             if {a[differ[0]].lower(), b[differ[0]].lower()} & _STOP:
                 return None  # "the upgrade of bash or the removal of vim": no one-word options
+            if cut >= 0 or re.search(r"\b(?:which\s+of|whether)\b", before, re.IGNORECASE):
+                return a[differ[0]], b[differ[0]]  # set off: "Which is larger, A or B?", "which of A or B"
             ends = len(terms_of(after)) == k
-            if cut >= 0 or ends or _YES_NO_START.match(sentence):
-                return a[differ[0]], b[differ[0]]
+            if (_YES_NO_START.match(sentence) and not _PLURAL_ASKED.match(sentence)
+                    and (ends or any(_COMPARES.fullmatch(w) for w in left[-k - 1:]))):
+                return a[differ[0]], b[differ[0]]  # "Is it newer, A or B?", "Are there more A or more B?"
             return None
     return None
 
@@ -501,43 +507,62 @@ _SLOT_BEFORE = re.compile(
     r"""(?:\b(?P<attr>[A-Za-z_][\w:.-]{0,39})=["'][^"'<>]*"""  # inside an attribute's value: type="Gov
     r"""|"(?P<json>[^"\n]{1,40})"\s*:\s*"?[^"\n,{}]*"""  # a JSON key's value: "name": "Mic
     r"""|<(?P<tag>[A-Za-z_][\w:.-]{0,39})(?:\s[^<>]*)?>[^<]*"""  # an element's text: <vendor>Mic
-    r"""|^[ \t]*(?P<field>[A-Za-z][\w.-]{0,39}):[ \t].*"""  # a field's value: Priority: req
+    r"""|^[ \t]*(?P<field>(?![A-Z0-9_-]+:)[A-Za-z][\w.-]{0,39}):[ \t][^=<>"\n]*"""  # a field's value: Priority: req
     r"""|(?<![\w.-])(?P<key>[A-Za-z_][\w.-]{0,39})=[^\s=]*)$""",  # key=value: status=fail
     re.MULTILINE,
 )
-"""What a line writes just before a match, when the match is a named slot's value."""
-_COUNT_ASKED = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", re.IGNORECASE)
+"""What a line writes just before a match, when the match is a named slot's value. A field
+is a `Name: value` line's name only when nothing else is between it and the match, and not
+one in capitals (a log's `ERROR:`)."""
+_COUNT_ASKED = re.compile(r"\bhow\s+many\b|\b(?:the|total)\s+number\s+of\b|\bcount\s+(?:of|the|how)\b", re.IGNORECASE)
 """A question that asks how many: what is counted is often one slot's lines, not the word's."""
 _SLOTS_READ = 10_000
-"""Lines of the rarest word read for where it is written (the look's other counts stop there too)."""
+"""Lines of the rarest word read for where it is written (as `_MAX_COUNTED` bounds its count)."""
+
+
+def _slot_of(text: str, start: int, pos: int) -> str | None:
+    """The named slot text[pos] is written in, on the line starting at `start`: of the slots
+    `_SLOT_BEFORE` finds, the one that starts nearest the match."""
+    m = _SLOT_BEFORE.search(text, max(start, pos - 200), pos)
+    while m is not None and (later := _SLOT_BEFORE.search(text, m.start() + 1, pos)) is not None:
+        m = later
+    if m is None:
+        return None
+    return (f"@{m['attr']}" if m["attr"] else f'"{m["json"]}"' if m["json"] else f"<{m['tag']}>" if m["tag"]
+            else m["field"] or m["key"])
 
 
 def _written_where(text: str, lowered: str | None, word: _Word) -> str:
     """Where the rarest word is written, when the text names the slots its values go in: the
     XML element or attribute, JSON key, `Name: value` field or `key=value` key holding each of
-    its lines' first match ("'Microsoft' is written in: <vendor> 13 lines, <description> 10,
-    <name> 3"), when such slots hold at least half of them and two or more lines; shown to a
-    question that asks how many (`_COUNT_ASKED`). How many
-    Microsoft keyboard models a file lists is how many `<vendor>` lines write Microsoft; the
-    1.5B counted every line that holds the word (26) or the next word's (199)."""
+    its matches, each counted once a line ("'Microsoft' is written in: <vendor> 13 lines,
+    <description> 10, <name> 3"), when such slots hold half of its lines or more and two or
+    more lines; shown to a question that asks how many (`_COUNT_ASKED`). How many Microsoft
+    keyboard models a file lists is how many `<vendor>` lines write Microsoft; the 1.5B
+    counted every line that holds the word (26) or the next word's (199)."""
     if word.count < 2 or not re.search(r"[^\W\d_]", word.word):
         return ""  # a date or a number: a period's or a range's bound, not the thing counted
     slots: Counter[str] = Counter()
-    last_line = -1
-    lines = 0
-    for s, _ in _Finder(text, lowered, word.word).forward():
+    line_at, in_line = -1, set[str]()
+    lines = named = 0
+    for s, e in _Finder(text, lowered, word.word).forward():
         start = text.rfind("\n", 0, s) + 1
-        if start == last_line:
-            continue  # a line's first match only
-        last_line, lines = start, lines + 1
-        m = _SLOT_BEFORE.search(text, max(start, s - 200), s)
-        if m is not None and m.start() >= start:
-            slot = (f"@{m['attr']}" if m["attr"] else f'"{m["json"]}"' if m["json"] else f"<{m['tag']}>" if m["tag"]
-                    else m["field"] or m["key"])
-            slots[slot] += 1
-        if lines >= _SLOTS_READ:
-            break
-    named = sum(slots.values())
+        if start != line_at:  # a new line: the last one's slots count once each
+            slots.update(in_line)
+            named += bool(in_line)
+            if lines >= _SLOTS_READ:
+                in_line = set()
+                break
+            line_at, in_line, lines = start, set(), lines + 1
+        if (slot := _slot_of(text, start, s)) is not None:
+            in_line.add(slot)
+        end = text.find("\n", e)
+        for again in re.finditer(r"(?<!\w)" + re.escape(text[s:e]) + r"(?!\w)", text[e:len(text) if end < 0 else end],
+                                 re.IGNORECASE):  # its other matches on the line: a JSON line's "name" and "vendor"
+            if (slot := _slot_of(text, start, e + again.start())) is not None:
+                in_line.add(slot)
+    slots.update(in_line)
+    named += bool(in_line)
     if lines < 2 or 2 * named < lines:
         return ""
     top = slots.most_common(4)

@@ -41,7 +41,7 @@ from recursor.protocol import (
     typed_final,
     unquoted_final,
 )
-from recursor.sandbox.helpers import _STOP, _stem, _stem_rx, file_spans
+from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
 
 __all__ = ["TurnState", "asks_for_number", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
 
@@ -119,22 +119,30 @@ _EVEN_WORDS = frozenset("both neither equal same tie even".split())
 """Answers to a question offering two options that name neither and still answer it."""
 
 
+_INFLECTIONS = ("s", "es", "d", "ed", "ing")
+
+
 def _names_an_option(answer: str, options: tuple[str, str]) -> bool:
     """Whether an answer names one of a question's two options in any form ("video types",
-    "Video", "v9.1", "warning" for warnings, "failed" for fail, "b" for b.txt), or answers
-    with both, neither, yes or no ("They are equal")."""
-    words = {w.lower() for w in re.findall(r"\w+(?:[.-]\w+)*", answer)}
-    if words & (_ANSWER_WORDS | _EVEN_WORDS):
+    "Video", "v9.1", "warning" for warnings, "succeeded" for succeed, "b" for b.txt), or, in
+    three words or as its first, says both, neither, yes or no ("They are equal"). A count
+    ("2004" for 200, "9.10" for 9.1) names none."""
+    low_answer = answer.lower()
+    words = re.findall(r"\w+(?:[.-]\w+)*", low_answer)
+    said = set(words) if len(words) <= 3 else set(words[:1])
+    if said & (_ANSWER_WORDS | _EVEN_WORDS):
         return True
     for option in options:
         low = option.lower()
-        if "." in low and not low[0].isdigit() and low.split(".")[0] in words:
-            return True  # "b" for b.txt
-        for word in words:  # one's stem begins the other: "succeeded" for succeed, "GETs" for GET
-            if len(word) >= 3 and len(low) >= 3 and (word.startswith(_stem(low)) or low.startswith(_stem(word))):
-                return True
-        if re.search(r"(?<![\w.])v?" + re.escape(low) + r"(?![\w])", answer.lower()):
+        if re.search(r"(?<![\w.])v?" + re.escape(low) + r"(?!\w|\.\d)", low_answer):
             return True
+        stem, dot, _ = low.partition(".")
+        if dot and len(stem) >= 2 and re.fullmatch(r"[a-z][\w-]*", stem) and stem in words:
+            return True  # "b2" for b2.txt
+        if low.isalpha():  # one is the other inflected: "succeeded" for succeed, "GETs" for GET
+            for word in words:
+                if word.isalpha() and any(word == low + end or low == word + end for end in _INFLECTIONS):
+                    return True
     return False
 
 
