@@ -1291,3 +1291,15 @@ def test_a_log_of_many_heading_like_lines_is_read_once_and_walked_by_parents() -
     heads = [h.section_heads(text, text.index(f"line {i}\n")) for i in (5, 100_000, 199_999)]
     assert [_rows(text, x) for x in heads] == [["# Log", f"## run {i}"] for i in (5, 100_000, 199_999)]
     assert time.perf_counter() - start < 5  # the outline once (~0.1 s), then O(depth) per hit
+
+
+def test_a_word_matching_nothing_is_shown_with_the_endings_the_text_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    """r"\bgovernorates\b" over a file that writes type="Governorate" gave [] and the 1.5B
+    answered 0; so did r"\bupgraded\b" over dpkg's "upgrade" lines."""
+    h.context = '<s type="Governorate">\n<s type="Province">\n2026 upgrade vim\n2026 upgrade bash\n2026 signals\n'
+    assert h.lines(r"\bgovernorates\b") == []
+    assert "1 lines write it 'Governorate' 1: lines('Governorate') gives them." in capsys.readouterr().out
+    assert h.lines(r"\bupgraded\b") == []
+    assert "2 lines write it 'upgrade' 2" in capsys.readouterr().out
+    # Another word sharing the start is no other ending: "signals" is not "signed".
+    assert h.lines(r"\bsigned\b") == [] and "write it" not in capsys.readouterr().out

@@ -1006,7 +1006,8 @@ def _letters_and_digits(pattern: str) -> str:
 def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
     r"""When `pattern` matches no line, print how the text writes the same letters and digits
     with other punctuation, if it does: small models escape a name's "-" as "\." or "_",
-    get `[]`, and answer 0 (r"libglib2\.0\.data" for "libglib2.0-data")."""
+    get `[]`, and answer 0 (r"libglib2\.0\.data" for "libglib2.0-data"); else, for a word,
+    how the text writes it with another ending (r"\bgovernorates\b": "Governorate")."""
     if "|" in pattern or "(?" in pattern or _re.search(r"(?<!\\)[\^$]", pattern):
         return  # alternatives, lookarounds, flags, anchors: what they exclude is not in the core
     core = _letters_and_digits(pattern)
@@ -1025,6 +1026,16 @@ def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
         if found:
             holding += 1
             forms.update(found)
+    if not forms and core.isalpha() and (stem := _stem(core)) != core:
+        # Another ending of the same word: r"\bgovernorates\b" where the text writes
+        # "Governorate", r"\bupgraded\b" where it writes "upgrade".
+        other = _re.compile(r"(?<![^\W_])" + _re.escape(stem) + r"(?:e|s|es|ed|d|ing|ion|ions|ation|ations)?(?![^\W_])",
+                            _re.IGNORECASE)
+        for row in rows:
+            found = other.findall(row)
+            if found:
+                holding += 1
+                forms.update(found)
     if forms:
         shown = ", ".join(f"{f!r} {n}" for f, n in forms.most_common(3))
         best = forms.most_common(1)[0][0]
