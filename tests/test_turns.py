@@ -931,3 +931,18 @@ def test_an_option_named_in_another_form_is_named() -> None:
                             ("The answer is 111", ("theme", "x")), ("111 lines, no errors", ("a", "b")),
                             ("a total of 111 lines", ("a.log", "b.log"))):
         assert not _names_an_option(answer, options), answer
+
+
+def test_a_repeated_block_is_replaced_by_the_call_a_helpers_note_offered() -> None:
+    # lines(r"\bupgraded\b") matched nothing and the note said how the text writes it; the
+    # 1.5B ran the same block again, and the repeat guard searched the date instead.
+    text = "2026-05-20 upgrade vim 1 2\n2026-05-20 install bash 3\n2026-05-20 upgrade zsh 4 5\n"
+    block = "```repl\nrows = lines(r'\\bupgraded\\b')\nprint(len(rows))\n```"
+    root, result = _run_on(text, [block, block, "FINAL(2)"], "How many packages were upgraded?")
+    again = root.calls[2].messages[-1]["content"]
+    assert "so this was run instead: print(len(lines('upgrade')), lines('upgrade')[:3])" in again
+    assert "2 ['2026-05-20 upgrade vim 1 2'" in again
+    assert result.answer == "2"
+    state = TurnState(question="How many packages were upgraded?")
+    note = "lines: no line matches '\\\\bupgraded\\\\b'; 2 lines write it 'upgrade' 2: lines('upgrade') gives them."
+    assert state.untried(note, text) == "print(len(lines('upgrade')), lines('upgrade')[:3])"

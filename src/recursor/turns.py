@@ -676,10 +676,15 @@ class TurnState:
         return names_an_answer(name) and _holds_word(context, name)
 
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
-        """A line of code that reads the context and was not run yet: a search for a name the
-        last output found that the question does not hold and the context does (`new_leads`;
-        a helper's own note names helpers), then for each word of the question the context
-        holds (as the first look ranked them), then their lines."""
+        """A line of code that reads the context and was not run yet: the `lines(...)` call a
+        helper's note in the last output offers (a pattern that matched nothing, shown as the
+        text writes it: the 1.5B ran its `\bupgraded\b` block again), then a search for a
+        name the last output found that the question does not hold and the context does
+        (`new_leads`; a helper's own note names helpers), then for each word of the question
+        the context holds (as the first look ranked them), then their lines."""
+        for call in _OFFERED_LINES.findall(stdout):  # a helper's note: "lines('upgrade') gives them."
+            if (code := f"print(len({call}), {call}[:3])") not in self.seen_code:
+                return code
         for lead in new_leads(stdout, self.question):
             if f"grep({lead!r})" not in self.seen_code and _holds(context, lead):
                 return f"grep({lead!r})"
@@ -689,6 +694,9 @@ class TurnState:
                     return code
         return None
 
+
+_OFFERED_LINES = re.compile(r"\b(lines\((?:'[^'\n]{1,80}'|\"[^\"\n]{1,80}\")\)) gives them\.")
+"""The call a helper's note offers (`helpers._say_written_otherwise`): `lines('upgrade') gives them.`"""
 
 STUCK_AFTER = 3
 """Blocks replaced by an untried search before the run goes to its answer-now turn."""
