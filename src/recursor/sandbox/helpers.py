@@ -680,16 +680,18 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
         i = _bisect_right(fence_at, pos) - 1
         return i >= 0 and pos < fences[i][1]
 
-    found: list[tuple[int, int, int]] = []
-    for rx in (_ATX, _STARS):
-        found += _marked_levels([(m.start(1) + at, m.end() + at, len(m.group(1))) for m in rx.finditer(text)])
+    def marked(rx: _re.Pattern[str]) -> list[tuple[int, int, int]]:
+        return _marked_levels([(m.start(1) + at, m.end() + at, len(m.group(1))) for m in rx.finditer(text)])
+
+    atx = marked(_ATX)
+    found = atx + marked(_STARS)
     found += _marked_levels([(m.start(1) + at - 1, m.end() + at - 1, m.group(1).count(".") + 1)
                              for m in _NUMBERED.finditer("\n" + text)])  # the first line: after a "blank" one
     caps = [(m.start(1) + at, m.end(1) + at, 1) for m in _CAPS.finditer(text)]
     found += caps if len({doc[a:b] for a, b, _ in caps}) >= 3 else []
     # Markdown's underlines mean levels 1 and 2 beside its `#` headings; reStructuredText's,
     # the order in which the text first uses each.
-    levels: dict[str, int] = {"=": 1, "-": 2} if found and doc[found[0][0]] == "#" else {}
+    levels: dict[str, int] = {"=": 1, "-": 2} if atx else {}
     for m in _RULE.finditer(text):
         end = m.start() + at  # the title's line ends where the rule's begins
         start = max(doc.rfind("\n", lo, end) + 1, lo)
@@ -1003,6 +1005,17 @@ def _letters_and_digits(pattern: str) -> str:
     return "".join(c for c in _REGEX_SYNTAX.sub(" ", pattern) if c.isalnum())
 
 
+def _forms_in(rx: _re.Pattern[str], rows: list[str]) -> tuple[_Counter[str], int]:
+    """How often each form `rx` finds is written in `rows`, and how many rows hold one."""
+    forms: _Counter[str] = _Counter()
+    holding = 0
+    for row in rows:
+        if found := rx.findall(row):
+            holding += 1
+            forms.update(found)
+    return forms, holding
+
+
 def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
     r"""When `pattern` matches no line, print how the text writes the same letters and digits
     with other punctuation, if it does: small models escape a name's "-" as "\." or "_",
@@ -1019,23 +1032,13 @@ def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
         r"(?<![^\W_])" + r"(?:[^\w\s]|_){0,2}".join(_re.escape(c) for c in core) + r"(?![^\W_])",
         _re.IGNORECASE,
     )
-    forms: _Counter[str] = _Counter()
-    holding = 0
-    for row in rows:
-        found = loose.findall(row)
-        if found:
-            holding += 1
-            forms.update(found)
+    forms, holding = _forms_in(loose, rows)
     if not forms and core.isalpha() and (stem := _stem(core)) != core:
         # Another ending of the same word: r"\bgovernorates\b" where the text writes
         # "Governorate", r"\bupgraded\b" where it writes "upgrade".
         other = _re.compile(r"(?<![^\W_])" + _re.escape(stem) + r"(?:e|s|es|ed|d|ing|ion|ions|ation|ations)?(?![^\W_])",
                             _re.IGNORECASE)
-        for row in rows:
-            found = other.findall(row)
-            if found:
-                holding += 1
-                forms.update(found)
+        forms, holding = _forms_in(other, rows)
     if forms:
         shown = ", ".join(f"{f!r} {n}" for f, n in forms.most_common(3))
         best = forms.most_common(1)[0][0]
