@@ -285,8 +285,9 @@ _PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^\Wsiu]s)\s+(?:were|are|
                            re.IGNORECASE)
 """"Which packages were ...": the answer is a list of things, not one of two options (not
 "Which status is ...", "Which bus was ...")."""
-_YES_NO_START = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b",
-                           re.IGNORECASE)
+YES_NO_START = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b",
+                          re.IGNORECASE)
+"""A question that starts so is answered yes or no, or by naming one of its terms."""
 
 
 def choice_options(question: str) -> tuple[str, str] | None:
@@ -322,7 +323,7 @@ def choice_options(question: str) -> tuple[str, str] | None:
             if cut >= 0 or re.search(r"\b(?:which\s+of|whether)\b", before, re.IGNORECASE):
                 return a[differ[0]], b[differ[0]]  # set off: "Which is larger, A or B?", "which of A or B"
             ends = len(terms_of(after)) == k
-            if (_YES_NO_START.match(sentence) and not _PLURAL_ASKED.match(sentence)
+            if (YES_NO_START.match(sentence) and not _PLURAL_ASKED.match(sentence)
                     and (ends or any(_COMPARES.fullmatch(w) for w in left[-k - 1:]))):
                 return a[differ[0]], b[differ[0]]  # "Is it newer, A or B?", "Are there more A or more B?"
             return None
@@ -542,29 +543,23 @@ def _written_where(text: str, lowered: str | None, word: _Word) -> str:
     counted every line that holds the word (26) or the next word's (199)."""
     if word.count < 2 or not re.search(r"[^\W\d_]", word.word):
         return ""  # a date or a number: a period's or a range's bound, not the thing counted
-    slots: Counter[str] = Counter()
-    line_at, in_line = -1, set[str]()
-    lines = named = 0
+    per_line: dict[int, set[str]] = {}  # each line's start: the slots its matches are in
     for s, e in _Finder(text, lowered, word.word).forward():
         start = text.rfind("\n", 0, s) + 1
-        if start != line_at:  # a new line: the last one's slots count once each
-            slots.update(in_line)
-            named += bool(in_line)
-            if lines >= _SLOTS_READ:
-                in_line = set()
+        if start not in per_line:
+            if len(per_line) >= _SLOTS_READ:
                 break
-            line_at, in_line, lines = start, set(), lines + 1
-        if (slot := _slot_of(text, start, s)) is not None:
-            in_line.add(slot)
+            per_line[start] = set()
         end = text.find("\n", e)
-        for again in re.finditer(r"(?<!\w)" + re.escape(text[s:e]) + r"(?!\w)", text[e:len(text) if end < 0 else end],
-                                 re.IGNORECASE):  # its other matches on the line: a JSON line's "name" and "vendor"
-            if (slot := _slot_of(text, start, e + again.start())) is not None:
-                in_line.add(slot)
-    slots.update(in_line)
-    named += bool(in_line)
-    if lines < 2 or 2 * named < lines:
+        again = re.finditer(r"(?<!\w)" + re.escape(text[s:e]) + r"(?!\w)", text[e:len(text) if end < 0 else end],
+                            re.IGNORECASE)  # its other matches on the line: a JSON line's "name" and "vendor"
+        for at in (s, *(e + m.start() for m in again)):
+            if (slot := _slot_of(text, start, at)) is not None:
+                per_line[start].add(slot)
+    lines = len(per_line)
+    if lines < 2 or 2 * sum(1 for held in per_line.values() if held) < lines:
         return ""
+    slots = Counter(slot for held in per_line.values() for slot in held)
     top = slots.most_common(4)
     rest = len(slots) - len(top)
     told = ", ".join(f"{slot} {n:,}" + (f" line{'s' if n != 1 else ''}" if i == 0 else "") for i, (slot, n) in enumerate(top))

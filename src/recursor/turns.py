@@ -23,6 +23,7 @@ from typing import Literal
 from recursor.context import ContextValue
 from recursor.orient import (
     NO_LOOK,
+    YES_NO_START,
     Orientation,
     asking_part,
     choice_options,
@@ -108,8 +109,6 @@ _CHOICE = re.compile(r"\b(?:or|whether|which\s+of|either|between|vs|versus|compa
 """Words of a question whose answer may be one of the terms it writes ("which of X and Y",
 "X or Y", "X vs Y", "e.g. utf-8")."""
 
-_YES_NO = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b", re.IGNORECASE)
-"""A question that starts so is answered yes or no, or by naming one of its terms."""
 
 _ANSWER_WORDS = frozenset("none n/a na unknown nothing nobody yes no true false null nil empty".split())
 """Answers a question may name as what to say when there is none, never the thing asked about."""
@@ -124,7 +123,7 @@ _INFLECTIONS = ("s", "es", "d", "ed", "ing")
 
 def _names_an_option(answer: str, options: tuple[str, str]) -> bool:
     """Whether an answer names one of a question's two options in any form ("video types",
-    "Video", "v9.1", "warning" for warnings, "succeeded" for succeed, "b" for b.txt), or, in
+    "Video", "v9.1", "warning" for warnings, "succeeded" for succeed, "b2" for b2.txt), or, in
     three words or as its first, says both, neither, yes or no ("They are equal"). A count
     ("2004" for 200, "9.10" for 9.1) names none."""
     low_answer = answer.lower()
@@ -164,7 +163,7 @@ def echoes_question(answer: str, question: str) -> bool:
     if not 3 <= len(value) <= 80 or not re.search(r"[A-Za-z]", value) or len(words) > 4:
         return False
     asking = asking_part(question)
-    if (value.lower() in _ANSWER_WORDS or _CHOICE.search(asking) or _YES_NO.match(asking) or names_options(question)
+    if (value.lower() in _ANSWER_WORDS or _CHOICE.search(asking) or YES_NO_START.match(asking) or names_options(question)
             or re.search(r"[\"'\u201c\u2018]" + re.escape(value) + r"[\"'\u201d\u2019]", question, re.IGNORECASE)):
         return False
     terms = [t.lower() for t in terms_of(asking)]
@@ -678,10 +677,10 @@ class TurnState:
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
         """A line of code that reads the context and was not run yet: the `lines(...)` call a
         helper's note in the last output offers (a pattern that matched nothing, shown as the
-        text writes it: the 1.5B ran its `\bupgraded\b` block again), then a search for a
-        name the last output found that the question does not hold and the context does
-        (`new_leads`; a helper's own note names helpers), then for each word of the question
-        the context holds (as the first look ranked them), then their lines."""
+        text writes it: the 1.5B ran its `lines(r"\\bupgraded\\b")` block again), then a
+        search for a name the last output found that the question does not hold and the
+        context does (`new_leads`; a helper's own note names helpers), then for each word of
+        the question the context holds (as the first look ranked them), then their lines."""
         for call in _OFFERED_LINES.findall(stdout):  # a helper's note: "lines('upgrade') gives them."
             if (code := f"print(len({call}), {call}[:3])") not in self.seen_code:
                 return code
