@@ -152,6 +152,41 @@ def test_small_mode_knows_no_benchmark() -> None:
     assert helpers_source() == Path(helpers.__file__).read_text(encoding="utf-8")
 
 
+_REALDOCS_LINES = re.compile(
+    r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (?:install|upgrade|configure|remove|purge|trigproc|status|startup) "
+    r"|\b(?:Start-Date|End-Date|Commandline|Requested-By):"  # apt's history
+    r"|\([^)\s]+\) [a-z-]+; urgency=|^ -- .+ <[^>]+>  ",  # a Debian changelog's head and sign-off
+    re.MULTILINE,
+)
+"""Lines written as the realdocs family's sources write theirs (dpkg's log, apt's history,
+Debian changelogs): an example shaped like them teaches the benchmark, not the skill."""
+
+
+def test_no_example_is_written_like_a_benchmark_source() -> None:
+    text = SmallModelPrompts().system(can_recurse=True)
+    assert not _REALDOCS_LINES.search(text), _REALDOCS_LINES.search(text)
+    # The pattern does catch such lines (an example once showed a dpkg upgrade line).
+    assert _REALDOCS_LINES.search("1206 ['2024-03-01 10:02:11 upgrade libc6:amd64 2.36-8 2.36-9']")
+    assert _REALDOCS_LINES.search(" -- Ana Diaz <ana@example.org>  Mon, 01 Jan 2024 10:00:00 +0000")
+
+
+def test_each_examples_code_finds_the_lines_its_output_shows() -> None:
+    """An example whose call would not find its own shown lines teaches a call that fails."""
+    text = SmallModelPrompts().system(can_recurse=True)
+    ns: dict[str, Any] = {"__name__": "__main__", "context": ""}
+    exec(compile(helpers_source(), "<setup>", "exec"), ns)
+    checked = 0
+    for example in text.split("Example ")[1:]:
+        code = example.split("```repl\n", 1)[1].split("```", 1)[0]
+        shown = re.findall(r"\['([^']+)'", example.split("[repl output]", 1)[1])
+        if not code.startswith("rows = ") or not shown:
+            continue
+        ns["context"] = "\n".join([*shown, "an unrelated line"])
+        exec(code.replace("print(", "found = (", 1), ns)
+        assert list(ns["rows"]) == shown, (code, ns["rows"])
+        checked += 1
+    assert checked >= 2  # the count of failed logins and the refunded orders
+
 def test_key_terms_find_the_distinctive_key_not_descriptions() -> None:
     assert key_terms("What 7-digit code is associated with the polished-orchard?") == [
         "polished-orchard"

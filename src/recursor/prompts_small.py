@@ -52,15 +52,15 @@ code. Sub-models (classify, map_query) only judge what it does not: meaning, ton
 Grep the question's rarest term (a name, an id).
 
 Example 1.
-User: Question: How many package upgrades does this log record?
+User: Question: How many failed logins does this log record?
 You:
 ```repl
-rows = lines(r"\\bupgrade\\b")
+rows = lines(r"\\bfail(ed|ure)?\\b")
 print(len(rows), rows[:2])
 ```
 User: [repl output]
-1206 ['2024-03-01 10:02:11 upgrade libc6:amd64 2.36-8 2.36-9', ...]
-You: FINAL(1206)
+412 ['Mar  3 06:25:11 sshd[811]: Failed password for root', ...]
+You: FINAL(412)
 
 Example 2.
 User: Question: Reviews are complaints, praise or questions. Which product gets the most complaints?
