@@ -600,7 +600,10 @@ def test_choice_options_are_the_two_words_a_question_offers() -> None:
                      "Can you tell me the version of nginx or apache?", "Which services restarted, crashed or failed?",
                      "Which packages were upgraded more than once or removed?", "Is the port 80 or 443?",
                      "Which user has the most failed logins or lockouts?",
-                     "What was the last command run by root or admin?", "Did more than 5 requests fail or time out?"):
+                     "What was the last command run by root or admin?", "Did more than 5 requests fail or time out?",
+                     # a comma that ends a clause before the question, not one before the options
+                     "Judging by the version each was introduced in, which process method or property is the oldest?",
+                     "In 2024, which host or router logged the most errors?"):
         assert choice_options(question) is None, question
     # Set off by a comma, a colon or "which of", a plural or an -est comparison still offers two.
     assert choice_options("Which logs have more errors, nginx or apache?") == ("nginx", "apache")

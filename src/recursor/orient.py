@@ -295,7 +295,7 @@ def choice_options(question: str) -> tuple[str, str] | None:
     audio, video; "Which lists more fixes, 9.0 or 9.1?": 9.0, 9.1), or None. The words around
     "or" are lined up from it, the longest run of up to three on each side that differs in
     one word only (the shared "more" and "types" are not the choice); a comma or colon before
-    the first option ends its side. Only in a question sentence (ending "?") that compares
+    the first option ends its side, and sets the choice off only when it comes right before it. Only in a question sentence (ending "?") that compares
     (`_COMPARES`: "more", "first", "largest", "before", ...), does not ask how, when, where,
     who, why or how many, with one "or"; and where the choice is set off (after a comma or
     colon, "which of", "whether"), or the sentence starts as a yes/no question and the options
@@ -320,8 +320,10 @@ def choice_options(question: str) -> tuple[str, str] | None:
                 continue
             if {a[differ[0]].lower(), b[differ[0]].lower()} & _STOP:
                 return None  # "the upgrade of bash or the removal of vim": no one-word options
-            if cut >= 0 or re.search(r"\b(?:which\s+of|whether)\b", before, re.IGNORECASE):
-                return a[differ[0]], b[differ[0]]  # set off: "Which is larger, A or B?", "which of A or B"
+            if (cut >= 0 and len(left) == k) or re.search(r"\b(?:which\s+of|whether)\b", before, re.IGNORECASE):
+                # set off: "Which is larger, A or B?", "which of A or B"; not a clause before
+                # the comma ("Judging by X, which method or property is the oldest?")
+                return a[differ[0]], b[differ[0]]
             ends = len(terms_of(after)) == k
             if (YES_NO_START.match(sentence) and not _PLURAL_ASKED.match(sentence)
                     and (ends or any(_COMPARES.fullmatch(w) for w in left[-k - 1:]))):
