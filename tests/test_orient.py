@@ -651,3 +651,41 @@ def test_a_words_slots_are_its_nearest_on_each_line_every_match_counted() -> Non
     assert "written in:" not in orientation("ERROR: user Microsoft failed\nERROR: user Microsoft again\n", ask).text
     assert "written in:" not in orientation("What is the phone number of Microsoft?\n" * 3,
                                             "What is the phone number of Microsoft?").text
+
+
+def _licensed(body: list[str]) -> str:
+    licence = ["This file is free software; you can redistribute it and/or modify",
+               "it under the terms of the GNU Lesser General Public License as published by",
+               "the Free Software Foundation; either version 2.1 of the License, or",
+               "(at your option) any later version.", ""]
+    return "\n".join(licence + body)
+
+
+def test_records_below_a_preamble_are_shown_as_they_are_written() -> None:
+    """A licence or a DTD first says nothing of how the records are written; code that counts
+    them needs that, so a few record lines from further in are shown, and count as read."""
+    names = ["space", "exclam", "quotedbl", "numbersign", "dollar", "percent", "ampersand"]
+    table = [f"U+{0x20 + i:04x} {names[i % 7]}{i}        {'original' if i < 40 else '2.' + str(i % 9)}"
+             for i in range(120)]
+    look = orientation(_licensed(table), "Which release added the most characters?")
+    rows = look.text.splitlines()
+    at = rows.index("Most of its lines are written like these (120 of 124 look so):")
+    assert rows[at + 1].startswith("1| U+") and rows[at + 3].startswith("3| U+")
+    assert look.shows(rows[at + 2][3:])  # what the look showed is read, not guessed
+    # XML: the element lines carrying values, not the tags alone.
+    xml = [*(["<country code=\"GB\">", "<subset type=\"County\">"]),
+           *[x for i in range(30) for x in ("\t<entry", f"\t\tcode=\"GB-{i:03d}\"\tname=\"Shire {i}\" />")],
+           "</subset>", "</country>"]
+    rows = orientation(_licensed(xml), "How many subdivisions are there?").text.splitlines()
+    at = next(i for i, r in enumerate(rows) if r.startswith("Most of its lines"))
+    assert "code=\"GB-" in rows[at + 1] and "<entry" in rows[at + 2]
+
+
+def test_no_record_lines_are_shown_for_prose_lists_or_a_text_that_starts_with_them() -> None:
+    prose = ["The quick brown fox jumps over the lazy dog, again and again.", "It was fine."] * 40
+    bullets = ["  * gpg: Do not consider unknown keys as non-compliant.", "    keys are fine."] * 40
+    tags = ["<item>", "</item>", "<list>", "</list>"] * 20
+    for body in (prose, bullets, tags):
+        assert "Most of its lines" not in orientation(_licensed(body), "How many are there?").text
+    log = [f"2025-06-24 14:36:{i % 60:02d} status installed pkg{i}:amd64 1.{i}" for i in range(100)]
+    assert "Most of its lines" not in orientation("\n".join(log), "How many are there?").text

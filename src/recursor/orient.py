@@ -587,10 +587,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
+    typical, typical_spans = _typical(text, head, width)
+    out += typical
     fielded, field_call = _fields(text, question)
     out += fielded
-    shown: list[str] = list(head)
-    reads: list[Read] = []
+    shown: list[str] = list(head) + [text[a:b] for a, b in typical_spans]
+    reads: list[Read] = [_read(starts, keys, a, b) for a, b in typical_spans]
     found: list[_Word] = []
     missing: list[str] = []
     asking = asking_part(question)
@@ -979,6 +981,72 @@ def _people(text: str, recs: list[tuple[int, int]], name: str) -> list[str]:
     more = f" (and {len(people) - _PEOPLE_SHOWN} other people)" if len(people) > _PEOPLE_SHOWN else ""
     return [f"Its entries are by (Name <mail>): {shown}{more}; count_by(entries(file={name!r}), 'author') "
             "counts them."]
+
+
+_TYPICAL_READ = 2_000_000
+"""Characters read for the text's typical line shape: a 40 MB log is judged by its first 2 MB."""
+_TYPICAL_SHARE = 0.25
+_TYPICAL_SHOWN = 3
+_SHAPE_WORD = re.compile(r"\w+")
+_NONBLANK = re.compile(r"[^\n]*\S[^\n]*")
+_BULLET = re.compile(r"^\t?(?:[-*+•#>]+|w[.)])(?= |$)")
+"""A list item's or heading's mark ('* ', '- ', '1. ', '## '): its line is prose all the same."""
+_PUNCT_ENDS = re.compile(r"^[(\"'`]+|[.,;:!?)\"'`]+$")
+"""A sentence's punctuation at a word's ends ('(see', 'value,', 'server.'): prose, not a mark."""
+
+
+def _shape(line: str) -> str:
+    """How a line is written, without its words: indented or not, and its first two tokens with
+    each run of letters, digits and '_' as 'w' ('2025-06-24 14:36:53 ...' -> 'w-w-w w:w:w',
+    'U+20ed uni20ED ...' -> 'w+w w', '\t\tcode="AD-02" ...' -> '\tw="w-w"')."""
+    lead = "\t" if line[:1] in " \t" else ""
+    return lead + " ".join(_SHAPE_WORD.sub("w", t) for t in line.split(None, 2)[:2])
+
+
+def _record_shaped(shape: str) -> bool:
+    """Whether lines of this shape hold records: two words or more with a mark inside or
+    between them ('w-w-w w:w:w', 'w+w w', '#w w', '| w | w |'), not prose, prose after a list
+    mark, or a tag alone ('</w>')."""
+    tokens = [_PUNCT_ENDS.sub("", t) for t in _BULLET.sub("", shape).split()]
+    return sum(t.count("w") for t in tokens) >= 2 and any(t.strip("w") for t in tokens)
+
+
+def _record_kind(line: str) -> str | None:
+    """A record line's kind, None for other lines: its indent and its first token up to the
+    first mark ('w-' for a date, 'w=' for `code="AD-02"`, '#' for `#define`, 'w/' for
+    `text/html`), so records whose values differ in shape are still one kind."""
+    shape = _shape(line)
+    if not _record_shaped(shape):
+        return None
+    first = shape.lstrip("\t").split(" ", 1)[0]
+    return shape[:len(shape) - len(shape.lstrip("\t"))] + first[:first.index("w") + 2 if first.startswith("w") else 1]
+
+
+def _typical(text: str, head: list[str], width: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """A few lines written as most of the text's lines are, when its first lines are not: a
+    licence, a DTD or a preamble before the records (an XML list of codes, a font's status
+    table) shows nothing of how the records are written, and code that filters or counts
+    them needs that. Only for a shape of records (`_record_shaped`: a date, `key="v"`,
+    `U+0041 name`): a text that is mostly prose has no record shape to show. The lines shown are consecutive,
+    from a third of the way in, so a record's lines are seen together."""
+    body = text[:_TYPICAL_READ]
+    spans = [(m.start(), m.end()) for m in _NONBLANK.finditer(body)]
+    if len(spans) < 20:
+        return [], []
+    shapes = [_record_kind(body[a:b]) for a, b in spans]
+    shape, n = Counter(s for s in shapes if s).most_common(1)[0] if any(shapes) else ("", 0)
+    if n < _TYPICAL_SHARE * len(spans):
+        return [], []
+    if sum(_record_kind(line) == shape for line in head) >= 2:
+        return [], []  # the first lines already show it
+    at = next(i for i in range(len(spans) // 3, len(spans)) if shapes[i] == shape) \
+        if shape in shapes[len(spans) // 3:] else shapes.index(shape)
+    window = spans[at:at + _TYPICAL_SHOWN]
+    rows = [f"Most of its lines are written like these ({n:,} of the first {len(spans):,} look so):"
+            if len(body) < len(text) else
+            f"Most of its lines are written like these ({n:,} of {len(spans):,} look so):"]
+    rows += [f"{k}| {_line_at(text, a, b, width)[2]}" for k, (a, b) in enumerate(window, 1)]
+    return rows, window
 
 
 _STARTS_SHOWN = 8
