@@ -35,9 +35,9 @@ from recursor.local.models import DEFAULT_MODEL, get_model, model_path
 _SERVE = """\
 import runpy, sys
 import llama_cpp
-from recursor.lm.local import _model_params_without_extra_bufts
+from recursor.lm.local import without_extra_buffers
 sys.argv = ["llama_cpp.server", *sys.argv[1:]]
-with _model_params_without_extra_bufts(llama_cpp):
+with without_extra_buffers(llama_cpp):
     runpy.run_module("llama_cpp.server", run_name="__main__")
 """
 """`python -m llama_cpp.server` with llama.cpp's extra (AMX) buffers off, as the embedded path

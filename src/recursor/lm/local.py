@@ -45,6 +45,7 @@ __all__ = [
     "cpu_count",
     "cpu_has_amx",
     "unload_all",
+    "without_extra_buffers",
 ]
 
 #: Enough for a run's transcript; the KV cache costs ~28 KiB per token for the 1.5B.
@@ -326,11 +327,13 @@ _LOADED_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
-def _model_params_without_extra_bufts(llama_cpp: Any) -> Iterator[None]:
-    """Make `Llama(...)` load with `use_extra_bufts=False`.
+def without_extra_buffers(llama_cpp: Any) -> Iterator[None]:
+    """Make `Llama(...)` load with `use_extra_bufts=False`, as this module loads on AMX CPUs.
 
     llama-cpp-python does not expose the field, so the default-params factory it calls is
-    wrapped for the duration of one construction (under `_LOADED_LOCK`).
+    wrapped while the block runs (here, one construction under `_LOADED_LOCK`). Public so that
+    another process loading the same model (`benchmarks/llama_server.py`, llama.cpp's server)
+    loads it the same way.
     """
     low = llama_cpp.llama_cpp
     original = low.llama_model_default_params
@@ -389,7 +392,7 @@ def _load(
         llama_cpp = _import_llama_cpp()
         amx = cpu_has_amx()
         start = time.perf_counter()
-        with _model_params_without_extra_bufts(llama_cpp) if amx else contextlib.nullcontext():
+        with without_extra_buffers(llama_cpp) if amx else contextlib.nullcontext():
             try:
                 llama = llama_cpp.Llama(
                     model_path=str(path),
