@@ -337,7 +337,7 @@ def test_negations_with_a_contraction_or_a_verb_before_the_word_leave_it_out() -
 
 
 def test_dates_with_a_months_name_need_it_capitalised_and_a_real_day() -> None:
-    from recursor.orient import _iso_forms
+    from recursor.question import iso_forms as _iso_forms
     assert [iso for _, iso in _iso_forms("What may 2024 bring, and the mar 2024 patch?")] == []
     assert [iso for _, iso in _iso_forms("Feb 30, 2024 or 0 May 2026")] == ["2024-02", "2026-05"]
     assert [iso for _, iso in _iso_forms("List the top 3 May 2026 releases")] == ["2026-05"]  # a count, no day
@@ -347,7 +347,7 @@ def test_dates_with_a_months_name_need_it_capitalised_and_a_real_day() -> None:
 def test_a_date_range_the_question_names_is_read_from_its_two_ends() -> None:
     from datetime import date
 
-    from recursor.orient import date_range
+    from recursor.question import date_range
     assert date_range("How many runs started between 2026-05-20 and 2026-09-22?") == (
         "2026-05-20", "2026-09-22", date(2026, 5, 20), date(2026, 9, 22))
     assert date_range("How many entries were signed in the years 2020 to 2025?")[2:] == (  # type: ignore[index]
@@ -571,7 +571,7 @@ def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_v
 def test_a_word_the_question_writes_as_a_name_is_looked_up_first() -> None:
     """"a package ending in .udeb": the extension is what to search; it ranked after
     "installer" and "ending" (each on one line too) and was not shown."""
-    from recursor.orient import marked_words
+    from recursor.question import marked_words
     assert marked_words("ending in .udeb. What type?") == frozenset({"udeb"})
     assert marked_words('What does "dry run" do, and `x.y`?') == frozenset({"dry", "run", "x.y"})
     assert marked_words("It's the user's file, version 2.5.") == frozenset()
@@ -584,7 +584,7 @@ def test_a_word_the_question_writes_as_a_name_is_looked_up_first() -> None:
 
 
 def test_choice_options_are_the_two_words_a_question_offers() -> None:
-    from recursor.orient import choice_options
+    from recursor.question import choice_options
     assert choice_options("Are there more audio types or more video types in this file?") == ("audio", "video")
     assert choice_options("Which release lists more bug fixes, 9.0 or 9.1?") == ("9.0", "9.1")
     assert choice_options("Which package is larger: bash or zsh?") == ("bash", "zsh")
@@ -603,13 +603,20 @@ def test_choice_options_are_the_two_words_a_question_offers() -> None:
                      "What was the last command run by root or admin?", "Did more than 5 requests fail or time out?",
                      # a comma that ends a clause before the question, not one before the options
                      "Judging by the version each was introduced in, which process method or property is the oldest?",
-                     "In 2024, which host or router logged the most errors?"):
+                     "In 2024, which host or router logged the most errors?",
+                     # three options: neither two is the choice
+                     "Which month had the longest outage, May, June or July?",
+                     "Which is biggest: bash, zsh or fish?"):
         assert choice_options(question) is None, question
     # Set off by a comma, a colon or "which of", a plural or an -est comparison still offers two.
     assert choice_options("Which logs have more errors, nginx or apache?") == ("nginx", "apache")
     assert choice_options("Which status is more common, ok or fail?") == ("ok", "fail")
     assert choice_options("Which release is the largest, 9.0 or 9.1?") == ("9.0", "9.1")
     assert choice_options("Which of nginx or apache logged more errors?") == ("nginx", "apache")
+    # A comma sets them off with shared words before the first, or after a leading clause.
+    assert choice_options("Which was released first, version 9.0 or 9.1?") == ("9.0", "9.1")
+    assert choice_options("Which logged more errors, host alpha or beta?") == ("alpha", "beta")
+    assert choice_options("Since the upgrade, are there more errors or warnings?") == ("errors", "warnings")
 
 
 def test_a_count_question_is_told_which_slots_its_rarest_word_is_written_in() -> None:
@@ -669,7 +676,7 @@ def test_records_below_a_preamble_are_shown_as_they_are_written() -> None:
              for i in range(120)]
     look = orientation(_licensed(table), "Which release added the most characters?")
     rows = look.text.splitlines()
-    at = rows.index("Most of its lines are written like these (120 of 124 look so):")
+    at = rows.index("120 of its 124 non-blank lines are records written like these:")
     assert rows[at + 1].startswith("1| U+") and rows[at + 3].startswith("3| U+")
     assert look.shows(rows[at + 2][3:])  # what the look showed is read, not guessed
     # XML: the element lines carrying values, not the tags alone.
@@ -677,8 +684,9 @@ def test_records_below_a_preamble_are_shown_as_they_are_written() -> None:
            *[x for i in range(30) for x in ("\t<entry", f"\t\tcode=\"GB-{i:03d}\"\tname=\"Shire {i}\" />")],
            "</subset>", "</country>"]
     rows = orientation(_licensed(xml), "How many subdivisions are there?").text.splitlines()
-    at = next(i for i, r in enumerate(rows) if r.startswith("Most of its lines"))
-    assert "code=\"GB-" in rows[at + 1] and "<entry" in rows[at + 2]
+    at = next(i for i, r in enumerate(rows) if "records written like these" in r)
+    # the record's opening line above its values
+    assert "<entry" in rows[at + 1] and "code=\"GB-" in rows[at + 2] and "<entry" in rows[at + 3]
 
 
 def test_no_record_lines_are_shown_for_prose_lists_or_a_text_that_starts_with_them() -> None:
@@ -686,6 +694,35 @@ def test_no_record_lines_are_shown_for_prose_lists_or_a_text_that_starts_with_th
     bullets = ["  * gpg: Do not consider unknown keys as non-compliant.", "    keys are fine."] * 40
     tags = ["<item>", "</item>", "<list>", "</list>"] * 20
     for body in (prose, bullets, tags):
-        assert "Most of its lines" not in orientation(_licensed(body), "How many are there?").text
+        assert "records written like" not in orientation(_licensed(body), "How many are there?").text
     log = [f"2025-06-24 14:36:{i % 60:02d} status installed pkg{i}:amd64 1.{i}" for i in range(100)]
-    assert "Most of its lines" not in orientation("\n".join(log), "How many are there?").text
+    assert "records written like" not in orientation("\n".join(log), "How many are there?").text
+
+
+def test_record_lines_of_logs_tables_and_lists_after_a_banner_are_shown_cut_to_width() -> None:
+    banner = ["Welcome to gw01.", "Unauthorised access is prohibited.", "All activity is logged.", ""]
+    syslog = [f"Mar  3 06:{i % 60:02d}:11 gw01 sshd[{800 + i}]: Failed password for root" for i in range(40)]
+    services = [f"{name}\t{port}/tcp\t\t# {name} service" for name, port in
+                [(f"svc{i}" if i % 2 else f"kerberos-adm{i}", 700 + i) for i in range(40)]]
+    people = [f"Person{i}, {20 + i}, City{i % 5}" for i in range(40)]
+    for rows, written in ((syslog, "sshd["), (services, "/tcp"), (people, ", City")):
+        look = orientation("\n".join(banner + rows), "How many are there?").text.splitlines()
+        at = next(i for i, r in enumerate(look) if "records written like these" in r)
+        assert look[at].startswith("40 of its 43 non-blank lines"), look[at]
+        assert all(written in r for r in look[at + 1:at + 4])
+    # A record line longer than the width is cut, as every line of the look is.
+    long = [f'{{"id": {i}, "payload": "{"x" * 5000}"}}' for i in range(40)]
+    look = orientation(_licensed(long), "How many ids are there?", width=120).text
+    assert max(map(len, look.splitlines())) < 140 and len(look) < 2_000
+
+
+def test_no_record_lines_for_several_files_or_a_text_of_fields() -> None:
+    rows = [f"10.0.0.{i % 9} - - [03/Mar/2024:06:25:{i % 60:02d}] \"GET /x HTTP/1.1\" 200" for i in range(60)]
+    joined = "\n".join(["# File: README", "An app.", "", "# File: logs/access.log", *rows,
+                        "# File: src/app.py", "def handle(event):", "    return event"])
+    assert "records written like" not in orientation(joined, "Which function handles events?").text
+    fields = [x for i in range(30) for x in (f"Package: pkg{i}", f"Version: 1.{i}-2", "")]
+    assert "records written like" not in orientation(_licensed(fields), "Which version has pkg3?").text
+    # Lines of spaces are skipped, not searched character by character.
+    spaced = _licensed([" " * 5_000] * 50 + [f"U+{i:04x} glyph{i}  2.{i % 9}" for i in range(60)])
+    assert "60 of its 64 non-blank lines" in orientation(spaced, "How many glyphs?").text

@@ -11,8 +11,9 @@ from recursor.budget import Limits
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 from recursor.protocol import stated_answer, unquoted_final
+from recursor.question import asks_for_number
 from recursor.sandbox import helpers as h
-from recursor.turns import TurnState, asks_for_number, new_leads
+from recursor.turns import TurnState, new_leads
 
 TEXT = ("The project codename for grey-owl is Juniper. The grass is green. "
         "The launch code for Juniper is 4417028. The sky is blue.")

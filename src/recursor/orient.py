@@ -26,18 +26,27 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from recursor.context import ContextValue
+from recursor.question import (
+    COUNT_ASKED,
+    COUNTS,
+    SUPERLATIVE,
+    TOKEN,
+    asking_part,
+    date_range,
+    iso_forms,
+    marked_words,
+    names_options,
+    negated,
+    terms_of,
+)
 from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _LONG_LINE,
-    _MONTH_RX,
-    _MONTHS,
     _STOP,
     Entry,
     _field_lists,
     _list_totals,
     _lists_items,
-    _make_date,
-    _period_or_none,
     _stem,
     _stem_rx,
     _values,
@@ -53,10 +62,7 @@ from recursor.sandbox.helpers import (
 __all__ = [
     "NO_LOOK",
     "Orientation",
-    "asking_part",
-    "date_range",
     "first_look",
-    "names_options",
     "orientation",
     "printed_nothing",
     "terms_of",
@@ -235,115 +241,14 @@ will with within without word words work would write written year years yet
 """Everyday English words: in a question they describe what is sought more often than they name
 it, so a word not among them (a package, a program, a surname) is looked up first."""
 
-_TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[-.:+~/@][A-Za-z0-9_]+)*")
-"""A question's word; ids, versions, times and paths (`libc6:amd64`, `16:49:20`) kept whole."""
-
-
-def terms_of(text: str) -> list[str]:
-    """The text's words as the look reads a question's (`_TOKEN`): dotted names, paths and ids whole."""
-    return _TOKEN.findall(text)
-
-
-_OPTIONS = re.compile(r"(?:\b[A-Za-z][\w'-]*(?: [\w'-]+){0,3}, ){2,}(?:(?:and|or) )?[A-Za-z][\w'-]*")
-"""Three or more terms in a comma list ("positive, negative, or mixed"): the question names
-the answer's options, each record is to be judged against them, and a search for one of its
-words finds the lines that happen to hold that word. Such a question gets no search hint."""
-
-
-ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*", re.I)
-"""'Answer with "yes" or "no"', 'reply with the number only': a question's words about the
-form of its answer. General: any question may say how to answer, and those words (often
-quoted) name the answer's options, never what to search for."""
-
-_ABOUT_CONTEXT = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?:The|This|These|Each|Every)\b[^.!?\n]*?"
-    r"\b(?:context|text|document|input|data|dump|logs?|files?|lines?|records?|rows?|entries)\b[^.!?\n]*?"
-    r"\b(?:is|are|has|have|contains?|holds?|starts?|begins?)\b[^?!\n]*?\.(?=\s|$)",
-    re.MULTILINE,
-)
-"""A statement of what the context is ("The context is a set of files from a server; each file
-starts with ..."): it tells how the text is written, which the first look shows anyway, and
-its words ("server", "files") are not what the question asks for. Statements only: a
-sentence ending in "?" is the question itself."""
-
-
-def names_options(question: str) -> bool:
-    """Whether the question lists its answer's options (`_OPTIONS`)."""
-    return _OPTIONS.search(question) is not None
-
-
-_NOT_CHOICE = re.compile(r"\s*(?:how|when|where|who|whom|whose|why)\b|.*\b(?:how\s+(?:many|much)|number\s+of)\b",
-                         re.IGNORECASE)
-"""A question that asks how, when, where, who, why or how many: its answer is no option."""
-_COMPARES = re.compile(r"\b(?:more|less|fewer|most|least|first|last|bigger|larger|smaller|higher|lower|older|newer|"
-                       r"earlier|later|longer|shorter|faster|slower|better|worse|greater|heavier|lighter|wider|"
-                       r"narrower|closer|nearer|before|after|largest|smallest|biggest|highest|lowest|oldest|newest|"
-                       r"earliest|latest|longest|shortest|fastest|slowest|greatest|best|worst|\w+er\s+than)\b",
-                       re.IGNORECASE)
-"""A comparison: a question that offers two things to compare asks which of them."""
-_PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^\Wsiu]s)\s+(?:were|are|was|is|have|had|did|do|got|get)\b",
-                           re.IGNORECASE)
-""""Which packages were ...": the answer is a list of things, not one of two options (not
-"Which status is ...", "Which bus was ...")."""
-YES_NO_START = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b",
-                          re.IGNORECASE)
-"""A question that starts so is answered yes or no, or by naming one of its terms."""
-
-
-def choice_options(question: str) -> tuple[str, str] | None:
-    """The two options a question offers ("Are there more audio types or more video types?":
-    audio, video; "Which lists more fixes, 9.0 or 9.1?": 9.0, 9.1), or None. The words around
-    "or" are lined up from it, the longest run of up to three on each side that differs in
-    one word only (the shared "more" and "types" are not the choice); a comma or colon before
-    the first option ends its side, and sets the choice off only when it comes right before it. Only in a question sentence (ending "?") that compares
-    (`_COMPARES`: "more", "first", "largest", "before", ...), does not ask how, when, where,
-    who, why or how many, with one "or"; and where the choice is set off (after a comma or
-    colon, "which of", "whether"), or the sentence starts as a yes/no question and the options
-    end it or follow the comparison ("Are there more A or more B?"). "Which packages were
-    removed or purged?", "Which user has the most failed logins or lockouts?" and "Did more
-    than 5 requests fail or time out?" offer no choice."""
-    for sentence in re.split(r"(?<=[.!?])\s+", asking_part(question)):
-        sentence = sentence.strip()
-        if not sentence.endswith("?") or _NOT_CHOICE.match(sentence) or not _COMPARES.search(sentence):
-            continue
-        at = list(re.finditer(r"\bor\b", sentence, re.IGNORECASE))
-        if len(at) != 1:
-            continue
-        before, after = sentence[:at[0].start()], sentence[at[0].end():]
-        cut = max(before.rfind(","), before.rfind(":"))
-        left = terms_of(before[cut + 1:])
-        right = terms_of(re.split(r"[,;:]|\?\s*$", after, maxsplit=1)[0])
-        for k in range(min(3, len(left), len(right)), 0, -1):
-            a, b = left[-k:], right[:k]
-            differ = [i for i in range(k) if a[i].lower() != b[i].lower()]
-            if len(differ) != 1:
-                continue
-            if {a[differ[0]].lower(), b[differ[0]].lower()} & _STOP:
-                return None  # "the upgrade of bash or the removal of vim": no one-word options
-            if (cut >= 0 and len(left) == k) or re.search(r"\b(?:which\s+of|whether)\b", before, re.IGNORECASE):
-                # set off: "Which is larger, A or B?", "which of A or B"; not a clause before
-                # the comma ("Judging by X, which method or property is the oldest?")
-                return a[differ[0]], b[differ[0]]
-            ends = len(terms_of(after)) == k
-            if (YES_NO_START.match(sentence) and not _PLURAL_ASKED.match(sentence)
-                    and (ends or any(_COMPARES.fullmatch(w) for w in left[-k - 1:]))):
-                return a[differ[0]], b[differ[0]]  # "Is it newer, A or B?", "Are there more A or more B?"
-            return None
-    return None
-
-
-def asking_part(question: str) -> str:
-    """The question without its statements about the context and about the answer's form."""
-    return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", question))
-
 
 def _question_words(question: str) -> list[str]:
     """The question's words worth looking up: no stop-words, no short words or numbers, none
-    from its statements about the context or the answer's form (`_asking_part`)."""
+    from its statements about the context or the answer's form (`asking_part`)."""
     question = asking_part(question)
     seen: set[str] = set()
     out: list[str] = []
-    for m in _TOKEN.finditer(question):
+    for m in TOKEN.finditer(question):
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
         if low in _STOP or low in seen or len(word) < 3:
@@ -351,56 +256,6 @@ def _question_words(question: str) -> list[str]:
         seen.add(low)
         out.append(word)
     return out
-
-
-_MONTH_DATE = re.compile(
-    r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"  # May 9, 2026
-    r"|(?<![\w.,])(?<!top )(?<!the )(?<!of )(?<!first )(?<!last )(?<!all )"
-    r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RX + r",?\s+(\d{4})(?!\d)"  # 9 May 2026
-    r"|\b" + _MONTH_RX + r",?\s+(?:of\s+)?(\d{4})(?!\d)",  # May 2026
-)
-"""A date with a month's name, capitalised as written in English ("may 2024" is a verb's)."""
-
-
-def _iso_forms(question: str) -> list[tuple[str, str]]:
-    """The question's dates written with a month's name, each with its ISO form ("May 2026"
-    -> "2026-05", "9 May 2026" -> "2026-05-09"): logs and records write dates that way, so
-    that is the form to look up."""
-    out = []
-    for m in _MONTH_DATE.finditer(question):
-        g = m.groups()
-        if g[0] is not None:
-            month, day, year = g[0], int(g[1]), g[2]
-        elif g[4] is not None:
-            month, day, year = g[4], int(g[3]), g[5]
-        else:
-            month, day, year = g[6], 0, g[7]
-        number = _MONTHS[month[:3].lower()]
-        if _make_date(int(year), number, day or 1) is None:  # "Feb 30, 2024", "0 May 2026": the month stands
-            day = 0
-        out.append((m.group(0), f"{year}-{number:02d}" + (f"-{day:02d}" if day else "")))
-    return out
-
-
-_A_DATE = (r"(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|(?:" + _MONTH_RX + r"\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
-           r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH_RX + r",?\s+(?:19|20)\d\d)")
-_RANGE = re.compile(r"\b(?:between\s+(?:the\s+years\s+)?(?P<a>" + _A_DATE + r")\s+and\s+(?P<b>" + _A_DATE + r")"
-                    r"|(?P<c>" + _A_DATE + r")\s+(?:to|through|until|till|and)\s+(?P<d>" + _A_DATE + r"))(?!\d)")
-"""A period a question names by its ends: "between 2026-05-20 and 2026-09-22", "from 2020 to
-2025", "in the years 2020 to 2025", "March 2024 through May 2024"."""
-
-
-def date_range(question: str) -> tuple[str, str, date, date] | None:
-    """The period the question names by its two ends, as written and as days (the first day of
-    the first end to the last day of the second); None when it names none."""
-    m = _RANGE.search(asking_part(question))
-    if m is None:
-        return None
-    first, last = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
-    a, b = _period_or_none(first), _period_or_none(last)
-    if a is None or b is None or a[0] > b[1]:
-        return None
-    return first, last, a[0], b[1]
 
 
 def key_shaped(word: str) -> bool:
@@ -414,22 +269,6 @@ def _tier(word: str, marked: frozenset[str] = frozenset()) -> int:
     if key_shaped(word) or word.lower() in marked:
         return 0
     return 2 if word.lower() in _COMMON else 1
-
-
-_MARKED = re.compile(r"(?:^|(?<=[\s(]))\.(" + _TOKEN.pattern + r")"
-                     r"|[`\"\u201c]([^`\"\u201c\u201d\n]{1,60})[`\"\u201d]"
-                     r"|(?:^|(?<=\s))['\u2018]((?:[^'\u2018\u2019\n]|['\u2019](?=[A-Za-z])){1,60})['\u2019](?=[\s,.?!;:)]|$)")
-"""A word the question writes as a name: a file extension (`.udeb`), or in quotes or backticks."""
-
-
-def marked_words(question: str) -> frozenset[str]:
-    """The question's words it writes as names (`_MARKED`), lowercased: "a package ending in
-    .udeb" names `udeb`, which a look must search before the everyday words around it (it
-    ranked after "installer" and "ending", each on one line too, and was not shown)."""
-    out: set[str] = set()
-    for m in _MARKED.finditer(question):
-        out.update(t.lower() for t in terms_of(next(g for g in m.groups() if g is not None)))
-    return frozenset(out)
 
 
 _ALL_UP_TO = 10
@@ -517,8 +356,6 @@ _SLOT_BEFORE = re.compile(
 """What a line writes just before a match, when the match is a named slot's value. A field
 is a `Name: value` line's name only when nothing else is between it and the match, and not
 one in capitals (a log's `ERROR:`)."""
-_COUNT_ASKED = re.compile(r"\bhow\s+many\b|\b(?:the|total)\s+number\s+of\b|\bcount\s+(?:of|the|how)\b", re.IGNORECASE)
-"""A question that asks how many: what is counted is often one slot's lines, not the word's."""
 _SLOTS_READ = 10_000
 """Lines of the rarest word read for where it is written (as `_MAX_COUNTED` bounds its count)."""
 
@@ -540,7 +377,7 @@ def _written_where(text: str, lowered: str | None, word: _Word) -> str:
     XML element or attribute, JSON key, `Name: value` field or `key=value` key holding each of
     its matches, each counted once a line ("'Microsoft' is written in: <vendor> 13 lines,
     <description> 10, <name> 3"), when such slots hold half of its lines or more and two or
-    more lines; shown to a question that asks how many (`_COUNT_ASKED`). How many Microsoft
+    more lines; shown to a question that asks how many (`COUNT_ASKED`). How many Microsoft
     keyboard models a file lists is how many `<vendor>` lines write Microsoft; the 1.5B
     counted every line that holds the word (26) or the next word's (199)."""
     if word.count < 2 or not re.search(r"[^\W\d_]", word.word):
@@ -587,18 +424,19 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
-    typical, typical_spans = _typical(text, head, width)
-    out += typical
     fielded, field_call = _fields(text, question)
-    out += fielded
+    # Not for a text of fields (named above) nor several files (their records differ by file,
+    # and these rows would not say whose).
+    typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not fielded else ([], [])
+    out += typical + fielded
     shown: list[str] = list(head) + [text[a:b] for a, b in typical_spans]
     reads: list[Read] = [_read(starts, keys, a, b) for a, b in typical_spans]
     found: list[_Word] = []
     missing: list[str] = []
     asking = asking_part(question)
-    ranks = _SUPERLATIVE.search(asking) is not None
+    ranks = SUPERLATIVE.search(asking) is not None
     asked = question_words = _question_words(question)  # `asked` may trade a date's words for its ISO form
-    for phrase, iso in _iso_forms(asking):
+    for phrase, iso in iso_forms(asking):
         if iso in text:  # the text writes its dates that way: look up the date, not its words
             written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
@@ -634,10 +472,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
-        if rank == 0 and _COUNT_ASKED.search(asking) and (where := _written_where(text, lowered, hit)):
+        if rank == 0 and COUNT_ASKED.search(asking) and (where := _written_where(text, lowered, hit)):
             out.append(where)
-    negated = _negated(question)
-    if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in negated])):
+    unwanted = negated(question)
+    if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in unwanted])):
         together, spans = both
         count = len(spans)
         out.append(" and ".join(repr(w) for w in together)
@@ -757,7 +595,7 @@ def _field_named(question: str, common: list[tuple[str, list[str]]], repeating: 
     most" only when what there is most of is the records themselves ("the most packages",
     each with a Package field), not a quantity ("the most disk space"): `_fields` checks
     the superlative's words name a field too."""
-    stems = {_stem(w.lower()) for w in _TOKEN.findall(question) if len(w) >= 4 and w.lower() not in _STOP}
+    stems = {_stem(w.lower()) for w in TOKEN.findall(question) if len(w) >= 4 and w.lower() not in _STOP}
     named = []
     for name, values in common:
         parts = [p for p in re.split(r"[-_.]", name.lower()) if p]
@@ -773,16 +611,6 @@ _NUMBER_VALUE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?\s*[A-Za-z%]{0,3}")
 
 _TOGETHER_SHOWN = 4
 """Lines shown that hold the question's rare words together."""
-
-_NEGATED = re.compile(
-    r"(?:\b(?:not|no|never|without|except|excluding|other\s+than)|n't)\s+"
-    r"(?:(?:mention|count|includ|contain|match|hold|show|list)\w*\s+(?:the\s+|any\s+|a\s+)?)?([\w.:+~-]+)",
-    re.IGNORECASE)
-
-
-def _negated(question: str) -> set[str]:
-    """The question's words it says the answer is not ("installed (not upgraded)")."""
-    return {m.group(1).lower() for m in _NEGATED.finditer(question)}
 
 
 def _together(text: str, lowered: str | None, ranked: list[_Word]) -> tuple[list[str], list[tuple[int, int]]] | None:
@@ -894,7 +722,7 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
                  f"first line, else its last){'; their lists in all: ' + totals if totals else ''}: "
                  f"{call} gives them."]
         start = call if inside else ""
-        if inside and _COUNTS.search(asking) and (key := _named_list(inside, asking)):
+        if inside and COUNTS.search(asking) and (key := _named_list(inside, asking)):
             start = f"sum_by({call}, {key!r})"
             dated.append(f"{start} adds up their {key} items.")
     where = f"entries(file={name!r}) gives them."
@@ -921,10 +749,6 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
             out.append(f"   ({sizes})")
     longest = _longest_lists(text, recs, width, asking) if ranks else []
     return out + _line_starts(text, body, end) + _people(text, recs, name) + longest + dated, spans, start
-
-
-_COUNTS = re.compile(r"\b(?:how many|number of|add(?:ed)? up|in all|in total|total)\b", re.IGNORECASE)
-"""A question that asks for a count or a total, not for the items themselves."""
 
 
 def _named_by(keys: set[str], question: str) -> set[str]:
@@ -983,68 +807,71 @@ def _people(text: str, recs: list[tuple[int, int]], name: str) -> list[str]:
             "counts them."]
 
 
-_TYPICAL_READ = 2_000_000
-"""Characters read for the text's typical line shape: a 40 MB log is judged by its first 2 MB."""
-_TYPICAL_SHARE = 0.25
+_TYPICAL_READ = 1_000_000
+"""Characters read for the text's record lines: a 40 MB log is judged by its first 1 MB."""
+_TYPICAL_SHARE = 1 / 3
 _TYPICAL_SHOWN = 3
-_SHAPE_WORD = re.compile(r"\w+")
-_NONBLANK = re.compile(r"[^\n]*\S[^\n]*")
-_BULLET = re.compile(r"^\t?(?:[-*+•#>]+|w[.)])(?= |$)")
-"""A list item's or heading's mark ('* ', '- ', '1. ', '## '): its line is prose all the same."""
-_PUNCT_ENDS = re.compile(r"^[(\"'`]+|[.,;:!?)\"'`]+$")
+_WORD_RUN = re.compile(r"\w+")
+_BULLET = re.compile(r"(?:[-*+\u2022>]+|\d{1,3}[.)])\s+")
+"""A list item's mark ('* ', '- ', '1. '): the words after it are prose all the same."""
+_PUNCT_ENDS = re.compile(r"^[(\"'`\[]+|[.,;:!?)\"'`\]]+$")
 """A sentence's punctuation at a word's ends ('(see', 'value,', 'server.'): prose, not a mark."""
 
 
-def _shape(line: str) -> str:
-    """How a line is written, without its words: indented or not, and its first two tokens with
-    each run of letters, digits and '_' as 'w' ('2025-06-24 14:36:53 ...' -> 'w-w-w w:w:w',
-    'U+20ed uni20ED ...' -> 'w+w w', '\t\tcode="AD-02" ...' -> '\tw="w-w"')."""
-    lead = "\t" if line[:1] in " \t" else ""
-    return lead + " ".join(_SHAPE_WORD.sub("w", t) for t in line.split(None, 2)[:2])
-
-
-def _record_shaped(shape: str) -> bool:
-    """Whether lines of this shape hold records: two words or more with a mark inside or
-    between them ('w-w-w w:w:w', 'w+w w', '#w w', '| w | w |'), not prose, prose after a list
-    mark, or a tag alone ('</w>')."""
-    tokens = [_PUNCT_ENDS.sub("", t) for t in _BULLET.sub("", shape).split()]
-    return sum(t.count("w") for t in tokens) >= 2 and any(t.strip("w") for t in tokens)
-
-
 def _record_kind(line: str) -> str | None:
-    """A record line's kind, None for other lines: its indent and its first token up to the
-    first mark ('w-' for a date, 'w=' for `code="AD-02"`, '#' for `#define`, 'w/' for
-    `text/html`), so records whose values differ in shape are still one kind."""
-    shape = _shape(line)
-    if not _record_shaped(shape):
+    """How a record line starts, or None for a line that is no record. A record line has two
+    words or more in its first four tokens and a mark among them: one inside a token
+    (`2025-06-24`, `U+1e42`, `code="GB-ABC"`, `text/html`, `<name>us</name>`) or a number
+    alone (`ip 0 IP`, `Ana, 34, Lyon`). Prose, prose after a list mark, a heading and a tag
+    alone (`</item>`, `<entry`) are not. Its kind is its indent and its first character's
+    class ('w' for a word, else the mark: '<', '#', '|'), so records whose values are
+    written differently (`ftp` and `kerberos-adm`) are one kind."""
+    stripped = line.strip()
+    if not stripped:
         return None
-    first = shape.lstrip("\t").split(" ", 1)[0]
-    return shape[:len(shape) - len(shape.lstrip("\t"))] + first[:first.index("w") + 2 if first.startswith("w") else 1]
+    rest = _BULLET.sub("", stripped, count=1) if _BULLET.match(stripped) else stripped
+    cores = [_PUNCT_ENDS.sub("", t) for t in rest.split(None, 4)[:4]]
+    if sum(len(_WORD_RUN.findall(c)) for c in cores) < 2:
+        return None
+    if not any(_WORD_RUN.sub("", c) or c.isdigit() for c in cores):
+        return None
+    if rest is not stripped and not _WORD_RUN.sub("", cores[0]) and not cores[0].isdigit():
+        return None  # "* gpg: Do not ...", "- Fix PR 97247": a list item's words
+    first = stripped[0]
+    return ("\t" if line[:1] in " \t" else "") + ("w" if first.isalnum() or first == "_" else first)
 
 
 def _typical(text: str, head: list[str], width: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """A few lines written as most of the text's lines are, when its first lines are not: a
-    licence, a DTD or a preamble before the records (an XML list of codes, a font's status
-    table) shows nothing of how the records are written, and code that filters or counts
-    them needs that. Only for a shape of records (`_record_shaped`: a date, `key="v"`,
-    `U+0041 name`): a text that is mostly prose has no record shape to show. The lines shown are consecutive,
-    from a third of the way in, so a record's lines are seen together."""
+    """A few of the text's record lines, when a third of its lines or more are records of one
+    kind (`_record_kind`) and its first lines are not: a licence, a DTD or a preamble before
+    the records (an XML list of codes, a font's status table, a log after a banner) shows
+    nothing of how the records are written, and code that filters or counts them needs that.
+    The lines shown are consecutive, from a third of the way in (with the line just before
+    the first when it opens the record: `<entry` above `code="GB-ABC"`), cut to `width`."""
     body = text[:_TYPICAL_READ]
-    spans = [(m.start(), m.end()) for m in _NONBLANK.finditer(body)]
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in body.split("\n"):  # not a regex: one over a line of spaces is quadratic
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
     if len(spans) < 20:
         return [], []
-    shapes = [_record_kind(body[a:b]) for a, b in spans]
-    shape, n = Counter(s for s in shapes if s).most_common(1)[0] if any(shapes) else ("", 0)
-    if n < _TYPICAL_SHARE * len(spans):
+    kinds = [_record_kind(body[a:b]) for a, b in spans]
+    counted = Counter(k for k in kinds if k)
+    if not counted:
         return [], []
-    if sum(_record_kind(line) == shape for line in head) >= 2:
-        return [], []  # the first lines already show it
-    at = next(i for i in range(len(spans) // 3, len(spans)) if shapes[i] == shape) \
-        if shape in shapes[len(spans) // 3:] else shapes.index(shape)
-    window = spans[at:at + _TYPICAL_SHOWN]
-    rows = [f"Most of its lines are written like these ({n:,} of the first {len(spans):,} look so):"
-            if len(body) < len(text) else
-            f"Most of its lines are written like these ({n:,} of {len(spans):,} look so):"]
+    kind, n = counted.most_common(1)[0]
+    if n < _TYPICAL_SHARE * len(spans) or sum(_record_kind(line) == kind for line in head) >= 2:
+        return [], []  # few records, or the first lines show them already
+    third = len(spans) // 3
+    at = next((i for i in range(third, len(spans)) if kinds[i] == kind), kinds.index(kind))
+    if (at > 0 and kinds[at - 1] is None and spans[at - 1][1] + 1 == spans[at][0]
+            and _WORD_RUN.search(body, *spans[at - 1])):
+        at -= 1  # the record's opening line right above it (`<entry`, not `},`)
+    window = [(a, min(b, a + width)) for a, b in spans[at:at + _TYPICAL_SHOWN]]
+    of = "the first " if len(body) < len(text) else "its "
+    rows = [f"{n:,} of {of}{len(spans):,} non-blank lines are records written like these:"]
     rows += [f"{k}| {_line_at(text, a, b, width)[2]}" for k, (a, b) in enumerate(window, 1)]
     return rows, window
 
@@ -1067,7 +894,6 @@ def _line_starts(text: str, body: int, end: int) -> list[str]:
             + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else "")]
 
 
-_SUPERLATIVE = re.compile(r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest)\b", re.I)
 _PER_FILE_SHOWN = 5
 
 

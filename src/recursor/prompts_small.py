@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from recursor.orient import ANSWER_FORMAT, Orientation
+from recursor.orient import Orientation
 from recursor.prompts import Prompts, short_answer
+from recursor.question import ANSWER_FORMAT
 
 __all__ = ["SYSTEM_SMALL", "SmallModelPrompts", "helpers_source", "key_terms"]
 
@@ -52,14 +53,14 @@ code. Sub-models (classify, map_query) only judge what it does not: meaning, ton
 Grep the question's rarest term (a name, an id).
 
 Example 1.
-User: Question: How many failed logins does this log record?
+User: Question: How many failed password logins are logged?
 You:
 ```repl
-rows = lines(r"\\bfail(ed|ure)?\\b")
+rows = lines(r"\\bfail(ed|ure)?\\b", "password")
 print(len(rows), rows[:2])
 ```
 User: [repl output]
-412 ['Mar  3 06:25:11 sshd[811]: Failed password for root', ...]
+412 ['Mar  3 06:25:11 gw sshd[811]: Failed password for root', ...]
 You: FINAL(412)
 
 Example 2.

@@ -21,17 +21,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from recursor.context import ContextValue
-from recursor.orient import (
-    NO_LOOK,
-    YES_NO_START,
-    Orientation,
-    asking_part,
-    choice_options,
-    key_shaped,
-    names_options,
-    printed_nothing,
-    terms_of,
-)
+from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
     FinalAnswer,
@@ -42,26 +32,30 @@ from recursor.protocol import (
     typed_final,
     unquoted_final,
 )
+from recursor.question import (
+    ASKS_SIZE,
+    CHOICE_WORDS,
+    COUNTISH,
+    HOW_MANY,
+    MOST,
+    QUALIFIED,
+    YES_NO_START,
+    asking_part,
+    asks_for_number,
+    choice_options,
+    names_options,
+    terms_of,
+)
 from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
 
-__all__ = ["TurnState", "asks_for_number", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
+__all__ = ["TurnState", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
 
 
-_MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest)\b", re.IGNORECASE)
-"""Words of a question that asks for the first of a ranking (not fewest or least: counts print
-their largest first, and the smallest may be cut)."""
-_COUNTISH = re.compile(r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|count|total|sum|amount)\b", re.IGNORECASE)
-"""A question that may well be answered by a count (`TurnState.term_count`'s wording)."""
-_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2})", re.IGNORECASE)
-"""A question's count and the (up to three) words after it: the things it asks how many of."""
 _UNIT_COUNT = re.compile(r"\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+) (?P<unit>[A-Za-z]{3,})\b")
 """An output that starts by counting something: "28 entries", "4 lines match"."""
-_QUALIFIED = re.compile(r"\b(?:more|fewer|less|than|per|average|percent|percentage|ratio|distinct|unique|"
-                        r"different|each|every|at\s+least|at\s+most)\b", re.IGNORECASE)
-"""Words of a count question that make its answer other than a plain count of the things."""
 _NOT_THINGS = frozenset("line lines match matches item items value values time times char chars characters".split())
 """Units an output counts that are never the things asked about: lines and matches (a search's
 count), a helper's items and values."""
@@ -90,24 +84,6 @@ def written_value(answer: str) -> str | None:
     if re.fullmatch(r"[-+]?[\d,]*\.?\d+", text):
         return None  # a plain number: often computed (a sum, a mean), not copied
     return text
-
-
-_ASKS_NUMBER = re.compile(
-    r"\bhow\s+many\b|\b(?:answer|reply|respond)\s+with\s+(?:just\s+|only\s+)?(?:a|the|one)\s+(?:number|integer|count)\b"
-    r"|\b(?:number|integer|digits?)\s+only\b",
-    re.IGNORECASE,
-)
-
-
-def asks_for_number(question: str) -> bool:
-    """Whether the question says its answer is a number (a count, or "answer with a number")."""
-    return bool(_ASKS_NUMBER.search(question))
-
-
-_CHOICE = re.compile(r"\b(?:or|whether|which\s+of|either|between|vs|versus|compared|e\.g|such\s+as|for\s+example)\b",
-                     re.IGNORECASE)
-"""Words of a question whose answer may be one of the terms it writes ("which of X and Y",
-"X or Y", "X vs Y", "e.g. utf-8")."""
 
 
 _ANSWER_WORDS = frozenset("none n/a na unknown nothing nobody yes no true false null nil empty".split())
@@ -163,7 +139,7 @@ def echoes_question(answer: str, question: str) -> bool:
     if not 3 <= len(value) <= 80 or not re.search(r"[A-Za-z]", value) or len(words) > 4:
         return False
     asking = asking_part(question)
-    if (value.lower() in _ANSWER_WORDS or _CHOICE.search(asking) or YES_NO_START.match(asking) or names_options(question)
+    if (value.lower() in _ANSWER_WORDS or CHOICE_WORDS.search(asking) or YES_NO_START.match(asking) or names_options(question)
             or re.search(r"[\"'\u201c\u2018]" + re.escape(value) + r"[\"'\u201d\u2019]", question, re.IGNORECASE)):
         return False
     terms = [t.lower() for t in terms_of(asking)]
@@ -227,9 +203,6 @@ def _said(text: str) -> str:
     return " ".join(text.split()).rstrip(".!:;,").strip().lower()
 
 
-_ASKS_SIZE = re.compile(r"\b(?:lines?|characters?|chars|bytes|size|long|length|files?|records?"
-                        r"|entries|rows|events)\b", re.IGNORECASE)
-"""Words of a question that may ask for a size the first message states."""
 _NUMBERS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
 _WHOLE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 
@@ -383,10 +356,10 @@ class TurnState:
         `count_by(rows, "configured")` on dmsetup's lines three times, for "how many times was
         dmsetup configured", and then nothing."""
         asking = asking_part(self.question)
-        if not prompts.looking_needs_output or _HOW_MANY.search(asking) is None:
+        if not prompts.looking_needs_output or HOW_MANY.search(asking) is None:
             return None
         found = list(_FORM_COUNT.finditer(stdout))
-        if len(found) != 1 or _QUALIFIED.search(asking):
+        if len(found) != 1 or QUALIFIED.search(asking):
             return None  # no such note, or the word in two forms ('installed' and 'install'): which one?
         m = found[0]
         if not re.search(rf"\b{re.escape(m['word'])}\b", asking, re.IGNORECASE):
@@ -407,10 +380,10 @@ class TurnState:
         `doubted` judges line counts), code that does not name the rarest word (a total over
         every file), or a question that compares or qualifies ("how many more", "distinct")."""
         asking = asking_part(self.question)
-        if not prompts.looking_needs_output or (asked := _HOW_MANY.search(asking)) is None:
+        if not prompts.looking_needs_output or (asked := HOW_MANY.search(asking)) is None:
             return None
         rare = self.shown.words[0].lower() if self.shown.words else ""
-        if _QUALIFIED.search(asking) or (rare and rare not in code.lower()):
+        if QUALIFIED.search(asking) or (rare and rare not in code.lower()):
             return None
         m = _UNIT_COUNT.match(stdout)
         if m is None or m.group("unit").lower() in _NOT_THINGS or not any(
@@ -424,7 +397,7 @@ class TurnState:
         question asks for the most of something: the first value, offered as the FINAL line
         (and taken when written as a block, `taken_offer`). The 1.5B printed "Samuel Thibault:
         44" first for "who signed the most entries", then ran the same calls until max_errors."""
-        if not prompts.looking_needs_output or not _MOST.search(asking_part(self.question)):
+        if not prompts.looking_needs_output or not MOST.search(asking_part(self.question)):
             return None
         m = _RANKED.search(stdout)
         if m is None or (m.group("next") is not None and _num(m.group("n2")) >= _num(m.group("n1"))):
@@ -549,7 +522,7 @@ class TurnState:
         if "term_count" in self.sent_back or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.sent_back.add("term_count")
-        if asks_for_number(self.question) or _COUNTISH.search(asking_part(self.question)) is not None:
+        if asks_for_number(self.question) or COUNTISH.search(asking_part(self.question)) is not None:
             return prompts.counted_term(number, self.term_counts[number])
         return prompts.counted_not_asked(number, self.term_counts[number])
 
@@ -562,7 +535,7 @@ class TurnState:
         the count is about. Given again, the number is the answer (`numbers_doubted`)."""
         number = bare.replace(",", "")
         if ("unfiltered" in self.sent_back or not prompts.looking_needs_output or number not in self.printed
-                or not _HOW_MANY.search(asking_part(self.question))):
+                or not HOW_MANY.search(asking_part(self.question))):
             return None
         held = {word: n for word in self.shown.words  # key-shaped: an id or a name, not "every" or "packages"
                 if len(word) >= 3 and key_shaped(word) and (n := _lines_holding(self.context, word, _FEW_LINES))}
@@ -584,7 +557,7 @@ class TurnState:
         number = bare.replace(",", "")
         if "size" in self.sent_back or not prompts.looking_needs_output or int(number) < 100 or number in self.printed:
             return None
-        if int(number) not in context_sizes(self.context) or _ASKS_SIZE.search(asking_part(self.question)):
+        if int(number) not in context_sizes(self.context) or ASKS_SIZE.search(asking_part(self.question)):
             return None  # not a size; or "how many lines does the log have?": the size is what it asks
         self.sent_back.add("size")
         return prompts.copied_size(bare)

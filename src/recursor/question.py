@@ -1,0 +1,296 @@
+"""What a question asks, read from its wording: its form, its options, its period, its counts.
+
+The first look (`recursor.orient`) and the answer checks (`recursor.turns`) both read the
+question: which of its words are about the context or the answer's form, whether it asks how
+many, which of two options, for a ranking, a yes or no, or over a period. Those readings live
+here, once, so a look and a check agree on what a question asks. Several patterns look alike
+and differ on purpose: each says what it is for and where it is used.
+
+General English question shapes only: nothing here knows a document or a benchmark.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from recursor.sandbox.helpers import _MONTH_RX, _MONTHS, _STOP, _make_date, _period_or_none
+
+__all__ = [
+    "ANSWER_FORMAT",
+    "ASKS_SIZE",
+    "CHOICE_WORDS",
+    "COUNTISH",
+    "COUNTS",
+    "COUNT_ASKED",
+    "HOW_MANY",
+    "MOST",
+    "QUALIFIED",
+    "SUPERLATIVE",
+    "TOKEN",
+    "YES_NO_START",
+    "asking_part",
+    "asks_for_number",
+    "choice_options",
+    "date_range",
+    "iso_forms",
+    "marked_words",
+    "names_options",
+    "negated",
+    "terms_of",
+]
+
+
+TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[-.:+~/@][A-Za-z0-9_]+)*")
+"""A question's word; ids, versions, times and paths (`libc6:amd64`, `16:49:20`) kept whole."""
+
+
+def terms_of(text: str) -> list[str]:
+    """The text's words as the look reads a question's (`TOKEN`): dotted names, paths and ids whole."""
+    return TOKEN.findall(text)
+
+
+_OPTIONS = re.compile(r"(?:\b[A-Za-z][\w'-]*(?: [\w'-]+){0,3}, ){2,}(?:(?:and|or) )?[A-Za-z][\w'-]*")
+"""Three or more terms in a comma list ("positive, negative, or mixed"): the question names
+the answer's options, each record is to be judged against them, and a search for one of its
+words finds the lines that happen to hold that word. Such a question gets no search hint."""
+
+
+ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*", re.I)
+"""'Answer with "yes" or "no"', 'reply with the number only': a question's words about the
+form of its answer. General: any question may say how to answer, and those words (often
+quoted) name the answer's options, never what to search for."""
+
+
+_ABOUT_CONTEXT = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:The|This|These|Each|Every)\b[^.!?\n]*?"
+    r"\b(?:context|text|document|input|data|dump|logs?|files?|lines?|records?|rows?|entries)\b[^.!?\n]*?"
+    r"\b(?:is|are|has|have|contains?|holds?|starts?|begins?)\b[^?!\n]*?\.(?=\s|$)",
+    re.MULTILINE,
+)
+"""A statement of what the context is ("The context is a set of files from a server; each file
+starts with ..."): it tells how the text is written, which the first look shows anyway, and
+its words ("server", "files") are not what the question asks for. Statements only: a
+sentence ending in "?" is the question itself."""
+
+
+def names_options(question: str) -> bool:
+    """Whether the question lists its answer's options (`_OPTIONS`)."""
+    return _OPTIONS.search(question) is not None
+
+
+_NOT_CHOICE = re.compile(r"\s*(?:how|when|where|who|whom|whose|why)\b|.*\b(?:how\s+(?:many|much)|number\s+of)\b",
+                         re.IGNORECASE)
+"""A question that asks how, when, where, who, why or how many: its answer is no option."""
+
+
+_COMPARES = re.compile(r"\b(?:more|less|fewer|most|least|first|last|bigger|larger|smaller|higher|lower|older|newer|"
+                       r"earlier|later|longer|shorter|faster|slower|better|worse|greater|heavier|lighter|wider|"
+                       r"narrower|closer|nearer|before|after|largest|smallest|biggest|highest|lowest|oldest|newest|"
+                       r"earliest|latest|longest|shortest|fastest|slowest|greatest|best|worst|\w+er\s+than)\b",
+                       re.IGNORECASE)
+"""A comparison: a question that offers two things to compare asks which of them."""
+
+
+_PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^\Wsiu]s)\s+(?:were|are|was|is|have|had|did|do|got|get)\b",
+                           re.IGNORECASE)
+""""Which packages were ...": the answer is a list of things, not one of two options (not
+"Which status is ...", "Which bus was ...")."""
+
+
+YES_NO_START = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|should|will|would)\b",
+                          re.IGNORECASE)
+"""A question that starts so is answered yes or no, or by naming one of its terms."""
+
+
+_ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b", re.IGNORECASE)
+
+
+def _listed_before(text: str) -> bool:
+    """Whether `text` (a question up to the comma before its first option) ends in another
+    item of a list: up to three words after a comma or colon, none of them an asking word."""
+    at = max(text.rfind(","), text.rfind(":"))
+    return at >= 0 and len(terms_of(text[at + 1:])) <= 3 and not _ASKING_WORD.search(text[at + 1:])
+
+
+def choice_options(question: str) -> tuple[str, str] | None:
+    """The two options a question offers ("Are there more audio types or more video types?":
+    audio, video; "Which lists more fixes, 9.0 or 9.1?": 9.0, 9.1), or None. The words around
+    "or" are lined up from it, the longest run of up to three on each side that differs in
+    one word only (the shared "more" and "types" are not the choice); a comma or colon before
+    the first option ends its side, and sets the choice off unless an asking word stands between
+    it and the option (a clause before the question: "Judging by X, which A or B is oldest?"). Only in a question sentence (ending "?") that compares
+    (`_COMPARES`: "more", "first", "largest", "before", ...), does not ask how, when, where,
+    who, why or how many, with one "or"; and where the choice is set off (after a comma or
+    colon, "which of", "whether"), or the sentence starts as a yes/no question and the options
+    end it or follow the comparison ("Are there more A or more B?"). "Which packages were
+    removed or purged?", "Which user has the most failed logins or lockouts?" and "Did more
+    than 5 requests fail or time out?" offer no choice."""
+    for sentence in re.split(r"(?<=[.!?])\s+", asking_part(question)):
+        sentence = sentence.strip()
+        if not sentence.endswith("?") or _NOT_CHOICE.match(sentence) or not _COMPARES.search(sentence):
+            continue
+        at = list(re.finditer(r"\bor\b", sentence, re.IGNORECASE))
+        if len(at) != 1:
+            continue
+        before, after = sentence[:at[0].start()], sentence[at[0].end():]
+        cut = max(before.rfind(","), before.rfind(":"))
+        left = terms_of(before[cut + 1:])
+        right = terms_of(re.split(r"[,;:]|\?\s*$", after, maxsplit=1)[0])
+        for k in range(min(3, len(left), len(right)), 0, -1):
+            a, b = left[-k:], right[:k]
+            differ = [i for i in range(k) if a[i].lower() != b[i].lower()]
+            if len(differ) != 1:
+                continue
+            if {a[differ[0]].lower(), b[differ[0]].lower()} & _STOP:
+                return None  # "the upgrade of bash or the removal of vim": no one-word options
+            if cut >= 0 and _listed_before(before[:cut]):
+                return None  # "Which is biggest: bash, zsh or fish?": three options, not two
+            if ((cut >= 0 and not _ASKING_WORD.search(before[cut + 1:]))
+                    or re.search(r"\b(?:which\s+of|whether)\b", before, re.IGNORECASE)):
+                # set off: "Which is larger, A or B?", "Which came first, version 9.0 or 9.1?",
+                # "which of A or B"; not after a clause that ends at the comma ("Judging by X,
+                # which method or property is the oldest?")
+                return a[differ[0]], b[differ[0]]
+            ends = len(terms_of(after)) == k
+            if (YES_NO_START.match(sentence) and not _PLURAL_ASKED.match(sentence)
+                    and (ends or any(_COMPARES.fullmatch(w) for w in left[-k - 1:]))):
+                return a[differ[0]], b[differ[0]]  # "Is it newer, A or B?", "Are there more A or more B?"
+            return None
+    return None
+
+
+def asking_part(question: str) -> str:
+    """The question without its statements about the context and about the answer's form."""
+    return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", question))
+
+
+_MONTH_DATE = re.compile(
+    r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"  # May 9, 2026
+    r"|(?<![\w.,])(?<!top )(?<!the )(?<!of )(?<!first )(?<!last )(?<!all )"
+    r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RX + r",?\s+(\d{4})(?!\d)"  # 9 May 2026
+    r"|\b" + _MONTH_RX + r",?\s+(?:of\s+)?(\d{4})(?!\d)",  # May 2026
+)
+"""A date with a month's name, capitalised as written in English ("may 2024" is a verb's)."""
+
+
+def iso_forms(question: str) -> list[tuple[str, str]]:
+    """The question's dates written with a month's name, each with its ISO form ("May 2026"
+    -> "2026-05", "9 May 2026" -> "2026-05-09"): logs and records write dates that way, so
+    that is the form to look up."""
+    out = []
+    for m in _MONTH_DATE.finditer(question):
+        g = m.groups()
+        if g[0] is not None:
+            month, day, year = g[0], int(g[1]), g[2]
+        elif g[4] is not None:
+            month, day, year = g[4], int(g[3]), g[5]
+        else:
+            month, day, year = g[6], 0, g[7]
+        number = _MONTHS[month[:3].lower()]
+        if _make_date(int(year), number, day or 1) is None:  # "Feb 30, 2024", "0 May 2026": the month stands
+            day = 0
+        out.append((m.group(0), f"{year}-{number:02d}" + (f"-{day:02d}" if day else "")))
+    return out
+
+
+_A_DATE = (r"(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|(?:" + _MONTH_RX + r"\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?:19|20)\d\d"
+           r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH_RX + r",?\s+(?:19|20)\d\d)")
+
+
+_RANGE = re.compile(r"\b(?:between\s+(?:the\s+years\s+)?(?P<a>" + _A_DATE + r")\s+and\s+(?P<b>" + _A_DATE + r")"
+                    r"|(?P<c>" + _A_DATE + r")\s+(?:to|through|until|till|and)\s+(?P<d>" + _A_DATE + r"))(?!\d)")
+"""A period a question names by its ends: "between 2026-05-20 and 2026-09-22", "from 2020 to
+2025", "in the years 2020 to 2025", "March 2024 through May 2024"."""
+
+
+def date_range(question: str) -> tuple[str, str, date, date] | None:
+    """The period the question names by its two ends, as written and as days (the first day of
+    the first end to the last day of the second); None when it names none."""
+    m = _RANGE.search(asking_part(question))
+    if m is None:
+        return None
+    first, last = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
+    a, b = _period_or_none(first), _period_or_none(last)
+    if a is None or b is None or a[0] > b[1]:
+        return None
+    return first, last, a[0], b[1]
+
+
+_MARKED = re.compile(r"(?:^|(?<=[\s(]))\.(" + TOKEN.pattern + r")"
+                     r"|[`\"\u201c]([^`\"\u201c\u201d\n]{1,60})[`\"\u201d]"
+                     r"|(?:^|(?<=\s))['\u2018]((?:[^'\u2018\u2019\n]|['\u2019](?=[A-Za-z])){1,60})['\u2019](?=[\s,.?!;:)]|$)")
+"""A word the question writes as a name: a file extension (`.udeb`), or in quotes or backticks."""
+
+
+def marked_words(question: str) -> frozenset[str]:
+    """The question's words it writes as names (`_MARKED`), lowercased: "a package ending in
+    .udeb" names `udeb`, which a look must search before the everyday words around it (it
+    ranked after "installer" and "ending", each on one line too, and was not shown)."""
+    out: set[str] = set()
+    for m in _MARKED.finditer(question):
+        out.update(t.lower() for t in terms_of(next(g for g in m.groups() if g is not None)))
+    return frozenset(out)
+
+
+COUNT_ASKED = re.compile(r"\bhow\s+many\b|\b(?:the|total)\s+number\s+of\b|\bcount\s+(?:of|the|how)\b", re.IGNORECASE)
+"""A question that asks how many: what is counted is often one slot's lines, not the word's."""
+
+
+_NEGATED = re.compile(
+    r"(?:\b(?:not|no|never|without|except|excluding|other\s+than)|n't)\s+"
+    r"(?:(?:mention|count|includ|contain|match|hold|show|list)\w*\s+(?:the\s+|any\s+|a\s+)?)?([\w.:+~-]+)",
+    re.IGNORECASE)
+
+
+def negated(question: str) -> set[str]:
+    """The question's words it says the answer is not ("installed (not upgraded)")."""
+    return {m.group(1).lower() for m in _NEGATED.finditer(question)}
+
+
+COUNTS = re.compile(r"\b(?:how many|number of|add(?:ed)? up|in all|in total|total)\b", re.IGNORECASE)
+"""A question that asks for a count or a total, not for the items themselves."""
+
+
+SUPERLATIVE = re.compile(r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest)\b", re.I)
+
+
+MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest)\b", re.IGNORECASE)
+"""Words of a question that asks for the first of a ranking (not fewest or least: counts print
+their largest first, and the smallest may be cut)."""
+
+
+COUNTISH = re.compile(r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|count|total|sum|amount)\b", re.IGNORECASE)
+"""A question that may well be answered by a count (`TurnState.term_count`'s wording)."""
+
+
+HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2})", re.IGNORECASE)
+"""A question's count and the (up to three) words after it: the things it asks how many of."""
+
+
+QUALIFIED = re.compile(r"\b(?:more|fewer|less|than|per|average|percent|percentage|ratio|distinct|unique|"
+                        r"different|each|every|at\s+least|at\s+most)\b", re.IGNORECASE)
+"""Words of a count question that make its answer other than a plain count of the things."""
+
+
+_ASKS_NUMBER = re.compile(
+    r"\bhow\s+many\b|\b(?:answer|reply|respond)\s+with\s+(?:just\s+|only\s+)?(?:a|the|one)\s+(?:number|integer|count)\b"
+    r"|\b(?:number|integer|digits?)\s+only\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_number(question: str) -> bool:
+    """Whether the question says its answer is a number (a count, or "answer with a number")."""
+    return bool(_ASKS_NUMBER.search(question))
+
+
+CHOICE_WORDS = re.compile(r"\b(?:or|whether|which\s+of|either|between|vs|versus|compared|e\.g|such\s+as|for\s+example)\b",
+                     re.IGNORECASE)
+"""Words of a question whose answer may be one of the terms it writes ("which of X and Y",
+"X or Y", "X vs Y", "e.g. utf-8")."""
+
+
+ASKS_SIZE = re.compile(r"\b(?:lines?|characters?|chars|bytes|size|long|length|files?|records?"
+                        r"|entries|rows|events)\b", re.IGNORECASE)
+"""Words of a question that may ask for a size the first message states."""
