@@ -2,10 +2,12 @@
 
     python benchmarks/orient.py            # 1, 10 and 40 MB logs
     python benchmarks/orient.py --mb 100
+    python benchmarks/orient.py --banner   # the same logs after a licence banner
 
 Each context is a generated package log (one line in 50,000 mentions the asked package, the
 rest share the question's everyday words), the worst shape for the scan: a common word on
-every line and a rare one on few. Prints seconds per orientation; it runs on the host before
+every line and a rare one on few. With --banner the log follows a licence, so the look also
+finds and shows its record lines (`orient._typical`). Prints seconds per orientation; it runs on the host before
 a small root's first turn, in a thread.
 """
 
@@ -18,6 +20,15 @@ import time
 from recursor.orient import orientation
 
 QUESTION = "Which version of the libzstd1 package was installed last on 2024-03-09? Answer with the version."
+
+
+BANNER = """\
+Copyright (C) 2024 The Example Project.
+This log is free software; you can redistribute it and/or modify it under the terms of the
+GNU General Public License as published by the Free Software Foundation; either version 2 of
+the License, or (at your option) any later version.
+
+"""
 
 
 def log(mb: float, seed: int = 0) -> str:
@@ -35,9 +46,10 @@ def log(mb: float, seed: int = 0) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, nargs="*", default=[1, 10, 40])
+    parser.add_argument("--banner", action="store_true", help="put a licence banner before the log")
     args = parser.parse_args()
     for mb in args.mb:
-        text = log(mb)
+        text = (BANNER if args.banner else "") + log(mb)
         start = time.perf_counter()
         look = orientation(text, QUESTION)
         took = time.perf_counter() - start
