@@ -251,6 +251,20 @@ def test_classify_in_a_run_sends_one_batch_of_choice_requests() -> None:
     assert first.endswith("Answer with exactly one of: complaint; praise; question.")
 
 
+def test_a_helper_called_wrongly_or_not_called_says_how_to_call_it() -> None:
+    """Python's "entries() got an unexpected keyword argument 'field'" and "'function' object is
+    not subscriptable" did not tell a small root what to change: it ran the block again."""
+    log = "\n".join(f"2024-03-01 10:00:0{i} install pkg{i}" for i in range(5))
+    cells = ['rows = entries(lines(), field="pkg")', 'lines(r"install")\nprint(len(lines()), lines[:2])',
+             'def mine(x):\n    return x\nmine(1, 2)', "print(len(rows2))", "print(lines()[:1])"]
+    (bad_kw, uncalled, own, other, _), _ = _run_cells(log, cells)
+    assert "TypeError: entries() got an unexpected keyword argument 'field'" in bad_kw
+    assert "[entries is a function: entries(pattern=None, *rest, text=None, file=None). The context's" in bad_kw
+    assert "[lines is a function: lines(pattern=None, *rest, text=None, file=None, **where)." in uncalled
+    assert "[mine is a function: mine(x)]" in own  # the model's own function, no docstring
+    assert "is a function" not in other  # a NameError: Python's message says it
+
+
 def test_helpers_come_back_after_a_worker_restart() -> None:
     cells = ["import os\nos._exit(3)", 'print(type(grep).__name__, len(lines()))']
     (_, after), _ = _run_cells("a\nb\n", cells)

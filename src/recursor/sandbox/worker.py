@@ -454,7 +454,7 @@ class Repl:
         except SystemExit as exc:
             error = f"SystemExit({exc.code!r}): exiting is not allowed in the REPL; the REPL is still running."
         except BaseException as exc:  # model code may raise anything; it becomes an observation
-            error = self._describe_error(exc)
+            error = self._describe_error(exc) + _call_hint(exc, code, self.ns)
         finally:
             self.cpu_start = None
             if self.swap_stdio:
@@ -688,6 +688,52 @@ def _format_error(exc: BaseException) -> str:
     )
     text = "".join(te.format()).rstrip()
     return text + f"\n[traceback cut after its first {_MAX_FRAMES} frames]" if cut else text
+
+
+_BAD_CALL = re.compile(r"^(\w+)\(\) (?:got an unexpected keyword argument|got multiple values for argument|"
+                       r"missing \d+ required|takes \d+|takes from \d+ to \d+|takes no)")
+_UNCALLED = re.compile(r"'function' object is not (?:subscriptable|iterable)|object of type 'function' has no len\(\)"
+                       r"|unsupported operand type\(s\) for [^:]+: 'function'")
+
+
+def _call_hint(exc: BaseException, code: str, ns: dict[str, Any]) -> str:
+    """A line saying how to call a function of the REPL that was called wrongly or not at all.
+
+    Python says `entries() got an unexpected keyword argument 'field'` or `'function' object
+    is not subscriptable`; a small model reads neither as what to change, and ran the same
+    block until its errors ran out (`entries(rows, field=...)`; `lines[:2]` for the result
+    of `lines(...)`). The function's parameters and its docstring's first paragraph are what
+    it needed. Only for Python functions in the REPL's namespace (the helpers, the model's
+    own), not for builtins, whose errors say enough."""
+    if not isinstance(exc, TypeError):
+        return ""
+    message = str(exc)
+    names: list[str] = []
+    if (m := _BAD_CALL.match(message)) is not None:
+        names = [m.group(1)]
+    elif _UNCALLED.search(message):
+        names = [n for n in dict.fromkeys(re.findall(r"\b([A-Za-z_]\w*)\b(?!\s*\()", code))
+                 if isinstance(ns.get(n), types.FunctionType) and not n.startswith("_")][:2]
+    hints = [h for n in names if (h := _how_to_call(n, ns.get(n)))]
+    if not hints:
+        return ""
+    return "\n" + "\n".join(hints)
+
+
+def _how_to_call(name: str, fn: Any) -> str:
+    if not isinstance(fn, types.FunctionType) or name.startswith("_"):
+        return ""
+    import inspect
+
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return ""
+    plain = sig.replace(parameters=[p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()],
+                        return_annotation=inspect.Signature.empty)
+    doc = (fn.__doc__ or "").strip().split("\n\n", 1)[0]
+    first = " ".join(doc.split())[:200]
+    return f"[{name} is a function: {name}{plain}" + (f". {first}" if first else "") + "]"
 
 
 # -- hardening (Linux; each step reports whether it held) --------------------------------------
