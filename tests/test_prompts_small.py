@@ -263,6 +263,9 @@ def test_a_helper_called_wrongly_or_not_called_says_how_to_call_it() -> None:
     assert "[lines is a function: lines(pattern=None, *rest, text=None, file=None, **where)." in uncalled
     assert "[mine is a function: mine(x)]" in own  # the model's own function, no docstring
     assert "is a function" not in other  # a NameError: Python's message says it
+    assert other.rstrip().endswith("[no values are defined yet: assign one before using it]")
+    (_, named, _), _ = _run_cells(log, ['lines = lines("install")', "print(len(rows))", "print(lines[:1])"])
+    assert named.rstrip().endswith("[the values defined so far: lines]")
 
 
 def test_helpers_come_back_after_a_worker_restart() -> None:

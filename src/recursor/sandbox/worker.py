@@ -454,7 +454,7 @@ class Repl:
         except SystemExit as exc:
             error = f"SystemExit({exc.code!r}): exiting is not allowed in the REPL; the REPL is still running."
         except BaseException as exc:  # model code may raise anything; it becomes an observation
-            error = self._describe_error(exc) + _call_hint(exc, code, self.ns)
+            error = self._describe_error(exc) + _call_hint(exc, code, self.ns) + _names_hint(exc, self.ns)
         finally:
             self.cpu_start = None
             if self.swap_stdio:
@@ -718,6 +718,24 @@ def _call_hint(exc: BaseException, code: str, ns: dict[str, Any]) -> str:
     if not hints:
         return ""
     return "\n" + "\n".join(hints)
+
+
+_DATA = (str, bytes, int, float, bool, list, tuple, dict, set, frozenset)
+_NAMES_SHOWN = 8
+
+
+def _names_hint(exc: BaseException, ns: dict[str, Any]) -> str:
+    """For a NameError, the values the REPL holds by name: the 0.5B wrote `lines = lines(...)`
+    and then `print(len(rows), rows[:2])`, and ran it again on the NameError. Values only
+    (strings, numbers, containers and their subclasses: a Counter, the helpers' lists), not
+    functions or modules; `context` and `answer` are always there and go unsaid."""
+    if type(exc) is not NameError:
+        return ""
+    names = [n for n, v in ns.items() if not n.startswith("_") and n not in ("context", "answer") and isinstance(v, _DATA)]
+    if not names:
+        return "\n[no values are defined yet: assign one before using it]"
+    more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
+    return f"\n[the values defined so far: {', '.join(names[-_NAMES_SHOWN:])}{more}]"
 
 
 def _how_to_call(name: str, fn: Any) -> str:
