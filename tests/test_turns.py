@@ -643,6 +643,13 @@ def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, TEXT)
     assert result.answer == "It is Juniper, I believe."
+    # ... and never the instruction copied back: the 0.5B's "Final(answer)" was 13 of its 60
+    # realdocs answers.
+    for copied in ("Final(answer)", "final(the answer)", "Final( answer )."):
+        root = FakeScriptedLM([*blocks, copied, copied])
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+                     trace_dir=False).complete(question, TEXT)
+        assert (result.answer, len(root.calls)) == ("", 6), copied
     # The block asked about is never run: no sub-call (the script would run out).
     root = FakeScriptedLM([*blocks, *["```repl\nprint(llm_query('x'))\n```"] * 2])
     RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",

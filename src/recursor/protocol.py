@@ -61,6 +61,7 @@ __all__ = [
     "FinalAnswer",
     "FinalCall",
     "ParsedReply",
+    "copies_the_instruction",
     "cut_after_first_block",
     "final_call",
     "is_code_object",
@@ -453,6 +454,17 @@ def is_placeholder(value: str) -> bool:
     """Whether a FINAL's text is the instruction's own placeholder ("the answer", "your
     answer"): told "reply FINAL(the answer)", small models copy the words themselves."""
     return bool(_PLACEHOLDER.fullmatch(value.strip().strip("\"'`<>[]")))
+
+
+_COPIED_FINAL = re.compile(r"\s*final\s*\(\s*[\"'`<\[]?\s*(?:(?:the|your|my)\s+)?(?:final\s+)?answer(?:\s+here)?"
+                           r"\s*[\"'`>\]]?\s*\)\s*\.?\s*", re.IGNORECASE)
+
+
+def copies_the_instruction(text: str) -> bool:
+    """Whether a reply in words is only the instruction it was given: "Final(answer)",
+    "final(the answer)". Told "Reply with one line FINAL(answer)", the 0.5B wrote
+    `Final(answer)` twice, and those words became 13 of its 60 realdocs answers."""
+    return bool(_COPIED_FINAL.fullmatch(text)) or is_placeholder(text)
 
 
 def names_an_answer(name: str) -> bool:

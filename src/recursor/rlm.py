@@ -47,6 +47,7 @@ from recursor.prompt_split import split_prompt
 from recursor.prompts import Prompts
 from recursor.protocol import (
     FinalAnswer,
+    copies_the_instruction,
     cut_after_first_block,
     final_call,
     is_code_object,
@@ -330,7 +331,8 @@ class _Run:
         Returns the outcome when the run is answered, else the feedback for the next turn.
         """
         parsed = parse_reply(reply)
-        self.last_prose = parsed.prose if parsed.prose and parsed.final is None else self.last_prose
+        if parsed.prose and parsed.final is None and not copies_the_instruction(parsed.prose):
+            self.last_prose = parsed.prose
         if parsed.final is not None and not parsed.code and parsed.final.kind == "text":
             if (note := state.send_back(parsed.final.value, self.prompts, self.context)) is not None:
                 return None, note
@@ -416,7 +418,8 @@ class _Run:
                 if copied:
                     said = said_json = None  # a value of the prompt's examples, not of the context
                 if said is None and n and answer is None and not copied:  # words, after a reply without an answer:
-                    late = late or parse_reply(resp.text).prose  # weaker than what the run stored itself
+                    prose = parse_reply(resp.text).prose  # weaker than what the run stored itself
+                    late = late or (None if copies_the_instruction(prose) else prose)
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
                 doubt = state.doubted(said, self.prompts) if state is not None and said is not None else None
                 if said is None and not reasked:
@@ -459,7 +462,8 @@ class _Run:
                 return None, None
             return (cell.final, cell.final_json) if cell.final and not is_code_object(cell.final) else (None, None)
         if parsed.prose and prose:  # prose without FINAL is a weaker answer than one the model stored itself
-            return await self.repl.stored_answer() or parsed.prose, None
+            stored = await self.repl.stored_answer()
+            return stored or (None if copies_the_instruction(parsed.prose) else parsed.prose), None
         if len(parsed.code) != 1:
             return None, None
         code = parsed.code[0].code
