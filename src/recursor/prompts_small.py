@@ -53,14 +53,14 @@ code. Sub-models (classify, map_query) only judge what it does not: meaning, ton
 Grep the question's rarest term (a name, an id).
 
 Example 1.
-User: Question: How many failed password logins are logged?
+User: Question: How many requests timed out?
 You:
 ```repl
-rows = lines(r"\\bfail(ed|ure)?\\b", "password")
+rows = lines(r"\\btimeout\\b")
 print(len(rows), rows[:2])
 ```
 User: [repl output]
-412 ['Mar  3 06:25:11 gw sshd[811]: Failed password for root', ...]
+412 ['10:02:11 GET /api/orders 504 timeout after 30s', ...]
 You: FINAL(412)
 
 Example 2.
