@@ -445,6 +445,18 @@ def test_unquoted_final_reads_only_a_one_line_final_of_an_undefined_name() -> No
     assert unquoted_final("FINAL(Codec)", None) is None
     assert unquoted_final("FINAL(codec)", "NameError: name 'codec' is not defined") is None
     assert unquoted_final("FINAL(v2)", "NameError: name 'v2' is not defined") == "v2"
+    # The notes the worker adds after the error's own line do not hide it.
+    noted = error + "\n[the values defined so far: rows]\n[traceback cut after its first 50 frames]"
+    assert unquoted_final("FINAL(Codec)", noted) == "Codec"
+
+
+def test_an_undefined_value_in_a_real_run_is_still_read_after_the_names_note() -> None:
+    # The worker now ends a NameError with the values defined; `FINAL(Codec)`, the answer
+    # written unquoted, must still be read as the answer.
+    root = FakeScriptedLM(["```repl\nrows = lines('codename')\nprint(rows)\n```", "```repl\nFINAL(Juniper)\n```"])
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                 trace_dir=False).complete("What is the codename of grey-owl?", TEXT)
+    assert (result.answer, len(root.calls)) == ("Juniper", 2)
 
 
 def test_a_small_root_that_keeps_repeating_itself_is_asked_for_its_answer_after_three_replacements() -> None:

@@ -63,6 +63,7 @@ __all__ = [
     "ParsedReply",
     "copies_the_instruction",
     "cut_after_first_block",
+    "error_line",
     "final_call",
     "is_code_object",
     "is_placeholder",
@@ -414,13 +415,23 @@ def lone_token(code: str) -> str | None:
     return None if keyword.iskeyword(head) or head in _BUILTINS else text
 
 
+def error_line(error: str | None) -> str:
+    """A cell error's own line ("NameError: name 'x' is not defined"): its last line that is
+    not a note in brackets the worker adds after it (how to call a function, the values
+    defined, a cut traceback)."""
+    for line in reversed((error or "").strip().split("\n")):
+        if line.strip() and not line.startswith("["):
+            return line
+    return ""
+
+
 def named_token(code: str, error: str | None) -> str | None:
     """The token of a block that is one (`lone_token`) and failed because the name it starts
     with is undefined: the model wrote a value read from the text, not code."""
     token = lone_token(code)
     if token is None or not error:
         return None
-    undefined = _NOT_DEFINED.search(error.strip().rsplit("\n", 1)[-1])
+    undefined = _NOT_DEFINED.search(error_line(error))
     head = re.match(r"\w+", token)
     return token if undefined is not None and head is not None and undefined.group(1) == head.group(0) else None
 
@@ -482,7 +493,7 @@ def unquoted_final(code: str, error: str | None) -> str | None:
     m = _UNQUOTED_FINAL.fullmatch(code)
     if m is None or not error or not names_an_answer(m.group(1)):
         return None
-    undefined = _NOT_DEFINED.search(error.strip().rsplit("\n", 1)[-1])
+    undefined = _NOT_DEFINED.search(error_line(error))
     return m.group(1) if undefined is not None and undefined.group(1) == m.group(1) else None
 
 

@@ -25,6 +25,7 @@ from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
     FinalAnswer,
+    error_line,
     is_placeholder,
     lone_literal,
     named_token,
@@ -601,7 +602,7 @@ class TurnState:
         if repeated and _offerable(stdout):
             self.offered = stdout.strip()
             return prompts.prose_answer(stdout), None  # an empty result ("0 []") is no answer to offer
-        last = (error or "").strip().rsplit("\n", 1)[-1]
+        last = error_line(error)
         pasted = last.startswith(("SyntaxError", "IndentationError")) and _is_text(code)
         # The same error twice running, from edited code: a small root changes an index or a
         # name and fails the same way until max_errors (a 1.5B tried rows[1] to rows[5]).
