@@ -172,6 +172,18 @@ def test_a_value_alone_in_a_block_answers_the_answer_now_turn() -> None:
     assert "Stop:" in root.calls[-1].messages[-1]["content"]
 
 
+def test_a_version_the_text_writes_alone_in_a_block_answers_the_answer_now_turn() -> None:
+    # The 1.5B replied to the answer-now turn with the block `2.1.28+dfsg-10`, the right
+    # version: no Python, no name, and the run ended unanswered.
+    log = "2025-06-24 14:36:36 install libsasl2-modules:amd64 <none> 2.1.28+dfsg-10\n" * 3
+    looks = [f"```repl\nprint(lines('libsasl2')[:{n}])\n```" for n in range(1, 7)]
+    for block, want in (("2.1.28+dfsg-10", "2.1.28+dfsg-10"), ("2.1.28+dfsg-11", ""), ("rows[0]", "")):
+        root = FakeScriptedLM([*looks, f"```repl\n{block}\n```", f"```repl\n{block}\n```"])
+        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+                     trace_dir=False).complete("Which version of libsasl2-modules was installed?", log)
+        assert (result.answer, result.stopped_by) == (want, "max_iterations"), block
+
+
 def test_a_file_name_alone_in_a_block_answers_the_answer_now_turn() -> None:
     # The 1.5B, told "reply FINAL(answer), no code", wrote the module's file as a block:
     # `cgi.py` read as code is an attribute of an undefined name, and the run ended unanswered.

@@ -469,6 +469,8 @@ class _Run:
         code = parsed.code[0].code
         if (stated := stated_answer(code)) is not None:  # the answer as a block of one value ("0", "Final(7)")
             return stated, None
+        if state is not None and (value := state.value_block(code, self.context)) is not None:
+            return value, None  # a version or date the text writes, as a block (`2.1.28+dfsg-10`)
         # A name or path the text writes, as a block (`cgi.py`): an answer when no variable of
         # the run starts it.
         name = lone_token(code)

@@ -648,6 +648,20 @@ class TurnState:
             return any(f == name or f.endswith("/" + name) for f in _file_names(context))
         return names_an_answer(name) and _holds_word(context, name)
 
+    def value_block(self, code: str, context: ContextValue) -> str | None:
+        """The value a block of one line that is no Python writes, when it is a value copied
+        from the text (`written_value`: a version, a date, an id) and the context writes it:
+        at the answer-now turn the 1.5B replied with the block `2.1.28+dfsg-10`, the right
+        version, which no reading of a block as code or as a name took."""
+        line = code.strip()
+        if not self.looked or "\n" in line or (value := written_value(line)) is None:
+            return None
+        try:
+            ast.parse(line)
+        except SyntaxError:
+            return value if _holds(context, value) else None
+        return None  # Python: a name, a call, an expression of the run's values
+
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:
         """A line of code that reads the context and was not run yet: the `lines(...)` call a
         helper's note in the last output offers (a pattern that matched nothing, shown as the
