@@ -831,13 +831,14 @@ def _record_kind(line: str) -> str | None:
     stripped = line.strip()
     if not stripped:
         return None
-    rest = _BULLET.sub("", stripped, count=1) if _BULLET.match(stripped) else stripped
+    bullet = _BULLET.match(stripped)
+    rest = stripped[bullet.end():] if bullet else stripped
     cores = [_PUNCT_ENDS.sub("", t) for t in rest.split(None, 4)[:4]]
     if sum(len(_WORD_RUN.findall(c)) for c in cores) < 2:
         return None
     if not any(_WORD_RUN.sub("", c) or c.isdigit() for c in cores):
         return None
-    if rest is not stripped and not _WORD_RUN.sub("", cores[0]) and not cores[0].isdigit():
+    if bullet and not _WORD_RUN.sub("", cores[0]) and not cores[0].isdigit():
         return None  # "* gpg: Do not ...", "- Fix PR 97247": a list item's words
     first = stripped[0]
     return ("\t" if line[:1] in " \t" else "") + ("w" if first.isalnum() or first == "_" else first)
@@ -861,12 +862,12 @@ def _typical(text: str, head: list[str], width: int) -> tuple[list[str], list[tu
         pos += len(line) + 1
     if len(spans) < 20:
         return [], []
-    step = max(1, len(spans) // _TYPICAL_SAMPLE)
-    counted = Counter(k for a, b in spans[::step] if (k := _record_kind(body[a:b])))
+    sample = spans[::max(1, len(spans) // _TYPICAL_SAMPLE)]
+    counted = Counter(k for a, b in sample if (k := _record_kind(body[a:b])))
     if not counted:
         return [], []
     kind, n = counted.most_common(1)[0]
-    share = n / len(spans[::step])
+    share = n / len(sample)
     if share < _TYPICAL_SHARE or sum(_record_kind(line) == kind for line in head) >= 2:
         return [], []  # few records, or the first lines show them already
     third = len(spans) // 3
