@@ -268,6 +268,26 @@ def test_a_helper_called_wrongly_or_not_called_says_how_to_call_it() -> None:
     assert named.rstrip().endswith("[the values defined so far: lines]")
 
 
+def test_a_helper_whose_name_was_given_to_a_value_is_the_helper_again_when_called() -> None:
+    """`lines = [r for r in lines(...)]` left `lines(...)` failing with "'list' object is not
+    callable" on every later turn (the helpers' own results are callable as the helper; a
+    plain list is not). The call gets the helper back, and the list is kept under a free name."""
+    log = "\n".join(f"2024-03-01 10:00:0{i} {'install' if i % 2 else 'remove'} pkg{i}" for i in range(5))
+    cells = ['lines = [r for r in lines("install")]\nprint(len(lines))', 'print(len(lines("remove")))',
+             'print(len(lines("remove")), len(lines_value))', 'lines = 3\nlines()',
+             'def mine(x):\n    return x + 1', 'mine = mine(1)\nprint(mine)', "mine(1)", "print(mine(5), mine_value)",
+             "count = 2\ncount(1)"]
+    (first, failed, again, twice, _, own, own_failed, own_again, never), _ = _run_cells(log, cells)
+    assert first.rstrip().endswith("2")
+    assert "TypeError: 'list' object is not callable" in failed
+    assert "[`lines` is the function again" in failed and "the list it held is now `lines_value`" in failed
+    assert "Error" not in again and again.rstrip().endswith("3 2")  # the helper and the kept list
+    assert "the int it held is now `lines_value2`" in twice  # a second value does not overwrite the first
+    assert own.rstrip().endswith("2") and "[`mine` is the function again" in own_failed
+    assert own_again.rstrip().endswith("6 2")  # the model's own function, back under its name
+    assert "is the function again" not in never  # a name that never held a function is left alone
+
+
 def test_helpers_come_back_after_a_worker_restart() -> None:
     cells = ["import os\nos._exit(3)", 'print(type(grep).__name__, len(lines()))']
     (_, after), _ = _run_cells("a\nb\n", cells)

@@ -304,6 +304,9 @@ class Repl:
             self.ns["_reads_quiet"] = self.capture.quiet  # the helpers log their own reads
         self.ns["answer"] = {"content": "", "ready": False}
         self._baseline = set(self.ns)
+        self.functions: dict[str, types.FunctionType] = {}
+        """The last function each public name held after a cell (the helpers, the model's own):
+        a name later set to a value and then called gets its function back (`_restore_called`)."""
 
     def set_tools(self, specs: list[Any]) -> None:
         """Define a stub per host tool (`recursor.tools`): a call sends `tool_call` to the host.
@@ -454,12 +457,15 @@ class Repl:
         except SystemExit as exc:
             error = f"SystemExit({exc.code!r}): exiting is not allowed in the REPL; the REPL is still running."
         except BaseException as exc:  # model code may raise anything; it becomes an observation
-            error = self._describe_error(exc) + _call_hint(exc, code, self.ns) + _names_hint(exc, self.ns)
+            error = (self._describe_error(exc) + self._restore_called(exc, code) + _call_hint(exc, code, self.ns)
+                     + _names_hint(exc, self.ns))
         finally:
             self.cpu_start = None
             if self.swap_stdio:
                 sys.stdout, sys.stderr = old_out, old_err
         notes = self._restore_protected()
+        self.functions.update((n, v) for n, v in self.ns.items()
+                              if isinstance(v, types.FunctionType) and not n.startswith("_") and n not in self.tools)
         if self.final is None:
             answer = self.ns.get("answer")
             if isinstance(answer, dict) and answer.get("ready") is True:
@@ -487,6 +493,30 @@ class Repl:
                 "`del` large variables you no longer need]"
             )
         return text
+
+    def _restore_called(self, exc: BaseException, code: str) -> str:
+        """Give a function back its name when a value that took the name was called.
+
+        `lines = entries(...)` (the 1.5B) or `lines = lines(...)` (the 0.5B) left the helper
+        unreachable: every later `lines(...)` said `'list' object is not callable`, and the
+        model ran the block again until its errors ran out. The called name is the function
+        again; the value it held is kept under a free name the note gives, so nothing is lost."""
+        if not (isinstance(exc, TypeError) and _NOT_CALLABLE.match(str(exc))):
+            return ""
+        notes = []
+        for name in dict.fromkeys(_CALLED.findall(code)):
+            fn, value = self.functions.get(name), self.ns.get(name)
+            if fn is None or value is fn or callable(value) or name not in self.ns:
+                continue
+            keep = next(k for k in (f"{name}_value", *(f"{name}_value{i}" for i in range(2, 1000)), None)
+                        if k is None or k not in self.ns)
+            if keep is not None:
+                self.ns[keep] = value
+            self.ns[name] = fn
+            kept = f"the {type(value).__name__} it held is now `{keep}`" if keep else "the value it held is dropped"
+            notes.append(f"[`{name}` is the function again (an earlier line set it to a value, so it could not "
+                         f"be called); {kept}. Name your values otherwise: rows = {name}(...)]")
+        return "".join("\n" + n for n in notes)
 
     def _restore_protected(self) -> list[str]:
         notes = []
@@ -692,6 +722,8 @@ def _format_error(exc: BaseException) -> str:
 
 _BAD_CALL = re.compile(r"^(\w+)\(\) (?:got an unexpected keyword argument|got multiple values for argument|"
                        r"missing \d+ required|takes \d+|takes from \d+ to \d+|takes no)")
+_NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
+_CALLED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _UNCALLED = re.compile(r"'function' object is not (?:subscriptable|iterable)|object of type 'function' has no len\(\)"
                        r"|unsupported operand type\(s\) for [^:]+: 'function'")
 
