@@ -23,7 +23,7 @@ from recursor.lm.choice import (
 )
 from recursor.lm.retry import RetryingLM, RetryPolicy
 from recursor.lm.scoring import END, calibrated_pick, option_logprobs
-from recursor.trace.replay import replay_trace
+from recursor.replay import replay_trace
 
 LABELS = ["abbreviation", "entity", "description and abstract concept", "human being", "location"]
 

@@ -11,7 +11,7 @@ from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, Limits, UserError
 from recursor.direct import choose_mode, context_tokens
 from recursor.profiles import ModelProfile, profile_of
-from recursor.trace.replay import replay_trace
+from recursor.replay import replay_trace
 
 
 def test_direct_mode_asks_once_with_the_whole_context(tmp_path: Path) -> None:

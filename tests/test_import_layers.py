@@ -110,6 +110,21 @@ def test_fixed_cycles_stay_fixed() -> None:
     assert "recursor.rlm" not in graph["recursor.trace.config"]
 
 
+# What reads or writes a trace sits below the engine that runs: `trace/` imports none of these
+# (replay and resume, which run `RLM` again, are `recursor.replay` and `recursor.replay_cli`).
+_ABOVE_TRACE = ("recursor.rlm", "recursor.session", "recursor.direct", "recursor.subcalls", "recursor.run_repl",
+                "recursor.run_tree", "recursor.calls", "recursor.tools", "recursor.progress", "recursor.batch",
+                "recursor.replay", "recursor.replay_cli", "recursor.replay_setup", "recursor.cli")
+
+
+def test_trace_imports_nothing_of_the_engine_above_it() -> None:
+    graph = import_graph(SRC)
+    upward = {(mod, dep) for mod, deps in graph.items() if mod.startswith("recursor.trace")
+              for dep in deps if dep.startswith(_ABOVE_TRACE)}
+    assert not upward, f"trace/ imports the engine above it (move the module up, out of trace/): {sorted(upward)}"
+    assert "recursor.rlm" in graph["recursor.replay"]  # the check reads lazy imports: replay's RLM is one
+
+
 def test_graph_sees_every_kind_of_import() -> None:
     graph = import_graph(SRC)
     assert "recursor.protocol" in graph["recursor.rlm"]  # module level

@@ -21,7 +21,7 @@ from recursor.prompt_split import (
     split_conversation,
     split_prompt,
 )
-from recursor.trace.replay import replay_trace
+from recursor.replay import replay_trace
 
 ROOT_BOUND = 20_000
 """No root request may hold more characters than this, whatever the client sent."""

@@ -16,8 +16,8 @@ from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, MCPTools, UserError
 from recursor.cli import main
 from recursor.lm.base import Message
+from recursor.replay import Recording, ReplayDivergence, replay_trace, resume_trace
 from recursor.trace.reader import read_events
-from recursor.trace.replay import Recording, ReplayDivergence, replay_trace, resume_trace
 
 
 def cell(code: str) -> str:

@@ -147,7 +147,7 @@ def test_sft_filters_score_size_unfinished_and_children(corpus: dict[str, Any]) 
 
 
 def test_a_replayed_run_is_a_duplicate(corpus: dict[str, Any], tmp_path: Path) -> None:
-    from recursor.trace.replay import replay_trace
+    from recursor.replay import replay_trace
 
     replayed = replay_trace(corpus["good"], trace_dir=tmp_path / "replays").result.trace_path
     records, stats = _export([corpus["good"], replayed])

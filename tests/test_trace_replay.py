@@ -22,8 +22,8 @@ from fixtures.make_traces import FIXTURES, record
 from recursor import RLM, FunctionLM, Limits, Message
 from recursor.cli import main
 from recursor.errors import LMServerError, UserError
+from recursor.replay import Recording, ReplayDivergence, replay_trace, resume_trace
 from recursor.trace.reader import read_events
-from recursor.trace.replay import Recording, ReplayDivergence, replay_trace, resume_trace
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "traces"
 

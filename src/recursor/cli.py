@@ -184,8 +184,8 @@ def _register_subcommands() -> None:
     from recursor.bench.cli import bench
     from recursor.local.cli import models
     from recursor.mcp_server.cli import mcp
+    from recursor.replay_cli import replay, resume
     from recursor.serve.cli import serve
-    from recursor.trace.cli import replay, resume
     from recursor.trace.export_cli import export
     from recursor.trace.view_cli import view
 

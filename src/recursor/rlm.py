@@ -103,7 +103,7 @@ class RLM:
         on_event: called with every trace event as it happens.
         cache: a directory (or `ReplyCache`) of LM replies to reuse and fill; off by default.
         reply_source: recorded replies to answer from before any model is called (replay and
-            resume; see `recursor.trace.replay`).
+            resume; see `recursor.replay`).
         models: further models that model code may name in `llm_query(..., model=)` and
             `rlm_query(..., model=)`: `LM` objects, or names served by the sub-model's endpoint.
             Any other name is an error in the cell, never a request.

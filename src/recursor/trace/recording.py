@@ -1,6 +1,6 @@
 """A trace read back as the questions it answered: what replay, resume and a session's resume use.
 
-Replay and resume (`trace.replay`) and `rlm.session(resume=TRACE)` (`recursor.session`) need
+Replay and resume (`recursor.replay`) and `rlm.session(resume=TRACE)` (`recursor.session`) need
 the same things from a trace: its depth-0 runs in order ("root" for `RLM.complete`, "q1",
 "q2", ... for a session), each with its question, the context it brought (from the blob
 store, checked against its recorded sha256), its cells and recorded answer; and the recorded

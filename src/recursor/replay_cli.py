@@ -64,7 +64,7 @@ def _print(outcome: Any, as_json: bool) -> None:
 def replay(trace: Path, loose: bool, isolation: str | None, trace_dir: Path | None, no_trace: bool,
            as_json: bool) -> None:
     """Run the recorded run in TRACE again from its recorded LM replies, with no model calls."""
-    from recursor.trace.replay import Recording, replay_trace
+    from recursor.replay import Recording, replay_trace
 
     try:
         sandbox = _sandbox(Recording.load(trace).sandbox(), isolation)
@@ -105,7 +105,7 @@ def resume(trace: Path, model: str | None, sub_model: str | None, base_url: str 
     """Continue the (killed) run in TRACE: reuse its recorded replies, then go on live."""
     from recursor.cli_options import build_lm
     from recursor.progress import ProgressLine
-    from recursor.trace.replay import Recording, resume_trace
+    from recursor.replay import Recording, resume_trace
 
     progress = ProgressLine()
     try:

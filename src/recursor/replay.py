@@ -29,9 +29,9 @@ from recursor.budget import Limits
 from recursor.errors import UserError
 from recursor.lm.base import LM, LMResponse, Message
 from recursor.prompts import Prompts
+from recursor.replay_setup import tools_as_recorded, typed_as_recorded
 from recursor.sandbox.base import SandboxOptions
 from recursor.trace.recording import Recording
-from recursor.trace.restore import tools_as_recorded, typed_as_recorded
 from recursor.trace.source import ReplayDivergence, ReplySource
 from recursor.trace.writer import EventSink
 
