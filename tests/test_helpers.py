@@ -768,6 +768,22 @@ def test_file_is_a_plain_field_in_a_text_of_one_file() -> None:
     assert h.record(h.lines("failed")[0])["file"] == "x.py"
 
 
+def test_a_text_of_one_file_under_a_header_is_that_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """A 1.5B wrote `lines(r"\binstalled\b", file="dpkg.log")` over a context of one file headed
+    "# File: /var/log/dpkg.log": the name was read as a field, then as text the installed lines
+    lack, and 0 lines became its answer's subtrahend."""
+    h.context = ("# File: /var/log/dpkg.log (lines 5-9)\n2025-06-24 10:00:01 status installed a:amd64 1\n"
+                 "2025-06-24 10:00:02 status unpacked b:amd64 2\n2025-06-24 10:00:03 status installed c:all 3\n")
+    assert len(h.lines(r"\binstalled\b", file="dpkg.log")) == 2
+    assert len(h.lines(file="/var/log/DPKG.LOG")) == 4  # the header line is one of its lines
+    capsys.readouterr()
+    assert h.lines("installed", file="syslog") == []
+    assert "No file's name holds 'syslog': the context is one file, /var/log/dpkg.log" in capsys.readouterr().out
+    # No header line: `file=` is a field, or text, as before.
+    h.context = "2025-06-24 installed x from dpkg.log\n2025-06-24 installed y\n"
+    assert h.lines("installed", file="dpkg.log") == ["2025-06-24 installed x from dpkg.log"]
+
+
 def test_counting_by_a_field_no_item_has_names_the_fields_there_are(
         capsys: pytest.CaptureFixture[str]) -> None:
     rows = ["Date: Aug 1 || User: 7 || Instance: Where is Perth ?", "Date: Aug 2 || User: 8 || Instance: Who ?"]

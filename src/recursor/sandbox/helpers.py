@@ -289,6 +289,14 @@ def _files() -> list[tuple[str, int, int, int]]:
     return files
 
 
+def _own_file() -> str | None:
+    """The name a context of one text gives itself on its first line ("# File: a.log"), as
+    one file of a joined dump would; None without such a line, or for several files."""
+    doc = _doc()
+    m = FILE_HEADER.match(doc, 0, doc.find("\n") if "\n" in doc else len(doc))
+    return next((g for g in m.groups() if g), None) if m is not None else None
+
+
 def _file_at(pos: int) -> tuple[str | None, int, int]:
     """The context's file that holds `_doc()[pos]`: its name (a dict's key, or the file of a
     joined text; None for a text of one file) and where its text starts and ends in `_doc()`.
@@ -955,6 +963,14 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
         return Rows(found)
     if file is None and _files():
         pattern, text, file = _file_named_first(pattern, text)
+    if file is not None and text is None and not _files() and (own := _own_file()) is not None:
+        # A context of one file under a header line ("# File: /var/log/dpkg.log"): `file=`
+        # naming it keeps every line, as it would among several files. It was read as a
+        # field no line has, then as text the filtered lines lacked: 0 lines, silently.
+        if str(file).strip().strip("'\"`").lower() not in own.lower():
+            print(f"No file's name holds {str(file)!r}: the context is one file, {own}")
+            return Rows([])
+        file = None
     if text is None and _files():
         rows = _split_long([r for r in _file_lines(_doc(), file) if r.strip()])
     else:
