@@ -782,6 +782,26 @@ def test_a_text_of_one_file_under_a_header_is_that_file(capsys: pytest.CaptureFi
     # No header line: `file=` is a field, or text, as before.
     h.context = "2025-06-24 installed x from dpkg.log\n2025-06-24 installed y\n"
     assert h.lines("installed", file="dpkg.log") == ["2025-06-24 installed x from dpkg.log"]
+    # A header line and a field `file` (a hostile review's cases): the field, as before;
+    # `PATH=` is no header; a list's first item names no file.
+    h.context = "# File: /var/log/build.log\nfile=app.py line=3 error\nfile=db.py line=9 error\n"
+    assert h.lines(file="app.py") == ["file=app.py line=3 error"]
+    h.context = "PATH=/usr/bin:/bin\nHOME=/root\nfile=x.conf loaded\n"
+    assert h.lines(file="x.conf") == ["file=x.conf loaded"]
+    h.context = ["PATH=/usr/bin", "file=b.txt failed", "file=c.txt ok"]
+    assert h.lines(file="b.txt") == ["file=b.txt failed"]
+
+
+def test_entries_take_fields_as_lines_do() -> None:
+    """`entries(rows, field="Commandline")` raised a TypeError the 1.5B reran until its errors
+    ran out; fields are read as `lines` reads them (a name no entry has: its value as text)."""
+    h.context = ("Start-Date: 2025-06-24  14:36:25\nCommandline: apt-get -qqy upgrade\nUpgrade: a:amd64 (1, 2)\n\n"
+                 "Start-Date: 2025-06-24  14:37:36\nCommandline: apt-get install -y x\nInstall: x:amd64 (1)\n\n"
+                 "Start-Date: 2025-06-25  10:00:00\nRemove: q:amd64 (1)\n")
+    assert len(h.entries(h.lines("Start-Date"), field="Commandline")) == 2
+    found = h.entries(Commandline="apt-get install -y x")
+    assert len(found) == 1 and "Install: x:amd64" in found[0]
+    assert h.entries("Start-Date", Commandline="apt-get purge") == []
 
 
 def test_counting_by_a_field_no_item_has_names_the_fields_there_are(

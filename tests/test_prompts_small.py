@@ -255,17 +255,22 @@ def test_a_helper_called_wrongly_or_not_called_says_how_to_call_it() -> None:
     """Python's "entries() got an unexpected keyword argument 'field'" and "'function' object is
     not subscriptable" did not tell a small root what to change: it ran the block again."""
     log = "\n".join(f"2024-03-01 10:00:0{i} install pkg{i}" for i in range(5))
-    cells = ['rows = entries(lines(), field="pkg")', 'lines(r"install")\nprint(len(lines()), lines[:2])',
+    cells = ['rows = cols(lines()[0], field="pkg")', 'lines(r"install")\nprint(len(lines()), lines[:2])',
              'def mine(x):\n    return x\nmine(1, 2)', "print(len(rows2))", "print(lines()[:1])"]
     (bad_kw, uncalled, own, other, _), _ = _run_cells(log, cells)
-    assert "TypeError: entries() got an unexpected keyword argument 'field'" in bad_kw
-    assert "[entries is a function: entries(pattern=None, *rest, text=None, file=None). The context's" in bad_kw
+    assert "TypeError: cols() got an unexpected keyword argument 'field'" in bad_kw
+    assert "[cols is a function: cols(line, sep=None). " in bad_kw
     assert "[lines is a function: lines(pattern=None, *rest, text=None, file=None, **where)." in uncalled
     assert "[mine is a function: mine(x)]" in own  # the model's own function, no docstring
     assert "is a function" not in other  # a NameError: Python's message says it
     assert other.rstrip().endswith("[no values are defined yet: assign one before using it]")
     (_, named, _), _ = _run_cells(log, ['lines = lines("install")', "print(len(rows))", "print(lines[:1])"])
     assert named.rstrip().endswith("[the values defined so far: lines]")
+    # A function that does not exist, called: the functions named alike, not the values.
+    (_, made_up, made_up2), _ = _run_cells(log, ["lines()[:2]", 'runs = entries()\nbest = max_by(runs, "Install")',
+                                                 "zzz_qqq(1)"])
+    assert made_up.rstrip().endswith("[max_by is no function of the REPL; those named alike: sum_by, map_query]")
+    assert "defined\n[zzz_qqq is no function of the REPL]\n" in made_up2
 
 
 def test_a_helper_whose_name_was_given_to_a_value_is_the_helper_again_when_called() -> None:
@@ -280,12 +285,34 @@ def test_a_helper_whose_name_was_given_to_a_value_is_the_helper_again_when_calle
     (first, failed, again, twice, _, own, own_failed, own_again, never), _ = _run_cells(log, cells)
     assert first.rstrip().endswith("2")
     assert "TypeError: 'list' object is not callable" in failed
-    assert "[`lines` is the function again" in failed and "the list it held is now `lines_value`" in failed
+    assert "[`lines` is the function again; your list is now `lines_value`. Run the block again" in failed
     assert "Error" not in again and again.rstrip().endswith("3 2")  # the helper and the kept list
-    assert "the int it held is now `lines_value2`" in twice  # a second value does not overwrite the first
+    assert "your int is now `lines_value2`" in twice  # a second value does not overwrite the first
     assert own.rstrip().endswith("2") and "[`mine` is the function again" in own_failed
     assert own_again.rstrip().endswith("6 2")  # the model's own function, back under its name
     assert "is the function again" not in never  # a name that never held a function is left alone
+
+
+def test_only_the_call_that_failed_gets_its_function_back() -> None:
+    """Another name's failed call, a name in a comment or a method of the same name restores
+    nothing (a hostile review's cases); a rerun block reuses the name its value was kept under;
+    `answer` is never swapped for a function."""
+    log = "a install\nb remove\n"
+    cells = ['lines = list(lines("install"))\ncount = 0\n# lines(...) gave these\ncount()',
+             "print(len(lines))",
+             'class A:\n    def lines(self):\n        return 1\nx = None\nA().lines()\nx()',
+             'lines = [r for r in lines("install")]\nprint(len(lines("remove")))',
+             'lines = [r for r in lines("install")]\nprint(len(lines("remove")))',
+             "print(sorted(n for n in dir() if n.startswith('lines_value')))",
+             'def answer(x):\n    return x', 'answer = {"content": "42", "ready": False}\nanswer(1)',
+             "print(type(answer).__name__)"]
+    outs, _ = _run_cells(log, cells)
+    other, kept, method, rerun, rerun2, names, _, ans, ans_after = outs
+    assert "is the function again" not in other and kept.rstrip().endswith("1")  # the list is still theirs
+    assert "is the function again" not in method
+    assert "now `lines_value`" in rerun and "now `lines_value`" in rerun2  # the same name, not lines_value2
+    assert names.rstrip().endswith("['lines_value']")
+    assert "is the function again" not in ans and "\ndict\n" in ans_after
 
 
 def test_helpers_come_back_after_a_worker_restart() -> None:

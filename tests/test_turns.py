@@ -205,7 +205,7 @@ def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> 
     # that date; the block failed, and the FINAL, cut with the rest of the reply, was lost.
     question = "When did the run with the codename Juniper start? Answer with its date."
     text = "Start: 2024-05-01 10:00 codename Juniper\nStart: 2024-06-02 11:00 codename Maple\n"
-    failing = "```repl\nx = entries(field='text')\n```\nFINAL(2024-05-01 10:00)"
+    failing = "```repl\nx = cols(field='text')\n```\nFINAL(2024-05-01 10:00)"
     root = FakeScriptedLM([failing])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, text)
@@ -219,8 +219,8 @@ def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> 
     # A block that failed after printing showed something; part of a shown value ("2024"
     # of "2024-05-01"), or a number for a count question, was not read there.
     for reply, ask in (("```repl\nprint(lines('Juniper'))\nx = undefined_name\n```\nFINAL(2024-05-01 10:00)", question),
-                       ("```repl\nx = entries(field='text')\n```\nFINAL(2024)", question),
-                       ("```repl\nx = entries(field='text')\n```\nFINAL(2024)", "How many runs started in 2024?")):
+                       ("```repl\nx = cols(field='text')\n```\nFINAL(2024)", question),
+                       ("```repl\nx = cols(field='text')\n```\nFINAL(2024)", "How many runs started in 2024?")):
         root = FakeScriptedLM([reply] + ["FINAL(done)"] * 3)
         result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
                      trace_dir=False).complete(ask, text)
@@ -237,7 +237,7 @@ def test_a_value_the_look_spaces_otherwise_was_still_read_there() -> None:
     # FINAL(2025-06-24 14:37:36) after a failing block, and the cut FINAL was lost.
     question = "When did the run with the codename Juniper start? Answer with its date."
     text = "Start: 2024-05-01  10:00 codename Juniper\nStart: 2024-06-02  11:00 codename Maple\n"
-    root = FakeScriptedLM(["```repl\nx = entries(field='text')\n```\nFINAL(2024-05-01 10:00)"])
+    root = FakeScriptedLM(["```repl\nx = cols(field='text')\n```\nFINAL(2024-05-01 10:00)"])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, text)
     assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 1)

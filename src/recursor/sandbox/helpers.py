@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 
 def _no_sub_model(prompts: Any, model: Any = None, choices: Any = None) -> list[str]:
@@ -289,11 +289,20 @@ def _files() -> list[tuple[str, int, int, int]]:
     return files
 
 
+_OWN_HEADER = _re.compile(r"(?:[#=/*-]+[ \t]*)?(?:File|FILE|Filename)[ \t]*:|==> |<file ")
+"""A first line that names the text's file: "# File: a.log", "File: a.log", "==> a.log <==",
+`<file path=...>`; not `PATH=/usr/bin` (a variable), which `FILE_HEADER` takes among several."""
+
+
 def _own_file() -> str | None:
-    """The name a context of one text gives itself on its first line ("# File: a.log"), as
-    one file of a joined dump would; None without such a line, or for several files."""
+    """The name a str context of one text gives itself on its first line ("# File: a.log"),
+    as one file of a joined dump would; None without such a line, for several files, or for a
+    list or dict (its items are no file)."""
+    if not isinstance(context, str) or _files():
+        return None
     doc = _doc()
-    m = FILE_HEADER.match(doc, 0, doc.find("\n") if "\n" in doc else len(doc))
+    first = doc[:doc.find("\n")] if "\n" in doc else doc
+    m = FILE_HEADER.match(first) if _OWN_HEADER.match(first) else None
     return next((g for g in m.groups() if g), None) if m is not None else None
 
 
@@ -938,8 +947,9 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
 
     When the context joins several files (a dict of them, or a dump with a header line per
     file), each line is a `Line` that knows its file, and `file="name"` keeps the lines of
-    the files whose name holds "name" (`lines(r"^def ", file="subprocess")`). Otherwise
-    `file=` is a field like any other.
+    the files whose name holds "name" (`lines(r"^def ", file="subprocess")`); so does a text
+    of one file whose first line names it ("# File: /var/log/dpkg.log"). Otherwise `file=`
+    is a field like any other.
 
     `lines(status=500, host="db1")`: the lines whose field `status` is 500 and `host` is db1
     (fields as `record` reads them; names and values in any case). A name no line has as a
@@ -963,13 +973,11 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
         return Rows(found)
     if file is None and _files():
         pattern, text, file = _file_named_first(pattern, text)
-    if file is not None and text is None and not _files() and (own := _own_file()) is not None:
+    own = _own_file() if file is not None and text is None else None
+    if own is not None and str(file).strip().strip("'\"`").lower() in own.lower():
         # A context of one file under a header line ("# File: /var/log/dpkg.log"): `file=`
         # naming it keeps every line, as it would among several files. It was read as a
         # field no line has, then as text the filtered lines lacked: 0 lines, silently.
-        if str(file).strip().strip("'\"`").lower() not in own.lower():
-            print(f"No file's name holds {str(file)!r}: the context is one file, {own}")
-            return Rows([])
         file = None
     if text is None and _files():
         rows = _split_long([r for r in _file_lines(_doc(), file) if r.strip()])
@@ -994,6 +1002,20 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
         if not matched and _of_context(text):
             _say_written_otherwise(str(pattern), rows)
         rows = matched
+    rows = _where(rows, where)
+    if own is not None and not rows and file is not None:
+        print(f"No file's name holds {str(file)!r}: the context is one file, {own}")
+    if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
+        _note_lines(rows)
+    return Rows(rows)
+
+
+_Row = TypeVar("_Row", bound=str)
+
+
+def _where(rows: list[_Row], where: dict[str, Any]) -> list[_Row]:
+    """The rows (lines, or entries) whose field `name` is `value` for each of `where`, as
+    `record` reads fields; a name no row has as a field is matched as text, as a whole word."""
     for name, value in where.items():
         want = str(value).strip().lower()
         if _norm_key(name) in _DATE_PARTS and (period := _period_or_none(value)) is not None:
@@ -1007,9 +1029,7 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
         else:
             rx = _word_rx(str(value).strip())
             rows = [r for r in rows if rx.search(r)]
-    if _of_context(text) and (pattern is not None or where) and 0 < len(rows) <= 50:
-        _note_lines(rows)
-    return Rows(rows)
+    return rows
 
 
 _REGEX_SYNTAX = _re.compile(r"\\[bBAZ]|\\[sdwSDW][+*?]?|[\^$]|[()]|\[\^?|\]|[*+?]|\{\d*,?\d*\}")
@@ -1215,7 +1235,7 @@ class Entries(_LineSet):
 
 
 @_own_reads
-def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None) -> list[str]:
+def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, **where: Any) -> list[str]:
     """The context's entries (or `text`'s): a line with the lines indented under it (a
     changelog's entries, a module's classes and functions, a config's sections), or else a
     run of lines between blank lines (a log's multi-line records), as `layout_records` reads
@@ -1225,7 +1245,9 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None)
     lines ("Start-Date: ...", "Install: ...").
 
     Lines as the pattern (`entries(lines("2025"))`): the entries holding any of those lines.
-    Several patterns: the entries matching all of them (as `lines` takes them)."""
+    Several patterns: the entries matching all of them (as `lines` takes them). Fields as
+    `lines` takes them (`entries(Commandline="apt-get install")`): by the fields `record`
+    reads in the entry, or as text when no entry has that field."""
     text, file, several = _positional("entries", rest, text, file)
     if several:
         pattern, file = _file_first("entries", pattern, several, file)
@@ -1242,10 +1264,11 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None)
             kept = [e for e in found if any(r.strip() in wanted for r in str(e).split("\n"))]
             print(f"entries: the {len(kept)} entr{'y' if len(kept) == 1 else 'ies'} holding any of "
                   f"those {len(wanted)} lines.")
-    elif pattern is not None or file is not None:
+    elif pattern is not None or file is not None or where:
         kept = _entries_of(pattern, text, file)
     else:
         return Entries(_entries_of(None, text, None))  # all of them: no read of any one
+    kept = _where(kept, where)
     if _of_context(text) and 0 < len(kept) <= 50:
         _note([e.span for e in kept])
     return Entries(kept)

@@ -307,6 +307,8 @@ class Repl:
         self.functions: dict[str, types.FunctionType] = {}
         """The last function each public name held after a cell (the helpers, the model's own):
         a name later set to a value and then called gets its function back (`_restore_called`)."""
+        self.kept: dict[str, Any] = {}
+        """The values `_restore_called` moved aside, by the name it gave them."""
 
     def set_tools(self, specs: list[Any]) -> None:
         """Define a stub per host tool (`recursor.tools`): a call sends `tool_call` to the host.
@@ -458,14 +460,13 @@ class Repl:
             error = f"SystemExit({exc.code!r}): exiting is not allowed in the REPL; the REPL is still running."
         except BaseException as exc:  # model code may raise anything; it becomes an observation
             error = (self._describe_error(exc) + self._restore_called(exc, code) + _call_hint(exc, code, self.ns)
-                     + _names_hint(exc, self.ns))
+                     + _names_hint(exc, self.ns, code, self.functions))
         finally:
             self.cpu_start = None
             if self.swap_stdio:
                 sys.stdout, sys.stderr = old_out, old_err
         notes = self._restore_protected()
-        self.functions.update((n, v) for n, v in self.ns.items()
-                              if isinstance(v, types.FunctionType) and not n.startswith("_") and n not in self.tools)
+        self._remember_functions()
         if self.final is None:
             answer = self.ns.get("answer")
             if isinstance(answer, dict) and answer.get("ready") is True:
@@ -497,26 +498,44 @@ class Repl:
     def _restore_called(self, exc: BaseException, code: str) -> str:
         """Give a function back its name when a value that took the name was called.
 
-        `lines = entries(...)` (the 1.5B) or `lines = lines(...)` (the 0.5B) left the helper
-        unreachable: every later `lines(...)` said `'list' object is not callable`, and the
-        model ran the block again until its errors ran out. The called name is the function
-        again; the value it held is kept under a free name the note gives, so nothing is lost."""
-        if not (isinstance(exc, TypeError) and _NOT_CALLABLE.match(str(exc))):
+        `lines = [r for r in lines(...)]` left the helper unreachable: every later `lines(...)`
+        said `'list' object is not callable`, and the model ran the block again until its
+        errors ran out. Only the call that failed counts: a name called on the failing line of
+        this cell whose value has the type the error names. The value is kept under a free
+        name the note gives (the same one again when the block is rerun), so nothing is lost.
+        """
+        m = _NOT_CALLABLE.match(str(exc)) if isinstance(exc, TypeError) else None
+        line = _cell_line(exc, f"<cell {self.cell_no}>")
+        if m is None or line is None:
             return ""
         notes = []
-        for name in dict.fromkeys(_CALLED.findall(code)):
+        for name in _names_called_on(code, line):
             fn, value = self.functions.get(name), self.ns.get(name)
-            if fn is None or value is fn or callable(value) or name not in self.ns:
+            if fn is None or value is fn or type(value).__name__ != m.group(1) or name in _NEVER_RESTORED:
                 continue
-            keep = next(k for k in (f"{name}_value", *(f"{name}_value{i}" for i in range(2, 1000)), None)
-                        if k is None or k not in self.ns)
+            keep = next((k for k, v in self.kept.items()  # a rerun block's equal value: its name again
+                         if k.startswith(f"{name}_value") and self.ns.get(k) is v and _equal(v, value)), None)
+            keep = keep or next((k for k in (f"{name}_value", *(f"{name}_value{i}" for i in range(2, 100)))
+                                 if k not in self.ns), None)
             if keep is not None:
-                self.ns[keep] = value
+                self.ns[keep] = self.kept[keep] = value
             self.ns[name] = fn
-            kept = f"the {type(value).__name__} it held is now `{keep}`" if keep else "the value it held is dropped"
-            notes.append(f"[`{name}` is the function again (an earlier line set it to a value, so it could not "
-                         f"be called); {kept}. Name your values otherwise: rows = {name}(...)]")
+            kept = f"your {type(value).__name__} is now `{keep}`" if keep else "the value it held is dropped"
+            notes.append(f"[`{name}` is the function again; {kept}. Run the block again, naming your "
+                         f"results something else (found = {name}(...))]")
         return "".join("\n" + n for n in notes)
+
+    def _remember_functions(self) -> None:
+        """Note the function each public name holds after a cell (`_restore_called`); a name
+        deleted is forgotten, so `del` frees what only its function held."""
+        try:
+            names = list(self.ns.items())  # a thread the model left running may add names meanwhile
+        except RuntimeError:
+            return
+        for name in [n for n in self.functions if n not in self.ns]:
+            del self.functions[name]
+        self.functions.update((n, v) for n, v in names if isinstance(v, types.FunctionType)
+                              and not n.startswith("_") and n not in self.tools and n not in _NEVER_RESTORED)
 
     def _restore_protected(self) -> list[str]:
         notes = []
@@ -722,8 +741,37 @@ def _format_error(exc: BaseException) -> str:
 
 _BAD_CALL = re.compile(r"^(\w+)\(\) (?:got an unexpected keyword argument|got multiple values for argument|"
                        r"missing \d+ required|takes \d+|takes from \d+ to \d+|takes no)")
-_NOT_CALLABLE = re.compile(r"'[\w.]+' object is not callable")
-_CALLED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
+_NOT_CALLABLE = re.compile(r"'([\w.]+)' object is not callable")
+_NEVER_RESTORED = frozenset({"answer", "context"})
+"""Names whose value the run reads (`answer`, `context`): never swapped for a function."""
+
+
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:  # model-made types may compare any way, or not at all
+        return False
+
+
+def _cell_line(exc: BaseException, filename: str) -> int | None:
+    """The line of the cell `filename` where `exc` was raised; None when it was raised in
+    code the cell called (a helper, a function of an earlier cell)."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        line = tb.tb_lineno if tb.tb_frame.f_code.co_filename == filename else None
+        tb = tb.tb_next
+    return line
+
+
+def _names_called_on(code: str, line: int) -> list[str]:
+    """The plain names called (`name(...)`, not `obj.name(...)`) by the code on `line`."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    found = [n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.lineno <= line <= (n.end_lineno or n.lineno)]
+    return list(dict.fromkeys(found))
 _UNCALLED = re.compile(r"'function' object is not (?:subscriptable|iterable)|object of type 'function' has no len\(\)"
                        r"|unsupported operand type\(s\) for [^:]+: 'function'")
 
@@ -756,13 +804,24 @@ _DATA = (str, bytes, int, float, bool, list, tuple, dict, set, frozenset)
 _NAMES_SHOWN = 8
 
 
-def _names_hint(exc: BaseException, ns: dict[str, Any]) -> str:
+def _names_hint(exc: BaseException, ns: dict[str, Any], code: str = "",
+                functions: dict[str, Any] | None = None) -> str:
     """For a NameError, the values the REPL holds by name: the 0.5B wrote `lines = lines(...)`
     and then `print(len(rows), rows[:2])`, and ran it again on the NameError. Values only
     (strings, numbers, containers and their subclasses: a Counter, the helpers' lists), not
-    functions or modules; `context` and `answer` are always there and go unsaid."""
+    functions or modules; `context` and `answer` are always there and go unsaid.
+
+    A name that was called (`max_by(runs, "Install")`, a helper the 1.5B made up) gets the
+    REPL's functions instead, those named alike first: no value would have helped it."""
     if type(exc) is not NameError:
         return ""
+    missing = getattr(exc, "name", None)
+    if isinstance(missing, str) and functions and re.search(rf"(?<![\w.]){re.escape(missing)}\s*\(", code):
+        import difflib
+
+        known = [n for n, f in functions.items() if ns.get(n) is f]
+        alike = difflib.get_close_matches(missing, known, n=3, cutoff=0.5)
+        return f"\n[{missing} is no function of the REPL" + (f"; those named alike: {', '.join(alike)}]" if alike else "]")
     names = [n for n, v in ns.items() if not n.startswith("_") and n not in ("context", "answer") and isinstance(v, _DATA)]
     if not names:
         return "\n[no values are defined yet: assign one before using it]"
