@@ -271,6 +271,8 @@ def test_a_helper_called_wrongly_or_not_called_says_how_to_call_it() -> None:
                                                  "zzz_qqq(1)"])
     assert made_up.rstrip().endswith("[max_by is no function of the REPL; those named alike: sum_by, map_query]")
     assert "defined\n[zzz_qqq is no function of the REPL]\n" in made_up2
+    (_, noted), _ = _run_cells(log, ["lines()[:2]", "# undefined_q(1) is called in a comment only\nundefined_q"])
+    assert "is no function" not in noted and "[no values are defined yet" in noted
 
 
 def test_a_helper_whose_name_was_given_to_a_value_is_the_helper_again_when_called() -> None:

@@ -41,7 +41,7 @@ import threading
 import time
 import traceback
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 _HEADER = struct.Struct(">I")
@@ -459,8 +459,9 @@ class Repl:
         except SystemExit as exc:
             error = f"SystemExit({exc.code!r}): exiting is not allowed in the REPL; the REPL is still running."
         except BaseException as exc:  # model code may raise anything; it becomes an observation
-            error = (self._describe_error(exc) + self._restore_called(exc, code) + _call_hint(exc, code, self.ns)
-                     + _names_hint(exc, self.ns, code, self.functions))
+            called = _failing_calls(exc, code, filename)
+            error = (self._describe_error(exc) + self._restore_called(exc, called) + _call_hint(exc, code, self.ns)
+                     + _names_hint(exc, self.ns, called, self.functions))
         finally:
             self.cpu_start = None
             if self.swap_stdio:
@@ -495,23 +496,23 @@ class Repl:
             )
         return text
 
-    def _restore_called(self, exc: BaseException, code: str) -> str:
+    def _restore_called(self, exc: BaseException, called: list[str]) -> str:
         """Give a function back its name when a value that took the name was called.
 
         `lines = [r for r in lines(...)]` left the helper unreachable: every later `lines(...)`
         said `'list' object is not callable`, and the model ran the block again until its
-        errors ran out. Only the call that failed counts: a name called on the failing line of
-        this cell whose value has the type the error names. The value is kept under a free
-        name the note gives (the same one again when the block is rerun), so nothing is lost.
+        errors ran out. Only the call that failed counts: a name `called` on the failing line of
+        this cell (`_failing_calls`) whose value has the type the error names. The value is kept
+        under a free name the note gives (the same one again when the block is rerun), so
+        nothing is lost.
         """
         m = _NOT_CALLABLE.match(str(exc)) if isinstance(exc, TypeError) else None
-        line = _cell_line(exc, f"<cell {self.cell_no}>")
-        if m is None or line is None:
+        if m is None:
             return ""
         notes = []
-        for name in _names_called_on(code, line):
+        for name in called:
             fn, value = self.functions.get(name), self.ns.get(name)
-            if fn is None or value is fn or type(value).__name__ != m.group(1) or name in _NEVER_RESTORED:
+            if fn is None or type(value).__name__ != m.group(1) or name in _NEVER_RESTORED:
                 continue
             keep = next((k for k, v in self.kept.items()  # a rerun block's equal value: its name again
                          if k.startswith(f"{name}_value") and self.ns.get(k) is v and _equal(v, value)), None)
@@ -753,18 +754,18 @@ def _equal(a: Any, b: Any) -> bool:
         return False
 
 
-def _cell_line(exc: BaseException, filename: str) -> int | None:
-    """The line of the cell `filename` where `exc` was raised; None when it was raised in
-    code the cell called (a helper, a function of an earlier cell)."""
+def _failing_calls(exc: BaseException, code: str, filename: str) -> list[str]:
+    """The plain names called (`name(...)`, not `obj.name(...)`, nor a word in a comment or a
+    string) on the line of the cell `filename` where `exc` was raised; none when it was raised
+    in code the cell called (a helper, a function of an earlier cell)."""
+    if not isinstance(exc, (TypeError, NameError)):
+        return []  # the only errors whose hints read them
     tb, line = exc.__traceback__, None
     while tb is not None:
         line = tb.tb_lineno if tb.tb_frame.f_code.co_filename == filename else None
         tb = tb.tb_next
-    return line
-
-
-def _names_called_on(code: str, line: int) -> list[str]:
-    """The plain names called (`name(...)`, not `obj.name(...)`) by the code on `line`."""
+    if line is None:
+        return []
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -804,19 +805,19 @@ _DATA = (str, bytes, int, float, bool, list, tuple, dict, set, frozenset)
 _NAMES_SHOWN = 8
 
 
-def _names_hint(exc: BaseException, ns: dict[str, Any], code: str = "",
+def _names_hint(exc: BaseException, ns: dict[str, Any], called: Sequence[str] = (),
                 functions: dict[str, Any] | None = None) -> str:
     """For a NameError, the values the REPL holds by name: the 0.5B wrote `lines = lines(...)`
     and then `print(len(rows), rows[:2])`, and ran it again on the NameError. Values only
     (strings, numbers, containers and their subclasses: a Counter, the helpers' lists), not
     functions or modules; `context` and `answer` are always there and go unsaid.
 
-    A name that was called (`max_by(runs, "Install")`, a helper the 1.5B made up) gets the
-    REPL's functions instead, those named alike first: no value would have helped it."""
+    A name that was `called` on the failing line (`max_by(runs, "Install")`, a helper the 1.5B
+    made up) gets the REPL's functions named alike instead: no value would have helped it."""
     if type(exc) is not NameError:
         return ""
     missing = getattr(exc, "name", None)
-    if isinstance(missing, str) and functions and re.search(rf"(?<![\w.]){re.escape(missing)}\s*\(", code):
+    if isinstance(missing, str) and functions and missing in called:
         import difflib
 
         known = [n for n, f in functions.items() if ns.get(n) is f]
