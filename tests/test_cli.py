@@ -66,6 +66,13 @@ def test_limit_stop_prints_best_answer_and_exits_zero(haystack: Path) -> None:
                        "--max-iterations", "2", "--no-trace")
     assert proc.returncode == 0
     assert "stopped by max_iterations" in proc.stderr
+    # It found nothing to print: stderr says so, not that a best answer follows.
+    assert proc.stdout == "\n" and "no answer was found" in proc.stderr and "best answer" not in proc.stderr
+    last = iter(["```repl\nprint(1)\n```", "```repl\nprint(1)\n```", "FINAL(7)"])
+    with FakeOpenAIServer(responder=lambda req: next(last)) as server:
+        proc = run_cli("ask", "q", "--context", str(haystack), "--model", "m", "--base-url", server.base_url,
+                       "--max-iterations", "2", "--no-trace")
+    assert proc.stdout == "7\n" and "printing the best answer found" in proc.stderr
 
 
 def test_missing_context_file_is_a_one_line_error(tmp_path: Path) -> None:

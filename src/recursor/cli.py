@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from recursor.cli_options import build_rlm, run_options
-from recursor.console import fail, note, print_answer
+from recursor.console import fail, note, print_answer, stopped_note
 from recursor.context import load_context, read_stream
 from recursor.errors import RecursorError, UserError
 
@@ -78,8 +78,7 @@ def ask(question: str | None, contexts: tuple[Path, ...], prompt_file: Path | No
         return
     if result.stopped_by == "lm_error" and not result.answer:
         fail(f"the model service failed: {result.error}")
-    if result.stopped_by != "final":
-        note(f"stopped by {result.stopped_by}; printing the best answer found")
+    stopped_note(result.stopped_by, result.answer)
     if result.trace_path is not None:
         note(f"trace: {result.trace_path}")
     if as_json:

@@ -15,7 +15,7 @@ import click
 from recursor.safetext import utf8
 from recursor.termsafe import for_terminal
 
-__all__ = ["fail", "note", "print_answer"]
+__all__ = ["fail", "note", "print_answer", "stopped_note"]
 
 
 def note(message: str) -> None:
@@ -27,6 +27,14 @@ def fail(message: str) -> NoReturn:
     """The first line of `message` as an error on stderr, then exit 1."""
     note(f"error: {message.splitlines()[0] if message else 'failed'}")
     sys.exit(1)
+
+
+def stopped_note(stopped_by: str, answer: str) -> None:
+    """Say on stderr that a run ended on a limit, and whether it has an answer to print: an
+    empty line on stdout alone reads as an answer that is blank."""
+    if stopped_by != "final":
+        found = "printing the best answer found" if answer.strip() else "no answer was found"
+        note(f"stopped by {stopped_by}; {found}")
 
 
 def print_answer(text: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from recursor.console import fail, note, print_answer
+from recursor.console import fail, note, print_answer, stopped_note
 from recursor.errors import RecursorError
 from recursor.sandbox.base import SandboxOptions
 
@@ -131,7 +131,6 @@ def resume(trace: Path, model: str | None, sub_model: str | None, base_url: str 
     result = outcome.result
     if result.stopped_by == "lm_error" and not result.answer:
         fail(f"the model service failed: {result.error}")
-    if result.stopped_by != "final":
-        note(f"stopped by {result.stopped_by}; printing the best answer found")
+    stopped_note(result.stopped_by, result.answer)
     note(f"reused {outcome.reused} recorded replies, made {outcome.live} live calls")
     _print(outcome, as_json)
