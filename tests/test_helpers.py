@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from recursor.context import store_context
+from recursor.orient import printed_nothing
 from recursor.sandbox import helpers as h
 from recursor.sandbox.base import SandboxOptions
 
@@ -1338,4 +1339,20 @@ def test_a_word_matching_nothing_is_shown_with_the_endings_the_text_writes(capsy
     assert h.lines(r"\bupgraded\b") == []
     assert "2 lines write it 'upgrade' 2" in capsys.readouterr().out
     # Another word sharing the start is no other ending: "signals" is not "signed".
-    assert h.lines(r"\bsigned\b") == [] and "write it" not in capsys.readouterr().out
+    out = (h.lines(r"\bsigned\b"), capsys.readouterr().out)
+    assert out[0] == [] and "write it" not in out[1]
+    assert "does not write" not in out[1]  # "signals" starts with its stem: not said to be written nowhere
+
+
+def test_a_word_written_nowhere_in_any_form_is_said_to_be(capsys: pytest.CaptureFixture[str]) -> None:
+    """A log that records no removal, searched for r"\bremoved\b": the 1.5B got `0 []` ten
+    times and the run ended with no answer. Said to be written nowhere, it was answered."""
+    h.context = "2026 install vim 1.0\n2026 upgrade bash 5.1 5.2\n2026 Removal-Policy: keep\n"
+    assert h.lines(r"\bpurged\b") == []
+    assert "lines: the text does not write 'purged' in any form: no word starts with 'purg'." in capsys.readouterr().out
+    assert printed_nothing("lines: the text does not write 'purged' in any form: no word starts with 'purg'.\n0 []")
+    # Not said when a word starts alike ("Removal" for "removed"), for a pattern that is more
+    # than a word, or for a word that matched.
+    for pattern in (r"\bremoved\b", r"purg.d", r"\bremove\b|\bpurge\b", "install"):
+        h.lines(pattern)
+        assert "does not write" not in capsys.readouterr().out, pattern

@@ -93,7 +93,7 @@ def test_a_guess_not_in_the_look_and_an_empty_filter_are_sent_back() -> None:
 
 
 def test_capable_models_keep_the_metadata_only_first_message() -> None:
-    root = _run(Prompts(), ["```repl\nprint(len(context))\n```", "FINAL(x)"], LOG, "Which xxd version?")
+    root = _run(Prompts(), ["```repl\nprint(len(context))\n```", "FINAL(2:9.0-2)"], LOG, "Which xxd version?")
     assert "xxd:amd64" not in root.calls[0].messages[-1]["content"]
 
 
@@ -137,7 +137,7 @@ def test_pasted_text_and_repeats_get_an_untried_line_of_code_run_in_their_place(
     assert "so this was run instead: print(lines('xxd')[:10])" in again
     assert "'2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2'" in again  # its output
     # A capable model's syntax error is a typo: no note, nothing run in its place.
-    plain = _run(Prompts(), ["```repl\nprint(len(context)\n```", "```repl\nprint(1)\n```", "FINAL(x)"], LOG, question)
+    plain = _run(Prompts(), ["```repl\nprint(len(context)\n```", "```repl\nprint(1)\n```", "FINAL(2:9.0-2)"], LOG, question)
     assert "not code" not in plain.calls[1].messages[-1]["content"]
 
 
@@ -227,7 +227,7 @@ def test_the_same_error_twice_running_gets_an_untried_search_run_instead() -> No
     assert "failed again with the same error" in second and "run instead: grep('xxd')" in second
     assert "1| 2024-05-03 09:00:00 upgrade >>xxd<<:amd64" in second
     # A capable model's errors are its own to fix: nothing is run in their place.
-    plain = _run(Prompts(), [*blocks, "FINAL(x)"], LOG, question)
+    plain = _run(Prompts(), [*blocks, "FINAL(2:9.0-2)"], LOG, question)
     assert "run instead" not in plain.calls[2].messages[-1]["content"]
 
 

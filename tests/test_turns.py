@@ -47,6 +47,13 @@ def test_a_word_for_a_number_goes_back_once_in_either_mode() -> None:
         small = isinstance(prompts, SmallModelPrompts)
         assert ("This was run next: grep('Juniper')" in sent_back) is small
         assert ("launch code for >>Juniper<< is 4417028" in sent_back) is small
+    # A version is asked for the same way: a name (even one with a digit inside a word) goes
+    # back once, and its lines are run next for a small root.
+    shipped = "Package gnupg-l10n:all shipped gnupg 2.2.40-1.1+deb12u2 on 2026-05-09."
+    root, result = _run_on(shipped, ["```repl\nprint(grep('shipped'))\n```", "FINAL(gnupg-l10n:all)",
+                                     "FINAL(2.2.40-1.1+deb12u2)"], "What version of gnupg was shipped?")
+    assert "asks for a version, and 'gnupg-l10n:all' is not one" in root.calls[2].messages[-1]["content"]
+    assert result.answer == "2.2.40-1.1+deb12u2"
     # Once only: a model sure of its word keeps it.
     root, answer = _run(Prompts(), ["```repl\nprint(1)\n```", "FINAL(none)", "FINAL(none)"],
                         "How many launch codes are there?")
@@ -418,8 +425,12 @@ def test_new_leads_are_the_names_and_keys_an_output_has_that_the_question_does_n
     question = "Which version of libfoo-dev did the run at 2024-03-05 install?"
     assert new_leads("['The codename for grey-owl is Juniper Blue.']", "codename of grey-owl?") == ["Juniper Blue"]
     # A key holds a letter: dates, times and bare numbers describe more than they name.
-    assert new_leads("Start-Date: 2024-03-05 10:00\nInstall: libfoo-dev:amd64 (1.2-3)", question) == [
-        "Start-Date", "libfoo-dev:amd64"]
+    assert new_leads("Start-Date: 2024-03-05 10:00\nInstall: libbar2:amd64 (1.2-3)", question) == [
+        "Start-Date", "libbar2:amd64"]
+    # A key that joins the question's own word to others is its neighbour, not a lead: asked
+    # about gnupg, the search for "gnupg-l10n:all" led the 1.5B to answer that name.
+    assert new_leads("Install: libfoo-dev:amd64 (1.2-3), libfoo-doc:all", question) == []
+    assert new_leads("upgrade gnupg-l10n:all 2.2.40-1.1", "What version did gnupg end up with?") == []
     assert new_leads("The sky is blue. It rains.", question) == []  # no name, no key
     assert new_leads("x" * 401, question) == []  # too long to pick a lead from
     assert new_leads("see /usr/share/doc and http://x.org/a1", question) == []  # paths are no lead
@@ -520,6 +531,10 @@ def test_final_spelt_in_another_case_at_the_answer_now_turn_is_the_answer() -> N
     assert stated_answer("Final(5081229)") == "5081229" and stated_answer("final('Juniper')") == "Juniper"
     assert stated_answer("0") == "0" and stated_answer("Final(codename)") is None  # maybe a variable
     assert stated_answer("FINAL(x)") is None and stated_answer("print(1)") is None
+    # A sentence of prose is stated; words that are no sentence, or code, are not.
+    assert stated_answer("No package was removed.") == "No package was removed."
+    assert stated_answer("print the lines") is None and stated_answer("x = 'The end is near.'") is None
+    assert stated_answer("The end.\nprint(1)") is None
     block = "```repl\nprint(lines('grass'))\n```"
     root = FakeScriptedLM([block] * 4 + ["```repl\nFinal(4417028)\n```"])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
@@ -636,6 +651,24 @@ def test_the_answer_now_turn_asks_once_more_when_its_answer_is_the_questions_own
         assert "is what the question asks about" in root.calls[5].messages[-1]["content"]
         assert "Stop:" in root.calls[5].messages[-1]["content"]
 
+
+
+def test_a_run_that_found_nothing_may_answer_that_the_text_does_not_record_it() -> None:
+    # A log with no removal, asked which package was removed last: every search came back
+    # empty, and the answer-now turn said "using what the output above shows". The 1.5B wrote
+    # more searches, then the block `The text does not record it.`; the run ended unanswered.
+    empty = [f"```repl\nrows = lines(r'\\b{w}\\b')\nprint(len(rows), rows[:2])\n```"
+             for w in ("removed", "recently", "removed", "recently", "removed", "recently")]
+    question = "Which package was removed most recently?"
+    said = "```repl\nThe text does not record it.\n```"
+    root, result = _run_on(TEXT, [*empty, said, said], question, iterations=12)
+    asked = root.calls[-1].messages[-1]["content"]
+    assert "Nothing you ran found lines for the question" in asked and "does not record it" in asked
+    assert (result.answer, result.stopped_by) == ("The text does not record it.", "max_errors")
+    # A run that saw lines is asked as before: to answer from what the output shows.
+    root, result = _run_on(TEXT, ["```repl\nprint(grep('grass'))\n```", *empty, said, "FINAL(none)"],
+                           question, iterations=12)
+    assert "using what the output above shows" in root.calls[-1].messages[-1]["content"]
 
 
 def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:

@@ -42,6 +42,7 @@ from recursor.question import (
 from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _LONG_LINE,
+    _NOT_WRITTEN,
     _STOP,
     Entry,
     _field_lists,
@@ -954,8 +955,9 @@ async def first_look(context: ContextValue, question: str, *, orient: bool) -> O
 _EMPTY_REPRS = frozenset({"[]", "{}", "()", "None", "''", '""', "set()", "Counter()", "Hits([])"})
 
 
-_NOTHING_FOUND = re.compile(r"^\w+: 0 (?:items?|groups?|lines?)(?:, 0 values)?\s*$")
-"""A helper's report of nothing ("count_by: 0 items, 0 values", "group_by: 0 groups")."""
+_NOTHING_FOUND = re.compile(r"^\w+: 0 (?:items?|groups?|lines?)(?:, 0 values)?\s*$|^lines: " + re.escape(_NOT_WRITTEN) + " ")
+"""A helper's report of nothing ("count_by: 0 items, 0 values", "group_by: 0 groups", "lines:
+the text does not write 'purged' in any form ...")."""
 
 
 def _empty_line(line: str) -> bool:

@@ -332,7 +332,10 @@ class SmallModelPrompts(Prompts):
     def iterations_left(self, left: int) -> str:
         return f"[{left} turn{'s' if left != 1 else ''} left: reply FINAL(answer) soon.]"
 
-    def answer_now(self, reason: str) -> str:
+    def answer_now(self, reason: str, found: bool = True) -> str:
+        if not found:  # told to use what the output shows, when it showed nothing, the 1.5B searched again
+            return (f"Stop: {reason} reached. Nothing you ran found lines for the question. Reply with "
+                    "one line FINAL(answer), no code: the answer, or that the text does not record it.")
         return (
             f"Stop: {reason} reached. Reply with one line FINAL(answer), using what the "
             "output above shows. No code."

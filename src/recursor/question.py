@@ -29,10 +29,12 @@ __all__ = [
     "SUPERLATIVE",
     "TOKEN",
     "YES_NO_START",
+    "asked_form",
     "asking_part",
     "asks_for_number",
     "choice_options",
     "date_range",
+    "fits_form",
     "iso_forms",
     "marked_words",
     "names_options",
@@ -283,6 +285,38 @@ _ASKS_NUMBER = re.compile(
 def asks_for_number(question: str) -> bool:
     """Whether the question says its answer is a number (a count, or "answer with a number")."""
     return bool(_ASKS_NUMBER.search(question))
+
+
+_ASKS_VERSION = re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?version\b(?!s)|\bversion\s+(?:number|string)\b", re.IGNORECASE)
+_ASKS_DATE = re.compile(r"\b(?:what|which|on\s+what)\s+(?:date|year)\b|\b(?:answer|reply)\s+with\s+(?:a|the)\s+date\b",
+                        re.IGNORECASE)
+_FORM_WRITTEN = {
+    "a number": re.compile(r"\d"),
+    "a version": re.compile(r"(?<![A-Za-z0-9])\d|\bv\d", re.IGNORECASE),  # "2.2.40-1.1", "v2"; not "l10n"
+    "a date": re.compile(r"\d"),
+}
+"""What an answer in each form writes: a version has a number of its own, not a digit inside
+a word ("gnupg-l10n:all" is a package's name)."""
+
+
+def asked_form(question: str) -> str | None:
+    """The form the question says its answer takes, when it says one a check can read: "a
+    number" (how many, "answer with a number"), "a version" ("what version ..."), "a date"
+    ("on what date", "which year"); else None. Only forms that are always written with a
+    digit: "what day" may be a weekday, "what time zone" a name."""
+    if asks_for_number(question):
+        return "a number"
+    if _ASKS_VERSION.search(question):
+        return "a version"
+    if _ASKS_DATE.search(question):
+        return "a date"
+    return None
+
+
+def fits_form(answer: str, form: str) -> bool:
+    """Whether `answer` is written as `form` (`asked_form`) can be: a number, a version or a
+    date holds a digit that is no part of a word."""
+    return _FORM_WRITTEN[form].search(answer) is not None
 
 
 CHOICE_WORDS = re.compile(r"\b(?:or|whether|which\s+of|either|between|vs|versus|compared|e\.g|such\s+as|for\s+example)\b",

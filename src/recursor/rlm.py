@@ -402,7 +402,7 @@ class _Run:
         json_form: str | None = None
         late: str | None = None
         if reason in ("max_iterations", "max_errors"):
-            ask = self.prompts.answer_now(reason.replace("_", " "))
+            ask = self.prompts.answer_now(reason.replace("_", " "), found=state is None or state.looked)
             turn: list[Message] = [{"role": "user", "content": ask}]
             reasked = doubted = False
             for n in range(3):

@@ -41,9 +41,11 @@ from recursor.question import (
     MOST,
     QUALIFIED,
     YES_NO_START,
+    asked_form,
     asking_part,
     asks_for_number,
     choice_options,
+    fits_form,
     names_options,
     terms_of,
 )
@@ -574,18 +576,21 @@ class TurnState:
         return prompts.echoed_question(_bare(answer), _files_holding(self.context, _bare(answer).strip("\"'`")))
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
-        """The feedback, once per run, for an answer without a digit to a question that asks for
-        a number ("how many ...", "answer with a number"), and with `run_instead_of_repeats`
-        the search for that answer to run next: such an answer is most often a step on the way
-        (a name whose number is written elsewhere), and the next step is to look it up."""
-        if "form" in self.sent_back or not asks_for_number(question) or re.search(r"\d", answer):
+        """The feedback, once per run, for an answer not written in the form the question asks
+        for (`asked_form`: a number, a version, a date; none of them without a digit), and with
+        `run_instead_of_repeats` the search for that answer to run next: such an answer is most
+        often a step on the way (a name whose number or version is written elsewhere), and the
+        next step is to look it up. The 1.5B answered "The package gnupg was upgraded once.
+        What version did it end up with?" with "gnupg-l10n:all", a name its search had shown."""
+        form = asked_form(question)
+        if "form" in self.sent_back or form is None or fits_form(answer, form):
             return None, None
         self.sent_back.add("form")
         value = answer.strip()
         follow = f"grep({value!r})" if prompts.run_instead_of_repeats and 0 < len(value) <= 80 else None
         if follow is not None:
             self.seen_code.add(follow)
-        return prompts.wrong_form(value, "a number"), follow
+        return prompts.wrong_form(value, form), follow
 
     def cell_note(self, prompts: Prompts, code: str, stdout: str, error: str | None,
                   context: ContextValue = "") -> tuple[str | None, str | None]:
@@ -699,7 +704,9 @@ def new_leads(stdout: str, question: str, limit: int = 3) -> list[str]:
     output named what to look up ("The project codename for spotted-canyon is Everglade.");
     a person reads on with the new name. A long output names too much to pick from.
     A key is a token with a letter and a digit or joining punctuation (an id, a version, a
-    code name); a name is a capitalised word inside a sentence."""
+    code name); a name is a capitalised word inside a sentence. A key that joins a word of
+    the question to others is no lead: the 1.5B, asked about gnupg and shown its lines,
+    answered "gnupg-l10n:all" after such a key was searched in its place."""
     text = stdout.strip()
     if not text or len(text) > 400:
         return []
@@ -709,11 +716,15 @@ def new_leads(stdout: str, question: str, limit: int = 3) -> list[str]:
         if _KEY.fullmatch(term) and not term.startswith(("http", "/")):
             found.append((m.start(), term))
     asked = {w.lower() for w in re.findall(r"[\w.:/+~@-]+", question)}
+    parts_asked = {w for w in re.findall(r"[a-z0-9]+", question.lower()) if len(w) >= 3 and w not in _STOP}
     out: list[str] = []
     for _, term in sorted(found):
         words = {w.lower() for w in term.split()}
-        if not words & asked and term.split()[0] not in _CALENDAR and term not in out:
-            out.append(term)
+        if words & asked or term.split()[0] in _CALENDAR or term in out:
+            continue
+        if set(re.findall(r"[a-z0-9]+", term.lower())) & parts_asked:
+            continue  # "gnupg-l10n:all" for a question about gnupg: a neighbour of its term, not a lead
+        out.append(term)
     return out[:limit]
 
 

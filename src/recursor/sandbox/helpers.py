@@ -1081,6 +1081,17 @@ def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
         call = best if _pattern(best).search(best) else _re.escape(best)
         print(f"lines: no line matches {pattern!r}; {holding} lines write it {shown}: "
               f"lines({call!r}) gives them.")
+    elif _re.fullmatch(r"(?:\\b)?[A-Za-z]+(?:\\b)?", pattern):
+        # A word written nowhere, in no form: the 1.5B searched "removed" where a log records
+        # no removal, got `0 []` ten times and ended with no answer.
+        start = _re.compile(r"(?<![^\W_])" + _re.escape(_stem(core)), _re.IGNORECASE)
+        if not any(start.search(row) for row in rows):
+            print(f"lines: {_NOT_WRITTEN} {core!r} in any form: no word starts with {_stem(core)!r}.")
+
+
+_NOT_WRITTEN = "the text does not write"
+"""How `lines` starts to say a word is written nowhere in the context: a search that found
+nothing (`recursor.orient.printed_nothing`)."""
 
 
 def _is_pattern(value: Any) -> bool:
