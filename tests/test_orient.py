@@ -6,10 +6,12 @@ prose), and the questions are phrased as users phrase them, never with the text'
 
 from __future__ import annotations
 
+from collections import Counter
+
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
-from recursor.orient import orientation, printed_nothing
+from recursor.orient import _module_level, orientation, printed_nothing
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 
@@ -412,6 +414,15 @@ def test_the_file_that_alone_holds_the_rarest_word_is_outlined_with_how_its_line
     assert "'Frobnicator' is written only in pkg/shapes.py, a file of 3:" in look
     assert "entries(file='pkg/shapes.py') gives them" in look
     assert "Its unindented lines start with: def 3, import 1, class 1, @cache 1" in look
+    # Said as a question about code says it: the 1.5B was shown "def 11" and answered the
+    # number of lines. A method, a nested function and a decorator are not counted.
+    assert "As Python: 3 module-level functions (unindented def) and 1 class (unindented class)" in look
+    notes = "".join(f"{w} item {i}\n" for i, w in enumerate(["def", "from", "class"] * 4))
+    assert _module_level(notes, 0, len(notes), Counter(line.split()[0] for line in notes.splitlines())) == []
+    source = "from os import path\nasync def a():\n    pass\nclass B:\n    def c(self): pass\n"
+    assert _module_level(source, 0, len(source), Counter(["from", "async", "class"])) == [
+        "As Python: 1 module-level function (unindented def) and 1 class (unindented class); "
+        "methods and nested functions are indented."]
     # A word in several files names none of them; a word on one line shows its record instead.
     assert "is written only in" not in orientation(MODULES, "Where is `import` used?").text
     assert "is written only in" not in orientation(MODULES, "What does the function `home` return?").text

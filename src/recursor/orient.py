@@ -898,7 +898,27 @@ def _line_starts(text: str, body: int, end: int) -> list[str]:
     if total < 3 or sum(n for _, n in top) < 0.5 * total or len(counts) < 2:
         return []
     return ["Its unindented lines start with: " + ", ".join(f"{w} {n}" for w, n in top)
-            + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else "")]
+            + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else ""),
+            *_module_level(text, body, end, counts)]
+
+
+_TOP_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+\w", re.MULTILINE)
+_TOP_CLASS = re.compile(r"^class[ \t]+\w", re.MULTILINE)
+_TOP_IMPORT = re.compile(r"^(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b)", re.MULTILINE)
+
+
+def _module_level(text: str, body: int, end: int, starts: Counter[str]) -> list[str]:
+    """For Python source (an unindented import statement, and `def` or `class`), its unindented
+    `def` and `class` statements said in the words a question about code uses: the 1.5B was
+    shown "def 11" among the line starts, asked how many module-level functions the module
+    has, and answered the file's line count."""
+    if not (starts["def"] or starts["async"] or starts["class"]) or not _TOP_IMPORT.search(text, body, end):
+        return []
+    functions = len(_TOP_DEF.findall(text, body, end))
+    classes = len(_TOP_CLASS.findall(text, body, end))
+    return [f"As Python: {functions} module-level function{'s' if functions != 1 else ''} (unindented def) and "
+            f"{classes} class{'es' if classes != 1 else ''} (unindented class); methods and nested "
+            "functions are indented."]
 
 
 _PER_FILE_SHOWN = 5
