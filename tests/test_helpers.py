@@ -1349,10 +1349,20 @@ def test_a_word_written_nowhere_in_any_form_is_said_to_be(capsys: pytest.Capture
     times and the run ended with no answer. Said to be written nowhere, it was answered."""
     h.context = "2026 install vim 1.0\n2026 upgrade bash 5.1 5.2\n2026 Removal-Policy: keep\n"
     assert h.lines(r"\bpurged\b") == []
-    assert "lines: the text does not write 'purged' in any form: no word starts with 'purg'." in capsys.readouterr().out
-    assert printed_nothing("lines: the text does not write 'purged' in any form: no word starts with 'purg'.\n0 []")
+    assert "lines: the text does not write 'purged' in any form: no line holds 'purg'." in capsys.readouterr().out
+    assert printed_nothing("lines: the text does not write 'purged' in any form: no line holds 'purg'.\n0 []")
     # Not said when a word starts alike ("Removal" for "removed"), for a pattern that is more
     # than a word, or for a word that matched.
     for pattern in (r"\bremoved\b", r"purg.d", r"\bremove\b|\bpurge\b", "install"):
         h.lines(pattern)
         assert "does not write" not in capsys.readouterr().out, pattern
+    # Nor for a word the text writes in another form, case, accent or inside another word
+    # (a hostile review found each of these said to be written nowhere by the first version).
+    for text, pattern in (("dependency list", r"\bdependencies\b"), ("policy x", r"\bpolicies\b"),
+                          ("commit 1", r"\bcommitted\b"), ("Build it", r"\bbuilt\b"), ("License", r"\blicence\b"),
+                          ("in Zürich", r"\bZurich\b"), ('"PackageRemoved"', r"\bremoved\b")):
+        h.context = text + "\n"
+        assert h.lines(pattern) == [] and "does not write" not in capsys.readouterr().out, pattern
+    # Nor when a file narrowed the search: another file may write it.
+    h.context = "# File: a.log\nfoo bar\n# File: b.log\nremoved x\n"
+    assert h.lines(r"\bremoved\b", file="a.log") == [] and "does not write" not in capsys.readouterr().out

@@ -3,6 +3,7 @@ a small model naming its variables after them."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from fakes.scripted_lm import FakeScriptedLM
@@ -10,8 +11,8 @@ from recursor import RLM, Result
 from recursor.budget import Limits
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
-from recursor.protocol import stated_answer, unquoted_final
-from recursor.question import asks_for_number
+from recursor.protocol import lone_sentence, stated_answer, unquoted_final
+from recursor.question import asked_form, asks_for_number, fits_form
 from recursor.sandbox import helpers as h
 from recursor.turns import TurnState, new_leads
 
@@ -58,6 +59,33 @@ def test_a_word_for_a_number_goes_back_once_in_either_mode() -> None:
     root, answer = _run(Prompts(), ["```repl\nprint(1)\n```", "FINAL(none)", "FINAL(none)"],
                         "How many launch codes are there?")
     assert answer == "none" and len(root.calls) == 3
+
+
+def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
+    asked = {
+        "How many packages were upgraded?": "a number",
+        "The package gnupg was upgraded once in this log. What version did it end up with?": "a version",
+        "I need to know which xxd version the package manager last set up.": "a version",
+        "Answer with the version string exactly as it is written in the file.": "a version",
+        "In which year was the licence first published?": "a date",
+        "On what date did the upload happen?": "a date",
+        # Another thing asked, only named by "version" or "date"; or a form written in words.
+        "Which version control system does the project use?": None,
+        "Where is the version string defined?": None,
+        "Which file holds the version number?": None,
+        "What did version 3 remove?": None,
+        "Which versions were released in 2024?": None,
+        "What date format does the log use?": None,
+        "What day was it released?": None,
+        "Who signed the last entry?": None,
+    }
+    for question, form in asked.items():
+        assert asked_form(question) == form, question
+    for version in ("2.2.40-1.1+deb12u2", "v2", "GPLv3", "python3", "IPv6", "5", "2:9.0.1378-2"):
+        assert fits_form(version, "a version"), version
+    for name in ("gnupg-l10n:all", "icu", "liblocale-gettext-perl"):
+        assert not fits_form(name, "a version"), name
+    assert fits_form("May 9, 2026", "a date") and not fits_form("icu", "a date")
 
 
 def test_a_variable_named_in_final_is_checked_by_its_value() -> None:
@@ -531,10 +559,16 @@ def test_final_spelt_in_another_case_at_the_answer_now_turn_is_the_answer() -> N
     assert stated_answer("Final(5081229)") == "5081229" and stated_answer("final('Juniper')") == "Juniper"
     assert stated_answer("0") == "0" and stated_answer("Final(codename)") is None  # maybe a variable
     assert stated_answer("FINAL(x)") is None and stated_answer("print(1)") is None
-    # A sentence of prose is stated; words that are no sentence, or code, are not.
-    assert stated_answer("No package was removed.") == "No package was removed."
-    assert stated_answer("print the lines") is None and stated_answer("x = 'The end is near.'") is None
-    assert stated_answer("The end.\nprint(1)") is None
+    # A sentence of prose is one (taken only after a run found nothing); words that are no
+    # sentence, code, a plan or a command are not.
+    assert lone_sentence("No package was removed.") == "No package was removed."
+    for not_one in ("print the lines", "x = 'The end is near.'", "The end.\nprint(1)", "The answer is FINAL(42).",
+                    "Let me search for the removed packages first.", "Run grep -c removed /var/log/dpkg.log."):
+        assert lone_sentence(not_one) is None, not_one
+    # A line of dashes is read once, not in every way it splits (it took hours at 40 dashes).
+    start = time.perf_counter()
+    assert lone_sentence("Results " + "-" * 60) is None and lone_sentence("Answer " + "- " * 60 + "x") is None
+    assert time.perf_counter() - start < 1
     block = "```repl\nprint(lines('grass'))\n```"
     root = FakeScriptedLM([block] * 4 + ["```repl\nFinal(4417028)\n```"])
     result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
@@ -669,6 +703,12 @@ def test_a_run_that_found_nothing_may_answer_that_the_text_does_not_record_it() 
     root, result = _run_on(TEXT, ["```repl\nprint(grep('grass'))\n```", *empty, said, "FINAL(none)"],
                            question, iterations=12)
     assert "using what the output above shows" in root.calls[-1].messages[-1]["content"]
+    # So is a run whose first look showed lines holding the question's words, and a sentence
+    # block there is no answer: the look found something to answer from.
+    root, result = _run_on(TEXT, [*empty, said, said, said], "What is the launch code of Juniper?", iterations=12)
+    assert "using what the output above shows" in root.calls[-2].messages[-1]["content"]
+    assert "no code runs now" in root.calls[-1].messages[-1]["content"]  # the sentence was no answer
+    assert result.answer == ""
 
 
 def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:

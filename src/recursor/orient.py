@@ -16,6 +16,7 @@ models keep the paper's metadata-only first message.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import keyword
 import re
@@ -749,7 +750,7 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
     longest = _longest_lists(text, recs, width, asking) if ranks else []
-    return out + _line_starts(text, body, end) + _people(text, recs, name) + longest + dated, spans, start
+    return out + _line_starts(text, body, end, name) + _people(text, recs, name) + longest + dated, spans, start
 
 
 def _named_by(keys: set[str], question: str) -> set[str]:
@@ -888,7 +889,7 @@ _LINE_START = re.compile(r"^([A-Za-z_@][\w.-]*)", re.MULTILINE)
 """An unindented line's first word; comment lines (`#`) and lines of punctuation have none."""
 
 
-def _line_starts(text: str, body: int, end: int) -> list[str]:
+def _line_starts(text: str, body: int, end: int, name: str = "") -> list[str]:
     """How the file's unindented lines start, counted, when a few first words start half of
     them or more (a module's `def` and `class`, a history's `Start-Date` and `Install`): how many
     functions a module defines at its top level is then read, not counted by eye."""
@@ -899,7 +900,7 @@ def _line_starts(text: str, body: int, end: int) -> list[str]:
         return []
     return ["Its unindented lines start with: " + ", ".join(f"{w} {n}" for w, n in top)
             + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else ""),
-            *_module_level(text, body, end, counts)]
+            *_module_level(text, body, end, counts, name)]
 
 
 _TOP_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+\w", re.MULTILINE)
@@ -907,15 +908,26 @@ _TOP_CLASS = re.compile(r"^class[ \t]+\w", re.MULTILINE)
 _TOP_IMPORT = re.compile(r"^(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b)", re.MULTILINE)
 
 
-def _module_level(text: str, body: int, end: int, starts: Counter[str]) -> list[str]:
-    """For Python source (an unindented import statement, and `def` or `class`), its unindented
-    `def` and `class` statements said in the words a question about code uses: the 1.5B was
-    shown "def 11" among the line starts, asked how many module-level functions the module
-    has, and answered the file's line count."""
+def _module_level(text: str, body: int, end: int, starts: Counter[str], name: str = "") -> list[str]:
+    """For Python source (an unindented import statement, and `def` or `class`), its
+    module-level functions and classes said in the words a question about code uses: the
+    1.5B was shown "def 11" among the line starts, asked how many module-level functions
+    the module has, and answered the file's line count. Counted by `ast` when the text
+    parses (a `def` inside a docstring is no function); a `.py` file cut short is counted by
+    its unindented `def` and `class` lines; any other text that does not parse is not read
+    as Python."""
     if not (starts["def"] or starts["async"] or starts["class"]) or not _TOP_IMPORT.search(text, body, end):
         return []
-    functions = len(_TOP_DEF.findall(text, body, end))
-    classes = len(_TOP_CLASS.findall(text, body, end))
+    try:
+        tree = ast.parse(text[body:end])
+    except (SyntaxError, ValueError):
+        if not name.lower().endswith(".py"):
+            return []
+        functions = len(_TOP_DEF.findall(text, body, end))
+        classes = len(_TOP_CLASS.findall(text, body, end))
+    else:
+        functions = sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body)
+        classes = sum(isinstance(node, ast.ClassDef) for node in tree.body)
     return [f"As Python: {functions} module-level function{'s' if functions != 1 else ''} (unindented def) and "
             f"{classes} class{'es' if classes != 1 else ''} (unindented class); methods and nested "
             "functions are indented."]

@@ -68,6 +68,7 @@ __all__ = [
     "is_code_object",
     "is_placeholder",
     "lone_literal",
+    "lone_sentence",
     "lone_token",
     "named_token",
     "names_an_answer",
@@ -533,16 +534,21 @@ def final_call(code: str) -> FinalCall | None:
 _ANY_CASE_FINAL = re.compile(r"\s*(final)\((.*)\)\s*", re.IGNORECASE | re.DOTALL)
 
 
-_SENTENCE = re.compile(r"[A-Z][a-z]*(?:[ ,'-]+[A-Za-z0-9.:'+~/()-]+){2,30}[.!]")
-"""A sentence: a capital, three words or more, a full stop."""
+_SENTENCE = re.compile(r"[A-Z][a-z]*(?:[ ,]+[A-Za-z0-9.:'+~/()-]+){2,30}[.!]")
+"""A sentence: a capital, three words or more, a full stop. The separator shares no character
+with a word, so a line of dashes is read once, not in every way it splits."""
+_PLAN = re.compile(r"(?:let|i|we|first|next|then|now|run|search|grep|check|look|find|print|use)\b", re.IGNORECASE)
+"""How a sentence that says what to do next starts: a plan or a command, not an answer."""
 
 
-def _lone_sentence(code: str) -> str | None:
-    """The sentence a block holds when it is one line of prose that is no Python: told at
-    the answer-now turn that it may say the text does not record what was asked, the 1.5B
-    wrote the block `The text does not record it.` twice, and the run ended with no answer."""
+def lone_sentence(code: str) -> str | None:
+    """The sentence a block holds when it is one line of prose that is no Python and neither
+    a plan nor a command ("Let me search ...", "Run grep ..."): told at the answer-now turn
+    of a run that found nothing that it may say the text does not record what was asked,
+    the 1.5B wrote the block `The text does not record it.` twice, and the run ended with
+    no answer."""
     line = code.strip()
-    if "\n" in line or _SENTENCE.fullmatch(line) is None:
+    if "\n" in line or "FINAL" in line.upper() or _PLAN.match(line) or _SENTENCE.fullmatch(line) is None:
         return None
     try:
         ast.parse(line)
@@ -553,14 +559,11 @@ def _lone_sentence(code: str) -> str | None:
 
 def stated_answer(code: str) -> str | None:
     """The answer a block states without computing it, for the answer-now turn, where code
-    is not run: one literal (`lone_literal`), one sentence of prose (`_lone_sentence`), or
-    one `Final(...)` call spelt in another case
+    is not run: one literal (`lone_literal`), or one `Final(...)` call spelt in another case
     (the 1.5B wrote `Final(5081229)` in a block: an undefined name, so no answer). Its
     argument as text; a bare lowercase name may be a variable, so it is no answer here."""
     if (value := lone_literal(code)) is not None:
         return value
-    if (sentence := _lone_sentence(code)) is not None:
-        return sentence
     m = _ANY_CASE_FINAL.fullmatch(code)
     if m is None or m.group(1) == "FINAL":
         return None

@@ -287,22 +287,35 @@ def asks_for_number(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question))
 
 
-_ASKS_VERSION = re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?version\b(?!s)|\bversion\s+(?:number|string)\b", re.IGNORECASE)
-_ASKS_DATE = re.compile(r"\b(?:what|which|on\s+what)\s+(?:date|year)\b|\b(?:answer|reply)\s+with\s+(?:a|the)\s+date\b",
-                        re.IGNORECASE)
+_NOT_ASKED_AFTER = r"(?!s\b|\s+(?:control|string|number|format|scheme|range|style|history|field|file|tag)s?\b)"
+"""Words after "version" or "date" that make another thing asked ("which version control
+system", "where is the version string", "what date format")."""
+_AUXILIARY = r"(?:did|does|do|is|was|are|were|has|had|have|will|would|can|could|should)\b"
+_ASKS_VERSION = re.compile(
+    rf"\b(?:what|which)\s+(?:(?!{_AUXILIARY})[\w.+-]+\s+)?version\b{_NOT_ASKED_AFTER}"
+    r"|\b(?:answer|reply|respond)\s+with\s+(?:just\s+|only\s+)?(?:the|a)\s+version\b",
+    re.IGNORECASE,
+)
+_ASKS_DATE = re.compile(
+    rf"\b(?:what|which|on\s+what)\s+(?:date|year)\b{_NOT_ASKED_AFTER}"
+    r"|\b(?:answer|reply|respond)\s+with\s+(?:just\s+|only\s+)?(?:a|the)\s+date\b",
+    re.IGNORECASE,
+)
 _FORM_WRITTEN = {
     "a number": re.compile(r"\d"),
-    "a version": re.compile(r"(?<![A-Za-z0-9])\d|\bv\d", re.IGNORECASE),  # "2.2.40-1.1", "v2"; not "l10n"
+    # "2.2.40-1.1", "v2", "GPLv3", "python3"; not "l10n", a digit inside a name
+    "a version": re.compile(r"(?<![A-Za-z0-9])\d|\d(?![A-Za-z0-9])", re.IGNORECASE),
     "a date": re.compile(r"\d"),
 }
-"""What an answer in each form writes: a version has a number of its own, not a digit inside
-a word ("gnupg-l10n:all" is a package's name)."""
+"""What an answer in each form writes: a version has a number that starts or ends a word
+("gnupg-l10n:all" is a package's name). A version named by a word (a codename) is sent
+back once and stands when given again."""
 
 
 def asked_form(question: str) -> str | None:
     """The form the question says its answer takes, when it says one a check can read: "a
     number" (how many, "answer with a number"), "a version" ("what version ..."), "a date"
-    ("on what date", "which year"); else None. Only forms that are always written with a
+    ("on what date", "which year"); else None. Only forms nearly always written with a
     digit: "what day" may be a weekday, "what time zone" a name."""
     if asks_for_number(question):
         return "a number"

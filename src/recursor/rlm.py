@@ -52,6 +52,7 @@ from recursor.protocol import (
     final_call,
     is_code_object,
     is_placeholder,
+    lone_sentence,
     lone_token,
     parse_reply,
     stated_answer,
@@ -402,7 +403,7 @@ class _Run:
         json_form: str | None = None
         late: str | None = None
         if reason in ("max_iterations", "max_errors"):
-            ask = self.prompts.answer_now(reason.replace("_", " "), found=state is None or state.looked)
+            ask = self.prompts.answer_now(reason.replace("_", " "), found=state is None or state.found_any)
             turn: list[Message] = [{"role": "user", "content": ask}]
             reasked = doubted = False
             for n in range(3):
@@ -469,6 +470,8 @@ class _Run:
         code = parsed.code[0].code
         if (stated := stated_answer(code)) is not None:  # the answer as a block of one value ("0", "Final(7)")
             return stated, None
+        if state is not None and not state.found_any and (sentence := lone_sentence(code)) is not None:
+            return sentence, None  # asked after finding nothing, "The text does not record it." as a block
         if state is not None and (value := state.value_block(code, self.context)) is not None:
             return value, None  # a version or date the text writes, as a block (`2.1.28+dfsg-10`)
         # A name or path the text writes, as a block (`cgi.py`): an answer when no variable of

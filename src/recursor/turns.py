@@ -325,6 +325,12 @@ class TurnState:
     substituted: int = 0  # blocks replaced by an untried search (`run_instead_of_repeats`)
 
     @property
+    def found_any(self) -> bool:
+        """Whether the run has seen lines for the question: a cell printed some of the context,
+        or the first look found some of the question's words in it."""
+        return self.looked or bool(self.shown.words)
+
+    @property
     def stuck(self) -> bool:
         """Whether the model has repeated itself often enough that more turns only cost time:
         over 120 realdocs runs of the 1.5B, no right answer came after a second block was
@@ -704,9 +710,11 @@ def new_leads(stdout: str, question: str, limit: int = 3) -> list[str]:
     output named what to look up ("The project codename for spotted-canyon is Everglade.");
     a person reads on with the new name. A long output names too much to pick from.
     A key is a token with a letter and a digit or joining punctuation (an id, a version, a
-    code name); a name is a capitalised word inside a sentence. A key that joins a word of
-    the question to others is no lead: the 1.5B, asked about gnupg and shown its lines,
-    answered "gnupg-l10n:all" after such a key was searched in its place."""
+    code name); a name is a capitalised word inside a sentence. A key that starts with a
+    word of the question and goes on with letters is that word's neighbour, no lead: the
+    1.5B, asked about gnupg and shown its lines, answered "gnupg-l10n:all" after such a key
+    was searched in its place. A key that goes on with a number only ("release-2.3" for
+    "which release ...") is a value of what the question names, and stays a lead."""
     text = stdout.strip()
     if not text or len(text) > 400:
         return []
@@ -716,14 +724,16 @@ def new_leads(stdout: str, question: str, limit: int = 3) -> list[str]:
         if _KEY.fullmatch(term) and not term.startswith(("http", "/")):
             found.append((m.start(), term))
     asked = {w.lower() for w in re.findall(r"[\w.:/+~@-]+", question)}
-    parts_asked = {w for w in re.findall(r"[a-z0-9]+", question.lower()) if len(w) >= 3 and w not in _STOP}
+    asked_words = {w for w in re.findall(r"[a-z0-9]+", question.lower()) if len(w) >= 3}
     out: list[str] = []
     for _, term in sorted(found):
         words = {w.lower() for w in term.split()}
         if words & asked or term.split()[0] in _CALENDAR or term in out:
             continue
-        if set(re.findall(r"[a-z0-9]+", term.lower())) & parts_asked:
-            continue  # "gnupg-l10n:all" for a question about gnupg: a neighbour of its term, not a lead
+        head = re.split(r"[-.:+~/@_]", term.lower(), maxsplit=1)[0]
+        rest = term[len(head):]
+        if head in asked_words and re.search(r"[A-Za-z]", rest):
+            continue  # "gnupg-l10n:all" for a question about gnupg: a neighbour of its name, not a lead
         out.append(term)
     return out[:limit]
 

@@ -30,6 +30,7 @@ import functools as _functools
 import json as _json
 import re as _re
 import sys as _sys
+import unicodedata as _unicodedata
 from bisect import bisect_right as _bisect_right
 from collections import Counter as _Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1000,7 +1001,7 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
             if matched:
                 print(f"lines: no line holds {str(pattern)!r} as written; {len(matched)} hold all its words.")
         if not matched and _of_context(text):
-            _say_written_otherwise(str(pattern), rows)
+            _say_written_otherwise(str(pattern), rows, whole=file is None and not where)
         rows = matched
     rows = _where(rows, where)
     if own is not None and not rows and file is not None:
@@ -1052,11 +1053,13 @@ def _forms_in(rx: _re.Pattern[str], rows: list[str]) -> tuple[_Counter[str], int
     return forms, holding
 
 
-def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
+def _say_written_otherwise(pattern: str, rows: list[str], whole: bool = True) -> None:
     r"""When `pattern` matches no line, print how the text writes the same letters and digits
     with other punctuation, if it does: small models escape a name's "-" as "\." or "_",
     get `[]`, and answer 0 (r"libglib2\.0\.data" for "libglib2.0-data"); else, for a word,
-    how the text writes it with another ending (r"\bgovernorates\b": "Governorate")."""
+    how the text writes it with another ending (r"\bgovernorates\b": "Governorate"); else,
+    for a plain word whose root no line holds in any case or accents, that the text does not
+    write it (`_NOT_WRITTEN`), when `whole` (no file or field narrowed the search)."""
     if "|" in pattern or "(?" in pattern or _re.search(r"(?<!\\)[\^$]", pattern):
         return  # alternatives, lookarounds, flags, anchors: what they exclude is not in the core
     core = _letters_and_digits(pattern)
@@ -1081,12 +1084,30 @@ def _say_written_otherwise(pattern: str, rows: list[str]) -> None:
         call = best if _pattern(best).search(best) else _re.escape(best)
         print(f"lines: no line matches {pattern!r}; {holding} lines write it {shown}: "
               f"lines({call!r}) gives them.")
-    elif _re.fullmatch(r"(?:\\b)?[A-Za-z]+(?:\\b)?", pattern):
+    elif whole and _re.fullmatch(r"(?:\\b)?[A-Za-z]+(?:\\b)?", pattern) and not _holds_root(core, rows):
         # A word written nowhere, in no form: the 1.5B searched "removed" where a log records
         # no removal, got `0 []` ten times and ended with no answer.
-        start = _re.compile(r"(?<![^\W_])" + _re.escape(_stem(core)), _re.IGNORECASE)
-        if not any(start.search(row) for row in rows):
-            print(f"lines: {_NOT_WRITTEN} {core!r} in any form: no word starts with {_stem(core)!r}.")
+        print(f"lines: {_NOT_WRITTEN} {core!r} in any form: no line holds {_root(core)!r}.")
+
+
+def _root(word: str) -> str:
+    """A word's first letters, all but its last four (and at least four): what every form of
+    it shares ("remo" of "removed", "dependen" of "dependencies" and "dependency", "buil"
+    of "built" and "Build", "lice" of "licence" and "License")."""
+    return word[:max(4, len(word) - 4)]
+
+
+def _holds_root(word: str, rows: list[str]) -> bool:
+    """Whether any row holds `word`'s root (`_root`), in any case, anywhere in a word
+    ("PackageRemoved"), or with its accents dropped ("Zürich" for "Zurich")."""
+    root = _root(word).lower()
+    if any(root in row.lower() for row in rows):
+        return True
+
+    def plain(row: str) -> str:
+        return "".join(c for c in _unicodedata.normalize("NFKD", row) if not _unicodedata.combining(c)).lower()
+
+    return any(root in plain(row) for row in rows if not row.isascii())
 
 
 _NOT_WRITTEN = "the text does not write"
