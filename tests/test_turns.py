@@ -77,7 +77,11 @@ def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
         "Which versions were released in 2024?": None,
         "What date format does the log use?": None,
         "What day was it released?": None,
-        "Who signed the last entry?": None,
+        "Whose name is on the oldest entry of the changelog of the package at 72.1-3?": "a person",
+        "Who signed the most entries?": "a person",
+        "Which maintainer uploaded 1.2-1?": "a person",
+        "Find the person who uploaded 0.42.2-1. How many entries carry their name?": "a number",
+        "The package whose version is 1.0: which file holds it?": None,
     }
     for question, form in asked.items():
         assert asked_form(question) == form, question
@@ -86,6 +90,20 @@ def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
     for name in ("gnupg-l10n:all", "icu", "liblocale-gettext-perl"):
         assert not fits_form(name, "a version"), name
     assert fits_form("May 9, 2026", "a date") and not fits_form("icu", "a date")
+    for person in ("Samuel Thibault", "Marco d'Itri", "Jan van der Berg", "Laszlo Boszormenyi (GCS)", "bunk@debian.org"):
+        assert fits_form(person, "a person"), person
+    for thing in ("icu", "root", "the maintainer", "72.1-3"):
+        assert not fits_form(thing, "a person"), thing
+    # A small root's package name for a person goes back once, with its lines run next; a
+    # capable model's one word ("jdoe", a login) stands.
+    log = "icu (72.1-3) bookworm; urgency=medium\n  * Fix.\n -- Laszlo Boszormenyi (GCS) <gcs@debian.org>  Mon\n"
+    question = "Whose name is on the entry of version 72.1-3?"
+    root, result = _run_on(log, ["```repl\nprint(grep('72.1-3'))\n```", "FINAL(icu)", "FINAL(Laszlo Boszormenyi (GCS))"],
+                           question)
+    assert "asks for a person, and 'icu' is not one" in root.calls[2].messages[-1]["content"]
+    assert result.answer == "Laszlo Boszormenyi (GCS)"
+    root, result = _run_on(log, ["```repl\nprint(grep('72.1-3'))\n```", "FINAL(icu)"], question, prompts=Prompts())
+    assert result.answer == "icu" and len(root.calls) == 2
 
 
 def test_a_variable_named_in_final_is_checked_by_its_value() -> None:
@@ -175,7 +193,7 @@ def test_counts_echoed_bare_are_shown_once() -> None:
 
 
 def test_a_name_copied_from_the_prompts_examples_goes_back_once() -> None:
-    question = "Who is responsible for the launch code?"
+    question = "Which name goes with the launch code?"
     root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('launch code')\n```", "FINAL(Dana Ruiz)",
                                               "FINAL(Dana Ruiz)"], question)
     sent_back = root.calls[2].messages[-1]["content"]

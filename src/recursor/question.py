@@ -301,7 +301,14 @@ _ASKS_DATE = re.compile(
     r"|\b(?:answer|reply|respond)\s+with\s+(?:just\s+|only\s+)?(?:a|the)\s+date\b",
     re.IGNORECASE,
 )
+_ASKS_PERSON = re.compile(
+    r"(?:^|[.?!;:]\s+)(?:who|whom)\b|\bwhose\s+name\b"
+    r"|\b(?:which|what)\s+(?:person|maintainer|author|uploader|signer|developer|contributor)\b",
+    re.IGNORECASE,
+)
 _FORM_WRITTEN = {
+    # two capitalised words ("Samuel Thibault", "Marco d'Itri", "Jan van der Berg") or an address
+    "a person": re.compile(r"\b[A-Z][\w'.-]*\s+(?:[a-z]{1,3}\s+){0,2}(?:[a-z]')?[A-Z]|[\w.+-]+@[\w-]+\.\w"),
     "a number": re.compile(r"\d"),
     # "2.2.40-1.1", "v2", "GPLv3", "python3"; not "l10n", a digit inside a name
     "a version": re.compile(r"(?<![A-Za-z0-9])\d|\d(?![A-Za-z0-9])", re.IGNORECASE),
@@ -315,14 +322,17 @@ back once and stands when given again."""
 def asked_form(question: str) -> str | None:
     """The form the question says its answer takes, when it says one a check can read: "a
     number" (how many, "answer with a number"), "a version" ("what version ..."), "a date"
-    ("on what date", "which year"); else None. Only forms nearly always written with a
-    digit: "what day" may be a weekday, "what time zone" a name."""
+    ("on what date", "which year"), "a person" ("who ...", "whose name"); else None. Only
+    forms nearly always written with a digit, or a person's name: "what day" may be a
+    weekday, "what time zone" a name."""
     if asks_for_number(question):
         return "a number"
     if _ASKS_VERSION.search(question):
         return "a version"
     if _ASKS_DATE.search(question):
         return "a date"
+    if _ASKS_PERSON.search(asking_part(question)):
+        return "a person"
     return None
 
 

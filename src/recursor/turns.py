@@ -591,6 +591,8 @@ class TurnState:
         form = asked_form(question)
         if "form" in self.sent_back or form is None or fits_form(answer, form):
             return None, None
+        if form == "a person" and not prompts.looking_needs_output:
+            return None, None  # a capable model's "jdoe" may be the person's login: its answer stands
         self.sent_back.add("form")
         value = answer.strip()
         follow = f"grep({value!r})" if prompts.run_instead_of_repeats and 0 < len(value) <= 80 else None
