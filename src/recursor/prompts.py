@@ -332,8 +332,9 @@ class Prompts:
         return f"[{left} turn{'s' if left != 1 else ''} left: answer with FINAL(...) soon.]"
 
     def answer_now(self, reason: str, found: bool = True) -> str:
-        """The last turn's request on a limit; `found` is False when no cell of the run showed
-        anything of the context (every search came back empty)."""
+        """The last turn's request on a limit; `found` is False when the run has seen nothing
+        for the question (`TurnState.found_any`: no cell showed any of the context, and the
+        first look found none of the question's words)."""
         return (
             f"You have reached a limit ({reason}). Do not write more code. Give your best final "
             "answer now from what you have found, as FINAL(your answer) or FINAL_VAR(name)."
