@@ -805,6 +805,18 @@ def test_entries_take_fields_as_lines_do() -> None:
     assert h.entries("Start-Date", Commandline="apt-get purge") == []
 
 
+def test_a_field_no_row_has_that_leaves_nothing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """`entries(file=..., field='text', count=10, skip=10, ...)`: the 1.5B added a made-up
+    keyword each turn for 30 turns, each answered "0 entries" and nothing else."""
+    h.context = "# File: a.py\nimport os\n\ndef f():\n    return 1\n"
+    assert h.entries(file="a.py", count=10) == []
+    assert "No entry has a field 'count', and none writes '10': none is left." in capsys.readouterr().out
+    assert h.lines("def", size=3) == []
+    assert "No line has a field 'size', and none writes '3'" in capsys.readouterr().out
+    # A value written as text keeps its rows, and says nothing.
+    assert h.lines(kind="return") == ["    return 1"] and "No line" not in capsys.readouterr().out
+
+
 def test_counting_by_a_field_no_item_has_names_the_fields_there_are(
         capsys: pytest.CaptureFixture[str]) -> None:
     rows = ["Date: Aug 1 || User: 7 || Instance: Where is Perth ?", "Date: Aug 2 || User: 8 || Instance: Who ?"]

@@ -6,8 +6,6 @@ prose), and the questions are phrased as users phrase them, never with the text'
 
 from __future__ import annotations
 
-from collections import Counter
-
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
@@ -416,20 +414,24 @@ def test_the_file_that_alone_holds_the_rarest_word_is_outlined_with_how_its_line
     assert "Its unindented lines start with: def 3, import 1, class 1, @cache 1" in look
     # Said as a question about code says it: the 1.5B was shown "def 11" and answered the
     # number of lines. A method, a nested function and a decorator are not counted.
-    assert "As Python: 3 module-level functions (unindented def) and 1 class (unindented class)" in look
+    assert "As Python, pkg/shapes.py has 3 module-level functions (unindented def;" in look
+    assert "module-level class" not in look  # only what is asked: shown both, it answered the classes
+    # Not for a question about neither ("where is X defined?" is no question about functions).
+    assert "As Python" not in orientation(MODULES, "Where is `Frobnicator` defined? Name the module.").text
+    asks = "how many classes and functions?"
     notes = "".join(f"{w} item {i}\n" for i, w in enumerate(["def", "from", "class"] * 4))
-    assert _module_level(notes, 0, len(notes), Counter(line.split()[0] for line in notes.splitlines())) == []
+    assert _module_level(notes, 0, len(notes), asks) == []  # no import statement: not Python
     source = ('from os import path\nasync def a():\n    """\ndef in_a_docstring():\n"""\n'
               'class B:\n    def c(self): pass\n')
-    assert _module_level(source, 0, len(source), Counter(["from", "async", "class", "def"])) == [
-        "As Python: 1 module-level function (unindented def) and 1 class (unindented class); "
-        "methods and nested functions are indented."]
+    assert _module_level(source, 0, len(source), asks, "a.py") == [
+        "As Python, a.py has 1 module-level function (unindented def; methods and nested functions are "
+        "indented) and 1 module-level class (unindented class)."]
     # Source that does not parse: a .py file cut short is counted by its lines; another
     # language with `import` and `def` (Groovy) is not read as Python.
     cut = "import os\ndef a():\n    return (\n"
-    assert "1 module-level function" in _module_level(cut, 0, len(cut), Counter(["import", "def"]), "pkg/a.py")[0]
+    assert "1 module-level function" in _module_level(cut, 0, len(cut), asks, "pkg/a.py")[0]
     groovy = "import groovy.json.JsonSlurper\ndef config = new JsonSlurper()\ndef run() { println 'x' }\n"
-    assert _module_level(groovy, 0, len(groovy), Counter(["import", "def"]), "build.gradle") == []
+    assert _module_level(groovy, 0, len(groovy), asks, "build.gradle") == []
     # A word in several files names none of them; a word on one line shows its record instead.
     assert "is written only in" not in orientation(MODULES, "Where is `import` used?").text
     assert "is written only in" not in orientation(MODULES, "What does the function `home` return?").text

@@ -750,7 +750,8 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
     longest = _longest_lists(text, recs, width, asking) if ranks else []
-    return out + _line_starts(text, body, end, name) + _people(text, recs, name) + longest + dated, spans, start
+    starts = _line_starts(text, body, end) + _module_level(text, body, end, asking, name)
+    return out + starts + _people(text, recs, name) + longest + dated, spans, start
 
 
 def _named_by(keys: set[str], question: str) -> set[str]:
@@ -889,7 +890,7 @@ _LINE_START = re.compile(r"^([A-Za-z_@][\w.-]*)", re.MULTILINE)
 """An unindented line's first word; comment lines (`#`) and lines of punctuation have none."""
 
 
-def _line_starts(text: str, body: int, end: int, name: str = "") -> list[str]:
+def _line_starts(text: str, body: int, end: int) -> list[str]:
     """How the file's unindented lines start, counted, when a few first words start half of
     them or more (a module's `def` and `class`, a history's `Start-Date` and `Install`): how many
     functions a module defines at its top level is then read, not counted by eye."""
@@ -899,8 +900,7 @@ def _line_starts(text: str, body: int, end: int, name: str = "") -> list[str]:
     if total < 3 or sum(n for _, n in top) < 0.5 * total or len(counts) < 2:
         return []
     return ["Its unindented lines start with: " + ", ".join(f"{w} {n}" for w, n in top)
-            + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else ""),
-            *_module_level(text, body, end, counts, name)]
+            + (f" (and {len(counts) - len(top)} other words)" if len(counts) > len(top) else "")]
 
 
 _TOP_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+\w", re.MULTILINE)
@@ -908,15 +908,21 @@ _TOP_CLASS = re.compile(r"^class[ \t]+\w", re.MULTILINE)
 _TOP_IMPORT = re.compile(r"^(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b)", re.MULTILINE)
 
 
-def _module_level(text: str, body: int, end: int, starts: Counter[str], name: str = "") -> list[str]:
-    """For Python source (an unindented import statement, and `def` or `class`), its
-    module-level functions and classes said in the words a question about code uses: the
-    1.5B was shown "def 11" among the line starts, asked how many module-level functions
-    the module has, and answered the file's line count. Counted by `ast` when the text
-    parses (a `def` inside a docstring is no function); a `.py` file cut short is counted by
-    its unindented `def` and `class` lines; any other text that does not parse is not read
-    as Python."""
-    if not (starts["def"] or starts["async"] or starts["class"]) or not _TOP_IMPORT.search(text, body, end):
+_ASKS_FUNCTIONS = re.compile(r"\b(?:functions?|def)\b", re.IGNORECASE)
+_ASKS_CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
+
+
+def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -> list[str]:
+    """For a question that asks about a Python file's functions or classes, how many the
+    module defines at its top level, said in the question's words: the 1.5B was shown "def
+    11" among the line starts, asked how many module-level functions the module has, and
+    answered the file's line count. Only what is asked is said: shown "2 module-level
+    functions and 10 classes", it answered 10; shown for "where is PyDLL defined?", it
+    wandered. Counted by `ast` when the text parses (a `def` inside a docstring is no
+    function); a `.py` file cut short is counted by its unindented lines; other text that
+    does not parse (Groovy's `import` and `def`) is not read as Python."""
+    functions_asked, classes_asked = _ASKS_FUNCTIONS.search(asking), _ASKS_CLASSES.search(asking)
+    if not (functions_asked or classes_asked) or not _TOP_IMPORT.search(text, body, end):
         return []
     try:
         tree = ast.parse(text[body:end])
@@ -928,9 +934,13 @@ def _module_level(text: str, body: int, end: int, starts: Counter[str], name: st
     else:
         functions = sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body)
         classes = sum(isinstance(node, ast.ClassDef) for node in tree.body)
-    return [f"As Python: {functions} module-level function{'s' if functions != 1 else ''} (unindented def) and "
-            f"{classes} class{'es' if classes != 1 else ''} (unindented class); methods and nested "
-            "functions are indented."]
+    said = []
+    if functions_asked:
+        said.append(f"{functions} module-level function{'s' if functions != 1 else ''} (unindented def; "
+                    "methods and nested functions are indented)")
+    if classes_asked:
+        said.append(f"{classes} module-level class{'es' if classes != 1 else ''} (unindented class)")
+    return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."]
 
 
 _PER_FILE_SHOWN = 5

@@ -1014,7 +1014,7 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
 _Row = TypeVar("_Row", bound=str)
 
 
-def _where(rows: list[_Row], where: dict[str, Any]) -> list[_Row]:
+def _where(rows: list[_Row], where: dict[str, Any], unit: str = "line") -> list[_Row]:
     """The rows (lines, or entries) whose field `name` is `value` for each of `where`, as
     `record` reads fields; a name no row has as a field is matched as text, as a whole word."""
     for name, value in where.items():
@@ -1029,7 +1029,10 @@ def _where(rows: list[_Row], where: dict[str, Any]) -> list[_Row]:
             rows = by_field
         else:
             rx = _word_rx(str(value).strip())
-            rows = [r for r in rows if rx.search(r)]
+            held = [r for r in rows if rx.search(r)]
+            if rows and not held:  # the 1.5B added count=10, skip=10, limit=10 ... for 30 turns, each "0 entries"
+                print(f"No {unit} has a field {name!r}, and none writes {str(value).strip()!r}: none is left.")
+            rows = held
     return rows
 
 
@@ -1300,7 +1303,7 @@ def entries(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None,
         kept = _entries_of(pattern, text, file)
     else:
         return Entries(_entries_of(None, text, None))  # all of them: no read of any one
-    kept = _where(kept, where)
+    kept = _where(kept, where, "entry")
     if _of_context(text) and 0 < len(kept) <= 50:
         _note([e.span for e in kept])
     return Entries(kept)
