@@ -583,7 +583,8 @@ class TurnState:
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer not written in the form the question asks
-        for (`asked_form`: a number, a version, a date; none of them without a digit), and with
+        for (`asked_form`: a number, a version or a date, each with a digit of its own; for a
+        small root also a person, two capitalised words or an address), and with
         `run_instead_of_repeats` the search for that answer to run next: such an answer is most
         often a step on the way (a name whose number or version is written elsewhere), and the
         next step is to look it up. The 1.5B answered "The package gnupg was upgraded once.
