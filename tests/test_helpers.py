@@ -815,6 +815,9 @@ def test_a_field_no_row_has_that_leaves_nothing_says_so(capsys: pytest.CaptureFi
     assert "No line has a field 'size', and none writes '3'" in capsys.readouterr().out
     # A value written as text keeps its rows, and says nothing.
     assert h.lines(kind="return") == ["    return 1"] and "No line" not in capsys.readouterr().out
+    # A date field every line has, matching no day, is no field that is missing.
+    h.context = "date=2024-03-01 user=ann\ndate=2024-03-02 user=bob\n"
+    assert h.lines(date="2025-01-01") == [] and "has a field" not in capsys.readouterr().out
 
 
 def test_counting_by_a_field_no_item_has_names_the_fields_there_are(

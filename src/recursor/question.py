@@ -337,8 +337,9 @@ def asked_form(question: str) -> str | None:
 
 
 def fits_form(answer: str, form: str) -> bool:
-    """Whether `answer` is written as `form` (`asked_form`) can be: a number, a version or a
-    date holds a digit that is no part of a word."""
+    """Whether `answer` is written as `form` (`asked_form`) can be (`_FORM_WRITTEN`): a number
+    or a date holds a digit, a version a number that starts or ends a word, a person two
+    capitalised words or an address."""
     return _FORM_WRITTEN[form].search(answer) is not None
 
 

@@ -1025,12 +1025,13 @@ def _where(rows: list[_Row], where: dict[str, Any], unit: str = "line") -> list[
                 continue
         recs = [_record(r) for r in rows]
         by_field = [r for r, rec in zip(rows, recs, strict=True) if str(rec[name] or "").strip().lower() == want]
-        if any(rec[name] is not None for rec in recs) and (by_field or _norm_key(name) not in _DATE_PARTS):
+        has_field = any(rec[name] is not None for rec in recs)
+        if has_field and (by_field or _norm_key(name) not in _DATE_PARTS):
             rows = by_field
         else:
             rx = _word_rx(str(value).strip())
             held = [r for r in rows if rx.search(r)]
-            if rows and not held:  # the 1.5B added count=10, skip=10, limit=10 ... for 30 turns, each "0 entries"
+            if rows and not held and not has_field:  # the 1.5B added count=10, skip=10, ... for 30 turns
                 print(f"No {unit} has a field {name!r}, and none writes {str(value).strip()!r}: none is left.")
             rows = held
     return rows
