@@ -141,6 +141,25 @@ def test_pasted_text_and_repeats_get_an_untried_line_of_code_run_in_their_place(
     assert "not code" not in plain.calls[1].messages[-1]["content"]
 
 
+def test_a_repeat_is_replaced_by_the_lines_holding_the_questions_words_together() -> None:
+    # The question: the 1.5B printed two gnupg lines again and again. The lines with
+    # "gnupg" and the upgrade, as the log writes "upgraded", hold the version it ended with.
+    log = LOG + ("\n2024-05-05 08:00:00 status installed gnupg-l10n:all 2.2.40-1.1"
+                 "\n2024-05-05 08:00:01 status installed gnupg:all 2.2.40-1.1"
+                 "\n2024-05-09 07:29:05 upgrade gnupg-l10n:all 2.2.40-1.1 2.2.40-1.1+deb12u2"
+                 "\n2024-05-09 07:29:05 upgrade gnupg:all 2.2.40-1.1 2.2.40-1.1+deb12u2"
+                 "\n2024-05-09 07:29:06 status installed gnupg:all 2.2.40-1.1+deb12u2")
+    question = "The package gnupg was upgraded once in this log. What version did it end up with?"
+    assert sorted(orientation(log, question).together) == ["gnupg", "upgrade"]
+    block = "```repl\nprint(lines(r'\\bgnupg\\b')[:2])\n```"
+    root = _run(SmallModelPrompts(), [block, block, "FINAL(2.2.40-1.1+deb12u2)"], log, question)
+    again = root.calls[2].messages[-1]["content"]
+    assert "so this was run instead: print(lines('upgrade', 'gnupg')[:10])" in again
+    assert "upgrade gnupg:all 2.2.40-1.1 2.2.40-1.1+deb12u2" in again
+    # Words never found on one line give no such search: the single words are searched.
+    assert orientation(LOG, "Which xxd version got set up last?").together == ()
+
+
 def test_the_rarest_words_lines_are_all_shown_when_few() -> None:
     text = "\n".join(["noise line"] * 30 + [f"2024-01-0{i} gnupg step {i}" for i in range(1, 9)] + ["noise"] * 5)
     look = orientation(text, "What was the last gnupg step?")

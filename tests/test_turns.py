@@ -61,6 +61,23 @@ def test_a_word_for_a_number_goes_back_once_in_either_mode() -> None:
     assert answer == "none" and len(root.calls) == 3
 
 
+def test_a_final_called_in_a_cell_in_the_wrong_form_goes_back_once_too() -> None:
+    # The 1.5B wrote ```repl FINAL(...)``` as often as the FINAL line: the same check holds.
+    question = "Look up the codename of grey-owl, then its launch code. Answer with the number only."
+    root, answer = _run(SmallModelPrompts(), ["```repl\nprint(grep('grey-owl'))\n```", "```repl\nFINAL('Juniper')\n```",
+                                              "```repl\nFINAL('4417028')\n```"], question)
+    sent_back = root.calls[2].messages[-1]["content"]
+    assert "asks for a number, and 'Juniper' is not one" in sent_back
+    assert "This was run next: grep('Juniper')" in sent_back and "launch code for >>Juniper<< is 4417028" in sent_back
+    assert answer == "4417028"
+    # Once only; and an answer of the asked form is taken at once.
+    root, answer = _run(Prompts(), ["```repl\nFINAL('none')\n```", "```repl\nFINAL('none')\n```"],
+                        "How many launch codes are there?")
+    assert answer == "none" and len(root.calls) == 2
+    root, answer = _run(Prompts(), ["```repl\nFINAL(str(len(context.split())))\n```"], "How many words are there?")
+    assert answer == str(len(TEXT.split())) and len(root.calls) == 1
+
+
 def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
     asked = {
         "How many packages were upgraded?": "a number",
@@ -489,6 +506,19 @@ def test_a_lead_the_context_does_not_hold_is_not_searched() -> None:
     note = "No item has a field 'package'. The lines are columns; by column:\ncount_by(items, 2) counts column 2: upgrade 7"
     assert state.untried(note, "2024-05-20 10:00 upgrade libc6:amd64 1 2") is None
     assert state.untried("upgrade libc6:amd64 1 2", "2024-05-20 10:00 upgrade libc6:amd64 1 2") == "grep('libc6:amd64')"
+
+
+def test_a_lead_on_many_lines_is_a_fields_value_and_not_searched() -> None:
+    # Shown two gnupg lines of a dpkg log, the 1.5B's repeated block was replaced by
+    # grep('half-installed'): a status written on hundreds of lines, which found nothing new.
+    log = "\n".join(f"2024-05-{d:02} 10:00:00 status half-installed libx{d}:amd64 1.{d}" for d in range(1, 29))
+    log += "\n" + "\n".join(f"2024-06-01 10:00:{s:02} status half-installed liby{s}:amd64 2.{s}" for s in range(10))
+    log += "\n2024-06-02 10:00:00 upgrade gnupg:all 2.2.40-1.1 2.2.40-1.1+deb12u2"
+    state = TurnState(question="The package gnupg was upgraded once in this log. What version did it end up with?")
+    shown = "2024-05-09 07:29:05 status half-installed gnupg:all 2.2.40-1.1"
+    assert state.untried(shown, log) != "grep('half-installed')"
+    # A lead on few lines is still searched first.
+    assert state.untried("status half-installed libx3:amd64 1.3", log) == "grep('libx3:amd64')"
 
 
 def test_a_name_written_unquoted_in_final_inside_a_block_is_the_answer() -> None:

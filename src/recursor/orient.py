@@ -93,6 +93,9 @@ class Orientation:
     reads: tuple[Read, ...] = ()
     """The lines shown, as reads of the context: the model read them, so they are evidence
     (`recursor.evidence`) like the lines its code printed."""
+    together: tuple[str, ...] = ()
+    """The question's words shown on one line, as that line writes them ("gnupg", "upgrade"
+    for "gnupg was upgraded"): `lines(*together)` gives those lines again."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -477,8 +480,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         if rank == 0 and COUNT_ASKED.search(asking) and (where := _written_where(text, lowered, hit)):
             out.append(where)
     unwanted = negated(question)
+    written_together: tuple[str, ...] = ()
     if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in unwanted])):
         together, spans = both
+        written_together = _as_written(text, together, spans[0])
         count = len(spans)
         out.append(" and ".join(repr(w) for w in together)
                    + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
@@ -505,7 +510,17 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     words = tuple(w.word for w in found)
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
-                       start=start if named is not None and start else field_call)
+                       start=start if named is not None and start else field_call,
+                       together=written_together)
+
+
+def _as_written(text: str, words: list[str], span: tuple[int, int]) -> tuple[str, ...]:
+    """`words` as the line holding `span` writes them (found by `_stem_rx`: "upgraded" is
+    written "upgrade" in a dpkg log), each the word itself where that line does not hold it."""
+    lo = text.rfind("\n", 0, span[0]) + 1
+    hi = text.find("\n", span[1])
+    line = text[lo:len(text) if hi < 0 else hi]
+    return tuple(m.group(0) if (m := _stem_rx(word).search(line)) else word for word in words)
 
 
 _FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)

@@ -361,6 +361,14 @@ class _Run:
                 typed = state.typed_before_output(answer, self.prompts, block.code, cell.stdout) if cell.final else None
                 if typed is not None:
                     return None, "\n\n".join([*parts, typed])  # typed before the output was seen: once
+                form, follow = (None, None) if cell.final_json is not None else state.wrong_form(
+                    answer, self.question, self.prompts)
+                if form is not None:  # the 1.5B's ```repl FINAL(2)``` for "what version ...?"
+                    parts.append(form)
+                    if follow is not None:
+                        ran = await self.repl.run_cell(follow, iteration, len(parsed.code) + 1)
+                        parts.append(format_cell(ran, 1, 1, True, self.prompts.ran_next(follow)))
+                    return None, "\n\n".join(parts)
                 if (echo := state.doubted(answer, self.prompts, block.code)) is None:
                     return _Outcome(answer, "final", iteration, json=cell.final_json), ""
                 return None, "\n\n".join([*parts, echo])  # the question's own word: sent back once

@@ -681,14 +681,23 @@ class TurnState:
         helper's note in the last output offers (a pattern that matched nothing, shown as the
         text writes it: the 1.5B ran its `lines(r"\\bupgraded\\b")` block again), then a
         search for a name the last output found that the question does not hold and the
-        context does (`new_leads`; a helper's own note names helpers), then for each word of
+        context does on few lines (`new_leads`; a helper's own note names helpers; a word on
+        many lines is a field's value, no lead: shown two dpkg lines about gnupg, the 1.5B's
+        repeated block was replaced by `grep('half-installed')`, a status of hundreds of lines,
+        and it answered "2"), then the lines holding the question's words together (as the
+        first look found them), then for each word of
         the question the context holds (as the first look ranked them), then their lines."""
         for call in _OFFERED_LINES.findall(stdout):  # a helper's note: "lines('upgrade') gives them."
             if (code := f"print(len({call}), {call}[:3])") not in self.seen_code:
                 return code
         for lead in new_leads(stdout, self.question):
-            if f"grep({lead!r})" not in self.seen_code and _holds(context, lead):
+            if (f"grep({lead!r})" not in self.seen_code and _holds(context, lead)
+                    and _lines_holding(context, lead, _FEW_LINES) <= _FEW_LINES):
                 return f"grep({lead!r})"
+        if len(self.shown.together) >= 2:  # the look's lines holding the question's words together
+            code = f"print(lines({', '.join(map(repr, self.shown.together))})[:10])"
+            if code not in self.seen_code:
+                return code
         for word in self.shown.words:
             for code in (f"grep({word!r})", f"print(lines({word!r})[:10])"):
                 if code not in self.seen_code:
