@@ -160,6 +160,30 @@ def test_a_repeat_is_replaced_by_the_lines_holding_the_questions_words_together(
     assert orientation(LOG, "Which xxd version got set up last?").together == ()
 
 
+def test_a_question_about_sections_is_shown_the_numbered_headings() -> None:
+    # The 1.5B, asked how many numbered sections the Apache licence has, counted the lines
+    # holding "sections" and answered 1. A list numbered inside a section is another run.
+    titles = ["Definitions", "Grant of Copyright License", "Grant of Patent License", "Redistribution",
+              "Submission of Contributions", "Trademarks", "Disclaimer of Warranty"]
+    body = ["                 Example License", "     Version 2.0", ""]
+    for n, title in enumerate(titles, 1):
+        body += [f"   {n}. {title}. Subject to the terms and conditions of", "      this License, you may:", ""]
+        if n == 4:
+            body += ["      1. Give a copy of this License;", "      2. Keep the notices;",
+                     "      3. State your changes; and", "      4. Keep the NOTICE file.", ""]
+    text = "\n".join(body).replace("   6. Trademarks.", "*  6. Trademarks.  *")  # a boxed section
+    look = orientation(text, "How many numbered sections does this licence have?")
+    assert "Numbered headings at the start of a line: 7, 1 to 7:" in look.text
+    assert "   4. Redistribution" in look.text and "   6. Trademarks" in look.text
+    assert "Keep the notices" not in look.text
+    assert "   7. Disclaimer of Warranty" in look.shown[-1] or any("7. Disclaimer" in line for line in look.shown)
+    # Only for a question about sections, chapters, clauses...; and only a run of three.
+    assert "Numbered headings" not in orientation(text, "What may a user do with the NOTICE file?").text
+    assert "Numbered headings" not in orientation("1. One\n2. Two\nthree\n", "How many sections?").text
+    # Lowercase lines after a number are counts, not headings ("3 items").
+    assert "Numbered headings" not in orientation("1 apple\n2 pears\n3 plums\n4 figs\n", "How many parts?").text
+
+
 def test_the_rarest_words_lines_are_all_shown_when_few() -> None:
     text = "\n".join(["noise line"] * 30 + [f"2024-01-0{i} gnupg step {i}" for i in range(1, 9)] + ["noise"] * 5)
     look = orientation(text, "What was the last gnupg step?")

@@ -494,6 +494,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
+    if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
+        rows, spans = numbered
+        out += rows
+        shown += [text[a:b] for a, b in spans]
+        reads += [_read(starts, keys, a, b) for a, b in spans]
     named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
     period = date_range(question)
     if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0],
@@ -956,6 +961,52 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     if classes_asked:
         said.append(f"{classes} module-level class{'es' if classes != 1 else ''} (unindented class)")
     return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."]
+
+
+_ASKS_SECTIONS = re.compile(r"\b(?:sections?|clauses?|chapters?|articles?|parts?|headings?|paragraphs?)\b",
+                            re.IGNORECASE)
+_NUMBERED_HEAD = re.compile(r"^([ \t]*+)([*|#>][ \t]++)?(?:((?i:section|article|chapter|part|clause))[ \t]++)?"
+                            r"(\d{1,3})[.):]?[ \t]++([A-Z][^\n]*)$", re.MULTILINE)
+"""A numbered heading's line: its indent, a box's border if any (`*  6. Disclaimer of Warranty  *`,
+as the MPL boxes two of its sections), a word naming the unit if any, the number, the title.
+Possessive: a line of spaces is passed over once, not tried from each of its spaces."""
+_SECTIONS_LISTED = 12
+"""Numbered headings listed with their titles; a longer list shows its first and last ones."""
+
+
+def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """For a question about a text's sections (clauses, chapters, articles, parts), its numbered
+    headings: lines that start with a number (after the same indent, and the same word such as
+    "Section" if any), a title after it, numbered on from 0 or 1 one by one in text order. The
+    1.5B, asked how many numbered sections the Apache licence has, counted the lines holding
+    the word "sections" and answered 1; a numbered list of steps inside a section is another
+    run, and the longest run is taken. Titles are cut at their first sentence. None when no
+    run of three or more is found, or the question is about something else."""
+    if not _ASKS_SECTIONS.search(asking):
+        return None
+    runs: dict[tuple[str, str], list[tuple[int, int, int, str]]] = {}
+    best: list[tuple[int, int, int, str]] = []
+    for m in _NUMBERED_HEAD.finditer(text):
+        number, word = int(m.group(4)), (m.group(3) or "").lower()
+        key = (m.group(1), word)
+        if m.group(2):  # in a box: it goes on the run it numbers on, whatever that run's indent
+            key = next((k for k, r in runs.items() if k[1] == word and r[-1][0] + 1 == number), key)
+        run = runs.get(key, [])
+        if run and number == run[-1][0] + 1:
+            run.append((number, m.start(), m.end(), m.group(0)))
+        elif number in (0, 1) and (not run or len(run) < 3):
+            runs[key] = run = [(number, m.start(), m.end(), m.group(0))]
+        if len(run) > len(best):
+            best = run
+    if len(best) < 3:
+        return None
+    picked = best if len(best) <= _SECTIONS_LISTED else best[:6] + best[-3:]
+    out = [f"Numbered headings at the start of a line: {len(best)}, {best[0][0]} to {best[-1][0]}"
+           + (", the first and last:" if len(picked) < len(best) else ":")]
+    for _, _, _, line in picked:
+        title = re.split(r"(?<=[a-z)])\. ", line.strip(" \t*|#>"), maxsplit=1)[0]
+        out.append(f"   {title[:width]}")
+    return out, [(a, b) for _, a, b, _ in picked]
 
 
 _PER_FILE_SHOWN = 5
