@@ -78,6 +78,32 @@ def test_a_final_called_in_a_cell_in_the_wrong_form_goes_back_once_too() -> None
     assert answer == str(len(TEXT.split())) and len(root.calls) == 1
 
 
+def test_one_version_on_every_line_of_the_rarest_word_is_offered_as_the_answer() -> None:
+    # Asked which xxd version dpkg last set up, the 1.5B printed the 7 xxd lines, all of one
+    # version, then searched each other word of the question until max_errors.
+    log = "\n".join([f"2024-05-0{d} 10:00:0{i} status installed libfoo{i}:amd64 1.{i}-1" for d in (1, 2) for i in range(8)]
+                    + ["2024-05-09 07:29:23 install xxd:amd64 <none> 2:9.0.1378-2+deb12u2",
+                       "2024-05-09 07:29:24 status half-configured xxd:amd64 2:9.0.1378-2+deb12u2",
+                       "2024-05-09 07:29:24 status installed xxd:amd64 2:9.0.1378-2+deb12u2",
+                       "2024-05-10 08:00:00 upgrade vim:amd64 2:9.0.1378-1 2:9.0.1378-2"])
+    question = "Which xxd version did the package manager last set up completely?"
+    root, result = _run_on(log, ["```repl\nprint(lines('xxd'))\n```", "FINAL(2:9.0.1378-2+deb12u2)"], question)
+    note = root.calls[1].messages[-1]["content"]
+    assert "All 3 lines of the text holding 'xxd' write one version: 2:9.0.1378-2+deb12u2." in note
+    assert "FINAL(2:9.0.1378-2+deb12u2)" in note and result.answer == "2:9.0.1378-2+deb12u2"
+    # Two versions on the word's lines (an upgrade's old and new), code that does not name the
+    # word, or a capable model: no offer.
+    root, _ = _run_on(log, ["```repl\nprint(lines('vim'))\n```", *["FINAL(x)"] * 10], "Which vim version was set up?")
+    assert "write one version" not in root.calls[1].messages[-1]["content"]
+    root, _ = _run_on(log, ["```repl\nprint(lines()[-3:])\n```", *["FINAL(x)"] * 10], question)
+    assert "write one version" not in root.calls[1].messages[-1]["content"]
+    root, _ = _run_on(log, ["```repl\nprint(lines('xxd'))\n```", *["FINAL(x)"] * 10], question, prompts=Prompts())
+    assert "write one version" not in root.calls[1].messages[-1]["content"]
+    # A date asked for: the one date its lines write.
+    root, _ = _run_on(log, ["```repl\nprint(lines('xxd'))\n```", *["FINAL(x)"] * 10], "On what date was xxd installed?")
+    assert "write one date: 2024-05-09" in root.calls[1].messages[-1]["content"]
+
+
 def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
     asked = {
         "How many packages were upgraded?": "a number",

@@ -277,6 +277,13 @@ class Prompts:
         return (f"The most: {value} ({count}). If the question asks for that, reply with exactly this line:\n"
                 f"FINAL({value})")
 
+    def one_value(self, value: str, word: str, form: str, lines: int) -> str:
+        """Under an output from the lines of the question's rarest word, when all of them in
+        the text write one value of the form asked for (`form`: "a version")."""
+        kind = form.split()[-1]
+        return (f"All {lines} lines of the text holding {word!r} write one {kind}: {value}. If the question asks "
+                f"for that {kind}, reply with exactly this line:\nFINAL({value})")
+
     def counted_first(self, count: str, unit: str) -> str:
         """Under an output that starts with a count of what the question asks how many of."""
         return (f"The output counts {count} {unit}. If the question asks for that number, reply with exactly "

@@ -349,7 +349,7 @@ class _Run:
             if instead is not None:  # a small root's loop, broken: an untried search in its place
                 cell = await self.repl.run_cell(instead, iteration, n)
                 state.saw_cell(self.prompts, cell.stdout, cell.error, instead)  # its output is what the model reads
-            offer = state.offer(self.prompts, cell.stdout, instead or block.code) if note is None and not cell.error else None
+            offer = state.offer(self.prompts, cell.stdout, instead or block.code, self.context) if note is None and not cell.error else None
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, note or offer))
             blind = blind and bool(cell.error) and printed_nothing(cell.stdout)
             # Running the same code again is no progress: a model stuck in a loop reaches

@@ -348,13 +348,33 @@ class TurnState:
         if prompts.looking_needs_output and code and stdout:
             self.messages |= _printed_messages(code, stdout)
 
-    def offer(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
+    def offer(self, prompts: Prompts, stdout: str, code: str = "", context: ContextValue = "") -> str | None:
         """The note under an output that answers the question as asked, offering its value as
-        the FINAL line (`ranked_top`, `counted`, `form_counted`), or None (and no earlier offer
-        stands)."""
+        the FINAL line (`ranked_top`, `counted`, `form_counted`, `one_value`), or None (and no
+        earlier offer stands)."""
         self.offered = None
         return (self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
-                or self.form_counted(prompts, stdout, code))
+                or self.form_counted(prompts, stdout, code) or self.one_value(prompts, stdout, code, context))
+
+    def one_value(self, prompts: Prompts, stdout: str, code: str, context: ContextValue) -> str | None:
+        """The note under an output of code that names the question's rarest word, for a small
+        root whose question asks for a version or a date, when every line of the context
+        holding that word writes one and the same such value and the output shows it: that
+        value, offered as the FINAL line. Asked which xxd version dpkg last set up, the 1.5B
+        was shown the 7 xxd lines, all of one version, printed them, and then searched each
+        other word of the question until max_errors. Two values (an upgrade's old and new
+        version) or a word on many lines offer nothing: which one is a question to answer."""
+        form = asked_form(self.question)
+        if not prompts.looking_needs_output or form not in _VALUE_FORMS or not self.shown.words:
+            return None
+        rare = self.shown.words[0]
+        if rare.lower() not in code.lower() or printed_nothing(stdout):
+            return None
+        found = _values_on_lines(context, rare, _VALUE_FORMS[form])
+        if found is None or len(found[0]) != 1 or (value := next(iter(found[0]))) not in stdout:
+            return None
+        self.offered = value
+        return prompts.one_value(value, rare, form, found[1])
 
     def form_counted(self, prompts: Prompts, stdout: str, code: str = "") -> str | None:
         """The note under a helper's "Column 2 writes 'configured' as 'configure', on 1 of the 7
@@ -703,6 +723,38 @@ class TurnState:
                 if code not in self.seen_code:
                     return code
         return None
+
+
+_VALUE_FORMS = {
+    "a version": re.compile(r"(?<![\w.:+~-])(?!\d{4}-\d\d-\d\d\b)(?!\d\d?:\d\d\b)(?:\d{1,4}:)?\d[\dA-Za-z]*"
+                           r"(?:[.+~-][\dA-Za-z]+)+(?![\w.:+~-])"),
+    "a date": re.compile(r"(?<![\w.:-])\d{4}-\d\d-\d\d(?![\w.:-])"),
+}
+"""The values a line writes of a form `one_value` offers: versions (a digit, then parts joined
+by `.+~-`; not an ISO date or a clock time) and ISO dates."""
+
+_VALUE_LINES = 50
+"""At most this many lines hold the word whose values `one_value` reads."""
+
+
+def _values_on_lines(context: ContextValue, word: str, rx: re.Pattern[str]) -> tuple[set[str], int] | None:
+    """The values `rx` finds on the lines of the context holding `word` (as the look found it,
+    `_stem_rx`), and how many lines those are; None when none or more than `_VALUE_LINES` do."""
+    word_rx = _stem_rx(word)
+    values: set[str] = set()
+    n = 0
+    for text in _texts(context):
+        at = 0
+        while (m := word_rx.search(text, at)) is not None:
+            n += 1
+            if n > _VALUE_LINES:
+                return None
+            lo = text.rfind("\n", 0, m.start()) + 1
+            hi = text.find("\n", m.end())
+            hi = len(text) if hi < 0 else hi
+            values.update(rx.findall(text, lo, hi))
+            at = hi + 1
+    return (values, n) if n else None
 
 
 _OFFERED_LINES = re.compile(r"\b(lines\((?:'[^'\n]{1,80}'|\"[^\"\n]{1,80}\")\)) gives them\.")
