@@ -182,6 +182,14 @@ def test_a_question_about_sections_is_shown_the_numbered_headings() -> None:
     assert "Numbered headings" not in orientation("1. One\n2. Two\nthree\n", "How many sections?").text
     # Lowercase lines after a number are counts, not headings ("3 items").
     assert "Numbered headings" not in orientation("1 apple\n2 pears\n3 plums\n4 figs\n", "How many parts?").text
+    # Three clauses, then another list numbered on from 4 with ")": two runs, not one of 6;
+    # each new 1 starts a run. CRLF lines and capitals of any script are read as well.
+    spliced = ("1. Keep this notice.\r\n2. Keep the list.\r\n3. No endorsement.\r\n\r\n"
+               "4) Über die Lizenz\r\n5) Grant\r\n6) Patents\r\n7) Warranty\r\n"
+               "1. Über alles\r\n2. Zwei\r\n3. Drei\r\n4. Vier\r\n5. Fünf\r\n")
+    look = orientation(spliced, "How many sections are there?").text
+    assert "Numbered headings at the start of a line: 5, 1 to 5:" in look
+    assert "   1. Über alles\n" in look and "\r" not in look.split("Numbered headings")[1]
 
 
 def test_the_rarest_words_lines_are_all_shown_when_few() -> None:

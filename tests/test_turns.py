@@ -99,9 +99,20 @@ def test_one_version_on_every_line_of_the_rarest_word_is_offered_as_the_answer()
     assert "write one version" not in root.calls[1].messages[-1]["content"]
     root, _ = _run_on(log, ["```repl\nprint(lines('xxd'))\n```", *["FINAL(x)"] * 10], question, prompts=Prompts())
     assert "write one version" not in root.calls[1].messages[-1]["content"]
-    # A date asked for: the one date its lines write.
+    # Not a date ("which year" asks for a part of one); one line says so in the singular.
     root, _ = _run_on(log, ["```repl\nprint(lines('xxd'))\n```", *["FINAL(x)"] * 10], "On what date was xxd installed?")
-    assert "write one date: 2024-05-09" in root.calls[1].messages[-1]["content"]
+    assert "write one" not in root.calls[1].messages[-1]["content"]
+    one = log + "\n2024-05-11 09:00:00 status installed zstd:amd64 1.5.4+dfsg2-5"
+    root, _ = _run_on(one, ["```repl\nprint(lines('zstd'))\n```", *["FINAL(x)"] * 10], "Which zstd version is installed?")
+    assert "The one line of the text holding 'zstd' writes one version: 1.5.4+dfsg2-5." in root.calls[1].messages[-1]["content"]
+
+
+def test_the_versions_a_line_writes_are_not_dates_times_or_addresses() -> None:
+    from recursor.turns import _VALUE_FORMS
+    found = _VALUE_FORMS["a version"].findall
+    assert found("2024-05-09 07:29:23 install xxd:amd64 <none> 2:9.0.1378-2+deb12u2") == ["2:9.0.1378-2+deb12u2"]
+    assert found("Upgraded frobz from 2.4.1 to 2.5.0.") == ["2.4.1", "2.5.0"]  # a full stop ends a version
+    assert found("host 10.0.0.5 up on 05.03.2024 at 12:30:45.123, 0x1F.2") == []
 
 
 def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:

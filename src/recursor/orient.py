@@ -483,7 +483,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     written_together: tuple[str, ...] = ()
     if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in unwanted])):
         together, spans = both
-        written_together = _as_written(text, together, spans[0])
+        written_together = _as_written(text, together, spans)
         count = len(spans)
         out.append(" and ".join(repr(w) for w in together)
                    + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
@@ -519,13 +519,42 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        together=written_together)
 
 
-def _as_written(text: str, words: list[str], span: tuple[int, int]) -> tuple[str, ...]:
-    """`words` as the line holding `span` writes them (found by `_stem_rx`: "upgraded" is
-    written "upgrade" in a dpkg log), each the word itself where that line does not hold it."""
-    lo = text.rfind("\n", 0, span[0]) + 1
-    hi = text.find("\n", span[1])
-    line = text[lo:len(text) if hi < 0 else hi]
-    return tuple(m.group(0) if (m := _stem_rx(word).search(line)) else word for word in words)
+def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
+    """`words` as the lines holding `spans` write them (found by `_stem_rx`: "upgraded" is
+    written "upgrade" in a dpkg log), so that `lines(*words)` finds those lines again: a word
+    written in several forms there ("installed", "install") as what its forms start with.
+    () when a form is a whole line of the text: `lines` reads such an argument as the text
+    to search, not as a pattern."""
+    forms: list[set[str]] = [set() for _ in words]
+    rxs = [_stem_rx(word) for word in words]
+    for s, e in spans[:_WRITTEN_READ]:
+        lo = text.rfind("\n", 0, s) + 1
+        hi = text.find("\n", e)
+        line = text[lo:len(text) if hi < 0 else hi]
+        for found, rx in zip(forms, rxs, strict=True):
+            if (m := rx.search(line)) is not None:
+                found.add(m.group(0))
+    out = []
+    for word, found in zip(words, forms, strict=True):
+        common = _common_start(found) if found else word
+        out.append(common if len(common) >= 3 else word)
+    if any(f"\n{form}\n" in text or text.startswith(f"{form}\n") or text.endswith(f"\n{form}") or text == form
+           for form in out):
+        return ()
+    return tuple(out)
+
+
+_WRITTEN_READ = 50
+"""Lines read for the forms `_as_written` gives."""
+
+
+def _common_start(forms: set[str]) -> str:
+    """What every one of `forms` starts with, letter by letter ("install" of "installed" and "install")."""
+    first, last = min(forms), max(forms)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
 
 
 _FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
@@ -963,39 +992,51 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."]
 
 
-_ASKS_SECTIONS = re.compile(r"\b(?:sections?|clauses?|chapters?|articles?|parts?|headings?|paragraphs?)\b",
-                            re.IGNORECASE)
+_ASKS_SECTIONS = re.compile(r"\b(?:sections?|clauses?|chapters?|articles?|parts?|headings?)\b", re.IGNORECASE)
 _NUMBERED_HEAD = re.compile(r"^([ \t]*+)([*|#>][ \t]++)?(?:((?i:section|article|chapter|part|clause))[ \t]++)?"
-                            r"(\d{1,3})[.):]?[ \t]++([A-Z][^\n]*)$", re.MULTILINE)
+                            r"(\d{1,3})([.):]?)[ \t]++([^\W\d_][^\n]*)$", re.MULTILINE)
 """A numbered heading's line: its indent, a box's border if any (`*  6. Disclaimer of Warranty  *`,
-as the MPL boxes two of its sections), a word naming the unit if any, the number, the title.
+as the MPL boxes two of its sections), a word naming the unit if any, the number and what
+follows it, the title (its first letter a capital, checked in code: any script's capitals).
 Possessive: a line of spaces is passed over once, not tried from each of its spaces."""
 _SECTIONS_LISTED = 12
 """Numbered headings listed with their titles; a longer list shows its first and last ones."""
 
+_Heading = tuple[int, int, int, str]
+"""A numbered heading: its number, where its line starts and ends, the line."""
+
 
 def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[int, int]]] | None:
     """For a question about a text's sections (clauses, chapters, articles, parts), its numbered
-    headings: lines that start with a number (after the same indent, and the same word such as
-    "Section" if any), a title after it, numbered on from 0 or 1 one by one in text order. The
-    1.5B, asked how many numbered sections the Apache licence has, counted the lines holding
-    the word "sections" and answered 1; a numbered list of steps inside a section is another
-    run, and the longest run is taken. Titles are cut at their first sentence. None when no
-    run of three or more is found, or the question is about something else."""
+    headings: lines that start with a number (after the same indent, the same word such as
+    "Section" if any, and followed by the same mark, "." or ")"), a title after it, numbered
+    on from 0 or 1 one by one in text order. The 1.5B, asked how many numbered sections the
+    Apache licence has, counted the lines holding the word "sections" and answered 1. Each 0
+    or 1 starts a new run; the longest run is taken, so a numbered list inside a section or
+    a licence's three clauses before another's list are runs of their own. Titles are cut
+    at their first sentence. None when no run of three or more is found, or the question is
+    about something else."""
     if not _ASKS_SECTIONS.search(asking):
         return None
-    runs: dict[tuple[str, str], list[tuple[int, int, int, str]]] = {}
-    best: list[tuple[int, int, int, str]] = []
+    runs: dict[tuple[str, str, str], list[_Heading]] = {}
+    boxed_next: dict[tuple[str, str, int], tuple[str, str, str]] = {}  # a box goes on the run it numbers on
+    best: list[_Heading] = []
     for m in _NUMBERED_HEAD.finditer(text):
-        number, word = int(m.group(4)), (m.group(3) or "").lower()
-        key = (m.group(1), word)
-        if m.group(2):  # in a box: it goes on the run it numbers on, whatever that run's indent
-            key = next((k for k, r in runs.items() if k[1] == word and r[-1][0] + 1 == number), key)
+        if not m.group(6)[0].isupper():
+            continue  # "3 plums": a count, not a heading
+        number, word, mark = int(m.group(4)), (m.group(3) or "").lower(), m.group(5)
+        key = (m.group(1), word, mark)
+        if m.group(2):
+            key = boxed_next.get((word, mark, number), key)
         run = runs.get(key, [])
+        heading = (number, m.start(), m.end(), m.group(0).rstrip("\r"))
         if run and number == run[-1][0] + 1:
-            run.append((number, m.start(), m.end(), m.group(0)))
-        elif number in (0, 1) and (not run or len(run) < 3):
-            runs[key] = run = [(number, m.start(), m.end(), m.group(0))]
+            run.append(heading)
+        elif number in (0, 1):
+            runs[key] = run = [heading]
+        else:
+            continue
+        boxed_next[(word, mark, number + 1)] = key
         if len(run) > len(best):
             best = run
     if len(best) < 3:

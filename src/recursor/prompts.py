@@ -281,7 +281,9 @@ class Prompts:
         """Under an output from the lines of the question's rarest word, when all of them in
         the text write one value of the form asked for (`form`: "a version")."""
         kind = form.split()[-1]
-        return (f"All {lines} lines of the text holding {word!r} write one {kind}: {value}. If the question asks "
+        where = "The one line" if lines == 1 else f"All {lines} lines"
+        return (f"{where} of the text holding {word!r} write{'s' if lines == 1 else ''} one {kind}: {value}. "
+                f"If the question asks "
                 f"for that {kind}, reply with exactly this line:\nFINAL({value})")
 
     def counted_first(self, count: str, unit: str) -> str:

@@ -363,7 +363,7 @@ class _Run:
                     return None, "\n\n".join([*parts, typed])  # typed before the output was seen: once
                 form, follow = (None, None) if cell.final_json is not None else state.wrong_form(
                     answer, self.question, self.prompts)
-                if form is not None:  # the 1.5B's ```repl FINAL(2)``` for "what version ...?"
+                if form is not None:  # ```repl FINAL(pkg)```, a name ("gnupg-l10n:all"), for "what version ...?"
                     parts.append(form)
                     if follow is not None:
                         ran = await self.repl.run_cell(follow, iteration, len(parsed.code) + 1)

@@ -358,12 +358,14 @@ class TurnState:
 
     def one_value(self, prompts: Prompts, stdout: str, code: str, context: ContextValue) -> str | None:
         """The note under an output of code that names the question's rarest word, for a small
-        root whose question asks for a version or a date, when every line of the context
-        holding that word writes one and the same such value and the output shows it: that
+        root whose question asks for a version, when every line of the context holding
+        that word writes one and the same version and the output shows it: that
         value, offered as the FINAL line. Asked which xxd version dpkg last set up, the 1.5B
         was shown the 7 xxd lines, all of one version, printed them, and then searched each
         other word of the question until max_errors. Two values (an upgrade's old and new
-        version) or a word on many lines offer nothing: which one is a question to answer."""
+        version) or a word on many lines offer nothing: which one is a question to answer.
+        The offer says "if the question asks for that version": asked for gnupg's version
+        when xxd was installed, the rarest word is xxd and its one version is not the answer."""
         form = asked_form(self.question)
         if not prompts.looking_needs_output or form not in _VALUE_FORMS or not self.shown.words:
             return None
@@ -726,12 +728,14 @@ class TurnState:
 
 
 _VALUE_FORMS = {
-    "a version": re.compile(r"(?<![\w.:+~-])(?!\d{4}-\d\d-\d\d\b)(?!\d\d?:\d\d\b)(?:\d{1,4}:)?\d[\dA-Za-z]*"
-                           r"(?:[.+~-][\dA-Za-z]+)+(?![\w.:+~-])"),
-    "a date": re.compile(r"(?<![\w.:-])\d{4}-\d\d-\d\d(?![\w.:-])"),
+    "a version": re.compile(r"(?<![\w.:+~-])(?!\d{4}-\d\d-\d\d\b)(?!\d\d?:\d\d\b)(?!\d+(?:\.\d+){3}\b)"
+                           r"(?!\d\d?\.\d\d?\.\d{4}\b)(?!0x)(?:\d{1,4}:)?\d[\dA-Za-z]*(?:[.+~-][\dA-Za-z]+)+"
+                           r"(?![\w:+~-]|\.\w)"),
 }
 """The values a line writes of a form `one_value` offers: versions (a digit, then parts joined
-by `.+~-`; not an ISO date or a clock time) and ISO dates."""
+by `.+~-`; a sentence's full stop after one is no part of it). Not an ISO date, a clock time,
+an IPv4 address, a dotted day (05.03.2024) or a hex number. Dates are not offered: "which
+year" asks for a part of one."""
 
 _VALUE_LINES = 50
 """At most this many lines hold the word whose values `one_value` reads."""
