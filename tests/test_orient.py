@@ -469,6 +469,11 @@ def test_the_file_that_alone_holds_the_rarest_word_is_outlined_with_how_its_line
     assert "module-level class" not in look  # only what is asked: shown both, it answered the classes
     # Not for a question about neither ("where is X defined?" is no question about functions).
     assert "As Python" not in orientation(MODULES, "Where is `Frobnicator` defined? Name the module.").text
+    # Nor for one function's detail: the count was said for "the default of the `maxsplit`
+    # parameter of function `split`".
+    joined = "".join(f"# File: {name}\n{text}" for name, text in MODULES.items())
+    assert "As Python" not in orientation(joined, "What is the default value of the `n` parameter of function "
+                                                  "`side` in `pkg/shapes.py`?").text
     asks = "how many classes and functions?"
     notes = "".join(f"{w} item {i}\n" for i, w in enumerate(["def", "from", "class"] * 4))
     assert _module_level(notes, 0, len(notes), asks) == []  # no import statement: not Python

@@ -967,11 +967,13 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     11" among the line starts, asked how many module-level functions the module has, and
     answered the file's line count. Only what is asked is said: shown "2 module-level
     functions and 10 classes", it answered 10; shown for "where is PyDLL defined?", it
-    wandered. Counted by `ast` when the text parses (a `def` inside a docstring is no
+    wandered. Only for a question that counts or ranks: "the default of the `maxsplit`
+    parameter of function `split`" is about one function. Counted by `ast` when the text parses (a `def` inside a docstring is no
     function); a `.py` file cut short is counted by its unindented lines; other text that
     does not parse (Groovy's `import` and `def`) is not read as Python."""
     functions_asked, classes_asked = _ASKS_FUNCTIONS.search(asking), _ASKS_CLASSES.search(asking)
-    if not (functions_asked or classes_asked) or not _TOP_IMPORT.search(text, body, end):
+    counted = COUNTS.search(asking) or SUPERLATIVE.search(asking)  # not "the default of function split's argument"
+    if not (functions_asked or classes_asked) or not counted or not _TOP_IMPORT.search(text, body, end):
         return []
     try:
         tree = ast.parse(text[body:end])
