@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import keyword
+import os
 import re
 from bisect import bisect_right
 from collections import Counter, deque
@@ -536,7 +537,7 @@ def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tu
                 found.add(m.group(0))
     out = []
     for word, found in zip(words, forms, strict=True):
-        common = _common_start(found) if found else word
+        common = os.path.commonprefix(sorted(found)) if found else word  # noqa: RUF071 (letter by letter, as meant)
         out.append(common if len(common) >= 3 else word)
     if any(f"\n{form}\n" in text or text.startswith(f"{form}\n") or text.endswith(f"\n{form}") or text == form
            for form in out):
@@ -547,14 +548,6 @@ def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tu
 _WRITTEN_READ = 50
 """Lines read for the forms `_as_written` gives."""
 
-
-def _common_start(forms: set[str]) -> str:
-    """What every one of `forms` starts with, letter by letter ("install" of "installed" and "install")."""
-    first, last = min(forms), max(forms)
-    n = 0
-    while n < min(len(first), len(last)) and first[n] == last[n]:
-        n += 1
-    return first[:n]
 
 
 _FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
