@@ -521,6 +521,36 @@ def test_classify_reads_labels_the_text_writes_without_sub_calls(
     assert len(sub.prompts) == 5 + 2 + 3
 
 
+def test_classify_reads_labels_a_column_writes_and_asks_only_about_near_values(
+    sub: SubModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The 1.5B classified 1,887 dpkg lines as "install, upgrade, remove": 1,750 "status" and
+    # "configure" lines went to the sub-model, 3,637 sub-calls for what the third column says.
+    actions = ["install", "status", "status", "configure", "upgrade", "status", "remove", "trigproc"]
+    rows = [f"2024-05-0{i % 9 + 1} 10:00:{i % 60:02} {actions[i % len(actions)]} pkg{i}:amd64 1.{i}-1"
+            for i in range(80)]
+    labels = h.classify(rows, "install, upgrade, remove")
+    assert sub.batches == 0
+    assert labels.counts() == {"install": 10, "upgrade": 10, "remove": 10, "?": 50}
+    out = printed(capsys)
+    assert "classify: column 3 writes the labels; 50 items write another value there (status 30, configure 10, " in out
+    assert "'?', with no sub-call." in out and "classify: 80 items (0 sub-calls, 80 read from the text)" in out
+    # "other" among the labels takes the other values; a value that starts like a label
+    # ("WARN" for "warning") is asked about.
+    sub.answer = lambda prompt, choices: "warning"
+    levels = ["INFO", "WARN", "ERROR", "DEBUG"]
+    logged = [f"12:00:{i:02} {levels[i % 4]} worker-{i % 3} step {i}" for i in range(40)]
+    labelled = h.classify(logged, "error, warning, other", show=False)
+    assert labelled.counts() == {"error": 10, "warning": 10, "other": 20} and len(sub.prompts) == 10
+    # Free text has no such column: each of its items is asked about, as before.
+    sub.prompts.clear()
+    sub.answer = lambda prompt, choices: "praise"
+    openings = "I We It This My Our The Honestly Sadly Wow Well So Praise Complaint Lovely Awful".split()
+    reviews = [f"{w} kettle number {i} was {'fine' if i % 2 else 'bad'}" for i, w in enumerate(openings * 2)]
+    h.classify(reviews, "praise, complaint", show=False)
+    assert len(sub.prompts) == len(reviews)
+
+
 def test_classify_needs_labels(sub: SubModel) -> None:
     with pytest.raises(ValueError, match="classify needs the labels"):
         h.classify(["a"], " , ")
