@@ -521,34 +521,42 @@ def test_classify_reads_labels_the_text_writes_without_sub_calls(
     assert len(sub.prompts) == 5 + 2 + 3
 
 
-def test_classify_reads_labels_a_column_writes_and_asks_only_about_near_values(
+def test_classify_reads_labels_a_column_writes_and_asks_once_per_other_value(
     sub: SubModel, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The 1.5B classified 1,887 dpkg lines as "install, upgrade, remove": 1,750 "status" and
     # "configure" lines went to the sub-model, 3,637 sub-calls for what the third column says.
-    actions = ["install", "status", "status", "configure", "upgrade", "status", "remove", "trigproc"]
+    actions = ["install", "status", "status", "configure", "upgrade", "status", "remove", "purge"]
     rows = [f"2024-05-0{i % 9 + 1} 10:00:{i % 60:02} {actions[i % len(actions)]} pkg{i}:amd64 1.{i}-1"
             for i in range(80)]
+    sub.answer = lambda prompt, choices: "remove" if "'purge'" in prompt else "none of these"
     labels = h.classify(rows, "install, upgrade, remove")
-    assert sub.batches == 0
-    assert labels.counts() == {"install": 10, "upgrade": 10, "remove": 10, "?": 50}
+    assert labels.counts() == {"install": 10, "upgrade": 10, "remove": 20, "?": 40}
+    assert len(sub.prompts) == 3  # status, configure, purge: once each, with a line as the example
+    assert "This line writes 'purge' there:\n2024-05-08 10:00:07 purge pkg7:amd64 1.7-1" in sub.prompts[2]
     out = printed(capsys)
-    assert "classify: column 3 writes the labels; 50 items write another value there (status 30, configure 10, " in out
-    assert "'?', with no sub-call." in out and "classify: 80 items (0 sub-calls, 80 read from the text)" in out
-    # "other" among the labels takes the other values; a value that starts like a label
-    # ("WARN" for "warning") is asked about.
-    sub.answer = lambda prompt, choices: "warning"
-    levels = ["INFO", "WARN", "ERROR", "DEBUG"]
-    logged = [f"12:00:{i:02} {levels[i % 4]} worker-{i % 3} step {i}" for i in range(40)]
+    assert "classify: column 3 writes the labels; its 3 other values asked about once each (status -> ?, " in out
+    assert "purge -> remove)" in out and "classify: 80 items (3 sub-calls, 80 read from the text)" in out
+    # "other" takes what is none of the labels; a synonym is the label it means.
+    sub.prompts.clear()
+    sub.answer = lambda prompt, choices: "error" if "'fatal'" in prompt else "none of these"
+    levels = ["INFO", "WARNING", "ERROR", "DEBUG", "FATAL"]
+    logged = [f"12:00:{i:02} [{levels[i % 5]}] worker-{i % 3} step {i}" for i in range(50)]
     labelled = h.classify(logged, "error, warning, other", show=False)
-    assert labelled.counts() == {"error": 10, "warning": 10, "other": 20} and len(sub.prompts) == 10
-    # Free text has no such column: each of its items is asked about, as before.
+    assert labelled.counts() == {"error": 20, "warning": 10, "other": 20} and len(sub.prompts) == 3
+    # One label written in a column is no field (a journal's one "Error:" among "Started"
+    # lines); nor is free text, whose first words vary: each item is asked about.
     sub.prompts.clear()
     sub.answer = lambda prompt, choices: "praise"
     openings = "I We It This My Our The Honestly Sadly Wow Well So Praise Complaint Lovely Awful".split()
-    reviews = [f"{w} kettle number {i} was {'fine' if i % 2 else 'bad'}" for i, w in enumerate(openings * 2)]
+    reviews = [f"{w} kettle number {i} was {'fine' if i % 2 else 'bad'}" for i, w in enumerate(openings * 4)]
     h.classify(reviews, "praise, complaint", show=False)
     assert len(sub.prompts) == len(reviews)
+    sub.prompts.clear()
+    sub.answer = lambda prompt, choices: "info"
+    journal = [f"Dec 01 10:00:{i:02} host systemd[1]: {'Started' if i % 3 else 'Failed'} unit{i}." for i in range(40)]
+    h.classify([*journal, "Dec 01 10:01:00 host kernel: Error: disk full"], "error, warning, info", show=False)
+    assert len(sub.prompts) == 41
 
 
 def test_classify_needs_labels(sub: SubModel) -> None:

@@ -2244,47 +2244,64 @@ def _written_label(text: str, rxs: list[tuple[str, _re.Pattern[str]]]) -> str | 
 _LABEL_COLUMNS = 8
 """Columns `_label_column` reads: a log line's action or level comes early."""
 _FIELD_VALUES = 30
-"""At most this many different values in a column (and one for each four items) make it a
+"""At most this many different values in a column (and one for each ten items) make it a
 field whose values are labels."""
 _FIELD_ITEMS = 20
-"""Fewer items than this are asked about as they are."""
+"""Fewer items than this are asked about one by one."""
 
 
-def _label_column(texts: list[str], names: list[str]) -> tuple[list[str | None], str] | None:
-    """The labels a column of the items writes, when one does: the column (split at spaces)
-    that every item has, with few different values, and one or more of them labels. An item
-    whose value there is a label gets it; one whose value is another word gets "other" (or
-    "?", when the labels have no "other") with no sub-call, since the text says what it is;
-    one whose value starts like a label or the other way round ("WARN", "warning") is left
-    to the sub-model. The 1.5B classified 1,887 dpkg lines as "install, upgrade, remove":
-    the action is the third column, and 1,750 lines, each a "status" or "configure" line,
-    went to the sub-model (3,637 sub-calls) for a label the text had already written."""
+def _field_value(word: str) -> str:
+    """A column's word as a label is compared with it: lowercase, without the punctuation
+    around it ("Install:", "ERR!", "[WARN]"), "_" and "-" read as spaces ("NOT_FOUND")."""
+    return word.strip(":,;[]()!\"'").lower().replace("_", " ").replace("-", " ")
+
+
+def _label_column(texts: list[str], names: list[str]) -> tuple[int, list[str]] | None:
+    """The column (split at spaces; one of the first eight) that every item has, whose few
+    values (`_FIELD_VALUES`, and one for each ten items) include two labels or more: a field
+    that states the label, as a log's action or level column does. Its number and each
+    item's value there (`_field_value`); None when no column is such a field. Free text has
+    no such column: its first words vary too much."""
     if len(texts) < _FIELD_ITEMS:
-        return None  # a few items: a column's few values say nothing of a field, and asking is cheap
-    rows = [t.split() for t in texts]
-    low = {_simple(lab): lab for lab in names}
-    best: tuple[int, int] | None = None  # (labels written, column)
-    for c in range(min(_LABEL_COLUMNS, min(len(r) for r in rows))):
-        values = {r[c].lower().strip(":,;[]()") for r in rows}
-        if len(values) > min(_FIELD_VALUES, len(rows) // 4):
-            continue
-        hits = sum(1 for r in rows if r[c].lower().strip(":,;[]()") in low)
-        if hits and (best is None or hits > best[0]):
-            best = (hits, c)
-    if best is None:
         return None
-    c = best[1]
-    rest = "other" if "other" in low else "?"
-    out: list[str | None] = []
-    for r in rows:
-        value = r[c].lower().strip(":,;[]()")
-        near = any(value.startswith(k[:4]) or k.startswith(value[:4]) for k in low if len(value) >= 3)
-        out.append(low[value] if value in low else None if near else rest)
-    others = _Counter(r[c].strip(":,;[]()") for r, w in zip(rows, out, strict=True) if w == rest)
-    shown = ", ".join(f"{v} {n}" for v, n in others.most_common(4)) + (", ..." if len(others) > 4 else "")
-    said = (f"classify: column {c + 1} writes the labels; {sum(others.values())} items write another value there "
-            f"({shown}): {rest!r}, with no sub-call.") if others else f"classify: column {c + 1} writes the labels."
-    return out, said
+    rows = [t.split() for t in texts]
+    wanted = {_field_value(lab) for lab in names if lab.lower() != "other"}
+    best: tuple[int, int, list[str]] | None = None  # (items writing a label, column, values)
+    for c in range(min([_LABEL_COLUMNS, *(len(r) for r in rows)])):
+        values = [_field_value(r[c]) for r in rows]
+        distinct = set(values)
+        if len(distinct) > min(_FIELD_VALUES, len(rows) // 10) or len(distinct & wanted) < 2:
+            continue
+        hits = sum(v in wanted for v in values)
+        if best is None or hits > best[0]:
+            best = (hits, c, values)
+    return None if best is None else (best[1], best[2])
+
+
+def _labels_by_value(column: int, values: list[str], texts: list[str], names: list[str],
+                     task: str) -> tuple[list[str], str]:
+    """Each item's label from its value in the field `column`: a value that is a label is
+    that label; each other value is asked about once, with one line that writes it as its
+    example ("purge" may mean "remove"; "status" is none of "install, upgrade, remove"),
+    and its answer holds for every item writing it. The labels, and the line that says so."""
+    by_label = {_field_value(lab): lab for lab in names}
+    rest = next((lab for lab in names if lab.lower() == "other"), "?")
+    others = [v for v in dict.fromkeys(values) if v not in by_label]
+    example = {v: texts[values.index(v)] for v in others}
+    none = "none of these"
+    asked = [f"In these lines, column {column + 1} says what each line is. This line writes {v!r} there:\n"
+             f"{example[v]}" for v in others]
+    replies = _map_query(task + "Which label does that value mean for such lines?",
+                         asked, show=False, choices=[*names, none]) if others else []
+    meant = {v: by_label[v] for v in by_label}
+    for v, reply in zip(others, replies, strict=True):
+        label = _nearest(reply, names)
+        meant[v] = rest if label == "?" or none in str(reply).lower() else label
+    told = ", ".join(f"{v} -> {meant[v]}" for v in others[:6]) + (", ..." if len(others) > 6 else "")
+    said = (f"classify: column {column + 1} writes the labels; its {len(others)} other value"
+            f"{'s' if len(others) != 1 else ''} asked about once each ({told})." if others
+            else f"classify: column {column + 1} writes the labels.")
+    return [meant[v] for v in values], said
 
 
 def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: Any = None,
@@ -2300,7 +2317,7 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     `instruction` is given, the labels are read from the text by code and only the rest go
     to the sub-model: a property the text states needs no judgement. So are they when a
     column of the items is a field whose values include labels (a log's action or level):
-    an item writing another value there is "other" (`_label_column`).
+    each other value there is asked about once, not each item (`_label_column`).
     """
     items = list(items)
     names = _labels(labels)
@@ -2312,6 +2329,7 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     if field is not None and items and all(v is None for v in values) and show:
         print(f"classify: no item has a field {field!r}; each item is labelled whole.")
     written: list[str | None] = [None] * len(texts)
+    calls = _CALLS[0]
     if instruction is None:  # with an instruction the label answers it, whatever is written
         rxs = [(lab, _re.compile(r"(?<!\w)" + _re.escape(lab) + r"(?!\w)", _re.IGNORECASE))
                for lab in names if lab.lower() != "other"]
@@ -2319,12 +2337,12 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
         if sum(w is not None for w in found) >= 0.9 * len(texts):
             written = found
         elif (column := _label_column(texts, names)) is not None:
-            written, said = column
+            labelled, said = _labels_by_value(*column, texts, names, task)
+            written = list(labelled)
             if show:
                 print(said)
     picked: list[str] = [w or "" for w in written]
     ask = [i for i, w in enumerate(written) if w is None]
-    calls = _CALLS[0]
     if ask:
         if int(batch) <= 1:
             # A choice request: the sub-model picks from `names` (a local model scores them).
