@@ -581,6 +581,9 @@ def test_unquoted_final_reads_only_a_one_line_final_of_an_undefined_name() -> No
     assert unquoted_final("FINAL(Codec)", None) is None
     assert unquoted_final("FINAL(codec)", "NameError: name 'codec' is not defined") is None
     assert unquoted_final("FINAL(v2)", "NameError: name 'v2' is not defined") == "v2"
+    # A path written unquoted fails on its first name: the path is the answer.
+    assert unquoted_final("FINAL(asyncio/subprocess.py)", "NameError: name 'asyncio' is not defined") == "asyncio/subprocess.py"
+    assert unquoted_final("FINAL(a/b.py)", "NameError: name 'b' is not defined") is None
     # The notes the worker adds after the error's own line do not hide it.
     noted = error + "\n[the values defined so far: rows]\n[traceback cut after its first 50 frames]"
     assert unquoted_final("FINAL(Codec)", noted) == "Codec"

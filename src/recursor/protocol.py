@@ -457,6 +457,8 @@ def typed_final(code: str) -> str | None:
 
 _UNQUOTED_FINAL = re.compile(r"\s*FINAL\(\s*([A-Za-z_]\w*)\s*\)\s*")
 _NOT_DEFINED = re.compile(r"NameError: name '(\w+)' is not defined")
+_FINAL_OF_TOKEN = re.compile(r"\s*FINAL\(\s*([A-Za-z_][\w.]*/[\w./-]*)\s*\)\s*")
+"""A FINAL of a path written unquoted (`FINAL(asyncio/subprocess.py)`), read by `named_token`."""
 
 
 _PLACEHOLDER = re.compile(r"\s*(?:the|your|my)\s+(?:final\s+)?(?:answer|value|result)(?:\s+here)?\s*", re.IGNORECASE)
@@ -489,9 +491,12 @@ def names_an_answer(name: str) -> bool:
 def unquoted_final(code: str, error: str | None) -> str | None:
     """The answer of a block that is one `FINAL(Name)` line whose name is no variable: the
     model wrote its answer unquoted in code (`FINAL(Codec)`, `FINAL(Everglade)`), and the
-    cell failed with that name undefined. A name with a capital or a digit only: an
+    cell failed with that name undefined; or one `FINAL(a/b.py)` of a path whose first name
+    is undefined. A name with a capital or a digit only: an
     all-lowercase one (`FINAL(answer)`) is more likely a variable the model forgot to set."""
     m = _UNQUOTED_FINAL.fullmatch(code)
+    if m is None and (path := _FINAL_OF_TOKEN.fullmatch(code)) is not None:
+        return named_token(path.group(1), error)  # FINAL(asyncio/subprocess.py): NameError 'asyncio'
     if m is None or not error or not names_an_answer(m.group(1)):
         return None
     undefined = _NOT_DEFINED.search(error_line(error))
