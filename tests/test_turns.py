@@ -115,6 +115,25 @@ def test_the_versions_a_line_writes_are_not_dates_times_or_addresses() -> None:
     assert found("host 10.0.0.5 up on 05.03.2024 at 12:30:45.123, 0x1F.2") == []
 
 
+def test_an_answer_copied_from_the_runs_own_note_is_no_answer() -> None:
+    # Sent back "'PyDLL' is what the question asks about ... it asks for something else about
+    # 'PyDLL'", the 1.5B replied with that sentence, then wrote it as its FINAL.
+    text = "# File: ctypes/__init__.py\nclass PyDLL(CDLL):\n    pass\npydll = LibraryLoader(PyDLL)\n"
+    question = "Where is `PyDLL` defined? Name the module."
+    copied = "The question asks for something else about 'PyDLL'."
+    root, result = _run_on(text, ["```repl\ngrep('PyDLL')\n```", "FINAL(PyDLL)", copied, f"FINAL({copied})",
+                                  "FINAL(ctypes)"], question)
+    assert "is this run's own note to you, not an answer" in root.calls[4].messages[-1]["content"]
+    assert "reply with exactly this line" not in root.calls[3].messages[-1]["content"]  # the prose is not offered
+    assert result.answer == "ctypes"
+    # A sentence a note offers as the FINAL line is an answer, and so is one the text writes.
+    state = TurnState(question=question, context=text)
+    state.heard("The output is one line. If it answers, reply with exactly this line:\nFINAL(No such class here)")
+    assert not state.copies_a_note("No such class here")
+    state.heard("It is said: class PyDLL(CDLL): here")
+    assert not state.copies_a_note("class PyDLL(CDLL):")
+
+
 def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
     asked = {
         "How many packages were upgraded?": "a number",

@@ -307,6 +307,11 @@ class Prompts:
             "lines of the context with code to see how it is written, then filter for that."
         )
 
+    def copied_note(self, answer: str) -> str:
+        """Sent when the answer is a sentence of a note the run sent, not of the context."""
+        return (f"{answer!r} is this run's own note to you, not an answer. Answer with what the context "
+                "writes, read from your code's output.")
+
     def own_message(self, answer: str) -> str:
         """Sent once when the answer is a sentence the model's own code printed, which the
         context does not write ("No matching lines found.")."""

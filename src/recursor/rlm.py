@@ -388,7 +388,8 @@ class _Run:
             failed += 1
         if not parsed.code and parsed.final is None:
             # Prose after the model has looked may state the answer without FINAL: ask for it.
-            stated = bool(state.looked and parsed.prose) and not restates_question(parsed.prose, self.question)
+            stated = (bool(state.looked and parsed.prose) and not restates_question(parsed.prose, self.question)
+                      and not state.copies_a_note(parsed.prose))
             parts.append(self.prompts.prose_answer(parsed.prose) if stated else self.prompts.no_code())
             failed += 1
         # A turn counts as an error when nothing in it worked.
@@ -423,7 +424,8 @@ class _Run:
                 if resp.finish_reason == "refusal":
                     break
                 said, said_json = await self._answer_now(resp.text, iteration + 1 + n, state, prose=n == 0)
-                copied = said is not None and state is not None and state.copied_from_examples(said, self.prompts)
+                copied = said is not None and state is not None and (state.copied_from_examples(said, self.prompts)
+                                                                     or state.copies_a_note(said))
                 if copied:
                     said = said_json = None  # a value of the prompt's examples, not of the context
                 if said is None and n and answer is None and not copied:  # words, after a reply without an answer:

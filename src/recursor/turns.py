@@ -323,6 +323,7 @@ class TurnState:
     last_error: str = ""  # the last line of the previous cell's error ("" when it ran)
     question: str = ""  # its words are no new lead in an output
     substituted: int = 0  # blocks replaced by an untried search (`run_instead_of_repeats`)
+    told: list[str] = field(default_factory=list)  # the run's last notes to the model (`heard`)
 
     @property
     def found_any(self) -> bool:
@@ -454,9 +455,12 @@ class TurnState:
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
         """The feedback for an answer given in a turn without code, or None to accept it."""
+        if self.copies_a_note(answer):
+            return prompts.copied_note(_bare(answer))  # never an answer: every time
         if not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer):
             self.sent_back.add("blind")
-            return prompts.not_looked()
+            self.heard(note := prompts.not_looked())
+            return note
         if "empty" not in self.sent_back and answer.strip() and printed_nothing(answer):
             self.sent_back.add("empty")  # FINAL(Counter()), FINAL([]): an empty result, shown as is
             return prompts.empty_answer(answer.strip())
@@ -476,6 +480,7 @@ class TurnState:
         is not doubted: only a copied one is."""
         if (echo := self.unchosen(answer, prompts) or self.echoed(answer, prompts)
                 or self.own_message(answer, prompts)) is not None:
+            self.heard(echo)
             return echo
         bare = _bare(answer).strip("\"'` ")
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
@@ -503,6 +508,31 @@ class TurnState:
             return None
         self.sent_back.add("choice")
         return prompts.not_an_option(bare, options)
+
+    def heard(self, feedback: str) -> None:
+        """Keep a note that sends an answer back (its last `_NOTES_KEPT`): an answer copied
+        from one is no answer (`copies_a_note`). Only those notes: a cell's output is what
+        answers are copied from."""
+        self.told = [*self.told[1 - _NOTES_KEPT:], " ".join(feedback.split()).lower()]
+
+    def copies_a_note(self, answer: str) -> bool:
+        """Whether an answer is words of a note this run sent (a run of three fifths of its
+        words, three or more, written in one note) that the context does not write: sent back "'PyDLL' is what the question asks about ...
+        it asks for something else about 'PyDLL'", the 1.5B replied "The question asks for
+        something else about 'PyDLL'." and then wrote that as its FINAL. A value a note
+        offers as the FINAL line is no copy."""
+        said = " ".join(_bare(answer).split()).lower().rstrip(".")
+        words = said.split()
+        if len(words) < 3 or _holds(self.context, _bare(answer), any_case=True):
+            return False
+        least = max(3, -(-len(words) * 3 // 5))  # a run of 3 words or more, three fifths of the answer
+        for note in self.told:
+            if f"final({said}" in note or f"'{said}" in note or f'"{said}' in note:
+                continue  # a note's FINAL line is an offer; a note quoting the answer names it
+            runs = (" ".join(words[i:i + least]) for i in range(len(words) - least + 1))
+            if any(run in note for run in runs):
+                return True
+        return False
 
     def copied_from_examples(self, answer: str, prompts: Prompts) -> bool:
         """Whether a small root's answer is a value of the system prompt's examples that the
@@ -621,7 +651,8 @@ class TurnState:
         follow = f"grep({value!r})" if prompts.run_instead_of_repeats and 0 < len(value) <= 80 else None
         if follow is not None:
             self.seen_code.add(follow)
-        return prompts.wrong_form(value, form), follow
+        self.heard(note := prompts.wrong_form(value, form))
+        return note, follow
 
     def cell_note(self, prompts: Prompts, code: str, stdout: str, error: str | None,
                   context: ContextValue = "") -> tuple[str | None, str | None]:
@@ -763,6 +794,9 @@ def _values_on_lines(context: ContextValue, word: str, rx: re.Pattern[str]) -> t
 
 _OFFERED_LINES = re.compile(r"\b(lines\((?:'[^'\n]{1,80}'|\"[^\"\n]{1,80}\")\)) gives them\.")
 """The call a helper's note offers (`helpers._say_written_otherwise`): `lines('upgrade') gives them.`"""
+
+_NOTES_KEPT = 6
+"""Notes to the model kept to tell an answer copied from one (`TurnState.heard`)."""
 
 STUCK_AFTER = 3
 """Blocks replaced by an untried search before the run goes to its answer-now turn."""
