@@ -108,8 +108,8 @@ def test_one_version_on_every_line_of_the_rarest_word_is_offered_as_the_answer()
 
 
 def test_the_versions_a_line_writes_are_not_dates_times_or_addresses() -> None:
-    from recursor.turns import _VALUE_FORMS
-    found = _VALUE_FORMS["a version"].findall
+    from recursor.turns import _VERSION
+    found = _VERSION.findall
     assert found("2024-05-09 07:29:23 install xxd:amd64 <none> 2:9.0.1378-2+deb12u2") == ["2:9.0.1378-2+deb12u2"]
     assert found("Upgraded frobz from 2.4.1 to 2.5.0.") == ["2.4.1", "2.5.0"]  # a full stop ends a version
     assert found("host 10.0.0.5 up on 05.03.2024 at 12:30:45.123, 0x1F.2") == []

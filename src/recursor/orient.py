@@ -549,7 +549,6 @@ _WRITTEN_READ = 50
 """Lines read for the forms `_as_written` gives."""
 
 
-
 _FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
 _FIELDS_READ = 4_000_000
 """Characters read for the field summary: ~0.1 s; a 40 MB text is summarised by its start."""

@@ -365,9 +365,7 @@ class _Run:
                     answer, self.question, self.prompts)
                 if form is not None:  # ```repl FINAL(pkg)```, a name ("gnupg-l10n:all"), for "what version ...?"
                     parts.append(form)
-                    if follow is not None:
-                        ran = await self.repl.run_cell(follow, iteration, len(parsed.code) + 1)
-                        parts.append(format_cell(ran, 1, 1, True, self.prompts.ran_next(follow)))
+                    parts += [await self._ran_next(follow, iteration, len(parsed.code) + 1)] if follow else []
                     return None, "\n\n".join(parts)
                 if (echo := state.doubted(answer, self.prompts, block.code)) is None:
                     return _Outcome(answer, "final", iteration, json=cell.final_json), ""
@@ -383,8 +381,7 @@ class _Run:
             if found is not None and form is None:
                 return _Outcome(found.value, "final", iteration, json=found.json), ""
             parts += [form] if form else []
-            parts += [format_cell(await self.repl.run_cell(follow, iteration, len(parsed.code) + 1), 1, 1, True,
-                                  self.prompts.ran_next(follow))] if follow else []
+            parts += [await self._ran_next(follow, iteration, len(parsed.code) + 1)] if follow else []
             failed += 1
         if not parsed.code and parsed.final is None:
             # Prose after the model has looked may state the answer without FINAL: ask for it.
@@ -398,6 +395,10 @@ class _Run:
         if 0 < left <= 2:
             parts.append(self.prompts.iterations_left(left))
         return None, clip_feedback("\n\n".join(parts), self.prompts.feedback_limit(self.tree.config.sandbox.output_limit))
+
+    async def _ran_next(self, code: str, iteration: int, index: int) -> str:
+        """Run the search a send-back note names as the next step, shown under that note."""
+        return format_cell(await self.repl.run_cell(code, iteration, index), 1, 1, True, self.prompts.ran_next(code))
 
     async def _finish(self, reason: StopReason, messages: list[Message], iteration: int,
                       error: str | None = None, state: TurnState | None = None) -> _Outcome:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Literal
 
 from recursor.context import ContextValue
@@ -240,19 +241,22 @@ _FEW_LINES = 30
 """At most this many lines hold a term that picks out a part of the text (`TurnState.unfiltered`)."""
 
 
-def _lines_holding(context: ContextValue, word: str, most: int) -> int:
-    """How many lines of the context hold `word`, in any case, counted up to `most` + 1 (a
-    search per line that holds it, so a rare word costs little in any size of text)."""
-    rx = re.compile(re.escape(word), re.IGNORECASE)
-    found = 0
+def _matching_lines(context: ContextValue, rx: re.Pattern[str]) -> Iterator[tuple[str, int, int]]:
+    """Each line of the context that `rx` matches, as (its text, start, end): a search per
+    line that matches, so a rare word costs little in any size of text."""
     for text in _texts(context):
         at = 0
-        while found <= most and (m := rx.search(text, at)) is not None:
-            found += 1
-            at = text.find("\n", m.end()) + 1
-            if at == 0:
-                break
-    return found
+        while (m := rx.search(text, at)) is not None:
+            hi = text.find("\n", m.end())
+            hi = len(text) if hi < 0 else hi
+            yield text, text.rfind("\n", 0, m.start()) + 1, hi
+            at = hi + 1
+
+
+def _lines_holding(context: ContextValue, word: str, most: int) -> int:
+    """How many lines of the context hold `word`, in any case, counted up to `most` + 1."""
+    lines = _matching_lines(context, re.compile(re.escape(word), re.IGNORECASE))
+    return sum(1 for _ in islice(lines, most + 1))
 
 
 def _used(term: str, code: str) -> bool:
@@ -368,12 +372,12 @@ class TurnState:
         The offer says "if the question asks for that version": asked for gnupg's version
         when xxd was installed, the rarest word is xxd and its one version is not the answer."""
         form = asked_form(self.question)
-        if not prompts.looking_needs_output or form not in _VALUE_FORMS or not self.shown.words:
+        if not prompts.looking_needs_output or form != "a version" or not self.shown.words:
             return None
         rare = self.shown.words[0]
         if rare.lower() not in code.lower() or printed_nothing(stdout):
             return None
-        found = _values_on_lines(context, rare, _VALUE_FORMS[form])
+        found = _values_on_lines(context, rare, _VERSION)
         if found is None or len(found[0]) != 1 or (value := next(iter(found[0]))) not in stdout:
             return None
         self.offered = value
@@ -758,38 +762,25 @@ class TurnState:
         return None
 
 
-_VALUE_FORMS = {
-    "a version": re.compile(r"(?<![\w.:+~-])(?!\d{4}-\d\d-\d\d\b)(?!\d\d?:\d\d\b)(?!\d+(?:\.\d+){3}\b)"
-                           r"(?!\d\d?\.\d\d?\.\d{4}\b)(?!0x)(?:\d{1,4}:)?\d[\dA-Za-z]*(?:[.+~-][\dA-Za-z]+)+"
-                           r"(?![\w:+~-]|\.\w)"),
-}
-"""The values a line writes of a form `one_value` offers: versions (a digit, then parts joined
-by `.+~-`; a sentence's full stop after one is no part of it). Not an ISO date, a clock time,
-an IPv4 address, a dotted day (05.03.2024) or a hex number. Dates are not offered: "which
-year" asks for a part of one."""
+_VERSION = re.compile(r"(?<![\w.:+~-])(?!\d{4}-\d\d-\d\d\b)(?!\d\d?:\d\d\b)(?!\d+(?:\.\d+){3}\b)"
+                      r"(?!\d\d?\.\d\d?\.\d{4}\b)(?!0x)(?:\d{1,4}:)?\d[\dA-Za-z]*(?:[.+~-][\dA-Za-z]+)+"
+                      r"(?![\w:+~-]|\.\w)")
+"""A version a line writes, as `one_value` offers it: a digit, then parts joined by `.+~-`
+(a sentence's full stop after one is no part of it). Not an ISO date, a clock time, an IPv4
+address, a dotted day (05.03.2024) or a hex number. Dates are not offered: "which year" asks
+for a part of one."""
 
 _VALUE_LINES = 50
-"""At most this many lines hold the word whose values `one_value` reads."""
+"""At most this many lines hold the word whose versions `one_value` reads."""
 
 
 def _values_on_lines(context: ContextValue, word: str, rx: re.Pattern[str]) -> tuple[set[str], int] | None:
     """The values `rx` finds on the lines of the context holding `word` (as the look found it,
     `_stem_rx`), and how many lines those are; None when none or more than `_VALUE_LINES` do."""
-    word_rx = _stem_rx(word)
-    values: set[str] = set()
-    n = 0
-    for text in _texts(context):
-        at = 0
-        while (m := word_rx.search(text, at)) is not None:
-            n += 1
-            if n > _VALUE_LINES:
-                return None
-            lo = text.rfind("\n", 0, m.start()) + 1
-            hi = text.find("\n", m.end())
-            hi = len(text) if hi < 0 else hi
-            values.update(rx.findall(text, lo, hi))
-            at = hi + 1
-    return (values, n) if n else None
+    holding = list(islice(_matching_lines(context, _stem_rx(word)), _VALUE_LINES + 1))
+    if not holding or len(holding) > _VALUE_LINES:
+        return None
+    return {value for text, lo, hi in holding for value in rx.findall(text, lo, hi)}, len(holding)
 
 
 _OFFERED_LINES = re.compile(r"\b(lines\((?:'[^'\n]{1,80}'|\"[^\"\n]{1,80}\")\)) gives them\.")

@@ -2293,7 +2293,7 @@ def _labels_by_value(column: int, values: list[str], texts: list[str], names: li
              f"{example[v]}" for v in others]
     replies = _map_query(task + "Which label does that value mean for such lines?",
                          asked, show=False, choices=[*names, none]) if others else []
-    meant = {v: by_label[v] for v in by_label}
+    meant = dict(by_label)
     for v, reply in zip(others, replies, strict=True):
         label = _nearest(reply, names)
         meant[v] = rest if label == "?" or none in str(reply).lower() else label
