@@ -13,6 +13,10 @@ from recursor.orient import _module_level, orientation, printed_nothing
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 
+SMALL = SmallModelPrompts(reads_the_look=False)
+"""Small-model prompts for a scripted root alone: no sub-call reads the look first (that
+reader is tested in test_look_reader.py)."""
+
 LOG = "\n".join(
     [f"2024-05-0{d} 10:0{i}:00 status installed libfoo{i}:amd64 1.{i}-1" for d in (1, 2) for i in range(8)]
     + ["2024-05-03 09:00:00 upgrade xxd:amd64 2:9.0-1 2:9.0-2",
@@ -78,16 +82,16 @@ def _run(prompts: Prompts, script: list[str], context: str, question: str) -> Fa
 
 
 def test_a_small_root_sees_the_look_and_may_answer_from_it() -> None:
-    root = _run(SmallModelPrompts(), ["FINAL(2:9.0-2)"], LOG, "Which xxd version got set up last?")
+    root = _run(SMALL, ["FINAL(2:9.0-2)"], LOG, "Which xxd version got set up last?")
     first = root.calls[0].messages[-1]["content"]
     assert "status installed xxd:amd64 2:9.0-2" in first
     assert len(root.calls) == 1  # read from the lines shown: not sent back as a guess
 
 
 def test_a_guess_not_in_the_look_and_an_empty_filter_are_sent_back() -> None:
-    guess = _run(SmallModelPrompts(), ["FINAL(7.7-7)", "FINAL(7.7-7)"], LOG, "Which xxd version got set up last?")
+    guess = _run(SMALL, ["FINAL(7.7-7)", "FINAL(7.7-7)"], LOG, "Which xxd version got set up last?")
     assert "so that answer is a guess" in guess.calls[1].messages[-1]["content"]
-    empty = _run(SmallModelPrompts(), ["```repl\nprint(lines('nothing-like-this'))\n```", "FINAL(7.7-7)",
+    empty = _run(SMALL, ["```repl\nprint(lines('nothing-like-this'))\n```", "FINAL(7.7-7)",
                                        "FINAL(7.7-7)"], LOG, "Which xxd version got set up last?")
     assert "so that answer is a guess" in empty.calls[2].messages[-1]["content"]  # `[]` showed nothing
 
@@ -108,12 +112,12 @@ def test_a_copied_value_the_context_never_holds_is_sent_back_once() -> None:
     question = "When did the xxd upgrade start?"
     # A timestamp from nowhere (the prompt's example), after a search that printed other lines.
     cells = ["```repl\ngrep('xxd')\n```", "FINAL(2023-03-01 10:02:11)", "FINAL(2023-03-01 10:02:11)"]
-    root = _run(SmallModelPrompts(), cells, LOG, question)
+    root = _run(SMALL, cells, LOG, question)
     assert "'2023-03-01 10:02:11' is not written anywhere in the context" in root.calls[2].messages[-1]["content"]
     assert len(root.calls) == 3  # given again, it stands
     # A value the context holds, a count and a name (not the question's own: `echoed`) are taken at once.
     for answer in ("2024-05-03 09:00:00", "17", "libfoo0"):
-        ok = _run(SmallModelPrompts(), ["```repl\ngrep('xxd')\n```", f"FINAL({answer})"], LOG, question)
+        ok = _run(SMALL, ["```repl\ngrep('xxd')\n```", f"FINAL({answer})"], LOG, question)
         assert len(ok.calls) == 2, answer
 
 
@@ -128,7 +132,7 @@ def test_written_values_are_dates_versions_and_ids_not_counts_or_words() -> None
 def test_pasted_text_and_repeats_get_an_untried_line_of_code_run_in_their_place() -> None:
     question = "Which xxd version got set up last?"
     pasted = "```repl\n2024-05-03 09:00:02 status installed xxd:amd64 2:9.0-2\n```"
-    root = _run(SmallModelPrompts(), [pasted, "```repl\nrows = lines('xxd')\n```",
+    root = _run(SMALL, [pasted, "```repl\nrows = lines('xxd')\n```",
                                       "```repl\nrows = lines('xxd')\n```", "FINAL(2:9.0-2)"], LOG, question)
     first = root.calls[1].messages[-1]["content"]  # the text's SyntaxError is not shown back
     assert "or was not code, so this was run instead: grep('xxd')" in first and "SyntaxError" not in first
@@ -152,7 +156,7 @@ def test_a_repeat_is_replaced_by_the_lines_holding_the_questions_words_together(
     question = "The package gnupg was upgraded once in this log. What version did it end up with?"
     assert sorted(orientation(log, question).together) == ["gnupg", "upgrade"]
     block = "```repl\nprint(lines(r'\\bgnupg\\b')[:2])\n```"
-    root = _run(SmallModelPrompts(), [block, block, "FINAL(2.2.40-1.1+deb12u2)"], log, question)
+    root = _run(SMALL, [block, block, "FINAL(2.2.40-1.1+deb12u2)"], log, question)
     again = root.calls[2].messages[-1]["content"]
     assert "so this was run instead: print(lines('upgrade', 'gnupg')[:10])" in again
     assert "upgrade gnupg:all 2.2.40-1.1 2.2.40-1.1+deb12u2" in again
@@ -225,7 +229,7 @@ def test_letters_whose_lowercase_is_longer_fall_back_to_the_pattern() -> None:
 
 def test_lines_the_look_showed_are_evidence_for_an_answer_read_there() -> None:
     root = FakeScriptedLM(["FINAL(2:9.0-2)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=3), mode="rlm",
                  trace_dir=False).complete("Which xxd version got set up last?", LOG)
     assert result.answer == "2:9.0-2"
     assert any("status installed xxd:amd64 2:9.0-2" in item["text"] for item in result.evidence)
@@ -272,7 +276,7 @@ def test_the_same_error_twice_running_gets_an_untried_search_run_instead() -> No
     # Edited code failing the same way: not a repeat of the text, a repeat of the failure.
     question = "Which xxd version got set up last?"
     blocks = [f"```repl\nrows = lines('xxd')\nprint(rows[{i}].split()[9])\n```" for i in (1, 2, 3)]
-    root = _run(SmallModelPrompts(), [*blocks, "FINAL(2:9.0-2)"], LOG, question)
+    root = _run(SMALL, [*blocks, "FINAL(2:9.0-2)"], LOG, question)
     first, second = root.calls[1].messages[-1]["content"], root.calls[2].messages[-1]["content"]
     assert "IndexError" in first and "run instead" not in first  # a first error is shown as is
     assert "failed again with the same error" in second and "run instead: grep('xxd')" in second
@@ -438,13 +442,13 @@ def test_a_named_files_entries_in_the_questions_date_range_are_counted() -> None
     # The call is the first step a small root is shown; none when no entry is dated in the range.
     look_ = orientation(context, "How many releases does the NEWS file list from 2023 to 2024?")
     assert look_.start == "in_dates(entries(file='proj/NEWS'), '2023', '2024')"
-    first = SmallModelPrompts().first_message("How many releases?", "a dict", look_)
+    first = SMALL.first_message("How many releases?", "a dict", look_)
     assert "Start from: in_dates(entries(file='proj/NEWS'), '2023', '2024')" in first and "Search first" not in first
     assert orientation(context, "How many releases does the NEWS file list from 2001 to 2002?").start == ""
     # The code the look names gives the entries it counted.
     root = FakeScriptedLM(["```repl\nprint(len(in_dates(entries(file='proj/NEWS'), '2023', '2024')))\n```",
                            "FINAL(3)"])
-    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+    RLM(root, prompts=SMALL, limits=Limits(max_iterations=3), mode="rlm",
         trace_dir=False).complete("How many releases does the NEWS file list from 2023 to 2024?", context)
     assert root.calls[1].messages[-1]["content"].startswith("[repl output]\n3")
 
@@ -507,7 +511,7 @@ def test_a_named_files_entries_are_counted_by_the_person_who_signed_them() -> No
             "count_by(entries(file='doc/tool/changelog'), 'author') counts them.") in look
     # The call it names gives those counts.
     root = FakeScriptedLM(["```repl\ncount_by(entries(file='doc/tool/changelog'), 'author')\n```", "FINAL(Ann Lee)"])
-    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+    RLM(root, prompts=SMALL, limits=Limits(max_iterations=3), mode="rlm",
         trace_dir=False).complete("Who signed the most entries of the tool changelog?", context)
     assert "Ann Lee: 3\nBo Sand: 1" in root.calls[1].messages[-1]["content"]
     # Entries without people say nothing of them.
@@ -556,7 +560,7 @@ def test_a_date_range_count_of_what_a_named_list_holds_starts_from_its_total() -
     assert look.start == f"sum_by({call}, 'Install')"
     assert f"sum_by({call}, 'Install') adds up their Install items." in look.text
     root = FakeScriptedLM([f"```repl\nsum_by({call}, 'Install')\n```", "FINAL(9)"])
-    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3), mode="rlm",
+    RLM(root, prompts=SMALL, limits=Limits(max_iterations=3), mode="rlm",
         trace_dir=False).complete(question, context)
     assert "Install added up over 2 of 2 items: 9" in root.calls[1].messages[-1]["content"]
     # A question that names no list counts the entries; one that asks for the items gets them.

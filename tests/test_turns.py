@@ -16,6 +16,10 @@ from recursor.question import asked_form, asks_for_number, fits_form
 from recursor.sandbox import helpers as h
 from recursor.turns import TurnState, new_leads
 
+SMALL = SmallModelPrompts(reads_the_look=False)
+"""Small-model prompts for a scripted root alone: no sub-call reads the look first (that
+reader is tested in test_look_reader.py)."""
+
 TEXT = ("The project codename for grey-owl is Juniper. The grass is green. "
         "The launch code for Juniper is 4417028. The sky is blue.")
 
@@ -24,7 +28,7 @@ def _run_on(text: str, script: list[str], question: str, prompts: Prompts | None
             iterations: int = 6) -> tuple[FakeScriptedLM, Result]:
     """A run of the scripted root over `text`, small-model prompts unless told."""
     root = FakeScriptedLM(script)
-    result = RLM(root, prompts=prompts or SmallModelPrompts(), limits=Limits(max_iterations=iterations), mode="rlm",
+    result = RLM(root, prompts=prompts or SMALL, limits=Limits(max_iterations=iterations), mode="rlm",
                  trace_dir=False).complete(question, text)
     return root, result
 
@@ -38,7 +42,7 @@ def _run(prompts: Prompts, script: list[str], question: str) -> tuple[FakeScript
 
 def test_a_word_for_a_number_goes_back_once_in_either_mode() -> None:
     question = "Look up the codename of grey-owl, then its launch code. Answer with the number only."
-    for prompts in (SmallModelPrompts(), Prompts()):
+    for prompts in (SMALL, Prompts()):
         root, answer = _run(prompts, ["```repl\nprint(grep('grey-owl'))\n```", "FINAL(Juniper)",
                                       "```repl\nprint(grep('Juniper'))\n```", "FINAL(4417028)"], question)
         sent_back = root.calls[2].messages[-1]["content"]
@@ -64,7 +68,7 @@ def test_a_word_for_a_number_goes_back_once_in_either_mode() -> None:
 def test_a_final_called_in_a_cell_in_the_wrong_form_goes_back_once_too() -> None:
     # The 1.5B wrote ```repl FINAL(...)``` as often as the FINAL line: the same check holds.
     question = "Look up the codename of grey-owl, then its launch code. Answer with the number only."
-    root, answer = _run(SmallModelPrompts(), ["```repl\nprint(grep('grey-owl'))\n```", "```repl\nFINAL('Juniper')\n```",
+    root, answer = _run(SMALL, ["```repl\nprint(grep('grey-owl'))\n```", "```repl\nFINAL('Juniper')\n```",
                                               "```repl\nFINAL('4417028')\n```"], question)
     sent_back = root.calls[2].messages[-1]["content"]
     assert "asks for a number, and 'Juniper' is not one" in sent_back
@@ -204,24 +208,24 @@ def test_results_named_after_their_helper_still_work_as_the_helper() -> None:
 
 
 def test_an_empty_result_given_as_the_answer_goes_back_once() -> None:
-    root, answer = _run(SmallModelPrompts(), ["```repl\nprint(grep('grey-owl'))\n```",
+    root, answer = _run(SMALL, ["```repl\nprint(grep('grey-owl'))\n```",
                                               "```repl\ncount_by(lines('nothing'), 'x')\n```", "FINAL(Counter())",
                                               "```repl\nprint(grep('Juniper'))\n```", "FINAL(4417028)"],
                         "What is the launch code of grey-owl's codename?")
     assert "Counter() is an empty result, not an answer" in root.calls[3].messages[-1]["content"]
     assert answer == "4417028"
     # A helper's report of nothing shows nothing: an answer after it alone was not read.
-    root, _ = _run(SmallModelPrompts(), ["```repl\ncount_by(lines('nothing'), 'x')\n```", "FINAL(Counter())",
+    root, _ = _run(SMALL, ["```repl\ncount_by(lines('nothing'), 'x')\n```", "FINAL(Counter())",
                                          "FINAL(none)"], "What is the launch code of grey-owl's codename?")
     assert "Nothing you ran has shown the context yet" in root.calls[2].messages[-1]["content"]
 
 
 def test_a_helpers_summary_or_a_count_with_its_lines_is_not_offered_as_the_answer() -> None:
     block = "```repl\nsum_by(lines('nothing'), 'a', 'b')\n```"
-    root, _ = _run(SmallModelPrompts(), [block, block, "FINAL(x)", "FINAL(x)"], "Which launch code goes with Juniper?")
+    root, _ = _run(SMALL, [block, block, "FINAL(x)", "FINAL(x)"], "Which launch code goes with Juniper?")
     assert "FINAL(sum_by" not in root.calls[2].messages[-1]["content"]
     listed = "```repl\nrows = lines('launch')\nprint(len(rows), rows[:2])\n```"
-    root, _ = _run(SmallModelPrompts(), [listed, listed, "FINAL(x)", "FINAL(x)"], "Which launch code goes with Juniper?")
+    root, _ = _run(SMALL, [listed, listed, "FINAL(x)", "FINAL(x)"], "Which launch code goes with Juniper?")
     again = root.calls[2].messages[-1]["content"]
     assert "reply with exactly this line" not in again and "so this was run instead" in again
 
@@ -232,7 +236,7 @@ def test_a_search_run_in_a_repeated_blocks_place_counts_as_looking() -> None:
     text = "Juniper is kept in vault 7.\n" + "a line of filler\n" * 30 + "Vault 7 number: 4417028\n"
     block = "```repl\nrows = lines('seven-digit')\nprint(len(rows), rows[:2])\n```"
     root = FakeScriptedLM([block, block, "FINAL(4417028)", "FINAL(x)"])
-    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+    answer = RLM(root, prompts=SMALL, limits=Limits(max_iterations=6), mode="rlm",
                  trace_dir=False).complete("Which launch code goes with Juniper?", text).answer
     assert "so this was run instead: grep(" in root.calls[2].messages[-1]["content"]
     assert (answer, len(root.calls)) == ("4417028", 3)
@@ -240,7 +244,7 @@ def test_a_search_run_in_a_repeated_blocks_place_counts_as_looking() -> None:
 
 def test_an_empty_result_shown_again_is_not_offered_as_the_answer() -> None:
     block = "```repl\nrows = lines('seven-digit')\nprint(len(rows), rows[:2])\n```"
-    root, answer = _run(SmallModelPrompts(), [block, block, "FINAL(4417028)"], "Which launch code goes with Juniper?")
+    root, answer = _run(SMALL, [block, block, "FINAL(4417028)"], "Which launch code goes with Juniper?")
     again = root.calls[2].messages[-1]["content"]
     assert "FINAL(0 [])" not in again and "so this was run instead: grep(" in again
     assert answer == "4417028"
@@ -249,7 +253,7 @@ def test_an_empty_result_shown_again_is_not_offered_as_the_answer() -> None:
 def test_the_offered_final_line_written_as_a_block_is_taken() -> None:
     block = "```repl\nprint(\"grey-owl is Juniper\")\n```"
     offered = "grey-owl is Juniper"  # as code: FINAL(grey-owl is Juniper) fails (NameError)
-    root, answer = _run(SmallModelPrompts(), [block, block, f"```repl\nFINAL({offered})\n```"],
+    root, answer = _run(SMALL, [block, block, f"```repl\nFINAL({offered})\n```"],
                         "What is the launch code of Juniper?")
     assert f"FINAL({offered})" in root.calls[2].messages[-1]["content"]
     assert answer == offered and len(root.calls) == 3
@@ -258,7 +262,7 @@ def test_the_offered_final_line_written_as_a_block_is_taken() -> None:
 def test_counts_echoed_bare_are_shown_once() -> None:
     block = "```repl\ncount_by(['a x', 'b x', 'a y'], 0)\n```"
     shown = "```repl\nc = count_by(['a x', 'b x'], 0, show=False)\nprint(c)\nprint(group_by(['a x'], 0))\n```"
-    root, _ = _run(SmallModelPrompts(), [block, shown, "FINAL(a)"], "Which letter comes first most often?")
+    root, _ = _run(SMALL, [block, shown, "FINAL(a)"], "Which letter comes first most often?")
     echoed = root.calls[1].messages[-1]["content"]
     assert echoed.count("a: 2") == 1 and "Counter(" not in echoed
     printed = root.calls[2].messages[-1]["content"]
@@ -267,24 +271,24 @@ def test_counts_echoed_bare_are_shown_once() -> None:
 
 def test_a_name_copied_from_the_prompts_examples_goes_back_once() -> None:
     question = "Which name goes with the launch code?"
-    root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('launch code')\n```", "FINAL(Dana Ruiz)",
+    root, answer = _run(SMALL, ["```repl\ngrep('launch code')\n```", "FINAL(Dana Ruiz)",
                                               "FINAL(Dana Ruiz)"], question)
     sent_back = root.calls[2].messages[-1]["content"]
     assert "'Dana Ruiz' is not written anywhere in the context" in sent_back
     assert answer == "Dana Ruiz" and len(root.calls) == 3  # once: a model sure of it keeps it
     # A name the context holds is read, not copied, even if an example also writes it.
-    root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('launch code')\n```", "FINAL(Juniper)"], question)
+    root, answer = _run(SMALL, ["```repl\ngrep('launch code')\n```", "FINAL(Juniper)"], question)
     assert answer == "Juniper" and len(root.calls) == 2
 
 
 def test_the_offered_value_written_alone_as_a_block_is_taken() -> None:
     # Offered "FINAL(0)", the 1.5B wrote ```repl 0``` until max_errors and the run ended empty.
     block = "```repl\nprint(len(lines('Juniper')) - 1)\n```"
-    root, answer = _run(SmallModelPrompts(), [block, block, "```repl\n0\n```"], "How many other lines?")
+    root, answer = _run(SMALL, [block, block, "```repl\n0\n```"], "How many other lines?")
     assert "FINAL(0)" in root.calls[2].messages[-1]["content"]
     assert answer == "0" and len(root.calls) == 3
     # A different value alone in a block is code like any other: it runs, and is not taken.
-    root, answer = _run(SmallModelPrompts(), [block, block, "```repl\n7\n```", "FINAL(0)"], "How many other lines?")
+    root, answer = _run(SMALL, [block, block, "```repl\n7\n```", "FINAL(0)"], "How many other lines?")
     assert answer == "0" and len(root.calls) == 4
 
 
@@ -292,7 +296,7 @@ def test_a_value_alone_in_a_block_answers_the_answer_now_turn() -> None:
     # Told "reply FINAL(answer), no code" at the limit, a small model writes the value as a block.
     script = [f"```repl\nx = {n}\n```" for n in range(6)] + ["```repl\n'Juniper'\n```"]
     root = FakeScriptedLM(script)
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=6), mode="rlm",
                  trace_dir=False).complete("What is the codename of grey-owl?", TEXT)
     assert (result.answer, result.stopped_by) == ("Juniper", "max_iterations")
     assert "Stop:" in root.calls[-1].messages[-1]["content"]
@@ -305,7 +309,7 @@ def test_a_version_the_text_writes_alone_in_a_block_answers_the_answer_now_turn(
     looks = [f"```repl\nprint(lines('libsasl2')[:{n}])\n```" for n in range(1, 7)]
     for block, want in (("2.1.28+dfsg-10", "2.1.28+dfsg-10"), ("2.1.28+dfsg-11", ""), ("rows[0]", "")):
         root = FakeScriptedLM([*looks, f"```repl\n{block}\n```", f"```repl\n{block}\n```"])
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=6), mode="rlm",
                      trace_dir=False).complete("Which version of libsasl2-modules was installed?", log)
         assert (result.answer, result.stopped_by) == (want, "max_iterations"), block
 
@@ -320,7 +324,7 @@ def test_a_file_name_alone_in_a_block_answers_the_answer_now_turn() -> None:
                        ("```repl\nrows.count\n```", ""),  # a variable's attribute: no answer
                        ("```repl\nweb.py\n```", "")):  # a name the text does not write
         root = FakeScriptedLM([block] * 4 + [last, last])  # no answer: asked once more, the same
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete(question, files)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
         assert len(root.calls) == 5 + (not want), last
@@ -333,13 +337,13 @@ def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> 
     text = "Start: 2024-05-01 10:00 codename Juniper\nStart: 2024-06-02 11:00 codename Maple\n"
     failing = "```repl\nx = cols(field='text')\n```\nFINAL(2024-05-01 10:00)"
     root = FakeScriptedLM([failing])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, text)
     assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 1)
     # A block that ran shows something new: its output is read first, the guess is not taken.
     ran = "```repl\nprint(lines('Juniper'))\n```\nFINAL(2024-05-01 10:00)"
     root = FakeScriptedLM([ran, "FINAL(2024-05-01 10:00)"])
-    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
         trace_dir=False).complete(question, text)
     assert len(root.calls) == 2
     # A block that failed after printing showed something; part of a shown value ("2024"
@@ -348,12 +352,12 @@ def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> 
                        ("```repl\nx = cols(field='text')\n```\nFINAL(2024)", question),
                        ("```repl\nx = cols(field='text')\n```\nFINAL(2024)", "How many runs started in 2024?")):
         root = FakeScriptedLM([reply] + ["FINAL(done)"] * 3)
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                      trace_dir=False).complete(ask, text)
         assert result.answer == "done" and len(root.calls) >= 2, reply
     # A value the look does not show was guessed: not taken either.
     root = FakeScriptedLM([failing.replace("2024-05-01 10:00", "2023-01-01 09:00"), "FINAL(2024-05-01 10:00)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, text)
     assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 2)
 
@@ -364,7 +368,7 @@ def test_a_value_the_look_spaces_otherwise_was_still_read_there() -> None:
     question = "When did the run with the codename Juniper start? Answer with its date."
     text = "Start: 2024-05-01  10:00 codename Juniper\nStart: 2024-06-02  11:00 codename Maple\n"
     root = FakeScriptedLM(["```repl\nx = cols(field='text')\n```\nFINAL(2024-05-01 10:00)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, text)
     assert (result.answer, len(root.calls)) == ("2024-05-01 10:00", 1)
 
@@ -375,30 +379,30 @@ def test_an_output_counting_what_the_question_asks_how_many_of_is_offered() -> N
     text = "pkg (1.2) unstable\n  * fix a\n -- Ann\n\npkg (1.1) unstable\n  * fix b\n -- Bo\n"
     question = "How many entries does the changelog have? Answer with a number."
     root = FakeScriptedLM(["```repl\nentries()\n```", "```repl\nFINAL(2)\n```"])
-    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    answer = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, text).answer
     assert "The output counts 2 entries. If the question asks for that number, reply with exactly this line:\nFINAL(2)" \
         in root.calls[1].messages[-1]["content"]
     assert answer == "2"
     # A count of something else (lines, for packages), no count question, or a capable model: no offer.
     state = TurnState(question="How many packages were installed?")
-    assert state.counted(SmallModelPrompts(), "514 lines match:\n1| ...") is None
-    assert state.counted(SmallModelPrompts(), "3 packages\n") is not None and state.offered == "3"
-    assert TurnState(question="Which entry is the oldest?").counted(SmallModelPrompts(), "2 entries\n") is None
+    assert state.counted(SMALL, "514 lines match:\n1| ...") is None
+    assert state.counted(SMALL, "3 packages\n") is not None and state.offered == "3"
+    assert TurnState(question="Which entry is the oldest?").counted(SMALL, "2 entries\n") is None
     assert TurnState(question=question).counted(Prompts(), "2 entries\n") is None
     # A comparison or a qualified count is no plain count; lines are a search's count.
     for ask, out in (("How many more errors than warnings?", "7 errors"), ("How many distinct users logged in?", "5 users"),
                      ("How many errors per hour at peak?", "340 errors"), ("How many lines mention errors?", "4 lines match")):
-        assert TurnState(question=ask).counted(SmallModelPrompts(), out) is None, ask
+        assert TurnState(question=ask).counted(SMALL, out) is None, ask
     # Code that does not name the question's rarest word counted something wider (every file's entries).
     from recursor.orient import orientation
     files = {"libpulse0/changelog": "libpulse0 (1)\n -- Ann\n\nlibpulse0 (0)\n -- Bo\n", "curl/changelog": "curl (1)\n -- Ann\n"}
     ask = "How many entries does the changelog of libpulse0 have?"
     state = TurnState(question=ask, shown=orientation(files, ask))
-    assert state.counted(SmallModelPrompts(), "3 entries\n", "entries()") is None
-    assert state.counted(SmallModelPrompts(), "2 entries\n", "entries(file='libpulse0/changelog')") is not None
+    assert state.counted(SMALL, "3 entries\n", "entries()") is None
+    assert state.counted(SMALL, "2 entries\n", "entries(file='libpulse0/changelog')") is not None
     # An offer stands only until the next output.
-    assert state.offer(SmallModelPrompts(), "nothing here", "x") is None and state.offered is None
+    assert state.offer(SMALL, "nothing here", "x") is None and state.offered is None
 
 
 def test_a_column_count_of_the_questions_own_word_is_offered() -> None:
@@ -413,7 +417,7 @@ def test_a_column_count_of_the_questions_own_word_is_offered() -> None:
     question = "How many times was dmsetup configured in this log?"
     block = "```repl\nrows = lines('dmsetup')\ncount_by(rows, 'configured')\n```"
     root = FakeScriptedLM([block, "```repl\nFINAL(1)\n```"])
-    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    answer = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, log).answer
     shown = root.calls[1].messages[-1]["content"]
     assert "Column 2 writes 'configured' as 'configure', on 1 of the 4 lines." in shown
@@ -423,20 +427,20 @@ def test_a_column_count_of_the_questions_own_word_is_offered() -> None:
     # word (every line's count), a qualified count, or a capable model.
     out = "count_by: 4 items, 0 values\nNo item has a field 'configured'. Column 2 writes 'configured' as 'configure', on 1 of the 4 lines."
     from recursor.orient import orientation
-    for ask, code, prompts in (("How many times was dmsetup installed?", "lines('dmsetup')", SmallModelPrompts()),
-                               (question, "lines()", SmallModelPrompts()),
+    for ask, code, prompts in (("How many times was dmsetup installed?", "lines('dmsetup')", SMALL),
+                               (question, "lines()", SMALL),
                                ("How many more times was dmsetup configured than unpacked?", "lines('dmsetup')",
-                                SmallModelPrompts()),
+                                SMALL),
                                (question, "lines('dmsetup')", Prompts())):
         state = TurnState(question=ask, shown=orientation(log, ask))
         assert state.form_counted(prompts, out, code) is None, ask
     state = TurnState(question=question, shown=orientation(log, question))
-    assert state.form_counted(SmallModelPrompts(), out, "count_by(lines(), 'configured')") is None
-    assert state.form_counted(SmallModelPrompts(), out, "count_by(lines('dmsetup'), 'configured')") is not None
+    assert state.form_counted(SMALL, out, "count_by(lines(), 'configured')") is None
+    assert state.form_counted(SMALL, out, "count_by(lines('dmsetup'), 'configured')") is not None
     assert state.offered == "1"
     # A word two columns write ('installed' as dpkg's status and 'install' as its action): no offer.
     two = out + " Column 3 writes 'configured' as 'configured', on 2 of the 4 lines."
-    assert state.form_counted(SmallModelPrompts(), two, "count_by(lines('dmsetup'), 'configured')") is None
+    assert state.form_counted(SMALL, two, "count_by(lines('dmsetup'), 'configured')") is None
 
 
 def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> None:
@@ -444,19 +448,19 @@ def test_a_final_typed_after_code_whose_output_was_unseen_goes_back_once() -> No
     # printed the answer, and 1 was taken.
     question = "What is the launch code for Juniper?"
     block = "```repl\ngrep('Juniper')\nFINAL(1)\n```"
-    root, answer = _run(SmallModelPrompts(), [block, "FINAL(4417028)"], question)
+    root, answer = _run(SMALL, [block, "FINAL(4417028)"], question)
     assert "FINAL(1) was written in the same block as code whose output you had not seen" in root.calls[1].messages[-1]["content"]
     assert "launch code for >>Juniper<< is 4417028" in root.calls[1].messages[-1]["content"]
     assert answer == "4417028"
     # Given again, it is the answer; a computed value, a FINAL alone, or a capable model's is taken at once.
-    root, answer = _run(SmallModelPrompts(), [block, "FINAL(1)"], question)
+    root, answer = _run(SMALL, [block, "FINAL(1)"], question)
     assert (answer, len(root.calls)) == ("1", 2)
     # A number an earlier cell printed was seen: taken at once.
     seen = "```repl\ngrep('Juniper')\n```"
-    root, answer = _run(SmallModelPrompts(), [seen, "```repl\ngrep('launch')\nFINAL(4417028)\n```"], question)
+    root, answer = _run(SMALL, [seen, "```repl\ngrep('launch')\nFINAL(4417028)\n```"], question)
     assert (answer, len(root.calls)) == ("4417028", 2)
-    for prompts, code in ((SmallModelPrompts(), "rows = lines('Juniper')\nFINAL(len(rows))"),
-                          (SmallModelPrompts(), "FINAL('4417028')"), (Prompts(), "print(context[:9])\nFINAL(1)")):
+    for prompts, code in ((SMALL, "rows = lines('Juniper')\nFINAL(len(rows))"),
+                          (SMALL, "FINAL('4417028')"), (Prompts(), "print(context[:9])\nFINAL(1)")):
         root, answer = _run(prompts, [f"```repl\n{code}\n```"], question)
         assert len(root.calls) == 1, code
 
@@ -475,14 +479,14 @@ def test_counts_that_rank_offer_their_first_value_for_a_question_asking_for_the_
     text = "fix a -- Ann\nfix b -- Ann\nfix c -- Bo\n"
     counting = "```repl\ncount_by(lines(), lambda l: l.split('-- ')[1])\n```"
     root = FakeScriptedLM([counting, "```repl\nFINAL(Ann)\n```"])
-    answer = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    answer = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete("Who wrote the most fixes?", text).answer
     assert "The most: Ann (2). If the question asks for that, reply with exactly this line:\nFINAL(Ann)" in \
         root.calls[1].messages[-1]["content"]
     assert answer == "Ann"
     # Not for a question that asks for the fewest, a tie at the top, or a capable model.
-    for prompts, question, lines_ in ((SmallModelPrompts(), "Who wrote the fewest fixes?", text),
-                                      (SmallModelPrompts(), "Who wrote the most fixes?", text + "fix d -- Bo\n"),
+    for prompts, question, lines_ in ((SMALL, "Who wrote the fewest fixes?", text),
+                                      (SMALL, "Who wrote the most fixes?", text + "fix d -- Bo\n"),
                                       (Prompts(), "Who wrote the most fixes?", text)):
         code = counting if isinstance(prompts, SmallModelPrompts) else "```repl\nprint('count_by: 3 items, 2 values\\nAnn: 2\\nBo: 1')\n```"
         root = FakeScriptedLM([code] + ["FINAL(x)"] * 4)
@@ -516,7 +520,7 @@ def test_a_path_written_alone_as_a_block_is_the_answer_when_the_text_writes_it()
                                ("re.findall", "", 7)):  # code, though `re` is undefined there
         files += "# File: notes.txt\nre.findall splits it.\n" if block == "re.findall" else ""
         root = FakeScriptedLM([look, f"```repl\n{block}\n```"] * 4)
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=6), mode="rlm",
                      trace_dir=False).complete("Which module has the most classes?", files)
         assert (result.answer, len(root.calls)) == (want, calls), block
 
@@ -531,7 +535,7 @@ def test_a_repeated_search_is_replaced_by_a_search_for_the_name_its_output_found
     # The 1.5B found "... codename for grey-owl is Juniper." and ran the same search again
     # until it answered the sentence, which it had been offered as the FINAL line.
     block = "```repl\nprint(lines('grey-owl'))\n```"
-    root, answer = _run(SmallModelPrompts(), [block, block, "FINAL(4417028)"],
+    root, answer = _run(SMALL, [block, block, "FINAL(4417028)"],
                         "Look up the codename of grey-owl, then its launch code.")
     again = root.calls[2].messages[-1]["content"]
     assert "FINAL(['The project" not in again  # lines of the text are no answer to offer
@@ -580,13 +584,13 @@ def test_a_lead_on_many_lines_is_a_fields_value_and_not_searched() -> None:
 def test_a_name_written_unquoted_in_final_inside_a_block_is_the_answer() -> None:
     # The 1.5B wrote ```repl FINAL(Codec)```: a NameError, then it searched on and lost it.
     question = "What is the codename of grey-owl?"
-    root, answer = _run(SmallModelPrompts(), ["```repl\ngrep('grey-owl')\n```", "```repl\nFINAL(Juniper)\n```"], question)
+    root, answer = _run(SMALL, ["```repl\ngrep('grey-owl')\n```", "```repl\nFINAL(Juniper)\n```"], question)
     assert answer == "Juniper" and len(root.calls) == 2
     # Not a name the text lacks, nor a lowercase name (a variable the model forgot to set),
     # nor before the run has looked at anything: the NameError is shown as before.
     for first, block in (("grep('grey-owl')", "FINAL(Cedar)"), ("grep('grey-owl')", "FINAL(result)"),
                          ("x = 1", "FINAL(Juniper)")):
-        root, _ = _run(SmallModelPrompts(), [f"```repl\n{first}\n```", f"```repl\n{block}\n```", "FINAL(4417028)"],
+        root, _ = _run(SMALL, [f"```repl\n{first}\n```", f"```repl\n{block}\n```", "FINAL(4417028)"],
                        question)
         assert "NameError" in root.calls[2].messages[-1]["content"], block
 
@@ -612,7 +616,7 @@ def test_an_undefined_value_in_a_real_run_is_still_read_after_the_names_note() -
     # The worker now ends a NameError with the values defined; `FINAL(Codec)`, the answer
     # written unquoted, must still be read as the answer.
     root = FakeScriptedLM(["```repl\nrows = lines('codename')\nprint(rows)\n```", "```repl\nFINAL(Juniper)\n```"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=6), mode="rlm",
                  trace_dir=False).complete("What is the codename of grey-owl?", TEXT)
     assert (result.answer, len(root.calls)) == ("Juniper", 2)
 
@@ -620,7 +624,7 @@ def test_an_undefined_value_in_a_real_run_is_still_read_after_the_names_note() -
 def test_a_small_root_that_keeps_repeating_itself_is_asked_for_its_answer_after_three_replacements() -> None:
     block = "```repl\nprint(lines('grass'))\n```"
     root = FakeScriptedLM([block] * 4 + ["FINAL(Juniper)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("What is the codename of grey-owl?", TEXT)
     asked = [c.messages[-1]["content"] for c in root.calls]
     assert sum("so this was run instead" in a for a in asked) == 2 and len(root.calls) == 5
@@ -649,7 +653,7 @@ def test_a_list_of_values_is_still_offered_as_the_answer() -> None:
 def test_a_small_roots_turn_output_is_cut_to_its_feedback_limit() -> None:
     long_line = "Install: " + ", ".join(f"pkg{i}:amd64 (1.{i}, automatic)" for i in range(2000))
     block = f"```repl\nprint({long_line!r})\n```"
-    for prompts, limit in ((SmallModelPrompts(), 2_500), (Prompts(), 20_000)):
+    for prompts, limit in ((SMALL, 2_500), (Prompts(), 20_000)):
         root = FakeScriptedLM([block, "FINAL(x)", "FINAL(x)", "FINAL(x)"])
         RLM(root, prompts=prompts, limits=Limits(max_iterations=3), mode="rlm", trace_dir=False).complete(
             "How many packages?", TEXT)
@@ -678,7 +682,7 @@ def test_final_spelt_in_another_case_at_the_answer_now_turn_is_the_answer() -> N
     assert time.perf_counter() - start < 1
     block = "```repl\nprint(lines('grass'))\n```"
     root = FakeScriptedLM([block] * 4 + ["```repl\nFinal(4417028)\n```"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("What is the launch code of grey-owl's codename?", TEXT)
     assert result.answer == "4417028" and result.stopped_by == "max_errors"
 
@@ -697,13 +701,13 @@ def test_a_final_call_written_as_a_block_at_the_answer_now_turn_is_run_for_its_a
     for last, want in (("FINAL(12)", "12"), ("FINAL(n)", "1"), ("FINAL(n + 1)", "2"),
                        ("FINAL_VAR('n')", "1"), ("FINAL(Juniper)", "Juniper")):
         root = FakeScriptedLM([setup] + [block] * 4 + [f"```repl\n{last}\n```"])
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete("How many lines hold the codename?", TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
         assert "Stop:" in root.calls[-1].messages[-1]["content"]
     # Any other code is still not run there: no answer from it, the best effort instead.
     root = FakeScriptedLM([setup] + [block] * 4 + ["```repl\nFINAL(n)\nprint(1)\n```"] * 2)
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("How many lines hold the codename?", TEXT)
     assert result.answer == "" and result.stopped_by == "max_errors"
 
@@ -716,7 +720,7 @@ def test_a_value_of_the_prompts_examples_at_the_answer_now_turn_is_no_answer() -
     copied = "```repl\nFINAL(10.0.4.2)\n```"
     for last, want in (([copied, copied], ""), ([copied, "FINAL(Juniper)"], "Juniper")):
         root = FakeScriptedLM([setup] + [block] * 4 + last)
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete("Which codename does the text give?", TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
     # Written in the context (in any case), the same value is an answer; so is a number that
@@ -725,7 +729,7 @@ def test_a_value_of_the_prompts_examples_at_the_answer_now_turn_is_no_answer() -
                              (TEXT + "\nON CALL: DANA RUIZ\n", "FINAL(Dana Ruiz)", "Dana Ruiz"),
                              (TEXT, "FINAL(10.0)", "10.0")):
         root = FakeScriptedLM([setup] + [block] * 4 + [last] * 2)  # a doubt may ask once more
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete("Which value?", text)
         assert result.answer == want, last
 
@@ -734,7 +738,7 @@ def test_the_answer_now_turn_that_ran_its_final_call_is_shown_as_that_turn(tmp_p
     from recursor.trace.tree import load_view
     block = "```repl\nprint(lines('grass'))\n```"
     root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL(12)\n```"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=tmp_path).complete("How many lines name Juniper?", TEXT)
     assert result.answer == "12"
     run = load_view(result.trace_path).roots[0]
@@ -763,17 +767,17 @@ def test_an_answer_that_is_the_questions_own_word_goes_back_once_on_every_path()
     question = "Which codename is grey-owl given? Name the codename."
     look = "```repl\nprint(lines('grey-owl'))\n```"
     for echo in ("FINAL(grey-owl)", "```repl\nFINAL('grey-owl')\n```"):
-        root, answer = _run(SmallModelPrompts(), [look, echo, "FINAL(Juniper)"], question)
+        root, answer = _run(SMALL, [look, echo, "FINAL(Juniper)"], question)
         assert "'grey-owl' is what the question asks about" in root.calls[2].messages[-1]["content"], echo
         assert answer == "Juniper"
         # A capable model's answer is taken as given.
         root, answer = _run(Prompts(), [look, echo], question)
         assert answer == "grey-owl" and len(root.calls) == 2
     # Once only: given again, it is the answer.
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(grey-owl)", "FINAL(grey-owl)"], question)
+    root, answer = _run(SMALL, [look, "FINAL(grey-owl)", "FINAL(grey-owl)"], question)
     assert answer == "grey-owl" and len(root.calls) == 3
     # FINAL(Name) unquoted in a block, Name a word of the text: also the question's own word.
-    root, answer = _run(SmallModelPrompts(), [look, "```repl\nFINAL(Juniper)\n```", "FINAL(4417028)"],
+    root, answer = _run(SMALL, [look, "```repl\nFINAL(Juniper)\n```", "FINAL(4417028)"],
                         "What is the launch code for Juniper?")
     assert "'Juniper' is what the question asks about" in root.calls[2].messages[-1]["content"]
     assert answer == "4417028"
@@ -785,7 +789,7 @@ def test_the_answer_now_turn_asks_once_more_when_its_answer_is_the_questions_own
     # A second reply without an answer is asked once more (a third call), and the first stays.
     for second, want, calls in (("FINAL(Juniper)", "Juniper", 6), ("```repl\nprint(1)\n```", "grey-owl", 7)):
         root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL('grey-owl')\n```", second, second])
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete(question, TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors")
         assert len(root.calls) == calls
@@ -823,7 +827,7 @@ def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:
     # max_errors and then wrote another search at the answer-now turn: the run ended unanswered.
     blocks = [f"```repl\nprint(context.count({w!r}))\n```" for w in ("grass", "sky", "green", "blue")]
     question = "What is grey-owl's codename?"
-    for prompts in (SmallModelPrompts(), Prompts()):
+    for prompts in (SMALL, Prompts()):
         for again, want in (("FINAL(Juniper)", "Juniper"), ("```repl\nprint(context.count('is'))\n```", "")):
             root = FakeScriptedLM([*blocks, "```repl\nprint(context.count('owl'))\n```", again])
             result = RLM(root, prompts=prompts, limits=Limits(max_iterations=4), mode="rlm",
@@ -844,19 +848,19 @@ def test_an_answer_now_reply_without_an_answer_is_asked_for_once_more() -> None:
     assert "Every line that writes 'MiniFieldStorage' is in the file 'cgi.py'" in root.calls[-1].messages[-1]["content"]
     # Words at the second reply are the answer only when the run has nothing better.
     root = FakeScriptedLM([*blocks, "```repl\nprint(1)\n```", "It is Juniper, I believe."])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete(question, TEXT)
     assert result.answer == "It is Juniper, I believe."
     # ... and never the instruction copied back: the 0.5B's "Final(answer)" was 13 of its 60
     # realdocs answers.
     for copied in ("Final(answer)", "final(the answer)", "Final( answer )."):
         root = FakeScriptedLM([*blocks, copied, copied])
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                      trace_dir=False).complete(question, TEXT)
         assert (result.answer, len(root.calls)) == ("", 6), copied
     # The block asked about is never run: no sub-call (the script would run out).
     root = FakeScriptedLM([*blocks, *["```repl\nprint(llm_query('x'))\n```"] * 2])
-    RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
         trace_dir=False).complete(question, TEXT)
     assert len(root.calls) == 6
 
@@ -867,11 +871,11 @@ def test_a_message_the_code_printed_goes_back_once_as_no_answer() -> None:
     search = "```repl\nrows = lines('owl-grey')\nprint(rows if rows else 'No codename found.')\n```"
     question = "What is grey-owl's codename?"
     for final in ("FINAL(No codename found.)", "```repl\nFINAL('no codename found')\n```"):
-        root, answer = _run(SmallModelPrompts(), [search, final, "FINAL(Juniper)"], question)
+        root, answer = _run(SMALL, [search, final, "FINAL(Juniper)"], question)
         assert "'no codename found' is a message your own code printed" in root.calls[2].messages[-1]["content"].lower()
         assert answer == "Juniper"
     # Once: given again, it is the answer; a capable model's is never sent back.
-    root, answer = _run(SmallModelPrompts(), [search, "FINAL(No codename found.)", "FINAL(No codename found.)"],
+    root, answer = _run(SMALL, [search, "FINAL(No codename found.)", "FINAL(No codename found.)"],
                         question)
     assert answer == "No codename found." and len(root.calls) == 3
     root, answer = _run(Prompts(), [search, "FINAL(No codename found.)"], question)
@@ -882,10 +886,10 @@ def test_a_message_the_code_printed_goes_back_once_as_no_answer() -> None:
                         ("print('the SKY is blue' if lines('sky') else 0)", "the SKY is blue"),
                         ("print('none' if not lines('owl-grey') else 1)", "none"),
                         ("x = 'No codename found'\nprint(1)", "No codename found")):
-        root, answer = _run(SmallModelPrompts(), [f"```repl\n{code}\n```", f"FINAL({final})"], question)
+        root, answer = _run(SMALL, [f"```repl\n{code}\n```", f"FINAL({final})"], question)
         assert answer == final and len(root.calls) == 2, code
     offered = "Is grey-owl's codename Maple? Answer Not Maple or Maple."
-    root, answer = _run(SmallModelPrompts(), ["```repl\nprint('Maple' if lines('Maple') else 'Not Maple')\n```",
+    root, answer = _run(SMALL, ["```repl\nprint('Maple' if lines('Maple') else 'Not Maple')\n```",
                                               "FINAL(Not Maple)"], offered)
     assert answer == "Not Maple" and len(root.calls) == 2
     from recursor.turns import _printed_messages
@@ -903,7 +907,7 @@ def test_the_answer_now_turn_reads_a_named_answer_and_never_queries() -> None:
                        ("```repl\nFINAL(n)\n```\nThat is the count.", "1"),
                        ("```repl\nFINAL(llm_query('how many?'))\n```", ""), ("```repl\nFINAL(result)\n```", "")):
         root = FakeScriptedLM([setup] + [block] * 4 + [last, last])
-        result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete(question, TEXT)
         assert (result.answer, result.stopped_by) == (want, "max_errors"), last
         # No sub-call was made (the script would have run out); no answer is asked for once more.
@@ -914,7 +918,7 @@ def test_an_echo_at_the_answer_now_turn_keeps_its_answer_over_a_reply_in_words()
     block = "```repl\nprint(lines('grass'))\n```"
     question = "Which codename is grey-owl given? Name the codename."
     root = FakeScriptedLM([block] * 4 + ["FINAL(grey-owl)"] + ["I am sorry, I cannot tell."] * 2)
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete(question, TEXT)
     assert result.answer == "grey-owl" and len(root.calls) == 7  # words twice: asked once more, no more
 
@@ -927,10 +931,10 @@ def test_a_reply_in_words_that_restates_the_question_is_not_offered_back_as_the_
     assert not restates_question("There are 16 entries signed by Daniel Kahn Gillmor in those years.", question)
     assert not restates_question("16 entries", question)  # too short to tell
     look = "```repl\nprint(lines('grey-owl'))\n```"
-    root, _ = _run(SmallModelPrompts(), [look, "The question asks what codename grey-owl was given in the project.",
+    root, _ = _run(SMALL, [look, "The question asks what codename grey-owl was given in the project.",
                                          "FINAL(Juniper)"], "What codename was grey-owl given in the project?")
     assert "reply with exactly this line" not in root.calls[2].messages[-1]["content"]
-    root, _ = _run(SmallModelPrompts(), [look, "The codename is Juniper, I think.", "FINAL(Juniper)"],
+    root, _ = _run(SMALL, [look, "The codename is Juniper, I think.", "FINAL(Juniper)"],
                    "What is the codename of grey-owl?")
     assert "reply with exactly this line" in root.calls[2].messages[-1]["content"]
 
@@ -943,13 +947,13 @@ def test_the_instructions_placeholder_copied_into_final_is_no_answer() -> None:
     assert not any(map(is_placeholder, ["Result", "answer key", "value", "the answer is 4", "42"]))
     look = "```repl\nprint(lines('grey-owl'))\n```"
     # Sent back every time (the first time as a value the context does not hold), never taken.
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(the answer)", "FINAL(the answer)", "FINAL(Juniper)"],
+    root, answer = _run(SMALL, [look, "FINAL(the answer)", "FINAL(the answer)", "FINAL(Juniper)"],
                         "What is grey-owl's codename?")
     assert "FINAL(the answer) repeats the instruction's words" in root.calls[3].messages[-1]["content"]
     assert answer == "Juniper"
     block = "```repl\nprint(lines('grass'))\n```"
     root = FakeScriptedLM([block] * 4 + ["```repl\nFINAL(the answer)\n```"] * 2)
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=12), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                  trace_dir=False).complete("What is grey-owl's codename?", TEXT)
     assert result.answer != "the answer" and result.stopped_by == "max_errors"
 
@@ -961,7 +965,7 @@ def test_a_searchs_marks_copied_into_the_answer_are_dropped() -> None:
     assert without_marks(">>Juniper<< and >>x y<<") == "Juniper and x y"
     assert without_marks("a >> b << c") == "a >> b << c" and without_marks("x >>= 1") == "x >>= 1"
     look = "```repl\nprint(lines('grey-owl'))\n```"
-    _, answer = _run(SmallModelPrompts(), [look, "FINAL(>>Juniper<<)"], "What is grey-owl's codename?")
+    _, answer = _run(SMALL, [look, "FINAL(>>Juniper<<)"], "What is grey-owl's codename?")
     assert answer == "Juniper"
 
 
@@ -971,27 +975,27 @@ def test_the_contexts_own_size_given_as_the_answer_goes_back_once() -> None:
     question = "How many launch codes does the text give?"
     look = "```repl\nprint(lines('launch code'))\n```"
     size = f"{len(TEXT):,}"
-    root, answer = _run(SmallModelPrompts(), [look, f"FINAL({size})", "FINAL(1)"], question)
+    root, answer = _run(SMALL, [look, f"FINAL({size})", "FINAL(1)"], question)
     assert f"{size} is the size of the whole context" in root.calls[2].messages[-1]["content"]
     assert answer == "1"
     # Once only; and a capable model's answer is taken as given.
-    root, answer = _run(SmallModelPrompts(), [look, f"FINAL({size})", f"FINAL({size})"], question)
+    root, answer = _run(SMALL, [look, f"FINAL({size})", f"FINAL({size})"], question)
     assert answer == size and len(root.calls) == 3
     root, answer = _run(Prompts(), [look, f"FINAL({size})"], question)
     assert answer == size and len(root.calls) == 2
     # A size a cell printed was computed, not copied.
     count = "```repl\nprint(len(context))\n```"
-    root, answer = _run(SmallModelPrompts(), [count, f"FINAL({len(TEXT)})"], "How long is the text?")
+    root, answer = _run(SMALL, [count, f"FINAL({len(TEXT)})"], "How long is the text?")
     assert answer == str(len(TEXT)) and len(root.calls) == 2
 
 
 def test_a_size_computed_in_a_cell_or_asked_for_is_not_doubted() -> None:
     size = str(len(TEXT))
     computed = "```repl\nFINAL(len(context))\n```"
-    root, answer = _run(SmallModelPrompts(), [computed], "How many launch codes does the text give?")
+    root, answer = _run(SMALL, [computed], "How many launch codes does the text give?")
     assert answer == size and len(root.calls) == 1
     look = "```repl\nprint(lines('launch code'))\n```"
-    root, answer = _run(SmallModelPrompts(), [look, f"FINAL({size})"], "How many characters long is the text?")
+    root, answer = _run(SMALL, [look, f"FINAL({size})"], "How many characters long is the text?")
     assert answer == size and len(root.calls) == 2
 
 
@@ -1006,27 +1010,27 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     # The 1.5B counted the lines holding 16:49:20 (one) and answered 1.
     question = "How many digits does the launch code for Juniper have?"
     look = '```repl\nrows = lines(r"\\bJuniper\\b")\nprint(len(rows), rows[:2])\n```'
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(7)"], question)
+    root, answer = _run(SMALL, [look, "FINAL(1)", "FINAL(7)"], question)
     assert "1 is how many lines hold 'Juniper'" in root.calls[2].messages[-1]["content"]
     assert answer == "7"
     # Given again, it is the answer; a capable model's is taken at once.
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(1)"], question)
+    root, answer = _run(SMALL, [look, "FINAL(1)", "FINAL(1)"], question)
     assert answer == "1" and len(root.calls) == 3
     root, answer = _run(Prompts(), [look, "FINAL(1)"], question)
     assert answer == "1" and len(root.calls) == 2
     # A line of the text that starts "Name: number" is no count of the lines.
     printed = "```repl\nr = lines('Juniper')\nprint('Juniper: 7')\n```"
-    root, answer = _run(SmallModelPrompts(), [printed, "FINAL(7)"], question)
+    root, answer = _run(SMALL, [printed, "FINAL(7)"], question)
     assert (answer, len(root.calls)) == ("7", 2)
     # Counted by a helper whose summary starts its output ("count_by: 14 items, 1 values"):
     # the 1.5B answered "how many functions does the module defining X have" with X's lines.
     grouped = "```repl\ncount_by(lines('Juniper'), 'file')\n```"
-    root, answer = _run(SmallModelPrompts(), [grouped, "FINAL(1)", "FINAL(7)"], question)
+    root, answer = _run(SMALL, [grouped, "FINAL(1)", "FINAL(7)"], question)
     assert "1 is how many lines hold 'Juniper'" in root.calls[2].messages[-1]["content"]
     assert answer == "7"
     # A term the question does not name, or a count of another call, is not checked.
     other = '```repl\nrows = lines(r"launch")\nowl = lines("grey-owl")\nprint(len(rows), rows[:2])\n```'
-    root, answer = _run(SmallModelPrompts(), [other, "FINAL(1)"], "How many codes does grey-owl's project have?")
+    root, answer = _run(SMALL, [other, "FINAL(1)"], "How many codes does grey-owl's project have?")
     assert answer == "1" and len(root.calls) == 2
 
 
@@ -1035,11 +1039,11 @@ def test_a_count_of_the_lines_holding_the_term_answering_what_not_how_many_says_
     # how many lines hold FFmpeg (8) as in the prompt's first example, and answered 8.
     question = "What is the launch code for Juniper?"
     look = '```repl\nrows = lines(r"\\bJuniper\\b")\nprint(len(rows), rows[:2])\n```'
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(7)"], question)
+    root, answer = _run(SMALL, [look, "FINAL(1)", "FINAL(7)"], question)
     note = root.calls[2].messages[-1]["content"]
     assert "1 is how many lines hold 'Juniper'; the question does not ask how many" in note
     assert "entries('Juniper')" in note and answer == "7"
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(7)"], "How often is Juniper named?")
+    root, answer = _run(SMALL, [look, "FINAL(1)", "FINAL(7)"], "How often is Juniper named?")
     note = root.calls[2].messages[-1]["content"]
     assert "1 is how many lines hold 'Juniper'" in note and "does not ask how many" not in note
 
@@ -1056,8 +1060,8 @@ def test_a_count_whose_code_never_used_the_rarest_term_goes_back_once() -> None:
     assert "6 was computed without 'libpq5'" in note and "entries('libpq5')" in note
     assert result.answer == "3"
     # Once: given again it stands; code that used the term, or a capable model, is not asked.
-    for prompts, script, calls in ((SmallModelPrompts(), [total, "FINAL(6)", "FINAL(6)"], 3),
-                                   (SmallModelPrompts(), ["```repl\nprint(len(entries('libpq5')) + 5)\n```",
+    for prompts, script, calls in ((SMALL, [total, "FINAL(6)", "FINAL(6)"], 3),
+                                   (SMALL, ["```repl\nprint(len(entries('libpq5')) + 5)\n```",
                                                           "FINAL(6)"], 2),
                                    (Prompts(), [total, "FINAL(6)"], 2)):
         root, result = _run_on(runs, script, question, prompts)
@@ -1077,9 +1081,9 @@ def test_a_count_whose_code_never_used_the_rarest_term_goes_back_once() -> None:
     from recursor.orient import orientation
     shown = orientation(runs, question)
     state = TurnState(question=question, context=runs, shown=shown, printed={"6"}, offered="6")
-    assert state.unfiltered("6", SmallModelPrompts()) is not None  # the check alone would doubt it
+    assert state.unfiltered("6", SMALL) is not None  # the check alone would doubt it
     state = TurnState(question=question, context=runs, shown=shown, printed={"6"}, offered="6")
-    assert state.doubted("6", SmallModelPrompts()) is None
+    assert state.doubted("6", SMALL) is None
     # A term on many lines picks out no part: not asked.
     many = runs + "".join(f"Start: {i}\nUpgrade: libpq5\n\n" for i in range(40))
     root, result = _run_on(many, [total, "FINAL(6)"], question)
@@ -1091,7 +1095,7 @@ def test_a_number_sent_back_by_one_check_is_not_sent_back_by_another() -> None:
     # holding 'Juniper', then again as a count that never used 'launch'.
     question = "How many digits does the launch code for Juniper have?"
     look = '```repl\nrows = lines(r"\\bJuniper\\b")\nprint(len(rows), rows[:2])\n```'
-    root, answer = _run(SmallModelPrompts(), [look, "FINAL(1)", "FINAL(1)"], question)
+    root, answer = _run(SMALL, [look, "FINAL(1)", "FINAL(1)"], question)
     assert answer == "1" and len(root.calls) == 3
 
 
@@ -1101,7 +1105,7 @@ def test_an_echo_sent_back_says_which_file_writes_the_term() -> None:
     tree = {"cgi.py": "class MiniFieldStorage:\n    pass\n", "ssl.py": "class SSLContext:\n    pass\n",
             "abc.py": "class ABC:\n    pass\n"}
     root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", "FINAL(MiniFieldStorage)", "FINAL(cgi)"])
-    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4), mode="rlm",
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=4), mode="rlm",
                  trace_dir=False).complete("Which module defines the class `MiniFieldStorage`?", tree)
     assert "Every line that writes 'MiniFieldStorage' is in the file 'cgi.py'." in root.calls[2].messages[-1]["content"]
     assert result.answer == "cgi"

@@ -97,6 +97,9 @@ class Orientation:
     together: tuple[str, ...] = ()
     """The question's words shown on one line, as that line writes them ("gnupg", "upgrade"
     for "gnupg was upgraded"): `lines(*together)` gives those lines again."""
+    hits: str = ""
+    """The look's lines holding the question's words (with their records and files): what a
+    reader of the look is given (`recursor.look_reader`)."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -455,6 +458,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     marked = marked_words(asking)
     found.sort(key=lambda w: (_tier(w.word, marked), w.count))
     missing.sort(key=lambda word: _tier(word, marked))
+    hits_from = len(out)
     if found:
         out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
     for rank, hit in enumerate(found[:n_words]):
@@ -495,6 +499,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
+    hits = "\n".join(out[hits_from:])
     if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
         rows, spans = numbered
         out += rows
@@ -517,7 +522,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
                        start=start if named is not None and start else field_call,
-                       together=written_together)
+                       together=written_together, hits=hits)
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:

@@ -107,6 +107,10 @@ class Prompts:
     given after nothing but empty output is sent back once (`not_looked`); and an answer
     written like a copied value (a date, a version, an id) that the context holds nowhere is
     sent back once (`not_in_context`). See `recursor.turns`."""
+    reads_the_look: bool = False
+    """For a question that looks a value up, a sub-model reads the look's lines holding the
+    question's words, and the first message offers the value it read (`recursor.look_reader`):
+    a small root rarely reads a value its look shows. Off for capable models, which read."""
     feedback_chars: int | None = None
     """At most this many characters of a turn's output go back to the model (head and tail),
     below the sandbox's `output_limit`; None: that limit alone."""
@@ -152,10 +156,19 @@ class Prompts:
             "```repl block."
         )
 
-    def first_message(self, question: str, metadata: str, look: Orientation) -> str:
+    def first_message(self, question: str, metadata: str, look: Orientation, read: str | None = None) -> str:
         """The first user message when the run took a first look at the context (`orient`);
-        by default the look's text follows the metadata."""
+        by default the look's text follows the metadata. `read` is the value a reader of the
+        look's lines read (`reads_the_look`), None when none was read."""
         return self.first_user(question, f"{metadata}\n{look.text}" if look.text else metadata)
+
+    def look_reading(self, question: str, lines: str) -> str:
+        """The reader's prompt: the look's lines and the question (`recursor.look_reader`)."""
+        return (
+            f"Lines from a text:\n{lines}\n\nQuestion: {question}\n\n"
+            "If these lines state the answer, reply with only the answer, written as the lines "
+            "write it. If they do not state it, reply with only: NONE"
+        )
 
     def not_in_context(self, value: str) -> str:
         """Sent when the answer looks copied from the text but the context does not hold it."""

@@ -236,6 +236,7 @@ class SmallModelPrompts(Prompts):
     """Wording and helpers for small models (chosen by `recursor.profiles.prompts_for`)."""
 
     orient: bool = True
+    reads_the_look: bool = True
     greedy: bool = True
     """A small model sampled at a server's default temperature (llama.cpp's 0.8) wrote worse
     code and copied prompt text as answers: realdocs 16.7 behind llama.cpp's server against
@@ -276,18 +277,27 @@ class SmallModelPrompts(Prompts):
         terms = key_terms(question) if self.name_key_terms else []
         return self._first(question, metadata, "", terms)
 
-    def first_message(self, question: str, metadata: str, look: Orientation) -> str:
+    def first_message(self, question: str, metadata: str, look: Orientation, read: str | None = None) -> str:
         # The look comes after the question and the words to search last: a small model
         # acts on the end of its prompt (the 0.5B grepped a word the look said was absent
         # while the look stood before the question).
         # A call the look found for what the question counts is the first step to suggest.
-        return self._first(question, metadata, look.text, list(look.hint[:2]), look.start)
+        # A value read from the look's lines is offered last, as the line to reply with.
+        return self._first(question, metadata, look.text, list(look.hint[:2]), look.start, read)
 
     @staticmethod
-    def _first(question: str, metadata: str, look: str, terms: list[str], start: str = "") -> str:
+    def _first(question: str, metadata: str, look: str, terms: list[str], start: str = "",
+               read: str | None = None) -> str:
         shown = f"\n\n{look}" if look else ""
         hint = ("\n\nSearch first for: " + ", ".join(repr(t) for t in terms) + ".") if terms else ""
         hint = f"\n\nStart from: {start}" if start else hint
+        if read is not None:
+            return (
+                f"{metadata}\n\nQuestion: {question}{shown}{hint}\n\n"
+                f"Read in the lines above: {read}. If that answers the question, reply with the line "
+                f"FINAL({read}) now. Else reply with a ```repl block; once its output shows the "
+                "answer, reply with the line FINAL(answer), no code."
+            )
         return (
             f"{metadata}\n\nQuestion: {question}{shown}{hint}\n\n"
             "Reply with a ```repl block now. Once the output shows the answer, reply with "

@@ -32,7 +32,8 @@ from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
-from recursor.orient import NO_LOOK, first_look, printed_nothing
+from recursor.look_reader import looks_up, read_value, reader_lines
+from recursor.orient import NO_LOOK, Orientation, first_look, printed_nothing
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import (
@@ -274,9 +275,11 @@ class _Run:
         state = TurnState(question=self.question, context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
+        state.look_read = await self._read_look(state.shown)
         messages: list[Message] = [
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + tools},
-            {"role": "user", "content": self.prompts.first_message(self.question, self.metadata or describe(self.context), state.shown)
+            {"role": "user", "content": self.prompts.first_message(self.question, self.metadata or describe(self.context),
+                                                                   state.shown, state.look_read)
              + (self.typed.instructions() if self.typed else "")},
         ]
         self.repl.start()  # the worker starts while the first root request is already out
@@ -321,6 +324,19 @@ class _Run:
                 await self.repl.close()
         tree.run_end(run_id=self.run_id, context=self.context, reads=self.repl.reads, outcome=outcome)
         return outcome
+
+    async def _read_look(self, look: Orientation) -> str | None:
+        """The value a sub-model reads in the look's lines for a look-up question, to offer in
+        the first message (`recursor.look_reader`); None when the prompts do not read the look,
+        the question computes its answer, or the reader read nothing the lines write."""
+        if not self.prompts.reads_the_look or not looks_up(self.question) or not (lines := reader_lines(look)):
+            return None
+        message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
+        try:
+            resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1, role="sub")
+        except (BudgetExceeded, LMError):
+            return None  # the root's first call meets the same limit or failure, and says so
+        return read_value(resp.text, lines, self.question)
 
     async def _turn(self, reply: str, iteration: int, state: TurnState,
                     cut: FinalAnswer | None = None) -> tuple[_Outcome | None, str]:

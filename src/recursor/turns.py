@@ -324,6 +324,9 @@ class TurnState:
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
     offered: str | None = None  # an output offered back as the exact FINAL line
+    look_read: str | None = None
+    """The value a reader read in the look's lines, offered in the first message
+    (`recursor.look_reader`): given back as the answer, it was read, not guessed."""
     last_error: str = ""  # the last line of the previous cell's error ("" when it ran)
     question: str = ""  # its words are no new lead in an output
     substituted: int = 0  # blocks replaced by an untried search (`run_instead_of_repeats`)
@@ -461,6 +464,8 @@ class TurnState:
         """The feedback for an answer given in a turn without code, or None to accept it."""
         if self.copies_a_note(answer):
             return prompts.copied_note(_bare(answer))  # never an answer: every time
+        if self.look_read is not None and _bare(answer) == self.look_read:
+            return None  # the value read in the look's lines, taken as offered
         if not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer):
             self.sent_back.add("blind")
             self.heard(note := prompts.not_looked())
