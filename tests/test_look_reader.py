@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from tests.fakes.scripted_lm import FakeScriptedLM
 
 from recursor import RLM, Limits
 from recursor.errors import LMError
-from recursor.look_reader import READ_CHARS, looks_up, read_value, reader_lines
+from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
 from recursor.orient import orientation
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
+from recursor.trace.tree import load_view
 
 SOURCE = (
     "import re\n\n\n"
@@ -27,40 +31,59 @@ def _run(root: FakeScriptedLM, sub: FakeScriptedLM, question: str = QUESTION, pr
     return result.answer
 
 
-def test_a_look_up_is_read_but_a_count_total_or_ranking_is_computed() -> None:
+def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed() -> None:
     for question in (QUESTION, "Which module defines class Codec?", "When was the most recent upgrade of gnupg?",
-                     "What version did gnupg end up with?", "Who signed the oldest entry?"):
+                     "What version did gnupg end up with?", "Who signed the oldest entry?",
+                     "What port does IMAP over SSL use? Answer with a number.", "What is the port number IMAP uses?"):
         assert looks_up(question), question
     for question in ("How many functions does it define?", "What is the number of flags?",
                      "Which package had the most status changes?", "Count the upgrades.",
-                     "Which date saw the fewest installs?", "What is the total size?"):
+                     "Which date saw the fewest installs?", "What is the total size?",
+                     "What is the maximum memory used?", "What is the average response time?",
+                     "Which is more common, errors or warnings?", "Which packages were removed?",
+                     "List the packages that were removed.", "Is libfoo installed?", "What was the top error?"):
         assert not looks_up(question), question
 
 
-def test_only_a_value_the_lines_write_is_read() -> None:
-    lines = "1| def split(pattern, string, maxsplit=0, flags=0):\n2| class PyDLL(CDLL):  # in ctypes/__init__.py"
+def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
+    lines = ("'maxsplit': 3 lines:\n1| [re/__init__.py] def split(pattern, string, maxsplit=0, flags=0):\n"
+             "2| [ctypes/__init__.py] class PyDLL(CDLL):\n   its record:\n   . version 2.2.40-1.1 f(a | b)")
     assert read_value("0", lines, QUESTION) == "0"
-    assert read_value("Answer: `ctypes/__init__.py`.", lines, "Where is PyDLL defined?") == "ctypes/__init__.py"
+    assert read_value("Answer: `ctypes`.", lines, "Where is PyDLL defined?") == "ctypes"  # the file, as a module
+    assert read_value("re/__init__.py", lines, "Which file defines split?") == "re/__init__.py"
     assert read_value("NONE", lines, QUESTION) is None
     assert read_value("n/a", lines, QUESTION) is None
     assert read_value("7", lines, QUESTION) is None  # made up: no line writes it
-    assert read_value("10", "maxsplit=100", QUESTION) is None  # inside another number, not written whole
+    for label in ("3", "1", "2", "lines", "its record", "|"):  # the look's own words and row numbers
+        assert read_value(label, lines, QUESTION) is None, label
+    assert read_value("10", "1| maxsplit=100", QUESTION) is None  # inside another number, not written whole
+    assert read_value("2.2.4", lines, "What version is it?") is None  # part of 2.2.40-1.1
+    assert read_value("a", lines, "Which argument comes first?") is None  # a letter is no value
     assert read_value("PyDLL", lines, "Where is PyDLL defined? Name the module.") is None  # the question's own term
     assert read_value("It is 0 because the signature\nsays so", lines, QUESTION) is None  # prose, not a value
-    assert read_value("x" * 90, "x" * 100, QUESTION) is None
-    changelog = "alsa-ucm-conf (1.2.8-1) unstable\n -- Jordi Mallach <jordi@debian.org>  Mon, 2 Jan 2023"
+    assert read_value("x" * 90, "1| " + "x" * 100, QUESTION) is None
+    changelog = "1| alsa-ucm-conf (1.2.8-1) unstable\n2|  -- Jordi Mallach <jordi@debian.org>  Mon, 2 Jan 2023"
     assert read_value("alsa-ucm-conf", changelog, "Whose name is on the oldest entry?") is None  # not a person
     assert read_value("Jordi Mallach", changelog, "Whose name is on the oldest entry?") == "Jordi Mallach"
-    assert read_value("993", "imaps\t\t993/tcp", "Which port does IMAP over SSL use?") == "993"
+    assert read_value("993", "1| imaps\t\t993/tcp", "Which port does IMAP over SSL use?") == "993"
 
 
-def test_the_reader_is_given_the_looks_lines_holding_the_questions_words_and_no_more() -> None:
+def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     look = orientation(SOURCE, QUESTION)
-    lines = reader_lines(look)
+    lines = reader_lines(look, QUESTION)
     assert "def split(pattern, string, maxsplit=0, flags=0):" in lines
     assert "It has" not in lines  # the look's size and head are not lines holding the words
-    long = orientation("\n".join(f"entry {i} maxsplit={i} " + "x" * 150 for i in range(200)), QUESTION)
-    assert 0 < len(reader_lines(long)) <= READ_CHARS and not reader_lines(long).endswith("x" * 10 + "e")
+    log = "\n".join(f"2024-01-{i:02d} 10:00:00 install gnupg:amd64 <none> 2.2.{i}-1 " + "pad " * 40
+                    for i in range(1, 11))
+    first = "Which version of gnupg was installed first on this machine?"
+    whole = reader_lines(orientation(log, first), first)
+    assert "2.2.10-1" in whole and len(orientation(log, first).hits) > 1
+    monkeypatch.setattr("recursor.look_reader.READ_CHARS", 600)  # the first block alone no longer fits
+    assert reader_lines(orientation(log, first), first) == ""  # cut, its last rows would be missing
+    which = "Which gnupg package was installed on 2024-01-03?"
+    cut = reader_lines(orientation(log, which), which)
+    assert 0 < len(cut) <= 600 and "2.2.10-1" not in cut and cut.endswith("...")  # cut on a line's end
 
 
 def test_the_value_read_is_offered_in_the_first_message_and_taken_when_given_back() -> None:
@@ -78,7 +101,13 @@ def test_a_root_may_still_check_the_offer_with_code() -> None:
     sub = FakeScriptedLM(["0"])
     root = FakeScriptedLM(["```repl\nprint(lines('def split'))\n```", "FINAL(0)"])
     assert _run(root, sub) == "0"
-    assert "def split(pattern, string, maxsplit=0, flags=0)" in root.calls[1].messages[-1]["content"]
+    shown = root.calls[1].messages[-1]["content"]
+    assert "def split(pattern, string, maxsplit=0, flags=0)" in shown
+    # Offered 0, the 1.5B printed that line and answered 3: the output writing 0 offers it again.
+    assert "The output writes 0, the value read in the lines first shown." in shown and "\nFINAL(0)" in shown
+    other = FakeScriptedLM(["```repl\nprint(lines('def escape'))\n```", "FINAL(0)", "FINAL(0)"])
+    _run(other, FakeScriptedLM(["0"]))
+    assert "The output writes 0" not in other.calls[1].messages[-1]["content"]  # "0" is not written there
 
 
 def test_nothing_is_offered_when_the_reader_makes_a_value_up_or_reads_nothing() -> None:
@@ -103,9 +132,29 @@ def test_no_reader_for_a_count_for_capable_models_or_when_it_fails() -> None:
     assert "Read in the lines above" not in root.calls[0].messages[-1]["content"]
 
 
-def test_the_reading_is_a_sub_call_the_budget_counts() -> None:
+def test_the_reading_is_a_short_sub_call_the_budget_counts_and_the_trace_shows_before_turn_one(
+        tmp_path: Path) -> None:
     sub = FakeScriptedLM(["0"])
-    root = FakeScriptedLM(["FINAL(0)"])
+    root = FakeScriptedLM(["```repl\nprint(lines('def split')[:1])\n```", "FINAL(0)"])
     result = RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6),
-                 trace_dir=False).complete(QUESTION, SOURCE)
-    assert result.usage.total.calls == 2
+                 trace_dir=tmp_path).complete(QUESTION, SOURCE)
+    assert result.answer == "0" and result.usage.total.calls == 3
+    assert sub.calls[0].max_tokens == READ_TOKENS  # one value, never a minute of explanation
+    assert result.trace_path is not None
+    run = load_view(result.trace_path).root
+    assert run is not None
+    assert [it.number for it in run.iterations] == [1, 2]
+    assert run.iterations[0].root_call is not None and len(run.iterations[0].sub_calls) == 1  # the reading
+    assert len(run.iterations[0].cells) == 1 and run.iterations[1].root_call is not None
+
+
+def test_no_reading_when_the_call_limit_leaves_no_room_or_the_answer_is_typed() -> None:
+    sub = FakeScriptedLM(["0"])
+    root = FakeScriptedLM(["FINAL(0)", "FINAL(0)"])  # unread, sent back once as a guess; given again, it stands
+    tight = RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6, max_calls=2),
+                trace_dir=False).complete(QUESTION, SOURCE)
+    assert sub.calls == [] and tight.answer == "0"  # the root keeps both its calls
+    typed_root = FakeScriptedLM(['FINAL({"default": 0})'] * 2)
+    typed = RLM(typed_root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6),
+                trace_dir=False).complete(QUESTION, SOURCE, output_type={"type": "object"})
+    assert sub.calls == [] and typed.output == {"default": 0}

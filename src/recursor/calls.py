@@ -97,6 +97,8 @@ class LMCall:
     source: Literal["trace", "disk"] | None = None
     """Where the reply came from when not from the model."""
     cost: float | None = None
+    output_cap: int | None = None
+    """The caller's own cap on the reply, below the client's (the look reader's one value)."""
     max_tokens: int | None = None
     """The output cap the call was sent with (its reservation's)."""
     sent: bool = False
@@ -337,7 +339,8 @@ class LedgerLayer:
     async def __call__(self, call: LMCall, next: Handler) -> LMResponse:
         price = self.pricing.price(call.model, call.lm.price)
         bound = input_token_bound(call.messages, call.calibrate)
-        hold = await self.ledger.reserve(bound, price, call.lm.max_output_tokens)
+        caps = [c for c in (call.lm.max_output_tokens, call.output_cap) if c is not None]
+        hold = await self.ledger.reserve(bound, price, min(caps) if caps else None)
         call.max_tokens = hold.max_tokens
         call.sent = False
         try:

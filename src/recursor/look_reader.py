@@ -7,10 +7,12 @@ name five times and answered 3. One short sub-call, given only those lines and t
 reads them the way retrieval-then-read does; the value it reads is offered in the first
 message, for the root to take or to check with code.
 
-What is offered must be written in the lines the reader was given (a value the reader made
-up is never offered), must not be one of the question's own terms ("PyDLL" asked where
-`PyDLL` is defined), and is read only for questions that look a value up: a count, a total or
-a ranking is computed over every line, never read from the few the look shows.
+What is offered must be written whole in the context lines the reader was given (never in
+the look's own labels and counts, and a value the reader made up is never offered), must
+not be one of the question's own terms ("PyDLL" asked where `PyDLL` is defined), must have
+the form the question asks for, and is read only for a question that looks one value up: a
+count, a total, a ranking, a comparison, a list or a yes/no is computed over every line,
+never read from the few the look shows.
 """
 
 from __future__ import annotations
@@ -19,62 +21,109 @@ import re
 
 from recursor.orient import Orientation
 from recursor.question import (
-    COUNTISH,
+    PLURAL_ASKED,
     SUPERLATIVE,
+    YES_NO_START,
     asked_form,
     asking_part,
-    asks_for_number,
     fits_form,
+    names_options,
 )
-from recursor.turns import echoes_question
+from recursor.turns import echoes_question, writes_whole
 
-__all__ = ["READ_CHARS", "looks_up", "read_value", "reader_lines"]
+__all__ = ["READ_CHARS", "READ_TOKENS", "looks_up", "read_value", "reader_lines", "written_lines"]
 
 READ_CHARS = 1_600
-"""The look's lines given to the reader, at most: ~500 tokens, 4-12 s for the embedded 1.5B on
-2 cores (2,400 characters of dpkg lines took 16 s)."""
+"""The look's lines given to the reader, at most: ~500 tokens, 4-15 s for the embedded 1.5B
+on 2 cores (dpkg lines are dense in tokens)."""
+
+READ_TOKENS = 48
+"""The reader's reply, at most: one value. A reader that explains itself is cut short (and its
+reply, being no value, offers nothing) instead of decoding for a minute."""
 
 _RECENT = re.compile(r"\bmost\s+recent(?:ly)?\b", re.IGNORECASE)
+_COMPUTED = re.compile(
+    r"\bhow\s+(?:many|much|often|long)\b|\bnumber\s+of\b|\b(?:count|counts|counted|total|sum|average|mean|"
+    r"median|percent|percentage|ratio|maximum|minimum|max|min|peak|top|majority|more|fewer|less|than|per|"
+    r"each|every|distinct|unique|list|all)\b",
+    re.IGNORECASE,
+)
+"""Words of a question whose answer is computed over many lines, not read in one."""
+_ORDER = re.compile(r"\b(?:first|last|latest|earliest|oldest|newest|final|previous|next|most\s+recent(?:ly)?)\b",
+                    re.IGNORECASE)
 _NONE = re.compile(r"\s*(?:none|n/?a|not\s+(?:stated|shown|found|given)|unknown|no answer)\b\.?\s*$", re.IGNORECASE)
+_ROW = re.compile(r"^\s*\d+\| (?P<line>.*)$|^\s*\. (?P<record>.*)$")
+"""A context line as the look shows it: "3| [file] line", or a record's ".  line"."""
+_FILE_TAG = re.compile(r"\[([^\]\n]+)\] ")
+
+
+def _asked_sentence(question: str) -> str:
+    """The sentence that asks (the first ending in "?"), without statements about the context."""
+    asking = asking_part(question)
+    sentences = re.split(r"(?<=[.?!])\s+", asking.strip())
+    return next((s for s in sentences if s.rstrip().endswith("?")), asking)
 
 
 def looks_up(question: str) -> bool:
-    """Whether the question asks for a value a line can state: not a count, a total or a
-    ranking over groups ("which package had the most changes"), which code computes from
-    every line. "Most recent" ranks nothing: it asks for one line's value."""
+    """Whether the question asks for one value a line can state: not a count, a total, a
+    ranking ("which package had the most changes"), a comparison, a list ("which packages
+    were removed") or a yes/no, which code computes over every line. "Most recent" ranks
+    nothing: it asks for one line's value."""
     asking = asking_part(question)
-    if asks_for_number(question) or COUNTISH.search(asking):
-        return False
-    return SUPERLATIVE.search(_RECENT.sub("", asking)) is None
+    asked = _asked_sentence(question)
+    return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", asking)) or names_options(asking)
+                or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked))
 
 
-def reader_lines(look: Orientation) -> str:
-    """The lines the reader is given: the look's lines holding the question's words, cut at
-    `READ_CHARS` on a line's end; "" when the look holds none."""
-    text = look.hits.strip()
-    if len(text) <= READ_CHARS:
-        return text
-    cut = text.rfind("\n", 0, READ_CHARS)
-    return text[: cut if cut > 0 else READ_CHARS]
+def reader_lines(look: Orientation, question: str) -> str:
+    """The lines the reader is given: the look's blocks of lines holding the question's words,
+    whole blocks while they fit in `READ_CHARS`, the rarest word's first. "" when there are
+    none, or when the first block alone is too long for a question about an order ("the last
+    version"): cut, its last lines would be missing, and the reader would read a wrong one."""
+    out: list[str] = []
+    for block in look.hits:
+        if sum(len(b) + 1 for b in out) + len(block) <= READ_CHARS:
+            out.append(block)
+        elif not out:
+            if _ORDER.search(asking_part(question)):
+                return ""
+            cut = block.rfind("\n", 0, READ_CHARS)
+            out.append(block[: cut if cut > 0 else READ_CHARS])
+            break
+    return "\n".join(out).strip()
+
+
+def written_lines(lines: str) -> list[str]:
+    """The context's own lines in the reader's lines: without the look's labels ("'maxsplit':
+    6 lines:", "its record:") and row numbers, which a value read must not come from. A row's
+    file ("[idlelib/browser.py] ...") is named also without its extension, and as a module
+    ("idlelib.browser", "ctypes" of "ctypes/__init__.py"): the names a user asks a file by."""
+    out: list[str] = []
+    for row in lines.splitlines():
+        if (m := _ROW.match(row)) is None:
+            continue
+        line = m.group("line") or m.group("record") or ""
+        out.append(line)
+        if (tag := _FILE_TAG.match(line)) is not None:
+            stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", tag.group(1))
+            out += [stem, stem.strip("/").replace("/", ".")]
+    return out
 
 
 def read_value(reply: str, lines: str, question: str) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
-    more than a value, wrote what the lines do not hold, echoed the question's own term, or
-    gave a value in another form than the question asks for (`asked_form`)."""
+    more than a value, wrote what the context lines do not hold whole, echoed the question's
+    own term, or gave a value in another form than the question asks for (`asked_form`)."""
     text = reply.strip()
     if text.lower().startswith("answer:"):
         text = text[len("answer:"):]
     value = text.strip().rstrip(".").strip().strip("\"'`").strip()
     if not value or "\n" in value or len(value) > 80 or _NONE.match(value):
         return None
+    if len(value) < 2 and not value.isdigit():
+        return None  # "a" of "f(a | b)": a letter is no value
     if echoes_question(value, question):
         return None
     if (form := asked_form(question)) is not None and not fits_form(value, form):
         return None  # asked "whose name", the reader gave a package's name
-    spaced = " ".join(value.lower().split())
-    written = " ".join(lines.lower().split())
-    if len(value) < 4:  # "0", "993" (of "993/tcp"): written whole, not inside another number or word
-        rx = re.compile(r"(?<![\w.:/+~-])" + re.escape(spaced) + r"(?![\w:+~-]|\.\w)")
-        return value if rx.search(written) else None
-    return value if spaced in written else None
+    return value if any(writes_whole(line, value) for line in written_lines(lines)) else None

@@ -97,8 +97,9 @@ class Orientation:
     together: tuple[str, ...] = ()
     """The question's words shown on one line, as that line writes them ("gnupg", "upgrade"
     for "gnupg was upgraded"): `lines(*together)` gives those lines again."""
-    hits: str = ""
-    """The look's lines holding the question's words (with their records and files): what a
+    hits: tuple[str, ...] = ()
+    """The look's lines holding each of the question's words (the rarest first, with their
+    records and files), then those holding them together: a block each, as shown. What a
     reader of the look is given (`recursor.look_reader`)."""
 
     def shows(self, value: str) -> bool:
@@ -458,10 +459,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     marked = marked_words(asking)
     found.sort(key=lambda w: (_tier(w.word, marked), w.count))
     missing.sort(key=lambda word: _tier(word, marked))
-    hits_from = len(out)
     if found:
         out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
+    blocks: list[int] = []  # where each word's lines, and the lines holding them together, start in `out`
     for rank, hit in enumerate(found[:n_words]):
+        blocks.append(len(out))
         spans, what = hit.spans(rank)
         forms, other = hit.written(text, spans) if rank < 2 else ("", [])
         many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
@@ -488,6 +490,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     written_together: tuple[str, ...] = ()
     if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in unwanted])):
         together, spans = both
+        blocks.append(len(out))
         written_together = _as_written(text, together, spans)
         count = len(spans)
         out.append(" and ".join(repr(w) for w in together)
@@ -499,7 +502,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
-    hits = "\n".join(out[hits_from:])
+    hits = tuple("\n".join(out[a:b]) for a, b in zip(blocks, [*blocks[1:], len(out)][:len(blocks)], strict=True))
     if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
         rows, spans = numbered
         out += rows

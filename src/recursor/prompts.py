@@ -160,7 +160,8 @@ class Prompts:
         """The first user message when the run took a first look at the context (`orient`);
         by default the look's text follows the metadata. `read` is the value a reader of the
         look's lines read (`reads_the_look`), None when none was read."""
-        return self.first_user(question, f"{metadata}\n{look.text}" if look.text else metadata)
+        shown = f"{metadata}\n{look.text}" if look.text else metadata
+        return self.first_user(question, shown + (f"\n\nRead in the lines above: {read}." if read else ""))
 
     def look_reading(self, question: str, lines: str) -> str:
         """The reader's prompt: the look's lines and the question (`recursor.look_reader`)."""
@@ -298,6 +299,11 @@ class Prompts:
         return (f"{where} of the text holding {word!r} write{'s' if lines == 1 else ''} one {kind}: {value}. "
                 f"If the question asks "
                 f"for that {kind}, reply with exactly this line:\nFINAL({value})")
+
+    def read_again(self, value: str) -> str:
+        """Under an output that writes the value read in the look's lines (`reads_the_look`)."""
+        return (f"The output writes {value}, the value read in the lines first shown. If that answers the "
+                f"question, reply with exactly this line:\nFINAL({value})")
 
     def counted_first(self, count: str, unit: str) -> str:
         """Under an output that starts with a count of what the question asks how many of."""

@@ -25,6 +25,7 @@ __all__ = [
     "COUNT_ASKED",
     "HOW_MANY",
     "MOST",
+    "PLURAL_ASKED",
     "QUALIFIED",
     "SUPERLATIVE",
     "TOKEN",
@@ -94,7 +95,7 @@ _COMPARES = re.compile(r"\b(?:more|less|fewer|most|least|first|last|bigger|large
 """A comparison: a question that offers two things to compare asks which of them."""
 
 
-_PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^\Wsiu]s)\s+(?:were|are|was|is|have|had|did|do|got|get)\b",
+PLURAL_ASKED = re.compile(r"\s*(?:which|what)\s+(?:\w+[^\Wsiu]s)\s+(?:were|are|was|is|have|had|did|do|got|get)\b",
                            re.IGNORECASE)
 """"Which packages were ...": the answer is a list of things, not one of two options (not
 "Which status is ...", "Which bus was ...")."""
@@ -155,7 +156,7 @@ def choice_options(question: str) -> tuple[str, str] | None:
                 # which method or property is the oldest?")
                 return a[differ[0]], b[differ[0]]
             ends = len(terms_of(after)) == k
-            if (YES_NO_START.match(sentence) and not _PLURAL_ASKED.match(sentence)
+            if (YES_NO_START.match(sentence) and not PLURAL_ASKED.match(sentence)
                     and (ends or any(_COMPARES.fullmatch(w) for w in left[-k - 1:]))):
                 return a[differ[0]], b[differ[0]]  # "Is it newer, A or B?", "Are there more A or more B?"
             return None

@@ -32,7 +32,7 @@ from recursor.errors import BudgetExceeded, LMError, UserError
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
-from recursor.look_reader import looks_up, read_value, reader_lines
+from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
 from recursor.orient import NO_LOOK, Orientation, first_look, printed_nothing
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
@@ -275,14 +275,16 @@ class _Run:
         state = TurnState(question=self.question, context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
+        self.repl.start()  # the worker starts while the reading or the first root request is out
         state.look_read = await self._read_look(state.shown)
+        metadata = self.metadata or describe(self.context)
+        # `read` only when there is one: a subclass's first_message of three arguments still works.
+        first = (self.prompts.first_message(self.question, metadata, state.shown) if state.look_read is None
+                 else self.prompts.first_message(self.question, metadata, state.shown, read=state.look_read))
         messages: list[Message] = [
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + tools},
-            {"role": "user", "content": self.prompts.first_message(self.question, self.metadata or describe(self.context),
-                                                                   state.shown, state.look_read)
-             + (self.typed.instructions() if self.typed else "")},
+            {"role": "user", "content": first + (self.typed.instructions() if self.typed else "")},
         ]
-        self.repl.start()  # the worker starts while the first root request is already out
         iteration = 0
         outcome: _Outcome | None = None
         try:
@@ -327,13 +329,19 @@ class _Run:
 
     async def _read_look(self, look: Orientation) -> str | None:
         """The value a sub-model reads in the look's lines for a look-up question, to offer in
-        the first message (`recursor.look_reader`); None when the prompts do not read the look,
-        the question computes its answer, or the reader read nothing the lines write."""
-        if not self.prompts.reads_the_look or not looks_up(self.question) or not (lines := reader_lines(look)):
+        the first message (`recursor.look_reader`). None when the prompts do not read the look,
+        for a child run or a typed answer (its form is the schema's, not a line's), when the
+        call limit leaves less than a reading and two root turns, when the question computes
+        its answer, or when the reader read nothing the lines write."""
+        max_calls = self.tree.limits.max_calls
+        if (not self.prompts.reads_the_look or self.depth > 0 or self.typed is not None
+                or (max_calls is not None and max_calls - self.tree.ledger.spent.calls < 3)
+                or not looks_up(self.question) or not (lines := reader_lines(look, self.question))):
             return None
         message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
         try:
-            resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1, role="sub")
+            resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1,
+                                           role="sub", output_cap=READ_TOKENS)
         except (BudgetExceeded, LMError):
             return None  # the root's first call meets the same limit or failure, and says so
         return read_value(resp.text, lines, self.question)

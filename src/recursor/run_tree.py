@@ -140,8 +140,9 @@ class RunTree:
 
     async def call_lm(self, lm: LM, messages: Sequence[Message], *, run_id: str, depth: int,
                       role: Literal["root", "sub"], cell: str | None = None, choices: Sequence[str] = (),
-                      calibrate: Sequence[Sequence[Message]] = ()) -> LMResponse:
-        """Make one LM call through the tree's pipeline (see `recursor.calls`).
+                      calibrate: Sequence[Sequence[Message]] = (), output_cap: int | None = None) -> LMResponse:
+        """Make one LM call through the tree's pipeline (see `recursor.calls`); `output_cap`
+        caps its reply below the client's own cap.
 
         Each call is keyed by (run_id, role, call_seq) and the hash of its messages, which is
         what replay and resume look recorded replies up by.
@@ -149,7 +150,7 @@ class RunTree:
         seq = self._seqs[(run_id, role)] = self._seqs.get((run_id, role), 0) + 1
         call = LMCall(lm=lm, messages=messages, run_id=run_id, role=role, depth=depth,
                       call_id=f"c{next(self._call_ids)}", seq=seq, cell=cell, choices=tuple(choices),
-                      calibrate=calibrate)
+                      calibrate=calibrate, output_cap=output_cap)
         return await self.pipeline(call)
 
     def run_start(self, *, run_id: str, parent_call: str | None, parent_cell: str | None, depth: int,

@@ -52,7 +52,8 @@ from recursor.question import (
 )
 from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
 
-__all__ = ["TurnState", "context_sizes", "echoes_question", "new_leads", "restates_question", "written_value"]
+__all__ = ["TurnState", "context_sizes", "echoes_question", "new_leads", "restates_question", "writes_whole",
+           "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -123,6 +124,14 @@ def _names_an_option(answer: str, options: tuple[str, str]) -> bool:
                 if word.isalpha() and any(word == low + end or low == word + end for end in _INFLECTIONS):
                     return True
     return False
+
+
+def writes_whole(text: str, value: str) -> bool:
+    """Whether `text` writes `value` whole, spacing aside: "993" of "993/tcp", never "10" of
+    "100" nor "2.2.4" of "2.2.40-1.1"."""
+    spaced = " ".join(value.split())
+    whole = re.compile(r"(?<![\w.:/+~-])" + re.escape(spaced) + r"(?![\w:+~-]|\.\w)")
+    return whole.search(" ".join(text.split())) is not None
 
 
 def _bare(answer: str) -> str:
@@ -326,7 +335,7 @@ class TurnState:
     offered: str | None = None  # an output offered back as the exact FINAL line
     look_read: str | None = None
     """The value a reader read in the look's lines, offered in the first message
-    (`recursor.look_reader`): given back as the answer, it was read, not guessed."""
+    (`recursor.look_reader`): given back before any code ran, it was read, not guessed."""
     last_error: str = ""  # the last line of the previous cell's error ("" when it ran)
     question: str = ""  # its words are no new lead in an output
     substituted: int = 0  # blocks replaced by an untried search (`run_instead_of_repeats`)
@@ -362,7 +371,19 @@ class TurnState:
         earlier offer stands)."""
         self.offered = None
         return (self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
-                or self.form_counted(prompts, stdout, code) or self.one_value(prompts, stdout, code, context))
+                or self.form_counted(prompts, stdout, code) or self.one_value(prompts, stdout, code, context)
+                or self.read_again(prompts, stdout))
+
+    def read_again(self, prompts: Prompts, stdout: str) -> str | None:
+        """The note under an output that writes, whole, the value read in the look's lines
+        (`look_read`): that value, offered again as the FINAL line. Offered 0 for the default
+        of `maxsplit`, the 1.5B printed the line `def split(pattern, string, maxsplit=0,
+        flags=0)` and answered 3, the number of lines it printed."""
+        value = self.look_read
+        if value is None or printed_nothing(stdout) or not any(writes_whole(line, value) for line in stdout.splitlines()):
+            return None
+        self.offered = value
+        return prompts.read_again(value)
 
     def one_value(self, prompts: Prompts, stdout: str, code: str, context: ContextValue) -> str | None:
         """The note under an output of code that names the question's rarest word, for a small
@@ -464,9 +485,9 @@ class TurnState:
         """The feedback for an answer given in a turn without code, or None to accept it."""
         if self.copies_a_note(answer):
             return prompts.copied_note(_bare(answer))  # never an answer: every time
-        if self.look_read is not None and _bare(answer) == self.look_read:
-            return None  # the value read in the look's lines, taken as offered
-        if not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer):
+        # The value read in the look's lines and offered is no guess; the other checks still run.
+        if (not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer)
+                and _bare(answer) != self.look_read):
             self.sent_back.add("blind")
             self.heard(note := prompts.not_looked())
             return note
