@@ -41,7 +41,10 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
                      "Which date saw the fewest installs?", "What is the total size?",
                      "What is the maximum memory used?", "What is the average response time?",
                      "Which is more common, errors or warnings?", "Which packages were removed?",
-                     "List the packages that were removed.", "Is libfoo installed?", "What was the top error?"):
+                     "List the packages that were removed.", "Is libfoo installed?", "What was the top error?",
+                     "Which package was upgraded twice?", "Which package was installed but never removed?",
+                     "What were the packages removed?", "Name the packages that were removed.",
+                     "Which day had no errors?", "What changed in version 2.3.1?"):
         assert not looks_up(question), question
 
 
@@ -66,6 +69,13 @@ def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     assert read_value("alsa-ucm-conf", changelog, "Whose name is on the oldest entry?") is None  # not a person
     assert read_value("Jordi Mallach", changelog, "Whose name is on the oldest entry?") == "Jordi Mallach"
     assert read_value("993", "1| imaps\t\t993/tcp", "Which port does IMAP over SSL use?") == "993"
+    headed = "1| - New option --frobnicate\n   under: # Changelog > ## 2.3.1 (2024-01-15)"
+    assert read_value("2.3.1", headed, "Which version added the --frobnicate option?") == "2.3.1"  # a heading above
+    clipped = "1| [dpkg.log] ...zzz, gnupg:amd64 (2.2.40-1...\n   . Install: a (1), b (2) ... (57 items)"
+    assert read_value("2.2.40-1", clipped, "What version is gnupg?") is None  # cut where the look clipped it
+    assert read_value("57 items", clipped, "What does it install?") is None  # the look's own count
+    assert read_value("10.0.0", "1| [10.0.0.7] connection refused", "Which host refused?") is None  # no file
+    assert read_value("000", "1| paid 1,000 dollars", "What did it cost?") is None
 
 
 def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an_order(
@@ -105,6 +115,10 @@ def test_a_root_may_still_check_the_offer_with_code() -> None:
     assert "def split(pattern, string, maxsplit=0, flags=0)" in shown
     # Offered 0, the 1.5B printed that line and answered 3: the output writing 0 offers it again.
     assert "The output writes 0, the value read in the lines first shown." in shown and "\nFINAL(0)" in shown
+    again = FakeScriptedLM(["```repl\nprint(lines('def split'))\n```", "```repl\nprint(lines('maxsplit'))\n```",
+                            "FINAL(0)"])
+    _run(again, FakeScriptedLM(["0"]))
+    assert "The output writes 0" not in again.calls[2].messages[-1]["content"]  # once a run: not pushed again
     other = FakeScriptedLM(["```repl\nprint(lines('def escape'))\n```", "FINAL(0)", "FINAL(0)"])
     _run(other, FakeScriptedLM(["0"]))
     assert "The output writes 0" not in other.calls[1].messages[-1]["content"]  # "0" is not written there
@@ -154,6 +168,9 @@ def test_no_reading_when_the_call_limit_leaves_no_room_or_the_answer_is_typed() 
     tight = RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6, max_calls=2),
                 trace_dir=False).complete(QUESTION, SOURCE)
     assert sub.calls == [] and tight.answer == "0"  # the root keeps both its calls
+    few_tokens = RLM(FakeScriptedLM(["FINAL(0)"] * 2), sub_model=sub, prompts=SmallModelPrompts(),
+                     limits=Limits(max_iterations=6, max_tokens=1_500), trace_dir=False).complete(QUESTION, SOURCE)
+    assert sub.calls == [] and few_tokens.stopped_by == "max_tokens"  # what is left is the root's, not a reading's
     typed_root = FakeScriptedLM(['FINAL({"default": 0})'] * 2)
     typed = RLM(typed_root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6),
                 trace_dir=False).complete(QUESTION, SOURCE, output_type={"type": "object"})

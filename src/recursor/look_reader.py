@@ -45,16 +45,23 @@ _RECENT = re.compile(r"\bmost\s+recent(?:ly)?\b", re.IGNORECASE)
 _COMPUTED = re.compile(
     r"\bhow\s+(?:many|much|often|long)\b|\bnumber\s+of\b|\b(?:count|counts|counted|total|sum|average|mean|"
     r"median|percent|percentage|ratio|maximum|minimum|max|min|peak|top|majority|more|fewer|less|than|per|"
-    r"each|every|distinct|unique|list|all)\b",
+    r"each|every|distinct|unique|list|all|twice|thrice|times|never|both|neither|without|no)\b"
+    r"|\b(?:what|who|which)\s+(?:are|were)\b|^\s*name\s+the\s+\w+s\b|\bwhat\s+(?:changed|changes|happened)\b",
     re.IGNORECASE,
 )
 """Words of a question whose answer is computed over many lines, not read in one."""
 _ORDER = re.compile(r"\b(?:first|last|latest|earliest|oldest|newest|final|previous|next|most\s+recent(?:ly)?)\b",
                     re.IGNORECASE)
 _NONE = re.compile(r"\s*(?:none|n/?a|not\s+(?:stated|shown|found|given)|unknown|no answer)\b\.?\s*$", re.IGNORECASE)
-_ROW = re.compile(r"^\s*\d+\| (?P<line>.*)$|^\s*\. (?P<record>.*)$")
-"""A context line as the look shows it: "3| [file] line", or a record's ".  line"."""
-_FILE_TAG = re.compile(r"\[([^\]\n]+)\] ")
+_ROW = re.compile(r"^\s*\d+\| (?P<line>.*)$|^\s*\. (?P<record>.*)$|^\s*under: (?P<under>.*)$")
+"""A context line as the look shows it: "3| [file] line", a record's ".  line", or the headings
+a line is "under: # Changelog > ## 2.3.1 (2024-01-15)"."""
+_FILE_TAG = re.compile(r"\[(?P<file>[^\]\n]*[A-Za-z_][^\]\n]*\.[A-Za-z]\w{0,3})\] ")
+"""A row's file, "[ctypes/__init__.py] ": a name with a letter and an extension, not "[10.0.0.7]"."""
+_CLIPPED_END = re.compile(r"\S*\s?\.\.\.(?: \(\d[\d,]* items\))?$")
+_CLIPPED_START = re.compile(r"^\.\.\.\S*")
+"""Where the look clipped a long line ("...6, automatic), libpq5:amd64 (15.16-0..."): the
+word cut there is no value, and "(57 items)" is the look's count, not the line's."""
 
 
 def _asked_sentence(question: str) -> str:
@@ -102,11 +109,15 @@ def written_lines(lines: str) -> list[str]:
     for row in lines.splitlines():
         if (m := _ROW.match(row)) is None:
             continue
+        if m.group("under") is not None:
+            out += m.group("under").split(" > ")
+            continue
         line = m.group("line") or m.group("record") or ""
-        out.append(line)
         if (tag := _FILE_TAG.match(line)) is not None:
-            stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", tag.group(1))
-            out += [stem, stem.strip("/").replace("/", ".")]
+            stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", tag.group("file"))
+            out += [tag.group("file"), stem, stem.strip("/").replace("/", ".")]
+            line = line[tag.end():]
+        out.append(_CLIPPED_END.sub("", _CLIPPED_START.sub("", line)))
     return out
 
 

@@ -29,6 +29,7 @@ from recursor.calls import error_text
 from recursor.context import ContextInput, ContextValue, describe, load_context
 from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
+from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
@@ -275,7 +276,6 @@ class _Run:
         state = TurnState(question=self.question, context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
-        self.repl.start()  # the worker starts while the reading or the first root request is out
         state.look_read = await self._read_look(state.shown)
         metadata = self.metadata or describe(self.context)
         # `read` only when there is one: a subclass's first_message of three arguments still works.
@@ -285,6 +285,7 @@ class _Run:
             {"role": "system", "content": self.prompts.system(can_recurse=self.can_recurse) + tools},
             {"role": "user", "content": first + (self.typed.instructions() if self.typed else "")},
         ]
+        self.repl.start()  # the worker starts while the first root request is already out
         iteration = 0
         outcome: _Outcome | None = None
         try:
@@ -333,18 +334,33 @@ class _Run:
         for a child run or a typed answer (its form is the schema's, not a line's), when the
         call limit leaves less than a reading and two root turns, when the question computes
         its answer, or when the reader read nothing the lines write."""
-        max_calls = self.tree.limits.max_calls
         if (not self.prompts.reads_the_look or self.depth > 0 or self.typed is not None
-                or (max_calls is not None and max_calls - self.tree.ledger.spent.calls < 3)
                 or not looks_up(self.question) or not (lines := reader_lines(look, self.question))):
             return None
         message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
+        if not self._room_to_read(message):
+            return None
         try:
             resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1,
                                            role="sub", output_cap=READ_TOKENS)
         except (BudgetExceeded, LMError):
             return None  # the root's first call meets the same limit or failure, and says so
         return read_value(resp.text, lines, self.question)
+
+    def _room_to_read(self, message: Message) -> bool:
+        """Whether the limits leave the reading and then two root turns: three calls, and the
+        tokens and dollars of the reading's worst case three times over (a root turn's prompt
+        is the look and more). A reading never takes what the root needs to answer."""
+        limits, spent = self.tree.limits, self.tree.ledger.spent
+        worst = input_token_bound([message]) + READ_TOKENS + MIN_OUTPUT_TOKENS
+        if limits.max_calls is not None and limits.max_calls - spent.calls < 3:
+            return False
+        if limits.max_tokens is not None and limits.max_tokens - spent.tokens < 3 * worst:
+            return False
+        if limits.max_usd is None:
+            return True
+        price = self.tree.config.pricing.price(self.sub_lm.model, self.sub_lm.price)
+        return price is not None and limits.max_usd - spent.usd >= 3 * worst * max(price) / 1e6
 
     async def _turn(self, reply: str, iteration: int, state: TurnState,
                     cut: FinalAnswer | None = None) -> tuple[_Outcome | None, str]:

@@ -128,9 +128,9 @@ def _names_an_option(answer: str, options: tuple[str, str]) -> bool:
 
 def writes_whole(text: str, value: str) -> bool:
     """Whether `text` writes `value` whole, spacing aside: "993" of "993/tcp", never "10" of
-    "100" nor "2.2.4" of "2.2.40-1.1"."""
+    "100", "2.2.4" of "2.2.40-1.1" nor "000" of "1,000"."""
     spaced = " ".join(value.split())
-    whole = re.compile(r"(?<![\w.:/+~-])" + re.escape(spaced) + r"(?![\w:+~-]|\.\w)")
+    whole = re.compile(r"(?<![\w.:/+~-])(?<!\d,)" + re.escape(spaced) + r"(?![\w:+~-]|\.\w|,\d)")
     return whole.search(" ".join(text.split())) is not None
 
 
@@ -311,7 +311,8 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
     return holding if 0 < len(holding) <= _FILES_NAMED and len(holding) < len(parts) else ()
 
 
-Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice"]
+Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
+                "read_again"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -378,10 +379,15 @@ class TurnState:
         """The note under an output that writes, whole, the value read in the look's lines
         (`look_read`): that value, offered again as the FINAL line. Offered 0 for the default
         of `maxsplit`, the 1.5B printed the line `def split(pattern, string, maxsplit=0,
-        flags=0)` and answered 3, the number of lines it printed."""
+        flags=0)` and answered 3, the number of lines it printed. Once a run, and only from a
+        line that also holds one of the question's words."""
         value = self.look_read
-        if value is None or printed_nothing(stdout) or not any(writes_whole(line, value) for line in stdout.splitlines()):
+        if value is None or "read_again" in self.sent_back or printed_nothing(stdout):
             return None
+        words = [w.lower() for w in self.shown.words]  # the line writing it is about the question
+        if not any(writes_whole(line, value) and any(w in line.lower() for w in words) for line in stdout.splitlines()):
+            return None
+        self.sent_back.add("read_again")  # once: a wrong reading is not pushed turn after turn
         self.offered = value
         return prompts.read_again(value)
 
