@@ -29,7 +29,7 @@ from recursor.question import (
     fits_form,
     names_options,
 )
-from recursor.turns import echoes_question, writes_whole
+from recursor.turns import bare_answer, echoes_question, writes_whole
 
 __all__ = ["READ_CHARS", "READ_TOKENS", "looks_up", "read_value", "reader_lines", "written_lines"]
 
@@ -128,7 +128,7 @@ def read_value(reply: str, lines: str, question: str) -> str | None:
     text = reply.strip()
     if text.lower().startswith("answer:"):
         text = text[len("answer:"):]
-    value = text.strip().rstrip(".").strip().strip("\"'`").strip()
+    value = bare_answer(text)
     if not value or "\n" in value or len(value) > 80 or _NONE.match(value):
         return None
     if len(value) < 2 and not value.isdigit():

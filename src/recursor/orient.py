@@ -26,6 +26,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from recursor.context import ContextValue
 from recursor.question import (
@@ -502,7 +503,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
-    hits = tuple("\n".join(out[a:b]) for a, b in zip(blocks, [*blocks[1:], len(out)][:len(blocks)], strict=True))
+    hits = tuple("\n".join(out[a:b]) for a, b in pairwise([*blocks, len(out)]))
     if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
         rows, spans = numbered
         out += rows

@@ -291,18 +291,12 @@ class SmallModelPrompts(Prompts):
         shown = f"\n\n{look}" if look else ""
         hint = ("\n\nSearch first for: " + ", ".join(repr(t) for t in terms) + ".") if terms else ""
         hint = f"\n\nStart from: {start}" if start else hint
-        if read is not None:
-            return (
-                f"{metadata}\n\nQuestion: {question}{shown}{hint}\n\n"
-                f"Read in the lines above: {read}. If that answers the question, reply with the line "
-                f"FINAL({read}) now. Else reply with a ```repl block; once its output shows the "
-                "answer, reply with the line FINAL(answer), no code."
-            )
-        return (
-            f"{metadata}\n\nQuestion: {question}{shown}{hint}\n\n"
-            "Reply with a ```repl block now. Once the output shows the answer, reply with "
-            "the line FINAL(answer), no code."
-        )
+        ask = ("Reply with a ```repl block now. Once the output shows the answer, reply with "
+               "the line FINAL(answer), no code.") if read is None else (
+               f"Read in the lines above: {read}. If that answers the question, reply with the line "
+               f"FINAL({read}) now. Else reply with a ```repl block; once its output shows the "
+               "answer, reply with the line FINAL(answer), no code.")
+        return f"{metadata}\n\nQuestion: {question}{shown}{hint}\n\n{ask}"
 
     def not_looked(self) -> str:
         return (

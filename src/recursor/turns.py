@@ -52,8 +52,8 @@ from recursor.question import (
 )
 from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
 
-__all__ = ["TurnState", "context_sizes", "echoes_question", "new_leads", "restates_question", "writes_whole",
-           "written_value"]
+__all__ = ["TurnState", "bare_answer", "context_sizes", "echoes_question", "new_leads", "restates_question",
+           "writes_whole", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -134,7 +134,7 @@ def writes_whole(text: str, value: str) -> bool:
     return whole.search(" ".join(text.split())) is not None
 
 
-def _bare(answer: str) -> str:
+def bare_answer(answer: str) -> str:
     """The answer without quotes, backticks and a closing period ("`PyDLL`." -> PyDLL)."""
     return answer.strip().rstrip(".").strip().strip("\"'`").strip()
 
@@ -147,7 +147,7 @@ def echoes_question(answer: str, question: str) -> bool:
     "which of", "vs", "e.g.", a comma list), a yes/no question, an answer the question quotes,
     or an answer word like "none"; the statements about the context and the answer's form do
     not count."""
-    value = _bare(answer)
+    value = bare_answer(answer)
     words = value.split()
     if not 3 <= len(value) <= 80 or not re.search(r"[A-Za-z]", value) or len(words) > 4:
         return False
@@ -490,10 +490,10 @@ class TurnState:
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
         """The feedback for an answer given in a turn without code, or None to accept it."""
         if self.copies_a_note(answer):
-            return prompts.copied_note(_bare(answer))  # never an answer: every time
+            return prompts.copied_note(bare_answer(answer))  # never an answer: every time
         # The value read in the look's lines and offered is no guess; the other checks still run.
         if (not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer)
-                and _bare(answer) != self.look_read):
+                and bare_answer(answer) != self.look_read):
             self.sent_back.add("blind")
             self.heard(note := prompts.not_looked())
             return note
@@ -518,7 +518,7 @@ class TurnState:
                 or self.own_message(answer, prompts)) is not None:
             self.heard(echo)
             return echo
-        bare = _bare(answer).strip("\"'` ")
+        bare = bare_answer(answer).strip("\"'` ")
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
         number = bare.replace(",", "")
@@ -539,7 +539,7 @@ class TurnState:
         if "choice" in self.sent_back or not prompts.looking_needs_output:
             return None
         options = choice_options(self.question)
-        bare = _bare(answer)
+        bare = bare_answer(answer)
         if options is None or not bare or _names_an_option(bare, options):
             return None
         self.sent_back.add("choice")
@@ -557,9 +557,9 @@ class TurnState:
         it asks for something else about 'PyDLL'", the 1.5B replied "The question asks for
         something else about 'PyDLL'." and then wrote that as its FINAL. A value a note
         offers as the FINAL line is no copy."""
-        said = " ".join(_bare(answer).split()).lower().rstrip(".")
+        said = " ".join(bare_answer(answer).split()).lower().rstrip(".")
         words = said.split()
-        if len(words) < 3 or _holds(self.context, _bare(answer), any_case=True):
+        if len(words) < 3 or _holds(self.context, bare_answer(answer), any_case=True):
             return False
         least = max(3, -(-len(words) * 3 // 5))  # a run of 3 words or more, three fifths of the answer
         for note in self.told:
@@ -574,7 +574,7 @@ class TurnState:
         """Whether a small root's answer is a value of the system prompt's examples that the
         context never writes: at its answer-now turn the 1.5B wrote `FINAL(10.0.4.2)`, an
         example's IP address, for "who maintains the largest package". No answer is better."""
-        value = _bare(answer).strip().strip("\"'`")
+        value = bare_answer(answer).strip().strip("\"'`")
         if re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?", value):
             return False  # a number (10.0) may be computed; "10.0.4.2" is no number
         return (prompts.looking_needs_output and _from_examples(value, prompts)
@@ -585,13 +585,13 @@ class TurnState:
         printed and the context does not write: the 1.5B's block printed "No apt runs found."
         when its filter matched nothing, and it answered that. A model sure of it (a question
         whose answer is that nothing matched) can give it again."""
-        said = _said(_bare(answer))
+        said = _said(bare_answer(answer))
         if "empty" in self.sent_back or said not in self.messages or said in _said(self.question):
             return None  # not the code's own words, or words the question offers as an answer
-        if _holds(self.context, _bare(answer), any_case=True):
+        if _holds(self.context, bare_answer(answer), any_case=True):
             return None
         self.sent_back.add("empty")
-        return prompts.own_message(_bare(answer))
+        return prompts.own_message(bare_answer(answer))
 
     def typed_before_output(self, answer: str, prompts: Prompts, code: str, stdout: str) -> str | None:
         """The feedback, once per run, for a small root's FINAL whose value the block typed
@@ -667,7 +667,7 @@ class TurnState:
         if "echo" in self.sent_back or not prompts.looking_needs_output or not echoes_question(answer, self.question):
             return None
         self.sent_back.add("echo")
-        return prompts.echoed_question(_bare(answer), _files_holding(self.context, _bare(answer).strip("\"'`")))
+        return prompts.echoed_question(bare_answer(answer), _files_holding(self.context, bare_answer(answer).strip("\"'`")))
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer not written in the form the question asks

@@ -498,23 +498,19 @@ class _Builder:
         run._touch(ts)
         iteration = _int(ev.extra.get("iteration"))  # not written by recursor; used when present
         if call.role == "root":
-            number = iteration
             last = run.iterations[-1] if run.iterations else None
-            if number is None and last is not None and last.root_call is None and not last.cells:
+            if iteration is None and last is not None and last.root_call is None and not last.cells:
                 # A sub-call made before the first root turn (a reading of the first look) opened
                 # this iteration: the root turn it went before is this one, not the next.
-                last.root_call = call
-                last._touch(call.started)
-                last._touch(ts)
-                last.own.add_call(call)
-                return
-            if number is None:
-                number = (last.number if last else 0) + 1
-            it = Iteration(run_id=run_id, number=number, root_call=call)
+                it = last
+                it.root_call = call
+            else:
+                number = iteration if iteration is not None else (last.number if last else 0) + 1
+                it = Iteration(run_id=run_id, number=number, root_call=call)
+                run.iterations.append(it)
+                run.iterations.sort(key=lambda i: i.number)
             it._touch(call.started)
             it._touch(ts)
-            run.iterations.append(it)
-            run.iterations.sort(key=lambda i: i.number)
             it.own.add_call(call)
             return
         if "parent_cell" in ev.extra:
