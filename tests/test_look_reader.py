@@ -175,3 +175,50 @@ def test_no_reading_when_the_call_limit_leaves_no_room_or_the_answer_is_typed() 
     typed = RLM(typed_root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=6),
                 trace_dir=False).complete(QUESTION, SOURCE, output_type={"type": "object"})
     assert sub.calls == [] and typed.output == {"default": 0}
+
+
+MODULE = (
+    "import os\n\n\n"
+    "def first():\n    return 1\n\n\n"
+    "class Shape:\n    def area(self):\n        return 0\n\n\n"
+    "def second():\n    def inner():\n        pass\n    return inner\n"
+)
+CHANGELOG = "".join(
+    f"pkg ({n}.0-1) unstable; urgency=medium\n\n  * Release {n}.\n\n -- {who} <{who.split()[0].lower()}@x.org>  "
+    f"Mon, 0{n % 9 + 1} Jan 2024 10:00:00 +0000\n\n"
+    for n, who in enumerate(["Ann Lee", "Bo Kim", "Ann Lee", "Cy Ng", "Ann Lee"], 1))
+FILES = (f"# File: /usr/share/doc/pkg/changelog.Debian\n{CHANGELOG}"
+         f"# File: /usr/share/doc/other/changelog.Debian\n{CHANGELOG.replace('Ann Lee', 'Di Fox')}")
+
+
+def test_what_the_look_computed_for_a_plain_count_or_the_top_signer_is_offered_without_a_reading() -> None:
+    asked = "How many functions are defined at module level in this file (not methods)?"
+    assert orientation(MODULE, asked).counted == "2"
+    assert orientation(MODULE, "How many classes does it define?").counted == "1"
+    for other in ("How many functions and classes does it define?",  # two counts: no one answers
+                  "How many more functions than classes does it define?",  # a comparison
+                  "Which module defines the most functions?", "What does first() return?"):
+        assert orientation(MODULE, other).counted == "", other
+    top = "Who signed the most entries in the changelog of pkg?"
+    assert orientation(FILES, top).counted == "Ann Lee"
+    assert orientation(FILES, "Who signed the fewest entries in the changelog of pkg?").counted == ""
+    tied = FILES.replace("Cy Ng", "Bo Kim").replace("Ann Lee", "Cy Ng", 1)  # Ann Lee 2, Bo Kim 2, Cy Ng 1
+    assert orientation(tied, top).counted == ""  # a tie at the top ranks no one first
+    licence = "".join(f"{n}. Title number {n}.\n\nText of the section.\n\n" for n in range(1, 8))
+    assert orientation(licence, "How many numbered sections does this licence have?").counted == "7"
+    assert orientation(licence, "Which section is the longest?").counted == ""
+
+    sub = FakeScriptedLM([])
+    root = FakeScriptedLM(["FINAL(2)"])
+    assert _run(root, sub, asked, context=MODULE) == "2"
+    assert sub.calls == [] and len(root.calls) == 1  # computed by the look: no reading, and no guess
+    assert "Read in the lines above: 2. If that answers the question, reply with the line FINAL(2) now." in (
+        root.calls[0].messages[-1]["content"])
+    # Capable models are shown no look, so nothing is offered.
+    capable = FakeScriptedLM(["```repl\nprint(len(lines(r'^def ')))\n```", "FINAL(2)"])
+    assert _run(capable, sub, asked, prompts=Prompts(), context=MODULE) == "2"
+    assert "Read in the lines above" not in capable.calls[0].messages[-1]["content"]
+    # One changelog read alone (`recursor ask` on a file) is counted the same way.
+    alone = orientation(CHANGELOG, "Who signed the most entries in this changelog?")
+    assert alone.counted == "Ann Lee" and "Ann Lee 3, Bo Kim 1, Cy Ng 1; count_by(entries(), 'author')" in alone.text
+    assert "Its entries are by" not in orientation(CHANGELOG, "What changed in 3.0-1?").text

@@ -480,18 +480,18 @@ def test_the_file_that_alone_holds_the_rarest_word_is_outlined_with_how_its_line
                                                   "`side` in `pkg/shapes.py`?").text
     asks = "how many classes and functions?"
     notes = "".join(f"{w} item {i}\n" for i, w in enumerate(["def", "from", "class"] * 4))
-    assert _module_level(notes, 0, len(notes), asks) == []  # no import statement: not Python
+    assert _module_level(notes, 0, len(notes), asks) == ([], "")  # no import statement: not Python
     source = ('from os import path\nasync def a():\n    """\ndef in_a_docstring():\n"""\n'
               'class B:\n    def c(self): pass\n')
-    assert _module_level(source, 0, len(source), asks, "a.py") == [
+    assert _module_level(source, 0, len(source), asks, "a.py") == ([
         "As Python, a.py has 1 module-level function (unindented def; methods and nested functions are "
-        "indented) and 1 module-level class (unindented class)."]
+        "indented) and 1 module-level class (unindented class)."], "")  # both asked: no one count answers
     # Source that does not parse: a .py file cut short is counted by its lines; another
     # language with `import` and `def` (Groovy) is not read as Python.
     cut = "import os\ndef a():\n    return (\n"
-    assert "1 module-level function" in _module_level(cut, 0, len(cut), asks, "pkg/a.py")[0]
+    assert "1 module-level function" in _module_level(cut, 0, len(cut), asks, "pkg/a.py")[0][0]
     groovy = "import groovy.json.JsonSlurper\ndef config = new JsonSlurper()\ndef run() { println 'x' }\n"
-    assert _module_level(groovy, 0, len(groovy), asks, "build.gradle") == []
+    assert _module_level(groovy, 0, len(groovy), asks, "build.gradle") == ([], "")
     # A word in several files names none of them; a word on one line shows its record instead.
     assert "is written only in" not in orientation(MODULES, "Where is `import` used?").text
     assert "is written only in" not in orientation(MODULES, "What does the function `home` return?").text

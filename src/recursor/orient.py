@@ -32,6 +32,8 @@ from recursor.context import ContextValue
 from recursor.question import (
     COUNT_ASKED,
     COUNTS,
+    MOST,
+    QUALIFIED,
     SUPERLATIVE,
     TOKEN,
     asking_part,
@@ -102,6 +104,11 @@ class Orientation:
     """The look's lines holding each of the question's words (the rarest first, with their
     records and files), then those holding them together: a block each, as shown. What a
     reader of the look is given (`recursor.look_reader`)."""
+    counted: str = ""
+    """What the look computed that answers the question as asked, "" when nothing does: how
+    many top-level functions the module it outlines defines, for a question asking just that
+    (`_module_level`), how many numbered sections a text has (`_numbered_sections`), who
+    signed the most of a file's entries (`_people`). Offered like a value read in the look."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -504,8 +511,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
     hits = tuple("\n".join(out[a:b]) for a, b in pairwise([*blocks, len(out)]))
+    counted = ""
     if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
-        rows, spans = numbered
+        rows, spans, n_sections = numbered
+        counted = str(n_sections) if _asks_plain_count(asking) else ""
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
@@ -515,10 +524,16 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                                                            period=period is not None)) is not None:
         out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
-        rows, spans, start = _outline(text, named, width, period, asking=asking, ranks=ranks)
+        rows, spans, start, outlined = _outline(text, named, width, period, asking=asking, ranks=ranks)
+        counted = outlined or counted
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
+    elif not files:  # one text, not files joined: a module or a changelog read alone
+        python, functions = _module_level(text, 0, len(text), asking)
+        people, top = _people(text, layout_records(text), "", asking) if _ASKS_PERSON.search(asking) else ([], "")
+        out += python + people
+        counted = counted or functions or top
     out += _starts_per_file(text, files, question_words) if ranks else []
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
@@ -526,7 +541,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
                        start=start if named is not None and start else field_call,
-                       together=written_together, hits=hits)
+                       together=written_together, hits=hits, counted=counted)
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
@@ -747,7 +762,7 @@ the count and the `entries(file=...)` call, not the list."""
 
 
 def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, date, date] | None = None,
-             asking: str = "", ranks: bool = False) -> tuple[list[str], list[tuple[int, int]], str]:
+             asking: str = "", ranks: bool = False) -> tuple[list[str], list[tuple[int, int]], str, str]:
     """The rows that outline a file the question names, and the spans they show: its size, and
     its records (`helpers.layout_records`) by their first and last lines. How many entries a
     changelog has, who signed them and when, which functions a module defines: a question
@@ -757,12 +772,13 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
     question that `ranks`, the entries that list the most items (`_longest_lists`). Also the
     call that gives what was counted in the period, "" when no entry is dated in it: the
     total of the list the question's words name (`sum_by(in_dates(...), 'Install')` for "how
-    many packages were installed"), else the entries. `asking` is the question's asking part."""
+    many packages were installed"), else the entries. `asking` is the question's asking part.
+    Last, what the outline computed that answers the question (`Orientation.counted`), or ""."""
     name, _, body, end = file
     n_lines = text.count("\n", body, end) + (not text.endswith("\n", body, end))
     recs = layout_records(text, body, end)
     if not recs:
-        return [f"The file {name} has {n_lines:,} lines, one entry a line; lines(file={name!r}) gives them."], [], ""
+        return [f"The file {name} has {n_lines:,} lines, one entry a line; lines(file={name!r}) gives them."], [], "", ""
     dated: list[str] = []
     start = ""
     if period is not None:
@@ -800,8 +816,9 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
     longest = _longest_lists(text, recs, width, asking) if ranks else []
-    starts = _line_starts(text, body, end) + _module_level(text, body, end, asking, name)
-    return out + starts + _people(text, recs, name) + longest + dated, spans, start
+    python, functions = _module_level(text, body, end, asking, name)
+    people, top = _people(text, recs, name, asking)
+    return out + _line_starts(text, body, end) + python + people + longest + dated, spans, start, functions or top
 
 
 def _named_by(keys: set[str], question: str) -> set[str]:
@@ -845,19 +862,33 @@ def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question:
 
 
 _PEOPLE_SHOWN = 5
+_ASKS_PERSON = re.compile(r"\b(?:who|whom|whose)\b|\bwhich\s+(?:person|people|maintainer|author|developer|uploader|"
+                          r"signer|contributor|sender)\b", re.IGNORECASE)
+"""A question asking for a person: the one who wrote the most entries is then an answer."""
 
 
-def _people(text: str, recs: list[tuple[int, int]], name: str) -> list[str]:
+def _asks_plain_count(asking: str) -> bool:
+    """Whether the question asks for one plain count ("how many module-level functions"), not a
+    ranking, a comparison, a share or a count per item, which a count the look shows is not."""
+    return bool(COUNTS.search(asking)) and not SUPERLATIVE.search(asking) and not QUALIFIED.search(asking)
+
+
+def _people(text: str, recs: list[tuple[int, int]], name: str, asking: str = "") -> tuple[list[str], str]:
     """Who the file's entries are by, counted, when most of them write a person as `Name <mail>`
     (a changelog's sign-offs, a commit log's authors, a mailbox's senders): who wrote the most
-    of them, or how many one person wrote, is then read, not counted by eye."""
+    of them, or how many one person wrote, is then read, not counted by eye. Also who wrote
+    the most, when `asking` asks just that and no one ties with them; else "". The 1.5B,
+    shown "Samuel Thibault 44, Jeremy Bicha 2", answered a name from another file's output."""
     people = Counter(p for a, b in recs if (p := person(Entry(text[a:b]))) is not None)
     if len(recs) < 2 or sum(people.values()) < len(recs) / 2:
-        return []
+        return [], ""
     shown = ", ".join(f"{p} {n}" for p, n in people.most_common(_PEOPLE_SHOWN))
     more = f" (and {len(people) - _PEOPLE_SHOWN} other people)" if len(people) > _PEOPLE_SHOWN else ""
-    return [f"Its entries are by (Name <mail>): {shown}{more}; count_by(entries(file={name!r}), 'author') "
-            "counts them."]
+    ranked = people.most_common(2)
+    top = ranked[0][0] if (MOST.search(asking) and _ASKS_PERSON.search(asking) and not QUALIFIED.search(asking)
+                           and (len(ranked) == 1 or ranked[0][1] > ranked[1][1])) else ""
+    call = f"entries(file={name!r})" if name else "entries()"
+    return [f"Its entries are by (Name <mail>): {shown}{more}; count_by({call}, 'author') counts them."], top
 
 
 _TYPICAL_READ = 1_000_000
@@ -962,7 +993,7 @@ _ASKS_FUNCTIONS = re.compile(r"\b(?:functions?|def)\b", re.IGNORECASE)
 _ASKS_CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
 
 
-def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -> list[str]:
+def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -> tuple[list[str], str]:
     """For a question that asks about a Python file's functions or classes, how many the
     module defines at its top level, said in the question's words: the 1.5B was shown "def
     11" among the line starts, asked how many module-level functions the module has, and
@@ -971,16 +1002,18 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     wandered. Only for a question that counts or ranks: "the default of the `maxsplit`
     parameter of function `split`" is about one function. Counted by `ast` when the text parses (a `def` inside a docstring is no
     function); a `.py` file cut short is counted by its unindented lines; other text that
-    does not parse (Groovy's `import` and `def`) is not read as Python."""
+    does not parse (Groovy's `import` and `def`) is not read as Python. Also the count, when
+    the question asks just how many functions, or just how many classes (`_asks_plain_count`);
+    else "": shown "11 module-level functions" and asked just that, the 1.5B answered 1."""
     functions_asked, classes_asked = _ASKS_FUNCTIONS.search(asking), _ASKS_CLASSES.search(asking)
     counted = COUNTS.search(asking) or SUPERLATIVE.search(asking)  # not "the default of function split's argument"
     if not (functions_asked or classes_asked) or not counted or not _TOP_IMPORT.search(text, body, end):
-        return []
+        return [], ""
     try:
         tree = ast.parse(text[body:end])
     except (SyntaxError, ValueError):
         if not name.lower().endswith(".py"):
-            return []
+            return [], ""
         functions = len(_TOP_DEF.findall(text, body, end))
         classes = len(_TOP_CLASS.findall(text, body, end))
     else:
@@ -992,7 +1025,9 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
                     "methods and nested functions are indented)")
     if classes_asked:
         said.append(f"{classes} module-level class{'es' if classes != 1 else ''} (unindented class)")
-    return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."]
+    plain = _asks_plain_count(asking) and not (functions_asked and classes_asked)
+    answer = str(functions if functions_asked else classes) if plain else ""
+    return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."], answer
 
 
 _ASKS_SECTIONS = re.compile(r"\b(?:sections?|clauses?|chapters?|articles?|parts?|headings?)\b", re.IGNORECASE)
@@ -1009,7 +1044,7 @@ _Heading = tuple[int, int, int, str]
 """A numbered heading: its number, where its line starts and ends, the line."""
 
 
-def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[int, int]]] | None:
+def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[int, int]], int] | None:
     """For a question about a text's sections (clauses, chapters, articles, parts), its numbered
     headings: lines that start with a number (after the same indent, the same word such as
     "Section" if any, and followed by the same mark, "." or ")"), a title after it, numbered
@@ -1018,7 +1053,7 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     or 1 starts a new run; the longest run is taken, so a numbered list inside a section or
     a licence's three clauses before another's list are runs of their own. Titles are cut
     at their first sentence. None when no run of three or more is found, or the question is
-    about something else."""
+    about something else. Last, how many headings the run has."""
     if not _ASKS_SECTIONS.search(asking):
         return None
     runs: dict[tuple[str, str, str], list[_Heading]] = {}
@@ -1050,7 +1085,7 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     for _, _, _, line in picked:
         title = re.split(r"(?<=[a-z)])\. ", line.strip(" \t*|#>"), maxsplit=1)[0]
         out.append(f"   {title[:width]}")
-    return out, [(a, b) for _, a, b, _ in picked]
+    return out, [(a, b) for _, a, b, _ in picked], len(best)
 
 
 _PER_FILE_SHOWN = 5

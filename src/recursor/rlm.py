@@ -329,13 +329,17 @@ class _Run:
         return outcome
 
     async def _read_look(self, look: Orientation) -> str | None:
-        """The value a sub-model reads in the look's lines for a look-up question, to offer in
-        the first message (`recursor.look_reader`). None when the prompts do not read the look,
-        for a child run or a typed answer (its form is the schema's, not a line's), when the
-        call limit leaves less than a reading and two root turns, when the question computes
-        its answer, or when the reader read nothing the lines write."""
-        if (not self.prompts.reads_the_look or self.depth > 0 or self.typed is not None
-                or not looks_up(self.question) or not (lines := reader_lines(look, self.question))):
+        """The value to offer in the first message as read in the look: what the look itself
+        computed for the question (`Orientation.counted`), else what a sub-model reads in its
+        lines for a look-up question (`recursor.look_reader`). None when the prompts do not
+        read the look, for a child run or a typed answer (its form is the schema's, not a
+        line's), when the call limit leaves less than a reading and two root turns, when the
+        question computes its answer, or when the reader read nothing the lines write."""
+        if not self.prompts.reads_the_look or self.depth > 0 or self.typed is not None:
+            return None
+        if look.counted:
+            return look.counted
+        if not looks_up(self.question) or not (lines := reader_lines(look, self.question)):
             return None
         message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
         if not self._room_to_read(message):

@@ -335,8 +335,9 @@ class TurnState:
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
     offered: str | None = None  # an output offered back as the exact FINAL line
     look_read: str | None = None
-    """The value a reader read in the look's lines, offered in the first message
-    (`recursor.look_reader`): given back before any code ran, it was read, not guessed."""
+    """The value offered in the first message as read in the look: what the look computed for
+    the question (`Orientation.counted`) or a reader read in its lines (`recursor.look_reader`).
+    Given back before any code ran, it was read, not guessed."""
     last_error: str = ""  # the last line of the previous cell's error ("" when it ran)
     question: str = ""  # its words are no new lead in an output
     substituted: int = 0  # blocks replaced by an untried search (`run_instead_of_repeats`)
@@ -522,7 +523,7 @@ class TurnState:
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
         number = bare.replace(",", "")
-        if number in self.numbers_doubted or number == self.offered:
+        if number in self.numbers_doubted or number in (self.offered, self.look_read):
             return None  # sent back once already, by whichever check, or offered: it stands
         note = self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
         if note is not None:
