@@ -195,6 +195,7 @@ def test_what_the_look_computed_for_a_plain_count_or_the_top_signer_is_offered_w
     asked = "How many functions are defined at module level in this file (not methods)?"
     assert orientation(MODULE, asked).counted == "2"
     assert orientation(MODULE, "How many classes does it define?").counted == "1"
+    assert orientation(MODULE.replace("class Shape", "Shape = 1\nclass_ = 2\nif True:\n  class S"), "How many classes does it define?").counted == ""  # 0: no offer
     for other in ("How many functions and classes does it define?",  # two counts: no one answers
                   "How many more functions than classes does it define?",  # a comparison
                   "Which module defines the most functions?", "What does first() return?"):

@@ -354,12 +354,13 @@ def test_lines_holding_the_questions_rare_words_together_are_counted_and_shown()
     # -> every line of 2026): the look now shows the lines that hold the rare words together.
     bob_failed = [r for r in AUTH.split("\n") if "Failed password for bob" in r]
     look = orientation(AUTH, "How many failed logins did bob have?")
-    assert f"'bob' and 'failed' on one line: {len(bob_failed)} lines, the first:" in look.text
+    # Labelled as the lines write the words ("Failed"), so that code filtering for them finds them.
+    assert f"'bob' and 'Failed' on one line: {len(bob_failed)} lines, the first:" in look.text
     assert bob_failed[0] in look.text and bob_failed[0] in look.shown
     # Three rare words: the lines holding all of them, when that narrows them further.
     march = [r for r in bob_failed if r.startswith("2024-03")]
     look = orientation(AUTH, "How often did bob's logins end as failed during March 2024?").text
-    assert f"'2024-03' and 'bob' and 'failed' on one line: {len(march)} lines" in look
+    assert f"'2024-03' and 'bob' and 'Failed' on one line: {len(march)} lines" in look
     # A word the question says the answer is not is left out; every line holding both: nothing shown.
     assert "on one line" not in orientation(AUTH, "How many logins by bob were not failed?").text
     assert "on one line" not in orientation(AUTH, "How many passwords were tried from host?").text
@@ -806,3 +807,14 @@ def test_no_record_lines_for_several_files_or_a_text_of_fields() -> None:
     # Lines of spaces are skipped, not searched character by character.
     spaced = _licensed([" " * 5_000] * 50 + [f"U+{i:04x} glyph{i}  2.{i % 9}" for i in range(60)])
     assert "About 90% of its lines are records" in orientation(spaced, "How many glyphs?").text
+
+
+def test_a_word_found_in_one_other_form_is_labelled_with_that_form() -> None:
+    # Asked what was "upgraded", the 1.5B shown "'upgraded': 9 lines" of a log writing
+    # "upgrade" filtered its lines for "upgraded" and answered 0.
+    log = "\n".join(f"2026-05-2{d} 16:27:1{d} {what} lib{d}:amd64 1.{d} 1.{d + 1}"
+                    for d in range(8) for what in ("upgrade", "status installed"))
+    look = orientation(log, "How many packages were upgraded on 2026-05-23?").text
+    assert "'upgraded': 8 lines (written 'upgrade')" in look
+    assert "'2026-05-23' and 'upgrade' on one line: 1 line" in look
+    assert "'installed': 8 lines, " in orientation(log, "When was lib3 installed?").text  # as asked: no note

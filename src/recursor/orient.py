@@ -306,7 +306,13 @@ class _Word:
         """How the word is written, when it was found in more than one form ("installed" as
         "installed" and "install": dpkg's status lines and its actions): each form's count,
         and a first line of each form the shown lines lack. A paraphrase-tolerant count adds up
-        words that may mean different things; the forms let the reader choose."""
+        words that may mean different things; the forms let the reader choose. Found in one
+        form other than the word, that form: asked what was "upgraded", the 1.5B shown
+        "'upgraded': 9 lines" of a dpkg log that writes "upgrade" filtered for "upgraded" and
+        answered 0."""
+        if len(self.forms) == 1 and self.count < _MAX_COUNTED:
+            form = next(iter(self.forms))
+            return ("", []) if form.lower() == self.word.lower() else (f" (written {form!r})", [])
         if len(self.forms) < 2 or self.count >= _MAX_COUNTED:  # a capped count has no true parts
             return "", []
         top = self.forms.most_common(_FORMS_SHOWN)
@@ -501,7 +507,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         blocks.append(len(out))
         written_together = _as_written(text, together, spans)
         count = len(spans)
-        out.append(" and ".join(repr(w) for w in together)
+        out.append(" and ".join(repr(w) for w in (written_together or together))  # as the lines write them
                    + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
                    + (", the first:" if count > _TOGETHER_SHOWN else ":"))
         for n, (s, e) in enumerate(spans[:_TOGETHER_SHOWN], 1):
@@ -1004,7 +1010,8 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     function); a `.py` file cut short is counted by its unindented lines; other text that
     does not parse (Groovy's `import` and `def`) is not read as Python. Also the count, when
     the question asks just how many functions, or just how many classes (`_asks_plain_count`);
-    else "": shown "11 module-level functions" and asked just that, the 1.5B answered 1."""
+    else "": shown "11 module-level functions" and asked just that, the 1.5B answered 1. Not a
+    count of 0: offered 0, the 1.5B took it for nothing found and searched on (2 runs of 2)."""
     functions_asked, classes_asked = _ASKS_FUNCTIONS.search(asking), _ASKS_CLASSES.search(asking)
     counted = COUNTS.search(asking) or SUPERLATIVE.search(asking)  # not "the default of function split's argument"
     if not (functions_asked or classes_asked) or not counted or not _TOP_IMPORT.search(text, body, end):
@@ -1026,7 +1033,8 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     if classes_asked:
         said.append(f"{classes} module-level class{'es' if classes != 1 else ''} (unindented class)")
     plain = _asks_plain_count(asking) and not (functions_asked and classes_asked)
-    answer = str(functions if functions_asked else classes) if plain else ""
+    n = functions if functions_asked else classes
+    answer = str(n) if plain and n else ""
     return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."], answer
 
 
