@@ -223,3 +223,5 @@ def test_what_the_look_computed_for_a_plain_count_or_the_top_signer_is_offered_w
     alone = orientation(CHANGELOG, "Who signed the most entries in this changelog?")
     assert alone.counted == "Ann Lee" and "Ann Lee 3, Bo Kim 1, Cy Ng 1; count_by(entries(), 'author')" in alone.text
     assert "Its entries are by" not in orientation(CHANGELOG, "What changed in 3.0-1?").text
+    # "The most recent entry" is one entry: its signer is read there, not the top of a count.
+    assert orientation(FILES, "Who signed the most recent entry in the changelog of pkg?").counted == ""

@@ -818,3 +818,24 @@ def test_a_word_found_in_one_other_form_is_labelled_with_that_form() -> None:
     assert "'upgraded': 8 lines (written 'upgrade')" in look
     assert "'2026-05-23' and 'upgrade' on one line: 1 line" in look
     assert "'installed': 8 lines, " in orientation(log, "When was lib3 installed?").text  # as asked: no note
+
+
+def test_the_last_entry_of_a_text_in_time_order_is_shown_for_a_question_about_the_last() -> None:
+    # Asked when the last apt command ran, the 1.5B answered the first run's date: the look
+    # showed the text's first lines only.
+    runs = "\n\n".join(f"Start-Date: 2026-0{m}-1{m}  10:0{m}:00\nCommandline: apt-get install pkg{m}\n"
+                       f"Install: pkg{m}:amd64 (1.{m})\nEnd-Date: 2026-0{m}-1{m}  10:0{m}:09" for m in range(1, 10))
+    asked = "When was the last apt command run?"
+    look = orientation(runs, asked)
+    assert "It ends with this entry:\n1| Start-Date: 2026-09-19  10:09:00\n2| Commandline: apt-get install pkg9" in look.text
+    assert look.hits[0].startswith("It ends with this entry:") and "Start-Date: 2026-09-19  10:09:00" in look.shown
+    assert "It ends" not in orientation(runs, "When was pkg3 installed?").text  # not about the last
+    # A changelog is newest first: its latest entry is where it begins, so its end is not shown.
+    changelog = "\n".join(f"pkg (1.{9 - n}) unstable; urgency=medium\n\n  * Release.\n\n -- Ann Lee <a@x.org>  "
+                          f"Mon, 0{9 - n} Jan 2024 10:00:00 +0000\n" for n in range(9))
+    assert "It ends" not in orientation(changelog, "What is the latest version?").text
+    # A long last entry is shown by its last lines, each cut to the look's width.
+    long_tail = runs + "\n\n" + "\n".join(f"2026-10-01 10:00:0{i} step {i} " + "x" * 300 for i in range(12))
+    ends = orientation(long_tail, "What was the final step?").text
+    assert "It ends with this entry:\n1| 2026-10-01 10:00:09 step 9 x" in ends and "3| 2026-10-01 10:00:011 step 11" in ends
+    assert max(len(row) for row in ends.split("\n")) < 200

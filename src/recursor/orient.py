@@ -62,6 +62,7 @@ from recursor.sandbox.helpers import (
     list_sizes,
     person,
     record_around,
+    to_date,
     to_number,
 )
 
@@ -448,16 +449,18 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
+    asking = asking_part(question)
+    ending, ending_spans = _ending(text, width) if len(files) < 2 and _LAST_ASKED.search(asking) else ([], [])
+    out += ending
     fielded, field_call = _fields(text, question)
     # Not for a text of fields (named above) nor several files (their records differ by file,
     # and these rows would not say whose).
     typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not fielded else ([], [])
     out += typical + fielded
-    shown: list[str] = list(head) + [text[a:b] for a, b in typical_spans]
-    reads: list[Read] = [_read(starts, keys, a, b) for a, b in typical_spans]
+    shown: list[str] = list(head) + [text[a:b] for a, b in ending_spans + typical_spans]
+    reads: list[Read] = [_read(starts, keys, a, b) for a, b in ending_spans + typical_spans]
     found: list[_Word] = []
     missing: list[str] = []
-    asking = asking_part(question)
     ranks = SUPERLATIVE.search(asking) is not None
     asked = question_words = _question_words(question)  # `asked` may trade a date's words for its ISO form
     for phrase, iso in iso_forms(asking):
@@ -516,7 +519,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
-    hits = tuple("\n".join(out[a:b]) for a, b in pairwise([*blocks, len(out)]))
+    # The text's last entry first, for a question about the last of something: what it asks.
+    hits = (("\n".join(ending),) if ending else ()) + tuple(
+        "\n".join(out[a:b]) for a, b in pairwise([*blocks, len(out)]))
     counted = ""
     if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
         rows, spans, n_sections = numbered
@@ -548,6 +553,43 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
                        start=start if named is not None and start else field_call,
                        together=written_together, hits=hits, counted=counted)
+
+
+_LAST_ASKED = re.compile(r"\b(?:last|latest|final|newest|most\s+recent(?:ly)?)\b", re.IGNORECASE)
+"""A question about the last of something in time."""
+_END_READ = 65_536
+"""Characters read at each end of the text for its first and last dates and its last entry."""
+_END_LINES = 8
+"""An entry longer than this is shown by its last lines."""
+
+
+def _ending(text: str, width: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """The last entry of a text written in time order (a log), for a question about the last
+    of something: the text's first lines are shown, its last ones were not, and asked when
+    the last apt command ran, the 1.5B answered the first run's date. Only when the first
+    dated line is older than the last one: a changelog, newest first, begins with its latest.
+    A long entry is shown by its last lines."""
+    lo = text.find("\n", max(0, len(text) - _END_READ)) + 1 if len(text) > _END_READ else 0
+    first = next((d for line in text[:_END_READ].split("\n") if (d := to_date(line)) is not None), None)
+    last = next((d for line in reversed(text[lo:].split("\n")) if (d := to_date(line)) is not None), None)
+    if first is None or last is None or not first < last:
+        return [], []
+    recs = layout_records(text, lo, len(text))
+    spans: list[tuple[int, int]] = []
+    if recs:
+        a, b = recs[-1]
+        pos = a
+        while pos < b:
+            end = text.find("\n", pos, b)
+            end = b if end < 0 else end
+            if text[pos:end].strip():
+                spans.append((pos, end))
+            pos = end + 1
+    if not spans or len(spans) > _END_LINES:
+        tail = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:])][-3:]
+        spans = [(a + lo, b + lo) for a, b in tail]
+    rows = [text[a:b] if b - a <= width else text[a:a + width - 3] + "..." for a, b in spans]
+    return ["It ends with this entry:"] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
