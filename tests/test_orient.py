@@ -834,6 +834,9 @@ def test_the_last_entry_of_a_text_in_time_order_is_shown_for_a_question_about_th
     changelog = "\n".join(f"pkg (1.{9 - n}) unstable; urgency=medium\n\n  * Release.\n\n -- Ann Lee <a@x.org>  "
                           f"Mon, 0{9 - n} Jan 2024 10:00:00 +0000\n" for n in range(9))
     assert "It ends" not in orientation(changelog, "What is the latest version?").text
+    oldest = orientation(changelog, "Who signed the oldest entry?").text  # but its oldest is where it ends
+    assert "It ends with this entry:\n1| pkg (1.1) unstable; urgency=medium" in oldest
+    assert "It ends" not in orientation(runs, "When was the oldest apt run?").text  # a log's oldest is shown first
     # A long last entry is shown by its last lines, each cut to the look's width.
     long_tail = runs + "\n\n" + "\n".join(f"2026-10-01 10:00:0{i} step {i} " + "x" * 300 for i in range(12))
     ends = orientation(long_tail, "What was the final step?").text

@@ -450,7 +450,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
     asking = asking_part(question)
-    ending, ending_spans = _ending(text, width) if len(files) < 2 and _LAST_ASKED.search(asking) else ([], [])
+    ending, ending_spans = _ending(text, asking, width) if len(files) < 2 else ([], [])
     out += ending
     fielded, field_call = _fields(text, question)
     # Not for a text of fields (named above) nor several files (their records differ by file,
@@ -557,22 +557,28 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
 
 _LAST_ASKED = re.compile(r"\b(?:last|latest|final|newest|most\s+recent(?:ly)?)\b", re.IGNORECASE)
 """A question about the last of something in time."""
+_OLDEST_ASKED = re.compile(r"\b(?:oldest|earliest)\b", re.IGNORECASE)
+"""A question about the first of something in time (not "first": "the first line", "first appeared")."""
 _END_READ = 65_536
 """Characters read at each end of the text for its first and last dates and its last entry."""
 _END_LINES = 8
 """An entry longer than this is shown by its last lines."""
 
 
-def _ending(text: str, width: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """The last entry of a text written in time order (a log), for a question about the last
-    of something: the text's first lines are shown, its last ones were not, and asked when
-    the last apt command ran, the 1.5B answered the first run's date. Only when the first
-    dated line is older than the last one: a changelog, newest first, begins with its latest.
-    A long entry is shown by its last lines."""
+def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """The text's last entry, when the question asks for the end in time that is written
+    there: the last of something in a text written in time order (a log), the oldest in one
+    written newest first (a changelog). The text's first lines are shown, its last ones were
+    not, and asked when the last apt command ran, the 1.5B answered the first run's date.
+    Order is told by the text's first and last dated lines. A long entry is shown by its last
+    lines."""
+    last_asked, oldest_asked = _LAST_ASKED.search(asking), _OLDEST_ASKED.search(asking)
+    if not (last_asked or oldest_asked) or (last_asked and oldest_asked):
+        return [], []
     lo = text.find("\n", max(0, len(text) - _END_READ)) + 1 if len(text) > _END_READ else 0
     first = next((d for line in text[:_END_READ].split("\n") if (d := to_date(line)) is not None), None)
     last = next((d for line in reversed(text[lo:].split("\n")) if (d := to_date(line)) is not None), None)
-    if first is None or last is None or not first < last:
+    if first is None or last is None or first == last or (first < last) != bool(last_asked):
         return [], []
     recs = layout_records(text, lo, len(text))
     spans: list[tuple[int, int]] = []
