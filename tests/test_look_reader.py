@@ -225,3 +225,70 @@ def test_what_the_look_computed_for_a_plain_count_or_the_top_signer_is_offered_w
     assert "Its entries are by" not in orientation(CHANGELOG, "What changed in 3.0-1?").text
     # "The most recent entry" is one entry: its signer is read there, not the top of a count.
     assert orientation(FILES, "Who signed the most recent entry in the changelog of pkg?").counted == ""
+
+
+PARSER = (
+    "import os\n\n\nclass Parser:\n    def parse(self):\n        def inner():\n            pass\n        return inner\n\n"
+    "    def reset(self):\n        pass\n\n\nclass ParseError(Exception):\n    pass\n\n\n"
+    'def load(path, mode="r", encoding=None):\n    return open(path)\n\n\ndef save(path):\n    load(path)\n\n\n'
+    "async def fetch():\n    pass\n\n\ndef _helper():\n    pass\n"
+)
+
+
+@pytest.mark.parametrize("question", [
+    "How many arguments does the function load take?", "How many functions call load?",
+    "How many times is the function load called?", "How many lines long is the function load?",
+    "How many nested functions are there?", "How many functions, including methods, does the module define?",
+    "How many functions (including methods) does it define?", "How many async functions are defined?",
+    "How many private functions are there?", "How many functions besides load are there?",
+    "How many functions have a docstring?", "How many of the functions return a value?",
+    "What does function load return in total?", "How many methods does the class Parser have?",
+    "How many exception classes does the module define?", "How many classes inherit from Exception?",
+    "How many functions and classes does it define?", "Which module defines the most functions?",
+])
+def test_a_look_count_is_offered_only_for_a_question_asking_just_that_count(question: str) -> None:
+    # A hostile review found each of these offered the module's top-level count.
+    assert orientation(PARSER, question).counted == "", question
+    assert orientation(PARSER, "How many top-level functions does the module define?").counted == "4"
+    assert orientation(PARSER, "Not counting methods or nested functions, how many functions are there?").counted == "4"
+
+
+def test_a_look_count_of_one_file_is_not_offered_for_others_or_for_text_that_only_looks_numbered() -> None:
+    modules = {"pkg/utils.py": "import os\n\ndef a():\n    pass\n",
+               "pkg/helpers.py": "import re\n\ndef c():\n    pass\n\ndef d():\n    pass\n"}
+    assert orientation(modules, "How many functions does helpers.py define?").counted == "2"
+    for question in ("How many functions are defined in utils.py and helpers.py combined?",
+                     "How many functions in the project call os?", "How many functions does the second module define?"):
+        assert orientation(modules, question).counted == "", question
+    assert orientation(list(modules.values()), "How many functions are there?").counted == ""  # a list is not one text
+    contract = "".join(f"{n}. {t}\n\nText of it; the total fee is 12,000.\n\n"
+                       for n, t in enumerate(["Scope", "Fees", "Term", "Termination"], 1))
+    assert orientation(contract, "How many sections does this agreement have?").counted == "4"
+    for question in ("What is the total fee in section 2?", "How many sections mention the fee?",
+                     "How many subsections does section 1 have?"):
+        assert orientation(contract, question).counted == "", question
+    readme = "# Tool\n\n## Install\n\n1. Clone it.\n2. Build it.\n3. Test it.\n4. Start it.\n\n## Use\n\nRun it.\n"
+    assert orientation(readme, "How many sections does the README have?").counted == ""  # steps, not sections
+    nested = "1. Scope\n\n   1. One.\n   2. Two.\n   3. Three.\n   4. Four.\n\n2. Fees\n\n3. Term\n"
+    assert orientation(nested, "How many numbered sections does the licence have?").counted == ""
+
+
+def test_the_top_signer_is_offered_only_when_asked_just_that_and_no_one_could_tie() -> None:
+    for question in ("Who fixed the most bugs in the changelog of pkg?", "Who signed the second most entries?",
+                     "Who signed the most entries in 2024?", "Who signed the most entries in pkg and other combined?",
+                     "Who signed the most-recent entry in the changelog of pkg?",
+                     "Which maintainer signed the most entries besides Ann Lee?"):
+        assert orientation(FILES, question).counted == "", question
+    assert orientation(FILES, "Which person appears most often as the signer of pkg's changelog entries?").counted == (
+        "Ann Lee")
+    # Ann Lee 3 to Bo Kim 1 leads; Ann Lee 2 to Bo Kim 1 with 2 entries no one is read as signing may not.
+    assert orientation(CHANGELOG.replace(" -- Cy Ng <cy@x.org>", " -- the team"), "Who signed the most entries?"
+                       ).counted == "Ann Lee"
+    head, last = CHANGELOG.rsplit(" -- Ann Lee <ann@x.org>", 1)
+    unsigned = (head + " -- the team" + last).replace(" -- Cy Ng <cy@x.org>", " -- the team")
+    assert orientation(unsigned, "Who signed the most entries?").counted == ""
+
+
+def test_a_look_count_survives_source_too_deep_to_parse() -> None:
+    deep = "import os\n\ndef f():\n    pass\n\nx = 1" + " + 1" * 5000 + "\n"
+    assert orientation(deep, "How many functions does the module define?").counted == ""  # no RecursionError

@@ -33,7 +33,6 @@ from recursor.question import (
     COUNT_ASKED,
     COUNTS,
     MOST,
-    QUALIFIED,
     SUPERLATIVE,
     TOKEN,
     asking_part,
@@ -313,7 +312,8 @@ class _Word:
         answered 0."""
         if len(self.forms) == 1 and self.count < _MAX_COUNTED:
             form = next(iter(self.forms))
-            return ("", []) if form.lower() == self.word.lower() else (f" (written {form!r})", [])
+            other = form.lower() != self.word.lower() and _inflects(form, self.word)  # not "openssl" for "opened"
+            return (f" (written {form!r})", []) if other else ("", [])
         if len(self.forms) < 2 or self.count >= _MAX_COUNTED:  # a capped count has no true parts
             return "", []
         top = self.forms.most_common(_FORMS_SHOWN)
@@ -330,6 +330,16 @@ class _Word:
         if rank < 2:
             return self.first[:2] + self.last, "the first and last"
         return self.first[:1], "e.g."
+
+
+_ENDINGS = ("", "e", "s", "es", "d", "ed", "ing", "ion", "ions", "ation", "ations", "ment", "ments")
+
+
+def _inflects(form: str, word: str) -> bool:
+    """Whether `form` is `word` with another ending ("upgrade" of "upgraded"), not another word
+    that starts the same ("openssl" of "opened", "banner" of "banned")."""
+    stem = _stem(word.lower())
+    return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 
 def _look_up(text: str, lowered: str | None, word: str) -> _Word:
@@ -450,15 +460,13 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
     asking = asking_part(question)
-    ending, ending_spans = _ending(text, asking, width) if len(files) < 2 else ([], [])
-    out += ending
     fielded, field_call = _fields(text, question)
     # Not for a text of fields (named above) nor several files (their records differ by file,
     # and these rows would not say whose).
     typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not fielded else ([], [])
     out += typical + fielded
-    shown: list[str] = list(head) + [text[a:b] for a, b in ending_spans + typical_spans]
-    reads: list[Read] = [_read(starts, keys, a, b) for a, b in ending_spans + typical_spans]
+    shown: list[str] = list(head) + [text[a:b] for a, b in typical_spans]
+    reads: list[Read] = [_read(starts, keys, a, b) for a, b in typical_spans]
     found: list[_Word] = []
     missing: list[str] = []
     ranks = SUPERLATIVE.search(asking) is not None
@@ -510,7 +518,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         blocks.append(len(out))
         written_together = _as_written(text, together, spans)
         count = len(spans)
-        out.append(" and ".join(repr(w) for w in (written_together or together))  # as the lines write them
+        line = _line_at(text, *spans[0], width)[2]
+        labels = [form if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", line, re.IGNORECASE) else word
+                  for word, form in zip(together, written_together or together, strict=True)]
+        out.append(" and ".join(repr(w) for w in labels)  # as the first line writes them, when it writes them whole
                    + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
                    + (", the first:" if count > _TOGETHER_SHOWN else ":"))
         for n, (s, e) in enumerate(spans[:_TOGETHER_SHOWN], 1):
@@ -519,13 +530,20 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
+    ending, ending_spans = _ending(text, asking, width) if len(files) < 2 else ([], [])
+    if ending and found and not any(_stem_rx(found[0].word).search(row) for row in ending):
+        ending, ending_spans = [], []  # the last entry is not about the question's rarest word: its lines are shown
+    out[1 + len(head):1 + len(head)] = ending  # after the text's first lines
+    blocks = [b + len(ending) for b in blocks]
+    shown += [text[a:b] for a, b in ending_spans]
+    reads += [_read(starts, keys, a, b) for a, b in ending_spans]
     # The text's last entry first, for a question about the last of something: what it asks.
     hits = (("\n".join(ending),) if ending else ()) + tuple(
         "\n".join(out[a:b]) for a, b in pairwise([*blocks, len(out)]))
     counted = ""
     if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
         rows, spans, n_sections = numbered
-        counted = str(n_sections) if _asks_plain_count(asking) else ""
+        counted = str(n_sections) if n_sections and _asks_just(asking, COUNT_ASKED, _SECTION_WORDS) else ""
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
@@ -540,9 +558,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
-    elif not files:  # one text, not files joined: a module or a changelog read alone
+    elif isinstance(context, str) and not files:  # one text, not files joined: a module or a changelog read alone
         python, functions = _module_level(text, 0, len(text), asking)
-        people, top = _people(text, layout_records(text), "", asking) if _ASKS_PERSON.search(asking) else ([], "")
+        asks_top = MOST.search(asking) and _ASKS_PERSON.search(asking) and len(text) <= _PARSED_UP_TO
+        people, top = _people(text, layout_records(text), "", asking) if asks_top else ([], "")
         out += python + people
         counted = counted or functions or top
     out += _starts_per_file(text, files, question_words) if ranks else []
@@ -921,17 +940,59 @@ _ASKS_PERSON = re.compile(r"\b(?:who|whom|whose)\b|\bwhich\s+(?:person|people|ma
 """A question asking for a person: the one who wrote the most entries is then an answer."""
 
 
-def _asks_plain_count(asking: str) -> bool:
-    """Whether the question asks for one plain count ("how many module-level functions"), not a
-    ranking, a comparison, a share or a count per item, which a count the look shows is not."""
-    return bool(COUNTS.search(asking)) and not SUPERLATIVE.search(asking) and not QUALIFIED.search(asking)
+_ASIDE = re.compile(
+    r"\((?:not|no|excluding|without|except)\b[^()]*\)"
+    r"|\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|apart\s+from|other\s+than|but\s+not|not)\s+"
+    r"(?:any\s+|the\s+)?(?:nested\s+|inner\s+)?(?:methods?|functions?)"
+    r"(?:\s*(?:,|or|and|nor)\s+(?:any\s+)?(?:nested\s+|inner\s+)?(?:methods?|functions?))*",
+    re.IGNORECASE)
+"""An aside that leaves methods or nested functions out: "(not methods)", "not counting methods or nested functions"."""
+_SENTENCES = re.compile(r"(?<=[;?!])\s*|(?<=\.)\s+")
+_TOKEN = re.compile(r"`[^`]*`|[\w'./+~-]+")
+_COMMON = frozenset(
+    "how many are is was were there does do did the a an this that it its in at of on has have had contain contains "
+    "file text here given".split())
+_FUNCTION_WORDS = _COMMON | frozenset(
+    "top level top-level toplevel module module-level functions function classes class defined define defines "
+    "declared declare source script code python exist".split())
+_SECTION_WORDS = _COMMON | frozenset(
+    "numbered main top-level sections section clauses clause articles article chapters chapter parts part headings "
+    "heading licence license document agreement contract terms policy".split())
+_PERSON_WORDS = _COMMON | frozenset(
+    "who whom whose which person maintainer author uploader signer developer contributor signed wrote authored "
+    "uploaded made committed sent most entries entry uploads commits releases changes messages changelog debian "
+    "log history name by package appears appear often frequently frequent as times".split())
+_SECTION_NAMED = re.compile(r"\b(?:section|article|chapter|part|clause)\s+\d", re.IGNORECASE)
+
+
+def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: str = "") -> bool:
+    """Whether the sentence of the question that `key` finds asks just what the look computed:
+    each of its words is one of `words`, or part of the name of the file the look outlines
+    (`name`), once asides that leave methods or nested functions out are cut. A count the
+    look shows answers "how many module-level functions (not methods) does it have?", and not
+    "how many functions call load?", "how many functions and classes?", "how many sections
+    mention the Licensor?" or "who signed the most entries in 2023?": any other word (a verb,
+    a qualifier, a year, a second file) asks something else."""
+    sentence = next((part for part in _SENTENCES.split(asking) if key.search(part)), "")
+    if not sentence or _SECTION_NAMED.search(sentence):
+        return False
+    path = name.lower()
+    for token in _TOKEN.findall(_ASIDE.sub(" ", sentence)):
+        word = re.sub(r"'s$", "", token.strip("`'.-")).lower()
+        if not word or word in words:
+            continue
+        if path and (word in path or word.replace(".", "/") in path):
+            continue  # the file's own name: "`multiprocessing/popen_spawn_posix.py`", "libatk-bridge2.0-0"
+        return False
+    return True
 
 
 def _people(text: str, recs: list[tuple[int, int]], name: str, asking: str = "") -> tuple[list[str], str]:
     """Who the file's entries are by, counted, when most of them write a person as `Name <mail>`
     (a changelog's sign-offs, a commit log's authors, a mailbox's senders): who wrote the most
     of them, or how many one person wrote, is then read, not counted by eye. Also who wrote
-    the most, when `asking` asks just that and no one ties with them; else "". The 1.5B,
+    the most, when `asking` asks just that (`_asks_just`, no period) and no one could tie with
+    them, counting the entries no one is read as signing; else "". The 1.5B,
     shown "Samuel Thibault 44, Jeremy Bicha 2", answered a name from another file's output."""
     people = Counter(p for a, b in recs if (p := person(Entry(text[a:b]))) is not None)
     if len(recs) < 2 or sum(people.values()) < len(recs) / 2:
@@ -939,8 +1000,10 @@ def _people(text: str, recs: list[tuple[int, int]], name: str, asking: str = "")
     shown = ", ".join(f"{p} {n}" for p, n in people.most_common(_PEOPLE_SHOWN))
     more = f" (and {len(people) - _PEOPLE_SHOWN} other people)" if len(people) > _PEOPLE_SHOWN else ""
     ranked = people.most_common(2)
-    top = ranked[0][0] if (MOST.search(asking) and _ASKS_PERSON.search(asking) and not QUALIFIED.search(asking)
-                           and (len(ranked) == 1 or ranked[0][1] > ranked[1][1])) else ""
+    unread = len(recs) - sum(people.values())  # entries no one is read as signing could change who leads
+    leads = len(ranked) == 1 or ranked[0][1] > ranked[1][1] + unread
+    asked = MOST.search(asking) and _asks_just(asking, _ASKS_PERSON, _PERSON_WORDS, name)
+    top = ranked[0][0] if leads and asked and date_range(asking) is None else ""
     call = f"entries(file={name!r})" if name else "entries()"
     return [f"Its entries are by (Name <mail>): {shown}{more}; count_by({call}, 'author') counts them."], top
 
@@ -1043,6 +1106,9 @@ _TOP_CLASS = re.compile(r"^class[ \t]+\w", re.MULTILINE)
 _TOP_IMPORT = re.compile(r"^(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b)", re.MULTILINE)
 
 
+_PARSED_UP_TO = 2_000_000
+"""Characters of a module parsed with `ast` on the first look; a longer `.py` file is counted by
+its unindented lines."""
 _ASKS_FUNCTIONS = re.compile(r"\b(?:functions?|def)\b", re.IGNORECASE)
 _ASKS_CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
 
@@ -1057,7 +1123,7 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     parameter of function `split`" is about one function. Counted by `ast` when the text parses (a `def` inside a docstring is no
     function); a `.py` file cut short is counted by its unindented lines; other text that
     does not parse (Groovy's `import` and `def`) is not read as Python. Also the count, when
-    the question asks just how many functions, or just how many classes (`_asks_plain_count`);
+    the question asks just how many functions, or just how many classes (`_asks_just`);
     else "": shown "11 module-level functions" and asked just that, the 1.5B answered 1. Not a
     count of 0: offered 0, the 1.5B took it for nothing found and searched on (2 runs of 2)."""
     functions_asked, classes_asked = _ASKS_FUNCTIONS.search(asking), _ASKS_CLASSES.search(asking)
@@ -1065,8 +1131,10 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     if not (functions_asked or classes_asked) or not counted or not _TOP_IMPORT.search(text, body, end):
         return [], ""
     try:
+        if end - body > _PARSED_UP_TO:
+            raise ValueError("too long to parse on the first look")
         tree = ast.parse(text[body:end])
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # "1" + " + 1" * 3000 is too deep to parse
         if not name.lower().endswith(".py"):
             return [], ""
         functions = len(_TOP_DEF.findall(text, body, end))
@@ -1080,7 +1148,7 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
                     "methods and nested functions are indented)")
     if classes_asked:
         said.append(f"{classes} module-level class{'es' if classes != 1 else ''} (unindented class)")
-    plain = _asks_plain_count(asking) and not (functions_asked and classes_asked)
+    plain = not (functions_asked and classes_asked) and _asks_just(asking, COUNT_ASKED, _FUNCTION_WORDS, name)
     n = functions if functions_asked else classes
     answer = str(n) if plain and n else ""
     return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."], answer
@@ -1109,7 +1177,9 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     or 1 starts a new run; the longest run is taken, so a numbered list inside a section or
     a licence's three clauses before another's list are runs of their own. Titles are cut
     at their first sentence. None when no run of three or more is found, or the question is
-    about something else. Last, how many headings the run has."""
+    about something else. Last, how many headings the run has: 0 when the run is indented or
+    the text has Markdown headings, which a count of its numbered lines would not count (a
+    README's steps, a list inside a licence's first section)."""
     if not _ASKS_SECTIONS.search(asking):
         return None
     runs: dict[tuple[str, str, str], list[_Heading]] = {}
@@ -1141,7 +1211,8 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     for _, _, _, line in picked:
         title = re.split(r"(?<=[a-z)])\. ", line.strip(" \t*|#>"), maxsplit=1)[0]
         out.append(f"   {title[:width]}")
-    return out, [(a, b) for _, a, b, _ in picked], len(best)
+    top_level = best[0][3][:1] not in (" ", "\t") and not re.search(r"^#{1,6}[ \t]", text, re.MULTILINE)
+    return out, [(a, b) for _, a, b, _ in picked], len(best) if top_level else 0
 
 
 _PER_FILE_SHOWN = 5

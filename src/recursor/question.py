@@ -258,7 +258,7 @@ COUNTS = re.compile(r"\b(?:how many|number of|add(?:ed)? up|in all|in total|tota
 SUPERLATIVE = re.compile(r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest)\b", re.I)
 
 
-MOST = re.compile(r"\b(?:most(?!\s+recent)|largest|biggest|highest|greatest)\b", re.IGNORECASE)
+MOST = re.compile(r"\b(?:most(?![\s-]+recent)|largest|biggest|highest|greatest)\b", re.IGNORECASE)
 """Words of a question that asks for the first of a ranking (not fewest or least: counts print
 their largest first, and the smallest may be cut). "Most recent" ranks nothing: it asks for
 one entry's value, not for who or what has the most."""
