@@ -271,6 +271,8 @@ def test_a_look_count_of_one_file_is_not_offered_for_others_or_for_text_that_onl
     assert orientation(readme, "How many sections does the README have?").counted == ""  # steps, not sections
     nested = "1. Scope\n\n   1. One.\n   2. Two.\n   3. Three.\n   4. Four.\n\n2. Fees\n\n3. Term\n"
     assert orientation(nested, "How many numbered sections does the licence have?").counted == ""
+    indented = "".join(f"   {line}\n" if line else "\n" for line in contract.split("\n"))  # a licence set in 3 spaces
+    assert orientation(indented, "How many sections does this agreement have?").counted == "4"
 
 
 def test_the_top_signer_is_offered_only_when_asked_just_that_and_no_one_could_tie() -> None:

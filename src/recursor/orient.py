@@ -1177,8 +1177,8 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     or 1 starts a new run; the longest run is taken, so a numbered list inside a section or
     a licence's three clauses before another's list are runs of their own. Titles are cut
     at their first sentence. None when no run of three or more is found, or the question is
-    about something else. Last, how many headings the run has: 0 when the run is indented or
-    the text has Markdown headings, which a count of its numbered lines would not count (a
+    about something else. Last, how many headings the run has: 0 when the run is indented more
+    than the text's outermost lines, or the text has Markdown headings, which a count of its numbered lines would not count (a
     README's steps, a list inside a licence's first section)."""
     if not _ASKS_SECTIONS.search(asking):
         return None
@@ -1211,7 +1211,10 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     for _, _, _, line in picked:
         title = re.split(r"(?<=[a-z)])\. ", line.strip(" \t*|#>"), maxsplit=1)[0]
         out.append(f"   {title[:width]}")
-    top_level = best[0][3][:1] not in (" ", "\t") and not re.search(r"^#{1,6}[ \t]", text, re.MULTILINE)
+    outermost = min((len(m.group(1)) for m in re.finditer(r"^([ \t]*)\S", text[:_PARSED_UP_TO], re.MULTILINE)),
+                    default=0)  # a licence may be indented whole (Apache's sections are at 3 spaces)
+    indent = len(best[0][3]) - len(best[0][3].lstrip(" \t"))
+    top_level = indent <= outermost and not re.search(r"^#{1,6}[ \t]", text, re.MULTILINE)
     return out, [(a, b) for _, a, b, _ in picked], len(best) if top_level else 0
 
 
