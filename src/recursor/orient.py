@@ -518,10 +518,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         blocks.append(len(out))
         written_together = _as_written(text, together, spans)
         count = len(spans)
-        line = _line_at(text, *spans[0], width)[2]
-        labels = [form if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", line, re.IGNORECASE) else word
-                  for word, form in zip(together, written_together or together, strict=True)]
-        out.append(" and ".join(repr(w) for w in labels)  # as the first line writes them, when it writes them whole
+        # As the lines write the words: what `lines(*together)` finds them by ("install" for install,
+        # installed and half-installed lines).
+        out.append(" and ".join(repr(w) for w in (written_together or together))
                    + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
                    + (", the first:" if count > _TOGETHER_SHOWN else ":"))
         for n, (s, e) in enumerate(spans[:_TOGETHER_SHOWN], 1):
@@ -949,16 +948,16 @@ _ASIDE = re.compile(
 """An aside that leaves methods or nested functions out: "(not methods)", "not counting methods or nested functions"."""
 _SENTENCES = re.compile(r"(?<=[;?!])\s*|(?<=\.)\s+")
 _TOKEN = re.compile(r"`[^`]*`|[\w'./+~-]+")
-_COMMON = frozenset(
+_ASKED_COMMON = frozenset(
     "how many are is was were there does do did the a an this that it its in at of on has have had contain contains "
     "file text here given".split())
-_FUNCTION_WORDS = _COMMON | frozenset(
+_FUNCTION_WORDS = _ASKED_COMMON | frozenset(
     "top level top-level toplevel module module-level functions function classes class defined define defines "
     "declared declare source script code python exist".split())
-_SECTION_WORDS = _COMMON | frozenset(
+_SECTION_WORDS = _ASKED_COMMON | frozenset(
     "numbered main top-level sections section clauses clause articles article chapters chapter parts part headings "
     "heading licence license document agreement contract terms policy".split())
-_PERSON_WORDS = _COMMON | frozenset(
+_PERSON_WORDS = _ASKED_COMMON | frozenset(
     "who whom whose which person maintainer author uploader signer developer contributor signed wrote authored "
     "uploaded made committed sent most entries entry uploads commits releases changes messages changelog debian "
     "log history name by package appears appear often frequently frequent as times".split())
