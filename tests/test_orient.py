@@ -842,3 +842,12 @@ def test_the_last_entry_of_a_text_in_time_order_is_shown_for_a_question_about_th
     ends = orientation(long_tail, "What was the final step?").text
     assert "It ends with this entry:\n1| 2026-10-01 10:00:09 step 9 x" in ends and "3| 2026-10-01 10:00:011 step 11" in ends
     assert max(len(row) for row in ends.split("\n")) < 200
+
+
+def test_a_common_english_word_ranks_below_a_rarer_name_even_when_written_less() -> None:
+    # A constant of the same name once replaced the set of common words: 'log' (one line)
+    # then ranked above 'xxd' (seven lines), and every look searched the wrong word first.
+    log = "# File: /var/log/dpkg.log\n" + "\n".join(
+        f"2026-05-09 07:29:2{i} status installed xxd:amd64 2:9.0.{i}" for i in range(7))
+    look = orientation(log, "Which xxd version does the log show last?")
+    assert look.words[0] == "xxd" and look.text.index("'xxd'") < look.text.index("'log'")
