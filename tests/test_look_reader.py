@@ -294,3 +294,13 @@ def test_the_top_signer_is_offered_only_when_asked_just_that_and_no_one_could_ti
 def test_a_look_count_survives_source_too_deep_to_parse() -> None:
     deep = "import os\n\ndef f():\n    pass\n\nx = 1" + " + 1" * 5000 + "\n"
     assert orientation(deep, "How many functions does the module define?").counted == ""  # no RecursionError
+
+
+def test_only_whole_parts_of_the_outlined_files_name_pass_as_the_files_name() -> None:
+    modules = {"pkg/callbacks.py": "import os\n\ndef a():\n    pass\n\ndef b():\n    pass\n",
+               "pkg/other.py": "import re\n\ndef c():\n    pass\n"}
+    assert orientation(modules, "How many functions does `pkg/callbacks.py` define?").counted == "2"
+    assert orientation(modules, "How many functions does the callbacks module define?").counted == "2"
+    assert orientation(modules, "How many functions does pkg.callbacks define?").counted == "2"
+    # "call" is written in "callbacks.py" but names no part of it: the question asks something else.
+    assert orientation(modules, "How many functions in callbacks.py call os?").counted == ""

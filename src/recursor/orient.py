@@ -975,15 +975,28 @@ def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: s
     sentence = next((part for part in _SENTENCES.split(asking) if key.search(part)), "")
     if not sentence or _SECTION_NAMED.search(sentence):
         return False
-    path = name.lower()
+    named = _name_parts(name)
     for token in _TOKEN.findall(_ASIDE.sub(" ", sentence)):
         word = re.sub(r"'s$", "", token.strip("`'.-")).lower()
-        if not word or word in words:
-            continue
-        if path and (word in path or word.replace(".", "/") in path):
-            continue  # the file's own name: "`multiprocessing/popen_spawn_posix.py`", "libatk-bridge2.0-0"
-        return False
+        if word and word not in words and word not in named and word.replace(".", "/") not in named:
+            return False
     return True
+
+
+def _name_parts(name: str) -> set[str]:
+    """The ways a question names the file `name`: its path, each of its folders and its file
+    name, without the extension too, and the path's endings ("multiprocessing/popen_fork",
+    "popen_fork.py", "libatk-bridge2.0-0"). Whole parts only: "call" is no part of
+    "callbacks.py", nor "in" of "/usr/lib/python3/init.py"."""
+    path = name.lower().strip("/")
+    if not path:
+        return set()
+    bare = re.sub(r"(?:/__init__)?\.\w{1,8}$", "", path)
+    parts = set()
+    for form in (path, bare):
+        segments = form.split("/")
+        parts |= set(segments) | {"/".join(segments[i:]) for i in range(len(segments))}
+    return parts - {""}
 
 
 def _people(text: str, recs: list[tuple[int, int]], name: str, asking: str = "") -> tuple[list[str], str]:
