@@ -304,3 +304,29 @@ def test_only_whole_parts_of_the_outlined_files_name_pass_as_the_files_name() ->
     assert orientation(modules, "How many functions does pkg.callbacks define?").counted == "2"
     # "call" is written in "callbacks.py" but names no part of it: the question asks something else.
     assert orientation(modules, "How many functions in callbacks.py call os?").counted == ""
+
+
+def test_a_second_review_of_the_gate_other_sentences_brackets_methods_changes_and_folders() -> None:
+    public = "import os\n\n\ndef _private():\n    pass\n\n\ndef helper():\n    pass\n\n\ndef run():\n    pass\n"
+    assert orientation(public, "How many top-level functions does the module define?").counted == "3"
+    for question in ("Ignore functions whose names start with an underscore. How many top-level functions does the "
+                     "module define?", "How many top-level functions does the module define? Count only public ones.",
+                     "How many top-level functions (not counting private ones) does the module define?"):
+        assert orientation(public, question).counted == "", question
+    # With methods in the module, "how many functions" may count them: only a top-level question is offered.
+    assert orientation(PARSER, "How many functions are defined in this file?").counted == ""
+    assert orientation(PARSER, "How many top-level functions are defined in this file?").counted == "4"
+    for question in ("Who made the most changes in the changelog of pkg?",
+                     "Who is the maintainer of pkg? Which version has the most changes?"):
+        assert orientation(FILES, question).counted == "", question
+    inner = "\n\n".join(f"{n}. Title {n}\n\nText." for n in range(1, 9)).replace(
+        "5. Title 5\n\nText.", "5. Title 5\n\nYou may not:\n\n1. Copy it\n2. Modify it\n3. Sell it")
+    assert orientation(inner, "How many sections does the document have?").counted == ""  # two runs restart at 1
+    rst = "Tool\n====\n\nInstall\n-------\n\n1. Clone it\n2. Build it\n3. Test it\n4. Run it\n\nUse\n---\n\nRun.\n"
+    assert orientation(rst, "How many sections does the document have?").counted == ""  # underlined headings
+    tests = {"test/test_api.py": "import os\n\ndef test_a():\n    pass\n\ndef helper():\n    pass\n",
+             "test/other.py": "import re\n"}
+    assert orientation(tests, "How many functions does test/test_api.py define at top level?").counted == "2"
+    assert orientation(tests, "How many test functions does test/test_api.py define?").counted == ""
+    staff = "\n".join(f"2024-01-0{d} department meeting" for d in range(1, 6))
+    assert "(written" not in orientation(staff, "How many employees departed in January?").text

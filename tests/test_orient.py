@@ -840,7 +840,7 @@ def test_the_last_entry_of_a_text_in_time_order_is_shown_for_a_question_about_th
     # A long last entry is shown by its last lines, each cut to the look's width.
     long_tail = runs + "\n\n" + "\n".join(f"2026-10-01 10:00:0{i} step {i} " + "x" * 300 for i in range(12))
     ends = orientation(long_tail, "What was the final step?").text
-    assert "It ends with this entry:\n1| 2026-10-01 10:00:09 step 9 x" in ends and "3| 2026-10-01 10:00:011 step 11" in ends
+    assert "It ends with these lines:\n1| 2026-10-01 10:00:09 step 9 x" in ends and "3| 2026-10-01 10:00:011 step 11" in ends
     assert max(len(row) for row in ends.split("\n")) < 200
 
 
@@ -851,3 +851,17 @@ def test_a_common_english_word_ranks_below_a_rarer_name_even_when_written_less()
         f"2026-05-09 07:29:2{i} status installed xxd:amd64 2:9.0.{i}" for i in range(7))
     look = orientation(log, "Which xxd version does the log show last?")
     assert look.words[0] == "xxd" and look.text.index("'xxd'") < look.text.index("'log'")
+
+
+def test_no_last_entry_is_shown_for_a_text_in_no_time_order() -> None:
+    # A listing sorted by name, and a report headed by the day it was made: their ends are not
+    # their newest or oldest (a second review).
+    listing = "\n".join(f"-rw-r--r-- 1 root root 100 {y}-01-0{i} 10:00 {n}.conf" for i, (y, n) in enumerate(
+        [("2023", "alpha"), ("2025", "beta"), ("2021", "gamma"), ("2022", "delta"), ("2023", "omega"),
+         ("2024", "zeta")], 1))
+    assert "It ends" not in orientation(listing, "Which conf file was modified most recently?").text
+    report = "Report generated 2025-06-30\n" + "\n".join(f"2025-06-{d:02d} failed login user{d}" for d in range(1, 29))
+    assert "It ends" not in orientation(report, "When was the earliest failed login?").text
+    crlf = "\r\n".join(f"2025-06-{d:02d} 10:00 installed pkg{d}" for d in range(1, 12))
+    assert "It ends with these lines:\n1| 2025-06-09 10:00 installed pkg9\n" in orientation(
+        crlf, "Which pkg was installed last?").text  # one line an entry: "these lines", without "\r"

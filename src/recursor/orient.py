@@ -332,7 +332,7 @@ class _Word:
         return self.first[:1], "e.g."
 
 
-_ENDINGS = ("", "e", "s", "es", "d", "ed", "ing", "ion", "ions", "ation", "ations", "ment", "ments")
+_ENDINGS = ("", "e", "s", "es", "d", "ed", "ing")
 
 
 def _inflects(form: str, word: str) -> bool:
@@ -579,6 +579,12 @@ _OLDEST_ASKED = re.compile(r"\b(?:oldest|earliest)\b", re.IGNORECASE)
 """A question about the first of something in time (not "first": "the first line", "first appeared")."""
 _END_READ = 65_536
 """Characters read at each end of the text for its first and last dates and its last entry."""
+_DATE_AT = 80
+"""Characters of a line read for its date."""
+_DATED_READ = 200
+"""Dated lines read at each end of the text to tell its order."""
+_IN_ORDER = 0.9
+"""The share of consecutive dates that must run the text's way at each end."""
 _END_LINES = 8
 """An entry longer than this is shown by its last lines."""
 
@@ -588,16 +594,25 @@ def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[i
     there: the last of something in a text written in time order (a log), the oldest in one
     written newest first (a changelog). The text's first lines are shown, its last ones were
     not, and asked when the last apt command ran, the 1.5B answered the first run's date.
-    Order is told by the text's first and last dated lines. A long entry is shown by its last
-    lines."""
+    Order is told by the dated lines at both ends: nearly all (`_IN_ORDER`) of each end's
+    consecutive dates must run one way, and the first must be older (or newer) than the last;
+    a listing sorted by name, or a report headed by the day it was made, has no order. A long
+    entry is shown by its last lines."""
     last_asked, oldest_asked = _LAST_ASKED.search(asking), _OLDEST_ASKED.search(asking)
     if not (last_asked or oldest_asked) or (last_asked and oldest_asked):
         return [], []
     lo = text.find("\n", max(0, len(text) - _END_READ)) + 1 if len(text) > _END_READ else 0
-    first = next((d for line in text[:_END_READ].split("\n") if (d := to_date(line)) is not None), None)
-    last = next((d for line in reversed(text[lo:].split("\n")) if (d := to_date(line)) is not None), None)
-    if first is None or last is None or first == last or (first < last) != bool(last_asked):
+    # A line's own date is near its start (a log's stamp, a sign-off's); one deep in a long line is
+    # often a version read as a date ("2.14.1" of a package list).
+    head = [d for line in text[:_END_READ].split("\n")[:_DATED_READ * 4] if (d := to_date(line[:_DATE_AT])) is not None]
+    tail = [d for line in text[lo:].split("\n")[-_DATED_READ * 4:] if (d := to_date(line[:_DATE_AT])) is not None]
+    if len(head) < 2 or len(tail) < 2 or head[0] == tail[-1] or (head[0] < tail[-1]) != bool(last_asked):
         return [], []
+    rising = head[0] < tail[-1]
+    for dates in (head[:_DATED_READ], tail[-_DATED_READ:]):
+        steps = [b > a for a, b in pairwise(dates) if a != b]
+        if not steps or sum(step == rising for step in steps) < _IN_ORDER * len(steps):
+            return [], []
     recs = layout_records(text, lo, len(text))
     spans: list[tuple[int, int]] = []
     if recs:
@@ -609,11 +624,13 @@ def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[i
             if text[pos:end].strip():
                 spans.append((pos, end))
             pos = end + 1
-    if not spans or len(spans) > _END_LINES:
+    entry = bool(spans) and len(spans) <= _END_LINES
+    if not entry:
         tail = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:])][-3:]
         spans = [(a + lo, b + lo) for a, b in tail]
-    rows = [text[a:b] if b - a <= width else text[a:a + width - 3] + "..." for a, b in spans]
-    return ["It ends with this entry:"] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
+    rows = [text[a:b].rstrip("\r") if b - a <= width else text[a:a + width - 3] + "..." for a, b in spans]
+    title = "It ends with this entry:" if entry else "It ends with these lines:"
+    return [title] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
@@ -959,35 +976,61 @@ _SECTION_WORDS = _ASKED_COMMON | frozenset(
     "heading licence license document agreement contract terms policy".split())
 _PERSON_WORDS = _ASKED_COMMON | frozenset(
     "who whom whose which person maintainer author uploader signer developer contributor signed wrote authored "
-    "uploaded made committed sent most entries entry uploads commits releases changes messages changelog debian "
-    "log history name by package appears appear often frequently frequent as times".split())
+    "uploaded committed sent most entries entry uploads commits releases messages changelog debian "
+    "log history by package appears appear often frequently frequent as times".split())
+_SIGNS = re.compile(r"\b(?:sign\w*|upload\w*|entries|author\w*|wrote|committ?\w*|sent)\b", re.IGNORECASE)
+"""What a person's count of entries answers: who signed, uploaded, wrote them (not who made
+the most changes: a team changelog lists each member's changes under the uploader's sign-off)."""
+_ASIDE_WORDS = frozenset("not no excluding without except counting including methods method functions function nested "
+                         "inner classes any the or and nor".split())
+_CONDITION = re.compile(r"\b(?:ignore|ignoring|only|not|no|except|exclud\w*|without|count\w*|skip\w*|public|"
+                        r"private|but|other|besides|most|least|fewest|more|fewer)\b|n't\b", re.IGNORECASE)
+"""A word of another sentence that sets a condition on what is counted or ranked."""
 _SECTION_NAMED = re.compile(r"\b(?:section|article|chapter|part|clause)\s+\d", re.IGNORECASE)
 
 
-def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: str = "") -> bool:
+def _aside_cut(m: re.Match[str]) -> str:
+    """An aside cut when it only leaves methods or nested functions out; a bracket saying
+    anything else ("(not counting private ones)") is kept, and its words are then read."""
+    words = set(re.findall(r"\w+", m.group(0).lower()))
+    return " " if words <= _ASIDE_WORDS else m.group(0)
+
+
+def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: str = "",
+               also: tuple[re.Pattern[str], ...] = ()) -> bool:
     """Whether the sentence of the question that `key` finds asks just what the look computed:
     each of its words is one of `words`, or part of the name of the file the look outlines
     (`name`), once asides that leave methods or nested functions out are cut. A count the
     look shows answers "how many module-level functions (not methods) does it have?", and not
     "how many functions call load?", "how many functions and classes?", "how many sections
     mention the Licensor?" or "who signed the most entries in 2023?": any other word (a verb,
-    a qualifier, a year, a second file) asks something else."""
-    sentence = next((part for part in _SENTENCES.split(asking) if key.search(part)), "")
+    a qualifier, a year, a second file) asks something else. The sentence is the first that
+    `key` and each of `also` find; another sentence that sets a condition ("Count only public
+    ones.") also means another question."""
+    sentences = _SENTENCES.split(asking)
+    sentence = next((part for part in sentences if all(k.search(part) for k in (key, *also))), "")
     if not sentence or _SECTION_NAMED.search(sentence):
         return False
+    if any(_CONDITION.search(part) for part in sentences if part is not sentence):
+        return False  # "Count only public ones.", "Do not count team uploads."
     named = _name_parts(name)
-    for token in _TOKEN.findall(_ASIDE.sub(" ", sentence)):
+    for token in _TOKEN.findall(_ASIDE.sub(_aside_cut, sentence)):
         word = re.sub(r"'s$", "", token.strip("`'.-")).lower()
         if word and word not in words and word not in named and word.replace(".", "/") not in named:
             return False
     return True
 
 
+_GENERIC_FILE = re.compile(r"(?:changelog|changes|news|history|readme|copyright|license|licence|notice|index|"
+                           r"__init__)\b", re.IGNORECASE)
+"""A file name that says what kind of file it is, not whose: its folder names it."""
+
+
 def _name_parts(name: str) -> set[str]:
-    """The ways a question names the file `name`: its path, each of its folders and its file
-    name, without the extension too, and the path's endings ("multiprocessing/popen_fork",
-    "popen_fork.py", "libatk-bridge2.0-0"). Whole parts only: "call" is no part of
-    "callbacks.py", nor "in" of "/usr/lib/python3/init.py"."""
+    """The ways a question names the file `name`: its path and the path's endings, with and
+    without the extension ("multiprocessing/popen_fork", "popen_fork.py", "popen_fork"), and
+    the folder of a file named generically ("libatk-bridge2.0-0" of its changelog.Debian).
+    Whole parts only: "call" is no part of "callbacks.py", nor "test" of test/test_api.py."""
     path = name.lower().strip("/")
     if not path:
         return set()
@@ -995,7 +1038,10 @@ def _name_parts(name: str) -> set[str]:
     parts = set()
     for form in (path, bare):
         segments = form.split("/")
-        parts |= set(segments) | {"/".join(segments[i:]) for i in range(len(segments))}
+        parts |= {"/".join(segments[i:]) for i in range(len(segments))}
+    segments = path.split("/")
+    if len(segments) > 1 and _GENERIC_FILE.match(segments[-1]):
+        parts.add(segments[-2])
     return parts - {""}
 
 
@@ -1014,7 +1060,7 @@ def _people(text: str, recs: list[tuple[int, int]], name: str, asking: str = "")
     ranked = people.most_common(2)
     unread = len(recs) - sum(people.values())  # entries no one is read as signing could change who leads
     leads = len(ranked) == 1 or ranked[0][1] > ranked[1][1] + unread
-    asked = MOST.search(asking) and _asks_just(asking, _ASKS_PERSON, _PERSON_WORDS, name)
+    asked = _asks_just(asking, _ASKS_PERSON, _PERSON_WORDS, name, also=(MOST, _SIGNS))
     top = ranked[0][0] if leads and asked and date_range(asking) is None else ""
     call = f"entries(file={name!r})" if name else "entries()"
     return [f"Its entries are by (Name <mail>): {shown}{more}; count_by({call}, 'author') counts them."], top
@@ -1118,6 +1164,11 @@ _TOP_CLASS = re.compile(r"^class[ \t]+\w", re.MULTILINE)
 _TOP_IMPORT = re.compile(r"^(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b)", re.MULTILINE)
 
 
+_INNER_DEF = re.compile(r"^[ \t]+(?:async[ \t]+)?def[ \t]+\w", re.MULTILINE)
+_INNER_CLASS = re.compile(r"^[ \t]+class[ \t]+\w", re.MULTILINE)
+_TOP_ASKED = re.compile(r"\b(?:top|module)[- ]?level\b|\btoplevel\b|\b(?:not|no|excluding|without|except)\s+"
+                        r"(?:counting\s+|including\s+)?(?:the\s+|any\s+)?(?:methods|nested)\b", re.IGNORECASE)
+"""A count question that says it wants a module's own functions, not its methods too."""
 _PARSED_UP_TO = 2_000_000
 """Characters of a module parsed with `ast` on the first look; a longer `.py` file is counted by
 its unindented lines."""
@@ -1136,7 +1187,9 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     function); a `.py` file cut short is counted by its unindented lines; other text that
     does not parse (Groovy's `import` and `def`) is not read as Python. Also the count, when
     the question asks just how many functions, or just how many classes (`_asks_just`);
-    else "": shown "11 module-level functions" and asked just that, the 1.5B answered 1. Not a
+    else "": shown "11 module-level functions" and asked just that, the 1.5B answered 1. Not
+    when the module also has methods or nested functions and the question does not say top
+    level or leave them out ("how many functions does it define?" may count them). Not a
     count of 0: offered 0, the 1.5B took it for nothing found and searched on (2 runs of 2)."""
     functions_asked, classes_asked = _ASKS_FUNCTIONS.search(asking), _ASKS_CLASSES.search(asking)
     counted = COUNTS.search(asking) or SUPERLATIVE.search(asking)  # not "the default of function split's argument"
@@ -1151,16 +1204,23 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
             return [], ""
         functions = len(_TOP_DEF.findall(text, body, end))
         classes = len(_TOP_CLASS.findall(text, body, end))
+        inner_functions = bool(_INNER_DEF.search(text, body, end))
+        inner_classes = bool(_INNER_CLASS.search(text, body, end))
     else:
         functions = sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body)
         classes = sum(isinstance(node, ast.ClassDef) for node in tree.body)
+        every = list(ast.walk(tree))
+        inner_functions = sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in every) > functions
+        inner_classes = sum(isinstance(node, ast.ClassDef) for node in every) > classes
     said = []
     if functions_asked:
         said.append(f"{functions} module-level function{'s' if functions != 1 else ''} (unindented def; "
                     "methods and nested functions are indented)")
     if classes_asked:
         said.append(f"{classes} module-level class{'es' if classes != 1 else ''} (unindented class)")
-    plain = not (functions_asked and classes_asked) and _asks_just(asking, COUNT_ASKED, _FUNCTION_WORDS, name)
+    plain = (not (functions_asked and classes_asked)
+             and (not (inner_functions if functions_asked else inner_classes) or _TOP_ASKED.search(asking) is not None)
+             and _asks_just(asking, COUNT_ASKED, _FUNCTION_WORDS, name))
     n = functions if functions_asked else classes
     answer = str(n) if plain and n else ""
     return [f"As Python, {name or 'it'} has " + " and ".join(said) + "."], answer
@@ -1173,6 +1233,8 @@ _NUMBERED_HEAD = re.compile(r"^([ \t]*+)([*|#>][ \t]++)?(?:((?i:section|article|
 as the MPL boxes two of its sections), a word naming the unit if any, the number and what
 follows it, the title (its first letter a capital, checked in code: any script's capitals).
 Possessive: a line of spaces is passed over once, not tried from each of its spaces."""
+_OTHER_HEADINGS = re.compile(r"^#{1,6}[ \t]|^\S[^\n]*\n([=\-~^\"'*+#])\1{2,}[ \t]*\r?$|<h[1-6]\b", re.MULTILINE)
+"""Headings a numbered run is not: Markdown's `#`, an underlined title, HTML's `<h2>`."""
 _SECTIONS_LISTED = 12
 """Numbered headings listed with their titles; a longer list shows its first and last ones."""
 
@@ -1190,13 +1252,16 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     a licence's three clauses before another's list are runs of their own. Titles are cut
     at their first sentence. None when no run of three or more is found, or the question is
     about something else. Last, how many headings the run has: 0 when the run is indented more
-    than the text's outermost lines, or the text has Markdown headings, which a count of its numbered lines would not count (a
+    than the text's outermost lines, when another run of three or more numbers restarts (a
+    list inside a section, chapters numbering their sections anew), or the text has Markdown
+    or reStructuredText headings, which a count of its numbered lines would not count (a
     README's steps, a list inside a licence's first section)."""
     if not _ASKS_SECTIONS.search(asking):
         return None
     runs: dict[tuple[str, str, str], list[_Heading]] = {}
     boxed_next: dict[tuple[str, str, int], tuple[str, str, str]] = {}  # a box goes on the run it numbers on
     best: list[_Heading] = []
+    long_runs = 0
     for m in _NUMBERED_HEAD.finditer(text):
         if not m.group(6)[0].isupper():
             continue  # "3 plums": a count, not a heading
@@ -1213,6 +1278,7 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
         else:
             continue
         boxed_next[(word, mark, number + 1)] = key
+        long_runs += len(run) == 3  # each run of three or more, once
         if len(run) > len(best):
             best = run
     if len(best) < 3:
@@ -1226,7 +1292,7 @@ def _numbered_sections(text: str, asking: str, width: int) -> tuple[list[str], l
     outermost = min((len(m.group(1)) for m in re.finditer(r"^([ \t]*)\S", text[:_PARSED_UP_TO], re.MULTILINE)),
                     default=0)  # a licence may be indented whole (Apache's sections are at 3 spaces)
     indent = len(best[0][3]) - len(best[0][3].lstrip(" \t"))
-    top_level = indent <= outermost and not re.search(r"^#{1,6}[ \t]", text, re.MULTILINE)
+    top_level = indent <= outermost and long_runs == 1 and not _OTHER_HEADINGS.search(text)
     return out, [(a, b) for _, a, b, _ in picked], len(best) if top_level else 0
 
 

@@ -523,7 +523,8 @@ class TurnState:
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
         number = bare.replace(",", "")
-        if number in self.numbers_doubted or number in (self.offered, self.shown.counted or None):
+        counted = self.look_read if self.look_read and self.look_read == self.shown.counted else None
+        if number in self.numbers_doubted or number in (self.offered, counted):
             return None  # sent back once already, by whichever check, or offered: it stands
         note = self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
         if note is not None:
