@@ -626,8 +626,8 @@ def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[i
             pos = end + 1
     entry = bool(spans) and len(spans) <= _END_LINES
     if not entry:
-        tail = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:])][-3:]
-        spans = [(a + lo, b + lo) for a, b in tail]
+        last_lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:])][-3:]
+        spans = [(a + lo, b + lo) for a, b in last_lines]
     rows = [text[a:b].rstrip("\r") if b - a <= width else text[a:a + width - 3] + "..." for a, b in spans]
     title = "It ends with this entry:" if entry else "It ends with these lines:"
     return [title] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
