@@ -587,6 +587,8 @@ _IN_ORDER = 0.9
 """The share of consecutive dates that must run the text's way at each end."""
 _END_LINES = 8
 """An entry longer than this is shown by its last lines."""
+_FILLED_LINE = re.compile(r"[^\n]*\S[^\n]*")
+"""A line that is not blank."""
 
 
 def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[int, int]]]:
@@ -614,20 +616,10 @@ def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[i
         if not steps or sum(step == rising for step in steps) < _IN_ORDER * len(steps):
             return [], []
     recs = layout_records(text, lo, len(text))
-    spans: list[tuple[int, int]] = []
-    if recs:
-        a, b = recs[-1]
-        pos = a
-        while pos < b:
-            end = text.find("\n", pos, b)
-            end = b if end < 0 else end
-            if text[pos:end].strip():
-                spans.append((pos, end))
-            pos = end + 1
+    spans = [m.span() for m in _FILLED_LINE.finditer(text, *recs[-1])] if recs else []
     entry = bool(spans) and len(spans) <= _END_LINES
     if not entry:
-        last_lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text[lo:])][-3:]
-        spans = [(a + lo, b + lo) for a, b in last_lines]
+        spans = [m.span() for m in _FILLED_LINE.finditer(text, lo)][-3:]
     rows = [text[a:b].rstrip("\r") if b - a <= width else text[a:a + width - 3] + "..." for a, b in spans]
     title = "It ends with this entry:" if entry else "It ends with these lines:"
     return [title] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
