@@ -29,6 +29,7 @@ from datetime import date
 from itertools import pairwise
 
 from recursor.context import ContextValue
+from recursor.judged import judged
 from recursor.question import (
     COUNT_ASKED,
     COUNTS,
@@ -465,6 +466,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # and these rows would not say whose).
     typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not fielded else ([], [])
     out += typical + fielded
+    # A question that asks to judge each line against options the lines never write: the
+    # labelling call comes first, and the options' words are not searched (a line holding
+    # "human" is not a "human being" question).
+    judging = judged(text, question)
+    out += judging.rows if judging else []
+    not_searched = {w.lower() for o in judging.options for w in terms_of(o)} if judging else set()
     shown: list[str] = list(head) + [text[a:b] for a, b in typical_spans]
     reads: list[Read] = [_read(starts, keys, a, b) for a, b in typical_spans]
     found: list[_Word] = []
@@ -475,6 +482,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         if iso in text:  # the text writes its dates that way: look up the date, not its words
             written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
+    asked = [w for w in asked if w.lower() not in not_searched]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
         if hit.count:
@@ -569,7 +577,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     words = tuple(w.word for w in found)
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
-                       start=start if named is not None and start else field_call,
+                       start=judging.call if judging else start if named is not None and start else field_call,
                        together=written_together, hits=hits, counted=counted)
 
 
