@@ -54,6 +54,9 @@ _BEFORE_FIRST = re.compile(
     re.IGNORECASE,
 )
 """What stands before a list's first option in its clause ("Each review is | a complaint")."""
+_SAYS_WHAT = re.compile(r"^\W*(?:[A-Za-z][\w'-]*\s+){1,3}(?:is|are)\s+(?:either\s+)?(?:(?:a|an)\s+)?[\w'-]+(?:\s+[\w'-]+)?$",
+                        re.IGNORECASE)
+"""A statement's first part that says what things are, up to the first option ("Reviews are complaints")."""
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _OPTION = re.compile(r"[A-Za-z][\w'-]*(?: [A-Za-z0-9][\w'-]*){0," + str(_MAX_OPTION_WORDS - 1) + "}")
 
@@ -87,13 +90,18 @@ def _clause_options(clause: str) -> list[str]:
 def listed_options(question: str) -> tuple[str, ...]:
     """The longest list of options the question names in one clause (`_clause_options`), in
     a sentence that says it sorts things into kinds (`_JUDGING`) or is about each of them
-    (`_EACH`); its words on the form of the answer ('Answer with "more" or "less"') are left
+    (`_EACH`), or in a statement of what the things are (`_SAYS_WHAT`); its words on the form of the answer ('Answer with "more" or "less"') are left
     out. () when it names none."""
     best: list[str] = []
     for sentence in re.split(r"(?<=[.!?])\s+", ANSWER_FORMAT.sub("", question)):
-        if not (_JUDGING.search(sentence) or _EACH.search(sentence)):
+        sorts = bool(_JUDGING.search(sentence) or _EACH.search(sentence))
+        if not sorts and sentence.rstrip().endswith("?"):
             continue
         for clause in re.split(r"[:;]|\s+-\s+", sentence.strip().rstrip(".!?")):
+            # Else a statement that says what the things are ("Reviews are complaints, praise
+            # or questions."), the list right after its verb.
+            if not sorts and not _SAYS_WHAT.match(clause.split(",")[0]):
+                continue
             options = _clause_options(clause)
             if len(options) > len(best):
                 best = options
@@ -175,11 +183,13 @@ def judged(text: str, question: str) -> Judged | None:
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
     n = len(kept)
+    # classify asks once per distinct text it labels.
+    calls = len({str(record(ln).get(prose) or ln) if prose else ln for ln in kept})
     about = "" if rows_code == "lines()" else f" (of {len(lines):,})"
     rows = [
         f"The question's options ({listed}) are written on {holding:,} of {len(lines):,} lines: "
         "which one a line is must be judged from its meaning, by a sub-model.",
-        f"{call} labels the {n:,} lines the question is about{about} ({n:,} sub-calls) and prints "
+        f"{call} labels the {n:,} lines the question is about{about} ({calls:,} sub-call{'s' if calls != 1 else ''}) and prints "
         "how many got each label.",
     ]
     return Judged(rows, call, options)

@@ -1,0 +1,114 @@
+"""A question that asks to judge lines against options they never write (`recursor.judged`).
+
+The texts are a shop's review log and a service's ticket queue, written here; the questions
+are phrased as users phrase them. The options are meanings (a complaint, praise), so no word
+search finds them: the look must say so and offer the labelling call over the right lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fakes.scripted_lm import FakeScriptedLM
+from recursor import RLM, FunctionLM
+from recursor.budget import Limits
+from recursor.judged import judged, listed_options
+from recursor.lm.base import Message
+from recursor.orient import orientation
+from recursor.prompts_small import SmallModelPrompts
+
+SMALL = SmallModelPrompts(reads_the_look=False)
+
+_SAID = [
+    ("The kettle broke after two days and the lid never closed", "complaint"),
+    ("Lovely toaster, browns evenly and looks great on the counter", "praise"),
+    ("Does the blender come with a spare jug for smoothies", "question"),
+    ("Arrived dented and support never answered my emails", "complaint"),
+    ("Fast delivery and the mixer works perfectly every time", "praise"),
+]
+REVIEWS = "\n".join(
+    f"2024-0{1 + i % 6}-{10 + i % 18:02d} | customer: c{100 + i % 7} | text: {_SAID[i % 5][0]}"
+    for i in range(60)
+)
+"""60 reviews: a date, a customer id and the review's prose; no line says what kind it is."""
+
+
+def _truth(line: str) -> str:
+    return next(kind for said, kind in _SAID if said in line)
+
+
+def test_the_options_a_question_lists_are_read_as_users_write_them() -> None:
+    assert listed_options("Each review is a complaint, praise or a question. How many are complaints?") == (
+        "complaint", "praise", "question")
+    assert listed_options("Label every message positive, negative or neutral. How many are negative?") == (
+        "positive", "negative", "neutral")
+    assert listed_options("Classify each ticket as bug, feature request, or question: which kind is most common?") == (
+        "bug", "feature request", "question")
+    assert listed_options("Every row has one category, out of: billing, shipping and returns, account access. "
+                          "Which category has the fewest rows?") == ("billing", "shipping and returns", "account access")
+    # Not options to judge: a list of names to look up, two options, the answer's own form.
+    assert listed_options("Which of these packages, bash, dash, or zsh, was upgraded last?") == ()
+    assert listed_options("Is each review praise or a complaint?") == ()
+    assert listed_options('Are bugs more common than questions? Answer with "more", "less" or "same".') == ()
+
+
+def test_a_judging_question_starts_from_classify_on_the_prose_field() -> None:
+    question = "Each review is a complaint, praise or a question. How many complaints are there?"
+    found = judged(REVIEWS, question)
+    assert found is not None
+    assert found.call == "labels = classify(lines(), 'complaint, praise, question', field='text')"
+    look = orientation(REVIEWS, question)
+    assert look.start == found.call
+    assert "are written on 0 of 60 lines" in look.text and "the 60 lines the question is about (5 sub-calls)" in look.text
+    # The options' words are not searched: a line holding "question" is not a question.
+    assert "'question':" not in look.text and "'complaint'" not in look.text
+    first = SMALL.first_message(question, "a str", look)
+    assert f"Start from: {found.call}" in first
+
+
+def test_the_lines_a_judging_question_names_are_the_ones_labelled() -> None:
+    by_customer = judged(REVIEWS, "Reviews are complaints, praise, or questions. How many of the reviews "
+                                  "by customer c103 are complaints?")
+    assert by_customer is not None
+    assert by_customer.call.startswith("labels = classify(lines(customer='c103'), ")
+    assert "the 9 lines the question is about (of 60)" in by_customer.rows[1]
+    # A period: the lines dated in it, as in_dates reads them.
+    in_march = judged(REVIEWS, "Each review is a complaint, praise or a question. Which kind was most "
+                               "common from 2024-03-01 to 2024-03-31?")
+    assert in_march is not None
+    assert in_march.call.startswith("labels = classify(in_dates(lines(), '2024-03-01', '2024-03-31'), ")
+    assert "the 10 lines the question is about" in in_march.rows[1]
+    # A period nothing is dated in: no offer rather than a call that labels nothing.
+    assert judged(REVIEWS, "Each review is a complaint, praise or a question. How many complaints "
+                           "from 2020-01-01 to 2020-02-01?") is None
+
+
+def test_options_the_lines_write_are_read_by_code_not_judged() -> None:
+    log = "\n".join(f"10:00:{i:02d} {('ERROR', 'WARN', 'INFO')[i % 3]} worker {i} done" for i in range(60))
+    question = "Every line has one level, out of: error, warn, info. Which level is most common?"
+    assert listed_options(question) == ("error", "warn", "info")
+    assert judged(log, question) is None
+    assert "classify" not in orientation(log, question).text
+    # A question that lists no options gets no labelling offer.
+    assert judged(REVIEWS, "How many reviews mention the kettle?") is None
+
+
+def test_the_offered_call_labels_the_named_lines_and_the_root_answers_from_the_counts() -> None:
+    question = "Reviews are complaints, praise, or questions. How many reviews by customer c103 are complaints?"
+    look = orientation(REVIEWS, question)
+    asked: list[str] = []
+
+    def sub(messages: Sequence[Message]) -> str:
+        prompt = messages[-1]["content"]
+        asked.append(prompt)
+        return _truth(prompt)
+
+    want = sum(1 for line in REVIEWS.splitlines() if "c103" in line and _truth(line) == "complaint")
+    root = FakeScriptedLM([f"```repl\n{look.start}\n```", f"FINAL({want})"])
+    result = RLM(root, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=4)).complete(
+        question, context=REVIEWS)
+    assert result.answer == str(want)
+    out = root.calls[1].messages[-1]["content"]
+    assert "classify: 9 items (5 sub-calls)" in out and f"complaints: {want}" in out
+    # Only the review's text went to the sub-model, never its date or customer id.
+    assert asked and not any("customer" in p or "2024-" in p for p in asked)
