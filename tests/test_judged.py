@@ -112,3 +112,15 @@ def test_the_offered_call_labels_the_named_lines_and_the_root_answers_from_the_c
     assert "classify: 9 items (5 sub-calls)" in out and f"complaints: {want}" in out
     # Only the review's text went to the sub-model, never its date or customer id.
     assert asked and not any("customer" in p or "2024-" in p for p in asked)
+
+
+def test_options_the_text_lists_above_its_lines_are_used_when_the_question_names_one() -> None:
+    header = ("Customer feedback export. Each entry is one of these kinds: complaint, praise, question.\n"
+              "The kind is not recorded.\n")
+    question = "How many of the entries are complaints?"
+    found = judged(header + REVIEWS, "Which kind of entry is the rarest?")
+    assert found is not None and found.options == ("complaint", "praise", "question")
+    assert found.call == "labels = classify(lines(), 'complaint, praise, question', field='text')"
+    # "complaints" names an option; a question about something else gets no offer.
+    assert judged(header + REVIEWS, question) is not None
+    assert judged(header + REVIEWS, "How many entries mention the kettle?") is None

@@ -37,6 +37,8 @@ _WRITTEN_SHARE = 0.1
 them (`classify` itself reads a label a line writes, with no sub-call)."""
 _LINES_READ = 20_000
 """Lines read for the options, the fields and the lines a filter keeps."""
+_PREAMBLE_LINES = 10
+"""Opening lines read for options the text itself lists, when the question lists none."""
 _PROSE_WORDS = 3.0
 """A field whose values run to this many words on average holds prose: the part to judge."""
 
@@ -118,7 +120,9 @@ class Judged:
 
 
 def _option_rx(options: Sequence[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in options) + r")(?![\w-])", re.IGNORECASE)
+    """An option as a phrase, singular or plural ("complaints" names the option complaint)."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in options) + r")(?:e?s)?(?![\w-])",
+                      re.IGNORECASE)
 
 
 def _prose_field(records: list[dict[str, object]]) -> str | None:
@@ -153,15 +157,25 @@ def _named_value(question: str, lines: list[str], prose: str | None) -> tuple[st
     return None
 
 
+def _options_above(lines: list[str], question: str) -> tuple[str, ...]:
+    """Options the text lists in its opening lines ("Each question belongs to one of these
+    categories: ..."), for a question that asks about kinds or names one of them ("How many
+    ask for a numeric value?"); () otherwise."""
+    options = listed_options(" ".join(ln.strip() for ln in lines[:_PREAMBLE_LINES]))
+    if options and (_JUDGING.search(question) or _option_rx(options).search(question)):
+        return options
+    return ()
+
+
 def judged(text: str, question: str) -> Judged | None:
     """The look's lines and start call for a question that asks to judge the text's lines
     against options it lists and the lines do not write (see the module docstring); None for
     any other question."""
-    options = listed_options(question)
-    if not options:
-        return None
     lines = [ln for ln in text.split("\n", _LINES_READ)[:_LINES_READ] if ln.strip()]
     if len(lines) < 5:
+        return None
+    options = listed_options(question) or _options_above(lines, question)
+    if not options:
         return None
     rx = _option_rx(options)
     holding = sum(1 for ln in lines if rx.search(ln))
