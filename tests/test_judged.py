@@ -27,7 +27,7 @@ _SAID = [
     ("Fast delivery and the mixer works perfectly every time", "praise"),
 ]
 REVIEWS = "\n".join(
-    f"2024-0{1 + i % 6}-{10 + i % 18:02d} | customer: c{100 + i % 7} | text: {_SAID[i % 5][0]}"
+    f"2024-0{1 + i % 6}-{10 + i % 18:02d} | customer: c{100 + i % 7} | text: {_SAID[i % 5][0]} (order {5000 + i})"
     for i in range(60)
 )
 """60 reviews: a date, a customer id and the review's prose; no line says what kind it is."""
@@ -59,7 +59,7 @@ def test_a_judging_question_starts_from_classify_on_the_prose_field() -> None:
     assert found.call == "labels = classify(lines(), 'complaint, praise, question', field='text')"
     look = orientation(REVIEWS, question)
     assert look.start == found.call
-    assert "are written on 0 of 60 lines" in look.text and "the 60 lines the question is about (5 sub-calls)" in look.text
+    assert "are written on 0 of 60 lines" in look.text and "the 60 lines the question is about (60 sub-calls)" in look.text
     # The options' words are not searched: a line holding "question" is not a question.
     assert "'question':" not in look.text and "'complaint'" not in look.text
     first = SMALL.first_message(question, "a str", look)
@@ -85,7 +85,7 @@ def test_the_lines_a_judging_question_names_are_the_ones_labelled() -> None:
 
 def test_options_the_lines_write_are_read_by_code_not_judged() -> None:
     log = "\n".join(f"10:00:{i:02d} {('ERROR', 'WARN', 'INFO')[i % 3]} worker {i} done" for i in range(60))
-    question = "Every line has one level, out of: error, warn, info. Which level is most common?"
+    question = "Every line has one category, out of: error, warn, info. Which category is most common?"
     assert listed_options(question) == ("error", "warn", "info")
     assert judged(log, question) is None
     assert "classify" not in orientation(log, question).text
@@ -109,7 +109,7 @@ def test_the_offered_call_labels_the_named_lines_and_the_root_answers_from_the_c
         question, context=REVIEWS)
     assert result.answer == str(want)
     out = root.calls[1].messages[-1]["content"]
-    assert "classify: 9 items (5 sub-calls)" in out and f"complaints: {want}" in out
+    assert "classify: 9 items (9 sub-calls)" in out and f"complaints: {want}" in out
     # Only the review's text went to the sub-model, never its date or customer id.
     assert asked and not any("customer" in p or "2024-" in p for p in asked)
 
@@ -124,3 +124,43 @@ def test_options_the_text_lists_above_its_lines_are_used_when_the_question_names
     # "complaints" names an option; a question about something else gets no offer.
     assert judged(header + REVIEWS, question) is not None
     assert judged(header + REVIEWS, "How many entries mention the kettle?") is None
+
+
+SYSLOG = "\n".join(
+    f"Mar  {1 + i % 9} 10:{i % 60:02d}:07 web{i % 3} kernel: [{i}.5] eth0: link up, speed {100 * (1 + i % 3)} Mbps"
+    for i in range(120)
+)
+CSV = "date,amount,category\n" + "\n".join(f"2024-05-{1 + i % 28:02d},{10 + i}.50,c{i % 4}" for i in range(80))
+JSONL = "\n".join(
+    '{"ts": "Mon, 01 Apr 2024 10:%02d:00 +0000", "ua": "Mozilla/5.0 (X11; Linux x86_64) Firefox/124.0", '
+    '"comment": "%s", "user": "u%d"}' % (i % 60, _SAID[i % 5][0][:30] + f" #{i}", i % 9) for i in range(50)
+)
+
+
+def test_lists_that_describe_the_text_get_no_labelling_offer() -> None:
+    # A list after "has", "runs" or "from" names fields, hosts or senders, not kinds.
+    assert judged(SYSLOG, "Each line has a timestamp, a host, and a message. How many link-ups happened on web1?") is None
+    assert judged(SYSLOG, "Every host runs nginx, postgres, and redis. Which host logged the most?") is None
+    assert judged(SYSLOG, "Each line is from web0, web1, or web2. Which host logged most?") is None
+    # Options that are the text's own columns.
+    assert judged(CSV, "The columns are date, amount, and category. What is the total amount?") is None
+    # Options the lines write in another form (singular, upper case) are read by code.
+    levels = "\n".join(f"[{('ERROR', 'WARNING', 'NOTICE')[i % 3]}] worker {i} finished step {i % 7}" for i in range(60))
+    assert judged(levels, "Lines are errors, warnings, or notices. How many are errors?") is None
+    # Lines long enough for lines() to read as sentences: no offer of a call that labels sentences.
+    long_lines = "\n".join(f"Review {i}: " + "The product was fine overall and arrived on time. " * 60 for i in range(6))
+    assert judged(long_lines, "Each review is a complaint, praise or a question. How many are complaints?") is None
+
+
+def test_the_field_judged_is_prose_that_differs_from_line_to_line() -> None:
+    question = "Each comment is a complaint, praise or a question. Which kind is most common?"
+    found = judged(JSONL, question)
+    # Not the browser string every line repeats, nor the date written in words.
+    assert found is not None and found.call.endswith("field='comment')")
+    # A number the question writes away from a field's name narrows nothing ...
+    top = judged(JSONL, "Each comment is a complaint, praise or a question. Which user wrote the most complaints? "
+                        "List the top 3.")
+    assert top is not None and "classify(lines(), " in top.call
+    # ... written beside it, it does.
+    by_user = judged(JSONL, "Each comment is a complaint, praise or a question. How many complaints did user u3 write?")
+    assert by_user is not None and by_user.call.startswith("labels = classify(lines(user='u3'), ")

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from recursor.question import ANSWER_FORMAT, asking_part, date_range, terms_of
-from recursor.sandbox.helpers import in_dates, record
+from recursor.sandbox.helpers import _LONG_LINE, in_dates, record, to_date
 
 __all__ = ["Judged", "judged", "listed_options"]
 
@@ -41,34 +41,67 @@ _PREAMBLE_LINES = 10
 """Opening lines read for options the text itself lists, when the question lists none."""
 _PROSE_WORDS = 3.0
 """A field whose values run to this many words on average holds prose: the part to judge."""
+_DISTINCT_SHARE = 0.3
+"""A prose field's values mostly differ; one every line repeats (a browser string) is not judged."""
+_HEADER_LINES = 3
+"""First lines read for a header that names the options as columns."""
+_BLANK_SHARE = 0.1
+"""More blank lines than this share of the text lines: its records run over several lines."""
 
 _JUDGING = re.compile(
-    r"\b(?:labels?|label(?:l)?ed|categor(?:y|ies|i[sz]ed)|kinds?|types?|class(?:es|ified)?|classify|"
-    r"sentiments?|tones?|topics?|tag(?:s|ged)?)\b",
+    r"\b(?:labels?|label(?:l)?ed|categor(?:y|ies|i[sz]ed?)|categori[sz]e|kinds?|types?|class(?:es|ified)?|"
+    r"classify|sentiments?|tones?|topics?|tag(?:s|ged)?|sort(?:ed)?\s+into|group(?:ed)?\s+into)\b",
     re.IGNORECASE,
 )
 """Words by which a question says its options are kinds the lines are sorted into."""
 _EACH = re.compile(r"^\W*(?:each|every|all)\b", re.IGNORECASE)
 """A sentence about each of the lines ("Each ticket is a bug, a feature request or a question")."""
-_BEFORE_FIRST = re.compile(
-    r"^.*\b(?:is|are|was|were|be|as|either|of|into|from|among|between|like|one|labell?ed|"
-    r"categori[sz]ed|classified|tagged|marked)\s+",
+_LEAD = re.compile(
+    r"\b(?:is|are|was|were|be|as|into|labell?ed|categori[sz]ed|classified|tagged|marked)"
+    r"(?:\s+(?:either|namely|one\s+of))?(?:\s+(?:a|an|the))?\s+(?=\S)",
     re.IGNORECASE,
 )
-"""What stands before a list's first option in its clause ("Each review is | a complaint")."""
-_SAYS_WHAT = re.compile(r"^\W*(?:[A-Za-z][\w'-]*\s+){1,3}(?:is|are)\s+(?:either\s+)?(?:(?:a|an)\s+)?[\w'-]+(?:\s+[\w'-]+)?$",
-                        re.IGNORECASE)
-"""A statement's first part that says what things are, up to the first option ("Reviews are complaints")."""
+"""The verb right before a list's first option: "Each review is (either) a | complaint",
+"classify each ticket as | bug". A list after "has", "runs", "from" or "defines" is no set
+of kinds: "Each line has a timestamp, a host and a message"."""
+_SORT_VERB = re.compile(r"^\W*(?:label|classify|categori[sz]e|tag|sort|mark|group)\b", re.IGNORECASE)
+"""An order to sort: "Label every message positive, negative or neutral"."""
+_ONE_OF = re.compile(r"\bone\s+of\b", re.IGNORECASE)
+_TRAILING = re.compile(r"\s+(?:based|according|depending|then|by|from|in|on|for|with|to|and|using|given)\b.*$",
+                       re.IGNORECASE)
+"""What follows the last option in its clause ("neutral based on its text", "phishing and count")."""
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
-_OPTION = re.compile(r"[A-Za-z][\w'-]*(?: [A-Za-z0-9][\w'-]*){0," + str(_MAX_OPTION_WORDS - 1) + "}")
+_OPTION = re.compile(r"[A-Za-z0-9][\w'-]*(?: [A-Za-z0-9][\w'-]*){0," + str(_MAX_OPTION_WORDS - 1) + "}")
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d"
+
+
+_PREPOSITION = re.compile(r"(?:from|to|in|on|at|by|with|of|for|about|than)\b", re.IGNORECASE)
+"""An option does not start so: "Each email is from Alice, Bob or Carol" lists senders, not kinds."""
 
 
 def _option(part: str) -> str | None:
-    part = _ARTICLE.sub("", part.strip().strip("\"'`").strip())
-    return part if _OPTION.fullmatch(part) else None
+    part = _ARTICLE.sub("", part.strip().strip(_QUOTES).strip()).strip(_QUOTES).strip()
+    return part if _OPTION.fullmatch(part) and not _PREPOSITION.match(part) else None
 
 
-def _clause_options(clause: str) -> list[str]:
+def _first_option(lead: str, rest: list[str], after_colon: bool) -> str | None:
+    """The first option, read from the part of the clause it shares with the words before
+    the list; None when no verb that sorts stands right before it (`_LEAD`). "" when that
+    part names no option ("falls into one of three groups, complaint, ...")."""
+    if after_colon:
+        return lead
+    verbs = list(_LEAD.finditer(lead))
+    if verbs:
+        first = lead[verbs[-1].end():]
+        if _ONE_OF.search(lead, verbs[-1].start()):
+            return "" if len(first.split()) > 1 else first  # "one of three groups," / "one of bug, ..."
+        return first
+    if _SORT_VERB.match(lead):  # "Label every message positive": as many words as the others' longest
+        return " ".join(lead.split()[-max(len(p.split()) for p in rest):])
+    return None
+
+
+def _clause_options(clause: str, after_colon: bool) -> list[str]:
     """The options a clause lists, "a, b(,) (and|or) c" with three or more, or []."""
     parts = [p.strip() for p in clause.split(",")]
     if len(parts) < 2:
@@ -77,12 +110,23 @@ def _clause_options(clause: str) -> list[str]:
     tail = re.split(r"\s+or\s+", last)  # "positive, negative or neutral"
     if len(tail) > 2:
         return []
+    tail = [_ARTICLE.sub("", t.strip(_QUOTES)) for t in tail]
+    middle = [_option(p) for p in parts[1:-1]]
+    if any(o is None for o in middle):
+        return []
+    single = all(o is not None and " " not in o for o in [*middle, *tail[:-1]])
+    if single and len(tail) == 1 and re.fullmatch(r"\S+\s+and\s+\S+", tail[0]):
+        tail = re.split(r"\s+and\s+", tail[0])  # "sports, politics, business and tech"
+    # The last option ends its clause: words after it are not the option ("neutral based on
+    # its text"); nor, in a list of one-word options, a noun after it ("ERROR message").
+    tail[-1] = _TRAILING.sub("", tail[-1]) if len(tail[-1].split()) > 1 else tail[-1]
+    if single and len(tail[-1].split()) > 1:
+        tail[-1] = tail[-1].split()[0]
     rest = [*parts[1:-1], *tail]
-    # The first option shares its part with the words before the list ("Label every message
-    # positive"): it is cut after a verb or preposition, else to as many words as the others' longest.
-    first = _BEFORE_FIRST.sub("", parts[0]).split()
-    first = first[-max(len(p.split()) for p in rest):]
-    got = [_option(p) for p in (" ".join(first), *rest)]
+    first = _first_option(parts[0], rest, after_colon)
+    if first is None:
+        return []
+    got = [_option(p) for p in ((first,) if first else ()) + tuple(rest)]
     options = [o for o in got if o is not None]
     if len(options) != len(got) or len(options) < _MIN_OPTIONS:
         return []
@@ -90,21 +134,18 @@ def _clause_options(clause: str) -> list[str]:
 
 
 def listed_options(question: str) -> tuple[str, ...]:
-    """The longest list of options the question names in one clause (`_clause_options`), in
-    a sentence that says it sorts things into kinds (`_JUDGING`) or is about each of them
-    (`_EACH`), or in a statement of what the things are (`_SAYS_WHAT`); its words on the form of the answer ('Answer with "more" or "less"') are left
-    out. () when it names none."""
+    """The longest list of options a question (or a text's opening lines) names in one
+    clause (`_clause_options`), where a verb that sorts stands right before it (`_LEAD`) or
+    it follows a colon in a sentence about kinds (`_JUDGING`: "out of: a, b, c"); only in a
+    sentence about kinds, about each of the things (`_EACH`), or a statement. Its words on
+    the form of the answer ('Answer with "more" or "less"') are left out. () when it names none."""
     best: list[str] = []
     for sentence in re.split(r"(?<=[.!?])\s+", ANSWER_FORMAT.sub("", question)):
-        sorts = bool(_JUDGING.search(sentence) or _EACH.search(sentence))
-        if not sorts and sentence.rstrip().endswith("?"):
+        judging = bool(_JUDGING.search(sentence))
+        if not (judging or _EACH.search(sentence)) and sentence.rstrip().endswith("?"):
             continue
-        for clause in re.split(r"[:;]|\s+-\s+", sentence.strip().rstrip(".!?")):
-            # Else a statement that says what the things are ("Reviews are complaints, praise
-            # or questions."), the list right after its verb.
-            if not sorts and not _SAYS_WHAT.match(clause.split(",")[0]):
-                continue
-            options = _clause_options(clause)
+        for n, clause in enumerate(re.split(r":", sentence.strip().rstrip(".!?"))):
+            options = _clause_options(clause.strip(), after_colon=n > 0 and judging)
             if len(options) > len(best):
                 best = options
     return tuple(best)
@@ -120,39 +161,62 @@ class Judged:
 
 
 def _option_rx(options: Sequence[str]) -> re.Pattern[str]:
-    """An option as a phrase, singular or plural ("complaints" names the option complaint)."""
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in options) + r")(?:e?s)?(?![\w-])",
+    """An option as a phrase, singular or plural ("complaints" names the option complaint,
+    "admin" the option admins), any case."""
+    stems = [re.sub(r"(?<=[^s])e?s$", "", o) if len(o) > 3 else o for o in options]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in stems) + r")(?:e?s)?(?![\w-])",
                       re.IGNORECASE)
 
 
 def _prose_field(records: list[dict[str, object]]) -> str | None:
-    """The field nearly every line has whose values are the longest in words, when they run
-    to `_PROSE_WORDS` or more: a review's text, a ticket's summary, a log line's message."""
+    """The field nearly every line has whose values are prose: the longest in words (three or
+    more on average, `_PROSE_WORDS`) of those whose values mostly differ and are not dates,
+    URLs or nested data. A review's text, a ticket's summary, a log line's message; not a
+    browser string every line repeats, nor a date written in words."""
     if not records:
         return None
     seen = Counter(name for rec in records for name in rec)
     common = [name for name, n in seen.items() if n >= 0.8 * len(records)]
     if len(common) < 2:
         return None  # one field is the whole line
-    words = {name: sum(len(str(rec.get(name) or "").split()) for rec in records) / len(records) for name in common}
+
+    def prose(name: str) -> float:
+        values = [str(rec.get(name) or "").strip() for rec in records if rec.get(name) is not None]
+        if (len(set(values)) < _DISTINCT_SHARE * len(values)
+                or sum(1 for v in values if to_date(v) is not None or v[:1] in "{[" or "://" in v) > len(values) / 2):
+            return 0.0
+        return sum(len(v.split()) for v in values) / len(values)
+
+    words = {name: prose(name) for name in common}
     best = max(common, key=lambda name: words[name])
-    return best if words[best] >= _PROSE_WORDS and best.isidentifier() else None
+    return best if words[best] >= _PROSE_WORDS else None
+
+
+def _as_keyword(name: str) -> str | None:
+    """A field's name as `lines()` takes it by keyword (its names match with "_" for "-", "."
+    or a space), or None when it cannot be one (a Python keyword, one of `lines()`'s own
+    parameters)."""
+    word = re.sub(r"\W", "_", name)
+    if not word.isidentifier() or keyword.iskeyword(word) or word in {"pattern", "text", "file", "rest"}:
+        return None
+    return word
 
 
 def _named_value(question: str, lines: list[str], prose: str | None) -> tuple[str, str] | None:
-    """A field and a value of it the question names together ("user 91131": a line's User is
-    91131), so the question is about those lines only. The value has a digit (an id, a code):
-    a word beside a field's name is more often a label than a filter."""
-    asked = terms_of(asking_part(question))
-    lowered = {w.lower() for w in asked}
-    for word in asked:
+    """A field and a value of it the question names side by side ("user 91131", "user id
+    u11", "status=500"): the question is about those lines only. The value has a digit (an
+    id, a code): a word beside a field's name is more often a label than a filter."""
+    asking = asking_part(question)
+    for word in terms_of(asking):
         if not any(c.isdigit() for c in word):
             continue
         rx = re.compile(r"(?<![\w.-])" + re.escape(word) + r"(?![\w.-])", re.IGNORECASE)
         for line in (ln for ln in lines if rx.search(ln)):
             for name, value in record(line).items():
-                if (name != prose and name.lower() in lowered and name.isidentifier()
-                        and not keyword.iskeyword(name) and str(value).strip().lower() == word.lower()):
+                beside = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?:\W{1,3}id)?\W{1,3}" + re.escape(word)
+                                    + r"(?![\w.-])", re.IGNORECASE)
+                if (name != prose and str(value).strip().lower() == word.lower() and beside.search(asking)
+                        and _as_keyword(name) is not None):
                     return name, word
     return None
 
@@ -167,14 +231,31 @@ def _options_above(lines: list[str], question: str) -> tuple[str, ...]:
     return ()
 
 
+def _names_fields(options: Sequence[str], lines: list[str], records: list[dict[str, object]]) -> bool:
+    """Whether the options are the text's own field or column names ("The columns are date,
+    amount and category"): a field's name, or two or more of them on one of the first lines
+    (a header)."""
+    names = {str(n).lower() for rec in records for n in rec}
+    if any(o.lower() in names for o in options):
+        return True
+    rxs = [_option_rx([o]) for o in options]
+    return any(sum(1 for rx in rxs if rx.search(ln)) >= 2 for ln in lines[:_HEADER_LINES])
+
+
 def judged(text: str, question: str) -> Judged | None:
     """The look's lines and start call for a question that asks to judge the text's lines
     against options it lists and the lines do not write (see the module docstring); None for
-    any other question."""
-    lines = [ln for ln in text.split("\n", _LINES_READ)[:_LINES_READ] if ln.strip()]
-    if len(lines) < 5:
+    any other question, and for texts whose lines are not the things judged: lines long
+    enough for `lines()` to read as sentences, or records that run over several lines
+    (blank lines between them)."""
+    head = text.split("\n", _LINES_READ)
+    lines = [ln for ln in head[:_LINES_READ] if ln.strip()]
+    if len(lines) < 5 or any(len(ln) > _LONG_LINE for ln in lines):
         return None
-    options = listed_options(question) or _options_above(lines, question)
+    if len(head) - len(lines) > _BLANK_SHARE * len(lines):
+        return None  # entries of several lines (mails, changelogs): a line is a piece of one
+    from_question = listed_options(question)
+    options = from_question or _options_above(lines, question)
     if not options:
         return None
     rx = _option_rx(options)
@@ -182,12 +263,14 @@ def judged(text: str, question: str) -> Judged | None:
     if holding >= _WRITTEN_SHARE * len(lines):
         return None
     records = [dict(record(ln)) for ln in lines[:200]]
+    if from_question and _names_fields(options, lines, records):
+        return None
     prose = _prose_field(records)
     rows_code, kept = "lines()", lines
     if (named := _named_value(question, lines, prose)) is not None:
         name, value = named
         kept = [ln for ln in kept if str(record(ln).get(name) or "").strip().lower() == value.lower()]
-        rows_code = f"lines({name}={value!r})"
+        rows_code = f"lines({_as_keyword(name)}={value!r})"
     if (period := date_range(question)) is not None:
         first, last = period[0], period[1]
         kept = in_dates(kept, first, last)
@@ -197,13 +280,14 @@ def judged(text: str, question: str) -> Judged | None:
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
     n = len(kept)
-    # classify asks once per distinct text it labels.
-    calls = len({str(record(ln).get(prose) or ln) if prose else ln for ln in kept})
+    calls = len({str(record(ln).get(prose) or ln) if prose else ln for ln in kept})  # one per distinct text
+    read = f"the first {len(lines):,} lines" if len(head) > _LINES_READ else f"{len(lines):,} lines"
     about = "" if rows_code == "lines()" else f" (of {len(lines):,})"
+    more = " or more" if len(head) > _LINES_READ else ""
     rows = [
-        f"The question's options ({listed}) are written on {holding:,} of {len(lines):,} lines: "
-        "which one a line is must be judged from its meaning, by a sub-model.",
-        f"{call} labels the {n:,} lines the question is about{about} ({calls:,} sub-call{'s' if calls != 1 else ''}) and prints "
-        "how many got each label.",
+        f"The question's options ({listed}) are written on {holding:,} of {read}: which one a line "
+        "is must be judged from its meaning, by a sub-model.",
+        f"{call} labels the {n:,}{more} lines the question is about{about} ({calls:,}{more} "
+        f"sub-call{'s' if calls != 1 else ''}) and prints how many got each label.",
     ]
     return Judged(rows, call, options)
