@@ -59,7 +59,8 @@ def test_a_judging_question_starts_from_classify_on_the_prose_field() -> None:
     assert found.call == "labels = classify(lines(), 'complaint, praise, question', field='text')"
     look = orientation(REVIEWS, question)
     assert look.start == found.call
-    assert "are written on 0 of 60 lines" in look.text and "the 60 lines the question is about (60 sub-calls)" in look.text
+    assert "are written on 0 of 60 lines" in look.text
+    assert "labels 60 lines, all of them (its 'text' only), with 60 sub-calls" in look.text
     # The options' words are not searched: a line holding "question" is not a question.
     assert "'question':" not in look.text and "'complaint'" not in look.text
     first = SMALL.first_message(question, "a str", look)
@@ -67,17 +68,17 @@ def test_a_judging_question_starts_from_classify_on_the_prose_field() -> None:
 
 
 def test_the_lines_a_judging_question_names_are_the_ones_labelled() -> None:
-    by_customer = judged(REVIEWS, "Reviews are complaints, praise, or questions. How many of the reviews "
+    by_customer = judged(REVIEWS, "Each review is a complaint, praise, or a question. How many of the reviews "
                                   "by customer c103 are complaints?")
     assert by_customer is not None
     assert by_customer.call.startswith("labels = classify(lines(customer='c103'), ")
-    assert "the 9 lines the question is about (of 60)" in by_customer.rows[1]
+    assert "labels 9 lines, those whose customer is c103 (its 'text' only)" in by_customer.rows[1]
     # A period: the lines dated in it, as in_dates reads them.
     in_march = judged(REVIEWS, "Each review is a complaint, praise or a question. Which kind was most "
                                "common from 2024-03-01 to 2024-03-31?")
     assert in_march is not None
     assert in_march.call.startswith("labels = classify(in_dates(lines(), '2024-03-01', '2024-03-31'), ")
-    assert "the 10 lines the question is about" in in_march.rows[1]
+    assert "labels 10 lines, those dated 2024-03-01 to 2024-03-31" in in_march.rows[1]
     # A period nothing is dated in: no offer rather than a call that labels nothing.
     assert judged(REVIEWS, "Each review is a complaint, praise or a question. How many complaints "
                            "from 2020-01-01 to 2020-02-01?") is None
@@ -94,7 +95,7 @@ def test_options_the_lines_write_are_read_by_code_not_judged() -> None:
 
 
 def test_the_offered_call_labels_the_named_lines_and_the_root_answers_from_the_counts() -> None:
-    question = "Reviews are complaints, praise, or questions. How many reviews by customer c103 are complaints?"
+    question = "Each review is a complaint, praise, or a question. How many reviews by customer c103 are complaints?"
     look = orientation(REVIEWS, question)
     asked: list[str] = []
 
@@ -109,7 +110,7 @@ def test_the_offered_call_labels_the_named_lines_and_the_root_answers_from_the_c
         question, context=REVIEWS)
     assert result.answer == str(want)
     out = root.calls[1].messages[-1]["content"]
-    assert "classify: 9 items (9 sub-calls)" in out and f"complaints: {want}" in out
+    assert "classify: 9 items (9 sub-calls)" in out and f"complaint: {want}" in out
     # Only the review's text went to the sub-model, never its date or customer id.
     assert asked and not any("customer" in p or "2024-" in p for p in asked)
 
@@ -164,3 +165,42 @@ def test_the_field_judged_is_prose_that_differs_from_line_to_line() -> None:
     # ... written beside it, it does.
     by_user = judged(JSONL, "Each comment is a complaint, praise or a question. How many complaints did user u3 write?")
     assert by_user is not None and by_user.call.startswith("labels = classify(lines(user='u3'), ")
+
+
+def test_natural_phrasings_of_a_labelling_request_name_their_options() -> None:
+    assert listed_options("Is each message positive, negative, or neutral?") == ("positive", "negative", "neutral")
+    assert listed_options("Classify each ticket as bug/feature/question.") == ("bug", "feature", "question")
+    assert listed_options("Label each email (spam, ham, newsletter).") == ("spam", "ham", "newsletter")
+    assert listed_options("For each review, decide whether it is positive, negative or mixed.") == (
+        "positive", "negative", "mixed")
+    assert listed_options("Label each review positive, negative or neutral, and count each.") == (
+        "positive", "negative", "neutral")
+    assert listed_options("Each log line is an error, a warning or a notice, according to its message.") == (
+        "error", "warning", "notice")
+    assert listed_options("Tag each line as sports, politics, business and tech.") == (
+        "sports", "politics", "business", "tech")
+    # Names to look up, and a path, are no options.
+    assert listed_options("The packages I care about are vim, git and curl. When was each last upgraded?") == ()
+    assert listed_options("Which files under usr/share/doc mention each of gzip, bzip2, xz?") == ()
+
+
+def test_a_filter_the_question_does_not_mean_exactly_is_not_offered() -> None:
+    asks = "Each review is a complaint, praise or a question. "
+    # The lines other than a customer's, and two customers, are not one customer's lines.
+    others = judged(REVIEWS, asks + "How many complaints came from customers other than customer c103?")
+    assert others is not None and "lines(), " in others.call and "all of them" in others.rows[1]
+    two = judged(REVIEWS, asks + "How many complaints came from customer c103 or c104?")
+    assert two is not None and "lines(), " in two.call
+
+
+def test_lines_that_name_the_options_one_at_a_time_or_as_values_get_no_offer() -> None:
+    dpkg = "\n".join(f"2024-05-{1 + i % 28:02d} 10:00:{i % 60:02d} upgrade {('vim', 'git', 'curl', 'libc6')[i % 4]}"
+                     f":amd64 1.{i} 1.{i + 1}" for i in range(40)) + "\n" + "\n".join(
+        f"2024-06-01 11:00:{i % 60:02d} status installed lib{i}:amd64 2.{i}" for i in range(400))
+    assert judged(dpkg, "Each package is one of vim, git or curl. When was each last upgraded?") is None
+    packages = "\n".join(f"Package: p{i} Section: {('contrib/net', 'non-free/libs', 'utils')[i % 3]} "
+                         f"Description: a tool that does thing number {i} well" for i in range(60))
+    assert judged(packages, "Each package is one of main, contrib or non-free: which section has the most?") is None
+    access = "\n".join(f'10.0.0.{i % 9} - - [10/Oct/2023:13:{i % 60:02d}:36 -0700] "GET /p/{i}.html HTTP/1.1" '
+                       f'{(200, 301, 404)[i % 3]} {100 + i}' for i in range(90))
+    assert judged(access, "Each response is a success, a redirect, or an error. How many are errors?") is None

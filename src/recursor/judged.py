@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,10 @@ _DISTINCT_SHARE = 0.3
 """A prose field's values mostly differ; one every line repeats (a browser string) is not judged."""
 _HEADER_LINES = 3
 """First lines read for a header that names the options as columns."""
+_LONG_SHARE = 0.05
+"""More lines than this share over `_LONG_LINE`: the text is read as sentences, not lines."""
+_WORDY = 4
+"""Words a typical line holds for lines with no prose field to be judged whole."""
 _BLANK_SHARE = 0.1
 """More blank lines than this share of the text lines: its records run over several lines."""
 
@@ -54,15 +59,19 @@ _JUDGING = re.compile(
     re.IGNORECASE,
 )
 """Words by which a question says its options are kinds the lines are sorted into."""
-_EACH = re.compile(r"^\W*(?:each|every|all)\b", re.IGNORECASE)
-"""A sentence about each of the lines ("Each ticket is a bug, a feature request or a question")."""
+_EACH = re.compile(r"\b(?:each|every)\b", re.IGNORECASE)
+"""A sentence about each of the things ("Each ticket is a bug, a feature request or a
+question", "Is each message positive, negative or neutral?")."""
+_SLASHED = re.compile(r"(?<![\w/.])[A-Za-z][\w-]*(?:/[A-Za-z][\w-]*){2,}(?![\w/])(?!\.\w)")
+"""Options written with slashes ("bug/feature/question"); not a path ("/var/log", "a/b.txt")."""
 _LEAD = re.compile(
-    r"\b(?:is|are|was|were|be|as|into|labell?ed|categori[sz]ed|classified|tagged|marked)"
+    r"\b(?:(?:is|are)\s+(?:about|in)|is|are|was|were|be|as|into|labell?ed|categori[sz]ed|classified|tagged|"
+    r"marked|belongs?\s+to|express(?:es)?|shows?)"
     r"(?:\s+(?:either|namely|one\s+of))?(?:\s+(?:a|an|the))?\s+(?=\S)",
     re.IGNORECASE,
 )
 """The verb right before a list's first option: "Each review is (either) a | complaint",
-"classify each ticket as | bug". A list after "has", "runs", "from" or "defines" is no set
+"classify each ticket as | bug", "each ticket belongs to | billing", "each message is in | English". A list after "has", "runs", "from" or "defines" is no set
 of kinds: "Each line has a timestamp, a host and a message"."""
 _SORT_VERB = re.compile(r"^\W*(?:label|classify|categori[sz]e|tag|sort|mark|group)\b", re.IGNORECASE)
 """An order to sort: "Label every message positive, negative or neutral"."""
@@ -70,8 +79,13 @@ _ONE_OF = re.compile(r"\bone\s+of\b", re.IGNORECASE)
 _TRAILING = re.compile(r"\s+(?:based|according|depending|then|by|from|in|on|for|with|to|and|using|given)\b.*$",
                        re.IGNORECASE)
 """What follows the last option in its clause ("neutral based on its text", "phishing and count")."""
+_AFTER_LIST = re.compile(r"(?:(?:and|or)\s+)?(?:then|so|which|according|based|depending)\b"
+                         r"|and\s+(?:count|list|give|say|tell|show|report|sum|rank)\b", re.IGNORECASE)
+"""A comma part after the list that is a clause of its own, not an option."""
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _OPTION = re.compile(r"[A-Za-z0-9][\w'-]*(?: [A-Za-z0-9][\w'-]*){0," + str(_MAX_OPTION_WORDS - 1) + "}")
+_WORD = re.compile(r"(?<![\w./:-])[A-Za-z][a-z]+(?![\w./:-])")
+"""A plain word: letters, not part of a path, an address, a version or an id."""
 _QUOTES = "\"'`\u2018\u2019\u201c\u201d"
 
 
@@ -90,13 +104,14 @@ def _first_option(lead: str, rest: list[str], after_colon: bool) -> str | None:
     part names no option ("falls into one of three groups, complaint, ...")."""
     if after_colon:
         return lead
-    verbs = list(_LEAD.finditer(lead))
+    verbs = [m for m in _LEAD.finditer(lead) if lead[:m.start()].strip()]  # not "Is each message ..."
     if verbs:
         first = lead[verbs[-1].end():]
         if _ONE_OF.search(lead, verbs[-1].start()):
             return "" if len(first.split()) > 1 else first  # "one of three groups," / "one of bug, ..."
         return first
-    if _SORT_VERB.match(lead):  # "Label every message positive": as many words as the others' longest
+    if _SORT_VERB.match(lead) or _LEAD.match(lead):  # "Label every message positive", "Is each message positive":
+        # as many words as the others' longest
         return " ".join(lead.split()[-max(len(p.split()) for p in rest):])
     return None
 
@@ -104,6 +119,9 @@ def _first_option(lead: str, rest: list[str], after_colon: bool) -> str | None:
 def _clause_options(clause: str, after_colon: bool) -> list[str]:
     """The options a clause lists, "a, b(,) (and|or) c" with three or more, or []."""
     parts = [p.strip() for p in clause.split(",")]
+    # A last part that is a clause of its own ("..., and count each", "..., then count them").
+    while len(parts) > 2 and _AFTER_LIST.match(parts[-1]):
+        parts.pop()
     if len(parts) < 2:
         return []
     last = re.sub(r"^(?:and|or)\s+", "", parts[-1], flags=re.IGNORECASE)
@@ -130,7 +148,20 @@ def _clause_options(clause: str, after_colon: bool) -> list[str]:
     options = [o for o in got if o is not None]
     if len(options) != len(got) or len(options) < _MIN_OPTIONS:
         return []
+    if any(re.search(r"\sor\s", o) for o in options) or any(re.search(r"\sand\s", o) for o in options[:1]):
+        return []  # "warning or a notice": the list was read wrong
     return options
+
+
+def _list_in(clause: str, after_colon: bool) -> list[str]:
+    """The options of the clause's list, which may start after a lead-in of its own commas
+    ("For each review, decide whether it is positive, negative or mixed")."""
+    parts = clause.split(",")
+    for start in range(max(1, len(parts) - 1)):
+        options = _clause_options(",".join(parts[start:]).strip(), after_colon and start == 0)
+        if options:
+            return options
+    return []
 
 
 def listed_options(question: str) -> tuple[str, ...]:
@@ -142,10 +173,12 @@ def listed_options(question: str) -> tuple[str, ...]:
     best: list[str] = []
     for sentence in re.split(r"(?<=[.!?])\s+", ANSWER_FORMAT.sub("", question)):
         judging = bool(_JUDGING.search(sentence))
-        if not (judging or _EACH.search(sentence)) and sentence.rstrip().endswith("?"):
-            continue
-        for n, clause in enumerate(re.split(r":", sentence.strip().rstrip(".!?"))):
-            options = _clause_options(clause.strip(), after_colon=n > 0 and judging)
+        if not (judging or _EACH.search(sentence)):
+            continue  # "The packages I care about are vim, git and curl": names, not kinds
+        # "(spam, ham, newsletter)" and "bug/feature/question" list options too.
+        sentence = _SLASHED.sub(lambda m: ", ".join(m.group(0).split("/")), sentence.replace("(", " ").replace(")", " "))
+        for n, clause in enumerate(re.split(r"[:;]", sentence.strip().rstrip(".!?"))):
+            options = _list_in(" ".join(clause.split()), after_colon=n > 0 and judging)
             if len(options) > len(best):
                 best = options
     return tuple(best)
@@ -168,9 +201,9 @@ def _option_rx(options: Sequence[str]) -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-def _prose_field(records: list[dict[str, object]]) -> str | None:
-    """The field nearly every line has whose values are prose: the longest in words (three or
-    more on average, `_PROSE_WORDS`) of those whose values mostly differ and are not dates,
+def _prose_field(records: list[dict[str, object]], question: str = "") -> str | None:
+    """The field nearly every line has whose values are prose: the one the question names, or
+    the longest in words (three or more on average, `_PROSE_WORDS`), of those whose values mostly differ and are not dates,
     URLs or nested data. A review's text, a ticket's summary, a log line's message; not a
     browser string every line repeats, nor a date written in words."""
     if not records:
@@ -188,7 +221,10 @@ def _prose_field(records: list[dict[str, object]]) -> str | None:
         return sum(len(v.split()) for v in values) / len(values)
 
     words = {name: prose(name) for name in common}
-    best = max(common, key=lambda name: words[name])
+    # A prose field the question names comes first ("Each comment is ...": comment).
+    named = [n for n in common if words[n] >= _PROSE_WORDS and re.search(
+        r"(?<![\w-])" + re.escape(n) + r"s?(?![\w-])", question, re.IGNORECASE)]
+    best = named[0] if named else max(common, key=lambda name: words[name])
     return best if words[best] >= _PROSE_WORDS else None
 
 
@@ -202,23 +238,44 @@ def _as_keyword(name: str) -> str | None:
     return word
 
 
+_BESIDE = re.compile(r"(?<![\w-])(?P<name>[A-Za-z][\w-]*)(?:\W{1,3}id)?(?:\s*[=:]\s*|\s+)(?P<value>[\w.:-]*\d[\w.:-]*)(?![\w.-])")
+"""A field's name and a value with a digit, side by side in a question ("user 91131", "user
+id u11", "status=500")."""
+_NOT_ONLY = re.compile(r"\b(?:not|other\s+than|except|excluding|besides|apart\s+from|but)\b", re.IGNORECASE)
+"""Words that turn a named value into the lines without it ("other than customer c103")."""
+_NAMED_READ = 10
+"""Name-value pairs of a question tried as a filter."""
+
+
 def _named_value(question: str, lines: list[str], prose: str | None) -> tuple[str, str] | None:
-    """A field and a value of it the question names side by side ("user 91131", "user id
-    u11", "status=500"): the question is about those lines only. The value has a digit (an
-    id, a code): a word beside a field's name is more often a label than a filter."""
+    """A field and a value of it the question names side by side (`_BESIDE`), when the lines
+    write that field with that value: the question is about those lines only. The value has a
+    digit (an id, a code): a word beside a field's name is more often a label than a filter.
+    None when the question names two values of the field ("c103 or c104"), or says the
+    lines are the others ("other than c103"): one filter would read it wrong."""
     asking = asking_part(question)
-    for word in terms_of(asking):
-        if not any(c.isdigit() for c in word):
+    found: list[tuple[str, str]] = []
+    for m in list(_BESIDE.finditer(asking))[:_NAMED_READ]:
+        word, value = m["name"], m["value"]
+        rx = re.compile(r"(?<![\w.-])" + re.escape(value) + r"(?![\w.-])", re.IGNORECASE)
+        line = next((ln for ln in lines if rx.search(ln)), None)
+        if line is None:
             continue
+        for name, written in record(line).items():
+            if (name != prose and re.sub(r"\W", "", name).lower() == re.sub(r"\W", "", word).lower()
+                    and str(written).strip().lower() == value.lower() and _as_keyword(name) is not None):
+                if _NOT_ONLY.search(asking[max(0, m.start() - 30):m.start()]):
+                    return None
+                found.append((name, value))
+    if len(found) != 1:
+        return None
+    name, value = found[0]
+    others = [w for w in terms_of(asking) if any(c.isdigit() for c in w) and w.lower() != value.lower()]
+    for word in others[:_NAMED_READ]:  # "customer c103 or c104": another value of the same field
         rx = re.compile(r"(?<![\w.-])" + re.escape(word) + r"(?![\w.-])", re.IGNORECASE)
-        for line in (ln for ln in lines if rx.search(ln)):
-            for name, value in record(line).items():
-                beside = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?:\W{1,3}id)?\W{1,3}" + re.escape(word)
-                                    + r"(?![\w.-])", re.IGNORECASE)
-                if (name != prose and str(value).strip().lower() == word.lower() and beside.search(asking)
-                        and _as_keyword(name) is not None):
-                    return name, word
-    return None
+        if any(str(record(ln).get(name) or "").strip().lower() == word.lower() for ln in lines if rx.search(ln)):
+            return None
+    return name, value
 
 
 def _options_above(lines: list[str], question: str) -> tuple[str, ...]:
@@ -242,15 +299,53 @@ def _names_fields(options: Sequence[str], lines: list[str], records: list[dict[s
     return any(sum(1 for rx in rxs if rx.search(ln)) >= 2 for ln in lines[:_HEADER_LINES])
 
 
+def _wordy(lines: list[str]) -> bool:
+    """Whether the lines are mostly words (a review, a question, a message), not tokens and
+    numbers (an access log, a config): a line with no prose field is judged whole only then."""
+    sample = lines[:200]
+    words = sorted(len(_WORD.findall(ln)) for ln in sample)
+    return bool(words) and words[len(words) // 2] >= _WORDY
+
+
+def _options_per_line(options: Sequence[str], lines: list[str]) -> dict[int, set[int]]:
+    """For each line that writes an option (`_option_rx`), which options it writes: one scan
+    of the lines joined, as the look must stay fast on 20,000 lines."""
+    rx = re.compile("|".join(f"(?P<o{i}>{_option_rx([o]).pattern})" for i, o in enumerate(options)), re.IGNORECASE)
+    body = "\n".join(lines)
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+    held: dict[int, set[int]] = {}
+    for m in rx.finditer(body):
+        held.setdefault(bisect_right(starts, m.start()) - 1, set()).add(int(str(m.lastgroup)[1:]))
+    return held
+
+
+def _each_written_alone(options: Sequence[str], held: dict[int, set[int]]) -> bool:
+    """Whether every option is written on a line that holds no other option: the options are
+    things the lines name one at a time (packages, hosts), not kinds. A line listing them
+    all (the text's own preamble) does not count."""
+    alone = {next(iter(found)) for found in held.values() if len(found) == 1}
+    return len(alone) == len(options)
+
+
+def _written_as_value(options: Sequence[str], records: list[dict[str, object]]) -> bool:
+    """Whether an option is a field's whole value on some line, or a part of one split at "/"
+    ("Section: contrib/net" writes contrib): the lines say it, code reads it."""
+    values = {part.strip().lower() for rec in records for v in rec.values() for part in str(v).split("/")}
+    return any(o.lower() in values for o in options)
+
+
 def judged(text: str, question: str) -> Judged | None:
     """The look's lines and start call for a question that asks to judge the text's lines
     against options it lists and the lines do not write (see the module docstring); None for
     any other question, and for texts whose lines are not the things judged: lines long
-    enough for `lines()` to read as sentences, or records that run over several lines
-    (blank lines between them)."""
+    enough for `lines()` to read as sentences, records that run over several lines (blank
+    lines between them), or lines of tokens and numbers with no field of prose."""
+    total = text.count("\n") + 1
     head = text.split("\n", _LINES_READ)
     lines = [ln for ln in head[:_LINES_READ] if ln.strip()]
-    if len(lines) < 5 or any(len(ln) > _LONG_LINE for ln in lines):
+    if len(lines) < 5 or sum(1 for ln in lines if len(ln) > _LONG_LINE) > _LONG_SHARE * len(lines):
         return None
     if len(head) - len(lines) > _BLANK_SHARE * len(lines):
         return None  # entries of several lines (mails, changelogs): a line is a piece of one
@@ -258,36 +353,39 @@ def judged(text: str, question: str) -> Judged | None:
     options = from_question or _options_above(lines, question)
     if not options:
         return None
-    rx = _option_rx(options)
-    holding = sum(1 for ln in lines if rx.search(ln))
+    held = _options_per_line(options, lines)
+    holding = len(held)
     if holding >= _WRITTEN_SHARE * len(lines):
         return None
-    records = [dict(record(ln)) for ln in lines[:200]]
-    if from_question and _names_fields(options, lines, records):
+    if _each_written_alone(options, held):
+        return None  # names to look up ("vim, git and curl"), not kinds
+    records = [dict(record(ln)) for ln in lines[:200] if len(ln) <= _LONG_LINE]
+    if _written_as_value(options, records) or (from_question and _names_fields(options, lines, records)):
         return None
-    prose = _prose_field(records)
-    rows_code, kept = "lines()", lines
+    prose = _prose_field(records, question)
+    if prose is None and not _wordy(lines):
+        return None
+    rows_code, kept, which = "lines()", lines, "all of them"
     if (named := _named_value(question, lines, prose)) is not None:
         name, value = named
         kept = [ln for ln in kept if str(record(ln).get(name) or "").strip().lower() == value.lower()]
-        rows_code = f"lines({_as_keyword(name)}={value!r})"
+        rows_code, which = f"lines({_as_keyword(name)}={value!r})", f"those whose {name} is {value}"
     if (period := date_range(question)) is not None:
         first, last = period[0], period[1]
         kept = in_dates(kept, first, last)
         rows_code = f"in_dates({rows_code}, {first!r}, {last!r})"
+        which = ("those" if named is None else which) + f" dated {first} to {last}"
     if not kept:
         return None  # the filter read the question wrongly: no offer beats a wrong one
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
-    n = len(kept)
     calls = len({str(record(ln).get(prose) or ln) if prose else ln for ln in kept})  # one per distinct text
-    read = f"the first {len(lines):,} lines" if len(head) > _LINES_READ else f"{len(lines):,} lines"
-    about = "" if rows_code == "lines()" else f" (of {len(lines):,})"
-    more = " or more" if len(head) > _LINES_READ else ""
+    more = " or more" if total > _LINES_READ else ""
+    read = f"the first {len(lines):,} lines (of {total:,})" if more else f"{len(lines):,} lines"
     rows = [
-        f"The question's options ({listed}) are written on {holding:,} of {read}: which one a line "
-        "is must be judged from its meaning, by a sub-model.",
-        f"{call} labels the {n:,}{more} lines the question is about{about} ({calls:,}{more} "
-        f"sub-call{'s' if calls != 1 else ''}) and prints how many got each label.",
+        f"The options ({listed}) are written on {holding:,} of {read}: which one a line is must be "
+        "judged from its meaning, by a sub-model.",
+        f"{call} labels {len(kept):,}{more} lines, {which}{' (its ' + repr(prose) + ' only)' if prose else ''}, "
+        f"with {calls:,}{more} sub-call{'s' if calls != 1 else ''}, and prints how many got each label.",
     ]
     return Judged(rows, call, options)

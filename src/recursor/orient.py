@@ -482,7 +482,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         if iso in text:  # the text writes its dates that way: look up the date, not its words
             written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
-    asked = [w for w in asked if w.lower() not in not_searched]
+    asked = [w for w in asked if w.lower() not in not_searched and re.sub(r"e?s$", "", w.lower()) not in not_searched]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
         if hit.count:
