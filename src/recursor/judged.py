@@ -6,8 +6,9 @@ meaning, not a word. A sub-model has to label the lines first (`classify`), and 
 can code count the labels. Shown the words of such a question, the 1.5B counted a field
 named after the options (`count_by(lines(), "description abstract concept")`), answered 0
 and never labelled a line. So when a question lists three or more options, most lines write
-none of them, and the question says it is about labels or kinds (or about each of the
-lines), the look says so and offers the `classify` call as the first step: over the lines
+none of them, and the sentence that lists them is about kinds or about each of the things
+(see `listed_options` for the phrasings read, and `judged` for when no offer is made), the
+look says so and offers the `classify` call as the first step: over the lines
 the question is about (a field's value it names, a period it names), and only the field
 that holds the lines' prose.
 
@@ -71,8 +72,9 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 """The verb right before a list's first option: "Each review is (either) a | complaint",
-"classify each ticket as | bug", "each ticket belongs to | billing", "each message is in | English". A list after "has", "runs", "from" or "defines" is no set
-of kinds: "Each line has a timestamp, a host and a message"."""
+"classify each ticket as | bug", "each ticket belongs to | billing", "each message is in |
+English". A list after "has", "runs", "from" or "defines" is no set of kinds: "Each line has
+a timestamp, a host and a message"."""
 _SORT_VERB = re.compile(r"^\W*(?:label|classify|categori[sz]e|tag|sort|mark|group)\b", re.IGNORECASE)
 """An order to sort: "Label every message positive, negative or neutral"."""
 _ONE_OF = re.compile(r"\bone\s+of\b", re.IGNORECASE)
@@ -110,8 +112,8 @@ def _first_option(lead: str, rest: list[str], after_colon: bool) -> str | None:
         if _ONE_OF.search(lead, verbs[-1].start()):
             return "" if len(first.split()) > 1 else first  # "one of three groups," / "one of bug, ..."
         return first
-    if _SORT_VERB.match(lead) or _LEAD.match(lead):  # "Label every message positive", "Is each message positive":
-        # as many words as the others' longest
+    if _SORT_VERB.match(lead) or _LEAD.match(lead):
+        # "Label every message positive", "Is each message positive": as many words as the others' longest
         return " ".join(lead.split()[-max(len(p.split()) for p in rest):])
     return None
 
@@ -168,7 +170,7 @@ def listed_options(question: str) -> tuple[str, ...]:
     """The longest list of options a question (or a text's opening lines) names in one
     clause (`_clause_options`), where a verb that sorts stands right before it (`_LEAD`) or
     it follows a colon in a sentence about kinds (`_JUDGING`: "out of: a, b, c"); only in a
-    sentence about kinds, about each of the things (`_EACH`), or a statement. Its words on
+    sentence about kinds or about each of the things (`_EACH`). Its words on
     the form of the answer ('Answer with "more" or "less"') are left out. () when it names none."""
     best: list[str] = []
     for sentence in re.split(r"(?<=[.!?])\s+", ANSWER_FORMAT.sub("", question)):
