@@ -7,6 +7,7 @@ search finds them: the look must say so and offer the labelling call over the ri
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from fakes.scripted_lm import FakeScriptedLM
@@ -133,8 +134,9 @@ SYSLOG = "\n".join(
 )
 CSV = "date,amount,category\n" + "\n".join(f"2024-05-{1 + i % 28:02d},{10 + i}.50,c{i % 4}" for i in range(80))
 JSONL = "\n".join(
-    '{"ts": "Mon, 01 Apr 2024 10:%02d:00 +0000", "ua": "Mozilla/5.0 (X11; Linux x86_64) Firefox/124.0", '
-    '"comment": "%s", "user": "u%d"}' % (i % 60, _SAID[i % 5][0][:30] + f" #{i}", i % 9) for i in range(50)
+    json.dumps({"ts": f"Mon, 01 Apr 2024 10:{i % 60:02d}:00 +0000", "ua": "Mozilla/5.0 (X11; Linux x86_64) Firefox/124.0",
+                "comment": _SAID[i % 5][0][:30] + f" #{i}", "user": f"u{i % 9}"})
+    for i in range(50)
 )
 
 
@@ -204,3 +206,13 @@ def test_lines_that_name_the_options_one_at_a_time_or_as_values_get_no_offer() -
     access = "\n".join(f'10.0.0.{i % 9} - - [10/Oct/2023:13:{i % 60:02d}:36 -0700] "GET /p/{i}.html HTTP/1.1" '
                        f'{(200, 301, 404)[i % 3]} {100 + i}' for i in range(90))
     assert judged(access, "Each response is a success, a redirect, or an error. How many are errors?") is None
+
+
+def test_one_month_the_question_names_is_the_period_labelled() -> None:
+    found = judged(REVIEWS, "Each review is a complaint, praise or a question. How many complaints were there in March 2024?")
+    assert found is not None and found.call.startswith("labels = classify(in_dates(lines(), 'March 2024'), ")
+    assert "labels 10 lines, those dated in March 2024" in found.rows[1]
+    # Two periods named apart: no single filter is right.
+    both = judged(REVIEWS, "Each review is a complaint, praise or a question. Were there more complaints "
+                           "in March 2024 or in May 2024?")
+    assert both is not None and "classify(lines(), " in both.call

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from recursor.question import ANSWER_FORMAT, asking_part, date_range, terms_of
+from recursor.question import ANSWER_FORMAT, asking_part, date_range, one_period, terms_of
 from recursor.sandbox.helpers import _LONG_LINE, in_dates, record, to_date
 
 __all__ = ["Judged", "judged", "listed_options"]
@@ -377,6 +377,10 @@ def judged(text: str, question: str) -> Judged | None:
         kept = in_dates(kept, first, last)
         rows_code = f"in_dates({rows_code}, {first!r}, {last!r})"
         which = ("those" if named is None else which) + f" dated {first} to {last}"
+    elif (single := one_period(question)) is not None:
+        kept = in_dates(kept, single)
+        rows_code = f"in_dates({rows_code}, {single!r})"
+        which = ("those" if named is None else which) + f" dated in {single}"
     if not kept:
         return None  # the filter read the question wrongly: no offer beats a wrong one
     listed = ", ".join(options)

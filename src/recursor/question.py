@@ -40,6 +40,7 @@ __all__ = [
     "marked_words",
     "names_options",
     "negated",
+    "one_period",
     "terms_of",
 ]
 
@@ -218,6 +219,22 @@ def date_range(question: str) -> tuple[str, str, date, date] | None:
     if a is None or b is None or a[0] > b[1]:
         return None
     return first, last, a[0], b[1]
+
+
+_ONE_PERIOD = re.compile(r"\b(?:in|during|on|for|throughout)\s+(?:the\s+(?:month|year)\s+(?:of\s+)?)?(?P<p>"
+                         + _A_DATE + r")(?!\d)(?!\s+(?:to|through|until|till|and)\s)", re.IGNORECASE)
+"""A period a question names as one date, month or year: "in March 2024", "on 2024-05-03",
+"during 2023"."""
+
+
+def one_period(question: str) -> str | None:
+    """The one period the question names (`_ONE_PERIOD`), as written, when it names no range
+    (`date_range`) and only one such period; None otherwise."""
+    asking = asking_part(question)
+    if date_range(question) is not None:
+        return None
+    found = [m.group("p") for m in _ONE_PERIOD.finditer(asking) if _period_or_none(m.group("p")) is not None]
+    return found[0] if len(found) == 1 else None
 
 
 _MARKED = re.compile(r"(?:^|(?<=[\s(]))\.(" + TOKEN.pattern + r")"
