@@ -216,3 +216,41 @@ def test_one_month_the_question_names_is_the_period_labelled() -> None:
     both = judged(REVIEWS, "Each review is a complaint, praise or a question. Were there more complaints "
                            "in March 2024 or in May 2024?")
     assert both is not None and "classify(lines(), " in both.call
+
+
+def test_a_few_reviews_that_say_an_option_do_not_stop_the_offer() -> None:
+    said = [f"2024-02-{1 + i % 28:02d} | customer: c{i % 40} | text: order {i} arrived and works as described so far"
+            for i in range(300)]
+    said[10] = said[10].replace("works as described", "I filed a complaint because it broke")
+    said[20] = said[20].replace("works as described", "quick question about the warranty terms")
+    said[30] = said[30].replace("works as described", "nothing but praise for the support team")
+    said[40] = said[40].replace("customer: c0 |", "customer: other |")
+    found = judged("\n".join(said), "Each review is a complaint, praise or other. How many are complaints?")
+    assert found is not None and found.options == ("complaint", "praise", "other")
+
+
+def test_the_list_ends_where_its_clause_does() -> None:
+    assert listed_options("Each email is spam, or ham, or a newsletter.") == ("spam", "ham", "newsletter")
+    assert listed_options("Each line is an error, a warning, or info, based on the level, the host, and the time.") == (
+        "error", "warning", "info")
+    assert listed_options("Sort the tickets into bug, feature and question, and how many of each?") == (
+        "bug", "feature", "question")
+    assert listed_options("Each reply is a question, an answer, or not relevant.") == ("question", "answer", "not relevant")
+    assert listed_options("Each request is served from the cache, the disk, or the network.") == ()
+
+
+def test_a_period_is_one_only_when_the_question_names_no_other_year() -> None:
+    asks = "Each review is a complaint, praise or a question. "
+    for other in ("How many complaints in 2024 or 2023?", "Compare the complaints in March 2024 with 2023.",
+                  "How many complaints were answered in 2000 ms?"):
+        found = judged(REVIEWS, asks + other)
+        assert found is not None and "classify(lines(), " in found.call, other
+    # A filter is not offered when the question may exclude the value it names.
+    excluded = judged(REVIEWS, asks + "How many complaints are there with customer c103 excluded?")
+    assert excluded is not None and "classify(lines(), " in excluded.call
+
+
+def test_a_not_in_another_sentence_leaves_the_filter() -> None:
+    found = judged(REVIEWS, "Each review is a complaint, praise or a question. The kind is not written anywhere. "
+                            "How many complaints did customer c103 write?")
+    assert found is not None and found.call.startswith("labels = classify(lines(customer='c103'), ")

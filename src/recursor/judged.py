@@ -49,8 +49,13 @@ _HEADER_LINES = 3
 """First lines read for a header that names the options as columns."""
 _LONG_SHARE = 0.05
 """More lines than this share over `_LONG_LINE`: the text is read as sentences, not lines."""
-_WORDY = 4
+_WORDY = 3
 """Words a typical line holds for lines with no prose field to be judged whole."""
+_ALONE_SHARE = 0.01
+_ALONE_LINES = 2
+"""Each option alone on this share of the lines (and this many) makes the options names."""
+_VALUE_SHARE = 0.03
+"""Records writing an option as a field's value: more than this share, the lines say it."""
 _BLANK_SHARE = 0.1
 """More blank lines than this share of the text lines: its records run over several lines."""
 
@@ -81,23 +86,30 @@ _ONE_OF = re.compile(r"\bone\s+of\b", re.IGNORECASE)
 _TRAILING = re.compile(r"\s+(?:based|according|depending|then|by|from|in|on|for|with|to|and|using|given)\b.*$",
                        re.IGNORECASE)
 """What follows the last option in its clause ("neutral based on its text", "phishing and count")."""
-_AFTER_LIST = re.compile(r"(?:(?:and|or)\s+)?(?:then|so|which|according|based|depending)\b"
-                         r"|and\s+(?:count|list|give|say|tell|show|report|sum|rank)\b", re.IGNORECASE)
+_AFTER_LIST = re.compile(r"(?:(?:and|or)\s+)?(?:then|so|which|according|based|depending|etc)\b"
+                         r"|and\s+(?:count|list|give|say|tell|show|report|sum|rank|how|what|which|who)\b",
+                         re.IGNORECASE)
 """A comma part after the list that is a clause of its own, not an option."""
+_QUALIFIER = re.compile(r"(?:not|no|non|something|other|anything|none)\b", re.IGNORECASE)
+"""A last option's first word that needs the next one ("not relevant", "something else")."""
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _OPTION = re.compile(r"[A-Za-z0-9][\w'-]*(?: [A-Za-z0-9][\w'-]*){0," + str(_MAX_OPTION_WORDS - 1) + "}")
-_WORD = re.compile(r"(?<![\w./:-])[A-Za-z][a-z]+(?![\w./:-])")
+_WORD = re.compile(r"(?<![\w./:-])[A-Za-z][a-z]+(?![\w/-])(?![.:]\w)")
 """A plain word: letters, not part of a path, an address, a version or an id."""
 _QUOTES = "\"'`\u2018\u2019\u201c\u201d"
 
 
 _PREPOSITION = re.compile(r"(?:from|to|in|on|at|by|with|of|for|about|than)\b", re.IGNORECASE)
 """An option does not start so: "Each email is from Alice, Bob or Carol" lists senders, not kinds."""
+_INSIDE = re.compile(r"\s(?:the|from|based|according|than|with|and\s+(?:how|what|count))\b", re.IGNORECASE)
+"""Words inside a part that make it a clause, not an option ("served from the cache")."""
 
 
 def _option(part: str) -> str | None:
     part = _ARTICLE.sub("", part.strip().strip(_QUOTES).strip()).strip(_QUOTES).strip()
-    return part if _OPTION.fullmatch(part) and not _PREPOSITION.match(part) else None
+    if not _OPTION.fullmatch(part) or _PREPOSITION.match(part) or _INSIDE.search(part):
+        return None
+    return part
 
 
 def _first_option(lead: str, rest: list[str], after_colon: bool) -> str | None:
@@ -121,9 +133,10 @@ def _first_option(lead: str, rest: list[str], after_colon: bool) -> str | None:
 def _clause_options(clause: str, after_colon: bool) -> list[str]:
     """The options a clause lists, "a, b(,) (and|or) c" with three or more, or []."""
     parts = [p.strip() for p in clause.split(",")]
-    # A last part that is a clause of its own ("..., and count each", "..., then count them").
-    while len(parts) > 2 and _AFTER_LIST.match(parts[-1]):
-        parts.pop()
+    # A part after the list that is a clause of its own ("..., and count each", "..., based
+    # on the level, the host, and the time"): the list ends before it.
+    cut = next((i for i in range(2, len(parts)) if _AFTER_LIST.match(parts[i])), len(parts))
+    parts = parts[:cut]
     if len(parts) < 2:
         return []
     last = re.sub(r"^(?:and|or)\s+", "", parts[-1], flags=re.IGNORECASE)
@@ -131,7 +144,7 @@ def _clause_options(clause: str, after_colon: bool) -> list[str]:
     if len(tail) > 2:
         return []
     tail = [_ARTICLE.sub("", t.strip(_QUOTES)) for t in tail]
-    middle = [_option(p) for p in parts[1:-1]]
+    middle = [_option(re.sub(r"^(?:and|or)\s+", "", p, flags=re.IGNORECASE)) for p in parts[1:-1]]  # "spam, or ham, or ..."
     if any(o is None for o in middle):
         return []
     single = all(o is not None and " " not in o for o in [*middle, *tail[:-1]])
@@ -140,9 +153,9 @@ def _clause_options(clause: str, after_colon: bool) -> list[str]:
     # The last option ends its clause: words after it are not the option ("neutral based on
     # its text"); nor, in a list of one-word options, a noun after it ("ERROR message").
     tail[-1] = _TRAILING.sub("", tail[-1]) if len(tail[-1].split()) > 1 else tail[-1]
-    if single and len(tail[-1].split()) > 1:
+    if single and len(tail[-1].split()) > 1 and not _QUALIFIER.match(tail[-1]):  # not "not relevant"
         tail[-1] = tail[-1].split()[0]
-    rest = [*parts[1:-1], *tail]
+    rest = [o for o in middle if o is not None] + tail
     first = _first_option(parts[0], rest, after_colon)
     if first is None:
         return []
@@ -197,8 +210,8 @@ class Judged:
 
 def _option_rx(options: Sequence[str]) -> re.Pattern[str]:
     """An option as a phrase, singular or plural ("complaints" names the option complaint,
-    "admin" the option admins), any case."""
-    stems = [re.sub(r"(?<=[^s])e?s$", "", o) if len(o) > 3 else o for o in options]
+    "admin" the option admins; "news" stays news), any case."""
+    stems = [o[:-1] if len(o) > 4 and o.endswith("s") and o[-2] not in "su" else o for o in options]
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(o) for o in stems) + r")(?:e?s)?(?![\w-])",
                       re.IGNORECASE)
 
@@ -240,38 +253,51 @@ def _as_keyword(name: str) -> str | None:
     return word
 
 
-_BESIDE = re.compile(r"(?<![\w-])(?P<name>[A-Za-z][\w-]*)(?:\W{1,3}id)?(?:\s*[=:]\s*|\s+)(?P<value>[\w.:-]*\d[\w.:-]*)(?![\w.-])")
+_BESIDE = re.compile(r"(?<![\w-])(?P<name>[A-Za-z][\w.-]*?(?:[\s_-]+id)?)(?:\s*[=:]\s*|\s+)"
+                     r"(?P<value>[\w.:-]*\d[\w.:-]*?)[.:-]?(?![\w.:-])")
 """A field's name and a value with a digit, side by side in a question ("user 91131", "user
 id u11", "status=500")."""
-_NOT_ONLY = re.compile(r"\b(?:not|other\s+than|except|excluding|besides|apart\s+from|but)\b", re.IGNORECASE)
-"""Words that turn a named value into the lines without it ("other than customer c103")."""
+_NOT_ONLY = re.compile(r"\b(?:not|other\s+than|except|excluding|excluded|exclude|besides|apart\s+from|aside|without)\b",
+                       re.IGNORECASE)
+"""Words that may turn a named value into the lines without it ("other than customer c103",
+"with customer c103 excluded"): a sentence holding one and the value gets no filter."""
 _NAMED_READ = 10
 """Name-value pairs of a question tried as a filter."""
+
+
+def _same_name(asked: str, field: str) -> bool:
+    """Whether the question's word names the field, as `lines()` matches keywords (case,
+    "-", "_", "." and spaces aside): "user id" names user_id, "user" names User."""
+    def norm(name: str) -> str:
+        return re.sub(r"[\W_]", "", name).lower()
+    return norm(asked) == norm(field) or norm(re.sub(r"[\s_-]+id$", "", asked, flags=re.I)) == norm(field)
 
 
 def _named_value(question: str, lines: list[str], prose: str | None) -> tuple[str, str] | None:
     """A field and a value of it the question names side by side (`_BESIDE`), when the lines
     write that field with that value: the question is about those lines only. The value has a
     digit (an id, a code): a word beside a field's name is more often a label than a filter.
-    None when the question names two values of the field ("c103 or c104"), or says the
-    lines are the others ("other than c103"): one filter would read it wrong."""
+    None when the question names two values of the field ("c103 or c104"), or may say the
+    lines are the others (`_NOT_ONLY`): one filter would read it wrong."""
     asking = asking_part(question)
-    found: list[tuple[str, str]] = []
+    found: set[tuple[str, str]] = set()
     for m in list(_BESIDE.finditer(asking))[:_NAMED_READ]:
         word, value = m["name"], m["value"]
+        start = max(asking.rfind(end, 0, m.start()) for end in (". ", "? ", "! ", "\n"))
+        stop = min((at for end in (". ", "? ", "! ", "\n") if (at := asking.find(end, m.end())) >= 0), default=len(asking))
+        if _NOT_ONLY.search(asking, max(start, 0), stop):
+            return None  # in its sentence: "other than customer c103", "c103 excluded"
         rx = re.compile(r"(?<![\w.-])" + re.escape(value) + r"(?![\w.-])", re.IGNORECASE)
         line = next((ln for ln in lines if rx.search(ln)), None)
         if line is None:
             continue
         for name, written in record(line).items():
-            if (name != prose and re.sub(r"\W", "", name).lower() == re.sub(r"\W", "", word).lower()
-                    and str(written).strip().lower() == value.lower() and _as_keyword(name) is not None):
-                if _NOT_ONLY.search(asking[max(0, m.start() - 30):m.start()]):
-                    return None
-                found.append((name, value))
+            if (name != prose and _same_name(word, name) and str(written).strip().lower() == value.lower()
+                    and _as_keyword(name) is not None):
+                found.add((name, value))
     if len(found) != 1:
         return None
-    name, value = found[0]
+    name, value = next(iter(found))
     others = [w for w in terms_of(asking) if any(c.isdigit() for c in w) and w.lower() != value.lower()]
     for word in others[:_NAMED_READ]:  # "customer c103 or c104": another value of the same field
         rx = re.compile(r"(?<![\w.-])" + re.escape(word) + r"(?![\w.-])", re.IGNORECASE)
@@ -312,7 +338,8 @@ def _wordy(lines: list[str]) -> bool:
 def _options_per_line(options: Sequence[str], lines: list[str]) -> dict[int, set[int]]:
     """For each line that writes an option (`_option_rx`), which options it writes: one scan
     of the lines joined, as the look must stay fast on 20,000 lines."""
-    rx = re.compile("|".join(f"(?P<o{i}>{_option_rx([o]).pattern})" for i, o in enumerate(options)), re.IGNORECASE)
+    longest_first = sorted(range(len(options)), key=lambda i: -len(options[i]))  # "error rate" before "error"
+    rx = re.compile("|".join(f"(?P<o{i}>{_option_rx([options[i]]).pattern})" for i in longest_first), re.IGNORECASE)
     body = "\n".join(lines)
     starts = [0]
     for ln in lines[:-1]:
@@ -323,19 +350,24 @@ def _options_per_line(options: Sequence[str], lines: list[str]) -> dict[int, set
     return held
 
 
-def _each_written_alone(options: Sequence[str], held: dict[int, set[int]]) -> bool:
+def _each_written_alone(options: Sequence[str], held: dict[int, set[int]], lines: int) -> bool:
     """Whether every option is written on a line that holds no other option: the options are
-    things the lines name one at a time (packages, hosts), not kinds. A line listing them
-    all (the text's own preamble) does not count."""
-    alone = {next(iter(found)) for found in held.values() if len(found) == 1}
-    return len(alone) == len(options)
+    things the lines name one at a time (packages, hosts), not kinds. Each on `_ALONE_SHARE`
+    of the lines or more: a review that happens to say "question" is no name. A line listing
+    them all (the text's own preamble) does not count."""
+    alone = Counter(next(iter(found)) for found in held.values() if len(found) == 1)
+    least = max(_ALONE_LINES, _ALONE_SHARE * lines)
+    return len(alone) == len(options) and all(n >= least for n in alone.values())
 
 
-def _written_as_value(options: Sequence[str], records: list[dict[str, object]]) -> bool:
-    """Whether an option is a field's whole value on some line, or a part of one split at "/"
-    ("Section: contrib/net" writes contrib): the lines say it, code reads it."""
-    values = {part.strip().lower() for rec in records for v in rec.values() for part in str(v).split("/")}
-    return any(o.lower() in values for o in options)
+def _written_as_value(options: Sequence[str], records: list[dict[str, object]], prose: str | None) -> bool:
+    """Whether the lines write an option as a field's whole value, or a part of one split at
+    "/" ("Section: contrib/net" writes contrib), on `_VALUE_SHARE` of them or more: the lines
+    say it, code reads it. One line's "source: other" does not."""
+    wanted = {o.lower() for o in options}
+    holding = sum(1 for rec in records if any(
+        part.strip().lower() in wanted for name, v in rec.items() if name != prose for part in str(v).split("/")))
+    return holding >= max(2, _VALUE_SHARE * len(records))
 
 
 def judged(text: str, question: str) -> Judged | None:
@@ -359,12 +391,12 @@ def judged(text: str, question: str) -> Judged | None:
     holding = len(held)
     if holding >= _WRITTEN_SHARE * len(lines):
         return None
-    if _each_written_alone(options, held):
+    if _each_written_alone(options, held, len(lines)):
         return None  # names to look up ("vim, git and curl"), not kinds
     records = [dict(record(ln)) for ln in lines[:200] if len(ln) <= _LONG_LINE]
-    if _written_as_value(options, records) or (from_question and _names_fields(options, lines, records)):
-        return None
     prose = _prose_field(records, question)
+    if _written_as_value(options, records, prose) or (from_question and _names_fields(options, lines, records)):
+        return None
     if prose is None and not _wordy(lines):
         return None
     rows_code, kept, which = "lines()", lines, "all of them"

@@ -222,19 +222,26 @@ def date_range(question: str) -> tuple[str, str, date, date] | None:
 
 
 _ONE_PERIOD = re.compile(r"\b(?:in|during|on|for|throughout)\s+(?:the\s+(?:month|year)\s+(?:of\s+)?)?(?P<p>"
-                         + _A_DATE + r")(?!\d)(?!\s+(?:to|through|until|till|and)\s)", re.IGNORECASE)
+                         + _A_DATE + r")(?![\dx\u00d7])(?!\s*(?:ms|s|sec|secs|seconds|px|kb|mb|gb|bytes|%|q[1-4])\b)",
+                         re.IGNORECASE)
 """A period a question names as one date, month or year: "in March 2024", "on 2024-05-03",
-"during 2023"."""
+"during 2023"; not a duration or a size ("in 2000 ms", "in 1920x1080")."""
+_YEAR = re.compile(r"(?<!\d)(?<!\d\.)(?:19|20)\d\d(?!\d)(?!\.\d)")
 
 
 def one_period(question: str) -> str | None:
     """The one period the question names (`_ONE_PERIOD`), as written, when it names no range
-    (`date_range`) and only one such period; None otherwise."""
+    (`date_range`) and no other year ("in 2023 or 2024", "in 2024 vs 2023"); None otherwise."""
     asking = asking_part(question)
     if date_range(question) is not None:
         return None
-    found = [m.group("p") for m in _ONE_PERIOD.finditer(asking) if _period_or_none(m.group("p")) is not None]
-    return found[0] if len(found) == 1 else None
+    found = [m for m in _ONE_PERIOD.finditer(asking) if _period_or_none(m.group("p")) is not None]
+    if len(found) != 1:
+        return None
+    inside = {m.start() for m in _YEAR.finditer(asking, found[0].start("p"), found[0].end("p"))}
+    if any(m.start() not in inside for m in _YEAR.finditer(asking)):
+        return None
+    return found[0].group("p")
 
 
 _MARKED = re.compile(r"(?:^|(?<=[\s(]))\.(" + TOKEN.pattern + r")"
