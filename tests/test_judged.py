@@ -254,3 +254,37 @@ def test_a_not_in_another_sentence_leaves_the_filter() -> None:
     found = judged(REVIEWS, "Each review is a complaint, praise or a question. The kind is not written anywhere. "
                             "How many complaints did customer c103 write?")
     assert found is not None and found.call.startswith("labels = classify(lines(customer='c103'), ")
+
+
+_TICKETS = [
+    ("The export button crashes the app when the list is empty.", "bug report"),
+    ("Please add a dark mode to the settings page.", "feature request"),
+    ("How do I reset my password if I lost my phone?", "question"),
+]
+TICKETS = "\n\n".join(
+    f"Ticket {100 + i} opened 2024-0{1 + i % 4}-1{i % 9}\n  {_TICKETS[i % 3][0]}\n  Seen by agent {i % 4}."
+    for i in range(24)
+)
+"""24 tickets of three lines each, blank lines between: an entry is a ticket, a line a piece of one."""
+
+
+def test_records_of_several_lines_are_labelled_as_entries() -> None:
+    question = "Each ticket is a bug report, a feature request or a question. How many are feature requests?"
+    found = judged(TICKETS, question)
+    assert found is not None
+    assert found.call == "labels = classify(entries(), 'bug report, feature request, question')"
+    assert "labels 24 entries, all of them, with 24 sub-calls" in found.rows[1]
+    in_march = judged(TICKETS, question.replace("How many", "In March 2024, how many"))
+    assert in_march is not None and in_march.call.startswith("labels = classify(in_dates(entries(), 'March 2024'), ")
+
+    def sub(messages: Sequence[Message]) -> str:
+        return next(kind for said, kind in _TICKETS if said in messages[-1]["content"])
+
+    root = FakeScriptedLM([f"```repl\n{found.call}\n```", "FINAL(8)"])
+    result = RLM(root, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=4)).complete(
+        question, context=TICKETS)
+    assert result.answer == "8"
+    out = root.calls[1].messages[-1]["content"]
+    assert "classify: 24 items (24 sub-calls)" in out and "feature request: 8" in out
+    # Each ticket's lines went to the sub-model together.
+    assert judged(TICKETS, question, several_files=True) is None

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from recursor.question import ANSWER_FORMAT, asking_part, date_range, one_period, terms_of
-from recursor.sandbox.helpers import _LONG_LINE, in_dates, record, to_date
+from recursor.sandbox.helpers import _LONG_LINE, in_dates, layout_records, record, to_date
 
 __all__ = ["Judged", "judged", "listed_options"]
 
@@ -58,6 +58,10 @@ _VALUE_SHARE = 0.03
 """Records writing an option as a field's value: more than this share, the lines say it."""
 _BLANK_SHARE = 0.1
 """More blank lines than this share of the text lines: its records run over several lines."""
+_ENTRIES_READ = 8_000_000
+"""Characters of a text cut into entries for the look; a longer text of entries gets no offer."""
+_MIN_UNITS = 5
+"""Fewer lines or entries than this are read, not labelled."""
 
 _JUDGING = re.compile(
     r"\b(?:labels?|label(?:l)?ed|categor(?:y|ies|i[sz]ed?)|categori[sz]e|kinds?|types?|class(?:es|ified)?|"
@@ -370,40 +374,57 @@ def _written_as_value(options: Sequence[str], records: list[dict[str, object]], 
     return holding >= max(2, _VALUE_SHARE * len(records))
 
 
-def judged(text: str, question: str) -> Judged | None:
+def _units(text: str, head: list[str], lines: list[str], several_files: bool) -> tuple[list[str], str] | None:
+    """What the text's things are, as `classify` would be given them: its lines, or, when
+    blank lines part records of several lines (a changelog's entries, a ticket export), its
+    entries as `entries()` reads them (`layout_records`). None for a text whose things are
+    neither: long lines `lines()` reads as sentences, records over several lines in several
+    files (each file's entries differ), or too few entries."""
+    if len(head) - len(lines) <= _BLANK_SHARE * len(lines):
+        if sum(1 for ln in lines if len(ln) > _LONG_LINE) > _LONG_SHARE * len(lines):
+            return None
+        return lines, "line"
+    if several_files or len(text) > _ENTRIES_READ:
+        return None
+    spans = layout_records(text)
+    if len(spans) < _MIN_UNITS:
+        return None
+    return [text[a:b] for a, b in spans[:_LINES_READ]], "entry"
+
+
+def judged(text: str, question: str, several_files: bool = False) -> Judged | None:
     """The look's lines and start call for a question that asks to judge the text's lines
-    against options it lists and the lines do not write (see the module docstring); None for
-    any other question, and for texts whose lines are not the things judged: lines long
-    enough for `lines()` to read as sentences, records that run over several lines (blank
-    lines between them), or lines of tokens and numbers with no field of prose."""
+    (or entries) against options it lists and they do not write (see the module docstring);
+    None for any other question, for things `classify` would not get whole (`_units`), and
+    for lines of tokens and numbers with no field of prose."""
     total = text.count("\n") + 1
     head = text.split("\n", _LINES_READ)
     lines = [ln for ln in head[:_LINES_READ] if ln.strip()]
-    if len(lines) < 5 or sum(1 for ln in lines if len(ln) > _LONG_LINE) > _LONG_SHARE * len(lines):
+    if len(lines) < _MIN_UNITS or (found := _units(text, head, lines, several_files)) is None:
         return None
-    if len(head) - len(lines) > _BLANK_SHARE * len(lines):
-        return None  # entries of several lines (mails, changelogs): a line is a piece of one
+    items, unit = found
+    units = "entries" if unit == "entry" else "lines"
     from_question = listed_options(question)
     options = from_question or _options_above(lines, question)
     if not options:
         return None
-    held = _options_per_line(options, lines)
+    held = _options_per_line(options, items)
     holding = len(held)
-    if holding >= _WRITTEN_SHARE * len(lines):
+    if holding >= _WRITTEN_SHARE * len(items):
         return None
-    if _each_written_alone(options, held, len(lines)):
+    if _each_written_alone(options, held, len(items)):
         return None  # names to look up ("vim, git and curl"), not kinds
-    records = [dict(record(ln)) for ln in lines[:200] if len(ln) <= _LONG_LINE]
-    prose = _prose_field(records, question)
+    records = [dict(record(x)) for x in items[:200] if len(x) <= _LONG_LINE]
+    prose = _prose_field(records, question) if unit == "line" else None
     if _written_as_value(options, records, prose) or (from_question and _names_fields(options, lines, records)):
         return None
-    if prose is None and not _wordy(lines):
+    if prose is None and not _wordy(items):
         return None
-    rows_code, kept, which = "lines()", lines, "all of them"
-    if (named := _named_value(question, lines, prose)) is not None:
+    rows_code, kept, which = f"{units}()", items, "all of them"
+    if (named := _named_value(question, items, prose)) is not None:
         name, value = named
-        kept = [ln for ln in kept if str(record(ln).get(name) or "").strip().lower() == value.lower()]
-        rows_code, which = f"lines({_as_keyword(name)}={value!r})", f"those whose {name} is {value}"
+        kept = [x for x in kept if str(record(x).get(name) or "").strip().lower() == value.lower()]
+        rows_code, which = f"{units}({_as_keyword(name)}={value!r})", f"those whose {name} is {value}"
     if (period := date_range(question)) is not None:
         first, last = period[0], period[1]
         kept = in_dates(kept, first, last)
@@ -417,13 +438,13 @@ def judged(text: str, question: str) -> Judged | None:
         return None  # the filter read the question wrongly: no offer beats a wrong one
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
-    calls = len({str(record(ln).get(prose) or ln) if prose else ln for ln in kept})  # one per distinct text
-    more = " or more" if total > _LINES_READ else ""
-    read = f"the first {len(lines):,} lines (of {total:,})" if more else f"{len(lines):,} lines"
+    calls = len({str(record(x).get(prose) or x) if prose else x for x in kept})  # one per distinct text
+    more = " or more" if unit == "line" and total > _LINES_READ else ""
+    read = f"the first {len(items):,} {units} (of {total:,} lines)" if more else f"{len(items):,} {units}"
     rows = [
-        f"The options ({listed}) are written on {holding:,} of {read}: which one a line is must be "
-        "judged from its meaning, by a sub-model.",
-        f"{call} labels {len(kept):,}{more} lines, {which}{' (its ' + repr(prose) + ' only)' if prose else ''}, "
+        f"The options ({listed}) are written on {holding:,} of {read}: which one {'an entry' if unit == 'entry' else 'a line'} "
+        "is must be judged from its meaning, by a sub-model.",
+        f"{call} labels {len(kept):,}{more} {units}, {which}{' (its ' + repr(prose) + ' only)' if prose else ''}, "
         f"with {calls:,}{more} sub-call{'s' if calls != 1 else ''}, and prints how many got each label.",
     ]
     return Judged(rows, call, options)

@@ -469,7 +469,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # A question that asks to judge each line against options the lines never write: the
     # labelling call comes first, and the options' words are not searched (a line holding
     # "human" is not a "human being" question).
-    judging = judged(text, question)
+    judging = judged(text, question, several_files=len(files) > 1)
     out += judging.rows if judging else []
     not_searched = {w.lower() for o in judging.options for w in terms_of(o)} if judging else set()
     shown: list[str] = list(head) + [text[a:b] for a, b in typical_spans]
