@@ -288,3 +288,15 @@ def test_records_of_several_lines_are_labelled_as_entries() -> None:
     assert "classify: 24 items (24 sub-calls)" in out and "feature request: 8" in out
     # Each ticket's lines went to the sub-model together.
     assert judged(TICKETS, question, several_files=True) is None
+
+
+def test_a_look_up_among_labelled_things_is_no_labelling() -> None:
+    assert judged(TICKETS, "Each ticket is a bug report, a feature request or a question. "
+                           "Which ticket mentions the dark mode?") is None
+    # Reviews one a line with blank lines between them are still lines; a mailbox's pieces are neither.
+    spaced = "\n\n".join(line for line in REVIEWS.splitlines())
+    found = judged(spaced, "Each review is a complaint, praise or a question. How many are complaints?")
+    assert found is not None and "classify(lines(), " in found.call
+    mails = "\n\n".join(f"From: a{i}@example.org\nSubject: order {i}\n\nHello,\nthe kettle arrived broken.\n\n"
+                        f"Thanks,\nA{i}" for i in range(20))
+    assert judged(mails, "Each mail is a complaint, praise or a question. How many are complaints?") is None

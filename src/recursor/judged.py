@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from recursor.question import ANSWER_FORMAT, asking_part, date_range, one_period, terms_of
-from recursor.sandbox.helpers import _LONG_LINE, in_dates, layout_records, record, to_date
+from recursor.sandbox.helpers import _LONG_LINE, Entry, in_dates, layout_records, record, to_date
 
 __all__ = ["Judged", "judged", "listed_options"]
 
@@ -60,6 +60,10 @@ _BLANK_SHARE = 0.1
 """More blank lines than this share of the text lines: its records run over several lines."""
 _ENTRIES_READ = 8_000_000
 """Characters of a text cut into entries for the look; a longer text of entries gets no offer."""
+_COVERED = 0.8
+"""Entries are the things when they hold this share of the text's lines (else some are pieces)."""
+_SAME_START = 0.6
+"""Entries are records when this share of them starts with the same word (digits aside)."""
 _MIN_UNITS = 5
 """Fewer lines or entries than this are read, not labelled."""
 
@@ -374,22 +378,53 @@ def _written_as_value(options: Sequence[str], records: list[dict[str, object]], 
     return holding >= max(2, _VALUE_SHARE * len(records))
 
 
-def _units(text: str, head: list[str], lines: list[str], several_files: bool) -> tuple[list[str], str] | None:
-    """What the text's things are, as `classify` would be given them: its lines, or, when
-    blank lines part records of several lines (a changelog's entries, a ticket export), its
-    entries as `entries()` reads them (`layout_records`). None for a text whose things are
-    neither: long lines `lines()` reads as sentences, records over several lines in several
-    files (each file's entries differ), or too few entries."""
-    if len(head) - len(lines) <= _BLANK_SHARE * len(lines):
-        if sum(1 for ln in lines if len(ln) > _LONG_LINE) > _LONG_SHARE * len(lines):
-            return None
-        return lines, "line"
-    if several_files or len(text) > _ENTRIES_READ:
+_ASKS_KINDS = re.compile(
+    r"\bhow\s+many\b|\bnumber\s+of\b|\bcount|\btotal\b|\bpercent|\bproportion\b|\bshare\b|\bratio\b|"
+    r"\b(?:most|least|fewest|more|less|fewer|majority|minority|rarest|commonest|frequent\w*)\b|"
+    r"\b(?:which|what)\s+(?:\w+\s+)?(?:kind|type|label|category|class|sentiment|tone|topic|tag|group)s?\b",
+    re.IGNORECASE,
+)
+"""A question that counts, ranks or compares the things by kind: what labelling answers."""
+
+
+def _asks_about_kinds(question: str, options: Sequence[str]) -> bool:
+    """Whether the question's asking sentence (its last one ending "?", else its last) counts
+    or ranks the things (`_ASKS_KINDS`) or names an option: "Each changelog entry is a bug
+    fix, ...: which version closed bug 774245?" asks a look-up, which labels do not answer."""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", asking_part(question).strip()) if x.strip()]
+    asked = [x for x in sentences if x.rstrip().endswith("?")] or sentences
+    if not asked:
+        return False
+    return bool(_ASKS_KINDS.search(asked[-1]) or _option_rx(options).search(asked[-1]))
+
+
+def _units(text: str, head: list[str], lines: list[str], several_files: bool) -> tuple[list[str], str, int] | None:
+    """What the text's things are, as `classify` would be given them, with how many there
+    are in all: its entries as `entries()` reads them (`layout_records`: a changelog's
+    entries, tickets), when they hold nearly all its lines (`_COVERED`); else its lines, when
+    each thing is one line (no blank lines between them, or one line between each two blank
+    ones). None when neither: a mailbox's headers and paragraphs, a README's bullets, long
+    lines `lines()` reads as sentences, entries over several files (each file's differ)."""
+    spans = layout_records(text) if not several_files and len(text) <= _ENTRIES_READ else []
+    if len(spans) >= _MIN_UNITS:
+        read = spans[:_LINES_READ]
+        inside = sum(1 for a, b in read for row in text[a:b].split("\n") if row.strip())
+        # Headed records (a line with indented lines under it: a changelog's entries) are
+        # records; runs of unindented lines are when they start alike ("Start-Date:", "Ticket
+        # 101"), and a mailbox's headers, greetings and sign-offs do not.
+        headed = sum(1 for a, b in read if re.search(r"\n[ \t]+\S", text[a:b])) >= _COVERED * len(read)
+        starts = Counter(re.sub(r"\d+", "0", text[a:b].split(None, 1)[0]) for a, b in read)
+        alike = headed or starts.most_common(1)[0][1] >= _SAME_START * len(read)
+        if inside >= _COVERED * len(lines) and alike:
+            entries = [Entry(text[a:b]) for a, b in spans[:_LINES_READ]]
+            return list(entries), "entry", len(spans)
+    if len(head) - len(lines) > _BLANK_SHARE * len(lines):
+        runs = [run for run in re.split(r"\n[ \t]*\n", "\n".join(head[:_LINES_READ])) if run.strip()]
+        if sum(1 for run in runs if "\n" in run.strip()) > (1 - _COVERED) * len(runs):
+            return None  # records of several lines that are not entries: a line is a piece of one
+    if sum(1 for ln in lines if len(ln) > _LONG_LINE) > _LONG_SHARE * len(lines):
         return None
-    spans = layout_records(text)
-    if len(spans) < _MIN_UNITS:
-        return None
-    return [text[a:b] for a, b in spans[:_LINES_READ]], "entry"
+    return lines, "line", text.count("\n") + 1
 
 
 def judged(text: str, question: str, several_files: bool = False) -> Judged | None:
@@ -397,17 +432,18 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
     (or entries) against options it lists and they do not write (see the module docstring);
     None for any other question, for things `classify` would not get whole (`_units`), and
     for lines of tokens and numbers with no field of prose."""
-    total = text.count("\n") + 1
     head = text.split("\n", _LINES_READ)
     lines = [ln for ln in head[:_LINES_READ] if ln.strip()]
-    if len(lines) < _MIN_UNITS or (found := _units(text, head, lines, several_files)) is None:
+    if len(lines) < _MIN_UNITS:
         return None
-    items, unit = found
-    units = "entries" if unit == "entry" else "lines"
     from_question = listed_options(question)
     options = from_question or _options_above(lines, question)
-    if not options:
+    if not options or not _asks_about_kinds(question, options):
         return None
+    if (found := _units(text, head, lines, several_files)) is None:
+        return None
+    items, unit, total = found
+    units = "entries" if unit == "entry" else "lines"
     held = _options_per_line(options, items)
     holding = len(held)
     if holding >= _WRITTEN_SHARE * len(items):
@@ -439,12 +475,12 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
     calls = len({str(record(x).get(prose) or x) if prose else x for x in kept})  # one per distinct text
-    more = " or more" if unit == "line" and total > _LINES_READ else ""
-    read = f"the first {len(items):,} {units} (of {total:,} lines)" if more else f"{len(items):,} {units}"
+    more = " or more" if total > len(items) else ""
+    read = f"the first {len(items):,} {units} (of {total:,})" if more else f"{len(items):,} {units}"
     rows = [
         f"The options ({listed}) are written on {holding:,} of {read}: which one {'an entry' if unit == 'entry' else 'a line'} "
         "is must be judged from its meaning, by a sub-model.",
-        f"{call} labels {len(kept):,}{more} {units}, {which}{' (its ' + repr(prose) + ' only)' if prose else ''}, "
+        f"{call} labels {len(kept):,}{more} {units if len(kept) != 1 else unit}, {which}{' (its ' + repr(prose) + ' only)' if prose else ''}, "
         f"with {calls:,}{more} sub-call{'s' if calls != 1 else ''}, and prints how many got each label.",
     ]
     return Judged(rows, call, options)
