@@ -1136,6 +1136,22 @@ def test_an_answer_naming_neither_offered_option_goes_back_once() -> None:
     assert result.answer == "4" and len(root.calls) == 2
 
 
+def test_an_answer_naming_none_of_the_quoted_answers_goes_back_once() -> None:
+    # Asked whether one label was more common than another, with the answers quoted, the
+    # 1.5B answered the label's count (88) from a printout that showed both counts.
+    text = "complaint: the kettle broke\npraise: lovely toaster\ncomplaint: late\n"
+    question = ('Are complaints more common, less common, or as common as praise? Answer with "more common", '
+                '"less common" or "same frequency".')
+    look = "```repl\nprint(count_by(lines(), lambda l: l.split(':')[0]))\n```"
+    root, result = _run_on(text, [look, "FINAL(2)", "FINAL(more common)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "The question's answer is one of 'more common', 'less common' or 'same frequency'. '2' is none" in note
+    assert result.answer == "more common"
+    for answer in ("FINAL(more common)", "FINAL(Less common)"):
+        root, result = _run_on(text, [look, answer], question)
+        assert len(root.calls) == 2, answer
+
+
 def test_an_option_named_in_another_form_is_named() -> None:
     from recursor.turns import _names_an_option
     assert _names_an_option("It succeeded", ("fail", "succeed")) and _names_an_option("GETs", ("GET", "POST"))

@@ -228,13 +228,21 @@ class Prompts:
             f"way, take the next step with code, then answer with the {form.split()[-1]} it gives."
         )
 
-    def not_an_option(self, answer: str, options: tuple[str, str]) -> str:
-        """Sent once when the question offers two options and the answer names neither."""
-        a, b = options
+    def not_an_option(self, answer: str, options: tuple[str, ...]) -> str:
+        """Sent once when the question offers options (two it compares, or the answers it
+        quotes) and the answer names none of them."""
+        if len(options) == 2:
+            a, b = options
+            return (
+                f"The question asks which: {a!r} or {b!r}. {answer!r} is neither. Find what the question "
+                f"compares for each of the two with code (print both), then reply FINAL({a}) or "
+                f"FINAL({b}), whichever the output shows."
+            )
+        listed = ", ".join(repr(o) for o in options[:-1]) + f" or {options[-1]!r}"
         return (
-            f"The question asks which: {a!r} or {b!r}. {answer!r} is neither. Find what the question "
-            f"compares for each of the two with code (print both), then reply FINAL({a}) or "
-            f"FINAL({b}), whichever the output shows."
+            f"The question's answer is one of {listed}. {answer!r} is none of them. Compare what the "
+            "output shows for what the question asks about, then reply with the one line FINAL(...) "
+            "holding the option that says it."
         )
 
     def echoed_question(self, answer: str, files: Sequence[str] = ()) -> str:

@@ -30,6 +30,7 @@ __all__ = [
     "SUPERLATIVE",
     "TOKEN",
     "YES_NO_START",
+    "answer_options",
     "asked_form",
     "asking_part",
     "asks_for_number",
@@ -76,6 +77,18 @@ _ABOUT_CONTEXT = re.compile(
 starts with ..."): it tells how the text is written, which the first look shows anyway, and
 its words ("server", "files") are not what the question asks for. Statements only: a
 sentence ending in "?" is the question itself."""
+
+
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{1,40})[\"\u201d]|'([^'\n]{1,40})'(?=[\s,.;:?!)]|$)")
+
+
+def answer_options(question: str) -> tuple[str, ...]:
+    """The answers a question allows, quoted in its words on the answer's form ('Answer with
+    "more common", "less common" or "same frequency"'): two or more; () when it quotes none."""
+    found: list[str] = []
+    for m in ANSWER_FORMAT.finditer(question):
+        found += [a or b for a, b in _QUOTED.findall(m.group(0))]
+    return tuple(found) if len(found) >= 2 else ()
 
 
 def names_options(question: str) -> bool:

@@ -42,6 +42,7 @@ from recursor.question import (
     MOST,
     QUALIFIED,
     YES_NO_START,
+    answer_options,
     asked_form,
     asking_part,
     asks_for_number,
@@ -102,7 +103,7 @@ _EVEN_WORDS = frozenset("both neither equal same tie even".split())
 _INFLECTIONS = ("s", "es", "d", "ed", "ing")
 
 
-def _names_an_option(answer: str, options: tuple[str, str]) -> bool:
+def _names_an_option(answer: str, options: tuple[str, ...]) -> bool:
     """Whether an answer names one of a question's two options in any form ("video types",
     "Video", "v9.1", "warning" for warnings, "succeeded" for succeed, "b2" for b2.txt), or, in
     three words or as its first, says both, neither, yes or no ("They are equal"). A count
@@ -535,12 +536,14 @@ class TurnState:
         """The feedback, once per run, for a small root's answer that names neither option of a
         question that offers two (`choice_options`): the 1.5B answered "Are there more audio
         types or more video types?" with 111, a count of lines holding either word, and
-        "Which release lists more bug fixes, 9.0 or 9.1?" with 13. An answer naming an option
+        "Which release lists more bug fixes, 9.0 or 9.1?" with 13. So for the answers a question
+        quotes ('Answer with "more common", "less common" or "same frequency"', `answer_options`):
+        asked whether one label was more common, it answered the label's count. An answer naming an option
         in any form, or saying both, neither, yes or no, stands (`_names_an_option`); so does
         the answer given again."""
         if "choice" in self.sent_back or not prompts.looking_needs_output:
             return None
-        options = choice_options(self.question)
+        options = choice_options(self.question) or answer_options(self.question) or None
         bare = bare_answer(answer)
         if options is None or not bare or _names_an_option(bare, options):
             return None
