@@ -485,6 +485,18 @@ def test_classify_asks_choice_requests_and_normalizes_answers(
     assert repr(labels).startswith("Labels(complaint: 1")
 
 
+def test_classify_names_the_most_and_the_fewest_labels(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:
+    # Asked which label was least common, the 1.5B answered the first line of the counts.
+    said = {"Broke in a week": "complaint", "Late again": "complaint", "Cracked lid": "complaint",
+            "Love it": "praise", "Does it fit?": "question"}
+    sub.answer = lambda prompt, choices: said[next(k for k in said if k in prompt)]
+    h.classify(list(said), "complaint, praise, question")
+    assert printed(capsys).startswith("classify: 5 items (5 sub-calls)\ncomplaint: 3\npraise: 1\nquestion: 1\n"
+                                      "Most: complaint (3); fewest: praise, question (1).")
+    h.classify(["Love it", "Does it fit?", "Late again"], "complaint, praise, question")
+    assert "Most:" not in printed(capsys)  # all alike: no ends to name
+
+
 def test_classify_one_label_gets_other_and_field_sends_only_that_field(sub: SubModel) -> None:
     sub.answer = lambda prompt, choices: "kettle" if "heat" in prompt else "other"
     rows = ["product: kettle | text: does not heat", "product: kettle | text: fine"]

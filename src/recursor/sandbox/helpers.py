@@ -2376,7 +2376,13 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
         calls = _CALLS[0] - calls
         how = f"{calls} sub-call{'s' if calls != 1 else ''}" + (f", {by_code} read from the text" if by_code else "")
         body = "\n".join(f"{k}: {counts.get(k, 0)}" for k in shown)
-        print(f"classify: {len(out)} items ({how})\n{body}")  # one count a line: easy to read
+        # Both ends named: asked which label was least common, the 1.5B answered the first
+        # line of this list, the most common.
+        def tied(n: int) -> str:
+            return f"{', '.join(k for k in ranked if counts.get(k, 0) == n)} ({n})"
+        top, low = counts.get(ranked[0], 0), counts.get(ranked[-1], 0) if ranked else 0
+        ends = f"\nMost: {tied(top)}; fewest: {tied(low)}." if len(ranked) >= 3 and out and top != low else ""
+        print(f"classify: {len(out)} items ({how})\n{body}{ends}")  # one count a line: easy to read
     return out
 
 
