@@ -1146,6 +1146,7 @@ def test_an_answer_naming_none_of_the_quoted_answers_goes_back_once() -> None:
     root, result = _run_on(text, [look, "FINAL(2)", "FINAL(more common)"], question)
     note = root.calls[2].messages[-1]["content"]
     assert "The question's answer is one of 'more common', 'less common' or 'same frequency'. '2' is none" in note
+    assert "reply with one line: FINAL(more common), FINAL(less common) or FINAL(same frequency)." in note
     assert result.answer == "more common"
     for answer in ("FINAL(more common)", "FINAL(Less common)"):
         root, result = _run_on(text, [look, answer], question)

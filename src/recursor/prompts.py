@@ -239,10 +239,12 @@ class Prompts:
                 f"FINAL({b}), whichever the output shows."
             )
         listed = ", ".join(repr(o) for o in options[:-1]) + f" or {options[-1]!r}"
+        lines = ", ".join(f"FINAL({o})" for o in options[:-1]) + f" or FINAL({options[-1]})"
+        # The lines to reply with written out: told only to reply with "the option", the 1.5B
+        # answered another label.
         return (
             f"The question's answer is one of {listed}. {answer!r} is none of them. Compare what the "
-            "output shows for what the question asks about, then reply with the one line FINAL(...) "
-            "holding the option that says it."
+            f"output shows for what the question asks about, then reply with one line: {lines}."
         )
 
     def echoed_question(self, answer: str, files: Sequence[str] = ()) -> str:
