@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, FunctionLM
 from recursor.budget import Limits
-from recursor.judged import judged, listed_options
+from recursor.judged import field_keyword, judged, listed_options
 from recursor.lm.base import Message
 from recursor.orient import orientation
 from recursor.prompts_small import SmallModelPrompts
@@ -300,3 +300,15 @@ def test_a_look_up_among_labelled_things_is_no_labelling() -> None:
     mails = "\n\n".join(f"From: a{i}@example.org\nSubject: order {i}\n\nHello,\nthe kettle arrived broken.\n\n"
                         f"Thanks,\nA{i}" for i in range(20))
     assert judged(mails, "Each mail is a complaint, praise or a question. How many are complaints?") is None
+
+
+def test_a_fields_name_becomes_the_keyword_lines_filters_by() -> None:
+    """One function names the keyword for both the look's filters and the labelling offer; a
+    field called "rest" is a keyword like any other (the helpers' `*rest` never takes one)."""
+    from recursor.sandbox import helpers as h
+
+    rows = ["rest: idle | note: a", "rest: busy | note: b", "rest: idle | note: c"]
+    assert field_keyword("rest") == "rest"
+    assert h.lines(text=rows, rest="idle") == [rows[0], rows[2]]
+    assert field_keyword("user-id") == "user_id"
+    assert [field_keyword(n) for n in ("class", "pattern", "text", "file", "2x")] == [None] * 5

@@ -251,12 +251,12 @@ def _prose_field(records: list[dict[str, object]], question: str = "") -> str | 
     return best if words[best] >= _PROSE_WORDS else None
 
 
-def _as_keyword(name: str) -> str | None:
-    """A field's name as `lines()` takes it by keyword (its names match with "_" for "-", "."
-    or a space), or None when it cannot be one (a Python keyword, one of `lines()`'s own
-    parameters)."""
+def field_keyword(name: str) -> str | None:
+    """A field's name as `lines()` or `entries()` take it by keyword (their names match with "_"
+    for "-", "." or a space), or None when it cannot be one (a Python keyword, one of their own
+    parameters; "rest" is their `*rest`, which a keyword never fills, so it reaches `**where`)."""
     word = re.sub(r"\W", "_", name)
-    if not word.isidentifier() or keyword.iskeyword(word) or word in {"pattern", "text", "file", "rest"}:
+    if not word.isidentifier() or keyword.iskeyword(word) or word in {"pattern", "text", "file"}:
         return None
     return word
 
@@ -301,7 +301,7 @@ def _named_value(question: str, lines: list[str], prose: str | None) -> tuple[st
             continue
         for name, written in record(line).items():
             if (name != prose and _same_name(word, name) and str(written).strip().lower() == value.lower()
-                    and _as_keyword(name) is not None):
+                    and field_keyword(name) is not None):
                 found.add((name, value))
     if len(found) != 1:
         return None
@@ -460,7 +460,7 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
     if (named := _named_value(question, items, prose)) is not None:
         name, value = named
         kept = [x for x in kept if str(record(x).get(name) or "").strip().lower() == value.lower()]
-        rows_code, which = f"{units}({_as_keyword(name)}={value!r})", f"those whose {name} is {value}"
+        rows_code, which = f"{units}({field_keyword(name)}={value!r})", f"those whose {name} is {value}"
     if (period := date_range(question)) is not None:
         first, last = period[0], period[1]
         kept = in_dates(kept, first, last)

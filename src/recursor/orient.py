@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import keyword
 import os
 import re
 from bisect import bisect_right
@@ -29,7 +28,7 @@ from datetime import date
 from itertools import pairwise
 
 from recursor.context import ContextValue
-from recursor.judged import judged
+from recursor.judged import field_keyword, judged
 from recursor.question import (
     COUNT_ASKED,
     COUNTS,
@@ -704,7 +703,7 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
             each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
             shown.append(f"{name} {len(values):,} ({each})")
             # The question names the field and one of its values ("priority required").
-            if named is None and _keyword(name) is not None and _field_named(question, [(name, values)],
+            if named is None and field_keyword(name) is not None and _field_named(question, [(name, values)],
                                                                              repeating=False):
                 said = [v for v in counted if len(v) >= 3 and re.search(
                     rf"(?<![\w-]){re.escape(v)}(?![\w-])", question, re.IGNORECASE)]
@@ -715,7 +714,7 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
     read = " in its first 4 MB" if len(text) > _FIELDS_READ else ""
     out = [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + "."]
     if named is not None:
-        call = f"lines({_keyword(named[0])}={named[1]!r})"
+        call = f"lines({field_keyword(named[0])}={named[1]!r})"
         out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
         return out, call
     most = _RANKED_RECORDS.search(asking_part(question))
@@ -725,15 +724,6 @@ def _fields(text: str, question: str) -> tuple[list[str], str]:
         out.append(f"{call} counts the lines per {field}, the most first.")
         return out, call
     return out, ""
-
-
-def _keyword(name: str) -> str | None:
-    """A field's name as `lines()`'s keyword argument (names match with "_" for "-" or "."),
-    or None when it cannot be one (a Python keyword, one of `lines()`'s own parameters)."""
-    word = re.sub(r"\W", "_", name)
-    if not word.isidentifier() or keyword.iskeyword(word) or word in ("pattern", "text", "file"):
-        return None
-    return word
 
 
 _RANKED_RECORDS = re.compile(
