@@ -330,3 +330,23 @@ def test_a_second_review_of_the_gate_other_sentences_brackets_methods_changes_an
     assert orientation(tests, "How many test functions does test/test_api.py define?").counted == ""
     staff = "\n".join(f"2024-01-0{d} department meeting" for d in range(1, 6))
     assert "(written" not in orientation(staff, "How many employees departed in January?").text
+
+
+def test_the_questions_own_term_given_again_after_the_echo_note_yields_to_the_value_read() -> None:
+    # Asked which module defines `MiniFieldStorage`, "cgi" read in the look, the 1.5B answered
+    # the class's name, was told it is the question's own term, and gave it again.
+    context = "# File: cgi.py\nclass MiniFieldStorage:\n    pass\n" + "x = 1\n" * 50 + "# File: os.py\nclass Other:\n"
+    question = "Which module in this tree defines the class `MiniFieldStorage`?"
+    echo = "FINAL(MiniFieldStorage)"
+    root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo, echo])
+    assert _run(root, FakeScriptedLM(["cgi"]), question, context=context) == "cgi"
+    assert "'MiniFieldStorage' is what the question asks about" in root.calls[2].messages[-1]["content"]
+    # Nothing read: the answer given twice stands, as before.
+    root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo, echo])
+    assert _run(root, FakeScriptedLM(["NONE"]), question, context=context) == "MiniFieldStorage"
+    # Another answer than the question's term is the root's own, read value or not.
+    root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", "FINAL(email)"])
+    assert _run(root, FakeScriptedLM(["cgi"]), question, context=context) == "email"
+    # A capable model's answer is taken as given: it heard no echo note.
+    root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo])
+    assert _run(root, FakeScriptedLM(["cgi"]), question, prompts=Prompts(), context=context) == "MiniFieldStorage"

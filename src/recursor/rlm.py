@@ -318,6 +318,8 @@ class _Run:
                     messages.append({"role": "user", "content": feedback})
                     tree.emit(ev.BudgetEvent(run_id=self.run_id, iteration=iteration,
                                              **{**tree.snapshot(), **tree.ledger.snapshot()}))
+            if outcome.json is None and (read := state.instead_of_echo(outcome.answer)) is not None:
+                outcome.answer = read  # the question's own term, given again: the look's read value
             if self.typed is not None and outcome.output is None and outcome.stopped_by != "invalid_output":
                 outcome = self.typed.settle(outcome)  # a limit's best answer, typed when it is valid
             if outcome.json is None and outcome.output is None:  # a text answer, maybe copied from a search

@@ -674,6 +674,17 @@ class TurnState:
         self.sent_back.add("echo")
         return prompts.echoed_question(bare_answer(answer), _files_holding(self.context, bare_answer(answer).strip("\"'`")))
 
+    def instead_of_echo(self, answer: str) -> str | None:
+        """The value read in the look's lines (`look_read`) for a run that ended on one of the
+        question's own terms after the echo note sent it back once (`echoed`), or None. Asked
+        which module defines `MiniFieldStorage`, with "cgi" read in the look, the 1.5B answered
+        the class's name, was told so, and gave it again at max_errors: what the question asks
+        about is not what it asks for, and the reader's value passed every check an answer
+        gets. Only after that note: a root that never heard it is not overruled."""
+        if "echo" not in self.sent_back or self.look_read is None or not echoes_question(answer, self.question):
+            return None
+        return None if echoes_question(self.look_read, self.question) else self.look_read
+
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer not written in the form the question asks
         for (`asked_form`: a number, a version or a date, each with a digit of its own; for a
