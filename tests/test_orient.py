@@ -865,3 +865,24 @@ def test_no_last_entry_is_shown_for_a_text_in_no_time_order() -> None:
     crlf = "\r\n".join(f"2025-06-{d:02d} 10:00 installed pkg{d}" for d in range(1, 12))
     assert "It ends with these lines:\n1| 2025-06-09 10:00 installed pkg9\n" in orientation(
         crlf, "Which pkg was installed last?").text  # one line an entry: "these lines", without "\r"
+
+
+def test_words_that_only_name_the_file_are_not_searched_but_still_name_it() -> None:
+    # "in the dpkg log": its lines were the header and the package dpkg-dev, searched first as
+    # the rarest; the 1.5B answered "dpkg-dev:all" for the package with the most status changes.
+    log = "# File: /var/log/dpkg.log\n" + LOG + "\n2024-05-05 10:00:00 install dpkg-dev:all <none> 1.21"
+    look = orientation(log, "Which package had the most status changes in the dpkg log?")
+    assert "'dpkg'" not in look.text and "'log'" not in look.text and "'status'" in look.text
+    assert look.words == ("status",)
+    # A word the question also asks about is searched: "dpkg" twice, once as the package.
+    look = orientation(log, "Which version of dpkg-dev does the dpkg log show?")
+    assert "'dpkg-dev'" in look.text
+    # Among files, the file's own name goes ("the history log"); a folder's name stays: the
+    # package whose changelog it is ("libfoo's changelog") is what the question is about.
+    files = ("# File: /var/log/apt/history.log\nStart-Date: 2024-05-01  10:00:00\nInstall: a (1), b (2)\n"
+             "End-Date: 2024-05-01  10:00:09\n# File: /usr/share/doc/libfoo/changelog.Debian\n"
+             "libfoo (1.2-1) unstable; urgency=medium\n  * New upstream.\n -- Ann Lee <ann@x.org>  Mon, 1 Jan 2024\n")
+    look = orientation(files, "Of all the apt runs in the history log, which one installed the most?")
+    assert "'history'" not in look.text and "'log'" not in look.text
+    look = orientation(files, "Who signed the most of libfoo's changelog entries?")
+    assert "'libfoo'" in look.text and "'changelog'" not in look.text

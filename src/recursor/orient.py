@@ -48,6 +48,7 @@ from recursor.sandbox.helpers import (
     _LONG_LINE,
     _NOT_WRITTEN,
     _STOP,
+    FILE_HEADER,
     Entry,
     _field_lists,
     _list_totals,
@@ -276,6 +277,41 @@ def _question_words(question: str) -> list[str]:
     return out
 
 
+_FILE_KINDS = frozenset("file files log logs history changelog".split())
+"""Words that name a kind of file: "the dpkg log", "apt's history", "the Debian changelog"."""
+
+
+def _naming_a_file(question: str, names: list[str]) -> set[str]:
+    """The question's words that only say which file it is about ("in the dpkg log", "apt's
+    history", "the Debian changelog"): in a run of two or more adjacent words, each a part of
+    one file's path (`names`) or a kind of file, the words of the file's own name and the
+    kinds, when the question writes them once. A folder's name stays ("libminizip1's
+    changelog": the package is what is asked about). Their lines are that file's header and
+    lines that merely name the program ("dpkg-dev"): searched first as the rarest, they led
+    the 1.5B to count the header line's entries and to answer with the package "dpkg-dev"."""
+    asking = asking_part(question)
+    # "apt's": the "s" after the apostrophe is no word of its own
+    tokens = [m for m in TOKEN.finditer(asking) if not (m.group(0) == "s" and asking[m.start() - 1] in "'\u2019")]
+    said = Counter(m.group(0).lower() for m in tokens)
+    out: set[str] = set()
+    for name in names:
+        parts = set(re.split(r"[^a-z0-9]+", name.lower())) - {""}
+        own = set(re.split(r"[^a-z0-9]+", name.lower().rsplit("/", 1)[-1])) | _FILE_KINDS
+        runs: list[list[str]] = [[]]
+        for before, m in zip([None, *tokens], tokens, strict=False):
+            word = m.group(0).lower()
+            if word not in parts and word not in _FILE_KINDS:
+                runs.append([])
+                continue
+            if runs[-1] and before is not None and not re.fullmatch(r"(?:['\u2019]s)?\s+", asking[before.end():m.start()]):
+                runs.append([])  # not adjacent: "log, and the apt"
+            runs[-1].append(word)
+        for run in runs:
+            if len(run) >= 2 and any(w in parts for w in run):
+                out |= {w for w in run if said[w] == 1 and w in own}
+    return out
+
+
 def key_shaped(word: str) -> bool:
     """Whether a word is shaped like a key (`_KEYLIKE`): an id, a version, a date, a code name."""
     return _KEYLIKE.search(word) is not None
@@ -482,6 +518,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
     asked = [w for w in asked if w.lower() not in not_searched and re.sub(r"e?s$", "", w.lower()) not in not_searched]
+    # Words that only name the file ("the dpkg log") are not searched; they still name it below.
+    header = FILE_HEADER.match(text) if not files else None  # one file, under its own header
+    naming = _naming_a_file(question, [f[0] for f in files] or ([next(g for g in header.groups() if g)] if header else []))
+    file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
         if hit.count:
@@ -553,7 +593,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out += rows
         shown += [text[a:b] for a, b in spans]
         reads += [_read(starts, keys, a, b) for a, b in spans]
-    named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing)  # "email.utils": not written
+    named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing + file_words)  # "email.utils": not written
     period = date_range(question)
     if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0],
                                                            period=period is not None)) is not None:
