@@ -886,3 +886,34 @@ def test_words_that_only_name_the_file_are_not_searched_but_still_name_it() -> N
     assert "'history'" not in look.text and "'log'" not in look.text
     look = orientation(files, "Who signed the most of libfoo's changelog entries?")
     assert "'libfoo'" in look.text and "'changelog'" not in look.text
+
+
+APT_HISTORY = (
+    "Start-Date: 2024-05-01  10:00:00\nCommandline: apt-get install gcc\n"
+    "Install: gcc:amd64 (12.2, automatic), cpp:amd64 (12.2), libc6-dev:amd64 (2.36, automatic), "
+    "libpq5:amd64 (15.16, automatic)\n"
+    "End-Date: 2024-05-01  10:00:09\n\n"
+    "Start-Date: 2024-06-02  11:00:00\nCommandline: apt-get install -y postgresql\n"
+    "Install: ssl-cert:amd64 (1.1.2, automatic), postgresql:amd64 (15.18), ucf:amd64 (3.0, automatic), "
+    "libpq-dev:amd64 (15.18)\n"
+    "Upgrade: libc6:amd64 (2.36-9, 2.36-14), libpq5:amd64 (15.16, 15.18)\n"
+    "End-Date: 2024-06-02  11:00:30\n"
+)
+
+
+def test_a_list_of_the_record_a_key_names_is_counted_for_how_many_that_same_record_holds() -> None:
+    # The look showed the run's record with "(12 items)" under its Install line, and the 1.5B
+    # answered 2: the run's Upgrade line holds libpq5 (an earlier run installed it), and its
+    # Install list is the answer.
+    for question in ("libpq5 was upgraded by one apt run. How many packages did that same run newly install?",
+                     "Find the apt run in which libpq5 got upgraded; how many brand-new packages did it install?"):
+        assert orientation(APT_HISTORY, question).counted == "4", question
+    # A part of the list, a condition, or a key on two such lines: nothing is counted for it.
+    for question in ("libpq5 was upgraded by one apt run. How many of the packages it installed were automatic?",
+                     "libpq5 was upgraded by one apt run. How many packages did it install, not counting libraries?",
+                     "libc6-dev was upgraded by one apt run. How many packages did that same run newly install?",
+                     "libpq5 was upgraded by one apt run. How many lines does its record have?"):
+        assert orientation(APT_HISTORY, question).counted == "", question
+    # Upgraded in two runs: which run is meant is not known.
+    twice = APT_HISTORY + "\n" + APT_HISTORY.replace("2024", "2025")
+    assert orientation(twice, "libpq5 was upgraded by one apt run. How many packages did it install?").counted == ""

@@ -56,6 +56,7 @@ from recursor.sandbox.helpers import (
     _stem,
     _stem_rx,
     _values,
+    enclosing,
     file_spans,
     in_dates,
     layout_records,
@@ -109,7 +110,8 @@ class Orientation:
     """What the look computed that answers the question as asked, "" when nothing does: how
     many top-level functions the module it outlines defines, for a question asking just that
     (`_module_level`), how many numbered sections a text has (`_numbered_sections`), who
-    signed the most of a file's entries (`_people`). Offered like a value read in the look."""
+    signed the most of a file's entries (`_people`), how many items a list of the record a key
+    names holds (`_counted_in_its_record`). Offered like a value read in the look."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -576,6 +578,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             reads.append(_read(starts, keys, lo, hi))
             at = bisect_right(name_at, s) - 1
             out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
+    in_record = ""
+    if found and COUNT_ASKED.search(asking) and _tier(found[0].word, marked) == 0 and found[0].count <= _ALL_UP_TO:
+        in_record = _counted_in_its_record(text, lowered, found[0].word, files, name_at, asking)
     ending, ending_spans = _ending(text, asking, width) if len(files) < 2 else ([], [])
     if ending and found and not any(_stem_rx(found[0].word).search(row) for row in ending):
         ending, ending_spans = [], []  # the last entry is not about the question's rarest word: its lines are shown
@@ -610,6 +615,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         people, top = _people(text, layout_records(text), "", asking) if asks_top else ([], "")
         out += python + people
         counted = counted or functions or top
+    counted = counted or in_record
     out += _starts_per_file(text, files, question_words) if ranks else []
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
@@ -824,6 +830,43 @@ def _together(text: str, lowered: str | None, ranked: list[_Word]) -> tuple[list
         if 0 < len(spans) < first.count:
             return [first.word, word], spans
     return None
+
+
+_PARTITIVE = re.compile(r"\bhow\s+many\s+of\b", re.IGNORECASE)
+""""How many of the packages ...": a part of a list, which its size does not answer."""
+
+
+def _counted_in_its_record(text: str, lowered: str | None, key: str, files: list[_FileSpan], name_at: list[int],
+                           asking: str) -> str:
+    """How many items a list of one record holds, for a question that names the record by a
+    key and the list the key is in, then asks how many another list of that same record holds:
+    "libpq5 was upgraded by one apt run. How many packages did that same run newly install?"
+    (the run's `Upgrade:` line holds libpq5; its `Install:` list is the answer). "" unless
+    exactly one line holding `key` is a list named in another sentence than the one asking how
+    many (`_named_by`; libpq5 is also on an earlier run's `Install:` line), its record has
+    one other list the sentence asking how many names, and nothing narrows the count: "how
+    many of", "not", "only" and the other conditions (`_CONDITION`) ask for a part of the
+    list, not its size."""
+    if _PARTITIVE.search(asking) or _CONDITION.search(asking):
+        return ""
+    sentences = _SENTENCES.split(asking)
+    counting = next((c for c in sentences if COUNT_ASKED.search(c)), "")
+    naming = " ".join(c for c in sentences if c is not counting)  # where the record is named
+    holding: list[tuple[int, str, int, int]] = []
+    for s, _ in _Finder(text, lowered, key).forward():
+        line_at = text.rfind("\n", 0, s) + 1
+        end = text.find("\n", s)
+        if (m := _FIELD_LINE.match(text[line_at:end if end >= 0 else len(text)])) and _named_by({m.group(1)}, naming):
+            at = bisect_right(name_at, s) - 1
+            holding.append((s, m.group(1), *(files[at][2:] if at >= 0 else (0, len(text)))))
+    if len(holding) != 1:
+        return ""
+    s, by, lo, hi = holding[0]
+    sizes = dict(_field_lists("\n".join(text[a:b] for a, b in enclosing(text, s, lo, hi))))
+    asked = _named_by(set(sizes) - {by}, counting)
+    if len(asked) != 1 or not sizes[(name := asked.pop())]:
+        return ""
+    return str(sizes[name])
 
 
 _FileSpan = tuple[str, int, int, int]
