@@ -350,3 +350,8 @@ def test_the_questions_own_term_given_again_after_the_echo_note_yields_to_the_va
     # A capable model's answer is taken as given: it heard no echo note.
     root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo])
     assert _run(root, FakeScriptedLM(["cgi"]), question, prompts=Prompts(), context=context) == "MiniFieldStorage"
+    # An unmarked term may be the answer itself ("Which package did pip install last?": pip).
+    question = "Which package did pip install most recently?"
+    pip = "# File: pip.log\npip install requests\npip install pip\n" + "x\n" * 50 + "# File: b.log\nnothing\n"
+    root = FakeScriptedLM(["```repl\nprint(lines('pip'))\n```", "FINAL(pip)", "FINAL(pip)"])
+    assert _run(root, FakeScriptedLM(["requests"]), question, context=pip) == "pip"

@@ -886,6 +886,11 @@ def test_words_that_only_name_the_file_are_not_searched_but_still_name_it() -> N
     assert "'history'" not in look.text and "'log'" not in look.text
     look = orientation(files, "Who signed the most of libfoo's changelog entries?")
     assert "'libfoo'" in look.text and "'changelog'" not in look.text
+    # Words that only share a path with a file are asked about: "user history" of user_history.py.
+    code = ("# File: app/user_history.py\nclass UserHistory:\n    rows = 'user history'\n"
+            "# File: app/models.py\nclass Model:\n    pass\n")
+    look = orientation(code, "Which class stores user history?")
+    assert "'history'" in look.text
 
 
 APT_HISTORY = (
@@ -912,8 +917,22 @@ def test_a_list_of_the_record_a_key_names_is_counted_for_how_many_that_same_reco
     for question in ("libpq5 was upgraded by one apt run. How many of the packages it installed were automatic?",
                      "libpq5 was upgraded by one apt run. How many packages did it install, not counting libraries?",
                      "libc6-dev was upgraded by one apt run. How many packages did that same run newly install?",
-                     "libpq5 was upgraded by one apt run. How many lines does its record have?"):
+                     "libpq5 was upgraded by one apt run. How many lines does its record have?",
+                     # Words that ask for something else than the list's size (a hostile review's).
+                     "libpq5 was upgraded by one apt run. How many automatic packages did that same run install?",
+                     "libpq5 was upgraded by one apt run. How many packages did that same run install or upgrade?",
+                     "libpq5 was upgraded by one apt run. How many packages did that run install in total?",
+                     "libpq5 was upgraded by one apt run. How many packages did the previous run install?",
+                     "libpq5 was upgraded by one apt run. How many times was libpq5 installed?",
+                     "libpq5 was upgraded in one run. How many packages did the run that upgraded libc6 install?"):
         assert orientation(APT_HISTORY, question).counted == "", question
     # Upgraded in two runs: which run is meant is not known.
+    asked = "libpq5 was upgraded by one apt run. How many packages did it install?"
     twice = APT_HISTORY + "\n" + APT_HISTORY.replace("2024", "2025")
-    assert orientation(twice, "libpq5 was upgraded by one apt run. How many packages did it install?").counted == ""
+    assert orientation(twice, asked).counted == ""
+    # Runs not parted by blank lines (a grep of the log) read as one record with two Install lines.
+    assert orientation(APT_HISTORY.replace("\n\n", "\n"), asked).counted == ""
+    # A list continued on indented lines (debian/control's Depends) is more than its first line.
+    control = ("Package: python3-foo\nDepends: ${misc:Depends},\n         python3-httpx,\n         python3-numpy\n"
+               "Build-Depends: debhelper, dh-python, python3-all\n")
+    assert orientation(control, "python3-foo is one package here. How many packages does it depend on?").counted == ""

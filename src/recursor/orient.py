@@ -47,6 +47,7 @@ from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _LONG_LINE,
     _NOT_WRITTEN,
+    _OWN_HEADER,
     _STOP,
     FILE_HEADER,
     Entry,
@@ -286,19 +287,24 @@ _FILE_KINDS = frozenset("file files log logs history changelog".split())
 def _naming_a_file(question: str, names: list[str]) -> set[str]:
     """The question's words that only say which file it is about ("in the dpkg log", "apt's
     history", "the Debian changelog"): in a run of two or more adjacent words, each a part of
-    one file's path (`names`) or a kind of file, the words of the file's own name and the
-    kinds, when the question writes them once. A folder's name stays ("libminizip1's
-    changelog": the package is what is asked about). Their lines are that file's header and
+    one file's path (`names`) or a kind of file, one of them a kind that is the file's name or
+    extension (history.log, dpkg.log, changelog.Debian), the words of the file's own name and
+    the kinds, when the question writes them once. A folder's name stays ("libminizip1's
+    changelog": the package is what is asked about), and so do words that only share a path
+    ("user history" of user_history.py, "nginx log files" of logrotate.d/nginx). Their lines are that file's header and
     lines that merely name the program ("dpkg-dev"): searched first as the rarest, they led
     the 1.5B to count the header line's entries and to answer with the package "dpkg-dev"."""
     asking = asking_part(question)
     # "apt's": the "s" after the apostrophe is no word of its own
-    tokens = [m for m in TOKEN.finditer(asking) if not (m.group(0) == "s" and asking[m.start() - 1] in "'\u2019")]
+    tokens = [m for m in TOKEN.finditer(asking)
+              if not (m.group(0) == "s" and m.start() > 0 and asking[m.start() - 1] in "'\u2019")]
     said = Counter(m.group(0).lower() for m in tokens)
     out: set[str] = set()
     for name in names:
         parts = set(re.split(r"[^a-z0-9]+", name.lower())) - {""}
-        own = set(re.split(r"[^a-z0-9]+", name.lower().rsplit("/", 1)[-1])) | _FILE_KINDS
+        base = re.split(r"[\\/]", name.lower())[-1]
+        ends = set(base.split("."))  # "history", "log" of history.log; not "history" of user_history.py
+        own = set(re.split(r"[^a-z0-9]+", base)) | _FILE_KINDS
         runs: list[list[str]] = [[]]
         for before, m in zip([None, *tokens], tokens, strict=False):
             word = m.group(0).lower()
@@ -309,7 +315,7 @@ def _naming_a_file(question: str, names: list[str]) -> set[str]:
                 runs.append([])  # not adjacent: "log, and the apt"
             runs[-1].append(word)
         for run in runs:
-            if len(run) >= 2 and any(w in parts for w in run):
+            if len(run) >= 2 and any(w in _FILE_KINDS and w in ends for w in run):
                 out |= {w for w in run if said[w] == 1 and w in own}
     return out
 
@@ -521,7 +527,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             asked = [iso, *(w for w in asked if w.lower() not in written)]
     asked = [w for w in asked if w.lower() not in not_searched and re.sub(r"e?s$", "", w.lower()) not in not_searched]
     # Words that only name the file ("the dpkg log") are not searched; they still name it below.
-    header = FILE_HEADER.match(text) if not files else None  # one file, under its own header
+    header = FILE_HEADER.match(text) if not files and _OWN_HEADER.match(text) else None  # one file's own header
     naming = _naming_a_file(question, [f[0] for f in files] or ([next(g for g in header.groups() if g)] if header else []))
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
     for word in asked[:_MAX_WORDS]:
@@ -847,8 +853,9 @@ def _counted_in_its_record(text: str, lowered: str | None, key: str, files: list
     one other list the sentence asking how many names, and nothing narrows the count: "how
     many of", "not", "only" and the other conditions (`_CONDITION`) ask for a part of the
     list, not its size."""
-    if _PARTITIVE.search(asking) or _CONDITION.search(asking):
-        return ""
+    if (_PARTITIVE.search(asking) or _CONDITION.search(asking)
+            or sum(key_shaped(w) and w.lower() not in _SAME_RECORD_WORDS for w in _question_words(asking)) > 1):
+        return ""  # a part of the list, a condition, or two keys (which run is meant?)
     sentences = _SENTENCES.split(asking)
     counting = next((c for c in sentences if COUNT_ASKED.search(c)), "")
     naming = " ".join(c for c in sentences if c is not counting)  # where the record is named
@@ -862,10 +869,17 @@ def _counted_in_its_record(text: str, lowered: str | None, key: str, files: list
     if len(holding) != 1:
         return ""
     s, by, lo, hi = holding[0]
-    sizes = dict(_field_lists("\n".join(text[a:b] for a, b in enclosing(text, s, lo, hi))))
+    rows = [text[a:b] for a, b in enclosing(text, s, lo, hi)]
+    if any(row[:1].isspace() for row in rows):
+        return ""  # a list continued on indented lines is more than its first line's items
+    fields = list(_field_lists("\n".join(rows)))
+    sizes = dict(fields)
     asked = _named_by(set(sizes) - {by}, counting)
-    if len(asked) != 1 or not sizes[(name := asked.pop())]:
-        return ""
+    if len(fields) != len(sizes) or len(asked) != 1 or not sizes[(name := asked.pop())]:
+        return ""  # a name twice: two records run together
+    said = [w.lower().strip("`'") for w in _TOKEN.findall(counting)]
+    if not all(w in _SAME_RECORD_WORDS or _stem_rx(w).fullmatch(name) for w in said):
+        return ""  # "how many automatic packages", "install or upgrade", "the previous run"
     return str(sizes[name])
 
 
@@ -1041,6 +1055,12 @@ _TOKEN = re.compile(r"`[^`]*`|[\w'./+~-]+")
 _ASKED_COMMON = frozenset(
     "how many are is was were there does do did the a an this that it its in at of on has have had contain contains "
     "file text here given".split())
+_SAME_RECORD_WORDS = _ASKED_COMMON | frozenset(
+    "packages package items item new newly brand-new same that this it its run session transaction did does do get "
+    "got by one were was".split())
+"""The words of a sentence asking how many items the record named before holds ("How many
+packages did that same run newly install?"), besides the list's own name: any other word
+("automatic", "or upgrade", "previous", "in total") asks for something else."""
 _FUNCTION_WORDS = _ASKED_COMMON | frozenset(
     "top level top-level toplevel module module-level functions function classes class defined define defines "
     "declared declare source script code python exist".split())

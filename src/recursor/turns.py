@@ -48,6 +48,7 @@ from recursor.question import (
     asks_for_number,
     choice_options,
     fits_form,
+    marked_words,
     names_options,
     terms_of,
 )
@@ -335,6 +336,7 @@ class TurnState:
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
     offered: str | None = None  # an output offered back as the exact FINAL line
+    echo: str = ""  # the question's own term the echo note sent back (`echoed`), lowercased
     look_read: str | None = None
     """The value offered in the first message as read in the look: what the look computed for
     the question (`Orientation.counted`) or a reader read in its lines (`recursor.look_reader`).
@@ -672,18 +674,23 @@ class TurnState:
         if "echo" in self.sent_back or not prompts.looking_needs_output or not echoes_question(answer, self.question):
             return None
         self.sent_back.add("echo")
+        self.echo = bare_answer(answer).strip("\"'` ").lower()
         return prompts.echoed_question(bare_answer(answer), _files_holding(self.context, bare_answer(answer).strip("\"'`")))
 
     def instead_of_echo(self, answer: str) -> str | None:
-        """The value read in the look's lines (`look_read`) for a run that ended on one of the
-        question's own terms after the echo note sent it back once (`echoed`), or None. Asked
-        which module defines `MiniFieldStorage`, with "cgi" read in the look, the 1.5B answered
-        the class's name, was told so, and gave it again at max_errors: what the question asks
-        about is not what it asks for, and the reader's value passed every check an answer
-        gets. Only after that note: a root that never heard it is not overruled."""
-        if "echo" not in self.sent_back or self.look_read is None or not echoes_question(answer, self.question):
+        """The value read in the look's lines (`look_read`) for a run that ended on the term
+        the echo note sent back (`echoed`), given again, when the question marks that term as
+        a name (quoted or in backticks, `marked_words`); else None. Asked which module defines
+        `MiniFieldStorage`, with "cgi" read in the look, the 1.5B answered the class's name,
+        was told so, and gave it again at max_errors: what the question asks about is not
+        what it asks for, and the reader's value passed every check an answer gets. An
+        unmarked term may be the answer ("Which package did pip install last?": pip), and a
+        root that never heard the note is not overruled."""
+        term = bare_answer(answer).strip("\"'` ").lower()
+        if (self.look_read is None or not self.echo or term != self.echo or term not in marked_words(self.question)
+                or echoes_question(self.look_read, self.question)):
             return None
-        return None if echoes_question(self.look_read, self.question) else self.look_read
+        return self.look_read
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer not written in the form the question asks
