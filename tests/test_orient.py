@@ -936,3 +936,17 @@ def test_a_list_of_the_record_a_key_names_is_counted_for_how_many_that_same_reco
     control = ("Package: python3-foo\nDepends: ${misc:Depends},\n         python3-httpx,\n         python3-numpy\n"
                "Build-Depends: debhelper, dh-python, python3-all\n")
     assert orientation(control, "python3-foo is one package here. How many packages does it depend on?").counted == ""
+
+
+def test_a_word_on_one_line_names_its_file_when_the_outline_counts_what_is_asked() -> None:
+    # "Find the module that defines `TimeoutError`; how many module-level functions (not
+    # methods) does it have?": the class is on two lines, so its record was shown, not its
+    # module's outline, and the 1.5B answered 2 (right: 4).
+    modules = {**MODULES, "pkg/shapes.py": MODULES["pkg/shapes.py"].replace("Frobnicator()", "None")
+               .replace("a Frobnicator's", "a disc's")}
+    question = "Find the module that defines `Frobnicator`; how many module-level functions (not methods) does it have?"
+    look = orientation(modules, question)
+    assert "'Frobnicator' is written only in pkg/shapes.py, a file of 3:" in look.text and look.counted == "3"
+    # A count the outline does not compute leaves the word's record alone, with no outline.
+    look = orientation(modules, "Find the module that defines `Frobnicator`; how many times is math used in it?")
+    assert "is written only in" not in look.text and look.counted == ""

@@ -606,11 +606,18 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         reads += [_read(starts, keys, a, b) for a, b in spans]
     named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing + file_words)  # "email.utils": not written
     period = date_range(question)
-    if named is None and found and (named := _file_holding(text, lowered, files, name_at, found[0],
-                                                           period=period is not None)) is not None:
-        out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
+    outline = None
+    if named is None and found:
+        named = _file_holding(text, lowered, files, name_at, found[0], period=period is not None)
+        if named is None and COUNT_ASKED.search(asking):
+            # A word on a line or two, in a question that counts: its file, if the outline counts what is asked.
+            held = _file_holding(text, lowered, files, name_at, found[0], counts=True)
+            outline = _outline(text, held, width, period, asking=asking, ranks=ranks) if held is not None else None
+            named = held if outline is not None and outline[3] else None
+        if named is not None:
+            out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
-        rows, spans, start, outlined = _outline(text, named, width, period, asking=asking, ranks=ranks)
+        rows, spans, start, outlined = outline or _outline(text, named, width, period, asking=asking, ranks=ranks)
         counted = outlined or counted
         out += rows
         shown += [text[a:b] for a, b in spans]
@@ -915,14 +922,18 @@ _HELD_UP_TO = 50
 
 
 def _file_holding(text: str, lowered: str | None, files: list[_FileSpan], name_at: list[int],
-                  word: _Word, period: bool = False) -> _FileSpan | None:
+                  word: _Word, period: bool = False, counts: bool = False) -> _FileSpan | None:
     """The one file of several that holds every line of the question's rarest word, when it is
     rare (shown whole) and key-shaped or rare in English: "the module that defines
     `TimeoutExpired`" is that file, and what the question asks next is often about it.
     A word on one or two lines has its own record shown instead, unless the question names a
     `period`: then what it asks is most often about the file's entries in that period (whose
-    count the outline gives), and the word, often one of the period's ends, says which file."""
-    least = 1 if period else _RECORDS_SHOWN + 1
+    count the outline gives), and the word, often one of the period's ends, says which file;
+    or unless it `counts`: "Find the module that defines `TimeoutError`; how many
+    module-level functions does it have?" asks about the file, which its class's record
+    (two lines) does not show (the caller keeps that file only when its outline computes
+    what is asked)."""
+    least = 1 if period or counts else _RECORDS_SHOWN + 1
     if len(files) < 2 or not least <= word.count <= _HELD_UP_TO or _tier(word.word) > 1:
         return None
     spans = word.first if word.count <= len(word.first) else _Finder(text, lowered, word.word).forward()
