@@ -355,3 +355,15 @@ def test_the_questions_own_term_given_again_after_the_echo_note_yields_to_the_va
     pip = "# File: pip.log\npip install requests\npip install pip\n" + "x\n" * 50 + "# File: b.log\nnothing\n"
     root = FakeScriptedLM(["```repl\nprint(lines('pip'))\n```", "FINAL(pip)", "FINAL(pip)"])
     assert _run(root, FakeScriptedLM(["requests"]), question, context=pip) == "pip"
+
+
+def test_a_question_asking_which_module_is_read_only_as_a_file_the_lines_are_in() -> None:
+    # The reader read "TreeItem", the base class on the class's line, for the module.
+    lines = ("'ChildBrowserTreeItem': 2 lines:\n1| [idlelib/browser.py] class ChildBrowserTreeItem(TreeItem):\n"
+             "2| [idlelib/tree.py]         return [ChildBrowserTreeItem(obj)")
+    question = "Which module in this tree defines the class `ChildBrowserTreeItem`?"
+    assert read_value("TreeItem", lines, question) is None
+    assert read_value("idlelib.browser", lines, question) == "idlelib.browser"
+    assert read_value("idlelib/browser.py", lines, "Where is it defined? Name the file.") == "idlelib/browser.py"
+    # Not asked for a module, the same value is read.
+    assert read_value("TreeItem", lines, "What is the base class of `ChildBrowserTreeItem`?") == "TreeItem"

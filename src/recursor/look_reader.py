@@ -64,6 +64,22 @@ _CLIPPED_START = re.compile(r"^\.\.\.\S*")
 word cut there is no value, and "(57 items)" is the look's count, not the line's."""
 
 
+_ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:module|file)\b|\bname\s+the\s+(?:module|file)\b",
+                        re.IGNORECASE)
+"""A question whose answer is a file: "which module in this tree defines ...", "Name the module."."""
+
+
+def _file_names(lines: str) -> set[str]:
+    """The files the reader's rows are in, lowercased, by each name a user asks a file by
+    (`written_lines`: "idlelib/browser.py", "idlelib/browser", "idlelib.browser")."""
+    out: set[str] = set()
+    for row in lines.splitlines():
+        if (m := _ROW.match(row)) is not None and (tag := _FILE_TAG.match(m.group("line") or "")) is not None:
+            stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", tag.group("file"))
+            out |= {tag.group("file").lower(), stem.lower(), stem.strip("/").replace("/", ".").lower()}
+    return out
+
+
 def _asked_sentence(question: str) -> str:
     """The sentence that asks (the first ending in "?"), without statements about the context."""
     asking = asking_part(question)
@@ -124,7 +140,8 @@ def written_lines(lines: str) -> list[str]:
 def read_value(reply: str, lines: str, question: str) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
     more than a value, wrote what the context lines do not hold whole, echoed the question's
-    own term, or gave a value in another form than the question asks for (`asked_form`)."""
+    own term, or gave a value in another form than the question asks for (`asked_form`; a
+    question asking which module or file wants one of the files the lines are in)."""
     text = reply.strip()
     if text.lower().startswith("answer:"):
         text = text[len("answer:"):]
@@ -137,4 +154,6 @@ def read_value(reply: str, lines: str, question: str) -> str | None:
         return None
     if (form := asked_form(question)) is not None and not fits_form(value, form):
         return None  # asked "whose name", the reader gave a package's name
+    if _ASKS_FILE.search(asking_part(question)) and (files := _file_names(lines)) and value.lower() not in files:
+        return None  # asked which module defines a class, the reader gave its base class
     return value if any(writes_whole(line, value) for line in written_lines(lines)) else None
