@@ -950,3 +950,22 @@ def test_a_word_on_one_line_names_its_file_when_the_outline_counts_what_is_asked
     # A count the outline does not compute leaves the word's record alone, with no outline.
     look = orientation(modules, "Find the module that defines `Frobnicator`; how many times is math used in it?")
     assert "is written only in" not in look.text and look.counted == ""
+
+
+def test_when_the_entry_listing_the_most_items_started_is_offered_when_asked_just_that() -> None:
+    # "The most Install items: 167 in entry 3 (Start-Date: 2025-06-24  14:37:36)" was shown,
+    # and the 1.5B answered another run's start.
+    history = "# File: /var/log/apt/history.log\n" + APT_HISTORY.replace(", cpp:amd64 (12.2)", "") + (
+        "\nStart-Date: 2024-07-03  12:00:00\nCommandline: apt-get install vim\n"
+        "Install: vim:amd64 (9.0), vim-runtime:amd64 (9.0, automatic), xxd:amd64 (9.0, automatic)\n"
+        "End-Date: 2024-07-03  12:00:05\n") + "# File: /etc/hostname\nbox\n"
+    for question in ("When did the apt run that installed the most new packages start? Give the date and time.",
+                     "Which apt run installed the largest number of packages? Answer with its start date and time."):
+        assert orientation(history, question).counted == "2024-06-02 11:00:00", question
+    for question in ("When did the apt run that installed the most packages in 2024 start? Give the date and time.",
+                     "When did the apt run that installed the second most packages start? Give the date and time.",
+                     "When did the apt run that installed the fewest packages start? Give the date and time.",
+                     "When did the apt run that installed and upgraded the most packages start?",
+                     "Which apt run installed the most packages?",  # its start is not what is asked
+                     "When did the apt run that installed the most packages end? Give the date and time."):
+        assert orientation(history, question).counted == "", question

@@ -612,12 +612,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         if named is None and COUNT_ASKED.search(asking):
             # A word on a line or two, in a question that counts: its file, if the outline counts what is asked.
             held = _file_holding(text, lowered, files, name_at, found[0], counts=True)
-            outline = _outline(text, held, width, period, asking=asking, ranks=ranks) if held is not None else None
+            outline = _outline(text, held, width, period, asking=asking, ranks=ranks, question=question) if held is not None else None
             named = held if outline is not None and outline[3] else None
         if named is not None:
             out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
     if named is not None:
-        rows, spans, start, outlined = outline or _outline(text, named, width, period, asking=asking, ranks=ranks)
+        rows, spans, start, outlined = outline or _outline(text, named, width, period, asking=asking, ranks=ranks, question=question)
         counted = outlined or counted
         out += rows
         shown += [text[a:b] for a, b in spans]
@@ -949,7 +949,7 @@ the count and the `entries(file=...)` call, not the list."""
 
 
 def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, date, date] | None = None,
-             asking: str = "", ranks: bool = False) -> tuple[list[str], list[tuple[int, int]], str, str]:
+             asking: str = "", ranks: bool = False, question: str = "") -> tuple[list[str], list[tuple[int, int]], str, str]:
     """The rows that outline a file the question names, and the spans they show: its size, and
     its records (`helpers.layout_records`) by their first and last lines. How many entries a
     changelog has, who signed them and when, which functions a module defines: a question
@@ -1002,10 +1002,11 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
             spans.append(last)
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
-    longest = _longest_lists(text, recs, width, asking) if ranks else []
+    longest, top_entry = _longest_lists(text, recs, width, asking, name, question or asking) if ranks else ([], "")
     python, functions = _module_level(text, body, end, asking, name)
     people, top = _people(text, recs, name, asking)
-    return out + _line_starts(text, body, end) + python + people + longest + dated, spans, start, functions or top
+    return (out + _line_starts(text, body, end) + python + people + longest + dated, spans, start,
+            functions or top or top_entry)
 
 
 def _named_by(keys: set[str], question: str) -> set[str]:
@@ -1025,16 +1026,21 @@ def _named_list(entries: list[Entry], asking: str) -> str:
     return named[0]
 
 
-def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question: str) -> list[str]:
+def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question: str,
+                   name: str = "", whole: str = "") -> tuple[list[str], str]:
     """For the first two fields the entries list items under (`Install: a, b, c`), the two entries that
     list the most, by their first lines, the fields the question names first, then the longest: which run
-    installed the most packages is then read, where the outline shows only some entries' sizes."""
+    installed the most packages is then read, where the outline shows only some entries' sizes.
+    Also the value of the top entry's first line (`Start-Date: 2025-06-24  14:37:36`, spacing
+    made single) when the question asks just that of the entry that lists the most items of
+    the one list it names (`_top_entry_asked`), else ""."""
     sizes: dict[str, list[tuple[int, int]]] = {}
     for n, (a, b) in enumerate(recs, 1):
         for key, items in _field_lists(text[a:b]):
             sizes.setdefault(key, []).append((items, n))
     out = []
     named = _named_by(set(sizes), question)
+    value = ""
     for key, found in sorted(sizes.items(), key=lambda kv: (kv[0] not in named, -max(kv[1])[0])):
         if len(found) < 2 or max(found)[0] < 3:
             continue
@@ -1045,7 +1051,32 @@ def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question:
             f"{items} in entry {n} ({text[recs[n - 1][0]:recs[n - 1][1]].split(chr(10), 1)[0].strip()[:width // 2]})"
             for items, n in ranked)
         out.append(f"The most {key} items: {said}.")
-    return out[:2]
+        if named == {key} and not out[:-1]:
+            first = text[recs[ranked[0][1] - 1][0]:recs[ranked[0][1] - 1][1]].split("\n", 1)[0]
+            value = _top_entry_asked(first, key, question, name, whole or question)
+    return out[:2], value
+
+
+
+
+def _top_entry_asked(first: str, key: str, question: str, name: str, whole: str) -> str:
+    """The value of `first`, the top entry's first line (`Start-Date: 2025-06-24  14:37:36`),
+    when the question asks just that of the entry that lists the most `key` items: each word
+    of the sentence that ranks is in `_TOP_ENTRY_WORDS`, names the list (installed ->
+    Install) or the file; every word of the line's own name ("start", "date") is in the
+    `whole` question (its answer's form too: "Answer with its start date and time."); no
+    other sentence sets a condition. "Which run installed the most packages in
+    2026?" or "the second most" ask something else."""
+    if (m := _FIELD_LINE.match(first.strip())) is None or MOST.search(question) is None:
+        return ""
+    own = [w for w in re.split(r"[-_\s]+", m.group(1).lower()) if w]
+    words = {w.lower() for w in _TOKEN.findall(whole)}
+    if not own or not all(w in words or f"{w}s" in words or f"{w}ed" in words for w in own):
+        return ""
+    lists = frozenset(w.lower() for w in _TOKEN.findall(question) if _stem_rx(w).fullmatch(key))
+    if not _asks_just(question, MOST, _TOP_ENTRY_WORDS | lists, name):
+        return ""
+    return " ".join(m.group(2).split())
 
 
 _PEOPLE_SHOWN = 5
@@ -1072,6 +1103,13 @@ _SAME_RECORD_WORDS = _ASKED_COMMON | frozenset(
 """The words of a sentence asking how many items the record named before holds ("How many
 packages did that same run newly install?"), besides the list's own name: any other word
 ("automatic", "or upgrade", "previous", "in total") asks for something else."""
+_TOP_ENTRY_WORDS = _ASKED_COMMON | frozenset(
+    "when which what one run runs session sessions transaction entry entries most largest biggest highest greatest "
+    "number packages package items new newly brand-new give answer with its and all of the start started began "
+    "begin date time".split())
+"""The words of a question asking when (or which) the entry that lists the most items was,
+besides the list's name and the file's: "When did the apt run that installed the most new
+packages start? Give the date and time."."""
 _FUNCTION_WORDS = _ASKED_COMMON | frozenset(
     "top level top-level toplevel module module-level functions function classes class defined define defines "
     "declared declare source script code python exist".split())
