@@ -341,9 +341,15 @@ def test_the_questions_own_term_given_again_after_the_echo_note_yields_to_the_va
     root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo, echo])
     assert _run(root, FakeScriptedLM(["cgi"]), question, context=context) == "cgi"
     assert "'MiniFieldStorage' is what the question asks about" in root.calls[2].messages[-1]["content"]
-    # Nothing read: the answer given twice stands, as before.
+    # Nothing read: the one file that writes the term is the module asked for.
     root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo, echo])
-    assert _run(root, FakeScriptedLM(["NONE"]), question, context=context) == "MiniFieldStorage"
+    assert _run(root, FakeScriptedLM(["NONE"]), question, context=context) == "cgi"
+    root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo, echo])
+    assert _run(root, FakeScriptedLM(["NONE"]), question.replace("module", "file"), context=context) == "cgi.py"
+    # Asked something else about it, nothing read: the answer given twice stands.
+    other = "What does the class `MiniFieldStorage` hold? Name its attribute."
+    root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", echo, echo])
+    assert _run(root, FakeScriptedLM(["NONE"]), other, context=context) == "MiniFieldStorage"
     # Another answer than the question's term is the root's own, read value or not.
     root = FakeScriptedLM(["```repl\nprint(lines('MiniFieldStorage'))\n```", "FINAL(email)"])
     assert _run(root, FakeScriptedLM(["cgi"]), question, context=context) == "email"

@@ -21,6 +21,7 @@ import re
 
 from recursor.orient import Orientation
 from recursor.question import (
+    ASKS_FILE,
     PLURAL_ASKED,
     SUPERLATIVE,
     YES_NO_START,
@@ -62,11 +63,6 @@ _CLIPPED_END = re.compile(r"\S*\s?\.\.\.(?: \(\d[\d,]* items\))?$")
 _CLIPPED_START = re.compile(r"^\.\.\.\S*")
 """Where the look clipped a long line ("...6, automatic), libpq5:amd64 (15.16-0..."): the
 word cut there is no value, and "(57 items)" is the look's count, not the line's."""
-
-
-_ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:module|file)\b|\bname\s+the\s+(?:module|file)\b",
-                        re.IGNORECASE)
-"""A question whose answer is a file: "which module in this tree defines ...", "Name the module."."""
 
 
 def _file_names(lines: str) -> set[str]:
@@ -154,6 +150,6 @@ def read_value(reply: str, lines: str, question: str) -> str | None:
         return None
     if (form := asked_form(question)) is not None and not fits_form(value, form):
         return None  # asked "whose name", the reader gave a package's name
-    if _ASKS_FILE.search(asking_part(question)) and (files := _file_names(lines)) and value.lower() not in files:
+    if ASKS_FILE.search(asking_part(question)) and (files := _file_names(lines)) and value.lower() not in files:
         return None  # asked which module defines a class, the reader gave its base class
     return value if any(writes_whole(line, value) for line in written_lines(lines)) else None

@@ -273,6 +273,11 @@ def marked_words(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:module|file)\b|\bname\s+the\s+(?:module|file)\b",
+                       re.IGNORECASE)
+"""A question whose answer is a file: "which module in this tree defines ...", "Name the module."."""
+
+
 COUNT_ASKED = re.compile(r"\bhow\s+many\b|\b(?:the|total)\s+number\s+of\b|\bcount\s+(?:of|the|how)\b", re.IGNORECASE)
 """A question that asks how many: what is counted is often one slot's lines, not the word's."""
 

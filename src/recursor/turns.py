@@ -35,6 +35,7 @@ from recursor.protocol import (
     unquoted_final,
 )
 from recursor.question import (
+    ASKS_FILE,
     ASKS_SIZE,
     CHOICE_WORDS,
     COUNTISH,
@@ -683,14 +684,22 @@ class TurnState:
         a name (quoted or in backticks, `marked_words`); else None. Asked which module defines
         `MiniFieldStorage`, with "cgi" read in the look, the 1.5B answered the class's name,
         was told so, and gave it again at max_errors: what the question asks about is not
-        what it asks for, and the reader's value passed every check an answer gets. An
-        unmarked term may be the answer ("Which package did pip install last?": pip), and a
-        root that never heard the note is not overruled."""
+        what it asks for, and the reader's value passed every check an answer gets. With
+        nothing read, for a question asking which module or file (`ASKS_FILE`), the one file
+        that writes the term, as a module ("idlelib.browser") or as the file. An unmarked term
+        may be the answer ("Which package did pip install last?": pip), and a root that never
+        heard the note is not overruled."""
         term = bare_answer(answer).strip("\"'` ").lower()
-        if (self.look_read is None or not self.echo or term != self.echo or term not in marked_words(self.question)
-                or echoes_question(self.look_read, self.question)):
+        if not self.echo or term != self.echo or term not in marked_words(self.question):
             return None
-        return self.look_read
+        if self.look_read is not None:
+            return None if echoes_question(self.look_read, self.question) else self.look_read
+        # Nothing read: for "which module (file) defines `X`?", the one file that writes X.
+        files = _files_holding(self.context, term) if ASKS_FILE.search(asking_part(self.question)) else ()
+        if len(files) != 1:
+            return None
+        stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", files[0])
+        return stem.strip("/").replace("/", ".") if re.search(r"\bmodule\b", self.question, re.IGNORECASE) else files[0]
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer not written in the form the question asks
