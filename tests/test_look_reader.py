@@ -371,5 +371,6 @@ def test_a_question_asking_which_module_is_read_only_as_a_file_the_lines_are_in(
     assert read_value("TreeItem", lines, question) is None
     assert read_value("idlelib.browser", lines, question) == "idlelib.browser"
     assert read_value("idlelib/browser.py", lines, "Where is it defined? Name the file.") == "idlelib/browser.py"
-    # Not asked for a module, the same value is read.
+    # Not asked for the module that defines something, the same value is read.
     assert read_value("TreeItem", lines, "What is the base class of `ChildBrowserTreeItem`?") == "TreeItem"
+    assert read_value("TreeItem", lines, "Which module-level class is `ChildBrowserTreeItem` based on?") == "TreeItem"

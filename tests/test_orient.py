@@ -947,6 +947,10 @@ def test_a_word_on_one_line_names_its_file_when_the_outline_counts_what_is_asked
     question = "Find the module that defines `Frobnicator`; how many module-level functions (not methods) does it have?"
     look = orientation(modules, question)
     assert "'Frobnicator' is written only in pkg/shapes.py, a file of 3:" in look.text and look.counted == "3"
+    # An everyday word of the question on one line names no file ("module-level" in a comment).
+    commented = {**modules, "pkg/util.py": "import os\n\n_cache = {}  # module-level cache\n\n\ndef home():\n"
+                                           "    return os.environ['HOME']\n"}
+    assert orientation(commented, question.replace("`Frobnicator`", "`Frob`")).counted == ""
     # A count the outline does not compute leaves the word's record alone, with no outline.
     look = orientation(modules, "Find the module that defines `Frobnicator`; how many times is math used in it?")
     assert "is written only in" not in look.text and look.counted == ""
@@ -967,5 +971,11 @@ def test_when_the_entry_listing_the_most_items_started_is_offered_when_asked_jus
                      "When did the apt run that installed the fewest packages start? Give the date and time.",
                      "When did the apt run that installed and upgraded the most packages start?",
                      "Which apt run installed the most packages?",  # its start is not what is asked
-                     "When did the apt run that installed the most packages end? Give the date and time."):
+                     "When did the apt run that installed the most packages end? Give the date and time.",
+                     # Another sentence that narrows or moves what is asked (a hostile review's).
+                     "Consider the apt runs from 2024-07-01 to 2024-12-31. When did the run that installed the most "
+                     "packages start? Give the date and time.",
+                     "When did the apt run that installed the most packages start? Give the date and time it ended.",
+                     "When did the apt run that installed the most packages start? Give the date and time of the "
+                     "previous run."):
         assert orientation(history, question).counted == "", question

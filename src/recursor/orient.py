@@ -609,8 +609,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     outline = None
     if named is None and found:
         named = _file_holding(text, lowered, files, name_at, found[0], period=period is not None)
-        if named is None and COUNT_ASKED.search(asking):
-            # A word on a line or two, in a question that counts: its file, if the outline counts what is asked.
+        if named is None and COUNT_ASKED.search(asking) and found[0].word.lower() in marked:
+            # A name the question marks (`FrobError`), on a line or two, in a question that counts: its
+            # file, if the outline counts what is asked ("module-level" on one comment line names none).
             held = _file_holding(text, lowered, files, name_at, found[0], counts=True)
             outline = _outline(text, held, width, period, asking=asking, ranks=ranks, question=question) if held is not None else None
             named = held if outline is not None and outline[3] else None
@@ -1062,11 +1063,11 @@ def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question:
 def _top_entry_asked(first: str, key: str, question: str, name: str, whole: str) -> str:
     """The value of `first`, the top entry's first line (`Start-Date: 2025-06-24  14:37:36`),
     when the question asks just that of the entry that lists the most `key` items: each word
-    of the sentence that ranks is in `_TOP_ENTRY_WORDS`, names the list (installed ->
-    Install) or the file; every word of the line's own name ("start", "date") is in the
-    `whole` question (its answer's form too: "Answer with its start date and time."); no
-    other sentence sets a condition. "Which run installed the most packages in
-    2026?" or "the second most" ask something else."""
+    of each of its sentences is in `_TOP_ENTRY_WORDS`, names the list (installed -> Install)
+    or the file, and every word of the line's own name ("start", "date") is in the `whole`
+    question (its answer's form too: "Answer with its start date and time."). "Which run
+    installed the most packages in 2026?", "the second most", "Give the date and time it
+    ended.", "Consider the runs after June." ask something else."""
     if (m := _FIELD_LINE.match(first.strip())) is None or MOST.search(question) is None:
         return ""
     own = [w for w in re.split(r"[-_\s]+", m.group(1).lower()) if w]
@@ -1076,6 +1077,11 @@ def _top_entry_asked(first: str, key: str, question: str, name: str, whole: str)
     lists = frozenset(w.lower() for w in _TOKEN.findall(question) if _stem_rx(w).fullmatch(key))
     if not _asks_just(question, MOST, _TOP_ENTRY_WORDS | lists, name):
         return ""
+    named = _name_parts(name)
+    for token in _TOKEN.findall(question):  # every sentence: "Give the date and time it ended.", a period
+        word = re.sub(r"'s$", "", token.strip("`'.,-")).lower()
+        if word and word not in _TOP_ENTRY_WORDS and word not in lists and word not in named:
+            return ""
     return " ".join(m.group(2).split())
 
 

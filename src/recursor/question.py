@@ -273,9 +273,11 @@ def marked_words(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
-ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:module|file)\b|\bname\s+the\s+(?:module|file)\b",
-                       re.IGNORECASE)
-"""A question whose answer is a file: "which module in this tree defines ...", "Name the module."."""
+ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:module|file)(?![\w-])[^?.;]*?\b(?:defines?|defined|declares?|"
+                       r"declared|implements?|implemented)\b|\bname\s+the\s+(?:module|file)\b", re.IGNORECASE)
+"""A question whose answer is the file that defines something: "which module in this tree
+defines ...", "Where is `X` defined? Name the module." (not "which module-level function", "what
+file format", "which file does nginx write to")."""
 
 
 COUNT_ASKED = re.compile(r"\bhow\s+many\b|\b(?:the|total)\s+number\s+of\b|\bcount\s+(?:of|the|how)\b", re.IGNORECASE)
