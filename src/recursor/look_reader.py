@@ -30,7 +30,7 @@ from recursor.question import (
     fits_form,
     names_options,
 )
-from recursor.turns import bare_answer, echoes_question, writes_whole
+from recursor.turns import bare_answer, echoes_question, file_names, writes_whole
 
 __all__ = ["READ_CHARS", "READ_TOKENS", "looks_up", "read_value", "reader_lines", "written_lines"]
 
@@ -71,8 +71,7 @@ def _file_names(lines: str) -> set[str]:
     out: set[str] = set()
     for row in lines.splitlines():
         if (m := _ROW.match(row)) is not None and (tag := _FILE_TAG.match(m.group("line") or "")) is not None:
-            stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", tag.group("file"))
-            out |= {tag.group("file").lower(), stem.lower(), stem.strip("/").replace("/", ".").lower()}
+            out |= {name.lower() for name in file_names(tag.group("file"))}
     return out
 
 
@@ -126,8 +125,7 @@ def written_lines(lines: str) -> list[str]:
             continue
         line = m.group("line") or m.group("record") or ""
         if (tag := _FILE_TAG.match(line)) is not None:
-            stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", tag.group("file"))
-            out += [tag.group("file"), stem, stem.strip("/").replace("/", ".")]
+            out += file_names(tag.group("file"))
             line = line[tag.end():]
         out.append(_CLIPPED_END.sub("", _CLIPPED_START.sub("", line)))
     return out

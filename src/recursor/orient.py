@@ -47,11 +47,10 @@ from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _LONG_LINE,
     _NOT_WRITTEN,
-    _OWN_HEADER,
     _STOP,
-    FILE_HEADER,
     Entry,
     _field_lists,
+    _header_name,
     _list_totals,
     _lists_items,
     _stem,
@@ -527,8 +526,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             asked = [iso, *(w for w in asked if w.lower() not in written)]
     asked = [w for w in asked if w.lower() not in not_searched and re.sub(r"e?s$", "", w.lower()) not in not_searched]
     # Words that only name the file ("the dpkg log") are not searched; they still name it below.
-    header = FILE_HEADER.match(text) if not files and _OWN_HEADER.match(text) else None  # one file's own header
-    naming = _naming_a_file(question, [f[0] for f in files] or ([next(g for g in header.groups() if g)] if header else []))
+    own = _header_name(text) if not files else None  # one file, under its own header
+    naming = _naming_a_file(question, [f[0] for f in files] or ([own] if own else []))
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
@@ -1056,8 +1055,6 @@ def _longest_lists(text: str, recs: list[tuple[int, int]], width: int, question:
             first = text[recs[ranked[0][1] - 1][0]:recs[ranked[0][1] - 1][1]].split("\n", 1)[0]
             value = _top_entry_asked(first, key, question, name, whole or question)
     return out[:2], value
-
-
 
 
 def _top_entry_asked(first: str, key: str, question: str, name: str, whole: str) -> str:

@@ -55,8 +55,8 @@ from recursor.question import (
 )
 from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
 
-__all__ = ["TurnState", "bare_answer", "context_sizes", "echoes_question", "new_leads", "restates_question",
-           "writes_whole", "written_value"]
+__all__ = ["TurnState", "bare_answer", "context_sizes", "echoes_question", "file_names", "new_leads",
+           "restates_question", "writes_whole", "written_value"]
 
 _VALUE = re.compile(r"(?=.*\d)[\w]+(?:[-:./+~][\w]+)+")
 """A date, a time, a version, an id: word characters joined by `-:./+~`, with a digit."""
@@ -300,6 +300,13 @@ def _file_parts(context: ContextValue) -> list[tuple[str, str | None, int, int]]
 def _file_names(context: ContextValue) -> list[str]:
     """The names of the context's files (`_file_parts`)."""
     return [name for name, *_ in _file_parts(context)]
+
+
+def file_names(path: str) -> tuple[str, str, str]:
+    """The names a user asks a file by: its path, the path without the extension, and the
+    module it is ("ctypes/__init__.py" -> "ctypes/__init__.py", "ctypes", "ctypes")."""
+    stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", path)
+    return path, stem, stem.strip("/").replace("/", ".")
 
 
 def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
@@ -698,8 +705,7 @@ class TurnState:
         files = _files_holding(self.context, term) if ASKS_FILE.search(asking_part(self.question)) else ()
         if len(files) != 1:
             return None
-        stem = re.sub(r"(?:/__init__)?\.\w{1,4}$", "", files[0])
-        return stem.strip("/").replace("/", ".") if re.search(r"\bmodule\b", self.question, re.IGNORECASE) else files[0]
+        return file_names(files[0])[2] if re.search(r"\bmodule\b", self.question, re.IGNORECASE) else files[0]
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer not written in the form the question asks

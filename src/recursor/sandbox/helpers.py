@@ -301,8 +301,12 @@ def _own_file() -> str | None:
     list or dict (its items are no file)."""
     if not isinstance(context, str) or _files():
         return None
-    doc = _doc()
-    first = doc[:doc.find("\n")] if "\n" in doc else doc
+    return _header_name(_doc())
+
+
+def _header_name(text: str) -> str | None:
+    """The file `text`'s first line names as its own ("# File: a.log"), or None."""
+    first = text[:text.find("\n")] if "\n" in text else text
     m = FILE_HEADER.match(first) if _OWN_HEADER.match(first) else None
     return next((g for g in m.groups() if g), None) if m is not None else None
 
