@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
+from recursor.column_ranks import column_rank
 from recursor.context import ContextValue
 from recursor.judged import field_keyword, judged
 from recursor.question import (
@@ -78,6 +79,8 @@ __all__ = [
 
 _MAX_WORDS = 30
 """Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
+_RANKED_WORDS = 5
+"""The rarest of the question's words read as a log's column values for a ranking (`column_rank`)."""
 _MAX_COUNTED = 10_000
 """Matching lines counted per word before the count is shown as "10,000+" (and the last ones
 are found from the end): a word on every line of a 40 MB log costs no more than a rare one."""
@@ -630,6 +633,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = counted or functions or top
     counted = counted or in_record
     out += _starts_per_file(text, files, question_words) if ranks else []
+    if ranks and not counted and unit == "line" and (ranked := column_rank(text, question, [w.word for w in found[:_RANKED_WORDS]])):
+        out += ranked.rows  # "which package had the most status changes": a log's columns, counted
+        counted = ranked.top
+        shown += [text[a:b] for a, b in ranked.spans]
+        reads += [_read(starts, keys, a, b) for a, b in ranked.spans]
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)
