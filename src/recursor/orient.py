@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
-from recursor.column_ranks import column_rank
 from recursor.context import ContextValue
 from recursor.judged import field_keyword, judged
+from recursor.log_columns import column_count, column_rank
 from recursor.question import (
     COUNT_ASKED,
     COUNTS,
@@ -638,6 +638,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = ranked.top
         shown += [text[a:b] for a, b in ranked.spans]
         reads += [_read(starts, keys, a, b) for a, b in ranked.spans]
+    if not counted and unit == "line" and found and (lined := column_count(text, question, [w.word for w in found], missing)):
+        out += lined.rows  # "how many packages were upgraded on 2026-05-20": the lines writing both, counted
+        counted = str(lined.count)
+        shown += [text[a:b] for a, b in lined.spans]
+        reads += [_read(starts, keys, a, b) for a, b in lined.spans]
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)

@@ -1,4 +1,4 @@
-"""Which value of a log's column comes up most, for a question that ranks by count.
+"""Counts over a log's columns: which value comes up most, and how many lines say so.
 
 "Which package had the most status changes?" over a log whose lines are columns (a date, a
 time, an action, a name, a version) is one `count_by` over the lines whose action column says
@@ -12,6 +12,10 @@ keeps the lines that write them there, and counts those lines by the one column 
 names (not numbers or versions, not a handful of states). Nothing is offered when any step is
 unsure: no word written as a column value, two columns of names, or a tie at the top.
 
+"How many packages were upgraded on 2026-05-20?" is the same reading without a ranking: the
+lines whose columns write the question's words (`2026-05-20`, `upgrade`), counted
+(`column_count`). Shown those 7 lines among the date's 416, the 1.5B counted all 416.
+
 General: it knows no log format, only lines split at spaces (as `helpers.cols` splits them).
 """
 
@@ -21,10 +25,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from recursor.question import asking_part
+from recursor.question import COUNT_ASKED, HOW_MANY, asking_part, negated
 from recursor.sandbox.helpers import _ENDINGS, _STOP, _stem, to_date
 
-__all__ = ["ColumnRank", "column_rank"]
+__all__ = ["ColumnCount", "ColumnRank", "column_count", "column_rank"]
 
 _COUNT_RANKED = re.compile(
     r"\bmost\b(?![\s-]+recent)|\b(?:largest|greatest|highest|biggest)\s+(?:number|count|amount)\s+of\b",
@@ -75,8 +79,8 @@ def _written_as(word: str, stem: str, value: str) -> int:
     itself or its singular ("installs" as `install`), 1 as another form of it ("upgraded" as
     `upgrade`), else 0."""
     v = value.strip(":,;[]()").lower()
-    if len(v) >= 3 and (v == word or v + "s" == word or v + "es" == word):
-        return 2
+    if len(v) >= 3 and (v == word or v + "s" == word or v + "es" == word or v.split(":", 1)[0] == word):
+        return 2  # a name with its qualifier counts as the name ("dmsetup:amd64")
     return 1 if len(stem) >= 4 and v.startswith(stem) and v[len(stem):] in _ENDINGS else 0
 
 
@@ -95,6 +99,16 @@ def _word_column(word: str, rows: list[list[str]], values: Counter[tuple[int, st
 def _day(value: str) -> str | None:
     found = to_date(value) if any(ch.isdigit() for ch in value) else None
     return found.isoformat() if found is not None else None
+
+
+def _line_spans(lines: list[str], wanted: list[int]) -> tuple[tuple[int, int], ...]:
+    """Where lines `wanted` (numbers, ascending) start and end in the text `lines` make up."""
+    spans, at, pos = [], 0, 0
+    for i in wanted:
+        pos += sum(len(line) + 1 for line in lines[at:i])
+        spans.append((pos, pos + len(lines[i])))
+        at = i
+    return tuple(spans)
 
 
 def _value_of(row: list[str], noun: str, column: int) -> str | None:
@@ -168,13 +182,110 @@ def column_rank(text: str, question: str, words: list[str]) -> ColumnRank | None
     (top, n), (second, m) = ranked
     call = (f"count_by([r for r in lines() if {' and '.join(f'cols(r)[{c}:{c + 1}] == [{value!r}]' for _, c, value, _ in kept)}], "
             + ("key=lambda r: to_date(r))" if noun in _DAY_WORDS else f"{column})"))
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
     top_lines = [i for i in sorted(together) if _value_of(rows[i], noun, column) == top][:_SPANS]
     return ColumnRank(
         (f"Of the {len(picked):,} lines whose {where} (columns counted from 0), by {what}: "
          f"{top} on {n:,} lines, the most; next {second} on {m:,}. {call} counts them.",),
         top,
-        tuple((starts[i], starts[i] + len(lines[i])) for i in top_lines),
+        _line_spans(lines, top_lines),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnCount:
+    """How many lines write each of the question's words as one column's value."""
+
+    rows: tuple[str, ...]  # what the look shows
+    count: int
+    spans: tuple[tuple[int, int], ...]  # the first of those lines: where it was read
+
+
+_HOW_OFTEN = re.compile(r"\bhow\s+(?:often|many\s+times)\b", re.IGNORECASE)
+"""A count of events, each line one, whatever it names."""
+
+
+def _one_column(word: str, values: Counter[tuple[int, str]]) -> tuple[int | None, str] | None:
+    """Where lines write `word` (`_written_as`): its one value, and the column that holds it,
+    or None for any column when it is in several (a log's name moves with its action:
+    `install dmsetup:amd64`, `status unpacked dmsetup:amd64`). None when no value
+    writes it, or two do ("installed" is a state and, as `install`, an action: which one is
+    asked is a question to answer, not to guess; `dmsetup:amd64` and `dmsetup:i386` are two
+    packages)."""
+    w = word.lower()
+    stem = _stem(w)
+    found: dict[int, Counter[tuple[int, str]]] = {}
+    for (c, v), n in values.items():
+        if how := _written_as(w, stem, v):
+            found.setdefault(how, Counter())[(c, v)] += n
+    if len(found) != 1:
+        return None
+    (at,) = found.values()
+    if len({v for _, v in at}) != 1:
+        return None
+    (column, value), _ = at.most_common(1)[0]
+    return (column if len(at) == 1 else None), value
+
+
+def _tabular(lines: list[str], near: int) -> bool:
+    """Whether the text around line `near` (its file, for files joined under `# File:` lines)
+    is lines of columns: eight in ten of its lines that are not blank have one of four
+    neighbouring numbers of words, under a dozen. A changelog's prose is not: its lines run
+    from one word to fifteen, and a package named on two of them is no count of anything."""
+    lo = next((i for i in range(near, -1, -1) if lines[i].startswith("# File: ")), 0)
+    hi = next((i for i in range(near + 1, len(lines)) if lines[i].startswith("# File: ")), len(lines))
+    widths = Counter(len(line.split()) for line in lines[lo:hi] if line.strip())
+    total = sum(widths.values())
+    return any(sum(widths[w + k] for k in range(4)) >= 0.8 * total for w in range(1, 10))
+
+
+def column_count(text: str, question: str, found: list[str], missing: list[str]) -> ColumnCount | None:
+    """For "how many ..." over a text of column lines: how many lines write every word of the
+    question the text holds (`found`) as one column's value ("2026-05-20" as a date, "upgraded"
+    as the action `upgrade`, "dmsetup" as `dmsetup:amd64`), the thing counted aside ("how many
+    packages"). None when a word the question says is not in the text (`missing`: "newly",
+    "step"), says what the answer is not, is no column's value or two columns' (see
+    `_one_column`), no line writes them all, or, counting things ("how many packages"), a
+    name repeats among those lines (a package upgraded twice: lines are not packages)."""
+    asking = asking_part(question)
+    times = _HOW_OFTEN.search(asking) is not None
+    many = HOW_MANY.search(asking)
+    if not (times or COUNT_ASKED.search(asking)) or negated(question) or len(text) > _READ_UP_TO:
+        return None
+    noun = _stem(many.group("what").split()[0].lower()) if many and not times else ""
+    aside = {noun, "time", "times", "often"}
+    if any(_stem(w.lower()) not in aside for w in missing):
+        return None
+    words = [w for w in found if _stem(w.lower()) not in aside]
+    if not words:  # "how many upgrades": the thing counted is itself what the lines write
+        words, times = [w for w in found if noun and _stem(w.lower()) == noun][:1], True
+        if not words:
+            return None
+    rows = [line.split(None, _COLUMNS)[:_COLUMNS] for line in text.split("\n")]
+    values = Counter((c, v) for row in rows for c, v in enumerate(row))
+    kept: list[tuple[int | None, str]] = []
+    for word in words:
+        if (at := _one_column(word, values)) is None:
+            return None
+        kept.append(at)
+
+    def writes(row: list[str], column: int | None, value: str) -> bool:
+        return value in row if column is None else len(row) > column and row[column] == value
+
+    hits = [i for i, row in enumerate(rows) if all(writes(row, c, v) for c, v in kept)]
+    lines = text.split("\n")
+    if not hits or not _tabular(lines, hits[0]):
+        return None
+    filters = {c for c, _ in kept}
+    if not times:
+        for c in range(_COLUMNS):
+            named = [rows[i][c] for i in hits if len(rows[i]) > c and rows[i][c][:1].isalpha()]
+            if c not in filters and len(named) >= _SHARE * len(hits) and len(set(named)) < len(named):
+                return None  # "how many packages" and a name on two of the lines
+    test = " and ".join(f"{v!r} in cols(r)" if c is None else f"cols(r)[{c}:{c + 1}] == [{v!r}]" for c, v in kept)
+    where = " and ".join(f"{v!r} as a column" if c is None else f"column {c} {v!r}" for c, v in kept)
+    return ColumnCount(
+        (f"Lines with {where} (columns counted from 0): {len(hits):,}. "
+         f"len([r for r in lines() if {test}]) counts them.",),
+        len(hits),
+        _line_spans(lines, hits[:_SPANS]),
     )

@@ -1,4 +1,4 @@
-"""A ranking by count over a log's columns (`recursor.column_ranks`), alone and in the look.
+"""A ranking by count over a log's columns (`recursor.log_columns`), alone and in the look.
 
 The logs are generated here in the shape of a package manager's log (date, time, action, name,
 versions) and of an application log whose message is free text; the questions are phrased as
@@ -13,7 +13,7 @@ import re
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
-from recursor.column_ranks import column_rank
+from recursor.log_columns import column_count, column_rank
 from recursor.orient import orientation
 from recursor.prompts_small import SmallModelPrompts
 
@@ -118,3 +118,64 @@ def test_the_call_the_look_shows_counts_the_same_in_the_sandbox() -> None:
                  mode="rlm", trace_dir=False).complete(question, log)
     assert result.answer == "2025-03-09"
     assert "count_by: 60 items, 3 values\n2025-03-09: 35\n" in outputs[0]
+
+
+def upgrade_log() -> str:
+    """package_log with upgrades on two days: four packages on 2025-05-01, one of them twice."""
+    ups = [("2025-05-01", "libc6:amd64"), ("2025-05-01", "libssl3:amd64"), ("2025-05-01", "zlib1g:amd64"),
+           ("2025-05-01", "perl:amd64"), ("2025-05-02", "libc6:amd64"), ("2025-05-02", "perl:amd64")]
+    rows = []
+    for n, (day, name) in enumerate(ups):
+        rows += [f"{day} 09:00:{n:02d} upgrade {name} 1.{n}-1 1.{n}-2",
+                 f"{day} 09:00:{n:02d} status half-configured {name} 1.{n}-2",
+                 f"{day} 09:00:{n:02d} configure {name} 1.{n}-2 <none>"]
+    return package_log() + "\n" + "\n".join(rows)
+
+
+def test_lines_writing_each_word_in_a_column_are_counted() -> None:
+    log = upgrade_log()
+    counted = column_count(log, "How many packages got upgraded on 2025-05-01?", ["2025-05-01", "upgraded"], [])
+    assert counted is not None and counted.count == 4
+    assert counted.rows[0].startswith("Lines with column 0 '2025-05-01' and column 2 'upgrade' (columns counted from 0): 4.")
+    assert "len([r for r in lines() if cols(r)[0:1] == ['2025-05-01'] and cols(r)[2:3] == ['upgrade']])" in counted.rows[0]
+    # A name is a column wherever its line puts it; "configured" is the action `configure`.
+    times = column_count(log, "How many times was perl configured?", ["perl", "configured"], ["times"])
+    assert times is not None and times.count == 2
+    assert "len([r for r in lines() if 'perl:amd64' in cols(r) and 'configure' in cols(r)])" in times.rows[0]
+    assert [log[a:b] for a, b in times.spans] == ["2025-05-01 09:00:03 configure perl:amd64 1.3-2 <none>",
+                                                  "2025-05-02 09:00:05 configure perl:amd64 1.5-2 <none>"]
+
+
+def test_a_count_that_could_mean_two_things_is_not_offered() -> None:
+    log = upgrade_log()
+    # Over both days libc6 and perl are upgraded twice: 6 lines, 4 packages.
+    assert column_count(log, "How many packages were upgraded?", ["upgraded"], []) is None
+    assert column_count(log, "How many upgrades are logged?", ["upgrades"], []) is not None
+    # "installed": the state `installed`, or the action `install`?
+    assert column_count(log, "How many packages were installed?", ["installed"], []) is None
+    # A word of the question the log never writes may be what decides ("newly").
+    assert column_count(log, "How many packages were newly upgraded on 2025-05-01?", ["2025-05-01", "upgraded"],
+                        ["newly"]) is None
+    assert column_count(log, "How many packages were upgraded on 2025-05-01 but not configured?",
+                        ["2025-05-01", "upgraded", "configured"], []) is None
+
+
+def test_prose_is_no_column_log() -> None:
+    entries = []
+    for n in range(30):
+        entries += [f"libfoo ({n}.0-1) unstable; urgency=medium", "",
+                    f"  * New upstream release {n}, which fixes the crash in libfoo when run", "    under a long name.",
+                    "", f" -- Ann Lee <ann@example.org>  Mon, 0{n % 9 + 1} Jan 2024 10:00:00 +0000", ""]
+    text = "\n".join(entries)
+    assert column_count(text, "How many entries does the changelog of libfoo have?", ["libfoo", "entries"], []) is None
+    look = orientation(text, "How many entries does the changelog of libfoo have?")
+    assert "columns counted from 0" not in look.text
+
+
+def test_the_look_offers_the_count() -> None:
+    look = orientation(upgrade_log(), "How many packages were upgraded on 2025-05-01?")
+    assert look.counted == "4"
+    assert "Lines with column 0 '2025-05-01' and column 2 'upgrade' (columns counted from 0): 4." in look.text
+    assert look.shows("2025-05-01 09:00:02 upgrade zlib1g:amd64 1.2-1 1.2-2")
+    # Asked what the log does not say ("newly"), the look counts nothing.
+    assert orientation(upgrade_log(), "How many packages were newly upgraded on 2025-05-01?").counted == ""
