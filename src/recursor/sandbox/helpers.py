@@ -593,50 +593,6 @@ def _field_lists(text: str) -> Iterator[tuple[str, int]]:
             yield m.group(1), _top_level_items(m.group(2))
 
 
-def _top_level_parts(value: str) -> list[str]:
-    """The items of a comma-separated list, split as `_top_level_items` counts them."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(value):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
-            parts.append(value[start:i])
-            start = i + 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-_ITEM_MARK = _re.compile(r"\(([^()]*)\)\s*$")
-"""An item's parenthesized tail: `libfoo:amd64 (1.2-3, automatic)`."""
-
-
-def _items_marked(row: str) -> str:
-    """How many items of one line's `Key: a, b, c` list carry each word in their parentheses
-    ("5 marked automatic" of `a (1.0, automatic), b (2.0)`): which of a run's installs were
-    pulled in as dependencies is then read, not counted by eye in a line cut short. Words
-    only (not a version), each said when some items carry it; "" when none does."""
-    m = _FIELD_LINE.match(row.split("\n", 1)[0])
-    if m is None:
-        return ""
-    marks: _Counter[str] = _Counter()
-    for item in _top_level_parts(m.group(2)):
-        if tail := _ITEM_MARK.search(item):
-            marks.update({w.strip().lower() for w in tail.group(1).split(",")[1:]
-                          if _re.fullmatch(r"[A-Za-z][A-Za-z-]{2,}", w.strip())})
-    return ", ".join(f"{n} marked {w}" for w, n in marks.most_common(2))
-
-
-def _list_said(row: str) -> str:
-    """"7 items", or "7 items, 5 marked automatic" (`_items_marked`); "" for no list."""
-    n = _list_size(row)
-    if not n:
-        return ""
-    marked = _items_marked(row)
-    return f"{n} items" + (f", {marked}" if marked else "")
-
-
 def _list_size(row: str, least: int = 3) -> int:
     """How many items the `Key: a, b, c` list of one line holds, 0 when it is no such list
     of `least` items or more."""
@@ -806,8 +762,8 @@ def _cut(row: str, width: int) -> str:
     """A row cut to `width`; a cut `Key: a, b, ...` list says how many items it holds."""
     if len(row) <= width:
         return row
-    said = _list_said(row)
-    return row[: width - 10] + (f" ... ({said})" if said else " ...")
+    n = _list_size(row)
+    return row[: width - 10] + (f" ... ({n} items)" if n else " ...")
 
 
 def _record_note(doc: str, s: int, shown: set[int], of_context: bool) -> list[str]:
@@ -839,8 +795,8 @@ def _show(head: str, doc: str, units: list[tuple[int, int]], marks: list[tuple[i
         pieces.append(doc[pos:e])
         line = "".join(pieces).replace("\n", " ").strip()
         if len(line) > 2 * window + 40:
-            said = _list_said(doc[s:e])
-            line = line[: 2 * window + 40] + "..." + (f" ({said})" if said else "")
+            size = _list_size(doc[s:e])
+            line = line[: 2 * window + 40] + "..." + (f" ({size} items)" if size else "")
         name = _file_at(s)[0] if of_context else None
         print(f"{n}| {f'[{name}] ' if name else ''}{line}")
         if n <= _RECORDS_SHOWN:
