@@ -9,41 +9,61 @@ date dpkg installed the most packages, it answered the date of the first line it
 This reads the question's own words as column values (`status`, `install` for "installs"),
 keeps the lines that write them there, and counts those lines by the one column the question's
 "which X" names: a column of dates for a day or date, else the one column of many different
-names (not numbers or versions, not a handful of states). Nothing is offered when any step is
-unsure: no word written as a column value, two columns of names, or a tie at the top.
+names (not numbers or versions, not a handful of states) (`column_rank`).
 
 "How many packages were upgraded on 2026-05-20?" is the same reading without a ranking: the
 lines whose columns write the question's words (`2026-05-20`, `upgrade`), counted
 (`column_count`). Shown those 7 lines among the date's 416, the 1.5B counted all 416.
 
-General: it knows no log format, only lines split at spaces (as `helpers.cols` splits them).
+What either offers is taken as read, so each abstains whenever the question may say more than
+the columns do: a word of it the text does not hold (a period, "yesterday", "second", an
+amount's unit), a word of it the columns do not write, a word two columns write in two forms
+("installed": a state, or the action `install`), lines from several files, lines that are not
+columns of one shape, or a tie at the top.
+
+General: it knows no log format, only lines split at spaces (as `helpers.cols` splits a line
+without tabs or `|`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from recursor.question import COUNT_ASKED, HOW_MANY, asking_part, negated
+from recursor.question import COUNT_ASKED, HOW_MANY, asking_part, date_range, negated
 from recursor.sandbox.helpers import _ENDINGS, _STOP, _stem, to_date
 
 __all__ = ["ColumnCount", "ColumnRank", "column_count", "column_rank"]
 
-_COUNT_RANKED = re.compile(
-    r"\bmost\b(?![\s-]+recent)|\b(?:largest|greatest|highest|biggest)\s+(?:number|count|amount)\s+of\b",
-    re.IGNORECASE)
+_COUNT_RANKED = re.compile(r"(?<!\bat\s)\bmost\b(?![\s-]+recent)|\b(?:largest|greatest|highest|biggest)\s+"
+                           r"(?:number|count)\s+of\b", re.IGNORECASE)
 """A ranking by how many ("the most status changes", "the largest number of packages"); not
-"the highest version" nor "the most recent"."""
+"at most", "the most recent", "the highest version" nor "the largest amount of"."""
+_NOT_FIRST = re.compile(r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|next|runner-up)\b", re.IGNORECASE)
+"""A ranking asked below the top ("the second most")."""
 _ASKED_NOUN = (
     re.compile(r"\b(?:which|what)\s+([A-Za-z][\w-]*)", re.IGNORECASE),
     re.compile(r"\bthe\s+([A-Za-z][\w-]*)\s+(?:with|that\s+\w+|which\s+\w+)\s+the\s+(?:most|largest|greatest)\b",
                re.IGNORECASE),
 )
 """The thing asked for: "which package ...", "on which date ...", "find the package with the most ..."."""
-_COUNTED_NOUN = re.compile(r"\b(?:most|(?:number|count|amount)\s+of)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
+_COUNTED_NOUN = re.compile(r"\b(?:most|(?:number|count)\s+of)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
 """The word right after the ranking, often what is counted ("the most packages")."""
+_RANKING_WORDS = frozenset({"most", "largest", "greatest", "highest", "biggest", "number", "count", "times",
+                            "often", "frequently", "many"})
+_THE_TEXT = frozenset({"log", "logs", "file", "files", "text", "document"})
+"""Words for the text itself ("in this log")."""
 _DAY_WORDS = frozenset({"day", "date"})
+_NOT_NAMES = frozenset({"month", "year", "week", "hour", "minute", "time", "ip", "address", "port", "pid", "id",
+                        "number", "code", "version", "size", "amount", "file", "files", "module", "log", "source"})
+"""Things asked for that a column of names is not: other spans of time, numbers, addresses,
+versions; a file (the lines' file, which no column writes)."""
+_DATE_SHAPED = re.compile(r"\d{4}-\d\d-\d\d|\d\d?/[A-Za-z]{3}/\d{4}|\d\d?/\d\d?/\d{2,4}|\d{8}")
+"""A column value that may be a date, checked before `to_date` reads it."""
+_TIME_SHAPED = re.compile(r"\d\d:\d\d(?::\d\d)?")
+"""A time of day, as a log writes one on each line."""
 _READ_UP_TO = 4_000_000
 """Characters split into columns at most (a 40 MB log is left to the root's own code)."""
 _COLUMNS = 8
@@ -52,143 +72,82 @@ _LEAST = 5
 """Lines that must write the question's words for their counts to rank anything."""
 _MANY_NAMES = 12
 """A column of names takes more different values than this (fewer are states or levels)."""
+_FEW_VALUES = 30
+"""A column of at most this many values is a field (`_Columns.structured`)."""
 _SPANS = 8
-"""Lines of the top value kept as where it was read (`Orientation.reads`)."""
+"""Lines kept as where a value was read (`Orientation.reads`)."""
 _SHARE = 0.9
 """The share of the kept lines a column must fill in the same way (dates, or names)."""
 
 
+class _Columns:
+    """A text's lines split at spaces (the first `_COLUMNS`), each (column, value)'s lines, and
+    each line's file (`files`: each file's name and where it starts in the text, none for one
+    text)."""
+
+    def __init__(self, text: str, files: list[tuple[str, int]]) -> None:
+        self.lines = text.split("\n")
+        self.rows = [line.split(None, _COLUMNS)[:_COLUMNS] for line in self.lines]
+        self.values = Counter((c, v) for row in self.rows for c, v in enumerate(row))
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.file_starts = [at for _, at in files]
+        self.path_words = {p.lower() for name, _ in files for p in re.split(r"[^A-Za-z0-9]+", name) if p}
+
+    def structured(self, column: int | None) -> bool:
+        """Whether a column is a field of the log, not words that happen to stand there: it
+        holds a few values (an action, a level, a state: `_FEW_VALUES`) or dates. A class
+        name in a module's `class Parser:` line is in a column of every other word."""
+        if column is None:
+            return False
+        held = [(v, n) for (c, v), n in self.values.items() if c == column]
+        if len(held) <= _FEW_VALUES:
+            return True
+        dated = sum(n for v, n in held if _DATE_SHAPED.fullmatch(v))
+        return dated >= _SHARE * sum(n for _, n in held)
+
+    def file_of(self, i: int) -> int:
+        return bisect_right(self.file_starts, self.starts[i]) - 1
+
+    def one_shape(self, picked: list[int]) -> bool:
+        """Whether the lines `picked` are columns as `cols` reads them (no tab, no `|`), all
+        in one file, and the file's lines around them are columns too (`_tabular`)."""
+        if any("\t" in self.lines[i] or "|" in self.lines[i] for i in picked):
+            return False
+        files = {self.file_of(i) for i in picked}
+        if len(files) > 1:
+            return False  # "which file has the most errors" is no column's value
+        f = files.pop()
+        lo = self.starts[0] if f < 0 else self.file_starts[f]
+        hi = self.file_starts[f + 1] if 0 <= f + 1 < len(self.file_starts) else self.starts[-1] + 1
+        return _tabular([self.lines[i] for i in range(bisect_right(self.starts, lo) - 1, bisect_right(self.starts, hi - 1))])
+
+    def spans(self, picked: list[int]) -> tuple[tuple[int, int], ...]:
+        return tuple((self.starts[i], self.starts[i] + len(self.lines[i])) for i in picked[:_SPANS])
+
+
+def _tabular(lines: list[str]) -> bool:
+    """Whether lines are a log's columns: eight in ten of those not blank (nor `# File:`
+    headers) are dated or timed in their first three words, and have one of four neighbouring
+    numbers of words, under a dozen. A changelog's prose is not (its lines run from one word to
+    fifteen, and a package named on two of them is no count), nor is a module (`class Parser:`
+    is no record of anything)."""
+    body = [line for line in lines if line.strip() and not line.startswith("# File: ")]
+    if not body:
+        return False
+    dated = sum(any(_DATE_SHAPED.search(w) or _TIME_SHAPED.search(w) for w in line.split(None, 3)[:3]) for line in body)
+    widths = Counter(len(line.split()) for line in body)
+    return dated >= 0.8 * len(body) and any(sum(widths[w + k] for k in range(4)) >= 0.8 * len(body) for w in range(1, 10))
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnRank:
-    """The top value of one column over the lines whose column `where` writes `value`."""
+    """The top value of one column over the lines whose columns write the question's words."""
 
     rows: tuple[str, ...]  # what the look shows
     top: str  # the value that comes up most
     spans: tuple[tuple[int, int], ...]  # the first lines that write it: where it was read
-
-
-def _asked_noun(asking: str) -> str | None:
-    for rx in _ASKED_NOUN:
-        if (m := rx.search(asking)) and m.group(1).lower() not in _STOP:
-            return m.group(1).lower()
-    return None
-
-
-def _written_as(word: str, stem: str, value: str) -> int:
-    """How a column's `value` writes the question's `word` (lowercase; `stem` its `_stem`): 2 as
-    itself or its singular ("installs" as `install`), 1 as another form of it ("upgraded" as
-    `upgrade`), else 0."""
-    v = value.strip(":,;[]()").lower()
-    if len(v) >= 3 and (v == word or v + "s" == word or v + "es" == word or v.split(":", 1)[0] == word):
-        return 2  # a name with its qualifier counts as the name ("dmsetup:amd64")
-    return 1 if len(stem) >= 4 and v.startswith(stem) and v[len(stem):] in _ENDINGS else 0
-
-
-def _word_column(word: str, rows: list[list[str]], values: Counter[tuple[int, str]]) -> tuple[int, str, list[int]] | None:
-    """The column and value that write `word` on the most lines (its own form first), and those
-    lines' numbers; None when fewer than `_LEAST` lines do. `values`: each (column, value)'s lines."""
-    w = word.lower()
-    stem = _stem(w)
-    found = [(how, n, c, v) for (c, v), n in values.items() if n >= _LEAST and (how := _written_as(w, stem, v))]
-    if not found:
-        return None
-    _, _, c, value = max(found)
-    return c, value, [i for i, row in enumerate(rows) if len(row) > c and row[c] == value]
-
-
-def _day(value: str) -> str | None:
-    found = to_date(value) if any(ch.isdigit() for ch in value) else None
-    return found.isoformat() if found is not None else None
-
-
-def _line_spans(lines: list[str], wanted: list[int]) -> tuple[tuple[int, int], ...]:
-    """Where lines `wanted` (numbers, ascending) start and end in the text `lines` make up."""
-    spans, at, pos = [], 0, 0
-    for i in wanted:
-        pos += sum(len(line) + 1 for line in lines[at:i])
-        spans.append((pos, pos + len(lines[i])))
-        at = i
-    return tuple(spans)
-
-
-def _value_of(row: list[str], noun: str, column: int) -> str | None:
-    """What a row is counted by: its first date for a day or date, else its value in `column`."""
-    if noun in _DAY_WORDS:
-        return next((x for v in row if (x := _day(v))), None)
-    return row[column] if len(row) > column else None
-
-
-def _names_column(rows: list[list[str]], skip: set[int]) -> int | None:
-    """The one column, of those not skipped, that nearly every row fills with a name (a letter
-    first) and that takes many different values; None if none or several do."""
-    width = min(len(r) for r in rows)
-    found = []
-    for c in range(min(width, _COLUMNS)):
-        if c in skip:
-            continue
-        values = [r[c] for r in rows]
-        named = sum(v[:1].isalpha() for v in values)
-        if named >= _SHARE * len(rows) and len(set(values)) > _MANY_NAMES:
-            found.append(c)
-    return found[0] if len(found) == 1 else None
-
-
-def column_rank(text: str, question: str, words: list[str]) -> ColumnRank | None:
-    """The look's rows for a question that ranks by count ("which package had the most status
-    changes?") over a text of column lines, and the top value; None when the question does not
-    rank so, no word of `words` (the question's words the text holds) is written as one
-    column's value on `_LEAST` lines or more, or the column asked for is not clear."""
-    asking = asking_part(question)
-    noun = _asked_noun(asking)
-    if noun is None or not _COUNT_RANKED.search(asking) or len(text) > _READ_UP_TO:
-        return None
-    rows = [line.split(None, _COLUMNS)[:_COLUMNS] for line in text.split("\n")]  # the 8th: the rest
-    values = Counter((c, v) for row in rows for c, v in enumerate(row))
-    noun_stem = _stem(noun)
-    kept: list[tuple[str, int, str, list[int]]] = []
-    for word in words:
-        if _stem(word.lower()) == noun_stem or any(ch.isdigit() for ch in word):
-            continue  # the thing asked for, or a date or version: not what is counted
-        if (at := _word_column(word, rows, values)) is not None:
-            kept.append((word, *at))
-    if not kept:
-        return None
-    together = set.intersection(*(set(lines) for *_, lines in kept))
-    if len(together) < _LEAST and len(kept) > 1 and (counted := _COUNTED_NOUN.search(asking)):
-        # Words of different lines ("the most packages installed": `packages` in "startup packages
-        # configure", `installed` in the state lines): the thing counted is no filter.
-        kept = [k for k in kept if k[0].lower() != counted.group(1).lower()] or kept
-        together = set.intersection(*(set(lines) for *_, lines in kept))
-    if len(together) < _LEAST:  # still words of different lines: the one written most
-        kept = [max(kept, key=lambda k: len(k[3]))]
-        together = set(kept[0][3])
-    picked = [rows[i] for i in sorted(together)]
-    lines = text.split("\n")
-    widths = Counter(len(lines[i].split()) for i in together)
-    if widths.most_common(1)[0][1] < _SHARE * len(picked):
-        return None  # free text after a few columns ("ERROR Connection refused ..."): its words are no names
-    skip = {c for _, c, _, _ in kept}
-    column = -1 if noun in _DAY_WORDS else _names_column(picked, skip)
-    if column is None:
-        return None
-    counts = Counter(v for r in picked if (v := _value_of(r, noun, column)))
-    if sum(counts.values()) < _SHARE * len(picked):
-        return None  # a day asked for, and lines that write none
-    what = "date" if column < 0 else f"column {column}"
-    ranked = counts.most_common(2)
-    if len(ranked) < 2 or ranked[0][1] == ranked[1][1] or ranked[0][1] < 2:
-        return None  # one value, or a tie: nothing ranks
-    where = " and ".join(f"column {c} is {value!r}" for _, c, value, _ in kept)
-    (top, n), (second, m) = ranked
-    call = (f"count_by([r for r in lines() if {' and '.join(f'cols(r)[{c}:{c + 1}] == [{value!r}]' for _, c, value, _ in kept)}], "
-            + ("key=lambda r: to_date(r))" if noun in _DAY_WORDS else f"{column})"))
-    top_lines = [i for i in sorted(together) if _value_of(rows[i], noun, column) == top][:_SPANS]
-    return ColumnRank(
-        (f"Of the {len(picked):,} lines whose {where} (columns counted from 0), by {what}: "
-         f"{top} on {n:,} lines, the most; next {second} on {m:,}. {call} counts them.",),
-        top,
-        _line_spans(lines, top_lines),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,52 +159,193 @@ class ColumnCount:
     spans: tuple[tuple[int, int], ...]  # the first of those lines: where it was read
 
 
+def _asked_noun(asking: str) -> str | None:
+    for rx in _ASKED_NOUN:
+        if (m := rx.search(asking)) and m.group(1).lower() not in _STOP:
+            return m.group(1).lower()
+    return None
+
+
+def _written_as(word: str, stem: str, value: str) -> int:
+    """How a column's `value` writes the question's `word` (lowercase; `stem` its `_stem`): 2 as
+    itself, its singular ("installs" as `install`) or its name before a ":" ("dmsetup" as
+    `dmsetup:amd64`), 1 as another form of it ("upgraded" as `upgrade`), else 0."""
+    v = value.strip(":,;[]()").lower()
+    if len(v) >= 3 and (v == word or v + "s" == word or v + "es" == word or v.split(":", 1)[0] == word):
+        return 2
+    return 1 if len(stem) >= 4 and v.startswith(stem) and v[len(stem):] in _ENDINGS else 0
+
+
+def _one_value(word: str, columns: _Columns, least: int = 1) -> tuple[int | None, str] | None:
+    """Where lines write `word` (on `least` lines or more): its one value, and the column that
+    holds it on nine in ten of its lines (`configure` is dpkg's action, and three times the
+    last word of "startup packages configure"), or None for any column (a log's name moves
+    with its action: `install dmsetup:amd64`, `status unpacked dmsetup:amd64`). A value that is the
+    word itself or its plural wins over other forms of it ("install" is `install`, not
+    `installed`). None when no value writes it, or two do: "installed" is the state
+    `installed` and, as `install`, the action (which one is asked is a question to answer,
+    not to guess); `dmsetup:amd64` and `dmsetup:i386` are two packages."""
+    w = word.lower()
+    stem = _stem(w)
+    found: dict[int, Counter[tuple[int, str]]] = {}
+    for (c, v), n in columns.values.items():
+        if n >= least and (how := _written_as(w, stem, v)):
+            found.setdefault(how, Counter())[(c, v)] += n
+    if not found:
+        return None
+    best = found[max(found)]
+    if len({v for _, v in best}) != 1:
+        return None
+    (column, value), n = best.most_common(1)[0]
+    if 1 in found and 2 in found and any(len(v) < len(value) for _, v in found[1]):
+        return None  # "installed": the state itself, or the action `install`
+    return (column if n >= _SHARE * sum(best.values()) else None), value
+
+
+def _writes(row: list[str], column: int | None, value: str) -> bool:
+    return value in row if column is None else len(row) > column and row[column] == value
+
+
+def _call_test(kept: list[tuple[int | None, str]]) -> str:
+    return " and ".join(f"{v!r} in cols(r)" if c is None else f"cols(r)[{c}:{c + 1}] == [{v!r}]" for c, v in kept)
+
+
+def _said(kept: list[tuple[int | None, str]]) -> str:
+    return " and ".join(f"{v!r} as a column" if c is None else f"column {c} {v!r}" for c, v in kept)
+
+
+def _day(value: str) -> str | None:
+    found = to_date(value) if _DATE_SHAPED.search(value) else None
+    return found.isoformat() if found is not None else None
+
+
+def _value_of(row: list[str], by_day: bool, column: int) -> str | None:
+    """What a row is counted by: its first date for a day or date, else its value in `column`."""
+    if by_day:
+        return next((x for v in row[:3] if (x := _day(v))), None)
+    return row[column] if len(row) > column else None
+
+
+def _names_column(rows: list[list[str]], skip: set[int]) -> int | None:
+    """The one column, of those not skipped, that nearly every row fills with a name (a letter
+    first; not a label ending in ":" nor a tag with brackets, `sshd[20089]:`) and that takes
+    many different values; None if none or several do."""
+    width = min(len(r) for r in rows)
+    found = []
+    for c in range(min(width, _COLUMNS)):
+        if c in skip:
+            continue
+        values = [r[c] for r in rows]
+        named = sum(v[:1].isalpha() and not v.endswith(":") and "[" not in v and "=" not in v for v in values)
+        if named >= _SHARE * len(rows) and len(set(values)) > _MANY_NAMES:
+            found.append(c)
+    return found[0] if len(found) == 1 else None
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def column_rank(text: str, question: str, found: list[str], missing: list[str],
+                files: list[tuple[str, int]] | None = None) -> ColumnRank | None:
+    """The look's rows for a question that ranks by count ("which package had the most status
+    changes?") over a text of column lines, and the top value. `found`: the question's words
+    the text holds, rarest first; `missing`: those it does not; `files`: each file's name and
+    where it starts, for a joined text. None unless the question asks for the top of one thing by how
+    many lines, every word it holds is a column's value (but the thing asked for and the
+    thing counted), every word it lacks is the thing asked for, a ranking word or the noun
+    after a word kept ("status changes"), and the column asked for is clear."""
+    asking = asking_part(question)
+    noun = _asked_noun(asking)
+    if (noun is None or noun in _NOT_NAMES or _plural(noun) or not _COUNT_RANKED.search(asking)
+            or _NOT_FIRST.search(asking) or date_range(question) is not None or negated(question)
+            or len(text) > _READ_UP_TO):
+        return None
+    noun_stem = _stem(noun)
+    counted = _COUNTED_NOUN.search(asking)
+    counted_word = counted.group(1).lower() if counted else ""
+    columns = _Columns(text, files or [])
+    kept: list[tuple[str, int | None, str]] = []
+    for word in found:
+        if _stem(word.lower()) == noun_stem:
+            continue  # the thing asked for: what is counted by, not which lines
+        if (at := _one_value(word, columns, least=_LEAST)) is not None:
+            kept.append((word, *at))
+        elif word.lower() in columns.path_words:
+            continue  # "did dpkg install" in /var/log/dpkg.log: every line is the file's own
+        elif any(ch.isdigit() for ch in word) or word.lower() != counted_word:
+            return None  # a date, a name or a word the columns do not write: it may decide
+    # Words missing from the text: the thing asked for, the ranking's words, the verb between
+    # them ("which day saw the most"), a word right beside a kept one ("status changes",
+    # "package installs") or the text itself ("in this log"). Any other may decide.
+    beside_kept = {m.group(1).lower() for w, _, _ in kept for rx in (rf"\b{re.escape(w)}\s+([A-Za-z][\w-]*)",
+                                                                    rf"\b([A-Za-z][\w-]*)\s+{re.escape(w)}\b")
+                   for m in re.finditer(rx, asking, re.IGNORECASE)}
+    ranking = _COUNT_RANKED.search(asking)
+    noun_at = re.search(rf"\b{re.escape(noun)}\b", asking, re.IGNORECASE)
+    between = ({w.lower() for w in re.findall(r"[A-Za-z][\w-]*", asking[noun_at.end():ranking.start()])}
+               if noun_at and ranking and noun_at.end() <= ranking.start() else set())
+    for word in missing:
+        w = word.lower()
+        if (_stem(w) != noun_stem and w not in _RANKING_WORDS and w not in beside_kept and w not in between
+                and w not in _THE_TEXT):
+            return None
+    if not any(columns.structured(c) for _, c, _ in kept):
+        return None  # no word is a field's value: the lines are not picked by a log's columns
+    picked_at = sorted(set.intersection(*({i for i, row in enumerate(columns.rows) if _writes(row, c, v)}
+                                          for _, c, v in kept)))
+    if len(picked_at) < _LEAST and len(kept) > 1 and counted_word:
+        # Words of different lines ("the most packages installed": `packages` in "startup packages
+        # configure", `installed` in the state lines): the thing counted is no filter.
+        kept = [k for k in kept if k[0].lower() != counted_word] or kept
+        picked_at = sorted(set.intersection(*({i for i, row in enumerate(columns.rows) if _writes(row, c, v)}
+                                              for _, c, v in kept)))
+    if len(picked_at) < _LEAST or not columns.one_shape(picked_at):
+        return None
+    picked = [columns.rows[i] for i in picked_at]
+    widths = Counter(len(columns.lines[i].split()) for i in picked_at)
+    if widths.most_common(1)[0][1] < _SHARE * len(picked):
+        return None  # free text after a few columns ("ERROR Connection refused ..."): its words are no names
+    by_day = noun in _DAY_WORDS
+    column = -1 if by_day else _names_column(picked, {c for _, c, _ in kept if c is not None})
+    if column is None:
+        return None
+    counts = Counter(v for r in picked if (v := _value_of(r, by_day, column)))
+    if sum(counts.values()) < _SHARE * len(picked):
+        return None  # a day asked for, and lines that write none
+    ranked = counts.most_common(2)
+    if len(ranked) < 2 or ranked[0][1] == ranked[1][1] or ranked[0][1] < 2:
+        return None  # one value, or a tie: nothing ranks
+    (top, n), (second, m) = ranked
+    filters = [(c, v) for _, c, v in kept]
+    call = (f"count_by([r for r in lines() if {_call_test(filters)}], "
+            + ("key=lambda r: to_date(r))" if by_day else f"{column})"))
+    top_lines = [i for i in picked_at if _value_of(columns.rows[i], by_day, column) == top]
+    return ColumnRank(
+        (f"Of the {len(picked):,} lines with {_said(filters)} (columns counted from 0), by "
+         f"{'date' if by_day else f'column {column}'}: {top} on {n:,} lines, the most; next {second} on {m:,}. "
+         f"{call} counts them.",),
+        top,
+        columns.spans(top_lines),
+    )
+
+
+_EVENTS = frozenset({"time", "times", "often"})
+"""The words of "how many times" and "how often", which no line needs to write."""
 _HOW_OFTEN = re.compile(r"\bhow\s+(?:often|many\s+times)\b", re.IGNORECASE)
 """A count of events, each line one, whatever it names."""
 
 
-def _one_column(word: str, values: Counter[tuple[int, str]]) -> tuple[int | None, str] | None:
-    """Where lines write `word` (`_written_as`): its one value, and the column that holds it,
-    or None for any column when it is in several (a log's name moves with its action:
-    `install dmsetup:amd64`, `status unpacked dmsetup:amd64`). None when no value
-    writes it, or two do ("installed" is a state and, as `install`, an action: which one is
-    asked is a question to answer, not to guess; `dmsetup:amd64` and `dmsetup:i386` are two
-    packages)."""
-    w = word.lower()
-    stem = _stem(w)
-    found: dict[int, Counter[tuple[int, str]]] = {}
-    for (c, v), n in values.items():
-        if how := _written_as(w, stem, v):
-            found.setdefault(how, Counter())[(c, v)] += n
-    if len(found) != 1:
-        return None
-    (at,) = found.values()
-    if len({v for _, v in at}) != 1:
-        return None
-    (column, value), _ = at.most_common(1)[0]
-    return (column if len(at) == 1 else None), value
-
-
-def _tabular(lines: list[str], near: int) -> bool:
-    """Whether the text around line `near` (its file, for files joined under `# File:` lines)
-    is lines of columns: eight in ten of its lines that are not blank have one of four
-    neighbouring numbers of words, under a dozen. A changelog's prose is not: its lines run
-    from one word to fifteen, and a package named on two of them is no count of anything."""
-    lo = next((i for i in range(near, -1, -1) if lines[i].startswith("# File: ")), 0)
-    hi = next((i for i in range(near + 1, len(lines)) if lines[i].startswith("# File: ")), len(lines))
-    widths = Counter(len(line.split()) for line in lines[lo:hi] if line.strip())
-    total = sum(widths.values())
-    return any(sum(widths[w + k] for k in range(4)) >= 0.8 * total for w in range(1, 10))
-
-
-def column_count(text: str, question: str, found: list[str], missing: list[str]) -> ColumnCount | None:
+def column_count(text: str, question: str, found: list[str], missing: list[str],
+                 files: list[tuple[str, int]] | None = None) -> ColumnCount | None:
     """For "how many ..." over a text of column lines: how many lines write every word of the
     question the text holds (`found`) as one column's value ("2026-05-20" as a date, "upgraded"
     as the action `upgrade`, "dmsetup" as `dmsetup:amd64`), the thing counted aside ("how many
     packages"). None when a word the question says is not in the text (`missing`: "newly",
-    "step"), says what the answer is not, is no column's value or two columns' (see
-    `_one_column`), no line writes them all, or, counting things ("how many packages"), a
-    name repeats among those lines (a package upgraded twice: lines are not packages)."""
+    "step", or the thing counted: "how many methods" of `class Parser:`), says what the answer is not, is no column's value or two (`_one_value`), no line
+    writes them all, the lines are not columns of one file (`_Columns.one_shape`), or,
+    counting things ("how many packages"), a name repeats among those lines (a package
+    upgraded twice: lines are not packages)."""
     asking = asking_part(question)
     times = _HOW_OFTEN.search(asking) is not None
     many = HOW_MANY.search(asking)
@@ -253,39 +353,34 @@ def column_count(text: str, question: str, found: list[str], missing: list[str])
         return None
     noun = _stem(many.group("what").split()[0].lower()) if many and not times else ""
     aside = {noun, "time", "times", "often"}
-    if any(_stem(w.lower()) not in aside for w in missing):
-        return None
+    if any(w.lower() not in _EVENTS for w in missing):
+        return None  # "newly", "step"; or "how many methods" where no line writes what is counted
+
     words = [w for w in found if _stem(w.lower()) not in aside]
     if not words:  # "how many upgrades": the thing counted is itself what the lines write
         words, times = [w for w in found if noun and _stem(w.lower()) == noun][:1], True
         if not words:
             return None
-    rows = [line.split(None, _COLUMNS)[:_COLUMNS] for line in text.split("\n")]
-    values = Counter((c, v) for row in rows for c, v in enumerate(row))
+    columns = _Columns(text, files or [])
     kept: list[tuple[int | None, str]] = []
     for word in words:
-        if (at := _one_column(word, values)) is None:
+        if (at := _one_value(word, columns)) is None:
             return None
         kept.append(at)
-
-    def writes(row: list[str], column: int | None, value: str) -> bool:
-        return value in row if column is None else len(row) > column and row[column] == value
-
-    hits = [i for i, row in enumerate(rows) if all(writes(row, c, v) for c, v in kept)]
-    lines = text.split("\n")
-    if not hits or not _tabular(lines, hits[0]):
+    if not any(columns.structured(c) for c, _ in kept):
+        return None  # a name alone, or words where any word stands (`class Parser:`): no field picks the lines
+    hits = [i for i, row in enumerate(columns.rows) if all(_writes(row, c, v) for c, v in kept)]
+    if not hits or not columns.one_shape(hits):
         return None
     filters = {c for c, _ in kept}
     if not times:
         for c in range(_COLUMNS):
-            named = [rows[i][c] for i in hits if len(rows[i]) > c and rows[i][c][:1].isalpha()]
+            named = [columns.rows[i][c] for i in hits if len(columns.rows[i]) > c and columns.rows[i][c][:1].isalpha()]
             if c not in filters and len(named) >= _SHARE * len(hits) and len(set(named)) < len(named):
                 return None  # "how many packages" and a name on two of the lines
-    test = " and ".join(f"{v!r} in cols(r)" if c is None else f"cols(r)[{c}:{c + 1}] == [{v!r}]" for c, v in kept)
-    where = " and ".join(f"{v!r} as a column" if c is None else f"column {c} {v!r}" for c, v in kept)
     return ColumnCount(
-        (f"Lines with {where} (columns counted from 0): {len(hits):,}. "
-         f"len([r for r in lines() if {test}]) counts them.",),
+        (f"Lines with {_said(kept)} (columns counted from 0): {len(hits):,}. "
+         f"len([r for r in lines() if {_call_test(kept)}]) counts them.",),
         len(hits),
-        _line_spans(lines, hits[:_SPANS]),
+        columns.spans(hits),
     )

@@ -79,8 +79,6 @@ __all__ = [
 
 _MAX_WORDS = 30
 """Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
-_RANKED_WORDS = 5
-"""The rarest of the question's words read as a log's column values for a ranking (`column_rank`)."""
 _MAX_COUNTED = 10_000
 """Matching lines counted per word before the count is shown as "10,000+" (and the last ones
 are found from the end): a word on every line of a 40 MB log costs no more than a rare one."""
@@ -633,12 +631,14 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = counted or functions or top
     counted = counted or in_record
     out += _starts_per_file(text, files, question_words) if ranks else []
-    if ranks and not counted and unit == "line" and (ranked := column_rank(text, question, [w.word for w in found[:_RANKED_WORDS]])):
+    in_files = [(f[0], f[1]) for f in files] or ([(own, 0)] if own else [])  # one file under its header too
+    if ranks and not counted and unit == "line" and (ranked := column_rank(text, question, [w.word for w in found],
+                                                                            missing, in_files)):
         out += ranked.rows  # "which package had the most status changes": a log's columns, counted
         counted = ranked.top
         shown += [text[a:b] for a, b in ranked.spans]
         reads += [_read(starts, keys, a, b) for a, b in ranked.spans]
-    if not counted and unit == "line" and found and (lined := column_count(text, question, [w.word for w in found], missing)):
+    if not counted and unit == "line" and found and (lined := column_count(text, question, [w.word for w in found], missing, in_files)):
         out += lined.rows  # "how many packages were upgraded on 2026-05-20": the lines writing both, counted
         counted = str(lined.count)
         shown += [text[a:b] for a, b in lined.spans]
