@@ -32,7 +32,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from recursor.question import COUNT_ASKED, HOW_MANY, asking_part, date_range, negated
+from recursor.question import COUNT_ASKED, HOW_MANY, QUALIFIED, asking_part, date_range, negated
 from recursor.sandbox.helpers import _ENDINGS, _STOP, _stem, to_date
 
 __all__ = ["ColumnCount", "ColumnRank", "column_count", "column_rank"]
@@ -53,6 +53,14 @@ _COUNTED_NOUN = re.compile(r"\b(?:most|(?:number|count)\s+of)\s+([A-Za-z][\w-]*)
 """The word right after the ranking, often what is counted ("the most packages")."""
 _RANKING_WORDS = frozenset({"most", "largest", "greatest", "highest", "biggest", "number", "count", "times",
                             "often", "frequently", "many"})
+_SAYS_MORE = re.compile(
+    r"\b(?:after|before|until|till|by|up\s+to|since|prior|later|earlier|between|except|besides|excluding|"
+    r"without|with|only|once|twice|again|both|other|same|further|first|last|latest|earliest|previous|next|"
+    r"total|all|any|either|neither|or)\b|\b(?:through|during|within|over|under|below|above)\s+(?:\S+\s+)?\d",
+    re.IGNORECASE)
+"""Words that set a count or a ranking apart from the lines a column value picks, and that the
+look neither searches nor misses (they are stop words): "upgraded after 2026-05-09", "more
+than once", "again", "with curl", "the last run", "during 2026" (not "went through")."""
 _THE_TEXT = frozenset({"log", "logs", "file", "files", "text", "document"})
 """Words for the text itself ("in this log")."""
 _DAY_WORDS = frozenset({"day", "date"})
@@ -111,10 +119,13 @@ class _Columns:
         return bisect_right(self.file_starts, self.starts[i]) - 1
 
     def one_shape(self, picked: list[int]) -> bool:
-        """Whether the lines `picked` are columns as `cols` reads them (no tab, no `|`), all
-        in one file, and the file's lines around them are columns too (`_tabular`)."""
+        """Whether the lines `picked` are columns as `cols` reads them (no tab, no `|`; none a
+        dict's first line, which the REPL's text prefixes with its key), all in one file, and
+        the file's lines around them are columns too (`_tabular`)."""
         if any("\t" in self.lines[i] or "|" in self.lines[i] for i in picked):
             return False
+        if self.file_starts and {self.starts[i] for i in picked} & set(self.file_starts):
+            return False  # a dict's file's first line: the REPL's text writes "path: " before it
         files = {self.file_of(i) for i in picked}
         if len(files) > 1:
             return False  # "which file has the most errors" is no column's value
@@ -202,8 +213,10 @@ def _one_value(word: str, columns: _Columns, least: int = 1) -> tuple[int | None
     return (column if n >= _SHARE * sum(best.values()) else None), value
 
 
-def _writes(row: list[str], column: int | None, value: str) -> bool:
-    return value in row if column is None else len(row) > column and row[column] == value
+def _writes(columns: _Columns, i: int, column: int | None, value: str) -> bool:
+    """Whether line `i` writes `value` in `column`, or anywhere as `cols` splits it (None)."""
+    row = columns.rows[i]
+    return value in columns.lines[i].split() if column is None else len(row) > column and row[column] == value
 
 
 def _call_test(kept: list[tuple[int | None, str]]) -> str:
@@ -242,6 +255,11 @@ def _names_column(rows: list[list[str]], skip: set[int]) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def _without_most(asking: str) -> str:
+    """The question without its ranking word, which `QUALIFIED` would read as "at most"."""
+    return _COUNT_RANKED.sub(" ", asking)
+
+
 def _plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
@@ -258,8 +276,8 @@ def column_rank(text: str, question: str, found: list[str], missing: list[str],
     asking = asking_part(question)
     noun = _asked_noun(asking)
     if (noun is None or noun in _NOT_NAMES or _plural(noun) or not _COUNT_RANKED.search(asking)
-            or _NOT_FIRST.search(asking) or date_range(question) is not None or negated(question)
-            or len(text) > _READ_UP_TO):
+            or _NOT_FIRST.search(asking) or _SAYS_MORE.search(asking) or QUALIFIED.search(_without_most(asking))
+            or date_range(question) is not None or negated(question) or len(text) > _READ_UP_TO):
         return None
     noun_stem = _stem(noun)
     counted = _COUNTED_NOUN.search(asking)
@@ -292,13 +310,13 @@ def column_rank(text: str, question: str, found: list[str], missing: list[str],
             return None
     if not any(columns.structured(c) for _, c, _ in kept):
         return None  # no word is a field's value: the lines are not picked by a log's columns
-    picked_at = sorted(set.intersection(*({i for i, row in enumerate(columns.rows) if _writes(row, c, v)}
+    picked_at = sorted(set.intersection(*({i for i in range(len(columns.rows)) if _writes(columns, i, c, v)}
                                           for _, c, v in kept)))
     if len(picked_at) < _LEAST and len(kept) > 1 and counted_word:
         # Words of different lines ("the most packages installed": `packages` in "startup packages
         # configure", `installed` in the state lines): the thing counted is no filter.
         kept = [k for k in kept if k[0].lower() != counted_word] or kept
-        picked_at = sorted(set.intersection(*({i for i, row in enumerate(columns.rows) if _writes(row, c, v)}
+        picked_at = sorted(set.intersection(*({i for i in range(len(columns.rows)) if _writes(columns, i, c, v)}
                                               for _, c, v in kept)))
     if len(picked_at) < _LEAST or not columns.one_shape(picked_at):
         return None
@@ -330,6 +348,8 @@ def column_rank(text: str, question: str, found: list[str], missing: list[str],
     )
 
 
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+"""A column value that is a quantity."""
 _EVENTS = frozenset({"time", "times", "often"})
 """The words of "how many times" and "how often", which no line needs to write."""
 _HOW_OFTEN = re.compile(r"\bhow\s+(?:often|many\s+times)\b", re.IGNORECASE)
@@ -349,9 +369,18 @@ def column_count(text: str, question: str, found: list[str], missing: list[str],
     asking = asking_part(question)
     times = _HOW_OFTEN.search(asking) is not None
     many = HOW_MANY.search(asking)
-    if not (times or COUNT_ASKED.search(asking)) or negated(question) or len(text) > _READ_UP_TO:
+    if (not (times or COUNT_ASKED.search(asking)) or negated(question) or _SAYS_MORE.search(asking)
+            or QUALIFIED.search(asking) or date_range(question) is not None or len(text) > _READ_UP_TO):
         return None
     noun = _stem(many.group("what").split()[0].lower()) if many and not times else ""
+    things = bool(noun)  # "how many packages", not "how many times"
+    columns = _Columns(text, files or [])
+    if noun and (said := next((w for w in found if _stem(w.lower()) == noun), None)):
+        at = _one_value(said, columns)
+        if at is not None and columns.structured(at[0]):
+            # "How many upgrades", "how many widgets did alice order": a field's value names what
+            # is counted, so it picks the lines, and each line is one of them.
+            noun, times = "", True
     aside = {noun, "time", "times", "often"}
     if any(w.lower() not in _EVENTS for w in missing):
         return None  # "newly", "step"; or "how many methods" where no line writes what is counted
@@ -361,7 +390,6 @@ def column_count(text: str, question: str, found: list[str], missing: list[str],
         words, times = [w for w in found if noun and _stem(w.lower()) == noun][:1], True
         if not words:
             return None
-    columns = _Columns(text, files or [])
     kept: list[tuple[int | None, str]] = []
     for word in words:
         if (at := _one_value(word, columns)) is None:
@@ -369,9 +397,12 @@ def column_count(text: str, question: str, found: list[str], missing: list[str],
         kept.append(at)
     if not any(columns.structured(c) for c, _ in kept):
         return None  # a name alone, or words where any word stands (`class Parser:`): no field picks the lines
-    hits = [i for i, row in enumerate(columns.rows) if all(_writes(row, c, v) for c, v in kept)]
+    hits = [i for i in range(len(columns.rows)) if all(_writes(columns, i, c, v) for c, v in kept)]
     if not hits or not columns.one_shape(hits):
         return None
+    if things and any(all(len(columns.rows[i]) > c and _AMOUNT.fullmatch(columns.rows[i][c]) for i in hits)
+                      for c in range(_COLUMNS)):
+        return None  # "how many widgets did alice order" over lines with a quantity: a sum, maybe
     filters = {c for c, _ in kept}
     if not times:
         for c in range(_COLUMNS):
