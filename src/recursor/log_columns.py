@@ -102,6 +102,33 @@ class _Columns:
             self.starts.append(self.starts[-1] + len(line) + 1)
         self.file_starts = [at for _, at in files]
         self.path_words = {p.lower() for name, _ in files for p in re.split(r"[^A-Za-z0-9]+", name) if p}
+        # Each value as `_written_as` compares it (lowercase, without the punctuation around it),
+        # and a qualified name by its name ("dmsetup" for `dmsetup:amd64`): a word's forms are
+        # looked up, not compared with every value of a 4 MB log.
+        self.by_value: dict[str, list[tuple[int, str, int]]] = {}
+        self.by_name: dict[str, list[tuple[int, str, int]]] = {}
+        for (c, v), n in self.values.items():
+            key = v.strip(":,;[]()").lower()
+            self.by_value.setdefault(key, []).append((c, v, n))
+            if ":" in key:
+                self.by_name.setdefault(key.split(":", 1)[0], []).append((c, v, n))
+        self._fields: dict[int, bool] = {}
+
+    def written(self, word: str) -> dict[int, Counter[tuple[int, str]]]:
+        """The (column, value)s writing `word`, by how closely (`_written_as`), with their lines."""
+        w = word.lower()
+        stem = _stem(w)
+        found: dict[int, Counter[tuple[int, str]]] = {}
+        seen: set[tuple[int, str]] = set()
+        forms = [w, w[:-1] if w.endswith("s") else "", w[:-2] if w.endswith("es") else ""]
+        exact = [x for f in forms if len(f) >= 3 for x in self.by_value.get(f, [])] + self.by_name.get(w, [])
+        near = [x for e in _ENDINGS if len(stem) >= 4 for x in self.by_value.get(stem + e, [])]
+        for how, hits in ((2, exact), (1, near)):
+            for c, v, n in hits:
+                if (c, v) not in seen and _written_as(w, stem, v) == how:
+                    seen.add((c, v))
+                    found.setdefault(how, Counter())[(c, v)] += n
+        return found
 
     def structured(self, column: int | None) -> bool:
         """Whether a column is a field of the log, not words that happen to stand there: it
@@ -109,11 +136,11 @@ class _Columns:
         name in a module's `class Parser:` line is in a column of every other word."""
         if column is None:
             return False
-        held = [(v, n) for (c, v), n in self.values.items() if c == column]
-        if len(held) <= _FEW_VALUES:
-            return True
-        dated = sum(n for v, n in held if _DATE_SHAPED.fullmatch(v))
-        return dated >= _SHARE * sum(n for _, n in held)
+        if column not in self._fields:
+            held = [(v, n) for (c, v), n in self.values.items() if c == column]
+            dated = sum(n for v, n in held if _DATE_SHAPED.fullmatch(v))
+            self._fields[column] = len(held) <= _FEW_VALUES or dated >= _SHARE * sum(n for _, n in held)
+        return self._fields[column]
 
     def file_of(self, i: int) -> int:
         return bisect_right(self.file_starts, self.starts[i]) - 1
@@ -196,12 +223,8 @@ def _one_value(word: str, columns: _Columns, least: int = 1) -> tuple[int | None
     `installed`). None when no value writes it, or two do: "installed" is the state
     `installed` and, as `install`, the action (which one is asked is a question to answer,
     not to guess); `dmsetup:amd64` and `dmsetup:i386` are two packages."""
-    w = word.lower()
-    stem = _stem(w)
-    found: dict[int, Counter[tuple[int, str]]] = {}
-    for (c, v), n in columns.values.items():
-        if n >= least and (how := _written_as(w, stem, v)):
-            found.setdefault(how, Counter())[(c, v)] += n
+    found = {how: at for how, counted in columns.written(word).items()
+             if (at := Counter({cv: n for cv, n in counted.items() if n >= least}))}
     if not found:
         return None
     best = found[max(found)]
