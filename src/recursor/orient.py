@@ -112,7 +112,8 @@ class Orientation:
     many top-level functions the module it outlines defines, for a question asking just that
     (`_module_level`), how many numbered sections a text has (`_numbered_sections`), who
     signed the most of a file's entries (`_people`), how many items a list of the record a key
-    names holds (`_counted_in_its_record`). Offered like a value read in the look."""
+    names holds (`_counted_in_its_record`), a log's top value by a column or its count of the
+    lines writing the question's words (`log_columns`). Offered like a value read in the look."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
