@@ -1431,3 +1431,33 @@ def test_a_word_written_nowhere_in_any_form_is_said_to_be(capsys: pytest.Capture
     # Nor when a file narrowed the search: another file may write it.
     h.context = "# File: a.log\nfoo bar\n# File: b.log\nremoved x\n"
     assert h.lines(r"\bremoved\b", file="a.log") == [] and "does not write" not in capsys.readouterr().out
+
+
+def test_classify_one_label_no_log_line_writes_labels_nothing_and_names_the_columns(
+    sub: SubModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Asked which package had the most status changes, the 1.5B ran classify(rows, "package")
+    # over 1,336 dpkg lines, a sub-call each, until its deadline.
+    states = ["half-installed", "unpacked", "half-configured", "installed"]
+    rows = [f"2025-06-24 14:{i // 60 % 60:02d}:{i % 60:02d} status {states[i % 4]} lib{i % 70}:amd64 1.{i}-1"
+            for i in range(300)]
+    labels = h.classify(rows, "package", field="text")  # a field no line has, as the 1.5B wrote it
+    assert sub.prompts == [] and set(labels) == {"?"} and len(labels) == 300
+    out = printed(capsys)
+    assert "classify: 'package' is one label and no item writes it:" in out
+    assert "count_by(items, 3) counts column 3: half-installed 75, unpacked 75, half-configured 75" in out
+    assert "count_by(items, 4) counts column 4: lib0:amd64 5, lib1:amd64 5, lib2:amd64 5, ... 67 more" in out
+    # Two labels, "x, other", a label the lines write, free text or a short list: labelled as asked.
+    sub.answer = lambda prompt, choices: "other"
+    assert sub.prompts == []
+    h.classify(rows, "package, other", show=False)
+    assert len(sub.prompts) == 300
+    h.classify([f"{r} again" for r in rows[:50]], "package", show=False)  # (replies are cached per item)
+    assert len(sub.prompts) == 350
+    prose = [f"the kettle number {i} {'arrived late ' * (i % 5)}and works" for i in range(300)]
+    h.classify(prose, "complaint", show=False)
+    assert len(sub.prompts) == 650
+    # Records of `Key: v || Key: v` (a question per line to judge) are labelled too.
+    records = [f"Date: Jan {i % 28 + 1:02d}, 2023 || User: {i} || Instance: how tall is peak {i}?" for i in range(300)]
+    h.classify(records, "numeric value", show=False)
+    assert len(sub.prompts) == 950

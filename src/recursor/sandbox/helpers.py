@@ -2308,6 +2308,58 @@ def _labels_by_value(column: int, values: list[str], texts: list[str], names: li
     return [meant[v] for v in values], said
 
 
+_LOG_STAMP = _re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d")
+"""A log line's date or time, in its first three columns."""
+_ONE_LABEL_ITEMS = 200
+"""Lines of a log labelled with one label nobody writes, from which classify asks first."""
+
+
+def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str]) -> str:
+    """What to say instead of labelling, when `labels` is one label (no "other" of the model's
+    own) that no item writes, over `_ONE_LABEL_ITEMS` lines or more of a log (dated or timed,
+    split at spaces into nearly one number of columns; no `|` records): such a label most often names a column ("package"), and a sub-call per line
+    would cost minutes for what the lines state. Asked which package had the most status
+    changes, the 1.5B ran `classify(rows, "package")` over 1,336 dpkg lines until its 240 s
+    deadline. "" when labelling is meant: two labels or more, "x, other", or any item writing
+    the label."""
+    given = labels.split(";" if ";" in labels else ",") if isinstance(labels, str) else list(labels)
+    if len(given) != 1 or len(items) < _ONE_LABEL_ITEMS or not all(isinstance(x, str) for x in items):
+        return ""
+    label = names[0]
+    rx = _re.compile(r"(?<!\w)" + _re.escape(label) + r"(?!\w)", _re.IGNORECASE)
+    if any(rx.search(x) for x in items):
+        return ""
+    if any("|" in x or "\t" in x for x in items):
+        return ""  # `Key: v || Key: v` records, tables: their text columns may well need judging
+    rows = [x.split() for x in items]
+    widths = _Counter(len(r) for r in rows)
+    if sum(widths[w + k] for w, _ in widths.most_common(1) for k in (-1, 0, 1)) < 0.9 * len(rows):
+        return ""  # free text: a judgement per item may be meant
+    if sum(any(_LOG_STAMP.search(c) for c in r[:3]) for r in rows) < 0.9 * len(rows):
+        return ""  # not a log's lines
+    few, many = _few_valued_columns(rows), _many_valued_columns(rows)
+    columns = (few or " The lines are columns; by column:") + many if many else few
+    return (f"classify: {label!r} is one label and no item writes it: labelling {len(items):,} lines one "
+            f"sub-call each would take minutes, for what the lines may state. Nothing was labelled. If "
+            f"{label!r} names a column, count_by(items, N) counts its values.{columns} To judge each line, "
+            f"give two labels or more: classify(items, '{label}, other').")
+
+
+def _many_valued_columns(rows: list[list[str]], most: int = 3) -> str:
+    """The columns of unnamed-column lines that take many values, nearly all names (a log's
+    packages, not its versions), each with its most common values, a line each: what a label
+    naming a column ("package") may mean."""
+    width = _Counter(len(r) for r in rows).most_common(1)[0][0]
+    shown = []
+    for i in range(min(width, 8)):
+        counts = _Counter(r[i] for r in rows if len(r) > i)
+        if len(counts) > 12 and sum(counts.values()) >= 0.9 * len(rows) and sum(
+                v[:1].isalpha() for v in counts) >= 0.9 * len(counts):
+            top = ", ".join(f"{v} {n}" for v, n in counts.most_common(3))
+            shown.append(f"\ncount_by(items, {i}) counts column {i}: {top}, ... {len(counts) - 3} more")
+    return "".join(shown[:most])
+
+
 def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: Any = None,
              batch: int = 1, show: bool = True) -> Labels:
     """One of `labels` for each item, in order; prints the label counts and the sub-calls made.
@@ -2322,6 +2374,9 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     to the sub-model: a property the text states needs no judgement. So are they when a
     column of the items is a field whose values include labels (a log's action or level):
     each other value there is asked about once, not each item (`_label_column`).
+
+    One label that no item writes, over a log's lines, labels nothing and says which columns
+    there are (`_one_label_of_a_log`): it most often names a column, not a judgement.
     """
     items = list(items)
     names = _labels(labels)
@@ -2332,6 +2387,10 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     texts = [_cap(x if v is None else v, _MAX_LABELLED) for x, v in zip(items, values, strict=True)]
     if field is not None and items and all(v is None for v in values) and show:
         print(f"classify: no item has a field {field!r}; each item is labelled whole.")
+    if instruction is None and all(v is None for v in values) and (said := _one_label_of_a_log(items, labels, names)):
+        if show:
+            print(said)
+        return Labels(["?"] * len(items), items, names)
     written: list[str | None] = [None] * len(texts)
     calls = _CALLS[0]
     if instruction is None:  # with an instruction the label answers it, whatever is written
