@@ -161,6 +161,14 @@ class _Columns:
         hi = self.file_starts[f + 1] if 0 <= f + 1 < len(self.file_starts) else self.starts[-1] + 1
         return _tabular([self.lines[i] for i in range(bisect_right(self.starts, lo) - 1, bisect_right(self.starts, hi - 1))])
 
+    def writing(self, filters: list[tuple[int | None, str]]) -> list[int]:
+        """The lines that write each value in its column, or anywhere as `cols` splits the line
+        (column None), in order."""
+        def writes(i: int, column: int | None, value: str) -> bool:
+            row = self.rows[i]
+            return value in self.lines[i].split() if column is None else len(row) > column and row[column] == value
+        return [i for i in range(len(self.rows)) if all(writes(i, c, v) for c, v in filters)]
+
     def spans(self, picked: list[int]) -> tuple[tuple[int, int], ...]:
         return tuple((self.starts[i], self.starts[i] + len(self.lines[i])) for i in picked[:_SPANS])
 
@@ -236,10 +244,6 @@ def _one_value(word: str, columns: _Columns, least: int = 1) -> tuple[int | None
     return (column if n >= _SHARE * sum(best.values()) else None), value
 
 
-def _writes(columns: _Columns, i: int, column: int | None, value: str) -> bool:
-    """Whether line `i` writes `value` in `column`, or anywhere as `cols` splits it (None)."""
-    row = columns.rows[i]
-    return value in columns.lines[i].split() if column is None else len(row) > column and row[column] == value
 
 
 def _call_test(kept: list[tuple[int | None, str]]) -> str:
@@ -333,14 +337,12 @@ def column_rank(text: str, question: str, found: list[str], missing: list[str],
             return None
     if not any(columns.structured(c) for _, c, _ in kept):
         return None  # no word is a field's value: the lines are not picked by a log's columns
-    picked_at = sorted(set.intersection(*({i for i in range(len(columns.rows)) if _writes(columns, i, c, v)}
-                                          for _, c, v in kept)))
+    picked_at = columns.writing([(c, v) for _, c, v in kept])
     if len(picked_at) < _LEAST and len(kept) > 1 and counted_word:
         # Words of different lines ("the most packages installed": `packages` in "startup packages
         # configure", `installed` in the state lines): the thing counted is no filter.
         kept = [k for k in kept if k[0].lower() != counted_word] or kept
-        picked_at = sorted(set.intersection(*({i for i in range(len(columns.rows)) if _writes(columns, i, c, v)}
-                                              for _, c, v in kept)))
+        picked_at = columns.writing([(c, v) for _, c, v in kept])
     if len(picked_at) < _LEAST or not columns.one_shape(picked_at):
         return None
     picked = [columns.rows[i] for i in picked_at]
@@ -420,7 +422,7 @@ def column_count(text: str, question: str, found: list[str], missing: list[str],
         kept.append(at)
     if not any(columns.structured(c) for c, _ in kept):
         return None  # a name alone, or words where any word stands (`class Parser:`): no field picks the lines
-    hits = [i for i in range(len(columns.rows)) if all(_writes(columns, i, c, v) for c, v in kept)]
+    hits = columns.writing(kept)
     if not hits or not columns.one_shape(hits):
         return None
     if things and any(all(len(columns.rows[i]) > c and _AMOUNT.fullmatch(columns.rows[i][c]) for i in hits)

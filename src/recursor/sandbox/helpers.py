@@ -2308,6 +2308,11 @@ def _labels_by_value(column: int, values: list[str], texts: list[str], names: li
     return [meant[v] for v in values], said
 
 
+def _label_rx(label: str) -> _re.Pattern[str]:
+    """A label written as a word of its own, in any case (not inside "error_count")."""
+    return _re.compile(r"(?<!\w)" + _re.escape(label) + r"(?!\w)", _re.IGNORECASE)
+
+
 _LOG_STAMP = _re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d:\d\d")
 """A log line's date or time, in its first three columns."""
 _ONE_LABEL_ITEMS = 200
@@ -2317,8 +2322,9 @@ _ONE_LABEL_ITEMS = 200
 def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str]) -> str:
     """What to say instead of labelling, when `labels` is one label (no "other" of the model's
     own) that no item writes, over `_ONE_LABEL_ITEMS` lines or more of a log (dated or timed,
-    split at spaces into nearly one number of columns; no `|` records): such a label most often names a column ("package"), and a sub-call per line
-    would cost minutes for what the lines state. Asked which package had the most status
+    split at spaces into nearly one number of columns; no `|` records): such a label most
+    often names a column ("package"), and a sub-call per line would cost minutes for what the
+    lines state. Asked which package had the most status
     changes, the 1.5B ran `classify(rows, "package")` over 1,336 dpkg lines until its 240 s
     deadline. "" when labelling is meant: two labels or more, "x, other", or any item writing
     the label."""
@@ -2326,7 +2332,7 @@ def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str]) -> str:
     if len(given) != 1 or len(items) < _ONE_LABEL_ITEMS or not all(isinstance(x, str) for x in items):
         return ""
     label = names[0]
-    rx = _re.compile(r"(?<!\w)" + _re.escape(label) + r"(?!\w)", _re.IGNORECASE)
+    rx = _label_rx(label)
     if any(rx.search(x) for x in items):
         return ""
     if any("|" in x or "\t" in x for x in items):
@@ -2394,8 +2400,7 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     written: list[str | None] = [None] * len(texts)
     calls = _CALLS[0]
     if instruction is None:  # with an instruction the label answers it, whatever is written
-        rxs = [(lab, _re.compile(r"(?<!\w)" + _re.escape(lab) + r"(?!\w)", _re.IGNORECASE))
-               for lab in names if lab.lower() != "other"]
+        rxs = [(lab, _label_rx(lab)) for lab in names if lab.lower() != "other"]
         found = [_written_label(t, rxs) for t in texts]
         if sum(w is not None for w in found) >= 0.9 * len(texts):
             written = found
