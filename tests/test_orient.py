@@ -611,7 +611,8 @@ def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_v
     which neither the first lines nor the question's words show: the look names the fields."""
     look = orientation(_packages(30), "Which package takes up the most disk space?").text
     assert ("Its lines are Name: value fields: Package 30, Priority 30 (optional 20, required 10), "
-            "Installed-Size 30 (numbers 100 to 1,173), Maintainer 30 (Team 0 <t0@example.org> 8,") in look
+            "Installed-Size 30 (numbers 100 to 1,173; the largest in Package: pkg29), "
+            "Maintainer 30 (Team 0 <t0@example.org> 8,") in look
     assert "Description 30." in look
     assert "gives the lines whose field" not in look  # a call for every question gets copied as is
     asked = orientation(_packages(30), "How many packages have priority required?").text
@@ -797,6 +798,49 @@ def test_record_lines_of_logs_tables_and_lists_after_a_banner_are_shown_cut_to_w
     assert max(map(len, look.splitlines())) < 140 and len(look) < 2_000
 
 
+def test_a_numeric_field_names_the_record_of_its_extreme_for_a_question_asking_the_most_or_least() -> None:
+    """"Which installed package uses the most disk space?" is the record holding the largest
+    `Installed-Size`: the look names it by its first line, the smallest for "least", ties
+    counted, and nothing of the kind for a question that ranks nothing."""
+    most = orientation(_packages(30), "Which installed package uses the most disk space?").text
+    assert "Installed-Size 30 (numbers 100 to 1,173; the largest in Package: pkg29)" in most
+    least = orientation(_packages(30), "Which package needs the least room?").text
+    assert "Installed-Size 30 (numbers 100 to 1,173; the smallest in Package: pkg0)" in least
+    plain = orientation(_packages(30), "What does pkg3 depend on?").text
+    assert "Installed-Size 30 (numbers 100 to 1,173)," in plain and "largest" not in plain
+    tied = _packages(30).replace("Installed-Size: 1173", "Installed-Size: 1136").replace(
+        "Installed-Size: 1099", "Installed-Size: 1136")
+    assert ("the largest in Package: pkg27 and Package: pkg28 and 1 more" in
+            orientation(tied, "Which package is the biggest?").text)
+
+
+def test_the_fields_a_question_names_are_shown_first_and_a_single_value_is_shown() -> None:
+    """A package database writes 30 fields; the one a question names ("flags as essential")
+    must not be the one cut, and its single value (yes) is shown."""
+    extra = "".join(f"X-Field{k}: v{i}\n" for k in range(14) for i in range(1))
+    rows = []
+    for i in range(40):
+        essential = "Essential: yes\n" if i % 8 == 0 else ""
+        rows.append(f"Package: pkg{i}\nStatus: install ok installed\n{extra}{essential}Version: 1.{i}\n")
+    text = "\n".join(rows)
+    asked = orientation(text, "How many packages are flagged as essential?").text
+    fields = next(line for line in asked.split("\n") if line.startswith("Its lines are Name: value fields"))
+    assert fields.startswith("Its lines are Name: value fields: Package 40, Essential 5 (all yes), ")  # both named
+    assert "Status 40 (all install ok installed)" in fields
+    unasked = orientation(text, "Which version does pkg3 have?").text
+    assert "Essential" not in unasked  # 16 fields: the unnamed and rarest are cut
+
+
+def test_the_largest_number_of_records_per_a_named_field_is_counted() -> None:
+    """"Which source package do the largest number of binary packages come from?" counts
+    records per `Source`, a field that repeats though over half its values are distinct."""
+    rows = [f"Package: bin{i}\nSource: {'big' if i < 6 else f'src{i}'}\nVersion: 1.{i}\n" for i in range(14)]
+    look = orientation("\n".join(rows), "Which source package do the largest number of binary packages come from?")
+    assert look.start == "count_by(lines(r'^Source:'), 'Source')"
+    few = [f"Package: bin{i}\nSource: {'big' if i < 3 else f'src{i}'}\nVersion: 1.{i}\n" for i in range(14)]
+    assert orientation("\n".join(few), "Which source has the most packages?").start == ""  # 3: no value repeats
+
+
 def test_no_record_lines_for_several_files_or_a_text_of_fields() -> None:
     rows = [f"10.0.0.{i % 9} - - [03/Mar/2024:06:25:{i % 60:02d}] \"GET /x HTTP/1.1\" 200" for i in range(60)]
     joined = "\n".join(["# File: README", "An app.", "", "# File: logs/access.log", *rows,
@@ -979,3 +1023,22 @@ def test_when_the_entry_listing_the_most_items_started_is_offered_when_asked_jus
                      "When did the apt run that installed the most packages start? Give the date and time of the "
                      "previous run."):
         assert orientation(history, question).counted == "", question
+
+
+def test_a_question_about_how_long_a_dated_text_covers_is_shown_its_earliest_and_latest_dates() -> None:
+    """"How many days passed between the earliest and the latest change?" is the span of the
+    text's record dates; asked in days, that is what the look counted. A date written in
+    prose, once and otherwise, is no record's; "from start to finish" asks about one thing."""
+    releases = [f"* Noteworthy changes in release 9.{n} (202{n}-0{n + 1}-15) [stable]\n\n- fixed bug {n}\n"
+                for n in range(4, 0, -1)]
+    news = "".join(releases) + "- timestamps before 1970-01-01 are now rejected\n"
+    days = orientation(news, "From the oldest release in this file to the newest, how many days elapsed?")
+    assert "Its earliest date is 2021-02-15 and its latest 2024-05-15 (lines 10 and 1): 1,185 days apart." in days.text
+    assert days.counted == "1185"
+    weeks = orientation(news, "How long does this changelog span?")
+    assert "1,185 days apart" in weeks.text and weeks.counted == ""
+    for question in ("How long did the longest run take, from start to finish?",
+                     "How many days after release 9.1 did 9.2 come out?", "When was the newest release?"):
+        assert "days apart" not in orientation(news, question).text, question
+    undated = "\n".join(f"line {n} of prose" for n in range(30))
+    assert "days apart" not in orientation(undated, "How many days between the first and last line?").text

@@ -28,8 +28,9 @@ from datetime import date
 from itertools import pairwise
 
 from recursor.context import ContextValue
-from recursor.judged import field_keyword, judged
+from recursor.judged import judged
 from recursor.log_columns import column_count, column_rank
+from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.question import (
     COUNT_ASKED,
     COUNTS,
@@ -65,7 +66,6 @@ from recursor.sandbox.helpers import (
     person,
     record_around,
     to_date,
-    to_number,
 )
 
 __all__ = [
@@ -505,7 +505,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
     asking = asking_part(question)
-    fielded, field_call = _fields(text, question)
+    fielded, field_call = fields_summary(text, question)
     # Not for a text of fields (named above) nor several files (their records differ by file,
     # and these rows would not say whose).
     typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not fielded else ([], [])
@@ -631,6 +631,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out += python + people
         counted = counted or functions or top
     counted = counted or in_record
+    spanned, days = _date_span(text, asking)
+    out += spanned
+    counted = counted or days
     out += _starts_per_file(text, files, question_words) if ranks else []
     in_files = [(f[0], f[1]) for f in files] or ([(own, 0)] if own else [])  # one file under its header too
     if ranks and not counted and unit == "line" and (ranked := column_rank(text, question, [w.word for w in found],
@@ -705,6 +708,50 @@ def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[i
     return [title] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
 
 
+_SPAN_ASKED = re.compile(r"\bhow\s+(?:long|many\s+(?P<unit>days|weeks|months|years|hours|minutes))\b", re.IGNORECASE)
+"""A question asking how long, in some unit or none."""
+_BOTH_ENDS = re.compile(
+    r"\b(?:earliest|first|oldest)\b.*?\b(?:latest|last|newest|most\s+recent)\b|\b(?:spans?|covers?|covered)\b",
+    re.IGNORECASE)
+"""Words for the whole of a text's time, between its first and last dates ("between the
+earliest and the latest change", "from the oldest release to the newest", "how long does the
+log cover"), not how long one thing in it took ("from start to finish")."""
+_DIGIT = re.compile(r"\d")
+"""What a line writes before its first digit is how its date is introduced."""
+_DATED_KIND = 0.1
+"""A way of introducing dates that this share of dated lines shares is the records'."""
+_SPAN_READ = 4_000_000
+"""A text up to this size has every line's date read (~12 us a line); a longer one, its ends."""
+
+
+def _date_span(text: str, asking: str) -> tuple[list[str], str]:
+    """The text's earliest and latest dates and the days between, for a question asking how
+    long the text covers (`_SPAN_ASKED`, `_BOTH_ENDS`), and the days as what the look counted when it asks
+    how many days. Each line's own date is near its start (`_DATE_AT`). Asked how many days
+    passed between an alternatives log's earliest and latest change, the 1.5B summed the
+    seconds of its times per date."""
+    m = _SPAN_ASKED.search(asking)
+    if m is None or _BOTH_ENDS.search(asking) is None:
+        return [], ""
+    read = text if len(text) <= _SPAN_READ else text[:_END_READ] + "\n" + text[-_END_READ:]
+    dated = [(d, n, _DIGIT.split(line, maxsplit=1)[0].strip().lower())
+             for n, line in enumerate(read.split("\n"), 1) if (d := to_date(line[:_DATE_AT])) is not None]
+    # The dates of the text's records are written alike ("* Noteworthy changes in release 9.1
+    # (2022-04-15)"); a date in prose ("since 1970-01-01") is written otherwise, once.
+    kinds = Counter(kind for _, _, kind in dated)
+    dates = [(d, n) for d, n, kind in dated if kinds[kind] >= max(2, _DATED_KIND * len(dated))]
+    if len(dates) < 2:
+        return [], ""
+    (first, at_first), (last, at_last) = min(dates), max(dates)
+    if first == last:
+        return [], ""
+    where = f" (lines {at_first:,} and {at_last:,})" if read is text else ""
+    days = (last - first).days
+    row = (f"Its earliest date is {first.isoformat()} and its latest {last.isoformat()}{where}: "
+           f"{days:,} days apart.")
+    return [row], str(days) if (m.group("unit") or "").lower() == "days" else ""
+
+
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
     """`words` as the lines holding `spans` write them (found by `_stem_rx`: "upgraded" is
     written "upgrade" in a dpkg log), so that `lines(*words)` finds those lines again: a word
@@ -732,100 +779,6 @@ def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tu
 
 _WRITTEN_READ = 50
 """Lines read for the forms `_as_written` gives."""
-
-
-_FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
-_FIELDS_READ = 4_000_000
-"""Characters read for the field summary: ~0.1 s; a 40 MB text is summarised by its start."""
-_FIELDS_SHOWN = 12
-_FEW_VALUES = 6
-"""A field with at most this many values (each on 2 lines or more) has them counted."""
-
-
-def _fields(text: str, question: str) -> tuple[list[str], str]:
-    """A line naming the fields when most lines are `Name: value` fields (a package database,
-    mail headers, a manifest, YAML): each name with how many lines write it, the span of a
-    numeric field and the counts of a field with few values. Questions about such a text are
-    about its fields ("the most disk space" is `Installed-Size`), and neither its first
-    lines nor a search for the question's words shows which fields there are. When the
-    question names one of those few values, the call that filters by it; when it asks for the
-    most (or more) of something and one of its words names a field whose values repeat
-    ("which team maintains the most packages": Maintainer), the call that counts per value. Both are also
-    returned as the call to start from (else ""). Nothing when fewer than a quarter of the
-    lines are fields. (A filter call shown for every question was copied by the 1.5B as its
-    first code whatever the question asked.)"""
-    part = text[:_FIELDS_READ]
-    fields: dict[str, list[str]] = {}
-    for m in _FIELD_LINE.finditer(part):
-        fields.setdefault(m.group(1), []).append(m.group(2).strip())
-    written = sum(len(v) for v in fields.values())
-    lines = part.count("\n") + 1 - len(re.findall(r"^[ \t]*$", part, re.MULTILINE))
-    common = sorted(((k, v) for k, v in fields.items() if len(v) >= 5), key=lambda kv: -len(kv[1]))
-    if written < 20 or 4 * written < lines or len(common) < 2:
-        return [], ""
-    shown = []
-    named: tuple[str, str] | None = None
-    numeric: set[str] = set()
-    for name, values in common[:_FIELDS_SHOWN]:
-        numbers = [n for v in values if _NUMBER_VALUE.fullmatch(v) and (n := to_number(v)) is not None]
-        counted = Counter(values)
-        if len(numbers) >= 0.9 * len(values) and len(counted) > _FEW_VALUES:
-            numeric.add(name)
-            shown.append(f"{name} {len(values):,} (numbers {min(numbers):,} to {max(numbers):,})")
-        elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
-            each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
-            shown.append(f"{name} {len(values):,} ({each})")
-            # The question names the field and one of its values ("priority required").
-            if named is None and field_keyword(name) is not None and _field_named(question, [(name, values)],
-                                                                             repeating=False):
-                said = [v for v in counted if len(v) >= 3 and re.search(
-                    rf"(?<![\w-]){re.escape(v)}(?![\w-])", question, re.IGNORECASE)]
-                named = (name, said[0]) if said else None
-        else:
-            shown.append(f"{name} {len(values):,}")
-    more = f" (and {len(common) - _FIELDS_SHOWN} more)" if len(common) > _FIELDS_SHOWN else ""
-    read = " in its first 4 MB" if len(text) > _FIELDS_READ else ""
-    out = [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + "."]
-    if named is not None:
-        call = f"lines({field_keyword(named[0])}={named[1]!r})"
-        out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
-        return out, call
-    most = _RANKED_RECORDS.search(asking_part(question))
-    if most and _field_named(most.group(1), common, repeating=False) and (
-            field := _field_named(question, [(k, v) for k, v in common if k not in numeric])) is not None:
-        call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
-        out.append(f"{call} counts the lines per {field}, the most first.")
-        return out, call
-    return out, ""
-
-
-_RANKED_RECORDS = re.compile(
-    r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest|more|fewer|less)\s+"
-    r"((?:[\w-]+\s+)?[\w-]+)", re.IGNORECASE)
-"""The most (or more) of something, and the one or two words after it: "the most packages",
-"more Files sections" (which of two has more)."""
-
-
-def _field_named(question: str, common: list[tuple[str, list[str]]], repeating: bool = True) -> str | None:
-    """The field a word of the question names ("maintains" names Maintainer, "sections"
-    Section), of those whose values repeat most (counting per value means something only
-    then: "packages" names Package too, whose every value is one package); None if none
-    does or (`repeating`) no named field's values repeat. The count per value answers "the
-    most" only when what there is most of is the records themselves ("the most packages",
-    each with a Package field), not a quantity ("the most disk space"): `_fields` checks
-    the superlative's words name a field too."""
-    stems = {_stem(w.lower()) for w in TOKEN.findall(question) if len(w) >= 4 and w.lower() not in _STOP}
-    named = []
-    for name, values in common:
-        parts = [p for p in re.split(r"[-_.]", name.lower()) if p]
-        if any(p.startswith(stem) or _stem(p) == stem for p in parts for stem in stems if len(stem) >= 4):
-            named.append((len(set(values)) / len(values), name))
-    share, name = min(named, default=(1.0, ""))
-    return name if name and (share <= 0.5 or not repeating) else None
-
-
-_NUMBER_VALUE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?\s*[A-Za-z%]{0,3}")
-"""A field value that is one number, with a unit at most ("510243", "1,024 kB", "12%")."""
 
 
 _TOGETHER_SHOWN = 4
@@ -884,7 +837,7 @@ def _counted_in_its_record(text: str, lowered: str | None, key: str, files: list
     for s, _ in _Finder(text, lowered, key).forward():
         line_at = text.rfind("\n", 0, s) + 1
         end = text.find("\n", s)
-        if (m := _FIELD_LINE.match(text[line_at:end if end >= 0 else len(text)])) and _named_by({m.group(1)}, naming):
+        if (m := FIELD_LINE.match(text[line_at:end if end >= 0 else len(text)])) and _named_by({m.group(1)}, naming):
             at = bisect_right(name_at, s) - 1
             holding.append((s, m.group(1), *(files[at][2:] if at >= 0 else (0, len(text)))))
     if len(holding) != 1:
@@ -1079,7 +1032,7 @@ def _top_entry_asked(first: str, key: str, question: str, name: str, whole: str)
     question (its answer's form too: "Answer with its start date and time."). "Which run
     installed the most packages in 2026?", "the second most", "Give the date and time it
     ended.", "Consider the runs after June." ask something else."""
-    if (m := _FIELD_LINE.match(first.strip())) is None or MOST.search(question) is None:
+    if (m := FIELD_LINE.match(first.strip())) is None or MOST.search(question) is None:
         return ""
     own = [w for w in re.split(r"[-_\s]+", m.group(1).lower()) if w]
     words = {w.lower() for w in _TOKEN.findall(whole)}

@@ -1,0 +1,169 @@
+"""The first look's summary of a text of `Name: value` fields (a package database, mail
+headers, a manifest, YAML): which fields there are, and what the question asks of them.
+
+Questions about such a text are about its fields ("the most disk space" is `Installed-Size`),
+and neither its first lines nor a search for the question's words shows which fields there
+are. General: field names and values are read from the text at hand, never known before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from recursor.judged import field_keyword
+from recursor.question import MOST, SUPERLATIVE, TOKEN, asking_part
+from recursor.sandbox.helpers import _STOP, _stem, to_number
+
+__all__ = ["FIELD_LINE", "fields_summary"]
+
+
+FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
+"""A `Name: value` line."""
+_FIELDS_READ = 4_000_000
+"""Characters read for the field summary: ~0.1 s; a 40 MB text is summarised by its start."""
+_FIELDS_SHOWN = 12
+_FEW_VALUES = 6
+"""A field with at most this many values (each on 2 lines or more) has them counted."""
+_TIED_SHOWN = 2
+"""Records named for a numeric field's largest (or smallest) value; more are counted."""
+
+
+def fields_summary(text: str, question: str) -> tuple[list[str], str]:
+    """A line naming the fields when most lines are `Name: value` fields: each name with how
+    many lines write it, the span of a numeric field and the counts of a field with few
+    values (or the one value every line writes). Fields the question names come first, so
+    that a text of thirty fields does not cut the one asked about ("flags as essential":
+    `Essential`). For a question asking for the most or least of something, each numeric
+    field also names the record holding its largest (smallest) value, by that record's first
+    field ("the largest in Package: google-cloud-cli"): "which package uses the most disk
+    space" is that, and code to find it is three steps a small model seldom writes.
+
+    When the question names one of a field's few values, the call that filters by it; when it
+    asks for the most (or more, or the largest number) of something and one of its words
+    names a field whose values repeat ("which team maintains the most packages": Maintainer),
+    the call that counts per value. Both are also returned as the call to start from (else
+    ""). Nothing when fewer than a quarter of the lines are fields. (A filter call shown for
+    every question was copied by the 1.5B as its first code whatever the question asked.)"""
+    part = text[:_FIELDS_READ]
+    fields: dict[str, list[str]] = {}
+    at: dict[str, list[int]] = {}
+    for m in FIELD_LINE.finditer(part):
+        fields.setdefault(m.group(1), []).append(m.group(2).strip())
+        at.setdefault(m.group(1), []).append(m.start())
+    written = sum(len(v) for v in fields.values())
+    lines = part.count("\n") + 1 - len(re.findall(r"^[ \t]*$", part, re.MULTILINE))
+    common = sorted(((k, v) for k, v in fields.items() if len(v) >= 5), key=lambda kv: -len(kv[1]))
+    if written < 20 or 4 * written < lines or len(common) < 2:
+        return [], ""
+    stems = _question_stems(question)
+    common.sort(key=lambda kv: not _names(stems, kv[0]))  # stable: the named first, each group by size
+    asking = asking_part(question)
+    side = "" if SUPERLATIVE.search(asking) is None else "largest" if MOST.search(asking) else "smallest"
+    shown = []
+    named: tuple[str, str] | None = None
+    numeric: set[str] = set()
+    for name, values in common[:_FIELDS_SHOWN]:
+        numbers = [n for v in values if _NUMBER_VALUE.fullmatch(v) and (n := to_number(v)) is not None]
+        counted = Counter(values)
+        if len(numbers) >= 0.9 * len(values) and len(counted) > _FEW_VALUES:
+            numeric.add(name)
+            held = f"; {_held_by(part, at[name], values, side)}" if side else ""
+            shown.append(f"{name} {len(values):,} (numbers {min(numbers):,} to {max(numbers):,}{held})")
+        elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
+            each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
+            shown.append(f"{name} {len(values):,} ({each})")
+            # The question names the field and one of its values ("priority required").
+            if named is None and field_keyword(name) is not None and _field_named(question, [(name, values)],
+                                                                             repeating=False):
+                said = [v for v in counted if len(v) >= 3 and re.search(
+                    rf"(?<![\w-]){re.escape(v)}(?![\w-])", question, re.IGNORECASE)]
+                named = (name, said[0]) if said else None
+        elif len(counted) == 1:
+            shown.append(f"{name} {len(values):,} (all {values[0][:30]})")
+        else:
+            shown.append(f"{name} {len(values):,}")
+    more = f" (and {len(common) - _FIELDS_SHOWN} more)" if len(common) > _FIELDS_SHOWN else ""
+    read = " in its first 4 MB" if len(text) > _FIELDS_READ else ""
+    out = [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + "."]
+    if named is not None:
+        call = f"lines({field_keyword(named[0])}={named[1]!r})"
+        out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
+        return out, call
+    most = _RANKED_RECORDS.search(asking)
+    if most and _field_named(most.group(1), common, repeating=False) and (
+            field := _field_named(question, [(k, v) for k, v in common if k not in numeric])) is not None:
+        call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
+        out.append(f"{call} counts the lines per {field}, the most first.")
+        return out, call
+    return out, ""
+
+
+def _held_by(part: str, starts: list[int], values: list[str], side: str) -> str:
+    """Which record holds a numeric field's largest (`side`) or smallest value, named by the
+    record's first line ("the largest in Package: google-cloud-cli"); a record is the lines
+    between blank lines. Ties are named up to `_TIED_SHOWN`, then counted."""
+    numbers = [(to_number(v) if _NUMBER_VALUE.fullmatch(v) else None) for v in values]
+    known = [n for n in numbers if n is not None]
+    best = max(known) if side == "largest" else min(known)
+    names = [_record_name(part, s) for s, n in zip(starts, numbers, strict=True) if n == best]
+    if not names or any(n is None for n in names[:_TIED_SHOWN]):
+        return f"the {side} {best:,}"
+    listed = " and ".join(str(n) for n in names[:_TIED_SHOWN])
+    others = f" and {len(names) - _TIED_SHOWN:,} more" if len(names) > _TIED_SHOWN else ""
+    return f"the {side} in {listed}{others}"
+
+
+def _record_name(part: str, pos: int) -> str | None:
+    """The first line of the record (lines between blank lines) holding `pos`, if it is a
+    field of a short value: the record's name ("Package: adduser")."""
+    blank = max(part.rfind("\n\n", 0, pos), part.rfind("\n\r\n", 0, pos))
+    lo = 0 if blank < 0 else part.index("\n", blank + 1) + 1
+    hi = part.find("\n", lo)
+    first = part[lo:len(part) if hi < 0 else hi].rstrip("\r")
+    m = FIELD_LINE.match(first)
+    return first if m is not None and len(m.group(2)) <= 60 else None
+
+
+_RANKED_RECORDS = re.compile(
+    r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest|more|fewer|less)\s+"
+    r"(?:(?:number|count|amount)\s+of\s+(?:the\s+)?)?((?:[\w-]+\s+)?[\w-]+)", re.IGNORECASE)
+"""The most (or more) of something, and the one or two words after it: "the most packages",
+"more Files sections" (which of two has more), "the largest number of packages"."""
+
+
+def _question_stems(question: str) -> set[str]:
+    """The stems of the question's words of four letters or more, stop words left out."""
+    return {_stem(w.lower()) for w in TOKEN.findall(question) if len(w) >= 4 and w.lower() not in _STOP}
+
+
+def _names(stems: set[str], name: str) -> bool:
+    """Whether a word (as `stems`) names field `name` or one of its parts ("size" of
+    `Installed-Size`)."""
+    parts = [p for p in re.split(r"[-_.]", name.lower()) if p]
+    return any(p.startswith(stem) or _stem(p) == stem for p in parts for stem in stems if len(stem) >= 4)
+
+
+def _field_named(question: str, common: list[tuple[str, list[str]]], repeating: bool = True) -> str | None:
+    """The field a word of the question names ("maintains" names Maintainer, "sections"
+    Section), of those whose values repeat most (counting per value means something only
+    then: "packages" names Package too, whose every value is one package); None if none
+    does or (`repeating`) no named field's values repeat (half of them distinct at most, or
+    one written `_REPEATED` times). The count per value answers "the
+    most" only when what there is most of is the records themselves ("the most packages",
+    each with a Package field), not a quantity ("the most disk space"): `fields_summary`
+    checks the superlative's words name a field too."""
+    stems = _question_stems(question)
+    named = [(len(set(values)) / len(values), name, values) for name, values in common if _names(stems, name)]
+    share, name, values = min(named, default=(1.0, "", []))
+    repeats = share <= 0.5 or (bool(values) and Counter(values).most_common(1)[0][1] >= _REPEATED)
+    return name if name and (repeats or not repeating) else None
+
+
+_REPEATED = 5
+"""A field whose commonest value is written this often is worth counting per value, whatever
+its share of distinct values: `Source` of a package database (gcc-12 16 times, 54% distinct)."""
+
+
+_NUMBER_VALUE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?\s*[A-Za-z%]{0,3}")
+"""A field value that is one number, with a unit at most ("510243", "1,024 kB", "12%")."""
