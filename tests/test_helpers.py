@@ -1461,3 +1461,16 @@ def test_classify_one_label_no_log_line_writes_labels_nothing_and_names_the_colu
     records = [f"Date: Jan {i % 28 + 1:02d}, 2023 || User: {i} || Instance: how tall is peak {i}?" for i in range(300)]
     h.classify(records, "numeric value", show=False)
     assert len(sub.prompts) == 950
+
+
+def test_a_filename_field_inside_records_is_no_file_header() -> None:
+    """An apt package index writes `Filename: pool/...deb` in every record, between other
+    fields: 1,773 records were read as 1,773 joined files. Headers that start files stay."""
+    index = "".join(f"Package: p{i}\nVersion: 1.{i}\nFilename: pool/main/p/p{i}_1.{i}_all.deb\nSize: {i + 9}\n\n"
+                    for i in range(6))
+    assert h.joined_files(index) == ([], [])
+    assert h.file_spans(index) == []
+    dump = "# File: src/a.py\nx = 1\n\nFile: b.txt\nhello\n==> c.log <==\nz\n"
+    assert h.joined_files(dump)[1] == ["src/a.py", "b.txt", "c.log"]
+    headed = "File: a.txt\nName: x\nFile: b.txt\nSize: 3\n"  # one header of two between fields: files still
+    assert h.joined_files(headed)[1] == ["a.txt", "b.txt"]

@@ -248,13 +248,28 @@ FILE_HEADER = _re.compile(
 
 
 def joined_files(text: str) -> tuple[list[int], list[str]]:
-    """Where each file of a joined text starts, and its name (nothing unless 2+ headers)."""
+    """Where each file of a joined text starts, and its name (nothing unless 2+ headers).
+    `Filename: x` lines that mostly sit between other `Name: value` lines are a field of
+    records, not headers: an apt package index writes `Filename: pool/...deb` in each of its
+    1,773 records, and was read as 1,773 files."""
     starts: list[int] = []
     names: list[str] = []
+    inside = 0
     for m in FILE_HEADER.finditer(text):
         starts.append(m.start())
         names.append(next(g for g in m.groups() if g))
+        if m.group(1) is not None:
+            before = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+            after = text.find("\n", m.end()) + 1
+            inside += (m.start() > 0 and after > 0 and _FIELD_START.match(text, before) is not None
+                       and _FIELD_START.match(text, after) is not None)
+    if 2 * inside > len(starts):
+        return [], []
     return (starts, names) if len(starts) >= 2 else ([], [])
+
+
+_FIELD_START = _re.compile(r"[A-Za-z][\w.-]{0,30}:[ \t]+\S")
+"""A line that starts as a `Name: value` field."""
 
 
 def file_spans(text: str) -> list[tuple[str, int, int, int]]:
