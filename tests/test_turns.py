@@ -1179,3 +1179,56 @@ def test_a_repeated_block_is_replaced_by_the_call_a_helpers_note_offered() -> No
     state = TurnState(question="How many packages were upgraded?")
     note = "lines: no line matches '\\\\bupgraded\\\\b'; 2 lines write it 'upgrade' 2: lines('upgrade') gives them."
     assert state.untried(note, text) == "print(len(lines('upgrade')), lines('upgrade')[:3])"
+
+
+def _alternatives_log() -> str:
+    """An alternatives log: registrations and link changes, dated, in time order."""
+    rows = []
+    for day, names in (("2025-06-24", ("pager", "editor", "awk", "rmt")), ("2026-05-09", ("java", "jar")),
+                       ("2026-09-22", ("ctags", "etags", "mvn"))):
+        for n, name in enumerate(names):
+            rows.append(f"update-alternatives {day} 04:45:{n:02}: run with --install /usr/bin/{name} {name} /usr/bin/{name}-x 30")
+            rows.append(f"update-alternatives {day} 04:45:{n:02}: link group {name} updated to point to /usr/bin/{name}-x")
+    return "\n".join(rows) + "\n"
+
+
+def test_a_count_of_the_lines_holding_the_date_the_look_searched_for_goes_back_once() -> None:
+    """The question writes "22 September 2026", the look searches the log's 2026-09-22: the
+    lines holding that date are what it is about, not what it counts."""
+    question = "On 22 September 2026, how many alternatives actually ended up pointing somewhere new?"
+    root, result = _run_on(_alternatives_log(), ['```repl\nrows = lines(r"\\b2026-09-22\\b")\nprint(len(rows), rows[:2])\n```',
+                                                 "FINAL(6)", "FINAL(3)"], question)
+    assert "6 is how many lines hold '2026-09-22'" in root.calls[2].messages[-1]["content"]
+    assert result.answer == "3"
+
+
+def test_an_answer_read_from_the_first_line_a_search_printed_goes_back_once_for_a_ranking() -> None:
+    """Lines print in the text's order: the first one's date is not the date with the most."""
+    question = "On which date were the most new alternatives registered?"
+    search = '```repl\nrows = lines(r"run with")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(_alternatives_log(), [search, "FINAL(2025-06-24)", "FINAL(2025-06-24)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "'2025-06-24' is read from the first line your search printed" in note
+    assert result.answer == "2025-06-24" and len(root.calls) == 3  # given again, it stands
+    # A question that ranks nothing, a value of another line, or a capable model: no note.
+    for asked, script, prompts in (
+            ("On which date was awk registered?", [search, "FINAL(2025-06-24)"], SMALL),
+            (question, [search, "FINAL(2026-09-22)"], SMALL),
+            (question, [search, "FINAL(2025-06-24)"], Prompts())):
+        root, result = _run_on(_alternatives_log(), script, asked, prompts=prompts)
+        assert len(root.calls) == 2 and result.answer == script[-1][6:-1], asked
+
+
+def test_a_zero_counted_from_a_search_that_matched_nothing_goes_back_once() -> None:
+    """Searching 'described' where the text writes 'describes', the 1.5B printed 0 and
+    answered "how many days elapsed" with it, in a block of its own."""
+    text = "* release 9.1 (2022-04-15)\n  describes how to build\n* release 9.0 (2021-09-24)\n" * 5
+    question = "How many days elapsed between the releases described here?"
+    search = '```repl\nrows = lines(r"\\bdescribed\\b")\nprint(len(rows))\n```'
+    root, result = _run_on(text, [search, "```repl\nFINAL(0)\n```", "FINAL(0)"], question)
+    assert "0 counts the lines of a search that matched nothing" in root.calls[2].messages[-1]["content"]
+    assert result.answer == "0" and len(root.calls) == 3  # given again, it stands
+    # A 0 after a search that found lines is the answer.
+    found = '```repl\nrows = lines(r"\\bdescribes\\b")\nprint(len(rows) - 5)\n```'
+    root, result = _run_on(text, [found, "FINAL(0)"], question)
+    assert result.answer == "0" and len(root.calls) == 2

@@ -296,6 +296,16 @@ class Prompts:
             f"(entries({term!r}) gives the records that hold it), then count in them."
         )
 
+    def first_of_lines(self, answer: str) -> str:
+        """Sent once when an answer to a question asking for the most (or least) is read from
+        the first of the lines a search printed, which come in the text's order."""
+        return (
+            f"{answer!r} is read from the first line your search printed. Lines come in the "
+            "text's order, not ranked, so the first is not the most (or least) of anything. "
+            "Count or compare with code over all of them: count_by(rows, key) counts per value, "
+            "the most first. If you are sure, reply FINAL(answer) again."
+        )
+
     def ranked_first(self, value: str, count: str) -> str:
         """Under counts that rank, for a question asking for the most: the first value."""
         return (f"The most: {value} ({count}). If the question asks for that, reply with exactly this line:\n"
@@ -334,6 +344,16 @@ class Prompts:
         return (
             f"{answer} is an empty result, not an answer: the code found nothing. Look at a few "
             "lines of the context with code to see how it is written, then filter for that."
+        )
+
+    def zero_of_no_match(self) -> str:
+        """Sent once when the answer 0 counts the lines of a search that matched none: the
+        1.5B searched 'described', which a NEWS file writes 'describes', and answered "how
+        many days elapsed" with 0."""
+        return (
+            "0 counts the lines of a search that matched nothing (see the note above it): the "
+            "lines the question is about were not found. Search again as the text writes it, "
+            "then compute the answer from the lines found."
         )
 
     def copied_note(self, answer: str) -> str:

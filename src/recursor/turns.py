@@ -42,6 +42,7 @@ from recursor.question import (
     HOW_MANY,
     MOST,
     QUALIFIED,
+    SUPERLATIVE,
     YES_NO_START,
     answer_options,
     asked_form,
@@ -193,13 +194,16 @@ _LEADING_COUNT = re.compile(r"\s*(?:count_by: |sum_by: )?(\d{1,3}(?:,\d{3})+|\d+
 line), or the items a helper's summary counts (`count_by: 14 items, 1 values`)."""
 
 
-def _term_searched(code: str, question: str) -> str | None:
-    """The question's own term that a cell's one `lines("term")` call filters by, if any."""
+def _term_searched(code: str, question: str, looked_up: tuple[str, ...] = ()) -> str | None:
+    """The question's own term that a cell's one `lines("term")` call filters by, if any: a
+    term it writes, or one the first look searched for it (`looked_up`: "2026-09-22" for "22
+    September 2026")."""
     calls = _LINES_CALL.findall(code)
     if len(calls) != 1:
         return None
     term = re.sub(r"\\b|[\^$]", "", calls[0][1]).replace("\\", "").strip()
-    return term if len(term) >= 3 and term.lower() in question.lower() else None
+    asked = term.lower() in question.lower() or term.lower() in {w.lower() for w in looked_up}
+    return term if len(term) >= 3 and asked else None
 
 
 def _printed_messages(code: str, stdout: str) -> set[str]:
@@ -219,6 +223,10 @@ def _said(text: str) -> str:
     return " ".join(text.split()).rstrip(".!:;,").strip().lower()
 
 
+_FIRST_LISTED = re.compile(r"""\s*(?:\d[\d,]*\s+)?\[(['"])(.*?)(?<!\\)\1\s*[,\]]""")
+"""A printed list of lines and its first item: `print(len(rows), rows[:2])` or `print(rows[:3])`."""
+_NO_MATCH = re.compile(r"^lines: .*\bno line (?:matches|holds)\b", re.MULTILINE)
+"""A helper's note that a `lines` search matched nothing (and how the text writes the word)."""
 _NUMBERS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
 _WHOLE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 
@@ -322,6 +330,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
+                "first", "zero",
                 "read_again"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
@@ -353,6 +362,8 @@ class TurnState:
     question: str = ""  # its words are no new lead in an output
     substituted: int = 0  # blocks replaced by an untried search (`run_instead_of_repeats`)
     told: list[str] = field(default_factory=list)  # the run's last notes to the model (`heard`)
+    first_listed: str = ""  # the first item of a list the last cell printed, in the text's order (`_FIRST_LISTED`)
+    missed: bool = False  # the last cell's search matched no line (`_NO_MATCH`)
 
     @property
     def found_any(self) -> bool:
@@ -373,10 +384,14 @@ class TurnState:
         numbers = {n.replace(",", "") for n in _NUMBERS.findall(stdout)}
         self.printed_new = numbers - self.printed
         self.printed |= numbers
-        if not error and (term := _term_searched(code, self.question)) and (m := _LEADING_COUNT.match(stdout)):
+        if not error and (term := _term_searched(code, self.question, self.shown.words)) and (m := _LEADING_COUNT.match(stdout)):
             self.term_counts.setdefault(m.group(1).replace(",", ""), term)
         if prompts.looking_needs_output and code and stdout:
             self.messages |= _printed_messages(code, stdout)
+        if error or not printed_nothing(stdout):  # a block of just FINAL(...) prints nothing: the output before stands
+            m = _FIRST_LISTED.match(stdout) if not error else None
+            self.first_listed = m.group(2) if m is not None else ""
+            self.missed = not error and _NO_MATCH.search(stdout) is not None
 
     def offer(self, prompts: Prompts, stdout: str, code: str = "", context: ContextValue = "") -> str | None:
         """The note under an output that answers the question as asked, offering its value as
@@ -531,9 +546,15 @@ class TurnState:
             self.heard(echo)
             return echo
         bare = bare_answer(answer).strip("\"'` ")
+        if (first := self.first_of_lines(bare, prompts)) is not None:
+            self.heard(first)
+            return first
         if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
             return None
         number = bare.replace(",", "")
+        if number == "0" and self.missed and "zero" not in self.sent_back and prompts.looking_needs_output:
+            self.sent_back.add("zero")  # a count of a search that matched nothing: once
+            return prompts.zero_of_no_match()
         counted = self.look_read if self.look_read and self.look_read == self.shown.counted else None
         if number in self.numbers_doubted or number in (self.offered, counted):
             return None  # sent back once already, by whichever check, or offered: it stands
@@ -541,6 +562,21 @@ class TurnState:
         if note is not None:
             self.numbers_doubted.add(number)
         return note
+
+    def first_of_lines(self, bare: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's answer to a question asking for the
+        most (or least) of something, when the answer is read from the first of the lines the
+        last cell printed as a list (`print(len(rows), rows[:2])`): those lines come in the
+        text's order, which ranks nothing. Asked which test directory had the most passing
+        tests, which date registered the most alternatives, the 1.5B answered with the first
+        line (or its date) its search printed. Given again, the answer stands."""
+        if ("first" in self.sent_back or not prompts.looking_needs_output or len(bare) < 4
+                or not self.first_listed or SUPERLATIVE.search(asking_part(self.question)) is None):
+            return None
+        if bare.lower() not in self.first_listed.lower() or _WHOLE_NUMBER.fullmatch(bare):
+            return None
+        self.sent_back.add("first")
+        return prompts.first_of_lines(bare)
 
     def unchosen(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer that names neither option of a
