@@ -611,8 +611,9 @@ def test_a_text_of_name_value_fields_has_its_fields_named_with_numbers_and_few_v
     which neither the first lines nor the question's words show: the look names the fields."""
     look = orientation(_packages(30), "Which package takes up the most disk space?").text
     assert ("Its lines are Name: value fields: Package 30, Priority 30 (optional 20, required 10), "
-            "Installed-Size 30 (numbers 100 to 1,173; the largest in Package: pkg29), "
-            "Maintainer 30 (Team 0 <t0@example.org> 8,") in look
+            "Installed-Size 30 (numbers 100 to 1,173), Maintainer 30 (Team 0 <t0@example.org> 8,") in look
+    assert look.endswith("The largest Installed-Size, 1,173, is in the record of Package: pkg29.\n"
+                         "Not in the text: 'takes', 'disk', 'space'.")
     assert "Description 30." in look
     assert "gives the lines whose field" not in look  # a call for every question gets copied as is
     asked = orientation(_packages(30), "How many packages have priority required?").text
@@ -802,16 +803,17 @@ def test_a_numeric_field_names_the_record_of_its_extreme_for_a_question_asking_t
     """"Which installed package uses the most disk space?" is the record holding the largest
     `Installed-Size`: the look names it by its first line, the smallest for "least", ties
     counted, and nothing of the kind for a question that ranks nothing."""
-    most = orientation(_packages(30), "Which installed package uses the most disk space?").text
-    assert "Installed-Size 30 (numbers 100 to 1,173; the largest in Package: pkg29)" in most
+    most = orientation(_packages(30), "Which installed package uses the most disk space?")
+    assert "The largest Installed-Size, 1,173, is in the record of Package: pkg29." in most.text
+    assert most.shows("pkg29")  # an answer read there was seen
     least = orientation(_packages(30), "Which package needs the least room?").text
-    assert "Installed-Size 30 (numbers 100 to 1,173; the smallest in Package: pkg0)" in least
+    assert "The smallest Installed-Size, 100, is in the record of Package: pkg0." in least
     plain = orientation(_packages(30), "What does pkg3 depend on?").text
     assert "Installed-Size 30 (numbers 100 to 1,173)," in plain and "largest" not in plain
     tied = _packages(30).replace("Installed-Size: 1173", "Installed-Size: 1136").replace(
         "Installed-Size: 1099", "Installed-Size: 1136")
-    assert ("the largest in Package: pkg27 and Package: pkg28 and 1 more" in
-            orientation(tied, "Which package is the biggest?").text)
+    assert ("The largest Installed-Size, 1,136, is in the records of Package: pkg27 and Package: pkg28 and 1 more."
+            in orientation(tied, "Which package is the biggest?").text)
 
 
 def test_the_fields_a_question_names_are_shown_first_and_a_single_value_is_shown() -> None:

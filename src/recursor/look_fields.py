@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from recursor.judged import field_keyword
 from recursor.question import MOST, SUPERLATIVE, TOKEN, asking_part
 from recursor.sandbox.helpers import _STOP, _stem, to_number
 
-__all__ = ["FIELD_LINE", "fields_summary"]
+__all__ = ["FIELD_LINE", "FieldSummary", "fields_summary"]
 
 
 FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
@@ -29,15 +30,31 @@ _TIED_SHOWN = 2
 """Records named for a numeric field's largest (or smallest) value; more are counted."""
 
 
-def fields_summary(text: str, question: str) -> tuple[list[str], str]:
+@dataclass(frozen=True, slots=True)
+class FieldSummary:
+    """What the look shows of a text of fields."""
+
+    rows: list[str]
+    """The line naming the fields, and the call for what the question asks of them."""
+    call: str = ""
+    """That call, to start from ("" when there is none)."""
+    extremes: list[str] = field(default_factory=list)
+    """For a question asking the most or least: which record holds each numeric field's
+    extreme, one sentence each, shown last (a small model acts on the end of its prompt)."""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    """Where the records `extremes` names are named (their first lines): lines the look showed."""
+
+
+def fields_summary(text: str, question: str) -> FieldSummary:
     """A line naming the fields when most lines are `Name: value` fields: each name with how
     many lines write it, the span of a numeric field and the counts of a field with few
     values (or the one value every line writes). Fields the question names come first, so
     that a text of thirty fields does not cut the one asked about ("flags as essential":
     `Essential`). For a question asking for the most or least of something, each numeric
     field also names the record holding its largest (smallest) value, by that record's first
-    field ("the largest in Package: google-cloud-cli"): "which package uses the most disk
-    space" is that, and code to find it is three steps a small model seldom writes.
+    field ("The largest Installed-Size, 510,243, is in the record of Package: google-cloud-cli"),
+    in `extremes`: "which package uses the most disk space" is that, and code to find it is
+    three steps a small model seldom writes.
 
     When the question names one of a field's few values, the call that filters by it; when it
     asks for the most (or more, or the largest number) of something and one of its words
@@ -55,7 +72,7 @@ def fields_summary(text: str, question: str) -> tuple[list[str], str]:
     lines = part.count("\n") + 1 - len(re.findall(r"^[ \t]*$", part, re.MULTILINE))
     common = sorted(((k, v) for k, v in fields.items() if len(v) >= 5), key=lambda kv: -len(kv[1]))
     if written < 20 or 4 * written < lines or len(common) < 2:
-        return [], ""
+        return FieldSummary([])
     stems = _question_stems(question)
     common.sort(key=lambda kv: not _names(stems, kv[0]))  # stable: the named first, each group by size
     asking = asking_part(question)
@@ -63,13 +80,18 @@ def fields_summary(text: str, question: str) -> tuple[list[str], str]:
     shown = []
     named: tuple[str, str] | None = None
     numeric: set[str] = set()
+    extremes: list[str] = []
+    spans: list[tuple[int, int]] = []
     for name, values in common[:_FIELDS_SHOWN]:
         numbers = [n for v in values if _NUMBER_VALUE.fullmatch(v) and (n := to_number(v)) is not None]
         counted = Counter(values)
         if len(numbers) >= 0.9 * len(values) and len(counted) > _FEW_VALUES:
             numeric.add(name)
-            held = f"; {_held_by(part, at[name], values, side)}" if side else ""
-            shown.append(f"{name} {len(values):,} (numbers {min(numbers):,} to {max(numbers):,}{held})")
+            if side:
+                extreme, named_at = _held_by(part, at[name], values, name, side)
+                extremes.append(extreme)
+                spans += named_at
+            shown.append(f"{name} {len(values):,} (numbers {min(numbers):,} to {max(numbers):,})")
         elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
             each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
             shown.append(f"{name} {len(values):,} ({each})")
@@ -89,40 +111,44 @@ def fields_summary(text: str, question: str) -> tuple[list[str], str]:
     if named is not None:
         call = f"lines({field_keyword(named[0])}={named[1]!r})"
         out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
-        return out, call
+        return FieldSummary(out, call, extremes, spans)
     most = _RANKED_RECORDS.search(asking)
     if most and _field_named(most.group(1), common, repeating=False) and (
             field := _field_named(question, [(k, v) for k, v in common if k not in numeric])) is not None:
         call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
         out.append(f"{call} counts the lines per {field}, the most first.")
-        return out, call
-    return out, ""
+        return FieldSummary(out, call, extremes, spans)
+    return FieldSummary(out, "", extremes, spans)
 
 
-def _held_by(part: str, starts: list[int], values: list[str], side: str) -> str:
+def _held_by(part: str, starts: list[int], values: list[str], name: str,
+             side: str) -> tuple[str, list[tuple[int, int]]]:
     """Which record holds a numeric field's largest (`side`) or smallest value, named by the
-    record's first line ("the largest in Package: google-cloud-cli"); a record is the lines
-    between blank lines. Ties are named up to `_TIED_SHOWN`, then counted."""
+    record's first line ("The largest Installed-Size, 510,243, is in the record of Package:
+    google-cloud-cli."), and where those first lines are; a record is the lines between
+    blank lines. Ties are named up to `_TIED_SHOWN`, then counted."""
     numbers = [(to_number(v) if _NUMBER_VALUE.fullmatch(v) else None) for v in values]
     known = [n for n in numbers if n is not None]
     best = max(known) if side == "largest" else min(known)
-    names = [_record_name(part, s) for s, n in zip(starts, numbers, strict=True) if n == best]
-    if not names or any(n is None for n in names[:_TIED_SHOWN]):
-        return f"the {side} {best:,}"
-    listed = " and ".join(str(n) for n in names[:_TIED_SHOWN])
-    others = f" and {len(names) - _TIED_SHOWN:,} more" if len(names) > _TIED_SHOWN else ""
-    return f"the {side} in {listed}{others}"
+    firsts = [_record_first_line(part, s) for s, n in zip(starts, numbers, strict=True) if n == best]
+    said = f"The {side} {name}, {best:,},"
+    named = [span for span in firsts[:_TIED_SHOWN] if span is not None]
+    if not firsts or len(named) < min(len(firsts), _TIED_SHOWN):
+        return f"{said} is in {len(firsts):,} record{'s' if len(firsts) != 1 else ''}.", []
+    listed = " and ".join(part[a:b].rstrip("\r") for a, b in named)
+    others = f" and {len(firsts) - _TIED_SHOWN:,} more" if len(firsts) > _TIED_SHOWN else ""
+    return f"{said} is in the record{'s' if len(firsts) > 1 else ''} of {listed}{others}.", named
 
 
-def _record_name(part: str, pos: int) -> str | None:
-    """The first line of the record (lines between blank lines) holding `pos`, if it is a
-    field of a short value: the record's name ("Package: adduser")."""
+def _record_first_line(part: str, pos: int) -> tuple[int, int] | None:
+    """Where the first line of the record (lines between blank lines) holding `pos` is, if
+    it is a field of a short value: the record's name ("Package: adduser")."""
     blank = max(part.rfind("\n\n", 0, pos), part.rfind("\n\r\n", 0, pos))
     lo = 0 if blank < 0 else part.index("\n", blank + 1) + 1
     hi = part.find("\n", lo)
-    first = part[lo:len(part) if hi < 0 else hi].rstrip("\r")
-    m = FIELD_LINE.match(first)
-    return first if m is not None and len(m.group(2)) <= 60 else None
+    hi = len(part) if hi < 0 else hi
+    m = FIELD_LINE.match(part[lo:hi].rstrip("\r"))
+    return (lo, hi) if m is not None and len(m.group(2)) <= 60 else None
 
 
 _RANKED_RECORDS = re.compile(

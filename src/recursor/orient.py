@@ -505,7 +505,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
     out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
     asking = asking_part(question)
-    fielded, field_call = fields_summary(text, question)
+    summary = fields_summary(text, question)
+    fielded, field_call = summary.rows, summary.call
     # Not for a text of fields (named above) nor several files (their records differ by file,
     # and these rows would not say whose).
     typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not fielded else ([], [])
@@ -647,6 +648,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = str(lined.count)
         shown += [text[a:b] for a, b in lined.spans]
         reads += [_read(starts, keys, a, b) for a, b in lined.spans]
+    out += summary.extremes  # after the words' lines: read last, as the question's own lines are
+    shown += [text[a:b] for a, b in summary.spans]
+    reads += [_read(starts, keys, a, b) for a, b in summary.spans]
     if missing:
         out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
     words = tuple(w.word for w in found)
