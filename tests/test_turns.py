@@ -1232,3 +1232,18 @@ def test_a_zero_counted_from_a_search_that_matched_nothing_goes_back_once() -> N
     found = '```repl\nrows = lines(r"\\bdescribes\\b")\nprint(len(rows) - 5)\n```'
     root, result = _run_on(text, [found, "FINAL(0)"], question)
     assert result.answer == "0" and len(root.calls) == 2
+
+
+def test_a_run_that_ends_without_an_answer_answers_what_the_look_computed() -> None:
+    """Offered the days between a log's first and last dates, the 1.5B wrote failing code
+    until max_errors and replied with code at the answer-now turns: the run ended with no
+    answer at all, where the look had computed it."""
+    question = "How many days passed between the earliest and the latest change in this log?"
+    failing = '```repl\nx = int("2026-09-22")\n```'
+    reading = SmallModelPrompts()  # offers what the look computed
+    root, result = _run_on(_alternatives_log(), [failing] * 12, question, prompts=reading, iterations=12)
+    assert "Read in the lines above: 455." in root.calls[0].messages[-1]["content"]
+    assert (result.stopped_by, result.answer) == ("max_errors", "455")
+    # Nothing offered (prompts that do not read the look): no answer is made up.
+    root, result = _run_on(_alternatives_log(), [failing] * 12, question, iterations=12)
+    assert result.answer != "455" and result.stopped_by == "max_errors"

@@ -488,7 +488,7 @@ class _Run:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
         if answer is None:
-            answer = await self._best_effort() or late
+            answer = await self._best_effort(state.look_read if state is not None else None) or late
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]
@@ -539,9 +539,12 @@ class _Run:
         head = await self.repl.get_var(re.split(r"[./]", name, maxsplit=1)[0])
         return (None if head.found else name), None
 
-    async def _best_effort(self) -> str | None:
-        """The best answer without another LM call: answer["content"], the last sub-result, prose."""
-        return await self.repl.stored_answer() or self.subcalls.last_result or self.last_prose or None
+    async def _best_effort(self, offered: str | None = None) -> str | None:
+        """The best answer without another LM call: answer["content"], the value the first
+        message offered as read or computed from the context (`TurnState.look_read`), the last
+        sub-result, prose. Offered "528" days between a log's first and last dates, the 1.5B
+        wrote code that failed, looped to max_errors and ended with no answer at all."""
+        return await self.repl.stored_answer() or offered or self.subcalls.last_result or self.last_prose or None
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> VarLookup | None:
         # FINAL(result) naming a REPL variable means its value (models mix up the forms).
