@@ -78,3 +78,12 @@ def test_mode_is_checked() -> None:
     with pytest.raises(UserError, match="mode must be"):
         RLM(FakeScriptedLM(), mode="fast", trace_dir=False)  # type: ignore[arg-type]
     assert context_tokens({"a": "x" * 400}) >= 100
+
+
+def test_superlatives_and_totals_that_count_nothing_stay_direct() -> None:
+    """"The most recent version", "at most 50 words", "a sum type", "average-case": look-ups."""
+    small = ModelProfile(window_tokens=16384, direct_max_tokens=4096, counts_when_reading=False)
+    for question in ("What is the most recent version of bash?", "Summarize the text in at most 50 words.",
+                     "What does the sum type describe?", "Give the average-case complexity of the sort.",
+                     "Is this at least version 2?"):
+        assert choose_mode("auto", small, "a short note " * 100, question) == "direct", question

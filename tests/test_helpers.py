@@ -1474,3 +1474,13 @@ def test_a_filename_field_inside_records_is_no_file_header() -> None:
     assert h.joined_files(dump)[1] == ["src/a.py", "b.txt", "c.log"]
     headed = "File: a.txt\nName: x\nFile: b.txt\nSize: 3\n"  # one header of two between fields: files still
     assert h.joined_files(headed)[1] == ["a.txt", "b.txt"]
+
+
+def test_file_headers_of_a_dump_without_blank_lines_are_files() -> None:
+    """YAML files joined under `File:` headers with no blank lines, or under `# File:`: files."""
+    yaml = "".join(f"File: conf{i}.yaml\nname: c{i}\nport: {i}\nenabled: true\n" for i in range(3))
+    assert h.joined_files(yaml)[1] == ["conf0.yaml", "conf1.yaml", "conf2.yaml"]
+    env = "".join(f"# File: app{i}/.env.yaml\nKEY: v{i}\nOTHER: w\n\n" for i in range(3))
+    assert h.joined_files(env)[1] == ["app0/.env.yaml", "app1/.env.yaml", "app2/.env.yaml"]
+    last = "".join(f"Package: p{i}\nVersion: 1\nFilename: pool/p{i}.deb\n\n" for i in range(5))
+    assert h.joined_files(last) == ([], [])  # the record's last field, before its blank line

@@ -6,6 +6,8 @@ prose), and the questions are phrased as users phrase them, never with the text'
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
@@ -1044,3 +1046,39 @@ def test_a_question_about_how_long_a_dated_text_covers_is_shown_its_earliest_and
         assert "days apart" not in orientation(news, question).text, question
     undated = "\n".join(f"line {n} of prose" for n in range(30))
     assert "days apart" not in orientation(undated, "How many days between the first and last line?").text
+
+
+def test_no_span_for_a_question_about_part_of_a_dated_text_or_no_span_at_all() -> None:
+    """A hostile review's cases: the first and last outage are two lines of the log, not its
+    ends; "days of the week" is no duration; what a policy covers is not the text's time. Dates
+    written with month names are one kind of date however the month is spelled."""
+    log = "\n".join(f"2024-{m:02d}-{d:02d} 10:00 job ok" for m in range(1, 5) for d in range(1, 29))
+    log += "\n2024-03-15 11:00 outage started\n2024-03-18 09:00 outage ended\n"
+    for question in ("How many days passed between the first outage and the last outage?",
+                     "How many days did the last outage span?",
+                     "How many days of the week appear between the first and last lines?"):
+        assert "days apart" not in orientation(log, question).text, question
+    assert orientation(log, "How many days does this log cover?").counted == "118"
+    policy = "Effective 2023-01-01 the policy changed.\nEffective 2024-07-01 again.\nEmployees get 12 days.\n"
+    assert orientation(policy, "How many days of sick leave does the policy cover?").counted == ""
+    days = [date(2024, 1, 30) + timedelta(days=n) for n in range(200)]
+    logins = "\n".join(f"{d.strftime('%b %d, %Y')} user logged in" for d in days)
+    assert orientation(logins, "How many days passed between the first and the last login?").counted == "199"
+
+
+def test_extremes_only_for_the_most_of_a_quantity_that_compares() -> None:
+    """No extreme for a ranking of records ("the most packages"), a bound ("at most"), "the
+    most recent", a field the question does not name when it names another numeric one, sizes
+    in several units, records not parted by blank lines; a text over 4 MB says so."""
+    text = _packages(30)
+    for question in ("Which package has the largest number of dependencies?", "Which team maintains the most packages?",
+                     "What is the most recent version of pkg3?", "What is pkg3's priority? Answer in at most 3 words."):
+        assert "The largest" not in orientation(text, question).text, question
+    assert orientation(text, "What is the most recent version of pkg3?").start == ""
+    sized = "\n".join(f"Name: f{i}\nSize: {s}\nCount: {i}\n" for i, s in enumerate(
+        ["900 kB", "2 MB", "1 GB", "5 kB", "7 kB", "8 kB", "9 kB", "1 kB"]))
+    assert "The largest Size" not in orientation(sized, "Which file has the largest size?").text
+    unparted = "\n".join(f"Name: item{i}\nSize: {i * 10}\nKind: k{i % 2}" for i in range(8))
+    assert "The largest" not in orientation(unparted, "Which item has the largest size?").text
+    big = "\n".join(f"Package: p{i}\nInstalled-Size: {i}\nVersion: 1.{i}\n" for i in range(100_000))
+    assert "The largest Installed-Size in its first 4 MB, " in orientation(big, "Which package is the biggest?").text

@@ -1247,3 +1247,20 @@ def test_a_run_that_ends_without_an_answer_answers_what_the_look_computed() -> N
     # Nothing offered (prompts that do not read the look): no answer is made up.
     root, result = _run_on(_alternatives_log(), [failing] * 12, question, iterations=12)
     assert result.answer != "455" and result.stopped_by == "max_errors"
+
+
+def test_the_first_of_lines_and_zero_checks_keep_answers_that_are_right() -> None:
+    """Code that orders what it prints may print the most first; a 0 after the helper says the
+    text writes the word nowhere is likely right; an answer the look offered stands."""
+    question = "On which date were the most new alternatives registered?"
+    ordered = '```repl\nrows = sorted(lines(r"run with"), reverse=True)\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(_alternatives_log(), [ordered, "FINAL(2026-09-22)"], question)
+    assert result.answer == "2026-09-22" and len(root.calls) == 2
+    state = TurnState(question="How many packages were removed?")
+    state.saw_cell(SMALL, "lines: the text does not write 'removed' in any form: no line holds 'remov'.\n0\n",
+                   None, "print(len(lines('removed')))")
+    assert state.doubted("0", SMALL) is None
+    listed = TurnState(question=question, look_read="2025-06-24")
+    listed.saw_cell(SMALL, "4 ['update-alternatives 2025-06-24 04:45:00: run with', '...']\n", None,
+                    "rows = lines('run with')\nprint(len(rows), rows[:2])")
+    assert listed.doubted("2025-06-24", SMALL) is None

@@ -21,7 +21,7 @@ from recursor.lm.base import LM, Message
 from recursor.output import OutputCheck
 from recursor.profiles import Mode, ModelProfile
 from recursor.protocol import parse_reply
-from recursor.question import COUNT_ASKED, SUPERLATIVE, asking_part
+from recursor.question import COUNT_ASKED, asking_part, ranks
 from recursor.run_tree import RunTree
 from recursor.subcalls import context_text
 from recursor.trace import events as ev
@@ -57,10 +57,10 @@ def counts_or_ranks(question: str) -> bool:
     """Whether a question asks how many, a total, or the most (least) of something: what code
     computes exactly over every line and a reader estimates."""
     asking = asking_part(question)
-    return any(rx.search(asking) is not None for rx in (COUNT_ASKED, SUPERLATIVE, _TOTAL))
+    return ranks(asking) or any(rx.search(asking) is not None for rx in (COUNT_ASKED, _TOTAL))
 
 
-_TOTAL = re.compile(r"\b(?:in\s+total|total|sum|average|how\s+often)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"\b(?:in\s+total|total|sum|average|how\s+often)\b(?![-\w]|\s+type)", re.IGNORECASE)
 """A question's words for a total or an average."""
 
 

@@ -8,12 +8,13 @@ are. General: field names and values are read from the text at hand, never known
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from recursor.judged import field_keyword
-from recursor.question import MOST, SUPERLATIVE, TOKEN, asking_part
+from recursor.question import COUNT_ASKED, MOST, TOKEN, asking_part, not_ranking, ranks
 from recursor.sandbox.helpers import _STOP, _stem, to_number
 
 __all__ = ["FIELD_LINE", "FieldSummary", "fields_summary"]
@@ -76,7 +77,10 @@ def fields_summary(text: str, question: str) -> FieldSummary:
     stems = _question_stems(question)
     common.sort(key=lambda kv: not _names(stems, kv[0]))  # stable: the named first, each group by size
     asking = asking_part(question)
-    side = "" if SUPERLATIVE.search(asking) is None else "largest" if MOST.search(asking) else "smallest"
+    # The most of a quantity ("the most disk space"), not of records ("the largest number of
+    # packages": counted per value below) nor a bound ("at most"), for records parted by blank lines.
+    side = ("" if not ranks(asking) or _COUNT_RANKING.search(asking) or COUNT_ASKED.search(asking)
+            or "\n\n" not in part.replace("\r", "") else "largest" if MOST.search(asking) else "smallest")
     shown = []
     named: tuple[str, str] | None = None
     numeric: set[str] = set()
@@ -87,10 +91,6 @@ def fields_summary(text: str, question: str) -> FieldSummary:
         counted = Counter(values)
         if len(numbers) >= 0.9 * len(values) and len(counted) > _FEW_VALUES:
             numeric.add(name)
-            if side:
-                extreme, named_at = _held_by(part, at[name], values, name, side)
-                extremes.append(extreme)
-                spans += named_at
             shown.append(f"{name} {len(values):,} (numbers {min(numbers):,} to {max(numbers):,})")
         elif 2 <= len(counted) <= _FEW_VALUES and all(n >= 2 for n in counted.values()):
             each = ", ".join(f"{v[:30]} {n:,}" for v, n in counted.most_common())
@@ -107,18 +107,43 @@ def fields_summary(text: str, question: str) -> FieldSummary:
             shown.append(f"{name} {len(values):,}")
     more = f" (and {len(common) - _FIELDS_SHOWN} more)" if len(common) > _FIELDS_SHOWN else ""
     read = " in its first 4 MB" if len(text) > _FIELDS_READ else ""
+    # The fields the question names, if any is numeric; else every one ("disk space" names none).
+    ranked = [n for n, _ in common[:_FIELDS_SHOWN] if n in numeric and _one_quantity(fields[n])]
+    ranked = [n for n in ranked if _names(stems, n)] or ranked
+    for name in ranked if side else []:
+        extreme, named_at = _held_by(part, at[name], fields[name], name + read, side)
+        extremes.append(extreme)
+        spans += named_at
     out = [f"Its lines are Name: value fields{read}: " + ", ".join(shown) + more + "."]
     if named is not None:
         call = f"lines({field_keyword(named[0])}={named[1]!r})"
         out.append(f"{call} gives the lines whose field {named[0]} is {named[1]!r}.")
         return FieldSummary(out, call, extremes, spans)
-    most = _RANKED_RECORDS.search(asking)
+    most = _RANKED_RECORDS.search(not_ranking(asking))
     if most and _field_named(most.group(1), common, repeating=False) and (
             field := _field_named(question, [(k, v) for k, v in common if k not in numeric])) is not None:
         call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
         out.append(f"{call} counts the lines per {field}, the most first.")
-        return FieldSummary(out, call, extremes, spans)
+        return FieldSummary(out, call)  # the most records, not the most of a quantity
     return FieldSummary(out, "", extremes, spans)
+
+
+def _one_quantity(values: list[str]) -> bool:
+    """Whether a numeric field's values are one quantity, comparable as numbers: one unit or
+    none ("900 kB" and "2 MB" are not), finite, and no version ("1.9" is older than "1.10")."""
+    units = {m.group(1) for v in values if (m := _UNIT.search(v))}
+    numbers = [to_number(v) for v in values if _NUMBER_VALUE.fullmatch(v)]
+    return (len(units) <= 1 and all(n is not None and math.isfinite(n) for n in numbers)
+            and not all(_VERSION_LIKE.fullmatch(v) for v in values[:50]))
+
+
+_UNIT = re.compile(r"[\d\s]([A-Za-z%]{1,3})$")
+_VERSION_LIKE = re.compile(r"\d+\.\d+(?:\.\d+)*")
+"""A value written like a version (1.9, 2.4.1): dotted, so compared as numbers it misleads."""
+_COUNT_RANKING = re.compile(
+    r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest)\s+(?:number|count|amount)\s+of\b",
+    re.IGNORECASE)
+"""A ranking by how many records ("the largest number of packages"), not by a quantity."""
 
 
 def _held_by(part: str, starts: list[int], values: list[str], name: str,
@@ -131,13 +156,13 @@ def _held_by(part: str, starts: list[int], values: list[str], name: str,
     known = [n for n in numbers if n is not None]
     best = max(known) if side == "largest" else min(known)
     firsts = [_record_first_line(part, s) for s, n in zip(starts, numbers, strict=True) if n == best]
-    said = f"The {side} {name}, {best:,},"
+    said = f"The {side} {name}, {best:,}, "  # `name` may say where it was read ("in its first 4 MB")
     named = [span for span in firsts[:_TIED_SHOWN] if span is not None]
     if not firsts or len(named) < min(len(firsts), _TIED_SHOWN):
-        return f"{said} is in {len(firsts):,} record{'s' if len(firsts) != 1 else ''}.", []
+        return f"{said}is in {len(firsts):,} record{'s' if len(firsts) != 1 else ''}.", []
     listed = " and ".join(part[a:b].rstrip("\r") for a, b in named)
     others = f" and {len(firsts) - _TIED_SHOWN:,} more" if len(firsts) > _TIED_SHOWN else ""
-    return f"{said} is in the record{'s' if len(firsts) > 1 else ''} of {listed}{others}.", named
+    return f"{said}is in the record{'s' if len(firsts) > 1 else ''} of {listed}{others}.", named
 
 
 def _record_first_line(part: str, pos: int) -> tuple[int, int] | None:

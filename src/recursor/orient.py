@@ -632,7 +632,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out += python + people
         counted = counted or functions or top
     counted = counted or in_record
-    spanned, days = _date_span(text, asking)
+    spanned, days = _date_span(text, asking, [w.word for w in found])
     out += spanned
     counted = counted or days
     out += _starts_per_file(text, files, question_words) if ranks else []
@@ -712,23 +712,30 @@ def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[i
     return [title] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
 
 
-_SPAN_ASKED = re.compile(r"\bhow\s+(?:long|many\s+(?P<unit>days|weeks|months|years|hours|minutes))\b", re.IGNORECASE)
-"""A question asking how long, in some unit or none."""
+_SPAN_ASKED = re.compile(
+    r"\bhow\s+(?:long|many\s+(?P<unit>days|weeks|months|years|hours|minutes)\b(?!\s+of\b))", re.IGNORECASE)
+"""A question asking how long, in some unit or none (not "how many days of the week")."""
 _BOTH_ENDS = re.compile(
-    r"\b(?:earliest|first|oldest)\b.*?\b(?:latest|last|newest|most\s+recent)\b|\b(?:spans?|covers?|covered)\b",
+    r"\b(?:earliest|first|oldest)\b.*?\b(?:latest|last|newest|most\s+recent)\b"
+    r"|\b(?:log|file|text|document|history|changelog|records?|entries|data)\b(?:\s+\w+){0,2}?\s+"
+    r"(?:spans?|covers?|covered)\b",
     re.IGNORECASE)
 """Words for the whole of a text's time, between its first and last dates ("between the
 earliest and the latest change", "from the oldest release to the newest", "how long does the
-log cover"), not how long one thing in it took ("from start to finish")."""
+log cover"), not how long one thing in it took ("from start to finish"), nor what a policy
+covers."""
 _DIGIT = re.compile(r"\d")
 """What a line writes before its first digit is how its date is introduced."""
+_DATE_WORDS = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
+"""Month and weekday names: a date's own words, not how the line introduces it."""
 _DATED_KIND = 0.1
 """A way of introducing dates that this share of dated lines shares is the records'."""
 _SPAN_READ = 4_000_000
 """A text up to this size has every line's date read (~12 us a line); a longer one, its ends."""
 
 
-def _date_span(text: str, asking: str) -> tuple[list[str], str]:
+def _date_span(text: str, asking: str, words: list[str]) -> tuple[list[str], str]:
     """The text's earliest and latest dates and the days between, for a question asking how
     long the text covers (`_SPAN_ASKED`, `_BOTH_ENDS`), and the days as what the look counted when it asks
     how many days. Each line's own date is near its start (`_DATE_AT`). Asked how many days
@@ -738,14 +745,21 @@ def _date_span(text: str, asking: str) -> tuple[list[str], str]:
     if m is None or _BOTH_ENDS.search(asking) is None:
         return [], ""
     read = text if len(text) <= _SPAN_READ else text[:_END_READ] + "\n" + text[-_END_READ:]
-    dated = [(d, n, _DIGIT.split(line, maxsplit=1)[0].strip().lower())
+    dated = [(d, n, line, _DATE_WORDS.sub("", _DIGIT.split(line, maxsplit=1)[0]).strip().lower())
              for n, line in enumerate(read.split("\n"), 1) if (d := to_date(line[:_DATE_AT])) is not None]
     # The dates of the text's records are written alike ("* Noteworthy changes in release 9.1
     # (2022-04-15)"); a date in prose ("since 1970-01-01") is written otherwise, once.
-    kinds = Counter(kind for _, _, kind in dated)
-    dates = [(d, n) for d, n, kind in dated if kinds[kind] >= max(2, _DATED_KIND * len(dated))]
-    if len(dates) < 2:
+    kinds = Counter(kind for *_, kind in dated)
+    records = [(d, n, line.lower()) for d, n, line, kind in dated if kinds[kind] >= max(2, _DATED_KIND * len(dated))]
+    if len(records) < 2:
         return [], ""
+    # A word of the question on some of those lines but not most narrows it to them ("the first
+    # and the last outage"): the text's own span is not what it asks.
+    for word in words:
+        holding = sum(word.lower() in line for *_, line in records)
+        if 0 < holding < len(records) / 2:
+            return [], ""
+    dates = [(d, n) for d, n, _ in records]
     (first, at_first), (last, at_last) = min(dates), max(dates)
     if first == last:
         return [], ""

@@ -41,7 +41,9 @@ __all__ = [
     "marked_words",
     "names_options",
     "negated",
+    "not_ranking",
     "one_period",
+    "ranks",
     "terms_of",
 ]
 
@@ -300,6 +302,21 @@ COUNTS = re.compile(r"\b(?:how many|number of|add(?:ed)? up|in all|in total|tota
 
 
 SUPERLATIVE = re.compile(r"\b(?:most|fewest|least|largest|smallest|biggest|highest|lowest|greatest)\b", re.I)
+
+_NOT_RANKING = re.compile(
+    r"\bmost[\s-]+recent(?:ly)?\b|\bat\s+(?:most|least)\b|\b(?:most|least)\s+\d[\d,]*\s+\w+", re.IGNORECASE)
+"""Superlative words that rank nothing: "the most recent version" (one entry's value), "at
+most 3 words", "at least version 2" (a bound)."""
+
+
+def not_ranking(text: str) -> str:
+    """`text` without its superlative words that rank nothing (`_NOT_RANKING`)."""
+    return _NOT_RANKING.sub(" ", text)
+
+
+def ranks(text: str) -> bool:
+    """Whether a question (its asking part) asks for the most or least of something."""
+    return SUPERLATIVE.search(not_ranking(text)) is not None
 
 
 MOST = re.compile(r"\b(?:most(?![\s-]+recent)|largest|biggest|highest|greatest)\b", re.IGNORECASE)

@@ -488,7 +488,8 @@ class _Run:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
         if answer is None:
-            answer = await self._best_effort(state.look_read if state is not None else None) or late
+            computed = state.look_read if state is not None and state.look_read == state.shown.counted else None
+            answer = await self._best_effort(computed) or late
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]
@@ -541,9 +542,10 @@ class _Run:
 
     async def _best_effort(self, offered: str | None = None) -> str | None:
         """The best answer without another LM call: answer["content"], the value the first
-        message offered as read or computed from the context (`TurnState.look_read`), the last
-        sub-result, prose. Offered "528" days between a log's first and last dates, the 1.5B
-        wrote code that failed, looped to max_errors and ended with no answer at all."""
+        look computed from the context and offered (`offered`: `Orientation.counted`, given on
+        the answer-now path of max_iterations and max_errors), the last sub-result, prose.
+        Offered "528" days between a log's first and last dates, the 1.5B wrote code that
+        failed, looped to max_errors and ended with no answer at all."""
         return await self.repl.stored_answer() or offered or self.subcalls.last_result or self.last_prose or None
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> VarLookup | None:

@@ -42,7 +42,6 @@ from recursor.question import (
     HOW_MANY,
     MOST,
     QUALIFIED,
-    SUPERLATIVE,
     YES_NO_START,
     answer_options,
     asked_form,
@@ -52,6 +51,7 @@ from recursor.question import (
     fits_form,
     marked_words,
     names_options,
+    ranks,
     terms_of,
 )
 from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
@@ -225,8 +225,11 @@ def _said(text: str) -> str:
 
 _FIRST_LISTED = re.compile(r"""\s*(?:\d[\d,]*\s+)?\[(['"])(.*?)(?<!\\)\1\s*[,\]]""")
 """A printed list of lines and its first item: `print(len(rows), rows[:2])` or `print(rows[:3])`."""
-_NO_MATCH = re.compile(r"^lines: .*\bno line (?:matches|holds)\b", re.MULTILINE)
-"""A helper's note that a `lines` search matched nothing (and how the text writes the word)."""
+_NO_MATCH = re.compile(r"^lines: no line matches .*; [\d,]+ lines write it", re.MULTILINE)
+"""A helper's note that a `lines` search matched nothing though the text writes the word
+otherwise (not that the text writes it nowhere, where 0 may well be the answer)."""
+_RANKED_BY_CODE = re.compile(r"\b(?:sort|sorted|max|min|most_common|top|count_by|sum_by|nlargest|nsmallest)\b")
+"""Code that orders what it prints: its first item may well be the most of something."""
 _NUMBERS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
 _WHOLE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 
@@ -389,7 +392,7 @@ class TurnState:
         if prompts.looking_needs_output and code and stdout:
             self.messages |= _printed_messages(code, stdout)
         if error or not printed_nothing(stdout):  # a block of just FINAL(...) prints nothing: the output before stands
-            m = _FIRST_LISTED.match(stdout) if not error else None
+            m = _FIRST_LISTED.match(stdout) if not error and _RANKED_BY_CODE.search(code) is None else None
             self.first_listed = m.group(2) if m is not None else ""
             self.missed = not error and _NO_MATCH.search(stdout) is not None
 
@@ -571,7 +574,8 @@ class TurnState:
         tests, which date registered the most alternatives, the 1.5B answered with the first
         line (or its date) its search printed. Given again, the answer stands."""
         if ("first" in self.sent_back or not prompts.looking_needs_output or len(bare) < 4
-                or not self.first_listed or SUPERLATIVE.search(asking_part(self.question)) is None):
+                or not self.first_listed or not ranks(asking_part(self.question))
+                or bare in (self.look_read, self.offered)):
             return None
         if bare.lower() not in self.first_listed.lower() or _WHOLE_NUMBER.fullmatch(bare):
             return None

@@ -249,21 +249,20 @@ FILE_HEADER = _re.compile(
 
 def joined_files(text: str) -> tuple[list[int], list[str]]:
     """Where each file of a joined text starts, and its name (nothing unless 2+ headers).
-    `Filename: x` lines that mostly sit between other `Name: value` lines are a field of
-    records, not headers: an apt package index writes `Filename: pool/...deb` in each of its
-    1,773 records, and was read as 1,773 files."""
+    Bare `Filename: x` lines in records parted by blank lines, each after another `Name:
+    value` line of its record, are a field, not headers: an apt package index writes
+    `Filename: pool/...deb` in each of its 1,773 records, and was read as 1,773 files. A dump's
+    header is decorated ("# File:"), starts its block, or the text has no blank lines."""
     starts: list[int] = []
     names: list[str] = []
     inside = 0
     for m in FILE_HEADER.finditer(text):
         starts.append(m.start())
         names.append(next(g for g in m.groups() if g))
-        if m.group(1) is not None:
+        if m.group(1) is not None and text[m.start()].isalpha():
             before = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
-            after = text.find("\n", m.end()) + 1
-            inside += (m.start() > 0 and after > 0 and _FIELD_START.match(text, before) is not None
-                       and _FIELD_START.match(text, after) is not None)
-    if 2 * inside > len(starts):
+            inside += m.start() > 0 and _FIELD_START.match(text, before) is not None
+    if 2 * inside > len(starts) and 2 * text.count("\n\n") + 2 * text.count("\n\r\n") >= len(starts):
         return [], []
     return (starts, names) if len(starts) >= 2 else ([], [])
 
