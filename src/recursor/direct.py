@@ -10,7 +10,6 @@ pipeline like any other: limits, retries, replay and the trace all apply.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +20,11 @@ from recursor.lm.base import LM, Message
 from recursor.output import OutputCheck
 from recursor.profiles import Mode, ModelProfile
 from recursor.protocol import parse_reply
-from recursor.question import COUNT_ASKED, asking_part, ranks
 from recursor.run_tree import RunTree
 from recursor.subcalls import context_text
 from recursor.trace import events as ev
 
-__all__ = ["CHARS_PER_TOKEN", "DIRECT_SYSTEM", "choose_mode", "context_tokens", "counts_or_ranks", "direct_answer", "direct_messages", "run_direct"]
+__all__ = ["CHARS_PER_TOKEN", "DIRECT_SYSTEM", "choose_mode", "context_tokens", "direct_answer", "direct_messages", "run_direct"]
 
 CHARS_PER_TOKEN = 4
 """A typical ratio for English text; deciding the mode needs an estimate, not a bound."""
@@ -42,26 +40,12 @@ def context_tokens(context: ContextValue) -> int:
     return len(context_text(context)) // CHARS_PER_TOKEN + 1
 
 
-def choose_mode(mode: Mode, profile: ModelProfile, context: ContextValue, question: str = "") -> Mode:
-    """"rlm" or "direct" for this question: `mode` unless it is "auto". A question that counts
-    or ranks goes to the RLM for a model that miscounts when reading (`counts_when_reading`)."""
+def choose_mode(mode: Mode, profile: ModelProfile, context: ContextValue) -> Mode:
+    """"rlm" or "direct" for this question: `mode` unless it is "auto"."""
     if mode != "auto":
         return mode
-    if not profile.counts_when_reading and counts_or_ranks(question):
-        return "rlm"
     fits = profile.direct_max_tokens > 0 and context_tokens(context) <= profile.direct_max_tokens
     return "direct" if fits else "rlm"
-
-
-def counts_or_ranks(question: str) -> bool:
-    """Whether a question asks how many, a total, or the most (least) of something: what code
-    computes exactly over every line and a reader estimates."""
-    asking = asking_part(question)
-    return ranks(asking) or any(rx.search(asking) is not None for rx in (COUNT_ASKED, _TOTAL))
-
-
-_TOTAL = re.compile(r"\b(?:in\s+total|total|sum|average|how\s+often)\b(?![-\w]|\s+type)", re.IGNORECASE)
-"""A question's words for a total or an average."""
 
 
 def direct_messages(question: str, context: ContextValue) -> list[Message]:

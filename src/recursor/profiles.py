@@ -133,11 +133,6 @@ class ModelProfile:
     """The model's context window, when known."""
     direct_max_tokens: int
     """`mode="auto"` answers with one direct call up to this many context tokens (0: never)."""
-    counts_when_reading: bool = True
-    """Whether a direct read answers questions that count or rank ("how many accounts...",
-    "which country has the most..."). A small model does not: reading 24 accounts, the
-    embedded 1.5B answered 3 for the 20 whose shell was nologin, and 10 for 15 protocols with
-    an RFC noted. Code counts exactly, so `mode="auto"` sends such questions to the RLM."""
 
 
 API_DIRECT_MAX_TOKENS = 16_384
@@ -163,8 +158,7 @@ def profile_of(lm: LM) -> ModelProfile:
         inner = inner.wrapped
     n_ctx = getattr(inner, "n_ctx", None)
     if getattr(inner, "small_model", False) and isinstance(n_ctx, int):
-        return ModelProfile(window_tokens=n_ctx, direct_max_tokens=EMBEDDED_DIRECT_MAX_TOKENS,
-                            counts_when_reading=False)
+        return ModelProfile(window_tokens=n_ctx, direct_max_tokens=EMBEDDED_DIRECT_MAX_TOKENS)
     name = inner.model.lower().rsplit("/", 1)[-1]
     for prefix, window in _WINDOWS:
         if name.startswith(prefix):

@@ -189,7 +189,7 @@ class RLM:
         question, context = split_prompt(question, context)
         typed = OutputCheck(output_spec(output_type), output_retries) if output_type is not None else None
         value = await asyncio.to_thread(load_context, context)  # a large directory must not block the loop
-        mode = "rlm" if self.tools and self.mode == "auto" else choose_mode(self.mode, profile_of(self.root_lm), value, question)
+        mode = "rlm" if self.tools and self.mode == "auto" else choose_mode(self.mode, profile_of(self.root_lm), value)
         tree = RunTree(self)
         try:
             if mode == "direct":
