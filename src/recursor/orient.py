@@ -30,6 +30,7 @@ from itertools import pairwise
 from recursor.context import ContextValue
 from recursor.judged import judged
 from recursor.log_columns import column_count, column_rank
+from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.question import (
     COUNT_ASKED,
@@ -65,7 +66,6 @@ from recursor.sandbox.helpers import (
     list_sizes,
     person,
     record_around,
-    to_date,
 )
 
 __all__ = [
@@ -589,7 +589,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     in_record = ""
     if found and COUNT_ASKED.search(asking) and _tier(found[0].word, marked) == 0 and found[0].count <= _ALL_UP_TO:
         in_record = _counted_in_its_record(text, lowered, found[0].word, files, name_at, asking)
-    ending, ending_spans = _ending(text, asking, width) if len(files) < 2 else ([], [])
+    ending, ending_spans = ending_entry(text, asking, width) if len(files) < 2 else ([], [])
     if ending and found and not any(_stem_rx(found[0].word).search(row) for row in ending):
         ending, ending_spans = [], []  # the last entry is not about the question's rarest word: its lines are shown
     out[1 + len(head):1 + len(head)] = ending  # after the text's first lines
@@ -632,7 +632,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         out += python + people
         counted = counted or functions or top
     counted = counted or in_record
-    spanned, days = _date_span(text, asking, [w.word for w in found])
+    spanned, days = date_span(text, asking, [w.word for w in found])
     out += spanned
     counted = counted or days
     out += _starts_per_file(text, files, question_words) if ranks else []
@@ -658,116 +658,6 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
                        start=judging.call if judging else start if named is not None and start else field_call,
                        together=written_together, hits=hits, counted=counted)
-
-
-_LAST_ASKED = re.compile(r"\b(?:last|latest|final|newest|most\s+recent(?:ly)?)\b", re.IGNORECASE)
-"""A question about the last of something in time."""
-_OLDEST_ASKED = re.compile(r"\b(?:oldest|earliest)\b", re.IGNORECASE)
-"""A question about the first of something in time (not "first": "the first line", "first appeared")."""
-_END_READ = 65_536
-"""Characters read at each end of the text for its first and last dates and its last entry."""
-_DATE_AT = 80
-"""Characters of a line read for its date."""
-_DATED_READ = 200
-"""Dated lines read at each end of the text to tell its order."""
-_IN_ORDER = 0.9
-"""The share of consecutive dates that must run the text's way at each end."""
-_END_LINES = 8
-"""An entry longer than this is shown by its last lines."""
-_FILLED_LINE = re.compile(r"[^\n]*\S[^\n]*")
-"""A line that is not blank."""
-
-
-def _ending(text: str, asking: str, width: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """The text's last entry, when the question asks for the end in time that is written
-    there: the last of something in a text written in time order (a log), the oldest in one
-    written newest first (a changelog). The text's first lines are shown, its last ones were
-    not, and asked when the last apt command ran, the 1.5B answered the first run's date.
-    Order is told by the dated lines at both ends: nearly all (`_IN_ORDER`) of each end's
-    consecutive dates must run one way, and the first must be older (or newer) than the last;
-    a listing sorted by name, or a report headed by the day it was made, has no order. A long
-    entry is shown by its last lines."""
-    last_asked, oldest_asked = _LAST_ASKED.search(asking), _OLDEST_ASKED.search(asking)
-    if not (last_asked or oldest_asked) or (last_asked and oldest_asked):
-        return [], []
-    lo = text.find("\n", max(0, len(text) - _END_READ)) + 1 if len(text) > _END_READ else 0
-    # A line's own date is near its start (a log's stamp, a sign-off's); one deep in a long line is
-    # often a version read as a date ("2.14.1" of a package list).
-    head = [d for line in text[:_END_READ].split("\n")[:_DATED_READ * 4] if (d := to_date(line[:_DATE_AT])) is not None]
-    tail = [d for line in text[lo:].split("\n")[-_DATED_READ * 4:] if (d := to_date(line[:_DATE_AT])) is not None]
-    if len(head) < 2 or len(tail) < 2 or head[0] == tail[-1] or (head[0] < tail[-1]) != bool(last_asked):
-        return [], []
-    rising = head[0] < tail[-1]
-    for dates in (head[:_DATED_READ], tail[-_DATED_READ:]):
-        steps = [b > a for a, b in pairwise(dates) if a != b]
-        if not steps or sum(step == rising for step in steps) < _IN_ORDER * len(steps):
-            return [], []
-    recs = layout_records(text, lo, len(text))
-    spans = [m.span() for m in _FILLED_LINE.finditer(text, *recs[-1])] if recs else []
-    entry = bool(spans) and len(spans) <= _END_LINES
-    if not entry:
-        spans = [m.span() for m in _FILLED_LINE.finditer(text, lo)][-3:]
-    rows = [text[a:b].rstrip("\r") if b - a <= width else text[a:a + width - 3] + "..." for a, b in spans]
-    title = "It ends with this entry:" if entry else "It ends with these lines:"
-    return [title] + [f"{n}| {row}" for n, row in enumerate(rows, 1)], spans
-
-
-_SPAN_ASKED = re.compile(
-    r"\bhow\s+(?:long|many\s+(?P<unit>days|weeks|months|years|hours|minutes)\b(?!\s+of\b))", re.IGNORECASE)
-"""A question asking how long, in some unit or none (not "how many days of the week")."""
-_BOTH_ENDS = re.compile(
-    r"\b(?:earliest|first|oldest)\b.*?\b(?:latest|last|newest|most\s+recent)\b"
-    r"|\b(?:log|file|text|document|history|changelog|records?|entries|data)\b(?:\s+\w+){0,2}?\s+"
-    r"(?:spans?|covers?|covered)\b",
-    re.IGNORECASE)
-"""Words for the whole of a text's time, between its first and last dates ("between the
-earliest and the latest change", "from the oldest release to the newest", "how long does the
-log cover"), not how long one thing in it took ("from start to finish"), nor what a policy
-covers."""
-_DIGIT = re.compile(r"\d")
-"""What a line writes before its first digit is how its date is introduced."""
-_DATE_WORDS = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.IGNORECASE)
-"""Month and weekday names: a date's own words, not how the line introduces it."""
-_DATED_KIND = 0.1
-"""A way of introducing dates that this share of dated lines shares is the records'."""
-_SPAN_READ = 4_000_000
-"""A text up to this size has every line's date read (~12 us a line); a longer one, its ends."""
-
-
-def _date_span(text: str, asking: str, words: list[str]) -> tuple[list[str], str]:
-    """The text's earliest and latest dates and the days between, for a question asking how
-    long the text covers (`_SPAN_ASKED`, `_BOTH_ENDS`), and the days as what the look counted when it asks
-    how many days. Each line's own date is near its start (`_DATE_AT`). Asked how many days
-    passed between an alternatives log's earliest and latest change, the 1.5B summed the
-    seconds of its times per date."""
-    m = _SPAN_ASKED.search(asking)
-    if m is None or _BOTH_ENDS.search(asking) is None:
-        return [], ""
-    read = text if len(text) <= _SPAN_READ else text[:_END_READ] + "\n" + text[-_END_READ:]
-    dated = [(d, n, line, _DATE_WORDS.sub("", _DIGIT.split(line, maxsplit=1)[0]).strip().lower())
-             for n, line in enumerate(read.split("\n"), 1) if (d := to_date(line[:_DATE_AT])) is not None]
-    # The dates of the text's records are written alike ("* Noteworthy changes in release 9.1
-    # (2022-04-15)"); a date in prose ("since 1970-01-01") is written otherwise, once.
-    kinds = Counter(kind for *_, kind in dated)
-    records = [(d, n, line.lower()) for d, n, line, kind in dated if kinds[kind] >= max(2, _DATED_KIND * len(dated))]
-    if len(records) < 2:
-        return [], ""
-    # A word of the question on some of those lines but not most narrows it to them ("the first
-    # and the last outage"): the text's own span is not what it asks.
-    for word in words:
-        holding = sum(word.lower() in line for *_, line in records)
-        if 0 < holding < len(records) / 2:
-            return [], ""
-    dates = [(d, n) for d, n, _ in records]
-    (first, at_first), (last, at_last) = min(dates), max(dates)
-    if first == last:
-        return [], ""
-    where = f" (lines {at_first:,} and {at_last:,})" if read is text else ""
-    days = (last - first).days
-    row = (f"Its earliest date is {first.isoformat()} and its latest {last.isoformat()}{where}: "
-           f"{days:,} days apart.")
-    return [row], str(days) if (m.group("unit") or "").lower() == "days" else ""
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
