@@ -1082,3 +1082,17 @@ def test_extremes_only_for_the_most_of_a_quantity_that_compares() -> None:
     assert "The largest" not in orientation(unparted, "Which item has the largest size?").text
     big = "\n".join(f"Package: p{i}\nInstalled-Size: {i}\nVersion: 1.{i}\n" for i in range(100_000))
     assert "The largest Installed-Size in its first 4 MB, " in orientation(big, "Which package is the biggest?").text
+
+
+def test_a_flag_some_records_carry_is_the_start_of_a_question_counting_it() -> None:
+    """"How many packages are flagged as essential?": `Essential: yes` on some records is a
+    flag; the lines carrying it are the first step. Not for a field every record writes, nor
+    for a question that does not count."""
+    rows = [f"Package: pkg{i}\nStatus: install ok installed\n{'Essential: yes' + chr(10) if i % 8 == 0 else ''}"
+            f"Version: 1.{i}\n" for i in range(40)]
+    text = "\n".join(rows)
+    asked = orientation(text, "How many of them does the system flag as essential?")
+    assert asked.start == "lines(Essential='yes')"
+    assert "lines(Essential='yes') gives the lines whose field Essential is 'yes'." in asked.text
+    assert orientation(text, "How many packages have status installed?").start == ""  # every record's
+    assert orientation(text, "Is pkg8 essential?").start == ""

@@ -74,6 +74,7 @@ def fields_summary(text: str, question: str) -> FieldSummary:
     common = sorted(((k, v) for k, v in fields.items() if len(v) >= 5), key=lambda kv: -len(kv[1]))
     if written < 20 or 4 * written < lines or len(common) < 2:
         return FieldSummary([])
+    most_written = len(common[0][1])  # the field every record writes, as a rule
     stems = _question_stems(question)
     common.sort(key=lambda kv: not _names(stems, kv[0]))  # stable: the named first, each group by size
     asking = asking_part(question)
@@ -103,6 +104,11 @@ def fields_summary(text: str, question: str) -> FieldSummary:
                 named = (name, said[0]) if said else None
         elif len(counted) == 1:
             shown.append(f"{name} {len(values):,} (all {values[0][:30]})")
+            # A flag some records carry, named by a question that counts ("how many packages
+            # are flagged essential": `Essential: yes` on 23 of 736): the lines that carry it.
+            if (named is None and field_keyword(name) is not None and len(values) < most_written
+                    and COUNT_ASKED.search(asking) and _names(stems, name)):
+                named = (name, values[0])
         else:
             shown.append(f"{name} {len(values):,}")
     more = f" (and {len(common) - _FIELDS_SHOWN} more)" if len(common) > _FIELDS_SHOWN else ""
