@@ -57,7 +57,8 @@ def fields_summary(text: str, question: str) -> FieldSummary:
     in `extremes`: "which package uses the most disk space" is that, and code to find it is
     three steps a small model seldom writes.
 
-    When the question names one of a field's few values, the call that filters by it; when it
+    When the question names one of a field's few values, or counts a flag some records carry
+    (`Essential: yes`) and names it, the call that filters by it; when it
     asks for the most (or more, or the largest number) of something and one of its words
     names a field whose values repeat ("which team maintains the most packages": Maintainer),
     the call that counts per value. Both are also returned as the call to start from (else
@@ -127,9 +128,9 @@ def fields_summary(text: str, question: str) -> FieldSummary:
         return FieldSummary(out, call, extremes, spans)
     most = _RANKED_RECORDS.search(not_ranking(asking))
     if most and _field_named(most.group(1), common, repeating=False) and (
-            field := _field_named(question, [(k, v) for k, v in common if k not in numeric])) is not None:
-        call = f"count_by(lines(r'^{re.escape(field)}:'), {field!r})"
-        out.append(f"{call} counts the lines per {field}, the most first.")
+            per := _field_named(question, [(k, v) for k, v in common if k not in numeric])) is not None:
+        call = f"count_by(lines(r'^{re.escape(per)}:'), {per!r})"
+        out.append(f"{call} counts the lines per {per}, the most first.")
         return FieldSummary(out, call)  # the most records, not the most of a quantity
     return FieldSummary(out, "", extremes, spans)
 
