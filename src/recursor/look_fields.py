@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 
 from recursor.judged import field_keyword
 from recursor.question import COUNT_ASKED, MOST, TOKEN, asking_part, not_ranking, ranks
-from recursor.sandbox.helpers import _STOP, _stem, to_number
+from recursor.sandbox.helpers import _STOP, FIELD_LINE, _stem, to_number
 
 __all__ = ["FIELD_LINE", "FieldSummary", "fields_summary"]
 
 
-FIELD_LINE = re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", re.MULTILINE)
-"""A `Name: value` line."""
 _FIELDS_READ = 4_000_000
 """Characters read for the field summary: ~0.1 s; a 40 MB text is summarised by its start."""
 _FIELDS_SHOWN = 12

@@ -261,14 +261,14 @@ def joined_files(text: str) -> tuple[list[int], list[str]]:
         names.append(next(g for g in m.groups() if g))
         if m.group(1) is not None and text[m.start()].isalpha():
             before = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
-            inside += m.start() > 0 and _FIELD_START.match(text, before) is not None
+            inside += m.start() > 0 and FIELD_LINE.match(text, before) is not None
     if 2 * inside > len(starts) and 2 * text.count("\n\n") + 2 * text.count("\n\r\n") >= len(starts):
         return [], []
     return (starts, names) if len(starts) >= 2 else ([], [])
 
 
-_FIELD_START = _re.compile(r"[A-Za-z][\w.-]{0,30}:[ \t]+\S")
-"""A line that starts as a `Name: value` field."""
+FIELD_LINE = _re.compile(r"^([A-Za-z][\w.-]{0,30}):[ \t]+(\S[^\n]*)$", _re.MULTILINE)
+"""A `Name: value` line: a field of a record (a package database, mail headers, a manifest)."""
 
 
 def file_spans(text: str) -> list[tuple[str, int, int, int]]:
