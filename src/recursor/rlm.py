@@ -488,8 +488,7 @@ class _Run:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
         if answer is None:
-            computed = state.look_read if state is not None and state.look_read == state.shown.counted else None
-            answer = await self._best_effort(computed) or late
+            answer = await self._best_effort(state.look_computed if state is not None else None) or late
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]

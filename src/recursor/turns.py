@@ -369,6 +369,12 @@ class TurnState:
     missed: bool = False  # the last cell's search matched no line (`_NO_MATCH`)
 
     @property
+    def look_computed(self) -> str | None:
+        """The value offered in the first message that the look computed (`Orientation.counted`),
+        not one a reader read in its lines; None when there is none."""
+        return self.look_read if self.look_read and self.look_read == self.shown.counted else None
+
+    @property
     def found_any(self) -> bool:
         """Whether the run has seen lines for the question: a cell printed some of the context,
         or the first look found some of the question's words in it."""
@@ -558,8 +564,7 @@ class TurnState:
         if number == "0" and self.missed and "zero" not in self.sent_back and prompts.looking_needs_output:
             self.sent_back.add("zero")  # a count of a search that matched nothing: once
             return prompts.zero_of_no_match()
-        counted = self.look_read if self.look_read and self.look_read == self.shown.counted else None
-        if number in self.numbers_doubted or number in (self.offered, counted):
+        if number in self.numbers_doubted or number in (self.offered, self.look_computed):
             return None  # sent back once already, by whichever check, or offered: it stands
         note = self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
         if note is not None:
