@@ -517,6 +517,8 @@ def test_pair_parsing_and_f1() -> None:
         (11111, 22222),
     }
     assert parse_pairs("(7, 7)") == set()
+    # A list of string tuples, printed as Python writes it, states the pairs as plainly.
+    assert score(gold, "[('1', '2'), ('1', '3'), (\"2\", \"3\")]") == 1.0
     assert pair_f1(set(), set()) == 1.0
     assert pair_f1({(1, 2)}, set()) == 0.0
 

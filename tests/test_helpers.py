@@ -497,6 +497,50 @@ def test_classify_names_the_most_and_the_fewest_labels(sub: SubModel, capsys: py
     assert "Most:" not in printed(capsys)  # all alike: no ends to name
 
 
+def test_labels_by_a_field_count_each_value_and_having_selects_by_them(
+    sub: SubModel, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Which hosts logged a failure, and which exactly one: labels counted per host.
+    said = {"disk full": "failure", "backup done": "success", "fan loud": "warning", "link down": "failure"}
+    rows = [f"host: web{n} | msg: {m}" for n, m in [(1, "disk full"), (2, "backup done"), (10, "link down"),
+                                                     (1, "link down"), (2, "fan loud"), (10, "backup done")]]
+    rows.append("msg: disk full")  # no host: left out of the table
+    sub.answer = lambda prompt, choices: said[next(k for k in said if k in prompt)]
+    labels = h.classify(rows, "failure, success, warning", field="msg", show=False)
+    table = labels.by("host")
+    out = printed(capsys)
+    assert out.startswith("by 'host': 3 values, 6 items; the first 3:\nweb1: failure 2\n")
+    assert ".having('failure') gives the 2 values with at least one failure" in out
+    assert table["web1"]["failure"] == 2 and table["web2"]["failure"] == 0
+    assert table.having("failure") == ["web1", "web10"]
+    assert table.having("failure").keys() == ["web1", "web10"]  # taken for the table, it still reads
+    assert table.having("failure", exactly=1) == ["web10"]
+    assert table.having("failure", "warning", least=2) == ["web1"]
+    assert table.having("failure", exactly=0) == ["web2"]
+    assert table.having("success", most=0) == ["web1"]
+    # Numbers sort by size: user 9 before user 10.
+    numbered = h.classify(["user: 10 | msg: disk full", "user: 9 | msg: link down"], "failure, success",
+                          field="msg", show=False).by("user", show=False)
+    assert numbered.having("failure") == ["9", "10"]
+    # A label classify never gave is a mistake to say, not an empty answer.
+    with pytest.raises(ValueError, match="'failures' is not one of the labels: failure, success, warning"):
+        table.having("failures")
+    assert h.Labels([], [], ["a"]).by("host").having("a") == []
+    assert "by: no item has a field 'host'" in printed(capsys)
+
+
+def test_pairs_gives_each_pair_once_lower_first(capsys: pytest.CaptureFixture[str]) -> None:
+    # Which pairs of hosts both failed; which pairs of one failing and one warning host.
+    both = h.pairs(["web10", "9", "10", "9"])
+    assert list(both) == [("9", "10"), ("9", "web10"), ("10", "web10")]  # numbers by size, then text
+    assert printed(capsys) == "pairs: 3 pairs of 3 values; (9, 10) (9, web10) (10, web10)\n"
+    assert str(both) == "(9, 10)\n(9, web10)\n(10, web10)"  # what FINAL_VAR answers with
+    mixed = h.pairs([1, 2], [2, 3], show=False)
+    assert list(mixed) == [(1, 2), (1, 3), (2, 3)]  # (2, 2) is no pair; (2, 1) is (1, 2)
+    assert repr(h.pairs(range(5), show=False)) == "Pairs(10): (0, 1) (0, 2) (0, 3) ..."
+    assert h.pairs([], ["a"], show=False) == [] and h.pairs(["a"], show=False) == []
+
+
 def test_classify_one_label_gets_other_and_field_sends_only_that_field(sub: SubModel) -> None:
     sub.answer = lambda prompt, choices: "kettle" if "heat" in prompt else "other"
     rows = ["product: kettle | text: does not heat", "product: kettle | text: fine"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, FunctionLM
 from recursor.budget import Limits
-from recursor.judged import field_keyword, judged, listed_options
+from recursor.judged import field_keyword, grouping_field, judged, listed_options
 from recursor.lm.base import Message
 from recursor.orient import orientation
 from recursor.prompts_small import SmallModelPrompts
@@ -312,3 +312,126 @@ def test_a_fields_name_becomes_the_keyword_lines_filters_by() -> None:
     assert h.lines(text=rows, rest="idle") == [rows[0], rows[2]]
     assert field_keyword("user-id") == "user_id"
     assert [field_keyword(n) for n in ("class", "pattern", "text", "file", "2x")] == [None] * 5
+
+
+def test_a_question_about_each_customer_groups_the_labels_by_that_field() -> None:
+    # The asking sentence is the one before the sentence on how to write the answer.
+    question = ("Each review is a complaint, praise or a question. List the customers who wrote at least one "
+                "complaint and at least one question. Write one customer per line and nothing else.")
+    found = judged(REVIEWS, question)
+    assert found is not None
+    # The start selects what the question asks first: both options, as "and" says.
+    assert found.call == ("labels = classify(lines(), 'complaint, praise, question', field='text'); "
+                          "per_customer = labels.by('customer'); customers = "
+                          "sorted(set(per_customer.having('complaint')) & set(per_customer.having('question')))")
+    assert ("Then per_customer holds each customer's label counts (per_customer[value][label]), and customers the "
+            "customer values with at least one complaint and at least one question") in found.rows[-1]
+    assert found.holds == "customers"
+    assert orientation(REVIEWS, question).start == found.call
+    pairs = ("Each review is a complaint, praise or a question. List all pairs of customer ids where both "
+             "customers wrote praise. Give one pair per line, each pair once.")
+    by_pair = judged(REVIEWS, pairs)
+    assert by_pair is not None
+    assert by_pair.call.endswith("; customers = per_customer.having('praise'); customer_pairs = pairs(customers)")
+    assert "FINAL_VAR('customer_pairs') answers with them all" in by_pair.rows[-1]
+    assert by_pair.holds == "customer_pairs"
+    either = judged(REVIEWS, "Each review is a complaint, praise or a question. Which customers wrote a complaint "
+                             "or a question?")
+    assert either is not None and either.call.endswith("customers = per_customer.having('complaint', 'question')")
+    # "One ..., and the other ...": each side is selected on its own, and paired across.
+    apart = judged(REVIEWS, "Each review is a complaint, praise or a question. List pairs of customers where one "
+                            "wrote praise, and the other customer wrote exactly two questions.")
+    assert apart is not None and apart.call.endswith(
+        "customers = per_customer.having('praise'); other_customers = per_customer.having('question', exactly=2); "
+        "customer_pairs = pairs(customers, other_customers)")
+    assert "other_customers those with exactly two question" in apart.rows[-1]
+    # One customer named: its lines are labelled, and there is nothing to group.
+    one = judged(REVIEWS, "Each review is a complaint, praise or a question. How many complaints did customer c103 write?")
+    assert one is not None and ".by(" not in one.call
+    # The asking sentence is still the one read: a look-up before the form sentence gets no offer.
+    assert judged(REVIEWS, "Each review is a complaint, praise or a question. Give the order id of "
+                           "customer c103's first review. Write the number and nothing else.") is None
+
+
+def test_the_field_a_question_groups_by_must_repeat_and_be_named() -> None:
+    records = [{"customer": f"c{i % 7}", "order": str(5000 + i), "text": "x y z"} for i in range(60)]
+    assert grouping_field("Which customers wrote a complaint?", records, "text") == "customer"
+    assert grouping_field("For each customer, is there praise?", records, "text") == "customer"
+    assert grouping_field("List the pairs of customer ids that both complained.", records, "text") == "customer"
+    # Orders are each their own: there is nothing to group by.
+    assert grouping_field("Which orders were complaints?", records, "text") is None
+    # Not named, or named only in the singular about one thing.
+    assert grouping_field("How many complaints are there?", records, "text") is None
+    assert grouping_field("Did the customer complain?", records, "text") is None
+    # The prose field is what is judged, not a group.
+    assert grouping_field("Which texts are complaints?", records, "text") is None
+
+
+def test_the_root_answers_a_per_customer_question_from_the_offered_table() -> None:
+    question = ("Each review is a complaint, praise or a question. Which customers wrote exactly one question? "
+                "Write one customer per line and nothing else.")
+    look = orientation(REVIEWS, question)
+    counts: dict[str, int] = {}
+    for line in REVIEWS.splitlines():
+        who = line.split("customer: ")[1].split(" ")[0]
+        counts[who] = counts.get(who, 0) + (_truth(line) == "question")
+    want = sorted(c for c, n in counts.items() if n == 1)
+
+    def sub(messages: Sequence[Message]) -> str:
+        return _truth(messages[-1]["content"])
+
+    code = look.start + "\nprint(per_customer.having('question', exactly=1))"
+    root = FakeScriptedLM([f"```repl\n{code}\n```", "FINAL_VAR(per_customer)"])
+    RLM(root, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=4)).complete(
+        question, context=REVIEWS)
+    out = root.calls[1].messages[-1]["content"]
+    assert "by 'customer': 7 values, 60 items" in out
+    assert str(want) in out
+
+
+def test_the_offered_steps_answer_a_pairs_question_whole() -> None:
+    question = ("Each review is a complaint, praise or a question. List all pairs of customers where each of the "
+                "two customers wrote at least one complaint or question. Write one pair per line as (c1, c2).")
+    look = orientation(REVIEWS, question)
+    who = {line.split("customer: ")[1].split(" ")[0] for line in REVIEWS.splitlines()
+           if _truth(line) in ("complaint", "question")}
+    want = "\n".join(f"({a}, {b})" for a, b in sorted((a, b) for a in who for b in who if a < b))
+
+    def sub(messages: Sequence[Message]) -> str:
+        return _truth(messages[-1]["content"])
+
+    root = FakeScriptedLM([f"```repl\n{look.start}\n```", "FINAL_VAR('customer_pairs')"])
+    result = RLM(root, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=4)).complete(
+        question, context=REVIEWS)
+    assert result.answer == want and want.count("\n") == len(who) * (len(who) - 1) // 2 - 1
+    shown = root.calls[1].messages[-1]["content"]
+    assert f"pairs: {want.count(chr(10)) + 1} pairs of {len(who)} values" in shown
+    # The output ends with a few pairs; the note says the name holds them all.
+    assert shown.rstrip().endswith("reply with exactly this line:\nFINAL_VAR('customer_pairs')")
+
+
+def test_a_block_that_uses_a_name_only_the_unrun_start_defines_runs_the_start_first() -> None:
+    # The 1.5B wrote the start's last step alone, then the one before it, each a NameError.
+    question = ("Each review is a complaint, praise or a question. List all pairs of customers where each of the "
+                "two customers wrote praise.")
+    look = orientation(REVIEWS, question)
+    assert look.start.endswith("customer_pairs = pairs(customers)")
+
+    def sub(messages: Sequence[Message]) -> str:
+        return _truth(messages[-1]["content"])
+
+    root = FakeScriptedLM(["```repl\nprint(customer_pairs)\n```", "```repl\nprint(str(customer_pairs))\n```",
+                           "FINAL_VAR('customer_pairs')"])
+    result = RLM(root, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=5)).complete(
+        question, context=REVIEWS)
+    first = root.calls[1].messages[-1]["content"]
+    assert f"so it was run first: {look.start}" in first and "NameError" not in first
+    assert "pairs: 21 pairs of 7 values" in first  # every customer wrote praise
+    assert "customer_pairs now holds the whole answer the offered steps select" in first
+    assert "(c100, c101)" in root.calls[2].messages[-1]["content"]  # the names are there now
+    assert result.answer.count("\n") == 20
+    # A name the start does not define fails as usual.
+    again = FakeScriptedLM(["```repl\nprint(per_product)\n```", "FINAL(none)", "FINAL(none)"])
+    RLM(again, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=3)).complete(
+        question, context=REVIEWS)
+    assert "NameError" in again.calls[1].messages[-1]["content"]

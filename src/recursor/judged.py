@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from recursor.judged_groups import grouped_steps
 from recursor.question import ANSWER_FORMAT, asking_part, date_range, one_period, terms_of
 from recursor.sandbox.helpers import _LONG_LINE, Entry, in_dates, layout_records, record, to_date
 
@@ -214,6 +215,8 @@ class Judged:
     rows: list[str]
     call: str
     options: tuple[str, ...]
+    holds: str = ""
+    """The name `call` assigns last when its value answers the question as asked, else ""."""
 
 
 def _option_rx(options: Sequence[str]) -> re.Pattern[str]:
@@ -279,6 +282,32 @@ def _same_name(asked: str, field: str) -> bool:
     def norm(name: str) -> str:
         return re.sub(r"[\W_]", "", name).lower()
     return norm(asked) == norm(field) or norm(re.sub(r"[\s_-]+id$", "", asked, flags=re.I)) == norm(field)
+
+
+_REPEATS = 0.5
+"""A field groups the things when it has at most this many distinct values per thing."""
+
+
+def grouping_field(question: str, records: Sequence[dict[str, object]], prose: str | None) -> str | None:
+    """The field whose values the question asks about as a whole ("which users", "pairs of user
+    ids", "each host", "per customer"), written as a plural or after "each", "every", "per",
+    "which" or "what", when the records' values of it repeat (`_REPEATS`): the labels are then
+    counted per value (`Labels.by`). None when it names no such field, or more than one."""
+    asking = asking_part(question)
+    names = {name for r in records for name in r if name != prose}
+    found = []
+    for name in sorted(names):
+        words = re.sub(r"[\W_]+", " ", name).strip()
+        if not words or not re.fullmatch(r"[A-Za-z][A-Za-z ]*", words):
+            continue
+        body = r"\s+".join(map(re.escape, words.split()))
+        plural = rf"(?<![\w-]){body}(?:s|\s+ids|\s+names)(?![\w-])"
+        each = rf"\b(?:each|every|per|which|what)\s+(?:of\s+the\s+)?{body}(?:\s+ids?)?(?![\w-])"
+        if re.search(plural, asking, re.IGNORECASE) or re.search(each, asking, re.IGNORECASE):
+            values = [str(r[name]) for r in records if r.get(name) not in (None, "")]
+            if len(values) >= _MIN_UNITS and len(set(values)) <= _REPEATS * len(values):
+                found.append(name)
+    return found[0] if len(found) == 1 else None
 
 
 def _named_value(question: str, lines: list[str], prose: str | None) -> tuple[str, str] | None:
@@ -387,15 +416,30 @@ _ASKS_KINDS = re.compile(
 """A question that counts, ranks or compares the things by kind: what labelling answers."""
 
 
+_FORM_SENTENCE = re.compile(
+    r"^\W*(?:write|put|give|format|separate|output|print|return)\b[^.!?]*?"
+    r"\b(?:per\s+line|on\s+(?:its|a)\s+own\s+line|nothing\s+else|once|separated|format(?:ted)?\s+as)\b",
+    re.IGNORECASE,
+)
+"""A sentence that says how to write the answer ("Write one pair per line as (id1, id2), list
+each pair once, and write nothing else."): it comes last, and asks nothing."""
+
+
 def _asks_about_kinds(question: str, options: Sequence[str]) -> bool:
-    """Whether the question's asking sentence (its last one ending "?", else its last) counts
-    or ranks the things (`_ASKS_KINDS`) or names an option: "Each changelog entry is a bug
-    fix, ...: which version closed bug 774245?" asks a look-up, which labels do not answer."""
+    """Whether the question's asking sentence (`_asked_sentence`) counts or ranks the things
+    (`_ASKS_KINDS`) or names an option: "Each changelog entry is a bug fix, ...: which
+    version closed bug 774245?" asks a look-up, which labels do not answer."""
+    asked = _asked_sentence(question)
+    return bool(asked and (_ASKS_KINDS.search(asked) or _option_rx(options).search(asked)))
+
+
+def _asked_sentence(question: str) -> str:
+    """The question's asking sentence: its last one ending "?", else its last that does more
+    than say how to write the answer (`_FORM_SENTENCE`); "" for none."""
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", asking_part(question).strip()) if x.strip()]
-    asked = [x for x in sentences if x.rstrip().endswith("?")] or sentences
-    if not asked:
-        return False
-    return bool(_ASKS_KINDS.search(asked[-1]) or _option_rx(options).search(asked[-1]))
+    stated = [x for x in sentences if not _FORM_SENTENCE.search(x)] or sentences
+    asked = [x for x in sentences if x.rstrip().endswith("?")] or stated
+    return asked[-1] if asked else ""
 
 
 def _units(text: str, head: list[str], lines: list[str], several_files: bool) -> tuple[list[str], str, int] | None:
@@ -474,6 +518,9 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
         return None  # the filter read the question wrongly: no offer beats a wrong one
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
+    grouped = grouping_field(question, records, prose) if named is None else None
+    steps, said, holds = grouped_steps(_asked_sentence(question), options, grouped, _option_rx) if grouped else ("", "", "")
+    start = f"{call}; {steps}" if grouped else call
     calls = len({str(record(x).get(prose) or x) if prose else x for x in kept})  # one per distinct text
     more = " or more" if total > len(items) else ""
     read = f"the first {len(items):,} {units} (of {total:,})" if more else f"{len(items):,} {units}"
@@ -483,4 +530,6 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
         f"{call} labels {len(kept):,}{more} {units if len(kept) != 1 else unit}, {which}{' (its ' + repr(prose) + ' only)' if prose else ''}, "
         f"with {calls:,}{more} sub-call{'s' if calls != 1 else ''}, and prints how many got each label.",
     ]
-    return Judged(rows, call, options)
+    if grouped:
+        rows.append(said)
+    return Judged(rows, start, options, holds)

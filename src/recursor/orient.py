@@ -114,6 +114,9 @@ class Orientation:
     signed the most of a file's entries (`_people`), how many items a list of the record a key
     names holds (`_counted_in_its_record`), a log's top value by a column or its count of the
     lines writing the question's words (`log_columns`). Offered like a value read in the look."""
+    holds: str = ""
+    """The name `start` assigns last that holds the answer as asked (the values a judging question
+    selects, or their pairs: `recursor.judged_groups`); "" when the start only leads on."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -657,7 +660,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
                        start=judging.call if judging else start if named is not None and start else field_call,
-                       together=written_together, hits=hits, counted=counted)
+                       together=written_together, hits=hits, counted=counted,
+                       holds=judging.holds if judging else "")
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:

@@ -377,6 +377,17 @@ class Prompts:
         return (f"Your block repeated earlier code, failed again with the same error, or was not "
                 f"code, so this was run instead: {code}")
 
+    def ran_start(self, code: str) -> str:
+        """Said under the output of the look's offered start, run in place of a block that
+        failed on a name only the start defines."""
+        return f"Your block used a name the offered start defines, and the start had not run, so it was run first: {code}"
+
+    def holds_answer(self, name: str) -> str:
+        """Said under the output of code that assigned the name the look's start leaves the
+        answer in, as the question asks for it (all of it, not its first item)."""
+        return (f"{name} now holds the whole answer the offered steps select. If they select what the question "
+                f"asks, reply with exactly this line:\nFINAL_VAR({name!r})")
+
     def ran_next(self, code: str) -> str:
         """Said under the output of the search run after an answer that was a step on the way."""
         return f"This was run next: {code}"

@@ -437,6 +437,27 @@ def named_token(code: str, error: str | None) -> str | None:
     return token if undefined is not None and head is not None and undefined.group(1) == head.group(0) else None
 
 
+def undefined_name(error: str | None) -> str | None:
+    """The name a cell's NameError says is not defined, or None."""
+    m = _NOT_DEFINED.search(error_line(error))
+    return m.group(1) if m is not None else None
+
+
+def assigned_names(code: str) -> frozenset[str]:
+    """The names code assigns at its top level (`a = ...; b, c = ...`); none when it does not parse."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return frozenset()
+    names: set[str] = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AnnAssign, ast.AugAssign)) else []
+        for target in targets:
+            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return frozenset(names)
+
+
 def typed_final(code: str) -> str | None:
     """The value a block passes to FINAL as a literal it typed (`FINAL(1)`, `FINAL("cgi")`,
     `FINAL(-1)`) after other statements: written before the block ran, so before its output

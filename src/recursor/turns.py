@@ -26,12 +26,14 @@ from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
     FinalAnswer,
+    assigned_names,
     error_line,
     is_placeholder,
     lone_literal,
     named_token,
     names_an_answer,
     typed_final,
+    undefined_name,
     unquoted_final,
 )
 from recursor.question import (
@@ -407,9 +409,16 @@ class TurnState:
         the FINAL line (`ranked_top`, `counted`, `form_counted`, `one_value`), or None (and no
         earlier offer stands)."""
         self.offered = None
-        return (self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
+        return (self.held(prompts, code) or self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
                 or self.form_counted(prompts, stdout, code) or self.one_value(prompts, stdout, code, context)
                 or self.read_again(prompts, stdout))
+
+    def held(self, prompts: Prompts, code: str) -> str | None:
+        """The note under code that assigned the name the look's start leaves the answer in
+        (`Orientation.holds`): answer with that name. Shown the start's output, which ends with
+        the first pairs it made, the 1.5B answered the first pair alone."""
+        name = self.shown.holds
+        return prompts.holds_answer(name) if name and prompts.looking_needs_output and name in assigned_names(code) else None
 
     def read_again(self, prompts: Prompts, stdout: str) -> str | None:
         """The note under an output that writes, whole, the value read in the look's lines
@@ -785,6 +794,9 @@ class TurnState:
         SyntaxError pasted the error next."""
         repeated = code in self.seen_code
         self.seen_code.add(code)
+        if prompts.run_instead_of_repeats and (start := self.start_first(error)) is not None:
+            self.seen_code.add(start)
+            return prompts.ran_start(start) + ("\n" + held if (held := self.held(prompts, start)) else ""), start
         if repeated and _offerable(stdout):
             self.offered = stdout.strip()
             return prompts.prose_answer(stdout), None  # an empty result ("0 []") is no answer to offer
@@ -803,6 +815,16 @@ class TurnState:
             self.seen_code.add(untried)
             return prompts.ran_instead(untried), untried
         return note + (prompts.try_this(untried) if untried else ""), None
+
+    def start_first(self, error: str | None) -> str | None:
+        """The look's offered start, when the cell failed on a name only that start defines and
+        it has not run: shown a start of several steps, a 1.5B wrote the last step alone
+        (`users = per_user.having(...)`), then the one before it, each a NameError, until
+        max_errors."""
+        start, name = self.shown.start, undefined_name(error)
+        if not start or start in self.seen_code or name is None:
+            return None
+        return start if name in assigned_names(start) else None
 
     def taken_offer(self, code: Sequence[str]) -> str | None:
         """The offered answer, when the reply is the offered FINAL line inside a block, or the

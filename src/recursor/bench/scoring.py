@@ -27,7 +27,9 @@ __all__ = [
 
 _MARKER = re.compile(r"(?i)\banswer\b\s*(?:is\b)?\s*[:=]?")
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-_PAIR = re.compile(r"[(\[]\s*(\d+)\s*,\s*(\d+)\s*[)\]]")
+_PAIR = re.compile(r"[(\[]\s*(['\"]?)(\d+)\1\s*,\s*(['\"]?)(\d+)\3\s*[)\]]")
+"""A pair as (a, b) or [a, b], the ids bare or quoted alike ("('123', '456')", a list of
+string tuples printed as Python writes it)."""
 _BARE_LETTER = re.compile(r"\(?([A-Da-d])\)?\.?")
 _NAMED_LETTER = re.compile(r"(?i:answer|option|choice)\s*(?:(?i:is)\s+)?[:=]?\s*\(?([A-D])\b")
 _LEADING_LETTER = re.compile(r"\(?([A-D])(?:[).:]|\s*$)")
@@ -63,7 +65,7 @@ def parse_pairs(answer: str) -> set[tuple[int, int]]:
     An answer with no bracketed pair at all is read line by line, taking lines that hold
     exactly two numbers ("12345, 67890", "12345 and 67890").
     """
-    found: Iterable[tuple[str, str]] = _PAIR.findall(answer)
+    found: Iterable[tuple[str, str]] = [(m.group(2), m.group(4)) for m in _PAIR.finditer(answer)]
     if not found:
         numbers = (re.findall(r"\d+", line) for line in answer.splitlines())
         found = [(a, b) for a, b in (n for n in numbers if len(n) == 2)]

@@ -2247,10 +2247,117 @@ class Labels(list[str]):
     def counts(self) -> _Counter[str]:
         return _Counter(self)
 
+    def by(self, field: Any, show: bool = True) -> LabelTable:
+        """Each value of `field` (a user, a host, a file) with the counts of its items' labels,
+        for a question about those values ("which users wrote a complaint"): {value: Counter}.
+        Items without the field are left out. Prints how many values, a few of them, and how
+        to select with `having`."""
+        table = LabelTable(self.names)
+        for item, lab in zip(self.items, self, strict=True):
+            value = _record(item)[field] if isinstance(field, str) else _key_fn(field)(item)
+            if value is not None and value != "":
+                table.setdefault(_hashable(value), _Counter())[lab] += 1
+        if show:
+            print(table.summary(field))
+        return table
+
     def __repr__(self) -> str:
         return "Labels(" + ", ".join(f"{k}: {n}" for k, n in _Counter(self).most_common()) + ")"
 
     __str__ = __repr__
+
+
+class LabelTable(dict[Any, _Counter[str]]):
+    """`Labels.by`'s result: each value of a field with its items' label counts. `having`
+    picks the values by those counts."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.names = list(names)
+
+    def having(self, *labels: Any, least: int | None = None, exactly: int | None = None,
+               most: int | None = None) -> Values:
+        """The values with at least `least` items labelled one of `labels` (their counts
+        added up; 1 unless `most` is given), or `exactly` that many, or at most `most`; sorted.
+        `having("complaint", exactly=0)` is the values with none. A label that is none of
+        classify's is an error, not an empty list."""
+        wanted = [str(x).strip() for x in labels]
+        if not wanted:
+            raise ValueError("having needs one label or more, e.g. table.having('complaint')")
+        if self.names and (unknown := [w for w in wanted if w not in self.names and w != "?"]):
+            raise ValueError(f"{unknown[0]!r} is not one of the labels: " + ", ".join(self.names))
+
+        def holds(n: int) -> bool:
+            if exactly is not None:
+                return n == int(exactly)
+            low = (1 if most is None else 0) if least is None else int(least)
+            return n >= low and (most is None or n <= int(most))
+
+        return Values(sorted((v for v, c in self.items() if holds(sum(c[w] for w in wanted))), key=_natural))
+
+    def summary(self, field: Any) -> str:
+        """A few lines on the table: how many values, three of them, and how to select."""
+        if not self:
+            return f"by: no item has a field {field!r}."
+        shown = list(self.items())[:3]
+        rows = "\n".join(f"{v}: " + ", ".join(f"{k} {n}" for k, n in c.most_common()) for v, c in shown)
+        items = sum(sum(c.values()) for c in self.values())
+        label = next((k for k in self.names if any(k in c for c in self.values())), None)
+        how = ""
+        if label is not None:
+            how = (f"\n.having({label!r}) gives the {len(self.having(label))} values with at least one "
+                   f"{label}; .having({label!r}, exactly=1) those with exactly one; "
+                   f"table[{shown[0][0]!r}][{label!r}] is one value's count.")
+        return f"by {field!r}: {len(self)} values, {items} items; the first {len(shown)}:\n{rows}{how}"
+
+    def __repr__(self) -> str:
+        return f"LabelTable({len(self)} values)"
+
+
+class Values(list[Any]):
+    """`having`'s result: a sorted list of values. `keys()` gives them too: a small model took
+    the selected values for the table they came from and called `.keys()` on them."""
+
+    def keys(self) -> list[Any]:
+        return list(self)
+
+
+class Pairs(list[tuple[Any, Any]]):
+    """`pairs`' result: (lower, higher) tuples. As text (FINAL_VAR, print) one "(a, b)" a
+    line; echoed bare, how many and the first few (thousands of lines help no one)."""
+
+    def __str__(self) -> str:
+        return "\n".join(f"({a}, {b})" for a, b in self)
+
+    def __repr__(self) -> str:
+        shown = " ".join(f"({a}, {b})" for a, b in self[:3])
+        return f"Pairs({len(self)}): {shown}{' ...' if len(self) > 3 else ''}"
+
+
+def pairs(first: Iterable[Any], second: Iterable[Any] | None = None, *, show: bool = True) -> Pairs:
+    """Every pair of two different values, both from `first`, or one from `first` and one
+    from `second`: each pair once, as (lower, higher) in natural order (numbers by size), all
+    sorted. For a question that asks which pairs of things (users, hosts) meet a condition:
+    select each side with code first, then pair them."""
+    a_side = list(dict.fromkeys(_hashable(x) for x in first))
+    b_side = a_side if second is None else list(dict.fromkeys(_hashable(x) for x in second))
+    found: set[tuple[Any, Any]] = set()
+    for a in a_side:
+        for b in b_side:
+            if a != b:
+                lo, hi = sorted((a, b), key=_natural)
+                found.add((lo, hi))
+    out = Pairs(sorted(found, key=lambda p: (_natural(p[0]), _natural(p[1]))))
+    if show:
+        sides = f"{len(a_side)} values" if second is None else f"{len(a_side)} and {len(b_side)} values"
+        print(f"pairs: {len(out)} pairs of {sides}; {repr(out).split(': ', 1)[-1] or 'none'}")
+    return out
+
+
+def _natural(value: Any) -> Any:
+    """Numbers in order of size, before other values in text order ("9" before "10")."""
+    text = str(value)
+    return (0, float(text), "") if _re.fullmatch(r"-?\d+(?:\.\d+)?", text) else (1, 0.0, text)
 
 
 def _written_label(text: str, rxs: list[tuple[str, _re.Pattern[str]]]) -> str | None:
