@@ -525,6 +525,8 @@ def test_labels_by_a_field_count_each_value_and_having_selects_by_them(
     # A label classify never gave is a mistake to say, not an empty answer.
     with pytest.raises(ValueError, match="'failures' is not one of the labels: failure, success, warning"):
         table.having("failures")
+    with pytest.raises(ValueError, match="exactly= alone"):
+        table.having("failure", exactly=0, least=5)
     assert h.Labels([], [], ["a"]).by("host").having("a") == []
     assert "by: no item has a field 'host'" in printed(capsys)
 
@@ -535,8 +537,12 @@ def test_pairs_gives_each_pair_once_lower_first(capsys: pytest.CaptureFixture[st
     assert list(both) == [("9", "10"), ("9", "web10"), ("10", "web10")]  # numbers by size, then text
     assert printed(capsys) == "pairs: 3 pairs of 3 values; (9, 10) (9, web10) (10, web10)\n"
     assert str(both) == "(9, 10)\n(9, web10)\n(10, web10)"  # what FINAL_VAR answers with
-    mixed = h.pairs([1, 2], [2, 3], show=False)
-    assert list(mixed) == [(1, 2), (1, 3), (2, 3)]  # (2, 2) is no pair; (2, 1) is (1, 2)
+    mixed = h.pairs([1, 2], ["2", 3], show=False)
+    assert list(mixed) == [("1", "2"), ("1", "3"), ("2", "3")]  # ids as text: 2 and "2" are one, (2, 2) no pair
+    # No two values tie: "01" and "1" are two ids, each pair written once; ids past float precision too.
+    assert list(h.pairs(["01", "1"], show=False)) == [("01", "1")]
+    big = ["12345678901234567891", "12345678901234567890"]
+    assert list(h.pairs(big, show=False)) == [(big[1], big[0])]
     assert repr(h.pairs(range(5), show=False)) == "Pairs(10): (0, 1) (0, 2) (0, 3) ..."
     assert h.pairs([], ["a"], show=False) == [] and h.pairs(["a"], show=False) == []
 

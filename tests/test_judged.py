@@ -425,7 +425,7 @@ def test_a_block_that_uses_a_name_only_the_unrun_start_defines_runs_the_start_fi
     result = RLM(root, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=5)).complete(
         question, context=REVIEWS)
     first = root.calls[1].messages[-1]["content"]
-    assert f"so it was run first: {look.start}" in first and "NameError" not in first
+    assert f"so the start ran before your block: {look.start}" in first and "NameError" not in first
     assert "pairs: 21 pairs of 7 values" in first  # every customer wrote praise
     assert "customer_pairs now holds the whole answer the offered steps select" in first
     assert "(c100, c101)" in root.calls[2].messages[-1]["content"]  # the names are there now
@@ -435,3 +435,19 @@ def test_a_block_that_uses_a_name_only_the_unrun_start_defines_runs_the_start_fi
     RLM(again, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=3)).complete(
         question, context=REVIEWS)
     assert "NameError" in again.calls[1].messages[-1]["content"]
+
+
+def test_a_sentence_on_the_answers_form_is_passed_over_only_when_a_question_is_left() -> None:
+    lead = "Each review is a complaint, praise or a question. "
+    # The one sentence that asks also says how to write the answer: it is still the question.
+    assert judged(REVIEWS, lead + "Give the order id of customer c103's first review, on its own line.") is None
+    assert judged(REVIEWS, lead + "Write the order id of the first review, and nothing else.") is None
+    asked = judged(REVIEWS, lead + "Output the customers with at least two complaints, one per line.")
+    assert asked is not None and asked.call.endswith("customers = per_customer.having('complaint', least=2)")
+
+
+def test_a_field_named_like_the_options_kind_is_judged_not_grouped() -> None:
+    typed = "\n".join(f"type: {('web', 'app', 'phone')[i % 3]} | customer: c{i % 5} | text: {_SAID[i % 5][0]}"
+                      for i in range(40))
+    found = judged(typed, "Each review is a complaint, praise or a question. Which types of feedback are complaints?")
+    assert found is not None and ".by(" not in found.call

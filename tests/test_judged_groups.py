@@ -7,6 +7,9 @@ comparison, a date) gives no selection or stops the reading there.
 
 from __future__ import annotations
 
+import ast
+from dataclasses import astuple
+
 import pytest
 
 from recursor.judged import _option_rx
@@ -34,6 +37,20 @@ def _code(clause: str) -> str | None:
         ("those with a complaint but no praise", "sorted(set(t.having('complaint')) & set(t.having('praise', exactly=0)))"),
         # The reading stops at what it cannot cover: a date on the second option.
         ("those with a complaint and no praise dated before May", "t.having('complaint')"),
+        # A negation right before an option: none of it.
+        ("customers who wrote no complaint", "t.having('complaint', exactly=0)"),
+        ("customers who never wrote a complaint", "t.having('complaint', exactly=0)"),
+        ("customers who did not write a complaint", "t.having('complaint', exactly=0)"),
+        ("customers who didn't write any complaint", "t.having('complaint', exactly=0)"),
+        ("no complaints and no questions",
+         "sorted(set(t.having('complaint', exactly=0)) & set(t.having('question', exactly=0)))"),
+        # A bare number is that many; an amount far before the option is not its amount.
+        ("customers who wrote two complaints", "t.having('complaint', exactly=2)"),
+        ("customers, among those with at least 3 reviews, wrote a complaint", "t.having('complaint')"),
+        ("customers aged over 30 wrote a complaint", "t.having('complaint')"),
+        # "neither", "one of the two": not a selection per side.
+        ("customers who wrote neither a complaint nor a question", None),
+        ("pairs where exactly one of the two wrote a complaint", None),
         # A comparison is no selection by amounts.
         ("customers who wrote more complaints than praise", None),
         ("the customer with the most complaints", None),
@@ -45,15 +62,54 @@ def test_a_clause_becomes_the_having_calls_it_asks_for(clause: str, code: str | 
 
 
 def test_pairs_pair_one_side_with_the_other_and_name_what_holds_the_answer() -> None:
-    steps, said, holds = grouped_steps(
+    steps, said, holds = astuple(grouped_steps(
         "List the pairs of hosts where one host logged exactly one complaint, and the other host logged praise.",
-        OPTIONS, "host", _option_rx)
+        OPTIONS, "host", _option_rx))
     assert steps == ("per_host = labels.by('host'); hosts = per_host.having('complaint', exactly=1); "
                      "other_hosts = per_host.having('praise'); host_pairs = pairs(hosts, other_hosts)")
     assert holds == "host_pairs" and "FINAL_VAR('host_pairs')" in said
     # Not pairs: the selected values are the answer.
-    steps, _, holds = grouped_steps("Which hosts logged a complaint?", OPTIONS, "host", _option_rx)
+    steps, _, holds = astuple(grouped_steps("Which hosts logged a complaint?", OPTIONS, "host", _option_rx))
     assert steps.endswith("hosts = per_host.having('complaint')") and holds == "hosts"
     # A comparison: the table only, and nothing said to hold the answer.
-    steps, said, holds = grouped_steps("Which hosts logged more complaints than praise?", OPTIONS, "host", _option_rx)
+    steps, said, holds = astuple(grouped_steps("Which hosts logged more complaints than praise?", OPTIONS, "host",
+                                               _option_rx))
     assert steps == "per_host = labels.by('host')" and holds == "" and "having('complaint')" in said
+
+
+def test_overlapping_options_name_the_longer_one() -> None:
+    found = selection("teams that filed a bug report", ("bug", "bug report", "question"), "t", _option_rx)
+    assert found is not None and found.code == "t.having('bug report')"
+
+
+def test_what_holds_the_answer_and_what_the_reading_left_out_are_said() -> None:
+    def holds(asking: str) -> str:
+        return grouped_steps(asking, OPTIONS, "host", _option_rx).holds
+
+    assert holds("Which hosts logged a complaint or a question?") == "hosts"
+    # Read up to a date: the offer stands, and the look names the words it left out.
+    dated = grouped_steps("Which hosts logged a complaint and no praise dated before May 2024?", OPTIONS, "host",
+                          _option_rx)
+    assert dated.code.endswith("hosts = per_host.having('complaint')") and dated.holds == "hosts"
+    assert "The selection leaves out 'and no praise dated before May 2024': add it." in dated.said
+    assert "leaves out" not in grouped_steps("Which hosts logged a complaint today?", OPTIONS, "host", _option_rx).said
+    # A count of the hosts: the answer is len(hosts), not the list.
+    counted = grouped_steps("How many hosts logged at least two complaints?", OPTIONS, "host", _option_rx)
+    assert counted.holds == "" and "len(hosts) counts them" in counted.said
+    assert counted.code.endswith("hosts = per_host.having('complaint', least=2)")
+    # A count per host: the table only.
+    assert grouped_steps("For each host, how many complaints?", OPTIONS, "host", _option_rx).code == \
+        "per_host = labels.by('host')"
+    # One side of a pair unread: no pairs are offered as the answer.
+    one_side = grouped_steps("List pairs of hosts where one logged a complaint and the other did not.",
+                             OPTIONS, "host", _option_rx)
+    assert one_side.holds == "" and "pairs(" not in one_side.code
+
+
+@pytest.mark.parametrize(("field", "chosen"), [("pair", "pairs_values"), ("line", "lines_values"),
+                                               ("label", "labels_values"), ("a", "as_values"),
+                                               ("User ID", "user_ids"), ("2nd host", "f_2nd_hosts")])
+def test_offered_names_take_no_name_the_repl_or_python_uses(field: str, chosen: str) -> None:
+    steps = grouped_steps("Which of them logged a complaint?", OPTIONS, field, _option_rx)
+    assert f"; {chosen} = " in steps.code
+    ast.parse(steps.code)

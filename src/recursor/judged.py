@@ -292,9 +292,10 @@ def grouping_field(question: str, records: Sequence[dict[str, object]], prose: s
     """The field whose values the question asks about as a whole ("which users", "pairs of user
     ids", "each host", "per customer"), written as a plural or after "each", "every", "per",
     "which" or "what", when the records' values of it repeat (`_REPEATS`): the labels are then
-    counted per value (`Labels.by`). None when it names no such field, or more than one."""
+    counted per value (`Labels.by`). None when it names no such field, or more than one. A field
+    named like the options' kind ("type", "category", "label") is what is judged, not a group."""
     asking = asking_part(question)
-    names = {name for r in records for name in r if name != prose}
+    names = {name for r in records for name in r if name != prose and not _JUDGING.fullmatch(name.strip())}
     found = []
     for name in sorted(names):
         words = re.sub(r"[\W_]+", " ", name).strip()
@@ -429,17 +430,25 @@ def _asks_about_kinds(question: str, options: Sequence[str]) -> bool:
     """Whether the question's asking sentence (`_asked_sentence`) counts or ranks the things
     (`_ASKS_KINDS`) or names an option: "Each changelog entry is a bug fix, ...: which
     version closed bug 774245?" asks a look-up, which labels do not answer."""
-    asked = _asked_sentence(question)
+    asked = _asked_sentence(question, options)
     return bool(asked and (_ASKS_KINDS.search(asked) or _option_rx(options).search(asked)))
 
 
-def _asked_sentence(question: str) -> str:
-    """The question's asking sentence: its last one ending "?", else its last that does more
-    than say how to write the answer (`_FORM_SENTENCE`); "" for none."""
+def _asked_sentence(question: str, options: Sequence[str]) -> str:
+    """The question's asking sentence: its last one ending "?", else its last, passing over
+    sentences at the end that only say how to write the answer (`_FORM_SENTENCE`, naming no
+    option) when the one before them is no sentence that lists the options; "" for none."""
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", asking_part(question).strip()) if x.strip()]
-    stated = [x for x in sentences if not _FORM_SENTENCE.search(x)] or sentences
-    asked = [x for x in sentences if x.rstrip().endswith("?")] or stated
-    return asked[-1] if asked else ""
+    asked = [x for x in sentences if x.rstrip().endswith("?")]
+    if asked:
+        return asked[-1]
+    rx = _option_rx(options) if options else None
+    kept = list(sentences)
+    while len(kept) > 1 and _FORM_SENTENCE.search(kept[-1]) and not (rx and rx.search(kept[-1])):
+        kept.pop()
+    if kept and len(kept) < len(sentences) and listed_options(kept[-1]):
+        kept = sentences  # what remains is the sentence listing the options, not a question
+    return kept[-1] if kept else ""
 
 
 def _units(text: str, head: list[str], lines: list[str], several_files: bool) -> tuple[list[str], str, int] | None:
@@ -519,8 +528,8 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
     grouped = grouping_field(question, records, prose) if named is None else None
-    steps, said, holds = grouped_steps(_asked_sentence(question), options, grouped, _option_rx) if grouped else ("", "", "")
-    start = f"{call}; {steps}" if grouped else call
+    steps = grouped_steps(_asked_sentence(question, options), options, grouped, _option_rx) if grouped else None
+    start = f"{call}; {steps.code}" if steps else call
     calls = len({str(record(x).get(prose) or x) if prose else x for x in kept})  # one per distinct text
     more = " or more" if total > len(items) else ""
     read = f"the first {len(items):,} {units} (of {total:,})" if more else f"{len(items):,} {units}"
@@ -530,6 +539,6 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
         f"{call} labels {len(kept):,}{more} {units if len(kept) != 1 else unit}, {which}{' (its ' + repr(prose) + ' only)' if prose else ''}, "
         f"with {calls:,}{more} sub-call{'s' if calls != 1 else ''}, and prints how many got each label.",
     ]
-    if grouped:
-        rows.append(said)
-    return Judged(rows, start, options, holds)
+    if steps:
+        rows.append(steps.said)
+    return Judged(rows, start, options, steps.holds if steps else "")

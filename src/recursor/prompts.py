@@ -380,7 +380,8 @@ class Prompts:
     def ran_start(self, code: str) -> str:
         """Said under the output of the look's offered start, run in place of a block that
         failed on a name only the start defines."""
-        return f"Your block used a name the offered start defines, and the start had not run, so it was run first: {code}"
+        return (f"Your block used a name the offered start defines, and the start had not run, so the start ran "
+                f"before your block: {code}")
 
     def holds_answer(self, name: str) -> str:
         """Said under the output of code that assigned the name the look's start leaves the

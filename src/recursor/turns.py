@@ -336,7 +336,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
                 "first", "zero",
-                "read_again"]
+                "read_again", "held"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -418,7 +418,10 @@ class TurnState:
         (`Orientation.holds`): answer with that name. Shown the start's output, which ends with
         the first pairs it made, the 1.5B answered the first pair alone."""
         name = self.shown.holds
-        return prompts.holds_answer(name) if name and prompts.looking_needs_output and name in assigned_names(code) else None
+        if not name or not prompts.looking_needs_output or "held" in self.sent_back or name not in assigned_names(code):
+            return None
+        self.sent_back.add("held")  # once: said again under each later block, it is noise
+        return prompts.holds_answer(name)
 
     def read_again(self, prompts: Prompts, stdout: str) -> str | None:
         """The note under an output that writes, whole, the value read in the look's lines
@@ -796,7 +799,7 @@ class TurnState:
         self.seen_code.add(code)
         if prompts.run_instead_of_repeats and (start := self.start_first(error)) is not None:
             self.seen_code.add(start)
-            return prompts.ran_start(start) + ("\n" + held if (held := self.held(prompts, start)) else ""), start
+            return prompts.ran_start(start), f"{start}\n{code}"
         if repeated and _offerable(stdout):
             self.offered = stdout.strip()
             return prompts.prose_answer(stdout), None  # an empty result ("0 []") is no answer to offer
@@ -820,7 +823,8 @@ class TurnState:
         """The look's offered start, when the cell failed on a name only that start defines and
         it has not run: shown a start of several steps, a 1.5B wrote the last step alone
         (`users = per_user.having(...)`), then the one before it, each a NameError, until
-        max_errors."""
+        max_errors. The start then runs with the block after it (`cell_note`): the block's own
+        code is kept, not replaced by the offer."""
         start, name = self.shown.start, undefined_name(error)
         if not start or start in self.seen_code or name is None:
             return None

@@ -2284,6 +2284,8 @@ class LabelTable(dict[Any, _Counter[str]]):
         wanted = [str(x).strip() for x in labels]
         if not wanted:
             raise ValueError("having needs one label or more, e.g. table.having('complaint')")
+        if exactly is not None and (least is not None or most is not None):
+            raise ValueError("having takes exactly= alone, or least= and most=")
         if self.names and (unknown := [w for w in wanted if w not in self.names and w != "?"]):
             raise ValueError(f"{unknown[0]!r} is not one of the labels: " + ", ".join(self.names))
 
@@ -2339,9 +2341,9 @@ def pairs(first: Iterable[Any], second: Iterable[Any] | None = None, *, show: bo
     from `second`: each pair once, as (lower, higher) in natural order (numbers by size), all
     sorted. For a question that asks which pairs of things (users, hosts) meet a condition:
     select each side with code first, then pair them."""
-    a_side = list(dict.fromkeys(_hashable(x) for x in first))
-    b_side = a_side if second is None else list(dict.fromkeys(_hashable(x) for x in second))
-    found: set[tuple[Any, Any]] = set()
+    a_side = list(dict.fromkeys(str(x).strip() for x in first))  # ids as text: 7 and "7" are one value
+    b_side = a_side if second is None else list(dict.fromkeys(str(x).strip() for x in second))
+    found: set[tuple[str, str]] = set()
     for a in a_side:
         for b in b_side:
             if a != b:
@@ -2354,10 +2356,15 @@ def pairs(first: Iterable[Any], second: Iterable[Any] | None = None, *, show: bo
     return out
 
 
-def _natural(value: Any) -> Any:
-    """Numbers in order of size, before other values in text order ("9" before "10")."""
+def _natural(value: Any) -> tuple[int, float, int, str]:
+    """Numbers in order of size, before other values in text order ("9" before "10"); the text
+    last, so that no two different values tie ("01" and "1", ids past float precision)."""
     text = str(value)
-    return (0, float(text), "") if _re.fullmatch(r"-?\d+(?:\.\d+)?", text) else (1, 0.0, text)
+    if _re.fullmatch(r"-?\d+", text):
+        return (0, 0.0, int(text), text)
+    if _re.fullmatch(r"-?\d+\.\d+", text):
+        return (0, float(text), 0, text)
+    return (1, 0.0, 0, text)
 
 
 def _written_label(text: str, rxs: list[tuple[str, _re.Pattern[str]]]) -> str | None:
