@@ -525,6 +525,12 @@ def test_labels_by_a_field_count_each_value_and_having_selects_by_them(
     # A label classify never gave is a mistake to say, not an empty answer.
     with pytest.raises(ValueError, match="'failures' is not one of the labels: failure, success, warning"):
         table.having("failures")
+    # Only the items dated in a period count: no failure on or before Mar 2 (web10's is later).
+    dated_rows = [f"date: 2024-03-0{d} | host: {n} | msg: {m}" for d, n, m in [(1, "web1", "disk full"), (5, "web10", "link down"),
+                                                                       (2, "web2", "backup done")]]
+    dated = h.classify(dated_rows, "failure, success, warning", field="msg", show=False).by("host", show=False)
+    assert dated.having("failure", exactly=0, last="2024-03-02") == ["web2", "web10"]
+    assert dated.having("failure", first="March 2024") == ["web1", "web10"]
     with pytest.raises(ValueError, match="exactly= alone"):
         table.having("failure", exactly=0, least=5)
     assert h.Labels([], [], ["a"]).by("host").having("a") == []

@@ -35,7 +35,7 @@ def _code(clause: str) -> str | None:
         ("those with praise and at least two questions",
          "sorted(set(t.having('praise')) & set(t.having('question', least=2)))"),
         ("those with a complaint but no praise", "sorted(set(t.having('complaint')) & set(t.having('praise', exactly=0)))"),
-        # The reading stops at what it cannot cover: a date on the second option.
+        # The reading stops at what it cannot cover: a period with no day.
         ("those with a complaint and no praise dated before May", "t.having('complaint')"),
         # A negation right before an option: none of it.
         ("customers who wrote no complaint", "t.having('complaint', exactly=0)"),
@@ -51,6 +51,12 @@ def _code(clause: str) -> str | None:
         # "neither", "one of the two": not a selection per side.
         ("customers who wrote neither a complaint nor a question", None),
         ("pairs where exactly one of the two wrote a complaint", None),
+        # A period right after an option counts only the items dated in it.
+        ("customers with a complaint and no praise dated on or before Jan 6, 2024",
+         "sorted(set(t.having('complaint')) & set(t.having('praise', exactly=0, last='2024-01-06')))"),
+        ("customers with at least two complaints dated after 2024-02-28",
+         "t.having('complaint', least=2, first='2024-02-29')"),
+        ("customers with no question dated before 3 March 2024", "t.having('question', exactly=0, last='2024-03-02')"),
         # A comparison is no selection by amounts.
         ("customers who wrote more complaints than praise", None),
         ("the customer with the most complaints", None),
@@ -89,7 +95,7 @@ def test_what_holds_the_answer_and_what_the_reading_left_out_are_said() -> None:
     assert holds("Which hosts logged a complaint or a question?") == "hosts"
     # Read up to a date: the offer stands, and the look names the words it left out.
     dated = grouped_steps("Which hosts logged a complaint and no praise dated before May 2024?", OPTIONS, "host",
-                          _option_rx)
+                          _option_rx)  # a month, not a day: not read
     assert dated.code.endswith("hosts = per_host.having('complaint')") and dated.holds == "hosts"
     assert "The selection leaves out 'and no praise dated before May 2024': add it." in dated.said
     assert "leaves out" not in grouped_steps("Which hosts logged a complaint today?", OPTIONS, "host", _option_rx).said

@@ -22,7 +22,10 @@ import keyword
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import pairwise
+
+from recursor.sandbox.helpers import to_date
 
 __all__ = ["Selection", "Steps", "grouped_steps", "selection"]
 
@@ -52,6 +55,10 @@ _STOPS = re.compile(r"\b(?:dated|before|after|since|until|during|between|nor|nei
 _MAX_JOIN_WORDS = 8
 _WHEN = re.compile(r"\s+(?:\w+\s+){0,2}(?:dated|before|after|since|until|from|in|on|during)\b", re.IGNORECASE)
 """Words after an option that make its amount a condition on when ("no X instance dated before ...")."""
+_DATED = re.compile(r"\s+(?:\w+\s+){0,2}?dated\s+(?P<rel>on\s+or\s+before|on\s+or\s+after|before|after|by|since|from|"
+                    r"until|till)\s+(?P<day>\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|"
+                    r"\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4})", re.IGNORECASE)
+"""A period right after an option: "(instance) dated on or before Jan 6, 2023"."""
 _OTHER = re.compile(r",?\s*(?:and|while|whereas)?\s*the\s+other\b", re.IGNORECASE)
 """Where a pair question turns from one of the two to the other: "one user has A, and the other user has B"."""
 _COMPARES = re.compile(r"\b(?:more|fewer|less|most|least|than|majority|minority|ratio|percent\w*|share|proportion|"
@@ -109,42 +116,71 @@ def _amount(before: str) -> tuple[str, str]:
 
 def _named(clause: str, options: Sequence[str], option_rx: Callable[[Sequence[str]], re.Pattern[str]]
            ) -> list[tuple[int, int, str]]:
-    """Each option the clause names, at its first place, in order; an option inside a longer
-    one's match ("bug" in "bug report") is not named there."""
-    found = [(m.start(), m.end(), o) for o in options if (m := option_rx([o]).search(clause))]
+    """Each place the clause names an option, in order; an option inside a longer one's match
+    ("bug" in "bug report") is not named there."""
+    found = [(m.start(), m.end(), o) for o in options for m in option_rx([o]).finditer(clause)]
     kept = [f for f in found if not any(g != f and g[0] <= f[0] and f[1] <= g[1] for g in found)]
     return sorted(kept)
+
+
+def _dated(clause: str, at: int) -> tuple[str, str, int] | None:
+    """The period written right after an option ("instance dated on or before Jan 6, 2023"), as
+    `having`'s keywords, in words, and where it ends; None when none is written there, or its
+    date does not read."""
+    m = _DATED.match(clause, at)
+    if m is None or (day := to_date(m.group("day"))) is None:
+        return None
+    rel = " ".join(m.group("rel").lower().split())
+    if rel in ("before", "until", "till"):
+        day, key = (day - timedelta(days=1), "last") if rel == "before" else (day, "last")
+    elif rel == "after":
+        day, key = day + timedelta(days=1), "first"
+    elif rel == "on or before" or rel == "by":
+        key = "last"
+    else:  # on or after, since, from
+        key = "first"
+    return f", {key}={day.isoformat()!r}", f" dated {rel} {m.group('day')}", m.end()
 
 
 def selection(clause: str, options: Sequence[str], per: str,
               option_rx: Callable[[Sequence[str]], re.Pattern[str]]) -> Selection | None:
     """The selection a clause of the question asks ("has at least one entity or location and
-    exactly one abbreviation"), or None when it names no option, compares amounts or says
-    "neither" or "one of the two". Options joined by "or" share one `having`; "and" (or "but
-    no") intersects the `having` of each part; a join this cannot read ends the reading there."""
+    exactly one abbreviation", "and no human being instance dated on or before Jan 6, 2023"),
+    or None when it names no option, compares amounts or says "neither" or "one of the two".
+    Options joined by "or" share one `having`; "and" (or "but no") intersects the `having` of
+    each part; a period written right after an option counts only the items dated in it; a
+    join this cannot read ends the reading there."""
     at = _named(clause, options, option_rx)
     if not at or _COMPARES.search(_ANY_AMOUNT.sub(" ", clause)) or _REFUSED.search(clause):
         return None
     groups: list[list[str]] = [[at[0][2]]]
     amounts = [_amount(clause[:at[0][0]])]
-    read_to = at[0][1]
+    periods = [_dated(clause, at[0][1])]
+    read_to = periods[0][2] if periods[0] else at[0][1]
     for (_, end, _), (start, stop, option) in pairwise(at):
-        between = clause[end:start]
-        if _OR.fullmatch(between):
+        if start < read_to:
+            continue  # inside the period just read
+        between = clause[read_to if periods[-1] else end:start]
+        period = _dated(clause, stop)
+        if _OR.fullmatch(between) and periods[-1] is None:
             groups[-1].append(option)
+            periods[-1] = period
         elif (re.search(r"\b(?:and|but)\b", between, re.IGNORECASE) and "," not in between and not _STOPS.search(between)
-              and len(between.split()) <= _MAX_JOIN_WORDS and not _WHEN.match(clause, stop)):
+              and len(between.split()) <= _MAX_JOIN_WORDS and (period is not None or not _WHEN.match(clause, stop))):
             groups.append([option])
             amounts.append(_amount(between))
+            periods.append(period)
         else:
             break
-        read_to = stop
+        read_to = period[2] if period else stop
     rest = clause[read_to:].strip(" ,.;?!")
-    # What is left holds a condition when it names an option again or a date ("and no human
-    # being instance dated on or before Jan 6, 2023"); else it is the clause's tail.
+    # What is left holds a condition when it names an option again or a date; else it is the
+    # clause's tail.
     rest = rest if rest and (_named(rest, options, option_rx) or _STOPS.search(rest)) else ""
-    parts = [f"{per}.having({', '.join(map(repr, group))}{keyword_})" for group, (keyword_, _) in zip(groups, amounts, strict=True)]
-    words = [f"{said} {' or '.join(group)}" for group, (_, said) in zip(groups, amounts, strict=True)]
+    parts, words = [], []
+    for group, (keyword_, said), period in zip(groups, amounts, periods, strict=True):
+        parts.append(f"{per}.having({', '.join(map(repr, group))}{keyword_}{period[0] if period else ''})")
+        words.append(f"{said} {' or '.join(group)}{period[1] if period else ''}")
     code = parts[0] if len(parts) == 1 else "sorted(" + " & ".join(f"set({p})" for p in parts) + ")"
     return Selection(code, " and ".join(words), rest)
 

@@ -2256,7 +2256,9 @@ class Labels(list[str]):
         for item, lab in zip(self.items, self, strict=True):
             value = _record(item)[field] if isinstance(field, str) else _key_fn(field)(item)
             if value is not None and value != "":
-                table.setdefault(_hashable(value), _Counter())[lab] += 1
+                key = _hashable(value)
+                table.setdefault(key, _Counter())[lab] += 1
+                table.dated.setdefault(key, []).append((lab, _to_date(item)))
         if show:
             print(table.summary(field))
         return table
@@ -2274,13 +2276,17 @@ class LabelTable(dict[Any, _Counter[str]]):
     def __init__(self, names: Iterable[str] = ()) -> None:
         super().__init__()
         self.names = list(names)
+        self.dated: dict[Any, list[tuple[str, _date | None]]] = {}  # each value's (label, date) per item
 
     def having(self, *labels: Any, least: int | None = None, exactly: int | None = None,
-               most: int | None = None) -> Values:
+               most: int | None = None, first: Any = None, last: Any = None) -> Values:
         """The values with at least `least` items labelled one of `labels` (their counts
         added up; 1 unless `most` is given), or `exactly` that many, or at most `most`; sorted.
-        `having("complaint", exactly=0)` is the values with none. A label that is none of
-        classify's is an error, not an empty list."""
+        `having("complaint", exactly=0)` is the values with none. With `first` and/or `last`
+        (dates, as `in_dates` reads them; both included) only the items dated in that period
+        count: `having("complaint", exactly=0, last="2023-01-06")` is the values with no
+        complaint dated on or before that day. A label that is none of classify's is an
+        error, not an empty list."""
         wanted = [str(x).strip() for x in labels]
         if not wanted:
             raise ValueError("having needs one label or more, e.g. table.having('complaint')")
@@ -2295,7 +2301,15 @@ class LabelTable(dict[Any, _Counter[str]]):
             low = (1 if most is None else 0) if least is None else int(least)
             return n >= low and (most is None or n <= int(most))
 
-        return Values(sorted((v for v, c in self.items() if holds(sum(c[w] for w in wanted))), key=_natural))
+        if first is None and last is None:
+            return Values(sorted((v for v, c in self.items() if holds(sum(c[w] for w in wanted))), key=_natural))
+        lo = _period(first, "first")[0] if first is not None else _date.min
+        hi = _period(last, "last")[1] if last is not None else _date.max
+
+        def dated(value: Any) -> int:
+            return sum(1 for lab, day in self.dated.get(value, []) if lab in wanted and day is not None and lo <= day <= hi)
+
+        return Values(sorted((v for v in self if holds(dated(v))), key=_natural))
 
     def summary(self, field: Any) -> str:
         """A few lines on the table: how many values, three of them, and how to select."""
@@ -2356,15 +2370,17 @@ def pairs(first: Iterable[Any], second: Iterable[Any] | None = None, *, show: bo
     return out
 
 
-def _natural(value: Any) -> tuple[int, float, int, str]:
-    """Numbers in order of size, before other values in text order ("9" before "10"); the text
-    last, so that no two different values tie ("01" and "1", ids past float precision)."""
+def _natural(value: Any) -> tuple[Any, ...]:
+    """Numbers in order of size, before other values, which sort by their text with its digit
+    runs as numbers ("9" before "10", "web2" before "web10"); the text last, so that no two
+    different values tie ("01" and "1", ids past float precision)."""
     text = str(value)
     if _re.fullmatch(r"-?\d+", text):
         return (0, 0.0, int(text), text)
     if _re.fullmatch(r"-?\d+\.\d+", text):
         return (0, float(text), 0, text)
-    return (1, 0.0, 0, text)
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _re.split(r"(\d+)", text) if p)
+    return (1, parts, text)
 
 
 def _written_label(text: str, rxs: list[tuple[str, _re.Pattern[str]]]) -> str | None:
