@@ -531,6 +531,13 @@ def test_labels_by_a_field_count_each_value_and_having_selects_by_them(
     dated = h.classify(dated_rows, "failure, success, warning", field="msg", show=False).by("host", show=False)
     assert dated.having("failure", exactly=0, last="2024-03-02") == ["web2", "web10"]
     assert dated.having("failure", first="March 2024") == ["web1", "web10"]
+    # A record's own date field, not a date its prose writes; an item with no date is said, not counted.
+    prose = h.Labels(["praise", "praise"], ['customer=a text="bought 2023-05-01, great" date=2024-06-01',
+                                            'customer=b text="good" when=yesterday'], ["complaint", "praise"])
+    assert prose.by("customer", show=False).having("praise", first="2024-01-01") == ["a"]
+    assert "having: 1 items labelled praise have no date; they are not counted." in printed(capsys)
+    with pytest.raises(ValueError, match="is after last"):
+        dated.having("failure", first="2024-03-05", last="2024-03-01")
     with pytest.raises(ValueError, match="exactly= alone"):
         table.having("failure", exactly=0, least=5)
     assert h.Labels([], [], ["a"]).by("host").having("a") == []
@@ -547,6 +554,9 @@ def test_pairs_gives_each_pair_once_lower_first(capsys: pytest.CaptureFixture[st
     assert list(mixed) == [("1", "2"), ("1", "3"), ("2", "3")]  # ids as text: 2 and "2" are one, (2, 2) no pair
     # No two values tie: "01" and "1" are two ids, each pair written once; ids past float precision too.
     assert list(h.pairs(["01", "1"], show=False)) == [("01", "1")]
+    # Negative and decimal numbers in order of size; text with its digit runs as numbers.
+    assert list(h.pairs(["2", "1.5", "-3"], show=False)) == [("-3", "1.5"), ("-3", "2"), ("1.5", "2")]
+    assert list(h.pairs(["web10", "web2"], show=False)) == [("web2", "web10")]
     big = ["12345678901234567891", "12345678901234567890"]
     assert list(h.pairs(big, show=False)) == [(big[1], big[0])]
     assert repr(h.pairs(range(5), show=False)) == "Pairs(10): (0, 1) (0, 2) (0, 3) ..."

@@ -451,3 +451,26 @@ def test_a_field_named_like_the_options_kind_is_judged_not_grouped() -> None:
                       for i in range(40))
     found = judged(typed, "Each review is a complaint, praise or a question. Which types of feedback are complaints?")
     assert found is not None and ".by(" not in found.call
+
+
+def test_a_condition_in_a_later_sentence_is_named_and_nothing_is_said_to_hold_the_answer() -> None:
+    found = judged(REVIEWS, "Each review is a complaint, praise or a question. Which customers wrote at least two "
+                            "complaints? Ignore reviews dated before 2024-03-01.")
+    assert found is not None and found.call.endswith("customers = per_customer.having('complaint', least=2)")
+    assert found.holds == "" and "leaves out 'Ignore reviews dated before 2024-03-01.'" in found.rows[-1]
+
+
+def test_the_held_note_is_not_given_when_the_models_block_sets_that_name_itself() -> None:
+    question = "Each review is a complaint, praise or a question. Which customers wrote a question?"
+    look = orientation(REVIEWS, question)
+    assert look.holds == "customers"
+
+    def sub(messages: Sequence[Message]) -> str:
+        return _truth(messages[-1]["content"])
+
+    root = FakeScriptedLM(["```repl\ncustomers = sorted(per_customer)[:2]\nprint(customers)\n```", "FINAL_VAR('customers')"])
+    result = RLM(root, sub_model=FunctionLM(sub), prompts=SMALL, limits=Limits(max_iterations=4)).complete(
+        question, context=REVIEWS)
+    shown = root.calls[1].messages[-1]["content"]
+    assert "so the start ran before your block" in shown and "now holds" not in shown
+    assert result.answer == "['c100', 'c101']"  # the block's own value, run after the start

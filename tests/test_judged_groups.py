@@ -35,8 +35,9 @@ def _code(clause: str) -> str | None:
         ("those with praise and at least two questions",
          "sorted(set(t.having('praise')) & set(t.having('question', least=2)))"),
         ("those with a complaint but no praise", "sorted(set(t.having('complaint')) & set(t.having('praise', exactly=0)))"),
-        # The reading stops at what it cannot cover: a period with no day.
-        ("those with a complaint and no praise dated before May", "t.having('complaint')"),
+        # An option the reading cannot reach (its period has no day): no selection, not half of one.
+        ("those with a complaint and no praise dated before May", None),
+        ("To answer this question, which customers wrote no praise?", None),
         # A negation right before an option: none of it.
         ("customers who wrote no complaint", "t.having('complaint', exactly=0)"),
         ("customers who never wrote a complaint", "t.having('complaint', exactly=0)"),
@@ -57,6 +58,17 @@ def _code(clause: str) -> str | None:
         ("customers with at least two complaints dated after 2024-02-28",
          "t.having('complaint', least=2, first='2024-02-29')"),
         ("customers with no question dated before 3 March 2024", "t.having('question', exactly=0, last='2024-03-02')"),
+        # Found by a second review: a period after the second of two options covers both,
+        # "not more than" is at most, "not only" and "only" are no selection, a negation is of
+        # the option, and a period may have two ends.
+        ("customers who wrote a complaint or praise dated before 2024-03-01",
+         "t.having('complaint', 'praise', last='2024-02-29')"),
+        ("customers who wrote not more than two complaints", "t.having('complaint', most=2)"),
+        ("customers who wrote not only complaints but also praise", None),
+        ("customers who wrote only complaints", None),
+        ("customers not from Germany with a complaint", "t.having('complaint')"),
+        ("customers with a complaint dated from 2024-01-01 to 2024-03-01",
+         "t.having('complaint', first='2024-01-01', last='2024-03-01')"),
         # A comparison is no selection by amounts.
         ("customers who wrote more complaints than praise", None),
         ("the customer with the most complaints", None),
@@ -94,10 +106,10 @@ def test_what_holds_the_answer_and_what_the_reading_left_out_are_said() -> None:
 
     assert holds("Which hosts logged a complaint or a question?") == "hosts"
     # Read up to a date: the offer stands, and the look names the words it left out.
-    dated = grouped_steps("Which hosts logged a complaint and no praise dated before May 2024?", OPTIONS, "host",
+    dated = grouped_steps("Which hosts logged a complaint dated before May 2024?", OPTIONS, "host",
                           _option_rx)  # a month, not a day: not read
     assert dated.code.endswith("hosts = per_host.having('complaint')") and dated.holds == "hosts"
-    assert "The selection leaves out 'and no praise dated before May 2024': add it." in dated.said
+    assert "The selection leaves out 'dated before May 2024': add it." in dated.said
     assert "leaves out" not in grouped_steps("Which hosts logged a complaint today?", OPTIONS, "host", _option_rx).said
     # A count of the hosts: the answer is len(hosts), not the list.
     counted = grouped_steps("How many hosts logged at least two complaints?", OPTIONS, "host", _option_rx)
@@ -119,3 +131,9 @@ def test_offered_names_take_no_name_the_repl_or_python_uses(field: str, chosen: 
     steps = grouped_steps("Which of them logged a complaint?", OPTIONS, field, _option_rx)
     assert f"; {chosen} = " in steps.code
     ast.parse(steps.code)
+
+
+def test_one_of_a_pair_is_no_amount() -> None:
+    steps = grouped_steps("List the pairs of customers where one customer wrote a complaint and the other customer "
+                          "wrote praise.", OPTIONS, "customer", _option_rx)
+    assert "having('complaint')" in steps.code and "exactly=1" not in steps.code

@@ -451,6 +451,19 @@ def _asked_sentence(question: str, options: Sequence[str]) -> str:
     return kept[-1] if kept else ""
 
 
+def _said_after(question: str, asked: str, options: Sequence[str]) -> str:
+    """What sentences after the asking one add to it ("Which customers wrote two complaints?
+    Ignore reviews dated before 2024-03-01."): those naming an option or a date, not the
+    answer's form; "" for none."""
+    part = asking_part(question)
+    at = part.rfind(asked) if asked else -1
+    if at < 0:
+        return ""
+    later = [x for x in re.split(r"(?<=[.!?])\s+", part[at + len(asked):].strip()) if x.strip()]
+    rx = _option_rx(options)
+    return " ".join(x for x in later if not _FORM_SENTENCE.search(x) and (rx.search(x) or to_date(x) is not None))
+
+
 def _units(text: str, head: list[str], lines: list[str], several_files: bool) -> tuple[list[str], str, int] | None:
     """What the text's things are, as `classify` would be given them, with how many there
     are in all: its entries as `entries()` reads them (`layout_records`: a changelog's
@@ -528,7 +541,8 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
     grouped = grouping_field(question, records, prose) if named is None else None
-    steps = grouped_steps(_asked_sentence(question, options), options, grouped, _option_rx) if grouped else None
+    asked = _asked_sentence(question, options)
+    steps = grouped_steps(asked, options, grouped, _option_rx, _said_after(question, asked, options)) if grouped else None
     start = f"{call}; {steps.code}" if steps else call
     calls = len({str(record(x).get(prose) or x) if prose else x for x in kept})  # one per distinct text
     more = " or more" if total > len(items) else ""

@@ -35,30 +35,37 @@ _N = r"(?P<n>\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|an?|singl
 _FILLER = (r"(?:\s+(?:[a-z]+\s+)?(?:with|of|labell?ed|tagged|marked|as|that\s+(?:is|are|was|were)|"
            r"which\s+(?:is|are|was|were)))?(?:\s+(?:an?|the))?\s+$")
 """What may stand between an amount and its option: "at least one | instance with | entity"."""
-_AMOUNT = re.compile(r"\b(?P<how>exactly|at\s+least|at\s+most|no\s+more\s+than|only|more\s+than|over)\s+" + _N + _FILLER,
+_AMOUNT = re.compile(r"\b(?P<how>exactly|at\s+least|at\s+most|(?:no|not|never)\s+more\s+than|only|more\s+than|over)\s+"
+                     + _N + _FILLER,
                      re.IGNORECASE)
 """An amount written right before an option ("exactly one instance with", "at least two")."""
-_ANY_AMOUNT = re.compile(r"\b(?:exactly|at\s+least|at\s+most|no\s+more\s+than|more\s+than|over)\s+" + _N + r"\b",
+_ANY_AMOUNT = re.compile(r"\b(?:exactly|at\s+least|at\s+most|(?:no|not|never)\s+more\s+than|more\s+than|over)\s+" + _N
+                         + r"\b",
                          re.IGNORECASE)
 """An amount anywhere: its "least" or "more" compares nothing."""
 _BARE = re.compile(r"(?<![\w-])" + _N.replace("an?|", "") + _FILLER, re.IGNORECASE)
 """A bare number right before an option ("wrote two complaints"): exactly that many."""
-_NEGATED = re.compile(r"(?:\b(?:no|not|never|without|none|zero)\b|n't)(?:\s+\w+){0,2}" + _FILLER, re.IGNORECASE)
+_NEGATED = re.compile(r"(?:\b(?:no|not|never|without|none|zero)\b|n't)"
+                      r"(?:\s+(?!(?:from|in|at|by|of|for|to|only|with)\b)\w+){0,2}" + _FILLER, re.IGNORECASE)
 """A negation right before an option ("no complaint", "never wrote a complaint", "did not write a complaint")."""
 _REFUSED = re.compile(r"\b(?:neither|nor|either|except|other\s+than|(?:exactly|at\s+least|at\s+most|only)?\s*one\s+of\s+"
-                      r"(?:the\s+two|them|the\s+pair)|just\s+one\s+of)\b", re.IGNORECASE)
-"""Words a `having` per side does not read: "neither", "one of the two", "except"."""
+                      r"(?:the\s+two|them|the\s+pair)|just\s+one\s+of|not\s+only|nothing\s+but|"
+                      r"only\s+(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b))\b", re.IGNORECASE)
+"""Words a `having` per side does not read: "neither", "one of the two", "except", "only
+complaints" (none of the other options), "not only"."""
 _OR = re.compile(r"[\s,]*or\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
 """Two options one amount covers: "numeric value or location"."""
-_STOPS = re.compile(r"\b(?:dated|before|after|since|until|during|between|nor|neither)\b", re.IGNORECASE)
+_STOPS = re.compile(r"\b(?:dated|before|after|since|until|till|through|during|between|from|to|nor|neither)\b", re.IGNORECASE)
 """Words between two options that make the second a condition this reading does not cover."""
 _MAX_JOIN_WORDS = 8
 _WHEN = re.compile(r"\s+(?:\w+\s+){0,2}(?:dated|before|after|since|until|from|in|on|during)\b", re.IGNORECASE)
 """Words after an option that make its amount a condition on when ("no X instance dated before ...")."""
-_DATED = re.compile(r"\s+(?:\w+\s+){0,2}?dated\s+(?P<rel>on\s+or\s+before|on\s+or\s+after|before|after|by|since|from|"
-                    r"until|till)\s+(?P<day>\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|"
-                    r"\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4})", re.IGNORECASE)
-"""A period right after an option: "(instance) dated on or before Jan 6, 2023"."""
+_DAY = r"\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}"
+_DATED = re.compile(r"\s+(?:(?!(?:or|and|but|nor)\b)\w+\s+){0,2}?dated\s+(?P<rel>on\s+or\s+before|on\s+or\s+after|before|"
+                    r"after|by|since|from|between|until|till)\s+(?P<day>" + _DAY + r")"
+                    r"(?:\s+(?:to|through|till|until|and)\s+(?P<end>" + _DAY + r"))?", re.IGNORECASE)
+"""A period right after an option: "(instance) dated on or before Jan 6, 2023", "dated from
+2024-01-01 to 2024-03-01"; not one after another option ("a complaint or praise dated ...")."""
 _OTHER = re.compile(r",?\s*(?:and|while|whereas)?\s*the\s+other\b", re.IGNORECASE)
 """Where a pair question turns from one of the two to the other: "one user has A, and the other user has B"."""
 _COMPARES = re.compile(r"\b(?:more|fewer|less|most|least|than|majority|minority|ratio|percent\w*|share|proportion|"
@@ -107,7 +114,7 @@ def _amount(before: str) -> tuple[str, str]:
     said = next((w for w, k in _NUMBERS.items() if k == n and len(w) > 2), str(n))
     if how in ("exactly", "only"):
         return f", exactly={n}", f"exactly {said}"
-    if how in ("at most", "no more than"):
+    if how in ("at most", "no more than", "not more than", "never more than"):
         return f", most={n}", f"at most {said}"
     if how in ("more than", "over"):
         return f", least={n + 1}", f"more than {said}"
@@ -131,6 +138,13 @@ def _dated(clause: str, at: int) -> tuple[str, str, int] | None:
     if m is None or (day := to_date(m.group("day"))) is None:
         return None
     rel = " ".join(m.group("rel").lower().split())
+    if rel in ("from", "between") and m.group("end"):
+        if (end := to_date(m.group("end"))) is None or end < day:
+            return None
+        return (f", first={day.isoformat()!r}, last={end.isoformat()!r}",
+                f" dated {rel} {m.group('day')} to {m.group('end')}", m.end())
+    if rel == "between":
+        return None
     if rel in ("before", "until", "till"):
         day, key = (day - timedelta(days=1), "last") if rel == "before" else (day, "last")
     elif rel == "after":
@@ -176,7 +190,9 @@ def selection(clause: str, options: Sequence[str], per: str,
     rest = clause[read_to:].strip(" ,.;?!")
     # What is left holds a condition when it names an option again or a date; else it is the
     # clause's tail.
-    rest = rest if rest and (_named(rest, options, option_rx) or _STOPS.search(rest)) else ""
+    if rest and _named(rest, options, option_rx):
+        return None  # an option left unread: a part of the selection would say something else
+    rest = rest if rest and _STOPS.search(rest) else ""
     parts, words = [], []
     for group, (keyword_, said), period in zip(groups, amounts, periods, strict=True):
         parts.append(f"{per}.having({', '.join(map(repr, group))}{keyword_}{period[0] if period else ''})")
@@ -191,8 +207,10 @@ def _free(name: str, taken: Iterable[str] = ()) -> str:
 
 
 def grouped_steps(asking: str, options: Sequence[str], grouped: str,
-                  option_rx: Callable[[Sequence[str]], re.Pattern[str]]) -> Steps:
-    """The steps after `classify` for a question about each value of the field `grouped`."""
+                  option_rx: Callable[[Sequence[str]], re.Pattern[str]], said_after: str = "") -> Steps:
+    """The steps after `classify` for a question about each value of the field `grouped`, read
+    from its asking sentence. `said_after`: what later sentences add ("Ignore reviews dated
+    before ..."), which the steps leave out: then nothing is said to hold the answer."""
     name = re.sub(r"[^a-z0-9]+", "_", grouped.lower()).strip("_")
     name = name if name and not name[0].isdigit() else f"f_{name}"
     per = f"per_{name}"
@@ -204,6 +222,8 @@ def grouped_steps(asking: str, options: Sequence[str], grouped: str,
                        f"{options[0]}; exactly=1, least=2 or most=0 select otherwise.", "")
     pairs_asked = _PAIRS.search(asking) is not None
     halves = _OTHER.split(asking, maxsplit=1) if pairs_asked else [asking]
+    if pairs_asked:  # "one customer with a complaint": one of the pair, not an amount
+        halves[0] = re.sub(rf"\bone\s+(?=(?:{re.escape(grouped)}|{re.escape(name)})s?\b)", "", halves[0], flags=re.IGNORECASE)
     first = selection(halves[0], options, per, option_rx)
     second = selection(halves[1], options, per, option_rx) if len(halves) == 2 and first is not None else None
     counted = _COUNTS.search(asking) is not None
@@ -226,6 +246,7 @@ def grouped_steps(asking: str, options: Sequence[str], grouped: str,
     if counted:
         said += f"; len({chosen}) counts them"
         holds = ""
-    left = [x.rest for x in (first, second) if x is not None and x.rest]
+    left = [x.rest for x in (first, second) if x is not None and x.rest] + ([said_after] if said_after else [])
+    holds = "" if said_after else holds
     said += "." + "".join(f" The selection leaves out {x!r}: add it." for x in left)
     return Steps(code, said + " Change the selection to fit all the question asks.", holds)

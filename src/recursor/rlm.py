@@ -395,7 +395,7 @@ class _Run:
             if instead is not None:  # a small root's loop, broken: an untried search in its place
                 cell = await self.repl.run_cell(instead, iteration, n)
                 state.saw_cell(self.prompts, cell.stdout, cell.error, instead)  # its output is what the model reads
-                held = None if cell.error else state.held(self.prompts, instead)
+                held = None if cell.error else state.held(self.prompts, instead, block.code)
                 note = f"{note}\n{held}" if note and held else note
             offer = state.offer(self.prompts, cell.stdout, instead or block.code, self.context) if note is None and not cell.error else None
             parts.append(format_cell(cell, n, len(parsed.code), block.closed, note or offer))

@@ -413,12 +413,15 @@ class TurnState:
                 or self.form_counted(prompts, stdout, code) or self.one_value(prompts, stdout, code, context)
                 or self.read_again(prompts, stdout))
 
-    def held(self, prompts: Prompts, code: str) -> str | None:
+    def held(self, prompts: Prompts, code: str, block: str = "") -> str | None:
         """The note under code that assigned the name the look's start leaves the answer in
         (`Orientation.holds`): answer with that name. Shown the start's output, which ends with
-        the first pairs it made, the 1.5B answered the first pair alone."""
+        the first pairs it made, the 1.5B answered the first pair alone. Not when `block`, the
+        model's own code run after the start, assigns that name itself: it holds the model's
+        value then, not the start's."""
         name = self.shown.holds
-        if not name or not prompts.looking_needs_output or "held" in self.sent_back or name not in assigned_names(code):
+        if (not name or not prompts.looking_needs_output or "held" in self.sent_back
+                or name not in assigned_names(code) or name in assigned_names(block)):
             return None
         self.sent_back.add("held")  # once: said again under each later block, it is noise
         return prompts.holds_answer(name)

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
+from decimal import Decimal as _Decimal
 from typing import Any, TypeVar
 
 
@@ -2258,7 +2259,9 @@ class Labels(list[str]):
             if value is not None and value != "":
                 key = _hashable(value)
                 table.setdefault(key, _Counter())[lab] += 1
-                table.dated.setdefault(key, []).append((lab, _to_date(item)))
+                record_ = _record(item)  # the record's own date field first: a date in its prose is not when
+                day = _to_date(record_.written("date") or record_.written("time") or item)
+                table.dated.setdefault(key, []).append((lab, day))
         if show:
             print(table.summary(field))
         return table
@@ -2305,6 +2308,11 @@ class LabelTable(dict[Any, _Counter[str]]):
             return Values(sorted((v for v, c in self.items() if holds(sum(c[w] for w in wanted))), key=_natural))
         lo = _period(first, "first")[0] if first is not None else _date.min
         hi = _period(last, "last")[1] if last is not None else _date.max
+        if lo > hi:
+            raise ValueError(f"having: first ({first}) is after last ({last})")
+        undated = sum(1 for items in self.dated.values() for lab, day in items if lab in wanted and day is None)
+        if undated:
+            print(f"having: {undated} items labelled {' or '.join(wanted)} have no date; they are not counted.")
 
         def dated(value: Any) -> int:
             return sum(1 for lab, day in self.dated.get(value, []) if lab in wanted and day is not None and lo <= day <= hi)
@@ -2375,11 +2383,10 @@ def _natural(value: Any) -> tuple[Any, ...]:
     runs as numbers ("9" before "10", "web2" before "web10"); the text last, so that no two
     different values tie ("01" and "1", ids past float precision)."""
     text = str(value)
-    if _re.fullmatch(r"-?\d+", text):
-        return (0, 0.0, int(text), text)
-    if _re.fullmatch(r"-?\d+\.\d+", text):
-        return (0, float(text), 0, text)
-    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _re.split(r"(\d+)", text) if p)
+    if _re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", text):
+        return (0, _Decimal(text), text)
+    parts = tuple((0, int(p), "") if p.isdecimal() and p.isascii() else (1, 0, p)
+                  for p in _re.split(r"([0-9]+)", text) if p)
     return (1, parts, text)
 
 
