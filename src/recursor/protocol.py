@@ -432,9 +432,8 @@ def named_token(code: str, error: str | None) -> str | None:
     token = lone_token(code)
     if token is None or not error:
         return None
-    undefined = _NOT_DEFINED.search(error_line(error))
     head = re.match(r"\w+", token)
-    return token if undefined is not None and head is not None and undefined.group(1) == head.group(0) else None
+    return token if head is not None and undefined_name(error) == head.group(0) else None
 
 
 def undefined_name(error: str | None) -> str | None:
@@ -520,8 +519,7 @@ def unquoted_final(code: str, error: str | None) -> str | None:
         return named_token(path.group(1), error)  # FINAL(asyncio/subprocess.py): NameError 'asyncio'
     if m is None or not error or not names_an_answer(m.group(1)):
         return None
-    undefined = _NOT_DEFINED.search(error_line(error))
-    return m.group(1) if undefined is not None and undefined.group(1) == m.group(1) else None
+    return m.group(1) if undefined_name(error) == m.group(1) else None
 
 
 _PURE_CALLS = frozenset({"len", "str", "int", "float", "round", "abs", "sum", "min", "max", "sorted", "list",
