@@ -61,4 +61,20 @@ def test_direct_calls_obey_the_limits() -> None:
 def test_mode_is_checked() -> None:
     with pytest.raises(UserError, match="mode must be"):
         RLM(FakeScriptedLM(), mode="fast", trace_dir=False)  # type: ignore[arg-type]
-    assert context_tokens({"a": "x" * 400}) >= 100
+    assert context_tokens({"a": "word " * 400}) >= 400  # a dict context counts its values
+
+
+def test_tokens_are_counted_as_a_tokenizer_spends_them_not_by_characters() -> None:
+    # A table of codes and numbers: 12,800 characters, ~5,000 tokens for Qwen2.5 (each digit
+    # and mark is one). Read as characters / 4 it looked like 3,200 and went direct, and the
+    # 1.5B took 110 s over a file like it.
+    table = "".join(f"svc-{i:04d}\t{10000 + i}/tcp\t# service {i}\n" for i in range(400))
+    assert len(table) // 4 < 4096 < context_tokens(table)
+    profile = ModelProfile(window_tokens=16384, direct_max_tokens=4096)
+    assert choose_mode("auto", profile, table) == "rlm"
+    # Prose keeps about four characters a token.
+    prose = "The quick brown fox jumps over the lazy dog near the river bank. " * 200
+    assert 0.8 < context_tokens(prose) / (len(prose) / 4) < 1.3
+    # A text past what is counted one by one is scaled from its start, in proportion.
+    long = table * 300
+    assert abs(context_tokens(long) - 300 * context_tokens(table)) < 0.01 * 300 * context_tokens(table)

@@ -10,6 +10,7 @@ pipeline like any other: limits, retries, replay and the trace all apply.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,16 @@ from recursor.trace import events as ev
 __all__ = ["CHARS_PER_TOKEN", "DIRECT_SYSTEM", "choose_mode", "context_tokens", "direct_answer", "direct_messages", "run_direct"]
 
 CHARS_PER_TOKEN = 4
-"""A typical ratio for English text; deciding the mode needs an estimate, not a bound."""
+"""A typical ratio for English prose, and no more: logs, tables, headers and configs run 1.7-3
+characters a token (`context_tokens` counts them instead)."""
+
+_TOKEN_LIKE = re.compile(r"[A-Za-z]{1,7}|\d|[^\w\s]|\s*\n\s*|[^\x00-\x7f]")
+"""What a BPE vocabulary spends about a token on: a short word (or a long word's piece of 7
+letters), each digit, each punctuation mark, a line break with the indent after it, and a
+character outside ASCII."""
+
+_COUNTED_UP_TO = 1 << 18
+"""Characters counted token by token; a longer text's count is scaled from its first ones."""
 
 DIRECT_SYSTEM = (
     "Answer the question using the document the user gives. Read all of it. Reply with the "
@@ -36,8 +46,16 @@ DIRECT_SYSTEM = (
 
 
 def context_tokens(context: ContextValue) -> int:
-    """About how many tokens `context` is as one prompt."""
-    return len(context_text(context)) // CHARS_PER_TOKEN + 1
+    """About how many tokens `context` is as one prompt (`_TOKEN_LIKE`). Against Qwen2.5's
+    tokenizer on 25 real files (logs, tables, C headers, configs, Python, licences) it is
+    within 17%, where characters / 4 was off up to threefold: /etc/services is 12.8K
+    characters and 5.3K tokens, so a 4K-token direct read of it took the 1.5B 110 s. Digits
+    counted one by one make it high for tokenizers that group them: the direct path is then
+    left sooner, not later."""
+    text = context_text(context)
+    head = text[:_COUNTED_UP_TO]
+    counted = sum(1 for _ in _TOKEN_LIKE.finditer(head))
+    return (counted if len(text) == len(head) else counted * len(text) // max(1, len(head))) + 1
 
 
 def choose_mode(mode: Mode, profile: ModelProfile, context: ContextValue) -> Mode:
