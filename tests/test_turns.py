@@ -1264,3 +1264,44 @@ def test_the_first_of_lines_and_zero_checks_keep_answers_that_are_right() -> Non
     listed.saw_cell(SMALL, "4 ['update-alternatives 2025-06-24 04:45:00: run with', '...']\n", None,
                     "rows = lines('run with')\nprint(len(rows), rows[:2])")
     assert listed.doubted("2025-06-24", SMALL) is None
+
+
+PASSWD = "\n".join(f"svc{i}:x:{i}:{i}::/var/svc{i}:/usr/sbin/nologin" for i in range(1, 13)) + "\nroot:x:0:0::/root:/bin/bash\n"
+
+
+def test_the_last_output_written_back_as_a_block_is_not_run() -> None:
+    # The 1.5B's reply to "20 ['daemon:x:1:1:...', ...]" was that output as its next block
+    # (a TypeError it took for the answer's failure); it answered 1. The block is not run,
+    # and the model is told what it wrote, in either mode.
+    search = "```repl\nrows = [r for r in context.splitlines() if 'nologin' in r]\nprint(len(rows), rows[:2])\n```"
+    question = "How many accounts cannot log in?"
+    for prompts in (SMALL, Prompts()):
+        echoed = "12 ['svc1:x:1:1::/var/svc1:/usr/sbin/nologin', 'svc2:x:2:2::/var/svc2:/usr/sbin/nologin']"
+        root = FakeScriptedLM([search, f"```repl\n{echoed}\n```", "FINAL(12)"])
+        result = RLM(root, prompts=prompts, limits=Limits(max_iterations=6), mode="rlm",
+                     trace_dir=False).complete(question, PASSWD)
+        told = root.calls[2].messages[-1]["content"]
+        assert "output above written again, not code, so it was not run" in told
+        assert "TypeError" not in told
+        assert result.answer == "12" and len(root.calls) == 3
+
+
+def test_a_model_that_only_echoes_output_stops_at_max_errors() -> None:
+    search = "```repl\nprint(len(lines('nologin')))\n```"
+    root = FakeScriptedLM([search] + ["```repl\n12\n```"] * 8 + ["FINAL(12)"] * 3)
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12, max_errors=3), mode="rlm",
+                 trace_dir=False).complete("How many accounts cannot log in?", PASSWD)
+    assert result.stopped_by == "max_errors" and len(root.calls) <= 6
+
+
+def test_code_that_merely_starts_like_the_output_still_runs() -> None:
+    state = TurnState()
+    state.last_output = "12 ['svc1:x:1:1', 'svc2:x:2:2']\n"
+    assert state.echoes_output(["12 ['svc1:x:1:1', 'svc2:x:2:2']"])
+    assert state.echoes_output(["12 ['svc1:x:1:1',"])
+    assert not state.echoes_output(["print(len(lines('nologin')))"])
+    assert not state.echoes_output(["12"])  # neither the first line nor a start of 8+ characters
+    assert not state.echoes_output(["12 ['svc1:x:1:1', 'svc2:x:2:2']", "print(1)"])  # two blocks: code follows
+    state.last_output = "12\n"
+    assert state.echoes_output(["12"])
+    assert not TurnState().echoes_output(["12"])  # nothing printed yet

@@ -393,6 +393,13 @@ class Prompts:
         """Said under the output of the search run after an answer that was a step on the way."""
         return f"This was run next: {code}"
 
+    def echoed_output(self) -> str:
+        """Said when a reply's block is the last output written back (`TurnState.echoes_output`),
+        in the block's place: it was not run."""
+        return ("That block is the output above written again, not code, so it was not run. If that "
+                "output answers the question, reply with the one line FINAL(answer). If not, reply "
+                "with a ```repl block of new code.")
+
     def not_python(self) -> str:
         """Said under a block that is not Python at all (text pasted from the question or the
         first message); "" says nothing: capable models' syntax errors are typos."""

@@ -385,6 +385,9 @@ class _Run:
                 return None, note
         if (offer := state.taken_offer([b.code for b in parsed.code])) is not None:
             return _Outcome(offer, "final", iteration), ""
+        if parsed.final is None and state.echoes_output([b.code for b in parsed.code]):
+            state.errors += 1  # nothing ran: a model that only echoes reaches max_errors
+            return None, self.prompts.echoed_output()
         parts: list[str] = []
         failed = 0
         blind = True  # every block failed and showed nothing

@@ -369,6 +369,7 @@ class TurnState:
     told: list[str] = field(default_factory=list)  # the run's last notes to the model (`heard`)
     first_listed: str = ""  # the first item of a list the last cell printed, in the text's order (`_FIRST_LISTED`)
     missed: bool = False  # the last cell's search matched no line (`_NO_MATCH`)
+    last_output: str = ""  # what the last cell that printed anything printed
 
     @property
     def look_computed(self) -> str | None:
@@ -400,6 +401,7 @@ class TurnState:
         if prompts.looking_needs_output and code and stdout:
             self.messages |= _printed_messages(code, stdout)
         if error or not printed_nothing(stdout):  # a block of just FINAL(...) prints nothing: the output before stands
+            self.last_output = stdout
             m = _FIRST_LISTED.match(stdout) if not error and _RANKED_BY_CODE.search(code) is None else None
             self.first_listed = m.group(2) if m is not None else ""
             self.missed = not error and _NO_MATCH.search(stdout) is not None
@@ -832,6 +834,18 @@ class TurnState:
         if not start or start in self.seen_code or name is None:
             return None
         return start if name in assigned_names(start) else None
+
+    def echoes_output(self, code: Sequence[str]) -> bool:
+        """Whether a reply's one block is the last output written back: its first line, or a
+        start of it of 8+ characters. Shown "20 ['daemon:x:1:1:...', ...]" for "how many accounts
+        ...", the 1.5B wrote that output as its next block twice, each a SyntaxError or a
+        TypeError it then took for the answer's failure, and answered 1. Such a block is not
+        run: the model is told what it wrote."""
+        if len(code) != 1 or not self.last_output.strip():
+            return False
+        block, output = " ".join(code[0].split()), " ".join(self.last_output.split())
+        first = " ".join(self.last_output.strip().splitlines()[0].split())
+        return bool(block) and (block == first or (len(block) >= 8 and output.startswith(block)))
 
     def taken_offer(self, code: Sequence[str]) -> str | None:
         """The offered answer, when the reply is the offered FINAL line inside a block, or the
