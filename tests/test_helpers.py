@@ -1550,3 +1550,18 @@ def test_file_headers_of_a_dump_without_blank_lines_are_files() -> None:
     assert h.joined_files(env)[1] == ["app0/.env.yaml", "app1/.env.yaml", "app2/.env.yaml"]
     last = "".join(f"Package: p{i}\nVersion: 1\nFilename: pool/p{i}.deb\n\n" for i in range(5))
     assert h.joined_files(last) == ([], [])  # the record's last field, before its blank line
+
+
+def test_an_acronym_searched_as_a_whole_word_is_shown_with_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    """The 1.5B counted r"\\bRFC\\b" in a protocols table that cites "[RFC905]", got 0 and
+    answered 0. The result stays what was asked; the note names the numbered forms and the call."""
+    h.context = ("tcp\t6\tTCP\t# transmission control protocol\n"
+                 "dccp\t33\tDCCP\t# Datagram Congestion Control Prot. [RFC4340]\n"
+                 "iso-tp4\t29\tISO-TP4\t# ISO Transport Protocol class 4 [RFC905]\n")
+    assert h.lines(r"\bRFC\b") == []
+    out = capsys.readouterr().out
+    assert "2 lines write it with a number joined ('RFC4340', 'RFC905'): lines('RFC') gives them." in out
+    assert len(h.lines("RFC")) == 2
+    for pattern in (r"\bIANA\b", r"\brfc\b", r"\bTCP\b"):  # no numbered form, lower case, or a match
+        h.lines(pattern)
+        assert "number joined" not in capsys.readouterr().out, pattern

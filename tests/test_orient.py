@@ -1096,3 +1096,71 @@ def test_a_flag_some_records_carry_is_the_start_of_a_question_counting_it() -> N
     assert "lines(Essential='yes') gives the lines whose field Essential is 'yes'." in asked.text
     assert orientation(text, "How many packages have status installed?").start == ""  # every record's
     assert orientation(text, "Is pkg8 essential?").start == ""
+
+
+ACCOUNTS = "\n".join(
+    ["root:x:0:0:root:/root:/bin/bash"]
+    + [f"svc{i}:x:{i}:{i}:svc{i}:/var/lib/svc{i}:/usr/sbin/nologin" for i in range(1, 9)]
+    + ["ann:x:1000:1000:Ann:/home/ann:/bin/bash", "backup:x:34:34:backup:/var/backups:/usr/sbin/nologin"]
+)
+
+
+def test_a_hyphenated_word_the_text_writes_joined_is_found_joined() -> None:
+    look = orientation(ACCOUNTS, "How many users have the no-login shell?")
+    assert "'nologin' (the question's 'no-login'): 9 lines" in look.text
+    assert "'no-login'" not in look.text.split("Not in the text:")[1]
+    assert look.words[0] == "nologin"  # what `lines()` finds the lines by
+    # A word written as the question writes it is not looked up joined.
+    prose = "The e-mail gateway relays e-mail.\nemail is also checked.\n"
+    assert "'e-mail': 1 line" in orientation(prose, "Which e-mail tool relays?").text
+    # Written neither way, it stays "not in the text".
+    assert "'log-shipper'" in orientation(ACCOUNTS, "How many log-shipper accounts are there?").text.split(
+        "Not in the text:")[-1]
+
+
+def test_an_acronym_is_found_with_a_number_joined_to_it() -> None:
+    table = "\n".join([
+        "tcp\t6\tTCP\t\t# transmission control protocol",
+        "xtp\t36\tXTP\t\t# Xpress Transfer Protocol",
+        "dccp\t33\tDCCP\t\t# Datagram Congestion Control Prot. [RFC4340]",
+        "iso-tp4\t29\tISO-TP4\t\t# ISO Transport Protocol class 4 [RFC905]",
+        "rfcx\t99\tRFCX\t\t# not a reference",
+    ])
+    look = orientation(table, "How many protocols have an RFC reference?")
+    assert "'RFC': 2 lines" in look.text
+    # A lower-case word keeps whole-word matching: "tcp" is not "tcp6".
+    assert "'tcp6': 1 line" not in orientation(table + "\ntcp6\t0\tTCP6", "Which port does tcp use?").text
+    assert "'tcp': 1 line" in orientation(table + "\ntcp6\t0\tTCP6", "Which number does tcp use?").text
+
+
+KEYS_HEADER = "\n".join(
+    ["/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */", "/*", " * Input event codes", " */"]
+    + [f"#define KEY_F{i}\t\t{180 + i}" for i in range(13, 25)]
+    + ["#define KEY_MICMUTE\t\t248\t/* Mute / unmute the microphone */",
+       "#define SW_MICROPHONE_INSERT\t0x04  /* set = inserted */"]
+    + [f"#define BTN_{i}\t\t0x{0x100 + i:x}" for i in range(10)]
+)
+
+
+def test_words_that_only_describe_the_document_are_searched_last() -> None:
+    # "Linux" names the header, on its licence line: searched first as the rarest name, it
+    # showed the 1.5B that line, and it never read the microphone key's.
+    look = orientation(KEYS_HEADER, "In this Linux input header, what event code mutes the microphone?")
+    assert "'microphone': 2 lines:\n1| #define KEY_MICMUTE\t\t248" in look.text
+    assert set(look.words[-2:]) == {"Linux", "input"} and look.words.index("microphone") < 2
+    # Asked without the document's description, "Linux" is a name like any other, and first.
+    plain = orientation(KEYS_HEADER, "Which licence note names Linux, and which event code mutes the microphone?")
+    assert plain.words[0] == "Linux"
+
+
+def test_a_two_letter_word_in_capitals_is_looked_up() -> None:
+    flags = "\n".join(
+        ["** Only those flags marked as \"Ok for sqlite3_open_v2()\" may be used."]
+        + [f"#define SQLITE_OPEN_F{i} 0x{1 << i:08x}  /* Ok for sqlite3_open_v2() */" for i in range(6)]
+        + [f"#define SQLITE_OPEN_G{i} 0x{1 << (i + 8):08x}  /* VFS only */" for i in range(6)]
+        + ["** sqlite3_open_v2() returns an error code.", "** sqlite3_open_v2() may be called again."]
+    )
+    look = orientation(flags, "How many of the open flags are marked OK to pass to sqlite3_open_v2()?")
+    assert "'OK': 7 lines:" in look.text
+    # "ok" in lower case is an everyday word of two letters: not looked up.
+    assert "'ok'" not in orientation(flags, "Is it ok to pass flags to sqlite3_open_v2()?").text

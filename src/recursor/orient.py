@@ -40,6 +40,7 @@ from recursor.question import (
     TOKEN,
     asking_part,
     date_range,
+    document_words,
     iso_forms,
     marked_words,
     names_options,
@@ -48,6 +49,7 @@ from recursor.question import (
 )
 from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
+    _ACRONYM,
     _LONG_LINE,
     _NOT_WRITTEN,
     _STOP,
@@ -59,6 +61,7 @@ from recursor.sandbox.helpers import (
     _stem,
     _stem_rx,
     _values,
+    _word_rx,
     enclosing,
     file_spans,
     in_dates,
@@ -277,8 +280,8 @@ def _question_words(question: str) -> list[str]:
     for m in TOKEN.finditer(question):
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
-        if low in _STOP or low in seen or len(word) < 3:
-            continue
+        if low in _STOP or low in seen or (len(word) < 3 and not _ACRONYM.fullmatch(word)):
+            continue  # a word of two letters only in capitals ("OK", "ID", "CA")
         seen.add(low)
         out.append(word)
     return out
@@ -349,6 +352,12 @@ class _Word:
     last: list[tuple[int, int]]
     forms: Counter[str] = field(default_factory=Counter)  # the lines of each form the word was found as
     form_first: dict[str, tuple[int, int]] = field(default_factory=dict)  # each form's first match
+    asked: str = ""  # the question's spelling, when the text writes the word joined (`_joined`)
+
+    @property
+    def named(self) -> str:
+        """How the look names the word: as written, and as the question wrote it if otherwise."""
+        return f"{self.word!r} (the question's {self.asked!r})" if self.asked else repr(self.word)
 
     def written(self, text: str, shown: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
         """How the word is written, when it was found in more than one form ("installed" as
@@ -378,6 +387,54 @@ class _Word:
         if rank < 2:
             return self.first[:2] + self.last, "the first and last"
         return self.first[:1], "e.g."
+
+
+_JOINER = re.compile(r"(?<=[A-Za-z0-9])[-_ ](?=[A-Za-z0-9])")
+
+
+def _joined(word: str) -> str:
+    """`word` with its hyphens or underscores dropped ("no-login" -> "nologin", "RISC-V" ->
+    "RISCV", "e-mail" -> "email"), when it has any: how identifiers, paths and config values
+    write what prose hyphenates. "" for a word with none."""
+    joined = _JOINER.sub("", word)
+    return joined if joined != word and len(joined) >= 4 else ""
+
+
+_VALUE_NAME = re.compile(r"""["'`]?(?:[ \t]*[:=][ \t]*(?=["'`(\s])|[ \t]+)\(?[ \t]*["'`]?([A-Za-z_][\w.-]*)""")
+"""A definition's value after its name: `#define A B`, `A = (B | 1)`, `'a': 'b'` (not "a:b" or "a (b)")."""
+_HOP_SHOWN = 3
+"""Lines shown of the name a rare word's line gives as its value (`_names_another`)."""
+
+
+def _names_another(text: str, end: int, asked: list[str]) -> str | None:
+    """The name a definition gives as its value, right after the word that ends at
+    text[end]: `#define KEY_ZOOM KEY_FULL_SCREEN`, `'ibm039': 'cp037'`, `X = (Y | 8)`. Only
+    a name shaped like a key (`key_shaped`) that the question does not write and the text
+    writes on another line: what to read next to answer about the word. A number or a plain
+    word ("the", "installed") is none."""
+    m = _VALUE_NAME.match(text, end)
+    start = text.rfind("\n", 0, end) + 1
+    word_at = end - len(re.split(r"[^\w.-]", text[start:end])[-1])
+    if m is None or "\n" in text[end:m.start(1)] or not _defines_at(text, word_at, end):
+        return None
+    name = m.group(1).rstrip(".-")
+    if not key_shaped(name) or name.lower() in {w.lower() for w in asked}:
+        return None
+    return name if len(_word_rx(name).findall(text, 0, _HOP_READ)) >= 2 else None
+
+
+_HOP_READ = 5_000_000
+"""Characters searched for another line of the name a definition gives (`_names_another`)."""
+
+
+def _defines_at(text: str, start: int, end: int) -> bool:
+    """Whether the match at text[start:end] is the name its line defines: first on its line
+    after `#define`, `const`, `let`, `var` or a quote, or followed by `=`, or by `:` and a
+    space ("a: b", not "libc6:amd64")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start].strip()
+    return (before in ("", "#define", "# define", "const", "let", "var", "'", '"')
+            or re.match(r"""["'`]?[ \t]*(?:=|:(?=[\s"'`(]))""", text[end:end + 8]) is not None)
 
 
 _ENDINGS = ("", "e", "s", "es", "d", "ed", "ing")
@@ -537,13 +594,21 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
+        if not hit.count and (joined := _joined(word)):
+            hit = _look_up(text, lowered, joined)  # "no-login" where the text writes "nologin"
+            hit.asked = word
         if hit.count:
             found.append(hit)
         else:
             missing.append(word)
     marked = marked_words(asking)
-    found.sort(key=lambda w: (_tier(w.word, marked), w.count))
-    missing.sort(key=lambda word: _tier(word, marked))
+    # A word found only joined comes after the words found as asked: "top-level" in a question
+    # about classes is prose, and a comment's "toplevel" is not what it asks about. Words that
+    # only describe the document ("this Linux input header") come after both.
+    described = document_words(question)
+    found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described, bool(w.asked),
+                              _tier(w.word, marked), w.count))
+    missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     if found:
         out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
     blocks: list[int] = []  # where each word's lines, and the lines holding them together, start in `out`
@@ -552,7 +617,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         spans, what = hit.spans(rank)
         forms, other = hit.written(text, spans) if rank < 2 else ("", [])
         many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
-        out.append(f"{hit.word!r}: {many} {unit}{'s' if hit.count != 1 else ''}{forms}{', ' + what if what else ''}:")
+        out.append(f"{hit.named}: {many} {unit}{'s' if hit.count != 1 else ''}{forms}{', ' + what if what else ''}:")
         for n, (s, e) in enumerate(spans + other, 1):
             if n > len(spans):
                 out.append(f"The first written {_whole_form(text, s, e)!r}:")
@@ -569,6 +634,20 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 out += rows
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
+            if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN and _tier(hit.word, marked) == 0 and (
+                    named_there := _names_another(text, e, question_words)) is not None:
+                # `#define KEY_ZOOM KEY_FULL_SCREEN`, `'ibm039': 'cp037'`: the value is the name to read next.
+                other_hit = _look_up(text, lowered, named_there)
+                line_lo, line_hi = text.rfind("\n", 0, s) + 1, text.find("\n", e) % (len(text) + 1)
+                elsewhere = [span for span in other_hit.first if not line_lo <= span[0] < line_hi]  # not the line above
+                first = sorted(elsewhere, key=lambda span: not _defines_at(text, *span))[:_HOP_SHOWN]
+                out.append(f"   {named_there!r}, which it names: {other_hit.count:,} {unit}"
+                           f"{'s' if other_hit.count != 1 else ''}{', also' if first else ''}:")
+                for a, b in first:
+                    lo, hi, line = _line_at(text, a, b, width)
+                    shown.append(line)
+                    reads.append(_read(starts, keys, lo, hi))
+                    out.append(f"   . {line}")
         if rank == 0 and COUNT_ASKED.search(asking) and (where := _written_where(text, lowered, hit)):
             out.append(where)
     unwanted = negated(question)

@@ -275,6 +275,42 @@ def marked_words(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_DOCUMENT_KINDS = frozenset(
+    "file header log config configuration changelog table list document text license licence index map "
+    "manual page module source script dump output report listing database spreadsheet notes readme catalog "
+    "inventory registry dictionary glossary spec specification schema manifest".split())
+"""Nouns a user names the document they give by ("this Linux input header", "the lm-sensors config")."""
+
+_DEICTIC = frozenset({"this", "these"})
+_PREPOSITIONS = frozenset({"in", "of", "from", "to", "within", "inside", "by", "throughout", "across"})
+_DESCRIBED_UP_TO = 4
+"""Words read back from a document's noun for the words describing it."""
+
+
+def document_words(question: str) -> frozenset[str]:
+    """The question's words, lowercased, that only describe the document it is asked about:
+    the words between "this" (or "the" after a preposition) and a noun naming a document, and
+    that noun ("In this Linux input header", "according to the timezone table"). They say which text
+    it is, not what to find in it: searched first as a rare name, "Linux" showed the 1.5B a
+    licence line and it never read the line holding its answer."""
+    asking = asking_part(question)
+    tokens = [m.group(0) for m in re.finditer(r"[\w.+/-]+|[()]", asking)]
+    out: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token.lower() not in _DOCUMENT_KINDS:
+            continue
+        described: list[str] = []
+        for j in range(i - 1, max(-1, i - 1 - _DESCRIBED_UP_TO - 2), -1):
+            word = tokens[j].lower()
+            if word in _DEICTIC or (word == "the" and j > 0 and tokens[j - 1].lower() in _PREPOSITIONS | {"according"}):
+                out.update(w.lower() for w in [*described, token] if w not in "()")
+                break
+            if word in _STOP or (word in _DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
+                break
+            described.append(tokens[j])
+    return frozenset(out)
+
+
 ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:module|file)(?![\w-])[^?.;]*?\b(?:defines?|defined|declares?|"
                        r"declared|implements?|implemented)\b|\bname\s+the\s+(?:module|file)\b", re.IGNORECASE)
 """A question whose answer is the file that defines something: "which module in this tree

@@ -236,7 +236,16 @@ def _words(query: str) -> list[str]:
 
 
 def _word_rx(word: str) -> _re.Pattern[str]:
-    return _re.compile(r"(?<![A-Za-z0-9])" + _re.escape(word) + r"(?![A-Za-z0-9])", _re.IGNORECASE)
+    """`word` as a whole word, in any case. An acronym ("RFC", "ISO", "UTF") also in capitals with
+    a number joined after it, as specifications and encodings are named ("[RFC905]", "ISO8859",
+    "UTF8"); "Elf32" is a type's name, not the acronym."""
+    whole = _re.escape(word) + r"(?![A-Za-z0-9])"
+    if _ACRONYM.fullmatch(word):
+        whole = f"(?:(?-i:{_re.escape(word)})(?=[0-9])|{whole})"
+    return _re.compile(r"(?<![A-Za-z0-9])" + whole, _re.IGNORECASE)
+
+
+_ACRONYM = _re.compile(r"[A-Z]{2,6}")
 
 
 FILE_HEADER = _re.compile(
@@ -1086,6 +1095,15 @@ def _say_written_otherwise(pattern: str, rows: list[str], whole: bool = True) ->
     if "|" in pattern or "(?" in pattern or _re.search(r"(?<!\\)[\^$]", pattern):
         return  # alternatives, lookarounds, flags, anchors: what they exclude is not in the core
     core = _letters_and_digits(pattern)
+    if _ACRONYM.fullmatch(core) and _re.fullmatch(r"(?:\\b)?[A-Z]+(?:\\b)?", pattern):
+        # An acronym the text writes with a number joined: r"\bRFC\b" where lines cite "[RFC905]".
+        numbered = _re.compile(r"(?<![A-Za-z0-9])" + core + r"[0-9][\w.-]*")
+        if found := _forms_in(numbered, rows)[0]:
+            shown = ", ".join(f"{f!r}" for f, _ in found.most_common(3))
+            holding = sum(1 for row in rows if numbered.search(row))
+            print(f"lines: no line matches {pattern!r}; {holding} lines write it with a number joined "
+                  f"({shown}{', ...' if len(found) > 3 else ''}): lines({core!r}) gives them.")
+            return
     if len(core) < 5:
         return
     # Between two of the core's characters, up to two that are neither letters, digits nor
