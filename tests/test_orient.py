@@ -1164,3 +1164,21 @@ def test_a_two_letter_word_in_capitals_is_looked_up() -> None:
     assert "'OK': 7 lines:" in look.text
     # "ok" in lower case is an everyday word of two letters: not looked up.
     assert "'ok'" not in orientation(flags, "Is it ok to pass flags to sqlite3_open_v2()?").text
+
+
+def test_a_rare_keys_definition_that_names_another_key_shows_that_keys_definition() -> None:
+    look = orientation(KEYS_HEADER + "\n#define KEY_FULL_SCREEN\t\t0x174\t/* AC View Toggle */\n#define KEY_ZOOM\t\tKEY_FULL_SCREEN\n",
+                       "KEY_ZOOM is defined as another key. What code does KEY_ZOOM have?")
+    assert ("'KEY_ZOOM': 1 line:\n1| #define KEY_ZOOM\t\tKEY_FULL_SCREEN\n"
+            "   'KEY_FULL_SCREEN', which it names: 2 lines, also:\n"
+            "   . #define KEY_FULL_SCREEN\t\t0x174\t/* AC View Toggle */") in look.text
+    assert look.shows("0x174")
+    # A table's mapping: the value's other lines, the definition first when there is one.
+    aliases = "aliases = {\n" + "".join(f"    '{a}' : 'cp037',\n" for a in ("037", "csibm037", "ibm039", "ebcdic_cp_us")) + (
+        "    'cp1026' : 'cp1026',\n    '1026' : 'cp1026',\n}\n")
+    look = orientation(aliases, "The name 'ibm039' is an alias of a codec. How many aliases point to that codec?")
+    assert "   'cp037', which it names: 4 lines, also:" in look.text
+    # Not a definition: "libc6:amd64 (2.36-9)" names no other key, and a number is no name.
+    log = "Upgrade: libc6:amd64 (2.36-9, 2.36-10), zlib1g:amd64 (1.2)\nInstall: curl:amd64 (7.88)\n"
+    assert "which it names" not in orientation(log, "Which version of libc6 was installed?").text
+    assert "which it names" not in orientation(KEYS_HEADER, "What code does KEY_MICMUTE have?").text
