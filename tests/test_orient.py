@@ -413,8 +413,17 @@ def test_a_date_range_the_question_names_is_read_from_its_two_ends() -> None:
     assert date_range("Which orders from March 2024 through May 2024 were refunded?")[2:] == (  # type: ignore[index]
         date(2024, 3, 1), date(2024, 5, 31))
     for question in ("How many files have between 1000 and 3000 lines?", "What changed from 2.0 to 3.0?",
-                     "Which came first, 2024 or 2023?", "How many runs between 2025 and 2020?"):
+                     "Which came first, 2024 or 2023?", "How many runs between 2025 and 2020?",
+                     "How many lines from 12 to 2022?", "Did May and June 2024 differ?"):
         assert date_range(question) is None, question
+    # The year written once, at the end: the first end takes it (or the year before, across a
+    # new year), and is given as a call reads it.
+    assert date_range("How many uploads during summer, i.e. from 1 June through 31 August 2022 inclusive?") == (
+        "1 June 2022", "31 August 2022", date(2022, 6, 1), date(2022, 8, 31))
+    assert date_range("How many uploads between June 1 and August 31, 2022?")[2:] == (  # type: ignore[index]
+        date(2022, 6, 1), date(2022, 8, 31))
+    assert date_range("How many from 1 December to 31 January 2023?")[2:] == (  # type: ignore[index]
+        date(2022, 12, 1), date(2023, 1, 31))
 
 
 NEWS = """\
@@ -1182,3 +1191,18 @@ def test_a_rare_keys_definition_that_names_another_key_shows_that_keys_definitio
     log = "Upgrade: libc6:amd64 (2.36-9, 2.36-10), zlib1g:amd64 (1.2)\nInstall: curl:amd64 (7.88)\n"
     assert "which it names" not in orientation(log, "Which version of libc6 was installed?").text
     assert "which it names" not in orientation(KEYS_HEADER, "What code does KEY_MICMUTE have?").text
+
+
+def test_a_changelog_read_alone_counts_its_entries_in_the_questions_date_range() -> None:
+    changelog = "".join(
+        f"tool ({v}) unstable; urgency=medium\n\n  * Change {v}.\n\n -- Ann Lee <ann@example.org>  {d}\n\n"
+        for v, d in (("1.4", "Tue, 20 Sep 2022 10:00:00 +0200"), ("1.3", "Mon, 01 Aug 2022 10:00:00 +0200"),
+                     ("1.2", "Wed, 01 Jun 2022 09:00:00 +0200"), ("1.1", "Tue, 31 May 2022 09:00:00 +0200"),
+                     ("1.0", "Mon, 03 Jan 2022 09:00:00 +0100")))
+    look = orientation(changelog, "How many uploads were made from 1 June through 31 August 2022?")
+    assert ("2 of its 5 entries are dated 1 June 2022 to 31 August 2022 (an entry by its first line, else its "
+            "last): in_dates(entries(), '1 June 2022', '31 August 2022') gives them.") in look.text
+    assert look.start == "in_dates(entries(), '1 June 2022', '31 August 2022')"
+    # A text of no dated records says nothing of a period.
+    plain = "\n\n".join(f"item {i}\n  note {i}" for i in range(6))
+    assert "entries are dated" not in orientation(plain, "How many items from 1 June through 31 August 2022?").text

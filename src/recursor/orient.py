@@ -691,6 +691,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing + file_words)  # "email.utils": not written
     period = date_range(question)
     outline = None
+    named_start = False  # the start is the dated entries' call of a text read alone
     if named is None and found:
         named = _file_holding(text, lowered, files, name_at, found[0], period=period is not None)
         if named is None and COUNT_ASKED.search(asking) and found[0].word.lower() in marked:
@@ -713,6 +714,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         people, top = _people(text, layout_records(text), "", asking) if asks_top else ([], "")
         out += python + people
         counted = counted or functions or top
+        if period is not None and len(text) <= _PARSED_UP_TO and (dated := _dated_alone(text, period, asking)):
+            out += dated[0]  # "how many uploads from 1 June through 31 August 2022": a changelog read alone
+            start, named_start = dated[1], bool(dated[1])
     counted = counted or in_record
     spanned, days = date_span(text, asking, [w.word for w in found])
     out += spanned
@@ -738,7 +742,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     words = tuple(w.word for w in found)
     hint = () if names_options(question) else words
     return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
-                       start=judging.call if judging else start if named is not None and start else field_call,
+                       start=judging.call if judging else start if (named is not None or named_start) and start else field_call,
                        together=written_together, hits=hits, counted=counted,
                        holds=judging.holds if judging else "")
 
@@ -924,20 +928,7 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
     recs = layout_records(text, body, end)
     if not recs:
         return [f"The file {name} has {n_lines:,} lines, one entry a line; lines(file={name!r}) gives them."], [], "", ""
-    dated: list[str] = []
-    start = ""
-    if period is not None:
-        since_text, until_text, _, _ = period
-        inside = in_dates([Entry(text[lo:hi]) for lo, hi in recs], since_text, until_text)  # as the call reads them
-        totals = _list_totals(inside)
-        call = f"in_dates(entries(file={name!r}), {since_text!r}, {until_text!r})"
-        dated = [f"{len(inside)} of its {len(recs)} entries are dated {since_text} to {until_text} (an entry by its "
-                 f"first line, else its last){'; their lists in all: ' + totals if totals else ''}: "
-                 f"{call} gives them."]
-        start = call if inside else ""
-        if inside and COUNTS.search(asking) and (key := _named_list(inside, asking)):
-            start = f"sum_by({call}, {key!r})"
-            dated.append(f"{start} adds up their {key} items.")
+    dated, start = _dated_entries(text, recs, period, asking, f"entries(file={name!r})") if period else ([], "")
     where = f"entries(file={name!r}) gives them."
     headed = any(row[:1] in (" ", "\t") for a, b in recs for row in text[a:b].split("\n")[1:])
     shape = "a line and the lines indented under it" if headed else "a run of lines between blank lines"
@@ -965,6 +956,35 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
     people, top = _people(text, recs, name, asking)
     return (out + _line_starts(text, body, end) + python + people + longest + dated, spans, start,
             functions or top or top_entry)
+
+
+def _dated_entries(text: str, recs: list[tuple[int, int]], period: tuple[str, str, date, date], asking: str,
+                   entries_call: str) -> tuple[list[str], str]:
+    """How many of the records `recs` are dated in `period` (`date_range`), with their lists'
+    sizes, and the call that gives what was counted: the total of the list the question's
+    words name (`sum_by(in_dates(...), 'Install')` for "how many packages were installed"),
+    else the entries; "" when none is dated in it. `entries_call` is the code for the records."""
+    since_text, until_text, _, _ = period
+    inside = in_dates([Entry(text[lo:hi]) for lo, hi in recs], since_text, until_text)  # as the call reads them
+    totals = _list_totals(inside)
+    call = f"in_dates({entries_call}, {since_text!r}, {until_text!r})"
+    dated = [f"{len(inside)} of its {len(recs)} entries are dated {since_text} to {until_text} (an entry by its "
+             f"first line, else its last){'; their lists in all: ' + totals if totals else ''}: "
+             f"{call} gives them."]
+    start = call if inside else ""
+    if inside and COUNTS.search(asking) and (key := _named_list(inside, asking)):
+        start = f"sum_by({call}, {key!r})"
+        dated.append(f"{start} adds up their {key} items.")
+    return dated, start
+
+
+def _dated_alone(text: str, period: tuple[str, str, date, date], asking: str) -> tuple[list[str], str] | None:
+    """`_dated_entries` for one text read alone, when it is records of which some are dated at
+    all (a changelog's uploads, a history's runs); None for a text of no dated records."""
+    recs = layout_records(text)
+    if len(recs) < 2 or not in_dates([Entry(text[lo:hi]) for lo, hi in recs], "1900-01-01", "2199-12-31"):
+        return None
+    return _dated_entries(text, recs, period, asking, "entries()")
 
 
 def _named_by(keys: set[str], question: str) -> set[str]:

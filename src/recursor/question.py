@@ -217,20 +217,34 @@ _A_DATE = (r"(?:\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|(?:" + _MONTH_RX + r"\s+)?(?:\d{1,
            r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH_RX + r",?\s+(?:19|20)\d\d)")
 
 
+_NO_YEAR = (r"(?:" + _MONTH_RX + r"\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RX
+            + r"|" + _MONTH_RX + r")")
 _RANGE = re.compile(r"\b(?:between\s+(?:the\s+years\s+)?(?P<a>" + _A_DATE + r")\s+and\s+(?P<b>" + _A_DATE + r")"
-                    r"|(?P<c>" + _A_DATE + r")\s+(?:to|through|until|till|and)\s+(?P<d>" + _A_DATE + r"))(?!\d)")
+                    r"|(?P<c>" + _A_DATE + r")\s+(?:to|through|until|till|and)\s+(?P<d>" + _A_DATE + r")"
+                    r"|(?:[Bb]etween|[Ff]rom)\s+(?P<e>" + _NO_YEAR + r")\s+(?:to|through|until|till|and)\s+(?P<f>"
+                    + _A_DATE + r"))(?!\d)")
 """A period a question names by its ends: "between 2026-05-20 and 2026-09-22", "from 2020 to
-2025", "in the years 2020 to 2025", "March 2024 through May 2024"."""
+2025", "in the years 2020 to 2025", "March 2024 through May 2024", and with the year written
+once, at the end: "from 1 June through 31 August 2022", "between June 1 and August 31, 2022"."""
 
 
 def date_range(question: str) -> tuple[str, str, date, date] | None:
-    """The period the question names by its two ends, as written and as days (the first day of
-    the first end to the last day of the second); None when it names none."""
+    """The period the question names by its two ends, as written (a first end written without
+    its year gets the year it is read in) and as days (the first day of the first end to the
+    last day of the second); None when it names none."""
     m = _RANGE.search(asking_part(question))
     if m is None:
         return None
-    first, last = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
+    first, last = ((m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d")) if m.group("c")
+                   else (m.group("e"), m.group("f")))
     a, b = _period_or_none(first), _period_or_none(last)
+    if m.group("e") and b is not None:  # the first end takes the last's year, or the one before it
+        year = b[1].year
+        a = _period_or_none(f"{first.rstrip(',')} {year}")
+        if a is not None and a[0] > b[1]:
+            year -= 1
+            a = _period_or_none(f"{first.rstrip(',')} {year}")
+        first = f"{first.rstrip(',')} {year}"  # as a call reads it: "1 June 2022"
     if a is None or b is None or a[0] > b[1]:
         return None
     return first, last, a[0], b[1]

@@ -154,11 +154,13 @@ most my no nor not of off on once only or other our out over own same she should
 than that the their them then there these they this those through to too under until up very
 was we were what when where which while who whom whose why will with would you your
 answer find give tell show list name say said mention mentioned please
+i.e e.g etc viz cf
 """.split()
 )
 """Words that say nothing about what is sought: English function words and question words, and
-the verbs a question uses to ask ("find", "tell", "mention"). General: in any question these
-describe the asking, not the text, and would rank lines by how much they read like English."""
+the verbs a question uses to ask ("find", "tell", "mention"), and the abbreviations that
+introduce an aside ("i.e.", "e.g."). General: in any question these describe the asking,
+not the text, and would rank lines by how much they read like English."""
 
 
 class _LineSet(list[str]):
