@@ -1206,3 +1206,22 @@ def test_a_changelog_read_alone_counts_its_entries_in_the_questions_date_range()
     # A text of no dated records says nothing of a period.
     plain = "\n\n".join(f"item {i}\n  note {i}" for i in range(6))
     assert "entries are dated" not in orientation(plain, "How many items from 1 June through 31 August 2022?").text
+
+
+def test_a_name_defined_from_the_questions_words_is_shown_for_a_look_up() -> None:
+    header = "\n".join(
+        ["/*", "** The SQLite library version 3.3.1 added shared caches; SQLite is small."]
+        + [f"** SQLite note {i}: the SQLite version of this note." for i in range(30)]
+        + ["*/", '#define SQLITE_VERSION        "3.40.1"', "#define SQLITE_VERSION_NUMBER 3040001",
+           "#define SQLITE_OK 0", "#define SQLITE_ERROR 1"])
+    look = orientation(header, "Which SQLite release (version string) does this header file belong to?")
+    assert ("Lines defining a name made of the question's words: 2:\n"
+            '1| #define SQLITE_VERSION        "3.40.1"\n2| #define SQLITE_VERSION_NUMBER 3040001') in look.text
+    assert look.shows("3.40.1")
+    config = "[ CA_default ]\ndir = ./demoCA\ndefault_days = 365\ndefault_md = sha256\nmax_connections: 40\n"
+    assert "1| max_connections: 40" in orientation(config, "What is the max number of connections?").text
+    # Not for a count or a ranking, nor a field every record repeats ("Start-Date: ...").
+    assert "Lines defining" not in orientation(header, "How many SQLite version macros are there?").text
+    history = "".join(f"Start-Date: 2025-06-{d:02}  10:00:00\nInstall: a{d}\nEnd-Date: 2025-06-{d:02}  10:01:00\n\n"
+                      for d in range(1, 6))
+    assert "Lines defining" not in orientation(history, "What was the start date of the run that installed a3?").text

@@ -734,6 +734,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = str(lined.count)
         shown += [text[a:b] for a, b in lined.spans]
         reads += [_read(starts, keys, a, b) for a, b in lined.spans]
+    looks_up = not (ranks or COUNT_ASKED.search(asking) or fielded or judging or names_options(question)
+                    or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
+    if unit == "line" and looks_up and (defined := _definitions_named(text, question_words, described)):
+        out += defined[0]  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
+        shown += [text[a:b] for a, b in defined[1]]
+        reads += [_read(starts, keys, a, b) for a, b in defined[1]]
     out += summary.extremes  # after the words' lines: read last, as the question's own lines are
     shown += [text[a:b] for a, b in summary.spans]
     reads += [_read(starts, keys, a, b) for a, b in summary.spans]
@@ -976,6 +982,53 @@ def _dated_entries(text: str, recs: list[tuple[int, int]], period: tuple[str, st
         start = f"sum_by({call}, {key!r})"
         dated.append(f"{start} adds up their {key} items.")
     return dated, start
+
+
+_DEFINITION = re.compile(
+    r"""^[ \t]*(?:#[ \t]*define[ \t]+(?P<macro>[A-Za-z_]\w*)[ \t]+"""
+    r"""|(?:(?:export|const|let|var|set)[ \t]+)?["']?(?P<key>[A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*)(?=\S)""",
+    re.MULTILINE)
+"""A line that defines a name: `#define NAME value`, `name = value`, `name: value`, `"name": value`."""
+_LETTERED = re.compile(r"^[ \t]*\(?[A-H][).:][ \t]+\S", re.MULTILINE)
+"""An option of a multiple-choice question, "A) ...", "(B) ..."."""
+_KEY_PARTS = re.compile(r"[_.\-]+|(?<=[a-z])(?=[A-Z])")
+_DEFINITIONS_READ = 2_000_000
+_DEFINITIONS_SHOWN = 4
+
+
+def _definitions_named(text: str, words: list[str], described: frozenset[str]) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """The lines defining a name made of two or more of the question's words, most of them
+    first: asked "which SQLite release (version string)", the answer is `#define SQLITE_VERSION
+    "3.40.1"`, a key no word of the question writes whole and 2,305 lines mention SQLite; asked
+    how long certificates are valid "by default", `default_days = 365`. None when no name is."""
+    asked = {w.lower(): _stem(w).lower() for w in words if w.lower() not in described and w.lower() not in _STOP}
+    if len(asked) < 2:
+        return None
+
+    def named(part: str) -> str | None:
+        for word, stem in asked.items():
+            if part == word or (len(stem) >= 4 and part.startswith(stem)) or (len(part) >= 4 and word.startswith(part)):
+                return word
+        return None
+
+    found: list[tuple[int, int, int, int, str]] = []  # (-words, name's length, start, end of line, name)
+    for m in _DEFINITION.finditer(text, 0, min(len(text), _DEFINITIONS_READ)):
+        name = m.group("macro") or m.group("key")
+        hits = {w for part in _KEY_PARTS.split(name) if part and (w := named(part.lower())) is not None}
+        if len(hits) >= 2:
+            end = text.find("\n", m.end())
+            found.append((-len(hits), len(name), m.start(), len(text) if end < 0 else end, name))
+    # A name defined again and again is a record's field ("Start-Date: ..."), not a setting.
+    times = Counter(f[4] for f in found)
+    found = [f for f in found if times[f[4]] <= 2]
+    if not found:
+        return None
+    best = sorted(found)[:_DEFINITIONS_SHOWN]
+    spans = [(a, b) for _, _, a, b, _ in sorted(best, key=lambda f: f[2])]
+    rows = [f"Lines defining a name made of the question's words: {len(found):,}"
+            f"{', the first' if len(found) > len(spans) else ''}:"]
+    rows += [f"{n}| {text[a:b].strip()[:160]}" for n, (a, b) in enumerate(spans, 1)]
+    return rows, spans
 
 
 def _dated_alone(text: str, period: tuple[str, str, date, date], asking: str) -> tuple[list[str], str] | None:
