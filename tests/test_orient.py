@@ -1225,3 +1225,19 @@ def test_a_name_defined_from_the_questions_words_is_shown_for_a_look_up() -> Non
     history = "".join(f"Start-Date: 2025-06-{d:02}  10:00:00\nInstall: a{d}\nEnd-Date: 2025-06-{d:02}  10:01:00\n\n"
                       for d in range(1, 6))
     assert "Lines defining" not in orientation(history, "What was the start date of the run that installed a3?").text
+
+
+def test_a_name_with_its_number_apart_is_found_joined_and_first() -> None:
+    services = "\n".join(
+        ["# Network services, Internet style", "# New ports will be added on request if assigned"]
+        + [f"svc{i}\t{1000 + i}/tcp" for i in range(20)]
+        + ["kerberos\t88/tcp\t\tkerberos5 krb5\t# Kerberos v5", "kerberos\t88/udp\t\tkerberos5 krb5\t# Kerberos v5",
+           "krb-prop\t754/tcp\t\tkrb_prop\t# Kerberos slave propagation", "kamanda\t10081/tcp\t# backup (Kerberos)"])
+    look = orientation(services, "Which port do Kerberos 5 ticket requests use?")
+    assert look.text.split("the rarest first:\n")[1].startswith(
+        "'Kerberos5' (the question's 'Kerberos 5'): 2 lines:\n1| kerberos\t88/tcp")
+    assert "'svc7' (the question's 'svc 7'): 1 line:\n1| svc7\t1007/tcp" in orientation(
+        services, "Which port does svc 7 use?").text
+    # Not written joined: nothing is added, and nothing is said of it.
+    look = orientation(services.replace("kerberos5", "k-five"), "Which port do Kerberos 5 requests use?")
+    assert "Kerberos5" not in look.text and "Kerberos5" not in look.words

@@ -437,6 +437,22 @@ def _defines_at(text: str, start: int, end: int) -> bool:
             or re.match(r"""["'`]?[ \t]*(?:=|:(?=[\s"'`(]))""", text[end:end + 8]) is not None)
 
 
+_NUMBERED_NAME = re.compile(r"\b([A-Za-z][A-Za-z-]*[A-Za-z])[ \t]+(\d{1,3})(?![\d.,:/-])")
+
+
+def _numbered_names(asking: str, seen: set[str]) -> list[tuple[str, str]]:
+    """A name the question writes with its number apart ("Kerberos 5", "Python 3", "Java 17"),
+    as (written, joined): package names, services and configs write it joined ("kerberos5",
+    "python3"). Not a word the question already looks up."""
+    out = []
+    for m in _NUMBERED_NAME.finditer(asking):
+        joined = m.group(1) + m.group(2)
+        if m.group(1).lower() not in _STOP and joined.lower() not in seen:
+            seen.add(joined.lower())
+            out.append((m.group(0), joined))
+    return out
+
+
 _ENDINGS = ("", "e", "s", "es", "d", "ed", "ing")
 
 
@@ -601,12 +617,16 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             found.append(hit)
         else:
             missing.append(word)
+    for written, joined in _numbered_names(asking, {w.word.lower() for w in found} | {w.lower() for w in missing}):
+        if (hit := _look_up(text, lowered, joined)).count:  # "Kerberos 5" where the text writes "kerberos5"
+            hit.asked = written
+            found.append(hit)
     marked = marked_words(asking)
     # A word found only joined comes after the words found as asked: "top-level" in a question
     # about classes is prose, and a comment's "toplevel" is not what it asks about. Words that
     # only describe the document ("this Linux input header") come after both.
     described = document_words(question)
-    found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described, bool(w.asked),
+    found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described, "-" in w.asked,
                               _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     if found:
