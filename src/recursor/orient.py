@@ -617,9 +617,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             found.append(hit)
         else:
             missing.append(word)
-    for written, joined in _numbered_names(asking, {w.word.lower() for w in found} | {w.lower() for w in missing}):
-        if (hit := _look_up(text, lowered, joined)).count:  # "Kerberos 5" where the text writes "kerberos5"
-            hit.asked = written
+    for apart, with_number in _numbered_names(asking, {w.word.lower() for w in found} | {w.lower() for w in missing}):
+        if (hit := _look_up(text, lowered, with_number)).count:  # "Kerberos 5" where the text writes "kerberos5"
+            hit.asked = apart
             found.append(hit)
     marked = marked_words(asking)
     # A word found only joined comes after the words found as asked: "top-level" in a question
