@@ -1305,3 +1305,16 @@ def test_code_that_merely_starts_like_the_output_still_runs() -> None:
     state.last_output = "12\n"
     assert state.echoes_output(["12"])
     assert not TurnState().echoes_output(["12"])  # nothing printed yet
+
+
+def test_several_counts_printed_together_are_not_offered_as_the_answer() -> None:
+    # "9 1 2" (three len()s printed together) was offered whole, and the 1.5B answered "9 1 2".
+    text = "".join(f"pkg{i} (1.{i}) unstable\n  * fixes CVE-2024-{i:04}\n\n" for i in range(9)) + "notes here\n"
+    block = "```repl\nrows = lines('CVE')\nnotes = lines('notes')\nprint(len(rows), len(notes), len(lines('pkg')))\n```"
+    root, _ = _run_on(text, [block, block, "FINAL(9)", "FINAL(9)"], "How many uploads mention a CVE?")
+    again = root.calls[2].messages[-1]["content"]
+    assert "FINAL(9 1 9)" not in again
+    # One number alone still is.
+    one = "```repl\nprint(len(lines('CVE')))\n```"
+    root, _ = _run_on(text, [one, one, "FINAL(9)"], "How many uploads mention a CVE?")
+    assert "FINAL(9)" in root.calls[2].messages[-1]["content"]

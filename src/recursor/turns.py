@@ -999,15 +999,20 @@ _HELPER_HEAD = re.compile(r"^\w+: \d+ (?:items?|lines?|groups?|blocks?)\b")
 """A helper's summary line ("count_by: 0 items, 0 values"): a step's report, not an answer."""
 
 
+_NUMBERS_APART = re.compile(r"-?\d[\d,.]*(?:[ \t]+-?\d[\d,.]*)+")
+"""Two or more numbers on a line with nothing else: several counts, no one answer."""
+
+
 def _offerable(stdout: str) -> bool:
     """Whether a repeated cell's output may be offered back as the FINAL line: one short line
     that shows something and is not a helper's summary (offered "sum_by: 0 items, 0 values",
     the 1.5B answered it) nor a count printed with a list of lines (a step on the way), nor
     a list of lines of the text anywhere in it (offered "['The project codename for X is
     Y.']", the 1.5B answered the sentence; offered "1 ['Start-Date: ...']", it answered that
-    whole output)."""
+    whole output), nor numbers side by side ("9 1 2": three counts printed together, offered
+    whole, the 1.5B answered "9 1 2")."""
     text = stdout.strip()
-    return (short_answer(text) and len(text) <= 80 and not printed_nothing(text)
+    return (short_answer(text) and len(text) <= 80 and not printed_nothing(text) and not _NUMBERS_APART.fullmatch(text)
             and not _HELPER_HEAD.match(text) and not _LINES_LISTED.search(text))
 
 
