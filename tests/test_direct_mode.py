@@ -78,3 +78,9 @@ def test_tokens_are_counted_as_a_tokenizer_spends_them_not_by_characters() -> No
     # A text past what is counted one by one is scaled from its start, in proportion.
     long = table * 300
     assert abs(context_tokens(long) - 300 * context_tokens(table)) < 0.01 * 300 * context_tokens(table)
+
+
+def test_counting_tokens_stays_linear_on_long_runs_of_spaces() -> None:
+    # A run of spaces no line break ends was retried at each of its places: 6.4 s for 64K
+    # spaces, hours for this one. Linear, it is a blink.
+    assert context_tokens("x" + " " * 1_000_000 + "y") <= 5

@@ -1169,8 +1169,8 @@ def test_a_two_letter_word_in_capitals_is_looked_up() -> None:
         + [f"#define SQLITE_OPEN_G{i} 0x{1 << (i + 8):08x}  /* VFS only */" for i in range(6)]
         + ["** sqlite3_open_v2() returns an error code.", "** sqlite3_open_v2() may be called again."]
     )
-    look = orientation(flags, "How many of the open flags are marked OK to pass to sqlite3_open_v2()?")
-    assert "'OK': 7 lines:" in look.text
+    look = orientation(flags, "How many flags are OK to pass to sqlite3_open_v2()?")
+    assert "'OK': 7 lines, e.g.:" in look.text and "OK" in look.words
     # "ok" in lower case is an everyday word of two letters: not looked up.
     assert "'ok'" not in orientation(flags, "Is it ok to pass flags to sqlite3_open_v2()?").text
 
@@ -1241,3 +1241,47 @@ def test_a_name_with_its_number_apart_is_found_joined_and_first() -> None:
     # Not written joined: nothing is added, and nothing is said of it.
     look = orientation(services.replace("kerberos5", "k-five"), "Which port do Kerberos 5 requests use?")
     assert "Kerberos5" not in look.text and "Kerberos5" not in look.words
+
+
+def test_review_words_describing_one_file_of_several_still_name_it() -> None:
+    files = {"etc/nginx/nginx.conf": "server {\n    listen 8080;\n    # nginx serves http requests here\n}\n",
+             "etc/apache2/ports.conf": "Listen 80\nListen 443\n",
+             "etc/haproxy/haproxy.cfg": "# haproxy http port for requests\nbind *:9000\n"}
+    look = orientation(files, "In this nginx config, which port does it listen on for HTTP requests?")
+    assert "nginx" in [w.lower() for w in look.words[:3]]
+    assert "listen 8080;" in look.text
+
+
+def test_review_two_capitals_rank_as_a_plain_word_and_ids_first() -> None:
+    rows = "\n".join(f'{{"id": {i}, "name": "bob{i}", "team": "x"}}' for i in range(20)) + '\n{"id": 99, "name": "alice"}\n'
+    assert orientation(rows, "What is the user ID of alice?").words[0] == "alice"
+
+
+def test_review_the_definition_hop_needs_a_definition_not_a_table_row() -> None:
+    table = "\n".join(["CVE-2022-0001 HIGH openssl 1.1.1k fixed in 1.1.1n", "CVE-2022-0002 HIGH glibc 2.31 fixed in 2.32",
+                       "CVE-2022-0003 LOW zlib 1.2 fixed", "CVE-2022-0004 HIGH curl 7.1 fixed"])
+    assert "which it names" not in orientation(table, "Which package does CVE-2022-0002 affect?").text
+
+
+def test_review_joined_forms_keep_their_rank_and_try_underscores() -> None:
+    targets = "\n".join([f"target: t{i} arch: amd64 built ok" for i in range(6)] + ["target: rv arch: riscv built ok"])
+    assert "'RISCV' (the question's 'RISC-V'): 1 line" in orientation(
+        targets, "Which target was built for the RISC-V arch?").text
+    look = orientation("max_connections = 100\nport = 5\n", "What is the max-connections setting?")
+    assert "'max_connections' (the question's 'max-connections'): 1 line" in look.text
+    assert "'max-connections'" not in look.text.split("Not in the text")[-1]
+
+
+def test_review_names_made_of_the_questions_words_read_configs_and_not_prefixes() -> None:
+    cfg = "#PermitRootLogin prohibit-password\n#PasswordAuthentication yes\nUsePAM yes\nserver_list = a, b\nlisten_port 8080\n"
+    look = orientation(cfg, "Is password authentication allowed?").text
+    assert "Lines defining a name made of the question's words: 1:\n1| #PasswordAuthentication yes" in look
+    look = orientation(cfg, "Which port does the server listen on?").text
+    assert "1| listen_port 8080" in look and "1| server_list" not in look.split("Lines defining")[-1]
+    family = "\n".join(f"#define KEY_NUMERIC_{i} 0x{0x200 + i:x}" for i in range(12))
+    assert "Lines defining" not in orientation(family, "What is the numeric key code for star?").text
+
+
+def test_review_etc_is_a_word_again() -> None:
+    listing = "/etc/ssh/sshd_config\n/etc/hosts\n/usr/bin/ls\n/var/log/syslog\n"
+    assert "'etc': 2 lines" in orientation(listing, "How many paths in this listing are under /etc?").text

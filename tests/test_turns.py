@@ -1318,3 +1318,13 @@ def test_several_counts_printed_together_are_not_offered_as_the_answer() -> None
     one = "```repl\nprint(len(lines('CVE')))\n```"
     root, _ = _run_on(text, [one, one, "FINAL(9)"], "How many uploads mention a CVE?")
     assert "FINAL(9)" in root.calls[2].messages[-1]["content"]
+
+
+def test_code_printed_from_the_context_and_run_again_is_not_an_echo() -> None:
+    state = TurnState()
+    for printed in ("import json", "total = 0\nfor x in rows:\n    total += x", "def area(r):\n    return 3 * r * r",
+                    "print(len(rows))"):
+        state.last_output = printed + "\n"
+        assert not state.echoes_output([printed]), printed
+    state.last_output = "20 ['daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin']\n"
+    assert state.echoes_output(["20 ['daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin']"])

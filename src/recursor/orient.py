@@ -334,9 +334,9 @@ def key_shaped(word: str) -> bool:
 
 def _tier(word: str, marked: frozenset[str] = frozenset()) -> int:
     """0 for key-shaped words (ids, versions, code names) and words the question marks as
-    names (`marked_words`), 1 for rare words, 2 for everyday ones."""
-    if key_shaped(word) or word.lower() in marked:
-        return 0
+    names (`marked_words`), 1 for rare words (and two capitals, "ID"), 2 for everyday ones."""
+    if (key_shaped(word) and len(word) > 2) or word.lower() in marked:
+        return 0  # not "ID" or "OK": two capitals are a word like any other
     return 2 if word.lower() in _COMMON else 1
 
 
@@ -389,15 +389,16 @@ class _Word:
         return self.first[:1], "e.g."
 
 
-_JOINER = re.compile(r"(?<=[A-Za-z0-9])[-_ ](?=[A-Za-z0-9])")
+_JOINER = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
 
 
-def _joined(word: str) -> str:
-    """`word` with its hyphens or underscores dropped ("no-login" -> "nologin", "RISC-V" ->
-    "RISCV", "e-mail" -> "email"), when it has any: how identifiers, paths and config values
-    write what prose hyphenates. "" for a word with none."""
-    joined = _JOINER.sub("", word)
-    return joined if joined != word and len(joined) >= 4 else ""
+def _joined(word: str) -> list[str]:
+    """`word` with its hyphens dropped ("no-login" -> "nologin", "RISC-V" -> "RISCV") and
+    then as underscores ("max-connections" -> "max_connections", "x86-64" -> "x86_64"), when
+    it has any: how identifiers, paths and config values write what prose hyphenates. []
+    for a word with none."""
+    forms = [_JOINER.sub("", word), _JOINER.sub("_", word)]
+    return [form for form in forms if form != word and len(form) >= 4]
 
 
 _VALUE_NAME = re.compile(r"""["'`]?(?:[ \t]*[:=][ \t]*(?=["'`(\s])|[ \t]+)\(?[ \t]*["'`]?([A-Za-z_][\w.-]*)""")
@@ -415,7 +416,7 @@ def _names_another(text: str, end: int, asked: list[str]) -> str | None:
     m = _VALUE_NAME.match(text, end)
     start = text.rfind("\n", 0, end) + 1
     word_at = end - len(re.split(r"[^\w.-]", text[start:end])[-1])
-    if m is None or "\n" in text[end:m.start(1)] or not _defines_at(text, word_at, end):
+    if m is None or "\n" in text[end:m.start(1)] or not _defines_at(text, word_at, end, bare=False):
         return None
     name = m.group(1).rstrip(".-")
     if not key_shaped(name) or name.lower() in {w.lower() for w in asked}:
@@ -427,13 +428,14 @@ _HOP_READ = 5_000_000
 """Characters searched for another line of the name a definition gives (`_names_another`)."""
 
 
-def _defines_at(text: str, start: int, end: int) -> bool:
+def _defines_at(text: str, start: int, end: int, bare: bool = True) -> bool:
     """Whether the match at text[start:end] is the name its line defines: first on its line
     after `#define`, `const`, `let`, `var` or a quote, or followed by `=`, or by `:` and a
-    space ("a: b", not "libc6:amd64")."""
+    space ("a: b", not "libc6:amd64"); with `bare`, also first on its line with nothing
+    before it (a table's row: "CVE-2022-0001 HIGH openssl" defines nothing as HIGH)."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start].strip()
-    return (before in ("", "#define", "# define", "const", "let", "var", "'", '"')
+    return (before in ("#define", "# define", "const", "let", "var", "'", '"') or (bare and not before)
             or re.match(r"""["'`]?[ \t]*(?:=|:(?=[\s"'`(]))""", text[end:end + 8]) is not None)
 
 
@@ -610,9 +612,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
-        if not hit.count and (joined := _joined(word)):
-            hit = _look_up(text, lowered, joined)  # "no-login" where the text writes "nologin"
-            hit.asked = word
+        for joined in _joined(word) if not hit.count else []:
+            if (hit := _look_up(text, lowered, joined)).count:  # "no-login" where the text writes "nologin"
+                hit.asked = word
+                break
         if hit.count:
             found.append(hit)
         else:
@@ -625,9 +628,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # A word found only joined comes after the words found as asked: "top-level" in a question
     # about classes is prose, and a comment's "toplevel" is not what it asks about. Words that
     # only describe the document ("this Linux input header") come after both.
-    described = document_words(question)
-    found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described, "-" in w.asked,
-                              _tier(w.word, marked), w.count))
+    # Of several files, the words describing one name which ("this nginx config"): they stay.
+    described = document_words(question) if len(files) < 2 else frozenset()
+    found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described,
+                              "-" in w.asked and not key_shaped(w.word), _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     if found:
         out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
@@ -756,6 +760,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         reads += [_read(starts, keys, a, b) for a, b in lined.spans]
     looks_up = not (ranks or COUNT_ASKED.search(asking) or fielded or judging or names_options(question)
                     or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
+    # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first.
+    looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word) for w in found)
     if unit == "line" and looks_up and (defined := _definitions_named(text, question_words, described)):
         out += defined[0]  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
         shown += [text[a:b] for a, b in defined[1]]
@@ -1006,14 +1012,19 @@ def _dated_entries(text: str, recs: list[tuple[int, int]], period: tuple[str, st
 
 _DEFINITION = re.compile(
     r"""^[ \t]*(?:#[ \t]*define[ \t]+(?P<macro>[A-Za-z_]\w*)[ \t]+"""
-    r"""|(?:(?:export|const|let|var|set)[ \t]+)?["']?(?P<key>[A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*)(?=\S)""",
+    r"""|(?:(?:export|const|let|var|set)[ \t]+)?["']?(?P<key>[A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*"""
+    r"""|\#?[ \t]*(?P<bare>[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)[ \t]+)(?=\S)""",
     re.MULTILINE)
-"""A line that defines a name: `#define NAME value`, `name = value`, `name: value`, `"name": value`."""
+"""A line that defines a name: `#define NAME value`, `name = value`, `name: value`, `"name": value`,
+and a config's `PasswordAuthentication yes` or `max_conns 40` (also commented out, as sshd_config
+writes its defaults)."""
 _LETTERED = re.compile(r"^[ \t]*\(?[A-H][).:][ \t]+\S", re.MULTILINE)
 """An option of a multiple-choice question, "A) ...", "(B) ..."."""
 _KEY_PARTS = re.compile(r"[_.\-]+|(?<=[a-z])(?=[A-Z])")
 _DEFINITIONS_READ = 2_000_000
 _DEFINITIONS_SHOWN = 4
+_DEFINITIONS_SPECIFIC = 8
+"""More names than this made of the question's words are a family of names, not the one asked."""
 
 
 def _definitions_named(text: str, words: list[str], described: frozenset[str]) -> tuple[list[str], list[tuple[int, int]]] | None:
@@ -1027,13 +1038,13 @@ def _definitions_named(text: str, words: list[str], described: frozenset[str]) -
 
     def named(part: str) -> str | None:
         for word, stem in asked.items():
-            if part == word or (len(stem) >= 4 and part.startswith(stem)) or (len(part) >= 4 and word.startswith(part)):
+            if part == word or (len(stem) >= 4 and part.startswith(stem)):
                 return word
         return None
 
     found: list[tuple[int, int, int, int, str]] = []  # (-words, name's length, start, end of line, name)
     for m in _DEFINITION.finditer(text, 0, min(len(text), _DEFINITIONS_READ)):
-        name = m.group("macro") or m.group("key")
+        name = m.group("macro") or m.group("key") or m.group("bare")
         hits = {w for part in _KEY_PARTS.split(name) if part and (w := named(part.lower())) is not None}
         if len(hits) >= 2:
             end = text.find("\n", m.end())
@@ -1041,8 +1052,8 @@ def _definitions_named(text: str, words: list[str], described: frozenset[str]) -
     # A name defined again and again is a record's field ("Start-Date: ..."), not a setting.
     times = Counter(f[4] for f in found)
     found = [f for f in found if times[f[4]] <= 2]
-    if not found:
-        return None
+    if not found or len(found) > _DEFINITIONS_SPECIFIC:
+        return None  # none, or so many that the words name a family ("key" and "numeric": KEY_NUMERIC_0 ...)
     best = sorted(found)[:_DEFINITIONS_SHOWN]
     spans = [(a, b) for _, _, a, b, _ in sorted(best, key=lambda f: f[2])]
     rows = [f"Lines defining a name made of the question's words: {len(found):,}"

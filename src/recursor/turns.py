@@ -841,7 +841,7 @@ class TurnState:
         ...", the 1.5B wrote that output as its next block twice, each a SyntaxError or a
         TypeError it then took for the answer's failure, and answered 1. Such a block is not
         run: the model is told what it wrote."""
-        if len(code) != 1 or not self.last_output.strip():
+        if len(code) != 1 or not self.last_output.strip() or _does_something(code[0]):
             return False
         block, output = " ".join(code[0].split()), " ".join(self.last_output.split())
         first = " ".join(self.last_output.strip().splitlines()[0].split())
@@ -997,6 +997,19 @@ _CALENDAR = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec Janu
 
 _HELPER_HEAD = re.compile(r"^\w+: \d+ (?:items?|lines?|groups?|blocks?)\b")
 """A helper's summary line ("count_by: 0 items, 0 values"): a step's report, not an answer."""
+
+
+def _does_something(code: str) -> bool:
+    """Whether code parses as Python that does something: a statement other than a bare
+    expression, or a call. Code printed from a Python context and run again (`import json`,
+    `total = 0`, a `def`) does; a value's repr written back ("20 ['daemon:x:1:1:...']") and
+    text that does not parse do not."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return any(not isinstance(node, ast.Expr) for node in tree.body) or any(
+        isinstance(node, ast.Call) for node in ast.walk(tree))
 
 
 _NUMBERS_APART = re.compile(r"-?\d[\d,.]*(?:[ \t]+-?\d[\d,.]*)+")

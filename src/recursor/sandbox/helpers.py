@@ -154,7 +154,7 @@ most my no nor not of off on once only or other our out over own same she should
 than that the their them then there these they this those through to too under until up very
 was we were what when where which while who whom whose why will with would you your
 answer find give tell show list name say said mention mentioned please
-i.e e.g etc viz cf
+i.e e.g viz
 """.split()
 )
 """Words that say nothing about what is sought: English function words and question words, and
@@ -1102,9 +1102,10 @@ def _say_written_otherwise(pattern: str, rows: list[str], whole: bool = True) ->
         numbered = _re.compile(r"(?<![A-Za-z0-9])" + core + r"[0-9][\w.-]*")
         if found := _forms_in(numbered, rows)[0]:
             shown = ", ".join(f"{f!r}" for f, _ in found.most_common(3))
-            holding = sum(1 for row in rows if numbered.search(row))
+            call = f"{core}[0-9]"  # what lines() finds them by, in any case as it reads: the count is its
+            holding = sum(1 for row in rows if _pattern(call).search(row))
             print(f"lines: no line matches {pattern!r}; {holding} lines write it with a number joined "
-                  f"({shown}{', ...' if len(found) > 3 else ''}): lines({core!r}) gives them.")
+                  f"({shown}{', ...' if len(found) > 3 else ''}): lines({call!r}) gives them.")
             return
     if len(core) < 5:
         return
