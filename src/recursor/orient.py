@@ -428,6 +428,21 @@ _HOP_READ = 5_000_000
 """Characters searched for another line of the name a definition gives (`_names_another`)."""
 
 
+def _hop(text: str, lowered: str | None, start: int, end: int, asked: list[str],
+         unit: str) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """When the line holding text[start:end] defines that word as another name
+    (`_names_another`), the row that names it and the spans of its other lines, its own
+    definition first; None otherwise."""
+    if (name := _names_another(text, end, asked)) is None:
+        return None
+    hit = _look_up(text, lowered, name)
+    line_lo, line_hi = text.rfind("\n", 0, start) + 1, text.find("\n", end) % (len(text) + 1)
+    elsewhere = [span for span in hit.first if not line_lo <= span[0] < line_hi]  # not the line above
+    first = sorted(elsewhere, key=lambda span: not _defines_at(text, *span))[:_HOP_SHOWN]
+    return [f"   {name!r}, which it names: {hit.count:,} {unit}{'s' if hit.count != 1 else ''}"
+            f"{', also' if first else ''}:"], first
+
+
 def _defines_at(text: str, start: int, end: int, bare: bool = True) -> bool:
     """Whether the match at text[start:end] is the name its line defines: first on its line
     after `#define`, `const`, `let`, `var` or a quote, or followed by `=`, or by `:` and a
@@ -625,10 +640,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             hit.asked = apart
             found.append(hit)
     marked = marked_words(asking)
-    # A word found only joined comes after the words found as asked: "top-level" in a question
-    # about classes is prose, and a comment's "toplevel" is not what it asks about. Words that
-    # only describe the document ("this Linux input header") come after both.
-    # Of several files, the words describing one name which ("this nginx config"): they stay.
+    # A plain word found only joined comes after the words found as asked: "top-level" in a
+    # question about classes is prose, and a comment's "toplevel" is not what it asks about (a
+    # key-shaped one, "RISCV", keeps its rank). Words that only describe the document ("this
+    # Linux input header") come after both; among several files they name one, and stay.
     described = document_words(question) if len(files) < 2 else frozenset()
     found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described,
                               "-" in w.asked and not key_shaped(w.word), _tier(w.word, marked), w.count))
@@ -659,15 +674,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 shown += [text[a:b] for a, b in rec_spans]
                 reads += [_read(starts, keys, a, b) for a, b in rec_spans]
             if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN and _tier(hit.word, marked) == 0 and (
-                    named_there := _names_another(text, e, question_words)) is not None:
-                # `#define KEY_ZOOM KEY_FULL_SCREEN`, `'ibm039': 'cp037'`: the value is the name to read next.
-                other_hit = _look_up(text, lowered, named_there)
-                line_lo, line_hi = text.rfind("\n", 0, s) + 1, text.find("\n", e) % (len(text) + 1)
-                elsewhere = [span for span in other_hit.first if not line_lo <= span[0] < line_hi]  # not the line above
-                first = sorted(elsewhere, key=lambda span: not _defines_at(text, *span))[:_HOP_SHOWN]
-                out.append(f"   {named_there!r}, which it names: {other_hit.count:,} {unit}"
-                           f"{'s' if other_hit.count != 1 else ''}{', also' if first else ''}:")
-                for a, b in first:
+                    hop := _hop(text, lowered, s, e, question_words, unit)) is not None:
+                rows, hop_spans = hop  # `#define KEY_ZOOM KEY_FULL_SCREEN`: the value is the name to read next
+                out += rows
+                for a, b in hop_spans:
                     lo, hi, line = _line_at(text, a, b, width)
                     shown.append(line)
                     reads.append(_read(starts, keys, lo, hi))
