@@ -426,11 +426,10 @@ _FORM_SENTENCE = re.compile(
 each pair once, and write nothing else."): it comes last, and asks nothing."""
 
 
-def _asks_about_kinds(question: str, options: Sequence[str]) -> bool:
-    """Whether the question's asking sentence (`_asked_sentence`) counts or ranks the things
-    (`_ASKS_KINDS`) or names an option: "Each changelog entry is a bug fix, ...: which
+def _asks_about_kinds(asked: str, options: Sequence[str]) -> bool:
+    """Whether the question's asking sentence `asked` (`_asked_sentence`) counts or ranks the
+    things (`_ASKS_KINDS`) or names an option: "Each changelog entry is a bug fix, ...: which
     version closed bug 774245?" asks a look-up, which labels do not answer."""
-    asked = _asked_sentence(question, options)
     return bool(asked and (_ASKS_KINDS.search(asked) or _option_rx(options).search(asked)))
 
 
@@ -504,7 +503,10 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
         return None
     from_question = listed_options(question)
     options = from_question or _options_above(lines, question)
-    if not options or not _asks_about_kinds(question, options):
+    if not options:
+        return None
+    asked = _asked_sentence(question, options)
+    if not _asks_about_kinds(asked, options):
         return None
     if (found := _units(text, head, lines, several_files)) is None:
         return None
@@ -541,7 +543,6 @@ def judged(text: str, question: str, several_files: bool = False) -> Judged | No
     listed = ", ".join(options)
     call = f"labels = classify({rows_code}, {listed!r}" + (f", field={prose!r})" if prose else ")")
     grouped = grouping_field(question, records, prose) if named is None else None
-    asked = _asked_sentence(question, options)
     steps = grouped_steps(asked, options, grouped, _option_rx, _said_after(question, asked, options)) if grouped else None
     start = f"{call}; {steps.code}" if steps else call
     calls = len({str(record(x).get(prose) or x) if prose else x for x in kept})  # one per distinct text
