@@ -237,10 +237,14 @@ def date_range(question: str) -> tuple[str, str, date, date] | None:
         return None
     first, last = ((m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d")) if m.group("c")
                    else (m.group("e"), m.group("f")))
-    a, b = _period_or_none(first), _period_or_none(last)
-    if m.group("e") and not re.search(_MONTH_RX + r"|\d{4}-\d{2}", last):
+    b = _period_or_none(last)
+    if not m.group("e"):
+        a = _period_or_none(first)
+    elif not re.search(_MONTH_RX + r"|\d{4}-\d{2}", last):
         return None  # "between June and 2023": a month and a year are no two ends of one period
-    if m.group("e") and b is not None:  # the first end takes the last's year, or the one before it
+    elif b is None:
+        return None
+    else:  # the first end takes the last's year, or the one before it
         year = b[1].year
         a = _period_or_none(f"{first.rstrip(',')} {year}")
         if a is not None and a[0] > b[1]:

@@ -1103,7 +1103,8 @@ def _say_written_otherwise(pattern: str, rows: list[str], whole: bool = True) ->
         if found := _forms_in(numbered, rows)[0]:
             shown = ", ".join(f"{f!r}" for f, _ in found.most_common(3))
             call = f"{core}[0-9]"  # what lines() finds them by, in any case as it reads: the count is its
-            holding = sum(1 for row in rows if _pattern(call).search(row))
+            finds = _pattern(call)
+            holding = sum(1 for row in rows if finds.search(row))
             print(f"lines: no line matches {pattern!r}; {holding} lines write it with a number joined "
                   f"({shown}{', ...' if len(found) > 3 else ''}): lines({call!r}) gives them.")
             return
