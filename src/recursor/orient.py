@@ -579,42 +579,159 @@ def _written_where(text: str, lowered: str | None, word: _Word) -> str:
     return f"{word.word!r} is written in{of}: {told}" + (f", {rest} others" if rest else "") + "."
 
 
-def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
-                width: int = 160) -> Orientation:
-    """What the root is shown of `context` before its first turn (see the module docstring)."""
+@dataclass(slots=True)
+class _Doc:
+    """The context as the look reads it: one text, where its files (or a dict's values) start
+    and their names, and whether a match is shown by its line or, in a text of long lines, its
+    sentence (`unit`)."""
+
+    text: str
+    lowered: str
+    starts: list[int]
+    keys: list[str | int]
+    files: list[_FileSpan]
+    name_at: list[int]
+    unit: str
+    width: int
+    own: str | None
+    """The name of one text under its own header line (`# File: path`), if it is one."""
+
+    def file_at(self, pos: int) -> int:
+        """The index in `files` of the file holding text[pos]; -1 for none."""
+        return bisect_right(self.name_at, pos) - 1
+
+    def where(self, pos: int) -> str:
+        """The file name shown before a line at `pos` ("[path] "), "" for one text."""
+        at = self.file_at(pos)
+        return f"[{self.files[at][0]}] " if at >= 0 else ""
+
+
+@dataclass(slots=True)
+class _Page:
+    """The look as it is written: its rows, the context lines they show, and those lines as
+    reads of the context (`Orientation.shown`, `Orientation.reads`)."""
+
+    doc: _Doc
+    rows: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    reads: list[Read] = field(default_factory=list)
+
+    def add(self, rows: list[str] | tuple[str, ...], spans: list[tuple[int, int]] | tuple[tuple[int, int], ...] = ()) -> None:
+        """`rows`, and the context `spans` they show whole."""
+        self.rows += rows
+        self.show(spans)
+
+    def show(self, spans: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> None:
+        """Context spans shown whole, in rows added elsewhere."""
+        self.shown += [self.doc.text[a:b] for a, b in spans]
+        self.reads += [_read(self.doc.starts, self.doc.keys, a, b) for a, b in spans]
+
+    def line(self, start: int, end: int) -> str:
+        """The line holding text[start:end] as shown (`_line_at`), noted as shown and read."""
+        lo, hi, line = _line_at(self.doc.text, start, end, self.doc.width)
+        self.shown.append(line)
+        self.reads.append(_read(self.doc.starts, self.doc.keys, lo, hi))
+        return line
+
+
+def _doc(context: ContextValue, width: int) -> _Doc:
     text, starts, keys = _text(context)
-    if not text.strip():
-        return NO_LOOK
     # Names shown with each line: a dict's keys (files by path), or the files joined into a str.
     # Each file as (name, start, body, end): a dict's entry is all body, a joined file's body
     # starts after its header line.
     files = ([(str(k), a, a, b) for k, a, b in zip(keys, starts, [*starts[1:], len(text)], strict=True)]
              if isinstance(context, dict) else file_spans(text) if isinstance(context, str) else [])
-    name_at = [f[1] for f in files]
-    lowered = text.lower()
+    n_lines = text.count("\n") + 1
+    unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
+    own = _header_name(text) if not files else None
+    return _Doc(text, text.lower(), starts, keys, files, [f[1] for f in files], unit, width, own)
+
+
+def orientation(context: ContextValue, question: str, *, n_words: int = 3, first_lines: int = 3,
+                width: int = 160) -> Orientation:
+    """What the root is shown of `context` before its first turn (see the module docstring):
+    the text's size and first lines, its typical records or fields, the lines of the question's
+    words, then what the look computes for the question's kind (`_computed`)."""
+    if not _text(context)[0].strip():
+        return NO_LOOK
+    doc = _doc(context, width)
+    text, files = doc.text, doc.files
     n_lines = text.count("\n") + 1
     head = [line[:width] for line in text.lstrip("\n").split("\n", 8)[:8] if line.strip()][:first_lines]
     size = f"{n_lines:,} lines" if n_lines > 1 else f"one line of {len(text):,} characters"
-    unit = "sentence" if len(text) / n_lines > _LONG_LINE else "line"
-    out = [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)]
+    page = _Page(doc, [f"It has {size}. It begins:"] + [f"{n}| {line}" for n, line in enumerate(head, 1)], list(head))
     asking = asking_part(question)
     summary = fields_summary(text, question)
-    fielded, field_call = summary.rows, summary.call
     # Not for a text of fields (named above) nor several files (their records differ by file,
     # and these rows would not say whose).
-    typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not fielded else ([], [])
-    out += typical + fielded
+    typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not summary.rows else ([], [])
+    page.add(typical + summary.rows, typical_spans)
     # A question that asks to judge each line against options the lines never write: the
     # labelling call comes first, and the options' words are not searched (a line holding
     # "human" is not a "human being" question).
     judging = judged(text, question, several_files=len(files) > 1)
-    out += judging.rows if judging else []
+    page.add(judging.rows if judging else [])
     not_searched = {w.lower() for o in judging.options for w in terms_of(o)} if judging else set()
-    shown: list[str] = list(head) + [text[a:b] for a, b in typical_spans]
-    reads: list[Read] = [_read(starts, keys, a, b) for a, b in typical_spans]
+    words = _searched(doc, question, asking, not_searched)
+    blocks = _word_rows(page, words, question, asking, n_words)
+    written_together = _together_rows(page, words, question, n_words, blocks)
+    in_record = ""
+    found, marked = words.found, words.marked
+    if found and COUNT_ASKED.search(asking) and _tier(found[0].word, marked) == 0 and found[0].count <= _ALL_UP_TO:
+        in_record = _counted_in_its_record(text, doc.lowered, found[0].word, files, doc.name_at, asking)
+    ending, ending_spans = ending_entry(text, asking, width) if len(files) < 2 else ([], [])
+    if ending and found and not any(_stem_rx(found[0].word).search(row) for row in ending):
+        ending, ending_spans = [], []  # the last entry is not about the question's rarest word: its lines are shown
+    page.rows[1 + len(head):1 + len(head)] = ending  # after the text's first lines
+    page.show(ending_spans)
+    blocks = [b + len(ending) for b in blocks]
+    # The text's last entry first, for a question about the last of something: what it asks.
+    hits = (("\n".join(ending),) if ending else ()) + tuple(
+        "\n".join(page.rows[a:b]) for a, b in pairwise([*blocks, len(page.rows)]))
+    counted, start, named_start, named = _outlined(page, context, words, question, asking, n_words)
+    counted = counted or in_record
+    spanned, days = date_span(text, asking, [w.word for w in found])
+    page.add(spanned)
+    counted = counted or days
+    counted = _columns_counted(page, words, question, asking, counted)
+    looks_up = not (words.ranks or COUNT_ASKED.search(asking) or summary.rows or judging or names_options(question)
+                    or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
+    # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first.
+    looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word) for w in found)
+    if doc.unit == "line" and looks_up and (defined := _definitions_named(text, words.question_words, words.described)):
+        page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
+    page.add(summary.extremes, summary.spans)  # after the words' lines: read last, as the question's own lines are
+    if words.missing:
+        page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
+    found_words = tuple(w.word for w in found)
+    return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
+                       hint=() if names_options(question) else found_words,
+                       start=judging.call if judging else start if (named is not None or named_start) and start else summary.call,
+                       together=written_together, hits=hits, counted=counted,
+                       holds=judging.holds if judging else "")
+
+
+@dataclass(slots=True)
+class _Searched:
+    """The question's words as the look searched them: those the text holds (`found`, rarest
+    first as shown) and those it does not (`missing`), the words that name a file, and what
+    ranks them."""
+
+    found: list[_Word]
+    missing: list[str]
+    file_words: list[str]
+    question_words: list[str]
+    marked: frozenset[str]
+    described: frozenset[str]
+    ranks: bool
+
+
+def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> _Searched:
+    """Each of the question's words looked up in the text, in the forms the text may write it
+    (joined hyphens, a number joined to its name), found ones ranked as shown."""
+    text, lowered = doc.text, doc.lowered
     found: list[_Word] = []
     missing: list[str] = []
-    ranks = SUPERLATIVE.search(asking) is not None
     asked = question_words = _question_words(question)  # `asked` may trade a date's words for its ISO form
     for phrase, iso in iso_forms(asking):
         if iso in text:  # the text writes its dates that way: look up the date, not its words
@@ -622,8 +739,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             asked = [iso, *(w for w in asked if w.lower() not in written)]
     asked = [w for w in asked if w.lower() not in not_searched and re.sub(r"e?s$", "", w.lower()) not in not_searched]
     # Words that only name the file ("the dpkg log") are not searched; they still name it below.
-    own = _header_name(text) if not files else None  # one file, under its own header
-    naming = _naming_a_file(question, [f[0] for f in files] or ([own] if own else []))
+    naming = _naming_a_file(question, [f[0] for f in doc.files] or ([doc.own] if doc.own else []))
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
@@ -644,149 +760,135 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # question about classes is prose, and a comment's "toplevel" is not what it asks about (a
     # key-shaped one, "RISCV", keeps its rank). Words that only describe the document ("this
     # Linux input header") come after both; among several files they name one, and stay.
-    described = document_words(question) if len(files) < 2 else frozenset()
+    described = document_words(question) if len(doc.files) < 2 else frozenset()
     found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described,
                               "-" in w.asked and not key_shaped(w.word), _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
-    if found:
-        out.append(f"{unit.capitalize()}s holding the question's words, the rarest first:")
-    blocks: list[int] = []  # where each word's lines, and the lines holding them together, start in `out`
-    for rank, hit in enumerate(found[:n_words]):
-        blocks.append(len(out))
+    return _Searched(found, missing, file_words, question_words, marked, described,
+                     SUPERLATIVE.search(asking) is not None)
+
+
+def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_words: int) -> list[int]:
+    """The rows of the `n_words` rarest words found: each one's count, forms and lines (a rare
+    one's record and the definition it names too). Where each word's rows start in the page."""
+    doc = page.doc
+    text, marked = doc.text, words.marked
+    if words.found:
+        page.add([f"{doc.unit.capitalize()}s holding the question's words, the rarest first:"])
+    blocks: list[int] = []
+    for rank, hit in enumerate(words.found[:n_words]):
+        blocks.append(len(page.rows))
         spans, what = hit.spans(rank)
         forms, other = hit.written(text, spans) if rank < 2 else ("", [])
         many = f"{hit.count:,}+" if hit.count >= _MAX_COUNTED else f"{hit.count:,}"
-        out.append(f"{hit.named}: {many} {unit}{'s' if hit.count != 1 else ''}{forms}{', ' + what if what else ''}:")
+        unit = doc.unit
+        page.add([f"{hit.named}: {many} {unit}{'s' if hit.count != 1 else ''}{forms}{', ' + what if what else ''}:"])
         for n, (s, e) in enumerate(spans + other, 1):
             if n > len(spans):
-                out.append(f"The first written {_whole_form(text, s, e)!r}:")
-            lo, hi, line = _line_at(text, s, e, width)
-            shown.append(line)
-            reads.append(_read(starts, keys, lo, hi))
-            at = bisect_right(name_at, s) - 1
-            where = f"[{files[at][0]}] " if at >= 0 else ""
-            out.append(f"{n}| {where}{line}")
+                page.add([f"The first written {_whole_form(text, s, e)!r}:"])
+            line = page.line(s, e)
+            page.add([f"{n}| {doc.where(s)}{line}"])
             if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN:
                 # The rare word's record: its date, author or id is often on another line.
-                lo, hi = files[at][2:] if at >= 0 else (0, name_at[0] if files else len(text))
+                at = doc.file_at(s)
+                lo, hi = doc.files[at][2:] if at >= 0 else (0, doc.name_at[0] if doc.files else len(text))
                 _, rec_spans, rows = record_around(text, s, lo, hi)
-                out += rows
-                shown += [text[a:b] for a, b in rec_spans]
-                reads += [_read(starts, keys, a, b) for a, b in rec_spans]
+                page.add(rows, rec_spans)
             if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN and _tier(hit.word, marked) == 0 and (
-                    hop := _hop(text, lowered, s, e, question_words, unit)) is not None:
+                    hop := _hop(text, doc.lowered, s, e, words.question_words, unit)) is not None:
                 rows, hop_spans = hop  # `#define KEY_ZOOM KEY_FULL_SCREEN`: the value is the name to read next
-                out += rows
+                page.add(rows)
                 for a, b in hop_spans:
-                    lo, hi, line = _line_at(text, a, b, width)
-                    shown.append(line)
-                    reads.append(_read(starts, keys, lo, hi))
-                    out.append(f"   . {line}")
-        if rank == 0 and COUNT_ASKED.search(asking) and (where := _written_where(text, lowered, hit)):
-            out.append(where)
+                    page.add([f"   . {page.line(a, b)}"])
+        if rank == 0 and COUNT_ASKED.search(asking) and (where := _written_where(text, doc.lowered, hit)):
+            page.add([where])
+    return blocks
+
+
+def _together_rows(page: _Page, words: _Searched, question: str, n_words: int, blocks: list[int]) -> tuple[str, ...]:
+    """The lines holding the rarest words together (not a word the question negates), as a
+    block of their own (its start added to `blocks`); how those lines write the words."""
+    doc = page.doc
     unwanted = negated(question)
-    written_together: tuple[str, ...] = ()
-    if (both := _together(text, lowered, [w for w in found[:n_words] if w.word.lower() not in unwanted])):
-        together, spans = both
-        blocks.append(len(out))
-        written_together = _as_written(text, together, spans)
-        count = len(spans)
-        # As the lines write the words: what `lines(*together)` finds them by ("install" for install,
-        # installed and half-installed lines).
-        out.append(" and ".join(repr(w) for w in (written_together or together))
-                   + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
-                   + (", the first:" if count > _TOGETHER_SHOWN else ":"))
-        for n, (s, e) in enumerate(spans[:_TOGETHER_SHOWN], 1):
-            lo, hi, line = _line_at(text, s, e, width)
-            shown.append(line)
-            reads.append(_read(starts, keys, lo, hi))
-            at = bisect_right(name_at, s) - 1
-            out.append(f"{n}| {f'[{files[at][0]}] ' if at >= 0 else ''}{line}")
-    in_record = ""
-    if found and COUNT_ASKED.search(asking) and _tier(found[0].word, marked) == 0 and found[0].count <= _ALL_UP_TO:
-        in_record = _counted_in_its_record(text, lowered, found[0].word, files, name_at, asking)
-    ending, ending_spans = ending_entry(text, asking, width) if len(files) < 2 else ([], [])
-    if ending and found and not any(_stem_rx(found[0].word).search(row) for row in ending):
-        ending, ending_spans = [], []  # the last entry is not about the question's rarest word: its lines are shown
-    out[1 + len(head):1 + len(head)] = ending  # after the text's first lines
-    blocks = [b + len(ending) for b in blocks]
-    shown += [text[a:b] for a, b in ending_spans]
-    reads += [_read(starts, keys, a, b) for a, b in ending_spans]
-    # The text's last entry first, for a question about the last of something: what it asks.
-    hits = (("\n".join(ending),) if ending else ()) + tuple(
-        "\n".join(out[a:b]) for a, b in pairwise([*blocks, len(out)]))
+    both = _together(doc.text, doc.lowered, [w for w in words.found[:n_words] if w.word.lower() not in unwanted])
+    if not both:
+        return ()
+    together, spans = both
+    blocks.append(len(page.rows))
+    written_together = _as_written(doc.text, together, spans)
+    count, unit = len(spans), doc.unit
+    # As the lines write the words: what `lines(*together)` finds them by ("install" for install,
+    # installed and half-installed lines).
+    page.add([" and ".join(repr(w) for w in (written_together or together))
+              + f" on one {unit}: {count:,} {unit}{'s' if count != 1 else ''}"
+              + (", the first:" if count > _TOGETHER_SHOWN else ":")])
+    for n, (s, e) in enumerate(spans[:_TOGETHER_SHOWN], 1):
+        page.add([f"{n}| {doc.where(s)}{page.line(s, e)}"])
+    return written_together
+
+
+def _outlined(page: _Page, context: ContextValue, words: _Searched, question: str,
+              asking: str, n_words: int) -> tuple[str, str, bool, _FileSpan | None]:
+    """What the look reads of the text's structure: its numbered sections, the outline of the
+    one file the question names or its rarest word is written in, or of a text read alone (a
+    module's functions, a changelog's signers and dated entries). What that computed for the
+    question (`Orientation.counted`), the call it offers first, whether that call is the dated
+    entries' of a text read alone, and the file outlined."""
+    doc = page.doc
+    text, files, found = doc.text, doc.files, words.found
     counted = ""
-    if len(files) < 2 and (numbered := _numbered_sections(text, asking, width)):
+    if len(files) < 2 and (numbered := _numbered_sections(text, asking, doc.width)):
         rows, spans, n_sections = numbered
         counted = str(n_sections) if n_sections and _asks_just(asking, COUNT_ASKED, _SECTION_WORDS) else ""
-        out += rows
-        shown += [text[a:b] for a, b in spans]
-        reads += [_read(starts, keys, a, b) for a, b in spans]
-    named = _file_the_question_names(files, [w.word for w in found[:n_words]] + missing + file_words)  # "email.utils": not written
+        page.add(rows, spans)
+    named = _file_the_question_names(files, [w.word for w in found[:n_words]] + words.missing + words.file_words)  # "email.utils": not written
     period = date_range(question)
     outline = None
-    named_start = False  # the start is the dated entries' call of a text read alone
+    start, named_start = "", False  # whether the start is the dated entries' call of a text read alone
     if named is None and found:
-        named = _file_holding(text, lowered, files, name_at, found[0], period=period is not None)
-        if named is None and COUNT_ASKED.search(asking) and found[0].word.lower() in marked:
+        named = _file_holding(text, doc.lowered, files, doc.name_at, found[0], period=period is not None)
+        if named is None and COUNT_ASKED.search(asking) and found[0].word.lower() in words.marked:
             # A name the question marks (`FrobError`), on a line or two, in a question that counts: its
             # file, if the outline counts what is asked ("module-level" on one comment line names none).
-            held = _file_holding(text, lowered, files, name_at, found[0], counts=True)
-            outline = _outline(text, held, width, period, asking=asking, ranks=ranks, question=question) if held is not None else None
+            held = _file_holding(text, doc.lowered, files, doc.name_at, found[0], counts=True)
+            outline = (_outline(text, held, doc.width, period, asking=asking, ranks=words.ranks, question=question)
+                       if held is not None else None)
             named = held if outline is not None and outline[3] else None
         if named is not None:
-            out.append(f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:")
+            page.add([f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:"])
     if named is not None:
-        rows, spans, start, outlined = outline or _outline(text, named, width, period, asking=asking, ranks=ranks, question=question)
+        rows, spans, start, outlined = outline or _outline(text, named, doc.width, period, asking=asking,
+                                                           ranks=words.ranks, question=question)
         counted = outlined or counted
-        out += rows
-        shown += [text[a:b] for a, b in spans]
-        reads += [_read(starts, keys, a, b) for a, b in spans]
+        page.add(rows, spans)
     elif isinstance(context, str) and not files:  # one text, not files joined: a module or a changelog read alone
         python, functions = _module_level(text, 0, len(text), asking)
         asks_top = MOST.search(asking) and _ASKS_PERSON.search(asking) and len(text) <= _PARSED_UP_TO
         people, top = _people(text, layout_records(text), "", asking) if asks_top else ([], "")
-        out += python + people
+        page.add(python + people)
         counted = counted or functions or top
         if period is not None and len(text) <= _PARSED_UP_TO and (dated := _dated_alone(text, period, asking)):
-            out += dated[0]  # "how many uploads from 1 June through 31 August 2022": a changelog read alone
+            page.add(dated[0])  # "how many uploads from 1 June through 31 August 2022": a changelog read alone
             start, named_start = dated[1], bool(dated[1])
-    counted = counted or in_record
-    spanned, days = date_span(text, asking, [w.word for w in found])
-    out += spanned
-    counted = counted or days
-    out += _starts_per_file(text, files, question_words) if ranks else []
-    in_files = [(f[0], f[1]) for f in files] or ([(own, 0)] if own else [])  # one file under its header too
-    if ranks and not counted and unit == "line" and (ranked := column_rank(text, question, [w.word for w in found],
-                                                                            missing, in_files)):
-        out += ranked.rows  # "which package had the most status changes": a log's columns, counted
-        counted = ranked.top
-        shown += [text[a:b] for a, b in ranked.spans]
-        reads += [_read(starts, keys, a, b) for a, b in ranked.spans]
-    if not counted and unit == "line" and found and (lined := column_count(text, question, [w.word for w in found], missing, in_files)):
-        out += lined.rows  # "how many packages were upgraded on 2026-05-20": the lines writing both, counted
-        counted = str(lined.count)
-        shown += [text[a:b] for a, b in lined.spans]
-        reads += [_read(starts, keys, a, b) for a, b in lined.spans]
-    looks_up = not (ranks or COUNT_ASKED.search(asking) or fielded or judging or names_options(question)
-                    or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
-    # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first.
-    looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word) for w in found)
-    if unit == "line" and looks_up and (defined := _definitions_named(text, question_words, described)):
-        out += defined[0]  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
-        shown += [text[a:b] for a, b in defined[1]]
-        reads += [_read(starts, keys, a, b) for a, b in defined[1]]
-    out += summary.extremes  # after the words' lines: read last, as the question's own lines are
-    shown += [text[a:b] for a, b in summary.spans]
-    reads += [_read(starts, keys, a, b) for a, b in summary.spans]
-    if missing:
-        out.append("Not in the text: " + ", ".join(repr(w) for w in missing[:6]) + ".")
-    words = tuple(w.word for w in found)
-    hint = () if names_options(question) else words
-    return Orientation("\n".join(out), tuple(shown), words=words, reads=tuple(reads), hint=hint,
-                       start=judging.call if judging else start if (named is not None or named_start) and start else field_call,
-                       together=written_together, hits=hits, counted=counted,
-                       holds=judging.holds if judging else "")
+    return counted, start, named_start, named
+
+
+def _columns_counted(page: _Page, words: _Searched, question: str, asking: str, counted: str) -> str:
+    """A ranking or count over a log's columns (`log_columns`), when nothing before computed
+    what the question asks (`counted`); what it computed, else `counted`."""
+    doc = page.doc
+    text, files, found = doc.text, doc.files, [w.word for w in words.found]
+    page.add(_starts_per_file(text, files, words.question_words) if words.ranks else [])
+    in_files = [(f[0], f[1]) for f in files] or ([(doc.own, 0)] if doc.own else [])  # one file under its header too
+    if words.ranks and not counted and doc.unit == "line" and (
+            ranked := column_rank(text, question, found, words.missing, in_files)):
+        page.add(ranked.rows, ranked.spans)  # "which package had the most status changes": a log's columns, counted
+        return ranked.top
+    if not counted and doc.unit == "line" and found and (
+            lined := column_count(text, question, found, words.missing, in_files)):
+        page.add(lined.rows, lined.spans)  # "how many packages were upgraded on 2026-05-20": the lines writing both, counted
+        return str(lined.count)
+    return counted
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
