@@ -12,6 +12,7 @@ from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
 from recursor.orient import _module_level, orientation, printed_nothing
+from recursor.sandbox.helpers import Entry, record
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 
@@ -1285,3 +1286,69 @@ def test_review_names_made_of_the_questions_words_read_configs_and_not_prefixes(
 def test_review_etc_is_a_word_again() -> None:
     listing = "/etc/ssh/sshd_config\n/etc/hosts\n/usr/bin/ls\n/var/log/syslog\n"
     assert "'etc': 2 lines" in orientation(listing, "How many paths in this listing are under /etc?").text
+
+
+def _changelog(uploads: list[tuple[str, str, str]]) -> str:
+    """A Debian-style changelog of (version, change, sign-off date) uploads, newest first."""
+    return "".join(f"tool ({v}) unstable; urgency=medium\n\n  * {change}\n\n -- Ann Lee <ann@example.org>  {d}\n\n"
+                   for v, change, d in uploads)
+
+
+_UPLOADS = [
+    ("2.1", "Fix CVE-2023-0001 and CVE-2023-0002.", "Tue, 03 Oct 2023 10:00:00 +0200"),
+    ("2.0", "New upstream release.", "Mon, 01 May 2023 10:00:00 +0200"),
+    ("1.9", "Plan for the year 2038 rollover.", "Wed, 01 Jun 2022 09:00:00 +0200"),
+    ("1.8", "Fix CVE-2022-0100.", "Tue, 31 May 2022 09:00:00 +0200"),
+    ("1.7", "Build fix.", "Mon, 03 Jan 2022 09:00:00 +0100"),
+    ("1.6", "Docs.", "Fri, 05 Nov 2021 09:00:00 +0100"),
+]
+
+
+def test_a_changelog_read_alone_counts_its_entries_by_year_for_which_year_has_the_most() -> None:
+    changelog = _changelog(_UPLOADS)
+    look = orientation(changelog, "In which calendar year were the most tool uploads made?")
+    assert ("Its 6 dated entries by year (an entry by its first line, else its last), the most first: 2022 3, "
+            "2023 2, 2021 1; count_by(entries(), 'year') counts them.") in look.text
+    assert look.counted == "2022"  # "year 2038" in a body is no entry's year; "tool" is on every entry's first line
+    # A word that picks some entries out asks about those: shown, not offered.
+    assert orientation(changelog, "Which year had the most security uploads?").counted == ""
+    assert orientation(changelog, "Which year had the second most uploads?").counted == ""
+    # "Which month" may mean a month of any year: shown by year-month, never offered.
+    by_month = orientation(changelog, "Which month saw the most uploads?")
+    assert "by month" in by_month.text and by_month.counted == ""
+    # A tie at the top ranks nothing.
+    tied = _changelog(_UPLOADS[:4])
+    assert orientation(tied, "Which year had the most uploads?").counted == ""
+    # Paragraphs under a few dated headings (a NEWS file) are no dated entries to count.
+    news = "".join(f"* Release {i} ({y}-04-0{i})\n\nline one of {i}\n\nline two of {i}\n\nline three\n\n"
+                   for i, y in ((1, 2020), (2, 2021), (3, 2021), (4, 2022)))
+    assert "dated entries by year" not in orientation(news, "Which year had the most releases?").text
+
+
+def test_how_many_entries_hold_the_rarest_word_is_counted_by_entry_not_by_line() -> None:
+    changelog = _changelog(_UPLOADS).replace("and CVE-2023-0002.", "\n    and CVE-2023-0002.")
+    look = orientation(changelog, "How many uploads mention a CVE?")
+    assert "'CVE' is in 2 of its 6 entries (3 lines): len(entries('CVE')) counts them." in look.text
+    assert look.counted == "2"
+    # Other words say more than which entries hold the word: shown, not offered.
+    assert orientation(changelog, "How many uploads fix a CVE in the build?").counted == ""
+    # Lines, not entries, are asked for: not offered.
+    assert orientation(changelog, "How many lines mention a CVE?").counted == ""
+    # One entry a line: the lines' count already says it.
+    flat = "\n".join(f"pkg{i} CVE-2023-{i:04d}" for i in range(5))
+    assert "entries (" not in orientation(flat, "How many uploads mention a CVE?").text
+
+
+def test_an_entrys_year_is_its_own_dates_not_a_year_its_body_names() -> None:
+    entry = Entry(_changelog(_UPLOADS[2:3]).strip())
+    assert record(entry)["year"] == "2022"
+    assert record(entry)["month"] == "2022-06"
+    assert record("the year 2038 problem")["year"] == "2038"  # a line's label stands
+
+
+def test_no_entries_holding_row_for_the_word_that_names_the_outlined_file() -> None:
+    files = {"/usr/share/doc/tool/changelog.Debian": _changelog(_UPLOADS), "/etc/other.conf": "a = 1\nb = 2\n"}
+    look = orientation(files, "How many tool uploads did Ann Lee make, going by its changelog?")
+    assert "entries (" not in look.text  # "tool" names the file: every upload is one of its
+    named = orientation(files, "How many uploads in the changelog of tool mention a CVE?")
+    assert "'CVE' is in 2 of its 6 entries" in named.text

@@ -32,7 +32,15 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from recursor.question import COUNT_ASKED, HOW_MANY, QUALIFIED, asking_part, date_range, negated
+from recursor.question import (
+    COUNT_ASKED,
+    HOW_MANY,
+    NOT_FIRST,
+    QUALIFIED,
+    asking_part,
+    date_range,
+    negated,
+)
 from recursor.sandbox.helpers import _ENDINGS, _STOP, _stem, to_date
 
 __all__ = ["ColumnCount", "ColumnRank", "column_count", "column_rank"]
@@ -41,8 +49,6 @@ _COUNT_RANKED = re.compile(r"(?<!\bat\s)\bmost\b(?![\s-]+recent)|\b(?:largest|gr
                            r"(?:number|count)\s+of\b", re.IGNORECASE)
 """A ranking by how many ("the most status changes", "the largest number of packages"); not
 "at most", "the most recent", "the highest version" nor "the largest amount of"."""
-_NOT_FIRST = re.compile(r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|next|runner-up)\b", re.IGNORECASE)
-"""A ranking asked below the top ("the second most")."""
 _ASKED_NOUN = (
     re.compile(r"\b(?:which|what)\s+([A-Za-z][\w-]*)", re.IGNORECASE),
     re.compile(r"\bthe\s+([A-Za-z][\w-]*)\s+(?:with|that\s+\w+|which\s+\w+)\s+the\s+(?:most|largest|greatest)\b",
@@ -303,7 +309,7 @@ def column_rank(text: str, question: str, found: list[str], missing: list[str],
     asking = asking_part(question)
     noun = _asked_noun(asking)
     if (noun is None or noun in _NOT_NAMES or _plural(noun) or not _COUNT_RANKED.search(asking)
-            or _NOT_FIRST.search(asking) or _SAYS_MORE.search(asking) or QUALIFIED.search(_without_most(asking))
+            or NOT_FIRST.search(asking) or _SAYS_MORE.search(asking) or QUALIFIED.search(_without_most(asking))
             or date_range(question) is not None or negated(question) or len(text) > _READ_UP_TO):
         return None
     noun_stem = _stem(noun)

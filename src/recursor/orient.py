@@ -36,6 +36,7 @@ from recursor.question import (
     COUNT_ASKED,
     COUNTS,
     MOST,
+    NOT_FIRST,
     SUPERLATIVE,
     TOKEN,
     asking_part,
@@ -50,6 +51,7 @@ from recursor.question import (
 from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _ACRONYM,
+    _DATE_PARTS,
     _LONG_LINE,
     _NOT_WRITTEN,
     _STOP,
@@ -69,6 +71,7 @@ from recursor.sandbox.helpers import (
     list_sizes,
     person,
     record_around,
+    to_date,
 )
 
 __all__ = [
@@ -851,14 +854,15 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
             # A name the question marks (`FrobError`), on a line or two, in a question that counts: its
             # file, if the outline counts what is asked ("module-level" on one comment line names none).
             held = _file_holding(text, doc.lowered, files, doc.name_at, found[0], counts=True)
-            outline = (_outline(text, held, doc.width, period, asking=asking, ranks=words.ranks, question=question)
-                       if held is not None else None)
+            outline = (_outline(text, held, doc.width, period, asking=asking, ranks=words.ranks, question=question,
+                                rare=found[0]) if held is not None else None)
             named = held if outline is not None and outline[3] else None
         if named is not None:
             page.add([f"{found[0].word!r} is written only in {named[0]}, a file of {len(files)}:"])
     if named is not None:
         rows, spans, start, outlined = outline or _outline(text, named, doc.width, period, asking=asking,
-                                                           ranks=words.ranks, question=question)
+                                                           ranks=words.ranks, question=question,
+                                                           rare=found[0] if found else None)
         counted = outlined or counted
         page.add(rows, spans)
     elif isinstance(context, str) and not files:  # one text, not files joined: a module or a changelog read alone
@@ -870,6 +874,12 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
         if period is not None and len(text) <= _PARSED_UP_TO and (dated := _dated_alone(text, period, asking)):
             page.add(dated[0])  # "how many uploads from 1 June through 31 August 2022": a changelog read alone
             start, named_start = dated[1], bool(dated[1])
+        if (words.ranks or (found and COUNT_ASKED.search(asking))) and len(text) <= _PARSED_UP_TO:
+            recs = layout_records(text)
+            rows, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "")
+            holding_rows, holding = _entries_holding(text, recs, found[0], asking, "entries()") if found else ([], "")
+            page.add(rows + holding_rows)  # "in which year were the most uploads made?": a changelog read alone
+            counted = counted or top_period or holding
     return counted, start, named_start, named
 
 
@@ -1055,7 +1065,7 @@ the count and the `entries(file=...)` call, not the list."""
 
 
 def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, date, date] | None = None,
-             asking: str = "", ranks: bool = False, question: str = "") -> tuple[list[str], list[tuple[int, int]], str, str]:
+             asking: str = "", ranks: bool = False, question: str = "", rare: _Word | None = None) -> tuple[list[str], list[tuple[int, int]], str, str]:
     """The rows that outline a file the question names, and the spans they show: its size, and
     its records (`helpers.layout_records`) by their first and last lines. How many entries a
     changelog has, who signed them and when, which functions a module defines: a question
@@ -1098,8 +1108,10 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
     longest, top_entry = _longest_lists(text, recs, width, asking, name, question or asking) if ranks else ([], "")
     python, functions = _module_level(text, body, end, asking, name)
     people, top = _people(text, recs, name, asking)
-    return (out + _line_starts(text, body, end) + python + people + longest + dated, spans, start,
-            functions or top or top_entry)
+    by_period, top_period = _by_period(text, recs, asking, f"entries(file={name!r})", name) if ranks else ([], "")
+    held, holding = _entries_holding(text, recs, rare, asking, f"entries(file={name!r})", name) if rare else ([], "")
+    return (out + _line_starts(text, body, end) + python + people + longest + dated + by_period + held, spans, start,
+            functions or top or top_entry or top_period or holding)
 
 
 def _dated_entries(text: str, recs: list[tuple[int, int]], period: tuple[str, str, date, date], asking: str,
@@ -1338,6 +1350,102 @@ def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: s
         if word and word not in words and word not in named and word.replace(".", "/") not in named:
             return False
     return True
+
+
+_PERIOD_ASKED = re.compile(
+    r"\b(?:which|what)\s+(?:(?:single|one|calendar|particular)\s+)*(?P<unit>year|month|day|date)\b"
+    r"|\b(?P<after>year|month|day|date)\s+(?:with|saw|had|has)\s+the\s+most\b", re.IGNORECASE)
+"""A question asking which period the most of something fell in: "in which calendar year were
+the most uploads made?", "the month with the most releases"."""
+_PERIOD_WORDS = _ASKED_COMMON | frozenset(
+    "which what in during calendar single one particular year month day date most largest greatest highest number "
+    "package packages made recorded released published uploaded dated happened occurred took place saw had entries entry uploads "
+    "upload releases release versions version changes change updates update records record runs run according "
+    "to changelog news log history".split())
+"""The words of a question asking just which period holds the most entries."""
+_PERIODS_SHOWN = 3
+_DATED_SHARE = 0.8
+"""Entries are counted by period when at least this share of them is dated."""
+_EVERY_ENTRY = 0.9
+"""A word on the first line of this share of a text's entries picks none of them out
+("systemd" of "systemd (252-1) unstable; urgency=medium")."""
+
+
+def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call: str,
+               name: str = "") -> tuple[list[str], str]:
+    """For a question asking which year (month, day) the most of a text's entries fall in, the
+    entries counted by their own date's year (an entry by its first line, else its last, as
+    `to_date` reads an entry), the top ones; the 1.5B asked which year a changelog had the most
+    uploads in searched the word "uploads" and answered a year it saw. Also the top year (or
+    day) as what the look computed, when it leads alone and the question asks just that: each
+    word of its asking sentence is a common one (`_PERIOD_WORDS`), the file's `name`, or is
+    written on the first line of nearly every entry ("the systemd uploads": it picks none
+    out). A month is shown, not offered: "which month" may mean March of any year."""
+    m = _PERIOD_ASKED.search(asking)
+    if m is None or not MOST.search(asking) or NOT_FIRST.search(asking):
+        return [], ""
+    unit = (m.group("unit") or m.group("after")).lower()
+    days = [d for a, b in recs if (d := to_date(Entry(text[a:b]))) is not None]
+    if len(days) < 3 or len(days) < _DATED_SHARE * len(recs):
+        return [], ""  # a NEWS file's paragraphs under a dated heading are entries of no date: no count of releases
+    counts = Counter(_DATE_PARTS[unit](d) for d in days)
+    ranked = counts.most_common()
+    told = ", ".join(f"{k} {n}" for k, n in ranked[:_PERIODS_SHOWN])
+    more = f" (and {len(ranked) - _PERIODS_SHOWN} other {unit}s)" if len(ranked) > _PERIODS_SHOWN else ""
+    rows = [f"Its {len(days)} dated entries by {unit} (an entry by its first line, else its last), the most first: "
+            f"{told}{more}; count_by({entries_call}, {unit!r}) counts them."]
+    if unit == "month" or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return rows, ""
+    firsts = [text[a:b].split("\n", 1)[0].lower() for a, b in recs]
+    on_every = {w.lower() for w in _question_words(asking)
+                if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
+    if not _asks_just(asking, _PERIOD_ASKED, _PERIOD_WORDS | on_every, name, also=(MOST,)):
+        return rows, ""
+    return rows, ranked[0][0]
+
+
+_RECORD_NOUNS = frozenset(
+    "entries entry uploads upload releases release versions version records record runs run sections section stanzas "
+    "stanza blocks block paragraphs paragraph messages message commits commit".split())
+"""Nouns that name a text's records (its entries), not its lines: "how many uploads mention X"."""
+_COUNTED_RECORDS = re.compile(r"\bhow\s+many\s+(?:of\s+(?:the|its|these|those|this\s+\w+'s)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)",
+                              re.IGNORECASE)
+"""What a question asks how many of, up to four words: "how many of the systemd package uploads"."""
+_HOLDING_WORDS = _ASKED_COMMON | _RECORD_NOUNS | frozenset(
+    "mention mentions mentioned reference references referenced cite cites cited name names named contain "
+    "containing include includes included at least one word term".split())
+"""The words of a question asking just how many entries hold a word, besides the word."""
+
+
+def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking: str, entries_call: str,
+                     name: str = "") -> tuple[list[str], str]:
+    """For a question asking how many of a text's entries hold its rarest word, how many do, as
+    `entries(word)` finds them, beside the word's count of lines: a changelog upload that
+    names two CVEs is one upload, and the 1.5B shown only the lines counted something else.
+    Only for a question that counts entries by name ("how many uploads", "how many of the
+    package releases": `_RECORD_NOUNS`), of a word not a date or number, in entries of several
+    lines (one a line, the lines' count says it). That count as what the look computed when
+    the question asks just that: each other word of its asking sentence is a common one
+    (`_HOLDING_WORDS`), the file's `name`, or on the first line of nearly every entry."""
+    counting = _COUNTED_RECORDS.search(asking)
+    if (counting is None or not any(w.lower() in _RECORD_NOUNS for w in counting.group(1).split())
+            or not re.search(r"[^\W\d_]", word.word) or word.word.lower() in _name_parts(name)):
+        return [], ""  # not entries counted by name; a date or a number (a period's bound); the file's own name
+    if len(recs) < 2 or all(text.count("\n", a, b) == 0 for a, b in recs):
+        return [], ""
+    rx = re.compile(re.escape(word.word), re.IGNORECASE)
+    holding = sum(1 for a, b in recs if rx.search(text, a, b))
+    if not holding:
+        return [], ""
+    call = entries_call.replace("entries(", f"entries({word.word!r}" + (")" if entries_call == "entries()" else ", "), 1)
+    call = call.replace("))", ")")
+    rows = [f"{word.word!r} is in {holding} of its {len(recs)} entries ({word.count} lines): len({call}) counts them."]
+    firsts = [text[a:b].split("\n", 1)[0] for a, b in recs]
+    on_every = {w.lower() for w in _question_words(asking)
+                if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
+    if not _asks_just(asking, COUNT_ASKED, _HOLDING_WORDS | on_every | {word.word.lower()}, name):
+        return rows, ""
+    return rows, str(holding)
 
 
 _GENERIC_FILE = re.compile(r"(?:changelog|changes|news|history|readme|copyright|license|licence|notice|index|"

@@ -25,6 +25,7 @@ __all__ = [
     "COUNT_ASKED",
     "HOW_MANY",
     "MOST",
+    "NOT_FIRST",
     "PLURAL_ASKED",
     "QUALIFIED",
     "SUPERLATIVE",
@@ -383,6 +384,10 @@ one entry's value, not for who or what has the most."""
 
 COUNTISH = re.compile(r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|count|total|sum|amount)\b", re.IGNORECASE)
 """A question that may well be answered by a count (`TurnState.term_count`'s wording)."""
+
+
+NOT_FIRST = re.compile(r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|next|runner-up)\b", re.IGNORECASE)
+"""A ranking question that asks for a place after the first ("the second most")."""
 
 
 HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<what>[A-Za-z]+(?:[ -][A-Za-z]+){0,2})", re.IGNORECASE)

@@ -1509,7 +1509,8 @@ class Record(dict[str, Any]):
     field but as a word is read as a label: the word after it is the value ("status installed
     xxd" -> status: installed; "port 5433", "upgrade libc6 ..." -> upgrade: libc6), the way
     logs write what they record. Else "date", "day", "month" and "year" are read from the date
-    the line writes (`to_date`): `count_by(entries(...), "year")`."""
+    the line writes (`to_date`): `count_by(entries(...), "year")`. An entry's are its own
+    date's, before any label: "year 2038" in a changelog entry's body is no year of it."""
 
     line: str = ""
     file: str | None = None
@@ -1529,6 +1530,8 @@ class Record(dict[str, Any]):
             return self.file  # a `Line`'s file, when the line writes no field "file"
         if want in _PERSON_KEYS and (who := _person(self.item, self.line)) is not None:
             return who
+        if want in _DATE_PARTS and isinstance(self.item, Entry) and (day := _to_date(self.item)):
+            return _DATE_PARTS[want](day)  # an entry's own date, before "year 2038" in its body read as a label
         if self.line and str(key).strip():
             m = _re.search(r"(?<![\w-])" + _re.escape(str(key).strip()) + r"\s+([^\s,;]+)",
                            self.line, _re.IGNORECASE)
