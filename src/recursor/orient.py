@@ -32,6 +32,7 @@ from recursor.judged import judged
 from recursor.log_columns import column_count, column_rank
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
+from recursor.look_table import table_look
 from recursor.question import (
     COUNT_ASKED,
     COUNTS,
@@ -667,8 +668,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     summary = fields_summary(text, question)
     # Not for a text of fields (named above) nor several files (their records differ by file,
     # and these rows would not say whose).
-    typical, typical_spans = _typical(text, head, width) if len(files) < 2 and not summary.rows else ([], [])
-    page.add(typical + summary.rows, typical_spans)
+    # A table under a header line is told by its columns, and the count or ranking asked computed.
+    tabled = table_look(text, question) if len(files) < 2 and not summary.rows else None
+    typical, typical_spans = (_typical(text, head, width) if len(files) < 2 and not summary.rows and not tabled
+                              else ([], []))
+    page.add(typical + summary.rows + list(tabled.rows if tabled else ()), typical_spans)
     # A question that asks to judge each line against options the lines never write: the
     # labelling call comes first, and the options' words are not searched (a line holding
     # "human" is not a "human being" question).
@@ -692,7 +696,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     hits = (("\n".join(ending),) if ending else ()) + tuple(
         "\n".join(page.rows[a:b]) for a, b in pairwise([*blocks, len(page.rows)]))
     counted, start, named_start, named = _outlined(page, context, words, question, asking, n_words)
-    counted = counted or in_record
+    counted = counted or in_record or (tabled.counted if tabled else "")
     spanned, days = date_span(text, asking, [w.word for w in found])
     page.add(spanned)
     counted = counted or days
@@ -709,7 +713,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     found_words = tuple(w.word for w in found)
     return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
                        hint=() if names_options(question) else found_words,
-                       start=judging.call if judging else start if (named is not None or named_start) and start else summary.call,
+                       start=(judging.call if judging else start if (named is not None or named_start) and start
+                              else summary.call or (tabled.call if tabled else "")),
                        together=written_together, hits=hits, counted=counted,
                        holds=judging.holds if judging else "")
 

@@ -1604,6 +1604,20 @@ def cols(line: Any, sep: str | None = None) -> list[str]:
     return [c.strip() for c in text.split(sep)]
 
 
+def _table_sep(rows: list[str]) -> str | None:
+    """The separator `table` splits a header line and its rows at: the first of `,` `\\t` `;`
+    `|` that the header holds and that splits it into two columns or more, and the next line
+    into as many or fewer (a CSV row may leave its empty last fields out); None for columns
+    aligned by spaces."""
+    if len(rows) < 2:
+        return None
+    for s in (",", "\t", ";", "|"):
+        head, first = (len(_cols(r, None if s == "|" else s)) for r in rows[:2])
+        if s in rows[0] and 2 <= head and 2 <= first <= head:
+            return s
+    return None
+
+
 def table(text: Any = None, sep: str | None = None) -> list[Record]:
     """The rows of a table with a header line (CSV, TSV, `|` or space-aligned columns) as
     Records named by the header. Without `sep` the separator is the first of `,` `\\t` `;`
@@ -1616,12 +1630,7 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     if not rows:
         return []
     if sep is None:
-        probe = rows[:2]
-        for s in (",", "\t", ";", "|"):
-            widths = {len(_cols(r, None if s == "|" else s)) for r in probe}
-            if s in rows[0] and len(widths) == 1:
-                sep = s
-                break
+        sep = _table_sep(rows)
     cut = None if sep == "|" else sep  # cols() splits at "|" by itself, outer bars dropped
     header = _cols(rows[0], cut)
     out = []

@@ -1,0 +1,131 @@
+"""The look at a table under a header line: its columns, and the count or ranking computed."""
+
+from __future__ import annotations
+
+import random
+
+from recursor.look_table import table_look
+from recursor.orient import orientation
+from recursor.sandbox.helpers import table
+
+_COUNTRIES = ["Germany", "France", "Spain", "Italy", "Poland", "New Zealand"]
+_PRODUCTS = ["widget", "gadget", "sprocket", "gizmo"]
+
+
+def _orders(n: int = 600, seed: int = 7) -> tuple[str, list[dict[str, str]]]:
+    """An orders CSV nobody tuned the look for, and its rows as dicts (to compute gold from)."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        rows.append({"order_id": str(5000 + i), "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                     "customer": f"c{rng.randint(1, 90)}", "country": rng.choice(_COUNTRIES + _COUNTRIES[:2]),
+                     "product": rng.choice(_PRODUCTS), "quantity": str(rng.randint(1, 20))})
+    header = "order_id,date,customer,country,product,quantity"
+    return header + "\n" + "\n".join(",".join(r.values()) for r in rows) + "\n", rows
+
+
+def _top(counts: dict[str, float]) -> str:
+    return max(counts, key=lambda k: counts[k])
+
+
+def test_a_ranking_by_a_named_column_is_counted_and_offered() -> None:
+    text, rows = _orders()
+    per: dict[str, float] = {}
+    for r in rows:
+        per[r["country"]] = per.get(r["country"], 0) + 1
+    look = table_look(text, "Which country placed the most orders?")
+    assert look is not None
+    assert look.call == "count_by(table(), 'country')"
+    assert look.counted == _top(per)
+    assert any(row.startswith("It is a table: 600 rows under a header line of 6 comma-separated columns")
+               for row in look.rows)
+
+
+def test_a_count_of_the_rows_a_question_filters_by_values_is_offered() -> None:
+    text, rows = _orders()
+    gold = sum(r["country"] == "New Zealand" and r["product"] == "gizmo" for r in rows)
+    look = table_look(text, "How many orders of gizmos went to New Zealand?")
+    assert look is not None
+    assert look.call == "len([r for r in table() if r['country'] == 'New Zealand' and r['product'] == 'gizmo'])"
+    assert look.counted == str(gold)
+
+
+def test_a_total_of_a_number_column_per_group_is_summed_and_the_fewest_first_when_asked() -> None:
+    text, rows = _orders()
+    total: dict[str, float] = {}
+    for r in rows:
+        total[r["product"]] = total.get(r["product"], 0) + int(r["quantity"])
+    look = table_look(text, "Which product sold the largest total quantity?")
+    assert look is not None and look.call == "sum_by(table(), 'product', 'quantity')"
+    assert look.counted == _top(total)
+    widgets: dict[str, float] = {}
+    for r in rows:
+        if r["product"] == "widget":
+            widgets[r["country"]] = widgets.get(r["country"], 0) + 1
+    fewest = table_look(text, "Which country ordered the fewest widgets?")
+    assert fewest is not None and fewest.counted == min(widgets, key=lambda k: widgets[k])
+
+
+def test_nothing_is_offered_when_the_question_says_more_than_the_columns_computed() -> None:
+    text, _ = _orders()
+    # Another column named: "the most customers" counts customers, not rows; nothing is computed.
+    customers = table_look(text, "Which country has the most customers?")
+    assert customers is not None and customers.call == "" and customers.counted == ""
+    # "highest quantity": a largest value, a total or an average; nothing is computed.
+    highest = table_look(text, "Which product has the highest quantity?")
+    assert highest is not None and highest.call == ""
+    # A qualifier, a number, a place below the first or a negation: a step, not an answer.
+    for question in ("Which country placed the second most orders?",
+                     "Which country placed the most orders in 2024?",
+                     "How many orders did Spain place, not counting gadgets?"):
+        look = table_look(text, question)
+        assert look is not None and look.counted == "", question
+    step = table_look(text, "How many orders did Spain place, not counting gadgets?")
+    assert step is not None and any(row.startswith("A step: len(") for row in step.rows)
+    # A word the rows write that no column holds as a value may filter them.
+    express = table_look(text + "5999,2024-01-01,c1,Spain,gizmo,3 express\n", "How many express orders went to Spain?")
+    assert express is not None and express.call.startswith("len(") and express.counted == ""
+
+
+def test_a_tie_at_the_top_is_shown_and_not_offered() -> None:
+    text = "name,team\n" + "".join(f"p{i},{'red' if i % 2 else 'blue'}\n" for i in range(10))
+    look = table_look(text, "Which team has the most players?")
+    assert look is not None and look.call == "count_by(table(), 'team')" and look.counted == ""
+
+
+def test_rows_that_leave_their_last_fields_out_are_a_table_and_table_reads_them_by_comma() -> None:
+    text = ("version,codename,released,eol,eol-esm\n" + "1.0,Able Ant,2020-01-01,2021-01-01\n"
+            "2.0 LTS,Brave Bee,2020-06-01,2025-06-01,2030-06-01\n" + "3.0,Calm Cat,2021-01-01,2022-01-01\n"
+            "4.0 LTS,Daring Dog,2021-06-01,2026-06-01,2031-06-01\n")
+    look = table_look(text, "Which release is code-named Calm Cat?")
+    assert look is not None and "5 comma-separated columns" in look.rows[0]
+    assert table(text)[0]["codename"] == "Able Ant"  # not split at spaces
+
+
+def test_texts_that_are_no_table_get_no_table_look() -> None:
+    prose = "Hello, world, this is prose.\nIt goes on, and on.\nNothing here, really.\nThe end, at last.\n"
+    assert table_look(prose, "How many lines?") is None
+    fields = "Package: a\nVersion: 1\n\nPackage: b\nVersion: 2\n"
+    assert table_look(fields, "Which package?") is None
+    assert table_look("a,a,b\n1,2,3\n4,5,6\n7,8,9\n", "Which a?") is None  # a column named twice
+    assert table_look("1,2,3\n4,5,6\n7,8,9\n1,2,3\n", "Which?") is None  # no header of names
+    log = "\n".join(f"2024-01-0{i} 10:00:00 install pkg{i} 1.0" for i in range(1, 9))
+    assert table_look(log, "Which package was installed most?") is None
+
+
+def test_a_table_cut_at_the_read_limit_is_counted_as_a_step_only() -> None:
+    header = "id,colour\n"
+    rows = "".join(f"{i},{'red' if i % 3 else 'blue'}\n" for i in range(200_000))
+    look = table_look(header + rows, "Which colour has the most rows?")
+    assert look is not None and "its first" in look.rows[0]
+    assert look.counted == "" and any(row.startswith("A step: count_by(table(), 'colour')") for row in look.rows)
+
+
+def test_the_look_shows_a_tables_columns_and_offers_what_it_computed() -> None:
+    text, rows = _orders()
+    gold = sum(r["country"] == "Spain" for r in rows)
+    look = orientation(text, "How many orders came from Spain?")
+    assert "It is a table: 600 rows" in look.text
+    assert "Nearly all its lines are records" not in look.text  # the table's columns say it
+    assert look.counted == str(gold)
+    assert look.start == "len([r for r in table() if r['country'] == 'Spain'])"
