@@ -84,3 +84,20 @@ def test_counting_tokens_stays_linear_on_long_runs_of_spaces() -> None:
     # A run of spaces no line break ends was retried at each of its places: 6.4 s for 64K
     # spaces, hours for this one. Linear, it is a blink.
     assert context_tokens("x" + " " * 1_000_000 + "y") <= 5
+
+
+def test_auto_runs_the_rlm_on_a_small_context_when_the_look_computes_the_answer() -> None:
+    # A small model's direct read of a 40-row table counts by eye; the look counts with code
+    # and offers it on the first turn, so auto takes the RLM there.
+    rows = "".join(f"{i},{'red' if i % 3 else 'blue'},{i % 7}\n" for i in range(40))
+    table = "id,colour,size\n" + rows
+    lm = FakeScriptedLM(["FINAL(red)"], model="qwen2.5-coder-1.5b")
+    lm.small_model, lm.n_ctx = True, 16384  # type: ignore[attr-defined]
+    assert choose_mode("auto", profile_of(lm), table) == "direct"  # it fits
+    result = RLM(lm, trace_dir=False).complete("Which colour has the most rows?", table)
+    assert (result.mode, result.answer) == ("rlm", "red")
+    assert "count_by(table(), 'colour')" in lm.calls[0].messages[-1]["content"]
+    # A question the look computes nothing for is still read directly.
+    plain = FakeScriptedLM(["FINAL(3)"], model="qwen2.5-coder-1.5b")
+    plain.small_model, plain.n_ctx = True, 16384  # type: ignore[attr-defined]
+    assert RLM(plain, trace_dir=False).complete("What is the size of row 3?", table).mode == "direct"

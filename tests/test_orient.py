@@ -12,9 +12,9 @@ from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
 from recursor.orient import _module_level, orientation, printed_nothing
-from recursor.sandbox.helpers import Entry, record
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
+from recursor.sandbox.helpers import Entry, record
 
 SMALL = SmallModelPrompts(reads_the_look=False)
 """Small-model prompts for a scripted root alone: no sub-call reads the look first (that

@@ -113,7 +113,9 @@ class RLM:
         mode: "rlm" always explores through the REPL; "direct" answers with one call holding the
             whole context; "auto" (the default) answers directly when the context fits well
             within what the root model's profile says it reads as well as an RLM would
-            (`recursor.profiles`), and runs an RLM otherwise. `Result.mode` says which.
+            (`recursor.profiles`), and runs an RLM otherwise, or when a small model's first look
+            computes the answer with code (a table's count: `recursor.look_table`). `Result.mode`
+            says which.
         tools: host functions, `Tool`s and `MCPTools` that model code may call (`recursor.tools`).
 
     Raises `UserError` when `limits.max_usd` is set and a model's price is not known: its
@@ -190,6 +192,11 @@ class RLM:
         typed = OutputCheck(output_spec(output_type), output_retries) if output_type is not None else None
         value = await asyncio.to_thread(load_context, context)  # a large directory must not block the loop
         mode = "rlm" if self.tools and self.mode == "auto" else choose_mode(self.mode, profile_of(self.root_lm), value)
+        if mode == "direct" and self.mode == "auto" and self.prompts.reads_the_look and typed is None:
+            # A count or ranking the look computes with code is offered on the first turn: a direct
+            # read of every row by a small model is slower and counts worse.
+            look = await first_look(value, question, orient=self.prompts.orient)
+            mode = "rlm" if look.counted else mode
         tree = RunTree(self)
         try:
             if mode == "direct":
