@@ -129,3 +129,32 @@ def test_the_look_shows_a_tables_columns_and_offers_what_it_computed() -> None:
     assert "Nearly all its lines are records" not in look.text  # the table's columns say it
     assert look.counted == str(gold)
     assert look.start == "len([r for r in table() if r['country'] == 'Spain'])"
+
+
+def _users() -> list[dict[str, object]]:
+    rng = random.Random(11)
+    return [{"id": i, "name": f"user{i}", "team": rng.choice(["core", "infra", "web", "data"]),
+             "role": rng.choice(["admin", "dev", "dev", "viewer"]), "active": rng.random() < 0.5} for i in range(120)]
+
+
+def test_json_objects_an_array_or_one_a_line_are_a_table_of_their_fields() -> None:
+    import json
+
+    users = _users()
+    gold = sum(u["team"] == "web" and u["role"] == "admin" for u in users)
+    for text in (json.dumps(users, indent=2), "\n".join(json.dumps(u) for u in users)):
+        look = table_look(text, "How many admins are in the web team?")
+        assert look is not None and look.rows[0].startswith("It is a table: 120 JSON objects with 5 fields: id, name")
+        assert look.call == "len([r for r in table() if r['team'] == 'web' and r['role'] == 'admin'])"
+        assert look.counted == str(gold)
+        assert len([r for r in table(text) if r["team"] == "web" and r["role"] == "admin"]) == gold  # the call's own
+        # A field of booleans is no text to compare: nothing filters by "true".
+        assert table_look(text, "How many users are true?").call == ""  # type: ignore[union-attr]
+
+
+def test_json_lines_are_not_read_as_comma_separated_cells() -> None:
+    import json
+
+    text = "\n".join(json.dumps(u) for u in _users()) + "\nnot json, at all, here\n"
+    look = table_look(text, "Which team has the most admins?")
+    assert look is None  # one line is no object: no table, and no header of '{"id": 0' cells

@@ -1,5 +1,5 @@
-"""The first look at a table under a header line (CSV, TSV, `;` or `|` separated): its columns,
-and the count or ranking the question asks of them.
+"""The first look at a table under a header line (CSV, TSV, `;` or `|` separated) or of JSON
+objects (an array, or one a line): its columns, and the count or ranking the question asks of them.
 
 "Which country placed the most orders?" over an orders CSV is `count_by(table(), 'country')`.
 The look found the question's words on the header line only ("country", "order") and the 1.5B,
@@ -20,6 +20,7 @@ as many cells.
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from recursor.question import (
     iso_forms,
     negated,
 )
-from recursor.sandbox.helpers import _STOP, _stem, _table_sep, cols, to_number
+from recursor.sandbox.helpers import _STOP, _json_records, _stem, _table_sep, cols, to_number
 
 __all__ = ["TableLook", "table_look"]
 
@@ -72,14 +73,15 @@ class _Column:
     """A table's column: its name, its cells, how many rows write each value, and whether
     every value is a number."""
 
-    def __init__(self, name: str, values: list[str]) -> None:
+    def __init__(self, name: str, values: list[str], opaque: bool = False) -> None:
         self.name = name
         self.counts = Counter(v for v in values if v)
-        self.numeric = bool(self.counts) and all(_is_number(v) for v in self.counts)
+        self.numeric = not opaque and bool(self.counts) and all(_is_number(v) for v in self.counts)
+        self.opaque = opaque  # values a call cannot compare as text (JSON booleans)
 
     def category(self, n_rows: int) -> bool:
         """Whether the column's values repeat enough to be filtered or grouped by."""
-        return not self.numeric and 1 < len(self.counts) <= max(_CATEGORY_MAX, n_rows // 5)
+        return not (self.numeric or self.opaque) and 1 < len(self.counts) <= max(_CATEGORY_MAX, n_rows // 5)
 
     def unique(self) -> bool:
         """Whether no two rows write one value: a column of ids."""
@@ -101,16 +103,24 @@ def _same_word(word: str, other: str) -> bool:
     return a == b or _stem(a) == _stem(b)
 
 
-def _read_table(text: str) -> tuple[list[str], list[list[str]], str, bool] | None:
-    """The header, the rows of as many cells, the separator and whether the text was cut; None
-    when the text is no table under a header line."""
+_Read = tuple[list[str], list[list[str]], str, bool, frozenset[str]]
+
+
+def _read_table(text: str) -> _Read | None:
+    """The header, the rows of as many cells, the separator ("json" for JSON objects), whether
+    the text was cut, and the columns no value of which the call could compare as text (a JSON
+    field of booleans); None when the text is no table under a header line."""
     cut = len(text) > _READ_UP_TO
     lines = [line for line in text[:_READ_UP_TO].split("\n") if line.strip()]
     if cut and lines:
         lines.pop()  # the last line read may be cut in two
     while lines and lines[0].lstrip().startswith("#"):
         lines.pop(0)  # comments above the header
-    if len(lines) <= _LEAST_ROWS or (sep := _table_sep(lines)) is None:
+    if len(lines) <= _LEAST_ROWS:
+        return None
+    if lines[0].lstrip()[:1] in ("[", "{"):
+        return _json_table(text, cut)
+    if (sep := _table_sep(lines)) is None:
         return None
     if sep == "|":
         cells = [cols(line) for line in lines]
@@ -118,15 +128,37 @@ def _read_table(text: str) -> tuple[list[str], list[list[str]], str, bool] | Non
         cells = [[c.strip() for c in row] for row in csv.reader(lines, delimiter=sep)]
     header = cells[0]
     names = {h.lower() for h in header}
-    if (len(header) < 2 or len(names) < len(header)
-            or any(not h or len(h) > _NAME_MAX or not re.search(r"[^\W\d_]", h) for h in header)):
+    if len(header) < 2 or len(names) < len(header) or not all(_a_name(h) for h in header):
         return None  # a header names each column once, in words
     rows = cells[1:]
     # A row may leave its last cells out (a CSV's empty trailing fields): they are empty.
     kept = [r + [""] * (len(header) - len(r)) for r in rows if 1 < len(r) <= len(header)]
     if len(kept) < _SHARE * len(rows) or len(kept) < _LEAST_ROWS or not any(len(r) == len(header) for r in rows):
         return None
-    return header, kept, sep, cut
+    return header, kept, sep, cut, frozenset()
+
+
+def _a_name(cell: str) -> bool:
+    """Whether a header cell is a column's name: words, not a value or code (`{"id": 0`)."""
+    return 0 < len(cell) <= _NAME_MAX and re.search(r"[^\W\d_]", cell) is not None and not re.search(r'[{}\[\]"=<>]', cell)
+
+
+def _json_table(text: str, cut: bool) -> _Read | None:
+    """A JSON array of objects or JSON Lines as a table (`helpers.table` reads them so): the
+    fields nine in ten objects have, in their first order, each cell as JSON writes it (a
+    string as itself). None when it is no such text, or it was cut (no JSON is read in part)."""
+    records = None if cut else _json_records(text)
+    if records is None or len(records) < _LEAST_ROWS:
+        return None
+    seen = Counter(k for r in records for k in r)
+    header = [k for k in dict.fromkeys(k for r in records for k in r) if seen[k] >= _SHARE * len(records)]
+    if len(header) < 2 or not all(_a_name(h) for h in header):
+        return None
+    rows = [[v if isinstance(v := r.get(k), str) else "" if v is None else json.dumps(v) for k in header]
+            for r in records]
+    # A field of booleans or lists is no category to filter by: `r['active'] == 'true'` is never so.
+    opaque = frozenset(k for k in header if any(isinstance(r.get(k), (bool, list, dict)) for r in records))
+    return header, rows, "json", False, opaque
 
 
 def table_look(text: str, question: str) -> TableLook | None:
@@ -135,12 +167,16 @@ def table_look(text: str, question: str) -> TableLook | None:
     read = _read_table(text)
     if read is None:
         return None
-    header, rows, sep, cut = read
-    columns = [_Column(name, [r[i] for r in rows]) for i, name in enumerate(header)]
-    told = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}[sep]
+    header, rows, sep, cut, opaque = read
+    columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
-    shown = [f"It is a table: {of}{len(rows):,} rows under a header line of {len(header)} {told}-separated columns: "
-             f"{', '.join(header)}. table() reads each row as a record by these names: r[{header[0]!r}]."]
+    if sep == "json":
+        shown = [f"It is a table: {len(rows):,} JSON objects with {len(header)} fields: {', '.join(header)}. "
+                 f"table() reads each object as a record by these names: r[{header[0]!r}]."]
+    else:
+        told = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}[sep]
+        shown = [f"It is a table: {of}{len(rows):,} rows under a header line of {len(header)} {told}-separated "
+                 f"columns: {', '.join(header)}. table() reads each row as a record by these names: r[{header[0]!r}]."]
     asking = asking_part(question)
     words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
     named = [c for c in columns if any(_same_word(w, p) for w in words for p in _parts(c.name))

@@ -1604,6 +1604,31 @@ def cols(line: Any, sep: str | None = None) -> list[str]:
     return [c.strip() for c in text.split(sep)]
 
 
+def _json_records(text: str) -> list[dict[str, Any]] | None:
+    """The objects of a text that is a JSON array of objects, or one JSON object a line (JSON
+    Lines); None for any other text, or one with no objects."""
+    body = text.strip()
+    if body[:1] == "[":
+        try:
+            value = _json.loads(body)
+        except ValueError:
+            return None
+        return value if isinstance(value, list) and value and all(isinstance(x, dict) for x in value) else None
+    if body[:1] != "{":
+        return None
+    out = []
+    for line in body.split("\n"):
+        if line.strip():
+            try:
+                value = _json.loads(line)
+            except ValueError:
+                return None
+            if not isinstance(value, dict):
+                return None
+            out.append(value)
+    return out or None
+
+
 def _table_sep(rows: list[str]) -> str | None:
     """The separator `table` splits a header line and its rows at: the first of `,` `\\t` `;`
     `|` that the header holds and that splits it into two columns or more, and the next line
@@ -1622,10 +1647,14 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     """The rows of a table with a header line (CSV, TSV, `|` or space-aligned columns) as
     Records named by the header. Without `sep` the separator is the first of `,` `\\t` `;`
     `|` that splits the header and the next line into as many columns, else runs of spaces.
-    A list of dicts (a JSON context) comes back as Records."""
+    A list of dicts comes back as Records, and so does a text of JSON objects: an array of
+    them, or one a line (JSON Lines)."""
     if isinstance(text, (list, tuple)) and text and all(isinstance(x, Mapping) for x in text):
         return [_record(x) for x in text]
-    rows = [r for r in _as_text(text).split("\n") if r.strip()]
+    doc = _as_text(text)
+    if (objects := _json_records(doc)) is not None:
+        return [_record(x) for x in objects]
+    rows = [r for r in doc.split("\n") if r.strip()]
     rows = [r for r in rows if not _re.fullmatch(r"[\s|:+-]+", r)]  # a markdown rule line
     if not rows:
         return []
