@@ -33,6 +33,7 @@ from recursor.log_columns import column_count, column_rank
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_table import table_look
+from recursor.look_weblog import weblog_look
 from recursor.question import (
     COUNT_ASKED,
     COUNTS,
@@ -669,7 +670,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # Not for a text of fields (named above) nor several files (their records differ by file,
     # and these rows would not say whose).
     # A table under a header line is told by its columns, and the count or ranking asked computed.
-    tabled = table_look(text, question) if len(files) < 2 and not summary.rows else None
+    tabled = (table_look(text, question) or weblog_look(text, question)) if len(files) < 2 and not summary.rows else None
     typical, typical_spans = (_typical(text, head, width) if len(files) < 2 and not summary.rows and not tabled
                               else ([], []))
     page.add(typical + summary.rows + list(tabled.rows if tabled else ()), typical_spans)

@@ -1,0 +1,205 @@
+"""The first look at a web server's access log (the Common and Combined Log Formats that Apache,
+nginx, lighttpd and most proxies write): its requests by field, and the count or ranking the
+question asks of them.
+
+"Which IP address made the most requests?" over an access log names nothing the log writes:
+no line holds "IP", "address" or "requests", so the look found no word, and a small root shown
+only the first lines guessed. The format is a standard, like CSV: each line is a host, a time,
+a quoted request (method, path, protocol), a status and a size, then a referrer and a user agent.
+This reads those fields with one regular expression per field (the same ones the call it shows
+uses), maps the question's nouns to them ("IP", "client" -> the host; "page", "URL" -> the path;
+"code" -> the status), and counts.
+
+What it computes is offered as read (`Orientation.counted`), so it abstains from offering when
+the question may say more: a word the log writes that is no value it filters by, a second field
+named, a qualifier ("distinct", "more than"), a negation, a place below the first, or a tie.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from recursor.question import (
+    COUNT_ASKED,
+    NOT_FIRST,
+    QUALIFIED,
+    SUPERLATIVE,
+    TOKEN,
+    asking_part,
+    negated,
+)
+from recursor.sandbox.helpers import _STOP, _stem
+
+__all__ = ["WebLogLook", "weblog_look"]
+
+_LINE = re.compile(
+    r'^(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<size>\S+)'
+    r'(?: "(?P<referrer>[^"]*)" "(?P<agent>[^"]*)")?')
+_READ_UP_TO = 4_000_000
+_SAMPLE = 200
+_SHARE = 0.8
+"""An access log when this share of its first lines are requests in the format."""
+_SHOWN = 5
+_FEWEST = re.compile(r"\b(?:fewest|least)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    nouns: frozenset[str]
+    key: str  # the `count_by` key that reads it from a line: a regex with a group, or code
+    read: Callable[[re.Match[str]], str | None]
+
+
+def _day(m: re.Match[str]) -> str | None:
+    try:
+        return datetime.strptime(m["time"].split(":", 1)[0], "%d/%b/%Y").date().isoformat()
+    except ValueError:
+        return None
+
+
+def _request_part(i: int) -> Callable[[re.Match[str]], str | None]:
+    def read(m: re.Match[str]) -> str | None:
+        parts = m["request"].split()
+        return parts[i] if len(parts) == 3 else None
+    return read
+
+
+_FIELDS = (
+    _Field("host", frozenset("ip ips address addresses host hosts client clients visitor visitors remote source".split()),
+           r"r'^(\S+)'", lambda m: m["host"]),
+    _Field("day", frozenset("day days date dates".split()), r"r'\[(\d+/\w+/\d+)'", _day),
+    _Field("method", frozenset("method methods verb verbs".split()), r"""r'"([A-Z]+) '""", _request_part(0)),
+    _Field("path", frozenset("path paths url urls page pages endpoint endpoints resource resources uri uris".split()),
+           r"""r'"[A-Z]+ (\S+)'""", _request_part(1)),
+    _Field("status", frozenset("status statuses code codes response responses".split()), r"""r'" (\d{3}) '""",
+           lambda m: m["status"]),
+    _Field("user agent", frozenset("user agent agents browser browsers user-agent".split()),
+           r"""r'"([^"]*)"$'""", lambda m: m["agent"]),
+)
+_ROW_NOUNS = frozenset("requests request hits hit lines line entries entry visits visit calls call times".split())
+_COMMON = frozenset("which what most largest greatest highest biggest fewest least number count how many made sent "
+                    "received got served returned came often frequently log access server web total all in on "
+                    "had has have with were was did the".split())
+
+
+@dataclass(frozen=True, slots=True)
+class WebLogLook:
+    """What the look shows of an access log, and what it computed for the question."""
+
+    rows: tuple[str, ...]
+    call: str = ""
+    counted: str = ""
+
+
+def _field_named(words: list[str]) -> list[_Field]:
+    return [f for f in _FIELDS if any(w.lower() in f.nouns for w in words)]
+
+
+def weblog_look(text: str, question: str) -> WebLogLook | None:
+    """The rows the look shows of a web server's access log, and what it computed for the
+    question (`WebLogLook`); None when the text is no such log."""
+    lines = text[:_READ_UP_TO].split("\n")
+    if len(text) > _READ_UP_TO:
+        lines.pop()  # cut in two
+    sample = [line for line in lines[:_SAMPLE * 2] if line.strip()][:_SAMPLE]
+    if len(sample) < 3 or sum(_LINE.match(line) is not None for line in sample) < _SHARE * len(sample):
+        return None
+    parsed = [m for line in lines if (m := _LINE.match(line)) is not None]
+    days = sorted(d for m in parsed if (d := _day(m)))
+    cut = len(text) > _READ_UP_TO
+    of = "its first " if cut else ""
+    rows = [f"It is a web server's access log: {of}{len(parsed):,} requests"
+            + (f", {date.fromisoformat(days[0]):%d %b %Y} to {date.fromisoformat(days[-1]):%d %b %Y}" if days else "")
+            + ". Each line is a host (the client's IP), a [time], a \"request\" (method, path, protocol), a status "
+              "and a size" + (", then a referrer and a user agent" if any(m["agent"] is not None for m in parsed[:50])
+                               else "")
+            + ". count_by(lines(), r'^(\\S+)') counts the requests by host; r'\" (\\d{3}) ' reads the status."]
+    asking = asking_part(question)
+    # Words, and paths as a log writes them ("/login"): TOKEN drops their leading slash.
+    words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
+    paths = [p.rstrip("?.,;:!)\"'") for p in re.findall(r"(?<![\w/])/[^\s\"']*", asking)]
+    words = [w for w in words if not any(w in p for p in paths)] + paths  # "login" is a part of "/login"
+    filters = _filters(parsed, words)
+    named = _field_named(words)
+    computed = _computed(parsed, asking, question, words, named, filters, text)
+    if computed is None:
+        return WebLogLook(tuple(rows))
+    call, result, offered = computed
+    offered = "" if cut else offered
+    rows.append(f"For the question: {call} gives {result}." if offered else f"A step: {call} gives {result}.")
+    return WebLogLook(tuple(rows), call, offered)
+
+
+def _filters(parsed: list[re.Match[str]], words: list[str]) -> list[tuple[_Field, str, str]]:
+    """The (field, value, word)s the question names: a status ("404"), a method ("POST"), a
+    host ("10.0.1.25") or a path ("/login") the log writes as that field's value."""
+    values: dict[str, set[str]] = {}
+    for f in _FIELDS:
+        if f.name in ("host", "method", "path", "status"):
+            values[f.name] = {v for m in parsed if (v := f.read(m))}
+    found = []
+    for w in words:
+        for f in _FIELDS:
+            if f.name in values and (w in values[f.name] or (f.name == "method" and w.upper() in values[f.name]
+                                                             and w.isupper())):
+                found.append((f, w.upper() if f.name == "method" else w, w))
+                break
+    return found
+
+
+def _patterns(filters: list[tuple[_Field, str, str]]) -> str:
+    """The `lines(...)` patterns that keep the lines writing each filter's value as its field."""
+    rx = {"host": lambda v: rf"^{re.escape(v)} ", "method": lambda v: rf'"{v} ',
+          "path": lambda v: rf'"[A-Z]+ {re.escape(v)} ', "status": lambda v: rf'" {v} '}
+    return ", ".join(repr(rx[f.name](v)) for f, v, _ in filters)
+
+
+def _computed(parsed: list[re.Match[str]], asking: str, question: str, words: list[str], named: list[_Field],
+              filters: list[tuple[_Field, str, str]], text: str) -> tuple[str, str, str] | None:
+    """The call for what the question asks, what it gives, and that as the answer when the
+    question asks just that; None when it asks nothing the fields compute."""
+    kept = [m for m in parsed if all(f.read(m) == v for f, v, _ in filters)]
+    source = f"lines({_patterns(filters)})" if filters else "lines()"
+    ranks = SUPERLATIVE.search(asking) is not None
+    filtered = {f.name for f, _, _ in filters}
+    grouped = [f for f in named if f.name not in filtered]
+    if ranks and len(grouped) == 1:
+        field = grouped[0]
+        per = Counter(v for m in kept if (v := field.read(m)))
+        if len(per) < 2:
+            return None
+        fewest = _FEWEST.search(asking) is not None
+        ranked = sorted(per.items(), key=lambda kv: kv[1] if fewest else -kv[1])
+        tie = ranked[0][1] == ranked[1][1]
+        said = ", ".join(f"{k} {n:,}" for k, n in ranked[:_SHOWN]) + (" (fewest first)" if fewest else "")
+        call = f"count_by({source}, {field.key})"
+        just = not tie and _asks_just(asking, question, words, {field.name} | filtered, filters, text)
+        return call, f"{said}{'' if tie else f'; {ranked[0][0]} first'}", ranked[0][0] if just else ""
+    if COUNT_ASKED.search(asking) and not ranks and filters and not grouped:
+        just = _asks_just(asking, question, words, filtered, filters, text)
+        return f"len({source})", f"{len(kept):,}", str(len(kept)) if just else ""
+    return None
+
+
+def _asks_just(asking: str, question: str, words: list[str], used: set[str],
+               filters: list[tuple[_Field, str, str]], text: str) -> bool:
+    """Whether each word of the question is a common one, names the requests or a field used,
+    or is a value filtered by, and nothing qualifies the count."""
+    if (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or NOT_FIRST.search(asking)):
+        return False
+    said = {w for _, _, w in filters}
+    nouns = {n for f in _FIELDS if f.name in used for n in f.nouns}
+    other = {n for f in _FIELDS if f.name not in used for n in f.nouns}
+    lowered = text.lower()
+    for word in words:
+        w = word.lower()
+        if word in said or w in _COMMON or w in _ROW_NOUNS or w in nouns or _stem(w) in {_stem(x) for x in _ROW_NOUNS}:
+            continue
+        if w in other or w in lowered:
+            return False  # another field, or a word the lines write: it may filter them
+    return True

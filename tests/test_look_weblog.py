@@ -1,0 +1,64 @@
+"""The look at a web server's access log: requests counted by the field a question names."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import recursor.sandbox.helpers as helpers
+from recursor.look_weblog import weblog_look
+from recursor.orient import orientation
+
+_PATHS = ["/", "/index.html", "/api/v1/items", "/login", "/static/app.js"]
+
+
+def _log(n: int = 900, seed: int = 3) -> tuple[str, list[tuple[str, str, str, str]]]:
+    """A combined-format access log, and each request's (host, method, path, status)."""
+    rng = random.Random(seed)
+    hosts = [f"192.168.{rng.randint(0, 3)}.{rng.randint(1, 60)}" for _ in range(30)]
+    out, reqs = [], []
+    for i in range(n):
+        h, m, p = rng.choice(hosts), rng.choice(["GET", "GET", "POST"]), rng.choice(_PATHS)
+        st = rng.choice(["200", "200", "304", "404", "500"])
+        out.append(f'{h} - - [{1 + i // 200:02d}/Apr/2025:{rng.randint(0, 23):02d}:10:00 +0200] "{m} {p} HTTP/1.1" '
+                   f'{st} {rng.randint(100, 9000)} "-" "curl/8.{rng.randint(0, 9)}"')
+        reqs.append((h, m, p, st))
+    return "\n".join(out) + "\n", reqs
+
+
+def test_the_host_with_the_most_requests_is_counted_though_the_log_writes_no_word_of_the_question() -> None:
+    text, reqs = _log()
+    per = Counter(h for h, _, _, _ in reqs)
+    look = orientation(text, "Which IP address made the most requests?")
+    assert "It is a web server's access log: 900 requests, 01 Apr 2025 to 05 Apr 2025." in look.text
+    assert look.start == "count_by(lines(), r'^(\\S+)')"
+    top, n = per.most_common(1)[0]
+    assert look.counted == (top if list(per.values()).count(n) == 1 else "")
+
+
+def test_counts_filtered_by_status_method_and_path_are_offered_and_the_call_gives_them() -> None:
+    text, reqs = _log()
+    gold = sum(m == "POST" and p == "/login" and st == "500" for _, m, p, st in reqs)
+    look = weblog_look(text, "How many POST requests to /login failed with a 500?")
+    assert look is not None and look.counted == str(gold)
+    assert look.call == "len(lines('\"POST ', '\" 500 ', '\"[A-Z]+ /login '))"
+    helpers.context = text
+    assert len(helpers.lines('"POST ', '" 500 ', '"[A-Z]+ /login ')) == gold  # the call gives what was offered
+    per = Counter(h for h, _, _, st in reqs if st == "404")
+    clients = weblog_look(text, "Which client got the most 404 errors?")
+    assert clients is not None and clients.call == "count_by(lines('\" 404 '), r'^(\\S+)')"
+    top, n = per.most_common(1)[0]
+    assert clients.counted == (top if list(per.values()).count(n) == 1 else "")
+
+
+def test_nothing_is_offered_when_the_question_says_more_than_the_fields_computed() -> None:
+    text, _ = _log()
+    for question in ("How many distinct IPs sent requests?", "Which IP made the second most requests?",
+                     "Which IP made the most requests with curl?", "Which path did not get the most requests?"):
+        look = weblog_look(text, question)
+        assert look is not None and look.counted == "", question
+
+
+def test_other_texts_are_no_access_log() -> None:
+    assert weblog_look("2024-01-01 10:00:00 install pkg 1.0\n" * 20, "Which package?") is None
+    assert weblog_look("a,b\n1,2\n3,4\n5,6\n", "Which a?") is None
