@@ -23,8 +23,8 @@ import csv
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 
+from recursor.look_counts import ComputedLook, computed_look, ranked
 from recursor.question import (
     COUNT_ASKED,
     NOT_FIRST,
@@ -38,7 +38,7 @@ from recursor.question import (
 )
 from recursor.sandbox.helpers import _STOP, _json_records, _stem, _table_sep, cols, to_number
 
-__all__ = ["TableLook", "table_look"]
+__all__ = ["table_look"]
 
 _READ_UP_TO = 2_000_000
 """Characters of a table read (~0.7 s on 2 cores for 40,000 rows of 7 columns): a larger one is
@@ -51,22 +51,10 @@ _CATEGORY_MAX = 50
 """A column of at most this many values (or a fifth of the rows, if more) is a category whose
 values a question may filter by; a column of ids or free text is not."""
 _VALUES_SHOWN = 5
-_FEWEST = re.compile(r"\b(?:fewest|least)\b", re.IGNORECASE)
 _SUMMED = re.compile(r"\b(?:total|sum|combined|altogether|in\s+all)\b", re.IGNORECASE)
 _ROW_NOUNS = frozenset("rows row entries entry records record lines line items item".split())
 _RANKING_WORDS = frozenset("which what most largest greatest highest biggest fewest least lowest smallest number "
                            "count total sum combined altogether how many".split())
-
-
-@dataclass(frozen=True, slots=True)
-class TableLook:
-    """What the look shows of a table, and what it computed for the question."""
-
-    rows: tuple[str, ...]
-    call: str = ""
-    """The call that gives what the question asks ("" when the look computed nothing)."""
-    counted: str = ""
-    """What that call gives, when the question asks just that ("" otherwise)."""
 
 
 class _Column:
@@ -161,9 +149,9 @@ def _json_table(text: str, cut: bool) -> _Read | None:
     return header, rows, "json", False, opaque
 
 
-def table_look(text: str, question: str) -> TableLook | None:
+def table_look(text: str, question: str) -> ComputedLook | None:
     """The rows the look shows of a table under a header line, and what it computed for the
-    question (`TableLook`); None when the text is no such table."""
+    question (`look_counts.ComputedLook`); None when the text is no such table."""
     read = _read_table(text)
     if read is None:
         return None
@@ -184,14 +172,7 @@ def table_look(text: str, question: str) -> TableLook | None:
     filters = _filters(columns, asking, len(rows))
     for c in _unique_by_name([*named, *(c for c, _ in filters)]):
         shown.append(_described(c, len(rows)))
-    computed = _computed(columns, rows, asking, question, words, named, filters, text)
-    if computed is None:
-        return TableLook(tuple(shown))
-    call, result, offered = computed
-    offered = "" if cut else offered  # a count of the first rows read is no answer about all of them
-    # Offered, it answers the question; else it is a step ("from Spain", before "a quantity above 10").
-    shown.append(f"For the question: {call} gives {result}." if offered else f"A step: {call} gives {result}.")
-    return TableLook(tuple(shown), call, offered)
+    return computed_look(shown, _computed(columns, rows, asking, question, words, named, filters, text), cut)
 
 
 def _unique_by_name(columns: list[_Column]) -> list[_Column]:
@@ -260,26 +241,20 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         if amounts and not (len(amounts) == 1 and _SUMMED.search(asking)):
             return None  # "the highest price": a largest value, a total or an average
         adds = amounts[0] if amounts else None
-        per: Counter[str] = Counter()
+        per: dict[str, float] = {}
         for r in kept:
-            if adds is None:
-                per[r[index[group.name]]] += 1
-            elif (n := to_number(r[index[adds.name]])) is not None:
-                per[r[index[group.name]]] += n  # type: ignore[assignment]
-        if len(per) < 2:
+            amount = 1 if adds is None else to_number(r[index[adds.name]])
+            if amount is not None:
+                per[r[index[group.name]]] = per.get(r[index[group.name]], 0) + amount
+        if (order := ranked(per, asking)) is None:
             return None
-        fewest = _FEWEST.search(asking) is not None
-        ranked = sorted(per.items(), key=lambda kv: kv[1] if fewest else -kv[1])
         call = (f"sum_by({source}, {group.name!r}, {adds.name!r})" if adds is not None
                 else f"count_by({source}, {group.name!r})")
-        said = ", ".join(f"{k} {v:,.10g}" for k, v in ranked[:_VALUES_SHOWN]) + (" (fewest first)" if fewest else "")
-        tie = ranked[0][1] == ranked[1][1]
-        result = f"{said}{'' if tie else f'; {ranked[0][0]} first'}"
         used = {group.name} | filtered | ({adds.name} if adds is not None else set())
         just = _asks_just(asking, question, words, columns, used, filters, text)
         if just is None:
             return None
-        return call, result, ranked[0][0] if just and not tie else ""
+        return call, order.told, order.top if just else ""
     if COUNT_ASKED.search(asking) and not ranks and filters:
         just = _asks_just(asking, question, words, columns, filtered, filters, text)
         if just is None:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from recursor.look_counts import ComputedLook, computed_look, ranked
 from recursor.question import (
     COUNT_ASKED,
     NOT_FIRST,
@@ -34,7 +35,7 @@ from recursor.question import (
 )
 from recursor.sandbox.helpers import _STOP, _stem
 
-__all__ = ["WebLogLook", "weblog_look"]
+__all__ = ["weblog_look"]
 
 _LINE = re.compile(
     r'^(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<size>\S+)'
@@ -43,8 +44,6 @@ _READ_UP_TO = 4_000_000
 _SAMPLE = 200
 _SHARE = 0.8
 """An access log when this share of its first lines are requests in the format."""
-_SHOWN = 5
-_FEWEST = re.compile(r"\b(?:fewest|least)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,22 +86,13 @@ _COMMON = frozenset("which what most largest greatest highest biggest fewest lea
                     "had has have with were was did the".split())
 
 
-@dataclass(frozen=True, slots=True)
-class WebLogLook:
-    """What the look shows of an access log, and what it computed for the question."""
-
-    rows: tuple[str, ...]
-    call: str = ""
-    counted: str = ""
-
-
 def _field_named(words: list[str]) -> list[_Field]:
     return [f for f in _FIELDS if any(w.lower() in f.nouns for w in words)]
 
 
-def weblog_look(text: str, question: str) -> WebLogLook | None:
+def weblog_look(text: str, question: str) -> ComputedLook | None:
     """The rows the look shows of a web server's access log, and what it computed for the
-    question (`WebLogLook`); None when the text is no such log."""
+    question (`look_counts.ComputedLook`); None when the text is no such log."""
     lines = text[:_READ_UP_TO].split("\n")
     if len(text) > _READ_UP_TO:
         lines.pop()  # cut in two
@@ -126,13 +116,7 @@ def weblog_look(text: str, question: str) -> WebLogLook | None:
     words = [w for w in words if not any(w in p for p in paths)] + paths  # "login" is a part of "/login"
     filters = _filters(parsed, words)
     named = _field_named(words)
-    computed = _computed(parsed, asking, question, words, named, filters, text)
-    if computed is None:
-        return WebLogLook(tuple(rows))
-    call, result, offered = computed
-    offered = "" if cut else offered
-    rows.append(f"For the question: {call} gives {result}." if offered else f"A step: {call} gives {result}.")
-    return WebLogLook(tuple(rows), call, offered)
+    return computed_look(rows, _computed(parsed, asking, question, words, named, filters, text), cut)
 
 
 def _filters(parsed: list[re.Match[str]], words: list[str]) -> list[tuple[_Field, str, str]]:
@@ -170,16 +154,10 @@ def _computed(parsed: list[re.Match[str]], asking: str, question: str, words: li
     grouped = [f for f in named if f.name not in filtered]
     if ranks and len(grouped) == 1:
         field = grouped[0]
-        per = Counter(v for m in kept if (v := field.read(m)))
-        if len(per) < 2:
+        if (order := ranked(Counter(v for m in kept if (v := field.read(m))), asking)) is None:
             return None
-        fewest = _FEWEST.search(asking) is not None
-        ranked = sorted(per.items(), key=lambda kv: kv[1] if fewest else -kv[1])
-        tie = ranked[0][1] == ranked[1][1]
-        said = ", ".join(f"{k} {n:,}" for k, n in ranked[:_SHOWN]) + (" (fewest first)" if fewest else "")
-        call = f"count_by({source}, {field.key})"
-        just = not tie and _asks_just(asking, question, words, {field.name} | filtered, filters, text)
-        return call, f"{said}{'' if tie else f'; {ranked[0][0]} first'}", ranked[0][0] if just else ""
+        just = _asks_just(asking, question, words, {field.name} | filtered, filters, text)
+        return f"count_by({source}, {field.key})", order.told, order.top if just else ""
     if COUNT_ASKED.search(asking) and not ranks and filters and not grouped:
         just = _asks_just(asking, question, words, filtered, filters, text)
         return f"len({source})", f"{len(kept):,}", str(len(kept)) if just else ""

@@ -1,0 +1,59 @@
+"""What a look that computes an answer shares: its result, a ranking told the same way, and
+the row that says whether the value answers the question or is a step toward it.
+
+`look_table` (tables, JSON objects) and `look_weblog` (access logs) read different texts but
+offer the same kind of thing: a call, what it gives, and that value as the answer only when the
+question asks just that (`Orientation.counted`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["ComputedLook", "Ranked", "computed_look", "ranked"]
+
+_FEWEST = re.compile(r"\b(?:fewest|least)\b", re.IGNORECASE)
+_SHOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedLook:
+    """The rows a look shows, the call that gives what the question asks ("" when it computed
+    nothing), and what that call gives when the question asks just that ("" otherwise)."""
+
+    rows: tuple[str, ...]
+    call: str = ""
+    counted: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """Values ranked by an amount as the question asks (the fewest first for "fewest" or
+    "least"): how the look tells them, and the first one, "" on a tie."""
+
+    told: str
+    top: str
+
+
+def ranked(amounts: Mapping[str, float], asking: str) -> Ranked | None:
+    """`amounts` ranked for `asking`; None when fewer than two values rank."""
+    if len(amounts) < 2:
+        return None
+    fewest = _FEWEST.search(asking) is not None
+    order = sorted(amounts.items(), key=lambda kv: kv[1] if fewest else -kv[1])
+    tie = order[0][1] == order[1][1]
+    told = ", ".join(f"{k} {v:,.10g}" for k, v in order[:_SHOWN]) + (" (fewest first)" if fewest else "")
+    return Ranked(told + ("" if tie else f"; {order[0][0]} first"), "" if tie else order[0][0])
+
+
+def computed_look(rows: list[str], computed: tuple[str, str, str] | None, cut: bool) -> ComputedLook:
+    """The look's rows with the computed (call, result, answer) told: "For the question: ..."
+    when it answers the question, else "A step: ...". A text read only in part offers nothing:
+    a count of its first rows is no answer about all of them."""
+    if computed is None:
+        return ComputedLook(tuple(rows))
+    call, result, offered = computed
+    offered = "" if cut else offered
+    told = f"For the question: {call} gives {result}." if offered else f"A step: {call} gives {result}."
+    return ComputedLook((*rows, told), call, offered)
