@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import recursor.sandbox.helpers as helpers
 from recursor.look_table import table_look
 from recursor.orient import orientation
 from recursor.sandbox.helpers import table
@@ -158,3 +159,30 @@ def test_json_lines_are_not_read_as_comma_separated_cells() -> None:
     text = "\n".join(json.dumps(u) for u in _users()) + "\nnot json, at all, here\n"
     look = table_look(text, "Which team has the most admins?")
     assert look is None  # one line is no object: no table, and no header of '{"id": 0' cells
+
+
+def _accounts() -> str:
+    shells = ["/usr/sbin/nologin"] * 9 + ["/bin/bash"] * 3 + ["/bin/false", "/bin/sync"]
+    return "".join(f"user{i}:x:{100 + i}:{100 + i}:User {i}:/home/user{i}:{sh}\n" for i, sh in enumerate(shells))
+
+
+def test_a_table_with_no_header_line_counts_the_lines_holding_the_values_the_question_names() -> None:
+    text = _accounts()
+    look = table_look(text, "How many accounts are blocked from logging in (their shell is the no-login program)?")
+    assert look is not None and look.rows[0].startswith("It is a table with no header line: 14 lines of 7 colon-separated")
+    assert look.counted == "9"  # "no-login" is the last part of /usr/sbin/nologin
+    helpers.context = text
+    assert eval(look.call, vars(helpers)) == 9  # the call shown gives the count offered
+    assert table_look(text, "How many accounts use bash?").counted == "3"  # type: ignore[union-attr]
+    # A word the lines write that is no value counted may filter them: a step, not the answer.
+    home = table_look(text, "How many accounts with a home under /home use bash?")
+    assert home is not None and home.counted == "" and home.call
+    # Nothing ranks: no header names the column "which shell" asks about.
+    assert table_look(text, "Which shell do the most accounts use?").call == ""  # type: ignore[union-attr]
+
+
+def test_lines_that_are_no_headerless_table_are_left_alone() -> None:
+    log = "".join(f"2024-05-0{1 + i % 9} 10:{i % 60:02d}:00 status installed pkg{i}:amd64 1.{i}\n" for i in range(40))
+    assert table_look(log, "How many packages were installed?") is None  # its colons are times
+    config = "".join(f"key{i}: value {i}\n" for i in range(20))
+    assert table_look(config, "How many keys?") is None  # two columns: a key and its value

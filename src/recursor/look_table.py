@@ -69,7 +69,8 @@ class _Column:
 
     def category(self, n_rows: int) -> bool:
         """Whether the column's values repeat enough to be filtered or grouped by."""
-        return not (self.numeric or self.opaque) and 1 < len(self.counts) <= max(_CATEGORY_MAX, n_rows // 5)
+        return (not (self.numeric or self.opaque or self.unique())
+                and 1 < len(self.counts) <= max(_CATEGORY_MAX, n_rows // 5))
 
     def unique(self) -> bool:
         """Whether no two rows write one value: a column of ids."""
@@ -154,7 +155,7 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     question (`look_counts.ComputedLook`); None when the text is no such table."""
     read = _read_table(text)
     if read is None:
-        return None
+        return _headerless_look(text, question)
     header, rows, sep, cut, opaque = read
     columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
@@ -300,3 +301,99 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
     return plain and not (QUALIFIED.search(asking.replace("how many", "")) or negated(question)
                           or NOT_FIRST.search(asking) or date_range(question) is not None or iso_forms(asking)
                           or re.search(r"\d", asking))
+
+
+_HEADERLESS_SEPS = ("\t", ":", ";", "|", ",")
+_HEADERLESS_WIDTH = 3
+"""A table with no header line has at least this many columns: two are a `key: value` text."""
+_TIMES = re.compile(r"\b\d{1,2}:\d\d:\d\d\b")
+"""A time of day with seconds, as logs write it (`/etc/passwd`'s "10:10:" is a uid and a gid)."""
+_DETECTED_ON = 2_000
+_NAMED_CELL = re.compile(r"[A-Za-z][\w .-]{0,30}:\s")
+
+
+def _headerless(text: str) -> tuple[str, int, list[str]] | None:
+    """The separator, the number of columns and the lines of a table with no header line (the
+    `/etc/passwd` kind: `root:x:0:0:root:/root:/bin/bash`), when nine in ten of its lines that
+    are not comments split into as many columns, three or more; None otherwise. Only a whole
+    text, and `:` not for lines that write times (a log's "10:00:00")."""
+    if len(text) > _READ_UP_TO:
+        return None
+    lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    if len(lines) < 5:
+        return None
+    probe = lines[:_DETECTED_ON]
+    if sum(line.lstrip()[:1] in ("{", "[") for line in probe) > len(probe) / 2:
+        return None  # JSON objects, one a line: their commas are no columns
+    timed = sum(bool(_TIMES.search(line)) for line in probe) > len(probe) / 10
+    best: tuple[int, str, int] | None = None
+    for sep in _HEADERLESS_SEPS:
+        if sep == ":" and timed:
+            continue
+        widths = Counter(len(cols(line, sep)) for line in probe)
+        width, n = widths.most_common(1)[0]
+        if width >= _HEADERLESS_WIDTH and n >= _SHARE * len(probe) and (best is None or n > best[0]):
+            best = (n, sep, width)
+    if best is None:
+        return None
+    _, sep, width = best
+    rows = [cells for line in probe if len(cells := cols(line, sep)) == width]
+    if sum(bool(_NAMED_CELL.match(c)) for r in rows for c in r) > len(rows) * width / 4:
+        return None  # "Date: ... || User: ...": named fields, which `record` reads by name
+    if any(sum(not r[i] for r in rows) >= _SHARE * len(rows) for i in range(width)):
+        return None  # a column empty on nearly every line: a doubled separator, no column
+    return sep, width, lines
+
+
+def _headerless_look(text: str, question: str) -> ComputedLook | None:
+    """The look at a table with no header line: its shape, the columns holding values the
+    question names, and how many lines hold them all, offered when the question asks just that
+    ("how many accounts have nologin as their shell?": the lines whose 7th column is
+    /usr/sbin/nologin). A value is matched whole, or as a path's last part ("nologin"), also
+    as a hyphenated word joined ("no-login"). Nothing ranks: no header names a column."""
+    found = _headerless(text)
+    if found is None:
+        return None
+    asking = asking_part(question)
+    sep, width, lines = found
+    rows = [cells for line in lines if len(cells := cols(line, sep)) == width]
+    told = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar", ":": "colon"}[sep]
+    shown = [f"It is a table with no header line: {len(rows):,} lines of {width} {told}-separated columns; "
+             f"cols(line, {sep!r}) splits one (columns counted from 0)."]
+    if not COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
+        return ComputedLook(tuple(shown))  # a look-up: a column's commonest values would only mislead
+    tokens = [t.lower() for t in re.findall(r"[\w/][\w.'&+/-]*", asking)]
+    said = {" ".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+    said |= {re.sub(r"e?s$", "", p) for p in said} | {p.replace("-", "") for p in said}
+    filters: list[tuple[int, list[str]]] = []
+    for i in range(width):
+        column = _Column(f"column {i}", [r[i] for r in rows])
+        if not column.category(len(rows)):
+            continue
+        by_word: dict[str, list[str]] = {}
+        for value in column.counts:
+            v = value.lower()
+            word = v.rsplit("/", 1)[-1] if "/" in v.strip("/") else v
+            if len(word) >= 2 and word not in _STOP and (v in said or word in said):
+                by_word.setdefault(word, []).append(value)
+        if len(by_word) == 1:  # one word names one value (or its paths: /usr/sbin/nologin, /sbin/nologin)
+            values = next(iter(by_word.values()))
+            filters.append((i, sorted(values)))
+            shown.append(f"   column {i}: {len(column.counts):,} values, the most lines first: "
+                         + ", ".join(f"{v} {n:,}" for v, n in column.counts.most_common(_VALUES_SHOWN)) + ".")
+    if not filters:
+        return ComputedLook(tuple(shown))
+    test = " and ".join(f"len(cols(l, {sep!r})) > {i} and cols(l, {sep!r})[{i}] in {tuple(vs)!r}" for i, vs in filters)
+    kept = sum(1 for line in text.split("\n")
+               if all(len(c := cols(line, sep)) > i and c[i] in vs for i, vs in filters))
+    named = {p for _, vs in filters for v in vs for p in re.findall(r"[\w-]+", v.lower())}
+    lowered = text.lower()
+    plain = not (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or re.search(r"\d", asking)
+                 or date_range(question) is not None)
+    for word in (w.lower() for w in TOKEN.findall(asking) if w.lower() not in _STOP):
+        if word in _RANKING_WORDS or word in named or word.replace("-", "") in named:
+            continue
+        if re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", lowered):
+            plain = False  # a word the lines write: it may filter them
+    return computed_look(shown, (f"len([l for l in lines() if {test}])", f"{kept:,}", str(kept) if plain else ""),
+                         False)
