@@ -25,6 +25,9 @@ class ComputedLook:
     rows: tuple[str, ...]
     call: str = ""
     counted: str = ""
+    names_fields: bool = True
+    """Whether the rows name the text's fields (a header's columns, a log format's), so that
+    lines shown as typical records add nothing; a table with no header line still needs them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +50,14 @@ def ranked(amounts: Mapping[str, float], asking: str) -> Ranked | None:
     return Ranked(told + ("" if tie else f"; {order[0][0]} first"), "" if tie else order[0][0])
 
 
-def computed_look(rows: list[str], computed: tuple[str, str, str] | None, cut: bool) -> ComputedLook:
+def computed_look(rows: list[str], computed: tuple[str, str, str] | None, cut: bool,
+                  names_fields: bool = True) -> ComputedLook:
     """The look's rows with the computed (call, result, answer) told: "For the question: ..."
     when it answers the question, else "A step: ...". A text read only in part offers nothing:
     a count of its first rows is no answer about all of them."""
     if computed is None:
-        return ComputedLook(tuple(rows))
+        return ComputedLook(tuple(rows), names_fields=names_fields)
     call, result, offered = computed
     offered = "" if cut else offered
     told = f"For the question: {call} gives {result}." if offered else f"A step: {call} gives {result}."
-    return ComputedLook((*rows, told), call, offered)
+    return ComputedLook((*rows, told), call, offered, names_fields)

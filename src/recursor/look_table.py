@@ -19,7 +19,6 @@ as many cells.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
@@ -36,7 +35,15 @@ from recursor.question import (
     iso_forms,
     negated,
 )
-from recursor.sandbox.helpers import _STOP, _json_records, _stem, _table_sep, cols, to_number
+from recursor.sandbox.helpers import (
+    _STOP,
+    _json_records,
+    _stem,
+    _table_cells,
+    _table_sep,
+    cols,
+    to_number,
+)
 
 __all__ = ["table_look"]
 
@@ -100,21 +107,21 @@ def _read_table(text: str) -> _Read | None:
     the text was cut, and the columns no value of which the call could compare as text (a JSON
     field of booleans); None when the text is no table under a header line."""
     cut = len(text) > _READ_UP_TO
-    lines = [line for line in text[:_READ_UP_TO].split("\n") if line.strip()]
-    if cut and lines:
-        lines.pop()  # the last line read may be cut in two
+    body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
+    lines = [line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()]
     while lines and lines[0].lstrip().startswith("#"):
-        lines.pop(0)  # comments above the header
+        lines.pop(0)
     if len(lines) <= _LEAST_ROWS:
         return None
     if lines[0].lstrip()[:1] in ("[", "{"):
         return _json_table(text, cut)
-    if (sep := _table_sep(lines)) is None:
+    if _table_sep(lines) is None:
         return None
-    if sep == "|":
-        cells = [cols(line) for line in lines]
-    else:  # as `cols` splits a line, all lines in one reader
-        cells = [[c.strip() for c in row] for row in csv.reader(lines, delimiter=sep)]
+    head, rows, found = _table_cells(body)  # as `helpers.table` reads it, so the call counts the same rows
+    if found is None or not head:
+        return None
+    sep = found
+    cells = [head, *rows]
     header = cells[0]
     names = {h.lower() for h in header}
     if len(header) < 2 or len(names) < len(header) or not all(_a_name(h) for h in header):
@@ -361,7 +368,7 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
     shown = [f"It is a table with no header line: {len(rows):,} lines of {width} {told}-separated columns; "
              f"cols(line, {sep!r}) splits one (columns counted from 0)."]
     if not COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
-        return ComputedLook(tuple(shown))  # a look-up: a column's commonest values would only mislead
+        return ComputedLook(tuple(shown), names_fields=False)  # a look-up: a column's values would only mislead
     tokens = [t.lower() for t in re.findall(r"[\w/][\w.'&+/-]*", asking)]
     said = {" ".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
     said |= {re.sub(r"e?s$", "", p) for p in said} | {p.replace("-", "") for p in said}
@@ -382,7 +389,7 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
             shown.append(f"   column {i}: {len(column.counts):,} values, the most lines first: "
                          + ", ".join(f"{v} {n:,}" for v, n in column.counts.most_common(_VALUES_SHOWN)) + ".")
     if not filters:
-        return ComputedLook(tuple(shown))
+        return ComputedLook(tuple(shown), names_fields=False)
     test = " and ".join(f"len(cols(l, {sep!r})) > {i} and cols(l, {sep!r})[{i}] in {tuple(vs)!r}" for i, vs in filters)
     kept = sum(1 for line in text.split("\n")
                if all(len(c := cols(line, sep)) > i and c[i] in vs for i, vs in filters))
@@ -396,4 +403,4 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
         if re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", lowered):
             plain = False  # a word the lines write: it may filter them
     return computed_look(shown, (f"len([l for l in lines() if {test}])", f"{kept:,}", str(kept) if plain else ""),
-                         False)
+                         False, names_fields=False)

@@ -317,6 +317,8 @@ def _naming_a_file(question: str, names: list[str]) -> set[str]:
         base = re.split(r"[\\/]", name.lower())[-1]
         ends = set(base.split("."))  # "history", "log" of history.log; not "history" of user_history.py
         own = set(re.split(r"[^a-z0-9]+", base)) | _FILE_KINDS
+        if not ends & _FILE_KINDS & said.keys():
+            continue  # no word of the question is this file's kind: no run can name it
         runs: list[list[str]] = [[]]
         for before, m in zip([None, *tokens], tokens, strict=False):
             word = m.group(0).lower()
@@ -561,14 +563,17 @@ def _written_where(text: str, lowered: str | None, word: _Word) -> str:
     if word.count < 2 or not re.search(r"[^\W\d_]", word.word):
         return ""  # a date or a number: a period's or a range's bound, not the thing counted
     per_line: dict[int, set[str]] = {}  # each line's start: the slots its matches are in
-    for s, e in _Finder(text, lowered, word.word).forward():
-        start = text.rfind("\n", 0, s) + 1
-        if start not in per_line:
-            if len(per_line) >= _SLOTS_READ:
-                break
-            per_line[start] = set()
-        end = text.find("\n", e)
-        again = re.finditer(r"(?<!\w)" + re.escape(text[s:e]) + r"(?!\w)", text[e:len(text) if end < 0 else end],
+    finder = _Finder(text, lowered, word.word)
+    for s, e in finder.forward():
+        # The match's line (in a line of prose, its sentence: one unit each, so a text of one
+        # long line is read once, not to its end at each match).
+        start, end = finder.unit(s, e)
+        if start in per_line:
+            continue
+        if len(per_line) >= _SLOTS_READ:
+            break
+        per_line[start] = set()
+        again = re.finditer(r"(?<!\w)" + re.escape(text[s:e]) + r"(?!\w)", text[e:end],
                             re.IGNORECASE)  # its other matches on the line: a JSON line's "name" and "vendor"
         for at in (s, *(e + m.start() for m in again)):
             if (slot := _slot_of(text, start, at)) is not None:
@@ -671,7 +676,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # and these rows would not say whose).
     # A table under a header line is told by its columns, and the count or ranking asked computed.
     tabled = (table_look(text, question) or weblog_look(text, question)) if len(files) < 2 and not summary.rows else None
-    typical, typical_spans = (_typical(text, head, width) if len(files) < 2 and not summary.rows and not tabled
+    typical, typical_spans = (_typical(text, head, width)
+                              if len(files) < 2 and not summary.rows and not (tabled and tabled.names_fields)
                               else ([], []))
     page.add(typical + summary.rows + list(tabled.rows if tabled else ()), typical_spans)
     # A question that asks to judge each line against options the lines never write: the
@@ -706,7 +712,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                     or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
     # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first.
     looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word) for w in found)
-    if doc.unit == "line" and looks_up and (defined := _definitions_named(text, words.question_words, words.described)):
+    if doc.unit == "line" and looks_up and (
+            defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described)):
         page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
     page.add(summary.extremes, summary.spans)  # after the words' lines: read last, as the question's own lines are
     if words.missing:
@@ -1143,7 +1150,7 @@ def _dated_entries(text: str, recs: list[tuple[int, int]], period: tuple[str, st
 _DEFINITION = re.compile(
     r"""^[ \t]*(?:#[ \t]*define[ \t]+(?P<macro>[A-Za-z_]\w*)[ \t]+"""
     r"""|(?:(?:export|const|let|var|set)[ \t]+)?["']?(?P<key>[A-Za-z_][\w.-]*)["']?[ \t]*[:=][ \t]*"""
-    r"""|\#?[ \t]*(?P<bare>[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)[ \t]+)(?=\S)""",
+    r"""|(?:\#[ \t]*)?(?P<bare>[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)[ \t]+)(?=\S)""",
     re.MULTILINE)
 """A line that defines a name: `#define NAME value`, `name = value`, `name: value`, `"name": value`,
 and a config's `PasswordAuthentication yes` or `max_conns 40` (also commented out, as sshd_config

@@ -27,6 +27,7 @@ import contextlib as _contextlib
 import csv as _csv
 import difflib as _difflib
 import functools as _functools
+import io as _io
 import json as _json
 import re as _re
 import sys as _sys
@@ -1547,8 +1548,10 @@ class Record(dict[str, Any]):
 
 
 _KV_EQ = _re.compile(r"""(?<![\w.-])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s,;|&]|,(?=\d{3}))*)""")
-_SEGMENTS = _re.compile(r"\s*(?:\|\|?|;|\t)\s*")
-_KV_COLON = _re.compile(r"^\s*([A-Za-z_][\w .()/-]{0,39}?)\s*:\s+(.*?)\s*$")
+_SEGMENTS = _re.compile(r"\|\|?|;|\t")
+"""Where a line's `Key: value` fields part (the spaces around them are `_KV_COLON`'s: a run of
+spaces matched on both sides of a separator was retried at each of its places)."""
+_KV_COLON = _re.compile(r"^\s*([A-Za-z_][\w .()/-]{0,39}?)\s*:\s+(.*\S|)\s*$")
 _COMMA_KEY = _re.compile(r",\s+(?=[A-Za-z_][\w .()/-]{0,39}?:\s)")
 
 
@@ -1600,7 +1603,10 @@ def cols(line: Any, sep: str | None = None) -> list[str]:
         else:
             return text.split()
     if len(sep) == 1:
-        return [c.strip() for c in next(_csv.reader([text], delimiter=sep))]
+        try:
+            return [c.strip() for c in next(_csv.reader([text.replace("\r", " ")], delimiter=sep), [])]
+        except _csv.Error:  # a cell over the csv module's size limit
+            pass
     return [c.strip() for c in text.split(sep)]
 
 
@@ -1654,21 +1660,37 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     doc = _as_text(text)
     if (objects := _json_records(doc)) is not None:
         return [_record(x) for x in objects]
-    rows = [r for r in doc.split("\n") if r.strip()]
-    rows = [r for r in rows if not _re.fullmatch(r"[\s|:+-]+", r)]  # a markdown rule line
-    if not rows:
-        return []
-    if sep is None:
-        sep = _table_sep(rows)
-    cut = None if sep == "|" else sep  # cols() splits at "|" by itself, outer bars dropped
-    header = _cols(rows[0], cut)
+    header, rows, sep = _table_cells(doc, sep)
     out = []
-    for r in rows[1:]:
-        cells = _cols(r, cut)
+    for cells in rows:
         if sep is None and len(cells) > len(header):  # the last column holds spaces
             cells = [*cells[: len(header) - 1], " ".join(cells[len(header) - 1:])]
         out.append(Record(zip(header, cells, strict=False)))
     return out
+
+
+def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list[str]], str | None]:
+    """How `table` reads a text: its header's cells, each row's cells and the separator. Blank
+    lines, a Markdown table's rule line and comment lines above the header are no rows; a text
+    split at `,` `;` or tabs is read by one CSV reader, so a quoted cell may hold line breaks."""
+    doc = doc.replace("\r\n", "\n").replace("\r", "\n")  # a lone carriage return ends a line too
+    lines = [r for r in doc.split("\n") if r.strip() and not _re.fullmatch(r"[\s|:+-]+", r)]
+    while len(lines) > 1 and lines[0].lstrip().startswith("#"):
+        lines.pop(0)  # "# exported 2024-01-01" above the header
+    if not lines:
+        return [], [], sep
+    if sep is None:
+        sep = _table_sep(lines)
+    if sep is not None and len(sep) == 1 and sep != "|":
+        try:
+            cells = [[c.strip() for c in row] for row in _csv.reader(_io.StringIO("\n".join(lines)), delimiter=sep)
+                     if row]
+        except _csv.Error:  # a cell over the csv module's size limit: split plainly
+            cells = [[c.strip() for c in r.split(sep)] for r in lines]
+    else:
+        cut = None if sep == "|" else sep  # cols() splits at "|" by itself, outer bars dropped
+        cells = [_cols(r, cut) for r in lines]
+    return cells[0], cells[1:], sep
 
 
 _NUMBER = _re.compile(r"(?<![A-Za-z0-9_.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
