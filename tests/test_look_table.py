@@ -59,11 +59,15 @@ def test_a_total_of_a_number_column_per_group_is_summed_and_the_fewest_first_whe
     look = table_look(text, "Which product sold the largest total quantity?")
     assert look is not None and look.call == "sum_by(table(), 'product', 'quantity')"
     assert look.counted == _top(total)
+    # "the fewest widgets" where rows have a quantity: rows, or widgets sold? Shown, not offered.
+    ambiguous = table_look(text, "Which country ordered the fewest widgets?")
+    assert ambiguous is not None and ambiguous.call.startswith("count_by(") and ambiguous.counted == ""
     widgets: dict[str, float] = {}
     for r in rows:
         if r["product"] == "widget":
             widgets[r["country"]] = widgets.get(r["country"], 0) + 1
-    fewest = table_look(text, "Which country ordered the fewest widgets?")
+    no_amounts = "\n".join(",".join(line.split(",")[:5]) for line in text.splitlines())
+    fewest = table_look(no_amounts, "Which country ordered the fewest widgets?")
     assert fewest is not None and fewest.counted == min(widgets, key=lambda k: widgets[k])
 
 
@@ -186,3 +190,44 @@ def test_lines_that_are_no_headerless_table_are_left_alone() -> None:
     assert table_look(log, "How many packages were installed?") is None  # its colons are times
     config = "".join(f"key{i}: value {i}\n" for i in range(20))
     assert table_look(config, "How many keys?") is None  # two columns: a key and its value
+
+
+def test_review_what_a_table_cannot_say_is_not_offered() -> None:
+    amounts = "order_id,country,amount\n1,Spain,10.50\n2,Italy,3.20\n3,Italy,4.10\n4,Italy,2.00\n5,France,7.25\n6,Spain,99.99\n"
+    assert table_look(amounts, "Which country has the highest total amount?").counted == "Spain"  # type: ignore[union-attr]
+    text, _ = _orders()
+    for question in ("How many orders went to Spain or France?",  # two values of one column
+                     "Which country placed the largest order?", "Which country placed the most recent order?",
+                     "Which country had the most unshipped orders?",  # a filter no column writes
+                     "How many countries ordered gizmos?"):  # distinct countries, not rows
+        look = table_look(text, question)
+        assert look is not None and look.counted == "", question
+    sales = "invoice,customer,region,price,quantity\nI1,Ann,North,5.00,1\nI2,Ann,North,5.00,1\nI3,Bo,North,5.00,1\n" \
+            "I4,Cy,South,900.00,3\nI5,Di,East,20.00,2\n"
+    for question in ("Which region generated the most revenue?", "Which customer spent the most?"):
+        assert table_look(sales, question).counted == "", question  # type: ignore[union-attr]
+    tickets = "id,country,department\n1,US,IT\n2,US,Sales\n3,UK,IT\n4,DE,HR\n5,US,Sales\n6,UK,Sales\n7,DE,IT\n"
+    us = table_look(tickets, "Can you tell us which department has the most tickets?")
+    assert us is not None and "r['country'] == 'US'" not in us.call and us.counted == ""  # "us" is no country
+    it = table_look(tickets, "Which country has the most tickets in IT?")
+    assert it is not None and "r['department'] == 'IT'" in it.call
+    euro = "name;amount;country\nA;10,0;Spain\nB;10,0;Spain\nC;2,75;France\nD;2,75;France\nE;1,5;Italy\n"
+    assert table_look(euro, "Which country has the highest total amount?").counted == ""  # type: ignore[union-attr]
+    code = "def f(a, b, c):\n    return g(a, b, c)\nx = f(1, 2, 3)\ny = f(4, 5, 6)\nz = f(x, y, 0)\n"
+    assert table_look(code, "How many calls to f?") is None  # code, not a table
+
+
+def test_review_the_call_counts_the_rows_the_look_counted() -> None:
+    for text in ("# exported 2024-01-01\nid,country,status\n1,Spain,shipped\n2,Spain,cancelled\n3,France,shipped\n"
+                 "4,Italy,shipped\n5,Spain,shipped\n",
+                 'id,country,comment,status\n1,Spain,"fine",shipped\n2,France,"line one\nline two, France",shipped\n'
+                 '3,Spain,"ok",cancelled\n4,Italy,"a",shipped\n5,Spain,"b",shipped\n',
+                 "| id | country | status |\n|:---|:---:|---:|\n| 1 | Spain | shipped |\n| 2 | Spain | cancelled |\n"
+                 "| 3 | France | shipped |\n| 4 | Italy | shipped |\n| 5 | Spain | shipped |\n"):
+        look = table_look(text, "How many orders were shipped?")
+        assert look is not None and look.counted == "4"
+        helpers.context = text
+        assert eval(look.call, vars(helpers)) == 4
+    headerless = "Alice,Spain,Widget,shipped\nBob,France,Gadget,shipped\nCarol,Spain,Gizmo,cancelled\n" \
+                 "Dan,Spain,Widget,shipped\nEve,France,Widget,returned\n"
+    assert table_look(headerless, "How many orders came from Spain?").counted == "3"  # type: ignore[union-attr]

@@ -62,3 +62,20 @@ def test_nothing_is_offered_when_the_question_says_more_than_the_fields_computed
 def test_other_texts_are_no_access_log() -> None:
     assert weblog_look("2024-01-01 10:00:00 install pkg 1.0\n" * 20, "Which package?") is None
     assert weblog_look("a,b\n1,2\n3,4\n5,6\n", "Which a?") is None
+
+
+def test_review_what_the_fields_cannot_say_is_not_offered() -> None:
+    text, _ = _log()
+    for question in ("How many requests returned 404 or 500?",  # two values of one field
+                     "Which host transferred the most bytes?", "How many 404 requests were there in 2022?",
+                     "Which IP made the most requests yesterday?", "How many responses were over 500 bytes?",
+                     "Which client got the most errors?"):  # errors: which statuses?
+        look = weblog_look(text, question)
+        assert look is not None and look.counted == "", question
+
+
+def test_a_day_is_offered_as_the_log_and_the_call_write_it() -> None:
+    text, _ = _log()
+    look = weblog_look(text + '192.168.0.1 - - [01/Apr/2025:10:00:00 +0200] "GET / HTTP/1.1" 200 5 "-" "x"\n',
+                       "On which day were the most requests made?")
+    assert look is not None and look.counted == "01/Apr/2025"  # 201 requests that day, 200 or fewer on the others

@@ -1328,7 +1328,7 @@ def test_a_changelog_read_alone_counts_its_entries_by_year_for_which_year_has_th
 def test_how_many_entries_hold_the_rarest_word_is_counted_by_entry_not_by_line() -> None:
     changelog = _changelog(_UPLOADS).replace("and CVE-2023-0002.", "\n    and CVE-2023-0002.")
     look = orientation(changelog, "How many uploads mention a CVE?")
-    assert "'CVE' is in 2 of its 6 entries (3 lines): len(entries('CVE')) counts them." in look.text
+    assert "'CVE' is in 2 of its 6 entries (3 lines): len(entries(r'\\bCVE\\b')) counts them." in look.text
     assert look.counted == "2"
     # Other words say more than which entries hold the word: shown, not offered.
     assert orientation(changelog, "How many uploads fix a CVE in the build?").counted == ""
@@ -1352,3 +1352,19 @@ def test_no_entries_holding_row_for_the_word_that_names_the_outlined_file() -> N
     assert "entries (" not in look.text  # "tool" names the file: every upload is one of its
     named = orientation(files, "How many uploads in the changelog of tool mention a CVE?")
     assert "'CVE' is in 2 of its 6 entries" in named.text
+
+
+def test_review_entries_hold_a_whole_word_and_the_call_counts_them() -> None:
+    import recursor.sandbox.helpers as helpers
+
+    uploads = [("3.0", "Build for arm64.", "Tue, 03 Oct 2023 10:00:00 +0200"),
+               ("2.9", "A harmless fix.", "Mon, 01 May 2023 10:00:00 +0200"),
+               ("2.8", "Fix the arm build.", "Wed, 01 Jun 2022 09:00:00 +0200"),
+               ("2.7", "Docs.", "Tue, 31 May 2022 09:00:00 +0200")]
+    changelog = _changelog(uploads)
+    look = orientation(changelog, "How many uploads mention arm?")
+    assert look.counted == "1"
+    helpers.context = changelog
+    assert len(helpers.entries(r"\barm\b")) == 1  # the call the row shows
+    # The thing counted is no word the entries hold: "uploads" gets no row of its own.
+    assert "'uploads' is in" not in orientation(changelog, "How many uploads were made in 2022?").text

@@ -26,6 +26,7 @@ from collections import Counter
 from recursor.look_counts import ComputedLook, computed_look, ranked
 from recursor.question import (
     COUNT_ASKED,
+    HOW_MANY,
     NOT_FIRST,
     QUALIFIED,
     SUPERLATIVE,
@@ -58,8 +59,21 @@ _CATEGORY_MAX = 50
 """A column of at most this many values (or a fifth of the rows, if more) is a category whose
 values a question may filter by; a column of ids or free text is not."""
 _VALUES_SHOWN = 5
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
+_ID_WORDS = frozenset("id ids no nr num number key code".split())
 _SUMMED = re.compile(r"\b(?:total|sum|combined|altogether|in\s+all)\b", re.IGNORECASE)
 _ROW_NOUNS = frozenset("rows row entries entry records record lines line items item".split())
+_PLAIN_WORDS = frozenset(
+    "placed place came come comes made make makes went go goes sent send got get gets received receive ordered order "
+    "orders bought buy purchased purchase listed list recorded appear appears belong belongs registered has have had "
+    "there are is were was be been does do did from to for by in of on at with the a an this that these those its "
+    "their table file data rows row entries entry records record lines line items item".split())
+"""Words a question may write that the rows need not: they filter nothing."""
+_NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|first|last)\b"
+                          r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!number|total|count|sum|amount|share)",
+                          re.IGNORECASE)
+"""A superlative of one row ("the largest order", "the most recent"), not of a count or total."""
+_MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
 _RANKING_WORDS = frozenset("which what most largest greatest highest biggest fewest least lowest smallest number "
                            "count total sum combined altogether how many".split())
 
@@ -71,8 +85,10 @@ class _Column:
     def __init__(self, name: str, values: list[str], opaque: bool = False) -> None:
         self.name = name
         self.counts = Counter(v for v in values if v)
+        # "10,50" in a `;` table is ten and a half, which `to_number` reads as 1,050: not added up.
+        opaque = opaque or any(_DECIMAL_COMMA.fullmatch(v) for v in self.counts)
         self.numeric = not opaque and bool(self.counts) and all(_is_number(v) for v in self.counts)
-        self.opaque = opaque  # values a call cannot compare as text (JSON booleans)
+        self.opaque = opaque  # values a call cannot compare or add as written (JSON booleans, decimal commas)
 
     def category(self, n_rows: int) -> bool:
         """Whether the column's values repeat enough to be filtered or grouped by."""
@@ -80,8 +96,16 @@ class _Column:
                 and 1 < len(self.counts) <= max(_CATEGORY_MAX, n_rows // 5))
 
     def unique(self) -> bool:
-        """Whether no two rows write one value: a column of ids."""
+        """Whether no two rows write one value."""
         return len(self.counts) == sum(self.counts.values())
+
+    def ids(self) -> bool:
+        """Whether the column names the rows: unique words, or unique whole numbers under a
+        name that says so (`order_id`, `No.`); unique amounts (prices) are amounts."""
+        if not self.unique():
+            return False
+        return not self.numeric or (all(re.fullmatch(r"\d+", v) for v in self.counts)
+                                    and bool(set(_parts(self.name)) & _ID_WORDS))
 
 
 def _is_number(value: str) -> bool:
@@ -95,7 +119,7 @@ def _parts(name: str) -> list[str]:
 
 def _same_word(word: str, other: str) -> bool:
     """A question's word and a header's or value's, in any case, singular or plural."""
-    a, b = word.lower(), other.lower()
+    a, b = (re.sub(r"ies$", "y", w.lower()) for w in (word, other))  # "countries", "country"
     return a == b or _stem(a) == _stem(b)
 
 
@@ -127,6 +151,10 @@ def _read_table(text: str) -> _Read | None:
     if len(header) < 2 or len(names) < len(header) or not all(_a_name(h) for h in header):
         return None  # a header names each column once, in words
     rows = cells[1:]
+    if any(any(len(r) > i and r[i] == h for r in rows) for i, h in enumerate(header)):
+        return None  # "Alice,Spain,..." over "Bob,Spain,...": the first line is a row, not a header
+    if sum(line[:1].isspace() for line in lines[1:6]) >= 2:
+        return None  # indented lines: code or prose, not rows
     # A row may leave its last cells out (a CSV's empty trailing fields): they are empty.
     kept = [r + [""] * (len(header) - len(r)) for r in rows if 1 < len(r) <= len(header)]
     if len(kept) < _SHARE * len(rows) or len(kept) < _LEAST_ROWS or not any(len(r) == len(header) for r in rows):
@@ -136,7 +164,8 @@ def _read_table(text: str) -> _Read | None:
 
 def _a_name(cell: str) -> bool:
     """Whether a header cell is a column's name: words, not a value or code (`{"id": 0`)."""
-    return 0 < len(cell) <= _NAME_MAX and re.search(r"[^\W\d_]", cell) is not None and not re.search(r'[{}\[\]"=<>]', cell)
+    return (0 < len(cell) <= _NAME_MAX and re.search(r"[^\W\d_]", cell) is not None
+            and not re.search(r'[{}\[\]"=<>]|:$', cell) and cell.count("(") == cell.count(")"))
 
 
 def _json_table(text: str, cut: bool) -> _Read | None:
@@ -198,7 +227,7 @@ def _phrase_in(name: str, asking: str) -> bool:
 def _described(column: _Column, n_rows: int) -> str:
     """One column, as a question about it needs it: a category's values with their rows, a
     number's range and total."""
-    if column.unique():
+    if column.ids():
         return f"   {column.name}: a different value on each row (an id)."
     if column.numeric:
         numbers = [(x, n) for v, n in column.counts.items() if (x := to_number(v)) is not None]
@@ -217,13 +246,17 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
     tokens = [t.lower() for t in re.findall(r"[\w][\w.'&+-]*", asking)]
     said = {" ".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
     said |= {re.sub(r"e?s$", "", p) for p in said}  # "gizmos" for gizmo, "boxes" for box
+    exact = set(re.findall(r"[\w][\w.'&+-]*", asking))  # as written: "IT" the department, not "it"
     found: list[tuple[_Column, str]] = []
     for c in columns:
         if not c.category(n_rows):
             continue
         for value in c.counts:
             v = " ".join(re.findall(r"[\w][\w.'&+-]*", value.lower()))
-            if len(v) >= 2 and v not in _STOP and v in said:
+            if len(v) <= 3 or v in _STOP:
+                if value in exact:  # a short value or an everyday word, only in its own case ("US", not "us")
+                    found.append((c, value))
+            elif v in said:
                 found.append((c, value))
     return found
 
@@ -239,13 +272,17 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
     compute: a count of the rows a filter keeps, or a ranking of a category column's values by
     rows or by a number column's total."""
     index = {c.name: i for i, c in enumerate(columns)}
+    filtered = {c.name for c, _ in filters}
+    if len(filtered) < len(filters):
+        return None  # "Spain or France", "Spain and France": two values of one column
+    if _NOT_A_COUNT.search(asking):
+        return None  # "the largest order", "the most recent order": a row's value, not a count
     kept = [r for r in rows if all(r[index[c.name]] == v for c, v in filters)]
     source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
-    filtered = {c.name for c, _ in filters}
     ranks = SUPERLATIVE.search(asking) is not None
     group = _grouped_by(columns, asking, len(rows)) if ranks else None
     if group is not None and group.name not in filtered:
-        amounts = [c for c in named if c.numeric and not c.unique() and c is not group]
+        amounts = [c for c in named if c.numeric and not c.ids() and c is not group]
         if amounts and not (len(amounts) == 1 and _SUMMED.search(asking)):
             return None  # "the highest price": a largest value, a total or an average
         adds = amounts[0] if amounts else None
@@ -264,6 +301,10 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
             return None
         return call, order.told, order.top if just else ""
     if COUNT_ASKED.search(asking) and not ranks and filters:
+        counted = HOW_MANY.search(asking)
+        said = counted.group("what").split()[:1] if counted else []
+        if any(_same_word(w, p) for w in said for c in columns if not c.ids() for p in _parts(c.name)):
+            return None  # "how many countries": distinct values, not rows
         just = _asks_just(asking, question, words, columns, filtered, filters, text)
         if just is None:
             return None
@@ -293,18 +334,27 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
     ids), or names a column `used` (grouped, filtered or added up). None when a word names
     another column: what was computed is then no step of the answer either."""
     values = {p for _, v in filters for p in re.findall(r"[\w-]+", v.lower())}
+    every_value = {v.lower() for c in columns if c.category(sum(c.counts.values())) for v in c.counts}
+    adds = any(c.name in used and c.numeric for c in columns)  # an amount named and added up: its verbs ("sold")
     lowered = text.lower()
+    amounts = any(c.numeric and not c.ids() for c in columns)
     plain = True
     for word in words:
         w = word.lower()
         if w in _RANKING_WORDS or w in _ROW_NOUNS or any(_same_word(w, v) for v in values):
             continue
         if (named := [c for c in columns if any(_same_word(w, p) for p in _parts(c.name))]):
-            if any(c.name in used or c.unique() for c in named):
+            if any(c.name in used or c.ids() for c in named):
                 continue  # the column grouped, filtered or added, or the rows' ids ("orders" of order_id)
             return None  # another column: "the most customers" counts customers, not rows
-        if w in lowered:
-            plain = False  # a word the rows may write: it may filter them
+        if w in every_value:
+            plain = False  # "us" and the value "US": a filter, or not?
+        elif w not in _PLAIN_WORDS and (not adds or w in lowered):
+            plain = False  # "unshipped", "revenue", "spent": a filter or an amount no column names
+    if plain and amounts and not adds and _MOST_OF.search(asking) and not any(
+            _same_word(m.group(1), p) for m in _MOST_OF.finditer(asking) for c in columns if c.ids()
+            for p in _parts(c.name)) and not all(m.group(1).lower() in _ROW_NOUNS for m in _MOST_OF.finditer(asking)):
+        plain = False  # "the most widgets" where rows have a quantity: rows, or widgets sold?
     return plain and not (QUALIFIED.search(asking.replace("how many", "")) or negated(question)
                           or NOT_FIRST.search(asking) or date_range(question) is not None or iso_forms(asking)
                           or re.search(r"\d", asking))
@@ -332,6 +382,8 @@ def _headerless(text: str) -> tuple[str, int, list[str]] | None:
     probe = lines[:_DETECTED_ON]
     if sum(line.lstrip()[:1] in ("{", "[") for line in probe) > len(probe) / 2:
         return None  # JSON objects, one a line: their commas are no columns
+    if sum(line[:1].isspace() for line in probe) >= 2:
+        return None  # indented lines: code or prose, not columns
     timed = sum(bool(_TIMES.search(line)) for line in probe) > len(probe) / 10
     best: tuple[int, str, int] | None = None
     for sep in _HEADERLESS_SEPS:
@@ -347,6 +399,8 @@ def _headerless(text: str) -> tuple[str, int, list[str]] | None:
     rows = [cells for line in probe if len(cells := cols(line, sep)) == width]
     if sum(bool(_NAMED_CELL.match(c)) for r in rows for c in r) > len(rows) * width / 4:
         return None  # "Date: ... || User: ...": named fields, which `record` reads by name
+    if sum(any(c.count("(") != c.count(")") for c in r) for r in rows) >= len(rows) / 2:
+        return None  # "f(1", "2)": a call's arguments split at their commas, not columns
     if any(sum(not r[i] for r in rows) >= _SHARE * len(rows) for i in range(width)):
         return None  # a column empty on nearly every line: a doubled separator, no column
     return sep, width, lines

@@ -31,6 +31,8 @@ from recursor.question import (
     SUPERLATIVE,
     TOKEN,
     asking_part,
+    date_range,
+    iso_forms,
     negated,
 )
 from recursor.sandbox.helpers import _STOP, _stem
@@ -55,8 +57,14 @@ class _Field:
 
 
 def _day(m: re.Match[str]) -> str | None:
+    """The request's day as the log writes it ("12/Oct/2023"), as the call's key reads it."""
+    day = m["time"].split(":", 1)[0]
+    return day if re.fullmatch(r"\d+/\w+/\d+", day) else None
+
+
+def _date(day: str) -> date | None:
     try:
-        return datetime.strptime(m["time"].split(":", 1)[0], "%d/%b/%Y").date().isoformat()
+        return datetime.strptime(day, "%d/%b/%Y").date()
     except ValueError:
         return None
 
@@ -81,6 +89,8 @@ _FIELDS = (
            r"""r'"([^"]*)"$'""", lambda m: m["agent"]),
 )
 _ROW_NOUNS = frozenset("requests request hits hit lines line entries entry visits visit calls call times".split())
+_STATUS_WORDS = frozenset("error errors failed failing failure failures".split())
+"""Words a status filter makes plain; alone, "errors" asks for statuses no word names."""
 _COMMON = frozenset("which what most largest greatest highest biggest fewest least number count how many made sent "
                     "received got served returned came often frequently log access server web total all in on "
                     "had has have with were was did the".split())
@@ -100,11 +110,11 @@ def weblog_look(text: str, question: str) -> ComputedLook | None:
     if len(sample) < 3 or sum(_LINE.match(line) is not None for line in sample) < _SHARE * len(sample):
         return None
     parsed = [m for line in lines if (m := _LINE.match(line)) is not None]
-    days = sorted(d for m in parsed if (d := _day(m)))
+    days = sorted(d for m in parsed if (day := _day(m)) and (d := _date(day)))
     cut = len(text) > _READ_UP_TO
     of = "its first " if cut else ""
     rows = [f"It is a web server's access log: {of}{len(parsed):,} requests"
-            + (f", {date.fromisoformat(days[0]):%d %b %Y} to {date.fromisoformat(days[-1]):%d %b %Y}" if days else "")
+            + (f", {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}" if days else "")
             + ". Each line is a host (the client's IP), a [time], a \"request\" (method, path, protocol), a status "
               "and a size" + (", then a referrer and a user agent" if any(m["agent"] is not None for m in parsed[:50])
                                else "")
@@ -151,6 +161,8 @@ def _computed(parsed: list[re.Match[str]], asking: str, question: str, words: li
     source = f"lines({_patterns(filters)})" if filters else "lines()"
     ranks = SUPERLATIVE.search(asking) is not None
     filtered = {f.name for f, _, _ in filters}
+    if len(filtered) < len(filters):
+        return None  # "404 or 403": two values of one field
     grouped = [f for f in named if f.name not in filtered]
     if ranks and len(grouped) == 1:
         field = grouped[0]
@@ -168,16 +180,20 @@ def _asks_just(asking: str, question: str, words: list[str], used: set[str],
                filters: list[tuple[_Field, str, str]], text: str) -> bool:
     """Whether each word of the question is a common one, names the requests or a field used,
     or is a value filtered by, and nothing qualifies the count."""
-    if (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or NOT_FIRST.search(asking)):
+    if (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or NOT_FIRST.search(asking)
+            or date_range(question) is not None or iso_forms(asking)):
         return False
     said = {w for _, _, w in filters}
     nouns = {n for f in _FIELDS if f.name in used for n in f.nouns}
-    other = {n for f in _FIELDS if f.name not in used for n in f.nouns}
-    lowered = text.lower()
+    row_stems = {_stem(x) for x in _ROW_NOUNS}
     for word in words:
         w = word.lower()
-        if word in said or w in _COMMON or w in _ROW_NOUNS or w in nouns or _stem(w) in {_stem(x) for x in _ROW_NOUNS}:
+        if word in said or w in _COMMON or w in _ROW_NOUNS or w in nouns or _stem(w) in row_stems:
             continue
-        if w in other or w in lowered:
-            return False  # another field, or a word the lines write: it may filter them
+        if w in _STATUS_WORDS and any(f.name == "status" for f, _, _ in filters):
+            continue  # "failed with a 500", "the most 404 errors": the status says which
+        # Anything else may say more than the fields counted: another field, a word the lines
+        # write ("curl"), a number no field holds ("500 bytes", "2022"), or a word they never
+        # write ("bytes", "yesterday", "failed", "bots").
+        return False
     return True

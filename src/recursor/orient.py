@@ -1446,11 +1446,14 @@ def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking
         return [], ""  # not entries counted by name; a date or a number (a period's bound); the file's own name
     if len(recs) < 2 or all(text.count("\n", a, b) == 0 for a, b in recs):
         return [], ""
-    rx = re.compile(re.escape(word.word), re.IGNORECASE)
+    if word.word.lower() in _RECORD_NOUNS or re.sub(r"e?s$", "", word.word.lower()) in _RECORD_NOUNS or "'" in word.word:
+        return [], ""  # "uploads" is what is counted, not what they hold
+    pattern = rf"\b{re.escape(word.word)}\b"  # a whole word: "arm" is not in "harmless" nor "arm64"
+    rx = re.compile(pattern, re.IGNORECASE)
     holding = sum(1 for a, b in recs if rx.search(text, a, b))
     if not holding:
         return [], ""
-    call = entries_call.replace("entries(", f"entries({word.word!r}" + (")" if entries_call == "entries()" else ", "), 1)
+    call = entries_call.replace("entries(", f"entries(r'{pattern}'" + (")" if entries_call == "entries()" else ", "), 1)
     call = call.replace("))", ")")
     rows = [f"{word.word!r} is in {holding} of its {len(recs)} entries ({word.count} lines): len({call}) counts them."]
     firsts = [text[a:b].split("\n", 1)[0] for a, b in recs]
