@@ -383,3 +383,22 @@ def test_a_short_output_shown_again_is_offered_as_the_final_line() -> None:
     assert result.answer == "42"
     assert "FINAL(42)" in root.calls[2].messages[-1]["content"]
     assert "FINAL(42)" not in root.calls[1].messages[-1]["content"]  # the first run is not a repeat
+
+
+def test_a_line_of_code_without_its_fence_is_sent_back_to_run_never_offered_as_the_answer() -> None:
+    """The 1.5B wrote `count_by(rows, "action")` bare; offered back as the FINAL line, it
+    answered with the code. Now it is told the line did not run and how to run it."""
+    root = FakeScriptedLM(["```repl\nrows = lines('a')\nprint(rows)\n```", 'count_by(rows, "x")',
+                           '```repl\ncount_by(rows, "x")\n```', "FINAL(2)"])
+    result = rlm(root, trace_dir=False).complete("q", "a x=1\na x=1\nb")
+    assert result.answer == "2"
+    note = root.calls[2].messages[-1]["content"]
+    assert "did not run" in note and '```repl\ncount_by(rows, "x")\n```' in note
+    assert 'FINAL(count_by' not in note
+    # A man page's name is an answer, not code.
+    man = FakeScriptedLM(["```repl\nprint(context)\n```", "signal(7)", "FINAL(signal(7))"])
+    assert rlm(man, trace_dir=False).complete("q", "see signal(7)").answer == "signal(7)"
+    assert "FINAL(signal(7))" in man.calls[2].messages[-1]["content"]
+    from recursor.prompts_small import SmallModelPrompts
+
+    assert "did not run" in SmallModelPrompts().prose_answer('count_by(rows, "x")')

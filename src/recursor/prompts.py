@@ -7,10 +7,12 @@ of the loop.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from recursor.orient import Orientation
+from recursor.sandbox import helpers as _helpers
 
 __all__ = ["Prompts", "short_answer"]
 
@@ -72,9 +74,31 @@ guess: check with code.\
 
 
 def short_answer(prose: str) -> bool:
-    """Prose short enough to be an answer on its own (a value, a name, a phrase)."""
+    """Prose short enough to be an answer on its own (a value, a name, a phrase), and not a
+    line of code (`code_line`)."""
     text = prose.strip()
-    return 0 < len(text) <= 200 and "\n" not in text and "FINAL" not in text.upper()
+    return 0 < len(text) <= 200 and "\n" not in text and "FINAL" not in text.upper() and not code_line(text)
+
+
+_REPL_NAMES = frozenset(
+    name for name in dir(_helpers) if not name.startswith("_") and callable(getattr(_helpers, name))
+) | frozenset("print len sorted sum max min list set dict".split())
+"""What code in a reply calls: the REPL's helpers and the builtins a count or listing uses."""
+
+
+def code_line(text: str) -> bool:
+    """Whether a reply's one line is code written without its ```repl fence: a call of a REPL
+    helper or builtin with arguments (`count_by(rows, "action")`), or an assignment from one.
+    Offered back as "FINAL(count_by(rows, \"action\"))", the 1.5B answered with the code. A
+    man page's "signal(7)" or a function's name "open()" is no such call."""
+    try:
+        tree = ast.parse(text.strip())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    if len(tree.body) != 1 or not isinstance(stmt := tree.body[0], (ast.Expr, ast.Assign)):
+        return False
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _REPL_NAMES
+               and (node.args or node.keywords) for node in ast.walk(stmt.value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,12 +214,18 @@ class Prompts:
             "continue, or answer with FINAL(...) or FINAL_VAR(name)."
         )
 
+    def unfenced_code(self, code: str) -> str:
+        """After a reply whose one line is code with no ```repl fence: it was not run."""
+        return f"That line is code, not an answer, and it did not run. To run it, reply with:\n```repl\n{code}\n```"
+
     def prose_answer(self, prose: str) -> str:
         """After a reply in words only, once the model has looked: it may have stated the answer.
 
         A short reply is offered back as the line to write: models copy a placeholder such as
         "FINAL(answer)" literally, but they copy their own answer just as readily.
         """
+        if code_line(prose):
+            return self.unfenced_code(prose.strip())
         if short_answer(prose):
             return (f"Your reply had no FINAL line. If {prose.strip()} is the answer, reply with exactly "
                     f"this line:\nFINAL({prose.strip()})\nOtherwise continue with a ```repl block.")

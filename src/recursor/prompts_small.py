@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 
 from recursor.orient import Orientation
-from recursor.prompts import Prompts, short_answer
+from recursor.prompts import Prompts, code_line, short_answer
 from recursor.question import ANSWER_FORMAT
 
 __all__ = ["SYSTEM_SMALL", "SmallModelPrompts", "helpers_source", "key_terms"]
@@ -309,6 +309,8 @@ class SmallModelPrompts(Prompts):
         return "Write your answer as FINAL(your answer), or reply with a ```repl block."
 
     def prose_answer(self, prose: str) -> str:
+        if code_line(prose):
+            return self.unfenced_code(prose.strip())
         if short_answer(prose):
             return f"If the answer is {prose.strip()}, reply with exactly this line:\nFINAL({prose.strip()})"
         return "If you know the answer, reply with one line: FINAL(answer). Otherwise reply with a ```repl block."
