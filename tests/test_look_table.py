@@ -231,3 +231,12 @@ def test_review_the_call_counts_the_rows_the_look_counted() -> None:
     headerless = "Alice,Spain,Widget,shipped\nBob,France,Gadget,shipped\nCarol,Spain,Gizmo,cancelled\n" \
                  "Dan,Spain,Widget,shipped\nEve,France,Widget,returned\n"
     assert table_look(headerless, "How many orders came from Spain?").counted == "3"  # type: ignore[union-attr]
+
+
+def test_the_rows_own_noun_after_how_many_is_no_filter() -> None:
+    import json
+
+    users = _users()
+    gold = sum(u["team"] == "data" for u in users)
+    look = table_look("\n".join(json.dumps(u) for u in users), "How many users are in the data team?")
+    assert look is not None and look.counted == str(gold)

@@ -73,6 +73,7 @@ _NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|fir
                           r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!number|total|count|sum|amount|share)",
                           re.IGNORECASE)
 """A superlative of one row ("the largest order", "the most recent"), not of a count or total."""
+_COUNTED_NOUN = re.compile(r"\b(?:how\s+many|most|fewest|least)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
 _MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
 _RANKING_WORDS = frozenset("which what most largest greatest highest biggest fewest least lowest smallest number "
                            "count total sum combined altogether how many".split())
@@ -339,6 +340,9 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
     lowered = text.lower()
     amounts = any(c.numeric and not c.ids() for c in columns)
     plain = True
+    # The plural right after "how many" or "the most" names the rows when it names nothing else
+    # ("how many users are in the data team"); one word only ("how many unshipped orders" is not).
+    counted = {m.group(1).lower() for m in _COUNTED_NOUN.finditer(asking) if m.group(1).lower().endswith("s")}
     for word in words:
         w = word.lower()
         if w in _RANKING_WORDS or w in _ROW_NOUNS or any(_same_word(w, v) for v in values):
@@ -347,6 +351,8 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
             if any(c.name in used or c.ids() for c in named):
                 continue  # the column grouped, filtered or added, or the rows' ids ("orders" of order_id)
             return None  # another column: "the most customers" counts customers, not rows
+        if w in counted and w not in lowered:
+            continue  # the rows' own noun, which the rows never write ("users")
         if w in every_value:
             plain = False  # "us" and the value "US": a filter, or not?
         elif w not in _PLAIN_WORDS and (not adds or w in lowered):
