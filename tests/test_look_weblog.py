@@ -79,3 +79,14 @@ def test_a_day_is_offered_as_the_log_and_the_call_write_it() -> None:
     look = weblog_look(text + '192.168.0.1 - - [01/Apr/2025:10:00:00 +0200] "GET / HTTP/1.1" 200 5 "-" "x"\n',
                        "On which day were the most requests made?")
     assert look is not None and look.counted == "01/Apr/2025"  # 201 requests that day, 200 or fewer on the others
+
+
+def test_review_the_call_prints_what_the_look_offered_whatever_the_lines_case_or_endings() -> None:
+    text, _ = _log(300)
+    text = text.replace('"GET /login ', '"GET /Login ', 5).replace("\n", "\r\n")
+    look = weblog_look(text, "How many requests went to /login?")
+    assert look is not None
+    helpers.context = text
+    assert str(eval(look.call, vars(helpers))) == look.counted  # lines() keeps /Login too, and so does the look
+    for question in ("How many requests had a status above 200?", "Which IP made the most requests before noon?"):
+        assert weblog_look(text, question).counted == "", question  # type: ignore[union-attr]

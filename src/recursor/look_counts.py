@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 __all__ = ["ComputedLook", "Ranked", "computed_look", "ranked"]
 
-_FEWEST = re.compile(r"\b(?:fewest|least)\b", re.IGNORECASE)
+_FEWEST = re.compile(r"\b(?:fewest|least|lowest|smallest|minimum)\b", re.IGNORECASE)
 _SHOWN = 5
 
 

@@ -73,10 +73,18 @@ _NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|fir
                           r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!number|total|count|sum|amount|share)",
                           re.IGNORECASE)
 """A superlative of one row ("the largest order", "the most recent"), not of a count or total."""
-_COUNTED_NOUN = re.compile(r"\b(?:how\s+many|most|fewest|least)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
+_COUNTED_NOUN = re.compile(r"\b(?:how\s+many|most|fewest|least|lowest|smallest)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
+"""The word a question counts or ranks by: "how many users", "the most returns"."""
+_QUALIFIERS = re.compile(r"\b(?:down|off|up|over|under|above|below|before|after|again|once|same|both|only|or|either|"
+                         r"nor|neither|except|excluding|besides|other|than|between|within|without)\b", re.IGNORECASE)
+"""Words, several of them stop-words, that qualify a count ("are down", "above 200", "shipped or
+from France"): the look's filters and `==` cannot say them."""
+_TOTAL_ROW = re.compile(r"(?:grand\s+)?totals?|sum|all(?:\s+\w+)?|overall", re.IGNORECASE)
+_TOKEN_RX = r"[\w][\w.'&+#-]*"
+"""A word of a question or a value ("C#", "C++", "R&D", "us-east")."""
 _MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
 _RANKING_WORDS = frozenset("which what most largest greatest highest biggest fewest least lowest smallest number "
-                           "count total sum combined altogether how many".split())
+                           "count total sum combined altogether how many often frequently common popular times".split())
 
 
 class _Column:
@@ -136,10 +144,10 @@ def _read_table(text: str) -> _Read | None:
     lines = [line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()]
     while lines and lines[0].lstrip().startswith("#"):
         lines.pop(0)
+    if lines and lines[0].lstrip()[:1] in ("[", "{"):
+        return _json_table(text, cut)  # a JSON array may be one line
     if len(lines) <= _LEAST_ROWS:
         return None
-    if lines[0].lstrip()[:1] in ("[", "{"):
-        return _json_table(text, cut)
     if _table_sep(lines) is None:
         return None
     head, rows, found = _table_cells(body)  # as `helpers.table` reads it, so the call counts the same rows
@@ -152,6 +160,8 @@ def _read_table(text: str) -> _Read | None:
     if len(header) < 2 or len(names) < len(header) or not all(_a_name(h) for h in header):
         return None  # a header names each column once, in words
     rows = cells[1:]
+    if sum(len(c.split()) for r in rows[:200] for c in r) > 4 * sum(len(r) for r in rows[:200]):
+        return None  # cells of many words: prose whose lines hold commas, not rows
     if any(any(len(r) > i and r[i] == h for r in rows) for i, h in enumerate(header)):
         return None  # "Alice,Spain,..." over "Bob,Spain,...": the first line is a row, not a header
     if sum(line[:1].isspace() for line in lines[1:6]) >= 2:
@@ -165,7 +175,7 @@ def _read_table(text: str) -> _Read | None:
 
 def _a_name(cell: str) -> bool:
     """Whether a header cell is a column's name: words, not a value or code (`{"id": 0`)."""
-    return (0 < len(cell) <= _NAME_MAX and re.search(r"[^\W\d_]", cell) is not None
+    return (0 < len(cell) <= _NAME_MAX and len(cell.split()) <= 4 and re.search(r"[^\W\d_]", cell) is not None
             and not re.search(r'[{}\[\]"=<>]|:$', cell) and cell.count("(") == cell.count(")"))
 
 
@@ -208,9 +218,12 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     named = [c for c in columns if any(_same_word(w, p) for w in words for p in _parts(c.name))
              or _phrase_in(c.name, asking)]
     filters = _filters(columns, asking, len(rows))
-    for c in _unique_by_name([*named, *(c for c, _ in filters)]):
+    for c in _unique_by_name([*named, *(c for c, _ in filters or [])]):
         shown.append(_described(c, len(rows)))
-    return computed_look(shown, _computed(columns, rows, asking, question, words, named, filters, text), cut)
+    computed = None if filters is None else _computed(columns, rows, asking, question, words, named, filters, text)
+    if computed is not None and cut:
+        computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
+    return computed_look(shown, computed, cut)
 
 
 def _unique_by_name(columns: list[_Column]) -> list[_Column]:
@@ -241,25 +254,50 @@ def _described(column: _Column, n_rows: int) -> str:
     return f"   {column.name}: {len(column.counts):,} values, the most rows first: {values}."
 
 
-def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Column, str]]:
+def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Column, str]] | None:
     """The (column, value)s the question names: a value of a category column written in the
-    question as a word or words ("Spain", "New York", "gizmos" for gizmo)."""
-    tokens = [t.lower() for t in re.findall(r"[\w][\w.'&+-]*", asking)]
+    question as a word or words ("Spain", "New York", "gizmos" for gizmo). None when what it
+    names is unclear: a value several columns hold and the question names none of them (an "A"
+    in math, science and english; alice a sender and a recipient)."""
+    tokens = [t.lower() for t in re.findall(_TOKEN_RX, asking)]
     said = {" ".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
     said |= {re.sub(r"e?s$", "", p) for p in said}  # "gizmos" for gizmo, "boxes" for box
-    exact = set(re.findall(r"[\w][\w.'&+-]*", asking))  # as written: "IT" the department, not "it"
-    found: list[tuple[_Column, str]] = []
+    exact = set(re.findall(_TOKEN_RX, asking))  # as written: "IT" the department, not "it"
+    by_value: dict[str, list[_Column]] = {}
     for c in columns:
         if not c.category(n_rows):
             continue
         for value in c.counts:
-            v = " ".join(re.findall(r"[\w][\w.'&+-]*", value.lower()))
+            v = " ".join(re.findall(_TOKEN_RX, value.lower()))
             if len(v) <= 3 or v in _STOP:
-                if value in exact:  # a short value or an everyday word, only in its own case ("US", not "us")
-                    found.append((c, value))
-            elif v in said:
-                found.append((c, value))
+                if value not in exact:  # a short value or an everyday word, only in its own case ("US", not "us")
+                    continue
+            elif v not in said:
+                continue
+            by_value.setdefault(value, []).append(c)
+    found: list[tuple[_Column, str]] = []
+    categories = [c for c in columns if c.category(n_rows)]
+    for value, held in by_value.items():
+        def said_of(c: _Column) -> bool:
+            return any(_same_word(w, p) for w in tokens for p in _parts(c.name))
+        if len(held) > 1:
+            named = [c for c in held if said_of(c)]
+            if len(named) != 1:
+                return None  # "an A": in math, science or english?
+            held = named
+        # A column whose values another column shares (sender and recipient, origin and
+        # destination) is the one meant only when the question names it: "alice" may be either.
+        column = held[0]
+        if not said_of(column) and any(_shared(column, other) for other in categories if other is not column):
+            return None
+        found.append((column, value))
     return found
+
+
+def _shared(a: _Column, b: _Column) -> bool:
+    """Whether two columns hold the same kind of value: a fifth of the fewer values, at least one."""
+    both = len(set(a.counts) & set(b.counts))
+    return both >= 1 and both >= 0.2 * min(len(a.counts), len(b.counts))
 
 
 def _test(filters: list[tuple[_Column, str]]) -> str:
@@ -274,6 +312,18 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
     rows or by a number column's total."""
     index = {c.name: i for i, c in enumerate(columns)}
     filtered = {c.name for c, _ in filters}
+    values = {v for _, v in filters}
+    amounts = any(c.numeric and not c.ids() for c in columns)
+    for m in _COUNTED_NOUN.finditer(asking):
+        noun = m.group(1).lower()
+        if (noun in _ROW_NOUNS or noun in _RANKING_WORDS or any(_same_word(noun, v) for v in values)
+                or any(_same_word(noun, p) for c in columns for p in _parts(c.name))):
+            continue
+        # A noun the table names nowhere: the rows' own ("tickets"), or what they sum ("units"),
+        # or a value not filtered by ("returns" beside a status "returned"). Beside an amount
+        # column, or near a value, it computes nothing; else what it counts is a step.
+        if amounts or any(_same_word(noun, v) for c in columns if c.category(len(rows)) for v in c.counts):
+            return None
     if len(filtered) < len(filters):
         return None  # "Spain or France", "Spain and France": two values of one column
     if _NOT_A_COUNT.search(asking):
@@ -290,8 +340,10 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         per: dict[str, float] = {}
         for r in kept:
             amount = 1 if adds is None else to_number(r[index[adds.name]])
-            if amount is not None:
+            if amount is not None and r[index[group.name]]:  # a blank cell is no group (`count_by` leaves it out)
                 per[r[index[group.name]]] = per.get(r[index[group.name]], 0) + amount
+        if any(_TOTAL_ROW.fullmatch(k) for k in per):
+            return None  # a "Total" row is no group: it adds the others up
         if (order := ranked(per, asking)) is None:
             return None
         call = (f"sum_by({source}, {group.name!r}, {adds.name!r})" if adds is not None
@@ -335,14 +387,14 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
     ids), or names a column `used` (grouped, filtered or added up). None when a word names
     another column: what was computed is then no step of the answer either."""
     values = {p for _, v in filters for p in re.findall(r"[\w-]+", v.lower())}
+    counted = {w for m in _COUNTED_NOUN.finditer(asking) if (w := m.group(1).lower()).endswith("s")}
+    if any(_same_word(w, v) for w in counted for _, v in filters):
+        return False  # "how many users" where a role is "user": all the rows, or those users? A step.
     every_value = {v.lower() for c in columns if c.category(sum(c.counts.values())) for v in c.counts}
     adds = any(c.name in used and c.numeric for c in columns)  # an amount named and added up: its verbs ("sold")
     lowered = text.lower()
     amounts = any(c.numeric and not c.ids() for c in columns)
     plain = True
-    # The plural right after "how many" or "the most" names the rows when it names nothing else
-    # ("how many users are in the data team"); one word only ("how many unshipped orders" is not).
-    counted = {m.group(1).lower() for m in _COUNTED_NOUN.finditer(asking) if m.group(1).lower().endswith("s")}
     for word in words:
         w = word.lower()
         if w in _RANKING_WORDS or w in _ROW_NOUNS or any(_same_word(w, v) for v in values):
@@ -351,8 +403,6 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
             if any(c.name in used or c.ids() for c in named):
                 continue  # the column grouped, filtered or added, or the rows' ids ("orders" of order_id)
             return None  # another column: "the most customers" counts customers, not rows
-        if w in counted and w not in lowered:
-            continue  # the rows' own noun, which the rows never write ("users")
         if w in every_value:
             plain = False  # "us" and the value "US": a filter, or not?
         elif w not in _PLAIN_WORDS and (not adds or w in lowered):
@@ -361,7 +411,7 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
             _same_word(m.group(1), p) for m in _MOST_OF.finditer(asking) for c in columns if c.ids()
             for p in _parts(c.name)) and not all(m.group(1).lower() in _ROW_NOUNS for m in _MOST_OF.finditer(asking)):
         plain = False  # "the most widgets" where rows have a quantity: rows, or widgets sold?
-    return plain and not (QUALIFIED.search(asking.replace("how many", "")) or negated(question)
+    return plain and not (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or _QUALIFIERS.search(asking)
                           or NOT_FIRST.search(asking) or date_range(question) is not None or iso_forms(asking)
                           or re.search(r"\d", asking))
 
@@ -403,6 +453,8 @@ def _headerless(text: str) -> tuple[str, int, list[str]] | None:
         return None
     _, sep, width = best
     rows = [cells for line in probe if len(cells := cols(line, sep)) == width]
+    if sum(len(c.split()) for r in rows for c in r) > 3 * len(rows) * width:
+        return None  # cells of many words: prose or verse that happens to hold its commas
     if sum(bool(_NAMED_CELL.match(c)) for r in rows for c in r) > len(rows) * width / 4:
         return None  # "Date: ... || User: ...": named fields, which `record` reads by name
     if sum(any(c.count("(") != c.count(")") for c in r) for r in rows) >= len(rows) / 2:
@@ -444,6 +496,8 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
             if len(word) >= 2 and word not in _STOP and (v in said or word in said):
                 by_word.setdefault(word, []).append(value)
         if len(by_word) == 1:  # one word names one value (or its paths: /usr/sbin/nologin, /sbin/nologin)
+            if sep != "," and any("," in v for v in column.counts):
+                return ComputedLook(tuple(shown), names_fields=False)  # a list per cell ("syslog,alice"): items, not cells
             values = next(iter(by_word.values()))
             filters.append((i, sorted(values)))
             shown.append(f"   column {i}: {len(column.counts):,} values, the most lines first: "
@@ -456,11 +510,12 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
     named = {p for _, vs in filters for v in vs for p in re.findall(r"[\w-]+", v.lower())}
     lowered = text.lower()
     plain = not (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or re.search(r"\d", asking)
-                 or date_range(question) is not None)
+                 or date_range(question) is not None or _QUALIFIERS.search(asking))
     for word in (w.lower() for w in TOKEN.findall(asking) if w.lower() not in _STOP):
         if word in _RANKING_WORDS or word in named or word.replace("-", "") in named:
             continue
-        if re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", lowered):
-            plain = False  # a word the lines write: it may filter them
+        if word in _PLAIN_WORDS and not re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", lowered):
+            continue
+        plain = False  # a word the lines write may filter them; one they never write ("human") may too
     return computed_look(shown, (f"len([l for l in lines() if {test}])", f"{kept:,}", str(kept) if plain else ""),
                          False, names_fields=False)

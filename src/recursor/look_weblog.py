@@ -6,8 +6,9 @@ question asks of them.
 no line holds "IP", "address" or "requests", so the look found no word, and a small root shown
 only the first lines guessed. The format is a standard, like CSV: each line is a host, a time,
 a quoted request (method, path, protocol), a status and a size, then a referrer and a user agent.
-This reads those fields with one regular expression per field (the same ones the call it shows
-uses), maps the question's nouns to them ("IP", "client" -> the host; "page", "URL" -> the path;
+This reads those fields with one regular expression per field, the very ones the call it shows
+uses (compiled as `count_by` and `lines` compile them, in any case), so what it prints is what
+the call prints; it maps the question's nouns to them ("IP", "client" -> the host; "page", "URL" -> the path;
 "code" -> the status), and counts.
 
 What it computes is offered as read (`Orientation.counted`), so it abstains from offering when
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -42,6 +42,8 @@ __all__ = ["weblog_look"]
 _LINE = re.compile(
     r'^(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d{3}) (?P<size>\S+)'
     r'(?: "(?P<referrer>[^"]*)" "(?P<agent>[^"]*)")?')
+"""A request in the Common Log Format, and the Combined one's referrer and user agent: to tell
+the format, not to count (the fields' own patterns count)."""
 _READ_UP_TO = 4_000_000
 _SAMPLE = 200
 _SHARE = 0.8
@@ -52,14 +54,42 @@ _SHARE = 0.8
 class _Field:
     name: str
     nouns: frozenset[str]
-    key: str  # the `count_by` key that reads it from a line: a regex with a group, or code
-    read: Callable[[re.Match[str]], str | None]
+    pattern: str
+    """The regex whose group reads the field from a line: the key of `count_by(lines(), r'...')`."""
+
+    @property
+    def key(self) -> str:
+        return f"r'{self.pattern}'"
+
+    def values(self, lines: list[str]) -> list[str]:
+        """The field's value on each line that writes one, as `count_by` reads it."""
+        rx = re.compile(self.pattern, re.IGNORECASE)
+        return [m.group(1) for line in lines if (m := rx.search(line)) is not None and m.group(1)]
 
 
-def _day(m: re.Match[str]) -> str | None:
-    """The request's day as the log writes it ("12/Oct/2023"), as the call's key reads it."""
-    day = m["time"].split(":", 1)[0]
-    return day if re.fullmatch(r"\d+/\w+/\d+", day) else None
+_FIELDS = (
+    _Field("host", frozenset("ip ips address addresses host hosts client clients visitor visitors remote source".split()),
+           r"^(\S+)"),
+    _Field("day", frozenset("day days date dates".split()), r"\[(\d+/\w+/\d+)"),
+    _Field("method", frozenset("method methods verb verbs".split()), r'"([A-Z]+) '),
+    _Field("path", frozenset("path paths url urls page pages endpoint endpoints resource resources uri uris".split()),
+           r'"[A-Z]+ (\S+)'),
+    _Field("status", frozenset("status statuses code codes response responses".split()), r'" (\d{3}) '),
+    _Field("user agent", frozenset("user agent agents browser browsers user-agent".split()),
+           r'^\S+ \S+ \S+ \[[^\]]+\] "[^"]*" \d{3} \S+ "[^"]*" "([^"]*)"'),
+)
+_FILTERED_BY = {"host": lambda v: rf"^{re.escape(v)} ", "method": lambda v: rf'"{v} ',
+                "path": lambda v: rf'"[A-Z]+ {re.escape(v)} ', "status": lambda v: rf'" {v} '}
+"""The `lines(...)` pattern that keeps the lines writing a value as that field."""
+_ROW_NOUNS = frozenset("requests request hits hit lines line entries entry visits visit calls call times".split())
+_STATUS_WORDS = frozenset("error errors failed failing failure failures".split())
+"""Words a status filter makes plain; alone, "errors" asks for statuses no word names."""
+_COMMON = frozenset("which what most largest greatest highest biggest fewest least lowest smallest number count how "
+                    "many made sent received got served returned came often frequently log access server web total all "
+                    "in on had has have with were was did the went go goes come comes".split())
+_QUALIFIERS = re.compile(r"\b(?:down|off|up|over|under|above|below|before|after|again|once|same|both|only|or|either|"
+                         r"nor|neither|except|excluding|besides|other|than|between|within|without)\b", re.IGNORECASE)
+"""Words, several of them stop-words, that qualify a count ("a status above 200", "404 or 403")."""
 
 
 def _date(day: str) -> date | None:
@@ -69,119 +99,79 @@ def _date(day: str) -> date | None:
         return None
 
 
-def _request_part(i: int) -> Callable[[re.Match[str]], str | None]:
-    def read(m: re.Match[str]) -> str | None:
-        parts = m["request"].split()
-        return parts[i] if len(parts) == 3 else None
-    return read
-
-
-_FIELDS = (
-    _Field("host", frozenset("ip ips address addresses host hosts client clients visitor visitors remote source".split()),
-           r"r'^(\S+)'", lambda m: m["host"]),
-    _Field("day", frozenset("day days date dates".split()), r"r'\[(\d+/\w+/\d+)'", _day),
-    _Field("method", frozenset("method methods verb verbs".split()), r"""r'"([A-Z]+) '""", _request_part(0)),
-    _Field("path", frozenset("path paths url urls page pages endpoint endpoints resource resources uri uris".split()),
-           r"""r'"[A-Z]+ (\S+)'""", _request_part(1)),
-    _Field("status", frozenset("status statuses code codes response responses".split()), r"""r'" (\d{3}) '""",
-           lambda m: m["status"]),
-    _Field("user agent", frozenset("user agent agents browser browsers user-agent".split()),
-           r"""r'"([^"]*)"$'""", lambda m: m["agent"]),
-)
-_ROW_NOUNS = frozenset("requests request hits hit lines line entries entry visits visit calls call times".split())
-_STATUS_WORDS = frozenset("error errors failed failing failure failures".split())
-"""Words a status filter makes plain; alone, "errors" asks for statuses no word names."""
-_COMMON = frozenset("which what most largest greatest highest biggest fewest least number count how many made sent "
-                    "received got served returned came often frequently log access server web total all in on "
-                    "had has have with were was did the".split())
-
-
-def _field_named(words: list[str]) -> list[_Field]:
-    return [f for f in _FIELDS if any(w.lower() in f.nouns for w in words)]
-
-
 def weblog_look(text: str, question: str) -> ComputedLook | None:
     """The rows the look shows of a web server's access log, and what it computed for the
     question (`look_counts.ComputedLook`); None when the text is no such log."""
-    lines = text[:_READ_UP_TO].split("\n")
-    if len(text) > _READ_UP_TO:
-        lines.pop()  # cut in two
+    cut = len(text) > _READ_UP_TO
+    lines = (text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text).split("\n")
     sample = [line for line in lines[:_SAMPLE * 2] if line.strip()][:_SAMPLE]
     if len(sample) < 3 or sum(_LINE.match(line) is not None for line in sample) < _SHARE * len(sample):
         return None
-    parsed = [m for line in lines if (m := _LINE.match(line)) is not None]
-    days = sorted(d for m in parsed if (day := _day(m)) and (d := _date(day)))
-    cut = len(text) > _READ_UP_TO
+    requests = sum(_LINE.match(line) is not None for line in lines)
+    days = sorted(d for v in _FIELDS[1].values(lines) if (d := _date(v)))
     of = "its first " if cut else ""
-    rows = [f"It is a web server's access log: {of}{len(parsed):,} requests"
+    rows = [f"It is a web server's access log: {of}{requests:,} requests"
             + (f", {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}" if days else "")
             + ". Each line is a host (the client's IP), a [time], a \"request\" (method, path, protocol), a status "
-              "and a size" + (", then a referrer and a user agent" if any(m["agent"] is not None for m in parsed[:50])
-                               else "")
+              "and a size" + (", then a referrer and a user agent" if _FIELDS[-1].values(sample) else "")
             + ". count_by(lines(), r'^(\\S+)') counts the requests by host; r'\" (\\d{3}) ' reads the status."]
     asking = asking_part(question)
     # Words, and paths as a log writes them ("/login"): TOKEN drops their leading slash.
     words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
     paths = [p.rstrip("?.,;:!)\"'") for p in re.findall(r"(?<![\w/])/[^\s\"']*", asking)]
     words = [w for w in words if not any(w in p for p in paths)] + paths  # "login" is a part of "/login"
-    filters = _filters(parsed, words)
-    named = _field_named(words)
-    return computed_look(rows, _computed(parsed, asking, question, words, named, filters, text), cut)
+    filters = _filters(lines, words)
+    named = [f for f in _FIELDS if any(w.lower() in f.nouns for w in words)]
+    computed = _computed(lines, asking, question, words, named, filters)
+    if computed is not None and cut:
+        computed = (computed[0], "what it counts over the whole text (the figures here are of its first lines only)", "")
+    return computed_look(rows, computed, cut)
 
 
-def _filters(parsed: list[re.Match[str]], words: list[str]) -> list[tuple[_Field, str, str]]:
-    """The (field, value, word)s the question names: a status ("404"), a method ("POST"), a
-    host ("10.0.1.25") or a path ("/login") the log writes as that field's value."""
-    values: dict[str, set[str]] = {}
-    for f in _FIELDS:
-        if f.name in ("host", "method", "path", "status"):
-            values[f.name] = {v for m in parsed if (v := f.read(m))}
+def _filters(lines: list[str], words: list[str]) -> list[tuple[_Field, str, str]]:
+    """The (field, value, word)s the question names: a status ("404"), a method in capitals
+    ("POST"), a host ("10.0.1.25") or a path ("/login") the log writes as that field's value."""
+    values = {f.name: set(f.values(lines)) for f in _FIELDS if f.name in _FILTERED_BY}
     found = []
     for w in words:
         for f in _FIELDS:
-            if f.name in values and (w in values[f.name] or (f.name == "method" and w.upper() in values[f.name]
-                                                             and w.isupper())):
-                found.append((f, w.upper() if f.name == "method" else w, w))
+            if f.name in values and w in values[f.name] and (f.name != "method" or w.isupper()):
+                found.append((f, w, w))
                 break
     return found
 
 
-def _patterns(filters: list[tuple[_Field, str, str]]) -> str:
-    """The `lines(...)` patterns that keep the lines writing each filter's value as its field."""
-    rx = {"host": lambda v: rf"^{re.escape(v)} ", "method": lambda v: rf'"{v} ',
-          "path": lambda v: rf'"[A-Z]+ {re.escape(v)} ', "status": lambda v: rf'" {v} '}
-    return ", ".join(repr(rx[f.name](v)) for f, v, _ in filters)
-
-
-def _computed(parsed: list[re.Match[str]], asking: str, question: str, words: list[str], named: list[_Field],
-              filters: list[tuple[_Field, str, str]], text: str) -> tuple[str, str, str] | None:
+def _computed(lines: list[str], asking: str, question: str, words: list[str], named: list[_Field],
+              filters: list[tuple[_Field, str, str]]) -> tuple[str, str, str] | None:
     """The call for what the question asks, what it gives, and that as the answer when the
     question asks just that; None when it asks nothing the fields compute."""
-    kept = [m for m in parsed if all(f.read(m) == v for f, v, _ in filters)]
-    source = f"lines({_patterns(filters)})" if filters else "lines()"
-    ranks = SUPERLATIVE.search(asking) is not None
     filtered = {f.name for f, _, _ in filters}
     if len(filtered) < len(filters):
         return None  # "404 or 403": two values of one field
+    patterns = [_FILTERED_BY[f.name](v) for f, v, _ in filters]
+    keep = [re.compile(p, re.IGNORECASE) for p in patterns]  # as `lines(*patterns)` keeps lines
+    kept = [line for line in lines if all(rx.search(line) for rx in keep)]
+    source = f"lines({', '.join(map(repr, patterns))})" if filters else "lines()"
+    ranks = SUPERLATIVE.search(asking) is not None
     grouped = [f for f in named if f.name not in filtered]
     if ranks and len(grouped) == 1:
         field = grouped[0]
-        if (order := ranked(Counter(v for m in kept if (v := field.read(m))), asking)) is None:
+        if (order := ranked(Counter(field.values(kept)), asking)) is None:
             return None
-        just = _asks_just(asking, question, words, {field.name} | filtered, filters, text)
+        just = _asks_just(asking, question, words, {field.name} | filtered, filters)
         return f"count_by({source}, {field.key})", order.told, order.top if just else ""
     if COUNT_ASKED.search(asking) and not ranks and filters and not grouped:
-        just = _asks_just(asking, question, words, filtered, filters, text)
+        just = _asks_just(asking, question, words, filtered, filters)
         return f"len({source})", f"{len(kept):,}", str(len(kept)) if just else ""
     return None
 
 
 def _asks_just(asking: str, question: str, words: list[str], used: set[str],
-               filters: list[tuple[_Field, str, str]], text: str) -> bool:
+               filters: list[tuple[_Field, str, str]]) -> bool:
     """Whether each word of the question is a common one, names the requests or a field used,
     or is a value filtered by, and nothing qualifies the count."""
     if (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or NOT_FIRST.search(asking)
-            or date_range(question) is not None or iso_forms(asking)):
+            or date_range(question) is not None or iso_forms(asking) or _QUALIFIERS.search(asking)):
         return False
     said = {w for _, _, w in filters}
     nouns = {n for f in _FIELDS if f.name in used for n in f.nouns}
@@ -194,6 +184,6 @@ def _asks_just(asking: str, question: str, words: list[str], used: set[str],
             continue  # "failed with a 500", "the most 404 errors": the status says which
         # Anything else may say more than the fields counted: another field, a word the lines
         # write ("curl"), a number no field holds ("500 bytes", "2022"), or a word they never
-        # write ("bytes", "yesterday", "failed", "bots").
+        # write ("bytes", "yesterday", "bots").
         return False
     return True

@@ -1673,7 +1673,7 @@ def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list
     """How `table` reads a text: its header's cells, each row's cells and the separator. Blank
     lines, a Markdown table's rule line and comment lines above the header are no rows; a text
     split at `,` `;` or tabs is read by one CSV reader, so a quoted cell may hold line breaks."""
-    doc = doc.replace("\r\n", "\n").replace("\r", "\n")  # a lone carriage return ends a line too
+    doc = doc.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # a byte-order mark is no header; a lone CR ends a line
     lines = [r for r in doc.split("\n") if r.strip() and not _re.fullmatch(r"[\s|:+-]+", r)]
     while len(lines) > 1 and lines[0].lstrip().startswith("#"):
         lines.pop(0)  # "# exported 2024-01-01" above the header
