@@ -313,7 +313,7 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
     index = {c.name: i for i, c in enumerate(columns)}
     filtered = {c.name for c, _ in filters}
     values = {v for _, v in filters}
-    amounts = any(c.numeric and not c.ids() for c in columns)
+    has_amounts = any(c.numeric and not c.ids() for c in columns)
     for m in _COUNTED_NOUN.finditer(asking):
         noun = m.group(1).lower()
         if (noun in _ROW_NOUNS or noun in _RANKING_WORDS or any(_same_word(noun, v) for v in values)
@@ -322,7 +322,7 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         # A noun the table names nowhere: the rows' own ("tickets"), or what they sum ("units"),
         # or a value not filtered by ("returns" beside a status "returned"). Beside an amount
         # column, or near a value, it computes nothing; else what it counts is a step.
-        if amounts or any(_same_word(noun, v) for c in columns if c.category(len(rows)) for v in c.counts):
+        if has_amounts or any(_same_word(noun, v) for c in columns if c.category(len(rows)) for v in c.counts):
             return None
     if len(filtered) < len(filters):
         return None  # "Spain or France", "Spain and France": two values of one column
