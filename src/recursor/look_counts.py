@@ -11,10 +11,25 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["ComputedLook", "Ranked", "computed_look", "ranked"]
+from recursor.question import NOT_FIRST, QUALIFIED, date_range, iso_forms, negated
+
+__all__ = ["ComputedLook", "Ranked", "computed_look", "ranked", "says_more"]
 
 _FEWEST = re.compile(r"\b(?:fewest|least|lowest|smallest|minimum)\b", re.IGNORECASE)
 _SHOWN = 5
+_QUALIFIERS = re.compile(r"\b(?:down|off|up|over|under|above|below|before|after|again|once|same|both|only|or|either|"
+                         r"nor|neither|except|excluding|besides|other|than|between|within|without)\b", re.IGNORECASE)
+"""Words, several of them stop-words, that qualify a count ("are down", "a status above 200",
+"shipped or from France"): no filter by a value says them."""
+
+
+def says_more(asking: str, question: str, numbers: bool = True) -> bool:
+    """Whether a question says more than a count or ranking by values: a qualifier ("distinct",
+    "more than", "above", "or"), a negation, a place below the first, a period or a date, and
+    with `numbers` any number (a threshold, a year)."""
+    return bool(QUALIFIED.search(asking.replace("how many", "")) or negated(question) or NOT_FIRST.search(asking)
+                or date_range(question) is not None or iso_forms(asking) or _QUALIFIERS.search(asking)
+                or (numbers and re.search(r"\d", asking)))
 
 
 @dataclass(frozen=True, slots=True)

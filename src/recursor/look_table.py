@@ -23,18 +23,13 @@ import json
 import re
 from collections import Counter
 
-from recursor.look_counts import ComputedLook, computed_look, ranked
+from recursor.look_counts import ComputedLook, computed_look, ranked, says_more
 from recursor.question import (
     COUNT_ASKED,
     HOW_MANY,
-    NOT_FIRST,
-    QUALIFIED,
     SUPERLATIVE,
     TOKEN,
     asking_part,
-    date_range,
-    iso_forms,
-    negated,
 )
 from recursor.sandbox.helpers import (
     _STOP,
@@ -75,10 +70,6 @@ _NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|fir
 """A superlative of one row ("the largest order", "the most recent"), not of a count or total."""
 _COUNTED_NOUN = re.compile(r"\b(?:how\s+many|most|fewest|least|lowest|smallest)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
 """The word a question counts or ranks by: "how many users", "the most returns"."""
-_QUALIFIERS = re.compile(r"\b(?:down|off|up|over|under|above|below|before|after|again|once|same|both|only|or|either|"
-                         r"nor|neither|except|excluding|besides|other|than|between|within|without)\b", re.IGNORECASE)
-"""Words, several of them stop-words, that qualify a count ("are down", "above 200", "shipped or
-from France"): the look's filters and `==` cannot say them."""
 _TOTAL_ROW = re.compile(r"(?:grand\s+)?totals?|sum|all(?:\s+\w+)?|overall", re.IGNORECASE)
 _TOKEN_RX = r"[\w][\w.'&+#-]*"
 """A word of a question or a value ("C#", "C++", "R&D", "us-east")."""
@@ -411,9 +402,7 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
             _same_word(m.group(1), p) for m in _MOST_OF.finditer(asking) for c in columns if c.ids()
             for p in _parts(c.name)) and not all(m.group(1).lower() in _ROW_NOUNS for m in _MOST_OF.finditer(asking)):
         plain = False  # "the most widgets" where rows have a quantity: rows, or widgets sold?
-    return plain and not (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or _QUALIFIERS.search(asking)
-                          or NOT_FIRST.search(asking) or date_range(question) is not None or iso_forms(asking)
-                          or re.search(r"\d", asking))
+    return plain and not says_more(asking, question)
 
 
 _HEADERLESS_SEPS = ("\t", ":", ";", "|", ",")
@@ -509,8 +498,7 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
                if all(len(c := cols(line, sep)) > i and c[i] in vs for i, vs in filters))
     named = {p for _, vs in filters for v in vs for p in re.findall(r"[\w-]+", v.lower())}
     lowered = text.lower()
-    plain = not (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or re.search(r"\d", asking)
-                 or date_range(question) is not None or _QUALIFIERS.search(asking))
+    plain = not says_more(asking, question)
     for word in (w.lower() for w in TOKEN.findall(asking) if w.lower() not in _STOP):
         if word in _RANKING_WORDS or word in named or word.replace("-", "") in named:
             continue

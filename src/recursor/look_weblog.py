@@ -23,17 +23,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from recursor.look_counts import ComputedLook, computed_look, ranked
+from recursor.look_counts import ComputedLook, computed_look, ranked, says_more
 from recursor.question import (
     COUNT_ASKED,
-    NOT_FIRST,
-    QUALIFIED,
     SUPERLATIVE,
     TOKEN,
     asking_part,
-    date_range,
-    iso_forms,
-    negated,
 )
 from recursor.sandbox.helpers import _STOP, _stem
 
@@ -87,11 +82,6 @@ _STATUS_WORDS = frozenset("error errors failed failing failure failures".split()
 _COMMON = frozenset("which what most largest greatest highest biggest fewest least lowest smallest number count how "
                     "many made sent received got served returned came often frequently log access server web total all "
                     "in on had has have with were was did the went go goes come comes".split())
-_QUALIFIERS = re.compile(r"\b(?:down|off|up|over|under|above|below|before|after|again|once|same|both|only|or|either|"
-                         r"nor|neither|except|excluding|besides|other|than|between|within|without)\b", re.IGNORECASE)
-"""Words, several of them stop-words, that qualify a count ("a status above 200", "404 or 403")."""
-
-
 def _date(day: str) -> date | None:
     try:
         return datetime.strptime(day, "%d/%b/%Y").date()
@@ -170,8 +160,7 @@ def _asks_just(asking: str, question: str, words: list[str], used: set[str],
                filters: list[tuple[_Field, str, str]]) -> bool:
     """Whether each word of the question is a common one, names the requests or a field used,
     or is a value filtered by, and nothing qualifies the count."""
-    if (QUALIFIED.search(asking.replace("how many", "")) or negated(question) or NOT_FIRST.search(asking)
-            or date_range(question) is not None or iso_forms(asking) or _QUALIFIERS.search(asking)):
+    if says_more(asking, question, numbers=False):  # a number is a filter's value ("404") or no word of the fields
         return False
     said = {w for _, _, w in filters}
     nouns = {n for f in _FIELDS if f.name in used for n in f.nouns}
