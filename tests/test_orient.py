@@ -1310,8 +1310,10 @@ def test_a_changelog_read_alone_counts_its_entries_by_year_for_which_year_has_th
     assert ("Its 6 dated entries by year (an entry by its first line, else its last), the most first: 2022 3, "
             "2023 2, 2021 1; count_by(entries(), 'year') counts them.") in look.text
     assert look.counted == "2022"  # "year 2038" in a body is no entry's year; "tool" is on every entry's first line
+    assert look.start == "count_by(entries(), 'year')"  # the call to start from, not the word "uploads"
     # A word that picks some entries out asks about those: shown, not offered.
-    assert orientation(changelog, "Which year had the most security uploads?").counted == ""
+    security = orientation(changelog, "Which year had the most security uploads?")
+    assert security.counted == "" and security.start == "count_by(entries(), 'year')"  # a step, still the start
     assert orientation(changelog, "Which year had the second most uploads?").counted == ""
     # "Which month" may mean a month of any year: shown by year-month, never offered.
     by_month = orientation(changelog, "Which month saw the most uploads?")

@@ -889,10 +889,13 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
             start, named_start = dated[1], bool(dated[1])
         if (words.ranks or (found and COUNT_ASKED.search(asking))) and len(text) <= _PARSED_UP_TO:
             recs = layout_records(text)
-            rows, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "")
-            holding_rows, holding = _entries_holding(text, recs, found[0], asking, "entries()") if found else ([], "")
+            rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
+            holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")
+                                                if found else ([], "", ""))
             page.add(rows + holding_rows)  # "in which year were the most uploads made?": a changelog read alone
             counted = counted or top_period or holding
+            if not start and (by_call or held_call):
+                start, named_start = by_call or held_call, True  # the call that counted, not a word to search
     return counted, start, named_start, named
 
 
@@ -1121,10 +1124,12 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
     longest, top_entry = _longest_lists(text, recs, width, asking, name, question or asking) if ranks else ([], "")
     python, functions = _module_level(text, body, end, asking, name)
     people, top = _people(text, recs, name, asking)
-    by_period, top_period = _by_period(text, recs, asking, f"entries(file={name!r})", name) if ranks else ([], "")
-    held, holding = _entries_holding(text, recs, rare, asking, f"entries(file={name!r})", name) if rare else ([], "")
-    return (out + _line_starts(text, body, end) + python + people + longest + dated + by_period + held, spans, start,
-            functions or top or top_entry or top_period or holding)
+    by_period, by_call, top_period = (_by_period(text, recs, asking, f"entries(file={name!r})", name) if ranks
+                                      else ([], "", ""))
+    held, held_call, holding = (_entries_holding(text, recs, rare, asking, f"entries(file={name!r})", name) if rare
+                                else ([], "", ""))
+    return (out + _line_starts(text, body, end) + python + people + longest + dated + by_period + held, spans,
+            start or by_call or held_call, functions or top or top_entry or top_period or holding)
 
 
 def _dated_entries(text: str, recs: list[tuple[int, int]], period: tuple[str, str, date, date], asking: str,
@@ -1385,7 +1390,7 @@ _EVERY_ENTRY = 0.9
 
 
 def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call: str,
-               name: str = "") -> tuple[list[str], str]:
+               name: str = "") -> tuple[list[str], str, str]:
     """For a question asking which year (month, day) the most of a text's entries fall in, the
     entries counted by their own date's year (an entry by its first line, else its last, as
     `to_date` reads an entry), the top ones; the 1.5B asked which year a changelog had the most
@@ -1393,28 +1398,31 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
     day) as what the look computed, when it leads alone and the question asks just that: each
     word of its asking sentence is a common one (`_PERIOD_WORDS`), the file's `name`, or is
     written on the first line of nearly every entry ("the systemd uploads": it picks none
-    out). A month is shown, not offered: "which month" may mean March of any year."""
+    out). A month is shown, not offered: "which month" may mean March of any year. Returns the
+    rows, the call that counts them (the look's start: shown only the row, the 1.5B still
+    searched the word "uploads"), and the top value offered, or ""."""
     m = _PERIOD_ASKED.search(asking)
     if m is None or not MOST.search(asking) or NOT_FIRST.search(asking):
-        return [], ""
+        return [], "", ""
     unit = (m.group("unit") or m.group("after")).lower()
     days = [d for a, b in recs if (d := to_date(Entry(text[a:b]))) is not None]
     if len(days) < 3 or len(days) < _DATED_SHARE * len(recs):
-        return [], ""  # a NEWS file's paragraphs under a dated heading are entries of no date: no count of releases
+        return [], "", ""  # a NEWS file's paragraphs under a dated heading are entries of no date: no count of releases
     counts = Counter(_DATE_PARTS[unit](d) for d in days)
     ranked = counts.most_common()
     told = ", ".join(f"{k} {n}" for k, n in ranked[:_PERIODS_SHOWN])
     more = f" (and {len(ranked) - _PERIODS_SHOWN} other {unit}s)" if len(ranked) > _PERIODS_SHOWN else ""
+    call = f"count_by({entries_call}, {unit!r})"
     rows = [f"Its {len(days)} dated entries by {unit} (an entry by its first line, else its last), the most first: "
-            f"{told}{more}; count_by({entries_call}, {unit!r}) counts them."]
+            f"{told}{more}; {call} counts them."]
     if unit == "month" or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-        return rows, ""
+        return rows, call, ""
     firsts = [text[a:b].split("\n", 1)[0].lower() for a, b in recs]
     on_every = {w.lower() for w in _question_words(asking)
                 if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
     if not _asks_just(asking, _PERIOD_ASKED, _PERIOD_WORDS | on_every, name, also=(MOST,)):
-        return rows, ""
-    return rows, ranked[0][0]
+        return rows, call, ""
+    return rows, call, ranked[0][0]
 
 
 _RECORD_NOUNS = frozenset(
@@ -1431,7 +1439,7 @@ _HOLDING_WORDS = _ASKED_COMMON | _RECORD_NOUNS | frozenset(
 
 
 def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking: str, entries_call: str,
-                     name: str = "") -> tuple[list[str], str]:
+                     name: str = "") -> tuple[list[str], str, str]:
     """For a question asking how many of a text's entries hold its rarest word, how many do, as
     `entries(word)` finds them, beside the word's count of lines: a changelog upload that
     names two CVEs is one upload, and the 1.5B shown only the lines counted something else.
@@ -1443,25 +1451,26 @@ def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking
     counting = _COUNTED_RECORDS.search(asking)
     if (counting is None or not any(w.lower() in _RECORD_NOUNS for w in counting.group(1).split())
             or not re.search(r"[^\W\d_]", word.word) or word.word.lower() in _name_parts(name)):
-        return [], ""  # not entries counted by name; a date or a number (a period's bound); the file's own name
+        return [], "", ""  # not entries counted by name; a date or a number (a period's bound); the file's own name
     if len(recs) < 2 or all(text.count("\n", a, b) == 0 for a, b in recs):
-        return [], ""
+        return [], "", ""
     if word.word.lower() in _RECORD_NOUNS or re.sub(r"e?s$", "", word.word.lower()) in _RECORD_NOUNS or "'" in word.word:
-        return [], ""  # "uploads" is what is counted, not what they hold
+        return [], "", ""  # "uploads" is what is counted, not what they hold
     pattern = rf"\b{re.escape(word.word)}\b"  # a whole word: "arm" is not in "harmless" nor "arm64"
     rx = re.compile(pattern, re.IGNORECASE)
     holding = sum(1 for a, b in recs if rx.search(text, a, b))
     if not holding:
-        return [], ""
+        return [], "", ""
     call = entries_call.replace("entries(", f"entries(r'{pattern}'" + (")" if entries_call == "entries()" else ", "), 1)
     call = call.replace("))", ")")
     rows = [f"{word.word!r} is in {holding} of its {len(recs)} entries ({word.count} lines): len({call}) counts them."]
+    call = f"len({call})"
     firsts = [text[a:b].split("\n", 1)[0] for a, b in recs]
     on_every = {w.lower() for w in _question_words(asking)
                 if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
     if not _asks_just(asking, COUNT_ASKED, _HOLDING_WORDS | on_every | {word.word.lower()}, name):
-        return rows, ""
-    return rows, str(holding)
+        return rows, call, ""
+    return rows, call, str(holding)
 
 
 _GENERIC_FILE = re.compile(r"(?:changelog|changes|news|history|readme|copyright|license|licence|notice|index|"
