@@ -1370,3 +1370,20 @@ def test_review_entries_hold_a_whole_word_and_the_call_counts_them() -> None:
     assert len(helpers.entries(r"\barm\b")) == 1  # the call the row shows
     # The thing counted is no word the entries hold: "uploads" gets no row of its own.
     assert "'uploads' is in" not in orientation(changelog, "How many uploads were made in 2022?").text
+
+
+def test_entries_counted_by_name_are_counted_by_a_word_on_their_first_line() -> None:
+    import recursor.sandbox.helpers as helpers
+
+    changelog = "".join(
+        f"tool ({v}) {dist}; urgency=medium\n\n  * Change {v} for experimental users.\n\n"
+        f" -- Ann Lee <ann@example.org>  Mon, 0{i + 1} May 2023 10:00:00 +0200\n\n"
+        for i, (v, dist) in enumerate([("2.0", "unstable"), ("2.0~rc1", "experimental"), ("1.9", "unstable"),
+                                       ("1.9~rc1", "experimental"), ("1.8~rc1", "experimental")]))
+    look = orientation(changelog, "How many of the tool uploads were targeted at the experimental distribution?")
+    assert "'experimental' is on the unindented (first) line of 3 of its 5 entries" in look.text
+    assert look.start == r"len(entries(r'^\S.*\bexperimental\b'))" and look.counted == ""  # a step to start from
+    helpers.context = changelog
+    assert len(helpers.entries(r"^\S.*\bexperimental\b")) == 3
+    # A word on every entry's first line ("tool", "urgency") picks none out.
+    assert "on the unindented" not in orientation(changelog, "How many tool uploads had medium urgency?").text

@@ -892,10 +892,12 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")
                                                 if found else ([], "", ""))
-            page.add(rows + holding_rows)  # "in which year were the most uploads made?": a changelog read alone
+            headed_rows, headed_call = (_entries_headed(text, recs, found, asking, words.described)
+                                        if COUNT_ASKED.search(asking) else ([], ""))
+            page.add(rows + holding_rows + headed_rows)  # "in which year were the most uploads made?": a changelog read alone
             counted = counted or top_period or holding
-            if not start and (by_call or held_call):
-                start, named_start = by_call or held_call, True  # the call that counted, not a word to search
+            if not start and (by_call or held_call or headed_call):
+                start, named_start = by_call or held_call or headed_call, True  # the call that counted, not a word
     return counted, start, named_start, named
 
 
@@ -1459,8 +1461,8 @@ def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking
     pattern = rf"\b{re.escape(word.word)}\b"  # a whole word: "arm" is not in "harmless" nor "arm64"
     rx = re.compile(pattern, re.IGNORECASE)
     holding = sum(1 for a, b in recs if rx.search(text, a, b))
-    if not holding:
-        return [], "", ""
+    if not holding or holding >= _EVERY_ENTRY * len(recs):
+        return [], "", ""  # none, or nearly every entry: the word picks none out
     call = entries_call.replace("entries(", f"entries(r'{pattern}'" + (")" if entries_call == "entries()" else ", "), 1)
     call = call.replace("))", ")")
     rows = [f"{word.word!r} is in {holding} of its {len(recs)} entries ({word.count} lines): len({call}) counts them."]
@@ -1471,6 +1473,40 @@ def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking
     if not _asks_just(asking, COUNT_ASKED, _HOLDING_WORDS | on_every | {word.word.lower()}, name):
         return rows, call, ""
     return rows, call, str(holding)
+
+
+def _entries_headed(text: str, recs: list[tuple[int, int]], words: list[_Word], asking: str,
+                    described: frozenset[str]) -> tuple[list[str], str]:
+    """For a question counting entries by name ("how many of the uploads ... experimental"),
+    the question's word written on the first line of some of them, and how many: a changelog
+    entry's first line names its package, version and distribution, so "uploads targeted at
+    experimental" are the entries whose first line says experimental, where the look had shown
+    the rarer words "targeted" and "distribution" and the 1.5B counted 0. Only a word some
+    entries' first lines write and not nearly all's (a package's own name picks none out); the
+    first such word, rarest first. Its row and the call that counts them; a step, not offered:
+    the other words of the question may narrow it."""
+    counting = _COUNTED_RECORDS.search(asking)
+    if counting is None or not any(w.lower() in _RECORD_NOUNS for w in counting.group(1).split()) or len(recs) < 5:
+        return [], ""
+    headed = sum(1 for a, b in recs if not text[a:a + 1].isspace() and ("\n " in text[a:b] or "\n\t" in text[a:b]))
+    dated = sum(1 for a, b in recs if to_date(Entry(text[a:b])) is not None)
+    if min(headed, dated) < _DATED_SHARE * len(recs):
+        return [], ""  # not dated entries, each a line and the lines indented under it (a changelog's uploads)
+    for word in words:
+        w = word.word.lower()
+        if (w in _RECORD_NOUNS or w in described or not re.search(r"[^\W\d_]", w)
+                or not re.fullmatch(r"[\w.+-]+", word.word)):
+            continue
+        # An entry's head is its unindented line (a changelog indents its body and its sign-off);
+        # `entries(pattern)` keeps the entries with a line the pattern matches, in any case.
+        pattern = rf"^\S.*\b{re.escape(word.word)}\b"
+        rx = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+        heads = sum(1 for a, b in recs if rx.search(text[a:b]))
+        if 2 <= heads < _EVERY_ENTRY * len(recs):
+            call = f"len(entries(r'{pattern}'))"
+            return [f"{word.word!r} is on the unindented (first) line of {heads} of its {len(recs)} entries: "
+                    f"{call} counts them."], call
+    return [], ""
 
 
 _GENERIC_FILE = re.compile(r"(?:changelog|changes|news|history|readme|copyright|license|licence|notice|index|"
