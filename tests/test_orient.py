@@ -1387,3 +1387,10 @@ def test_entries_counted_by_name_are_counted_by_a_word_on_their_first_line() -> 
     assert len(helpers.entries(r"^\S.*\bexperimental\b")) == 3
     # A word on every entry's first line ("tool", "urgency") picks none out.
     assert "on the unindented" not in orientation(changelog, "How many tool uploads had medium urgency?").text
+
+
+def test_superlatives_are_searched_after_the_words_that_name_things() -> None:
+    spec = "\n".join(["The protocol has a version; the highest version is given."]
+                     + [f"OpenFont request: major opcode {i}" for i in range(15, 18)] + ["Filler line."] * 20)
+    look = orientation(spec, "Which request has the highest major opcode?")
+    assert look.words[0] != "highest"  # a ranking word is no thing to find (it was searched first, as the rarest)

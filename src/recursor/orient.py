@@ -271,6 +271,7 @@ taken tell than that then there these they thing things third this those three t
 times together told too took top total tree true turn two type under until upon use used uses
 using value values very want was way well went were what when where which while who whole why
 will with within without word words work would write written year years yet
+highest lowest biggest greatest fewest latest earliest maximum minimum
 """.split())
 """Everyday English words: in a question they describe what is sought more often than they name
 it, so a word not among them (a package, a program, a surname) is looked up first."""
