@@ -203,7 +203,7 @@ def test_review_what_a_table_cannot_say_is_not_offered() -> None:
     for question in ("How many orders went to Spain or France?",  # two values of one column
                      "Which country placed the largest order?", "Which country placed the most recent order?",
                      "Which country had the most unshipped orders?",  # a filter no column writes
-                     "How many countries ordered gizmos?"):  # distinct countries, not rows
+                     ):
         look = table_look(text, question)
         assert look is not None and look.counted == "", question
     sales = "invoice,customer,region,price,quantity\nI1,Ann,North,5.00,1\nI2,Ann,North,5.00,1\nI3,Bo,North,5.00,1\n" \
@@ -258,3 +258,16 @@ def test_review_a_noun_no_column_names_is_a_step_and_a_value_in_two_columns_is_n
     assert table_look(servers, "How many servers in us-east are down?").counted == ""  # type: ignore[union-attr]
     langs = "name,language\na,C\nb,C\nc,C#\nd,C#\ne,C#\nf,Go\n"
     assert table_look(langs, "How many developers are on C#?").call == "len([r for r in table() if r['language'] == 'C#'])"  # type: ignore[union-attr]
+
+
+def test_how_many_of_a_columns_values_is_a_count_of_its_different_values() -> None:
+    text, rows = _orders()
+    gold = len({r["customer"] for r in rows if r["country"] == "Spain"})
+    look = table_look(text, "How many different customers ordered from Spain?")
+    assert look is not None and look.counted == str(gold)
+    assert look.call == "len({r['customer'] for r in table() if r['customer'] and r['country'] == 'Spain'})"
+    helpers.context = text
+    assert eval(look.call, vars(helpers)) == gold
+    countries = table_look(text, "How many countries ordered gizmos?")
+    assert countries is not None and countries.counted == str(len({r["country"] for r in rows if r["product"] == "gizmo"}))
+    assert table_look(text, "How many customers ordered more than once?").call == ""  # type: ignore[union-attr]

@@ -68,11 +68,15 @@ _NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|fir
                           r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!number|total|count|sum|amount|share)",
                           re.IGNORECASE)
 """A superlative of one row ("the largest order", "the most recent"), not of a count or total."""
-_COUNTED_NOUN = re.compile(r"\b(?:how\s+many|most|fewest|least|lowest|smallest)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
+_COUNTED_NOUN = re.compile(r"\b(?:how\s+many|most|fewest|least|lowest|smallest)\s+"
+                           r"(?:(?:different|distinct|unique|separate|individual)\s+)?([A-Za-z][\w-]*)", re.IGNORECASE)
 """The word a question counts or ranks by: "how many users", "the most returns"."""
 _TOTAL_ROW = re.compile(r"(?:grand\s+)?totals?|sum|all(?:\s+\w+)?|overall", re.IGNORECASE)
 _TOKEN_RX = r"[\w][\w.'&+#-]*"
 """A word of a question or a value ("C#", "C++", "R&D", "us-east")."""
+_DISTINCT_WORDS = frozenset("different distinct unique separate individual".split())
+_DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate|individual)\b", re.IGNORECASE)
+"""How a question says it counts values, not rows: "how many different customers"."""
 _MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+([A-Za-z][\w-]*)", re.IGNORECASE)
 _RANKING_WORDS = frozenset("which what most largest greatest highest biggest fewest least lowest smallest number "
                            "count total sum combined altogether how many often frequently common popular times".split())
@@ -344,11 +348,26 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         if just is None:
             return None
         return call, order.told, order.top if just else ""
+    counted = HOW_MANY.search(asking)
+    said = [w for w in (counted.group("what").split() if counted else []) if w.lower() not in _DISTINCT_WORDS][:1]
+    of = [c for c in columns if not c.ids() and c.name not in filtered
+          and any(_same_word(w, p) for w in said for p in _parts(c.name))]
+    if COUNT_ASKED.search(asking) and not ranks and len(of) == 1:
+        # "How many (different) customers ordered from Spain?": the values of the column it names.
+        column = of[0]
+        distinct = {r[index[column.name]] for r in kept if r[index[column.name]]}
+        test = " and ".join([f"r[{column.name!r}]", *(f"r[{c.name!r}] == {v!r}" for c, v in filters)])
+        plain_asking = _DISTINCT.sub(" ", asking)
+        if says_more(plain_asking, question):
+            return None  # "customers who ordered more than once": no count of all of them helps
+        just = _asks_just(plain_asking, question, words, columns, filtered | {column.name}, filters, text)
+        if just is None:
+            return None
+        return (f"len({{r[{column.name!r}] for r in table() if {test}}})", f"{len(distinct):,} different values",
+                str(len(distinct)) if just else "")
     if COUNT_ASKED.search(asking) and not ranks and filters:
-        counted = HOW_MANY.search(asking)
-        said = counted.group("what").split()[:1] if counted else []
-        if any(_same_word(w, p) for w in said for c in columns if not c.ids() for p in _parts(c.name)):
-            return None  # "how many countries": distinct values, not rows
+        if of or (said and any(_same_word(said[0], p) for c in columns if c.name in filtered for p in _parts(c.name))):
+            return None  # "how many countries ..." where a country is also filtered by: unclear
         just = _asks_just(asking, question, words, columns, filtered, filters, text)
         if just is None:
             return None
@@ -390,6 +409,9 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
         w = word.lower()
         if w in _RANKING_WORDS or w in _ROW_NOUNS or any(_same_word(w, v) for v in values):
             continue
+        if w in _DISTINCT_WORDS and any(c.name in used and not c.numeric for c in columns if c.name not in
+                                        {f.name for f, _ in filters}):
+            continue  # "how many different customers": the values of a column counted
         if (named := [c for c in columns if any(_same_word(w, p) for p in _parts(c.name))]):
             if any(c.name in used or c.ids() for c in named):
                 continue  # the column grouped, filtered or added, or the rows' ids ("orders" of order_id)
