@@ -39,9 +39,11 @@ from recursor.question import (
     COUNTS,
     MOST,
     NOT_FIRST,
+    RECORD_NOUNS,
     SUPERLATIVE,
     TOKEN,
     asking_part,
+    counts_records,
     date_range,
     document_words,
     iso_forms,
@@ -1428,14 +1430,7 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
     return rows, call, ranked[0][0]
 
 
-_RECORD_NOUNS = frozenset(
-    "entries entry uploads upload releases release versions version records record runs run sections section stanzas "
-    "stanza blocks block paragraphs paragraph messages message commits commit".split())
-"""Nouns that name a text's records (its entries), not its lines: "how many uploads mention X"."""
-_COUNTED_RECORDS = re.compile(r"\bhow\s+many\s+(?:of\s+(?:the|its|these|those|this\s+\w+'s)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)",
-                              re.IGNORECASE)
-"""What a question asks how many of, up to four words: "how many of the systemd package uploads"."""
-_HOLDING_WORDS = _ASKED_COMMON | _RECORD_NOUNS | frozenset(
+_HOLDING_WORDS = _ASKED_COMMON | RECORD_NOUNS | frozenset(
     "mention mentions mentioned reference references referenced cite cites cited name names named contain "
     "containing include includes included at least one word term".split())
 """The words of a question asking just how many entries hold a word, besides the word."""
@@ -1447,17 +1442,16 @@ def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking
     `entries(word)` finds them, beside the word's count of lines: a changelog upload that
     names two CVEs is one upload, and the 1.5B shown only the lines counted something else.
     Only for a question that counts entries by name ("how many uploads", "how many of the
-    package releases": `_RECORD_NOUNS`), of a word not a date or number, in entries of several
+    package releases": `RECORD_NOUNS`), of a word not a date or number, in entries of several
     lines (one a line, the lines' count says it). That count as what the look computed when
     the question asks just that: each other word of its asking sentence is a common one
     (`_HOLDING_WORDS`), the file's `name`, or on the first line of nearly every entry."""
-    counting = _COUNTED_RECORDS.search(asking)
-    if (counting is None or not any(w.lower() in _RECORD_NOUNS for w in counting.group(1).split())
+    if (not counts_records(asking)
             or not re.search(r"[^\W\d_]", word.word) or word.word.lower() in _name_parts(name)):
         return [], "", ""  # not entries counted by name; a date or a number (a period's bound); the file's own name
     if len(recs) < 2 or all(text.count("\n", a, b) == 0 for a, b in recs):
         return [], "", ""
-    if word.word.lower() in _RECORD_NOUNS or re.sub(r"e?s$", "", word.word.lower()) in _RECORD_NOUNS or "'" in word.word:
+    if word.word.lower() in RECORD_NOUNS or re.sub(r"e?s$", "", word.word.lower()) in RECORD_NOUNS or "'" in word.word:
         return [], "", ""  # "uploads" is what is counted, not what they hold
     pattern = rf"\b{re.escape(word.word)}\b"  # a whole word: "arm" is not in "harmless" nor "arm64"
     rx = re.compile(pattern, re.IGNORECASE)
@@ -1486,8 +1480,7 @@ def _entries_headed(text: str, recs: list[tuple[int, int]], words: list[_Word], 
     entries' first lines write and not nearly all's (a package's own name picks none out); the
     first such word, rarest first. Its row and the call that counts them; a step, not offered:
     the other words of the question may narrow it."""
-    counting = _COUNTED_RECORDS.search(asking)
-    if counting is None or not any(w.lower() in _RECORD_NOUNS for w in counting.group(1).split()) or len(recs) < 5:
+    if not counts_records(asking) or len(recs) < 5:
         return [], ""
     headed = sum(1 for a, b in recs if not text[a:a + 1].isspace() and ("\n " in text[a:b] or "\n\t" in text[a:b]))
     dated = sum(1 for a, b in recs if to_date(Entry(text[a:b])) is not None)
@@ -1495,7 +1488,7 @@ def _entries_headed(text: str, recs: list[tuple[int, int]], words: list[_Word], 
         return [], ""  # not dated entries, each a line and the lines indented under it (a changelog's uploads)
     for word in words:
         w = word.word.lower()
-        if (w in _RECORD_NOUNS or w in described or not re.search(r"[^\W\d_]", w)
+        if (w in RECORD_NOUNS or w in described or not re.search(r"[^\W\d_]", w)
                 or not re.fullmatch(r"[\w.+-]+", word.word)):
             continue
         # An entry's head is its unindented line (a changelog indents its body and its sign-off);

@@ -20,6 +20,7 @@ __all__ = [
     "ANSWER_FORMAT",
     "ASKS_SIZE",
     "CHOICE_WORDS",
+    "COUNTED_RECORDS",
     "COUNTISH",
     "COUNTS",
     "COUNT_ASKED",
@@ -28,6 +29,7 @@ __all__ = [
     "NOT_FIRST",
     "PLURAL_ASKED",
     "QUALIFIED",
+    "RECORD_NOUNS",
     "SUPERLATIVE",
     "TOKEN",
     "YES_NO_START",
@@ -36,6 +38,7 @@ __all__ = [
     "asking_part",
     "asks_for_number",
     "choice_options",
+    "counts_records",
     "date_range",
     "fits_form",
     "iso_forms",
@@ -384,6 +387,21 @@ one entry's value, not for who or what has the most."""
 
 COUNTISH = re.compile(r"\bhow\s+(?:many|much|often|long)\b|\b(?:number|count|total|sum|amount)\b", re.IGNORECASE)
 """A question that may well be answered by a count (`TurnState.term_count`'s wording)."""
+
+
+RECORD_NOUNS = frozenset(
+    "entries entry uploads upload releases release versions version records record runs run sections section stanzas "
+    "stanza blocks block paragraphs paragraph messages message commits commit".split())
+"""Nouns that name a text's records (its entries), not its lines: "how many uploads mention X"."""
+COUNTED_RECORDS = re.compile(r"\bhow\s+many\s+(?:of\s+(?:the|its|these|those|this\s+\w+'s)\s+)?((?:[\w-]+\s+){0,3}[\w-]+)",
+                             re.IGNORECASE)
+"""What a question asks how many of, up to four words: "how many of the systemd package uploads"."""
+
+
+def counts_records(asking: str) -> bool:
+    """Whether a question asks how many of a text's entries (by a noun in `RECORD_NOUNS`)."""
+    m = COUNTED_RECORDS.search(asking)
+    return m is not None and any(w.lower() in RECORD_NOUNS for w in m.group(1).split())
 
 
 NOT_FIRST = re.compile(r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|next|runner-up)\b", re.IGNORECASE)
