@@ -271,3 +271,11 @@ def test_how_many_of_a_columns_values_is_a_count_of_its_different_values() -> No
     countries = table_look(text, "How many countries ordered gizmos?")
     assert countries is not None and countries.counted == str(len({r["country"] for r in rows if r["product"] == "gizmo"}))
     assert table_look(text, "How many customers ordered more than once?").call == ""  # type: ignore[union-attr]
+
+
+def test_review_a_distinct_count_needs_its_noun_to_head_the_phrase_and_no_quantifier() -> None:
+    text, _ = _orders()
+    assert table_look(text, "How many customer orders came from Spain?").counted == ""  # type: ignore[union-attr]
+    for question in ("How many customers from Spain had all their orders shipped?", "How many customers ordered in January?"):
+        look = table_look(text, question)
+        assert look is not None and look.counted == "" and "len({" not in look.call, question

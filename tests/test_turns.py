@@ -1330,23 +1330,17 @@ def test_code_printed_from_the_context_and_run_again_is_not_an_echo() -> None:
     assert state.echoes_output(["20 ['daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin']"])
 
 
-def test_the_entries_the_looks_start_keeps_are_the_uploads_a_question_counts() -> None:
-    # "How many of the glibc uploads were targeted at experimental?": the 1.5B ran the look's
-    # start without its len() and printed "28 entries", then searched "targeted" until max_errors.
+def test_entries_a_step_kept_are_not_offered_as_the_count_a_narrower_question_asks() -> None:
+    # A review found "3 entries" from the look's head-line step offered for "How many uploads to
+    # experimental did Bob Jones make?" (2). The step is no start, and its entries are not offered.
     from recursor.orient import orientation
 
     changelog = "".join(
-        f"tool ({v}) {dist}; urgency=medium\n\n  * Change {v}.\n\n -- Ann Lee <ann@example.org>  Mon, 0{i + 1} May 2023 10:00:00 +0200\n\n"
-        for i, (v, dist) in enumerate([("2.0", "unstable"), ("2.0~rc1", "experimental"), ("1.9", "unstable"),
-                                       ("1.9~rc1", "experimental"), ("1.8~rc1", "experimental")]))
-    ask = "How many of the tool uploads were targeted at the experimental distribution?"
+        f"tool ({v}) {dist}; urgency=medium\n\n  * Change {v}.\n\n -- {who} <x@example.org>  Mon, 0{i + 1} May 2023 10:00:00 +0200\n\n"
+        for i, (v, dist, who) in enumerate([("2.0", "unstable", "Ann Lee"), ("2.0~rc1", "experimental", "Bob Jones"),
+                                            ("1.9", "unstable", "Ann Lee"), ("1.9~rc1", "experimental", "Bob Jones"),
+                                            ("1.8~rc1", "experimental", "Ann Lee")]))
+    ask = "How many uploads to experimental did Bob Jones make?"
     state = TurnState(question=ask, shown=orientation(changelog, ask))
-    start = state.shown.start
-    assert start.startswith("len(entries(r'") and "experimental" in start
-    assert state.counted(SMALL, "3 entries\n[1] ...", start[4:-1]) is not None  # the start without its len()
-    assert state.offered == "3"
-    # Other code's entries are not the ones asked about; nor are entries for a question about lines.
-    assert state.counted(SMALL, "5 entries\n", "entries()") is None
-    lines_ask = "How many lines mention experimental?"
-    assert TurnState(question=lines_ask, shown=orientation(changelog, lines_ask)).counted(
-        SMALL, "3 entries\n", start[4:-1]) is None
+    assert state.shown.start == ""
+    assert state.counted(SMALL, "3 entries\n[1] ...", r"entries(r'^\S.*\bexperimental\b')") is None

@@ -26,7 +26,6 @@ from collections import Counter
 from recursor.look_counts import ComputedLook, computed_look, ranked, says_more
 from recursor.question import (
     COUNT_ASKED,
-    HOW_MANY,
     SUPERLATIVE,
     TOKEN,
     asking_part,
@@ -348,8 +347,7 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         if just is None:
             return None
         return call, order.told, order.top if just else ""
-    counted = HOW_MANY.search(asking)
-    said = [w for w in (counted.group("what").split() if counted else []) if w.lower() not in _DISTINCT_WORDS][:1]
+    said = _counted_column_word(asking)
     of = [c for c in columns if not c.ids() and c.name not in filtered
           and any(_same_word(w, p) for w in said for p in _parts(c.name))]
     if COUNT_ASKED.search(asking) and not ranks and len(of) == 1:
@@ -358,13 +356,13 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         distinct = {r[index[column.name]] for r in kept if r[index[column.name]]}
         test = " and ".join([f"r[{column.name!r}]", *(f"r[{c.name!r}] == {v!r}" for c, v in filters)])
         plain_asking = _DISTINCT.sub(" ", asking)
-        if says_more(plain_asking, question):
-            return None  # "customers who ordered more than once": no count of all of them helps
+        if says_more(plain_asking, question) or _EACH_OF.search(asking):
+            return None  # "more than once", "all their orders shipped": no count of all of them helps
         just = _asks_just(plain_asking, question, words, columns, filtered | {column.name}, filters, text)
-        if just is None:
-            return None
+        if not just:
+            return None  # a distinct count of the wrong rows is no step ("customers who ordered in January")
         return (f"len({{r[{column.name!r}] for r in table() if {test}}})", f"{len(distinct):,} different values",
-                str(len(distinct)) if just else "")
+                str(len(distinct)))
     if COUNT_ASKED.search(asking) and not ranks and filters:
         if of or (said and any(_same_word(said[0], p) for c in columns if c.name in filtered for p in _parts(c.name))):
             return None  # "how many countries ..." where a country is also filtered by: unclear
@@ -373,6 +371,25 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
             return None
         return f"len({source})", f"{len(kept):,}", str(len(kept)) if just else ""
     return None
+
+
+_VERBISH = frozenset("did do does were was are is have has had ordered bought sold placed came went got made "
+                     "shipped paid used live lives work works belong belongs appear appear in of to from for by with "
+                     "that who which there".split())
+_EACH_OF = re.compile(r"\b(?:all|every|always|only|single|once|twice|both|each)\b", re.IGNORECASE)
+"""Quantifiers over each value's rows: "customers who had all their orders shipped"."""
+
+
+def _counted_column_word(asking: str) -> list[str]:
+    """The word "how many (different)" counts, when it heads its phrase: the next word is a verb,
+    a preposition or the end ("how many customers ordered ..."), not another noun it modifies
+    ("how many customer orders ..." counts orders). [] otherwise."""
+    m = re.search(r"\bhow\s+many\s+(?:(?:different|distinct|unique|separate|individual)\s+)?([\w-]+)(?:\s+([\w-]+))?",
+                  asking, re.IGNORECASE)
+    if m is None:
+        return []
+    after = (m.group(2) or "").lower()
+    return [m.group(1)] if not after or after in _VERBISH or after.endswith("ed") else []
 
 
 def _grouped_by(columns: list[_Column], asking: str, n_rows: int) -> _Column | None:

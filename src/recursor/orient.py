@@ -273,7 +273,7 @@ taken tell than that then there these they thing things third this those three t
 times together told too took top total tree true turn two type under until upon use used uses
 using value values very want was way well went were what when where which while who whole why
 will with within without word words work would write written year years yet
-highest lowest biggest greatest fewest latest earliest maximum minimum
+highest lowest biggest greatest fewest
 """.split())
 """Everyday English words: in a question they describe what is sought more often than they name
 it, so a word not among them (a package, a program, a surname) is looked up first."""
@@ -895,12 +895,15 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")
                                                 if found else ([], "", ""))
-            headed_rows, headed_call = (_entries_headed(text, recs, found, asking, words.described)
-                                        if COUNT_ASKED.search(asking) else ([], ""))
+            headed_rows = _entries_headed(text, recs, found, asking, words.described) if COUNT_ASKED.search(asking) else []
             page.add(rows + holding_rows + headed_rows)  # "in which year were the most uploads made?": a changelog read alone
             counted = counted or top_period or holding
-            if not start and (by_call or held_call or headed_call):
-                start, named_start = by_call or held_call or headed_call, True  # the call that counted, not a word
+            # The call that counted is the start only when what it counts answers the question as
+            # asked: run as a step, its output is offered back ("2023" for the year with the most
+            # uploads *to experimental*, "3 entries" for those *by Bob*).
+            offered_call = by_call if top_period else held_call if holding else ""
+            if not start and offered_call:
+                start, named_start = offered_call, True
     return counted, start, named_start, named
 
 
@@ -1133,8 +1136,9 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
                                       else ([], "", ""))
     held, held_call, holding = (_entries_holding(text, recs, rare, asking, f"entries(file={name!r})", name) if rare
                                 else ([], "", ""))
+    offered_call = by_call if top_period else held_call if holding else ""  # as for a text read alone
     return (out + _line_starts(text, body, end) + python + people + longest + dated + by_period + held, spans,
-            start or by_call or held_call, functions or top or top_entry or top_period or holding)
+            start or offered_call, functions or top or top_entry or top_period or holding)
 
 
 def _dated_entries(text: str, recs: list[tuple[int, int]], period: tuple[str, str, date, date], asking: str,
@@ -1471,21 +1475,22 @@ def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking
 
 
 def _entries_headed(text: str, recs: list[tuple[int, int]], words: list[_Word], asking: str,
-                    described: frozenset[str]) -> tuple[list[str], str]:
+                    described: frozenset[str]) -> list[str]:
     """For a question counting entries by name ("how many of the uploads ... experimental"),
     the question's word written on the first line of some of them, and how many: a changelog
     entry's first line names its package, version and distribution, so "uploads targeted at
     experimental" are the entries whose first line says experimental, where the look had shown
     the rarer words "targeted" and "distribution" and the 1.5B counted 0. Only a word some
     entries' first lines write and not nearly all's (a package's own name picks none out); the
-    first such word, rarest first. Its row and the call that counts them; a step, not offered:
-    the other words of the question may narrow it."""
-    if not counts_records(asking) or len(recs) < 5:
-        return [], ""
+    first such word, rarest first. Its row, with the call that counts them: a step, neither
+    offered nor the start, since the question's other words may narrow it ("by Bob")."""
+    if not counts_records(asking) or len(recs) < 5 or negated(asking) or re.search(r"\b(?:not|never|except)\b|n't\b",
+                                                                                     asking, re.IGNORECASE):
+        return []  # "not made to unstable": the head lines that do not write it
     headed = sum(1 for a, b in recs if not text[a:a + 1].isspace() and ("\n " in text[a:b] or "\n\t" in text[a:b]))
     dated = sum(1 for a, b in recs if to_date(Entry(text[a:b])) is not None)
     if min(headed, dated) < _DATED_SHARE * len(recs):
-        return [], ""  # not dated entries, each a line and the lines indented under it (a changelog's uploads)
+        return []  # not dated entries, each a line and the lines indented under it (a changelog's uploads)
     for word in words:
         w = word.word.lower()
         if (w in RECORD_NOUNS or w in described or not re.search(r"[^\W\d_]", w)
@@ -1496,11 +1501,13 @@ def _entries_headed(text: str, recs: list[tuple[int, int]], words: list[_Word], 
         pattern = rf"^\S.*\b{re.escape(word.word)}\b"
         rx = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
         heads = sum(1 for a, b in recs if rx.search(text[a:b]))
+        if re.search(rf"^[ \t]+.*\b{re.escape(word.word)}\b", text, re.IGNORECASE | re.MULTILINE):
+            continue  # written in the bodies too ("Upload to unstable."): a head line is no sure reading
         if 2 <= heads < _EVERY_ENTRY * len(recs):
             call = f"len(entries(r'{pattern}'))"
             return [f"{word.word!r} is on the unindented (first) line of {heads} of its {len(recs)} entries: "
-                    f"{call} counts them."], call
-    return [], ""
+                    f"{call} counts them."]
+    return []
 
 
 _GENERIC_FILE = re.compile(r"(?:changelog|changes|news|history|readme|copyright|license|licence|notice|index|"

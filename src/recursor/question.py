@@ -38,6 +38,7 @@ __all__ = [
     "asking_part",
     "asks_for_number",
     "choice_options",
+    "counted_head",
     "counts_records",
     "date_range",
     "fits_form",
@@ -398,10 +399,34 @@ COUNTED_RECORDS = re.compile(r"\bhow\s+many\s+(?:of\s+(?:the|its|these|those|thi
 """What a question asks how many of, up to four words: "how many of the systemd package uploads"."""
 
 
-def counts_records(asking: str) -> bool:
-    """Whether a question asks how many of a text's entries (by a noun in `RECORD_NOUNS`)."""
+_AFTER_NOUN = frozenset(
+    "did do does were was are is have has had will can could in of to from for by with that which who whose mention "
+    "mentions mentioned reference references referenced name names named contain contains include includes "
+    "recorded made got came list lists listed say says said fix fixes fixed close closes closed".split())
+"""Words that end the noun phrase a question counts: its verb, or a preposition after it."""
+
+
+def counted_head(asking: str) -> str:
+    """The noun a "how many" question counts, lowercased: the last word of the phrase after
+    "how many (of the)" before its verb or a preposition ("how many of the glibc uploads
+    recorded ..." -> "uploads"; "how many packages did the runs ..." -> "packages"); "" for
+    none."""
     m = COUNTED_RECORDS.search(asking)
-    return m is not None and any(w.lower() in RECORD_NOUNS for w in m.group(1).split())
+    if m is None:
+        return ""
+    words = re.findall(r"[\w-]+", asking[m.start(1):])
+    phrase: list[str] = []
+    for w in words[:6]:
+        if w.lower() in _AFTER_NOUN:
+            break
+        phrase.append(w.lower())
+    return phrase[-1] if phrase else ""
+
+
+def counts_records(asking: str) -> bool:
+    """Whether a question asks how many of a text's entries: the noun it counts is one of
+    `RECORD_NOUNS` ("how many of the uploads ...", not "how many packages did the runs ...")."""
+    return counted_head(asking) in RECORD_NOUNS
 
 
 NOT_FIRST = re.compile(r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)|next|runner-up)\b", re.IGNORECASE)

@@ -50,7 +50,6 @@ from recursor.question import (
     asking_part,
     asks_for_number,
     choice_options,
-    counts_records,
     fits_form,
     marked_words,
     names_options,
@@ -503,29 +502,14 @@ class TurnState:
         if not prompts.looking_needs_output or (asked := HOW_MANY.search(asking)) is None:
             return None
         rare = self.shown.words[0].lower() if self.shown.words else ""
-        started = self._runs_the_start(code)
-        if QUALIFIED.search(asking) or (rare and rare not in code.lower() and not started):
+        if QUALIFIED.search(asking) or (rare and rare not in code.lower()):
             return None
         m = _UNIT_COUNT.match(stdout)
-        if m is None or m.group("unit").lower() in _NOT_THINGS:
-            return None
-        # The entries the look's start keeps, for a question counting entries by name ("how many
-        # of the uploads ..."): its "28 entries" are the uploads asked about.
-        entries = started and m.group("unit").lower() in ("entries", "entry") and counts_records(asking)
-        if not entries and not any(
+        if m is None or m.group("unit").lower() in _NOT_THINGS or not any(
                 _stem_rx(word).fullmatch(m.group("unit")) for word in asked.group("what").split() if word.lower() not in _STOP):
             return None
         self.offered = m.group("n").replace(",", "")
         return prompts.counted_first(self.offered, m.group("unit"))
-
-    def _runs_the_start(self, code: str) -> bool:
-        """Whether code runs the look's start call, or its core inside `len(...)`
-        ("entries(r'...')" for "len(entries(r'...'))"): the look chose what it counts."""
-        start = self.shown.start.strip()
-        if not start:
-            return False
-        core = start[4:-1] if start.startswith("len(") and start.endswith(")") else start
-        return core in code
 
     def ranked_top(self, prompts: Prompts, stdout: str) -> str | None:
         """The note under counts that rank (`count_by`/`sum_by`'s output), for a small root whose
