@@ -53,6 +53,7 @@ _CATEGORY_MAX = 50
 """A column of at most this many values (or a fifth of the rows, if more) is a category whose
 values a question may filter by; a column of ids or free text is not."""
 _VALUES_SHOWN = 5
+_SEP_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar", ":": "colon"}
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
 _ID_WORDS = frozenset("id ids no nr num number key code".split())
 _SUMMED = re.compile(r"\b(?:total|sum|combined|altogether|in\s+all)\b", re.IGNORECASE)
@@ -144,16 +145,12 @@ def _read_table(text: str) -> _Read | None:
         return None
     if _table_sep(lines) is None:
         return None
-    head, rows, found = _table_cells(body)  # as `helpers.table` reads it, so the call counts the same rows
-    if found is None or not head:
+    header, rows, sep = _table_cells(body)  # as `helpers.table` reads it, so the call counts the same rows
+    if sep is None or not header:
         return None
-    sep = found
-    cells = [head, *rows]
-    header = cells[0]
     names = {h.lower() for h in header}
     if len(header) < 2 or len(names) < len(header) or not all(_a_name(h) for h in header):
         return None  # a header names each column once, in words
-    rows = cells[1:]
     if sum(len(c.split()) for r in rows[:200] for c in r) > 4 * sum(len(r) for r in rows[:200]):
         return None  # cells of many words: prose whose lines hold commas, not rows
     if any(any(len(r) > i and r[i] == h for r in rows) for i, h in enumerate(header)):
@@ -204,8 +201,7 @@ def table_look(text: str, question: str) -> ComputedLook | None:
         shown = [f"It is a table: {len(rows):,} JSON objects with {len(header)} fields: {', '.join(header)}. "
                  f"table() reads each object as a record by these names: r[{header[0]!r}]."]
     else:
-        told = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar"}[sep]
-        shown = [f"It is a table: {of}{len(rows):,} rows under a header line of {len(header)} {told}-separated "
+        shown = [f"It is a table: {of}{len(rows):,} rows under a header line of {len(header)} {_SEP_NAMES[sep]}-separated "
                  f"columns: {', '.join(header)}. table() reads each row as a record by these names: r[{header[0]!r}]."]
     asking = asking_part(question)
     words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
@@ -254,8 +250,7 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
     names is unclear: a value several columns hold and the question names none of them (an "A"
     in math, science and english; alice a sender and a recipient)."""
     tokens = [t.lower() for t in re.findall(_TOKEN_RX, asking)]
-    said = {" ".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
-    said |= {re.sub(r"e?s$", "", p) for p in said}  # "gizmos" for gizmo, "boxes" for box
+    said = _phrases(tokens)
     exact = set(re.findall(_TOKEN_RX, asking))  # as written: "IT" the department, not "it"
     by_value: dict[str, list[_Column]] = {}
     for c in columns:
@@ -286,6 +281,14 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
             return None
         found.append((column, value))
     return found
+
+
+def _phrases(tokens: list[str], joined: bool = False) -> set[str]:
+    """A question's runs of one to four words, also without a plural ending ("gizmos" for
+    gizmo, "boxes" for box) and, with `joined`, without hyphens ("no-login" for nologin): what
+    a value it names may be written as."""
+    runs = {" ".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+    return runs | {re.sub(r"e?s$", "", p) for p in runs} | ({p.replace("-", "") for p in runs} if joined else set())
 
 
 def _shared(a: _Column, b: _Column) -> bool:
@@ -504,14 +507,11 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
     asking = asking_part(question)
     sep, width, lines = found
     rows = [cells for line in lines if len(cells := cols(line, sep)) == width]
-    told = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar", ":": "colon"}[sep]
-    shown = [f"It is a table with no header line: {len(rows):,} lines of {width} {told}-separated columns; "
+    shown = [f"It is a table with no header line: {len(rows):,} lines of {width} {_SEP_NAMES[sep]}-separated columns; "
              f"cols(line, {sep!r}) splits one (columns counted from 0)."]
     if not COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
         return ComputedLook(tuple(shown), names_fields=False)  # a look-up: a column's values would only mislead
-    tokens = [t.lower() for t in re.findall(r"[\w/][\w.'&+/-]*", asking)]
-    said = {" ".join(tokens[i:i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
-    said |= {re.sub(r"e?s$", "", p) for p in said} | {p.replace("-", "") for p in said}
+    said = _phrases([t.lower() for t in re.findall(r"[\w/][\w.'&+/-]*", asking)], joined=True)
     filters: list[tuple[int, list[str]]] = []
     for i in range(width):
         column = _Column(f"column {i}", [r[i] for r in rows])
@@ -534,7 +534,7 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
         return ComputedLook(tuple(shown), names_fields=False)
     test = " and ".join(f"len(cols(l, {sep!r})) > {i} and cols(l, {sep!r})[{i}] in {tuple(vs)!r}" for i, vs in filters)
     kept = sum(1 for line in text.split("\n")
-               if all(len(c := cols(line, sep)) > i and c[i] in vs for i, vs in filters))
+               if (c := cols(line, sep)) is not None and all(len(c) > i and c[i] in vs for i, vs in filters))
     named = {p for _, vs in filters for v in vs for p in re.findall(r"[\w-]+", v.lower())}
     lowered = text.lower()
     plain = not says_more(asking, question)

@@ -883,15 +883,18 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
         page.add(rows, spans)
     elif isinstance(context, str) and not files:  # one text, not files joined: a module or a changelog read alone
         python, functions = _module_level(text, 0, len(text), asking)
-        asks_top = MOST.search(asking) and _ASKS_PERSON.search(asking) and len(text) <= _PARSED_UP_TO
-        people, top = _people(text, layout_records(text), "", asking) if asks_top else ([], "")
+        parsed = len(text) <= _PARSED_UP_TO
+        asks_top = bool(MOST.search(asking) and _ASKS_PERSON.search(asking)) and parsed
+        counts_entries = bool(words.ranks or (found and COUNT_ASKED.search(asking))) and parsed
+        # The text's records, read once for each use below (a 2 MB changelog's layout is not free).
+        recs = layout_records(text) if asks_top or counts_entries or (period is not None and parsed) else []
+        people, top = _people(text, recs, "", asking) if asks_top else ([], "")
         page.add(python + people)
         counted = counted or functions or top
-        if period is not None and len(text) <= _PARSED_UP_TO and (dated := _dated_alone(text, period, asking)):
+        if period is not None and parsed and (dated := _dated_alone(text, recs, period, asking)):
             page.add(dated[0])  # "how many uploads from 1 June through 31 August 2022": a changelog read alone
             start, named_start = dated[1], bool(dated[1])
-        if (words.ranks or (found and COUNT_ASKED.search(asking))) and len(text) <= _PARSED_UP_TO:
-            recs = layout_records(text)
+        if counts_entries:
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")
                                                 if found else ([], "", ""))
@@ -1213,10 +1216,10 @@ def _definitions_named(text: str, words: list[str], described: frozenset[str]) -
     return rows, spans
 
 
-def _dated_alone(text: str, period: tuple[str, str, date, date], asking: str) -> tuple[list[str], str] | None:
-    """`_dated_entries` for one text read alone, when it is records of which some are dated at
-    all (a changelog's uploads, a history's runs); None for a text of no dated records."""
-    recs = layout_records(text)
+def _dated_alone(text: str, recs: list[tuple[int, int]], period: tuple[str, str, date, date],
+                 asking: str) -> tuple[list[str], str] | None:
+    """`_dated_entries` for one text read alone (its records `recs`), when some of them are dated
+    at all (a changelog's uploads, a history's runs); None for a text of no dated records."""
     if len(recs) < 2 or not in_dates([Entry(text[lo:hi]) for lo, hi in recs], "1900-01-01", "2199-12-31"):
         return None
     return _dated_entries(text, recs, period, asking, "entries()")
@@ -1398,6 +1401,14 @@ _EVERY_ENTRY = 0.9
 ("systemd" of "systemd (252-1) unstable; urgency=medium")."""
 
 
+def _on_every_head(firsts: list[str], asking: str) -> set[str]:
+    """The question's words written on the first line of nearly every entry (`firsts`): they
+    pick none of them out ("systemd" of "systemd (252-1) unstable; urgency=medium"), so a
+    question naming them still asks about all the entries."""
+    return {w.lower() for w in _question_words(asking)
+            if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
+
+
 def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call: str,
                name: str = "") -> tuple[list[str], str, str]:
     """For a question asking which year (month, day) the most of a text's entries fall in, the
@@ -1426,9 +1437,7 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
             f"{told}{more}; {call} counts them."]
     if unit == "month" or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return rows, call, ""
-    firsts = [text[a:b].split("\n", 1)[0].lower() for a, b in recs]
-    on_every = {w.lower() for w in _question_words(asking)
-                if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
+    on_every = _on_every_head([text[a:b].split("\n", 1)[0].lower() for a, b in recs], asking)
     if not _asks_just(asking, _PERIOD_ASKED, _PERIOD_WORDS | on_every, name, also=(MOST,)):
         return rows, call, ""
     return rows, call, ranked[0][0]
@@ -1466,9 +1475,7 @@ def _entries_holding(text: str, recs: list[tuple[int, int]], word: _Word, asking
     call = call.replace("))", ")")
     rows = [f"{word.word!r} is in {holding} of its {len(recs)} entries ({word.count} lines): len({call}) counts them."]
     call = f"len({call})"
-    firsts = [text[a:b].split("\n", 1)[0] for a, b in recs]
-    on_every = {w.lower() for w in _question_words(asking)
-                if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
+    on_every = _on_every_head([text[a:b].split("\n", 1)[0] for a, b in recs], asking)
     if not _asks_just(asking, COUNT_ASKED, _HOLDING_WORDS | on_every | {word.word.lower()}, name):
         return rows, call, ""
     return rows, call, str(holding)
