@@ -101,3 +101,25 @@ def test_auto_runs_the_rlm_on_a_small_context_when_the_look_computes_the_answer(
     plain = FakeScriptedLM(["FINAL(3)"], model="qwen2.5-coder-1.5b")
     plain.small_model, plain.n_ctx = True, 16384  # type: ignore[attr-defined]
     assert RLM(plain, trace_dir=False).complete("What is the size of row 3?", table).mode == "direct"
+
+
+def test_a_small_models_direct_read_sees_the_passage_again_beside_the_question() -> None:
+    # Read directly, the passage about the question (a paragraph up the prompt) is shown again
+    # just before the question, where a small model reads; a plain direct call is unchanged.
+    paragraphs = [f"Setting{i}=\n    Controls part {i} of the frob daemon. Takes a number.\n    Defaults to {i * 7}."
+                  for i in range(12)]
+    paragraphs[5] = ("RetryDelay=\n    How long to wait before a failed peer\n    is tried again by the retry timer."
+                     "\n    Defaults to 30s.")
+    doc = "\n\n".join(paragraphs)
+    question = "How long does a failed peer wait before the retry, out of the box?"
+    lm = FakeScriptedLM(["30s"], model="qwen2.5-coder-1.5b")
+    lm.small_model, lm.n_ctx = True, 16384  # type: ignore[attr-defined]
+    result = RLM(lm, trace_dir=False).complete(question, doc)
+    assert (result.mode, result.answer) == ("direct", "30s")
+    sent = lm.calls[0].messages[-1]["content"]
+    again = sent.split("From the document, the lines holding most of the question's words:", 1)
+    assert len(again) == 2 and "Defaults to 30s." in again[1] and "Setting4" not in again[1]
+    assert again[1].rstrip().endswith(f"Question: {question}")
+    plain = FakeScriptedLM(["30s"], model="some-model")
+    RLM(plain, mode="direct", trace_dir=False).complete(question, doc)
+    assert "From the document" not in plain.calls[0].messages[-1]["content"]

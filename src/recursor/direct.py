@@ -67,11 +67,16 @@ def choose_mode(mode: Mode, profile: ModelProfile, context: ContextValue) -> Mod
     return "direct" if fits else "rlm"
 
 
-def direct_messages(question: str, context: ContextValue) -> list[Message]:
+def direct_messages(question: str, context: ContextValue, passages: tuple[str, ...] = ()) -> list[Message]:
     """The one request of a direct answer: the document, then the question (once, when the
-    question is its own document: a short prompt given without a context)."""
+    question is its own document: a short prompt given without a context). `passages` (the
+    first look's, `Orientation.passages`) are shown again just before the question: the
+    document's lines that hold most of its words. Read directly, a 1.5B answered 424 for the
+    number of the chroot syscall, a line among 360 alike 3K tokens up its prompt."""
     text = context_text(context)
-    content = text if question == text else f"Document:\n{text}\n\nQuestion: {question}"
+    shown = "".join(f"\n\nFrom the document, the lines holding most of the question's words:\n"
+                    f"{block.split(chr(10), 1)[-1]}" for block in passages)
+    content = text if question == text else f"Document:\n{text}{shown}\n\nQuestion: {question}"
     return [{"role": "system", "content": DIRECT_SYSTEM}, {"role": "user", "content": content}]
 
 
@@ -84,8 +89,9 @@ def direct_answer(reply: str) -> str:
 
 
 async def run_direct(tree: RunTree, *, question: str, context: ContextValue, lm: LM,
-                     typed: OutputCheck | None = None) -> DirectOutcome:
+                     typed: OutputCheck | None = None, passages: tuple[str, ...] = ()) -> DirectOutcome:
     """Answer `question` with one call to `lm` holding the whole context; traced as run "root".
+    `passages` are shown again before the question (`direct_messages`).
 
     With `typed`, an answer that does not validate is sent back with its errors (a further
     call each time, up to the output retries).
@@ -97,7 +103,7 @@ async def run_direct(tree: RunTree, *, question: str, context: ContextValue, lm:
     tree.emit(ev.ContextEvent(run_id="root", sha256=prepared.sha256, value_kind=prepared.kind,
                               n_chars=prepared.n_chars, path=str(prepared.path)))
     outcome = DirectOutcome("", "final", iterations=0)
-    messages = direct_messages(question, context)
+    messages = direct_messages(question, context, passages)
     if typed is not None:
         typed.repl = False
         messages[-1] = {"role": "user", "content": messages[-1]["content"] + typed.instructions()}

@@ -25,13 +25,14 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from recursor.context import ContextValue
 from recursor.judged import judged
 from recursor.log_columns import column_count, column_rank
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
+from recursor.look_passage import best_passages, passage_lines
 from recursor.look_table import table_look
 from recursor.look_weblog import weblog_look
 from recursor.question import (
@@ -42,6 +43,8 @@ from recursor.question import (
     RECORD_NOUNS,
     SUPERLATIVE,
     TOKEN,
+    answer_unit_words,
+    asked_sentence,
     asking_part,
     counts_records,
     date_range,
@@ -124,6 +127,9 @@ class Orientation:
     signed the most of a file's entries (`_people`), how many items a list of the record a key
     names holds (`_counted_in_its_record`), a log's top value by a column or its count of the
     lines writing the question's words (`log_columns`). Offered like a value read in the look."""
+    passages: tuple[str, ...] = ()
+    """The paragraphs shown whole for a look-up (`look_passage`), as blocks of the look (a
+    head line, then numbered lines): an answer read there was read, not guessed."""
     holds: str = ""
     """The name `start` assigns last that holds the answer as asked (the values a judging question
     selects, or their pairs: `recursor.judged_groups`); "" when the start only leads on."""
@@ -138,6 +144,21 @@ class Orientation:
         value = " ".join(value.split())
         return len(value) >= 4 and any(value in " ".join(line.lower().split()) for line in self.shown)
 
+    def passage_writes(self, value: str) -> bool:
+        """Whether a passage shown writes `value` whole, as a word of its own ("48K" in
+        "Defaults to 48K,"): a short value there was read in a paragraph about the question,
+        where `shows` cannot tell a short value from any number on any shown line."""
+        value = value.strip().strip("\"'`")
+        if not value or "\n" in value:
+            return False
+        spaced = r"\s+".join(re.escape(part) for part in value.split())
+        whole = re.compile(r"(?<![\w.])" + spaced + r"(?![\w]|\.\w)", re.IGNORECASE)
+        lines = (_NUMBERED.sub("", line) for block in self.passages for line in block.split("\n")[1:])
+        return any(whole.search(line) for line in lines)
+
+
+_NUMBERED = re.compile(r"^\d[\d,]*\| ")
+"""A shown line's number ("370| "), which is the look's, not the text's."""
 
 NO_LOOK = Orientation("", ())
 """Nothing shown: the paper's first message."""
@@ -718,6 +739,16 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if doc.unit == "line" and looks_up and (
             defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described)):
         page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
+    # A look-up's paragraph, also in a text of fields ("which version of chromium": its stanza).
+    passage_hits = (_passage_rows(page, words, question)
+                    if doc.unit == "line" and not _RANKED_BY.search(asking) and (looks_up or (summary.rows and not (
+                        words.ranks or COUNT_ASKED.search(asking) or judging or names_options(question))))
+                    else ())
+    # The passage first when it holds the rarest word: a reader of the look reads the best
+    # evidence first, and a passage without that word is less sure evidence than its lines.
+    rarest = found[0].word if found else None
+    hits = (tuple(block for block, held in passage_hits if rarest in held) + hits
+            + tuple(block for block, held in passage_hits if rarest not in held))
     page.add(summary.extremes, summary.spans)  # after the words' lines: read last, as the question's own lines are
     if words.missing:
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
@@ -727,7 +758,50 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        start=(judging.call if judging else start if (named is not None or named_start) and start
                               else summary.call or (tabled.call if tabled else "")),
                        together=written_together, hits=hits, counted=counted,
+                       passages=tuple(block for block, _ in passage_hits),
                        holds=judging.holds if judging else "")
+
+
+_RANKED_BY = re.compile(r"\b(?:longest|shortest|farthest|furthest|nearest|closest)\b", re.IGNORECASE)
+"""A ranking by a length or a distance ("which media type has the longest list", "the entry
+farthest north"), which `SUPERLATIVE` does not name: no one paragraph answers it."""
+_PASSAGE_COUNTED = 5_000
+"""Lines per word read for the passage: a word on more is an everyday one in this text."""
+
+
+def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The paragraph holding the most of the question's words (`look_passage`), shown whole
+    with its line numbers, for a look-up: its answer is often lines below the one naming
+    what it asks ("LineMax=" ... "Defaults to 48K"). An everyday word weighs half, and so does
+    a word only of the sentences around the one that asks ("I'm setting up a new PostgreSQL
+    server."); the answer's unit ("in seconds") weighs nothing: the text writes its own.
+    The passages shown, as blocks of the page, with the words each holds."""
+    doc = page.doc
+    asked = {w.lower() for w in terms_of(asked_sentence(question))}
+    units = answer_unit_words(question)
+    found: dict[str, tuple[float, list[int]]] = {}
+    for w in words.found:
+        low = w.word.lower()
+        if low in words.described or low in units or w.count >= _PASSAGE_COUNTED:
+            continue
+        finder = _Finder(doc.text, doc.lowered, w.word)
+        positions = [s for s, _ in islice(finder.forward(), _PASSAGE_COUNTED)]
+        weight = (0.5 if _tier(w.word, words.marked) == 2 else 1.0) * (1.0 if low in asked or w.asked.lower() in asked else 0.5)
+        found[w.word] = (weight, positions)
+    blocks: list[tuple[str, tuple[str, ...]]] = []
+    rare = frozenset(w for w in found if _tier(w, words.marked) < 2)  # everyday words alone find no passage
+    for passage in best_passages(doc.text, found, breaks=doc.name_at, needs=rare):
+        shown = passage_lines(doc.text, passage, doc.width)
+        if not shown:
+            continue
+        at = doc.file_at(shown[0][1])
+        lines = f"lines {shown[0][0]:,}-{shown[-1][0]:,}" if at < 0 else f"in {doc.files[at][0]}"
+        rows = [f"The passage holding the most of the question's words ({', '.join(repr(w) for w in passage.words)}), "
+                f"{lines}:"]
+        rows += [f"{n}| {line}" for n, _, _, line in shown]
+        page.add(rows, [(a, b) for _, a, b, _ in shown])
+        blocks.append(("\n".join(rows), passage.words))
+    return tuple(blocks)
 
 
 @dataclass(slots=True)

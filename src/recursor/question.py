@@ -34,7 +34,9 @@ __all__ = [
     "TOKEN",
     "YES_NO_START",
     "answer_options",
+    "answer_unit_words",
     "asked_form",
+    "asked_sentence",
     "asking_part",
     "asks_for_number",
     "choice_options",
@@ -68,9 +70,11 @@ the answer's options, each record is to be judged against them, and a search for
 words finds the lines that happen to hold that word. Such a question gets no search hint."""
 
 
-ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*", re.I)
-"""'Answer with "yes" or "no"', 'reply with the number only': a question's words about the
-form of its answer. General: any question may say how to answer, and those words (often
+ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*"
+                           r"|(?:\b(?:answer|reply|respond)(?:\s+(?:only|just))?\s*:?\s*|\(\s*)"
+                           r"[\"']?yes[\"']?\s*(?:or|/)\s*[\"']?no\b[\"']?\s*\)?", re.I)
+"""'Answer with "yes" or "no"', 'reply with the number only', 'Answer yes or no', '(yes/no)':
+a question's words about the form of its answer. General: any question may say how to answer, and those words (often
 quoted) name the answer's options, never what to search for."""
 
 
@@ -187,6 +191,29 @@ def choice_options(question: str) -> tuple[str, str] | None:
 def asking_part(question: str) -> str:
     """The question without its statements about the context and about the answer's form."""
     return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", question))
+
+
+def asked_sentence(question: str) -> str:
+    """The sentence that asks (the first ending in "?"), without statements about the context:
+    "What is the default limit?" of "I'm setting up a new server. What is the default limit?"."""
+    asking = asking_part(question)
+    sentences = re.split(r"(?<=[.?!])\s+", asking.strip())
+    return next((s for s in sentences if s.rstrip().endswith("?")), asking)
+
+
+_ANSWER_UNIT = re.compile(
+    r"\b(?:in|as|into|to)\s+(?:a\s+|an\s+)?(?:plain\s+|whole\s+|single\s+)?"
+    r"(?:seconds|minutes|hours|days|weeks|milliseconds|bytes|kilobytes|megabytes|gigabytes|kib|mib|gib|kb|mb|gb|"
+    r"hex|hexadecimal|decimal|octal|binary|percent|lowercase|uppercase|number|integer|digits)\b"
+    r"|\(\s*(?:a\s+)?(?:plain|whole|single)\s+(?:number|integer|value)\s*\)",
+    re.IGNORECASE)
+
+
+def answer_unit_words(question: str) -> frozenset[str]:
+    """The question's words that say the answer's unit or notation ("in seconds", "in hex",
+    "(a plain number)"): the text writes the value in its own unit ("5min", "0x3d"), so they
+    do not tell where it is written."""
+    return frozenset(w.lower() for m in _ANSWER_UNIT.finditer(question) for w in terms_of(m.group(0)))
 
 
 _MONTH_DATE = re.compile(

@@ -197,11 +197,14 @@ class RLM:
             # read of every row by a small model is slower and counts worse.
             look = await first_look(value, question, orient=self.prompts.orient)
             mode = "rlm" if look.counted else mode
+            passages = look.passages  # shown again beside the question: a small model reads its prompt's end
+        else:
+            passages = ()
         tree = RunTree(self)
         try:
             if mode == "direct":
                 outcome: _Outcome | DirectOutcome = await run_direct(
-                    tree, question=question, context=value, lm=self._plain_root, typed=typed)
+                    tree, question=question, context=value, lm=self._plain_root, typed=typed, passages=passages)
                 iterations = max(outcome.iterations, 1)
             else:
                 outcome = await _Run(tree, depth=0, run_id="root", question=question, context=value,

@@ -47,6 +47,7 @@ from recursor.question import (
     YES_NO_START,
     answer_options,
     asked_form,
+    asked_sentence,
     asking_part,
     asks_for_number,
     choice_options,
@@ -524,6 +525,17 @@ class TurnState:
         self.offered = m.group("top").strip()
         return prompts.ranked_first(self.offered, m.group("n1"))
 
+    def read_in_passage(self, answer: str) -> bool:
+        """Whether an answer given before any code ran was read in a passage the look showed
+        whole (`Orientation.passages`): a value it writes as a word ("48K"), or a yes or no to
+        a question asking just that, judged from the paragraph about it."""
+        if not self.shown.passages:
+            return False
+        bare = bare_answer(answer).strip("\"'`. ")
+        if bare.lower() in ("yes", "no"):
+            return YES_NO_START.match(asked_sentence(self.question)) is not None
+        return self.shown.passage_writes(bare)
+
     def read_in_look(self, final: FinalAnswer) -> bool:
         """Whether a FINAL written after a block, before its output, was read in the first look:
         a value of 4+ characters that a line the look shows writes whole (not "2024" of
@@ -546,7 +558,7 @@ class TurnState:
             return prompts.copied_note(bare_answer(answer))  # never an answer: every time
         # The value read in the look's lines and offered is no guess; the other checks still run.
         if (not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer)
-                and bare_answer(answer) != self.look_read):
+                and bare_answer(answer) != self.look_read and not self.read_in_passage(answer)):
             self.sent_back.add("blind")
             self.heard(note := prompts.not_looked())
             return note

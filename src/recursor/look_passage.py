@@ -1,0 +1,163 @@
+"""The passage of a text that holds the most of a look-up question's words, shown whole.
+
+The first look shows, for each of the question's rarest words, a few lines that hold it. A
+look-up's answer is often not on those lines but a few lines further on in the same
+paragraph: a man page names the option on one line ("LineMax=") and says "Defaults to 48K"
+fifteen lines below, a config file writes the setting under a banner comment, a package
+stanza holds the name on one line and the version on the next. Asked how long a stream log
+line may get, the 1.5B was shown the line "The maximum line length to permit when converting
+stream logs into" and answered 1000, a number no line wrote.
+
+This is retrieval as a search engine does it, over the paragraphs of the text at hand: each
+paragraph (lines between blank lines; a long one in windows) is scored by the question's
+words it holds, each weighed by how rare it is in this text (BM25: inverse document frequency,
+its lines there, the paragraph's length), so
+the paragraph that holds "stream", "line", "split" and "records" together outranks one that
+holds "stream" alone. Nothing depends on a format: blank lines are how people write
+paragraphs in prose, man pages, configs, package stanzas and code alike.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Passage", "best_passages", "passage_lines"]
+
+_LONGEST = 24
+"""Lines of a paragraph shown whole; a longer one is shown as the window of this many lines
+that holds the most of the words. A man page's option paragraph runs to about 20 lines."""
+_WINDOW = 12
+"""Lines per window of a paragraph too long to score whole (a log, a table with no blank lines)."""
+_SECOND = 0.8
+"""A second passage is shown when it scores at least this share of the best one: two package
+stanzas, or the request and the stanza, that hold the same words."""
+_FEWEST_WORDS = 2
+"""Distinct question words a passage must hold, on two lines or more: one word's lines, and
+the lines holding the words together, are already shown."""
+
+_K1, _B = 1.2, 0.75
+"""BM25's constants: a word's second line in a paragraph adds less than its first, and a long
+paragraph's words count for a little less than a short one's."""
+
+_BLANK = re.compile(r"\n[ \t]*(?=\n)")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Lines `first` to `last` of the text (0-based, inclusive), the question's words they
+    hold, and their score."""
+
+    first: int
+    last: int
+    words: tuple[str, ...]
+    score: float
+    share: float = 0.0
+    """The share of all the question's word weight (idf) that the passage's words hold."""
+    start: int = 0
+    """Where the passage starts in the text, and where it ends (its last line's end)."""
+    end: int = 0
+
+
+def _paragraphs(text: str, starts: Sequence[int], breaks: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The text's paragraphs as (first line, last line): runs of lines between blank lines,
+    and a paragraph ends before each line at a position in `breaks` (a file's header line)."""
+    ends = sorted({bisect_right(starts, m.start() + 1) - 1 for m in _BLANK.finditer(text)})  # blank lines
+    cuts = sorted({bisect_right(starts, p) - 1 for p in breaks})  # lines that start a paragraph
+    out: list[tuple[int, int]] = []
+    first = 0
+    for line, blank in sorted([(b, True) for b in ends] + [(c, False) for c in cuts]):
+        if line > first:
+            out.append((first, line - 1))
+        first = line + 1 if blank else line
+    if first < len(starts):
+        out.append((first, len(starts) - 1))
+    return out
+
+
+def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *, most: int = 2,
+                  breaks: Sequence[int] = (), needs: frozenset[str] | None = None) -> list[Passage]:
+    """The paragraphs (or windows of a long one) holding the most weight of the question's
+    words, best first: at most `most`, never overlapping, each holding `_FEWEST_WORDS` words
+    or more. `found` maps each word to its weight (1 for a rare word, less for an everyday
+    one) and the positions in `text` of the lines holding it; no paragraph runs across a
+    position in `breaks` (where each file of several starts), and each holds one of `needs`
+    (the question's rare words) when given. [] when no paragraph holds two."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    n_lines = len(starts)
+    # The words each line holds, and each word's inverse document frequency in this text.
+    at: dict[int, set[str]] = {}
+    idf: dict[str, float] = {}
+    for word, (weight, positions) in found.items():
+        holding = {bisect_right(starts, p) - 1 for p in positions}
+        if not holding or len(holding) > n_lines / 2:
+            continue  # a word on most lines tells no paragraph from another
+        idf[word] = weight * math.log(1 + n_lines / len(holding))
+        for row in holding:
+            at.setdefault(row, set()).add(word)
+    if len(idf) < _FEWEST_WORDS:
+        return []
+    total = sum(idf.values())
+    # Each paragraph whole, or a window at each line of a long one that holds a word.
+    units: list[tuple[int, int, list[int]]] = []
+    hit_rows = sorted(at)
+    for first, last in _paragraphs(text, starts, breaks):
+        rows = hit_rows[bisect_right(hit_rows, first - 1):bisect_right(hit_rows, last)]
+        if not rows:
+            continue
+        if last - first < _LONGEST:
+            units.append((first, last, rows))
+            continue
+        for r in rows:
+            a, b = max(first, r - 1), min(last, r - 1 + _WINDOW - 1)
+            units.append((a, b, [x for x in rows if a <= x <= b]))
+    if not units:
+        return []
+    mean = sum(b - a + 1 for a, b, _ in units) / len(units)
+    candidates: list[Passage] = []
+    for a, b, rows in units:
+        held: dict[str, int] = {}  # each word's lines in the unit
+        for r in rows:
+            for word in at[r]:
+                held[word] = held.get(word, 0) + 1
+        if len(held) < _FEWEST_WORDS or len(rows) < 2 or (needs is not None and needs.isdisjoint(held)):
+            continue
+        norm = _K1 * (1 - _B + _B * (b - a + 1) / mean)
+        score = sum(idf[w] * tf * (_K1 + 1) / (tf + norm) for w, tf in held.items())
+        end = starts[b + 1] - 1 if b + 1 < n_lines else len(text)
+        share = sum(idf[w] for w in held) / total
+        candidates.append(Passage(a, b, tuple(sorted(held, key=lambda w: -idf[w])), score, share, starts[a], end))
+    candidates.sort(key=lambda p: (-p.score, p.last - p.first, p.first))
+    out: list[Passage] = []
+    for passage in candidates:
+        if out and passage.score < _SECOND * out[0].score:
+            break
+        if any(passage.first <= p.last and p.first <= passage.last for p in out):
+            continue
+        out.append(passage)
+        if len(out) >= most:
+            break
+    return out
+
+
+def passage_lines(text: str, passage: Passage, width: int) -> list[tuple[int, int, int, str]]:
+    """The passage's lines as (line number from 1, start, end, shown): blank lines at its edges dropped, the
+    indentation all its lines share taken off, each cut to `width` characters."""
+    spans: list[tuple[int, int, int, str]] = []
+    pos = passage.start
+    for n, line in enumerate(text[passage.start:passage.end].split("\n"), passage.first + 1):
+        spans.append((n, pos, pos + len(line), line))
+        pos += len(line) + 1
+    while spans and not spans[0][3].strip():
+        spans.pop(0)
+    while spans and not spans[-1][3].strip():
+        spans.pop()
+    indent = min((len(s) - len(s.lstrip()) for *_, s in spans if s.strip()), default=0)
+    out = []
+    for n, a, b, line in spans:
+        shown = line[indent:].rstrip()
+        out.append((n, a, b, shown if len(shown) <= width else shown[: width - 3] + "..."))
+    return out

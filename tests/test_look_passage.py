@@ -1,0 +1,155 @@
+"""The passage the first look shows for a look-up (`recursor.look_passage`, `recursor.orient`).
+
+Texts are shaped like the ones users bring (a man page of options, a config file of settings
+under comments, package stanzas, files joined under header lines), and questions are phrased
+as a user would, not with the text's own words. The answer sits lines below the line that
+names what is asked, where a line-by-line look does not reach.
+"""
+
+from __future__ import annotations
+
+from fakes.scripted_lm import FakeScriptedLM
+from recursor import RLM
+from recursor.budget import Limits
+from recursor.look_passage import best_passages, passage_lines
+from recursor.look_reader import reader_lines
+from recursor.orient import orientation
+from recursor.prompts_small import SmallModelPrompts
+from recursor.question import answer_unit_words, asked_sentence, asking_part
+
+_FILLER = (
+    "Values that are too large make the daemon use more memory, and values that are too small "
+    "make it drop work it could have kept; the right value depends on the machine and on how "
+    "busy it is, so measure before you change it."
+)
+
+
+def _option(name: str, about: str, default: str) -> str:
+    """A man page's option paragraph: the name, ~15 wrapped lines, the default near the end."""
+    words = (f"{about} {_FILLER} {_FILLER} Takes a size or a number. Defaults to {default}, "
+             "which suits most machines.").split()
+    lines, line = [], ""
+    for word in words:
+        if len(line) + len(word) > 62:
+            lines.append("           " + line.rstrip())
+            line = ""
+        line += word + " "
+    lines.append("           " + line.rstrip())
+    return f"       {name}=\n" + "\n".join(lines)
+
+
+MAN = "\n\n".join([
+    "FROBD.CONF(5)                    frobd.conf                    FROBD.CONF(5)",
+    "NAME\n       frobd.conf - configuration of the frob daemon",
+    _option("QueueMax", "The largest number of requests the daemon keeps waiting in its queue "
+            "before it refuses new clients.", "512"),
+    _option("ChunkMax", "The longest message chunk to accept when a peer streams records over "
+            "a socket; a longer one is cut into separate records.", "64K"),
+    _option("SpoolDir", "Where spooled records are written when no peer is connected.", "/var/spool/frobd"),
+    _option("RetryDelay", "How long to wait before a failed peer is tried again.", "30s"),
+])
+
+
+def test_the_passage_is_the_paragraph_that_holds_most_of_the_questions_words():
+    question = "My peers stream very long messages. Out of the box, how big can a chunk get before it is cut?"
+    look = orientation(MAN, question)
+    assert "The passage holding the most of the question's words" in look.text
+    passage = look.text.split("The passage holding the most of the question's words", 1)[1]
+    assert "ChunkMax=" in passage and "64K, which suits" in passage  # a dozen lines below the name
+    assert "QueueMax=" not in passage and "SpoolDir=" not in passage
+    # The shared indentation is taken off and the lines keep their numbers in the text.
+    number = MAN[:MAN.index("ChunkMax=")].count("\n") + 1
+    assert f"{number}| ChunkMax=" in passage
+    assert any("64K, which suits" in line for line in look.shown)  # shown lines are read evidence
+    # A reader of the look is given the passage first when it holds the rarest word.
+    assert "64K, which suits" in reader_lines(look, question)
+
+
+def test_a_count_or_a_ranking_gets_no_passage():
+    for question in ("How many options take a size?", "Which option has the longest description?"):
+        assert "The passage holding" not in orientation(MAN, question).text
+
+
+def test_one_word_alone_or_words_on_one_line_make_no_passage():
+    text = "\n".join(f"line {i}: nothing here" for i in range(40)) + "\nthe launch code for Nimbus is 4471\n" + \
+        "\n".join(f"more {i}" for i in range(40))
+    # Both words on one line: that line is already shown with the words' lines.
+    assert "The passage holding" not in orientation(text, "What is Nimbus's launch code?").text
+    assert "The passage holding" not in orientation(MAN, "Where is the spool?").text
+
+
+def test_everyday_words_alone_find_no_passage():
+    found = {"number": (0.5, [MAN.index("number")]), "value": (0.5, [MAN.index("value")])}
+    assert best_passages(MAN, found, needs=frozenset()) == []
+    assert best_passages(MAN, found) != []  # without `needs`, any two words on two lines do
+
+
+def test_a_long_paragraph_is_shown_as_its_best_window():
+    rows = [f"2024-01-{d:02d} worker {d} finished a batch" for d in range(1, 29)]
+    rows[20] = "2024-01-21 worker 21 hit the quota limit for tenant acme"
+    rows[22] = "2024-01-23 quota for tenant acme raised to 900 by the admin"
+    text = "\n".join(rows)
+    found = {"quota": (1.0, [text.index("quota"), text.index("quota for")]),
+             "acme": (1.0, [text.index("acme"), text.index("acme raised")])}
+    [passage] = best_passages(text, found)
+    shown = passage_lines(text, passage, 160)
+    assert len(shown) <= 12 and any("raised to 900" in line for *_, line in shown)
+    assert shown[0][0] >= 18  # the window starts near the words, not at the text's first line
+
+
+def test_no_passage_runs_across_a_file_boundary():
+    text = ("# File: a.conf\nalpha = 1\nbeta quota = 2\n"
+            "# File: b.conf\nacme quota = 3\ngamma = 4\n")
+    found = {"quota": (1.0, [text.index("beta quota") + 5, text.index("acme quota") + 5]),
+             "acme": (1.0, [text.index("acme")]), "beta": (1.0, [text.index("beta")])}
+    for passage in best_passages(text, found, breaks=[0, text.index("# File: b.conf")]):
+        block = text[passage.start:passage.end]
+        assert not ("a.conf" in block and "b.conf" in block)
+        assert not ("beta" in block and "acme" in block)
+
+
+def test_a_second_passage_only_when_it_scores_near_the_first():
+    stanzas = "\n\n".join(
+        f"Package: {name}\nArchitecture: amd64\nVersion: {version}\nDepends: libc6" for name, version in
+        [("zlib1g", "1:1.2.13"), ("frobnicator", "4.2-1"), ("frobnicator-data", "4.2-1"), ("tzdata", "2024a")])
+    look = orientation(stanzas, "Which version of the frobnicator package is present?")
+    assert look.text.count("The passage holding") == 2  # the package and its -data twin hold the same words
+    assert "zlib1g" not in look.text.split("The passage holding", 1)[1]
+
+
+def test_words_about_the_answers_form_are_not_searched_for_it():
+    assert "yes" not in asking_part("Does frobd retry failed peers by default? Answer yes or no.").lower()
+    assert "yes" not in asking_part("Is the spool kept (yes/no)?").lower()
+    assert answer_unit_words("Express the retry delay in seconds (a plain number).") >= {"seconds", "plain", "number"}
+    assert answer_unit_words("Give the offset in hex.") == {"in", "hex"}
+    assert answer_unit_words("Which file holds the seconds counter?") == frozenset()
+    assert asked_sentence("I'm setting up a new server. What is the default queue size?") == \
+        "What is the default queue size?"
+
+
+def _first_turn(reply: str, question: str) -> tuple[str, list[str]]:
+    """The answer of a run whose root replies `reply` first, then FINAL(guess); the messages
+    the root was sent. The sub-model reads nothing (no value is offered from the look)."""
+    root = FakeScriptedLM([reply, "FINAL(guess)"])
+    result = RLM(root, sub_model=FakeScriptedLM(["NONE"] * 4), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(question, MAN)
+    return result.answer, [call.messages[-1]["content"] for call in root.calls]
+
+
+def test_a_value_the_passage_writes_is_taken_from_it_on_the_first_turn():
+    question = "My peers stream very long messages. Out of the box, how big can a chunk get before it is cut?"
+    answer, sent = _first_turn("FINAL(64K)", question)
+    assert answer == "64K" and len(sent) == 1  # read in the passage: no "that answer is a guess"
+
+
+def test_a_value_the_passage_does_not_write_is_still_a_guess():
+    question = "My peers stream very long messages. Out of the box, how big can a chunk get before it is cut?"
+    answer, sent = _first_turn("FINAL(1000)", question)
+    assert len(sent) == 2 and "is a guess" in sent[1] and answer == "guess"
+
+
+def test_a_yes_or_no_is_judged_from_the_passage_only_for_a_yes_no_question():
+    answer, sent = _first_turn("FINAL(no)", "Does frobd cut long chunks from streaming peers by default? Answer yes or no.")
+    assert answer == "no" and len(sent) == 1
+    answer, sent = _first_turn("FINAL(no)", "Which size do peers that stream long chunks get by default?")
+    assert len(sent) == 2 and "is a guess" in sent[1]
