@@ -1344,3 +1344,37 @@ def test_entries_a_step_kept_are_not_offered_as_the_count_a_narrower_question_as
     state = TurnState(question=ask, shown=orientation(changelog, ask))
     assert state.shown.start == ""
     assert state.counted(SMALL, "3 entries\n[1] ...", r"entries(r'^\S.*\bexperimental\b')") is None
+
+
+CONF = "\n".join(["# - Checkpoints -", "", "#checkpoint_timeout = 5min\t\t# range 30s-1d",
+                  "#checkpoint_warning = 30s\t\t# 0 disables", "", "#log_rotation_size = 10MB", ""])
+
+
+def test_a_value_in_another_unit_than_asked_is_converted_and_offered_once() -> None:
+    question = "Express the default interval between automatic checkpoints in seconds (a plain number)."
+    script = ["```repl\nprint(lines('checkpoint_timeout'))\n```", "FINAL(5min)", "FINAL(300)"]
+    root, result = _run_on(CONF, script, question)
+    assert result.answer == "300"
+    note = root.calls[2].messages[-1]["content"]
+    assert "asks for seconds: 5min is 300 seconds" in note and "FINAL(300)" in note
+    # Once: a root that keeps its own unit is answered with it.
+    _, kept = _run_on(CONF, [*script[:2], "FINAL(5min)"], question)
+    assert kept.answer == "5min"
+    # Sizes count 1024 to the K; a question that names no unit keeps the value as written.
+    _, sized = _run_on(CONF, ["```repl\nprint(lines('rotation'))\n```", "FINAL(10MB)", "FINAL(10240)"],
+                       "How large may a log file grow before rotation, in kilobytes?")
+    assert sized.answer == "10240"
+    root, plain = _run_on(CONF, script[:2], "What is the default checkpoint interval?")
+    assert plain.answer == "5min" and len(root.calls) == 2
+
+
+def test_only_a_number_with_a_unit_of_the_asked_kind_is_converted() -> None:
+    from recursor.question import in_asked_unit
+    asked = "What is the retry delay, in seconds?"
+    assert in_asked_unit("2m", asked) == ("120", "seconds")  # "m" is minutes when seconds are asked
+    assert in_asked_unit("2m", "How big, in kilobytes?") == ("2048", "kilobytes")  # and MiB when a size is
+    assert in_asked_unit("1.5h", asked) == ("5400", "seconds")
+    for answer in ("300", "2 apples", "5min and 30s", "10MB"):
+        assert in_asked_unit(answer, asked) is None, answer
+    assert in_asked_unit("checkpoint_timeout", asked) is None
+    assert in_asked_unit("5min", "Which setting is in seconds?") is None  # asks for a setting, not in a unit

@@ -36,6 +36,7 @@ from recursor.look_passage import best_passages, passage_lines
 from recursor.look_table import table_look
 from recursor.look_weblog import weblog_look
 from recursor.question import (
+    ASKS_FILE,
     COUNT_ASKED,
     COUNTS,
     MOST,
@@ -741,7 +742,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
     # A look-up's paragraph, also in a text of fields ("which version of chromium": its stanza).
     passage_hits = (_passage_rows(page, words, question)
-                    if doc.unit == "line" and not _RANKED_BY.search(asking) and (looks_up or (summary.rows and not (
+                    if doc.unit == "line" and not _RANKED_BY.search(asking) and not ASKS_FILE.search(asking) and (looks_up or (summary.rows and not (
                         words.ranks or COUNT_ASKED.search(asking) or judging or names_options(question))))
                     else ())
     # The passage first when it holds the rarest word: a reader of the look reads the best
@@ -764,7 +765,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
 
 _RANKED_BY = re.compile(r"\b(?:longest|shortest|farthest|furthest|nearest|closest)\b", re.IGNORECASE)
 """A ranking by a length or a distance ("which media type has the longest list", "the entry
-farthest north"), which `SUPERLATIVE` does not name: no one paragraph answers it."""
+farthest north"), which `SUPERLATIVE` does not name: no one paragraph answers it. Nor does one
+answer which file defines a name (`ASKS_FILE`): the answer is the file the lines shown are in."""
 _PASSAGE_COUNTED = 5_000
 """Lines per word read for the passage: a word on more is an everyday one in this text."""
 

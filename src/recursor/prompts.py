@@ -336,6 +336,12 @@ class Prompts:
             "the most first. If you are sure, reply FINAL(answer) again."
         )
 
+    def in_unit(self, answer: str, value: str, unit: str) -> str:
+        """Sent once when the answer is a value in another unit than the question asks for
+        (`question.in_asked_unit`): the value converted, as the line to reply with."""
+        return (f"The question asks for {unit}: {answer} is {value} {unit}. If that answers it, reply with "
+                f"exactly this line:\nFINAL({value})")
+
     def ranked_first(self, value: str, count: str) -> str:
         """Under counts that rank, for a question asking for the most: the first value."""
         return (f"The most: {value} ({count}). If the question asks for that, reply with exactly this line:\n"

@@ -44,6 +44,7 @@ __all__ = [
     "counts_records",
     "date_range",
     "fits_form",
+    "in_asked_unit",
     "iso_forms",
     "marked_words",
     "names_options",
@@ -207,6 +208,46 @@ _ANSWER_UNIT = re.compile(
     r"hex|hexadecimal|decimal|octal|binary|percent|lowercase|uppercase|number|integer|digits)\b"
     r"|\(\s*(?:a\s+)?(?:plain|whole|single)\s+(?:number|integer|value)\s*\)",
     re.IGNORECASE)
+
+
+_TIME_UNITS: dict[str, float] = {"ms": 0.001, "millisecond": 0.001, "msec": 0.001, "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60,
+               "minute": 60, "h": 3600, "hr": 3600, "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800}
+_SIZE_UNITS: dict[str, float] = {"b": 1, "byte": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "kilobyte": 1 << 10, "m": 1 << 20,
+               "mb": 1 << 20, "mib": 1 << 20, "megabyte": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30,
+               "gigabyte": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40, "terabyte": 1 << 40}
+_ASKED_UNIT = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\b(?:in|into|to|as)\s+(?:a\s+number\s+of\s+|whole\s+|plain\s+)?(?P<unit>milliseconds|seconds|"
+                         r"minutes|hours|days|weeks|bytes|kilobytes|megabytes|gigabytes|KiB|MiB|GiB|KB|MB|GB)\b", re.I)
+_WITH_UNIT = re.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[A-Za-z]+)\s*\.?\s*")
+
+
+def _unit_key(unit: str, units: dict[str, float]) -> str | None:
+    """`unit` as a key of `units`: lowercased, a plural's "s" taken off ("minutes", "secs")."""
+    low = unit.lower()
+    for key in (low, low[:-1] if low.endswith("s") and len(low) > 2 else low):
+        if key in units:
+            return key
+    return None
+
+
+def in_asked_unit(answer: str, question: str) -> tuple[str, str] | None:
+    """The answer converted to the unit the question asks for ("Express ... in seconds"), and
+    that unit, when the answer is a number written with a unit of the same kind ("5min",
+    "48K", "1d"): configs write values in their own units, and a small root copies them as
+    written. Sizes count 1024 to the K, as configs and man pages do. None otherwise."""
+    asked = _ASKED_UNIT.search(asking_part(question))
+    m = _WITH_UNIT.fullmatch(answer)
+    if asked is None or m is None:
+        return None
+    for units in (_TIME_UNITS, _SIZE_UNITS):
+        to, have = _unit_key(asked["unit"], units), _unit_key(m["unit"], units)
+        if to is None:
+            continue
+        if have is None:
+            return None
+        value = float(m["n"]) * units[have] / units[to]
+        shown = str(int(value)) if value == int(value) else f"{value:.6g}"
+        return shown, asked["unit"].lower()
+    return None
 
 
 def answer_unit_words(question: str) -> frozenset[str]:

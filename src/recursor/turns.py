@@ -52,6 +52,7 @@ from recursor.question import (
     asks_for_number,
     choice_options,
     fits_form,
+    in_asked_unit,
     marked_words,
     names_options,
     ranks,
@@ -337,7 +338,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
                 "first", "zero",
-                "read_again", "held"]
+                "read_again", "held", "unit"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -576,7 +577,8 @@ class TurnState:
 
     def doubted(self, answer: str, prompts: Prompts, code: str = "") -> str | None:
         """The feedback for a small root's answer that a check sends back once (the question's
-        own term, the context's size, a count of the lines holding the question's term), or
+        own term, a value in another unit than the one asked for, the context's size, a count
+        of the lines holding the question's term), or
         None to accept it. A number a cell's `code` computed (`FINAL(len(rows))`), not wrote,
         is not doubted: only a copied one is."""
         if (echo := self.unchosen(answer, prompts) or self.echoed(answer, prompts)
@@ -584,6 +586,12 @@ class TurnState:
             self.heard(echo)
             return echo
         bare = bare_answer(answer).strip("\"'` ")
+        if "unit" not in self.sent_back and (converted := in_asked_unit(bare, self.question)) is not None:
+            self.sent_back.add("unit")  # "5min" for "in seconds": the value as the question asks it, once
+            value, unit = converted
+            self.offered = value
+            self.heard(unit_note := prompts.in_unit(bare, value, unit))
+            return unit_note
         if (first := self.first_of_lines(bare, prompts)) is not None:
             self.heard(first)
             return first
