@@ -153,3 +153,12 @@ def test_a_yes_or_no_is_judged_from_the_passage_only_for_a_yes_no_question():
     assert answer == "no" and len(sent) == 1
     answer, sent = _first_turn("FINAL(no)", "Which size do peers that stream long chunks get by default?")
     assert len(sent) == 2 and "is a guess" in sent[1]
+
+
+def test_words_of_equal_weight_are_named_in_one_order_whatever_the_process():
+    # Sets of str iterate in a per-process order: the passage names its words by weight, then
+    # alphabetically, so a look is the same text in every run (traces compare, caches hit).
+    text = "intro line\n\nzeta setting here\nalpha setting there\n\nother\n" + "filler\n" * 30
+    found = {"zeta": (1.0, [text.index("zeta")]), "alpha": (1.0, [text.index("alpha")])}
+    [passage] = best_passages(text, found)
+    assert passage.words == ("alpha", "zeta")

@@ -55,8 +55,6 @@ class Passage:
     last: int
     words: tuple[str, ...]
     score: float
-    share: float = 0.0
-    """The share of all the question's word weight (idf) that the passage's words hold."""
     start: int = 0
     """Where the passage starts in the text, and where it ends (its last line's end)."""
     end: int = 0
@@ -100,7 +98,6 @@ def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *
             at.setdefault(row, set()).add(word)
     if len(idf) < _FEWEST_WORDS:
         return []
-    total = sum(idf.values())
     # Each paragraph whole, or a window at each line of a long one that holds a word.
     units: list[tuple[int, int, list[int]]] = []
     hit_rows = sorted(at)
@@ -121,15 +118,14 @@ def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *
     for a, b, rows in units:
         held: dict[str, int] = {}  # each word's lines in the unit
         for r in rows:
-            for word in at[r]:
+            for word in sorted(at[r]):
                 held[word] = held.get(word, 0) + 1
         if len(held) < _FEWEST_WORDS or len(rows) < 2 or (needs is not None and needs.isdisjoint(held)):
             continue
         norm = _K1 * (1 - _B + _B * (b - a + 1) / mean)
         score = sum(idf[w] * tf * (_K1 + 1) / (tf + norm) for w, tf in held.items())
         end = starts[b + 1] - 1 if b + 1 < n_lines else len(text)
-        share = sum(idf[w] for w in held) / total
-        candidates.append(Passage(a, b, tuple(sorted(held, key=lambda w: -idf[w])), score, share, starts[a], end))
+        candidates.append(Passage(a, b, tuple(sorted(held, key=lambda w: (-idf[w], w))), score, starts[a], end))
     candidates.sort(key=lambda p: (-p.score, p.last - p.first, p.first))
     out: list[Passage] = []
     for passage in candidates:
