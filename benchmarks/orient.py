@@ -14,7 +14,8 @@ a small root's first turn, in a thread.
 With --shapes it times the shapes a fuzzing pass found quadratic (session 30: prose on one line,
 carriage returns only, a line of 40,000 spaces, a 5,000-character question) and the tabular
 texts the look computes over (a CSV, JSON Lines, an access log), each at three sizes: the time
-should grow with the size, not with its square.
+should grow with the size, not with its square. "man page paragraphs" is a look-up over option
+paragraphs, where the look scores every paragraph for its passage (session 31).
 """
 
 from __future__ import annotations
@@ -63,7 +64,11 @@ def shapes(chars: int) -> list[tuple[str, str, str]]:
                     for i in range(chars // 45))
     access = "".join(f'10.0.0.{rng.randint(1, 50)} - - [0{1 + i % 9}/Mar/2024:10:00:00 +0000] "GET /p{i % 7} HTTP/1.1" '
                      f'{rng.choice([200, 404])} 512 "-" "curl/8"\n' for i in range(chars // 90))
+    man = "\n\n".join(f"       Option{i}=\n           How peers handle {rng.choice(['retries', 'spools', 'limits'])}.\n"
+                       + "\n".join(f"           Controls part {i} of the daemon." for _ in range(i % 18))
+                       + f"\n           Peers wait {i}s by default." for i in range(chars // 400 + 1))
     return [("prose on one line", prose, "How many errors were reported?"),
+            ("man page paragraphs", man, "How long do peers wait before retries, by default?"),
             ("carriage returns only", cr, "How many errors were reported?"),
             ("a line of 40,000 spaces", spaced, "what is the default timeout?"),
             ("a 5,000-character question", defs, ("how many settings " * 300)[:5000]),

@@ -127,13 +127,17 @@ def test_words_about_the_answers_form_are_not_searched_for_it():
         "What is the default queue size?"
 
 
-def _first_turn(reply: str, question: str) -> tuple[str, list[str]]:
-    """The answer of a run whose root replies `reply` first, then FINAL(guess); the messages
-    the root was sent. The sub-model reads nothing (no value is offered from the look)."""
+def _first_turn_on(text: str, reply: str, question: str) -> tuple[str, list[str]]:
+    """The answer of a run over `text` whose root replies `reply` first, then FINAL(guess);
+    the messages the root was sent. The sub-model reads nothing (no value is offered)."""
     root = FakeScriptedLM([reply, "FINAL(guess)"])
     result = RLM(root, sub_model=FakeScriptedLM(["NONE"] * 4), prompts=SmallModelPrompts(),
-                 limits=Limits(max_iterations=4), trace_dir=False).complete(question, MAN)
+                 limits=Limits(max_iterations=4), mode="rlm", trace_dir=False).complete(question, text)
     return result.answer, [call.messages[-1]["content"] for call in root.calls]
+
+
+def _first_turn(reply: str, question: str) -> tuple[str, list[str]]:
+    return _first_turn_on(MAN, reply, question)
 
 
 def test_a_value_the_passage_writes_is_taken_from_it_on_the_first_turn():
@@ -162,3 +166,60 @@ def test_words_of_equal_weight_are_named_in_one_order_whatever_the_process():
     found = {"zeta": (1.0, [text.index("zeta")]), "alpha": (1.0, [text.index("alpha")])}
     [passage] = best_passages(text, found)
     assert passage.words == ("alpha", "zeta")
+
+
+def test_crlf_text_has_the_same_paragraphs_and_passage():
+    question = "My peers stream very long messages. Out of the box, how big can a chunk get before it is cut?"
+    lf = orientation(MAN, question).text
+    crlf = orientation(MAN.replace("\n", "\r\n"), question).text
+    passage = crlf.split("The passage holding", 1)[1]
+    assert "64K, which suits" in passage and "QueueMax" not in passage
+    assert lf.split("The passage holding", 1)[1].split(":", 1)[0] == passage.split(":", 1)[0]  # same lines
+
+
+def test_a_passage_stays_in_one_file_or_item_and_is_numbered_within_it():
+    items = [f"ticket {i}: printer jam on floor {i}" for i in range(10)]
+    items.append("golf pool moved to rack 7\nport for the golf pool is 8066\nthreads 16")
+    items.append("golf course booking for friday\nno port needed")
+    look = orientation(items, "Which port does the golf pool use?")
+    passage = look.text.split("The passage holding", 1)[1]
+    assert "lines 1-3 in item 10:" in passage and "1| golf pool moved" in passage
+    assert "friday" not in passage and "ticket 9" not in passage
+    joined = ("# File: etc/a.conf\nalpha = 1\n\n# File: etc/b.conf\n[golf]\nworker pool\nport = 8066\n"
+              "threads = 16\n\n[hotel]\nport = 9\n")
+    passage = orientation(joined, "Which port does the golf pool listen on?").text.split("The passage holding", 1)[1]
+    assert "lines 1-4 in etc/b.conf:" in passage and "# File" not in passage and "3| port = 8066" in passage
+
+
+def test_a_line_cut_in_the_passage_was_not_read_past_its_cut():
+    text = ("intro\n\n[golf]\nworker pool settings\ntoken = " + "x" * 6000 + " secret_token = hunter2\n"
+            "port = 8066\n\n[hotel]\nport = 9\n")
+    found = {"golf": (1.0, [text.index("golf")]), "pool": (1.0, [text.index("pool")]),
+             "port": (1.0, [text.index("port = 8066"), text.index("port = 9")])}
+    [passage] = best_passages(text, found)
+    shown = passage_lines(text, passage, 160)
+    long_line = next(row for row in shown if row[3].startswith("token"))
+    assert long_line[3].endswith("...") and long_line[2] - long_line[1] == 157
+    assert long_line[2] < text.index("hunter2")  # displayed up to the cut: not read past it
+
+
+def test_a_short_or_partial_value_is_no_read_and_yes_no_only_for_a_yes_no_question():
+    ini = "\n\n".join(f"[{name}]\nworker pool {name}\nlisten = {port}\nretries = -1\nsince = 2024-01-07"
+                      for name, port in (("alpha", 7001), ("golf", 8066), ("hotel", 9090)))
+    for guess in ("1", "07", "01"):  # written only inside "-1" and "2024-01-07"
+        answer, sent = _first_turn_on(ini, f"FINAL({guess})", "Which port does the golf worker pool listen on?")
+        assert len(sent) == 2 and "is a guess" in sent[1], guess
+    answer, sent = _first_turn_on(ini, "FINAL(8066)", "Which port does the golf worker pool listen on?")
+    assert answer == "8066" and len(sent) == 1
+    answer, sent = _first_turn_on(ini, "FINAL(yes)", "Does the golf worker pool listen on 8066 or on 9090?")
+    assert len(sent) == 2 and "is a guess" in sent[1]  # a choice, not a yes/no
+    conf = "port 22\n\n# root login\n# whether root may log in with a password\nroot_login yes\n\nforwarding no\n"
+    answer, sent = _first_turn_on(conf, "FINAL(yes)", "What is the root login setting in this config?")
+    assert answer == "yes" and len(sent) == 1  # the passage writes it: read, though no yes/no question
+
+
+def test_answering_yes_or_no_inside_the_question_is_not_the_answers_form():
+    assert "answer yes or no" in asking_part("Did the installer answer yes or no to the overwrite prompt?")
+    assert "yes" not in asking_part("Is the spool kept? Answer: yes or no.").lower()
+    assert asked_sentence("What is the default, e.g. in seconds, of RuntimeMaxSec?").startswith("What is the default")
+    assert answer_unit_words("Which file names are converted to lowercase?") == frozenset()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,14 +36,15 @@ _SECOND = 0.8
 """A second passage is shown when it scores at least this share of the best one: two package
 stanzas, or the request and the stanza, that hold the same words."""
 _FEWEST_WORDS = 2
-"""Distinct question words a passage must hold, on two lines or more: one word's lines, and
-the lines holding the words together, are already shown."""
+"""Distinct question words a passage must hold, and two of its lines must hold some: one
+word's lines, and a line holding the words together, are already shown."""
 
 _K1, _B = 1.2, 0.75
 """BM25's constants: a word's second line in a paragraph adds less than its first, and a long
 paragraph's words count for a little less than a short one's."""
 
-_BLANK = re.compile(r"\n[ \t]*(?=\n)")
+_BLANK = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
+"""A blank line, also one a CRLF text ends with "\r"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *
             continue
         for r in rows:
             a, b = max(first, r - 1), min(last, r - 1 + _WINDOW - 1)
-            units.append((a, b, [x for x in rows if a <= x <= b]))
+            units.append((a, b, rows[bisect_left(rows, a):bisect_right(rows, b)]))  # linear in the hits
     if not units:
         return []
     mean = sum(b - a + 1 for a, b, _ in units) / len(units)
@@ -140,8 +141,9 @@ def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *
 
 
 def passage_lines(text: str, passage: Passage, width: int) -> list[tuple[int, int, int, str]]:
-    """The passage's lines as (line number from 1, start, end, shown): blank lines at its edges dropped, the
-    indentation all its lines share taken off, each cut to `width` characters."""
+    """The passage's lines as (line number from 1, start, end, shown): blank lines at its edges
+    dropped, the indentation all its lines share taken off (a tab counts as one character),
+    each cut to `width` characters; start and end are those of what is shown."""
     spans: list[tuple[int, int, int, str]] = []
     pos = passage.start
     for n, line in enumerate(text[passage.start:passage.end].split("\n"), passage.first + 1):
@@ -153,7 +155,10 @@ def passage_lines(text: str, passage: Passage, width: int) -> list[tuple[int, in
         spans.pop()
     indent = min((len(s) - len(s.lstrip()) for *_, s in spans if s.strip()), default=0)
     out = []
-    for n, a, b, line in spans:
+    for n, a, _, line in spans:
         shown = line[indent:].rstrip()
-        out.append((n, a, b, shown if len(shown) <= width else shown[: width - 3] + "..."))
+        if len(shown) > width:
+            shown = shown[: width - 3] + "..."
+        # The span of what is displayed: a line cut at `width` was not read past its cut.
+        out.append((n, a + indent, a + indent + len(shown.removesuffix("...")), shown))
     return out

@@ -89,6 +89,7 @@ __all__ = [
     "orientation",
     "printed_nothing",
     "terms_of",
+    "whole_value",
 ]
 
 _MAX_WORDS = 30
@@ -146,16 +147,24 @@ class Orientation:
         return len(value) >= 4 and any(value in " ".join(line.lower().split()) for line in self.shown)
 
     def passage_writes(self, value: str) -> bool:
-        """Whether a passage shown writes `value` whole, as a word of its own ("48K" in
-        "Defaults to 48K,"): a short value there was read in a paragraph about the question,
-        where `shows` cannot tell a short value from any number on any shown line."""
+        """Whether a passage shown writes `value` (3+ characters) whole (`whole_value`: "48K"
+        in "Defaults to 48K,", not "2024" of "2024-01-07"): a value there was read in a
+        paragraph about the question, where `shows` cannot tell a short value from any number
+        on any shown line."""
         value = value.strip().strip("\"'`")
-        if not value or "\n" in value:
-            return False
-        spaced = r"\s+".join(re.escape(part) for part in value.split())
-        whole = re.compile(r"(?<![\w.])" + spaced + r"(?![\w]|\.\w)", re.IGNORECASE)
+        if len(value) < 3 or "\n" in value:
+            return False  # "1", "07": any number of any line
+        whole = whole_value(value)
         lines = (_NUMBERED.sub("", line) for block in self.passages for line in block.split("\n")[1:])
         return any(whole.search(line) for line in lines)
+
+
+def whole_value(value: str) -> re.Pattern[str]:
+    """`value` as a pattern that finds it written whole: not inside a longer word, number,
+    path, version or date ("1" of "-1", "01" of "2024-01-07"); spaces as any run of spaces
+    ("2025-06-24  14:37:36", as logs align their columns)."""
+    spaced = r"\s+".join(re.escape(part) for part in value.split())
+    return re.compile(r"(?<![\w.:/+~-])" + spaced + r"(?![\w:/+~-]|\.\w)", re.IGNORECASE)
 
 
 _NUMBERED = re.compile(r"^\d[\d,]*\| ")
@@ -781,26 +790,35 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
     doc = page.doc
     asked = {w.lower() for w in terms_of(asked_sentence(question))}
     units = answer_unit_words(question)
+    half = (doc.text.count("\n") + 1) / 2  # a word on more lines tells no paragraph from another
+    kept = [w for w in words.found if w.word.lower() not in words.described | units
+            and w.count < min(_PASSAGE_COUNTED, half)]
+    if len(kept) < 2 or all(_tier(w.word, words.marked) == 2 for w in kept):
+        return ()  # no passage can hold two words, one of them rare: the text is not scanned again
     found: dict[str, tuple[float, list[int]]] = {}
-    for w in words.found:
+    for w in kept:
         low = w.word.lower()
-        if low in words.described or low in units or w.count >= _PASSAGE_COUNTED:
-            continue
         finder = _Finder(doc.text, doc.lowered, w.word)
         positions = [s for s, _ in islice(finder.forward(), _PASSAGE_COUNTED)]
         weight = (0.5 if _tier(w.word, words.marked) == 2 else 1.0) * (1.0 if low in asked or w.asked.lower() in asked else 0.5)
         found[w.word] = (weight, positions)
     blocks: list[tuple[str, tuple[str, ...]]] = []
     rare = frozenset(w for w in found if _tier(w, words.marked) < 2)  # everyday words alone find no passage
-    for passage in best_passages(doc.text, found, breaks=doc.name_at, needs=rare):
+    # A passage stays in one file, or one item of a list: its lines are numbered within it.
+    parts = sorted({*doc.name_at, *(f[2] for f in doc.files)}) if doc.files else doc.starts[1:]  # a header is its own
+    for passage in best_passages(doc.text, found, breaks=parts, needs=rare):
         shown = passage_lines(doc.text, passage, doc.width)
         if not shown:
             continue
         at = doc.file_at(shown[0][1])
-        lines = f"lines {shown[0][0]:,}-{shown[-1][0]:,}" if at < 0 else f"in {doc.files[at][0]}"
+        item = bisect_right(doc.starts, shown[0][1]) - 1
+        body = doc.files[at][2] if at >= 0 else doc.starts[item] if len(doc.starts) > 1 else 0
+        before = doc.text.count("\n", 0, body)  # lines before the file's (the item's) first
+        where = f" in {doc.files[at][0]}" if at >= 0 else f" in item {doc.keys[item]}" if len(doc.starts) > 1 else ""
+        numbered = [(n - before, line) for n, _, _, line in shown]
         rows = [f"The passage holding the most of the question's words ({', '.join(repr(w) for w in passage.words)}), "
-                f"{lines}:"]
-        rows += [f"{n}| {line}" for n, _, _, line in shown]
+                f"lines {numbered[0][0]:,}-{numbered[-1][0]:,}{where}:"]
+        rows += [f"{n}| {line}" for n, line in numbered]
         page.add(rows, [(a, b) for _, a, b, _ in shown])
         blocks.append(("\n".join(rows), passage.words))
     return tuple(blocks)

@@ -39,6 +39,7 @@ __all__ = [
     "asked_sentence",
     "asking_part",
     "asks_for_number",
+    "asks_yes_no",
     "choice_options",
     "counted_head",
     "counts_records",
@@ -72,8 +73,9 @@ words finds the lines that happen to hold that word. Such a question gets no sea
 
 
 ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*"
-                           r"|(?:\b(?:answer|reply|respond)(?:\s+(?:only|just))?\s*:?\s*|\(\s*)"
-                           r"[\"']?yes[\"']?\s*(?:or|/)\s*[\"']?no\b[\"']?\s*\)?", re.I)
+                           r"|(?:(?:^|(?<=[.?!:]\s)|(?<=[.?!:]))\s*(?:answer|reply|respond)(?:\s+(?:only|just))?\s*:?\s*"
+                           r"[\"']?yes[\"']?\s*(?:or|/)\s*[\"']?no\b[\"']?\.?"
+                           r"|\(\s*[\"']?yes[\"']?\s*(?:or|/)\s*[\"']?no[\"']?\s*\))", re.I | re.M)
 """'Answer with "yes" or "no"', 'reply with the number only', 'Answer yes or no', '(yes/no)':
 a question's words about the form of its answer. General: any question may say how to answer, and those words (often
 quoted) name the answer's options, never what to search for."""
@@ -198,14 +200,23 @@ def asked_sentence(question: str) -> str:
     """The sentence that asks (the first ending in "?"), without statements about the context:
     "What is the default limit?" of "I'm setting up a new server. What is the default limit?"."""
     asking = asking_part(question)
-    sentences = re.split(r"(?<=[.?!])\s+", asking.strip())
+    sentences = re.split(r"(?<![.\s]e\.g\.)(?<![.\s]i\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<=[.?!])\s+", asking.strip())
     return next((s for s in sentences if s.rstrip().endswith("?")), asking)
+
+
+def asks_yes_no(question: str) -> bool:
+    """Whether the question is answered yes or no: its asking sentence starts as one ("Does
+    journald forward ..."), asks for nothing else (no "which", "how") and offers no choice
+    ("under /var or under /srv?"; "or not" is no choice)."""
+    asked = asked_sentence(question)
+    return (YES_NO_START.match(asked) is not None and _ASKING_WORD.search(asked) is None
+            and re.search(r"\bor\b(?!\s+not\b)", asked, re.IGNORECASE) is None)
 
 
 _ANSWER_UNIT = re.compile(
     r"\b(?:in|as|into|to)\s+(?:a\s+|an\s+)?(?:plain\s+|whole\s+|single\s+)?"
     r"(?:seconds|minutes|hours|days|weeks|milliseconds|bytes|kilobytes|megabytes|gigabytes|kib|mib|gib|kb|mb|gb|"
-    r"hex|hexadecimal|decimal|octal|binary|percent|lowercase|uppercase|number|integer|digits)\b"
+    r"hex|hexadecimal|decimal|octal|binary|percent|number|integer|digits)\b"
     r"|\(\s*(?:a\s+)?(?:plain|whole|single)\s+(?:number|integer|value)\s*\)",
     re.IGNORECASE)
 

@@ -22,7 +22,7 @@ from itertools import islice
 from typing import Literal
 
 from recursor.context import ContextValue
-from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing
+from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing, whole_value
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
     FinalAnswer,
@@ -47,9 +47,9 @@ from recursor.question import (
     YES_NO_START,
     answer_options,
     asked_form,
-    asked_sentence,
     asking_part,
     asks_for_number,
+    asks_yes_no,
     choice_options,
     fits_form,
     in_asked_unit,
@@ -528,13 +528,14 @@ class TurnState:
 
     def read_in_passage(self, answer: str) -> bool:
         """Whether an answer given before any code ran was read in a passage the look showed
-        whole (`Orientation.passages`): a value it writes as a word ("48K"), or a yes or no to
-        a question asking just that, judged from the paragraph about it."""
+        whole (`Orientation.passages`): a value of 3+ characters it writes whole ("48K", not
+        the "1" of "-1"), or a yes or no to a question asking just that (`asks_yes_no`),
+        judged from the paragraph about it."""
         if not self.shown.passages:
             return False
         bare = bare_answer(answer).strip("\"'`. ")
-        if bare.lower() in ("yes", "no"):
-            return YES_NO_START.match(asked_sentence(self.question)) is not None
+        if bare.lower() in ("yes", "no") and asks_yes_no(self.question):
+            return True
         return self.shown.passage_writes(bare)
 
     def read_in_look(self, final: FinalAnswer) -> bool:
@@ -549,8 +550,7 @@ class TurnState:
         if (final.kind != "text" or len(value) < 4 or "\n" in value or is_placeholder(value)
                 or asks_for_number(self.question)):
             return False
-        spaced = r"\s+".join(re.escape(part) for part in value.split())  # "2025-06-24  14:37:36" as logs space it
-        whole = re.compile(r"(?<![\w.:/+~-])" + spaced + r"(?![\w:/+~-]|\.\w)", re.IGNORECASE)
+        whole = whole_value(value)  # "2025-06-24  14:37:36" as logs space it
         return any(whole.search(line) for line in self.shown.shown)
 
     def send_back(self, answer: str, prompts: Prompts, context: ContextValue) -> str | None:
