@@ -750,10 +750,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
             defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described)):
         page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
     # A look-up's paragraph, also in a text of fields ("which version of chromium": its stanza).
-    passage_hits = (_passage_rows(page, words, question)
-                    if doc.unit == "line" and not _RANKED_BY.search(asking) and not ASKS_FILE.search(asking) and (looks_up or (summary.rows and not (
-                        words.ranks or COUNT_ASKED.search(asking) or judging or names_options(question))))
-                    else ())
+    fields_looked_up = bool(summary.rows) and not (words.ranks or COUNT_ASKED.search(asking) or judging
+                                                   or names_options(question))
+    wants_passage = (doc.unit == "line" and (looks_up or fields_looked_up)
+                     and not _RANKED_BY.search(asking) and not ASKS_FILE.search(asking))
+    passage_hits = _passage_rows(page, words, question) if wants_passage else ()
     # The passage first when it holds the rarest word: a reader of the look reads the best
     # evidence first, and a passage without that word is less sure evidence than its lines.
     rarest = found[0].word if found else None
