@@ -198,7 +198,10 @@ def serve_forever(endpoint: RayEndpoint) -> None:
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
+    # SIGINT too: a process started in the background by a script inherits SIGINT ignored, and
+    # Python then never raises KeyboardInterrupt for it; `kill -INT` must still stop the server.
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         while True:
             time.sleep(1.0)
