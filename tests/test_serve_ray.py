@@ -116,7 +116,9 @@ def test_the_serve_command_on_ray_serves_until_ctrl_c(cluster: str) -> None:
              "0.5", "--port", str(free_port()), "--model", "m", "--base-url", server.base_url, "--mode", "direct",
              "--no-trace", "--price", "m=100,100", "--max-usd-total", "5", "--ledger", "cli-test"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            env=dict(os.environ), start_new_session=True)
+            env=dict(os.environ), start_new_session=True,
+            # As a script's `cmd &` starts it: SIGINT inherited ignored. It must stop all the same.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True)
         reader.start()
