@@ -223,3 +223,18 @@ def test_answering_yes_or_no_inside_the_question_is_not_the_answers_form():
     assert "yes" not in asking_part("Is the spool kept? Answer: yes or no.").lower()
     assert asked_sentence("What is the default, e.g. in seconds, of RuntimeMaxSec?").startswith("What is the default")
     assert answer_unit_words("Which file names are converted to lowercase?") == frozenset()
+
+
+def test_yes_no_forms_and_questions_as_users_write_them():
+    from recursor.question import asks_yes_no
+    for question in ("Does journald set ForwardToSyslog? Please answer yes or no.", "Is compression on? Yes or no?"):
+        assert "yes" not in asking_part(question).lower(), question
+    for question in ("Does journald forward messages when the disk is full?", "Is there a line where the status is 500?",
+                     "Is either nginx or apache installed?", "Does it compress or not?"):
+        assert asks_yes_no(question), question
+    for question in ("Does it compress, and on which port?", "Does it spool under /var or under /srv?",
+                     "Which port does it use?"):
+        assert not asks_yes_no(question), question
+    assert asked_sentence("What is the block size (e.g. 4096 or 8192)? Answer with a number.") == \
+        "What is the block size (e.g. 4096 or 8192)?"
+    assert asked_sentence("Per sec. 3.2 of the manual, is compression enabled?").startswith("Per sec. 3.2")

@@ -1374,7 +1374,26 @@ def test_only_a_number_with_a_unit_of_the_asked_kind_is_converted() -> None:
     assert in_asked_unit("2m", asked) == ("120", "seconds")  # "m" is minutes when seconds are asked
     assert in_asked_unit("2m", "How big, in kilobytes?") == ("2048", "kilobytes")  # and MiB when a size is
     assert in_asked_unit("1.5h", asked) == ("5400", "seconds")
-    for answer in ("300", "2 apples", "5min and 30s", "10MB"):
-        assert in_asked_unit(answer, asked) is None, answer
-    assert in_asked_unit("checkpoint_timeout", asked) is None
+    assert in_asked_unit("512KB", "How big is it in MB?") == ("0.5", "MB")
+    assert in_asked_unit("10KB", "How big is it in MB?") is None  # 0.009765625: not exact to six decimals
+    assert in_asked_unit("5min", "How many seconds is the timeout?") == ("300", "seconds")
+    for answer in ("300", "2 apples", "5min and 30s", "checkpoint_timeout",
+                   "300s", "30S",  # already in the unit asked: nothing to convert, no turn spent
+                   "2M",  # a month in systemd's spans, not minutes
+                   "1ms",  # 1/3,600,000 of an hour is no exact line to offer...
+                   "9" * 400 + "s"):  # ...and a number of 400 digits is no value
+        assert in_asked_unit(answer, asked if answer != "1ms" else "How long, in hours?") is None, answer
     assert in_asked_unit("5min", "Which setting is in seconds?") is None  # asks for a setting, not in a unit
+    assert in_asked_unit("30min", "I measured latency in milliseconds. What is the DNS timeout?") is None
+    assert in_asked_unit("10MB", "What rate limit is applied to bytes uploaded?") is None
+    assert in_asked_unit("5MB", "What is the throughput in MB/s?") is None
+    assert in_asked_unit("10Mb", "How big, in bytes?") is None  # megabits
+
+
+def test_the_offered_conversion_is_taken_even_before_any_code_ran() -> None:
+    # Offered "FINAL(300)", the root replies just that: it is the run's own offer, not a guess
+    # (3 characters, too short for the look's "shown" check).
+    text = "[Journal]\n#SyncIntervalSec=5min\n#RateLimitBurst=10000\n"
+    root, result = _run_on(text, ["FINAL(5min)", "FINAL(300)"], "What is SyncIntervalSec, in seconds?")
+    notes = [call.messages[-1]["content"] for call in root.calls[1:]]
+    assert result.answer == "300" and not any("is a guess" in note for note in notes), notes

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 
 from recursor.sandbox.helpers import _MONTH_RX, _MONTHS, _STOP, _make_date, _period_or_none
 
@@ -73,9 +75,10 @@ words finds the lines that happen to hold that word. Such a question gets no sea
 
 
 ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*"
-                           r"|(?:(?:^|(?<=[.?!:]\s)|(?<=[.?!:]))\s*(?:answer|reply|respond)(?:\s+(?:only|just))?\s*:?\s*"
-                           r"[\"']?yes[\"']?\s*(?:or|/)\s*[\"']?no\b[\"']?\.?"
-                           r"|\(\s*[\"']?yes[\"']?\s*(?:or|/)\s*[\"']?no[\"']?\s*\))", re.I | re.M)
+                           r"|(?:^|(?<=[.?!:]))[^\S\n]*(?:(?:please|kindly|just)\s+)?(?:answer|reply|respond)(?:\s+(?:only|just))?"
+                           r"[^\S\n]*:?[^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no\b[\"']?\.?"
+                           r"|(?<=[.?!])[^\S\n]*yes[^\S\n]*(?:or|/)[^\S\n]*no[^\S\n]*\?[^\S\n]*$"
+                           r"|\([^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no[\"']?[^\S\n]*\)", re.I | re.M)
 """'Answer with "yes" or "no"', 'reply with the number only', 'Answer yes or no', '(yes/no)':
 a question's words about the form of its answer. General: any question may say how to answer, and those words (often
 quoted) name the answer's options, never what to search for."""
@@ -200,17 +203,24 @@ def asked_sentence(question: str) -> str:
     """The sentence that asks (the first ending in "?"), without statements about the context:
     "What is the default limit?" of "I'm setting up a new server. What is the default limit?"."""
     asking = asking_part(question)
-    sentences = re.split(r"(?<![.\s]e\.g\.)(?<![.\s]i\.e\.)(?<!\bvs\.)(?<!\betc\.)(?<=[.?!])\s+", asking.strip())
+    # Not after "e.g.", "i.e.", "vs.", "etc.", nor before a lowercase word or a digit ("sec. 3.2").
+    sentences = re.split(r"(?<!\b[eE]\.[gG]\.)(?<!\b[iI]\.[eE]\.)(?<!\bvs\.)(?<!\betc\.)(?<=[.?!])\s+(?![a-z0-9])",
+                         asking.strip())
     return next((s for s in sentences if s.rstrip().endswith("?")), asking)
 
 
 def asks_yes_no(question: str) -> bool:
     """Whether the question is answered yes or no: its asking sentence starts as one ("Does
-    journald forward ..."), asks for nothing else (no "which", "how") and offers no choice
-    ("under /var or under /srv?"; "or not" is no choice)."""
+    journald forward ..."), asks nothing after it (`_SECOND_QUESTION`) and offers no choice
+    ("under /var or under /srv?"; "or not" and "either ... or" are none)."""
     asked = asked_sentence(question)
-    return (YES_NO_START.match(asked) is not None and _ASKING_WORD.search(asked) is None
-            and re.search(r"\bor\b(?!\s+not\b)", asked, re.IGNORECASE) is None)
+    return (YES_NO_START.match(asked) is not None and _SECOND_QUESTION.search(asked) is None
+            and re.search(r"\bor\b(?!\s+not\b)", re.sub(r"\beither\b.*", "", asked, flags=re.I), re.I) is None)
+
+
+_SECOND_QUESTION = re.compile(r"(?:,|\band\b|\bif\s+so\b)\s*(?:\w+\s+)?" + _ASKING_WORD.pattern, re.IGNORECASE)
+"""A second question after a yes/no one ("Does it compress, and on which port?"); a relative
+clause ("when the disk is full", "where the status is 500") asks nothing more."""
 
 
 _ANSWER_UNIT = re.compile(
@@ -221,18 +231,33 @@ _ANSWER_UNIT = re.compile(
     re.IGNORECASE)
 
 
-_TIME_UNITS: dict[str, float] = {"ms": 0.001, "millisecond": 0.001, "msec": 0.001, "s": 1, "sec": 1, "second": 1, "m": 60, "min": 60,
-               "minute": 60, "h": 3600, "hr": 3600, "hour": 3600, "d": 86400, "day": 86400, "w": 604800, "week": 604800}
-_SIZE_UNITS: dict[str, float] = {"b": 1, "byte": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "kilobyte": 1 << 10, "m": 1 << 20,
-               "mb": 1 << 20, "mib": 1 << 20, "megabyte": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30,
-               "gigabyte": 1 << 30, "t": 1 << 40, "tb": 1 << 40, "tib": 1 << 40, "terabyte": 1 << 40}
-_ASKED_UNIT = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\b(?:in|into|to|as)\s+(?:a\s+number\s+of\s+|whole\s+|plain\s+)?(?P<unit>milliseconds|seconds|"
-                         r"minutes|hours|days|weeks|bytes|kilobytes|megabytes|gigabytes|KiB|MiB|GiB|KB|MB|GB)\b", re.I)
-_WITH_UNIT = re.compile(r"\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[A-Za-z]+)\s*\.?\s*")
+_TIME_UNITS: dict[str, Fraction] = {
+    "ms": Fraction(1, 1000), "millisecond": Fraction(1, 1000), "msec": Fraction(1, 1000), "s": Fraction(1),
+    "sec": Fraction(1), "second": Fraction(1), "m": Fraction(60), "min": Fraction(60), "minute": Fraction(60),
+    "h": Fraction(3600), "hr": Fraction(3600), "hour": Fraction(3600), "d": Fraction(86400), "day": Fraction(86400),
+    "w": Fraction(604800), "week": Fraction(604800)}
+_SIZE_UNITS: dict[str, Fraction] = {
+    "b": Fraction(1), "byte": Fraction(1), "k": Fraction(1 << 10), "kb": Fraction(1 << 10), "kib": Fraction(1 << 10),
+    "kilobyte": Fraction(1 << 10), "m": Fraction(1 << 20), "mb": Fraction(1 << 20), "mib": Fraction(1 << 20),
+    "megabyte": Fraction(1 << 20), "g": Fraction(1 << 30), "gb": Fraction(1 << 30), "gib": Fraction(1 << 30),
+    "gigabyte": Fraction(1 << 30), "t": Fraction(1 << 40), "tb": Fraction(1 << 40), "tib": Fraction(1 << 40),
+    "terabyte": Fraction(1 << 40)}
+_ASKED_UNIT = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?:\b(?:in|into|as)|\b(?:convert(?:ed)?|express(?:ed)?)\b[^?.]*?\bto)"
+    r"\s+(?:a\s+number\s+of\s+|whole\s+|plain\s+)?(?P<unit>milliseconds|seconds|minutes|hours|days|weeks|bytes|"
+    r"kilobytes|megabytes|gigabytes|KiB|MiB|GiB|KB|MB|GB)\b(?!\s*[\d/-])"
+    r"|\bhow\s+many\s+(?P<many>milliseconds|seconds|minutes|hours|days|weeks|bytes|kilobytes|megabytes|gigabytes)\b",
+    re.I)
+_WITH_UNIT = re.compile(r"\s*(?P<n>\d{1,12}(?:\.\d{1,6})?)\s*(?P<unit>[A-Za-z]+)\s*\.?\s*")
 
 
-def _unit_key(unit: str, units: dict[str, float]) -> str | None:
-    """`unit` as a key of `units`: lowercased, a plural's "s" taken off ("minutes", "secs")."""
+def _unit_key(unit: str, units: dict[str, Fraction]) -> str | None:
+    """`unit` as a key of `units`: lowercased, a plural's "s" taken off ("minutes", "secs").
+    Not a capital "M" for a time (a month in systemd's spans), nor a size in bits ("Mb")."""
+    if units is _TIME_UNITS and unit == "M":
+        return None
+    if units is _SIZE_UNITS and len(unit) == 2 and unit.endswith("b") and unit[0] != "k":
+        return None  # "Mb", "Gb": bits
     low = unit.lower()
     for key in (low, low[:-1] if low.endswith("s") and len(low) > 2 else low):
         if key in units:
@@ -241,23 +266,29 @@ def _unit_key(unit: str, units: dict[str, float]) -> str | None:
 
 
 def in_asked_unit(answer: str, question: str) -> tuple[str, str] | None:
-    """The answer converted to the unit the question asks for ("Express ... in seconds"), and
-    that unit, when the answer is a number written with a unit of the same kind ("5min",
-    "48K", "1d"): configs write values in their own units, and a small root copies them as
-    written. Sizes count 1024 to the K, as configs and man pages do. None otherwise."""
-    asked = _ASKED_UNIT.search(asking_part(question))
+    """The answer converted to the unit the question asks for ("Express ... in seconds", "how
+    many seconds"), and that unit as the question writes it, when the answer is a number
+    written with another unit of the same kind ("5min", "48K", "1d"): configs write values in
+    their own units, and a small root copies them as written. Only the sentence that asks is
+    read ("I measured latency in milliseconds." asks for no unit). Sizes count 1024 to the K,
+    as configs and man pages do. None when the answer is in the asked unit already, or the
+    conversion is not exact to six decimals."""
+    asked = _ASKED_UNIT.search(asked_sentence(question))
     m = _WITH_UNIT.fullmatch(answer)
     if asked is None or m is None:
         return None
+    unit = asked["unit"] or asked["many"]
     for units in (_TIME_UNITS, _SIZE_UNITS):
-        to, have = _unit_key(asked["unit"], units), _unit_key(m["unit"], units)
+        to, have = _unit_key(unit, units), _unit_key(m["unit"], units)
         if to is None:
             continue
-        if have is None:
+        if have is None or units[have] == units[to]:
             return None
-        value = float(m["n"]) * units[have] / units[to]
-        shown = str(int(value)) if value == int(value) else f"{value:.6g}"
-        return shown, asked["unit"].lower()
+        value = Fraction(m["n"]) * units[have] / units[to]
+        if (value * 10**6).denominator != 1:
+            return None  # "10ms" in hours: no value to offer as the exact line
+        shown = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+        return (shown.rstrip("0").rstrip(".") if "." in shown else shown), unit
     return None
 
 

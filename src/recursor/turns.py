@@ -558,8 +558,9 @@ class TurnState:
         if self.copies_a_note(answer):
             return prompts.copied_note(bare_answer(answer))  # never an answer: every time
         # The value read in the look's lines and offered is no guess; the other checks still run.
+        offered = bare_answer(answer) in (self.look_read, self.offered)  # a line the run itself offered
         if (not self.looked and "blind" not in self.sent_back and not self.shown.shows(answer)
-                and bare_answer(answer) != self.look_read and not self.read_in_passage(answer)):
+                and not offered and not self.read_in_passage(answer)):
             self.sent_back.add("blind")
             self.heard(note := prompts.not_looked())
             return note
@@ -570,7 +571,7 @@ class TurnState:
         value = written_value(answer) if small else None
         if value is None and small and _from_examples(answer, prompts):
             value = answer.strip().strip("\"'`")
-        if value is not None and not _holds(context, value):
+        if value is not None and not offered and not _holds(context, value):
             self.sent_back.add("unseen")
             return prompts.not_in_context(value)
         return self.doubted(answer, prompts)
@@ -586,7 +587,8 @@ class TurnState:
             self.heard(echo)
             return echo
         bare = bare_answer(answer).strip("\"'` ")
-        if "unit" not in self.sent_back and (converted := in_asked_unit(bare, self.question)) is not None:
+        if ("unit" not in self.sent_back and prompts.looking_needs_output
+                and (converted := in_asked_unit(bare, self.question)) is not None):
             self.sent_back.add("unit")  # "5min" for "in seconds": the value as the question asks it, once
             value, unit = converted
             self.offered = value

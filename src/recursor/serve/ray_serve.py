@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -198,15 +199,26 @@ def serve_forever(endpoint: RayEndpoint) -> None:
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    # SIGINT too: a process started in the background by a script inherits SIGINT ignored, and
-    # Python then never raises KeyboardInterrupt for it; `kill -INT` must still stop the server.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    main = threading.current_thread() is threading.main_thread()  # signals are set there only
+    before = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) if main else None
     try:
+        if main:
+            # SIGINT too: a process started in the background by a script inherits SIGINT
+            # ignored, and Python then never raises KeyboardInterrupt; `kill -INT` must stop it.
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
         while True:
             time.sleep(1.0)
             endpoint.ledger.beat()
     except KeyboardInterrupt:
         pass
     finally:
-        endpoint.close()
+        if main:  # a second Ctrl-C must not cut the teardown short and leave the app up
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            endpoint.close()
+        finally:
+            if before is not None:
+                signal.signal(signal.SIGTERM, before[0])
+                signal.signal(signal.SIGINT, before[1])
