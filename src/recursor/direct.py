@@ -74,8 +74,8 @@ def direct_messages(question: str, context: ContextValue, passages: tuple[str, .
     document's lines that hold most of its words. Read directly, a 1.5B answered 424 for the
     number of the chroot syscall, a line among 360 alike 3K tokens up its prompt."""
     text = context_text(context)
-    shown = "".join(f"\n\nFrom the document, the lines holding most of the question's words:\n"
-                    f"{block.split(chr(10), 1)[-1]}" for block in passages)
+    shown = "".join(f"\n\nFrom the document, the lines holding most of the question's words:\n{lines}"
+                    for lines in passages)
     content = text if question == text else f"Document:\n{text}{shown}\n\nQuestion: {question}"
     return [{"role": "system", "content": DIRECT_SYSTEM}, {"role": "user", "content": content}]
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 __all__ = ["Passage", "best_passages", "passage_lines"]
 
 _LONGEST = 24
-"""Lines of a paragraph shown whole; a longer one is shown as the window of this many lines
-that holds the most of the words. A man page's option paragraph runs to about 20 lines."""
+"""Lines of a paragraph scored and shown whole; a longer one is scored in windows of `_WINDOW`
+lines. A man page's option paragraph runs to about 20 lines."""
 _WINDOW = 12
 """Lines per window of a paragraph too long to score whole (a log, a table with no blank lines)."""
 _SECOND = 0.8

@@ -130,8 +130,8 @@ class Orientation:
     names holds (`_counted_in_its_record`), a log's top value by a column or its count of the
     lines writing the question's words (`log_columns`). Offered like a value read in the look."""
     passages: tuple[str, ...] = ()
-    """The paragraphs shown whole for a look-up (`look_passage`), as blocks of the look (a
-    head line, then numbered lines): an answer read there was read, not guessed."""
+    """The paragraphs shown whole for a look-up (`look_passage`), their lines as the look
+    numbers them ("370| Defaults to 48K,"): an answer read there was read, not guessed."""
     holds: str = ""
     """The name `start` assigns last that holds the answer as asked (the values a judging question
     selects, or their pairs: `recursor.judged_groups`); "" when the start only leads on."""
@@ -155,7 +155,7 @@ class Orientation:
         if len(value) < 3 or "\n" in value:
             return False  # "1", "07": any number of any line
         whole = whole_value(value)
-        lines = (_NUMBERED.sub("", line) for block in self.passages for line in block.split("\n")[1:])
+        lines = (_NUMBERED.sub("", line) for passage in self.passages for line in passage.split("\n"))
         return any(whole.search(line) for line in lines)
 
 
@@ -758,8 +758,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # The passage first when it holds the rarest word: a reader of the look reads the best
     # evidence first, and a passage without that word is less sure evidence than its lines.
     rarest = found[0].word if found else None
-    hits = (tuple(block for block, held in passage_hits if rarest in held) + hits
-            + tuple(block for block, held in passage_hits if rarest not in held))
+    hits = (tuple(block for block, _, held in passage_hits if rarest in held) + hits
+            + tuple(block for block, _, held in passage_hits if rarest not in held))
     page.add(summary.extremes, summary.spans)  # after the words' lines: read last, as the question's own lines are
     if words.missing:
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
@@ -769,7 +769,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        start=(judging.call if judging else start if (named is not None or named_start) and start
                               else summary.call or (tabled.call if tabled else "")),
                        together=written_together, hits=hits, counted=counted,
-                       passages=tuple(block for block, _ in passage_hits),
+                       passages=tuple(lines for _, lines, _ in passage_hits),
                        holds=judging.holds if judging else "")
 
 
@@ -781,13 +781,13 @@ _PASSAGE_COUNTED = 5_000
 """Lines per word read for the passage: a word on more is an everyday one in this text."""
 
 
-def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """The paragraph holding the most of the question's words (`look_passage`), shown whole
     with its line numbers, for a look-up: its answer is often lines below the one naming
     what it asks ("LineMax=" ... "Defaults to 48K"). An everyday word weighs half, and so does
     a word only of the sentences around the one that asks ("I'm setting up a new PostgreSQL
     server."); the answer's unit ("in seconds") weighs nothing: the text writes its own.
-    The passages shown, as blocks of the page, with the words each holds."""
+    The passages shown: each as a block of the page, its numbered lines alone, and the words it holds."""
     doc = page.doc
     asked = {w.lower() for w in terms_of(asked_sentence(question))}
     units = answer_unit_words(question)
@@ -803,7 +803,7 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         positions = [s for s, _ in islice(finder.forward(), _PASSAGE_COUNTED)]
         weight = (0.5 if _tier(w.word, words.marked) == 2 else 1.0) * (1.0 if low in asked or w.asked.lower() in asked else 0.5)
         found[w.word] = (weight, positions)
-    blocks: list[tuple[str, tuple[str, ...]]] = []
+    blocks: list[tuple[str, str, tuple[str, ...]]] = []
     rare = frozenset(w for w in found if _tier(w, words.marked) < 2)  # everyday words alone find no passage
     # A passage stays in one file, or one item of a list: its lines are numbered within it.
     parts = sorted({*doc.name_at, *(f[2] for f in doc.files)}) if doc.files else doc.starts[1:]  # a header is its own
@@ -821,7 +821,7 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
                 f"lines {numbered[0][0]:,}-{numbered[-1][0]:,}{where}:"]
         rows += [f"{n}| {line}" for n, line in numbered]
         page.add(rows, [(a, b) for _, a, b, _ in shown])
-        blocks.append(("\n".join(rows), passage.words))
+        blocks.append(("\n".join(rows), "\n".join(rows[1:]), passage.words))
     return tuple(blocks)
 
 

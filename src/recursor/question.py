@@ -223,29 +223,29 @@ _SECOND_QUESTION = re.compile(r"(?:,|\band\b|\bif\s+so\b)\s*(?:\w+\s+)?" + _ASKI
 clause ("when the disk is full", "where the status is 500") asks nothing more."""
 
 
+_UNITS = "milliseconds|seconds|minutes|hours|days|weeks|bytes|kilobytes|megabytes|gigabytes|KiB|MiB|GiB|KB|MB|GB"
+"""The units of time and size a question asks its answer in (matched in any case)."""
 _ANSWER_UNIT = re.compile(
     r"\b(?:in|as|into|to)\s+(?:a\s+|an\s+)?(?:plain\s+|whole\s+|single\s+)?"
-    r"(?:seconds|minutes|hours|days|weeks|milliseconds|bytes|kilobytes|megabytes|gigabytes|kib|mib|gib|kb|mb|gb|"
-    r"hex|hexadecimal|decimal|octal|binary|percent|number|integer|digits)\b"
+    r"(?:" + _UNITS + r"|hex|hexadecimal|decimal|octal|binary|percent|number|integer|digits)\b"
     r"|\(\s*(?:a\s+)?(?:plain|whole|single)\s+(?:number|integer|value)\s*\)",
     re.IGNORECASE)
 
 
 _TIME_UNITS: dict[str, Fraction] = {
-    "ms": Fraction(1, 1000), "millisecond": Fraction(1, 1000), "msec": Fraction(1, 1000), "s": Fraction(1),
-    "sec": Fraction(1), "second": Fraction(1), "m": Fraction(60), "min": Fraction(60), "minute": Fraction(60),
-    "h": Fraction(3600), "hr": Fraction(3600), "hour": Fraction(3600), "d": Fraction(86400), "day": Fraction(86400),
-    "w": Fraction(604800), "week": Fraction(604800)}
+    name: seconds for names, seconds in ((("ms", "millisecond", "msec"), Fraction(1, 1000)),
+                                         (("s", "sec", "second"), Fraction(1)), (("m", "min", "minute"), Fraction(60)),
+                                         (("h", "hr", "hour"), Fraction(3600)), (("d", "day"), Fraction(86400)),
+                                         (("w", "week"), Fraction(604800)))
+    for name in names}
 _SIZE_UNITS: dict[str, Fraction] = {
-    "b": Fraction(1), "byte": Fraction(1), "k": Fraction(1 << 10), "kb": Fraction(1 << 10), "kib": Fraction(1 << 10),
-    "kilobyte": Fraction(1 << 10), "m": Fraction(1 << 20), "mb": Fraction(1 << 20), "mib": Fraction(1 << 20),
-    "megabyte": Fraction(1 << 20), "g": Fraction(1 << 30), "gb": Fraction(1 << 30), "gib": Fraction(1 << 30),
-    "gigabyte": Fraction(1 << 30), "t": Fraction(1 << 40), "tb": Fraction(1 << 40), "tib": Fraction(1 << 40),
-    "terabyte": Fraction(1 << 40)}
+    name: Fraction(1 << (10 * power))
+    for power, names in enumerate((("b", "byte"), ("k", "kb", "kib", "kilobyte"), ("m", "mb", "mib", "megabyte"),
+                                   ("g", "gb", "gib", "gigabyte"), ("t", "tb", "tib", "terabyte")))
+    for name in names}
 _ASKED_UNIT = re.compile(
     r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?:\b(?:in|into|as)|\b(?:convert(?:ed)?|express(?:ed)?)\b[^?.]*?\bto)"
-    r"\s+(?:a\s+number\s+of\s+|whole\s+|plain\s+)?(?P<unit>milliseconds|seconds|minutes|hours|days|weeks|bytes|"
-    r"kilobytes|megabytes|gigabytes|KiB|MiB|GiB|KB|MB|GB)\b(?!\s*[\d/-])"
+    r"\s+(?:a\s+number\s+of\s+|whole\s+|plain\s+)?(?P<unit>" + _UNITS + r")\b(?!\s*[\d/-])"
     r"|\bhow\s+many\s+(?P<many>milliseconds|seconds|minutes|hours|days|weeks|bytes|kilobytes|megabytes|gigabytes)\b",
     re.I)
 _WITH_UNIT = re.compile(r"\s*(?P<n>\d{1,12}(?:\.\d{1,6})?)\s*(?P<unit>[A-Za-z]+)\s*\.?\s*")
