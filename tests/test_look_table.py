@@ -185,8 +185,53 @@ def test_a_table_with_no_header_line_counts_the_lines_holding_the_values_the_que
     # A word the lines write that is no value counted may filter them: a step, not the answer.
     home = table_look(text, "How many accounts with a home under /home use bash?")
     assert home is not None and home.counted == "" and home.call
-    # Nothing ranks: no header names the column "which shell" asks about.
-    assert table_look(text, "Which shell do the most accounts use?").call == ""  # type: ignore[union-attr]
+    # No header names the column "which shell" asks about; the one column whose values repeat
+    # is ranked as a step, and the call shown gives that ranking.
+    shell = table_look(text, "Which shell do the most accounts use?")
+    assert shell is not None and shell.counted == "" and shell.rows[-1].endswith("/usr/sbin/nologin first.")
+    assert eval(shell.call, vars(helpers)).most_common(1) == [("/usr/sbin/nologin", 9)]
+
+
+def _zones(seed: int = 3) -> tuple[str, list[list[str]]]:
+    """A zone.tab-like table nobody tuned for: a comment block, three tab-separated columns, a
+    fourth (a comment) on some lines only, and a first cell that may list several codes."""
+    rng = random.Random(seed)
+    codes = [a + b for a in "ABCDEFG" for b in "QRSTU"]
+    weights = [rng.randint(1, 9) for _ in codes]
+    lines, cells = ["# code\tcoordinates\tzone\tcomments", "#", "# a comment, about these columns"], []
+    for i in range(160):
+        first = ",".join(rng.sample(codes, 2)) if i % 23 == 0 else rng.choices(codes, weights)[0]
+        row = [first, f"+{1000 + i}-{2000 + 3 * i}", f"Region/Zone_{i}"]
+        lines.append("\t".join(row + ([f"part {i} of it"] if rng.random() < 0.45 else [])))
+        cells.append(row)
+    return "\n".join(lines) + "\n", cells
+
+
+def test_a_table_with_no_header_line_and_an_optional_last_column_is_ranked_and_counted_by_its_one_repeating_column() -> None:
+    from collections import Counter
+
+    text, cells = _zones()
+    per = Counter(code for row in cells for code in row[0].split(","))
+    look = table_look(text, "Which code has the largest number of zones?")
+    assert look is not None and look.rows[0].startswith("It is a table with no header line: 160 lines of 3 tab-separated")
+    assert "of them with a last column more" in look.rows[0]
+    assert any(r.startswith(f"   column 0: {len(per)} different values") for r in look.rows)
+    assert look.counted == ""  # no header says the question means column 0: a step
+    helpers.context = text
+    ranking = eval(look.call, vars(helpers))
+    assert ranking == per  # the call counts each listed code, as the look did
+    top, n = per.most_common(1)[0]
+    if per.most_common(2)[1][1] < n:
+        assert look.rows[-1].endswith(f"; {top} first.")
+    distinct = table_look(text, "How many different codes appear in this list?")
+    assert distinct is not None and distinct.counted == "" and distinct.rows[-1].endswith(f"gives {len(per)}.")
+    assert eval(distinct.call, vars(helpers)) == len(per)
+    # A name the question filters by ("for Canada") that no column writes: the tally only, no step.
+    named = table_look(text, "How many distinct zones are listed for Canada?")
+    assert named is not None and named.call == "" and any(r.startswith("   column 0:") for r in named.rows)
+    # A look-up gets the table's shape, no tally.
+    plain = table_look(text, "What are the coordinates of Region/Zone_7?")
+    assert plain is not None and plain.call == "" and len(plain.rows) == 1
 
 
 def test_lines_that_are_no_headerless_table_are_left_alone() -> None:

@@ -456,11 +456,24 @@ _DETECTED_ON = 2_000
 _NAMED_CELL = re.compile(r"[A-Za-z][\w .-]{0,30}:\s")
 
 
+def _width(widths: Counter[int], n_lines: int) -> int:
+    """The number of columns nine in ten lines split into, 0 if none: one width, or one and one
+    more, the last column written on some lines only (zone.tab's comments)."""
+    width, n = widths.most_common(1)[0]
+    if n >= _SHARE * n_lines:
+        return width
+    for w in sorted(widths):
+        if widths[w] and widths[w + 1] and widths[w] + widths[w + 1] >= _SHARE * n_lines:
+            return w
+    return 0
+
+
 def _headerless(text: str) -> tuple[str, int, list[str]] | None:
     """The separator, the number of columns and the lines of a table with no header line (the
     `/etc/passwd` kind: `root:x:0:0:root:/root:/bin/bash`), when nine in ten of its lines that
-    are not comments split into as many columns, three or more; None otherwise. Only a whole
-    text, and `:` not for lines that write times (a log's "10:00:00")."""
+    are not comments split into as many columns, three or more, or into one more where a last
+    column is optional; None otherwise. Only a whole text, and `:` not for lines that write
+    times (a log's "10:00:00")."""
     if len(text) > _READ_UP_TO:
         return None
     lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
@@ -477,13 +490,14 @@ def _headerless(text: str) -> tuple[str, int, list[str]] | None:
         if sep == ":" and timed:
             continue
         widths = Counter(len(cols(line, sep)) for line in probe)
-        width, n = widths.most_common(1)[0]
-        if width >= _HEADERLESS_WIDTH and n >= _SHARE * len(probe) and (best is None or n > best[0]):
+        width = _width(widths, len(probe))
+        n = widths[width] + widths[width + 1]
+        if width >= _HEADERLESS_WIDTH and (best is None or n > best[0]):
             best = (n, sep, width)
     if best is None:
         return None
     _, sep, width = best
-    rows = [cells for line in probe if len(cells := cols(line, sep)) == width]
+    rows = [cells for line in probe if len(cells := cols(line, sep)) in (width, width + 1)]
     if sum(len(c.split()) for r in rows for c in r) > 3 * len(rows) * width:
         return None  # cells of many words: prose or verse that happens to hold its commas
     if sum(bool(_NAMED_CELL.match(c)) for r in rows for c in r) > len(rows) * width / 4:
@@ -506,9 +520,15 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
         return None
     asking = asking_part(question)
     sep, width, lines = found
-    rows = [cells for line in lines if len(cells := cols(line, sep)) == width]
-    shown = [f"It is a table with no header line: {len(rows):,} lines of {width} {_SEP_NAMES[sep]}-separated columns; "
-             f"cols(line, {sep!r}) splits one (columns counted from 0)."]
+    split = [cols(line, sep) for line in lines]
+    rows = [cells[:width] for cells in split if len(cells) >= width]
+    longer = sum(len(cells) > width for cells in split)
+    also = f" ({longer:,} of them with a last column more)" if longer else ""
+    shown = [f"It is a table with no header line: {len(rows):,} lines of {width} {_SEP_NAMES[sep]}-separated columns"
+             f"{also}; cols(line, {sep!r}) splits one (columns counted from 0)."]
+    ranks = SUPERLATIVE.search(asking) is not None and not _NOT_A_COUNT.search(asking)
+    if ranks or (COUNT_ASKED.search(asking) and _DISTINCT.search(asking) and not SUPERLATIVE.search(asking)):
+        return _tallied(shown, rows, width, sep, asking, ranks)
     if not COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
         return ComputedLook(tuple(shown), names_fields=False)  # a look-up: a column's values would only mislead
     said = _phrases([t.lower() for t in re.findall(r"[\w/][\w.'&+/-]*", asking)], joined=True)
@@ -546,3 +566,81 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
         plain = False  # a word the lines write may filter them; one they never write ("human") may too
     return computed_look(shown, (f"len([l for l in lines() if {test}])", f"{kept:,}", str(kept) if plain else ""),
                          False, names_fields=False)
+
+
+_PROFILED = 8
+"""Columns of a table with no header line described for a count or ranking: wider ones are
+records to read, not tallies."""
+
+
+def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, asking: str, ranks: bool) -> ComputedLook:
+    """The look at a table with no header line for a ranking by lines ("which country has the
+    most zones") or a count of different values: each column's tally (`_profile`) and, when
+    one column alone holds values that repeat, what it ranks or counts, as a step with its
+    call. Which column the question means no header says, so nothing is offered as read."""
+    told = _profile(rows, width)
+    tallied = [i for i in range(min(width, _PROFILED)) if (c := _tally(rows, i)) is not None
+               and 1 < len(c.counts) < sum(c.counts.values()) and not c.numeric]
+    if len(tallied) != 1:
+        return ComputedLook((*shown, *told), names_fields=False)
+    i = tallied[0]
+    column = _tally(rows, i)
+    assert column is not None
+    listed = any(_LISTED.fullmatch(r[i]) for r in rows)
+    kept = f"for l in lines() if not l.lstrip().startswith('#') and len(c := cols(l, {sep!r})) >= {width}"
+    values = f"[v {kept} for v in c[{i}].split(',')]" if listed else f"[c[{i}] {kept}]"
+    if not ranks:
+        if _NAMED_FILTER.search(asking):
+            return ComputedLook((*shown, *told), names_fields=False)  # "for Canada": which value is that?
+        return computed_look([*shown, *told], (f"len(set({values}))", f"{len(column.counts):,}", ""), False,
+                             names_fields=False)
+    order = ranked(dict(column.counts), asking)
+    if order is None:
+        return ComputedLook((*shown, *told), names_fields=False)
+    return computed_look([*shown, *told], (f"count_by({values})", order.told, ""), False, names_fields=False)
+
+
+_NAMED_FILTER = re.compile(r"(?<=\w\W)\s*[A-Z][a-z]")
+"""A capitalised word after a question's first ("... entries for Canada"): a name that may
+filter the lines by a value no column writes as it does."""
+
+
+def _tally(rows: list[list[str]], i: int) -> _Column | None:
+    """Column `i` of a table with no header line, a listing cell ("CA,US") counted by its
+    items; None for a column no line fills."""
+    cells = [r[i] for r in rows]
+    listed = any(_LISTED.fullmatch(c) for c in cells)
+    column = _Column(f"column {i}", [v for c in cells for v in (c.split(",") if listed else [c])])
+    return column if column.counts else None
+
+
+def _profile(rows: list[list[str]], width: int) -> list[str]:
+    """What `sort | uniq -c` shows of each column of a table with no header line, for a count
+    or ranking no value of the question names ("how many different countries", "which code has
+    the most lines"): how many values it holds and which fill the most lines. A cell that lists
+    values ("CA,US") counts each. No header says which column the question means, so it is
+    told, never offered."""
+    told = ["Its columns, each counted over all lines:"]
+    for i in range(min(width, _PROFILED)):
+        column = _tally(rows, i)
+        if column is None:
+            continue
+        listed = any(_LISTED.fullmatch(r[i]) for r in rows)
+        if len(column.counts) == 1:
+            told.append(f"   column {i}: {next(iter(column.counts))} on every line.")
+        elif column.unique() and not listed:
+            told.append(f"   column {i}: a different value on each line, like {next(iter(column.counts))}.")
+        elif column.numeric:
+            numbers = [x for v in column.counts if (x := to_number(v)) is not None]
+            told.append(f"   column {i}: numbers from {min(numbers):g} to {max(numbers):g}.")
+        else:
+            top = column.counts.most_common(_VALUES_SHOWN)
+            more = len(column.counts) - len(top)
+            items = " (a cell may list several, split at ',': each counted)" if listed else ""
+            told.append(f"   column {i}: {len(column.counts):,} different values{items}, the most lines first: "
+                        + ", ".join(f"{v} {n:,}" for v, n in top) + (f" and {more:,} others" if more else "") + ".")
+    return told if len(told) > 1 else []
+
+
+_LISTED = re.compile(r"[^,\s]+(?:,[^,\s]+)+")
+"""A cell that lists values, "CA,US", in a table split at another separator."""
