@@ -76,6 +76,12 @@ def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     assert read_value("57 items", clipped, "What does it install?") is None  # the look's own count
     assert read_value("10.0.0", "1| [10.0.0.7] connection refused", "Which host refused?") is None  # no file
     assert read_value("000", "1| paid 1,000 dollars", "What did it cost?") is None
+    # A dict's or a mapping's key, written before ": value": whole. A time's hours, or a
+    # package's name before its architecture, are no value written whole.
+    keyed = '1|     0x0452: "cy_GB", # Welsh\n2| 10:30 libssl3:amd64 configured'
+    assert read_value("0x0452", keyed, "Which identifier maps to Welsh?") == "0x0452"
+    assert read_value("10", keyed, "At what hour?") is None
+    assert read_value("libssl3", keyed, "Which library?") is None
 
 
 def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an_order(
@@ -122,6 +128,26 @@ def test_a_root_may_still_check_the_offer_with_code() -> None:
     other = FakeScriptedLM(["```repl\nprint(lines('def escape'))\n```", "FINAL(0)", "FINAL(0)"])
     _run(other, FakeScriptedLM(["0"]))
     assert "The output writes 0" not in other.calls[1].messages[-1]["content"]  # "0" is not written there
+
+
+def test_a_run_that_reaches_its_limit_with_no_answer_ends_on_the_value_read() -> None:
+    # Offered the value read, the 1.5B ran one search until max_errors and then replied with
+    # an empty block: the run ended with no answer at all.
+    stuck = ["```repl\nprint(lines('nothing here'))\n```"] * 6 + ["```repl\n```"] * 3
+    root = FakeScriptedLM(stuck)
+    result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == "0" and result.stopped_by == "max_iterations"
+    # Without a reading there is nothing to fall back on: no answer is made up.
+    root = FakeScriptedLM(stuck)
+    result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == ""
+    # An answer given at the limit is the answer, not the reading.
+    root = FakeScriptedLM([*stuck[:4], "FINAL(7)"])
+    result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == "7"
 
 
 def test_nothing_is_offered_when_the_reader_makes_a_value_up_or_reads_nothing() -> None:

@@ -502,8 +502,8 @@ class _Run:
                 else:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
-        if answer is None:
-            answer = await self._best_effort(state.look_computed if state is not None else None) or late
+        if answer is None:  # the look's own value, else what the reader read in its lines, the run's best lead
+            answer = await self._best_effort((state.look_computed or state.look_read) if state is not None else None) or late
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]
@@ -556,8 +556,9 @@ class _Run:
 
     async def _best_effort(self, offered: str | None = None) -> str | None:
         """The best answer without another LM call: answer["content"], the value the first
-        look computed from the context and offered (`offered`: `Orientation.counted`, given on
-        the answer-now path of max_iterations and max_errors), the last sub-result, prose.
+        look computed from the context or its reader read there and offered (`offered`:
+        `Orientation.counted` or `TurnState.look_read`, given on the answer-now path of
+        max_iterations and max_errors), the last sub-result, prose.
         Offered "528" days between a log's first and last dates, the 1.5B wrote code that
         failed, looped to max_errors and ended with no answer at all."""
         return await self.repl.stored_answer() or offered or self.subcalls.last_result or self.last_prose or None

@@ -135,10 +135,11 @@ def _names_an_option(answer: str, options: tuple[str, ...]) -> bool:
 
 
 def writes_whole(text: str, value: str) -> bool:
-    """Whether `text` writes `value` whole, spacing aside: "993" of "993/tcp", never "10" of
-    "100", "2.2.4" of "2.2.40-1.1" nor "000" of "1,000"."""
+    """Whether `text` writes `value` whole, spacing aside: "993" of "993/tcp" and "0x0452" of
+    the key `0x0452: "cy_GB"`, never "10" of "100" or "10:30", "2.2.4" of "2.2.40-1.1", "000"
+    of "1,000" nor "libssl3" of "libssl3:amd64"."""
     spaced = " ".join(value.split())
-    whole = re.compile(r"(?<![\w.:/+~-])(?<!\d,)" + re.escape(spaced) + r"(?![\w:+~-]|\.\w|,\d)")
+    whole = re.compile(r"(?<![\w.:/+~-])(?<!\d,)" + re.escape(spaced) + r"(?![\w+~-]|:\S|\.\w|,\d)")
     return whole.search(" ".join(text.split())) is not None
 
 
