@@ -1399,3 +1399,18 @@ def test_superlatives_are_searched_after_the_words_that_name_things() -> None:
                      + [f"OpenFont request: major opcode {i}" for i in range(15, 18)] + ["Filler line."] * 20)
     look = orientation(spec, "Which request has the highest major opcode?")
     assert look.words[0] != "highest"  # a ranking word is no thing to find (it was searched first, as the rarest)
+
+
+def test_a_question_word_the_text_writes_only_inflected_inside_names_is_not_in_the_text() -> None:
+    # "updated" asked over a dpkg log: the log writes "update" only inside the package name
+    # gtk-update-icon-cache, and the 1.5B, told to search it first, read that package's lines.
+    log = "".join(f"2025-06-24 14:36:{i:02d} status installed gtk-update-icon-cache:amd64 3.24.{i}\n"
+                  f"2025-06-24 14:37:{i:02d} upgrade libssl3:amd64 3.0.{i}-1 3.0.{i + 1}-1\n" for i in range(9))
+    look = orientation(log, "When libssl3 got updated, which version was replaced?")
+    assert "'updated'" in look.text.split("Not in the text:")[1] and "updated" not in look.words
+    assert "gtk-update-icon-cache" not in look.text.split("Lines holding")[1]
+    # The word as asked, inside a name, is still that word ("icon" of gtk-update-icon-cache) ...
+    assert "icon" in orientation(log, "Which icon cache package was installed?").words
+    # ... and an inflection written on its own is found as before.
+    prose = log + "Run apt to update the cache.\n"
+    assert "updated" in orientation(prose, "When libssl3 got updated, which version was replaced?").words

@@ -529,8 +529,10 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     forms: Counter[str] = Counter()
     form_first: dict[str, tuple[int, int]] = {}
     count = 0
+    in_names = 0  # matches only in another form, inside a name: "update" of gtk-update-icon-cache
     for span in finder.forward():
         count += 1
+        in_names += _inflected_in_a_name(text, span, word)
         form = _whole_form(text, *span)
         forms[form] += 1
         form_first.setdefault(form, span)
@@ -539,7 +541,21 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
         last = [*last[-1:], span]
         if count >= _MAX_COUNTED:
             return _Word(word, count, first, finder.last(2), forms, form_first)
+    if count and in_names == count:
+        return _Word(word, 0, [], [], Counter(), {})  # "updated" asked: the text never writes it
     return _Word(word, count, first, last, forms, form_first)
+
+
+def _inflected_in_a_name(text: str, span: tuple[int, int], word: str) -> bool:
+    """Whether a match is the question's word in another form ("update" for "updated") inside
+    a name that hyphens or underscores join (`gtk-update-icon-cache`, `auto_update`): a
+    package or an identifier, not the word the question uses."""
+    start, end = span
+    if text[start:end].lower() == word.lower():
+        return False
+    before = start >= 2 and text[start - 1] in "-_" and text[start - 2].isalnum()
+    after = end + 1 < len(text) and text[end] in "-_" and text[end + 1].isalnum()
+    return before or after
 
 
 _FORMS_SHOWN = 3
