@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,10 @@ def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an
     lines = reader_lines(look, QUESTION)
     assert "def split(pattern, string, maxsplit=0, flags=0):" in lines
     assert "It has" not in lines  # the look's size and head are not lines holding the words
+    # The look's labels say how many lines hold a word; the reader, asked a default, read that
+    # count. It is given the word alone.
+    assert "Lines with 'maxsplit':" in lines and "'maxsplit': 6 lines" in look.text
+    assert not re.search(r"'maxsplit': \d", lines)
     log = "\n".join(f"2024-01-{i:02d} 10:00:00 install gnupg:amd64 <none> 2.2.{i}-1 " + "pad " * 40
                     for i in range(1, 11))
     first = "Which version of gnupg was installed first on this machine?"

@@ -54,6 +54,11 @@ _COMPUTED = re.compile(
 _ORDER = re.compile(r"\b(?:first|last|latest|earliest|oldest|newest|final|previous|next|most\s+recent(?:ly)?)\b",
                     re.IGNORECASE)
 _NONE = re.compile(r"\s*(?:none|n/?a|not\s+(?:stated|shown|found|given)|unknown|no answer)\b\.?\s*$", re.IGNORECASE)
+_WORD_LABEL = re.compile(r"^('[^'\n]*'(?: and '[^'\n]*')*): \d[\d,]*\+? lines?(?: \([^)]*\))?"
+                         r"(?:, (?:the first and last|e\.g\.))?:$", re.MULTILINE)
+"""The look's label over a word's lines, "'maxsplit': 3 lines, the first and last:": the
+reader is given "Lines with 'maxsplit':". Asked the default of maxsplit, it read the label's
+3 where the line below writes maxsplit=0."""
 _ROW = re.compile(r"^\s*\d+\| (?P<line>.*)$|^\s*\. (?P<record>.*)$|^\s*under: (?P<under>.*)$")
 """A context line as the look shows it: "3| [file] line", a record's ".  line", or the headings
 a line is "under: # Changelog > ## 2.3.1 (2024-01-15)"."""
@@ -99,7 +104,7 @@ def reader_lines(look: Orientation, question: str) -> str:
     none, or when the first block alone is too long for a question about an order ("the last
     version"): cut, its last lines would be missing, and the reader would read a wrong one."""
     out: list[str] = []
-    for block in look.hits:
+    for block in (_WORD_LABEL.sub(r"Lines with \1:", hit) for hit in look.hits):
         if sum(len(b) + 1 for b in out) + len(block) <= READ_CHARS:
             out.append(block)
         elif not out:
