@@ -83,6 +83,12 @@ def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     assert read_value("0x0452", keyed, "Which identifier maps to Welsh?") == "0x0452"
     assert read_value("10", keyed, "At what hour?") is None
     assert read_value("libssl3", keyed, "Which library?") is None
+    # A span asked for ("between which two dates") is read when each end is written whole.
+    dated = "1| 2026-05-20 10:00:00 install nodejs 18.1\n2| 2026-09-22 11:00:00 upgrade nodejs 18.1 18.2"
+    between = "Between which two dates was nodejs touched? Answer as YYYY-MM-DD to YYYY-MM-DD."
+    assert read_value("2026-05-20 to 2026-09-22", dated, between) == "2026-05-20 to 2026-09-22"
+    assert read_value("2026-05-20 to 2026-09-23", dated, between) is None  # one end made up
+    assert read_value("2026-05-20 to 2026-09-22", dated, "When was nodejs installed?") is None  # no span asked
 
 
 def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an_order(

@@ -59,6 +59,12 @@ _WORD_LABEL = re.compile(r"^('[^'\n]*'(?: and '[^'\n]*')*): \d[\d,]*\+? lines?(?
 """The look's label over a word's lines, "'maxsplit': 3 lines, the first and last:": the
 reader is given "Lines with 'maxsplit':". Asked the default of maxsplit, it read the label's
 3 where the line below writes maxsplit=0."""
+_ASKS_TWO = re.compile(r"\bbetween\s+which\b|\bfrom\s+\w+\s+to\s+\w+|\bfirst\s+and\s+(?:the\s+)?last\b"
+                       r"|\bover\s+what\s+period\b|\b\w+\s+to\s+\w+\s*\.?$", re.IGNORECASE)
+"""A question whose answer is a span of two values: "between which two dates", "the first and
+last day", "answer as YYYY-MM-DD to YYYY-MM-DD"."""
+_SPAN = re.compile(r"(\S+(?: \S+)?) (?:to|-|–|through|until) (\S+(?: \S+)?)")
+"""Such an answer: "2026-05-20 to 2026-09-22", each end one or two words."""
 _ROW = re.compile(r"^\s*\d+\| (?P<line>.*)$|^\s*\. (?P<record>.*)$|^\s*under: (?P<under>.*)$")
 """A context line as the look shows it: "3| [file] line", a record's ".  line", or the headings
 a line is "under: # Changelog > ## 2.3.1 (2024-01-15)"."""
@@ -155,4 +161,11 @@ def read_value(reply: str, lines: str, question: str) -> str | None:
         return None  # asked "whose name", the reader gave a package's name
     if ASKS_FILE.search(asking_part(question)) and (files := _file_names(lines)) and value.lower() not in files:
         return None  # asked which module defines a class, the reader gave its base class
-    return value if any(writes_whole(line, value) for line in written_lines(lines)) else None
+    written = written_lines(lines)
+    if any(writes_whole(line, value) for line in written):
+        return value
+    # "2026-05-20 to 2026-09-22" asked between which two dates: each end written whole.
+    span = _SPAN.fullmatch(value) if _ASKS_TWO.search(question) else None
+    if span is not None and all(any(writes_whole(line, end) for line in written) for end in span.groups()):
+        return value
+    return None
