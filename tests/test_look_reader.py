@@ -320,6 +320,10 @@ def test_the_top_signer_is_offered_only_when_asked_just_that_and_no_one_could_ti
         assert orientation(FILES, question).counted == "", question
     assert orientation(FILES, "Which person appears most often as the signer of pkg's changelog entries?").counted == (
         "Ann Lee")
+    # "signed off" and "the largest number of" say just that too; another word still does not.
+    assert orientation(CHANGELOG, "Which person signed off the largest number of uploads in this changelog?"
+                       ).counted == "Ann Lee"
+    assert orientation(CHANGELOG, "Which person signed off the largest number of security uploads?").counted == ""
     # Ann Lee 3 to Bo Kim 1 leads; Ann Lee 2 to Bo Kim 1 with 2 entries no one is read as signing may not.
     assert orientation(CHANGELOG.replace(" -- Cy Ng <cy@x.org>", " -- the team"), "Who signed the most entries?"
                        ).counted == "Ann Lee"

@@ -1449,7 +1449,10 @@ _SECTION_WORDS = _ASKED_COMMON | frozenset(
 _PERSON_WORDS = _ASKED_COMMON | frozenset(
     "who whom whose which person maintainer author uploader signer developer contributor signed wrote authored "
     "uploaded committed sent most entries entry uploads commits releases messages changelog debian "
-    "log history by package appears appear often frequently frequent as times".split())
+    "log history by package appears appear often frequently frequent as times off largest greatest highest biggest "
+    "number".split())
+"""The words of a sentence asking just who wrote the most entries: "which person signed off
+the largest number of uploads in this changelog?" ("signed off", "the largest number" of)."""
 _SIGNS = re.compile(r"\b(?:sign\w*|upload\w*|entries|author\w*|wrote|committ?\w*|sent)\b", re.IGNORECASE)
 """What a person's count of entries answers: who signed, uploaded, wrote them (not who made
 the most changes: a team changelog lists each member's changes under the uploader's sign-off)."""
