@@ -83,12 +83,14 @@ def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     assert read_value("0x0452", keyed, "Which identifier maps to Welsh?") == "0x0452"
     assert read_value("10", keyed, "At what hour?") is None
     assert read_value("libssl3", keyed, "Which library?") is None
+    assert read_value("max_connections", "1| max_connections: 100", "What is the connection limit?") is None
     # A span asked for ("between which two dates") is read when each end is written whole.
     dated = "1| 2026-05-20 10:00:00 install nodejs 18.1\n2| 2026-09-22 11:00:00 upgrade nodejs 18.1 18.2"
     between = "Between which two dates was nodejs touched? Answer as YYYY-MM-DD to YYYY-MM-DD."
     assert read_value("2026-05-20 to 2026-09-22", dated, between) == "2026-05-20 to 2026-09-22"
     assert read_value("2026-05-20 to 2026-09-23", dated, between) is None  # one end made up
     assert read_value("2026-05-20 to 2026-09-22", dated, "When was nodejs installed?") is None  # no span asked
+    assert read_value("18.1 to 18.2", dated, "Which package went from alpha to beta?") is None
 
 
 def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an_order(
@@ -101,6 +103,12 @@ def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an
     # count. It is given the word alone.
     assert "Lines with 'maxsplit':" in lines and "'maxsplit': 6 lines" in look.text
     assert not re.search(r"'maxsplit': \d", lines)
+    relabelled = reader_lines(orientation("x", "y"), "y")  # no hits: nothing to read
+    assert relabelled == ""
+    from recursor.look_reader import _WORD_LABEL
+    for label in ("'maxsplit': 6 sentences:", "'nologin' (the question's 'no-login'): 3 lines:",
+                  "'a' and 'b' on one line: 1 line:", "'x': 5,000+ lines (written 'X' 4), the first and last:"):
+        assert _WORD_LABEL.fullmatch(label), label
     log = "\n".join(f"2024-01-{i:02d} 10:00:00 install gnupg:amd64 <none> 2.2.{i}-1 " + "pad " * 40
                     for i in range(1, 11))
     first = "Which version of gnupg was installed first on this machine?"
@@ -324,6 +332,7 @@ def test_the_top_signer_is_offered_only_when_asked_just_that_and_no_one_could_ti
     assert orientation(CHANGELOG, "Which person signed off the largest number of uploads in this changelog?"
                        ).counted == "Ann Lee"
     assert orientation(CHANGELOG, "Which person signed off the largest number of security uploads?").counted == ""
+    assert orientation(CHANGELOG, "Who signed the largest changelog entry?").counted == ""  # one entry's size
     # Ann Lee 3 to Bo Kim 1 leads; Ann Lee 2 to Bo Kim 1 with 2 entries no one is read as signing may not.
     assert orientation(CHANGELOG.replace(" -- Cy Ng <cy@x.org>", " -- the team"), "Who signed the most entries?"
                        ).counted == "Ann Lee"

@@ -232,6 +232,40 @@ def test_a_table_with_no_header_line_and_an_optional_last_column_is_ranked_and_c
     # A look-up gets the table's shape, no tally.
     plain = table_look(text, "What are the coordinates of Region/Zone_7?")
     assert plain is not None and plain.call == "" and len(plain.rows) == 1
+    # Questions that say more than a ranking by lines or a count of values get no step.
+    for question in ("How many codes have at least 2 zones?", "How many different codes have more than one zone?",
+                     "Which zone is the most northern?", "Which is the largest code?",
+                     "Which code has the most zones in Canada?"):
+        said = table_look(text, question)
+        assert said is not None and said.call == "", question
+    assert "c" not in vars(helpers) or not isinstance(vars(helpers)["c"], list)  # the call binds no name
+
+
+def test_review_a_tally_counts_what_its_call_counts_and_a_named_value_filters_first() -> None:
+    from collections import Counter
+
+    members = ["ann,bo", "", "", "cy, ann"] * 3
+    groups = "".join(f"g{i}:x:{100 + i}:{m}\n" for i, m in enumerate(members))
+    look = table_look(groups, "How many different members are listed?")
+    assert look is not None and look.rows[-1].endswith("gives 3.")  # empty cells and " ann" are no other values
+    helpers.context = groups
+    assert eval(look.call, vars(helpers)) == 3
+    # A value the question names filters the lines, as before the tally.
+    accounts = table_look(_accounts(), "How many different accounts use nologin as their shell?")
+    assert accounts is not None and "'/usr/sbin/nologin'" in accounts.call
+    # Amounts written with thousands' commas are numbers, not lists.
+    amounts = "".join(f"o{i}|{'north' if i % 2 else 'south'}|{1000 + 250 * i:,}\n" for i in range(12))
+    ranked = table_look(amounts, "Which region has the most orders?")
+    assert ranked is not None and "   column 2: a different value on each line, like 1,000." in ranked.rows
+    assert not any("numbers from 1 " in r for r in ranked.rows)
+    # A last column some lines add is no reason to take a column fewer.
+    lines = [f"2024-01-{i % 28 + 1:02d},host{i % 3},ERROR,disk full" for i in range(89)]
+    lines += [f"2024-02-{i + 1:02d},host1,WARN,slow, then fast" for i in range(10)] + ["2024-03-01,host2,INFO"]
+    wide = table_look("\n".join(lines) + "\n", "Which host has the most lines?")
+    assert wide is not None and wide.rows[0].startswith("It is a table with no header line: 99 lines of 4 comma")
+    top = Counter(line.split(",")[1] for line in lines if line.count(",") >= 3).most_common(1)[0]
+    assert f"   column 1: 3 different values, the most lines first: {top[0]} {top[1]}" in "\n".join(wide.rows)
+    assert wide.call == ""  # four columns repeat their values: which one ranks is the question's to say
 
 
 def test_lines_that_are_no_headerless_table_are_left_alone() -> None:

@@ -1414,3 +1414,10 @@ def test_a_question_word_the_text_writes_only_inflected_inside_names_is_not_in_t
     # ... and an inflection written on its own is found as before.
     prose = log + "Run apt to update the cache.\n"
     assert "updated" in orientation(prose, "When libssl3 got updated, which version was replaced?").words
+
+    # Another form later on the line, outside any name, is the word: the line holds it.
+    syslog = "".join(f"host unattended-upgrade[{i}]: Packages that were upgraded: libfoo{i}\n" for i in range(6))
+    assert "upgraded" in orientation(syslog, "Which packages were upgraded?").words
+    # A noun's number inside a key is still the noun ("timeouts" of keepalive_timeout).
+    conf = "".join(f"    {k}_timeout {i}s;\n" for i, k in enumerate(("keepalive", "send", "read", "proxy")))
+    assert "timeouts" in orientation(conf, "Which timeouts are configured here?").words

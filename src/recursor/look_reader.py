@@ -54,13 +54,15 @@ _COMPUTED = re.compile(
 _ORDER = re.compile(r"\b(?:first|last|latest|earliest|oldest|newest|final|previous|next|most\s+recent(?:ly)?)\b",
                     re.IGNORECASE)
 _NONE = re.compile(r"\s*(?:none|n/?a|not\s+(?:stated|shown|found|given)|unknown|no answer)\b\.?\s*$", re.IGNORECASE)
-_WORD_LABEL = re.compile(r"^('[^'\n]*'(?: and '[^'\n]*')*): \d[\d,]*\+? lines?(?: \([^)]*\))?"
-                         r"(?:, (?:the first and last|e\.g\.))?:$", re.MULTILINE)
+_WORD_LABEL = re.compile(r"^('[^'\n]*'(?: \(the question's '[^'\n]*'\))?(?: and '[^'\n]*')*(?: on one \w+)?): "
+                         r"\d[\d,]*\+? (?:lines?|sentences?)(?: \([^)]*\))?(?:, (?:the first and last|e\.g\.))?:$",
+                         re.MULTILINE)
 """The look's label over a word's lines, "'maxsplit': 3 lines, the first and last:": the
 reader is given "Lines with 'maxsplit':". Asked the default of maxsplit, it read the label's
 3 where the line below writes maxsplit=0."""
-_ASKS_TWO = re.compile(r"\bbetween\s+which\b|\bfrom\s+\w+\s+to\s+\w+|\bfirst\s+and\s+(?:the\s+)?last\b"
-                       r"|\bover\s+what\s+period\b|\b\w+\s+to\s+\w+\s*\.?$", re.IGNORECASE)
+_ASKS_TWO = re.compile(r"\bbetween\s+which\b|\bover\s+what\s+(?:period|span|range)\b"
+                       r"|\bfirst\s+and\s+(?:the\s+)?last\s+(?:dates?|days?|times?|versions?)\b"
+                       r"|\banswer\s+as\s+\S+\s+to\s+\S+", re.IGNORECASE)
 """A question whose answer is a span of two values: "between which two dates", "the first and
 last day", "answer as YYYY-MM-DD to YYYY-MM-DD"."""
 _SPAN = re.compile(r"(\S+(?: \S+)?) (?:to|-|–|through|until) (\S+(?: \S+)?)")

@@ -29,6 +29,7 @@ from recursor.question import (
     SUPERLATIVE,
     TOKEN,
     asking_part,
+    ranks,
 )
 from recursor.sandbox.helpers import (
     _STOP,
@@ -65,7 +66,7 @@ _PLAIN_WORDS = frozenset(
     "their table file data rows row entries entry records record lines line items item".split())
 """Words a question may write that the rows need not: they filter nothing."""
 _NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|first|last)\b"
-                          r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!number|total|count|sum|amount|share)",
+                          r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!(?:number|total|count|sum|amount|share)\b)",
                           re.IGNORECASE)
 """A superlative of one row ("the largest order", "the most recent"), not of a count or total."""
 _COUNTED_NOUN = re.compile(r"\b(?:how\s+many|most|fewest|least|lowest|smallest)\s+"
@@ -462,10 +463,9 @@ def _width(widths: Counter[int], n_lines: int) -> int:
     width, n = widths.most_common(1)[0]
     if n >= _SHARE * n_lines:
         return width
-    for w in sorted(widths):
-        if widths[w] and widths[w + 1] and widths[w] + widths[w + 1] >= _SHARE * n_lines:
-            return w
-    return 0
+    pairs = [(widths[w] + widths[w + 1], w) for w in widths if widths[w + 1]]
+    best = max(pairs, default=(0, 0))
+    return best[1] if best[0] >= _SHARE * n_lines else 0
 
 
 def _headerless(text: str) -> tuple[str, int, list[str]] | None:
@@ -526,9 +526,8 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
     also = f" ({longer:,} of them with a last column more)" if longer else ""
     shown = [f"It is a table with no header line: {len(rows):,} lines of {width} {_SEP_NAMES[sep]}-separated columns"
              f"{also}; cols(line, {sep!r}) splits one (columns counted from 0)."]
-    ranks = SUPERLATIVE.search(asking) is not None and not _NOT_A_COUNT.search(asking)
-    if ranks or (COUNT_ASKED.search(asking) and _DISTINCT.search(asking) and not SUPERLATIVE.search(asking)):
-        return _tallied(shown, rows, width, sep, asking, ranks)
+    if ranks(asking) and not _NOT_A_COUNT.search(asking) and not COUNT_ASKED.search(asking):
+        return _tallied(shown, rows, width, sep, asking, question, ranking=True)
     if not COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
         return ComputedLook(tuple(shown), names_fields=False)  # a look-up: a column's values would only mislead
     said = _phrases([t.lower() for t in re.findall(r"[\w/][\w.'&+/-]*", asking)], joined=True)
@@ -550,8 +549,9 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
             filters.append((i, sorted(values)))
             shown.append(f"   column {i}: {len(column.counts):,} values, the most lines first: "
                          + ", ".join(f"{v} {n:,}" for v, n in column.counts.most_common(_VALUES_SHOWN)) + ".")
-    if not filters:
-        return ComputedLook(tuple(shown), names_fields=False)
+    if not filters:  # "how many different countries": no value named, each column's values counted
+        return (_tallied(shown, rows, width, sep, asking, question, ranking=False) if _DISTINCT.search(asking)
+                else ComputedLook(tuple(shown), names_fields=False))
     test = " and ".join(f"len(cols(l, {sep!r})) > {i} and cols(l, {sep!r})[{i}] in {tuple(vs)!r}" for i, vs in filters)
     kept = sum(1 for line in text.split("\n")
                if (c := cols(line, sep)) is not None and all(len(c) > i and c[i] in vs for i, vs in filters))
@@ -573,12 +573,18 @@ _PROFILED = 8
 records to read, not tallies."""
 
 
-def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, asking: str, ranks: bool) -> ComputedLook:
+def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, asking: str, question: str,
+             ranking: bool) -> ComputedLook:
     """The look at a table with no header line for a ranking by lines ("which country has the
     most zones") or a count of different values: each column's tally (`_profile`) and, when
     one column alone holds values that repeat, what it ranks or counts, as a step with its
-    call. Which column the question means no header says, so nothing is offered as read."""
+    call. Which column the question means no header says, so nothing is offered as read, and
+    a question that says more than a count or a ranking by lines ("at least 2 zones", "more
+    than one", "in Canada", "the most northern") gets the tally alone."""
     told = _profile(rows, width)
+    plain = _DISTINCT.sub(" ", asking)
+    if _NAMED_FILTER.search(asking) or says_more(plain, question) or (ranking and not _BY_LINES.search(asking)):
+        return ComputedLook((*shown, *told), names_fields=False)
     tallied = [i for i in range(min(width, _PROFILED)) if (c := _tally(rows, i)) is not None
                and 1 < len(c.counts) < sum(c.counts.values()) and not c.numeric]
     if len(tallied) != 1:
@@ -586,12 +592,11 @@ def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, aski
     i = tallied[0]
     column = _tally(rows, i)
     assert column is not None
-    listed = any(_LISTED.fullmatch(r[i]) for r in rows)
-    kept = f"for l in lines() if not l.lstrip().startswith('#') and len(c := cols(l, {sep!r})) >= {width}"
-    values = f"[v {kept} for v in c[{i}].split(',')]" if listed else f"[c[{i}] {kept}]"
-    if not ranks:
-        if _NAMED_FILTER.search(asking):
-            return ComputedLook((*shown, *told), names_fields=False)  # "for Canada": which value is that?
+    listed = _listed([r[i] for r in rows])
+    kept = f"for l in lines() if not l.lstrip().startswith('#') for c in [cols(l, {sep!r})] if len(c) >= {width}"
+    values = (f"[v.strip() {kept} for v in c[{i}].split(',') if v.strip()]" if listed
+              else f"[c[{i}] {kept} if c[{i}]]")
+    if not ranking:
         return computed_look([*shown, *told], (f"len(set({values}))", f"{len(column.counts):,}", ""), False,
                              names_fields=False)
     order = ranked(dict(column.counts), asking)
@@ -600,18 +605,29 @@ def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, aski
     return computed_look([*shown, *told], (f"count_by({values})", order.told, ""), False, names_fields=False)
 
 
-_NAMED_FILTER = re.compile(r"(?<=\w\W)\s*[A-Z][a-z]")
-"""A capitalised word after a question's first ("... entries for Canada"): a name that may
-filter the lines by a value no column writes as it does."""
+_BY_LINES = re.compile(r"\b(?:most|fewest|least)\b(?!\s+(?:recent|\w+ern|\w+est)\b)"
+                       r"|\b(?:largest|greatest|highest|biggest|smallest|lowest)\s+(?:number|count|share)\b",
+                       re.IGNORECASE)
+"""A ranking by how many lines a value fills: "the most zones", "the largest number of rows";
+not "the most northern", "the most recent"."""
+_NAMED_FILTER = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]")
+"""A capitalised word inside a sentence ("... entries for Canada"), not one starting it ("? Give
+its code"): a name that may filter the lines by a value no column writes as it does."""
 
 
 def _tally(rows: list[list[str]], i: int) -> _Column | None:
     """Column `i` of a table with no header line, a listing cell ("CA,US") counted by its
     items; None for a column no line fills."""
     cells = [r[i] for r in rows]
-    listed = any(_LISTED.fullmatch(c) for c in cells)
-    column = _Column(f"column {i}", [v for c in cells for v in (c.split(",") if listed else [c])])
+    listed = _listed(cells)
+    column = _Column(f"column {i}", [v.strip() for c in cells for v in (c.split(",") if listed else [c])])
     return column if column.counts else None
+
+
+def _listed(cells: list[str]) -> bool:
+    """Whether a column's cells list values ("CA,US"): some do, and none is a number written
+    with thousands' commas ("1,200")."""
+    return any(_LISTED.fullmatch(c) for c in cells) and not any(_THOUSANDS.fullmatch(c) for c in cells)
 
 
 def _profile(rows: list[list[str]], width: int) -> list[str]:
@@ -625,7 +641,7 @@ def _profile(rows: list[list[str]], width: int) -> list[str]:
         column = _tally(rows, i)
         if column is None:
             continue
-        listed = any(_LISTED.fullmatch(r[i]) for r in rows)
+        listed = _listed([r[i] for r in rows])
         if len(column.counts) == 1:
             told.append(f"   column {i}: {next(iter(column.counts))} on every line.")
         elif column.unique() and not listed:
@@ -642,5 +658,6 @@ def _profile(rows: list[list[str]], width: int) -> list[str]:
     return told if len(told) > 1 else []
 
 
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LISTED = re.compile(r"[^,\s]+(?:,[^,\s]+)+")
 """A cell that lists values, "CA,US", in a table split at another separator."""

@@ -532,7 +532,7 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     in_names = 0  # matches only in another form, inside a name: "update" of gtk-update-icon-cache
     for span in finder.forward():
         count += 1
-        in_names += _inflected_in_a_name(text, span, word)
+        in_names += _inflected_in_a_name(text, span, word, finder.rx)
         form = _whole_form(text, *span)
         forms[form] += 1
         form_first.setdefault(form, span)
@@ -546,16 +546,28 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     return _Word(word, count, first, last, forms, form_first)
 
 
-def _inflected_in_a_name(text: str, span: tuple[int, int], word: str) -> bool:
-    """Whether a match is the question's word in another form ("update" for "updated") inside
-    a name that hyphens or underscores join (`gtk-update-icon-cache`, `auto_update`): a
-    package or an identifier, not the word the question uses."""
-    start, end = span
-    if text[start:end].lower() == word.lower():
-        return False
-    before = start >= 2 and text[start - 1] in "-_" and text[start - 2].isalnum()
-    after = end + 1 < len(text) and text[end] in "-_" and text[end + 1].isalnum()
-    return before or after
+def _inflected_in_a_name(text: str, span: tuple[int, int], word: str, rx: re.Pattern[str]) -> bool:
+    """Whether a line's matches are all the question's word, a verb's form, in another form
+    ("update" for "updated") inside a name that hyphens or underscores join
+    (`gtk-update-icon-cache`, `auto_update`): a package or an identifier, not the word the
+    question uses."""
+    if not _VERB_FORM.search(word):
+        return False  # a noun's number ("timeouts" of keepalive_timeout) is still the noun
+    line_end = text.find("\n", span[1])
+    for found in rx.finditer(text, span[0], line_end if line_end >= 0 else len(text)):
+        start, end = found.span()
+        if found.group(0).lower() == word.lower():
+            return False
+        before = start >= 2 and text[start - 1] in "-_" and text[start - 2].isalnum()
+        after = end + 1 < len(text) and text[end] in "-_" and text[end + 1].isalnum()
+        if not (before or after):
+            return False  # "Packages that were upgraded:" later on a line naming unattended-upgrade
+    return True
+
+
+_VERB_FORM = re.compile(r"(?:ed|ing)$", re.IGNORECASE)
+"""A question word in a verb's form ("updated", "getting"): a name that writes its stem
+("gtk-update-icon-cache", `__NR_gettid`) is not that verb."""
 
 
 _FORMS_SHOWN = 3
@@ -1449,10 +1461,11 @@ _SECTION_WORDS = _ASKED_COMMON | frozenset(
 _PERSON_WORDS = _ASKED_COMMON | frozenset(
     "who whom whose which person maintainer author uploader signer developer contributor signed wrote authored "
     "uploaded committed sent most entries entry uploads commits releases messages changelog debian "
-    "log history by package appears appear often frequently frequent as times off largest greatest highest biggest "
-    "number".split())
+    "log history by package appears appear often frequently frequent as times off".split())
 """The words of a sentence asking just who wrote the most entries: "which person signed off
 the largest number of uploads in this changelog?" ("signed off", "the largest number" of)."""
+_NUMBER_OF = re.compile(r"\b(?:the\s+)?(?:largest|greatest|highest|biggest)\s+(?:number|count)\s+of\b", re.IGNORECASE)
+"""'the largest number of' uploads: the most uploads ("the largest entry" is no count)."""
 _SIGNS = re.compile(r"\b(?:sign\w*|upload\w*|entries|author\w*|wrote|committ?\w*|sent)\b", re.IGNORECASE)
 """What a person's count of entries answers: who signed, uploaded, wrote them (not who made
 the most changes: a team changelog lists each member's changes under the uploader's sign-off)."""
@@ -1670,7 +1683,7 @@ def _people(text: str, recs: list[tuple[int, int]], name: str, asking: str = "")
     ranked = people.most_common(2)
     unread = len(recs) - sum(people.values())  # entries no one is read as signing could change who leads
     leads = len(ranked) == 1 or ranked[0][1] > ranked[1][1] + unread
-    asked = _asks_just(asking, _ASKS_PERSON, _PERSON_WORDS, name, also=(MOST, _SIGNS))
+    asked = _asks_just(_NUMBER_OF.sub("most", asking), _ASKS_PERSON, _PERSON_WORDS, name, also=(MOST, _SIGNS))
     top = ranked[0][0] if leads and asked and date_range(asking) is None else ""
     call = f"entries(file={name!r})" if name else "entries()"
     return [f"Its entries are by (Name <mail>): {shown}{more}; count_by({call}, 'author') counts them."], top

@@ -502,8 +502,9 @@ class _Run:
                 else:
                     break
                 turn += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": note}]
-        if answer is None:  # the look's own value, else what the reader read in its lines, the run's best lead
-            answer = await self._best_effort((state.look_computed or state.look_read) if state is not None else None) or late
+        if answer is None:  # the look's own value, the last sub-result, else what the reader read in the look
+            answer = await self._best_effort(state.look_computed if state is not None else None,
+                                             state.look_read if state is not None else None) or late
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]
@@ -554,14 +555,16 @@ class _Run:
         head = await self.repl.get_var(re.split(r"[./]", name, maxsplit=1)[0])
         return (None if head.found else name), None
 
-    async def _best_effort(self, offered: str | None = None) -> str | None:
+    async def _best_effort(self, offered: str | None = None, read: str | None = None) -> str | None:
         """The best answer without another LM call: answer["content"], the value the first
-        look computed from the context or its reader read there and offered (`offered`:
-        `Orientation.counted` or `TurnState.look_read`, given on the answer-now path of
-        max_iterations and max_errors), the last sub-result, prose.
+        look computed from the context and offered (`offered`: `Orientation.counted`), the
+        last sub-result, the value a sub-model read in the look's lines (`read`:
+        `TurnState.look_read`), prose; `offered` and `read` are given on the answer-now path
+        of max_iterations and max_errors only.
         Offered "528" days between a log's first and last dates, the 1.5B wrote code that
         failed, looped to max_errors and ended with no answer at all."""
-        return await self.repl.stored_answer() or offered or self.subcalls.last_result or self.last_prose or None
+        return (await self.repl.stored_answer() or offered or self.subcalls.last_result or read or self.last_prose
+                or None)
 
     async def _resolve_final(self, kind: str, value: str, parts: list[str]) -> VarLookup | None:
         # FINAL(result) naming a REPL variable means its value (models mix up the forms).

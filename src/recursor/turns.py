@@ -136,10 +136,13 @@ def _names_an_option(answer: str, options: tuple[str, ...]) -> bool:
 
 def writes_whole(text: str, value: str) -> bool:
     """Whether `text` writes `value` whole, spacing aside: "993" of "993/tcp" and "0x0452" of
-    the key `0x0452: "cy_GB"`, never "10" of "100" or "10:30", "2.2.4" of "2.2.40-1.1", "000"
+    the key `0x0452: "cy_GB"`, never "max_connections" of "max_connections: 100", "10" of "100" or "10:30", "2.2.4" of "2.2.40-1.1", "000"
     of "1,000" nor "libssl3" of "libssl3:amd64"."""
     spaced = " ".join(value.split())
-    whole = re.compile(r"(?<![\w.:/+~-])(?<!\d,)" + re.escape(spaced) + r"(?![\w+~-]|:\S|\.\w|,\d)")
+    # A key before ": value" only when it holds a digit (0x0452, 404): "max_connections" of
+    # "max_connections: 100" is the name asked about, not its value.
+    keyed = "" if any(ch.isdigit() for ch in spaced) else "|:"
+    whole = re.compile(r"(?<![\w.:/+~-])(?<!\d,)" + re.escape(spaced) + rf"(?![\w+~-]|:\S{keyed}|\.\w|,\d)")
     return whole.search(" ".join(text.split())) is not None
 
 
