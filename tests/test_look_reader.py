@@ -169,6 +169,28 @@ def test_a_run_that_reaches_its_limit_with_no_answer_ends_on_the_value_read() ->
     assert result.answer == "7"
 
 
+def test_an_output_written_back_at_the_limit_is_no_answer() -> None:
+    # Told at the limit to reply FINAL(answer), the 1.5B wrote the search's whole listing back,
+    # and that listing was the run's answer. It is no answer: the run falls back on the value read.
+    search = "```repl\ngrep('maxsplit')\n```"
+    probe = FakeScriptedLM([search, "FINAL(x)"])
+    RLM(probe, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(), trace_dir=False).complete(
+        QUESTION, SOURCE)
+    shown = probe.calls[1].messages[-1]["content"].removeprefix("[repl output]\n").splitlines()
+    copy = "\n".join(shown[:4])  # the grep's head and first hits, as the 1.5B wrote them back
+    assert len(copy.splitlines()) == 4 and "maxsplit" in copy
+    others = [f"```repl\ngrep({w!r})\n```" for w in ("escape", "purge", "flags")]
+    root = FakeScriptedLM([*others, search] + [copy] * 3)
+    result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.stopped_by == "max_iterations" and result.answer == "0"
+    # A reply in words that is no copy is still an answer.
+    root = FakeScriptedLM([search] * 4 + ["The default is 0."])
+    result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == "The default is 0."
+
+
 def test_nothing_is_offered_when_the_reader_makes_a_value_up_or_reads_nothing() -> None:
     for reply in ("-1", "NONE", "The lines do not say."):
         sub = FakeScriptedLM([reply])

@@ -492,7 +492,8 @@ class _Run:
                     said = said_json = None  # a value of the prompt's examples, not of the context
                 if said is None and n and answer is None and not copied:  # words, after a reply without an answer:
                     prose = parse_reply(resp.text).prose  # weaker than what the run stored itself
-                    late = late or (None if copies_the_instruction(prose) else prose)
+                    copied_out = state is not None and state.copies_output(prose)
+                    late = late or (None if copies_the_instruction(prose) or copied_out else prose)
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
                 doubt = state.doubted(said, self.prompts) if state is not None and said is not None else None
                 if said is None and not reasked:
@@ -537,7 +538,8 @@ class _Run:
             return (cell.final, cell.final_json) if cell.final and not is_code_object(cell.final) else (None, None)
         if parsed.prose and prose:  # prose without FINAL is a weaker answer than one the model stored itself
             stored = await self.repl.stored_answer()
-            return stored or (None if copies_the_instruction(parsed.prose) else parsed.prose), None
+            copied = copies_the_instruction(parsed.prose) or (state is not None and state.copies_output(parsed.prose))
+            return stored or (None if copied else parsed.prose), None
         if len(parsed.code) != 1:
             return None, None
         code = parsed.code[0].code

@@ -873,6 +873,15 @@ class TurnState:
         first = " ".join(self.last_output.strip().splitlines()[0].split())
         return bool(block) and (block == first or (len(block) >= 8 and output.startswith(block)))
 
+    def copies_output(self, prose: str) -> bool:
+        """Whether a reply in words is the last output written out again, two lines or more of
+        it: no answer. Told at max_errors to reply FINAL(answer), the 1.5B wrote back the
+        search's whole listing ("No line holds '2023-03-04'. Lines with the most rare words
+        ..."), and that listing became the run's answer."""
+        said = [" ".join(line.split()) for line in prose.splitlines() if line.strip()]
+        output = " ".join(self.last_output.split())
+        return len(said) >= 2 and bool(output) and sum(line in output for line in said) * 3 >= len(said) * 2
+
     def taken_offer(self, code: Sequence[str]) -> str | None:
         """The offered answer, when the reply is the offered FINAL line inside a block, or the
         offered value alone as a block: small models write the line they are given as code,
