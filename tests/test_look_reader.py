@@ -184,6 +184,12 @@ def test_an_output_written_back_at_the_limit_is_no_answer() -> None:
     result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
                  limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
     assert result.stopped_by == "max_iterations" and result.answer == "0"
+    # Written back during the run as well, the copy is not taken as the run's last prose either.
+    again = "```repl\ngrep('maxsplit', max_hits=8)\n```"  # the same output, by code not run before
+    root = FakeScriptedLM([*others, search, copy, again] + [copy] * 3)
+    result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=6), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == ""
     # A reply in words that is no copy is still an answer.
     root = FakeScriptedLM([search] * 4 + ["The default is 0."])
     result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),

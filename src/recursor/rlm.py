@@ -506,6 +506,8 @@ class _Run:
         if answer is None:  # the look's own value, the last sub-result, else what the reader read in the look
             answer = await self._best_effort(state.look_computed if state is not None else None,
                                              state.look_read if state is not None else None) or late
+            if answer and state is not None and state.copies_output(answer):
+                answer = None  # the run's last prose was an output written back, no answer
         exhausted = self.tree.ledger.exhausted
         if exhausted and reason in ("max_iterations", "max_errors"):
             reason = exhausted  # type: ignore[assignment]
