@@ -190,6 +190,12 @@ def test_an_output_written_back_at_the_limit_is_no_answer() -> None:
     result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),
                  limits=Limits(max_iterations=6), trace_dir=False).complete(QUESTION, SOURCE)
     assert result.answer == ""
+    # A listing of an earlier output, numbered rows and all, is no answer either.
+    from recursor.turns import TurnState
+    listing = "No line holds '2023'. Lines with the most rare words:\n1| * Fix CVE-2023-1\n   its record:\n" \
+              "   . curl (7.88.1-10) bookworm\n2| -- Ann Lee  Sun, 10 Dec 2023\n... 29 more"
+    assert TurnState(question=QUESTION).copies_output(listing)
+    assert not TurnState(question=QUESTION).copies_output("The default is 0.\nIt is in re/__init__.py.")
     # A reply in words that is no copy is still an answer.
     root = FakeScriptedLM([search] * 4 + ["The default is 0."])
     result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),

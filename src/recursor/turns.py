@@ -875,10 +875,12 @@ class TurnState:
 
     def copies_output(self, prose: str) -> bool:
         """Whether a reply in words is the last output written out again, two lines or more of
-        it: no answer. Told at max_errors to reply FINAL(answer), the 1.5B wrote back the
+        it, or any listing of the helpers' rows ("1| ...", "its record:"): no answer. Told at max_errors to reply FINAL(answer), the 1.5B wrote back the
         search's whole listing ("No line holds '2023-03-04'. Lines with the most rare words
         ..."), and that listing became the run's answer."""
         said = [" ".join(line.split()) for line in prose.splitlines() if line.strip()]
+        if len(said) >= 3 and sum(bool(_LISTED_ROW.match(line)) for line in said) * 2 >= len(said):
+            return True  # a helper's listing ("1| ...", "   its record:"), of this output or an earlier one
         output = " ".join(self.last_output.split())
         return len(said) >= 2 and bool(output) and sum(line in output for line in said) * 3 >= len(said) * 2
 
@@ -1049,6 +1051,10 @@ def _does_something(code: str) -> bool:
 
 _NUMBERS_APART = re.compile(r"-?\d[\d,.]*(?:[ \t]+-?\d[\d,.]*)+")
 """Two or more numbers on a line with nothing else: several counts, no one answer."""
+
+
+_LISTED_ROW = re.compile(r"\d[\d,]*\| |\. |its record\b|\.\.\. \d[\d,]* more\b")
+"""A row of the helpers' and the look's listings: "3| line", ". a record's line", "... 29 more"."""
 
 
 def _offerable(stdout: str) -> bool:
