@@ -514,7 +514,8 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
     question names, and how many lines hold them all, offered when the question asks just that
     ("how many accounts have nologin as their shell?": the lines whose 7th column is
     /usr/sbin/nologin). A value is matched whole, or as a path's last part ("nologin"), also
-    as a hyphenated word joined ("no-login"). Nothing ranks: no header names a column."""
+    as a hyphenated word joined ("no-login"). A ranking by lines, or a count of different
+    values no value of the question names, gets each column's tally instead (`_tallied`)."""
     found = _headerless(text)
     if found is None:
         return None
