@@ -93,6 +93,13 @@ def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     assert read_value("18.1 to 18.2", dated, "Which package went from alpha to beta?") is None
 
 
+def test_a_question_of_two_steps_is_not_read() -> None:
+    for question in ("Look up the codename of amber-pelican, then the launch code listed under that codename. What is it?",
+                     "Which launch code is tied, through its codename, to spotted-raven?"):
+        assert not looks_up(question), question
+    assert looks_up("Which port do I open to let Kerberos requests through the firewall?")
+
+
 def test_the_reader_is_given_whole_blocks_of_the_looks_lines_and_none_cut_for_an_order(
         monkeypatch: pytest.MonkeyPatch) -> None:
     look = orientation(SOURCE, QUESTION)

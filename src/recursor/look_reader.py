@@ -95,15 +95,21 @@ def _asked_sentence(question: str) -> str:
     return next((s for s in sentences if s.rstrip().endswith("?")), asking)
 
 
+_TWO_STEPS = re.compile(r"\bthen\b|\b(?:through|via)\s+(?:its|their)\b", re.IGNORECASE)
+"""A question that says it takes two steps ("look up the codename of X, then the code listed
+under it", "the code tied, through its codename, to X"): no one line states its answer. Read
+anyway, the 1.5B gave the one code the look showed, another codename's, and the root took it."""
+
+
 def looks_up(question: str) -> bool:
     """Whether the question asks for one value a line can state: not a count, a total, a
     ranking ("which package had the most changes"), a comparison, a list ("which packages
-    were removed") or a yes/no, which code computes over every line. "Most recent" ranks
+    were removed"), a yes/no, which code computes over every line, nor two steps. "Most recent" ranks
     nothing: it asks for one line's value."""
     asking = asking_part(question)
     asked = _asked_sentence(question)
     return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", asking)) or names_options(asking)
-                or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked))
+                or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question))
 
 
 def reader_lines(look: Orientation, question: str) -> str:
