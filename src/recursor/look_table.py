@@ -582,18 +582,16 @@ def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, aski
     call. Which column the question means no header says, so nothing is offered as read, and
     a question that says more than a count or a ranking by lines ("at least 2 zones", "more
     than one", "in Canada", "the most northern") gets the tally alone."""
-    told = _profile(rows, width)
+    tallies = [_tally(rows, i) for i in range(min(width, _PROFILED))]
+    told = _profile(tallies)
     plain = _DISTINCT.sub(" ", asking)
     if _NAMED_FILTER.search(asking) or says_more(plain, question) or (ranking and not _BY_LINES.search(asking)):
         return ComputedLook((*shown, *told), names_fields=False)
-    tallied = [i for i in range(min(width, _PROFILED)) if (c := _tally(rows, i)) is not None
-               and 1 < len(c.counts) < sum(c.counts.values()) and not c.numeric]
+    tallied = [(i, t) for i, t in enumerate(tallies) if t is not None
+               and 1 < len(t[0].counts) < sum(t[0].counts.values()) and not t[0].numeric]
     if len(tallied) != 1:
         return ComputedLook((*shown, *told), names_fields=False)
-    i = tallied[0]
-    column = _tally(rows, i)
-    assert column is not None
-    listed = _listed([r[i] for r in rows])
+    i, (column, listed) = tallied[0]
     kept = f"for l in lines() if not l.lstrip().startswith('#') for c in [cols(l, {sep!r})] if len(c) >= {width}"
     values = (f"[v.strip() {kept} for v in c[{i}].split(',') if v.strip()]" if listed
               else f"[c[{i}] {kept} if c[{i}]]")
@@ -616,13 +614,13 @@ _NAMED_FILTER = re.compile(r"(?<=[\w,;:)] )[A-Z][a-z]")
 its code"): a name that may filter the lines by a value no column writes as it does."""
 
 
-def _tally(rows: list[list[str]], i: int) -> _Column | None:
+def _tally(rows: list[list[str]], i: int) -> tuple[_Column, bool] | None:
     """Column `i` of a table with no header line, a listing cell ("CA,US") counted by its
-    items; None for a column no line fills."""
+    items, and whether its cells list values; None for a column no line fills."""
     cells = [r[i] for r in rows]
     listed = _listed(cells)
     column = _Column(f"column {i}", [v.strip() for c in cells for v in (c.split(",") if listed else [c])])
-    return column if column.counts else None
+    return (column, listed) if column.counts else None
 
 
 def _listed(cells: list[str]) -> bool:
@@ -631,18 +629,17 @@ def _listed(cells: list[str]) -> bool:
     return any(_LISTED.fullmatch(c) for c in cells) and not any(_THOUSANDS.fullmatch(c) for c in cells)
 
 
-def _profile(rows: list[list[str]], width: int) -> list[str]:
+def _profile(tallies: list[tuple[_Column, bool] | None]) -> list[str]:
     """What `sort | uniq -c` shows of each column of a table with no header line, for a count
     or ranking no value of the question names ("how many different countries", "which code has
     the most lines"): how many values it holds and which fill the most lines. A cell that lists
     values ("CA,US") counts each. No header says which column the question means, so it is
-    told, never offered."""
+    told, never offered. `tallies`: each column's `_tally`, the first `_PROFILED`."""
     told = ["Its columns, each counted over all lines:"]
-    for i in range(min(width, _PROFILED)):
-        column = _tally(rows, i)
-        if column is None:
+    for i, tally in enumerate(tallies):
+        if tally is None:
             continue
-        listed = _listed([r[i] for r in rows])
+        column, listed = tally
         if len(column.counts) == 1:
             told.append(f"   column {i}: {next(iter(column.counts))} on every line.")
         elif column.unique() and not listed:

@@ -136,8 +136,9 @@ def _names_an_option(answer: str, options: tuple[str, ...]) -> bool:
 
 def writes_whole(text: str, value: str) -> bool:
     """Whether `text` writes `value` whole, spacing aside: "993" of "993/tcp" and "0x0452" of
-    the key `0x0452: "cy_GB"`, never "max_connections" of "max_connections: 100", "10" of "100" or "10:30", "2.2.4" of "2.2.40-1.1", "000"
-    of "1,000" nor "libssl3" of "libssl3:amd64"."""
+    the key `0x0452: "cy_GB"`, never "max_connections" of "max_connections: 100", "10" of
+    "100" or "10:30", "2.2.4" of "2.2.40-1.1", "000" of "1,000" nor "libssl3" of
+    "libssl3:amd64"."""
     spaced = " ".join(value.split())
     # A key before ": value" only when it holds a digit (0x0452, 404): "max_connections" of
     # "max_connections: 100" is the name asked about, not its value.
@@ -875,9 +876,10 @@ class TurnState:
 
     def copies_output(self, prose: str) -> bool:
         """Whether a reply in words is the last output written out again, two lines or more of
-        it, or any listing of the helpers' rows ("1| ...", "its record:"): no answer. Told at max_errors to reply FINAL(answer), the 1.5B wrote back the
-        search's whole listing ("No line holds '2023-03-04'. Lines with the most rare words
-        ..."), and that listing became the run's answer."""
+        it, or any listing of the helpers' rows ("1| ...", "its record:"): no answer. Told at
+        max_errors to reply FINAL(answer), the 1.5B wrote back the search's whole listing ("No
+        line holds '2023-03-04'. Lines with the most rare words ..."), and that listing became
+        the run's answer."""
         said = [" ".join(line.split()) for line in prose.splitlines() if line.strip()]
         if len(said) >= 3 and sum(bool(_LISTED_ROW.match(line)) for line in said) * 2 >= len(said):
             return True  # a helper's listing ("1| ...", "   its record:"), of this output or an earlier one
