@@ -529,10 +529,10 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
     forms: Counter[str] = Counter()
     form_first: dict[str, tuple[int, int]] = {}
     count = 0
-    in_names = 0  # matches only in another form, inside a name: "update" of gtk-update-icon-cache
+    in_names = bool(_VERB_FORM.search(word))  # so far each line's matches are another form inside a name
     for span in finder.forward():
         count += 1
-        in_names += _inflected_in_a_name(text, span, word, finder.rx)
+        in_names = in_names and _inflected_in_a_name(text, span, word, finder.rx)  # "update" of gtk-update-...
         form = _whole_form(text, *span)
         forms[form] += 1
         form_first.setdefault(form, span)
@@ -541,18 +541,17 @@ def _look_up(text: str, lowered: str | None, word: str) -> _Word:
         last = [*last[-1:], span]
         if count >= _MAX_COUNTED:
             return _Word(word, count, first, finder.last(2), forms, form_first)
-    if count and in_names == count:
+    if count and in_names:
         return _Word(word, 0, [], [], Counter(), {})  # "updated" asked: the text never writes it
     return _Word(word, count, first, last, forms, form_first)
 
 
 def _inflected_in_a_name(text: str, span: tuple[int, int], word: str, rx: re.Pattern[str]) -> bool:
-    """Whether a line's matches are all the question's word, a verb's form, in another form
-    ("update" for "updated") inside a name that hyphens or underscores join
-    (`gtk-update-icon-cache`, `auto_update`): a package or an identifier, not the word the
-    question uses."""
-    if not _VERB_FORM.search(word):
-        return False  # a noun's number ("timeouts" of keepalive_timeout) is still the noun
+    """Whether a line's matches are all the question's word in another form ("update" for
+    "updated") inside a name that hyphens or underscores join (`gtk-update-icon-cache`,
+    `auto_update`): a package or an identifier, not the word the question uses. Asked only
+    for a word in a verb's form (`_VERB_FORM`): a noun's number ("timeouts" of
+    keepalive_timeout) is still the noun."""
     line_end = text.find("\n", span[1])
     for found in rx.finditer(text, span[0], line_end if line_end >= 0 else len(text)):
         start, end = found.span()

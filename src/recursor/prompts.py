@@ -190,9 +190,10 @@ class Prompts:
     def look_reading(self, question: str, lines: str) -> str:
         """The reader's prompt: the look's lines and the question (`recursor.look_reader`)."""
         # The question before the lines too, and "the value, not the whole line": measured on
-        # the look-ups of six held-out sets, the 1.5B read 15 of 34 right where, asked only
-        # after the lines, it read 11 and answered NONE to lines stating "255 222 173 navajo
-        # white" (docs/benchmarks.md, session 32).
+        # the 35 look-ups of six held-out sets (with `reader_lines`' labels without counts),
+        # the 1.5B read 20 right and 5 wrong where, asked only after the lines, it read 12 and
+        # 2 and answered NONE to lines stating "255 222 173 navajo white" (docs/benchmarks.md,
+        # session 32).
         return (
             f"Question: {question}\n\nLines from the text:\n{lines}\n\nQuestion: {question}\n\n"
             "Reply with only the answer to the question, copied from these lines (just the value, "
