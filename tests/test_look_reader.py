@@ -465,3 +465,53 @@ def test_a_question_asking_which_module_is_read_only_as_a_file_the_lines_are_in(
     # Not asked for the module that defines something, the same value is read.
     assert read_value("TreeItem", lines, "What is the base class of `ChildBrowserTreeItem`?") == "TreeItem"
     assert read_value("TreeItem", lines, "Which module-level class is `ChildBrowserTreeItem` based on?") == "TreeItem"
+
+
+def test_a_count_of_the_subjects_lines_given_again_for_a_what_question_yields_to_the_value_read() -> None:
+    # "What launch code belongs to the codename that calm-falcon was given? Answer with the number
+    # only.": 7059171 read, the 1.5B printed the 1 line holding calm-falcon, answered 1, was told
+    # that count answers the question only if it asks for exactly that, and gave 1 again.
+    context = ("The project codename for calm-falcon is Obsidian. The sky is blue.\n" + "Filler line.\n" * 30
+               + "The launch code for Obsidian is 7059171.\nThe launch code for Minotaur is 9191681.\n")
+    question = "What launch code belongs to the codename that calm-falcon was given? Answer with the number only."
+    search = '```repl\nrows = lines(r"\\bcalm-falcon\\b")\nprint(len(rows), rows[:2])\n```'
+    root = FakeScriptedLM([search, "FINAL(1)", "FINAL(1)"])
+    assert _run(root, FakeScriptedLM(["7059171"]), question, context=context) == "7059171"
+    note = root.calls[2].messages[-1]["content"]
+    assert "1 is how many lines hold 'calm-falcon'; the question does not ask how many" in note
+    # Another answer after the note is the root's own; a question asking how many keeps the count.
+    root = FakeScriptedLM([search, "FINAL(1)", "FINAL(9191681)"])
+    assert _run(root, FakeScriptedLM(["7059171"]), question, context=context) == "9191681"
+    counting = "How many lines name calm-falcon? Answer with the number only."
+    root = FakeScriptedLM([search, "FINAL(1)", "FINAL(1)"])
+    assert _run(root, FakeScriptedLM(["NONE"]), counting, context=context) == "1"
+    # Nothing read: the count given twice stands.
+    root = FakeScriptedLM([search, "FINAL(1)", "FINAL(1)"])
+    assert _run(root, FakeScriptedLM(["NONE"]), question, context=context) == "1"
+
+
+def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offered() -> None:
+    # Asked which launch code fierce-wagon's codename is filed under, the 1.5B read the one
+    # launch code the look showed, Verbena's: its line shares nothing rare with fierce-wagon's.
+    filler = "The grass is green. The sky is blue. " * 40
+    context = (filler + "The project codename for fierce-wagon is Albatross. " + filler
+               + "The launch code for Verbena is 4954259. " + filler + "The launch code for Albatross is 8432787. ")
+    question = ("fierce-wagon goes by a codename, and a launch code is filed under that codename. "
+                "Which launch code is it? Answer with the number only.")
+    lines = ("Lines with 'fierce-wagon':\n1| ...The grass is green. The project codename for fierce-wagon is "
+             "Albatross. The grass is green...\nLines with 'launch':\n1| ...The sky is blue. The launch code "
+             "for Verbena is 4954259. The grass is green...")
+    assert read_value("4954259", lines, question) == "4954259"  # no context: not checked
+    assert read_value("4954259", lines, question, "fierce-wagon", context) is None
+    # Tied by a rare word both lines write (the codename), or written on the subject's own line.
+    tied = lines.replace("Verbena is 4954259", "Albatross is 8432787")
+    assert read_value("8432787", tied, question, "fierce-wagon", context.replace("Verbena", "Albatross")) == "8432787"
+    own = "Lines with 'fierce-wagon':\n1| fierce-wagon's launch code is 8432787."
+    assert read_value("8432787", own, question, "fierce-wagon", own) == "8432787"
+    # In one passage with the subject's line, a value is tied: a paragraph is one thing.
+    passage = ("The passage holding the most of the question's words ('fierce-wagon', 'launch'), lines 3-4:\n"
+               "3| Project fierce-wagon.\n4| Its launch code is 8432787.")
+    assert read_value("8432787", passage, question, "fierce-wagon", context) == "8432787"
+    # An everyday subject ties nothing down, and a subject the lines never show checks nothing.
+    assert read_value("4954259", lines, question, "launch", context) == "4954259"
+    assert read_value("4954259", lines.split("Lines with 'launch'")[1], question, "fierce-wagon", context) == "4954259"

@@ -1421,3 +1421,20 @@ def test_a_question_word_the_text_writes_only_inflected_inside_names_is_not_in_t
     # A noun's number inside a key is still the noun ("timeouts" of keepalive_timeout).
     conf = "".join(f"    {k}_timeout {i}s;\n" for i, k in enumerate(("keepalive", "send", "read", "proxy")))
     assert "timeouts" in orientation(conf, "Which timeouts are configured here?").words
+
+
+def test_a_quoted_letter_or_a_symbol_the_question_writes_is_looked_up_as_written() -> None:
+    # "which opcode is written as the single character 'K'?": K is on thousands of lines, 'K'
+    # on the one that answers; "the euro sign (€)": no word of the question finds the € lines.
+    from recursor.question import marked_short
+    assert marked_short("which opcode is written as the single character 'K'?") == ["'K'"]
+    assert marked_short("How many sequences produce the euro sign (€)?") == ["€"]
+    assert marked_short('What does the "%" key do, and `-x`?') == ["%", "-x"]
+    assert marked_short("Which 'keysym' and which option(s) and (see above)?") == []
+    table = "".join(f"    I(name='OP{n}',\n      code='{chr(65 + n % 26)}{n}',\n      arg=None)\n" for n in range(60))
+    table += "    I(name='BININT1',\n      code='K',\n      arg=uint1)\n"
+    look = orientation(table, "In the opcode table, which opcode is written as the single character 'K'?")
+    assert look.words[0] == "'K'" and "code='K'" in look.hits[0] and "BININT1" in look.hits[0]
+    compose = "".join(f'<Multi_key> <{c}> <E> : "{s}" # SIGN\n' for c, s in zip("ABCDEFGH", "€$€£€¥€¢", strict=True))
+    look = orientation(compose, "How many key sequences produce the euro sign (€)?")
+    assert look.words[0] == "€" and "'€': 4 lines" in look.text

@@ -529,6 +529,30 @@ def test_lone_literal_reads_only_a_block_of_one_value() -> None:
     from recursor.protocol import lone_literal
     assert [lone_literal(c) for c in ("0", " 'cgi' ", "-3.5", "42\n")] == ["0", "cgi", "-3.5", "42"]
     assert [lone_literal(c) for c in ("x", "print(1)", "0\n1", "True", "''", "f(0)", "[1]")] == [None] * 7
+    assert [lone_literal(c) for c in ("0x0ddf", "-0o17", "1_000", "1e3")] == ["0x0ddf", "-0o17", "1_000", "1e3"]
+
+
+def test_a_number_passed_to_final_in_a_block_is_the_answer_as_written() -> None:
+    # Told to reply FINAL(answer) at max_errors, the 1.5B wrote ```repl FINAL(0x0ddf)```, the keysym
+    # the question asked for; the worker evaluated it, and the run ended on 3551.
+    from recursor.protocol import number_as_written
+    assert number_as_written("FINAL(0x0ddf)", "3551") == "0x0ddf"
+    assert number_as_written("x = 1\nFINAL(-0x10)", "-16") == "-0x10"
+    assert number_as_written("FINAL(0x0ddf + 1)", "3552") == "3552"  # computed: its value
+    assert number_as_written("FINAL(n)", "3551") == "3551"
+    assert number_as_written("FINAL('0x0ddf')", "0x0ddf") == "0x0ddf"
+    assert number_as_written("FINAL(", "x") == "x"
+    question = "What keysym value does X11 assign to the Thai baht currency sign?"
+    text = "#define XK_Thai_baht 0x0ddf /* U+0E3F THAI CURRENCY SYMBOL BAHT */\n#define XK_eng 0x03bf\n"
+    for script in (["```repl\nFINAL(0x0ddf)\n```"],
+                   ["```repl\nprint(lines('baht'))\n```", "```repl\nFINAL(0x0ddf)\n```"]):
+        root, result = _run_on(text, script, question)
+        assert result.answer == "0x0ddf", script
+    # At the answer-now turn of max_errors, the same.
+    root = FakeScriptedLM(["```repl\nnot_defined\n```", "```repl\nFINAL(0x0ddf)\n```"])
+    result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=6, max_errors=1), mode="rlm",
+                 trace_dir=False).complete(question, text)
+    assert (result.answer, result.stopped_by) == ("0x0ddf", "max_errors")
 
 
 def test_a_repeated_search_is_replaced_by_a_search_for_the_name_its_output_found() -> None:

@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import re
 
-from recursor.orient import Orientation
+from recursor.context import ContextValue
+from recursor.orient import Orientation, everyday
 from recursor.question import (
     ASKS_FILE,
     PLURAL_ASKED,
     SUPERLATIVE,
+    TOKEN,
     YES_NO_START,
     asked_form,
     asking_part,
     fits_form,
     names_options,
 )
-from recursor.turns import bare_answer, echoes_question, file_names, writes_whole
+from recursor.turns import bare_answer, echoes_question, file_names, times_written, writes_whole
 
 __all__ = ["READ_CHARS", "READ_TOKENS", "looks_up", "read_value", "reader_lines", "written_lines"]
 
@@ -150,11 +152,59 @@ def written_lines(lines: str) -> list[str]:
     return out
 
 
-def read_value(reply: str, lines: str, question: str) -> str | None:
+def _entries(lines: str) -> list[str]:
+    """The reader's lines as entries, each the context's own words: a row with its record and
+    the headings above it, or a whole passage (whose lines are one paragraph)."""
+    entries: list[str] = []
+    in_passage = False
+    for row in lines.splitlines():
+        if (m := _ROW.match(row)) is None:
+            if not row[:1].isspace():  # a block's label: "Lines with 'x':", "The passage holding ..."
+                in_passage = row.startswith("The passage")
+                if in_passage:
+                    entries.append("")
+            continue
+        if m.group("line") is not None and not in_passage:
+            entries.append("")
+        if entries:
+            entries[-1] += " " + (m.group("line") or m.group("record") or m.group("under") or "")
+    return [e for e in dict.fromkeys(entries) if e.strip()]
+
+
+_TIES_UP_TO = 10
+"""A word written this often or less in the context can tie two of its lines together: a
+codename, a session's id, a package; "grass" of a filler sentence written on every line cannot."""
+
+
+def _tied(value: str, lines: str, question: str, subject: str, context: ContextValue) -> bool:
+    """Whether `value` is written in an entry about the question's `subject` (its rarest word,
+    when that is no everyday word), or in one sharing with such an entry a word the context
+    writes rarely and the question does not ("Obsidian" of "The project codename for
+    calm-falcon is Obsidian." and "The launch code for Obsidian is 7059171."). Asked which
+    launch code fierce-wagon's codename is filed under, the 1.5B read the one launch code the
+    look showed, Verbena's, from a line that shares nothing with fierce-wagon's: a value read
+    there answers some other thing's question."""
+    if not subject or everyday(subject):
+        return True
+    entries = _entries(lines)
+    about = [e for e in entries if subject.lower() in e.lower()]
+    holding = [e for e in entries if writes_whole(e, value)]
+    if not about or not holding or any(e in about for e in holding):
+        return True
+    asked = {w.lower() for w in TOKEN.findall(question)} | {value.lower()}
+    shared = ({w.lower() for e in about for w in TOKEN.findall(e)}
+              & {w.lower() for e in holding for w in TOKEN.findall(e)}) - asked
+    return any(len(w) >= 3 and not everyday(w) and times_written(context, w, _TIES_UP_TO) <= _TIES_UP_TO
+               for w in sorted(shared))
+
+
+def read_value(reply: str, lines: str, question: str, subject: str = "",
+               context: ContextValue | None = None) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
     more than a value, wrote what the context lines do not hold whole, echoed the question's
-    own term, or gave a value in another form than the question asks for (`asked_form`; a
-    question asking which module or file wants one of the files the lines are in)."""
+    own term, gave a value in another form than the question asks for (`asked_form`; a
+    question asking which module or file wants one of the files the lines are in), or read it
+    where nothing ties it to the question's `subject` in the `context` (`_tied`)."""
     text = reply.strip()
     if text.lower().startswith("answer:"):
         text = text[len("answer:"):]
@@ -171,7 +221,7 @@ def read_value(reply: str, lines: str, question: str) -> str | None:
         return None  # asked which module defines a class, the reader gave its base class
     written = written_lines(lines)
     if any(writes_whole(line, value) for line in written):
-        return value
+        return value if context is None or _tied(value, lines, question, subject, context) else None
     # "2026-05-20 to 2026-09-22" asked between which two dates: each end written whole.
     span = _SPAN.fullmatch(value) if _ASKS_TWO.search(question) else None
     if span is not None and all(any(writes_whole(line, end) for line in written) for end in span.groups()):

@@ -51,6 +51,7 @@ from recursor.question import (
     date_range,
     document_words,
     iso_forms,
+    marked_short,
     marked_words,
     names_options,
     negated,
@@ -85,6 +86,7 @@ from recursor.sandbox.helpers import (
 __all__ = [
     "NO_LOOK",
     "Orientation",
+    "everyday",
     "first_look",
     "orientation",
     "printed_nothing",
@@ -366,6 +368,12 @@ def _naming_a_file(question: str, names: list[str]) -> set[str]:
             if len(run) >= 2 and any(w in _FILE_KINDS and w in ends for w in run):
                 out |= {w for w in run if said[w] == 1 and w in own}
     return out
+
+
+def everyday(word: str) -> bool:
+    """Whether a word is a stop-word or an everyday English one (`_COMMON`), which ties no two
+    lines together: "the", "code", "given"."""
+    return word.lower() in _STOP or word.lower() in _COMMON
 
 
 def key_shaped(word: str) -> bool:
@@ -879,6 +887,8 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
     asked = [w for w in asked if w.lower() not in not_searched and re.sub(r"e?s$", "", w.lower()) not in not_searched]
+    short = marked_short(asking)
+    asked = [*short, *asked]
     # Words that only name the file ("the dpkg log") are not searched; they still name it below.
     naming = _naming_a_file(question, [f[0] for f in doc.files] or ([doc.own] if doc.own else []))
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
@@ -896,7 +906,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
         if (hit := _look_up(text, lowered, with_number)).count:  # "Kerberos 5" where the text writes "kerberos5"
             hit.asked = apart
             found.append(hit)
-    marked = marked_words(asking)
+    marked = marked_words(asking) | {w.lower() for w in short}
     # A plain word found only joined comes after the words found as asked: "top-level" in a
     # question about classes is prose, and a comment's "toplevel" is not what it asks about (a
     # key-shaped one, "RISCV", keeps its rank). Words that only describe the document ("this

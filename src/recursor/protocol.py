@@ -72,6 +72,7 @@ __all__ = [
     "lone_token",
     "named_token",
     "names_an_answer",
+    "number_as_written",
     "parse_reply",
     "stated_answer",
     "strip_quotes",
@@ -384,19 +385,49 @@ def _lone_expression(code: str) -> ast.expr | None:
     return tree.body[0].value
 
 
+def _number_written(code: str, node: ast.expr) -> str | None:
+    """A number literal (`0x0ddf`, `-3.5`, `1_000`) as the code writes it; None for anything
+    else. A hex keysym evaluated is 3551, and the question asked for 0x0ddf."""
+    number = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else node
+    if not isinstance(number, ast.Constant) or not isinstance(number.value, (int, float)) or isinstance(number.value, bool):
+        return None
+    return ast.get_source_segment(code, node)
+
+
 def lone_literal(code: str) -> str | None:
     """The value a block holds when it is nothing but one literal (`0`, `"cgi"`, `-3.5`), as
-    text; else None. Told to reply `FINAL(0)`, small models write the value as a block; such a
-    block computes nothing and reads nothing: it states an answer."""
+    text, a number as written (`0x0ddf`); else None. Told to reply `FINAL(0)`, small models
+    write the value as a block; such a block computes nothing and reads nothing: it states an
+    answer."""
     if (node := _lone_expression(code)) is None:
         return None
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        value = node.operand.value
-        return f"-{value}" if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float)) and not isinstance(node.value, bool):
-        text = str(node.value).strip()
+    if (number := _number_written(code.strip(), node)) is not None:
+        return number
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.strip()
         return text or None
     return None
+
+
+def number_as_written(code: str, final: str) -> str:
+    """`final`, a cell's FINAL value, as the block wrote it when it passed a number literal
+    whose value prints otherwise: ```` ```repl FINAL(0x0ddf)``` ```` ends on "0x0ddf", not
+    on 3551. Any other value is returned as it is."""
+    try:
+        tree = ast.parse(code.strip())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return final
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "FINAL"
+                and len(node.args) == 1 and not node.keywords
+                and (written := _number_written(code.strip(), node.args[0])) is not None):
+            try:
+                value = ast.literal_eval(written)
+            except (ValueError, SyntaxError):
+                continue
+            if str(value) == final:
+                return written
+    return final
 
 
 _BARE_TOKEN = re.compile(r"[A-Za-z_]\w*(?:[./]\w+)*")

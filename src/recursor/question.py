@@ -49,6 +49,7 @@ __all__ = [
     "fits_form",
     "in_asked_unit",
     "iso_forms",
+    "marked_short",
     "marked_words",
     "names_options",
     "negated",
@@ -408,6 +409,28 @@ def marked_words(question: str) -> frozenset[str]:
     for m in _MARKED.finditer(question):
         out.update(t.lower() for t in terms_of(next(g for g in m.groups() if g is not None)))
     return frozenset(out)
+
+
+_SYMBOL = re.compile(r"(?:^|(?<=\s))\(([^\w\s()]{1,3})\)")
+"""A symbol the question writes in parentheses: "the euro sign (€)"."""
+
+
+def marked_short(asking: str) -> list[str]:
+    """What the question quotes or puts in parentheses that no word of it finds: one or two
+    letters, searched with the quotes the question writes ("written as the single character
+    'K'": `code='K'` in a table of thousands of K's), and a symbol or a short option, searched
+    as it is ("the euro sign (€)": the lines writing € are the sequences asked about; `-x`)."""
+    out: list[str] = []
+    for m in _MARKED.finditer(asking):
+        inner = next(g for g in m.groups() if g is not None).strip()
+        if not inner or (TOKEN.fullmatch(inner) and len(inner) >= 3):
+            continue
+        if TOKEN.fullmatch(inner):
+            out.append(m.group(0).strip())  # 'K' with its quotes
+        elif len(inner) <= 3 or not any(c.isalnum() for c in inner):
+            out.append(inner)  # "%", "-x", "€"
+    out += [m.group(1) for m in _SYMBOL.finditer(asking)]
+    return list(dict.fromkeys(out))
 
 
 _DOCUMENT_KINDS = frozenset(

@@ -56,6 +56,7 @@ from recursor.protocol import (
     is_placeholder,
     lone_sentence,
     lone_token,
+    number_as_written,
     parse_reply,
     stated_answer,
     without_marks,
@@ -328,8 +329,9 @@ class _Run:
                     messages.append({"role": "user", "content": feedback})
                     tree.emit(ev.BudgetEvent(run_id=self.run_id, iteration=iteration,
                                              **{**tree.snapshot(), **tree.ledger.snapshot()}))
-            if outcome.json is None and (read := state.instead_of_echo(outcome.answer)) is not None:
-                outcome.answer = read  # the question's own term, given again: the look's read value
+            if outcome.json is None and (read := state.instead_of_echo(outcome.answer)
+                                         or state.instead_of_count(outcome.answer)) is not None:
+                outcome.answer = read  # the question's own term, or its lines' count, given again: the value read
             if self.typed is not None and outcome.output is None and outcome.stopped_by != "invalid_output":
                 outcome = self.typed.settle(outcome)  # a limit's best answer, typed when it is valid
             if outcome.json is None and outcome.output is None:  # a text answer, maybe copied from a search
@@ -361,7 +363,7 @@ class _Run:
                                            role="sub", output_cap=READ_TOKENS)
         except (BudgetExceeded, LMError):
             return None  # the root's first call meets the same limit or failure, and says so
-        return read_value(resp.text, lines, self.question)
+        return read_value(resp.text, lines, self.question, look.words[0] if look.words else "", self.context)
 
     def _room_to_read(self, message: Message) -> bool:
         """Whether the limits leave the reading and then two root turns: three calls, and the
@@ -416,8 +418,8 @@ class _Run:
             # Running the same code again is no progress: a model stuck in a loop reaches
             # max_errors and its answer-now turn instead of spending every iteration.
             failed += bool(cell.error) or (note is not None and instead is None)
-            answer = cell.final if cell.final is not None else state.unquoted_answer(block.code, cell.error,
-                                                                                     self.context)
+            answer = (number_as_written(block.code, cell.final) if cell.final is not None
+                      else state.unquoted_answer(block.code, cell.error, self.context))
             if answer is not None:
                 typed = state.typed_before_output(answer, self.prompts, block.code, cell.stdout) if cell.final else None
                 if typed is not None:
@@ -537,7 +539,9 @@ class _Run:
                 cell = await self.repl.run_cell(parsed.code[0].code, iteration, 1)
             except BudgetExceeded:  # the deadline stopped it: the best we have
                 return None, None
-            return (cell.final, cell.final_json) if cell.final and not is_code_object(cell.final) else (None, None)
+            if not cell.final or is_code_object(cell.final):
+                return None, None
+            return number_as_written(parsed.code[0].code, cell.final), cell.final_json
         if parsed.prose and prose:  # prose without FINAL is a weaker answer than one the model stored itself
             stored = await self.repl.stored_answer()
             copied = copies_the_instruction(parsed.prose) or (state is not None and state.copies_output(parsed.prose))

@@ -269,6 +269,13 @@ def _holds(context: ContextValue, value: str, *, any_case: bool = False) -> bool
                for text in _texts(context))
 
 
+def times_written(context: ContextValue, word: str, most: int) -> int:
+    """How often the context writes `word` as a whole word, in any case, counted up to `most` + 1."""
+    rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])", re.IGNORECASE)
+    found = (m for text in _texts(context) for m in rx.finditer(text))
+    return sum(1 for _ in islice(found, most + 1))
+
+
 _FEW_LINES = 30
 """At most this many lines hold a term that picks out a part of the text (`TurnState.unfiltered`)."""
 
@@ -361,6 +368,7 @@ class TurnState:
     context: ContextValue = ""  # what the run reads: where an echoed term is written, its sizes
     term_counts: dict[str, str] = field(default_factory=dict)  # a count a cell printed -> the question's term it counted
     numbers_doubted: set[str] = field(default_factory=set)  # numbers a check on numbers has sent back
+    uncounted: str = ""  # a count of a term's lines sent back for a question that asks no count
     errors: int = 0  # consecutive turns in which nothing worked
     seen_code: set[str] = field(default_factory=set)
     shown: Orientation = NO_LOOK  # the first look: an answer read there was seen
@@ -723,8 +731,12 @@ class TurnState:
         if "term_count" in self.sent_back or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.sent_back.add("term_count")
-        if asks_for_number(self.question) or COUNTISH.search(asking_part(self.question)) is not None:
+        if COUNTISH.search(asking_part(self.question)) is not None:
             return prompts.counted_term(number, self.term_counts[number])
+        # "What launch code ...? Answer with the number only." wants a number, not a count: the
+        # 1.5B, told the count was its answer only if the question asked for exactly that,
+        # gave the 1 line holding 'calm-falcon' again.
+        self.uncounted = number
         return prompts.counted_not_asked(number, self.term_counts[number])
 
     def unfiltered(self, bare: str, prompts: Prompts) -> str | None:
@@ -795,6 +807,18 @@ class TurnState:
         if len(files) != 1:
             return None
         return file_names(files[0])[2] if re.search(r"\bmodule\b", self.question, re.IGNORECASE) else files[0]
+
+    def instead_of_count(self, answer: str) -> str | None:
+        """The value read in the look's lines (`look_read`) for a run that ended on how many
+        lines hold the question's term, given again after `counted_not_asked` said the
+        question asks no count; else None. Asked "What launch code belongs to the codename
+        that calm-falcon was given? Answer with the number only.", with 7059171 read, the
+        1.5B answered the 1 line holding calm-falcon twice: a count of the lines that name
+        what the question is about is never what a what-or-which question asks."""
+        number = bare_answer(answer).strip("\"'` ").replace(",", "")
+        if not self.uncounted or number != self.uncounted or self.look_read in (None, number):
+            return None
+        return self.look_read
 
     def wrong_form(self, answer: str, question: str, prompts: Prompts) -> tuple[str | None, str | None]:
         """The feedback, once per run, for an answer not written in the form the question asks
