@@ -224,6 +224,10 @@ def test_to_date_reads_common_forms() -> None:
         assert h.to_date(text) == d, text
     assert h.to_date("31/12/2023") == date(2023, 12, 31)  # a first number over 12 is the day
     assert h.to_date("Mar 5 10:00:01 host sshd") is None
+    # date(1)'s form, as GNU ChangeLogs head their entries: the year after the time and zone.
+    for text in ("Tue Mar  5 10:00:01 GMT 2024  Colin Watson  <cjwatson@debian.org>", "Tue Mar 5 10:00 2024",
+                 "Tue Mar  5 10:00:01 +0100 2024"):
+        assert h.to_date(text) == d, text
     assert h.to_date("Mar 5 10:00:01 host sshd", year=2024) == d
     assert h.to_date("from 2024-01-02 to Dec 1, 2023") == date(2024, 1, 2)  # the first written
     assert h.to_date("2024-02-30") is None and h.to_date("Mayor 5, 2024") is None

@@ -1326,6 +1326,12 @@ def test_a_changelog_read_alone_counts_its_entries_by_year_for_which_year_has_th
     news = "".join(f"* Release {i} ({y}-04-0{i})\n\nline one of {i}\n\nline two of {i}\n\nline three\n\n"
                    for i, y in ((1, 2020), (2, 2021), (3, 2021), (4, 2022)))
     assert "dated entries by year" not in orientation(news, "Which year had the most releases?").text
+    # A GNU ChangeLog heads its entries as date(1) writes the time: "Mon Dec  9 00:49:22 GMT 2013".
+    gnu = "".join(f"{day} {y}  Colin Watson  <cjwatson@debian.org>\n\n\t* man/man.c: Fix {n}.\n\n"
+                  for n, (day, y) in enumerate([("Mon Dec  9 00:49:22 GMT", 2013), ("Sun Aug  4 10:00:01 BST", 2013),
+                                                ("Sat Jan  5 14:12:33 GMT", 2008), ("Fri Mar  1 09:00:00 GMT", 2007)]))
+    look = orientation(gnu, "In which calendar year were the most ChangeLog entries written? Give the year.")
+    assert look.counted == "2013" and look.start == "count_by(entries(), 'year')"
 
 
 def test_how_many_entries_hold_the_rarest_word_is_counted_by_entry_not_by_line() -> None:

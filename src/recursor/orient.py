@@ -1526,6 +1526,7 @@ the most uploads made?", "the month with the most releases"."""
 _PERIOD_WORDS = _ASKED_COMMON | frozenset(
     "which what in during calendar single one particular year month day date most largest greatest highest number "
     "package packages made recorded released published uploaded dated happened occurred took place saw had entries entry uploads "
+    "written wrote logged added created filed posted committed "
     "upload releases release versions version changes change updates update records record runs run according "
     "to changelog news log history".split())
 """The words of a question asking just which period holds the most entries."""

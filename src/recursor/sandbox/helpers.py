@@ -1729,6 +1729,9 @@ _DATE_FORMS: list[tuple[_re.Pattern[str], str]] = [
     (_re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[\s/-]+" + _MONTH_RX + r",?[\s/-]+(\d{4})(?!\d)",
                  _re.I), "dmy"),
     (_re.compile(r"(?<!\d)(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?!\d)"), "num"),
+    # date(1)'s and ctime's "Dec  9 00:49:22 GMT 2013": the year after the time and its zone.
+    (_re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?:[A-Z]{1,5}|[+-]\d{4}))?"
+                 r"\s+(\d{4})(?!\d)"), "mdy"),
     (_re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?![\d,])"), "md"),
 ]
 
@@ -1772,7 +1775,8 @@ def to_date(value: Any, year: int | None = None) -> _date | None:
 
     Reads "2024-03-05" (also with a time, or `/` `.`), "Mar 5, 2024", "March 5th 2024",
     "5 March 2024", "05/Mar/2024", "3/5/2024" (month first unless the first number is over
-    12; "5.3.2024" is day first). "Mar 5" with no year is read only when `year` is given.
+    12; "5.3.2024" is day first), "Mon Dec  9 00:49:22 GMT 2013" (as date(1) writes it). "Mar
+    5" with no year is read only when `year` is given.
     """
     if isinstance(value, _datetime):
         return value.date()
