@@ -35,7 +35,8 @@ def _run(root: FakeScriptedLM, sub: FakeScriptedLM, question: str = QUESTION, pr
 def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed() -> None:
     for question in (QUESTION, "Which module defines class Codec?", "When was the most recent upgrade of gnupg?",
                      "What version did gnupg end up with?", "Who signed the oldest entry?",
-                     "What port does IMAP over SSL use? Answer with a number.", "What is the port number IMAP uses?"):
+                     "What port does IMAP over SSL use? Answer with a number.", "What is the port number IMAP uses?",
+                     "What version was installed before the upgrade to 2.0?"):
         assert looks_up(question), question
     for question in ("How many functions does it define?", "What is the number of flags?",
                      "Which package had the most status changes?", "Count the upgrades.",
@@ -47,7 +48,9 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
                      "What were the packages removed?", "Name the packages that were removed.",
                      "Which day had no errors?", "What changed in version 2.3.1?",
                      "Among the tests that passed, which one took the longest to run?",
-                     "Which abbreviation is furthest ahead of UTC?"):
+                     "Which abbreviation is furthest ahead of UTC?",
+                     "What was the last version number set before the start of 2005?",
+                     "Which package was installed first after 2024-03-05?"):
         assert not looks_up(question), question
 
 
@@ -514,6 +517,15 @@ def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offe
     passage = ("The passage holding the most of the question's words ('fierce-wagon', 'launch'), lines 3-4:\n"
                "3| Project fierce-wagon.\n4| Its launch code is 8432787.")
     assert read_value("8432787", passage, question, "fierce-wagon", context) == "8432787"
+    # A passage whose line naming the subject the look cut short still holds it: its label says so.
+    clipped = ("The passage holding the most of the question's words ('procps', 'session'), lines 12-15 in "
+               "/var/log/apt/history.log:\n12| Start-Date: 2025-06-24  14:37:36\n14| Install: fontconfig:amd64 "
+               "(2.14.1-4, automatic), libcups2:amd64 (2.4.2-3+deb12u8, automatic), libxcb...\n"
+               "Lines with 'procps':\n1| ...libxcb-glx0:amd64 (1.15-1, automatic), procps:amd64 (2:4.0.2-3...")
+    asked = "At what date and time did apt begin the session in which it installed procps?"
+    history = ("Start-Date: 2025-06-24  14:37:36\nInstall: procps:amd64 (2:4.0.2-3), libxcb-glx0:amd64 (1.15-1)\n"
+               + "Install: fontconfig:amd64 (2.14.1-4, automatic), libcups2:amd64 (2.4.2-3+deb12u8, automatic)\n" * 20)
+    assert read_value("2025-06-24  14:37:36", clipped, asked, "procps", history) == "2025-06-24  14:37:36"
     # An everyday subject ties nothing down, and a subject the lines never show checks nothing.
     assert read_value("4954259", lines, question, "launch", context) == "4954259"
     assert read_value("4954259", lines.split("Lines with 'launch'")[1], question, "fierce-wagon", context) == "4954259"

@@ -106,6 +106,12 @@ under it", "the code tied, through its codename, to X"): no one line states its 
 anyway, the 1.5B gave the one code the look showed, another codename's, and the root took it."""
 
 
+_BOUNDED = re.compile(r"\b(?:before|after|since|until|till|prior\s+to)\b", re.IGNORECASE)
+"""A bound in time or order ("the last version set before the start of 2005"): with an order
+word, the answer is the last line on one side of it, which no few lines the look shows can
+tell (the reader read the newest version of all, 2.6.0)."""
+
+
 def looks_up(question: str) -> bool:
     """Whether the question asks for one value a line can state: not a count, a total, a
     ranking ("which package had the most changes"), a comparison, a list ("which packages
@@ -114,7 +120,8 @@ def looks_up(question: str) -> bool:
     asking = asking_part(question)
     asked = _asked_sentence(question)
     return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", asking)) or names_options(asking)
-                or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question))
+                or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question)
+                or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))
 
 
 def reader_lines(look: Orientation, question: str) -> str:
@@ -157,15 +164,16 @@ def written_lines(lines: str) -> list[str]:
 
 def _entries(lines: str) -> list[str]:
     """The reader's lines as entries, each the context's own words: a row with its record and
-    the headings above it, or a whole passage (whose lines are one paragraph)."""
+    the headings above it, or a whole passage (whose lines are one paragraph) with the
+    question's words its label says it holds."""
     entries: list[str] = []
     in_passage = False
     for row in lines.splitlines():
         if (m := _ROW.match(row)) is None:
             if not row[:1].isspace():  # a block's label: "Lines with 'x':", "The passage holding ..."
                 in_passage = row.startswith("The passage")
-                if in_passage:
-                    entries.append("")
+                if in_passage:  # its label names the question's words it holds, a line cut short or not
+                    entries.append(row[:row.find("), lines")])
             continue
         if m.group("line") is not None and not in_passage:
             entries.append("")
