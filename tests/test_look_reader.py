@@ -507,16 +507,17 @@ def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offe
              "Albatross. The grass is green...\nLines with 'launch':\n1| ...The sky is blue. The launch code "
              "for Verbena is 4954259. The grass is green...")
     assert read_value("4954259", lines, question) == "4954259"  # no context: not checked
-    assert read_value("4954259", lines, question, "fierce-wagon", context) is None
+    words = ("fierce-wagon", "codename", "launch")
+    assert read_value("4954259", lines, question, words, context) is None
     # Tied by a rare word both lines write (the codename), or written on the subject's own line.
     tied = lines.replace("Verbena is 4954259", "Albatross is 8432787")
-    assert read_value("8432787", tied, question, "fierce-wagon", context.replace("Verbena", "Albatross")) == "8432787"
+    assert read_value("8432787", tied, question, words, context.replace("Verbena", "Albatross")) == "8432787"
     own = "Lines with 'fierce-wagon':\n1| fierce-wagon's launch code is 8432787."
-    assert read_value("8432787", own, question, "fierce-wagon", own) == "8432787"
+    assert read_value("8432787", own, question, words, own) == "8432787"
     # In one passage with the subject's line, a value is tied: a paragraph is one thing.
     passage = ("The passage holding the most of the question's words ('fierce-wagon', 'launch'), lines 3-4:\n"
                "3| Project fierce-wagon.\n4| Its launch code is 8432787.")
-    assert read_value("8432787", passage, question, "fierce-wagon", context) == "8432787"
+    assert read_value("8432787", passage, question, words, context) == "8432787"
     # A passage whose line naming the subject the look cut short still holds it: its label says so.
     clipped = ("The passage holding the most of the question's words ('procps', 'session'), lines 12-15 in "
                "/var/log/apt/history.log:\n12| Start-Date: 2025-06-24  14:37:36\n14| Install: fontconfig:amd64 "
@@ -525,7 +526,15 @@ def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offe
     asked = "At what date and time did apt begin the session in which it installed procps?"
     history = ("Start-Date: 2025-06-24  14:37:36\nInstall: procps:amd64 (2:4.0.2-3), libxcb-glx0:amd64 (1.15-1)\n"
                + "Install: fontconfig:amd64 (2.14.1-4, automatic), libcups2:amd64 (2.4.2-3+deb12u8, automatic)\n" * 20)
-    assert read_value("2025-06-24  14:37:36", clipped, asked, "procps", history) == "2025-06-24  14:37:36"
+    assert read_value("2025-06-24  14:37:36", clipped, asked, ("procps", "session"), history) == "2025-06-24  14:37:36"
     # An everyday subject ties nothing down, and a subject the lines never show checks nothing.
-    assert read_value("4954259", lines, question, "launch", context) == "4954259"
-    assert read_value("4954259", lines.split("Lines with 'launch'")[1], question, "fierce-wagon", context) == "4954259"
+    assert read_value("4954259", lines, question, ("the", "is"), context) == "4954259"
+    assert read_value("4954259", lines.split("Lines with 'launch'")[1], question, words, context) == "4954259"
+    # Each of the question's words written no more often than its first is what it is about:
+    # X11 ranks first as a key, and the baht's line holds "baht", written once.
+    header = ("/* The X11 Window System Protocol */\n/* libraries of X11 */\n"
+              "#define XK_Thai_baht 0x0ddf  /* U+0E3F THAI CURRENCY SYMBOL BAHT */\n")
+    shown = ("Lines with 'X11':\n1| /* The X11 Window System Protocol */\n2| /* libraries of X11 */\n"
+             "Lines with 'baht':\n1| #define XK_Thai_baht 0x0ddf  /* U+0E3F THAI CURRENCY SYMBOL BAHT */")
+    keysym = "What keysym value does X11 assign to the Thai baht currency sign?"
+    assert read_value("0x0ddf", shown, keysym, ("X11", "baht", "currency"), header) == "0x0ddf"

@@ -18,6 +18,7 @@ never read from the few the look shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from recursor.context import ContextValue
 from recursor.orient import Orientation, everyday
@@ -187,18 +188,34 @@ _TIES_UP_TO = 10
 codename, a session's id, a package; "grass" of a filler sentence written on every line cannot."""
 
 
-def _tied(value: str, lines: str, question: str, subject: str, context: ContextValue) -> bool:
-    """Whether `value` is written in an entry about the question's `subject` (its rarest word,
-    when that is no everyday word), or in one sharing with such an entry a word the context
-    writes rarely and the question does not ("Obsidian" of "The project codename for
-    calm-falcon is Obsidian." and "The launch code for Obsidian is 7059171."). Asked which
-    launch code fierce-wagon's codename is filed under, the 1.5B read the one launch code the
-    look showed, Verbena's, from a line that shares nothing with fierce-wagon's: a value read
-    there answers some other thing's question."""
-    if not subject or everyday(subject):
-        return True
+_SUBJECTS = 4
+"""The question's words found, rarest first, that may name what it is about (the look shows as many)."""
+_RARITY_CAP = 1_000
+"""Occurrences counted per word when telling the rarest apart; more are as many."""
+
+
+def _subjects(words: Sequence[str], context: ContextValue) -> list[str]:
+    """What the question is about: of its first words found (`Orientation.words`, the look's
+    rarest first), each no everyday word written in the context no more often than the first.
+    "What keysym value does X11 assign to the Thai baht currency sign?": X11 ranks first as a
+    key, and "baht", written once, is as much what it asks about."""
+    named = [w for w in words[:_SUBJECTS] if not everyday(w)]
+    if not named:
+        return []
+    counts = [times_written(context, w, _RARITY_CAP) for w in named]
+    return [w for w, n in zip(named, counts, strict=True) if n <= counts[0]]
+
+
+def _tied(value: str, lines: str, question: str, words: Sequence[str], context: ContextValue) -> bool:
+    """Whether `value` is written in an entry about what the question is about (`_subjects`),
+    or in one sharing with such an entry a word the context writes rarely and the question does
+    not ("Obsidian" of "The project codename for calm-falcon is Obsidian." and "The launch code
+    for Obsidian is 7059171."). Asked which launch code fierce-wagon's codename is filed under,
+    the 1.5B read the one launch code the look showed, Verbena's, from a line that shares
+    nothing with fierce-wagon's: a value read there answers some other thing's question."""
+    subjects = [w.lower() for w in _subjects(words, context)]
     entries = _entries(lines)
-    about = [e for e in entries if subject.lower() in e.lower()]
+    about = [e for e in entries if any(w in e.lower() for w in subjects)]
     holding = [e for e in entries if writes_whole(e, value)]
     if not about or not holding or any(e in about for e in holding):
         return True
@@ -209,13 +226,14 @@ def _tied(value: str, lines: str, question: str, subject: str, context: ContextV
                for w in sorted(shared))
 
 
-def read_value(reply: str, lines: str, question: str, subject: str = "",
+def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
                context: ContextValue | None = None) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
     more than a value, wrote what the context lines do not hold whole, echoed the question's
     own term, gave a value in another form than the question asks for (`asked_form`; a
     question asking which module or file wants one of the files the lines are in), or read it
-    where nothing ties it to the question's `subject` in the `context` (`_tied`)."""
+    where nothing ties it to what the question is about, its rarest `words` in the `context`
+    (`_tied`)."""
     text = reply.strip()
     if text.lower().startswith("answer:"):
         text = text[len("answer:"):]
@@ -232,7 +250,7 @@ def read_value(reply: str, lines: str, question: str, subject: str = "",
         return None  # asked which module defines a class, the reader gave its base class
     written = written_lines(lines)
     if any(writes_whole(line, value) for line in written):
-        return value if context is None or _tied(value, lines, question, subject, context) else None
+        return value if context is None or _tied(value, lines, question, words, context) else None
     # "2026-05-20 to 2026-09-22" asked between which two dates: each end written whole.
     span = _SPAN.fullmatch(value) if _ASKS_TWO.search(question) else None
     if span is not None and all(any(writes_whole(line, end) for line in written) for end in span.groups()):
