@@ -222,6 +222,10 @@ def test_to_date_reads_common_forms() -> None:
                  "on 5 March 2024", "05/Mar/2024:10:00:00 +0000", "3/5/2024", "5.3.2024",
                  "Tue, 05 Mar 2024 10:00:00 GMT"):
         assert h.to_date(text) == d, text
+    for text in ("dr-xr-xr-x 9 root root 0 Mar  5 10:00 1234", "Mar  5 10:00:01 FW 8080 packets dropped",
+                 "Backup finished Tue Mar 5 10:00\n2048 files copied"):
+        assert h.to_date(text) is None, text  # a file's name, a port, the next line's count: no year
+    assert h.to_date("dr-xr-xr-x 9 root root 0 Mar  5 10:00 1234", year=2024) == d
     assert h.to_date("31/12/2023") == date(2023, 12, 31)  # a first number over 12 is the day
     assert h.to_date("Mar 5 10:00:01 host sshd") is None
     # date(1)'s form, as GNU ChangeLogs head their entries: the year after the time and zone.

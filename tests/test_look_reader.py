@@ -36,7 +36,9 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
     for question in (QUESTION, "Which module defines class Codec?", "When was the most recent upgrade of gnupg?",
                      "What version did gnupg end up with?", "Who signed the oldest entry?",
                      "What port does IMAP over SSL use? Answer with a number.", "What is the port number IMAP uses?",
-                     "What version was installed before the upgrade to 2.0?"):
+                     "What version was installed before the upgrade to 2.0?", "What is the best-effort timeout?",
+                     "What compression level does gzip --best use?", "What is the default for the closest-mirror option?",
+                     "What was the previous value before the change in 2.3.1?"):
         assert looks_up(question), question
     for question in ("How many functions does it define?", "What is the number of flags?",
                      "Which package had the most status changes?", "Count the upgrades.",
@@ -519,14 +521,22 @@ def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offe
                "3| Project fierce-wagon.\n4| Its launch code is 8432787.")
     assert read_value("8432787", passage, question, words, context) == "8432787"
     # A passage whose line naming the subject the look cut short still holds it: its label says so.
-    clipped = ("The passage holding the most of the question's words ('procps', 'session'), lines 12-15 in "
+    clipped = ("The passage holding the most of the question's words ('libprocps8', 'session'), lines 12-15 in "
                "/var/log/apt/history.log:\n12| Start-Date: 2025-06-24  14:37:36\n14| Install: fontconfig:amd64 "
                "(2.14.1-4, automatic), libcups2:amd64 (2.4.2-3+deb12u8, automatic), libxcb...\n"
-               "Lines with 'procps':\n1| ...libxcb-glx0:amd64 (1.15-1, automatic), procps:amd64 (2:4.0.2-3...")
-    asked = "At what date and time did apt begin the session in which it installed procps?"
-    history = ("Start-Date: 2025-06-24  14:37:36\nInstall: procps:amd64 (2:4.0.2-3), libxcb-glx0:amd64 (1.15-1)\n"
+               "Lines with 'libprocps8':\n1| ...libxcb-glx0:amd64 (1.15-1, automatic), libprocps8:amd64 (2:4.0.2-3...")
+    asked = "At what date and time did apt begin the session in which it installed libprocps8?"
+    history = ("Start-Date: 2025-06-24  14:37:36\nInstall: libprocps8:amd64 (2:4.0.2-3), libxcb-glx0:amd64 (1.15-1)\n"
                + "Install: fontconfig:amd64 (2.14.1-4, automatic), libcups2:amd64 (2.4.2-3+deb12u8, automatic)\n" * 20)
-    assert read_value("2025-06-24  14:37:36", clipped, asked, ("procps", "session"), history) == "2025-06-24  14:37:36"
+    assert read_value("2025-06-24  14:37:36", clipped, asked, ("libprocps8", "session"), history) == "2025-06-24  14:37:36"
+    # Two passages' labels tie nothing ("passage", "holding" are the look's words, not the text's).
+    two = ("The passage holding the most of the question's words ('fierce-wagon', 'codename'), lines 1-1:\n"
+           "1| The project codename for fierce-wagon is Albatross.\n"
+           "The passage holding the most of the question's words ('launch', 'code'), lines 9-9:\n"
+           "9| The launch code for Verbena is 4954259.")
+    assert read_value("4954259", two, question, words, context) is None
+    # A first word no key ("version", written on many lines) says not which thing is meant: no check.
+    assert read_value("4954259", lines, question, ("version", "fierce-wagon"), context) == "4954259"
     # An everyday subject ties nothing down, and a subject the lines never show checks nothing.
     assert read_value("4954259", lines, question, ("the", "is"), context) == "4954259"
     assert read_value("4954259", lines.split("Lines with 'launch'")[1], question, words, context) == "4954259"
@@ -538,3 +548,13 @@ def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offe
              "Lines with 'baht':\n1| #define XK_Thai_baht 0x0ddf  /* U+0E3F THAI CURRENCY SYMBOL BAHT */")
     keysym = "What keysym value does X11 assign to the Thai baht currency sign?"
     assert read_value("0x0ddf", shown, keysym, ("X11", "baht", "currency"), header) == "0x0ddf"
+
+
+def test_a_count_for_a_question_asking_how_often_in_other_words_stands() -> None:
+    # "How frequently ...? Answer with a number." asks a count without "how many": the count of
+    # the lines given twice is the answer, not the reader's pid.
+    context = "kernel: OOM killer invoked for pid 4321\n" * 2 + "kernel: all good\n" * 30
+    question = "How frequently was the OOM killer invoked? Answer with a number."
+    search = '```repl\nrows = lines("OOM")\nprint(len(rows), rows[:2])\n```'
+    root = FakeScriptedLM([search, "FINAL(2)", "FINAL(2)"])
+    assert _run(root, FakeScriptedLM(["4321"]), question, context=context) == "2"

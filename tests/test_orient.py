@@ -1433,9 +1433,11 @@ def test_a_quoted_letter_or_a_symbol_the_question_writes_is_looked_up_as_written
     # "which opcode is written as the single character 'K'?": K is on thousands of lines, 'K'
     # on the one that answers; "the euro sign (€)": no word of the question finds the € lines.
     from recursor.question import marked_short
-    assert marked_short("which opcode is written as the single character 'K'?") == ["'K'"]
-    assert marked_short("How many sequences produce the euro sign (€)?") == ["€"]
-    assert marked_short('What does the "%" key do, and `-x`?') == ["%", "-x"]
+    assert marked_short("which opcode is written as the single character 'K'?") == [("'K'", '"K"')]
+    assert marked_short("written as \u2018K\u2019, and user17's `id`?") == [("'K'", '"K"'), ("'id'", '"id"')]
+    assert marked_short("How many sequences produce the euro sign (€)?") == [("€",)]
+    assert marked_short('What does the "%" key do, and `-x`?') == [("%",), ("-x",)]
+    assert marked_short('requested /admin with an empty referer ("-")?') == [("-",)]
     assert marked_short("Which 'keysym' and which option(s) and (see above)?") == []
     table = "".join(f"    I(name='OP{n}',\n      code='{chr(65 + n % 26)}{n}',\n      arg=None)\n" for n in range(60))
     table += "    I(name='BININT1',\n      code='K',\n      arg=uint1)\n"
@@ -1444,3 +1446,12 @@ def test_a_quoted_letter_or_a_symbol_the_question_writes_is_looked_up_as_written
     compose = "".join(f'<Multi_key> <{c}> <E> : "{s}" # SIGN\n' for c, s in zip("ABCDEFGH", "€$€£€¥€¢", strict=True))
     look = orientation(compose, "How many key sequences produce the euro sign (€)?")
     assert look.words[0] == "€" and "'€': 4 lines" in look.text
+    # A symbol is found inside words, a quoted name as the text quotes it; one the text never
+    # writes is not said to be missing; one on every line ranks after the rare words.
+    assert orientation("cpu=50% proc42\nx\n", "What CPU share (%) did proc42 use?").words[-1] == "%"
+    users = orientation('{"id": 17, "name": "user17"}\n' * 3, "What is user17's `id`?")
+    assert users.words == ("user17", '"id"') and "(the question's \"'id'\")" in users.text
+    assert "'Q'" not in orientation("K\n" * 5, "Which opcode is written as 'Q'?").text
+    log = "".join(f'10.0.0.{i % 9} - - "GET /p{i}" 200 "-" "curl/8"\n' for i in range(300))
+    log += '10.0.0.1 - - "GET /admin" 200 "-" "EvilBot/1"\n'
+    assert orientation(log, 'Which user agent requested /admin with an empty referer ("-")?').words == ("admin", "-")

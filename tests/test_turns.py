@@ -529,7 +529,7 @@ def test_lone_literal_reads_only_a_block_of_one_value() -> None:
     from recursor.protocol import lone_literal
     assert [lone_literal(c) for c in ("0", " 'cgi' ", "-3.5", "42\n")] == ["0", "cgi", "-3.5", "42"]
     assert [lone_literal(c) for c in ("x", "print(1)", "0\n1", "True", "''", "f(0)", "[1]")] == [None] * 7
-    assert [lone_literal(c) for c in ("0x0ddf", "-0o17", "1_000", "1e3")] == ["0x0ddf", "-0o17", "1_000", "1e3"]
+    assert [lone_literal(c) for c in ("0x0ddf", "-0o17", "1_000", "1e3", "-0")] == ["0x0ddf", "-0o17", "1000", "1000.0", "0"]
 
 
 def test_a_number_passed_to_final_in_a_block_is_the_answer_as_written() -> None:
@@ -542,6 +542,11 @@ def test_a_number_passed_to_final_in_a_block_is_the_answer_as_written() -> None:
     assert number_as_written("FINAL(n)", "3551") == "3551"
     assert number_as_written("FINAL('0x0ddf')", "0x0ddf") == "0x0ddf"
     assert number_as_written("FINAL(", "x") == "x"
+    assert number_as_written("FINAL(1_000)", "1000") == "1000"  # base ten: as Python prints it
+    assert number_as_written("FINAL(0x" + "f" * 4000 + ") if x else FINAL(5)", "5") == "5"  # too long to print
+    # Typed before the output was seen, a hex literal is still sent back once (`typed_final`).
+    from recursor.protocol import typed_final
+    assert typed_final("rows = lines('baht')\nprint(rows)\nFINAL(0x0ddf)") == "0x0ddf"
     question = "What keysym value does X11 assign to the Thai baht currency sign?"
     text = "#define XK_Thai_baht 0x0ddf /* U+0E3F THAI CURRENCY SYMBOL BAHT */\n#define XK_eng 0x03bf\n"
     for script in (["```repl\nFINAL(0x0ddf)\n```"],

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from recursor.context import ContextValue
-from recursor.orient import Orientation, everyday
+from recursor.orient import Orientation, everyday, key_shaped
 from recursor.question import (
     ASKS_FILE,
     PLURAL_ASKED,
@@ -33,7 +33,14 @@ from recursor.question import (
     fits_form,
     names_options,
 )
-from recursor.turns import bare_answer, echoes_question, file_names, times_written, writes_whole
+from recursor.turns import (
+    bare_answer,
+    echoes_question,
+    file_names,
+    text_size,
+    times_written,
+    writes_whole,
+)
 
 __all__ = ["READ_CHARS", "READ_TOKENS", "looks_up", "read_value", "reader_lines", "written_lines"]
 
@@ -49,8 +56,9 @@ _RECENT = re.compile(r"\bmost\s+recent(?:ly)?\b", re.IGNORECASE)
 _COMPUTED = re.compile(
     r"\bhow\s+(?:many|much|often|long)\b|\bnumber\s+of\b|\b(?:count|counts|counted|total|sum|average|mean|"
     r"median|percent|percentage|ratio|maximum|minimum|max|min|peak|top|majority|more|fewer|less|than|per|"
-    r"each|every|distinct|unique|list|all|twice|thrice|times|never|both|neither|without|no|longest|shortest|"
-    r"slowest|fastest|furthest|farthest|nearest|closest|heaviest|lightest|widest|busiest|best|worst)\b"
+    r"each|every|distinct|unique|list|all|twice|thrice|times|never|both|neither|without|no)\b"
+    r"|(?<![-\w])(?:longest|shortest|slowest|fastest|furthest|farthest|nearest|closest|heaviest|lightest|widest|"
+    r"busiest|best|worst)(?![-\w])|\bhow\s+frequently\b"
     r"|\b(?:what|who|which)\s+(?:are|were)\b|^\s*name\s+the\s+\w+s\b|\bwhat\s+(?:changed|changes|happened)\b",
     re.IGNORECASE,
 )
@@ -107,7 +115,8 @@ under it", "the code tied, through its codename, to X"): no one line states its 
 anyway, the 1.5B gave the one code the look showed, another codename's, and the root took it."""
 
 
-_BOUNDED = re.compile(r"\b(?:before|after|since|until|till|prior\s+to)\b", re.IGNORECASE)
+_BOUNDED = re.compile(r"\b(?:before|after|since|until|till|prior\s+to)(?:\s+\S+){0,4}?\s+(?:19|20)\d\d(?:-\d\d){0,2}\b",
+                      re.IGNORECASE)
 """A bound in time or order ("the last version set before the start of 2005"): with an order
 word, the answer is the last line on one side of it, which no few lines the look shows can
 tell (the reader read the newest version of all, 2.6.0)."""
@@ -174,7 +183,7 @@ def _entries(lines: str) -> list[str]:
             if not row[:1].isspace():  # a block's label: "Lines with 'x':", "The passage holding ..."
                 in_passage = row.startswith("The passage")
                 if in_passage:  # its label names the question's words it holds, a line cut short or not
-                    entries.append(row[:row.find("), lines")])
+                    entries.append(" ".join(re.findall(r"'([^'\n]*)'", row[row.find("words (") + 7:row.find("), lines")])))
             continue
         if m.group("line") is not None and not in_passage:
             entries.append("")
@@ -184,8 +193,12 @@ def _entries(lines: str) -> list[str]:
 
 
 _TIES_UP_TO = 10
-"""A word written this often or less in the context can tie two of its lines together: a
-codename, a session's id, a package; "grass" of a filler sentence written on every line cannot."""
+"""A word written this often or less in the context, or once in `_TIE_CHARS` characters of it
+or less, can tie two of its lines together: a codename, a session's id, a package; "grass" of
+a filler sentence written in every sentence cannot."""
+_TIE_CHARS = 20_000
+_TIE_WORDS = 6
+"""Shared words checked for a tie, at most (each costs a scan of the context)."""
 
 
 _SUBJECTS = 4
@@ -213,6 +226,8 @@ def _tied(value: str, lines: str, question: str, words: Sequence[str], context: 
     for Obsidian is 7059171."). Asked which launch code fierce-wagon's codename is filed under,
     the 1.5B read the one launch code the look showed, Verbena's, from a line that shares
     nothing with fierce-wagon's: a value read there answers some other thing's question."""
+    if not words or not key_shaped(words[0]):
+        return True  # "version", "timeout": a word many lines write says not which thing is meant
     subjects = [w.lower() for w in _subjects(words, context)]
     entries = _entries(lines)
     about = [e for e in entries if any(w in e.lower() for w in subjects)]
@@ -222,8 +237,9 @@ def _tied(value: str, lines: str, question: str, words: Sequence[str], context: 
     asked = {w.lower() for w in TOKEN.findall(question)} | {value.lower()}
     shared = ({w.lower() for e in about for w in TOKEN.findall(e)}
               & {w.lower() for e in holding for w in TOKEN.findall(e)}) - asked
-    return any(len(w) >= 3 and not everyday(w) and times_written(context, w, _TIES_UP_TO) <= _TIES_UP_TO
-               for w in sorted(shared))
+    most = max(_TIES_UP_TO, text_size(context) // _TIE_CHARS)
+    candidates = sorted((w for w in shared if len(w) >= 3 and not everyday(w)), key=lambda w: (not key_shaped(w), w))
+    return any(times_written(context, w, most) <= most for w in candidates[:_TIE_WORDS])
 
 
 def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),

@@ -529,9 +529,12 @@ def _inflects(form: str, word: str) -> bool:
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 
-def _look_up(text: str, lowered: str | None, word: str) -> _Word:
-    """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two."""
+def _look_up(text: str, lowered: str | None, word: str, plain: bool = False) -> _Word:
+    """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two;
+    `plain`: as written anywhere, not as a word ("%" of "50%")."""
     finder = _Finder(text, lowered, word)
+    if plain:
+        finder.rx, finder.literal = re.compile(re.escape(word), re.IGNORECASE), word.lower()
     first: list[tuple[int, int]] = []
     last: list[tuple[int, int]] = []
     forms: Counter[str] = Counter()
@@ -887,11 +890,15 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             written = {w.lower() for w in terms_of(phrase)}
             asked = [iso, *(w for w in asked if w.lower() not in written)]
     asked = [w for w in asked if w.lower() not in not_searched and re.sub(r"e?s$", "", w.lower()) not in not_searched]
-    short = marked_short(asking)
-    asked = [*short, *asked]
     # Words that only name the file ("the dpkg log") are not searched; they still name it below.
     naming = _naming_a_file(question, [f[0] for f in doc.files] or ([doc.own] if doc.own else []))
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
+    for spellings in marked_short(asking):  # 'K', "€": the first spelling the text writes, or none
+        hit = next((h for w in spellings if (h := _look_up(text, lowered, w, plain=not any(c.isalnum() for c in w)))
+                    .count), None)
+        if hit is not None:
+            hit.asked = spellings[0] if hit.word != spellings[0] else ""
+            found.append(hit)
     for word in asked[:_MAX_WORDS]:
         hit = _look_up(text, lowered, word)
         for joined in _joined(word) if not hit.count else []:
@@ -906,7 +913,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
         if (hit := _look_up(text, lowered, with_number)).count:  # "Kerberos 5" where the text writes "kerberos5"
             hit.asked = apart
             found.append(hit)
-    marked = marked_words(asking) | {w.lower() for w in short}
+    marked = marked_words(asking)
     # A plain word found only joined comes after the words found as asked: "top-level" in a
     # question about classes is prose, and a comment's "toplevel" is not what it asks about (a
     # key-shaped one, "RISCV", keeps its rank). Words that only describe the document ("this

@@ -385,13 +385,24 @@ def _lone_expression(code: str) -> ast.expr | None:
     return tree.body[0].value
 
 
+_PREFIXED = re.compile(r"-?\s*0[xXoObB][0-9a-fA-F_]+")
+"""A number literal written in another base than ten (`0x0ddf`, `0o17`, `0b101`)."""
+
+
 def _number_written(code: str, node: ast.expr) -> str | None:
-    """A number literal (`0x0ddf`, `-3.5`, `1_000`) as the code writes it; None for anything
-    else. A hex keysym evaluated is 3551, and the question asked for 0x0ddf."""
+    """A number literal as the answer gives it: in another base than ten as written (a hex
+    keysym evaluated is 3551, and the question asked for 0x0ddf), else as Python prints its
+    value (`1_000` is 1000, `-0` is 0); None for anything but a number literal."""
     number = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else node
     if not isinstance(number, ast.Constant) or not isinstance(number.value, (int, float)) or isinstance(number.value, bool):
         return None
-    return ast.get_source_segment(code, node)
+    written = ast.get_source_segment(code, node) or ""
+    if _PREFIXED.fullmatch(written):
+        return written.replace(" ", "")
+    try:
+        return str(-number.value if number is not node else number.value)
+    except ValueError:  # an int of more digits than str() converts
+        return None
 
 
 def lone_literal(code: str) -> str | None:
@@ -410,9 +421,9 @@ def lone_literal(code: str) -> str | None:
 
 
 def number_as_written(code: str, final: str) -> str:
-    """`final`, a cell's FINAL value, as the block wrote it when it passed a number literal
-    whose value prints otherwise: ```` ```repl FINAL(0x0ddf)``` ```` ends on "0x0ddf", not
-    on 3551. Any other value is returned as it is."""
+    """`final`, a cell's FINAL value, as the block wrote it when it passed a number literal in
+    another base than ten: ```` ```repl FINAL(0x0ddf)``` ```` ends on "0x0ddf", not on 3551.
+    Any other value is returned as it is."""
     try:
         tree = ast.parse(code.strip())
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -420,12 +431,13 @@ def number_as_written(code: str, final: str) -> str:
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "FINAL"
                 and len(node.args) == 1 and not node.keywords
-                and (written := _number_written(code.strip(), node.args[0])) is not None):
+                and (written := _number_written(code.strip(), node.args[0])) is not None
+                and _PREFIXED.fullmatch(written)):
             try:
-                value = ast.literal_eval(written)
+                value = str(ast.literal_eval(written))
             except (ValueError, SyntaxError):
                 continue
-            if str(value) == final:
+            if value == final:
                 return written
     return final
 
@@ -502,7 +514,7 @@ def typed_final(code: str) -> str | None:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
         if (n > 0 and isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "FINAL"
                 and len(call.args) == 1 and not call.keywords):
-            return lone_literal(ast.unparse(call.args[0]))
+            return _number_written(code.strip(), call.args[0]) or lone_literal(ast.unparse(call.args[0]))
     return None
 
 

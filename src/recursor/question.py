@@ -415,22 +415,28 @@ _SYMBOL = re.compile(r"(?:^|(?<=\s))\(([^\w\s()]{1,3})\)")
 """A symbol the question writes in parentheses: "the euro sign (€)"."""
 
 
-def marked_short(asking: str) -> list[str]:
-    """What the question quotes or puts in parentheses that no word of it finds: one or two
-    letters, searched with the quotes the question writes ("written as the single character
-    'K'": `code='K'` in a table of thousands of K's), and a symbol or a short option, searched
-    as it is ("the euro sign (€)": the lines writing € are the sequences asked about; `-x`)."""
-    out: list[str] = []
+_QUOTES = "'\"`\u2018\u2019\u201c\u201d"
+
+
+def marked_short(asking: str) -> list[tuple[str, ...]]:
+    """What the question quotes or puts in parentheses that no word of it finds, each as the
+    spellings to search, best first: one or two letters or digits in quotes, as the text may
+    quote them ("written as the single character 'K'": `code='K'` in a table of thousands of
+    K's; `id` of a JSON's "id"), and a symbol or a short option as it is ("the euro sign (€)":
+    the lines writing € are the sequences asked about; "-x")."""
+    out: dict[str, tuple[str, ...]] = {}
     for m in _MARKED.finditer(asking):
-        inner = next(g for g in m.groups() if g is not None).strip()
+        inner = next(g for g in m.groups() if g is not None).strip().strip(_QUOTES)
         if not inner or (TOKEN.fullmatch(inner) and len(inner) >= 3):
             continue
         if TOKEN.fullmatch(inner):
-            out.append(m.group(0).strip())  # 'K' with its quotes
+            out.setdefault(inner.lower(), (f"'{inner}'", f'"{inner}"'))
         elif len(inner) <= 3 or not any(c.isalnum() for c in inner):
-            out.append(inner)  # "%", "-x", "€"
-    out += [m.group(1) for m in _SYMBOL.finditer(asking)]
-    return list(dict.fromkeys(out))
+            out.setdefault(inner.lower(), (inner,))  # "%", "-x", "€"
+    for m in _SYMBOL.finditer(asking):
+        if symbol := m.group(1).strip(_QUOTES):
+            out.setdefault(symbol.lower(), (symbol,))
+    return list(out.values())
 
 
 _DOCUMENT_KINDS = frozenset(

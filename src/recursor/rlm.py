@@ -363,7 +363,8 @@ class _Run:
                                            role="sub", output_cap=READ_TOKENS)
         except (BudgetExceeded, LMError):
             return None  # the root's first call meets the same limit or failure, and says so
-        return read_value(resp.text, lines, self.question, look.words, self.context)
+        # Off the event loop: tying the value to the question's words scans the context.
+        return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context)
 
     def _room_to_read(self, message: Message) -> bool:
         """Whether the limits leave the reading and then two root turns: three calls, and the

@@ -269,11 +269,22 @@ def _holds(context: ContextValue, value: str, *, any_case: bool = False) -> bool
                for text in _texts(context))
 
 
+def text_size(context: ContextValue) -> int:
+    """The characters of the context's texts."""
+    return sum(map(len, _texts(context)))
+
+
 def times_written(context: ContextValue, word: str, most: int) -> int:
     """How often the context writes `word` as a whole word, in any case, counted up to `most` + 1."""
     rx = re.compile(r"(?<![\w])" + re.escape(word) + r"(?![\w])", re.IGNORECASE)
     found = (m for text in _texts(context) for m in rx.finditer(text))
     return sum(1 for _ in islice(found, most + 1))
+
+
+_ASKS_WHAT = re.compile(r"^\W*(?:(?:and|so|then|now|also)\s+)?(?:what|which|who|whose|where)\b|[,;:]\s*(?:what|which|who)\b",
+                        re.IGNORECASE)
+"""A question that asks what or which (a launch code, a port), not how often: answered with a
+count of the lines naming its subject, it gets no count back even when it wants a number."""
 
 
 _FEW_LINES = 30
@@ -731,7 +742,8 @@ class TurnState:
         if "term_count" in self.sent_back or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.sent_back.add("term_count")
-        if COUNTISH.search(asking_part(self.question)) is not None:
+        asking = asking_part(self.question)
+        if COUNTISH.search(asking) is not None or (asks_for_number(self.question) and not _ASKS_WHAT.search(asking)):
             return prompts.counted_term(number, self.term_counts[number])
         # "What launch code ...? Answer with the number only." wants a number, not a count: the
         # 1.5B, told the count was its answer only if the question asked for exactly that,

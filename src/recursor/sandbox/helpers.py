@@ -1729,9 +1729,11 @@ _DATE_FORMS: list[tuple[_re.Pattern[str], str]] = [
     (_re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[\s/-]+" + _MONTH_RX + r",?[\s/-]+(\d{4})(?!\d)",
                  _re.I), "dmy"),
     (_re.compile(r"(?<!\d)(\d{1,2})([/.])(\d{1,2})\2(\d{4})(?!\d)"), "num"),
-    # date(1)'s and ctime's "Dec  9 00:49:22 GMT 2013": the year after the time and its zone.
-    (_re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s+(?:[A-Z]{1,5}|[+-]\d{4}))?"
-                 r"\s+(\d{4})(?!\d)"), "mdy"),
+    # date(1)'s and ctime's "Mon Dec  9 00:49:22 GMT 2013": the year after the time and its zone,
+    # on one line, after a weekday (`ls -l`'s "Dec  9 00:49 1234" names a file, not a year).
+    (_re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?[ \t]+" + _MONTH_RX
+                 + r"[ \t]+(\d{1,2})[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]+(?:[A-Z]{1,5}|[+-]\d{4}))?"
+                 r"[ \t]+((?:19|20)\d{2})(?!\d)"), "mdy"),
     (_re.compile(r"\b" + _MONTH_RX + r"\s+(\d{1,2})(?![\d,])"), "md"),
 ]
 
