@@ -1577,3 +1577,16 @@ def test_an_acronym_searched_as_a_whole_word_is_shown_with_its_numbers(capsys: p
     for pattern in (r"\bIANA\b", r"\brfc\b", r"\bTCP\b"):  # no numbered form, lower case, or a match
         h.lines(pattern)
         assert "number joined" not in capsys.readouterr().out, pattern
+
+
+def test_lines_drops_a_word_boundary_beside_a_symbol_when_it_finds_nothing(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # The 1.5B searched r"\b€\b" for the euro sign: a boundary needs a letter or digit beside it.
+    compose = '<Multi_key> <C> <equal> : "€" EuroSign\n<Multi_key> <e> <e> : "ë"\nuse -x here\n'
+    monkeypatch.setattr(h, "context", compose)
+    assert h.lines(r"\b€\b") == [compose.splitlines()[0]]
+    assert "1 hold '€'" in capsys.readouterr().out
+    assert h.lines(r"\b-x\b") == ["use -x here"]
+    assert h.lines(r"\bcat\b") == []  # a word's boundaries stay
+    capsys.readouterr()
+    assert h.lines(r"\bEuroSign\b") == [compose.splitlines()[0]] and "hold" not in capsys.readouterr().out

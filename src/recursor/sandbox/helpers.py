@@ -968,6 +968,18 @@ class Rows(_LineSet):
 
 
 
+_BOUND_BY_SYMBOL = _re.compile(r"\\b(?=[^\w\\]|\\[^\w])|(?<=[^\w\\])\\b")
+"""A regex word boundary beside a symbol (before the euro sign, an option's dash, an escaped
+dot): it never matches there."""
+
+
+def _loose_bounds(pattern: str) -> str | None:
+    """`pattern` without its word boundaries beside a symbol, or None when it has none: small
+    models put a word boundary around every term, and around the euro sign it finds nothing."""
+    loose = _BOUND_BY_SYMBOL.sub("", pattern)
+    return loose if loose != pattern and loose.strip() else None
+
+
 @_own_reads
 def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, **where: Any) -> list[str]:
     """The context's non-empty lines (or `text`'s), or only those matching regex `pattern`
@@ -1020,6 +1032,11 @@ def lines(pattern: Any = None, *rest: Any, text: Any = None, file: Any = None, *
     if pattern is not None:
         rx = _pattern(pattern)
         matched = [r for r in rows if rx.search(r)]
+        if not matched and (loose := _loose_bounds(str(pattern))) is not None:
+            matched = [r for r in rows if _pattern(loose).search(r)]
+            if matched:
+                print(f"lines: {str(pattern)!r} matches no line (\\b needs a letter or digit beside it); "
+                      f"{len(matched)} hold {loose!r}.")
         pair = _re.fullmatch(r"\s*([A-Za-z_][\w.-]*)\s*=\s*(\S.*?)\s*", str(pattern))
         if not matched and pair and not where and pair.group(1) not in ("pattern", "text"):
             return _lines(text=text, file=file, **{pair.group(1): pair.group(2)})  # "user=ann": user="ann"
