@@ -1426,3 +1426,17 @@ def test_the_offered_conversion_is_taken_even_before_any_code_ran() -> None:
     root, result = _run_on(text, ["FINAL(5min)", "FINAL(300)"], "What is SyncIntervalSec, in seconds?")
     notes = [call.messages[-1]["content"] for call in root.calls[1:]]
     assert result.answer == "300" and not any("is a guess" in note for note in notes), notes
+
+
+def test_a_helpers_column_advice_names_the_cells_own_variable() -> None:
+    # Told "count_by(items, 1) counts column 1", the 1.5B ran count_by(items, 1) twice, a
+    # NameError each time: its lines were in `rows`.
+    log = "".join(f"2024-05-{d:02} 10:00 {a} lib{d}:amd64 1.{d}\n" for d, a in
+                  zip(range(1, 13), ["upgrade", "install", "remove"] * 4, strict=True))
+    block = "```repl\nrows = lines('amd64')\ncount_by(rows, 'package')\n```"
+    root, _ = _run_on(log, [block, "FINAL(4)"], "How many packages were upgraded?")
+    output = root.calls[1].messages[-1]["content"]
+    assert "count_by(rows, 2) counts column 2: upgrade 4, install 4, remove 4" in output
+    root, _ = _run_on(log, ["```repl\ncount_by(lines('amd64'), 'package')\n```", "FINAL(4)"],
+                      "How many packages were upgraded?")
+    assert "count_by(items, 2) counts column 2" in root.calls[1].messages[-1]["content"]  # no name: as documented

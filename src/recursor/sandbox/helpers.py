@@ -1984,6 +1984,20 @@ def _per_file(valued: list[Any]) -> str:
     return ", ".join(f"{f} {c}" for f, c in files.most_common(5))
 
 
+def _name_of(items: Any) -> str:
+    """The name the model's cell gave `items` (`rows`), for advice it will copy as written; else
+    "items". Told "count_by(items, 1) counts column 1", the 1.5B ran `count_by(items, 1)` twice,
+    a NameError each time, with its lines in `rows`."""
+    frame = _sys._getframe(1)
+    while frame is not None and not (frame.f_code.co_filename.startswith("<cell ")
+                                     and frame.f_code.co_name == "<module>"):  # the cell, not a helper
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return "items"
+    return next((k for k, v in frame.f_locals.items() if v is items and k.isidentifier() and not k.startswith("_")),
+                "items")
+
+
 def _no_field(name: str, items: Iterable[Any]) -> str:
     """What to say when no item has the field `name`: the fields the items do have, and, for
     lines of a context of files, that "file" names each line's file. (Not "use classify": told
@@ -1998,7 +2012,7 @@ def _no_field(name: str, items: Iterable[Any]) -> str:
            if first is not None and _person(first, str(first)) is not None else "")
     # Unnamed-column lines: split once, for both readings of the name as a column's value.
     rows = [] if fields or not isinstance(items, (list, tuple)) else [_cols(x) for x in items if isinstance(x, str)]
-    columns = _few_valued_columns(rows) if rows else ""
+    columns = _few_valued_columns(rows, called=_name_of(items)) if rows else ""
     forms = _value_forms(name, rows) if rows else ""
     return f"No item has a field {name!r}.{have}{files}{who}{forms}{columns}"
 
@@ -2023,7 +2037,7 @@ _ENDINGS = frozenset(["", "e", "s", "es", "ed", "d", "ing", "ion", "ions", "atio
 "start" + "up")."""
 
 
-def _few_valued_columns(rows: list[list[str]], most: int = 12) -> str:
+def _few_valued_columns(rows: list[list[str]], most: int = 12, called: str = "items") -> str:
     """The columns of unnamed-column lines (a log's date, time, action, name) that take few
     values, with their counts: what a count "by" a name the lines do not write can mean.
     (Told only that no line has a field "package", the 1.5B ran the same count four times;
@@ -2039,7 +2053,7 @@ def _few_valued_columns(rows: list[list[str]], most: int = 12) -> str:
         if 2 <= len(counts) <= min(most, len(rows) * 0.7) and sum(counts.values()) >= len(rows) * 0.9:
             top3 = ", ".join(f"{v} {n}" for v, n in counts.most_common(6))
             more = f", ... {len(counts) - 6} more" if len(counts) > 6 else ""
-            shown.append(f"\ncount_by(items, {i}) counts column {i}: {top3}{more}")
+            shown.append(f"\ncount_by({called}, {i}) counts column {i}: {top3}{more}")
     if not shown:
         return ""
     return " The lines are columns; by column:" + "".join(shown[:3])
