@@ -1440,3 +1440,10 @@ def test_a_helpers_column_advice_names_the_cells_own_variable() -> None:
     root, _ = _run_on(log, ["```repl\ncount_by(lines('amd64'), 'package')\n```", "FINAL(4)"],
                       "How many packages were upgraded?")
     assert "count_by(items, 2) counts column 2" in root.calls[1].messages[-1]["content"]  # no name: as documented
+    # Told to label lines by one label no line writes, the advice names the cell's lines too.
+    labelled = "```repl\nrows = lines('amd64')\nclassify(rows, 'upgraded')\n```"
+    big = "".join(f"2024-05-{d % 28 + 1:02} 10:00 {('upgrade', 'install')[d % 2]} lib{d}:amd64 1.{d}\n"
+                  for d in range(240))
+    root, _ = _run_on(big, [labelled, "FINAL(4)"], "How many packages were upgraded?")
+    output = root.calls[1].messages[-1]["content"]
+    assert "count_by(rows, N) counts its values" in output and "classify(rows, 'upgraded, other')" in output

@@ -1967,8 +1967,9 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
             print("Nearly every value is held by one item: these counts rank nothing. "
                   f"The {len(valued)} items with a value, per file: {per_file}")
         elif isinstance(key, str) and max(counts.values(), default=0) <= 2 and _lists_items(list(counts)):
-            print(f"Each {key!r} is a list: sum_by(items, {key!r}) adds up their items; "
-                  f"sum_by(items, key, {key!r}) per key.")
+            called = _name_of(items)
+            print(f"Each {key!r} is a list: sum_by({called}, {key!r}) adds up their items; "
+                  f"sum_by({called}, key, {key!r}) per key.")
         return ShownCounts(counts)
     return counts
 
@@ -2157,7 +2158,7 @@ def sum_by(items: Iterable[Any], key: Any, value: Any = None, *, n: int = 10,
             _why_none(value, rows, values)
             if isinstance(key, str) and all(v is None for v in values) and any(
                     a is not None for a in _amounts(keys)):
-                print(f"sum_by(items, {key!r}) gives the total of {key!r}:")
+                print(f"sum_by({_name_of(items)}, {key!r}) gives the total of {key!r}:")
                 _total(rows, key, True)
     return ShownDict(sums)
 
@@ -2167,7 +2168,7 @@ def _why_none(name: Any, rows: Sequence[Any], values: Sequence[Any]) -> None:
     if not isinstance(name, str) or "(" in name:
         return
     if any(v is not None and v != "" for v in values):
-        print(f"{name!r} holds no numbers: count_by(items, {name!r}) counts its values.")
+        print(f"{name!r} holds no numbers: count_by({_name_of(rows)}, {name!r}) counts its values.")
     else:
         print(_no_field(name, rows))
 
@@ -2592,7 +2593,7 @@ _ONE_LABEL_ITEMS = 200
 """Lines of a log labelled with one label nobody writes, from which classify asks first."""
 
 
-def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str]) -> str:
+def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str], called: str = "items") -> str:
     """What to say instead of labelling, when `labels` is one label (no "other" of the model's
     own) that no item writes, over `_ONE_LABEL_ITEMS` lines or more of a log (dated or timed,
     split at spaces into nearly one number of columns; no `|` records): such a label most
@@ -2616,15 +2617,15 @@ def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str]) -> str:
         return ""  # free text: a judgement per item may be meant
     if sum(any(_LOG_STAMP.search(c) for c in r[:3]) for r in rows) < 0.9 * len(rows):
         return ""  # not a log's lines
-    few, many = _few_valued_columns(rows), _many_valued_columns(rows)
+    few, many = _few_valued_columns(rows, called=called), _many_valued_columns(rows, called=called)
     columns = (few or " The lines are columns; by column:") + many if many else few
     return (f"classify: {label!r} is one label and no item writes it: labelling {len(items):,} lines one "
             f"sub-call each would take minutes, for what the lines may state. Nothing was labelled. If "
-            f"{label!r} names a column, count_by(items, N) counts its values.{columns} To judge each line, "
-            f"give two labels or more: classify(items, '{label}, other').")
+            f"{label!r} names a column, count_by({called}, N) counts its values.{columns} To judge each line, "
+            f"give two labels or more: classify({called}, '{label}, other').")
 
 
-def _many_valued_columns(rows: list[list[str]], most: int = 3) -> str:
+def _many_valued_columns(rows: list[list[str]], most: int = 3, called: str = "items") -> str:
     """The columns of unnamed-column lines that take many values, nearly all names (a log's
     packages, not its versions), each with its most common values, a line each: what a label
     naming a column ("package") may mean."""
@@ -2635,7 +2636,7 @@ def _many_valued_columns(rows: list[list[str]], most: int = 3) -> str:
         if len(counts) > 12 and sum(counts.values()) >= 0.9 * len(rows) and sum(
                 v[:1].isalpha() for v in counts) >= 0.9 * len(counts):
             top = ", ".join(f"{v} {n}" for v, n in counts.most_common(3))
-            shown.append(f"\ncount_by(items, {i}) counts column {i}: {top}, ... {len(counts) - 3} more")
+            shown.append(f"\ncount_by({called}, {i}) counts column {i}: {top}, ... {len(counts) - 3} more")
     return "".join(shown[:most])
 
 
@@ -2657,6 +2658,7 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     One label that no item writes, over a log's lines, labels nothing and says which columns
     there are (`_one_label_of_a_log`): it most often names a column, not a judgement.
     """
+    called = _name_of(items)  # before the copy: the name the cell gave them, for advice
     items = list(items)
     names = _labels(labels)
     task = (str(instruction).strip() + "\n" if instruction else "")
@@ -2666,7 +2668,8 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     texts = [_cap(x if v is None else v, _MAX_LABELLED) for x, v in zip(items, values, strict=True)]
     if field is not None and items and all(v is None for v in values) and show:
         print(f"classify: no item has a field {field!r}; each item is labelled whole.")
-    if instruction is None and all(v is None for v in values) and (said := _one_label_of_a_log(items, labels, names)):
+    if instruction is None and all(v is None for v in values) and (
+            said := _one_label_of_a_log(items, labels, names, called)):
         if show:
             print(said)
         return Labels(["?"] * len(items), items, names)
