@@ -228,11 +228,13 @@ def _tied(value: str, lines: str, question: str, words: Sequence[str], context: 
     nothing with fierce-wagon's: a value read there answers some other thing's question."""
     if not words or not key_shaped(words[0]):
         return True  # "version", "timeout": a word many lines write says not which thing is meant
-    subjects = [w.lower() for w in _subjects(words, context)]
     entries = _entries(lines)
-    about = [e for e in entries if any(w in e.lower() for w in subjects)]
     holding = [e for e in entries if writes_whole(e, value)]
-    if not about or not holding or any(e in about for e in holding):
+    if not holding or (not everyday(words[0]) and any(words[0].lower() in e.lower() for e in holding)):
+        return True  # on the first word's own line, its first subject: no count of the others needed
+    subjects = [w.lower() for w in _subjects(words, context)]
+    about = [e for e in entries if any(w in e.lower() for w in subjects)]
+    if not about or any(e in about for e in holding):
         return True
     asked = {w.lower() for w in TOKEN.findall(question)} | {value.lower()}
     shared = ({w.lower() for e in about for w in TOKEN.findall(e)}

@@ -213,12 +213,19 @@ def _line_at(text: str, start: int, end: int, width: int) -> tuple[int, int, str
     return read_lo, read_hi, ("..." if a > lo else "") + text[a:b] + ("..." if b < hi else "")
 
 
+def _found_rx(word: str) -> re.Pattern[str]:
+    """The pattern a found word is matched by: its forms as a word (`_stem_rx`), or, for a
+    symbol with no letter or digit ("€", "%" of `question.marked_short`), itself as written
+    anywhere ("50%", "€10"), where a word's boundaries never hold."""
+    return _stem_rx(word) if any(c.isalnum() for c in word) else re.compile(re.escape(word), re.IGNORECASE)
+
+
 class _Finder:
     """Finds a question word's matches (`helpers._stem_rx`) fast in a large text: candidates by
     a plain search of the lowered text (C speed), each checked by the word's pattern."""
 
     def __init__(self, text: str, lowered: str | None, word: str) -> None:
-        self.text, self.rx = text, _stem_rx(word)
+        self.text, self.rx = text, _found_rx(word)
         # Lowering may change a text's length (a few non-ASCII letters): then regex only.
         self.lowered = lowered if lowered is not None and len(lowered) == len(text) else None
         self.literal = _stem(word).lower()
@@ -529,12 +536,9 @@ def _inflects(form: str, word: str) -> bool:
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 
-def _look_up(text: str, lowered: str | None, word: str, plain: bool = False) -> _Word:
-    """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two;
-    `plain`: as written anywhere, not as a word ("%" of "50%")."""
+def _look_up(text: str, lowered: str | None, word: str) -> _Word:
+    """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two."""
     finder = _Finder(text, lowered, word)
-    if plain:
-        finder.rx, finder.literal = re.compile(re.escape(word), re.IGNORECASE), word.lower()
     first: list[tuple[int, int]] = []
     last: list[tuple[int, int]] = []
     forms: Counter[str] = Counter()
@@ -766,7 +770,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if found and COUNT_ASKED.search(asking) and _tier(found[0].word, marked) == 0 and found[0].count <= _ALL_UP_TO:
         in_record = _counted_in_its_record(text, doc.lowered, found[0].word, files, doc.name_at, asking)
     ending, ending_spans = ending_entry(text, asking, width) if len(files) < 2 else ([], [])
-    if ending and found and not any(_stem_rx(found[0].word).search(row) for row in ending):
+    if ending and found and not any(_found_rx(found[0].word).search(row) for row in ending):
         ending, ending_spans = [], []  # the last entry is not about the question's rarest word: its lines are shown
     page.rows[1 + len(head):1 + len(head)] = ending  # after the text's first lines
     page.show(ending_spans)
@@ -894,8 +898,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     naming = _naming_a_file(question, [f[0] for f in doc.files] or ([doc.own] if doc.own else []))
     file_words, asked = [w for w in asked if w.lower() in naming], [w for w in asked if w.lower() not in naming]
     for spellings in marked_short(asking):  # 'K', "€": the first spelling the text writes, or none
-        hit = next((h for w in spellings if (h := _look_up(text, lowered, w, plain=not any(c.isalnum() for c in w)))
-                    .count), None)
+        hit = next((h for w in spellings if (h := _look_up(text, lowered, w)).count), None)
         if hit is not None:
             hit.asked = spellings[0] if hit.word != spellings[0] else ""
             found.append(hit)
@@ -1068,13 +1071,13 @@ def _columns_counted(page: _Page, words: _Searched, question: str, asking: str, 
 
 
 def _as_written(text: str, words: list[str], spans: list[tuple[int, int]]) -> tuple[str, ...]:
-    """`words` as the lines holding `spans` write them (found by `_stem_rx`: "upgraded" is
+    """`words` as the lines holding `spans` write them (found by `_found_rx`: "upgraded" is
     written "upgrade" in a dpkg log), so that `lines(*words)` finds those lines again: a word
     written in several forms there ("installed", "install") as what its forms start with.
     () when a form is a whole line of the text: `lines` reads such an argument as the text
     to search, not as a pattern."""
     forms: list[set[str]] = [set() for _ in words]
-    rxs = [_stem_rx(word) for word in words]
+    rxs = [_found_rx(word) for word in words]
     for s, e in spans[:_WRITTEN_READ]:
         lo = text.rfind("\n", 0, s) + 1
         hi = text.find("\n", e)
@@ -1108,7 +1111,7 @@ def _together(text: str, lowered: str | None, ranked: list[_Word]) -> tuple[list
     rare = [w for w in ranked if _tier(w.word) < 2]
     if len(rare) < 2 or rare[0].count >= _MAX_COUNTED:
         return None
-    first, others = rare[0], {w.word: _stem_rx(w.word) for w in rare[1:]}
+    first, others = rare[0], {w.word: _found_rx(w.word) for w in rare[1:]}
     finder = _Finder(text, lowered, first.word)
     holding: dict[str, list[tuple[int, int]]] = {word: [] for word in others}
     every: list[tuple[int, int]] = []
