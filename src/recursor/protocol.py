@@ -389,18 +389,25 @@ _PREFIXED = re.compile(r"-?\s*0[xXoObB][0-9a-fA-F_]+")
 """A number literal written in another base than ten (`0x0ddf`, `0o17`, `0b101`)."""
 
 
+def _number_of(node: ast.expr) -> int | float | None:
+    """The value of a number literal, negated or not; None for anything else (a bool too)."""
+    number = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else node
+    if not isinstance(number, ast.Constant) or not isinstance(number.value, (int, float)) or isinstance(number.value, bool):
+        return None
+    return -number.value if number is not node else number.value
+
+
 def _number_written(code: str, node: ast.expr) -> str | None:
     """A number literal as the answer gives it: in another base than ten as written (a hex
     keysym evaluated is 3551, and the question asked for 0x0ddf), else as Python prints its
     value (`1_000` is 1000, `-0` is 0); None for anything but a number literal."""
-    number = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else node
-    if not isinstance(number, ast.Constant) or not isinstance(number.value, (int, float)) or isinstance(number.value, bool):
+    if (value := _number_of(node)) is None:
         return None
     written = ast.get_source_segment(code, node) or ""
     if _PREFIXED.fullmatch(written):
         return written.replace(" ", "")
     try:
-        return str(-number.value if number is not node else number.value)
+        return str(value)
     except ValueError:  # an int of more digits than str() converts
         return None
 
@@ -434,8 +441,8 @@ def number_as_written(code: str, final: str) -> str:
                 and (written := _number_written(code.strip(), node.args[0])) is not None
                 and _PREFIXED.fullmatch(written)):
             try:
-                value = str(ast.literal_eval(written))
-            except (ValueError, SyntaxError):
+                value = str(_number_of(node.args[0]))
+            except ValueError:  # an int of more digits than str() converts
                 continue
             if value == final:
                 return written
