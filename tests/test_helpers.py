@@ -736,6 +736,15 @@ def test_a_name_written_as_a_word_reads_the_word_after_it() -> None:
     assert counts == {"installed": 2, "unpacked": 1}
 
 
+def test_headings_reads_the_outline_top_level_first() -> None:
+    news = ("Frob 1.1 (July 4, 2018)\n=======================\n\nFixes\n-----\n\nA fix.\n\n"
+            "Frob 1.0 (February 1, 2017)\n===========================\n\nUI\n---\n\nA change.\n")
+    assert h.headings(text=news) == ["Frob 1.1 (July 4, 2018)", "Frob 1.0 (February 1, 2017)"]
+    assert h.headings(level=2, text=news) == ["Fixes", "UI"]
+    assert h.headings("2017", text=news) == ["Frob 1.0 (February 1, 2017)"]
+    assert h.headings(text="no headings here\njust lines\n") == []
+
+
 def test_blocks_are_the_records_that_span_lines() -> None:
     text = ("Start-Date: 2024-01-01  10:00:00\nInstall: foo:amd64 (1.0), tcl8.6:amd64 (8.6)\n"
             "End-Date: 2024-01-01  10:00:05\n\n  \nStart-Date: 2024-02-01  09:00:00\n"

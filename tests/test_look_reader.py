@@ -38,7 +38,9 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
                      "What port does IMAP over SSL use? Answer with a number.", "What is the port number IMAP uses?",
                      "What version was installed before the upgrade to 2.0?", "What is the best-effort timeout?",
                      "What compression level does gzip --best use?", "What is the default for the closest-mirror option?",
-                     "What was the previous value before the change in 2.3.1?"):
+                     "What was the previous value before the change in 2.3.1?",
+                     "How many seconds ahead of UTC is IST taken to be? Just the number.",
+                     "How long is the default timeout?", "How many bytes does the header field take?"):
         assert looks_up(question), question
     for question in ("How many functions does it define?", "What is the number of flags?",
                      "Which package had the most status changes?", "Count the upgrades.",
@@ -52,7 +54,9 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
                      "Among the tests that passed, which one took the longest to run?",
                      "Which abbreviation is furthest ahead of UTC?",
                      "What was the last version number set before the start of 2005?",
-                     "Which package was installed first after 2024-03-05?"):
+                     "Which package was installed first after 2024-03-05?",
+                     "How many days passed between the first and the last entry?",
+                     "How many seconds did the tests take in total?", "How long did each test take on average?"):
         assert not looks_up(question), question
 
 
@@ -548,6 +552,18 @@ def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offe
              "Lines with 'baht':\n1| #define XK_Thai_baht 0x0ddf  /* U+0E3F THAI CURRENCY SYMBOL BAHT */")
     keysym = "What keysym value does X11 assign to the Thai baht currency sign?"
     assert read_value("0x0ddf", shown, keysym, ("X11", "baht", "currency"), header) == "0x0ddf"
+    # A key the context writes rarely names the row asked about, though written more often than
+    # the first word: UTC is written once, IST on 4 lines, and the value is on IST's row.
+    zones = ("# CONFLICT! IST is not unique\n# - IST: Irish Standard Time (Europe)\n"
+             "# - IST: Indian Standard Time (Asia)\nIST      7200    # Israel Standard Time\n"
+             "UTC         0    # Coordinated Universal Time\n" + "ZZT    3600    # Filler Time\n" * 20)
+    rows = ("Lines with 'UTC':\n1| UTC         0    # Coordinated Universal Time\nLines with 'IST':\n"
+            + "".join(f"{n}| {line}\n" for n, line in enumerate(zones.splitlines()[:4], 1)))
+    ahead = "How many seconds ahead of UTC is IST taken to be? Just the number."
+    assert read_value("7200", rows, ahead, ("UTC", "IST", "zone"), zones) == "7200"
+    # A key written more often than that is no subject: its rows tie nothing down.
+    crowded = zones + "IST is mentioned here\n" * 12
+    assert read_value("7200", rows, ahead, ("UTC", "IST", "zone"), crowded) is None
 
 
 def test_a_count_for_a_question_asking_how_often_in_other_words_stands() -> None:

@@ -358,3 +358,36 @@ def test_review_a_distinct_count_needs_its_noun_to_head_the_phrase_and_no_quanti
     for question in ("How many customers from Spain had all their orders shipped?", "How many customers ordered in January?"):
         look = table_look(text, question)
         assert look is not None and look.counted == "" and "len({" not in look.call, question
+
+
+def _weather(n: int = 500, seed: int = 3) -> tuple[str, list[dict[str, str]]]:
+    """A daily weather CSV: a date, two temperatures, wind and a category."""
+    rng = random.Random(seed)
+    rows = [{"date": f"2015/{1 + i // 28 % 12:02d}/{1 + i % 28:02d}", "temp_max": f"{rng.uniform(-5, 36):.1f}",
+             "temp_min": f"{rng.uniform(-12, 20):.1f}", "wind": f"{rng.uniform(0, 9):.1f}",
+             "weather": rng.choice(["sun", "rain", "fog", "snow"])} for i in range(n)]
+    return "date,temp_max,temp_min,wind,weather\n" + "\n".join(",".join(r.values()) for r in rows) + "\n", rows
+
+
+def test_a_count_of_rows_past_a_bound_on_a_number_column_is_computed() -> None:
+    # "On how many days did the daytime high reach 30 °C or more?" over a weather CSV: the
+    # 1.5B counted the rows holding the word "weather" (the header's), and answered 1.
+    text, rows = _weather()
+    look = table_look(text, "On how many days in this weather record did the daytime high reach 30 °C or more?")
+    assert look is not None
+    hot = sum(1 for r in rows if float(r["temp_max"]) >= 30)
+    assert look.counted == str(hot) and 0 < hot < len(rows)
+    helpers.context = text
+    assert eval(look.call, vars(helpers)) == hot  # the call shown gives the count shown
+    cold = table_look(text, "How many days had a low below -5?")
+    assert cold is not None and cold.counted == str(sum(1 for r in rows if float(r["temp_min"]) < -5))
+    windy_rain = table_look(text, "How many rain days had wind over 5?")
+    assert windy_rain is not None
+    assert windy_rain.counted == str(sum(1 for r in rows if r["weather"] == "rain" and float(r["wind"]) > 5))
+    # Unclear or more than a bound: not offered.
+    for question in ("How many rainy days had wind over 5?",  # "rainy" is no value as written
+                     "How many days had wind over 5 in 2015?",  # two numbers
+                     "How many days had a temperature over 30?",  # two temperature columns
+                     "How many days had wind of 5?"):  # no comparison
+        unclear = table_look(text, question)
+        assert unclear is None or unclear.counted == "", question

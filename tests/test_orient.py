@@ -14,7 +14,7 @@ from recursor.budget import Limits
 from recursor.orient import _module_level, orientation, printed_nothing
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
-from recursor.sandbox.helpers import Entry, record
+from recursor.sandbox.helpers import Entry, count_by, headings, record
 
 SMALL = SmallModelPrompts(reads_the_look=False)
 """Small-model prompts for a scripted root alone: no sub-call reads the look first (that
@@ -1163,6 +1163,18 @@ def test_words_that_only_describe_the_document_are_searched_last() -> None:
     assert plain.words[0] == "Linux"
 
 
+def test_the_owner_named_in_a_leading_clause_that_says_where_to_look_is_searched_last() -> None:
+    # "PostgreSQL", on one comment line, ranked first and IST's row was never shown.
+    zones = ("# see the PostgreSQL documentation\n# CONFLICT! IST is not unique\n# - IST: Irish Standard Time\n"
+             "# - IST: Indian Standard Time\nIST      7200    # Israel Standard Time\n"
+             "UTC         0    # Coordinated Universal Time\n" + "ZZT    3600    # Filler Time\n" * 40)
+    look = orientation(zones, "Using PostgreSQL's default set of abbreviations, how many seconds ahead of UTC is IST?")
+    assert look.words[:2] == ("UTC", "IST") and "4| IST      7200    # Israel Standard Time" in look.text
+    # Not in such a clause, a possessive's owner is a name like any other.
+    plain = orientation(zones, "How many seconds ahead of UTC is IST in PostgreSQL's set?").words
+    assert plain.index("PostgreSQL") < plain.index("IST")
+
+
 def test_a_two_letter_word_in_capitals_is_looked_up() -> None:
     flags = "\n".join(
         ["** Only those flags marked as \"Ok for sqlite3_open_v2()\" may be used."]
@@ -1332,6 +1344,24 @@ def test_a_changelog_read_alone_counts_its_entries_by_year_for_which_year_has_th
                                                 ("Sat Jan  5 14:12:33 GMT", 2008), ("Fri Mar  1 09:00:00 GMT", 2007)]))
     look = orientation(gnu, "In which calendar year were the most ChangeLog entries written? Give the year.")
     assert look.counted == "2013" and look.start == "count_by(entries(), 'year')"
+
+
+def test_a_news_files_releases_are_counted_by_the_year_their_headings_write() -> None:
+    # e2fsprogs' NEWS heads each release "E2fsprogs 1.47.0 (February 5, 2023)" over "===": its
+    # paragraphs carry no date, and the 1.5B asked which year shipped the most releases answered
+    # the first heading's year.
+    releases = [("1.4", "March 3, 2021"), ("1.3", "June 9, 2019"), ("1.2.1", "May 2, 2019"),
+                ("1.2", "January 8, 2019"), ("1.1", "July 4, 2018"), ("1.0", "February 1, 2017")]
+    news = "".join(f"Frob {v} ({d})\n{'=' * (len(v) + len(d) + 8)}\n\nUI and Features\n---------------\n\n"
+                   f"Fixed a crash in frob {v}.\n\nFixes\n-----\n\nMade it quicker in 2030.\n\n" for v, d in releases)
+    look = orientation(news, "In which year did Frob ship the most releases? Give the year.")
+    assert ("Its 6 top headings by year, each by the date it writes, the most first: 2019 3, 2021 1, 2018 1 "
+            "(and 1 other years); count_by(headings(), 'year') counts them.") in look.text
+    assert look.counted == "2019" and look.start == "count_by(headings(), 'year')"
+    # The offered start counts what the look counted.
+    assert count_by(headings(text=news), "year", show=False).most_common(1) == [("2019", 3)]
+    # A word that picks some releases out: shown, not offered.
+    assert orientation(news, "In which year did Frob ship the most security fixes?").counted == ""
 
 
 def test_how_many_entries_hold_the_rarest_word_is_counted_by_entry_not_by_line() -> None:

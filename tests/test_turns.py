@@ -259,6 +259,16 @@ def test_the_offered_final_line_written_as_a_block_is_taken() -> None:
     assert answer == offered and len(root.calls) == 3
 
 
+def test_an_output_offered_once_and_run_again_gets_a_new_search_not_the_same_offer() -> None:
+    # The 1.5B offered "FINAL(# UTF-8 (Unicode) Compose sequences)" for its repeated cell ran
+    # that cell again four times to max_errors, each time offered the same line.
+    block = "```repl\nprint(\"grey-owl is Juniper\")\n```"
+    root, _ = _run(SMALL, [block, block, block, "FINAL(4417028)"], "What is the launch code of Juniper?")
+    assert "reply with exactly this line" in root.calls[2].messages[-1]["content"]
+    third = root.calls[3].messages[-1]["content"]
+    assert "reply with exactly this line" not in third and "so this was run instead" in third
+
+
 def test_counts_echoed_bare_are_shown_once() -> None:
     block = "```repl\ncount_by(['a x', 'b x', 'a y'], 0)\n```"
     shown = "```repl\nc = count_by(['a x', 'b x'], 0, show=False)\nprint(c)\nprint(group_by(['a x'], 0))\n```"

@@ -74,7 +74,7 @@ _COMPARES = re.compile(r"\b(?:more|fewer|less|most|least|than|majority|minority|
 _PAIRS = re.compile(r"\bpairs?\s+of\b", re.IGNORECASE)
 """A question that asks for pairs of the things ("pairs of user ids where ...")."""
 _COUNTS = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b|\btotal\b", re.IGNORECASE)
-_TAKEN = frozenset({"labels", "context", "answer", "lines", "pairs", "record", "entries", "blocks", "grep",
+_TAKEN = frozenset({"labels", "context", "answer", "lines", "pairs", "record", "entries", "blocks", "headings", "grep",
                     "classify", "table", "rows", "count", "top"}) | frozenset(dir(builtins)) | frozenset(keyword.kwlist)
 """Names an offered variable must not take: the REPL's own, builtins and keywords."""
 

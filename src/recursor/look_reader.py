@@ -122,6 +122,18 @@ word, the answer is the last line on one side of it, which no few lines the look
 tell (the reader read the newest version of all, 2.6.0)."""
 
 
+_MEASURED = re.compile(
+    r"(?<!\bon\s)(?<!\bin\s)\bhow\s+(?:many|much)\s+(?:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|hours?|ms|"
+    r"(?:kilo|mega|giga|tera)?bytes?|[kmgt]i?b|bits?|pixels?|degrees?|percent)\b|\bhow\s+long\b", re.IGNORECASE)
+"""A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout"):
+a value one line states, as a setting or a table's column does, not a count of lines. Not
+days or weeks, nor "on/in how many ...": "on how many days was rain measured" counts rows."""
+_SPANNED = re.compile(r"\b(?:between|apart|elapsed|since|passed|from\s+\S+\s+to|in\s+total|altogether|overall)\b",
+                      re.IGNORECASE)
+"""A quantity that spans two lines or adds many ("how many days between the first and last
+entry", "how long in total"): computed, not read."""
+
+
 def looks_up(question: str) -> bool:
     """Whether the question asks for one value a line can state: not a count, a total, a
     ranking ("which package had the most changes"), a comparison, a list ("which packages
@@ -129,6 +141,8 @@ def looks_up(question: str) -> bool:
     nothing: it asks for one line's value."""
     asking = asking_part(question)
     asked = _asked_sentence(question)
+    if _SPANNED.search(asking) is None:
+        asking = _MEASURED.sub(" ", asking)  # "how many seconds ahead of UTC is IST": one line's value
     return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", asking)) or names_options(asking)
                 or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question)
                 or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))
@@ -209,14 +223,16 @@ _RARITY_CAP = 1_000
 
 def _subjects(words: Sequence[str], context: ContextValue) -> list[str]:
     """What the question is about: of its first words found (`Orientation.words`, the look's
-    rarest first), each no everyday word written in the context no more often than the first.
-    "What keysym value does X11 assign to the Thai baht currency sign?": X11 ranks first as a
-    key, and "baht", written once, is as much what it asks about."""
+    rarest first), each no everyday word written in the context no more often than the first,
+    or a key written rarely (`_TIES_UP_TO`). "What keysym value does X11 assign to the Thai baht
+    currency sign?": X11 ranks first as a key, and "baht", written once, is as much what it
+    asks about. "How many seconds ahead of UTC is IST?": UTC is written once, and IST, a key
+    on 4 lines, names the row asked about."""
     named = [w for w in words[:_SUBJECTS] if not everyday(w)]
     if not named:
         return []
     counts = [times_written(context, w, _RARITY_CAP) for w in named]
-    return [w for w, n in zip(named, counts, strict=True) if n <= counts[0]]
+    return [w for w, n in zip(named, counts, strict=True) if n <= counts[0] or (key_shaped(w) and n <= _TIES_UP_TO)]
 
 
 def _tied(value: str, lines: str, question: str, words: Sequence[str], context: ContextValue) -> bool:

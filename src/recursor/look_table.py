@@ -29,6 +29,7 @@ from recursor.question import (
     SUPERLATIVE,
     TOKEN,
     asking_part,
+    document_words,
     ranks,
 )
 from recursor.sandbox.helpers import (
@@ -212,6 +213,10 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     for c in _unique_by_name([*named, *(c for c, _ in filters or [])]):
         shown.append(_described(c, len(rows)))
     computed = None if filters is None else _computed(columns, rows, asking, question, words, named, filters, text)
+    if computed is None and filters is not None and (bound := _threshold(columns, asking)) is not None:
+        computed = _over_threshold(columns, rows, asking, question, words, filters, text, bound)
+        if computed is not None:
+            shown.append(_described(bound[0], len(rows)))
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
     return computed_look(shown, computed, cut)
@@ -375,6 +380,77 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
             return None
         return f"len({source})", f"{len(kept):,}", str(len(kept)) if just else ""
     return None
+
+
+_NUMBER = r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])"
+_OPS_BEFORE = (
+    (re.compile(r"\b(?:at\s+least|no\s+(?:less|fewer|lower)\s+than|a\s+minimum\s+of)\s*$", re.I), ">="),
+    (re.compile(r"\b(?:at\s+most|no\s+(?:more|greater|higher)\s+than|a\s+maximum\s+of|up\s+to)\s*$", re.I), "<="),
+    (re.compile(r"\b(?:(?:more|greater|higher|larger|warmer|longer|bigger)\s+than|over|above|exceed(?:s|ed|ing)?|beyond)"
+                r"\s*$", re.I), ">"),
+    (re.compile(r"\b(?:(?:less|fewer|lower|smaller|colder|shorter)\s+than|under|below)\s*$", re.I), "<"),
+)
+_OPS_AFTER = (
+    (re.compile(r"^\s*(?:°\s*[CF]\b|%|[A-Za-z]{1,3}\b)?\s*(?:or\s+(?:more|higher|above|greater|over|larger|longer|warmer)"
+                r"|\+)", re.I), ">="),
+    (re.compile(r"^\s*(?:°\s*[CF]\b|%|[A-Za-z]{1,3}\b)?\s*or\s+(?:less|fewer|lower|below|under|smaller|shorter|colder)",
+                re.I), "<="),
+)
+_SAME_AS = {"high": "max", "highest": "max", "maximum": "max", "peak": "max", "top": "max",
+            "low": "min", "lowest": "min", "minimum": "min", "average": "avg", "mean": "avg"}
+"""A question's word for a column's short name part: "the daytime high" of `temp_max`."""
+
+
+def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float, tuple[int, int]] | None:
+    """The number column a count question bounds, the comparison, the bound and where the
+    question writes it: "on how many days did the daytime high reach 30 °C or more" is rows
+    whose `temp_max` is >= 30. None unless the question asks how many, writes one number with
+    one comparison, and names one number column (by a part of its name, or `_SAME_AS`)."""
+    if not COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
+        return None
+    numbers = list(re.finditer(_NUMBER, asking))
+    if len(numbers) != 1:
+        return None
+    m = numbers[0]
+    before, after = asking[:m.start()], asking[m.end():]
+    ops = [(op, (b.start(), m.end())) for rx, op in _OPS_BEFORE if (b := rx.search(before))]
+    ops += [(op, (m.start(), m.end() + a.end())) for rx, op in _OPS_AFTER if (a := rx.search(after))]
+    if len(ops) != 1:
+        return None
+    words = [w.lower() for w in TOKEN.findall(before)]
+    bounded = [c for c in columns if c.numeric and not c.ids()
+               and any(_same_word(x, p) for w in words for x in (w, _SAME_AS.get(w, w)) for p in _parts(c.name))]
+    if len(bounded) != 1:
+        return None
+    return bounded[0], ops[0][0], float(m.group(0)), ops[0][1]
+
+
+def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
+                    filters: list[tuple[_Column, str]], text: str,
+                    bound: tuple[_Column, str, float, tuple[int, int]]) -> tuple[str, str, str] | None:
+    """The count of the rows (kept by `filters`) whose number column passes the question's
+    bound (`_threshold`); offered when the question asks just that, the bound aside."""
+    column, op, limit, (a, b) = bound
+    index = {c.name: i for i, c in enumerate(columns)}
+    test = {">=": float.__ge__, "<=": float.__le__, ">": float.__gt__, "<": float.__lt__}[op]
+    kept = [r for r in rows if all(r[index[c.name]] == v for c, v in filters)
+            and (x := to_number(r[index[column.name]])) is not None and test(float(x), limit)]
+    written = f"{limit:g}"
+    kept_by = f" if {_test(filters)}" if filters else ""
+    call = (f"len([x for x in (to_number(r[{column.name!r}]) for r in table(){kept_by}) "
+            f"if x is not None and x {op} {written}])")
+    rest = asking[:a] + " " + asking[b:]
+    described = document_words(question)
+    plain_words = [w for w in words if w.lower() not in described and w not in asking[a:b]
+                   and _SAME_AS.get(w.lower()) is None]
+    values = [v.lower() for c in columns if c.category(len(rows)) and c not in {f for f, _ in filters} for v in c.counts]
+    if any(len(v) >= 3 and w.lower().startswith(v) for w in plain_words for v in values):
+        return None  # "rainy days" beside a weather of "rain": a filter no value is written as
+    just = _asks_just(rest, question.replace(asking[a:b], " "), plain_words, columns,
+                      {c.name for c, _ in filters} | {column.name}, filters, text)
+    if just is None:
+        return None
+    return call, f"{len(kept):,} rows with {column.name} {op} {written}", str(len(kept)) if just else ""
 
 
 _VERBISH = frozenset("did do does were was are is have has had ordered bought sold placed came went got made "

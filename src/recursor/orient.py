@@ -75,6 +75,7 @@ from recursor.sandbox.helpers import (
     _word_rx,
     enclosing,
     file_spans,
+    headings,
     in_dates,
     layout_records,
     list_sizes,
@@ -1536,7 +1537,7 @@ the most uploads made?", "the month with the most releases"."""
 _PERIOD_WORDS = _ASKED_COMMON | frozenset(
     "which what in during calendar single one particular year month day date most largest greatest highest number "
     "package packages made recorded released published uploaded dated happened occurred took place saw had entries entry uploads "
-    "written wrote logged added created filed posted committed "
+    "written wrote logged added created filed posted committed ship shipped came out tagged "
     "upload releases release versions version changes change updates update records record runs run according "
     "to changelog news log history".split())
 """The words of a question asking just which period holds the most entries."""
@@ -1573,18 +1574,26 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
         return [], "", ""
     unit = (m.group("unit") or m.group("after")).lower()
     days = [d for a, b in recs if (d := to_date(Entry(text[a:b]))) is not None]
+    firsts = [text[a:b].split("\n", 1)[0].lower() for a, b in recs]
+    what = f"dated entries by {unit} (an entry by its first line, else its last)"
     if len(days) < 3 or len(days) < _DATED_SHARE * len(recs):
-        return [], "", ""  # a NEWS file's paragraphs under a dated heading are entries of no date: no count of releases
+        # A NEWS file's paragraphs under a dated heading are entries of no date: its releases
+        # are its top headings ("E2fsprogs 1.47.0 (February 5, 2023)"), counted by their dates.
+        heads = headings(text=text) if entries_call == "entries()" else []
+        days = [d for h in heads if (d := to_date(h)) is not None]
+        if len(days) < 3 or len(days) < _DATED_SHARE * len(heads):
+            return [], "", ""
+        entries_call, firsts = "headings()", [h.lower() for h in heads]
+        what = f"top headings by {unit}, each by the date it writes"
     counts = Counter(_DATE_PARTS[unit](d) for d in days)
     ranked = counts.most_common()
     told = ", ".join(f"{k} {n}" for k, n in ranked[:_PERIODS_SHOWN])
     more = f" (and {len(ranked) - _PERIODS_SHOWN} other {unit}s)" if len(ranked) > _PERIODS_SHOWN else ""
     call = f"count_by({entries_call}, {unit!r})"
-    rows = [f"Its {len(days)} dated entries by {unit} (an entry by its first line, else its last), the most first: "
-            f"{told}{more}; {call} counts them."]
+    rows = [f"Its {len(days)} {what}, the most first: {told}{more}; {call} counts them."]
     if unit == "month" or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return rows, call, ""
-    on_every = _on_every_head([text[a:b].split("\n", 1)[0].lower() for a, b in recs], asking)
+    on_every = _on_every_head(firsts, asking)
     if not _asks_just(asking, _PERIOD_ASKED, _PERIOD_WORDS | on_every, name, also=(MOST,)):
         return rows, call, ""
     return rows, call, ranked[0][0]

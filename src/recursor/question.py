@@ -442,7 +442,7 @@ def marked_short(asking: str) -> list[tuple[str, ...]]:
 _DOCUMENT_KINDS = frozenset(
     "file header log config configuration changelog table list document text license licence index map "
     "manual page module source script dump output report listing database spreadsheet notes readme catalog "
-    "inventory registry dictionary glossary spec specification schema manifest".split())
+    "inventory registry dictionary glossary spec specification schema manifest record records data dataset".split())
 """Nouns a user names the document they give by ("this Linux input header", "the lm-sensors config")."""
 
 _DEICTIC = frozenset({"this", "these"})
@@ -454,9 +454,12 @@ _DESCRIBED_UP_TO = 4
 def document_words(question: str) -> frozenset[str]:
     """The question's words, lowercased, that only describe the document it is asked about:
     the words between "this" (or "the" after a preposition) and a noun naming a document, and
-    that noun ("In this Linux input header", "according to the timezone table"). They say which text
-    it is, not what to find in it: searched first as a rare name, "Linux" showed the 1.5B a
-    licence line and it never read the line holding its answer."""
+    that noun ("In this Linux input header", "according to the timezone table"), and the owner
+    of a possessive in a leading clause that says where to look (`_SOURCE_CLAUSE`: "Using
+    PostgreSQL's default set of abbreviations, ..."). They say which text it is, not what to
+    find in it: searched first as a rare name, "Linux" showed the 1.5B a licence line and it
+    never read the line holding its answer; "PostgreSQL", on one comment line, came before the
+    abbreviation asked about, whose record line was then never shown."""
     asking = asking_part(question)
     tokens = [m.group(0) for m in re.finditer(r"[\w.+/-]+|[()]", asking)]
     out: set[str] = set()
@@ -472,7 +475,17 @@ def document_words(question: str) -> frozenset[str]:
             if word in _STOP or (word in _DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
                 break
             described.append(tokens[j])
+    if (lead := _SOURCE_CLAUSE.match(asking)) is not None:
+        out.update(m.group(1).lower() for m in _OWNER.finditer(lead.group(1)))
     return frozenset(out)
+
+
+_SOURCE_CLAUSE = re.compile(r"\s*(?:using|according\s+to|going\s+by|based\s+on|judging\s+by|per|in|from|within)\s+"
+                            r"([^,?;]{1,80}),\s*(?=\S)", re.IGNORECASE)
+"""A leading clause that says where to look ("Using PostgreSQL's default set of time zone
+abbreviations, how many ...", "In pickletools' table of opcodes, which ...")."""
+_OWNER = re.compile(r"([\w.+-]*[^\W\d_][\w.+-]*)(?:'s|')(?=\s)")
+"""A possessive's owner: "PostgreSQL" of "PostgreSQL's", "pickletools" of "pickletools'"."""
 
 
 ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:module|file)(?![\w-])[^?.;]*?\b(?:defines?|defined|declares?|"

@@ -868,7 +868,10 @@ class TurnState:
         if prompts.run_instead_of_repeats and (start := self.start_first(error)) is not None:
             self.seen_code.add(start)
             return prompts.ran_start(start), f"{start}\n{code}"
-        if repeated and _offerable(stdout):
+        if repeated and _offerable(stdout) and self.offered != stdout.strip():
+            # Offered once and run again, the same offer is no help: the 1.5B shown "If the
+            # answer is # UTF-8 (Unicode) Compose sequences, reply FINAL(...)" ran the same
+            # cell until max_errors. The second repeat gets a new search below instead.
             self.offered = stdout.strip()
             return prompts.prose_answer(stdout), None  # an empty result ("0 []") is no answer to offer
         last = error_line(error)

@@ -1287,6 +1287,32 @@ def blocks(pattern: Any = None, text: Any = None) -> list[str]:
     return Blocks(chunks)
 
 
+def headings(pattern: Any = None, level: int | None = None, text: Any = None) -> list[str]:
+    """The context's headings (or `text`'s), in order, as its outline reads them: Markdown's
+    `#` and underlined titles, numbered sections, a man page's capitals, outline-mode `*`
+    lines; a NEWS file's release lines over their `===`. Only the top level (each file's, in a
+    context of several), unless `level` names another (1 is the top); only those matching
+    regex `pattern` (any case), when given. The releases a NEWS file records by year:
+    `count_by(headings(), 'year')`; its paragraphs (`entries()`) carry no date."""
+    doc = _as_text(text)
+    spans = [(name, body, end) for name, _, body, end in _files()] if _of_context(text) and _files() else []
+    out: list[str] = []
+    for name, lo, hi in spans or [("", 0, len(doc))]:
+        heads = _outline(doc, lo, hi)[1]
+        if not heads:
+            continue
+        wanted = min(lvl for _, _, lvl in heads) if level is None else level
+        for a, b, lvl in heads:
+            if lvl == wanted:
+                line = Line(doc[a:b].strip())
+                line.file = name
+                out.append(line)
+    if pattern is not None:
+        rx = _pattern(pattern)
+        out = [h for h in out if rx.search(h)]
+    return out
+
+
 class Blocks(list[str]):
     """blocks()'s result, a list of str; echoed bare it shows each block's lines (a long
     line cut around its middle), not one escaped string. Called, it is blocks() (see `Rows`)."""
@@ -2593,7 +2619,7 @@ _ONE_LABEL_ITEMS = 200
 """Lines of a log labelled with one label nobody writes, from which classify asks first."""
 
 
-def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str], called: str = "items") -> str:
+def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str], passed: Any = None) -> str:
     """What to say instead of labelling, when `labels` is one label (no "other" of the model's
     own) that no item writes, over `_ONE_LABEL_ITEMS` lines or more of a log (dated or timed,
     split at spaces into nearly one number of columns; no `|` records): such a label most
@@ -2617,6 +2643,7 @@ def _one_label_of_a_log(items: list[Any], labels: Any, names: list[str], called:
         return ""  # free text: a judgement per item may be meant
     if sum(any(_LOG_STAMP.search(c) for c in r[:3]) for r in rows) < 0.9 * len(rows):
         return ""  # not a log's lines
+    called = _name_of(items if passed is None else passed)  # the cell's name for what it passed
     few, many = _few_valued_columns(rows, called=called), _many_valued_columns(rows, called=called)
     columns = (few or " The lines are columns; by column:") + many if many else few
     return (f"classify: {label!r} is one label and no item writes it: labelling {len(items):,} lines one "
@@ -2658,8 +2685,7 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     One label that no item writes, over a log's lines, labels nothing and says which columns
     there are (`_one_label_of_a_log`): it most often names a column, not a judgement.
     """
-    called = _name_of(items)  # before the copy: the name the cell gave them, for advice
-    items = list(items)
+    passed, items = items, list(items)  # the object the cell passed, by which its name is found for advice
     names = _labels(labels)
     task = (str(instruction).strip() + "\n" if instruction else "")
     # An item without the field is labelled whole: a model names a field its lines lack
@@ -2669,7 +2695,7 @@ def classify(items: Iterable[Any], labels: Any, instruction: Any = None, field: 
     if field is not None and items and all(v is None for v in values) and show:
         print(f"classify: no item has a field {field!r}; each item is labelled whole.")
     if instruction is None and all(v is None for v in values) and (
-            said := _one_label_of_a_log(items, labels, names, called)):
+            said := _one_label_of_a_log(items, labels, names, passed)):
         if show:
             print(said)
         return Labels(["?"] * len(items), items, names)
