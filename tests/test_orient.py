@@ -1485,3 +1485,21 @@ def test_a_quoted_letter_or_a_symbol_the_question_writes_is_looked_up_as_written
     log = "".join(f'10.0.0.{i % 9} - - "GET /p{i}" 200 "-" "curl/8"\n' for i in range(300))
     log += '10.0.0.1 - - "GET /admin" 200 "-" "EvilBot/1"\n'
     assert orientation(log, 'Which user agent requested /admin with an empty referer ("-")?').words == ("admin", "-")
+
+
+def test_the_last_release_before_a_year_is_read_from_a_news_files_dated_headings() -> None:
+    # Asked for the last e2fsprogs version released before 2010 began, the 1.5B answered the
+    # first 2010 heading the look showed.
+    releases = [("2.1", "February 7, 2010"), ("2.0.9", "December 29, 2009"), ("2.0.8", "June 30, 2009"),
+                ("2.0", "January 8, 2008"), ("1.9", "July 4, 2007")]
+    news = "".join(f"Frob {v} ({d})\n{'=' * (len(v) + len(d) + 8)}\n\nFixed a crash in 2030 mode.\n\n" for v, d in releases)
+    look = orientation(news, "Which Frob version was the last one released before 2010 began?")
+    assert ("the last one dated before 2010-01-01: 'Frob 2.0.9 (December 29, 2009)'" in look.text
+            and look.counted == "2.0.9")
+    assert look.start == "max((h for h in headings() if to_date(h) and to_date(h) < to_date('2010-01-01')), key=to_date)"
+    assert orientation(news, "What was the first release after 2007?").counted == "2.0"
+    assert orientation(news, "What was the first release since the start of 2009?").counted == "2.0.8"
+    # Two bounds, a second place, or no order word: nothing read.
+    for question in ("What was the last release between 2007 and 2010?", "What was the second release after 2007?",
+                     "Which release came out before 2010?"):
+        assert "top headings that write a date" not in orientation(news, question).text, question

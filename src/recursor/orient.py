@@ -923,6 +923,8 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     # key-shaped one, "RISCV", keeps its rank). Words that only describe the document ("this
     # Linux input header") come after both; among several files they name one, and stay.
     described = document_words(question) if len(doc.files) < 2 else frozenset()
+    # A year that bounds ("before 2010") is no subject: its own lines are on the wrong side.
+    described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking) if m.group("side").lower() != "from"}
     found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described,
                               "-" in w.asked and not key_shaped(w.word), _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
@@ -1037,6 +1039,10 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
         if period is not None and parsed and (dated := _dated_alone(text, recs, period, asking)):
             page.add(dated[0])  # "how many uploads from 1 June through 31 August 2022": a changelog read alone
             start, named_start = dated[1], bool(dated[1])
+        if parsed and (bounded := _heading_bounded(text, asking)) is not None:
+            page.add(bounded[0])  # "the last version released before 2010": a NEWS file's headings, dated
+            counted = counted or bounded[1]
+            start, named_start = (bounded[2], True) if bounded[1] and not start else (start, named_start)
         if counts_entries:
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")
@@ -1597,6 +1603,50 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
     if not _asks_just(asking, _PERIOD_ASKED, _PERIOD_WORDS | on_every, name, also=(MOST,)):
         return rows, call, ""
     return rows, call, ranked[0][0]
+
+
+_YEAR_BOUND = re.compile(
+    r"\b(?P<side>before|prior\s+to|after|since|from)\s+(?:the\s+(?P<edge>start|beginning|end)\s+of\s+)?"
+    r"(?P<year>(?:19|20)\d\d)\b(?!-\d)", re.IGNORECASE)
+"""A bound at a year's edge: "before 2010 (began)", "before the start of 2005", "after the end
+of 2015", "since 2019"."""
+_ORDER_OF = re.compile(r"\b(?P<last>last|latest|final|newest|most\s+recent)\b|\b(?P<first>first|earliest|oldest)\b",
+                       re.IGNORECASE)
+_VERSION_TOKEN = re.compile(r"(?<![\w.])v?\d+(?:\.\d+)+[a-z]?(?![\w.])")
+
+
+def _heading_bounded(text: str, asking: str) -> tuple[list[str], str, str] | None:
+    """For a question asking the first or last release (version, heading) on one side of a
+    year ("which version was the last one released before 2010 began?"), the text's top
+    headings that write a date, as a NEWS file heads its releases: the one asked for, and its
+    version as the answer when it writes one version and the question asks a version or a
+    release. Read, the 1.5B answered the first 2010 heading shown, 1.41.14; none when the
+    headings carry no dates (a ChangeLog's entries are read by `_dated_entries`). Returns the
+    rows, that version or "", and the call that gives the heading."""
+    bound, order = _YEAR_BOUND.search(asking), _ORDER_OF.search(asking)
+    if bound is None or order is None or len(_YEAR_BOUND.findall(asking)) != 1 or NOT_FIRST.search(asking):
+        return None
+    heads = headings(text=text)
+    dated = [(d, h) for h in heads if (d := to_date(h)) is not None]
+    if len(dated) < 3 or len(dated) < _DATED_SHARE * len(heads):
+        return None
+    year, side, at = int(bound.group("year")), " ".join(bound.group("side").split()).lower(), bound.group("edge")
+    before = side in ("before", "prior to")
+    # "before 2010" and "since 2010" cut at its first day; "after 2015" and "the end of 2015" at its last.
+    edge = date(year + 1, 1, 1) if (at or "").lower() == "end" or (side == "after" and not at) else date(year, 1, 1)
+    kept = [(d, h) for d, h in dated if (d < edge if before else d >= edge)]
+    if not kept:
+        return None
+    d, head = (max if order.group("last") else min)(kept, key=lambda x: x[0])
+    side = "before" if before else "on or after"
+    which = "last" if order.group("last") else "first"
+    call = (f"{'max' if which == 'last' else 'min'}((h for h in headings() if to_date(h) and to_date(h) "
+            f"{'<' if before else '>='} to_date({edge.isoformat()!r})), key=to_date)")
+    rows = [f"Of its {len(dated)} top headings that write a date, the {which} one dated {side} {edge.isoformat()}: "
+            f"{head!r}; {call} gives it."]
+    versions = _VERSION_TOKEN.findall(head)
+    asks_version = re.search(r"\b(?:version|release)", asking, re.IGNORECASE) is not None
+    return rows, (versions[0] if asks_version and len(versions) == 1 else ""), call
 
 
 _HOLDING_WORDS = _ASKED_COMMON | RECORD_NOUNS | frozenset(
