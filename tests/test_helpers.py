@@ -1599,3 +1599,11 @@ def test_lines_drops_a_word_boundary_beside_a_symbol_when_it_finds_nothing(
     assert h.lines(r"\bcat\b") == []  # a word's boundaries stay
     capsys.readouterr()
     assert h.lines(r"\bEuroSign\b") == [compose.splitlines()[0]] and "hold" not in capsys.readouterr().out
+
+
+def test_section_below_a_heading_gives_its_first_lines_up_to_the_next_heading() -> None:
+    doc = "Frob 1.1 (July 4, 2018)\n=======================\n\nFixed a crash.\n\nMade it fast.\n\nFrob 1.0 (2017)\n===============\n\nFirst.\n"
+    below = h.section_below(doc, doc.index("1.1"))
+    assert [doc[a:b] for a, b in below] == ["Fixed a crash.", "Made it fast."]
+    assert [doc[a:b] for a, b in h.section_below(doc, doc.index("1.1"), most=1)] == ["Fixed a crash."]
+    assert h.section_below(doc, doc.index("crash")) == []  # not a heading's line

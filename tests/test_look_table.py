@@ -365,8 +365,9 @@ def _weather(n: int = 500, seed: int = 3) -> tuple[str, list[dict[str, str]]]:
     rng = random.Random(seed)
     rows = [{"date": f"2015/{1 + i // 28 % 12:02d}/{1 + i % 28:02d}", "temp_max": f"{rng.uniform(-5, 36):.1f}",
              "temp_min": f"{rng.uniform(-12, 20):.1f}", "wind": f"{rng.uniform(0, 9):.1f}",
-             "weather": rng.choice(["sun", "rain", "fog", "snow"])} for i in range(n)]
-    return "date,temp_max,temp_min,wind,weather\n" + "\n".join(",".join(r.values()) for r in rows) + "\n", rows
+             "weather": rng.choice(["sun", "rain", "fog", "snow"]), "precipitation": rng.choice(["0.0", "0.0", "1.5", "7.2"])}
+            for i in range(n)]
+    return "date,temp_max,temp_min,wind,weather,precipitation\n" + "\n".join(",".join(r.values()) for r in rows) + "\n", rows
 
 
 def test_a_count_of_rows_past_a_bound_on_a_number_column_is_computed() -> None:
@@ -391,3 +392,25 @@ def test_a_count_of_rows_past_a_bound_on_a_number_column_is_computed() -> None:
                      "How many days had wind of 5?"):  # no comparison
         unclear = table_look(text, question)
         assert unclear is None or unclear.counted == "", question
+
+
+def test_a_count_over_a_period_of_a_date_column_is_computed() -> None:
+    # "Counting from 1 November 2012 through 31 January 2013, on how many days was any
+    # precipitation measured?": the rows of the period whose number column is above 0.
+    text, rows = _weather()
+    helpers.context = text
+
+    def between(r: dict[str, str], a: str, b: str) -> bool:
+        return a <= r["date"] <= b
+
+    question = "Counting from 1 March 2015 through 30 April 2015, on how many days was any precipitation measured?"
+    look = table_look(text, question)
+    wet = sum(1 for r in rows if between(r, "2015/03/01", "2015/04/30") and float(r["precipitation"]) > 0)
+    assert look is not None and look.counted == str(wet) and 0 < wet
+    assert eval(look.call, vars(helpers)) == wet
+    hot = table_look(text, "How many days from 1 June 2015 through 31 August 2015 had a high of at least 30?")
+    assert hot is not None
+    assert hot.counted == str(sum(1 for r in rows if between(r, "2015/06/01", "2015/08/31") and float(r["temp_max"]) >= 30))
+    # "at least" is no ranking; "the most days" is.
+    ranking = table_look(text, "Which weather had the most days over 30?")
+    assert ranking is None or "to_number(r['temp_max'])" not in ranking.call

@@ -845,6 +845,20 @@ def test_the_fields_a_question_names_are_shown_first_and_a_single_value_is_shown
     assert "Essential" not in unasked  # 16 fields: the unnamed and rarest are cut
 
 
+def test_a_count_of_records_that_write_a_named_field_is_started_from_its_lines() -> None:
+    # "How many of the templates come with a preset default answer?": 32 of 76 debconf templates
+    # write `Default:`; the 1.5B counted the lines holding "default" (44).
+    rows = [f"Name: pkg{i}/question\n" + (f"Default: {('true', 'false', 'keep')[i % 3]}{i}\n" if i % 4 == 0 else "")
+            + f"Type: select\nDescription: the default question {i}\n" for i in range(40)]
+    text = "\n".join(rows)
+    look = orientation(text, "How many of the templates here come with a preset default answer?")
+    assert look.start == "len(lines(r'^Default:'))"
+    assert "counts the 10 lines of field Default, which only some records write." in look.text
+    # A value of the field named, or a field every record writes: no count of presence.
+    assert orientation(text, "How many templates have the default true0?").start != "len(lines(r'^Default:'))"
+    assert "which only some records write" not in orientation(text, "How many templates have a type?").text
+
+
 def test_the_largest_number_of_records_per_a_named_field_is_counted() -> None:
     """"Which source package do the largest number of binary packages come from?" counts
     records per `Source`, a field that repeats though over half its values are distinct."""
@@ -1503,3 +1517,18 @@ def test_the_last_release_before_a_year_is_read_from_a_news_files_dated_headings
     for question in ("What was the last release between 2007 and 2010?", "What was the second release after 2007?",
                      "Which release came out before 2010?"):
         assert "top headings that write a date" not in orientation(news, question).text, question
+
+
+def test_a_rare_words_heading_shows_its_sections_first_lines() -> None:
+    # "In which Node.js release did Domain.dispose() reach end-of-life?": the rare word is on
+    # the heading "### DEP0012: `Domain.dispose`", and the versions are in the section below it.
+    doc = "# Deprecated APIs\n\n## List\n\n" + "".join(
+        f"### DEP00{n:02}: `{name}`\n\n<!-- YAML\nchanges:\n  - version: v{n}.0.0\n    description: End-of-Life.\n-->\n\n"
+        f"Type: End-of-Life\n\n`{name}` has been removed in a later release.\n\n"
+        for n, name in ((10, "Buffer.make"), (12, "Domain.dispose"), (14, "fs.oldRead")))
+    question = "In which Node.js release did the deprecated Domain.dispose() reach end-of-life?"
+    look = orientation(doc, question)
+    assert "its section's first lines:\n   . <!-- YAML\n   . changes:\n   .   - version: v12.0.0\n" in look.text
+    assert "v10.0.0" not in look.text.split("its section's first lines:")[1].split("'")[0]  # its own section only
+    # A count or a ranking gets no section: what it counts is across many.
+    assert "its section's first lines" not in orientation(doc, "How many APIs did Domain.dispose() replace?").text

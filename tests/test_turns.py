@@ -269,6 +269,17 @@ def test_an_output_offered_once_and_run_again_gets_a_new_search_not_the_same_off
     assert "reply with exactly this line" not in third and "so this was run instead" in third
 
 
+def test_a_helpers_line_written_back_as_prose_is_not_offered_as_the_answer() -> None:
+    # The 1.5B replied "No item has a field 'end-of-life'." (count_by's note) in words, was
+    # offered it as the FINAL line, and wrote it.
+    block = "```repl\nrows = lines('launch')\ncount_by(rows, 'end-of-life')\n```"
+    root, _ = _run(SMALL, [block, "No item has a field 'end-of-life'.", "FINAL(4417028)"],
+                   "What is the launch code of Juniper?")
+    after = root.calls[2].messages[-1]["content"]
+    assert "No item has a field 'end-of-life'." in root.calls[1].messages[-1]["content"]
+    assert "FINAL(No item has" not in after
+
+
 def test_counts_echoed_bare_are_shown_once() -> None:
     block = "```repl\ncount_by(['a x', 'b x', 'a y'], 0)\n```"
     shown = "```repl\nc = count_by(['a x', 'b x'], 0, show=False)\nprint(c)\nprint(group_by(['a x'], 0))\n```"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import date
 
 from recursor.look_counts import ComputedLook, computed_look, ranked, says_more
 from recursor.question import (
@@ -29,6 +30,7 @@ from recursor.question import (
     SUPERLATIVE,
     TOKEN,
     asking_part,
+    date_range,
     document_words,
     ranks,
 )
@@ -39,6 +41,7 @@ from recursor.sandbox.helpers import (
     _table_cells,
     _table_sep,
     cols,
+    to_date,
     to_number,
 )
 
@@ -213,10 +216,17 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     for c in _unique_by_name([*named, *(c for c, _ in filters or [])]):
         shown.append(_described(c, len(rows)))
     computed = None if filters is None else _computed(columns, rows, asking, question, words, named, filters, text)
-    if computed is None and filters is not None and (bound := _threshold(columns, asking)) is not None:
-        computed = _over_threshold(columns, rows, asking, question, words, filters, text, bound)
-        if computed is not None:
-            shown.append(_described(bound[0], len(rows)))
+    period, plain, plain_question = _period_of(columns, rows, asking, question)
+    if filters is not None and (computed is None or (period is not None and not computed[2])):
+        # A bound on a number column, a period of a date column: counted with the filters
+        # ("a step" without them: the rows of a value in every period are no answer).
+        bound = _threshold(columns, plain) or _any_of(columns, plain)
+        counted = (_over_threshold(columns, rows, plain, plain_question, words, filters, text, bound, period)
+                   if bound is not None or period is not None else None)
+        if counted is not None:
+            computed = counted
+            if bound is not None:
+                shown.append(_described(bound[0], len(rows)))
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
     return computed_look(shown, computed, cut)
@@ -406,7 +416,7 @@ def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float
     question writes it: "on how many days did the daytime high reach 30 °C or more" is rows
     whose `temp_max` is >= 30. None unless the question asks how many, writes one number with
     one comparison, and names one number column (by a part of its name, or `_SAME_AS`)."""
-    if not COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
+    if not COUNT_ASKED.search(asking):
         return None
     numbers = list(re.finditer(_NUMBER, asking))
     if len(numbers) != 1:
@@ -415,8 +425,8 @@ def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float
     before, after = asking[:m.start()], asking[m.end():]
     ops = [(op, (b.start(), m.end())) for rx, op in _OPS_BEFORE if (b := rx.search(before))]
     ops += [(op, (m.start(), m.end() + a.end())) for rx, op in _OPS_AFTER if (a := rx.search(after))]
-    if len(ops) != 1:
-        return None
+    if len(ops) != 1 or SUPERLATIVE.search(asking[:ops[0][1][0]] + " " + asking[ops[0][1][1]:]):
+        return None  # "at least" is no superlative; "the most days over 30" ranks
     words = [w.lower() for w in TOKEN.findall(before)]
     bounded = [c for c in columns if c.numeric and not c.ids()
                and any(_same_word(x, p) for w in words for x in (w, _SAME_AS.get(w, w)) for p in _parts(c.name))]
@@ -425,32 +435,81 @@ def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float
     return bounded[0], ops[0][0], float(m.group(0)), ops[0][1]
 
 
+_ANY_OF = re.compile(r"\bany\s+([\w-]+)", re.IGNORECASE)
+
+
+def _any_of(columns: list[_Column], asking: str) -> tuple[_Column, str, float, tuple[int, int]] | None:
+    """"On how many days was any precipitation measured": rows whose number column named after
+    "any" is above 0, when the question writes no number."""
+    if re.search(_NUMBER, asking) or (m := _ANY_OF.search(asking)) is None:
+        return None
+    said = m.group(1).lower()
+    named = [c for c in columns if c.numeric and not c.ids()
+             and any(_same_word(x, p) for x in (said, _SAME_AS.get(said, said)) for p in _parts(c.name))]
+    return (named[0], ">", 0.0, m.span()) if len(named) == 1 else None
+
+
+def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
+               question: str) -> tuple[tuple[_Column, date, date] | None, str, str]:
+    """The date column and the days of the period the question names by its two ends
+    ("from 1 November 2012 through 31 January 2013"), when nearly every row of one column is a
+    date; and the question's asking part and the question without that phrase."""
+    period = date_range(question)
+    if period is None:
+        return None, asking, question
+    first, last, a, b = period
+    dated = [c for c in columns if not c.numeric and sum(n for v, n in c.counts.items() if to_date(v) is not None)
+             >= 0.9 * len(rows)]
+    if len(dated) != 1:
+        return None, asking, question
+    phrase = re.compile(r"(?:\b(?:counting\s+)?(?:from|between)\s+)?" + re.escape(first) + r".*?" + re.escape(last),
+                        re.IGNORECASE)
+    return (dated[0], a, b), phrase.sub(" ", asking, count=1), phrase.sub(" ", question, count=1)
+
+
 def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
                     filters: list[tuple[_Column, str]], text: str,
-                    bound: tuple[_Column, str, float, tuple[int, int]]) -> tuple[str, str, str] | None:
-    """The count of the rows (kept by `filters`) whose number column passes the question's
-    bound (`_threshold`); offered when the question asks just that, the bound aside."""
-    column, op, limit, (a, b) = bound
+                    bound: tuple[_Column, str, float, tuple[int, int]] | None,
+                    period: tuple[_Column, date, date] | None) -> tuple[str, str, str] | None:
+    """The count of the rows (kept by `filters`) in the question's period (`_period_of`) whose
+    number column passes its bound (`_threshold`, `_any_of`); offered when the question asks
+    just that, the bound and the period aside (both already cut from `asking` and `question`)."""
     index = {c.name: i for i, c in enumerate(columns)}
-    test = {">=": float.__ge__, "<=": float.__le__, ">": float.__gt__, "<": float.__lt__}[op]
-    kept = [r for r in rows if all(r[index[c.name]] == v for c, v in filters)
-            and (x := to_number(r[index[column.name]])) is not None and test(float(x), limit)]
-    written = f"{limit:g}"
-    kept_by = f" if {_test(filters)}" if filters else ""
-    call = (f"len([x for x in (to_number(r[{column.name!r}]) for r in table(){kept_by}) "
-            f"if x is not None and x {op} {written}])")
-    rest = asking[:a] + " " + asking[b:]
+    kept = [r for r in rows if all(r[index[c.name]] == v for c, v in filters)]
+    source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
+    used = {c.name for c, _ in filters}
+    told: list[str] = []
+    rest, cut = asking, ""
+    if period is not None:
+        column, a, b = period
+        kept = [r for r in kept if (d := to_date(r[index[column.name]])) is not None and a <= d <= b]
+        source = f"in_dates({source}, {a.isoformat()!r}, {b.isoformat()!r})"
+        used.add(column.name)
+        told.append(f"dated {a.isoformat()} to {b.isoformat()}")
+    if bound is None:
+        call = f"len({source})"
+    else:
+        column, op, limit, (lo, hi) = bound
+        test = {">=": float.__ge__, "<=": float.__le__, ">": float.__gt__, "<": float.__lt__}[op]
+        kept = [r for r in kept if (x := to_number(r[index[column.name]])) is not None and test(float(x), limit)]
+        call = (f"len([x for x in (to_number(r[{column.name!r}]) for r in {source}) "
+                f"if x is not None and x {op} {limit:g}])")
+        used.add(column.name)
+        told.append(f"with {column.name} {op} {limit:g}")
+        cut = asking[lo:hi]
+        rest = asking[:lo] + " " + asking[hi:]
+    if not told or (bound is None and not filters):
+        return None  # the rows of a period alone: no question of a count by columns
     described = document_words(question)
-    plain_words = [w for w in words if w.lower() not in described and w not in asking[a:b]
-                   and _SAME_AS.get(w.lower()) is None]
+    plain_words = [w for w in TOKEN.findall(rest) if w.lower() not in _STOP and w.lower() not in described
+                   and _SAME_AS.get(w.lower()) is None and w in words]
     values = [v.lower() for c in columns if c.category(len(rows)) and c not in {f for f, _ in filters} for v in c.counts]
     if any(len(v) >= 3 and w.lower().startswith(v) for w in plain_words for v in values):
         return None  # "rainy days" beside a weather of "rain": a filter no value is written as
-    just = _asks_just(rest, question.replace(asking[a:b], " "), plain_words, columns,
-                      {c.name for c, _ in filters} | {column.name}, filters, text)
+    just = _asks_just(rest, question.replace(cut, " ") if cut else question, plain_words, columns, used, filters, text)
     if just is None:
         return None
-    return call, f"{len(kept):,} rows with {column.name} {op} {written}", str(len(kept)) if just else ""
+    return call, f"{len(kept):,} rows {' '.join(told)}", str(len(kept)) if just else ""
 
 
 _VERBISH = frozenset("did do does were was are is have has had ordered bought sold placed came went got made "

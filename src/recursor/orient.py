@@ -81,6 +81,7 @@ from recursor.sandbox.helpers import (
     list_sizes,
     person,
     record_around,
+    section_below,
     to_date,
 )
 
@@ -958,13 +959,17 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
                 lo, hi = doc.files[at][2:] if at >= 0 else (0, doc.name_at[0] if doc.files else len(text))
                 _, rec_spans, rows = record_around(text, s, lo, hi)
                 page.add(rows, rec_spans)
+                if not words.ranks and not COUNT_ASKED.search(asking) and (section := section_below(text, s, lo, hi)):
+                    # A heading names what its section is about: "### DEP0012: `Domain.dispose`"
+                    # over the versions it was deprecated and removed in.
+                    page.add(["   its section's first lines:"] + [f"   . {page.line(a, b)}" for a, b in section], section)
             if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN and _tier(hit.word, marked) == 0 and (
                     hop := _hop(text, doc.lowered, s, e, words.question_words, unit)) is not None:
                 rows, hop_spans = hop  # `#define KEY_ZOOM KEY_FULL_SCREEN`: the value is the name to read next
                 page.add(rows)
                 for a, b in hop_spans:
                     page.add([f"   . {page.line(a, b)}"])
-        if rank == 0 and COUNT_ASKED.search(asking) and (where := _written_where(text, doc.lowered, hit)):
+        if rank < 2 and COUNT_ASKED.search(asking) and (where := _written_where(text, doc.lowered, hit)):
             page.add([where])
     return blocks
 

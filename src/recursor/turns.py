@@ -679,11 +679,16 @@ class TurnState:
         words, three or more, written in one note) that the context does not write: sent back "'PyDLL' is what the question asks about ...
         it asks for something else about 'PyDLL'", the 1.5B replied "The question asks for
         something else about 'PyDLL'." and then wrote that as its FINAL. A value a note
-        offers as the FINAL line is no copy."""
+        offers as the FINAL line is no copy. A whole line of the last output of four words or
+        more and no digit is a note too (a helper's): the 1.5B replied "No item has a field
+        'end-of-life'.", was offered it as the FINAL line, and wrote it."""
         said = " ".join(bare_answer(answer).split()).lower().rstrip(".")
         words = said.split()
         if len(words) < 3 or _holds(self.context, bare_answer(answer), any_case=True):
             return False
+        if len(words) >= 4 and not re.search(r"\d", said) and any(
+                " ".join(line.split()).lower().strip(_ENDS) == said.strip(_ENDS) for line in self.last_output.splitlines()):
+            return True  # a helper's line, "No item has a field 'end-of-life'.", copied whole: no answer
         least = max(3, -(-len(words) * 3 // 5))  # a run of 3 words or more, three fifths of the answer
         for note in self.told:
             if f"final({said}" in note or f"'{said}" in note or f'"{said}' in note:
@@ -1030,6 +1035,8 @@ STUCK_AFTER = 3
 
 _NAME_IN_SENTENCE = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)*\b")
 _TOKEN = re.compile(r"[^\s'\"`()\[\]{},;=<>|]+")
+_ENDS = " .'\"`"
+"""What may end a line or an answer cut from it: "'end-of-life'." and its bare "'end-of-life"."""
 _KEY = re.compile(r"(?=.*[A-Za-z])(?=.*[\d\-_.:/+~@]).{4,}")
 
 

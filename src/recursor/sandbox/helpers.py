@@ -762,6 +762,33 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
     return out
 
 
+def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: int = 14) -> list[tuple[int, int]]:
+    """The first `most` lines that are not blank under the heading whose line holds doc[pos],
+    as spans of `doc`, up to the next heading of any level; [] when that line is no heading of
+    doc[lo:hi]'s outline (`_outline`). A hit on a heading ("### DEP0012: `Domain.dispose`")
+    names what its section is about, and the section's first lines hold its facts."""
+    hi = len(doc) if hi is None else hi
+    starts, heads, _ = _outline(doc, lo, hi)
+    line_start = doc.rfind("\n", lo, pos) + 1
+    i = _bisect_right(starts, pos) - 1
+    if i < 0 or not line_start <= heads[i][0] <= pos or doc.find("\n", heads[i][0], hi) < pos:
+        return []
+    end = starts[i + 1] if i + 1 < len(starts) else hi
+    out: list[tuple[int, int]] = []
+    at = doc.find("\n", heads[i][1], end)
+    while 0 <= at < end and len(out) < most:
+        nxt = doc.find("\n", at + 1, end)
+        stop = end if nxt < 0 else nxt
+        if doc[at + 1:stop].strip() and not _RULE_LINE.fullmatch(doc[at + 1:stop].strip()):
+            out.append((at + 1, stop))
+        at = nxt
+    return out
+
+
+_RULE_LINE = _re.compile(r"([=~^-])\1{2,}")
+"""An underline's own line: no fact of the section."""
+
+
 def section_heads(doc: str, pos: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
     """The headings doc[pos] is under, outermost first, as line spans: the nearest above it,
     then that one's parent, and so on (a NEWS file's `* ... release 8.15 (2012-01-06)` above
