@@ -56,7 +56,9 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
                      "What was the last version number set before the start of 2005?",
                      "Which package was installed first after 2024-03-05?",
                      "How many days passed between the first and the last entry?",
-                     "How many seconds did the tests take in total?", "How long did each test take on average?"):
+                     "How many seconds did the tests take in total?", "How long did each test take on average?",
+                     "How many bytes did the server send to 10.0.0.5?", "How long were the three outages together?",
+                     "How many minutes of downtime were there in March?", "How many percent of the requests failed?"):
         assert not looks_up(question), question
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 import recursor.sandbox.helpers as helpers
 from recursor.look_table import table_look
@@ -363,7 +364,8 @@ def test_review_a_distinct_count_needs_its_noun_to_head_the_phrase_and_no_quanti
 def _weather(n: int = 500, seed: int = 3) -> tuple[str, list[dict[str, str]]]:
     """A daily weather CSV: a date, two temperatures, wind and a category."""
     rng = random.Random(seed)
-    rows = [{"date": f"2015/{1 + i // 28 % 12:02d}/{1 + i % 28:02d}", "temp_max": f"{rng.uniform(-5, 36):.1f}",
+    day = date(2014, 11, 1)
+    rows = [{"date": (day + timedelta(days=i)).strftime("%Y/%m/%d"), "temp_max": f"{rng.uniform(-5, 36):.1f}",
              "temp_min": f"{rng.uniform(-12, 20):.1f}", "wind": f"{rng.uniform(0, 9):.1f}",
              "weather": rng.choice(["sun", "rain", "fog", "snow"]), "precipitation": rng.choice(["0.0", "0.0", "1.5", "7.2"])}
             for i in range(n)]
@@ -414,3 +416,22 @@ def test_a_count_over_a_period_of_a_date_column_is_computed() -> None:
     # "at least" is no ranking; "the most days" is.
     ranking = table_look(text, "Which weather had the most days over 30?")
     assert ranking is None or "to_number(r['temp_max'])" not in ranking.call
+
+
+def test_a_bound_the_columns_cannot_say_whole_is_not_offered() -> None:
+    # From a hostile review: words the text never writes still pick rows out or count other things.
+    text, rows = _weather()
+    for question in ("How many clear days had wind over 5?", "How many months had wind over 5?",
+                     "How many windy days in Berlin had a low below 0?",
+                     "How many days had a high not over 30?", "How many days did the high not exceed 30?",
+                     "On how many days was any temp_min recorded?",  # a signed column: "any" is no "> 0"
+                     "How many days lacked any precipitation?"):
+        look = table_look(text, question)
+        assert look is None or look.counted == "", question
+    inclusive = table_look(text, "How many days had a high at or above 30?")
+    assert inclusive is not None and "x >= 30" in inclusive.call
+    assert inclusive.counted == str(sum(1 for r in rows if float(r["temp_max"]) >= 30))
+    # A bound is written in the call as the question wrote it, not rounded.
+    big = "day,amount\n" + "".join(f"2024-01-{d:02d},{1234000 + d * 100}\n" for d in range(1, 29))
+    look = table_look(big, "On how many days was the amount over 1234567?")
+    assert look is not None and "x > 1234567]" in look.call and look.counted == "23"

@@ -14,6 +14,7 @@ from recursor.budget import Limits
 from recursor.orient import _module_level, orientation, printed_nothing
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
+from recursor.question import document_words
 from recursor.sandbox.helpers import Entry, count_by, headings, record
 
 SMALL = SmallModelPrompts(reads_the_look=False)
@@ -854,6 +855,9 @@ def test_a_count_of_records_that_write_a_named_field_is_started_from_its_lines()
     look = orientation(text, "How many of the templates here come with a preset default answer?")
     assert look.start == "len(lines(r'^Default:'))"
     assert "counts the 10 lines of field Default, which only some records write." in look.text
+    # A value inside the field ("depend on libssl3") or a negation ("no Default") asks another count.
+    assert orientation(text, "How many templates have no default?").start != "len(lines(r'^Default:'))"
+    assert orientation(text, "How many templates default to keep8?").start != "len(lines(r'^Default:'))"
     # A value of the field named, or a field every record writes: no count of presence.
     assert orientation(text, "How many templates have the default true0?").start != "len(lines(r'^Default:'))"
     assert "which only some records write" not in orientation(text, "How many templates have a type?").text
@@ -1184,6 +1188,10 @@ def test_the_owner_named_in_a_leading_clause_that_says_where_to_look_is_searched
              "UTC         0    # Coordinated Universal Time\n" + "ZZT    3600    # Filler Time\n" * 40)
     look = orientation(zones, "Using PostgreSQL's default set of abbreviations, how many seconds ahead of UTC is IST?")
     assert look.words[:2] == ("UTC", "IST") and "4| IST      7200    # Israel Standard Time" in look.text
+    # An owner that is the subject ("KEY_ZOOM's definition", "Bob's last commit") is no source.
+    assert document_words("Within KEY_ZOOM's definition, what value is used?") == frozenset()
+    assert document_words("In Bob's last commit, what changed?") == frozenset()
+    assert document_words("What port is in the redis record?") == frozenset()  # "record" only after "this"
     # Not in such a clause, a possessive's owner is a name like any other.
     plain = orientation(zones, "How many seconds ahead of UTC is IST in PostgreSQL's set?").words
     assert plain.index("PostgreSQL") < plain.index("IST")
@@ -1513,6 +1521,16 @@ def test_the_last_release_before_a_year_is_read_from_a_news_files_dated_headings
     assert look.start == "max((h for h in headings() if to_date(h) and to_date(h) < to_date('2010-01-01')), key=to_date)"
     assert orientation(news, "What was the first release after 2007?").counted == "2.0"
     assert orientation(news, "What was the first release since the start of 2009?").counted == "2.0.8"
+    # More asked than which release (a feature of it, a count, a second question): shown, not offered.
+    for question in ("What new feature was added in the last release before 2010?",
+                     "How many releases came after 2007, and which was the latest?",
+                     "Which was the last release from 2010?"):  # "from 2010" is no bound
+        assert orientation(news, question).counted == "", question
+    # A version shaped like a year is no year.
+    years = "".join(f"Frob {v} ({d})\n{'=' * (len(v) + len(d) + 8)}\n\nFixed.\n\n"
+                    for v, d in (("2011.1", "March 1, 2011"), ("2010.2", "June 1, 2010"), ("2010.1", "March 1, 2010"),
+                                 ("2009.2", "June 1, 2009")))
+    assert orientation(years, "Which was the first release after 2010.1?").counted == ""
     # Two bounds, a second place, or no order word: nothing read.
     for question in ("What was the last release between 2007 and 2010?", "What was the second release after 2007?",
                      "Which release came out before 2010?"):

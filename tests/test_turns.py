@@ -278,6 +278,10 @@ def test_a_helpers_line_written_back_as_prose_is_not_offered_as_the_answer() -> 
     after = root.calls[2].messages[-1]["content"]
     assert "No item has a field 'end-of-life'." in root.calls[1].messages[-1]["content"]
     assert "FINAL(No item has" not in after
+    # A line the cell's own code printed is the model's answer, not a note.
+    own = "```repl\nprint(', '.join(['nginx', 'redis', 'postgres', 'cron']))\n```"
+    _, answer = _run(SMALL, [own, "FINAL(nginx, redis, postgres, cron)"], "Which services failed?")
+    assert answer == "nginx, redis, postgres, cron"
 
 
 def test_counts_echoed_bare_are_shown_once() -> None:

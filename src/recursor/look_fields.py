@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from recursor.judged import field_keyword
-from recursor.question import COUNT_ASKED, MOST, TOKEN, asking_part, not_ranking, ranks
+from recursor.question import COUNT_ASKED, MOST, TOKEN, asking_part, negated, not_ranking, ranks
 from recursor.sandbox.helpers import _STOP, FIELD_LINE, _stem, to_number
 
 __all__ = ["FIELD_LINE", "FieldSummary", "fields_summary"]
@@ -154,7 +154,16 @@ def _carried(common: list[tuple[str, list[str]]], most_written: int, stems: set[
     if any(len(v) >= 2 and re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", question, re.IGNORECASE)
            for v in set(values)):
         return None
+    said = {w.lower() for w in TOKEN.findall(asking) if len(w) >= 3 and w.lower() not in _STOP}
+    written = " ".join(values).lower()
+    inside = [w for w in said if not _names({_stem(w)}, name)  # the field's own name aside
+              and re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", written)]
+    if negated(question) or _NO_FIELD.search(asking) or inside:
+        return None  # "depend on libssl3": a value inside the field; "have no Homepage": the others
     return name, len(values)
+
+
+_NO_FIELD = re.compile(r"\b(?:no|not|never|without|lack(?:s|ed|ing)?|missing)\b|n't\b", re.IGNORECASE)
 
 
 def _one_quantity(values: list[str]) -> bool:

@@ -123,12 +123,16 @@ tell (the reader read the newest version of all, 2.6.0)."""
 
 
 _MEASURED = re.compile(
-    r"(?<!\bon\s)(?<!\bin\s)\bhow\s+(?:many|much)\s+(?:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|hours?|ms|"
-    r"(?:kilo|mega|giga|tera)?bytes?|[kmgt]i?b|bits?|pixels?|degrees?|percent)\b|\bhow\s+long\b", re.IGNORECASE)
+    r"(?:(?<!\bon\s)(?<!\bin\s)\bhow\s+(?:many|much)\s+(?:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|hours?|ms|"
+    r"(?:kilo|mega|giga|tera)?bytes?|[kmgt]i?b|bits?|pixels?|degrees?)\b|\bhow\s+long\b)"
+    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|can|should|must|will)\b)", re.IGNORECASE)
 """A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout"):
-a value one line states, as a setting or a table's column does, not a count of lines. Not
-days or weeks, nor "on/in how many ...": "on how many days was rain measured" counts rows."""
-_SPANNED = re.compile(r"\b(?:between|apart|elapsed|since|passed|from\s+\S+\s+to|in\s+total|altogether|overall)\b",
+a value one line states, as a setting or a table's column does, not a count of lines. Only
+in the present tense, as a setting or a spec says it ("is", "does"): "how many bytes did the
+server send" adds up a log. Not days or weeks, nor "on/in how many ...": "on how many days
+was rain measured" counts rows."""
+_SPANNED = re.compile(r"\b(?:between|apart|elapsed|since|passed|from\s+\S+\s+to|in\s+total|altogether|overall|together|"
+                      r"combined|summed|sum|all|each|every)\b",
                       re.IGNORECASE)
 """A quantity that spans two lines or adds many ("how many days between the first and last
 entry", "how long in total"): computed, not read."""

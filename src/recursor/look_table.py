@@ -394,6 +394,10 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
 
 _NUMBER = r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])"
 _OPS_BEFORE = (
+    (re.compile(r"\b(?:at\s+or\s+(?:above|over)|(?:equal\s+to\s+or\s+|at\s+or\s+)(?:greater|more|higher)\s+than"
+                r"|(?:greater|more|higher)\s+than\s+or\s+equal\s+to)\s*$", re.I), ">="),
+    (re.compile(r"\b(?:at\s+or\s+(?:below|under)|(?:equal\s+to\s+or\s+|at\s+or\s+)(?:less|fewer|lower)\s+than"
+                r"|(?:less|fewer|lower)\s+than\s+or\s+equal\s+to)\s*$", re.I), "<="),
     (re.compile(r"\b(?:at\s+least|no\s+(?:less|fewer|lower)\s+than|a\s+minimum\s+of)\s*$", re.I), ">="),
     (re.compile(r"\b(?:at\s+most|no\s+(?:more|greater|higher)\s+than|a\s+maximum\s+of|up\s+to)\s*$", re.I), "<="),
     (re.compile(r"\b(?:(?:more|greater|higher|larger|warmer|longer|bigger)\s+than|over|above|exceed(?:s|ed|ing)?|beyond)"
@@ -416,15 +420,17 @@ def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float
     question writes it: "on how many days did the daytime high reach 30 °C or more" is rows
     whose `temp_max` is >= 30. None unless the question asks how many, writes one number with
     one comparison, and names one number column (by a part of its name, or `_SAME_AS`)."""
-    if not COUNT_ASKED.search(asking):
-        return None
+    if not COUNT_ASKED.search(asking) or _NOT_SO.search(asking):
+        return None  # "not over 30", "lacked any rain": the other side, or no bound at all
     numbers = list(re.finditer(_NUMBER, asking))
     if len(numbers) != 1:
         return None
     m = numbers[0]
     before, after = asking[:m.start()], asking[m.end():]
-    ops = [(op, (b.start(), m.end())) for rx, op in _OPS_BEFORE if (b := rx.search(before))]
-    ops += [(op, (m.start(), m.end() + a.end())) for rx, op in _OPS_AFTER if (a := rx.search(after))]
+    # The first comparison written before the number, and the first after it: "at or above"
+    # is >=, though "above" alone is >.
+    ops = [(op, (b.start(), m.end())) for rx, op in _OPS_BEFORE if (b := rx.search(before))][:1]
+    ops += [(op, (m.start(), m.end() + a.end())) for rx, op in _OPS_AFTER if (a := rx.search(after))][:1]
     if len(ops) != 1 or SUPERLATIVE.search(asking[:ops[0][1][0]] + " " + asking[ops[0][1][1]:]):
         return None  # "at least" is no superlative; "the most days over 30" ranks
     words = [w.lower() for w in TOKEN.findall(before)]
@@ -436,17 +442,27 @@ def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float
 
 
 _ANY_OF = re.compile(r"\bany\s+([\w-]+)", re.IGNORECASE)
+_NOT_SO = re.compile(r"\b(?:not|never|no|none|without|lack(?:s|ed|ing)?|fail(?:s|ed)?|hardly|barely|scarcely)\b|n't\b",
+                     re.IGNORECASE)
+"""A negation or a near-negation: the count it asks is of the rows on the bound's other side."""
 
 
 def _any_of(columns: list[_Column], asking: str) -> tuple[_Column, str, float, tuple[int, int]] | None:
     """"On how many days was any precipitation measured": rows whose number column named after
     "any" is above 0, when the question writes no number."""
-    if re.search(_NUMBER, asking) or (m := _ANY_OF.search(asking)) is None:
+    if (re.search(_NUMBER, asking) or _NOT_SO.search(asking) or not COUNT_ASKED.search(asking)
+            or (m := _ANY_OF.search(asking)) is None):
         return None
     said = m.group(1).lower()
     named = [c for c in columns if c.numeric and not c.ids()
              and any(_same_word(x, p) for x in (said, _SAME_AS.get(said, said)) for p in _parts(c.name))]
-    return (named[0], ">", 0.0, m.span()) if len(named) == 1 else None
+    if len(named) != 1 or any((x := to_number(v)) is not None and x < 0 for v in named[0].counts):
+        return None  # "any temp": a temperature below 0 is one too; only an amount is "some" above 0
+    return named[0], ">", 0.0, m.span()
+
+
+_DAY_OR_MONTH = re.compile(r"\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+"""A date written day or month first (03/04/2015): which one, the column alone cannot say."""
 
 
 def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
@@ -459,7 +475,7 @@ def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
         return None, asking, question
     first, last, a, b = period
     dated = [c for c in columns if not c.numeric and sum(n for v, n in c.counts.items() if to_date(v) is not None)
-             >= 0.9 * len(rows)]
+             >= 0.9 * len(rows) and not any(_DAY_OR_MONTH.match(v) for v in c.counts)]
     if len(dated) != 1:
         return None, asking, question
     phrase = re.compile(r"(?:\b(?:counting\s+)?(?:from|between)\s+)?" + re.escape(first) + r".*?" + re.escape(last),
@@ -492,10 +508,11 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
         column, op, limit, (lo, hi) = bound
         test = {">=": float.__ge__, "<=": float.__le__, ">": float.__gt__, "<": float.__lt__}[op]
         kept = [r for r in kept if (x := to_number(r[index[column.name]])) is not None and test(float(x), limit)]
+        written = str(int(limit)) if limit.is_integer() and abs(limit) < 1e15 else repr(limit)
         call = (f"len([x for x in (to_number(r[{column.name!r}]) for r in {source}) "
-                f"if x is not None and x {op} {limit:g}])")
+                f"if x is not None and x {op} {written}])")
         used.add(column.name)
-        told.append(f"with {column.name} {op} {limit:g}")
+        told.append(f"with {column.name} {op} {written}")
         cut = asking[lo:hi]
         rest = asking[:lo] + " " + asking[hi:]
     if not told or (bound is None and not filters):
@@ -506,10 +523,28 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     values = [v.lower() for c in columns if c.category(len(rows)) and c not in {f for f, _ in filters} for v in c.counts]
     if any(len(v) >= 3 and w.lower().startswith(v) for w in plain_words for v in values):
         return None  # "rainy days" beside a weather of "rain": a filter no value is written as
+    daily = period is not None and period[0].unique()  # one row a day: "days" are its rows
+    named = {p for c in columns if c.name in used for p in _parts(c.name)} | {v.lower() for _, v in filters}
+    for w in (w.lower() for w in plain_words):
+        if not (w in _PLAIN_WORDS or w in _ROW_NOUNS or w in _MEASURED_WORDS or w in _RANKING_WORDS
+                or (w in ("day", "days") and (daily or _unique_dates(columns, len(rows))))
+                or any(_same_word(w, p) for p in named)):
+            return None  # "clear days", "months", "in Berlin": more than the columns say, or other rows
     just = _asks_just(rest, question.replace(cut, " ") if cut else question, plain_words, columns, used, filters, text)
     if just is None:
         return None
     return call, f"{len(kept):,} rows {' '.join(told)}", str(len(kept)) if just else ""
+
+
+_MEASURED_WORDS = frozenset("reach reached reaches reaching measured recorded observed logged seen daily daytime "
+                            "nighttime overnight value values reading readings".split())
+"""Words of a bound's question that say how the number was taken, not which rows."""
+
+
+def _unique_dates(columns: list[_Column], n_rows: int) -> bool:
+    """Whether one column writes a different date on each row: a daily table, whose rows are days."""
+    return any(c.unique() and len(c.counts) == n_rows and all(to_date(v) is not None for v in list(c.counts)[:50])
+               for c in columns)
 
 
 _VERBISH = frozenset("did do does were was are is have has had ordered bought sold placed came went got made "

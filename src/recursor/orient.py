@@ -925,7 +925,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     # Linux input header") come after both; among several files they name one, and stay.
     described = document_words(question) if len(doc.files) < 2 else frozenset()
     # A year that bounds ("before 2010") is no subject: its own lines are on the wrong side.
-    described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking) if m.group("side").lower() != "from"}
+    described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking)}
     found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described,
                               "-" in w.asked and not key_shaped(w.word), _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
@@ -962,7 +962,7 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
                 if not words.ranks and not COUNT_ASKED.search(asking) and (section := section_below(text, s, lo, hi)):
                     # A heading names what its section is about: "### DEP0012: `Domain.dispose`"
                     # over the versions it was deprecated and removed in.
-                    page.add(["   its section's first lines:"] + [f"   . {page.line(a, b)}" for a, b in section], section)
+                    page.add(["   its section's first lines:"] + [f"   . {page.line(a, b)}" for a, b in section])
             if rank == 0 and n <= _RECORDS_SHOWN and hit.count <= _RECORDS_SHOWN and _tier(hit.word, marked) == 0 and (
                     hop := _hop(text, doc.lowered, s, e, words.question_words, unit)) is not None:
                 rows, hop_spans = hop  # `#define KEY_ZOOM KEY_FULL_SCREEN`: the value is the name to read next
@@ -1596,6 +1596,11 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
             return [], "", ""
         entries_call, firsts = "headings()", [h.lower() for h in heads]
         what = f"top headings by {unit}, each by the date it writes"
+        if not re.search(r"\b(?:releases?|released|versions?|ship(?:ped)?)\b", asking, re.IGNORECASE):
+            # The headings are releases: "the most changes" counts something else in them.
+            counts = Counter(_DATE_PARTS[unit](d) for d in days)
+            told = ", ".join(f"{k} {n}" for k, n in counts.most_common(_PERIODS_SHOWN))
+            return [f"Its {len(days)} {what}, the most first: {told}; count_by(headings(), {unit!r}) counts them."], "", ""
     counts = Counter(_DATE_PARTS[unit](d) for d in days)
     ranked = counts.most_common()
     told = ", ".join(f"{k} {n}" for k, n in ranked[:_PERIODS_SHOWN])
@@ -1611,8 +1616,8 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
 
 
 _YEAR_BOUND = re.compile(
-    r"\b(?P<side>before|prior\s+to|after|since|from)\s+(?:the\s+(?P<edge>start|beginning|end)\s+of\s+)?"
-    r"(?P<year>(?:19|20)\d\d)\b(?!-\d)", re.IGNORECASE)
+    r"\b(?P<side>before|prior\s+to|after|since)\s+(?:the\s+(?P<edge>start|beginning|end)\s+of\s+)?"
+    r"(?P<year>(?:19|20)\d\d)\b(?![-.]\d)", re.IGNORECASE)
 """A bound at a year's edge: "before 2010 (began)", "before the start of 2005", "after the end
 of 2015", "since 2019"."""
 _ORDER_OF = re.compile(r"\b(?P<last>last|latest|final|newest|most\s+recent)\b|\b(?P<first>first|earliest|oldest)\b",
@@ -1650,8 +1655,18 @@ def _heading_bounded(text: str, asking: str) -> tuple[list[str], str, str] | Non
     rows = [f"Of its {len(dated)} top headings that write a date, the {which} one dated {side} {edge.isoformat()}: "
             f"{head!r}; {call} gives it."]
     versions = _VERSION_TOKEN.findall(head)
-    asks_version = re.search(r"\b(?:version|release)", asking, re.IGNORECASE) is not None
-    return rows, (versions[0] if asks_version and len(versions) == 1 else ""), call
+    on_every = _on_every_head([h.lower() for h in heads], asking)
+    rest = [w for w in TOKEN.findall(_ORDER_OF.sub(" ", _YEAR_BOUND.sub(" ", asking)).lower())
+            if w not in _STOP and w not in _RELEASE_WORDS and w not in on_every]
+    asks_version = (re.search(r"\b(?:version|release)", asking, re.IGNORECASE) is not None
+                    and not COUNT_ASKED.search(asking) and not re.search(r",\s*and\b", asking))  # one question
+    return rows, (versions[0] if asks_version and not rest and len(versions) == 1 else ""), call
+
+
+_RELEASE_WORDS = frozenset("which what was is version versions release releases released number came out come "
+                           "shipped ship published tagged made one began begin begins start end beginning year "
+                           "calendar".split())
+"""The words of a question asking just which release was first or last on one side of a year."""
 
 
 _HOLDING_WORDS = _ASKED_COMMON | RECORD_NOUNS | frozenset(

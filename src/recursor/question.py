@@ -446,6 +446,8 @@ _DOCUMENT_KINDS = frozenset(
 """Nouns a user names the document they give by ("this Linux input header", "the lm-sensors config")."""
 
 _DEICTIC = frozenset({"this", "these"})
+_DEICTIC_ONLY = frozenset({"record", "records", "data"})
+"""Document nouns only after "this": "in the redis record" names a record of the text."""
 _PREPOSITIONS = frozenset({"in", "of", "from", "to", "within", "inside", "by", "throughout", "across"})
 _DESCRIBED_UP_TO = 4
 """Words read back from a document's noun for the words describing it."""
@@ -469,14 +471,17 @@ def document_words(question: str) -> frozenset[str]:
         described: list[str] = []
         for j in range(i - 1, max(-1, i - 1 - _DESCRIBED_UP_TO - 2), -1):
             word = tokens[j].lower()
-            if word in _DEICTIC or (word == "the" and j > 0 and tokens[j - 1].lower() in _PREPOSITIONS | {"according"}):
+            if word in _DEICTIC or (word == "the" and j > 0 and tokens[j - 1].lower() in _PREPOSITIONS | {"according"}
+                                    and token.lower() not in _DEICTIC_ONLY):
                 out.update(w.lower() for w in [*described, token] if w not in "()")
                 break
             if word in _STOP or (word in _DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
                 break
             described.append(tokens[j])
     if (lead := _SOURCE_CLAUSE.match(asking)) is not None:
-        out.update(m.group(1).lower() for m in _OWNER.finditer(lead.group(1)))
+        clause = lead.group(1)
+        out.update(m.group(1).lower() for m in _OWNER.finditer(clause)
+                   if any(w.lower() in _SOURCE_NOUNS for w in re.findall(r"[\w-]+", clause[m.end():])[:4]))
     return frozenset(out)
 
 
@@ -484,6 +489,9 @@ _SOURCE_CLAUSE = re.compile(r"\s*(?:using|according\s+to|going\s+by|based\s+on|j
                             r"([^,?;]{1,80}),\s*(?=\S)", re.IGNORECASE)
 """A leading clause that says where to look ("Using PostgreSQL's default set of time zone
 abbreviations, how many ...", "In pickletools' table of opcodes, which ...")."""
+_SOURCE_NOUNS = _DOCUMENT_KINDS | frozenset("set sets docs documentation defaults database collection".split())
+"""What a possessive's owner owns when it names the source: "PostgreSQL's default set", not
+"Bob's last commit" or "KEY_ZOOM's definition" (the subject itself)."""
 _OWNER = re.compile(r"([\w.+-]*[^\W\d_][\w.+-]*)(?:'s|')(?=\s)")
 """A possessive's owner: "PostgreSQL" of "PostgreSQL's", "pickletools" of "pickletools'"."""
 

@@ -687,7 +687,8 @@ class TurnState:
         if len(words) < 3 or _holds(self.context, bare_answer(answer), any_case=True):
             return False
         if len(words) >= 4 and not re.search(r"\d", said) and any(
-                " ".join(line.split()).lower().strip(_ENDS) == said.strip(_ENDS) for line in self.last_output.splitlines()):
+                " ".join(line.split()).lower().strip(_ENDS) == said.strip(_ENDS) and _HELPER_NOTE.search(line)
+                for line in self.last_output.splitlines()):
             return True  # a helper's line, "No item has a field 'end-of-life'.", copied whole: no answer
         least = max(3, -(-len(words) * 3 // 5))  # a run of 3 words or more, three fifths of the answer
         for note in self.told:
@@ -1035,6 +1036,9 @@ STUCK_AFTER = 3
 
 _NAME_IN_SENTENCE = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]{2,}(?:[- ][A-Z][a-z]+)*\b")
 _TOKEN = re.compile(r"[^\s'\"`()\[\]{},;=<>|]+")
+_HELPER_NOTE = re.compile(r"'[^'\n]+'.*\.\s*$")
+"""A helper's note: a sentence that quotes a name and ends with a full stop ("No item has a
+field 'end-of-life'."); a line the cell's own code printed ("nginx, redis, cron") is not one."""
 _ENDS = " .'\"`"
 """What may end a line or an answer cut from it: "'end-of-life'." and its bare "'end-of-life"."""
 _KEY = re.compile(r"(?=.*[A-Za-z])(?=.*[\d\-_.:/+~@]).{4,}")
