@@ -435,3 +435,22 @@ def test_a_bound_the_columns_cannot_say_whole_is_not_offered() -> None:
     big = "day,amount\n" + "".join(f"2024-01-{d:02d},{1234000 + d * 100}\n" for d in range(1, 29))
     look = table_look(big, "On how many days was the amount over 1234567?")
     assert look is not None and "x > 1234567]" in look.call and look.counted == "23"
+
+
+def test_a_ranking_of_periods_of_a_date_column_is_computed() -> None:
+    # "Which month of which year had the greatest total precipitation?": the rows added up per
+    # month of the date column; the 1.5B answered the first row's date.
+    text, rows = _weather()
+    helpers.context = text
+    per: dict[str, float] = {}
+    for r in rows:
+        key = r["date"][:7].replace("/", "-")
+        per[key] = per.get(key, 0) + float(r["precipitation"])
+    look = table_look(text, "Which month of which year had the greatest total precipitation in this data set?")
+    assert look is not None and look.counted == _top(per)
+    assert max(eval(look.call, vars(helpers)).items(), key=lambda kv: kv[1])[0] == _top(per)
+    # "Which month" alone over two years may mean a month of any year; an amount without
+    # "total" may mean its largest value: shown, not offered.
+    for question in ("Which month had the greatest total precipitation?", "Which month had the greatest precipitation?"):
+        shown = table_look(text, question)
+        assert shown is None or shown.counted == "", question

@@ -227,6 +227,8 @@ def table_look(text: str, question: str) -> ComputedLook | None:
             computed = counted
             if bound is not None:
                 shown.append(_described(bound[0], len(rows)))
+        elif computed is None and period is None:
+            computed = _per_period(columns, rows, asking, question, words, filters, text, named)
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
     return computed_look(shown, computed, cut)
@@ -534,6 +536,55 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     if just is None:
         return None
     return call, f"{len(kept):,} rows {' '.join(told)}", str(len(kept)) if just else ""
+
+
+_PERIOD_OF = re.compile(r"\b(?:which|what)\s+(?P<unit>year|month|day|date)(?P<of>\s+of\s+which\s+year)?\b",
+                        re.IGNORECASE)
+_PERIOD_KEYS = {"year": 4, "month": 7, "day": 10, "date": 10}
+"""How much of an ISO date names each period: 2015, 2015-12, 2015-12-31."""
+
+
+def _per_period(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
+                filters: list[tuple[_Column, str]], text: str, named: list[_Column]) -> tuple[str, str, str] | None:
+    """For "which month of which year had the greatest total precipitation?" (or the most
+    rows), the rows grouped by that period of the one date column, added up by the one amount
+    column the question names (with "total" or "sum", as a ranking by a category column asks),
+    ranked. "Which month" alone over several years may mean a month of any year: shown, not
+    offered."""
+    m = _PERIOD_OF.search(asking)
+    if m is None or not SUPERLATIVE.search(asking) or _NOT_SO.search(asking):
+        return None
+    dated = [c for c in columns if not c.numeric and not any(_DAY_OR_MONTH.match(v) for v in c.counts)
+             and sum(n for v, n in c.counts.items() if to_date(v) is not None) >= 0.9 * len(rows)]
+    amounts = [c for c in named if c.numeric and not c.ids()]
+    if len(dated) != 1 or len(amounts) > 1 or (amounts and not _SUMMED.search(asking)):
+        return None
+    index = {c.name: i for i, c in enumerate(columns)}
+    width = _PERIOD_KEYS[m.group("unit").lower()]
+    per: dict[str, float] = {}
+    for r in rows:
+        if not all(r[index[c.name]] == v for c, v in filters):
+            continue
+        d = to_date(r[index[dated[0].name]])
+        amount = 1.0 if not amounts else to_number(r[index[amounts[0].name]])
+        if d is not None and amount is not None:
+            key = d.isoformat()[:width]
+            per[key] = per.get(key, 0) + amount
+    if (order := ranked(per, asking)) is None:
+        return None
+    source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
+    key = f"lambda r: str(to_date(r[{dated[0].name!r}]))[:{width}]"
+    call = (f"sum_by({source}, {key}, {amounts[0].name!r})" if amounts else f"count_by({source}, {key})")
+    years = {k[:4] for k in per}
+    if m.group("unit").lower() == "month" and not m.group("of") and len(years) > 1:
+        return call, order.told, ""  # "which month": of any year, or one month of one year?
+    used = {dated[0].name} | {c.name for c, _ in filters} | ({amounts[0].name} if amounts else set())
+    plain = _PERIOD_OF.sub(" ", asking)
+    just = _asks_just(plain, question, [w for w in words if w.lower() not in ("year", "month", "day", "date")],
+                      columns, used, filters, text)
+    if just is None:
+        return None
+    return call, order.told, order.top if just else ""
 
 
 _MEASURED_WORDS = frozenset("reach reached reaches reaching measured recorded observed logged seen daily daytime "
