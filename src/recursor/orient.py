@@ -603,6 +603,9 @@ def _whole_form(text: str, start: int, end: int) -> str:
 _RECORDS_SHOWN = 2
 """The rarest word's record is shown when it is on at most this many lines."""
 
+_WHERE_LEAST = 5
+"""The second word's fields are told when it is on this many lines or more: what a count counts."""
+
 _SLOT_BEFORE = re.compile(
     r"""(?:\b(?P<attr>[A-Za-z_][\w:.-]{0,39})=["'][^"'<>]*"""  # inside an attribute's value: type="Gov
     r"""|"(?P<json>[^"\n]{1,40})"\s*:\s*"?[^"\n,{}]*"""  # a JSON key's value: "name": "Mic
@@ -969,7 +972,8 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
                 page.add(rows)
                 for a, b in hop_spans:
                     page.add([f"   . {page.line(a, b)}"])
-        if rank < 2 and COUNT_ASKED.search(asking) and (where := _written_where(text, doc.lowered, hit)):
+        if (rank == 0 or (rank == 1 and hit.count >= _WHERE_LEAST)) and COUNT_ASKED.search(asking) and (
+                where := _written_where(text, doc.lowered, hit)):
             page.add([where])
     return blocks
 
