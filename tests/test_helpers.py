@@ -1607,3 +1607,19 @@ def test_section_below_a_heading_gives_its_first_lines_up_to_the_next_heading() 
     assert [doc[a:b] for a, b in below] == ["Fixed a crash.", "Made it fast."]
     assert [doc[a:b] for a, b in h.section_below(doc, doc.index("1.1"), most=1)] == ["Fixed a crash."]
     assert h.section_below(doc, doc.index("crash")) == []  # not a heading's line
+
+
+def test_a_key_that_is_no_field_but_a_fields_value_says_where_it_is_written(capsys: pytest.CaptureFixture[str]) -> None:
+    # Asked how many deprecations reached end-of-life, the 1.5B ran count_by(rows, "end-of-life")
+    # and, told only that no item has that field, answered 0: 70 lines write "Type: End-of-Life".
+    doc = "".join(f"### DEP{i:04}: api{i}\n\nType: {'End-of-Life' if i % 3 == 0 else 'Runtime'}\n\n"
+                  f"    description: End-of-Life.\n\nThe api{i} APIs are gone.\n\n" for i in range(30))
+    h.context = doc
+    try:
+        h.count_by(h.lines(r"\bAPIs\b"), "end-of-life")
+        out = capsys.readouterr().out
+        assert "'end-of-life' is written as a field's value: Type on 10 lines " in out  # the indented ones are no field
+        assert "(len(lines(r'^Type: *End-of-Life\\b')) counts them)" in out
+        assert len(h.lines(r"^Type: *End-of-Life\b")) == 10  # the call it names counts them
+    finally:
+        h.context = ""
