@@ -284,6 +284,17 @@ def test_a_helpers_line_written_back_as_prose_is_not_offered_as_the_answer() -> 
     assert answer == "nginx, redis, postgres, cron"
 
 
+def test_a_repeated_block_is_replaced_by_the_count_a_helpers_note_offered() -> None:
+    # Told "'end-of-life' is written as a field's value: Type on 3 lines (len(lines(...)) counts
+    # them)", the 1.5B ran its count_by block again, twice.
+    text = "".join(f"## api{i}\nType: {'End-of-Life' if i < 3 else 'Runtime'}\nThe api{i} APIs.\n" for i in range(8))
+    block = "```repl\nrows = lines('APIs')\ncount_by(rows, 'end-of-life')\n```"
+    root, result = _run_on(text, [block, block, "FINAL(3)"], "How many APIs reached end-of-life?")
+    again = root.calls[2].messages[-1]["content"]
+    assert "so this was run instead: print(len(lines(r'^Type: *End-of-Life\\b')))" in again and "\n3\n" in again
+    assert result.answer == "3"
+
+
 def test_counts_echoed_bare_are_shown_once() -> None:
     block = "```repl\ncount_by(['a x', 'b x', 'a y'], 0)\n```"
     shown = "```repl\nc = count_by(['a x', 'b x'], 0, show=False)\nprint(c)\nprint(group_by(['a x'], 0))\n```"
