@@ -743,6 +743,11 @@ def test_headings_reads_the_outline_top_level_first() -> None:
     assert h.headings(level=2, text=news) == ["Fixes", "UI"]
     assert h.headings("2017", text=news) == ["Frob 1.0 (February 1, 2017)"]
     assert h.headings(text="no headings here\njust lines\n") == []
+    assert h.headings("UI", text=news) == ["UI"]  # a pattern searches every level
+    assert h.headings(level="2", text=news) == ["Fixes", "UI"]  # a level written as text
+    assert h.headings(level="top", text=news) == []  # no number: said so, nothing lost
+    crlf = "Frob 1.1\r\n========\r\n\r\nA fix.\r\nMore.\r\n\r\nFrob 1.0\r\n========\r\n\r\nFirst.\r\n"
+    assert [crlf[a:b] for a, b in h.section_below(crlf, crlf.index("1.1"))] == ["A fix.", "More."]  # no "\r"
 
 
 def test_blocks_are_the_records_that_span_lines() -> None:
@@ -1619,7 +1624,7 @@ def test_a_key_that_is_no_field_but_a_fields_value_says_where_it_is_written(caps
         h.count_by(h.lines(r"\bAPIs\b"), "end-of-life")
         out = capsys.readouterr().out
         assert "'end-of-life' is written as a field's value: Type on 10 lines " in out  # the indented ones are no field
-        assert "(len(lines(r'^Type: *End-of-Life\\b')) counts them)" in out
-        assert len(h.lines(r"^Type: *End-of-Life\b")) == 10  # the call it names counts them
+        assert "(len(lines(r'^Type:[ \\t]*end-of-life(?![\\w-])')) counts them)" in out
+        assert len(h.lines(r"^Type:[ \t]*end-of-life(?![\w-])")) == 10  # the call it names counts them
     finally:
         h.context = ""

@@ -451,6 +451,19 @@ def test_a_ranking_of_periods_of_a_date_column_is_computed() -> None:
     assert max(eval(look.call, vars(helpers)).items(), key=lambda kv: kv[1])[0] == _top(per)
     # "Which month" alone over two years may mean a month of any year; an amount without
     # "total" may mean its largest value: shown, not offered.
-    for question in ("Which month had the greatest total precipitation?", "Which month had the greatest precipitation?"):
+    for question in ("Which month had the greatest total precipitation?", "Which month had the greatest precipitation?",
+                     "Which day of the week had the highest total wind?",  # no column says a weekday
+                     "Which month of which year had the greatest total precipitation in winter?",
+                     "Which day in March had the highest total wind?"):
         shown = table_look(text, question)
         assert shown is None or shown.counted == "", question
+
+
+def test_a_period_ranking_call_leaves_rows_without_a_date_out() -> None:
+    rows = "".join(f"{'n/a' if i % 11 == 0 else f'2024-0{1 + i % 3}-{1 + i % 27:02d}'},{i % 7}\n" for i in range(120))
+    text = "date,amount\n" + rows
+    look = table_look(text, "Which month of which year had the highest total amount?")
+    assert look is not None and look.counted
+    helpers.context = text
+    totals = eval(look.call, vars(helpers))
+    assert None not in totals and "None" not in totals and max(totals, key=totals.get) == look.counted

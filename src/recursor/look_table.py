@@ -538,8 +538,8 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     return call, f"{len(kept):,} rows {' '.join(told)}", str(len(kept)) if just else ""
 
 
-_PERIOD_OF = re.compile(r"\b(?:which|what)\s+(?P<unit>year|month|day|date)(?P<of>\s+of\s+which\s+year)?\b",
-                        re.IGNORECASE)
+_PERIOD_OF = re.compile(r"\b(?:which|what)\s+(?P<unit>year|month|day|date)(?P<of>\s+of\s+which\s+year)?\b"
+                        r"(?!\s+(?:of|in)\s+(?:the|a|each|every)?\s*(?:week|month|year)\b)", re.IGNORECASE)
 _PERIOD_KEYS = {"year": 4, "month": 7, "day": 10, "date": 10}
 """How much of an ISO date names each period: 2015, 2015-12, 2015-12-31."""
 
@@ -573,13 +573,20 @@ def _per_period(columns: list[_Column], rows: list[list[str]], asking: str, ques
     if (order := ranked(per, asking)) is None:
         return None
     source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
-    key = f"lambda r: str(to_date(r[{dated[0].name!r}]))[:{width}]"
+    key = f"lambda r: (d := to_date(r[{dated[0].name!r}])) and d.isoformat()[:{width}]"  # no date: no group
     call = (f"sum_by({source}, {key}, {amounts[0].name!r})" if amounts else f"count_by({source}, {key})")
     years = {k[:4] for k in per}
     if m.group("unit").lower() == "month" and not m.group("of") and len(years) > 1:
         return call, order.told, ""  # "which month": of any year, or one month of one year?
     used = {dated[0].name} | {c.name for c, _ in filters} | ({amounts[0].name} if amounts else set())
-    plain = _PERIOD_OF.sub(" ", asking)
+    plain = re.sub(r"\b(?:in\s+)?(?:this|the)\s+(?:data\s*set|data|table|file|record)\b", " ", _PERIOD_OF.sub(" ", asking),
+                   flags=re.IGNORECASE)  # "in this data set" names the table
+    parts = {p for c in columns if c.name in used for p in _parts(c.name)} | {v.lower() for _, v in filters}
+    described = document_words(question)
+    for w in (w.lower() for w in TOKEN.findall(plain) if w.lower() not in _STOP and w.lower() not in described):
+        if not (w in _PLAIN_WORDS or w in _ROW_NOUNS or w in _RANKING_WORDS or w in _MEASURED_WORDS
+                or w in ("total", "sum", "year", "month", "day", "date") or any(_same_word(w, p) for p in parts)):
+            return call, order.told, ""  # "in winter", "in March", "of the week": more than the columns say
     just = _asks_just(plain, question, [w for w in words if w.lower() not in ("year", "month", "day", "date")],
                       columns, used, filters, text)
     if just is None:

@@ -780,7 +780,7 @@ def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: 
         nxt = doc.find("\n", at + 1, end)
         stop = end if nxt < 0 else nxt
         if doc[at + 1:stop].strip() and not _RULE_LINE.fullmatch(doc[at + 1:stop].strip()):
-            out.append((at + 1, stop))
+            out.append((at + 1, stop - 1 if doc[stop - 1:stop] == "\r" else stop))  # a CRLF line's own text
         at = nxt
     return out
 
@@ -1319,24 +1319,34 @@ def headings(pattern: Any = None, level: int | None = None, text: Any = None) ->
     `#` and underlined titles, numbered sections, a man page's capitals, outline-mode `*`
     lines; a NEWS file's release lines over their `===`. Only the top level (each file's, in a
     context of several), unless `level` names another (1 is the top); only those matching
-    regex `pattern` (any case), when given. The releases a NEWS file records by year:
+    regex `pattern` (any case), when given, of every level unless `level` names one. The releases a NEWS file records by year:
     `count_by(headings(), 'year')`; its paragraphs (`entries()`) carry no date."""
     doc = _as_text(text)
+    try:
+        wanted_level = None if level is None else int(level)
+    except (TypeError, ValueError):
+        print(f"headings: level={level!r} is no number; 1 is the top level, 2 the one below.")
+        return []
     spans = [(name, body, end) for name, _, body, end in _files()] if _of_context(text) and _files() else []
     out: list[str] = []
+    levels: set[int] = set()
     for name, lo, hi in spans or [("", 0, len(doc))]:
         heads = _outline(doc, lo, hi)[1]
         if not heads:
             continue
-        wanted = min(lvl for _, _, lvl in heads) if level is None else level
+        levels |= {lvl for _, _, lvl in heads}
+        # The top level, unless a level is named; with a pattern and no level, every level.
+        wanted = min(lvl for _, _, lvl in heads) if wanted_level is None else wanted_level
         for a, b, lvl in heads:
-            if lvl == wanted:
+            if lvl == wanted or (pattern is not None and wanted_level is None):
                 line = Line(doc[a:b].strip())
                 line.file = name
                 out.append(line)
     if pattern is not None:
         rx = _pattern(pattern)
         out = [h for h in out if rx.search(h)]
+    if not out and wanted_level is not None and levels and wanted_level not in levels:
+        print(f"headings: no heading of level {wanted_level}; the text's levels: {sorted(levels)}.")
     return out
 
 
@@ -2071,30 +2081,35 @@ def _no_field(name: str, items: Iterable[Any]) -> str:
     return f"No item has a field {name!r}.{have}{files}{who}{forms}{columns}{_as_a_value(name)}"
 
 
-_FIELD_HEAD = _re.compile(r"([A-Za-z][\w.-]{0,30}):[ \t]+")
-_RX_SPECIAL = _re.compile(r"([.^$*+?{}\[\]\\|()])")
-"""What a regex escapes, for a value written into a call the model reads ("End-of-Life" as is)."""
-
-
 def _as_a_value(name: str) -> str:
     """Where the context writes `name` as a field's value ("Type: End-of-Life"), the most
     lines first, with the call that gives those lines. Asked how many deprecations reached
     end-of-life, the 1.5B ran `count_by(rows, "end-of-life")`, was told only that no item has
-    that field, and answered 0; 70 lines write `Type: End-of-Life`."""
+    that field, and answered 0; 70 lines write `Type: End-of-Life`. Counted as `lines()` reads
+    its pattern, in any case; a field's head is looked for in the 64 characters before a match."""
     if not isinstance(name, str) or len(name) < 3 or not _re.search(r"[^\W\d_]", name):
         return ""
     doc = _doc()
-    found: _Counter[tuple[str, str]] = _Counter()
-    # Each match of the name, kept when all before it on its line is an unindented "Field: ".
+    found: _Counter[str] = _Counter()
+    spelled: dict[str, str] = {}
     for m in _re.finditer(r"(?<![\w-])" + _re.escape(name) + r"(?![\w-])", doc, _re.IGNORECASE):
-        head = _FIELD_HEAD.fullmatch(doc, doc.rfind("\n", 0, m.start()) + 1, m.start())
+        line = doc.rfind("\n", max(0, m.start() - 64), m.start())
+        if line < 0 and m.start() > 64:
+            continue  # a long line's middle: no field's head
+        head = _VALUE_HEAD.fullmatch(doc, line + 1, m.start())
         if head is not None:
-            found[(head.group(1), m.group(0))] += 1
+            found[head.group(1).lower()] += 1
+            spelled.setdefault(head.group(1).lower(), head.group(1))
     told = []
-    for (field, written), n in found.most_common(2):
-        pattern = "^" + field + ": *" + _RX_SPECIAL.sub(r"\\\1", written) + "\\b"
-        told.append(f"{field} on {n:,} line{'s' if n != 1 else ''} (len(lines(r'{pattern}')) counts them)")
+    for field, n in found.most_common(2):
+        value = _re.escape(name).replace("\\-", "-").replace("\\ ", " ")  # "end-of-life" as the model wrote it
+        pattern = ("^" + _re.escape(spelled[field]) + ":[ \\t]*" + value + "(?![\\w-])").replace("'", "\\x27")
+        told.append(f"{spelled[field]} on {n:,} line{'s' if n != 1 else ''} (len(lines(r'{pattern}')) counts them)")
     return f" {name!r} is written as a field's value: {'; '.join(told)}." if told else ""
+
+
+_VALUE_HEAD = _re.compile(r"([A-Za-z][\w.-]{0,30}):[ \t]+")
+"""A field's head before its value, at a line's start: "Type: " of "Type: End-of-Life"."""
 
 
 def _value_forms(name: str, rows: list[list[str]]) -> str:
