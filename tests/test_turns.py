@@ -284,18 +284,6 @@ def test_a_helpers_line_written_back_as_prose_is_not_offered_as_the_answer() -> 
     assert answer == "nginx, redis, postgres, cron"
 
 
-def test_a_repeated_block_is_replaced_by_the_count_a_helpers_note_offered() -> None:
-    # Told "'end-of-life' is written as a field's value: Type on 3 lines (len(lines(...)) counts
-    # them)", the 1.5B ran its count_by block again, twice.
-    text = "".join(f"## api{i}\nType: {'End-of-Life' if i < 3 else 'Runtime'}\nThe api{i} APIs.\n" for i in range(8))
-    block = "```repl\nrows = lines('APIs')\ncount_by(rows, 'end-of-life')\n```"
-    root, result = _run_on(text, [block, block, "FINAL(3)"], "How many APIs reached end-of-life?")
-    again = root.calls[2].messages[-1]["content"]
-    assert "so this was run instead: print(len(lines(r'^Type:[ \\t]*end-of-life(?![\\w-])')))" in again
-    assert "\n3\n" in again
-    assert result.answer == "3"
-
-
 def test_counts_echoed_bare_are_shown_once() -> None:
     block = "```repl\ncount_by(['a x', 'b x', 'a y'], 0)\n```"
     shown = "```repl\nc = count_by(['a x', 'b x'], 0, show=False)\nprint(c)\nprint(group_by(['a x'], 0))\n```"
@@ -1235,13 +1223,20 @@ def test_an_option_named_in_another_form_is_named() -> None:
 def test_a_repeated_block_is_replaced_by_the_call_a_helpers_note_offered() -> None:
     # lines(r"\bupgraded\b") matched nothing and the note said how the text writes it; the
     # 1.5B ran the same block again, and the repeat guard searched the date instead.
-    text = "2026-05-20 upgrade vim 1 2\n2026-05-20 install bash 3\n2026-05-20 upgrade zsh 4 5\n"
-    block = "```repl\nrows = lines(r'\\bupgraded\\b')\nprint(len(rows))\n```"
-    root, result = _run_on(text, [block, block, "FINAL(2)"], "How many packages were upgraded?")
-    again = root.calls[2].messages[-1]["content"]
-    assert "so this was run instead: print(len(lines('upgrade')), lines('upgrade')[:3])" in again
-    assert "2 ['2026-05-20 upgrade vim 1 2'" in again
-    assert result.answer == "2"
+    # Told "'end-of-life' is written as a field's value: Type on 3 lines (len(lines(...)) counts
+    # them)", the 1.5B ran its count_by block again: the count alone is run in its place.
+    cases = (("2026-05-20 upgrade vim 1 2\n2026-05-20 install bash 3\n2026-05-20 upgrade zsh 4 5\n",
+              "rows = lines(r'\\bupgraded\\b')\nprint(len(rows))", "How many packages were upgraded?",
+              "print(len(lines('upgrade')), lines('upgrade')[:3])", "2 ['2026-05-20 upgrade vim 1 2'", "2"),
+             ("".join(f"## api{i}\nType: {'End-of-Life' if i < 3 else 'Runtime'}\nThe api{i} APIs.\n" for i in range(8)),
+              "rows = lines('APIs')\ncount_by(rows, 'end-of-life')", "How many APIs reached end-of-life?",
+              "print(len(lines(r'^Type:[ \\t]*end-of-life(?![\\w-])')))", "\n3\n", "3"))
+    for text, code, question, ran, shown, answer in cases:
+        block = f"```repl\n{code}\n```"
+        root, result = _run_on(text, [block, block, f"FINAL({answer})"], question)
+        again = root.calls[2].messages[-1]["content"]
+        assert f"so this was run instead: {ran}" in again and shown in again, question
+        assert result.answer == answer
     state = TurnState(question="How many packages were upgraded?")
     note = "lines: no line matches '\\\\bupgraded\\\\b'; 2 lines write it 'upgrade' 2: lines('upgrade') gives them."
     assert state.untried(note, text) == "print(len(lines('upgrade')), lines('upgrade')[:3])"
