@@ -315,6 +315,11 @@ def _shared(a: _Column, b: _Column) -> bool:
     return both >= 1 and both >= 0.2 * min(len(a.counts), len(b.counts))
 
 
+def _kept(rows: list[list[str]], index: dict[str, int], filters: list[tuple[_Column, str]]) -> list[list[str]]:
+    """The rows each (column, value) filter keeps."""
+    return [r for r in rows if all(r[index[c.name]] == v for c, v in filters)]
+
+
 def _test(filters: list[tuple[_Column, str]]) -> str:
     return " and ".join(f"r[{c.name!r}] == {v!r}" for c, v in filters)
 
@@ -343,7 +348,7 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         return None  # "Spain or France", "Spain and France": two values of one column
     if _NOT_A_COUNT.search(asking):
         return None  # "the largest order", "the most recent order": a row's value, not a count
-    kept = [r for r in rows if all(r[index[c.name]] == v for c, v in filters)]
+    kept = _kept(rows, index, filters)
     source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
     ranks = SUPERLATIVE.search(asking) is not None
     group = _grouped_by(columns, asking, len(rows)) if ranks else None
@@ -435,12 +440,17 @@ def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float
     ops += [(op, (m.start(), m.end() + a.end())) for rx, op in _OPS_AFTER if (a := rx.search(after))][:1]
     if len(ops) != 1 or SUPERLATIVE.search(asking[:ops[0][1][0]] + " " + asking[ops[0][1][1]:]):
         return None  # "at least" is no superlative; "the most days over 30" ranks
-    words = [w.lower() for w in TOKEN.findall(before)]
-    bounded = [c for c in columns if c.numeric and not c.ids()
-               and any(_same_word(x, p) for w in words for x in (w, _SAME_AS.get(w, w)) for p in _parts(c.name))]
+    bounded = _numbers_named(columns, [w.lower() for w in TOKEN.findall(before)])
     if len(bounded) != 1:
         return None
     return bounded[0], ops[0][0], float(m.group(0)), ops[0][1]
+
+
+def _numbers_named(columns: list[_Column], words: list[str]) -> list[_Column]:
+    """The number columns (no ids) a part of whose name one of `words` (lowercased) names,
+    as written or as `_SAME_AS` says ("high" for `temp_max`)."""
+    return [c for c in columns if c.numeric and not c.ids()
+            and any(_same_word(x, p) for w in words for x in (w, _SAME_AS.get(w, w)) for p in _parts(c.name))]
 
 
 _ANY_OF = re.compile(r"\bany\s+([\w-]+)", re.IGNORECASE)
@@ -455,9 +465,7 @@ def _any_of(columns: list[_Column], asking: str) -> tuple[_Column, str, float, t
     if (re.search(_NUMBER, asking) or _NOT_SO.search(asking) or not COUNT_ASKED.search(asking)
             or (m := _ANY_OF.search(asking)) is None):
         return None
-    said = m.group(1).lower()
-    named = [c for c in columns if c.numeric and not c.ids()
-             and any(_same_word(x, p) for x in (said, _SAME_AS.get(said, said)) for p in _parts(c.name))]
+    named = _numbers_named(columns, [m.group(1).lower()])
     if len(named) != 1 or any((x := to_number(v)) is not None and x < 0 for v in named[0].counts):
         return None  # "any temp": a temperature below 0 is one too; only an amount is "some" above 0
     return named[0], ">", 0.0, m.span()
@@ -465,6 +473,14 @@ def _any_of(columns: list[_Column], asking: str) -> tuple[_Column, str, float, t
 
 _DAY_OR_MONTH = re.compile(r"\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 """A date written day or month first (03/04/2015): which one, the column alone cannot say."""
+
+
+def _date_column(columns: list[_Column], n_rows: int) -> _Column | None:
+    """The one column that writes a date on nearly every row, neither day nor month first
+    (`_DAY_OR_MONTH`); None when there is none, or more than one."""
+    dated = [c for c in columns if not c.numeric and not any(_DAY_OR_MONTH.match(v) for v in c.counts)
+             and sum(n for v, n in c.counts.items() if to_date(v) is not None) >= 0.9 * n_rows]
+    return dated[0] if len(dated) == 1 else None
 
 
 def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
@@ -476,13 +492,11 @@ def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
     if period is None:
         return None, asking, question
     first, last, a, b = period
-    dated = [c for c in columns if not c.numeric and sum(n for v, n in c.counts.items() if to_date(v) is not None)
-             >= 0.9 * len(rows) and not any(_DAY_OR_MONTH.match(v) for v in c.counts)]
-    if len(dated) != 1:
+    if (dated := _date_column(columns, len(rows))) is None:
         return None, asking, question
     phrase = re.compile(r"(?:\b(?:counting\s+)?(?:from|between)\s+)?" + re.escape(first) + r".*?" + re.escape(last),
                         re.IGNORECASE)
-    return (dated[0], a, b), phrase.sub(" ", asking, count=1), phrase.sub(" ", question, count=1)
+    return (dated, a, b), phrase.sub(" ", asking, count=1), phrase.sub(" ", question, count=1)
 
 
 def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
@@ -493,7 +507,7 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     number column passes its bound (`_threshold`, `_any_of`); offered when the question asks
     just that, the bound and the period aside (both already cut from `asking` and `question`)."""
     index = {c.name: i for i, c in enumerate(columns)}
-    kept = [r for r in rows if all(r[index[c.name]] == v for c, v in filters)]
+    kept = _kept(rows, index, filters)
     source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
     used = {c.name for c, _ in filters}
     told: list[str] = []
@@ -525,13 +539,12 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     values = [v.lower() for c in columns if c.category(len(rows)) and c not in {f for f, _ in filters} for v in c.counts]
     if any(len(v) >= 3 and w.lower().startswith(v) for w in plain_words for v in values):
         return None  # "rainy days" beside a weather of "rain": a filter no value is written as
-    daily = period is not None and period[0].unique()  # one row a day: "days" are its rows
-    named = {p for c in columns if c.name in used for p in _parts(c.name)} | {v.lower() for _, v in filters}
-    for w in (w.lower() for w in plain_words):
-        if not (w in _PLAIN_WORDS or w in _ROW_NOUNS or w in _MEASURED_WORDS or w in _RANKING_WORDS
-                or (w in ("day", "days") and (daily or _unique_dates(columns, len(rows))))
-                or any(_same_word(w, p) for p in named)):
-            return None  # "clear days", "months", "in Berlin": more than the columns say, or other rows
+    lowered = [w.lower() for w in plain_words]
+    # One row a day: "days" are its rows.
+    days = ({"day", "days"} if {"day", "days"} & set(lowered) and (
+        (period is not None and period[0].unique()) or _unique_dates(columns, len(rows))) else set())
+    if not _says_no_more(lowered, columns, used, filters, days):
+        return None  # "clear days", "months", "in Berlin": more than the columns say, or other rows
     just = _asks_just(rest, question.replace(cut, " ") if cut else question, plain_words, columns, used, filters, text)
     if just is None:
         return None
@@ -554,18 +567,15 @@ def _per_period(columns: list[_Column], rows: list[list[str]], asking: str, ques
     m = _PERIOD_OF.search(asking)
     if m is None or not SUPERLATIVE.search(asking) or _NOT_SO.search(asking):
         return None
-    dated = [c for c in columns if not c.numeric and not any(_DAY_OR_MONTH.match(v) for v in c.counts)
-             and sum(n for v, n in c.counts.items() if to_date(v) is not None) >= 0.9 * len(rows)]
+    dated = _date_column(columns, len(rows))
     amounts = [c for c in named if c.numeric and not c.ids()]
-    if len(dated) != 1 or len(amounts) > 1 or (amounts and not _SUMMED.search(asking)):
+    if dated is None or len(amounts) > 1 or (amounts and not _SUMMED.search(asking)):
         return None
     index = {c.name: i for i, c in enumerate(columns)}
     width = _PERIOD_KEYS[m.group("unit").lower()]
     per: dict[str, float] = {}
-    for r in rows:
-        if not all(r[index[c.name]] == v for c, v in filters):
-            continue
-        d = to_date(r[index[dated[0].name]])
+    for r in _kept(rows, index, filters):
+        d = to_date(r[index[dated.name]])
         amount = 1.0 if not amounts else to_number(r[index[amounts[0].name]])
         if d is not None and amount is not None:
             key = d.isoformat()[:width]
@@ -573,25 +583,37 @@ def _per_period(columns: list[_Column], rows: list[list[str]], asking: str, ques
     if (order := ranked(per, asking)) is None:
         return None
     source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
-    key = f"lambda r: (d := to_date(r[{dated[0].name!r}])) and d.isoformat()[:{width}]"  # no date: no group
+    key = f"lambda r: (d := to_date(r[{dated.name!r}])) and d.isoformat()[:{width}]"  # no date: no group
     call = (f"sum_by({source}, {key}, {amounts[0].name!r})" if amounts else f"count_by({source}, {key})")
     years = {k[:4] for k in per}
     if m.group("unit").lower() == "month" and not m.group("of") and len(years) > 1:
         return call, order.told, ""  # "which month": of any year, or one month of one year?
-    used = {dated[0].name} | {c.name for c, _ in filters} | ({amounts[0].name} if amounts else set())
+    used = {dated.name} | {c.name for c, _ in filters} | ({amounts[0].name} if amounts else set())
     plain = re.sub(r"\b(?:in\s+)?(?:this|the)\s+(?:data\s*set|data|table|file|record)\b", " ", _PERIOD_OF.sub(" ", asking),
                    flags=re.IGNORECASE)  # "in this data set" names the table
-    parts = {p for c in columns if c.name in used for p in _parts(c.name)} | {v.lower() for _, v in filters}
     described = document_words(question)
-    for w in (w.lower() for w in TOKEN.findall(plain) if w.lower() not in _STOP and w.lower() not in described):
-        if not (w in _PLAIN_WORDS or w in _ROW_NOUNS or w in _RANKING_WORDS or w in _MEASURED_WORDS
-                or w in ("total", "sum", "year", "month", "day", "date") or any(_same_word(w, p) for p in parts)):
-            return call, order.told, ""  # "in winter", "in March", "of the week": more than the columns say
+    said = [w.lower() for w in TOKEN.findall(plain) if w.lower() not in _STOP and w.lower() not in described]
+    if not _says_no_more(said, columns, used, filters, _PERIODS_SAID):
+        return call, order.told, ""  # "in winter", "in March", "of the week": more than the columns say
     just = _asks_just(plain, question, [w for w in words if w.lower() not in ("year", "month", "day", "date")],
                       columns, used, filters, text)
     if just is None:
         return None
     return call, order.told, order.top if just else ""
+
+
+_PERIODS_SAID = frozenset("total sum year month day date".split())
+"""Words of a ranking of periods that the period and the adding up say."""
+
+
+def _says_no_more(words: list[str], columns: list[_Column], used: set[str], filters: list[tuple[_Column, str]],
+                  also: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether each of `words` (lowercased) says nothing a count of the table's rows would
+    leave out: a plain, row, ranking or measuring word, one of `also`, or a word naming a used
+    column or a filtered value."""
+    named = {p for c in columns if c.name in used for p in _parts(c.name)} | {v.lower() for _, v in filters}
+    return all(w in _PLAIN_WORDS or w in _ROW_NOUNS or w in _MEASURED_WORDS or w in _RANKING_WORDS or w in also
+               or any(_same_word(w, p) for p in named) for w in words)
 
 
 _MEASURED_WORDS = frozenset("reach reached reaches reaching measured recorded observed logged seen daily daytime "
