@@ -1600,17 +1600,18 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
             return [], "", ""
         entries_call, firsts = "headings()", [h.lower() for h in heads]
         what = f"top headings by {unit}, each by the date it writes"
-        if not re.search(r"\b(?:releases?|released|versions?|ship(?:ped)?)\b", asking, re.IGNORECASE):
-            # The headings are releases: "the most changes" counts something else in them.
-            counts = Counter(_DATE_PARTS[unit](d) for d in days)
-            told = ", ".join(f"{k} {n}" for k, n in counts.most_common(_PERIODS_SHOWN))
-            return [f"Its {len(days)} {what}, the most first: {told}; count_by(headings(), {unit!r}) counts them."], "", ""
+        # The headings are releases: "the most changes" counts something else in them.
+        shown_only = not re.search(r"\b(?:releases?|released|versions?|ship(?:ped)?)\b", asking, re.IGNORECASE)
+    else:
+        shown_only = False
     counts = Counter(_DATE_PARTS[unit](d) for d in days)
     ranked = counts.most_common()
     told = ", ".join(f"{k} {n}" for k, n in ranked[:_PERIODS_SHOWN])
     more = f" (and {len(ranked) - _PERIODS_SHOWN} other {unit}s)" if len(ranked) > _PERIODS_SHOWN else ""
     call = f"count_by({entries_call}, {unit!r})"
     rows = [f"Its {len(days)} {what}, the most first: {told}{more}; {call} counts them."]
+    if shown_only:
+        return rows, "", ""
     if unit == "month" or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
         return rows, call, ""
     on_every = _on_every_head(firsts, asking)

@@ -989,7 +989,7 @@ class TurnState:
         for call in _OFFERED_LINES.findall(stdout):  # a helper's note: "lines('upgrade') gives them."
             if (code := f"print(len({call}), {call}[:3])") not in self.seen_code:
                 return code
-        for call in _COUNTED_LINES.findall(stdout):  # "(len(lines(r'^Type: *End-of-Life\b')) counts them)"
+        for call in _COUNTED_LINES.findall(stdout):  # "(len(lines(r'^Type:...')) counts them)"
             if (code := f"print(len({call}))") not in self.seen_code:
                 return code  # the count alone: a count beside lines is a step, and was echoed as one
         for lead in new_leads(stdout, self.question):
@@ -1032,7 +1032,7 @@ _OFFERED_LINES = re.compile(r"\b(lines\((?:'[^'\n]{1,80}'|\"[^\"\n]{1,80}\")\)) 
 """The call a helper's note offers (`helpers._say_written_otherwise`): `lines('upgrade') gives them.`"""
 
 _COUNTED_LINES = re.compile(r"\blen\((lines\(r?(?:'[^'\n]{1,80}'|\"[^\"\n]{1,80}\")\))\) counts them")
-"""The count a helper's note offers (`helpers._as_a_value`): `len(lines(r'^Type: *End-of-Life\b')) counts them`."""
+"""The count a helper's note offers (`helpers._as_a_value`): "(len(lines(r'^Type:...')) counts them)"."""
 
 _NOTES_KEPT = 6
 """Notes to the model kept to tell an answer copied from one (`TurnState.heard`)."""

@@ -779,14 +779,10 @@ def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: 
     while 0 <= at < end and len(out) < most:
         nxt = doc.find("\n", at + 1, end)
         stop = end if nxt < 0 else nxt
-        if doc[at + 1:stop].strip() and not _RULE_LINE.fullmatch(doc[at + 1:stop].strip()):
+        if doc[at + 1:stop].strip() and not _RULE.fullmatch("\n" + doc[at + 1:stop].strip()):  # no underline
             out.append((at + 1, stop - 1 if doc[stop - 1:stop] == "\r" else stop))  # a CRLF line's own text
         at = nxt
     return out
-
-
-_RULE_LINE = _re.compile(r"([=~^-])\1{2,}")
-"""An underline's own line: no fact of the section."""
 
 
 def section_heads(doc: str, pos: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
@@ -2101,8 +2097,8 @@ def _as_a_value(name: str) -> str:
             found[head.group(1).lower()] += 1
             spelled.setdefault(head.group(1).lower(), head.group(1))
     told = []
+    value = _re.escape(name).replace("\\-", "-").replace("\\ ", " ")  # "end-of-life" as the model wrote it
     for field, n in found.most_common(2):
-        value = _re.escape(name).replace("\\-", "-").replace("\\ ", " ")  # "end-of-life" as the model wrote it
         pattern = ("^" + _re.escape(spelled[field]) + ":[ \\t]*" + value + "(?![\\w-])").replace("'", "\\x27")
         told.append(f"{spelled[field]} on {n:,} line{'s' if n != 1 else ''} (len(lines(r'{pattern}')) counts them)")
     return f" {name!r} is written as a field's value: {'; '.join(told)}." if told else ""
