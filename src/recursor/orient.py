@@ -1572,6 +1572,16 @@ def _on_every_head(firsts: list[str], asking: str) -> set[str]:
             if sum(bool(_word_rx(w).search(f)) for f in firsts) >= _EVERY_ENTRY * len(firsts)}
 
 
+def _dated_headings(text: str) -> tuple[list[str], list[tuple[date, str]]] | None:
+    """A text's top headings and those that write a date, with it, when nearly all do (a NEWS
+    file heads its releases "E2fsprogs 1.47.0 (February 5, 2023)"); None when they do not."""
+    heads = headings(text=text)
+    dated = [(d, h) for h in heads if (d := to_date(h)) is not None]
+    if len(dated) < 3 or len(dated) < _DATED_SHARE * len(heads):
+        return None
+    return heads, dated
+
+
 def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call: str,
                name: str = "") -> tuple[list[str], str, str]:
     """For a question asking which year (month, day) the most of a text's entries fall in, the
@@ -1594,10 +1604,10 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
     if len(days) < 3 or len(days) < _DATED_SHARE * len(recs):
         # A NEWS file's paragraphs under a dated heading are entries of no date: its releases
         # are its top headings ("E2fsprogs 1.47.0 (February 5, 2023)"), counted by their dates.
-        heads = headings(text=text) if entries_call == "entries()" else []
-        days = [d for h in heads if (d := to_date(h)) is not None]
-        if len(days) < 3 or len(days) < _DATED_SHARE * len(heads):
+        dated = _dated_headings(text) if entries_call == "entries()" else None
+        if dated is None:
             return [], "", ""
+        heads, days = dated[0], [d for d, _ in dated[1]]
         entries_call, firsts = "headings()", [h.lower() for h in heads]
         what = f"top headings by {unit}, each by the date it writes"
         # The headings are releases: "the most changes" counts something else in them.
@@ -1641,10 +1651,9 @@ def _heading_bounded(text: str, asking: str) -> tuple[list[str], str, str] | Non
     bound, order = _YEAR_BOUND.search(asking), _ORDER_OF.search(asking)
     if bound is None or order is None or len(_YEAR_BOUND.findall(asking)) != 1 or NOT_FIRST.search(asking):
         return None
-    heads = headings(text=text)
-    dated = [(d, h) for h in heads if (d := to_date(h)) is not None]
-    if len(dated) < 3 or len(dated) < _DATED_SHARE * len(heads):
+    if (got := _dated_headings(text)) is None:
         return None
+    heads, dated = got
     year, side, at = int(bound.group("year")), " ".join(bound.group("side").split()).lower(), bound.group("edge")
     before = side in ("before", "prior to")
     # "before 2010" and "since 2010" cut at its first day; "after 2015" and "the end of 2015" at its last.
@@ -1652,7 +1661,7 @@ def _heading_bounded(text: str, asking: str) -> tuple[list[str], str, str] | Non
     kept = [(d, h) for d, h in dated if (d < edge if before else d >= edge)]
     if not kept:
         return None
-    d, head = (max if order.group("last") else min)(kept, key=lambda x: x[0])
+    _, head = (max if order.group("last") else min)(kept, key=lambda x: x[0])
     side = "before" if before else "on or after"
     which = "last" if order.group("last") else "first"
     call = (f"{'max' if which == 'last' else 'min'}((h for h in headings() if to_date(h) and to_date(h) "
