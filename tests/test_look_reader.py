@@ -576,3 +576,22 @@ def test_a_count_for_a_question_asking_how_often_in_other_words_stands() -> None
     search = '```repl\nrows = lines("OOM")\nprint(len(rows), rows[:2])\n```'
     root = FakeScriptedLM([search, "FINAL(2)", "FINAL(2)"])
     assert _run(root, FakeScriptedLM(["4321"]), question, context=context) == "2"
+
+
+def test_a_tables_rows_are_given_to_the_reader_cell_by_column_name() -> None:
+    rows = [f"{c},{k},{y},{40 + i % 7}.5,{1000 + i * 37},{300 + i}.25"
+            for i, (c, k) in enumerate([("Nigeria", "Africa"), ("Chile", "Americas"), ("Nepal", "Asia")] * 1)
+            for y in (1982, 1987, 1992, 1997)]
+    csv_text = "country,continent,year,lifeExp,pop,gdpPercap\n" + "\n".join(rows) + "\n"
+    question = "According to this table, what was Nigeria's population in 1992?"
+    look = orientation(csv_text, question)
+    assert look.header == ("country", "continent", "year", "lifeExp", "pop", "gdpPercap") and look.sep == ","
+    lines = reader_lines(look, question)
+    # The bare row says not which of its numbers is the population; by name, pop=1000 is.
+    assert "country=Nigeria; continent=Africa; year=1992; lifeExp=40.5; pop=1000; gdpPercap=300.25" in lines
+    assert "Nigeria,Africa,1992" not in lines
+    assert read_value("1000", lines, question) == "1000"
+    assert read_value("Nigeria,Africa", lines, question) is None  # the comma-joined row is not what it was shown
+    prose = "alpha beta gamma\n" * 5 + "the Nigeria line, 1992, 47.5\n"
+    assert orientation(prose, question).header == ()  # no table: its lines are given as written
+    assert "the Nigeria line, 1992, 47.5" in reader_lines(orientation(prose, question), question)

@@ -43,6 +43,10 @@ class ComputedLook:
     names_fields: bool = True
     """Whether the rows name the text's fields (a header's columns, a log format's), so that
     lines shown as typical records add nothing; a table with no header line still needs them."""
+    header: tuple[str, ...] = ()
+    """A delimited table's column names and its separator (`sep`), by which a reader is shown a
+    row's cells by name (`look_reader.reader_lines`); () for any other text."""
+    sep: str = ""
 
 
 @dataclass(frozen=True, slots=True)

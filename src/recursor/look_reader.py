@@ -33,6 +33,7 @@ from recursor.question import (
     fits_form,
     names_options,
 )
+from recursor.sandbox.helpers import _table_cells
 from recursor.turns import (
     bare_answer,
     echoes_question,
@@ -158,7 +159,7 @@ def reader_lines(look: Orientation, question: str) -> str:
     none, or when the first block alone is too long for a question about an order ("the last
     version"): cut, its last lines would be missing, and the reader would read a wrong one."""
     out: list[str] = []
-    for block in (_WORD_LABEL.sub(r"Lines with \1:", hit) for hit in look.hits):
+    for block in (_by_name(_WORD_LABEL.sub(r"Lines with \1:", hit), look) for hit in look.hits):
         if sum(len(b) + 1 for b in out) + len(block) <= READ_CHARS:
             out.append(block)
         elif not out:
@@ -168,6 +169,26 @@ def reader_lines(look: Orientation, question: str) -> str:
             out.append(block[: cut if cut > 0 else READ_CHARS])
             break
     return "\n".join(out).strip()
+
+
+def _by_name(block: str, look: Orientation) -> str:
+    """A block with each of a delimited table's rows written as its cells by column name
+    ("1| country=Nigeria; year=1992; lifeExp=47.472; pop=93364244"). Given the bare row and
+    asked Nigeria's population in 1992, the 1.5B read 47.472, the cell after the year: a row
+    says not which cell is which, and a question seldom names a column as its header does."""
+    if not look.header:
+        return block
+    out = []
+    for row in block.split("\n"):
+        m = _ROW.match(row)
+        if m is None or not m.group("line"):
+            out.append(row)
+            continue
+        cells = _table_cells(m.group("line"), look.sep)[0]
+        if len(cells) == len(look.header):
+            row = row[:m.start("line")] + "; ".join(f"{name}={cell}" for name, cell in zip(look.header, cells, strict=True))
+        out.append(row)
+    return "\n".join(out)
 
 
 def written_lines(lines: str) -> list[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from recursor.look_counts import ComputedLook, computed_look, ranked, says_more
@@ -231,7 +232,8 @@ def table_look(text: str, question: str) -> ComputedLook | None:
             computed = _per_period(columns, rows, asking, question, words, filters, text, named)
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
-    return computed_look(shown, computed, cut)
+    looked = computed_look(shown, computed, cut)
+    return looked if sep == "json" else replace(looked, header=tuple(header), sep=sep)
 
 
 def _unique_by_name(columns: list[_Column]) -> list[_Column]:

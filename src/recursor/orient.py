@@ -139,6 +139,10 @@ class Orientation:
     holds: str = ""
     """The name `start` assigns last that holds the answer as asked (the values a judging question
     selects, or their pairs: `recursor.judged_groups`); "" when the start only leads on."""
+    header: tuple[str, ...] = ()
+    """A delimited table's column names and separator (`look_table`): a reader is shown a row's
+    cells by name."""
+    sep: str = ""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -817,7 +821,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                               else summary.call or (tabled.call if tabled else "")),
                        together=written_together, hits=hits, counted=counted,
                        passages=tuple(lines for _, lines, _ in passage_hits),
-                       holds=judging.holds if judging else "")
+                       holds=judging.holds if judging else "",
+                       header=tabled.header if tabled else (), sep=tabled.sep if tabled else "")
 
 
 _RANKED_BY = re.compile(r"\b(?:longest|shortest|farthest|furthest|nearest|closest)\b", re.IGNORECASE)
