@@ -595,3 +595,14 @@ def test_a_tables_rows_are_given_to_the_reader_cell_by_column_name() -> None:
     prose = "alpha beta gamma\n" * 5 + "the Nigeria line, 1992, 47.5\n"
     assert orientation(prose, question).header == ()  # no table: its lines are given as written
     assert "the Nigeria line, 1992, 47.5" in reader_lines(orientation(prose, question), question)
+
+
+def test_a_document_called_a_list_or_a_measure_counted_from_its_start_is_still_a_look_up() -> None:
+    assert looks_up("What three-letter code does this list give to Sindarin, Tolkien's Elvish language?")
+    assert looks_up("In /proc/[pid]/stat, which field number holds the time at which the process started, "
+                    "counted from system boot?")
+    assert looks_up("What port does the list assign to IMAP?")
+    for question in ("List the packages removed.", "What is in the list of removed packages?",
+                     "Which packages does this list all?", "How many seconds, counted from boot, did it take?",
+                     "Which entries are counted twice?"):
+        assert not looks_up(question), question

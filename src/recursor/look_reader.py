@@ -139,12 +139,19 @@ _SPANNED = re.compile(r"\b(?:between|apart|elapsed|since|passed|from\s+\S+\s+to|
 entry", "how long in total"): computed, not read."""
 
 
+_NOT_COMPUTING = re.compile(r"\b(?:this|that|the|its|your|my)\s+list\b(?!\s+(?:of|all|every)\b)"
+                            r"|\bcounted\s+(?:from|since)\b", re.IGNORECASE)
+"""Words of `_COMPUTED` that here ask nothing computed: the document called a list ("what code
+does this list give to Sindarin"), a measure said to be counted from its start ("the time the
+process started, counted from system boot")."""
+
+
 def looks_up(question: str) -> bool:
     """Whether the question asks for one value a line can state: not a count, a total, a
     ranking ("which package had the most changes"), a comparison, a list ("which packages
     were removed"), a yes/no, which code computes over every line, nor two steps. "Most recent" ranks
     nothing: it asks for one line's value."""
-    asking = asking_part(question)
+    asking = _NOT_COMPUTING.sub(" ", asking_part(question))
     asked = _asked_sentence(question)
     if _SPANNED.search(asking) is None:
         asking = _MEASURED.sub(" ", asking)  # "how many seconds ahead of UTC is IST": one line's value
