@@ -606,3 +606,18 @@ def test_a_document_called_a_list_or_a_measure_counted_from_its_start_is_still_a
                      "Which packages does this list all?", "How many seconds, counted from boot, did it take?",
                      "Which entries are counted twice?"):
         assert not looks_up(question), question
+
+
+def test_a_passage_is_given_to_the_reader_without_the_texts_line_numbers() -> None:
+    page = "\n".join(f"filler line {i} about nothing much" for i in range(1400))
+    spec = (page + "\n\n(21) itrealvalue  %ld\n       The time in jiffies before the next SIGALRM.\n\n"
+            "(22) starttime  %llu\n       The time the process started after system boot.\n\n" + page)
+    question = "Which field number holds the time the process started after system boot?"
+    look = orientation(spec, question)
+    assert any(hit.startswith("The passage holding") for hit in look.hits)
+    assert re.search(r"\n1,?40\d\| \(22\) starttime", look.text)  # the root's look still numbers its lines
+    lines = reader_lines(look, question)
+    assert "| (22) starttime  %llu" in lines
+    assert not re.search(r"1,?40\d", lines)  # no line number the reader could take for the field's
+    assert read_value("22", lines, question) == "22"
+    assert read_value("starttime", lines, question) == "starttime"

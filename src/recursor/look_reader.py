@@ -82,7 +82,7 @@ _ASKS_TWO = re.compile(r"\bbetween\s+which\b|\bover\s+what\s+(?:period|span|rang
 last day", "answer as YYYY-MM-DD to YYYY-MM-DD"."""
 _SPAN = re.compile(r"(\S+(?: \S+)?) (?:to|-|–|through|until) (\S+(?: \S+)?)")
 """Such an answer: "2026-05-20 to 2026-09-22", each end one or two words."""
-_ROW = re.compile(r"^\s*\d+\| (?P<line>.*)$|^\s*\. (?P<record>.*)$|^\s*under: (?P<under>.*)$")
+_ROW = re.compile(r"^\s*\d*\| (?P<line>.*)$|^\s*\. (?P<record>.*)$|^\s*under: (?P<under>.*)$")
 """A context line as the look shows it: "3| [file] line", a record's ".  line", or the headings
 a line is "under: # Changelog > ## 2.3.1 (2024-01-15)"."""
 _FILE_TAG = re.compile(r"\[(?P<file>[^\]\n]*[A-Za-z_][^\]\n]*\.[A-Za-z]\w{0,3})\] ")
@@ -166,7 +166,7 @@ def reader_lines(look: Orientation, question: str) -> str:
     none, or when the first block alone is too long for a question about an order ("the last
     version"): cut, its last lines would be missing, and the reader would read a wrong one."""
     out: list[str] = []
-    for block in (_by_name(_WORD_LABEL.sub(r"Lines with \1:", hit), look) for hit in look.hits):
+    for block in (_by_name(_unnumbered(_WORD_LABEL.sub(r"Lines with \1:", hit)), look) for hit in look.hits):
         if sum(len(b) + 1 for b in out) + len(block) <= READ_CHARS:
             out.append(block)
         elif not out:
@@ -176,6 +176,16 @@ def reader_lines(look: Orientation, question: str) -> str:
             out.append(block[: cut if cut > 0 else READ_CHARS])
             break
     return "\n".join(out).strip()
+
+
+_PASSAGE_LINES = re.compile(r"(?<=\), lines) \d[\d,]*-\d[\d,]*(?=\W)|^\d[\d,]*(?=\| )", re.MULTILINE)
+
+
+def _unnumbered(block: str) -> str:
+    """A passage block without the text's line numbers (in its label and before each line):
+    asked which field number of /proc/pid/stat holds the start time, the 1.5B read 1434, the
+    number of the line "(22) starttime" was on."""
+    return _PASSAGE_LINES.sub("", block) if block.startswith("The passage holding") else block
 
 
 def _by_name(block: str, look: Orientation) -> str:
