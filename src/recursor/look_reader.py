@@ -178,14 +178,16 @@ def reader_lines(look: Orientation, question: str) -> str:
     return "\n".join(out).strip()
 
 
-_PASSAGE_LINES = re.compile(r"(?<=\), lines) \d[\d,]*-\d[\d,]*(?=\W)|^\d[\d,]*(?=\| )", re.MULTILINE)
+_LOOK_NUMBERS = re.compile(r"(?<=\), lines) \d[\d,]*-\d[\d,]*(?=\W)|^\d[\d,]*(?=\| )", re.MULTILINE)
+"""The look's numbers in a block: a row's ("3| ", a passage's "1434| ") and the line range in a
+passage's label."""
 
 
 def _unnumbered(block: str) -> str:
-    """A passage block without the text's line numbers (in its label and before each line):
-    asked which field number of /proc/pid/stat holds the start time, the 1.5B read 1434, the
-    number of the line "(22) starttime" was on."""
-    return _PASSAGE_LINES.sub("", block) if block.startswith("The passage holding") else block
+    """A block without the look's row and line numbers, which are no words of the text: asked
+    which field number of /proc/pid/stat holds the start time, the 1.5B read 1434, the number
+    of the line "(22) starttime" was on, and then 1, a row's."""
+    return _LOOK_NUMBERS.sub("", block)
 
 
 def _by_name(block: str, look: Orientation) -> str:
