@@ -592,8 +592,20 @@ def test_a_tables_rows_are_given_to_the_reader_cell_by_column_name() -> None:
     # The bare row says not which of its numbers is the population; by name, pop=1000 is.
     assert "country=Nigeria; continent=Africa; year=1992; lifeExp=40.5; pop=1000; gdpPercap=300.25" in lines
     assert "Nigeria,Africa,1992" not in lines
-    assert read_value("1000", lines, question) == "1000"
-    assert read_value("Nigeria,Africa", lines, question) is None  # the comma-joined row is not what it was shown
+    header = look.header
+    assert read_value("1000", lines, question, header=header) == "1000"
+    assert read_value("pop=1000", lines, question, header=header) == "1000"  # the reader's name= is no part of it
+    for wrong in ("pop", "country", "lifeExp=40.5; pop=1000", "Africa; year"):
+        assert read_value(wrong, lines, question, header=header) is None, wrong
+    # Checked as the text writes the rows: a column's name, on every row, ties no row to another.
+    assert read_value("1000", lines, question, look.words, csv_text, header) == "1000"
+    ports = "hostname,service,portnum,maintainer\n" + "\n".join(
+        f"srv-{i:04d},{'http' if i == 42 else 'ssh'},{2000 + i},team{i % 3}" for i in range(60)) + "\n"
+    asked = "Which port does srv-0042 use for ssh?"
+    look = orientation(ports, asked)
+    shown = reader_lines(look, asked)
+    other = next(m.group(1) for m in re.finditer(r"service=ssh; portnum=(\d+)", shown))
+    assert read_value(other, shown, asked, look.words, ports, look.header) is None  # another host's port
     prose = "alpha beta gamma\n" * 5 + "the Nigeria line, 1992, 47.5\n"
     assert orientation(prose, question).header == ()  # no table: its lines are given as written
     assert "the Nigeria line, 1992, 47.5" in reader_lines(orientation(prose, question), question)
@@ -605,6 +617,8 @@ def test_a_document_called_a_list_or_a_measure_counted_from_its_start_is_still_a
                     "counted from system boot?")
     assert looks_up("What port does the list assign to IMAP?")
     for question in ("List the packages removed.", "What is in the list of removed packages?",
+                     "What does the list contain?", "What names does the list give?", "How long is the list?",
+                     "What is the size of this list?", "What languages appear in the list below?",
                      "Which packages does this list all?", "How many seconds, counted from boot, did it take?",
                      "Which entries are counted twice?"):
         assert not looks_up(question), question

@@ -139,10 +139,11 @@ _SPANNED = re.compile(r"\b(?:between|apart|elapsed|since|passed|from\s+\S+\s+to|
 entry", "how long in total"): computed, not read."""
 
 
-_NOT_COMPUTING = re.compile(r"\b(?:this|that|the|its|your|my)\s+list\b(?!\s+(?:of|all|every)\b)"
+_NOT_COMPUTING = re.compile(r"\b(?:this|that|the|its|your|my)\s+list(?=\s+(?:gives?|assigns?|maps?|sets?)\b[^?.]*\bto\b)"
                             r"|\bcounted\s+(?:from|since)\b", re.IGNORECASE)
-"""Words of `_COMPUTED` that here ask nothing computed: the document called a list ("what code
-does this list give to Sindarin"), a measure said to be counted from its start ("the time the
+"""Words of `_COMPUTED` that here ask nothing computed: the document called a list that gives,
+assigns or maps a value to a thing ("what code does this list give to Sindarin"; "what does
+the list contain" still asks for a list), a measure said to be counted from its start ("the time the
 process started, counted from system boot")."""
 
 
@@ -203,8 +204,11 @@ def _by_name(block: str, look: Orientation) -> str:
         if m is None or not m.group("line"):
             out.append(row)
             continue
-        cells = _table_cells(m.group("line"), look.sep)[0]
-        if len(cells) == len(look.header):
+        line = m.group("line")
+        cells = [] if "..." in line or _FILE_TAG.match(line) else _table_cells(line, look.sep)[0]
+        # A row clipped by the look, or tagged with its file, is left as written: its cells
+        # cannot be told apart; and the header line itself says nothing more by name.
+        if len(cells) == len(look.header) and tuple(cells) != look.header:
             row = row[:m.start("line")] + "; ".join(f"{name}={cell}" for name, cell in zip(look.header, cells, strict=True))
         out.append(row)
     return "\n".join(out)
@@ -304,18 +308,35 @@ def _tied(value: str, lines: str, question: str, words: Sequence[str], context: 
     return any(times_written(context, w, most) <= most for w in candidates[:_TIE_WORDS])
 
 
+def _unnamed(lines: str, header: Sequence[str]) -> str:
+    """The reader's lines with a table's rows as the text writes their cells, the column names
+    `_by_name` wrote before them taken out: a column name is no word of a row, and written on
+    every row it would tie each row to any other (`_tied`)."""
+    if not header:
+        return lines
+    names = "|".join(re.escape(name) for name in sorted(header, key=len, reverse=True))
+    return re.sub(rf"(?:(?<=\| )|(?<=; ))(?:{names})=", "", lines)
+
+
 def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
-               context: ContextValue | None = None) -> str | None:
+               context: ContextValue | None = None, header: Sequence[str] = ()) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
     more than a value, wrote what the context lines do not hold whole, echoed the question's
     own term, gave a value in another form than the question asks for (`asked_form`; a
     question asking which module or file wants one of the files the lines are in), or read it
     where nothing ties it to what the question is about, its rarest `words` in the `context`
-    (`_tied`)."""
+    (`_tied`). A table's rows given by name (`header`) are checked as the text writes them:
+    "pop=93364244" is read as 93364244, and a column's name or two cells are no value."""
     text = reply.strip()
     if text.lower().startswith("answer:"):
         text = text[len("answer:"):]
     value = bare_answer(text)
+    if header:
+        name, eq, cell = value.partition("=")
+        value = cell.strip() if eq and name.strip() in header else value
+        if value in header or "; " in value or "=" in value:
+            return None
+        lines = _unnamed(lines, header)
     if not value or "\n" in value or len(value) > 80 or _NONE.match(value):
         return None
     if len(value) < 2 and not value.isdigit():

@@ -364,7 +364,8 @@ class _Run:
         except (BudgetExceeded, LMError):
             return None  # the root's first call meets the same limit or failure, and says so
         # Off the event loop: tying the value to the question's words scans the context.
-        return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context)
+        return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context,
+                                       look.header)
 
     def _room_to_read(self, message: Message) -> bool:
         """Whether the limits leave the reading and then two root turns: three calls, and the
