@@ -193,7 +193,7 @@ def _unnumbered(block: str) -> str:
 
 def _by_name(block: str, look: Orientation) -> str:
     """A block with each of a delimited table's rows written as its cells by column name
-    ("1| country=Nigeria; year=1992; lifeExp=47.472; pop=93364244"). Given the bare row and
+    ("| country=Nigeria; year=1992; lifeExp=47.472; pop=93364244"). Given the bare row and
     asked Nigeria's population in 1992, the 1.5B read 47.472, the cell after the year: a row
     says not which cell is which, and a question seldom names a column as its header does."""
     if not look.header:
@@ -311,7 +311,8 @@ def _tied(value: str, lines: str, question: str, words: Sequence[str], context: 
 def _unnamed(lines: str, header: Sequence[str]) -> str:
     """The reader's lines with a table's rows as the text writes their cells, the column names
     `_by_name` wrote before them taken out: a column name is no word of a row, and written on
-    every row it would tie each row to any other (`_tied`)."""
+    every row it would tie each row to any other (`_tied`). It undoes `_by_name` for the rows
+    that were zipped; the lines are not kept twice, as the prompt and the check read one text."""
     if not header:
         return lines
     names = "|".join(re.escape(name) for name in sorted(header, key=len, reverse=True))
