@@ -467,3 +467,85 @@ def test_a_period_ranking_call_leaves_rows_without_a_date_out() -> None:
     helpers.context = text
     totals = eval(look.call, vars(helpers))
     assert None not in totals and "None" not in totals and max(totals, key=totals.get) == look.counted
+
+
+def _panel(seed: int = 5) -> tuple[str, list[dict[str, str]]]:
+    """A country-by-year table in gapminder's shape (abbreviated headers, a `year` column of
+    numbers), generated: one row per country and year."""
+    rng = random.Random(seed)
+    rows = []
+    for k in range(40):
+        continent = rng.choice(["Africa", "Asia", "Europe", "Americas"])
+        for year in range(1960, 2010, 5):
+            rows.append({"country": f"Land{k:02d}", "continent": continent, "year": str(year),
+                         "lifeExp": f"{rng.uniform(25, 85):.3f}", "pop": str(rng.randint(10**5, 10**9))})
+    return "country,continent,year,lifeExp,pop\n" + "\n".join(",".join(r.values()) for r in rows) + "\n", rows
+
+
+def _evaluated(call: str, text: str) -> object:
+    """What the look's call gives when the root runs it over the text."""
+    return eval(call, {"table": lambda: table(text), "to_number": helpers.to_number})
+
+
+def test_the_row_ranked_by_a_named_number_answers_which_of_a_column_of_one_row_each() -> None:
+    text, rows = _panel()
+    in_2005 = [r for r in rows if r["year"] == "2005"]
+    lowest = min(in_2005, key=lambda r: float(r["lifeExp"]))["country"]
+    look = table_look(text, "In 2005, which country had the lowest life expectancy?")
+    assert look is not None and look.counted == lowest  # "expectancy" names lifeExp; "in 2005" filters year
+    assert look.call == "{r['country']: to_number(r['lifeExp']) for r in [r for r in table() if r['year'] == '2005']}"
+    values = _evaluated(look.call, text)
+    assert isinstance(values, dict) and min(values, key=values.__getitem__) == lowest
+    largest = max(in_2005, key=lambda r: int(r["pop"]))["country"]
+    assert table_look(text, "Which country had the largest population in 2005?").counted == largest  # type: ignore[union-attr]
+    # Over all years a country has ten rows: its largest, its total or its average? Not offered.
+    assert table_look(text, "Which country had the largest population?").counted == ""  # type: ignore[union-attr]
+    # A table of one row a country ranks its rows with no filter at all.
+    one_each = "country,population,area\n" + "\n".join(f"{r['country']},{r['pop']},{r['lifeExp']}" for r in in_2005)
+    assert table_look(one_each, "Which country has the largest population?").counted == largest  # type: ignore[union-attr]
+
+
+def test_a_span_of_years_and_a_bound_count_the_rows_between() -> None:
+    text, rows = _panel()
+    gold = sum(1970 <= int(r["year"]) <= 1985 and float(r["lifeExp"]) < 40 for r in rows)
+    look = table_look(text, "Looking only at the years 1970 through 1985, how many rows show a life expectancy below 40?")
+    assert look is not None and look.counted == str(gold)
+    assert _evaluated(look.call, text) == gold
+    # "in 2005" filters the year and "above 60" bounds lifeExp; "countries" are the rows, one each in 2005.
+    gold = sum(r["year"] == "2005" and r["continent"] == "Asia" and float(r["lifeExp"]) > 60 for r in rows)
+    look = table_look(text, "How many countries in Asia had a life expectancy above 60 in 2005?")
+    assert look is not None and look.counted == str(gold) and _evaluated(look.call, text) == gold
+    # Over every year a country is counted once for each of its rows: no count of countries.
+    assert table_look(text, "How many countries in Asia had a life expectancy above 60?").counted == ""  # type: ignore[union-attr]
+
+
+def test_a_number_column_is_years_only_by_its_name() -> None:
+    text = "item,price,stock\n" + "\n".join(f"i{k},{1999 if k % 3 else 2005},{k}" for k in range(30))
+    look = table_look(text, "How many items were priced in 1999?")
+    assert look is not None and "r['price'] == '1999'" not in look.call  # a price of 1999 is no year
+
+
+def test_a_json_object_wrapping_one_array_of_objects_is_a_table_of_them() -> None:
+    import json
+
+    users = _users()
+    gold = sum(u["team"] == "web" and u["role"] == "admin" for u in users)
+    for wrapped in ({"version": 2, "users": users}, {"users": users}):
+        text = json.dumps(wrapped, indent=2)
+        look = table_look(text, "How many admins are in the web team?")
+        assert look is not None and look.rows[0].startswith("It is a table: 120 JSON objects with 5 fields")
+        assert f"gives {gold}." in look.rows[-1]
+        assert len(table(text)) == 120
+    # Two arrays of objects: which are the rows, the text does not say.
+    assert table_look(json.dumps({"users": users, "admins": users[:5]}, indent=2), "How many users?") is None
+
+
+def test_fields_few_objects_have_are_named_with_how_many_have_them() -> None:
+    import json
+
+    users = _users()
+    for u in users[:7]:
+        u["alias"] = u["name"].upper()
+    look = table_look(json.dumps(users, indent=2), "How many users have an alias?")
+    assert look is not None and "Some objects also have: alias 7;" in look.rows[1]
+    assert sum(r["alias"] is not None for r in table(json.dumps(users))) == 7  # r[name] is None where missing

@@ -68,7 +68,7 @@ _PLAIN_WORDS = frozenset(
     "placed place came come comes made make makes went go goes sent send got get gets received receive ordered order "
     "orders bought buy purchased purchase listed list recorded appear appears belong belongs registered has have had "
     "there are is were was be been does do did from to for by in of on at with the a an this that these those its "
-    "their table file data rows row entries entry records record lines line items item".split())
+    "their look looking considering consider counting table file data dataset set rows row entries entry records record lines line items item".split())
 """Words a question may write that the rows need not: they filter nothing."""
 _NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|first|last)\b"
                           r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!(?:number|total|count|sum|amount|share)\b)",
@@ -133,6 +133,15 @@ def _same_word(word: str, other: str) -> bool:
     return a == b or _stem(a) == _stem(b)
 
 
+def _names(word: str, part: str) -> bool:
+    """Whether a question's word names a header's part: the same word (`_same_word`), or one the
+    part shortens, as headers do ("population" for `pop`, "expectancy" for `lifeExp`, "temperature"
+    for `temp_max`): a part of three letters or more that the word begins with, three more after."""
+    w, p = word.lower(), part.lower()
+    return _same_word(w, p) or (len(p) >= 3 and p.isalpha() and w.isalpha() and len(w) >= len(p) + 3
+                                and w.startswith(p))
+
+
 _Read = tuple[list[str], list[list[str]], str, bool, frozenset[str]]
 
 
@@ -194,6 +203,15 @@ def _json_table(text: str, cut: bool) -> _Read | None:
     return header, rows, "json", False, opaque
 
 
+def _rarer_fields(text: str, header: list[str]) -> str:
+    """The fields fewer than nine in ten of a JSON table's objects have, with how many do
+    ("alpha_2 184"): a question may ask which rows have one."""
+    seen = Counter(k for r in _json_records(text) or [] for k in r if k not in header)
+    top = seen.most_common(_VALUES_SHOWN)
+    more = len(seen) - len(top)
+    return ", ".join(f"{k} {n:,}" for k, n in top) + (f" and {more:,} other fields" if more else "")
+
+
 def table_look(text: str, question: str) -> ComputedLook | None:
     """The rows the look shows of a table under a header line, and what it computed for the
     question (`look_counts.ComputedLook`); None when the text is no such table."""
@@ -206,12 +224,14 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     if sep == "json":
         shown = [f"It is a table: {len(rows):,} JSON objects with {len(header)} fields: {', '.join(header)}. "
                  f"table() reads each object as a record by these names: r[{header[0]!r}]."]
+        if rarer := _rarer_fields(text, header):
+            shown.append(f"   Some objects also have: {rarer}; r[name] is None where an object has no such field.")
     else:
         shown = [f"It is a table: {of}{len(rows):,} rows under a header line of {len(header)} {_SEP_NAMES[sep]}-separated "
                  f"columns: {', '.join(header)}. table() reads each row as a record by these names: r[{header[0]!r}]."]
     asking = asking_part(question)
     words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
-    named = [c for c in columns if any(_same_word(w, p) for w in words for p in _parts(c.name))
+    named = [c for c in columns if any(_names(w, p) for w in words for p in _parts(c.name))
              or _phrase_in(c.name, asking)]
     filters = _filters(columns, asking, len(rows))
     for c in _unique_by_name([*named, *(c for c, _ in filters or [])]):
@@ -221,7 +241,9 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     if filters is not None and (computed is None or (period is not None and not computed[2])):
         # A bound on a number column, a period of a date column: counted with the filters
         # ("a step" without them: the rows of a value in every period are no answer).
-        bound = _threshold(columns, plain) or _any_of(columns, plain)
+        bounded = [c for c in columns if period is None or c is not period[0]]  # "the years ... below 40": not year
+        unyeared = _IN_YEAR.sub(lambda m: " " * len(m.group(0)), plain)  # "above 60 in 2007": 60 is the bound
+        bound = _threshold(bounded, unyeared) or _any_of(bounded, unyeared)
         counted = (_over_threshold(columns, rows, plain, plain_question, words, filters, text, bound, period)
                    if bound is not None or period is not None else None)
         if counted is not None:
@@ -284,6 +306,12 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
             elif v not in said:
                 continue
             by_value.setdefault(value, []).append(c)
+    if date_range(asking) is None:  # "from 1972 through 1987" is a span (`_period_of`), not two years
+        for c in columns:
+            if _years(c) and len(c.counts) < n_rows:
+                for m in _IN_YEAR.finditer(asking):
+                    if m.group(1) in c.counts:
+                        by_value.setdefault(m.group(1), []).append(c)
     found: list[tuple[_Column, str]] = []
     categories = [c for c in columns if c.category(n_rows)]
     for value, held in by_value.items():
@@ -301,6 +329,18 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
             return None
         found.append((column, value))
     return found
+
+
+_IN_YEAR = re.compile(r"\b(?:in|of|for|from|during|year)\s+([12]\d{3})\b(?!\s*(?:[-\u2013/]|to\b|through\b|thru\b|until\b|and\b))",
+                      re.IGNORECASE)
+"""A year the question names as when ("in 2007", "for 1992"), not one end of a span."""
+
+
+def _years(column: _Column) -> bool:
+    """Whether a number column holds years: whole numbers 1000 to 2999 under a name that says so
+    (`year`, `yr`); a price of 1999 is no year."""
+    return (column.numeric and bool(set(_parts(column.name)) & {"year", "yr", "yyyy"})
+            and all(re.fullmatch(r"[12]\d{3}", v) for v in column.counts))
 
 
 def _phrases(tokens: list[str], joined: bool = False) -> set[str]:
@@ -339,7 +379,7 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
     for m in _COUNTED_NOUN.finditer(asking):
         noun = m.group(1).lower()
         if (noun in _ROW_NOUNS or noun in _RANKING_WORDS or any(_same_word(noun, v) for v in values)
-                or any(_same_word(noun, p) for c in columns for p in _parts(c.name))):
+                or any(_names(noun, p) for c in columns for p in _parts(c.name))):
             continue
         # A noun the table names nowhere: the rows' own ("tickets"), or what they sum ("units"),
         # or a value not filtered by ("returns" beside a status "returned"). Beside an amount
@@ -348,11 +388,13 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
             return None
     if len(filtered) < len(filters):
         return None  # "Spain or France", "Spain and France": two values of one column
-    if _NOT_A_COUNT.search(asking):
-        return None  # "the largest order", "the most recent order": a row's value, not a count
     kept = _kept(rows, index, filters)
     source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
     ranks = SUPERLATIVE.search(asking) is not None
+    if ranks and (top := _row_top(columns, kept, source, asking, question, words, filters, text)) is not None:
+        return top
+    if _NOT_A_COUNT.search(asking):
+        return None  # "the largest order", "the most recent order": a row's value, not a count
     group = _grouped_by(columns, asking, len(rows)) if ranks else None
     if group is not None and group.name not in filtered:
         amounts = [c for c in named if c.numeric and not c.ids() and c is not group]
@@ -399,6 +441,45 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
             return None
         return f"len({source})", f"{len(kept):,}", str(len(kept)) if just else ""
     return None
+
+
+def _row_top(columns: list[_Column], kept: list[list[str]], source: str, asking: str, question: str,
+             words: list[str], filters: list[tuple[_Column, str]], text: str) -> tuple[str, str, str] | None:
+    """"Which country had the lowest life expectancy in 2007?": the rows (kept by `filters`)
+    ranked by the one number column the question names, told by the column it asks which of.
+    Only when each of that column's values names one kept row (a country's one row of 2007): a
+    value of many rows asks its total, average or largest, which the question does not say."""
+    if _NOT_SO.search(asking) or (which := _asked_column(columns, asking)) is None:
+        return None
+    filtered = {c.name for c, _ in filters}
+    amounts = [c for c in _numbers_named(columns, [w.lower() for w in words])
+               if c is not which and c.name not in filtered]
+    if len(amounts) != 1:
+        return None
+    i, j = columns.index(which), columns.index(amounts[0])
+    names = [r[i] for r in kept if r[i]]
+    if len(set(names)) != len(names):
+        return None
+    per = {r[i]: float(x) for r in kept if r[i] and (x := to_number(r[j])) is not None}
+    if (order := ranked(per, asking)) is None:
+        return None
+    call = f"{{r[{which.name!r}]: to_number(r[{amounts[0].name!r}]) for r in {source}}}"
+    just = _asks_just(asking, question, words, columns, {which.name, amounts[0].name} | filtered, filters, text)
+    if just is None:
+        return None
+    return call, order.told, order.top if just else ""
+
+
+def _asked_column(columns: list[_Column], asking: str) -> _Column | None:
+    """The column of words (not numbers) whose value the question asks for: the one the word
+    after "which" or "what" names ("which country", "what product name")."""
+    m = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+)", asking, re.IGNORECASE)
+    if m is None:
+        return None
+    said = m.group(1).split()
+    found = [c for c in columns if not c.numeric and (any(_same_word(said[0], p) for p in _parts(c.name))
+                                                      or _phrase_in(c.name, " ".join(said)))]
+    return found[0] if len(found) == 1 else None
 
 
 _NUMBER = r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])"
@@ -452,7 +533,7 @@ def _numbers_named(columns: list[_Column], words: list[str]) -> list[_Column]:
     """The number columns (no ids) a part of whose name one of `words` (lowercased) names,
     as written or as `_SAME_AS` says ("high" for `temp_max`)."""
     return [c for c in columns if c.numeric and not c.ids()
-            and any(_same_word(x, p) for w in words for x in (w, _SAME_AS.get(w, w)) for p in _parts(c.name))]
+            and any(_names(x, p) for w in words for x in (w, _SAME_AS.get(w, w)) for p in _parts(c.name))]
 
 
 _ANY_OF = re.compile(r"\bany\s+([\w-]+)", re.IGNORECASE)
@@ -495,9 +576,13 @@ def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
         return None, asking, question
     first, last, a, b = period
     if (dated := _date_column(columns, len(rows))) is None:
-        return None, asking, question
-    phrase = re.compile(r"(?:\b(?:counting\s+)?(?:from|between)\s+)?" + re.escape(first) + r".*?" + re.escape(last),
-                        re.IGNORECASE)
+        years = [c for c in columns if _years(c)]
+        if len(years) != 1:
+            return None, asking, question
+        dated = years[0]  # "the years 1972 through 1987" over a `year` column of numbers
+    phrase = re.compile(r"(?:\b(?:(?:counting|looking)\s+)?(?:only\s+)?(?:(?:at|in|for|over|during|within)\s+)?"
+                        r"(?:the\s+)?(?:(?:years?|period|dates?|months?)\s+)?(?:from|between)?\s*)?"
+                        + re.escape(first) + r".*?" + re.escape(last), re.IGNORECASE)
     return (dated, a, b), phrase.sub(" ", asking, count=1), phrase.sub(" ", question, count=1)
 
 
@@ -516,10 +601,15 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     rest, cut = asking, ""
     if period is not None:
         column, a, b = period
-        kept = [r for r in kept if (d := to_date(r[index[column.name]])) is not None and a <= d <= b]
-        source = f"in_dates({source}, {a.isoformat()!r}, {b.isoformat()!r})"
         used.add(column.name)
-        told.append(f"dated {a.isoformat()} to {b.isoformat()}")
+        if column.numeric:  # a column of years
+            kept = [r for r in kept if (y := to_number(r[index[column.name]])) is not None and a.year <= y <= b.year]
+            source = f"[r for r in {source} if {a.year} <= (to_number(r[{column.name!r}]) or 0) <= {b.year}]"
+            told.append(f"with {column.name} {a.year} to {b.year}")
+        else:
+            kept = [r for r in kept if (d := to_date(r[index[column.name]])) is not None and a <= d <= b]
+            source = f"in_dates({source}, {a.isoformat()!r}, {b.isoformat()!r})"
+            told.append(f"dated {a.isoformat()} to {b.isoformat()}")
     if bound is None:
         call = f"len({source})"
     else:
@@ -542,6 +632,10 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     if any(len(v) >= 3 and w.lower().startswith(v) for w in plain_words for v in values):
         return None  # "rainy days" beside a weather of "rain": a filter no value is written as
     lowered = [w.lower() for w in plain_words]
+    # A column with a different value on each row counted names the rows: "how many countries"
+    # of the rows of 2007, one a country.
+    used |= {c.name for i, c in enumerate(columns) if not c.numeric and len(kept) > 1
+             and len({r[i] for r in kept}) == len(kept) and any(_same_word(w, p) for w in lowered for p in _parts(c.name))}
     # One row a day: "days" are its rows.
     days = ({"day", "days"} if {"day", "days"} & set(lowered) and (
         (period is not None and period[0].unique()) or _unique_dates(columns, len(rows))) else set())
@@ -614,8 +708,11 @@ def _says_no_more(words: list[str], columns: list[_Column], used: set[str], filt
     leave out: a plain, row, ranking or measuring word, one of `also`, or a word naming a used
     column or a filtered value."""
     named = {p for c in columns if c.name in used for p in _parts(c.name)} | {v.lower() for _, v in filters}
+    every = {p for c in columns for p in _parts(c.name)}
     return all(w in _PLAIN_WORDS or w in _ROW_NOUNS or w in _MEASURED_WORDS or w in _RANKING_WORDS or w in also
-               or any(_same_word(w, p) for p in named) for w in words)
+               or any(_names(w, p) for p in named)
+               or ("-" in w and all(any(_same_word(x, p) for p in every) for x in w.split("-")))  # "country-year" rows
+               for w in words)
 
 
 _MEASURED_WORDS = frozenset("reach reached reaches reaching measured recorded observed logged seen daily daytime "
@@ -685,7 +782,7 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
         if w in _DISTINCT_WORDS and any(c.name in used and not c.numeric for c in columns if c.name not in
                                         {f.name for f, _ in filters}):
             continue  # "how many different customers": the values of a column counted
-        if (named := [c for c in columns if any(_same_word(w, p) for p in _parts(c.name))]):
+        if (named := [c for c in columns if any(_names(w, p) for p in _parts(c.name))]):
             if any(c.name in used or c.ids() for c in named):
                 continue  # the column grouped, filtered or added, or the rows' ids ("orders" of order_id)
             return None  # another column: "the most customers" counts customers, not rows
@@ -697,6 +794,9 @@ def _asks_just(asking: str, question: str, words: list[str], columns: list[_Colu
             _same_word(m.group(1), p) for m in _MOST_OF.finditer(asking) for c in columns if c.ids()
             for p in _parts(c.name)) and not all(m.group(1).lower() in _ROW_NOUNS for m in _MOST_OF.finditer(asking)):
         plain = False  # "the most widgets" where rows have a quantity: rows, or widgets sold?
+    for _, v in filters:
+        if v.isdigit():  # a year filtered by ("in 2007") is no number the computation leaves out
+            asking, question = (re.sub(rf"\b{v}\b", " ", t) for t in (asking, question))
     return plain and not says_more(asking, question)
 
 

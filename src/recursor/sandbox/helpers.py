@@ -1687,17 +1687,20 @@ def cols(line: Any, sep: str | None = None) -> list[str]:
 
 
 def _json_records(text: str) -> list[dict[str, Any]] | None:
-    """The objects of a text that is a JSON array of objects, or one JSON object a line (JSON
-    Lines); None for any other text, or one with no objects."""
+    """The objects of a text that is a JSON array of objects, one JSON object a line (JSON
+    Lines), or one object holding such an array under one key (`{"items": [...]}`, as APIs and
+    data packages wrap their rows); None for any other text, or one with no objects."""
     body = text.strip()
     if body[:1] == "[":
         try:
             value = _json.loads(body)
         except ValueError:
             return None
-        return value if isinstance(value, list) and value and all(isinstance(x, dict) for x in value) else None
+        return value if _objects(value) else None
     if body[:1] != "{":
         return None
+    if (rows := _wrapped(body)) is not None:
+        return rows
     out = []
     for line in body.split("\n"):
         if line.strip():
@@ -1709,6 +1712,23 @@ def _json_records(text: str) -> list[dict[str, Any]] | None:
                 return None
             out.append(value)
     return out or None
+
+
+def _objects(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(x, dict) for x in value)
+
+
+def _wrapped(body: str) -> list[dict[str, Any]] | None:
+    """The array of objects a JSON object holds as the value of one of its keys, when no other
+    key holds one: which of two arrays are the rows, the text does not say."""
+    try:
+        value = _json.loads(body)
+    except ValueError:
+        return None  # JSON Lines too: a second object is "extra data"
+    if not isinstance(value, dict):
+        return None
+    arrays = [v for v in value.values() if _objects(v)]
+    return arrays[0] if len(arrays) == 1 else None
 
 
 def _table_sep(rows: list[str]) -> str | None:
