@@ -549,3 +549,15 @@ def test_fields_few_objects_have_are_named_with_how_many_have_them() -> None:
     look = table_look(json.dumps(users, indent=2), "How many users have an alias?")
     assert look is not None and "Some objects also have: alias 7;" in look.rows[1]
     assert sum(r["alias"] is not None for r in table(json.dumps(users))) == 7  # r[name] is None where missing
+
+
+def test_a_start_written_with_a_slash_counts_the_cells_it_begins() -> None:
+    rng = random.Random(3)
+    kinds = ["image/png", "image/gif", "image/x-icon", "audio/ogg", "text/plain", "application/x-image-disk"]
+    picked = [rng.choice(kinds) for _ in range(80)]
+    text = "# generated\n" + "".join(f"50:{kind}:*.e{k}\n" for k, kind in enumerate(picked))
+    gold = sum(kind.startswith("image/") for kind in picked)
+    look = table_look(text, "How many of these patterns map to an image/ type?")
+    assert look is not None and f"gives {gold}." in look.rows[-1]  # not 'application/x-image-disk'
+    assert "cols(l, ':')[1].startswith('image/')" in look.call
+    assert eval(look.call, {"lines": lambda: text.split("\n"), "cols": helpers.cols}) == gold

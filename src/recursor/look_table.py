@@ -902,13 +902,21 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
             filters.append((i, sorted(values)))
             shown.append(f"   column {i}: {len(column.counts):,} values, the most lines first: "
                          + ", ".join(f"{v} {n:,}" for v, n in column.counts.most_common(_VALUES_SHOWN)) + ".")
-    if not filters:  # "how many different countries": no value named, each column's values counted
+    if not filters and (begun := _begun(rows, width, asking)) is not None:
+        i, start = begun  # "map to an image/ type": the cells that begin "image/"
+        test = f"len(cols(l, {sep!r})) > {i} and cols(l, {sep!r})[{i}].startswith({start!r})"
+        kept = sum(1 for line in text.split("\n") if (c := cols(line, sep)) is not None and len(c) > i
+                   and c[i].startswith(start))
+        named = {start.strip("/").lower()}
+    elif not filters:  # "how many different countries": no value named, each column's values counted
         return (_tallied(shown, rows, width, sep, asking, question, ranking=False) if _DISTINCT.search(asking)
                 else ComputedLook(tuple(shown), names_fields=False))
-    test = " and ".join(f"len(cols(l, {sep!r})) > {i} and cols(l, {sep!r})[{i}] in {tuple(vs)!r}" for i, vs in filters)
-    kept = sum(1 for line in text.split("\n")
-               if (c := cols(line, sep)) is not None and all(len(c) > i and c[i] in vs for i, vs in filters))
-    named = {p for _, vs in filters for v in vs for p in re.findall(r"[\w-]+", v.lower())}
+    else:
+        test = " and ".join(f"len(cols(l, {sep!r})) > {i} and cols(l, {sep!r})[{i}] in {tuple(vs)!r}"
+                            for i, vs in filters)
+        kept = sum(1 for line in text.split("\n")
+                   if (c := cols(line, sep)) is not None and all(len(c) > i and c[i] in vs for i, vs in filters))
+        named = {p for _, vs in filters for v in vs for p in re.findall(r"[\w-]+", v.lower())}
     lowered = text.lower()
     plain = not says_more(asking, question)
     for word in (w.lower() for w in TOKEN.findall(asking) if w.lower() not in _STOP):
@@ -919,6 +927,18 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
         plain = False  # a word the lines write may filter them; one they never write ("human") may too
     return computed_look(shown, (f"len([l for l in lines() if {test}])", f"{kept:,}", str(kept) if plain else ""),
                          False, names_fields=False)
+
+
+def _begun(rows: list[list[str]], width: int, asking: str) -> tuple[int, str] | None:
+    """The column and the start the question writes with a slash for its cells: "an image/ MIME
+    type" for `image/png` and `image/gif`, "under /usr/lib" for paths. Only when the start begins
+    several values of one column, and no other, and is no whole value itself."""
+    found = []
+    for start in dict.fromkeys(re.findall(r"(?<![\w/.-])(?:/?[\w.+-]+/)+[\w.+-]*(?![\w/])", asking)):
+        held = [i for i in range(width)
+                if start not in (values := {r[i] for r in rows}) and sum(v.startswith(start) for v in values) >= 2]
+        found += [(i, start) for i in held]
+    return found[0] if len(found) == 1 else None
 
 
 _PROFILED = 8
