@@ -1,0 +1,142 @@
+"""The first look's lines about a Python module's classes: their methods, bases and `__init__`.
+
+Asked "which class in this module defines the most methods?" or "how many methods does the
+Argument class define?", the 1.5B grepped "def " and answered a count of lines, or the number
+2. What a class defines is what `ast` reads in a moment and a small model cannot count by
+eye: each class's methods (the `def`s directly in its body), its bases, and the parameters its
+`__init__` takes. This says them for the classes the question names, with the bases of those
+defined in the module (a question may ask about "its parent class"), or ranks every class by
+its methods when the question asks which has the most; and the answer when the question asks
+just that count or that ranking.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from recursor.look_counts import says_more
+from recursor.question import COUNT_ASKED, SUPERLATIVE
+
+_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|(?:base|parent|super)[\s-]?class(?:es)?"
+                            r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
+_METHODS = re.compile(r"\bmethods?\b", re.IGNORECASE)
+_PARAMETERS = re.compile(r"\b(?:parameters?|arguments?|args)\b", re.IGNORECASE)
+_INIT = re.compile(r"__init__|\bconstructor\b|\binitiali[sz]er\b", re.IGNORECASE)
+_PARENT = re.compile(r"\b(?:base|parent|super)[\s-]?class\b|\bsubclass\s+of\b|\binherits?\s+from\b", re.IGNORECASE)
+_WHICH_CLASS = re.compile(r"\b(?:which|what)\s+class\b", re.IGNORECASE)
+_BESIDES_SELF = re.compile(r"\b(?:not|without|excluding|besides|except)\s+(?:counting\s+|including\s+)?`?self\b",
+                           re.IGNORECASE)
+_OWN_BODY = re.compile(r"\((?:[^()]*\binherit\w*)[^()]*\)|\b(?:in|by)\s+its\s+own\s+body\b|\bitself\b"
+                       r"|,?\s*(?:not\s+counting|excluding|without)\s+(?:the\s+)?inherited(?:\s+ones)?\b", re.IGNORECASE)
+"""Words that say a class's count is of what its own body defines, as counted here."""
+_DEFINES = re.compile(r"\b(?:defines?|defined|declares?|declared)\b", re.IGNORECASE)
+_SHOWN_CLASSES = 8
+_SHOWN_METHODS = 12
+_PARSED_UP_TO = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Class:
+    name: str
+    line: int
+    bases: tuple[str, ...]
+    methods: tuple[str, ...]
+    init: ast.arguments | None
+
+
+def class_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
+    """The look's lines about the module's classes for a question about their methods, bases or
+    `__init__`, and the answer when it asks just one such count or ranking ("" otherwise);
+    ([], "") for a question about no class, or a text that does not parse as Python."""
+    if not _ABOUT_CLASSES.search(asking) or len(text) > _PARSED_UP_TO or "class " not in text:
+        return [], ""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [], ""
+    classes = {n.name: _read(n) for n in tree.body if isinstance(n, ast.ClassDef)}
+    if len(classes) < 1:
+        return [], ""
+    named = [c for name, c in classes.items() if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", asking)]
+    if _WHICH_CLASS.search(asking) and _METHODS.search(asking) and SUPERLATIVE.search(asking) and not named:
+        return _ranked(list(classes.values()), asking, question)
+    if len(named) != 1:
+        return [], ""
+    subject = named[0]
+    asking = re.sub(rf"(?<![\w.]){re.escape(subject.name)}(?!\w)", " ", asking)  # class Argument is no "arguments"
+    rows = [_told(subject)]
+    parents = [classes[b] for b in subject.bases if b in classes]
+    rows += [f"   its base {_told(p).lstrip()}" for p in parents]
+    if COUNT_ASKED.search(asking) and _METHODS.search(asking) and not _PARAMETERS.search(asking):
+        if _PARENT.search(asking) or len(set(subject.methods)) != len(subject.methods):
+            return rows, ""  # whose methods, or a name defined twice (@overload): not said here
+        if set(subject.bases) - {"object"} and not (_OWN_BODY.search(asking) or _DEFINES.search(asking)):
+            return rows, ""  # "how many methods does it have": its base's too?
+        own = _OWN_BODY.sub(" ", asking)  # "in its own body (inherited ones not counted)" says what a count is
+        return rows, str(len(subject.methods)) if not says_more(own, _OWN_BODY.sub(" ", question)) else ""
+    if COUNT_ASKED.search(asking) and _PARAMETERS.search(asking) and _INIT.search(asking):
+        target = subject
+        if _PARENT.search(asking):
+            if len(parents) != 1:
+                return rows, ""
+            target = parents[0]
+        taken = _parameters(target.init)
+        return rows, str(taken) if taken is not None and _BESIDES_SELF.search(asking) else ""
+    return rows, ""
+
+
+def _read(node: ast.ClassDef) -> _Class:
+    defs = [b for b in node.body if isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    init = next((d.args for d in defs if d.name == "__init__"), None)
+    return _Class(node.name, node.lineno, tuple(ast.unparse(b) for b in node.bases), tuple(d.name for d in defs), init)
+
+
+def _told(c: _Class) -> str:
+    """One class as the look says it: where, its bases, its methods, its `__init__`."""
+    bases = f"({', '.join(c.bases)})" if c.bases else ""
+    names = ", ".join(c.methods[:_SHOWN_METHODS]) + (f" and {len(c.methods) - _SHOWN_METHODS} more"
+                                                    if len(c.methods) > _SHOWN_METHODS else "")
+    n = len(c.methods)
+    line = f"   class {c.name}{bases} (line {c.line}): {n} method{'' if n == 1 else 's'} in its own body"
+    line += f": {names}." if names else "."
+    if c.init is not None:
+        taken = _parameters(c.init)
+        told = f"{taken} parameters besides self" if taken is not None else "any number (*args or **kwargs)"
+        line += f" Its __init__({_signature(c.init)}) takes {told}."
+    return line
+
+
+def _signature(args: ast.arguments) -> str:
+    """A method's parameters by name, as `def` writes them without annotations or defaults."""
+    named = [a.arg for a in [*args.posonlyargs, *args.args]]
+    named += [f"*{args.vararg.arg}"] if args.vararg else (["*"] if args.kwonlyargs else [])
+    named += [a.arg for a in args.kwonlyargs]
+    named += [f"**{args.kwarg.arg}"] if args.kwarg else []
+    return ", ".join(named)
+
+
+def _parameters(args: ast.arguments | None) -> int | None:
+    """How many parameters a method takes besides `self`; None when it also takes *args or
+    **kwargs (how many is then no number), or has no `self`."""
+    if args is None or args.vararg or args.kwarg:
+        return None
+    positional = [*args.posonlyargs, *args.args]
+    if not positional or positional[0].arg != "self":
+        return None
+    return len(positional) - 1 + len(args.kwonlyargs)
+
+
+def _ranked(classes: list[_Class], asking: str, question: str) -> tuple[list[str], str]:
+    """Every class by how many methods its own body defines, the most first (the fewest first
+    for "fewest" or "least"), and the first when it is no tie."""
+    fewest = re.search(r"\b(?:fewest|least|smallest|lowest)\b", asking, re.IGNORECASE) is not None
+    order = sorted(classes, key=lambda c: (len(c.methods) if fewest else -len(c.methods), c.line))
+    told = ", ".join(f"{c.name} {len(c.methods)}" for c in order[:_SHOWN_CLASSES])
+    more = f" and {len(order) - _SHOWN_CLASSES} more" if len(order) > _SHOWN_CLASSES else ""
+    rows = [f"   Its {len(order)} module-level classes by methods defined in their own body"
+            f"{' (fewest first)' if fewest else ''}: {told}{more}."]
+    tie = len(order) > 1 and len(order[0].methods) == len(order[1].methods)
+    plain = not says_more(asking.replace("module", ""), question)
+    return rows, order[0].name if not tie and plain and len(order) > 1 else ""

@@ -1,0 +1,118 @@
+"""The first look's lines about a Python module's classes (`look_python.class_look`)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+import pytest
+
+import recursor.sandbox.helpers as helpers_module
+from recursor.look_python import class_look
+from recursor.orient import orientation
+
+_MODULE = textwrap.dedent('''
+    """A module written for this test: classes, a base, overloads."""
+    from typing import overload
+
+
+    class Shape:
+        """A base."""
+
+        def __init__(self, name, colour="red", *, outline=False):
+            self.name = name
+
+        def area(self):
+            return 0
+
+        def describe(self):
+            return "class Shape: def area"  # a def in a string is no method
+
+
+    class Circle(Shape):
+        def __init__(self, name, radius, **extra):
+            super().__init__(name)
+
+        def area(self):
+            return 3.14 * self.radius ** 2
+
+        def diameter(self):
+            return 2 * self.radius
+
+        async def fetch(self):
+            return None
+
+        class Meta:
+            def inner(self):
+                return 1
+
+
+    class Argument(Shape):
+        def parse(self):
+            return []
+
+
+    def helper(x):
+        return x
+''')
+
+
+def _look(question: str) -> tuple[list[str], str]:
+    return class_look(_MODULE, question, question)
+
+
+def test_a_named_class_is_told_with_its_methods_its_init_and_its_base() -> None:
+    rows, answer = _look("How many methods does the Circle class define?")
+    assert answer == "4"  # __init__, area, diameter, fetch: not Meta's inner, nor Shape's
+    assert rows[0].startswith("   class Circle(Shape) (line ")
+    assert "Its __init__(self, name, radius, **extra) takes any number" in rows[0]
+    assert rows[1].startswith("   its base class Shape (line ") and "takes 3 parameters besides self" in rows[1]
+
+
+def test_the_parent_class_init_is_counted_without_self() -> None:
+    _, answer = _look("Circle is a subclass of another class here. How many parameters does that parent "
+                      "class's __init__ take, not counting self?")
+    assert answer == "3"  # Shape.__init__(self, name, colour="red", *, outline): name, colour, outline
+    # Circle's own __init__ takes **extra: no number of parameters.
+    assert _look("How many parameters does Circle's __init__ take, not counting self?")[1] == ""
+
+
+def test_a_class_named_like_a_word_is_not_that_word() -> None:
+    _, answer = _look("How many methods does the Argument class define in its own body (inherited ones not counted)?")
+    assert answer == "1"  # "Argument" asks no parameter count
+
+
+def test_classes_are_ranked_by_their_own_methods() -> None:
+    rows, answer = _look("Which class in this module defines the most methods?")
+    assert answer == "Circle" and "Circle 4, Shape 3, Argument 1" in rows[0]
+    rows, answer = _look("Which class defines the fewest methods?")
+    assert answer == "Argument" and "(fewest first)" in rows[0]
+
+
+def test_a_tie_or_a_question_about_no_class_offers_nothing() -> None:
+    tied = "class A:\n    def f(self): pass\n\nclass B:\n    def g(self): pass\n"
+    assert class_look(tied, "Which class defines the most methods?", "Which class defines the most methods?")[1] == ""
+    assert _look("What does the area method of Circle return?")[1] == ""  # told, not counted
+    assert _look("How many lines are there?") == ([], "")
+    assert class_look("class A:\n  def (broken", "How many methods does A define?", "x") == ([], "")
+
+
+def test_the_count_matches_ast_on_a_real_module() -> None:
+    source = inspect.getsource(helpers_module)
+    tree = ast.parse(source)
+    record = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Record")
+    gold = sum(isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef)) for b in record.body)
+    q = "How many methods does the Record class define?"
+    assert class_look(source, q, q)[1] == str(gold)
+
+
+@pytest.mark.parametrize("question", ["Which class in this module defines the most methods?"])
+def test_the_orientation_offers_the_ranking(question: str) -> None:
+    look = orientation(_MODULE, question)
+    assert look.counted == "Circle" and "by methods defined in their own body" in look.text
+
+
+def test_what_a_subclass_has_may_be_inherited_so_only_what_it_defines_is_counted() -> None:
+    assert _look("How many methods does Circle have?")[1] == ""  # Shape's too?
+    assert _look("How many methods does Circle define?")[1] == "4"
