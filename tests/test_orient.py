@@ -1550,3 +1550,35 @@ def test_a_rare_words_heading_shows_its_sections_first_lines() -> None:
     assert "v10.0.0" not in look.text.split("its section's first lines:")[1].split("'")[0]  # its own section only
     # A count or a ranking gets no section: what it counts is across many.
     assert "its section's first lines" not in orientation(doc, "How many APIs did Domain.dispose() replace?").text
+
+
+def _news(seed: int = 4) -> tuple[str, list[date]]:
+    """A NEWS file in dbus's shape, generated: releases under dated headings, the older ones
+    underlined with a short "==", each with bullet paragraphs of no date."""
+    import random
+
+    rng = random.Random(seed)
+    days = sorted({date(2009 + rng.randrange(14), rng.randint(1, 12), rng.randint(1, 28)) for _ in range(40)},
+                  reverse=True)
+    parts = []
+    for n, day in enumerate(days):
+        title = f"{'dbus' if day.year > 2017 else 'D-Bus'} 1.{len(days) - n}.0 ({day.isoformat()})"
+        rule = "=" * len(title) if day.year > 2016 else "=="
+        parts.append(f"{title}\n{rule}\n\nFixes:\n\n• Fix a crash in the bus (#{n})\n• Update docs\n")
+    return "\n".join(parts), days
+
+
+def test_releases_of_a_period_are_the_dated_headings_short_underlines_too() -> None:
+    text, days = _news()
+    gold = sum(date(2012, 1, 1) <= d <= date(2015, 12, 31) for d in days)
+    look = orientation(text, "How many dbus releases does this file list with a date from 2012 through 2015?")
+    assert look.counted == str(gold) and gold > 0
+    assert look.start == "in_dates(headings(), '2012-01-01', '2015-12-31')"
+    assert len(headings(text=text)) == len(days)  # "==" under a title is a heading where "=" underlines 3 in full
+    # A qualifier the headings do not say: shown, not offered.
+    assert orientation(text, "How many releases from 2012 through 2015 fixed a crash?").counted == ""
+
+
+def test_a_short_rule_alone_makes_no_heading() -> None:
+    text = "Intro\n==\n\nSome text\n--\nMore text\n"
+    assert headings(text=text) == []

@@ -1053,7 +1053,10 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
         people, top = _people(text, recs, "", asking) if asks_top else ([], "")
         page.add(python + people)
         counted = counted or functions or top
-        if period is not None and parsed and (dated := _dated_alone(text, recs, period, asking)):
+        if period is not None and parsed and (released := _releases_in(text, period, asking)) is not None:
+            page.add(released[0])  # "how many releases from 2016 through 2018": a NEWS file's dated headings
+            counted, start, named_start = counted or released[1], released[2], True
+        elif period is not None and parsed and (dated := _dated_alone(text, recs, period, asking)):
             page.add(dated[0])  # "how many uploads from 1 June through 31 August 2022": a changelog read alone
             start, named_start = dated[1], bool(dated[1])
         if parsed and (bounded := _heading_bounded(text, asking)) is not None:
@@ -1638,6 +1641,35 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
     if not _asks_just(asking, _PERIOD_ASKED, _PERIOD_WORDS | on_every, name, also=(MOST,)):
         return rows, call, ""
     return rows, call, ranked[0][0]
+
+
+_RELEASES_ASKED = re.compile(r"\b(?:releases?|released|versions?)\b", re.IGNORECASE)
+
+
+def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) -> tuple[list[str], str, str] | None:
+    """For a question counting the releases (versions) of a period, the text's top headings
+    that write a date in it, when nearly all its top headings do (a NEWS file's "dbus 1.12.0
+    (2017-10-30)"): its paragraphs are entries of no date, and counted as entries, 0 of 707 were
+    in 2016 to 2018. The rows, the count when the question asks just that, and the call."""
+    if not COUNT_ASKED.search(asking) or not _RELEASES_ASKED.search(asking) or (got := _dated_headings(text)) is None:
+        return None
+    heads, dated = got
+    first, last, a, b = period
+    kept = [h for d, h in dated if a <= d <= b]
+    call = f"in_dates(headings(), {a.isoformat()!r}, {b.isoformat()!r})"
+    rows = [f"{len(kept)} of its {len(dated)} top headings that write a date are dated {a.isoformat()} to "
+            f"{b.isoformat()}: {call} gives them."]
+    plain = _ASIDE_PERIOD.sub(" ", asking.replace(first, " ").replace(last, " "))
+    on_every = _on_every_head([h.lower().replace("-", "") for h in heads], asking)  # "dbus" of "D-Bus 1.11.8"
+    words = _RELEASE_WORDS | _ASKED_COMMON | frozenset(on_every) | _PERIOD_SAID
+    return rows, str(len(kept)) if kept and _asks_just(plain, COUNT_ASKED, words) else "", call
+
+
+_ASIDE_PERIOD = re.compile(r"\b(?:with\s+a\s+date\s+|dated\s+|released\s+)?(?:from|between|in|during)\s+(?:and|through|to|until)?",
+                           re.IGNORECASE)
+_PERIOD_SAID = frozenset("date dated dates from through thru to until and between inclusive list lists listed "
+                         "file news".split())
+"""Words of a count of releases in a period that the period says."""
 
 
 _YEAR_BOUND = re.compile(

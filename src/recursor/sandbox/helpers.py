@@ -682,6 +682,7 @@ _CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t\r]*(?=\n(?:
 """A man page's section heading: an unindented line in capitals over a body indented five
 spaces or more (formatted SQL's `SELECT`/`WHERE` over two or four are no headings)."""
 _RULE = _re.compile(r"\n([=~^-])\1{2,}[ \t\r]*(?=\n|\Z)")
+_SHORT_RULE = _re.compile(r"\n([=~^-])\1+[ \t\r]*(?=\n|\Z)")
 """An underline (Markdown, reStructuredText), under its heading's line."""
 _FENCE = _re.compile(r"\n```[^\n`]*\n.*?\n```[ \t\r]*(?=\n|\Z)", _re.DOTALL)
 """A Markdown fenced code block (backticks only: a `~~~` line is as often an underline).
@@ -741,14 +742,20 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
     # Markdown's underlines mean levels 1 and 2 beside its `#` headings; reStructuredText's,
     # the order in which the text first uses each.
     levels: dict[str, int] = {"=": 1, "-": 2} if atx else {}
-    for m in _RULE.finditer(text):
+    underlined: list[tuple[int, int, str, bool]] = []
+    for m in _SHORT_RULE.finditer(text):
         end = m.start() + at  # the title's line ends where the rule's begins
         start = max(doc.rfind("\n", lo, end) + 1, lo)
         title = doc[start:end].rstrip()
         rule = m.group(0).strip()
-        if (title and title[0] not in " \t=~^*#-" and len(rule) >= max(3, len(title) // 2)
-                and not _FIELD_TITLE.match(title)):
-            found.append((start, start + len(title), levels.setdefault(m.group(1), len(levels) + 1)))
+        if title and title[0] not in " \t=~^*#-" and not _FIELD_TITLE.match(title):
+            underlined.append((start, start + len(title), m.group(1), len(rule) >= max(3, len(title) // 2)))
+    # A short "==" under a title is one of the text's headings when it underlines three or
+    # more in full with "=" (dbus's NEWS underlines its older releases "==").
+    full = _Counter(char for _, _, char, whole in underlined if whole)
+    for start, end, char, whole in underlined:
+        if whole or (char == "=" and full["="] >= 3):
+            found.append((start, end, levels.setdefault(char, len(levels) + 1)))
     heads = sorted(h for h in found if not fenced(h[0]))
     parents: list[int] = []
     stack: list[int] = []  # the open headings, each of a lower level than the one above it
