@@ -116,3 +116,12 @@ def test_the_orientation_offers_the_ranking(question: str) -> None:
 def test_what_a_subclass_has_may_be_inherited_so_only_what_it_defines_is_counted() -> None:
     assert _look("How many methods does Circle have?")[1] == ""  # Shape's too?
     assert _look("How many methods does Circle define?")[1] == "4"
+
+
+@pytest.mark.parametrize("question", [
+    "How many public methods does the Circle class define?", "How many async methods does Circle define?",
+    "How many new methods does Circle define?", "How many required parameters does Shape's __init__ take besides self?",
+    "Which class has the most methods (counting inherited methods)?", "Which class has the most static methods?",
+])
+def test_a_qualified_count_or_ranking_is_not_offered(question: str) -> None:
+    assert _look(question)[1] == ""  # fewer than all of them, or more: not what was counted

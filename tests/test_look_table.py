@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+import pytest
+
 import recursor.sandbox.helpers as helpers
 from recursor.look_table import table_look
 from recursor.orient import orientation
@@ -493,7 +495,7 @@ def test_the_row_ranked_by_a_named_number_answers_which_of_a_column_of_one_row_e
     lowest = min(in_2005, key=lambda r: float(r["lifeExp"]))["country"]
     look = table_look(text, "In 2005, which country had the lowest life expectancy?")
     assert look is not None and look.counted == lowest  # "expectancy" names lifeExp; "in 2005" filters year
-    assert look.call == "{r['country']: to_number(r['lifeExp']) for r in [r for r in table() if r['year'] == '2005']}"
+    assert look.call == "{r['country']: to_number(r['lifeExp']) for r in [r for r in table() if str(r['year']) == '2005']}"
     values = _evaluated(look.call, text)
     assert isinstance(values, dict) and min(values, key=values.__getitem__) == lowest
     largest = max(in_2005, key=lambda r: int(r["pop"]))["country"]
@@ -561,3 +563,41 @@ def test_a_start_written_with_a_slash_counts_the_cells_it_begins() -> None:
     assert look is not None and f"gives {gold}." in look.rows[-1]  # not 'application/x-image-disk'
     assert "cols(l, ':')[1].startswith('image/')" in look.call
     assert eval(look.call, {"lines": lambda: text.split("\n"), "cols": helpers.cols}) == gold
+
+
+@pytest.mark.parametrize("question", [
+    "Which country had the highest population growth in 2005?",  # no column of growth
+    "Which country outside Asia had the lowest life expectancy in 2005?",  # "outside" is no filter for Asia
+    "Which country had the highest total lifeExp per head in 2005?",
+    "How many continent-years had a life expectancy below 45?",  # continent and year name many rows each
+])
+def test_a_ranking_or_count_the_columns_do_not_say_is_not_offered(question: str) -> None:
+    text, _ = _panel()
+    look = table_look(text, question)
+    assert look is None or look.counted == ""
+
+
+def test_a_price_column_named_only_in_part_and_a_high_column_are_not_what_highest_means() -> None:
+    rows = [(f"2020-01-0{d}", 10 + d, 20 - d, 5 + d, 9 + (d * 7) % 5) for d in range(1, 9)]
+    text = "Date,Open,High,Low,Close\n" + "\n".join(",".join(map(str, r)) for r in rows)
+    assert table_look(text, "Which date had the highest closing price?").counted == ""  # type: ignore[union-attr]
+
+
+def test_a_year_span_with_months_is_no_span_of_a_year_column() -> None:
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    text = "product,year,month,sales\n" + "\n".join(
+        f"p{k},{y},{m},{(k * 37 + y) % 200}" for k in range(3) for y in (2006, 2007, 2008) for m in months)
+    look = table_look(text, "How many rows have sales above 100 from March 2007 to June 2007?")
+    assert look is None or look.counted == ""
+
+
+def test_a_json_number_year_is_filtered_as_the_call_reads_it() -> None:
+    import json
+
+    _, rows = _panel()
+    objects = [{**r, "year": int(r["year"]), "lifeExp": float(r["lifeExp"]), "pop": int(r["pop"])} for r in rows]
+    look = table_look(json.dumps(objects), "In 2005, which country had the lowest life expectancy?")
+    gold = min((r for r in rows if r["year"] == "2005"), key=lambda r: float(r["lifeExp"]))["country"]
+    assert look is not None and look.counted == gold
+    values = eval(look.call, {"table": lambda: table(json.dumps(objects)), "to_number": helpers.to_number})
+    assert min(values, key=values.__getitem__) == gold  # the call the root runs agrees with what is offered

@@ -28,7 +28,7 @@ _PARENT = re.compile(r"\b(?:base|parent|super)[\s-]?class\b|\bsubclass\s+of\b|\b
 _WHICH_CLASS = re.compile(r"\b(?:which|what)\s+class\b", re.IGNORECASE)
 _BESIDES_SELF = re.compile(r"\b(?:not|without|excluding|besides|except)\s+(?:counting\s+|including\s+)?`?self\b",
                            re.IGNORECASE)
-_OWN_BODY = re.compile(r"\((?:[^()]*\binherit\w*)[^()]*\)|\b(?:in|by)\s+its\s+own\s+body\b|\bitself\b"
+_OWN_BODY = re.compile(r"\((?=[^()]*\b(?:not|no|excluding|without)\b)[^()]*\binherit\w*[^()]*\)|\b(?:in|by)\s+its\s+own\s+body\b|\bitself\b"
                        r"|,?\s*(?:not\s+counting|excluding|without)\s+(?:the\s+)?inherited(?:\s+ones)?\b", re.IGNORECASE)
 """Words that say a class's count is of what its own body defines, as counted here."""
 _DEFINES = re.compile(r"\b(?:defines?|defined|declares?|declared)\b", re.IGNORECASE)
@@ -44,6 +44,7 @@ class _Class:
     bases: tuple[str, ...]
     methods: tuple[str, ...]
     init: ast.arguments | None
+    inits: int
 
 
 def class_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
@@ -56,12 +57,15 @@ def class_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [], ""
-    classes = {n.name: _read(n) for n in tree.body if isinstance(n, ast.ClassDef)}
-    if len(classes) < 1:
+    found = [_read(n) for n in _module_classes(tree.body)]
+    classes = {c.name: c for c in found}
+    if not classes:
         return [], ""
+    plain = _just(_OWN_BODY.sub(" ", asking), set(classes))  # "(inherited ones not counted)" is said; "counting inherited" is not
     named = [c for name, c in classes.items() if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", asking)]
     if _WHICH_CLASS.search(asking) and _METHODS.search(asking) and SUPERLATIVE.search(asking) and not named:
-        return _ranked(list(classes.values()), asking, question)
+        rows, top = _ranked(found, asking, question)
+        return rows, top if plain and len(classes) == len(found) else ""
     if len(named) != 1:
         return [], ""
     subject = named[0]
@@ -75,22 +79,53 @@ def class_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
         if set(subject.bases) - {"object"} and not (_OWN_BODY.search(asking) or _DEFINES.search(asking)):
             return rows, ""  # "how many methods does it have": its base's too?
         own = _OWN_BODY.sub(" ", asking)  # "in its own body (inherited ones not counted)" says what a count is
-        return rows, str(len(subject.methods)) if not says_more(own, _OWN_BODY.sub(" ", question)) else ""
+        return rows, str(len(subject.methods)) if plain and not says_more(own, _OWN_BODY.sub(" ", question)) else ""
     if COUNT_ASKED.search(asking) and _PARAMETERS.search(asking) and _INIT.search(asking):
         target = subject
         if _PARENT.search(asking):
             if len(parents) != 1:
                 return rows, ""
             target = parents[0]
-        taken = _parameters(target.init)
-        return rows, str(taken) if taken is not None and _BESIDES_SELF.search(asking) else ""
+        taken = _parameters(target.init) if target.inits == 1 else None  # @overload stubs: which one?
+        return rows, str(taken) if taken is not None and plain and _BESIDES_SELF.search(asking) else ""
     return rows, ""
 
 
 def _read(node: ast.ClassDef) -> _Class:
     defs = [b for b in node.body if isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    init = next((d.args for d in defs if d.name == "__init__"), None)
-    return _Class(node.name, node.lineno, tuple(ast.unparse(b) for b in node.bases), tuple(d.name for d in defs), init)
+    inits = [d.args for d in defs if d.name == "__init__"]
+    return _Class(node.name, node.lineno, tuple(ast.unparse(b) for b in node.bases), tuple(d.name for d in defs),
+                  inits[-1] if inits else None, len(inits))
+
+
+def _module_classes(body: list[ast.stmt]) -> list[ast.ClassDef]:
+    """The classes a module defines, at its top level or under an `if`, `try` or `with` there
+    (`if sys.version_info >= ...:`); not those nested in a class or a function."""
+    out: list[ast.ClassDef] = []
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            out.append(node)
+        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+            inner = [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+            inner += [s for h in getattr(node, "handlers", []) for s in h.body]
+            out += _module_classes(inner)
+    return out
+
+
+_JUST_WORDS = frozenset(
+    "how many which what class classes method methods does do did the a an this that its it in of on is are has "
+    "have define defines defined declare declares declared own body module file here code source most fewest "
+    "least largest smallest biggest greatest number parameters parameter arguments argument accept accepts "
+    "take takes __init__ constructor initializer initialiser not counting self besides excluding without "
+    "except parent base super subclass another ones counted count one".split())
+"""The words of a question asking just a class's count of methods or parameters, or the ranking."""
+
+
+def _just(asking: str, names: set[str]) -> bool:
+    """Whether each word of the question is one of `_JUST_WORDS` or a class's name: "public",
+    "static", "required" or "new" methods and parameters are fewer than all of them."""
+    return all(w.lower().removesuffix("'s") in _JUST_WORDS or w in names or w.removesuffix("'s") in names
+               for w in re.findall(r"[\w']+", asking))
 
 
 def _told(c: _Class) -> str:
@@ -135,8 +170,11 @@ def _ranked(classes: list[_Class], asking: str, question: str) -> tuple[list[str
     order = sorted(classes, key=lambda c: (len(c.methods) if fewest else -len(c.methods), c.line))
     told = ", ".join(f"{c.name} {len(c.methods)}" for c in order[:_SHOWN_CLASSES])
     more = f" and {len(order) - _SHOWN_CLASSES} more" if len(order) > _SHOWN_CLASSES else ""
-    rows = [f"   Its {len(order)} module-level classes by methods defined in their own body"
+    rows = [f"   Its {len(order)} classes by methods defined in their own body"
             f"{' (fewest first)' if fewest else ''}: {told}{more}."]
     tie = len(order) > 1 and len(order[0].methods) == len(order[1].methods)
+    by_names = sorted(classes, key=lambda c: (len(set(c.methods)) if fewest else -len(set(c.methods)), c.line))
+    if len(order) > 1 and (by_names[0] is not order[0] or len(set(by_names[0].methods)) == len(set(by_names[1].methods))):
+        tie = True  # a name defined twice (a property's setter, @overload): by defs or by names, not one answer
     plain = not says_more(asking.replace("module", ""), question)
     return rows, order[0].name if not tie and plain and len(order) > 1 else ""

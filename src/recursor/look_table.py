@@ -68,7 +68,7 @@ _PLAIN_WORDS = frozenset(
     "placed place came come comes made make makes went go goes sent send got get gets received receive ordered order "
     "orders bought buy purchased purchase listed list recorded appear appears belong belongs registered has have had "
     "there are is were was be been does do did from to for by in of on at with the a an this that these those its "
-    "their look looking considering consider counting table file data dataset set rows row entries entry records record lines line items item".split())
+    "their according look looking considering consider counting table file data dataset set rows row entries entry records record lines line items item".split())
 """Words a question may write that the rows need not: they filter nothing."""
 _NOT_A_COUNT = re.compile(r"\b(?:most\s+recent|latest|newest|oldest|earliest|first|last)\b"
                           r"|\b(?:largest|biggest|greatest|highest|smallest|lowest)\s+(?!(?:number|total|count|sum|amount|share)\b)",
@@ -363,7 +363,8 @@ def _kept(rows: list[list[str]], index: dict[str, int], filters: list[tuple[_Col
 
 
 def _test(filters: list[tuple[_Column, str]]) -> str:
-    return " and ".join(f"r[{c.name!r}] == {v!r}" for c, v in filters)
+    """The filters as the call writes them; a number column's cell as text, as JSON's 2007 is not '2007'."""
+    return " and ".join(f"str(r[{c.name!r}]) == {v!r}" if c.numeric else f"r[{c.name!r}] == {v!r}" for c, v in filters)
 
 
 def _computed(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
@@ -401,6 +402,8 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         if amounts and not (len(amounts) == 1 and _SUMMED.search(asking)):
             return None  # "the highest price": a largest value, a total or an average
         adds = amounts[0] if amounts else None
+        if adds is not None and not _all_named(adds, [w.lower() for w in words]):
+            return None  # "total GDP" of `gdpPercap`: a column the question names only in part
         per: dict[str, float] = {}
         for r in kept:
             amount = 1 if adds is None else to_number(r[index[adds.name]])
@@ -452,10 +455,15 @@ def _row_top(columns: list[_Column], kept: list[list[str]], source: str, asking:
     if _NOT_SO.search(asking) or (which := _asked_column(columns, asking)) is None:
         return None
     filtered = {c.name for c, _ in filters}
-    amounts = [c for c in _numbers_named(columns, [w.lower() for w in words])
-               if c is not which and c.name not in filtered]
-    if len(amounts) != 1:
+    measured = [w.lower() for w in words if not SUPERLATIVE.search(w)]  # "highest" is no `High` column
+    amounts = [c for c in _numbers_named(columns, measured) if c is not which and c.name not in filtered]
+    if len(amounts) != 1 or not _all_named(amounts[0], measured):
         return None
+    said = {p for c in (which, amounts[0]) for p in _parts(c.name)} | {
+        p for _, v in filters for p in re.findall(r"[\w-]+", v.lower())}
+    if not all(w.lower() in _PLAIN_WORDS or w.lower() in _ROW_NOUNS or SUPERLATIVE.search(w)
+               or any(_names(w, p) for p in said) or _SAME_AS.get(w.lower()) in said for w in words):
+        return None  # "the highest closing price", "outside Europe", "population growth": more than a value
     i, j = columns.index(which), columns.index(amounts[0])
     names = [r[i] for r in kept if r[i]]
     if len(set(names)) != len(names):
@@ -468,6 +476,12 @@ def _row_top(columns: list[_Column], kept: list[list[str]], source: str, asking:
     if just is None:
         return None
     return call, order.told, order.top if just else ""
+
+
+def _all_named(column: _Column, words: list[str]) -> bool:
+    """Whether each part of a column's name is named by one of `words` (as written, shortened or
+    as `_SAME_AS` says): "GDP" names `gdpPercap` only in part, a value per head, not the GDP."""
+    return all(any(_names(x, p) for w in words for x in (w, _SAME_AS.get(w, w))) for p in _parts(column.name))
 
 
 def _asked_column(columns: list[_Column], asking: str) -> _Column | None:
@@ -577,8 +591,8 @@ def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
     first, last, a, b = period
     if (dated := _date_column(columns, len(rows))) is None:
         years = [c for c in columns if _years(c)]
-        if len(years) != 1:
-            return None, asking, question
+        if len(years) != 1 or (a.month, a.day, b.month, b.day) != (1, 1, 12, 31):
+            return None, asking, question  # "from March 2007": a month no column of years says
         dated = years[0]  # "the years 1972 through 1987" over a `year` column of numbers
     phrase = re.compile(r"(?:\b(?:(?:counting|looking)\s+)?(?:only\s+)?(?:(?:at|in|for|over|during|within)\s+)?"
                         r"(?:the\s+)?(?:(?:years?|period|dates?|months?)\s+)?(?:from|between)?\s*)?"
@@ -639,7 +653,7 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     # One row a day: "days" are its rows.
     days = ({"day", "days"} if {"day", "days"} & set(lowered) and (
         (period is not None and period[0].unique()) or _unique_dates(columns, len(rows))) else set())
-    if not _says_no_more(lowered, columns, used, filters, days):
+    if not _says_no_more(lowered, columns, used, filters, days | _keys(lowered, columns, rows)):
         return None  # "clear days", "months", "in Berlin": more than the columns say, or other rows
     just = _asks_just(rest, question.replace(cut, " ") if cut else question, plain_words, columns, used, filters, text)
     if just is None:
@@ -708,16 +722,24 @@ def _says_no_more(words: list[str], columns: list[_Column], used: set[str], filt
     leave out: a plain, row, ranking or measuring word, one of `also`, or a word naming a used
     column or a filtered value."""
     named = {p for c in columns if c.name in used for p in _parts(c.name)} | {v.lower() for _, v in filters}
-    every = {p for c in columns for p in _parts(c.name)}
     return all(w in _PLAIN_WORDS or w in _ROW_NOUNS or w in _MEASURED_WORDS or w in _RANKING_WORDS or w in also
-               or any(_names(w, p) for p in named)
-               or ("-" in w and all(any(_same_word(x, p) for p in every) for x in w.split("-")))  # "country-year" rows
-               for w in words)
+               or any(_names(w, p) for p in named) for w in words)
 
 
 _MEASURED_WORDS = frozenset("reach reached reaches reaching measured recorded observed logged seen daily daytime "
                             "nighttime overnight value values reading readings".split())
 """Words of a bound's question that say how the number was taken, not which rows."""
+
+
+def _keys(words: list[str], columns: list[_Column], rows: list[list[str]]) -> set[str]:
+    """The hyphenated words whose parts name columns that together name each row once: "country-year
+    rows" of a table of one row a country and year are its rows; "continent-years" are not."""
+    out = set()
+    for w in words:
+        named = [i for x in w.split("-") for i, c in enumerate(columns) if any(_same_word(x, p) for p in _parts(c.name))]
+        if "-" in w and len(named) == w.count("-") + 1 and len({tuple(r[i] for i in named) for r in rows}) == len(rows):
+            out.add(w)
+    return out
 
 
 def _unique_dates(columns: list[_Column], n_rows: int) -> bool:
@@ -935,9 +957,10 @@ def _begun(rows: list[list[str]], width: int, asking: str) -> tuple[int, str] | 
     several values of one column, and no other, and is no whole value itself."""
     found = []
     for start in dict.fromkeys(re.findall(r"(?<![\w/.-])(?:/?[\w.+-]+/)+[\w.+-]*(?![\w/])", asking)):
+        begins = start if start.endswith("/") else start + "/"  # "/usr/lib" is not the start of /usr/lib64
         held = [i for i in range(width)
-                if start not in (values := {r[i] for r in rows}) and sum(v.startswith(start) for v in values) >= 2]
-        found += [(i, start) for i in held]
+                if start not in (values := {r[i] for r in rows}) and sum(v.startswith(begins) for v in values) >= 2]
+        found += [(i, begins) for i in held]
     return found[0] if len(found) == 1 else None
 
 
