@@ -601,3 +601,16 @@ def test_a_json_number_year_is_filtered_as_the_call_reads_it() -> None:
     assert look is not None and look.counted == gold
     values = eval(look.call, {"table": lambda: table(json.dumps(objects)), "to_number": helpers.to_number})
     assert min(values, key=values.__getitem__) == gold  # the call the root runs agrees with what is offered
+
+
+def test_a_count_between_two_numbers_keeps_both_ends() -> None:
+    rng = random.Random(2)
+    rows = [(f"A{i}", rng.choice(["OR", "WA"]), rng.randint(30, 60), round(rng.uniform(-125, -100), 3)) for i in range(300)]
+    text = "iata,state,latitude,longitude\n" + "\n".join(",".join(map(str, r)) for r in rows)
+    gold = sum(45 <= r[2] <= 50 for r in rows)  # whole degrees: rows on both ends are kept
+    look = table_look(text, "How many rows have a latitude between 45 and 50?")
+    assert look is not None and look.counted == str(gold)
+    assert eval(look.call, {"table": lambda: table(text), "to_number": helpers.to_number}) == gold
+    # "airports" may be the rows or not: the count is a step, not the answer.
+    look = table_look(text, "How many airports have a latitude from 45 to 50?")
+    assert look is not None and look.counted == "" and f"gives {gold} rows with 45 <= latitude <= 50." in look.rows[-1]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from recursor.look_counts import ComputedLook, computed_look, ranked, says_more
@@ -243,13 +243,13 @@ def table_look(text: str, question: str) -> ComputedLook | None:
         # ("a step" without them: the rows of a value in every period are no answer).
         bounded = [c for c in columns if period is None or c is not period[0]]  # "the years ... below 40": not year
         unyeared = _IN_YEAR.sub(lambda m: " " * len(m.group(0)), plain)  # "above 60 in 2007": 60 is the bound
-        bound = _threshold(bounded, unyeared) or _any_of(bounded, unyeared)
+        bound = _threshold(bounded, unyeared) or _any_of(bounded, unyeared) or _between(bounded, unyeared)
         counted = (_over_threshold(columns, rows, plain, plain_question, words, filters, text, bound, period)
                    if bound is not None or period is not None else None)
         if counted is not None:
             computed = counted
             if bound is not None:
-                shown.append(_described(bound[0], len(rows)))
+                shown.append(_described(bound.column, len(rows)))
         elif computed is None and period is None:
             computed = _per_period(columns, rows, asking, question, words, filters, text, named)
     if computed is not None and cut:
@@ -519,7 +519,54 @@ _SAME_AS = {"high": "max", "highest": "max", "maximum": "max", "peak": "max", "t
 """A question's word for a column's short name part: "the daytime high" of `temp_max`."""
 
 
-def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float, tuple[int, int]] | None:
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """A count question's bound on one number column: the comparison ("between" for two
+    bounds, both kept), the bound (and the upper one), and where the question writes it."""
+
+    column: _Column
+    op: str
+    limit: float
+    span: tuple[int, int]
+    upper: float = 0.0
+
+    def passes(self, x: float) -> bool:
+        if self.op == "between":
+            return self.limit <= x <= self.upper
+        return {">=": float.__ge__, "<=": float.__le__, ">": float.__gt__, "<": float.__lt__}[self.op](x, self.limit)
+
+    def test(self) -> str:
+        """The bound as the call writes it, on `x`."""
+        if self.op == "between":
+            return f"{_written(self.limit)} <= x <= {_written(self.upper)}"
+        return f"x {self.op} {_written(self.limit)}"
+
+
+def _written(x: float) -> str:
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+(?P<a>{_NUMBER})\s*(?:[A-Za-z°%]{{1,7}}\s+)?(?:and|to|through|-|–)\s*"
+                      rf"(?P<b>{_NUMBER})", re.IGNORECASE)
+
+
+def _between(columns: list[_Column], asking: str) -> _Bound | None:
+    """"How many airports lie between 45 and 50 degrees north latitude": rows whose one number
+    column the question names is from the first number to the second, both kept. None unless
+    the question asks how many, writes just these two numbers, and names one number column."""
+    if not COUNT_ASKED.search(asking) or _NOT_SO.search(asking) or SUPERLATIVE.search(asking):
+        return None
+    m = _BETWEEN.search(asking)
+    if m is None or len(re.findall(_NUMBER, asking)) != 2:
+        return None
+    a, b = float(m.group("a")), float(m.group("b"))
+    bounded = _numbers_named(columns, [w.lower() for w in TOKEN.findall(asking[:m.start()] + " " + asking[m.end():])])
+    if len(bounded) != 1 or a >= b:
+        return None
+    return _Bound(bounded[0], "between", a, m.span(), b)
+
+
+def _threshold(columns: list[_Column], asking: str) -> _Bound | None:
     """The number column a count question bounds, the comparison, the bound and where the
     question writes it: "on how many days did the daytime high reach 30 °C or more" is rows
     whose `temp_max` is >= 30. None unless the question asks how many, writes one number with
@@ -540,7 +587,7 @@ def _threshold(columns: list[_Column], asking: str) -> tuple[_Column, str, float
     bounded = _numbers_named(columns, [w.lower() for w in TOKEN.findall(before)])
     if len(bounded) != 1:
         return None
-    return bounded[0], ops[0][0], float(m.group(0)), ops[0][1]
+    return _Bound(bounded[0], ops[0][0], float(m.group(0)), ops[0][1])
 
 
 def _numbers_named(columns: list[_Column], words: list[str]) -> list[_Column]:
@@ -556,7 +603,7 @@ _NOT_SO = re.compile(r"\b(?:not|never|no|none|without|lack(?:s|ed|ing)?|fail(?:s
 """A negation or a near-negation: the count it asks is of the rows on the bound's other side."""
 
 
-def _any_of(columns: list[_Column], asking: str) -> tuple[_Column, str, float, tuple[int, int]] | None:
+def _any_of(columns: list[_Column], asking: str) -> _Bound | None:
     """"On how many days was any precipitation measured": rows whose number column named after
     "any" is above 0, when the question writes no number."""
     if (re.search(_NUMBER, asking) or _NOT_SO.search(asking) or not COUNT_ASKED.search(asking)
@@ -565,7 +612,7 @@ def _any_of(columns: list[_Column], asking: str) -> tuple[_Column, str, float, t
     named = _numbers_named(columns, [m.group(1).lower()])
     if len(named) != 1 or any((x := to_number(v)) is not None and x < 0 for v in named[0].counts):
         return None  # "any temp": a temperature below 0 is one too; only an amount is "some" above 0
-    return named[0], ">", 0.0, m.span()
+    return _Bound(named[0], ">", 0.0, m.span())
 
 
 _DAY_OR_MONTH = re.compile(r"\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
@@ -602,7 +649,7 @@ def _period_of(columns: list[_Column], rows: list[list[str]], asking: str,
 
 def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
                     filters: list[tuple[_Column, str]], text: str,
-                    bound: tuple[_Column, str, float, tuple[int, int]] | None,
+                    bound: _Bound | None,
                     period: tuple[_Column, date, date] | None) -> tuple[str, str, str] | None:
     """The count of the rows (kept by `filters`) in the question's period (`_period_of`) whose
     number column passes its bound (`_threshold`, `_any_of`); offered when the question asks
@@ -627,14 +674,12 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     if bound is None:
         call = f"len({source})"
     else:
-        column, op, limit, (lo, hi) = bound
-        test = {">=": float.__ge__, "<=": float.__le__, ">": float.__gt__, "<": float.__lt__}[op]
-        kept = [r for r in kept if (x := to_number(r[index[column.name]])) is not None and test(float(x), limit)]
-        written = str(int(limit)) if limit.is_integer() and abs(limit) < 1e15 else repr(limit)
+        column, (lo, hi) = bound.column, bound.span
+        kept = [r for r in kept if (x := to_number(r[index[column.name]])) is not None and bound.passes(float(x))]
         call = (f"len([x for x in (to_number(r[{column.name!r}]) for r in {source}) "
-                f"if x is not None and x {op} {written}])")
+                f"if x is not None and {bound.test()}])")
         used.add(column.name)
-        told.append(f"with {column.name} {op} {written}")
+        told.append(f"with {bound.test().replace('x', column.name, 1)}")
         cut = asking[lo:hi]
         rest = asking[:lo] + " " + asking[hi:]
     if not told or (bound is None and not filters):
@@ -653,8 +698,13 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
     # One row a day: "days" are its rows.
     days = ({"day", "days"} if {"day", "days"} & set(lowered) and (
         (period is not None and period[0].unique()) or _unique_dates(columns, len(rows))) else set())
-    if not _says_no_more(lowered, columns, used, filters, days | _keys(lowered, columns, rows)):
-        return None  # "clear days", "months", "in Berlin": more than the columns say, or other rows
+    also = days | _keys(lowered, columns, rows)
+    if not _says_no_more(lowered, columns, used, filters, also):
+        noun = re.search(r"\bhow\s+many\s+([\w-]+)", rest, re.IGNORECASE)
+        if noun is None or not _says_no_more([w for w in lowered if w != noun.group(1).lower()], columns, used, filters,
+                                             also):
+            return None  # "clear days", "months", "in Berlin": more than the columns say, or other rows
+        return call, f"{len(kept):,} rows {' '.join(told)}", ""  # "how many airports": if a row is one, a step
     just = _asks_just(rest, question.replace(cut, " ") if cut else question, plain_words, columns, used, filters, text)
     if just is None:
         return None
