@@ -9,6 +9,7 @@ from pathlib import Path
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM, Result
 from recursor.budget import Limits
+from recursor.orient import orientation
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 from recursor.protocol import lone_sentence, stated_answer, unquoted_final
@@ -1479,3 +1480,16 @@ def test_a_helpers_column_advice_names_the_cells_own_variable() -> None:
     root, _ = _run_on(big, [labelled, "FINAL(4)"], "How many packages were upgraded?")
     output = root.calls[1].messages[-1]["content"]
     assert "count_by(rows, N) counts its values" in output and "classify(rows, 'upgraded, other')" in output
+
+
+def test_an_answer_other_than_the_value_the_look_computed_is_sent_back_once() -> None:
+    module = "class Base:\n    def a(self): pass\n\nclass Leaf(Base):\n" + "".join(
+        f"    def m{i}(self): pass\n" for i in range(8))
+    question = "How many methods does the Leaf class define in its own body (inherited ones not counted)?"
+    shown = orientation(module, question)
+    assert shown.counted == "8"
+    state = TurnState(question=question, context=module, shown=shown, look_read="8")
+    note = state.doubted("3", SMALL)
+    assert note is not None and "FINAL(8)" in note
+    assert state.doubted("3", SMALL) is None  # given again, the answer stands
+    assert TurnState(question=question, context=module, shown=shown, look_read="8").doubted("8", SMALL) is None

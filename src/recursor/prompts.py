@@ -361,6 +361,12 @@ class Prompts:
                 f"If the question asks "
                 f"for that {kind}, reply with exactly this line:\nFINAL({value})")
 
+    def computed_again(self, value: str) -> str:
+        """Sent once when a small root's answer is not the value the first look computed for
+        just this question (`Orientation.counted`)."""
+        return (f"The first message computed {value} for exactly this question from the whole text. Unless your "
+                f"output shows that {value} is wrong, reply with exactly this line:\nFINAL({value})")
+
     def read_again(self, value: str) -> str:
         """Under an output that writes the value read in the look's lines (`reads_the_look`)."""
         return (f"The output writes {value}, the value read in the lines first shown. If that answers the "

@@ -361,7 +361,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
                 "first", "zero",
-                "read_again", "held", "unit"]
+                "read_again", "held", "unit", "computed"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -611,6 +611,12 @@ class TurnState:
             self.heard(echo)
             return echo
         bare = bare_answer(answer).strip("\"'` ")
+        if (computed := self.look_computed) and bare != computed and "computed" not in self.sent_back:
+            # Offered a count the look computed for just this question ("8 methods in its own
+            # body"), the 1.5B searched the question's words, failed and answered 3: asked once.
+            self.sent_back.add("computed")
+            self.heard(again := prompts.computed_again(computed))
+            return again
         if ("unit" not in self.sent_back and prompts.looking_needs_output
                 and (converted := in_asked_unit(bare, self.question)) is not None):
             self.sent_back.add("unit")  # "5min" for "in seconds": the value as the question asks it, once
