@@ -1493,3 +1493,15 @@ def test_an_answer_other_than_the_value_the_look_computed_is_sent_back_once() ->
     assert note is not None and "FINAL(8)" in note
     assert state.doubted("3", SMALL) is None  # given again, the answer stands
     assert TurnState(question=question, context=module, shown=shown, look_read="8").doubted("8", SMALL) is None
+
+
+def test_a_count_by_the_look_own_call_is_not_sent_back_for_a_word_it_did_not_search() -> None:
+    kinds = ["image/png", "image/gif", "text/plain", "audio/ogg", "application/pkcs7-mime"]
+    text = "# made by update-mime-database\n" + "".join(f"50:{kinds[i % 5]}:*.e{i}\n" for i in range(60))
+    question = "How many of the filename patterns here map to an image/ MIME type?"
+    shown = orientation(text, question)
+    assert shown.start.startswith("len([l for l in lines()")  # the look's step: the lines of an image/ type
+    ran = TurnState(question=question, context=text, shown=shown, printed={"24"}, seen_code={shown.start})
+    assert ran.unfiltered("24", SMALL) is None  # it chose the filter the question's words name
+    own = TurnState(question=question, context=text, shown=shown, printed={"24"}, seen_code={"len(lines('image'))"})
+    assert own.unfiltered("24", SMALL) is not None  # 'MIME', the rarest word, used by no code

@@ -781,6 +781,8 @@ class TurnState:
         code = "\n".join(self.seen_code).lower()
         if not rare or fewest > _FEW_LINES or any(_used(word, code) for word in rare):
             return None
+        if self.shown.start and any(self.shown.start in c for c in self.seen_code):
+            return None  # the look's own call, which read the question's words and chose its filter ("image/")
         self.sent_back.add("unfiltered")
         return prompts.unfiltered(bare, rare[0])
 
