@@ -1497,7 +1497,7 @@ def test_an_answer_other_than_the_value_the_look_computed_is_sent_back_once() ->
 
 def test_a_count_by_the_look_own_call_is_not_sent_back_for_a_word_it_did_not_search() -> None:
     kinds = ["image/png", "image/gif", "text/plain", "audio/ogg", "application/pkcs7-mime"]
-    text = "# made by update-mime-database\n" + "".join(f"50:{kinds[i % 5]}:*.e{i}\n" for i in range(60))
+    text = "# MIME types, made by update-mime-database\n" + "".join(f"50:{kinds[i % 5]}:*.e{i}\n" for i in range(60))
     question = "How many of the filename patterns here map to an image/ MIME type?"
     shown = orientation(text, question)
     assert shown.start.startswith("len([l for l in lines()")  # the look's step: the lines of an image/ type
@@ -1505,3 +1505,10 @@ def test_a_count_by_the_look_own_call_is_not_sent_back_for_a_word_it_did_not_sea
     assert ran.unfiltered("24", SMALL) is None  # it chose the filter the question's words name
     own = TurnState(question=question, context=text, shown=shown, printed={"24"}, seen_code={"len(lines('image'))"})
     assert own.unfiltered("24", SMALL) is not None  # 'MIME', the rarest word, used by no code
+
+
+def test_an_acronym_written_only_in_lowercase_is_not_the_term() -> None:
+    from recursor.turns import _lines_holding
+    text = '{"alpha_3": "iso", "name": "Isoko"}\n{"alpha_3": "isl", "name": "Icelandic"}\n'
+    assert _lines_holding(text, "ISO", 5) == 0  # the code "iso" is no mention of ISO
+    assert _lines_holding(text, "Isoko", 5) == 1 and _lines_holding(text, "isoko", 5) == 1

@@ -304,8 +304,10 @@ def _matching_lines(context: ContextValue, rx: re.Pattern[str]) -> Iterator[tupl
 
 
 def _lines_holding(context: ContextValue, word: str, most: int) -> int:
-    """How many lines of the context hold `word`, in any case, counted up to `most` + 1."""
-    lines = _matching_lines(context, re.compile(re.escape(word), re.IGNORECASE))
+    """How many lines of the context hold `word`, in any case, counted up to `most` + 1; an
+    acronym ("ISO") only in capitals: "iso", a language's code, is no mention of it."""
+    acronym = len(word) >= 2 and word.isalpha() and word.isupper()
+    lines = _matching_lines(context, re.compile(re.escape(word), 0 if acronym else re.IGNORECASE))
     return sum(1 for _ in islice(lines, most + 1))
 
 
