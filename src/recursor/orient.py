@@ -32,6 +32,7 @@ from recursor.judged import judged
 from recursor.log_columns import column_count, column_rank
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
+from recursor.look_measures import measures_look
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import class_look
 from recursor.look_table import table_look
@@ -793,6 +794,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     spanned, days = date_span(text, asking, [w.word for w in found])
     page.add(spanned)
     counted = counted or days
+    if not counted and doc.unit == "line" and not files and (measured := measures_look(text, question)) is not None:
+        page.add(measured.rows)  # "how many statements took more than 1 ms": a log's `duration: 0.4 ms`
+        counted = measured.counted
     counted = _columns_counted(page, words, question, asking, counted)
     looks_up = not (words.ranks or COUNT_ASKED.search(asking) or summary.rows or judging or names_options(question)
                     or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key

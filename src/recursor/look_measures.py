@@ -1,0 +1,210 @@
+"""The first look's reading of a log's measured values: `duration: 0.420 ms`, `time=12.3s`.
+
+Asked "how many statements took more than one millisecond?" over a PostgreSQL log, the 1.5B
+counted the lines holding "statement" (1,037); asked which single statement took the longest,
+it answered the first line it saw. Each line there writes its measure as a label, a number and
+a unit, and both answers are one pass over those lines: the lines past a bound (the question's
+number in the measure's unit), or the line with the largest (smallest) value and, when the
+question asks which of something the line names by a label ("statement: REINDEX ..."), that
+label's value.
+
+General: labels and units are read from the text at hand; only the words for time and size
+("took", "longest", "millisecond", "largest", "bytes") are known before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recursor.look_counts import says_more
+from recursor.question import COUNT_ASKED, TOKEN, asking_part, document_words
+from recursor.sandbox.helpers import _STOP
+
+__all__ = ["MeasureLook", "measures_look"]
+
+_MEASURE = re.compile(r"(?<![\w.-])(?P<label>[A-Za-z][A-Za-z_]{1,24})\s*[:=]\s*(?P<num>\d+(?:\.\d+)?)[ \t]*"
+                      r"(?P<unit>ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KB|KiB|MB|MiB|GB|GiB|B|bytes)?"
+                      r"(?![\w.])")
+"""A measure a line writes: a label, `:` or `=`, a number and its unit if any."""
+_LABEL = re.compile(r"(?<![\w.@-])([A-Za-z][\w-]{1,24}):\s+(?=\S)")
+"""A one-word label a line writes before its value: `statement: SELECT ...`."""
+_TO_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0,
+               "seconds": 1.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0}
+_TO_BYTES = {"B": 1.0, "bytes": 1.0, "kB": 1e3, "KB": 1e3, "KiB": 1024.0, "MB": 1e6, "MiB": 1024.0 ** 2,
+             "GB": 1e9, "GiB": 1024.0 ** 3}
+_TIME_ASKED = re.compile(r"\b(?:took|take|takes|taking|long|longer|longest|short|shorter|shortest|slow|slower|slowest|"
+                         r"fast|faster|fastest|quickest|duration|durations|elapsed|time|milliseconds?|seconds?|"
+                         r"microseconds?|minutes?|ms)\b", re.IGNORECASE)
+_SIZE_ASKED = re.compile(r"\b(?:size|sizes|bytes?|kilobytes?|megabytes?|gigabytes?|kb|mb|gb|largest|biggest|smallest"
+                         r"|heaviest)\b", re.IGNORECASE)
+_UNIT_WORDS = {"millisecond": "ms", "milliseconds": "ms", "ms": "ms", "second": "s", "seconds": "s", "s": "s",
+               "sec": "s", "secs": "s", "microsecond": "us", "microseconds": "us", "minute": "min", "minutes": "min",
+               "min": "min", "byte": "B", "bytes": "B", "kb": "kB", "kilobytes": "kB", "kilobyte": "kB", "mb": "MB",
+               "megabytes": "MB", "megabyte": "MB", "gb": "GB", "gigabytes": "GB", "gigabyte": "GB"}
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
+_BOUND = re.compile(r"\b(?P<op>more\s+than|longer\s+than|over|above|at\s+least|less\s+than|shorter\s+than|under|below"
+                    r"|at\s+most|fewer\s+than|greater\s+than|larger\s+than|smaller\s+than)\s+(?P<n>\d+(?:\.\d+)?|"
+                    + "|".join(_NUMBER_WORDS) + r")\s*(?P<unit>[A-Za-z]+)\b", re.IGNORECASE)
+_OPS = {"more than": ">", "longer than": ">", "over": ">", "above": ">", "greater than": ">", "larger than": ">",
+        "at least": ">=", "less than": "<", "shorter than": "<", "under": "<", "below": "<", "fewer than": "<",
+        "smaller than": "<", "at most": "<="}
+_LEAST = re.compile(r"\b(?:shortest|fastest|quickest|least|smallest|lowest|minimum)\b", re.IGNORECASE)
+_MOST = re.compile(r"\b(?:longest|slowest|most|largest|biggest|highest|maximum|heaviest)\b", re.IGNORECASE)
+_WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:single|one|individual)\s+)?(?:[\w-]+\s+){0,2}?(?P<noun>[\w-]+?)s?\b"
+                    r"(?=\s+(?:took|had|ran|was|is|has|needed|lasted|used|took))", re.IGNORECASE)
+_VERBS = frozenset("took take takes taking ran run runs execute executed execution executing complete completed "
+                   "finish finished process processed needed need last lasted log logged record recorded single "
+                   "individual one entry entries line lines".split())
+_READ_UP_TO = 8_000_000
+_LEAST_LINES = 20
+_SHARE = 0.05
+_SHOWN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureLook:
+    """What the look shows of a log's measure, and the answer when the question asks just that."""
+
+    rows: list[str]
+    counted: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    label: str
+    unit: str
+    values: list[tuple[float, str]]  # (value, line)
+
+    @property
+    def kind(self) -> str:
+        return "time" if self.unit in _TO_SECONDS or self.label.lower() in ("duration", "elapsed", "time") else (
+            "size" if self.unit in _TO_BYTES or self.label.lower() in ("size", "bytes") else "")
+
+    def read(self, line: str) -> float | None:
+        m = re.search(rf"(?<![\w.-]){re.escape(self.label)}\s*[:=]\s*(\d+(?:\.\d+)?)", line)
+        return float(m.group(1)) if m else None
+
+
+def measures_look(text: str, question: str) -> MeasureLook | None:
+    """The look at the one measure of a log's lines the question asks about (by its label, or
+    by a word for time or size), with the count past the question's bound or the line of the
+    largest (smallest) value; None when the lines write no such measure, or the question
+    names none or several."""
+    if len(text) > _READ_UP_TO:
+        return None  # a count over part of a log is no count of it
+    asking = asking_part(question)
+    measure = _asked_measure(text, asking)
+    if measure is None:
+        return None
+    sep = re.search(rf"(?<![\w.-]){re.escape(measure.label)}\s*[:=]", measure.values[0][1])
+    written = sep.group(0) if sep else measure.label + ":"  # as the lines write it: "duration:", "time="
+    call_of = f"to_number(l.split({written!r}, 1)[1].split()[0])"
+    source = f"lines({written!r})"
+    head = (f"{len(measure.values):,} lines write a {measure.label} in {measure.unit or 'no unit'}, from "
+            f"{min(v for v, _ in measure.values):g} to {max(v for v, _ in measure.values):g}.")
+    if COUNT_ASKED.search(asking):
+        return _bounded(measure, asking, question, head, call_of, source)
+    if _MOST.search(asking) or _LEAST.search(asking):
+        return _extreme(measure, asking, question, head, call_of, source)
+    return None
+
+
+def _asked_measure(text: str, asking: str) -> _Measure | None:
+    lines = text.split("\n")
+    found: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    for line in lines:
+        for m in _MEASURE.finditer(line):
+            found.setdefault((m.group("label"), m.group("unit") or ""), []).append((float(m.group("num")), line))
+    least = max(_LEAST_LINES, _SHARE * len(lines))
+    measures = [_Measure(label, unit, values) for (label, unit), values in found.items() if len(values) >= least]
+    named = [m for m in measures if re.search(rf"\b{re.escape(m.label)}s?\b", asking, re.IGNORECASE)]
+    if not named:
+        kinds = ["time"] if _TIME_ASKED.search(asking) else ["size"] if _SIZE_ASKED.search(asking) else []
+        named = [m for m in measures if m.kind in kinds]
+    return named[0] if len(named) == 1 else None
+
+
+def _unexplained(asking: str, question: str, measure: _Measure, also: set[str]) -> list[str]:
+    """The question's words that neither the measure, its lines' labels, its kind nor the
+    document's name say: a qualifier ("failed", "by user alice") the count would leave out."""
+    labels = {w.lower() for _, line in measure.values[:200] for m in _LABEL.finditer(line) for w in m.group(1).split()}
+    described = document_words(question)
+    out = []
+    for word in TOKEN.findall(asking):
+        w = word.lower()
+        stem = re.sub(r"(?:es|s)$", "", w)
+        if (w in _STOP or w in described or w in _VERBS or w in also or w in labels or stem in labels
+                or w == measure.label.lower() or _TIME_ASKED.fullmatch(w) or _SIZE_ASKED.fullmatch(w)
+                or _MOST.fullmatch(w) or _LEAST.fullmatch(w) or w in _NUMBER_WORDS or w in _UNIT_WORDS
+                or re.fullmatch(r"\d+(?:\.\d+)?", w)):
+            continue
+        out.append(word)
+    return out
+
+
+def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: str,
+             source: str) -> MeasureLook | None:
+    """The lines whose measure is past the question's bound, in the measure's unit."""
+    m = _BOUND.search(asking)
+    if m is None or len(_BOUND.findall(asking)) != 1:
+        return None
+    unit = _UNIT_WORDS.get(m.group("unit").lower()) or _UNIT_WORDS.get(m.group("unit").lower().rstrip("s"))
+    n = m.group("n").lower()
+    number = float(_NUMBER_WORDS.get(n, 0) or n)
+    scale = _scale(unit, measure.unit)
+    if scale is None:
+        return None
+    limit = number * scale
+    op = _OPS[" ".join(m.group("op").lower().split())]
+    test = {">": float.__gt__, ">=": float.__ge__, "<": float.__lt__, "<=": float.__le__}[op]
+    kept = sum(1 for v, _ in measure.values if test(v, limit))
+    written = f"{limit:g}"
+    call = f"len([l for l in {source} if ({call_of}) {op} {written}])"
+    rows = [head, f"Of them, {kept:,} have {measure.label} {op} {written} {measure.unit}: {call} gives them."]
+    cut = asking[:m.start()] + " " + asking[m.end():]
+    plain = not _unexplained(cut, question, measure, set()) and not says_more(cut, question.replace(m.group(0), " "),
+                                                                              numbers=False)
+    return MeasureLook(rows, str(kept) if plain else "")
+
+
+def _scale(asked: str | None, written: str) -> float | None:
+    """How many of the measure's unit one of the question's is; None when they measure
+    different things, or the question names no unit the measure can be read in."""
+    if asked is None:
+        return None
+    for table in (_TO_SECONDS, _TO_BYTES):
+        if asked in table and written in table:
+            return table[asked] / table[written]
+    return None
+
+
+def _extreme(measure: _Measure, asking: str, question: str, head: str, call_of: str,
+             source: str) -> MeasureLook | None:
+    """The line of the largest (smallest) value, and the value of its label the question asks
+    which of ("which statement took the longest": the line's `statement:`)."""
+    least = _LEAST.search(asking) is not None
+    order = sorted(measure.values, key=lambda vl: vl[0], reverse=not least)
+    top, line = order[0]
+    tie = len(order) > 1 and order[1][0] == top
+    pick = "min" if least else "max"
+    call = f"{pick}({source}, key=lambda l: {call_of})"
+    rows = [head, f"The {'smallest' if least else 'largest'}, {top:g} {measure.unit}, is on the line: {line.strip()[:300]}"
+            f" ({call} gives it)."]
+    which = _WHICH.search(asking)
+    if tie or which is None:
+        return MeasureLook(rows)
+    noun = which.group("noun").lower()
+    value = next((line[m.end():].strip() for m in _LABEL.finditer(line)
+                  if m.group(1).strip().lower() in (noun, noun + "s") and m.group(1).strip().lower() != measure.label.lower()),
+                 None)
+    if value is None:
+        return MeasureLook(rows)
+    value = re.split(r"\s{2,}[A-Za-z][\w-]{0,24}:\s", value)[0].strip()  # up to the next label
+    rows.append(f"Its {noun}: {value}")
+    # An acronym before the noun says what kind of thing it is ("which SQL statement", "which
+    # HTTP request"), not which of them.
+    kinds = {w.lower() for w in re.findall(r"\b[A-Z]{2,6}\b", which.group(0))}
+    plain = not _unexplained(asking, question, measure, {noun, noun + "s"} | kinds)
+    return MeasureLook(rows, value if plain and value else "")

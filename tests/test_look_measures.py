@@ -1,0 +1,79 @@
+"""The look at a log's measured values (`look_measures.measures_look`)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+import recursor.sandbox.helpers as helpers
+from recursor.look_measures import measures_look
+from recursor.orient import orientation
+
+_KINDS = ["SELECT 1;", "BEGIN;", "COMMIT;", "UPDATE t SET a = 1;", "VACUUM t;"]
+
+
+def _log(seed: int = 9) -> tuple[str, list[tuple[float, str]]]:
+    """A server log written for this test: a duration and a statement on most lines."""
+    rng = random.Random(seed)
+    lines, timed = [], []
+    for i in range(400):
+        if i % 17 == 0:
+            lines.append(f"2026-01-01 10:00:{i % 60:02d} UTC [{100 + i}] LOG:  connection received: host=[local]")
+            continue
+        ms = round(rng.expovariate(2.0), 3)
+        statement = f"{rng.choice(_KINDS)[:-1]} /* {i} */;"
+        timed.append((ms, statement))
+        lines.append(f"2026-01-01 10:00:{i % 60:02d} UTC [{100 + i}] app@db LOG:  duration: {ms:.3f} ms  "
+                     f"statement: {statement}")
+    return "\n".join(lines) + "\n", timed
+
+
+def _run(call: str, text: str) -> object:
+    """What the look's call gives over the text, as the root's REPL runs it."""
+    found = {"lines": lambda p: [x for x in text.split("\n") if re.search(p, x, re.IGNORECASE)],
+             "to_number": helpers.to_number}
+    return eval(call, found)
+
+
+def test_a_bound_in_another_unit_counts_the_lines_past_it() -> None:
+    text, timed = _log()
+    gold = sum(ms > 1 for ms, _ in timed)
+    look = measures_look(text, "How many of the statements in this log took more than one millisecond to execute?")
+    assert look is not None and look.counted == str(gold)
+    call = look.rows[-1].split(": ", 1)[1].rsplit(" gives", 1)[0]
+    assert _run(call, text) == gold
+    gold = sum(ms > 0.5 for ms, _ in timed)  # 0.0005 seconds is 0.5 ms
+    assert measures_look(text, "How many statements took over 0.0005 seconds?").counted == str(gold)  # type: ignore[union-attr]
+
+
+def test_the_longest_line_answers_which_statement_by_its_label() -> None:
+    text, timed = _log()
+    top = max(timed)
+    look = measures_look(text, "Which single SQL statement took the longest to execute?")
+    assert look is not None and look.counted == top[1]
+    assert orientation(text, "Which single SQL statement took the longest to execute?").counted == top[1]
+
+
+@pytest.mark.parametrize("question", [
+    "How many statements by user alice took over 2 ms?",  # "alice" picks some lines out
+    "How many statements took between 1 and 2 ms?",  # no single bound
+    "Which failed statement took the longest?",
+    "How many connections were received?",  # no measure asked about
+])
+def test_a_question_saying_more_than_the_measure_is_not_offered(question: str) -> None:
+    text, _ = _log()
+    look = measures_look(text, question)
+    assert look is None or look.counted == ""
+
+
+def test_a_size_is_not_a_time() -> None:
+    text = "".join(f"GET /f{i} size=1{i % 9}00 bytes status=200\n" for i in range(60))
+    assert measures_look(text, "How many requests took more than 1 second?") is None
+    gold = sum(int(f"1{i % 9}00") > 1000 for i in range(60))
+    look = measures_look(text, "How many lines had a size above 1 kB?")
+    assert look is not None and look.counted == str(gold)
+    # "requests" the lines do not label: the count is shown, not offered.
+    look = measures_look(text, "How many requests had a size above 1 kB?")
+    assert look is not None and look.counted == "" and f"Of them, {gold} have size > 1000 bytes" in look.rows[-1]
