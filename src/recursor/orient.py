@@ -32,6 +32,7 @@ from recursor.judged import judged
 from recursor.log_columns import column_count, column_rank
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
+from recursor.look_ids import distinct_ids
 from recursor.look_measures import measures_look
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import class_look
@@ -797,6 +798,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and doc.unit == "line" and not files and (measured := measures_look(text, question)) is not None:
         page.add(measured.rows)  # "how many statements took more than 1 ms": a log's `duration: 0.4 ms`
         counted = measured.counted
+    if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
+        page.add(ids[0])  # "how many different CVE identifiers": one line may name two, or one named before
+        counted = ids[1]
     counted = _columns_counted(page, words, question, asking, counted)
     looks_up = not (words.ranks or COUNT_ASKED.search(asking) or summary.rows or judging or names_options(question)
                     or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
@@ -1488,6 +1492,8 @@ _ASIDE = re.compile(
 """An aside that leaves methods or nested functions out: "(not methods)", "not counting methods or nested functions"."""
 _SENTENCES = re.compile(r"(?<=[;?!])\s*|(?<=\.)\s+")
 _TOKEN = re.compile(r"`[^`]*`|[\w'./+~-]+")
+_IDS_READ = 20_000_000
+"""Characters searched for identifiers a question counts (`look_ids`): a regex pass, ~0.1 s a MB."""
 _ASKED_COMMON = frozenset(
     "how many are is was were there does do did the a an this that it its in at of on has have had contain contains "
     "file text here given".split())
