@@ -614,3 +614,15 @@ def test_a_count_between_two_numbers_keeps_both_ends() -> None:
     # "airports" may be the rows or not: the count is a step, not the answer.
     look = table_look(text, "How many airports have a latitude from 45 to 50?")
     assert look is not None and look.counted == "" and f"gives {gold} rows with 45 <= latitude <= 50." in look.rows[-1]
+
+
+def test_the_most_of_a_noun_the_table_does_not_name_is_a_step_by_rows() -> None:
+    rng = random.Random(6)
+    states = [rng.choice(["AK", "TX", "CA", "OR"]) for _ in range(200)]
+    text = "iata,name,state,latitude\n" + "\n".join(f"X{i:03d},Field {i},{s},{rng.uniform(20, 60):.3f}"
+                                                  for i, s in enumerate(states))
+    top = max(set(states), key=states.count)
+    for question in ("Which state has the most airports?", "Which US state has the most airports in this list?"):
+        look = table_look(text, question)
+        assert look is not None and look.counted == ""  # whether a row is one airport, the table does not say
+        assert look.rows[-1].startswith("A step: count_by(table(), 'state') gives") and f"; {top} first." in look.rows[-1]

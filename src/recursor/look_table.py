@@ -377,6 +377,7 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
     filtered = {c.name for c, _ in filters}
     values = {v for _, v in filters}
     has_amounts = any(c.numeric and not c.ids() for c in columns)
+    unnamed = False
     for m in _COUNTED_NOUN.finditer(asking):
         noun = m.group(1).lower()
         if (noun in _ROW_NOUNS or noun in _RANKING_WORDS or any(_same_word(noun, v) for v in values)
@@ -385,14 +386,16 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         # A noun the table names nowhere: the rows' own ("tickets"), or what they sum ("units"),
         # or a value not filtered by ("returns" beside a status "returned"). Beside an amount
         # column, or near a value, it computes nothing; else what it counts is a step.
-        if has_amounts or any(_same_word(noun, v) for c in columns if c.category(len(rows)) for v in c.counts):
+        if any(_same_word(noun, v) for c in columns if c.category(len(rows)) for v in c.counts):
             return None
+        unnamed = unnamed or has_amounts  # "the most airports": the rows, or what an amount adds up?
     if len(filtered) < len(filters):
         return None  # "Spain or France", "Spain and France": two values of one column
     kept = _kept(rows, index, filters)
     source = f"[r for r in table() if {_test(filters)}]" if filters else "table()"
     ranks = SUPERLATIVE.search(asking) is not None
-    if ranks and (top := _row_top(columns, kept, source, asking, question, words, filters, text)) is not None:
+    if ranks and not unnamed and (top := _row_top(columns, kept, source, asking, question, words, filters,
+                                                   text)) is not None:
         return top
     if _NOT_A_COUNT.search(asking):
         return None  # "the largest order", "the most recent order": a row's value, not a count
@@ -402,6 +405,8 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         if amounts and not (len(amounts) == 1 and _SUMMED.search(asking)):
             return None  # "the highest price": a largest value, a total or an average
         adds = amounts[0] if amounts else None
+        if unnamed and adds is not None:
+            return None  # "the most units" beside an amount named: units of what?
         if adds is not None and not _all_named(adds, [w.lower() for w in words]):
             return None  # "total GDP" of `gdpPercap`: a column the question names only in part
         per: dict[str, float] = {}
@@ -416,10 +421,14 @@ def _computed(columns: list[_Column], rows: list[list[str]], asking: str, questi
         call = (f"sum_by({source}, {group.name!r}, {adds.name!r})" if adds is not None
                 else f"count_by({source}, {group.name!r})")
         used = {group.name} | filtered | ({adds.name} if adds is not None else set())
+        if unnamed:
+            return call, order.told, ""  # a step: whether a row is one airport, the table does not say
         just = _asks_just(asking, question, words, columns, used, filters, text)
         if just is None:
             return None
         return call, order.told, order.top if just else ""
+    if unnamed:
+        return None
     said = _counted_column_word(asking)
     of = [c for c in columns if not c.ids() and c.name not in filtered
           and any(_same_word(w, p) for w in said for p in _parts(c.name))]
@@ -828,6 +837,9 @@ def _grouped_by(columns: list[_Column], asking: str, n_rows: int) -> _Column | N
         if c.category(n_rows) and (any(_same_word(w, p) for w in said[:1] for p in _parts(c.name))
                                    or _phrase_in(c.name, " ".join(said))):
             return c
+    if said and said[0].isupper():  # "which US state": the acronym says which kind of state
+        return next((c for c in columns if c.category(n_rows) and len(said) > 1
+                     and any(_same_word(said[1], p) for p in _parts(c.name))), None)
     return None
 
 
