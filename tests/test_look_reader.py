@@ -638,3 +638,16 @@ def test_a_passage_is_given_to_the_reader_without_the_texts_line_numbers() -> No
     assert not re.search(r"1,?40\d|^\s*\d+\|", lines, re.MULTILINE)  # no line or row number to take for the field's
     assert read_value("22", lines, question) == "22"
     assert read_value("starttime", lines, question) == "starttime"
+
+
+def test_a_value_of_another_shape_than_asked_is_the_one_the_lines_write_in_it() -> None:
+    lines = ("Lines with 'Switzerland':\n|       \"name\": \"Switzerland\",\n   its record:\n   .     {\n"
+             "   .       \"alpha_2\": \"CH\",\n   .       \"alpha_3\": \"CHE\",\n   .       \"numeric\": \"756\",")
+    three = "What's the three-letter country code for Switzerland according to this file?"
+    assert read_value("CH", lines, three) == "CHE"  # the reader read the two-letter code beside it
+    assert read_value("CH", lines, "What is the two-letter code of Switzerland?") == "CH"
+    assert read_value("CH", lines, "What is the three-digit numeric code of Switzerland?") == "756"
+    bare = "Lines with 'Norway':\n| Norway,NO,NOR,Oslo"
+    assert read_value("NO", bare, "What is Norway's three-letter code?") == "NOR"
+    two = "Lines with 'x':\n| x,AB,ABC,ABD"
+    assert read_value("AB", two, "What is x's three-letter code?") is None  # two of that shape: which one?

@@ -319,6 +319,22 @@ def _unnamed(lines: str, header: Sequence[str]) -> str:
     return re.sub(rf"(?:(?<=\| )|(?<=; ))(?:{names})=", "", lines)
 
 
+_SHAPE = re.compile(r"\b(?P<n>two|three|four|five|six|2|3|4|5|6)[- ](?P<kind>letter|character|char|digit)\b", re.IGNORECASE)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_QUOTED_OR_BARE = re.compile(r"[\"'](\w+)[\"']|(?<![\w-])([A-Z]{2,6}|\d{2,6})(?![\w-])")
+
+
+def _shape_asked(question: str) -> re.Pattern[str] | None:
+    """The shape a question says its answer has ("the three-letter code", "a four-digit
+    number"), as a pattern a value must match whole; None when it says none, or several."""
+    said = _SHAPE.findall(asking_part(question))
+    if len(said) != 1:
+        return None
+    n, kind = said[0]
+    size = int(_COUNTS.get(n.lower(), n))
+    return re.compile({"letter": rf"[^\W\d_]{{{size}}}", "digit": rf"\d{{{size}}}"}.get(kind.lower(), rf"\w{{{size}}}"))
+
+
 def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
                context: ContextValue | None = None, header: Sequence[str] = ()) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
@@ -346,6 +362,14 @@ def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
         return None
     if (form := asked_form(question)) is not None and not fits_form(value, form):
         return None  # asked "whose name", the reader gave a package's name
+    if (shaped := _shape_asked(question)) is not None and not shaped.fullmatch(value):
+        # Asked the three-letter code, the reader gave the two-letter one beside it: the one
+        # value of the asked shape the lines write, else none.
+        fitting = {v for line in written_lines(lines) for m in _QUOTED_OR_BARE.finditer(line)
+                   if shaped.fullmatch(v := m.group(1) or m.group(2))}
+        if len(fitting) != 1:
+            return None
+        value = fitting.pop()
     if ASKS_FILE.search(asking_part(question)) and (files := _file_names(lines)) and value.lower() not in files:
         return None  # asked which module defines a class, the reader gave its base class
     written = written_lines(lines)
