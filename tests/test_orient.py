@@ -1577,6 +1577,10 @@ def test_releases_of_a_period_are_the_dated_headings_short_underlines_too() -> N
     assert len(headings(text=text)) == len(days)  # "==" under a title is a heading where "=" underlines 3 in full
     # A qualifier the headings do not say: shown, not offered.
     assert orientation(text, "How many releases from 2012 through 2015 fixed a crash?").counted == ""
+    # The title's word and where to look ("going by this NEWS file") say no more.
+    titled = "GNU dbus NEWS\n\n" + text
+    asked = "How many dbus releases came out from 2012 through 2015, going by this NEWS file?"
+    assert orientation(titled, asked).counted == str(gold)
 
 
 def test_a_short_rule_alone_makes_no_heading() -> None:

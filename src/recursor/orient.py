@@ -1671,7 +1671,8 @@ def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) ->
             f"{b.isoformat()}: {call} gives them."]
     plain = _ASIDE_PERIOD.sub(" ", asking.replace(first, " ").replace(last, " "))
     on_every = _on_every_head([h.lower().replace("-", "") for h in heads], asking)  # "dbus" of "D-Bus 1.11.8"
-    words = _RELEASE_WORDS | _ASKED_COMMON | frozenset(on_every) | _PERIOD_SAID
+    title = {w.lower() for w in TOKEN.findall(text.lstrip()[:200].split("\n", 1)[0])}  # "GNU grep NEWS": "grep releases"
+    words = _RELEASE_WORDS | _ASKED_COMMON | frozenset(on_every) | _PERIOD_SAID | document_words(asking) | title
     return rows, str(len(kept)) if kept and _asks_just(plain, COUNT_ASKED, words) else "", call
 
 

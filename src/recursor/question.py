@@ -478,6 +478,9 @@ def document_words(question: str) -> frozenset[str]:
             if word in _STOP or (word in _DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
                 break
             described.append(tokens[j])
+    for m in _GOING_BY.finditer(asking):  # "going by this NEWS file": its verb says where, too
+        if any(w.lower() in _DOCUMENT_KINDS for w in m.group("words").split()):
+            out.update(w.lower() for w in m.group("verb").split())
     if (lead := _SOURCE_CLAUSE.match(asking)) is not None:
         clause = lead.group(1)
         out.update(m.group(1).lower() for m in _OWNER.finditer(clause)
@@ -485,6 +488,8 @@ def document_words(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_GOING_BY = re.compile(r"\b(?P<verb>going\s+by|judging\s+by|according\s+to|based\s+on|as\s+per)\s+(?:this|the|that)\s+"
+                       r"(?P<words>[\w.+/-]+(?:\s+[\w.+/-]+){0,3})", re.IGNORECASE)
 _SOURCE_CLAUSE = re.compile(r"\s*(?:using|according\s+to|going\s+by|based\s+on|judging\s+by|per|in|from|within)\s+"
                             r"([^,?;]{1,80}),\s*(?=\S)", re.IGNORECASE)
 """A leading clause that says where to look ("Using PostgreSQL's default set of time zone
