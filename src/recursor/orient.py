@@ -36,6 +36,7 @@ from recursor.look_ids import distinct_ids
 from recursor.look_measures import measures_look
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import class_look
+from recursor.look_sections import sections_look
 from recursor.look_table import table_look
 from recursor.look_weblog import weblog_look
 from recursor.question import (
@@ -801,6 +802,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
         page.add(ids[0])  # "how many different CVE identifiers": one line may name two, or one named before
         counted = ids[1]
+    if not counted and not files and len(text) <= _IDS_READ and (sections := sections_look(text, question)):
+        page.add(sections.rows)  # "how many keyboard models": the items under XKB's "! model"
+        counted = sections.counted
     counted = _columns_counted(page, words, question, asking, counted)
     looks_up = not (words.ranks or COUNT_ASKED.search(asking) or summary.rows or judging or names_options(question)
                     or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
