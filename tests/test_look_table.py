@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -626,3 +627,21 @@ def test_the_most_of_a_noun_the_table_does_not_name_is_a_step_by_rows() -> None:
         look = table_look(text, question)
         assert look is not None and look.counted == ""  # whether a row is one airport, the table does not say
         assert look.rows[-1].startswith("A step: count_by(table(), 'state') gives") and f"; {top} first." in look.rows[-1]
+
+
+def test_a_quoted_word_counts_the_rows_whose_named_column_holds_it() -> None:
+    import json
+
+    rng = random.Random(8)
+    objects = [{"code": f"C{i}", "name": f"Land {i}"} for i in range(60)]
+    for o in objects:
+        if rng.random() < 0.6:  # a field fewer than nine in ten objects have
+            o["official_name"] = rng.choice(["Kingdom of X", "Republic of Y", "United Kingdom of Z", "Kingdomland"])
+    text = json.dumps({"countries": objects}, indent=1)
+    gold = sum(bool(re.search(r"\bkingdom\b", o.get("official_name", ""), re.I)) for o in objects)
+    look = table_look(text, 'How many rows have the word "Kingdom" in their official name?')
+    assert look is not None and look.counted == str(gold)  # not "Kingdomland"
+    code, expression = look.call.split("; ", 1)
+    assert code == "import re" and eval(expression, {"re": re, "table": lambda: table(text)}) == gold
+    look = table_look(text, 'How many countries have "Kingdom" in their official name?')
+    assert look is not None and look.counted == "" and f"gives {gold} rows" in look.rows[-1]  # countries: rows?

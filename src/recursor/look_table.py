@@ -252,6 +252,8 @@ def table_look(text: str, question: str) -> ComputedLook | None:
                 shown.append(_described(bound.column, len(rows)))
         elif computed is None and period is None:
             computed = _per_period(columns, rows, asking, question, words, filters, text, named)
+    if computed is None and filters is not None and not filters:
+        computed = _holding(columns, rows, asking, question, words, text)
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
     looked = computed_look(shown, computed, cut)
@@ -485,6 +487,41 @@ def _row_top(columns: list[_Column], kept: list[list[str]], source: str, asking:
     if just is None:
         return None
     return call, order.told, order.top if just else ""
+
+
+_QUOTED = re.compile(r"[\"'\u201c\u2018]([^\"'\u201d\u2019]{2,40})[\"'\u201d\u2019]")
+
+
+def _holding(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
+             text: str) -> tuple[str, str, str] | None:
+    """"How many countries have the word "Kingdom" in their official name?": the rows whose one
+    named column of words holds the quoted term as a word (any case), when the question asks
+    how many and quotes one term. The count is offered when each other word is a plain one, the
+    column's or a row noun; "countries" beside a name column may be the rows or not: a step."""
+    quoted = _QUOTED.findall(asking)
+    if not COUNT_ASKED.search(asking) or len(quoted) != 1 or _NOT_SO.search(asking):
+        return None
+    term = quoted[0].strip()
+    if (records := _json_records(text) if text.lstrip()[:1] in "[{" else None) is not None:
+        # JSON: a field fewer objects have ("official_name") is asked about as well.
+        fields = list(dict.fromkeys(k for r in records for k in r))
+        columns = [_Column(k, [v if isinstance(v := r.get(k), str) else "" for r in records]) for k in fields]
+        rows = [[v if isinstance(v := r.get(k), str) else "" for k in fields] for r in records]
+    named = [c for c in columns if not c.numeric and (_phrase_in(c.name, asking) or (
+        len(_parts(c.name)) == 1 and any(_same_word(w, _parts(c.name)[0]) for w in words)))]
+    if len(named) != 1:
+        return None
+    column = named[0]
+    i = columns.index(column)
+    rx = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
+    kept = sum(1 for r in rows if rx.search(r[i]))
+    call = f"len([r for r in table() if re.search(r'(?<!\\w){re.escape(term)}(?!\\w)', r[{column.name!r}] or '', re.I)])"
+    call = "import re; " + call
+    said = {p for p in _parts(column.name)} | {w.lower() for w in TOKEN.findall(term)}
+    rest = [w for w in words if w.lower() not in _PLAIN_WORDS and w.lower() not in _ROW_NOUNS
+            and w.lower() not in said and w.lower() not in ("word", "words", "term", "their", "its")
+            and w.lower() not in document_words(question) and w.lower() not in _STOP]
+    return call, f"{kept:,} rows whose {column.name} holds {term!r}", str(kept) if not rest else ""
 
 
 def _all_named(column: _Column, words: list[str]) -> bool:
