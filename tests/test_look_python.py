@@ -125,3 +125,39 @@ def test_what_a_subclass_has_may_be_inherited_so_only_what_it_defines_is_counted
 ])
 def test_a_qualified_count_or_ranking_is_not_offered(question: str) -> None:
     assert _look(question)[1] == ""  # fewer than all of them, or more: not what was counted
+
+
+_FUNCTIONS = textwrap.dedent('''
+    import os
+
+
+    def load(path, mode="r", *, encoding=None):
+        return open(path)
+
+
+    def save(path, data, *args, **kwargs):
+        return None
+
+
+    def _helper(x):
+        return x
+
+
+    class Thing:
+        def method(self, a, b, c, d, e, f):
+            return a
+''')
+
+
+def test_public_and_private_module_functions_are_counted_when_it_says_top_level() -> None:
+    from recursor.look_python import function_look
+
+    asked = "How many of the functions defined at the top level of this module are public, i.e. their names don't start with an underscore?"
+    rows, answer = function_look(_FUNCTIONS, asked, asked)
+    assert answer == "2" and "3 module-level functions: 2 public" in rows[0]
+    assert function_look(_FUNCTIONS, "How many private functions are there?", "x")[1] == ""  # methods are functions too
+    assert function_look(_FUNCTIONS, "How many top-level private functions are there?", "x")[1] == "1"
+    widest = "Find the public module-level function in this file that takes the most parameters. How many parameters does it take?"
+    rows, answer = function_look(_FUNCTIONS, widest, widest)
+    assert answer == "4" and "save 4, load 3" in rows[1]  # *args and **kwargs one each; not Thing.method
+    assert function_look(_FUNCTIONS, "How many public functions call open?", "x")[1] == ""

@@ -178,3 +178,78 @@ def _ranked(classes: list[_Class], asking: str, question: str) -> tuple[list[str
         tie = True  # a name defined twice (a property's setter, @overload): by defs or by names, not one answer
     plain = not says_more(asking.replace("module", ""), question)
     return rows, order[0].name if not tie and plain and len(order) > 1 else ""
+
+
+_PUBLIC = re.compile(r"\bpublic\b|\b(?:don't|do\s+not|doesn't|does\s+not)\s+(?:start|begin)\s+with\s+(?:an?\s+)?underscore",
+                     re.IGNORECASE)
+_PRIVATE = re.compile(r"\bprivate\b|\b(?:start|begin)s?\s+with\s+(?:an?\s+)?underscore", re.IGNORECASE)
+_FUNCTIONS = re.compile(r"\bfunctions?\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|no|excluding|except|without|besides|other\s+than)\b|n't\b", re.IGNORECASE)
+_TOP = re.compile(r"\b(?:top[\s-]?level|module[\s-]?level|at\s+the\s+top\s+level)\b", re.IGNORECASE)
+_FUNCTION_WORDS = _JUST_WORDS | frozenset(
+    "functions function top level top-level module-level defined i.e e.g names name public private their its don't "
+    "do start starts begin begins with underscore find file which at there i e g ie eg".split())
+_SHOWN_FUNCTIONS = 5
+
+
+def function_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
+    """For a question about a module's top-level functions that says public or private, or asks
+    which takes the most parameters: how many are public (no leading underscore) and private,
+    and the functions ranked by their parameters (as `inspect` counts them: *args and **kwargs
+    one each); the count asked when the question asks just it. ([], "") otherwise."""
+    if not _FUNCTIONS.search(asking) or len(text) > _PARSED_UP_TO or "def " not in text:
+        return [], ""
+    public_asked, private_asked = _PUBLIC.search(asking), _PRIVATE.search(asking) and not _PUBLIC.search(asking)
+    widest = _PARAMETERS.search(asking) and re.search(r"\bmost\b", asking, re.IGNORECASE)
+    if not (public_asked or private_asked or widest):
+        return [], ""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [], ""
+    functions = [n for n in _module_functions(tree.body)]
+    if not functions:
+        return [], ""
+    public = [f for f in functions if not f.name.startswith("_")]
+    rows = [f"   Its {len(functions)} module-level functions: {len(public)} public (no leading underscore), "
+            f"{len(functions) - len(public)} private."]
+    plain = all(w.lower().removesuffix("'s") in _FUNCTION_WORDS for w in re.findall(r"[\w']+", asking))
+    if _NEGATED.search(_PRIVATE.sub(" ", _PUBLIC.sub(" ", asking))):
+        plain = False  # "not counting private ones": the others, or a count this does not say
+    if widest:
+        pool = public if public_asked else [f for f in functions if f.name.startswith("_")] if private_asked else functions
+        order = sorted(pool, key=lambda f: (-_taken(f.args), f.lineno))
+        told = ", ".join(f"{f.name} {_taken(f.args)}" for f in order[:_SHOWN_FUNCTIONS])
+        rows.append(f"   The {'public ' if public_asked else 'private ' if private_asked else ''}ones by parameters "
+                    f"(*args and **kwargs one each), the most first: {told}.")
+        every = sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(tree))
+        if len(order) < 2 or _taken(order[0].args) == _taken(order[1].args) or not plain or (
+                every > len(functions) and not _TOP.search(asking)):
+            return rows, ""
+        top = order[0]
+        return rows, (str(_taken(top.args)) if COUNT_ASKED.search(asking) else top.name)
+    if not COUNT_ASKED.search(asking) or not plain:
+        return rows, ""
+    every = sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(tree))
+    if every > len(functions) and not _TOP.search(asking):
+        return rows, ""  # methods and nested functions are functions too, unless it says top level
+    return rows, str(len(public) if public_asked else len(functions) - len(public))
+
+
+def _module_functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions a module defines at its top level, or under an `if`, `try` or `with` there."""
+    out: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.append(node)
+        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+            inner = [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+            inner += [s for h in getattr(node, "handlers", []) for s in h.body]
+            out += _module_functions(inner)
+    return out
+
+
+def _taken(args: ast.arguments) -> int:
+    """A function's parameters as `inspect.signature` counts them."""
+    return (len(args.posonlyargs) + len(args.args) + len(args.kwonlyargs) + (args.vararg is not None)
+            + (args.kwarg is not None))
