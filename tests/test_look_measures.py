@@ -77,3 +77,28 @@ def test_a_size_is_not_a_time() -> None:
     # "requests" the lines do not label: the count is shown, not offered.
     look = measures_look(text, "How many requests had a size above 1 kB?")
     assert look is not None and look.counted == "" and f"Of them, {gold} have size > 1000 bytes" in look.rows[-1]
+
+
+def test_mixed_units_thousands_and_negative_values() -> None:
+    mixed = "".join(f"req {i} duration={850 + i % 50}ms\n" if i % 40 else f"req {i} duration=1.{i % 9}s\n"
+                    for i in range(1000))
+    assert measures_look(mixed, "How many lines have a duration over 1 second?") is None  # no one unit to compare in
+    sizes = [1_204_332 + 7919 * i for i in range(40)]
+    listing = "".join(f"file: f{i}.tar  size: {n:,} bytes\n" for i, n in enumerate(sizes))
+    look = measures_look(listing, "Which file was the largest?")
+    assert look is not None and look.counted == f"f{sizes.index(max(sizes))}.tar"  # "1,204,332" is no 1
+    offsets = [round((i % 13) - 6.5, 1) for i in range(200)]
+    clock = "".join(f"sync {i} offset: {x} ms\n" for i, x in enumerate(offsets))
+    look = measures_look(clock, "How many lines had an offset below 1 ms?")
+    assert look is not None and look.counted == str(sum(x < 1 for x in offsets))
+
+
+def test_a_count_of_a_label_naming_few_things_is_no_count_of_lines() -> None:
+    rng = random.Random(4)
+    rows = [(rng.choice(["alice", "bob", "carol"]), rng.randint(1, 3000)) for _ in range(300)]
+    log = "".join(f"request: GET /x/{i}  user: {u}  duration: {d} ms\n" for i, (u, d) in enumerate(rows))
+    look = measures_look(log, "How many users had a request that took more than 1 second?")
+    assert look is None or look.counted == ""  # 3 users write every line
+    look = measures_look(log, "How many requests took more than 1 second?")
+    assert look is not None and look.counted == str(sum(d > 1000 for _, d in rows))
+    assert measures_look(log, "Which request took the second longest?") is None

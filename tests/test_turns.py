@@ -1512,3 +1512,14 @@ def test_an_acronym_written_only_in_lowercase_is_not_the_term() -> None:
     text = '{"alpha_3": "iso", "name": "Isoko"}\n{"alpha_3": "isl", "name": "Icelandic"}\n'
     assert _lines_holding(text, "ISO", 5) == 0  # the code "iso" is no mention of ISO
     assert _lines_holding(text, "Isoko", 5) == 1 and _lines_holding(text, "isoko", 5) == 1
+
+
+def test_a_number_the_model_computed_in_code_is_not_pushed_to_the_look_value() -> None:
+    module = "class Base:\n    def a(self): pass\n\nclass Leaf(Base):\n" + "".join(
+        f"    def m{i}(self): pass\n" for i in range(8))
+    question = "How many methods does the Leaf class define in its own body (inherited ones not counted)?"
+    shown = orientation(module, question)
+    state = TurnState(question=question, context=module, shown=shown, look_read="8")
+    note = state.doubted("5", SMALL, code="print(len(names))")  # 5 was computed, not written
+    assert note is None or "FINAL(8)" not in note
+    assert TurnState(question=question, context=module, shown=shown, look_read="8").doubted("8;", SMALL) is None

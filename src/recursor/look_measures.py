@@ -23,7 +23,8 @@ from recursor.sandbox.helpers import _STOP
 
 __all__ = ["MeasureLook", "measures_look"]
 
-_MEASURE = re.compile(r"(?<![\w.-])(?P<label>[A-Za-z][A-Za-z_]{1,24})\s*[:=]\s*(?P<num>\d+(?:\.\d+)?)[ \t]*"
+_MEASURE = re.compile(r"(?<![\w.-])(?P<label>(?:[A-Z][a-z]+ )?[A-Za-z][A-Za-z_]{1,24})\s*[:=]\s*"
+                      r"(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)[ \t]*"
                       r"(?P<unit>ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KB|KiB|MB|MiB|GB|GiB|B|bytes)?"
                       r"(?![\w.])")
 """A measure a line writes: a label, `:` or `=`, a number and its unit if any."""
@@ -58,6 +59,8 @@ _VERBS = frozenset("took take takes taking ran run runs execute executed executi
                    "finish finished process processed needed need last lasted log logged record recorded single "
                    "individual one entry entries line lines".split())
 _READ_UP_TO = 8_000_000
+_ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next)[\s-]+(?:\w+est|most|least)\b",
+                      re.IGNORECASE)
 _LEAST_LINES = 20
 _SHARE = 0.05
 _SHOWN = 3
@@ -113,17 +116,25 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
 
 def _asked_measure(text: str, asking: str) -> _Measure | None:
     lines = text.split("\n")
-    found: dict[tuple[str, str], list[tuple[float, str]]] = {}
+    found: dict[str, list[tuple[float, str]]] = {}
+    units: dict[str, set[str]] = {}
     for line in lines:
+        seen = set()
         for m in _MEASURE.finditer(line):
-            found.setdefault((m.group("label"), m.group("unit") or ""), []).append((float(m.group("num")), line))
+            if (label := m.group("label")) in seen:
+                continue  # a label twice on a line: the line counts once, by its first
+            seen.add(label)
+            found.setdefault(label, []).append((float(m.group("num").replace(",", "")), line))
+            units.setdefault(label, set()).add(m.group("unit") or "")
     least = max(_LEAST_LINES, _SHARE * len(lines))
-    measures = [_Measure(label, unit, values) for (label, unit), values in found.items() if len(values) >= least]
+    measures = [_Measure(label, min(units[label]), values) for label, values in found.items() if len(values) >= least]
     named = [m for m in measures if re.search(rf"\b{re.escape(m.label)}s?\b", asking, re.IGNORECASE)]
     if not named:
         kinds = ["time"] if _TIME_ASKED.search(asking) else ["size"] if _SIZE_ASKED.search(asking) else []
         named = [m for m in measures if m.kind in kinds]
-    return named[0] if len(named) == 1 else None
+    if len(named) != 1 or len(units[named[0].label]) > 1:
+        return None  # none or several asked about; or "850ms" beside "1.2s": no one unit to compare in
+    return named[0]
 
 
 def _unexplained(asking: str, question: str, measure: _Measure, also: set[str]) -> list[str]:
@@ -156,17 +167,52 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
     scale = _scale(unit, measure.unit)
     if scale is None:
         return None
-    limit = number * scale
+    limit = round(number * scale, 9)  # 1 ms is 1000 us, not 1000.0000000000001
     op = _OPS[" ".join(m.group("op").lower().split())]
     test = {">": float.__gt__, ">=": float.__ge__, "<": float.__lt__, "<=": float.__le__}[op]
-    kept = sum(1 for v, _ in measure.values if test(v, limit))
+    values = measure.values
+    carried = _counted_label(measure, asking)
+    if carried is not None:  # "how many statements": the lines that write a statement
+        values = [(v, line) for v, line in values if _labelled(carried).search(line)]
+        source = f"[l for l in {source} if {carried + ':'!r} in l]"
+    kept = [line for v, line in values if test(v, limit)]
     written = f"{limit:g}"
     call = f"len([l for l in {source} if ({call_of}) {op} {written}])"
-    rows = [head, f"Of them, {kept:,} have {measure.label} {op} {written} {measure.unit}: {call} gives them."]
+    rows = [head, f"Of them, {len(kept):,} {'with a ' + carried + ' ' if carried else ''}have {measure.label} {op} "
+                  f"{written} {measure.unit}: {call} gives them."]
     cut = asking[:m.start()] + " " + asking[m.end():]
     plain = not _unexplained(cut, question, measure, set()) and not says_more(cut, question.replace(m.group(0), " "),
                                                                               numbers=False)
-    return MeasureLook(rows, str(kept) if plain else "")
+    if carried is not None and kept:
+        named = [_value_after(line, carried) for line in kept]
+        if len(set(named)) < 0.5 * len(named):
+            plain = False  # "how many users": a few users write many lines; lines are no users
+    return MeasureLook(rows, str(len(kept)) if plain else "")
+
+
+def _labelled(label: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.@-]){re.escape(label)}:\s", re.IGNORECASE)
+
+
+def _counted_label(measure: _Measure, asking: str) -> str | None:
+    """The label of the measure's lines that the noun a question counts names ("how many
+    statements": `statement:`), as the lines write it; None when it names none."""
+    m = re.search(r"\bhow\s+many\s+(?:of\s+the\s+)?(?:[\w-]+\s+){0,2}?([\w-]+?)s?\b(?=\s+(?:in|of|took|had|have|"
+                  r"did|were|was|are|ran|that|which|with|from|on|by|over|under|above|below|more|less|lasted|needed)\b)",
+                  asking, re.IGNORECASE)
+    if m is None:
+        return None
+    noun = m.group(1).lower()
+    labels = {lm.group(1) for _, line in measure.values[:500] for lm in _LABEL.finditer(line)}
+    return next((label for label in labels if label.lower() in (noun, noun + "s") and label != measure.label), None)
+
+
+def _value_after(line: str, label: str) -> str:
+    """What a line writes after `label:`, up to the next label."""
+    m = _labelled(label).search(line)
+    if m is None:
+        return ""
+    return re.split(r"\s*(?:[,|\t]\s*)?\s(?:[A-Z][a-z]+ )?[A-Za-z][\w-]{0,24}[:=]\s|\t|\s\|\s", " " + line[m.end():])[0].strip()
 
 
 def _scale(asked: str | None, written: str) -> float | None:
@@ -184,6 +230,8 @@ def _extreme(measure: _Measure, asking: str, question: str, head: str, call_of: 
              source: str) -> MeasureLook | None:
     """The line of the largest (smallest) value, and the value of its label the question asks
     which of ("which statement took the longest": the line's `statement:`)."""
+    if _ORDINAL.search(asking):
+        return None  # "the second longest": not the first
     least = _LEAST.search(asking) is not None
     order = sorted(measure.values, key=lambda vl: vl[0], reverse=not least)
     top, line = order[0]
@@ -196,12 +244,11 @@ def _extreme(measure: _Measure, asking: str, question: str, head: str, call_of: 
     if tie or which is None:
         return MeasureLook(rows)
     noun = which.group("noun").lower()
-    value = next((line[m.end():].strip() for m in _LABEL.finditer(line)
-                  if m.group(1).strip().lower() in (noun, noun + "s") and m.group(1).strip().lower() != measure.label.lower()),
-                 None)
-    if value is None:
+    label = next((m.group(1) for m in _LABEL.finditer(line)
+                  if m.group(1).lower() in (noun, noun + "s") and m.group(1).lower() != measure.label.lower()), None)
+    if label is None:
         return MeasureLook(rows)
-    value = re.split(r"\s{2,}[A-Za-z][\w-]{0,24}:\s", value)[0].strip()  # up to the next label
+    value = _value_after(line, label)
     rows.append(f"Its {noun}: {value}")
     # An acronym before the noun says what kind of thing it is ("which SQL statement", "which
     # HTTP request"), not which of them.

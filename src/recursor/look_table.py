@@ -592,7 +592,8 @@ def _written(x: float) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
 
 
-_BETWEEN = re.compile(rf"\b(?:between|from)\s+(?P<a>{_NUMBER})\s*(?:[A-Za-z°%]{{1,7}}\s+)?(?:and|to|through|-|–)\s*"
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+(?P<a>{_NUMBER})\s*(?:(?!(?:and|to|through)\b)[A-Za-z°%]{{1,7}}\s+)?"
+                      rf"(?:and|to|through|-|–)\s*"
                       rf"(?P<b>{_NUMBER})", re.IGNORECASE)
 
 

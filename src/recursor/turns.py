@@ -303,6 +303,11 @@ def _matching_lines(context: ContextValue, rx: re.Pattern[str]) -> Iterator[tupl
             at = hi + 1
 
 
+def _plain_value(value: str) -> str:
+    """A value as compared with another: "34,155" is 34155, and a statement's ";" is no part of it."""
+    return value.strip().rstrip(";.").replace(",", "").lower()
+
+
 def _lines_holding(context: ContextValue, word: str, most: int) -> int:
     """How many lines of the context hold `word`, in any case, counted up to `most` + 1; an
     acronym ("ISO") only in capitals: "iso", a language's code, is no mention of it."""
@@ -613,7 +618,9 @@ class TurnState:
             self.heard(echo)
             return echo
         bare = bare_answer(answer).strip("\"'` ")
-        if (computed := self.look_computed) and bare != computed and "computed" not in self.sent_back:
+        computed_by_code = bool(code) and bare not in code and bare.replace(",", "") not in code
+        if ((computed := self.look_computed) and _plain_value(bare) != _plain_value(computed)
+                and not computed_by_code and "computed" not in self.sent_back):
             # Offered a count the look computed for just this question ("8 methods in its own
             # body"), the 1.5B searched the question's words, failed and answered 3: asked once.
             self.sent_back.add("computed")
