@@ -1586,3 +1586,17 @@ def test_releases_of_a_period_are_the_dated_headings_short_underlines_too() -> N
 def test_a_short_rule_alone_makes_no_heading() -> None:
     text = "Intro\n==\n\nSome text\n--\nMore text\n"
     assert headings(text=text) == []
+
+
+def test_a_quantity_asked_in_a_unit_is_a_look_up_shown_its_paragraph() -> None:
+    filler = "".join(f"       option_{i} (integer; default: {i}; since Linux 2.{i % 6})\n"
+                     f"              Sets the {i}th limit of the stack.\n\n" for i in range(60))
+    entry = ("       tcp_keepalive_time (integer; default: 7200; since Linux 2.2)\n"
+             "              The number of seconds a connection needs to be idle before TCP\n"
+             "              begins sending out keep-alive probes.  The default value\n"
+             "              is 7200 seconds (2 hours).\n\n")
+    text = "TCP(7)\n\n" + filler[: len(filler) // 2] + entry + filler[len(filler) // 2:]
+    look = orientation(text, "By default, how many seconds can a TCP connection sit idle before Linux starts "
+                             "sending keepalive probes, according to this page?")
+    assert "The passage holding the most of the question's words" in look.text
+    assert "is 7200 seconds (2 hours)." in look.text  # the lines below the one naming it

@@ -24,6 +24,7 @@ from recursor.context import ContextValue
 from recursor.orient import Orientation, everyday, key_shaped
 from recursor.question import (
     ASKS_FILE,
+    MEASURED_ASKED,
     PLURAL_ASKED,
     SUPERLATIVE,
     TOKEN,
@@ -123,15 +124,6 @@ word, the answer is the last line on one side of it, which no few lines the look
 tell (the reader read the newest version of all, 2.6.0)."""
 
 
-_MEASURED = re.compile(
-    r"(?:(?<!\bon\s)(?<!\bin\s)\bhow\s+(?:many|much)\s+(?:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|hours?|ms|"
-    r"(?:kilo|mega|giga|tera)?bytes?|[kmgt]i?b|bits?|pixels?|degrees?)\b|\bhow\s+long\b)"
-    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|can|should|must|will)\b)", re.IGNORECASE)
-"""A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout"):
-a value one line states, as a setting or a table's column does, not a count of lines. Only
-in the present tense, as a setting or a spec says it ("is", "does"): "how many bytes did the
-server send" adds up a log. Not days or weeks, nor "on/in how many ...": "on how many days
-was rain measured" counts rows."""
 _SPANNED = re.compile(r"\b(?:between|apart|elapsed|since|passed|from\s+\S+\s+to|in\s+total|altogether|overall|together|"
                       r"combined|summed|sum|all|each|every)\b",
                       re.IGNORECASE)
@@ -155,7 +147,7 @@ def looks_up(question: str) -> bool:
     asking = _NOT_COMPUTING.sub(" ", asking_part(question))
     asked = _asked_sentence(question)
     if _SPANNED.search(asking) is None:
-        asking = _MEASURED.sub(" ", asking)  # "how many seconds ahead of UTC is IST": one line's value
+        asking = MEASURED_ASKED.sub(" ", asking)  # "how many seconds ahead of UTC is IST": one line's value
     return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", asking)) or names_options(asking)
                 or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question)
                 or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))

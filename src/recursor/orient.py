@@ -43,6 +43,7 @@ from recursor.question import (
     ASKS_FILE,
     COUNT_ASKED,
     COUNTS,
+    MEASURED_ASKED,
     MOST,
     NOT_FIRST,
     RECORD_NOUNS,
@@ -806,8 +807,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(sections.rows)  # "how many keyboard models": the items under XKB's "! model"
         counted = sections.counted
     counted = _columns_counted(page, words, question, asking, counted)
-    looks_up = not (words.ranks or COUNT_ASKED.search(asking) or summary.rows or judging or names_options(question)
-                    or len(_LETTERED.findall(question)) >= 2)  # a choice among options: their words are no key
+    looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
+                    or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
+    # "how many seconds can a connection sit idle": a value a line states, not a count
     # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first.
     looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word) for w in found)
     if doc.unit == "line" and looks_up and (

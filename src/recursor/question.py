@@ -453,6 +453,17 @@ _DESCRIBED_UP_TO = 4
 """Words read back from a document's noun for the words describing it."""
 
 
+MEASURED_ASKED = re.compile(
+    r"(?:(?<!\bon\s)(?<!\bin\s)\bhow\s+(?:many|much)\s+(?:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|hours?|ms|"
+    r"(?:kilo|mega|giga|tera)?bytes?|[kmgt]i?b|bits?|pixels?|degrees?)\b|\bhow\s+long\b)"
+    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|can|should|must|will)\b)", re.IGNORECASE)
+"""A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout"):
+a value one line states, as a setting or a table's column does, not a count of lines. Only
+in the present tense, as a setting or a spec says it ("is", "does"): "how many bytes did the
+server send" adds up a log. Not days or weeks, nor "on/in how many ...": "on how many days
+was rain measured" counts rows."""
+
+
 def document_words(question: str) -> frozenset[str]:
     """The question's words, lowercased, that only describe the document it is asked about:
     the words between "this" (or "the" after a preposition) and a noun naming a document, and
