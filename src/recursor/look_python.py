@@ -98,18 +98,22 @@ def _read(node: ast.ClassDef) -> _Class:
                   inits[-1] if inits else None, len(inits))
 
 
-def _module_classes(body: list[ast.stmt]) -> list[ast.ClassDef]:
-    """The classes a module defines, at its top level or under an `if`, `try` or `with` there
-    (`if sys.version_info >= ...:`); not those nested in a class or a function."""
-    out: list[ast.ClassDef] = []
+def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The statements a module runs at its top level, those under an `if`, `try` or `with`
+    there too (`if sys.version_info >= ...: class ...`); not those in a class or a function."""
+    out: list[ast.stmt] = []
     for node in body:
-        if isinstance(node, ast.ClassDef):
-            out.append(node)
-        elif isinstance(node, (ast.If, ast.Try, ast.With)):
+        if isinstance(node, (ast.If, ast.Try, ast.With)):
             inner = [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
             inner += [s for h in getattr(node, "handlers", []) for s in h.body]
-            out += _module_classes(inner)
+            out += _module_level(inner)
+        else:
+            out.append(node)
     return out
+
+
+def _module_classes(body: list[ast.stmt]) -> list[ast.ClassDef]:
+    return [n for n in _module_level(body) if isinstance(n, ast.ClassDef)]
 
 
 _JUST_WORDS = frozenset(
@@ -237,16 +241,7 @@ def function_look(text: str, asking: str, question: str) -> tuple[list[str], str
 
 
 def _module_functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    """The functions a module defines at its top level, or under an `if`, `try` or `with` there."""
-    out: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            out.append(node)
-        elif isinstance(node, (ast.If, ast.Try, ast.With)):
-            inner = [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
-            inner += [s for h in getattr(node, "handlers", []) for s in h.body]
-            out += _module_functions(inner)
-    return out
+    return [n for n in _module_level(body) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
 def _taken(args: ast.arguments) -> int:
