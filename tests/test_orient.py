@@ -1600,3 +1600,9 @@ def test_a_quantity_asked_in_a_unit_is_a_look_up_shown_its_paragraph() -> None:
                              "sending keepalive probes, according to this page?")
     assert "The passage holding the most of the question's words" in look.text
     assert "is 7200 seconds (2 hours)." in look.text  # the lines below the one naming it
+
+
+def test_a_word_written_with_a_glob_is_searched_as_a_start() -> None:
+    text = "".join(f"       tcp_opt{i} (Boolean; default: enabled)\n              Sets option {i}.\n\n" for i in range(30))
+    look = orientation(text, "How many of the tcp_* files are Boolean settings?")
+    assert "'tcp_': 30 lines" in look.text  # tcp_opt0 ... tcp_opt29, not "not in the text"
