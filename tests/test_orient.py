@@ -1606,3 +1606,8 @@ def test_a_word_written_with_a_glob_is_searched_as_a_start() -> None:
     text = "".join(f"       tcp_opt{i} (Boolean; default: enabled)\n              Sets option {i}.\n\n" for i in range(30))
     look = orientation(text, "How many of the tcp_* files are Boolean settings?")
     assert "'tcp_': 30 lines" in look.text  # tcp_opt0 ... tcp_opt29, not "not in the text"
+
+
+def test_does_the_spec_say_names_the_document_not_what_to_find() -> None:
+    assert {"spec", "say"} <= document_words("Which operator does the spec say behaves identically to Saturate?")
+    assert "report" not in document_words("What does the report field say?")  # no document kind before the verb

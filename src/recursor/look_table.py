@@ -823,7 +823,8 @@ def _says_no_more(words: list[str], columns: list[_Column], used: set[str], filt
                or any(_names(w, p) for p in named) for w in words)
 
 
-_MEASURED_WORDS = frozenset("reach reached reaches reaching measured recorded observed logged seen daily daytime "
+_MEASURED_WORDS = frozenset("degree degrees north south east west lie lies lying located situated "
+                            "reach reached reaches reaching measured recorded observed logged seen daily daytime "
                             "nighttime overnight value values reading readings".split())
 """Words of a bound's question that say how the number was taken, not which rows."""
 

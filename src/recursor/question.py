@@ -489,6 +489,9 @@ def document_words(question: str) -> frozenset[str]:
             if word in _STOP or (word in _DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
                 break
             described.append(tokens[j])
+    for m in _DOCUMENT_SAYS.finditer(asking):  # "does the spec say": the document, and that it says
+        if m.group("noun").lower() in _DOCUMENT_KINDS:
+            out.update((m.group("noun").lower(), m.group("verb").lower()))
     for m in _GOING_BY.finditer(asking):  # "going by this NEWS file": its verb says where, too
         if any(w.lower() in _DOCUMENT_KINDS for w in m.group("words").split()):
             out.update(w.lower() for w in m.group("verb").split())
@@ -499,6 +502,8 @@ def document_words(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_DOCUMENT_SAYS = re.compile(r"\b(?:does|do|did)\s+the\s+(?P<noun>[\w-]+)\s+(?P<verb>say|says|state|list|give|define|"
+                            r"specify|name|call|describe|document)\b", re.IGNORECASE)
 _GOING_BY = re.compile(r"\b(?P<verb>going\s+by|judging\s+by|according\s+to|based\s+on|as\s+per)\s+(?:this|the|that)\s+"
                        r"(?P<words>[\w.+/-]+(?:\s+[\w.+/-]+){0,3})", re.IGNORECASE)
 _SOURCE_CLAUSE = re.compile(r"\s*(?:using|according\s+to|going\s+by|based\s+on|judging\s+by|per|in|from|within)\s+"
