@@ -647,3 +647,15 @@ def test_a_quoted_word_counts_the_rows_whose_named_column_holds_it() -> None:
     assert code == "import re" and eval(expression, {"re": re, "table": lambda: table(text)}) == gold
     look = table_look(text, 'How many countries have "Kingdom" in their official name?')
     assert look is not None and look.counted == "" and f"gives {gold} rows" in look.rows[-1]  # countries: rows?
+
+
+def test_a_column_of_nearly_unique_values_groups_nothing_beside_one_that_repeats() -> None:
+    rng = random.Random(12)
+    kinds = [rng.choice(["text/plain", "image/png", "audio/ogg", "text/x-unit"]) for _ in range(300)]
+    kinds += ["text/x-unit"] * 5
+    globs = [f"*.e{i}" for i in range(len(kinds))]
+    globs[7] = globs[9] = "*.iso"  # a pattern twice: the column still names each line
+    text = "".join(f"50:{k}:{g}\n" for k, g in zip(kinds, globs, strict=True))
+    look = table_look(text, "Which MIME type has the largest number of filename patterns?")
+    top = max(set(kinds), key=kinds.count)
+    assert look is not None and look.rows[-1].startswith("A step: count_by([c[1] ") and f"; {top} first." in look.rows[-1]

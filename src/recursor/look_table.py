@@ -1083,8 +1083,9 @@ def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, aski
     plain = _DISTINCT.sub(" ", asking)
     if _NAMED_FILTER.search(asking) or says_more(plain, question) or (ranking and not _BY_LINES.search(asking)):
         return ComputedLook((*shown, *told), names_fields=False)
-    tallied = [(i, t) for i, t in enumerate(tallies) if t is not None
-               and 1 < len(t[0].counts) < sum(t[0].counts.values()) and not t[0].numeric]
+    # A column whose values nearly never repeat (a pattern, a path each line) groups nothing.
+    tallied = [(i, t) for i, t in enumerate(tallies) if t is not None and not t[0].numeric
+               and 1 < len(t[0].counts) < _NEARLY_UNIQUE * sum(t[0].counts.values())]
     if len(tallied) != 1:
         return ComputedLook((*shown, *told), names_fields=False)
     i, (column, listed) = tallied[0]
@@ -1100,6 +1101,7 @@ def _tallied(shown: list[str], rows: list[list[str]], width: int, sep: str, aski
     return computed_look([*shown, *told], (f"count_by({values})", order.told, ""), False, names_fields=False)
 
 
+_NEARLY_UNIQUE = 0.9
 _BY_LINES = re.compile(r"\b(?:most|fewest|least)\b(?!\s+(?:recent|\w+ern|\w+est)\b)"
                        r"|\b(?:largest|greatest|highest|biggest|smallest|lowest)\s+(?:number|count|share)\b",
                        re.IGNORECASE)
