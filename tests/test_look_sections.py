@@ -36,3 +36,14 @@ def test_code_and_prose_are_no_sections() -> None:
     assert sections_look(module, "How many functions are defined?") is None
     prose = "\n".join(f"Paragraph {i} starts here.\n  and goes on indented." for i in range(3))
     assert sections_look(prose, "How many paragraphs?") is None  # too few lines
+
+
+def test_the_items_under_a_head_are_read_by_the_under_helper() -> None:
+    from recursor.sandbox.helpers import under
+
+    text, sizes = _listing()
+    look = orientation(text, "How many keyboard models does this list include?")
+    assert look.start == "len(under('! model'))" and look.counted == ""  # "keyboard" may filter: a step
+    assert len(under("! model", text=text)) == sizes["model"]
+    assert under("!  model ", text=text) == under("! model", text=text)  # spaces aside
+    assert under("! nothing", text=text) == []

@@ -32,6 +32,7 @@ _PLAIN = frozenset("how many are is there does do the a an this that these list 
 class SectionLook:
     rows: list[str]
     counted: str = ""
+    call: str = ""
 
 
 def _sections(text: str) -> list[tuple[str, int]] | None:
@@ -79,5 +80,5 @@ def sections_look(text: str, question: str) -> SectionLook | None:
     described = document_words(question)
     rest = [w for w in words if _stem(w.lower()) not in head_words and w.lower() not in _PLAIN
             and w.lower() not in described]
-    rows.append(f"The section {head!r} holds {n:,} items (its indented lines).")
-    return SectionLook(rows, str(n) if not rest and not says_more(asking, question) else "")
+    rows.append(f"The section {head!r} holds {n:,} items (its indented lines): len(under({head!r})) counts them.")
+    return SectionLook(rows, str(n) if not rest and not says_more(asking, question) else "", f"len(under({head!r}))")

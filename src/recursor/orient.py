@@ -807,7 +807,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = ids[1]
     if not counted and not files and len(text) <= _IDS_READ and (sections := sections_look(text, question)):
         page.add(sections.rows)  # "how many keyboard models": the items under XKB's "! model"
-        counted = sections.counted
+        counted, start, named_start = sections.counted, start or sections.call, named_start or bool(sections.call)
     counted = _columns_counted(page, words, question, asking, counted)
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key

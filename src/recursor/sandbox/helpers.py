@@ -1317,6 +1317,27 @@ def blocks(pattern: Any = None, text: Any = None) -> list[str]:
     return Blocks(chunks)
 
 
+def under(head: Any, text: Any = None) -> list[str]:
+    """The indented lines below the unindented line `head` (matched whole, spaces aside), up
+    to the next unindented line: a list's items under its head ("! model" in XKB's base.lst, a
+    YAML key's block). `len(under('! model'))` counts them."""
+    want = " ".join(str(head).split())
+    out: list[str] = []
+    inside = False
+    for line in _as_text(text).split("\n"):
+        if not line.strip():
+            continue
+        if not line[:1].isspace():
+            if inside:
+                break
+            inside = " ".join(line.split()) == want
+        elif inside:
+            out.append(line)
+    if not out:
+        print(f"under: no unindented line {want!r} with indented lines below it.")
+    return out
+
+
 def headings(pattern: Any = None, level: int | None = None, text: Any = None) -> list[str]:
     """The context's headings (or `text`'s), in order, as its outline reads them: Markdown's
     `#` and underlined titles, numbered sections, a man page's capitals, outline-mode `*`
