@@ -37,3 +37,11 @@ def test_a_question_saying_more_than_which_identifiers_is_shown_not_offered() ->
         look = distinct_ids(text, question)
         assert look is not None and look[1] == "", question
     assert distinct_ids(text, "How many CVE identifiers are there?") is None  # not asked "different"
+
+
+def test_only_an_acronym_joined_to_its_number_is_an_identifier() -> None:
+    text = "Version 1.2\nversion 1.2\nversion 1.3\nGPU 0 up\nGPU0 ok\nGPU1 ok\nBlocked IP 10.0.0.7\nIP 10.0.0.8 seen\n"
+    assert distinct_ids(text, "How many different version numbers are mentioned?") is None  # not an acronym
+    assert distinct_ids(text, "How many different IPs appear?") is None  # "IP 10.0.0.7": a space, not an id
+    look = distinct_ids(text, "How many different GPUs are listed?")
+    assert look is not None and look[1] == "2"  # GPU0 and GPU1

@@ -161,3 +161,12 @@ def test_public_and_private_module_functions_are_counted_when_it_says_top_level(
     rows, answer = function_look(_FUNCTIONS, widest, widest)
     assert answer == "4" and "save 4, load 3" in rows[1]  # *args and **kwargs one each; not Thing.method
     assert function_look(_FUNCTIONS, "How many public functions call open?", "x")[1] == ""
+
+
+def test_a_function_defined_twice_leaves_the_count_unoffered() -> None:
+    from recursor.look_python import function_look
+
+    module = ("import sys\nif sys.platform == 'win32':\n    def open_file(p):\n        return p\nelse:\n"
+              "    def open_file(p):\n        return p\n\ndef helper():\n    pass\n")
+    asked = "How many public top-level functions does this module define?"
+    assert function_look(module, asked, asked)[1] == ""  # two open_file: one function or two?

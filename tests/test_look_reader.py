@@ -651,3 +651,13 @@ def test_a_value_of_another_shape_than_asked_is_the_one_the_lines_write_in_it() 
     assert read_value("NO", bare, "What is Norway's three-letter code?") == "NOR"
     two = "Lines with 'x':\n| x,AB,ABC,ABD"
     assert read_value("AB", two, "What is x's three-letter code?") is None  # two of that shape: which one?
+
+
+def test_a_shape_that_names_the_key_or_a_count_is_no_shape_of_the_answer() -> None:
+    line = "Lines with 'LHR':\n| LHR  London Heathrow Airport  EGLL"
+    assert read_value("London Heathrow Airport", line, "Which airport has the three-letter code LHR?") == (
+        "London Heathrow Airport")
+    row = "Lines with 'DEU':\n| Germany DEU Euro"
+    assert read_value("Euro", row, "What currency does the country with three-letter code DEU use?") == "Euro"
+    ext = "Lines with 'extension':\n| alice extension 4021\n| bob extension 12"
+    assert read_value("2", ext, "How many employees have a four-digit extension?") != "4021"

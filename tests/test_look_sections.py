@@ -47,3 +47,16 @@ def test_the_items_under_a_head_are_read_by_the_under_helper() -> None:
     assert len(under("! model", text=text)) == sizes["model"]
     assert under("!  model ", text=text) == under("! model", text=text)  # spaces aside
     assert under("! nothing", text=text) == []
+
+
+def test_a_deeper_line_belongs_to_the_item_above_it() -> None:
+    text = ("Fruits\n  Apple\n    Gala\n    Fuji\n  Banana\n  Cherry\n    Morello\n"
+            "models:\n  - name: a\n    size: 1\n  - name: b\n    size: 2\n  - name: c\n    size: 3\n"
+            "OPTIONS\n       -i     Ignore case distinctions in patterns and input data,\n"
+            "              so that characters that differ only in case match.\n"
+            "       -v     Invert the sense of matching.\n       -w     Select only whole words.\n")
+    assert sections_look(text, "How many fruits are listed?").counted == "3"  # type: ignore[union-attr]
+    assert sections_look(text, "How many models are listed?").counted == "3"  # type: ignore[union-attr]
+    assert sections_look(text, "How many options are there?").counted == "3"  # type: ignore[union-attr]
+    from recursor.sandbox.helpers import under
+    assert [x.strip() for x in under("Fruits", text=text)] == ["Apple", "Banana", "Cherry"]

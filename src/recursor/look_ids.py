@@ -2,8 +2,8 @@
 
 "How many different CVE identifiers does this NEWS file mention?" The 1.5B counted the 28
 lines holding "CVE"; one line names two, and seven name one named before. An identifier is a
-token the question's word starts, followed by digits (`CVE-2022-42010`, `RFC 9110`, `PEP 8`,
-`bug #1234`), and the count of different ones is one `set` of a regex's matches.
+token the question's acronym starts, joined to digits (`CVE-2022-42010`, `RHSA-2022:1234`,
+`GPU0`), and the count of different ones is one `set` of a regex's matches.
 
 General: the prefix is the question's own word, as the text writes it.
 """
@@ -38,10 +38,12 @@ def distinct_ids(text: str, question: str) -> tuple[list[str], str] | None:
     said = TOKEN.findall(asking)
     said += [w[:-1] for w in said if len(w) > 2 and w.endswith("s") and w[:-1].isupper()]  # "CVEs"
     for word in dict.fromkeys(said):
-        if len(word) < 2 or word.lower() in _STOP or not word.isalpha():
+        # An acronym written in capitals and joined to its number (CVE-2022-1234, RHSA-2022:1234,
+        # GPU0): "IP 10.0.0.7" or "version 1.2" name things also written without the word.
+        if len(word) < 2 or not word.isalpha() or not word.isupper() or word not in text:
             continue
-        rx = re.compile(rf"(?<![\w-]){re.escape(word)}[-_ #]?\d(?:[\w.-]*\d)?", 0 if word.isupper() else re.IGNORECASE)
-        ids = {m.group(0).rstrip(".-") for m in rx.finditer(text)}
+        rx = re.compile(rf"(?<![\w-]){re.escape(word)}[-_#:]?\d(?:[\w.:-]*\d)?")
+        ids = {m.group(0).rstrip(".-:") for m in rx.finditer(text)}
         if len(ids) >= _LEAST:
             found.append((word, rx, ids))
     if len(found) != 1:
@@ -49,7 +51,7 @@ def distinct_ids(text: str, question: str) -> tuple[list[str], str] | None:
     word, rx, ids = found[0]
     shown = ", ".join(sorted(ids)[:_SHOWN]) + (f" and {len(ids) - _SHOWN:,} more" if len(ids) > _SHOWN else "")
     pattern = f"r'{rx.pattern}'" if "'" not in rx.pattern else repr(rx.pattern)
-    call = f"import re; len(set(re.findall({pattern}, context{', re.I' if rx.flags & re.IGNORECASE else ''})))"
+    call = f"import re; len(set(re.findall({pattern}, context)))"
     rows = [f"{word!r} begins {len(ids):,} different identifiers in the text ({shown}): {call} counts them."]
     described = document_words(question)
     rest = [w for w in TOKEN.findall(_DISTINCT.sub(" ", asking))

@@ -214,6 +214,8 @@ def function_look(text: str, asking: str, question: str) -> tuple[list[str], str
     functions = [n for n in _module_functions(tree.body)]
     if not functions:
         return [], ""
+    if len({f.name for f in functions}) != len(functions):
+        return [], ""  # a name defined twice (@overload, an if/else per platform): counted by defs or names?
     public = [f for f in functions if not f.name.startswith("_")]
     rows = [f"   Its {len(functions)} module-level functions: {len(public)} public (no leading underscore), "
             f"{len(functions) - len(public)} private."]

@@ -24,6 +24,7 @@ from recursor.context import ContextValue
 from recursor.orient import Orientation, everyday, key_shaped
 from recursor.question import (
     ASKS_FILE,
+    COUNT_ASKED,
     MEASURED_ASKED,
     PLURAL_ASKED,
     SUPERLATIVE,
@@ -312,6 +313,8 @@ def _unnamed(lines: str, header: Sequence[str]) -> str:
 
 
 _SHAPE = re.compile(r"\b(?P<n>two|three|four|five|six|2|3|4|5|6)[- ](?P<kind>letter|character|char|digit)\b", re.IGNORECASE)
+_SHAPE_OF_KEY = re.compile(r"\b(?:with|whose|having|has|by)\s+(?:an?\s+|the\s+|its\s+)?(?:two|three|four|five|six|\d)[- ]"
+                           r"(?:letter|character|char|digit)", re.IGNORECASE)
 _COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _QUOTED_OR_BARE = re.compile(r"[\"'](\w+)[\"']|(?<![\w-])([A-Z]{2,6}|\d{2,6})(?![\w-])")
 
@@ -319,12 +322,16 @@ _QUOTED_OR_BARE = re.compile(r"[\"'](\w+)[\"']|(?<![\w-])([A-Z]{2,6}|\d{2,6})(?!
 def _shape_asked(question: str) -> re.Pattern[str] | None:
     """The shape a question says its answer has ("the three-letter code", "a four-digit
     number"), as a pattern a value must match whole; None when it says none, or several."""
-    said = _SHAPE.findall(asking_part(question))
-    if len(said) != 1:
-        return None
+    asking = asking_part(question)
+    said = _SHAPE.findall(asking)
+    if len(said) != 1 or COUNT_ASKED.search(asking) or _SHAPE_OF_KEY.search(asking):
+        return None  # "how many three-letter codes", "the country with three-letter code DEU"
     n, kind = said[0]
     size = int(_COUNTS.get(n.lower(), n))
-    return re.compile({"letter": rf"[^\W\d_]{{{size}}}", "digit": rf"\d{{{size}}}"}.get(kind.lower(), rf"\w{{{size}}}"))
+    shape = re.compile({"letter": rf"[^\W\d_]{{{size}}}", "digit": rf"\d{{{size}}}"}.get(kind.lower(), rf"\w{{{size}}}"))
+    if any(shape.fullmatch(w) and (w.isupper() or w.isdigit()) for w in re.findall(r"\w+", asking)):
+        return None  # "which airport has the three-letter code LHR": the shape is the key's, not the answer's
+    return shape
 
 
 def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),

@@ -52,8 +52,15 @@ def _sections(text: str) -> list[tuple[str, int]] | None:
     for a, b in zip(heads, [*heads[1:], len(lines)], strict=True):
         if b - a < 2:
             return None  # a head with no items: prose, or a wrapped line
-        out.append((lines[a].strip(), b - a - 1))
+        out.append((lines[a].strip(), len(_items(lines[a + 1:b]))))
     return out
+
+
+def _items(block: list[str]) -> list[str]:
+    """A section's items: its lines at the smallest indent. A deeper line belongs to the item
+    above it (a description, a wrapped line, a YAML mapping's other keys, a sub-item)."""
+    indent = min(len(line) - len(line.lstrip()) for line in block)
+    return [line for line in block if len(line) - len(line.lstrip()) == indent]
 
 
 def sections_look(text: str, question: str) -> SectionLook | None:
@@ -65,7 +72,7 @@ def sections_look(text: str, question: str) -> SectionLook | None:
         return None
     told = ", ".join(f"{head!r} {n:,}" for head, n in sections[:_SHOWN])
     more = f" and {len(sections) - _SHOWN} more" if len(sections) > _SHOWN else ""
-    rows = [f"It is a list in {len(sections)} sections, each an unindented head over indented lines (items): "
+    rows = [f"It is a list in {len(sections)} sections, each an unindented head over indented items: "
             f"{told}{more}."]
     asking = asking_part(question)
     if not COUNT_ASKED.search(asking):
@@ -80,5 +87,6 @@ def sections_look(text: str, question: str) -> SectionLook | None:
     described = document_words(question)
     rest = [w for w in words if _stem(w.lower()) not in head_words and w.lower() not in _PLAIN
             and w.lower() not in described]
-    rows.append(f"The section {head!r} holds {n:,} items (its indented lines): len(under({head!r})) counts them.")
+    rows.append(f"The section {head!r} holds {n:,} items (its lines at the first indent): len(under({head!r})) "
+                f"counts them.")
     return SectionLook(rows, str(n) if not rest and not says_more(asking, question) else "", f"len(under({head!r}))")

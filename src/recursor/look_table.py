@@ -489,6 +489,9 @@ def _row_top(columns: list[_Column], kept: list[list[str]], source: str, asking:
     return call, order.told, order.top if just else ""
 
 
+_HOLDS = re.compile(r"\b(?:word|words|term|contains?|containing|includes?|including|mentions?|mentioning)\b"
+                    r"|[\"'\u201d\u2019]\s+in\s+(?:their|its|the)\b", re.IGNORECASE)
+"""A quoted term asked as a part of a cell: "the word ...", "containing ...", "'X' in their name"."""
 _QUOTED = re.compile(r"[\"'\u201c\u2018]([^\"'\u201d\u2019]{2,40})[\"'\u201d\u2019]")
 
 
@@ -499,8 +502,8 @@ def _holding(columns: list[_Column], rows: list[list[str]], asking: str, questio
     how many and quotes one term. The count is offered when each other word is a plain one, the
     column's or a row noun; "countries" beside a name column may be the rows or not: a step."""
     quoted = _QUOTED.findall(asking)
-    if not COUNT_ASKED.search(asking) or len(quoted) != 1 or _NOT_SO.search(asking):
-        return None
+    if not COUNT_ASKED.search(asking) or len(quoted) != 1 or _NOT_SO.search(asking) or not _HOLDS.search(asking):
+        return None  # "have the title 'Moon'" is the whole title, not a word of it
     term = quoted[0].strip()
     if (records := _json_records(text) if text.lstrip()[:1] in "[{" else None) is not None:
         # JSON: a field fewer objects have ("official_name") is asked about as well.
@@ -823,7 +826,7 @@ def _says_no_more(words: list[str], columns: list[_Column], used: set[str], filt
                or any(_names(w, p) for p in named) for w in words)
 
 
-_MEASURED_WORDS = frozenset("degree degrees north south east west lie lies lying located situated "
+_MEASURED_WORDS = frozenset("degree degrees lie lies lying located situated "
                             "reach reached reaches reaching measured recorded observed logged seen daily daytime "
                             "nighttime overnight value values reading readings".split())
 """Words of a bound's question that say how the number was taken, not which rows."""

@@ -228,8 +228,8 @@ def _found_rx(word: str) -> re.Pattern[str]:
     """The pattern a found word is matched by: its forms as a word (`_stem_rx`), or, for a
     symbol with no letter or digit ("€", "%" of `question.marked_short`), itself as written
     anywhere ("50%", "€10"), where a word's boundaries never hold."""
-    if word[-1:] in "_." and any(c.isalnum() for c in word):
-        return re.compile(r"(?<![\w.-])" + re.escape(word) + r"[\w.-]*", re.IGNORECASE)  # "tcp_" of "tcp_*": a start
+    if word[-1:] == "_" and word[:1].isalpha():  # "tcp_" of "tcp_*": a start (not a dunder's "__init__")
+        return re.compile(r"(?<![\w-])" + re.escape(word) + r"[\w.-]*", re.IGNORECASE)
     return _stem_rx(word) if any(c.isalnum() for c in word) else re.compile(re.escape(word), re.IGNORECASE)
 
 

@@ -1318,9 +1318,10 @@ def blocks(pattern: Any = None, text: Any = None) -> list[str]:
 
 
 def under(head: Any, text: Any = None) -> list[str]:
-    """The indented lines below the unindented line `head` (matched whole, spaces aside), up
-    to the next unindented line: a list's items under its head ("! model" in XKB's base.lst, a
-    YAML key's block). `len(under('! model'))` counts them."""
+    """The items below the unindented line `head` (matched whole, spaces aside), up to the
+    next unindented line: its lines at the first indent, a deeper line being part of the item
+    above it (a description, a wrapped line, a sub-item). A list's items under its head ("! model"
+    in XKB's base.lst, a YAML key's entries): `len(under('! model'))` counts them."""
     want = " ".join(str(head).split())
     out: list[str] = []
     inside = False
@@ -1335,7 +1336,9 @@ def under(head: Any, text: Any = None) -> list[str]:
             out.append(line)
     if not out:
         print(f"under: no unindented line {want!r} with indented lines below it.")
-    return out
+        return out
+    indent = min(len(line) - len(line.lstrip()) for line in out)
+    return [line for line in out if len(line) - len(line.lstrip()) == indent]
 
 
 def headings(pattern: Any = None, level: int | None = None, text: Any = None) -> list[str]:
