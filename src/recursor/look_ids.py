@@ -27,10 +27,10 @@ _LEAST = 2
 
 
 def distinct_ids(text: str, question: str) -> tuple[list[str], str] | None:
-    """The look's line for "how many different W ..." where W (a word of two or more capitals,
-    or any word the text writes right before digits) begins identifiers in the text: how many
-    different ones there are, a few of them and the call; and that count when the question
-    asks just it. None when no word of the question begins identifiers, or several do."""
+    """The look's line for "how many different W ..." where W, an acronym the text writes in
+    capitals joined to digits, begins identifiers in the text: how many different ones there
+    are, a few of them and the call; and that count when the question asks just it. None when
+    no word of the question begins identifiers, or several do."""
     asking = asking_part(question)
     if not COUNT_ASKED.search(asking) or not _DISTINCT.search(asking):
         return None

@@ -36,7 +36,7 @@ class SectionLook:
 
 
 def _sections(text: str) -> list[tuple[str, int]] | None:
-    """Each head line with how many indented lines follow it before the next head; None when
+    """Each head line with how many items (`_items`) follow it before the next head; None when
     the text is no such list."""
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < 10:
