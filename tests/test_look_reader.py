@@ -661,3 +661,12 @@ def test_a_shape_that_names_the_key_or_a_count_is_no_shape_of_the_answer() -> No
     assert read_value("Euro", row, "What currency does the country with three-letter code DEU use?") == "Euro"
     ext = "Lines with 'extension':\n| alice extension 4021\n| bob extension 12"
     assert read_value("2", ext, "How many employees have a four-digit extension?") != "4021"
+
+
+def test_a_manual_section_number_is_no_value() -> None:
+    lines = ("Lines with 'stat':\n|        Status information about the process.  This is used by ps(1).\n"
+             "The passage holding the most of the question's words:\n| (22) starttime  %llu\n"
+             "|        The time the process started after system boot.")
+    question = "Which field number holds the time at which the process started, counted from system boot?"
+    assert read_value("1", lines, question) is None  # the "1" of ps(1)
+    assert read_value("22", lines, question) == "22"

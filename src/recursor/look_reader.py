@@ -334,6 +334,10 @@ def _shape_asked(question: str) -> re.Pattern[str] | None:
     return shape
 
 
+_MAN_SECTION = re.compile(r"(?<=[A-Za-z_])\(\d[a-z]?\)")
+"""A manual page's section after its name: "ps(1)", "stat(2)", "proc(5)"."""
+
+
 def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
                context: ContextValue | None = None, header: Sequence[str] = ()) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
@@ -372,6 +376,8 @@ def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
     if ASKS_FILE.search(asking_part(question)) and (files := _file_names(lines)) and value.lower() not in files:
         return None  # asked which module defines a class, the reader gave its base class
     written = written_lines(lines)
+    if value.isdigit() and not any(writes_whole(_MAN_SECTION.sub(" ", line), value) for line in written):
+        return None  # "1" of "used by ps(1)": a manual section, no value
     if any(writes_whole(line, value) for line in written):
         return value if context is None or _tied(value, lines, question, words, context) else None
     # "2026-05-20 to 2026-09-22" asked between which two dates: each end written whole.
