@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from recursor.question import NOT_FIRST, QUALIFIED, date_range, iso_forms, negated
 
-__all__ = ["ComputedLook", "Ranked", "computed_look", "ranked", "says_more"]
+__all__ = ["COMPARED", "ComputedLook", "Ranked", "computed_look", "ranked", "says_more"]
 
 _FEWEST = re.compile(r"\b(?:fewest|least|lowest|smallest|minimum)\b", re.IGNORECASE)
 _SHOWN = 5
@@ -30,6 +30,10 @@ def says_more(asking: str, question: str, numbers: bool = True) -> bool:
     return bool(QUALIFIED.search(asking.replace("how many", "")) or negated(question) or NOT_FIRST.search(asking)
                 or date_range(question) is not None or iso_forms(asking) or _QUALIFIERS.search(asking)
                 or (numbers and re.search(r"\d", asking)))
+
+
+COMPARED = {">": float.__gt__, ">=": float.__ge__, "<": float.__lt__, "<=": float.__le__}
+"""A count's comparison, by how the call writes it."""
 
 
 @dataclass(frozen=True, slots=True)

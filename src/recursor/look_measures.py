@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from recursor.look_counts import says_more
+from recursor.look_counts import COMPARED, says_more
 from recursor.question import COUNT_ASKED, TOKEN, asking_part, document_words
 from recursor.sandbox.helpers import _STOP
 
@@ -54,7 +54,7 @@ _OPS = {"more than": ">", "longer than": ">", "over": ">", "above": ">", "greate
 _LEAST = re.compile(r"\b(?:shortest|fastest|quickest|least|smallest|lowest|minimum)\b", re.IGNORECASE)
 _MOST = re.compile(r"\b(?:longest|slowest|most|largest|biggest|highest|maximum|heaviest)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:single|one|individual)\s+)?(?:[\w-]+\s+){0,2}?(?P<noun>[\w-]+?)s?\b"
-                    r"(?=\s+(?:took|had|ran|was|is|has|needed|lasted|used|took))", re.IGNORECASE)
+                    r"(?=\s+(?:took|had|ran|was|is|has|needed|lasted|used))", re.IGNORECASE)
 _VERBS = frozenset("took take takes taking ran run runs execute executed execution executing complete completed "
                    "finish finished process processed needed need last lasted log logged record recorded single "
                    "individual one entry entries line lines".split())
@@ -63,7 +63,6 @@ _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next)[\s-
                       re.IGNORECASE)
 _LEAST_LINES = 20
 _SHARE = 0.05
-_SHOWN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +84,6 @@ class _Measure:
         return "time" if self.unit in _TO_SECONDS or self.label.lower() in ("duration", "elapsed", "time") else (
             "size" if self.unit in _TO_BYTES or self.label.lower() in ("size", "bytes") else "")
 
-    def read(self, line: str) -> float | None:
-        m = re.search(rf"(?<![\w.-]){re.escape(self.label)}\s*[:=]\s*(\d+(?:\.\d+)?)", line)
-        return float(m.group(1)) if m else None
-
 
 def measures_look(text: str, question: str) -> MeasureLook | None:
     """The look at the one measure of a log's lines the question asks about (by its label, or
@@ -98,6 +93,9 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
     if len(text) > _READ_UP_TO:
         return None  # a count over part of a log is no count of it
     asking = asking_part(question)
+    counts, ranks = COUNT_ASKED.search(asking) is not None, bool(_MOST.search(asking) or _LEAST.search(asking))
+    if not (counts or ranks):
+        return None  # asks neither: the lines are not read
     measure = _asked_measure(text, asking)
     if measure is None:
         return None
@@ -107,11 +105,9 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
     source = f"lines({written!r})"
     head = (f"{len(measure.values):,} lines write a {measure.label} in {measure.unit or 'no unit'}, from "
             f"{min(v for v, _ in measure.values):g} to {max(v for v, _ in measure.values):g}.")
-    if COUNT_ASKED.search(asking):
+    if counts:
         return _bounded(measure, asking, question, head, call_of, source)
-    if _MOST.search(asking) or _LEAST.search(asking):
-        return _extreme(measure, asking, question, head, call_of, source)
-    return None
+    return _extreme(measure, asking, question, head, call_of, source)
 
 
 def _asked_measure(text: str, asking: str) -> _Measure | None:
@@ -169,11 +165,12 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
         return None
     limit = round(number * scale, 9)  # 1 ms is 1000 us, not 1000.0000000000001
     op = _OPS[" ".join(m.group("op").lower().split())]
-    test = {">": float.__gt__, ">=": float.__ge__, "<": float.__lt__, "<=": float.__le__}[op]
+    test = COMPARED[op]
     values = measure.values
     carried = _counted_label(measure, asking)
     if carried is not None:  # "how many statements": the lines that write a statement
-        values = [(v, line) for v, line in values if _labelled(carried).search(line)]
+        writes = _labelled(carried)
+        values = [(v, line) for v, line in values if writes.search(line)]
         source = f"[l for l in {source} if {carried + ':'!r} in l]"
     kept = [line for v, line in values if test(v, limit)]
     written = f"{limit:g}"
@@ -212,7 +209,11 @@ def _value_after(line: str, label: str) -> str:
     m = _labelled(label).search(line)
     if m is None:
         return ""
-    return re.split(r"\s*(?:[,|\t]\s*)?\s(?:[A-Z][a-z]+ )?[A-Za-z][\w-]{0,24}[:=]\s|\t|\s\|\s", " " + line[m.end():])[0].strip()
+    return _NEXT_LABEL.split(" " + line[m.end():])[0].strip()
+
+
+_NEXT_LABEL = re.compile(r"\s*(?:[,|\t]\s*)?\s(?:[A-Z][a-z]+ )?[A-Za-z][\w-]{0,24}[:=]\s|\t|\s\|\s")
+"""Where a label's value ends: the next label (after spaces, a comma or a bar), a tab, or " | "."""
 
 
 def _scale(asked: str | None, written: str) -> float | None:

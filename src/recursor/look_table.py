@@ -24,8 +24,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from recursor.look_counts import ComputedLook, computed_look, ranked, says_more
+from recursor.look_counts import COMPARED, ComputedLook, computed_look, ranked, says_more
 from recursor.question import (
     COUNT_ASKED,
     SUPERLATIVE,
@@ -142,13 +143,14 @@ def _names(word: str, part: str) -> bool:
                                 and w.startswith(p))
 
 
-_Read = tuple[list[str], list[list[str]], str, bool, frozenset[str]]
+_Read = tuple[list[str], list[list[str]], str, bool, frozenset[str], list[dict[str, Any]] | None]
 
 
 def _read_table(text: str) -> _Read | None:
     """The header, the rows of as many cells, the separator ("json" for JSON objects), whether
     the text was cut, and the columns no value of which the call could compare as text (a JSON
-    field of booleans); None when the text is no table under a header line."""
+    field of booleans), and a JSON table's objects as parsed (None for other text); None when
+    the text is no table under a header line."""
     cut = len(text) > _READ_UP_TO
     body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
     lines = [line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()]
@@ -176,7 +178,7 @@ def _read_table(text: str) -> _Read | None:
     kept = [r + [""] * (len(header) - len(r)) for r in rows if 1 < len(r) <= len(header)]
     if len(kept) < _SHARE * len(rows) or len(kept) < _LEAST_ROWS or not any(len(r) == len(header) for r in rows):
         return None
-    return header, kept, sep, cut, frozenset()
+    return header, kept, sep, cut, frozenset(), None
 
 
 def _a_name(cell: str) -> bool:
@@ -200,13 +202,13 @@ def _json_table(text: str, cut: bool) -> _Read | None:
             for r in records]
     # A field of booleans or lists is no category to filter by: `r['active'] == 'true'` is never so.
     opaque = frozenset(k for k in header if any(isinstance(r.get(k), (bool, list, dict)) for r in records))
-    return header, rows, "json", False, opaque
+    return header, rows, "json", False, opaque, records
 
 
-def _rarer_fields(text: str, header: list[str]) -> str:
+def _rarer_fields(records: list[dict[str, Any]], header: list[str]) -> str:
     """The fields fewer than nine in ten of a JSON table's objects have, with how many do
     ("alpha_2 184"): a question may ask which rows have one."""
-    seen = Counter(k for r in _json_records(text) or [] for k in r if k not in header)
+    seen = Counter(k for r in records for k in r if k not in header)
     top = seen.most_common(_VALUES_SHOWN)
     more = len(seen) - len(top)
     return ", ".join(f"{k} {n:,}" for k, n in top) + (f" and {more:,} other fields" if more else "")
@@ -218,13 +220,13 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     read = _read_table(text)
     if read is None:
         return _headerless_look(text, question)
-    header, rows, sep, cut, opaque = read
+    header, rows, sep, cut, opaque, records = read
     columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
     if sep == "json":
         shown = [f"It is a table: {len(rows):,} JSON objects with {len(header)} fields: {', '.join(header)}. "
                  f"table() reads each object as a record by these names: r[{header[0]!r}]."]
-        if rarer := _rarer_fields(text, header):
+        if records is not None and (rarer := _rarer_fields(records, header)):
             shown.append(f"   Some objects also have: {rarer}; r[name] is None where an object has no such field.")
     else:
         shown = [f"It is a table: {of}{len(rows):,} rows under a header line of {len(header)} {_SEP_NAMES[sep]}-separated "
@@ -253,7 +255,7 @@ def table_look(text: str, question: str) -> ComputedLook | None:
         elif computed is None and period is None:
             computed = _per_period(columns, rows, asking, question, words, filters, text, named)
     if computed is None and filters is not None and not filters:
-        computed = _holding(columns, rows, asking, question, words, text)
+        computed = _holding(columns, rows, asking, question, words, records)
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
     looked = computed_look(shown, computed, cut)
@@ -496,7 +498,7 @@ _QUOTED = re.compile(r"[\"'\u201c\u2018]([^\"'\u201d\u2019]{2,40})[\"'\u201d\u20
 
 
 def _holding(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
-             text: str) -> tuple[str, str, str] | None:
+             records: list[dict[str, Any]] | None) -> tuple[str, str, str] | None:
     """"How many countries have the word "Kingdom" in their official name?": the rows whose one
     named column of words holds the quoted term as a word (any case), when the question asks
     how many and quotes one term. The count is offered when each other word is a plain one, the
@@ -505,7 +507,7 @@ def _holding(columns: list[_Column], rows: list[list[str]], asking: str, questio
     if not COUNT_ASKED.search(asking) or len(quoted) != 1 or _NOT_SO.search(asking) or not _HOLDS.search(asking):
         return None  # "have the title 'Moon'" is the whole title, not a word of it
     term = quoted[0].strip()
-    if (records := _json_records(text) if text.lstrip()[:1] in "[{" else None) is not None:
+    if records is not None:
         # JSON: a field fewer objects have ("official_name") is asked about as well.
         fields = list(dict.fromkeys(k for r in records for k in r))
         columns = [_Column(k, [v if isinstance(v := r.get(k), str) else "" for r in records]) for k in fields]
@@ -536,7 +538,7 @@ def _all_named(column: _Column, words: list[str]) -> bool:
 def _asked_column(columns: list[_Column], asking: str) -> _Column | None:
     """The column of words (not numbers) whose value the question asks for: the one the word
     after "which" or "what" names ("which country", "what product name")."""
-    m = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+)", asking, re.IGNORECASE)
+    m = _WHICH_WORDS.search(asking)
     if m is None:
         return None
     said = m.group(1).split()
@@ -582,7 +584,7 @@ class _Bound:
     def passes(self, x: float) -> bool:
         if self.op == "between":
             return self.limit <= x <= self.upper
-        return {">=": float.__ge__, "<=": float.__le__, ">": float.__gt__, "<": float.__lt__}[self.op](x, self.limit)
+        return COMPARED[self.op](x, self.limit)
 
     def test(self) -> str:
         """The bound as the call writes it, on `x`."""
@@ -868,10 +870,14 @@ def _counted_column_word(asking: str) -> list[str]:
     return [m.group(1)] if not after or after in _VERBISH or after.endswith("ed") else []
 
 
+_WHICH_WORDS = re.compile(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
+"""The words after "which" or "what", up to three: what a question asks which of."""
+
+
 def _grouped_by(columns: list[_Column], asking: str, n_rows: int) -> _Column | None:
     """The category column a ranking question asks for: "which country", "what product"; the
     column the words after "which"/"what" name."""
-    m = re.search(r"\b(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+)", asking, re.IGNORECASE)
+    m = _WHICH_WORDS.search(asking)
     if m is None:
         return None
     said = m.group(1).split()
