@@ -47,15 +47,34 @@ class _Class:
     inits: int
 
 
-def class_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
+def python_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
+    """`class_look` and `function_look` together, the module parsed once for both: their lines,
+    and the first answer either offers."""
+    tree = _parsed(text) if _asks_classes(text, asking) or _asks_functions(text, asking) else None
+    if tree is None:
+        return [], ""
+    classes, about_classes = class_look(text, asking, question, tree)
+    functions, about_functions = function_look(text, asking, question, tree)
+    return classes + functions, about_classes or about_functions
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _asks_classes(text: str, asking: str) -> bool:
+    return bool(_ABOUT_CLASSES.search(asking)) and len(text) <= _PARSED_UP_TO and "class " in text
+
+
+def class_look(text: str, asking: str, question: str, tree: ast.Module | None = None) -> tuple[list[str], str]:
     """The look's lines about the module's classes for a question about their methods, bases or
     `__init__`, and the answer when it asks just one such count or ranking ("" otherwise);
-    ([], "") for a question about no class, or a text that does not parse as Python."""
-    if not _ABOUT_CLASSES.search(asking) or len(text) > _PARSED_UP_TO or "class " not in text:
-        return [], ""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    ([], "") for a question about no class, or a text that does not parse as Python. `tree`:
+    the text already parsed, if it was."""
+    if not _asks_classes(text, asking) or (tree := tree or _parsed(text)) is None:
         return [], ""
     found = [_read(n) for n in _module_classes(tree.body)]
     classes = {c.name: c for c in found}
@@ -125,10 +144,10 @@ _JUST_WORDS = frozenset(
 """The words of a question asking just a class's count of methods or parameters, or the ranking."""
 
 
-def _just(asking: str, names: set[str]) -> bool:
-    """Whether each word of the question is one of `_JUST_WORDS` or a class's name: "public",
+def _just(asking: str, names: set[str], words: frozenset[str] = _JUST_WORDS) -> bool:
+    """Whether each word of the question is one of `words` or a class's name: "public",
     "static", "required" or "new" methods and parameters are fewer than all of them."""
-    return all(w.lower().removesuffix("'s") in _JUST_WORDS or w in names or w.removesuffix("'s") in names
+    return all(w.lower().removesuffix("'s") in words or w in names or w.removesuffix("'s") in names
                for w in re.findall(r"[\w']+", asking))
 
 
@@ -196,22 +215,28 @@ _FUNCTION_WORDS = _JUST_WORDS | frozenset(
 _SHOWN_FUNCTIONS = 5
 
 
-def function_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
+def _asks_functions(text: str, asking: str) -> bool:
+    """Whether a question about a module's functions says public or private, or asks which
+    takes the most parameters."""
+    return (bool(_FUNCTIONS.search(asking)) and len(text) <= _PARSED_UP_TO and "def " in text
+            and bool(_PUBLIC.search(asking) or _PRIVATE.search(asking) or _widest(asking)))
+
+
+def _widest(asking: str) -> bool:
+    return bool(_PARAMETERS.search(asking) and re.search(r"\bmost\b", asking, re.IGNORECASE))
+
+
+def function_look(text: str, asking: str, question: str, tree: ast.Module | None = None) -> tuple[list[str], str]:
     """For a question about a module's top-level functions that says public or private, or asks
     which takes the most parameters: how many are public (no leading underscore) and private,
     and the functions ranked by their parameters (as `inspect` counts them: *args and **kwargs
-    one each); the count asked when the question asks just it. ([], "") otherwise."""
-    if not _FUNCTIONS.search(asking) or len(text) > _PARSED_UP_TO or "def " not in text:
+    one each); the count asked when the question asks just it. ([], "") otherwise. `tree`: the
+    text already parsed, if it was."""
+    if not _asks_functions(text, asking) or (tree := tree or _parsed(text)) is None:
         return [], ""
     public_asked, private_asked = _PUBLIC.search(asking), _PRIVATE.search(asking) and not _PUBLIC.search(asking)
-    widest = _PARAMETERS.search(asking) and re.search(r"\bmost\b", asking, re.IGNORECASE)
-    if not (public_asked or private_asked or widest):
-        return [], ""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return [], ""
-    functions = [n for n in _module_functions(tree.body)]
+    widest = _widest(asking)
+    functions = _module_functions(tree.body)
     if not functions:
         return [], ""
     if len({f.name for f in functions}) != len(functions):
@@ -219,26 +244,24 @@ def function_look(text: str, asking: str, question: str) -> tuple[list[str], str
     public = [f for f in functions if not f.name.startswith("_")]
     rows = [f"   Its {len(functions)} module-level functions: {len(public)} public (no leading underscore), "
             f"{len(functions) - len(public)} private."]
-    plain = all(w.lower().removesuffix("'s") in _FUNCTION_WORDS for w in re.findall(r"[\w']+", asking))
+    plain = _just(asking, set(), _FUNCTION_WORDS)
     if _NEGATED.search(_PRIVATE.sub(" ", _PUBLIC.sub(" ", asking))):
         plain = False  # "not counting private ones": the others, or a count this does not say
+    # Methods and nested functions are functions too, unless the question says top level.
+    every = sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(tree))
+    top_level = every == len(functions) or _TOP.search(asking) is not None
     if widest:
         pool = public if public_asked else [f for f in functions if f.name.startswith("_")] if private_asked else functions
         order = sorted(pool, key=lambda f: (-_taken(f.args), f.lineno))
         told = ", ".join(f"{f.name} {_taken(f.args)}" for f in order[:_SHOWN_FUNCTIONS])
         rows.append(f"   The {'public ' if public_asked else 'private ' if private_asked else ''}ones by parameters "
                     f"(*args and **kwargs one each), the most first: {told}.")
-        every = sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(tree))
-        if len(order) < 2 or _taken(order[0].args) == _taken(order[1].args) or not plain or (
-                every > len(functions) and not _TOP.search(asking)):
+        if len(order) < 2 or _taken(order[0].args) == _taken(order[1].args) or not plain or not top_level:
             return rows, ""
         top = order[0]
         return rows, (str(_taken(top.args)) if COUNT_ASKED.search(asking) else top.name)
-    if not COUNT_ASKED.search(asking) or not plain:
+    if not COUNT_ASKED.search(asking) or not plain or not top_level:
         return rows, ""
-    every = sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(tree))
-    if every > len(functions) and not _TOP.search(asking):
-        return rows, ""  # methods and nested functions are functions too, unless it says top level
     return rows, str(len(public) if public_asked else len(functions) - len(public))
 
 

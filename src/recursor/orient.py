@@ -35,7 +35,7 @@ from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
 from recursor.look_measures import measures_look
 from recursor.look_passage import best_passages, passage_lines
-from recursor.look_python import class_look, function_look
+from recursor.look_python import python_look
 from recursor.look_sections import sections_look
 from recursor.look_table import table_look
 from recursor.look_weblog import weblog_look
@@ -1058,10 +1058,7 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
         counted = outlined or counted
         page.add(rows, spans)
     elif isinstance(context, str) and not files:  # one text, not files joined: a module or a changelog read alone
-        python, functions = _module_level(text, 0, len(text), asking)
-        classes, defined = class_look(text, asking, question)
-        public, counted_public = function_look(text, asking, question)
-        python, functions = python + classes + public, functions or defined or counted_public
+        python, functions = _python_rows(text, 0, len(text), asking, question)
         parsed = len(text) <= _PARSED_UP_TO
         asks_top = bool(MOST.search(asking) and _ASKS_PERSON.search(asking)) and parsed
         counts_entries = bool(words.ranks or (found and COUNT_ASKED.search(asking))) and parsed
@@ -1319,10 +1316,7 @@ def _outline(text: str, file: _FileSpan, width: int, period: tuple[str, str, dat
         if sizes := list_sizes(text[a:b]):
             out.append(f"   ({sizes})")
     longest, top_entry = _longest_lists(text, recs, width, asking, name, question or asking) if ranks else ([], "")
-    python, functions = _module_level(text, body, end, asking, name)
-    classes, defined = class_look(text[body:end], asking, question or asking)
-    public, counted_public = function_look(text[body:end], asking, question or asking)
-    python, functions = python + classes + public, functions or defined or counted_public
+    python, functions = _python_rows(text, body, end, asking, question or asking, name)
     people, top = _people(text, recs, name, asking)
     by_period, by_call, top_period = (_by_period(text, recs, asking, f"entries(file={name!r})", name) if ranks
                                       else ([], "", ""))
@@ -1973,6 +1967,15 @@ _PARSED_UP_TO = 2_000_000
 its unindented lines."""
 _ASKS_FUNCTIONS = re.compile(r"\b(?:functions?|def)\b", re.IGNORECASE)
 _ASKS_CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
+
+
+def _python_rows(text: str, body: int, end: int, asking: str, question: str,
+                 name: str = "") -> tuple[list[str], str]:
+    """What the look says of a Python module's top level (`_module_level`), its classes and
+    its functions (`look_python`), and the first answer any offers."""
+    counted, top = _module_level(text, body, end, asking, name)
+    about, answer = python_look(text[body:end], asking, question)
+    return counted + about, top or answer
 
 
 def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -> tuple[list[str], str]:
