@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from recursor.look_counts import says_more
 from recursor.question import COUNT_ASKED, TOKEN, asking_part, document_words
-from recursor.sandbox.helpers import _STOP, _stem
+from recursor.sandbox.helpers import _STOP, _first_indent, _stem
 
 __all__ = ["SectionLook", "sections_look"]
 
@@ -36,8 +36,8 @@ class SectionLook:
 
 
 def _sections(text: str) -> list[tuple[str, int]] | None:
-    """Each head line with how many items (`_items`) follow it before the next head; None when
-    the text is no such list."""
+    """Each head line with how many items (`helpers._first_indent`) follow it before the next
+    head; None when the text is no such list."""
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < 10:
         return None
@@ -52,15 +52,8 @@ def _sections(text: str) -> list[tuple[str, int]] | None:
     for a, b in zip(heads, [*heads[1:], len(lines)], strict=True):
         if b - a < 2:
             return None  # a head with no items: prose, or a wrapped line
-        out.append((lines[a].strip(), len(_items(lines[a + 1:b]))))
+        out.append((lines[a].strip(), len(_first_indent(lines[a + 1:b]))))  # as `helpers.under` reads them
     return out
-
-
-def _items(block: list[str]) -> list[str]:
-    """A section's items: its lines at the smallest indent. A deeper line belongs to the item
-    above it (a description, a wrapped line, a YAML mapping's other keys, a sub-item)."""
-    indent = min(len(line) - len(line.lstrip()) for line in block)
-    return [line for line in block if len(line) - len(line.lstrip()) == indent]
 
 
 def sections_look(text: str, question: str) -> SectionLook | None:

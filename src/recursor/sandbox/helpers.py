@@ -682,8 +682,9 @@ _CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t\r]*(?=\n(?:
 """A man page's section heading: an unindented line in capitals over a body indented five
 spaces or more (formatted SQL's `SELECT`/`WHERE` over two or four are no headings)."""
 _RULE = _re.compile(r"\n([=~^-])\1{2,}[ \t\r]*(?=\n|\Z)")
-_SHORT_RULE = _re.compile(r"\n([=~^-])\1+[ \t\r]*(?=\n|\Z)")
 """An underline (Markdown, reStructuredText), under its heading's line."""
+_SHORT_RULE = _re.compile(r"\n([=~^-])\1+[ \t\r]*(?=\n|\Z)")
+"""A line of one mark, two or more: an underline, if a short one (`_outline` says when)."""
 _FENCE = _re.compile(r"\n```[^\n`]*\n.*?\n```[ \t\r]*(?=\n|\Z)", _re.DOTALL)
 """A Markdown fenced code block (backticks only: a `~~~` line is as often an underline).
 Each pattern here matches from the newline before its line: a literal start is searched fast,
@@ -1336,9 +1337,16 @@ def under(head: Any, text: Any = None) -> list[str]:
             out.append(line)
     if not out:
         print(f"under: no unindented line {want!r} with indented lines below it.")
-        return out
-    indent = min(len(line) - len(line.lstrip()) for line in out)
-    return [line for line in out if len(line) - len(line.lstrip()) == indent]
+    return _first_indent(out)
+
+
+def _first_indent(block: list[str]) -> list[str]:
+    """A block's lines at its smallest indent: its items, a deeper line being part of the item
+    above it (a description, a wrapped line, a YAML mapping's other keys, a sub-item)."""
+    if not block:
+        return []
+    indent = min(len(line) - len(line.lstrip()) for line in block)
+    return [line for line in block if len(line) - len(line.lstrip()) == indent]
 
 
 def headings(pattern: Any = None, level: int | None = None, text: Any = None) -> list[str]:
