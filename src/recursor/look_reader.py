@@ -365,17 +365,17 @@ def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
         return None
     if (form := asked_form(question)) is not None and not fits_form(value, form):
         return None  # asked "whose name", the reader gave a package's name
+    written = written_lines(lines)
     if (shaped := _shape_asked(question)) is not None and not shaped.fullmatch(value):
         # Asked the three-letter code, the reader gave the two-letter one beside it: the one
         # value of the asked shape the lines write, else none.
-        fitting = {v for line in written_lines(lines) for m in _QUOTED_OR_BARE.finditer(line)
+        fitting = {v for line in written for m in _QUOTED_OR_BARE.finditer(line)
                    if shaped.fullmatch(v := m.group(1) or m.group(2))}
         if len(fitting) != 1:
             return None
         value = fitting.pop()
     if ASKS_FILE.search(asking_part(question)) and (files := _file_names(lines)) and value.lower() not in files:
         return None  # asked which module defines a class, the reader gave its base class
-    written = written_lines(lines)
     if value.isdigit() and not any(writes_whole(_MAN_SECTION.sub(" ", line), value) for line in written):
         return None  # "1" of "used by ps(1)": a manual section, no value
     if any(writes_whole(line, value) for line in written):

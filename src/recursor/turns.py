@@ -618,7 +618,7 @@ class TurnState:
             self.heard(echo)
             return echo
         bare = bare_answer(answer).strip("\"'` ")
-        computed_by_code = bool(code) and bare not in code and bare.replace(",", "") not in code
+        computed_by_code = bool(code) and bare not in code and bare.replace(",", "") not in code  # not written
         if ((computed := self.look_computed) and _plain_value(bare) != _plain_value(computed)
                 and not computed_by_code and "computed" not in self.sent_back):
             # Offered a count the look computed for just this question ("8 methods in its own
@@ -636,7 +636,7 @@ class TurnState:
         if (first := self.first_of_lines(bare, prompts)) is not None:
             self.heard(first)
             return first
-        if not _WHOLE_NUMBER.fullmatch(bare) or (code and bare not in code and bare.replace(",", "") not in code):
+        if not _WHOLE_NUMBER.fullmatch(bare) or computed_by_code:
             return None
         number = bare.replace(",", "")
         if number == "0" and self.missed and "zero" not in self.sent_back and prompts.looking_needs_output:
