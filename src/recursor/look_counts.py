@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from recursor.question import NOT_FIRST, QUALIFIED, date_range, iso_forms, negated
+from recursor.table_sql import Table
 
 __all__ = ["COMPARED", "ComputedLook", "Ranked", "computed_look", "ranked", "says_more"]
 
@@ -51,6 +52,9 @@ class ComputedLook:
     """A delimited table's column names and its separator (`sep`), by which a reader is shown a
     row's cells by name (`look_reader.reader_lines`); () for any other text."""
     sep: str = ""
+    table: Table | None = None
+    """The table's rows, for a query a sub-model writes (`recursor.table_sql`); None for any
+    other text, or a table read only in part."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ from recursor.sandbox.helpers import (
     to_date,
     to_number,
 )
+from recursor.table_sql import Table
 
 __all__ = ["table_look"]
 
@@ -259,6 +260,8 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
     looked = computed_look(shown, computed, cut)
+    table = None if cut else Table.of_records(records) if records is not None else Table.of_rows(header, rows)
+    looked = replace(looked, table=table)
     return looked if sep == "json" else replace(looked, header=tuple(header), sep=sep)
 
 

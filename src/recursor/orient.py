@@ -89,6 +89,7 @@ from recursor.sandbox.helpers import (
     section_below,
     to_date,
 )
+from recursor.table_sql import Table
 
 __all__ = [
     "NO_LOOK",
@@ -148,6 +149,9 @@ class Orientation:
     """A delimited table's column names and separator (`look_table`): a reader is shown a row's
     cells by name."""
     sep: str = ""
+    table: Table | None = None
+    """A table's rows (`look_table`), for the query a sub-model writes for the question
+    (`recursor.table_sql`); None for any other text."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -839,7 +843,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        together=written_together, hits=hits, counted=counted,
                        passages=tuple(lines for _, lines, _ in passage_hits),
                        holds=judging.holds if judging else "",
-                       header=tabled.header if tabled else (), sep=tabled.sep if tabled else "")
+                       header=tabled.header if tabled else (), sep=tabled.sep if tabled else "",
+                       table=tabled.table if tabled else None)
 
 
 _RANKED_BY = re.compile(r"\b(?:longest|shortest|farthest|furthest|nearest|closest)\b", re.IGNORECASE)

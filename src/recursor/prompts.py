@@ -200,6 +200,17 @@ class Prompts:
             "not the whole line). If none of these lines holds it, reply with only: NONE"
         )
 
+    def table_query(self, question: str, schema: str) -> str:
+        """The query writer's prompt: a table's columns and the question (`recursor.table_sql`)."""
+        return (
+            f"{schema}\n\nQuestion: {question}\n\nWrite one SQLite SELECT statement over table t that "
+            "answers the question. Reply with only the SQL in a ```sql block."
+        )
+
+    def table_query_failed(self, error: str) -> str:
+        """Sent to the query writer once when its query failed (`recursor.table_sql`)."""
+        return f"That query failed: {error}. Reply with only the corrected SQL in a ```sql block."
+
     def not_in_context(self, value: str) -> str:
         """Sent when the answer looks copied from the text but the context does not hold it."""
         return (

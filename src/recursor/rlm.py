@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -67,6 +67,8 @@ from recursor.run_tree import RunTree
 from recursor.sandbox.base import SandboxOptions, VarLookup
 from recursor.session import Session
 from recursor.subcalls import ChildOutcome, Subcalls
+from recursor.table_sql import QUERY_TOKENS, answer_of, run_select, select_of, told
+from recursor.table_sql import schema as table_schema
 from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
@@ -287,6 +289,7 @@ class _Run:
         state = TurnState(question=self.question, context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
+        state.shown = await self._query_table(state.shown)
         state.look_read = await self._read_look(state.shown)
         metadata = self.metadata or describe(self.context)
         # `read` only when there is one: a subclass's first_message of three arguments still works.
@@ -356,7 +359,7 @@ class _Run:
         if not looks_up(self.question) or not (lines := reader_lines(look, self.question)):
             return None
         message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
-        if not self._room_to_read(message):
+        if not self._room_to_read([message], READ_TOKENS):
             return None
         try:
             resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1,
@@ -367,12 +370,47 @@ class _Run:
         return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context,
                                        look.header)
 
-    def _room_to_read(self, message: Message) -> bool:
+    async def _query_table(self, look: Orientation) -> Orientation:
+        """The look with what one SQL query over its table gives (`recursor.table_sql`): a
+        sub-model writes the SELECT from the columns and the question, and mends it once if
+        SQLite refuses it. The value it gives is offered like one the look computed
+        (`Orientation.counted`), the query shown above it so the root can judge it. The look
+        as it was when the prompts do not read the look, for a child run or a typed answer
+        (as `_read_look`), when the look computed a value already, or when the limits leave no
+        room."""
+        table = look.table
+        if (table is None or look.counted or not self.prompts.reads_the_look or self.depth > 0
+                or self.typed is not None):
+            return look
+        shown = await asyncio.to_thread(table_schema, table, self.question)
+        messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
+        query = None
+        for _ in range(2):
+            if not self._room_to_read(messages, QUERY_TOKENS):
+                break
+            try:
+                resp = await self.tree.call_lm(self.sub_lm, messages, run_id=self.run_id, depth=self.depth + 1,
+                                               role="sub", output_cap=QUERY_TOKENS)
+            except (BudgetExceeded, LMError):
+                break  # the root's first call meets the same limit or failure, and says so
+            if (sql := select_of(resp.text)) is None:
+                break  # no query to run or mend
+            query = await asyncio.to_thread(run_select, table, sql)
+            if not query.error:
+                break
+            messages += [{"role": "assistant", "content": resp.text},
+                         {"role": "user", "content": self.prompts.table_query_failed(query.error)}]
+        if query is None or query.error:
+            return look  # a failed query is noise in the look
+        answer = answer_of(query, self.question) or ""
+        return replace(look, text=f"{look.text}\n{told(query)}", counted=answer)
+
+    def _room_to_read(self, messages: list[Message], output: int) -> bool:
         """Whether the limits leave the reading and then two root turns: three calls, and the
         tokens and dollars of the reading's worst case three times over (a root turn's prompt
         is the look and more). A reading never takes what the root needs to answer."""
         limits, spent = self.tree.limits, self.tree.ledger.spent
-        worst = input_token_bound([message]) + READ_TOKENS + MIN_OUTPUT_TOKENS
+        worst = input_token_bound(messages) + output + MIN_OUTPUT_TOKENS
         if limits.max_calls is not None and limits.max_calls - spent.calls < 3:
             return False
         if limits.max_tokens is not None and limits.max_tokens - spent.tokens < 3 * worst:

@@ -1,0 +1,197 @@
+"""A table's rows asked one SQL query a sub-model writes (`recursor.table_sql`), and the
+first look that offers what it gives."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from tests.fakes.scripted_lm import FakeScriptedLM
+
+from recursor import RLM, Limits
+from recursor.errors import LMError
+from recursor.lm.base import Message
+from recursor.orient import orientation
+from recursor.prompts import Prompts
+from recursor.prompts_small import SmallModelPrompts
+from recursor.table_sql import (
+    QUERY_TOKENS,
+    Query,
+    Table,
+    answer_of,
+    run_select,
+    schema,
+    select_of,
+    told,
+)
+
+STATES = ["TX", "CA", "OR", "AK", "MS"]
+AIRPORTS = "iata,name,city,state,country,latitude,longitude\n" + "\n".join(
+    f"{i:03d}{'M' if i % 2 else 'R'},Field {i},Town {i % 40},{STATES[i % 5] if i % 9 else 'AK'},USA,"
+    f"{30 + (i * 7) % 30}.{i % 97:02d},-{90 + i % 30}.5"
+    for i in range(300)) + "\n"
+"""A CSV shaped like vega-datasets' airports: codes with leading zeros, two-letter states, degrees."""
+
+
+def _gold(predicate: object) -> int:
+    rows = [line.split(",") for line in AIRPORTS.splitlines()[1:]]
+    return sum(1 for r in rows if predicate(r))  # type: ignore[operator]
+
+
+def test_cells_are_typed_so_amounts_compare_as_numbers_dates_as_iso_and_codes_keep_their_zeros() -> None:
+    table = Table.of_rows(["code", "day", "amount", "n", "note"],
+                          [["007", "2012/11/02", "9.5", "10", "a"], ["010", "2013/01/31", "10", "9", ""],
+                           ["100", "2012/12/25", "1,234.5", "11", "c"]])
+    assert run_select(table, "SELECT code FROM t WHERE amount > 9.6 ORDER BY amount").rows == (("010",), ("100",))
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE day BETWEEN '2012-12-01' AND '2013-01-31'").rows == ((2,),)
+    assert run_select(table, "SELECT MAX(n) FROM t").rows == ((11,),)  # 11 > 9 as a number, not as text
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE note IS NULL").rows == ((1,),)  # an empty cell is no value
+    shown = schema(table, "How many?")
+    assert "- code: text, always 3 characters" in shown and "- day: date YYYY-MM-DD, 2012-11-02 to 2013-01-31" in shown
+    assert "- amount: number, 9.5 to 1234.5" in shown and "- n: whole number, 9 to 11" in shown
+    assert "empty (NULL) in 1 rows" in shown
+
+
+def test_a_json_tables_rarer_fields_booleans_and_lists_are_columns_too() -> None:
+    records = [{"name": f"lang{i}", "scope": "M" if i % 4 == 0 else "I", "living": i % 3 != 0, "tags": ["x"] * (i % 3)}
+               for i in range(40)]
+    for i in range(0, 40, 8):
+        records[i]["alpha_2"] = f"l{i}"
+    table = Table.of_records(records)
+    assert table.header == ("name", "scope", "living", "tags", "alpha_2")
+    query = run_select(table, "SELECT COUNT(*) FROM t WHERE scope = 'M' AND alpha_2 IS NOT NULL")
+    assert query.rows == ((sum(1 for r in records if r["scope"] == "M" and "alpha_2" in r),),)
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE living = 1").rows == ((sum(r["living"] for r in records),),)
+    assert run_select(table, "SELECT SUM(json_array_length(tags)) FROM t").rows == ((sum(len(r["tags"]) for r in records),),)
+    shown = schema(table, "How many living languages?")
+    assert "- living: 1 (true) or 0 (false)" in shown and "alpha_2" in shown and "empty (NULL) in 35 rows" in shown
+
+
+def test_the_writer_is_shown_a_value_the_question_names_however_rare_but_not_for_a_stop_word() -> None:
+    names = [f"Country{i}" for i in range(200)] + ["Switzerland"]
+    table = Table.of_rows(["alpha_2", "name"], [[f"{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}", n]
+                                                for i, n in enumerate(names)] + [["IS", "Iceland"]])
+    shown = schema(table, "What is the code of Switzerland, and is it listed?")
+    assert "'Switzerland'" in shown
+    assert "'IS'" not in shown  # the question's "is" names no value
+    assert "'Iceland'" in schema(table, "Where is iceland?")
+
+
+def test_only_one_select_is_taken_from_a_reply() -> None:
+    assert select_of("```sql\nSELECT COUNT(*) FROM t WHERE state = 'OR';\n```") == "SELECT COUNT(*) FROM t WHERE state = 'OR'"
+    assert select_of("select 1") == "select 1"
+    assert select_of("```\nWITH x AS (SELECT 1) SELECT * FROM x\n```") == "WITH x AS (SELECT 1) SELECT * FROM x"
+    assert select_of("SELECT name FROM t WHERE note = 'a; b'") == "SELECT name FROM t WHERE note = 'a; b'"
+    for reply in ("SELECT 1; DROP TABLE t", "DELETE FROM t", "PRAGMA table_info(t)", "The answer is 57.",
+                  "```sql\nATTACH DATABASE 'x.db' AS x\n```", ""):
+        assert select_of(reply) is None, reply
+
+
+def test_a_query_can_only_read_the_table_and_stops_at_its_deadline(tmp_path: Path) -> None:
+    table = Table.of_rows(["a", "b"], [[str(i), "'); DROP TABLE t; --"] for i in range(3000)])
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE b = ''); DROP TABLE t; --'").error  # SQL of a cell is data
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE b LIKE '%DROP%'").rows == ((3000,),)
+    target = tmp_path / "written.db"
+    for sql in (f"ATTACH DATABASE '{target}' AS w", "DELETE FROM t", "CREATE TABLE u (x)", "PRAGMA writable_schema = 1",
+                "INSERT INTO t VALUES (1, 2)", "SELECT load_extension('/tmp/x')"):
+        query = run_select(table, sql)
+        assert query.error and not query.rows, sql
+    assert not target.exists()
+    started = time.monotonic()
+    slow = run_select(table, "SELECT COUNT(*) FROM t x, t y, t z WHERE x.a + y.a = z.a", seconds=0.3)
+    assert slow.error == "it ran too long" and time.monotonic() - started < 5
+    assert len(run_select(table, "SELECT a FROM t").rows) == 6  # the rows kept, not 3,000
+
+
+def test_the_answer_is_one_rows_value_and_a_count_is_its_number() -> None:
+    assert answer_of(Query("q", ((57,),), ("COUNT(*)",)), "How many Oregon airports?") == "57"
+    assert answer_of(Query("q", (("AK", 263),)), "Which state has the most airports?") == "AK"
+    assert answer_of(Query("q", (("E", 608),)), "How many languages are extinct?") == "608"
+    assert answer_of(Query("q", ((93364244.0,),)), "What was the population?") == "93364244"
+    assert answer_of(Query("q", ((12.3456789,),)), "What is the average?") == "12.3457"
+    for query in (Query("q", ((1,), (2,))), Query("q"), Query("q", ((None,),)), Query("q", (("  ",),)),
+                  Query("q", error="no such column: x")):
+        assert answer_of(query, "How many?") is None
+    assert told(Query("SELECT state\nFROM t", (("AK",), ("TX",)))) == "The query SELECT state FROM t gives: AK; TX."
+
+
+def _writer(sql: str) -> FakeScriptedLM:
+    return FakeScriptedLM([f"```sql\n{sql}\n```"])
+
+
+def test_the_first_look_offers_what_the_query_gives_and_shows_the_query() -> None:
+    question = "How many Oregon airports are in this table?"
+    gold = _gold(lambda r: r[3] == "OR")
+    sub = _writer("SELECT COUNT(*) FROM t WHERE state = 'OR'")
+    root = FakeScriptedLM([f"FINAL({gold})"])
+    result = RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4),
+                 trace_dir=False).complete(question, AIRPORTS)
+    assert result.answer == str(gold) and result.usage.total.calls == 2
+    asked = sub.calls[0].messages[0]["content"]
+    assert "Table t has 300 rows" in asked and "- state: text, always 2 characters" in asked and question in asked
+    assert sub.calls[0].max_tokens == QUERY_TOKENS
+    first = root.calls[0].messages[-1]["content"]
+    assert f"The query SELECT COUNT(*) FROM t WHERE state = 'OR' gives: {gold}." in first
+    assert f"FINAL({gold})" in first
+
+
+def test_another_answer_is_sent_back_once_with_the_querys_value() -> None:
+    question = "How many Oregon airports are in this table?"
+    gold = _gold(lambda r: r[3] == "OR")
+    root = FakeScriptedLM(["FINAL(1)"] * 3)
+    result = RLM(root, sub_model=_writer("SELECT COUNT(*) FROM t WHERE state = 'OR'"), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=6), trace_dir=False).complete(question, AIRPORTS)
+    notes = [c.messages[-1]["content"] for c in root.calls[1:]]
+    assert sum(f"FINAL({gold})" in note for note in notes) == 1
+    assert result.answer == "1"  # the root's, said again: the value is offered, never forced
+
+
+def test_a_failed_query_is_mended_once_then_nothing_is_shown() -> None:
+    question = "Which state has the most airports in this list?"
+    counts: dict[str, int] = {}
+    for line in AIRPORTS.splitlines()[1:]:
+        counts[line.split(",")[3]] = counts.get(line.split(",")[3], 0) + 1
+    top = max(counts, key=lambda k: counts[k])
+    sub = FakeScriptedLM(["```sql\nSELECT region FROM t GROUP BY region ORDER BY COUNT(*) DESC LIMIT 1\n```",
+                          "```sql\nSELECT state FROM t GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1\n```"])
+    root = FakeScriptedLM([f"FINAL({top})"])
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    mend: list[Message] = sub.calls[1].messages
+    assert len(sub.calls) == 2 and "no such column: region" in mend[-1]["content"]
+    assert f"FINAL({top})" in root.calls[0].messages[-1]["content"]
+    # Twice wrong: no query is shown and nothing is offered.
+    sub = FakeScriptedLM(["```sql\nSELECT region FROM t\n```", "```sql\nSELECT zone FROM t\n```"])
+    root = FakeScriptedLM(default=f"FINAL({top})")
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    first = root.calls[0].messages[-1]["content"]
+    assert len(sub.calls) == 2 and "The query" not in first and "no such column" not in first
+
+
+def test_no_query_for_capable_models_other_texts_a_failing_writer_or_no_room() -> None:
+    question = "How many Oregon airports are in this table?"
+    writer = _writer("SELECT COUNT(*) FROM t WHERE state = 'OR'")
+    RLM(FakeScriptedLM(default="FINAL(3)"), sub_model=writer, prompts=Prompts(), trace_dir=False).complete(
+        question, AIRPORTS)
+    assert writer.calls == []
+    prose = "Oregon has many airports.\n" * 20
+    RLM(FakeScriptedLM(default="FINAL(3)"), sub_model=writer, prompts=SmallModelPrompts(), trace_dir=False).complete(
+        question, prose)
+    assert all("Table t" not in c.messages[0]["content"] for c in writer.calls)
+    root = FakeScriptedLM(["```repl\nprint(len(table()))\n```", "FINAL(3)"])
+    result = RLM(root, sub_model=FakeScriptedLM([LMError("down", status=503)], default="NONE"),
+                 prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    assert result.answer == "3" and "The query" not in root.calls[0].messages[-1]["content"]
+    writer = _writer("SELECT COUNT(*) FROM t WHERE state = 'OR'")
+    result = RLM(FakeScriptedLM(default="FINAL(3)"), sub_model=writer, prompts=SmallModelPrompts(),
+                 limits=Limits(max_calls=2), trace_dir=False).complete(question, AIRPORTS)
+    assert writer.calls == [] and result.answer == "3"  # the two calls left are the root's
+
+
+def test_the_look_keeps_the_table_for_the_query_only_when_it_read_it_whole() -> None:
+    look = orientation(AIRPORTS, "How many Oregon airports are in this table?")
+    assert look.table is not None and len(look.table.rows) == 300 and look.table.header[3] == "state"
+    records = "\n".join(json.dumps({"id": i, "kind": "a" if i % 2 else "b"}) for i in range(20))
+    look = orientation(records, "How many of kind a?")
+    assert look.table is not None and len(look.table.rows) == 20
+    assert orientation("just some words\n" * 30, "How many words?").table is None
