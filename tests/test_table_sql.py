@@ -9,22 +9,24 @@ from pathlib import Path
 
 from tests.fakes.scripted_lm import FakeScriptedLM
 
+import recursor.look_table as look_table
 from recursor import RLM, Limits
 from recursor.errors import LMError
 from recursor.lm.base import Message
-from recursor.orient import orientation
+from recursor.orient import Orientation, orientation
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
 from recursor.table_sql import (
     QUERY_TOKENS,
     Query,
     Table,
+    TableDb,
     answer_of,
-    run_select,
     schema,
     select_of,
     told,
 )
+from recursor.turns import TurnState
 
 STATES = ["TX", "CA", "OR", "AK", "MS"]
 AIRPORTS = "iata,name,city,state,country,latitude,longitude\n" + "\n".join(
@@ -32,6 +34,15 @@ AIRPORTS = "iata,name,city,state,country,latitude,longitude\n" + "\n".join(
     f"{30 + (i * 7) % 30}.{i % 97:02d},-{90 + i % 30}.5"
     for i in range(300)) + "\n"
 """A CSV shaped like vega-datasets' airports: codes with leading zeros, two-letter states, degrees."""
+
+
+def run_select(table: Table, sql: str, seconds: float = 3.0) -> Query:
+    db = TableDb.open(table)
+    assert db is not None
+    try:
+        return db.select(sql, seconds=seconds)
+    finally:
+        db.close()
 
 
 def _gold(predicate: object) -> int:
@@ -83,6 +94,12 @@ def test_only_one_select_is_taken_from_a_reply() -> None:
     assert select_of("select 1") == "select 1"
     assert select_of("```\nWITH x AS (SELECT 1) SELECT * FROM x\n```") == "WITH x AS (SELECT 1) SELECT * FROM x"
     assert select_of("SELECT name FROM t WHERE note = 'a; b'") == "SELECT name FROM t WHERE note = 'a; b'"
+    assert select_of("Here it is:\n```sqlite\nSELECT 1\n```") == "SELECT 1"
+    assert select_of("```SQLite\nSELECT 2;\n```\nThat counts.") == "SELECT 2"
+    assert select_of("-- the count; of Oregon\nSELECT COUNT(*) FROM t /* a; b */ WHERE s = 'OR'; -- done") == (
+        "SELECT COUNT(*) FROM t   WHERE s = 'OR'")
+    assert select_of("SELECT COUNT(*) FROM t\n\nThis counts all rows.") == "SELECT COUNT(*) FROM t"
+    assert select_of("SELECT '--' || name FROM t") == "SELECT '--' || name FROM t"  # in quotes, no comment
     for reply in ("SELECT 1; DROP TABLE t", "DELETE FROM t", "PRAGMA table_info(t)", "The answer is 57.",
                   "```sql\nATTACH DATABASE 'x.db' AS x\n```", ""):
         assert select_of(reply) is None, reply
@@ -104,16 +121,74 @@ def test_a_query_can_only_read_the_table_and_stops_at_its_deadline(tmp_path: Pat
     assert len(run_select(table, "SELECT a FROM t").rows) == 6  # the rows kept, not 3,000
 
 
-def test_the_answer_is_one_rows_value_and_a_count_is_its_number() -> None:
+def test_the_answer_is_one_rows_value_and_of_several_cells_the_one_the_question_asks() -> None:
     assert answer_of(Query("q", ((57,),), ("COUNT(*)",)), "How many Oregon airports?") == "57"
-    assert answer_of(Query("q", (("AK", 263),)), "Which state has the most airports?") == "AK"
-    assert answer_of(Query("q", (("E", 608),)), "How many languages are extinct?") == "608"
+    by_state = (("AK", 263),)
+    assert answer_of(Query("q", by_state, ("state", "COUNT(*)")), "Which state has the most airports?") == "AK"
+    assert answer_of(Query("q", by_state, ("state", "n")), "Which state has the largest number of airports?") == "AK"
+    assert answer_of(Query("q", ((2012, 57),), ("year", "COUNT(*)")), "How many flights were there in the busiest year?") == "57"
+    assert answer_of(Query("q", (("TX", 1234.5),), ("state", "SUM(revenue)")), "What was the total revenue of TX?") == "1234.5"
+    assert answer_of(Query("q", (("2015-12", 284.5),), ("month", "total_precipitation")),
+                     "Which month had the greatest total precipitation?") == "2015-12"
+    assert answer_of(Query("q", ((94107, 12),), ("zip", "store")), "How many stores?") is None  # no aggregate: open
     assert answer_of(Query("q", ((93364244.0,),)), "What was the population?") == "93364244"
     assert answer_of(Query("q", ((12.3456789,),)), "What is the average?") == "12.3457"
+    assert answer_of(Query("q", ((1.234e-05,),)), "What is the smallest rate?") == "1.234e-05"  # not "0"
     for query in (Query("q", ((1,), (2,))), Query("q"), Query("q", ((None,),)), Query("q", (("  ",),)),
-                  Query("q", error="no such column: x")):
+                  Query("q", (("a\nb",),)), Query("q", (("x" * 500,),)), Query("q", error="no such column: x")):
         assert answer_of(query, "How many?") is None
     assert told(Query("SELECT state\nFROM t", (("AK",), ("TX",)))) == "The query SELECT state FROM t gives: AK; TX."
+    long = told(Query("SELECT notes FROM t", (("line one\nline two " + "x" * 5000,),)))
+    assert "\n" not in long and len(long) < 400
+
+
+def test_cells_sqlite_cannot_hold_or_surrogates_leave_no_query_and_no_crash() -> None:
+    big = Table.of_rows(["id", "n"], [["12345678901234567890", "1"], ["2", "2"], ["3", "3"]])
+    assert run_select(big, "SELECT COUNT(*) FROM t WHERE id = '2'").rows == ((1,),)  # the 20 digits are text
+    assert TableDb.open(Table(["a", "b"], [["\ud800", 1], ["x", 2]])) is None
+    question = "How many Oregon airports are in this table?"
+    records = "\n".join(json.dumps({"name": "\ud800" if i == 0 else f"f{i}", "state": "OR"}) for i in range(30))
+    result = RLM(FakeScriptedLM(default="FINAL(30)"), sub_model=FakeScriptedLM(default="NONE"),
+                 prompts=SmallModelPrompts(), trace_dir=False).complete(question, records)
+    assert result.answer == "30"
+
+
+def test_a_query_makes_no_huge_value_and_calls_no_function_of_the_host_or_of_chance() -> None:
+    table = Table.of_rows(["a", "b"], [[str(i), "x"] for i in range(10)])
+    started = time.monotonic()
+    for sql in ("SELECT randomblob(200000000)", "SELECT printf('%.*c', 100000000, 'x')",
+                "SELECT hex(zeroblob(100000000))", "SELECT random()", "SELECT fts3_tokenizer('simple')",
+                "SELECT sqlite_version()", "SELECT replace(printf('%.*c', 90000, 'x'), 'x', 'xxxx')"):
+        query = run_select(table, sql)
+        assert query.error or query.rows == ((None,),), sql  # refused, or SQLite makes NULL of it
+    assert time.monotonic() - started < 2
+    assert run_select(table, "SELECT COUNT(*) FROM json_each('[1,2,3]')").rows == ((3,),)
+    assert run_select(table, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5) "
+                             "SELECT SUM(x) FROM c").rows == ((15,),)
+
+
+def test_missing_marks_booleans_and_day_first_dates_keep_a_columns_kind() -> None:
+    table = Table.of_rows(["score", "code", "day"], [["9", "-007", "01/02/2024"], ["10", "٣", "13/02/2024"],
+                                                     ["NA", "12", "31/12/2024"], ["100", "", "05/06/2024"]])
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE score > 50").rows == ((1,),)  # 100, not '9'
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE score IS NULL").rows == ((1,),)
+    assert run_select(table, "SELECT code FROM t WHERE code = '-007'").rows == (("-007",),)  # a code, zeros kept
+    assert run_select(table, "SELECT day FROM t ORDER BY day").rows == (
+        ("2024-02-01",), ("2024-02-13",), ("2024-06-05",), ("2024-12-31",))  # day first, all of them
+    mixed = Table.of_records([{"id": i, "flag": [True, 0, False][i % 3]} for i in range(9)])
+    assert run_select(mixed, "SELECT COUNT(*) FROM t WHERE flag = 1").rows == ((3,),)
+    assert run_select(Table.of_rows(["returning", "Order"], [["a", "1"], ["b", "2"]]),
+                      "SELECT returning_, order_ FROM t WHERE order_ = 2").rows == (("b", 2),)
+
+
+def test_a_wide_tables_schema_shows_the_columns_the_question_names_and_stays_short() -> None:
+    header = [f"metric_{i}" for i in range(120)] + ["population"]
+    table = Table.of_rows(header, [[str(i * j) for j in range(121)] for i in range(5)])
+    shown = schema(table, "Which row has the largest population?")
+    assert "- population: whole number" in shown and "(and 61 more columns not shown)" in shown
+    assert len(shown) < 3_000
+    odd = Table.of_records([{"k" * 5000: i, "name": f"n{i}"} for i in range(5)])
+    assert len(schema(odd, "How many?")) < 600
 
 
 def _writer(sql: str) -> FakeScriptedLM:
@@ -195,3 +270,74 @@ def test_the_look_keeps_the_table_for_the_query_only_when_it_read_it_whole() -> 
     look = orientation(records, "How many of kind a?")
     assert look.table is not None and len(look.table.rows) == 20
     assert orientation("just some words\n" * 30, "How many words?").table is None
+
+
+def test_a_query_that_finds_nothing_by_a_text_no_row_writes_is_mended_with_the_columns_values() -> None:
+    question = "How many Oregon airports are in this table?"
+    gold = _gold(lambda r: r[3] == "OR")
+    assert run_select(Table.of_rows(["s", "n"], [["OR", "1"], ["TX", "2"], ["or", "3"]]),
+                      "SELECT COUNT(*) FROM t WHERE s = 'Or'").rows == ((2,),)  # text compares without case
+    sub = FakeScriptedLM(["```sql\nSELECT COUNT(*) FROM t WHERE state = 'Oregon'\n```",
+                          "```sql\nSELECT COUNT(*) FROM t WHERE state = 'OR'\n```"])
+    root = FakeScriptedLM([f"FINAL({gold})"])
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    mend = sub.calls[1].messages[-1]["content"]
+    assert "no row has state = 'Oregon'" in mend and "'OR'" in mend and "'TX'" in mend
+    first = root.calls[0].messages[-1]["content"]
+    assert f"gives: {gold}." in first and "Oregon'" not in first.split("Question:")[-1].split("The query")[-1]
+    # Still nothing the second time: no count of 0 is offered as computed.
+    sub = FakeScriptedLM(["```sql\nSELECT COUNT(*) FROM t WHERE state = 'Oregon'\n```"] * 2)
+    root = FakeScriptedLM(default="FINAL(0)")
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    assert len(sub.calls) == 2 and "The query" not in root.calls[0].messages[-1]["content"]
+    # A reply with no query is told so once.
+    sub = FakeScriptedLM(["There are 57.", "```sql\nSELECT COUNT(*) FROM t WHERE state = 'OR'\n```"])
+    root = FakeScriptedLM([f"FINAL({gold})"])
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    assert "no one SELECT" in sub.calls[1].messages[-1]["content"]
+    assert f"gives: {gold}." in root.calls[0].messages[-1]["content"]
+
+
+def test_no_table_for_a_query_when_rows_were_dropped_and_a_long_one_is_read_whole() -> None:
+    rows = [f"Field {i},{STATES[i % 5]},{i}" for i in range(112)] + [f"Field {i}, Inc.,OR,{i}" for i in range(8)]
+    dropped = "name,state,n\n" + "\n".join(rows) + "\n"
+    assert orientation(dropped, "How many Oregon fields?").table is None  # a count would be short by 8
+    long = "id,state,n\n" + "".join(f"{i},{STATES[i % 5]},{i % 7}\n" for i in range(200_000))
+    assert len(long) > look_table._READ_UP_TO
+    table = orientation(long, "How many rows are from Oregon?").table
+    assert table is not None and len(table.rows) == 200_000
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE state = 'OR'").rows == ((40_000,),)
+
+
+def test_a_later_offer_taken_over_the_querys_value_is_asked_once() -> None:
+    # Offered a query's 80, the 1.5B grepped, was offered the header line its grep printed as
+    # one value, and wrote that offered FINAL line as a block: taken at once, unchecked.
+    question = "How many women travelling in third class survived, according to this list?"
+    state = TurnState(question=question, shown=Orientation("", (), counted="80"), look_read="80")
+    state.offered = "['name,class,age,sex,survived']"
+    offer = state.taken_offer(["FINAL(['name,class,age,sex,survived'])"])
+    assert offer == state.offered
+    note = state.computed_instead(offer, SmallModelPrompts())
+    assert note is not None and note.rstrip().endswith("FINAL(80)")
+    assert state.computed_instead(offer, SmallModelPrompts()) is None  # once: then the root's answer stands
+    assert TurnState(question=question, shown=Orientation("", (), counted="80"), look_read="80").computed_instead(
+        "80", SmallModelPrompts()) is None
+
+
+def test_a_column_that_flags_rows_with_its_own_name_is_a_column_and_a_value_is_found_where_written() -> None:
+    rows = [f"Country{i}\t{'Europe' if i % 2 else 'Asia'}\t{'Schengen' if i % 3 == 0 else ''}\t{1999 if i % 4 == 0 else ''}"
+            for i in range(60)]
+    tsv = "name\tcontinent\tSchengen\tEURO\n" + "\n".join(rows) + "\n"
+    question = "How many countries in the Schengen area have not adopted the euro?"
+    look = orientation(tsv, question)
+    assert look.table is not None and look.table.header == ("name", "continent", "Schengen", "EURO")
+    assert "- Schengen: text, always 'Schengen'; empty (NULL) in 40 rows" in schema(look.table, question)
+    db = TableDb.open(look.table)
+    assert db is not None
+    missed = db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE continent = 'Schengen' AND EURO IS NULL"))
+    assert "no row has continent = 'Schengen'" in missed and "'Schengen' is written in the column Schengen" in missed
+    gold = sum(1 for i in range(60) if i % 3 == 0 and i % 4)
+    assert db.select("SELECT COUNT(*) FROM t WHERE Schengen = 'Schengen' AND EURO IS NULL").rows == ((gold,),)
+    db.close()
+    # A first line that a row repeats in a column of several values is a row, not a header.
+    assert orientation("Alice,Spain,3\nBob,Spain,4\nCid,France,5\nDee,Italy,6\nEve,Spain,7\n", "How many?").table is None

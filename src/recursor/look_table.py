@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from recursor.look_counts import COMPARED, ComputedLook, computed_look, ranked, says_more
 from recursor.question import (
@@ -53,6 +53,9 @@ __all__ = ["table_look"]
 _READ_UP_TO = 2_000_000
 """Characters of a table read (~0.7 s on 2 cores for 40,000 rows of 7 columns): a larger one is
 described by its first rows, says so, and what they count is shown as a step, never offered."""
+_QUERIED_UP_TO = 32_000_000
+"""Characters of a table read whole for a query (`recursor.table_sql`), when the look read only
+its first `_READ_UP_TO`: a count over all its rows is what a query is for."""
 _LEAST_ROWS = 3
 _SHARE = 0.9
 """A table when this share of its rows split into as many cells as its header."""
@@ -144,14 +147,23 @@ def _names(word: str, part: str) -> bool:
                                 and w.startswith(p))
 
 
-_Read = tuple[list[str], list[list[str]], str, bool, frozenset[str], list[dict[str, Any]] | None]
+class _Read(NamedTuple):
+    """A table as read: its header, the rows of as many cells, the separator ("json" for JSON
+    objects), whether the text was cut, the columns no value of which the call could compare as
+    text (a JSON field of booleans), a JSON table's objects as parsed (None for other text), and
+    whether every row was kept (a row of more cells than the header is dropped)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    sep: str
+    cut: bool
+    opaque: frozenset[str]
+    records: list[dict[str, Any]] | None
+    whole: bool = True
 
 
 def _read_table(text: str) -> _Read | None:
-    """The header, the rows of as many cells, the separator ("json" for JSON objects), whether
-    the text was cut, and the columns no value of which the call could compare as text (a JSON
-    field of booleans), and a JSON table's objects as parsed (None for other text); None when
-    the text is no table under a header line."""
+    """The table the text is (`_Read`); None when it is no table under a header line."""
     cut = len(text) > _READ_UP_TO
     body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
     lines = [line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()]
@@ -171,7 +183,7 @@ def _read_table(text: str) -> _Read | None:
         return None  # a header names each column once, in words
     if sum(len(c.split()) for r in rows[:200] for c in r) > 4 * sum(len(r) for r in rows[:200]):
         return None  # cells of many words: prose whose lines hold commas, not rows
-    if any(any(len(r) > i and r[i] == h for r in rows) for i, h in enumerate(header)):
+    if any(_repeats_header(rows, i, h) for i, h in enumerate(header)):
         return None  # "Alice,Spain,..." over "Bob,Spain,...": the first line is a row, not a header
     if sum(line[:1].isspace() for line in lines[1:6]) >= 2:
         return None  # indented lines: code or prose, not rows
@@ -179,7 +191,15 @@ def _read_table(text: str) -> _Read | None:
     kept = [r + [""] * (len(header) - len(r)) for r in rows if 1 < len(r) <= len(header)]
     if len(kept) < _SHARE * len(rows) or len(kept) < _LEAST_ROWS or not any(len(r) == len(header) for r in rows):
         return None
-    return header, kept, sep, cut, frozenset(), None
+    return _Read(header, kept, sep, cut, frozenset(), None, len(kept) == len(rows))
+
+
+def _repeats_header(rows: list[list[str]], i: int, name: str) -> bool:
+    """Whether a row writes a header cell in its column, so that the first line may be a row
+    too; not for a column that writes only its own name or nothing: a flag ("Schengen" in
+    the `Schengen` column of the countries that are in it)."""
+    values = {r[i] for r in rows if len(r) > i and r[i]}
+    return name in values and len(values) > 1
 
 
 def _a_name(cell: str) -> bool:
@@ -203,7 +223,7 @@ def _json_table(text: str, cut: bool) -> _Read | None:
             for r in records]
     # A field of booleans or lists is no category to filter by: `r['active'] == 'true'` is never so.
     opaque = frozenset(k for k in header if any(isinstance(r.get(k), (bool, list, dict)) for r in records))
-    return header, rows, "json", False, opaque, records
+    return _Read(header, rows, "json", False, opaque, records)
 
 
 def _rarer_fields(records: list[dict[str, Any]], header: list[str]) -> str:
@@ -221,7 +241,7 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     read = _read_table(text)
     if read is None:
         return _headerless_look(text, question)
-    header, rows, sep, cut, opaque, records = read
+    header, rows, sep, cut, opaque, records, _ = read
     columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
     if sep == "json":
@@ -259,10 +279,25 @@ def table_look(text: str, question: str) -> ComputedLook | None:
         computed = _holding(columns, rows, asking, question, words, records)
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first rows only)", "")
-    looked = computed_look(shown, computed, cut)
-    table = None if cut else Table.of_records(records) if records is not None else Table.of_rows(header, rows)
-    looked = replace(looked, table=table)
+    looked = replace(computed_look(shown, computed, cut), table=_whole_table(read, text))
     return looked if sep == "json" else replace(looked, header=tuple(header), sep=sep)
+
+
+def _whole_table(read: _Read, text: str) -> Table | None:
+    """Every row of the table, for a query (`recursor.table_sql`): the rows read, or for a
+    text cut at `_READ_UP_TO` all of them, read again up to `_QUERIED_UP_TO`. None when a row
+    was dropped (a query would count short) or the text is longer."""
+    if read.records is not None:
+        return Table.of_records(read.records)
+    if not read.cut:
+        return Table.of_rows(read.header, read.rows) if read.whole else None
+    if len(text) > _QUERIED_UP_TO:
+        return None
+    header, rows, _ = _table_cells(text, read.sep)
+    width = len(header)
+    if header != read.header or any(not 1 < len(r) <= width for r in rows):
+        return None
+    return Table.of_rows(header, rows)
 
 
 def _unique_by_name(columns: list[_Column]) -> list[_Column]:

@@ -67,7 +67,7 @@ from recursor.run_tree import RunTree
 from recursor.sandbox.base import SandboxOptions, VarLookup
 from recursor.session import Session
 from recursor.subcalls import ChildOutcome, Subcalls
-from recursor.table_sql import QUERY_TOKENS, answer_of, run_select, select_of, told
+from recursor.table_sql import NO_SELECT, QUERY_TOKENS, Query, TableDb, answer_of, select_of, told
 from recursor.table_sql import schema as table_schema
 from recursor.tools import Toolbox
 from recursor.trace import events as ev
@@ -372,38 +372,44 @@ class _Run:
 
     async def _query_table(self, look: Orientation) -> Orientation:
         """The look with what one SQL query over its table gives (`recursor.table_sql`): a
-        sub-model writes the SELECT from the columns and the question, and mends it once if
-        SQLite refuses it. The value it gives is offered like one the look computed
-        (`Orientation.counted`), the query shown above it so the root can judge it. The look
-        as it was when the prompts do not read the look, for a child run or a typed answer
+        sub-model writes the SELECT from the columns and the question, and mends it once when
+        SQLite refuses it, or when it found nothing by a text no row writes ("state = 'Oregon'"
+        where the column writes 'OR'). The value it gives is offered like one the look computed
+        (`Orientation.counted`), the query shown above it so that the root can judge it. The
+        look as it was when the prompts do not read the look, for a child run or a typed answer
         (as `_read_look`), when the look computed a value already, or when the limits leave no
         room."""
         table = look.table
         if (table is None or look.counted or not self.prompts.reads_the_look or self.depth > 0
                 or self.typed is not None):
             return look
-        shown = await asyncio.to_thread(table_schema, table, self.question)
-        messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
-        query = None
-        for _ in range(2):
-            if not self._room_to_read(messages, QUERY_TOKENS):
-                break
-            try:
-                resp = await self.tree.call_lm(self.sub_lm, messages, run_id=self.run_id, depth=self.depth + 1,
-                                               role="sub", output_cap=QUERY_TOKENS)
-            except (BudgetExceeded, LMError):
-                break  # the root's first call meets the same limit or failure, and says so
-            if (sql := select_of(resp.text)) is None:
-                break  # no query to run or mend
-            query = await asyncio.to_thread(run_select, table, sql)
-            if not query.error:
-                break
-            messages += [{"role": "assistant", "content": resp.text},
-                         {"role": "user", "content": self.prompts.table_query_failed(query.error)}]
-        if query is None or query.error:
-            return look  # a failed query is noise in the look
-        answer = answer_of(query, self.question) or ""
-        return replace(look, text=f"{look.text}\n{told(query)}", counted=answer)
+        db = await asyncio.to_thread(TableDb.open, table)
+        if db is None:
+            return look
+        try:
+            shown = await asyncio.to_thread(table_schema, table, self.question)
+            messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
+            query, why = None, ""
+            for _ in range(2):
+                if not self._room_to_read(messages, QUERY_TOKENS):
+                    break
+                try:
+                    resp = await self.tree.call_lm(self.sub_lm, messages, run_id=self.run_id, depth=self.depth + 1,
+                                                   role="sub", output_cap=QUERY_TOKENS)
+                except (BudgetExceeded, LMError):
+                    break  # the root's first call meets the same limit or failure, and says so
+                sql = select_of(resp.text)
+                query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
+                why = query.error or await asyncio.to_thread(db.unmatched, query)
+                if not why:
+                    break
+                messages += [{"role": "assistant", "content": resp.text},
+                             {"role": "user", "content": self.prompts.table_query_failed(why)}]
+        finally:
+            db.close()
+        if query is None or why:
+            return look  # a failed query, or one that missed, is noise in the look
+        return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
 
     def _room_to_read(self, messages: list[Message], output: int) -> bool:
         """Whether the limits leave the reading and then two root turns: three calls, and the
@@ -436,7 +442,9 @@ class _Run:
             if (note := state.send_back(parsed.final.value, self.prompts, self.context)) is not None:
                 return None, note
         if (offer := state.taken_offer([b.code for b in parsed.code])) is not None:
-            return _Outcome(offer, "final", iteration), ""
+            if (again := state.computed_instead(offer, self.prompts)) is None:
+                return _Outcome(offer, "final", iteration), ""
+            return None, again  # a later offer taken over the value the look computed: asked once
         if parsed.final is None and state.echoes_output([b.code for b in parsed.code]):
             state.errors += 1  # nothing ran: a model that only echoes reaches max_errors
             return None, self.prompts.echoed_output()

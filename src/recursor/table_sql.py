@@ -5,15 +5,16 @@ Most questions about a table are one SELECT: "How many Oregon airports are in th
 what the question's words and the header say plainly. On tables nobody here had read, they
 computed almost nothing, and the small root grepped the word "Oregon" and answered 1. A coder
 model that is shown the columns, their kinds and some of their values writes that SELECT. The
-embedded 1.5B did so for 11 of 15 questions over the tables of four held-out sets, the first
+embedded 1.5B did so for 13 of 15 questions over the tables of three held-out sets, the first
 time it was asked (docs/benchmarks.md, session 37). It knows that Oregon is 'OR', which no rule
 here knows.
 
-The query runs in an in-memory SQLite database that holds the table's rows and nothing else.
-An authorizer lets it read and call functions, and nothing more: no file, ATTACH, PRAGMA or
-write. A deadline stops a query that runs too long. Columns are typed: numbers are numbers,
-so `>` compares amounts, and dates are ISO, so `BETWEEN '2012-11-01' AND '2013-01-31'` means
-what it says.
+The query runs in an in-memory SQLite database that holds the table's rows and nothing else,
+set read-only (`query_only`), its temporary storage in memory, a value's length capped. An
+authorizer lets a query read, recurse and call the functions listed in `_FUNCTIONS` (no
+`random`, no `load_extension`, nothing that tells about the host), and a deadline stops a query
+that runs too long. Columns are typed, so `>` compares amounts, text compares without case,
+and dates are ISO: `BETWEEN '2012-11-01' AND '2013-01-31'` means what it says.
 """
 
 from __future__ import annotations
@@ -25,20 +26,29 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from recursor.sandbox.helpers import _STOP, to_date
 
-__all__ = ["QUERY_TOKENS", "Query", "Table", "answer_of", "run_select", "select_of", "told"]
+__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "told"]
 
 QUERY_TOKENS = 200
 """The query's reply, at most: one statement. A longer reply is no query the look can trust."""
-_FIELDS_MAX = 40
-"""A JSON table's fields given as columns, at most (the most common first)."""
-_VALUES_SHOWN = 12
+NO_SELECT = "that reply holds no one SELECT statement"
+"""Why a reply is no query, told to its writer for a mend."""
+_COLUMNS_SHOWN = 60
+"""The columns the query writer is shown, at most: those the question names first."""
+_FIELDS_MAX = 60
+"""A JSON table's fields made columns, at most (the most common first)."""
+_VALUES_SHOWN = 10
 _CATEGORY_MAX = 60
 _EXAMPLES = 3
 _CLIP = 40
+_LINE_MAX = 160
+"""A column's line in the schema, at most: a schema fits a small model's window."""
+_CELL_SHOWN = 200
+"""A result cell as the look shows it, at most; a longer value is offered as no answer."""
 _CODE_WIDTH = 6
 """A text column whose values all have one width up to this is told so ("always 3 characters"):
 asked for "the three-letter code", the writer picks that column."""
@@ -47,8 +57,22 @@ _SECONDS = 3.0
 """A query's time, at most: a cross join of two 3,000-row tables is stopped, not waited for."""
 _STEPS = 10_000
 """SQLite virtual-machine steps between two looks at the clock."""
+_LENGTH_MAX = 100_000
+"""A string or blob a query makes, at most (`SQLITE_LIMIT_LENGTH`): `randomblob(200000000)` or
+`printf('%.*c', 1e8, 'x')` is refused, not made between two looks at the clock."""
+_INT_MAX = 2**63 - 1
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FUNCTIONS = frozenset(
+    "count sum total avg min max group_concat string_agg abs round length lower upper trim ltrim rtrim substr "
+    "substring replace instr coalesce ifnull nullif iif like glob typeof char unicode quote sign ceil ceiling floor "
+    "trunc sqrt pow power exp ln log log2 log10 mod pi date time datetime julianday unixepoch strftime printf format "
+    "cast json json_extract json_array_length json_type json_valid json_each json_tree json_array json_object "
+    "json_group_array json_group_object row_number rank dense_rank percent_rank cume_dist ntile lag lead first_value "
+    "last_value nth_value".split())
+"""What a query may call: SQL's aggregates, text, number, date and JSON functions. Not `random`
+or `randomblob` (a replay must see the same first look), `load_extension`, `fts3_tokenizer`
+(a native address), `sqlite_version` or anything else that tells about the host."""
+_READS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, 33})  # 33: SQLITE_RECURSIVE
 _KEYWORDS = frozenset(
     "abort action add after all alter analyze and as asc attach autoincrement before begin between by cascade case "
     "cast check collate column commit conflict constraint create cross current current_date current_time "
@@ -56,52 +80,37 @@ _KEYWORDS = frozenset(
     "escape except exclusive exists explain fail filter for foreign from full glob group groups having if ignore "
     "immediate in index indexed initially inner insert instead intersect into is isnull join key left like limit "
     "match natural no not nothing notnull null of offset on or order outer over partition plan pragma primary "
-    "query raise range recursive references regexp reindex release rename replace restrict right rollback row "
-    "rows savepoint select set table temp temporary then ties to transaction trigger unbounded union unique "
-    "update using vacuum values view virtual when where window with without".split())
-_INTEGER = re.compile(r"[-+]?(?:0|[1-9]\d*)")
-_REAL = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
-_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_DATE_SHAPE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
-                         r"|\d{1,2}[ -][A-Za-z]{3,9}[ -]\d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}")
+    "query raise range recursive references regexp reindex release rename replace restrict returning right "
+    "rollback row rows savepoint select set table temp temporary then ties to transaction trigger unbounded union "
+    "unique update using vacuum values view virtual when where window with without".split())
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_REAL = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_THOUSANDS = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+_MISSING = frozenset({"na", "n/a", "nan", "null", "none", "-", "--", "?", "."})
+"""Cells that say a number is missing ("NA" among a column's amounts): no value, so `> 50`
+still compares the column as numbers."""
+_YMD = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+_DMY = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
+_WORDY_DATE = re.compile(r"[0-9]{1,2}[ -][A-Za-z]{3,9}\.?[ -][0-9]{4}|[A-Za-z]{3,9}\.? [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}")
 """A cell that is a date and nothing else: "2012/01/01", "5/3/2024", "5 March 2024", "Mar 5, 2024"."""
-_FENCE = re.compile(r"```[ \t]*(?:sql|sqlite)?[ \t]*\n?(.*?)(?:```|$)", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```[ \t]*(?:sqlite|sql)?\b[^\n]*\n(.*?)(?:```|$)|```(.*?)```", re.DOTALL | re.IGNORECASE)
+_QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?(?:\*/|$)", re.DOTALL)
 _STARTS = re.compile(r"^\s*(?:select|with)\b", re.IGNORECASE)
-_ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION})
-_COUNTS = re.compile(r"\bhow\s+many\b|\bnumber\s+of\b|\bcount\b", re.IGNORECASE)
+_COMPARED_TO = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:=|==|\bLIKE\b|\bIN\s*\()\s*'((?:[^']|'')*)'",
+                          re.IGNORECASE)
+_AGGREGATE = re.compile(r"^\s*(?:count|sum|total|avg|min|max)\s*\(|^(?:count|cnt|n|num|number|total|sum|avg|average|"
+                        r"mean|amount)(?:_\w+)?$|_(?:count|total|sum|avg)$", re.IGNORECASE)
+"""A result column that aggregates ("COUNT(*)", "total_precipitation", "n"), by its name."""
+_ALIASED = re.compile(r"\b(?:count|sum|total|avg|min|max|group_concat)\s*\((?:[^()]|\([^()]*\))*\)\s+(?:as\s+)?"
+                      r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")", re.IGNORECASE)
+"""An aggregate's alias, "COUNT(*) AS male_survivors": that result column aggregates too."""
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
+_COUNTS = re.compile(r"\bnumber\s+of\b|\b(?:count|total|sum|average|mean)\b", re.IGNORECASE)
+_WHICH = re.compile(r"\b(?:which|who|whose)\b", re.IGNORECASE)
 
 Kind = Literal["integer", "real", "date", "boolean", "text"]
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table's column names as written, and its rows of cells (str, int, float or None): what
-    the look read (`look_table`), ready to load into SQLite."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-
-    @classmethod
-    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
-        """A delimited table's cells as written; an empty cell is no value."""
-        width = len(header)
-        return cls(tuple(header), tuple(tuple(c if c != "" else None for c in r[:width]) for r in rows))
-
-    @classmethod
-    def of_records(cls, records: Sequence[dict[str, Any]]) -> Table:
-        """JSON objects by their fields, the rarer ones too ("alpha_2" that 184 of 7,910
-        languages have: a question may ask which have one), up to `_FIELDS_MAX` of them.
-        A list or object is kept as JSON text, which SQLite's json functions read."""
-        seen = Counter(k for r in records for k in r)
-        kept = {k for k, _ in seen.most_common(_FIELDS_MAX)}
-        header = [k for k in dict.fromkeys(k for r in records for k in r) if k in kept]
-        return cls(tuple(header), tuple(tuple(_cell(r.get(k)) for k in header) for r in records))
-
-
-def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float)):
-        return value  # a bool is an int: True is 1
-    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,86 +122,134 @@ class _Column:
     values: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
-    """What one SELECT gave: its rows (at most `_ROWS_KEPT`) and column names, or why it failed."""
+class Table:
+    """A table's column names as written, and its rows of cells (str, int, float, bool or
+    None): what the look read (`look_table`). Its columns are typed once, when first asked."""
 
-    sql: str
-    rows: tuple[tuple[Any, ...], ...] = ()
-    names: tuple[str, ...] = ()
-    error: str = ""
+    __slots__ = ("_columns", "header", "rows")
+
+    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        self.header = tuple(header)
+        self.rows = tuple(tuple(r) for r in rows)
+        self._columns: tuple[_Column, ...] | None = None
+
+    @classmethod
+    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+        """A delimited table's cells as written; an empty cell is no value."""
+        width = len(header)
+        return cls(header, [[c if c != "" else None for c in r[:width]] + [None] * (width - len(r)) for r in rows])
+
+    @classmethod
+    def of_records(cls, records: Sequence[dict[str, Any]]) -> Table:
+        """JSON objects by their fields, the rarer ones too ("alpha_2" that 184 of 7,910
+        languages have: a question may ask which have one), up to `_FIELDS_MAX` of them.
+        A list or object is kept as JSON text, which SQLite's json functions read."""
+        seen = Counter(k for r in records for k in r)
+        kept = {k for k, _ in seen.most_common(_FIELDS_MAX)}
+        header = [k for k in dict.fromkeys(k for r in records for k in r) if k in kept]
+        return cls(header, [[_cell(r.get(k)) for k in header] for r in records])
+
+    def columns(self) -> tuple[_Column, ...]:
+        if self._columns is None:
+            self._columns = _typed_columns(self)
+        return self._columns
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _names(header: Sequence[str]) -> list[str]:
     """SQL names for the columns: the header's own when each is a plain identifier that is no
     keyword ("state", "temp_max"), else lowercased words joined by "_" ("Life Exp" -> life_exp)."""
     names: list[str] = []
+    taken: set[str] = set()
     for written in header:
-        name = written if _IDENT.fullmatch(written) else re.sub(r"\W+", "_", written.strip()).strip("_").lower()
-        name = name or "column"
+        name = written if _IDENT.fullmatch(written) else re.sub(r"\W+", "_", written.strip(), flags=re.ASCII)
+        name = name.strip("_")[:_CLIP] or "column"
         name = f"c_{name}" if name[0].isdigit() else name
         name = f"{name}_" if name.lower() in _KEYWORDS else name
-        while name.lower() in {n.lower() for n in names}:
+        while name.lower() in taken:
             name += "_"
         names.append(name)
+        taken.add(name.lower())
     return names
 
 
+def _missing(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip().lower() in _MISSING)
+
+
 def _number(cell: Any) -> int | float | None:
+    """A cell's number as written ("1,234.5" too); None for text, a code with a leading zero
+    ("007", a zip code's "01234"), or a whole number SQLite cannot hold."""
     if isinstance(cell, bool):
-        return None
+        return int(cell)
     if isinstance(cell, (int, float)):
-        return cell
+        return cell if not isinstance(cell, int) or abs(cell) <= _INT_MAX else None
     text = str(cell).strip()
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    if _REAL.fullmatch(text) and not (len(text) > 1 and text[0] == "0" and text[1].isdigit()):
-        return float(text)
-    return None
-
-
-def _kind(values: list[Any]) -> Kind:
-    """A column's kind by all its values: numbers only when every one is ("00M" or "01234" is
-    a code, its zero kept), dates when every one is a date and nothing more."""
-    if not values:
-        return "text"
-    if all(isinstance(v, bool) for v in values):
-        return "boolean"
-    if all(_number(v) is not None for v in values):
-        leading_zero = any(isinstance(v, str) and re.fullmatch(r"0\d+", v.strip()) for v in values)
-        if not leading_zero:
-            return "integer" if all(isinstance(_number(v), int) for v in values) else "real"
-    if all(isinstance(v, str) and _DATE_SHAPE.fullmatch(v.strip()) and to_date(v) for v in values):
-        return "date"
-    return "text"
-
-
-def _typed(cell: Any, kind: Kind) -> Any:
-    if cell is None:
+    if _LEADING_ZERO.fullmatch(text):
         return None
-    if kind in ("integer", "real"):
-        return _number(cell)
-    if kind == "boolean":
-        return int(cell)
-    if kind == "date":
-        day = to_date(cell)
-        return day.isoformat() if day else None
-    return cell if isinstance(cell, str) else str(cell)
+    if _INTEGER.fullmatch(text):
+        number = int(text)
+        return number if abs(number) <= _INT_MAX else None
+    return float(text) if _REAL.fullmatch(text) else None
 
 
-def _columns(table: Table) -> list[_Column]:
-    columns = []
-    for i, (name, written) in enumerate(zip(_names(table.header), table.header, strict=True)):
-        cells = [r[i] if i < len(r) else None for r in table.rows]
-        kind = _kind([c for c in cells if c is not None])
-        columns.append(_Column(name, written, kind, tuple(_typed(c, kind) for c in cells)))
-    return columns
+def _day_first(values: list[str]) -> bool | None:
+    """How a column writes its numeric dates "01/02/2024": day first when some first number is
+    over 12, month first when some second one is, None when both (no one reading holds)."""
+    pairs = [(int(m.group(1)), int(m.group(2))) for v in values if (m := _DMY.fullmatch(v.strip()))]
+    day_first = any(a > 12 for a, _ in pairs)
+    month_first = any(b > 12 for _, b in pairs)
+    return None if day_first and month_first else day_first
 
 
-def _clip(value: str) -> str:
-    return value if len(value) <= _CLIP else value[:_CLIP] + "..."
+def _as_date(value: str, day_first: bool) -> date | None:
+    text = value.strip()
+    try:
+        if m := _YMD.fullmatch(text):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _DMY.fullmatch(text):
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            return date(year, b, a) if day_first else date(year, a, b)
+    except ValueError:
+        return None
+    return to_date(text) if _WORDY_DATE.fullmatch(text) else None
+
+
+def _column(name: str, written: str, cells: list[Any]) -> _Column:
+    """A column typed by all its values: numbers only when every value is one (a missing-value
+    mark aside), dates when every value is a date and nothing more, one reading of "01/02"."""
+    present = [c for c in cells if not _missing(c)]
+    if present and all(isinstance(c, bool) for c in present):
+        return _Column(name, written, "boolean", tuple(None if _missing(c) else int(c) for c in cells))
+    numbers = [_number(c) for c in present]
+    if present and all(n is not None for n in numbers) and not all(isinstance(c, bool) for c in present):
+        kind: Kind = "integer" if all(isinstance(n, int) for n in numbers) else "real"
+        return _Column(name, written, kind, tuple(None if _missing(c) else _number(c) for c in cells))
+    texts = [c for c in present if isinstance(c, str)]
+    if present and len(texts) == len(present) and (day_first := _day_first(texts)) is not None:
+        days = [_as_date(c, day_first) for c in texts]
+        if all(d is not None for d in days):
+            return _Column(name, written, "date", tuple(
+                None if _missing(c) else d.isoformat() if (d := _as_date(c, day_first)) else None for c in cells))
+    return _Column(name, written, "text", tuple(None if c is None else c if isinstance(c, str) else str(c)
+                                                 for c in cells))
+
+
+def _typed_columns(table: Table) -> tuple[_Column, ...]:
+    return tuple(_column(name, written, [r[i] if i < len(r) else None for r in table.rows])
+                 for i, (name, written) in enumerate(zip(_names(table.header), table.header, strict=True)))
+
+
+def _clip(value: str, at: int = _CLIP) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= at else value[:at] + "..."
 
 
 def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
@@ -200,7 +257,7 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
     question writes is shown whatever its rank ("Switzerland" among 249 names)."""
     values = [v for v in column.values if v is not None]
     empty = n_rows - len(values)
-    header = "" if column.name == column.written else f" (header {column.written!r})"
+    header = "" if column.name == column.written else f" (header {_clip(column.written)!r})"
     if not values:
         return f"- {column.name}{header}: always empty"
     if column.kind in ("integer", "real", "date"):
@@ -213,16 +270,20 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
         named = [v for v in counts if v.lower() in asked]
         widths = {len(v) for v in counts}
         width = f"always {min(widths)} characters, " if len(widths) == 1 and min(widths) <= _CODE_WIDTH else ""
-        if len(counts) <= _CATEGORY_MAX and len(counts) < n_rows / 3:
+        if len(counts) == 1:
+            told = f"text, always {_clip(values[0])!r}"  # a flag: "Schengen" for the countries in it
+        elif len(counts) <= _CATEGORY_MAX and len(counts) < n_rows / 3:
             top = [v for v, _ in counts.most_common(_VALUES_SHOWN)]
-            shown = top + [v for v in named if v not in top]
+            shown = named + [v for v in top if v not in named]
             more = ", ..." if len(counts) > len(shown) else ""
             told = f"text, {width}{len(counts):,} different values: " + ", ".join(repr(_clip(v)) for v in shown) + more
         else:
             first = list(dict.fromkeys(values))[:_EXAMPLES]
-            shown = first + [v for v in named if v not in first]
+            shown = named + [v for v in first if v not in named]
             told = f"text, {width}e.g. " + ", ".join(repr(_clip(v)) for v in shown)
-    return f"- {column.name}{header}: {told}" + (f"; empty (NULL) in {empty:,} rows" if empty else "")
+    line = f"- {column.name}{header}: {told}"
+    line = line if len(line) <= _LINE_MAX else line[:_LINE_MAX] + " ..."
+    return line + (f"; empty (NULL) in {empty:,} rows" if empty else "")
 
 
 def _asked_phrases(question: str) -> set[str]:
@@ -241,87 +302,172 @@ def _asked_phrases(question: str) -> set[str]:
 
 
 def schema(table: Table, question: str) -> str:
-    """The table as the query writer is shown it: `t`, its rows, and each column."""
-    columns = _columns(table)
+    """The table as the query writer is shown it: `t`, its rows, and its columns, those the
+    question names first when there are more than `_COLUMNS_SHOWN`."""
+    columns = list(table.columns())
     asked = _asked_phrases(question)
+    if len(columns) > _COLUMNS_SHOWN:
+        named = [c for c in columns if c.name.lower() in asked or c.written.lower() in asked
+                 or any(part in asked for part in c.name.lower().split("_") if len(part) > 2)]
+        kept = {id(c) for c in [*named, *columns][:_COLUMNS_SHOWN]}
+        columns = [c for c in columns if id(c) in kept]
     lines = [_described(c, len(table.rows), asked) for c in columns]
-    return f"Table t has {len(table.rows):,} rows. Its columns:\n" + "\n".join(lines)
+    more = len(table.columns()) - len(columns)
+    tail = f"\n(and {more:,} more columns not shown)" if more else ""
+    return f"Table t has {len(table.rows):,} rows. Its columns:\n" + "\n".join(lines) + tail
 
 
 def select_of(reply: str) -> str | None:
-    """The one SELECT (or WITH ... SELECT) a reply writes, in a ```sql block or bare; None
-    for anything else, or for two statements."""
+    """The one SELECT (or WITH ... SELECT) a reply writes, in a ```sql block or bare (its first
+    paragraph), comments dropped; None for anything else, or for two statements."""
     fenced = _FENCE.search(reply)
-    sql = (fenced.group(1) if fenced else reply).strip().rstrip(";").strip()
-    if not _STARTS.match(sql) or ";" in _outside_quotes(sql):
+    sql = (fenced.group(1) if fenced.group(1) is not None else fenced.group(2)) if fenced else reply.split("\n\n")[0]
+    sql = _QUOTED_OR_COMMENT.sub(lambda m: m.group(0) if m.group(0)[0] in "'\"" else " ", sql)
+    sql = sql.strip().rstrip(";").strip()
+    if not _STARTS.match(sql) or ";" in _QUOTED_OR_COMMENT.sub("''", sql):
         return None
     return sql
 
 
-def _outside_quotes(sql: str) -> str:
-    return re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", "''", sql)
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What one SELECT gave: its rows (at most `_ROWS_KEPT`) and column names, or why it failed."""
+
+    sql: str
+    rows: tuple[tuple[Any, ...], ...] = ()
+    names: tuple[str, ...] = ()
+    error: str = ""
 
 
-def _only_reads(action: int, *_: object) -> int:
-    return sqlite3.SQLITE_OK if action in _ALLOWED else sqlite3.SQLITE_DENY
+def _authorize(action: int, arg1: str | None, arg2: str | None, *_: object) -> int:
+    if action in _READS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_FUNCTION:
+        return sqlite3.SQLITE_OK if (arg2 or "").lower() in _FUNCTIONS else sqlite3.SQLITE_DENY
+    # json_each and json_tree declare their virtual table: a write to sqlite_master that
+    # `query_only` would refuse anyway.
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
 
 
-def run_select(table: Table, sql: str, *, seconds: float = _SECONDS) -> Query:
-    """`sql` run over the table as `t` in a database of its own that can only be read; at most
-    `_ROWS_KEPT` rows are kept. A failure is told as SQLite tells it, for a writer to mend."""
-    columns = _columns(table)
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        kinds = {"integer": "INTEGER", "real": "REAL", "boolean": "INTEGER", "date": "TEXT", "text": "TEXT"}
-        db.execute("CREATE TABLE t (" + ", ".join(f'"{c.name}" {kinds[c.kind]}' for c in columns) + ")")
+class TableDb:
+    """The table loaded once into a database of its own that a query can only read; a
+    query that failed and its mend run in the same one. Close it when done."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        columns = table.columns()
+        declared = {"integer": "INTEGER", "real": "REAL", "boolean": "INTEGER", "date": "TEXT",
+                    "text": "TEXT COLLATE NOCASE"}
+        self._db.execute("PRAGMA temp_store = MEMORY")  # a sort spills to no file
+        self._db.execute("CREATE TABLE t (" + ", ".join(f'"{c.name}" {declared[c.kind]}' for c in columns) + ")")
         marks = ", ".join("?" * len(columns))
-        db.executemany(f"INSERT INTO t VALUES ({marks})", zip(*(c.values for c in columns), strict=True))
-        deadline = time.monotonic() + seconds
-        db.set_authorizer(_only_reads)
-        db.set_progress_handler(lambda: int(time.monotonic() > deadline), _STEPS)
+        self._db.executemany(f"INSERT INTO t VALUES ({marks})", zip(*(c.values for c in columns), strict=True))
+        self._db.execute("PRAGMA query_only = 1")
+        self._db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _LENGTH_MAX)
+        self._db.set_authorizer(_authorize)
+
+    @classmethod
+    def open(cls, table: Table) -> TableDb | None:
+        """The database, or None when the rows cannot be stored (a cell SQLite refuses)."""
         try:
-            cursor = db.execute(sql)
+            return cls(table)
+        except (sqlite3.Error, ValueError, OverflowError, UnicodeError, MemoryError):
+            return None
+
+    def select(self, sql: str, *, seconds: float = _SECONDS) -> Query:
+        """`sql` run over `t`; at most `_ROWS_KEPT` rows are kept. A failure is told as SQLite
+        tells it, for a writer to mend."""
+        deadline = time.monotonic() + seconds
+        self._db.set_progress_handler(lambda: int(time.monotonic() > deadline), _STEPS)
+        try:
+            cursor = self._db.execute(sql)
             rows = tuple(tuple(r) for r in cursor.fetchmany(_ROWS_KEPT))
-        except sqlite3.Error as exc:
-            error = "it ran too long" if time.monotonic() > deadline else str(exc)
-            return Query(sql, error=error)
-        names = tuple(d[0] for d in cursor.description or ())
-        return Query(sql, rows, names)
-    finally:
-        db.close()
+        except (sqlite3.Error, ValueError, OverflowError, UnicodeError, MemoryError) as exc:
+            return Query(sql, error="it ran too long" if time.monotonic() > deadline else str(exc) or type(exc).__name__)
+        finally:
+            self._db.set_progress_handler(None, 0)
+        return Query(sql, rows, tuple(d[0] for d in cursor.description or ()))
+
+    def unmatched(self, query: Query) -> str:
+        """Why a query that found nothing (no row, or a count of 0) may have missed: a text its
+        WHERE compares a column with that no row of that column writes, in any case ("state =
+        'Oregon'" where the column writes 'OR'), told with the values the column does write;
+        "" when every compared text is written, or the query found something."""
+        found = any(c not in (None, 0, 0.0) for r in query.rows for c in r)
+        if query.error or found:
+            return ""
+        by_name = {c.name.lower(): c for c in self.table.columns()}
+        for m in _COMPARED_TO.finditer(query.sql):
+            column = by_name.get(m.group(1).strip('"').lower())
+            wanted = m.group(2).replace("''", "'")
+            like = "like" in m.group(0).lower()
+            if column is None or column.kind != "text" or (like and ("%" in wanted or "_" in wanted)):
+                continue
+            written = {v.lower() for v in column.values if v is not None}
+            if wanted.lower() not in written:
+                top = [v for v, _ in Counter(v for v in column.values if v is not None).most_common(_VALUES_SHOWN)]
+                missed = (f"no row has {column.name} = {_clip(wanted)!r}; that column writes values such as "
+                          + ", ".join(repr(_clip(v)) for v in top))
+                # "continent_7 = 'Schengen'": the value is a column of its own, which writes it.
+                elsewhere = [c.name for c in self.table.columns() if c.kind == "text" and c is not column
+                             and any(v is not None and v.lower() == wanted.lower() for v in c.values)]
+                if elsewhere:
+                    missed += f". {_clip(wanted)!r} is written in the column {', '.join(elsewhere[:3])}"
+                return missed
+        return ""
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def _value(cell: Any) -> str:
     if isinstance(cell, float):
-        if cell.is_integer():
+        if cell.is_integer() and abs(cell) < 1e15:
             return str(int(cell))
-        return f"{round(cell, 4):f}".rstrip("0").rstrip(".")
+        if abs(cell) >= 1:
+            return f"{round(cell, 4):f}".rstrip("0").rstrip(".")
+        return f"{cell:.4g}"
     return str(cell)
 
 
 def answer_of(query: Query, question: str) -> str | None:
-    """The value a query gives as the answer: its one row's one cell; of a row of several, the
-    first number for a question that counts ("how many"), else the first cell ("AK" of
-    ("AK", 263) for "which state has the most airports"). None for no row, several rows, an
-    empty cell or a failure: what it gives then is no one value."""
+    """The value a query gives as the answer: its one row's one cell. Of a row of several
+    cells, the one aggregate column (by its name, "COUNT(*)") for a question that counts or
+    totals, else the one that is no aggregate ("AK" of `state, COUNT(*)` for "which state has
+    the most airports"). None for no row, several rows, an empty, long or many-line value, a
+    failure, or a row whose cells leave the answer open: what it gives is no one value then."""
     if query.error or len(query.rows) != 1 or not query.rows[0]:
         return None
     row = query.rows[0]
-    if len(row) > 1 and _COUNTS.search(question):
-        row = tuple(c for c in row if isinstance(c, (int, float)) and not isinstance(c, bool))[:1] or row
+    if len(row) > 1:
+        names = query.names if len(query.names) == len(row) else ("",) * len(row)
+        aliases = {a.strip('"').lower() for a in _ALIASED.findall(query.sql)}
+        aggregate = [bool(_AGGREGATE.search(n)) or n.lower() in aliases for n in names]
+        # "How many flights in the busiest year": the count; "which state has the largest
+        # number of airports", "which month had the greatest total": the state, the month.
+        wanted = _HOW_MANY.search(question) is not None or (
+            _COUNTS.search(question) is not None and _WHICH.search(question) is None)
+        picked = [c for c, a in zip(row, aggregate, strict=True) if a == wanted]
+        if len(picked) != 1:
+            return None
+        row = (picked[0],)
     cell = row[0]
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
+    if cell is None or isinstance(cell, bytes):
         return None
-    return _value(cell)
+    value = _value(cell)
+    return value if value.strip() and "\n" not in value and len(value) <= _CELL_SHOWN else None
 
 
 def told(query: Query) -> str:
-    """The query and what it gave, as the look shows them."""
-    sql = " ".join(query.sql.split())
+    """The query and what it gave, as the look shows them, each value on one line and clipped."""
+    sql = _clip(query.sql, 600)
     if query.error:
-        return f"The query {sql} failed: {query.error}."
+        return f"The query {sql} failed: {_clip(query.error, _CELL_SHOWN)}."
     if not query.rows:
         return f"The query {sql} gives no row."
-    shown = "; ".join(", ".join(_value(c) for c in r) for r in query.rows[:_ROWS_KEPT - 1])
+    shown = "; ".join(", ".join(_clip(_value(c), _CELL_SHOWN) for c in r) for r in query.rows[:_ROWS_KEPT - 1])
     more = " (and more rows)" if len(query.rows) >= _ROWS_KEPT else ""
     return f"The query {sql} gives: {shown}{more}."

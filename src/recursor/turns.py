@@ -619,12 +619,7 @@ class TurnState:
             return echo
         bare = bare_answer(answer).strip("\"'` ")
         computed_by_code = bool(code) and bare not in code and bare.replace(",", "") not in code  # not written
-        if ((computed := self.look_computed) and _plain_value(bare) != _plain_value(computed)
-                and not computed_by_code and "computed" not in self.sent_back):
-            # Offered a count the look computed for just this question ("8 methods in its own
-            # body"), the 1.5B searched the question's words, failed and answered 3: asked once.
-            self.sent_back.add("computed")
-            self.heard(again := prompts.computed_again(computed))
+        if not computed_by_code and (again := self.computed_instead(bare, prompts)) is not None:
             return again
         if ("unit" not in self.sent_back and prompts.looking_needs_output
                 and (converted := in_asked_unit(bare, self.question)) is not None):
@@ -648,6 +643,19 @@ class TurnState:
         if note is not None:
             self.numbers_doubted.add(number)
         return note
+
+    def computed_instead(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for an answer other than the value the look computed for
+        just this question (`look_computed`), or None. Offered a count the look computed ("8
+        methods in its own body"), the 1.5B searched the question's words, failed and answered
+        3; offered a query's 80, it grepped and took the header line a later note offered."""
+        bare = bare_answer(answer).strip("\"'` ")
+        computed = self.look_computed
+        if not computed or _plain_value(bare) == _plain_value(computed) or "computed" in self.sent_back:
+            return None
+        self.sent_back.add("computed")
+        self.heard(again := prompts.computed_again(computed))
+        return again
 
     def first_of_lines(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer to a question asking for the
