@@ -170,3 +170,61 @@ def test_a_function_defined_twice_leaves_the_count_unoffered() -> None:
               "    def open_file(p):\n        return p\n\ndef helper():\n    pass\n")
     asked = "How many public top-level functions does this module define?"
     assert function_look(module, asked, asked)[1] == ""  # two open_file: one function or two?
+
+
+_HIERARCHY = textwrap.dedent('''
+    import typing
+    from . import routing
+
+
+    class BaseRoute:
+        def matches(self): ...
+
+
+    class Route(BaseRoute):
+        pass
+
+
+    class Mount(routing.BaseRoute):
+        pass
+
+
+    class Host(BaseRoute, typing.Generic[T]):
+        pass
+
+
+    class Error(Exception):
+        pass
+
+
+    class Sub(Route):  # inherits from BaseRoute through Route
+        pass
+''')
+
+
+def test_the_classes_that_inherit_from_a_named_one_are_counted_when_both_readings_agree() -> None:
+    rows, counted = class_look(_HIERARCHY, "How many classes in this module inherit from Exception?",
+                               "How many classes in this module inherit from Exception?")
+    assert "   Classes whose bases name Exception: 1 (Error)." in rows
+    assert counted == ""  # routing.BaseRoute and typing.Generic are defined elsewhere: they may inherit from it
+    question = "How many classes in this module inherit from BaseRoute?"
+    rows, counted = class_look(_HIERARCHY, question, question)
+    assert "   Classes whose bases name BaseRoute: 3 (Route, Mount, Host)." in rows
+    assert any("With the classes that inherit from those: 4 (Sub too)" in r for r in rows)
+    assert counted == ""  # 3 directly, 4 with Sub: the question does not say which
+    flat = _HIERARCHY.replace("class Sub(Route):", "class Sub:")
+    for asked in ("How many classes directly inherit from BaseRoute?", "How many of the classes here derive from BaseRoute?",
+                  "How many classes are subclasses of BaseRoute?"):
+        assert class_look(flat, asked, asked)[1] == "3", asked
+    for asked in ("How many classes inherit from BaseRoute and define matches?",
+                  "How many classes inherit from BaseRoute since version 2?"):
+        assert class_look(flat, asked, asked)[1] == "", asked
+    rows, counted = class_look(flat, "How many classes inherit from Widget?", "How many classes inherit from Widget?")
+    assert counted == "" and rows == ["   No class of the module names Widget among its bases."]
+    assert orientation(flat, "How many classes in this module inherit from BaseRoute?").counted == "3"
+    # A builtin's subclasses count ("ValueError" inherits from Exception); one imported from
+    # elsewhere may or may not: then no count is offered.
+    errors = "class A(Exception):\n    pass\n\n\nclass B(ValueError):\n    pass\n\n\nclass C:\n    pass\n"
+    asked = "How many classes inherit from Exception?"
+    assert class_look(errors, asked, asked)[1] == "2"
+    assert class_look(errors + "\n\nclass D(requests.HTTPError):\n    pass\n", asked, asked)[1] == ""

@@ -344,7 +344,7 @@ PARSER = (
     "How many private functions are there?", "How many functions besides load are there?",
     "How many functions have a docstring?", "How many of the functions return a value?",
     "What does function load return in total?",
-    "How many exception classes does the module define?", "How many classes inherit from Exception?",
+    "How many exception classes does the module define?",
     "How many functions and classes does it define?", "Which module defines the most functions?",
 ])
 def test_a_look_count_is_offered_only_for_a_question_asking_just_that_count(question: str) -> None:
@@ -605,8 +605,9 @@ def test_a_tables_rows_are_given_to_the_reader_cell_by_column_name() -> None:
     asked = "Which port does srv-0042 use for ssh?"
     look = orientation(ports, asked)
     shown = reader_lines(look, asked)
-    other = next(m.group(1) for m in re.finditer(r"service=ssh; portnum=(\d+)", shown))
-    assert read_value(other, shown, asked, look.words, ports, look.header) is None  # another host's port
+    assert "Lines with 'ssh'" not in shown  # on 59 lines: an everyday word, whose first lines locate nothing
+    assert "hostname=srv-0042; service=http; portnum=2042" in shown
+    assert read_value("2001", shown, asked, look.words, ports, look.header) is None  # another host's port
     prose = "alpha beta gamma\n" * 5 + "the Nigeria line, 1992, 47.5\n"
     assert orientation(prose, question).header == ()  # no table: its lines are given as written
     assert "the Nigeria line, 1992, 47.5" in reader_lines(orientation(prose, question), question)

@@ -13,13 +13,14 @@ just that count or that ranking.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from dataclasses import dataclass
 
 from recursor.look_counts import says_more
 from recursor.question import COUNT_ASKED, SUPERLATIVE
 
-_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|(?:base|parent|super)[\s-]?class(?:es)?"
+_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|(?:base|parent|super)[\s-]?class(?:es)?"
                             r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
 _METHODS = re.compile(r"\bmethods?\b", re.IGNORECASE)
 _PARAMETERS = re.compile(r"\b(?:parameters?|arguments?|args)\b", re.IGNORECASE)
@@ -31,6 +32,11 @@ _BESIDES_SELF = re.compile(r"\b(?:not|without|excluding|besides|except)\s+(?:cou
 _OWN_BODY = re.compile(r"\((?=[^()]*\b(?:not|no|excluding|without)\b)[^()]*\binherit\w*[^()]*\)|\b(?:in|by)\s+its\s+own\s+body\b|\bitself\b"
                        r"|,?\s*(?:not\s+counting|excluding|without)\s+(?:the\s+)?inherited(?:\s+ones)?\b", re.IGNORECASE)
 """Words that say a class's count is of what its own body defines, as counted here."""
+_SUBCLASSES_OF = re.compile(r"(?:\bdirectly\s+)?\b(?:inherit(?:s|ing)?\s+(?:directly\s+)?from|(?:are\s+)?subclass(?:es|ed)?\s+(?:of|from)"
+                            r"|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?)\s+(?:the\s+)?(?:class\s+)?`?([A-Za-z_][\w.]*)`?",
+                            re.IGNORECASE)
+"""A question about the classes that inherit from a named one: "inherit from BaseRoute", "are
+subclasses of Exception", "derive from `Base`"."""
 _DEFINES = re.compile(r"\b(?:defines?|defined|declares?|declared)\b", re.IGNORECASE)
 _SHOWN_CLASSES = 8
 _SHOWN_METHODS = 12
@@ -85,6 +91,10 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
     if _WHICH_CLASS.search(asking) and _METHODS.search(asking) and SUPERLATIVE.search(asking) and not named:
         rows, top = _ranked(found, asking, question)
         return rows, top if plain and len(classes) == len(found) else ""
+    inherited = _SUBCLASSES_OF.search(asking)
+    base = inherited.group(1) if inherited is not None else ""
+    if base and (base in classes or base[0].isupper() or "." in base or "_" in base):  # not "a subclass of another"
+        return _subclasses(found, base, asking, question)
     if len(named) != 1:
         return [], ""
     subject = named[0]
@@ -108,6 +118,48 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         taken = _parameters(target.init) if target.inits == 1 else None  # @overload stubs: which one?
         return rows, str(taken) if taken is not None and plain and _BESIDES_SELF.search(asking) else ""
     return rows, ""
+
+
+def _names_base(base: str, name: str) -> bool:
+    """Whether a base as written names the class: `BaseRoute`, `routing.BaseRoute`,
+    `Generic[T]` for Generic."""
+    base = base.split("[", 1)[0]
+    return base == name or base.endswith("." + name)
+
+
+def _subclasses(found: list[_Class], name: str, asking: str, question: str) -> tuple[list[str], str]:
+    """The module's classes that inherit from the named one ("how many classes in this module
+    inherit from BaseRoute"): those whose bases name it, and with theirs in turn; the count
+    when the question asks just that and both readings (direct, or through another class of
+    the module) give one number. Shown the lines `class Route(BaseRoute):` among others
+    holding the word, the 1.5B printed two of them and answered 2."""
+    builtin = getattr(builtins, name, None)
+    ancestor = builtin if isinstance(builtin, type) else None
+
+    def names_it(base: str) -> bool:
+        """A base that is the class, or a builtin subclass of a builtin one (ValueError of Exception)."""
+        kind = getattr(builtins, base.split("[", 1)[0], None)
+        return _names_base(base, name) or (ancestor is not None and isinstance(kind, type) and issubclass(kind, ancestor))
+
+    direct = [c for c in found if any(names_it(b) for b in c.bases)]
+    every = list(direct)
+    while more := [c for c in found if c not in every and any(_names_base(b, p.name) for p in every for b in c.bases)]:
+        every += more
+    # A base imported from elsewhere may inherit from a class not defined here: not known.
+    defined = {c.name for c in found}
+    unknown = name not in defined and any(
+        not names_it(b) and b.split("[", 1)[0] not in defined and not isinstance(getattr(builtins, b, None), type)
+        for c in found for b in c.bases)
+    if not direct:
+        return [f"   No class of the module names {name} among its bases."], ""
+    listed = ", ".join(c.name for c in direct[:_SHOWN_CLASSES]) + (", ..." if len(direct) > _SHOWN_CLASSES else "")
+    rows = [f"   Classes whose bases name {name}: {len(direct)} ({listed})."]
+    if len(every) != len(direct):
+        rows.append(f"   With the classes that inherit from those: {len(every)} ({', '.join(c.name for c in every[len(direct):][:_SHOWN_CLASSES])} too).")
+    rest = _SUBCLASSES_OF.sub(" ", asking)
+    asks_count = (COUNT_ASKED.search(asking) is not None and _just(rest, {c.name for c in found})
+                  and not says_more(rest, _SUBCLASSES_OF.sub(" ", question)))
+    return rows, str(len(direct)) if asks_count and len(every) == len(direct) and not unknown else ""
 
 
 def _read(node: ast.ClassDef) -> _Class:

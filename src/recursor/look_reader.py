@@ -72,11 +72,16 @@ _ORDER = re.compile(r"\b(?:first|last|latest|earliest|oldest|newest|final|previo
                     re.IGNORECASE)
 _NONE = re.compile(r"\s*(?:none|n/?a|not\s+(?:stated|shown|found|given)|unknown|no answer)\b\.?\s*$", re.IGNORECASE)
 _WORD_LABEL = re.compile(r"^('[^'\n]*'(?: \(the question's '[^'\n]*'\))?(?: and '[^'\n]*')*(?: on one \w+)?): "
-                         r"\d[\d,]*\+? (?:lines?|sentences?)(?: \([^)]*\))?(?:, (?:the first and last|e\.g\.))?:$",
+                         r"(\d[\d,]*)\+? (?:lines?|sentences?)(?: \([^)]*\))?(?:, (?:the first and last|e\.g\.))?:$",
                          re.MULTILINE)
 """The look's label over a word's lines, "'maxsplit': 3 lines, the first and last:": the
 reader is given "Lines with 'maxsplit':". Asked the default of maxsplit, it read the label's
 3 where the line below writes maxsplit=0."""
+_EVERYDAY_LINES = 20
+"""A word of the question on more lines than this is an everyday one in the text: after the
+rarer words' blocks, its block is not given to the reader. Asked in which strace release
+--tips was added, the 1.5B reader read "release 6.1" from the first of the 48 lines holding
+"release", below the passage under "release 5.18"."""
 _ASKS_TWO = re.compile(r"\bbetween\s+which\b|\bover\s+what\s+(?:period|span|range)\b"
                        r"|\bfirst\s+and\s+(?:the\s+)?last\s+(?:dates?|days?|times?|versions?)\b"
                        r"|\banswer\s+as\s+\S+\s+to\s+\S+", re.IGNORECASE)
@@ -160,7 +165,11 @@ def reader_lines(look: Orientation, question: str) -> str:
     none, or when the first block alone is too long for a question about an order ("the last
     version"): cut, its last lines would be missing, and the reader would read a wrong one."""
     out: list[str] = []
-    for block in (_by_name(_unnumbered(_WORD_LABEL.sub(r"Lines with \1:", hit)), look) for hit in look.hits):
+    for hit in look.hits:
+        label = _WORD_LABEL.match(hit)
+        if out and label is not None and int(label.group(2).replace(",", "")) > _EVERYDAY_LINES:
+            continue  # "'release': 48 lines": their first and last locate nothing, and were read instead
+        block = _by_name(_unnumbered(_WORD_LABEL.sub(r"Lines with \1:", hit)), look)
         if sum(len(b) + 1 for b in out) + len(block) <= READ_CHARS:
             out.append(block)
         elif not out:

@@ -70,6 +70,7 @@ from recursor.sandbox.helpers import (
     _NOT_WRITTEN,
     _STOP,
     Entry,
+    _cut,
     _field_lists,
     _header_name,
     _list_totals,
@@ -87,6 +88,7 @@ from recursor.sandbox.helpers import (
     person,
     record_around,
     section_below,
+    section_heads,
     to_date,
 )
 from recursor.table_sql import Table
@@ -893,8 +895,14 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         numbered = [(n - before, line) for n, _, _, line in shown]
         rows = [f"The passage holding the most of the question's words ({', '.join(repr(w) for w in passage.words)}), "
                 f"lines {numbered[0][0]:,}-{numbered[-1][0]:,}{where}:"]
-        rows += [f"{n}| {line}" for n, line in numbered]
-        page.add(rows, [(a, b) for _, a, b, _ in shown])
+        # The headings it is under: "in which release was --tips added" is answered there,
+        # not in the passage; the 1.5B reader, given the passage without them, read another
+        # release's heading from the lines below.
+        end = doc.files[at][3] if at >= 0 else None
+        heads = [(a, b) for a, b in section_heads(doc.text, shown[0][1], body, end) if b <= shown[0][1]]
+        under = ["   under: " + " > ".join(_cut(" ".join(doc.text[a:b].split()), 100) for a, b in heads)] if heads else []
+        rows += [f"{n}| {line}" for n, line in numbered] + under
+        page.add(rows, [(a, b) for _, a, b, _ in shown] + heads)
         blocks.append(("\n".join(rows), "\n".join(rows[1:]), passage.words))
     return tuple(blocks)
 
