@@ -238,3 +238,28 @@ def test_yes_no_forms_and_questions_as_users_write_them():
     assert asked_sentence("What is the block size (e.g. 4096 or 8192)? Answer with a number.") == \
         "What is the block size (e.g. 4096 or 8192)?"
     assert asked_sentence("Per sec. 3.2 of the manual, is compression enabled?").startswith("Per sec. 3.2")
+
+
+def test_a_passage_is_shown_under_its_headings_and_a_default_number_is_looked_up():
+    news = "\n\n".join(
+        f"Noteworthy changes in release {v} ({d})\n{'=' * 48}\n\n* Improvements\n"
+        + "\n".join(f"  * {line}" for line in lines)
+        for v, d, lines in [
+            ("6.1", "2022-12-12", ["Implemented decoding of the frob syscall.", "Updated lists of ioctl commands."]),
+            ("6.0", "2022-10-29", ["Enhanced decoding of bpf syscalls.", "Updated lists of KVM_* constants."]),
+            ("5.18", "2022-06-18", ["Added an interface of raising des Strausses awareness.",
+                                    "Added --tips option to print strace tips, tricks, and tweaks\n    at the end.",
+                                    "Updated lists of ioctl commands from Linux 5.18."]),
+            ("5.17", "2022-03-26", ["Enhanced decoding of io_uring syscalls."])])
+    question = "In which strace release was the --tips option added?"
+    look = orientation(news, question)
+    passage = look.text.split("The passage holding", 1)[1]
+    assert "Added --tips option" in passage and "   under: Noteworthy changes in release 5.18 (2022-06-18)" in passage
+    assert any("release 5.18 (2022-06-18)" in line for line in look.shown)  # the heading is read evidence
+    assert reader_lines(look, question).startswith("The passage holding")  # the reader reads it first, headings and all
+    assert "under: Noteworthy changes in release 5.18" in reader_lines(look, question).split("Lines with")[0]
+    # "By default, how many ... does X do": a stated default, looked up in its paragraph.
+    man = MAN.replace("QueueMax=", "ext4_queue_max=")
+    asked = "By default, how many requests does ext4 keep waiting in its queue before it refuses clients?"
+    assert "The passage holding" in orientation(man + "\n\n       ext4 is named here.\n", asked).text
+    assert "The passage holding" not in orientation(MAN, "How many options are set by default?").text

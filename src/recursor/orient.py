@@ -818,8 +818,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
     # "how many seconds can a connection sit idle": a value a line states, not a count
-    # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first.
-    looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word) for w in found)
+    # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first;
+    # a name of letters and a number ("ext4", "ipv6", "python3") is what a page is about, no key.
+    looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word)
+                                    and not re.fullmatch(r"[a-z]+\d+", w.word) for w in found)
     if doc.unit == "line" and looks_up and (
             defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described)):
         page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
