@@ -341,3 +341,17 @@ def test_a_column_that_flags_rows_with_its_own_name_is_a_column_and_a_value_is_f
     db.close()
     # A first line that a row repeats in a column of several values is a row, not a header.
     assert orientation("Alice,Spain,3\nBob,Spain,4\nCid,France,5\nDee,Italy,6\nEve,Spain,7\n", "How many?").table is None
+
+
+def test_a_header_with_units_and_a_tag_every_line_has_still_make_a_table() -> None:
+    log = "import time: self [us] | cumulative | imported package\n" + "".join(
+        f"import time: {100 + i * 7:>9} | {300 + i * 11:>10} | {'  ' * (i % 3)}mod{i}\n" for i in range(40))
+    question = "Which module took the longest to import on its own?"
+    look = orientation(log, question)
+    assert look.table is not None and look.table.header == ("self [us]", "cumulative", "imported package")
+    shown = schema(look.table, question)
+    assert "- self_us (header 'self [us]'): whole number, 100 to 373" in shown
+    assert run_select(look.table, "SELECT imported_package FROM t ORDER BY self_us DESC LIMIT 1").rows == (("mod39",),)
+    weights = "name,Weight [kg],colour\n" + "".join(f"box{i},{i * 1.5},red\n" for i in range(10))
+    assert orientation(weights, "How many boxes weigh over 5 kg?").table is not None
+    assert orientation("key,{json: 1},x\n" + "a,b,c\n" * 5, "How many?").table is None  # code, not a name

@@ -202,10 +202,14 @@ def _repeats_header(rows: list[list[str]], i: int, name: str) -> bool:
     return name in values and len(values) > 1
 
 
+_UNIT = re.compile(r"\s*\[[^\[\]{}\"=<>]{1,12}\]$")
+
+
 def _a_name(cell: str) -> bool:
     """Whether a header cell is a column's name: words, not a value or code (`{"id": 0`)."""
-    return (0 < len(cell) <= _NAME_MAX and len(cell.split()) <= 4 and re.search(r"[^\W\d_]", cell) is not None
-            and not re.search(r'[{}\[\]"=<>]|:$', cell) and cell.count("(") == cell.count(")"))
+    bare = _UNIT.sub("", cell)  # "self [us]", "Weight [kg]": a name and its unit
+    return (0 < len(cell) <= _NAME_MAX and len(cell.split()) <= 4 and re.search(r"[^\W\d_]", bare) is not None
+            and not re.search(r'[{}\[\]"=<>]|:$', bare) and cell.count("(") == cell.count(")"))
 
 
 def _json_table(text: str, cut: bool) -> _Read | None:

@@ -1804,6 +1804,10 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     return out
 
 
+_LINE_TAG = _re.compile(r"[A-Za-z][A-Za-z ]{0,30}:[ \t]")
+"""A tag that starts a line of a table, "import time: ": when every line has it, no column's."""
+
+
 def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list[str]], str | None]:
     """How `table` reads a text: its header's cells, each row's cells and the separator. Blank
     lines, a Markdown table's rule line and comment lines above the header are no rows; a text
@@ -1814,6 +1818,9 @@ def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list
         lines.pop(0)  # "# exported 2024-01-01" above the header
     if not lines:
         return [], [], sep
+    tag = _LINE_TAG.match(lines[0])
+    if tag is not None and len(lines) > 2 and all(r.startswith(tag.group(0)) for r in lines):
+        lines = [r[len(tag.group(0)):] for r in lines]  # "import time: 181 | ...": a tag every line has is no cell
     if sep is None:
         sep = _table_sep(lines)
     if sep is not None and len(sep) == 1 and sep != "|":
