@@ -12,7 +12,7 @@ from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
 from recursor.look_passage import best_passages, passage_lines
-from recursor.look_reader import reader_lines
+from recursor.look_reader import looks_up, reader_lines
 from recursor.orient import orientation
 from recursor.prompts_small import SmallModelPrompts
 from recursor.question import answer_unit_words, asked_sentence, asking_part
@@ -263,3 +263,20 @@ def test_a_passage_is_shown_under_its_headings_and_a_default_number_is_looked_up
     asked = "By default, how many requests does ext4 keep waiting in its queue before it refuses clients?"
     assert "The passage holding" in orientation(man + "\n\n       ext4 is named here.\n", asked).text
     assert "The passage holding" not in orientation(MAN, "How many options are set by default?").text
+
+
+def test_a_passage_across_a_heading_is_under_that_heading_and_default_counts_still_count():
+    changelog = ("# Changelog\n\n## 6.1 (2024-03-01)\n\n- Added --color option to the summary output.\n"
+                 "- Fixed a crash when the config file is empty.\n## 5.18 (2023-11-20)\n"
+                 "- Added --tips option that prints a usage tip after each summary output.\n- Improved startup time.\n\n"
+                 "## 5.17 (2023-08-02)\n- Dropped support for Python 3.7.\n"
+                 + "\n".join(f"Filler line {i} about nothing in particular." for i in range(40)))
+    look = orientation(changelog, "In which release was the --tips option added?")
+    passage = look.text.split("The passage holding", 1)[1]
+    assert "## 5.18 (2023-11-20)" in passage and "--tips option" in passage
+    assert "## 6.1" not in passage.split("under:", 1)[-1]  # the heading above it is not the one it is under
+    assert not look.passage_writes("6.1")
+    for question in ("How many of the listed services does systemd start by default?",
+                     "How many users in the file do not use the shell set by default?",
+                     "How many options are on by default?"):
+        assert not looks_up(question), question

@@ -671,3 +671,18 @@ def test_a_manual_section_number_is_no_value() -> None:
     question = "Which field number holds the time at which the process started, counted from system boot?"
     assert read_value("1", lines, question) is None  # the "1" of ps(1)
     assert read_value("22", lines, question) == "22"
+
+
+def test_the_rarest_words_block_is_given_after_a_passage_and_a_tagged_tables_rows_by_name() -> None:
+    from recursor.orient import Orientation
+    look = Orientation("", (), hits=("The passage holding the most of the question's words ('maxsplit', 'split'), lines 1-2:\n"
+                                     "1| def split(pattern, string, maxsplit=0):",
+                                     "'maxsplit': 25 lines, the first and last:\n1| re.split(p, s, maxsplit=0, flags=0)",
+                                     "'split': 90 lines, the first and last:\n1| x.split()"))
+    lines = reader_lines(look, "What is the default of maxsplit?")
+    assert "re.split(p, s, maxsplit=0, flags=0)" in lines and "x.split()" not in lines
+    log = "import time: self [us] | cumulative | imported package\n" + "".join(
+        f"import time: {100 + i:>9} | {300 + i:>10} | mod{i}\n" for i in range(30))
+    asked = "How long did mod7 take to import?"
+    shown = reader_lines(orientation(log, asked), asked)
+    assert "self [us]=107; cumulative=307; imported package=mod7" in shown and "=import time" not in shown

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from recursor.look_counts import says_more
 from recursor.question import COUNT_ASKED, SUPERLATIVE
 
-_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|(?:base|parent|super)[\s-]?class(?:es)?"
+_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|(?:base|parent|super)[\s-]?class(?:es)?"
                             r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
 _METHODS = re.compile(r"\bmethods?\b", re.IGNORECASE)
 _PARAMETERS = re.compile(r"\b(?:parameters?|arguments?|args)\b", re.IGNORECASE)
@@ -37,6 +37,7 @@ _SUBCLASSES_OF = re.compile(r"(?:\bdirectly\s+)?\b(?:inherit(?:s|ing)?\s+(?:dire
                             re.IGNORECASE)
 """A question about the classes that inherit from a named one: "inherit from BaseRoute", "are
 subclasses of Exception", "derive from `Base`"."""
+_CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
 _DEFINES = re.compile(r"\b(?:defines?|defined|declares?|declared)\b", re.IGNORECASE)
 _SHOWN_CLASSES = 8
 _SHOWN_METHODS = 12
@@ -92,9 +93,12 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         rows, top = _ranked(found, asking, question)
         return rows, top if plain and len(classes) == len(found) else ""
     inherited = _SUBCLASSES_OF.search(asking)
-    base = inherited.group(1) if inherited is not None else ""
-    if base and (base in classes or base[0].isupper() or "." in base or "_" in base):  # not "a subclass of another"
-        return _subclasses(found, base, asking, question)
+    base = inherited.group(1).rstrip(".").rsplit(".", 1)[-1] if inherited is not None else ""
+    directly = inherited is not None and "directly" in inherited.group(0).lower()
+    counts_classes = _CLASSES.search(_SUBCLASSES_OF.sub(" ", asking)) is not None
+    if (base and counts_classes and not (_METHODS.search(asking) or _PARAMETERS.search(asking))
+            and (base in classes or base[0].isupper() or "_" in base)):  # not "a subclass of another"
+        return _subclasses(found, base, asking, question, directly)
     if len(named) != 1:
         return [], ""
     subject = named[0]
@@ -127,39 +131,60 @@ def _names_base(base: str, name: str) -> bool:
     return base == name or base.endswith("." + name)
 
 
-def _subclasses(found: list[_Class], name: str, asking: str, question: str) -> tuple[list[str], str]:
+def _subclasses(found: list[_Class], name: str, asking: str, question: str, directly: bool) -> tuple[list[str], str]:
     """The module's classes that inherit from the named one ("how many classes in this module
-    inherit from BaseRoute"): those whose bases name it, and with theirs in turn; the count
-    when the question asks just that and both readings (direct, or through another class of
-    the module) give one number. Shown the lines `class Route(BaseRoute):` among others
+    inherit from BaseRoute"): those whose bases name it (for a builtin, a builtin subclass of it
+    too: ValueError of Exception, unless the question says "directly"), and with theirs in turn;
+    the count when the question asks just that and both readings (direct, or through another
+    class of the module) give one number. No count when a base might inherit from it unseen (an
+    alias, a call, another module's class for a class not defined here) or a name is defined
+    twice (both branches of a `try`). Shown the lines `class Route(BaseRoute):` among others
     holding the word, the 1.5B printed two of them and answered 2."""
-    builtin = getattr(builtins, name, None)
-    ancestor = builtin if isinstance(builtin, type) else None
+    defined = {c.name for c in found}
+    builtin = getattr(builtins, name, None) if name not in defined else None
+    ancestor = builtin if isinstance(builtin, type) and not directly else None
+
+    def plain(base: str) -> str:
+        return base.split("[", 1)[0]
 
     def names_it(base: str) -> bool:
-        """A base that is the class, or a builtin subclass of a builtin one (ValueError of Exception)."""
-        kind = getattr(builtins, base.split("[", 1)[0], None)
+        kind = None if plain(base) in defined else getattr(builtins, plain(base), None)
         return _names_base(base, name) or (ancestor is not None and isinstance(kind, type) and issubclass(kind, ancestor))
 
+    def unseen(base: str) -> bool:
+        """Whether a base may inherit from the class where the module does not show it."""
+        if names_it(base) or plain(base) in defined or isinstance(getattr(builtins, plain(base), None), type):
+            return False
+        if not re.fullmatch(r"[A-Za-z_][\w.]*", plain(base)):
+            return True  # with_metaclass(Meta, Base)
+        return "." not in plain(base) if name in defined else True  # an alias of it; or anything, for a class from elsewhere
+
     direct = [c for c in found if any(names_it(b) for b in c.bases)]
-    every = list(direct)
-    while more := [c for c in found if c not in every and any(_names_base(b, p.name) for p in every for b in c.bases)]:
-        every += more
-    # A base imported from elsewhere may inherit from a class not defined here: not known.
-    defined = {c.name for c in found}
-    unknown = name not in defined and any(
-        not names_it(b) and b.split("[", 1)[0] not in defined and not isinstance(getattr(builtins, b, None), type)
-        for c in found for b in c.bases)
+    children: dict[str, list[_Class]] = {}
+    for c in found:
+        for b in c.bases:
+            children.setdefault(plain(b).rsplit(".", 1)[-1], []).append(c)
+    every, seen, queue = list(direct), {c.name for c in direct}, [c.name for c in direct]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            if child.name not in seen:
+                seen.add(child.name)
+                every.append(child)
+                queue.append(child.name)
     if not direct:
         return [f"   No class of the module names {name} among its bases."], ""
     listed = ", ".join(c.name for c in direct[:_SHOWN_CLASSES]) + (", ..." if len(direct) > _SHOWN_CLASSES else "")
-    rows = [f"   Classes whose bases name {name}: {len(direct)} ({listed})."]
+    rows = [f"   Classes whose bases name {name}{' or a builtin subclass of it' if ancestor else ''}: "
+            f"{len(direct)} ({listed})."]
     if len(every) != len(direct):
-        rows.append(f"   With the classes that inherit from those: {len(every)} ({', '.join(c.name for c in every[len(direct):][:_SHOWN_CLASSES])} too).")
+        more = ", ".join(c.name for c in every[len(direct):][:_SHOWN_CLASSES])
+        rows.append(f"   With the classes that inherit from those: {len(every)} ({more} too).")
     rest = _SUBCLASSES_OF.sub(" ", asking)
-    asks_count = (COUNT_ASKED.search(asking) is not None and _just(rest, {c.name for c in found})
+    asks_count = (COUNT_ASKED.search(asking) is not None and _just(rest, defined)
                   and not says_more(rest, _SUBCLASSES_OF.sub(" ", question)))
-    return rows, str(len(direct)) if asks_count and len(every) == len(direct) and not unknown else ""
+    known = (len(defined) == len(found) and len(every) == len(direct)
+             and not any(unseen(b) for c in found for b in c.bases))
+    return rows, str(len(direct)) if asks_count and known else ""
 
 
 def _read(node: ast.ClassDef) -> _Class:

@@ -35,7 +35,7 @@ from recursor.question import (
     fits_form,
     names_options,
 )
-from recursor.sandbox.helpers import _table_cells
+from recursor.sandbox.helpers import _LINE_TAG, _table_cells
 from recursor.turns import (
     bare_answer,
     echoes_question,
@@ -165,10 +165,12 @@ def reader_lines(look: Orientation, question: str) -> str:
     none, or when the first block alone is too long for a question about an order ("the last
     version"): cut, its last lines would be missing, and the reader would read a wrong one."""
     out: list[str] = []
+    word_given = False  # a word's block: a passage or a log's ending before it is no word's lines
     for hit in look.hits:
         label = _WORD_LABEL.match(hit)
-        if out and label is not None and int(label.group(2).replace(",", "")) > _EVERYDAY_LINES:
+        if word_given and label is not None and int(label.group(2).replace(",", "")) > _EVERYDAY_LINES:
             continue  # "'release': 48 lines": their first and last locate nothing, and were read instead
+        word_given = word_given or label is not None
         block = _by_name(_unnumbered(_WORD_LABEL.sub(r"Lines with \1:", hit)), look)
         if sum(len(b) + 1 for b in out) + len(block) <= READ_CHARS:
             out.append(block)
@@ -207,6 +209,9 @@ def _by_name(block: str, look: Orientation) -> str:
             out.append(row)
             continue
         line = m.group("line")
+        tag = _LINE_TAG.match(line)
+        if tag is not None and not look.header[0].startswith(tag.group(0)):
+            line = line[tag.end():]  # "import time: 44 | ...": the table was read without the tag every line has
         cells = [] if "..." in line or _FILE_TAG.match(line) else _table_cells(line, look.sep)[0]
         # A row clipped by the look, or tagged with its file, is left as written: its cells
         # cannot be told apart; and the header line itself says nothing more by name.

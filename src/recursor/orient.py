@@ -818,10 +818,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
     # "how many seconds can a connection sit idle": a value a line states, not a count
-    # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002) is shown its lines first;
-    # a name of letters and a number ("ext4", "ipv6", "python3") is what a page is about, no key.
+    # A question that names an identifier itself (KEY_ZOOM, CVE-2022-0002, libssl3) is shown its
+    # lines first; not the name of what the text is about ("ext4" of ext4(5), in its first lines).
+    opening = text[:_OPENING].lower()
     looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word)
-                                    and not re.fullmatch(r"[a-z]+\d+", w.word) for w in found)
+                                    and not (re.fullmatch(r"[a-z]+\d+", w.word) and w.word in opening) for w in found)
     if doc.unit == "line" and looks_up and (
             defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described)):
         page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
@@ -851,6 +852,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        table=tabled.table if tabled else None)
 
 
+_OPENING = 400
+"""The characters of a text that name what it is about: a man page's title and NAME line."""
 _RANKED_BY = re.compile(r"\b(?:longest|shortest|farthest|furthest|nearest|closest)\b", re.IGNORECASE)
 """A ranking by a length or a distance ("which media type has the longest list", "the entry
 farthest north"), which `SUPERLATIVE` does not name: no one paragraph answers it. Nor does one
@@ -900,8 +903,12 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         # The headings it is under: "in which release was --tips added" is answered there,
         # not in the passage; the 1.5B reader, given the passage without them, read another
         # release's heading from the lines below.
-        end = doc.files[at][3] if at >= 0 else None
-        heads = [(a, b) for a, b in section_heads(doc.text, shown[0][1], body, end) if b <= shown[0][1]]
+        end = doc.files[at][3] if at >= 0 else doc.starts[item + 1] if item + 1 < len(doc.starts) else None
+        # Under the headings of the line holding its rarest word, above the passage: one that
+        # runs across a heading ("## 5.18" inside it) is under that heading, shown, not the one above.
+        rarest = next((w for w in passage.words if w in rare), passage.words[0] if passage.words else "")
+        at_word = next((a for _, a, _, line in shown if rarest and rarest.lower() in line.lower()), shown[0][1])
+        heads = [(a, b) for a, b in section_heads(doc.text, at_word, body, end) if b <= shown[0][1]]
         under = ["   under: " + " > ".join(_cut(" ".join(doc.text[a:b].split()), 100) for a, b in heads)] if heads else []
         rows += [f"{n}| {line}" for n, line in numbered] + under
         page.add(rows, [(a, b) for _, a, b, _ in shown] + heads)

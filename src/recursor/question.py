@@ -457,15 +457,19 @@ MEASURED_ASKED = re.compile(
     r"(?:(?<!\bon\s)(?<!\bin\s)\bhow\s+(?:many|much)\s+(?:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|hours?|ms|"
     r"(?:kilo|mega|giga|tera)?bytes?|[kmgt]i?b|bits?|pixels?|degrees?)\b|\bhow\s+long\b)"
     r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|can|should|must|will)\b)"
-    r"|(?:(?:(?<=\bby default, )|(?<=\bby default ))how\s+(?:many|much)\b|\bhow\s+(?:many|much)\b(?=[^?.]*\bby\s+default\b))"
-    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:does|do|will|can|should|must)\b)", re.IGNORECASE)
+    r"|(?:(?:(?<=\bby default, )|(?<=\bby default ))how\s+(?:many|much)\b"
+    r"|\bhow\s+(?:many|much)\b(?=[^?.,;]{0,120}?\bby\s+default\b))"
+    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:does|do|will|can|should|must)\b)"
+    r"(?!(?:\s+[\w-]+){0,4}?\s+(?:of|in|among|from)\s)(?![^?.,;]{0,120}?\b(?:not|never|no)\b|[^?.,;]{0,120}?n't\b)",
+    re.IGNORECASE)
 """A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout"):
 a value one line states, as a setting or a table's column does, not a count of lines. Only
 in the present tense, as a setting or a spec says it ("is", "does"): "how many bytes did the
 server send" adds up a log. Not days or weeks, nor "on/in how many ...": "on how many days
 was rain measured" counts rows. Nor a number a thing does "by default" ("by default, how many inode
 table blocks does ext4 read ahead"): a setting's stated default, not a count ("how many
-options are on by default" still counts)."""
+options are on by default", "how many of the services does systemd start by default" and "how
+many users do not use the shell set by default" still count)."""
 
 
 def document_words(question: str) -> frozenset[str]:
