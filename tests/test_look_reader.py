@@ -184,11 +184,24 @@ def test_a_run_that_reaches_its_limit_with_no_answer_ends_on_the_value_read() ->
     result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),
                  limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
     assert result.answer == ""
-    # An answer given at the limit is the answer, not the reading.
-    root = FakeScriptedLM([*stuck[:4], "FINAL(7)"])
+    # An answer given at the limit that is not the reading is asked once, with the reading;
+    # given again, it is the answer.
+    root = FakeScriptedLM([*stuck[:4], "FINAL(7)", "FINAL(7)"])
     result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
                  limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
     assert result.answer == "7"
+    assert "The lines first shown were read as 0." in root.calls[-1].messages[-1]["content"]
+    # Offered 2.5, the 1.5B grepped until its errors ran out and answered another release: the
+    # reading, asked for once more, is taken.
+    root = FakeScriptedLM([*stuck[:4], "FINAL(7)", "FINAL(0)"])
+    result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == "0" and len(root.calls) == 6
+    # The reading given at the limit is taken at once.
+    root = FakeScriptedLM([*stuck[:4], "FINAL(0)"])
+    result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=4), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == "0" and len(root.calls) == 5
 
 
 def test_an_output_written_back_at_the_limit_is_no_answer() -> None:

@@ -383,6 +383,12 @@ class Prompts:
         return (f"The output writes {value}, the value read in the lines first shown. If that answers the "
                 f"question, reply with exactly this line:\nFINAL({value})")
 
+    def read_at_the_end(self, value: str) -> str:
+        """Sent once at the answer-now turn when the answer is not the value read in the look's
+        lines (`reads_the_look`)."""
+        return (f"The lines first shown were read as {value}. Unless your output shows that {value} is wrong, "
+                f"reply with exactly this line:\nFINAL({value})")
+
     def counted_first(self, count: str, unit: str) -> str:
         """Under an output that starts with a count of what the question asks how many of."""
         return (f"The output counts {count} {unit}. If the question asks for that number, reply with exactly "

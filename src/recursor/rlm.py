@@ -545,7 +545,8 @@ class _Run:
                     copied_out = state is not None and state.copies_output(prose)
                     late = late or (None if copies_the_instruction(prose) or copied_out else prose)
                 answer, json_form = (said, said_json) if said is not None else (answer, json_form)
-                doubt = state.doubted(said, self.prompts) if state is not None and said is not None else None
+                doubt = (state.doubted(said, self.prompts) or state.read_instead(said, self.prompts)
+                         if state is not None and said is not None else None)
                 if said is None and not reasked:
                     reasked, note = True, self.prompts.answer_now_again()
                 elif doubt and not doubted:

@@ -368,7 +368,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
                 "first", "zero",
-                "read_again", "held", "unit", "computed"]
+                "read_again", "held", "unit", "computed", "read_instead"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -656,6 +656,21 @@ class TurnState:
         self.sent_back.add("computed")
         self.heard(again := prompts.computed_again(computed))
         return again
+
+    def read_instead(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for an answer given at the answer-now turn that is not the
+        value a reader read in the look's lines (`look_read`, not one the look computed: that is
+        `computed_instead`'s), or None. Offered 2.5 for the grep release that added -o, the 1.5B
+        wrote `grep -o / --only-matching` as code until its errors ran out, and answered the
+        first release the look showed, 3.8."""
+        value = self.look_read
+        if not value or value == self.shown.counted or "read_instead" in self.sent_back:
+            return None
+        if _plain_value(bare_answer(answer).strip("\"'` ")) == _plain_value(value):
+            return None
+        self.sent_back.add("read_instead")
+        self.heard(note := prompts.read_at_the_end(value))
+        return note
 
     def first_of_lines(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer to a question asking for the
