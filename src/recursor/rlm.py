@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,12 +29,11 @@ from recursor.calls import error_text
 from recursor.context import ContextInput, ContextValue, describe, load_context
 from recursor.direct import DirectOutcome, choose_mode, run_direct
 from recursor.errors import BudgetExceeded, LMError, UserError
-from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
 from recursor.lm.base import LM, Message
 from recursor.lm.cache import ReplyCache
 from recursor.lm.resolve import as_lm
-from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
-from recursor.orient import NO_LOOK, Orientation, first_look, printed_nothing
+from recursor.look_reads import LookReads
+from recursor.orient import NO_LOOK, first_look, printed_nothing
 from recursor.output import DEFAULT_OUTPUT_RETRIES, OutputCheck, output_spec
 from recursor.pricing import Pricing, unpriced_message
 from recursor.profiles import (
@@ -67,8 +66,6 @@ from recursor.run_tree import RunTree
 from recursor.sandbox.base import SandboxOptions, VarLookup
 from recursor.session import Session
 from recursor.subcalls import ChildOutcome, Subcalls
-from recursor.table_sql import NO_SELECT, QUERY_TOKENS, Query, TableDb, answer_of, select_of, told
-from recursor.table_sql import schema as table_schema
 from recursor.tools import Toolbox
 from recursor.trace import events as ev
 from recursor.trace.source import ReplySource
@@ -289,8 +286,12 @@ class _Run:
         state = TurnState(question=self.question, context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
-        state.shown = await self._query_table(state.shown)
-        state.look_read = await self._read_look(state.shown)
+        # A small root's look is read by sub-models before its first turn: not a child's, nor
+        # for a typed answer (its form is the schema's, not a line's).
+        if self.prompts.reads_the_look and self.depth == 0 and self.typed is None:
+            reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
+            state.shown = await reads.query_table(state.shown)
+            state.look_read = await reads.read(state.shown)
         metadata = self.metadata or describe(self.context)
         # `read` only when there is one: a subclass's first_message of three arguments still works.
         first = (self.prompts.first_message(self.question, metadata, state.shown) if state.look_read is None
@@ -344,87 +345,6 @@ class _Run:
                 await self.repl.close()
         tree.run_end(run_id=self.run_id, context=self.context, reads=self.repl.reads, outcome=outcome)
         return outcome
-
-    async def _read_look(self, look: Orientation) -> str | None:
-        """The value to offer in the first message as read in the look: what the look itself
-        computed for the question (`Orientation.counted`), else what a sub-model reads in its
-        lines for a look-up question (`recursor.look_reader`). None when the prompts do not
-        read the look, for a child run or a typed answer (its form is the schema's, not a
-        line's), when the call limit leaves less than a reading and two root turns, when the
-        question computes its answer, or when the reader read nothing the lines write."""
-        if not self.prompts.reads_the_look or self.depth > 0 or self.typed is not None:
-            return None
-        if look.counted:
-            return look.counted
-        if not looks_up(self.question) or not (lines := reader_lines(look, self.question)):
-            return None
-        message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
-        if not self._room_to_read([message], READ_TOKENS):
-            return None
-        try:
-            resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1,
-                                           role="sub", output_cap=READ_TOKENS)
-        except (BudgetExceeded, LMError):
-            return None  # the root's first call meets the same limit or failure, and says so
-        # Off the event loop: tying the value to the question's words scans the context.
-        return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context,
-                                       look.header)
-
-    async def _query_table(self, look: Orientation) -> Orientation:
-        """The look with what one SQL query over its table gives (`recursor.table_sql`): a
-        sub-model writes the SELECT from the columns and the question, and mends it once when
-        SQLite refuses it, or when it found nothing by a text no row writes ("state = 'Oregon'"
-        where the column writes 'OR'). The value it gives is offered like one the look computed
-        (`Orientation.counted`), the query shown above it so that the root can judge it. The
-        look as it was when the prompts do not read the look, for a child run or a typed answer
-        (as `_read_look`), when the look computed a value already, or when the limits leave no
-        room."""
-        table = look.table
-        if (table is None or look.counted or not self.prompts.reads_the_look or self.depth > 0
-                or self.typed is not None):
-            return look
-        db = await asyncio.to_thread(TableDb.open, table)
-        if db is None:
-            return look
-        try:
-            shown = await asyncio.to_thread(table_schema, table, self.question)
-            messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
-            query, why = None, ""
-            for _ in range(2):
-                if not self._room_to_read(messages, QUERY_TOKENS):
-                    break
-                try:
-                    resp = await self.tree.call_lm(self.sub_lm, messages, run_id=self.run_id, depth=self.depth + 1,
-                                                   role="sub", output_cap=QUERY_TOKENS)
-                except (BudgetExceeded, LMError):
-                    break  # the root's first call meets the same limit or failure, and says so
-                sql = select_of(resp.text)
-                query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
-                why = query.error or await asyncio.to_thread(db.unmatched, query)
-                if not why:
-                    break
-                messages += [{"role": "assistant", "content": resp.text},
-                             {"role": "user", "content": self.prompts.table_query_failed(why)}]
-        finally:
-            db.close()
-        if query is None or why:
-            return look  # a failed query, or one that missed, is noise in the look
-        return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
-
-    def _room_to_read(self, messages: list[Message], output: int) -> bool:
-        """Whether the limits leave the reading and then two root turns: three calls, and the
-        tokens and dollars of the reading's worst case three times over (a root turn's prompt
-        is the look and more). A reading never takes what the root needs to answer."""
-        limits, spent = self.tree.limits, self.tree.ledger.spent
-        worst = input_token_bound(messages) + output + MIN_OUTPUT_TOKENS
-        if limits.max_calls is not None and limits.max_calls - spent.calls < 3:
-            return False
-        if limits.max_tokens is not None and limits.max_tokens - spent.tokens < 3 * worst:
-            return False
-        if limits.max_usd is None:
-            return True
-        price = self.tree.config.pricing.price(self.sub_lm.model, self.sub_lm.price)
-        return price is not None and limits.max_usd - spent.usd >= 3 * worst * max(price) / 1e6
 
     async def _turn(self, reply: str, iteration: int, state: TurnState,
                     cut: FinalAnswer | None = None) -> tuple[_Outcome | None, str]:

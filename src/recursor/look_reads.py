@@ -1,0 +1,115 @@
+"""The sub-calls that read a small root's first look before its first turn.
+
+A small root rarely reads a value its look shows, nor computes what a table's columns give:
+one query a sub-model writes for a table (`recursor.table_sql`), and one reading of the look's
+lines for a look-up (`recursor.look_reader`), are offered in the first message instead. Each is
+a sub-call through the run tree, so the ledger counts it and the trace shows it; neither ever
+takes what the root needs to answer (`LookReads.room`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, replace
+
+from recursor.context import ContextValue
+from recursor.errors import BudgetExceeded, LMError
+from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
+from recursor.lm.base import LM, Message
+from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
+from recursor.orient import Orientation
+from recursor.prompts import Prompts
+from recursor.run_tree import RunTree
+from recursor.table_sql import NO_SELECT, QUERY_TOKENS, Query, TableDb, answer_of, select_of, told
+from recursor.table_sql import schema as table_schema
+
+__all__ = ["LookReads"]
+
+
+@dataclass(frozen=True, slots=True)
+class LookReads:
+    """The first look's readers for one root run."""
+
+    tree: RunTree
+    sub_lm: LM
+    prompts: Prompts
+    run_id: str
+    depth: int
+    question: str
+    context: ContextValue
+
+    async def read(self, look: Orientation) -> str | None:
+        """The value to offer in the first message as read in the look: what the look itself
+        computed for the question (`Orientation.counted`), else what a sub-model reads in its
+        lines for a look-up question (`recursor.look_reader`). None when the call limit leaves
+        less than a reading and two root turns, when the question computes its answer, or when
+        the reader read nothing the lines write."""
+        if look.counted:
+            return look.counted
+        if not looks_up(self.question) or not (lines := reader_lines(look, self.question)):
+            return None
+        message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
+        if not self.room([message], READ_TOKENS):
+            return None
+        try:
+            resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1,
+                                           role="sub", output_cap=READ_TOKENS)
+        except (BudgetExceeded, LMError):
+            return None  # the root's first call meets the same limit or failure, and says so
+        # Off the event loop: tying the value to the question's words scans the context.
+        return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context,
+                                       look.header)
+
+    async def query_table(self, look: Orientation) -> Orientation:
+        """The look with what one SQL query over its table gives (`recursor.table_sql`): a
+        sub-model writes the SELECT from the columns and the question, and mends it once when
+        SQLite refuses it, or when it found nothing by a text no row writes ("state = 'Oregon'"
+        where the column writes 'OR'). The value it gives is offered like one the look computed
+        (`Orientation.counted`), the query shown above it so that the root can judge it. The
+        look as it was when it has no table, computed a value already, or the limits leave no
+        room."""
+        table = look.table
+        if table is None or look.counted:
+            return look
+        db = await asyncio.to_thread(TableDb.open, table)
+        if db is None:
+            return look
+        try:
+            shown = await asyncio.to_thread(table_schema, table, self.question)
+            messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
+            query, why = None, ""
+            for _ in range(2):
+                if not self.room(messages, QUERY_TOKENS):
+                    break
+                try:
+                    resp = await self.tree.call_lm(self.sub_lm, messages, run_id=self.run_id, depth=self.depth + 1,
+                                                   role="sub", output_cap=QUERY_TOKENS)
+                except (BudgetExceeded, LMError):
+                    break  # the root's first call meets the same limit or failure, and says so
+                sql = select_of(resp.text)
+                query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
+                why = query.error or await asyncio.to_thread(db.unmatched, query)
+                if not why:
+                    break
+                messages += [{"role": "assistant", "content": resp.text},
+                             {"role": "user", "content": self.prompts.table_query_failed(why)}]
+        finally:
+            db.close()
+        if query is None or why:
+            return look  # a failed query, or one that missed, is noise in the look
+        return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
+
+    def room(self, messages: list[Message], output: int) -> bool:
+        """Whether the limits leave the reading and then two root turns: three calls, and the
+        tokens and dollars of the reading's worst case three times over (a root turn's prompt
+        is the look and more). A reading never takes what the root needs to answer."""
+        limits, spent = self.tree.limits, self.tree.ledger.spent
+        worst = input_token_bound(messages) + output + MIN_OUTPUT_TOKENS
+        if limits.max_calls is not None and limits.max_calls - spent.calls < 3:
+            return False
+        if limits.max_tokens is not None and limits.max_tokens - spent.tokens < 3 * worst:
+            return False
+        if limits.max_usd is None:
+            return True
+        price = self.tree.config.pricing.price(self.sub_lm.model, self.sub_lm.price)
+        return price is not None and limits.max_usd - spent.usd >= 3 * worst * max(price) / 1e6
