@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Literal
@@ -649,13 +649,7 @@ class TurnState:
         just this question (`look_computed`), or None. Offered a count the look computed ("8
         methods in its own body"), the 1.5B searched the question's words, failed and answered
         3; offered a query's 80, it grepped and took the header line a later note offered."""
-        bare = bare_answer(answer).strip("\"'` ")
-        computed = self.look_computed
-        if not computed or _plain_value(bare) == _plain_value(computed) or "computed" in self.sent_back:
-            return None
-        self.sent_back.add("computed")
-        self.heard(again := prompts.computed_again(computed))
-        return again
+        return self._asked_once("computed", self.look_computed, answer, prompts.computed_again)
 
     def read_instead(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for an answer given at the answer-now turn that is not the
@@ -663,14 +657,17 @@ class TurnState:
         `computed_instead`'s), or None. Offered 2.5 for the grep release that added -o, the 1.5B
         wrote `grep -o / --only-matching` as code until its errors ran out, and answered the
         first release the look showed, 3.8."""
-        value = self.look_read
-        if not value or value == self.shown.counted or "read_instead" in self.sent_back:
+        read = None if self.look_computed else self.look_read
+        return self._asked_once("read_instead", read, answer, prompts.read_at_the_end)
+
+    def _asked_once(self, check: Check, value: str | None, answer: str, note: Callable[[str], str]) -> str | None:
+        """`note(value)`, once per run (`check`), for an answer other than `value`; None when
+        there is no value, the answer is it, or the note was sent already."""
+        if not value or check in self.sent_back or _plain_value(bare_answer(answer).strip("\"'` ")) == _plain_value(value):
             return None
-        if _plain_value(bare_answer(answer).strip("\"'` ")) == _plain_value(value):
-            return None
-        self.sent_back.add("read_instead")
-        self.heard(note := prompts.read_at_the_end(value))
-        return note
+        self.sent_back.add(check)
+        self.heard(sent := note(value))
+        return sent
 
     def first_of_lines(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer to a question asking for the
