@@ -307,6 +307,11 @@ def test_no_table_for_a_query_when_rows_were_dropped_and_a_long_one_is_read_whol
     table = orientation(long, "How many rows are from Oregon?").table
     assert table is not None and len(table.rows) == 200_000
     assert run_select(table, "SELECT COUNT(*) FROM t WHERE state = 'OR'").rows == ((40_000,),)
+    # Read again whole only for the query: a row past the look's reach that does not fit the
+    # header leaves the query no rows to count short.
+    broken = long + "9,OR,1,extra,cells\n"
+    late = orientation(broken, "How many rows are from Oregon?").table
+    assert late is not None and late.rows == () and TableDb.open(late) is None
 
 
 def test_a_later_offer_taken_over_the_querys_value_is_asked_once() -> None:

@@ -289,19 +289,24 @@ def table_look(text: str, question: str) -> ComputedLook | None:
 
 def _whole_table(read: _Read, text: str) -> Table | None:
     """Every row of the table, for a query (`recursor.table_sql`): the rows read, or for a
-    text cut at `_READ_UP_TO` all of them, read again up to `_QUERIED_UP_TO`. None when a row
-    was dropped (a query would count short) or the text is longer."""
+    text cut at `_READ_UP_TO` all of them, read again up to `_QUERIED_UP_TO` when a query asks
+    for them (not on the look's path, which every question takes). None, or no rows, when a row
+    was dropped (a query would count short); None when the text is longer."""
     if read.records is not None:
         return Table.of_records(read.records)
     if not read.cut:
         return Table.of_rows(read.header, read.rows) if read.whole else None
     if len(text) > _QUERIED_UP_TO:
         return None
+    return Table.read_later(read.header, lambda: _all_rows(text, read))
+
+
+def _all_rows(text: str, read: _Read) -> list[list[str]] | None:
+    """Every row of a table the look read only in part, None when one does not fit its header."""
     header, rows, _ = _table_cells(text, read.sep)
-    width = len(header)
-    if header != read.header or any(not 1 < len(r) <= width for r in rows):
+    if header != read.header or any(not 1 < len(r) <= len(header) for r in rows):
         return None
-    return Table.of_rows(header, rows)
+    return rows
 
 
 def _unique_by_name(columns: list[_Column]) -> list[_Column]:

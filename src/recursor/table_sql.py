@@ -24,7 +24,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -126,18 +126,34 @@ class Table:
     """A table's column names as written, and its rows of cells (str, int, float, bool or
     None): what the look read (`look_table`). Its columns are typed once, when first asked."""
 
-    __slots__ = ("_columns", "header", "rows")
+    __slots__ = ("_columns", "_load", "_rows", "header")
 
-    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[Any]] = (), *,
+                 load: Callable[[], Sequence[Sequence[Any]]] | None = None) -> None:
         self.header = tuple(header)
-        self.rows = tuple(tuple(r) for r in rows)
+        self._rows = tuple(tuple(r) for r in rows)
+        self._load = load
         self._columns: tuple[_Column, ...] | None = None
+
+    @property
+    def rows(self) -> tuple[tuple[Any, ...], ...]:
+        """The rows, read when first asked if the table was made by `read_later`."""
+        if self._load is not None:
+            load, self._load = self._load, None
+            self._rows = tuple(tuple(r) for r in load())
+        return self._rows
 
     @classmethod
     def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
         """A delimited table's cells as written; an empty cell is no value."""
-        width = len(header)
-        return cls(header, [[c if c != "" else None for c in r[:width]] + [None] * (width - len(r)) for r in rows])
+        return cls(header, _cells(rows, len(header)))
+
+    @classmethod
+    def read_later(cls, header: Sequence[str], read: Callable[[], Sequence[Sequence[str]] | None]) -> Table:
+        """A delimited table whose rows `read` gives when they are first asked for, off the
+        look's path (a long text's, read again whole only for a query); no rows when `read`
+        finds none that fit the header."""
+        return cls(header, load=lambda: _cells(read() or (), len(header)))
 
     @classmethod
     def of_records(cls, records: Sequence[dict[str, Any]]) -> Table:
@@ -153,6 +169,11 @@ class Table:
         if self._columns is None:
             self._columns = _typed_columns(self)
         return self._columns
+
+
+def _cells(rows: Sequence[Sequence[str]], width: int) -> list[list[str | None]]:
+    """Delimited rows as `width` cells each; an empty cell, or one a short row leaves out, is no value."""
+    return [[c if c != "" else None for c in r[:width]] + [None] * (width - len(r)) for r in rows]
 
 
 def _cell(value: Any) -> Any:
@@ -228,16 +249,16 @@ def _column(name: str, written: str, cells: list[Any]) -> _Column:
     present = [c for c in cells if not _missing(c)]
     if present and all(isinstance(c, bool) for c in present):
         return _Column(name, written, "boolean", tuple(None if _missing(c) else int(c) for c in cells))
-    numbers = [_number(c) for c in present]
-    if present and all(n is not None for n in numbers) and not all(isinstance(c, bool) for c in present):
-        kind: Kind = "integer" if all(isinstance(n, int) for n in numbers) else "real"
-        return _Column(name, written, kind, tuple(None if _missing(c) else _number(c) for c in cells))
+    numbers = [None if _missing(c) else _number(c) for c in cells]  # each cell read once
+    read = [n for c, n in zip(cells, numbers, strict=True) if not _missing(c)]
+    if present and all(n is not None for n in read):
+        kind: Kind = "integer" if all(isinstance(n, int) for n in read) else "real"
+        return _Column(name, written, kind, tuple(numbers))
     texts = [c for c in present if isinstance(c, str)]
     if present and len(texts) == len(present) and (day_first := _day_first(texts)) is not None:
-        days = [_as_date(c, day_first) for c in texts]
-        if all(d is not None for d in days):
-            return _Column(name, written, "date", tuple(
-                None if _missing(c) else d.isoformat() if (d := _as_date(c, day_first)) else None for c in cells))
+        days = [None if _missing(c) else _as_date(c, day_first) for c in cells]
+        if all(d is not None for c, d in zip(cells, days, strict=True) if not _missing(c)):
+            return _Column(name, written, "date", tuple(d.isoformat() if d else None for d in days))
     return _Column(name, written, "text", tuple(None if c is None else c if isinstance(c, str) else str(c)
                                                  for c in cells))
 
@@ -371,7 +392,10 @@ class TableDb:
 
     @classmethod
     def open(cls, table: Table) -> TableDb | None:
-        """The database, or None when the rows cannot be stored (a cell SQLite refuses)."""
+        """The database, or None when there are no rows or they cannot be stored (a cell
+        SQLite refuses)."""
+        if not table.rows:
+            return None
         try:
             return cls(table)
         except (sqlite3.Error, ValueError, OverflowError, UnicodeError, MemoryError):
