@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from recursor.context import ContextValue
 from recursor.errors import BudgetExceeded, LMError
 from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
-from recursor.lm.base import LM, Message
+from recursor.lm.base import LM, LMResponse, Message
 from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
 from recursor.orient import Orientation
 from recursor.prompts import Prompts
@@ -49,13 +49,8 @@ class LookReads:
         if not looks_up(self.question) or not (lines := reader_lines(look, self.question)):
             return None
         message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
-        if not self.room([message], READ_TOKENS):
+        if (resp := await self._ask([message], READ_TOKENS)) is None:
             return None
-        try:
-            resp = await self.tree.call_lm(self.sub_lm, [message], run_id=self.run_id, depth=self.depth + 1,
-                                           role="sub", output_cap=READ_TOKENS)
-        except (BudgetExceeded, LMError):
-            return None  # the root's first call meets the same limit or failure, and says so
         # Off the event loop: tying the value to the question's words scans the context.
         return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context,
                                        look.header)
@@ -79,13 +74,8 @@ class LookReads:
             messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
             query, why = None, ""
             for _ in range(2):
-                if not self.room(messages, QUERY_TOKENS):
+                if (resp := await self._ask(messages, QUERY_TOKENS)) is None:
                     break
-                try:
-                    resp = await self.tree.call_lm(self.sub_lm, messages, run_id=self.run_id, depth=self.depth + 1,
-                                                   role="sub", output_cap=QUERY_TOKENS)
-                except (BudgetExceeded, LMError):
-                    break  # the root's first call meets the same limit or failure, and says so
                 sql = select_of(resp.text)
                 query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
                 why = query.error or await asyncio.to_thread(db.unmatched, query)
@@ -98,6 +88,17 @@ class LookReads:
         if query is None or why:
             return look  # a failed query, or one that missed, is noise in the look
         return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
+
+    async def _ask(self, messages: list[Message], output: int) -> LMResponse | None:
+        """The sub-model's reply, None when the limits leave no room for it (`room`) or the
+        call fails: the root's first call meets the same limit or failure, and says so."""
+        if not self.room(messages, output):
+            return None
+        try:
+            return await self.tree.call_lm(self.sub_lm, messages, run_id=self.run_id, depth=self.depth + 1,
+                                           role="sub", output_cap=output)
+        except (BudgetExceeded, LMError):
+            return None
 
     def room(self, messages: list[Message], output: int) -> bool:
         """Whether the limits leave the reading and then two root turns: three calls, and the
