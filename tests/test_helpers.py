@@ -750,6 +750,33 @@ def test_headings_reads_the_outline_top_level_first() -> None:
     assert [crlf[a:b] for a, b in h.section_below(crlf, crlf.index("1.1"))] == ["A fix.", "More."]  # no "\r"
 
 
+def test_release_lines_alone_between_blank_lines_head_a_changelog() -> None:
+    # Nothing marks these releases but their shape: a short line alone, writing a version.
+    log = "".join(f"CHANGES FROM 1.{n} TO 1.{n + 1}, 1{n} March 201{n}\n\nNormal Changes\n==============\n\n"
+                  f"* A fix ({n}).\n  more of it.\n\n* Another.\n\n" for n in range(4, 0, -1))
+    assert h.headings(text=log) == [f"CHANGES FROM 1.{n} TO 1.{n + 1}, 1{n} March 201{n}" for n in range(4, 0, -1)]
+    assert h.headings(level=2, text=log) == ["Normal Changes"] * 4  # the marked ones go one level down
+    # A line ending in ":" introduces; a version in a paragraph's first line is prose.
+    libuv = "".join(f"2019.0{n}.01, Version 1.{n}.0 (Stable)\n\nChanges since version 1.{n - 1}.0:\n\n"
+                    f"* unix: a fix (Ann Lee)\n\n* win: b fix (Bo Chan)\n\nVersion 1.{n} was\nfine.\n\n"
+                    for n in range(5, 1, -1))
+    assert h.headings(text=libuv) == [f"2019.0{n}.01, Version 1.{n}.0 (Stable)" for n in range(5, 1, -1)]
+    # Two such lines, or lines that are most of the text (a list of versions), head nothing.
+    assert h.headings(text="Frob 1.1\n\nA fix.\n\nFrob 1.0\n\nFirst.\n") == []
+    assert h.headings(text="".join(f"pkg 1.{n}\n\n" for n in range(9))) == []
+    # A text whose marked headings write versions keeps them as they are.
+    marked = "".join(f"Frob 1.{n}\n========\n\nv1.{n}.1\n\n* fix\n\n" for n in range(4))
+    assert h.headings(text=marked) == [f"Frob 1.{n}" for n in range(4)]
+
+
+def test_a_line_set_counts_lines_holding_a_text_no_line_is(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = h.Rows(["a SKIPPED (Requires Windows)", "b SKIPPED (Requires Windows)", "c PASSED", "c PASSED"])
+    assert rows.count("c PASSED") == 2 and capsys.readouterr().out == ""  # a list's count, where a line is it
+    assert rows.count("SKIPPED (Requires Windows)") == 2
+    assert "no line is just 'SKIPPED (Requires Windows)'; 2 lines hold it" in capsys.readouterr().out
+    assert rows.count("FAILED") == 0 and rows.count(3) == 0 and rows.count("") == 0
+
+
 def test_blocks_are_the_records_that_span_lines() -> None:
     text = ("Start-Date: 2024-01-01  10:00:00\nInstall: foo:amd64 (1.0), tcl8.6:amd64 (8.6)\n"
             "End-Date: 2024-01-01  10:00:05\n\n  \nStart-Date: 2024-02-01  09:00:00\n"

@@ -1192,6 +1192,10 @@ def test_the_owner_named_in_a_leading_clause_that_says_where_to_look_is_searched
     assert document_words("Within KEY_ZOOM's definition, what value is used?") == frozenset()
     assert document_words("In Bob's last commit, what changed?") == frozenset()
     assert document_words("What port is in the redis record?") == frozenset()  # "record" only after "this"
+    # "of X" after the document's noun says whose document it is; "of the" says nothing more.
+    assert {"pytest", "run", "python-dateutil"} <= document_words(
+        "In this pytest run of python-dateutil, how many tests failed?")
+    assert document_words("How many lines of this log of the server are errors?") == {"log"}
     # Not in such a clause, a possessive's owner is a name like any other.
     plain = orientation(zones, "How many seconds ahead of UTC is IST in PostgreSQL's set?").words
     assert plain.index("PostgreSQL") < plain.index("IST")
@@ -1566,6 +1570,32 @@ def _news(seed: int = 4) -> tuple[str, list[date]]:
         rule = "=" * len(title) if day.year > 2016 else "=="
         parts.append(f"{title}\n{rule}\n\nFixes:\n\n• Fix a crash in the bus (#{n})\n• Update docs\n")
     return "\n".join(parts), days
+
+
+def test_releases_of_a_period_are_read_off_release_lines_dated_or_not() -> None:
+    # tmux's CHANGES: nothing marks a release's line but its shape, and only the older ones write a date.
+    parts = [f"CHANGES FROM 3.{n} TO 3.{n + 1}\n\n* Newer change {n}.\n* And {n}.\n* Or {n}.\n" for n in range(6, 0, -1)]
+    days = [date(2009 + n, 1 + n % 12, 10 + n) for n in range(8, 0, -1)]
+    parts += [f"CHANGES FROM 1.{n} TO 1.{n + 1}, {d.day} {d:%B} {d.year}\n\n* Change {n}.\n  More of it.\n* Another {n}.\n"
+              for n, d in zip(range(8, 0, -1), days, strict=True)]
+    text = "\n".join(parts)
+    gold = sum(2011 <= d.year <= 2014 for d in days)
+    look = orientation(text, "Going by the dates in this file, how many tmux releases came out from 2011 through "
+                             "2014, both years included?")
+    assert look.counted == str(gold) and 0 < gold < len(days)
+    # "stable" picks some releases out: shown, not offered.
+    assert orientation(text, "How many stable releases came out from 2011 through 2014?").counted == ""
+
+
+def test_a_stated_limit_is_looked_up_not_ranked() -> None:
+    filler = "".join(f"     Option{n}\n             Specifies the rsa-sha2-{n} thing.\n\n" for n in range(30))
+    text = (filler + "     RequiredRSASize\n             Specifies the minimum RSA key size (in bits) that ssh(1) "
+            "will\n             accept.  Keys smaller than this are\n             ignored.  The default is 1024\n"
+            "             bits.\n\n" + filler)
+    look = orientation(text, "Out of the box, what is the smallest RSA key size (in bits) that the client will accept?")
+    assert look.passages and "The default is 1024" in look.passages[0]
+    # A superlative with no limit stated ranks: no passage.
+    assert not orientation(text, "Which option has the largest number in its name?").passages
 
 
 def test_releases_of_a_period_are_the_dated_headings_short_underlines_too() -> None:

@@ -33,6 +33,7 @@ from recursor.question import (
     asked_form,
     asking_part,
     fits_form,
+    limits_cut,
     names_options,
 )
 from recursor.sandbox.helpers import _LINE_TAG, _table_cells
@@ -154,7 +155,7 @@ def looks_up(question: str) -> bool:
     asked = _asked_sentence(question)
     if _SPANNED.search(asking) is None:
         asking = MEASURED_ASKED.sub(" ", asking)  # "how many seconds ahead of UTC is IST": one line's value
-    return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", asking)) or names_options(asking)
+    return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", limits_cut(asking))) or names_options(asking)
                 or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question)
                 or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))
 

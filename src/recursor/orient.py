@@ -56,6 +56,7 @@ from recursor.question import (
     date_range,
     document_words,
     iso_forms,
+    limits_cut,
     marked_short,
     marked_words,
     names_options,
@@ -977,7 +978,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
                               "-" in w.asked and not key_shaped(w.word), _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     return _Searched(found, missing, file_words, question_words, marked, described,
-                     SUPERLATIVE.search(asking) is not None)
+                     SUPERLATIVE.search(limits_cut(asking)) is not None)
 
 
 def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_words: int) -> list[int]:
@@ -1608,6 +1609,10 @@ _PERIOD_WORDS = _ASKED_COMMON | frozenset(
 _PERIODS_SHOWN = 3
 _DATED_SHARE = 0.8
 """Entries are counted by period when at least this share of them is dated."""
+_DATED_HEADS_SHARE = 0.5
+"""A text's top headings are counted by their dates when at least this share write one: a
+changelog may date only its older releases (tmux's CHANGES dates 19 of 32), and a question
+"going by the dates" counts those that are dated."""
 _EVERY_ENTRY = 0.9
 """A word on the first line of this share of a text's entries picks none of them out
 ("systemd" of "systemd (252-1) unstable; urgency=medium")."""
@@ -1626,7 +1631,7 @@ def _dated_headings(text: str) -> tuple[list[str], list[tuple[date, str]]] | Non
     file heads its releases "E2fsprogs 1.47.0 (February 5, 2023)"); None when they do not."""
     heads = headings(text=text)
     dated = [(d, h) for h in heads if (d := to_date(h)) is not None]
-    if len(dated) < 3 or len(dated) < _DATED_SHARE * len(heads):
+    if len(dated) < 3 or len(dated) < _DATED_HEADS_SHARE * len(heads):
         return None
     return heads, dated
 
@@ -1698,13 +1703,20 @@ def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) ->
     plain = _ASIDE_PERIOD.sub(" ", asking.replace(first, " ").replace(last, " "))
     on_every = _on_every_head([h.lower().replace("-", "") for h in heads], asking)  # "dbus" of "D-Bus 1.11.8"
     title = {w.lower() for w in TOKEN.findall(text.lstrip()[:200].split("\n", 1)[0])}  # "GNU grep NEWS": "grep releases"
-    words = _RELEASE_WORDS | _ASKED_COMMON | frozenset(on_every) | _PERIOD_SAID | document_words(asking) | title
+    # "how many tmux releases": the word naming whose releases they are picks none out ("stable" does).
+    owner = {m.group(1).lower() for m in _RELEASES_OF.finditer(plain) if m.group(1).lower() not in _RELEASE_KINDS}
+    words = _RELEASE_WORDS | _ASKED_COMMON | frozenset(on_every) | _PERIOD_SAID | document_words(asking) | title | owner
     return rows, str(len(kept)) if kept and _asks_just(plain, COUNT_ASKED, words) else "", call
 
 
 _ASIDE_PERIOD = re.compile(r"\b(?:with\s+a\s+date\s+|dated\s+|released\s+)?(?:from|between|in|during)\s+(?:and|through|to|until)?",
                            re.IGNORECASE)
-_PERIOD_SAID = frozenset("date dated dates from through thru to until and between inclusive list lists listed "
+_RELEASES_OF = re.compile(r"\b([A-Za-z][\w.+-]*)\s+(?:releases|versions)\b")
+_RELEASE_KINDS = frozenset("stable unstable major minor patch point bugfix bug-fix security beta alpha rc final "
+                           "maintenance feature development dev lts testing experimental pre-release prerelease "
+                           "preview nightly new old official".split())
+"""Words that pick some releases out: "how many stable releases", unlike "how many tmux releases"."""
+_PERIOD_SAID = frozenset("date dated dates from through thru to until and between inclusive included including both years going by list lists listed "
                          "file news".split())
 """Words of a count of releases in a period that the period says."""
 

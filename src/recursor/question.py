@@ -32,6 +32,7 @@ __all__ = [
     "PLURAL_ASKED",
     "QUALIFIED",
     "RECORD_NOUNS",
+    "STATED_LIMIT",
     "SUPERLATIVE",
     "TOKEN",
     "YES_NO_START",
@@ -49,6 +50,7 @@ __all__ = [
     "fits_form",
     "in_asked_unit",
     "iso_forms",
+    "limits_cut",
     "marked_short",
     "marked_words",
     "names_options",
@@ -442,7 +444,8 @@ def marked_short(asking: str) -> list[tuple[str, ...]]:
 _DOCUMENT_KINDS = frozenset(
     "file header log config configuration changelog table list document text license licence index map "
     "manual page module source script dump output report listing database spreadsheet notes readme catalog "
-    "inventory registry dictionary glossary spec specification schema manifest record records data dataset".split())
+    "inventory registry dictionary glossary spec specification schema manifest record records data dataset "
+    "run trace history transcript".split())
 """Nouns a user names the document they give by ("this Linux input header", "the lm-sensors config")."""
 
 _DEICTIC = frozenset({"this", "these"})
@@ -493,6 +496,8 @@ def document_words(question: str) -> frozenset[str]:
             if word in _DEICTIC or (word == "the" and j > 0 and tokens[j - 1].lower() in _PREPOSITIONS | {"according"}
                                     and token.lower() not in _DEICTIC_ONLY):
                 out.update(w.lower() for w in [*described, token] if w not in "()")
+                if i + 2 < len(tokens) and tokens[i + 1].lower() == "of" and tokens[i + 2].lower() not in _STOP:
+                    out.add(tokens[i + 2].lower())  # "this pytest run of python-dateutil": whose run it is
                 break
             if word in _STOP or (word in _DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
                 break
@@ -557,6 +562,20 @@ _NOT_RANKING = re.compile(
     r"\bmost[\s-]+recent(?:ly)?\b|\bat\s+(?:most|least)\b|\b(?:most|least)\s+\d[\d,]*\s+\w+", re.IGNORECASE)
 """Superlative words that rank nothing: "the most recent version" (one entry's value), "at
 most 3 words", "at least version 2" (a bound)."""
+
+
+STATED_LIMIT = re.compile(
+    r"\b(?:smallest|largest|biggest|highest|lowest|greatest|minimum|maximum|longest|shortest)\b"
+    r"(?=[^?.;]{0,80}?\b(?:will|can|could|may|might|would|accepts?|allows?|permits?|supports?|tolerates?|"
+    r"allowed|permitted|supported|accepted|possible)\b)", re.IGNORECASE)
+"""A superlative that names a limit the text states, not a ranking of its items: "the smallest
+RSA key size that the client will accept", "the longest name a label may have". Read as a
+ranking, the look showed no paragraph and the 1.5B answered another key's size."""
+
+
+def limits_cut(text: str) -> str:
+    """`text` without the superlatives that name a stated limit (`STATED_LIMIT`)."""
+    return STATED_LIMIT.sub(" ", text)
 
 
 def not_ranking(text: str) -> str:

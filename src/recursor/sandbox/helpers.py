@@ -181,6 +181,17 @@ class _LineSet(list[str]):
         drop = set(other)
         return Rows(r for r in self if r not in drop)
 
+    def count(self, value: Any) -> int:
+        """The lines equal to `value`, as a list counts; a text no line equals counts the lines
+        holding it, as small models mean: `rows.count("SKIPPED (Requires Windows)")` counted 0."""
+        equal = super().count(value)
+        if equal or not isinstance(value, str) or not value:
+            return equal
+        holding = sum(1 for r in self if value in r)
+        if holding:
+            print(f"count: no line is just {value!r}; {holding:,} line{'s' if holding != 1 else ''} hold it.")
+        return holding
+
 
 class Hits(_LineSet):
     """grep's result: the matching lines as plain strings. Echoed bare it shows nothing,
@@ -689,6 +700,14 @@ _FENCE = _re.compile(r"\n```[^\n`]*\n.*?\n```[ \t\r]*(?=\n|\Z)", _re.DOTALL)
 """A Markdown fenced code block (backticks only: a `~~~` line is as often an underline).
 Each pattern here matches from the newline before its line: a literal start is searched fast,
 where `^` with MULTILINE tries every character (0.4 s for 35 MB)."""
+_RELEASE_LINE = _re.compile(r"\n[ \t\r]*\n([A-Za-z0-9][^\n]{0,99}?)[ \t\r]*(?=\n[ \t\r]*\n|\n?\Z)")
+"""A short unindented line alone between blank lines: a release's line in a changelog that marks
+its headings no other way ("CHANGES FROM 3.2 TO 3.2a", "2019.10.20, Version 1.33.1 (Stable)"),
+when `_release_lines` finds enough of one shape that write a version."""
+_VERSION_IN_LINE = _re.compile(r"(?<![\w.])[vV]?\d+\.\d+(?:\.\d+)*[a-z]?(?![\w])")
+_RELEASES_SHARE = 3
+"""Release lines are at most one in this many of a text's lines that are not blank: each heads
+the changes of its release."""
 _FIELD_TITLE = _re.compile(r"[\w.-]+:(?:\s|$)")
 """A `key: value` line: above a `---` it is YAML's last line before the next document."""
 _OUTLINE_OF: list[Any] = [None]
@@ -743,6 +762,7 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
     # Markdown's underlines mean levels 1 and 2 beside its `#` headings; reStructuredText's,
     # the order in which the text first uses each.
     levels: dict[str, int] = {"=": 1, "-": 2} if atx else {}
+    released = _release_lines(doc, lo, hi, text, at)
     underlined: list[tuple[int, int, str, bool]] = []
     for m in _SHORT_RULE.finditer(text):
         end = m.start() + at  # the title's line ends where the rule's begins
@@ -757,6 +777,10 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
     for start, end, char, whole in underlined:
         if whole or (char == "=" and full["="] >= 3):
             found.append((start, end, levels.setdefault(char, len(levels) + 1)))
+    if released and not any(_VERSION_IN_LINE.search(doc[a:b]) for a, b, _ in found):
+        # A changelog's release lines head the sections its other headings mark ("Normal Changes").
+        taken = {a for a, _, _ in released}
+        found = released + [(a, b, level + 1) for a, b, level in found if a not in taken]
     heads = sorted(h for h in found if not fenced(h[0]))
     parents: list[int] = []
     stack: list[int] = []  # the open headings, each of a lower level than the one above it
@@ -768,6 +792,26 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
     out = ([h[0] for h in heads], heads, parents)
     _OUTLINES[(lo, hi)] = out
     return out
+
+
+def _release_lines(doc: str, lo: int, hi: int, text: str, at: int) -> list[tuple[int, int, int]]:
+    """The lines of `text` (doc[lo:hi] after a newline; `at` maps back) that head a changelog's
+    releases though nothing marks them: short unindented lines alone between blank lines that
+    write a version, three or more, all of one shape (the first word's, digits aside: "CHANGES",
+    "9.9.9,", "v9.9.9"), at most one in `_RELEASES_SHARE` of the lines written. A line ending in
+    ":" introduces what follows ("Changes since version 1.44.1:"). As (start, end, 1)."""
+    shapes: dict[str, list[tuple[int, int, int]]] = {}
+    for m in _RELEASE_LINE.finditer("\n" + text):
+        line = m.group(1)
+        if line.endswith(":") or not _VERSION_IN_LINE.search(line):
+            continue
+        shape = _re.sub(r"\d+", "9", line.split(None, 1)[0].lower())
+        shapes.setdefault(shape, []).append((m.start(1) + at - 1, m.start(1) + at - 1 + len(line), 1))
+    if not shapes:
+        return []
+    best = max(shapes.values(), key=len)
+    written = sum(1 for line in text.split("\n") if line.strip())
+    return best if len(best) >= 3 and _RELEASES_SHARE * len(best) <= written else []
 
 
 def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: int = 14) -> list[tuple[int, int]]:
