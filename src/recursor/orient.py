@@ -33,6 +33,7 @@ from recursor.log_columns import column_count, column_rank
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
+from recursor.look_items import items_table
 from recursor.look_measures import measures_look
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import python_look
@@ -842,6 +843,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if words.missing:
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
     found_words = tuple(w.word for w in found)
+    # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
+    computes = bool(words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)))
+    items = (items_table(text) if tabled is None and computes and not files and isinstance(context, str)
+             and len(text) <= _PARSED_UP_TO else None)
     return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
                        hint=() if names_options(question) else found_words,
                        start=(judging.call if judging else start if (named is not None or named_start) and start
@@ -850,7 +855,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        passages=tuple(lines for _, lines, _ in passage_hits),
                        holds=judging.holds if judging else "",
                        header=tabled.header if tabled else (), sep=tabled.sep if tabled else "",
-                       table=tabled.table if tabled else None)
+                       table=tabled.table if tabled and tabled.table else items)
 
 
 _OPENING = 400

@@ -144,8 +144,8 @@ class Table:
         return self._rows
 
     @classmethod
-    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
-        """A delimited table's cells as written; an empty cell is no value."""
+    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str | None]]) -> Table:
+        """A delimited table's cells as written; an empty cell, or None, is no value."""
         return cls(header, _cells(rows, len(header)))
 
     @classmethod
@@ -171,7 +171,7 @@ class Table:
         return self._columns
 
 
-def _cells(rows: Sequence[Sequence[str]], width: int) -> list[list[str | None]]:
+def _cells(rows: Sequence[Sequence[str | None]], width: int) -> list[list[str | None]]:
     """Delimited rows as `width` cells each; an empty cell, or one a short row leaves out, is no value."""
     return [[c if c != "" else None for c in r[:width]] + [None] * (width - len(r)) for r in rows]
 

@@ -1,0 +1,133 @@
+"""A changelog's items and a manual page's terms read as a table (`recursor.look_items`), and
+the first look that asks the query writer about them."""
+
+from __future__ import annotations
+
+from tests.fakes.scripted_lm import FakeScriptedLM
+
+from recursor import RLM, Limits
+from recursor.look_items import items_table
+from recursor.orient import orientation
+from recursor.prompts_small import SmallModelPrompts
+from recursor.table_sql import Table, TableDb
+
+PEOPLE = ["Ann Lee", "Bo Chan", "cjdoe", "Ann Lee", "Dee Ray"]
+
+
+def _changelog() -> tuple[str, dict[str, int]]:
+    """A libuv-shaped ChangeLog: dated release lines, "Changes since" lines, credited bullets,
+    one wrapped over two lines; the newest release first."""
+    parts, credits = [], {}
+    for n in range(6, 0, -1):
+        items = []
+        for k in range(n + 2):
+            who = PEOPLE[(n + k) % len(PEOPLE)]
+            credits[who] = credits.get(who, 0) + 1
+            body = f"unix: fix thing {n}.{k}" + ("\n  across two lines" if k == 1 else "")
+            items.append(f"* {body} ({who})\n")
+        parts.append(f"2019.0{n}.1{n}, Version 1.{n}.0 (Stable)\n\nChanges since version 1.{n - 1}.0:\n\n"
+                     + "\n".join(items))
+    return "\n\n".join(parts), credits
+
+
+def _rows(table: Table | None, sql: str) -> tuple[tuple[object, ...], ...]:
+    assert table is not None
+    db = TableDb.open(table)
+    assert db is not None
+    try:
+        return db.select(sql).rows
+    finally:
+        db.close()
+
+
+def test_a_changelogs_items_are_rows_under_their_release() -> None:
+    text, credits = _changelog()
+    table = items_table(text)
+    assert table is not None and table.header == ("heading", "version", "released", "release_order", "item", "credit")
+    assert len(table.rows) == sum(credits.values())
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE version = '1.4.0'") == ((6,),)
+    top = max(credits, key=lambda k: credits[k])
+    assert _rows(table, "SELECT credit FROM t GROUP BY credit ORDER BY COUNT(*) DESC LIMIT 1") == ((top,),)
+    # A wrapped item is one row, its lines joined; the "Changes since" line is no item.
+    assert _rows(table, "SELECT item FROM t WHERE item LIKE '%6.1%'") == (("unix: fix thing 6.1 across two lines (cjdoe)",),)
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE item LIKE 'Changes since%'") == ((0,),)
+    assert _rows(table, "SELECT COUNT(DISTINCT version) FROM t WHERE released BETWEEN '2019-03-01' AND '2019-05-31'") == ((3,),)
+
+
+def test_sub_points_belong_to_their_item_and_marked_headings_are_its_part() -> None:
+    release = ("CHANGES FROM 3.{a} TO 3.{b}\n\nNormal Changes\n==============\n\n* Add a thing.\n  - sub-point one\n"
+               "  - sub-point two\n\n* Fix another\n  thing.\n\nIncompatible Changes\n====================\n\n"
+               "* Drop a thing.\n")
+    text = "\n".join(release.format(a=n, b=n + 1) for n in range(5, 0, -1))
+    table = items_table(text)
+    assert table is not None and "part" in table.header
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE version = '3.3'") == ((3,),)
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE part = 'Incompatible Changes'") == ((5,),)
+    assert _rows(table, "SELECT item FROM t WHERE version = '3.6' LIMIT 1") == (("Add a thing. - sub-point one - sub-point two",),)
+
+
+def test_a_manual_pages_terms_are_rows_with_their_section() -> None:
+    terms = [("AddKeysToAgent", "Specifies whether keys are added.\n             The default is no."),
+             ("GSSAPIAuthentication", "Specifies whether GSSAPI is used."),
+             ("GSSAPIDelegateCredentials", "Forward credentials."),
+             ("IPQoS   Specifies the type-of-service.", "Accepted values are af11, af12."),
+             ("tcp_bic_fast_convergence (Boolean; default: enabled; Linux 2.4.27/2.6.6\n     to 2.6.13)",
+              "Turns on convergence."),
+             ("User", "Specifies the user to log in as.")]
+    body = "\n\n".join(f"     {term}\n             {said}" for term, said in terms)
+    text = ("NAME\n     demo -- a page\n\nDESCRIPTION\n     The keywords follow.\n\n" + body
+            + "\n\nFILES\n     ~/.demo\n             The file.\n")
+    table = items_table(text)
+    assert table is not None and table.header == ("section", "term", "term_line", "description")
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE section = 'DESCRIPTION'") == ((6,),)
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE term LIKE 'GSSAPI%'") == ((2,),)
+    assert _rows(table, "SELECT description FROM t WHERE term = 'IPQoS'") == (
+        ("Specifies the type-of-service. Accepted values are af11, af12.",),)
+    assert _rows(table, "SELECT term FROM t WHERE term_line LIKE '%default: enabled%2.6.13)'") == (
+        ("tcp_bic_fast_convergence",),)
+
+
+def test_code_and_prose_are_no_items() -> None:
+    module = "\n\n".join(f"def f{n}(x):\n    return x + {n}\n\n\nclass C{n}:\n    pass" for n in range(10))
+    assert items_table(module) is None  # `def` over its body is no term, ten times the same word
+    prose = "\n\n".join(f"Paragraph {n} says a thing\nand goes on." for n in range(10))
+    assert items_table(prose) is None
+    config = "\n".join(f"key.{n}=a,\\\n    b,\\\n    c" for n in range(10))
+    assert items_table(config).header == ("name", "value", "active")  # settings, not terms over their lines
+    assert items_table("Frob 1.1\n\n* a fix\n\nFrob 1.0\n\n* first\n") is None  # two releases are no changelog
+
+
+def test_the_first_look_asks_the_query_writer_about_a_changelogs_items() -> None:
+    text, credits = _changelog()
+    top = max(credits, key=lambda k: credits[k])
+    question = "Across this change history, which person is credited with the largest number of changes?"
+    look = orientation(text, question)
+    assert look.table is not None and look.counted == ""
+    assert orientation(text, "Which version added the fix for thing 4.2?").table is None  # a look-up reads the lines
+    sql = "SELECT credit FROM t GROUP BY credit ORDER BY COUNT(*) DESC LIMIT 1"
+    sub = FakeScriptedLM([f"```sql\n{sql}\n```"])
+    root = FakeScriptedLM([f"FINAL({top})"])
+    result = RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4),
+                 trace_dir=False).complete(question, text)
+    assert result.answer == top
+    asked = sub.calls[0].messages[0]["content"]
+    assert "- credit: text" in asked and "- version: text" in asked
+    assert f"The query {sql} gives: {top}." in root.calls[0].messages[-1]["content"]
+
+
+def test_a_config_files_settings_are_rows_in_force_or_commented_out() -> None:
+    text = ("# Security settings\n#\n# Lines below set the providers.\n\n"
+            + "".join(f"security.provider.{n}=Sun{n}\n" for n in range(1, 7))
+            + "\n#   commented.setting=old\n# Note that a = b is prose.\n"
+            "jdk.tls.disabledAlgorithms=SSLv3, TLSv1, \\\n    RC4, DES\n"
+            "port = 5432    # (change requires restart)\n\n[extra]\nlevel = 3\n")
+    table = items_table(text)
+    assert table is not None and table.header == ("section", "name", "value", "active", "comment")
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE active = 'yes'") == ((9,),)
+    assert _rows(table, "SELECT name FROM t WHERE active = 'no'") == (("commented.setting",),)
+    assert _rows(table, "SELECT value FROM t WHERE name = 'jdk.tls.disabledAlgorithms'") == (("SSLv3, TLSv1, RC4, DES",),)
+    assert _rows(table, "SELECT value, comment FROM t WHERE name = 'port'") == (("5432", "(change requires restart)"),)
+    assert _rows(table, "SELECT section FROM t WHERE name = 'level'") == (("extra",),)
+    # A script's assignments are few among its lines: no settings.
+    script = "\n".join(f"x{n} = {n}\nprint(x{n})\nif x{n}:\n    pass" for n in range(10))
+    assert items_table(script) is None
