@@ -1583,6 +1583,9 @@ def test_releases_of_a_period_are_read_off_release_lines_dated_or_not() -> None:
     look = orientation(text, "Going by the dates in this file, how many tmux releases came out from 2011 through "
                              "2014, both years included?")
     assert look.counted == str(gold) and 0 < gold < len(days)
+    # One calendar year is a period too.
+    in_2013 = sum(d.year == 2013 for d in days)
+    assert orientation(text, "How many tmux versions were released during the calendar year 2013?").counted == str(in_2013)
     # "stable" picks some releases out: shown, not offered.
     assert orientation(text, "How many stable releases came out from 2011 through 2014?").counted == ""
 

@@ -348,6 +348,20 @@ def test_a_column_that_flags_rows_with_its_own_name_is_a_column_and_a_value_is_f
     assert orientation("Alice,Spain,3\nBob,Spain,4\nCid,France,5\nDee,Italy,6\nEve,Spain,7\n", "How many?").table is None
 
 
+def test_a_query_whose_conditions_each_hold_but_not_together_is_told_so() -> None:
+    # The 1.5B copied a version from the column's examples into a count of 2019's releases.
+    rows = [[f"1.{n}.{k}", f"{2017 + n // 4}-0{1 + k}-1{k}", f"item {n}.{k}"] for n in range(12) for k in range(3)]
+    db = TableDb.open(Table.of_rows(["version", "released", "item"], rows))
+    assert db is not None
+    both = db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019%' AND version LIKE '1.3.%'"))
+    assert both.startswith("each of its conditions holds for some rows (released LIKE '2019%': 12 rows; "
+                           "version LIKE '1.3.%': 3 rows), but no row meets them all")
+    assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE version LIKE '9.%'")) == "no row meets version LIKE '9.%'"
+    assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019%'")) == ""  # it found rows
+    assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released > '2030'")) == ""  # nothing it can tell
+    db.close()
+
+
 def test_a_header_with_units_and_a_tag_every_line_has_still_make_a_table() -> None:
     log = "import time: self [us] | cumulative | imported package\n" + "".join(
         f"import time: {100 + i * 7:>9} | {300 + i * 11:>10} | {'  ' * (i % 3)}mod{i}\n" for i in range(40))

@@ -62,6 +62,7 @@ from recursor.question import (
     marked_words,
     names_options,
     negated,
+    one_period,
     terms_of,
 )
 from recursor.sandbox.base import Read
@@ -77,6 +78,7 @@ from recursor.sandbox.helpers import (
     _header_name,
     _list_totals,
     _lists_items,
+    _period_or_none,
     _stem,
     _stem_rx,
     _values,
@@ -1095,7 +1097,10 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
         people, top = _people(text, recs, "", asking) if asks_top else ([], "")
         page.add(python + people)
         counted = counted or functions or top
-        if period is not None and parsed and (released := _releases_in(text, period, asking)) is not None:
+        one = one_period(question) if period is None else None  # "during 2019": its first and last day
+        days = _period_or_none(one) if one else None
+        span = period or ((one, one, days[0], days[1]) if one and days else None)
+        if span is not None and parsed and (released := _releases_in(text, span, asking)) is not None:
             page.add(released[0])  # "how many releases from 2016 through 2018": a NEWS file's dated headings
             counted, start, named_start = counted or released[1], released[2], True
         elif period is not None and parsed and (dated := _dated_alone(text, recs, period, asking)):

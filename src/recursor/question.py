@@ -374,7 +374,7 @@ def date_range(question: str) -> tuple[str, str, date, date] | None:
     return first, last, a[0], b[1]
 
 
-_ONE_PERIOD = re.compile(r"\b(?:in|during|on|for|throughout)\s+(?:the\s+(?:month|year)\s+(?:of\s+)?)?(?P<p>"
+_ONE_PERIOD = re.compile(r"\b(?:in|during|on|for|throughout)\s+(?:the\s+(?:calendar\s+)?(?:month|year)\s+(?:of\s+)?)?(?P<p>"
                          + _A_DATE + r")(?![\dx\u00d7])(?!\s*(?:ms|s|sec|secs|seconds|px|kb|mb|gb|bytes|%|q[1-4])\b)",
                          re.IGNORECASE)
 """A period a question names as one date, month or year: "in March 2024", "on 2024-05-03",

@@ -441,7 +441,27 @@ class TableDb:
                 if elsewhere:
                     missed += f". {_clip(wanted)!r} is written in the column {', '.join(elsewhere[:3])}"
                 return missed
-        return ""
+        return self._apart(query)
+
+    def _apart(self, query: Query) -> str:
+        """Why a query whose conditions each hold for some rows found none: none meets them
+        all ("released LIKE '2019%'" and "version LIKE '1.44.%'", a value copied from the
+        column's examples); or a pattern that no row of its column matches. "" otherwise."""
+        held: list[tuple[str, int]] = []
+        for m in _COMPARED_TO.finditer(query.sql):
+            condition = m.group(0)
+            if "(" in condition:
+                continue  # an IN list, cut at its first value
+            alone = self.select(f"SELECT COUNT(*) FROM t WHERE {condition}")
+            if alone.error or not alone.rows:
+                return ""
+            held.append((condition, int(alone.rows[0][0] or 0)))
+        if len(held) == 1 and held[0][1] == 0:
+            return f"no row meets {_clip(held[0][0], 80)}"
+        if len(held) < 2 or any(n == 0 for _, n in held):
+            return ""
+        each = "; ".join(f"{_clip(c, 80)}: {n:,} rows" for c, n in held)
+        return f"each of its conditions holds for some rows ({each}), but no row meets them all: keep only what the question asks"
 
     def close(self) -> None:
         self._db.close()
