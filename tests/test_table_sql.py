@@ -357,6 +357,10 @@ def test_a_query_whose_conditions_each_hold_but_not_together_is_told_so() -> Non
     assert both.startswith("each of its conditions holds for some rows (released LIKE '2019%': 12 rows; "
                            "version LIKE '1.3.%': 3 rows), but no row meets them all")
     assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE version LIKE '9.%'")) == "no row meets version LIKE '9.%'"
+    # A pattern no row matches is told with what rows holding its longest word write.
+    near = db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE item LIKE '%item 2.9%' OR item LIKE '%item 2.8%'"))
+    assert near == ("no row meets item LIKE '%item 2.9%'; rows whose item holds 'item' write e.g. 'item 0.0', "
+                    "'item 0.1', 'item 0.2'; no row meets item LIKE '%item 2.8%'")
     assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019%'")) == ""  # it found rows
     assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released > '2030'")) == ""  # nothing it can tell
     db.close()

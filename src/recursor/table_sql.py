@@ -45,6 +45,8 @@ _VALUES_SHOWN = 10
 _CATEGORY_MAX = 60
 _EXAMPLES = 3
 _CLIP = 40
+_LONG_CLIP = 64
+"""A long text column's example, at most: two of them fit a schema line."""
 _LINE_MAX = 160
 """A column's line in the schema, at most: a schema fits a small model's window."""
 _CELL_SHOWN = 200
@@ -299,9 +301,12 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
             more = ", ..." if len(counts) > len(shown) else ""
             told = f"text, {width}{len(counts):,} different values: " + ", ".join(repr(_clip(v)) for v in shown) + more
         else:
-            first = list(dict.fromkeys(values))[:_EXAMPLES]
+            # Long texts (an item, a term's line) are shown two at more length: their shape
+            # ("tcp_sack (Boolean; default: enabled; ...)") is what a LIKE must match.
+            long = sorted(len(v) for v in values)[len(values) // 2] > _CLIP
+            first = list(dict.fromkeys(values))[:2 if long else _EXAMPLES]
             shown = named + [v for v in first if v not in named]
-            told = f"text, {width}e.g. " + ", ".join(repr(_clip(v)) for v in shown)
+            told = f"text, {width}e.g. " + ", ".join(repr(_clip(v, _LONG_CLIP if long else _CLIP)) for v in shown)
     line = f"- {column.name}{header}: {told}"
     line = line if len(line) <= _LINE_MAX else line[:_LINE_MAX] + " ..."
     return line + (f"; empty (NULL) in {empty:,} rows" if empty else "")
@@ -450,18 +455,38 @@ class TableDb:
         held: list[tuple[str, int]] = []
         for m in _COMPARED_TO.finditer(query.sql):
             condition = m.group(0)
-            if "(" in condition:
+            if re.match(r"[^']*\bIN\s*\(", condition, re.IGNORECASE):
                 continue  # an IN list, cut at its first value
             alone = self.select(f"SELECT COUNT(*) FROM t WHERE {condition}")
             if alone.error or not alone.rows:
                 return ""
             held.append((condition, int(alone.rows[0][0] or 0)))
-        if len(held) == 1 and held[0][1] == 0:
-            return f"no row meets {_clip(held[0][0], 80)}"
+        if held and all(n == 0 for _, n in held):
+            told: list[str] = []
+            for condition, _ in held:  # what rows write is told once, not for each condition
+                near = self._near(condition)
+                head, _, rest = near.partition("; rows whose")
+                told.append(head if rest and any(rest in t for t in told) else near)
+            return "; ".join(told)
         if len(held) < 2 or any(n == 0 for _, n in held):
             return ""
         each = "; ".join(f"{_clip(c, 80)}: {n:,} rows" for c, n in held)
         return f"each of its conditions holds for some rows ({each}), but no row meets them all: keep only what the question asks"
+
+    def _near(self, condition: str) -> str:
+        """A condition no row meets, with what rows holding its longest word write there:
+        "term_line LIKE '%(Boolean; default: true;%'" where the lines write "default: enabled"."""
+        m = _COMPARED_TO.match(condition)
+        said = f"no row meets {_clip(condition, 80)}"
+        if m is None or m.group(1).startswith('"'):
+            return said
+        words = sorted(set(re.findall(r"[A-Za-z0-9][\w.-]{2,}", m.group(2))), key=len, reverse=True)
+        for word in words[:4]:
+            rows = self.select(f"SELECT DISTINCT {m.group(1)} FROM t WHERE {m.group(1)} LIKE '%{word}%' LIMIT 3").rows
+            if rows and all(isinstance(r[0], str) for r in rows):
+                shown = ", ".join(repr(_clip(r[0], _LONG_CLIP)) for r in rows)
+                return f"{said}; rows whose {m.group(1)} holds {word!r} write e.g. {shown}"
+        return said
 
     def close(self) -> None:
         self._db.close()
