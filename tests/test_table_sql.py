@@ -103,6 +103,11 @@ def test_only_one_select_is_taken_from_a_reply() -> None:
     for reply in ("SELECT 1; DROP TABLE t", "DELETE FROM t", "PRAGMA table_info(t)", "The answer is 57.",
                   "```sql\nATTACH DATABASE 'x.db' AS x\n```", ""):
         assert select_of(reply) is None, reply
+    # Two slips of small models' SQL, mended outside quoted texts: NULL compared, a regex in LIKE.
+    assert select_of("SELECT COUNT(*) FROM t WHERE v != NULL AND w = null AND x <> NULL AND note = 'a = NULL'") == (
+        "SELECT COUNT(*) FROM t WHERE v IS NOT NULL AND w IS NULL AND x IS NOT NULL AND note = 'a = NULL'")
+    assert select_of("SELECT name FROM t WHERE name LIKE '.*Algorithms' OR n LIKE 'a.b'") == (
+        "SELECT name FROM t WHERE name LIKE '%Algorithms' OR n LIKE 'a.b'")
 
 
 def test_a_query_can_only_read_the_table_and_stops_at_its_deadline(tmp_path: Path) -> None:

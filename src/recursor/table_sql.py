@@ -304,7 +304,9 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
             # Long texts (an item, a term's line) are shown two at more length: their shape
             # ("tcp_sack (Boolean; default: enabled; ...)") is what a LIKE must match.
             long = sorted(len(v) for v in values)[len(values) // 2] > _CLIP
-            first = list(dict.fromkeys(values))[:2 if long else _EXAMPLES]
+            distinct = list(dict.fromkeys(values))
+            # A log's first lines are its banner: a long column shows its first value and a middle one.
+            first = [distinct[0], distinct[len(distinct) // 2]] if long and len(distinct) > 2 else distinct[:_EXAMPLES]
             shown = named + [v for v in first if v not in named]
             told = f"text, {width}e.g. " + ", ".join(repr(_clip(v, _LONG_CLIP if long else _CLIP)) for v in shown)
     line = f"- {column.name}{header}: {told}"
@@ -352,7 +354,26 @@ def select_of(reply: str) -> str | None:
     sql = sql.strip().rstrip(";").strip()
     if not _STARTS.match(sql) or ";" in _QUOTED_OR_COMMENT.sub("''", sql):
         return None
-    return sql
+    return _mended(sql)
+
+
+_NULL_COMPARED = re.compile(r"(?:!=|<>)\s*NULL\b|(?<![!<>])=\s*NULL\b", re.IGNORECASE)
+_LIKE_PATTERN = re.compile(r"(\bLIKE\s+')((?:[^']|'')*)'", re.IGNORECASE)
+
+
+def _mended(sql: str) -> str:
+    """`sql` with two slips of small models' SQL mended, outside its quoted texts: a
+    comparison with NULL, always unknown (`value != NULL` is `value IS NOT NULL`), and a
+    regex's `.*` in a LIKE pattern (`name LIKE '.*Algorithms'` is `'%Algorithms'`)."""
+    parts = []
+    at = 0
+    for m in _QUOTED_OR_COMMENT.finditer(sql):
+        parts.append(_NULL_COMPARED.sub(lambda n: "IS NULL" if n.group(0).startswith("=") else "IS NOT NULL",
+                                        sql[at:m.start()]))
+        parts.append(m.group(0))
+        at = m.end()
+    parts.append(_NULL_COMPARED.sub(lambda n: "IS NULL" if n.group(0).startswith("=") else "IS NOT NULL", sql[at:]))
+    return _LIKE_PATTERN.sub(lambda m: m.group(1) + m.group(2).replace(".*", "%") + "'", "".join(parts))
 
 
 @dataclass(frozen=True, slots=True)
