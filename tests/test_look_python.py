@@ -256,3 +256,35 @@ def test_a_subclass_count_is_offered_only_for_classes_and_only_when_nothing_unse
     chain = "class C0:\n    pass\n" + "".join(f"\n\nclass C{i}(C{i - 1}):\n    pass\n" for i in range(1, 1000))
     rows, _ = class_look(chain, "How many classes inherit from C0?", "How many classes inherit from C0?")
     assert "With the classes that inherit from those: 999" in rows[-1]
+
+
+def test_the_places_that_raise_a_named_exception_are_counted_by_the_parser() -> None:
+    module = '''"""Raises TypeError when misused.
+
+    raise TypeError("in a docstring, not raised")
+"""
+import errors
+
+
+def f(x):
+    # raise TypeError here? No.
+    if x is None:
+        raise TypeError("x is None")
+    if x == 1:
+        raise errors.TypeError
+    try:
+        g(x)
+    except TypeError:
+        raise
+    raise ValueError("bad")
+
+
+def g(x):
+    raise TypeError(
+        "spread over lines")
+'''
+    look = orientation(module, "How many places in this file raise a TypeError?")
+    assert look.counted == "3" and "It raises TypeError in 3 raise statements" in look.text
+    # Another condition, or an exception the module never raises: shown at most, not offered.
+    assert orientation(module, "How many places raise a TypeError when x is None?").counted == ""
+    assert "raises KeyError" not in orientation(module, "How many places raise a KeyError?").text

@@ -57,12 +57,14 @@ class _Class:
 def python_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
     """`class_look` and `function_look` together, the module parsed once for both: their lines,
     and the first answer either offers."""
-    tree = _parsed(text) if _asks_classes(text, asking) or _asks_functions(text, asking) else None
+    raised = _raised_name(text, asking)
+    tree = _parsed(text) if _asks_classes(text, asking) or _asks_functions(text, asking) or raised else None
     if tree is None:
         return [], ""
     classes, about_classes = class_look(text, asking, question, tree)
     functions, about_functions = function_look(text, asking, question, tree)
-    return classes + functions, about_classes or about_functions
+    raises, about_raises = raise_look(tree, raised, asking) if raised else ([], "")
+    return classes + functions + raises, about_classes or about_functions or about_raises
 
 
 def _parsed(text: str) -> ast.Module | None:
@@ -340,6 +342,42 @@ def function_look(text: str, asking: str, question: str, tree: ast.Module | None
     if not COUNT_ASKED.search(asking) or not plain or not top_level:
         return rows, ""
     return rows, str(len(public) if public_asked else len(functions) - len(public))
+
+
+_RAISES = re.compile(r"\b(?:raise[sd]?|raising|throws?|thrown|throwing)\b", re.IGNORECASE)
+_EXCEPTION_NAME = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Abort)\b")
+_RAISE_WORDS = frozenset("how many places does do this file module code raise raises raised raising throw throws "
+                         "thrown a an the in of times statements statement total".split())
+
+
+def _raised_name(text: str, asking: str) -> str:
+    """The exception a question counting raises names ("How many places raise a TypeError?"),
+    when the module raises it; "" otherwise."""
+    if not (COUNT_ASKED.search(asking) and _RAISES.search(asking)) or len(text) > _PARSED_UP_TO:
+        return ""
+    names = set(_EXCEPTION_NAME.findall(asking))
+    return next(iter(names)) if len(names) == 1 and f"raise {next(iter(names))}" in text else ""
+
+
+def raise_look(tree: ast.Module, name: str, asking: str) -> tuple[list[str], str]:
+    """For a question counting the places that raise `name`: the raise statements whose
+    exception is it, by name, called or not (`raise TypeError(...)`, `raise errors.TypeError`),
+    a bare re-raise not among them; the count when the question asks just that. Searched, the
+    line `raise TypeError` is also written in docstrings and comments."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            written = raised.id if isinstance(raised, ast.Name) else raised.attr if isinstance(raised, ast.Attribute) else ""
+            if written == name:
+                lines.append(node.lineno)
+    if not lines:
+        return [], ""
+    shown = ", ".join(str(n) for n in sorted(lines)[:_SHOWN_METHODS])
+    rows = [f"   It raises {name} in {len(lines)} raise statement{'s' if len(lines) != 1 else ''} "
+            f"(docstrings and comments aside), at lines {shown}{', ...' if len(lines) > _SHOWN_METHODS else ''}."]
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", asking)} - {name.lower()}
+    return rows, str(len(lines)) if words <= _RAISE_WORDS else ""
 
 
 def _module_functions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
