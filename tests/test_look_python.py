@@ -288,3 +288,13 @@ def g(x):
     # Another condition, or an exception the module never raises: shown at most, not offered.
     assert orientation(module, "How many places raise a TypeError when x is None?").counted == ""
     assert "raises KeyError" not in orientation(module, "How many places raise a KeyError?").text
+
+
+def test_the_methods_of_a_named_classs_parent_are_counted_when_asked_through_it() -> None:
+    module = ("class Base:\n    def a(self):\n        pass\n\n    def b(self):\n        pass\n\n    def c(self):\n        pass\n\n\n"
+              "class Child(Base):\n    def a(self):\n        pass\n")
+    asked = "Child inherits directly from another class defined here. How many methods does that parent class define?"
+    assert orientation(module, asked).counted == "3"
+    assert orientation(module, "How many methods does the parent class of Child define in its own body?").counted == "3"
+    # A condition on the methods is another question.
+    assert orientation(module, "How many methods that return None does the parent class of Child define?").counted == ""

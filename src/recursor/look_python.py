@@ -109,6 +109,11 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
     parents = [classes[b] for b in subject.bases if b in classes]
     rows += [f"   its base {_told(p).lstrip()}" for p in parents]
     if COUNT_ASKED.search(asking) and _METHODS.search(asking) and not _PARAMETERS.search(asking):
+        if _PARENT.search(asking) and len(parents) == 1 and len(set(parents[0].methods)) == len(parents[0].methods):
+            # "Group inherits from another class here. How many methods does that parent class define?"
+            own = _OWN_BODY.sub(" ", asking)
+            said = _just(own, set(classes), _JUST_WORDS | _RELATION_WORDS)
+            return rows, str(len(parents[0].methods)) if said and not says_more(own, _OWN_BODY.sub(" ", question)) else ""
         if _PARENT.search(asking) or len(set(subject.methods)) != len(subject.methods):
             return rows, ""  # whose methods, or a name defined twice (@overload): not said here
         if set(subject.bases) - {"object"} and not (_OWN_BODY.search(asking) or _DEFINES.search(asking)):
@@ -221,6 +226,9 @@ _JUST_WORDS = frozenset(
     "take takes __init__ constructor initializer initialiser not counting self besides excluding without "
     "except parent base super subclass another ones counted count one".split())
 """The words of a question asking just a class's count of methods or parameters, or the ranking."""
+_RELATION_WORDS = frozenset("inherits inherit inheriting directly from that which class's parent's".split())
+"""The words by which a question names the class it asks about through another: "Group
+inherits directly from another class. How many methods does that parent class define?"."""
 
 
 def _just(asking: str, names: set[str], words: frozenset[str] = _JUST_WORDS) -> bool:
