@@ -761,6 +761,11 @@ def test_release_lines_alone_between_blank_lines_head_a_changelog() -> None:
                     f"* unix: a fix (Ann Lee)\n\n* win: b fix (Bo Chan)\n\nVersion 1.{n} was\nfine.\n\n"
                     for n in range(5, 1, -1))
     assert h.headings(text=libuv) == [f"2019.0{n}.01, Version 1.{n}.0 (Stable)" for n in range(5, 1, -1)]
+    # A release's section is shown by its first few changes, a Markdown section by more.
+    many = "".join(f"Frob 1.{n}\n\n" + "".join(f"* change {k}\n" for k in range(20)) + "\n" for n in range(3))
+    assert len(h.section_below(many, many.index("Frob 1.1"))) == 6
+    notes = "Notes\n=====\n\n" + "".join(f"line {k}\n" for k in range(20))
+    assert len(h.section_below(notes, 0)) == 14
     # Two such lines, or lines that are most of the text (a list of versions), head nothing.
     assert h.headings(text="Frob 1.1\n\nA fix.\n\nFrob 1.0\n\nFirst.\n") == []
     assert h.headings(text="".join(f"pkg 1.{n}\n\n" for n in range(9))) == []

@@ -705,6 +705,9 @@ _RELEASE_LINE = _re.compile(r"\n[ \t\r]*\n([A-Za-z0-9][^\n]{0,99}?)[ \t\r]*(?=\n
 its headings no other way ("CHANGES FROM 3.2 TO 3.2a", "2019.10.20, Version 1.33.1 (Stable)"),
 when `_release_lines` finds enough of one shape that write a version."""
 _VERSION_IN_LINE = _re.compile(r"(?<![\w.])[vV]?\d+\.\d+(?:\.\d+)*[a-z]?(?![\w])")
+_RELEASE_SHOWN = 6
+"""Lines shown under a release's heading hit by a search (`section_below`): a release lists
+many changes, and fourteen lines under each of two releases doubled a look the 1.5B read."""
 _RELEASES_SHARE = 3
 """Release lines are at most one in this many of a text's lines that are not blank: each heads
 the changes of its release."""
@@ -827,6 +830,8 @@ def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: 
         return []
     end = starts[i + 1] if i + 1 < len(starts) else hi
     out: list[tuple[int, int]] = []
+    if _VERSION_IN_LINE.search(doc[heads[i][0]:heads[i][1]]):
+        most = min(most, _RELEASE_SHOWN)  # a release's changes: its first few say what it is; all are many
     at = doc.find("\n", heads[i][1], end)
     while 0 <= at < end and len(out) < most:
         nxt = doc.find("\n", at + 1, end)
