@@ -766,6 +766,16 @@ def test_release_lines_alone_between_blank_lines_head_a_changelog() -> None:
     assert len(h.section_below(many, many.index("Frob 1.1"))) == 6
     notes = "Notes\n=====\n\n" + "".join(f"line {k}\n" for k in range(20))
     assert len(h.section_below(notes, 0)) == 14
+    # Versions listed under one heading of a README, or far down a text, or written as sentences, are no releases.
+    readme = ("# Frob\n\nx\n\n## Changelog\n\n1.2 Fix a crash\n\n1.1 Add the --fast option\n\n1.0 First release\n\n"
+              "## Installation\n\ny\n\n## License\n\nMIT.\n")
+    assert h.headings(text=readme) == ["# Frob"]
+    late = "".join(f"Para {k} says a thing\nand more.\n\n" for k in range(40)) + "".join(f"Frob 1.{n}\n\nA fix.\n\n" for n in range(4))
+    assert h.headings(text=late) == []
+    said = "".join(f"GDB now uses readline 2.{n}.\n\nMore of it\nhere.\n\n" for n in range(5))
+    assert h.headings(text=said) == []
+    rfc = "1.  Intro\n\nText.\n\n2.  Parts\n\n2.1.  Part 1\n\n" + "".join(f"line {k}\n" for k in range(20)) + "\n2.2.  Part 2\n\nx\n"
+    assert len(h.section_below(rfc, rfc.index("2.1.  Part 1"))) == 14  # a numbered section is no release
     # Two such lines, or lines that are most of the text (a list of versions), head nothing.
     assert h.headings(text="Frob 1.1\n\nA fix.\n\nFrob 1.0\n\nFirst.\n") == []
     assert h.headings(text="".join(f"pkg 1.{n}\n\n" for n in range(9))) == []

@@ -700,11 +700,13 @@ _FENCE = _re.compile(r"\n```[^\n`]*\n.*?\n```[ \t\r]*(?=\n|\Z)", _re.DOTALL)
 """A Markdown fenced code block (backticks only: a `~~~` line is as often an underline).
 Each pattern here matches from the newline before its line: a literal start is searched fast,
 where `^` with MULTILINE tries every character (0.4 s for 35 MB)."""
-_RELEASE_LINE = _re.compile(r"\n[ \t\r]*\n([A-Za-z0-9][^\n]{0,99}?)[ \t\r]*(?=\n[ \t\r]*\n|\n?\Z)")
+_RELEASE_LINE = _re.compile(r"\n[^\S\n]*\n([A-Za-z0-9][^\n]{0,99}?)[^\S\n]*(?=\n[^\S\n]*\n|\n?\Z)")
 """A short unindented line alone between blank lines: a release's line in a changelog that marks
 its headings no other way ("CHANGES FROM 3.2 TO 3.2a", "2019.10.20, Version 1.33.1 (Stable)"),
 when `_release_lines` finds enough of one shape that write a version."""
 _VERSION_IN_LINE = _re.compile(r"(?<![\w.])[vV]?\d+\.\d+(?:\.\d+)*[a-z]?(?![\w])")
+_RELEASE_FIRST = 0.25
+"""A changelog's first release line is in its first quarter (newest first, after a title)."""
 _RELEASE_SHOWN = 6
 """Lines shown under a release's heading hit by a search (`section_below`): a release lists
 many changes, and fourteen lines under each of two releases doubled a look the 1.5B read."""
@@ -715,6 +717,8 @@ _FIELD_TITLE = _re.compile(r"[\w.-]+:(?:\s|$)")
 """A `key: value` line: above a `---` it is YAML's last line before the next document."""
 _OUTLINE_OF: list[Any] = [None]
 _OUTLINES: dict[tuple[int, int], tuple[list[int], list[tuple[int, int, int]], list[int]]] = {}
+_RELEASE_STARTS: dict[tuple[int, int], frozenset[int]] = {}
+"""Where the release lines `_outline` made headings of each part start (`section_below`)."""
 """The headings of each part (lo, hi) of the one text last read (`_OUTLINE_OF`), found once:
 the context is read many times, and only it is kept."""
 _SECTION_HEADS = 3
@@ -741,6 +745,7 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
     if _OUTLINE_OF[0] is not doc:
         _OUTLINE_OF[0] = doc
         _OUTLINES.clear()
+        _RELEASE_STARTS.clear()
     cached = _OUTLINES.get((lo, hi))
     if cached is not None:
         return cached
@@ -780,10 +785,11 @@ def _outline(doc: str, lo: int, hi: int) -> tuple[list[int], list[tuple[int, int
     for start, end, char, whole in underlined:
         if whole or (char == "=" and full["="] >= 3):
             found.append((start, end, levels.setdefault(char, len(levels) + 1)))
-    if released and not any(_VERSION_IN_LINE.search(doc[a:b]) for a, b, _ in found):
+    if released and not any(_VERSION_IN_LINE.search(doc[a:b]) for a, b, _ in found) and not _within_one(released, found):
         # A changelog's release lines head the sections its other headings mark ("Normal Changes").
         taken = {a for a, _, _ in released}
         found = released + [(a, b, level + 1) for a, b, level in found if a not in taken]
+        _RELEASE_STARTS[(lo, hi)] = frozenset(taken)
     heads = sorted(h for h in found if not fenced(h[0]))
     parents: list[int] = []
     stack: list[int] = []  # the open headings, each of a lower level than the one above it
@@ -806,15 +812,27 @@ def _release_lines(doc: str, lo: int, hi: int, text: str, at: int) -> list[tuple
     shapes: dict[str, list[tuple[int, int, int]]] = {}
     for m in _RELEASE_LINE.finditer("\n" + text):
         line = m.group(1)
-        if line.endswith(":") or not _VERSION_IN_LINE.search(line):
-            continue
+        if line.endswith((":", ".")) or not _VERSION_IN_LINE.search(line):
+            continue  # "GDB now uses readline 2.2." is a sentence
         shape = _re.sub(r"\d+", "9", line.split(None, 1)[0].lower())
         shapes.setdefault(shape, []).append((m.start(1) + at - 1, m.start(1) + at - 1 + len(line), 1))
     if not shapes:
         return []
     best = max(shapes.values(), key=len)
     written = sum(1 for line in text.split("\n") if line.strip())
-    return best if len(best) >= 3 and _RELEASES_SHARE * len(best) <= written else []
+    # A changelog heads its newest release near its top: versions far down are a list in prose.
+    early = best[0][0] - lo <= _RELEASE_FIRST * (hi - lo)
+    return best if len(best) >= 3 and _RELEASES_SHARE * len(best) <= written and early else []
+
+
+def _within_one(released: list[tuple[int, int, int]], found: list[tuple[int, int, int]]) -> bool:
+    """Whether release lines all sit in one marked heading's section ("## Changelog" of a
+    README, which has "## Installation" after it): a list there, not the text's releases."""
+    starts = sorted(a for a, _, _ in found)
+    if not starts:
+        return False
+    inside = {_bisect_right(starts, a) for a, _, _ in released}  # the heading above each, by its rank
+    return len(inside) == 1 and next(iter(inside)) < len(starts)  # and another heading after them
 
 
 def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: int = 14) -> list[tuple[int, int]]:
@@ -830,7 +848,7 @@ def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: 
         return []
     end = starts[i + 1] if i + 1 < len(starts) else hi
     out: list[tuple[int, int]] = []
-    if _VERSION_IN_LINE.search(doc[heads[i][0]:heads[i][1]]):
+    if heads[i][0] in _RELEASE_STARTS.get((lo, hi), ()):
         most = min(most, _RELEASE_SHOWN)  # a release's changes: its first few say what it is; all are many
     at = doc.find("\n", heads[i][1], end)
     while 0 <= at < end and len(out) < most:
