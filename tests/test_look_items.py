@@ -131,3 +131,52 @@ def test_a_config_files_settings_are_rows_in_force_or_commented_out() -> None:
     # A script's assignments are few among its lines: no settings.
     script = "\n".join(f"x{n} = {n}\nprint(x{n})\nif x{n}:\n    pass" for n in range(10))
     assert items_table(script) is None
+
+
+def test_releases_are_read_at_the_level_that_writes_versions_with_their_own_version_and_date() -> None:
+    # keep-a-changelog: a title above the releases, "## [x.y.z] - date" under it.
+    keep = "# Changelog\n\nAll notable changes.\n\n" + "".join(
+        f"## [1.{n}.0] - 2020-0{n}-01\n\n### Added\n\n- thing {n}\n- other {n} (#12{n})\n\n" for n in range(5, 0, -1))
+    table = items_table(keep)
+    assert table is not None and "credit" not in table.header  # an issue's number is no credit
+    assert _rows(table, "SELECT COUNT(*), MIN(released) FROM t WHERE version = '1.3.0'") == ((2, "2020-03-01"),)
+    assert _rows(table, "SELECT DISTINCT part FROM t") == (("Added",),)
+    # Debian: the version with its revision, the date on the signer's trailer line.
+    debian = "".join(f"pkg (2.{n}-1) unstable; urgency=medium\n\n  * Fix {n}.\n  * More {n}.\n\n"
+                     f" -- Ann Lee <ann@example.org>  Mon, 0{n} Mar 2021 10:00:00 +0000\n\n" for n in range(5, 0, -1))
+    table = items_table(debian)
+    assert table is not None
+    assert _rows(table, "SELECT released, COUNT(*) FROM t WHERE version = '2.4-1' GROUP BY released") == (("2021-03-04", 2),)
+    # "Version v2.39.5; changes since v2.39.4:" is 2.39.5; a group's bullet ("* Bugs fixed:") is its bullets.
+    git = "".join(f"Version v2.{n}.1; changes since v2.{n}.0:\n{'-' * 40}\n\n* Bugs fixed:\n  - a {n}\n  - b {n}\n\n* Plain {n}.\n\n"
+                  for n in range(5, 0, -1))
+    table = items_table(git)
+    assert table is not None and _rows(table, "SELECT COUNT(*) FROM t WHERE version = '2.3.1'") == ((3,),)
+
+
+def test_quoted_settings_and_one_line_options_are_read_whole() -> None:
+    conf = ("".join(f"setting_{n} = {n}\n" for n in range(5))
+            + "log_line_prefix = '%m [%p] '   # special values:\nlc_messages = 'C.UTF-8' # locale\n")
+    table = items_table(conf)
+    assert table is not None
+    assert _rows(table, "SELECT value, comment FROM t WHERE name = 'log_line_prefix'") == (("%m [%p] ", "special values:"),)
+    assert _rows(table, "SELECT value FROM t WHERE name = 'lc_messages'") == (("C.UTF-8",),)
+    page = ("OPTIONS\n       -c        If the -c option is present, then commands are read from\n"
+            "                 the first argument.\n       -i        If the -i option is present, the shell is\n"
+            "                 interactive.\n       -l        Make bash act as if invoked as a login shell.\n"
+            "       -r        If the -r option is present, the shell becomes\n                 restricted.\n"
+            "       -v        Print shell input lines as they are read.\n       -x        Print commands and their\n"
+            "                 arguments as they are executed.\n")
+    table = items_table(page)
+    assert table is not None
+    assert _rows(table, "SELECT term FROM t") == (("-c",), ("-i",), ("-l",), ("-r",), ("-v",), ("-x",))
+    assert _rows(table, "SELECT description FROM t WHERE term = '-i'") == (
+        ("If the -i option is present, the shell is interactive.",),)
+
+
+def test_a_real_module_is_no_page_of_terms() -> None:
+    import base64
+    import inspect
+
+    assert items_table(inspect.getsource(base64)) is None
+    assert orientation(inspect.getsource(base64), "How many functions in this module call binascii?").table is None

@@ -14,7 +14,7 @@ from recursor.budget import Limits
 from recursor.orient import _module_level, orientation, printed_nothing
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
-from recursor.question import document_words
+from recursor.question import STATED_LIMIT, document_words
 from recursor.sandbox.helpers import Entry, count_by, headings, record
 
 SMALL = SmallModelPrompts(reads_the_look=False)
@@ -1574,9 +1574,10 @@ def _news(seed: int = 4) -> tuple[str, list[date]]:
 
 def test_releases_of_a_period_are_read_off_release_lines_dated_or_not() -> None:
     # tmux's CHANGES: nothing marks a release's line but its shape, and only the older ones write a date.
-    parts = [f"CHANGES FROM 3.{n} TO 3.{n + 1}\n\n* Newer change {n}.\n* And {n}.\n* Or {n}.\n" for n in range(6, 0, -1)]
+    parts = [f"CHANGES FROM 3.{n} TO 3.{n + 1}\n\n* Newer change {n} to tmux.\n* And {n}.\n* Or {n}.\n"
+             for n in range(6, 0, -1)]
     days = [date(2009 + n, 1 + n % 12, 10 + n) for n in range(8, 0, -1)]
-    parts += [f"CHANGES FROM 1.{n} TO 1.{n + 1}, {d.day} {d:%B} {d.year}\n\n* Change {n}.\n  More of it.\n* Another {n}.\n"
+    parts += [f"CHANGES FROM 1.{n} TO 1.{n + 1}, {d.day} {d:%B} {d.year}\n\n* Change {n} to tmux.\n  More of it.\n* Another {n}.\n"
               for n, d in zip(range(8, 0, -1), days, strict=True)]
     text = "\n".join(parts)
     gold = sum(2011 <= d.year <= 2014 for d in days)
@@ -1586,8 +1587,9 @@ def test_releases_of_a_period_are_read_off_release_lines_dated_or_not() -> None:
     # One calendar year is a period too.
     in_2013 = sum(d.year == 2013 for d in days)
     assert orientation(text, "How many tmux versions were released during the calendar year 2013?").counted == str(in_2013)
-    # "stable" picks some releases out: shown, not offered.
+    # "stable" picks some releases out, and so may a word the text never writes: shown, not offered.
     assert orientation(text, "How many stable releases came out from 2011 through 2014?").counted == ""
+    assert orientation(text, "How many hotfix releases came out from 2011 through 2014?").counted == ""
 
 
 def test_a_stated_limit_is_looked_up_not_ranked() -> None:
@@ -1599,6 +1601,10 @@ def test_a_stated_limit_is_looked_up_not_ranked() -> None:
     assert look.passages and "The default is 1024" in look.passages[0]
     # A superlative with no limit stated ranks: no passage.
     assert not orientation(text, "Which option has the largest number in its name?").passages
+    for ranking in ("What is the largest file that can be found in this listing?",
+                    "What is the highest load that was supported by the server?"):
+        assert not STATED_LIMIT.search(ranking), ranking
+    assert STATED_LIMIT.search("What is the maximum length a label may have?")
 
 
 def test_releases_of_a_period_are_the_dated_headings_short_underlines_too() -> None:

@@ -227,6 +227,18 @@ def test_another_answer_is_sent_back_once_with_the_querys_value() -> None:
     assert result.answer == "1"  # the root's, said again: the value is offered, never forced
 
 
+def test_a_count_of_none_is_doubted_once_then_offered() -> None:
+    question = "How many airports in this list have a name starting with Z?"
+    sql = "SELECT COUNT(*) FROM t WHERE name LIKE 'Z%'"
+    sub = FakeScriptedLM([f"```sql\n{sql}\n```"] * 2)
+    root = FakeScriptedLM(["FINAL(0)"])
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4),
+        trace_dir=False).complete(question, AIRPORTS)
+    assert len(sub.calls) == 2 and "no row meets name LIKE 'Z%'" in sub.calls[1].messages[-1]["content"]
+    first = root.calls[0].messages[-1]["content"]
+    assert f"The query {sql} gives: 0." in first and "FINAL(0)" in first  # none, found twice, may be the answer
+
+
 def test_a_failed_query_is_mended_once_then_nothing_is_shown() -> None:
     question = "Which state has the most airports in this list?"
     counts: dict[str, int] = {}
@@ -358,16 +370,18 @@ def test_a_query_whose_conditions_each_hold_but_not_together_is_told_so() -> Non
     rows = [[f"1.{n}.{k}", f"{2017 + n // 4}-0{1 + k}-1{k}", f"item {n}.{k}"] for n in range(12) for k in range(3)]
     db = TableDb.open(Table.of_rows(["version", "released", "item"], rows))
     assert db is not None
-    both = db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019%' AND version LIKE '1.3.%'"))
+    both = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019%' AND version LIKE '1.3.%'"))
     assert both.startswith("each of its conditions holds for some rows (released LIKE '2019%': 12 rows; "
-                           "version LIKE '1.3.%': 3 rows), but no row meets them all")
-    assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE version LIKE '9.%'")) == "no row meets version LIKE '9.%'"
+                           "version LIKE '1.3.%': 3 rows), but no row meets them all: check that each is what the question asks")
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE version LIKE '9.%'")) == "no row meets version LIKE '9.%'"
     # A pattern no row matches is told with what rows holding its longest word write.
-    near = db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE item LIKE '%item 2.9%' OR item LIKE '%item 2.8%'"))
+    near = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE item LIKE '%item 2.9%' OR item LIKE '%item 2.8%'"))
     assert near == ("no row meets item LIKE '%item 2.9%'; rows whose item holds 'item' write e.g. 'item 0.0', "
                     "'item 0.1', 'item 0.2'; no row meets item LIKE '%item 2.8%'")
-    assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019%'")) == ""  # it found rows
-    assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE released > '2030'")) == ""  # nothing it can tell
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019%'")) == ""  # it found rows
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE released > '2030'")) == ""  # nothing it can tell
+    assert db.unmatched(db.select("SELECT COUNT(*) FROM t WHERE version LIKE '9.%'")) == ""  # a doubt, not a miss
+    assert select_of("SELECT COUNT(*) FROM t WHERE credit == NULL") == "SELECT COUNT(*) FROM t WHERE credit IS NULL"
     db.close()
 
 

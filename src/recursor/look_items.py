@@ -18,10 +18,11 @@ indent most such lines share.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import pairwise
 
-from recursor.sandbox.helpers import _VERSION_IN_LINE, _outline, to_date
+from recursor.sandbox.helpers import _outline, to_date
 from recursor.table_sql import Table
 
 __all__ = ["items_table"]
@@ -35,7 +36,12 @@ _CREDITED = 0.5
 _DISTINCT = 0.8
 """Share of a page's terms that must be distinct: a module's `def` lines over bodies are none."""
 _BULLET = re.compile(r"([ \t]*)(?:[*+\u2022-]|\d{1,3}[.)])[ \t]+(\S.*)")
-_CREDIT = re.compile(r"\(([^()]{2,60})\)\s*\.?$")
+_CREDIT = re.compile(r"\((?!#\d|[Cc]loses:|[Ss]ee\b|[Ii]ssue)([^()]{2,60})\)\s*\.?$")
+"""An item's credit: the parentheses it ends with ("(Ben Noordhuis)"), not an issue's number."""
+_FULL_VERSION = re.compile(r"(?<![\w.])[vV]?\d+(?:\.\d+)+[a-z]?(?:[-~+:][\w.~+]*\w)*(?![\w])")
+_TO_BEFORE = re.compile(r"(?:\bto|->|\u2192)\s*[vV]?$", re.IGNORECASE)
+_SIGNED = re.compile(r"^ -- .+?<[^>]*>\s+(.+)$", re.MULTILINE)
+"""A Debian changelog entry's trailer: the signer and the date its release is dated by."""
 _DATE_VERSION = re.compile(r"(?:19|20)\d\d[.-]\d\d?[.-]\d\d?")
 _SETTING = re.compile(r"[ \t]*(?P<off>[#;][ \t]*)?(?P<key>[A-Za-z_][\w.\-/]*)[ \t]*=[ \t]*(?P<value>.*)")
 """A `key = value` line, or one commented out (`#port = 5432`): a config file's setting."""
@@ -44,6 +50,13 @@ _SECTION = re.compile(r"[ \t]*\[([^\]\n]{1,80})\][ \t]*")
 _SETTINGS_SHARE = 0.5
 """Share of a text's lines, comments aside, that must be settings in force for it to be read
 as a config file: a script's assignments are few among its other lines."""
+_CODE_LINE = re.compile(r"\s*(?:def|class|import|from|return|raise|if|elif|for|while|try|except|with|async|await|"
+                        r"#include|#define|public|private|static|void|func|fn|let|const|var)\b")
+_CODE_SHARE = 0.05
+"""Share of a text's lines that start as code for it to be code, whose lines are no terms."""
+_INLINE_TERM = 30
+_TERMS_APART = 12
+"""Lines between two terms around a one-line option, at most."""
 _TERM_LINE_MAX = 100
 _BODY_MAX = 2_000
 """Characters of an item's or a term's text kept: enough for LIKE, never the whole text."""
@@ -56,10 +69,15 @@ def items_table(text: str) -> Table | None:
 
 
 def _version(heading: str) -> str | None:
-    """The version a release's heading names: its last version that is no date ("3.2" of
-    "CHANGES FROM 3.1c TO 3.2", "1.33.1" of "2019.10.20, Version 1.33.1 (Stable)")."""
-    found = [m.group(0) for m in _VERSION_IN_LINE.finditer(heading) if not _DATE_VERSION.fullmatch(m.group(0))]
-    return found[-1].lstrip("vV") if found else None
+    """The version a release's heading names: the one after "to" when it writes a span ("3.2"
+    of "CHANGES FROM 3.1c TO 3.2"), else its first that is no date ("1.33.1" of "2019.10.20,
+    Version 1.33.1 (Stable)", "2.39.5" of "Version v2.39.5; changes since v2.39.4:"), with its
+    suffix ("2.0-2", "2.0~rc1-1", "2.0.0-beta.1")."""
+    found = [m for m in _FULL_VERSION.finditer(heading) if not _DATE_VERSION.fullmatch(m.group(0))]
+    if not found:
+        return None
+    after_to = [m for m in found if _TO_BEFORE.search(heading[:m.start()])]
+    return (after_to[0] if after_to else found[0]).group(0).lstrip("vV")
 
 
 def _indent(line: str) -> int:
@@ -68,24 +86,27 @@ def _indent(line: str) -> int:
 
 def _changes(text: str) -> Table | None:
     """A changelog's items under its releases: (heading, version, released, release_order,
-    part, item, credit); None unless most top headings write a version."""
+    part, item, credit); None unless the headings of one level, the highest such, are three
+    or more and most write a version (a title above them, "# Changelog", is none)."""
     _, heads, _ = _outline(text, 0, len(text))
-    if not heads:
+    level = next((lvl for lvl in sorted({lvl for _, _, lvl in heads}) if _versioned(text, heads, lvl)), None)
+    if level is None:
         return None
-    top = min(level for _, _, level in heads)
-    releases = [(a, b) for a, b, level in heads if level == top]
+    releases = [(a, b) for a, b, lvl in heads if lvl == level]
     versions = [_version(text[a:b]) for a, b in releases]
-    if len(releases) < 3 or sum(v is not None for v in versions) < _VERSIONED * len(releases):
-        return None
-    parts = [(a, text[a:b].strip()) for a, b, level in heads if level != top]
+    parts = [(a, _title(text[a:b])) for a, b, lvl in heads if lvl > level]
+    part_at = [a for a, _ in parts]
     rows: list[list[str | None]] = []
     bounds = [*(a for a, _ in releases[1:]), len(text)]
     for order, ((a, b), version, end) in enumerate(zip(releases, versions, bounds, strict=True), 1):
-        heading = text[a:b].strip()
-        day = to_date(heading)
-        part_of = [(p, name) for p, name in parts if b <= p < end]
-        for at, item in _items(text, b, end, {p for p, _ in part_of}):
-            part = next((name for p, name in reversed(part_of) if p < at), None)
+        heading = _title(text[a:b])
+        signed = _SIGNED.search(text, b, end)
+        day = to_date(heading) or (to_date(signed.group(1)) if signed else None)
+        first, last = bisect_left(part_at, b), bisect_left(part_at, end)
+        here = part_at[first:last]
+        for at, item in _items(text, b, end, set(here)):
+            k = bisect_left(here, at) - 1
+            part = parts[first + k][1] if k >= 0 else None
             rows.append([heading, version, day.isoformat() if day else None, str(order), part, item])
     if len(rows) < _LEAST:
         return None
@@ -98,6 +119,16 @@ def _changes(text: str) -> Table | None:
         header.pop(4)
         rows = [r[:4] + r[5:] for r in rows]
     return Table.of_rows(header, rows)
+
+
+def _title(line: str) -> str:
+    """A heading's text without its marks ("### Added" is "Added")."""
+    return line.strip().lstrip("#*").strip()
+
+
+def _versioned(text: str, heads: list[tuple[int, int, int]], level: int) -> bool:
+    at = [text[a:b] for a, b, lvl in heads if lvl == level]
+    return len(at) >= 3 and sum(_version(h) is not None for h in at) >= _VERSIONED * len(at)
 
 
 def _items(text: str, lo: int, hi: int, heads: set[int]) -> list[tuple[int, str]]:
@@ -115,18 +146,18 @@ def _items(text: str, lo: int, hi: int, heads: set[int]) -> list[tuple[int, str]
     bullets = [(at, m) for at, line in lines if (m := _BULLET.fullmatch(line)) is not None and at not in heads]
     if bullets:
         base = min(_indent(m.group(1)) for _, m in bullets)
-        out: list[tuple[int, list[str]]] = []
+        out: list[tuple[int, list[tuple[int, str]]]] = []
         blank = False
         for at, line in lines:
             m = _BULLET.fullmatch(line)
             if at in heads or (line.strip() and blank and _indent(line) <= base and (m is None or _indent(m.group(1)) < base)):
                 out.append((-1, []))  # a heading, or an unindented line after a blank one, ends the item
             elif m is not None and _indent(m.group(1)) == base:
-                out.append((at, [m.group(2)]))
+                out.append((at, [(at, line)]))
             elif line.strip() and out and out[-1][0] >= 0:
-                out[-1][1].append(line.strip())
+                out[-1][1].append((at, line))
             blank = not line.strip()
-        return [(at, _joined(words)) for at, words in out if at >= 0]
+        return [item for at, held in out if at >= 0 for item in _unfolded(held)]
     paragraphs: list[tuple[int, str]] = []
     current: list[str] = []
     start = -1
@@ -139,6 +170,21 @@ def _items(text: str, lo: int, hi: int, heads: set[int]) -> list[tuple[int, str]
             paragraphs.append((start, _joined(current)))
             current = []
     return paragraphs
+
+
+def _unfolded(held: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """One bullet's item with the lines below it; a bullet that only names a group ("* Bugs
+    fixed:") over bullets of its own is those bullets, each an item."""
+    first = _BULLET.fullmatch(held[0][1])
+    subs = [k for k, (_, line) in enumerate(held[1:], 1) if _BULLET.fullmatch(line)]
+    if first is None or not first.group(2).rstrip().endswith(":") or len(subs) < 2:
+        return [(held[0][0], _joined([_BULLET.sub(r"\2", line).strip() for _, line in held[:1]]
+                                      + [line.strip() for _, line in held[1:]]))]
+    out = []
+    for k, nxt in zip(subs, [*subs[1:], len(held)], strict=True):
+        words = [_BULLET.sub(r"\2", held[k][1]).strip(), *(line.strip() for _, line in held[k + 1:nxt])]
+        out.append((held[k][0], _joined(words)))
+    return out
 
 
 def _joined(lines: list[str]) -> str:
@@ -172,10 +218,8 @@ def _settings(text: str) -> Table | None:
         while value.endswith("\\") and i < len(lines):  # continued on the next line
             value = value[:-1].rstrip() + " " + lines[i].strip().lstrip("#").strip()
             i += 1
-        comment = _TRAILING_COMMENT.search(value)
-        kept = value[:comment.start()] if comment and not value.startswith(("'", '"')) else value
-        said = comment.group(0).strip().lstrip("#;").strip() if comment and kept is not value else None
-        rows.append([section, m.group("key"), " ".join(kept.split()), "no" if m.group("off") else "yes", said])
+        kept, said = _value_and_comment(value)
+        rows.append([section, m.group("key"), kept, "no" if m.group("off") else "yes", said])
     active = sum(r[3] == "yes" for r in rows)
     if active < _LEAST or active < _SETTINGS_SHARE * filled:
         return None
@@ -184,15 +228,44 @@ def _settings(text: str) -> Table | None:
     return Table.of_rows([header[k] for k in keep], [[r[k] for k in keep] for r in rows])
 
 
+def _value_and_comment(value: str) -> tuple[str, str | None]:
+    """A setting's value, its quotes taken off, and the comment after it, if any:
+    `'%m [%p] ' # special values:` is ('%m [%p] ', 'special values:')."""
+    value = value.strip()
+    if value[:1] in ("'", '"') and (close := value.find(value[0], 1)) > 0:
+        rest = value[close + 1:].strip()
+        said = rest.lstrip("#;").strip() if rest[:1] in ("#", ";") else None
+        return value[1:close], said or None
+    comment = _TRAILING_COMMENT.search(value)
+    if comment is None:
+        return " ".join(value.split()), None
+    return " ".join(value[:comment.start()].split()), comment.group(0).strip().lstrip("#;").strip() or None
+
+
 def _wrapped_from(lines: list[str], i: int, own: int) -> int:
     """Where the term on line `i` starts: the line above it when that one, at the same indent,
     starts a paragraph (a term wrapped: "tcp_bic_fast_convergence (Boolean; ... 2.6.6" over
     "to 2.6.13)")."""
     above = i - 1
-    if above < 0 or not lines[above].strip() or _indent(lines[above]) != own:
-        return i
+    if above < 0 or not lines[above].strip() or _indent(lines[above]) != own or _inline_term(lines[above]):
+        return i  # an option of one line above ("-i      Interactive.") is a term of its own
     starts = above == 0 or not lines[above - 1].strip() or _indent(lines[above - 1]) > own
     return above if starts else i
+
+
+def _inline_term(line: str) -> bool:
+    """Whether a line is a short term and its text on one line, apart by two spaces or more:
+    "-v      Print shell input lines as they are read." (a sentence's two spaces are not)."""
+    head = line.strip().split("  ", 1)
+    return len(head) == 2 and bool(head[1].strip()) and len(head[0]) <= _INLINE_TERM and (
+        head[0].startswith("-") or " " not in head[0]) and not head[0].endswith((".", ",", ":"))
+
+
+def _near_terms(i: int, found: list[tuple[int, int, int]], indent: int) -> bool:
+    """Whether line `i` is among the terms: one at its indent within a few lines above and below."""
+    at = [k for k, own, _ in found if own == indent]
+    pos = bisect_left(at, i)
+    return 0 < pos < len(at) and at[pos] - at[pos - 1] <= _TERMS_APART
 
 
 def _terms(text: str) -> Table | None:
@@ -200,6 +273,8 @@ def _terms(text: str) -> Table | None:
     most such lines share, with its section (the top heading above it) and the body's text:
     (section, term, term_line, description); None for fewer than `_LEAST`."""
     lines = text.split("\n")
+    if sum(1 for line in lines if _CODE_LINE.match(line)) >= _CODE_SHARE * max(1, len(lines)):
+        return None  # a module's lines over their bodies are statements, not terms
     filled = [i for i, line in enumerate(lines) if line.strip()]
     found: list[tuple[int, int, int]] = []  # (line, its indent, the body's indent)
     for i, j in pairwise(filled):
@@ -213,12 +288,21 @@ def _terms(text: str) -> Table | None:
     if not found:
         return None
     indent, n = Counter(own for _, own, _ in found).most_common(1)[0]
+    # An option of one line ("-v      Print shell input lines."), at the terms' indent, between them.
+    taken = {i for i, _, _ in found}
+    body = Counter(b for _, own, b in found if own == indent).most_common(1)[0][0]
+    found += [(i, indent, body) for i in filled if i not in taken and _indent(lines[i]) == indent
+              and _inline_term(lines[i]) and _near_terms(i, found, indent)]
+    found.sort()
+    n = sum(1 for _, own, _ in found if own == indent)
     terms_at = [lines[i].split()[0] for i, own, _ in found if own == indent]
     if n < _LEAST or len(set(terms_at)) < _DISTINCT * n:
         return None  # code's `def` and `raise` lines over their bodies are no terms
     _, heads, _ = _outline(text, 0, len(text))
     top = min((level for _, _, level in heads), default=0)
-    starts = [(text.count("\n", 0, a), text[a:b].strip()) for a, b, level in heads if level == top]
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    starts = [(bisect_right(line_starts, a) - 1, text[a:b].strip()) for a, b, level in heads if level == top]
+    start_lines = [at for at, _ in starts]
     rows: list[list[str | None]] = []
     terms = [(i, body) for i, own, body in found if own == indent]
     for k, (i, body) in enumerate(terms):
@@ -235,6 +319,7 @@ def _terms(text: str) -> Table | None:
         head = line.split("  ", 1)
         if len(head) == 2 and head[1].strip():
             said.insert(0, head[1].strip())  # "Host    Restricts the following ...": the body starts on the term's line
-        section = next((name for at, name in reversed(starts) if at < i), None)
+        k_head = bisect_left(start_lines, i) - 1
+        section = starts[k_head][1] if k_head >= 0 else None
         rows.append([section, head[0].split()[0] if head[0].split() else line, line, _joined(said)])
     return Table.of_rows(["section", "term", "term_line", "description"], rows)

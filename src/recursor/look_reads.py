@@ -73,12 +73,14 @@ class LookReads:
             shown = await asyncio.to_thread(table_schema, table, self.question)
             messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
             query, why = None, ""
-            for _ in range(2):
+            for attempt in range(2):
                 if (resp := await self._ask(messages, QUERY_TOKENS)) is None:
                     break
                 sql = select_of(resp.text)
                 query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
                 why = query.error or await asyncio.to_thread(db.unmatched, query)
+                if not why and attempt == 0:  # a doubt is asked once: none found twice may be the answer
+                    why = await asyncio.to_thread(db.doubted, query)
                 if not why:
                     break
                 messages += [{"role": "assistant", "content": resp.text},

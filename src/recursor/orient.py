@@ -847,8 +847,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     found_words = tuple(w.word for w in found)
     # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
     computes = bool(words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)))
-    items = (items_table(text) if tabled is None and computes and not files and isinstance(context, str)
-             and len(text) <= _PARSED_UP_TO else None)
+    items = (items_table(text) if tabled is None and computes and not counted and not files
+             and isinstance(context, str) and len(text) <= _PARSED_UP_TO else None)
     return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
                        hint=() if names_options(question) else found_words,
                        start=(judging.call if judging else start if (named is not None or named_start) and start
@@ -1714,7 +1714,9 @@ def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) ->
     on_every = _on_every_head([h.lower().replace("-", "") for h in heads], asking)  # "dbus" of "D-Bus 1.11.8"
     title = {w.lower() for w in TOKEN.findall(text.lstrip()[:200].split("\n", 1)[0])}  # "GNU grep NEWS": "grep releases"
     # "how many tmux releases": the word naming whose releases they are picks none out ("stable" does).
-    owner = {m.group(1).lower() for m in _RELEASES_OF.finditer(plain) if m.group(1).lower() not in _RELEASE_KINDS}
+    lowered = text.lower()
+    owner = {w for m in _RELEASES_OF.finditer(plain) if (w := m.group(1).lower()) not in _RELEASE_KINDS
+             and lowered.count(w) >= _OWNER_WRITTEN}  # the text's own name, written throughout it
     words = _RELEASE_WORDS | _ASKED_COMMON | frozenset(on_every) | _PERIOD_SAID | document_words(asking) | title | owner
     return rows, str(len(kept)) if kept and _asks_just(plain, COUNT_ASKED, words) else "", call
 
@@ -1726,6 +1728,9 @@ _RELEASE_KINDS = frozenset("stable unstable major minor patch point bugfix bug-f
                            "maintenance feature development dev lts testing experimental pre-release prerelease "
                            "preview nightly new old official".split())
 """Words that pick some releases out: "how many stable releases", unlike "how many tmux releases"."""
+_OWNER_WRITTEN = 10
+"""Times a text writes the word before "releases" for it to be the text's own name ("tmux"),
+not a kind of release it may not say ("hotfix", "GA")."""
 _PERIOD_SAID = frozenset("date dated dates from through thru to until and between inclusive included including both years going by list lists listed "
                          "file news".split())
 """Words of a count of releases in a period that the period says."""

@@ -566,10 +566,14 @@ most 3 words", "at least version 2" (a bound)."""
 
 STATED_LIMIT = re.compile(
     r"\b(?:smallest|largest|biggest|highest|lowest|greatest|minimum|maximum|longest|shortest)\b"
-    r"(?=[^?.;]{0,80}?\b(?:will|can|could|may|might|would|accepts?|allows?|permits?|supports?|tolerates?|"
+    r"(?=(?:\s+[\w-]+){0,3}?\s+(?:size|length|value|number|limit|amount|count|timeout|time|port|width|height|depth|"
+    r"bits?|bytes?|key|age|duration|interval|delay|rate|version|level|priority)s?\b"
+    r"(?![^?.;]{0,80}?\bbe\s+(?:found|seen|shown|listed|read)\b)"
+    r"[^?.;]{0,80}?\b(?:will|can|could|may|might|would|accepts?|allows?|permits?|supports?|tolerates?|"
     r"allowed|permitted|supported|accepted|possible)\b)", re.IGNORECASE)
 """A superlative that names a limit the text states, not a ranking of its items: "the smallest
-RSA key size that the client will accept", "the longest name a label may have". Read as a
+RSA key size that the client will accept", "the longest length a label may have"; a limit's
+noun (size, length, value, ...) within three words, then a verb of what is allowed. Read as a
 ranking, the look showed no paragraph and the 1.5B answered another key's size."""
 
 

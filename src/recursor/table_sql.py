@@ -357,7 +357,7 @@ def select_of(reply: str) -> str | None:
     return _mended(sql)
 
 
-_NULL_COMPARED = re.compile(r"(?:!=|<>)\s*NULL\b|(?<![!<>])=\s*NULL\b", re.IGNORECASE)
+_NULL_COMPARED = re.compile(r"(?:!=|<>)\s*NULL\b|(?<![!<>=])==?\s*NULL\b", re.IGNORECASE)
 _LIKE_PATTERN = re.compile(r"(\bLIKE\s+')((?:[^']|'')*)'", re.IGNORECASE)
 
 
@@ -467,7 +467,14 @@ class TableDb:
                 if elsewhere:
                     missed += f". {_clip(wanted)!r} is written in the column {', '.join(elsewhere[:3])}"
                 return missed
-        return self._apart(query)
+        return ""
+
+    def doubted(self, query: Query) -> str:
+        """Why a query that found nothing by texts its rows do write may still have missed
+        (`_apart`): asked once, first; a count of 0 that its mend gives again stands, for
+        none may be the answer."""
+        found = any(c not in (None, 0, 0.0) for r in query.rows for c in r)
+        return "" if query.error or found else self._apart(query)
 
     def _apart(self, query: Query) -> str:
         """Why a query whose conditions each hold for some rows found none: none meets them
@@ -492,7 +499,7 @@ class TableDb:
         if len(held) < 2 or any(n == 0 for _, n in held):
             return ""
         each = "; ".join(f"{_clip(c, 80)}: {n:,} rows" for c, n in held)
-        return f"each of its conditions holds for some rows ({each}), but no row meets them all: keep only what the question asks"
+        return f"each of its conditions holds for some rows ({each}), but no row meets them all: check that each is what the question asks"
 
     def _near(self, condition: str) -> str:
         """A condition no row meets, with what rows holding its longest word write there:

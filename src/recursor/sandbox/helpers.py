@@ -185,9 +185,13 @@ class _LineSet(list[str]):
         """The lines equal to `value`, as a list counts; a text no line equals counts the lines
         holding it, as small models mean: `rows.count("SKIPPED (Requires Windows)")` counted 0."""
         equal = super().count(value)
-        if equal or not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not value:
             return equal
         holding = sum(1 for r in self if value in r)
+        if equal:
+            if holding > equal:  # the list's count stands; what else holds the text is said
+                print(f"count: {equal:,} line{'s are' if equal != 1 else ' is'} just {value!r}; {holding:,} hold it.")
+            return equal
         if holding:
             print(f"count: no line is just {value!r}; {holding:,} line{'s' if holding != 1 else ''} hold it.")
         return holding
