@@ -790,9 +790,9 @@ def test_a_line_set_counts_lines_holding_a_text_no_line_is(capsys: pytest.Captur
     assert rows.count("SKIPPED (Requires Windows)") == 2
     assert "no line is just 'SKIPPED (Requires Windows)'; 2 lines hold it" in capsys.readouterr().out
     assert rows.count("FAILED") == 0 and rows.count(3) == 0 and rows.count("") == 0
-    # A line that is just the text keeps a list's count; the lines holding it are said.
-    errors = h.Rows(["ERROR", "x ERROR y", "z ERROR"])
-    assert errors.count("ERROR") == 1 and "1 line is just 'ERROR'; 3 hold it" in capsys.readouterr().out
+    # A line that is just the text keeps a list's count; what holds a text is said once.
+    assert h.Rows(["ERROR", "x ERROR y", "z ERROR"]).count("ERROR") == 1
+    assert rows.count("SKIPPED (Requires Windows)") == 2 and capsys.readouterr().out == ""
 
 
 def test_blocks_are_the_records_that_span_lines() -> None:

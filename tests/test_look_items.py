@@ -180,3 +180,37 @@ def test_a_real_module_is_no_page_of_terms() -> None:
 
     assert items_table(inspect.getsource(base64)) is None
     assert orientation(inspect.getsource(base64), "How many functions in this module call binascii?").table is None
+
+
+def test_second_review_cases() -> None:
+    from recursor.look_items import _version
+
+    # A version after "to" is the release's only in a span of two.
+    assert _version("Version 1.2 (upgrade zlib to 1.2.13)") == "1.2"
+    assert _version("CHANGES FROM 3.1c TO 3.2") == "3.2"
+    # A README's releases under its "## Changelog", among other sections, are no changelog's: its
+    # License bullets would count as the last release's changes.
+    readme = ("# Frob\n\n## Changelog\n\n" + "".join(f"### 1.{n}.0\n\n- fix {n}\n- more {n}\n\n" for n in range(3, 0, -1))
+              + "## License\n\n- MIT\n- no warranty\n")
+    assert items_table(readme) is None
+    # A release ends at the next heading of its level or above: a changelog's closing "# Credits".
+    closing = ("# Changelog\n\n" + "".join(f"## 1.{n}.0\n\n- fix {n}\n- more {n}\n\n" for n in range(3, 0, -1))
+               + "# Credits\n\n- Ann\n- Bo\n")
+    assert _rows(items_table(closing), "SELECT COUNT(*) FROM t WHERE version = '1.1.0'") == ((2,),)
+    # A numbered spec is no changelog: its sections' numbers are under a heading of their own.
+    spec = "".join(f"# {n} Part {n}\n\n" + "".join(f"## {n}.{k} Topic {k}\n\n- point\n\n" for k in range(1, 4))
+                   for n in range(1, 4))
+    assert items_table(spec) is None
+    # A Debian release is dated by its signer even when its version reads as a date.
+    vim = "".join(f"vim (2:8.2.479{n}-1) unstable; urgency=medium\n\n  * Fix {n}.\n\n"
+                  f" -- Ann Lee <ann@example.org>  Sun, 1{n} Apr 2022 10:00:00 +0000\n\n" for n in range(5, 0, -1))
+    assert _rows(items_table(vim), "SELECT released FROM t WHERE version = '8.2.4793-1'") == (("2022-04-13",),)
+    # Issue references are no credits.
+    cited = "".join(f"Frob 1.{n}\n\n* fix a (LP: #1{n})\n* fix b (Closes #2{n})\n* fix c (fd.o #3{n})\n\n" for n in range(5, 0, -1))
+    assert "credit" not in items_table(cited).header
+    # Justified prose between one-line options is no term.
+    page = ("OPTIONS\n       -a        Alpha option text\n                 goes on.\n"
+            "       Bash  also  interprets  a  number  of  options.\n"
+            "       -b        Beta one-liner.\n       -c        Gamma text\n                 goes on.\n"
+            "       -d        Delta text\n                 goes on.\n       -e        Eps text\n                 goes on.\n")
+    assert [r[1] for r in items_table(page).rows] == ["-a", "-b", "-c", "-d", "-e"]

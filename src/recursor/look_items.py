@@ -36,10 +36,14 @@ _CREDITED = 0.5
 _DISTINCT = 0.8
 """Share of a page's terms that must be distinct: a module's `def` lines over bodies are none."""
 _BULLET = re.compile(r"([ \t]*)(?:[*+\u2022-]|\d{1,3}[.)])[ \t]+(\S.*)")
-_CREDIT = re.compile(r"\((?!#\d|[Cc]loses:|[Ss]ee\b|[Ii]ssue)([^()]{2,60})\)\s*\.?$")
+_CREDIT = re.compile(r"\(([^()]{2,60})\)\s*\.?$")
+_NO_CREDIT = re.compile(r"#\d|`|^(?:LP|Closes|closes|See|see|Issue|issue|bug|Bug|fd\.o)\b|^\W*$")
+"""Parentheses that cite an issue, not a person: "(#123)", "(LP: #1)", ":bzbug:`N`"."""
 """An item's credit: the parentheses it ends with ("(Ben Noordhuis)"), not an issue's number."""
 _FULL_VERSION = re.compile(r"(?<![\w.])[vV]?\d+(?:\.\d+)+[a-z]?(?:[-~+:][\w.~+]*\w)*(?![\w])")
-_TO_BEFORE = re.compile(r"(?:\bto|->|\u2192)\s*[vV]?$", re.IGNORECASE)
+_NUMBERED_TITLE = re.compile(r"[#*\s]*\d+(?:\.\d+)*\.?\s+[A-Za-z]")
+_TO_BEFORE = re.compile(r"\s*(?:to|->|\u2192)\s*", re.IGNORECASE)
+"""What stands between two versions of a span ("3.1c TO 3.2"): the release is the second."""
 _SIGNED = re.compile(r"^ -- .+?<[^>]*>\s+(.+)$", re.MULTILINE)
 """A Debian changelog entry's trailer: the signer and the date its release is dated by."""
 _DATE_VERSION = re.compile(r"(?:19|20)\d\d[.-]\d\d?[.-]\d\d?")
@@ -50,10 +54,11 @@ _SECTION = re.compile(r"[ \t]*\[([^\]\n]{1,80})\][ \t]*")
 _SETTINGS_SHARE = 0.5
 """Share of a text's lines, comments aside, that must be settings in force for it to be read
 as a config file: a script's assignments are few among its other lines."""
-_CODE_LINE = re.compile(r"\s*(?:def|class|import|from|return|raise|if|elif|for|while|try|except|with|async|await|"
+_CODE_LINE = re.compile(r"(?:def|class|import|from|return|raise|if|elif|for|while|try|except|with|async|await|"
                         r"#include|#define|public|private|static|void|func|fn|let|const|var)\b")
-_CODE_SHARE = 0.05
-"""Share of a text's lines that start as code for it to be code, whose lines are no terms."""
+_CODE_SHARE = 0.01
+"""Share of a text's lines that start unindented as code for it to be code, whose lines are no
+terms (a man page indents its synopsis and examples)."""
 _INLINE_TERM = 30
 _TERMS_APART = 12
 """Lines between two terms around a one-line option, at most."""
@@ -73,10 +78,12 @@ def _version(heading: str) -> str | None:
     of "CHANGES FROM 3.1c TO 3.2"), else its first that is no date ("1.33.1" of "2019.10.20,
     Version 1.33.1 (Stable)", "2.39.5" of "Version v2.39.5; changes since v2.39.4:"), with its
     suffix ("2.0-2", "2.0~rc1-1", "2.0.0-beta.1")."""
+    if _NUMBERED_TITLE.match(heading):
+        return None  # "1.1 Scope": a section's number
     found = [m for m in _FULL_VERSION.finditer(heading) if not _DATE_VERSION.fullmatch(m.group(0))]
     if not found:
         return None
-    after_to = [m for m in found if _TO_BEFORE.search(heading[:m.start()])]
+    after_to = [m for k, m in enumerate(found) if k and _TO_BEFORE.fullmatch(heading[found[k - 1].end():m.start()])]
     return (after_to[0] if after_to else found[0]).group(0).lstrip("vV")
 
 
@@ -89,7 +96,9 @@ def _changes(text: str) -> Table | None:
     part, item, credit); None unless the headings of one level, the highest such, are three
     or more and most write a version (a title above them, "# Changelog", is none)."""
     _, heads, _ = _outline(text, 0, len(text))
-    level = next((lvl for lvl in sorted({lvl for _, _, lvl in heads}) if _versioned(text, heads, lvl)), None)
+    # The highest level whose headings write versions, with at most a title above it.
+    level = next((lvl for lvl in sorted({lvl for _, _, lvl in heads})
+                  if _titles_above(heads, lvl) <= 1 and _versioned(text, heads, lvl)), None)
     if level is None:
         return None
     releases = [(a, b) for a, b, lvl in heads if lvl == level]
@@ -97,11 +106,13 @@ def _changes(text: str) -> Table | None:
     parts = [(a, _title(text[a:b])) for a, b, lvl in heads if lvl > level]
     part_at = [a for a, _ in parts]
     rows: list[list[str | None]] = []
-    bounds = [*(a for a, _ in releases[1:]), len(text)]
+    # A release ends at the next heading of its level or above ("## License" after "### 1.0.0").
+    above = [a for a, _, lvl in heads if lvl <= level]
+    bounds = [above[k + 1] if k + 1 < len(above) else len(text) for k in (bisect_left(above, a) for a, _ in releases)]
     for order, ((a, b), version, end) in enumerate(zip(releases, versions, bounds, strict=True), 1):
         heading = _title(text[a:b])
         signed = _SIGNED.search(text, b, end)
-        day = to_date(heading) or (to_date(signed.group(1)) if signed else None)
+        day = (to_date(signed.group(1)) if signed else None) or to_date(heading)  # "vim (2:8.2.4793-1)" is no date
         first, last = bisect_left(part_at, b), bisect_left(part_at, end)
         here = part_at[first:last]
         for at, item in _items(text, b, end, set(here)):
@@ -111,7 +122,8 @@ def _changes(text: str) -> Table | None:
     if len(rows) < _LEAST:
         return None
     header = ["heading", "version", "released", "release_order", "part", "item"]
-    credits = [m.group(1).strip() if (m := _CREDIT.search(r[5] or "")) else None for r in rows]
+    credits = [c if (m := _CREDIT.search(r[5] or "")) and not _NO_CREDIT.search(c := m.group(1).strip()) else None
+               for r in rows]
     if sum(c is not None for c in credits) >= _CREDITED * len(rows):
         header.append("credit")
         rows = [[*r, c] for r, c in zip(rows, credits, strict=True)]
@@ -124,6 +136,12 @@ def _changes(text: str) -> Table | None:
 def _title(line: str) -> str:
     """A heading's text without its marks ("### Added" is "Added")."""
     return line.strip().lstrip("#*").strip()
+
+
+def _titles_above(heads: list[tuple[int, int, int]], level: int) -> int:
+    """The headings above `level` before its first: a changelog's title, or a README's sections."""
+    first = next(a for a, _, lvl in heads if lvl == level)
+    return sum(1 for a, _, lvl in heads if lvl < level and a < first)
 
 
 def _versioned(text: str, heads: list[tuple[int, int, int]], level: int) -> bool:
@@ -234,8 +252,8 @@ def _value_and_comment(value: str) -> tuple[str, str | None]:
     value = value.strip()
     if value[:1] in ("'", '"') and (close := value.find(value[0], 1)) > 0:
         rest = value[close + 1:].strip()
-        said = rest.lstrip("#;").strip() if rest[:1] in ("#", ";") else None
-        return value[1:close], said or None
+        if not rest or rest[:1] in ("#", ";"):  # one quoted value, perhaps a comment after it
+            return value[1:close], rest.lstrip("#;").strip() or None
     comment = _TRAILING_COMMENT.search(value)
     if comment is None:
         return " ".join(value.split()), None
@@ -253,17 +271,21 @@ def _wrapped_from(lines: list[str], i: int, own: int) -> int:
     return above if starts else i
 
 
-def _inline_term(line: str) -> bool:
+def _inline_term(line: str, column: int | None = None) -> bool:
     """Whether a line is a short term and its text on one line, apart by two spaces or more:
-    "-v      Print shell input lines as they are read." (a sentence's two spaces are not)."""
+    "-v      Print shell input lines as they are read."; with `column`, the text starts there,
+    where the terms' bodies do (justified prose, "Bash  also  interprets", does not)."""
     head = line.strip().split("  ", 1)
-    return len(head) == 2 and bool(head[1].strip()) and len(head[0]) <= _INLINE_TERM and (
-        head[0].startswith("-") or " " not in head[0]) and not head[0].endswith((".", ",", ":"))
+    if not (len(head) == 2 and head[1].strip() and len(head[0]) <= _INLINE_TERM
+            and (head[0].startswith("-") or " " not in head[0]) and not head[0].endswith((".", ",", ":"))):
+        return False
+    expanded = line.expandtabs(8)
+    return column is None or len(expanded) - len(expanded.lstrip()) + len(head[0]) + len(head[1]) - len(head[1].lstrip()) + 2 == column
 
 
-def _near_terms(i: int, found: list[tuple[int, int, int]], indent: int) -> bool:
-    """Whether line `i` is among the terms: one at its indent within a few lines above and below."""
-    at = [k for k, own, _ in found if own == indent]
+def _near_terms(i: int, at: list[int]) -> bool:
+    """Whether line `i` is among the terms (their lines `at`, in order): one within a few
+    lines above and one below."""
     pos = bisect_left(at, i)
     return 0 < pos < len(at) and at[pos] - at[pos - 1] <= _TERMS_APART
 
@@ -273,7 +295,7 @@ def _terms(text: str) -> Table | None:
     most such lines share, with its section (the top heading above it) and the body's text:
     (section, term, term_line, description); None for fewer than `_LEAST`."""
     lines = text.split("\n")
-    if sum(1 for line in lines if _CODE_LINE.match(line)) >= _CODE_SHARE * max(1, len(lines)):
+    if sum(1 for line in lines if _CODE_LINE.match(line)) >= max(3, _CODE_SHARE * len(lines)):
         return None  # a module's lines over their bodies are statements, not terms
     filled = [i for i, line in enumerate(lines) if line.strip()]
     found: list[tuple[int, int, int]] = []  # (line, its indent, the body's indent)
@@ -290,9 +312,10 @@ def _terms(text: str) -> Table | None:
     indent, n = Counter(own for _, own, _ in found).most_common(1)[0]
     # An option of one line ("-v      Print shell input lines."), at the terms' indent, between them.
     taken = {i for i, _, _ in found}
-    body = Counter(b for _, own, b in found if own == indent).most_common(1)[0][0]
-    found += [(i, indent, body) for i in filled if i not in taken and _indent(lines[i]) == indent
-              and _inline_term(lines[i]) and _near_terms(i, found, indent)]
+    at = [k for k, own, _ in found if own == indent]
+    bodies = {k: b for k, own, b in found if own == indent}
+    found += [(i, indent, bodies[at[pos - 1]]) for i in filled if i not in taken and _indent(lines[i]) == indent
+              and _near_terms(i, at) and (pos := bisect_left(at, i)) and _inline_term(lines[i], bodies[at[pos - 1]])]
     found.sort()
     n = sum(1 for _, own, _ in found if own == indent)
     terms_at = [lines[i].split()[0] for i, own, _ in found if own == indent]

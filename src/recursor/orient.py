@@ -1714,9 +1714,8 @@ def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) ->
     on_every = _on_every_head([h.lower().replace("-", "") for h in heads], asking)  # "dbus" of "D-Bus 1.11.8"
     title = {w.lower() for w in TOKEN.findall(text.lstrip()[:200].split("\n", 1)[0])}  # "GNU grep NEWS": "grep releases"
     # "how many tmux releases": the word naming whose releases they are picks none out ("stable" does).
-    lowered = text.lower()
     owner = {w for m in _RELEASES_OF.finditer(plain) if (w := m.group(1).lower()) not in _RELEASE_KINDS
-             and lowered.count(w) >= _OWNER_WRITTEN}  # the text's own name, written throughout it
+             and _written_times(text, w) >= _OWNER_WRITTEN}  # the text's own name, written throughout it
     words = _RELEASE_WORDS | _ASKED_COMMON | frozenset(on_every) | _PERIOD_SAID | document_words(asking) | title | owner
     return rows, str(len(kept)) if kept and _asks_just(plain, COUNT_ASKED, words) else "", call
 
@@ -1744,6 +1743,12 @@ of 2015", "since 2019"."""
 _ORDER_OF = re.compile(r"\b(?P<last>last|latest|final|newest|most\s+recent)\b|\b(?P<first>first|earliest|oldest)\b",
                        re.IGNORECASE)
 _VERSION_TOKEN = re.compile(r"(?<![\w.])v?\d+(?:\.\d+)+[a-z]?(?![\w.])")
+
+
+def _written_times(text: str, word: str) -> int:
+    """How many times `text` writes `word` whole, in any case, up to `_OWNER_WRITTEN`."""
+    rx = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+    return sum(1 for _ in islice(rx.finditer(text), _OWNER_WRITTEN))
 
 
 def _heading_bounded(text: str, asking: str) -> tuple[list[str], str, str] | None:

@@ -566,7 +566,10 @@ most 3 words", "at least version 2" (a bound)."""
 
 STATED_LIMIT = re.compile(
     r"\b(?:smallest|largest|biggest|highest|lowest|greatest|minimum|maximum|longest|shortest)\b"
-    r"(?=(?:\s+[\w-]+){0,3}?\s+(?:size|length|value|number|limit|amount|count|timeout|time|port|width|height|depth|"
+    r"(?=(?:\s+[\w-]+){0,2}?\s+(?:allowed|permitted|supported|accepted|possible)\b(?:\s+[\w-]+){0,3}?\s+"
+    r"(?:size|length|value|number|limit|amount|count|timeout|time|port|width|height|depth|bits?|bytes?|key|age|"
+    r"duration|interval|delay|rate|version|level|priority)s?\b"
+    r"|(?:\s+[\w-]+){0,3}?\s+(?:size|length|value|number|limit|amount|count|timeout|time|port|width|height|depth|"
     r"bits?|bytes?|key|age|duration|interval|delay|rate|version|level|priority)s?\b"
     r"(?![^?.;]{0,80}?\bbe\s+(?:found|seen|shown|listed|read)\b)"
     r"[^?.;]{0,80}?\b(?:will|can|could|may|might|would|accepts?|allows?|permits?|supports?|tolerates?|"

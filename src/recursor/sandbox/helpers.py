@@ -164,6 +164,10 @@ introduce an aside ("i.e.", "e.g."). General: in any question these describe the
 not the text, and would rank lines by how much they read like English."""
 
 
+_COUNT_TOLD: set[str] = set()
+"""The texts `_LineSet.count` has said it counted by the lines holding them."""
+
+
 class _LineSet(list[str]):
     """A list of lines that combines with another as sets of lines do, order kept: small
     models write `rows & installed` for the lines both filters kept, or `grep(a) | grep(b)`,
@@ -185,14 +189,11 @@ class _LineSet(list[str]):
         """The lines equal to `value`, as a list counts; a text no line equals counts the lines
         holding it, as small models mean: `rows.count("SKIPPED (Requires Windows)")` counted 0."""
         equal = super().count(value)
-        if not isinstance(value, str) or not value:
+        if equal or not isinstance(value, str) or not value:
             return equal
         holding = sum(1 for r in self if value in r)
-        if equal:
-            if holding > equal:  # the list's count stands; what else holds the text is said
-                print(f"count: {equal:,} line{'s are' if equal != 1 else ' is'} just {value!r}; {holding:,} hold it.")
-            return equal
-        if holding:
+        if holding and value not in _COUNT_TOLD:  # said once a run: `rows.count(r)` in a loop says nothing new
+            _COUNT_TOLD.add(value)
             print(f"count: no line is just {value!r}; {holding:,} line{'s' if holding != 1 else ''} hold it.")
         return holding
 
@@ -711,6 +712,8 @@ when `_release_lines` finds enough of one shape that write a version."""
 _VERSION_IN_LINE = _re.compile(r"(?<![\w.])[vV]?\d+\.\d+(?:\.\d+)*[a-z]?(?![\w])")
 _RELEASE_FIRST = 0.25
 """A changelog's first release line is in its first quarter (newest first, after a title)."""
+_SECTION_NUMBER = _re.compile(r"\d+(?:\.\d+)*\.?\s")
+"""A numbered section's number ("2.1.  Part 1"), which is no version."""
 _RELEASE_SHOWN = 6
 """Lines shown under a release's heading hit by a search (`section_below`): a release lists
 many changes, and fourteen lines under each of two releases doubled a look the 1.5B read."""
@@ -836,7 +839,8 @@ def _within_one(released: list[tuple[int, int, int]], found: list[tuple[int, int
     if not starts:
         return False
     inside = {_bisect_right(starts, a) for a, _, _ in released}  # the heading above each, by its rank
-    return len(inside) == 1 and next(iter(inside)) < len(starts)  # and another heading after them
+    # One section, not the text's first (its title), with another heading after it.
+    return len(inside) == 1 and 1 < next(iter(inside)) < len(starts)
 
 
 def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: int = 14) -> list[tuple[int, int]]:
@@ -852,7 +856,9 @@ def section_below(doc: str, pos: int, lo: int = 0, hi: int | None = None, most: 
         return []
     end = starts[i + 1] if i + 1 < len(starts) else hi
     out: list[tuple[int, int]] = []
-    if heads[i][0] in _RELEASE_STARTS.get((lo, hi), ()):
+    title = doc[heads[i][0]:heads[i][1]]
+    if heads[i][0] in _RELEASE_STARTS.get((lo, hi), ()) or (
+            _VERSION_IN_LINE.search(title) and not _SECTION_NUMBER.match(title.lstrip("#* \t"))):
         most = min(most, _RELEASE_SHOWN)  # a release's changes: its first few say what it is; all are many
     at = doc.find("\n", heads[i][1], end)
     while 0 <= at < end and len(out) < most:
