@@ -230,13 +230,20 @@ def test_another_answer_is_sent_back_once_with_the_querys_value() -> None:
 def test_a_count_of_none_is_doubted_once_then_offered() -> None:
     question = "How many airports in this list have a name starting with Z?"
     sql = "SELECT COUNT(*) FROM t WHERE name LIKE 'Z%'"
-    sub = FakeScriptedLM([f"```sql\n{sql}\n```"] * 2)
+    mended = "SELECT COUNT(*) FROM t WHERE name LIKE 'Z%' OR name LIKE 'z%'"
+    sub = FakeScriptedLM([f"```sql\n{sql}\n```", f"```sql\n{mended}\n```"])
     root = FakeScriptedLM(["FINAL(0)"])
     RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4),
         trace_dir=False).complete(question, AIRPORTS)
     assert len(sub.calls) == 2 and "no row meets name LIKE 'Z%'" in sub.calls[1].messages[-1]["content"]
     first = root.calls[0].messages[-1]["content"]
-    assert f"The query {sql} gives: 0." in first and "FINAL(0)" in first  # none, found twice, may be the answer
+    assert f"The query {mended} gives: 0." in first and "FINAL(0)" in first  # none, found again, may be the answer
+    # The same query sent back is no second look: nothing is offered.
+    same = FakeScriptedLM([f"```sql\n{sql}\n```"] * 2)
+    root = FakeScriptedLM(default="FINAL(0)")
+    RLM(root, sub_model=same, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4),
+        trace_dir=False).complete(question, AIRPORTS)
+    assert "The query" not in root.calls[0].messages[-1]["content"]
 
 
 def test_a_failed_query_is_mended_once_then_nothing_is_shown() -> None:

@@ -73,14 +73,18 @@ class LookReads:
             shown = await asyncio.to_thread(table_schema, table, self.question)
             messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
             query, why = None, ""
+            first = None
             for attempt in range(2):
                 if (resp := await self._ask(messages, QUERY_TOKENS)) is None:
                     break
                 sql = select_of(resp.text)
                 query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
                 why = query.error or await asyncio.to_thread(db.unmatched, query)
-                if not why and attempt == 0:  # a doubt is asked once: none found twice may be the answer
+                # A doubt is asked once: none found again by another query may be the answer; the
+                # same query sent back (the 1.5B often does) is no second look.
+                if not why and (attempt == 0 or sql == first):
                     why = await asyncio.to_thread(db.doubted, query)
+                first = sql
                 if not why:
                     break
                 messages += [{"role": "assistant", "content": resp.text},
