@@ -214,3 +214,29 @@ def test_second_review_cases() -> None:
             "       -b        Beta one-liner.\n       -c        Gamma text\n                 goes on.\n"
             "       -d        Delta text\n                 goes on.\n       -e        Eps text\n                 goes on.\n")
     assert [r[1] for r in items_table(page).rows] == ["-a", "-b", "-c", "-d", "-e"]
+
+
+def test_versions_alone_on_their_line_tagged_changes_and_handles() -> None:
+    # zstd's CHANGELOG: "v1.5.4 (Feb 2023)" over its changes with no blank line, one tagged change a line.
+    people = ["terrelln", "embg", "Cyan4973"]
+    text = "\n\n".join(f"v1.{n}.0 (Feb 20{10 + n})\n" + "\n".join(
+        f"{tag}: change {n}.{k} (#{100 * n + k}, @{people[(n + k) % 3]})" for k, tag in enumerate(["perf", "cli", "api"]))
+        for n in range(6, 0, -1)) + "\n"
+    table = items_table(text)
+    assert table is not None and _rows(table, "SELECT COUNT(DISTINCT version) FROM t") == ((6,),)
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE version = '1.4.0'") == ((3,),)
+    assert _rows(table, "SELECT credit, COUNT(*) FROM t GROUP BY credit ORDER BY credit") == (
+        ("Cyan4973", 6), ("embg", 6), ("terrelln", 6))
+
+
+def test_a_config_files_comment_titles_are_its_sections() -> None:
+    conf = ("#----\n# CONNECTIONS AND AUTHENTICATION\n#----\n\n# - Connection Settings -\n\n"
+            "listen_addresses = 'localhost'\nport = 5432\t\t# (change requires restart)\n#max_connections = 100\n\n"
+            "#----\n# RESOURCE USAGE (except WAL)\n#----\n\n# - Memory -\n\nshared_buffers = 128MB\nwork_mem = 4MB\n"
+            "#temp_buffers = 8MB\nhuge_pages = try\n")
+    table = items_table(conf)
+    assert table is not None and table.header[:2] == ("section", "subsection")
+    assert _rows(table, "SELECT section, subsection FROM t WHERE name = 'port'") == (
+        ("CONNECTIONS AND AUTHENTICATION", "Connection Settings"),)
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE section = 'RESOURCE USAGE (except WAL)'") == ((4,),)
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE comment LIKE '%restart%'") == ((1,),)

@@ -298,3 +298,9 @@ def test_the_methods_of_a_named_classs_parent_are_counted_when_asked_through_it(
     assert orientation(module, "How many methods does the parent class of Child define in its own body?").counted == "3"
     # A condition on the methods is another question.
     assert orientation(module, "How many methods that return None does the parent class of Child define?").counted == ""
+
+
+def test_the_parameters_passed_when_constructing_a_class_are_its_inits() -> None:
+    module = "class Console:\n    def __init__(self, *, width=80, height=25, record=False):\n        pass\n"
+    assert orientation(module, "How many parameters can be passed when constructing a Console (not counting self)?"
+                       ).counted == "3"

@@ -1584,6 +1584,9 @@ def test_releases_of_a_period_are_read_off_release_lines_dated_or_not() -> None:
     look = orientation(text, "Going by the dates in this file, how many tmux releases came out from 2011 through "
                              "2014, both years included?")
     assert look.counted == str(gold) and 0 < gold < len(days)
+    # A year's edges said in words bound a period too.
+    edges = sum(2011 <= d.year <= 2013 for d in days)
+    assert orientation(text, "How many tmux releases are dated between the start of 2011 and the end of 2013?").counted == str(edges)
     # One calendar year is a period too.
     in_2013 = sum(d.year == 2013 for d in days)
     assert orientation(text, "How many tmux versions were released during the calendar year 2013?").counted == str(in_2013)
@@ -1650,3 +1653,17 @@ def test_a_word_written_with_a_glob_is_searched_as_a_start() -> None:
 def test_does_the_spec_say_names_the_document_not_what_to_find() -> None:
     assert {"spec", "say"} <= document_words("Which operator does the spec say behaves identically to Saturate?")
     assert "report" not in document_words("What does the report field say?")  # no document kind before the verb
+
+
+def test_old_news_items_beside_dated_release_headings_leave_the_releases_counted() -> None:
+    # GNU NEWS: "* Noteworthy changes in release 6.7 (2006-12-08) [stable]" headings, and old
+    # entries written as "* " items at the same top level.
+    parts = []
+    for n in range(12):
+        parts.append(f"* Noteworthy changes in release 6.{12 - n} (200{8 - n // 4}-0{1 + n % 4}-10) [stable]\n\n"
+                     f"** Bug fixes\n\n  coreutils' cp fixed {n}.\n")
+    parts += [f"* printf no longer does thing {k}\n* seq accepts flag {k}\n" for k in range(10)]
+    text = "\n".join(parts)
+    gold = sum(1 for n in range(12) if 2006 <= 2008 - n // 4 <= 2007)
+    look = orientation(text, "How many coreutils releases does this NEWS file date between the start of 2006 and the end of 2007?")
+    assert look.counted == str(gold) and gold == 8

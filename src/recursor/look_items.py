@@ -31,15 +31,20 @@ _LEAST = 5
 """Items (terms) a text must hold to be read as a table of them."""
 _VERSIONED = 0.8
 """Share of a text's top headings that must write a version for them to be releases."""
-_CREDITED = 0.5
+_CREDITED = 0.3
 """Share of the items that must end in parentheses for those to be the items' credits."""
 _DISTINCT = 0.8
 """Share of a page's terms that must be distinct: a module's `def` lines over bodies are none."""
 _BULLET = re.compile(r"([ \t]*)(?:[*+\u2022-]|\d{1,3}[.)])[ \t]+(\S.*)")
+_TAGGED = re.compile(r"[\w./+-]{1,20} ?: \S")
+"""An unindented change tagged with what it touches ("perf: ...", "cli: ...", "fix: ...")."""
+_TAGGED_SHARE = 0.6
+_HANDLE = re.compile(r"(?<![\w.])@([A-Za-z0-9][\w-]{0,38})\b")
+"""A person credited by their handle ("(#3449, @terrelln)")."""
 _CREDIT = re.compile(r"\(([^()]{2,60})\)\s*\.?$")
+"""An item's credit: the parentheses it ends with ("(Ben Noordhuis)"), not an issue's number."""
 _NO_CREDIT = re.compile(r"#\d|`|^(?:LP|Closes|closes|See|see|Issue|issue|bug|Bug|fd\.o)\b|^\W*$")
 """Parentheses that cite an issue, not a person: "(#123)", "(LP: #1)", ":bzbug:`N`"."""
-"""An item's credit: the parentheses it ends with ("(Ben Noordhuis)"), not an issue's number."""
 _FULL_VERSION = re.compile(r"(?<![\w.])[vV]?\d+(?:\.\d+)+[a-z]?(?:[-~+:][\w.~+]*\w)*(?![\w])")
 _NUMBERED_TITLE = re.compile(r"[#*\s]*\d+(?:\.\d+)*\.?\s+[A-Za-z]")
 _TO_BEFORE = re.compile(r"\s*(?:to|->|\u2192)\s*", re.IGNORECASE)
@@ -49,6 +54,11 @@ _SIGNED = re.compile(r"^ -- .+?<[^>]*>\s+(.+)$", re.MULTILINE)
 _DATE_VERSION = re.compile(r"(?:19|20)\d\d[.-]\d\d?[.-]\d\d?")
 _SETTING = re.compile(r"[ \t]*(?P<off>[#;][ \t]*)?(?P<key>[A-Za-z_][\w.\-/]*)[ \t]*=[ \t]*(?P<value>.*)")
 """A `key = value` line, or one commented out (`#port = 5432`): a config file's setting."""
+_FRAMED = re.compile(r"-+\s+(\S.{0,60}?)\s+-+")
+_CAPS_TITLE = re.compile(r"[A-Z][A-Z0-9 ,&/'-]{3,80}(?:\s*\([^()]{1,40}\))?")
+_TITLE_WORDS = 8
+"""A config file's titles in comments: "# CONNECTIONS AND AUTHENTICATION" heads a section,
+"# - Connection Settings -" a part of it."""
 _TRAILING_COMMENT = re.compile(r"\s+[#;].*$")
 _SECTION = re.compile(r"[ \t]*\[([^\]\n]{1,80})\][ \t]*")
 _SETTINGS_SHARE = 0.5
@@ -122,8 +132,7 @@ def _changes(text: str) -> Table | None:
     if len(rows) < _LEAST:
         return None
     header = ["heading", "version", "released", "release_order", "part", "item"]
-    credits = [c if (m := _CREDIT.search(r[5] or "")) and not _NO_CREDIT.search(c := m.group(1).strip()) else None
-               for r in rows]
+    credits = [_credit(r[5] or "") for r in rows]
     if sum(c is not None for c in credits) >= _CREDITED * len(rows):
         header.append("credit")
         rows = [[*r, c] for r, c in zip(rows, credits, strict=True)]
@@ -131,6 +140,18 @@ def _changes(text: str) -> Table | None:
         header.pop(4)
         rows = [r[:4] + r[5:] for r in rows]
     return Table.of_rows(header, rows)
+
+
+def _credit(item: str) -> str | None:
+    """Whom an item credits in the parentheses it ends with: a handle there ("terrelln" of
+    "(#3449, @terrelln)"), else the words unless they cite an issue ("(LP: #1)")."""
+    m = _CREDIT.search(item)
+    if m is None:
+        return None
+    if (handle := _HANDLE.search(m.group(1))) is not None:
+        return handle.group(1)
+    credit = m.group(1).strip()
+    return None if _NO_CREDIT.search(credit) else credit
 
 
 def _title(line: str) -> str:
@@ -176,6 +197,9 @@ def _items(text: str, lo: int, hi: int, heads: set[int]) -> list[tuple[int, str]
                 out[-1][1].append((at, line))
             blank = not line.strip()
         return [item for at, held in out if at >= 0 for item in _unfolded(held)]
+    filled = [(at, line) for at, line in lines if line.strip() and at not in heads]
+    if filled and sum(1 for _, line in filled if _TAGGED.match(line)) >= _TAGGED_SHARE * len(filled):
+        return [(at, _joined([line])) for at, line in filled]  # "perf: faster huffman (#3449, @terrelln)": a line each
     paragraphs: list[tuple[int, str]] = []
     current: list[str] = []
     start = -1
@@ -213,11 +237,12 @@ def _settings(text: str) -> Table | None:
     """A config file's settings: `key = value` lines, those commented out too (`active` 'no':
     a file of defaults writes them so), a value continued over lines ending in a backslash
     joined, a trailing comment apart, an INI `[section]` kept: (section, name, value, active,
-    comment); None when fewer than `_LEAST` are in force or they are few of the lines that are
+    comment; a title in a comment heads a section too, "# - Part -" a subsection); None when fewer than `_LEAST` are in force or they are few of the lines that are
     no comment."""
     lines = text.split("\n")
     rows: list[list[str | None]] = []
     section: str | None = None
+    subsection: str | None = None
     filled = 0
     i = 0
     while i < len(lines):
@@ -227,7 +252,14 @@ def _settings(text: str) -> Table | None:
             continue
         filled += not line.lstrip().startswith(("#", ";"))
         if (head := _SECTION.fullmatch(line)) is not None:
-            section = head.group(1).strip()
+            section, subsection = head.group(1).strip(), None
+            continue
+        said = line.strip().lstrip("#;").strip()
+        if line.lstrip()[:1] in ("#", ";") and (framed := _FRAMED.fullmatch(said)) is not None:
+            subsection = framed.group(1)  # "# - Connection Settings -"
+            continue
+        if line.lstrip()[:1] in ("#", ";") and _CAPS_TITLE.fullmatch(said) and len(said.split()) <= _TITLE_WORDS:
+            section, subsection = said, None  # "# CONNECTIONS AND AUTHENTICATION"
             continue
         m = _SETTING.fullmatch(line)
         if m is None:
@@ -236,12 +268,12 @@ def _settings(text: str) -> Table | None:
         while value.endswith("\\") and i < len(lines):  # continued on the next line
             value = value[:-1].rstrip() + " " + lines[i].strip().lstrip("#").strip()
             i += 1
-        kept, said = _value_and_comment(value)
-        rows.append([section, m.group("key"), kept, "no" if m.group("off") else "yes", said])
-    active = sum(r[3] == "yes" for r in rows)
+        kept, comment = _value_and_comment(value)
+        rows.append([section, subsection, m.group("key"), kept, "no" if m.group("off") else "yes", comment])
+    active = sum(r[4] == "yes" for r in rows)
     if active < _LEAST or active < _SETTINGS_SHARE * filled:
         return None
-    header = ["section", "name", "value", "active", "comment"]
+    header = ["section", "subsection", "name", "value", "active", "comment"]
     keep = [k for k, name in enumerate(header) if name in ("name", "value", "active") or any(r[k] for r in rows)]
     return Table.of_rows([header[k] for k in keep], [[r[k] for k in keep] for r in rows])
 

@@ -24,7 +24,8 @@ _ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e
                             r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
 _METHODS = re.compile(r"\bmethods?\b", re.IGNORECASE)
 _PARAMETERS = re.compile(r"\b(?:parameters?|arguments?|args)\b", re.IGNORECASE)
-_INIT = re.compile(r"__init__|\bconstructor\b|\binitiali[sz]er\b", re.IGNORECASE)
+_INIT = re.compile(r"__init__|\bconstruct(?:or|ing|ed)?\b|\binitiali[sz]er\b|\binstantiat\w*|"
+                   r"\bcreat(?:e|ing)\s+an?\s+(?:instance|object)\b", re.IGNORECASE)
 _PARENT = re.compile(r"\b(?:base|parent|super)[\s-]?class\b|\bsubclass\s+of\b|\binherits?\s+from\b", re.IGNORECASE)
 _WHICH_CLASS = re.compile(r"\b(?:which|what)\s+class\b", re.IGNORECASE)
 _BESIDES_SELF = re.compile(r"\b(?:not|without|excluding|besides|except)\s+(?:counting\s+|including\s+)?`?self\b",
@@ -224,6 +225,7 @@ _JUST_WORDS = frozenset(
     "have define defines defined declare declares declared own body module file here code source most fewest "
     "least largest smallest biggest greatest number parameters parameter arguments argument accept accepts "
     "take takes __init__ constructor initializer initialiser not counting self besides excluding without "
+    "can be passed pass given when constructing construct instantiating instantiate creating create instance object "
     "except parent base super subclass another ones counted count one".split())
 """The words of a question asking just a class's count of methods or parameters, or the ranking."""
 _RELATION_WORDS = frozenset("inherits inherit inheriting directly from that which class's parent's".split())

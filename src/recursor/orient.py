@@ -1641,6 +1641,10 @@ def _dated_headings(text: str) -> tuple[list[str], list[tuple[date, str]]] | Non
     file heads its releases "E2fsprogs 1.47.0 (February 5, 2023)"); None when they do not."""
     heads = headings(text=text)
     dated = [(d, h) for h in heads if (d := to_date(h)) is not None]
+    if len(dated) < _DATED_HEADS_SHARE * len(heads):
+        # Old GNU NEWS entries are "* " items at the top level beside "* Noteworthy changes in
+        # release 6.7 (2006-12-08)": the headings that write a version are the releases.
+        heads = [h for h in heads if _VERSION_TOKEN.search(h)]
     if len(dated) < 3 or len(dated) < _DATED_HEADS_SHARE * len(heads):
         return None
     return heads, dated

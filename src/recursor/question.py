@@ -346,11 +346,15 @@ _RANGE = re.compile(r"\b(?:between\s+(?:the\s+years\s+)?(?P<a>" + _A_DATE + r")\
 once, at the end: "from 1 June through 31 August 2022", "between June 1 and August 31, 2022"."""
 
 
+_YEAR_EDGE = re.compile(r"\b(?:the\s+)?(?:start|beginning|end|close)\s+of\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+"""A year's edge named in words ("between the start of 2006 and the end of 2008"): the year."""
+
+
 def date_range(question: str) -> tuple[str, str, date, date] | None:
     """The period the question names by its two ends, as written (a first end written without
     its year gets the year it is read in) and as days (the first day of the first end to the
     last day of the second); None when it names none."""
-    m = _RANGE.search(asking_part(question))
+    m = _RANGE.search(_YEAR_EDGE.sub(r"\g<year>", asking_part(question)))
     if m is None:
         return None
     first, last = ((m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d")) if m.group("c")

@@ -709,6 +709,9 @@ _RELEASE_LINE = _re.compile(r"\n[^\S\n]*\n([A-Za-z0-9][^\n]{0,99}?)[^\S\n]*(?=\n
 """A short unindented line alone between blank lines: a release's line in a changelog that marks
 its headings no other way ("CHANGES FROM 3.2 TO 3.2a", "2019.10.20, Version 1.33.1 (Stable)"),
 when `_release_lines` finds enough of one shape that write a version."""
+_VERSION_FIRST = _re.compile(r"\n[^\S\n]*\n([vV]?\d+(?:\.\d+)+[\w.~+-]*(?:[^\S\n]+\([^()\n]{1,40}\))?)[^\S\n]*(?=\n)")
+"""A line after a blank one that is a version alone, or with a note in parentheses ("v1.5.4 (Feb
+2023)"): a release's line even with its changes right under it."""
 _VERSION_IN_LINE = _re.compile(r"(?<![\w.])[vV]?\d+\.\d+(?:\.\d+)*[a-z]?(?![\w])")
 _RELEASE_FIRST = 0.25
 """A changelog's first release line is in its first quarter (newest first, after a title)."""
@@ -817,7 +820,8 @@ def _release_lines(doc: str, lo: int, hi: int, text: str, at: int) -> list[tuple
     "9.9.9,", "v9.9.9"), at most one in `_RELEASES_SHARE` of the lines written. A line ending in
     ":" introduces what follows ("Changes since version 1.44.1:"). As (start, end, 1)."""
     shapes: dict[str, list[tuple[int, int, int]]] = {}
-    for m in _RELEASE_LINE.finditer("\n" + text):
+    found = sorted({m.start(1): m for rx in (_RELEASE_LINE, _VERSION_FIRST) for m in rx.finditer("\n" + text)}.items())
+    for _, m in found:
         line = m.group(1)
         if line.endswith((":", ".")) or not _VERSION_IN_LINE.search(line):
             continue  # "GDB now uses readline 2.2." is a sentence
