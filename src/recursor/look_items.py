@@ -1,18 +1,20 @@
 """A text's items as a table, for the one SQL query a sub-model writes (`recursor.table_sql`).
 
-Questions about a changelog or a manual page count, filter and rank its items: "which person
-is credited with the most changes?", "how many changes does the 3.2 release list?", "how many
-of the keywords start with GSSAPI?". The small root grepped a word and answered from the hits.
-Each such text is a table already, written as prose: a changelog is its releases' items (a
-release's heading, its version and date, the item's text and whom it credits), a manual page
-its terms (the section, the term's line and what it says). Read into rows, the query writer
-that answers table questions answers these in one SELECT too.
+Questions about a changelog, a config file or a manual page count, filter and rank its
+items: "which person is credited with the most changes?", "how many changes does the 3.2
+release list?", "how many of the keywords start with GSSAPI?". The small root grepped a word
+and answered from the hits. Each such text is a table already, written as prose: a changelog
+is its releases' items (a release's heading, its version and date, the item's text and whom it
+credits), a config file its settings (section, name, value, in force or not, comment), a
+manual page its terms (the section, the term's line and what it says). Read into rows, the
+query writer that answers table questions answers these in one SELECT too.
 
-Only structure is read, never a format's name: a release is a top heading that writes a
-version (`helpers._outline`, release lines included), an item a bullet at its section's first
-bullet indent with what is indented below it (else a paragraph), a credit the parenthesised
-words that most items end with; a term is a line over a body indented deeper than it, at the
-indent most such lines share.
+Only structure is read, never a format's name: a release is a heading of the highest level
+whose headings write versions (`helpers._outline`, release lines included), an item a bullet
+at its section's first bullet indent with what is indented below it (else a tagged line, else
+a paragraph), a credit the parenthesised words or handle that items end with; a setting a
+`key = value` line; a term a line over a body indented deeper than it, at the indent most
+such lines share.
 """
 
 from __future__ import annotations
