@@ -6,6 +6,7 @@ prose), and the questions are phrased as users phrase them, never with the text'
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from fakes.scripted_lm import FakeScriptedLM
@@ -1667,3 +1668,20 @@ def test_old_news_items_beside_dated_release_headings_leave_the_releases_counted
     gold = sum(1 for n in range(12) if 2006 <= 2008 - n // 4 <= 2007)
     look = orientation(text, "How many coreutils releases does this NEWS file date between the start of 2006 and the end of 2007?")
     assert look.counted == str(gold) and gold == 8
+
+
+def test_a_count_or_ranking_of_releases_is_read_off_their_headings_not_their_items() -> None:
+    # dbus's NEWS: "dbus 1.12.2 (2017-11-13)" over bulleted changes, older ones "D-Bus 1.11.12".
+    years = [2014] * 3 + [2015] * 7 + [2016] * 4 + [2017] * 6
+    days = [date(y, 1 + n % 6 * 2, 3) for n, y in enumerate(years)]
+    text = "\n".join(f"{'dbus' if d.year > 2016 else 'D-Bus'} 1.{40 - n}.0 ({d.isoformat()})\n{'=' * 26}\n\n"
+                      + "".join(f"\u2022 fix {n}.{k} (dbus#{n}{k}, Ann Lee)\n\n" for k in range(4))
+                      for n, d in reversed(list(enumerate(days))))
+    gold = sum(date(2015, 3, 1) <= d <= date(2016, 4, 30) for d in days)
+    look = orientation(text, "How many dbus releases came out between 1 March 2015 and 30 April 2016, both days included?")
+    assert look.counted == str(gold) and look.table is None  # the items' table would count items
+    top = Counter(d.year for d in days).most_common(1)[0][0]
+    ranked = orientation(text, "In which calendar year did dbus ship the most releases, going by the dates in these release notes?")
+    assert ranked.counted == str(top) and ranked.table is None
+    # Its changes are still a table for a question about them.
+    assert orientation(text, "Who is credited with the most fixes?").table is not None

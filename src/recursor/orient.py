@@ -846,7 +846,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
     found_words = tuple(w.word for w in found)
     # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
-    computes = bool(words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)))
+    # A count or ranking of releases is read off their headings (`_releases_in`, `_by_period`): a
+    # table of their items counts items ("143" for dbus's releases of a period, not 11).
+    computes = (bool(words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)))
+                and not _RELEASES_COUNTED.search(asking))
     items = (items_table(text) if tabled is None and computes and not counted and not files
              and isinstance(context, str) and len(text) <= _PARSED_UP_TO else None)
     return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
@@ -1610,6 +1613,7 @@ _PERIOD_ASKED = re.compile(
 """A question asking which period the most of something fell in: "in which calendar year were
 the most uploads made?", "the month with the most releases"."""
 _PERIOD_WORDS = _ASKED_COMMON | frozenset(
+    "going by according to dates these those notes "
     "which what in during calendar single one particular year month day date most largest greatest highest number "
     "package packages made recorded released published uploaded dated happened occurred took place saw had entries entry uploads "
     "written wrote logged added created filed posted committed ship shipped came out tagged "
@@ -1667,7 +1671,7 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
         return [], "", ""
     unit = (m.group("unit") or m.group("after")).lower()
     days = [d for a, b in recs if (d := to_date(Entry(text[a:b]))) is not None]
-    firsts = [text[a:b].split("\n", 1)[0].lower() for a, b in recs]
+    firsts = [text[a:b].split("\n", 1)[0].lower().replace("-", "") for a, b in recs]  # "dbus" of "D-Bus 1.11.8"
     what = f"dated entries by {unit} (an entry by its first line, else its last)"
     if len(days) < 3 or len(days) < _DATED_SHARE * len(recs):
         # A NEWS file's paragraphs under a dated heading are entries of no date: its releases
@@ -1676,7 +1680,7 @@ def _by_period(text: str, recs: list[tuple[int, int]], asking: str, entries_call
         if dated is None:
             return [], "", ""
         heads, days = dated[0], [d for d, _ in dated[1]]
-        entries_call, firsts = "headings()", [h.lower() for h in heads]
+        entries_call, firsts = "headings()", [h.lower().replace("-", "") for h in heads]  # "dbus" of "D-Bus 1.11.8"
         what = f"top headings by {unit}, each by the date it writes"
         # The headings are releases: "the most changes" counts something else in them.
         shown_only = not re.search(r"\b(?:releases?|released|versions?|ship(?:ped)?)\b", asking, re.IGNORECASE)
@@ -1726,6 +1730,9 @@ def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) ->
 
 _ASIDE_PERIOD = re.compile(r"\b(?:with\s+a\s+date\s+|dated\s+|released\s+)?(?:from|between|in|during)\s+(?:and|through|to|until)?",
                            re.IGNORECASE)
+_RELEASES_COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|most|fewest|least)\s+(?:[\w.+-]+\s+){0,2}"
+                               r"(?:releases|versions)\b", re.IGNORECASE)
+"""A question that counts or ranks releases themselves, not their changes."""
 _RELEASES_OF = re.compile(r"\b([A-Za-z][\w.+-]*)\s+(?:releases|versions)\b")
 _RELEASE_KINDS = frozenset("stable unstable major minor patch point bugfix bug-fix security beta alpha rc final "
                            "maintenance feature development dev lts testing experimental pre-release prerelease "
@@ -1734,7 +1741,8 @@ _RELEASE_KINDS = frozenset("stable unstable major minor patch point bugfix bug-f
 _OWNER_WRITTEN = 10
 """Times a text writes the word before "releases" for it to be the text's own name ("tmux"),
 not a kind of release it may not say ("hotfix", "GA")."""
-_PERIOD_SAID = frozenset("date dated dates from through thru to until and between inclusive included including both years going by list lists listed "
+_PERIOD_SAID = frozenset("date dated dates from through thru to until and between inclusive included including both years going by "
+                         "day days month months list lists listed "
                          "file news".split())
 """Words of a count of releases in a period that the period says."""
 
