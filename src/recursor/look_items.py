@@ -100,7 +100,8 @@ def _version(heading: str) -> str | None:
 
 
 def _indent(line: str) -> int:
-    return len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+    expanded = line.expandtabs(8)
+    return len(expanded) - len(expanded.lstrip())
 
 
 def _changes(text: str) -> Table | None:
@@ -313,8 +314,7 @@ def _inline_term(line: str, column: int | None = None) -> bool:
     if not (len(head) == 2 and head[1].strip() and len(head[0]) <= _INLINE_TERM
             and (head[0].startswith("-") or " " not in head[0]) and not head[0].endswith((".", ",", ":"))):
         return False
-    expanded = line.expandtabs(8)
-    return column is None or len(expanded) - len(expanded.lstrip()) + len(head[0]) + len(head[1]) - len(head[1].lstrip()) + 2 == column
+    return column is None or _indent(line) + len(head[0]) + len(head[1]) - len(head[1].lstrip()) + 2 == column
 
 
 def _near_terms(i: int, at: list[int]) -> bool:
