@@ -147,6 +147,18 @@ def test_a_word_is_found_in_its_other_forms_and_always_in_its_own() -> None:
         "location", "locations", "located"]
 
 
+def test_a_word_in_its_base_form_finds_its_inflections_not_longer_words() -> None:
+    # "How many connections did the server accept": a Redis log writes "Accepted 127.0.0.1:5415".
+    assert [w for w in ("accept", "accepts", "accepted", "accepting", "acceptable")
+            if h._stem_rx("accept").fullmatch(w)] == ["accept", "accepts", "accepted", "accepting"]
+    assert [w for w in ("close", "closes", "closed", "closing", "closet") if h._stem_rx("close").fullmatch(w)] == [
+        "close", "closes", "closed", "closing"]
+    assert not h._stem_rx("open").search("openssl") and h._stem_rx("open").search("opened")  # not a longer word
+    assert not h._stem_rx("RFC").fullmatch("RFCs")  # an acronym is as written
+    assert not h._stem_rx("configure").search("status half-configured x")  # another word: a state
+    assert h._stem_literal("close") == "clos" and h._stem_literal("accept") == "accept"
+
+
 def test_grep_says_so_when_nothing_matches(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:
     assert h.grep("zeta omega") == []
     assert "No line holds 'zeta omega' or any of its words" in printed(capsys)

@@ -29,6 +29,7 @@ from itertools import islice, pairwise
 
 from recursor.context import ContextValue
 from recursor.judged import judged
+from recursor.line_kinds import kinds_told
 from recursor.log_columns import column_count, column_rank
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
@@ -53,6 +54,7 @@ from recursor.question import (
     answer_unit_words,
     asked_sentence,
     asking_part,
+    counted_verb,
     counts_records,
     date_range,
     document_words,
@@ -80,6 +82,7 @@ from recursor.sandbox.helpers import (
     _lists_items,
     _period_or_none,
     _stem,
+    _stem_literal,
     _stem_rx,
     _values,
     _word_rx,
@@ -251,7 +254,7 @@ class _Finder:
         self.text, self.rx = text, _found_rx(word)
         # Lowering may change a text's length (a few non-ASCII letters): then regex only.
         self.lowered = lowered if lowered is not None and len(lowered) == len(text) else None
-        self.literal = _stem(word).lower()
+        self.literal = _stem_literal(word)
 
     def unit(self, start: int, end: int) -> tuple[int, int]:
         """The line holding text[start:end]; in a line over `_LONG_LINE` characters, its
@@ -819,6 +822,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(sections.rows)  # "how many keyboard models": the items under XKB's "! model"
         counted, start, named_start = sections.counted, start or sections.call, named_start or bool(sections.call)
     counted = _columns_counted(page, words, question, asking, counted)
+    if not counted:  # what the look counted is offered; the kinds of lines are for a root's own count
+        page.add(_kinds_rows(doc, words, asking))
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
     # "how many seconds can a connection sit idle": a value a line states, not a count
@@ -845,6 +850,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if words.missing:
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
     found_words = tuple(w.word for w in found)
+    verb = counted_verb(asking) if COUNT_ASKED.search(asking) else None
+    # A count's verb is searched first ("how many connections did the server accept": the
+    # lines that accept, not the one that names the server).
+    searched_first = tuple(sorted(found_words, key=lambda w: w.lower() != verb.lower())) if verb else found_words
     # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
     # A count or ranking of releases is read off their headings (`_releases_in`, `_by_period`): a
     # table of their items counts items ("143" for dbus's releases of a period, not 11).
@@ -853,7 +862,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     items = (items_table(text) if tabled is None and computes and not counted and not files
              and isinstance(context, str) and len(text) <= _PARSED_UP_TO else None)
     return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
-                       hint=() if names_options(question) else found_words,
+                       hint=() if names_options(question) else searched_first,
                        start=(judging.call if judging else start if (named is not None or named_start) and start
                               else summary.call or (tabled.call if tabled else "")),
                        together=written_together, hits=hits, counted=counted,
@@ -968,10 +977,10 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             if (hit := _look_up(text, lowered, joined)).count:  # "no-login" where the text writes "nologin"
                 hit.asked = word
                 break
-        if hit.count:
-            found.append(hit)
-        else:
+        if not hit.count:
             missing.append(word)
+        elif not any(h.count == hit.count and h.forms == hit.forms for h in found):
+            found.append(hit)  # not "label" again after "labels": one word's forms, found once
     for apart, with_number in _numbered_names(asking, {w.word.lower() for w in found} | {w.lower() for w in missing}):
         if (hit := _look_up(text, lowered, with_number)).count:  # "Kerberos 5" where the text writes "kerberos5"
             hit.asked = apart
@@ -1031,6 +1040,25 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
                 where := _written_where(text, doc.lowered, hit)):
             page.add([where])
     return blocks
+
+
+def _kinds_rows(doc: _Doc, words: _Searched, asking: str) -> list[str]:
+    """For a count over one text's lines, the kinds of lines (`line_kinds.kinds_told`) of the two
+    rarest words and of the count's verb ("how many connections did the server accept"), the
+    verb however common: what is counted is often one kind of a word's lines."""
+    if doc.unit != "line" or doc.files or not COUNT_ASKED.search(asking):
+        return []
+    told = list(words.found[:2])
+    verb = counted_verb(asking)
+    if verb and (hit := next((w for w in words.found[2:] if w.word.lower() == verb.lower()), None)):
+        told.append(hit)
+    rows: list[str] = []
+    for word in told:
+        if word.count < _MAX_COUNTED and re.search(r"[^\W\d_]", word.word):  # not a date's or a number's lines
+            finder = _Finder(doc.text, doc.lowered, word.word)
+            lines = (doc.text[a:b] for a, b in (finder.unit(s, e) for s, e in finder.forward()))
+            rows += kinds_told(word.word, lines, doc.width)
+    return rows
 
 
 def _together_rows(page: _Page, words: _Searched, question: str, n_words: int, blocks: list[int]) -> tuple[str, ...]:

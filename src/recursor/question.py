@@ -541,6 +541,25 @@ defines ...", "Where is `X` defined? Name the module." (not "which module-level 
 file format", "which file does nginx write to")."""
 
 
+def counted_verb(asking: str) -> str | None:
+    """The verb of a count ("how many connections did the server *accept*", "how many times was
+    malloc *called*"): the last word before a preposition or the end, after the count's
+    auxiliary. What is counted is the lines that write it, not those of the noun before it."""
+    m = _COUNTED_VERB.search(asking) or _COUNTED_PAST.search(asking)
+    return m.group(1) if m and m.group(1).lower() not in _STOP and m.group(1).lower() != "there" else None
+
+
+_COUNTED_VERB = re.compile(
+    r"\bhow\s+many\b[^?.]*?\b(?:did|do|does|was|were|is|are|has|have|had|got|get|gets)\s+(?:[\w.-]+\s+){0,4}?"
+    r"([a-z]{3,})(?:\s+(?:up|down|out|off|away|back))?"
+    r"\s*(?:[?.,;]|$|\b(?:in|over|during|across|on|from|by|before|after|at|while|when|because|since|for|to|with"
+    r"|between|through|within|under|per|each|altogether|overall|total)\b)",
+    re.IGNORECASE)
+
+_COUNTED_PAST = re.compile(r"\bhow\s+many\s+(?:[\w-]+\s+){1,3}?([a-z]{3,}ed)\b(?!\s+(?:by|to)\b)", re.IGNORECASE)
+"""A count with its verb after the noun ("how many tests failed", "how many jobs timed out")."""
+
+
 COUNT_ASKED = re.compile(r"\bhow\s+many\b|\b(?:the|total)\s+number\s+of\b|\bcount\s+(?:of|the|how)\b", re.IGNORECASE)
 """A question that asks how many: what is counted is often one slot's lines, not the word's."""
 

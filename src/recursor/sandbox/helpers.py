@@ -987,6 +987,18 @@ def grep(query: Any, text: Any = None, *, window: int = 150, max_hits: int = 8,
     return _grep_words(doc, query, window, max_hits, show, _of_context(text))
 
 
+_BASE_FORM = _re.compile(r"[a-z]{4,}")
+"""A word `_stem_rx` also finds inflected: lower case, as a question writes a verb or a noun
+(not an acronym, a name in capitals or an identifier)."""
+
+
+def _stem_literal(word: str) -> str:
+    """The lower-case text every match of `_stem_rx(word)` starts with, to find candidates by
+    a plain search: the stem, less a base form's final "e" ("clos" of "close", "closing")."""
+    stem = _stem(word).lower()
+    return stem[:-1] if stem == word and _BASE_FORM.fullmatch(word) and stem.endswith("e") else stem
+
+
 def _stem(word: str) -> str:
     """What `_stem_rx` looks for at the start of a match: a long word without its ending
     ("installation" -> "install", "upgraded" -> "upgrad")."""
@@ -1003,9 +1015,16 @@ def _stem(word: str) -> str:
 def _stem_rx(word: str) -> _re.Pattern[str]:
     """`word` as a whole word, in any case; a long word also with another ending
     ("installed" and "installation" find "install", "installs"): a paraphrase seldom keeps
-    the word's form. The ending may be as long as the one taken off (and its plural), so the word finds itself."""
+    the word's form. The ending may be as long as the one taken off (and its plural), so the word finds itself.
+    A lower-case word in its base form also finds its inflections ("accept": "accepts",
+    "accepted", "accepting"; "close": "closing"), not other words it starts ("open": not "openssl")
+    nor a compound's last part ("configure": not dpkg's state "half-configured")."""
     stem = _stem(word)
     if stem == word:
+        if _BASE_FORM.fullmatch(word):  # "accept": a log writes "Accepted", "limit": "limiting"
+            base = _re.escape(word[:-1] if word.endswith("e") else word)
+            return _re.compile(rf"(?<![A-Za-z0-9])(?:{_re.escape(word)}|(?<!-){base}(?:s|es|ed|d|ing))(?![A-Za-z0-9])",
+                               _re.IGNORECASE)
         return _word_rx(word)
     ending = max(4, len(word) - len(stem) + 1)  # and its plural ("installations")
     return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem)}[a-z]{{0,{ending}}}(?![A-Za-z0-9])", _re.IGNORECASE)

@@ -1,0 +1,90 @@
+"""The kinds of lines a question's word is on: a log's lines grouped by shape and counted."""
+
+from __future__ import annotations
+
+from recursor.line_kinds import kinds_told, line_shape
+from recursor.orient import orientation
+from recursor.question import counted_verb
+
+
+def _redis_log(accepted: int, closed: int) -> str:
+    lines = ["812:M 06 Dec 2026 06:32:43.438 * Ready to accept connections"]
+    for i in range(accepted):
+        lines.append(f"812:M 06 Dec 2026 06:32:{44 + i % 10}.{i:03d} - Accepted 127.0.0.1:{54000 + i}")
+        if i < closed:
+            lines.append(f"812:M 06 Dec 2026 06:32:{45 + i % 10}.{i:03d} - Client closed connection id={i} "
+                         f"addr=127.0.0.1:{54000 + i} fd={7 + i % 9} name= age={i % 3} cmd={'get' if i % 2 else 'ping'}")
+    lines.append("812:M 06 Dec 2026 06:33:24.519 # Server initialized")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_lines_shape_writes_what_varies_as_a_hash() -> None:
+    a = line_shape('2026/12/06 06:27:48 [error] 5360#5360: *40 limiting requests, excess: 3.854 by zone "api"')
+    b = line_shape('2026/12/06 06:28:01 [error] 5359#5359: *41 limiting requests, excess: 0.5 by zone "web"')
+    assert a == b and "limiting requests, excess: # by zone #" in a
+    assert line_shape("x fd=7 cmd=get") == line_shape("x fd=12 cmd=ping")  # a key=value's value varies
+    assert line_shape("GET /api/item5 done") == line_shape("GET /static/x.css done")
+    assert line_shape("malloc(32) = 0x562f9e2512a0") != line_shape("free(0x562f9e2512a0) = <void>")
+
+
+def test_kinds_are_counted_biggest_first_with_an_example_each() -> None:
+    lines = [f"t{i} http write filter limit {i}" for i in range(54)] + \
+            [f"t{i} limit_req[0]: {i} 0.000" for i in range(10)] + \
+            [f"t{i} limiting requests, excess: {i}.5 by zone" for i in range(6)]
+    rows = kinds_told("limit", lines, 160)
+    assert rows[0] == "'limit' is on 70 lines of 3 kinds (the lines' shapes, counted):"
+    assert rows[1].startswith("  54 lines like: t0 http write filter") and rows[3].startswith("  6 lines like: t0 limiting")
+
+
+def test_no_kinds_for_few_lines_one_kind_or_prose() -> None:
+    assert kinds_told("w", [f"a {i}" for i in range(30)], 160) == []  # one kind: its count says it
+    assert kinds_told("w", ["a 1", "b 2", "a 3"], 160) == []  # few: the lines are shown whole
+    prose = [f"{w} said the word here" for w in "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()]
+    assert kinds_told("w", prose + prose[:3], 160) == []  # little repeats: prose
+
+
+def test_the_rest_beyond_the_kinds_shown_is_summed() -> None:
+    lines = [f"kind{k} {i}" for k in "abcdef" for i in range(5)]
+    rows = kinds_told("w", lines, 160)
+    assert rows[-1] == "  10 lines of 2 other kinds."
+
+
+def test_the_count_s_verb() -> None:
+    assert counted_verb("How many client connections did the Redis server accept over the whole log?") == "accept"
+    assert counted_verb("Across all processes, how many times was malloc called?") == "called"
+    assert counted_verb("How many tests failed?") == "failed"
+    assert counted_verb("How many users are there?") is None
+    assert counted_verb("Which user made the most calls?") is None
+
+
+def test_a_count_is_shown_the_kinds_of_its_verb_s_lines() -> None:
+    # "accept" is on more lines than the words shown ("server", "client", "connections"), and
+    # the lines that accept are one kind of them: 40, not the 41 that hold the word.
+    look = orientation(_redis_log(40, 38), "How many client connections did the Redis server accept over the whole log?")
+    assert "'accept' is on 41 lines of 2 kinds" in look.text
+    assert "  40 lines like: 812:M 06 Dec 2026 06:32:44.000 - Accepted 127.0.0.1:54000" in look.text
+    # Not for a question that does not count.
+    plain = orientation(_redis_log(40, 38), "When did the Redis server accept its first connection?")
+    assert "kinds (the lines' shapes" not in plain.text
+
+
+def test_shapes_alike_but_for_a_name_are_one_kind_and_a_few_states_stay_apart() -> None:
+    names = [f"pkg{c}" for c in "abcdefghijkl"]  # 12 names: a word of many values is a name
+    lines = [f"2025-06-24 14:36:5{i % 10} status {state} lib{n}:amd64 1.{i}-2"
+             for i, n in enumerate(names) for state in ("installed", "unpacked", "half-configured")]
+    rows = kinds_told("status", lines, 160)
+    assert rows[0] == "'status' is on 36 lines of 3 kinds (the lines' shapes, counted):"
+    assert rows[1] == "  12 lines like: 2025-06-24 14:36:50 status installed libpkga:amd64 1.0-2"
+
+
+def test_a_count_s_verb_is_searched_first() -> None:
+    look = orientation(_redis_log(40, 38), "How many client connections did the Redis server accept over the whole log?")
+    assert look.hint[0] == "accept" and "server" in look.hint  # the one line naming the server is not the count
+    plain = orientation(_redis_log(40, 38), "Which client connection did the Redis server accept first?")
+    assert plain.hint == plain.words and plain.hint[0] != "accept"  # not a count: the rarest first, as before
+
+
+def test_two_forms_of_one_word_are_looked_up_once() -> None:
+    text = "\n".join(f"item {i}: the label reads {i}" if i % 2 else f"item {i}: labels {i}" for i in range(30))
+    look = orientation(text, "How many labels are there, counting each label once?")
+    assert look.words.count("label") + look.words.count("labels") == 1
