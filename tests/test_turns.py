@@ -1523,3 +1523,24 @@ def test_a_number_the_model_computed_in_code_is_not_pushed_to_the_look_value() -
     note = state.doubted("5", SMALL, code="print(len(names))")  # 5 was computed, not written
     assert note is None or "FINAL(8)" not in note
     assert TurnState(question=question, context=module, shown=shown, look_read="8").doubted("8;", SMALL) is None
+
+
+def test_a_count_of_a_term_s_lines_of_several_kinds_goes_back_with_the_kinds() -> None:
+    # "How many client connections did the Redis server accept?": the 1.5B answered the 3,279
+    # lines holding "accept"; 3,278 of them are `Accepted` lines, one is `Ready to accept`.
+    log = "812:M 06 Dec 2026 06:32:43.438 * Ready to accept connections\n" + "".join(
+        f"812:M 06 Dec 2026 06:32:{44 + i % 10}.{i:03d} - Accepted 127.0.0.1:{54000 + i}\n" for i in range(30))
+    question = "How many client connections did the server accept?"
+    look = "```repl\nrows = lines('accept')\nprint(len(rows), rows[:2])\n```"
+    root, result = _run_on(log, [look, "FINAL(31)", "FINAL(30)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "31 is how many lines hold 'accept', and they are of several kinds:" in note and "(FINAL(30) for the first)" in note
+    assert "  30 lines like: 812:M 06 Dec 2026 06:32:44.000 - Accepted 127.0.0.1:54000" in note
+    assert "  1 line like: 812:M 06 Dec 2026 06:32:43.438 * Ready to accept connections" in note
+    assert result.answer == "30"
+    # Lines of one kind: the note as before, with no kinds.
+    one_kind = "".join(f"812:M 06 Dec 2026 06:32:{44 + i % 10}.{i:03d} - Accepted 127.0.0.1:{54000 + i}\n"
+                       for i in range(30))
+    root, result = _run_on(one_kind, [look, "FINAL(30)", "FINAL(30)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "30 is how many lines hold 'accept', which the question names" in note and "kinds" not in note

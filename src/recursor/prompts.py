@@ -325,8 +325,18 @@ class Prompts:
             f"(entries({term!r}) gives the records) and reply FINAL(the value they give)."
         )
 
-    def counted_term(self, answer: str, term: str) -> str:
-        """Sent once when a number answer is how many lines hold a term the question names."""
+    def counted_term(self, answer: str, term: str, kinds: Sequence[str] = ()) -> str:
+        """Sent once when a number answer is how many lines hold a term the question names;
+        with `kinds`, the kinds those lines are of, counted (`line_kinds.kinds_told`): a Redis
+        log's 3,279 lines holding "accept" are 3,278 `Accepted` lines and one `Ready to accept`."""
+        if kinds:
+            first = kinds[0].split(" line", 1)[0].strip().replace(",", "")
+            return (
+                f"{answer} is how many lines hold {term!r}, and they are of several kinds:\n"
+                + "\n".join(kinds) + "\n"
+                f"Reply FINAL({answer}) again only if the question counts every line holding {term!r}. "
+                f"If it counts one kind of them, reply with that kind's count (FINAL({first}) for the first)."
+            )
         return (
             f"{answer} is how many lines hold {term!r}, which the question names to say what it "
             f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "

@@ -22,6 +22,7 @@ from itertools import islice
 from typing import Literal
 
 from recursor.context import ContextValue
+from recursor.line_kinds import kinds_told
 from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing, whole_value
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
@@ -314,6 +315,19 @@ def _lines_holding(context: ContextValue, word: str, most: int) -> int:
     acronym = len(word) >= 2 and word.isalpha() and word.isupper()
     lines = _matching_lines(context, re.compile(re.escape(word), 0 if acronym else re.IGNORECASE))
     return sum(1 for _ in islice(lines, most + 1))
+
+
+def _kinds_of(context: ContextValue, term: str, count: int) -> list[str]:
+    """The kinds of the lines holding `term` as the helpers find it (`line_kinds.kinds_told`,
+    its head row left out), when they are `count` lines: what a count of them may have meant."""
+    if count > _KINDS_READ:
+        return []
+    lines = [text[lo:hi] for text, lo, hi in islice(_matching_lines(context, _stem_rx(term)), count + 1)]
+    return kinds_told(term, lines, _KINDS_WIDTH)[1:] if len(lines) == count else []
+
+
+_KINDS_READ = 20_000
+_KINDS_WIDTH = 160
 
 
 def _used(term: str, code: str) -> bool:
@@ -785,7 +799,8 @@ class TurnState:
         self.sent_back.add("term_count")
         asking = asking_part(self.question)
         if COUNTISH.search(asking) is not None or (asks_for_number(self.question) and not _ASKS_WHAT.search(asking)):
-            return prompts.counted_term(number, self.term_counts[number])
+            term = self.term_counts[number]
+            return prompts.counted_term(number, term, _kinds_of(self.context, term, int(number)))
         # "What launch code ...? Answer with the number only." wants a number, not a count: the
         # 1.5B, told the count was its answer only if the question asked for exactly that,
         # gave the 1 line holding 'calm-falcon' again.
