@@ -156,6 +156,10 @@ def test_a_word_in_its_base_form_finds_its_inflections_not_longer_words() -> Non
     assert not h._stem_rx("open").search("openssl") and h._stem_rx("open").search("opened")  # not a longer word
     assert not h._stem_rx("RFC").fullmatch("RFCs")  # an acronym is as written
     assert not h._stem_rx("configure").search("status half-configured x")  # another word: a state
+    # Not another word that a short ending makes: "systemd", "httpd", "find" of "fine", "stats" of "state".
+    for word, other in (("system", "systemd"), ("http", "httpd"), ("fine", "find"), ("hole", "hold"),
+                        ("state", "stats"), ("lose", "loss"), ("mode", "mods")):
+        assert not h._stem_rx(word).fullmatch(other), (word, other)
     assert h._stem_literal("close") == "clos" and h._stem_literal("accept") == "accept"
 
 

@@ -25,6 +25,17 @@ def test_a_lines_shape_writes_what_varies_as_a_hash() -> None:
     assert line_shape("x fd=7 cmd=get") == line_shape("x fd=12 cmd=ping")  # a key=value's value varies
     assert line_shape("GET /api/item5 done") == line_shape("GET /static/x.css done")
     assert line_shape("malloc(32) = 0x562f9e2512a0") != line_shape("free(0x562f9e2512a0) = <void>")
+    # A contraction is no quote; a date's day and month names vary like its numbers.
+    assert line_shape("ERROR Can't open file 'alpha'") == "ERROR Can't open file #"
+    assert line_shape("[Sun Dec 04 04:47:44 2005] [error] in error state 6") == \
+        line_shape("[Mon Jan 05 04:47:44 2006] [error] in error state 7")
+
+
+def test_a_long_line_is_shaped_from_its_start() -> None:
+    # A line of letters and commas (a CSV row) was quadratic to shape: 6 s for 60 KB. Its
+    # kind is told by its start, read alone.
+    assert line_shape("ab," * 300_000) == ("ab," * 300_000)[:500]
+    assert line_shape("x" * 600 + " 42") == "x" * 500
 
 
 def test_kinds_are_counted_biggest_first_with_an_example_each() -> None:
@@ -55,6 +66,8 @@ def test_the_count_s_verb() -> None:
     assert counted_verb("How many tests failed?") == "failed"
     assert counted_verb("How many users are there?") is None
     assert counted_verb("Which user made the most calls?") is None
+    assert counted_verb("How many errors are in the log?") is None  # a noun after "in", no verb
+    assert counted_verb("How many connections did the server accept and close?") == "accept"
 
 
 def test_a_count_is_shown_the_kinds_of_its_verb_s_lines() -> None:

@@ -24,12 +24,16 @@ from collections.abc import Iterable
 __all__ = ["kinds_told", "line_shape"]
 
 _VARIES = re.compile(
-    r""""[^"\n]*"|'[^'\n]*'|‘[^’\n]*’|`[^`\n]*`"""  # quoted text
+    r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
     r"|(?<=\w=)[^\s,;]+"  # a key=value's value
-    r"|\S*/\S*"  # a path or an address
-    r"|[\w.:+-]*\d[\w.:+@-]*"  # anything with a digit in it
+    r"|(?<!\S)\S*/\S*"  # a path or an address
+    r"|(?<![\w.:+-])[\w.:+-]*\d[\w.:+@-]*"  # anything with a digit in it
+    r"|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"  # a date's names
 )
 _SPACES = re.compile(r"[ \t]+")
+_SHAPED = 500
+"""The characters of a line its shape is read from: a line's kind is told by its start, and a
+long line (a CSV row, a paragraph) costs no more than that."""
 
 KINDS_SHOWN = 4
 """Kinds of lines told of a word, the most frequent first; the rest are summed."""
@@ -37,7 +41,7 @@ KINDS_SHOWN = 4
 
 def line_shape(line: str) -> str:
     """`line` with what varies between the lines of one kind written as `#`, spaces collapsed."""
-    return _SPACES.sub(" ", _VARIES.sub("#", line)).strip()
+    return _SPACES.sub(" ", _VARIES.sub("#", line[:_SHAPED])).strip()
 
 
 def _merged(shapes: list[str]) -> dict[str, str]:
@@ -47,12 +51,12 @@ def _merged(shapes: list[str]) -> dict[str, str]:
     `unpacked`, `half-configured`) tells kinds apart, and is kept."""
     kind = {s: s for s in shapes}
     for at in range(_WORDS_COMPARED):
-        groups: dict[tuple[int, str], set[str]] = {}
+        groups: dict[str, set[str]] = {}
         for s in set(kind.values()):
-            words = s.split(" ")
+            words = s.split(" ", at + 1)  # the words up to `at`, and the rest as one
             if len(words) > at and words[at] != "#":
-                groups.setdefault((len(words), " ".join([*words[:at], "#", *words[at + 1:]])), set()).add(s)
-        into = {s: merged for (_, merged), members in groups.items() if len(members) >= _NAMES_LEAST for s in members}
+                groups.setdefault(" ".join([*words[:at], "#", *words[at + 1:]]), set()).add(s)
+        into = {s: merged for merged, members in groups.items() if len(members) >= _NAMES_LEAST for s in members}
         if into:
             kind = {s: into.get(k, k) for s, k in kind.items()}
     return {s: k for s, k in kind.items() if s != k}
@@ -69,6 +73,9 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     one example line a kind; none when they are of fewer than `least` kinds (a word on lines
     of one kind is told by its count) or of more kinds than half their number (little
     repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere)."""
+    lines = list(lines)
+    if len(lines) <= more_than:
+        return []
     by_shape: Counter[str] = Counter()
     first: dict[str, tuple[int, str]] = {}  # a shape's first line, and where it is among `lines`
     for at, line in enumerate(lines):

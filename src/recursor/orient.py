@@ -559,6 +559,8 @@ def _inflects(form: str, word: str) -> bool:
     """Whether `form` is `word` with another ending ("upgrade" of "upgraded"), not another word
     that starts the same ("openssl" of "opened", "banner" of "banned")."""
     stem = _stem(word.lower())
+    if stem.endswith("e") and form.lower() == stem[:-1] + "ing":  # "closing" of "close"
+        return True
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 
@@ -1045,7 +1047,8 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
 def _kinds_rows(doc: _Doc, words: _Searched, asking: str) -> list[str]:
     """For a count over one text's lines, the kinds of lines (`line_kinds.kinds_told`) of the two
     rarest words and of the count's verb ("how many connections did the server accept"), the
-    verb however common: what is counted is often one kind of a word's lines."""
+    verb though more common than they are (on fewer than `_MAX_COUNTED` lines): what is counted
+    is often one kind of a word's lines."""
     if doc.unit != "line" or doc.files or not COUNT_ASKED.search(asking):
         return []
     told = list(words.found[:2])

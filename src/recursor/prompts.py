@@ -330,12 +330,11 @@ class Prompts:
         with `kinds`, the kinds those lines are of, counted (`line_kinds.kinds_told`): a Redis
         log's 3,279 lines holding "accept" are 3,278 `Accepted` lines and one `Ready to accept`."""
         if kinds:
-            first = kinds[0].split(" line", 1)[0].strip().replace(",", "")
             return (
                 f"{answer} is how many lines hold {term!r}, and they are of several kinds:\n"
                 + "\n".join(kinds) + "\n"
                 f"Reply FINAL({answer}) again only if the question counts every line holding {term!r}. "
-                f"If it counts one kind of them, reply with that kind's count (FINAL({first}) for the first)."
+                f"If it counts one kind of them, reply with that kind's count."
             )
         return (
             f"{answer} is how many lines hold {term!r}, which the question names to say what it "

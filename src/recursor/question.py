@@ -543,18 +543,27 @@ file format", "which file does nginx write to")."""
 
 def counted_verb(asking: str) -> str | None:
     """The verb of a count ("how many connections did the server *accept*", "how many times was
-    malloc *called*"): the last word before a preposition or the end, after the count's
-    auxiliary. What is counted is the lines that write it, not those of the noun before it."""
-    m = _COUNTED_VERB.search(asking) or _COUNTED_PAST.search(asking)
-    return m.group(1) if m and m.group(1).lower() not in _STOP and m.group(1).lower() != "there" else None
+    malloc *called*"): the last of the words after the count's auxiliary, before a preposition
+    or the end ("how many errors are in the log" has none). What is counted is the lines that
+    write it, not those of the noun before it."""
+    m = _COUNTED_AUX.search(asking)
+    if m is not None:
+        run = re.split(_RUN_ENDS, " " + asking[m.end():], maxsplit=1)[0].split()
+        verb = run[-1] if run and re.fullmatch(r"[a-z]{3,}", run[-1], re.IGNORECASE) else None
+    else:
+        past = _COUNTED_PAST.search(asking)
+        verb = past.group(1) if past else None
+    return verb if verb and verb.lower() not in _STOP and verb.lower() != "there" else None
 
 
-_COUNTED_VERB = re.compile(
-    r"\bhow\s+many\b[^?.]*?\b(?:did|do|does|was|were|is|are|has|have|had|got|get|gets)\s+(?:[\w.-]+\s+){0,4}?"
-    r"([a-z]{3,})(?:\s+(?:up|down|out|off|away|back))?"
-    r"\s*(?:[?.,;]|$|\b(?:in|over|during|across|on|from|by|before|after|at|while|when|because|since|for|to|with"
-    r"|between|through|within|under|per|each|altogether|overall|total)\b)",
+_COUNTED_AUX = re.compile(r"\bhow\s+many\b[^?.]*?\b(?:did|do|does|was|were|is|are|has|have|had|got|get|gets)\s+",
+                          re.IGNORECASE)
+_RUN_ENDS = re.compile(
+    r"(?:\s+(?:up|down|out|off|away|back))?(?:\s*[?.,;:()]|\s+(?:in|into|over|during|across|on|from|by|before|after|at"
+    r"|while|when|because|since|for|to|with|between|through|within|under|per|each|altogether|overall|total|of|than"
+    r"|and|or)\b)",
     re.IGNORECASE)
+
 
 _COUNTED_PAST = re.compile(r"\bhow\s+many\s+(?:[\w-]+\s+){1,3}?([a-z]{3,}ed)\b(?!\s+(?:by|to)\b)", re.IGNORECASE)
 """A count with its verb after the noun ("how many tests failed", "how many jobs timed out")."""

@@ -318,11 +318,13 @@ def _lines_holding(context: ContextValue, word: str, most: int) -> int:
 
 
 def _kinds_of(context: ContextValue, term: str, count: int) -> list[str]:
-    """The kinds of the lines holding `term` as the helpers find it (`line_kinds.kinds_told`,
-    its head row left out), when they are `count` lines: what a count of them may have meant."""
+    """The kinds of the lines holding `term` as `lines(term)` finds them (its text anywhere in a
+    line, in any case), by `line_kinds.kinds_told` less its head row, when they are `count`
+    lines: what a count of them may have meant."""
     if count > _KINDS_READ:
         return []
-    lines = [text[lo:hi] for text, lo, hi in islice(_matching_lines(context, _stem_rx(term)), count + 1)]
+    found = _matching_lines(context, re.compile(re.escape(term), re.IGNORECASE))
+    lines = [text[lo:hi] for text, lo, hi in islice(found, count + 1)]
     return kinds_told(term, lines, _KINDS_WIDTH)[1:] if len(lines) == count else []
 
 

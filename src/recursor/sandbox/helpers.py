@@ -1022,9 +1022,9 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
     stem = _stem(word)
     if stem == word:
         if _BASE_FORM.fullmatch(word):  # "accept": a log writes "Accepted", "limit": "limiting"
-            base = _re.escape(word[:-1] if word.endswith("e") else word)
-            return _re.compile(rf"(?<![A-Za-z0-9])(?:{_re.escape(word)}|(?<!-){base}(?:s|es|ed|d|ing))(?![A-Za-z0-9])",
-                               _re.IGNORECASE)
+            whole = _re.escape(word)
+            endings = rf"{whole}(?:s|d)|{_re.escape(word[:-1])}ing" if word.endswith("e") else rf"{whole}(?:s|es|ed|ing)"
+            return _re.compile(rf"(?<![A-Za-z0-9])(?:{whole}|(?<!-)(?:{endings}))(?![A-Za-z0-9])", _re.IGNORECASE)
         return _word_rx(word)
     ending = max(4, len(word) - len(stem) + 1)  # and its plural ("installations")
     return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem)}[a-z]{{0,{ending}}}(?![A-Za-z0-9])", _re.IGNORECASE)
