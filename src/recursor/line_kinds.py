@@ -77,25 +77,25 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     if len(lines) <= more_than:
         return []
     by_shape: Counter[str] = Counter()
-    first: dict[str, tuple[int, str]] = {}  # a shape's first line, and where it is among `lines`
-    for at, line in enumerate(lines):
+    first: dict[str, str] = {}  # a shape's first line
+    for line in lines:
         shape = line_shape(line)
         by_shape[shape] += 1
-        first.setdefault(shape, (at, line))
+        first.setdefault(shape, line)
     kind_of = _merged(list(by_shape))
     counts: Counter[str] = Counter()
-    example: dict[str, tuple[int, str]] = {}
-    for shape, n in by_shape.items():
+    example: dict[str, str] = {}
+    for shape, n in by_shape.items():  # in the order shapes first came: a kind's first shape has its first line
         kind = kind_of.get(shape, shape)
         counts[kind] += n
-        example[kind] = min(example.get(kind, first[shape]), first[shape])
-    total = sum(counts.values())
-    if total <= more_than or len(counts) < least or 2 * len(counts) > total:
+        example.setdefault(kind, first[shape])
+    total = len(lines)
+    if len(counts) < least or 2 * len(counts) > total:
         return []
     top = counts.most_common(KINDS_SHOWN)
     rows = [f"{word!r} is on {total:,} lines of {len(counts):,} kinds (the lines' shapes, counted):"]
     for shape, n in top:
-        line = example[shape][1].strip()
+        line = example[shape].strip()
         cut = line if len(line) <= width else line[: width - 3] + "..."
         rows.append(f"  {n:,} line{'s' if n != 1 else ''} like: {cut}")
     rest = total - sum(n for _, n in top)

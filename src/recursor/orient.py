@@ -824,8 +824,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(sections.rows)  # "how many keyboard models": the items under XKB's "! model"
         counted, start, named_start = sections.counted, start or sections.call, named_start or bool(sections.call)
     counted = _columns_counted(page, words, question, asking, counted)
+    verb = counted_verb(asking) if COUNT_ASKED.search(asking) else None  # "how many did the server accept"
     if not counted:  # what the look counted is offered; the kinds of lines are for a root's own count
-        page.add(_kinds_rows(doc, words, asking))
+        page.add(_kinds_rows(doc, words, asking, verb))
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
     # "how many seconds can a connection sit idle": a value a line states, not a count
@@ -852,7 +853,6 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if words.missing:
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
     found_words = tuple(w.word for w in found)
-    verb = counted_verb(asking) if COUNT_ASKED.search(asking) else None
     # A count's verb is searched first ("how many connections did the server accept": the
     # lines that accept, not the one that names the server).
     searched_first = tuple(sorted(found_words, key=lambda w: w.lower() != verb.lower())) if verb else found_words
@@ -1044,15 +1044,14 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
     return blocks
 
 
-def _kinds_rows(doc: _Doc, words: _Searched, asking: str) -> list[str]:
+def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> list[str]:
     """For a count over one text's lines, the kinds of lines (`line_kinds.kinds_told`) of the two
-    rarest words and of the count's verb ("how many connections did the server accept"), the
+    rarest words and of the count's `verb` ("how many connections did the server accept"), the
     verb though more common than they are (on fewer than `_MAX_COUNTED` lines): what is counted
     is often one kind of a word's lines."""
     if doc.unit != "line" or doc.files or not COUNT_ASKED.search(asking):
         return []
     told = list(words.found[:2])
-    verb = counted_verb(asking)
     if verb and (hit := next((w for w in words.found[2:] if w.word.lower() == verb.lower()), None)):
         told.append(hit)
     rows: list[str] = []
