@@ -669,7 +669,8 @@ def _written_where(text: str, lowered: str | None, word: _Word) -> str:
     counted every line that holds the word (26) or the next word's (199)."""
     if word.count < 2 or not re.search(r"[^\W\d_]", word.word):
         return ""  # a date or a number: a period's or a range's bound, not the thing counted
-    per_line: dict[int, set[str]] = {}  # each line's start: the slots its matches are in
+    per_line: dict[int, dict[str, None]] = {}  # each line's start: the slots its matches are in, in order
+    # (ordered, not a set: ties are told in the order they are written, the same in every run)
     finder = _Finder(text, lowered, word.word)
     for s, e in finder.forward():
         # The match's line (in a line of prose, its sentence: one unit each, so a text of one
@@ -679,12 +680,12 @@ def _written_where(text: str, lowered: str | None, word: _Word) -> str:
             continue
         if len(per_line) >= _SLOTS_READ:
             break
-        per_line[start] = set()
+        per_line[start] = {}
         again = re.finditer(r"(?<!\w)" + re.escape(text[s:e]) + r"(?!\w)", text[e:end],
                             re.IGNORECASE)  # its other matches on the line: a JSON line's "name" and "vendor"
         for at in (s, *(e + m.start() for m in again)):
             if (slot := _slot_of(text, start, at)) is not None:
-                per_line[start].add(slot)
+                per_line[start][slot] = None
     lines = len(per_line)
     if lines < 2 or 2 * sum(1 for held in per_line.values() if held) < lines:
         return ""
