@@ -102,3 +102,82 @@ def test_a_count_of_a_label_naming_few_things_is_no_count_of_lines() -> None:
     look = measures_look(log, "How many requests took more than 1 second?")
     assert look is not None and look.counted == str(sum(d > 1000 for _, d in rows))
     assert measures_look(log, "Which request took the second longest?") is None
+
+
+def _eval_call(row: str, text: str) -> object:
+    """What the call a look's row offers gives over the text (an `import re; ` first allowed)."""
+    call = row.split(": ", 1)[1].rsplit(" gives", 1)[0]
+    found = {"lines": lambda p: [x for x in text.split("\n") if re.search(p, x, re.IGNORECASE)],
+             "to_number": helpers.to_number, "re": re}
+    return eval(call.removeprefix("import re; "), found)
+
+
+def _server_log(seed: int = 3) -> tuple[str, list[int]]:
+    """An error log written for this test: a body size on a few lines among many others."""
+    rng = random.Random(seed)
+    lines, bodies = [], []
+    for i in range(600):
+        if i % 23 == 5:  # 26 lines: too few to be picked by a word for size alone
+            size = rng.choice([5000, 7999, 8000, 8001, 9000, 12_500])
+            bodies.append(size)
+            lines.append(f"2026/01/02 10:00:{i % 60:02d} [error] 17#17: *{i} client intended to send too large "
+                         f"body: {size} bytes, client: 10.0.0.{i % 7}, request: \"POST /up HTTP/1.1\"")
+        else:
+            lines.append(f"2026/01/02 10:00:{i % 60:02d} [info] 17#17: *{i} client 10.0.0.{i % 7} closed "
+                         f"keepalive connection")
+    return "\n".join(lines) + "\n", bodies
+
+
+def test_a_rare_measure_the_question_names_is_read_past_a_bound_written_with_commas() -> None:
+    text, bodies = _server_log()
+    assert 20 <= len(bodies) < 0.05 * 600
+    gold = sum(b > 8000 for b in bodies)
+    look = measures_look(text, "How many uploads did the server refuse for a request body bigger than 8,000 bytes?")
+    assert look is not None and f"Of them, {gold} have body > 8000 bytes" in look.rows[-1]
+    assert _eval_call(look.rows[-1], text) == gold
+    look = measures_look(text, "How many request bodies were at least 8,001 bytes?")
+    assert look is not None and f"Of them, {sum(b >= 8001 for b in bodies)} have" in look.rows[-1]
+    few = "\n".join(text.split("\n")[:230])  # 10 body lines: too few to read a measure from
+    assert measures_look(few, "How many request bodies were bigger than 8,000 bytes?") is None
+
+
+def test_a_quoted_label_that_names_its_unit() -> None:
+    rng = random.Random(8)
+    sizes = [rng.randint(40, 900_000) for _ in range(120)]
+    text = "".join(f"2026-01-02 10:00:00 [scraper] DEBUG: Scraped from <200 https://h/{i}>\n"
+                   f"{{'path': '/f{i}', 'bytes': {n}, 'type': 'application/octet-stream'}}\n"
+                   for i, n in enumerate(sizes))
+    look = measures_look(text, "How many of the scraped files were larger than 10,000 bytes?")
+    assert look is not None and look.rows[0].startswith("120 lines write 'bytes', from")
+    assert _eval_call(look.rows[-1], text) == sum(n > 10_000 for n in sizes)
+    assert f"Of them, {sum(n > 10_000 for n in sizes)} have bytes > 10000 B" in look.rows[-1]
+
+
+def _fetch_log(seed: int = 5, stray: str = "") -> tuple[str, list[tuple[int, str]]]:
+    """A package manager's fetch log written for this test: a time with no label ends each line."""
+    rng = random.Random(seed)
+    lines, fetched = ["pm verbose cli starting"], []
+    for i in range(200):
+        ms = rng.randint(0, 4000)
+        name = f"pkg{i}"
+        fetched.append((ms, name))
+        lines.append(f"pm http fetch GET 200 https://registry.example/{name}/-/{name}-1.0.{i}.tgz {ms}ms (cache miss)")
+    lines.append(stray or "pm verbose exit 0")
+    return "\n".join(lines) + "\n", fetched
+
+
+def test_a_time_with_no_label_is_read_where_the_unit_follows_the_number() -> None:
+    text, fetched = _fetch_log(stray="added 200 packages in 9s")  # one line in another unit
+    gold = sum(ms < 2000 for ms, _ in fetched)
+    look = measures_look(text, "How many of the downloads took less than 2 seconds?")
+    assert look is not None and look.rows[0].startswith("200 lines write a number in ms with no label")
+    assert f"Of them, {gold} have a value < 2000 ms" in look.rows[-1]
+    assert _eval_call(look.rows[-1], text) == gold
+    look = measures_look(text, "Which package took the longest to download?")
+    assert look is not None and f"pkg{max(fetched)[1].removeprefix('pkg')}-" in look.rows[-1]
+
+
+def test_times_with_no_label_in_two_units_are_not_compared() -> None:
+    text, _ = _fetch_log()
+    both = text + "".join(f"pm timing step{i} Completed in {i % 9}.5s\n" for i in range(60))
+    assert measures_look(both, "How many steps took less than 2 seconds?") is None

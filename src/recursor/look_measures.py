@@ -23,11 +23,26 @@ from recursor.sandbox.helpers import _STOP
 
 __all__ = ["MeasureLook", "measures_look"]
 
-_MEASURE = re.compile(r"(?<![\w.-])(?P<label>(?:[A-Z][a-z]+ )?[A-Za-z][A-Za-z_]{1,24})\s*[:=]\s*"
+_MEASURE = re.compile(r"(?<![\w.-])(?P<label>(?:[A-Z][a-z]+ )?[A-Za-z][A-Za-z_]{1,24})['\"]?\s*[:=]\s*"
                       r"(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)[ \t]*"
                       r"(?P<unit>ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KB|KiB|MB|MiB|GB|GiB|B|bytes)?"
                       r"(?![\w.])")
-"""A measure a line writes: a label, `:` or `=`, a number and its unit if any."""
+"""A measure a line writes: a label (quoted or not: `'bytes': 1273`), `:` or `=`, a number and
+its unit if any."""
+_UNITS = r"ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KB|KiB|MB|MiB|GB|GiB|bytes"
+_BARE_AT = r"(?<![\w.:/@#=-])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<space> ?)"
+_BARE = re.compile(_BARE_AT + rf"(?P<unit>{_UNITS})(?![\w.])")
+"""A measure a line writes with no label: a number and a unit after it, `1823ms`, `4096 bytes`."""
+_ATTACHED = frozenset(("s", "min"))
+"""Units read only when written against the number: `12s`, not "2 s" (a letter after a number)."""
+
+
+def _bare(unit: str) -> re.Pattern[str]:
+    """The look's call's pattern for a number written with `unit` and no label."""
+    space = "" if unit in _ATTACHED else " ?"
+    return re.compile(_BARE_AT.replace("?P<num>", "").replace("(?P<space> ?)", space) + re.escape(unit)
+                      + r"(?![\w.])")
+
 _LABEL = re.compile(r"(?<![\w.@-])([A-Za-z][\w-]{1,24}):\s+(?=\S)")
 """A one-word label a line writes before its value: `statement: SELECT ...`."""
 _TO_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0,
@@ -46,11 +61,12 @@ _UNIT_WORDS = {"millisecond": "ms", "milliseconds": "ms", "ms": "ms", "second": 
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
 _BOUND = re.compile(r"\b(?P<op>more\s+than|longer\s+than|over|above|at\s+least|less\s+than|shorter\s+than|under|below"
-                    r"|at\s+most|fewer\s+than|greater\s+than|larger\s+than|smaller\s+than)\s+(?P<n>\d+(?:\.\d+)?|"
+                    r"|at\s+most|fewer\s+than|greater\s+than|larger\s+than|bigger\s+than|higher\s+than|exceeding"
+                    r"|smaller\s+than|lower\s+than)\s+(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
                     + "|".join(_NUMBER_WORDS) + r")\s*(?P<unit>[A-Za-z]+)\b", re.IGNORECASE)
 _OPS = {"more than": ">", "longer than": ">", "over": ">", "above": ">", "greater than": ">", "larger than": ">",
-        "at least": ">=", "less than": "<", "shorter than": "<", "under": "<", "below": "<", "fewer than": "<",
-        "smaller than": "<", "at most": "<="}
+        "bigger than": ">", "higher than": ">", "exceeding": ">", "at least": ">=", "less than": "<", "shorter than": "<",
+        "under": "<", "below": "<", "fewer than": "<", "smaller than": "<", "lower than": "<", "at most": "<="}
 _LEAST = re.compile(r"\b(?:shortest|fastest|quickest|least|smallest|lowest|minimum)\b", re.IGNORECASE)
 _MOST = re.compile(r"\b(?:longest|slowest|most|largest|biggest|highest|maximum|heaviest)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:single|one|individual)\s+)?(?:[\w-]+\s+){0,2}?(?P<noun>[\w-]+?)s?\b"
@@ -63,6 +79,25 @@ _ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next)[\s-
                       re.IGNORECASE)
 _LEAST_LINES = 20
 _SHARE = 0.05
+"""A measure is read from `_LEAST_LINES` lines or more; one the question names only by a word for
+time or size must also be on `_SHARE` of the lines. One it names by its label ("a request body
+bigger than 8,000 bytes": `body:`) may be rare in the log."""
+_UNIT_SUFFIX = re.compile(r"(?:^|_)(?P<unit>ms|us|ns|s|sec|secs|seconds|bytes|kb|mb|gb)$", re.IGNORECASE)
+
+
+def _names(asking: str, label: str) -> bool:
+    """Whether the question names a label, in the singular or plural ("bodies": `body:`)."""
+    plural = re.escape(label[:-1]) + "ies" if label.endswith("y") else re.escape(label) + "(?:s|es)?"
+    return re.search(rf"\b(?:{re.escape(label)}|{plural})\b", asking, re.IGNORECASE) is not None
+
+
+def _label_unit(label: str) -> str:
+    """The unit a label names when its values write none: `'bytes': 1273`, `duration_ms=12`."""
+    m = _UNIT_SUFFIX.search(label)
+    if m is None:
+        return ""
+    unit = _UNIT_WORDS.get(m.group("unit").lower(), "")
+    return unit if unit in _TO_SECONDS or unit in _TO_BYTES else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +134,20 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
     measure = _asked_measure(text, asking)
     if measure is None:
         return None
-    sep = re.search(rf"(?<![\w.-]){re.escape(measure.label)}\s*[:=]", measure.values[0][1])
-    written = sep.group(0) if sep else measure.label + ":"  # as the lines write it: "duration:", "time="
-    call_of = f"to_number(l.split({written!r}, 1)[1].split()[0])"
-    source = f"lines({written!r})"
-    head = (f"{len(measure.values):,} lines write a {measure.label} in {measure.unit or 'no unit'}, from "
-            f"{min(v for v, _ in measure.values):g} to {max(v for v, _ in measure.values):g}.")
+    values = [v for v, _ in measure.values]
+    if measure.label:
+        sep = re.search(rf"(?<![\w.-]){re.escape(measure.label)}['\"]?\s*[:=]", measure.values[0][1])
+        written = sep.group(0) if sep else measure.label + ":"  # as the lines write it: "duration:", "time="
+        call_of = f"to_number(l.split({written!r}, 1)[1].split()[0])"
+        source = f"lines({written!r})"
+        what = (f"'{measure.label}'" if _label_unit(measure.label)  # `'bytes': 1273`
+                else f"a {measure.label} in {measure.unit or 'no unit'}")
+    else:  # "... 1823ms (cache miss)": the number the unit follows
+        rx = _bare(measure.unit).pattern  # as a raw string: read as the lines write it
+        call_of = f"to_number(re.search(r'{rx}', l, re.I).group(1))"  # lines() finds any case
+        source = f"lines(r'{rx}')"
+        what = f"a number in {measure.unit} with no label"
+    head = f"{len(values):,} lines write {what}, from {min(values):g} to {max(values):g}."
     if counts:
         return _bounded(measure, asking, question, head, call_of, source)
     return _extreme(measure, asking, question, head, call_of, source)
@@ -114,21 +157,32 @@ def _asked_measure(text: str, asking: str) -> _Measure | None:
     lines = text.split("\n")
     found: dict[str, list[tuple[float, str]]] = {}
     units: dict[str, set[str]] = {}
+    bare: dict[str, list[tuple[float, str]]] = {}
     for line in lines:
         seen = set()
+        ends = []
         for m in _MEASURE.finditer(line):
+            ends.append(m.end())
             if (label := m.group("label")) in seen:
                 continue  # a label twice on a line: the line counts once, by its first
             seen.add(label)
             found.setdefault(label, []).append((float(m.group("num").replace(",", "")), line))
             units.setdefault(label, set()).add(m.group("unit") or "")
+        for m in _BARE.finditer(line):
+            if m.end() not in ends and (m.group("unit") not in _ATTACHED or not m.group("space")):
+                bare.setdefault(m.group("unit"), []).append((float(m.group("num").replace(",", "")), line))
+                break  # the line's first: as the look's call reads it
     least = max(_LEAST_LINES, _SHARE * len(lines))
-    measures = [_Measure(label, min(units[label]), values) for label, values in found.items() if len(values) >= least]
-    named = [m for m in measures if re.search(rf"\b{re.escape(m.label)}s?\b", asking, re.IGNORECASE)]
-    if not named:
+    measures = [_Measure(label, min(units[label]) or _label_unit(label), values) for label, values in found.items()
+                if len(values) >= _LEAST_LINES]
+    named = [m for m in measures if _names(asking, m.label)]
+    if not named:  # a measure the question does not name is one most lines write
         kinds = ["time"] if _TIME_ASKED.search(asking) else ["size"] if _SIZE_ASKED.search(asking) else []
-        named = [m for m in measures if m.kind in kinds]
-    if len(named) != 1 or len(units[named[0].label]) > 1:
+        named = [m for m in measures if m.kind in kinds and len(m.values) >= least]
+        unlabelled = [_Measure("", unit, values) for unit, values in bare.items() if len(values) >= _LEAST_LINES]
+        of_kind = [m for m in unlabelled if m.kind in kinds]  # "850ms" beside "1.2s": no one unit to compare in
+        named += [m for m in of_kind if len(m.values) >= least] if len(of_kind) == 1 else []
+    if len(named) != 1 or len(units.get(named[0].label, ())) > 1:
         return None  # none or several asked about; or "850ms" beside "1.2s": no one unit to compare in
     return named[0]
 
@@ -159,7 +213,7 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
         return None
     unit = _UNIT_WORDS.get(m.group("unit").lower()) or _UNIT_WORDS.get(m.group("unit").lower().rstrip("s"))
     n = m.group("n").lower()
-    number = float(_NUMBER_WORDS.get(n, 0) or n)
+    number = float(_NUMBER_WORDS.get(n, 0) or n.replace(",", ""))  # "8,000 bytes"
     scale = _scale(unit, measure.unit)
     if scale is None:
         return None
@@ -174,8 +228,8 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
         source = f"[l for l in {source} if {carried + ':'!r} in l]"
     kept = [line for v, line in values if test(v, limit)]
     written = f"{limit:g}"
-    call = f"len([l for l in {source} if ({call_of}) {op} {written}])"
-    rows = [head, f"Of them, {len(kept):,} {'with a ' + carried + ' ' if carried else ''}have {measure.label} {op} "
+    call = f"{_imports(measure)}len([l for l in {source} if ({call_of}) {op} {written}])"
+    rows = [head, f"Of them, {len(kept):,} {'with a ' + carried + ' ' if carried else ''}have {measure.label or 'a value'} {op} "
                   f"{written} {measure.unit}: {call} gives them."]
     cut = asking[:m.start()] + " " + asking[m.end():]
     plain = not _unexplained(cut, question, measure, set()) and not says_more(cut, question.replace(m.group(0), " "),
@@ -185,6 +239,11 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
         if len(set(named)) < 0.5 * len(named):
             plain = False  # "how many users": a few users write many lines; lines are no users
     return MeasureLook(rows, str(len(kept)) if plain else "")
+
+
+def _imports(measure: _Measure) -> str:
+    """What the look's call must import first: `re`, to read a number that has no label."""
+    return "" if measure.label else "import re; "
 
 
 def _labelled(label: str) -> re.Pattern[str]:
@@ -238,7 +297,7 @@ def _extreme(measure: _Measure, asking: str, question: str, head: str, call_of: 
     top, line = order[0]
     tie = len(order) > 1 and order[1][0] == top
     pick = "min" if least else "max"
-    call = f"{pick}({source}, key=lambda l: {call_of})"
+    call = f"{_imports(measure)}{pick}({source}, key=lambda l: {call_of})"
     rows = [head, f"The {'smallest' if least else 'largest'}, {top:g} {measure.unit}, is on the line: {line.strip()[:300]}"
             f" ({call} gives it)."]
     which = _WHICH.search(asking)
