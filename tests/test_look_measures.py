@@ -146,7 +146,7 @@ def test_a_quoted_label_that_names_its_unit() -> None:
     sizes = [rng.randint(40, 900_000) for _ in range(120)]
     text = "".join(f"2026-01-02 10:00:00 [scraper] DEBUG: Scraped from <200 https://h/{i}>\n"
                    f"{{'path': '/f{i}', 'bytes': {n}, 'type': 'application/octet-stream'}}\n"
-                   for i, n in enumerate(sizes))
+                   for i, n in enumerate(sizes)) + " 'downloader/response_bytes': 16025978,\n"  # another label
     look = measures_look(text, "How many of the scraped files were larger than 10,000 bytes?")
     assert look is not None and look.rows[0].startswith("120 lines write 'bytes', from")
     assert _eval_call(look.rows[-1], text) == sum(n > 10_000 for n in sizes)

@@ -139,7 +139,7 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
         sep = re.search(rf"(?<![\w.-]){re.escape(measure.label)}['\"]?\s*[:=]", measure.values[0][1])
         written = sep.group(0) if sep else measure.label + ":"  # as the lines write it: "duration:", "time="
         call_of = f"to_number(l.split({written!r}, 1)[1].split()[0])"
-        source = f"lines({written!r})"
+        source = f"lines({_raw(chr(92) + 'b' + written)})"  # not `request_bytes':`; letters, quotes, `:`, `=`
         what = (f"'{measure.label}'" if _label_unit(measure.label)  # `'bytes': 1273`
                 else f"a {measure.label} in {measure.unit or 'no unit'}")
     else:  # "... 1823ms (cache miss)": the number the unit follows
@@ -239,6 +239,12 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
         if len(set(named)) < 0.5 * len(named):
             plain = False  # "how many users": a few users write many lines; lines are no users
     return MeasureLook(rows, str(len(kept)) if plain else "")
+
+
+def _raw(pattern: str) -> str:
+    """A pattern as a raw string literal in the look's call: r'\bduration:'."""
+    quote = "'" if "'" not in pattern else '"'
+    return f"r{quote}{pattern}{quote}"
 
 
 def _imports(measure: _Measure) -> str:
