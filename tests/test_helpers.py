@@ -362,6 +362,13 @@ def test_sum_by_counts_the_items_a_field_lists_and_totals_one_field(
     assert h.sum_by(["n: 1,200", "n: 30", "n: 4"], "n") == 1234
 
 
+def test_to_number_reads_the_number_a_unit_follows() -> None:
+    line = "npm http fetch GET 200 https://registry.example/ms/-/ms-2.1.3.tgz 1,823ms (cache miss)"
+    assert h.to_number(line, "ms") == 1823 and h.to_number(line) == 200  # the package named "ms" is no time
+    assert h.to_number("took 0.25 s", "s") == 0.25 and h.to_number("12 KB free", "kB") == 12
+    assert h.to_number("no time here", "ms") is None and h.to_number("3 msgs", "ms") is None
+
+
 def test_to_number_skips_digits_that_are_part_of_a_name() -> None:
     assert h.to_number("libc6:amd64") is None and h.to_number("libssh2-1 (1.10.0-3)") == 1.1
     assert h.to_number("x86_64 build, 12 ms") == 12 and h.to_number("range 10-20") == 10

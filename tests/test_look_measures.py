@@ -105,11 +105,11 @@ def test_a_count_of_a_label_naming_few_things_is_no_count_of_lines() -> None:
 
 
 def _eval_call(row: str, text: str) -> object:
-    """What the call a look's row offers gives over the text (an `import re; ` first allowed)."""
+    """What the call a look's row offers gives over the text."""
     call = row.split(": ", 1)[1].rsplit(" gives", 1)[0]
     found = {"lines": lambda p: [x for x in text.split("\n") if re.search(p, x, re.IGNORECASE)],
-             "to_number": helpers.to_number, "re": re}
-    return eval(call.removeprefix("import re; "), found)
+             "to_number": helpers.to_number}
+    return eval(call, found)
 
 
 def _server_log(seed: int = 3) -> tuple[str, list[int]]:

@@ -15,11 +15,12 @@ General: labels and units are read from the text at hand; only the words for tim
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from recursor.look_counts import COMPARED, says_more
 from recursor.question import COUNT_ASKED, TOKEN, asking_part, document_words
-from recursor.sandbox.helpers import _STOP
+from recursor.sandbox.helpers import _STOP, to_number
 
 __all__ = ["MeasureLook", "measures_look"]
 
@@ -29,20 +30,6 @@ _MEASURE = re.compile(r"(?<![\w.-])(?P<label>(?:[A-Z][a-z]+ )?[A-Za-z][A-Za-z_]{
                       r"(?![\w.])")
 """A measure a line writes: a label (quoted or not: `'bytes': 1273`), `:` or `=`, a number and
 its unit if any."""
-_UNITS = r"ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KB|KiB|MB|MiB|GB|GiB|bytes"
-_BARE_AT = r"(?<![\w.:/@#=-])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<space> ?)"
-_BARE = re.compile(_BARE_AT + rf"(?P<unit>{_UNITS})(?![\w.])")
-"""A measure a line writes with no label: a number and a unit after it, `1823ms`, `4096 bytes`."""
-_ATTACHED = frozenset(("s", "min"))
-"""Units read only when written against the number: `12s`, not "2 s" (a letter after a number)."""
-
-
-def _bare(unit: str) -> re.Pattern[str]:
-    """The look's call's pattern for a number written with `unit` and no label."""
-    space = "" if unit in _ATTACHED else " ?"
-    return re.compile(_BARE_AT.replace("?P<num>", "").replace("(?P<space> ?)", space) + re.escape(unit)
-                      + r"(?![\w.])")
-
 _LABEL = re.compile(r"(?<![\w.@-])([A-Za-z][\w-]{1,24}):\s+(?=\S)")
 """A one-word label a line writes before its value: `statement: SELECT ...`."""
 _TO_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0,
@@ -83,6 +70,21 @@ _SHARE = 0.05
 time or size must also be on `_SHARE` of the lines. One it names by its label ("a request body
 bigger than 8,000 bytes": `body:`) may be rare in the log."""
 _UNIT_SUFFIX = re.compile(r"(?:^|_)(?P<unit>ms|us|ns|s|sec|secs|seconds|bytes|kb|mb|gb)$", re.IGNORECASE)
+
+
+_UNITS = r"ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KiB|MB|MiB|GB|GiB|bytes"
+_BARE = re.compile(rf"(?<![\d,])\d[\d,]*(?:\.\d+)?(?P<space> ?)(?P<unit>{_UNITS})(?!\w)", re.IGNORECASE)
+"""A measure a line writes with no label: a number and a unit after it, `1823ms`, `4096 bytes`,
+as `to_number(line, unit)` reads it."""
+_ATTACHED = frozenset(("s", "min"))
+"""Units read only when written against the number: `12s`, not "2 s" (a letter after a number)."""
+_CANONICAL = {u.lower(): u for u in ("kB", "KiB", "MB", "MiB", "GB", "GiB")}
+
+
+def _bare(unit: str) -> str:
+    """The pattern of the lines that write a number with `unit` and no label, as the look's
+    call writes it (a raw string; `lines()` matches it in any case)."""
+    return rf"\d{'' if unit in _ATTACHED else ' ?'}{unit}\b"
 
 
 def _names(asking: str, label: str) -> bool:
@@ -143,9 +145,8 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
         what = (f"'{measure.label}'" if _label_unit(measure.label)  # `'bytes': 1273`
                 else f"a {measure.label} in {measure.unit or 'no unit'}")
     else:  # "... 1823ms (cache miss)": the number the unit follows
-        rx = _bare(measure.unit).pattern  # as a raw string: read as the lines write it
-        call_of = f"to_number(re.search(r'{rx}', l, re.I).group(1))"  # lines() finds any case
-        source = f"lines(r'{rx}')"
+        call_of = f"to_number(l, {measure.unit!r})"
+        source = f"lines(r'{_bare(measure.unit)}')"
         what = f"a number in {measure.unit} with no label"
     head = f"{len(values):,} lines write {what}, from {min(values):g} to {max(values):g}."
     if counts:
@@ -157,7 +158,7 @@ def _asked_measure(text: str, asking: str) -> _Measure | None:
     lines = text.split("\n")
     found: dict[str, list[tuple[float, str]]] = {}
     units: dict[str, set[str]] = {}
-    bare: dict[str, list[tuple[float, str]]] = {}
+    bare: Counter[str] = Counter()  # each unit written with no label: on how many lines
     for line in lines:
         seen = set()
         ends = []
@@ -168,10 +169,8 @@ def _asked_measure(text: str, asking: str) -> _Measure | None:
             seen.add(label)
             found.setdefault(label, []).append((float(m.group("num").replace(",", "")), line))
             units.setdefault(label, set()).add(m.group("unit") or "")
-        for m in _BARE.finditer(line):
-            if m.end() not in ends and (m.group("unit") not in _ATTACHED or not m.group("space")):
-                bare.setdefault(m.group("unit"), []).append((float(m.group("num").replace(",", "")), line))
-                break  # the line's first: as the look's call reads it
+        bare.update({_CANONICAL.get(u, u) for m in _BARE.finditer(line) for u in [m.group("unit").lower()]
+                     if m.end() not in ends and not (m.group("space") and u in _ATTACHED)})
     least = max(_LEAST_LINES, _SHARE * len(lines))
     measures = [_Measure(label, min(units[label]) or _label_unit(label), values) for label, values in found.items()
                 if len(values) >= _LEAST_LINES]
@@ -179,12 +178,19 @@ def _asked_measure(text: str, asking: str) -> _Measure | None:
     if not named:  # a measure the question does not name is one most lines write
         kinds = ["time"] if _TIME_ASKED.search(asking) else ["size"] if _SIZE_ASKED.search(asking) else []
         named = [m for m in measures if m.kind in kinds and len(m.values) >= least]
-        unlabelled = [_Measure("", unit, values) for unit, values in bare.items() if len(values) >= _LEAST_LINES]
-        of_kind = [m for m in unlabelled if m.kind in kinds]  # "850ms" beside "1.2s": no one unit to compare in
-        named += [m for m in of_kind if len(m.values) >= least] if len(of_kind) == 1 else []
+        of_kind = [u for u, n in bare.items() if n >= _LEAST_LINES and _Measure("", u, []).kind in kinds]
+        if len(of_kind) == 1 and bare[of_kind[0]] >= least:  # "850ms" beside "1.2s": no one unit to compare in
+            named.append(_unlabelled(lines, of_kind[0]))
     if len(named) != 1 or len(units.get(named[0].label, ())) > 1:
         return None  # none or several asked about; or "850ms" beside "1.2s": no one unit to compare in
     return named[0]
+
+
+def _unlabelled(lines: list[str], unit: str) -> _Measure:
+    """The measure the lines write with `unit` and no label, read as the look's call reads it."""
+    written = re.compile(_bare(unit), re.IGNORECASE)
+    values = [(v, line) for line in lines if written.search(line) and (v := to_number(line, unit)) is not None]
+    return _Measure("", unit, [(float(v), line) for v, line in values])
 
 
 def _unexplained(asking: str, question: str, measure: _Measure, also: set[str]) -> list[str]:
@@ -228,7 +234,7 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
         source = f"[l for l in {source} if {carried + ':'!r} in l]"
     kept = [line for v, line in values if test(v, limit)]
     written = f"{limit:g}"
-    call = f"{_imports(measure)}len([l for l in {source} if ({call_of}) {op} {written}])"
+    call = f"len([l for l in {source} if ({call_of}) {op} {written}])"
     rows = [head, f"Of them, {len(kept):,} {'with a ' + carried + ' ' if carried else ''}have {measure.label or 'a value'} {op} "
                   f"{written} {measure.unit}: {call} gives them."]
     cut = asking[:m.start()] + " " + asking[m.end():]
@@ -245,11 +251,6 @@ def _raw(pattern: str) -> str:
     """A pattern as a raw string literal in the look's call: r'\bduration:'."""
     quote = "'" if "'" not in pattern else '"'
     return f"r{quote}{pattern}{quote}"
-
-
-def _imports(measure: _Measure) -> str:
-    """What the look's call must import first: `re`, to read a number that has no label."""
-    return "" if measure.label else "import re; "
 
 
 def _labelled(label: str) -> re.Pattern[str]:
@@ -303,7 +304,7 @@ def _extreme(measure: _Measure, asking: str, question: str, head: str, call_of: 
     top, line = order[0]
     tie = len(order) > 1 and order[1][0] == top
     pick = "min" if least else "max"
-    call = f"{_imports(measure)}{pick}({source}, key=lambda l: {call_of})"
+    call = f"{pick}({source}, key=lambda l: {call_of})"
     rows = [head, f"The {'smallest' if least else 'largest'}, {top:g} {measure.unit}, is on the line: {line.strip()[:300]}"
             f" ({call} gives it)."]
     which = _WHICH.search(asking)

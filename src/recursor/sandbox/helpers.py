@@ -1941,14 +1941,21 @@ _NUMBER = _re.compile(r"(?<![A-Za-z0-9_.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:
 ("合計1200件") they are a number."""
 
 
-def to_number(value: Any) -> float | None:
+def to_number(value: Any, unit: str | None = None) -> float | None:
     """The first number in `value` that is not part of a name ("1,234.5 ms" -> 1234.5, "-3"
     -> -3, "libc6:amd64 2.36" -> 2.36), else None.
-    A whole number comes back as an int. Thousands separators (`,` `_`) are dropped."""
+    With `unit`, the first number written just before that unit, in any case, a space between
+    allowed: `to_number("GET /ms/-/ms-2.1.tgz 80ms", "ms")` -> 80, where a log writes a time
+    with no label. A whole number comes back as an int. Thousands separators (`,` `_`) are
+    dropped."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, float)):
         return value
+    if unit is not None:
+        m = _re.search(r"(?<![\d,])(\d[\d,]*(?:\.\d+)?) ?" + _re.escape(str(unit)) + r"(?!\w)", str(value),
+                       _re.IGNORECASE)
+        return None if m is None else to_number(m.group(1))
     m = _NUMBER.search(str(value))
     if not m:
         return None
