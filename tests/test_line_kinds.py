@@ -101,3 +101,15 @@ def test_two_forms_of_one_word_are_looked_up_once() -> None:
     text = "\n".join(f"item {i}: the label reads {i}" if i % 2 else f"item {i}: labels {i}" for i in range(30))
     look = orientation(text, "How many labels are there, counting each label once?")
     assert look.words.count("label") + look.words.count("labels") == 1
+
+
+def test_a_word_the_text_writes_in_one_other_form_is_searched_as_written() -> None:
+    # "refuse" over lines that say only "refused": told "refuse", the 1.5B searched for the
+    # whole word and found no line.
+    log = "".join(f"2026/01/02 10:00:{i % 60:02d} [error] 7#7: *{i} connect() failed (111: Connection refused) "
+                  f"while connecting to upstream, request: \"GET /api/{i} HTTP/1.1\"\n" for i in range(30))
+    log += "".join(f"2026/01/02 10:01:{i:02d} [info] 7#7: *{100 + i} client closed keepalive connection\n"
+                   for i in range(20))
+    look = orientation(log, "How many upstream connections did nginx refuse, of more than 8,000 requests?")
+    assert look.hint[0] == "refused" and "refuse" in look.words  # the word as asked, the form as written
+    assert "'000'" not in look.text and "000" not in look.words  # "8,000": one number, no word "000"

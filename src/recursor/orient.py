@@ -356,6 +356,8 @@ def _question_words(question: str) -> list[str]:
         low = word.lower()
         if low in _STOP or low in seen or (len(word) < 3 and not _ACRONYM.fullmatch(word)):
             continue  # a word of two letters only in capitals ("OK", "ID", "CA")
+        if word.isdigit() and re.search(r"\d,$", question[:m.start()]):
+            continue  # "8,000 bytes": the thousands of a number, no word
         seen.add(low)
         out.append(word)
     return out
@@ -440,6 +442,15 @@ class _Word:
     def named(self) -> str:
         """How the look names the word: as written, and as the question wrote it if otherwise."""
         return f"{self.word!r} (the question's {self.asked!r})" if self.asked else repr(self.word)
+
+    @property
+    def as_written(self) -> str:
+        """The word as the text writes it, when it was found in one other form only: the 1.5B
+        told to search for "refuse" looked for that whole word in lines that say "refused" (0 lines)."""
+        if len(self.forms) == 1 and (form := next(iter(self.forms))).lower() != self.word.lower() and _inflects(
+                form, self.word):
+            return form
+        return self.word
 
     def written(self, text: str, shown: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
         """How the word is written, when it was found in more than one form ("installed" as
@@ -855,8 +866,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
     found_words = tuple(w.word for w in found)
     # A count's verb is searched first ("how many connections did the server accept": the
-    # lines that accept, not the one that names the server).
-    searched_first = tuple(sorted(found_words, key=lambda w: w.lower() != verb.lower())) if verb else found_words
+    # lines that accept, not the one that names the server), each word as the text writes it.
+    searched_first = tuple(w.as_written for w in (sorted(found, key=lambda w: w.word.lower() != verb.lower())
+                                                   if verb else found))
     # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
     # A count or ranking of releases is read off their headings (`_releases_in`, `_by_period`): a
     # table of their items counts items ("143" for dbus's releases of a period, not 11).
