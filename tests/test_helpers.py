@@ -163,6 +163,18 @@ def test_a_word_in_its_base_form_finds_its_inflections_not_longer_words() -> Non
     assert h._stem_literal("close") == "clos" and h._stem_literal("accept") == "accept"
 
 
+def test_a_base_form_finds_a_doubled_consonant_and_a_y_turned_to_i() -> None:
+    # "How many jobs did the scheduler stop": a log writes "stopped"; "deny": "denied".
+    for word, forms in (("stop", ["stopped", "stopping", "stops"]), ("commit", ["committed", "committing"]),
+                        ("deny", ["denied", "denies", "denying"]), ("retry", ["retried", "retries"]),
+                        ("play", ["played", "plays"])):
+        rx = h._stem_rx(word)
+        assert all(rx.fullmatch(f) for f in forms), word
+        assert all(h._stem_literal(word) == f[:len(h._stem_literal(word))] for f in forms), word
+    assert not h._stem_rx("deny").fullmatch("denial") and not h._stem_rx("stop").fullmatch("stopper")
+    assert h._stem_literal("deny") == "den" and h._stem_literal("play") == "play"
+
+
 def test_grep_says_so_when_nothing_matches(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:
     assert h.grep("zeta omega") == []
     assert "No line holds 'zeta omega' or any of its words" in printed(capsys)

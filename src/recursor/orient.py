@@ -70,6 +70,7 @@ from recursor.question import (
 from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _ACRONYM,
+    _BASE_FORM,
     _DATE_PARTS,
     _LONG_LINE,
     _NOT_WRITTEN,
@@ -570,8 +571,8 @@ def _inflects(form: str, word: str) -> bool:
     """Whether `form` is `word` with another ending ("upgrade" of "upgraded"), not another word
     that starts the same ("openssl" of "opened", "banner" of "banned")."""
     stem = _stem(word.lower())
-    if stem.endswith("e") and form.lower() == stem[:-1] + "ing":  # "closing" of "close"
-        return True
+    if stem == word and _BASE_FORM.fullmatch(word):  # "closing" of "close", "denied" of "deny"
+        return _stem_rx(word).fullmatch(form) is not None
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 

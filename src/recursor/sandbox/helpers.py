@@ -994,9 +994,12 @@ _BASE_FORM = _re.compile(r"[a-z]{4,}")
 
 def _stem_literal(word: str) -> str:
     """The lower-case text every match of `_stem_rx(word)` starts with, to find candidates by
-    a plain search: the stem, less a base form's final "e" ("clos" of "close", "closing")."""
+    a plain search: the stem, less a base form's final "e" or "y" ("clos" of "close", "closing";
+    "den" of "deny", "denied")."""
     stem = _stem(word).lower()
-    return stem[:-1] if stem == word and _BASE_FORM.fullmatch(word) and stem.endswith("e") else stem
+    if stem == word and _BASE_FORM.fullmatch(word) and (stem[-1] == "e" or (stem[-1] == "y" and stem[-2] not in "aeiou")):
+        return stem[:-1]
+    return stem
 
 
 def _stem(word: str) -> str:
@@ -1012,6 +1015,24 @@ def _stem(word: str) -> str:
     return word
 
 
+_DOUBLES = _re.compile(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]")
+"""A base form whose last consonant doubles before -ed and -ing: "stop" (stopped), "commit"
+(committed), "plan" (planned); also matched as written ("visited", "limited")."""
+
+
+def _inflections(word: str) -> str:
+    """The pattern of a lower-case base form's inflections: -s, -es, -ed, -ing; an "e" dropped
+    ("closing", "closed"), a "y" after a consonant turned to "i" ("denied", "retries") and a
+    last consonant doubled ("stopped", "committing")."""
+    whole = _re.escape(word)
+    if word.endswith("e"):
+        return rf"{whole}(?:s|d)|{_re.escape(word[:-1])}ing"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return rf"{_re.escape(word[:-1])}i(?:es|ed)|{whole}ing"
+    doubled = rf"|{whole}{word[-1]}(?:ed|ing)" if _DOUBLES.search(word[-3:]) else ""
+    return rf"{whole}(?:s|es|ed|ing){doubled}"
+
+
 def _stem_rx(word: str) -> _re.Pattern[str]:
     """`word` as a whole word, in any case; a long word also with another ending
     ("installed" and "installation" find "install", "installs"): a paraphrase seldom keeps
@@ -1023,8 +1044,8 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
     if stem == word:
         if _BASE_FORM.fullmatch(word):  # "accept": a log writes "Accepted", "limit": "limiting"
             whole = _re.escape(word)
-            endings = rf"{whole}(?:s|d)|{_re.escape(word[:-1])}ing" if word.endswith("e") else rf"{whole}(?:s|es|ed|ing)"
-            return _re.compile(rf"(?<![A-Za-z0-9])(?:{whole}|(?<!-)(?:{endings}))(?![A-Za-z0-9])", _re.IGNORECASE)
+            return _re.compile(rf"(?<![A-Za-z0-9])(?:{whole}|(?<!-)(?:{_inflections(word)}))(?![A-Za-z0-9])",
+                               _re.IGNORECASE)
         return _word_rx(word)
     ending = max(4, len(word) - len(stem) + 1)  # and its plural ("installations")
     return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem)}[a-z]{{0,{ending}}}(?![A-Za-z0-9])", _re.IGNORECASE)
