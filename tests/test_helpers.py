@@ -173,6 +173,11 @@ def test_a_base_form_finds_a_doubled_consonant_and_a_y_turned_to_i() -> None:
         assert all(h._stem_literal(word) == f[:len(h._stem_literal(word))] for f in forms), word
     assert not h._stem_rx("deny").fullmatch("denial") and not h._stem_rx("stop").fullmatch("stopper")
     assert h._stem_literal("deny") == "den" and h._stem_literal("play") == "play"
+    # A form in a path or a file's name is that name's: "format" is not `xlrd/formatting.py`.
+    for name in ("xlrd/formatting.py:462:1: C901", "import xlrd.formatting", "see formatting.py", "pkg_formatted"):
+        assert not h._stem_rx("format").search(name), name
+    assert h._stem_rx("format").search("the log was formatting. Then") and h._stem_rx("format").search("a.format b")
+    assert h._stem_rx("upload").search('"POST /uploads/form HTTP/1.1"')  # a URL's path says what it is
 
 
 def test_grep_says_so_when_nothing_matches(sub: SubModel, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1039,13 +1039,16 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
     the word's form. The ending may be as long as the one taken off (and its plural), so the word finds itself.
     A lower-case word in its base form also finds its inflections ("accept": "accepts",
     "accepted", "accepting"; "close": "closing"), not other words it starts ("open": not "openssl")
-    nor a compound's last part ("configure": not dpkg's state "half-configured")."""
+    nor a part of a compound, file or dotted name ("configure": not dpkg's state
+    "half-configured"; "format": not `xlrd/formatting.py`)."""
     stem = _stem(word)
     if stem == word:
         if _BASE_FORM.fullmatch(word):  # "accept": a log writes "Accepted", "limit": "limiting"
             whole = _re.escape(word)
-            return _re.compile(rf"(?<![A-Za-z0-9])(?:{whole}|(?<!-)(?:{_inflections(word)}))(?![A-Za-z0-9])",
-                               _re.IGNORECASE)
+            # An inflection inside a compound, a file or a dotted name is that name's: not
+            # dpkg's `half-configured` for "configure", nor `xlrd/formatting.py` for "format".
+            return _re.compile(rf"(?<![A-Za-z0-9])(?:{whole}|(?<![-._])(?:{_inflections(word)})(?!\.[A-Za-z]))"
+                               rf"(?![A-Za-z0-9])", _re.IGNORECASE)
         return _word_rx(word)
     ending = max(4, len(word) - len(stem) + 1)  # and its plural ("installations")
     return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem)}[a-z]{{0,{ending}}}(?![A-Za-z0-9])", _re.IGNORECASE)
