@@ -501,6 +501,12 @@ def test_the_file_that_alone_holds_the_rarest_word_is_outlined_with_how_its_line
     assert _module_level(source, 0, len(source), asks, "a.py") == ([
         "As Python, a.py has 1 module-level function (unindented def; methods and nested functions are "
         "indented) and 1 module-level class (unindented class)."], "")  # both asked: no one count answers
+    # An aside that says what top level means names classes, but asks no count of them.
+    shapes = MODULES["pkg/shapes.py"]
+    asked = "How many functions does it define at the top level (not methods inside classes, not nested functions)?"
+    assert _module_level(shapes, 0, len(shapes), asked, "pkg/shapes.py")[1] == "3"
+    asked = "How many functions does it define, not counting methods, and how many classes?"
+    assert _module_level(shapes, 0, len(shapes), asked, "pkg/shapes.py")[1] == ""  # classes asked too
     # Source that does not parse: a .py file cut short is counted by its lines; another
     # language with `import` and `def` (Groovy) is not read as Python.
     cut = "import os\ndef a():\n    return (\n"

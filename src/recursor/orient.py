@@ -1612,7 +1612,7 @@ _SIGNS = re.compile(r"\b(?:sign\w*|upload\w*|entries|author\w*|wrote|committ?\w*
 """What a person's count of entries answers: who signed, uploaded, wrote them (not who made
 the most changes: a team changelog lists each member's changes under the uploader's sign-off)."""
 _ASIDE_WORDS = frozenset("not no excluding without except counting including methods method functions function nested "
-                         "inner classes any the or and nor".split())
+                         "inner classes class any the or and nor inside within in of a defined".split())
 _CONDITION = re.compile(r"\b(?:ignore|ignoring|only|not|no|except|exclud\w*|without|count\w*|skip\w*|public|"
                         r"private|but|other|besides|most|least|fewest|more|fewer)\b|n't\b", re.IGNORECASE)
 """A word of another sentence that sets a condition on what is counted or ranked."""
@@ -2103,7 +2103,9 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
     when the module also has methods or nested functions and the question does not say top
     level or leave them out ("how many functions does it define?" may count them). Not a
     count of 0: offered 0, the 1.5B took it for nothing found and searched on (2 runs of 2)."""
-    functions_asked, classes_asked = _ASKS_FUNCTIONS.search(asking), _ASKS_CLASSES.search(asking)
+    # What is counted, read without an aside that leaves methods out ("not methods inside classes")
+    kept = _ASIDE.sub(_aside_cut, asking)
+    functions_asked, classes_asked = _ASKS_FUNCTIONS.search(kept), _ASKS_CLASSES.search(kept)
     counted = COUNTS.search(asking) or SUPERLATIVE.search(asking)  # not "the default of function split's argument"
     if not (functions_asked or classes_asked) or not counted or not _TOP_IMPORT.search(text, body, end):
         return [], ""
