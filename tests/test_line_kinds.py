@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from recursor.line_kinds import kinds_told, line_shape
-from recursor.orient import orientation
+from recursor.orient import _question_words, orientation
 from recursor.question import counted_verb
 
 
@@ -113,3 +113,5 @@ def test_a_word_the_text_writes_in_one_other_form_is_searched_as_written() -> No
     look = orientation(log, "How many upstream connections did nginx refuse, of more than 8,000 requests?")
     assert look.hint[0] == "refused" and "refuse" in look.words  # the word as asked, the form as written
     assert "'000'" not in look.text and "000" not in look.words  # "8,000": one number, no word "000"
+    words = _question_words("Which bodies were bigger than 100,000 bytes on ports 8080,8443?")
+    assert "100" not in words and "000" not in words and {"8080", "8443"} <= set(words)  # a number; a list

@@ -181,3 +181,48 @@ def test_times_with_no_label_in_two_units_are_not_compared() -> None:
     text, _ = _fetch_log()
     both = text + "".join(f"pm timing step{i} Completed in {i % 9}.5s\n" for i in range(60))
     assert measures_look(both, "How many steps took less than 2 seconds?") is None
+
+
+def test_a_number_before_a_unit_is_read_as_a_log_writes_it() -> None:
+    # Fields after commas are no thousands; a number glued to a letter is a name's ("k8s").
+    rng = random.Random(11)
+    times = [rng.randint(5, 3000) for _ in range(120)]
+    csv = "".join(f"2024-01-02T10:00:{i % 60:02d}Z,GET,/api/{i},{rng.choice([200, 404])},{ms}ms\n"
+                  for i, ms in enumerate(times))
+    look = measures_look(csv, "How many requests took less than 1 second?")
+    assert look is not None and f"Of them, {sum(t < 1000 for t in times)} have" in look.rows[-1]
+    assert _eval_call(look.rows[-1], csv) == sum(t < 1000 for t in times)
+    pulls = [round(rng.uniform(0.1, 9), 2) for _ in range(60)]
+    text = "".join(f"kubelet pulled image k8s.gcr.io/app{i}:v1 in {s}s\n" for i, s in enumerate(pulls))
+    look = measures_look(text, "How many images took more than 5 seconds to pull?")
+    assert look is not None and _eval_call(look.rows[-1], text) == sum(s > 5 for s in pulls)
+    # "1 second" and "3 seconds" are one unit.
+    took = [rng.randint(1, 12) for _ in range(80)]
+    text = "".join(f"job {i} finished in {n} second{'s' if n != 1 else ''}\n" for i, n in enumerate(took))
+    look = measures_look(text, "How many jobs finished in under 3 seconds?")
+    assert look is not None and _eval_call(look.rows[-1], text) == sum(n < 3 for n in took)
+
+
+def test_two_units_of_a_kind_or_a_label_named_only_by_the_bound_give_no_look() -> None:
+    # 285 lines in ms and 15 in s: the largest is in the few, so no one unit is read.
+    mixed = "".join(f"req {i} done in {i % 900 + 0.5}ms\n" for i in range(285))
+    mixed += "".join(f"req {i} done in {i % 9 + 1.5}s\n" for i in range(15))
+    assert measures_look(mixed, "Which request took the longest?") is None
+    # "larger than 10,000 bytes" names no label `bytes=` that 25 of 2,025 lines write.
+    rng = random.Random(2)
+    lines = [f"GET /f{i} size={rng.randint(10, 20_000)} status=200" for i in range(2000)]
+    lines += [f"cache fill bytes={rng.randint(10, 20_000)}" for _ in range(25)]
+    look = measures_look("\n".join(lines), "How many responses were larger than 10,000 bytes?")
+    assert look is None or "bytes=" not in look.rows[-1]
+
+
+def test_a_label_in_two_cases_and_a_dotted_label() -> None:
+    rows = [f"t{i} {'Duration' if i % 50 == 0 else 'duration'}: {i % 7 * 0.5:.1f} ms" for i in range(100)]
+    text = "\n".join(rows) + "\n"
+    look = measures_look(text, "How many lines have a duration over 1 ms?")
+    assert look is not None and _eval_call(look.rows[-1], text) == sum(i % 7 * 0.5 > 1 for i in range(100))
+    json_lines = [f'{{"cache.bytes": {i * 7}, "bytes": {i * 100}}}' for i in range(80)]
+    json_lines += [f'{{"cache.bytes": {i * 7}}}' for i in range(30)]
+    text = "\n".join(json_lines) + "\n"
+    look = measures_look(text, "How many responses had more than 5,000 bytes?")
+    assert look is not None and _eval_call(look.rows[-1], text) == sum(i * 100 > 5000 for i in range(80))

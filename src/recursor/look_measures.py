@@ -24,7 +24,9 @@ from recursor.sandbox.helpers import _STOP, to_number
 
 __all__ = ["MeasureLook", "measures_look"]
 
-_MEASURE = re.compile(r"(?<![\w.-])(?P<label>(?:[A-Z][a-z]+ )?[A-Za-z][A-Za-z_]{1,24})['\"]?\s*[:=]\s*"
+_LABEL_AT = r"(?<![\w.-])"
+"""Where a label starts, as `_MEASURE` reads it and the look's call finds it: not `cache.bytes`."""
+_MEASURE = re.compile(_LABEL_AT + r"(?P<label>(?:[A-Z][a-z]+ )?[A-Za-z][A-Za-z_]{1,24})['\"]?\s*[:=]\s*"
                       r"(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)[ \t]*"
                       r"(?P<unit>ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KB|KiB|MB|MiB|GB|GiB|B|bytes)?"
                       r"(?![\w.])")
@@ -72,19 +74,26 @@ bigger than 8,000 bytes": `body:`) may be rare in the log."""
 _UNIT_SUFFIX = re.compile(r"(?:^|_)(?P<unit>ms|us|ns|s|sec|secs|seconds|bytes|kb|mb|gb)$", re.IGNORECASE)
 
 
-_UNITS = r"ms|us|µs|ns|s|sec|secs|seconds?|min|mins|minutes?|kB|KiB|MB|MiB|GB|GiB|bytes"
-_BARE = re.compile(rf"(?<![\d,])\d[\d,]*(?:\.\d+)?(?P<space> ?)(?P<unit>{_UNITS})(?!\w)", re.IGNORECASE)
-"""A measure a line writes with no label: a number and a unit after it, `1823ms`, `4096 bytes`,
-as `to_number(line, unit)` reads it."""
+_UNITS = r"ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|kB|KiB|MB|MiB|GB|GiB|bytes"
+_BARE = re.compile(rf"(?<=\d)(?P<space> ?)(?P<unit>{_UNITS})(?!\w)", re.IGNORECASE)
+"""A unit after a number (`1823ms`, `4096 bytes`): a measure a line writes with no label, its
+value read by `to_number(line, unit)`."""
 _ATTACHED = frozenset(("s", "min"))
 """Units read only when written against the number: `12s`, not "2 s" (a letter after a number)."""
-_CANONICAL = {u.lower(): u for u in ("kB", "KiB", "MB", "MiB", "GB", "GiB")}
+_SINGULAR = {"secs": "sec", "seconds": "second", "mins": "min", "minutes": "minute", "kb": "kB", "kib": "KiB",
+             "mb": "MB", "mib": "MiB", "gb": "GB", "gib": "GiB"}
+"""A unit as the look names it: one spelling for the singular and plural (`to_number(l, "second")`
+reads "1 second" and "3 seconds") and for any case."""
+_STRAY = 2
+"""Lines of another unit of the same kind a measure with no label may have ("added 12 packages
+in 9s" after 734 lines of `...ms`): more, and the values are in two units, so none is read."""
 
 
 def _bare(unit: str) -> str:
-    """The pattern of the lines that write a number with `unit` and no label, as the look's
-    call writes it (a raw string; `lines()` matches it in any case)."""
-    return rf"\d{'' if unit in _ATTACHED else ' ?'}{unit}\b"
+    """The pattern of the lines that write a number with `unit` (or its plural) and no label,
+    as the look's call writes it: the lines `to_number(line, unit)` reads a number from."""
+    space = "" if unit in _ATTACHED else " ?"
+    return rf"(?<![\w.-])\d[\d,]*(?:\.\d+)?{space}{unit}{'' if unit.endswith('s') else 's?'}\b"
 
 
 def _names(asking: str, label: str) -> bool:
@@ -138,10 +147,16 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
         return None
     values = [v for v, _ in measure.values]
     if measure.label:
-        sep = re.search(rf"(?<![\w.-]){re.escape(measure.label)}['\"]?\s*[:=]", measure.values[0][1])
-        written = sep.group(0) if sep else measure.label + ":"  # as the lines write it: "duration:", "time="
-        call_of = f"to_number(l.split({written!r}, 1)[1].split()[0])"
-        source = f"lines({_raw(chr(92) + 'b' + written)})"  # not `request_bytes':`; letters, quotes, `:`, `=`
+        # As the lines write it, a quote before too: `"bytes":` is not in `"cache.bytes":`.
+        found = (re.search(rf"{_LABEL_AT}['\"]?{re.escape(measure.label)}['\"]?\s*[:=]", line, re.IGNORECASE)
+                 for _, line in measure.values)
+        forms = {m.group(0) for m in found if m}
+        written = min(forms) if forms else measure.label + ":"  # as the lines write it: "duration:", "time="
+        # Written in two cases ("Duration:" and "duration:"), each line is read in lower case.
+        line = "l" if len(forms) == 1 else "l.lower()"
+        written = written if len(forms) == 1 else written.lower()
+        call_of = f"to_number({line}.split({written!r}, 1)[1].split()[0])"
+        source = f"lines({_raw(_LABEL_AT + written)})"  # not `request_bytes':` nor `cache.bytes":`
         what = (f"'{measure.label}'" if _label_unit(measure.label)  # `'bytes': 1273`
                 else f"a {measure.label} in {measure.unit or 'no unit'}")
     else:  # "... 1823ms (cache miss)": the number the unit follows
@@ -156,41 +171,47 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
 
 def _asked_measure(text: str, asking: str) -> _Measure | None:
     lines = text.split("\n")
-    found: dict[str, list[tuple[float, str]]] = {}
+    found: dict[str, list[tuple[float, str]]] = {}  # by the label in lower case
     units: dict[str, set[str]] = {}
-    bare: Counter[str] = Counter()  # each unit written with no label: on how many lines
+    labels: dict[str, str] = {}  # each label as first written
     for line in lines:
         seen = set()
-        ends = []
         for m in _MEASURE.finditer(line):
-            ends.append(m.end())
-            if (label := m.group("label")) in seen:
+            if (label := m.group("label").lower()) in seen:
                 continue  # a label twice on a line: the line counts once, by its first
             seen.add(label)
+            labels.setdefault(label, m.group("label"))
             found.setdefault(label, []).append((float(m.group("num").replace(",", "")), line))
             units.setdefault(label, set()).add(m.group("unit") or "")
-        bare.update({_CANONICAL.get(u, u) for m in _BARE.finditer(line) for u in [m.group("unit").lower()]
-                     if m.end() not in ends and not (m.group("space") and u in _ATTACHED)})
     least = max(_LEAST_LINES, _SHARE * len(lines))
-    measures = [_Measure(label, min(units[label]) or _label_unit(label), values) for label, values in found.items()
+    measures = [_Measure(labels[key], min(units[key]) or _label_unit(key), values) for key, values in found.items()
                 if len(values) >= _LEAST_LINES]
-    named = [m for m in measures if _names(asking, m.label)]
+    unbound = _BOUND.sub(" ", asking)  # "larger than 10,000 bytes" names no label `bytes=`
+    named = [m for m in measures if _names(unbound, m.label)]
     if not named:  # a measure the question does not name is one most lines write
         kinds = ["time"] if _TIME_ASKED.search(asking) else ["size"] if _SIZE_ASKED.search(asking) else []
         named = [m for m in measures if m.kind in kinds and len(m.values) >= least]
-        of_kind = [u for u, n in bare.items() if n >= _LEAST_LINES and _Measure("", u, []).kind in kinds]
-        if len(of_kind) == 1 and bare[of_kind[0]] >= least:  # "850ms" beside "1.2s": no one unit to compare in
-            named.append(_unlabelled(lines, of_kind[0]))
-    if len(named) != 1 or len(units.get(named[0].label, ())) > 1:
+        if not named and kinds:
+            named = [m for m in [_unlabelled(text, lines, kinds[0], least)] if m is not None]
+    if len(named) != 1 or len(units.get(named[0].label.lower(), ())) > 1:
         return None  # none or several asked about; or "850ms" beside "1.2s": no one unit to compare in
     return named[0]
 
 
-def _unlabelled(lines: list[str], unit: str) -> _Measure:
-    """The measure the lines write with `unit` and no label, read as the look's call reads it."""
+def _unlabelled(text: str, lines: list[str], kind: str, least: float) -> _Measure | None:
+    """The measure the lines write in one unit of `kind` with no label, on `least` lines or
+    more, read as the look's call reads it; None when they write none, or also another unit
+    of that kind on more than a stray line ("850ms" beside "1.2s": no one unit to compare in)."""
+    # Each unit: how often it is written (one pass over the text: as many times as lines, or more).
+    bare = Counter(_SINGULAR.get(u, u) for m in _BARE.finditer(text) for u in [m.group("unit").lower()]
+                   if not (m.group("space") and u in _ATTACHED))
+    of_kind = [(n, u) for u, n in bare.most_common() if _Measure("", u, []).kind == kind]
+    if not of_kind or of_kind[0][0] < least or sum(n for n, _ in of_kind[1:]) > _STRAY:
+        return None
+    unit = of_kind[0][1]
     written = re.compile(_bare(unit), re.IGNORECASE)
     values = [(v, line) for line in lines if written.search(line) and (v := to_number(line, unit)) is not None]
-    return _Measure("", unit, [(float(v), line) for v, line in values])
+    return _Measure("", unit, [(float(v), line) for v, line in values]) if len(values) >= least else None
 
 
 def _unexplained(asking: str, question: str, measure: _Measure, also: set[str]) -> list[str]:
@@ -248,7 +269,7 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
 
 
 def _raw(pattern: str) -> str:
-    """A pattern as a raw string literal in the look's call: r'\bduration:'."""
+    """A pattern as a raw string literal in the look's call (`r'...'`, or `r"..."` when it holds a quote)."""
     quote = "'" if "'" not in pattern else '"'
     return f"r{quote}{pattern}{quote}"
 

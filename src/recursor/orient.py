@@ -352,13 +352,14 @@ def _question_words(question: str) -> list[str]:
     question = asking_part(question)
     seen: set[str] = set()
     out: list[str] = []
+    thousands = [m.span() for m in re.finditer(r"\b\d{1,3}(?:,\d{3})+\b", question)]
     for m in TOKEN.finditer(question):
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
         if low in _STOP or low in seen or (len(word) < 3 and not _ACRONYM.fullmatch(word)):
             continue  # a word of two letters only in capitals ("OK", "ID", "CA")
-        if word.isdigit() and re.search(r"\d,$", question[:m.start()]):
-            continue  # "8,000 bytes": the thousands of a number, no word
+        if any(a <= m.start() < b for a, b in thousands):
+            continue  # "8,000 bytes": a number, no word
         seen.add(low)
         out.append(word)
     return out
@@ -448,8 +449,8 @@ class _Word:
     def as_written(self) -> str:
         """The word as the text writes it, when it was found in one other form only: the 1.5B
         told to search for "refuse" looked for that whole word in lines that say "refused" (0 lines)."""
-        if len(self.forms) == 1 and (form := next(iter(self.forms))).lower() != self.word.lower() and _inflects(
-                form, self.word):
+        if (len(self.forms) == 1 and self.count < _MAX_COUNTED  # a capped count's forms are its first lines
+                and (form := next(iter(self.forms))).lower() != self.word.lower() and _inflects(form, self.word)):
             return form
         return self.word
 

@@ -1965,20 +1965,39 @@ _NUMBER = _re.compile(r"(?<![A-Za-z0-9_.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:
 ("合計1200件") they are a number."""
 
 
+_UNIT_NUMBER = r"((?<![\w.,-])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.-])\d+(?:\.\d+)?)"
+"""A number as `to_number(value, unit)` reads it before its unit: thousands written with commas
+("took 1,823ms"), a field after a comma ("404,2682ms": 2682), nothing glued to a letter, a dot
+or a hyphen before it ("k8s", "2m13s", ".5ms", "-12ms")."""
+_UNIT_FIELD = r"(?<![\w.-])(\d+(?:\.\d+)?)"
+"""The same in a line of comma-separated fields (a comma before a letter or a sign), where a
+comma parts fields, not thousands: "GET,/api/93,200,864ms" is 864."""
+
+
+_FIELDS = _re.compile(r",[^\d\s]")
+"""A comma before a letter or a sign: a line of comma-separated fields."""
+
+
+@_functools.lru_cache(maxsize=64)
+def _unit_rx(unit: str, fields: bool) -> _re.Pattern[str]:
+    return _re.compile((_UNIT_FIELD if fields else _UNIT_NUMBER) + " ?" + _re.escape(unit) + r"s?(?!\w)",
+                       _re.IGNORECASE)
+
+
 def to_number(value: Any, unit: str | None = None) -> float | None:
     """The first number in `value` that is not part of a name ("1,234.5 ms" -> 1234.5, "-3"
     -> -3, "libc6:amd64 2.36" -> 2.36), else None.
-    With `unit`, the first number written just before that unit, in any case, a space between
-    allowed: `to_number("GET /ms/-/ms-2.1.tgz 80ms", "ms")` -> 80, where a log writes a time
-    with no label. A whole number comes back as an int. Thousands separators (`,` `_`) are
+    With `unit`, the first number written just before that unit or its plural, in any case, a
+    space between allowed: `to_number("GET /ms/-/ms-2.1.tgz 80ms", "ms")` -> 80, where a log
+    writes a time with no label. A whole number comes back as an int. Thousands separators (`,` `_`) are
     dropped."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, float)):
         return value
     if unit is not None:
-        m = _re.search(r"(?<![\d,])(\d[\d,]*(?:\.\d+)?) ?" + _re.escape(str(unit)) + r"(?!\w)", str(value),
-                       _re.IGNORECASE)
+        text = str(value)
+        m = _unit_rx(str(unit), _FIELDS.search(text) is not None).search(text)  # "GET,/api/93,200,864ms": 864
         return None if m is None else to_number(m.group(1))
     m = _NUMBER.search(str(value))
     if not m:
