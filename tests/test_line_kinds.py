@@ -68,6 +68,8 @@ def test_the_count_s_verb() -> None:
     assert counted_verb("Which user made the most calls?") is None
     assert counted_verb("How many errors are in the log?") is None  # a noun after "in", no verb
     assert counted_verb("How many connections did the server accept and close?") == "accept"
+    assert counted_verb("How many times did nginx refuse a connection to the upstream?") == "refuse"  # not its object
+    assert counted_verb("How many files did the user download the whole day?") == "download"
 
 
 def test_a_count_is_shown_the_kinds_of_its_verb_s_lines() -> None:

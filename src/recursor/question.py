@@ -543,12 +543,17 @@ file format", "which file does nginx write to")."""
 
 def counted_verb(asking: str) -> str | None:
     """The verb of a count ("how many connections did the server *accept*", "how many times was
-    malloc *called*"): the last of the words after the count's auxiliary, before a preposition
-    or the end ("how many errors are in the log" has none). What is counted is the lines that
+    malloc *called*"): the last of the words after the count's auxiliary, before a preposition,
+    an object's article ("did nginx *refuse* a connection") or the end ("how many errors are in
+    the log" has none). What is counted is the lines that
     write it, not those of the noun before it."""
     m = _COUNTED_AUX.search(asking)
     if m is not None:
         run = re.split(_RUN_ENDS, " " + asking[m.end():], maxsplit=1)[0].split()
+        # "did nginx refuse a connection": the verb is before its object's article, not the object
+        at = next((i for i, w in enumerate(run) if i and w.lower() in _ARTICLES
+                   and run[i - 1].lower() not in _ARTICLES), len(run))
+        run = run[:at]
         verb = run[-1] if run and re.fullmatch(r"[a-z]{3,}", run[-1], re.IGNORECASE) else None
     else:
         past = _COUNTED_PAST.search(asking)
@@ -556,6 +561,7 @@ def counted_verb(asking: str) -> str | None:
     return verb if verb and verb.lower() not in _STOP and verb.lower() != "there" else None
 
 
+_ARTICLES = frozenset("a an the any its their his her some every".split())
 _COUNTED_AUX = re.compile(r"\bhow\s+many\b[^?.]*?\b(?:did|do|does|was|were|is|are|has|have|had|got|get|gets)\s+",
                           re.IGNORECASE)
 _RUN_ENDS = re.compile(
