@@ -379,6 +379,14 @@ def test_sum_by_counts_the_items_a_field_lists_and_totals_one_field(
     assert h.sum_by(["n: 1,200", "n: 30", "n: 4"], "n") == 1234
 
 
+def test_in_dates_keeps_the_rows_in_a_window_of_the_day() -> None:
+    rows = ["2026-12-06 06:31:59 a", "2026-12-06 06:32:00 b", "2026-12-06 06:32:05.9 c", "2026-12-06 06:32:06 d",
+            "no time here", "10310:M 06 Dec 2026 06:32:03.129 - DB"]
+    assert h.in_dates(rows, "06:32:00", "06:32:05") == [rows[1], rows[2], rows[5]]
+    assert h.in_dates(rows, "06:32") == [rows[1], rows[2], rows[3], rows[5]]  # a minute: all its seconds
+    assert h.in_dates(["2024-03-02 x", "2024-04-01 y"], "2024-03") == ["2024-03-02 x"]  # dates as before
+
+
 def test_to_number_reads_the_number_a_unit_follows() -> None:
     line = "npm http fetch GET 200 https://registry.example/ms/-/ms-2.1.3.tgz 1,823ms (cache miss)"
     assert h.to_number(line, "ms") == 1823 and h.to_number(line) == 200  # the package named "ms" is no time

@@ -68,11 +68,13 @@ _NAMES_LEAST = 8
 """Values of one word, in shapes otherwise alike, that make it a name and the shapes one kind."""
 
 
-def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10) -> list[str]:
+def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,
+               about: str = "") -> list[str]:
     """Rows telling the kinds of `lines` (the lines holding `word`) with how many lines each,
     one example line a kind; none when they are of fewer than `least` kinds (a word on lines
     of one kind is told by its count) or of more kinds than half their number (little
-    repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere)."""
+    repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere).
+    `about` names the lines in the first row instead of the word ("They are")."""
     lines = list(lines)
     if len(lines) <= more_than:
         return []
@@ -93,7 +95,7 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     if len(counts) < least or 2 * len(counts) > total:
         return []
     top = counts.most_common(KINDS_SHOWN)
-    rows = [f"{word!r} is on {total:,} lines of {len(counts):,} kinds (the lines' shapes, counted):"]
+    rows = [f"{about or repr(word) + ' is on'} {total:,} lines of {len(counts):,} kinds (the lines' shapes, counted):"]
     for shape, n in top:
         line = example[shape].strip()
         cut = line if len(line) <= width else line[: width - 3] + "..."

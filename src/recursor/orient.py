@@ -40,6 +40,7 @@ from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import python_look
 from recursor.look_sections import sections_look
 from recursor.look_table import table_look
+from recursor.look_times import times_look
 from recursor.look_weblog import weblog_look
 from recursor.question import (
     ASKS_FILE,
@@ -831,6 +832,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and doc.unit == "line" and not files and (measured := measures_look(text, question)) is not None:
         page.add(measured.rows)  # "how many statements took more than 1 ms": a log's `duration: 0.4 ms`
         counted = measured.counted
+    if not counted and doc.unit == "line" and not files:
+        page.add(times_look(text, question, doc.width))  # "how many ... from 06:32:00 through 06:32:05"
     if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
         page.add(ids[0])  # "how many different CVE identifiers": one line may name two, or one named before
         counted = ids[1]

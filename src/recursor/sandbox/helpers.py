@@ -2110,6 +2110,33 @@ def _period(value: Any, what: str) -> tuple[_date, _date]:
     return _date(y, mo, 1), nxt - _timedelta(days=1)
 
 
+_TIME_OF_DAY = _re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,]\d+)?)?(?![\d:])")
+"""A time of day as logs write it: "06:32:05", "06:32:05.123", "14:05"."""
+_TIME_READ = 80
+"""A row's own time is in its first characters (a log line's stamp)."""
+
+
+def _time_window(first: Any, last: Any) -> tuple[int, int] | None:
+    """The seconds of the day from `first` to `last`, when both are times of day (or `first`
+    alone: its minute or second); None when they are not."""
+    def read(value: Any) -> _re.Match[str] | None:
+        return _TIME_OF_DAY.fullmatch(str(value).strip()) if isinstance(value, str) else None
+
+    a = read(first)
+    b = a if last is None else read(last)
+    if a is None or b is None:
+        return None
+    start = int(a[1]) * 3600 + int(a[2]) * 60 + int(a[3] or 0)
+    end = int(b[1]) * 3600 + int(b[2]) * 60 + (int(b[3]) if b[3] is not None else 59)  # "14:05": the whole minute
+    return start, end
+
+
+def _time_of(row: Any) -> int | None:
+    """The seconds of the day of a row's first time of day, near its start; None for none."""
+    m = _TIME_OF_DAY.search(str(row)[:_TIME_READ])
+    return None if m is None else int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3] or 0)
+
+
 def _period_or_none(value: Any) -> tuple[_date, _date] | None:
     try:
         return _period(value, "")
@@ -2130,14 +2157,23 @@ def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
     `first` and `last` may be dates, months ("2024-03", "March 2024") or years ("2024"); a
     month or year covers all its days. Without `last`, the period `first` names:
     `in_dates(rows, "March 2024")` is March. Entries stay `Entries`, lines `Rows`.
+    Times of day ("06:32:00", "14:05") keep the rows whose first time of day lies between them,
+    whatever the day: `in_dates(lines(), "06:32:00", "06:32:05")`; "14:05" covers its minute.
     """
-    a = _period(first, "first")[0]
-    b = _period(first if last is None else last, "last")[1]
+    window = _time_window(first, last)
     out = []
-    for r in rows:
-        d = _to_date(r)
-        if d is not None and a <= d <= b:
-            out.append(r)
+    if window is not None:
+        for r in rows:
+            t = _time_of(r)
+            if t is not None and window[0] <= t <= window[1]:
+                out.append(r)
+    else:
+        a = _period(first, "first")[0]
+        b = _period(first if last is None else last, "last")[1]
+        for r in rows:
+            d = _to_date(r)
+            if d is not None and a <= d <= b:
+                out.append(r)
     if isinstance(rows, Entries):
         return Entries(out)  # echoed, it says how many, and their lists' totals
     return Rows(out) if isinstance(rows, _LineSet) else out

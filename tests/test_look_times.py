@@ -1,0 +1,50 @@
+"""The look at a log's lines in a window of the day (`look_times.times_look`)."""
+
+from __future__ import annotations
+
+import random
+
+import recursor.sandbox.helpers as helpers
+from recursor.look_times import times_look
+from recursor.orient import orientation
+
+
+def _crawl_log(seed: int = 4) -> tuple[str, list[tuple[int, str]]]:
+    """A crawler's log written for this test: a response line and an item line per page, and
+    item bodies with no time between them."""
+    rng = random.Random(seed)
+    lines, stamped = ["Crawl started (bot: testbot)"], []
+    for i in range(400):
+        second = 10 * 60 + i // 3
+        stamp = f"2026-01-02 06:{second // 60:02d}:{second % 60:02d}"
+        lines.append(f"{stamp} [engine] DEBUG: Crawled ({rng.choice([200, 404])}) <GET http://h/p{i}>")
+        stamped.append((second, "Crawled"))
+        if i % 2:
+            lines.append(f"{stamp} [scraper] DEBUG: Scraped from <200 http://h/p{i}>")
+            lines.append(f"{{'path': '/p{i}', 'bytes': {rng.randint(10, 9000)}}}")
+            stamped.append((second, "Scraped"))
+    return "\n".join(lines) + "\n", stamped
+
+
+def test_a_window_of_the_day_is_counted_and_its_lines_told_by_kind() -> None:
+    text, stamped = _crawl_log()
+    question = "How many responses did the crawler log from 06:11:00 through 06:11:20, inclusive?"
+    inside = [kind for second, kind in stamped if 11 * 60 <= second <= 11 * 60 + 20]
+    rows = times_look(text, question, 120)
+    assert rows[0].startswith(f"{len(inside)} of its {len(stamped)} timed lines are from 06:11:00 through 06:11:20")
+    assert f"  {inside.count('Crawled')} lines like:" in "\n".join(rows) and "Crawled (" in rows[2]
+    call = rows[0].split("(", 1)[1].rsplit(" gives", 1)[0]
+    timed = [x for x in text.split("\n") if x.strip()]
+    assert eval(call, {"in_dates": helpers.in_dates, "lines": lambda: timed}) == [
+        x for x in timed if "06:11:00" <= x[11:19] <= "06:11:20"]
+    assert "timed lines are from 06:11:00 through 06:11:20" in orientation(text, question).text
+
+
+def test_a_minute_covers_its_seconds_and_other_questions_get_no_window() -> None:
+    text, stamped = _crawl_log()
+    rows = times_look(text, "How many lines were logged between 06:11 and 06:12?", 120)
+    assert rows and rows[0].startswith(f"{sum(11 * 60 <= s < 13 * 60 for s, _ in stamped)} of its")
+    assert times_look(text, "What was logged from 06:11 to 06:12?", 120) == []  # no count asked
+    assert times_look(text, "How many responses had status 404?", 120) == []  # no window
+    prose = "\n".join(f"Meeting notes line {i}, nothing timed here." for i in range(50)) + "\nAt 06:11 we met.\n"
+    assert times_look(prose, "How many notes from 06:00 to 07:00?", 120) == []  # not a log of timed lines
