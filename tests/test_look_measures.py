@@ -226,3 +226,25 @@ def test_a_label_in_two_cases_and_a_dotted_label() -> None:
     text = "\n".join(json_lines) + "\n"
     look = measures_look(text, "How many responses had more than 5,000 bytes?")
     assert look is not None and _eval_call(look.rows[-1], text) == sum(i * 100 > 5000 for i in range(80))
+
+
+def test_a_number_of_things_the_question_compares_is_read_after_the_number() -> None:
+    # "At what time did the database hold the most keys?" over `DB 0: 8299 keys (2 volatile)`.
+    rng = random.Random(6)
+    counts = [rng.randint(1, 9000) for _ in range(30)]
+    lines = []
+    for i, n in enumerate(counts):
+        lines.append(f"812:M 06 Dec 2026 06:{30 + i // 60:02d}:{i % 60:02d}.100 - DB 0: {n} key{'s' if n != 1 else ''}"
+                     f" (0 volatile) in 4096 slots HT.")
+        lines.append(f"812:M 06 Dec 2026 06:{30 + i // 60:02d}:{i % 60:02d}.200 - Accepted 127.0.0.1:{5000 + i}")
+    text = "\n".join(lines) + "\n"
+    look = measures_look(text, "At what time of day did the database hold the most keys?")
+    top = max(range(30), key=lambda i: counts[i])
+    assert look is not None and f"The largest, {counts[top]} keys, is on the line: " in look.rows[-1]
+    assert f"06:30:{top:02d}.100" in look.rows[-1]
+    look = measures_look(text, "How many reports showed more than 5,000 keys?")
+    assert look is not None and _eval_call(look.rows[-1], text) == sum(n > 5000 for n in counts)
+    # Not a word with no plural ("status"), nor the seconds of a time before it.
+    status = "\n".join(f"2025-06-24 14:38:{i % 60:02d} status installed pkg{i}:amd64 1.{i}" for i in range(40))
+    assert measures_look(status, "Which package reached the most status changes?") is None
+    assert measures_look(status.replace(" status", " statuses"), "Which line has the most statuses?") is None

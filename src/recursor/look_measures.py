@@ -56,7 +56,7 @@ _BOUND = re.compile(r"\b(?P<op>more\s+than|longer\s+than|over|above|at\s+least|l
 _OPS = {"more than": ">", "longer than": ">", "over": ">", "above": ">", "greater than": ">", "larger than": ">",
         "bigger than": ">", "higher than": ">", "exceeding": ">", "at least": ">=", "less than": "<", "shorter than": "<",
         "under": "<", "below": "<", "fewer than": "<", "smaller than": "<", "lower than": "<", "at most": "<="}
-_LEAST = re.compile(r"\b(?:shortest|fastest|quickest|least|smallest|lowest|minimum)\b", re.IGNORECASE)
+_LEAST = re.compile(r"\b(?:shortest|fastest|quickest|least|fewest|smallest|lowest|minimum)\b", re.IGNORECASE)
 _MOST = re.compile(r"\b(?:longest|slowest|most|largest|biggest|highest|maximum|heaviest)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:(?:single|one|individual)\s+)?(?:[\w-]+\s+){0,2}?(?P<noun>[\w-]+?)s?\b"
                     r"(?=\s+(?:took|had|ran|was|is|has|needed|lasted|used))", re.IGNORECASE)
@@ -93,7 +93,8 @@ def _bare(unit: str) -> str:
     """The pattern of the lines that write a number with `unit` (or its plural) and no label,
     as the look's call writes it: the lines `to_number(line, unit)` reads a number from."""
     space = "" if unit in _ATTACHED else " ?"
-    return rf"(?<![\w.-])\d[\d,]*(?:\.\d+)?{space}{unit}{'' if unit.endswith('s') else 's?'}\b"
+    plural = "" if unit.endswith("s") else "(?:e?s)?"  # "1 second", "3 seconds"; "1 key", "8 keys"
+    return rf"(?<![\w.:-])\d[\d,]*(?:\.\d+)?{space}{re.escape(unit)}{plural}\b"
 
 
 def _names(asking: str, label: str) -> bool:
@@ -124,6 +125,11 @@ class _Measure:
     label: str
     unit: str
     values: list[tuple[float, str]]  # (value, line)
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit as rows name it: a thing counted in the plural ("8299 keys")."""
+        return self.unit if self.kind or self.label or not self.unit else self.unit + "s"
 
     @property
     def kind(self) -> str:
@@ -162,7 +168,8 @@ def measures_look(text: str, question: str) -> MeasureLook | None:
     else:  # "... 1823ms (cache miss)": the number the unit follows
         call_of = f"to_number(l, {measure.unit!r})"
         source = f"lines(r'{_bare(measure.unit)}')"
-        what = f"a number in {measure.unit} with no label"
+        what = (f"a number in {measure.unit} with no label" if measure.kind
+                else f"a number of {measure.shown_unit}")
     head = f"{len(values):,} lines write {what}, from {min(values):g} to {max(values):g}."
     if counts:
         return _bounded(measure, asking, question, head, call_of, source)
@@ -193,6 +200,8 @@ def _asked_measure(text: str, asking: str) -> _Measure | None:
         named = [m for m in measures if m.kind in kinds and len(m.values) >= least]
         if not named and kinds:
             named = [m for m in [_unlabelled(text, lines, kinds[0], least)] if m is not None]
+        if not named:  # "at what time did the database hold the most keys": `DB 0: 8299 keys`
+            named = [m for m in [_counted_things(lines, asking)] if m is not None]
     if len(named) != 1 or len(units.get(named[0].label.lower(), ())) > 1:
         return None  # none or several asked about; or "850ms" beside "1.2s": no one unit to compare in
     return named[0]
@@ -212,6 +221,35 @@ def _unlabelled(text: str, lines: list[str], kind: str, least: float) -> _Measur
     written = re.compile(_bare(unit), re.IGNORECASE)
     values = [(v, line) for line in lines if written.search(line) and (v := to_number(line, unit)) is not None]
     return _Measure("", unit, [(float(v), line) for v, line in values]) if len(values) >= least else None
+
+
+_THINGS_ASKED = re.compile(r"\b(?:(?:the\s+)?(?:most|fewest|least|highest\s+number\s+of|lowest\s+number\s+of|"
+                           r"largest\s+number\s+of|smallest\s+number\s+of)|(?:more|fewer|less)\s+than\s+[\d,.]+|"
+                           r"(?:over|above|under|below|at\s+least|at\s+most)\s+[\d,.]+)\s+(?P<noun>[a-z][a-z-]{2,}s)\b",
+                           re.IGNORECASE)
+"""A count of things the question compares ("the most keys", "more than 5,000 keys")."""
+_THINGS_LEAST = 5
+"""Lines that must write a number of the things ("8299 keys") for them to be read as a measure."""
+
+
+def _singular(noun: str) -> str:
+    """The singular a plural is read from (`to_number` finds both): "keys" -> "key", "processes" -> "process"."""
+    low = noun.lower()
+    if re.search(r"(?:ss|x|ch|sh)es$", low):
+        return low[:-2]
+    return low if low.endswith("ies") else low[:-1]
+
+
+def _counted_things(lines: list[str], asking: str) -> _Measure | None:
+    """The number of a thing the question compares, as the lines write it after the number
+    ("the most keys": `DB 0: 8299 keys`), on `_THINGS_LEAST` lines or more."""
+    m = _THINGS_ASKED.search(asking)
+    if m is None or (noun := m.group("noun").lower()) in _UNIT_WORDS or noun in _STOP or re.search(r"(?:ss|us|is)$", noun):
+        return None  # "status", "analysis": no plural
+    unit = _singular(noun)
+    written = re.compile(_bare(unit), re.IGNORECASE)
+    values = [(float(v), line) for line in lines if written.search(line) and (v := to_number(line, unit)) is not None]
+    return _Measure("", unit, values) if len(values) >= _THINGS_LEAST else None
 
 
 def _unexplained(asking: str, question: str, measure: _Measure, also: set[str]) -> list[str]:
@@ -241,7 +279,8 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
     unit = _UNIT_WORDS.get(m.group("unit").lower()) or _UNIT_WORDS.get(m.group("unit").lower().rstrip("s"))
     n = m.group("n").lower()
     number = float(_NUMBER_WORDS.get(n, 0) or n.replace(",", ""))  # "8,000 bytes"
-    scale = _scale(unit, measure.unit)
+    # A thing counted is its own unit: "more than 5,000 keys" of `8299 keys`
+    scale = 1.0 if not measure.kind and _singular(m.group("unit")) == measure.unit else _scale(unit, measure.unit)
     if scale is None:
         return None
     limit = round(number * scale, 9)  # 1 ms is 1000 us, not 1000.0000000000001
@@ -257,7 +296,7 @@ def _bounded(measure: _Measure, asking: str, question: str, head: str, call_of: 
     written = f"{limit:g}"
     call = f"len([l for l in {source} if ({call_of}) {op} {written}])"
     rows = [head, f"Of them, {len(kept):,} {'with a ' + carried + ' ' if carried else ''}have {measure.label or 'a value'} {op} "
-                  f"{written} {measure.unit}: {call} gives them."]
+                  f"{written} {measure.shown_unit}: {call} gives them."]
     cut = asking[:m.start()] + " " + asking[m.end():]
     plain = not _unexplained(cut, question, measure, set()) and not says_more(cut, question.replace(m.group(0), " "),
                                                                               numbers=False)
@@ -326,7 +365,7 @@ def _extreme(measure: _Measure, asking: str, question: str, head: str, call_of: 
     tie = len(order) > 1 and order[1][0] == top
     pick = "min" if least else "max"
     call = f"{pick}({source}, key=lambda l: {call_of})"
-    rows = [head, f"The {'smallest' if least else 'largest'}, {top:g} {measure.unit}, is on the line: {line.strip()[:300]}"
+    rows = [head, f"The {'smallest' if least else 'largest'}, {top:g} {measure.shown_unit}, is on the line: {line.strip()[:300]}"
             f" ({call} gives it)."]
     which = _WHICH.search(asking)
     if tie or which is None:

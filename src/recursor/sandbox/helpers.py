@@ -1965,11 +1965,11 @@ _NUMBER = _re.compile(r"(?<![A-Za-z0-9_.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:
 ("合計1200件") they are a number."""
 
 
-_UNIT_NUMBER = r"((?<![\w.,-])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.-])\d+(?:\.\d+)?)"
+_UNIT_NUMBER = r"((?<![\w.,:-])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.:-])\d+(?:\.\d+)?)"
 """A number as `to_number(value, unit)` reads it before its unit: thousands written with commas
-("took 1,823ms"), a field after a comma ("404,2682ms": 2682), nothing glued to a letter, a dot
-or a hyphen before it ("k8s", "2m13s", ".5ms", "-12ms")."""
-_UNIT_FIELD = r"(?<![\w.-])(\d+(?:\.\d+)?)"
+("took 1,823ms"), a field after a comma ("404,2682ms": 2682), nothing glued to a letter, a dot,
+a colon or a hyphen before it ("k8s", "2m13s", ".5ms", "-12ms", the seconds of "14:38:59 status")."""
+_UNIT_FIELD = r"(?<![\w.:-])(\d+(?:\.\d+)?)"
 """The same in a line of comma-separated fields (a comma before a letter or a sign), where a
 comma parts fields, not thousands: "GET,/api/93,200,864ms" is 864."""
 
@@ -1980,15 +1980,15 @@ _FIELDS = _re.compile(r",[^\d\s]")
 
 @_functools.lru_cache(maxsize=64)
 def _unit_rx(unit: str, fields: bool) -> _re.Pattern[str]:
-    return _re.compile((_UNIT_FIELD if fields else _UNIT_NUMBER) + " ?" + _re.escape(unit) + r"s?(?!\w)",
+    return _re.compile((_UNIT_FIELD if fields else _UNIT_NUMBER) + " ?" + _re.escape(unit) + r"(?:e?s)?(?!\w)",
                        _re.IGNORECASE)
 
 
 def to_number(value: Any, unit: str | None = None) -> float | None:
     """The first number in `value` that is not part of a name ("1,234.5 ms" -> 1234.5, "-3"
     -> -3, "libc6:amd64 2.36" -> 2.36), else None.
-    With `unit`, the first number written just before that unit or its plural, in any case, a
-    space between allowed: `to_number("GET /ms/-/ms-2.1.tgz 80ms", "ms")` -> 80, where a log
+    With `unit`, the first number written just before that unit or its plural (or a thing
+    counted: `to_number("DB 0: 8299 keys", "key")`), in any case, a space between allowed: `to_number("GET /ms/-/ms-2.1.tgz 80ms", "ms")` -> 80, where a log
     writes a time with no label. A whole number comes back as an int. Thousands separators (`,` `_`) are
     dropped."""
     if isinstance(value, bool):
