@@ -36,6 +36,7 @@ from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
 from recursor.look_measures import measures_look
+from recursor.look_names import names_ranked
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import python_look
 from recursor.look_sections import sections_look
@@ -834,6 +835,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = measured.counted
     if not counted and doc.unit == "line" and not files:
         page.add(times_look(text, question, doc.width))  # "how many ... from 06:32:00 through 06:32:05"
+        names, counted = names_ranked(text, question, [w.as_written for w in found])
+        page.add(names)  # "which sensor published the most": `Received PUBLISH from sensor-09`
     if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
         page.add(ids[0])  # "how many different CVE identifiers": one line may name two, or one named before
         counted = ids[1]

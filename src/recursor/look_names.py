@@ -1,0 +1,64 @@
+"""The first look's ranking of the names built on the question's noun ("which sensor
+published the most messages": `sensor-02`, `sensor-09`).
+
+Asked which sensor device published the most messages to an MQTT broker, the 1.5B was shown
+the lines holding "message", "publish" and "sensor" and answered the first sensor it read. A
+log names each device by a name built on the noun (`sensor-02`), and the answer is one
+count of those names over the lines that hold the question's other word ("Received PUBLISH
+from sensor-09"): each such word's lines are counted by the name they write first, and the
+call that counts them is `count_by` with the name's pattern.
+
+General: the noun and the words are the question's, the names the text's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from recursor.look_counts import ranked
+from recursor.question import asking_part
+
+__all__ = ["names_ranked"]
+
+_WHICH = re.compile(r"\bwhich\s+(?:one\s+of\s+the\s+|of\s+the\s+)?(?P<noun>[a-z][a-z]{2,})\b", re.IGNORECASE)
+_RANKS = re.compile(r"\b(?:most|fewest|least)\b", re.IGNORECASE)
+_READ_UP_TO = 8_000_000
+_WORDS_READ = 3
+"""The question's other words whose lines are counted by name, the rarest first."""
+_LEAST_NAMES = 2
+
+
+def _name_rx(noun: str) -> str:
+    """The pattern of a name built on `noun`: `sensor-02`, `sensor_a`, `sensor9`; not the plural
+    "sensors" nor the noun alone."""
+    return rf"(?<![\w.-])({re.escape(noun)}(?:[-_.][A-Za-z0-9][\w-]*|\d[\w-]*))"
+
+
+def names_ranked(text: str, question: str, words: list[str]) -> tuple[list[str], str]:
+    """For "which NOUN ... the most", the names built on NOUN counted over the lines holding
+    each of `words` (the question's other words as the text writes them), by the first name
+    on a line; and the name that answers when only one word's lines write such names and the
+    first has no tie. ([], "") when the question asks no such ranking or the text writes no
+    two names."""
+    asking = asking_part(question)
+    m = _WHICH.search(asking)
+    if m is None or _RANKS.search(asking) is None or len(text) > _READ_UP_TO:
+        return [], ""
+    noun = m.group("noun").lower()
+    rx = re.compile(_name_rx(noun), re.IGNORECASE)
+    if len({n.lower() for n in rx.findall(text)[:10_000]}) < _LEAST_NAMES:
+        return [], ""
+    lines = text.split("\n")
+    rows: list[str] = []
+    answers: list[str] = []
+    for word in [w for w in words if not w.lower().startswith(noun)][:_WORDS_READ]:
+        holding = re.compile(re.escape(word), re.IGNORECASE)
+        names = Counter(found.group(1) for line in lines if holding.search(line) and (found := rx.search(line)))
+        ranking = ranked(names, asking)
+        if ranking is None:
+            continue
+        call = f"count_by(lines({word!r}), r'{_name_rx(noun)}')"
+        rows.append(f"The lines holding {word!r}, by the {noun} name on them: {ranking.told} ({call} gives them).")
+        answers.append(ranking.top)
+    return rows, (answers[0] if len(answers) == 1 else "")

@@ -1,0 +1,54 @@
+"""The look's ranking of the names built on a question's noun (`look_names.names_ranked`)."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+
+import recursor.sandbox.helpers as helpers
+from recursor.look_names import names_ranked
+from recursor.orient import orientation
+
+
+def _broker_log(seed: int = 3) -> tuple[str, Counter[str]]:
+    """An MQTT broker's log written for this test: devices connect, publish and are sent
+    messages; topics under `sensors/` are no device."""
+    rng = random.Random(seed)
+    devices = [f"sensor-{i:02d}" for i in range(1, 9)]
+    published: Counter[str] = Counter()
+    lines = ["2026-12-06T09:00:33: mosquitto version 2.0.11 starting"]
+    for i in range(600):
+        who = rng.choice(devices)
+        if i % 3 == 0:
+            lines.append(f"2026-12-06T09:01:{i % 60:02d}: New client connected from 127.0.0.1:{5000 + i} as {who} (p2).")
+        elif i % 3 == 1:
+            published[who] += 1
+            lines.append(f"2026-12-06T09:01:{i % 60:02d}: Received PUBLISH from {who} (d0, q0, 'sensors/line1', ...)")
+        else:
+            lines.append(f"2026-12-06T09:01:{i % 60:02d}: Sending PUBLISH to dash-main (d0, q1, 'sensors/line1', ...)")
+    return "\n".join(lines) + "\n", published
+
+
+def test_names_built_on_the_noun_are_counted_over_the_lines_of_the_other_word() -> None:
+    text, published = _broker_log()
+    question = "Which sensor device published the most messages to the broker?"
+    rows, counted = names_ranked(text, question, ["message", "publish", "sensor"])
+    (top, n), (_, second) = published.most_common(2)
+    assert n > second and counted == top
+    assert rows[0].startswith(f"The lines holding 'publish', by the sensor name on them: {top} {n},")
+    call = rows[0].rsplit(" (", 1)[1].rsplit(" gives", 1)[0]
+    found = {"lines": lambda p: [x for x in text.split("\n") if re.search(p, x, re.IGNORECASE)],
+             "count_by": lambda items, key: Counter(v for x in items if (v := helpers._key_fn(key)(x)) is not None)}
+    assert eval(call, found) == published  # the call counts what the look counted
+    assert orientation(text, question).counted == top
+
+
+def test_no_ranking_without_names_or_without_most() -> None:
+    text, _ = _broker_log()
+    assert names_ranked(text, "Which sensor device published a message first?", ["publish"]) == ([], "")
+    plain = text.replace("sensor-", "node")  # no name built on "sensor"; "sensors/line1" is a topic
+    assert names_ranked(plain, "Which sensor published the most messages?", ["publish"]) == ([], "")
+    tied = "\n".join(["Received PUBLISH from sensor-1", "Received PUBLISH from sensor-2"] * 5)
+    rows, counted = names_ranked(tied, "Which sensor published the most?", ["publish"])
+    assert rows and counted == ""  # a tie names no one
