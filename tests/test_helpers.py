@@ -379,6 +379,14 @@ def test_sum_by_counts_the_items_a_field_lists_and_totals_one_field(
     assert h.sum_by(["n: 1,200", "n: 30", "n: 4"], "n") == 1234
 
 
+def test_record_reads_a_python_dict_as_programs_log_it() -> None:
+    # A crawler logs its items as a dict's repr; "No item has a field 'bytes'" sent the 1.5B round in circles.
+    item = "{'path': '/hostname/copyright', 'bytes': 1273, 'type': 'application/octet-stream', 'seen': None}"
+    assert dict(h.record(item)) == {"path": "/hostname/copyright", "bytes": "1273",
+                                    "type": "application/octet-stream", "seen": "null"}
+    assert dict(h.record("{__import__('os').system('true')}")) == {}  # a literal, never code
+
+
 def test_in_dates_keeps_the_rows_in_a_window_of_the_day() -> None:
     rows = ["2026-12-06 06:31:59 a", "2026-12-06 06:32:00 b", "2026-12-06 06:32:05.9 c", "2026-12-06 06:32:06 d",
             "no time here", "10310:M 06 Dec 2026 06:32:03.129 - DB"]

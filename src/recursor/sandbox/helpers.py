@@ -23,6 +23,7 @@ Rules for this file:
 
 from __future__ import annotations
 
+import ast as _ast
 import contextlib as _contextlib
 import csv as _csv
 import difflib as _difflib
@@ -1794,10 +1795,29 @@ _KV_COLON = _re.compile(r"^\s*([A-Za-z_][\w .()/-]{0,39}?)\s*:\s+(.*\S|)\s*$")
 _COMMA_KEY = _re.compile(r",\s+(?=[A-Za-z_][\w .()/-]{0,39}?:\s)")
 
 
+_LITERAL_UP_TO = 100_000
+"""Characters of a line read as a Python literal: a longer one is no log's record."""
+
+
+def _object_of(text: str) -> Any:
+    """The object a line writes as JSON, or as a Python dict's repr (`{'path': '/x', 'bytes':
+    1273}`, as Python programs log their items); None for neither."""
+    try:
+        return _json.loads(text)
+    except ValueError:
+        pass
+    if len(text) > _LITERAL_UP_TO or not text.endswith("}"):
+        return None
+    try:
+        return _ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
 def record(line: Any) -> Record:
     """The named fields of one line, as a dict of str (empty when the line names none).
 
-    Reads the ways any text writes a record: a JSON object; `key=value` pairs (values may be
+    Reads the ways any text writes a record: a JSON object or a Python dict's repr; `key=value` pairs (values may be
     quoted); `Key: value` fields separated by `|`, `||`, `;`, tabs, commas or line breaks
     (an entry of several lines: the first of each name counts). A dict is
     returned as a Record as it is. For unnamed columns, see `cols`.
@@ -1809,13 +1829,10 @@ def record(line: Any) -> Record:
     out.line, out.item = text, line
     out.file = line.file if isinstance(line, Line) else None
     if text.startswith("{"):
-        try:
-            obj = _json.loads(text)
-        except ValueError:
-            obj = None
+        obj = _object_of(text)
         if isinstance(obj, dict):
             for k, v in obj.items():
-                out[str(k)] = v if isinstance(v, str) else _json.dumps(v)
+                out[str(k)] = v if isinstance(v, str) else _json.dumps(v, default=str)
             return out
     for m in _KV_EQ.finditer(text):
         value = m.group(2)
