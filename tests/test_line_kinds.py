@@ -70,6 +70,9 @@ def test_the_count_s_verb() -> None:
     assert counted_verb("How many connections did the server accept and close?") == "accept"
     assert counted_verb("How many times did nginx refuse a connection to the upstream?") == "refuse"  # not its object
     assert counted_verb("How many files did the user download the whole day?") == "download"
+    # A verb that says the text wrote something is no event: the crawler's "log" lines are not its responses.
+    assert counted_verb("How many responses did the crawler log from 06:32:00 through 06:32:05?") is None
+    assert counted_verb("How many warnings did this build produce in total?") is None
 
 
 def test_a_count_is_shown_the_kinds_of_its_verb_s_lines() -> None:

@@ -558,7 +558,16 @@ def counted_verb(asking: str) -> str | None:
     else:
         past = _COUNTED_PAST.search(asking)
         verb = past.group(1) if past else None
-    return verb if verb and verb.lower() not in _STOP and verb.lower() != "there" else None
+    return verb if verb and verb.lower() not in _STOP and verb.lower() not in _WRITING_VERBS else None
+
+
+_WRITING_VERBS = frozenset("there log logs logged record records recorded report reports reported write writes wrote "
+                           "written print prints printed show shows showed shown list lists listed contain contains "
+                           "contained mention mentions mentioned say says said note notes noted produce produces "
+                           "produced emit emits emitted output outputs".split())
+"""Verbs that say the text wrote something ("how many errors did the server *log*", "did the
+build *report*"): what is counted is the thing written (the crawler's 8 lines holding "log"
+were answered for its 113 responses), so no verb is searched first."""
 
 
 _ARTICLES = frozenset("a an the any its their his her some every".split())
