@@ -120,3 +120,23 @@ def test_a_word_the_text_writes_in_one_other_form_is_searched_as_written() -> No
     assert "'000'" not in look.text and "000" not in look.words  # "8,000": one number, no word "000"
     words = _question_words("Which bodies were bigger than 100,000 bytes on ports 8080,8443?")
     assert "100" not in words and "000" not in words and {"8080", "8443"} <= set(words)  # a number; a list
+
+
+def test_a_code_in_parentheses_is_searched_before_the_words_it_glosses() -> None:
+    # "How many IPv6 address (AAAA) lookups did the client at 127.0.0.24 make?": the log writes
+    # query[AAAA], and "NODATA-IPv6" on other lines; the lines of AAAA and the client are asked.
+    rows = []
+    for i in range(300):
+        client = f"127.0.0.{20 + i % 5}"
+        kind = "AAAA" if i % 3 == 0 else "A"
+        rows.append(f"Dec  6 09:02:{i % 60:02d} dnsmasq[14]: {i} {client}/5{i:04d} query[{kind}] h{i % 7}.lan from {client}")
+        if i % 10 == 0:
+            rows.append(f"Dec  6 09:02:{i % 60:02d} dnsmasq[14]: {i} {client}/5{i:04d} config h{i % 7}.lan is NODATA-IPv6")
+    log = "\n".join(rows) + "\n"
+    look = orientation(log, "How many IPv6 address (AAAA) lookups did the client at 127.0.0.24 make?")
+    gold = sum(1 for r in rows if "query[AAAA]" in r and r.endswith("from 127.0.0.24"))
+    assert look.hint[:2] == ("AAAA", "127.0.0.24")
+    assert f"'AAAA' and '127.0.0.24' on one line: {gold} lines" in look.text
+    # A code on most lines (a log's time zone) is searched as its count says, not first.
+    utc = log.replace(" dnsmasq[14]:", " UTC dnsmasq[14]:")
+    assert orientation(utc, "At what time (UTC) did 127.0.0.24 first ask for h3.lan?").hint[0] != "UTC"

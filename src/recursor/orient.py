@@ -1016,11 +1016,34 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     described = document_words(question) if len(doc.files) < 2 else frozenset()
     # A year that bounds ("before 2010") is no subject: its own lines are on the wrong side.
     described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking)}
-    found.sort(key=lambda w: (w.word.lower() in described or w.asked.lower() in described,
-                              "-" in w.asked and not key_shaped(w.word), _tier(w.word, marked), w.count))
+    # A code the question glosses in parentheses ("IPv6 address (AAAA) lookups") is the text's
+    # own word for the words before it: searched first, they after the others.
+    code, glossed = _glossed(asking, {w.word.lower(): w.count for w in found}, doc.text.count("\n") + 1)
+    found.sort(key=lambda w: (w.word.lower() not in code, w.word.lower() in described or w.asked.lower() in described,
+                              w.word.lower() in glossed, "-" in w.asked and not key_shaped(w.word),
+                              _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     return _Searched(found, missing, file_words, question_words, marked, described,
                      SUPERLATIVE.search(limits_cut(asking)) is not None)
+
+
+_GLOSS = re.compile(r"((?:[\w.-]+\s+){1,2})\(\s*([A-Z][A-Z0-9_]{1,15}|[A-Za-z]*\d[\w.-]*)\s*\)")
+"""Words and a code in parentheses after them: "IPv6 address (AAAA)", "segmentation faults (SIGSEGV)"."""
+_GLOSS_SHARE = 0.5
+"""A code on more of the lines than this is no term to search first: "(UTC)" on every line of a log."""
+
+
+def _glossed(asking: str, counts: dict[str, int], lines: int) -> tuple[set[str], set[str]]:
+    """The codes the question writes in parentheses after words they gloss, found on fewer than
+    half the text's lines, and the words they gloss (up to two before each)."""
+    code: set[str] = set()
+    glossed: set[str] = set()
+    for m in _GLOSS.finditer(asking):
+        term = m.group(2).lower()
+        if 0 < counts.get(term, 0) < _GLOSS_SHARE * lines:
+            code.add(term)
+            glossed.update(w.lower() for w in m.group(1).split())
+    return code, glossed - code
 
 
 def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_words: int) -> list[int]:
