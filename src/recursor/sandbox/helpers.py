@@ -2290,10 +2290,7 @@ def count_by(items: Iterable[Any], key: Any = None, *, n: int = 10, show: bool =
         note = f"; {missing} without a value" if missing else ""
         _print_counts(f"count_by: {total} items, {len(counts)} values{note}", counts, n)
         if total and not counts and isinstance(key, str) and "(" not in key:
-            # The items counted whole: a filter wrapped in count_by(..., "body") by a small model
-            # that wanted how many (it printed "9 items, 0 values" twice and grepped on).
             print(_no_field(key, rows))
-            print(f"Counted whole, the items are {total:,}.")
         elif len(counts) >= 8 and max(counts.values()) <= 2 and (per_file := _per_file(valued)):
             print("Nearly every value is held by one item: these counts rank nothing. "
                   f"The {len(valued)} items with a value, per file: {per_file}")
