@@ -133,8 +133,14 @@ class _Measure:
 
     @property
     def kind(self) -> str:
-        return "time" if self.unit in _TO_SECONDS or self.label.lower() in ("duration", "elapsed", "time") else (
-            "size" if self.unit in _TO_BYTES or self.label.lower() in ("size", "bytes") else "")
+        unit, label = _unit_kind(self.unit), self.label.lower()
+        return "time" if unit == "time" or label in ("duration", "elapsed", "time") else (
+            "size" if unit == "size" or label in ("size", "bytes") else "")
+
+
+def _unit_kind(unit: str) -> str:
+    """What a unit measures: "time", "size", or "" (a thing counted, or none)."""
+    return "time" if unit in _TO_SECONDS else "size" if unit in _TO_BYTES else ""
 
 
 def measures_look(text: str, question: str) -> MeasureLook | None:
@@ -214,13 +220,19 @@ def _unlabelled(text: str, lines: list[str], kind: str, least: float) -> _Measur
     # Each unit: how often it is written (one pass over the text: as many times as lines, or more).
     bare = Counter(_SINGULAR.get(u, u) for m in _BARE.finditer(text) for u in [m.group("unit").lower()]
                    if not (m.group("space") and u in _ATTACHED))
-    of_kind = [(n, u) for u, n in bare.most_common() if _Measure("", u, []).kind == kind]
+    of_kind = [(n, u) for u, n in bare.most_common() if _unit_kind(u) == kind]
     if not of_kind or of_kind[0][0] < least or sum(n for n, _ in of_kind[1:]) > _STRAY:
         return None
     unit = of_kind[0][1]
+    values = _numbers_before(lines, unit)
+    return _Measure("", unit, values) if len(values) >= least else None
+
+
+def _numbers_before(lines: list[str], unit: str) -> list[tuple[float, str]]:
+    """Each line's number written before `unit` (`to_number(line, unit)`), on the lines the
+    look's call finds (`_bare`), so the values told are the ones the call reads."""
     written = re.compile(_bare(unit), re.IGNORECASE)
-    values = [(v, line) for line in lines if written.search(line) and (v := to_number(line, unit)) is not None]
-    return _Measure("", unit, [(float(v), line) for v, line in values]) if len(values) >= least else None
+    return [(float(v), line) for line in lines if written.search(line) and (v := to_number(line, unit)) is not None]
 
 
 _THINGS_ASKED = re.compile(r"\b(?:(?:the\s+)?(?:most|fewest|least|highest\s+number\s+of|lowest\s+number\s+of|"
@@ -247,8 +259,7 @@ def _counted_things(lines: list[str], asking: str) -> _Measure | None:
     if m is None or (noun := m.group("noun").lower()) in _UNIT_WORDS or noun in _STOP or re.search(r"(?:ss|us|is)$", noun):
         return None  # "status", "analysis": no plural
     unit = _singular(noun)
-    written = re.compile(_bare(unit), re.IGNORECASE)
-    values = [(float(v), line) for line in lines if written.search(line) and (v := to_number(line, unit)) is not None]
+    values = _numbers_before(lines, unit)
     return _Measure("", unit, values) if len(values) >= _THINGS_LEAST else None
 
 

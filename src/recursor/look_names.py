@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import islice
 
 from recursor.look_counts import ranked
 from recursor.question import asking_part
@@ -27,6 +28,8 @@ _READ_UP_TO = 8_000_000
 _WORDS_READ = 3
 """The question's other words whose lines are counted by name, the rarest first."""
 _LEAST_NAMES = 2
+_NAMES_READ = 10_000
+"""Names read to tell whether the text writes two or more (not every one in a 8 MB log)."""
 
 
 def _name_rx(noun: str) -> str:
@@ -47,7 +50,7 @@ def names_ranked(text: str, question: str, words: list[str]) -> tuple[list[str],
         return [], ""
     noun = m.group("noun").lower()
     rx = re.compile(_name_rx(noun), re.IGNORECASE)
-    if len({n.lower() for n in rx.findall(text)[:10_000]}) < _LEAST_NAMES:
+    if len({m.group(1).lower() for m in islice(rx.finditer(text), _NAMES_READ)}) < _LEAST_NAMES:
         return [], ""
     lines = text.split("\n")
     rows: list[str] = []

@@ -1018,7 +1018,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking)}
     # A code the question glosses in parentheses ("IPv6 address (AAAA) lookups") is the text's
     # own word for the words before it: searched first, they after the others.
-    code, glossed = _glossed(asking, {w.word.lower(): w.count for w in found}, doc.text.count("\n") + 1)
+    code, glossed = _glossed(asking, {w.word.lower(): w.count for w in found}, doc.text)
     found.sort(key=lambda w: (w.word.lower() not in code, w.word.lower() in described or w.asked.lower() in described,
                               w.word.lower() in glossed, "-" in w.asked and not key_shaped(w.word),
                               _tier(w.word, marked), w.count))
@@ -1033,13 +1033,15 @@ _GLOSS_SHARE = 0.5
 """A code on more of the lines than this is no term to search first: "(UTC)" on every line of a log."""
 
 
-def _glossed(asking: str, counts: dict[str, int], lines: int) -> tuple[set[str], set[str]]:
+def _glossed(asking: str, counts: dict[str, int], text: str) -> tuple[set[str], set[str]]:
     """The codes the question writes in parentheses after words they gloss, found on fewer than
     half the text's lines, and the words they gloss (up to two before each)."""
     code: set[str] = set()
     glossed: set[str] = set()
+    lines = 0  # the text's lines, counted only for a question that glosses a word it holds
     for m in _GLOSS.finditer(asking):
         term = m.group(2).lower()
+        lines = lines or text.count("\n") + 1
         if 0 < counts.get(term, 0) < _GLOSS_SHARE * lines:
             code.add(term)
             glossed.update(w.lower() for w in m.group(1).split())

@@ -558,10 +558,11 @@ def counted_verb(asking: str) -> str | None:
     else:
         past = _COUNTED_PAST.search(asking)
         verb = past.group(1) if past else None
-    return verb if verb and verb.lower() not in _STOP and verb.lower() not in _WRITING_VERBS else None
+    return (verb if verb and verb.lower() not in _STOP and verb.lower() != "there"
+            and verb.lower() not in _WRITING_VERBS else None)
 
 
-_WRITING_VERBS = frozenset("there log logs logged record records recorded report reports reported write writes wrote "
+_WRITING_VERBS = frozenset("log logs logged record records recorded report reports reported write writes wrote "
                            "written print prints printed show shows showed shown list lists listed contain contains "
                            "contained mention mentions mentioned say says said note notes noted produce produces "
                            "produced emit emits emitted output outputs".split())

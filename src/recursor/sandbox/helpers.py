@@ -2005,9 +2005,9 @@ def to_number(value: Any, unit: str | None = None) -> float | None:
     """The first number in `value` that is not part of a name ("1,234.5 ms" -> 1234.5, "-3"
     -> -3, "libc6:amd64 2.36" -> 2.36), else None.
     With `unit`, the first number written just before that unit or its plural (or a thing
-    counted: `to_number("DB 0: 8299 keys", "key")`), in any case, a space between allowed: `to_number("GET /ms/-/ms-2.1.tgz 80ms", "ms")` -> 80, where a log
-    writes a time with no label. A whole number comes back as an int. Thousands separators (`,` `_`) are
-    dropped."""
+    counted: `to_number("DB 0: 8299 keys", "key")`), in any case, a space between allowed:
+    `to_number("GET /ms/-/ms-2.1.tgz 80ms", "ms")` -> 80, where a log writes a time with no
+    label. A whole number comes back as an int. Thousands separators (`,` `_`) are dropped."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, float)):
@@ -2143,15 +2143,18 @@ def _time_window(first: Any, last: Any) -> tuple[int, int] | None:
     b = a if last is None else read(last)
     if a is None or b is None:
         return None
-    start = int(a[1]) * 3600 + int(a[2]) * 60 + int(a[3] or 0)
-    end = int(b[1]) * 3600 + int(b[2]) * 60 + (int(b[3]) if b[3] is not None else 59)  # "14:05": the whole minute
-    return start, end
+    return _seconds(a), _seconds(b, 59)  # "14:05": the whole minute
+
+
+def _seconds(m: _re.Match[str], unwritten: int = 0) -> int:
+    """The seconds of the day a `_TIME_OF_DAY` match writes; `unwritten` for its seconds if it writes none."""
+    return int(m[1]) * 3600 + int(m[2]) * 60 + (int(m[3]) if m[3] is not None else unwritten)
 
 
 def _time_of(row: Any) -> int | None:
     """The seconds of the day of a row's first time of day, near its start; None for none."""
     m = _TIME_OF_DAY.search(str(row)[:_TIME_READ])
-    return None if m is None else int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3] or 0)
+    return None if m is None else _seconds(m)
 
 
 def _period_or_none(value: Any) -> tuple[_date, _date] | None:
@@ -2178,19 +2181,10 @@ def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
     whatever the day: `in_dates(lines(), "06:32:00", "06:32:05")`; "14:05" covers its minute.
     """
     window = _time_window(first, last)
-    out = []
-    if window is not None:
-        for r in rows:
-            t = _time_of(r)
-            if t is not None and window[0] <= t <= window[1]:
-                out.append(r)
-    else:
-        a = _period(first, "first")[0]
-        b = _period(first if last is None else last, "last")[1]
-        for r in rows:
-            d = _to_date(r)
-            if d is not None and a <= d <= b:
-                out.append(r)
+    when: Callable[[Any], Any] = _time_of if window is not None else _to_date
+    a, b = window if window is not None else (_period(first, "first")[0],
+                                              _period(first if last is None else last, "last")[1])
+    out = [r for r in rows if (t := when(r)) is not None and a <= t <= b]
     if isinstance(rows, Entries):
         return Entries(out)  # echoed, it says how many, and their lists' totals
     return Rows(out) if isinstance(rows, _LineSet) else out
