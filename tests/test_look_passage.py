@@ -8,6 +8,8 @@ names what is asked, where a line-by-line look does not reach.
 
 from __future__ import annotations
 
+import re
+
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
 from recursor.budget import Limits
@@ -280,3 +282,34 @@ def test_a_passage_across_a_heading_is_under_that_heading_and_default_counts_sti
                      "How many users in the file do not use the shell set by default?",
                      "How many options are on by default?"):
         assert not looks_up(question), question
+
+
+def _commented_config() -> str:
+    """A config file documented in one unbroken comment block, as Privoxy's and many others
+    are: "#" lines, never a blank one, so the whole file is one long paragraph."""
+    def setting(number: str, name: str, about: str, kind: str, default: str) -> list[str]:
+        return ["#", f"#  {number}. {name}", "#  " + "=" * (len(name) + 4), "#", "#  Specifies:", "#",
+                f"#      {about}", "#", "#  Type of value:", "#", f"#      {kind}", "#",
+                "#  Default value:", "#", f"#      {default}", "#", "#  Notes:", "#",
+                "#      Larger values use more memory but make fewer system calls.", "#"]
+    rows = ["#  Sample configuration of the frob proxy", "#"]
+    rows += setting("6.18", "keep-alive-timeout", "How long an idle client connection stays open.", "Seconds", "5")
+    rows += setting("6.19", "receive-buffer-size", "The size of the buffer the proxy uses to receive data from the\n#      server.",
+                    "Size in bytes", "5000")
+    rows += setting("6.20", "listen-backlog", "The connection queue length of the listening socket.", "Number", "128")
+    for n in range(21, 60):  # the other settings: "Default value:" on one line in twenty
+        rows += setting(f"6.{n}", f"knob-{n}", f"Knob {n} of the proxy's scheduler.", "Number", str(n))
+    return "\n".join(rows) + "\n"
+
+
+def test_a_window_of_a_long_comment_block_reaches_down_to_the_default_below_it():
+    # The block names the setting and says what it is in one 12-line window, and gives its
+    # default in the next, six lines on: the two windows are one passage.
+    text = _commented_config()
+    look = orientation(text, "By default, how big (in bytes) is the buffer the proxy uses for the data it receives from servers?")
+    passage = look.text.split("The passage holding", 1)[1]
+    assert "receive-buffer-size" in passage and "Default value:" in passage and "5000" in passage
+    assert "keep-alive-timeout" not in passage and "listen-backlog" not in passage  # never upwards, at most 24 lines
+    found = {w: (1.0, [m.start() for m in re.finditer(w, text)]) for w in ("buffer", "receive")}
+    [alone] = best_passages(text, found)  # no word below: the window is not widened
+    assert alone.last - alone.first < 12

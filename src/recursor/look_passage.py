@@ -134,10 +134,31 @@ def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *
             break
         if any(passage.first <= p.last and p.first <= passage.last for p in out):
             continue
-        out.append(passage)
+        out.append(_widened(passage, candidates, starts, len(text)))
         if len(out) >= most:
             break
     return out
+
+
+def _widened(best: Passage, candidates: Sequence[Passage], starts: Sequence[int], size: int) -> Passage:
+    """`best` joined with the windows of its paragraph that start inside it, further down,
+    score nearly as well (`_SECOND`) and hold a word it does not, up to `_LONGEST` lines. Two such windows are one passage cut in two: a
+    config file's comment block names the setting and its purpose in the first and says
+    "Default value: 5000" in the second, six lines on; shown the first alone, the 1.5B read
+    the example's 32768 from elsewhere."""
+    first, last, words = best.first, best.last, list(best.words)
+    for other in candidates:
+        if other.score < _SECOND * best.score:
+            break
+        a, b = min(first, other.first), max(last, other.last)
+        more = [w for w in other.words if w not in words]  # in a log, windows of the same words
+        if more and best.first <= other.first <= last and b - a < _LONGEST:  # the answer is below what names it
+            first, last = a, b
+            words += more
+    if (first, last) == (best.first, best.last):
+        return best
+    end = starts[last + 1] - 1 if last + 1 < len(starts) else size
+    return Passage(first, last, tuple(words), best.score, starts[first], end)
 
 
 def passage_lines(text: str, passage: Passage, width: int) -> list[tuple[int, int, int, str]]:
