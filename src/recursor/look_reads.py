@@ -16,6 +16,7 @@ from recursor.context import ContextValue
 from recursor.errors import BudgetExceeded, LMError
 from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
 from recursor.lm.base import LM, LMResponse, Message
+from recursor.look_column import COLUMN_TOKENS, column_ask, column_counted
 from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
 from recursor.orient import Orientation
 from recursor.prompts import Prompts
@@ -94,6 +95,28 @@ class LookReads:
         if query is None or why:
             return look  # a failed query, or one that missed, is noise in the look
         return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
+
+    async def rank_column(self, look: Orientation) -> Orientation:
+        """The look with a ranking of the place in each line that holds the thing the question
+        asks for, as a sub-model reads it in three typical lines (`recursor.look_column`), the
+        top value offered like one the look computed. The look as it was when it computed a
+        value already, the context is not one text, the question may say more than "which X
+        comes up most", the readings disagree, the text is a table, or the limits leave no room."""
+        if look.counted or look.table is not None or look.header or not isinstance(self.context, str):
+            return look  # a table's columns are named: its query ranks them (`query_table`)
+        ask = await asyncio.to_thread(column_ask, self.context, self.question)
+        if ask is None:
+            return look
+        replies: list[str] = []
+        for line in ask.lines:
+            message: Message = {"role": "user", "content": self.prompts.column_reading(self.question, ask.noun, line)}
+            if (resp := await self._ask([message], COLUMN_TOKENS)) is None:
+                return look
+            replies.append((resp.text.strip().splitlines() or [""])[0])
+        counted = await asyncio.to_thread(column_counted, self.context, self.question, ask, replies)
+        if counted is None:
+            return look
+        return replace(look, text="\n".join([look.text, *counted.rows]), counted=counted.counted)
 
     async def _ask(self, messages: list[Message], output: int) -> LMResponse | None:
         """The sub-model's reply, None when the limits leave no room for it (`room`) or the

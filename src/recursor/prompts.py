@@ -200,6 +200,15 @@ class Prompts:
             "not the whole line). If none of these lines holds it, reply with only: NONE"
         )
 
+    def column_reading(self, question: str, noun: str, line: str) -> str:
+        """Asks which word of one of the text's lines is the thing a ranking asks for
+        (`recursor.look_column`): one line per call, since asked for three lines in one reply
+        the 1.5B answered for the first only, or in another order."""
+        return (
+            f"A line from the text:\n{line}\n\nQuestion: {question}\n\nWhich word of this line is its {noun}? "
+            f"Reply with only that word, copied exactly from the line. If the line names no {noun}, reply with only: NONE"
+        )
+
     def table_query(self, question: str, schema: str) -> str:
         """The query writer's prompt: a table's columns and the question (`recursor.table_sql`)."""
         return (

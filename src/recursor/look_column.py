@@ -1,0 +1,228 @@
+"""Which value of a log's lines comes up most, when the question names the thing in its own
+words and the lines never do.
+
+"Which system call shows up most often in this trace?" over `strace` output: no line writes
+"system call", so no look could tell which part of a line is one, and the 1.5B root searched
+"system" and answered `getxattr` from six lines that write `system.posix_acl_access`. Which
+word of a line is "the system call" is a question of meaning, the kind of thing a sub-model is
+for; counting them is code. So a sub-model is shown three of the text's typical lines and asked
+which word of each is the thing asked for (`ColumnAsk`); when it names, on every line it read,
+the word in the same place (the same whitespace column, after the same punctuation), that place
+is counted over every line with code (`column_counted`), and the look shows the ranking and the
+`count_by` call that gives it.
+
+It abstains whenever the question may say more than "which X comes up most": a word of it that
+the text writes on some lines only (a filter: "which client *published* most"), a word the text
+does not write that is neither the thing asked for, nor a ranking word, nor an empty verb
+("shows up", "appears"), a qualifier, a date, a place below the first; and whenever the
+sub-model's words are not in one place on every line it read, the place gives no value on half
+the text's lines, or two values tie at the top. It knows no log format: lines split at spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from recursor.look_counts import ranked, says_more
+from recursor.question import SUPERLATIVE, TOKEN, asking_part
+from recursor.sandbox.helpers import _STOP as _ENGLISH
+from recursor.sandbox.helpers import _stem_rx
+
+__all__ = ["COLUMN_TOKENS", "ColumnAsk", "ColumnCount", "column_ask", "column_counted", "sample_lines"]
+
+COLUMN_TOKENS = 24
+"""The sub-model's reply: one word of a line."""
+_LEAST_LINES = 50
+"""Lines a text needs for a ranking of its values to mean anything."""
+_READ_UP_TO = 20_000_000
+"""Characters read: one pass of a regex per line, well under a second at this size."""
+_SAMPLES = 3
+_SHARE = 0.5
+"""Of the text's non-blank lines, the share the column must give a value on: else it is one
+kind of line's column, and the ranking would be of those lines only."""
+_ALIKE = 0.9
+"""Of the values counted, the share that must start as the sub-model's words do (a letter, a
+digit): in a log of free messages a place holds a client's name on one kind of line and a
+message's word on another."""
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)", re.IGNORECASE)
+_RANKING = re.compile(r"\b(?:most|fewest|least)\b(?:\s+(?:often|frequently|commonly))?", re.IGNORECASE)
+_EMPTY_VERBS = frozenset(
+    "show shows showed shown appear appears appeared occur occurs occurred come comes came turn turns turned up "
+    "is are was were has have had get gets got see sees saw seen used use uses happen happens happened".split())
+"""Verbs that say only that a value is there: "shows up", "appears", "occurs", "was used"."""
+_DOING_VERBS = frozenset("made make makes sent send sends issued issue issues produced produce produces "
+                         "generated generate generates".split())
+"""Verbs by which a value does the thing counted ("which process made the most library calls"):
+empty when the text does not write that thing, since then every line is one; when it does,
+its word picks lines and the question is not ranked."""
+_HOW_COUNTED = frozenset("count counts counting counted times often frequently commonly number once each every "
+                         "occurrence occurrences mention mentions mentioned".split())
+"""Words that say how the ranking counts ("counting each call once", "most often")."""
+_THE_TEXT = frozenset("log logs file files text document trace traces output listing".split())
+"""Words for the text itself ("in this trace")."""
+_IRREGULAR = frozenset("sent made took gave ran wrote got put kept left lost read said told found held brought "
+                       "sold bought built spent won began did".split())
+"""Verbs in the past whose form does not end in "-ed": "which client sent the most"."""
+_DETERMINERS = frozenset("the a an most fewest least more its their".split())
+"""What follows a verb, not a noun: "which client sends *the* most", "which type holds *most*"."""
+_SHOWS_UP = re.compile(r"\b(shows?|showed|shown|turns?|turned|comes?|came)\s+up\b", re.IGNORECASE)
+_PLAIN = re.compile(r",?\s*\bcount(?:ing|ed)?\s+(?:each|every)\s+(?:[\w-]+\s+){0,3}?once\b", re.IGNORECASE)
+"""How a ranking says each value counts once ("counting each call once"), which `says_more`
+would read as a qualifier ("once"), as it reads the "up" of "shows up"."""
+_ASIDE = re.compile(r"\(\s*(?:give|answer|reply|name|as|by|i\.e\.|e\.g\.)\b[^()]{0,60}\)", re.IGNORECASE)
+"""An aside on the answer's form ("(give its pid)"), which picks no lines."""
+_STOP = frozenset("a an the this these that of in on at to by for from with and or it its be been being do does did "
+                  "which what whose there here".split())
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnAsk:
+    """What a sub-model is asked: which word of each of `lines` is the `noun`."""
+
+    noun: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnCount:
+    """The ranking: the rows the look shows, and the top value (`counted`)."""
+
+    rows: tuple[str, ...]
+    counted: str
+
+
+def _noun(asking: str) -> str | None:
+    """The thing asked for, as the question writes it: "system call" of "Which system call
+    shows up most often", up to the first verb or stop-word (a word ending in "-ed", an empty
+    verb, "was")."""
+    m = _WHICH.search(asking)
+    if m is None:
+        return None
+    words: list[str] = []
+    said = m.group(1).split()
+    after = asking[m.end():].split()
+    for i, word in enumerate(said):
+        low = word.lower()
+        following = (said[i + 1:] + after[:1])[:1]
+        verb = bool(words) and (low.endswith("ed") or low in _IRREGULAR or (
+            low.endswith("s") and not low.endswith("ss") and following and following[0].lower() in _DETERMINERS))
+        if low in _STOP or low in _EMPTY_VERBS or verb or _RANKING.fullmatch(low):
+            break
+        words.append(word)
+    return " ".join(words) or None
+
+
+def _written(text: str, word: str) -> bool:
+    """Whether the text writes `word` in any of its forms ("queries": `query[A]`)."""
+    forms = [word] + ([word[:-3] + "y"] if word.lower().endswith("ies") else [])
+    return any(_stem_rx(form).search(text) for form in forms)
+
+
+def column_ask(text: str, question: str) -> ColumnAsk | None:
+    """The sub-model's question for a text of many lines and a question that asks only which
+    value comes up most (or least); None when the question may say more (see the module)."""
+    asking = _ASIDE.sub(" ", _PLAIN.sub(" ", _SHOWS_UP.sub(" shows ", asking_part(question))))
+    noun = _noun(asking)
+    if (noun is None or not SUPERLATIVE.search(asking) or not _RANKING.search(asking)
+            or says_more(asking, _PLAIN.sub(" ", question)) or len(text) > _READ_UP_TO):
+        return None
+    rows = [line for line in text.splitlines() if line.strip()]
+    if len(rows) < _LEAST_LINES:
+        return None
+    noun_words = {w.lower() for w in noun.split()}
+    ranking = _RANKING.search(asking)
+    assert ranking is not None
+    for m in TOKEN.finditer(asking):
+        low = m.group(0).lower()
+        if (low in noun_words or low in _STOP or low in _ENGLISH or low in _HOW_COUNTED or low in _THE_TEXT
+                or _RANKING.fullmatch(low)):
+            continue
+        if (low in _EMPTY_VERBS or low in _DOING_VERBS) and m.start() < ranking.start():
+            continue  # "which call shows up most": says only that it is there
+        if m.start() > ranking.end() and not _written(text, m.group(0)):
+            continue  # the thing counted, in words the text does not write ("the most library calls")
+        return None  # a word that may pick lines, or one that may mean something the text writes
+    return ColumnAsk(noun, sample_lines(rows))
+
+
+def _shape(line: str) -> tuple[str, ...]:
+    """How a line's first columns start: a letter, a digit or another character."""
+    return tuple("a" if c[0].isalpha() else "9" if c[0].isdigit() else c[0] for c in line.split()[:4])
+
+
+def sample_lines(rows: list[str]) -> tuple[str, ...]:
+    """Three of the lines of the most common shape, spread over the text: the text's typical
+    lines, not its banner or its odd ones."""
+    shapes = Counter(_shape(r) for r in rows)
+    common = shapes.most_common(1)[0][0]
+    typical = [r for r in rows if _shape(r) == common]
+    step = len(typical) / (_SAMPLES + 1)
+    return tuple(typical[int(step * (i + 1))][:240] for i in range(_SAMPLES))
+
+
+def _place(line: str, word: str) -> tuple[int, str, str] | None:
+    """Where `word` is in `line`: its whitespace column, the punctuation before it in the
+    column, and the characters its value is made of (a word's letters and digits, and each
+    other character it writes: `127.0.0.23` of `127.0.0.23/45786` is made of `\\w` and ".").
+    None when it is not at a column's start (after punctuation) or not a whole token there."""
+    word = word.strip().strip("`'\"")
+    if not word or any(ch.isspace() for ch in word):
+        return None
+    for k, col in enumerate(line.split()):
+        lead = re.match(r"[^\w\s]*", col)
+        prefix = lead.group(0) if lead else ""
+        rest = col[len(prefix):]
+        if not rest.startswith(word):
+            continue
+        chars = "\\w" + "".join(re.escape(ch) for ch in sorted(set(word)) if not (ch.isalnum() or ch == "_"))
+        after = rest[len(word):]
+        if after and re.match(f"[{chars}]", after):
+            continue  # inside a longer value
+        return k, prefix, chars
+    return None
+
+
+def _kind(value: str) -> str:
+    return "a" if value[:1].isalpha() else "9" if value[:1].isdigit() else "."
+
+
+def _pattern(k: int, prefix: str, chars: str) -> str:
+    skip = rf"(?:\S+\s+){{{k}}}" if k else ""
+    return rf"^\s*{skip}{re.escape(prefix)}([{chars}]+)"
+
+
+def column_counted(text: str, question: str, ask: ColumnAsk, replies: list[str]) -> ColumnCount | None:
+    """The ranking of the place the sub-model's `replies` (one per line of `ask.lines`, NONE
+    for none) name, counted over every line; None unless the lines it read put the word in
+    one place, that place gives a value on half the lines, and one value ranks first."""
+    places = set()
+    for line, reply in zip(ask.lines, replies, strict=False):
+        if reply.strip().upper() in ("", "NONE"):
+            continue
+        place = _place(line, reply)
+        if place is None:
+            return None  # a word the line does not write at a column's start: no place to count
+        places.add(place)
+    if len(places) != 1 or sum(r.strip().upper() not in ("", "NONE") for r in replies) < 2:
+        return None
+    k, prefix, chars = places.pop()
+    rx = _pattern(k, prefix, chars)
+    compiled = re.compile(rx)
+    rows = [line for line in text.splitlines() if line.strip()]
+    counts = Counter(m.group(1) for line in rows if (m := compiled.match(line)))
+    total = sum(counts.values())
+    if total < _SHARE * len(rows) or len(counts) < 2:
+        return None
+    kinds = {_kind(r.strip().strip("`'\"")) for r in replies if r.strip().upper() not in ("", "NONE")}
+    if len(kinds) != 1 or sum(n for v, n in counts.items() if _kind(v) in kinds) < _ALIKE * total:
+        return None  # a place that holds other things on other lines (a message's words)
+    top = ranked(dict(counts), asking_part(question))
+    if top is None or not top.top:
+        return None  # a tie at the top: nothing ranks
+    return ColumnCount(
+        (f"Each line's {ask.noun}, as a sub-model read it in {len(ask.lines)} lines (column {k} counted from 0), "
+         f"over the {total:,} lines that write one: {top.told}. count_by(lines(), r'{rx}') counts them.",),
+        top.top,
+    )
