@@ -62,6 +62,23 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
         assert not looks_up(question), question
 
 
+def test_a_bound_a_unit_a_spec_states_and_a_scene_setting_clause_are_read_not_computed() -> None:
+    # "At most how many" in the present or future asks for a limit one line states; so does a
+    # unit a spec "makes up"; a leading "If ..., " clause sets the scene and filters nothing.
+    for question in ("If I call Http.request without saying anything about redirects, at most how many redirects "
+                     "will httplib2 follow?",
+                     "How many retries will the client make at most?",
+                     "When POSIXLY_CORRECT is not set, how many bytes make up one block in the sizes that -ls prints?",
+                     "If I fetch from an FTP server without giving wget any username or password, what password "
+                     "does it send?"):
+        assert looks_up(question), question
+    for question in ("At most how many times did the job fail in one day?",  # the past: a log's count
+                     "If a request fails, how many times did the client retry each request?",
+                     "How many requests did each client make at most?",  # "each": computed per client
+                     "How many bytes did the server send?"):
+        assert not looks_up(question), question
+
+
 def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     lines = ("'maxsplit': 3 lines:\n1| [re/__init__.py] def split(pattern, string, maxsplit=0, flags=0):\n"
              "2| [ctypes/__init__.py] class PyDLL(CDLL):\n   its record:\n   . version 2.2.40-1.1 f(a | b)")

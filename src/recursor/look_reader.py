@@ -146,15 +146,21 @@ the list contain" still asks for a list), a measure said to be counted from its 
 process started, counted from system boot")."""
 
 
+_CONDITION = re.compile(r"^\s*(?:if|when|unless|assuming|suppose)\b[^,?;]{0,160},\s*", re.IGNORECASE)
+"""A leading clause that sets the scene ("If I call Http.request without saying anything about
+redirects, ..."): its words ("without", "anything") filter nothing the question counts."""
+
+
 def looks_up(question: str) -> bool:
     """Whether the question asks for one value a line can state: not a count, a total, a
     ranking ("which package had the most changes"), a comparison, a list ("which packages
     were removed"), a yes/no, which code computes over every line, nor two steps. "Most recent" ranks
     nothing: it asks for one line's value."""
-    asking = _NOT_COMPUTING.sub(" ", asking_part(question))
+    asking = _NOT_COMPUTING.sub(" ", _CONDITION.sub("", asking_part(question)))
     asked = _asked_sentence(question)
-    if _SPANNED.search(asking) is None:
-        asking = MEASURED_ASKED.sub(" ", asking)  # "how many seconds ahead of UTC is IST": one line's value
+    if _SPANNED.search(asking) is None and MEASURED_ASKED.search(asking):
+        # "how many seconds ahead of UTC is IST", "at most how many redirects will it follow": one line's value
+        asking = re.sub(r"\bat\s+most\b", " ", MEASURED_ASKED.sub(" ", asking), flags=re.IGNORECASE)
     return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", limits_cut(asking))) or names_options(asking)
                 or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question)
                 or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))

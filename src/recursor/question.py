@@ -463,13 +463,17 @@ _DESCRIBED_UP_TO = 4
 MEASURED_ASKED = re.compile(
     r"(?:(?<!\bon\s)(?<!\bin\s)\bhow\s+(?:many|much)\s+(?:(?:milli|micro|nano)?seconds?|secs?|minutes?|mins?|hours?|ms|"
     r"(?:kilo|mega|giga|tera)?bytes?|[kmgt]i?b|bits?|pixels?|degrees?)\b|\bhow\s+long\b)"
-    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|can|should|must|will)\b)"
+    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|can|should|must|will|makes?|takes?|fits?|holds?|needs?|uses?)\b)"
+    r"|(?:\bat\s+most\s+how\s+(?:many|much)\b|\bhow\s+(?:many|much)\b(?=[^?.,;]{0,80}?\bat\s+most\b))"
+    r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|will|can|could|should|must|would|may|might)\b)"
+    r"(?![^?.,;]{0,120}?\b(?:not|never|no)\b|[^?.,;]{0,120}?n't\b)"
     r"|(?:(?:(?<=\bby default, )|(?<=\bby default ))how\s+(?:many|much)\b"
     r"|\bhow\s+(?:many|much)\b(?=[^?.,;]{0,120}?\bby\s+default\b))"
     r"(?=(?:\s+[\w-]+){0,4}?\s+(?:does|do|will|can|should|must)\b)"
     r"(?!(?:\s+[\w-]+){0,4}?\s+(?:of|in|among|from)\s)(?![^?.,;]{0,120}?\b(?:not|never|no)\b|[^?.,;]{0,120}?n't\b)",
     re.IGNORECASE)
-"""A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout"):
+"""A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout",
+"how many bytes make up a block"), or as a bound ("at most how many redirects will it follow"):
 a value one line states, as a setting or a table's column does, not a count of lines. Only
 in the present tense, as a setting or a spec says it ("is", "does"): "how many bytes did the
 server send" adds up a log. Not days or weeks, nor "on/in how many ...": "on how many days
@@ -629,7 +633,11 @@ ranking, the look showed no paragraph and the 1.5B answered another key's size."
 
 
 def limits_cut(text: str) -> str:
-    """`text` without the superlatives that name a stated limit (`STATED_LIMIT`)."""
+    """`text` without the superlatives that name a stated limit (`STATED_LIMIT`), nor the "at
+    most" of a bound asked in the present or future ("at most how many redirects will it
+    follow": `MEASURED_ASKED`)."""
+    if MEASURED_ASKED.search(text) and re.search(r"\bat\s+most\b", text, re.IGNORECASE):
+        text = re.sub(r"\bat\s+most\b", " ", text, flags=re.IGNORECASE)
     return STATED_LIMIT.sub(" ", text)
 
 
