@@ -313,3 +313,23 @@ def test_a_window_of_a_long_comment_block_reaches_down_to_the_default_below_it()
     found = {w: (1.0, [m.start() for m in re.finditer(w, text)]) for w in ("buffer", "receive")}
     [alone] = best_passages(text, found)  # no word below: the window is not widened
     assert alone.last - alone.first < 12
+
+
+def test_a_passage_inside_a_changelog_entry_is_shown_with_the_entrys_first_line() -> None:
+    # A GNU ChangeLog: a date-and-author line, a blank line, then the entry's items; the
+    # paragraph that holds the question's words starts below the blank line, without the author.
+    entries = []
+    for day, author, title, body in [
+        ("2022-04-07", "Jim Meyering  <jim@example.org>", "tests: add a test for the quoting bug",
+         "* tests/quote-abuse: New file.\n\t* tests/Makefile.am (TESTS): Add it."),
+        ("2022-04-06", "Lasse Collin  <lasse@example.org>", "zgrep: avoid exploit via multi-newline file names",
+         "* zgrep.in: With several newlines in a file name the N-command reads\n\tthe second line and the "
+         "escaping is skipped, so a crafted name runs code."),
+        ("2022-04-05", "Paul Eggert  <paul@example.org>", "build: update gnulib", "* gnulib: update to latest."),
+    ] * 12:
+        entries.append(f"{day}  {author}\n\n\t{title}\n\t{body}\n")
+    text = "\n".join(entries)
+    look = orientation(text, "Who wrote the zgrep fix that stops file names with several newline characters from being exploited?")
+    passage = look.text.split("The passage holding", 1)[1]
+    assert "multi-newline" in passage and "its record starts: 2022-04-06  Lasse Collin" in passage
+    assert "Jim Meyering" not in passage

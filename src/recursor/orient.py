@@ -953,8 +953,15 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         at_word = next((a for _, a, _, line in shown if rarest and rarest.lower() in line.lower()), shown[0][1])
         heads = [(a, b) for a, b in section_heads(doc.text, at_word, body, end) if b <= shown[0][1]]
         under = ["   under: " + " > ".join(_cut(" ".join(doc.text[a:b].split()), 100) for a, b in heads)] if heads else []
+        # The first line of its record, above it: a ChangeLog entry's date and author, a blank
+        # line above the item that was asked about ("who wrote the zgrep fix": Lasse Collin on
+        # the entry's first line, the fix's lines below; the 1.5B, shown only the fix, answered
+        # the author of the entry above).
+        record = [] if heads else enclosing(doc.text, at_word, body, end)
+        above = [record[0]] if record and record[0][1] < shown[0][1] and doc.text[record[0][0]:record[0][1]][:1].isalnum() else []
+        under += [f"   its record starts: {_cut(doc.text[a:b].strip(), 160)}" for a, b in above]
         rows += [f"{n}| {line}" for n, line in numbered] + under
-        page.add(rows, [(a, b) for _, a, b, _ in shown] + heads)
+        page.add(rows, [(a, b) for _, a, b, _ in shown] + heads + above)
         blocks.append(("\n".join(rows), "\n".join(rows[1:]), passage.words))
     return tuple(blocks)
 
