@@ -1153,6 +1153,19 @@ def test_a_hyphenated_word_the_text_writes_joined_is_found_joined() -> None:
         "Not in the text:")[-1]
 
 
+def test_a_hyphenated_word_a_log_writes_as_two_words_is_found_and_searched_first() -> None:
+    log = "\n".join(
+        [f"09:00:{i:02d}: New client connected from 127.0.0.1:{5000 + i} as sensor-{i % 7}" for i in range(40)]
+        + ["09:00:52: Client dash-main already connected, closing old connection.",
+           "09:01:13: Client dash-main already connected, closing old connection."]
+        + [f"09:02:{i:02d}: Client sensor-{i % 7} disconnected." for i in range(40)])
+    look = orientation(log, "When did the broker first drop an already-connected client for a new connection?")
+    rows = look.text.split("Lines holding the question's words, the rarest first:\n", 1)[1]
+    assert rows.startswith("'already connected' (the question's 'already-connected'): 2 lines")
+    assert "09:00:52: Client dash-main already connected" in rows.split("'client'")[0]
+    assert look.hint[0] == "already connected"
+
+
 def test_an_acronym_is_found_with_a_number_joined_to_it() -> None:
     table = "\n".join([
         "tcp\t6\tTCP\t\t# transmission control protocol",

@@ -490,11 +490,12 @@ _JOINER = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
 
 
 def _joined(word: str) -> list[str]:
-    """`word` with its hyphens dropped ("no-login" -> "nologin", "RISC-V" -> "RISCV") and
-    then as underscores ("max-connections" -> "max_connections", "x86-64" -> "x86_64"), when
-    it has any: how identifiers, paths and config values write what prose hyphenates. []
-    for a word with none."""
-    forms = [_JOINER.sub("", word), _JOINER.sub("_", word)]
+    """`word` with its hyphens dropped ("no-login" -> "nologin", "RISC-V" -> "RISCV"), then
+    as underscores ("max-connections" -> "max_connections", "x86-64" -> "x86_64"), then as
+    spaces ("already-connected" -> "already connected", as a log's message writes it), when
+    it has any: how identifiers, paths, config values and prose write what a question
+    hyphenates. [] for a word with none."""
+    forms = [_JOINER.sub("", word), _JOINER.sub("_", word), _JOINER.sub(" ", word)]
     return [form for form in forms if form != word and len(form) >= 4]
 
 
@@ -1027,7 +1028,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     # own word for the words before it: searched first, they after the others.
     code, glossed = _glossed(asking, {w.word.lower(): w.count for w in found}, doc.text)
     found.sort(key=lambda w: (w.word.lower() not in code, w.word.lower() in described or w.asked.lower() in described,
-                              w.word.lower() in glossed, "-" in w.asked and not key_shaped(w.word),
+                              w.word.lower() in glossed, "-" in w.asked and " " not in w.word and not key_shaped(w.word),
                               _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     return _Searched(found, missing, file_words, question_words, marked, described,
