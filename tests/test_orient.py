@@ -1704,3 +1704,27 @@ def test_a_count_or_ranking_of_releases_is_read_off_their_headings_not_their_ite
     assert ranked.counted == str(top) and ranked.table is None
     # Its changes are still a table for a question about them.
     assert orientation(text, "Who is credited with the most fixes?").table is not None
+
+
+def _dns_log() -> str:
+    rows = []
+    for i in range(300):
+        client = f"127.0.0.{21 + i % 4}"
+        kind = "AAAA" if i % 3 == 0 else "A"
+        rows.append(f"Dec  6 09:{2 + i // 60:02d}:{i % 60:02d} dnsmasq[14099]: {i} {client}/{40000 + i} "
+                    f"query[{kind}] host{i % 9}.lan from {client}")
+        rows.append(f"Dec  6 09:{2 + i // 60:02d}:{i % 60:02d} dnsmasq[14099]: {i} {client}/{40000 + i} "
+                    f"cached host{i % 9}.lan is 10.20.0.{i % 9}")
+    return "\n".join(rows) + "\n"
+
+
+def test_a_count_of_the_lines_holding_its_two_keys_together_is_offered_when_it_says_nothing_else() -> None:
+    log = _dns_log()
+    gold = sum(1 for i in range(300) if i % 3 == 0 and i % 4 == 3)  # AAAA queries from 127.0.0.24
+    look = orientation(log, "How many IPv6 address (AAAA) lookups did the client at 127.0.0.24 make?")
+    assert f"on one line: {gold} lines" in look.text and look.counted == str(gold)
+    for question in ("How many AAAA lookups from 127.0.0.24 failed?",  # a verb the text does not write
+                     "How many of the AAAA lookups came from 127.0.0.24?",  # a part of a list
+                     "How many AAAA lookups did 127.0.0.24 make after 09:03?",  # a time
+                     "How many AAAA lookups did 127.0.0.24 make that were not cached?"):  # a negation
+        assert orientation(log, question).counted == "", question

@@ -30,7 +30,8 @@ from recursor.question import SUPERLATIVE, TOKEN, asking_part
 from recursor.sandbox.helpers import _STOP as _ENGLISH
 from recursor.sandbox.helpers import _stem_rx
 
-__all__ = ["COLUMN_TOKENS", "ColumnAsk", "ColumnCount", "column_ask", "column_counted", "sample_lines"]
+__all__ = ["COLUMN_TOKENS", "DOING_VERBS", "EMPTY_VERBS", "IRREGULAR_VERBS", "ColumnAsk", "ColumnCount", "column_ask",
+           "column_counted", "sample_lines"]
 
 COLUMN_TOKENS = 24
 """The sub-model's reply: one word of a line."""
@@ -48,11 +49,11 @@ digit): in a log of free messages a place holds a client's name on one kind of l
 message's word on another."""
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)", re.IGNORECASE)
 _RANKING = re.compile(r"\b(?:most|fewest|least)\b(?:\s+(?:often|frequently|commonly))?", re.IGNORECASE)
-_EMPTY_VERBS = frozenset(
+EMPTY_VERBS = frozenset(
     "show shows showed shown appear appears appeared occur occurs occurred come comes came turn turns turned up "
     "is are was were has have had get gets got see sees saw seen used use uses happen happens happened".split())
 """Verbs that say only that a value is there: "shows up", "appears", "occurs", "was used"."""
-_DOING_VERBS = frozenset("made make makes sent send sends issued issue issues produced produce produces "
+DOING_VERBS = frozenset("made make makes sent send sends issued issue issues produced produce produces "
                          "generated generate generates".split())
 """Verbs by which a value does the thing counted ("which process made the most library calls"):
 empty when the text does not write that thing, since then every line is one; when it does,
@@ -62,7 +63,7 @@ _HOW_COUNTED = frozenset("count counts counting counted times often frequently c
 """Words that say how the ranking counts ("counting each call once", "most often")."""
 _THE_TEXT = frozenset("log logs file files text document trace traces output listing".split())
 """Words for the text itself ("in this trace")."""
-_IRREGULAR = frozenset("sent made took gave ran wrote got put kept left lost read said told found held brought "
+IRREGULAR_VERBS = frozenset("sent made took gave ran wrote got put kept left lost read said told found held brought "
                        "sold bought built spent won began did".split())
 """Verbs in the past whose form does not end in "-ed": "which client sent the most"."""
 _DETERMINERS = frozenset("the a an most fewest least more its their".split())
@@ -106,9 +107,9 @@ def _noun(asking: str) -> str | None:
     for i, word in enumerate(said):
         low = word.lower()
         following = (said[i + 1:] + after[:1])[:1]
-        verb = bool(words) and (low.endswith("ed") or low in _IRREGULAR or (
+        verb = bool(words) and (low.endswith("ed") or low in IRREGULAR_VERBS or (
             low.endswith("s") and not low.endswith("ss") and following and following[0].lower() in _DETERMINERS))
-        if low in _STOP or low in _EMPTY_VERBS or verb or _RANKING.fullmatch(low):
+        if low in _STOP or low in EMPTY_VERBS or verb or _RANKING.fullmatch(low):
             break
         words.append(word)
     return " ".join(words) or None
@@ -139,7 +140,7 @@ def column_ask(text: str, question: str) -> ColumnAsk | None:
         if (low in noun_words or low in _STOP or low in _ENGLISH or low in _HOW_COUNTED or low in _THE_TEXT
                 or _RANKING.fullmatch(low)):
             continue
-        if (low in _EMPTY_VERBS or low in _DOING_VERBS) and m.start() < ranking.start():
+        if (low in EMPTY_VERBS or low in DOING_VERBS) and m.start() < ranking.start():
             continue  # "which call shows up most": says only that it is there
         if m.start() > ranking.end() and not _written(text, m.group(0)):
             continue  # the thing counted, in words the text does not write ("the most library calls")

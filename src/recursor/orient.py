@@ -31,6 +31,8 @@ from recursor.context import ContextValue
 from recursor.judged import judged
 from recursor.line_kinds import kinds_told
 from recursor.log_columns import column_count, column_rank
+from recursor.look_column import DOING_VERBS, EMPTY_VERBS
+from recursor.look_counts import says_more
 from recursor.look_dates import date_span, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
@@ -812,7 +814,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     not_searched = {w.lower() for o in judging.options for w in terms_of(o)} if judging else set()
     words = _searched(doc, question, asking, not_searched)
     blocks = _word_rows(page, words, question, asking, n_words)
-    written_together = _together_rows(page, words, question, n_words, blocks)
+    written_together, together, together_count = _together_rows(page, words, question, n_words, blocks)
     in_record = ""
     found, marked = words.found, words.marked
     if found and COUNT_ASKED.search(asking) and _tier(found[0].word, marked) == 0 and found[0].count <= _ALL_UP_TO:
@@ -845,6 +847,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(sections.rows)  # "how many keyboard models": the items under XKB's "! model"
         counted, start, named_start = sections.counted, start or sections.call, named_start or bool(sections.call)
     counted = _columns_counted(page, words, question, asking, counted)
+    if not counted and together and not files:
+        counted = _together_counted(words, question, asking, together, together_count, text)
     verb = counted_verb(asking) if COUNT_ASKED.search(asking) else None  # "how many did the server accept"
     if not counted:  # what the look counted is offered; the kinds of lines are for a root's own count
         page.add(_kinds_rows(doc, words, asking, verb))
@@ -1117,14 +1121,16 @@ def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> l
     return rows
 
 
-def _together_rows(page: _Page, words: _Searched, question: str, n_words: int, blocks: list[int]) -> tuple[str, ...]:
+def _together_rows(page: _Page, words: _Searched, question: str, n_words: int,
+                   blocks: list[int]) -> tuple[tuple[str, ...], list[str], int]:
     """The lines holding the rarest words together (not a word the question negates), as a
-    block of their own (its start added to `blocks`); how those lines write the words."""
+    block of their own (its start added to `blocks`); how those lines write the words, the
+    words as searched, and how many lines hold them."""
     doc = page.doc
     unwanted = negated(question)
     both = _together(doc.text, doc.lowered, [w for w in words.found[:n_words] if w.word.lower() not in unwanted])
     if not both:
-        return ()
+        return (), [], 0
     together, spans = both
     blocks.append(len(page.rows))
     written_together = _as_written(doc.text, together, spans)
@@ -1136,7 +1142,56 @@ def _together_rows(page: _Page, words: _Searched, question: str, n_words: int, b
               + (", the first:" if count > _TOGETHER_SHOWN else ":")])
     for n, (s, e) in enumerate(spans[:_TOGETHER_SHOWN], 1):
         page.add([f"{n}| {doc.where(s)}{page.line(s, e)}"])
-    return written_together
+    return written_together, together, count
+
+
+_AUXILIARY = re.compile(r"\b(?:did|does|do|was|were|is|are|has|have|had)\b", re.IGNORECASE)
+
+
+def _together_counted(words: _Searched, question: str, asking: str, together: list[str], count: int,
+                      text: str) -> str:
+    """The count of the lines holding the question's rare words together, as the answer to a
+    count that says nothing else: "How many IPv6 address (AAAA) lookups did the client at
+    127.0.0.24 make?" over a dnsmasq log is the 28 lines holding `AAAA` and `127.0.0.24`
+    (shown them, the 1.5B counted the 100 `AAAA` lines by client and answered 100). "" when
+    the question may say more: a qualifier, a negation, a date or "how many of"; a word the
+    text writes that is not one of them (but a word they gloss, or one that describes the
+    text); or a word it does not write that is not what is counted ("lookups"), who did it
+    ("the client at 127.0.0.24") or a verb that only says the thing was done ("make", "send",
+    "get"): "failed", "newly" may pick lines."""
+    if (not COUNT_ASKED.search(asking) or _PARTITIVE.search(asking) or says_more(asking, question, numbers=False)
+            or count < 1):
+        return ""
+    held = {w.lower() for w in together}
+    _, glossed = _glossed(asking, {w.word.lower(): w.count for w in words.found}, text)
+    for w in words.found:
+        low = w.word.lower()
+        if not (low in held or low in glossed or low in words.described):
+            return ""  # another word the text writes may pick lines, an everyday one too ("in the build")
+    how_many = COUNT_ASKED.search(asking)
+    assert how_many is not None
+    aux = _AUXILIARY.search(asking, how_many.end())
+    tokens = list(TOKEN.finditer(asking))
+    found = {w.word.lower() for w in words.found} | {w.asked.lower() for w in words.found if w.asked}
+    missing = {w.lower() for w in words.missing}
+    head = next((m for m in tokens if m.start() > how_many.end() and m.group(0).lower() not in found), None)
+    for i, m in enumerate(tokens):
+        low = m.group(0).lower()
+        if low not in missing or low in DOING_VERBS or low in EMPTY_VERBS or low in _THE_TEXT_WORDS:
+            continue
+        if aux is not None and how_many.end() <= m.start() < aux.start():
+            continue  # what is counted: "IPv6 address (AAAA) lookups did ..."
+        if aux is None and m is head:
+            continue  # its noun: "AAAA lookups came from ..."
+        after = [t.group(0) for t in tokens[i + 1:i + 3]]
+        if after and (key_shaped(after[0]) or (after[0].lower() in _PLACING and len(after) > 1 and key_shaped(after[1]))):
+            continue  # who did it: "the client at 127.0.0.24"
+        return ""  # "failed", "newly", "fix": a word the text does not write may pick lines
+    return str(count)
+
+
+_PLACING = frozenset("at from of on with by for to".split())
+_THE_TEXT_WORDS = frozenset("log logs file files text document trace lines line entries".split())
 
 
 def _outlined(page: _Page, context: ContextValue, words: _Searched, question: str,
