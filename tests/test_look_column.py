@@ -1,5 +1,5 @@
 """Which value of a log's lines comes up most, read by a sub-model in three lines and counted
-with code (`recursor.look_column`, `LookReads.rank_column`).
+with code (`recursor.look_column`, `LookReads.read_column`).
 
 The text is shaped like `strace -f -tt -T` output, whose lines never say "system call": the
 look cannot know which word is one, and a sub-model can."""
@@ -96,7 +96,7 @@ def test_readings_that_disagree_or_a_place_of_mixed_things_or_a_tie_rank_nothing
     tied = "\n".join(f"1 09:00:{i % 60:02d} {'read' if i % 2 else 'close'}(3) = 0" for i in range(80))
     ask = column_ask(tied, QUESTION)
     assert ask is not None and column_counted(tied, QUESTION, ask, ["read", "close", "read"]) is None
-    mixed = "\n".join(f"09:00:{i % 60:02d} Client {'sensor-' + str(i % 9) if i % 3 else '12 left'} x" for i in range(90))
+    mixed = "\n".join(f"09:00:{i % 60:02d} Peer {'sensor-' + str(i % 9) if i % 3 else '12 left'} x" for i in range(90))
     ask = column_ask(mixed, "Which client shows up most often?")
     assert ask is not None
     readings = [line.split()[2] for line in ask.lines]
@@ -120,3 +120,38 @@ def test_the_first_look_offers_the_top_value_a_small_root_can_take() -> None:
     sub = FakeScriptedLM(default="newfstatat")
     RLM(FakeScriptedLM(default="FINAL(x)"), sub_model=sub, prompts=Prompts(), trace_dir=False).complete(QUESTION, text)
     assert sub.calls == []
+
+
+def _types_table() -> str:
+    """A mime.types-like table: comments, then one media type a line, some with extensions."""
+    head = ["# Media (MIME) types and the extensions that represent them.", "#",
+            "# The types are listed one a line, extensions on the right.", ""]
+    rows = []
+    for i in range(120):
+        kind = ("application", "audio", "image", "video")[i % 4]
+        name = f"{kind}/x-thing{i}" + ("+xml" if i % 7 == 0 else "") + (".v2" if i % 11 == 0 else "")
+        rows.append(name + (f"\t\t\tt{i} u{i}" if i % 3 else ""))
+    return "\n".join(head + rows) + "\n"
+
+
+def test_how_many_things_one_a_line_is_the_lines_that_fill_their_place_and_of_different_ones_their_values() -> None:
+    text = _types_table()
+    question = ("How many media types does this file define in total, counting every entry whether or not it maps "
+                "to any filename extension?")
+    ask = column_ask(text, question)
+    assert ask is not None and ask.kind == "count" and ask.noun == "media type"
+    assert all(not line.startswith("#") for line in ask.lines)
+    readings = [line.split()[0] for line in ask.lines]  # each with its own marks: "/", "+", "."
+    result = column_counted(text, question, ask, readings)
+    assert result is not None and result.counted == "120" and "120 lines write one" in result.rows[0]
+    call = re.search(r"count_by\(lines\(\), r'(.+)'\) counts them", result.rows[0])
+    assert call is not None and sum(count_by(lines(text=text), call.group(1), show=False).values()) == 120
+    ask = column_ask(text, "How many different media types are there?")
+    assert ask is not None and ask.kind == "distinct"
+    # A word that picks lines, "how many times", or a name the lines write as a value: no count.
+    for question in ("How many video media types are there?", "How many media types have two extensions?",
+                     "How many times is a media type listed?"):
+        assert column_ask(text, question) is None, question
+    log = "\n".join(f"2024-01-0{1 + i % 9} 10:00:{i % 60:02d} {'upgrade' if i % 2 else 'install'} pkg{i}:amd64"
+                    for i in range(100))
+    assert column_ask(log, "How many upgrades does this log record?") is None

@@ -96,10 +96,10 @@ class LookReads:
             return look  # a failed query, or one that missed, is noise in the look
         return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
 
-    async def rank_column(self, look: Orientation) -> Orientation:
-        """The look with a ranking of the place in each line that holds the thing the question
-        asks for, as a sub-model reads it in three typical lines (`recursor.look_column`), the
-        top value offered like one the look computed. The look as it was when it computed a
+    async def read_column(self, look: Orientation) -> Orientation:
+        """The look with a ranking or a count of the place in each line that holds the thing
+        the question asks for, as a sub-model reads it in three typical lines
+        (`recursor.look_column`), the top value or the count offered like one the look computed. The look as it was when it computed a
         value already, the context is not one text, the question may say more than "which X
         comes up most", the readings disagree, the text is a table, or the limits leave no room."""
         if look.counted or look.table is not None or look.header or not isinstance(self.context, str):

@@ -291,7 +291,7 @@ class _Run:
         if self.prompts.reads_the_look and self.depth == 0 and self.typed is None:
             reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
             state.shown = await reads.query_table(state.shown)
-            state.shown = await reads.rank_column(state.shown)
+            state.shown = await reads.read_column(state.shown)
             state.look_read = await reads.read(state.shown)
         metadata = self.metadata or describe(self.context)
         # `read` only when there is one: a subclass's first_message of three arguments still works.
