@@ -1390,6 +1390,12 @@ def test_a_changelog_read_alone_counts_its_entries_by_year_for_which_year_has_th
                                                 ("Sat Jan  5 14:12:33 GMT", 2008), ("Fri Mar  1 09:00:00 GMT", 2007)]))
     look = orientation(gnu, "In which calendar year were the most ChangeLog entries written? Give the year.")
     assert look.counted == "2013" and look.start == "count_by(entries(), 'year')"
+    # An aside that says again what is counted asks nothing more; one that sets a condition does.
+    look = orientation(gnu, "Which calendar year has the most dated entries (the date-and-author header lines) "
+                            "in this ChangeLog?")
+    assert look.counted == "2013"
+    assert orientation(gnu, "Which calendar year has the most dated entries (the ones not by Colin Watson) "
+                            "in this ChangeLog?").counted == ""
 
 
 def test_a_news_files_releases_are_counted_by_the_year_their_headings_write() -> None:

@@ -1669,6 +1669,9 @@ _ASIDE = re.compile(
     r"(?:\s*(?:,|or|and|nor)\s+(?:any\s+)?(?:nested\s+|inner\s+)?(?:methods?|functions?))*",
     re.IGNORECASE)
 """An aside that leaves methods or nested functions out: "(not methods)", "not counting methods or nested functions"."""
+_RESTATED = re.compile(r"\(\s*(?:the|i\.e\.,?|that\s+is,?)\s+[^()\d]{1,80}\)", re.IGNORECASE)
+"""An aside that says again what the words before it mean: "dated entries (the date-and-author
+header lines)". Cut unless it sets a condition (`_CONDITION`: "(the ones not signed)")."""
 _SENTENCES = re.compile(r"(?<=[;?!])\s*|(?<=\.)\s+")
 _TOKEN = re.compile(r"`[^`]*`|[\w'./+~-]+")
 _IDS_READ = 20_000_000
@@ -1739,6 +1742,7 @@ def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: s
     if any(_CONDITION.search(part) for part in sentences if part is not sentence):
         return False  # "Count only public ones.", "Do not count team uploads."
     named = _name_parts(name)
+    sentence = _RESTATED.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else " ", sentence)
     for token in _TOKEN.findall(_ASIDE.sub(_aside_cut, sentence)):
         word = re.sub(r"'s$", "", token.strip("`'.-")).lower()
         if word and word not in words and word not in named and word.replace(".", "/") not in named:
