@@ -1734,3 +1734,37 @@ def test_a_count_of_the_lines_holding_its_two_keys_together_is_offered_when_it_s
                      "How many AAAA lookups did 127.0.0.24 make after 09:03?",  # a time
                      "How many AAAA lookups did 127.0.0.24 make that were not cached?"):  # a negation
         assert orientation(log, question).counted == "", question
+
+
+def _traced_job() -> str:
+    rows = []
+    t = 9 * 3600 + 4 * 60 + 36.994638
+    for i in range(400):
+        stamp = f"{int(t) // 3600:02d}:{int(t) % 3600 // 60:02d}:{int(t) % 60:02d}.{round((t % 1) * 1e6):06d}"
+        call = ("openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY) = 3", "close(3) = 0",
+                "wait4(-1, NULL, WNOHANG, NULL) = -1 ECHILD (No child processes)")[i % 3]
+        rows.append(f"{16615 + i % 5} {stamp} {call} <0.000010>")
+        t += 0.001579
+    rows.append(rows[-1].split(" ", 2)[0] + " " + rows[-1].split(" ", 2)[1] + " +++ exited with 0 +++")
+    return "\n".join(rows) + "\n"
+
+
+def test_how_long_a_timed_log_runs_from_its_first_line_to_its_last_is_its_last_stamp_less_its_first() -> None:
+    log = _traced_job()
+    first, last = 9 * 3600 + 4 * 60 + 36.994638, 9 * 3600 + 4 * 60 + 36.994638 + 399 * 0.001579
+    look = orientation(log, "How long did the whole traced job take, from the first recorded system call to the "
+                            "final process exit, in milliseconds (rounded to the nearest millisecond)?")
+    assert "Its first timed line is at 09:04:36.994638" in look.text
+    assert look.counted == str(round((last - first) * 1000))
+    seconds = orientation(log, "How many seconds passed from the first line to the last line of this trace?")
+    assert seconds.counted == f"{last - first:.3f}".rstrip("0").rstrip(".")
+    assert orientation(log, "How long does this trace run from its first line to its last?").counted == ""  # no unit
+    # Both ends of one kind of line: the words after them pick lines that are not the log's ends.
+    outages = log.replace("ECHILD (No child processes)", "ECHILD outage", 1)
+    outages = outages.replace("close(3) = 0 <0.000010>\n", "close(3) = 0 outage <0.000010>\n", 1)
+    for question in ("How many seconds passed between the first and the last outage?",
+                     "How many seconds passed between the first outage and the last outage?"):
+        assert "timed line" not in orientation(outages, question).text, question
+    # Times that run backwards (past midnight) give no span.
+    wrapped = "\n".join(f"2{3 - i // 60 % 2}:59:{i % 60:02d}.5 tick {i}" for i in range(120))
+    assert "timed line" not in orientation(wrapped, "How many seconds from the first to the last tick?").text

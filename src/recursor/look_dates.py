@@ -71,10 +71,11 @@ def ending_entry(text: str, asking: str, width: int) -> tuple[list[str], list[tu
 
 
 _SPAN_ASKED = re.compile(
-    r"\bhow\s+(?:long|many\s+(?P<unit>days|weeks|months|years|hours|minutes)\b(?!\s+of\b))", re.IGNORECASE)
+    r"\bhow\s+(?:long|many\s+(?P<unit>days|weeks|months|years|hours|minutes|seconds|milliseconds)\b(?!\s+of\b))",
+    re.IGNORECASE)
 """A question asking how long, in some unit or none (not "how many days of the week")."""
 _BOTH_ENDS = re.compile(
-    r"\b(?:earliest|first|oldest)\b.*?\b(?:latest|last|newest|most\s+recent)\b"
+    r"\b(?:earliest|first|oldest)\b.*?\b(?:latest|last|final|newest|most\s+recent)\b"
     r"|\b(?:log|file|text|document|history|changelog|records?|entries|data)\b(?:\s+\w+){0,2}?\s+"
     r"(?:spans?|covers?|covered)\b",
     re.IGNORECASE)
@@ -91,6 +92,77 @@ _DATED_KIND = 0.1
 """A way of introducing dates that this share of dated lines shares is the records'."""
 _SPAN_READ = 4_000_000
 """A text up to this size has every line's date read (~12 us a line); a longer one, its ends."""
+
+
+_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d):([0-5]\d)(?:[.,](\d{1,9}))?(?![\d:])")
+"""A time of day with its seconds and their fraction, as a log stamps its lines."""
+_TIMED_SHARE = 0.5
+"""Of a text's non-blank lines, the share that must start with a time for its span to be read."""
+_SPAN_UNIT = re.compile(r"\b(?:in|how\s+many)\s+(?P<unit>milliseconds|ms|seconds|secs|minutes)\b", re.IGNORECASE)
+
+
+_CONJOINED_ENDS = re.compile(r"\b(?:first|earliest|oldest)\s+(?:and|&)\s+(?:the\s+)?(?:last|latest|final|newest)\b",
+                            re.IGNORECASE)
+"""Both ends of one kind of line ("between the first and the last outage"): the words after
+them pick the lines. "From the first recorded system call to the final process exit" names
+each end in its own words: the whole run, from its first line to its last."""
+
+
+_END_NOUN = re.compile(r"\b(?:first|earliest|oldest|last|latest|final|newest)\s+(?:recorded\s+|logged\s+)?([a-z][\w-]*)",
+                       re.IGNORECASE)
+
+
+def _ends_alike(asking: str) -> bool:
+    """Whether both ends are of one kind of line: said together, or with one noun after each
+    ("the first outage and the last outage")."""
+    nouns = [m.group(1).lower() for m in _END_NOUN.finditer(asking)]
+    return bool(_CONJOINED_ENDS.search(asking)) or (len(nouns) >= 2 and nouns[0] == nouns[-1])
+
+
+def _clock(line: str) -> float | None:
+    m = _CLOCK.search(line[:_DATE_AT])
+    if m is None:
+        return None
+    return int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) + (float("0." + m[4]) if m[4] else 0.0)
+
+
+def _time_span(read: str, asking: str, words: list[str], whole: bool) -> tuple[list[str], str]:
+    """The time between a log's first and last timed lines, for a text whose lines start with
+    a time of day and carry no dates (or one date): "how long did the whole traced job take,
+    from the first recorded system call to the final process exit, in milliseconds" over
+    `strace -tt` output is its last stamp less its first. The value is offered in the unit
+    the question asks (milliseconds rounded to a whole one, seconds as written to the
+    millisecond); not when a question word narrows the lines ("the first and the last
+    outage", `_CONJOINED_ENDS`) without being on the first or last of them, nor when the times
+    run backwards (past midnight)."""
+    rows = [(n, line) for n, line in enumerate(read.split("\n"), 1) if line.strip()]
+    timed = [(t, n, line.lower()) for n, line in rows if (t := _clock(line)) is not None]
+    if len(timed) < 2 or len(timed) < _TIMED_SHARE * len(rows):
+        return [], ""
+    (first, at_first, first_line), (last, at_last, last_line) = timed[0], timed[-1]
+    if last <= first:
+        return [], ""
+    for word in words if _ends_alike(asking) else ():
+        low = word.lower()
+        holding = sum(low in line for *_, line in timed)
+        if 0 < holding < len(timed) / 2 and low not in first_line and low not in last_line:
+            return [], ""
+    seconds = last - first
+    where = f" (lines {at_first:,} and {at_last:,})" if whole else ""
+    row = (f"Its first timed line is at {_stamp(first)} and its last at {_stamp(last)}{where}: "
+           f"{seconds:.6f} seconds apart ({seconds * 1000:,.3f} ms).")
+    unit = m.group("unit").lower() if (m := _SPAN_UNIT.search(asking)) else ""
+    if unit in ("milliseconds", "ms"):
+        return [row], str(round(seconds * 1000))
+    if unit in ("seconds", "secs"):
+        return [row], f"{seconds:.3f}".rstrip("0").rstrip(".")
+    return [row], ""
+
+
+def _stamp(seconds: float) -> str:
+    whole = int(seconds)
+    fraction = f"{seconds - whole:.6f}"[1:].rstrip("0").rstrip(".")
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}{fraction}"
 
 
 def date_span(text: str, asking: str, words: list[str]) -> tuple[list[str], str]:
@@ -110,7 +182,7 @@ def date_span(text: str, asking: str, words: list[str]) -> tuple[list[str], str]
     kinds = Counter(kind for *_, kind in dated)
     records = [(d, n, line.lower()) for d, n, line, kind in dated if kinds[kind] >= max(2, _DATED_KIND * len(dated))]
     if len(records) < 2:
-        return [], ""
+        return _time_span(read, asking, words, read is text) if not dated else ([], "")
     # A word of the question on some of those lines but not most narrows it to them ("the first
     # and the last outage"): the text's own span is not what it asks.
     for word in words:
@@ -120,7 +192,7 @@ def date_span(text: str, asking: str, words: list[str]) -> tuple[list[str], str]
     dates = [(d, n) for d, n, _ in records]
     (first, at_first), (last, at_last) = min(dates), max(dates)
     if first == last:
-        return [], ""
+        return _time_span(read, asking, words, read is text)
     where = f" (lines {at_first:,} and {at_last:,})" if read is text else ""
     days = (last - first).days
     row = (f"Its earliest date is {first.isoformat()} and its latest {last.isoformat()}{where}: "
