@@ -1768,3 +1768,17 @@ def test_how_long_a_timed_log_runs_from_its_first_line_to_its_last_is_its_last_s
     # Times that run backwards (past midnight) give no span.
     wrapped = "\n".join(f"2{3 - i // 60 % 2}:59:{i % 60:02d}.5 tick {i}" for i in range(120))
     assert "timed line" not in orientation(wrapped, "How many seconds from the first to the last tick?").text
+
+
+def test_the_days_between_two_releases_named_by_number_are_read_from_their_entries_dates() -> None:
+    # A GNU ChangeLog: each entry's date heads it; a release's entry writes "version N".
+    entries = [("2022-04-07", "version 1.12"), ("2022-03-01", "tests: require automake-1.11 now"),
+               ("2021-12-01", "maint: fix a typo"), ("2021-09-03", "version 1.11"), ("2021-01-05", "version 1.10")]
+    log = "".join(f"{day}  Jim Meyering  <jim@example.org>\n\n\t{body}\n\t* NEWS: Record it.\n\n" for day, body in entries)
+    look = orientation(log, "How many days passed between the gzip 1.11 release and the 1.12 release, "
+                            "going by the entry dates?")
+    assert "2021-09-03" in look.text and look.counted == "216"  # not automake-1.11's entry
+    assert orientation(log, "How many weeks passed between the 1.11 release and the 1.12 release?").counted == ""
+    # A number written in entries of two dates names no one release.
+    twice = log + "2020-06-01  Ann Lee  <ann@example.org>\n\n\tmention 1.12 early\n"
+    assert orientation(twice, "How many days passed between the 1.11 release and the 1.12 release?").counted == ""

@@ -10,12 +10,14 @@ and release notes write them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from datetime import date
 from itertools import pairwise
 
-from recursor.sandbox.helpers import layout_records, to_date
+from recursor.sandbox.helpers import Entry, layout_records, to_date
 
-__all__ = ["date_span", "ending_entry"]
+__all__ = ["date_span", "days_between", "ending_entry"]
 
 
 _LAST_ASKED = re.compile(r"\b(?:last|latest|final|newest|most\s+recent(?:ly)?)\b", re.IGNORECASE)
@@ -163,6 +165,58 @@ def _stamp(seconds: float) -> str:
     whole = int(seconds)
     fraction = f"{seconds - whole:.6f}"[1:].rstrip("0").rstrip(".")
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}{fraction}"
+
+
+_BETWEEN_KEYS = re.compile(r"\bbetween\b(?P<first>[^?;]{0,80}?)\band\b(?P<second>[^?;]{0,80})", re.IGNORECASE)
+_VERSION = re.compile(r"(?<![\w.-])\d+(?:\.\d+)+[a-z]?(?![\w-]|\.\d)")
+"""A release's number as a question writes it: "1.11", "2.0.3" (not "automake-1.11")."""
+_KEYS_READ = 4_000_000
+
+
+def _dated_record(text: str, recs: list[tuple[int, int]], key: str) -> tuple[date, int] | None:
+    """The one date of the records that write `key` as a whole number, and the line it is first
+    written on; None when none does, or records of two dates do."""
+    rx = re.compile(rf"(?<![\w.-]){re.escape(key)}(?![\w-]|\.\d)")
+    starts = [a for a, _ in recs]
+    found: set[date] = set()
+    first_line = 0
+    for m in rx.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0 or m.start() >= recs[i][1]:
+            continue
+        day = to_date(Entry(text[recs[i][0]:recs[i][1]]))
+        if day is None:
+            return None
+        found.add(day)
+        first_line = first_line or text.count("\n", 0, m.start()) + 1
+    return (found.pop(), first_line) if len(found) == 1 else None
+
+
+def days_between(text: str, asking: str) -> tuple[list[str], str]:
+    """The days between the dated records of two releases a question names by number: "How
+    many days passed between the gzip 1.11 release and the 1.12 release, going by the entry
+    dates?" over a ChangeLog whose entries write `version 1.11` and `version 1.12` under their
+    dates. Each number must be written, as a whole number (not `automake-1.11`), in records of
+    one date; the days are offered for a question in days. ([], "") otherwise."""
+    m = _SPAN_ASKED.search(asking)
+    between = _BETWEEN_KEYS.search(asking)
+    if m is None or between is None or len(text) > _KEYS_READ:
+        return [], ""
+    found = [_VERSION.findall(between.group(part)) for part in ("first", "second")]
+    keys = [each[0] for each in found if len(each) == 1]
+    if len(keys) != 2 or keys[0] == keys[1]:
+        return [], ""
+    recs = layout_records(text)
+    if len(recs) < 2:
+        return [], ""
+    read = [_dated_record(text, recs, key) for key in keys]
+    if read[0] is None or read[1] is None:
+        return [], ""
+    (one, at_one), (two, at_two) = read[0], read[1]
+    days = abs((two - one).days)
+    row = (f"The entry writing {keys[0]} (line {at_one:,}) is dated {one.isoformat()}, and the one writing "
+           f"{keys[1]} (line {at_two:,}) {two.isoformat()}: {days:,} days apart.")
+    return [row], str(days) if (m.group("unit") or "").lower() == "days" else ""
 
 
 def date_span(text: str, asking: str, words: list[str]) -> tuple[list[str], str]:

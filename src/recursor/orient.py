@@ -33,7 +33,7 @@ from recursor.line_kinds import kinds_told
 from recursor.log_columns import column_count, column_rank
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
 from recursor.look_counts import says_more
-from recursor.look_dates import date_span, ending_entry
+from recursor.look_dates import date_span, days_between, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
@@ -831,6 +831,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     counted, start, named_start, named = _outlined(page, context, words, question, asking, n_words)
     counted = counted or in_record or (tabled.counted if tabled else "")
     spanned, days = date_span(text, asking, [w.word for w in found])
+    if not spanned and not files:
+        spanned, days = days_between(text, asking)  # "between the 1.11 release and the 1.12 release"
     page.add(spanned)
     counted = counted or days
     if not counted and doc.unit == "line" and not files and (measured := measures_look(text, question)) is not None:
