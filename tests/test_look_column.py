@@ -155,3 +155,43 @@ def test_how_many_things_one_a_line_is_the_lines_that_fill_their_place_and_of_di
     log = "\n".join(f"2024-01-0{1 + i % 9} 10:00:{i % 60:02d} {'upgrade' if i % 2 else 'install'} pkg{i}:amd64"
                     for i in range(100))
     assert column_ask(log, "How many upgrades does this log record?") is None
+
+
+def test_a_ranking_by_something_else_or_of_some_lines_only_is_not_read() -> None:
+    # From a hostile review: each of these ranked the whole trace and offered its top call.
+    text, _ = _trace()
+    for question in ("Which system call had the most errors?", "Which system call produced the most failures?",
+                     "Which system call shows up most often among successful calls?",
+                     "Which system call shows up most often in the first half of the trace?",
+                     "Which system call is the most expensive?",
+                     "Which system call shows up most often, counting all calls that failed?",
+                     "Which system call shows up most often, counting every call that returned ENOENT?"):
+        assert column_ask(text, question) is None, question
+    types = _types_table()
+    assert column_ask(types, "How many media types does this file define, whether or not they have an extension "
+                             "and only counting those under video?") is None
+
+
+def test_lines_of_another_layout_a_copied_call_and_things_on_two_lines_are_not_miscounted() -> None:
+    text, counted = _trace()
+    # `strace -f` writes "[pid N]" before a child's calls only: column 2 is a call on the main
+    # process's lines and column 3 on a child's.
+    mixed = "\n".join(line if i % 3 else f"[pid {line.split()[0]}] " + line.split(" ", 1)[1]
+                      for i, line in enumerate(text.splitlines()))
+    ask = column_ask(mixed, QUESTION)
+    assert ask is not None and not any(line.startswith("[pid") for line in ask.lines)  # the common layout
+    main = Counter(c for line in mixed.splitlines() if not line.startswith("[pid") and (c := _call_of(line)) != "NONE")
+    result = column_counted(mixed, QUESTION, ask, [_call_of(line) for line in ask.lines])
+    assert result is not None and result.counted == main.most_common(1)[0][0]  # counted on lines laid out alike
+    assert "O_RDONLY" not in result.rows[0] and "AT_FDCWD" not in result.rows[0]
+    # A reply that copies the call with its arguments names the call.
+    ask = column_ask(text, QUESTION)
+    assert ask is not None
+    whole = [line.split()[2] for line in ask.lines]  # "newfstatat(AT_FDCWD,"
+    result = column_counted(text, QUESTION, ask, whole)
+    assert result is not None and result.counted == counted.most_common(1)[0][0]
+    # A service on a tcp and a udp line is one service: lines are not things, nothing is offered.
+    services = "\n".join(f"svc{i}\t\t{1000 + i}/{proto}" for i in range(60) for proto in ("tcp", "udp"))
+    ask = column_ask(services, "How many services does this file define?")
+    assert ask is not None and column_counted(services, "How many services does this file define?", ask,
+                                              [line.split()[0] for line in ask.lines]) is None

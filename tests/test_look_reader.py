@@ -716,3 +716,10 @@ def test_the_rarest_words_block_is_given_after_a_passage_and_a_tagged_tables_row
     asked = "How long did mod7 take to import?"
     shown = reader_lines(orientation(log, asked), asked)
     assert "self [us]=107; cumulative=307; imported package=mod7" in shown and "=import time" not in shown
+
+
+def test_at_most_over_the_texts_records_is_a_maximum_computed_not_a_bound_read() -> None:
+    for question in ("At most how many packages does one apt run install?",
+                     "At most how many errors does any one host have?",
+                     "At most how many users are logged in at the same time?"):
+        assert not looks_up(question), question

@@ -1782,3 +1782,31 @@ def test_the_days_between_two_releases_named_by_number_are_read_from_their_entri
     # A number written in entries of two dates names no one release.
     twice = log + "2020-06-01  Ann Lee  <ann@example.org>\n\n\tmention 1.12 early\n"
     assert orientation(twice, "How many days passed between the 1.11 release and the 1.12 release?").counted == ""
+
+
+def test_what_a_hostile_review_found_offered_wrong_is_no_longer_offered() -> None:
+    log = _dns_log()
+    for question in ("How many failed AAAA lookups did 127.0.0.24 make?",  # a word before what is counted
+                     "How many blocked AAAA lookups did 127.0.0.24 make?",
+                     "How many failed AAAA lookups came from 127.0.0.24?"):
+        assert orientation(log, question).counted == "", question
+    # One syslog line for several events: lines are not events.
+    repeated = log + "Dec  6 09:09:59 dnsmasq[14099]: message repeated 3 times: [ query[AAAA] x from 127.0.0.24]\n"
+    assert orientation(repeated, "How many AAAA lookups came from 127.0.0.24?").counted == ""
+    # A log across two days, stamped without a year: its times of day wrap.
+    days = "\n".join(f"Mar  {3 + (i * 27) // 1440} {(10 + (i * 27) // 60) % 24:02d}:{(i * 27) % 60:02d}:00 host sshd[9]: "
+                     f"line {i}" for i in range(60))
+    assert "timed line" not in orientation(days, "How many seconds does the log span, from the first line to the "
+                                                 "last?").text
+    # Ends named by a key the lines write: not the log's span.
+    job = _traced_job()
+    assert orientation(job, "How many seconds did process 16617 run, from its first line to its last?").counted == ""
+    # An aside that names someone picks entries.
+    gnu = "".join(f"{y}-0{m}-0{d}  {who}  <x@example.org>\n\n\t* a.c: Fix {y}{m}{d}.\n\n"
+                  for y, m, d, who in [(2011, m, d, "Paul Eggert" if d < 5 else "Jim Meyering")
+                                       for m in range(1, 4) for d in range(1, 6)]
+                  + [(2010, m, d, "Jim Meyering") for m in range(1, 5) for d in range(1, 6)])
+    assert orientation(gnu, "In which year were the most dated entries (the date-and-author header lines) "
+                            "written?").counted == "2010"
+    for aside in ("(the ones by Paul Eggert)", "(the Paul Eggert ones)", "(the ones Paul Eggert wrote)"):
+        assert orientation(gnu, f"In which year were the most dated entries {aside} written?").counted == "", aside

@@ -57,8 +57,9 @@ message's word on another."""
 _WHICH = re.compile(r"\b(?:which|what)\s+(?P<noun>(?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(?:(?P<distinct>different|distinct|unique)\s+)?"
                        r"(?P<noun>(?:[A-Za-z][\w-]*\s+){0,2}[A-Za-z][\w-]*)", re.IGNORECASE)
-_WHETHER = re.compile(r",?\s*\bwhether\s+or\s+not\b[^,;?.]*", re.IGNORECASE)
-"""A clause that says what not to filter by ("whether or not it maps to any extension")."""
+_WHETHER = re.compile(r",?\s*\bwhether\s+or\s+not\b(?:(?!\b(?:and|but|only|except|yet)\b)[^,;?.])*", re.IGNORECASE)
+"""A clause that says what not to filter by ("whether or not it maps to any extension"), up
+to a word that adds a condition ("... and only counting those under video" is kept)."""
 _DISTINCT = re.compile(r"(?<=\bhow many )(?:different|distinct|unique)\b", re.IGNORECASE)
 """"How many different X": a count of values, which `says_more` would read as a qualifier."""
 _NAMED_SHARE = 0.05
@@ -68,6 +69,21 @@ count of the lines that fill a place would count them all."""
 _NOT_THINGS = frozenset("times time of".split())
 """What "how many" counts that is no value of a line: "how many times" counts events, "how
 many of" a part."""
+_CALL_REST = re.compile(r"[(,=;\[{]")
+"""Where a copied word ends: a call's `(`, an argument's `,`, a key's `=`."""
+_RANKED_BY_COUNT = re.compile(r"\b(?:most|fewest|least)\s+(?:often|frequently|commonly|times)\b"
+                              r"|\b(?:most|fewest|least)\s+(?:[\w-]+\s+)?[\w-]+s\b(?!\s+(?:is|are|was|were)\b)",
+                              re.IGNORECASE)
+"""A ranking by how often: "most often", "the most library calls" (a plural counted), not
+"the most expensive"."""
+_CONDITION_AFTER = re.compile(
+    r"\b(?:among|in|during|within|before|after|since|until|between|for|from|with|without|by|that|which|who|where|"
+    r"when|whose)\b(?!\s+(?:this|the|its|that)\s+(?:log|logs|file|files|text|document|trace|output|listing)\b)",
+    re.IGNORECASE)
+_EVENTS = re.compile(r"(?:error|fail|warn|problem|denied|deny|reject|refus|timeout|timed|crash|retr|drop|abort|"
+                     r"kill|block|slow|expensive|cost|late|miss)", re.IGNORECASE)
+"""Words for what happens on some lines only ("the most errors", "the most failures"): never
+the thing every line is, so never skipped as the thing counted."""
 _RANKING = re.compile(r"\b(?:most|fewest|least)\b(?:\s+(?:often|frequently|commonly))?", re.IGNORECASE)
 EMPTY_VERBS = frozenset(
     "show shows showed shown appear appears appeared occur occurs occurred come comes came turn turns turned up "
@@ -91,8 +107,8 @@ IRREGULAR_VERBS = frozenset("sent made took gave ran wrote got put kept left los
 _DETERMINERS = frozenset("the a an most fewest least more its their".split())
 """What follows a verb, not a noun: "which client sends *the* most", "which type holds *most*"."""
 _SHOWS_UP = re.compile(r"\b(shows?|showed|shown|turns?|turned|comes?|came)\s+up\b", re.IGNORECASE)
-_PLAIN = re.compile(r",?\s*\bcount(?:ing|ed)?\s+(?:each|every|all)\s+(?:[\w-]+\s+){0,3}?"
-                    r"(?:once\b|[\w-]+(?=\s*(?:[,;?.]|$)))", re.IGNORECASE)
+_PLAIN = re.compile(r",?\s*\bcount(?:ing|ed)?\s+(?:each|every|all)\s+(?:the\s+)?[\w-]+(?:\s+once)?"
+                    r"(?=\s*(?:[,;?.]|$))", re.IGNORECASE)
 """How a count says each value counts ("counting each call once", "counting every entry"),
 which `says_more` would read as a qualifier ("once", "every"), as it reads the "up" of "shows up"."""
 _ASIDE = re.compile(r"\(\s*(?:give|answer|reply|name|as|by|i\.e\.|e\.g\.)\b[^()]{0,60}\)", re.IGNORECASE)
@@ -173,6 +189,11 @@ def column_ask(text: str, question: str) -> ColumnAsk | None:
     rows = [line for line in text.splitlines() if line.strip()]
     if len(rows) < _LEAST_LINES:
         return None
+    if kind == "rank" and not _RANKED_BY_COUNT.search(asking):
+        return None  # "the most expensive": a ranking by something else than how often
+    # After the thing counted, a preposition starts a condition ("most often among successful
+    # calls", "in the first half of the trace"); the text itself ("in this trace") is none.
+    after_counted = _CONDITION_AFTER.search(asking, ranking.end()) if kind == "rank" else None
     noun_words = {w.lower() for w in noun.split()}
     for m in TOKEN.finditer(asking):
         low = m.group(0).lower()
@@ -181,7 +202,9 @@ def column_ask(text: str, question: str) -> ColumnAsk | None:
             continue
         if (low in EMPTY_VERBS or low in DOING_VERBS) and (kind != "rank" or m.start() < ranking.start()):
             continue  # "which call shows up most", "how many types does it define": says only that it is there
-        if kind == "rank" and m.start() > ranking.end() and not _written(text, m.group(0)):
+        if (kind == "rank" and m.start() > ranking.end() and not _written(text, m.group(0))
+                and m.start() < (after_counted.start() if after_counted else len(asking))
+                and not _EVENTS.match(low)):
             continue  # the thing counted, in words the text does not write ("the most library calls")
         return None  # a word that may pick lines, or one that may mean something the text writes
     noun = noun if kind == "rank" else _singular(noun)
@@ -205,9 +228,9 @@ def _singular(noun: str) -> str:
     return " ".join([*first, last])
 
 
-def _shape(line: str) -> tuple[str, ...]:
+def _shape(line: str, columns: int = 4) -> tuple[str, ...]:
     """How a line's first columns start: a letter, a digit or another character."""
-    return tuple("a" if c[0].isalpha() else "9" if c[0].isdigit() else c[0] for c in line.split()[:4])
+    return tuple("a" if c[0].isalpha() else "9" if c[0].isdigit() else c[0] for c in line.split()[:max(columns, 4)])
 
 
 def sample_lines(rows: list[str]) -> tuple[str, ...]:
@@ -262,6 +285,7 @@ def column_counted(text: str, question: str, ask: ColumnAsk, replies: list[str])
     one place, that place gives a value on half the lines, and one value ranks first."""
     places: set[tuple[int, str]] = set()
     marks = ""  # the characters other than letters and digits the values write, all of them
+    replies = [_CALL_REST.split(r.strip(), maxsplit=1)[0] for r in replies]  # `read(8,` names `read`
     for line, reply in zip(ask.lines, replies, strict=False):
         if reply.strip().upper() in ("", "NONE"):
             continue
@@ -276,7 +300,11 @@ def column_counted(text: str, question: str, ask: ColumnAsk, replies: list[str])
     rx = _pattern(k, prefix, _chars(marks))
     compiled = re.compile(rx)
     rows = [line for line in text.splitlines() if line.strip()]
-    counts = Counter(m.group(1) for line in rows if (m := compiled.match(line)))
+    # Only lines laid out as the lines read, up to the place: strace writes `[pid 16627]` before
+    # a child's calls and nothing before the main process's, so column 3 is a call on one kind
+    # and a flag on the other.
+    before = {_shape(line, k)[:k] for line in ask.lines}
+    counts = Counter(m.group(1) for line in rows if _shape(line, k)[:k] in before and (m := compiled.match(line)))
     total = sum(counts.values())
     if total < _SHARE * len(rows) or len(counts) < 2:
         return None
@@ -285,6 +313,8 @@ def column_counted(text: str, question: str, ask: ColumnAsk, replies: list[str])
         return None  # a place that holds other things on other lines (a message's words)
     said = f"Each line's {ask.noun}, as a sub-model read it in {len(ask.lines)} lines (column {k} counted from 0)"
     if ask.kind != "rank":
+        if ask.kind == "count" and total != len(counts):
+            return None  # a thing on two lines (`/etc/services`' tcp and udp): lines are not things
         value = total if ask.kind == "count" else len(counts)
         return ColumnCount((f"{said}: {total:,} lines write one, {len(counts):,} different values. "
                             f"count_by(lines(), r'{rx}') counts them.",), str(value))

@@ -121,6 +121,40 @@ def _ends_alike(asking: str) -> bool:
     return bool(_CONJOINED_ENDS.search(asking)) or (len(nouns) >= 2 and nouns[0] == nouns[-1])
 
 
+_OUT_OF_ORDER = 1.0
+"""Seconds a line's time may be before the line above's: `strace -f` writes a resumed call's
+line after a later one."""
+_MONTH_DAY = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b", re.IGNORECASE)
+_KEYISH = re.compile(r"\d|[A-Z]{2,}|[-_.:/@]")
+"""A word shaped like a key or a level: "worker-2", "10.0.0.5", "ERROR"."""
+_TEXT_NOUNS = frozenset("line lines entry entries record records one ones row rows time times".split())
+
+
+def _end_phrases(asking: str) -> list[str]:
+    """The words naming each end, as one phrase: "ERROR" of "the first ERROR", "process exit"
+    of "the final process exit" (up to two words, not a stop-word nor "line")."""
+    out = []
+    for m in re.finditer(r"\b(?:first|earliest|oldest|last|latest|final|newest)\b((?:\s+[\w.:/@-]+){1,3})", asking,
+                         re.IGNORECASE):
+        words = []
+        for word in m.group(1).split():
+            low = word.lower()
+            if low in ("recorded", "logged", "seen", "written"):
+                continue
+            if low in _STOP_WORDS or low in _TEXT_NOUNS:
+                break
+            words.append(word)
+            if len(words) == 2:
+                break
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
+_STOP_WORDS = frozenset("a an the and or to of in on at by for from with this that its their his her was were is are "
+                        "did do does it".split())
+
+
 def _clock(line: str) -> float | None:
     m = _CLOCK.search(line[:_DATE_AT])
     if m is None:
@@ -137,17 +171,28 @@ def _time_span(read: str, asking: str, words: list[str], whole: bool) -> tuple[l
     millisecond); not when a question word narrows the lines ("the first and the last
     outage", `_CONJOINED_ENDS`) without being on the first or last of them, nor when the times
     run backwards (past midnight)."""
+    if not whole:
+        return [], ""  # its middle unread: a day may turn there
     rows = [(n, line) for n, line in enumerate(read.split("\n"), 1) if line.strip()]
     timed = [(t, n, line.lower()) for n, line in rows if (t := _clock(line)) is not None]
     if len(timed) < 2 or len(timed) < _TIMED_SHARE * len(rows):
         return [], ""
     (first, at_first, first_line), (last, at_last, last_line) = timed[0], timed[-1]
-    if last <= first:
-        return [], ""
-    for word in words if _ends_alike(asking) else ():
+    if last <= first or any(b[0] < a[0] - _OUT_OF_ORDER for a, b in pairwise(timed)):
+        return [], ""  # a day turned (23:59 to 00:00): times of day no longer tell the span
+    days = {m.group(0).lower().split()[0] + m.group(0).split()[-1] for line in (first_line, last_line)
+            if (m := _MONTH_DAY.search(line[:_DATE_AT]))}
+    if len(days) > 1:
+        return [], ""  # "Mar  3" and "Mar  4": other days
+    # Words that pick lines: all of them when both ends are of one kind ("the first and the
+    # last outage"), else the keys and capitals it names ("worker-2", "ERROR") and the words
+    # naming each end ("the first ERROR", not "system call", which no line writes together).
+    named = [w for w in words + re.findall(r"[\w.:/@-]+", asking) if _KEYISH.search(w.strip(".:"))]
+    picking = [*(words if _ends_alike(asking) else []), *named, *_end_phrases(asking)]
+    for word in picking:
         low = word.lower()
         holding = sum(low in line for *_, line in timed)
-        if 0 < holding < len(timed) / 2 and low not in first_line and low not in last_line:
+        if 0 < holding < len(timed) / 2 and not (low in first_line and low in last_line):
             return [], ""
     seconds = last - first
     where = f" (lines {at_first:,} and {at_last:,})" if whole else ""
@@ -171,6 +216,11 @@ _BETWEEN_KEYS = re.compile(r"\bbetween\b(?P<first>[^?;]{0,80}?)\band\b(?P<second
 _VERSION = re.compile(r"(?<![\w.-])\d+(?:\.\d+)+[a-z]?(?![\w-]|\.\d)")
 """A release's number as a question writes it: "1.11", "2.0.3" (not "automake-1.11")."""
 _KEYS_READ = 4_000_000
+_RELEASE_WORDS = frozenset("the a its release releases released version versions v tag tagged going by according to "
+                           "entry entries date dates of was were came out".split())
+_SAYS_MORE = re.compile(r"\b(?:only|not|except|excluding|weekdays?|working|business|before|after|until|since|"
+                        r"without|counting)\b|n't\b", re.IGNORECASE)
+"""Words that make the days between two releases something else ("counting only weekdays")."""
 
 
 def _dated_record(text: str, recs: list[tuple[int, int]], key: str) -> tuple[date, int] | None:
@@ -200,12 +250,19 @@ def days_between(text: str, asking: str) -> tuple[list[str], str]:
     one date; the days are offered for a question in days. ([], "") otherwise."""
     m = _SPAN_ASKED.search(asking)
     between = _BETWEEN_KEYS.search(asking)
-    if m is None or between is None or len(text) > _KEYS_READ:
+    if m is None or between is None or len(text) > _KEYS_READ or _SAYS_MORE.search(asking):
         return [], ""
     found = [_VERSION.findall(between.group(part)) for part in ("first", "second")]
     keys = [each[0] for each in found if len(each) == 1]
     if len(keys) != 2 or keys[0] == keys[1]:
         return [], ""
+    # Around each number only what names a release ("the gzip 1.11 release", "version 1.12"):
+    # "the zgrep fix that came before 1.12" is another entry.
+    for part in ("first", "second"):
+        said = [w for w in re.findall(r"[A-Za-z][\w-]*", _VERSION.sub(" ", between.group(part)).split(",")[0])
+                if w.lower() not in _RELEASE_WORDS]
+        if len(said) > 1:
+            return [], ""
     recs = layout_records(text)
     if len(recs) < 2:
         return [], ""

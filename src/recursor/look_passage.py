@@ -132,9 +132,10 @@ def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *
     for passage in candidates:
         if out and passage.score < _SECOND * out[0].score:
             break
+        passage = _widened(passage, candidates, starts, len(text))
         if any(passage.first <= p.last and p.first <= passage.last for p in out):
-            continue
-        out.append(_widened(passage, candidates, starts, len(text)))
+            continue  # widened too: no line is shown twice
+        out.append(passage)
         if len(out) >= most:
             break
     return out

@@ -25,7 +25,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice, pairwise
+from itertools import islice, pairwise, takewhile
 
 from recursor.context import ContextValue
 from recursor.judged import judged
@@ -1162,8 +1162,8 @@ def _together_counted(words: _Searched, question: str, asking: str, together: li
     ("the client at 127.0.0.24") or a verb that only says the thing was done ("make", "send",
     "get"): "failed", "newly" may pick lines."""
     if (not COUNT_ASKED.search(asking) or _PARTITIVE.search(asking) or says_more(asking, question, numbers=False)
-            or count < 1):
-        return ""
+            or count < 1 or _REPEATED.search(text)):
+        return ""  # "message repeated 3 times: [...]": a line is not one event
     held = {w.lower() for w in together}
     _, glossed = _glossed(asking, {w.word.lower(): w.count for w in words.found}, text)
     for w in words.found:
@@ -1176,22 +1176,31 @@ def _together_counted(words: _Searched, question: str, asking: str, together: li
     tokens = list(TOKEN.finditer(asking))
     found = {w.word.lower() for w in words.found} | {w.asked.lower() for w in words.found if w.asked}
     missing = {w.lower() for w in words.missing}
-    head = next((m for m in tokens if m.start() > how_many.end() and m.group(0).lower() not in found), None)
+    # What is counted is named by its last word before the verb ("lookups" of "IPv6 address
+    # (AAAA) lookups did ..."), else by the word after its keys ("AAAA lookups came from"); a
+    # word before it ("failed AAAA lookups") says which of them.
+    counted_words = [m for m in tokens if m.start() >= how_many.end() and (aux is None or m.start() < aux.start())]
+    if aux is not None:
+        head = counted_words[-1] if counted_words else None
+    else:
+        keys = list(takewhile(lambda m: m.group(0).lower() in found | glossed, counted_words))
+        head = counted_words[len(keys)] if len(keys) < len(counted_words) else None
     for i, m in enumerate(tokens):
         low = m.group(0).lower()
-        if low not in missing or low in DOING_VERBS or low in EMPTY_VERBS or low in _THE_TEXT_WORDS:
+        if (low not in missing or low in DOING_VERBS or low in EMPTY_VERBS or low in _THE_TEXT_WORDS
+                or low in glossed or m is head):
             continue
-        if aux is not None and how_many.end() <= m.start() < aux.start():
-            continue  # what is counted: "IPv6 address (AAAA) lookups did ..."
-        if aux is None and m is head:
-            continue  # its noun: "AAAA lookups came from ..."
         after = [t.group(0) for t in tokens[i + 1:i + 3]]
-        if after and (key_shaped(after[0]) or (after[0].lower() in _PLACING and len(after) > 1 and key_shaped(after[1]))):
-            continue  # who did it: "the client at 127.0.0.24"
+        doer = m.start() > (aux.start() if aux is not None else head.end() if head is not None else len(asking))
+        if doer and after and (key_shaped(after[0]) or (after[0].lower() in _PLACING and len(after) > 1
+                                                        and key_shaped(after[1]))):
+            continue  # who did it: "the client at 127.0.0.24", after what is counted
         return ""  # "failed", "newly", "fix": a word the text does not write may pick lines
     return str(count)
 
 
+_REPEATED = re.compile(r"\brepeated\s+\d+\s+times\b", re.IGNORECASE)
+"""Syslog's "message repeated 3 times: [ ... ]": one line for several events."""
 _PLACING = frozenset("at from of on with by for to".split())
 _THE_TEXT_WORDS = frozenset("log logs file files text document trace lines line entries".split())
 
@@ -1719,6 +1728,14 @@ _CONDITION = re.compile(r"\b(?:ignore|ignoring|only|not|no|except|exclud\w*|with
 _SECTION_NAMED = re.compile(r"\b(?:section|article|chapter|part|clause)\s+\d", re.IGNORECASE)
 
 
+def _restated_cut(m: re.Match[str]) -> str:
+    """A restating aside cut, unless it names someone or something ("(the ones by Paul
+    Eggert)", "(the Paul Eggert ones)") or sets a condition: then it picks entries."""
+    aside = m.group(0)
+    names = re.search(r"\b(?:by|from|of|with|for|in|on|under|over|to)\b|(?<!^\()\b[A-Z][a-z]+", aside)
+    return aside if names or _CONDITION.search(aside) else " "
+
+
 def _aside_cut(m: re.Match[str]) -> str:
     """An aside cut when it only leaves methods or nested functions out; a bracket saying
     anything else ("(not counting private ones)") is kept, and its words are then read."""
@@ -1744,7 +1761,7 @@ def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: s
     if any(_CONDITION.search(part) for part in sentences if part is not sentence):
         return False  # "Count only public ones.", "Do not count team uploads."
     named = _name_parts(name)
-    sentence = _RESTATED.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else " ", sentence)
+    sentence = _RESTATED.sub(_restated_cut, sentence)
     for token in _TOKEN.findall(_ASIDE.sub(_aside_cut, sentence)):
         word = re.sub(r"'s$", "", token.strip("`'.-")).lower()
         if word and word not in words and word not in named and word.replace(".", "/") not in named:

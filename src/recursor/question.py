@@ -467,13 +467,16 @@ MEASURED_ASKED = re.compile(
     r"|(?:\bat\s+most\s+how\s+(?:many|much)\b|\bhow\s+(?:many|much)\b(?=[^?.,;]{0,80}?\bat\s+most\b))"
     r"(?=(?:\s+[\w-]+){0,4}?\s+(?:is|are|does|do|will|can|could|should|must|would|may|might)\b)"
     r"(?![^?.,;]{0,120}?\b(?:not|never|no)\b|[^?.,;]{0,120}?n't\b)"
+    r"(?![^?.,;]{0,120}?\b(?:one|any|each|every|single|per|ever|same\s+time|at\s+once|in\s+(?:this|the)\s+"
+    r"(?:log|file|text|trace|history))\b)"
     r"|(?:(?:(?<=\bby default, )|(?<=\bby default ))how\s+(?:many|much)\b"
     r"|\bhow\s+(?:many|much)\b(?=[^?.,;]{0,120}?\bby\s+default\b))"
     r"(?=(?:\s+[\w-]+){0,4}?\s+(?:does|do|will|can|should|must)\b)"
     r"(?!(?:\s+[\w-]+){0,4}?\s+(?:of|in|among|from)\s)(?![^?.,;]{0,120}?\b(?:not|never|no)\b|[^?.,;]{0,120}?n't\b)",
     re.IGNORECASE)
 """A quantity asked in a unit ("how many seconds ahead of UTC", "how long is the timeout",
-"how many bytes make up a block"), or as a bound ("at most how many redirects will it follow"):
+"how many bytes make up a block"), or as a bound ("at most how many redirects will it follow";
+not "at most how many packages does one run install", a maximum over the text's records):
 a value one line states, as a setting or a table's column does, not a count of lines. Only
 in the present tense, as a setting or a spec says it ("is", "does"): "how many bytes did the
 server send" adds up a log. Not days or weeks, nor "on/in how many ...": "on how many days
