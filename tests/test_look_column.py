@@ -112,7 +112,7 @@ def test_the_first_look_offers_the_top_value_a_small_root_can_take() -> None:
     result = RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4),
                  trace_dir=False).complete(QUESTION, text)
     assert result.answer == top
-    assert len(sub.calls) == 3 and all("Which word of this line is its system call?" in c.messages[0]["content"]
+    assert len(sub.calls) == 3 and all("What is this line's system call?" in c.messages[0]["content"]
                                        for c in sub.calls)
     first = root.calls[0].messages[-1]["content"]
     assert "Each line's system call" in first and f"FINAL({top})" in first
@@ -146,6 +146,9 @@ def test_how_many_things_one_a_line_is_the_lines_that_fill_their_place_and_of_di
     assert result is not None and result.counted == "120" and "120 lines write one" in result.rows[0]
     call = re.search(r"count_by\(lines\(\), r'(.+)'\) counts them", result.rows[0])
     assert call is not None and sum(count_by(lines(text=text), call.group(1), show=False).values()) == 120
+    # Read as a part of each ("application" of "application/x-thing1"), the place's values are
+    # not one a line: no count is offered.
+    assert column_counted(text, question, ask, [line.split("/")[0] for line in ask.lines]) is None
     ask = column_ask(text, "How many different media types are there?")
     assert ask is not None and ask.kind == "distinct"
     # A word that picks lines, "how many times", or a name the lines write as a value: no count.

@@ -204,9 +204,11 @@ class Prompts:
         """Asks which word of one of the text's lines is the thing a ranking asks for
         (`recursor.look_column`): one line per call, since asked for three lines in one reply
         the 1.5B answered for the first only, or in another order."""
+        # "Which word of this line is its media type?" got `application` of
+        # `application/vnd.nearst.inv+json` from the 1.5B; asked for the thing whole, the whole token.
         return (
-            f"A line from the text:\n{line}\n\nQuestion: {question}\n\nWhich word of this line is its {noun}? "
-            f"Reply with only that word, copied exactly from the line. If the line names no {noun}, reply with only: NONE"
+            f"A line from the text:\n{line}\n\nQuestion: {question}\n\nWhat is this line's {noun}? Reply with only "
+            f"the {noun}, whole, copied exactly as the line writes it. If the line names no {noun}, reply with only: NONE"
         )
 
     def table_query(self, question: str, schema: str) -> str:
