@@ -663,3 +663,19 @@ def test_a_column_of_nearly_unique_values_groups_nothing_beside_one_that_repeats
     look = table_look(text, "Which MIME type has the largest number of filename patterns?")
     top = max(set(kinds), key=kinds.count)
     assert look is not None and look.rows[-1].startswith("A step: count_by([c[1] ") and f"; {top} first." in look.rows[-1]
+
+
+def test_a_header_written_as_a_comment_is_the_tables_header() -> None:
+    # `sadf -d` writes "# hostname;interval;timestamp;IFACE;..." above its rows.
+    rows = [f"vm;2;2026-12-06 11:{10 + i // 4:02d}:11 UTC;{('lo', 'ifb0', 'ifb1', 'eth0')[i % 4]};"
+            f"{i * 1.5:.2f};0.00;{(i * 37) % 1500:.2f};0.00" for i in range(80)]
+    text = "# hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s\n" + "\n".join(rows) + "\n"
+    look = orientation(text, "In how many samples did the lo interface receive more than 1000 kB per second?")
+    assert look.table is not None and look.header[3] == "IFACE" and len(look.table.rows) == 80
+    records = table(text)
+    assert len(records) == 80 and records[0]["IFACE"] == "lo" and records[0]["rxkB/s"] == "0.00"
+    # A comment that is no header stays a comment; one above a header line too.
+    noted = "# exported by sadf on 2026-12-06\n" + text.split("\n", 1)[1]
+    assert "no header line" in orientation(noted, "How many rows are there?").text
+    above = "# hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s\n" + text.replace("# ", "", 1)
+    assert len(table(above)) == 80 and table(above)[0]["IFACE"] == "lo"

@@ -38,6 +38,7 @@ from recursor.question import (
 )
 from recursor.sandbox.helpers import (
     _STOP,
+    _commented_header,
     _json_records,
     _stem,
     _table_cells,
@@ -167,8 +168,11 @@ def _read_table(text: str) -> _Read | None:
     cut = len(text) > _READ_UP_TO
     body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
     lines = [line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()]
+    comment = ""
     while lines and lines[0].lstrip().startswith("#"):
-        lines.pop(0)
+        comment = lines.pop(0)
+    if comment and lines and (named := _commented_header(comment, lines, None)) is not None:
+        lines.insert(0, named)  # the header, commented (`sadf -d`), as `helpers.table` reads it
     if lines and lines[0].lstrip()[:1] in ("[", "{"):
         return _json_table(text, cut)  # a JSON array may be one line
     if len(lines) <= _LEAST_ROWS:

@@ -1949,16 +1949,36 @@ _LINE_TAG = _re.compile(r"[A-Za-z][A-Za-z ]{0,30}:[ \t]")
 """A tag that starts a line of a table, "import time: ": when every line has it, no column's."""
 
 
+def _commented_header(comment: str, lines: list[str], sep: str | None) -> str | None:
+    """The comment line right above a table's first line, without its "#", when it is the
+    table's header: it splits into as many cells as the first line (three or more), each a
+    name (a letter in it), and the first line holds a number (a row, not a second header).
+    `sadf -d` and other exporters write their header so; None for any other comment."""
+    named = comment.lstrip().lstrip("#").strip()
+    cut = sep if sep is not None else _table_sep([named, *lines[:20]])
+    if cut is None or len(cut) != 1 or cut == "|":
+        return None
+    names, first = named.split(cut), lines[0].split(cut)
+    if len(names) < 3 or len(names) != len(first) or not all(_re.search(r"[^\W\d_]", n) for n in names):
+        return None
+    if not any(_NUMBER.fullmatch(c.strip()) for c in first):
+        return None
+    return named
+
+
 def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list[str]], str | None]:
     """How `table` reads a text: its header's cells, each row's cells and the separator. Blank
     lines, a Markdown table's rule line and comment lines above the header are no rows; a text
     split at `,` `;` or tabs is read by one CSV reader, so a quoted cell may hold line breaks."""
     doc = doc.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # a byte-order mark is no header; a lone CR ends a line
     lines = [r for r in doc.split("\n") if r.strip() and not _re.fullmatch(r"[\s|:+-]+", r)]
+    comment = ""
     while len(lines) > 1 and lines[0].lstrip().startswith("#"):
-        lines.pop(0)  # "# exported 2024-01-01" above the header
+        comment = lines.pop(0)  # "# exported 2024-01-01" above the header
     if not lines:
         return [], [], sep
+    if comment and (named := _commented_header(comment, lines, sep)) is not None:
+        lines = [named, *lines]  # sadf's "# hostname;interval;timestamp;IFACE;...": the header, commented
     tag = _LINE_TAG.match(lines[0])
     if tag is not None and len(lines) > 2 and all(r.startswith(tag.group(0)) for r in lines):
         lines = [r[len(tag.group(0)):] for r in lines]  # "import time: 181 | ...": a tag every line has is no cell
