@@ -679,3 +679,29 @@ def test_a_header_written_as_a_comment_is_the_tables_header() -> None:
     assert "no header line" in orientation(noted, "How many rows are there?").text
     above = "# hostname;interval;timestamp;IFACE;rxpck/s;txpck/s;rxkB/s;txkB/s\n" + text.replace("# ", "", 1)
     assert len(table(above)) == 80 and table(above)[0]["IFACE"] == "lo"
+
+
+def _ps(n: int = 120) -> str:
+    rng = random.Random(1)
+    rows = ["USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND"]
+    for i in range(n):
+        user = ("root", "www-data", "postgres", "alice", "bob")[(i * 7) % 5 if i % 9 else 0]
+        rows.append(f"{user:<10} {1000 + i:>5} {rng.random() * 20:4.1f} {rng.random() * 5:4.1f} "
+                    f"{rng.randint(1000, 900000):>6} {rng.randint(100, 90000):>5} ?        Ss   06:23   0:{i % 60:02d} "
+                    f"/usr/bin/prog{i % 7} --flag --level {i % 3}")
+    return "\n".join(rows) + "\n"
+
+
+def test_columns_aligned_by_spaces_under_a_header_are_a_table() -> None:
+    # `ps aux`: padded columns, the last one a command with its arguments.
+    text = _ps()
+    look = orientation(text, "Which user runs the most processes?")
+    assert look.table is not None and look.header[:3] == ("USER", "PID", "%CPU") and len(look.table.rows) == 120
+    assert look.table.rows[0][-1].startswith("/usr/bin/prog0 --flag") and "space-separated" in look.text
+    records = table(text)
+    top = max({r["USER"] for r in records}, key=lambda u: sum(r["USER"] == u for r in records))
+    assert f"{top} first" in look.text  # the look's count agrees with table()'s rows
+    # A sentence over log lines is no header: single spaces, words a log line would write.
+    log = "Trace of the nightly job\n" + "\n".join(f"{16615 + i % 3} 09:04:{i % 60:02d}.5 read(3, x) = {i}"
+                                                  for i in range(100))
+    assert orientation(log, "Which call shows up most?").table is None

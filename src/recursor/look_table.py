@@ -65,7 +65,7 @@ _CATEGORY_MAX = 50
 """A column of at most this many values (or a fifth of the rows, if more) is a category whose
 values a question may filter by; a column of ids or free text is not."""
 _VALUES_SHOWN = 5
-_SEP_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar", ":": "colon"}
+_SEP_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "bar", ":": "colon", " ": "space"}
 _DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
 _ID_WORDS = frozenset("id ids no nr num number key code".split())
 _SUMMED = re.compile(r"\b(?:total|sum|combined|altogether|in\s+all)\b", re.IGNORECASE)
@@ -178,7 +178,7 @@ def _read_table(text: str) -> _Read | None:
     if len(lines) <= _LEAST_ROWS:
         return None
     if _table_sep(lines) is None:
-        return None
+        return _aligned(body, lines, cut)
     header, rows, sep = _table_cells(body)  # as `helpers.table` reads it, so the call counts the same rows
     if sep is None or not header:
         return None
@@ -196,6 +196,35 @@ def _read_table(text: str) -> _Read | None:
     if len(kept) < _SHARE * len(rows) or len(kept) < _LEAST_ROWS or not any(len(r) == len(header) for r in rows):
         return None
     return _Read(header, kept, sep, cut, frozenset(), None, len(kept) == len(rows))
+
+
+def _aligned(body: str, lines: list[str], cut: bool) -> _Read | None:
+    """A table of columns aligned by spaces under a header line (`ps aux`, `df`, `vmstat`,
+    `docker ps`), read as `helpers.table` reads it: split at runs of spaces, the last column
+    holding the rest of the line (a command's arguments). None unless the header is three or
+    more names, once each, padded apart by two spaces or a tab somewhere (a sentence is not);
+    nine rows in ten split into as many cells (none fewer); no row
+    writes a header name in its column; no line is indented; and a column holds numbers."""
+    if not lines or not re.search(r"\S(?: {2,}|\t)\S", lines[0].strip()):
+        return None  # a header pads its names to the columns below: "USER  PID %CPU"; prose does not
+    header, rows, _ = _table_cells(body, None)
+    width = len(header)
+    if width < 3 or len({h.lower() for h in header}) < width or not all(_a_name(h) for h in header):
+        return None
+    joined = [r if len(r) <= width else [*r[:width - 1], " ".join(r[width - 1:])] for r in rows]
+    kept = [r for r in joined if len(r) == width]
+    if len(kept) < _ALIGNED_SHARE * len(rows) or len(kept) < _LEAST_ROWS:
+        return None
+    if any(_repeats_header(kept, i, h) for i, h in enumerate(header)) or any(line[:1].isspace() for line in lines[:6]):
+        return None
+    numeric = any(sum(bool(_NUMBER_CELL.fullmatch(r[i])) for r in kept) >= _SHARE * len(kept) for i in range(width - 1))
+    if not numeric:
+        return None  # words in columns: prose, not a table
+    return _Read(header, kept, " ", cut, frozenset(), None, len(kept) == len(rows))
+
+
+_ALIGNED_SHARE = 0.9
+_NUMBER_CELL = re.compile(r"[-+]?\d+(?:[.,]\d+)?%?[KMGTkmgt]?")
 
 
 def _repeats_header(rows: list[list[str]], i: int, name: str) -> bool:
@@ -307,7 +336,9 @@ def _whole_table(read: _Read, text: str) -> Table | None:
 
 def _all_rows(text: str, read: _Read) -> list[list[str]] | None:
     """Every row of a table the look read only in part, None when one does not fit its header."""
-    header, rows, _ = _table_cells(text, read.sep)
+    header, rows, _ = _table_cells(text, None if read.sep == " " else read.sep)
+    if read.sep == " ":
+        rows = [r if len(r) <= len(header) else [*r[:len(header) - 1], " ".join(r[len(header) - 1:])] for r in rows]
     if header != read.header or any(not 1 < len(r) <= len(header) for r in rows):
         return None
     return rows
