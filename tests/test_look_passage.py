@@ -333,3 +333,18 @@ def test_a_passage_inside_a_changelog_entry_is_shown_with_the_entrys_first_line(
     passage = look.text.split("The passage holding", 1)[1]
     assert "multi-newline" in passage and "its record starts: 2022-04-06  Lasse Collin" in passage
     assert "Jim Meyering" not in passage
+
+
+def test_a_declaration_above_a_comment_is_no_record_line_to_show() -> None:
+    # zlib.h: a function's declaration, then its documentation indented below; only a line
+    # that dates or signs a record (a ChangeLog's author) is shown above a passage.
+    decl = "\n".join(f"ZEXTERN int ZEXPORT frob{i} OF((z_streamp strm,\n                            int level));\n"
+                     f"/*\n     Frob{i} sets the knob {i}.  Other text about level {i} and more words here.\n*/\n"
+                     for i in range(20))
+    body = ("ZEXTERN int ZEXPORT deflateInit2 OF((z_streamp strm,\n                                     int strategy));\n"
+            "\n     The strategy parameter is used to tune the compression algorithm.  Use the\n"
+            "     value Z_DEFAULT_STRATEGY for normal data, Z_FILTERED for filtered data, or\n"
+            "     Z_RLE to limit match distances to one (run-length encoding).\n")
+    look = orientation(decl + body + decl, "Which strategy value gives run-length encoding in deflate?")
+    passage = look.text.split("The passage holding", 1)[1]
+    assert "Z_RLE" in passage and "its record starts" not in passage

@@ -960,12 +960,16 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         at_word = next((a for _, a, _, line in shown if rarest and rarest.lower() in line.lower()), shown[0][1])
         heads = [(a, b) for a, b in section_heads(doc.text, at_word, body, end) if b <= shown[0][1]]
         under = ["   under: " + " > ".join(_cut(" ".join(doc.text[a:b].split()), 100) for a, b in heads)] if heads else []
-        # The first line of its record, above it: a ChangeLog entry's date and author, a blank
-        # line above the item that was asked about ("who wrote the zgrep fix": Lasse Collin on
-        # the entry's first line, the fix's lines below; the 1.5B, shown only the fix, answered
-        # the author of the entry above).
+        # The first line of its record, above it, when it dates or signs the record: a
+        # ChangeLog entry's date and author, a blank line above the item that was asked about
+        # ("who wrote the zgrep fix": Lasse Collin on the entry's first line, the fix's lines
+        # below; the 1.5B, shown only the fix, answered the author of the entry above). Not a
+        # C declaration above a comment (`ZEXTERN int ZEXPORT deflateInit2 OF((...`): the
+        # reader read another constant beside it.
         record = [] if heads else enclosing(doc.text, at_word, body, end)
-        above = [record[0]] if record and record[0][1] < shown[0][1] and doc.text[record[0][0]:record[0][1]][:1].isalnum() else []
+        first = doc.text[record[0][0]:record[0][1]] if record else ""
+        above = [record[0]] if (record and record[0][1] < shown[0][1] and first[:1].isalnum()
+                                and (_SIGNED.search(first) or to_date(first[:_DATE_READ]) is not None)) else []
         under += [f"   its record starts: {_cut(doc.text[a:b].strip(), 160)}" for a, b in above]
         rows += [f"{n}| {line}" for n, line in numbered] + under
         page.add(rows, [(a, b) for _, a, b, _ in shown] + heads + above)
@@ -1199,6 +1203,9 @@ def _together_counted(words: _Searched, question: str, asking: str, together: li
     return str(count)
 
 
+_SIGNED = re.compile(r"<[^@\s<>]+@[^\s<>]+>")
+"""A person's mail address, as a record's signature writes it: `Lasse Collin  <lasse.collin@...>`."""
+_DATE_READ = 80
 _REPEATED = re.compile(r"\brepeated\s+\d+\s+times\b", re.IGNORECASE)
 """Syslog's "message repeated 3 times: [ ... ]": one line for several events."""
 _PLACING = frozenset("at from of on with by for to".split())
