@@ -36,7 +36,7 @@ from recursor.question import (
     limits_cut,
     names_options,
 )
-from recursor.sandbox.helpers import _LINE_TAG, _table_cells
+from recursor.sandbox.helpers import _LINE_TAG, _rest_joined, _table_cells
 from recursor.turns import (
     bare_answer,
     echoes_question,
@@ -220,8 +220,8 @@ def _by_name(block: str, look: Orientation) -> str:
         if tag is not None and not look.header[0].startswith(tag.group(0)):
             line = line[tag.end():]  # "import time: 44 | ...": the table was read without the tag every line has
         cells = [] if "..." in line or _FILE_TAG.match(line) else _table_cells(line, None if look.sep == " " else look.sep)[0]
-        if look.sep == " " and len(cells) > len(look.header):  # space-aligned: the last column holds the rest
-            cells = [*cells[:len(look.header) - 1], " ".join(cells[len(look.header) - 1:])]
+        if look.sep == " ":
+            cells = _rest_joined(cells, len(look.header))  # space-aligned: the last column holds the rest
         # A row clipped by the look, or tagged with its file, is left as written: its cells
         # cannot be told apart; and the header line itself says nothing more by name.
         if len(cells) == len(look.header) and tuple(cells) != look.header:

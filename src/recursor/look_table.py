@@ -38,8 +38,9 @@ from recursor.question import (
 )
 from recursor.sandbox.helpers import (
     _STOP,
-    _commented_header,
+    _comments_dropped,
     _json_records,
+    _rest_joined,
     _stem,
     _table_cells,
     _table_sep,
@@ -167,12 +168,7 @@ def _read_table(text: str) -> _Read | None:
     """The table the text is (`_Read`); None when it is no table under a header line."""
     cut = len(text) > _READ_UP_TO
     body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
-    lines = [line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()]
-    comment = ""
-    while lines and lines[0].lstrip().startswith("#"):
-        comment = lines.pop(0)
-    if comment and lines and (named := _commented_header(comment, lines, None)) is not None:
-        lines.insert(0, named)  # the header, commented (`sadf -d`), as `helpers.table` reads it
+    lines = _comments_dropped([line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()], None)
     if lines and lines[0].lstrip()[:1] in ("[", "{"):
         return _json_table(text, cut)  # a JSON array may be one line
     if len(lines) <= _LEAST_ROWS:
@@ -211,8 +207,7 @@ def _aligned(body: str, lines: list[str], cut: bool) -> _Read | None:
     width = len(header)
     if width < 3 or len({h.lower() for h in header}) < width or not all(_a_name(h) for h in header):
         return None
-    joined = [r if len(r) <= width else [*r[:width - 1], " ".join(r[width - 1:])] for r in rows]
-    kept = [r for r in joined if len(r) == width]
+    kept = [joined for r in rows if len(joined := _rest_joined(r, width)) == width]
     if len(kept) < _ALIGNED_SHARE * len(rows) or len(kept) < _LEAST_ROWS:
         return None
     if any(_repeats_header(kept, i, h) for i, h in enumerate(header)) or any(line[:1].isspace() for line in lines[:6]):
@@ -338,7 +333,7 @@ def _all_rows(text: str, read: _Read) -> list[list[str]] | None:
     """Every row of a table the look read only in part, None when one does not fit its header."""
     header, rows, _ = _table_cells(text, None if read.sep == " " else read.sep)
     if read.sep == " ":
-        rows = [r if len(r) <= len(header) else [*r[:len(header) - 1], " ".join(r[len(header) - 1:])] for r in rows]
+        rows = [_rest_joined(r, len(header)) for r in rows]
     if header != read.header or any(not 1 < len(r) <= len(header) for r in rows):
         return None
     return rows

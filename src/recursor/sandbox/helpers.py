@@ -1939,14 +1939,33 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     header, rows, sep = _table_cells(doc, sep)
     out = []
     for cells in rows:
-        if sep is None and len(cells) > len(header):  # the last column holds spaces
-            cells = [*cells[: len(header) - 1], " ".join(cells[len(header) - 1:])]
+        if sep is None:
+            cells = _rest_joined(cells, len(header))
         out.append(Record(zip(header, cells, strict=False)))
     return out
 
 
 _LINE_TAG = _re.compile(r"[A-Za-z][A-Za-z ]{0,30}:[ \t]")
 """A tag that starts a line of a table, "import time: ": when every line has it, no column's."""
+
+
+def _rest_joined(cells: list[str], width: int) -> list[str]:
+    """A space-aligned row's cells for a header of `width` names: the last column holds the rest
+    of the line, spaces and all (`ps aux`'s COMMAND and its arguments)."""
+    return cells if len(cells) <= width else [*cells[: width - 1], " ".join(cells[width - 1:])]
+
+
+def _comments_dropped(lines: list[str], sep: str | None, keep: int = 0) -> list[str]:
+    """`lines` without the comment lines above a table's header ("# exported 2024-01-01"),
+    while more than `keep` lines are left; the last of them kept, without its "#", when it is
+    the header itself (`_commented_header`)."""
+    lines = list(lines)
+    comment = ""
+    while len(lines) > keep and lines[0].lstrip().startswith("#"):
+        comment = lines.pop(0)
+    if comment and lines and (named := _commented_header(comment, lines, sep)) is not None:
+        lines.insert(0, named)  # sadf's "# hostname;interval;timestamp;IFACE;...": the header, commented
+    return lines
 
 
 def _commented_header(comment: str, lines: list[str], sep: str | None) -> str | None:
@@ -1971,14 +1990,10 @@ def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list
     lines, a Markdown table's rule line and comment lines above the header are no rows; a text
     split at `,` `;` or tabs is read by one CSV reader, so a quoted cell may hold line breaks."""
     doc = doc.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # a byte-order mark is no header; a lone CR ends a line
-    lines = [r for r in doc.split("\n") if r.strip() and not _re.fullmatch(r"[\s|:+-]+", r)]
-    comment = ""
-    while len(lines) > 1 and lines[0].lstrip().startswith("#"):
-        comment = lines.pop(0)  # "# exported 2024-01-01" above the header
+    lines = _comments_dropped([r for r in doc.split("\n") if r.strip() and not _re.fullmatch(r"[\s|:+-]+", r)],
+                             sep, keep=1)
     if not lines:
         return [], [], sep
-    if comment and (named := _commented_header(comment, lines, sep)) is not None:
-        lines = [named, *lines]  # sadf's "# hostname;interval;timestamp;IFACE;...": the header, commented
     tag = _LINE_TAG.match(lines[0])
     if tag is not None and len(lines) > 2 and all(r.startswith(tag.group(0)) for r in lines):
         lines = [r[len(tag.group(0)):] for r in lines]  # "import time: 181 | ...": a tag every line has is no cell
