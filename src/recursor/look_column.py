@@ -197,7 +197,7 @@ def column_ask(text: str, question: str) -> ColumnAsk | None:
     noun_words = {w.lower() for w in noun.split()}
     for m in TOKEN.finditer(asking):
         low = m.group(0).lower()
-        if (low in noun_words or low in _STOP or low in _ENGLISH or low in _HOW_COUNTED or low in _THE_TEXT
+        if (low in noun_words or low in _ENGLISH or low in _HOW_COUNTED or low in _THE_TEXT  # _ENGLISH holds _STOP
                 or _RANKING.fullmatch(low)):
             continue
         if (low in EMPTY_VERBS or low in DOING_VERBS) and (kind != "rank" or m.start() < ranking.start()):
@@ -285,16 +285,15 @@ def column_counted(text: str, question: str, ask: ColumnAsk, replies: list[str])
     one place, that place gives a value on half the lines, and one value ranks first."""
     places: set[tuple[int, str]] = set()
     marks = ""  # the characters other than letters and digits the values write, all of them
-    replies = [_CALL_REST.split(r.strip(), maxsplit=1)[0] for r in replies]  # `read(8,` names `read`
-    for line, reply in zip(ask.lines, replies, strict=False):
-        if reply.strip().upper() in ("", "NONE"):
-            continue
+    cut = [_CALL_REST.split(r.strip(), maxsplit=1)[0] for r in replies]  # `read(8,` names `read`
+    read = [(line, reply) for line, reply in zip(ask.lines, cut, strict=False) if reply.strip().upper() not in ("", "NONE")]
+    for line, reply in read:
         place = _place(line, reply)
         if place is None:
             return None  # a word the line does not write at a column's start: no place to count
         places.add(place[:2])
         marks += place[2]
-    if len(places) != 1 or sum(r.strip().upper() not in ("", "NONE") for r in replies) < 2:
+    if len(places) != 1 or len(read) < 2:
         return None
     k, prefix = places.pop()
     rx = _pattern(k, prefix, _chars(marks))
@@ -308,7 +307,7 @@ def column_counted(text: str, question: str, ask: ColumnAsk, replies: list[str])
     total = sum(counts.values())
     if total < _SHARE * len(rows) or len(counts) < 2:
         return None
-    kinds = {_kind(r.strip().strip("`'\"")) for r in replies if r.strip().upper() not in ("", "NONE")}
+    kinds = {_kind(reply.strip().strip("`'\"")) for _, reply in read}
     if len(kinds) != 1 or sum(n for v, n in counts.items() if _kind(v) in kinds) < _ALIKE * total:
         return None  # a place that holds other things on other lines (a message's words)
     said = f"Each line's {ask.noun}, as a sub-model read it in {len(ask.lines)} lines (column {k} counted from 0)"
@@ -318,12 +317,8 @@ def column_counted(text: str, question: str, ask: ColumnAsk, replies: list[str])
         value = total if ask.kind == "count" else len(counts)
         return ColumnCount((f"{said}: {total:,} lines write one, {len(counts):,} different values. "
                             f"count_by(lines(), r'{rx}') counts them.",), str(value))
-    said += f", over the {total:,} lines that write one"
     top = ranked(dict(counts), asking_part(question))
     if top is None or not top.top:
         return None  # a tie at the top: nothing ranks
-    return ColumnCount(
-        (f"Each line's {ask.noun}, as a sub-model read it in {len(ask.lines)} lines (column {k} counted from 0), "
-         f"over the {total:,} lines that write one: {top.told}. count_by(lines(), r'{rx}') counts them.",),
-        top.top,
-    )
+    return ColumnCount((f"{said}, over the {total:,} lines that write one: {top.told}. "
+                        f"count_by(lines(), r'{rx}') counts them.",), top.top)

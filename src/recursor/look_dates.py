@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import date
 from itertools import pairwise
 
-from recursor.sandbox.helpers import Entry, layout_records, to_date
+from recursor.sandbox.helpers import _TIME_OF_DAY, Entry, _seconds, layout_records, to_date
 
 __all__ = ["date_span", "days_between", "ending_entry"]
 
@@ -96,8 +96,6 @@ _SPAN_READ = 4_000_000
 """A text up to this size has every line's date read (~12 us a line); a longer one, its ends."""
 
 
-_CLOCK = re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d):([0-5]\d)(?:[.,](\d{1,9}))?(?![\d:])")
-"""A time of day with its seconds and their fraction, as a log stamps its lines."""
 _TIMED_SHARE = 0.5
 """Of a text's non-blank lines, the share that must start with a time for its span to be read."""
 _SPAN_UNIT = re.compile(r"\b(?:in|how\s+many)\s+(?P<unit>milliseconds|ms|seconds|secs|minutes)\b", re.IGNORECASE)
@@ -156,10 +154,12 @@ _STOP_WORDS = frozenset("a an the and or to of in on at by for from with this th
 
 
 def _clock(line: str) -> float | None:
-    m = _CLOCK.search(line[:_DATE_AT])
+    """The seconds of the day of a line's first time of day that writes its seconds, with their
+    fraction, as a log stamps its lines (`helpers._TIME_OF_DAY`); None for none."""
+    m = next((m for m in _TIME_OF_DAY.finditer(line[:_DATE_AT]) if m[3] is not None), None)
     if m is None:
         return None
-    return int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) + (float("0." + m[4]) if m[4] else 0.0)
+    return _seconds(m) + (float("0." + m[4]) if m[4] else 0.0)
 
 
 def _time_span(read: str, asking: str, words: list[str], whole: bool) -> tuple[list[str], str]:
@@ -195,8 +195,7 @@ def _time_span(read: str, asking: str, words: list[str], whole: bool) -> tuple[l
         if 0 < holding < len(timed) / 2 and not (low in first_line and low in last_line):
             return [], ""
     seconds = last - first
-    where = f" (lines {at_first:,} and {at_last:,})" if whole else ""
-    row = (f"Its first timed line is at {_stamp(first)} and its last at {_stamp(last)}{where}: "
+    row = (f"Its first timed line is at {_stamp(first)} and its last at {_stamp(last)} (lines {at_first:,} and {at_last:,}): "
            f"{seconds:.6f} seconds apart ({seconds * 1000:,.3f} ms).")
     unit = m.group("unit").lower() if (m := _SPAN_UNIT.search(asking)) else ""
     if unit in ("milliseconds", "ms"):

@@ -143,10 +143,10 @@ def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *
 
 def _widened(best: Passage, candidates: Sequence[Passage], starts: Sequence[int], size: int) -> Passage:
     """`best` joined with the windows of its paragraph that start inside it, further down,
-    score nearly as well (`_SECOND`) and hold a word it does not, up to `_LONGEST` lines. Two such windows are one passage cut in two: a
-    config file's comment block names the setting and its purpose in the first and says
-    "Default value: 5000" in the second, six lines on; shown the first alone, the 1.5B read
-    the example's 32768 from elsewhere."""
+    score nearly as well (`_SECOND`) and hold a word it does not, up to `_LONGEST` lines. Two
+    such windows are one passage cut in two: a config file's comment block names the setting
+    and its purpose in the first and says "Default value: 5000" in the second, six lines on;
+    shown the first alone, the 1.5B read the example's 32768 from elsewhere."""
     first, last, words = best.first, best.last, list(best.words)
     for other in candidates:
         if other.score < _SECOND * best.score:

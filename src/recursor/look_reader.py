@@ -24,6 +24,7 @@ from recursor.context import ContextValue
 from recursor.orient import Orientation, everyday, key_shaped
 from recursor.question import (
     ASKS_FILE,
+    AT_MOST,
     COUNT_ASKED,
     MEASURED_ASKED,
     PLURAL_ASKED,
@@ -160,7 +161,7 @@ def looks_up(question: str) -> bool:
     asked = _asked_sentence(question)
     if _SPANNED.search(asking) is None and MEASURED_ASKED.search(asking):
         # "how many seconds ahead of UTC is IST", "at most how many redirects will it follow": one line's value
-        asking = re.sub(r"\bat\s+most\b", " ", MEASURED_ASKED.sub(" ", asking), flags=re.IGNORECASE)
+        asking = AT_MOST.sub(" ", MEASURED_ASKED.sub(" ", asking))
     return not (_COMPUTED.search(asking) or SUPERLATIVE.search(_RECENT.sub("", limits_cut(asking))) or names_options(asking)
                 or YES_NO_START.match(asked) or PLURAL_ASKED.match(asked) or _TWO_STEPS.search(question)
                 or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))

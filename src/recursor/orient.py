@@ -990,6 +990,8 @@ class _Searched:
     marked: frozenset[str]
     described: frozenset[str]
     ranks: bool
+    glossed: frozenset[str] = frozenset()
+    """The words a code in parentheses glosses ("IPv6 address" of "(AAAA)", `_glossed`)."""
 
 
 def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> _Searched:
@@ -1042,7 +1044,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
                               _tier(w.word, marked), w.count))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     return _Searched(found, missing, file_words, question_words, marked, described,
-                     SUPERLATIVE.search(limits_cut(asking)) is not None)
+                     SUPERLATIVE.search(limits_cut(asking)) is not None, frozenset(glossed))
 
 
 _GLOSS = re.compile(r"((?:[\w.-]+\s+){1,2})\(\s*([A-Z][A-Z0-9_]{1,15}|[A-Za-z]*\d[\w.-]*)\s*\)")
@@ -1165,17 +1167,16 @@ def _together_counted(words: _Searched, question: str, asking: str, together: li
     text); or a word it does not write that is not what is counted ("lookups"), who did it
     ("the client at 127.0.0.24") or a verb that only says the thing was done ("make", "send",
     "get"): "failed", "newly" may pick lines."""
-    if (not COUNT_ASKED.search(asking) or _PARTITIVE.search(asking) or says_more(asking, question, numbers=False)
+    how_many = COUNT_ASKED.search(asking)
+    if (how_many is None or _PARTITIVE.search(asking) or says_more(asking, question, numbers=False)
             or count < 1 or _REPEATED.search(text)):
         return ""  # "message repeated 3 times: [...]": a line is not one event
     held = {w.lower() for w in together}
-    _, glossed = _glossed(asking, {w.word.lower(): w.count for w in words.found}, text)
+    glossed = words.glossed
     for w in words.found:
         low = w.word.lower()
         if not (low in held or low in glossed or low in words.described):
             return ""  # another word the text writes may pick lines, an everyday one too ("in the build")
-    how_many = COUNT_ASKED.search(asking)
-    assert how_many is not None
     aux = _AUXILIARY.search(asking, how_many.end())
     tokens = list(TOKEN.finditer(asking))
     found = {w.word.lower() for w in words.found} | {w.asked.lower() for w in words.found if w.asked}

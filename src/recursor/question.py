@@ -21,6 +21,7 @@ from recursor.sandbox.helpers import _MONTH_RX, _MONTHS, _STOP, _make_date, _per
 __all__ = [
     "ANSWER_FORMAT",
     "ASKS_SIZE",
+    "AT_MOST",
     "CHOICE_WORDS",
     "COUNTED_RECORDS",
     "COUNTISH",
@@ -639,9 +640,13 @@ def limits_cut(text: str) -> str:
     """`text` without the superlatives that name a stated limit (`STATED_LIMIT`), nor the "at
     most" of a bound asked in the present or future ("at most how many redirects will it
     follow": `MEASURED_ASKED`)."""
-    if MEASURED_ASKED.search(text) and re.search(r"\bat\s+most\b", text, re.IGNORECASE):
-        text = re.sub(r"\bat\s+most\b", " ", text, flags=re.IGNORECASE)
+    if MEASURED_ASKED.search(text):
+        text = AT_MOST.sub(" ", text)
     return STATED_LIMIT.sub(" ", text)
+
+
+AT_MOST = re.compile(r"\bat\s+most\b", re.IGNORECASE)
+"""The "at most" of a bound asked ("at most how many redirects will it follow")."""
 
 
 def not_ranking(text: str) -> str:
