@@ -33,7 +33,7 @@ from recursor.line_kinds import kinds_told
 from recursor.log_columns import column_count, column_rank
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
 from recursor.look_counts import says_more
-from recursor.look_dates import date_span, days_between, ending_entry
+from recursor.look_dates import _DATE_AT, date_span, days_between, ending_entry
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
@@ -969,7 +969,7 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         record = [] if heads else enclosing(doc.text, at_word, body, end)
         first = doc.text[record[0][0]:record[0][1]] if record else ""
         above = [record[0]] if (record and record[0][1] < shown[0][1] and first[:1].isalnum()
-                                and (_SIGNED.search(first) or to_date(first[:_DATE_READ]) is not None)) else []
+                                and (_SIGNED.search(first) or to_date(first[:_DATE_AT]) is not None)) else []
         under += [f"   its record starts: {_cut(doc.text[a:b].strip(), 160)}" for a, b in above]
         rows += [f"{n}| {line}" for n, line in numbered] + under
         page.add(rows, [(a, b) for _, a, b, _ in shown] + heads + above)
@@ -1206,7 +1206,6 @@ def _together_counted(words: _Searched, question: str, asking: str, together: li
 
 _SIGNED = re.compile(r"<[^@\s<>]+@[^\s<>]+>")
 """A person's mail address, as a record's signature writes it: `Lasse Collin  <lasse.collin@...>`."""
-_DATE_READ = 80
 _REPEATED = re.compile(r"\brepeated\s+\d+\s+times\b", re.IGNORECASE)
 """Syslog's "message repeated 3 times: [ ... ]": one line for several events."""
 _PLACING = frozenset("at from of on with by for to".split())
