@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from unittest.mock import patch
 
 import recursor.sandbox.helpers as helpers
 from recursor.look_weblog import weblog_look
 from recursor.orient import orientation
+from recursor.table_sql import TableDb, schema
 
 _PATHS = ["/", "/index.html", "/api/v1/items", "/login", "/static/app.js"]
 
@@ -90,3 +92,36 @@ def test_review_the_call_prints_what_the_look_offered_whatever_the_lines_case_or
     assert str(eval(look.call, vars(helpers))) == look.counted  # lines() keeps /Login too, and so does the look
     for question in ("How many requests had a status above 200?", "Which IP made the most requests before noon?"):
         assert weblog_look(text, question).counted == "", question  # type: ignore[union-attr]
+
+
+def test_the_log_is_a_table_of_its_fields_for_a_query_and_counts_as_the_lines_do() -> None:
+    text, reqs = _log()
+    text = ('10.0.0.9 - alice [01/Apr/2025:09:00:00 +0200] "GET /a b HTTP/1.0" 401 - "-" "x"\n'
+            '10.0.0.9 - - [01/Apr/2025:09:00:01 +0200] "-" 400 0\n' + text + "not a request line\n")
+    look = weblog_look(text, "How many requests were turned away for lack of valid credentials?")
+    assert look is not None and look.table is not None
+    table = look.table
+    assert table.header[:4] == ("client", "ident", "user", "time") and len(table.rows) == len(reqs) + 2
+    first, second = table.rows[0], table.rows[1]
+    # The time as SQLite reads one; "-" is no value; a path written with a space stays whole.
+    assert first[:9] == ("10.0.0.9", None, "alice", "2025-04-01 09:00:00", "GET", "/a b", "HTTP/1.0", "401", None)
+    assert second[4:9] == (None, None, None, "400", "0")  # a request line of "-": no method, path or protocol
+    db = TableDb.open(table)
+    assert db is not None
+    try:
+        got = db.select("SELECT COUNT(*) FROM t WHERE status = 404 AND method = 'POST'").rows
+        assert got == ((sum(1 for _, m, _, s in reqs if s == "404" and m == "POST"),),)
+        later = db.select("SELECT COUNT(*) FROM t WHERE time >= '2025-04-03 00:00:00'").rows
+        assert later == ((sum(1 for line in text.splitlines() if "/Apr/2025:" in line and line.split("[")[1][:2] >= "03"),),)
+    finally:
+        db.close()
+    shown = schema(table, "How many requests were turned away?")
+    assert shown.startswith(f"Table t has {len(reqs) + 2:,} rows, each one request in a web server's access log.")
+    assert "- status: whole number, 6 different values: 200, 304, 400, 401, 404, 500" in shown
+
+
+def test_a_log_read_only_in_part_is_no_table() -> None:
+    text, _ = _log(n=60)
+    with patch("recursor.look_weblog._READ_UP_TO", 2_000):
+        look = weblog_look(text, "How many requests failed?")
+    assert look is not None and look.table is None

@@ -128,11 +128,15 @@ class Table:
     """A table's column names as written, and its rows of cells (str, int, float, bool or
     None): what the look read (`look_table`). Its columns are typed once, when first asked."""
 
-    __slots__ = ("_columns", "_load", "_rows", "header")
+    __slots__ = ("_columns", "_load", "_rows", "header", "row")
 
     def __init__(self, header: Sequence[str], rows: Sequence[Sequence[Any]] = (), *,
-                 load: Callable[[], Sequence[Sequence[Any]]] | None = None) -> None:
+                 load: Callable[[], Sequence[Sequence[Any]]] | None = None, row: str = "") -> None:
         self.header = tuple(header)
+        self.row = row
+        """What one row is, when the table was read from a format that says ("one request in a
+        web server's access log"): the query writer is told, and reads "turned away for lack of
+        credentials" as `status = 401`; "" for a table that says so only by its header."""
         self._rows = tuple(tuple(r) for r in rows)
         self._load = load
         self._columns: tuple[_Column, ...] | None = None
@@ -151,11 +155,12 @@ class Table:
         return cls(header, _cells(rows, len(header)))
 
     @classmethod
-    def read_later(cls, header: Sequence[str], read: Callable[[], Sequence[Sequence[str]] | None]) -> Table:
+    def read_later(cls, header: Sequence[str], read: Callable[[], Sequence[Sequence[str | None]] | None], *,
+                   row: str = "") -> Table:
         """A delimited table whose rows `read` gives when they are first asked for, off the
         look's path (a long text's, read again whole only for a query); no rows when `read`
         finds none that fit the header."""
-        return cls(header, load=lambda: _cells(read() or (), len(header)))
+        return cls(header, load=lambda: _cells(read() or (), len(header)), row=row)
 
     @classmethod
     def of_records(cls, records: Sequence[dict[str, Any]]) -> Table:
@@ -283,7 +288,12 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
     header = "" if column.name == column.written else f" (header {_clip(column.written)!r})"
     if not values:
         return f"- {column.name}{header}: always empty"
-    if column.kind in ("integer", "real", "date"):
+    distinct = sorted(set(values)) if column.kind == "integer" else []
+    if 1 < len(distinct) <= _VALUES_SHOWN and len(distinct) < n_rows / 3:
+        # A handful of whole numbers are codes more than amounts (an HTTP status, a level): each
+        # is shown, so that a writer who knows 401 means "no valid credentials" sees it is there.
+        told = f"whole number, {len(distinct)} different values: " + ", ".join(map(str, distinct))
+    elif column.kind in ("integer", "real", "date"):
         what = {"integer": "whole number", "real": "number", "date": "date YYYY-MM-DD"}[column.kind]
         told = f"{what}, {min(values)} to {max(values)}"
     elif column.kind == "boolean":
@@ -342,7 +352,8 @@ def schema(table: Table, question: str) -> str:
     lines = [_described(c, len(table.rows), asked) for c in columns]
     more = len(table.columns()) - len(columns)
     tail = f"\n(and {more:,} more columns not shown)" if more else ""
-    return f"Table t has {len(table.rows):,} rows. Its columns:\n" + "\n".join(lines) + tail
+    each = f", each {table.row}" if table.row else ""
+    return f"Table t has {len(table.rows):,} rows{each}. Its columns:\n" + "\n".join(lines) + tail
 
 
 def select_of(reply: str) -> str | None:
