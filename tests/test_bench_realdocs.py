@@ -9,6 +9,7 @@ expressions (and, for code, by reading the def's header), without the generator'
 from __future__ import annotations
 
 import ast
+import random
 import gzip
 import re
 from collections import Counter
@@ -420,3 +421,17 @@ def test_gold_evidence_is_lines_of_the_file_asked_about(tasks32: list[Task]) -> 
         assert evidence_recall(task, [{**hit[0], "key": "a.txt"}]) == 0.0
         known[task.meta["form"]] += 1
     assert sum(known.values()) >= 20 and len(known) >= 8, known
+
+
+def test_padding_goes_on_after_a_file_cut_before_a_long_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose next line is too long to fit is cut short of the room left; the next file
+    fills the rest, so a context comes out at its requested size (a man page of one long
+    line left a 16K context at 96% of it)."""
+    long_lines = sources.Doc("/usr/share/man/man1/wide.1", "short\n" + "x" * 5_000 + "\n")
+    others = [sources.Doc(f"/usr/share/doc/p{i}/copyright", "word word\n" * 30) for i in range(40)]
+    monkeypatch.setattr(realdocs, "_filler_docs", lambda rng, primary: iter([long_lines, *others]))
+    room = 3_000
+    padded = realdocs._pad(random.Random(0), None, room)  # type: ignore[arg-type]
+    used = sum(len(realdocs.block(d)) for d in padded)
+    assert padded[0].path.endswith("(first lines)") and len(padded) > 2
+    assert room - 100 < used <= room

@@ -248,9 +248,9 @@ def _pad(rng: random.Random, primary: Source, room: int) -> list[Doc]:
             out.append(doc)
             room -= len(block(doc))
         elif (piece := _cut(doc, room)) is not None:
+            # Padding goes on while room is left: a file cut before a long line leaves some.
             out.append(piece)
             room -= len(block(piece))
-            break
     return out
 
 
