@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-__all__ = ["kinds_told", "line_shape"]
+__all__ = ["kinds", "kinds_told", "line_shape"]
 
 _VARIES = re.compile(
     r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
@@ -68,16 +68,8 @@ _NAMES_LEAST = 8
 """Values of one word, in shapes otherwise alike, that make it a name and the shapes one kind."""
 
 
-def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,
-               about: str = "") -> list[str]:
-    """Rows telling the kinds of `lines` (the lines holding `word`) with how many lines each,
-    one example line a kind; none when they are of fewer than `least` kinds (a word on lines
-    of one kind is told by its count) or of more kinds than half their number (little
-    repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere).
-    `about` names the lines in the first row instead of the word ("They are")."""
-    lines = list(lines)
-    if len(lines) <= more_than:
-        return []
+def kinds(lines: Iterable[str]) -> tuple[Counter[str], dict[str, str]]:
+    """The kinds of `lines`, each with how many lines are of it and its first line."""
     by_shape: Counter[str] = Counter()
     first: dict[str, str] = {}  # a shape's first line
     for line in lines:
@@ -91,6 +83,20 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
         kind = kind_of.get(shape, shape)
         counts[kind] += n
         example.setdefault(kind, first[shape])
+    return counts, example
+
+
+def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,
+               about: str = "") -> list[str]:
+    """Rows telling the kinds of `lines` (the lines holding `word`) with how many lines each,
+    one example line a kind; none when they are of fewer than `least` kinds (a word on lines
+    of one kind is told by its count) or of more kinds than half their number (little
+    repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere).
+    `about` names the lines in the first row instead of the word ("They are")."""
+    lines = list(lines)
+    if len(lines) <= more_than:
+        return []
+    counts, example = kinds(lines)
     total = len(lines)
     if len(counts) < least or 2 * len(counts) > total:
         return []

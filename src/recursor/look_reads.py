@@ -102,7 +102,8 @@ class LookReads:
         (`recursor.look_column`), the top value or the count offered like one the look computed. The look as it was when it computed a
         value already, the context is not one text, the question may say more than "which X
         comes up most", the readings disagree, the text is a table, or the limits leave no room."""
-        if look.counted or look.table is not None or look.header or not isinstance(self.context, str):
+        named = look.table is not None and not look.table.row  # not a log's own lines read as a table
+        if look.counted or named or look.header or not isinstance(self.context, str):
             return look  # a table's columns are named: its query ranks them (`query_table`)
         ask = await asyncio.to_thread(column_ask, self.context, self.question)
         if ask is None:

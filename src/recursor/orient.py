@@ -31,6 +31,7 @@ from recursor.context import ContextValue
 from recursor.judged import judged
 from recursor.line_kinds import kinds_told
 from recursor.log_columns import column_count, column_rank
+from recursor.log_table import timed_table
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
 from recursor.look_counts import says_more
 from recursor.look_dates import _DATE_AT, date_span, days_between, ending_entry
@@ -891,6 +892,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 and not _RELEASES_COUNTED.search(asking))
     items = (items_table(text) if tabled is None and computes and not counted and not files
              and isinstance(context, str) and len(text) <= _PARSED_UP_TO else None)
+    # A timed log's lines as a table, for a count, ranking or measure no rule here computed: the
+    # query writer reads "failed logins" as the kind of message that writes `FAIL LOGIN`.
+    logged = (timed_table(text) if tabled is None and items is None and not counted and not files
+              and isinstance(context, str) and len(text) <= _PARSED_UP_TO
+              and (words.ranks or COUNT_ASKED.search(asking)) else None)
     return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
                        hint=() if names_options(question) else searched_first,
                        start=(judging.call if judging else start if (named is not None or named_start) and start
@@ -899,7 +905,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        passages=tuple(lines for _, lines, _ in passage_hits),
                        holds=judging.holds if judging else "",
                        header=tabled.header if tabled else (), sep=tabled.sep if tabled else "",
-                       table=tabled.table if tabled and tabled.table else items)
+                       table=tabled.table if tabled and tabled.table else items or logged)
 
 
 _OPENING = 400

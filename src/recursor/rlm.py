@@ -290,8 +290,10 @@ class _Run:
         # for a typed answer (its form is the schema's, not a line's).
         if self.prompts.reads_the_look and self.depth == 0 and self.typed is None:
             reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
-            state.shown = await reads.query_table(state.shown)
+            # The column's reading first: it abstains unless three readings agree, where a query
+            # over a log's lines (`recursor.log_table`) is one model's guess at its messages.
             state.shown = await reads.read_column(state.shown)
+            state.shown = await reads.query_table(state.shown)
             state.look_read = await reads.read(state.shown)
         metadata = self.metadata or describe(self.context)
         # `read` only when there is one: a subclass's first_message of three arguments still works.

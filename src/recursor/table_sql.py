@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from recursor.line_kinds import kinds
 from recursor.sandbox.helpers import _STOP, to_date
 
 __all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "told"]
@@ -47,6 +48,11 @@ _EXAMPLES = 3
 _CLIP = 40
 _LONG_CLIP = 64
 """A long text column's example, at most: two of them fit a schema line."""
+_KINDS_SHOWN = 10
+_KINDS_NAMED = 6
+"""A column's kinds shown, at most, and of them the kinds that write a word of the question."""
+_REPEATS = 4
+"""A column is of kinds when its values have four or more times as many rows as shapes."""
 _LINE_MAX = 160
 """A column's line in the schema, at most: a schema fits a small model's window."""
 _CELL_SHOWN = 200
@@ -150,9 +156,9 @@ class Table:
         return self._rows
 
     @classmethod
-    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str | None]]) -> Table:
+    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str | None]], *, row: str = "") -> Table:
         """A delimited table's cells as written; an empty cell, or None, is no value."""
-        return cls(header, _cells(rows, len(header)))
+        return cls(header, _cells(rows, len(header)), row=row)
 
     @classmethod
     def read_later(cls, header: Sequence[str], read: Callable[[], Sequence[Sequence[str | None]] | None], *,
@@ -310,6 +316,8 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
             shown = named + [v for v in top if v not in named]
             more = ", ..." if len(counts) > len(shown) else ""
             told = f"text, {width}{len(counts):,} different values: " + ", ".join(repr(_clip(v)) for v in shown) + more
+        elif (kinds := _kinds(values, asked)) is not None:
+            return f"- {column.name}{header}: {kinds}"
         else:
             # Long texts (an item, a term's line) are shown two at more length: their shape
             # ("tcp_sack (Boolean; default: enabled; ...)") is what a LIKE must match.
@@ -322,6 +330,24 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
     line = f"- {column.name}{header}: {told}"
     line = line if len(line) <= _LINE_MAX else line[:_LINE_MAX] + " ..."
     return line + (f"; empty (NULL) in {empty:,} rows" if empty else "")
+
+
+def _kinds(values: list[str], asked: set[str]) -> str | None:
+    """A column of a log's messages told by their kinds (`line_kinds.kinds`), one example
+    and its rows a kind, the kinds that write a word of the question first ("FAIL LOGIN" for
+    "failed logins"), then the most common: a LIKE has to match a message as it is written,
+    and two examples of thousands seldom show the one asked about. None for values that
+    repeat few shapes (names, prose): each is its own kind."""
+    shapes, example = kinds(values)
+    if not 2 <= len(shapes) <= len(values) / _REPEATS:
+        return None
+    stems = [re.compile(rf"\b{re.escape(w[:max(4, len(w) - 3)])}", re.IGNORECASE)
+             for w in asked if " " not in w and len(w) >= 4 and w.isalpha()]
+    named = [s for s, _ in shapes.most_common() if any(rx.search(example[s]) for rx in stems)]
+    shown = list(dict.fromkeys([*named[:_KINDS_NAMED], *(s for s, _ in shapes.most_common())]))[:_KINDS_SHOWN]
+    told = "; ".join(f"{_clip(example[s], _LONG_CLIP)!r} ({shapes[s]:,} rows)" for s in shown)
+    more = f"; and {len(shapes) - len(shown):,} more kinds" if len(shapes) > len(shown) else ""
+    return f"text of {len(shapes):,} kinds (shapes), one example each: {told}{more}"
 
 
 def _asked_phrases(question: str) -> set[str]:
