@@ -9,8 +9,8 @@ expressions (and, for code, by reading the def's header), without the generator'
 from __future__ import annotations
 
 import ast
-import random
 import gzip
+import random
 import re
 from collections import Counter
 from collections.abc import Callable

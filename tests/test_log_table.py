@@ -69,10 +69,10 @@ def test_a_logs_stamps_are_a_day_and_a_time_that_sqlite_compares_and_the_rest_it
 
 def test_syslogs_prefix_is_its_host_program_and_pid() -> None:
     table = timed_table(_syslog())
-    assert table is not None and table.header == ("time", "host", "program", "pid", "message")
+    assert table is not None and table.header == ("day", "time", "host", "program", "pid", "message")
     row = table.rows[1]
-    assert row[:4] == ("09:00:01", "vm", "sshd", "2001") and row[4].endswith("port 40001 ssh2")
-    assert row[4].split()[0] in ("Accepted", "Failed")
+    assert row[:5] == ("12-06", "09:00:01", "vm", "sshd", "2001") and row[5].endswith("port 40001 ssh2")
+    assert row[5].split()[0] in ("Accepted", "Failed")  # a stamp with no year: its month and day
 
 
 def test_a_text_mostly_without_stamps_or_too_short_is_no_table() -> None:
@@ -89,8 +89,8 @@ def test_the_messages_are_told_by_kind_those_the_question_writes_first() -> None
     shown = schema(table, "How many failed FTP logins were there from 11:15:00 through 11:16:59?")
     assert shown.startswith("Table t has 600 rows, each one line of a log.")
     message = next(line for line in shown.splitlines() if line.startswith("- message:"))
-    assert "text of 4 kinds (shapes), one example each: " in message
-    examples = message.split("one example each: ")[1].split("; ")
+    assert "text of 4 kinds (shapes): " in message
+    examples = message.split("(shapes): ")[1].split("; ")
     assert "FAIL LOGIN" in examples[0] and "OK LOGIN" in examples[1]  # "failed", "logins": the kinds that write them
     assert {"CONNECT", "OK DOWNLOAD"} <= {kind for kind in ("CONNECT", "OK DOWNLOAD") if kind in message}
     # Values that repeat no shape (names, prose) are shown as examples, not kinds.
@@ -115,3 +115,78 @@ def test_the_first_look_offers_what_the_query_over_the_log_gives() -> None:
     assert f"The query {sql} gives: {gold}." in first and f"FINAL({gold})" in first
     # A look-up is no count: no table, no query.
     assert orientation(text, "Which client did carol log in from first?").table is None
+
+
+def test_a_program_that_logs_itself_writes_its_pid_and_a_level_where_syslog_writes_a_colon() -> None:
+    text = "\n".join(f"Dec 06 12:40:{i % 60:02d} unbound[30395:0] info: 127.0.0.{i % 5} www.lab.test. A IN"
+                     for i in range(40))
+    table = timed_table(text)
+    assert table is not None and table.header == ("day", "time", "program", "pid", "message")
+    assert table.rows[0][2:] == ("unbound", "30395", "info: 127.0.0.0 www.lab.test. A IN")
+    assert "- pid: whole number, always 30395" in schema(table, "How many queries?")
+    # A word and a space is no program: tcpdump's "IP 127.0.0.1.5 > ..." is all message.
+    dump = "\n".join(f"12:34:{i % 60:02d}.{i:06d} IP 127.0.0.1.{4000 + i} > 127.0.0.2.53: UDP, length {i}"
+                     for i in range(40))
+    assert (dumped := timed_table(dump)) is not None and dumped.header == ("time", "fraction", "message")
+
+
+def _rows(lines: list[str]) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]]:
+    table = timed_table("\n".join(lines * 20))
+    assert table is not None
+    return table.header, table.rows
+
+
+def test_what_a_line_writes_besides_its_stamp_stays_in_its_message() -> None:
+    # A level or a service's name before the stamp; a number after the time that is no year.
+    header, rows = _rows(["INFO  2024-03-05 10:00:00 [main] c.e.App - step", "web-1 | 2024-03-05T10:00:01.250Z handled",
+                          "Mar  5 10:00:02 2048 bytes sent to client", "2024-03-05 10:00:03 PM evening run"])
+    assert header == ("day", "time", "fraction", "message")
+    assert rows[0] == ("2024-03-05", "10:00:00", None, "INFO [main] c.e.App - step")
+    assert rows[1] == ("2024-03-05", "10:00:01", "0.250", "web-1 handled")
+    assert rows[2][0] == "03-05" and rows[2][3] == "2048 bytes sent to client"  # a year only after a yearless date
+    assert rows[3][1] == "22:00:03" and rows[3][3] == "evening run"
+    # date(1)'s year after the time is the stamp's.
+    assert _rows(["Sun Dec  6 11:13:16 2026 [pid 1] CONNECT"])[1][0] == ("2026-12-06", "11:13:16", "[pid 1] CONNECT")
+
+
+def test_lines_without_a_stamp_belong_to_the_entry_above() -> None:
+    entry = ["2024-03-05 10:00:00 ERROR request failed", "java.lang.NullPointerException: null", "    at App.run"]
+    lines = ["2024-03-05 10:00:00 INFO ok"] * 8 + entry
+    table = timed_table("\n".join(lines * 5))
+    assert table is not None and len(table.rows) == 45
+    db = TableDb.open(table)
+    assert db is not None
+    try:
+        assert db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%NullPointerException%'").rows == ((5,),)
+    finally:
+        db.close()
+
+
+def test_a_logs_numeric_dates_are_read_one_way_and_a_level_is_no_program() -> None:
+    header, rows = _rows([f"{d:02d}/03/2024 10:00:00 ERROR: disk full" for d in range(10, 16)])
+    assert header == ("day", "time", "message")  # "ERROR:" is a level, not syslog's program
+    assert {r[0] for r in rows} == {f"2024-03-{d}" for d in range(10, 16)}  # day first, as 13-15 show
+    assert rows[0][2] == "ERROR: disk full"
+
+
+def test_a_window_takes_its_last_second_whole_and_a_host_on_few_lines_stays_written() -> None:
+    lines = [f"Mar  5 11:16:59.{i:03d} app[7]: tick {i}" for i in range(30)] + ["Mar  5 11:17:00 web0 app[7]: x"]
+    table = timed_table("\n".join(lines))
+    assert table is not None and table.header == ("day", "time", "fraction", "program", "pid", "message")
+    db = TableDb.open(table)
+    assert db is not None
+    try:
+        assert db.select("SELECT COUNT(*) FROM t WHERE time BETWEEN '11:16:00' AND '11:16:59'").rows == ((30,),)
+    finally:
+        db.close()
+    assert table.rows[-1][3:] == (None, None, "web0 app[7]: x")
+
+
+def test_a_look_up_over_a_log_is_read_not_queried() -> None:
+    text = _ftp_log()
+    question = "How many seconds does the server wait before it closes an idle session?"
+    assert orientation(text, question).table is not None  # "how many": the table is there
+    sub = FakeScriptedLM(default="NONE")
+    RLM(FakeScriptedLM(default="FINAL(1)"), sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3),
+        trace_dir=False).complete(question, text)
+    assert not any(c.messages[0]["content"].startswith("Table t") for c in sub.calls)

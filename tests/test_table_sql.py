@@ -404,3 +404,22 @@ def test_a_header_with_units_and_a_tag_every_line_has_still_make_a_table() -> No
     weights = "name,Weight [kg],colour\n" + "".join(f"box{i},{i * 1.5},red\n" for i in range(10))
     assert orientation(weights, "How many boxes weigh over 5 kg?").table is not None
     assert orientation("key,{json: 1},x\n" + "a,b,c\n" * 5, "How many?").table is None  # code, not a name
+
+
+def test_a_pattern_copied_from_a_clipped_example_ends_where_the_clip_did() -> None:
+    assert select_of("SELECT COUNT(*) FROM t WHERE message LIKE 'Server a2 is going DOWN for...'") == (
+        "SELECT COUNT(*) FROM t WHERE message LIKE 'Server a2 is going DOWN for%'")
+    assert select_of("SELECT COUNT(*) FROM t WHERE note = 'wait...'") == (
+        "SELECT COUNT(*) FROM t WHERE note = 'wait...'")  # an equality is not a pattern
+
+
+def test_times_are_told_with_how_to_subtract_them_and_a_plain_tables_names_are_not_kinds() -> None:
+    firsts = ["Ann", "Eve", "Jon", "Ivy", "Gus", "Kim", "Lou", "Max", "Ned", "Oda"] * 2
+    names = [f"{f}{i // 10 if i >= 10 else ''} {la}" for i, f in enumerate(firsts)
+             for la in ("Wong", "Lee", "Khan", "Novak", "Jones", "Park", "Ruiz", "Sato", "Berg", "Cole")]
+    rows = [[f"{10 + i // 60:02d}:{i % 60:02d}:00", name] for i, name in enumerate(names)]
+    table = Table.of_rows(["at", "customer"], rows)
+    shown = schema(table, "How many orders did Eve Wong place?")
+    assert "- at: time of day HH:MM:SS, 10:00:00 to 13:19:00 (seconds apart: strftime('%s', b) - " in shown
+    # A column of names under a header is no log's messages: its values, the one asked first.
+    assert "- customer: text, e.g. 'Eve Wong', " in shown and "kinds" not in shown

@@ -8,10 +8,12 @@ sshd login that worked says `Accepted`; a coder model shown the kinds of the mes
 The 1.5B root, shown the window's 23 `FAIL LOGIN` lines among its kinds, answered the count
 of lines holding the window's last second.
 
-Columns: `day` (ISO, when the stamps write a year), `time` ('HH:MM:SS', with its fraction when
-written, so that `BETWEEN` compares and `strftime('%s', time)` subtracts), and for syslog's
-`host program[pid]: ` prefix its `host`, `program` and `pid`; then `message`, the rest. Lines
-without a stamp of their own (a wrapped message, a banner) are no row.
+Columns: `day` (ISO when the stamps write a year, else month and day as 'MM-DD'), `time`
+('HH:MM:SS', whole seconds so that `BETWEEN` takes a window's last second whole), `fraction`
+(of the second, when the stamps write one), and for syslog's `host program[pid]: ` prefix its
+`host`, `program` and `pid`; then `message`: the line without its stamp, what was written
+before the stamp (a level, a service's name) kept. A line without a stamp of its own (a stack
+trace's frame, a wrapped message) is part of the row above it, as it is of that entry.
 
 General: it knows no program's log, only where a line's stamp is (a time of day near its start,
 as `helpers.in_dates` finds it) and syslog's prefix, a standard.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from recursor.sandbox.helpers import _TIME_OF_DAY, to_date
 from recursor.table_sql import Table
@@ -31,54 +34,158 @@ _STAMP_WITHIN = 40
 """A line's stamp starts within its first characters ("Sun Dec  6 11:13:16 2026", "[2024-03-05 ...")."""
 _STAMPED_SHARE = 0.8
 """A timed log when this share of its non-empty lines carry a stamp there."""
+_SAMPLE = 400
+"""The first lines read to tell a timed log; the table itself is read only when a query is written."""
 _LEAST_ROWS = 20
-_AFTER_STAMP = re.compile(r"^(?:[.,]\d+)?(?:\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)\b)?(?:\s+\d{4}\b)?\s*[\]|,]?\s*")
-"""What ends a stamp after its time of day: a fraction, a zone, a year after the time (as
-date(1) writes one), a closing bracket or bar."""
-_SYSLOG = re.compile(r"^(?:(?P<host>[\w.-]+) )?(?P<program>[A-Za-z][\w./-]*)(?:\[(?P<pid>\d+)(?::\d+)?\])?: ")
-"""syslog's prefix: a host, a program and its process id in brackets, and a colon."""
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE_PARTS = re.compile(
+    rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:T|\b)|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b|\d{{1,2}}/{_MONTH}/\d{{4}}:?"
+    rf"|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?\b"
+    r"|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b,?|\b\d{4}\b", re.IGNORECASE)
+"""What a stamp writes before its time of day: a date in its forms, a weekday, a year."""
+_YEAR_AFTER = re.compile(r"^\s+(\d{4})\b(?!\s*[-/:.\w])")
+"""A year written after the time, as date(1) writes one ("Sun Dec  6 11:13:16 2026"); only
+when the stamp's date names a month and no year."""
+_AFTER_TIME = re.compile(r"^(?:\s?([AaPp][Mm])\b)?(?:\s?(?:[+-]\d{2}:?\d{2}\b|Z\b|UTC\b|GMT\b))?")
+"""What ends a stamp after its time of day and its fraction: AM or PM, a zone."""
+_CLOSE = re.compile(r"^\s*[\])|,]?\s*")
+_LEVELS = frozenset("trace debug info notice warn warning error err crit critical alert emerg fatal severe".split())
+_SYSLOG = re.compile(r"^(?:(?P<host>[\w.-]+) )?(?P<program>[A-Za-z][\w./-]*)(?:\[(?P<pid>\d+)(?::\d+)?\]:? |: )")
+"""syslog's prefix: a host, a program and its process id in brackets, and a colon (a program
+that logs itself may write a level there instead: `unbound[30395:0] info: ...`)."""
+_PROGRAM = re.compile(r"^(?P<program>[A-Za-z][\w./-]*)(?:\[(?P<pid>\d+)(?::\d+)?\]:? |: )")
+"""The prefix without a host, for a log whose lines seldom write one."""
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 
 
-def _stamp(line: str) -> tuple[str | None, str, str] | None:
-    """A line's day (ISO, None when its stamp writes no year), time of day and message; None
-    for a line with no time of day near its start."""
-    m = _TIME_OF_DAY.search(line[:_STAMP_WITHIN + 12])
+@dataclass(frozen=True, slots=True)
+class _Stamped:
+    day: str | None
+    time: str
+    fraction: str | None
+    message: str
+
+
+def _stamp(line: str, day_first: bool) -> _Stamped | None:
+    """A line's day, time of day (24-hour, whole seconds), the second's fraction and its message
+    (what the line writes besides the stamp); None for a line with no time of day near its start."""
+    m = _TIME_OF_DAY.search(line, 0, _STAMP_WITHIN + 12)
     if m is None or m.start() > _STAMP_WITHIN:
         return None
     hours, minutes, seconds, fraction = m.groups()
-    clock = f"{int(hours):02d}:{minutes}:{seconds or '00'}" + (f".{fraction}" if fraction else "")
-    rest = line[m.end():]
-    after = _AFTER_STAMP.match(rest)
-    stamp = line[:m.end()] + (after.group(0) if after else "")
-    day = to_date(stamp)
-    return (day.isoformat() if day else None), clock, rest[after.end() if after else 0:].strip()
+    before, rest = line[:m.start()], line[m.end():]
+    after = _AFTER_TIME.match(rest)
+    half = after.group(1) if after else None
+    rest = rest[after.end() if after else 0:]
+    hour = int(hours)
+    if half:
+        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    date_text = " ".join(d.group(0) for d in _DATE_PARTS.finditer(before))
+    if re.search(_MONTH, date_text, re.IGNORECASE) and not re.search(r"\b\d{4}\b", date_text) and (
+            year := _YEAR_AFTER.match(rest)):
+        date_text += " " + year.group(1)
+        rest = rest[year.end():]
+    rest = _CLOSE.sub("", rest, count=1)
+    kept = _DATE_PARTS.sub(" ", before).strip(" \t[](),|")
+    message = f"{kept} {rest}".strip() if kept else rest.strip()
+    return _Stamped(_day(date_text, day_first), f"{hour:02d}:{minutes}:{seconds or '00'}",
+                    f"0.{fraction}" if fraction else None, message)
+
+
+def _day(date_text: str, day_first: bool) -> str | None:
+    """The stamp's date, ISO; 'MM-DD' when it writes no year (syslog's "Dec  6"); None for none."""
+    if not date_text.strip():
+        return None
+    if m := _NUMERIC_DATE.search(date_text):  # "05/03/2024": one reading for the whole log
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        day, month = (a, b) if day_first else (b, a)
+        return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    if (read := to_date(date_text)) is not None:
+        return read.isoformat()
+    if (read := to_date(date_text, year=2000)) is not None:  # a leap year: "Feb 29" is a day
+        return read.strftime("%m-%d")
+    return None
+
+
+def _day_first(lines: Sequence[str]) -> bool:
+    """Whether the log writes numeric dates day first: some first number over 12."""
+    return any(int(m.group(1)) > 12 for line in lines if (m := _NUMERIC_DATE.search(line[:_STAMP_WITHIN + 12])))
 
 
 def timed_table(text: str) -> Table | None:
-    """The log's stamped lines as a table (see the module); None for a text whose lines mostly
+    """The log's stamped lines as a table (see the module), its layout read from its first
+    lines and its rows when a query is first written; None for a text whose first lines mostly
     carry no stamp near their start, or that has fewer than `_LEAST_ROWS` of them."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    stamped = [s for line in lines if (s := _stamp(line)) is not None]
-    if len(stamped) < _LEAST_ROWS or len(stamped) < _STAMPED_SHARE * len(lines):
+    sample = [line for line in text.split("\n", _SAMPLE)[:_SAMPLE] if line.strip()]
+    day_first = _day_first(sample)
+    stamped = sum(_stamp(line, day_first) is not None for line in sample)
+    if stamped < _LEAST_ROWS or stamped < _STAMPED_SHARE * len(sample):
         return None
-    dated = any(day for day, _, _ in stamped)
-    prefixed = [_SYSLOG.match(message) for _, _, message in stamped]
-    syslog = sum(m is not None for m in prefixed) >= _STAMPED_SHARE * len(stamped)
-    # A host is a column only when syslog's lines write one (`host program[pid]:`); a log of
-    # one program's own lines ("unbound[30395:0]: ...") has none.
-    hosts = syslog and sum(m is not None and m["host"] is not None for m in prefixed) >= _STAMPED_SHARE * len(stamped)
-    header = [*(["day"] if dated else []), "time", *(["host"] if hosts else []),
-              *(["program", "pid"] if syslog else []), "message"]
-    rows: list[Sequence[str | None]] = []
-    for (day, clock, message), m in zip(stamped, prefixed, strict=True):
-        row: list[str | None] = [day] if dated else []
-        row.append(clock)
-        if syslog:
-            if m is None:
-                row += [None] * (3 if hosts else 2)
+    layout = _Layout.of(_entries(sample, day_first), day_first)
+    return Table.read_later(layout.header, lambda: [layout.row(e) for e in _entries(text.split("\n"), day_first)],
+                            row="one line of a log")
+
+
+def _entries(lines: Sequence[str], day_first: bool) -> list[_Stamped]:
+    """The stamped lines, each with the unstamped lines below it (a stack trace's frames, a
+    wrapped message) as part of its message; lines above the first stamp are no entry's."""
+    entries: list[_Stamped] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        if (s := _stamp(line, day_first)) is not None:
+            entries.append(s)
+        elif entries:
+            last = entries[-1]
+            entries[-1] = _Stamped(last.day, last.time, last.fraction, f"{last.message}\n{line.rstrip()}")
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The columns a log's first entries write, by which every entry is made a row."""
+
+    dated: bool
+    fractions: bool
+    syslog: bool
+    hosts: bool
+
+    @classmethod
+    def of(cls, entries: Sequence[_Stamped], day_first: bool) -> _Layout:
+        share = _STAMPED_SHARE * len(entries)
+        prefixed = [_prefix(e.message, True) for e in entries]
+        syslog = sum(m is not None for m in prefixed) >= share
+        # A host is a column when most lines write one; on a few lines only it stays in their message.
+        hosts = syslog and sum(m is not None and m["host"] is not None for m in prefixed) >= share
+        syslog = syslog and (hosts or sum(_prefix(e.message, False) is not None for e in entries) >= share)
+        return cls(any(e.day for e in entries), any(e.fraction for e in entries), syslog, hosts)
+
+    @property
+    def header(self) -> list[str]:
+        return [*(["day"] if self.dated else []), "time", *(["fraction"] if self.fractions else []),
+                *(["host"] if self.hosts else []), *(["program", "pid"] if self.syslog else []), "message"]
+
+    def row(self, entry: _Stamped) -> list[str | None]:
+        row: list[str | None] = [entry.day] if self.dated else []
+        row.append(entry.time)
+        if self.fractions:
+            row.append(entry.fraction)
+        message = entry.message
+        if self.syslog:
+            if (m := _prefix(message, self.hosts)) is None:
+                row += [None] * (3 if self.hosts else 2)
             else:
-                row += ([m["host"]] if hosts else []) + [m["program"], m["pid"]]
+                row += ([m["host"]] if self.hosts else []) + [m["program"], m["pid"]]
                 message = message[m.end():]
         row.append(message)
-        rows.append(row)
-    return Table.of_rows(header, rows, row="one line of a log")
+        return row
+
+
+def _prefix(message: str, hosts: bool) -> re.Match[str] | None:
+    """syslog's prefix of a message, with a host or without; None for none, or for a level
+    read as one ("ERROR: disk full", "INFO werkzeug: ...")."""
+    m = (_SYSLOG if hosts else _PROGRAM).match(message)
+    if m is None:
+        return None
+    names = [m["program"], *([m["host"]] if hosts and m["host"] else [])]
+    return None if any(name.lower() in _LEVELS for name in names) else m

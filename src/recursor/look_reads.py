@@ -65,8 +65,8 @@ class LookReads:
         look as it was when it has no table, computed a value already, or the limits leave no
         room."""
         table = look.table
-        if table is None or look.counted:
-            return look
+        if table is None or look.counted or (table.row and looks_up(self.question)):
+            return look  # a log's look-up is the reader's: a guessed query over its lines would pre-empt it
         db = await asyncio.to_thread(TableDb.open, table)
         if db is None:
             return look

@@ -48,6 +48,8 @@ _EXAMPLES = 3
 _CLIP = 40
 _LONG_CLIP = 64
 """A long text column's example, at most: two of them fit a schema line."""
+_CLOCK = re.compile(r"(?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2}")
+"""A time of day, or a date and time, as a log's table writes it (`recursor.log_table`)."""
 _KINDS_SHOWN = 10
 _KINDS_NAMED = 6
 """A column's kinds shown, at most, and of them the kinds that write a word of the question."""
@@ -286,7 +288,7 @@ def _clip(value: str, at: int = _CLIP) -> str:
     return value if len(value) <= at else value[:at] + "..."
 
 
-def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
+def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = False) -> str:
     """One column as the query writer is shown it: its name, kind and values; a value the
     question writes is shown whatever its rank ("Switzerland" among 249 names)."""
     values = [v for v in column.values if v is not None]
@@ -295,7 +297,9 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
     if not values:
         return f"- {column.name}{header}: always empty"
     distinct = sorted(set(values)) if column.kind == "integer" else []
-    if 1 < len(distinct) <= _VALUES_SHOWN and len(distinct) < n_rows / 3:
+    if len(distinct) == 1:
+        told = f"whole number, always {distinct[0]}"
+    elif 1 < len(distinct) <= _VALUES_SHOWN and len(distinct) < n_rows / 3:
         # A handful of whole numbers are codes more than amounts (an HTTP status, a level): each
         # is shown, so that a writer who knows 401 means "no valid credentials" sees it is there.
         told = f"whole number, {len(distinct)} different values: " + ", ".join(map(str, distinct))
@@ -316,7 +320,12 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
             shown = named + [v for v in top if v not in named]
             more = ", ..." if len(counts) > len(shown) else ""
             told = f"text, {width}{len(counts):,} different values: " + ", ".join(repr(_clip(v)) for v in shown) + more
-        elif (kinds := _kinds(values, asked)) is not None:
+        elif all(_CLOCK.fullmatch(v) for v in values):
+            # Times compare as text; subtracted as text they give 0: strftime reads their seconds.
+            what = "date and time YYYY-MM-DD HH:MM:SS" if " " in values[0] else "time of day HH:MM:SS"
+            told = (f"{what}, {min(values)} to {max(values)} (seconds apart: strftime('%s', b) - "
+                    "strftime('%s', a))")
+        elif logged and (kinds := _kinds(values, asked, named)) is not None:
             return f"- {column.name}{header}: {kinds}"
         else:
             # Long texts (an item, a term's line) are shown two at more length: their shape
@@ -332,7 +341,7 @@ def _described(column: _Column, n_rows: int, asked: set[str]) -> str:
     return line + (f"; empty (NULL) in {empty:,} rows" if empty else "")
 
 
-def _kinds(values: list[str], asked: set[str]) -> str | None:
+def _kinds(values: list[str], asked: set[str], written: list[str]) -> str | None:
     """A column of a log's messages told by their kinds (`line_kinds.kinds`), one example
     and its rows a kind, the kinds that write a word of the question first ("FAIL LOGIN" for
     "failed logins"), then the most common: a LIKE has to match a message as it is written,
@@ -345,9 +354,10 @@ def _kinds(values: list[str], asked: set[str]) -> str | None:
              for w in asked if " " not in w and len(w) >= 4 and w.isalpha()]
     named = [s for s, _ in shapes.most_common() if any(rx.search(example[s]) for rx in stems)]
     shown = list(dict.fromkeys([*named[:_KINDS_NAMED], *(s for s, _ in shapes.most_common())]))[:_KINDS_SHOWN]
-    told = "; ".join(f"{_clip(example[s], _LONG_CLIP)!r} ({shapes[s]:,} rows)" for s in shown)
+    told = "; ".join(f"{shapes[s]:,} rows like {_clip(example[s], _LONG_CLIP)!r}" for s in shown)
     more = f"; and {len(shapes) - len(shown):,} more kinds" if len(shapes) > len(shown) else ""
-    return f"text of {len(shapes):,} kinds (shapes), one example each: {told}{more}"
+    values_named = "".join(f"{_clip(v)!r} ({values.count(v):,} rows); " for v in written[:_EXAMPLES])
+    return f"text of {len(shapes):,} kinds (shapes): {values_named}{told}{more}"
 
 
 def _asked_phrases(question: str) -> set[str]:
@@ -375,7 +385,7 @@ def schema(table: Table, question: str) -> str:
                  or any(part in asked for part in c.name.lower().split("_") if len(part) > 2)]
         kept = {id(c) for c in [*named, *columns][:_COLUMNS_SHOWN]}
         columns = [c for c in columns if id(c) in kept]
-    lines = [_described(c, len(table.rows), asked) for c in columns]
+    lines = [_described(c, len(table.rows), asked, logged=bool(table.row)) for c in columns]
     more = len(table.columns()) - len(columns)
     tail = f"\n(and {more:,} more columns not shown)" if more else ""
     each = f", each {table.row}" if table.row else ""
@@ -410,7 +420,10 @@ def _mended(sql: str) -> str:
         parts.append(m.group(0))
         at = m.end()
     parts.append(_NULL_COMPARED.sub(lambda n: "IS NULL" if n.group(0).startswith("=") else "IS NOT NULL", sql[at:]))
-    return _LIKE_PATTERN.sub(lambda m: m.group(1) + m.group(2).replace(".*", "%") + "'", "".join(parts))
+    # A pattern copied from an example the schema clipped ("'Server api/a2 is going DOWN...'")
+    # ends where the clip did.
+    return _LIKE_PATTERN.sub(lambda m: m.group(1) + m.group(2).replace(".*", "%").replace("...", "%") + "'",
+                             "".join(parts))
 
 
 @dataclass(frozen=True, slots=True)
