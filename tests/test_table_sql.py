@@ -420,6 +420,8 @@ def test_times_are_told_with_how_to_subtract_them_and_a_plain_tables_names_are_n
     rows = [[f"{10 + i // 60:02d}:{i % 60:02d}:00", name] for i, name in enumerate(names)]
     table = Table.of_rows(["at", "customer"], rows)
     shown = schema(table, "How many orders did Eve Wong place?")
-    assert "- at: time of day HH:MM:SS, 10:00:00 to 13:19:00 (seconds apart: strftime('%s', b) - " in shown
+    assert "- at: time of day HH:MM:SS, 10:00:00 to 13:19:00\n" in shown  # how to subtract: only when asked how long
+    spanned = schema(table, "How many minutes passed between Eve Wong's first and last order?")
+    assert "- at: time of day HH:MM:SS, 10:00:00 to 13:19:00 (seconds apart: strftime('%s', b) - " in spanned
     # A column of names under a header is no log's messages: its values, the one asked first.
     assert "- customer: text, e.g. 'Eve Wong', " in shown and "kinds" not in shown

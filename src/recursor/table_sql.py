@@ -50,6 +50,9 @@ _LONG_CLIP = 64
 """A long text column's example, at most: two of them fit a schema line."""
 _CLOCK = re.compile(r"(?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2}")
 """A time of day, or a date and time, as a log's table writes it (`recursor.log_table`)."""
+_DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|milliseconds?|ms|how long|duration|elapsed|took)\b")
+"""A question that asks how long: its writer is told how two times subtract (as text, to 0).
+Told for any other question, the 1.5B pasted the subtraction into a count of uploads."""
 _KINDS_SHOWN = 10
 _KINDS_NAMED = 6
 """A column's kinds shown, at most, and of them the kinds that write a word of the question."""
@@ -323,8 +326,9 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
         elif all(_CLOCK.fullmatch(v) for v in values):
             # Times compare as text; subtracted as text they give 0: strftime reads their seconds.
             what = "date and time YYYY-MM-DD HH:MM:SS" if " " in values[0] else "time of day HH:MM:SS"
-            told = (f"{what}, {min(values)} to {max(values)} (seconds apart: strftime('%s', b) - "
-                    "strftime('%s', a))")
+            told = f"{what}, {min(values)} to {max(values)}"
+            if _DURATION.search(" ".join(asked)):
+                told += " (seconds apart: strftime('%s', b) - strftime('%s', a))"
         elif logged and (kinds := _kinds(values, asked, named)) is not None:
             return f"- {column.name}{header}: {kinds}"
         else:
