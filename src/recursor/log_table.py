@@ -28,7 +28,10 @@ from dataclasses import dataclass
 from recursor.sandbox.helpers import _TIME_OF_DAY, to_date
 from recursor.table_sql import Table
 
-__all__ = ["timed_table"]
+__all__ = ["LOG_LINE", "timed_table"]
+
+LOG_LINE = "one line of a log"
+"""What a row of a log's table is (`Table.row`), as its query writer is told."""
 
 _STAMP_WITHIN = 40
 """A line's stamp starts within its first characters ("Sun Dec  6 11:13:16 2026", "[2024-03-05 ...")."""
@@ -123,7 +126,7 @@ def timed_table(text: str) -> Table | None:
         return None
     layout = _Layout.of(_entries(sample, day_first), day_first)
     return Table.read_later(layout.header, lambda: [layout.row(e) for e in _entries(text.split("\n"), day_first)],
-                            row="one line of a log")
+                            row=LOG_LINE)
 
 
 def _entries(lines: Sequence[str], day_first: bool) -> list[_Stamped]:
