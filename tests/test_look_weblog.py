@@ -125,3 +125,16 @@ def test_a_log_read_only_in_part_is_no_table() -> None:
     with patch("recursor.look_weblog._READ_UP_TO", 2_000):
         look = weblog_look(text, "How many requests failed?")
     assert look is not None and look.table is None
+
+
+def test_a_virtual_host_before_the_address_is_named_so_and_counts_no_client() -> None:
+    text, reqs = _log()
+    vhosts = "\n".join(f"{'shop' if i % 3 else 'blog'}.lab.test {line}" .replace(" - - [", " - [")
+                       for i, line in enumerate(text.splitlines())) + "\n"
+    look = weblog_look(vhosts, "Which IP address made the most requests?")
+    assert look is not None and look.table is not None and look.counted == ""  # the first field is no IP
+    assert look.table.header[:3] == ("vhost", "client", "user") and "Each line is a virtual host" in look.rows[0]
+    assert look.table.rows[0][:2] == ("blog.lab.test", reqs[0][0])
+    assert weblog_look(text, "Which IP?").table.header[:2] == ("client", "ident")  # type: ignore[union-attr]
+    lighttpd = text.replace(" - - [", " 127.0.0.1:8080 - [")
+    assert weblog_look(lighttpd, "Which IP?").table.header[:2] == ("client", "vhost")  # type: ignore[union-attr]

@@ -45,6 +45,8 @@ _HEADER = ("client", "ident", "user", "time", "method", "path", "protocol", "sta
 """The columns of the table a query is written over (`recursor.table_sql`): the Common Log
 Format's fields under their usual names, the request split into its three parts, and the time
 as SQLite reads one ('2026-12-06 12:34:08', the log's own zone)."""
+_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")
+"""An IPv4 or IPv6 address, as a log writes its client."""
 _READ_UP_TO = 4_000_000
 _SAMPLE = 200
 _SHARE = 0.8
@@ -116,16 +118,35 @@ def weblog_look(text: str, question: str) -> ComputedLook | None:
     words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
     paths = [p.rstrip("?.,;:!)\"'") for p in re.findall(r"(?<![\w/])/[^\s\"']*", asking)]
     words = [w for w in words if not any(w in p for p in paths)] + paths  # "login" is a part of "/login"
+    header = _header(sample)
     filters = _filters(lines, words)
     named = [f for f in _FIELDS if any(w.lower() in f.nouns for w in words)]
+    if header[0] != "client":  # a virtual host first: the first field counts no client
+        rows[0] = (rows[0].replace("Each line is a host (the client's IP)", "Each line is a virtual host, the client's IP")
+                   .replace("counts the requests by host", "counts the requests by virtual host"))
+        filters = [f for f in filters if f[0].name != "host"]
+        named = [f for f in named if f.name != "host"]
     computed = _computed(lines, asking, question, words, named, filters)
     if computed is not None and cut:
         computed = (computed[0], "what it counts over the whole text (the figures here are of its first lines only)", "")
     look = computed_look(rows, computed, cut)
     # The fields as a table, for what no rule here reads: "turned away for lack of valid
     # credentials" is `status = 401` to a model that knows HTTP. A log read in part has none.
-    return look if cut else replace(look, table=Table.read_later(_HEADER, lambda: requests_table(lines),
+    return look if cut else replace(look, table=Table.read_later(header, lambda: requests_table(lines),
                                                                   row="one request in a web server's access log"))
+
+
+def _header(sample: list[str]) -> tuple[str, ...]:
+    """`_HEADER`, its first two columns named by what they hold: the client's address and
+    identd's "-" (the Common Log Format), a virtual host after the address (lighttpd's
+    "127.0.0.1:8080"), or a virtual host before it (Apache's `%v %h ...`)."""
+    pairs = [line.split(" ", 2)[:2] for line in sample if _LINE.match(line)]
+    first_ip = sum(bool(_ADDRESS.fullmatch(a)) for a, _ in pairs) >= _SHARE * len(pairs)
+    second_ip = sum(bool(_ADDRESS.fullmatch(b)) for _, b in pairs) >= _SHARE * len(pairs)
+    second_dash = sum(b == "-" for _, b in pairs) >= _SHARE * len(pairs)
+    if not first_ip and second_ip:
+        return ("vhost", "client", *_HEADER[2:])
+    return ("client", "ident" if second_dash or not first_ip else "vhost", *_HEADER[2:])
 
 
 def requests_table(lines: list[str]) -> list[list[str | None]]:
