@@ -8,7 +8,7 @@ import random
 from tests.fakes.scripted_lm import FakeScriptedLM
 
 from recursor import RLM, Limits
-from recursor.log_table import timed_table
+from recursor.log_table import selects_as_asked, timed_table
 from recursor.orient import orientation
 from recursor.prompts_small import SmallModelPrompts
 from recursor.sandbox.helpers import in_dates
@@ -190,3 +190,24 @@ def test_a_look_up_over_a_log_is_read_not_queried() -> None:
     RLM(FakeScriptedLM(default="FINAL(1)"), sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=3),
         trace_dir=False).complete(question, text)
     assert not any(c.messages[0]["content"].startswith("Table t") for c in sub.calls)
+
+
+def test_a_query_offers_its_count_only_when_it_picks_lines_by_what_the_question_counts() -> None:
+    asked = "How many connections did the server accept?"
+    assert selects_as_asked("SELECT COUNT(*) FROM t WHERE message LIKE '%Accepted %'", asked)
+    assert not selects_as_asked("SELECT COUNT(*) FROM t WHERE message LIKE '%Client closed connection%'", asked)
+    assert not selects_as_asked("SELECT COUNT(*) FROM t WHERE pid > 100", asked)  # no text matched at all
+    # No verb: a word of the question ("failed") written in what it matches.
+    assert selects_as_asked("SELECT COUNT(*) FROM t WHERE message LIKE '%FAIL LOGIN%'", "How many failed logins were there?")
+    assert not selects_as_asked("SELECT COUNT(*) FROM t WHERE message LIKE '%CONNECT%'", "How many failed logins were there?")
+
+
+def test_a_query_by_a_kind_the_question_never_names_is_not_shown() -> None:
+    text = _ftp_log()
+    question = "How many downloads did the server refuse?"
+    sql = "SELECT COUNT(*) FROM t WHERE message LIKE '%OK DOWNLOAD%'"
+    root = FakeScriptedLM(default="FINAL(3)")
+    RLM(root, sub_model=FakeScriptedLM([f"```sql\n{sql}\n```"], default="NONE"), prompts=SmallModelPrompts(),
+        limits=Limits(max_iterations=4), trace_dir=False).complete(question, text)
+    first = root.calls[0].messages[-1]["content"]
+    assert "The query" not in first and "OK DOWNLOAD%' gives" not in first

@@ -25,10 +25,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from recursor.sandbox.helpers import _TIME_OF_DAY, to_date
+from recursor.question import asking_part, counted_verb
+from recursor.sandbox.helpers import _STOP, _TIME_OF_DAY, to_date
 from recursor.table_sql import Table
 
-__all__ = ["LOG_LINE", "timed_table"]
+__all__ = ["LOG_LINE", "selects_as_asked", "timed_table"]
 
 LOG_LINE = "one line of a log"
 """What a row of a log's table is (`Table.row`), as its query writer is told."""
@@ -192,3 +193,23 @@ def _prefix(message: str, hosts: bool) -> re.Match[str] | None:
         return None
     names = [m["program"], *([m["host"]] if hosts and m["host"] else [])]
     return None if any(name.lower() in _LEVELS for name in names) else m
+
+
+_TEXT_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def selects_as_asked(sql: str, question: str) -> bool:
+    """Whether a query over a log's lines picks them by what the question counts, in its words:
+    a text it matches writes the count's verb ("accept" in `LIKE '%Accepted %'` for "how many
+    connections did the server accept"), or, when the question has no such verb, one of its
+    words ("fail" in `'%FAIL LOGIN%'` for "how many failed logins"). A writer who matched
+    `'Client closed connection'` for accepted connections, or `'# File:'` for installed
+    packages, guessed at a kind of message the question never names: what that query gives is
+    no answer to offer (docs/benchmarks.md, session 42)."""
+    texts = " ".join(m.group(1) for m in _TEXT_LITERAL.finditer(sql)).lower()
+    if not texts.strip(" %_"):
+        return False
+    asking = asking_part(question)
+    verb = counted_verb(asking)
+    words = [verb] if verb else [w for w in re.findall(r"[a-z]{4,}", asking.lower()) if w not in _STOP]
+    return any(re.search(rf"\b{re.escape(w[:max(4, len(w) - 3)])}", texts) for w in words)
