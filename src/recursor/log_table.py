@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from recursor.question import asking_part, counted_verb
 from recursor.sandbox.helpers import _STOP, _TIME_OF_DAY, to_date
@@ -96,6 +97,7 @@ def _stamp(line: str, day_first: bool) -> _Stamped | None:
                     f"0.{fraction}" if fraction else None, message)
 
 
+@lru_cache(maxsize=4096)
 def _day(date_text: str, day_first: bool) -> str | None:
     """The stamp's date, ISO; 'MM-DD' when it writes no year (syslog's "Dec  6"); None for none."""
     if not date_text.strip():
