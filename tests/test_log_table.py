@@ -211,3 +211,13 @@ def test_a_query_by_a_kind_the_question_never_names_is_not_shown() -> None:
         limits=Limits(max_iterations=4), trace_dir=False).complete(question, text)
     first = root.calls[0].messages[-1]["content"]
     assert "The query" not in first and "OK DOWNLOAD%' gives" not in first
+
+
+def test_journalctls_marker_lines_are_no_entries() -> None:
+    lines = ["-- Logs begin at Tue 2024-03-05 10:00:00 UTC, end at Tue 2024-03-05 11:00:00 UTC. --"]
+    lines += [f"Mar 05 10:{i:02d}:00 vm sshd[{i}]: Accepted password for u{i}" for i in range(30)]
+    lines.insert(10, "-- Boot 3a1f9c0e2b7d4e5f8a6b1c2d3e4f5a6b --")
+    table = timed_table("\n".join(lines))
+    assert table is not None and len(table.rows) == 30
+    assert table.header[0] == "day" and {r[0] for r in table.rows} == {"03-05"}
+    assert not any("--" in str(r[-1]) for r in table.rows)

@@ -60,6 +60,8 @@ _SYSLOG = re.compile(r"^(?:(?P<host>[\w.-]+) )?(?P<program>[A-Za-z][\w./-]*)(?:\
 that logs itself may write a level there instead: `unbound[30395:0] info: ...`)."""
 _PROGRAM = re.compile(r"^(?P<program>[A-Za-z][\w./-]*)(?:\[(?P<pid>\d+)(?::\d+)?\]:? |: )")
 """The prefix without a host, for a log whose lines seldom write one."""
+_MARKER = re.compile(r"-- .* --")
+"""journalctl's marker lines ("-- Logs begin at ... --", "-- Boot 3a1f... --"): no entry's."""
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 
 
@@ -122,7 +124,7 @@ def timed_table(text: str) -> Table | None:
     """The log's stamped lines as a table (see the module), its layout read from its first
     lines and its rows when a query is first written; None for a text whose first lines mostly
     carry no stamp near their start, or that has fewer than `_LEAST_ROWS` of them."""
-    sample = [line for line in text.split("\n", _SAMPLE)[:_SAMPLE] if line.strip()]
+    sample = [line for line in text.split("\n", _SAMPLE)[:_SAMPLE] if line.strip() and not _MARKER.fullmatch(line.strip())]
     day_first = _day_first(sample)
     stamped = sum(_stamp(line, day_first) is not None for line in sample)
     if stamped < _LEAST_ROWS or stamped < _STAMPED_SHARE * len(sample):
@@ -137,7 +139,7 @@ def _entries(lines: Sequence[str], day_first: bool) -> list[_Stamped]:
     wrapped message) as part of its message; lines above the first stamp are no entry's."""
     entries: list[_Stamped] = []
     for line in lines:
-        if not line.strip():
+        if not line.strip() or _MARKER.fullmatch(line.strip()):
             continue
         if (s := _stamp(line, day_first)) is not None:
             entries.append(s)
