@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from recursor.question import asking_part, counted_verb
 from recursor.sandbox.helpers import _STOP, _TIME_OF_DAY, to_date
-from recursor.table_sql import Table
+from recursor.table_sql import Table, word_start
 
 __all__ = ["LOG_LINE", "selects_as_asked", "timed_table"]
 
@@ -37,6 +37,8 @@ LOG_LINE = "one line of a log"
 
 _STAMP_WITHIN = 40
 """A line's stamp starts within its first characters ("Sun Dec  6 11:13:16 2026", "[2024-03-05 ...")."""
+_STAMP_READ = _STAMP_WITHIN + 12
+"""The characters read for a stamp: one that starts at `_STAMP_WITHIN` and its time."""
 _STAMPED_SHARE = 0.8
 """A timed log when this share of its non-empty lines carry a stamp there."""
 _SAMPLE = 400
@@ -76,7 +78,7 @@ class _Stamped:
 def _stamp(line: str, day_first: bool) -> _Stamped | None:
     """A line's day, time of day (24-hour, whole seconds), the second's fraction and its message
     (what the line writes besides the stamp); None for a line with no time of day near its start."""
-    m = _TIME_OF_DAY.search(line, 0, _STAMP_WITHIN + 12)
+    m = _TIME_OF_DAY.search(line, 0, _STAMP_READ)
     if m is None or m.start() > _STAMP_WITHIN:
         return None
     hours, minutes, seconds, fraction = m.groups()
@@ -117,7 +119,7 @@ def _day(date_text: str, day_first: bool) -> str | None:
 
 def _day_first(lines: Sequence[str]) -> bool:
     """Whether the log writes numeric dates day first: some first number over 12."""
-    return any(int(m.group(1)) > 12 for line in lines if (m := _NUMERIC_DATE.search(line[:_STAMP_WITHIN + 12])))
+    return any(int(m.group(1)) > 12 for line in lines if (m := _NUMERIC_DATE.search(line[:_STAMP_READ])))
 
 
 def timed_table(text: str) -> Table | None:
@@ -126,10 +128,10 @@ def timed_table(text: str) -> Table | None:
     carry no stamp near their start, or that has fewer than `_LEAST_ROWS` of them."""
     sample = [line for line in text.split("\n", _SAMPLE)[:_SAMPLE] if line.strip() and not _MARKER.fullmatch(line.strip())]
     day_first = _day_first(sample)
-    stamped = sum(_stamp(line, day_first) is not None for line in sample)
-    if stamped < _LEAST_ROWS or stamped < _STAMPED_SHARE * len(sample):
+    entries = _entries(sample, day_first)  # one a stamped line
+    if len(entries) < _LEAST_ROWS or len(entries) < _STAMPED_SHARE * len(sample):
         return None
-    layout = _Layout.of(_entries(sample, day_first), day_first)
+    layout = _Layout.of(entries)
     return Table.read_later(layout.header, lambda: [layout.row(e) for e in _entries(text.split("\n"), day_first)],
                             row=LOG_LINE)
 
@@ -159,7 +161,7 @@ class _Layout:
     hosts: bool
 
     @classmethod
-    def of(cls, entries: Sequence[_Stamped], day_first: bool) -> _Layout:
+    def of(cls, entries: Sequence[_Stamped]) -> _Layout:
         share = _STAMPED_SHARE * len(entries)
         prefixed = [_prefix(e.message, True) for e in entries]
         syslog = sum(m is not None for m in prefixed) >= share
@@ -216,4 +218,4 @@ def selects_as_asked(sql: str, question: str) -> bool:
     asking = asking_part(question)
     verb = counted_verb(asking)
     words = [verb] if verb else [w for w in re.findall(r"[a-z]{4,}", asking.lower()) if w not in _STOP]
-    return any(re.search(rf"\b{re.escape(w[:max(4, len(w) - 3)])}", texts) for w in words)
+    return any(re.search(rf"\b{re.escape(word_start(w))}", texts) for w in words)

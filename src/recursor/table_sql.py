@@ -32,7 +32,8 @@ from typing import Any, Literal
 from recursor.line_kinds import kinds
 from recursor.sandbox.helpers import _STOP, to_date
 
-__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "told"]
+__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "told",
+           "word_start"]
 
 QUERY_TOKENS = 200
 """The query's reply, at most: one statement. A longer reply is no query the look can trust."""
@@ -329,7 +330,7 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             told = f"{what}, {min(values)} to {max(values)}"
             if _DURATION.search(" ".join(asked)):
                 told += " (seconds apart: strftime('%s', b) - strftime('%s', a))"
-        elif logged and (kinds := _kinds(values, asked, named)) is not None:
+        elif logged and (kinds := _kinds(values, counts, asked, named)) is not None:
             return f"- {column.name}{header}: {kinds}"
         else:
             # Long texts (an item, a term's line) are shown two at more length: their shape
@@ -345,7 +346,14 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
     return line + (f"; empty (NULL) in {empty:,} rows" if empty else "")
 
 
-def _kinds(values: list[str], asked: set[str], written: list[str]) -> str | None:
+def word_start(word: str) -> str:
+    """A word's start, as a text may write the word in another form: "fail" of "failed" is in
+    `FAIL LOGIN`, "logi" of "logins" in `LOGIN` (its first four letters, or all but its last
+    three)."""
+    return word[:max(4, len(word) - 3)]
+
+
+def _kinds(values: list[str], counts: Counter[str], asked: set[str], written: list[str]) -> str | None:
     """A column of a log's messages told by their kinds (`line_kinds.kinds`), one example
     and its rows a kind, the kinds that write a word of the question first ("FAIL LOGIN" for
     "failed logins"), then the most common: a LIKE has to match a message as it is written,
@@ -354,13 +362,13 @@ def _kinds(values: list[str], asked: set[str], written: list[str]) -> str | None
     shapes, example = kinds(values)
     if not 2 <= len(shapes) <= len(values) / _REPEATS:
         return None
-    stems = [re.compile(rf"\b{re.escape(w[:max(4, len(w) - 3)])}", re.IGNORECASE)
+    stems = [re.compile(rf"\b{re.escape(word_start(w))}", re.IGNORECASE)
              for w in asked if " " not in w and len(w) >= 4 and w.isalpha()]
     named = [s for s, _ in shapes.most_common() if any(rx.search(example[s]) for rx in stems)]
     shown = list(dict.fromkeys([*named[:_KINDS_NAMED], *(s for s, _ in shapes.most_common())]))[:_KINDS_SHOWN]
     told = "; ".join(f"{shapes[s]:,} rows like {_clip(example[s], _LONG_CLIP)!r}" for s in shown)
     more = f"; and {len(shapes) - len(shown):,} more kinds" if len(shapes) > len(shown) else ""
-    values_named = "".join(f"{_clip(v)!r} ({values.count(v):,} rows); " for v in written[:_EXAMPLES])
+    values_named = "".join(f"{_clip(v)!r} ({counts[v]:,} rows); " for v in written[:_EXAMPLES])
     return f"text of {len(shapes):,} kinds (shapes): {values_named}{told}{more}"
 
 
