@@ -6,13 +6,14 @@ from __future__ import annotations
 import random
 
 from tests.fakes.scripted_lm import FakeScriptedLM
+from tests.table_helpers import run_select
 
 from recursor import RLM, Limits
 from recursor.log_table import selects_as_asked, timed_table
 from recursor.orient import orientation
 from recursor.prompts_small import SmallModelPrompts
 from recursor.sandbox.helpers import in_dates
-from recursor.table_sql import TableDb, schema
+from recursor.table_sql import schema
 
 USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"]
 
@@ -56,15 +57,10 @@ def test_a_logs_stamps_are_a_day_and_a_time_that_sqlite_compares_and_the_rest_it
     assert table.rows[0] == ("2026-12-06", "11:10:00", table.rows[0][2])
     assert table.rows[0][2].startswith("[pid 5000] ")  # the year after the time is the stamp's, not the message's
     window = [line for line in in_dates(text.splitlines(), "11:15:00", "11:16:59") if "FAIL LOGIN" in line]
-    db = TableDb.open(table)
-    assert db is not None
-    try:
-        sql = "SELECT COUNT(*) FROM t WHERE time BETWEEN '11:15:00' AND '11:16:59' AND message LIKE '%FAIL LOGIN%'"
-        assert db.select(sql).rows == ((len(window),),)
-        span = db.select("SELECT strftime('%s', MAX(time)) - strftime('%s', MIN(time)) FROM t").rows
-        assert span == ((599,),)
-    finally:
-        db.close()
+    sql = "SELECT COUNT(*) FROM t WHERE time BETWEEN '11:15:00' AND '11:16:59' AND message LIKE '%FAIL LOGIN%'"
+    assert run_select(table, sql).rows == ((len(window),),)
+    span = run_select(table, "SELECT strftime('%s', MAX(time)) - strftime('%s', MIN(time)) FROM t").rows
+    assert span == ((599,),)
 
 
 def test_syslogs_prefix_is_its_host_program_and_pid() -> None:
@@ -154,12 +150,7 @@ def test_lines_without_a_stamp_belong_to_the_entry_above() -> None:
     lines = ["2024-03-05 10:00:00 INFO ok"] * 8 + entry
     table = timed_table("\n".join(lines * 5))
     assert table is not None and len(table.rows) == 45
-    db = TableDb.open(table)
-    assert db is not None
-    try:
-        assert db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%NullPointerException%'").rows == ((5,),)
-    finally:
-        db.close()
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE message LIKE '%NullPointerException%'").rows == ((5,),)
 
 
 def test_a_logs_numeric_dates_are_read_one_way_and_a_level_is_no_program() -> None:
@@ -173,12 +164,7 @@ def test_a_window_takes_its_last_second_whole_and_a_host_on_few_lines_stays_writ
     lines = [f"Mar  5 11:16:59.{i:03d} app[7]: tick {i}" for i in range(30)] + ["Mar  5 11:17:00 web0 app[7]: x"]
     table = timed_table("\n".join(lines))
     assert table is not None and table.header == ("day", "time", "fraction", "program", "pid", "message")
-    db = TableDb.open(table)
-    assert db is not None
-    try:
-        assert db.select("SELECT COUNT(*) FROM t WHERE time BETWEEN '11:16:00' AND '11:16:59'").rows == ((30,),)
-    finally:
-        db.close()
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE time BETWEEN '11:16:00' AND '11:16:59'").rows == ((30,),)
     assert table.rows[-1][3:] == (None, None, "web0 app[7]: x")
 
 

@@ -6,10 +6,12 @@ import random
 from collections import Counter
 from unittest.mock import patch
 
+from tests.table_helpers import run_select
+
 import recursor.sandbox.helpers as helpers
 from recursor.look_weblog import weblog_look
 from recursor.orient import orientation
-from recursor.table_sql import TableDb, schema
+from recursor.table_sql import schema
 
 _PATHS = ["/", "/index.html", "/api/v1/items", "/login", "/static/app.js"]
 
@@ -106,15 +108,10 @@ def test_the_log_is_a_table_of_its_fields_for_a_query_and_counts_as_the_lines_do
     # The time as SQLite reads one; "-" is no value; a path written with a space stays whole.
     assert first[:9] == ("10.0.0.9", None, "alice", "2025-04-01 09:00:00", "GET", "/a b", "HTTP/1.0", "401", None)
     assert second[4:9] == (None, None, None, "400", "0")  # a request line of "-": no method, path or protocol
-    db = TableDb.open(table)
-    assert db is not None
-    try:
-        got = db.select("SELECT COUNT(*) FROM t WHERE status = 404 AND method = 'POST'").rows
-        assert got == ((sum(1 for _, m, _, s in reqs if s == "404" and m == "POST"),),)
-        later = db.select("SELECT COUNT(*) FROM t WHERE time >= '2025-04-03 00:00:00'").rows
-        assert later == ((sum(1 for line in text.splitlines() if "/Apr/2025:" in line and line.split("[")[1][:2] >= "03"),),)
-    finally:
-        db.close()
+    got = run_select(table, "SELECT COUNT(*) FROM t WHERE status = 404 AND method = 'POST'").rows
+    assert got == ((sum(1 for _, m, _, s in reqs if s == "404" and m == "POST"),),)
+    later = run_select(table, "SELECT COUNT(*) FROM t WHERE time >= '2025-04-03 00:00:00'").rows
+    assert later == ((sum(1 for line in text.splitlines() if "/Apr/2025:" in line and line.split("[")[1][:2] >= "03"),),)
     shown = schema(table, "How many requests were turned away?")
     assert shown.startswith(f"Table t has {len(reqs) + 2:,} rows, each one request in a web server's access log.")
     assert "- status: whole number, 6 different values: 200, 304, 400, 401, 404, 500" in shown

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from tests.fakes.scripted_lm import FakeScriptedLM
+from tests.table_helpers import run_select
 
 import recursor.look_table as look_table
 from recursor import RLM, Limits
@@ -34,15 +35,6 @@ AIRPORTS = "iata,name,city,state,country,latitude,longitude\n" + "\n".join(
     f"{30 + (i * 7) % 30}.{i % 97:02d},-{90 + i % 30}.5"
     for i in range(300)) + "\n"
 """A CSV shaped like vega-datasets' airports: codes with leading zeros, two-letter states, degrees."""
-
-
-def run_select(table: Table, sql: str, seconds: float = 3.0) -> Query:
-    db = TableDb.open(table)
-    assert db is not None
-    try:
-        return db.select(sql, seconds=seconds)
-    finally:
-        db.close()
 
 
 def _gold(predicate: object) -> int:
