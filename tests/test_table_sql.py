@@ -417,3 +417,25 @@ def test_times_are_told_with_how_to_subtract_them_and_a_plain_tables_names_are_n
     assert "- at: time of day HH:MM:SS, 10:00:00 to 13:19:00 (seconds apart: strftime('%s', b) - " in spanned
     # A column of names under a header is no log's messages: its values, the one asked first.
     assert "- customer: text, e.g. 'Eve Wong', " in shown and "kinds" not in shown
+
+
+def test_a_reply_cut_at_the_cap_inside_its_sql_is_asked_again_for_the_sql_alone() -> None:
+    question = "Which state has the most airports in this list?"
+    counts: dict[str, int] = {}
+    for line in AIRPORTS.splitlines()[1:]:
+        counts[line.split(",")[3]] = counts.get(line.split(",")[3], 0) + 1
+    top = max(counts, key=lambda k: counts[k])
+    plan = ("Let's walk through the question. " * 30)[:QUERY_TOKENS * 4 - 30]  # the cap falls inside the SQL
+    sub = FakeScriptedLM([plan + "```sql\nSELECT state, COUNT(*) FROM t GROUP BY state ORDER BY COUNT(*) DESC",
+                          "```sql\nSELECT state FROM t GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1\n```"])
+    root = FakeScriptedLM([f"FINAL({top})"])
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    assert sub.calls[1].messages[1]["content"].endswith("```sql\nSELECT state, COUNT(*) ")
+    assert len(sub.calls) == 2 and "cut off before its SQL ended" in sub.calls[1].messages[-1]["content"]
+    assert f"FINAL({top})" in root.calls[0].messages[-1]["content"]
+    # A reply that ran to the cap after its block closed is taken as it is.
+    whole = FakeScriptedLM(["```sql\nSELECT state FROM t GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1\n```\n" + plan])
+    root = FakeScriptedLM([f"FINAL({top})"])
+    RLM(root, sub_model=whole, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+    assert len(whole.calls) == 1 and f"FINAL({top})" in root.calls[0].messages[-1]["content"]
+

@@ -218,6 +218,11 @@ class Prompts:
             "answers the question. Reply with only the SQL in a ```sql block."
         )
 
+    def table_query_cut(self) -> str:
+        """Sent to the query writer once when its reply hit the output cap before its SQL ended:
+        the 1.5B explains its plan first one time in ten, and its SELECT is cut mid-way."""
+        return "Your reply was cut off before its SQL ended. Reply with only the SQL in a ```sql block, no explanation."
+
     def table_query_failed(self, error: str) -> str:
         """Sent to the query writer once when its query failed (`recursor.table_sql`)."""
         return f"That query failed: {error}. Reply with only the corrected SQL in a ```sql block."

@@ -63,14 +63,14 @@ class FakeScriptedLM(LM):
         if isinstance(step, BaseException):
             raise step
         text = step(messages) if callable(step) else step
-        output = len(text) // 4 + 1
-        if max_tokens is not None and output > max_tokens:  # a provider stops at the cap
-            text, output = text[: max_tokens * 4], max_tokens
+        output, finish = len(text) // 4 + 1, "stop"
+        if max_tokens is not None and output > max_tokens:  # a provider stops at the cap, and says so
+            text, output, finish = text[: max_tokens * 4], max_tokens, "length"
         usage = self.fixed_usage or Usage(
             input_tokens=sum(len(m["content"]) for m in messages) // 4 + 1,
             output_tokens=output,
         )
-        return LMResponse(text=text, model=self.model, usage=usage)
+        return LMResponse(text=text, model=self.model, usage=usage, finish_reason=finish)
 
     def with_model(self, model: str) -> LM:
         return self
