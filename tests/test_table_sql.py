@@ -439,3 +439,17 @@ def test_a_reply_cut_at_the_cap_inside_its_sql_is_asked_again_for_the_sql_alone(
     RLM(root, sub_model=whole, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
     assert len(whole.calls) == 1 and f"FINAL({top})" in root.calls[0].messages[-1]["content"]
 
+
+def test_a_codes_first_part_that_names_a_group_is_told_with_how_to_read_it() -> None:
+    rows = [{"code": f"{c}-{i:02d}", "name": f"Place {c}{i}"} for c, n in (("FR", 7), ("GB", 9), ("AD", 3)) for i in range(n)]
+    table = Table.of_records(rows)
+    shown = schema(table, "Which country has the most subdivisions?")
+    said = "its part before the first '-' is one of 3 groups, e.g. 'GB', 'FR', 'AD': substr(code, 1, instr(code, '-') - 1)"
+    assert said in shown
+    # The expression it gives runs and groups the codes by their first part.
+    query = run_select(table, "SELECT substr(code, 1, instr(code, '-') - 1) AS c, COUNT(*) FROM t GROUP BY c ORDER BY 2 DESC")
+    assert query.rows[0] == ("GB", 9) and len(query.rows) == 3
+    # Not for a part every value shares, nor for values that are no codes, nor one part each.
+    for values in ([f"127.0.0.{i}" for i in range(20)], [f"Ann Lee {i}" for i in range(20)],
+                   [f"K{i}-1" for i in range(20)]):
+        assert "part before" not in schema(Table.of_records([{"v": v} for v in values]), "Which v?"), values[0]

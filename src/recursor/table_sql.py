@@ -297,6 +297,7 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
     question writes is shown whatever its rank ("Switzerland" among 249 names)."""
     values = [v for v in column.values if v is not None]
     empty = n_rows - len(values)
+    grouped = ""
     header = "" if column.name == column.written else f" (header {_clip(column.written)!r})"
     if not values:
         return f"- {column.name}{header}: always empty"
@@ -341,9 +342,31 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             first = [distinct[0], distinct[len(distinct) // 2]] if long and len(distinct) > 2 else distinct[:_EXAMPLES]
             shown = named + [v for v in first if v not in named]
             told = f"text, {width}e.g. " + ", ".join(repr(_clip(v, _LONG_CLIP if long else _CLIP)) for v in shown)
+            grouped = _grouped_by_start(column.name, values)
     line = f"- {column.name}{header}: {told}"
     line = line if len(line) <= _LINE_MAX else line[:_LINE_MAX] + " ..."
-    return line + (f"; empty (NULL) in {empty:,} rows" if empty else "")
+    return line + grouped + (f"; empty (NULL) in {empty:,} rows" if empty else "")
+
+
+_STARTS_GROUP = re.compile(r"([A-Za-z0-9]{1,8})([-:/_.])[A-Za-z0-9]")
+_GROUPED_SHARE = 0.95
+
+
+def _grouped_by_start(name: str, values: list[str]) -> str:
+    """How to read the group a code's first part names, when nearly every value starts with
+    a short part and one separator ('FR-75' of ISO 3166-2, 'PROJ-123', 'eth0:1') and those
+    parts repeat: "which country has the most subdivisions" groups by it, and the 1.5B shown
+    only 'AD-02', 'AD-03' grouped by the whole code or by another column. "" otherwise."""
+    heads = [m.groups() for v in values if (m := _STARTS_GROUP.match(v))]
+    if not heads or len(heads) < _GROUPED_SHARE * len(values):
+        return ""
+    sep, n = Counter(s for _, s in heads).most_common(1)[0]
+    groups = Counter(h for h, s in heads if s == sep)
+    if n < _GROUPED_SHARE * len(values) or not 2 <= len(groups) <= len(values) / 3:
+        return ""
+    shown = ", ".join(repr(g) for g, _ in groups.most_common(_EXAMPLES))
+    return (f"; its part before the first {sep!r} is one of {len(groups):,} groups, e.g. {shown}: "
+            f"substr({name}, 1, instr({name}, {sep!r}) - 1)")
 
 
 def word_start(word: str) -> str:
