@@ -129,6 +129,18 @@ def test_words_about_the_answers_form_are_not_searched_for_it():
         "What is the default queue size?"
 
 
+def test_a_last_sentence_that_only_says_what_to_write_is_not_asked() -> None:
+    for question in ("Which class ran the most tests? Give the class name only.",
+                     "Who wrote the most entries? Give the person's name.",
+                     "What is the queue size?\nJust the number.", "Which user logged in most? Name only, please."):
+        assert asking_part(question).strip() == question.split("?")[0] + "?", question
+    # A sentence that asks, names a unit, or sets a condition is kept.
+    for question in ("How many requests? Give the number of requests per host.",
+                     "What is the delay? Give the answer in seconds.", "How many hosts? Just the failed ones.",
+                     "How many hosts? Failed ones only.", "Which process used the most memory? Give its PID."):
+        assert asking_part(question) == question, question
+
+
 def _first_turn_on(text: str, reply: str, question: str) -> tuple[str, list[str]]:
     """The answer of a run over `text` whose root replies `reply` first, then FINAL(guess);
     the messages the root was sent. The sub-model reads nothing (no value is offered)."""

@@ -539,6 +539,18 @@ def test_a_named_files_entries_are_counted_by_the_person_who_signed_them() -> No
     assert "are by" not in orientation({"proj/NEWS": NEWS, "x": "y\n" * 5}, "What does the NEWS file list?").text
 
 
+def test_who_leads_a_texts_entries_is_offered_when_asked_of_its_owner_or_with_a_word_on_the_form() -> None:
+    # "tool's changelog" is the text itself, and "Give the person's name." says only what to
+    # write: neither is a condition on what is counted.
+    for question in ("Who wrote the largest number of entries in tool's changelog? Give the person's name.",
+                     "Who signed the most entries? Name only, please.",
+                     "Who signed the most entries in tool's changelog?"):
+        assert orientation(CHANGES, question).counted == "Ann Lee", question
+    # A possessive that is no text's name, or a last sentence that sets a condition, still asks more.
+    assert orientation(CHANGES, "Who wrote the most entries in Ann's absence?").counted == ""
+    assert orientation(CHANGES, "Who signed the most entries? Only the ones from 2024.").counted == ""
+
+
 def test_a_ranking_question_is_shown_how_many_lines_each_file_starts_with_its_word() -> None:
     question = "Which of these modules defines the most classes at the top level?"
     more = "".join(f"class {name}:\n    pass\n\n\n" for name in "ABCD")

@@ -1696,6 +1696,10 @@ _ASIDE = re.compile(
 _RESTATED = re.compile(r"\(\s*(?:the|i\.e\.,?|that\s+is,?)\s+[^()\d]{1,80}\)", re.IGNORECASE)
 """An aside that says again what the words before it mean: "dated entries (the date-and-author
 header lines)". Cut unless it sets a condition (`_CONDITION`: "(the ones not signed)")."""
+_OWNER = re.compile(r"\b[\w.+-]+'s\s+(?=(?:change\s?log|news|logs?|manual|man\s+page|manpage|docs|documentation|"
+                    r"readme|source|history|release\s+notes)\b)", re.IGNORECASE)
+"""Whose text the question names ("sed's ChangeLog", "nginx's log"): the text itself, no
+condition on what is counted, as "the ChangeLog" would be."""
 _SENTENCES = re.compile(r"(?<=[;?!])\s*|(?<=\.)\s+")
 _TOKEN = re.compile(r"`[^`]*`|[\w'./+~-]+")
 _IDS_READ = 20_000_000
@@ -1774,7 +1778,7 @@ def _asks_just(asking: str, key: re.Pattern[str], words: frozenset[str], name: s
     if any(_CONDITION.search(part) for part in sentences if part is not sentence):
         return False  # "Count only public ones.", "Do not count team uploads."
     named = _name_parts(name)
-    sentence = _RESTATED.sub(_restated_cut, sentence)
+    sentence = _OWNER.sub(" ", _RESTATED.sub(_restated_cut, sentence))
     for token in _TOKEN.findall(_ASIDE.sub(_aside_cut, sentence)):
         word = re.sub(r"'s$", "", token.strip("`'.-")).lower()
         if word and word not in words and word not in named and word.replace(".", "/") not in named:

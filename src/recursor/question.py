@@ -78,11 +78,26 @@ the answer's options, each record is to be judged against them, and a search for
 words finds the lines that happen to hold that word. Such a question gets no search hint."""
 
 
+_FORM_NOUN = r"(?:names?|numbers?|codes?|values?|ids?|identifiers?|figures?|terms?|words?|letters?|version|answer|digits)"
+_FORM_SENTENCE = (
+    r"(?<=\?)\s*(?:(?:please|kindly|just|only)[^\S\n]+)?"
+    r"(?![^.!?\n]*\b(?:how|what|which|who|whom|whose|when|where|why|of|in|as|per)\b)"
+    r"(?:(?:give|state|write|return|provide|report)\b[^.!?\n]{0,50}?\b" + _FORM_NOUN + r"\b[^.!?\n]{0,20}"
+    r"|(?<=just |only )(?:the|its|their)[^\S\n]+(?:[\w'-]+[^\S\n]+)?" + _FORM_NOUN + r"(?:,?[^\S\n]+please)?"
+    r"|(?:the[^\S\n]+)?(?:[\w'-]+[^\S\n]+)?" + _FORM_NOUN + r"[^\S\n]+only(?:,?[^\S\n]+please)?)[.!]?[^\S\n]*$")
+"""A last sentence after the question that only says what to write ("Give the person's name.",
+"Give the class name only.", "Just the number.", "Name only, please."): its words ("person",
+"class", "only") ask nothing of the text, and "only" read as a condition blocks the looks that
+compute what the question asks. Not a sentence that asks ("Give the number of ..."), and not
+one whose unit the answer needs (`answer_unit_words` reads those first)."""
+
+
 ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*"
                            r"|(?:^|(?<=[.?!:]))[^\S\n]*(?:(?:please|kindly|just)\s+)?(?:answer|reply|respond)(?:\s+(?:only|just))?"
                            r"[^\S\n]*:?[^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no\b[\"']?\.?"
                            r"|(?<=[.?!])[^\S\n]*yes[^\S\n]*(?:or|/)[^\S\n]*no[^\S\n]*\?[^\S\n]*$"
-                           r"|\([^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no[\"']?[^\S\n]*\)", re.I | re.M)
+                           r"|\([^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no[\"']?[^\S\n]*\)"
+                           r"|" + _FORM_SENTENCE, re.I | re.M)
 """'Answer with "yes" or "no"', 'reply with the number only', 'Answer yes or no', '(yes/no)':
 a question's words about the form of its answer. General: any question may say how to answer, and those words (often
 quoted) name the answer's options, never what to search for."""
