@@ -9,6 +9,7 @@ names what is asked, where a line-by-line look does not reach.
 from __future__ import annotations
 
 import re
+import time
 
 from fakes.scripted_lm import FakeScriptedLM
 from recursor import RLM
@@ -137,8 +138,16 @@ def test_a_last_sentence_that_only_says_what_to_write_is_not_asked() -> None:
     # A sentence that asks, names a unit, or sets a condition is kept.
     for question in ("How many requests? Give the number of requests per host.",
                      "What is the delay? Give the answer in seconds.", "How many hosts? Just the failed ones.",
-                     "How many hosts? Failed ones only.", "Which process used the most memory? Give its PID."):
+                     "How many hosts? Failed ones only.", "Which process used the most memory? Give its PID.",
+                     "What port does it use? Give the host name too.", "Which team won? Give the team name and the score.",
+                     "Who signed most? Give the person's name for 2024 only.", "Which users? Just the distinct codes.",
+                     "Which users? Just the admin names.", "Which users? Admin names only.",
+                     "What is the default? Give the `max_conn` value.", "Which release? Give the version before the upgrade."):
         assert asking_part(question) == question, question
+    # Linear in a long tail: a question padded with a hundred thousand spaces is read at once.
+    started = time.monotonic()
+    assert asking_part("What is the port?" + " " * 100_000 + "Thanks").startswith("What is the port?")
+    assert time.monotonic() - started < 5  # it took 154 s when a lookahead ran from each space
 
 
 def _first_turn_on(text: str, reply: str, question: str) -> tuple[str, list[str]]:

@@ -13,7 +13,8 @@ from tests.table_helpers import run_select
 import recursor.look_table as look_table
 from recursor import RLM, Limits
 from recursor.errors import LMError
-from recursor.lm.base import Message
+from recursor.lm.base import LMResponse, Message
+from recursor.look_reads import _cut
 from recursor.orient import Orientation, orientation
 from recursor.prompts import Prompts
 from recursor.prompts_small import SmallModelPrompts
@@ -438,6 +439,25 @@ def test_a_reply_cut_at_the_cap_inside_its_sql_is_asked_again_for_the_sql_alone(
     root = FakeScriptedLM([f"FINAL({top})"])
     RLM(root, sub_model=whole, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
     assert len(whole.calls) == 1 and f"FINAL({top})" in root.calls[0].messages[-1]["content"]
+    # So is a closed block followed by an example block the cap cut, or a bare query before cut prose.
+    for reply in ("```sql\nSELECT state FROM t GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1\n```\nIt gives:\n```\n" + plan,
+                  "SELECT state FROM t GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1\n\n" + plan):
+        whole = FakeScriptedLM([reply])
+        root = FakeScriptedLM([f"FINAL({top})"])
+        RLM(root, sub_model=whole, prompts=SmallModelPrompts(), trace_dir=False).complete(question, AIRPORTS)
+        assert len(whole.calls) == 1 and f"FINAL({top})" in root.calls[0].messages[-1]["content"]
+    # Asking for the SQL alone is no mend: the query that follows is doubted and mended as a first one.
+    zero = "SELECT COUNT(*) FROM t WHERE name LIKE 'Z%'"
+    sub = FakeScriptedLM([plan + "```sql\nSELECT COUNT(*) FROM t WHERE", f"```sql\n{zero}\n```",
+                          f"```sql\n{zero} OR name LIKE 'z%'\n```"])
+    root = FakeScriptedLM(["FINAL(0)"])
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(
+        "How many airports have a name starting with Z?", AIRPORTS)
+    assert len(sub.calls) == 3 and "no row meets name LIKE 'Z%'" in sub.calls[2].messages[-1]["content"]
+    # Anthropic says a reply stopped at its cap with "max_tokens"; a backend that says nothing is never cut.
+    failed = Query("SELECT state, COUNT(*)", error="no such column: state")
+    assert _cut(LMResponse("```sql\nSELECT state, COUNT(*)", "m", finish_reason="max_tokens"), failed)
+    assert not _cut(LMResponse("```sql\nSELECT state, COUNT(*)", "m"), failed)
 
 
 def test_a_codes_first_part_that_names_a_group_is_told_with_how_to_read_it() -> None:
@@ -450,6 +470,9 @@ def test_a_codes_first_part_that_names_a_group_is_told_with_how_to_read_it() -> 
     query = run_select(table, "SELECT substr(code, 1, instr(code, '-') - 1) AS c, COUNT(*) FROM t GROUP BY c ORDER BY 2 DESC")
     assert query.rows[0] == ("GB", 9) and len(query.rows) == 3
     # Not for a part every value shares, nor for values that are no codes, nor one part each.
-    for values in ([f"127.0.0.{i}" for i in range(20)], [f"Ann Lee {i}" for i in range(20)],
-                   [f"K{i}-1" for i in range(20)]):
+    for values in ([f"127.0.0.{i}" for i in range(20)], [f"10.{i % 3}.0.{i}" for i in range(20)],
+                   [f"Ann Lee {i}" for i in range(20)], [f"K{i}-1" for i in range(20)],
+                   [f"{i % 3}.{i}" for i in range(20)], [f"{i % 3 + 10}:{i + 10}" for i in range(20)],
+                   [f"www.site{i % 3}.com" for i in range(20)], [f"ann.lee{i % 3}@example.org" for i in range(20)],
+                   [f"AB-{i}" for i in range(20)] + ["legacy"] + [f"CD-{i}" for i in range(20)]):
         assert "part before" not in schema(Table.of_records([{"v": v} for v in values]), "Which v?"), values[0]

@@ -10,6 +10,7 @@ takes what the root needs to answer (`LookReads.room`).
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, replace
 
 from recursor.context import ContextValue
@@ -27,16 +28,22 @@ from recursor.table_sql import schema as table_schema
 
 __all__ = ["LookReads"]
 
-_CUT = "the reply was cut off before its SQL ended"
+_CUT = "the reply was cut off inside its SQL"
+_AT_CAP = frozenset({"length", "max_tokens"})
+"""How backends say a reply stopped at its output cap: OpenAI's and llama.cpp's, Anthropic's."""
+_OPENED = re.compile(r"```[ \t]*(?:sqlite|sql)?\b[^\n]*\n")
 
 
-def _cut(resp: LMResponse) -> bool:
-    """Whether the reply stopped at its output cap inside its SQL: no ```sql block closed. The
-    1.5B explains its plan first about one time in ten (14 of 138 first replies of sessions 41
-    and 42), and the SELECT it then starts is cut; run as it is, "SELECT code, COUNT(*)" fails
-    with "no such column: code", which sends the writer after a column that exists."""
-    fences = resp.text.count("```")
-    return resp.finish_reason == "length" and (fences == 0 or fences % 2 == 1)
+def _cut(resp: LMResponse, query: Query) -> bool:
+    """Whether the reply stopped at its output cap inside its SQL: its ```sql block never
+    closed, or it gave no SELECT that runs. The 1.5B explains its plan first about one time
+    in ten (14 of 138 first replies of sessions 41 and 42), and the SELECT it then starts is
+    cut; run as it is, "SELECT code, COUNT(*)" fails with "no such column: code", which sends
+    the writer after a column that exists. A whole query followed by cut prose is taken."""
+    if resp.finish_reason not in _AT_CAP:
+        return False
+    opened = _OPENED.search(resp.text)
+    return bool(query.error) or (opened is not None and "```" not in resp.text[opened.end():])
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,26 +93,31 @@ class LookReads:
             shown = await asyncio.to_thread(table_schema, table, self.question)
             messages: list[Message] = [{"role": "user", "content": self.prompts.table_query(self.question, shown)}]
             query, why = None, ""
-            first = None
-            for attempt in range(2):
+            first: str | None = None
+            mends, cut = 0, False
+            while True:
                 if (resp := await self._ask(messages, QUERY_TOKENS)) is None:
                     break
-                if _cut(resp):  # a SELECT cut mid-way fails for a reason the writer cannot see
-                    query, why, sql = Query(resp.text, error=_CUT), _CUT, None
-                    tell = self.prompts.table_query_cut()
-                else:
-                    sql = select_of(resp.text)
-                    query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
-                    why = query.error or await asyncio.to_thread(db.unmatched, query)
-                    # A doubt is asked once: none found again by another query may be the answer; the
-                    # same query sent back (the 1.5B often does) is no second look.
-                    if not why and (attempt == 0 or sql == first):
-                        why = await asyncio.to_thread(db.doubted, query)
-                    tell = self.prompts.table_query_failed(why)
+                sql = select_of(resp.text)
+                query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
+                if not cut and _cut(resp, query):
+                    # Asked once for the SQL alone, which is no mend: the query that follows is
+                    # still doubted and mended like a first one.
+                    cut, why = True, query.error or _CUT
+                    messages += [{"role": "assistant", "content": resp.text},
+                                 {"role": "user", "content": self.prompts.table_query_cut()}]
+                    continue
+                why = query.error or await asyncio.to_thread(db.unmatched, query)
+                # A doubt is asked once: none found again by another query may be the answer; the
+                # same query sent back (the 1.5B often does) is no second look.
+                if not why and (mends == 0 or sql == first):
+                    why = await asyncio.to_thread(db.doubted, query)
                 first = sql
-                if not why:
+                if not why or mends == 1:
                     break
-                messages += [{"role": "assistant", "content": resp.text}, {"role": "user", "content": tell}]
+                mends += 1
+                messages += [{"role": "assistant", "content": resp.text},
+                             {"role": "user", "content": self.prompts.table_query_failed(why)}]
         finally:
             db.close()
         if query is None or why or (table.row == LOG_LINE and not selects_as_asked(query.sql, self.question)):

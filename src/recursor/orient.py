@@ -1696,7 +1696,7 @@ _ASIDE = re.compile(
 _RESTATED = re.compile(r"\(\s*(?:the|i\.e\.,?|that\s+is,?)\s+[^()\d]{1,80}\)", re.IGNORECASE)
 """An aside that says again what the words before it mean: "dated entries (the date-and-author
 header lines)". Cut unless it sets a condition (`_CONDITION`: "(the ones not signed)")."""
-_OWNER = re.compile(r"\b[\w.+-]+'s\s+(?=(?:change\s?log|news|logs?|manual|man\s+page|manpage|docs|documentation|"
+_OWNER = re.compile(r"(?<![\w.+-])[\w.+-]++'s\s+(?=(?:change\s?log|news|logs?|manual|man\s+page|manpage|docs|documentation|"
                     r"readme|source|history|release\s+notes)\b)", re.IGNORECASE)
 """Whose text the question names ("sed's ChangeLog", "nginx's log"): the text itself, no
 condition on what is counted, as "the ChangeLog" would be."""

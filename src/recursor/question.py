@@ -78,26 +78,39 @@ the answer's options, each record is to be judged against them, and a search for
 words finds the lines that happen to hold that word. Such a question gets no search hint."""
 
 
-_FORM_NOUN = r"(?:names?|numbers?|codes?|values?|ids?|identifiers?|figures?|terms?|words?|letters?|version|answer|digits)"
-_FORM_SENTENCE = (
-    r"(?<=\?)\s*(?:(?:please|kindly|just|only)[^\S\n]+)?"
-    r"(?![^.!?\n]*\b(?:how|what|which|who|whom|whose|when|where|why|of|in|as|per)\b)"
-    r"(?:(?:give|state|write|return|provide|report)\b[^.!?\n]{0,50}?\b" + _FORM_NOUN + r"\b[^.!?\n]{0,20}"
-    r"|(?<=just |only )(?:the|its|their)[^\S\n]+(?:[\w'-]+[^\S\n]+)?" + _FORM_NOUN + r"(?:,?[^\S\n]+please)?"
-    r"|(?:the[^\S\n]+)?(?:[\w'-]+[^\S\n]+)?" + _FORM_NOUN + r"[^\S\n]+only(?:,?[^\S\n]+please)?)[.!]?[^\S\n]*$")
-"""A last sentence after the question that only says what to write ("Give the person's name.",
-"Give the class name only.", "Just the number.", "Name only, please."): its words ("person",
-"class", "only") ask nothing of the text, and "only" read as a condition blocks the looks that
-compute what the question asks. Not a sentence that asks ("Give the number of ..."), and not
-one whose unit the answer needs (`answer_unit_words` reads those first)."""
+_FORM_TAIL = re.compile(
+    r"\s*+(?:(?:please|kindly)\s+)?(?P<lead>(?:give|state|write|return|provide|report)\s+(?:(?:only|just)\s+)?|just\s+|only\s+)?"
+    r"(?:(?:the|its|their|his|her|your|a|an)\s+)?(?P<middle>(?:[\w'`-]+\s+){0,2})"
+    r"(?:names?|numbers?|codes?|values?|ids?|identifiers?|figures?|terms?|words?|letters?|version|answer|digits)"
+    r"(?P<only>\s+only)?(?:,?\s+please)?\s*+[.!]?\s*+", re.IGNORECASE)
+"""A last sentence after the question that only says what to write: "Give the person's name.",
+"Give the class name only.", "Just the number.", "Name only, please."."""
+_FORM_WORD = re.compile(r"[\w-]+'s|exact|full|whole|short|plain|single|numeric|final|\w+-(?:letter|digit|character)s?",
+                        re.IGNORECASE)
+"""A word between the verb and the noun that says only what the answer looks like."""
+
+
+def _form_cut(asking: str) -> str:
+    """`asking` without a last sentence on what to write (`_FORM_TAIL`): its words ("person",
+    "class", "only") ask nothing of the text, and "only" read as a condition kept the looks
+    that compute what the question asks from offering it. A word between verb and noun must
+    restate the question ("class" of "which class ...") or only say the answer's form; "Give
+    the admin names.", "Just the distinct codes.", "Give the name for 2024 only." ask more."""
+    at = asking.rfind("?")
+    m = _FORM_TAIL.fullmatch(asking, at + 1) if at >= 0 else None
+    if m is None or not (m["lead"] or m["only"]):
+        return asking
+    asked = {w.lower() for w in re.findall(r"[\w'-]+", asking[:at])}
+    if all(_FORM_WORD.fullmatch(w) or w.lower() in asked for w in m["middle"].split()):
+        return asking[:at + 1]
+    return asking
 
 
 ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!\n]*"
                            r"|(?:^|(?<=[.?!:]))[^\S\n]*(?:(?:please|kindly|just)\s+)?(?:answer|reply|respond)(?:\s+(?:only|just))?"
                            r"[^\S\n]*:?[^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no\b[\"']?\.?"
                            r"|(?<=[.?!])[^\S\n]*yes[^\S\n]*(?:or|/)[^\S\n]*no[^\S\n]*\?[^\S\n]*$"
-                           r"|\([^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no[\"']?[^\S\n]*\)"
-                           r"|" + _FORM_SENTENCE, re.I | re.M)
+                           r"|\([^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no[\"']?[^\S\n]*\)", re.I | re.M)
 """'Answer with "yes" or "no"', 'reply with the number only', 'Answer yes or no', '(yes/no)':
 a question's words about the form of its answer. General: any question may say how to answer, and those words (often
 quoted) name the answer's options, never what to search for."""
@@ -215,7 +228,7 @@ def choice_options(question: str) -> tuple[str, str] | None:
 
 def asking_part(question: str) -> str:
     """The question without its statements about the context and about the answer's form."""
-    return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", question))
+    return ANSWER_FORMAT.sub(" ", _ABOUT_CONTEXT.sub(" ", _form_cut(question)))
 
 
 def asked_sentence(question: str) -> str:

@@ -348,21 +348,22 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
     return line + grouped + (f"; empty (NULL) in {empty:,} rows" if empty else "")
 
 
-_STARTS_GROUP = re.compile(r"([A-Za-z0-9]{1,8})([-:/_.])[A-Za-z0-9]")
-_GROUPED_SHARE = 0.95
+_CODE = re.compile(r"([A-Za-z][A-Za-z0-9]{0,7})([-:/_.])[A-Za-z0-9]{1,10}")
 
 
 def _grouped_by_start(name: str, values: list[str]) -> str:
-    """How to read the group a code's first part names, when nearly every value starts with
-    a short part and one separator ('FR-75' of ISO 3166-2, 'PROJ-123', 'eth0:1') and those
+    """How to read the group a code's first part names, when every value is a short code of
+    two parts and one separator ('FR-75' of ISO 3166-2, 'PROJ-123', 'eth0:1') and the first
     parts repeat: "which country has the most subdivisions" groups by it, and the 1.5B shown
-    only 'AD-02', 'AD-03' grouped by the whole code or by another column. "" otherwise."""
-    heads = [m.groups() for v in values if (m := _STARTS_GROUP.match(v))]
-    if not heads or len(heads) < _GROUPED_SHARE * len(values):
+    only 'AD-02', 'AD-03' grouped by the whole code or by another column. Not for addresses,
+    versions, times, host or file names: their first part starts with a digit, or they have
+    more parts. "" otherwise."""
+    heads = [m.groups() for v in values if (m := _CODE.fullmatch(v))]
+    if not heads or len(heads) < len(values) or len({s for _, s in heads}) > 1:
         return ""
-    sep, n = Counter(s for _, s in heads).most_common(1)[0]
-    groups = Counter(h for h, s in heads if s == sep)
-    if n < _GROUPED_SHARE * len(values) or not 2 <= len(groups) <= len(values) / 3:
+    sep = heads[0][1]
+    groups = Counter(h for h, _ in heads)
+    if not 2 <= len(groups) <= len(values) / 3:
         return ""
     shown = ", ".join(repr(g) for g, _ in groups.most_common(_EXAMPLES))
     return (f"; its part before the first {sep!r} is one of {len(groups):,} groups, e.g. {shown}: "
