@@ -143,6 +143,10 @@ def test_what_a_line_writes_besides_its_stamp_stays_in_its_message() -> None:
     assert rows[3][1] == "22:00:03" and rows[3][3] == "evening run"
     # date(1)'s year after the time is the stamp's.
     assert _rows(["Sun Dec  6 11:13:16 2026 [pid 1] CONNECT"])[1][0] == ("2026-12-06", "11:13:16", "[pid 1] CONNECT")
+    # So is the year of C's ctime() stamp, before fields that start with a number (an FTP xferlog).
+    xfer = "Sun Dec 06 16:24:12 2026 0 127.0.0.82 3000 /pub/README.txt b _ o a guest@lab.test ftp 0 * c"
+    assert _rows([xfer])[1][0] == ("2026-12-06", "16:24:12", "0 127.0.0.82 3000 /pub/README.txt b _ o a guest@lab.test ftp 0 * c")
+    assert _rows(["Dec 06 16:24:12 2048 0 bytes"])[1][0] == ("12-06", "16:24:12", "2048 0 bytes")  # no weekday: no ctime
 
 
 def test_lines_without_a_stamp_belong_to_the_entry_above() -> None:
@@ -207,3 +211,4 @@ def test_journalctls_marker_lines_are_no_entries() -> None:
     assert table is not None and len(table.rows) == 30
     assert table.header[0] == "day" and {r[0] for r in table.rows} == {"03-05"}
     assert not any("--" in str(r[-1]) for r in table.rows)
+

@@ -53,6 +53,10 @@ _DATE_PARTS = re.compile(
 _YEAR_AFTER = re.compile(r"^\s+(\d{4})\b(?!\s*[-/:.\w])")
 """A year written after the time, as date(1) writes one ("Sun Dec  6 11:13:16 2026"); only
 when the stamp's date names a month and no year."""
+_CTIME_YEAR = re.compile(r"^\s+((?:19|20)\d{2})\b(?![-/:.]\d)")
+"""The year of C's ctime() stamp ("Sun Dec 06 16:24:12 2026 0 127.0.0.82 ..." of an xferlog),
+which fields may follow: after a weekday and a month, a year from 1900 to 2099 is the stamp's."""
+_WEEKDAY_MONTH = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b,?\s+" + _MONTH + r"\s", re.IGNORECASE)
 _AFTER_TIME = re.compile(r"^(?:\s?([AaPp][Mm])\b)?(?:\s?(?:[+-]\d{2}:?\d{2}\b|Z\b|UTC\b|GMT\b))?")
 """What ends a stamp after its time of day and its fraction: AM or PM, a zone."""
 _CLOSE = re.compile(r"^\s*[\])|,]?\s*")
@@ -91,7 +95,7 @@ def _stamp(line: str, day_first: bool) -> _Stamped | None:
         hour = hour % 12 + (12 if half.lower() == "pm" else 0)
     date_text = " ".join(d.group(0) for d in _DATE_PARTS.finditer(before))
     if re.search(_MONTH, date_text, re.IGNORECASE) and not re.search(r"\b\d{4}\b", date_text) and (
-            year := _YEAR_AFTER.match(rest)):
+            year := _YEAR_AFTER.match(rest) or (_WEEKDAY_MONTH.search(before) and _CTIME_YEAR.match(rest))):
         date_text += " " + year.group(1)
         rest = rest[year.end():]
     rest = _CLOSE.sub("", rest, count=1)
