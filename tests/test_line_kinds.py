@@ -140,3 +140,10 @@ def test_a_code_in_parentheses_is_searched_before_the_words_it_glosses() -> None
     # A code on most lines (a log's time zone) is searched as its count says, not first.
     utc = log.replace(" dnsmasq[14]:", " UTC dnsmasq[14]:")
     assert orientation(utc, "At what time (UTC) did 127.0.0.24 first ask for h3.lan?").hint[0] != "UTC"
+
+
+def test_a_spans_verb_is_not_searched_but_a_count_of_what_passed_is() -> None:
+    # "seconds passed" asks how long; searched, "passed" found Dovecot's `passwd-file` lines.
+    assert "passed" not in _question_words("How many seconds passed between the first and the last failed login?")
+    assert "elapsed" not in _question_words("How much time has elapsed since the restart?")
+    assert "passed" in _question_words("How many tests passed in the CSV suite?")

@@ -351,6 +351,12 @@ highest lowest biggest greatest fewest
 it, so a word not among them (a package, a program, a surname) is looked up first."""
 
 
+_SPAN_VERB = re.compile(r"\b((?:milli|micro)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|time))\s+"
+                        r"(?:has\s+|have\s+|had\s+)?(?:passed|elapsed|went\s+by|gone\s+by|lapsed)\b", re.IGNORECASE)
+"""A span's verb ("how many seconds passed between ..."): it asks how long, and no line is
+about it; searched, "passed" found Dovecot's `passwd-file` lines, which the 1.5B then read."""
+
+
 def _question_words(question: str) -> list[str]:
     """The question's words worth looking up: no stop-words, no short words or numbers, none
     from its statements about the context or the answer's form (`asking_part`)."""
@@ -358,6 +364,7 @@ def _question_words(question: str) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     thousands = [m.span() for m in re.finditer(r"\b\d{1,3}(?:,\d{3})+\b", question)]
+    question = _SPAN_VERB.sub(r"\1", question)
     for m in TOKEN.finditer(question):
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
