@@ -1296,6 +1296,25 @@ def test_a_zero_counted_from_a_search_that_matched_nothing_goes_back_once() -> N
     assert result.answer == "0" and len(root.calls) == 2
 
 
+def test_a_count_of_the_lines_printed_not_of_those_found_goes_back_once_with_the_found() -> None:
+    """Asked how many of an enum's ciphers use CBC, the 1.5B printed "9 [' * @GNUTLS_...',
+    ' * @GNUTLS_...']" and answered 2, the lines `rows[:2]` printed."""
+    text = "".join(f" * @CIPHER_{i}_CBC: cipher {i} in CBC mode.\n" for i in range(9)) + " * @CIPHER_GCM: GCM.\n" * 5
+    question = "How many of the listed ciphers use CBC mode?"
+    search = '```repl\nrows = lines(r"\\bCBC\\b")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(text, [search, "FINAL(2)", "FINAL(9)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "2 is how many of the lines the output printed; its first number, 9, counts" in note and "FINAL(9)" in note
+    assert result.answer == "9"
+    root, result = _run_on(text, [search, "FINAL(2)", "FINAL(2)"], question)
+    assert result.answer == "2" and len(root.calls) == 3  # given again, it stands
+    # The count found, or a question that asks no count: no such note.
+    for asked, answer in ((question, "FINAL(9)"), ("Which cipher uses CBC mode first?", "FINAL(2)")):
+        root, result = _run_on(text, [search, answer, answer], asked)
+        assert not any("the output printed" in c.messages[-1]["content"] for c in root.calls), asked
+        assert result.answer == answer[6:-1]
+
+
 def test_a_run_that_ends_without_an_answer_answers_what_the_look_computed() -> None:
     """Offered the days between a log's first and last dates, the 1.5B wrote failing code
     until max_errors and replied with code at the answer-now turns: the run ended with no

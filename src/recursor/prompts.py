@@ -435,6 +435,12 @@ class Prompts:
             "lines of the context with code to see how it is written, then filter for that."
         )
 
+    def sliced_count(self, shown: str, found: str) -> str:
+        """Sent once when a count answer is how many lines the output printed of more it found."""
+        return (f"{shown} is how many of the lines the output printed; its first number, {found}, counts the "
+                f"lines the code found. If those lines are what the question counts, reply with exactly this "
+                f"line:\nFINAL({found})")
+
     def zero_of_no_match(self) -> str:
         """Sent once when the answer 0 counts the lines of a search that matched none: the
         1.5B searched 'described', which a NEWS file writes 'describes', and answered "how

@@ -199,6 +199,8 @@ def _from_examples(answer: str, prompts: Prompts) -> bool:
 
 
 _LINES_CALL = re.compile(r"""\blines\(\s*r?(["'])(.+?)\1\s*\)""")
+_SLICED = re.compile(r"\[\s*:\s*(\d{1,3})\s*\]")
+"""A cell's `[:n]`: it prints n of the items it found."""
 _LEADING_COUNT = re.compile(r"\s*(?:count_by: |sum_by: )?(\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*\|)")
 """The number an output starts with: `print(len(rows), rows[:2])`'s count (not a numbered
 line), or the items a helper's summary counts (`count_by: 14 items, 1 values`)."""
@@ -383,7 +385,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
-                "first", "zero",
+                "first", "zero", "sliced",
                 "read_again", "held", "unit", "computed", "read_instead"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
@@ -419,6 +421,7 @@ class TurnState:
     first_listed: str = ""  # the first item of a list the last cell printed, in the text's order (`_FIRST_LISTED`)
     missed: bool = False  # the last cell's search matched no line (`_NO_MATCH`)
     last_output: str = ""  # what the last cell that printed anything printed
+    sliced: tuple[str, str] | None = None  # the last output's `[:n]` and the count it starts with (`sliced_count`)
 
     @property
     def look_computed(self) -> str | None:
@@ -451,6 +454,8 @@ class TurnState:
             self.messages |= _printed_messages(code, stdout)
         if error or not printed_nothing(stdout):  # a block of just FINAL(...) prints nothing: the output before stands
             self.last_output = stdout
+            lead, cut = _LEADING_COUNT.match(stdout), _SLICED.search(code)
+            self.sliced = (cut.group(1), lead.group(1).replace(",", "")) if lead and cut and not error else None
             m = _FIRST_LISTED.match(stdout) if not error and _RANKED_BY_CODE.search(code) is None else None
             self.first_listed = m.group(2) if m is not None else ""
             self.missed = not error and _NO_MATCH.search(stdout) is not None
@@ -655,7 +660,8 @@ class TurnState:
             return prompts.zero_of_no_match()
         if number in self.numbers_doubted or number in (self.offered, self.look_computed):
             return None  # sent back once already, by whichever check, or offered: it stands
-        note = self.copied_size(bare, prompts) or self.term_count(bare, prompts) or self.unfiltered(bare, prompts)
+        note = (self.copied_size(bare, prompts) or self.sliced_count(number, prompts) or self.term_count(bare, prompts)
+                or self.unfiltered(bare, prompts))
         if note is not None:
             self.numbers_doubted.add(number)
         return note
@@ -831,6 +837,21 @@ class TurnState:
             return None  # the look's own call, which read the question's words and chose its filter ("image/")
         self.sent_back.add("unfiltered")
         return prompts.unfiltered(bare, rare[0])
+
+    def sliced_count(self, number: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's count that is how many lines the last
+        output printed (`print(len(rows), rows[:2])`'s 2) where the count it starts with is
+        more: asked how many of an enum's ciphers use CBC, the 1.5B printed "9 [' * @GNUTLS_...',
+        ' * @GNUTLS_...']" and answered 2. Only for a question that asks how many."""
+        if ("sliced" in self.sent_back or not prompts.looking_needs_output or self.sliced is None
+                or HOW_MANY.search(asking_part(self.question)) is None):
+            return None
+        shown, found = self.sliced
+        if number != shown or int(found) <= int(shown):
+            return None
+        self.sent_back.add("sliced")
+        self.offered = found  # offered: taken, it is not doubted again as the lines of a word
+        return prompts.sliced_count(shown, found)
 
     def copied_size(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's number (`bare`, as `doubted` reads it)
