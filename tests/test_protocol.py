@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recursor.protocol import parse_reply
+from recursor.protocol import assigned_names, parse_reply
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,12 @@ def test_a_block_that_is_one_unquoted_final_line_is_the_answer() -> None:
     for code in ("FINAL(x)", 'FINAL("a b")', "x = 1\nFINAL(a b)"):
         parsed = parse_reply(f"```repl\n{code}\n```")
         assert parsed.final is None and len(parsed.code) == 1
+
+
+def test_a_reply_too_deep_to_parse_is_no_crash() -> None:
+    # A hostile or broken reply: an expression nested thousands deep makes ast.parse raise
+    # RecursionError (or, from a deep stack in CPython 3.11, SystemError), not SyntaxError.
+    deep = "x = " + "-" * 5000 + "1"
+    assert assigned_names(deep) == frozenset()
+    assert [b.code for b in parse_reply(f"```repl\n{deep}\n```").code] == [deep]  # run as written: the sandbox says why
+    assert parse_reply(f"```\n{deep}\n```").code == []  # an unlabelled block too deep to parse is not taken as code

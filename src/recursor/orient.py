@@ -2255,7 +2255,7 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
         if end - body > _PARSED_UP_TO:
             raise ValueError("too long to parse on the first look")
         tree = ast.parse(text[body:end])
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # "1" + " + 1" * 3000 is too deep to parse
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):  # "1" + " + 1" * 3000 is too deep to parse
         if not name.lower().endswith(".py"):
             return [], ""
         functions = len(_TOP_DEF.findall(text, body, end))

@@ -93,7 +93,7 @@ def code_line(text: str) -> bool:
     man page's "signal(7)" or a function's name "open()" is no such call."""
     try:
         tree = ast.parse(text.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
         return False
     if len(tree.body) != 1 or not isinstance(stmt := tree.body[0], (ast.Expr, ast.Assign)):
         return False

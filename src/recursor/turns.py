@@ -1048,6 +1048,8 @@ class TurnState:
             ast.parse(line)
         except SyntaxError:
             return value if _holds(context, value) else None
+        except (ValueError, RecursionError, MemoryError, SystemError):
+            return None  # too deep to parse: no value written alone
         return None  # Python: a name, a call, an expression of the run's values
 
     def untried(self, stdout: str = "", context: ContextValue = "") -> str | None:

@@ -341,7 +341,7 @@ _SIMPLE_DEFAULT = (ast.Constant, ast.Name, ast.Attribute, ast.UnaryOp)
 def module_facts(doc: Doc) -> ModuleFacts | None:
     try:
         tree = ast.parse(doc.text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
         return None
     every_def = Counter(
         n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)

@@ -119,7 +119,7 @@ def file_facts(path: str) -> FileFacts | None:
     """The facts of one stdlib file (by its relative path), or None if it does not parse."""
     try:
         tree = ast.parse(_sources()[path].text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
         return None
     defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     def_names = Counter(n.name for n in defs)
