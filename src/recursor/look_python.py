@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from recursor.look_counts import says_more
+from recursor.protocol import UNPARSED
 from recursor.question import COUNT_ASKED, SUPERLATIVE
 
 _ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|(?:base|parent|super)[\s-]?class(?:es)?"
@@ -71,7 +72,7 @@ def python_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
 def _parsed(text: str) -> ast.Module | None:
     try:
         return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return None
 
 

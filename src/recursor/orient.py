@@ -46,6 +46,7 @@ from recursor.look_sections import sections_look
 from recursor.look_table import table_look
 from recursor.look_times import times_look
 from recursor.look_weblog import weblog_look
+from recursor.protocol import UNPARSED
 from recursor.question import (
     ASKS_FILE,
     COUNT_ASKED,
@@ -2255,7 +2256,7 @@ def _module_level(text: str, body: int, end: int, asking: str, name: str = "") -
         if end - body > _PARSED_UP_TO:
             raise ValueError("too long to parse on the first look")
         tree = ast.parse(text[body:end])
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):  # "1" + " + 1" * 3000 is too deep to parse
+    except UNPARSED:  # "1" + " + 1" * 3000 is too deep to parse
         if not name.lower().endswith(".py"):
             return [], ""
         functions = len(_TOP_DEF.findall(text, body, end))

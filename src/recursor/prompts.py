@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from recursor.orient import Orientation
+from recursor.protocol import UNPARSED
 from recursor.sandbox import helpers as _helpers
 
 __all__ = ["Prompts", "short_answer"]
@@ -93,7 +94,7 @@ def code_line(text: str) -> bool:
     man page's "signal(7)" or a function's name "open()" is no such call."""
     try:
         tree = ast.parse(text.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return False
     if len(tree.body) != 1 or not isinstance(stmt := tree.body[0], (ast.Expr, ast.Assign)):
         return False

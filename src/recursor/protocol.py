@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "UNPARSED",
     "CodeBlock",
     "FinalAnswer",
     "FinalCall",
@@ -80,6 +81,11 @@ __all__ = [
     "unquoted_final",
     "without_marks",
 ]
+
+UNPARSED: tuple[type[Exception], ...] = (SyntaxError, ValueError, RecursionError, MemoryError, SystemError)
+"""What `ast.parse` raises for text it cannot read: not Python (SyntaxError), a NUL byte
+(ValueError), or nesting too deep (RecursionError, MemoryError, or, from a deep stack in
+CPython 3.11, SystemError "AST constructor recursion depth mismatch")."""
 
 _BUILTINS = frozenset(dir(builtins))
 _RUN_TAGS = frozenset({"repl", "python", "py", "python3"})
@@ -294,7 +300,7 @@ def _dedent(line: str, indent: int) -> str:
 def _is_python(body: str) -> bool:
     try:
         ast.parse(body)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):  # too deep is no block to run
+    except UNPARSED:  # too deep is no block to run
         return False
     return bool(body.strip())
 
@@ -378,7 +384,7 @@ def _lone_expression(code: str) -> ast.expr | None:
     for the parser: `FINAL(1+1+...)` of thousands of terms raises RecursionError)."""
     try:
         tree = ast.parse(code.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return None
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
         return None
@@ -433,7 +439,7 @@ def number_as_written(code: str, final: str) -> str:
     Any other value is returned as it is."""
     try:
         tree = ast.parse(code.strip())
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return final
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "FINAL"
@@ -496,7 +502,7 @@ def assigned_names(code: str) -> frozenset[str]:
     """The names code assigns at its top level (`a = ...; b, c = ...`); none when it does not parse."""
     try:
         tree = ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return frozenset()
     names: set[str] = set()
     for node in tree.body:
@@ -515,7 +521,7 @@ def typed_final(code: str) -> str | None:
     value."""
     try:
         body = ast.parse(code.strip()).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return None
     for n, stmt in enumerate(body):
         call = stmt.value if isinstance(stmt, ast.Expr) else None
@@ -628,7 +634,7 @@ def lone_sentence(code: str) -> str | None:
         ast.parse(line)
     except SyntaxError:
         return line
-    except (ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return None  # too deep to parse: no sentence
     return None
 

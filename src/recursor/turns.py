@@ -26,6 +26,7 @@ from recursor.line_kinds import kinds_told
 from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing, whole_value
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
+    UNPARSED,
     FinalAnswer,
     assigned_names,
     error_line,
@@ -224,7 +225,7 @@ def _printed_messages(code: str, stdout: str) -> set[str]:
     Two words at least; code that does not parse writes none."""
     try:
         tree = ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except UNPARSED:
         return set()
     said = {_said(node.value) for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in stdout}
@@ -1048,7 +1049,7 @@ class TurnState:
             ast.parse(line)
         except SyntaxError:
             return value if _holds(context, value) else None
-        except (ValueError, RecursionError, MemoryError, SystemError):
+        except UNPARSED:
             return None  # too deep to parse: no value written alone
         return None  # Python: a name, a call, an expression of the run's values
 

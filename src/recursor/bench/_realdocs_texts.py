@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 
 from recursor.bench._realdocs_sources import Doc, Question, numeric, pick, unique_top
 from recursor.bench._task import Gold
+from recursor.protocol import UNPARSED
 
 __all__ = [
     "CHANGELOG_ASKERS",
@@ -341,7 +342,7 @@ _SIMPLE_DEFAULT = (ast.Constant, ast.Name, ast.Attribute, ast.UnaryOp)
 def module_facts(doc: Doc) -> ModuleFacts | None:
     try:
         tree = ast.parse(doc.text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return None
     every_def = Counter(
         n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)

@@ -21,6 +21,7 @@ from typing import TypeAlias
 from recursor.bench._haystack import SourceFile, stdlib_files, stdlib_version
 from recursor.bench._task import CHARS_PER_TOKEN, Gold, Task, target_chars, task_id, task_rng
 from recursor.errors import UserError
+from recursor.protocol import UNPARSED
 
 __all__ = [
     "QUESTION_KINDS",
@@ -119,7 +120,7 @@ def file_facts(path: str) -> FileFacts | None:
     """The facts of one stdlib file (by its relative path), or None if it does not parse."""
     try:
         tree = ast.parse(_sources()[path].text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, SystemError):
+    except UNPARSED:
         return None
     defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     def_names = Counter(n.name for n in defs)
