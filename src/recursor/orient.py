@@ -364,8 +364,8 @@ def _question_words(question: str) -> list[str]:
     question = asking_part(question)
     seen: set[str] = set()
     out: list[str] = []
+    question = _SPAN_VERB.sub(r"\1", question)  # before any offset is read from it
     thousands = [m.span() for m in re.finditer(r"\b\d{1,3}(?:,\d{3})+\b", question)]
-    question = _SPAN_VERB.sub(r"\1", question)
     for m in TOKEN.finditer(question):
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
