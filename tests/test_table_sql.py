@@ -38,6 +38,14 @@ AIRPORTS = "iata,name,city,state,country,latitude,longitude\n" + "\n".join(
 """A CSV shaped like vega-datasets' airports: codes with leading zeros, two-letter states, degrees."""
 
 
+def _top_state() -> str:
+    """The state with the most airports, counted from the CSV's lines."""
+    counts: dict[str, int] = {}
+    for line in AIRPORTS.splitlines()[1:]:
+        counts[line.split(",")[3]] = counts.get(line.split(",")[3], 0) + 1
+    return max(counts, key=lambda k: counts[k])
+
+
 def _gold(predicate: object) -> int:
     rows = [line.split(",") for line in AIRPORTS.splitlines()[1:]]
     return sum(1 for r in rows if predicate(r))  # type: ignore[operator]
@@ -241,10 +249,7 @@ def test_a_count_of_none_is_doubted_once_then_offered() -> None:
 
 def test_a_failed_query_is_mended_once_then_nothing_is_shown() -> None:
     question = "Which state has the most airports in this list?"
-    counts: dict[str, int] = {}
-    for line in AIRPORTS.splitlines()[1:]:
-        counts[line.split(",")[3]] = counts.get(line.split(",")[3], 0) + 1
-    top = max(counts, key=lambda k: counts[k])
+    top = _top_state()
     sub = FakeScriptedLM(["```sql\nSELECT region FROM t GROUP BY region ORDER BY COUNT(*) DESC LIMIT 1\n```",
                           "```sql\nSELECT state FROM t GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1\n```"])
     root = FakeScriptedLM([f"FINAL({top})"])
@@ -422,10 +427,7 @@ def test_times_are_told_with_how_to_subtract_them_and_a_plain_tables_names_are_n
 
 def test_a_reply_cut_at_the_cap_inside_its_sql_is_asked_again_for_the_sql_alone() -> None:
     question = "Which state has the most airports in this list?"
-    counts: dict[str, int] = {}
-    for line in AIRPORTS.splitlines()[1:]:
-        counts[line.split(",")[3]] = counts.get(line.split(",")[3], 0) + 1
-    top = max(counts, key=lambda k: counts[k])
+    top = _top_state()
     plan = ("Let's walk through the question. " * 30)[:QUERY_TOKENS * 4 - 30]  # the cap falls inside the SQL
     sub = FakeScriptedLM([plan + "```sql\nSELECT state, COUNT(*) FROM t GROUP BY state ORDER BY COUNT(*) DESC",
                           "```sql\nSELECT state FROM t GROUP BY state ORDER BY COUNT(*) DESC LIMIT 1\n```"])
