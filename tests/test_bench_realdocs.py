@@ -199,6 +199,18 @@ def test_term_scorer_names_dates_and_values() -> None:
     assert score(value, "1") == 0.0
 
 
+def test_a_signer_with_a_handle_is_right_by_name_alone() -> None:
+    from recursor.bench._realdocs_texts import Entry, _signer_gold
+
+    handled = _signer_gold(Entry("68.1-1", "Laszlo Boszormenyi (GCS)", "gcs@debian.org", date(2021, 1, 2)))
+    for right in ("Laszlo Boszormenyi", "Laszlo Boszormenyi (GCS)", "gcs@debian.org"):
+        assert score(handled, right) == 1.0, right
+    for wrong in ("Laszlo", "GCS"):
+        assert score(handled, wrong) == 0.0, wrong
+    only_handle = _signer_gold(Entry("1.0-1", "Kitty (kit)", "kit@example.org", date(2021, 1, 2)))
+    assert score(only_handle, "Kitty") == 0.0
+
+
 def test_counts_use_the_numeric_tolerance() -> None:
     gold = Gold("numeric", "42", ("42",))
     assert score(gold, "There were 42 packages.") == 1.0

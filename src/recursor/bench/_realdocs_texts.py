@@ -85,9 +85,17 @@ def _signer_gold(entry: Entry, runner_up: str | None = None) -> Gold:
     return Gold(
         scorer="term",
         answer=entry.signer,
-        values=(entry.signer, entry.email),
+        values=tuple(dict.fromkeys((entry.signer, entry.email, _bare_name(entry.signer)))),
         distractors=(runner_up,) if runner_up else (),
     )
+
+
+def _bare_name(signer: str) -> str:
+    """The signer's name without a trailing handle in brackets: "Laszlo Boszormenyi (GCS)"
+    is answered right as "Laszlo Boszormenyi" (the handle is how the maintainer signs, not
+    part of the name). A name that is only the handle stays whole."""
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", signer)
+    return bare if len(bare.split()) >= 2 else signer
 
 
 def _changelog_lookup(rng: random.Random, docs: Sequence[Doc]) -> Question | None:
