@@ -723,3 +723,16 @@ def test_at_most_over_the_texts_records_is_a_maximum_computed_not_a_bound_read()
                      "At most how many errors does any one host have?",
                      "At most how many users are logged in at the same time?"):
         assert not looks_up(question), question
+
+
+def test_the_reader_is_told_when_the_answer_is_a_persons_name() -> None:
+    # Asked whose name is on a changelog entry, the 1.5B read the package's name; told the
+    # answer is a person's name, the signer's. Other questions keep the plain ask.
+    lines = "| libfoo (1.2-1) unstable\n   .  -- Ada Lovelace <ada@example.org>  Mon, 01 Jan 2024"
+    person = Prompts().look_reading("In libfoo's changelog, whose name is on the entry for 1.2-1?", lines)
+    assert "The answer is a person's name. Reply with only that name" in person
+    value = Prompts().look_reading("What version is the entry dated 1 January 2024?", lines)
+    assert "person" not in value and "Reply with only the answer to the question" in value
+    for prompt in (person, value):
+        assert prompt.endswith("If none of these lines holds it, reply with only: NONE")
+        assert lines in prompt

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from recursor.orient import Orientation
 from recursor.protocol import UNPARSED
+from recursor.question import asked_form
 from recursor.sandbox import helpers as _helpers
 
 __all__ = ["Prompts", "short_answer"]
@@ -195,10 +196,18 @@ class Prompts:
         # the 1.5B read 20 right and 5 wrong where, asked only after the lines, it read 12 and
         # 2 and answered NONE to lines stating "255 222 173 navajo white" (docs/benchmarks.md,
         # session 32).
+        # Asked "whose name is on the entry", the 1.5B read the package's name in three of five
+        # readings; told the answer is a person's name, the signer's (session 44, on the
+        # readings of the read sets' traces).
+        if asked_form(question) == "a person":
+            ask = ("The answer is a person's name. Reply with only that name, copied from these lines "
+                   "(just the name, not the whole line).")
+        else:
+            ask = ("Reply with only the answer to the question, copied from these lines (just the value, "
+                   "not the whole line).")
         return (
             f"Question: {question}\n\nLines from the text:\n{lines}\n\nQuestion: {question}\n\n"
-            "Reply with only the answer to the question, copied from these lines (just the value, "
-            "not the whole line). If none of these lines holds it, reply with only: NONE"
+            f"{ask} If none of these lines holds it, reply with only: NONE"
         )
 
     def column_reading(self, question: str, noun: str, line: str) -> str:
