@@ -1246,7 +1246,25 @@ def test_a_fields_list_says_how_many_items_it_holds_where_it_is_shown(
                  "Start-Date: 2024-02-02  10:00:00\nRemove: foo:amd64 (1)\n")
     h.grep("zlib1g")
     out = capsys.readouterr().out
-    assert "   . Install: pkg0:amd64 (1.0, automatic)" in out and " ... (40 items)" in out
+    assert "   . Install: pkg0:amd64 (1.0, automatic)" in out and " ... (40 items, 40 marked 'automatic')" in out
+
+
+def test_a_cut_list_says_how_many_items_carry_each_word_of_their_tags(capsys: pytest.CaptureFixture[str]) -> None:
+    # Asked how many of a run's packages came in automatically, the 1.5B answered 1 (the one
+    # line it found): the list was cut where it was shown, the tags with it.
+    mixed = ", ".join(f"lib{i}:amd64 (1.{i}-2{', automatic' if i % 4 else ''})" for i in range(19))
+    h.context = (f"Start-Date: 2024-01-02  10:00:00\nInstall: {mixed}\nEnd-Date: 2024-01-02  10:00:09\n\n"
+                 "Start-Date: 2024-02-02  10:00:00\nRemove: x (1)\n")
+    h.grep("01-02  10:00:00")
+    assert "... (19 items, 14 marked 'automatic')" in capsys.readouterr().out
+    # Versions, comparisons and numbers in the brackets are no tags; an untagged list has its size only.
+    assert h._items_note("Depends: libc6 (>= 2.34), libssl3 (>= 3.0.0), zlib1g (>= 1:1.1.4)") == "3 items"
+    assert h._items_note("Upgrade: a:amd64 (1.0, 1.1), b (2.0~rc1, 2.0), c (4, 5)") == "3 items"
+    # Two tag words at most, the commonest first; a list of two is no list to note.
+    tagged = "Flags: a (old, slow), b (old), c (new, slow), d (slow)"
+    assert h._items_note(tagged) == "4 items, 3 marked 'slow', 2 marked 'old'"
+    assert h._items_note("Pair: a (auto), b (auto)") == ""
+    assert h._items_note("Install: x (1, auto), y (2)\nInstall: z (3)") == ""  # one line only
 
 
 def test_several_patterns_find_the_lines_matching_all_else_any(capsys: pytest.CaptureFixture[str]) -> None:
@@ -1357,7 +1375,7 @@ def test_a_cut_hit_keeps_its_number_and_its_record(capsys: pytest.CaptureFixture
                  "Start-Date: 2024-02-02\nRemove: x (1)\n")
     h.grep(r"Install: .*")
     out = capsys.readouterr().out
-    assert "\n1| >>Install: pkg0:amd64" in out and "... (40 items)\n" in out
+    assert "\n1| >>Install: pkg0:amd64" in out and "... (40 items, 40 marked 'automatic')\n" in out
     assert "   . Start-Date: 2024-01-01" in out
 
 
