@@ -1089,6 +1089,43 @@ def test_a_count_of_the_lines_holding_the_questions_own_term_goes_back_once() ->
     assert answer == "1" and len(root.calls) == 2
 
 
+def test_a_count_of_the_lines_holding_the_term_tells_the_lists_of_their_records() -> None:
+    # Told its 1 was how many lines hold the run's start time, the 1.5B gave 1 again; the count
+    # asked for is in that line's record, a list the look showed cut.
+    mixed = ", ".join(f"lib{i}:amd64 (1.{i}-2{', automatic' if i % 4 else ''})" for i in range(19))
+    text = (f"Start-Date: 2024-01-02  10:00:00\nCommandline: apt-get install -y lib0 lib4\nInstall: {mixed}\n"
+            "Upgrade: zlib1g:amd64 (1.0, 1.1)\nEnd-Date: 2024-01-02  10:00:09\n\n"
+            "Start-Date: 2024-02-02  11:00:00\nInstall: a (1), b (2), c (3, automatic)\nEnd-Date: 2024-02-02  11:00:03\n")
+    question = "In the apt session beginning 2024-01-02 10:00:00, how many packages were pulled in automatically?"
+    look = '```repl\nrows = lines(r"10:00:00")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(text, [look, "FINAL(1)", "FINAL(14)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "1 is how many lines hold '10:00:00'" in note
+    assert ("The record of that line lists:\nInstall: 19 items, 14 marked 'automatic'\n"
+            "If the question counts the items marked 'automatic' in its Install list, reply FINAL(14). "
+            "Reply FINAL(1) again only if it asks how many lines hold '10:00:00'.") in note
+    assert "2 items" not in note and result.answer == "14"  # the other run's list, and short lists, are not told
+    # The question's time searched inside a longer pattern: the same, once its lines are counted again.
+    whole = '```repl\nrows = lines(r"Start-Date: 2024-01-02  10:00:00")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(text, [whole, "FINAL(1)", "FINAL(14)"], question)
+    assert "reply FINAL(14)" in root.calls[2].messages[-1]["content"] and result.answer == "14"
+    twice = text.replace("Start-Date: 2024-02-02  11:00:00", "Start-Date: 2024-02-02  10:00:00")
+    root, result = _run_on(twice, [whole, "FINAL(1)"], question)  # 2 lines hold it: the 1 is not its count
+    assert result.answer == "1" and len(root.calls) == 2
+    # The list the question's words name: by its key; none named, none offered.
+    root, result = _run_on(text, [look, "FINAL(1)", "FINAL(19)"], question.replace("pulled in automatically",
+                                                                                     "newly installed"))
+    assert "If the question counts the items of its Install list, reply FINAL(19)." in root.calls[2].messages[-1]["content"]
+    root, result = _run_on(text, [look, "FINAL(1)", "FINAL(2)"], question.replace("pulled in automatically",
+                                                                                   "held back"))
+    assert "If the question counts one of these, reply with its count." in root.calls[2].messages[-1]["content"]
+    # Many lines holding the term: no records are read.
+    many = "".join(f"Start-Date: 2024-03-0{i}  10:00:00\nInstall: a, b, c\n\n" for i in range(1, 6))
+    root, result = _run_on(many, ['```repl\nprint(len(lines("10:00:00")))\n```', "FINAL(5)", "FINAL(5)"],
+                           "How many packages did the runs at 10:00:00 install?")
+    assert "lists:" not in root.calls[2].messages[-1]["content"]
+
+
 def test_a_count_of_the_lines_holding_the_term_answering_what_not_how_many_says_so() -> None:
     # "What license covers the copy of FFmpeg that ships inside Chromium?": the 1.5B printed
     # how many lines hold FFmpeg (8) as in the prompt's first example, and answered 8.

@@ -351,10 +351,13 @@ class Prompts:
             f"(entries({term!r}) gives the records) and reply FINAL(the value they give)."
         )
 
-    def counted_term(self, answer: str, term: str, kinds: Sequence[str] = ()) -> str:
+    def counted_term(self, answer: str, term: str, kinds: Sequence[str] = (), lists: Sequence[str] = (),
+                     offer: tuple[str, str] | None = None) -> str:
         """Sent once when a number answer is how many lines hold a term the question names;
         with `kinds`, the kinds those lines are of, counted (`line_kinds.kinds_told`): a Redis
-        log's 3,279 lines holding "accept" are 3,278 `Accepted` lines and one `Ready to accept`."""
+        log's 3,279 lines holding "accept" are 3,278 `Accepted` lines and one `Ready to accept`.
+        With `lists`, the lists of those lines' records, with their sizes (`turns._record_lists`),
+        and the `offer` of the count the question's words name (`turns._list_offer`)."""
         if kinds:
             return (
                 f"{answer} is how many lines hold {term!r}, and they are of several kinds:\n"
@@ -362,6 +365,14 @@ class Prompts:
                 f"Reply FINAL({answer}) again only if the question counts every line holding {term!r}. "
                 f"If it counts one kind of them, reply with that kind's count."
             )
+        if lists:
+            # The offer last: told the lists above its usual last line, the 1.5B gave its 1 again.
+            record = "that line" if answer == "1" else "those lines"
+            ask = (f"If the question counts the {offer[1]}, reply FINAL({offer[0]}). " if offer else
+                   "If the question counts one of these, reply with its count. ")
+            return (f"{answer} is how many lines hold {term!r}, which the question names to say what it is about. "
+                    f"The record of {record} lists:\n" + "\n".join(lists) + "\n"
+                    + ask + f"Reply FINAL({answer}) again only if it asks how many lines hold {term!r}.")
         return (
             f"{answer} is how many lines hold {term!r}, which the question names to say what it "
             f"is about. If it asks for exactly that, reply FINAL({answer}) again. If it asks how "

@@ -60,7 +60,7 @@ from recursor.question import (
     ranks,
     terms_of,
 )
-from recursor.sandbox.helpers import _STOP, _stem_rx, file_spans
+from recursor.sandbox.helpers import _STOP, _items_note, _stem_rx, enclosing, file_spans
 
 __all__ = ["TurnState", "bare_answer", "context_sizes", "echoes_question", "file_names", "new_leads",
            "restates_question", "writes_whole", "written_value"]
@@ -219,6 +219,21 @@ def _term_searched(code: str, question: str, looked_up: tuple[str, ...] = ()) ->
     return term if len(term) >= 3 and asked else None
 
 
+def _keys_within(code: str, question: str, looked_up: tuple[str, ...]) -> list[str]:
+    """The question's key-shaped terms with a digit (an id, a time, a version: `key_shaped`;
+    not "end-of-life", which names what is counted) that a cell's one `lines()` call writes
+    inside a longer pattern, the longest first: the 1.5B searched
+    "Start-Date: 2026-12-06  08:58:48" for the run "that started at 08:58:48", and answered
+    the 1 line it found. A term is taken for the count only once the lines holding it are
+    counted again and are as many (the day is on 28 lines, the time on that one)."""
+    calls = _LINES_CALL.findall(code)
+    if len(calls) != 1:
+        return []
+    pattern = calls[0][1].lower()
+    return sorted((w for w in looked_up if len(w) >= 5 and key_shaped(w) and any(c.isdigit() for c in w)
+                   and w.lower() in pattern and w.lower() in question.lower()), key=len, reverse=True)
+
+
 def _printed_messages(code: str, stdout: str) -> set[str]:
     """The sentences a cell's code writes as string literals and its output shows ("No apt runs
     found."), lowered and without closing punctuation: the code's own words, never the text's.
@@ -331,6 +346,51 @@ def _kinds_of(context: ContextValue, term: str, count: int) -> list[str]:
     return kinds_told(term, lines, _KINDS_WIDTH)[1:] if len(lines) == count else []
 
 
+def _record_lists(context: ContextValue, term: str, count: int) -> list[tuple[str, str]]:
+    """The `Key: a, b, c` lists of the records around the `count` lines holding `term` (at
+    most `_LISTS_READ` of them): (key, note), the note its size and how many of its items carry
+    each tag word (`helpers._items_note`): ("Install", "19 items, 15 marked 'automatic'").
+    Told the 1 it gave was how many lines hold the run's start time, the 1.5B gave 1 again;
+    the count it was asked for is in that line's record, in a list cut where the look showed it."""
+    if not 0 < count <= _LISTS_READ:
+        return []
+    found = list(islice(_matching_lines(context, re.compile(re.escape(term), re.IGNORECASE)), count + 1))
+    if len(found) != count:
+        return []
+    told: list[tuple[str, str]] = []
+    for text, lo, _ in found:
+        file_lo, file_hi = next(((body, end) for _, _, body, end in file_spans(text) if body <= lo < end), (0, len(text)))
+        for a, b in enclosing(text, lo, file_lo, file_hi):
+            line = text[a:b]
+            if (note := _items_note(line)) and (m := _FIELD_KEY.match(line)) and (m.group(1), note) not in told:
+                told.append((m.group(1), note))
+    return told[:_LISTS_TOLD]
+
+
+def _list_offer(lists: Sequence[tuple[str, str]], question: str) -> tuple[str, str] | None:
+    """The count to offer of the `lists` (`_record_lists`) the question's words name: (the
+    count, what it counts), items marked with a tag the question writes ("pulled in
+    automatically": 15 marked 'automatic'), else a list whose key it writes ("how many were
+    installed": the 19 Install items); None when it names none of them, or several."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", asking_part(question)) if w.lower() not in _STOP]
+
+    def named(word: str) -> bool:
+        rx = _stem_rx(word)
+        return any(rx.fullmatch(w) or (len(word) >= 5 and w.startswith(word.lower())) for w in words)
+
+    tagged = {(k, f"items marked {w!r} in its {key} list")
+              for key, note in lists for k, w in _TAG_COUNT.findall(note) if named(w)}
+    keyed = {(note.split(" ", 1)[0], f"items of its {key} list") for key, note in lists if named(key)}
+    for offers in (tagged, keyed):
+        if offers:
+            return offers.pop() if len(offers) == 1 else None
+    return None
+
+
+_LISTS_READ = 3
+_LISTS_TOLD = 4
+_FIELD_KEY = re.compile(r"^\s*([A-Za-z][\w.-]{0,39}):\s")
+_TAG_COUNT = re.compile(r"(\d+) marked '([^']+)'")
 _KINDS_READ = 20_000
 _KINDS_WIDTH = 160
 
@@ -449,8 +509,13 @@ class TurnState:
         numbers = {n.replace(",", "") for n in _NUMBERS.findall(stdout)}
         self.printed_new = numbers - self.printed
         self.printed |= numbers
-        if not error and (term := _term_searched(code, self.question, self.shown.words)) and (m := _LEADING_COUNT.match(stdout)):
-            self.term_counts.setdefault(m.group(1).replace(",", ""), term)
+        if not error and (m := _LEADING_COUNT.match(stdout)):
+            count = m.group(1).replace(",", "")
+            if term := _term_searched(code, self.question, self.shown.words):
+                self.term_counts.setdefault(count, term)
+            elif term := next((w for w in _keys_within(code, self.question, self.shown.words)
+                               if _lines_holding(self.context, w, int(count)) == int(count)), None):
+                self.term_counts.setdefault(count, term)
         if prompts.looking_needs_output and code and stdout:
             self.messages |= _printed_messages(code, stdout)
         if error or not printed_nothing(stdout):  # a block of just FINAL(...) prints nothing: the output before stands
@@ -809,7 +874,9 @@ class TurnState:
         asking = asking_part(self.question)
         if COUNTISH.search(asking) is not None or (asks_for_number(self.question) and not _ASKS_WHAT.search(asking)):
             term = self.term_counts[number]
-            return prompts.counted_term(number, term, _kinds_of(self.context, term, int(number)))
+            lists = _record_lists(self.context, term, int(number))
+            return prompts.counted_term(number, term, _kinds_of(self.context, term, int(number)),
+                                        [f"{key}: {note}" for key, note in lists], _list_offer(lists, self.question))
         # "What launch code ...? Answer with the number only." wants a number, not a count: the
         # 1.5B, told the count was its answer only if the question asked for exactly that,
         # gave the 1 line holding 'calm-falcon' again.
