@@ -1260,9 +1260,15 @@ def test_a_cut_list_says_how_many_items_carry_each_word_of_their_tags(capsys: py
     # Versions, comparisons and numbers in the brackets are no tags; an untagged list has its size only.
     assert h._items_note("Depends: libc6 (>= 2.34), libssl3 (>= 3.0.0), zlib1g (>= 1:1.1.4)") == "3 items"
     assert h._items_note("Upgrade: a:amd64 (1.0, 1.1), b (2.0~rc1, 2.0), c (4, 5)") == "3 items"
-    # Two tag words at most, the commonest first; a list of two is no list to note.
+    # Two tag words at most, the commonest first, each on two items at least; a list of two is no list to note.
     tagged = "Flags: a (old, slow), b (old), c (new, slow), d (slow)"
     assert h._items_note(tagged) == "4 items, 3 marked 'slow', 2 marked 'old'"
+    # A tag is a bracketed part of one word: no prose, no placeholder.
+    assert h._items_note("Summary: x (the old one), y (the new one), z (the old one)") == "3 items"
+    assert h._items_note("Authors: Ann Lee (Google), Bo Li (Google), Cy (Red Hat)") == "3 items, 2 marked 'google'"
+    assert h._items_note("Depends: a (none), b (none), c (1), d") == "4 items"
+    # A value padded with spaces is read in linear time (a lazy pattern took 5 s for 40,000).
+    assert h._items_note("Install: a" + " " * 200_000 + "b, c, d") == "3 items"
     assert h._items_note("Pair: a (auto), b (auto)") == ""
     assert h._items_note("Install: x (1, auto), y (2)\nInstall: z (3)") == ""  # one line only
 

@@ -1096,7 +1096,7 @@ def test_a_count_of_the_lines_holding_the_term_tells_the_lists_of_their_records(
     text = (f"Start-Date: 2024-01-02  10:00:00\nCommandline: apt-get install -y lib0 lib4\nInstall: {mixed}\n"
             "Upgrade: zlib1g:amd64 (1.0, 1.1)\nEnd-Date: 2024-01-02  10:00:09\n\n"
             "Start-Date: 2024-02-02  11:00:00\nInstall: a (1), b (2), c (3, automatic)\nEnd-Date: 2024-02-02  11:00:03\n")
-    question = "In the apt session beginning 2024-01-02 10:00:00, how many packages were pulled in automatically?"
+    question = "In the apt session beginning 2024-01-02 10:00:00, how many installed packages were pulled in automatically?"
     look = '```repl\nrows = lines(r"10:00:00")\nprint(len(rows), rows[:2])\n```'
     root, result = _run_on(text, [look, "FINAL(1)", "FINAL(14)"], question)
     note = root.calls[2].messages[-1]["content"]
@@ -1112,18 +1112,38 @@ def test_a_count_of_the_lines_holding_the_term_tells_the_lists_of_their_records(
     twice = text.replace("Start-Date: 2024-02-02  11:00:00", "Start-Date: 2024-02-02  10:00:00")
     root, result = _run_on(twice, [whole, "FINAL(1)"], question)  # 2 lines hold it: the 1 is not its count
     assert result.answer == "1" and len(root.calls) == 2
-    # The list the question's words name: by its key; none named, none offered.
-    root, result = _run_on(text, [look, "FINAL(1)", "FINAL(19)"], question.replace("pulled in automatically",
-                                                                                     "newly installed"))
-    assert "If the question counts the items of its Install list, reply FINAL(19)." in root.calls[2].messages[-1]["content"]
-    root, result = _run_on(text, [look, "FINAL(1)", "FINAL(2)"], question.replace("pulled in automatically",
-                                                                                   "held back"))
-    assert "If the question counts one of these, reply with its count." in root.calls[2].messages[-1]["content"]
+    # Only a tag the question names, in a list whose key it names, and does not leave out, is
+    # offered; a list's size alone never is (the seconds a run that installed lib0 took).
+    for other in ("packages were newly installed", "packages were held back", "packages were upgraded automatically",
+                  "installed packages came manually, not automatically", "packages, excluding automatic ones, were installed"):
+        asked = question.replace("installed packages were pulled in automatically", other)
+        root, result = _run_on(text, [look, "FINAL(1)", "FINAL(2)"], asked)
+        note = root.calls[2].messages[-1]["content"]
+        assert "Install: 19 items, 14 marked 'automatic'\nIf the question counts one of these, reply with its count." in note
+    # An output that starts with a huge number is no count of lines (it raised in islice).
+    huge = '```repl\nrows = lines(r"Start-Date: 2024-01-02  10:00:00")\nprint("9" * 5000)\n```'
+    root, result = _run_on(text, [huge, "FINAL(1)"], question)
+    assert result.answer == "1"
     # Many lines holding the term: no records are read.
     many = "".join(f"Start-Date: 2024-03-0{i}  10:00:00\nInstall: a, b, c\n\n" for i in range(1, 6))
     root, result = _run_on(many, ['```repl\nprint(len(lines("10:00:00")))\n```', "FINAL(5)", "FINAL(5)"],
                            "How many packages did the runs at 10:00:00 install?")
     assert "lists:" not in root.calls[2].messages[-1]["content"]
+
+
+def test_the_lists_of_several_records_are_each_told_and_none_offered() -> None:
+    from recursor.turns import _list_offer, _record_lists
+    run = "Start-Date: {day}  10:00:00\nInstall: a (1, automatic), b (2, automatic), c (3)\nEnd-Date: {day}  10:00:05\n\n"
+    text = run.format(day="2024-01-02") + run.format(day="2024-01-03") + "Note: 10:00:00 x, y, z\n"
+    lists = _record_lists(text, "10:00:00", 3)  # the same list in two records is told twice; a lone line is its own record
+    assert lists == [("Install", "3 items, 2 marked 'automatic'")] * 2 + [("Note", "3 items")]
+    assert _record_lists(text, "10:00:00", 2) == []  # not as many lines as counted
+    root, _ = _run_on(text, ['```repl\nrows = lines("10:00:00")\nprint(len(rows))\n```', "FINAL(3)", "FINAL(4)"],
+                           "How many packages did the runs at 10:00:00 install automatically?")
+    note = root.calls[2].messages[-1]["content"]
+    assert "The record of those lines lists:" in note and "reply with its count" in note and "FINAL(2)" not in note
+    assert _list_offer(lists[:1], "How many packages did the run at 10:00:00 install automatically?") == (
+        "2", "items marked 'automatic' in its Install list")
 
 
 def test_a_count_of_the_lines_holding_the_term_answering_what_not_how_many_says_so() -> None:

@@ -57,6 +57,7 @@ from recursor.question import (
     in_asked_unit,
     marked_words,
     names_options,
+    negated,
     ranks,
     terms_of,
 )
@@ -229,7 +230,7 @@ def _keys_within(code: str, question: str, looked_up: tuple[str, ...]) -> list[s
     calls = _LINES_CALL.findall(code)
     if len(calls) != 1:
         return []
-    pattern = calls[0][1].lower()
+    pattern = calls[0][1].replace("\\", "").lower()  # "1\.2\.3" searches 1.2.3
     return sorted((w for w in looked_up if len(w) >= 5 and key_shaped(w) and any(c.isdigit() for c in w)
                    and w.lower() in pattern and w.lower() in question.lower()), key=len, reverse=True)
 
@@ -348,49 +349,59 @@ def _kinds_of(context: ContextValue, term: str, count: int) -> list[str]:
 
 def _record_lists(context: ContextValue, term: str, count: int) -> list[tuple[str, str]]:
     """The `Key: a, b, c` lists of the records around the `count` lines holding `term` (at
-    most `_LISTS_READ` of them): (key, note), the note its size and how many of its items carry
-    each tag word (`helpers._items_note`): ("Install", "19 items, 15 marked 'automatic'").
-    Told the 1 it gave was how many lines hold the run's start time, the 1.5B gave 1 again;
-    the count it was asked for is in that line's record, in a list cut where the look showed it."""
+    most `_LISTS_READ` of them; a line that stands alone is its own record): (key, note), the
+    note its size and how many of its items carry each tag word (`helpers._items_note`):
+    ("Install", "19 items, 15 marked 'automatic'"). Told the 1 it gave was how many lines hold
+    the run's start time, the 1.5B gave 1 again; the count it was asked for is in that line's
+    record, in a list cut where the look showed it. Each record's lists are told, the same
+    list of two records twice."""
     if not 0 < count <= _LISTS_READ:
         return []
     found = list(islice(_matching_lines(context, re.compile(re.escape(term), re.IGNORECASE)), count + 1))
     if len(found) != count:
         return []
     told: list[tuple[str, str]] = []
-    for text, lo, _ in found:
+    records: set[tuple[int, int]] = set()
+    for text, lo, hi in found:
         file_lo, file_hi = next(((body, end) for _, _, body, end in file_spans(text) if body <= lo < end), (0, len(text)))
-        for a, b in enclosing(text, lo, file_lo, file_hi):
+        spans = enclosing(text, lo, file_lo, file_hi) or [(lo, hi)]
+        if (id(text), spans[0][0]) in records:
+            continue  # two hits in one record
+        records.add((id(text), spans[0][0]))
+        for a, b in spans:
             line = text[a:b]
-            if (note := _items_note(line)) and (m := _FIELD_KEY.match(line)) and (m.group(1), note) not in told:
+            if (note := _items_note(line)) and (m := _FIELD_KEY.match(line)):
                 told.append((m.group(1), note))
     return told[:_LISTS_TOLD]
 
 
 def _list_offer(lists: Sequence[tuple[str, str]], question: str) -> tuple[str, str] | None:
-    """The count to offer of the `lists` (`_record_lists`) the question's words name: (the
-    count, what it counts), items marked with a tag the question writes ("pulled in
-    automatically": 15 marked 'automatic'), else a list whose key it writes ("how many were
-    installed": the 19 Install items); None when it names none of them, or several."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", asking_part(question)) if w.lower() not in _STOP]
+    """The count to offer of one record's `lists` (`_record_lists`): the items marked with a tag
+    the question writes, in the list whose key it writes too ("newly installed packages pulled
+    in automatically": 15 marked 'automatic' of the Install list). None when the question
+    leaves a tag out (`question.negated`: "not automatically", "excluding automatic ones"),
+    names no such tag, or names several; a list's size alone is never offered ("how many seconds did the run that
+    installed lib0 take" names the Install list too)."""
+    asking = asking_part(question)
+    words = [w.lower() for w in re.findall(r"[A-Za-z]{3,}", asking) if w.lower() not in _STOP]
+    left_out = [w for w in negated(asking) if w.isalpha()]
 
-    def named(word: str) -> bool:
+    def named(word: str, among: Sequence[str]) -> bool:
         rx = _stem_rx(word)
-        return any(rx.fullmatch(w) or (len(word) >= 5 and w.startswith(word.lower())) for w in words)
+        return any(rx.fullmatch(w) or (len(word) >= 5 and w.startswith(word.lower())) for w in among)
 
-    tagged = {(k, f"items marked {w!r} in its {key} list")
-              for key, note in lists for k, w in _TAG_COUNT.findall(note) if named(w)}
-    keyed = {(note.split(" ", 1)[0], f"items of its {key} list") for key, note in lists if named(key)}
-    for offers in (tagged, keyed):
-        if offers:
-            return offers.pop() if len(offers) == 1 else None
-    return None
+    offers = {(k, f"items marked {w!r} in its {key} list")
+              for key, note in lists if named(key, words) for k, w in _TAG_COUNT.findall(note) if named(w, words)}
+    if any(named(w, left_out) for _, note in lists for _, w in _TAG_COUNT.findall(note)):
+        return None  # "installed manually, not automatically", "excluding automatic ones"
+    return offers.pop() if len(offers) == 1 else None
 
 
 _LISTS_READ = 3
 _LISTS_TOLD = 4
 _FIELD_KEY = re.compile(r"^\s*([A-Za-z][\w.-]{0,39}):\s")
 _TAG_COUNT = re.compile(r"(\d+) marked '([^']+)'")
+
 _KINDS_READ = 20_000
 _KINDS_WIDTH = 160
 
@@ -513,8 +524,9 @@ class TurnState:
             count = m.group(1).replace(",", "")
             if term := _term_searched(code, self.question, self.shown.words):
                 self.term_counts.setdefault(count, term)
-            elif term := next((w for w in _keys_within(code, self.question, self.shown.words)
-                               if _lines_holding(self.context, w, int(count)) == int(count)), None):
+            elif 0 < len(count) <= 6 and int(count) > 0 and (
+                    term := next((w for w in _keys_within(code, self.question, self.shown.words)
+                                  if _lines_holding(self.context, w, int(count)) == int(count)), None)):
                 self.term_counts.setdefault(count, term)
         if prompts.looking_needs_output and code and stdout:
             self.messages |= _printed_messages(code, stdout)
@@ -874,9 +886,10 @@ class TurnState:
         asking = asking_part(self.question)
         if COUNTISH.search(asking) is not None or (asks_for_number(self.question) and not _ASKS_WHAT.search(asking)):
             term = self.term_counts[number]
-            lists = _record_lists(self.context, term, int(number))
+            lists = _record_lists(self.context, term, int(number)) if len(number) <= 6 else []
+            offer = _list_offer(lists, self.question) if number == "1" else None  # one record's lists
             return prompts.counted_term(number, term, _kinds_of(self.context, term, int(number)),
-                                        [f"{key}: {note}" for key, note in lists], _list_offer(lists, self.question))
+                                        [f"{key}: {note}" for key, note in lists], offer)
         # "What launch code ...? Answer with the number only." wants a number, not a count: the
         # 1.5B, told the count was its answer only if the question asked for exactly that,
         # gave the 1 line holding 'calm-falcon' again.

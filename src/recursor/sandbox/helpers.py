@@ -607,7 +607,10 @@ def layout_records(doc: str, lo: int = 0, hi: int | None = None) -> list[tuple[i
     return runs
 
 
-_FIELD_LINE = _re.compile(r"^\s*([A-Za-z][\w.-]{0,39}):\s+(.+?)\s*$")
+_FIELD_LINE = _re.compile(r"^\s*([A-Za-z][\w.-]{0,39}):\s+(\S(?:.*\S)?)\s*$")
+"""A `Key: value` line; the value without the spaces around it. Greedy to its last non-space:
+a lazy `(.+?)\\s*$` tried the trailing-space test at every character (5 s on a value holding
+40,000 spaces)."""
 
 
 def _top_level_items(value: str) -> int:
@@ -640,15 +643,17 @@ def _top_level_split(value: str) -> list[str]:
 
 
 _ITEM_TAGS = _re.compile(r"\(([^()]*)\)\s*$")
-_TAG_WORD = _re.compile(r"(?<![\w.:+~/-])[A-Za-z]{3,}(?![\w.:+~/-])")
+_TAG_WORD = _re.compile(r"[a-z][a-z-]{2,}")
+_NO_TAG = frozenset({"none", "null", "nil", "unknown", "the", "and"})
 
 
 def _items_note(row: str, least: int = 3) -> str:
-    """How many items a `Key: a, b, c` line lists, with how many carry each word of their
-    bracketed tags ("19 items, 15 marked 'automatic'" of apt's `Install: libfoo (1.2-3,
-    automatic), ...`): asked how many of a run's packages came in automatically, the 1.5B
-    answered the one line it had found, the list being cut where it is shown. Versions and
-    other tokens with digits are no tags. "" for no such list."""
+    """How many items a `Key: a, b, c` line lists, with how many carry each tag word of their
+    brackets ("19 items, 15 marked 'automatic'" of apt's `Install: libfoo (1.2-3, automatic),
+    ...`): asked how many of a run's packages came in automatically, the 1.5B answered the one
+    line it had found, the list being cut where it is shown. A tag is a bracketed part that is
+    one word ("(1.2-3, automatic)", "(Google)"; not the prose of "(the old one)", nor a version
+    or other token with digits), on two items at least. "" for no such list."""
     m = None if "\n" in row.rstrip("\n") else _FIELD_LINE.match(row)
     items = _top_level_split(m.group(2)) if m is not None else []
     if len(items) < least:
@@ -656,8 +661,9 @@ def _items_note(row: str, least: int = 3) -> str:
     tags: _Counter[str] = _Counter()
     for item in items:
         if (t := _ITEM_TAGS.search(item)) is not None:
-            tags.update({w.lower() for w in _TAG_WORD.findall(t.group(1))})
-    marked = "".join(f", {k} marked {w!r}" for w, k in tags.most_common(2))
+            tags.update({word for part in t.group(1).split(",")
+                         if _TAG_WORD.fullmatch(word := part.strip().lower()) and word not in _NO_TAG})
+    marked = "".join(f", {k} marked {w!r}" for w, k in tags.most_common(2) if k >= 2)
     return f"{len(items)} items{marked}"
 
 
