@@ -1796,6 +1796,28 @@ def test_the_days_between_two_releases_named_by_number_are_read_from_their_entri
     assert orientation(twice, "How many days passed between the 1.11 release and the 1.12 release?").counted == ""
 
 
+def test_the_days_between_two_releases_whose_headings_stand_alone_are_read_from_the_headings() -> None:
+    # A NEWS file: "Version 4.0 (09 Oct 2013)" stands alone above its notes (no record holds
+    # the heading and the notes), and 4.0's notes name 3.82; the program's name is two words.
+    news = "Foo make NEWS\n  History of user-visible changes.\n\n"
+    for version, day, note in (("4.1", "05 Oct 2014", "A fix."), ("4.0", "09 Oct 2013", "Reverts a change introduced in Foo make 3.82."),
+                               ("3.82", "28 Jul 2010", "New features."), ("3.81", "01 Apr 2006", "Old.")):
+        news += f"Version {version} ({day})\n\n* {note}\n  More text here.\n\n"
+    asked = "How many days passed between the Foo make 3.82 release and the 4.0 release?"
+    look = orientation(news, asked)
+    assert look.counted == "1169" and "2010-07-28" in look.text and "2013-10-09" in look.text
+    # Words before a number that are not the program's name name another thing.
+    assert orientation(news, "How many days passed between the bar fix 3.82 and the 4.0 release?").counted == ""
+    # A number no dated line writes, or dated lines of two dates, give nothing.
+    assert orientation(news, "How many days passed between the 3.80 release and the 4.0 release?").counted == ""
+    clash = news + "Version 3.82 (01 Jan 2011)\n\n* Again.\n"
+    assert orientation(clash, asked).counted == ""
+    # Notes indented under their heading: one record each; the record headed by 3.82 is 3.82's,
+    # not 4.0's, whose notes name it.
+    indented = news.replace("\n\n* ", "\n  * ").replace("\n  More text here.", "\n    More text here.")
+    assert orientation(indented, asked).counted == "1169"
+
+
 def test_what_a_hostile_review_found_offered_wrong_is_no_longer_offered() -> None:
     log = _dns_log()
     for question in ("How many failed AAAA lookups did 127.0.0.24 make?",  # a word before what is counted

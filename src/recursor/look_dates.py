@@ -217,6 +217,12 @@ _VERSION = re.compile(r"(?<![\w.-])\d+(?:\.\d+)+[a-z]?(?![\w-]|\.\d)")
 _KEYS_READ = 4_000_000
 _RELEASE_WORDS = frozenset("the a its release releases released version versions v tag tagged going by according to "
                            "entry entries date dates of was were came out".split())
+_TITLE_LINES = 5
+_TITLE_READ = 2_000
+_NAME_WORDS = 3
+"""A program's name in a question ("the GNU make 3.82 release") is taken when its words, three
+at most, are in the text's first lines ("GNU make NEWS"); other words before a number name
+another entry ("the zgrep fix that came before 1.12")."""
 _SAYS_MORE = re.compile(r"\b(?:only|not|except|excluding|weekdays?|working|business|before|after|until|since|"
                         r"without|counting)\b|n't\b", re.IGNORECASE)
 """Words that make the days between two releases something else ("counting only weekdays")."""
@@ -227,8 +233,8 @@ def _dated_record(text: str, recs: list[tuple[int, int]], key: str) -> tuple[dat
     written on; None when none does, or records of two dates do."""
     rx = re.compile(rf"(?<![\w.-]){re.escape(key)}(?![\w-]|\.\d)")
     starts = [a for a, _ in recs]
-    found: set[date] = set()
-    first_line = 0
+    found: dict[date, int] = {}
+    headed: dict[date, int] = {}  # the records whose first line writes it: "Version 3.82 (28 Jul 2010)"
     for m in rx.finditer(text):
         i = bisect_right(starts, m.start()) - 1
         if i < 0 or m.start() >= recs[i][1]:
@@ -236,9 +242,30 @@ def _dated_record(text: str, recs: list[tuple[int, int]], key: str) -> tuple[dat
         day = to_date(Entry(text[recs[i][0]:recs[i][1]]))
         if day is None:
             return None
-        found.add(day)
-        first_line = first_line or text.count("\n", 0, m.start()) + 1
-    return (found.pop(), first_line) if len(found) == 1 else None
+        line = text.count("\n", 0, m.start()) + 1
+        found.setdefault(day, line)
+        if "\n" not in text[recs[i][0]:m.start()]:
+            headed.setdefault(day, line)
+    # A later release's notes name an earlier one ("introduced in GNU make 3.82" under 4.0): the
+    # record headed by the number is its own.
+    for dates in (found, headed):
+        if len(dates) == 1:
+            return next(iter(dates.items()))
+    return None
+
+
+def _dated_line(text: str, key: str) -> tuple[date, int] | None:
+    """The one date written on the lines that write `key` as a whole number, and the first such
+    line: a NEWS file's heading "Version 4.0 (09 Oct 2013)" stands alone above its notes, so
+    no record holds both; None when no line, or lines of two dates, do."""
+    rx = re.compile(rf"(?<![\w.-]){re.escape(key)}(?![\w-]|\.\d)")
+    found: dict[date, int] = {}
+    for m in rx.finditer(text):
+        lo = text.rfind("\n", 0, m.start()) + 1
+        hi = text.find("\n", m.end())
+        if (day := to_date(text[lo:hi if hi >= 0 else len(text)])) is not None:
+            found.setdefault(day, text.count("\n", 0, m.start()) + 1)
+    return next(iter(found.items())) if len(found) == 1 else None
 
 
 def days_between(text: str, asking: str) -> tuple[list[str], str]:
@@ -257,15 +284,15 @@ def days_between(text: str, asking: str) -> tuple[list[str], str]:
         return [], ""
     # Around each number only what names a release ("the gzip 1.11 release", "version 1.12"):
     # "the zgrep fix that came before 1.12" is another entry.
+    # The program's name as the text's first lines write it may be two words ("GNU make").
+    title = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", "\n".join(text[:_TITLE_READ].splitlines()[:_TITLE_LINES]))}
     for part in ("first", "second"):
         said = [w for w in re.findall(r"[A-Za-z][\w-]*", _VERSION.sub(" ", between.group(part)).split(",")[0])
                 if w.lower() not in _RELEASE_WORDS]
-        if len(said) > 1:
+        if len(said) > 1 and not (len(said) <= _NAME_WORDS and all(w.lower() in title for w in said)):
             return [], ""
     recs = layout_records(text)
-    if len(recs) < 2:
-        return [], ""
-    read = [_dated_record(text, recs, key) for key in keys]
+    read = [(_dated_record(text, recs, key) if len(recs) >= 2 else None) or _dated_line(text, key) for key in keys]
     if read[0] is None or read[1] is None:
         return [], ""
     (one, at_one), (two, at_two) = read[0], read[1]
