@@ -1146,6 +1146,23 @@ def test_the_lists_of_several_records_are_each_told_and_none_offered() -> None:
         "2", "items marked 'automatic' in its Install list")
 
 
+def test_the_count_of_the_value_the_question_names_is_offered_under_count_by() -> None:
+    # Shown "7;: 29" fourth of seven counts, the 1.5B answered the first, 153.
+    codes = [1, 1, 1, 0, 0, 7, 7, 3, 1, 17]
+    text = "".join(f"2026-12-06 19:30:{i:02d},891 WARN exited: job_{i % 3} (exit status {c}; not expected)\n"
+                   for i, c in enumerate(codes))
+    block = "```repl\nrows = lines(r'\\bexit\\b')\ncount_by(rows, 7)\n```"
+    root, result = _run_on(text, [block, "FINAL(2)"], "How many times did a process end with exit code 7?")
+    note = root.calls[1].messages[-1]["content"]
+    assert "7;: 2" in note and "The output counts 2 for '7', the value the question names." in note
+    assert note.endswith("FINAL(2)") and result.answer == "2"
+    # Another key the counts may not be filtered by, or no value the question writes: no offer.
+    for question in ("How many times did job_1 end with exit code 7?", "How many times did a process end with exit code 5?",
+                     "How many distinct processes ended with exit code 7?"):
+        root, _ = _run_on(text, [block, "FINAL(4)", "FINAL(4)", "FINAL(4)"], question)
+        assert "the value the question names" not in root.calls[1].messages[-1]["content"], question
+
+
 def test_a_count_of_the_lines_holding_the_term_answering_what_not_how_many_says_so() -> None:
     # "What license covers the copy of FFmpeg that ships inside Chromium?": the 1.5B printed
     # how many lines hold FFmpeg (8) as in the prompt's first example, and answered 8.

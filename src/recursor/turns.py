@@ -83,6 +83,16 @@ _RANKED = re.compile(r"^(?:count_by|sum_by): [\d,]+ items?, [\d,]+ values?\n(?P<
 """The head of `count_by`/`sum_by`'s output and its first two ranked lines."""
 
 
+_COUNTS_HEAD = re.compile(r"^count_by: [\d,]+ items?, [\d,]+ values?\n")
+_COUNT_ROW = re.compile(r"^(?P<value>[^\n]{1,100}?): (?P<n>\d[\d,]*)$", re.MULTILINE)
+"""`count_by`'s head and its "value: count" rows."""
+
+
+def _writes_token(text: str, value: str) -> bool:
+    """Whether `text` writes `value` as a whole token: "7" in "exit code 7?", not in "17" or "7.1"."""
+    return re.search(rf"(?<![\w.-]){re.escape(value)}(?![\w-]|\.\w)", text, re.IGNORECASE) is not None
+
+
 def _num(text: str) -> float:
     try:
         return float(text.replace(",", ""))
@@ -543,7 +553,8 @@ class TurnState:
         the FINAL line (`ranked_top`, `counted`, `form_counted`, `one_value`), or None (and no
         earlier offer stands)."""
         self.offered = None
-        return (self.held(prompts, code) or self.ranked_top(prompts, stdout) or self.counted(prompts, stdout, code)
+        return (self.held(prompts, code) or self.ranked_top(prompts, stdout) or self.named_value(prompts, stdout)
+                or self.counted(prompts, stdout, code)
                 or self.form_counted(prompts, stdout, code) or self.one_value(prompts, stdout, code, context)
                 or self.read_again(prompts, stdout))
 
@@ -642,6 +653,33 @@ class TurnState:
             return None
         self.offered = m.group("n").replace(",", "")
         return prompts.counted_first(self.offered, m.group("unit"))
+
+    def named_value(self, prompts: Prompts, stdout: str) -> str | None:
+        """The note under `count_by`'s counts, for a small root whose question asks how many
+        have one value the question writes ("how many times did a process end with exit code
+        7"): that value's count, offered as the FINAL line. Shown "7;: 29" as the fourth of
+        seven counts, the 1.5B answered the first, 153. A value is the question's when it is
+        written there as a whole token (a count's value "7;" as the text's column writes it, its
+        trailing punctuation aside), and one value only; not when the question writes another
+        key (an id, a name with digits) that the counts may not be filtered by, nor for a
+        question that compares or qualifies."""
+        asking = asking_part(self.question)
+        if not prompts.looking_needs_output or HOW_MANY.search(asking) is None or QUALIFIED.search(asking):
+            return None
+        head = _COUNTS_HEAD.match(stdout)
+        if head is None:
+            return None
+        counts = [(m.group("value"), m.group("n")) for m in _COUNT_ROW.finditer(stdout, head.end())]
+        named = [(value, n) for value, n in counts
+                 if (bare := value.strip().rstrip(";,:.)").lstrip("(")) and _writes_token(asking, bare)]
+        if len(named) != 1:
+            return None
+        bare = named[0][0].strip().rstrip(";,:.)").lstrip("(")
+        keys = [w for w in re.findall(r"[\w.:/-]+", asking) if key_shaped(w) and w.strip(".:") != bare]
+        if keys:
+            return None  # "how many times did fetcher_1 exit with code 7": counted over every process?
+        self.offered = named[0][1].replace(",", "")
+        return prompts.counted_first(self.offered, f"for {bare!r}, the value the question names")
 
     def ranked_top(self, prompts: Prompts, stdout: str) -> str | None:
         """The note under counts that rank (`count_by`/`sum_by`'s output), for a small root whose
