@@ -1818,6 +1818,34 @@ def test_the_days_between_two_releases_whose_headings_stand_alone_are_read_from_
     assert orientation(indented, asked).counted == "1169"
 
 
+def _web_log() -> str:
+    """A web app's log (Tornado's format): each crash is a `500` line stamped like its
+    `Uncaught exception` line, which a traceback follows, untimed."""
+    rows = []
+    for i in range(120):
+        stamp = f"[I 261206 19:{28 + i // 60}:{i % 60:02d} web:2591]"
+        if i in (7, 40, 101):
+            rows += [f"[E 261206 19:{28 + i // 60}:{i % 60:02d} web:2108] Uncaught exception GET /reports (127.0.0.7)",
+                     "    Traceback (most recent call last):", "    ValueError: boom",
+                     f"[E 261206 19:{28 + i // 60}:{i % 60:02d} web:2591] 500 GET /reports (127.0.0.7) 1.50ms"]
+        else:
+            rows.append(f"{stamp} 200 GET /items/{i} (127.0.0.{i % 5}) 0.{i % 9 + 1}0ms")
+    return "\n".join(rows) + "\n"
+
+
+def test_the_seconds_between_the_first_and_last_lines_of_one_kind_are_read_when_its_words_agree() -> None:
+    log = _web_log()
+    look = orientation(log, "How many seconds elapsed between the first and the last request that crashed with an "
+                            "unhandled exception (HTTP 500)?")
+    assert look.counted == "94" and "19:28:07 and the last at 19:29:41" in look.text
+    # Ends not alike, no key among the words that pick lines, or words that pick lines of
+    # other times: nothing read.
+    for question in ("How many seconds passed between the first 500 and the last request?",
+                     "How many seconds elapsed between the first and the last crash with an exception?",
+                     "How many seconds elapsed between the first and the last 500 from 127.0.0.3?"):
+        assert orientation(log, question).counted == "", question
+
+
 def test_what_a_hostile_review_found_offered_wrong_is_no_longer_offered() -> None:
     log = _dns_log()
     for question in ("How many failed AAAA lookups did 127.0.0.24 make?",  # a word before what is counted

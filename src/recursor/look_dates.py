@@ -189,14 +189,51 @@ def _time_span(read: str, asking: str, words: list[str], whole: bool) -> tuple[l
     # naming each end ("the first ERROR", not "system call", which no line writes together).
     named = [w for w in words + re.findall(r"[\w.:/@-]+", asking) if _KEYISH.search(w.strip(".:"))]
     picking = [*(words if _ends_alike(asking) else []), *named, *_end_phrases(asking)]
-    for word in picking:
-        low = word.lower()
-        holding = sum(low in line for *_, line in timed)
-        if 0 < holding < len(timed) / 2 and not (low in first_line and low in last_line):
-            return [], ""
+    narrowing = []
+    for word in dict.fromkeys(w.lower() for w in picking):
+        holding = sum(word in line for *_, line in timed)
+        if 0 < holding < len(timed) / 2 and not (word in first_line and word in last_line):
+            narrowing.append(word)
+    if narrowing:
+        return _kind_span(timed, asking, narrowing, {w.lower() for w in named})
     seconds = last - first
     row = (f"Its first timed line is at {_stamp(first)} and its last at {_stamp(last)} (lines {at_first:,} and {at_last:,}): "
            f"{seconds:.6f} seconds apart ({seconds * 1000:,.3f} ms).")
+    unit = m.group("unit").lower() if (m := _SPAN_UNIT.search(asking)) else ""
+    if unit in ("milliseconds", "ms"):
+        return [row], str(round(seconds * 1000))
+    if unit in ("seconds", "secs"):
+        return [row], f"{seconds:.3f}".rstrip("0").rstrip(".")
+    return [row], ""
+
+
+def _kind_span(timed: list[tuple[float, int, str]], asking: str, narrowing: list[str],
+               keys: set[str]) -> tuple[list[str], str]:
+    """The time between the first and the last of one kind of line, for a question that asks
+    it of both ends alike ("between the first and the last request that crashed with an
+    unhandled exception (HTTP 500)", `_ends_alike`), when the question's words that pick some
+    of the timed lines (`narrowing`, written whole on them) include a key (`keys`: "500",
+    "ERROR") and every one of them picks lines whose first and last times agree: Tornado's
+    `500 GET` line and its `Uncaught exception` line are stamped alike. Shown the 11 lines
+    holding 500, the 1.5B subtracted one line from another as strings. ([], "") otherwise:
+    words that pick lines of other times say the kind is not settled."""
+    if not _ends_alike(asking) or not keys.intersection(narrowing):
+        return [], ""
+    ends = set()
+    picked: list[tuple[float, int, str]] = []
+    for word in narrowing:
+        rx = re.compile(rf"(?<![\w.:/-]){re.escape(word)}(?![\w:/-]|\.\w)")
+        picked = [row for row in timed if rx.search(row[2])]
+        if len(picked) < 2:
+            return [], ""
+        ends.add((picked[0][0], picked[-1][0]))
+    if len(ends) != 1:
+        return [], ""
+    (first, at_first, _), (last, at_last, _) = picked[0], picked[-1]
+    seconds = last - first
+    said = " and ".join(repr(w) for w in narrowing)
+    row = (f"The first timed line holding {said} is at {_stamp(first)} and the last at {_stamp(last)} "
+           f"(lines {at_first:,} and {at_last:,}): {seconds:.6f} seconds apart ({seconds * 1000:,.3f} ms).")
     unit = m.group("unit").lower() if (m := _SPAN_UNIT.search(asking)) else ""
     if unit in ("milliseconds", "ms"):
         return [row], str(round(seconds * 1000))
@@ -320,6 +357,8 @@ def date_span(text: str, asking: str, words: list[str]) -> tuple[list[str], str]
     records = [(d, n, line.lower()) for d, n, line, kind in dated if kinds[kind] >= max(2, _DATED_KIND * len(dated))]
     if len(records) < 2:
         return _time_span(read, asking, words, read is text) if not dated else ([], "")
+    if len({d for d, *_ in records}) == 1:
+        return _time_span(read, asking, words, read is text)  # one day: its times tell the span
     # A word of the question on some of those lines but not most narrows it to them ("the first
     # and the last outage"): the text's own span is not what it asks.
     for word in words:
