@@ -123,6 +123,13 @@ def test_a_second_passage_only_when_it_scores_near_the_first():
 def test_words_about_the_answers_form_are_not_searched_for_it():
     assert "yes" not in asking_part("Does frobd retry failed peers by default? Answer yes or no.").lower()
     assert "yes" not in asking_part("Is the spool kept (yes/no)?").lower()
+    # An aside on how to write the answer: its words name no lines ("supervisord" was searched
+    # for which process "terminated unexpectedly the most"). An aside that filters stays.
+    assert "supervisord" not in asking_part("Which process (give its name as supervisord shows it) failed most?")
+    assert "directory" not in asking_part("What is that file's name (just the file name, without its directory)?")
+    for kept in ("How many logins (just those from 2024) failed?", "How many requests failed (HTTP 500)?",
+                 "Which bit (counting from 0) is set?", "Who is the Uploader (the email)?"):
+        assert asking_part(kept) == kept, kept
     assert answer_unit_words("Express the retry delay in seconds (a plain number).") >= {"seconds", "plain", "number"}
     assert answer_unit_words("Give the offset in hex.") == {"in", "hex"}
     assert answer_unit_words("Which file holds the seconds counter?") == frozenset()

@@ -110,8 +110,12 @@ ANSWER_FORMAT = re.compile(r"\b(?:answer|reply|respond)\s+(?:only\s+)?with\b[^?!
                            r"|(?:^|(?<=[.?!:]))[^\S\n]*(?:(?:please|kindly|just)\s+)?(?:answer|reply|respond)(?:\s+(?:only|just))?"
                            r"[^\S\n]*:?[^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no\b[\"']?\.?"
                            r"|(?<=[.?!])[^\S\n]*yes[^\S\n]*(?:or|/)[^\S\n]*no[^\S\n]*\?[^\S\n]*$"
-                           r"|\([^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no[\"']?[^\S\n]*\)", re.I | re.M)
-"""'Answer with "yes" or "no"', 'reply with the number only', 'Answer yes or no', '(yes/no)':
+                           r"|\([^\S\n]*[\"']?yes[\"']?[^\S\n]*(?:or|/)[^\S\n]*[\"']?no[\"']?[^\S\n]*\)"
+                           r"|\([^\S\n]*(?:give|answer|reply|write)\b[^()\n]{0,120}\)"
+                           r"|\([^\S\n]*(?:just|only)[^\S\n]+(?:the[^\S\n]+)?(?:file[^\S\n]*name|basename|name|number|value|word|id|code|letter)"
+                           r"\b(?:[^\S\n]*[,;]?[^\S\n]*(?:as|without|with|in|no)\b[^()\n]{0,80})?[^\S\n]*\)", re.I | re.M)
+"""'Answer with "yes" or "no"', 'reply with the number only', 'Answer yes or no', '(yes/no)',
+'(give its process name as supervisord shows it)', '(just the file name, without its directory)':
 a question's words about the form of its answer. General: any question may say how to answer, and those words (often
 quoted) name the answer's options, never what to search for."""
 
