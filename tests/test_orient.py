@@ -1707,6 +1707,26 @@ def test_old_news_items_beside_dated_release_headings_leave_the_releases_counted
     assert look.counted == str(gold) and gold == 8
 
 
+def test_a_series_of_release_headings_dated_only_since_some_release_is_counted_by_its_dates() -> None:
+    # GNU make's NEWS: "Version 3.81 (01 Apr 2006)" heads every release, none dated before 3.62
+    # (25 of 54 dated): one series of headings, counted by the dates they write.
+    years = [2020, 2016, 2014, 2013, 2010, 2006, 2002, 2000, 1999, 1998, 1997, 1996, 1995]
+    news = "Foo NEWS\n  History of changes.\n\n"  # a form feed's line before each release, as GNU's NEWS writes
+    for n, year in enumerate(years):
+        news += f"\x0c\nVersion 4.{20 - n} (0{1 + n % 9} Apr {year})\n\n* Change {n}.\n  More about it.\n\n"
+    for n in range(14):
+        news += f"\x0c\nVersion 3.{50 - n}\n\n* Old change {n}.\n  More.\n\n"
+    asked = "How many Foo releases listed with a release date came out between 1997 and 2006, inclusive?"
+    look = orientation(news, asked)
+    assert "6 of its 13 top headings that write a date" in look.text
+    assert look.counted == str(sum(1997 <= y <= 2006 for y in years)) == "6"
+    # Headings of other shapes, or too few dated: not one series of releases.
+    mixed = news.replace("Version 3.", "Old 3.")
+    assert "top headings that write a date" not in orientation(mixed, asked).text
+    sparse = news + "".join(f"\x0c\nVersion 2.{n}\n\n* Older {n}.\n  More.\n\n" for n in range(20))
+    assert "top headings that write a date" not in orientation(sparse, asked).text
+
+
 def test_a_count_or_ranking_of_releases_is_read_off_their_headings_not_their_items() -> None:
     # dbus's NEWS: "dbus 1.12.2 (2017-11-13)" over bulleted changes, older ones "D-Bus 1.11.12".
     years = [2014] * 3 + [2015] * 7 + [2016] * 4 + [2017] * 6

@@ -1811,6 +1811,7 @@ _PERIODS_SHOWN = 3
 _DATED_SHARE = 0.8
 """Entries are counted by period when at least this share of them is dated."""
 _DATED_HEADS_SHARE = 0.5
+_SERIES_DATED_SHARE = 1 / 3
 """A text's top headings are counted by their dates when at least this share write one: a
 changelog may date only its older releases (tmux's CHANGES dates 19 of 32), and a question
 "going by the dates" counts those that are dated."""
@@ -1836,8 +1837,17 @@ def _dated_headings(text: str) -> tuple[list[str], list[tuple[date, str]]] | Non
         # Old GNU NEWS entries are "* " items at the top level beside "* Noteworthy changes in
         # release 6.7 (2006-12-08)": the headings that write a version are the releases.
         heads = [h for h in heads if _VERSION_TOKEN.search(h)]
-    if len(dated) < 3 or len(dated) < _DATED_HEADS_SHARE * len(heads):
+    if len(dated) < 3:
         return None
+    if len(dated) < _DATED_HEADS_SHARE * len(heads):
+        # GNU make's NEWS heads every release "Version 3.81 (01 Apr 2006)" but dates none before
+        # 3.62 (25 of 54): headings that all start with the same word as the dated ones are
+        # one series of releases, of which a third or more dated is enough.
+        lead = Counter(h.split(None, 1)[0].lower() for _, h in dated if h.split())
+        word, n = lead.most_common(1)[0] if lead else ("", 0)
+        series = [h for h in heads if h.split() and h.split(None, 1)[0].lower() == word]
+        if n < len(dated) or len(series) < len(heads) or len(dated) < _SERIES_DATED_SHARE * len(series):
+            return None
     return heads, dated
 
 
@@ -1905,7 +1915,7 @@ def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) ->
     call = f"in_dates(headings(), {a.isoformat()!r}, {b.isoformat()!r})"
     rows = [f"{len(kept)} of its {len(dated)} top headings that write a date are dated {a.isoformat()} to "
             f"{b.isoformat()}: {call} gives them."]
-    plain = _ASIDE_PERIOD.sub(" ", asking.replace(first, " ").replace(last, " "))
+    plain = _DATED_SAID.sub(" ", _ASIDE_PERIOD.sub(" ", asking.replace(first, " ").replace(last, " ")))
     on_every = _on_every_head([h.lower().replace("-", "") for h in heads], asking)  # "dbus" of "D-Bus 1.11.8"
     title = {w.lower() for w in TOKEN.findall(text.lstrip()[:200].split("\n", 1)[0])}  # "GNU grep NEWS": "grep releases"
     # "how many tmux releases": the word naming whose releases they are picks none out ("stable" does).
@@ -1917,6 +1927,10 @@ def _releases_in(text: str, period: tuple[str, str, date, date], asking: str) ->
 
 _ASIDE_PERIOD = re.compile(r"\b(?:with\s+a\s+date\s+|dated\s+|released\s+)?(?:from|between|in|during)\s+(?:and|through|to|until)?",
                            re.IGNORECASE)
+_DATED_SAID = re.compile(r"\b(?:(?:that\s+(?:are|were)\s+)?(?:listed|given|shown|written|stamped|marked)\s+)?"
+                         r"(?:with|having|carrying)\s+(?:a|an|their|its)\s+(?:release\s+)?dates?\b", re.IGNORECASE)
+"""Words saying the releases counted are the dated ones ("releases listed with a release
+date"), which the headings that write a date are: nothing more is asked."""
 _RELEASES_COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|most|fewest|least)\s+(?:[\w.+-]+\s+){0,2}"
                                r"(?:releases|versions)\b", re.IGNORECASE)
 """A question that counts or ranks releases themselves, not their changes."""
