@@ -58,6 +58,23 @@ def test_runner_scores_resumes_and_summarizes(tmp_path: Path) -> None:
     assert all(t["score"] == 100.0 and t["n"] == 2 for t in rlm_rows)
 
 
+def test_a_task_that_crashes_is_a_result_with_its_error(tmp_path: Path) -> None:
+    # A defect under a run (a ValueError out of the local model's KV store) once dropped a
+    # realdocs task from the results without a word in the summary.
+    def crashes(messages: list[Message]) -> str:
+        raise ValueError("list.remove(x): x not in list")
+
+    out = tmp_path / "results.jsonl"
+    cfg = BenchConfig(family="sniah", lengths=(2**13,), n=2, root=FunctionLM(crashes), methods=("rlm",), out=out,
+                      limits=Limits(max_iterations=2))
+    results = asyncio.run(run_bench(cfg))
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(results) == len(rows) == 2
+    assert all(r["score"] == 0.0 and r["stopped_by"] == "error" for r in rows)
+    assert all(r["error"] == "ValueError: list.remove(x): x not in list" for r in rows)
+    assert summarize(rows)[0]["errors"] == 2
+
+
 def test_nosub_method_refuses_subcalls(tmp_path: Path) -> None:
     def uses_subcall(messages: Sequence[Message]) -> str:
         if len(messages) == 2:

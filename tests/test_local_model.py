@@ -394,6 +394,28 @@ def test_kv_store_never_saves_one_off_calls_and_stays_bounded() -> None:
     assert tiny.saved == []
 
 
+def test_kv_store_restores_a_conversation_that_saving_the_live_one_dropped() -> None:
+    # A full store, a third conversation live, and a call that continues the oldest: saving
+    # the live one dropped the oldest, which was then removed a second time ("list.remove(x):
+    # x not in list" ended a realdocs task in session 44).
+    llama = _FakeLlama()
+    low = _FakeLowLevel(llama)
+    store = _KVStore(llama, low, budget=2_500)  # two 100-token conversations fit
+    roots = [((("system", f"s{i}"), ("user", "q"))) for i in range(3)]
+    for i, run_root in enumerate(roots):
+        store.before(run_root)
+        llama.run([5000 + i] * 100)
+        store.after(run_root, "code")
+        if i < 2:
+            store.before(_conv(f"sub {i}"))  # interrupts the root: it is saved
+            llama.run([6000 + i] * 100)
+            store.after(_conv(f"sub {i}"), "ok")
+    assert [e.messages[0][1] for e in store.saved] == ["s0", "s1"]
+    again = (*roots[0], ("assistant", "code"), ("user", "output"))
+    assert store.before(again) is True and low.restored == [5000] * 100
+    assert [e.messages[0][1] for e in store.saved] == ["s1", "s2"]  # the live one saved, the restored one out
+
+
 # -- the real model ------------------------------------------------------------------------
 
 def _next_turn(reply: str, question: str) -> list[Message]:

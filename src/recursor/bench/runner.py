@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +33,8 @@ __all__ = ["METHODS", "BenchConfig", "TaskResult", "append_result", "check_confi
 
 METHODS = ("base", "rlm", "rlm_nosub", "rlm_depth2")
 KEEP_TRACES = ("all", "correct", "none")
+
+_log = logging.getLogger("recursor.bench")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +184,12 @@ async def _one(
             answer, stopped, usage = await _run_base(cfg, task)
         else:
             answer, stopped, usage = await _run_rlm(cfg, task, method)
-    except RecursorError as exc:
+    except Exception as exc:  # a task that crashes is a result (score 0), not a lost row
+        # An RLM or model error, or a defect anywhere under the run: recorded with its type, so a
+        # family's denominator stays whole (a ValueError out of the local model's KV store once
+        # dropped a realdocs task from the results without a word in the summary).
+        if not isinstance(exc, RecursorError):
+            _log.exception("task %s (%s) crashed", task.id, method)
         answer, stopped = "", "error"
         usage = {
             "calls": 0,

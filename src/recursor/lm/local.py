@@ -217,7 +217,9 @@ class _KVStore:
             self.live_keep = False
         if best is None:
             return False
-        self.saved.remove(best)
+        # Saving the live conversation may have dropped `best` as the oldest (the store was full):
+        # it is restored from the reference held here all the same.
+        self.saved = [e for e in self.saved if e is not best]
         try:
             return self._restore(best)
         finally:
