@@ -221,6 +221,17 @@ def test_an_empty_result_given_as_the_answer_goes_back_once() -> None:
     assert "Nothing you ran has shown the context yet" in root.calls[2].messages[-1]["content"]
 
 
+def test_an_empty_result_named_by_a_blocks_final_goes_back_once() -> None:
+    # "FINAL(supervised_processes_count)" in the block that made it: [], accepted as the answer.
+    block = "```repl\nrows = [r for r in lines('grey-owl') if 'nothing' in r]\nprint(len(rows))\nFINAL(rows)\n```"
+    root, answer = _run(SMALL, [block, "```repl\nprint(grep('Juniper'))\n```", "FINAL(4417028)"],
+                        "What is the launch code of grey-owl's codename?")
+    assert "[] is an empty result, not an answer" in root.calls[1].messages[-1]["content"]
+    assert answer == "4417028"
+    root, answer = _run(SMALL, [block, block], "What is the launch code of grey-owl's codename?")
+    assert answer == "[]" and len(root.calls) == 2  # given again, it stands
+
+
 def test_a_helpers_summary_or_a_count_with_its_lines_is_not_offered_as_the_answer() -> None:
     block = "```repl\nsum_by(lines('nothing'), 'a', 'b')\n```"
     root, _ = _run(SMALL, [block, block, "FINAL(x)", "FINAL(x)"], "Which launch code goes with Juniper?")

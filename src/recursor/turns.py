@@ -750,6 +750,11 @@ class TurnState:
         of the lines holding the question's term), or
         None to accept it. A number a cell's `code` computed (`FINAL(len(rows))`), not wrote,
         is not doubted: only a copied one is."""
+        if "empty" not in self.sent_back and answer.strip() and printed_nothing(answer):
+            # FINAL(rows) of a block whose filter matched nothing: "[]", as a FINAL typed alone is
+            # sent back (`send_back`). The 1.5B answered which process failed the most with [].
+            self.sent_back.add("empty")
+            return prompts.empty_answer(answer.strip())
         if (echo := self.unchosen(answer, prompts) or self.echoed(answer, prompts)
                 or self.own_message(answer, prompts)) is not None:
             self.heard(echo)
