@@ -764,8 +764,11 @@ def test_a_final_call_written_as_a_block_at_the_answer_now_turn_is_run_for_its_a
                                     "FINAL(" + "1+" * 5000 + "1)")] == [None] * 9
     block = "```repl\nprint(lines('grass'))\n```"
     setup = "```repl\nn = len(lines('Juniper'))\n```"
+    # Another case names as FINAL does (the 1.5B's "Final(static)"); its literal is a value.
+    assert [final_call(c) for c in ("Final(n)", "final(n)")] == [FinalCall("n")] * 2
     for last, want in (("FINAL(12)", "12"), ("FINAL(n)", "1"), ("FINAL(n + 1)", "2"),
-                       ("FINAL_VAR('n')", "1"), ("FINAL(Juniper)", "Juniper")):
+                       ("FINAL_VAR('n')", "1"), ("FINAL(Juniper)", "Juniper"), ("Final(Juniper)", "Juniper"),
+                       ("Final(n)", "1")):
         root = FakeScriptedLM([setup] + [block] * 4 + [f"```repl\n{last}\n```"])
         result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=12), mode="rlm",
                      trace_dir=False).complete("How many lines hold the codename?", TEXT)

@@ -595,14 +595,17 @@ def final_call(code: str) -> FinalCall | None:
     """The block as one FINAL call, or None: the answer written as code (```repl FINAL(12)```),
     which the answer-now turn takes although it runs no other code there. Its argument is a
     name, a literal, or an expression that calls nothing but a few pure builtins (`len(rows)`):
-    a sub-model or child run cannot start after the limit that ended the run."""
+    a sub-model or child run cannot start after the limit that ended the run. `Final(name)` in
+    another case names too."""
     call = _lone_expression(code)
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in ("FINAL", "FINAL_VAR")
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id.upper() in ("FINAL", "FINAL_VAR")
             and len(call.args) == 1 and not call.keywords):
         return None
     arg = call.args[0]
     if isinstance(arg, ast.Name):
-        return FinalCall(arg.id)
+        return FinalCall(arg.id)  # ```repl Final(static)```, as the 1.5B wrote it twice: a name, read not run
+    if call.func.id not in ("FINAL", "FINAL_VAR"):
+        return None  # "Final(7)" is no call the REPL knows: `stated_answer` reads its value
     if call.func.id == "FINAL_VAR" and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
         return FinalCall(arg.value.strip().strip("'\"`"))
     for node in ast.walk(arg):
