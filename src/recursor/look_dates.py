@@ -199,12 +199,7 @@ def _time_span(read: str, asking: str, words: list[str], whole: bool) -> tuple[l
     seconds = last - first
     row = (f"Its first timed line is at {_stamp(first)} and its last at {_stamp(last)} (lines {at_first:,} and {at_last:,}): "
            f"{seconds:.6f} seconds apart ({seconds * 1000:,.3f} ms).")
-    unit = m.group("unit").lower() if (m := _SPAN_UNIT.search(asking)) else ""
-    if unit in ("milliseconds", "ms"):
-        return [row], str(round(seconds * 1000))
-    if unit in ("seconds", "secs"):
-        return [row], f"{seconds:.3f}".rstrip("0").rstrip(".")
-    return [row], ""
+    return [row], _in_asked_unit(seconds, asking)
 
 
 def _kind_span(timed: list[tuple[float, int, str]], asking: str, narrowing: list[str],
@@ -234,12 +229,18 @@ def _kind_span(timed: list[tuple[float, int, str]], asking: str, narrowing: list
     said = " and ".join(repr(w) for w in narrowing)
     row = (f"The first timed line holding {said} is at {_stamp(first)} and the last at {_stamp(last)} "
            f"(lines {at_first:,} and {at_last:,}): {seconds:.6f} seconds apart ({seconds * 1000:,.3f} ms).")
+    return [row], _in_asked_unit(seconds, asking)
+
+
+def _in_asked_unit(seconds: float, asking: str) -> str:
+    """A span offered in the unit the question asks (milliseconds rounded to a whole one,
+    seconds as written to the millisecond); "" for another unit or none."""
     unit = m.group("unit").lower() if (m := _SPAN_UNIT.search(asking)) else ""
     if unit in ("milliseconds", "ms"):
-        return [row], str(round(seconds * 1000))
+        return str(round(seconds * 1000))
     if unit in ("seconds", "secs"):
-        return [row], f"{seconds:.3f}".rstrip("0").rstrip(".")
-    return [row], ""
+        return f"{seconds:.3f}".rstrip("0").rstrip(".")
+    return ""
 
 
 def _stamp(seconds: float) -> str:
