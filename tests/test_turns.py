@@ -1150,7 +1150,7 @@ def test_the_lists_of_several_records_are_each_told_and_none_offered() -> None:
     run = "Start-Date: {day}  10:00:00\nInstall: a (1, automatic), b (2, automatic), c (3)\nEnd-Date: {day}  10:00:05\n\n"
     text = run.format(day="2024-01-02") + run.format(day="2024-01-03") + "Note: 10:00:00 x, y, z\n"
     lists = _record_lists(text, "10:00:00", 3)  # the same list in two records is told twice; a lone line is its own record
-    assert lists == [("Install", "3 items, 2 marked 'automatic'")] * 2 + [("Note", "3 items")]
+    assert lists == [("Install", 3, [("automatic", 2)])] * 2 + [("Note", 3, [])]
     assert _record_lists(text, "10:00:00", 2) == []  # not as many lines as counted
     root, _ = _run_on(text, ['```repl\nrows = lines("10:00:00")\nprint(len(rows))\n```', "FINAL(3)", "FINAL(4)"],
                            "How many packages did the runs at 10:00:00 install automatically?")

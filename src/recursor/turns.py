@@ -61,7 +61,7 @@ from recursor.question import (
     ranks,
     terms_of,
 )
-from recursor.sandbox.helpers import _STOP, _items_note, _stem_rx, enclosing, file_spans
+from recursor.sandbox.helpers import _STOP, _list_tags, _stem_rx, _tags_note, enclosing, file_spans
 
 __all__ = ["TurnState", "bare_answer", "context_sizes", "echoes_question", "file_names", "new_leads",
            "restates_question", "writes_whole", "written_value"]
@@ -86,11 +86,6 @@ _RANKED = re.compile(r"^(?:count_by|sum_by): [\d,]+ items?, [\d,]+ values?\n(?P<
 _COUNTS_HEAD = re.compile(r"^count_by: [\d,]+ items?, [\d,]+ values?\n")
 _COUNT_ROW = re.compile(r"^(?P<value>[^\n]{1,100}?): (?P<n>\d[\d,]*)$", re.MULTILINE)
 """`count_by`'s head and its "value: count" rows."""
-
-
-def _writes_token(text: str, value: str) -> bool:
-    """Whether `text` writes `value` as a whole token: "7" in "exit code 7?", not in "17" or "7.1"."""
-    return re.search(rf"(?<![\w.-]){re.escape(value)}(?![\w-]|\.\w)", text, re.IGNORECASE) is not None
 
 
 def _num(text: str) -> float:
@@ -357,11 +352,15 @@ def _kinds_of(context: ContextValue, term: str, count: int) -> list[str]:
     return kinds_told(term, lines, _KINDS_WIDTH)[1:] if len(lines) == count else []
 
 
-def _record_lists(context: ContextValue, term: str, count: int) -> list[tuple[str, str]]:
+_Listed = tuple[str, int, list[tuple[str, int]]]
+"""A record's `Key: a, b, c` list: its key, its size, its tags with their counts (`helpers._list_tags`)."""
+
+
+def _record_lists(context: ContextValue, term: str, count: int) -> list[_Listed]:
     """The `Key: a, b, c` lists of the records around the `count` lines holding `term` (at
-    most `_LISTS_READ` of them; a line that stands alone is its own record): (key, note), the
-    note its size and how many of its items carry each tag word (`helpers._items_note`):
-    ("Install", "19 items, 15 marked 'automatic'"). Told the 1 it gave was how many lines hold
+    most `_LISTS_READ` of them; a line that stands alone is its own record), each with its
+    size and how many of its items carry each tag word (`helpers._list_tags`): ("Install", 19,
+    [("automatic", 15)]). Told the 1 it gave was how many lines hold
     the run's start time, the 1.5B gave 1 again; the count it was asked for is in that line's
     record, in a list cut where the look showed it. Each record's lists are told, the same
     list of two records twice."""
@@ -370,7 +369,7 @@ def _record_lists(context: ContextValue, term: str, count: int) -> list[tuple[st
     found = list(islice(_matching_lines(context, re.compile(re.escape(term), re.IGNORECASE)), count + 1))
     if len(found) != count:
         return []
-    told: list[tuple[str, str]] = []
+    told: list[_Listed] = []
     records: set[tuple[int, int]] = set()
     for text, lo, hi in found:
         file_lo, file_hi = next(((body, end) for _, _, body, end in file_spans(text) if body <= lo < end), (0, len(text)))
@@ -378,14 +377,11 @@ def _record_lists(context: ContextValue, term: str, count: int) -> list[tuple[st
         if (id(text), spans[0][0]) in records:
             continue  # two hits in one record
         records.add((id(text), spans[0][0]))
-        for a, b in spans:
-            line = text[a:b]
-            if (note := _items_note(line)) and (m := _FIELD_KEY.match(line)):
-                told.append((m.group(1), note))
+        told += [listed for a, b in spans if (listed := _list_tags(text[a:b])) is not None]
     return told[:_LISTS_TOLD]
 
 
-def _list_offer(lists: Sequence[tuple[str, str]], question: str) -> tuple[str, str] | None:
+def _list_offer(lists: Sequence[_Listed], question: str) -> tuple[str, str] | None:
     """The count to offer of one record's `lists` (`_record_lists`): the items marked with a tag
     the question writes, in the list whose key it writes too ("newly installed packages pulled
     in automatically": 15 marked 'automatic' of the Install list). None when the question
@@ -400,17 +396,15 @@ def _list_offer(lists: Sequence[tuple[str, str]], question: str) -> tuple[str, s
         rx = _stem_rx(word)
         return any(rx.fullmatch(w) or (len(word) >= 5 and w.startswith(word.lower())) for w in among)
 
-    offers = {(k, f"items marked {w!r} in its {key} list")
-              for key, note in lists if named(key, words) for k, w in _TAG_COUNT.findall(note) if named(w, words)}
-    if any(named(w, left_out) for _, note in lists for _, w in _TAG_COUNT.findall(note)):
+    offers = {(str(k), f"items marked {w!r} in its {key} list")
+              for key, _, tags in lists if named(key, words) for w, k in tags if named(w, words)}
+    if any(named(w, left_out) for _, _, tags in lists for w, _ in tags):
         return None  # "installed manually, not automatically", "excluding automatic ones"
     return offers.pop() if len(offers) == 1 else None
 
 
 _LISTS_READ = 3
 _LISTS_TOLD = 4
-_FIELD_KEY = re.compile(r"^\s*([A-Za-z][\w.-]{0,39}):\s")
-_TAG_COUNT = re.compile(r"(\d+) marked '([^']+)'")
 
 _KINDS_READ = 20_000
 _KINDS_WIDTH = 160
@@ -669,16 +663,16 @@ class TurnState:
         head = _COUNTS_HEAD.match(stdout)
         if head is None:
             return None
-        counts = [(m.group("value"), m.group("n")) for m in _COUNT_ROW.finditer(stdout, head.end())]
-        named = [(value, n) for value, n in counts
-                 if (bare := value.strip().rstrip(";,:.)").lstrip("(")) and _writes_token(asking, bare)]
+        counts = [(m.group("value").strip().rstrip(";,:.)").lstrip("("), m.group("n"))
+                  for m in _COUNT_ROW.finditer(stdout, head.end())]
+        named = [(value, n) for value, n in counts if value and writes_whole(asking.lower(), value.lower())]
         if len(named) != 1:
             return None
-        bare = named[0][0].strip().rstrip(";,:.)").lstrip("(")
+        bare, n = named[0]
         keys = [w for w in re.findall(r"[\w.:/-]+", asking) if key_shaped(w) and w.strip(".:") != bare]
         if keys:
             return None  # "how many times did fetcher_1 exit with code 7": counted over every process?
-        self.offered = named[0][1].replace(",", "")
+        self.offered = n.replace(",", "")
         return prompts.counted_first(self.offered, f"for {bare!r}, the value the question names")
 
     def ranked_top(self, prompts: Prompts, stdout: str) -> str | None:
@@ -732,9 +726,8 @@ class TurnState:
             self.sent_back.add("blind")
             self.heard(note := prompts.not_looked())
             return note
-        if "empty" not in self.sent_back and answer.strip() and printed_nothing(answer):
-            self.sent_back.add("empty")  # FINAL(Counter()), FINAL([]): an empty result, shown as is
-            return prompts.empty_answer(answer.strip())
+        if (empty := self.empty_result(answer, prompts)) is not None:
+            return empty
         small = prompts.looking_needs_output and "unseen" not in self.sent_back
         value = written_value(answer) if small else None
         if value is None and small and _from_examples(answer, prompts):
@@ -744,17 +737,23 @@ class TurnState:
             return prompts.not_in_context(value)
         return self.doubted(answer, prompts)
 
+    def empty_result(self, answer: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for an answer that is an empty result (`FINAL([])`,
+        `FINAL(Counter())`, or `FINAL(rows)` of a block whose filter matched nothing): the 1.5B
+        answered which process failed the most with []."""
+        if "empty" in self.sent_back or not answer.strip() or not printed_nothing(answer):
+            return None
+        self.sent_back.add("empty")
+        return prompts.empty_answer(answer.strip())
+
     def doubted(self, answer: str, prompts: Prompts, code: str = "") -> str | None:
         """The feedback for a small root's answer that a check sends back once (the question's
         own term, a value in another unit than the one asked for, the context's size, a count
         of the lines holding the question's term), or
         None to accept it. A number a cell's `code` computed (`FINAL(len(rows))`), not wrote,
         is not doubted: only a copied one is."""
-        if "empty" not in self.sent_back and answer.strip() and printed_nothing(answer):
-            # FINAL(rows) of a block whose filter matched nothing: "[]", as a FINAL typed alone is
-            # sent back (`send_back`). The 1.5B answered which process failed the most with [].
-            self.sent_back.add("empty")
-            return prompts.empty_answer(answer.strip())
+        if (empty := self.empty_result(answer, prompts)) is not None:
+            return empty  # FINAL(rows) of a block whose filter matched nothing, as one typed alone
         if (echo := self.unchosen(answer, prompts) or self.echoed(answer, prompts)
                 or self.own_message(answer, prompts)) is not None:
             self.heard(echo)
@@ -932,7 +931,7 @@ class TurnState:
             lists = _record_lists(self.context, term, int(number)) if len(number) <= 6 else []
             offer = _list_offer(lists, self.question) if number == "1" else None  # one record's lists
             return prompts.counted_term(number, term, _kinds_of(self.context, term, int(number)),
-                                        [f"{key}: {note}" for key, note in lists], offer)
+                                        [f"{key}: {_tags_note(size, tags)}" for key, size, tags in lists], offer)
         # "What launch code ...? Answer with the number only." wants a number, not a count: the
         # 1.5B, told the count was its answer only if the question asked for exactly that,
         # gave the 1 line holding 'calm-falcon' again.

@@ -651,20 +651,31 @@ def _items_note(row: str, least: int = 3) -> str:
     """How many items a `Key: a, b, c` line lists, with how many carry each tag word of their
     brackets ("19 items, 15 marked 'automatic'" of apt's `Install: libfoo (1.2-3, automatic),
     ...`): asked how many of a run's packages came in automatically, the 1.5B answered the one
-    line it had found, the list being cut where it is shown. A tag is a bracketed part that is
-    one word ("(1.2-3, automatic)", "(Google)"; not the prose of "(the old one)", nor a version
-    or other token with digits), on two items at least. "" for no such list."""
+    line it had found, the list being cut where it is shown. "" for no such list."""
+    listed = _list_tags(row, least)
+    return "" if listed is None else _tags_note(listed[1], listed[2])
+
+
+def _list_tags(row: str, least: int = 3) -> tuple[str, int, list[tuple[str, int]]] | None:
+    """A `Key: a, b, c` line's key, how many items it lists (`least` or more), and its tags
+    with how many items carry each, the commonest two: a tag is a bracketed part that is one
+    word ("(1.2-3, automatic)", "(Google)"; not the prose of "(the old one)", nor a version or
+    other token with digits), on two items at least. None for no such list."""
     m = None if "\n" in row.rstrip("\n") else _FIELD_LINE.match(row)
     items = _top_level_split(m.group(2)) if m is not None else []
-    if len(items) < least:
-        return ""
+    if m is None or len(items) < least:
+        return None
     tags: _Counter[str] = _Counter()
     for item in items:
         if (t := _ITEM_TAGS.search(item)) is not None:
             tags.update({word for part in t.group(1).split(",")
                          if _TAG_WORD.fullmatch(word := part.strip().lower()) and word not in _NO_TAG})
-    marked = "".join(f", {k} marked {w!r}" for w, k in tags.most_common(2) if k >= 2)
-    return f"{len(items)} items{marked}"
+    return m.group(1), len(items), [(w, k) for w, k in tags.most_common(2) if k >= 2]
+
+
+def _tags_note(size: int, tags: Sequence[tuple[str, int]]) -> str:
+    """A list's size and tags as a cut list is told: "19 items, 15 marked 'automatic'"."""
+    return f"{size} items" + "".join(f", {k} marked {w!r}" for w, k in tags)
 
 
 def _field_lists(text: str) -> Iterator[tuple[str, int]]:
