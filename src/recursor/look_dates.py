@@ -266,10 +266,15 @@ _SAYS_MORE = re.compile(r"\b(?:only|not|except|excluding|weekdays?|working|busin
 """Words that make the days between two releases something else ("counting only weekdays")."""
 
 
+def _number_rx(key: str) -> re.Pattern[str]:
+    """A release's number written whole: "1.11", not "automake-1.11" nor "1.11.2"."""
+    return re.compile(rf"(?<![\w.-]){re.escape(key)}(?![\w-]|\.\d)")
+
+
 def _dated_record(text: str, recs: list[tuple[int, int]], key: str) -> tuple[date, int] | None:
     """The one date of the records that write `key` as a whole number, and the line it is first
     written on; None when none does, or records of two dates do."""
-    rx = re.compile(rf"(?<![\w.-]){re.escape(key)}(?![\w-]|\.\d)")
+    rx = _number_rx(key)
     starts = [a for a, _ in recs]
     found: dict[date, int] = {}
     headed: dict[date, int] = {}  # the records whose first line writes it: "Version 3.82 (28 Jul 2010)"
@@ -296,7 +301,7 @@ def _dated_line(text: str, key: str) -> tuple[date, int] | None:
     """The one date written on the lines that write `key` as a whole number, and the first such
     line: a NEWS file's heading "Version 4.0 (09 Oct 2013)" stands alone above its notes, so
     no record holds both; None when no line, or lines of two dates, do."""
-    rx = re.compile(rf"(?<![\w.-]){re.escape(key)}(?![\w-]|\.\d)")
+    rx = _number_rx(key)
     found: dict[date, int] = {}
     for m in rx.finditer(text):
         lo = text.rfind("\n", 0, m.start()) + 1
