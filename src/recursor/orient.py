@@ -1841,12 +1841,9 @@ def _dated_headings(text: str) -> tuple[list[str], list[tuple[date, str]]] | Non
         return None
     if len(dated) < _DATED_HEADS_SHARE * len(heads):
         # GNU make's NEWS heads every release "Version 3.81 (01 Apr 2006)" but dates none before
-        # 3.62 (25 of 54): headings that all start with the same word as the dated ones are
-        # one series of releases, of which a third or more dated is enough.
-        lead = Counter(h.split(None, 1)[0].lower() for _, h in dated if h.split())
-        word, n = lead.most_common(1)[0] if lead else ("", 0)
-        series = [h for h in heads if h.split() and h.split(None, 1)[0].lower() == word]
-        if n < len(dated) or len(series) < len(heads) or len(dated) < _SERIES_DATED_SHARE * len(series):
+        # 3.62 (25 of 54): headings that all start with one word are one series of releases,
+        # of which a third or more dated is enough.
+        if len({tuple(h.lower().split()[:1]) for h in heads}) != 1 or len(dated) < _SERIES_DATED_SHARE * len(heads):
             return None
     return heads, dated
 
