@@ -173,6 +173,19 @@ def test_a_base_form_finds_a_doubled_consonant_and_a_y_turned_to_i() -> None:
         assert all(h._stem_literal(word) == f[:len(h._stem_literal(word))] for f in forms), word
     assert not h._stem_rx("deny").fullmatch("denial") and not h._stem_rx("stop").fullmatch("stopper")
     assert h._stem_literal("deny") == "den" and h._stem_literal("play") == "play"
+
+
+def test_a_plural_or_past_in_ies_or_ied_finds_the_base_form_in_y() -> None:
+    # "How many queries did that client send": a DNS log writes "query[A]"; "entries": "entry".
+    for word, forms in (("queries", ["query", "queries", "queried", "querying"]),
+                        ("entries", ["entry", "entries"]), ("denied", ["deny", "denied", "denies"]),
+                        ("Retries", ["retry", "Retry", "retries"])):
+        rx = h._stem_rx(word)
+        assert all(rx.fullmatch(f) for f in forms), word
+        assert all(f.lower().startswith(h._stem_literal(word)) for f in forms), word  # the plain search's candidates
+    assert h._stem("queries") == h._stem("query") == "query"  # one stem: sections' words compare equal
+    assert not h._stem_rx("queries").search("quest") and not h._stem_rx("entries").search("entrance")
+    assert h._stem("plays") == "play" and h._stem("ties") == "ties"  # a vowel before the y; a short word
     # A form in a path or a file's name is that name's: "format" is not `xlrd/formatting.py`.
     for name in ("xlrd/formatting.py:462:1: C901", "import xlrd.formatting", "see formatting.py", "pkg_formatted"):
         assert not h._stem_rx("format").search(name), name

@@ -93,6 +93,7 @@ from recursor.sandbox.helpers import (
     _stem_rx,
     _values,
     _word_rx,
+    _y_stem,
     enclosing,
     file_spans,
     headings,
@@ -586,7 +587,7 @@ def _inflects(form: str, word: str) -> bool:
     """Whether `form` is `word` with another ending ("upgrade" of "upgraded"), not another word
     that starts the same ("openssl" of "opened", "banner" of "banned")."""
     stem = _stem(word.lower())
-    if stem == word and _BASE_FORM.fullmatch(word):  # "closing" of "close", "denied" of "deny"
+    if (stem == word and _BASE_FORM.fullmatch(word)) or _y_stem(word.lower(), stem):  # "closing" of "close", "query" of "queries"
         return _stem_rx(word).fullmatch(form) is not None
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
