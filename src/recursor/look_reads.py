@@ -20,8 +20,9 @@ from recursor.lm.base import LM, LMResponse, Message
 from recursor.log_table import LOG_LINE, selects_as_asked
 from recursor.look_column import COLUMN_TOKENS, column_ask, column_counted
 from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
-from recursor.orient import Orientation
+from recursor.orient import Orientation, first_look
 from recursor.prompts import Prompts
+from recursor.question_steps import two_steps
 from recursor.run_tree import RunTree
 from recursor.table_sql import NO_SELECT, QUERY_TOKENS, Query, TableDb, answer_of, select_of, told
 from recursor.table_sql import schema as table_schema
@@ -58,15 +59,16 @@ class LookReads:
     question: str
     context: ContextValue
 
-    async def read(self, look: Orientation) -> str | None:
+    async def read(self, look: Orientation, *, any_shape: bool = False) -> str | None:
         """The value to offer in the first message as read in the look: what the look itself
         computed for the question (`Orientation.counted`), else what a sub-model reads in its
         lines for a look-up question (`recursor.look_reader`). None when the call limit leaves
-        less than a reading and two root turns, when the question computes its answer, or when
-        the reader read nothing the lines write."""
+        less than a reading and two root turns, when the question computes its answer (unless
+        `any_shape`: a two-step question's first step asks for one thing), or when the reader
+        read nothing the lines write."""
         if look.counted:
             return look.counted
-        if not looks_up(self.question) or not (lines := reader_lines(look, self.question)):
+        if not (any_shape or looks_up(self.question)) or not (lines := reader_lines(look, self.question)):
             return None
         message: Message = {"role": "user", "content": self.prompts.look_reading(self.question, lines)}
         if (resp := await self._ask([message], READ_TOKENS)) is None:
@@ -74,6 +76,34 @@ class LookReads:
         # Off the event loop: tying the value to the question's words scans the context.
         return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context,
                                        look.header)
+
+    async def look_read(self, look: Orientation) -> tuple[Orientation, str | None]:
+        """The look with its readers' offers, and the value read (`read`): the column's reading
+        first, since it abstains unless three readings agree, where a query over a log's lines
+        (`recursor.log_table`) is one model's guess at its messages; then the table's query."""
+        look = await self.query_table(await self.read_column(look))
+        return look, await self.read(look)
+
+    async def first_step(self, look: Orientation, orient: bool) -> tuple[str, Orientation] | None:
+        """The question in two steps (`recursor.question_steps`) asked as its second step, with
+        the first step's value in it, and the look of the first step (its lines were read); None
+        when the look computed the answer to the whole question, the question is one step, or
+        the first step's readers read no one short value. The first step is read like any
+        question, by the look and its readers, not by a run: a second root loop would double a
+        small root's time where the readers take one to three sub-calls. The reader reads a
+        first step of any shape: it asks for one thing."""
+        steps = None if look.counted else two_steps(self.question)
+        if steps is None:
+            return None
+        shown = await first_look(self.context, steps.first, orient=orient)
+        first = replace(self, question=steps.first)
+        shown, value = await first.look_read(shown)
+        if value is None and not looks_up(steps.first):
+            # "Find the program that leaked the most": one thing asked for, read in the lines
+            # its look shows, where a whole question's ranking would be guessed from a part.
+            value = await first.read(shown, any_shape=True)
+        asked = steps.then(value) if value else None
+        return None if asked is None else (asked, shown)
 
     async def query_table(self, look: Orientation) -> Orientation:
         """The look with what one SQL query over its table gives (`recursor.table_sql`): a

@@ -37,6 +37,7 @@ __all__ = [
     "SUPERLATIVE",
     "TOKEN",
     "YES_NO_START",
+    "about_context",
     "answer_options",
     "answer_unit_words",
     "asked_form",
@@ -228,6 +229,18 @@ def choice_options(question: str) -> tuple[str, str] | None:
                 return a[differ[0]], b[differ[0]]  # "Is it newer, A or B?", "Are there more A or more B?"
             return None
     return None
+
+
+def about_context(question: str) -> tuple[str, str]:
+    """The question's leading statements about the context (`_ABOUT_CONTEXT`), with the blank
+    line after them, and the rest: "The context is ...; each file starts with ...\n\n" and
+    "Which ...?"; ("", question) when it leads with none."""
+    end = 0
+    for m in _ABOUT_CONTEXT.finditer(question):
+        if question[end:m.start()].strip():
+            break
+        end = m.end()
+    return (question[:end].strip() + "\n\n" if end else ""), question[end:].strip()
 
 
 def asking_part(question: str) -> str:

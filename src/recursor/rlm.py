@@ -290,11 +290,14 @@ class _Run:
         # for a typed answer (its form is the schema's, not a line's).
         if self.prompts.reads_the_look and self.depth == 0 and self.typed is None:
             reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
-            # The column's reading first: it abstains unless three readings agree, where a query
-            # over a log's lines (`recursor.log_table`) is one model's guess at its messages.
-            state.shown = await reads.read_column(state.shown)
-            state.shown = await reads.query_table(state.shown)
-            state.look_read = await reads.read(state.shown)
+            if (stepped := await reads.first_step(state.shown, self.prompts.orient)) is not None:
+                # The run answers the second step, its first step's value written in it.
+                self.question = state.question = stepped[0]
+                self.repl.reads += [("look", read) for read in stepped[1].reads]
+                state.shown = await first_look(self.context, self.question, orient=self.prompts.orient)
+                self.repl.reads += [("look", read) for read in state.shown.reads]
+                reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
+            state.shown, state.look_read = await reads.look_read(state.shown)
         metadata = self.metadata or describe(self.context)
         # `read` only when there is one: a subclass's first_message of three arguments still works.
         first = (self.prompts.first_message(self.question, metadata, state.shown) if state.look_read is None
