@@ -93,7 +93,7 @@ from recursor.sandbox.helpers import (
     _stem_rx,
     _values,
     _word_rx,
-    _y_stem,
+    _y_base,
     enclosing,
     file_spans,
     headings,
@@ -587,8 +587,10 @@ def _inflects(form: str, word: str) -> bool:
     """Whether `form` is `word` with another ending ("upgrade" of "upgraded"), not another word
     that starts the same ("openssl" of "opened", "banner" of "banned")."""
     stem = _stem(word.lower())
-    if (stem == word and _BASE_FORM.fullmatch(word)) or _y_stem(word.lower(), stem):  # "closing" of "close", "query" of "queries"
+    if stem == word and _BASE_FORM.fullmatch(word):  # "closing" of "close", "denied" of "deny"
         return _stem_rx(word).fullmatch(form) is not None
+    if (base := _y_base(word)) is not None and form.lower() in (base, base + "ing"):
+        return True  # "query" of "queries"
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 

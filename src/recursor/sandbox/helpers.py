@@ -1046,8 +1046,8 @@ def _stem_literal(word: str) -> str:
     a plain search: the stem, less a base form's final "e" or "y" ("clos" of "close", "closing";
     "den" of "deny", "denied")."""
     stem = _stem(word).lower()
-    if _y_stem(word, stem):
-        return stem[:-1]
+    if (base := _y_base(word)) is not None:
+        return base[:-1]  # "quer": "queries" and "query" both start with it
     if stem == word and _BASE_FORM.fullmatch(word) and (stem[-1] == "e" or (stem[-1] == "y" and stem[-2] not in "aeiou")):
         return stem[:-1]
     return stem
@@ -1057,10 +1057,13 @@ _IES = _re.compile(r"[^aeiou]i(?:es|ed)$", _re.IGNORECASE)
 """A plural or past of a word in "y" after a consonant: "queries", "entries", "denied"."""
 
 
-def _y_stem(word: str, stem: str) -> bool:
-    """Whether `stem` is `word`'s base form in "y" (`_IES`), which its matches do not all start
-    with: "query" of "queries" matches "queries" too."""
-    return stem != word and stem[-1:].lower() == "y" and _IES.search(word) is not None
+def _y_base(word: str) -> str | None:
+    """The base form in "y" of a long word in "-ies" or "-ied" whose stem is the word less its
+    "es" or "ed" ("query" of "queries", stem "queri"), lower case; None for any other word.
+    A text may write only the base form: a DNS log's `query[A]` for "how many queries"."""
+    if len(word) >= 6 and _IES.search(word) and _stem(word).lower() == word[:-2].lower():
+        return word[:-3].lower() + "y"
+    return None
 
 
 def _stem(word: str) -> str:
@@ -1070,8 +1073,6 @@ def _stem(word: str) -> str:
         stem = _re.sub(r"ations?$", "", word, flags=_re.IGNORECASE)
         if stem != word and len(stem) >= 6:  # a shorter stem is another word's start ("found" of "foundation")
             return stem
-        if len(word) >= 6 and _IES.search(word):  # "queries", "denied": the text may write "query", "deny"
-            return word[:-3] + ("Y" if word[-1].isupper() else "y")
         stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
         if len(stem) >= 4:
             return stem
@@ -1114,9 +1115,9 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
                                rf"(?![A-Za-z0-9])", _re.IGNORECASE)
         return _word_rx(word)
     ending = max(4, len(word) - len(stem) + 1)  # and its plural ("installations")
-    if _y_stem(word, stem):  # "queries": "query", "queries", "queried", "querying"
-        return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem[:-1])}[yi][a-z]{{0,{ending}}}(?![A-Za-z0-9])",
-                           _re.IGNORECASE)
+    if (base := _y_base(word)) is not None:  # "queries": also "query" and "querying", as written
+        return _re.compile(rf"(?<![A-Za-z0-9])(?:{_re.escape(stem)}[a-z]{{0,{ending}}}|{_re.escape(base)}(?:ing)?)"
+                           rf"(?![A-Za-z0-9])", _re.IGNORECASE)
     return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(stem)}[a-z]{{0,{ending}}}(?![A-Za-z0-9])", _re.IGNORECASE)
 
 
