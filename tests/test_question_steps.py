@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from tests.fakes.scripted_lm import FakeScriptedLM
 
@@ -25,6 +27,10 @@ from recursor.question_steps import two_steps
      "documents that setting?",
      "One setting in this config is switched on with the value 5. Which setting is it?",
      "What is the number of the subsection that documents that setting (V)?"),
+    # the answer's form goes with the second step, wherever it is written
+    ("Answer with a number. Which user logged in most often, and how many times did that user fail? Give the count.",
+     "Which user logged in most often?",
+     "How many times did that user (V) fail? Give the count. Answer with a number."),
     # ", and how many ..." after a question, and the plural of the thing ("accounts", "account")
     ("Of the user accounts on this machine, which one had the most failed logins, and how many successful "
      "logins did that same account have? Give the number of logins.",
@@ -51,6 +57,19 @@ def test_a_part_that_points_back_at_a_thing_an_earlier_part_introduced_splits_th
     "Which host sent the most requests? Answer with that host's name only.",  # the answer's form
     "What is the default port? That port is used by every client.",  # a statement asks nothing of it
     "How many packages were upgraded on 2026-12-06?",
+    # "that" before a word of another noun than the thing asked for
+    "How many packages depend on the library? Which version of that library is installed?",
+    "Find the user who triggered the error in the auth log. How many lines does that log have?",
+    "Which process crashed at the same time as the backup? When did that backup start?",
+    "Which column of the table has the most missing values? How many rows does this table have?",  # the document
+    # a clause after "say": "that" is no pointer
+    "Which option enables verbose output? Does the manual say that option names are case-sensitive?",
+    # two questions, neither saying which value to give: both are asked
+    "Which IP sent the first request, and at what time did that IP send its last request?",
+    # a statement's "a crash", a question for a value ("What does ... return"), "What is ..."
+    "The log shows a crash at 10:02. What caused that crash?",
+    "What does the main function return? Where is that return value used?",
+    "What is the default timeout? The timeout is in seconds. How long is that timeout in minutes?",
 ])
 def test_one_step_questions_are_not_split(question: str) -> None:
     assert two_steps(question) is None
@@ -98,3 +117,23 @@ def test_when_the_first_step_reads_nothing_the_whole_question_is_asked() -> None
     root = FakeScriptedLM(["```repl\nprint(lines('ONESHELL'))\n```", "FINAL(2)"])
     assert _run(sub, root) == "2"
     assert f"Question: {_ASKED}" in root.calls[0].messages[-1]["content"]
+
+
+def test_a_sessions_later_question_is_not_read_in_two_steps_from_the_first_context() -> None:
+    # A session's later question names its own context (`context_1`), and its look is none:
+    # its first step is not read from `context`, the first question's text.
+    sub = FakeScriptedLM(default="2.5")
+    root = FakeScriptedLM(default="FINAL(2)")
+    rlm = RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=2), trace_dir=False)
+    weblog = "\n".join(f"2024-01-0{i} host{i} GET /x 200" for i in range(1, 8))
+
+    async def ask_two() -> None:
+        session = rlm.session()
+        await session.aask("How many lines are there?", _NEWS)
+        reads = len(sub.calls)
+        await session.aask(_ASKED, weblog)
+        assert len(sub.calls) == reads  # no reading of the first step
+        await session.aclose()
+
+    asyncio.run(ask_two())
+    assert "that version (" not in str(root.calls[-1].messages)  # asked whole

@@ -285,19 +285,19 @@ class _Run:
                        output=self.typed.describe() if self.typed else None)
         state = TurnState(question=self.question, context=self.context)
         state.shown = NO_LOOK if self.metadata else await first_look(self.context, self.question, orient=self.prompts.orient)
-        self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         # A small root's look is read by sub-models before its first turn: not a child's, nor
-        # for a typed answer (its form is the schema's, not a line's).
-        if self.prompts.reads_the_look and self.depth == 0 and self.typed is None:
+        # for a typed answer (its form is the schema's, not a line's), nor a session's later
+        # question (its look is none: the context it names is not `context`).
+        if self.prompts.reads_the_look and self.depth == 0 and self.typed is None and not self.metadata:
             reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
             if (stepped := await reads.first_step(state.shown, self.prompts.orient)) is not None:
                 # The run answers the second step, its first step's value written in it.
                 self.question = state.question = stepped[0]
-                self.repl.reads += [("look", read) for read in stepped[1].reads]
+                self.repl.reads += [("look", read) for read in stepped[1].reads]  # the first step's lines, read
                 state.shown = await first_look(self.context, self.question, orient=self.prompts.orient)
-                self.repl.reads += [("look", read) for read in state.shown.reads]
                 reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
             state.shown, state.look_read = await reads.look_read(state.shown)
+        self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         metadata = self.metadata or describe(self.context)
         # `read` only when there is one: a subclass's first_message of three arguments still works.
         first = (self.prompts.first_message(self.question, metadata, state.shown) if state.look_read is None
