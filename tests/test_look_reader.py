@@ -736,3 +736,20 @@ def test_the_reader_is_told_when_the_answer_is_a_persons_name() -> None:
     for prompt in (person, value):
         assert prompt.endswith("If none of these lines holds it, reply with only: NONE")
         assert lines in prompt
+
+
+def test_a_run_stopped_by_errors_after_an_offer_ends_on_it_without_asking_again() -> None:
+    # In 68 stops by errors of recorded runs that had a value offered, the answer-now turn gave
+    # code again or the value offered: each ended on the value, 25-50 s later. It ends at once.
+    repeats = ["```repl\nprint(lines('nothing here'))\n```"] * 12
+    root = FakeScriptedLM(repeats)
+    result = RLM(root, sub_model=FakeScriptedLM(["0"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=12, max_errors=3), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.answer == "0" and result.stopped_by == "max_errors"
+    assert not any(str(c.messages[-1]["content"]).startswith("Stop:") for c in root.calls)  # no answer-now turn
+    # With nothing offered, the answer-now turn is still asked.
+    root = FakeScriptedLM([*repeats, "FINAL(3)"])
+    result = RLM(root, sub_model=FakeScriptedLM(["NONE"]), prompts=SmallModelPrompts(),
+                 limits=Limits(max_iterations=12, max_errors=3), trace_dir=False).complete(QUESTION, SOURCE)
+    assert result.stopped_by == "max_errors"
+    assert any(str(c.messages[-1]["content"]).startswith("Stop:") for c in root.calls)
