@@ -483,3 +483,23 @@ def test_a_codes_first_part_that_names_a_group_is_told_with_how_to_read_it() -> 
                    [f"www.site{i % 3}.com" for i in range(20)], [f"ann.lee{i % 3}@example.org" for i in range(20)],
                    [f"AB-{i}" for i in range(20)] + ["legacy"] + [f"CD-{i}" for i in range(20)]):
         assert "part before" not in schema(Table.of_records([{"v": v} for v in values]), "Which v?"), values[0]
+
+
+def test_a_value_copied_clipped_from_the_schema_is_compared_whole() -> None:
+    species = ["Adelie Penguin (Pygoscelis adeliae)", "Chinstrap penguin (Pygoscelis antarctica)", "wait..."]
+    table = Table.of_rows(["species", "clutch"], [[species[i % 3], "No" if i % 4 else "Yes"] for i in range(30)])
+    db = TableDb.open(table)
+    assert db is not None
+    try:
+        clipped = "SELECT COUNT(*) FROM t WHERE species = 'Chinstrap penguin (Pygoscelis antarctica...' AND clutch = 'No'"
+        sql = db.unclipped(clipped)
+        assert "species = 'Chinstrap penguin (Pygoscelis antarctica)'" in sql
+        assert db.select(sql).rows == ((7,),) and db.select(clipped).rows == ((0,),)
+        # A value some row writes, a start no value has, a pattern, or no clip: as written.
+        for kept in ("SELECT COUNT(*) FROM t WHERE species = 'wait...'",
+                     "SELECT COUNT(*) FROM t WHERE species = 'Penguin...'",
+                     "SELECT COUNT(*) FROM t WHERE species LIKE 'Chinstrap...'",
+                     "SELECT COUNT(*) FROM t WHERE species = 'Chinstrap'"):
+            assert db.unclipped(kept) == kept
+    finally:
+        db.close()

@@ -129,7 +129,8 @@ class LookReads:
                 if (resp := await self._ask(messages, QUERY_TOKENS)) is None:
                     break
                 sql = select_of(resp.text)
-                query = Query(resp.text, error=NO_SELECT) if sql is None else await asyncio.to_thread(db.select, sql)
+                query = (Query(resp.text, error=NO_SELECT) if sql is None
+                         else await asyncio.to_thread(db.select, db.unclipped(sql)))
                 if not cut and _cut(resp, query):
                     # Asked once for the SQL alone, which is no mend: the query that follows is
                     # still doubted and mended like a first one.

@@ -527,6 +527,30 @@ class TableDb:
             self._db.set_progress_handler(None, 0)
         return Query(sql, rows, tuple(d[0] for d in cursor.description or ()))
 
+    def unclipped(self, sql: str) -> str:
+        """`sql` with a text compared by `=` that ends where the schema clipped an example
+        written whole: "Species = 'Chinstrap penguin (Pygoscelis antarctica...'" (the 1.5B
+        copied the schema's clipped example, then again from the mend that listed it clipped)
+        is "Species = 'Chinstrap penguin (Pygoscelis antarctica)'". Only when no row of the
+        column writes the text as it is and exactly one value it writes starts with the text
+        before "...": a value that itself ends in "..." is compared as written."""
+        by_name = {c.name.lower(): c for c in self.table.columns()}
+
+        def whole(m: re.Match[str]) -> str:
+            column = by_name.get(m.group(1).strip('"').lower())
+            wanted = m.group(2).replace("''", "'")
+            operator = m.group(0)[len(m.group(1)):m.start(2) - m.start(0) - 1].strip()
+            if column is None or column.kind != "text" or operator not in ("=", "==") or not wanted.endswith("..."):
+                return m.group(0)
+            written = {v for v in column.values if isinstance(v, str)}
+            head = wanted[:-3].lower()
+            starting = {v for v in written if v.lower().startswith(head)}
+            if len(head) < 3 or len(starting) != 1 or wanted.lower() in {v.lower() for v in written}:
+                return m.group(0)
+            return m.group(0)[:m.start(2) - m.start(0)] + starting.pop().replace("'", "''") + "'"
+
+        return _COMPARED_TO.sub(whole, sql)
+
     def unmatched(self, query: Query) -> str:
         """Why a query that found nothing (no row, or a count of 0) may have missed: a text its
         WHERE compares a column with that no row of that column writes, in any case ("state =
