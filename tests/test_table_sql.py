@@ -143,6 +143,15 @@ def test_the_answer_is_one_rows_value_and_of_several_cells_the_one_the_question_
     assert answer_of(Query("q", ((93364244.0,),)), "What was the population?") == "93364244"
     assert answer_of(Query("q", ((12.3456789,),)), "What is the average?") == "12.3457"
     assert answer_of(Query("q", ((1.234e-05,),)), "What is the smallest rate?") == "1.234e-05"  # not "0"
+    # Groups a query did not order: the one a "which" question's superlative ranks first.
+    islands = (("Biscoe", 3709.7), ("Dream", 3688.4), ("Torgersen", 3706.4))
+    names = ("Island", "AVG(Body_Mass_g)")
+    assert answer_of(Query("q", islands, names), "Which island's birds are the lightest on average?") == "Dream"
+    assert answer_of(Query("q", islands, names), "Which island has the heaviest birds on average?") == "Biscoe"
+    for open_question in ("Which island's birds are the fastest?", "What is the average by island?",
+                          "Which island has the most and which the fewest birds?"):
+        assert answer_of(Query("q", islands, names), open_question) is None  # no one direction, or no "which"
+    assert answer_of(Query("q", (("a", 2), ("b", 2)), names), "Which group has the most?") is None  # a tie
     for query in (Query("q", ((1,), (2,))), Query("q"), Query("q", ((None,),)), Query("q", (("  ",),)),
                   Query("q", (("a\nb",),)), Query("q", (("x" * 500,),)), Query("q", error="no such column: x")):
         assert answer_of(query, "How many?") is None

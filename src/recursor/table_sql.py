@@ -643,16 +643,42 @@ def _value(cell: Any) -> str:
 _ZERO = re.compile(r"0+(?:\.0*)?")
 
 
+_TOP = re.compile(r"\b(?:most|largest|biggest|highest|greatest|heaviest|longest)\b", re.IGNORECASE)
+_BOTTOM = re.compile(r"\b(?:fewest|least|smallest|lowest|lightest|shortest)\b", re.IGNORECASE)
+"""A ranking question's direction: the top value, or the bottom one. "Fastest", "slowest",
+"newest" and the like are left out: their direction depends on what is measured."""
+
+
+def _ranked(query: Query, question: str) -> tuple[Any, ...] | None:
+    """Of a query's groups (rows of one name and one number, all kept), the row a "which"
+    question's one superlative ranks first: "which island's birds are the lightest on average"
+    over `SELECT Island, AVG(Body_Mass_g) ... GROUP BY Island` that orders nothing is the
+    island of the smallest average. None for a tie, a question of both or neither direction,
+    or rows of another shape."""
+    top, bottom = _TOP.search(question) is not None, _BOTTOM.search(question) is not None
+    rows = query.rows
+    if top == bottom or _WHICH.search(question) is None or not 1 < len(rows) < _ROWS_KEPT:
+        return None
+    if any(len(r) != 2 or not isinstance(r[1], (int, float)) or isinstance(r[1], bool) or r[0] is None for r in rows):
+        return None
+    best = (max if top else min)(r[1] for r in rows)
+    first = [r for r in rows if r[1] == best]
+    return first[0] if len(first) == 1 else None
+
+
 def answer_of(query: Query, question: str) -> str | None:
     """The value a query gives as the answer: its one row's one cell. Of a row of several
     cells, the one aggregate column (by its name, "COUNT(*)") for a question that counts or
     totals, else the one that is no aggregate ("AK" of `state, COUNT(*)` for "which state has
-    the most airports"). None for no row, several rows, an empty, long or many-line value, a
-    failure, or a row whose cells leave the answer open: what it gives is no one value then;
-    nor for a count of 0 asked how many."""
-    if query.error or len(query.rows) != 1 or not query.rows[0]:
+    the most airports"). Of several rows, the group a ranking question's superlative picks
+    (`_ranked`). None for no row, other rows, an empty, long or many-line value, a failure, or a
+    row whose cells leave the answer open: what it gives is no one value then; nor for a count
+    of 0 asked how many."""
+    if query.error or not query.rows or not query.rows[0]:
         return None
-    row = query.rows[0]
+    row = query.rows[0] if len(query.rows) == 1 else _ranked(query, question)
+    if row is None:
+        return None
     if len(row) > 1:
         names = query.names if len(query.names) == len(row) else ("",) * len(row)
         aliases = {a.strip('"').lower() for a in _ALIASED.findall(query.sql)}
