@@ -1892,3 +1892,17 @@ def test_what_a_hostile_review_found_offered_wrong_is_no_longer_offered() -> Non
                             "written?").counted == "2010"
     for aside in ("(the ones by Paul Eggert)", "(the Paul Eggert ones)", "(the ones Paul Eggert wrote)"):
         assert orientation(gnu, f"In which year were the most dated entries {aside} written?").counted == "", aside
+
+
+def test_a_verb_and_its_particle_the_text_never_writes_is_looked_up_as_its_noun() -> None:
+    # "How many times did a worker time out": gunicorn writes "WORKER TIMEOUT (pid:...)".
+    log = "".join(f"2026-12-06 22:16:{i:02d}.899 [305] INFO gunicorn.error: Booting worker with pid: {i}\n"
+                  for i in range(20))
+    log += "".join(f"2026-12-06 22:17:{i:02d}.899 [305] CRITICAL gunicorn.error: WORKER TIMEOUT (pid:{i})\n"
+                   for i in range(7))
+    look = orientation(log, "How many times did the master report a worker timing out?")
+    assert "'timeout' (the question's 'timing out'): 7 lines" in look.text
+    assert "'timing'" not in look.text.split("Not in the text:")[-1]
+    # Written as asked, or no noun the text writes: as before.
+    assert "(the question's" not in orientation(log + "x timing out\n", "How often was a worker timing out?").text
+    assert "(the question's" not in orientation(log, "How many workers were logged in?").text

@@ -580,6 +580,29 @@ def _numbered_names(asking: str, seen: set[str]) -> list[tuple[str, str]]:
     return out
 
 
+_PHRASAL = re.compile(r"\b([A-Za-z]{2,}?)(ing|ed|s)?[ \t]+(out|up|down|in|back|off|over)\b", re.IGNORECASE)
+"""A verb and its particle ("timing out", "logged in", "shut down", "backs up")."""
+
+
+def _phrasal_compounds(asking: str, missing: set[str]) -> list[tuple[str, list[str]]]:
+    """The nouns a log may write for a verb and its particle that the text does not write, as
+    (written, candidates): "timing out" is "timeout" (gunicorn's `WORKER TIMEOUT`), "logged in"
+    "login", "shut down" "shutdown", "backed up" "backup". The candidates are the verb's base
+    forms (the ending off, a final "e" back, a doubled consonant single) joined to the
+    particle; the look keeps the first one the text writes."""
+    out = []
+    for m in _PHRASAL.finditer(asking):
+        verb, particle = m.group(1) + (m.group(2) or ""), m.group(3).lower()
+        if verb.lower() not in missing:
+            continue
+        base = m.group(1).lower()
+        bases = [base] if not m.group(2) else [base, base + "e"]
+        if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "aeiou":
+            bases.append(base[:-1])  # "logged": log, "shutting": shut
+        out.append((m.group(0), [b + particle for b in bases]))
+    return out
+
+
 _ENDINGS = ("", "e", "s", "es", "d", "ed", "ing")
 
 
@@ -1045,6 +1068,12 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
         if (hit := _look_up(text, lowered, with_number)).count:  # "Kerberos 5" where the text writes "kerberos5"
             hit.asked = apart
             found.append(hit)
+    for apart, compounds in _phrasal_compounds(asking, {w.lower() for w in missing}):
+        hit = next((h for c in compounds if (h := _look_up(text, lowered, c)).count), None)
+        if hit is not None:  # "timing out" where gunicorn writes "WORKER TIMEOUT"
+            hit.asked = apart
+            found.append(hit)
+            missing = [w for w in missing if w.lower() != apart.split()[0].lower()]
     marked = marked_words(asking)
     # A plain word found only joined comes after the words found as asked: "top-level" in a
     # question about classes is prose, and a comment's "toplevel" is not what it asks about (a
