@@ -123,6 +123,13 @@ def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     assert read_value("18.1 to 18.2", dated, "Which package went from alpha to beta?") is None
 
 
+def test_a_stated_limits_maximum_number_of_is_read_not_counted() -> None:
+    # "the maximum number of header fields gunicorn will accept": `default = 100` states it.
+    assert looks_up("By default, what is the maximum number of HTTP header fields gunicorn will accept in a request?")
+    assert not looks_up("What is the maximum number of requests any one client sent?")  # a ranking of counts
+    assert not looks_up("How many header fields will gunicorn accept at most, summed over all workers?")
+
+
 def test_a_question_of_two_steps_is_not_read() -> None:
     for question in ("Look up the codename of amber-pelican, then the launch code listed under that codename. What is it?",
                      "Which launch code is tied, through its codename, to spotted-raven?"):

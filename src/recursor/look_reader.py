@@ -28,6 +28,7 @@ from recursor.question import (
     COUNT_ASKED,
     MEASURED_ASKED,
     PLURAL_ASKED,
+    STATED_LIMIT,
     SUPERLATIVE,
     TOKEN,
     YES_NO_START,
@@ -152,6 +153,11 @@ _CONDITION = re.compile(r"^\s*(?:if|when|unless|assuming|suppose)\b[^,?;]{0,160}
 redirects, ..."): its words ("without", "anything") filter nothing the question counts."""
 
 
+_LIMIT_NUMBER = re.compile(r"\b(?:smallest|largest|biggest|highest|lowest|greatest|minimum|maximum|max|min)\s+"
+                           r"(?:number|count|amount)\s+of\b", re.IGNORECASE)
+"""A stated limit's "maximum number of": the limit's name, not a count (`question.STATED_LIMIT`)."""
+
+
 def looks_up(question: str) -> bool:
     """Whether the question asks for one value a line can state: not a count, a total, a
     ranking ("which package had the most changes"), a comparison, a list ("which packages
@@ -159,6 +165,10 @@ def looks_up(question: str) -> bool:
     nothing: it asks for one line's value."""
     asking = _NOT_COMPUTING.sub(" ", _CONDITION.sub("", asking_part(question)))
     asked = _asked_sentence(question)
+    if STATED_LIMIT.search(asking):
+        # "the maximum number of header fields gunicorn will accept": a limit one line states,
+        # whose "number of" counts nothing
+        asking = _LIMIT_NUMBER.sub(" ", asking)
     if _SPANNED.search(asking) is None and MEASURED_ASKED.search(asking):
         # "how many seconds ahead of UTC is IST", "at most how many redirects will it follow": one line's value
         asking = AT_MOST.sub(" ", MEASURED_ASKED.sub(" ", asking))
