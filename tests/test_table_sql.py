@@ -504,6 +504,8 @@ def test_a_value_copied_clipped_from_the_schema_is_compared_whole() -> None:
         sql = db.unclipped(clipped)
         assert "species = 'Chinstrap penguin (Pygoscelis antarctica)'" in sql
         assert db.select(sql).rows == ((7,),) and db.select(clipped).rows == ((0,),)
+        closed = clipped.replace("antarctica...'", "antarctica...)'")  # the bracket closed after the clip
+        assert db.unclipped(closed) == sql
         # A value some row writes, a start no value has, a pattern, or no clip: as written.
         for kept in ("SELECT COUNT(*) FROM t WHERE species = 'wait...'",
                      "SELECT COUNT(*) FROM t WHERE species = 'Penguin...'",

@@ -533,18 +533,22 @@ class TableDb:
         copied the schema's clipped example, then again from the mend that listed it clipped)
         is "Species = 'Chinstrap penguin (Pygoscelis antarctica)'". Only when no row of the
         column writes the text as it is and exactly one value it writes starts with the text
-        before "...": a value that itself ends in "..." is compared as written."""
+        before "..." (and ends with what follows it, at most two characters: the 1.5B closed the
+        bracket, "antarctica...)"): a value that itself ends in "..." is compared as written."""
         by_name = {c.name.lower(): c for c in self.table.columns()}
 
         def whole(m: re.Match[str]) -> str:
             column = by_name.get(m.group(1).strip('"').lower())
             wanted = m.group(2).replace("''", "'")
             operator = m.group(0)[len(m.group(1)):m.start(2) - m.start(0) - 1].strip()
-            if column is None or column.kind != "text" or operator not in ("=", "==") or not wanted.endswith("..."):
+            if column is None or column.kind != "text" or operator not in ("=", "==") or "..." not in wanted:
                 return m.group(0)
             written = {v for v in column.values if isinstance(v, str)}
-            head = wanted[:-3].lower()
-            starting = {v for v in written if v.lower().startswith(head)}
+            head, _, tail = (w.lower() for w in wanted.partition("..."))  # "...)": a bracket closed after the clip
+            if len(tail) > 2:
+                return m.group(0)
+            starting = {v for v in written if v.lower().startswith(head) and v.lower().endswith(tail)
+                        and len(v) >= len(head) + len(tail)}
             if len(head) < 3 or len(starting) != 1 or wanted.lower() in {v.lower() for v in written}:
                 return m.group(0)
             return m.group(0)[:m.start(2) - m.start(0)] + starting.pop().replace("'", "''") + "'"
