@@ -77,12 +77,12 @@ class LookReads:
         return await asyncio.to_thread(read_value, resp.text, lines, self.question, look.words, self.context,
                                        look.header)
 
-    async def look_read(self, look: Orientation) -> tuple[Orientation, str | None]:
+    async def look_read(self, look: Orientation, *, any_shape: bool = False) -> tuple[Orientation, str | None]:
         """The look with its readers' offers, and the value read (`read`): the column's reading
         first, since it abstains unless three readings agree, where a query over a log's lines
         (`recursor.log_table`) is one model's guess at its messages; then the table's query."""
         look = await self.query_table(await self.read_column(look))
-        return look, await self.read(look)
+        return look, await self.read(look, any_shape=any_shape)
 
     async def first_step(self, look: Orientation, orient: bool) -> tuple[str, Orientation] | None:
         """The question in two steps (`recursor.question_steps`) asked as its second step, with
@@ -96,12 +96,9 @@ class LookReads:
         if steps is None:
             return None
         shown = await first_look(self.context, steps.first, orient=orient)
-        first = replace(self, question=steps.first)
-        shown, value = await first.look_read(shown)
-        if value is None and not looks_up(steps.first):
-            # "Find the program that leaked the most": one thing asked for, read in the lines
-            # its look shows, where a whole question's ranking would be guessed from a part.
-            value = await first.read(shown, any_shape=True)
+        # "Find the program that leaked the most": one thing asked for, read in the lines its
+        # look shows, where a whole question's ranking would be guessed from a part.
+        shown, value = await replace(self, question=steps.first).look_read(shown, any_shape=True)
         asked = steps.then(value) if value else None
         return None if asked is None else (asked, shown)
 

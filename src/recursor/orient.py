@@ -1843,10 +1843,12 @@ _PERIODS_SHOWN = 3
 _DATED_SHARE = 0.8
 """Entries are counted by period when at least this share of them is dated."""
 _DATED_HEADS_SHARE = 0.5
-_SERIES_DATED_SHARE = 1 / 3
 """A text's top headings are counted by their dates when at least this share write one: a
 changelog may date only its older releases (tmux's CHANGES dates 19 of 32), and a question
 "going by the dates" counts those that are dated."""
+_SERIES_DATED_SHARE = 1 / 3
+"""The share of dated headings enough when every heading starts with one word: one series of
+releases, dated only since some release (GNU make's NEWS dates 25 of 54)."""
 _EVERY_ENTRY = 0.9
 """A word on the first line of this share of a text's entries picks none of them out
 ("systemd" of "systemd (252-1) unstable; urgency=medium")."""

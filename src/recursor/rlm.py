@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -295,7 +295,7 @@ class _Run:
                 self.question = state.question = stepped[0]
                 self.repl.reads += [("look", read) for read in stepped[1].reads]  # the first step's lines, read
                 state.shown = await first_look(self.context, self.question, orient=self.prompts.orient)
-                reads = LookReads(tree, self.sub_lm, self.prompts, self.run_id, self.depth, self.question, self.context)
+                reads = replace(reads, question=self.question)
             state.shown, state.look_read = await reads.look_read(state.shown)
         self.repl.reads += [("look", read) for read in state.shown.reads]  # lines shown are read
         metadata = self.metadata or describe(self.context)
