@@ -65,7 +65,8 @@ def test_a_logs_stamps_are_a_day_and_a_time_that_sqlite_compares_and_the_rest_it
 
 def test_syslogs_prefix_is_its_host_program_and_pid() -> None:
     table = timed_table(_syslog())
-    assert table is not None and table.header == ("day", "time", "host", "program", "pid", "message")
+    # CRON's `(uid=0)` on a third of the lines is a field of its own, after the message.
+    assert table is not None and table.header == ("day", "time", "host", "program", "pid", "message", "uid")
     row = table.rows[1]
     assert row[:5] == ("12-06", "09:00:01", "vm", "sshd", "2001") and row[5].endswith("port 40001 ssh2")
     assert row[5].split()[0] in ("Accepted", "Failed")  # a stamp with no year: its month and day
@@ -75,8 +76,20 @@ def test_a_text_mostly_without_stamps_or_too_short_is_no_table() -> None:
     prose = "\n".join(f"Paragraph {i} says something about the release." for i in range(100))
     assert timed_table(prose) is None
     assert timed_table("\n".join(_ftp_log().splitlines()[:10])) is None
-    half = "\n".join(line for i, line in enumerate(_ftp_log().splitlines()) for line in (line, f"  detail {i}"))
-    assert timed_table(half) is None  # half its lines carry no stamp: not one line a record
+    lines = _ftp_log().splitlines()
+    sparse = "\n".join(line for i, line in enumerate(lines) for line in (line, f"detail {i}", f"more {i}"))
+    assert timed_table(sparse) is None  # two lines in three carry no stamp: no log of stamped entries
+
+
+def test_a_logs_tracebacks_are_part_of_the_entry_above_them() -> None:
+    """gunicorn's and huey's first 400 lines are a third tracebacks and banners: still a log."""
+    lines = _ftp_log().splitlines()
+    text = "\n".join(line for i, line in enumerate(lines)
+                     for line in ((line, "Traceback (most recent call last):", f'  File "app.py", line {i}')
+                                  if i % 3 == 1 else (line,)))
+    table = timed_table(text)
+    assert table is not None and len(table.rows) == 600
+    assert table.rows[0][2].endswith('Traceback (most recent call last): File "app.py", line 1')
 
 
 def test_the_messages_are_told_by_kind_those_the_question_writes_first() -> None:
@@ -212,3 +225,48 @@ def test_journalctls_marker_lines_are_no_entries() -> None:
     assert table.header[0] == "day" and {r[0] for r in table.rows} == {"03-05"}
     assert not any("--" in str(r[-1]) for r in table.rows)
 
+
+
+def _shop_log(n: int = 300, seed: int = 11) -> str:
+    """A web shop's log: orders with `key=value` fields, polls that count what they found, and
+    levels padded with spaces as Python's logging writes `%(levelname)-8s`."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        stamp = f"2026-12-07 00:{i // 60:02d}:{i % 60:02d}.{i % 1000:03d}"
+        if i % 3 == 0:
+            out.append(f"{stamp} INFO     [shop] order A{i:04d} accepted user=u{i % 7:02d} items={1 + i % 5} "
+                       f"total={rng.randint(500, 30000) / 100:.2f}")
+        elif i % 3 == 1:
+            out.append(f"{stamp} INFO     jobs: poll_inbox: {rng.randint(0, 6)} new messages")
+        else:
+            out.append(f"{stamp} WARNING  [shop] retry 2 of 3 took 4 seconds")
+    return "\n".join(out) + "\n"
+
+
+def test_a_messages_fields_and_counts_are_columns_and_its_spaces_are_as_shown() -> None:
+    text = _shop_log()
+    table = timed_table(text)
+    assert table is not None
+    assert table.header == ("day", "time", "fraction", "message", "user", "items", "total", "new_messages")
+    lines = text.splitlines()
+    gold = sum(1 for line in lines if " accepted " in line and float(line.rsplit("total=", 1)[1]) > 150)
+    sql = "SELECT COUNT(*) FROM t WHERE message LIKE '%accepted%' AND total > 150"
+    assert run_select(table, sql).rows == ((gold,),)
+    polled = sum(int(line.split("poll_inbox: ")[1].split()[0]) for line in lines if "poll_inbox" in line)
+    sql = "SELECT SUM(new_messages) FROM t WHERE message LIKE 'INFO jobs: poll_inbox: %'"
+    assert run_select(table, sql).rows == ((polled,),)  # the message as the schema shows it: one space
+    # "retry 2 of 3", "took 4 seconds": no count of things; rows without a field leave it empty.
+    assert run_select(table, "SELECT COUNT(total) FROM t WHERE message LIKE 'WARNING%'").rows == ((0,),)
+    shown = schema(table, "How many accepted orders had a total above 150?")
+    assert "- total: number, " in shown and "- new_messages: whole number" in shown
+
+
+def test_a_count_of_one_is_named_as_the_others_in_the_plural() -> None:
+    checks = [1, 4, 1, 7, 12, 1, 3, 9]
+    text = "\n".join(f"2026-12-07 10:00:{i:02d} [unit] test {i}: running {n} {'check' if n == 1 else 'checks'}"
+                     for i, n in enumerate(checks))
+    text += "\n" + "\n".join(f"2026-12-07 10:01:{i:02d} worker {i} stopped" for i in range(20))
+    table = timed_table(text)
+    assert table is not None and table.header == ("day", "time", "message", "checks")  # "stopped": no plural noun
+    assert run_select(table, "SELECT SUM(checks) FROM t").rows == ((sum(checks),),)

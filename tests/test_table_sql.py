@@ -509,8 +509,77 @@ def test_a_value_copied_clipped_from_the_schema_is_compared_whole() -> None:
         # A value some row writes, a start no value has, a pattern, or no clip: as written.
         for kept in ("SELECT COUNT(*) FROM t WHERE species = 'wait...'",
                      "SELECT COUNT(*) FROM t WHERE species = 'Penguin...'",
-                     "SELECT COUNT(*) FROM t WHERE species LIKE 'Chinstrap...'",
+                     "SELECT COUNT(*) FROM t WHERE species LIKE 'Gentoo...'",
                      "SELECT COUNT(*) FROM t WHERE species = 'Chinstrap'"):
             assert db.unclipped(kept) == kept
     finally:
         db.close()
+
+
+def test_a_like_without_a_wildcard_that_values_start_with_is_a_prefix() -> None:
+    """The 1.5B wrote `message LIKE 'ERROR: ... Exception in ASGI application'` for messages
+    that go on with their tracebacks: as written it matches none of them."""
+    messages = ["ERROR: Exception in ASGI application Traceback (most recent call last): ...",
+                "INFO: GET /items 200", "ERROR: Exception in ASGI app_x"]
+    db = TableDb.open(Table.of_rows(["message"], [[messages[i % 3]] for i in range(30)]))
+    assert db is not None
+    try:
+        sql = db.unclipped("SELECT COUNT(*) FROM t WHERE message LIKE 'error: Exception in ASGI application'")
+        assert sql == "SELECT COUNT(*) FROM t WHERE message LIKE 'error: Exception in ASGI application%'"
+        assert db.select(sql).rows == ((10,),)
+        clipped = db.unclipped("SELECT COUNT(*) FROM t WHERE message LIKE 'INFO: GET /it...'")
+        assert clipped == "SELECT COUNT(*) FROM t WHERE message LIKE 'INFO: GET /it%'"
+        # A pattern with %, one a value matches whole (`_` is one character), or one no value starts with: as written.
+        for kept in ("SELECT COUNT(*) FROM t WHERE message LIKE '%Exception%'",
+                     "SELECT COUNT(*) FROM t WHERE message LIKE 'ERROR: Exception in ASGI app_x'",
+                     "SELECT COUNT(*) FROM t WHERE message LIKE 'WARNING: disk'"):
+            assert db.unclipped(kept) == kept
+    finally:
+        db.close()
+
+
+COUNTIES = "county,state,poverty_pct\n" + "\n".join(
+    f"{name},{state},{pct}" for name, state, pct in
+    [("OHIO", "IN", 9.9), ("ADAMS", "OH", 22.5), ("BROWN", "OH", 12.0), ("CLARK", "OH", 31.0),
+     ("ADAMS", "IL", 25.0), ("DANE", "WI", 8.5), ("ERIE", "OH", 19.5), ("FULTON", "IL", 21.0)] * 3) + "\n"
+"""Counties in states: a county is named like a state, and its percents run from 8.5 to 31."""
+
+
+def test_a_query_that_reads_the_question_wrongly_is_doubted_though_it_found_rows() -> None:
+    question = "How many Ohio counties have more than 20% of their people below the poverty line?"
+    table = orientation(COUNTIES, question).table
+    assert table is not None
+    db = TableDb.open(table)
+    assert db is not None
+    # "20%" over a column of percents is 20, not 0.2; and the reverse over a column of shares.
+    share = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE state = 'OH' AND poverty_pct > 0.2"), question)
+    assert share == ("poverty_pct > 0.2 reads the question's 20% as 0.2, but poverty_pct writes percents "
+                     "(8.5 to 31): 20% is 20 there")
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE state = 'OH' AND poverty_pct > 20"), question) == ""
+    # "Ohio counties" kept as the one county named OHIO: Ohio says which counties, in another column.
+    pinned = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE county = 'OHIO' AND poverty_pct > 20"), question)
+    assert pinned.startswith("county = 'OHIO' keeps the rows of one county, but the question counts counties: "
+                             "'Ohio' says which counties, so it is a value of another column (such as state")
+    # Not when the question names one county, nor for a question that counts nothing.
+    one = "How many times is the county Ohio listed?"
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE county = 'OHIO'"), one) == ""
+    assert db.doubted(db.select("SELECT poverty_pct FROM t WHERE poverty_pct > 0.2"), "Which county is poorest?") == ""
+    db.close()
+    shares = TableDb.open(Table.of_rows(["name", "share"], [[f"n{i}", f"0.{i:02d}"] for i in range(1, 60)]))
+    assert shares is not None
+    wrong = shares.doubted(shares.select("SELECT COUNT(*) FROM t WHERE share > 20"), "How many have over 20 percent?")
+    assert wrong.endswith("share writes shares (0.01 to 0.59): 20% is 0.2 there")
+    shares.close()
+
+
+def test_a_misread_query_is_mended_once_and_its_mend_offered() -> None:
+    question = "How many Ohio counties have more than 20% of their people below the poverty line?"
+    wrong = "SELECT COUNT(*) FROM t WHERE county = 'OHIO' AND poverty_pct > 0.2"
+    right = "SELECT COUNT(*) FROM t WHERE state = 'OH' AND poverty_pct > 20"
+    gold = sum(1 for line in COUNTIES.splitlines()[1:] if line.split(",")[1] == "OH" and float(line.split(",")[2]) > 20)
+    sub = FakeScriptedLM([f"```sql\n{wrong}\n```", f"```sql\n{right}\n```"])
+    root = FakeScriptedLM(default=f"FINAL({gold})")
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), limits=Limits(max_iterations=4),
+        trace_dir=False).complete(question, COUNTIES)
+    assert len(sub.calls) == 2 and "20% is 20 there" in sub.calls[1].messages[-1]["content"]
+    assert f"The query {right} gives: {gold}." in root.calls[0].messages[-1]["content"]

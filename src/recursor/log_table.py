@@ -12,7 +12,11 @@ Columns: `day` (ISO when the stamps write a year, else month and day as 'MM-DD')
 ('HH:MM:SS', whole seconds so that `BETWEEN` takes a window's last second whole), `fraction`
 (of the second, when the stamps write one), and for syslog's `host program[pid]: ` prefix its
 `host`, `program` and `pid`; then `message`: the line without its stamp, what was written
-before the stamp (a level, a service's name) kept. A line without a stamp of its own (a stack
+before the stamp (a level, a service's name) kept, its runs of spaces and its line breaks
+written as one space (as the query writer is shown it, and copies it into a LIKE); then a
+column for each `key=value` field that the messages write often (`total=180.56`,
+`status=500`), and one for each count they write before a noun (`poll_inbox: 4 new messages`
+gives `new_messages` 4), empty on rows that do not. A line without a stamp of its own (a stack
 trace's frame, a wrapped message) is part of the row above it, as it is of that entry.
 
 General: it knows no program's log, only where a line's stamp is (a time of day near its start,
@@ -22,12 +26,13 @@ as `helpers.in_dates` finds it) and syslog's prefix, a standard.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from recursor.question import asking_part, counted_verb
-from recursor.sandbox.helpers import _STOP, _TIME_OF_DAY, to_date
+from recursor.sandbox.helpers import _STOP, _TIME_OF_DAY, _eq_pairs, to_date
 from recursor.table_sql import Table, word_start
 
 __all__ = ["LOG_LINE", "selects_as_asked", "timed_table"]
@@ -39,11 +44,29 @@ _STAMP_WITHIN = 40
 """A line's stamp starts within its first characters ("Sun Dec  6 11:13:16 2026", "[2024-03-05 ...")."""
 _STAMP_READ = _STAMP_WITHIN + 12
 """The characters read for a stamp: one that starts at `_STAMP_WITHIN` and its time."""
-_STAMPED_SHARE = 0.8
-"""A timed log when this share of its non-empty lines carry a stamp there."""
+_STAMPED_SHARE = 0.5
+"""A timed log when this share of its non-empty first lines carry a stamp there: a log's
+tracebacks and banners take the rest (a third of gunicorn's and huey's first 400 lines)."""
+_PREFIXED_SHARE = 0.8
+"""A prefix (syslog's, a host) is a column when this share of the entries write it."""
 _SAMPLE = 400
 """The first lines read to tell a timed log; the table itself is read only when a query is written."""
 _LEAST_ROWS = 20
+_FIELD_ROWS = 5
+"""A `key=value` field is a column when at least this many of the first entries write it:
+"orders with a total above 150" is `total > 150`, where a LIKE over the message reads no
+number."""
+_FIELDS_KEPT = 12
+_COUNTED = re.compile(r"(?<![\w.:/#@=+-])(\d+(?:\.\d+)?)\s+([a-z]{2,})(?:\s+([a-z]{2,}))?(?![\w.:/@=-])")
+"""A number a message writes before a noun: "4 new messages", "running 42 checks", "pushed 286
+series"; not a number in an address, a time, a version, a path or a `key=value`."""
+_NOT_COUNTED = frozenset({"of", "to", "in", "on", "at", "by", "for", "from", "and", "or", "is", "was", "are", "were",
+                          "the", "a", "an", "ms", "s", "sec", "secs", "seconds", "min", "mins", "minutes", "hours",
+                          "days", "bytes", "kb", "mb", "gb", "am", "pm"})
+"""Words after a number that name no count of things: a preposition or verb (`retry 2 of 3`),
+or a unit (`took 3 seconds`), a measure that is no count of the rows' things."""
+_PLURAL = re.compile(r"[^su]s$|ies$")
+"""A plural noun's ending ("checks", "entries"), not that of "access", "status" or "is"."""
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE_PARTS = re.compile(
     rf"\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?:T|\b)|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}\b|\d{{1,2}}/{_MONTH}/\d{{4}}:?"
@@ -163,21 +186,31 @@ class _Layout:
     fractions: bool
     syslog: bool
     hosts: bool
+    fields: tuple[str, ...] = ()
+    """The `key=value` fields read into columns of their own, after the message."""
+    counted: tuple[str, ...] = ()
+    """The nouns whose counts are read into columns of their own, after the fields."""
 
     @classmethod
     def of(cls, entries: Sequence[_Stamped]) -> _Layout:
-        share = _STAMPED_SHARE * len(entries)
+        share = _PREFIXED_SHARE * len(entries)
         prefixed = [_prefix(e.message, True) for e in entries]
         syslog = sum(m is not None for m in prefixed) >= share
         # A host is a column when most lines write one; on a few lines only it stays in their message.
         hosts = syslog and sum(m is not None and m["host"] is not None for m in prefixed) >= share
         syslog = syslog and (hosts or sum(_prefix(e.message, False) is not None for e in entries) >= share)
-        return cls(any(e.day for e in entries), any(e.fraction for e in entries), syslog, hosts)
+        pairs = Counter(key for e in entries for key in _eq_pairs(e.message))
+        counts = Counter(noun for e in entries for noun in _counts(e.message, singular=False))
+        fields = tuple(k for k, n in pairs.most_common(_FIELDS_KEPT) if n >= _FIELD_ROWS)
+        counted = tuple(k for k, n in counts.most_common(_FIELDS_KEPT - len(fields))
+                        if n >= _FIELD_ROWS and k not in fields)
+        return cls(any(e.day for e in entries), any(e.fraction for e in entries), syslog, hosts, fields, counted)
 
     @property
     def header(self) -> list[str]:
         return [*(["day"] if self.dated else []), "time", *(["fraction"] if self.fractions else []),
-                *(["host"] if self.hosts else []), *(["program", "pid"] if self.syslog else []), "message"]
+                *(["host"] if self.hosts else []), *(["program", "pid"] if self.syslog else []), "message",
+                *self.fields, *self.counted]
 
     def row(self, entry: _Stamped) -> list[str | None]:
         row: list[str | None] = [entry.day] if self.dated else []
@@ -191,8 +224,42 @@ class _Layout:
             else:
                 row += ([m["host"]] if self.hosts else []) + [m["program"], m["pid"]]
                 message = message[m.end():]
-        row.append(message)
+        row.append(" ".join(message.split()))
+        if self.fields:
+            pairs = _eq_pairs(message)
+            row += [pairs.get(k) or None for k in self.fields]
+        if self.counted:
+            counts = _counts(message)
+            row += [counts.get(k) for k in self.counted]
         return row
+
+
+def _counts(message: str, singular: bool = True) -> dict[str, str]:
+    """The counts a message writes before a noun, by that noun: "4 new messages" is
+    `new_messages` 4 (an adjective and its noun, when the first word is no plural and the
+    second is), "running 42 checks" is `checks` 42, "1 check" is `checks` 1. A word after
+    the number that is no plural ("3 took") names no count. The first of each name counts."""
+    out: dict[str, str] = {}
+    for m in _COUNTED.finditer(message):
+        first, second = m.group(2), m.group(3)
+        if first in _NOT_COUNTED or (second and second in _NOT_COUNTED and not first.endswith("s")):
+            continue
+        if m.group(1) == "1":
+            # "1 new message", "1 check passed": named as the others, in the plural, which
+            # of the two the others' names say (`_Layout.of` reads names from them alone).
+            if singular:
+                out.setdefault(_plural(first), "1")
+                if second:
+                    out.setdefault(f"{first}_{_plural(second)}", "1")
+        elif _PLURAL.search(first):
+            out.setdefault(first, m.group(1))
+        elif second is not None and _PLURAL.search(second):
+            out.setdefault(f"{first}_{second}", m.group(1))
+    return out
+
+
+def _plural(word: str) -> str:
+    return word if _PLURAL.search(word) else f"{word}s"
 
 
 def _prefix(message: str, hosts: bool) -> re.Match[str] | None:

@@ -139,7 +139,7 @@ class LookReads:
                 # A doubt is asked once: none found again by another query may be the answer; the
                 # same query sent back (the 1.5B often does) is no second look.
                 if not why and (mends == 0 or sql == first):
-                    why = await asyncio.to_thread(db.doubted, query)
+                    why = await asyncio.to_thread(db.doubted, query, self.question)
                 first = sql
                 if not why or mends == 1:
                     break

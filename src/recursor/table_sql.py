@@ -30,6 +30,7 @@ from datetime import date
 from typing import Any, Literal
 
 from recursor.line_kinds import kinds
+from recursor.question import asking_part
 from recursor.sandbox.helpers import _STOP, to_date
 
 __all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "told",
@@ -120,6 +121,10 @@ _AGGREGATE = re.compile(r"^\s*(?:count|sum|total|avg|min|max)\s*\(|^(?:count|cnt
 _ALIASED = re.compile(r"\b(?:count|sum|total|avg|min|max|group_concat)\s*\((?:[^()]|\([^()]*\))*\)\s+(?:as\s+)?"
                       r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")", re.IGNORECASE)
 """An aggregate's alias, "COUNT(*) AS male_survivors": that result column aggregates too."""
+_NUMBER_COMPARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<>|!=|<|>|==|=)\s*"
+                              r"(-?(?:\d+\.?\d*|\.\d+))(?![\w.%])")
+"""A column compared with a number in a WHERE: `percbelowpoverty > 0.2`."""
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 _COUNTS = re.compile(r"\bnumber\s+of\b|\b(?:count|total|sum|average|mean)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|who|whose)\b", re.IGNORECASE)
@@ -534,16 +539,25 @@ class TableDb:
         is "Species = 'Chinstrap penguin (Pygoscelis antarctica)'". Only when no row of the
         column writes the text as it is and exactly one value it writes starts with the text
         before "..." (and ends with what follows it, at most two characters: the 1.5B closed the
-        bracket, "antarctica...)"): a value that itself ends in "..." is compared as written."""
+        bracket, "antarctica...)"): a value that itself ends in "..." is compared as written.
+
+        Likewise a LIKE without `%` that no value matches whole but some start with: "message
+        LIKE 'ERROR: [uvicorn.error] Exception in ASGI application'" copied a kind's example
+        where each such message goes on with its traceback, and is a prefix: `LIKE '...%'`
+        (its "..." where the schema clipped it taken off first)."""
         by_name = {c.name.lower(): c for c in self.table.columns()}
 
         def whole(m: re.Match[str]) -> str:
             column = by_name.get(m.group(1).strip('"').lower())
             wanted = m.group(2).replace("''", "'")
             operator = m.group(0)[len(m.group(1)):m.start(2) - m.start(0) - 1].strip()
-            if column is None or column.kind != "text" or operator not in ("=", "==") or "..." not in wanted:
+            if column is None or column.kind != "text":
                 return m.group(0)
             written = {v for v in column.values if isinstance(v, str)}
+            if operator.upper() == "LIKE":
+                return m.group(0)[:m.start(2) - m.start(0)] + _prefix_pattern(m.group(2), written) + "'"
+            if operator not in ("=", "==") or "..." not in wanted:
+                return m.group(0)
             head, _, tail = (w.lower() for w in wanted.partition("..."))  # "...)": a bracket closed after the clip
             if len(tail) > 2:
                 return m.group(0)
@@ -583,12 +597,53 @@ class TableDb:
                 return missed
         return ""
 
-    def doubted(self, query: Query) -> str:
-        """Why a query that found nothing by texts its rows do write may still have missed
-        (`_apart`): asked once, first; a count of 0 that its mend gives again stands, for
-        none may be the answer."""
+    def doubted(self, query: Query, question: str = "") -> str:
+        """Why a query may have missed though SQLite ran it: one that found nothing by texts
+        its rows do write (`_apart`), or one that found something by reading the question
+        wrongly (`_misread`). Asked once, first; a count of 0 that its mend gives again
+        stands, for none may be the answer."""
+        if query.error:
+            return ""
         found = any(c not in (None, 0, 0.0) for r in query.rows for c in r)
-        return "" if query.error or found else self._apart(query)
+        return self._misread(query, question) or ("" if found else self._apart(query))
+
+    def _misread(self, query: Query, question: str) -> str:
+        """Why a query that found something may answer another question: it compares a
+        column of percents with the question's "20%" written 0.2 (or a column of shares with
+        20), or it counts the things one column names while it keeps one of them ("how many
+        Ohio counties" as `county = 'OHIO'`: "Ohio" says which counties, in another column).
+        "" otherwise."""
+        by_name = {c.name.lower(): c for c in self.table.columns()}
+        percents = {float(m.group(1)) for m in _PERCENT.finditer(question)}
+        for m in _NUMBER_COMPARED.finditer(query.sql) if percents else ():
+            column = by_name.get(m.group(1).strip('"').lower())
+            values = [v for v in column.values if v is not None] if column is not None else []
+            if column is None or column.kind not in ("integer", "real") or not values:
+                continue
+            low, high, written = min(values), max(values), float(m.group(2))
+            for percent in percents:
+                if high > 1 and percent > 1 and written == percent / 100:
+                    return (f"{_clip(m.group(0), 80)} reads the question's {percent:g}% as {written:g}, but "
+                            f"{column.name} writes percents ({low:g} to {high:g}): {percent:g}% is {percent:g} there")
+                if high <= 1 and percent > 1 and written == percent:
+                    return (f"{_clip(m.group(0), 80)} reads the question's {percent:g}% as {written:g}, but "
+                            f"{column.name} writes shares ({low:g} to {high:g}): {percent:g}% is {percent / 100:g} there")
+        if not _HOW_MANY.search(question) or not re.search(r"\bCOUNT\s*\(", query.sql, re.IGNORECASE):
+            return ""
+        words = re.findall(r"[A-Za-z][\w'-]*", asking_part(question))
+        for m in _COMPARED_TO.finditer(query.sql):
+            column = by_name.get(m.group(1).strip('"').lower())
+            wanted = m.group(2).replace("''", "'")
+            if column is None or column.kind != "text" or not re.match(r"[^']*?(?:=|==)\s*'", m.group(0)):
+                continue
+            for before, word in zip(words, words[1:], strict=False):
+                if before.lower() == wanted.lower() and _names_plural(word, column.name):
+                    others = [c.name for c in self.table.columns() if c is not column and c.kind == "text"
+                              and 1 < len({v for v in c.values if v is not None}) <= _CATEGORY_MAX]
+                    where = f" (such as {', '.join(others[:3])})" if others else ""
+                    return (f"{_clip(m.group(0), 80)} keeps the rows of one {column.name}, but the question counts "
+                            f"{word}: {before!r} says which {word}, so it is a value of another column{where}")
+        return ""
 
     def _apart(self, query: Query) -> str:
         """Why a query whose conditions each hold for some rows found none: none meets them
@@ -632,6 +687,27 @@ class TableDb:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _prefix_pattern(literal: str, written: set[str]) -> str:
+    """A LIKE's pattern (as the SQL writes it, quotes doubled) made a prefix when it has no
+    `%`, no value matches it whole and some start with it (see `TableDb.unclipped`); as it
+    was otherwise."""
+    head = literal[:-3] if literal.endswith("...") else literal
+    text = head.replace("''", "'").lower()
+    if "%" in literal or len(text.strip()) < 3:
+        return literal
+    exact = re.compile(re.escape(literal.replace("''", "'").lower()).replace("_", "."), re.DOTALL)
+    if any(exact.fullmatch(v.lower()) for v in written):
+        return literal
+    starting = re.compile(re.escape(text).replace("_", "."), re.DOTALL)
+    return f"{head}%" if any(starting.match(v.lower()) for v in written) else literal
+
+
+def _names_plural(word: str, name: str) -> bool:
+    """Whether `word` is the plural of a column's name ("counties" of `county`)."""
+    word, name = word.lower(), name.lower()
+    return word in (f"{name}s", f"{name}es") or (name.endswith("y") and word == f"{name[:-1]}ies")
 
 
 def _value(cell: Any) -> str:

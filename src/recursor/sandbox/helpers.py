@@ -1854,6 +1854,19 @@ class Record(dict[str, Any]):
 
 
 _KV_EQ = _re.compile(r"""(?<![\w.-])([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:[^\s,;|&]|,(?=\d{3}))*)""")
+
+
+def _eq_pairs(text: str) -> dict[str, str]:
+    """A text's `key=value` pairs (logfmt, a URL's query), quotes taken off the values; the
+    first of each key counts."""
+    out: dict[str, str] = {}
+    for m in _KV_EQ.finditer(text):
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        out.setdefault(m.group(1), value)
+    return out
+
 _SEGMENTS = _re.compile(r"\|\|?|;|\t")
 """Where a line's `Key: value` fields part (the spaces around them are `_KV_COLON`'s: a run of
 spaces matched on both sides of a separator was retried at each of its places)."""
@@ -1900,11 +1913,8 @@ def record(line: Any) -> Record:
             for k, v in obj.items():
                 out[str(k)] = v if isinstance(v, str) else _json.dumps(v, default=str)
             return out
-    for m in _KV_EQ.finditer(text):
-        value = m.group(2)
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        out.setdefault(m.group(1), value)
+    for key, value in _eq_pairs(text).items():
+        out.setdefault(key, value)
     for segment in (s for row in text.split("\n") for s in _SEGMENTS.split(row)):
         for part in _COMMA_KEY.split(segment):
             kv = _KV_COLON.match(part)
