@@ -1708,6 +1708,12 @@ def test_file_headers_of_a_dump_without_blank_lines_are_files() -> None:
     assert h.joined_files(last) == ([], [])  # the record's last field, before its blank line
 
 
+def test_a_version_is_found_with_the_v_that_tags_write_before_it() -> None:
+    rx = h._stem_rx("1.3.0")
+    assert [bool(rx.search(t)) for t in ("v1.3.0 (Jul 2017)", "V1.3.0", "zstd 1.3.0", "lev1.3.0", "11.3.0", "1.3.05")] \
+        == [True, True, True, False, False, False]
+
+
 def test_an_acronym_searched_as_a_whole_word_is_shown_with_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     """The 1.5B counted r"\\bRFC\\b" in a protocols table that cites "[RFC905]", got 0 and
     answered 0. The result stays what was asked; the note names the numbered forms and the call."""

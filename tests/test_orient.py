@@ -1836,6 +1836,11 @@ def test_the_days_between_two_releases_whose_headings_stand_alone_are_read_from_
     # not 4.0's, whose notes name it.
     indented = news.replace("\n\n* ", "\n  * ").replace("\n  More text here.", "\n    More text here.")
     assert orientation(indented, asked).counted == "1169"
+    # Tags and changelogs write a "v" before the number ("v1.3.0  (Jul 6, 2017)"): the same release.
+    tagged = news.replace("Version ", "v")
+    look = orientation(tagged, "How many days passed between the 3.82 release and the 4.0 release?")
+    assert look.counted == "1169" and "2| v3.82 (28 Jul 2010)" in look.text
+    assert orientation(tagged.replace("v3.82", "lev3.82"), asked).counted == ""  # a word's end is no tag
 
 
 def _web_log() -> str:

@@ -267,8 +267,9 @@ _SAYS_MORE = re.compile(r"\b(?:only|not|except|excluding|weekdays?|working|busin
 
 
 def _number_rx(key: str) -> re.Pattern[str]:
-    """A release's number written whole: "1.11", not "automake-1.11" nor "1.11.2"."""
-    return re.compile(rf"(?<![\w.-]){re.escape(key)}(?![\w-]|\.\d)")
+    """A release's number written whole: "1.11", also "v1.11" as tags write it; not
+    "automake-1.11" nor "1.11.2"."""
+    return re.compile(rf"(?:(?<![\w.-])|(?<=(?<![\w.-])[vV])){re.escape(key)}(?![\w-]|\.\d)")
 
 
 def _dated_record(text: str, recs: list[tuple[int, int]], key: str) -> tuple[date, int] | None:

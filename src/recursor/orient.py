@@ -43,6 +43,7 @@ from recursor.look_names import names_ranked
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import python_look
 from recursor.look_sections import sections_look
+from recursor.look_shaped import shaped_rank
 from recursor.look_table import table_look
 from recursor.look_times import times_look
 from recursor.look_weblog import weblog_look
@@ -1339,6 +1340,9 @@ def _columns_counted(page: _Page, words: _Searched, question: str, asking: str, 
     text, files, found = doc.text, doc.files, [w.word for w in words.found]
     page.add(_starts_per_file(text, files, words.question_words) if words.ranks else [])
     in_files = [(f[0], f[1]) for f in files] or ([(doc.own, 0)] if doc.own else [])  # one file under its header too
+    if words.ranks and not counted and len(text) <= _PARSED_UP_TO and (shaped := shaped_rank(text, question)):
+        page.add(shaped.rows)  # "whose GitHub handle is credited on the most lines": the @-handles, counted
+        return shaped.top
     if words.ranks and not counted and doc.unit == "line" and (
             ranked := column_rank(text, question, found, words.missing, in_files)):
         page.add(ranked.rows, ranked.spans)  # "which package had the most status changes": a log's columns, counted

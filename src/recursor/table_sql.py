@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any, Literal
 
 from recursor.line_kinds import kinds
@@ -636,7 +637,7 @@ class TableDb:
             wanted = m.group(2).replace("''", "'")
             if column is None or column.kind != "text" or not re.match(r"[^']*?(?:=|==)\s*'", m.group(0)):
                 continue
-            for before, word in zip(words, words[1:], strict=False):
+            for before, word in pairwise(words):
                 if before.lower() == wanted.lower() and _names_plural(word, column.name):
                     others = [c.name for c in self.table.columns() if c is not column and c.kind == "text"
                               and 1 < len({v for v in c.values if v is not None}) <= _CATEGORY_MAX]

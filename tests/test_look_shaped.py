@@ -1,0 +1,69 @@
+"""Tokens of a known shape ranked by the lines that write them (`recursor.look_shaped`):
+@-handles, e-mail addresses, IP addresses, for "which ... the most" questions."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from recursor.look_shaped import shaped_rank
+from recursor.orient import orientation
+
+HANDLES = ["terrelln", "Cyan4973", "felixhandte", "embg", "senhuang42"]
+
+
+def _changelog(seed: int = 3) -> tuple[str, Counter[str]]:
+    """A changelog crediting handles at the end of its lines, in either case, some lines two."""
+    rng = random.Random(seed)
+    lines, credited = ["v1.5.4 (Feb 2023)"], Counter[str]()
+    for i in range(120):
+        who = rng.choices(HANDLES, weights=[5, 4, 3, 2, 1], k=rng.choice([1, 1, 2]))
+        names = sorted({w.lower() for w in who})
+        credited.update(names)
+        shown = ", ".join(f"@{w.upper() if i % 7 == 0 else w}" for w in names)
+        lines.append(f"perf: faster path number {i} (#{3000 + i}, {shown})")
+    lines.append("doc: contact maintainers at zstd@fb.com or @ the list")
+    return "\n".join(lines) + "\n", credited
+
+
+def test_the_handle_credited_on_the_most_lines_is_offered_counted_in_any_case() -> None:
+    text, credited = _changelog()
+    question = "Whose GitHub handle is credited on the most lines of this changelog? Give the handle."
+    ranked = shaped_rank(text, question)
+    top, n = credited.most_common(1)[0]
+    assert ranked is not None and ranked.top.lower() == top
+    assert ranked.rows[1] == f"The most: {ranked.top}, on {n:,} lines."
+    look = orientation(text, question)
+    assert look.counted.lower() == top and "@-handles on the lines" in look.text
+
+
+def test_lines_are_kept_by_the_questions_other_words_and_amounts_or_fewest_are_left_alone() -> None:
+    rng = random.Random(9)
+    lines, refused = [], Counter[str]()
+    for i in range(200):
+        ip = f"10.0.0.{rng.choice([1, 1, 1, 2, 3, 4])}"
+        if rng.random() < 0.3:
+            ip = f"10.0.0.{rng.choice([2, 2, 3, 4])}"
+            refused[ip] += 1
+            lines.append(f"12:00:{i % 60:02d} client {ip}#5{i:03d}: query refused")
+        else:
+            lines.append(f"12:00:{i % 60:02d} client {ip}#5{i:03d}: query answered, {rng.randint(10, 900)} bytes")
+    text = "\n".join(lines) + "\n"
+    ranked = shaped_rank(text, "Which client IP address was refused most often?")
+    assert ranked is not None and ranked.top == refused.most_common(1)[0][0]
+    assert "that also write 'client' and 'refused'" in ranked.rows[0]
+    # Bytes are an amount on the lines, not a count of them; the fewest may be cut; no shape named.
+    assert shaped_rank(text, "Which IP address was sent the most bytes in total?") is None
+    assert shaped_rank(text, "Which IP address was refused least often?") is None
+    assert shaped_rank(text, "Which client was refused most often?") is None
+
+
+def test_e_mail_addresses_are_not_handles_and_a_tie_offers_nothing() -> None:
+    mails = ["ann@example.com", "raj@example.com", "bo@example.org"]
+    text = "\n".join(f"to=<{mails[i % 3]}> status=sent @daily" for i in range(30)) + "\n"
+    assert shaped_rank(text, "Which e-mail address received the most mail?") is None  # ten each: a tie
+    text += "to=<raj@example.com> status=sent\n"
+    ranked = shaped_rank(text, "Which e-mail address received the most mail?")
+    assert ranked is not None and ranked.top == "raj@example.com"
+    # The addresses' hosts are no @-handles; "@daily" is the one handle, on every line: no ranking.
+    assert shaped_rank(text, "Which handle is mentioned the most?") is None
