@@ -11,6 +11,7 @@ import pytest
 import recursor.sandbox.helpers as helpers_module
 from recursor.look_python import class_look
 from recursor.orient import orientation
+from recursor.question import asking_part
 
 _MODULE = textwrap.dedent('''
     """A module written for this test: classes, a base, overloads."""
@@ -161,6 +162,25 @@ def test_public_and_private_module_functions_are_counted_when_it_says_top_level(
     rows, answer = function_look(_FUNCTIONS, widest, widest)
     assert answer == "4" and "save 4, load 3" in rows[1]  # *args and **kwargs one each; not Thing.method
     assert function_look(_FUNCTIONS, "How many public functions call open?", "x")[1] == ""
+
+
+def test_the_longest_module_level_function_is_ranked_by_its_lines_from_the_def() -> None:
+    from recursor.look_python import function_look
+
+    extra = ("\n\n@decorated\ndef long_one(a):\n    x = 1\n    y = 2\n    return x + y\n\n\n"
+             "def shorter(a):\n    return [\n        a]\n")
+    asked = ("Which module-level function in this file is the longest, counting lines from its def line to its "
+             "last line? Give the function's name.")
+    rows, answer = function_look(_FUNCTIONS + extra, asking_part(asked), asked)
+    assert answer == "long_one"  # 4 lines from its def; the decorator above it is not counted
+    assert "the longest first: long_one 4, shorter 3, load 2, save 2, _helper 2." in rows[1]
+    shortest = "Which module-level function is the shortest?"
+    assert function_look(_FUNCTIONS + extra, shortest, shortest)[1] == ""  # three of 2 lines: a tie
+    tied = extra.replace("    y = 2\n", "")
+    assert function_look(_FUNCTIONS + tied, asking_part(asked), asked)[1] == ""  # 3 and 3
+    # A question that says more than the ranking is shown it, not offered it.
+    more = "Which module-level function that calls open is the longest?"
+    assert function_look(_FUNCTIONS + extra, more, more)[1] == ""
 
 
 def test_a_function_defined_twice_leaves_the_count_unoffered() -> None:

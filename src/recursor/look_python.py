@@ -305,11 +305,17 @@ _FUNCTION_WORDS = _JUST_WORDS | frozenset(
 _SHOWN_FUNCTIONS = 5
 
 
+_LENGTH = re.compile(r"\b(?P<top>longest|largest|biggest|most\s+lines)\b|\b(?:shortest|fewest\s+lines)\b", re.IGNORECASE)
+"""A question ranking functions by their length in lines, and its direction."""
+_LENGTH_WORDS = frozenset("longest largest biggest shortest fewest most lines line long counting counted count from "
+                          "to through its their def statement last end ending first including".split())
+
+
 def _asks_functions(text: str, asking: str) -> bool:
     """Whether a question about a module's functions says public or private, or asks which
-    takes the most parameters."""
+    takes the most parameters or is the longest."""
     return (bool(_FUNCTIONS.search(asking)) and len(text) <= _PARSED_UP_TO and "def " in text
-            and bool(_PUBLIC.search(asking) or _PRIVATE.search(asking) or _widest(asking)))
+            and bool(_PUBLIC.search(asking) or _PRIVATE.search(asking) or _widest(asking) or _LENGTH.search(asking)))
 
 
 def _widest(asking: str) -> bool:
@@ -350,9 +356,27 @@ def function_look(text: str, asking: str, question: str, tree: ast.Module | None
             return rows, ""
         top = order[0]
         return rows, (str(_taken(top.args)) if COUNT_ASKED.search(asking) else top.name)
+    if (length := _LENGTH.search(asking)) is not None:
+        # "Which module-level function is the longest": its lines from the def to its last,
+        # as `ast` ends it (decorators are not counted: they stand above the def).
+        pool = public if public_asked else [f for f in functions if f.name.startswith("_")] if private_asked else functions
+        order = sorted(pool, key=lambda f: ((-1 if length.group("top") else 1) * _lines(f), f.lineno))
+        told = ", ".join(f"{f.name} {_lines(f)}" for f in order[:_SHOWN_FUNCTIONS])
+        first = "longest" if length.group("top") else "shortest"
+        rows.append(f"   The {'public ' if public_asked else 'private ' if private_asked else ''}ones by lines "
+                    f"(from the def line to the last), the {first} first: {told}.")
+        if len(order) < 2 or _lines(order[0]) == _lines(order[1]) or not top_level:
+            return rows, ""
+        if not _just(asking, set(), _FUNCTION_WORDS | _LENGTH_WORDS):
+            return rows, ""
+        return rows, (str(_lines(order[0])) if COUNT_ASKED.search(asking) else order[0].name)
     if not COUNT_ASKED.search(asking) or not plain or not top_level:
         return rows, ""
     return rows, str(len(public) if public_asked else len(functions) - len(public))
+
+
+def _lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    return (node.end_lineno or node.lineno) - node.lineno + 1
 
 
 _RAISES = re.compile(r"\b(?:raise[sd]?|raising|throws?|thrown|throwing)\b", re.IGNORECASE)
