@@ -54,6 +54,15 @@ def test_no_kinds_for_few_lines_one_kind_or_prose() -> None:
     assert kinds_told("w", prose + prose[:3], 160) == []  # little repeats: prose
 
 
+def test_lines_that_each_start_with_the_word_are_one_statements_whatever_follows() -> None:
+    # A header's declarations of its public calls: `XMLPARSEAPI(void)`, `XMLPARSEAPI(int)`.
+    types = ["void", "int", "XML_Bool", "enum XML_Status", "XML_Parser", "const XML_LChar *"]
+    lines = [f"XMLPARSEAPI({types[i % 6]})" for i in range(40)]
+    assert kinds_told("XMLPARSEAPI", lines, 160) == []
+    assert kinds_told("xmlparseapi", ["  " + line for line in lines], 160) == []  # indented, any case
+    assert kinds_told("XMLPARSEAPI", [*lines, "#define XMLPARSEAPI(type) type"] * 2, 160) != []  # one elsewhere
+
+
 def test_the_rest_beyond_the_kinds_shown_is_summed() -> None:
     lines = [f"kind{k} {i}" for k in "abcdef" for i in range(5)]
     rows = kinds_told("w", lines, 160)

@@ -40,7 +40,9 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
                      "What compression level does gzip --best use?", "What is the default for the closest-mirror option?",
                      "What was the previous value before the change in 2.3.1?",
                      "How many seconds ahead of UTC is IST taken to be? Just the number.",
-                     "How long is the default timeout?", "How many bytes does the header field take?"):
+                     "How long is the default timeout?", "How many bytes does the header field take?",
+                     "Which setting controls how long the SSH server waits for a user to finish logging in?",
+                     "What option sets how many retries are made?"):
         assert looks_up(question), question
     for question in ("How many functions does it define?", "What is the number of flags?",
                      "Which package had the most status changes?", "Count the upgrades.",
@@ -58,7 +60,9 @@ def test_a_look_up_is_read_but_a_count_total_ranking_list_or_choice_is_computed(
                      "How many days passed between the first and the last entry?",
                      "How many seconds did the tests take in total?", "How long did each test take on average?",
                      "How many bytes did the server send to 10.0.0.5?", "How long were the three outages together?",
-                     "How many minutes of downtime were there in March?", "How many percent of the requests failed?"):
+                     "How many minutes of downtime were there in March?", "How many percent of the requests failed?",
+                     "Which setting controls the most retries?",
+                     "Which setting controls how long the server waits, and how many settings are there?"):
         assert not looks_up(question), question
 
 

@@ -92,9 +92,13 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     one example line a kind; none when they are of fewer than `least` kinds (a word on lines
     of one kind is told by its count) or of more kinds than half their number (little
     repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere).
-    `about` names the lines in the first row instead of the word ("They are")."""
+    `about` names the lines in the first row instead of the word ("They are"). None also
+    when every line starts with the word: they are one statement's lines, whatever follows it
+    (`XMLPARSEAPI(void)`, `XMLPARSEAPI(int)`: a header's declarations of its public calls)."""
     lines = list(lines)
     if len(lines) <= more_than:
+        return []
+    if word and all(line.lstrip().lower().startswith(word.lower()) for line in lines):
         return []
     counts, example = kinds(lines)
     total = len(lines)

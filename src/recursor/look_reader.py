@@ -146,6 +146,11 @@ _NOT_COMPUTING = re.compile(r"\b(?:this|that|the|its|your|my)\s+list(?=\s+(?:giv
 assigns or maps a value to a thing ("what code does this list give to Sindarin"; "what does
 the list contain" still asks for a list), a measure said to be counted from its start ("the time the
 process started, counted from system boot")."""
+_ASKED_BY_WHAT_IT_CONTROLS = re.compile(
+    r"^(\s*(?:which|what)\s+\w+(?:\s+\w+)?\s+(?:controls?|sets?|determines?|decides?|specifies|specify|limits?|"
+    r"governs?|defines?|configures?|adjusts?|says|tells))\s+how\s+(?:many|much|often|long)\b", re.IGNORECASE)
+"""A thing asked for by what it controls ("which setting controls how long the server waits"):
+its name, one line's, where "how long" computes nothing."""
 
 
 _CONDITION = re.compile(r"^\s*(?:if|when|unless|assuming|suppose)\b[^,?;]{0,160},\s*", re.IGNORECASE)
@@ -164,6 +169,7 @@ def looks_up(question: str) -> bool:
     were removed"), a yes/no, which code computes over every line, nor two steps. "Most recent" ranks
     nothing: it asks for one line's value."""
     asking = _NOT_COMPUTING.sub(" ", _CONDITION.sub("", asking_part(question)))
+    asking = _ASKED_BY_WHAT_IT_CONTROLS.sub(r"\1 ", asking)
     asked = _asked_sentence(question)
     if STATED_LIMIT.search(asking):
         # "the maximum number of header fields gunicorn will accept": a limit one line states,
