@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["kinds", "kinds_told", "line_shape"]
+__all__ = ["kinds", "kinds_of", "kinds_told", "line_shape"]
 
 _VARIES = re.compile(
     r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
@@ -70,20 +70,20 @@ _NAMES_LEAST = 8
 
 def kinds(lines: Iterable[str]) -> tuple[Counter[str], dict[str, str]]:
     """The kinds of `lines`, each with how many lines are of it and its first line."""
-    by_shape: Counter[str] = Counter()
-    first: dict[str, str] = {}  # a shape's first line
-    for line in lines:
-        shape = line_shape(line)
-        by_shape[shape] += 1
-        first.setdefault(shape, line)
-    kind_of = _merged(list(by_shape))
+    lines = list(lines)
     counts: Counter[str] = Counter()
     example: dict[str, str] = {}
-    for shape, n in by_shape.items():  # in the order shapes first came: a kind's first shape has its first line
-        kind = kind_of.get(shape, shape)
-        counts[kind] += n
-        example.setdefault(kind, first[shape])
+    for line, kind in zip(lines, kinds_of(lines), strict=True):
+        counts[kind] += 1
+        example.setdefault(kind, line)
     return counts, example
+
+
+def kinds_of(lines: Sequence[str]) -> list[str]:
+    """Each line's kind: its shape, merged with the shapes alike but for a name (`_merged`)."""
+    shapes = [line_shape(line) for line in lines]
+    kind_of = _merged(list(dict.fromkeys(shapes)))
+    return [kind_of.get(shape, shape) for shape in shapes]
 
 
 def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,

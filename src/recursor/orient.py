@@ -46,6 +46,7 @@ from recursor.look_sections import sections_look
 from recursor.look_shaped import shaped_rank
 from recursor.look_table import table_look
 from recursor.look_times import times_look
+from recursor.look_totals import totals_look
 from recursor.look_weblog import weblog_look
 from recursor.protocol import UNPARSED
 from recursor.question import (
@@ -874,6 +875,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and doc.unit == "line" and not files and (measured := measures_look(text, question)) is not None:
         page.add(measured.rows)  # "how many statements took more than 1 ms": a log's `duration: 0.4 ms`
         counted = measured.counted
+    if not counted and not files and (totals := totals_look(text, question)) is not None:
+        page.add(totals.rows)  # "added up, how many checks is that": each line's `running 42 checks`
+        counted = totals.counted
     if not counted and doc.unit == "line" and not files:
         page.add(times_look(text, question, doc.width))  # "how many ... from 06:32:00 through 06:32:05"
         names, counted = names_ranked(text, question, [w.as_written for w in found])
