@@ -108,6 +108,7 @@ from recursor.sandbox.helpers import (
     section_heads,
     to_date,
 )
+from recursor.signal_names import signal_names
 from recursor.table_sql import Table
 
 __all__ = [
@@ -1079,6 +1080,15 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             hit.asked = apart
             found.append(hit)
             missing = [w for w in missing if w.lower() != apart.split()[0].lower()]
+    for said, *names in signal_names(asking):
+        said_words = {w.lower() for w in re.findall(r"[A-Za-z]+", said)}
+        if not said_words <= {p.lower() for w in missing for p in re.findall(r"[A-Za-z]+", w)}:
+            continue  # the text writes the words: found as asked
+        hit = next((h for name in names if (h := _look_up(text, lowered, name)).count), None)
+        if hit is not None:  # "a segmentation fault" where a test runner writes "killed by signal 11 SIGSEGV"
+            hit.asked = said
+            found.append(hit)
+            missing = [w for w in missing if not {p.lower() for p in re.findall(r"[A-Za-z]+", w)} <= said_words]
     marked = marked_words(asking)
     # A plain word found only joined comes after the words found as asked: "top-level" in a
     # question about classes is prose, and a comment's "toplevel" is not what it asks about (a
