@@ -61,6 +61,10 @@ def test_lines_that_each_start_with_the_word_are_one_statements_whatever_follows
     assert kinds_told("XMLPARSEAPI", lines, 160) == []
     assert kinds_told("xmlparseapi", ["  " + line for line in lines], 160) == []  # indented, any case
     assert kinds_told("XMLPARSEAPI", [*lines, "#define XMLPARSEAPI(type) type"] * 2, 160) != []  # one elsewhere
+    # A program's name that starts each line of its log is no call: its lines' kinds are told.
+    npm = [f"npm http fetch GET 200 https://registry.npmjs.org/p{i} {i}ms (cache miss)" for i in range(20)]
+    npm += [f"npm http cache p{i}@https://registry.npmjs.org/p{i}.tgz 1ms (cache hit)" for i in range(10)]
+    assert kinds_told("npm", npm, 160) != []
 
 
 def test_the_rest_beyond_the_kinds_shown_is_summed() -> None:

@@ -93,12 +93,14 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     of one kind is told by its count) or of more kinds than half their number (little
     repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere).
     `about` names the lines in the first row instead of the word ("They are"). None also
-    when every line starts with the word: they are one statement's lines, whatever follows it
-    (`XMLPARSEAPI(void)`, `XMLPARSEAPI(int)`: a header's declarations of its public calls)."""
+    when every line starts with the word called (`XMLPARSEAPI(void)`, `XMLPARSEAPI(int)`: a
+    header's declarations of its public calls, one statement whatever its arguments); not
+    when it starts them as a name (`npm http fetch ...`, `npm info ...`: kinds of a log)."""
     lines = list(lines)
     if len(lines) <= more_than:
         return []
-    if word and all(line.lstrip().lower().startswith(word.lower()) for line in lines):
+    called = re.compile(re.escape(word) + r"\s*[(\[<]", re.IGNORECASE) if word else None
+    if called is not None and all(called.match(line.lstrip()) for line in lines):
         return []
     counts, example = kinds(lines)
     total = len(lines)
