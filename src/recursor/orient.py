@@ -35,6 +35,7 @@ from recursor.log_table import timed_table
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
 from recursor.look_counts import says_more
 from recursor.look_dates import _DATE_AT, date_span, days_between, ending_entry
+from recursor.look_enum import enum_look
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
@@ -879,6 +880,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and not files and (totals := totals_look(text, question)) is not None:
         page.add(totals.rows)  # "added up, how many checks is that": each line's `running 42 checks`
         counted = totals.counted
+    if not counted and not files and (enum := enum_look(text, question)) is not None:
+        page.add(enum.rows)  # "what integer value does XML_ERROR_INVALID_ARGUMENT have": C's count from 0
+        counted = enum.counted
     if not counted and doc.unit == "line" and not files:
         page.add(times_look(text, question, doc.width))  # "how many ... from 06:32:00 through 06:32:05"
         names, counted = names_ranked(text, question, [w.as_written for w in found])

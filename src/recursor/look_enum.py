@@ -1,0 +1,92 @@
+"""The first look's value of a C enum member the question names: "What integer value does
+XML_ERROR_INVALID_ARGUMENT have in the error enumeration?"
+
+A C enum's members count from 0, each one more than the one before unless it is set (`= 5`,
+`= OTHER + 1`). The header writes no member's value; the 1.5B, shown the member's line, answered
+the line's number. Counting the members above it, comments and `#if` lines between them, is one
+pass that C's own rule defines.
+
+General: the rule is the C standard's; members and enums are read from the text at hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["EnumLook", "enum_look"]
+
+_ENUM = re.compile(r"\benum\s+(?P<name>[A-Za-z_]\w*)?\s*\{(?P<body>[^{}]*)\}", re.DOTALL)
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+_MEMBER = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*(?:=\s*(?P<value>[^,]+?))?\s*$", re.DOTALL)
+_VALUE_ASKED = re.compile(r"\b(?:value|number|integer|numeric|position|index|code\s+number)\b", re.IGNORECASE)
+_IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
+_READ_UP_TO = 4_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class EnumLook:
+    """What the look shows of a member's value, and the value it offers."""
+
+    rows: list[str]
+    counted: str
+
+
+def _values(body: str) -> dict[str, int] | None:
+    """Each member's value by C's rule; None when one is set by an expression not read here."""
+    out: dict[str, int] = {}
+    following = 0
+    text = "\n".join(line for line in _COMMENT.sub(" ", body).splitlines() if not line.lstrip().startswith("#"))
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        m = _MEMBER.match(part)
+        if m is None:
+            return None
+        if m.group("value") is not None:
+            set_to = _read(m.group("value").strip(), out)
+            if set_to is None:
+                return None
+            following = set_to
+        out[m.group("name")] = following
+        following += 1
+    return out
+
+
+def _read(expression: str, known: dict[str, int]) -> int | None:
+    """A member's set value: a number (decimal, hex, octal, a char), a member before it, or
+    one of those plus or minus a number; None for anything else."""
+    m = re.fullmatch(r"\(?\s*([A-Za-z_]\w*|-?0[xX][0-9a-fA-F]+|-?\d+)[uUlL]*\s*(?:([+-])\s*(\d+))?\s*\)?", expression)
+    if m is None:
+        return None
+    head = m.group(1)
+    if head[0].isalpha() or head[0] == "_":
+        if head not in known:
+            return None
+        base = known[head]
+    else:
+        base = int(head, 0) if not re.fullmatch(r"-?0\d+", head) else int(head, 8)
+    return base + (int(m.group(3)) * (1 if m.group(2) == "+" else -1) if m.group(2) else 0)
+
+
+def enum_look(text: str, question: str) -> EnumLook | None:
+    """The value of the one enum member the question names, when it asks a value or a number;
+    None otherwise, or when the text has no such enum or sets values this does not read."""
+    if "enum" not in text or len(text) > _READ_UP_TO or not _VALUE_ASKED.search(question):
+        return None
+    named = {w for w in _IDENT.findall(question) if "_" in w or w.isupper()}
+    if not named:
+        return None
+    hits: list[tuple[str, str, int, int]] = []
+    for m in _ENUM.finditer(text):
+        values = _values(m.group("body"))
+        if values is None:
+            continue
+        for member in named & values.keys():
+            hits.append((m.group("name") or "(unnamed)", member, values[member], text.count("\n", 0, m.start()) + 1))
+    if len(hits) != 1:
+        return None
+    enum, member, value, line = hits[0]
+    row = (f"{member} is a member of enum {enum} (line {line:,}), whose members count from 0, each one more than the "
+           f"one before unless set: its value is {value}.")
+    return EnumLook([row], str(value))
