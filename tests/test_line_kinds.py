@@ -65,6 +65,9 @@ def test_lines_that_each_start_with_the_word_are_one_statements_whatever_follows
     npm = [f"npm http fetch GET 200 https://registry.npmjs.org/p{i} {i}ms (cache miss)" for i in range(20)]
     npm += [f"npm http cache p{i}@https://registry.npmjs.org/p{i}.tgz 1ms (cache hit)" for i in range(10)]
     assert kinds_told("npm", npm, 160) != []
+    # logrus's `INFO[0000] ...` names a level, no call: its kinds are told.
+    logrus = [f"INFO[{i:04d}] request {i} served" for i in range(20)] + [f"INFO[{i:04d}] cache miss" for i in range(20)]
+    assert kinds_told("INFO", logrus, 160) != []
 
 
 def test_the_rest_beyond_the_kinds_shown_is_summed() -> None:

@@ -270,3 +270,8 @@ def test_a_count_of_one_is_named_as_the_others_in_the_plural() -> None:
     table = timed_table(text)
     assert table is not None and table.header == ("day", "time", "message", "checks")  # "stopped": no plural noun
     assert run_select(table, "SELECT SUM(checks) FROM t").rows == ((sum(checks),),)
+    # Thousands, a sentence's end and capitals: "processed 1,234 Records." is `records` 1234.
+    big = "\n".join(f"2026-12-07 10:00:{i:02d} batch {i}: processed {1000 + i:,} Records." for i in range(20))
+    table = timed_table(big)
+    assert table is not None and table.header == ("day", "time", "message", "records")
+    assert run_select(table, "SELECT MAX(records) FROM t").rows == ((1019,),)

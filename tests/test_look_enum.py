@@ -41,3 +41,8 @@ def test_no_value_for_another_question_two_members_or_a_value_not_read() -> None
     assert enum_look(HEADER, "What values do ERROR_NONE and ERROR_LAST have?") is None  # two members
     assert enum_look(HEADER.replace("ERROR_BASE = 0x10", "ERROR_BASE = sizeof(int)"),
                      "What value does ERROR_LAST have?") is None  # set by what C computes elsewhere
+    # From a hostile review: "08" (no C octal) crashed; #if branches were both counted; a line's number.
+    months = "enum Month { JAN = 01, AUG = 08, SEP = 09 };\n"
+    assert enum_look(months, "What is the numeric value of SEP?") is None
+    assert enum_look("enum X {\n  A,\n#ifdef FOO\n  B,\n#else\n  C,\n#endif\n  D\n};\n", "What value does D have?") is None
+    assert enum_look(HEADER, "On which line number is ERROR_SYNTAX declared?") is None

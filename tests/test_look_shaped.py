@@ -67,3 +67,18 @@ def test_e_mail_addresses_are_not_handles_and_a_tie_offers_nothing() -> None:
     assert ranked is not None and ranked.top == "raj@example.com"
     # The addresses' hosts are no @-handles; "@daily" is the one handle, on every line: no ranking.
     assert shaped_rank(text, "Which handle is mentioned the most?") is None
+
+
+def test_no_ranking_for_a_verb_a_modifier_two_addresses_a_line_or_a_word_inside_a_name() -> None:
+    """From a hostile review: each of these offered a wrong value."""
+    assert shaped_rank("@Override\n" * 6 + "@Test\n", "Which class handles the most events?") is None
+    mbox = "From: <ann@a.com>\nSubject: hi\n" * 6 + "From: <bo@b.com>\n"
+    assert shaped_rank(mbox, "Which email subject appears most often?") is None
+    upstream = "\n".join(f'upstream timed out, client: 10.0.0.{i % 4}, upstream: "http://127.0.0.1:8080/"'
+                         for i in range(60))
+    assert shaped_rank(upstream, "Which client IP address had the most upstream timeouts?") is None
+    # "requests" is what is ranked, and a word inside `python-requests/2.31`: no condition.
+    log = "\n".join(f"conn from 10.0.0.{1 if i % 3 else 2}" for i in range(290)) + "\n"
+    log += "\n".join("conn from 10.0.0.9 agent=python-requests/2.31" for _ in range(8)) + "\n"
+    ranked = shaped_rank(log, "Which IP address made the most requests?")
+    assert ranked is not None and ranked.top == "10.0.0.1"

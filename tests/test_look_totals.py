@@ -32,7 +32,7 @@ def test_the_counts_before_the_questions_noun_are_added_up_per_kind_of_saying() 
     assert "30 lines like '[suite0] test0: running" in look.rows[0] and f"add up to {announced:,}" in look.rows[0]
     assert look.rows[1].startswith("The question's 'run' is on the lines of the kind")
     # No word of the question tells the kinds apart: both totals are shown, none offered.
-    plain = totals_look(text, "How many checks are there in total?")
+    plain = totals_look(text, "How many checks are there altogether?")
     assert plain is not None and plain.counted == "" and len(plain.rows) == 1
     assert orientation(text, asked).counted == str(announced)
 
@@ -40,8 +40,14 @@ def test_the_counts_before_the_questions_noun_are_added_up_per_kind_of_saying() 
 def test_no_total_for_a_count_of_lines_one_thing_named_elsewhere_or_two_steps() -> None:
     text, _ = _test_run()
     assert totals_look(text, "How many checks are there?") is None  # no "added up": a count of lines
+    # "In total" most often counts lines: 100 failed requests, not the summary lines' "3 errors".
+    log = "\n".join(f"12:00 ERROR request {i} failed" for i in range(100)) + "\nbuild finished with 3 errors\n" * 3
+    assert totals_look(log, "How many errors are there in total in this log?") is None
+    assert totals_look(log + "retried 3 times\n" * 5, "How many times were requests retried, added up?") is None
+    # A long line with no space costs one pass, not one per character (a minified JSON blob).
+    assert totals_look('{"a":"' + "x" * 200_000 + '"}\n' + text, "Added up, how many checks is that?") is not None
     named = text + "\n".join(f"suite{k} owner: ann" for k in range(2)) + "\n"
-    one = totals_look(named, "How many checks did ann's suites run in total?")
+    one = totals_look(named, "How many checks did ann's suites run, added up?")
     assert one is not None and one.counted == "" and "'ann' is on other lines" in one.rows[-1]
-    two = "Find the test that ran the most checks. How many checks did that test's suite run in total?"
+    two = "Find the test that ran the most checks. How many checks did that test's suite run, added up?"
     assert totals_look(text, two) is None

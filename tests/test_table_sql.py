@@ -583,3 +583,22 @@ def test_a_misread_query_is_mended_once_and_its_mend_offered() -> None:
         trace_dir=False).complete(question, COUNTIES)
     assert len(sub.calls) == 2 and "20% is 20 there" in sub.calls[1].messages[-1]["content"]
     assert f"The query {right} gives: {gold}." in root.calls[0].messages[-1]["content"]
+
+
+def test_no_doubt_and_no_prefix_where_the_query_reads_the_question_right() -> None:
+    """From a hostile review: each of these was doubted, or widened, wrongly."""
+    db = TableDb.open(Table.of_rows(["task", "progress", "assignees", "change", "item", "country"],
+                                    [[f"t{i}", str(i * 10 % 110), str(i % 4), f"{(i % 18 - 3) / 10:.2f}",
+                                      ["Pizza", "Salad"][i % 2], ["Kenya", "Nigeria", "Chad"][i % 3]] for i in range(40)]))
+    assert db is not None
+    try:
+        hundred = db.select("SELECT COUNT(*) FROM t WHERE progress = 100 AND assignees > 1")
+        assert db.doubted(hundred, "How many tasks are 100% complete and have more than 1 assignee?") == ""
+        shares = db.select("SELECT COUNT(*) FROM t WHERE change > 0.05")  # shares from -0.3 to 1.4
+        assert db.doubted(shares, "How many tasks rose more than 5%?") == ""
+        pizza = db.select("SELECT COUNT(*) FROM t WHERE item = 'Pizza'")
+        assert db.doubted(pizza, "How many Pizza items were ordered?") == ""  # no other column writes it
+        niger = "SELECT COUNT(*) FROM t WHERE country LIKE 'niger'"
+        assert db.unclipped(niger) == niger  # a name in any case, not the start of "Nigeria"
+    finally:
+        db.close()

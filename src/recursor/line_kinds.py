@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-__all__ = ["kinds", "kinds_of", "kinds_told", "line_shape"]
+__all__ = ["kinds", "kinds_told", "line_shape"]
 
 _VARIES = re.compile(
     r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
@@ -73,13 +73,13 @@ def kinds(lines: Iterable[str]) -> tuple[Counter[str], dict[str, str]]:
     lines = list(lines)
     counts: Counter[str] = Counter()
     example: dict[str, str] = {}
-    for line, kind in zip(lines, kinds_of(lines), strict=True):
+    for line, kind in zip(lines, _kinds_of(lines), strict=True):
         counts[kind] += 1
         example.setdefault(kind, line)
     return counts, example
 
 
-def kinds_of(lines: Sequence[str]) -> list[str]:
+def _kinds_of(lines: Sequence[str]) -> list[str]:
     """Each line's kind: its shape, merged with the shapes alike but for a name (`_merged`)."""
     shapes = [line_shape(line) for line in lines]
     kind_of = _merged(list(dict.fromkeys(shapes)))
@@ -99,7 +99,7 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     lines = list(lines)
     if len(lines) <= more_than:
         return []
-    called = re.compile(re.escape(word) + r"\s*[(\[<]", re.IGNORECASE) if word else None
+    called = re.compile(re.escape(word) + r"\(", re.IGNORECASE) if word else None
     if called is not None and all(called.match(line.lstrip()) for line in lines):
         return []
     counts, example = kinds(lines)

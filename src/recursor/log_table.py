@@ -57,7 +57,8 @@ _FIELD_ROWS = 5
 "orders with a total above 150" is `total > 150`, where a LIKE over the message reads no
 number."""
 _FIELDS_KEPT = 12
-_COUNTED = re.compile(r"(?<![\w.:/#@=+-])(\d+(?:\.\d+)?)\s+([a-z]{2,})(?:\s+([a-z]{2,}))?(?![\w.:/@=-])")
+_COUNTED = re.compile(r"(?<![\w.:/#@=+,-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s+([A-Za-z]{2,})(?:\s+([A-Za-z]{2,}))?"
+                      r"(?![\w:/@=-]|\.\w)")
 """A number a message writes before a noun: "4 new messages", "running 42 checks", "pushed 286
 series"; not a number in an address, a time, a version, a path or a `key=value`."""
 _NOT_COUNTED = frozenset({"of", "to", "in", "on", "at", "by", "for", "from", "and", "or", "is", "was", "are", "were",
@@ -241,7 +242,7 @@ def _counts(message: str, singular: bool = True) -> dict[str, str]:
     the number that is no plural ("3 took") names no count. The first of each name counts."""
     out: dict[str, str] = {}
     for m in _COUNTED.finditer(message):
-        first, second = m.group(2), m.group(3)
+        first, second = m.group(2).lower(), m.group(3).lower() if m.group(3) else None
         if first in _NOT_COUNTED or (second and second in _NOT_COUNTED and not first.endswith("s")):
             continue
         if m.group(1) == "1":
@@ -252,9 +253,9 @@ def _counts(message: str, singular: bool = True) -> dict[str, str]:
                 if second:
                     out.setdefault(f"{first}_{_plural(second)}", "1")
         elif _PLURAL.search(first):
-            out.setdefault(first, m.group(1))
+            out.setdefault(first, m.group(1).replace(",", ""))
         elif second is not None and _PLURAL.search(second):
-            out.setdefault(f"{first}_{second}", m.group(1))
+            out.setdefault(f"{first}_{second}", m.group(1).replace(",", ""))
     return out
 
 

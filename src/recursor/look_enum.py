@@ -19,7 +19,9 @@ __all__ = ["EnumLook", "enum_look"]
 _ENUM = re.compile(r"\benum\s+(?P<name>[A-Za-z_]\w*)?\s*\{(?P<body>[^{}]*)\}", re.DOTALL)
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _MEMBER = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*(?:=\s*(?P<value>[^,]+?))?\s*$", re.DOTALL)
-_VALUE_ASKED = re.compile(r"\b(?:value|number|integer|numeric|position|index|code\s+number)\b", re.IGNORECASE)
+_VALUE_ASKED = re.compile(r"\b(?:value|integer|numeric|position|index)\b|(?<!line )(?<!version )(?<!release )"
+                          r"(?<!port )(?<!page )\bnumber\b(?!\s+of\b)", re.IGNORECASE)
+"""A question asking a member's value: not a line's, a version's or a count's "number"."""
 _IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
 _READ_UP_TO = 4_000_000
 
@@ -36,7 +38,10 @@ def _values(body: str) -> dict[str, int] | None:
     """Each member's value by C's rule; None when one is set by an expression not read here."""
     out: dict[str, int] = {}
     following = 0
-    text = "\n".join(line for line in _COMMENT.sub(" ", body).splitlines() if not line.lstrip().startswith("#"))
+    lines = _COMMENT.sub(" ", body).splitlines()
+    if any(re.match(r"\s*#\s*(?:if|ifdef|ifndef|elif|else)\b", line) for line in lines):
+        return None  # members under #if: which of them are compiled is not read here
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
     for part in text.split(","):
         if not part.strip():
             continue
@@ -54,8 +59,8 @@ def _values(body: str) -> dict[str, int] | None:
 
 
 def _read(expression: str, known: dict[str, int]) -> int | None:
-    """A member's set value: a number (decimal, hex, octal, a char), a member before it, or
-    one of those plus or minus a number; None for anything else."""
+    """A member's set value: a number (decimal, hex, octal), a member before it, or one of
+    those plus or minus a number; None for anything else."""
     m = re.fullmatch(r"\(?\s*([A-Za-z_]\w*|-?0[xX][0-9a-fA-F]+|-?\d+)[uUlL]*\s*(?:([+-])\s*(\d+))?\s*\)?", expression)
     if m is None:
         return None
@@ -64,8 +69,12 @@ def _read(expression: str, known: dict[str, int]) -> int | None:
         if head not in known:
             return None
         base = known[head]
+    elif re.fullmatch(r"-?0\d+", head):
+        if not re.fullmatch(r"-?0[0-7]+", head):
+            return None  # "08": no C octal (another language's leading zero)
+        base = int(head, 8)
     else:
-        base = int(head, 0) if not re.fullmatch(r"-?0\d+", head) else int(head, 8)
+        base = int(head, 0)
     return base + (int(m.group(3)) * (1 if m.group(2) == "+" else -1) if m.group(2) else 0)
 
 

@@ -305,8 +305,11 @@ _FUNCTION_WORDS = _JUST_WORDS | frozenset(
 _SHOWN_FUNCTIONS = 5
 
 
-_LENGTH = re.compile(r"\b(?P<top>longest|largest|biggest|most\s+lines)\b|\b(?:shortest|fewest\s+lines)\b", re.IGNORECASE)
-"""A question ranking functions by their length in lines, and its direction."""
+_LENGTH = re.compile(r"\b(?:(?P<top>longest|largest|biggest|most\s+lines)|shortest|fewest\s+lines)\b"
+                     r"(?!\s+(?:name|names|line|docstring|comment|parameter|argument|signature|string|call)\b)",
+                     re.IGNORECASE)
+"""A question ranking functions by their length in lines, and its direction; not by the length
+of something else of theirs ("the longest name")."""
 _LENGTH_WORDS = frozenset("longest largest biggest shortest fewest most lines line long counting counted count from "
                           "to through its their def statement last end ending first including".split())
 
@@ -367,8 +370,8 @@ def function_look(text: str, asking: str, question: str, tree: ast.Module | None
                     f"(from the def line to the last), the {first} first: {told}.")
         if len(order) < 2 or _lines(order[0]) == _lines(order[1]) or not top_level:
             return rows, ""
-        if not _just(asking, set(), _FUNCTION_WORDS | _LENGTH_WORDS):
-            return rows, ""
+        if not _just(asking, set(), _FUNCTION_WORDS | _LENGTH_WORDS) or _NEGATED.search(asking):
+            return rows, ""  # "not counting private functions": the others, which this did not rank
         return rows, (str(_lines(order[0])) if COUNT_ASKED.search(asking) else order[0].name)
     if not COUNT_ASKED.search(asking) or not plain or not top_level:
         return rows, ""

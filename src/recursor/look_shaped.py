@@ -10,9 +10,11 @@ and answered the handle on it; asked again, it counted the line's first word.
 
 This reads a shape the question names by its noun (a handle or mention: `@name`; an e-mail
 address; an IP address), keeps the lines writing it that also write each other word of the
-question that such lines write ("refused" of "which client IP address was refused most
-often"), counts the lines writing each token (once a line), and offers the top one when one
-leads. A question of an amount ("the most bytes in total") is no count of lines: left alone.
+question that such lines write, as a word of its own ("refused" of "which client IP address
+was refused most often"; not what is ranked, "the most requests"), counts the lines writing
+each token (once a line), and offers the top one when one leads. Lines that mostly write two
+of the shape (a client and its upstream, a sender and a recipient) leave which one is asked
+open: nothing is offered. A question of an amount ("the most bytes in total") is no count of lines: left alone.
 General: the shapes are the Internet's own notations, not any program's; a question that
 names no such noun is left to the other readers.
 """
@@ -34,13 +36,23 @@ _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?
 _IPV4 = re.compile(r"(?<![\d.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d.]|\.\d)")
 
 _SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
-    "handle": (re.compile(r"\b(?:(?:github|gitlab)\s+)?(?:handles?|mentions?|@-?names?)\b|\b(?:github|gitlab)\s+"
-                          r"(?:users?|usernames?|accounts?|logins?|ids?)\b", re.IGNORECASE), _HANDLE, "@-handles"),
-    "email": (re.compile(r"\b(?:e-?mail(?:\s+address(?:es)?)?s?|mail\s+address(?:es)?)\b", re.IGNORECASE),
-              _EMAIL, "e-mail addresses"),
+    "handle": (re.compile(r"\b(?:github|gitlab)\s+(?:handles?|users?|usernames?|accounts?|logins?|ids?|mentions?)\b"
+                          r"|\b(?:which|whose|what)\s+(?:\w+\s+)?(?:handle|mention|@-?name)(?![\w-])", re.IGNORECASE),
+               _HANDLE, "@-handles"),
+    "email": (re.compile(r"\b(?:e-?mail|mail)\s+address(?:es)?\b|\be-?mails?\b(?!\s+(?:subjects?|domains?|headers?|bod(?:y|ies)|"
+                         r"clients?|servers?|messages?|threads?|lists?|providers?|accounts?|sizes?|campaigns?|templates?))",
+                         re.IGNORECASE), _EMAIL, "e-mail addresses"),
     "ip": (re.compile(r"\bIP(?:v4)?s?\b(?:\s+address(?:es)?)?", re.IGNORECASE), _IPV4, "IP addresses"),
 }
 """Each shape: the words that name it in a question, its pattern, and how the look names it."""
+_NOUN_WORDS = {
+    "handle": re.compile(r"\b(?:github|gitlab|handles?|mentions?|users?|usernames?|accounts?|logins?|ids?|@-?names?)\b",
+                         re.IGNORECASE),
+    "email": re.compile(r"\b(?:e-?mails?|mail|address(?:es)?)\b", re.IGNORECASE),
+    "ip": re.compile(r"\b(?:ip(?:v4)?s?|address(?:es)?)\b", re.IGNORECASE),
+}
+"""The words of a shape's name wherever the question writes them ("Give the handle."): no
+condition on the lines."""
 _ASKS_WHICH = re.compile(r"\b(?:which|whose|what|who)\b", re.IGNORECASE)
 _FOLDED = re.compile(r"\b(?:ignor\w*|regardless\s+of|any)\s+(?:letter\s+)?case\b|\bcase[-\s]insensitive", re.IGNORECASE)
 _AMOUNT = re.compile(r"\b(?:total|sum|bytes|size|amount|average|mean|volume|traffic|longest|duration)\b", re.IGNORECASE)
@@ -49,9 +61,18 @@ _NOT_CONDITIONS = frozenset({"most", "often", "frequently", "times", "many", "nu
                              "log", "logs", "file", "text", "changelog", "document", "entries", "give", "name",
                              "appears", "appear", "written", "listed", "credited", "mentioned", "reply", "answer"})
 """Words of a question that set no condition on the lines: the ranking, the text, the answer."""
+_COUNTED_NOUN = re.compile(r"\bmost\s+(?:\w+\s+)?[A-Za-z][\w-]*", re.IGNORECASE)
+"""What is ranked ("the most requests", "the most failed logins"): the lines themselves, no condition on them."""
 _LEAST_ROWS = 5
 """Lines that must write the shape before its tokens are ranked."""
 _SHOWN = 5
+
+
+def _own_word(word: str) -> re.Pattern[str]:
+    """`word` in its forms (`_stem_rx`) as a word of its own, not a part of a name, a path or
+    a version ("requests" is not in `python-requests/2.31`)."""
+    rx = _stem_rx(word)
+    return re.compile(rf"(?<![\w./-])(?:{rx.pattern})(?![\w/-])", rx.flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +99,25 @@ def shaped_rank(text: str, question: str) -> ShapedRank | None:
     noun, pattern, called = _SHAPES[named[0]]
     folded = named[0] in ("handle", "email") or _FOLDED.search(question) is not None
     shaped = [line for line in text.splitlines() if pattern.search(line)]
-    rest = noun.sub(" ", _FOLDED.sub(" ", asking))
+    rest = _NOUN_WORDS[named[0]].sub(" ", noun.sub(" ", _FOLDED.sub(" ", _COUNTED_NOUN.sub(" ", asking))))
     words = {w for w in re.findall(r"[A-Za-z][\w-]{2,}", rest) if w.lower() not in _STOP | _NOT_CONDITIONS}
-    conditions = {w: rx for w in sorted(words) if any((rx := _stem_rx(w)).search(line) for line in shaped)}
+    conditions = {w: rx for w in sorted(words) if any((rx := _own_word(w)).search(line) for line in shaped)}
     rxs = list(conditions.values())
     counts: Counter[str] = Counter()
     written: dict[str, str] = {}
-    lines = 0
+    lines = several = 0
     for line in shaped:
         if not all(rx.search(line) for rx in rxs):
             continue
         tokens = {m.group(1) for m in pattern.finditer(line)}
         lines += bool(tokens)
+        several += len({t.lower() if folded else t for t in tokens}) > 1
         for token in {t.lower() if folded else t for t in tokens}:
             counts[token] += 1
         for token in tokens:
             written.setdefault(token.lower() if folded else token, token)
-    if lines < _LEAST_ROWS or len(counts) < 2:
-        return None
+    if lines < _LEAST_ROWS or len(counts) < 2 or several * 2 > lines:
+        return None  # two addresses on most lines (a client and its upstream, a sender and a recipient): which is asked?
     (top, n), (_, second) = counts.most_common(2)
     if n == second:
         return None

@@ -27,9 +27,13 @@ from recursor.sandbox.helpers import _STOP, _stem_rx
 
 __all__ = ["TotalsLook", "totals_look"]
 
-_ADDED_UP = re.compile(r"\b(?:add(?:ed|ing)?\s+(?:\w+\s+)?up|in\s+total|total|altogether|all\s+together|combined|"
-                       r"sum(?:med)?|overall|all\s+told)\b", re.IGNORECASE)
-"""Words asking for things added up over lines, not for how many lines."""
+_ADDED_UP = re.compile(r"\b(?:add(?:ed|ing)?\s+(?:\w+\s+)?up|altogether|all\s+together|combined|sum(?:med)?|"
+                       r"all\s+told)\b", re.IGNORECASE)
+"""Words asking for things added up over lines, not for how many lines. Not "in total" nor
+"total": "how many errors are there in total" most often counts the error lines, and a summary
+line's "3 errors" added to another's would be no answer."""
+_NOT_NOUNS = frozenset({"times", "lines", "entries", "days", "hours", "minutes", "seconds", "weeks", "months", "years"})
+"""Plurals after "how many" that count occurrences or spans, not things a line says it has."""
 _LEAST_LINES = 3
 _RARE_LINES = 20
 """Mentions of a word, at most, for it to name one thing ("git") rather than be the text's own."""
@@ -55,7 +59,7 @@ def _noun(asking: str) -> str | None:
     if m is None:
         return None
     words = m.group("what").lower().replace("-", " ").split()
-    plural = [w for w in words if len(w) > 3 and re.fullmatch(r"[a-z]+(?:[^su]s|ies)", w)]
+    plural = [w for w in words if len(w) > 3 and re.fullmatch(r"[a-z]+(?:[^su]s|ies)", w) and w not in _NOT_NOUNS]
     return plural[0] if plural else None
 
 
@@ -69,7 +73,7 @@ def totals_look(text: str, question: str) -> TotalsLook | None:
     if two_steps(question) is not None:
         return None  # "how many errors for that program in total": the total of one of them
     singular = noun[:-3] + "y" if noun.endswith("ies") else noun[:-1]
-    counted = re.compile(rf"(?P<before>\S*)\s*(?<![\w.:/#@=+-])(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+"
+    counted = re.compile(rf"(?<![\w.:/#@=+,-])(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+"
                          rf"(?P<between>(?:[a-z]+\s+)?)(?:{noun}|{singular})\b(?P<after>\s*[^\s\d]*)", re.IGNORECASE)
     lines: list[str] = []
     values: list[int] = []
@@ -80,8 +84,9 @@ def totals_look(text: str, question: str) -> TotalsLook | None:
             values.append(int(m.group("n").replace(",", "")))
             # Its kind is how the count is said: the words around it ("running 42 checks", "all 42
             # checks passed"), whatever else the line names (a suite, a test, a time).
-            kinds.append(" ".join(re.sub(r"\d+", "#", m.group(g).lower()).strip()
-                                  for g in ("before", "between", "after")))
+            before = line[:m.start()].split()[-1:]  # the word before the count, read without a regex's backtracking
+            kinds.append(" ".join(re.sub(r"\d+", "#", part.lower()).strip()
+                                  for part in (*before, m.group("between"), m.group("after"))))
     if len(lines) < _LEAST_LINES:
         return None
     totals: Counter[str] = Counter()

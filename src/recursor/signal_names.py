@@ -15,7 +15,7 @@ __all__ = ["signal_names"]
 _SIGNALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(words, re.IGNORECASE), name) for words, name in (
         (r"\bseg(?:mentation)?[\s-]?faults?\b|\bsegfault(?:s|ed|ing)?\b", "SIGSEGV"),
-        (r"\bhang[\s-]?ups?\b|\bhung\s+up\b", "SIGHUP"),
+        (r"\bhang[\s-]?ups?\b|\bhangs?\s+up\b|\bhung\s+up\b", "SIGHUP"),
         (r"\bbus\s+errors?\b", "SIGBUS"),
         (r"\bfloating[\s-]point\s+exceptions?\b", "SIGFPE"),
         (r"\billegal\s+instructions?\b", "SIGILL"),
@@ -26,7 +26,14 @@ _SIGNALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 
 
-def signal_names(asking: str) -> list[tuple[str, str, str]]:
+_SHORT_WORDS = frozenset({"HUP", "INT", "ILL", "BUS", "FPE", "PIPE"})
+"""Signal names without "SIG" that are words or types of their own (`int`, "bus", "pipe"):
+searched only with it."""
+
+
+def signal_names(asking: str) -> list[tuple[str, ...]]:
     """The signals a question names in words, each as (the words as written, the signal's
-    name, its name without "SIG"): ("segmentation fault", "SIGSEGV", "SEGV")."""
-    return [(m.group(0), name, name[3:]) for rx, name in _SIGNALS if (m := rx.search(asking))]
+    name, and its name without "SIG" when that is no word of its own): ("segmentation
+    fault", "SIGSEGV", "SEGV"), ("hang-up", "SIGHUP")."""
+    return [(m.group(0), name, *([name[3:]] if name[3:] not in _SHORT_WORDS else []))
+            for rx, name in _SIGNALS if (m := rx.search(asking))]

@@ -622,11 +622,14 @@ class TableDb:
             if column is None or column.kind not in ("integer", "real") or not values:
                 continue
             low, high, written = min(values), max(values), float(m.group(2))
+            middle = sorted(abs(v) for v in values)[len(values) // 2]
             for percent in percents:
-                if high > 1 and percent > 1 and written == percent / 100:
+                if percent >= 100 or percent <= 1:
+                    continue  # "100%" is 1 or 100 alike, and a count compared with 1 is no share
+                if middle > 1 and high > 1 and written == percent / 100:
                     return (f"{_clip(m.group(0), 80)} reads the question's {percent:g}% as {written:g}, but "
                             f"{column.name} writes percents ({low:g} to {high:g}): {percent:g}% is {percent:g} there")
-                if high <= 1 and percent > 1 and written == percent:
+                if high <= 1 and written == percent:
                     return (f"{_clip(m.group(0), 80)} reads the question's {percent:g}% as {written:g}, but "
                             f"{column.name} writes shares ({low:g} to {high:g}): {percent:g}% is {percent / 100:g} there")
         if not _HOW_MANY.search(question) or not re.search(r"\bCOUNT\s*\(", query.sql, re.IGNORECASE):
@@ -639,11 +642,16 @@ class TableDb:
                 continue
             for before, word in pairwise(words):
                 if before.lower() == wanted.lower() and _names_plural(word, column.name):
+                    # Another column must write it, or its start ("OH" of "Ohio"): "how many
+                    # Pizza items" over `item = 'Pizza'` is that item's rows.
                     others = [c.name for c in self.table.columns() if c is not column and c.kind == "text"
-                              and 1 < len({v for v in c.values if v is not None}) <= _CATEGORY_MAX]
-                    where = f" (such as {', '.join(others[:3])})" if others else ""
+                              and any(isinstance(v, str) and len(v) >= 2 and wanted.lower().startswith(v.lower())
+                                      for v in set(c.values))]
+                    if not others:
+                        continue
                     return (f"{_clip(m.group(0), 80)} keeps the rows of one {column.name}, but the question counts "
-                            f"{word}: {before!r} says which {word}, so it is a value of another column{where}")
+                            f"{word}: {before!r} says which {word}, so it is a value of another column "
+                            f"(such as {', '.join(others[:3])})")
         return ""
 
     def _apart(self, query: Query) -> str:
@@ -690,14 +698,18 @@ class TableDb:
         self._db.close()
 
 
+_PREFIX_WORDS = 3
+"""Words a LIKE's text needs to be read as a copied kind's start: a message's words, not a name."""
+
+
 def _prefix_pattern(literal: str, written: set[str]) -> str:
     """A LIKE's pattern (as the SQL writes it, quotes doubled) made a prefix when it has no
     `%`, no value matches it whole and some start with it (see `TableDb.unclipped`); as it
     was otherwise."""
     head = literal[:-3] if literal.endswith("...") else literal
     text = head.replace("''", "'").lower()
-    if "%" in literal or len(text.strip()) < 3:
-        return literal
+    if "%" in literal or (not literal.endswith("...") and len(text.split()) < _PREFIX_WORDS):
+        return literal  # "country LIKE 'Niger'": a name compared in any case, not a start ("Nigeria")
     exact = re.compile(re.escape(literal.replace("''", "'").lower()).replace("_", "."), re.DOTALL)
     if any(exact.fullmatch(v.lower()) for v in written):
         return literal
