@@ -275,3 +275,14 @@ def test_a_count_of_one_is_named_as_the_others_in_the_plural() -> None:
     table = timed_table(big)
     assert table is not None and table.header == ("day", "time", "message", "records")
     assert run_select(table, "SELECT MAX(records) FROM t").rows == ((1019,),)
+
+
+def test_a_query_by_a_field_the_question_names_is_as_asked() -> None:
+    """`new_messages >= 5` for "five or more new messages" picks the lines by the question's
+    words, in a column, with no text to match."""
+    asked = "How many of the inbox polls turned up five or more new messages?"
+    assert selects_as_asked("SELECT COUNT(*) FROM t WHERE new_messages >= 5", asked)
+    assert selects_as_asked("SELECT COUNT(*) FROM t WHERE total > 150", "How many orders had a total above 150?")
+    # A field the question does not name, or only the stamp's columns: no.
+    assert not selects_as_asked("SELECT COUNT(*) FROM t WHERE items > 3", "How many orders had a total above 150?")
+    assert not selects_as_asked("SELECT COUNT(*) FROM t WHERE time > '10:00:00'", "How many requests came after ten?")

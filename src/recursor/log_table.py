@@ -274,6 +274,24 @@ def _prefix(message: str, hosts: bool) -> re.Match[str] | None:
 
 
 _TEXT_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+_BASE_COLUMNS = frozenset({"day", "time", "fraction", "host", "program", "pid", "message"})
+_WHERE = re.compile(r"\bWHERE\b(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _by_a_named_field(sql: str, asking: str) -> bool:
+    """Whether the query's WHERE compares a field's column (`new_messages >= 5`, `total > 150`)
+    whose name is written in the question ("five or more new messages", "a total above 150"):
+    it picks the lines by what the question counts, in its words, without matching text."""
+    where = _WHERE.search(_TEXT_LITERAL.sub("''", sql))
+    if where is None:
+        return False
+    lowered = asking.lower()
+    for name in set(re.findall(r"\b([A-Za-z_]\w*)\s*(?:[<>=!]=?|\bBETWEEN\b|\bIS\b)", where.group(1), re.IGNORECASE)):
+        parts = [p for p in name.lower().split("_") if p]
+        if name.lower() not in _BASE_COLUMNS and parts and all(
+                re.search(rf"\b{re.escape(word_start(p))}", lowered) for p in parts):
+            return True
+    return False
 
 
 def selects_as_asked(sql: str, question: str) -> bool:
@@ -284,10 +302,12 @@ def selects_as_asked(sql: str, question: str) -> bool:
     `'Client closed connection'` for accepted connections, or `'# File:'` for installed
     packages, guessed at a kind of message the question never names: what that query gives is
     no answer to offer (docs/benchmarks.md, session 42)."""
+    asking = asking_part(question)
+    if _by_a_named_field(sql, asking):
+        return True
     texts = " ".join(m.group(1) for m in _TEXT_LITERAL.finditer(sql)).lower()
     if not texts.strip(" %_"):
         return False
-    asking = asking_part(question)
     verb = counted_verb(asking)
     words = [verb] if verb else [w for w in re.findall(r"[a-z]{4,}", asking.lower()) if w not in _STOP]
     return any(re.search(rf"\b{re.escape(word_start(w))}", texts) for w in words)
