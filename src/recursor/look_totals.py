@@ -65,13 +65,13 @@ def _noun(asking: str) -> str | None:
 
 def totals_look(text: str, question: str) -> TotalsLook | None:
     """The counts written before the question's noun, added up per kind of line, for a
-    question asking how many of it in total; None for another question, a text that writes
+    question asking to add them up (`_ADDED_UP`); None for another question, a text that writes
     such counts on fewer than `_LEAST_LINES` lines, or one too long to read."""
     asking = asking_part(question)
     if not _ADDED_UP.search(asking) or len(text) > _READ_UP_TO or (noun := _noun(asking)) is None:
         return None
     if two_steps(question) is not None:
-        return None  # "how many errors for that program in total": the total of one of them
+        return None  # "how many errors did that program report, added up": one program's
     singular = noun[:-3] + "y" if noun.endswith("ies") else noun[:-1]
     counted = re.compile(rf"(?<![\w.:/#@=+,-])(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+)\s+"
                          rf"(?P<between>(?:[a-z]+\s+)?)(?:{noun}|{singular})\b(?P<after>\s*[^\s\d]*)", re.IGNORECASE)
@@ -102,7 +102,7 @@ def totals_look(text: str, question: str) -> TotalsLook | None:
     rows = [f"The numbers written before '{noun}' are on {len(lines):,} lines of {len(order):,} "
             f"kind{'s' if len(order) > 1 else ''}: {told}{more}."]
     if (named := _named_elsewhere(text, lines, asking, noun)) is not None:
-        # "how many bytes did git allocate in total": 'git' names one program, on lines of its own.
+        # "how many bytes did git allocate, added up": 'git' names one program, on lines of its own.
         rows.append(f"The question's {named!r} is on other lines than these: which of them it means is not read here.")
         return TotalsLook(rows, "")
     if len(order) == 1:
