@@ -102,20 +102,20 @@ def shaped_rank(text: str, question: str) -> ShapedRank | None:
     rest = _NOUN_WORDS[named[0]].sub(" ", noun.sub(" ", _FOLDED.sub(" ", _COUNTED_NOUN.sub(" ", asking))))
     words = {w for w in re.findall(r"[A-Za-z][\w-]{2,}", rest) if w.lower() not in _STOP | _NOT_CONDITIONS}
     conditions = {w: rx for w in sorted(words) if any((rx := _own_word(w)).search(line) for line in shaped)}
-    rxs = list(conditions.values())
+    key = str.lower if folded else str
     counts: Counter[str] = Counter()
-    written: dict[str, str] = {}
+    written: dict[str, str] = {}  # each token as first written, by its key
     lines = several = 0
-    for line in shaped:
-        if not all(rx.search(line) for rx in rxs):
+    for line in shaped:  # each writes the shape: `pattern` found it there
+        if not all(rx.search(line) for rx in conditions.values()):
             continue
         tokens = {m.group(1) for m in pattern.finditer(line)}
-        lines += bool(tokens)
-        several += len({t.lower() if folded else t for t in tokens}) > 1
-        for token in {t.lower() if folded else t for t in tokens}:
-            counts[token] += 1
+        keys = {key(t) for t in tokens}
+        lines += 1
+        several += len(keys) > 1
+        counts.update(keys)
         for token in tokens:
-            written.setdefault(token.lower() if folded else token, token)
+            written.setdefault(key(token), token)
     if lines < _LEAST_ROWS or len(counts) < 2 or several * 2 > lines:
         return None  # two addresses on most lines (a client and its upstream, a sender and a recipient): which is asked?
     (top, n), (_, second) = counts.most_common(2)

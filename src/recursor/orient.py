@@ -607,6 +607,11 @@ def _phrasal_compounds(asking: str, missing: set[str]) -> list[tuple[str, list[s
     return out
 
 
+def _letter_words(text: str) -> set[str]:
+    """The runs of letters a text writes, lower case: "hang-up" is {"hang", "up"}."""
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+
+
 _ENDINGS = ("", "e", "s", "es", "d", "ed", "ing")
 
 
@@ -1085,14 +1090,14 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             found.append(hit)
             missing = [w for w in missing if w.lower() != apart.split()[0].lower()]
     for said, *names in signal_names(asking):
-        said_words = {w.lower() for w in re.findall(r"[A-Za-z]+", said)}
-        if not said_words <= {p.lower() for w in missing for p in re.findall(r"[A-Za-z]+", w)}:
+        said_words = _letter_words(said)
+        if not said_words <= {p for w in missing for p in _letter_words(w)}:
             continue  # the text writes the words: found as asked
         hit = next((h for name in names if (h := _look_up(text, lowered, name)).count), None)
         if hit is not None:  # "a segmentation fault" where a test runner writes "killed by signal 11 SIGSEGV"
             hit.asked = said
             found.append(hit)
-            missing = [w for w in missing if not {p.lower() for p in re.findall(r"[A-Za-z]+", w)} <= said_words]
+            missing = [w for w in missing if not _letter_words(w) <= said_words]
     marked = marked_words(asking)
     # A plain word found only joined comes after the words found as asked: "top-level" in a
     # question about classes is prose, and a comment's "toplevel" is not what it asks about (a

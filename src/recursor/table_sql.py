@@ -498,6 +498,7 @@ class TableDb:
         self.table = table
         self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         columns = table.columns()
+        self._by_name = {c.name.lower(): c for c in columns}
         declared = {"integer": "INTEGER", "real": "REAL", "boolean": "INTEGER", "date": "TEXT",
                     "text": "TEXT COLLATE NOCASE"}
         self._db.execute("PRAGMA temp_store = MEMORY")  # a sort spills to no file
@@ -533,6 +534,10 @@ class TableDb:
             self._db.set_progress_handler(None, 0)
         return Query(sql, rows, tuple(d[0] for d in cursor.description or ()))
 
+    def _column(self, named: str) -> _Column | None:
+        """The column a query names, quoted or not, in any case; None for none of the table's."""
+        return self._by_name.get(named.strip('"').lower())
+
     def unclipped(self, sql: str) -> str:
         """`sql` with a text compared by `=` that ends where the schema clipped an example
         written whole: "Species = 'Chinstrap penguin (Pygoscelis antarctica...'" (the 1.5B
@@ -546,10 +551,9 @@ class TableDb:
         LIKE 'ERROR: [uvicorn.error] Exception in ASGI application'" copied a kind's example
         where each such message goes on with its traceback, and is a prefix: `LIKE '...%'`
         (its "..." where the schema clipped it taken off first)."""
-        by_name = {c.name.lower(): c for c in self.table.columns()}
 
         def whole(m: re.Match[str]) -> str:
-            column = by_name.get(m.group(1).strip('"').lower())
+            column = self._column(m.group(1))
             wanted = m.group(2).replace("''", "'")
             operator = m.group(0)[len(m.group(1)):m.start(2) - m.start(0) - 1].strip()
             if column is None or column.kind != "text":
@@ -578,9 +582,8 @@ class TableDb:
         found = any(c not in (None, 0, 0.0) for r in query.rows for c in r)
         if query.error or found:
             return ""
-        by_name = {c.name.lower(): c for c in self.table.columns()}
         for m in _COMPARED_TO.finditer(query.sql):
-            column = by_name.get(m.group(1).strip('"').lower())
+            column = self._column(m.group(1))
             wanted = m.group(2).replace("''", "'")
             like = "like" in m.group(0).lower()
             if column is None or column.kind != "text" or (like and ("%" in wanted or "_" in wanted)):
@@ -614,10 +617,9 @@ class TableDb:
         20), or it counts the things one column names while it keeps one of them ("how many
         Ohio counties" as `county = 'OHIO'`: "Ohio" says which counties, in another column).
         "" otherwise."""
-        by_name = {c.name.lower(): c for c in self.table.columns()}
         percents = {float(m.group(1)) for m in _PERCENT.finditer(question)}
         for m in _NUMBER_COMPARED.finditer(query.sql) if percents else ():
-            column = by_name.get(m.group(1).strip('"').lower())
+            column = self._column(m.group(1))
             values = [v for v in column.values if v is not None] if column is not None else []
             if column is None or column.kind not in ("integer", "real") or not values:
                 continue
@@ -636,7 +638,7 @@ class TableDb:
             return ""
         words = re.findall(r"[A-Za-z][\w'-]*", asking_part(question))
         for m in _COMPARED_TO.finditer(query.sql):
-            column = by_name.get(m.group(1).strip('"').lower())
+            column = self._column(m.group(1))
             wanted = m.group(2).replace("''", "'")
             if column is None or column.kind != "text" or not re.match(r"[^']*?(?:=|==)\s*'", m.group(0)):
                 continue

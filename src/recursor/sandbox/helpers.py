@@ -1871,6 +1871,7 @@ def _eq_pairs(text: str) -> dict[str, str]:
         out.setdefault(m.group(1), value)
     return out
 
+
 _SEGMENTS = _re.compile(r"\|\|?|;|\t")
 """Where a line's `Key: value` fields part (the spaces around them are `_KV_COLON`'s: a run of
 spaces matched on both sides of a separator was retried at each of its places)."""
