@@ -815,6 +815,25 @@ def test_headings_reads_the_outline_top_level_first() -> None:
     assert [crlf[a:b] for a, b in h.section_below(crlf, crlf.index("1.1"))] == ["A fix.", "More."]  # no "\r"
 
 
+def test_a_heading_is_dated_by_a_date_alone_on_the_line_under_it() -> None:
+    # psutil's HISTORY.rst: "7.2.2", underlined, then the release's date on a line of its own.
+    history = "".join(f"5.{n}.0\n=====\n\n2019-0{n}-1{n}\n\n**Bug fixes**\n\n- {n}00_: a fix in 2017-01-01.\n\n"
+                      for n in range(6, 0, -1))
+    heads = h.headings(text=history)
+    assert heads == [f"5.{n}.0" for n in range(6, 0, -1)]
+    assert [h.to_date(x) for x in heads] == [date(2019, n, 10 + n) for n in range(6, 0, -1)]
+    assert len(h.in_dates(heads, "2019-03-01", "2019-12-31")) == 4
+    # Decorated or said: still the date alone; a sentence that mentions one is not.
+    assert h.dated_below("1.0\n---\n*Released: November 6, 2016*\n", 3) == date(2016, 11, 6)
+    assert h.dated_below("1.0\n---\n\n(2016-11-06)\n", 3) == date(2016, 11, 6)
+    assert h.dated_below("1.0\n---\nThe fix of 2016-11-06 was reverted.\n", 3) is None
+    assert h.dated_below("1.0\n---\nFixes\n", 3) is None
+    # A heading that writes its own date keeps it.
+    own = h.headings(text="Frob 1.1 (July 4, 2018)\n=================\n\n2020-01-01\n\nA fix.\n\n"
+                          "Frob 1.0 (June 1, 2017)\n=================\n\nA change.\n")
+    assert [h.to_date(x) for x in own] == [date(2018, 7, 4), date(2017, 6, 1)]
+
+
 def test_release_lines_alone_between_blank_lines_head_a_changelog() -> None:
     # Nothing marks these releases but their shape: a short line alone, writing a version.
     log = "".join(f"CHANGES FROM 1.{n} TO 1.{n + 1}, 1{n} March 201{n}\n\nNormal Changes\n==============\n\n"

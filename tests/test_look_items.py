@@ -54,6 +54,16 @@ def test_a_changelogs_items_are_rows_under_their_release() -> None:
     assert _rows(table, "SELECT COUNT(DISTINCT version) FROM t WHERE released BETWEEN '2019-03-01' AND '2019-05-31'") == ((3,),)
 
 
+def test_a_release_dated_on_the_line_under_its_heading_has_that_date() -> None:
+    # psutil's HISTORY.rst: "5.6.7" underlined, then "2019-11-26" alone, then its items.
+    text = "".join(f"5.{n}.0\n=====\n\n2019-0{n}-1{n}\n\n**Bug fixes**\n\n- {n}00_: fix one.\n- {n}01_: fix two.\n\n"
+                   for n in range(6, 0, -1))
+    table = items_table(text)
+    assert table is not None
+    assert _rows(table, "SELECT released FROM t WHERE version = '5.4.0' LIMIT 1") == (("2019-04-14",),)
+    assert _rows(table, "SELECT COUNT(DISTINCT version) FROM t WHERE released LIKE '2019-0_-%'") == ((6,),)
+
+
 def test_sub_points_belong_to_their_item_and_marked_headings_are_its_part() -> None:
     release = ("CHANGES FROM 3.{a} TO 3.{b}\n\nNormal Changes\n==============\n\n* Add a thing.\n  - sub-point one\n"
                "  - sub-point two\n\n* Fix another\n  thing.\n\nIncompatible Changes\n====================\n\n"

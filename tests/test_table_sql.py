@@ -384,6 +384,31 @@ def test_a_column_that_flags_rows_with_its_own_name_is_a_column_and_a_value_is_f
     assert orientation("Alice,Spain,3\nBob,Spain,4\nCid,France,5\nDee,Italy,6\nEve,Spain,7\n", "How many?").table is None
 
 
+def test_a_query_that_keeps_rows_by_a_version_the_question_never_names_is_doubted() -> None:
+    # "How many entries are flagged critical?": the 1.5B kept the newest release's entries, by a
+    # version copied from the schema's examples, and its count was offered over the right one.
+    rows = [[f"7.{n}.{k}", f"{2017 + n // 4}-0{1 + k}-1{k}", f"[critical] item {n}.{k}" if k else f"item {n}.{k}",
+             "py3.11"] for n in range(12) for k in range(3)]
+    db = TableDb.open(Table.of_rows(["heading", "released", "item", "series"], rows))
+    assert db is not None
+    question = "How many entries in this change history are flagged as critical?"
+    copied = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE heading LIKE '7.2.%' AND item LIKE '%critical%'"),
+                        question)
+    assert copied == ("heading LIKE '7.2.%' keeps only some rows by '7.2.%', which the question never names: "
+                      "leave that condition out unless the question asks for it")
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE item LIKE '%critical%'"), question) == ""
+    # A version, date or time the question writes is the question's own condition.
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE heading LIKE '7.2.%' AND item LIKE '%critical%'"),
+                      "How many entries of release 7.2 are flagged as critical?") == ""
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019-%'"),
+                      "How many entries were released in 2019?") == ""
+    # A condition that keeps every row drops nothing, and without the question nothing is doubted.
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE series = 'py3.11' AND item LIKE '%critical%'"),
+                      question) == ""
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE heading LIKE '7.2.%'")) == ""
+    db.close()
+
+
 def test_a_query_whose_conditions_each_hold_but_not_together_is_told_so() -> None:
     # The 1.5B copied a version from the column's examples into a count of 2019's releases.
     rows = [[f"1.{n}.{k}", f"{2017 + n // 4}-0{1 + k}-1{k}", f"item {n}.{k}"] for n in range(12) for k in range(3)]

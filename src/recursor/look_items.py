@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import pairwise
 
-from recursor.sandbox.helpers import _outline, to_date
+from recursor.sandbox.helpers import _outline, dated_below, to_date
 from recursor.table_sql import Table
 
 __all__ = ["items_table"]
@@ -125,7 +125,8 @@ def _changes(text: str) -> Table | None:
     for order, ((a, b), version, end) in enumerate(zip(releases, versions, bounds, strict=True), 1):
         heading = _title(text[a:b])
         signed = _SIGNED.search(text, b, end)
-        day = (to_date(signed.group(1)) if signed else None) or to_date(heading)  # "vim (2:8.2.4793-1)" is no date
+        # "vim (2:8.2.4793-1)" is no date; psutil dates a release on the line under its heading.
+        day = (to_date(signed.group(1)) if signed else None) or to_date(heading) or dated_below(text, b, end)
         first, last = bisect_left(part_at, b), bisect_left(part_at, end)
         here = part_at[first:last]
         for at, item in _items(text, b, end, set(here)):

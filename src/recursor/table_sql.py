@@ -126,6 +126,8 @@ _NUMBER_COMPARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<
                               r"(-?(?:\d+\.?\d*|\.\d+))(?![\w.%])")
 """A column compared with a number in a WHERE: `percbelowpoverty > 0.2`."""
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
+_PARTED_NUMBER = re.compile(r"\d+[.:/-]\d+")
+"""A version, date or time in a compared text: "7.2.%", "2019-11-26", "03:48"."""
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 _COUNTS = re.compile(r"\bnumber\s+of\b|\b(?:count|total|sum|average|mean)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|who|whose)\b", re.IGNORECASE)
@@ -617,6 +619,8 @@ class TableDb:
         20), or it counts the things one column names while it keeps one of them ("how many
         Ohio counties" as `county = 'OHIO'`: "Ohio" says which counties, in another column).
         "" otherwise."""
+        if unasked := self._unasked(query, question):
+            return unasked
         percents = {float(m.group(1)) for m in _PERCENT.finditer(question)}
         for m in _NUMBER_COMPARED.finditer(query.sql) if percents else ():
             column = self._column(m.group(1))
@@ -654,6 +658,31 @@ class TableDb:
                     return (f"{_clip(m.group(0), 80)} keeps the rows of one {column.name}, but the question counts "
                             f"{word}: {before!r} says which {word}, so it is a value of another column "
                             f"(such as {', '.join(others[:3])})")
+        return ""
+
+    def _unasked(self, query: Query, question: str) -> str:
+        """Why a query may keep rows the question never picked: it compares a column with a
+        version, date or time (`heading LIKE '7.2.%'`) none of whose numbers the question
+        writes, and that condition alone drops rows. The 1.5B, asked how many entries of a
+        changelog are flagged critical, kept the newest release's, copied from the schema's
+        examples, and its count of 1 was offered over the root's right 86. "" otherwise."""
+        if not question:
+            return ""
+        said = {int(n) for n in re.findall(r"\d+", question)}
+        rows: int | None = None
+        for m in _COMPARED_TO.finditer(query.sql):
+            literal = m.group(2)
+            if (not _PARTED_NUMBER.search(literal) or any(int(n) in said for n in re.findall(r"\d+", literal))
+                    or re.match(r"[^']*\bIN\s*\(", m.group(0), re.IGNORECASE)):
+                continue
+            alone = self.select(f"SELECT COUNT(*) FROM t WHERE {m.group(0)}")
+            if rows is None:
+                every = self.select("SELECT COUNT(*) FROM t")
+                rows = int(every.rows[0][0]) if every.rows and not every.error else 0
+            if alone.error or not alone.rows or int(alone.rows[0][0] or 0) >= rows:
+                continue  # it keeps every row: no harm
+            return (f"{_clip(m.group(0), 80)} keeps only some rows by {_clip(literal)!r}, which the question never "
+                    f"names: leave that condition out unless the question asks for it")
         return ""
 
     def _apart(self, query: Query) -> str:

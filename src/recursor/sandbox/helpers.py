@@ -379,6 +379,14 @@ class Line(str):
     file: str = ""
 
 
+class Heading(Line):
+    """One of `headings()`: a str that also knows the date its section is dated by, as
+    `.day`, when the heading writes none but the line under it is that date alone (psutil's
+    HISTORY.rst heads a release "7.2.2", underlined, then "2026-01-18"): `to_date` reads it."""
+
+    day: _date | None = None
+
+
 class Entry(Line):
     """One of `entries()`: its lines as one str, its file, and where it is in the text
     (`.span`). Its date is on its first line or its last (`to_date`)."""
@@ -1569,8 +1577,9 @@ def headings(pattern: Any = None, level: int | None = None, text: Any = None) ->
         wanted = min(lvl for _, _, lvl in heads) if wanted_level is None else wanted_level
         for a, b, lvl in heads:
             if lvl == wanted or (pattern is not None and wanted_level is None):
-                line = Line(doc[a:b].strip())
+                line = Heading(doc[a:b].strip())
                 line.file = name
+                line.day = None if _dates_in(line, None) else dated_below(doc, b, hi)
                 out.append(line)
     if pattern is not None:
         rx = _pattern(pattern)
@@ -2195,6 +2204,33 @@ def _dates_in(s: str, year: int | None) -> list[tuple[int, _date]]:
     return found
 
 
+_UNDERLINE = _re.compile(r"[ \t]*([=\-~^*#+_.`'\":])\1{2,}[ \t]*")
+_DATE_SAID = _re.compile(r"(?i)^(?:released?|release\s+date|date[ds]?)?\s*(?:on)?\s*:?\s*")
+
+
+def dated_below(text: str, end: int, stop: int | None = None) -> _date | None:
+    """The date written alone on the first line under a heading that ends at `end` (past its
+    underline and blank lines, before `stop`): "2026-01-18", "*Released: 2016-11-06*",
+    "(November 6, 2016)". None when that line says more than a date: a section's first
+    sentence may mention one."""
+    stop = len(text) if stop is None else stop
+    at = end
+    for _ in range(4):
+        nl = text.find("\n", at, stop)
+        if nl < 0:
+            return None
+        at = nl + 1
+        close = text.find("\n", at, stop)
+        row = text[at:stop if close < 0 else close].strip()
+        if not row or _UNDERLINE.fullmatch(row):
+            continue
+        bare = _DATE_SAID.sub("", row.strip("*_()[]`<> \t")).strip("*_()[]`<> \t")
+        if len(bare) > 32 or len(_re.findall(r"[^\W\d_]{2,}", bare)) > 2 or not _re.search(r"\d", bare):
+            return None
+        return to_date(bare)
+    return None
+
+
 def to_date(value: Any, year: int | None = None) -> _date | None:
     """The first date written in `value`, else None. Of an entry (`entries()`), the date on
     its first line, else on its last (a changelog's sign-off, a mail's footer), else the
@@ -2209,6 +2245,8 @@ def to_date(value: Any, year: int | None = None) -> _date | None:
         return value.date()
     if isinstance(value, _date):
         return value
+    if isinstance(value, Heading) and value.day is not None:
+        return value.day
     text = str(value).strip("\n")
     if isinstance(value, Entry) and "\n" in text:  # its own date: on its first line or its last
         rows = text.split("\n")
