@@ -46,3 +46,18 @@ def test_no_value_for_another_question_two_members_or_a_value_not_read() -> None
     assert enum_look(months, "What is the numeric value of SEP?") is None
     assert enum_look("enum X {\n  A,\n#ifdef FOO\n  B,\n#else\n  C,\n#endif\n  D\n};\n", "What value does D have?") is None
     assert enum_look(HEADER, "On which line number is ERROR_SYNTAX declared?") is None
+
+
+def test_the_member_a_number_names_is_read_back_by_the_same_rule() -> None:
+    # "Which parser error has the code 4001?": no member named, one number asked for.
+    look = enum_look(HEADER, "Which error has the code 17?")
+    assert look is not None and look.counted == "ERROR_AFTER_BASE"
+    assert "whose value is 17" in look.rows[0]
+    # Two enums have a member of value 2: the one whose name the question's words write.
+    assert enum_look(HEADER, "Which status has the value 2?").counted == "STATUS_SUSPENDED"
+    assert enum_look(HEADER, "Which error is 2?").counted == "ERROR_SYNTAX"
+    assert enum_look(HEADER, "Which member has the value 2?") is None  # either enum's: no one answer
+    assert enum_look(HEADER, "Which error has the code 99?") is None  # no member has it
+    typedef = "typedef enum {\n  P_NONE = 0,\n  P_BAD_ARG = 4000,\n  P_REPORT\n} parserErrors;\n" + HEADER
+    assert enum_look(typedef, "Which parser error has the code 4001?").counted == "P_REPORT"
+    assert "enum parserErrors" in enum_look(typedef, "Which parser error has the code 4001?").rows[0]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 __all__ = ["EnumLook", "enum_look"]
 
-_ENUM = re.compile(r"\benum\s+(?P<name>[A-Za-z_]\w*)?\s*\{(?P<body>[^{}]*)\}", re.DOTALL)
+_ENUM = re.compile(r"\benum\s+(?P<name>[A-Za-z_]\w*)?\s*\{(?P<body>[^{}]*)\}\s*(?P<alias>[A-Za-z_]\w*)?", re.DOTALL)
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _MEMBER = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*(?:=\s*(?P<value>[^,]+?))?\s*$", re.DOTALL)
 _VALUE_ASKED = re.compile(r"\b(?:value|integer|numeric|position|index)\b|(?<!line )(?<!version )(?<!release )"
@@ -80,22 +80,61 @@ def _read(expression: str, known: dict[str, int]) -> int | None:
 
 def enum_look(text: str, question: str) -> EnumLook | None:
     """The value of the one enum member the question names, when it asks a value or a number;
-    None otherwise, or when the text has no such enum or sets values this does not read."""
-    if "enum" not in text or len(text) > _READ_UP_TO or not _VALUE_ASKED.search(question):
+    or the member a number names, when the question names no member and asks which has that
+    number (`_member_of`). None otherwise, or when the text has no such enum or sets values
+    this does not read."""
+    if "enum" not in text or len(text) > _READ_UP_TO:
         return None
     named = {w for w in _IDENT.findall(question) if "_" in w or w.isupper()}
     if not named:
+        return _member_of(text, question)
+    if not _VALUE_ASKED.search(question):
         return None
     hits: list[tuple[str, str, int, int]] = []
-    for m in _ENUM.finditer(text):
-        values = _values(m.group("body"))
-        if values is None:
-            continue
+    for m, values in _enums(text):
         for member in named & values.keys():
-            hits.append((m.group("name") or "(unnamed)", member, values[member], text.count("\n", 0, m.start()) + 1))
+            hits.append((_name(m), member, values[member], text.count("\n", 0, m.start()) + 1))
     if len(hits) != 1:
         return None
     enum, member, value, line = hits[0]
     row = (f"{member} is a member of enum {enum} (line {line:,}), whose members count from 0, each one more than the "
            f"one before unless set: its value is {value}.")
     return EnumLook([row], str(value))
+
+
+_WHICH_HAS = re.compile(r"\b(?:which|what)\b[^?]*\b(?:code|value|number|id|constant|errno|status)\s+(?:of\s+)?(\d+)\b"
+                        r"|\b(?:which|what)\b[^?]*\b(?:is|equals?|has|have|numbered|valued)\s+(\d+)\b", re.IGNORECASE)
+"""A question asking which member has a number: "Which parser error has the code 4001?"."""
+
+
+def _member_of(text: str, question: str) -> EnumLook | None:
+    """For "which error has the code 4001", the enum member whose value is that number, by C's
+    rule: the 1.5B, shown lines whose comments number the members, answered a type's name.
+    When members of several enums have it, those of the enum whose name shares a word with
+    the question ("parser error": `xmlParserErrors`); None unless that leaves one."""
+    m = _WHICH_HAS.search(question)
+    if m is None:
+        return None
+    number = int(m.group(1) or m.group(2))
+    hits = [(found, member) for found, values in _enums(text) for member, v in values.items() if v == number]
+    if len(hits) > 1:
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
+        hits = [(f, member) for f, member in hits
+                if any(w in _name(f).lower() or w.rstrip("s") in _name(f).lower() for w in words)]
+    if len(hits) != 1:
+        return None
+    found, member = hits[0]
+    line = text.count("\n", 0, found.start()) + 1
+    row = (f"{member} is the member of enum {_name(found)} (line {line:,}) whose value is {number}: its members "
+           f"count from 0, each one more than the one before unless set.")
+    return EnumLook([row], member)
+
+
+def _enums(text: str) -> list[tuple[re.Match[str], dict[str, int]]]:
+    """Each enum of the text whose members' values are read, with them."""
+    return [(m, values) for m in _ENUM.finditer(text) if (values := _values(m.group("body"))) is not None]
+
+
+def _name(m: re.Match[str]) -> str:
+    """An enum's name: its tag, else its typedef's ("typedef enum { ... } xmlParserErrors;")."""
+    return m.group("name") or m.group("alias") or "(unnamed)"
