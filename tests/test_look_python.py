@@ -250,6 +250,20 @@ def test_the_classes_that_inherit_from_a_named_one_are_counted_when_both_reading
     assert class_look(errors + "\n\nclass D(requests.HTTPError):\n    pass\n", asked, asked)[1] == ""
 
 
+def test_the_one_class_built_on_a_named_one_is_offered_for_a_which_question() -> None:
+    # "Which field type is built directly on top of the Nested field?": marshmallow's Pluck.
+    question = "Which route type is built directly on top of the Route class?"
+    rows, counted = class_look(_HIERARCHY, question, question)
+    assert "   Classes whose bases name Route: 1 (Sub)." in rows and counted == "Sub"
+    assert orientation(_HIERARCHY, "What class is derived from Route?").counted == "Sub"
+    # Several, none, or a count: shown, not offered.
+    several = "Which route type is built on BaseRoute?"
+    rows, counted = class_look(_HIERARCHY, several, several)
+    assert "   Classes whose bases name BaseRoute: 3 (Route, Mount, Host)." in rows and counted == ""
+    assert class_look(_HIERARCHY, "Which class is built on Sub?", "Which class is built on Sub?")[1] == ""
+    assert class_look(_HIERARCHY, "How many classes derive from Route?", "How many classes derive from Route?")[1] == "1"
+
+
 def test_a_subclass_count_is_offered_only_for_classes_and_only_when_nothing_unseen_may_change_it() -> None:
     base = ("class BaseRoute:\n    def a(self): ...\n\n\nclass Route(BaseRoute):\n    def x(self): ...\n"
             "    def y(self): ...\n    def z(self): ...\n\n\nclass Mount(BaseRoute):\n    pass\n")

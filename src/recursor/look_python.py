@@ -21,7 +21,7 @@ from recursor.look_counts import says_more
 from recursor.protocol import UNPARSED
 from recursor.question import COUNT_ASKED, SUPERLATIVE
 
-_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|(?:base|parent|super)[\s-]?class(?:es)?"
+_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|built\s+(?:directly\s+)?on|(?:base|parent|super)[\s-]?class(?:es)?"
                             r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
 _METHODS = re.compile(r"\bmethods?\b", re.IGNORECASE)
 _PARAMETERS = re.compile(r"\b(?:parameters?|arguments?|args)\b", re.IGNORECASE)
@@ -35,11 +35,14 @@ _OWN_BODY = re.compile(r"\((?=[^()]*\b(?:not|no|excluding|without)\b)[^()]*\binh
                        r"|,?\s*(?:not\s+counting|excluding|without)\s+(?:the\s+)?inherited(?:\s+ones)?\b", re.IGNORECASE)
 """Words that say a class's count is of what its own body defines, as counted here."""
 _SUBCLASSES_OF = re.compile(r"(?:\bdirectly\s+)?\b(?:inherit(?:s|ing)?\s+(?:directly\s+)?from|(?:are\s+)?subclass(?:es|ed)?\s+(?:of|from)"
-                            r"|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?)\s+(?:the\s+)?(?:class\s+)?`?([A-Za-z_][\w.]*)`?",
+                            r"|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|built\s+(?:directly\s+)?on(?:\s+top\s+of)?)"
+                            r"\s+(?:the\s+)?(?:class\s+)?`?([A-Za-z_][\w.]*)`?",
                             re.IGNORECASE)
 """A question about the classes that inherit from a named one: "inherit from BaseRoute", "are
 subclasses of Exception", "derive from `Base`"."""
 _CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
+_WHICH_KIND = re.compile(r"\s*(?:which|what)\b(?:\s+[\w-]+){0,3}\s+(?:is|are|was|gets?)\b", re.IGNORECASE)
+""""Which field type is built on ...", "What class is derived from ...": one class asked for."""
 _DEFINES = re.compile(r"\b(?:defines?|defined|declares?|declared)\b", re.IGNORECASE)
 _SHOWN_CLASSES = 8
 _SHOWN_METHODS = 12
@@ -110,6 +113,15 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
     rows = [_told(subject)]
     parents = [classes[b] for b in subject.bases if b in classes]
     rows += [f"   its base {_told(p).lstrip()}" for p in parents]
+    if base == subject.name:
+        # "Which field type is built directly on top of the Nested field?": the classes whose
+        # bases name it. Shown `class Nested(Field)` and the word's other lines, the 1.5B
+        # answered a word of the question.
+        direct = [c.name for c in found if any(_names_base(b, subject.name) for b in c.bases)]
+        listed = ", ".join(direct[:_SHOWN_CLASSES]) + (", ..." if len(direct) > _SHOWN_CLASSES else "")
+        rows.append(f"   Classes whose bases name {subject.name}: {len(direct)}" + (f" ({listed})." if direct else "."))
+        which = _WHICH_KIND.match(asking) is not None and not COUNT_ASKED.search(asking)
+        return rows, direct[0] if which and len(direct) == 1 and len(classes) == len(found) else ""
     if COUNT_ASKED.search(asking) and _METHODS.search(asking) and not _PARAMETERS.search(asking):
         if _PARENT.search(asking) and len(parents) == 1 and len(set(parents[0].methods)) == len(parents[0].methods):
             # "Group inherits from another class here. How many methods does that parent class define?"
@@ -193,6 +205,9 @@ def _subclasses(found: list[_Class], name: str, asking: str, question: str, dire
                   and not says_more(rest, _SUBCLASSES_OF.sub(" ", question)))
     known = (len(defined) == len(found) and len(every) == len(direct)
              and not any(unseen(b) for c in found for b in c.bases))
+    if _WHICH_KIND.match(asking) and not COUNT_ASKED.search(asking):
+        # "What class is derived from Route?": one class asked for, offered when one names it.
+        return rows, direct[0].name if len(direct) == 1 and name in defined and len(defined) == len(found) else ""
     return rows, str(len(direct)) if asks_count and known else ""
 
 
