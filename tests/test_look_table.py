@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from tests.table_helpers import run_select
 
 import recursor.sandbox.helpers as helpers
 from recursor.look_table import table_look
@@ -706,3 +707,39 @@ def test_columns_aligned_by_spaces_under_a_header_are_a_table() -> None:
                                                   for i in range(100))
     logged = orientation(log, "Which call shows up most?").table
     assert logged is None or logged.row == "one line of a log"  # a log's own lines, not columns under a header
+
+
+def _wide(years: range, countries: list[str]) -> tuple[str, dict[tuple[str, int], float]]:
+    """A World Bank-shaped CSV: names, then one column per year; some cells empty."""
+    rng = random.Random(7)
+    values: dict[tuple[str, int], float] = {}
+    lines = ["Country Name,Country Code,Indicator Name," + ",".join(str(y) for y in years)]
+    for c in countries:
+        cells = []
+        for y in years:
+            if rng.random() < 0.1:
+                cells.append("")
+                continue
+            values[c, y] = round(rng.uniform(1, 7), 3)
+            cells.append(str(values[c, y]))
+        lines.append(f'{c},{c[:3].upper()},"Fertility rate, total (births per woman)",' + ",".join(cells))
+    return "\n".join(lines) + "\n", values
+
+
+def test_a_wide_table_of_one_column_per_year_is_queried_as_one_row_per_year() -> None:
+    countries = ["Aruba", "Ireland", "Thailand", "Chad", "Peru", "Nepal"]
+    text, values = _wide(range(1960, 2014), countries)
+    look = orientation(text, "How many children per woman did Thailand have in 1985?")
+    assert look.table is not None and look.table.header == ("Country Name", "Country Code", "Indicator Name", "year", "value")
+    assert "columns: Country Name, Country Code, Indicator Name, one column per year from 1960 to 2013." in look.text
+    assert len(look.table.rows) == len(values)  # an empty cell is no row
+    assert run_select(look.table, "SELECT value FROM t WHERE Country_Name = 'Thailand' AND year = 1985").rows == (
+        ((values["Thailand", 1985],),) if ("Thailand", 1985) in values else ())
+    above = sum(1 for y in range(1970, 1991) if values.get(("Ireland", y), 0) > 3)
+    assert run_select(look.table, "SELECT COUNT(*) FROM t WHERE Country_Name = 'Ireland' AND year BETWEEN 1970 AND 1990 "
+                                  "AND value > 3").rows == ((above,),)
+    # A header of a few years, or of years out of order, is no wide table.
+    assert orientation(_wide(range(2001, 2004), countries)[0], "Which country had the most?").table is None
+    shuffled = text.split("\n")[0].replace("1961,1962", "1962,1961")
+    assert shuffled != text.split("\n")[0]
+    assert orientation("\n".join([shuffled, *text.split("\n")[1:]]), "Which country had the most?").table is None

@@ -179,8 +179,9 @@ def _read_table(text: str) -> _Read | None:
     if sep is None or not header:
         return None
     names = {h.lower() for h in header}
-    if len(header) < 2 or len(names) < len(header) or not all(_a_name(h) for h in header):
-        return None  # a header names each column once, in words
+    years = _year_columns(header)
+    if len(header) < 2 or len(names) < len(header) or not all(_a_name(h) or i in years for i, h in enumerate(header)):
+        return None  # a header names each column once, in words (or a run of years: a wide table's)
     if sum(len(c.split()) for r in rows[:200] for c in r) > 4 * sum(len(r) for r in rows[:200]):
         return None  # cells of many words: prose whose lines hold commas, not rows
     if any(_repeats_header(rows, i, h) for i, h in enumerate(header)):
@@ -192,6 +193,41 @@ def _read_table(text: str) -> _Read | None:
     if len(kept) < _SHARE * len(rows) or len(kept) < _LEAST_ROWS or not any(len(r) == len(header) for r in rows):
         return None
     return _Read(header, kept, sep, cut, frozenset(), None, len(kept) == len(rows))
+
+
+_YEARS_WIDE = 5
+"""Year columns in a row for a table to be wide: a value per year, each year a column."""
+_YEAR_NAME = re.compile(r"(?:1[5-9]|20)\d\d")
+
+
+def _year_columns(header: list[str]) -> range:
+    """The columns of a wide table's run of years ("1960,1961,...,2013", World Bank's and many
+    statistics offices' layout): `_YEARS_WIDE` or more header cells, each a year one after the
+    one before, after at least one column named in words. An empty range otherwise; a row of
+    values has no such run."""
+    at = next((i for i, h in enumerate(header) if _YEAR_NAME.fullmatch(h.strip())), None)
+    if at is None or at == 0:
+        return range(0)
+    end = at + 1
+    while end < len(header) and _YEAR_NAME.fullmatch(header[end].strip()) and int(header[end]) == int(header[end - 1]) + 1:
+        end += 1
+    return range(at, end) if end - at >= _YEARS_WIDE else range(0)
+
+
+def _long(header: list[str], rows: Sequence[Sequence[str | None]]) -> tuple[list[str], list[list[str | None]]]:
+    """A wide table (`_year_columns`) as a long one, for a query: each row's value in each year
+    a row of its own, with the row's other cells, the year and the value; a year's empty cell is
+    no row. "Thailand's rate in 1985" is then `country_name = 'Thailand' AND year = 1985`, where
+    the 1.5B, shown 58 columns, wrote no query that ran. Any other table as it is."""
+    years = _year_columns(header)
+    if not years:
+        return header, [list(r) for r in rows]
+    kept = [i for i in range(len(header)) if i not in years]
+    taken = {header[i].lower() for i in kept}
+    year, value = (next(n for n in (name, f"{name}_", f"{name}__") if n not in taken) for name in ("year", "value"))
+    long = [[*(r[i] if i < len(r) else None for i in kept), header[y], r[y]]
+            for r in rows for y in years if y < len(r) and r[y] not in (None, "")]
+    return [header[i] for i in kept] + [year, value], long
 
 
 def _aligned(body: str, lines: list[str], cut: bool) -> _Read | None:
@@ -282,8 +318,12 @@ def table_look(text: str, question: str) -> ComputedLook | None:
         if records is not None and (rarer := _rarer_fields(records, header)):
             shown.append(f"   Some objects also have: {rarer}; r[name] is None where an object has no such field.")
     else:
+        years = _year_columns(header)
+        listed = (", ".join(header) if not years else
+                  ", ".join([*header[:years.start], f"one column per year from {header[years.start]} to "
+                             f"{header[years.stop - 1]}", *header[years.stop:]]))
         shown = [f"It is a table: {of}{len(rows):,} rows under a header line of {len(header)} {_SEP_NAMES[sep]}-separated "
-                 f"columns: {', '.join(header)}. table() reads each row as a record by these names: r[{header[0]!r}]."]
+                 f"columns: {listed}. table() reads each row as a record by these names: r[{header[0]!r}]."]
     asking = asking_part(question)
     words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
     named = [c for c in columns if any(_names(w, p) for w in words for p in _parts(c.name))
@@ -323,10 +363,11 @@ def _whole_table(read: _Read, text: str) -> Table | None:
     if read.records is not None:
         return Table.of_records(read.records)
     if not read.cut:
-        return Table.of_rows(read.header, read.rows) if read.whole else None
+        return Table.of_rows(*_long(read.header, read.rows)) if read.whole else None
     if len(text) > _QUERIED_UP_TO:
         return None
-    return Table.read_later(read.header, lambda: _all_rows(text, read))
+    header = _long(read.header, [])[0]
+    return Table.read_later(header, lambda: _long(read.header, _all_rows(text, read) or [])[1])
 
 
 def _all_rows(text: str, read: _Read) -> list[list[str]] | None:
