@@ -286,3 +286,33 @@ def test_a_query_by_a_field_the_question_names_is_as_asked() -> None:
     # A field the question does not name, or only the stamp's columns: no.
     assert not selects_as_asked("SELECT COUNT(*) FROM t WHERE items > 3", "How many orders had a total above 150?")
     assert not selects_as_asked("SELECT COUNT(*) FROM t WHERE time > '10:00:00'", "How many requests came after ten?")
+
+
+def test_requests_a_log_writes_in_the_common_log_format_are_columns_of_its_table() -> None:
+    # hypercorn's access lines under its own stamp: the request is deep in the message, past
+    # where the schema's examples are clipped.
+    rng = random.Random(3)
+    lines, missing = [], 0
+    for i in range(120):
+        stamp = f"[2026-12-07 03:{46 + i // 60:02d}:{i % 60:02d} +0000] [4141]"
+        if i % 7 == 0:
+            lines.append(f"{stamp} [INFO] order {1000 + i} placed by bob: product {i} x2")
+            continue
+        path, status = rng.choice([("/api/products/12", 200), ("/api/products/99", 404), ("/api/search?q=pen", 200),
+                                   ("/api/orders", 201)])
+        missing += path.startswith("/api/products/") and status == 404
+        size = "-" if status == 201 else str(40 + i)
+        lines.append(f'{stamp} [INFO] 127.0.0.{i % 9}:5{i:04d} - - [07/Dec/2026:03:46:{i % 60:02d} +0000] '
+                     f'"GET {path} 1.1" {status} {size} "-" "shop-mobile/3.4.1" 0.0{i}')
+    table = timed_table("\n".join(lines) + "\n")
+    assert table is not None
+    assert table.header[-5:] == ("client", "method", "path", "status", "bytes")
+    got = run_select(table, "SELECT COUNT(*) FROM t WHERE path LIKE '/api/products/%' AND status = 404").rows
+    assert got == ((missing,),)
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE method IS NULL").rows == ((len(range(0, 120, 7)),),)
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE bytes IS NULL AND status = 201").rows[0][0] > 0
+    assert selects_as_asked("SELECT COUNT(*) FROM t WHERE path LIKE '/api/products/%' AND status = 404",
+                            "How many times did someone ask for a product that could not be found?")
+    # A log with no such requests has no such columns.
+    plain = timed_table("\n".join(f"2026-12-07 03:46:{i:02d} INFO worker {i} started" for i in range(40)) + "\n")
+    assert plain is not None and "path" not in plain.header

@@ -191,6 +191,9 @@ class _Layout:
     """The `key=value` fields read into columns of their own, after the message."""
     counted: tuple[str, ...] = ()
     """The nouns whose counts are read into columns of their own, after the fields."""
+    requests: tuple[str, ...] = ()
+    """The columns of a web request that messages write in the Common Log Format (hypercorn's
+    and gunicorn's access lines under their own stamp): client, method, path, status, bytes."""
 
     @classmethod
     def of(cls, entries: Sequence[_Stamped]) -> _Layout:
@@ -205,13 +208,17 @@ class _Layout:
         fields = tuple(k for k, n in pairs.most_common(_FIELDS_KEPT) if n >= _FIELD_ROWS)
         counted = tuple(k for k, n in counts.most_common(_FIELDS_KEPT - len(fields))
                         if n >= _FIELD_ROWS and k not in fields)
-        return cls(any(e.day for e in entries), any(e.fraction for e in entries), syslog, hosts, fields, counted)
+        taken = {"day", "time", "fraction", "host", "program", "pid", "message", *fields, *counted}
+        requested = sum(_REQUEST.search(e.message) is not None for e in entries) >= _FIELD_ROWS
+        requests = tuple(c for c in _REQUEST_COLUMNS if c not in taken) if requested else ()
+        return cls(any(e.day for e in entries), any(e.fraction for e in entries), syslog, hosts, fields, counted,
+                   requests)
 
     @property
     def header(self) -> list[str]:
         return [*(["day"] if self.dated else []), "time", *(["fraction"] if self.fractions else []),
                 *(["host"] if self.hosts else []), *(["program", "pid"] if self.syslog else []), "message",
-                *self.fields, *self.counted]
+                *self.fields, *self.counted, *self.requests]
 
     def row(self, entry: _Stamped) -> list[str | None]:
         row: list[str | None] = [entry.day] if self.dated else []
@@ -232,7 +239,17 @@ class _Layout:
         if self.counted:
             counts = _counts(message)
             row += [counts.get(k) for k in self.counted]
+        if self.requests:
+            request = _REQUEST.search(message)
+            row += [request[c] if request and request[c] != "-" else None for c in self.requests]
         return row
+
+
+_REQUEST = re.compile(r'(?P<client>\S+) \S+ \S+ \[[^\]]+\] "(?P<method>[A-Z]+) (?P<path>\S+)(?: [^"]*)?" '
+                      r'(?P<status>\d{3}) (?P<bytes>\d+|-)')
+"""A request in the Common Log Format within a message: client, ident, user, [time], "request",
+status and size."""
+_REQUEST_COLUMNS = ("client", "method", "path", "status", "bytes")
 
 
 def _counts(message: str, singular: bool = True) -> dict[str, str]:
@@ -294,6 +311,15 @@ def _by_a_named_field(sql: str, asking: str) -> bool:
     return False
 
 
+def _by_a_request(sql: str) -> bool:
+    """Whether the query's WHERE compares a request's status, method or path (`_REQUEST`): it
+    picks requests by what a web server writes of each, as a query over an access log's own
+    table does ("could not find" read as `status = 404`), not by a guessed kind of message."""
+    where = _WHERE.search(_TEXT_LITERAL.sub("''", sql))
+    return where is not None and re.search(r"\b(?:status|method|path)\s*(?:[<>=!]=?|\bLIKE\b|\bIN\b|\bBETWEEN\b)",
+                                           where.group(1), re.IGNORECASE) is not None
+
+
 def selects_as_asked(sql: str, question: str) -> bool:
     """Whether a query over a log's lines picks them by what the question counts, in its words:
     a text it matches writes the count's verb ("accept" in `LIKE '%Accepted %'` for "how many
@@ -303,7 +329,7 @@ def selects_as_asked(sql: str, question: str) -> bool:
     packages, guessed at a kind of message the question never names: what that query gives is
     no answer to offer (docs/benchmarks.md, session 42)."""
     asking = asking_part(question)
-    if _by_a_named_field(sql, asking):
+    if _by_a_named_field(sql, asking) or _by_a_request(sql):
         return True
     texts = " ".join(m.group(1) for m in _TEXT_LITERAL.finditer(sql)).lower()
     if not texts.strip(" %_"):
