@@ -48,3 +48,18 @@ def test_a_minute_covers_its_seconds_and_other_questions_get_no_window() -> None
     assert times_look(text, "How many responses had status 404?", 120) == []  # no window
     prose = "\n".join(f"Meeting notes line {i}, nothing timed here." for i in range(50)) + "\nAt 06:11 we met.\n"
     assert times_look(prose, "How many notes from 06:00 to 07:00?", 120) == []  # not a log of timed lines
+
+
+def test_a_window_whose_end_is_left_out_stops_just_before_it() -> None:
+    text, stamped = _crawl_log()
+    before = sum(11 * 60 <= s < 11 * 60 + 20 for s, _ in stamped)
+    for question in ("How many lines were logged from 06:11:00 up to, but not including, 06:11:20?",
+                     "How many lines were logged between 06:11:00 and 06:11:20 (from 06:11:00, before 06:11:20)?",
+                     "How many lines were logged from 06:11:00 until before 06:11:20?"):
+        rows = times_look(text, question, 120)
+        assert rows[0].startswith(f"{before} of its {len(stamped)} timed lines are from 06:11:00 through 06:11:19"), question
+    minutes = times_look(text, "How many lines were logged from 06:11 up to but not including 06:13?", 120)
+    assert minutes[0].startswith(f"{sum(11 * 60 <= s < 13 * 60 for s, _ in stamped)} of its")
+    assert "from 06:11 through 06:12 " in minutes[0]
+    # Both ends said and included: as before.
+    assert "through 06:11:20" in times_look(text, "How many lines were logged from 06:11:00 to 06:11:20?", 120)[0]

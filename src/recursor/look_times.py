@@ -23,6 +23,12 @@ _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
 _WINDOW = re.compile(rf"\b(?:from|between)\s+(?P<a>{_TIME})\s+(?:to|through|thru|until|till|and)\s+(?P<b>{_TIME})"
                      r"(?![\d:])", re.IGNORECASE)
 """Two times of day that bound a window: "from 06:32:00 through 06:32:05", "between 14:00 and 14:15"."""
+_BEFORE_END = re.compile(rf"\bfrom\s+(?P<a>{_TIME})\s*,?\s+(?:(?:up\s+)?(?:to|until|till)\s*,?\s+but\s+not\s+(?:including|"
+                         rf"counting)|(?:and\s+|up\s+)?(?:to\s+)?(?:before|until\s+before))\s*,?\s+(?P<b>{_TIME})(?![\d:])",
+                         re.IGNORECASE)
+"""A window whose end is left out: "from 03:48:00 up to, but not including, 03:50:00", "from
+03:48:00, before 03:50:00". Read first: "between 03:48 and 03:50 (from 03:48, before 03:50)"
+says which end the "and" meant."""
 _READ_UP_TO = 8_000_000
 _TIMED_SHARE = 0.5
 """The share of a text's lines that must start with a time of day for it to be read as a log."""
@@ -33,7 +39,7 @@ def times_look(text: str, question: str, width: int) -> list[str]:
     are in it, the call that gives them, and their kinds; [] for a question that names no
     window, a text too long, or one whose lines mostly carry no time of day."""
     asking = asking_part(question)
-    m = _WINDOW.search(asking)
+    m = _BEFORE_END.search(question) or _WINDOW.search(asking)
     if m is None or COUNT_ASKED.search(asking) is None or len(text) > _READ_UP_TO:
         return []
     lines = [line for line in text.split("\n") if line.strip()]
@@ -41,7 +47,24 @@ def times_look(text: str, question: str, width: int) -> list[str]:
     if not timed or len(timed) < _TIMED_SHARE * len(lines):
         return []
     a, b = m.group("a"), m.group("b")
+    if m.re is _BEFORE_END:
+        b = _just_before(b)  # "before 03:50:00" is through 03:49:59
     inside = in_dates(timed, a, b)
     rows = [f"{len(inside):,} of its {len(timed):,} timed lines are from {a} through {b} "
             f"(in_dates(lines(), {a!r}, {b!r}) gives them)."]
     return rows + kinds_told("", inside, width, about="They are")
+
+
+def _just_before(time: str) -> str:
+    """The last time written as precisely as `time` that comes before it: "03:49:59" before
+    "03:50:00", "03:49" before "03:50" (a minute covers its seconds); "00:00" has none and is
+    kept."""
+    parts = [int(p) for p in time.split(":")]
+    unit = 60 if len(parts) == 2 else 1
+    seconds = parts[0] * 3600 + parts[1] * 60 + (parts[2] if len(parts) == 3 else 0)
+    if seconds == 0:
+        return time
+    seconds -= unit
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if len(parts) == 3 else "")
