@@ -1911,3 +1911,13 @@ def test_a_verb_and_its_particle_the_text_never_writes_is_looked_up_as_its_noun(
     # Written as asked, or no noun the text writes: as before.
     assert "(the question's" not in orientation(log + "x timing out\n", "How often was a worker timing out?").text
     assert "(the question's" not in orientation(log, "How many workers were logged in?").text
+
+
+def test_a_hyphenated_word_the_text_writes_apart_is_searched_by_its_parts() -> None:
+    report = "".join(f">> Issue: [B{i}] something\n   Severity: {'High' if i % 3 else 'Low'}   Confidence: Medium\n"
+                     f"   Location: pkg/mod{i}.py:{i}:1\n----\n" for i in range(30))
+    look = orientation(report, "How many high-severity issues are there in mod7?")
+    assert "'high-severity'" not in look.text.split("Not in the text:")[-1]
+    assert "'Severity'" in look.text or "'severity'" in look.text.lower()
+    # A part the text lacks leaves the whole word missing.
+    assert "'ultra-severity'" in orientation(report, "How many ultra-severity issues are there?").text

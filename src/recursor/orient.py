@@ -607,6 +607,18 @@ def _phrasal_compounds(asking: str, missing: set[str]) -> list[tuple[str, list[s
     return out
 
 
+def _parts_written(text: str, lowered: str | None, word: str) -> list[_Word]:
+    """The parts of a hyphenated word the text writes apart, each found, when every part of 3+
+    letters is and the text writes no joined form: "high-severity" of a report's "Severity:
+    High", "read-only" of "only ... read". [] otherwise: a part the text lacks leaves the whole
+    word missing."""
+    parts = [p for p in word.split("-") if p]
+    if len(parts) < 2 or any(len(p) < 3 or not p.isalpha() for p in parts):
+        return []
+    hits = [_look_up(text, lowered, p) for p in parts]
+    return hits if all(h.count for h in hits) else []
+
+
 def _letter_words(text: str) -> set[str]:
     """The runs of letters a text writes, lower case: "hang-up" is {"hang", "up"}."""
     return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
@@ -1075,7 +1087,11 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             if (hit := _look_up(text, lowered, joined)).count:  # "no-login" where the text writes "nologin"
                 hit.asked = word
                 break
-        if not hit.count:
+        parts = _parts_written(text, lowered, word) if not hit.count else []
+        if parts:
+            # "high-severity" where a scanner writes "Severity: High": each part, as the text writes it.
+            found += [p for p in parts if not any(h.count == p.count and h.forms == p.forms for h in found)]
+        elif not hit.count:
             missing.append(word)
         elif not any(h.count == hit.count and h.forms == hit.forms for h in found):
             found.append(hit)  # not "label" again after "labels": one word's forms, found once
