@@ -367,6 +367,23 @@ def test_a_file_name_alone_in_a_block_answers_the_answer_now_turn() -> None:
         assert len(root.calls) == 5 + (not want), last
 
 
+def test_a_path_the_text_writes_answers_the_answer_now_turn_in_a_block_or_an_unquoted_final() -> None:
+    # A scanner's report: at its answer-now turn the 1.5B wrote ```repl FINAL(twisted/web/client.py)```
+    # (Python divides the names: NameError), then the path alone as a block; the run ended unanswered.
+    report = "".join(f">> Issue: [B{i}] a finding\n   Location: pkg/web/mod{i}.py:{i}:1\n----\n" for i in range(40))
+    question = "Which file has the finding B7?"
+    block = "```repl\nrows = lines('B7')\nprint(rows)\n```"
+    for last, want in (("```repl\nFINAL(pkg/web/mod7.py)\n```", "pkg/web/mod7.py"),
+                       ("```repl\npkg/web/mod7.py\n```", "pkg/web/mod7.py"),
+                       ("```repl\nFINAL(pkg/web/nowhere.py)\n```", ""),  # a path the text does not write
+                       ("```repl\nFINAL(rows/total)\n```", "")):  # code: a variable divided
+        root = FakeScriptedLM([block, block.replace("B7", "B8"), last, last])
+        result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=2), mode="rlm",
+                     trace_dir=False).complete(question, report)
+        assert "Stop: max iterations reached" in root.calls[2].messages[-1]["content"]
+        assert (result.answer, result.stopped_by) == (want, "max_iterations"), last
+
+
 def test_a_final_after_a_failed_block_stands_when_the_first_look_showed_it() -> None:
     # The 1.5B read the date in the first look, wrote a block to check it and then FINAL with
     # that date; the block failed, and the FINAL, cut with the rest of the reply, was lost.

@@ -1156,7 +1156,11 @@ class TurnState:
         if not self.looked:
             return False
         if "." in name or "/" in name:
-            return any(f == name or f.endswith("/" + name) for f in _file_names(context))
+            if any(f == name or f.endswith("/" + name) for f in _file_names(context)):
+                return True
+            # A path the text writes whole (a scanner's "Location: twisted/web/client.py:318"):
+            # code divides names, it does not write them with slashes at the answer-now turn.
+            return "/" in name and re.fullmatch(r"[\w.-]+(?:/[\w.-]+)+", name) is not None and _holds_word(context, name)
         return names_an_answer(name) and _holds_word(context, name)
 
     def value_block(self, code: str, context: ContextValue) -> str | None:
