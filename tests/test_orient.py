@@ -1921,3 +1921,6 @@ def test_a_hyphenated_word_the_text_writes_apart_is_searched_by_its_parts() -> N
     assert "'Severity'" in look.text or "'severity'" in look.text.lower()
     # A part the text lacks leaves the whole word missing.
     assert "'ultra-severity'" in orientation(report, "How many ultra-severity issues are there?").text
+    # Parts the text writes only on different lines are no such word.
+    apart = report + "# a lower-level helper\n# this module\n"
+    assert "'module-level'" in orientation(apart, "Which module-level issue is first?").text

@@ -607,6 +607,10 @@ def _phrasal_compounds(asking: str, missing: set[str]) -> list[tuple[str, list[s
     return out
 
 
+_PARTS_READ = 2_000
+"""Lines of a hyphenated word's rarest part read for a line that holds the others too."""
+
+
 def _parts_written(text: str, lowered: str | None, word: str) -> list[_Word]:
     """The parts of a hyphenated word the text writes apart, each found, when every part of 3+
     letters is and the text writes no joined form: "high-severity" of a report's "Severity:
@@ -616,7 +620,19 @@ def _parts_written(text: str, lowered: str | None, word: str) -> list[_Word]:
     if len(parts) < 2 or any(len(p) < 3 or not p.isalpha() for p in parts):
         return []
     hits = [_look_up(text, lowered, p) for p in parts]
-    return hits if all(h.count for h in hits) else []
+    if not all(h.count for h in hits):
+        return []
+    # On one line, as a field and its value are ("Severity: High"); "module-level" is not the
+    # "lower-level" of a comment and a "module" elsewhere.
+    rarest = min(range(len(parts)), key=lambda k: hits[k].count)
+    others = [re.compile(rf"(?<![^\W_]){re.escape(p)}(?![^\W_])", re.IGNORECASE) for k, p in enumerate(parts) if k != rarest]
+    for n, m in enumerate(re.finditer(rf"(?<![^\W_]){re.escape(parts[rarest])}(?![^\W_])", text, re.IGNORECASE)):
+        start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+        if all(o.search(text, start, len(text) if end < 0 else end) for o in others):
+            return hits
+        if n >= _PARTS_READ:
+            break
+    return []
 
 
 def _letter_words(text: str) -> set[str]:
