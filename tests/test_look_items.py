@@ -76,6 +76,21 @@ def test_sub_points_belong_to_their_item_and_marked_headings_are_its_part() -> N
     assert _rows(table, "SELECT item FROM t WHERE version = '3.6' LIMIT 1") == (("Add a thing. - sub-point one - sub-point two",),)
 
 
+def test_a_type_written_in_brackets_after_each_term_is_a_column() -> None:
+    # ranger(1) lists its settings as "autosave_bookmarks [bool]": "on/off switches" are those.
+    kinds = ["bool", "string", "integer", "bool", "bool", "list", "bool", "string"]
+    body = "\n\n".join(f"       setting_{k} [{kind}]\n           Does thing {k}. Default is true."
+                        for k, kind in enumerate(kinds))
+    text = "NAME\n       demo - a tool\n\nSETTINGS\n" + body + "\n\nFILES\n       ~/.demo\n           The file.\n"
+    table = items_table(text)
+    assert table is not None and table.header == ("section", "term", "term_line", "description", "type")
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE type = 'bool'") == ((kinds.count("bool"),),)
+    assert _rows(table, "SELECT term FROM t WHERE type = 'list'") == (("setting_5",),)
+    # Terms with no such brackets have no such column.
+    plain = text.replace(" [", " ").replace("]\n", "\n")
+    assert "type" not in items_table(plain).header
+
+
 def test_a_manual_pages_terms_are_rows_with_their_section() -> None:
     terms = [("AddKeysToAgent", "Specifies whether keys are added.\n             The default is no."),
              ("GSSAPIAuthentication", "Specifies whether GSSAPI is used."),

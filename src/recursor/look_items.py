@@ -380,4 +380,16 @@ def _terms(text: str) -> Table | None:
         k_head = bisect_left(start_lines, i) - 1
         section = starts[k_head][1] if k_head >= 0 else None
         rows.append([section, head[0].split()[0] if head[0].split() else line, line, _joined(said)])
-    return Table.of_rows(["section", "term", "term_line", "description"], rows)
+    header = ["section", "term", "term_line", "description"]
+    # A type written in brackets after each term ("autosave_bookmarks [bool]", "--jobs <n>"):
+    # "on/off switches" are the `bool` ones, which no description says in those words.
+    types = [m.group(1).strip() if (m := _TERM_TYPE.match(r[2] or "")) else None for r in rows]
+    if sum(t is not None for t in types) >= max(_LEAST, _TYPED_SHARE * len(rows)):
+        header.append("type")
+        rows = [[*r, t] for r, t in zip(rows, types, strict=True)]
+    return Table.of_rows(header, rows)
+
+
+_TERM_TYPE = re.compile(r"\S+\s+[\[<(]\s*([A-Za-z][\w .|-]{0,23}?)\s*[\]>)](?:\s|$)")
+"""The bracketed word right after a term: "[bool]", "<file>", "(string)"."""
+_TYPED_SHARE = 0.2
