@@ -627,3 +627,17 @@ def test_no_doubt_and_no_prefix_where_the_query_reads_the_question_right() -> No
         assert db.unclipped(niger) == niger  # a name in any case, not the start of "Nigeria"
     finally:
         db.close()
+
+
+def test_a_column_of_url_paths_is_told_by_its_routes() -> None:
+    # A shop's log: the first three paths were searches, and "a single product" was matched
+    # against a message; told by route, '/api/products/#' is there to compare with.
+    paths = [f"/api/search?q=item{i}" for i in range(30)] + [f"/api/products/{i}" for i in range(25)] + [
+        "/api/orders"] * 10 + ["/healthz"] * 5
+    table = Table.of_rows(["path", "status"], [[p, "200"] for p in paths])
+    told = schema(table, "How many requests asked for a single product?")
+    assert ("- path: text, paths of 4 routes (# for a number, no query string): '/api/search' (30 rows), "
+            "'/api/products/#' (25 rows)") in told
+    # Paths that do not repeat a route, or values that are no paths, are told as before.
+    assert "routes" not in schema(Table.of_rows(["path"], [[f"/p{i}/x{i}"] for i in range(12)]), "Which path?")
+    assert "routes" not in schema(Table.of_rows(["name"], [[f"item {i % 3}"] for i in range(12)]), "Which name?")

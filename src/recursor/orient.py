@@ -39,6 +39,7 @@ from recursor.look_enum import enum_look
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
+from recursor.look_records import records_table
 from recursor.look_measures import measures_look
 from recursor.look_names import names_ranked
 from recursor.look_passage import best_passages, passage_lines
@@ -967,7 +968,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # table of their items counts items ("143" for dbus's releases of a period, not 11).
     computes = (bool(words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)))
                 and not _RELEASES_COUNTED.search(asking))
-    items = (items_table(text) if tabled is None and computes and not counted and not files
+    items = ((items_table(text) or records_table(text)) if tabled is None and computes and not counted and not files
              and isinstance(context, str) and len(text) <= _PARSED_UP_TO else None)
     # A timed log's lines as a table, for a count, ranking or measure no rule here computed: the
     # query writer reads "failed logins" as the kind of message that writes `FAIL LOGIN`.

@@ -339,6 +339,8 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             told = f"{what}, {min(values)} to {max(values)}"
             if _DURATION.search(" ".join(asked)):
                 told += " (seconds apart: strftime('%s', b) - strftime('%s', a))"
+        elif (routes := _routes(values)) is not None:
+            told = routes
         elif logged and (kinds := _kinds(values, counts, asked, named)) is not None:
             return f"- {column.name}{header}: {kinds}"
         else:
@@ -357,6 +359,25 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
 
 
 _CODE = re.compile(r"([A-Za-z][A-Za-z0-9]{0,7})([-:/_.])[A-Za-z0-9]{1,10}")
+
+
+_PATH = re.compile(r"(?:https?://[^/\s]+)?/[^\s]*")
+_ROUTES_SHOWN = 6
+
+
+def _routes(values: list[str]) -> str | None:
+    """A column of URL paths told by their routes, the numbers in them written `#` and the
+    query string off ("/api/products/#" for '/api/products/213'): a shop's log had three
+    examples, all searches, and the 1.5B, asked about "a single product", matched a message
+    instead. None unless every value is a path and the routes repeat."""
+    if not all(_PATH.fullmatch(v) for v in values):
+        return None
+    routes = Counter(re.sub(r"\d+", "#", v.split("?", 1)[0]) for v in values)
+    if not 2 <= len(routes) <= len(values) / _REPEATS:
+        return None
+    shown = ", ".join(f"{_clip(r)!r} ({n:,} rows)" for r, n in routes.most_common(_ROUTES_SHOWN))
+    more = ", ..." if len(routes) > _ROUTES_SHOWN else ""
+    return f"text, paths of {len(routes):,} routes (# for a number, no query string): {shown}{more}"
 
 
 def _grouped_by_start(name: str, values: list[str]) -> str:
