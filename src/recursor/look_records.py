@@ -67,8 +67,8 @@ def records_table(text: str) -> Table | None:
     if len(rows) < _LEAST:
         return None
     header = [_name(key) for key in kept]
-    for at, key in reversed(list(enumerate(kept))):
-        values = [r[at] for r in rows if r[at] is not None]
+    for at in reversed(range(len(kept))):
+        values = [v for r in rows if (v := r[at]) is not None]
         places = [m for v in values if (m := _LOCATION.fullmatch(v.strip()))]
         if values and len(places) >= _LOCATION_SHARE * len(values):
             header[at + 1:at + 1] = [f"{header[at]}_file", f"{header[at]}_line"]

@@ -39,11 +39,11 @@ from recursor.look_enum import enum_look
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
-from recursor.look_records import records_table
 from recursor.look_measures import measures_look
 from recursor.look_names import names_ranked
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import python_look
+from recursor.look_records import records_table
 from recursor.look_sections import sections_look
 from recursor.look_shaped import shaped_rank
 from recursor.look_table import table_look
