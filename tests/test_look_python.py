@@ -338,3 +338,15 @@ def test_the_parameters_passed_when_constructing_a_class_are_its_inits() -> None
     module = "class Console:\n    def __init__(self, *, width=80, height=25, record=False):\n        pass\n"
     assert orientation(module, "How many parameters can be passed when constructing a Console (not counting self)?"
                        ).counted == "3"
+
+
+def test_a_classs_base_of_its_base_is_offered_when_the_question_goes_two_up() -> None:
+    # "AwareDateTime is derived from another class. Which class does that one derive from?"
+    for question in ("Sub is derived from another class. Which class does that one derive from?",
+                     "What is the grandparent class of Sub?", "Which class is the base class's base of Sub?"):
+        rows, counted = class_look(_HIERARCHY, question, question)
+        assert counted == "BaseRoute", question
+    assert class_look(_HIERARCHY, "Which class does Sub derive from?", "Which class does Sub derive from?")[1] == ""
+    # A base of two bases, or a base defined elsewhere, gives no one answer.
+    two = _HIERARCHY + "\n\nclass Leaf(Host):\n    pass\n"
+    assert class_look(two, "What is the grandparent class of Leaf?", "What is the grandparent class of Leaf?")[1] == ""

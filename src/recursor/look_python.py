@@ -21,7 +21,7 @@ from recursor.look_counts import says_more
 from recursor.protocol import UNPARSED
 from recursor.question import COUNT_ASKED, SUPERLATIVE
 
-_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|built\s+(?:directly\s+)?on|(?:base|parent|super)[\s-]?class(?:es)?"
+_ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|built\s+(?:directly\s+)?on|grand[- ]?parent|(?:base|parent|super)[\s-]?class(?:es)?"
                             r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
 _METHODS = re.compile(r"\bmethods?\b", re.IGNORECASE)
 _PARAMETERS = re.compile(r"\b(?:parameters?|arguments?|args)\b", re.IGNORECASE)
@@ -41,6 +41,11 @@ _SUBCLASSES_OF = re.compile(r"(?:\bdirectly\s+)?\b(?:inherit(?:s|ing)?\s+(?:dire
 """A question about the classes that inherit from a named one: "inherit from BaseRoute", "are
 subclasses of Exception", "derive from `Base`"."""
 _CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
+_TWO_UP = re.compile(r"\bgrand[- ]?parent\b|\b(?:parent|base)(?:\s+class)?'s\s+(?:own\s+)?(?:parent|base)\b"
+                     r"|\bthat\s+(?:one|class|parent|base(?:\s+class)?)\s+(?:itself\s+)?(?:derive|inherit|extend|subclass)",
+                     re.IGNORECASE)
+"""A question about a class's base's base: "its grandparent class", "the parent's parent",
+"... from another class. Which class does that one derive from?"."""
 _WHICH_KIND = re.compile(r"\s*(?:which|what)\b(?:\s+[\w-]+){0,3}\s+(?:is|are|was|gets?)\b", re.IGNORECASE)
 """"Which field type is built on ...", "What class is derived from ...": one class asked for."""
 _DEFINES = re.compile(r"\b(?:defines?|defined|declares?|declared)\b", re.IGNORECASE)
@@ -122,6 +127,11 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         rows.append(f"   Classes whose bases name {subject.name}: {len(direct)}" + (f" ({listed})." if direct else "."))
         which = _WHICH_KIND.match(asking) is not None and not COUNT_ASKED.search(asking)
         return rows, direct[0] if which and len(direct) == 1 and len(classes) == len(found) else ""
+    if _TWO_UP.search(question) and not COUNT_ASKED.search(asking):
+        # "AwareDateTime is derived from another class. Which class does that one derive
+        # from?": its base's base, shown above; the reader of the look gave the base.
+        ups = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in parents[0].bases] if len(parents) == 1 else []
+        return rows, ups[0] if len(ups) == 1 and ups[0] != "object" else ""
     if COUNT_ASKED.search(asking) and _METHODS.search(asking) and not _PARAMETERS.search(asking):
         if _PARENT.search(asking) and len(parents) == 1 and len(set(parents[0].methods)) == len(parents[0].methods):
             # "Group inherits from another class here. How many methods does that parent class define?"
