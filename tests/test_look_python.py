@@ -345,7 +345,7 @@ def test_a_classs_base_of_its_base_is_offered_when_the_question_goes_two_up() ->
     for question in ("Sub is derived from another class. Which class does that one derive from?",
                      "What is the grandparent class of Sub?", "Which class is the base class's base of Sub?"):
         rows, counted = class_look(_HIERARCHY, question, question)
-        assert counted == "BaseRoute", question
+        assert counted == "BaseRoute" and any("its base class Route" in r for r in rows), question
     assert class_look(_HIERARCHY, "Which class does Sub derive from?", "Which class does Sub derive from?")[1] == ""
     # A base of two bases, or a base defined elsewhere, gives no one answer.
     two = _HIERARCHY + "\n\nclass Leaf(Host):\n    pass\n"
