@@ -350,3 +350,35 @@ def test_a_classs_base_of_its_base_is_offered_when_the_question_goes_two_up() ->
     # A base of two bases, or a base defined elsewhere, gives no one answer.
     two = _HIERARCHY + "\n\nclass Leaf(Host):\n    pass\n"
     assert class_look(two, "What is the grandparent class of Leaf?", "What is the grandparent class of Leaf?")[1] == ""
+
+
+_MESSAGES = textwrap.dedent('''
+    class Field:
+        default_error_messages = {"required": "Missing.", "null": "None."}
+
+
+    class String(Field):
+        default_error_messages = {"invalid": "Not a string.", "invalid_utf8": "Bad."}
+
+
+    class Number(Field):
+        default_error_messages: dict[str, str] = {"invalid": "Not a number.", "too_large": "Big."}
+
+
+    class Date(Field):
+        default_error_messages = {"invalid": "Not a date.", "format": "Bad format."}
+''')
+
+
+def test_the_keys_of_a_dict_each_class_assigns_are_counted_by_the_classes_that_write_them() -> None:
+    # marshmallow's fields: "which error-message key appears in the default error messages of
+    # the most classes" is `invalid`, in the dicts of three classes.
+    question = "Which error-message key appears in the default error messages of the most classes?"
+    look = orientation(_MESSAGES, question)
+    assert look.counted == "invalid"
+    assert ("   4 classes assign a dict to default_error_messages; its keys by the classes that write each: "
+            "'invalid' 3, ") in look.text
+    assert orientation(_MESSAGES, "How many keys do the default error messages have?").counted == ""
+    tied = _MESSAGES.replace('"invalid": "Not a date."', '"bad": "Not a date."').replace(
+        '"invalid": "Not a number."', '"nan": "Not a number."')
+    assert orientation(tied, question).counted == ""  # every key in one class: none leads

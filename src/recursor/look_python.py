@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from recursor.look_counts import says_more
@@ -68,13 +69,61 @@ def python_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
     """`class_look` and `function_look` together, the module parsed once for both: their lines,
     and the first answer either offers."""
     raised = _raised_name(text, asking)
-    tree = _parsed(text) if _asks_classes(text, asking) or _asks_functions(text, asking) or raised else None
+    attribute = _attribute_named(text, asking)
+    tree = (_parsed(text) if _asks_classes(text, asking) or _asks_functions(text, asking) or raised or attribute
+            else None)
     if tree is None:
         return [], ""
     classes, about_classes = class_look(text, asking, question, tree)
     functions, about_functions = function_look(text, asking, question, tree)
     raises, about_raises = raise_look(tree, raised, asking) if raised else ([], "")
-    return classes + functions + raises, about_classes or about_functions or about_raises
+    keys, about_keys = keys_look(tree, attribute, asking) if attribute else ([], "")
+    return (classes + functions + raises + keys,
+            about_classes or about_functions or about_raises or about_keys)
+
+
+def _attribute_named(text: str, asking: str) -> str:
+    """The class attribute the question names in words ("the default error messages" of
+    `default_error_messages = {...}`): two or more of its words, joined by "_", assigned in
+    the text; "" for none."""
+    words = re.findall(r"[a-z]+", asking.lower())
+    for size in (4, 3, 2):
+        for k in range(len(words) - size + 1):
+            name = "_".join(words[k:k + size])
+            if re.search(rf"^[ \t]+{name}\s*(?::[^=\n]*)?=\s*\{{", text, re.MULTILINE):
+                return name
+    return ""
+
+
+_KEY_WORDS = re.compile(r"\b(?:keys?|entr(?:y|ies)|messages?|names?)\b", re.IGNORECASE)
+_KEYS_SHOWN = 6
+
+
+def keys_look(tree: ast.Module, attribute: str, asking: str) -> tuple[list[str], str]:
+    """The keys of a dict each class assigns to `attribute` (`default_error_messages = {
+    "invalid": ...}`), counted by the classes that write each: "which error-message key appears
+    in the default error messages of the most classes". The top key is offered when the
+    question asks which key most classes write and one leads; [] under three classes."""
+    per_key: Counter[str] = Counter()
+    classes = 0
+    for node in _module_classes(tree.body):
+        for stmt in node.body:
+            target = (stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                      else stmt.target if isinstance(stmt, ast.AnnAssign) else None)
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            if isinstance(target, ast.Name) and target.id == attribute and isinstance(value, ast.Dict):
+                keys = {k.value for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+                per_key.update(keys)
+                classes += 1
+    if classes < 3 or not per_key:
+        return [], ""
+    ranked_keys = per_key.most_common()
+    shown = ", ".join(f"{k!r} {n}" for k, n in ranked_keys[:_KEYS_SHOWN]) + (", ..." if len(per_key) > _KEYS_SHOWN else "")
+    rows = [f"   {classes} classes assign a dict to {attribute}; its keys by the classes that write each: {shown}"]
+    leads = len(ranked_keys) == 1 or ranked_keys[0][1] > ranked_keys[1][1]
+    asks = (_KEY_WORDS.search(asking) is not None and SUPERLATIVE.search(asking) is not None
+            and _CLASSES.search(asking) is not None and not COUNT_ASKED.search(asking))
+    return rows, ranked_keys[0][0] if leads and asks else ""
 
 
 def _parsed(text: str) -> ast.Module | None:
