@@ -641,3 +641,19 @@ def test_a_column_of_url_paths_is_told_by_its_routes() -> None:
     # Paths that do not repeat a route, or values that are no paths, are told as before.
     assert "routes" not in schema(Table.of_rows(["path"], [[f"/p{i}/x{i}"] for i in range(12)]), "Which path?")
     assert "routes" not in schema(Table.of_rows(["name"], [[f"item {i % 3}"] for i in range(12)]), "Which name?")
+
+
+def test_a_number_compared_is_one_of_the_conditions_that_hold_apart() -> None:
+    # `q = 'wireless+headphones' AND status = 404`: each holds for some rows, none both.
+    rows = [[f"item{i % 3}" if i % 2 else None, "200" if i % 2 else "404"] for i in range(40)]
+    db = TableDb.open(Table.of_rows(["q", "status"], rows))
+    assert db is not None
+    apart = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE q = 'item1' AND status = 404"), "How many were missing?")
+    assert apart.startswith("each of its conditions holds for some rows (q = 'item1': 7 rows; status = 404: 20 rows)")
+    # A HAVING's count is no column of t; a number inside a LIKE's text is no condition.
+    having = db.select("SELECT q, COUNT(*) AS n FROM t WHERE q = 'item1' AND status = 404 GROUP BY q HAVING n > 2")
+    assert not having.error
+    told = db.doubted(having, "Which q?")
+    assert told.startswith("each of its conditions holds for some rows") and "n > 2" not in told
+    assert "x=5" not in db.doubted(db.select("SELECT COUNT(*) FROM t WHERE q LIKE '%x=5%' AND status = 404"), "How many?")
+    db.close()

@@ -126,6 +126,7 @@ _NUMBER_COMPARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<
                               r"(-?(?:\d+\.?\d*|\.\d+))(?![\w.%])")
 """A column compared with a number in a WHERE: `percbelowpoverty > 0.2`."""
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
+_TEXT_QUOTED = re.compile(r"'(?:[^']|'')*'")
 _PARTED_NUMBER = re.compile(r"\d+[.:/-]\d+")
 """A version, date or time in a compared text: "7.2.%", "2019-11-26", "03:48"."""
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
@@ -711,11 +712,15 @@ class TableDb:
         all ("released LIKE '2019%'" and "version LIKE '1.44.%'", a value copied from the
         column's examples); or a pattern that no row of its column matches. "" otherwise."""
         held: list[tuple[str, int]] = []
-        for m in _COMPARED_TO.finditer(query.sql):
-            condition = m.group(0)
+        unquoted = _TEXT_QUOTED.sub("''", query.sql)  # "x=5" inside a LIKE's text is no condition
+        numbers = [m.group(0) for m in _NUMBER_COMPARED.finditer(unquoted)]
+        texts = [m.group(0) for m in _COMPARED_TO.finditer(query.sql)]
+        for condition in texts + numbers:
             if re.match(r"[^']*\bIN\s*\(", condition, re.IGNORECASE):
                 continue  # an IN list, cut at its first value
             alone = self.select(f"SELECT COUNT(*) FROM t WHERE {condition}")
+            if (alone.error or not alone.rows) and condition in numbers:
+                continue  # a HAVING's `n > 5`: no column of t
             if alone.error or not alone.rows:
                 return ""
             held.append((condition, int(alone.rows[0][0] or 0)))
