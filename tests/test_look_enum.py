@@ -55,9 +55,13 @@ def test_the_member_a_number_names_is_read_back_by_the_same_rule() -> None:
     assert "whose value is 17" in look.rows[0]
     # Two enums have a member of value 2: the one whose name the question's words write.
     assert enum_look(HEADER, "Which status has the value 2?").counted == "STATUS_SUSPENDED"
-    assert enum_look(HEADER, "Which error is 2?").counted == "ERROR_SYNTAX"
-    assert enum_look(HEADER, "Which member has the value 2?") is None  # either enum's: no one answer
+    assert enum_look(HEADER, "Which error has the number 2?").counted == "ERROR_SYNTAX"
+    assert enum_look(HEADER, "Which member has the value 2?") is None  # no enum named: no one answer
     assert enum_look(HEADER, "Which error has the code 99?") is None  # no member has it
+    # A number asked of anything else is no member's (review): "which function has 3 parameters".
+    assert enum_look(HEADER, "Which function has 2 parameters?") is None
+    assert enum_look(HEADER, "What is the exit code 1 used for?") is None
+    assert enum_look("enum errs {E1 = 4000, E2};\nenum other {X = 4001};\n", "Which error has the code 4001?") is None
     typedef = "typedef enum {\n  P_NONE = 0,\n  P_BAD_ARG = 4000,\n  P_REPORT\n} parserErrors;\n" + HEADER
     assert enum_look(typedef, "Which parser error has the code 4001?").counted == "P_REPORT"
     assert "enum parserErrors" in enum_look(typedef, "Which parser error has the code 4001?").rows[0]

@@ -13,6 +13,7 @@ import recursor.sandbox.helpers as helpers
 from recursor.look_table import table_look
 from recursor.orient import orientation
 from recursor.sandbox.helpers import table
+from recursor.table_sql import schema
 
 _COUNTRIES = ["Germany", "France", "Spain", "Italy", "Poland", "New Zealand"]
 _PRODUCTS = ["widget", "gadget", "sprocket", "gizmo"]
@@ -733,6 +734,9 @@ def test_a_wide_table_of_one_column_per_year_is_queried_as_one_row_per_year() ->
     assert look.table is not None and look.table.header == ("Country Name", "Country Code", "Indicator Name", "year", "value")
     assert "columns: Country Name, Country Code, Indicator Name, one column per year from 1960 to 2013." in look.text
     assert len(look.table.rows) == len(values)  # an empty cell is no row
+    told = schema(look.table, "How many countries are there?")
+    assert "here each of its rows is one row per year it has a value for" in told
+    assert "COUNT(DISTINCT Country_Name)" in told
     assert run_select(look.table, "SELECT value FROM t WHERE Country_Name = 'Thailand' AND year = 1985").rows == (
         ((values["Thailand", 1985],),) if ("Thailand", 1985) in values else ())
     above = sum(1 for y in range(1970, 1991) if values.get(("Ireland", y), 0) > 3)

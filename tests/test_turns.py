@@ -734,8 +734,8 @@ def test_a_list_of_values_is_still_offered_as_the_answer() -> None:
 
 
 def test_a_small_roots_turn_output_is_cut_to_its_feedback_limit() -> None:
-    long_line = "Install: " + ", ".join(f"pkg{i}:amd64 (1.{i}, automatic)" for i in range(2000))
-    block = f"```repl\nprint({long_line!r})\n```"
+    # The output is long, the code short: a small root's reply is capped (`reply_tokens`).
+    block = '```repl\nprint("Install: " + ", ".join(f"pkg{i}:amd64 (1.{i}, automatic)" for i in range(2000)))\n```'
     for prompts, limit in ((SMALL, 2_500), (Prompts(), 20_000)):
         root = FakeScriptedLM([block, "FINAL(x)", "FINAL(x)", "FINAL(x)"])
         RLM(root, prompts=prompts, limits=Limits(max_iterations=3), mode="rlm", trace_dir=False).complete(

@@ -102,25 +102,27 @@ def enum_look(text: str, question: str) -> EnumLook | None:
     return EnumLook([row], str(value))
 
 
-_WHICH_HAS = re.compile(r"\b(?:which|what)\b[^?]*\b(?:code|value|number|id|constant|errno|status)\s+(?:of\s+)?(\d+)\b"
-                        r"|\b(?:which|what)\b[^?]*\b(?:is|equals?|has|have|numbered|valued)\s+(\d+)\b", re.IGNORECASE)
+_WHICH_HAS = re.compile(r"\b(?:which|what)\b[^?]*\b(?:code|value|number|id|constant|errno)\s+(?:of\s+)?(\d+)\b",
+                        re.IGNORECASE)
 """A question asking which member has a number: "Which parser error has the code 4001?"."""
+_NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_COMMON = frozenset("the and for with has have which what that this its code value number type enum".split())
 
 
 def _member_of(text: str, question: str) -> EnumLook | None:
     """For "which error has the code 4001", the enum member whose value is that number, by C's
     rule: the 1.5B, shown lines whose comments number the members, answered a type's name.
-    When members of several enums have it, those of the enum whose name shares a word with
-    the question ("parser error": `xmlParserErrors`); None unless that leaves one."""
+    Only members of an enum whose name shares a word with the question ("parser error":
+    `xmlParserErrors`), and only when one has it."""
     m = _WHICH_HAS.search(question)
     if m is None:
         return None
-    number = int(m.group(1) or m.group(2))
-    hits = [(found, member) for found, values in _enums(text) for member, v in values.items() if v == number]
-    if len(hits) > 1:
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", question)}
-        hits = [(f, member) for f, member in hits
-                if any(w in _name(f).lower() or w.rstrip("s") in _name(f).lower() for w in words)]
+    number = int(m.group(1))
+    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", question)} - _COMMON
+    # Only an enum the question names by a word of its own name ("parser error": xmlParserErrors);
+    # "which function has 3 parameters" asks no enum's member (review).
+    hits = [(found, member) for found, values in _enums(text) for member, v in values.items()
+            if v == number and words & {p.lower().rstrip("s") for p in _NAME_PARTS.findall(_name(found))}]
     if len(hits) != 1:
         return None
     found, member = hits[0]

@@ -17,7 +17,7 @@ from recursor.context import ContextValue
 from recursor.errors import BudgetExceeded, LMError
 from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
 from recursor.lm.base import LM, LMResponse, Message
-from recursor.log_table import LOG_LINE, selects_as_asked
+from recursor.log_table import LOG_LINE, requested, selects_as_asked
 from recursor.look_column import COLUMN_TOKENS, column_ask, column_counted
 from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
 from recursor.orient import Orientation, first_look
@@ -148,7 +148,8 @@ class LookReads:
                              {"role": "user", "content": self.prompts.table_query_failed(why)}]
         finally:
             db.close()
-        if query is None or why or (table.row == LOG_LINE and not selects_as_asked(query.sql, self.question)):
+        asked = table.row != LOG_LINE or selects_as_asked(query.sql, self.question, requested(table)) if query else False
+        if query is None or why or not asked:
             return look  # a failed query, one that missed, or one of a guessed kind is noise in the look
         return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
 

@@ -246,9 +246,12 @@ class SmallModelPrompts(Prompts):
     turns itself; served over HTTP it spent ~200 tokens (25 s on 2 cores) on such an invented
     exchange in its first reply. These are how those turns start (`LocalLM.DEFAULT_STOP`
     stops the embedded model at the same ones)."""
-    reply_tokens: int | None = 1024
+    reply_tokens: int | None = 512
     """A block or a FINAL line fits easily; served over HTTP without a cap, a small root's
-    runaway first reply ran 1,241 tokens (154 s on 2 cores). The embedded model's default cap."""
+    runaway first reply ran 1,241 tokens (154 s on 2 cores). Every root call is capped here
+    (`RunTree.call_lm`'s `output_cap`), the embedded model's too: over 272 root replies of
+    realdocs and a held-out set the longest was 196 tokens, and one that ran on to a 240 s
+    deadline took 193 s of it (session 47)."""
     run_instead_of_repeats: bool = True
     name_key_terms: bool = False
     """Name the question's distinctive terms in the first message, guessed from its wording

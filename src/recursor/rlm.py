@@ -318,7 +318,8 @@ class _Run:
                     break
                 iteration, messages[:] = iteration + 1, fit_window(messages, self.root_lm)
                 try:
-                    resp = await tree.call_lm(self.root_lm, messages, run_id=self.run_id, depth=self.depth, role="root")
+                    resp = await tree.call_lm(self.root_lm, messages, run_id=self.run_id, depth=self.depth, role="root",
+                                              output_cap=self.prompts.reply_tokens)
                 except BudgetExceeded as exc:
                     outcome = await self._finish(exc.limit, messages, iteration - 1)  # type: ignore[arg-type]
                     break
@@ -462,7 +463,7 @@ class _Run:
             for n in range(3):
                 try:
                     resp = await self.tree.call_lm(self.root_lm, [*messages, *turn], run_id=self.run_id,
-                                                   depth=self.depth, role="root")
+                                                   depth=self.depth, role="root", output_cap=self.prompts.reply_tokens)
                 except (BudgetExceeded, LMError):
                     break
                 if resp.finish_reason == "refusal":

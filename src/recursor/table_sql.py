@@ -34,7 +34,7 @@ from recursor.line_kinds import kinds
 from recursor.question import asking_part
 from recursor.sandbox.helpers import _STOP, to_date
 
-__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "told",
+__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "sql_names", "told",
            "word_start"]
 
 QUERY_TOKENS = 200
@@ -149,12 +149,15 @@ class Table:
     """A table's column names as written, and its rows of cells (str, int, float, bool or
     None): what the look read (`look_table`). Its columns are typed once, when first asked."""
 
-    __slots__ = ("_columns", "_load", "_rows", "header", "row")
+    __slots__ = ("_columns", "_load", "_rows", "header", "note", "row")
 
     def __init__(self, header: Sequence[str], rows: Sequence[Sequence[Any]] = (), *,
-                 load: Callable[[], Sequence[Sequence[Any]]] | None = None, row: str = "") -> None:
+                 load: Callable[[], Sequence[Sequence[Any]]] | None = None, row: str = "", note: str = "") -> None:
         self.header = tuple(header)
         self.row = row
+        self.note = note
+        """What the writer must know of how the rows were made ("one row per country and year"),
+        told after the count of rows; "" for rows as the text writes them."""
         """What one row is, when the table was read from a format that says ("one request in a
         web server's access log"): the query writer is told, and reads "turned away for lack of
         credentials" as `status = 401`; "" for a table that says so only by its header."""
@@ -171,17 +174,18 @@ class Table:
         return self._rows
 
     @classmethod
-    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str | None]], *, row: str = "") -> Table:
+    def of_rows(cls, header: Sequence[str], rows: Sequence[Sequence[str | None]], *, row: str = "",
+                note: str = "") -> Table:
         """A delimited table's cells as written; an empty cell, or None, is no value."""
-        return cls(header, _cells(rows, len(header)), row=row)
+        return cls(header, _cells(rows, len(header)), row=row, note=note)
 
     @classmethod
     def read_later(cls, header: Sequence[str], read: Callable[[], Sequence[Sequence[str | None]] | None], *,
-                   row: str = "") -> Table:
+                   row: str = "", note: str = "") -> Table:
         """A delimited table whose rows `read` gives when they are first asked for, off the
         look's path (a long text's, read again whole only for a query); no rows when `read`
         finds none that fit the header."""
-        return cls(header, load=lambda: _cells(read() or (), len(header)), row=row)
+        return cls(header, load=lambda: _cells(read() or (), len(header)), row=row, note=note)
 
     @classmethod
     def of_records(cls, records: Sequence[dict[str, Any]]) -> Table:
@@ -208,6 +212,11 @@ def _cell(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float)):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def sql_names(header: Sequence[str]) -> list[str]:
+    """The SQL names a query writer is shown for a table's columns (`_names`)."""
+    return _names(header)
 
 
 def _names(header: Sequence[str]) -> list[str]:
@@ -455,7 +464,8 @@ def schema(table: Table, question: str) -> str:
     more = len(table.columns()) - len(columns)
     tail = f"\n(and {more:,} more columns not shown)" if more else ""
     each = f", each {table.row}" if table.row else ""
-    return f"Table t has {len(table.rows):,} rows{each}. Its columns:\n" + "\n".join(lines) + tail
+    note = f" {table.note}" if table.note else ""
+    return f"Table t has {len(table.rows):,} rows{each}.{note} Its columns:\n" + "\n".join(lines) + tail
 
 
 def select_of(reply: str) -> str | None:
