@@ -828,6 +828,9 @@ def test_a_heading_is_dated_by_a_date_alone_on_the_line_under_it() -> None:
     assert h.dated_below("1.0\n---\n\n(2016-11-06)\n", 3) == date(2016, 11, 6)
     assert h.dated_below("1.0\n---\nThe fix of 2016-11-06 was reverted.\n", 3) is None
     assert h.dated_below("1.0\n---\nFixes\n", 3) is None
+    # A title over a first section headed by a date is not dated by it (review).
+    notes = "Release notes\n=============\n\n2024-01-05\n----------\n\nA fix.\n"
+    assert [h.to_date(x) for x in h.headings(text=notes)] == [None]
     # A heading that writes its own date keeps it.
     own = h.headings(text="Frob 1.1 (July 4, 2018)\n=================\n\n2020-01-01\n\nA fix.\n\n"
                           "Frob 1.0 (June 1, 2017)\n=================\n\nA change.\n")

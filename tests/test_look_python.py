@@ -382,3 +382,23 @@ def test_the_keys_of_a_dict_each_class_assigns_are_counted_by_the_classes_that_w
     tied = _MESSAGES.replace('"invalid": "Not a date."', '"bad": "Not a date."').replace(
         '"invalid": "Not a number."', '"nan": "Not a number."')
     assert orientation(tied, question).counted == ""  # every key in one class: none leads
+    # A class asked for, or the fewest: no key offered (review).
+    assert orientation(_MESSAGES, "Which class has the most default error messages?").counted == ""
+    assert orientation(_MESSAGES, "Which error-message key appears in the default error messages of the fewest "
+                                  "classes?").counted == ""
+
+
+def test_the_class_built_on_another_is_offered_only_for_a_question_of_one_with_nothing_more() -> None:
+    # From a hostile review: plural, indirect, superlative or conditioned questions got one
+    # direct subclass; "that one" after naming a class is that class, not a base's base.
+    chain = ("class Base:\n    pass\n\n\nclass A(Base):\n    def m(self): ...\n\n\nclass B(A):\n    pass\n\n\n"
+             "class C(B):\n    pass\n")
+    for question in ("Which classes are subclasses of Base, directly or indirectly?",
+                     "Which class is the most derived subclass of Base?",
+                     "Which class is built on Base and has no methods?",
+                     "Which class is built on Base?",  # A, and B and C through it
+                     "The module defines class B. Which class does that one derive from?"):
+        assert class_look(chain, question, question)[1] == "", question
+    assert class_look(chain, "Which class is built directly on Base?", "Which class is built directly on Base?")[1] == "A"
+    assert class_look(chain, "C is derived from another class. Which class does that one derive from?",
+                      "C is derived from another class. Which class does that one derive from?")[1] == "A"

@@ -58,3 +58,18 @@ def test_text_without_separated_records_of_fields_is_no_such_table() -> None:
     assert records_table(prose) is None  # one "field" each, no two shared
     few = ("-" * 30 + "\n").join(f"Name: n{i}\nSize: {i}\n" for i in range(3))
     assert records_table(few) is None  # too few records
+
+
+def test_blocks_of_several_records_or_a_timed_logs_lines_are_no_report() -> None:
+    # From a hostile review: suites of three "Test: ... Status: ..." lines each were read as one
+    # row a suite (0 failures counted of 12); a job log's banners hid its stamped lines.
+    suites = ("=" * 30 + "\n").join("".join(f"Test: t{s}{k}\nStatus: {'fail' if k else 'pass'}\n" for k in range(3))
+                                    for s in range(6))
+    assert records_table(suites) is None
+    jobs = ("=" * 30 + "\n").join(
+        f"Job: j{j}\nHost: h{j}\nStatus: done\n" + "".join(
+            f"2026-12-07 03:{j:02d}:{k:02d} {'ERROR' if k % 4 == 0 else 'INFO'} step {k}\n" for k in range(12))
+        for j in range(8))
+    assert records_table(jobs) is not None  # records, read alone
+    look = orientation(jobs, "How many ERROR lines were logged?")
+    assert look.table is None or "message" in look.table.header

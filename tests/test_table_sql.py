@@ -402,6 +402,12 @@ def test_a_query_that_keeps_rows_by_a_version_the_question_never_names_is_doubte
                       "How many entries of release 7.2 are flagged as critical?") == ""
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE released LIKE '2019-%'"),
                       "How many entries were released in 2019?") == ""
+    # Named in words, the version or date is the question's too (review).
+    for said in ("How many entries are flagged critical in the latest release?",
+                 "How many critical entries were released on New Year's Day?",
+                 "How many critical entries does release seven point two list?"):
+        assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE heading LIKE '7.2.%' AND item LIKE '%critical%'"),
+                          said) == "", said
     # A condition that keeps every row drops nothing, and without the question nothing is doubted.
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE series = 'py3.11' AND item LIKE '%critical%'"),
                       question) == ""

@@ -370,13 +370,15 @@ def test_a_file_name_alone_in_a_block_answers_the_answer_now_turn() -> None:
 def test_a_path_the_text_writes_answers_the_answer_now_turn_in_a_block_or_an_unquoted_final() -> None:
     # A scanner's report: at its answer-now turn the 1.5B wrote ```repl FINAL(twisted/web/client.py)```
     # (Python divides the names: NameError), then the path alone as a block; the run ended unanswered.
-    report = "".join(f">> Issue: [B{i}] a finding\n   Location: pkg/web/mod{i}.py:{i}:1\n----\n" for i in range(40))
+    report = "".join(f">> Issue: [B{i}] a finding\n   Location: pkg/web/mod{i}.py:{i}:1\n   CWE: N/A\n----\n"
+                     for i in range(40))
     question = "Which file has the finding B7?"
     block = "```repl\nrows = lines('B7')\nprint(rows)\n```"
     for last, want in (("```repl\nFINAL(pkg/web/mod7.py)\n```", "pkg/web/mod7.py"),
                        ("```repl\npkg/web/mod7.py\n```", "pkg/web/mod7.py"),
                        ("```repl\nFINAL(pkg/web/nowhere.py)\n```", ""),  # a path the text does not write
-                       ("```repl\nFINAL(rows/total)\n```", "")):  # code: a variable divided
+                       ("```repl\nFINAL(rows/total)\n```", ""),  # code: a variable divided
+                       ("```repl\nFINAL(N/A)\n```", "")):  # the text writes "N/A": no file's path (review)
         root = FakeScriptedLM([block, block.replace("B7", "B8"), last, last])
         result = RLM(root, prompts=SMALL, limits=Limits(max_iterations=2), mode="rlm",
                      trace_dir=False).complete(question, report)

@@ -56,11 +56,15 @@ def records_table(text: str) -> Table | None:
             blocks[-1].append(line)
     if len(blocks) < _LEAST:
         return None  # no separators, or too few: not a report of records
-    fielded = [_fields(block) for block in blocks]
+    read = [_fields(block) for block in blocks]
+    fielded = [fields for fields, _ in read]
     counts = Counter(key for fields in fielded for key in fields)
     kept = [key for key, n in counts.most_common() if n >= _KEPT_SHARE * len(blocks)]
     if len(kept) < _LEAST_FIELDS:
         return None
+    repeated = Counter(key for _, again in read for key in again)
+    if any(repeated[key] * 2 >= len(blocks) for key in kept):
+        return None  # a block of several records ("Test: ... Status: ..." three times): not one row each
     # A preamble or a closing summary writes few of the records' fields: no record.
     rows = [[fields.get(key) for key in kept] for fields in fielded
             if sum(key in fields for key in kept) * 2 >= len(kept)]
@@ -78,18 +82,22 @@ def records_table(text: str) -> Table | None:
     return Table.of_rows(_unique(header), rows)
 
 
-def _fields(block: list[str]) -> dict[str, str]:
-    """A record's `Key: value` fields, the first of each name: several on a line when runs of
-    spaces part them ("Severity: Low   Confidence: High")."""
+def _fields(block: list[str]) -> tuple[dict[str, str], set[str]]:
+    """A record's `Key: value` fields, the first of each name (several on a line when runs of
+    spaces part them: "Severity: Low   Confidence: High"), and the names written again."""
     out: dict[str, str] = {}
+    again: set[str] = set()
     for line in block:
         if _NUMBERED.match(line):
             continue  # a quoted line of code or text under its number ("139\t    assert x: ...")
         for piece in re.split(r"\s{2,}|\t", _LEAD.sub("", line)):
             m = _FIELD.fullmatch(piece.strip())
             if m is not None:
-                out.setdefault(m.group(1).strip().lower(), m.group(2).strip())
-    return out
+                key = m.group(1).strip().lower()
+                if key in out:
+                    again.add(key)
+                out.setdefault(key, m.group(2).strip())
+    return out, again
 
 
 def _name(key: str) -> str:

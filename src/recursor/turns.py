@@ -1160,7 +1160,10 @@ class TurnState:
                 return True
             # A path the text writes whole (a scanner's "Location: twisted/web/client.py:318"):
             # code divides names, it does not write them with slashes at the answer-now turn.
-            return "/" in name and re.fullmatch(r"[\w.-]+(?:/[\w.-]+)+", name) is not None and _holds_word(context, name)
+            # A file's path, not "N/A", "TCP/IP" or "I/O" (review): an extension, or two slashes.
+            pathlike = re.fullmatch(r"[\w.-]+(?:/[\w.-]+)+", name) is not None and (
+                re.search(r"\.[A-Za-z]\w{0,7}$", name) is not None or name.count("/") >= 2)
+            return pathlike and _holds_word(context, name)
         return names_an_answer(name) and _holds_word(context, name)
 
     def value_block(self, code: str, context: ContextValue) -> str | None:

@@ -1575,11 +1575,12 @@ def headings(pattern: Any = None, level: int | None = None, text: Any = None) ->
         levels |= {lvl for _, _, lvl in heads}
         # The top level, unless a level is named; with a pattern and no level, every level.
         wanted = min(lvl for _, _, lvl in heads) if wanted_level is None else wanted_level
-        for a, b, lvl in heads:
+        for k, (a, b, lvl) in enumerate(heads):
             if lvl == wanted or (pattern is not None and wanted_level is None):
                 line = Heading(doc[a:b].strip())
                 line.file = name
-                line.day = None if _dates_in(line, None) else dated_below(doc, b, hi)
+                below = heads[k + 1][0] if k + 1 < len(heads) else hi  # not the next heading's date
+                line.day = None if _dates_in(line, None) else dated_below(doc, b, below)
                 out.append(line)
     if pattern is not None:
         rx = _pattern(pattern)
