@@ -663,3 +663,13 @@ def test_a_number_compared_is_one_of_the_conditions_that_hold_apart() -> None:
     assert told.startswith("each of its conditions holds for some rows") and "n > 2" not in told
     assert "x=5" not in db.doubted(db.select("SELECT COUNT(*) FROM t WHERE q LIKE '%x=5%' AND status = 404"), "How many?")
     db.close()
+
+
+def test_a_word_of_the_question_written_as_a_part_of_some_values_is_told_with_its_like() -> None:
+    # "the conch package": the 1.5B copied the one example path that held it, one file's.
+    paths = [f"twisted/{pkg}/mod{i}.py" for i in range(30) for pkg in ("conch", "web", "internet")]
+    table = Table.of_rows(["location", "severity"], [[p, "High"] for p in paths])
+    told = schema(table, "How many problems are in the conch package of Twisted?")
+    assert "30 rows hold 'conch' as a part (e.g. 'twisted/conch/mod0.py'): location LIKE '%conch%'" in told
+    assert "'twisted' as a part" not in told  # every row: it picks none out
+    assert "as a part" not in schema(table, "How many problems are there?")

@@ -369,7 +369,7 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             first = [distinct[0], distinct[len(distinct) // 2]] if long and len(distinct) > 2 else distinct[:_EXAMPLES]
             shown = named + [v for v in first if v not in named]
             told = f"text, {width}e.g. " + ", ".join(repr(_clip(v, _LONG_CLIP if long else _CLIP)) for v in shown)
-            grouped = _grouped_by_start(column.name, values)
+            grouped = _grouped_by_start(column.name, values) or _parts_asked(column.name, counts, asked)
     line = f"- {column.name}{header}: {told}"
     line = line if len(line) <= _LINE_MAX else line[:_LINE_MAX] + " ..."
     return line + grouped + (f"; empty (NULL) in {empty:,} rows" if empty else "")
@@ -395,6 +395,27 @@ def _routes(values: list[str]) -> str | None:
     shown = ", ".join(f"{_clip(r)!r} ({n:,} rows)" for r, n in routes.most_common(_ROUTES_SHOWN))
     more = ", ..." if len(routes) > _ROUTES_SHOWN else ""
     return f"text, paths of {len(routes):,} routes (# for a number, no query string): {shown}{more}"
+
+
+_PART_ASKED = 2
+
+
+def _parts_asked(name: str, counts: Counter[str], asked: set[str]) -> str:
+    """The rows whose value holds a word of the question as one of its parts ("conch" of
+    'twisted/conch/ssh/agent.py'), each such word with their count and the LIKE that keeps
+    them: asked about "the conch package", the 1.5B copied the one example path that held it,
+    which is one file's. "" when no such word is a part of some values but not all."""
+    told = []
+    rows = sum(counts.values())
+    for word in sorted((w for w in asked if w.isalpha() and len(w) >= 4 and w not in _STOP), key=len, reverse=True):
+        rx = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
+        held = [(v, n) for v, n in counts.items() if rx.search(v) and v.lower() != word]
+        n = sum(k for _, k in held)
+        if held and n < rows:
+            told.append(f"{n:,} rows hold {word!r} as a part (e.g. {_clip(held[0][0])!r}): {name} LIKE '%{word}%'")
+        if len(told) == _PART_ASKED:
+            break
+    return "".join(f"; {t}" for t in told)
 
 
 def _grouped_by_start(name: str, values: list[str]) -> str:
