@@ -386,7 +386,7 @@ def test_a_small_root_behind_a_server_stops_where_its_invented_turns_start() -> 
         assert all("stop" not in body and "max_tokens" not in body for body in subs)
         wrapped = RLM(RetryingLM(OpenAICompatibleLM("qwen2.5-coder:1.5b", base_url=server.base_url,
                                                     api_key_env=None)), trace_dir=False).root_lm
-        assert wrapped.max_output_tokens == 1024  # the ledger reads the wrapper's cap: the one sent
+        assert wrapped.max_output_tokens == SmallModelPrompts().reply_tokens  # the ledger reads the wrapper's cap: the one sent
 
         server.requests.clear()
         own = OpenAICompatibleLM("qwen2.5-coder:1.5b", base_url=server.base_url, api_key_env=None,
