@@ -1437,6 +1437,18 @@ def test_a_run_that_ends_without_an_answer_answers_what_the_look_computed() -> N
     assert result.answer != "455" and result.stopped_by == "max_errors"
 
 
+def test_a_run_its_deadline_stops_answers_what_the_look_computed() -> None:
+    """Offered a query's value, the 1.5B grepped a wide CSV's long lines until its deadline:
+    the run ended with no answer, where the look had computed it."""
+    question = "How many days passed between the earliest and the latest change in this log?"
+    searching = '```repl\nrows = lines("alternatives")\nprint(len(rows))\n```'
+    root = FakeScriptedLM([searching] * 40, delay=0.4)
+    result = RLM(root, prompts=SmallModelPrompts(), limits=Limits(max_iterations=40, timeout=2.0), mode="rlm",
+                 trace_dir=False).complete(question, _alternatives_log())
+    assert "Read in the lines above: 455." in root.calls[0].messages[-1]["content"]
+    assert (result.stopped_by, result.answer) == ("timeout", "455")
+
+
 def test_the_first_of_lines_and_zero_checks_keep_answers_that_are_right() -> None:
     """Code that orders what it prints may print the most first; a 0 after the helper says the
     text writes the word nowhere is likely right; an answer the look offered stands."""

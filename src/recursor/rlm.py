@@ -320,8 +320,8 @@ class _Run:
                 try:
                     resp = await tree.call_lm(self.root_lm, messages, run_id=self.run_id, depth=self.depth, role="root",
                                               output_cap=self.prompts.reply_tokens)
-                except BudgetExceeded as exc:
-                    outcome = await self._finish(exc.limit, messages, iteration - 1)  # type: ignore[arg-type]
+                except BudgetExceeded as exc:  # a limit (the deadline, tokens, dollars) stopped the call
+                    outcome = await self._finish(exc.limit, messages, iteration - 1, state=state)  # type: ignore[arg-type]
                     break
                 except LMError as exc:
                     outcome = await self._finish("lm_error", messages, iteration - 1, error=error_text(exc))
@@ -333,7 +333,7 @@ class _Run:
                 try:
                     outcome, feedback = await self._turn(reply, iteration, state, cut)
                 except BudgetExceeded as exc:  # the deadline stopped a cell
-                    outcome = await self._finish(exc.limit, messages, iteration)  # type: ignore[arg-type]
+                    outcome = await self._finish(exc.limit, messages, iteration, state=state)  # type: ignore[arg-type]
                     break
                 if outcome is not None and self.typed is not None:  # an invalid answer: a retry turn
                     outcome, feedback = self.typed.review(outcome)
@@ -553,8 +553,9 @@ class _Run:
         """The best answer without another LM call: answer["content"], the value the first
         look computed from the context and offered (`offered`: `Orientation.counted`), the
         last sub-result, the value a sub-model read in the look's lines (`read`:
-        `TurnState.look_read`), prose; `offered` and `read` are given on the answer-now path
-        of max_iterations and max_errors only.
+        `TurnState.look_read`), prose. A run a limit stopped (the deadline, its tokens or
+        dollars) ends on them too: offered the query's "Afghanistan", the 1.5B grepped a wide
+        CSV's long lines until its 240 s deadline, and the run ended with no answer.
         Offered "528" days between a log's first and last dates, the 1.5B wrote code that
         failed, looped to max_errors and ended with no answer at all."""
         return (await self.repl.stored_answer() or offered or self.subcalls.last_result or read or self.last_prose
