@@ -735,8 +735,8 @@ def test_a_wide_table_of_one_column_per_year_is_queried_as_one_row_per_year() ->
     assert "columns: Country Name, Country Code, Indicator Name, one column per year from 1960 to 2013." in look.text
     assert len(look.table.rows) == len(values)  # an empty cell is no row
     told = schema(look.table, "How many countries are there?")
-    assert "here each of its rows is one row per year it has a value for" in told
-    assert "COUNT(DISTINCT Country_Name)" in told
+    assert "here a row is one of its rows in one year it has a value for (`year`, `value`)" in told
+    assert "COUNT(*) counts such rows and years, COUNT(DISTINCT Country_Name) the file's rows." in told
     assert run_select(look.table, "SELECT value FROM t WHERE Country_Name = 'Thailand' AND year = 1985").rows == (
         ((values["Thailand", 1985],),) if ("Thailand", 1985) in values else ())
     above = sum(1 for y in range(1970, 1991) if values.get(("Ireland", y), 0) > 3)

@@ -374,16 +374,16 @@ def _whole_table(read: _Read, text: str) -> Table | None:
 
 def _long_note(header: list[str]) -> str:
     """What the writer is told of a wide table read long (`_long`): each of the file's rows
-    repeats once per year it has a value for, so the file's rows are counted DISTINCT and its
-    other numbers are not summed over the repeats (review: COUNT(*) and a `total` column
-    summed gave 55 and 5,815 for 12 countries and 1,266)."""
+    repeats once per year it has a value for (review: COUNT(*) gave 55 for 12 countries). Both
+    counts are said with what they count: told only to count the file's rows DISTINCT, the
+    1.5B counted "in how many years" as COUNT(DISTINCT Country_Name), 1."""
     years = _year_columns(header)
     if not years:
         return ""
     first = sql_names(_long(header, [])[0])[0]
-    return (f"The file has a column per year ({header[years.start]} to {header[years.stop - 1]}); here each of "
-            f"its rows is one row per year it has a value for, with `year` and `value`: count the file's rows "
-            f"with COUNT(DISTINCT {first}), and pick one year before summing its other columns.")
+    return (f"The file has a column per year ({header[years.start]} to {header[years.stop - 1]}); here a row "
+            f"is one of its rows in one year it has a value for (`year`, `value`): COUNT(*) counts such rows "
+            f"and years, COUNT(DISTINCT {first}) the file's rows.")
 
 
 def _all_rows(text: str, read: _Read) -> list[list[str]] | None:
