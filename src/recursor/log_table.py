@@ -39,6 +39,8 @@ __all__ = ["LOG_LINE", "requested", "selects_as_asked", "timed_table"]
 
 LOG_LINE = "one line of a log"
 """What a row of a log's table is (`Table.row`), as its query writer is told."""
+_BASE_COLUMNS = frozenset({"day", "time", "fraction", "host", "program", "pid", "message"})
+"""The columns a log's table has before the fields, counts and requests its messages write."""
 
 _STAMP_WITHIN = 40
 """A line's stamp starts within its first characters ("Sun Dec  6 11:13:16 2026", "[2024-03-05 ...")."""
@@ -208,7 +210,7 @@ class _Layout:
         fields = tuple(k for k, n in pairs.most_common(_FIELDS_KEPT) if n >= _FIELD_ROWS)
         counted = tuple(k for k, n in counts.most_common(_FIELDS_KEPT - len(fields))
                         if n >= _FIELD_ROWS and k not in fields)
-        taken = {"day", "time", "fraction", "host", "program", "pid", "message", *fields, *counted}
+        taken = _BASE_COLUMNS | {*fields, *counted}
         requested = sum(_request(e.message) is not None for e in entries) >= _FIELD_ROWS
         requests = tuple(c for c in _REQUEST_COLUMNS if c not in taken) if requested else ()
         return cls(any(e.day for e in entries), any(e.fraction for e in entries), syslog, hosts, fields, counted,
@@ -306,19 +308,24 @@ def _prefix(message: str, hosts: bool) -> re.Match[str] | None:
 
 
 _TEXT_LITERAL = re.compile(r"'((?:[^']|'')*)'")
-_BASE_COLUMNS = frozenset({"day", "time", "fraction", "host", "program", "pid", "message"})
 _WHERE = re.compile(r"\bWHERE\b(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def _where(sql: str) -> str | None:
+    """A query's WHERE clause and what follows it, its quoted texts emptied; None for none."""
+    m = _WHERE.search(_TEXT_LITERAL.sub("''", sql))
+    return m.group(1) if m is not None else None
 
 
 def _by_a_named_field(sql: str, asking: str) -> bool:
     """Whether the query's WHERE compares a field's column (`new_messages >= 5`, `total > 150`)
     whose name is written in the question ("five or more new messages", "a total above 150"):
     it picks the lines by what the question counts, in its words, without matching text."""
-    where = _WHERE.search(_TEXT_LITERAL.sub("''", sql))
+    where = _where(sql)
     if where is None:
         return False
     lowered = asking.lower()
-    for name in set(re.findall(r"\b([A-Za-z_]\w*)\s*(?:[<>=!]=?|\bBETWEEN\b|\bIS\b)", where.group(1), re.IGNORECASE)):
+    for name in set(re.findall(r"\b([A-Za-z_]\w*)\s*(?:[<>=!]=?|\bBETWEEN\b|\bIS\b)", where, re.IGNORECASE)):
         parts = [p for p in name.lower().split("_") if p]
         if name.lower() not in _BASE_COLUMNS and parts and all(
                 re.search(rf"\b{re.escape(word_start(p))}", lowered) for p in parts):
@@ -330,9 +337,9 @@ def _by_a_request(sql: str) -> bool:
     """Whether the query's WHERE compares a request's status, method or path (`_REQUEST`): it
     picks requests by what a web server writes of each, as a query over an access log's own
     table does ("could not find" read as `status = 404`), not by a guessed kind of message."""
-    where = _WHERE.search(_TEXT_LITERAL.sub("''", sql))
+    where = _where(sql)
     return where is not None and re.search(r"\b(?:status|method|path)\s*(?:[<>=!]=?|\bLIKE\b|\bIN\b|\bBETWEEN\b)",
-                                           where.group(1), re.IGNORECASE) is not None
+                                           where, re.IGNORECASE) is not None
 
 
 def selects_as_asked(sql: str, question: str, requests: bool = False) -> bool:

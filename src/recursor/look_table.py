@@ -224,11 +224,20 @@ def _long(header: list[str], rows: Sequence[Sequence[str | None]]) -> tuple[list
     if not years:
         return header, [list(r) for r in rows]
     kept = [i for i in range(len(header)) if i not in years]
-    taken = {header[i].lower() for i in kept}
-    year, value = (next(n for n in (name, f"{name}_", f"{name}__") if n not in taken) for name in ("year", "value"))
     long = [[*(r[i] if i < len(r) else None for i in kept), header[y], r[y]]
             for r in rows for y in years if y < len(r) and r[y] not in (None, "")]
-    return [header[i] for i in kept] + [year, value], long
+    return _long_header(header), long
+
+
+def _long_header(header: list[str]) -> list[str]:
+    """A wide table's columns read long (`_long`): those not of a year, then `year` and
+    `value` (with "_" added while a column is named so already)."""
+    years = _year_columns(header)
+    if not years:
+        return header
+    kept = [h for i, h in enumerate(header) if i not in years]
+    taken = {h.lower() for h in kept}
+    return kept + [next(n for n in (name, f"{name}_", f"{name}__") if n not in taken) for name in ("year", "value")]
 
 
 def _aligned(body: str, lines: list[str], cut: bool) -> _Read | None:
@@ -368,8 +377,7 @@ def _whole_table(read: _Read, text: str) -> Table | None:
         return Table.of_rows(*_long(read.header, read.rows), note=note) if read.whole else None
     if len(text) > _QUERIED_UP_TO:
         return None
-    header = _long(read.header, [])[0]
-    return Table.read_later(header, lambda: _long(read.header, _all_rows(text, read) or [])[1], note=note)
+    return Table.read_later(_long_header(read.header), lambda: _long(read.header, _all_rows(text, read) or [])[1], note=note)
 
 
 def _long_note(header: list[str]) -> str:
@@ -380,7 +388,7 @@ def _long_note(header: list[str]) -> str:
     years = _year_columns(header)
     if not years:
         return ""
-    first = sql_names(_long(header, [])[0])[0]
+    first = sql_names(_long_header(header))[0]
     return (f"The file has a column per year ({header[years.start]} to {header[years.stop - 1]}); here a row "
             f"is one of its rows in one year it has a value for (`year`, `value`): COUNT(*) counts such rows "
             f"and years, COUNT(DISTINCT {first}) the file's rows.")

@@ -970,15 +970,16 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                 and not _RELEASES_COUNTED.search(asking))
     items = (items_table(text) if tabled is None and computes and not counted and not files
              and isinstance(context, str) and len(text) <= _PARSED_UP_TO else None)
+    # A timed log's lines as a table, for a count, ranking or measure no rule here computed: the
+    # query writer reads "failed logins" as the kind of message that writes `FAIL LOGIN`.
+    log_asked = bool(words.ranks or COUNT_ASKED.search(asking))
+    timed = (timed_table(text) if tabled is None and items is None and not counted and not files
+             and isinstance(context, str) and len(text) <= _PARSED_UP_TO and (computes or log_asked) else None)
     if items is None and tabled is None and computes and not counted and not files and isinstance(context, str):
         # A report's records, unless its lines are a timed log's (a job log's "=====" banners
         # over its stamped lines: the lines are what it counts, review).
-        items = records_table(text) if len(text) <= _PARSED_UP_TO and timed_table(text) is None else None
-    # A timed log's lines as a table, for a count, ranking or measure no rule here computed: the
-    # query writer reads "failed logins" as the kind of message that writes `FAIL LOGIN`.
-    logged = (timed_table(text) if tabled is None and items is None and not counted and not files
-              and isinstance(context, str) and len(text) <= _PARSED_UP_TO
-              and (words.ranks or COUNT_ASKED.search(asking)) else None)
+        items = records_table(text) if len(text) <= _PARSED_UP_TO and timed is None else None
+    logged = timed if items is None and log_asked else None
     return Orientation("\n".join(page.rows), tuple(page.shown), words=found_words, reads=tuple(page.reads),
                        hint=() if names_options(question) else searched_first,
                        start=(judging.call if judging else start if (named is not None or named_start) and start

@@ -729,17 +729,13 @@ class TableDb:
         if not question or _NAMED_OTHERWISE.search(question):
             return ""  # "the latest release", "on New Year's Day", "seven point one": named in words
         said = {int(n) for n in re.findall(r"\d+", question)}
-        rows: int | None = None
         for m in _COMPARED_TO.finditer(query.sql):
             literal = m.group(2)
             if (not _PARTED_NUMBER.search(literal) or any(int(n) in said for n in re.findall(r"\d+", literal))
                     or re.match(r"[^']*\bIN\s*\(", m.group(0), re.IGNORECASE)):
                 continue
             alone = self.select(f"SELECT COUNT(*) FROM t WHERE {m.group(0)}")
-            if rows is None:
-                every = self.select("SELECT COUNT(*) FROM t")
-                rows = int(every.rows[0][0]) if every.rows and not every.error else 0
-            if alone.error or not alone.rows or int(alone.rows[0][0] or 0) >= rows:
+            if alone.error or not alone.rows or int(alone.rows[0][0] or 0) >= len(self.table.rows):
                 continue  # it keeps every row: no harm
             return (f"{_clip(m.group(0), 80)} keeps only some rows by {_clip(literal)!r}, which the question never "
                     f"names: leave that condition out unless the question asks for it")
