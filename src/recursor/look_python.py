@@ -123,8 +123,9 @@ def keys_look(tree: ast.Module, attribute: str, asking: str) -> tuple[list[str],
                       else stmt.target if isinstance(stmt, ast.AnnAssign) else None)
             value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
             if isinstance(target, ast.Name) and target.id == attribute and isinstance(value, ast.Dict):
-                keys = {k.value for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-                per_key.update(keys)
+                # In the order written, each once: a tie among keys is then shown the same in every run.
+                per_key.update(dict.fromkeys((k.value for k in value.keys
+                                              if isinstance(k, ast.Constant) and isinstance(k.value, str)), 1))
                 classes += 1
     if classes < 3 or not per_key:
         return [], ""

@@ -407,7 +407,8 @@ def _parts_asked(name: str, counts: Counter[str], asked: set[str]) -> str:
     which is one file's. "" when no such word is a part of some values but not all."""
     told = []
     rows = sum(counts.values())
-    for word in sorted((w for w in asked if w.isalpha() and len(w) >= 4 and w not in _STOP), key=len, reverse=True):
+    # The longest first, and words of one length alphabetically: `asked` is a set, whose order varies by run.
+    for word in sorted((w for w in asked if w.isalpha() and len(w) >= 4 and w not in _STOP), key=lambda w: (-len(w), w)):
         rx = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
         held = [(v, n) for v, n in counts.items() if rx.search(v) and v.lower() != word]
         n = sum(k for _, k in held)
