@@ -58,7 +58,6 @@ from recursor.protocol import (
     number_as_written,
     parse_reply,
     stated_answer,
-    unquoted_final,
     without_marks,
 )
 from recursor.result import Result, StopReason
@@ -524,9 +523,8 @@ class _Run:
             if not cell.final or is_code_object(cell.final):
                 # ```repl FINAL(twisted/web/client.py)```: a path written unquoted, which Python
                 # divides; the answer when the text writes it (`TurnState.written_name`).
-                unquoted = unquoted_final(parsed.code[0].code.strip(), cell.error)
-                named = unquoted is not None and state is not None and state.written_name(unquoted, self.context)
-                return (unquoted if named else None), None
+                code = parsed.code[0].code.strip()
+                return (state.unquoted_answer(code, cell.error, self.context) if state is not None else None), None
             return number_as_written(parsed.code[0].code, cell.final), cell.final_json
         if parsed.prose and prose:  # prose without FINAL is a weaker answer than one the model stored itself
             stored = await self.repl.stored_answer()
