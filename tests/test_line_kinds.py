@@ -165,3 +165,63 @@ def test_a_spans_verb_is_not_searched_but_a_count_of_what_passed_is() -> None:
     assert "passed" in _question_words("How many tests passed in the CSV suite?")
     # What the verb's cut shortens is not read at the offsets before it: "8,000" stays one number.
     assert _question_words("How many seconds passed before 8,000 bytes were sent?") == ["seconds", "bytes", "sent"]
+
+
+def _shop_log() -> list[str]:
+    users = ["erin", "bob", "carol", "dave", "alice"]
+    lines = []
+    for i in range(60):
+        who = users[i % 5] if i % 3 else "erin"
+        lines.append(f"[03:46:{i % 60:02d}] [INFO] order {1000 + i} placed by {who}: product {i * 7} x{i % 4 + 1}")
+        if i % 2:
+            lines.append(f"[03:47:{i % 60:02d}] [INFO] user {users[(i * 3) % 5]} logged in")
+        if i % 4 == 0:
+            lines.append(f"[03:48:{i % 60:02d}] [WARNING] rejected order from {users[i % 3]}: quantity {i}")
+    return lines
+
+
+def test_a_few_names_that_recur_in_unlike_lines_are_one_kind_counted_by_name() -> None:
+    # Five users are five kinds to a merge that wants 8 values of a word; but the same names
+    # fill one place of lines that are otherwise unlike, which a state's words do not.
+    rows = kinds_told("", _shop_log(), 200, about="They are")
+    assert rows[0] == "They are 105 lines of 3 kinds (the lines' shapes, counted):"
+    assert rows[1].startswith("  60 lines like: [03:46:00] [INFO] order 1000 placed by erin: product 0 x1 (of them: erin 28, ")
+    assert "bob 8" in rows[1] and rows[1].endswith(")")
+    assert rows[2].startswith("  30 lines like: [03:47:01] [INFO] user ")
+    assert rows[3].startswith("  15 lines like:") and "(of them: erin 5, bob 5, carol 5)" in rows[3]
+
+
+def test_a_levels_words_and_a_lone_statement_s_states_stay_kinds() -> None:
+    # A message logged at three levels, twice: levels are capitals, not names.
+    lines = [f"{lvl} conn {i} closed" for i in range(10) for lvl in ("ERROR", "WARN", "INFO")]
+    lines += [f"{lvl} retry {i} of 3" for i in range(10) for lvl in ("ERROR", "WARN", "INFO")]
+    assert kinds_told("", lines, 160, about="They are")[0].endswith("60 lines of 6 kinds (the lines' shapes, counted):")
+    # dpkg's states vary in one statement only: they stay kinds, with no names told.
+    states = [f"2025-06-24 14:36:5{i} status {s} lib{i}:amd64 1.{i}" for i in range(6)
+              for s in ("installed", "unpacked", "half-configured")]
+    rows = kinds_told("status", states, 160)
+    assert "3 kinds" in rows[0] and "of them" not in "".join(rows)
+    # Two words that vary together say nothing of which is a name: the kinds stay apart.
+    grid = [f"{i} sent {t} mail to {e}@example.org" for i, (t, e) in
+            enumerate((t, e) for t in ("welcome", "receipt", "reset") for e in ("ana", "dara", "li", "bo"))]
+    assert "12 kinds" in kinds_told("", grid * 2, 160, about="They are")[0]
+
+
+def test_a_debian_version_s_tilde_varies_with_its_numbers() -> None:
+    assert line_shape("status installed libfoo:amd64 1.2~rc1-3") == line_shape("status installed libfoo:amd64 1.2-3")
+
+
+def test_a_ranking_is_shown_the_names_of_its_rarest_word_s_lines_of_one_kind() -> None:
+    # "quantity" is on the rejections alone, one kind; the names they write are the users that
+    # other kinds of lines write too, and the question ranks them.
+    text = "\n".join(_shop_log()) + "\n"
+    look = orientation(text, "Whose orders got turned down most often because the quantity was wrong?")
+    assert "'quantity' is on 15 lines of one kind (of them: erin 5, bob 5, carol 5)" in look.text
+    # Not for a question that neither counts nor ranks, nor for "the most recent".
+    assert "of one kind" not in orientation(text, "Whose order was turned down for its quantity first?").text
+    assert "of one kind" not in orientation(text, "Whose most recent order was turned down for its quantity?").text
+    # A ranking over lines of kinds that write no names is not told their kinds (a count is).
+    lines = [f"t{i} http write filter limit {i}" for i in range(54)] + [f"t{i} limit_req[0]: {i} 0.000" for i in range(10)]
+    ranked = orientation("\n".join(lines) + "\n", "Which limit was hit most often?").text
+    assert "kinds (the lines' shapes" not in ranked
+    assert "kinds (the lines' shapes" in orientation("\n".join(lines) + "\n", "How many times was the limit hit?").text

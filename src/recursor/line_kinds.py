@@ -21,13 +21,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-__all__ = ["kinds", "kinds_told", "line_shape"]
+__all__ = ["kinds", "kinds_told", "line_shape", "names_in"]
 
 _VARIES = re.compile(
     r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
     r"|(?<=\w=)[^\s,;]+"  # a key=value's value
     r"|(?<!\S)\S*/\S*"  # a path or an address
-    r"|(?<![\w.:+-])[\w.:+-]*\d[\w.:+@-]*"  # anything with a digit in it
+    r"|(?<![\w.:+~-])[\w.:+~-]*\d[\w.:+@~-]*"  # anything with a digit in it (a Debian `1.2~rc1`)
     r"|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"  # a date's names
 )
 _SPACES = re.compile(r"[ \t]+")
@@ -44,55 +44,143 @@ def line_shape(line: str) -> str:
     return _SPACES.sub(" ", _VARIES.sub("#", line[:_SHAPED])).strip()
 
 
-def _merged(shapes: list[str]) -> dict[str, str]:
+def _merged(shapes: list[str], known: frozenset[str] = frozenset()) -> dict[str, str]:
     """The shapes that are one kind with another word in one place (a package's name, a
     function's), as that kind: shapes of as many words, alike but in one word that takes
-    `_NAMES_LEAST` values or more there. A word of a few values (dpkg's `installed`,
-    `unpacked`, `half-configured`) tells kinds apart, and is kept."""
-    kind = {s: s for s in shapes}
-    for at in range(_WORDS_COMPARED):
-        groups: dict[str, set[str]] = {}
-        for s in set(kind.values()):
-            words = s.split(" ", at + 1)  # the words up to `at`, and the rest as one
-            if len(words) > at and words[at] != "#":
-                groups.setdefault(" ".join([*words[:at], "#", *words[at + 1:]]), set()).add(s)
-        into = {s: merged for merged, members in groups.items() if len(members) >= _NAMES_LEAST for s in members}
-        if into:
-            kind = {s: into.get(k, k) for s, k in kind.items()}
+    `_NAMES_LEAST` values or more there, or only words that are names elsewhere too
+    (`_recurring`, among these shapes or `known` from more of the text's lines). A word of a few values (dpkg's `installed`, `unpacked`,
+    `half-configured`) tells kinds apart, and is kept."""
+    kind = _many_named(shapes)
+    names = _recurring(set(kind.values())) | known
+    if names:
+        for at in range(_WORDS_COMPARED):
+            groups = _alike_but_at(set(kind.values()), at)
+            into = {s: merged for merged, members in groups.items()
+                    if len(members) >= 2 and all(_bare(s.split(" ")[at]) in names for s in members) for s in members}
+            if into:
+                kind = {s: into.get(k, k) for s, k in kind.items()}
     return {s: k for s, k in kind.items() if s != k}
 
 
+def _many_named(shapes: Iterable[str]) -> dict[str, str]:
+    """Each shape's kind, merged with the shapes alike but in one word of `_NAMES_LEAST`
+    values or more."""
+    kind = {s: s for s in shapes}
+    for at in range(_WORDS_COMPARED):
+        groups = _alike_but_at(set(kind.values()), at)
+        into = {s: merged for merged, members in groups.items() if len(members) >= _NAMES_LEAST for s in members}
+        if into:
+            kind = {s: into.get(k, k) for s, k in kind.items()}
+    return kind
+
+
+def _alike_but_at(shapes: set[str], at: int) -> dict[str, set[str]]:
+    """The shapes that are alike but in their word `at`, by the shape with `#` there, in a
+    fixed order (sorted: which shapes merge first must not vary from run to run)."""
+    groups: dict[str, set[str]] = {}
+    for s in sorted(shapes):
+        words = s.split(" ", at + 1)  # the words up to `at`, and the rest as one
+        if len(words) > at and words[at] != "#":
+            groups.setdefault(" ".join([*words[:at], "#", *words[at + 1:]]), set()).add(s)
+    return groups
+
+
+def _recurring(shapes: set[str]) -> set[str]:
+    """Words of a few values that are names: the same `_NAMES_SHARED` or more words vary in
+    one place of two kinds of lines that are otherwise unlike (`order # placed by erin`, `user
+    erin logged in`, `rejected order from erin`: five users each). A state's words vary in one
+    statement's lines only (dpkg's `status installed`), and a level's are capitals (`ERROR`).
+    Two words that vary together (`sent receipt mail to ana@x.org`, `sent welcome mail to
+    dara@x.org`) say nothing of which is the name: lines alike but in one more word are not
+    unlike."""
+    sets: list[tuple[list[str], frozenset[str]]] = []
+    for at in range(_WORDS_COMPARED):
+        for merged, members in _alike_but_at(shapes, at).items():
+            words = frozenset(_bare(s.split(" ")[at]) for s in members)
+            if _NAMES_SHARED <= len(words) < _NAMES_LEAST and all(_NAME.fullmatch(w) for w in words):
+                sets.append((merged.split(" "), words))
+    names: set[str] = set()
+    for i, (one, these) in enumerate(sets[:_SETS_COMPARED]):
+        for other, those in sets[i + 1:_SETS_COMPARED]:
+            shared = these & those
+            if len(shared) >= _NAMES_SHARED and _unlike(one, other):
+                names |= shared
+    return names
+
+
+def _unlike(one: list[str], other: list[str]) -> bool:
+    """Two shapes' words differ in two places or more (or in how many words they have)."""
+    return len(one) != len(other) or sum(a != b for a, b in zip(one, other, strict=True)) >= 2
+
+
+def _bare(word: str) -> str:
+    """A word without the marks around it: `erin:` is the `erin` of another line."""
+    return word.strip(_MARKS)
+
+
+_MARKS = ".,:;!?()[]{}<>'\""
 _WORDS_COMPARED = 24
 """A shape's first words that may be merged; a line's tail seldom says what kind it is."""
 _NAMES_LEAST = 8
 """Values of one word, in shapes otherwise alike, that make it a name and the shapes one kind."""
+_NAMES_SHARED = 3
+"""Values that two unlike kinds of lines share in one place, that make them names."""
+_NAME = re.compile(r"(?=[\w.@-]*[a-z])\w[\w.@-]*")
+"""A word that may be a name: a plain word with a lowercase letter (no level's `ERROR`)."""
+_SETS_COMPARED = 400
+"""Sets of a few words compared two by two, at most: a bound on the pairs of a text of many shapes."""
 
 
 def kinds(lines: Iterable[str]) -> tuple[Counter[str], dict[str, str]]:
     """The kinds of `lines`, each with how many lines are of it and its first line."""
-    lines = list(lines)
-    counts: Counter[str] = Counter()
-    example: dict[str, str] = {}
-    for line, kind in zip(lines, _kinds_of(lines), strict=True):
-        counts[kind] += 1
-        example.setdefault(kind, line)
+    counts, example, _ = _kinds_named(list(lines))
     return counts, example
 
 
-def _kinds_of(lines: Sequence[str]) -> list[str]:
-    """Each line's kind: its shape, merged with the shapes alike but for a name (`_merged`)."""
+def names_in(lines: Iterable[str]) -> frozenset[str]:
+    """The few names that recur in unlike kinds of `lines` (`_recurring`): a text's lines
+    around those a word is on, which may all be of one kind (`rejected order from carol`)."""
+    return frozenset(_recurring(set(_many_named({line_shape(line) for line in lines}).values())))
+
+
+def _kinds_named(lines: Sequence[str], known: frozenset[str] = frozenset()
+                 ) -> tuple[Counter[str], dict[str, str], dict[str, Counter[str]]]:
+    """`kinds`, and for each kind merged from shapes alike but for a name, how many of its
+    lines write each name."""
     shapes = [line_shape(line) for line in lines]
-    kind_of = _merged(list(dict.fromkeys(shapes)))
-    return [kind_of.get(shape, shape) for shape in shapes]
+    kind_of = _merged(list(dict.fromkeys(shapes)), known)
+    counts: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    named: dict[str, Counter[str]] = {}
+    for line, shape in zip(lines, shapes, strict=True):
+        kind = kind_of.get(shape, shape)
+        counts[kind] += 1
+        example.setdefault(kind, line)
+        if kind != shape:
+            name = " ".join(_bare(w) for w, k in zip(shape.split(" "), kind.split(" "), strict=False)
+                            if k == "#" and w != "#")
+            named.setdefault(kind, Counter())[name] += 1
+    return counts, example, named
+
+
+def _names_told(names: Counter[str] | None) -> str:
+    """The names a kind's lines write, each counted, when they are a few (`_NAMES_LEAST`):
+    "whose orders were rejected most" is read from them."""
+    if not names or not 2 <= len(names) < _NAMES_LEAST:
+        return ""
+    return " (of them: " + ", ".join(f"{name} {n:,}" for name, n in names.most_common()) + ")"
 
 
 def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,
-               about: str = "") -> list[str]:
+               about: str = "", names: frozenset[str] = frozenset(), named_only: bool = False) -> list[str]:
     """Rows telling the kinds of `lines` (the lines holding `word`) with how many lines each,
     one example line a kind; none when they are of fewer than `least` kinds (a word on lines
     of one kind is told by its count) or of more kinds than half their number (little
     repeats: prose, not a log's lines), or `more_than` lines or fewer (shown whole elsewhere).
-    `about` names the lines in the first row instead of the word ("They are"). None also
+    `about` names the lines in the first row instead of the word ("They are"). Lines of one
+    kind that write a few names are told by name, in one row; `names` are names known from
+    more of the text's lines (`names_in`); with `named_only`, none unless a kind shown writes
+    names (a ranking asks whose lines are the most, not what kinds they are). None also
     when every line starts with the word called (`XMLPARSEAPI(void)`, `XMLPARSEAPI(int)`: a
     header's declarations of its public calls, one statement whatever its arguments); not
     when it starts them as a name (`npm http fetch ...`, `npm info ...`: kinds of a log)."""
@@ -102,16 +190,20 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     called = re.compile(re.escape(word) + r"\(", re.IGNORECASE) if word else None
     if called is not None and all(called.match(line.lstrip()) for line in lines):
         return []
-    counts, example = kinds(lines)
+    counts, example, named = _kinds_named(lines, names)
     total = len(lines)
+    if len(counts) == 1 and (told := _names_told(named.get(next(iter(counts))))):
+        return [f"{about or repr(word) + ' is on'} {total:,} lines of one kind{told}"]
     if len(counts) < least or 2 * len(counts) > total:
         return []
     top = counts.most_common(KINDS_SHOWN)
+    if named_only and not any(_names_told(named.get(shape)) for shape, _ in top):
+        return []
     rows = [f"{about or repr(word) + ' is on'} {total:,} lines of {len(counts):,} kinds (the lines' shapes, counted):"]
     for shape, n in top:
         line = example[shape].strip()
         cut = line if len(line) <= width else line[: width - 3] + "..."
-        rows.append(f"  {n:,} line{'s' if n != 1 else ''} like: {cut}")
+        rows.append(f"  {n:,} line{'s' if n != 1 else ''} like: {cut}{_names_told(named.get(shape))}")
     rest = total - sum(n for _, n in top)
     if rest:
         rows.append(f"  {rest:,} lines of {len(counts) - len(top):,} other kinds.")

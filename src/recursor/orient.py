@@ -29,7 +29,7 @@ from itertools import islice, pairwise, takewhile
 
 from recursor.context import ContextValue
 from recursor.judged import judged
-from recursor.line_kinds import kinds_told
+from recursor.line_kinds import kinds_told, names_in
 from recursor.log_columns import column_count, column_rank
 from recursor.log_table import timed_table
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
@@ -1218,23 +1218,35 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
     return blocks
 
 
+_RANKS = re.compile(MOST.pattern + r"|\b(?:fewest|least)\b", re.IGNORECASE)
+"""A question that ranks (not "most recent"): whose lines are the most of a kind."""
+_NAMES_READ = 2_000
+"""A text's first lines read for the names its lines write, with the lines of the words told."""
+
+
 def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> list[str]:
-    """For a count over one text's lines, the kinds of lines (`line_kinds.kinds_told`) of the two
-    rarest words and of the count's `verb` ("how many connections did the server accept"), the
-    verb though more common than they are (on fewer than `_MAX_COUNTED` lines): what is counted
-    is often one kind of a word's lines."""
-    if doc.unit != "line" or doc.files or not COUNT_ASKED.search(asking):
+    """For a count or a ranking ("whose orders were rejected most") over one text's lines, the
+    kinds of lines (`line_kinds.kinds_told`) of the two rarest words and of the count's `verb`
+    ("how many connections did the server accept"), the verb though more common than they are
+    (on fewer than `_MAX_COUNTED` lines): what is counted is often one kind of a word's lines,
+    and what is ranked the names one kind writes."""
+    if doc.unit != "line" or doc.files or not (COUNT_ASKED.search(asking) or _RANKS.search(asking)):
         return []
     told = list(words.found[:2])
     if verb and (hit := next((w for w in words.found[2:] if w.word.lower() == verb.lower()), None)):
         told.append(hit)
-    rows: list[str] = []
-    for word in told:
-        if word.count < _MAX_COUNTED and re.search(r"[^\W\d_]", word.word):  # not a date's or a number's lines
-            finder = _Finder(doc.text, doc.lowered, word.word)
-            lines = (doc.text[a:b] for a, b in (finder.unit(s, e) for s, e in finder.forward()))
-            rows += kinds_told(word.word, lines, doc.width)
-    return rows
+    each = {word.word: [doc.text[a:b] for a, b in (finder.unit(s, e) for s, e in finder.forward())]
+            for word in told if word.count < _MAX_COUNTED and re.search(r"[^\W\d_]", word.word)  # not a date's lines
+            for finder in [_Finder(doc.text, doc.lowered, word.word)]}
+    # Names are told by the lines of all the words and the text's first lines: one word's lines
+    # may all be of one kind (`rejected order from carol`), the names recurring elsewhere.
+    if not each:
+        return []
+    first = doc.text[:_NAMES_READ * 200].splitlines()[:_NAMES_READ]
+    names = names_in([*first, *(line for lines in each.values() for line in lines)])
+    ranks = not COUNT_ASKED.search(asking)
+    return [row for word, lines in each.items()
+            for row in kinds_told(word, lines, doc.width, names=names, named_only=ranks)]
 
 
 def _together_rows(page: _Page, words: _Searched, question: str, n_words: int,
