@@ -63,3 +63,13 @@ def test_a_window_whose_end_is_left_out_stops_just_before_it() -> None:
     assert "from 06:11 through 06:12 " in minutes[0]
     # Both ends said and included: as before.
     assert "through 06:11:20" in times_look(text, "How many lines were logged from 06:11:00 to 06:11:20?", 120)[0]
+
+
+def test_a_window_that_crosses_midnight_keeps_both_ends_of_the_day() -> None:
+    timed = [f"2026-01-02 {h:02d}:{m:02d}:00 tick {i}" for i, (h, m) in enumerate(
+        [(23, 40), (23, 55), (0, 0), (0, 5), (0, 20), (12, 0)])]
+    assert [x.split()[-1] for x in helpers.in_dates(timed, "23:50", "00:10")] == ["1", "2", "3"]
+    assert helpers.in_dates(timed, "00:00", "00:10") == timed[2:4]  # not crossing: as before
+    lines = ["startup done"] + timed * 3
+    rows = times_look("\n".join(lines) + "\n", "How many ticks were logged from 23:50:00 up to, but not including, 00:00:00?", 120)
+    assert rows[0].startswith("3 of its 18 timed lines are from 23:50:00 through 23:59:59")

@@ -57,14 +57,11 @@ def times_look(text: str, question: str, width: int) -> list[str]:
 
 def _just_before(time: str) -> str:
     """The last time written as precisely as `time` that comes before it: "03:49:59" before
-    "03:50:00", "03:49" before "03:50" (a minute covers its seconds); "00:00" has none and is
-    kept."""
+    "03:50:00", "03:49" before "03:50" (a minute covers its seconds); "23:59:59" before
+    "00:00:00", the day before's."""
     parts = [int(p) for p in time.split(":")]
     unit = 60 if len(parts) == 2 else 1
-    seconds = parts[0] * 3600 + parts[1] * 60 + (parts[2] if len(parts) == 3 else 0)
-    if seconds == 0:
-        return time
-    seconds -= unit
+    seconds = (parts[0] * 3600 + parts[1] * 60 + (parts[2] if len(parts) == 3 else 0) - unit) % 86_400
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if len(parts) == 3 else "")

@@ -2334,12 +2334,16 @@ def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
     `in_dates(rows, "March 2024")` is March. Entries stay `Entries`, lines `Rows`.
     Times of day ("06:32:00", "14:05") keep the rows whose first time of day lies between them,
     whatever the day: `in_dates(lines(), "06:32:00", "06:32:05")`; "14:05" covers its minute.
+    A window of times whose first is after its last crosses midnight ("23:50" to "00:10").
     """
     window = _time_window(first, last)
     when: Callable[[Any], Any] = _time_of if window is not None else _to_date
     a, b = window if window is not None else (_period(first, "first")[0],
                                               _period(first if last is None else last, "last")[1])
-    out = [r for r in rows if (t := when(r)) is not None and a <= t <= b]
+    if window is not None and window[0] > window[1]:  # "23:50" to "00:10": the window crosses midnight
+        out = [r for r in rows if (t := when(r)) is not None and (t >= a or t <= b)]
+    else:
+        out = [r for r in rows if (t := when(r)) is not None and a <= t <= b]
     if isinstance(rows, Entries):
         return Entries(out)  # echoed, it says how many, and their lists' totals
     return Rows(out) if isinstance(rows, _LineSet) else out
