@@ -642,8 +642,12 @@ def test_a_column_of_url_paths_is_told_by_its_routes() -> None:
         "/api/orders"] * 10 + ["/healthz"] * 5
     table = Table.of_rows(["path", "status"], [[p, "200"] for p in paths])
     told = schema(table, "How many requests asked for a single product?")
-    assert ("- path: text, paths of 4 routes (# for a number, no query string): '/api/search' (30 rows), "
-            "'/api/products/#' (25 rows)") in told
+    # The route the question's "product" names comes first, with its LIKE.
+    assert ("- path: text, paths of 4 routes (# for a number, no query string): '/api/products/#' (25 rows), "
+            "'/api/search' (30 rows)") in told
+    assert told.split("\n")[1].endswith("; path LIKE '/api/products/%' keeps the first's rows")  # whole, after a cut
+    plain = schema(table, "How many requests were made in all?")
+    assert "'/api/search' (30 rows), '/api/products/#' (25 rows)" in plain and "LIKE" not in plain
     # Paths that do not repeat a route, or values that are no paths, are told as before.
     assert "routes" not in schema(Table.of_rows(["path"], [[f"/p{i}/x{i}"] for i in range(12)]), "Which path?")
     assert "routes" not in schema(Table.of_rows(["name"], [[f"item {i % 3}"] for i in range(12)]), "Which name?")

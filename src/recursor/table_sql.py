@@ -356,8 +356,8 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             told = f"{what}, {min(values)} to {max(values)}"
             if _DURATION.search(" ".join(asked)):
                 told += " (seconds apart: strftime('%s', b) - strftime('%s', a))"
-        elif (routes := _routes(values)) is not None:
-            told = routes
+        elif (routes := _routes(column.name, values, asked)) is not None:
+            told, grouped = routes
         elif logged and (kinds := _kinds(values, counts, asked, named)) is not None:
             return f"- {column.name}{header}: {kinds}"
         else:
@@ -382,19 +382,31 @@ _PATH = re.compile(r"(?:https?://[^/\s]+)?/[^\s]*")
 _ROUTES_SHOWN = 6
 
 
-def _routes(values: list[str]) -> str | None:
+def _routes(name: str, values: list[str], asked: set[str]) -> tuple[str, str] | None:
     """A column of URL paths told by their routes, the numbers in them written `#` and the
     query string off ("/api/products/#" for '/api/products/213'): a shop's log had three
     examples, all searches, and the 1.5B, asked about "a single product", matched a message
-    instead. None unless every value is a path and the routes repeat."""
+    instead. The routes a question's word names a part of ("product" of `products`) come
+    first, with the LIKE that keeps the first one's rows: told only the routes, the 1.5B still
+    matched a search's words. The routes, and the LIKE (told whole after them, however long
+    they are); None unless every value is a path and the routes repeat."""
     if not all(_PATH.fullmatch(v) for v in values):
         return None
     routes = Counter(re.sub(r"\d+", "#", v.split("?", 1)[0]) for v in values)
     if not 2 <= len(routes) <= len(values) / _REPEATS:
         return None
-    shown = ", ".join(f"{_clip(r)!r} ({n:,} rows)" for r, n in routes.most_common(_ROUTES_SHOWN))
+    words = sorted((w for w in asked if w.isalpha() and len(w) >= 4 and w not in _STOP), key=lambda w: (-len(w), w))
+    named = [r for r, _ in routes.most_common() if any(_part_named(w, r) for w in words)]
+    ranked = [*named, *(r for r, _ in routes.most_common() if r not in named)]
+    shown = ", ".join(f"{_clip(r)!r} ({routes[r]:,} rows)" for r in ranked[:_ROUTES_SHOWN])
     more = ", ..." if len(routes) > _ROUTES_SHOWN else ""
-    return f"text, paths of {len(routes):,} routes (# for a number, no query string): {shown}{more}"
+    like = f"; {name} LIKE {named[0].replace('#', '%')!r} keeps the first's rows" if named else ""
+    return f"text, paths of {len(routes):,} routes (# for a number, no query string): {shown}{more}", like
+
+
+def _part_named(word: str, route: str) -> bool:
+    """Whether `word`, or its plural, is one part of `route` ("product" of '/api/products/#')."""
+    return any(part.lower() in (word, word + "s", word + "es") for part in re.split(r"[/._-]+", route))
 
 
 _PART_ASKED = 2
