@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from recursor.question import name_parts
+
 __all__ = ["EnumLook", "enum_look"]
 
 _ENUM = re.compile(r"\benum\s+(?P<name>[A-Za-z_]\w*)?\s*\{(?P<body>[^{}]*)\}\s*(?P<alias>[A-Za-z_]\w*)?", re.DOTALL)
@@ -105,7 +107,6 @@ def enum_look(text: str, question: str) -> EnumLook | None:
 _WHICH_HAS = re.compile(r"\b(?:which|what)\b[^?]*\b(?:code|value|number|id|constant|errno)\s+(?:of\s+)?(\d+)\b",
                         re.IGNORECASE)
 """A question asking which member has a number: "Which parser error has the code 4001?"."""
-_NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _COMMON = frozenset("the and for with has have which what that this its code value number type enum".split())
 
 
@@ -122,7 +123,7 @@ def _member_of(text: str, question: str) -> EnumLook | None:
     # Only an enum the question names by a word of its own name ("parser error": xmlParserErrors);
     # "which function has 3 parameters" asks no enum's member (review).
     hits = [(found, member) for found, values in _enums(text) for member, v in values.items()
-            if v == number and words & {p.lower().rstrip("s") for p in _NAME_PARTS.findall(_name(found))}]
+            if v == number and words & {p.rstrip("s") for p in name_parts(_name(found))}]
     if len(hits) != 1:
         return None
     found, member = hits[0]

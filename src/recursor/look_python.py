@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from recursor.look_counts import says_more
 from recursor.protocol import UNPARSED
-from recursor.question import COUNT_ASKED, SUPERLATIVE
+from recursor.question import COUNT_ASKED, SUPERLATIVE, name_parts
 
 _ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|built\s+(?:directly\s+)?on|grand[- ]?parent|(?:base|parent|super)[\s-]?class(?:es)?"
                             r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
@@ -226,7 +226,7 @@ def _asks_one_built_on(asking: str, name: str) -> bool:
     methods"), no count."""
     if _WHICH_KIND.match(asking) is None or COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking):
         return False
-    parts = {p.lower() for p in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)} | {name.lower()}
+    parts = {*name_parts(name), name.lower()}
     return all(w.lower() in _ONE_KIND_WORDS or w.lower() in parts for w in re.findall(r"[A-Za-z_]\w*", asking))
 
 

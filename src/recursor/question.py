@@ -55,6 +55,7 @@ __all__ = [
     "limits_cut",
     "marked_short",
     "marked_words",
+    "name_parts",
     "names_options",
     "negated",
     "not_ranking",
@@ -66,6 +67,15 @@ __all__ = [
 
 TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[-.:+~/@][A-Za-z0-9_]+)*")
 """A question's word; ids, versions, times and paths (`libc6:amd64`, `16:49:20`) kept whole."""
+
+
+_NAME_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def name_parts(name: str) -> list[str]:
+    """The words a code name is made of, lowercased, as a question writes them: `xmlParserErrors`
+    is "xml parser errors", `HTTPServer` "http server"."""
+    return [p.lower() for p in _NAME_PARTS.findall(name)]
 
 
 def terms_of(text: str) -> list[str]:
