@@ -65,3 +65,16 @@ def test_the_member_a_number_names_is_read_back_by_the_same_rule() -> None:
     typedef = "typedef enum {\n  P_NONE = 0,\n  P_BAD_ARG = 4000,\n  P_REPORT\n} parserErrors;\n" + HEADER
     assert enum_look(typedef, "Which parser error has the code 4001?").counted == "P_REPORT"
     assert "enum parserErrors" in enum_look(typedef, "Which parser error has the code 4001?").rows[0]
+
+
+
+def test_a_common_word_names_the_one_enum_that_has_the_number() -> None:
+    # "type" is too common to pick an enum out of several, but names the one with member 20.
+    types = "enum NPY_TYPES { NPY_BOOL=0, NPY_BYTE, NPY_OBJECT=17, NPY_STRING, NPY_UNICODE, NPY_VOID };\n"
+    kinds = "enum NPY_SORTKIND { NPY_QUICKSORT=0, NPY_HEAPSORT=1 };\n"
+    assert enum_look(types + kinds, "Which NumPy data type gets type number 20?").counted == "NPY_VOID"
+    # Two enums have the number: a common word picks neither.
+    both = types + "enum other_types { T_A = 20 };\n"
+    assert enum_look(both, "Which NumPy data type gets type number 20?") is None
+    # Nor does an enum whose name shares no word with the question.
+    assert enum_look(kinds, "Which sorting method gets number 1?") is None

@@ -1298,6 +1298,19 @@ def test_a_name_defined_from_the_questions_words_is_shown_for_a_look_up() -> Non
     assert "Lines defining" not in orientation(history, "What was the start date of the run that installed a3?").text
 
 
+def test_a_name_that_abbreviates_the_question_s_words_is_shown_when_one_is_written_nowhere() -> None:
+    # "maximum" is written nowhere; `NPY_MAXDIMS` runs "max" and "dims" together.
+    header = "\n".join(
+        ["/* Array types. */", "#define NPY_MAXDIMS 64", "#define NPY_MAXDIMS_LEGACY_ITERS 32",
+         "#define NPY_NUM_FLOATTYPE 3", "#define NPY_MAXARGS 64"]
+        + [f"    int nd{i};   /* number of dimensions of array {i} */" for i in range(30)])
+    look = orientation(header, "What is the maximum number of dimensions this header allows for an array?")
+    assert ("Lines defining a name made of the question's words: 2:\n1| #define NPY_MAXDIMS 64\n"
+            "2| #define NPY_MAXDIMS_LEGACY_ITERS 32") in look.text
+    # Words the text writes in full are searched as written: no name abbreviating them is shown.
+    assert "Lines defining" not in orientation(header, "Which number type is the array's float type?").text
+
+
 def test_a_name_with_its_number_apart_is_found_joined_and_first() -> None:
     services = "\n".join(
         ["# Network services, Internet style", "# New ports will be added on request if assigned"]

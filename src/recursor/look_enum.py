@@ -114,16 +114,23 @@ def _member_of(text: str, question: str) -> EnumLook | None:
     """For "which error has the code 4001", the enum member whose value is that number, by C's
     rule: the 1.5B, shown lines whose comments number the members, answered a type's name.
     Only members of an enum whose name shares a word with the question ("parser error":
-    `xmlParserErrors`), and only when one has it."""
+    `xmlParserErrors`; a word as common as "type" only when one enum has the number), and
+    only when one has it."""
     m = _WHICH_HAS.search(question)
     if m is None:
         return None
     number = int(m.group(1))
-    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", question)} - _COMMON
+    all_words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", question)}
     # Only an enum the question names by a word of its own name ("parser error": xmlParserErrors);
     # "which function has 3 parameters" asks no enum's member (review).
-    hits = [(found, member) for found, values in _enums(text) for member, v in values.items()
-            if v == number and words & {p.rstrip("s") for p in name_parts(_name(found))}]
+    having = [(found, member) for found, values in _enums(text) for member, v in values.items() if v == number]
+    hits = [(found, member) for found, member in having
+            if (all_words - _COMMON) & {p.rstrip("s") for p in name_parts(_name(found))}]
+    if not hits and len(having) == 1:
+        # A word as common as "type" names the one enum that has the number ("which NumPy data
+        # type gets type number 20": `enum NPY_TYPES`); among several it picks none out.
+        hits = [(found, member) for found, member in having
+                if all_words & {p.rstrip("s") for p in name_parts(_name(found))}]
     if len(hits) != 1:
         return None
     found, member = hits[0]

@@ -61,6 +61,7 @@ from recursor.question import (
     RECORD_NOUNS,
     SUPERLATIVE,
     TOKEN,
+    abbreviated,
     answer_unit_words,
     asked_sentence,
     asking_part,
@@ -942,7 +943,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word)
                                     and not (re.fullmatch(r"[a-z]+\d+", w.word) and w.word in opening) for w in found)
     if doc.unit == "line" and looks_up and (
-            defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described)):
+            defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described,
+                                          frozenset(w.lower() for w in words.missing))):
         page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
     # A look-up's paragraph, also in a text of fields ("which version of chromium": its stanza).
     fields_looked_up = bool(summary.rows) and not (words.ranks or COUNT_ASKED.search(asking) or judging
@@ -1680,11 +1682,14 @@ _DEFINITIONS_SPECIFIC = 8
 """More names than this made of the question's words are a family of names, not the one asked."""
 
 
-def _definitions_named(text: str, words: list[str], described: frozenset[str]) -> tuple[list[str], list[tuple[int, int]]] | None:
+def _definitions_named(text: str, words: list[str], described: frozenset[str],
+                       unwritten: frozenset[str] = frozenset()) -> tuple[list[str], list[tuple[int, int]]] | None:
     """The lines defining a name made of two or more of the question's words, most of them
     first: asked "which SQLite release (version string)", the answer is `#define SQLITE_VERSION
     "3.40.1"`, a key no word of the question writes whole and 2,305 lines mention SQLite; asked
-    how long certificates are valid "by default", `default_days = 365`. None when no name is."""
+    how long certificates are valid "by default", `default_days = 365`; asked "the maximum number
+    of dimensions", `#define NPY_MAXDIMS 64` (`abbreviated`; "maximum" is written nowhere).
+    None when no name is."""
     asked = {w.lower(): _stem(w).lower() for w in words if w.lower() not in described and w.lower() not in _STOP}
     if len(asked) < 2:
         return None
@@ -1695,10 +1700,22 @@ def _definitions_named(text: str, words: list[str], described: frozenset[str]) -
                 return word
         return None
 
+    def covers(part: str) -> set[str]:
+        """The question's words a name's part writes: one whole or by its stem, else
+        abbreviated, one or more run together (`MAXDIMS`: "maximum", "dimensions"), when one
+        of them the text writes nowhere: words it writes in full are searched as written,
+        and their abbreviations are too often another word's (`NPY_NUM_FLOATTYPE` for "which
+        NumPy type has number 20")."""
+        word = named(part)
+        if word is not None:
+            return {word}
+        short = abbreviated(part, asked)
+        return short if short & unwritten else set()
+
     found: list[tuple[int, int, int, int, str]] = []  # (-words, name's length, start, end of line, name)
     for m in _DEFINITION.finditer(text, 0, min(len(text), _DEFINITIONS_READ)):
         name = m.group("macro") or m.group("key") or m.group("bare")
-        hits = {w for part in _KEY_PARTS.split(name) if part and (w := named(part.lower())) is not None}
+        hits = {w for part in _KEY_PARTS.split(name) if part for w in covers(part.lower())}
         if len(hits) >= 2:
             end = text.find("\n", m.end())
             found.append((-len(hits), len(name), m.start(), len(text) if end < 0 else end, name))

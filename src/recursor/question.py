@@ -12,6 +12,7 @@ General English question shapes only: nothing here knows a document or a benchma
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -37,6 +38,7 @@ __all__ = [
     "SUPERLATIVE",
     "TOKEN",
     "YES_NO_START",
+    "abbreviated",
     "about_context",
     "answer_options",
     "answer_unit_words",
@@ -76,6 +78,46 @@ def name_parts(name: str) -> list[str]:
     """The words a code name is made of, lowercased, as a question writes them: `xmlParserErrors`
     is "xml parser errors", `HTTPServer` "http server"."""
     return [p.lower() for p in _NAME_PARTS.findall(name)]
+
+
+def abbreviated(part: str, words: Iterable[str]) -> set[str]:
+    """The words `part` of a code name writes abbreviated, run together, when all of it is
+    (`maxdims`: "maximum" and "dimensions"; `npy`: "numpy"; `cnt`: "count"), else none. Each
+    piece is three letters or more that start its word and are its start (`max`, `conn`) or
+    letters of it in order, a fifth of its length or more (`dims`, `msg`; not `dns` for
+    "dimensions"); no word twice, and no word under five letters ("get" is no "gets"
+    abbreviated, and a short word's pieces are too often another's start)."""
+    words = sorted({w.lower() for w in words if len(w) >= 5}, key=lambda w: (-len(w), w))
+    if len(part) > _PART_MAX or len(part) < 3 or not words:
+        return set()
+
+    def writes(piece: str, word: str) -> bool:
+        if len(piece) >= len(word) or piece[0] != word[0]:
+            return piece == word
+        if word.startswith(piece):
+            return True
+        it = iter(word[1:])
+        return 5 * len(piece) >= 2 * len(word) and all(c in it for c in piece[1:])
+
+    # best[i]: the words that part[:i] writes, piece by piece, or None when it writes none.
+    best: list[frozenset[str] | None] = [frozenset()] + [None] * len(part)
+    for end in range(3, len(part) + 1):
+        for start in range(0, end - 2):
+            before = best[start]
+            if before is None:
+                continue
+            piece = part[start:end]
+            for word in words:
+                if word not in before and writes(piece, word):
+                    best[end] = before | {word}
+                    break
+            if best[end] is not None:
+                break
+    return set(best[-1] or ())
+
+
+_PART_MAX = 32
+"""A name's part longer than this is read for no abbreviations (the search is quadratic in it)."""
 
 
 def terms_of(text: str) -> list[str]:
