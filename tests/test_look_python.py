@@ -91,6 +91,32 @@ def test_classes_are_ranked_by_their_own_methods() -> None:
     assert answer == "Argument" and "(fewest first)" in rows[0]
 
 
+def test_a_class_set_aside_is_left_out_of_the_ranking() -> None:
+    rows, answer = _look("Apart from the Circle class, which class in this module defines the most methods?")
+    assert answer == "Shape" and "Besides Circle, its 2 classes by methods defined in their own body: Shape 3, Argument 1" in rows[0]
+    assert _look("Other than Circle, which class defines the most methods?")[1] == "Shape"
+    # A class named but not set aside is asked about, not ranked.
+    assert _look("Which class defines more methods than Circle?")[1] != "Shape"
+    # Set aside, but the rest says more than a ranking: shown, not offered.
+    assert _look("Apart from Circle, which class defines the most public methods?")[1] == ""
+
+
+def test_the_base_two_named_classes_share_and_its_own_base() -> None:
+    module = ("class Element:\n    pass\n\nclass Enhance(Element):\n    pass\n\n"
+              "class _Multiple(Enhance):\n    def parse(self): pass\n\n"
+              "class OneOrMore(_Multiple):\n    pass\n\nclass ZeroOrMore(_Multiple):\n    pass\n\nclass Opt(Enhance):\n    pass\n")
+    q = "OneOrMore and ZeroOrMore share a private base class. Which class does that base class inherit from?"
+    rows, answer = class_look(module, asking_part(q), q)
+    assert answer == "Enhance" and rows[0] == "   OneOrMore and ZeroOrMore share the base _Multiple."
+    q = "Which base class do OneOrMore and ZeroOrMore share?"
+    assert class_look(module, q, q)[1] == "_Multiple"
+    # No base in common, or not said to share one: nothing of the kind.
+    q = "OneOrMore and Opt share a base class. Which class does that base class inherit from?"
+    assert class_look(module, asking_part(q), q)[1] == ""
+    q = "Which class do OneOrMore and ZeroOrMore inherit from?"
+    assert "share the base" not in " ".join(class_look(module, q, q)[0])
+
+
 def test_a_tie_or_a_question_about_no_class_offers_nothing() -> None:
     tied = "class A:\n    def f(self): pass\n\nclass B:\n    def g(self): pass\n"
     assert class_look(tied, "Which class defines the most methods?", "Which class defines the most methods?")[1] == ""

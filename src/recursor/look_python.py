@@ -57,6 +57,9 @@ _ONE_KIND_WORDS = frozenset("which what class type kind field one only single is
                             "immediately top on of built derived derives from subclass subclassed inherits "
                             "inherited extends extended based child".split())
 """All a question asking for the one class built on another may say: more picks among them."""
+_SET_ASIDE = re.compile(r"\b(?:apart\s+from|aside\s+from|other\s+than|besides|except(?:\s+for)?|excluding|not\s+counting)"
+                        r"\s+(?:the\s+)?(?:class\s+)?`?(?P<name>[A-Za-z_]\w*)`?(?:\s+(?:base\s+)?class)?,?", re.IGNORECASE)
+"""A class the question sets aside from a ranking ("apart from the ParserElement base class")."""
 _DEFINES = re.compile(r"\b(?:defines?|defined|declares?|declared)\b", re.IGNORECASE)
 _SHOWN_CLASSES = 8
 _SHOWN_METHODS = 12
@@ -163,8 +166,16 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         return [], ""
     plain = _just(_OWN_BODY.sub(" ", asking), set(classes))  # "(inherited ones not counted)" is said; "counting inherited" is not
     named = [c for name, c in classes.items() if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", asking)]
-    if _WHICH_CLASS.search(asking) and _METHODS.search(asking) and SUPERLATIVE.search(asking) and not named:
-        rows, top = _ranked(found, asking, question)
+    # "Apart from the ParserElement base class, which class defines the most methods": the
+    # others ranked. The phrase set aside, the rest must say nothing more than a ranking.
+    set_aside = {m.group("name") for m in _SET_ASIDE.finditer(asking)} & set(classes)
+    if _WHICH_CLASS.search(asking) and _METHODS.search(asking) and SUPERLATIVE.search(asking) and (
+            not named or {c.name for c in named} <= set_aside):
+        rest = [c for c in found if c.name not in set_aside]
+        rows, top = _ranked(rest, _SET_ASIDE.sub(" ", asking), _SET_ASIDE.sub(" ", question))
+        if set_aside:
+            rows = [rows[0].replace("Its ", f"Besides {', '.join(sorted(set_aside))}, its ", 1)]
+        plain = _just(_OWN_BODY.sub(" ", _SET_ASIDE.sub(" ", asking)), set(classes))
         return rows, top if plain and len(classes) == len(found) else ""
     inherited = _SUBCLASSES_OF.search(asking)
     base = inherited.group(1).rstrip(".").rsplit(".", 1)[-1] if inherited is not None else ""
@@ -173,6 +184,8 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
     if (base and counts_classes and not (_METHODS.search(asking) or _PARAMETERS.search(asking))
             and (base in classes or base[0].isupper() or "_" in base)):  # not "a subclass of another"
         return _subclasses(found, base, asking, question, directly)
+    if (shared := _shared_base(classes, question)) is not None:
+        return shared
     if len(named) != 1:
         return [], ""
     subject = named[0]
@@ -218,6 +231,35 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         taken = _parameters(target.init) if target.inits == 1 else None  # @overload stubs: which one?
         return rows, str(taken) if taken is not None and plain and _BESIDES_SELF.search(asking) else ""
     return rows, ""
+
+
+def _shared_base(classes: dict[str, _Class], question: str) -> tuple[list[str], str] | None:
+    """For "OneOrMore and ZeroOrMore share a private base class. Which class does that base
+    class inherit from?", the one base both named classes write, and its own base when the
+    question asks what that one inherits from (else the shared base itself); None unless two
+    classes of the module are named and the question says they share one."""
+    if not _SHARED.search(question):
+        return None
+    two = [c for name, c in classes.items() if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", question)]
+    if len(two) != 2:
+        return None
+    common = [b for b in two[0].bases if b in two[1].bases]
+    if len(common) != 1:
+        return None
+    base = common[0].split("[", 1)[0].rsplit(".", 1)[-1]
+    rows = [f"   {two[0].name} and {two[1].name} share the base {base}."]
+    if base not in classes:
+        return rows, "" if _THAT_FROM.search(question) else base
+    rows.append(_told(classes[base]))
+    if not _THAT_FROM.search(question):
+        return rows, base
+    ups = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in classes[base].bases]
+    return rows, ups[0] if len(ups) == 1 and ups[0] != "object" else ""
+
+
+_SHARED = re.compile(r"\b(?:share|shared|sharing|in\s+common|common\s+(?:base|parent))\b", re.IGNORECASE)
+_THAT_FROM = re.compile(r"\b(?:that|this|the\s+shared|the\s+common)\s+(?:one|base(?:\s+class)?|parent(?:\s+class)?|class)\s+"
+                        r"(?:itself\s+)?(?:inherits?|derives?|extends?|subclass(?:es)?)\b", re.IGNORECASE)
 
 
 def _asks_one_built_on(asking: str, name: str) -> bool:
