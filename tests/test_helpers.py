@@ -1734,6 +1734,10 @@ def test_a_version_is_found_with_the_v_that_tags_write_before_it() -> None:
     rx = h._stem_rx("1.3.0")
     assert [bool(rx.search(t)) for t in ("v1.3.0 (Jul 2017)", "V1.3.0", "zstd 1.3.0", "lev1.3.0", "11.3.0", "1.3.05")] \
         == [True, True, True, False, False, False]
+    # Never a part of a longer version: "Python 3.4" is not in "< 1.3.4" nor in "3.4.1".
+    rx = h._stem_rx("3.4")
+    assert [bool(rx.search(t)) for t in ("support for Python 3.4.", "&lt; 1.3.4", "0.3.4 (2011)", "3.4.1", "3.4.x")] \
+        == [True, False, False, False, True]
 
 
 def test_an_acronym_searched_as_a_whole_word_is_shown_with_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:

@@ -259,12 +259,14 @@ def _word_rx(word: str) -> _re.Pattern[str]:
     """`word` as a whole word, in any case. An acronym ("RFC", "ISO", "UTF") also in capitals with
     a number joined after it, as specifications and encodings are named ("[RFC905]", "ISO8859",
     "UTF8"); "Elf32" is a type's name, not the acronym. A version ("1.3.0") also with the "v"
-    that tags and changelogs write before it ("v1.3.0")."""
+    that tags and changelogs write before it ("v1.3.0"), and never as a part of a longer one.
+    """
     whole = _re.escape(word) + r"(?![A-Za-z0-9])"
     if _ACRONYM.fullmatch(word):
         whole = f"(?:(?-i:{_re.escape(word)})(?=[0-9])|{whole})"
     if _VERSION_WORD.fullmatch(word):
-        return _re.compile(r"(?:(?<![A-Za-z0-9])|(?<=(?<![A-Za-z0-9])v))" + whole, _re.IGNORECASE)
+        # Not a part of a longer version: "3.4" is not in "1.3.4" nor in "3.4.1".
+        return _re.compile(r"(?:(?<![A-Za-z0-9.])|(?<=(?<![A-Za-z0-9])v))" + whole + r"(?!\.\d)", _re.IGNORECASE)
     return _re.compile(r"(?<![A-Za-z0-9])" + whole, _re.IGNORECASE)
 
 
