@@ -815,6 +815,20 @@ def test_headings_reads_the_outline_top_level_first() -> None:
     assert [crlf[a:b] for a, b in h.section_below(crlf, crlf.index("1.1"))] == ["A fix.", "More."]  # no "\r"
 
 
+def test_below_a_lone_title_the_headings_are_the_level_under_it() -> None:
+    # requests' HISTORY.md: "Release History" over its releases; a title alone outlines nothing.
+    history = ("Release History\n===============\n\n2.9.1 (2015-12-21)\n------------------\n\n- A fix.\n\n"
+               "2.9.0 (2015-12-15)\n------------------\n\n- A change.\n")
+    assert h.headings(text=history) == ["2.9.1 (2015-12-21)", "2.9.0 (2015-12-15)"]
+    assert h.headings(level=1, text=history) == ["Release History"]  # a level named is that level
+    assert len(h.in_dates(h.headings(text=history), "2015-12-16", "2015-12-31")) == 1
+    # A title over one section, or two titles: the top level, as before.
+    one = "Title\n=====\n\nPart\n----\n\ntext\n"
+    assert h.headings(text=one) == ["Title"]
+    two = "A\n=\n\nx\n-\n\ny\n-\n\nB\n=\n\nz\n"
+    assert h.headings(text=two.replace("=\n", "===\n").replace("-\n", "---\n")) == ["A", "B"]
+
+
 def test_a_heading_is_dated_by_a_date_alone_on_the_line_under_it() -> None:
     # psutil's HISTORY.rst: "7.2.2", underlined, then the release's date on a line of its own.
     history = "".join(f"5.{n}.0\n=====\n\n2019-0{n}-1{n}\n\n**Bug fixes**\n\n- {n}00_: a fix in 2017-01-01.\n\n"

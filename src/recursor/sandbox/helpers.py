@@ -1558,7 +1558,7 @@ def headings(pattern: Any = None, level: int | None = None, text: Any = None) ->
     """The context's headings (or `text`'s), in order, as its outline reads them: Markdown's
     `#` and underlined titles, numbered sections, a man page's capitals, outline-mode `*`
     lines; a NEWS file's release lines over their `===`. Only the top level (each file's, in a
-    context of several), unless `level` names another (1 is the top); only those matching
+    context of several; below a lone title, the level under it), unless `level` names another (1 is the top); only those matching
     regex `pattern` (any case), when given, of every level unless `level` names one. The releases a NEWS file records by year:
     `count_by(headings(), 'year')`; its paragraphs (`entries()`) carry no date."""
     doc = _as_text(text)
@@ -1576,7 +1576,7 @@ def headings(pattern: Any = None, level: int | None = None, text: Any = None) ->
             continue
         levels |= {lvl for _, _, lvl in heads}
         # The top level, unless a level is named; with a pattern and no level, every level.
-        wanted = min(lvl for _, _, lvl in heads) if wanted_level is None else wanted_level
+        wanted = _top_level(heads) if wanted_level is None else wanted_level
         for k, (a, b, lvl) in enumerate(heads):
             if lvl == wanted or (pattern is not None and wanted_level is None):
                 line = Heading(doc[a:b].strip())
@@ -1590,6 +1590,17 @@ def headings(pattern: Any = None, level: int | None = None, text: Any = None) ->
     if not out and wanted_level is not None and levels and wanted_level not in levels:
         print(f"headings: no heading of level {wanted_level}; the text's levels: {sorted(levels)}.")
     return out
+
+
+def _top_level(heads: list[tuple[int, int, int]]) -> int:
+    """The level of a text's headings that outlines it: the top one, unless that is one title
+    over two or more headings of the level below ("Release History" over requests' releases,
+    a README's `# Name` over its `##` sections): a title alone outlines nothing."""
+    levels = sorted({lvl for _, _, lvl in heads})
+    top = [h for h in heads if h[2] == levels[0]]
+    if len(levels) > 1 and len(top) == 1 and top[0] is heads[0] and sum(h[2] == levels[1] for h in heads) >= 2:
+        return levels[1]
+    return levels[0]
 
 
 class Blocks(list[str]):
