@@ -321,6 +321,13 @@ def test_requests_a_log_writes_in_the_common_log_format_are_columns_of_its_table
                                 f'+0000] "-" 400 0' for i in range(30)) + "\n" + "[2026-12-07 03:47:00 +0000] x" * 1 +
                       " " + "y" * 60_000 + '] "' + "\n")
     assert odd is not None and run_select(odd, "SELECT COUNT(*) FROM t WHERE status = 400").rows == ((30,),)
+    # aiohttp writes no ident or user: the client is the address before the time, not the level.
+    aio = timed_table("\n".join(f'2026-12-07 06:22:{i:02d},422 INFO aiohttp.access: 127.0.0.{20 + i % 3} '
+                                 f'[07/Dec/2026:06:22:{i:02d} +0000] "GET /v1/stations/s{i % 4}/availability HTTP/1.1" '
+                                 f'{404 if i % 5 == 0 else 200} 209 "-" "kiosk/2.7" 0.000468' for i in range(40)) + "\n")
+    assert aio is not None
+    assert run_select(aio, "SELECT DISTINCT client FROM t ORDER BY client").rows == (
+        ("127.0.0.20",), ("127.0.0.21",), ("127.0.0.22",))
     # A log with no such requests has no such columns.
     plain = timed_table("\n".join(f"2026-12-07 03:46:{i:02d} INFO worker {i} started" for i in range(40)) + "\n")
     assert plain is not None and "path" not in plain.header

@@ -648,6 +648,13 @@ def test_a_column_of_url_paths_is_told_by_its_routes() -> None:
     assert told.split("\n")[1].endswith("; path LIKE '/api/products/%' keeps the first's rows")  # whole, after a cut
     plain = schema(table, "How many requests were made in all?")
     assert "'/api/search' (30 rows), '/api/products/#' (25 rows)" in plain and "LIKE" not in plain
+    # A name in a path's segment is no route of its own: thirteen stations, one route.
+    stations = [f"/v1/stations/{name}/availability" for name in
+                ("union-square", "lakeview", "riverside", "stadium", "old-mill") for _ in range(6)]
+    table = Table.of_rows(["path"], [[p] for p in stations + ["/v1/rides"] * 10 + [f"/v1/rides/R{i}/end" for i in range(40)]])
+    told = schema(table, "How many times did someone check availability at a station?")
+    assert "paths of 3 routes (# for a number, * for a name, no query string): '/v#/stations/*/availability' (30 rows)" in told
+    assert told.split("\n")[1].endswith("; path LIKE '/v%/stations/%/availability' keeps the first's rows")
     # Paths that do not repeat a route, or values that are no paths, are told as before.
     assert "routes" not in schema(Table.of_rows(["path"], [[f"/p{i}/x{i}"] for i in range(12)]), "Which path?")
     assert "routes" not in schema(Table.of_rows(["name"], [[f"item {i % 3}"] for i in range(12)]), "Which name?")

@@ -384,7 +384,7 @@ _ROUTES_SHOWN = 6
 
 def _routes(name: str, values: list[str], asked: set[str]) -> tuple[str, str] | None:
     """A column of URL paths told by their routes, the numbers in them written `#` and the
-    query string off ("/api/products/#" for '/api/products/213'): a shop's log had three
+    query string off ("/api/products/#" for '/api/products/213'; names `*`, `_named_segments`): a shop's log had three
     examples, all searches, and the 1.5B, asked about "a single product", matched a message
     instead. The routes a question's word names a part of ("product" of `products`) come
     first, with the LIKE that keeps the first one's rows: told only the routes, the 1.5B still
@@ -392,7 +392,7 @@ def _routes(name: str, values: list[str], asked: set[str]) -> tuple[str, str] | 
     they are); None unless every value is a path and the routes repeat."""
     if not all(_PATH.fullmatch(v) for v in values):
         return None
-    routes = Counter(re.sub(r"\d+", "#", v.split("?", 1)[0]) for v in values)
+    routes = _named_segments(Counter(re.sub(r"\d+", "#", v.split("?", 1)[0]) for v in values))
     if not 2 <= len(routes) <= len(values) / _REPEATS:
         return None
     words = sorted((w for w in asked if w.isalpha() and len(w) >= 4 and w not in _STOP), key=lambda w: (-len(w), w))
@@ -400,8 +400,31 @@ def _routes(name: str, values: list[str], asked: set[str]) -> tuple[str, str] | 
     ranked = [*named, *(r for r, _ in routes.most_common() if r not in named)]
     shown = ", ".join(f"{_clip(r)!r} ({routes[r]:,} rows)" for r in ranked[:_ROUTES_SHOWN])
     more = ", ..." if len(routes) > _ROUTES_SHOWN else ""
-    like = f"; {name} LIKE {named[0].replace('#', '%')!r} keeps the first's rows" if named else ""
-    return f"text, paths of {len(routes):,} routes (# for a number, no query string): {shown}{more}", like
+    like = f"; {name} LIKE {named[0].replace('#', '%').replace('*', '%')!r} keeps the first's rows" if named else ""
+    names = ", * for a name" if any("*" in r for r in routes) else ""
+    return f"text, paths of {len(routes):,} routes (# for a number{names}, no query string): {shown}{more}", like
+
+
+def _named_segments(routes: Counter[str]) -> Counter[str]:
+    """`routes` with a segment that takes `_NAMES_LEAST` names or more in routes otherwise
+    alike written `*` ('/v#/stations/*/availability' for thirteen stations' own), the routes
+    merged: a name in a path is no route of its own, and one each hid the route asked for."""
+    merged = Counter(routes)
+    for at in range(_SEGMENTS_READ):
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for route in merged:
+            parts = route.split("/")
+            if at < len(parts) and parts[at] not in ("", "#", "*"):
+                groups.setdefault((*parts[:at], "*", *parts[at + 1:]), []).append(route)
+        for key, members in groups.items():
+            if len(members) >= _NAMES_LEAST:
+                merged["/".join(key)] += sum(merged.pop(m) for m in members)
+    return merged
+
+
+_SEGMENTS_READ = 8
+_NAMES_LEAST = 3
+"""Names in one segment of routes otherwise alike that make it a name, not a route's word."""
 
 
 def _part_named(word: str, route: str) -> bool:
