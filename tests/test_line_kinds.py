@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recursor.line_kinds import kinds_told, line_shape
+from recursor.line_kinds import kinds, kinds_told, line_shape
 from recursor.orient import _question_words, orientation
 from recursor.question import counted_verb
 
@@ -225,3 +225,14 @@ def test_a_ranking_is_shown_the_names_of_its_rarest_word_s_lines_of_one_kind() -
     ranked = orientation("\n".join(lines) + "\n", "Which limit was hit most often?").text
     assert "kinds (the lines' shapes" not in ranked
     assert "kinds (the lines' shapes" in orientation("\n".join(lines) + "\n", "How many times was the limit hit?").text
+
+
+def test_a_name_of_capitalized_words_is_one_word_of_a_shape_and_a_month_is_whole() -> None:
+    # "at Central Station" stands where "at Riverside" does: the lines are one kind.
+    stations = ["Riverside", "Central Station", "Old Mill", "Lakeview", "North Market", "Union Square", "Stadium",
+                "Tech Park", "Harbor Gate"]
+    lines = [f"06:24:{i % 60:02d} INFO ride R{5000 + i} started: rider u{100 + i % 7} at {stations[i % 9]}" for i in range(45)]
+    assert len({line_shape(x) for x in lines}) == 9 and len(set(kinds(lines)[0])) == 1
+    # A month's or a day's name varies; a word that only starts like one ("Market", "Decimal") does not.
+    assert line_shape("at North Market") != line_shape("at North Sept")
+    assert line_shape("Decimal value") == "Decimal value" and line_shape("Mon Dec 04") == "# # #"

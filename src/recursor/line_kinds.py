@@ -28,7 +28,9 @@ _VARIES = re.compile(
     r"|(?<=\w=)[^\s,;]+"  # a key=value's value
     r"|(?<!\S)\S*/\S*"  # a path or an address
     r"|(?<![\w.:+~-])[\w.:+~-]*\d[\w.:+@~-]*"  # anything with a digit in it (a Debian `1.2~rc1`)
-    r"|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"  # a date's names
+    r"|\b(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?"
+    r"|Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t|tember)?|Oct(?:ober)?"
+    r"|Nov(?:ember)?|Dec(?:ember)?)\b"  # a date's names (not "Market", "Decimal")
 )
 _SPACES = re.compile(r"[ \t]+")
 _SHAPED = 500
@@ -40,8 +42,17 @@ KINDS_SHOWN = 4
 
 
 def line_shape(line: str) -> str:
-    """`line` with what varies between the lines of one kind written as `#`, spaces collapsed."""
-    return _SPACES.sub(" ", _VARIES.sub("#", line[:_SHAPED])).strip()
+    """`line` with what varies between the lines of one kind written as `#`, spaces collapsed,
+    and a name of capitalized words one word ("at Central Station" as "at Riverside"): a name
+    of two words is then in the place of one, and the lines of a kind as many words."""
+    shape = _SPACES.sub(" ", _VARIES.sub("#", line[:_SHAPED])).strip()
+    return _CAPITALIZED.sub(lambda m: m.group(0).replace(" ", _JOINED), shape) if " " in shape else shape
+
+
+_CAPITALIZED = re.compile(r"(?<![\w.])[A-Z][a-z]+(?: [A-Z][a-z]+)+(?![\w.])")
+"""Words each capitalized, two or more: one name ("Central Station", "Old Mill")."""
+_JOINED = "\u00a0"
+"""What joins a name's words in a line's shape: no space, so the name is one word there."""
 
 
 def _merged(shapes: list[str], known: frozenset[str] = frozenset()) -> dict[str, str]:
@@ -125,7 +136,7 @@ _NAMES_LEAST = 8
 """Values of one word, in shapes otherwise alike, that make it a name and the shapes one kind."""
 _NAMES_SHARED = 3
 """Values that two unlike kinds of lines share in one place, that make them names."""
-_NAME = re.compile(r"(?=[\w.@-]*[a-z])\w[\w.@-]*")
+_NAME = re.compile(r"(?=[\w.@\u00a0-]*[a-z])\w[\w.@\u00a0-]*")
 """A word that may be a name: a plain word with a lowercase letter (no level's `ERROR`)."""
 _SETS_COMPARED = 400
 """Sets of a few words compared two by two, at most: a bound on the pairs of a text of many shapes."""
@@ -168,7 +179,7 @@ def _names_told(names: Counter[str] | None) -> str:
     "whose orders were rejected most" is read from them."""
     if not names or not 2 <= len(names) < _NAMES_LEAST:
         return ""
-    return " (of them: " + ", ".join(f"{name} {n:,}" for name, n in names.most_common()) + ")"
+    return " (of them: " + ", ".join(f"{name.replace(_JOINED, ' ')} {n:,}" for name, n in names.most_common()) + ")"
 
 
 def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,
