@@ -117,6 +117,23 @@ def test_the_base_two_named_classes_share_and_its_own_base() -> None:
     assert "share the base" not in " ".join(class_look(module, q, q)[0])
 
 
+def test_the_subclass_whose_init_requires_an_argument() -> None:
+    module = ("class Token:\n    def __init__(self):\n        pass\n\n"
+              "class Position(Token):\n    def __init__(self):\n        pass\n\n"
+              "class GoToColumn(Position):\n    def __init__(self, colno: int):\n        pass\n\n"
+              "class LineStart(Position):\n    pass\n\n"
+              "class LineEnd(Position):\n    def __init__(self, strict=False, *, sep=None):\n        pass\n")
+    q = "Among the subclasses of Position, which one can't be instantiated without passing an argument?"
+    rows, answer = class_look(module, asking_part(q), q)
+    assert answer == "GoToColumn"
+    assert rows[-1].endswith("requires (its own or inherited; ? when unknown): GoToColumn 1, LineStart 0, LineEnd 0.")
+    q = "Which subclass of Position requires an argument?"
+    assert class_look(module, q, q)[1] == "GoToColumn"
+    # Two that require one: shown, none offered.
+    two = module.replace("strict=False", "strict")
+    assert class_look(two, q, q)[1] == ""
+
+
 def test_a_tie_or_a_question_about_no_class_offers_nothing() -> None:
     tied = "class A:\n    def f(self): pass\n\nclass B:\n    def g(self): pass\n"
     assert class_look(tied, "Which class defines the most methods?", "Which class defines the most methods?")[1] == ""

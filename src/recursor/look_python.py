@@ -204,6 +204,15 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         deeper = "directly" not in asking.lower() and any(any(_names_base(b, d) for b in c.bases)
                                                            for c in found for d in direct)
         one = _asks_one_built_on(asking, subject.name) and len(direct) == 1 and not deeper
+        if _INIT.search(asking) or _ARGUMENT.search(asking):
+            # "Among the subclasses of PositionToken, which one can't be instantiated without
+            # passing an argument?": what each one's __init__ (its own or inherited) requires.
+            needs = {name: _required(_init_of(classes[name], classes)) for name in direct if name in classes}
+            told = ", ".join(f"{name} {'?' if n is None else n}" for name, n in needs.items())
+            rows.append(f"   Arguments each one's __init__ requires (its own or inherited; ? when unknown): {told}.")
+            needing = [name for name, n in needs.items() if n]
+            if _NEEDS_ARGUMENT.search(asking) and len(needing) == 1 and None not in needs.values():
+                return rows, needing[0]
         return rows, direct[0] if one and len(classes) == len(found) else ""
     if _TWO_UP.search(question) and not COUNT_ASKED.search(asking):
         # "AwareDateTime is derived from another class. Which class does that one derive
@@ -418,6 +427,39 @@ def _parameters(args: ast.arguments | None) -> int | None:
     if not positional or positional[0].arg != "self":
         return None
     return len(positional) - 1 + len(args.kwonlyargs)
+
+
+def _required(args: ast.arguments | None) -> int | None:
+    """How many arguments a call of `__init__` must pass (parameters besides `self` with no
+    default); 0 for no `__init__` of its own or inherited, None when it has no `self`."""
+    if args is None:
+        return 0
+    positional = [*args.posonlyargs, *args.args]
+    if not positional or positional[0].arg != "self":
+        return None
+    bare = len(positional) - 1 - len(args.defaults)
+    return max(bare, 0) + sum(d is None for d in args.kw_defaults)
+
+
+def _init_of(c: _Class, classes: dict[str, _Class]) -> ast.arguments | None:
+    """The `__init__` a class's instances are made by: its own, else its nearest base's in this
+    module (first bases first); None when none defines one."""
+    seen: set[str] = set()
+    while c.init is None and c.name not in seen:
+        seen.add(c.name)
+        bases = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in c.bases]
+        nxt = next((classes[b] for b in bases if b in classes), None)
+        if nxt is None:
+            return None
+        c = nxt
+    return c.init
+
+
+_ARGUMENT = re.compile(r"\b(?:arguments?|parameters?|args)\b", re.IGNORECASE)
+_NEEDS_ARGUMENT = re.compile(r"\b(?:can'?t|cannot|can\s+not|couldn'?t)\s+be\s+(?:instantiated|created|constructed|made|called)\s+"
+                             r"without\b|\b(?:requires?|needs?|must\s+(?:be\s+)?(?:given|passed|pass))\s+(?:an?\s+|at\s+least\s+one\s+)?"
+                             r"(?:arguments?|parameters?)\b", re.IGNORECASE)
+"""A question asking for the one class that must be given an argument to be made."""
 
 
 def _ranked(classes: list[_Class], asking: str, question: str) -> tuple[list[str], str]:
