@@ -136,7 +136,7 @@ def test_a_program_that_logs_itself_writes_its_pid_and_a_level_where_syslog_writ
     # A word and a space is no program: tcpdump's "IP 127.0.0.1.5 > ..." is all message.
     dump = "\n".join(f"12:34:{i % 60:02d}.{i:06d} IP 127.0.0.1.{4000 + i} > 127.0.0.2.53: UDP, length {i}"
                      for i in range(40))
-    assert (dumped := timed_table(dump)) is not None and dumped.header == ("time", "fraction", "message")
+    assert (dumped := timed_table(dump)) is not None and dumped.header == ("time", "subsecond", "message")
 
 
 def _rows(lines: list[str]) -> tuple[tuple[str, ...], tuple[tuple[object, ...], ...]]:
@@ -149,7 +149,7 @@ def test_what_a_line_writes_besides_its_stamp_stays_in_its_message() -> None:
     # A level or a service's name before the stamp; a number after the time that is no year.
     header, rows = _rows(["INFO  2024-03-05 10:00:00 [main] c.e.App - step", "web-1 | 2024-03-05T10:00:01.250Z handled",
                           "Mar  5 10:00:02 2048 bytes sent to client", "2024-03-05 10:00:03 PM evening run"])
-    assert header == ("day", "time", "fraction", "message")
+    assert header == ("day", "time", "subsecond", "message")
     assert rows[0] == ("2024-03-05", "10:00:00", None, "INFO [main] c.e.App - step")
     assert rows[1] == ("2024-03-05", "10:00:01", "0.250", "web-1 handled")
     assert rows[2][0] == "03-05" and rows[2][3] == "2048 bytes sent to client"  # a year only after a yearless date
@@ -180,7 +180,7 @@ def test_a_logs_numeric_dates_are_read_one_way_and_a_level_is_no_program() -> No
 def test_a_window_takes_its_last_second_whole_and_a_host_on_few_lines_stays_written() -> None:
     lines = [f"Mar  5 11:16:59.{i:03d} app[7]: tick {i}" for i in range(30)] + ["Mar  5 11:17:00 web0 app[7]: x"]
     table = timed_table("\n".join(lines))
-    assert table is not None and table.header == ("day", "time", "fraction", "program", "pid", "message")
+    assert table is not None and table.header == ("day", "time", "subsecond", "program", "pid", "message")
     assert run_select(table, "SELECT COUNT(*) FROM t WHERE time BETWEEN '11:16:00' AND '11:16:59'").rows == ((30,),)
     assert table.rows[-1][3:] == (None, None, "web0 app[7]: x")
 
@@ -248,7 +248,7 @@ def test_a_messages_fields_and_counts_are_columns_and_its_spaces_are_as_shown() 
     text = _shop_log()
     table = timed_table(text)
     assert table is not None
-    assert table.header == ("day", "time", "fraction", "message", "user", "items", "total", "new_messages")
+    assert table.header == ("day", "time", "subsecond", "message", "user", "items", "total", "new_messages")
     lines = text.splitlines()
     gold = sum(1 for line in lines if " accepted " in line and float(line.rsplit("total=", 1)[1]) > 150)
     sql = "SELECT COUNT(*) FROM t WHERE message LIKE '%accepted%' AND total > 150"

@@ -384,6 +384,23 @@ def test_a_column_that_flags_rows_with_its_own_name_is_a_column_and_a_value_is_f
     assert orientation("Alice,Spain,3\nBob,Spain,4\nCid,France,5\nDee,Italy,6\nEve,Spain,7\n", "How many?").table is None
 
 
+def test_a_ranking_whose_top_group_is_empty_is_doubted() -> None:
+    # Grouped by a column the kept rows do not write, the top group is NULL: no one's name.
+    rows = [[f"ride R{i} started: rider u{100 + i % 3}", None, f"{i % 7}.{i % 10}"] for i in range(30)]
+    rows += [[f"GET /rides {i}", f"10.0.0.{i % 4}", None] for i in range(30)]
+    db = TableDb.open(Table.of_rows(["message", "client", "fare"], rows))
+    assert db is not None
+    question = "Which rider spent the most on fares?"
+    empty = db.select("SELECT client, SUM(fare) AS s FROM t WHERE message LIKE '%rider%' GROUP BY client "
+                      "ORDER BY s DESC LIMIT 1")
+    assert empty.rows[0][0] is None
+    assert db.doubted(empty, question).startswith("its first row's group is empty (NULL)")
+    named = db.select("SELECT substr(message, instr(message, 'rider ') + 6, 4) AS r, SUM(fare) AS s FROM t "
+                      "WHERE message LIKE '%rider%' GROUP BY r ORDER BY s DESC LIMIT 1")
+    assert db.doubted(named, question) == ""
+    db.close()
+
+
 def test_a_query_that_keeps_rows_by_a_version_the_question_never_names_is_doubted() -> None:
     # "How many entries are flagged critical?": the 1.5B kept the newest release's entries, by a
     # version copied from the schema's examples, and its count was offered over the right one.

@@ -9,8 +9,9 @@ The 1.5B root, shown the window's 23 `FAIL LOGIN` lines among its kinds, answere
 of lines holding the window's last second.
 
 Columns: `day` (ISO when the stamps write a year, else month and day as 'MM-DD'), `time`
-('HH:MM:SS', whole seconds so that `BETWEEN` takes a window's last second whole), `fraction`
-(of the second, when the stamps write one), and for syslog's `host program[pid]: ` prefix its
+('HH:MM:SS', whole seconds so that `BETWEEN` takes a window's last second whole), `subsecond`
+(the fraction of the second, when the stamps write one: named `fraction`, the writer summed it
+as a rider's fares), and for syslog's `host program[pid]: ` prefix its
 `host`, `program` and `pid`; then `message`: the line without its stamp, what was written
 before the stamp (a level, a service's name) kept, its runs of spaces and its line breaks
 written as one space (as the query writer is shown it, and copies it into a LIKE); then a
@@ -39,7 +40,7 @@ __all__ = ["LOG_LINE", "requested", "selects_as_asked", "timed_table"]
 
 LOG_LINE = "one line of a log"
 """What a row of a log's table is (`Table.row`), as its query writer is told."""
-_BASE_COLUMNS = frozenset({"day", "time", "fraction", "host", "program", "pid", "message"})
+_BASE_COLUMNS = frozenset({"day", "time", "subsecond", "host", "program", "pid", "message"})
 """The columns a log's table has before the fields, counts and requests its messages write."""
 
 _STAMP_WITHIN = 40
@@ -218,7 +219,7 @@ class _Layout:
 
     @property
     def header(self) -> list[str]:
-        return [*(["day"] if self.dated else []), "time", *(["fraction"] if self.fractions else []),
+        return [*(["day"] if self.dated else []), "time", *(["subsecond"] if self.fractions else []),
                 *(["host"] if self.hosts else []), *(["program", "pid"] if self.syslog else []), "message",
                 *self.fields, *self.counted, *self.requests]
 

@@ -125,6 +125,7 @@ _ALIASED = re.compile(r"\b(?:count|sum|total|avg|min|max|group_concat)\s*\((?:[^
 _NUMBER_COMPARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<>|!=|<|>|==|=)\s*"
                               r"(-?(?:\d+\.?\d*|\.\d+))(?![\w.%])")
 """A column compared with a number in a WHERE: `percbelowpoverty > 0.2`."""
+_GROUPED = re.compile(r"\bGROUP\s+BY\b", re.IGNORECASE)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
 _NAMED_OTHERWISE = re.compile(
     r"\b(?:latest|newest|oldest|earliest|first|last|current|previous|prior|recent|next|final|initial|today|yesterday"
@@ -717,6 +718,11 @@ class TableDb:
         "" otherwise."""
         if unasked := self._unasked(query, question):
             return unasked
+        if _GROUPED.search(query.sql) and query.rows and query.rows[0] and query.rows[0][0] is None:
+            # "SELECT client, SUM(subsecond) ... GROUP BY client": its top group is the rows
+            # that write no client, no answer to "which rider".
+            return ("its first row's group is empty (NULL): the rows it groups write no value there; group by a "
+                    "column the kept rows write, or keep only rows that write it (IS NOT NULL)")
         percents = {float(m.group(1)) for m in _PERCENT.finditer(question)}
         for m in _NUMBER_COMPARED.finditer(query.sql) if percents else ():
             column = self._column(m.group(1))
