@@ -226,6 +226,10 @@ def test_record_reads_the_usual_field_forms() -> None:
                                                                 "note": "ok, fine"}
     assert h.record('{"a": 1, "b": "x", "c": [1]}') == {"a": "1", "b": "x", "c": "[1]"}
     assert h.record("name='my box' size=3.5GB") == {"name": "my box", "size": "3.5GB"}
+    # A call's last argument ends at the bracket it never opens (luigi's task names).
+    assert h.record("running ExtractSales(day=2026-11-30, store=muenchen-west)") == {
+        "day": "2026-11-30", "store": "muenchen-west"}
+    assert h.record("x=f(1) y=[a] z=b)]") == {"x": "f(1)", "y": "[a]", "z": "b"}
     assert h.record("2024-03-01 10:02:11 upgrade libc6") == {}
     assert h.record({"k": 1})["K"] == 1
 

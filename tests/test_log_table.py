@@ -331,3 +331,20 @@ def test_requests_a_log_writes_in_the_common_log_format_are_columns_of_its_table
     # A log with no such requests has no such columns.
     plain = timed_table("\n".join(f"2026-12-07 03:46:{i:02d} INFO worker {i} started" for i in range(40)) + "\n")
     assert plain is not None and "path" not in plain.header
+
+
+def test_the_date_a_message_writes_is_a_column_of_its_own() -> None:
+    # A batch job's lines name the business day they are about, which no stamp says.
+    lines = []
+    for i in range(40):
+        day = f"2026-11-{1 + i % 20:02d}"
+        lines.append(f"2026-12-07 06:24:{i % 60:02d},100 INFO etl: extracted {1000 + i} sales rows for s{i % 3} on {day}")
+        lines.append(f"2026-12-07 06:24:{i % 60:02d},200 INFO luigi: task {i} done")
+    table = timed_table("\n".join(lines) + "\n")
+    assert table is not None and table.header[-1] == "message_date"
+    got = run_select(table, "SELECT SUM(sales) FROM t WHERE message_date BETWEEN '2026-11-09' AND '2026-11-15'").rows
+    assert got == ((sum(1000 + i for i in range(40) if 9 <= 1 + i % 20 <= 15),),)
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE message_date IS NULL").rows == ((40,),)
+    # Messages that all write one date (or none) add no column.
+    same = timed_table("\n".join(f"2026-12-07 06:24:{i:02d} INFO run for 2026-11-01 step {i}" for i in range(40)) + "\n")
+    assert same is not None and "message_date" not in same.header

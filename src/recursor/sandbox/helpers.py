@@ -1891,8 +1891,21 @@ def _eq_pairs(text: str) -> dict[str, str]:
         value = m.group(2)
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
+        else:
+            value = _unclosed(value)
         out.setdefault(m.group(1), value)
     return out
+
+
+def _unclosed(value: str) -> str:
+    """`value` without the brackets it closes but never opens: the last argument of a call
+    written `ExtractSales(day=2026-11-30, store=muenchen-west)` is `muenchen-west`."""
+    while value and (pair := _BRACKETS.get(value[-1])) is not None and value.count(value[-1]) > value.count(pair):
+        value = value[:-1]
+    return value
+
+
+_BRACKETS = {")": "(", "]": "[", "}": "{"}
 
 
 _SEGMENTS = _re.compile(r"\|\|?|;|\t")
