@@ -9,6 +9,11 @@ from recursor.look_times import times_look
 from recursor.orient import orientation
 
 
+def _rows(text: str, question: str) -> list[str]:
+    look = times_look(text, question, 120)
+    return look.rows if look is not None else []
+
+
 def _crawl_log(seed: int = 4) -> tuple[str, list[tuple[int, str]]]:
     """A crawler's log written for this test: a response line and an item line per page, and
     item bodies with no time between them."""
@@ -30,7 +35,7 @@ def test_a_window_of_the_day_is_counted_and_its_lines_told_by_kind() -> None:
     text, stamped = _crawl_log()
     question = "How many responses did the crawler log from 06:11:00 through 06:11:20, inclusive?"
     inside = [kind for second, kind in stamped if 11 * 60 <= second <= 11 * 60 + 20]
-    rows = times_look(text, question, 120)
+    rows = _rows(text, question)
     assert rows[0].startswith(f"{len(inside)} of its {len(stamped)} timed lines are from 06:11:00 through 06:11:20")
     assert f"  {inside.count('Crawled')} lines like:" in "\n".join(rows) and "Crawled (" in rows[2]
     call = rows[0].split("(", 1)[1].rsplit(" gives", 1)[0]
@@ -42,12 +47,12 @@ def test_a_window_of_the_day_is_counted_and_its_lines_told_by_kind() -> None:
 
 def test_a_minute_covers_its_seconds_and_other_questions_get_no_window() -> None:
     text, stamped = _crawl_log()
-    rows = times_look(text, "How many lines were logged between 06:11 and 06:12?", 120)
+    rows = _rows(text, "How many lines were logged between 06:11 and 06:12?")
     assert rows and rows[0].startswith(f"{sum(11 * 60 <= s < 13 * 60 for s, _ in stamped)} of its")
-    assert times_look(text, "What was logged from 06:11 to 06:12?", 120) == []  # no count asked
-    assert times_look(text, "How many responses had status 404?", 120) == []  # no window
+    assert _rows(text, "What was logged from 06:11 to 06:12?") == []  # no count asked
+    assert _rows(text, "How many responses had status 404?") == []  # no window
     prose = "\n".join(f"Meeting notes line {i}, nothing timed here." for i in range(50)) + "\nAt 06:11 we met.\n"
-    assert times_look(prose, "How many notes from 06:00 to 07:00?", 120) == []  # not a log of timed lines
+    assert _rows(prose, "How many notes from 06:00 to 07:00?") == []  # not a log of timed lines
 
 
 def test_a_window_whose_end_is_left_out_stops_just_before_it() -> None:
@@ -56,13 +61,13 @@ def test_a_window_whose_end_is_left_out_stops_just_before_it() -> None:
     for question in ("How many lines were logged from 06:11:00 up to, but not including, 06:11:20?",
                      "How many lines were logged between 06:11:00 and 06:11:20 (from 06:11:00, before 06:11:20)?",
                      "How many lines were logged from 06:11:00 until before 06:11:20?"):
-        rows = times_look(text, question, 120)
+        rows = _rows(text, question)
         assert rows[0].startswith(f"{before} of its {len(stamped)} timed lines are from 06:11:00 through 06:11:19"), question
-    minutes = times_look(text, "How many lines were logged from 06:11 up to but not including 06:13?", 120)
+    minutes = _rows(text, "How many lines were logged from 06:11 up to but not including 06:13?")
     assert minutes[0].startswith(f"{sum(11 * 60 <= s < 13 * 60 for s, _ in stamped)} of its")
     assert "from 06:11 through 06:12 " in minutes[0]
     # Both ends said and included: as before.
-    assert "through 06:11:20" in times_look(text, "How many lines were logged from 06:11:00 to 06:11:20?", 120)[0]
+    assert "through 06:11:20" in _rows(text, "How many lines were logged from 06:11:00 to 06:11:20?")[0]
 
 
 def test_a_window_that_crosses_midnight_keeps_both_ends_of_the_day() -> None:
@@ -71,5 +76,19 @@ def test_a_window_that_crosses_midnight_keeps_both_ends_of_the_day() -> None:
     assert [x.split()[-1] for x in helpers.in_dates(timed, "23:50", "00:10")] == ["1", "2", "3"]
     assert helpers.in_dates(timed, "00:00", "00:10") == timed[2:4]  # not crossing: as before
     lines = ["startup done"] + timed * 3
-    rows = times_look("\n".join(lines) + "\n", "How many ticks were logged from 23:50:00 up to, but not including, 00:00:00?", 120)
+    rows = _rows("\n".join(lines) + "\n", "How many ticks were logged from 23:50:00 up to, but not including, 00:00:00?")
     assert rows[0].startswith("3 of its 18 timed lines are from 23:50:00 through 23:59:59")
+
+
+def test_the_count_s_verb_on_one_kind_of_the_window_s_lines_is_counted() -> None:
+    # "How many responses were crawled ...": "Crawled" is on the window's lines of one kind.
+    text, stamped = _crawl_log()
+    inside = sum(1 for second, kind in stamped if 11 * 60 <= second <= 11 * 60 + 20 and kind == "Crawled")
+    look = times_look(text, "How many pages were crawled from 06:11:00 through 06:11:20?", 120)
+    assert look is not None and look.counted == str(inside)
+    assert look.start == "in_dates(lines('crawled'), '06:11:00', '06:11:20')"
+    assert look.rows[-1] == f"{inside} of them, all of one kind, write 'crawled': {look.start} gives them."
+    # A verb on lines of two kinds (or none) computes nothing.
+    mixed = text.replace("Scraped from", "crawled again")
+    look = times_look(mixed, "How many pages were crawled from 06:11:00 through 06:11:20?", 120)
+    assert look is not None and look.counted == "" and look.start == ""

@@ -12,12 +12,13 @@ General: any log whose lines start with a time of day; the window is read from t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from recursor.line_kinds import kinds_told
-from recursor.question import COUNT_ASKED, asking_part
-from recursor.sandbox.helpers import _time_of, in_dates
+from recursor.line_kinds import kinds, kinds_told
+from recursor.question import COUNT_ASKED, asking_part, counted_verb
+from recursor.sandbox.helpers import _stem_rx, _time_of, in_dates
 
-__all__ = ["times_look"]
+__all__ = ["TimesLook", "times_look"]
 
 _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
 _WINDOW = re.compile(rf"\b(?:from|between)\s+(?P<a>{_TIME})\s+(?:to|through|thru|until|till|and)\s+(?P<b>{_TIME})"
@@ -34,25 +35,48 @@ _TIMED_SHARE = 0.5
 """The share of a text's lines that must start with a time of day for it to be read as a log."""
 
 
-def times_look(text: str, question: str, width: int) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class TimesLook:
+    """The rows telling a window's lines, the call the root may start from, and the count the
+    look computed ("" when it computed none the question asks)."""
+
+    rows: list[str]
+    start: str = ""
+    counted: str = ""
+
+
+def times_look(text: str, question: str, width: int) -> TimesLook | None:
     """For a question that counts over a window of the day, how many of the log's timed lines
-    are in it, the call that gives them, and their kinds; [] for a question that names no
-    window, a text too long, or one whose lines mostly carry no time of day."""
+    are in it, the call that gives them, and their kinds; None for a question that names no
+    window, a text too long, or one whose lines mostly carry no time of day. When the count's
+    verb ("how many rides were started") is on the window's lines of one kind only, those
+    lines' call is the start and their count what the look computed: shown the window's
+    kinds, the 1.5B still searched the two times and the verb on one line."""
     asking = asking_part(question)
     m = _BEFORE_END.search(question) or _WINDOW.search(asking)
     if m is None or COUNT_ASKED.search(asking) is None or len(text) > _READ_UP_TO:
-        return []
+        return None
     lines = [line for line in text.split("\n") if line.strip()]
     timed = [line for line in lines if _time_of(line) is not None]
     if not timed or len(timed) < _TIMED_SHARE * len(lines):
-        return []
+        return None
     a, b = m.group("a"), m.group("b")
     if m.re is _BEFORE_END:
         b = _just_before(b)  # "before 03:50:00" is through 03:49:59
     inside = in_dates(timed, a, b)
     rows = [f"{len(inside):,} of its {len(timed):,} timed lines are from {a} through {b} "
             f"(in_dates(lines(), {a!r}, {b!r}) gives them)."]
-    return rows + kinds_told("", inside, width, about="They are")
+    rows += kinds_told("", inside, width, about="They are")
+    verb = counted_verb(asking)
+    if verb is None:
+        return TimesLook(rows)
+    rx = _stem_rx(verb)
+    held = [line for line in inside if rx.search(line)]
+    if not held or len(kinds(held)[0]) != 1:
+        return TimesLook(rows)
+    call = f"in_dates(lines({verb!r}), {a!r}, {b!r})"
+    rows.append(f"{len(held):,} of them, all of one kind, write {verb!r}: {call} gives them.")
+    return TimesLook(rows, call, str(len(held)))
 
 
 def _just_before(time: str) -> str:

@@ -919,8 +919,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(enum.rows)  # "what integer value does XML_ERROR_INVALID_ARGUMENT have": C's count from 0
         counted = enum.counted
     if not counted and doc.unit == "line" and not files:
-        page.add(times_look(text, question, doc.width))  # "how many ... from 06:32:00 through 06:32:05"
-        names, counted = names_ranked(text, question, [w.as_written for w in found])
+        if (window := times_look(text, question, doc.width)) is not None:
+            page.add(window.rows)  # "how many ... from 06:32:00 through 06:32:05"
+            counted, start = window.counted, start or window.start
+            named_start = named_start or bool(window.start)
+        names, ranked = names_ranked(text, question, [w.as_written for w in found])
+        counted = counted or ranked
         page.add(names)  # "which sensor published the most": `Received PUBLISH from sensor-09`
     if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
         page.add(ids[0])  # "how many different CVE identifiers": one line may name two, or one named before
