@@ -1264,6 +1264,22 @@ def test_a_rare_keys_definition_that_names_another_key_shows_that_keys_definitio
     assert "which it names" not in orientation(KEYS_HEADER, "What code does KEY_MICMUTE have?").text
 
 
+def test_a_manual_s_row_of_two_options_names_the_second_and_its_entry_is_shown() -> None:
+    options = "".join(f"       --opt-{i}\n              Does thing {i} (Alias:\n              --o{i})\n\n" for i in range(30))
+    manual = ("OPTIONS\n" + options + "       --write-archive\n              Force archive entries to be written\n"
+              "              even when simulating (Alias:\n              --force-archive)\n\n"
+              "   Old aliases\n       These are aliases no longer documented\n\n"
+              "              --write-old-archive   --write-archive\n              --clean-x   --clean-y\n")
+    look = orientation(manual, "My script uses --write-old-archive, an old name for another option. "
+                               "What other alias does the manual give for that option?")
+    assert ("   '--write-archive', which it names: 2 lines, also:\n   .        --write-archive\n"
+            "   .               Force archive entries to be written\n") in look.text
+    assert "   .               --force-archive)" in look.text
+    # A line of more than two words maps nothing.
+    table = manual.replace("--write-old-archive   --write-archive", "--write-old-archive   --write-archive  (old)")
+    assert "which it names" not in orientation(table, "What does --write-old-archive do now?").text
+
+
 def test_a_changelog_read_alone_counts_its_entries_in_the_questions_date_range() -> None:
     changelog = "".join(
         f"tool ({v}) unstable; urgency=medium\n\n  * Change {v}.\n\n -- Ann Lee <ann@example.org>  {d}\n\n"

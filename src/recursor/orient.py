@@ -517,8 +517,9 @@ def _joined(word: str) -> list[str]:
     return [form for form in forms if form != word and len(form) >= 4]
 
 
-_VALUE_NAME = re.compile(r"""["'`]?(?:[ \t]*[:=][ \t]*(?=["'`(\s])|[ \t]+)\(?[ \t]*["'`]?([A-Za-z_][\w.-]*)""")
-"""A definition's value after its name: `#define A B`, `A = (B | 1)`, `'a': 'b'` (not "a:b" or "a (b)")."""
+_VALUE_NAME = re.compile(r"""["'`]?(?:[ \t]*[:=][ \t]*(?=["'`(\s])|[ \t]+)\(?[ \t]*["'`]?((?:--?)?[A-Za-z_][\w.-]*)""")
+"""A definition's value after its name: `#define A B`, `A = (B | 1)`, `'a': 'b'` (not "a:b" or "a (b)");
+a command's option too (`--old-name   --new-name`)."""
 _HOP_SHOWN = 3
 """Lines shown of the name a rare word's line gives as its value (`_names_another`)."""
 
@@ -532,7 +533,13 @@ def _names_another(text: str, end: int, asked: list[str]) -> str | None:
     m = _VALUE_NAME.match(text, end)
     start = text.rfind("\n", 0, end) + 1
     word_at = end - len(re.split(r"[^\w.-]", text[start:end])[-1])
-    if m is None or "\n" in text[end:m.start(1)] or not _defines_at(text, word_at, end, bare=False):
+    if m is None or "\n" in text[end:m.start(1)]:
+        return None
+    line_end = text.find("\n", end)
+    # A row of two names alone ("--force-write-download-archive   --force-write-archive", a
+    # manual's old aliases) maps the first to the second as a definition does.
+    pair = len(text[start:len(text) if line_end < 0 else line_end].split()) == 2 and not text[start:word_at].strip(" \t-")
+    if not (pair or _defines_at(text, word_at, end, bare=False)):
         return None
     name = m.group(1).rstrip(".-")
     if not key_shaped(name) or name.lower() in {w.lower() for w in asked}:
@@ -555,8 +562,31 @@ def _hop(text: str, lowered: str | None, start: int, end: int, asked: list[str],
     line_lo, line_hi = text.rfind("\n", 0, start) + 1, text.find("\n", end) % (len(text) + 1)
     elsewhere = [span for span in hit.first if not line_lo <= span[0] < line_hi]  # not the line above
     first = sorted(elsewhere, key=lambda span: not _defines_at(text, *span))[:_HOP_SHOWN]
+    if first and _defines_at(text, *first[0]):
+        first = [first[0], *_body_below(text, first[0][0]), *first[1:]]
     return [f"   {name!r}, which it names: {hit.count:,} {unit}{'s' if hit.count != 1 else ''}"
             f"{', also' if first else ''}:"], first
+
+
+def _body_below(text: str, at: int) -> list[tuple[int, int]]:
+    """The lines indented deeper under the line at text[at] (an option's entry in a manual,
+    whose "(Alias: --force-download-archive)" is in its description), `_HOP_BODY` at most."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    indent = len(text[line_start:at]) - len(text[line_start:at].lstrip())
+    out: list[tuple[int, int]] = []
+    pos = line_end
+    while pos >= 0 and len(out) < _HOP_BODY:
+        nxt = text.find("\n", pos + 1)
+        line = text[pos + 1:len(text) if nxt < 0 else nxt]
+        if not line.strip() or len(line) - len(line.lstrip()) <= indent:
+            break
+        out.append((pos + 1, len(text) if nxt < 0 else nxt))
+        pos = nxt
+    return out
+
+
+_HOP_BODY = 4
 
 
 def _defines_at(text: str, start: int, end: int, bare: bool = True) -> bool:
