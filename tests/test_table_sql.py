@@ -701,3 +701,16 @@ def test_a_word_of_the_question_written_as_a_part_of_some_values_is_told_with_it
     assert "30 rows hold 'conch' as a part (e.g. 'twisted/conch/mod0.py'): location LIKE '%conch%'" in told
     assert "'twisted' as a part" not in told  # every row: it picks none out
     assert "as a part" not in schema(table, "How many problems are there?")
+
+
+def test_kinds_alike_in_their_first_characters_are_shown_where_they_part() -> None:
+    from recursor.table_sql import _clip_apart
+
+    head = "INFO luigi-interface: [pid {p}] Worker Worker(salt=857310531, workers=2, host=vm, pid=7822) "
+    done = head.format(p=7836) + "done ValidateSales(day=2026-11-30, store=leipzig-sued)"
+    failed = head.format(p=8094) + "failed ValidateSales(day=2026-11-07, store=leipzig-sued)"
+    shown = _clip_apart(failed, [done])
+    assert shown.startswith("INFO luigi-interface...") and "failed ValidateSales" in shown and len(shown) <= 70
+    # Unlike from their start, or short: clipped as before.
+    assert _clip_apart("ERROR " + done, [done]) == ("ERROR " + done)[:64] + "..."
+    assert _clip_apart("short line", [done]) == "short line"

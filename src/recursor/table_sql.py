@@ -28,9 +28,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
+from os.path import commonprefix
 from typing import Any, Literal
 
-from recursor.line_kinds import kinds
+from recursor.line_kinds import kinds, line_shape
 from recursor.question import asking_part
 from recursor.sandbox.helpers import _STOP, to_date
 
@@ -318,6 +319,34 @@ def _clip(value: str, at: int = _CLIP) -> str:
     return value if len(value) <= at else value[:at] + "..."
 
 
+def _clip_apart(value: str, others: list[str], at: int = _LONG_CLIP) -> str:
+    """`value` clipped to `at` characters where it differs from the `others`: kinds whose
+    first 64 characters are alike (luigi's `[pid 7836] Worker Worker(salt=..., w...` for both
+    its `done` and its `failed ValidateSales(...)` lines) were shown as one, and what told them
+    apart was cut. Its start is kept, then "..." and from a little before where it parts from
+    the one most like it."""
+    words = value.split()
+    value = " ".join(words)
+    if len(value) <= at:
+        return value
+    # Where it parts from the one most like it, word by word, what varies in a kind aside (a pid).
+    shaped = [line_shape(w) for w in words]
+    same = max((len(commonprefix([shaped, [line_shape(w) for w in o.split()[:len(words)]]])) for o in others), default=0)
+    alike = sum(len(w) + 1 for w in words[:same])
+    if alike < at - _PARTED_CONTEXT:
+        return value[:at] + "..."
+    lead = _PARTED_LEAD
+    part = value[max(lead, alike - _PARTED_CONTEXT):]
+    room = at - lead
+    return value[:lead] + "..." + (part if len(part) <= room else part[:room] + "...")
+
+
+_PARTED_LEAD = 20
+"""Characters of a long value's start kept when it is shown from where it parts from another."""
+_PARTED_CONTEXT = 12
+"""Characters shown before where a value parts from another."""
+
+
 def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = False) -> str:
     """One column as the query writer is shown it: its name, kind and values; a value the
     question writes is shown whatever its rank ("Switzerland" among 249 names)."""
@@ -494,7 +523,8 @@ def _kinds(values: list[str], counts: Counter[str], asked: set[str], written: li
              for w in asked if " " not in w and len(w) >= 4 and w.isalpha()]
     named = [s for s, _ in shapes.most_common() if any(rx.search(example[s]) for rx in stems)]
     shown = list(dict.fromkeys([*named[:_KINDS_NAMED], *(s for s, _ in shapes.most_common())]))[:_KINDS_SHOWN]
-    told = "; ".join(f"{shapes[s]:,} rows like {_clip(example[s], _LONG_CLIP)!r}" for s in shown)
+    told = "; ".join(f"{shapes[s]:,} rows like {_clip_apart(example[s], [example[o] for o in shown if o != s])!r}"
+                     for s in shown)
     more = f"; and {len(shapes) - len(shown):,} more kinds" if len(shapes) > len(shown) else ""
     values_named = "".join(f"{_clip(v)!r} ({counts[v]:,} rows); " for v in written[:_EXAMPLES])
     return f"text of {len(shapes):,} kinds (shapes): {values_named}{told}{more}"
