@@ -28,7 +28,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from os.path import commonprefix
 from typing import Any, Literal
 
 from recursor.line_kinds import kinds, line_shape
@@ -331,7 +330,7 @@ def _clip_apart(value: str, others: list[str], at: int = _LONG_CLIP) -> str:
         return value
     # Where it parts from the one most like it, word by word, what varies in a kind aside (a pid).
     shaped = [line_shape(w) for w in words]
-    same = max((len(commonprefix([shaped, [line_shape(w) for w in o.split()[:len(words)]]])) for o in others), default=0)
+    same = max((_same_start(shaped, [line_shape(w) for w in o.split()]) for o in others), default=0)
     alike = sum(len(w) + 1 for w in words[:same])
     if alike < at - _PARTED_CONTEXT:
         return value[:at] + "..."
@@ -339,6 +338,11 @@ def _clip_apart(value: str, others: list[str], at: int = _LONG_CLIP) -> str:
     part = value[max(lead, alike - _PARTED_CONTEXT):]
     room = at - lead
     return value[:lead] + "..." + (part if len(part) <= room else part[:room] + "...")
+
+
+def _same_start(one: list[str], other: list[str]) -> int:
+    """How many leading items `one` and `other` share."""
+    return next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), min(len(one), len(other)))
 
 
 _PARTED_LEAD = 20
