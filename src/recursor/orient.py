@@ -44,6 +44,7 @@ from recursor.look_names import names_ranked
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import python_look
 from recursor.look_records import records_table
+from recursor.look_section import section_count
 from recursor.look_sections import sections_look
 from recursor.look_shaped import shaped_rank
 from recursor.look_table import table_look
@@ -948,6 +949,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and not files and (enum := enum_look(text, question)) is not None:
         page.add(enum.rows)  # "what integer value does XML_ERROR_INVALID_ARGUMENT have": C's count from 0
         counted = enum.counted
+    if not counted and not files and (section := section_count(text, question)) is not None:
+        page.add(section.rows)  # "how many options in the post-processing options section": its entries
+        counted = section.counted
     if not counted and doc.unit == "line" and not files:
         if (window := times_look(text, question, doc.width)) is not None:
             page.add(window.rows)  # "how many ... from 06:32:00 through 06:32:05"
