@@ -874,7 +874,7 @@ def test_release_lines_alone_between_blank_lines_head_a_changelog() -> None:
     # Versions listed under one heading of a README, or far down a text, or written as sentences, are no releases.
     readme = ("# Frob\n\nx\n\n## Changelog\n\n1.2 Fix a crash\n\n1.1 Add the --fast option\n\n1.0 First release\n\n"
               "## Installation\n\ny\n\n## License\n\nMIT.\n")
-    assert h.headings(text=readme) == ["# Frob"]
+    assert h.headings(text=readme) == ["## Changelog", "## Installation", "## License"]  # below its lone title
     late = "".join(f"Para {k} says a thing\nand more.\n\n" for k in range(40)) + "".join(f"Frob 1.{n}\n\nA fix.\n\n" for n in range(4))
     assert h.headings(text=late) == []
     said = "".join(f"GDB now uses readline 2.{n}.\n\nMore of it\nhere.\n\n" for n in range(5))
