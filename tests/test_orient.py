@@ -1280,6 +1280,18 @@ def test_a_manual_s_row_of_two_options_names_the_second_and_its_entry_is_shown()
     assert "which it names" not in orientation(table, "What does --write-old-archive do now?").text
 
 
+def test_a_word_that_is_another_name_of_a_definition_s_first_name_shows_that_name_s_lines() -> None:
+    units = ("# Force\nnewton = kilogram * meter / second ** 2 = N\n"
+             "force_kilogram = g_0 * kilogram = kgf = kilogram_force\n\n# Power\nwatt = joule / second = W\n"
+             "metric_horsepower = 75 * force_kilogram * meter / second\n"
+             + "".join(f"unit_{i} = {i} * watt\n" for i in range(30)))
+    look = orientation(units, "Which power unit is defined in terms of the kilogram-force?")
+    assert ("   'force_kilogram', of which it is another name: 2 lines, also:\n"
+            "   . metric_horsepower = 75 * force_kilogram * meter / second") in look.text
+    # The first name itself asked about: no hop to it.
+    assert "another name" not in orientation(units, "What is force_kilogram defined as?").text
+
+
 def test_a_changelog_read_alone_counts_its_entries_in_the_questions_date_range() -> None:
     changelog = "".join(
         f"tool ({v}) unstable; urgency=medium\n\n  * Change {v}.\n\n -- Ann Lee <ann@example.org>  {d}\n\n"

@@ -557,16 +557,38 @@ def _hop(text: str, lowered: str | None, start: int, end: int, asked: list[str],
     """When the line holding text[start:end] defines that word as another name
     (`_names_another`), the row that names it and the spans of its other lines, its own
     definition first; None otherwise."""
+    how = "which it names"
     if (name := _names_another(text, end, asked)) is None:
-        return None
+        how = "of which it is another name"
+        if (name := _aliased(text, start, asked)) is None:
+            return None
     hit = _look_up(text, lowered, name)
     line_lo, line_hi = text.rfind("\n", 0, start) + 1, text.find("\n", end) % (len(text) + 1)
     elsewhere = [span for span in hit.first if not line_lo <= span[0] < line_hi]  # not the line above
     first = sorted(elsewhere, key=lambda span: not _defines_at(text, *span))[:_HOP_SHOWN]
     if first and _defines_at(text, *first[0]):
         first = [first[0], *_body_below(text, first[0][0]), *first[1:]]
-    return [f"   {name!r}, which it names: {hit.count:,} {unit}{'s' if hit.count != 1 else ''}"
+    return [f"   {name!r}, {how}: {hit.count:,} {unit}{'s' if hit.count != 1 else ''}"
             f"{', also' if first else ''}:"], first
+
+
+def _aliased(text: str, start: int, asked: list[str]) -> str | None:
+    """The name a definition line gives first when the word at text[start] is one of its other
+    names after an `=` (pint's `force_kilogram = g_0 * kilogram = kgf = kilogram_force`: asked
+    about "the kilogram-force", the units defined by it write `force_kilogram`). Only a name
+    shaped like a key that the question does not write and the text writes elsewhere."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _FIRST_DEFINED.match(text, line_start)
+    if m is None or m.end() > start or "=" not in text[m.end():start]:
+        return None
+    name = m.group(1)
+    if not key_shaped(name) or name.lower() in {w.lower() for w in asked}:
+        return None
+    return name if len(_word_rx(name).findall(text, 0, _HOP_READ)) >= 2 else None
+
+
+_FIRST_DEFINED = re.compile(r"[ \t]*([A-Za-z_][\w.]*)[ \t]*=(?!=)")
+"""A line that defines its first name: `name = ...`."""
 
 
 def _body_below(text: str, at: int) -> list[tuple[int, int]]:
