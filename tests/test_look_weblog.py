@@ -114,7 +114,9 @@ def test_the_log_is_a_table_of_its_fields_for_a_query_and_counts_as_the_lines_do
     assert later == ((sum(1 for line in text.splitlines() if "/Apr/2025:" in line and line.split("[")[1][:2] >= "03"),),)
     shown = schema(table, "How many requests were turned away?")
     assert shown.startswith(f"Table t has {len(reqs) + 2:,} rows, each one request in a web server's access log.")
-    assert "- status: whole number, 6 different values: 200, 304, 400, 401, 404, 500" in shown
+    # Each status told with its reason: "turned away" is 4xx to a writer who reads "Forbidden".
+    assert ("- status: whole number, 6 different values: 200 (OK), 304 (Not Modified), 400 (Bad Request), "
+            "401 (Unauthorized), 404 (Not Found), 500 (Internal Server Error)") in shown
 
 
 def test_a_log_read_only_in_part_is_no_table() -> None:

@@ -714,3 +714,10 @@ def test_kinds_alike_in_their_first_characters_are_shown_where_they_part() -> No
     # Unlike from their start, or short: clipped as before.
     assert _clip_apart("ERROR " + done, [done]) == ("ERROR " + done)[:64] + "..."
     assert _clip_apart("short line", [done]) == "short line"
+
+
+def test_http_statuses_are_told_with_their_reasons_and_other_codes_are_not() -> None:
+    rows = [[s, lvl] for s, lvl in zip([200, 404, 500, 200, 404, 200] * 5, [1, 2, 3, 1, 2, 3] * 5, strict=True)]
+    told = schema(Table.of_rows(["status", "level"], [[str(a), str(b)] for a, b in rows]), "How many were not found?")
+    assert "- status: whole number, 3 different values: 200 (OK), 404 (Not Found), 500 (Internal Server Error)" in told
+    assert "- level: whole number, 3 different values: 1, 2, 3" in told

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from http import HTTPStatus
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -318,6 +319,24 @@ def _clip(value: str, at: int = _CLIP) -> str:
     return value if len(value) <= at else value[:at] + "..."
 
 
+def _status_told(name: str, values: list[Any]) -> list[str]:
+    """A column of HTTP statuses told with each one's reason ("404 (Not Found)"): asked how often
+    someone asked for "a station the service doesn't know about", the writer kept a station
+    column's names, never the 404 it saw listed. Other whole numbers as they are."""
+    if not _STATUS_NAME.search(name) or not all(isinstance(v, int) and 100 <= v <= 599 for v in values):
+        return [str(v) for v in values]
+    told = []
+    for v in values:
+        try:
+            told.append(f"{v} ({HTTPStatus(v).phrase})")
+        except ValueError:
+            told.append(str(v))
+    return told
+
+
+_STATUS_NAME = re.compile(r"(?:^|_)(?:status|code|status_code|http_status|response)(?:$|_)", re.IGNORECASE)
+
+
 def _clip_apart(value: str, others: list[str], at: int = _LONG_CLIP) -> str:
     """`value` clipped to `at` characters where it differs from the `others`: kinds whose
     first 64 characters are alike (luigi's `[pid 7836] Worker Worker(salt=..., w...` for both
@@ -366,7 +385,7 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
     elif 1 < len(distinct) <= _VALUES_SHOWN and len(distinct) < n_rows / 3:
         # A handful of whole numbers are codes more than amounts (an HTTP status, a level): each
         # is shown, so that a writer who knows 401 means "no valid credentials" sees it is there.
-        told = f"whole number, {len(distinct)} different values: " + ", ".join(map(str, distinct))
+        told = f"whole number, {len(distinct)} different values: " + ", ".join(_status_told(column.name, distinct))
     elif column.kind in ("integer", "real", "date"):
         what = {"integer": "whole number", "real": "number", "date": "date YYYY-MM-DD"}[column.kind]
         told = f"{what}, {min(values)} to {max(values)}"
