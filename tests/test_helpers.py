@@ -230,6 +230,7 @@ def test_record_reads_the_usual_field_forms() -> None:
     assert h.record("running ExtractSales(day=2026-11-30, store=muenchen-west)") == {
         "day": "2026-11-30", "store": "muenchen-west"}
     assert h.record("x=f(1) y=[a] z=b)]") == {"x": "f(1)", "y": "[a]", "z": "b"}
+    assert h.record("x=a" + ")" * 50_000) == {"x": "a"}  # read once, not once a bracket (review)
     assert h.record("2024-03-01 10:02:11 upgrade libc6") == {}
     assert h.record({"k": 1})["K"] == 1
 
@@ -1756,6 +1757,10 @@ def test_a_version_is_found_with_the_v_that_tags_write_before_it() -> None:
     rx = h._stem_rx("3.4")
     assert [bool(rx.search(t)) for t in ("support for Python 3.4.", "&lt; 1.3.4", "0.3.4 (2011)", "3.4.1", "3.4.x")] \
         == [True, False, False, False, True]
+    # A version with zero parts after it is the same version: "2.0" is "2.0.0 (2013-09-24)" (review).
+    rx = h._stem_rx("2.0")
+    assert [bool(rx.search(t)) for t in ("2.0.0 (2013-09-24)", "2.0.00", "2.0.1", "2.0.0.1", "12.0")] \
+        == [True, True, False, False, False]
 
 
 def test_an_acronym_searched_as_a_whole_word_is_shown_with_its_numbers(capsys: pytest.CaptureFixture[str]) -> None:

@@ -177,6 +177,8 @@ def _shop_log() -> list[str]:
             lines.append(f"[03:47:{i % 60:02d}] [INFO] user {users[(i * 3) % 5]} logged in")
         if i % 4 == 0:
             lines.append(f"[03:48:{i % 60:02d}] [WARNING] rejected order from {users[i % 3]}: quantity {i}")
+        if i % 6 == 0:
+            lines.append(f"[03:49:{i % 60:02d}] [INFO] cart of {users[(i // 6) % 5]} emptied")
     return lines
 
 
@@ -184,11 +186,20 @@ def test_a_few_names_that_recur_in_unlike_lines_are_one_kind_counted_by_name() -
     # Five users are five kinds to a merge that wants 8 values of a word; but the same names
     # fill one place of lines that are otherwise unlike, which a state's words do not.
     rows = kinds_told("", _shop_log(), 200, about="They are")
-    assert rows[0] == "They are 105 lines of 3 kinds (the lines' shapes, counted):"
+    assert rows[0] == "They are 115 lines of 4 kinds (the lines' shapes, counted):"
     assert rows[1].startswith("  60 lines like: [03:46:00] [INFO] order 1000 placed by erin: product 0 x1 (of them: erin 28, ")
     assert "bob 8" in rows[1] and rows[1].endswith(")")
     assert rows[2].startswith("  30 lines like: [03:47:01] [INFO] user ")
     assert rows[3].startswith("  15 lines like:") and "(of them: erin 5, bob 5, carol 5)" in rows[3]
+
+
+def test_review_a_check_s_results_in_two_statements_stay_kinds() -> None:
+    # "ok", "failed", "timeout", "degraded" end two statements: states, not names.
+    results = ["ok", "failed", "timeout", "degraded"]
+    lines = [f"10:00:{i % 60:02d} health check for db returned {results[i % 4]}" for i in range(40)]
+    lines += [f"10:01:{i % 60:02d} probe result {results[i % 4]} after retry {i}" for i in range(40)]
+    rows = kinds_told("", lines, 160, about="They are")
+    assert "8 kinds" in rows[0] and "of them" not in " ".join(rows)
 
 
 def test_a_levels_words_and_a_lone_statement_s_states_stay_kinds() -> None:
@@ -236,3 +247,6 @@ def test_a_name_of_capitalized_words_is_one_word_of_a_shape_and_a_month_is_whole
     # A month's or a day's name varies; a word that only starts like one ("Market", "Decimal") does not.
     assert line_shape("at North Market") != line_shape("at North Sept")
     assert line_shape("Decimal value") == "Decimal value" and line_shape("Mon Dec 04") == "# # #"
+    # Only after a word in lower case, in Latin letters beyond ASCII too (review).
+    assert line_shape("User Bob logged in") == "User Bob logged in"
+    assert line_shape("ride to São Paulo") == "ride to São\u00a0Paulo"

@@ -328,6 +328,11 @@ def test_requests_a_log_writes_in_the_common_log_format_are_columns_of_its_table
     assert aio is not None
     assert run_select(aio, "SELECT DISTINCT client FROM t ORDER BY client").rows == (
         ("127.0.0.20",), ("127.0.0.21",), ("127.0.0.22",))
+    # logging's basicConfig joins the level, the logger and the address with colons (review).
+    basic = timed_table("\n".join(f'2026-12-07 06:22:{i:02d},422 INFO:aiohttp.access:127.0.0.{i % 3} '
+                                   f'[07/Dec/2026:06:22:{i:02d} +0000] "GET /a HTTP/1.1" 200 12 "-" "x"' for i in range(40)) + "\n")
+    assert basic is not None
+    assert run_select(basic, "SELECT COUNT(DISTINCT client) FROM t WHERE client LIKE '127.0.0.%'").rows == ((3,),)
     # A log with no such requests has no such columns.
     plain = timed_table("\n".join(f"2026-12-07 03:46:{i:02d} INFO worker {i} started" for i in range(40)) + "\n")
     assert plain is not None and "path" not in plain.header

@@ -115,6 +115,10 @@ def test_the_base_two_named_classes_share_and_its_own_base() -> None:
     assert class_look(module, asking_part(q), q)[1] == ""
     q = "Which class do OneOrMore and ZeroOrMore inherit from?"
     assert "share the base" not in " ".join(class_look(module, q, q)[0])
+    # Methods shared, or counted in common, are no base (review).
+    for q in ("Which methods do OneOrMore and ZeroOrMore share?", "How many methods do OneOrMore and ZeroOrMore have in common?",
+              "Do OneOrMore and ZeroOrMore share the parse method?"):
+        assert "share the base" not in " ".join(class_look(module, asking_part(q), q)[0]), q
 
 
 def test_the_subclass_whose_init_requires_an_argument() -> None:
@@ -129,9 +133,23 @@ def test_the_subclass_whose_init_requires_an_argument() -> None:
     assert rows[-1].endswith("requires (its own or inherited; ? when unknown): GoToColumn 1, LineStart 0, LineEnd 0.")
     q = "Which subclass of Position requires an argument?"
     assert class_look(module, q, q)[1] == "GoToColumn"
+    # Asked for the ones that need none, or a class a decorator makes: nothing offered (review).
+    assert class_look(module, "Which subclass of Position doesn't need an argument?", "x")[1] == ""
+    made = module.replace("class LineStart(Position):", "@dataclass\nclass LineStart(Position):")
+    assert class_look(made, q, q)[1] == "" and "LineStart ?" in class_look(made, q, q)[0][-1]
+    outside = module.replace("class LineStart(Position):\n    pass", "class LineStart(threading.Thread):\n    pass")
+    assert "LineStart" not in class_look(outside, q, q)[0][-1]  # no longer a subclass of Position
     # Two that require one: shown, none offered.
     two = module.replace("strict=False", "strict")
     assert class_look(two, q, q)[1] == ""
+
+
+def test_review_a_set_aside_that_is_no_class_is_a_condition() -> None:
+    module = ("class Parser:\n    def __init__(self): pass\n    def __repr__(self): return ''\n    def __eq__(self, o): return True\n"
+              "    def _a(self): pass\n    def _b(self): pass\n    def parse(self): pass\n\n"
+              "class Lexer:\n    def lex(self): pass\n    def peek(self): pass\n    def next(self): pass\n")
+    q = "Which class defines the most methods, excluding private methods?"
+    assert class_look(module, q, q)[1] == ""
 
 
 def test_a_tie_or_a_question_about_no_class_offers_nothing() -> None:

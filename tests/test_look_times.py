@@ -86,9 +86,23 @@ def test_the_count_s_verb_on_one_kind_of_the_window_s_lines_is_counted() -> None
     inside = sum(1 for second, kind in stamped if 11 * 60 <= second <= 11 * 60 + 20 and kind == "Crawled")
     look = times_look(text, "How many pages were crawled from 06:11:00 through 06:11:20?", 120)
     assert look is not None and look.counted == str(inside)
-    assert look.start == "in_dates(lines('crawled'), '06:11:00', '06:11:20')"
+    assert look.start == "in_dates(lines(r'\\bcrawled\\b'), '06:11:00', '06:11:20')"
+    timed = [x for x in text.split("\n") if x.strip()]
+    got = eval(look.start, {"in_dates": helpers.in_dates, "lines": lambda rx: [x for x in timed if __import__("re").search(rx, x, 2)]})
+    assert len(got) == inside  # the call gives the number counted
     assert look.rows[-1] == f"{inside} of them, all of one kind, write 'crawled': {look.start} gives them."
+    # A count that says more ("by bob", "not") computes nothing (review).
+    for said in ("How many pages were crawled by testbot from 06:11:00 through 06:11:20?",
+                 "How many pages were not crawled from 06:11:00 through 06:11:20?"):
+        look = times_look(text, said, 120)
+        assert look is not None and look.counted == "" and look.start == "", said
     # A verb on lines of two kinds (or none) computes nothing.
     mixed = text.replace("Scraped from", "crawled again")
     look = times_look(mixed, "How many pages were crawled from 06:11:00 through 06:11:20?", 120)
     assert look is not None and look.counted == "" and look.start == ""
+
+
+def test_review_a_window_written_the_wrong_way_round_is_read_the_right_way() -> None:
+    timed = [f"10:0{m}:00 tick {m}" for m in range(8)]
+    assert helpers.in_dates(timed, "10:05", "10:00") == helpers.in_dates(timed, "10:00", "10:05") == timed[:6]
+    assert len(helpers.in_dates([*timed, "23:55:00 late", "00:05:00 early"], "23:50", "00:10")) == 2

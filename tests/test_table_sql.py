@@ -398,6 +398,11 @@ def test_a_ranking_whose_top_group_is_empty_is_doubted() -> None:
     named = db.select("SELECT substr(message, instr(message, 'rider ') + 6, 4) AS r, SUM(fare) AS s FROM t "
                       "WHERE message LIKE '%rider%' GROUP BY r ORDER BY s DESC LIMIT 1")
     assert db.doubted(named, question) == ""
+    # Not for a query that found nothing (its own doubt says more), nor for an ascending order (review).
+    none = db.select("SELECT MAX(n) FROM (SELECT client, COUNT(*) n FROM t WHERE message = 'x' GROUP BY client)")
+    assert not db.doubted(none, question).startswith("its first row's group")
+    up = db.select("SELECT client, COUNT(*) AS n FROM t GROUP BY client ORDER BY client ASC")
+    assert db.doubted(up, "Which client made requests?") == ""
     db.close()
 
 
@@ -721,3 +726,20 @@ def test_http_statuses_are_told_with_their_reasons_and_other_codes_are_not() -> 
     told = schema(Table.of_rows(["status", "level"], [[str(a), str(b)] for a, b in rows]), "How many were not found?")
     assert "- status: whole number, 3 different values: 200 (OK), 404 (Not Found), 500 (Internal Server Error)" in told
     assert "- level: whole number, 3 different values: 1, 2, 3" in told
+
+
+def test_review_a_rest_api_s_collections_are_no_names_and_a_route_s_condition_keeps_only_it() -> None:
+    paths = ([f"/api/products/{i}" for i in range(40)] + [f"/api/orders/{i}" for i in range(30)]
+             + [f"/api/users/{i}" for i in range(30)] + [f"/api/products/{i}/reviews" for i in range(20)]
+             + [f"/api/search?q=item{i}" for i in range(25)] + ["/api/cart"] * 10)
+    table = Table.of_rows(["path"], [[p] for p in paths])
+    told = schema(table, "How many requests asked for a single product?").split("\n")[1]
+    assert "'/api/products/#' (40 rows)" in told and "'/api/orders/#' (30 rows)" in told and "*" not in told
+    assert told.endswith("; path LIKE '/api/products/%' AND path NOT LIKE '/api/products/%/%' keeps the first's rows")
+    db = TableDb.open(table)
+    assert db is not None
+    assert db.select("SELECT COUNT(*) FROM t WHERE path LIKE '/api/products/%' AND path NOT LIKE '/api/products/%/%'"
+                     ).rows == ((40,),)
+    searched = schema(table, "How many searches were there?").split("\n")[1]
+    assert searched.endswith("; (path = '/api/search' OR path LIKE '/api/search?%') keeps the first's rows")
+    db.close()

@@ -49,8 +49,9 @@ def line_shape(line: str) -> str:
     return _CAPITALIZED.sub(lambda m: m.group(0).replace(" ", _JOINED), shape) if " " in shape else shape
 
 
-_CAPITALIZED = re.compile(r"(?<![\w.])[A-Z][a-z]+(?: [A-Z][a-z]+)+(?![\w.])")
-"""Words each capitalized, two or more: one name ("Central Station", "Old Mill")."""
+_CAPITALIZED = re.compile(r"(?<=[a-z] )[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?: [A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)+(?![\w.])")
+"""Words each capitalized, two or more, after a word in lower case: one name ("at Central
+Station", "in São Paulo"); not a message's first words ("User Bob logged in", review)."""
 _JOINED = "\u00a0"
 """What joins a name's words in a line's shape: no space, so the name is one word there."""
 
@@ -104,6 +105,8 @@ def _recurring(shapes: set[str]) -> set[str]:
     Two words that vary together (`sent receipt mail to ana@x.org`, `sent welcome mail to
     dara@x.org`) say nothing of which is the name: lines alike but in one more word are not
     unlike."""
+    if len(shapes) > _SHAPES_READ:
+        return set()  # lines of so many shapes are no few statements' (review: 60k unique lines)
     sets: list[tuple[list[str], frozenset[str]]] = []
     for at in range(_WORDS_COMPARED):
         for merged, members in _alike_but_at(shapes, at).items():
@@ -116,7 +119,19 @@ def _recurring(shapes: set[str]) -> set[str]:
             shared = these & those
             if len(shared) >= _NAMES_SHARED and _unlike(one, other):
                 names |= shared
-    return names
+    # A name is in three kinds of lines or more: a check's "ok", "failed", "timeout" may end two
+    # statements, and stay kinds (review).
+    return {w for w in names if _unlike_kinds([one for one, words in sets[:_SETS_COMPARED] if w in words]) >= _NAMED_KINDS}
+
+
+def _unlike_kinds(shapes: list[list[str]]) -> int:
+    """How many of `shapes` are unlike each other (`_unlike`), counted greedily: `health check
+    for db returned #` and `... for cache returned #` are one statement's (review)."""
+    kept: list[list[str]] = []
+    for one in shapes:
+        if all(_unlike(one, other) for other in kept):
+            kept.append(one)
+    return len(kept)
 
 
 def _unlike(one: list[str], other: list[str]) -> bool:
@@ -136,8 +151,12 @@ _NAMES_LEAST = 8
 """Values of one word, in shapes otherwise alike, that make it a name and the shapes one kind."""
 _NAMES_SHARED = 3
 """Values that two unlike kinds of lines share in one place, that make them names."""
+_NAMED_KINDS = 3
+"""Kinds of lines a word must vary in to be a name."""
 _NAME = re.compile(r"(?=[\w.@\u00a0-]*[a-z])\w[\w.@\u00a0-]*")
 """A word that may be a name: a plain word with a lowercase letter (no level's `ERROR`)."""
+_SHAPES_READ = 5_000
+"""Shapes read for recurring names, at most."""
 _SETS_COMPARED = 400
 """Sets of a few words compared two by two, at most: a bound on the pairs of a text of many shapes."""
 

@@ -285,13 +285,17 @@ def _request(message: str) -> dict[str, str | None] | None:
     if m is None:
         return None
     got = {c: m[c] for c in _REQUEST_COLUMNS}
-    if m["user"] is not None and _ADDRESS.fullmatch(m["user"]) and not _ADDRESS.fullmatch(m["client"]):
-        got["client"] = m["user"]
+    if not _ADDRESS.fullmatch(m["client"]):
+        if m["user"] is not None and _ADDRESS.fullmatch(m["user"]):
+            got["client"] = m["user"]
+        elif (tail := _ADDRESS_AT_END.search(m["client"])) is not None:
+            got["client"] = tail.group(0)  # `INFO:aiohttp.access:127.0.0.1`, logging's basicConfig format (review)
     return got
 
 
 _ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?|\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]+\]?(?::\d{1,5})?|localhost")
 """A client's address: IPv4 (with a port), IPv6, localhost."""
+_ADDRESS_AT_END = re.compile(r"(?<=[:\s])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?$")
 
 
 def _counts(message: str, singular: bool = True) -> dict[str, str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from recursor.look_counts import says_more
 from recursor.protocol import UNPARSED
-from recursor.question import COUNT_ASKED, SUPERLATIVE, name_parts
+from recursor.question import COUNT_ASKED, SUPERLATIVE, asking_part, name_parts
 
 _ABOUT_CLASSES = re.compile(r"\b(?:methods?|subclass(?:es)?|inherit\w*|deriv(?:e|es|ed|ing)\s+from|extend(?:s|ing)?|built\s+(?:directly\s+)?on|grand[- ]?parent|(?:base|parent|super)[\s-]?class(?:es)?"
                             r"|parameters?|arguments?|__init__|constructor|initiali[sz]er)\b", re.IGNORECASE)
@@ -74,6 +74,8 @@ class _Class:
     methods: tuple[str, ...]
     init: ast.arguments | None
     inits: int
+    decorated: bool = False
+    """Whether a decorator may write its methods (`@dataclass`, `@attrs.define`)."""
 
 
 def python_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
@@ -172,10 +174,14 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
     if _WHICH_CLASS.search(asking) and _METHODS.search(asking) and SUPERLATIVE.search(asking) and (
             not named or {c.name for c in named} <= set_aside):
         rest = [c for c in found if c.name not in set_aside]
-        rows, top = _ranked(rest, _SET_ASIDE.sub(" ", asking), _SET_ASIDE.sub(" ", question))
+
+        def aside(text: str) -> str:  # only a class is set aside: "excluding private methods" is a condition (review)
+            return _SET_ASIDE.sub(lambda m: " " if m["name"] in classes else m[0], text)
+
+        rows, top = _ranked(rest, aside(asking), aside(question))
         if set_aside:
             rows = [rows[0].replace("Its ", f"Besides {', '.join(sorted(set_aside))}, its ", 1)]
-        plain = _just(_OWN_BODY.sub(" ", _SET_ASIDE.sub(" ", asking)), set(classes))
+        plain = _just(_OWN_BODY.sub(" ", aside(asking)), set(classes))
         return rows, top if plain and len(classes) == len(found) else ""
     inherited = _SUBCLASSES_OF.search(asking)
     base = inherited.group(1).rstrip(".").rsplit(".", 1)[-1] if inherited is not None else ""
@@ -207,11 +213,12 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         if _INIT.search(asking) or _ARGUMENT.search(asking):
             # "Among the subclasses of PositionToken, which one can't be instantiated without
             # passing an argument?": what each one's __init__ (its own or inherited) requires.
-            needs = {name: _required(_init_of(classes[name], classes)) for name in direct if name in classes}
+            needs = {name: _required_of(classes[name], classes) for name in direct if name in classes}
             told = ", ".join(f"{name} {'?' if n is None else n}" for name, n in needs.items())
             rows.append(f"   Arguments each one's __init__ requires (its own or inherited; ? when unknown): {told}.")
             needing = [name for name, n in needs.items() if n]
-            if _NEEDS_ARGUMENT.search(asking) and len(needing) == 1 and None not in needs.values():
+            if (_NEEDS_ARGUMENT.search(asking) and not _NOT_NEEDED.search(asking) and len(needing) == 1
+                    and None not in needs.values()):
                 return rows, needing[0]
         return rows, direct[0] if one and len(classes) == len(found) else ""
     if _TWO_UP.search(question) and not COUNT_ASKED.search(asking):
@@ -247,7 +254,7 @@ def _shared_base(classes: dict[str, _Class], question: str) -> tuple[list[str], 
     class inherit from?", the one base both named classes write, and its own base when the
     question asks what that one inherits from (else the shared base itself); None unless two
     classes of the module are named and the question says they share one."""
-    if not _SHARED.search(question):
+    if not _SHARED.search(question) or _METHODS.search(asking_part(question)) or COUNT_ASKED.search(question):
         return None
     two = [c for name, c in classes.items() if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", question)]
     if len(two) != 2:
@@ -266,7 +273,10 @@ def _shared_base(classes: dict[str, _Class], question: str) -> tuple[list[str], 
     return rows, ups[0] if len(ups) == 1 and ups[0] != "object" else ""
 
 
-_SHARED = re.compile(r"\b(?:share|shared|sharing|in\s+common|common\s+(?:base|parent))\b", re.IGNORECASE)
+_SHARED = re.compile(r"\b(?:share|shared|sharing|have\s+in\s+common|(?:a|the)\s+common)\s+(?:an?\s+|the\s+|one\s+)?"
+                     r"(?:\w+\s+)?(?:base|parent|super)[\s-]?class\b"
+                     r"|\b(?:base|parent|super)[\s-]?class\b[^?.]{0,80}\b(?:share|have\s+in\s+common)\b", re.IGNORECASE)
+"""Two classes said to share a base ("share a private base class"), not methods (review)."""
 _THAT_FROM = re.compile(r"\b(?:that|this|the\s+shared|the\s+common)\s+(?:one|base(?:\s+class)?|parent(?:\s+class)?|class)\s+"
                         r"(?:itself\s+)?(?:inherits?|derives?|extends?|subclass(?:es)?)\b", re.IGNORECASE)
 
@@ -353,7 +363,7 @@ def _read(node: ast.ClassDef) -> _Class:
     defs = [b for b in node.body if isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef))]
     inits = [d.args for d in defs if d.name == "__init__"]
     return _Class(node.name, node.lineno, tuple(ast.unparse(b) for b in node.bases), tuple(d.name for d in defs),
-                  inits[-1] if inits else None, len(inits))
+                  inits[-1] if inits else None, len(inits), bool(node.decorator_list))
 
 
 def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -441,20 +451,27 @@ def _required(args: ast.arguments | None) -> int | None:
     return max(bare, 0) + sum(d is None for d in args.kw_defaults)
 
 
-def _init_of(c: _Class, classes: dict[str, _Class]) -> ast.arguments | None:
-    """The `__init__` a class's instances are made by: its own, else its nearest base's in this
-    module (first bases first); None when none defines one."""
+def _required_of(c: _Class, classes: dict[str, _Class]) -> int | None:
+    """How many arguments making an instance of `c` requires (`_required` of the `__init__` it
+    is made by: its own, else its nearest base's in this module); None when that cannot be
+    read here: a class a decorator makes (`@dataclass` writes its own `__init__`), or one whose
+    bases leave the module before an `__init__` (review)."""
     seen: set[str] = set()
     while c.init is None and c.name not in seen:
         seen.add(c.name)
-        bases = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in c.bases]
-        nxt = next((classes[b] for b in bases if b in classes), None)
-        if nxt is None:
+        if c.decorated:
             return None
-        c = nxt
-    return c.init
+        bases = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in c.bases if b != "object"]
+        if not bases:
+            return 0
+        if bases[0] not in classes:
+            return None
+        c = classes[bases[0]]
+    return None if c.decorated else _required(c.init)
 
 
+_NOT_NEEDED = re.compile(r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|never|no)\s+(?:need|require|take)", re.IGNORECASE)
+"""A question asking for the ones that need no argument (review)."""
 _ARGUMENT = re.compile(r"\b(?:arguments?|parameters?|args)\b", re.IGNORECASE)
 _NEEDS_ARGUMENT = re.compile(r"\b(?:can'?t|cannot|can\s+not|couldn'?t)\s+be\s+(?:instantiated|created|constructed|made|called)\s+"
                              r"without\b|\b(?:requires?|needs?|must\s+(?:be\s+)?(?:given|passed|pass))\s+(?:an?\s+|at\s+least\s+one\s+)?"

@@ -30,6 +30,11 @@ _BEFORE_END = re.compile(rf"\bfrom\s+(?P<a>{_TIME})\s*,?\s+(?:(?:up\s+)?(?:to|un
 """A window whose end is left out: "from 03:48:00 up to, but not including, 03:50:00", "from
 03:48:00, before 03:50:00". Read first: "between 03:48 and 03:50 (from 03:48, before 03:50)"
 says which end the "and" meant."""
+_JUST = frozenset("were was are is did do does got get had have has been the a an in of this that log file "
+                   "there total altogether all new".split())
+"""Words that say only that the things were there: a count's plain words."""
+_WINDOW_WORDS = re.compile(rf"\b(?:from|between|to|through|thru|until|till|and|up|but|not|including|counting|before|"
+                           rf"{_TIME})\b[,]?", re.IGNORECASE)
 _READ_UP_TO = 8_000_000
 _TIMED_SHARE = 0.5
 """The share of a text's lines that must start with a time of day for it to be read as a log."""
@@ -68,15 +73,29 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
             f"(in_dates(lines(), {a!r}, {b!r}) gives them)."]
     rows += kinds_told("", inside, width, about="They are")
     verb = counted_verb(asking)
-    if verb is None:
+    if verb is None or not _asks_just(asking, m, verb):
         return TimesLook(rows)
     rx = _stem_rx(verb)
     held = [line for line in inside if rx.search(line)]
     if not held or len(kinds(held)[0]) != 1:
         return TimesLook(rows)
-    call = f"in_dates(lines({verb!r}), {a!r}, {b!r})"
+    call = f"in_dates(lines(r'\\b{verb}\\b'), {a!r}, {b!r})"  # the word whole, as counted: no "restarted"
+    whole = re.compile(rf"\b{re.escape(verb)}\b", re.IGNORECASE)
+    if sum(1 for line in inside if whole.search(line)) != len(held):
+        return TimesLook(rows)  # the call would give another number than the one counted
     rows.append(f"{len(held):,} of them, all of one kind, write {verb!r}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
+
+
+def _asks_just(asking: str, window: re.Match[str], verb: str) -> bool:
+    """Whether the question counts the verb's things in the window and says nothing more: "how
+    many rides were started from ... to ...", not "started by bob" nor "not started" (review)."""
+    rest = asking.replace(window.group(0), " ") if window.group(0) in asking else _WINDOW_WORDS.sub(" ", asking)
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", rest)]
+    if words[:2] != ["how", "many"]:
+        return False
+    content = [w for w in words[2:] if w not in _JUST and w != verb.lower()]
+    return len(content) <= 1  # the counted noun
 
 
 def _just_before(time: str) -> str:

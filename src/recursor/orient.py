@@ -1760,6 +1760,8 @@ def _definitions_named(text: str, words: list[str], described: frozenset[str],
                 return word
         return None
 
+    abbreviations: dict[str, set[str]] = {}  # a name's parts repeat: each read once (review: 3 MB of keys)
+
     def covers(part: str) -> set[str]:
         """The question's words a name's part writes: one whole or by its stem, else
         abbreviated, one or more run together (`MAXDIMS`: "maximum", "dimensions"), when one
@@ -1769,7 +1771,11 @@ def _definitions_named(text: str, words: list[str], described: frozenset[str],
         word = named(part)
         if word is not None:
             return {word}
-        short = abbreviated(part, asked)
+        if not unwritten:
+            return set()
+        if part not in abbreviations:
+            abbreviations[part] = abbreviated(part, asked)
+        short = abbreviations[part]
         return short if short & unwritten else set()
 
     found: list[tuple[int, int, int, int, str]] = []  # (-words, name's length, start, end of line, name)

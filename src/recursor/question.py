@@ -84,7 +84,7 @@ def abbreviated(part: str, words: Iterable[str]) -> set[str]:
     """The words `part` of a code name writes abbreviated, run together, when all of it is
     (`maxdims`: "maximum" and "dimensions"; `npy`: "numpy"; `cnt`: "count"), else none. Each
     piece is three letters or more that start its word and are its start (`max`, `conn`) or
-    letters of it in order, a fifth of its length or more (`dims`, `msg`; not `dns` for
+    letters of it in order, two fifths of its length or more (`dims`, `msg`; not `dns` for
     "dimensions"); no word twice, and no word under five letters ("get" is no "gets"
     abbreviated, and a short word's pieces are too often another's start)."""
     words = sorted({w.lower() for w in words if len(w) >= 5}, key=lambda w: (-len(w), w))

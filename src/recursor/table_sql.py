@@ -126,7 +126,8 @@ _ALIASED = re.compile(r"\b(?:count|sum|total|avg|min|max|group_concat)\s*\((?:[^
 _NUMBER_COMPARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<>|!=|<|>|==|=)\s*"
                               r"(-?(?:\d+\.?\d*|\.\d+))(?![\w.%])")
 """A column compared with a number in a WHERE: `percbelowpoverty > 0.2`."""
-_GROUPED = re.compile(r"\bGROUP\s+BY\b", re.IGNORECASE)
+_RANKED = re.compile(r"\bGROUP\s+BY\b[^;]*\bORDER\s+BY\b[^;]*\bDESC\b", re.IGNORECASE)
+"""A ranking: groups ordered biggest first."""
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
 _NAMED_OTHERWISE = re.compile(
     r"\b(?:latest|newest|oldest|earliest|first|last|current|previous|prior|recent|next|final|initial|today|yesterday"
@@ -445,29 +446,45 @@ def _routes(name: str, values: list[str], asked: set[str]) -> tuple[str, str] | 
     they are); None unless every value is a path and the routes repeat."""
     if not all(_PATH.fullmatch(v) for v in values):
         return None
-    routes = _named_segments(Counter(re.sub(r"\d+", "#", v.split("?", 1)[0]) for v in values))
+    words = sorted((w for w in asked if w.isalpha() and len(w) >= 4 and w not in _STOP), key=lambda w: (-len(w), w))
+    routes = _named_segments(Counter(re.sub(r"\d+", "#", v.split("?", 1)[0]) for v in values), words)
     if not 2 <= len(routes) <= len(values) / _REPEATS:
         return None
-    words = sorted((w for w in asked if w.isalpha() and len(w) >= 4 and w not in _STOP), key=lambda w: (-len(w), w))
     named = [r for r, _ in routes.most_common() if any(_part_named(w, r) for w in words)]
     ranked = [*named, *(r for r, _ in routes.most_common() if r not in named)]
     shown = ", ".join(f"{_clip(r)!r} ({routes[r]:,} rows)" for r in ranked[:_ROUTES_SHOWN])
     more = ", ..." if len(routes) > _ROUTES_SHOWN else ""
-    like = f"; {name} LIKE {named[0].replace('#', '%').replace('*', '%')!r} keeps the first's rows" if named else ""
+    like = f"; {_keeps(name, named[0], routes)} keeps the first's rows" if named else ""
     names = ", * for a name" if any("*" in r for r in routes) else ""
     return f"text, paths of {len(routes):,} routes (# for a number{names}, no query string): {shown}{more}", like
 
 
-def _named_segments(routes: Counter[str]) -> Counter[str]:
+def _keeps(name: str, route: str, routes: Counter[str]) -> str:
+    """The condition that keeps a route's rows: its values hold numbers and names where it
+    writes `#` and `*`, and a query string after it; not the longer routes that start with it
+    ('/api/products/#' is no '/api/products/#/reviews'; review)."""
+    like = route.replace("#", "%").replace("*", "%")
+    if like == route:
+        return f"({name} = {route!r} OR {name} LIKE {route + '?%'!r})"
+    longer = any(r != route and r.startswith(route + "/") for r in routes) or (
+        route.endswith(("#", "*")) and any(r.count("/") > route.count("/") and r.startswith(route.rsplit("/", 1)[0])
+                                           for r in routes))
+    return f"{name} LIKE {like!r}" + (f" AND {name} NOT LIKE {like + '/%'!r}" if longer else "")
+
+
+def _named_segments(routes: Counter[str], words: list[str]) -> Counter[str]:
     """`routes` with a segment that takes `_NAMES_LEAST` names or more in routes otherwise
     alike written `*` ('/v#/stations/*/availability' for thirteen stations' own), the routes
-    merged: a name in a path is no route of its own, and one each hid the route asked for."""
+    merged: a name in a path is no route of its own, and one each hid the route asked for. Only
+    a segment between two words of the route (a REST API's `/api/products/#` and
+    `/api/orders/#` are collections, not names), and none the question's `words` name (review)."""
     merged = Counter(routes)
-    for at in range(_SEGMENTS_READ):
+    for at in range(1, _SEGMENTS_READ):
         groups: dict[tuple[str, ...], list[str]] = {}
         for route in merged:
             parts = route.split("/")
-            if at < len(parts) and parts[at] not in ("", "#", "*"):
+            if (at + 1 < len(parts) and parts[at] not in ("", "#", "*") and parts[at - 1] not in ("#", "*")
+                    and parts[at + 1] not in ("", "#", "*") and not any(_part_named(w, parts[at]) for w in words)):
                 groups.setdefault((*parts[:at], "*", *parts[at + 1:]), []).append(route)
         for key, members in groups.items():
             if len(members) >= _NAMES_LEAST:
@@ -481,8 +498,10 @@ _NAMES_LEAST = 3
 
 
 def _part_named(word: str, route: str) -> bool:
-    """Whether `word`, or its plural, is one part of `route` ("product" of '/api/products/#')."""
-    return any(part.lower() in (word, word + "s", word + "es") for part in re.split(r"[/._-]+", route))
+    """Whether `word`, in the singular or the plural, is one part of `route` ("product" of
+    '/api/products/#', "searches" of '/api/search')."""
+    return any(p in (word, word + "s", word + "es") or word in (p + "s", p + "es")
+               for part in re.split(r"[/._-]+", route) if (p := part.lower()))
 
 
 _PART_ASKED = 2
@@ -771,7 +790,8 @@ class TableDb:
         "" otherwise."""
         if unasked := self._unasked(query, question):
             return unasked
-        if _GROUPED.search(query.sql) and query.rows and query.rows[0] and query.rows[0][0] is None:
+        if (_RANKED.search(query.sql) and len(query.rows[0] if query.rows else ()) > 1 and query.rows[0][0] is None
+                and any(c not in (None, 0, 0.0) for c in query.rows[0][1:])):
             # "SELECT client, SUM(subsecond) ... GROUP BY client": its top group is the rows
             # that write no client, no answer to "which rider".
             return ("its first row's group is empty (NULL): the rows it groups write no value there; group by a "

@@ -265,8 +265,9 @@ def _word_rx(word: str) -> _re.Pattern[str]:
     if _ACRONYM.fullmatch(word):
         whole = f"(?:(?-i:{_re.escape(word)})(?=[0-9])|{whole})"
     if _VERSION_WORD.fullmatch(word):
-        # Not a part of a longer version: "3.4" is not in "1.3.4" nor in "3.4.1".
-        return _re.compile(r"(?:(?<![A-Za-z0-9.])|(?<=(?<![A-Za-z0-9])v))" + whole + r"(?!\.\d)", _re.IGNORECASE)
+        # Not a part of a longer version: "3.4" is not in "1.3.4" nor in "3.4.1"; "2.0" is "2.0.0" (review).
+        return _re.compile(r"(?:(?<![A-Za-z0-9.])|(?<=(?<![A-Za-z0-9])v))" + whole + r"(?!(?:\.0+)*\.0*[1-9])",
+                           _re.IGNORECASE)
     return _re.compile(r"(?<![A-Za-z0-9])" + whole, _re.IGNORECASE)
 
 
@@ -1900,9 +1901,12 @@ def _eq_pairs(text: str) -> dict[str, str]:
 def _unclosed(value: str) -> str:
     """`value` without the brackets it closes but never opens: the last argument of a call
     written `ExtractSales(day=2026-11-30, store=muenchen-west)` is `muenchen-west`."""
-    while value and (pair := _BRACKETS.get(value[-1])) is not None and value.count(value[-1]) > value.count(pair):
-        value = value[:-1]
-    return value
+    counts = {c: value.count(c) for c in "()[]{}"}
+    end = len(value)
+    while end and (pair := _BRACKETS.get(value[end - 1])) is not None and counts[value[end - 1]] > counts[pair]:
+        counts[value[end - 1]] -= 1
+        end -= 1
+    return value[:end]
 
 
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
@@ -2352,6 +2356,9 @@ def _dated_in(rec: Record, name: str, period: tuple[_date, _date]) -> bool:
     return own is not None and period[0] <= own[0] and own[1] <= period[1]
 
 
+_NOON = 12 * 3600
+
+
 def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
     """The rows whose first date lies from `first` to `last`, both included.
 
@@ -2360,9 +2367,12 @@ def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
     `in_dates(rows, "March 2024")` is March. Entries stay `Entries`, lines `Rows`.
     Times of day ("06:32:00", "14:05") keep the rows whose first time of day lies between them,
     whatever the day: `in_dates(lines(), "06:32:00", "06:32:05")`; "14:05" covers its minute.
-    A window of times whose first is after its last crosses midnight ("23:50" to "00:10").
+    A window of times whose first is after its last crosses midnight ("23:50" to "00:10") when
+    the first is in the afternoon and the last in the morning; otherwise the two are swapped.
     """
     window = _time_window(first, last)
+    if window is not None and window[0] > window[1] and not (window[0] >= _NOON > window[1]):
+        window = _time_window(last, first)  # "10:05" to "10:00": the wrong way round, not a day less five minutes (review)
     when: Callable[[Any], Any] = _time_of if window is not None else _to_date
     a, b = window if window is not None else (_period(first, "first")[0],
                                               _period(first if last is None else last, "last")[1])
