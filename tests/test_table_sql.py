@@ -279,6 +279,19 @@ def test_a_failed_query_is_mended_once_then_nothing_is_shown() -> None:
     assert len(sub.calls) == 2 and "The query" not in first and "no such column" not in first
 
 
+def test_a_ranking_whose_top_group_is_empty_after_its_one_mend_is_not_shown() -> None:
+    # The one mend went to an error; the mended query ranks the rows that write no value first.
+    csv = "id,rider,fare,note\n" + "\n".join(
+        f"{i},u{100 + i % 4},{i % 7}.5,{'late' if i % 10 == 0 else ''}" for i in range(60)) + "\n"
+    sub = FakeScriptedLM(["```sql\nSELECT who FROM t\n```",
+                          "```sql\nSELECT note, SUM(fare) AS s FROM t GROUP BY note ORDER BY s DESC LIMIT 1\n```"])
+    root = FakeScriptedLM(default="FINAL(u101)")
+    RLM(root, sub_model=sub, prompts=SmallModelPrompts(), trace_dir=False).complete(
+        "Which rider spent the most on fares?", csv)
+    first = root.calls[0].messages[-1]["content"]
+    assert len(sub.calls) == 2 and "The query" not in first
+
+
 def test_no_query_for_capable_models_other_texts_a_failing_writer_or_no_room() -> None:
     question = "How many Oregon airports are in this table?"
     writer = _writer("SELECT COUNT(*) FROM t WHERE state = 'OR'")

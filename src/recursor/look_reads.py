@@ -24,7 +24,16 @@ from recursor.orient import Orientation, first_look
 from recursor.prompts import Prompts
 from recursor.question_steps import two_steps
 from recursor.run_tree import RunTree
-from recursor.table_sql import NO_SELECT, QUERY_TOKENS, Query, TableDb, answer_of, select_of, told
+from recursor.table_sql import (
+    NO_SELECT,
+    QUERY_TOKENS,
+    Query,
+    TableDb,
+    answer_of,
+    empty_top,
+    select_of,
+    told,
+)
 from recursor.table_sql import schema as table_schema
 
 __all__ = ["LookReads"]
@@ -149,7 +158,8 @@ class LookReads:
         finally:
             db.close()
         asked = table.row != LOG_LINE or selects_as_asked(query.sql, self.question, requested(table)) if query else False
-        if query is None or why or not asked:
+        # A ranking whose top group is empty answers nothing, even after the one mend (an error's) was spent.
+        if query is None or why or not asked or empty_top(query):
             return look  # a failed query, one that missed, or one of a guessed kind is noise in the look
         return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
 

@@ -35,7 +35,7 @@ from recursor.line_kinds import kinds, line_shape
 from recursor.question import asking_part
 from recursor.sandbox.helpers import _STOP, to_date
 
-__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "schema", "select_of", "sql_names", "told",
+__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "empty_top", "schema", "select_of", "sql_names", "told",
            "word_start"]
 
 QUERY_TOKENS = 200
@@ -790,12 +790,8 @@ class TableDb:
         "" otherwise."""
         if unasked := self._unasked(query, question):
             return unasked
-        if (_RANKED.search(query.sql) and len(query.rows[0] if query.rows else ()) > 1 and query.rows[0][0] is None
-                and any(c not in (None, 0, 0.0) for c in query.rows[0][1:])):
-            # "SELECT client, SUM(subsecond) ... GROUP BY client": its top group is the rows
-            # that write no client, no answer to "which rider".
-            return ("its first row's group is empty (NULL): the rows it groups write no value there; group by a "
-                    "column the kept rows write, or keep only rows that write it (IS NOT NULL)")
+        if empty := empty_top(query):
+            return empty
         percents = {float(m.group(1)) for m in _PERCENT.finditer(question)}
         for m in _NUMBER_COMPARED.finditer(query.sql) if percents else ():
             column = self._column(m.group(1))
@@ -1000,6 +996,17 @@ def answer_of(query: Query, question: str) -> str | None:
         # root took the offer.
         return None
     return value if value.strip() and "\n" not in value and len(value) <= _CELL_SHOWN else None
+
+
+def empty_top(query: Query) -> str:
+    """Why a ranking's answer is none: its first row's group is NULL ("SELECT client,
+    SUM(subsecond) ... GROUP BY client ORDER BY ... DESC" over lines that write no client is no
+    answer to "which rider"); "" otherwise."""
+    if (_RANKED.search(query.sql) and len(query.rows[0] if query.rows else ()) > 1 and query.rows[0][0] is None
+            and any(c not in (None, 0, 0.0) for c in query.rows[0][1:])):
+        return ("its first row's group is empty (NULL): the rows it groups write no value there; group by a "
+                "column the kept rows write, or keep only rows that write it (IS NOT NULL)")
+    return ""
 
 
 def told(query: Query) -> str:
