@@ -346,7 +346,7 @@ def test_the_date_a_message_writes_is_a_column_of_its_own() -> None:
         lines.append(f"2026-12-07 06:24:{i % 60:02d},100 INFO etl: extracted {1000 + i} sales rows for s{i % 3} on {day}")
         lines.append(f"2026-12-07 06:24:{i % 60:02d},200 INFO luigi: task {i} done")
     table = timed_table("\n".join(lines) + "\n")
-    assert table is not None and table.header[-1] == "message_date"
+    assert table is not None and table.header[table.header.index("message") + 1] == "message_date"
     got = run_select(table, "SELECT SUM(sales) FROM t WHERE message_date BETWEEN '2026-11-09' AND '2026-11-15'").rows
     assert got == ((sum(1000 + i for i in range(40) if 9 <= 1 + i % 20 <= 15),),)
     assert run_select(table, "SELECT COUNT(*) FROM t WHERE message_date IS NULL").rows == ((40,),)

@@ -227,7 +227,7 @@ class _Layout:
     def header(self) -> list[str]:
         return [*(["day"] if self.dated else []), "time", *(["subsecond"] if self.fractions else []),
                 *(["host"] if self.hosts else []), *(["program", "pid"] if self.syslog else []), "message",
-                *self.fields, *self.counted, *self.requests, *(["message_date"] if self.written_days else [])]
+                *(["message_date"] if self.written_days else []), *self.fields, *self.counted, *self.requests]
 
     def row(self, entry: _Stamped) -> list[str | None]:
         row: list[str | None] = [entry.day] if self.dated else []
@@ -242,6 +242,8 @@ class _Layout:
                 row += ([m["host"]] if self.hosts else []) + [m["program"], m["pid"]]
                 message = message[m.end():]
         row.append(" ".join(message.split()))
+        if self.written_days:  # beside the message it is read from, before a field's day (`day=`) of some lines
+            row.append(m.group(0) if (m := _WRITTEN_DAY.search(message)) is not None else None)
         if self.fields:
             pairs = _eq_pairs(message)
             row += [pairs.get(k) or None for k in self.fields]
@@ -251,8 +253,6 @@ class _Layout:
         if self.requests:
             request = _request(message)
             row += [request[c] if request and request[c] not in (None, "-") else None for c in self.requests]
-        if self.written_days:
-            row.append(m.group(0) if (m := _WRITTEN_DAY.search(message)) is not None else None)
         return row
 
 
