@@ -1335,6 +1335,8 @@ def test_a_name_that_abbreviates_the_question_s_words_is_shown_when_one_is_writt
     look = orientation(header, "What is the maximum number of dimensions this header allows for an array?")
     assert ("Lines defining a name made of the question's words: 2:\n1| #define NPY_MAXDIMS 64\n"
             "2| #define NPY_MAXDIMS_LEGACY_ITERS 32") in look.text
+    # Read first by the look's reader: no line holding the words says what it does.
+    assert look.hits[0].startswith("Lines defining a name made of the question's words: 2:")
     # Words the text writes in full are searched as written: no name abbreviating them is shown.
     assert "Lines defining" not in orientation(header, "Which number type is the array's float type?").text
 

@@ -1002,10 +1002,11 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     opening = text[:_OPENING].lower()
     looks_up = looks_up and not any(re.search(r"[_\d]", w.word) and key_shaped(w.word)
                                     and not (re.fullmatch(r"[a-z]+\d+", w.word) and w.word in opening) for w in found)
+    defined = None
     if doc.unit == "line" and looks_up and (
             defined := _definitions_named(text, words.question_words[:_MAX_WORDS], words.described,
                                           frozenset(w.lower() for w in words.missing))):
-        page.add(*defined)  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
+        page.add(defined[0], defined[1])  # "which SQLite version": `#define SQLITE_VERSION "3.40.1"`, a key the question spells out
     # A look-up's paragraph, also in a text of fields ("which version of chromium": its stanza).
     fields_looked_up = bool(summary.rows) and not (words.ranks or COUNT_ASKED.search(asking) or judging
                                                    or names_options(question))
@@ -1017,6 +1018,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     rarest = found[0].word if found else None
     hits = (tuple(block for block, _, held in passage_hits if rarest in held) + hits
             + tuple(block for block, _, held in passage_hits if rarest not in held))
+    if defined is not None and defined[2]:
+        # A name that abbreviates a word the text writes nowhere (`NPY_MAXDIMS` for "the maximum
+        # number of dimensions") is read first: no line holding the words says what it does.
+        hits = ("\n".join(defined[0]), *hits)
     page.add(summary.extremes, summary.spans)  # after the words' lines: read last, as the question's own lines are
     if words.missing:
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
@@ -1743,13 +1748,14 @@ _DEFINITIONS_SPECIFIC = 8
 
 
 def _definitions_named(text: str, words: list[str], described: frozenset[str],
-                       unwritten: frozenset[str] = frozenset()) -> tuple[list[str], list[tuple[int, int]]] | None:
+                       unwritten: frozenset[str] = frozenset()
+                       ) -> tuple[list[str], list[tuple[int, int]], bool] | None:
     """The lines defining a name made of two or more of the question's words, most of them
     first: asked "which SQLite release (version string)", the answer is `#define SQLITE_VERSION
     "3.40.1"`, a key no word of the question writes whole and 2,305 lines mention SQLite; asked
     how long certificates are valid "by default", `default_days = 365`; asked "the maximum number
     of dimensions", `#define NPY_MAXDIMS 64` (`abbreviated`; "maximum" is written nowhere).
-    None when no name is."""
+    The rows, their spans, and whether a name abbreviates such a word; None when no name is."""
     asked = {w.lower(): _stem(w).lower() for w in words if w.lower() not in described and w.lower() not in _STOP}
     if len(asked) < 2:
         return None
@@ -1795,7 +1801,10 @@ def _definitions_named(text: str, words: list[str], described: frozenset[str],
     rows = [f"Lines defining a name made of the question's words: {len(found):,}"
             f"{', the first' if len(found) > len(spans) else ''}:"]
     rows += [f"{n}| {text[a:b].strip()[:160]}" for n, (a, b) in enumerate(spans, 1)]
-    return rows, spans
+    shown = {name for _, _, _, _, name in best}
+    short = any(named(part.lower()) is None and covers(part.lower())
+                for name in shown for part in _KEY_PARTS.split(name) if part)
+    return rows, spans, short
 
 
 def _dated_alone(text: str, recs: list[tuple[int, int]], period: tuple[str, str, date, date],
