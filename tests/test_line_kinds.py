@@ -228,6 +228,11 @@ def test_a_ranking_is_shown_the_names_of_its_rarest_word_s_lines_of_one_kind() -
     text = "\n".join(_shop_log()) + "\n"
     look = orientation(text, "Whose orders got turned down most often because the quantity was wrong?")
     assert "'quantity' is on 15 lines of one kind (of them: erin 5, bob 5, carol 5)" in look.text
+    # Whose: the name most of them write is offered when it leads alone.
+    text_led = "\n".join([*_shop_log(), "[03:59:59] [WARNING] rejected order from carol: quantity 99"]) + "\n"
+    assert orientation(text_led, "Whose orders got turned down most often because the quantity was wrong?").counted == "carol"
+    assert orientation(text, "Whose orders got turned down most often because the quantity was wrong?").counted == ""  # a tie
+    assert orientation(text_led, "How many orders got turned down because the quantity was wrong?").counted != "carol"
     # Not for a question that neither counts nor ranks, nor for "the most recent".
     assert "of one kind" not in orientation(text, "Whose order was turned down for its quantity first?").text
     assert "of one kind" not in orientation(text, "Whose most recent order was turned down for its quantity?").text

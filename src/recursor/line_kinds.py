@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-__all__ = ["kinds", "kinds_told", "line_shape", "names_in"]
+__all__ = ["kinds", "kinds_told", "line_shape", "names_in", "top_name"]
 
 _VARIES = re.compile(
     r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
@@ -199,6 +199,16 @@ def _names_told(names: Counter[str] | None) -> str:
     if not names or not 2 <= len(names) < _NAMES_LEAST:
         return ""
     return " (of them: " + ", ".join(f"{name.replace(_JOINED, ' ')} {n:,}" for name, n in names.most_common()) + ")"
+
+
+def top_name(lines: Iterable[str], names: frozenset[str] = frozenset()) -> str:
+    """The name most of `lines` write, when they are all of one kind merged by a few names
+    (`_recurring`, or `names` known from more of the text) and one name leads alone; "" else."""
+    counts, _, named = _kinds_named(list(lines), names)
+    if len(counts) != 1 or not (by := named.get(next(iter(counts)))) or not 2 <= len(by) < _NAMES_LEAST:
+        return ""
+    (first, n), (_, m) = by.most_common(2)
+    return first.replace(_JOINED, " ") if n > m else ""
 
 
 def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,

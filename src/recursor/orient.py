@@ -29,7 +29,7 @@ from itertools import islice, pairwise, takewhile
 
 from recursor.context import ContextValue
 from recursor.judged import judged
-from recursor.line_kinds import kinds_told, names_in
+from recursor.line_kinds import kinds_told, names_in, top_name
 from recursor.log_columns import column_count, column_rank
 from recursor.log_table import timed_table
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
@@ -993,7 +993,8 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = _together_counted(words, question, asking, together, together_count, text)
     verb = counted_verb(asking) if COUNT_ASKED.search(asking) else None  # "how many did the server accept"
     if not counted:  # what the look counted is offered; the kinds of lines are for a root's own count
-        page.add(_kinds_rows(doc, words, asking, verb))
+        rows, counted = _kinds_rows(doc, words, asking, verb)
+        page.add(rows)
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
     # "how many seconds can a connection sit idle": a value a line states, not a count
@@ -1287,18 +1288,21 @@ def _word_rows(page: _Page, words: _Searched, question: str, asking: str, n_word
 
 _RANKS = re.compile(MOST.pattern + r"|\b(?:fewest|least)\b", re.IGNORECASE)
 """A question that ranks (not "most recent"): whose lines are the most of a kind."""
+_WHO = re.compile(r"^\s*(?:who|whose|whom|which\s+(?:user|person|customer|rider|member|client|account|player|author|"
+                  r"one|name|agent|driver|host|server|worker|team|store|station|machine|node|service))\b", re.IGNORECASE)
+"""A question that asks for a name: who, whose, which user ..."""
 _NAMES_READ = 2_000
 """A text's first lines read for the names its lines write, with the lines of the words told."""
 
 
-def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> list[str]:
+def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> tuple[list[str], str]:
     """For a count or a ranking ("whose orders were rejected most") over one text's lines, the
     kinds of lines (`line_kinds.kinds_told`) of the two rarest words and of the count's `verb`
     ("how many connections did the server accept"), the verb though more common than they are
     (on fewer than `_MAX_COUNTED` lines): what is counted is often one kind of a word's lines,
     and what is ranked the names one kind writes."""
     if doc.unit != "line" or doc.files or not (COUNT_ASKED.search(asking) or _RANKS.search(asking)):
-        return []
+        return [], ""
     told = list(words.found[:2])
     if verb and (hit := next((w for w in words.found[2:] if w.word.lower() == verb.lower()), None)):
         told.append(hit)
@@ -1308,12 +1312,17 @@ def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> l
     # Names are told by the lines of all the words and the text's first lines: one word's lines
     # may all be of one kind (`rejected order from carol`), the names recurring elsewhere.
     if not each:
-        return []
+        return [], ""
     first = doc.text[:_NAMES_READ * 200].splitlines()[:_NAMES_READ]
     names = names_in([*first, *(line for lines in each.values() for line in lines)])
     ranks = not COUNT_ASKED.search(asking)
-    return [row for word, lines in each.items()
-            for row in kinds_told(word, lines, doc.width, names=names, named_only=ranks)]
+    rows = [row for word, lines in each.items() for row in kinds_told(word, lines, doc.width, names=names, named_only=ranks)]
+    # "Whose orders got turned down most often because the quantity wasn't acceptable?": the
+    # rarest word's lines, all one kind, by the name each writes; the one most write is offered
+    # when it leads alone. Shown only, the 1.5B read the name on the first line it printed.
+    rarest = next(iter(each.values()))
+    top = top_name(rarest, names) if ranks and MOST.search(asking) and _WHO.search(asking) else ""
+    return rows, top
 
 
 def _together_rows(page: _Page, words: _Searched, question: str, n_words: int,
