@@ -88,8 +88,8 @@ def abbreviated(part: str, words: Iterable[str]) -> set[str]:
     "dimensions"); no word twice, and no word under five letters ("get" is no "gets"
     abbreviated, and a short word's pieces are too often another's start)."""
     words = sorted({w.lower() for w in words if len(w) >= 5}, key=lambda w: (-len(w), w))
-    if len(part) > _PART_MAX or len(part) < 3 or not words:
-        return set()
+    if len(part) > _PART_MAX or len(part) < 3 or not any(w[0] == part[0] for w in words):
+        return set()  # its first piece starts a word, or it abbreviates none
 
     def writes(piece: str, word: str) -> bool:
         if len(piece) >= len(word) or piece[0] != word[0]:
