@@ -233,6 +233,7 @@ def test_a_ranking_is_shown_the_names_of_its_rarest_word_s_lines_of_one_kind() -
     assert orientation(text_led, "Whose orders got turned down most often because the quantity was wrong?").counted == "carol"
     assert orientation(text, "Whose orders got turned down most often because the quantity was wrong?").counted == ""  # a tie
     assert orientation(text_led, "How many orders got turned down because the quantity was wrong?").counted != "carol"
+    assert orientation(text_led, "Whose orders got turned down most often in March 2024 for their quantity?").counted == ""
     # Not for a question that neither counts nor ranks, nor for "the most recent".
     assert "of one kind" not in orientation(text, "Whose order was turned down for its quantity first?").text
     assert "of one kind" not in orientation(text, "Whose most recent order was turned down for its quantity?").text

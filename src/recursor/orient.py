@@ -993,7 +993,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = _together_counted(words, question, asking, together, together_count, text)
     verb = counted_verb(asking) if COUNT_ASKED.search(asking) else None  # "how many did the server accept"
     if not counted:  # what the look counted is offered; the kinds of lines are for a root's own count
-        rows, counted = _kinds_rows(doc, words, asking, verb)
+        rows, counted = _kinds_rows(doc, words, asking, verb, question)
         page.add(rows)
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
@@ -1295,7 +1295,8 @@ _NAMES_READ = 2_000
 """A text's first lines read for the names its lines write, with the lines of the words told."""
 
 
-def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> tuple[list[str], str]:
+def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None,
+                question: str = "") -> tuple[list[str], str]:
     """For a count or a ranking ("whose orders were rejected most") over one text's lines, the
     kinds of lines (`line_kinds.kinds_told`) of the two rarest words and of the count's `verb`
     ("how many connections did the server accept"), the verb though more common than they are
@@ -1321,7 +1322,9 @@ def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None) -> t
     # rarest word's lines, all one kind, by the name each writes; the one most write is offered
     # when it leads alone. Shown only, the 1.5B read the name on the first line it printed.
     rarest = next(iter(each.values()))
-    top = top_name(rarest, names) if ranks and MOST.search(asking) and _WHO.search(asking) else ""
+    # Not for a ranking over a period or by a number ("in March", "over 3 items"): the lines are all of them.
+    plain = not re.search(r"\d", asking) and date_range(question) is None and one_period(question) is None
+    top = top_name(rarest, names) if ranks and plain and MOST.search(asking) and _WHO.search(asking) else ""
     return rows, top
 
 
