@@ -224,8 +224,7 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
     if _TWO_UP.search(question) and not COUNT_ASKED.search(asking):
         # "AwareDateTime is derived from another class. Which class does that one derive
         # from?": its base's base, shown above; the reader of the look gave the base.
-        ups = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in parents[0].bases] if len(parents) == 1 else []
-        return rows, ups[0] if len(ups) == 1 and ups[0] != "object" else ""
+        return rows, _only_base(parents[0]) if len(parents) == 1 else ""
     if COUNT_ASKED.search(asking) and _METHODS.search(asking) and not _PARAMETERS.search(asking):
         if _PARENT.search(asking) and len(parents) == 1 and len(set(parents[0].methods)) == len(parents[0].methods):
             # "Group inherits from another class here. How many methods does that parent class define?"
@@ -262,15 +261,24 @@ def _shared_base(classes: dict[str, _Class], question: str) -> tuple[list[str], 
     common = [b for b in two[0].bases if b in two[1].bases]
     if len(common) != 1:
         return None
-    base = common[0].split("[", 1)[0].rsplit(".", 1)[-1]
+    base = _base_name(common[0])
     rows = [f"   {two[0].name} and {two[1].name} share the base {base}."]
     if base not in classes:
         return rows, "" if _THAT_FROM.search(question) else base
     rows.append(_told(classes[base]))
     if not _THAT_FROM.search(question):
         return rows, base
-    ups = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in classes[base].bases]
-    return rows, ups[0] if len(ups) == 1 and ups[0] != "object" else ""
+    return rows, _only_base(classes[base])
+
+
+def _base_name(base: str) -> str:
+    """A base as written (`fields.Field`, `Generic[T]`) by its class's own name."""
+    return base.split("[", 1)[0].rsplit(".", 1)[-1]
+
+
+def _only_base(c: _Class) -> str:
+    """The one base a class writes, by name; "" for none, several, or `object`."""
+    return _base_name(c.bases[0]) if len(c.bases) == 1 and _base_name(c.bases[0]) != "object" else ""
 
 
 _SHARED = re.compile(r"\b(?:share|shared|sharing|have\s+in\s+common|(?:a|the)\s+common)\s+(?:an?\s+|the\s+|one\s+)?"
@@ -461,7 +469,7 @@ def _required_of(c: _Class, classes: dict[str, _Class]) -> int | None:
         seen.add(c.name)
         if c.decorated:
             return None
-        bases = [b.split("[", 1)[0].rsplit(".", 1)[-1] for b in c.bases if b != "object"]
+        bases = [_base_name(b) for b in c.bases if b != "object"]
         if not bases:
             return 0
         if bases[0] not in classes:
