@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from recursor.look_items import _indent
 from recursor.question import COUNT_ASKED, asking_part
 from recursor.sandbox.helpers import _STOP
 
@@ -68,12 +69,10 @@ def section_count(text: str, question: str) -> SectionCount | None:
     if said is None:
         return None
     phrase = " ".join(re.findall(r"[\w'-]+", said.group("name").lower()))
-    heads = [i for i, line in enumerate(lines) if (m := _HEAD.match(line)) is not None and _named(m, phrase)]
+    heads = [(i, m) for i, line in enumerate(lines) if (m := _HEAD.match(line)) is not None and _named(m, phrase)]
     if len(heads) != 1:
         return None
-    at = heads[0]
-    head = _HEAD.match(lines[at])
-    assert head is not None
+    at, head = heads[0]
     entries, end = _entries(lines, at, len(head.group("indent").expandtabs()))
     if len(entries) < 2:
         return None
@@ -122,7 +121,7 @@ def _entries(lines: list[str], at: int, indent: int) -> tuple[list[int], int]:
             if deeper is False:
                 break
             continue
-        depth = len(line.expandtabs()) - len(line.expandtabs().lstrip())
+        depth = _indent(line)
         if deeper is None:
             deeper = depth > indent
         if deeper and depth <= indent:
@@ -130,8 +129,8 @@ def _entries(lines: list[str], at: int, indent: int) -> tuple[list[int], int]:
         body.append(i)
     if not body:
         return [], at + 1
-    first = min(len(lines[i].expandtabs()) - len(lines[i].expandtabs().lstrip()) for i in body)
-    level = [i for i in body if len(lines[i].expandtabs()) - len(lines[i].expandtabs().lstrip()) == first]
+    first = min(_indent(lines[i]) for i in body)
+    level = [i for i in body if _indent(lines[i]) == first]
     start = Counter(_start(lines[i]) for i in level).most_common(1)[0][0]
     return [i for i in level if _start(lines[i]) == start], body[-1] + 1
 
