@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["kinds", "kinds_told", "line_shape", "names_in", "top_name"]
 
@@ -60,27 +60,28 @@ def _merged(shapes: list[str], known: frozenset[str] = frozenset()) -> dict[str,
     """The shapes that are one kind with another word in one place (a package's name, a
     function's), as that kind: shapes of as many words, alike but in one word that takes
     `_NAMES_LEAST` values or more there, or only words that are names elsewhere too
-    (`_recurring`, among these shapes or `known` from more of the text's lines). A word of a few values (dpkg's `installed`, `unpacked`,
-    `half-configured`) tells kinds apart, and is kept."""
+    (`_recurring`, among these shapes or `known` from more of the text's lines). A word of a
+    few values (dpkg's `installed`, `unpacked`, `half-configured`) tells kinds apart, and is
+    kept."""
     kind = _many_named(shapes)
-    names = _recurring(set(kind.values())) | known
-    if names:
-        for at in range(_WORDS_COMPARED):
-            groups = _alike_but_at(set(kind.values()), at)
-            into = {s: merged for merged, members in groups.items()
-                    if len(members) >= 2 and all(_bare(s.split(" ")[at]) in names for s in members) for s in members}
-            if into:
-                kind = {s: into.get(k, k) for s, k in kind.items()}
+    if names := _recurring(set(kind.values())) | known:
+        kind = _merged_where(kind, lambda members, at: len(members) >= 2
+                             and all(_bare(s.split(" ")[at]) in names for s in members))
     return {s: k for s, k in kind.items() if s != k}
 
 
 def _many_named(shapes: Iterable[str]) -> dict[str, str]:
     """Each shape's kind, merged with the shapes alike but in one word of `_NAMES_LEAST`
     values or more."""
-    kind = {s: s for s in shapes}
+    return _merged_where({s: s for s in shapes}, lambda members, _: len(members) >= _NAMES_LEAST)
+
+
+def _merged_where(kind: dict[str, str], merges: Callable[[set[str], int], bool]) -> dict[str, str]:
+    """Each shape's `kind`, merged, word by word, with the kinds alike but in that word whose
+    group `merges` (the group's kinds, the word's place) accepts."""
     for at in range(_WORDS_COMPARED):
         groups = _alike_but_at(set(kind.values()), at)
-        into = {s: merged for merged, members in groups.items() if len(members) >= _NAMES_LEAST for s in members}
+        into = {s: merged for merged, members in groups.items() if merges(members, at) for s in members}
         if into:
             kind = {s: into.get(k, k) for s, k in kind.items()}
     return kind
