@@ -542,7 +542,12 @@ def _names_another(text: str, end: int, asked: list[str]) -> str | None:
     pair = len(text[start:len(text) if line_end < 0 else line_end].split()) == 2 and not text[start:word_at].strip(" \t-")
     if not (pair or _defines_at(text, word_at, end, bare=False)):
         return None
-    name = m.group(1).rstrip(".-")
+    return _hop_name(text, m.group(1).rstrip(".-"), asked)
+
+
+def _hop_name(text: str, name: str, asked: list[str]) -> str | None:
+    """`name` as the one to read next: shaped like a key, not written by the question, and
+    written by the text elsewhere too; None otherwise."""
     if not key_shaped(name) or name.lower() in {w.lower() for w in asked}:
         return None
     return name if len(_word_rx(name).findall(text, 0, _HOP_READ)) >= 2 else None
@@ -581,10 +586,7 @@ def _aliased(text: str, start: int, asked: list[str]) -> str | None:
     m = _FIRST_DEFINED.match(text, line_start)
     if m is None or m.end() > start or "=" not in text[m.end():start]:
         return None
-    name = m.group(1)
-    if not key_shaped(name) or name.lower() in {w.lower() for w in asked}:
-        return None
-    return name if len(_word_rx(name).findall(text, 0, _HOP_READ)) >= 2 else None
+    return _hop_name(text, m.group(1), asked)
 
 
 _FIRST_DEFINED = re.compile(r"[ \t]*([A-Za-z_][\w.]*)[ \t]*=(?!=)")
@@ -1310,10 +1312,10 @@ def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None,
     each = {word.word: [doc.text[a:b] for a, b in (finder.unit(s, e) for s, e in finder.forward())]
             for word in told if word.count < _MAX_COUNTED and re.search(r"[^\W\d_]", word.word)  # not a date's lines
             for finder in [_Finder(doc.text, doc.lowered, word.word)]}
-    # Names are told by the lines of all the words and the text's first lines: one word's lines
-    # may all be of one kind (`rejected order from carol`), the names recurring elsewhere.
     if not each:
         return [], ""
+    # Names are told by the lines of all the words and the text's first lines: one word's lines
+    # may all be of one kind (`rejected order from carol`), the names recurring elsewhere.
     first = doc.text[:_NAMES_READ * 200].splitlines()[:_NAMES_READ]
     names = names_in([*first, *(line for lines in each.values() for line in lines)])
     ranks = not COUNT_ASKED.search(asking)
