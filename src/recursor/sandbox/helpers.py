@@ -1559,8 +1559,9 @@ def headings(pattern: Any = None, level: int | None = None, text: Any = None) ->
     """The context's headings (or `text`'s), in order, as its outline reads them: Markdown's
     `#` and underlined titles, numbered sections, a man page's capitals, outline-mode `*`
     lines; a NEWS file's release lines over their `===`. Only the top level (each file's, in a
-    context of several; below a lone title, the level under it), unless `level` names another (1 is the top); only those matching
-    regex `pattern` (any case), when given, of every level unless `level` names one. The releases a NEWS file records by year:
+    context of several; below a lone title, the level under it), unless `level` names another
+    (1 is the top); only those matching regex `pattern` (any case), when given, of every level
+    unless `level` names one. The releases a NEWS file records by year:
     `count_by(headings(), 'year')`; its paragraphs (`entries()`) carry no date."""
     doc = _as_text(text)
     try:
@@ -2376,10 +2377,8 @@ def in_dates(rows: Iterable[Any], first: Any, last: Any = None) -> list[Any]:
     when: Callable[[Any], Any] = _time_of if window is not None else _to_date
     a, b = window if window is not None else (_period(first, "first")[0],
                                               _period(first if last is None else last, "last")[1])
-    if window is not None and window[0] > window[1]:  # "23:50" to "00:10": the window crosses midnight
-        out = [r for r in rows if (t := when(r)) is not None and (t >= a or t <= b)]
-    else:
-        out = [r for r in rows if (t := when(r)) is not None and a <= t <= b]
+    crosses = window is not None and window[0] > window[1]  # "23:50" to "00:10": the window crosses midnight
+    out = [r for r in rows if (t := when(r)) is not None and ((t >= a or t <= b) if crosses else a <= t <= b)]
     if isinstance(rows, Entries):
         return Entries(out)  # echoed, it says how many, and their lists' totals
     return Rows(out) if isinstance(rows, _LineSet) else out
