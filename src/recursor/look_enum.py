@@ -123,14 +123,13 @@ def _member_of(text: str, question: str) -> EnumLook | None:
     all_words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{3,}", question)}
     # Only an enum the question names by a word of its own name ("parser error": xmlParserErrors);
     # "which function has 3 parameters" asks no enum's member (review).
-    having = [(found, member) for found, values in _enums(text) for member, v in values.items() if v == number]
-    hits = [(found, member) for found, member in having
-            if (all_words - _COMMON) & {p.rstrip("s") for p in name_parts(_name(found))}]
+    having = [(found, member, {p.rstrip("s") for p in name_parts(_name(found))})
+              for found, values in _enums(text) for member, v in values.items() if v == number]
+    hits = [(found, member) for found, member, parts in having if (all_words - _COMMON) & parts]
     if not hits and len(having) == 1:
         # A word as common as "type" names the one enum that has the number ("which NumPy data
         # type gets type number 20": `enum NPY_TYPES`); among several it picks none out.
-        hits = [(found, member) for found, member in having
-                if all_words & {p.rstrip("s") for p in name_parts(_name(found))}]
+        hits = [(found, member) for found, member, parts in having if all_words & parts]
     if len(hits) != 1:
         return None
     found, member = hits[0]

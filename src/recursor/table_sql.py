@@ -438,9 +438,9 @@ _ROUTES_SHOWN = 6
 
 def _routes(name: str, values: list[str], asked: set[str]) -> tuple[str, str] | None:
     """A column of URL paths told by their routes, the numbers in them written `#` and the
-    query string off ("/api/products/#" for '/api/products/213'; names `*`, `_named_segments`): a shop's log had three
-    examples, all searches, and the 1.5B, asked about "a single product", matched a message
-    instead. The routes a question's word names a part of ("product" of `products`) come
+    query string off ("/api/products/#" for '/api/products/213'; names `*`, `_named_segments`):
+    a shop's log had three examples, all searches, and the 1.5B, asked about "a single
+    product", matched a message instead. The routes a question's word names a part of ("product" of `products`) come
     first, with the LIKE that keeps the first one's rows: told only the routes, the 1.5B still
     matched a search's words. The routes, and the LIKE (told whole after them, however long
     they are); None unless every value is a path and the routes repeat."""
@@ -473,7 +473,7 @@ def _keeps(name: str, route: str, routes: Counter[str]) -> str:
 
 
 def _named_segments(routes: Counter[str], words: list[str]) -> Counter[str]:
-    """`routes` with a segment that takes `_NAMES_LEAST` names or more in routes otherwise
+    """`routes` with a segment that takes `_ROUTE_NAMES_LEAST` names or more in routes otherwise
     alike written `*` ('/v#/stations/*/availability' for thirteen stations' own), the routes
     merged: a name in a path is no route of its own, and one each hid the route asked for. Only
     a segment between two words of the route (a REST API's `/api/products/#` and
@@ -487,13 +487,13 @@ def _named_segments(routes: Counter[str], words: list[str]) -> Counter[str]:
                     and parts[at + 1] not in ("", "#", "*") and not any(_part_named(w, parts[at]) for w in words)):
                 groups.setdefault((*parts[:at], "*", *parts[at + 1:]), []).append(route)
         for key, members in groups.items():
-            if len(members) >= _NAMES_LEAST:
+            if len(members) >= _ROUTE_NAMES_LEAST:
                 merged["/".join(key)] += sum(merged.pop(m) for m in members)
     return merged
 
 
 _SEGMENTS_READ = 8
-_NAMES_LEAST = 3
+_ROUTE_NAMES_LEAST = 3
 """Names in one segment of routes otherwise alike that make it a name, not a route's word."""
 
 
