@@ -127,6 +127,24 @@ def test_only_a_value_the_context_lines_write_whole_is_read() -> None:
     assert read_value("18.1 to 18.2", dated, "Which package went from alpha to beta?") is None
 
 
+def test_another_name_of_the_questions_subject_is_no_value_unless_a_name_is_asked() -> None:
+    # Asked which power unit is defined in terms of the kilogram-force, the 1.5B read kgf, one of
+    # the names pint's definition line gives the kilogram-force itself.
+    lines = ("Lines with 'kilogram_force' (the question's 'kilogram-force'):\n"
+             "1| force_kilogram = g_0 * kilogram = kgf = kilogram_force\n"
+             "   'force_kilogram', of which it is another name: 2 lines, also:\n"
+             "   . metric_horsepower = 75 * force_kilogram * meter / second")
+    words = ("kilogram_force", "power")
+    question = "Which power unit is defined in terms of the kilogram-force?"
+    assert read_value("kgf", lines, question, words) is None
+    assert read_value("force_kilogram", lines, question, words) is None
+    assert read_value("metric_horsepower", lines, question, words) == "metric_horsepower"
+    for asking_a_name in ("What is the symbol of the kilogram-force?", "What else is the kilogram-force called?"):
+        assert read_value("kgf", lines, asking_a_name, words) == "kgf"
+    # A plain assignment gives one name and a value: the value is read.
+    assert read_value("100", "1| max_power = 100", "What is the power limit?", ("power",)) == "100"
+
+
 def test_a_stated_limits_maximum_number_of_is_read_not_counted() -> None:
     # "the maximum number of header fields gunicorn will accept": `default = 100` states it.
     assert looks_up("By default, what is the maximum number of HTTP header fields gunicorn will accept in a request?")
@@ -545,6 +563,22 @@ def test_a_count_of_the_subjects_lines_given_again_for_a_what_question_yields_to
     # Nothing read: the count given twice stands.
     root = FakeScriptedLM([search, "FINAL(1)", "FINAL(1)"])
     assert _run(root, FakeScriptedLM(["NONE"]), question, context=context) == "1"
+
+
+def test_a_count_of_the_subjects_lines_given_for_a_stated_limit_yields_to_the_value_read() -> None:
+    # "What is the maximum number of dimensions this NumPy header allows for an array?": 64 read
+    # in the look, the 1.5B counted the 19 lines holding 'dimensions' and answered 19 twice. A
+    # limit's "number of" counts nothing; a question counting lines keeps its count.
+    context = ("/* an array of dimensions is kept in one block */\n" * 3 + "int nd; /* number of dimensions */\n"
+               + "Filler line.\n" * 30 + "#define NPY_MAXDIMS 64\n" + "npy_intp dimensions[NPY_MAXDIMS];\n")
+    question = "What is the maximum number of dimensions this header allows for an array?"
+    search = '```repl\nrows = lines(r"\\bdimensions\\b")\nprint(len(rows), rows[:2])\n```'
+    root = FakeScriptedLM([search, "FINAL(5)", "FINAL(5)"])
+    assert _run(root, FakeScriptedLM(["64"]), question, context=context) == "64"
+    assert "5 is how many lines hold 'dimensions'; the question does not ask how many" in root.calls[2].messages[-1]["content"]
+    counting = "What is the number of lines that mention dimensions?"
+    root = FakeScriptedLM([search, "FINAL(5)", "FINAL(5)"])
+    assert _run(root, FakeScriptedLM(["64"]), counting, context=context) == "5"
 
 
 def test_a_value_read_where_nothing_ties_it_to_the_questions_subject_is_not_offered() -> None:

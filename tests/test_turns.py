@@ -1682,3 +1682,36 @@ def test_a_count_of_a_term_s_lines_of_several_kinds_goes_back_with_the_kinds() -
     root, result = _run_on(one_kind, [look, "FINAL(30)", "FINAL(30)"], question)
     note = root.calls[2].messages[-1]["content"]
     assert "30 is how many lines hold 'accept', which the question names" in note and "kinds" not in note
+
+
+def _extract_log() -> str:
+    stores = ("leipzig-sued", "muenchen-west", "berlin-mitte")
+    rows = [f"2026-12-07 06:24:{n:02},346 INFO etl: extracted {1000 + 37 * n} sales rows for {stores[n % 3]} on 2026-11-{n + 1:02}"
+            for n in range(24)]
+    return "\n".join(rows) + "\n"
+
+
+def test_an_answer_copied_from_a_line_of_another_subject_goes_back_once() -> None:
+    """Asked about muenchen-west, the 1.5B printed two "extracted N sales rows" lines and
+    answered the first, leipzig-sued's: the printed line of the same kind naming the store is
+    shown, and the answer given again stands."""
+    question = "How many sales rows were extracted for muenchen-west on 2026-11-02?"
+    search = '```repl\nrows = lines(r"extracted")\nprint(len(rows), rows[:2])\n```'
+    named = '```repl\nrows = lines(r"2026-11-02")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(_extract_log(), [search, "FINAL(1000)", named, "FINAL(1037)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "'1000' is read from a line that does not name '2026-11-02'" in note
+    assert "2026-12-07 06:24:01,346 INFO etl: extracted 1037 sales rows for muenchen-west on 2026-11-02\n" in note
+    assert result.answer == "1037"
+    root, result = _run_on(_extract_log(), [search, "FINAL(1000)", "FINAL(1000)"], question.replace(" on 2026-11-02", ""))
+    assert "'1000' is read from a line that does not name 'muenchen-west'" in root.calls[2].messages[-1]["content"]
+    assert result.answer == "1000" and len(root.calls) == 3  # given again, it stands
+    # The answer's own line names the store, or a capable model: no note.
+    undated = question.replace(" on 2026-11-02", "")
+    own = '```repl\nrows = lines(r"muenchen-west")\nprint(len(rows), rows[:2])\n```'
+    for script, prompts in (([own, "FINAL(1037)"], SMALL), ([search, "FINAL(1000)"], Prompts())):
+        root, result = _run_on(_extract_log(), script, undated, prompts=prompts)
+        assert len(root.calls) == 2 and result.answer == script[-1][6:-1], script
+    # No printed line names the store asked about: another check may speak, this one does not.
+    root, result = _run_on(_extract_log(), [search, "FINAL(1000)", "FINAL(1000)"], undated.replace("muenchen", "berlin"))
+    assert result.answer == "1000" and all("does not name" not in c.messages[-1]["content"] for c in root.calls[1:])

@@ -378,6 +378,28 @@ _MAN_SECTION = re.compile(r"(?<=[A-Za-z_])\(\d[a-z]?\)")
 """A manual page's section after its name: "ps(1)", "stat(2)", "proc(5)"."""
 
 
+_ASKS_A_NAME = re.compile(r"\b(?:symbols?|abbreviat\w*|alias\w*|synonyms?|short\s+forms?|names?|called|known\s+as|"
+                          r"spelled|spelt|written|stands?\s+for)\b", re.IGNORECASE)
+"""A question asking what something is called: another name of its subject answers it."""
+_NAME_CHAIN = re.compile(r"[ \t]*=(?!=)[ \t]*")
+
+
+def _names_subject(value: str, written: Sequence[str], words: Sequence[str], question: str) -> bool:
+    """Whether `value` is another name of what the question names: on a definition line whose
+    `=` chain gives the thing several names (pint's `force_kilogram = g_0 * kilogram = kgf =
+    kilogram_force`), the value and one of the question's `words` are two of those names.
+    Asked which power unit is defined in terms of the kilogram-force, the 1.5B read kgf; a
+    question asking for a name, symbol or alias wants exactly that, so it is kept."""
+    if not words or _ASKS_A_NAME.search(asking_part(question)):
+        return False
+    asked = {w.lower() for w in words}
+    for line in written:
+        names = {part.strip().lower() for part in _NAME_CHAIN.split(line)}
+        if len(names) >= 3 and value.lower() in names and names & asked:
+            return True
+    return False
+
+
 def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
                context: ContextValue | None = None, header: Sequence[str] = ()) -> str | None:
     """The value a reader's `reply` states, or None: it said the lines do not answer, wrote
@@ -403,9 +425,11 @@ def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
         return None  # "a" of "f(a | b)": a letter is no value
     if echoes_question(value, question):
         return None
+    written = written_lines(lines)
+    if _names_subject(value, written, words, question):
+        return None
     if (form := asked_form(question)) is not None and not fits_form(value, form):
         return None  # asked "whose name", the reader gave a package's name
-    written = written_lines(lines)
     if (shaped := _shape_asked(question)) is not None and not shaped.fullmatch(value):
         # Asked the three-letter code, the reader gave the two-letter one beside it: the one
         # value of the asked shape the lines write, else none.

@@ -398,6 +398,14 @@ class Prompts:
             "the most first. If you are sure, reply FINAL(answer) again."
         )
 
+    def other_subject(self, answer: str, word: str, line: str) -> str:
+        """Sent once when the answer is copied from a printed line that does not name `word`,
+        what the question asks about, while `line`, of the same kind, does."""
+        return (f"{answer!r} is read from a line that does not name {word!r}, which the question asks about. "
+                f"A line of the same kind that names it:\n{line}\n"
+                f"Read the answer from the lines that name {word!r} (lines({word!r}) gives them all), "
+                f"then reply FINAL(answer).")
+
     def in_unit(self, answer: str, value: str, unit: str) -> str:
         """Sent once when the answer is a value in another unit than the question asks for
         (`question.in_asked_unit`): the value converted, as the line to reply with."""

@@ -23,7 +23,7 @@ from typing import Literal
 
 from recursor.context import ContextValue
 from recursor.line_kinds import kinds_told
-from recursor.orient import NO_LOOK, Orientation, key_shaped, printed_nothing, whole_value
+from recursor.orient import NO_LOOK, Orientation, everyday, key_shaped, printed_nothing, whole_value
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
     UNPARSED,
@@ -46,6 +46,7 @@ from recursor.question import (
     HOW_MANY,
     MOST,
     QUALIFIED,
+    STATED_LIMIT,
     YES_NO_START,
     answer_options,
     asked_form,
@@ -312,6 +313,19 @@ _ASKS_WHAT = re.compile(r"^\W*(?:(?:and|so|then|now|also)\s+)?(?:what|which|who|
 count of the lines naming its subject, it gets no count back even when it wants a number."""
 
 
+_SUBJECT_WORDS = 3
+"""The look's first words (the rarest) that may name what the question asks about."""
+_PRINTED_ITEM = re.compile(r"\n|', '|\", \"")
+_LIST_ENDS = re.compile(r"^\s*\d*\s*\[?['\"]|['\"]\]?\s*$")
+"""Where one printed line or list item ends and the next begins (`print(rows[:2])` prints one line)."""
+
+
+def _alike(a: str, b: str) -> bool:
+    """Whether two printed lines are of one kind: most of their words (digits aside) shared."""
+    wa, wb = ({w.lower() for w in re.findall(r"[A-Za-z]{2,}", x)} for x in (a, b))
+    return bool(wa and wb) and len(wa & wb) * 3 >= 2 * max(len(wa), len(wb)) - 2
+
+
 _FEW_LINES = 30
 """At most this many lines hold a term that picks out a part of the text (`TurnState.unfiltered`)."""
 
@@ -462,7 +476,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
                 "first", "zero", "sliced",
-                "read_again", "held", "unit", "computed", "read_instead"]
+                "read_again", "held", "unit", "computed", "read_instead", "subject"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -772,6 +786,10 @@ class TurnState:
         if (first := self.first_of_lines(bare, prompts)) is not None:
             self.heard(first)
             return first
+        if not computed_by_code and (other := self.other_subject(bare, prompts)) is not None:
+            self.numbers_doubted.add(bare.replace(",", ""))  # sent back once: given again, it stands
+            self.heard(other)
+            return other
         if not _WHOLE_NUMBER.fullmatch(bare) or computed_by_code:
             return None
         number = bare.replace(",", "")
@@ -826,6 +844,33 @@ class TurnState:
             return None
         self.sent_back.add("first")
         return prompts.first_of_lines(bare)
+
+    def other_subject(self, bare: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's answer copied from a printed line that
+        does not name the question's subject (a key-shaped word of the question the look
+        found), when the same output prints a line of the same kind that does: asked how many
+        sales rows were extracted for muenchen-west, the 1.5B printed two "extracted N sales
+        rows for STORE on DAY" lines and answered the first, leipzig-sued's. Given again, or
+        when the answer's line names the subject, the answer stands."""
+        if ("subject" in self.sent_back or not prompts.looking_needs_output or not bare
+                or bare in (self.look_read, self.offered)):
+            return None
+        asked = self.question.lower()
+        subjects = [w for w in self.shown.words[:_SUBJECT_WORDS]
+                    if len(w) > 2 and key_shaped(w) and not everyday(w) and w.lower() in asked]
+        items = [item for item in _PRINTED_ITEM.split(self.last_output) if item.strip()]
+        holding = [item for item in items if writes_whole(item, bare)]
+        if not subjects or not holding:
+            return None
+        for word in subjects:
+            low = word.lower()
+            if any(low in item.lower() for item in holding):
+                return None  # the answer's line names what the question asks about
+            naming = [item for item in items if low in item.lower() and _alike(item, holding[0])]
+            if naming:
+                self.sent_back.add("subject")
+                return prompts.other_subject(bare, word, _LIST_ENDS.sub("", naming[0]).strip())
+        return None
 
     def unchosen(self, answer: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer that names neither option of a
@@ -926,7 +971,11 @@ class TurnState:
             return None
         self.sent_back.add("term_count")
         asking = asking_part(self.question)
-        if COUNTISH.search(asking) is not None or (asks_for_number(self.question) and not _ASKS_WHAT.search(asking)):
+        counts = COUNTISH.search(asking) is not None or (asks_for_number(self.question) and not _ASKS_WHAT.search(asking))
+        # "What is the maximum number of dimensions this header allows?" names a limit a line
+        # states (`STATED_LIMIT`): its "number of" counts nothing, so the 19 lines holding
+        # 'dimensions' are no answer, and the value read in the look (64) is given instead.
+        if counts and STATED_LIMIT.search(asking) is None:
             term = self.term_counts[number]
             lists = _record_lists(self.context, term, int(number)) if len(number) <= 6 else []
             offer = _list_offer(lists, self.question) if number == "1" else None  # one record's lists
