@@ -1715,3 +1715,24 @@ def test_an_answer_copied_from_a_line_of_another_subject_goes_back_once() -> Non
     # No printed line names the store asked about: another check may speak, this one does not.
     root, result = _run_on(_extract_log(), [search, "FINAL(1000)", "FINAL(1000)"], undated.replace("muenchen", "berlin"))
     assert result.answer == "1000" and all("does not name" not in c.messages[-1]["content"] for c in root.calls[1:])
+
+
+def test_an_answer_that_is_a_whole_line_of_the_text_goes_back_once_unless_text_is_asked() -> None:
+    """Asked which power unit is defined in terms of the kilogram-force, the 1.5B answered the
+    whole definition line of the kilogram-force."""
+    text = ("# Force\nforce_kilogram = g_0 * kilogram = kgf = kilogram_force\n# Power\n"
+            "metric_horsepower = 75 * force_kilogram * meter / second\n" + "filler = 1\n" * 20)
+    question = "Which power unit is defined in terms of the kilogram-force?"
+    line = "force_kilogram = g_0 * kilogram = kgf = kilogram_force"
+    search = '```repl\nrows = lines("kilogram_force")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(text, [search, f"FINAL({line})", "FINAL(metric_horsepower)"], question)
+    assert f"{line!r} is a whole line of the text" in root.calls[2].messages[-1]["content"]
+    assert result.answer == "metric_horsepower"
+    root, result = _run_on(text, [search, f"FINAL({line})", f"FINAL({line})"], question)
+    assert result.answer == line and len(root.calls) == 3  # given again, it stands
+    # Asked for a line, a definition, or a part of a line: no note.
+    for asked, answer in (("Which line defines the kilogram-force?", line),
+                          ("What is the definition of the kilogram-force?", line),
+                          (question, "g_0 * kilogram")):
+        root, result = _run_on(text, [search, f"FINAL({answer})"], asked)
+        assert len(root.calls) == 2 and result.answer == answer, asked

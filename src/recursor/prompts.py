@@ -398,6 +398,13 @@ class Prompts:
             "the most first. If you are sure, reply FINAL(answer) again."
         )
 
+    def whole_line(self, answer: str) -> str:
+        """Sent once when the answer is a whole line of the context and the question asks for
+        no line or text."""
+        return (f"{answer!r} is a whole line of the text, not what the question asks for. Reply with just "
+                f"the name or value that answers it, FINAL(answer). If this line does not hold it, "
+                f"look further with code (the lines that use a name defined here, say).")
+
     def other_subject(self, answer: str, word: str, line: str) -> str:
         """Sent once when the answer is copied from a printed line that does not name `word`,
         what the question asks about, while `line`, of the same kind, does."""

@@ -313,6 +313,14 @@ _ASKS_WHAT = re.compile(r"^\W*(?:(?:and|so|then|now|also)\s+)?(?:what|which|who|
 count of the lines naming its subject, it gets no count back even when it wants a number."""
 
 
+_LINE_ANSWER_CHARS = 400
+"""The longest answer checked for being a whole line of the context."""
+_ASKS_TEXT = re.compile(r"\b(?:lines?|sentences?|messages?|quotes?|quoted|texts?|titles?|descriptions?|wording|"
+                        r"phrases?|says?|said|strings?|comments?|headings?|summary|entry|signatures?|definitions?|"
+                        r"errors?|warnings?|exceptions?|declarations?|statements?|expressions?|formula|commands?|"
+                        r"invocations?|reasons?|explanation|notes?|address|paths?|url|command[- ]line|usage|syntax)\b",
+                        re.IGNORECASE)
+"""A question asking for a line or some text of the context, which a whole line may answer."""
 _SUBJECT_WORDS = 3
 """The look's first words (the rarest) that may name what the question asks about."""
 _PRINTED_ITEM = re.compile(r"\n|', '|\", \"")
@@ -476,7 +484,7 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
                 "first", "zero", "sliced",
-                "read_again", "held", "unit", "computed", "read_instead", "subject"]
+                "read_again", "held", "unit", "computed", "read_instead", "subject", "line"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
 answer gives it again and it stands. "empty" is shared by an empty result and the code's own
 message (`TurnState.own_message`): both say nothing was found."""
@@ -786,6 +794,9 @@ class TurnState:
         if (first := self.first_of_lines(bare, prompts)) is not None:
             self.heard(first)
             return first
+        if (line := self.whole_line(bare, prompts)) is not None:
+            self.heard(line)
+            return line
         if not computed_by_code and (other := self.other_subject(bare, prompts)) is not None:
             self.numbers_doubted.add(bare.replace(",", ""))  # sent back once: given again, it stands
             self.heard(other)
@@ -844,6 +855,20 @@ class TurnState:
             return None
         self.sent_back.add("first")
         return prompts.first_of_lines(bare)
+
+    def whole_line(self, bare: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a small root's answer that is a whole line of the
+        context, of three or more words, when the question asks for no line, message or text:
+        asked which power unit is defined in terms of the kilogram-force, the 1.5B answered the
+        line `force_kilogram = g_0 * kilogram = kgf = kilogram_force`. Given again, it stands."""
+        if ("line" in self.sent_back or not prompts.looking_needs_output or len(bare.split()) < 3
+                or len(bare) > _LINE_ANSWER_CHARS or _ASKS_TEXT.search(asking_part(self.question))):
+            return None
+        whole = re.compile(r"(?m)^[ \t]*" + r"[ \t]+".join(map(re.escape, bare.split())) + r"[ \t]*$")
+        if not any(whole.search(text) for text in _texts(self.context)):
+            return None
+        self.sent_back.add("line")
+        return prompts.whole_line(bare)
 
     def other_subject(self, bare: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's answer copied from a printed line that
