@@ -419,6 +419,28 @@ def test_a_ranking_whose_top_group_is_empty_is_doubted() -> None:
     db.close()
 
 
+def test_an_aggregate_of_a_column_the_kept_rows_never_write_is_doubted() -> None:
+    # A luigi log: `ExtractSales(day=..)` lines write day, "extracted N sales rows for S on D"
+    # lines write sales and message_date; SUM(sales) WHERE day BETWEEN .. is NULL.
+    rows = [[f"running ExtractSales(day=2026-11-{d:02}, store=s{d % 3})", f"2026-11-{d:02}", f"s{d % 3}", None, None]
+            for d in range(1, 21)]
+    rows += [[f"extracted {900 + d} sales rows for s{d % 3} on 2026-11-{d:02}", None, f"s{d % 3}", str(900 + d),
+              f"2026-11-{d:02}"] for d in range(1, 21)]
+    db = TableDb.open(Table.of_rows(["message", "day", "store", "sales", "message_date"], rows))
+    assert db is not None
+    question = "How many sales rows were extracted in total for days 9 through 15?"
+    empty = db.select("SELECT SUM(sales) FROM t WHERE day BETWEEN '2026-11-09' AND '2026-11-15'")
+    assert empty.rows == ((None,),)
+    why = db.doubted(empty, question)
+    assert why.startswith("the 7 rows its WHERE keeps write no sales (NULL there), so SUM(sales) of them is NULL")
+    assert "also write message, store, message_date" in why
+    right = db.select("SELECT SUM(sales) FROM t WHERE message_date BETWEEN '2026-11-09' AND '2026-11-15'")
+    assert right.rows == ((sum(900 + d for d in range(9, 16)),),) and db.doubted(right, question) == ""
+    # A WHERE that keeps nothing is another doubt's (none told here).
+    assert "write no sales" not in db.doubted(db.select("SELECT SUM(sales) FROM t WHERE day = '2027-01-01'"), question)
+    db.close()
+
+
 def test_a_query_that_keeps_rows_by_a_version_the_question_never_names_is_doubted() -> None:
     # "How many entries are flagged critical?": the 1.5B kept the newest release's entries, by a
     # version copied from the schema's examples, and its count was offered over the right one.

@@ -780,7 +780,7 @@ class TableDb:
         if query.error:
             return ""
         found = any(c not in (None, 0, 0.0) for r in query.rows for c in r)
-        return self._misread(query, question) or ("" if found else self._apart(query))
+        return self._misread(query, question) or ("" if found else self._apart(query) or self._unwritten(query))
 
     def _misread(self, query: Query, question: str) -> str:
         """Why a query that found something may answer another question: it compares a
@@ -881,6 +881,26 @@ class TableDb:
         each = "; ".join(f"{_clip(c, 80)}: {n:,} rows" for c, n in held)
         return f"each of its conditions holds for some rows ({each}), but no row meets them all: check that each is what the question asks"
 
+    def _unwritten(self, query: Query) -> str:
+        """Why an aggregate is NULL though its WHERE keeps rows: none of them writes the column
+        it adds up ("SUM(sales) ... WHERE day_ BETWEEN ..." over a log whose `day=` lines and
+        "extracted N sales rows ... on DAY" lines are of two kinds), told with the columns the
+        rows that do write it also write, by which to keep them. "" otherwise."""
+        if len(query.rows) != 1 or any(c is not None for c in query.rows[0]):
+            return ""
+        aggregate, where = _AGGREGATED.search(query.sql), _WHERE.search(query.sql)
+        if aggregate is None or where is None or (column := self._column(aggregate.group(1))) is None:
+            return ""
+        kept = self.select(f"SELECT COUNT(*) FROM t WHERE {where.group(1)}")
+        if kept.error or not kept.rows or not kept.rows[0][0]:
+            return ""
+        name = f'"{column.name}"'
+        beside = [c.name for c in self.table.columns() if c is not column and (n := self.select(
+            f'SELECT COUNT(*) FROM t WHERE {name} IS NOT NULL AND "{c.name}" IS NOT NULL')).rows and not n.error and n.rows[0][0]]
+        told = f"; the rows that write it also write {', '.join(beside[:_BESIDE_SHOWN])}: keep rows by those" if beside else ""
+        return (f"the {kept.rows[0][0]:,} rows its WHERE keeps write no {column.name} (NULL there), so "
+                f"{aggregate.group(0)} of them is NULL{told}")
+
     def _near(self, condition: str) -> str:
         """A condition no row meets, with what rows holding its longest word write there:
         "term_line LIKE '%(Boolean; default: true;%'" where the lines write "default: enabled"."""
@@ -898,6 +918,14 @@ class TableDb:
 
     def close(self) -> None:
         self._db.close()
+
+
+_AGGREGATED = re.compile(r"\b(?:SUM|TOTAL|AVG|MIN|MAX)\s*\(\s*(?:DISTINCT\s+)?(\"[^\"]+\"|\w+)\s*\)", re.IGNORECASE)
+"""An aggregate of one column: "SUM(sales)"."""
+_WHERE = re.compile(r"\bWHERE\b(.+?)(?=\bGROUP\s+BY\b|\bORDER\s+BY\b|\bLIMIT\b|\bHAVING\b|;|$)", re.IGNORECASE | re.DOTALL)
+"""A query's WHERE conditions, up to its next clause."""
+_BESIDE_SHOWN = 6
+"""Columns told as written beside an aggregated column (`TableDb._unwritten`)."""
 
 
 _PREFIX_WORDS = 3
