@@ -1589,6 +1589,11 @@ def test_a_quoted_letter_or_a_symbol_the_question_writes_is_looked_up_as_written
     users = orientation('{"id": 17, "name": "user17"}\n' * 3, "What is user17's `id`?")
     assert users.words == ("user17", '"id"') and "(the question's \"'id'\")" in users.text
     assert "'Q'" not in orientation("K\n" * 5, "Which opcode is written as 'Q'?").text
+    # A quoted letter is found in its own case and searched before a name on many lines:
+    # 'G' is another type character than 'g'.
+    header = "/* NumPy types */\n" * 12 + "    NPY_LONGDOUBLELTR = 'g',\n    NPY_CLONGDOUBLELTR = 'G',\n"
+    typed = orientation(header, "The type character 'g' stands for one of NumPy's types. What type number has it?")
+    assert typed.words[0] == "'g'" and "\"'g'\": 1 line:" in typed.text and "\n2| " not in typed.hits[0]
     log = "".join(f'10.0.0.{i % 9} - - "GET /p{i}" 200 "-" "curl/8"\n' for i in range(300))
     log += '10.0.0.1 - - "GET /admin" 200 "-" "EvilBot/1"\n'
     assert orientation(log, 'Which user agent requested /admin with an empty referer ("-")?').words == ("admin", "-")
@@ -1967,3 +1972,19 @@ def test_a_hyphenated_word_the_text_writes_apart_is_searched_by_its_parts() -> N
     # Parts the text writes only on different lines are no such word.
     apart = report + "# a lower-level helper\n# this module\n"
     assert "'module-level'" in orientation(apart, "Which module-level issue is first?").text
+
+
+def test_a_word_the_text_writes_only_inside_a_camelcase_name_is_found_there() -> None:
+    # "validation" where a luigi log writes the task ValidateSales; "worker" of ForkPoolWorker.
+    from recursor.orient import _camel_named
+    log = "".join(f"INFO Worker done ValidateSales(day=2026-11-{d:02}, store=s{d % 3})\n" for d in range(1, 9))
+    log += "ERROR failed ValidateSales(day=2026-11-07, store=s1)\n" + "INFO extracted 10 rows\n" * 20
+    assert _camel_named(log, "validation") == "ValidateSales"
+    look = orientation(log, "On which day did the validation step fail for store s1?")
+    assert "'ValidateSales' (the question's 'validation'): 9 lines" in look.text and "'validation'." not in look.text
+    # Not a name of another word ("Reporter" of "report"), a capitalised or short word, nor a
+    # stem starting two names.
+    assert _camel_named("x DistReporter y\n", "report") is None
+    assert _camel_named("ValidateSales\n", "Validation") is None and _camel_named("NetHost\n", "host") is None
+    assert _camel_named("ValidateSales ValidateStock\n", "validation") is None
+    assert _camel_named("[INFO/ForkPoolWorker-2] done\n", "worker") == "ForkPoolWorker"

@@ -256,6 +256,8 @@ def _found_rx(word: str) -> re.Pattern[str]:
     """The pattern a found word is matched by: its forms as a word (`_stem_rx`), or, for a
     symbol with no letter or digit ("€", "%" of `question.marked_short`), itself as written
     anywhere ("50%", "€10"), where a word's boundaries never hold."""
+    if 3 <= len(word) <= 4 and word[0] in "'\"`" and word[-1] == word[0]:
+        return re.compile(re.escape(word))  # "'g'" as the question quotes it: 'G' is another type character
     if word[-1:] == "_" and word[:1].isalpha():  # "tcp_" of "tcp_*": a start (not a dunder's "__init__")
         return re.compile(r"(?<![\w-])" + re.escape(word) + r"[\w.-]*", re.IGNORECASE)
     return _stem_rx(word) if any(c.isalnum() for c in word) else re.compile(re.escape(word), re.IGNORECASE)
@@ -442,8 +444,8 @@ def key_shaped(word: str) -> bool:
 def _tier(word: str, marked: frozenset[str] = frozenset()) -> int:
     """0 for key-shaped words (ids, versions, code names) and words the question marks as
     names (`marked_words`), 1 for rare words (and two capitals, "ID"), 2 for everyday ones."""
-    if (key_shaped(word) and len(word) > 2) or word.lower() in marked:
-        return 0  # not "ID" or "OK": two capitals are a word like any other
+    if (key_shaped(word) and len(word) > 2) or word.lower() in marked or word.strip("'\"`").lower() in marked:
+        return 0  # not "ID" or "OK": two capitals are a word like any other; "'g'" as the question quotes it
     return 2 if word.lower() in _COMMON else 1
 
 
@@ -460,6 +462,7 @@ class _Word:
     forms: Counter[str] = field(default_factory=Counter)  # the lines of each form the word was found as
     form_first: dict[str, tuple[int, int]] = field(default_factory=dict)  # each form's first match
     asked: str = ""  # the question's spelling, when the text writes the word joined (`_joined`)
+    inside: bool = False  # found as a part of a CamelCase name (`_camel_named`): ranked as the asked word
 
     @property
     def named(self) -> str:
@@ -666,6 +669,32 @@ def _phrasal_compounds(asking: str, missing: set[str]) -> list[tuple[str, list[s
 
 _PARTS_READ = 2_000
 """Lines of a hyphenated word's rarest part read for a line that holds the others too."""
+
+
+def _camel_named(text: str, word: str) -> str | None:
+    """The one CamelCase name (a class, a task, an exception) the text writes with `word`'s
+    stem as one of its capitalised parts, when the text writes the word itself nowhere:
+    "validation" of a luigi log's `ValidateSales`, "timeout" of `ConnectTimeoutError`. None
+    for a short stem, a capitalised word, or a stem that starts several such names."""
+    stem = _stem_literal(word)
+    if len(stem) < _CAMEL_STEM or not word.islower() or not word.isalpha():
+        return None
+    part = stem[0].upper() + stem[1:]
+    if text.find(part, 0, _HOP_READ) < 0:
+        return None
+    ending = "|".join(_CAMEL_ENDINGS)
+    rx = re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z][a-z0-9]*)*{re.escape(part)}(?:{ending})(?:[A-Z][a-z0-9]*)*(?![A-Za-z0-9])")
+    names = Counter(m.group(0) for m in islice(rx.finditer(text, 0, _HOP_READ), _CAMEL_READ))
+    camel = [n for n in names if sum(1 for c in n if c.isupper()) >= 2]
+    return camel[0] if len(camel) == 1 else None
+
+
+_CAMEL_ENDINGS = ("ations", "ation", "ions", "ion", "ing", "ed", "es", "e", "s", "")
+"""The endings a stem may have inside a CamelCase name: the word's own forms, not "Reporter" of "report"."""
+_CAMEL_STEM = 5
+"""The shortest stem looked for inside CamelCase names (`_camel_named`)."""
+_CAMEL_READ = 10_000
+"""Matches read when looking for a stem inside CamelCase names."""
 
 
 def _parts_written(text: str, lowered: str | None, word: str) -> list[_Word]:
@@ -1183,6 +1212,11 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
         if parts:
             # "high-severity" where a scanner writes "Severity: High": each part, as the text writes it.
             found += [p for p in parts if not any(h.count == p.count and h.forms == p.forms for h in found)]
+        elif not hit.count and (named := _camel_named(text, word)) is not None:
+            # "validation" where a scheduler's log writes the task `ValidateSales`.
+            hit = _look_up(text, lowered, named)
+            hit.asked, hit.inside = word, True
+            found.append(hit)
         elif not hit.count:
             missing.append(word)
         elif not any(h.count == hit.count and h.forms == hit.forms for h in found):
@@ -1219,7 +1253,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     code, glossed = _glossed(asking, {w.word.lower(): w.count for w in found}, doc.text)
     found.sort(key=lambda w: (w.word.lower() not in code, w.word.lower() in described or w.asked.lower() in described,
                               w.word.lower() in glossed, "-" in w.asked and " " not in w.word and not key_shaped(w.word),
-                              _tier(w.word, marked), w.count))
+                              _tier(w.asked if w.inside else w.word, marked), w.count, w.word[:1] in "'\"`"))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     return _Searched(found, missing, file_words, question_words, marked, described,
                      SUPERLATIVE.search(limits_cut(asking)) is not None, frozenset(glossed))
