@@ -747,3 +747,18 @@ def test_a_wide_table_of_one_column_per_year_is_queried_as_one_row_per_year() ->
     shuffled = text.split("\n")[0].replace("1961,1962", "1962,1961")
     assert shuffled != text.split("\n")[0]
     assert orientation("\n".join([shuffled, *text.split("\n")[1:]]), "Which country had the most?").table is None
+
+
+def test_a_csv_whose_row_names_column_is_unnamed_is_a_table_under_its_header() -> None:
+    # R's write.csv (and pandas' to_csv) leave the first header cell empty: `"","year","country",...`.
+    lines = ['"","year","country","sr"'] + [f'"{i + 1}",{1960 + i % 20},"{c}",{10 + i % 7}.5'
+                                            for i, c in enumerate(["ALGERIA", "KENYA", "CHILE"] * 20)]
+    csv_text = "\n".join(lines) + "\n"
+    look = orientation(csv_text, "Which country had the highest sr on average?")
+    assert look.table is not None and look.table.header == ("row", "year", "country", "sr")
+    assert "It is a table: 60 rows under a header line" in look.text
+    rows = table(csv_text)
+    assert len(rows) == 60 and rows[0]["row"] == "1" and rows[0]["country"] == "ALGERIA"
+    # A header whose other cells are empty too, or one naming a column "row" already, is left as written.
+    assert helpers._table_cells('"","",x\n1,2,3\n')[0] == ["", "", "x"]
+    assert helpers._table_cells('"",row,x\n1,2,3\n')[0] == ["", "row", "x"]

@@ -106,3 +106,16 @@ def test_review_a_window_written_the_wrong_way_round_is_read_the_right_way() -> 
     timed = [f"10:0{m}:00 tick {m}" for m in range(8)]
     assert helpers.in_dates(timed, "10:05", "10:00") == helpers.in_dates(timed, "10:00", "10:05") == timed[:6]
     assert len(helpers.in_dates([*timed, "23:55:00 late", "00:05:00 early"], "23:50", "00:10")) == 2
+
+
+def test_a_common_log_format_stamp_is_timed_and_a_windows_eight_kinds_are_told() -> None:
+    # CherryPy, Apache and nginx write "[07/Dec/2026:08:47:00]": the time follows the year's colon.
+    verbs = ("opened", "closed", "renewed", "held", "scanned", "listed", "stored", "deleted", "moved")
+    lines = [f"[07/Dec/2026:08:{47 + i // 60:02d}:{i % 60:02d}] LIBRARY item {i} {verbs[i % 9]}{' x' * (i % 9)}"
+             for i in range(180)]
+    text = "\n".join(lines) + "\n"
+    assert helpers._time_of(lines[0]) == 8 * 3600 + 47 * 60 and helpers._time_of("x 2026:08:47") is None
+    rows = _rows(text, "How many items were stored from 08:47:00 up to, but not including, 08:48:00?")
+    assert rows[0].startswith("60 of its 180 timed lines are from 08:47:00 through 08:47:59")
+    told = [r for r in rows if r.startswith("  ") and "lines like:" in r]
+    assert len(told) == 8 and "  6 lines of 1 other kinds." in rows

@@ -213,7 +213,8 @@ def top_name(lines: Iterable[str], names: frozenset[str] = frozenset()) -> str:
 
 
 def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,
-               about: str = "", names: frozenset[str] = frozenset(), named_only: bool = False) -> list[str]:
+               about: str = "", names: frozenset[str] = frozenset(), named_only: bool = False,
+               shown: int = KINDS_SHOWN) -> list[str]:
     """Rows telling the kinds of `lines` (the lines holding `word`) with how many lines each,
     one example line a kind; none when they are of fewer than `least` kinds (a word on lines
     of one kind is told by its count) or of more kinds than half their number (little
@@ -224,7 +225,8 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
     names (a ranking asks whose lines are the most, not what kinds they are). None also
     when every line starts with the word called (`XMLPARSEAPI(void)`, `XMLPARSEAPI(int)`: a
     header's declarations of its public calls, one statement whatever its arguments); not
-    when it starts them as a name (`npm http fetch ...`, `npm info ...`: kinds of a log)."""
+    when it starts them as a name (`npm http fetch ...`, `npm info ...`: kinds of a log).
+    `shown`: the kinds told one by one, the most frequent first."""
     lines = list(lines)
     if len(lines) <= more_than:
         return []
@@ -237,7 +239,7 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
         return [f"{about or repr(word) + ' is on'} {total:,} lines of one kind{told}"]
     if len(counts) < least or 2 * len(counts) > total:
         return []
-    top = counts.most_common(KINDS_SHOWN)
+    top = counts.most_common(shown)
     if named_only and not any(_names_told(named.get(shape)) for shape, _ in top):
         return []
     rows = [f"{about or repr(word) + ' is on'} {total:,} lines of {len(counts):,} kinds (the lines' shapes, counted):"]

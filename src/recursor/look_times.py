@@ -35,6 +35,9 @@ _JUST = frozenset("were was are is did do does got get had have has been the a a
 """Words that say only that the things were there: a count's plain words."""
 _WINDOW_WORDS = re.compile(rf"\b(?:from|between|to|through|thru|until|till|and|up|but|not|including|counting|before|"
                            rf"{_TIME})\b[,]?", re.IGNORECASE)
+_WINDOW_KINDS = 8
+"""Kinds of a window's lines told one by one: what is counted there is one of them, named in
+the question's words or not ("uploaded" of an FTP server's `STOR` lines, its 6th kind)."""
 _READ_UP_TO = 8_000_000
 _TIMED_SHARE = 0.5
 """The share of a text's lines that must start with a time of day for it to be read as a log."""
@@ -71,7 +74,7 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     inside = in_dates(timed, a, b)
     rows = [f"{len(inside):,} of its {len(timed):,} timed lines are from {a} through {b} "
             f"(in_dates(lines(), {a!r}, {b!r}) gives them)."]
-    rows += kinds_told("", inside, width, about="They are")
+    rows += kinds_told("", inside, width, about="They are", shown=_WINDOW_KINDS)
     verb = counted_verb(asking)
     if verb is None or not _asks_just(asking, m, verb):
         return TimesLook(rows)

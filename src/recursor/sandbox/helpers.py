@@ -1056,10 +1056,22 @@ _BASE_FORM = _re.compile(r"[a-z]{4,}")
 (not an acronym, a name in capitals or an identifier)."""
 
 
+def _e_plural(word: str) -> str:
+    """The base form of a lower-case plural in "-es" whose stem `_stem` keeps whole, for
+    being too short once "es" is off: "fines" -> "fine", "types" -> "type", "times" -> "time"
+    (asked for fines, a library's log writes "fine 0.00 EUR"). A sibilant's "-es" ("boxes",
+    "buses") and any other word are returned as they are."""
+    if (len(word) >= 5 and _BASE_FORM.fullmatch(word) and word.endswith("es") and word[-3] not in "sxzh"
+            and _stem(word) == word):
+        return word[:-1]
+    return word
+
+
 def _stem_literal(word: str) -> str:
     """The lower-case text every match of `_stem_rx(word)` starts with, to find candidates by
     a plain search: the stem, less a base form's final "e" or "y" ("clos" of "close", "closing";
     "den" of "deny", "denied")."""
+    word = _e_plural(word)
     stem = _stem(word).lower()
     if (base := _y_base(word)) is not None:
         return base[:-1]  # "quer": "queries" and "query" both start with it
@@ -1119,7 +1131,9 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
     A lower-case word in its base form also finds its inflections ("accept": "accepts",
     "accepted", "accepting"; "close": "closing"), not other words it starts ("open": not "openssl")
     nor a part of a compound, file or dotted name ("configure": not dpkg's state
-    "half-configured"; "format": not `xlrd/formatting.py`)."""
+    "half-configured"; "format": not `xlrd/formatting.py`). A plural in "-es" too short to
+    stem is read as its base form ("fines": "fine", "fined"; `_e_plural`)."""
+    word = _e_plural(word)
     stem = _stem(word)
     if stem == word:
         if _BASE_FORM.fullmatch(word):  # "accept": a log writes "Accepted", "limit": "limiting"
@@ -2130,7 +2144,15 @@ def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list
     else:
         cut = None if sep == "|" else sep  # cols() splits at "|" by itself, outer bars dropped
         cells = [_cols(r, cut) for r in lines]
-    return cells[0], cells[1:], sep
+    header = cells[0]
+    if len(header) > 2 and header[0] == "" and all(header[1:]) and _ROW_NAMES not in header:
+        # R's write.csv and pandas' to_csv leave the row names' column unnamed: `"","year",...`.
+        header = [_ROW_NAMES, *header[1:]]
+    return header, cells[1:], sep
+
+
+_ROW_NAMES = "row"
+"""The name given to a table's unnamed first column, the row names R and pandas write there."""
 
 
 _NUMBER = _re.compile(r"(?<![A-Za-z0-9_.-])[-+]?(?:\d[\d,_]*(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?")
@@ -2313,8 +2335,9 @@ def _period(value: Any, what: str) -> tuple[_date, _date]:
     return _date(y, mo, 1), nxt - _timedelta(days=1)
 
 
-_TIME_OF_DAY = _re.compile(r"(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d+))?)?(?![\d:])")
-"""A time of day as logs write it: "06:32:05", "06:32:05.123" (its fraction the 4th group), "14:05"."""
+_TIME_OF_DAY = _re.compile(r"(?:(?<![\d:.])|(?<=/\d\d\d\d:))([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,](\d+))?)?(?![\d:])")
+"""A time of day as logs write it: "06:32:05", "06:32:05.123" (its fraction the 4th group), "14:05",
+and after the year of the common log format's "[07/Dec/2026:08:47:00]" (Apache, nginx, CherryPy)."""
 _TIME_READ = 80
 """A row's own time is in its first characters (a log line's stamp)."""
 
