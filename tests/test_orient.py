@@ -1206,8 +1206,8 @@ def test_words_that_only_describe_the_document_are_searched_last() -> None:
     # "Linux" names the header, on its licence line: searched first as the rarest name, it
     # showed the 1.5B that line, and it never read the microphone key's.
     look = orientation(KEYS_HEADER, "In this Linux input header, what event code mutes the microphone?")
-    assert "'microphone': 2 lines:\n1| #define KEY_MICMUTE\t\t248" in look.text
-    assert set(look.words[-2:]) == {"Linux", "input"} and look.words.index("microphone") < 2
+    assert "'mutes': 1 line (written 'mute'):\n1| #define KEY_MICMUTE\t\t248" in look.text  # "mutes" finds "Mute"
+    assert set(look.words[-2:]) == {"Linux", "input"} and look.words.index("microphone") < 3
     # Asked without the document's description, "Linux" is a name like any other, and first.
     plain = orientation(KEYS_HEADER, "Which licence note names Linux, and which event code mutes the microphone?")
     assert plain.words[0] == "Linux"
@@ -1768,6 +1768,9 @@ def test_a_series_of_release_headings_dated_only_since_some_release_is_counted_b
     look = orientation(news, asked)
     assert "6 of its 13 top headings that write a date" in look.text
     assert look.counted == str(sum(1997 <= y <= 2006 for y in years)) == "6"
+    # Two years "combined" ask the same count; a kind of release ("beta") picks some out.
+    assert orientation(news, "How many Foo releases came out in 1997 and 1998 combined?").counted == "2"
+    assert orientation(news, "How many Foo beta releases came out in 1997 and 1998 combined?").counted == ""
     # Headings of other shapes, or too few dated: not one series of releases.
     mixed = news.replace("Version 3.", "Old 3.")
     assert "top headings that write a date" not in orientation(mixed, asked).text
@@ -1988,3 +1991,19 @@ def test_a_word_the_text_writes_only_inside_a_camelcase_name_is_found_there() ->
     assert _camel_named("ValidateSales\n", "Validation") is None and _camel_named("NetHost\n", "host") is None
     assert _camel_named("ValidateSales ValidateStock\n", "validation") is None
     assert _camel_named("[INFO/ForkPoolWorker-2] done\n", "worker") == "ForkPoolWorker"
+
+
+def test_a_run_of_the_questions_words_the_text_writes_together_is_looked_up_first() -> None:
+    # "refused because the requested book was still out on another loan": a library's log
+    # writes "checkout of bk-0042 denied: still out on loan L00311"; "refused" finds renewals.
+    log = "".join(f"[07/Dec/2026:08:46:{i:02}] LIBRARY renewal of loan L{i:05} refused: 1 hold(s) waiting\n"
+                  for i in range(12))
+    log += "".join(f"[07/Dec/2026:08:47:{i:02}] LIBRARY checkout of bk-{i:04} denied: still out on loan L{i:05}\n"
+                   for i in range(7))
+    log += "".join(f"[07/Dec/2026:08:48:{i:02}] LIBRARY loan L{i:05} opened: m{i:03} borrowed bk-{i:04}\n"
+                   for i in range(40))
+    look = orientation(log, "How many checkout attempts were refused because the book was still out on another loan?")
+    assert look.words[0] == "still out on" and "'still out on': 7 lines" in look.text
+    # A run of the question's prose ("in this module", a form word and stop-words) is not one.
+    code = "".join(f"def f{i}():\n    return {i}\n" for i in range(20)) + "# the functions in this module\n"
+    assert not any(" " in w for w in orientation(code, "How many functions are defined in this module?").words)

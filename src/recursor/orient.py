@@ -22,7 +22,7 @@ import os
 import re
 from bisect import bisect_right
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice, pairwise, takewhile
@@ -463,6 +463,7 @@ class _Word:
     form_first: dict[str, tuple[int, int]] = field(default_factory=dict)  # each form's first match
     asked: str = ""  # the question's spelling, when the text writes the word joined (`_joined`)
     inside: bool = False  # found as a part of a CamelCase name (`_camel_named`): ranked as the asked word
+    phrase: bool = False  # several of the question's words as the text writes them together (`_phrases_written`)
 
     @property
     def named(self) -> str:
@@ -1165,6 +1166,53 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
     return tuple(blocks)
 
 
+def _phrases_written(text: str, lowered: str | None, asking: str, found: Sequence[_Word]) -> list[_Word]:
+    """Runs of three to five of the question's words, within one clause, that the text writes
+    together as the question does, longest first and none overlapping another, when one word
+    of the run is no stop-word and the run is on fewer lines than each such word that is not
+    everyday (those are shown on their own): "refused
+    because the book was still out on another loan" where a library's log writes "checkout
+    of bk-0042 denied: still out on loan L00311" (67 lines), while "refused" alone finds
+    renewals. A run on fewer than `_PHRASE_LINES` lines needs two words that are not everyday
+    ones: "in this module" once is the question's prose. At most `_PHRASES`."""
+    counts = {w.word.lower(): w.count for w in found}
+    out: list[_Word] = []
+    tried = 0
+    for clause in re.split(r"[,;:?!()\[\]]|\.\s", asking):
+        tokens = re.findall(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]|\d[\w.:-]*\w|\d", clause)
+        taken: set[int] = set()
+        for n in (5, 4, 3):
+            for i in range(len(tokens) - n + 1):
+                run = tokens[i:i + n]
+                content = [w.lower() for w in run if w.lower() not in _STOP and len(w) >= 4 and w.lower() not in _FORM_WORDS]
+                if taken & set(range(i, i + n)) or not content or tried >= _PHRASE_TRIES:
+                    continue
+                tried += 1
+                hit = _look_up(text, lowered, " ".join(run))
+                if not hit.count or any(hit.count >= counts[w] for w in content if w in counts and not everyday(w)):
+                    continue
+                if hit.count < _PHRASE_LINES and sum(not everyday(w) for w in content) < 2:
+                    continue  # "is the default", "in this module" on a line or two: the question's prose
+                hit.phrase = True
+                out.append(hit)
+                taken |= set(range(i, i + n))
+                if len(out) >= _PHRASES:
+                    return out
+    return out
+
+
+_PHRASES = 2
+_FORM_WORDS = frozenset("date time number name value version answer text file line lines document page table "
+                        "manual module log entry".split())
+"""Words that say what form the answer takes or what the context is ("the date and time", "in
+the text"): a run of them and stop-words names nothing the question is about."""
+_PHRASE_LINES = 3
+"""Lines a run of the question's words needs when fewer than two of its words are rare ones."""
+"""Runs of the question's words written together that the look shows (`_phrases_written`)."""
+_PHRASE_TRIES = 40
+"""Runs looked up at most: a long question's windows are many."""
+
+
 @dataclass(slots=True)
 class _Searched:
     """The question's words as the look searched them: those the text holds (`found`, rarest
@@ -1240,6 +1288,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             hit.asked = said
             found.append(hit)
             missing = [w for w in missing if not _letter_words(w) <= said_words]
+    found += _phrases_written(text, lowered, asking, found)
     marked = marked_words(asking)
     # A plain word found only joined comes after the words found as asked: "top-level" in a
     # question about classes is prose, and a comment's "toplevel" is not what it asks about (a
@@ -1253,7 +1302,8 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     code, glossed = _glossed(asking, {w.word.lower(): w.count for w in found}, doc.text)
     found.sort(key=lambda w: (w.word.lower() not in code, w.word.lower() in described or w.asked.lower() in described,
                               w.word.lower() in glossed, "-" in w.asked and " " not in w.word and not key_shaped(w.word),
-                              _tier(w.asked if w.inside else w.word, marked), w.count, w.word[:1] in "'\"`"))
+                              0 if w.phrase else _tier(w.asked if w.inside else w.word, marked), w.count,
+                              w.word[:1] in "'\"`"))
     missing.sort(key=lambda word: (word.lower() in described, _tier(word, marked)))
     return _Searched(found, missing, file_words, question_words, marked, described,
                      SUPERLATIVE.search(limits_cut(asking)) is not None, frozenset(glossed))
@@ -2191,7 +2241,7 @@ _OWNER_WRITTEN = 10
 """Times a text writes the word before "releases" for it to be the text's own name ("tmux"),
 not a kind of release it may not say ("hotfix", "GA")."""
 _PERIOD_SAID = frozenset("date dated dates from through thru to until and between inclusive included including both years going by "
-                         "day days month months list lists listed "
+                         "day days month months list lists listed combined together altogether total overall all "
                          "file news".split())
 """Words of a count of releases in a period that the period says."""
 
