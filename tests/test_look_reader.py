@@ -145,6 +145,13 @@ def test_another_name_of_the_questions_subject_is_no_value_unless_a_name_is_aske
     assert read_value("100", "1| max_power = 100", "What is the power limit?", ("power",)) == "100"
 
 
+def test_a_question_counting_different_values_of_each_is_computed_not_read() -> None:
+    # "from exactly three different IP addresses": the reader read the first user's name.
+    assert not looks_up("Which user account signed in successfully from exactly three different IP addresses?")
+    assert not looks_up("Which host was reached on 4 separate days?")
+    assert looks_up("Which user signed in from a different address?")  # no number of them
+
+
 def test_a_stated_limits_maximum_number_of_is_read_not_counted() -> None:
     # "the maximum number of header fields gunicorn will accept": `default = 100` states it.
     assert looks_up("By default, what is the maximum number of HTTP header fields gunicorn will accept in a request?")

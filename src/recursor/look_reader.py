@@ -63,6 +63,7 @@ _COMPUTED = re.compile(
     r"\bhow\s+(?:many|much|often|long)\b|\bnumber\s+of\b|\b(?:count|counts|counted|total|sum|average|mean|"
     r"median|percent|percentage|ratio|maximum|minimum|max|min|peak|top|majority|more|fewer|less|than|per|"
     r"each|every|distinct|unique|list|all|twice|thrice|times|never|both|neither|without|no)\b"
+    r"|\b(?:exactly|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:different|separate)\b"
     r"|(?<![-\w])(?:longest|shortest|slowest|fastest|furthest|farthest|nearest|closest|heaviest|lightest|widest|"
     r"busiest|best|worst)(?![-\w])|\bhow\s+frequently\b"
     r"|\b(?:what|who|which)\s+(?:are|were)\b|^\s*name\s+the\s+\w+s\b|\bwhat\s+(?:changed|changes|happened)\b",
@@ -70,7 +71,7 @@ _COMPUTED = re.compile(
 )
 """Words of a question whose answer is computed over many lines, not read in one: a count, a
 total, a ranking by a value ("which passed test took the longest": the reader read a row's
-"4")."""
+"4"). "From exactly three different addresses" counts the addresses of each."""
 _ORDER = re.compile(r"\b(?:first|last|latest|earliest|oldest|newest|final|previous|next|most\s+recent(?:ly)?)\b",
                     re.IGNORECASE)
 _NONE = re.compile(r"\s*(?:none|n/?a|not\s+(?:stated|shown|found|given)|unknown|no answer)\b\.?\s*$", re.IGNORECASE)
