@@ -1736,3 +1736,20 @@ def test_an_answer_that_is_a_whole_line_of_the_text_goes_back_once_unless_text_i
                           (question, "g_0 * kilogram")):
         root, result = _run_on(text, [search, f"FINAL({answer})"], asked)
         assert len(root.calls) == 2 and result.answer == answer, asked
+
+
+def test_an_echoed_term_goes_back_with_the_few_lines_writing_it_beside_another_of_the_questions_words() -> None:
+    """Asked which node class inherits from both Titular and General, the 1.5B answered Titular."""
+    text = ("class Titular:\n    pass\nclass General:\n    pass\n" + "".join(f"class n{i}(General, Body): pass\n" for i in range(9))
+            + "class title(Titular, Structural): pass\nclass rubric(Titular, General, TextElement): pass\n")
+    question = "Which node class is the only one that inherits from both the Titular and the General mixin?"
+    search = '```repl\nrows = lines(r"\\bTitular\\b")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(text, [search, "FINAL(Titular)", "FINAL(rubric)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert "'Titular' is what the question asks about" in note
+    assert note.endswith("with another of the question's words:\nclass rubric(Titular, General, TextElement): pass")
+    assert result.answer == "rubric"
+    # Too many such lines say nothing of which: none are told.
+    crowded = text + "".join(f"class m{i}(Titular, General): pass\n" for i in range(4))
+    root, _ = _run_on(crowded, [search, "FINAL(Titular)", "FINAL(m1)"], question)
+    assert "another of the question's words" not in root.calls[2].messages[-1]["content"]

@@ -319,14 +319,17 @@ class Prompts:
             f"output shows for what the question asks about, then reply with one line: {lines}."
         )
 
-    def echoed_question(self, answer: str, files: Sequence[str] = ()) -> str:
+    def echoed_question(self, answer: str, files: Sequence[str] = (), lines: Sequence[str] = ()) -> str:
         """Sent once when the answer is a term the question itself writes (what it asks about);
-        `files`: the few files of the context that write it."""
+        `files`: the few files of the context that write it; `lines`: the few lines that write
+        it with another of the question's words."""
         where = ""
         if len(files) == 1:
             where = f" Every line that writes {answer!r} is in the file {files[0]!r}."
         elif files:
             where = f" The lines that write {answer!r} are in the files {', '.join(map(repr, files))}."
+        if lines:
+            where += f" The lines that write {answer!r} with another of the question's words:\n" + "\n".join(lines)
         return (
             f"{answer!r} is what the question asks about, written in the question itself; it asks "
             f"for something else about {answer!r}. Read that from the output (the file or line that "

@@ -482,6 +482,32 @@ def _files_holding(context: ContextValue, word: str) -> tuple[str, ...]:
     return holding if 0 < len(holding) <= _FILES_NAMED and len(holding) < len(parts) else ()
 
 
+def _lines_with(context: ContextValue, term: str, others: Sequence[str]) -> tuple[str, ...]:
+    """The few lines (`_WITH_SHOWN` at most, else none) that write `term` with another of the
+    question's words, each whole: "inherits from both the Titular and the General mixin" is
+    answered on the line `class rubric(Titular, General, TextElement)`, by its other name."""
+    if len(term) < 3 or not others:
+        return ()
+    rx = re.compile(r"(?<![\w])" + re.escape(term) + r"(?![\w])", re.IGNORECASE)
+    other = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in others) + r")(?![\w])", re.IGNORECASE)
+    found: list[str] = []
+    for text in _texts(context):
+        for m in islice(rx.finditer(text), _WITH_READ):
+            start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+            line = text[start:len(text) if end < 0 else end].strip()
+            if other.search(line) and line not in found:
+                found.append(line)
+                if len(found) > _WITH_SHOWN:
+                    return ()
+    return tuple(found)
+
+
+_WITH_SHOWN = 3
+"""Lines holding an echoed term with another of the question's words, told at most."""
+_WITH_READ = 2_000
+"""Matches of an echoed term read for those lines."""
+
+
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
                 "first", "zero", "sliced",
                 "read_again", "held", "unit", "computed", "read_instead", "subject", "line"]
@@ -1074,7 +1100,10 @@ class TurnState:
             return None
         self.sent_back.add("echo")
         self.echo = bare_answer(answer).strip("\"'` ").lower()
-        return prompts.echoed_question(bare_answer(answer), _files_holding(self.context, bare_answer(answer).strip("\"'`")))
+        term = bare_answer(answer).strip("\"'`")
+        others = [w for w in self.shown.words if w.lower() != self.echo and not everyday(w) and w in self.question]
+        return prompts.echoed_question(bare_answer(answer), _files_holding(self.context, term),
+                                       _lines_with(self.context, term, others))
 
     def instead_of_echo(self, answer: str) -> str | None:
         """The value read in the look's lines (`look_read`) for a run that ended on the term
