@@ -141,8 +141,13 @@ def test_another_name_of_the_questions_subject_is_no_value_unless_a_name_is_aske
     assert read_value("metric_horsepower", lines, question, words) == "metric_horsepower"
     for asking_a_name in ("What is the symbol of the kilogram-force?", "What else is the kilogram-force called?"):
         assert read_value("kgf", lines, asking_a_name, words) == "kgf"
-    # A plain assignment gives one name and a value: the value is read.
+    # A plain assignment gives one name and a value: the value is read; so is a number at the
+    # end of a chain, and a value of logfmt's key=value pairs (review).
     assert read_value("100", "1| max_power = 100", "What is the power limit?", ("power",)) == "100"
+    assert read_value("30", "1| DEFAULT_TIMEOUT = timeout = 30", "What is the default timeout?", ("timeout",)) == "30"
+    logfmt = "1| user=alice action=login ip=10.0.0.5"
+    assert read_value("10.0.0.5", logfmt, "From which ip address did user alice log in?", ("alice", "user", "ip")) == "10.0.0.5"
+    assert read_value("login", logfmt, "Which action did alice take?", ("alice", "action")) == "login"
 
 
 def test_a_question_counting_different_values_of_each_is_computed_not_read() -> None:

@@ -762,3 +762,9 @@ def test_a_csv_whose_row_names_column_is_unnamed_is_a_table_under_its_header() -
     # A header whose other cells are empty too, or one naming a column "row" already, is left as written.
     assert helpers._table_cells('"","",x\n1,2,3\n')[0] == ["", "", "x"]
     assert helpers._table_cells('"",row,x\n1,2,3\n')[0] == ["", "row", "x"]
+
+
+def test_review_a_data_row_with_an_empty_first_cell_keeps_it_empty() -> None:
+    # Only a table's header names its unnamed first column; a row alone is its cells.
+    assert helpers._table_cells(",Berlin,3.5", ",", header=False)[0] == ["", "Berlin", "3.5"]
+    assert helpers._table_cells(",Berlin,3.5", ",")[0] == ["row", "Berlin", "3.5"]

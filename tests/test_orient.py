@@ -1594,6 +1594,8 @@ def test_a_quoted_letter_or_a_symbol_the_question_writes_is_looked_up_as_written
     header = "/* NumPy types */\n" * 12 + "    NPY_LONGDOUBLELTR = 'g',\n    NPY_CLONGDOUBLELTR = 'G',\n"
     typed = orientation(header, "The type character 'g' stands for one of NumPy's types. What type number has it?")
     assert typed.words[0] == "'g'" and "\"'g'\": 1 line:" in typed.text and "\n2| " not in typed.hits[0]
+    # Two quoted letters are a key in any case (review: `ID` finds "id").
+    assert '"ID"' in orientation('{"id": 17, "name": "user17"}\n' * 3, "What is user17's `ID`?").words
     log = "".join(f'10.0.0.{i % 9} - - "GET /p{i}" 200 "-" "curl/8"\n' for i in range(300))
     log += '10.0.0.1 - - "GET /admin" 200 "-" "EvilBot/1"\n'
     assert orientation(log, 'Which user agent requested /admin with an empty referer ("-")?').words == ("admin", "-")

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from fakes.scripted_lm import FakeScriptedLM
-from recursor import RLM, Result
+from recursor import RLM, Result, turns
 from recursor.budget import Limits
 from recursor.orient import orientation
 from recursor.prompts import Prompts
@@ -1753,3 +1753,44 @@ def test_an_echoed_term_goes_back_with_the_few_lines_writing_it_beside_another_o
     crowded = text + "".join(f"class m{i}(Titular, General): pass\n" for i in range(4))
     root, _ = _run_on(crowded, [search, "FINAL(Titular)", "FINAL(m1)"], question)
     assert "another of the question's words" not in root.calls[2].messages[-1]["content"]
+
+
+def test_a_count_of_the_lines_holding_a_windows_end_goes_back_with_the_windows_call() -> None:
+    """Asked how many files were uploaded from 08:51:30 up to, but not including, 08:52:30, the
+    1.5B counted the 8 lines of 08:52:30 and gave 8 twice."""
+    verbs = ("STOR", "RETR", "CWD")
+    text = "".join(f"[I 2026-12-07 08:5{1 + i // 60}:{i % 60:02d}] 127.0.0.5{i % 4}:4000-[u{i % 5}] {verbs[i % 3]} /f{i}\n"
+                   for i in range(120)) + "".join(f"[I 2026-12-07 08:52:30] 127.0.0.5{i}:4001-[u{i}] CWD /d{i}\n"
+                                                  for i in range(3))
+    question = "How many files were uploaded from 08:51:30 up to, but not including, 08:52:30?"
+    search = '```repl\nrows = lines(r"\\b08:52:30\\b")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(text, [search, "FINAL(4)", "FINAL(20)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert note.startswith("4 is how many lines hold '08:52:30', one end of the window the question asks about")
+    assert "in_dates(lines(), '08:51:30', '08:52:29') gives the window's lines" in note
+    assert result.answer == "20"
+
+
+def test_review_the_subject_line_and_whole_line_checks_keep_right_answers() -> None:
+    """Found by a review: a question about another thing than its subject, one-word printed
+    lines, and a description asked for are answered from lines the checks must not doubt."""
+    log = "".join(f"2026-03-09 10:{i:02}:00 INFO host web-0{i % 3}: heartbeat ok\n" for i in range(30))
+    log += "2026-03-09 11:00:00 ERROR host db-02: kernel panic in ext4 driver\n"
+    log += "2026-03-09 11:05:00 ERROR host web-03: kernel panic in ext4 driver\n"
+    search = '```repl\nrows = lines("kernel panic")\nprint(len(rows), rows[:2])\n```'
+    root, result = _run_on(log, [search, "FINAL(web-03)"], "Which other host logged the same kernel panic as db-02?")
+    assert result.answer == "web-03" and len(root.calls) == 2
+    assert not turns._alike("job-17", "Queued") and not turns._alike("OK", "db-02")
+    manual = "".join(f"       -{c}     option {c} does thing {c}\n" for c in "abcdefgh")
+    manual += "       -r, --reverse\n              reverse order while sorting\n"
+    described = '```repl\ngrep("--reverse")\n```'
+    root, result = _run_on(manual, [described, "FINAL(reverse order while sorting)"], "What does the --reverse option of ls do?")
+    assert result.answer == "reverse order while sorting" and len(root.calls) == 2
+
+
+def test_review_an_echo_note_reads_a_long_line_in_part_and_fast() -> None:
+    """A minified file is one line: the lines beside an echoed term are read around it, not whole."""
+    record = '{"kind": "Titular", "base": "General", "pad": "' + "x" * 300 + '"}, '
+    text = "[" + record * 3000 + "]"
+    lines = turns._lines_with(text, "Titular", ["General"])
+    assert 0 < len(lines) <= 3 and all(len(line) <= 2 * turns._WITH_LINE + len("Titular") for line in lines)

@@ -237,7 +237,7 @@ def _by_name(block: str, look: Orientation) -> str:
         tag = _LINE_TAG.match(line)
         if tag is not None and not look.header[0].startswith(tag.group(0)):
             line = line[tag.end():]  # "import time: 44 | ...": the table was read without the tag every line has
-        cells = [] if "..." in line or _FILE_TAG.match(line) else _table_cells(line, None if look.sep == " " else look.sep)[0]
+        cells = [] if "..." in line or _FILE_TAG.match(line) else _table_cells(line, None if look.sep == " " else look.sep, header=False)[0]
         if look.sep == " ":
             cells = _rest_joined(cells, len(look.header))  # space-aligned: the last column holds the rest
         # A row clipped by the look, or tagged with its file, is left as written: its cells
@@ -382,7 +382,8 @@ _MAN_SECTION = re.compile(r"(?<=[A-Za-z_])\(\d[a-z]?\)")
 _ASKS_A_NAME = re.compile(r"\b(?:symbols?|abbreviat\w*|alias\w*|synonyms?|short\s+forms?|names?|called|known\s+as|"
                           r"spelled|spelt|written|stands?\s+for)\b", re.IGNORECASE)
 """A question asking what something is called: another name of its subject answers it."""
-_NAME_CHAIN = re.compile(r"[ \t]*=(?!=)[ \t]*")
+_NAME_CHAIN = re.compile(r"[ \t]+=(?!=)[ \t]+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
 
 
 def _names_subject(value: str, written: Sequence[str], words: Sequence[str], question: str) -> bool:
@@ -391,12 +392,13 @@ def _names_subject(value: str, written: Sequence[str], words: Sequence[str], que
     kilogram_force`), the value and one of the question's `words` are two of those names.
     Asked which power unit is defined in terms of the kilogram-force, the 1.5B read kgf; a
     question asking for a name, symbol or alias wants exactly that, so it is kept."""
-    if not words or _ASKS_A_NAME.search(asking_part(question)):
-        return False
+    if not words or not _IDENTIFIER.fullmatch(value) or _ASKS_A_NAME.search(asking_part(question)):
+        return False  # a number is a value, never a name
     asked = {w.lower() for w in words}
     for line in written:
-        names = {part.strip().lower() for part in _NAME_CHAIN.split(line)}
-        if len(names) >= 3 and value.lower() in names and names & asked:
+        parts = [part.strip() for part in _NAME_CHAIN.split(line)]  # " = " apart: not logfmt's key=value
+        names = {p.lower() for p in parts if _IDENTIFIER.fullmatch(p)}
+        if len(parts) >= 3 and value.lower() in names and names & asked:
             return True
     return False
 

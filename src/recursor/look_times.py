@@ -18,7 +18,7 @@ from recursor.line_kinds import kinds, kinds_told
 from recursor.question import COUNT_ASKED, asking_part, counted_verb
 from recursor.sandbox.helpers import _stem_rx, _time_of, in_dates
 
-__all__ = ["TimesLook", "times_look"]
+__all__ = ["TimesLook", "times_look", "window_asked"]
 
 _TIME = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
 _WINDOW = re.compile(rf"\b(?:from|between)\s+(?P<a>{_TIME})\s+(?:to|through|thru|until|till|and)\s+(?P<b>{_TIME})"
@@ -68,9 +68,7 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     timed = [line for line in lines if _time_of(line) is not None]
     if not timed or len(timed) < _TIMED_SHARE * len(lines):
         return None
-    a, b = m.group("a"), m.group("b")
-    if m.re is _BEFORE_END:
-        b = _just_before(b)  # "before 03:50:00" is through 03:49:59
+    a, b = _ends(m)
     inside = in_dates(timed, a, b)
     rows = [f"{len(inside):,} of its {len(timed):,} timed lines are from {a} through {b} "
             f"(in_dates(lines(), {a!r}, {b!r}) gives them)."]
@@ -88,6 +86,22 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
         return TimesLook(rows)  # the call would give another number than the one counted
     rows.append(f"{len(held):,} of them, all of one kind, write {verb!r}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
+
+
+def window_asked(question: str) -> tuple[str, str, str, str] | None:
+    """The window of the day a counting question asks about: the two times as it writes them,
+    and the first and last time in it ("before 03:50:00" is through 03:49:59); None for none."""
+    asking = asking_part(question)
+    m = _BEFORE_END.search(question) or _WINDOW.search(asking)
+    if m is None or COUNT_ASKED.search(asking) is None:
+        return None
+    return (m.group("a"), m.group("b"), *_ends(m))
+
+
+def _ends(window: re.Match[str]) -> tuple[str, str]:
+    """The first and last time of a window the question writes: an end left out stops just before it."""
+    a, b = window.group("a"), window.group("b")
+    return (a, _just_before(b)) if window.re is _BEFORE_END else (a, b)
 
 
 def _asks_just(asking: str, window: re.Match[str], verb: str) -> bool:

@@ -256,7 +256,7 @@ def _found_rx(word: str) -> re.Pattern[str]:
     """The pattern a found word is matched by: its forms as a word (`_stem_rx`), or, for a
     symbol with no letter or digit ("€", "%" of `question.marked_short`), itself as written
     anywhere ("50%", "€10"), where a word's boundaries never hold."""
-    if 3 <= len(word) <= 4 and word[0] in "'\"`" and word[-1] == word[0]:
+    if len(word) == 3 and word[0] in "'\"`" and word[-1] == word[0]:
         return re.compile(re.escape(word))  # "'g'" as the question quotes it: 'G' is another type character
     if word[-1:] == "_" and word[:1].isalpha():  # "tcp_" of "tcp_*": a start (not a dunder's "__init__")
         return re.compile(r"(?<![\w-])" + re.escape(word) + r"[\w.-]*", re.IGNORECASE)
@@ -1202,13 +1202,13 @@ def _phrases_written(text: str, lowered: str | None, asking: str, found: Sequenc
 
 
 _PHRASES = 2
+"""Runs of the question's words written together that the look shows (`_phrases_written`)."""
 _FORM_WORDS = frozenset("date time number name value version answer text file line lines document page table "
                         "manual module log entry".split())
 """Words that say what form the answer takes or what the context is ("the date and time", "in
 the text"): a run of them and stop-words names nothing the question is about."""
 _PHRASE_LINES = 3
 """Lines a run of the question's words needs when fewer than two of its words are rare ones."""
-"""Runs of the question's words written together that the look shows (`_phrases_written`)."""
 _PHRASE_TRIES = 40
 """Runs looked up at most: a long question's windows are many."""
 

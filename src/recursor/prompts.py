@@ -382,6 +382,13 @@ class Prompts:
             f"many of something else, read that from the lines or records that hold {term!r}."
         )
 
+    def counted_window_end(self, answer: str, term: str, call: str) -> str:
+        """Sent once when a number answer is how many lines hold a time that bounds the window
+        of the day the question counts in; `call` gives the window's lines."""
+        return (f"{answer} is how many lines hold {term!r}, one end of the window the question asks about, "
+                f"not the lines in it. {call} gives the window's lines: count the kind of them the question "
+                f"asks for (count_by(rows, key) or a filter on their words), then reply FINAL(count).")
+
     def unfiltered(self, answer: str, term: str) -> str:
         """Sent once when a count was computed by code that never used the question's rarest
         term, which picks out the lines or records the question is about."""

@@ -792,6 +792,10 @@ class TableDb:
             return unasked
         if empty := empty_top(query):
             return empty
+        if (distinct := _DISTINCT.search(query.sql)) and _ROWS_COUNTED.search(question):
+            # "in how many country-year rows ... is the GDP above 10,000": the writer counted countries.
+            return (f"COUNT(DISTINCT {distinct.group(1)}) counts the different values of {distinct.group(1)}, "
+                    f"but the question counts rows: COUNT(*)")
         percents = {float(m.group(1)) for m in _PERCENT.finditer(question)}
         for m in _NUMBER_COMPARED.finditer(query.sql) if percents else ():
             column = self._column(m.group(1))
@@ -895,7 +899,8 @@ class TableDb:
         if kept.error or not kept.rows or not kept.rows[0][0]:
             return ""
         name = f'"{column.name}"'
-        beside = [c.name for c in self.table.columns() if c is not column and (n := self.select(
+        # Columns every row writes (the message, the time) keep no rows apart: not told.
+        beside = [c.name for c in self.table.columns() if c is not column and None in c.values and (n := self.select(
             f'SELECT COUNT(*) FROM t WHERE {name} IS NOT NULL AND "{c.name}" IS NOT NULL')).rows and not n.error and n.rows[0][0]]
         told = f"; the rows that write it also write {', '.join(beside[:_BESIDE_SHOWN])}: keep rows by those" if beside else ""
         return (f"the {kept.rows[0][0]:,} rows its WHERE keeps write no {column.name} (NULL there), so "
@@ -926,6 +931,12 @@ _WHERE = re.compile(r"\bWHERE\b(.+?)(?=\bGROUP\s+BY\b|\bORDER\s+BY\b|\bLIMIT\b|\
 """A query's WHERE conditions, up to its next clause."""
 _BESIDE_SHOWN = 6
 """Columns told as written beside an aggregated column (`TableDb._unwritten`)."""
+
+
+_DISTINCT = re.compile(r"\bCOUNT\s*\(\s*DISTINCT\s+(\"[^\"]+\"|[\w.]+)\s*\)", re.IGNORECASE)
+_ROWS_COUNTED = re.compile(r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}(?:rows|lines|records|entries|observations)\b",
+                           re.IGNORECASE)
+"""A question that counts rows themselves ("in how many country-year rows"), not the values of a column."""
 
 
 _PREFIX_WORDS = 3

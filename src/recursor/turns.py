@@ -23,6 +23,7 @@ from typing import Literal
 
 from recursor.context import ContextValue
 from recursor.line_kinds import kinds_told
+from recursor.look_times import window_asked
 from recursor.orient import NO_LOOK, Orientation, everyday, key_shaped, printed_nothing, whole_value
 from recursor.prompts import Prompts, short_answer
 from recursor.protocol import (
@@ -318,9 +319,15 @@ _LINE_ANSWER_CHARS = 400
 _ASKS_TEXT = re.compile(r"\b(?:lines?|sentences?|messages?|quotes?|quoted|texts?|titles?|descriptions?|wording|"
                         r"phrases?|says?|said|strings?|comments?|headings?|summary|entry|signatures?|definitions?|"
                         r"errors?|warnings?|exceptions?|declarations?|statements?|expressions?|formula|commands?|"
-                        r"invocations?|reasons?|explanation|notes?|address|paths?|url|command[- ]line|usage|syntax)\b",
+                        r"invocations?|reasons?|explanation|notes?|address|paths?|url|command[- ]line|usage|syntax|"
+                        r"do|does|did|mean|means|meaning|purpose|describe|describes|explain|explains|say)\b",
                         re.IGNORECASE)
+_CODE_LIKE = re.compile(r"[=:{}\[\]()<>;]")
+"""A line of code, a definition or a record (`name = ...`, `key: value`), not a sentence."""
 """A question asking for a line or some text of the context, which a whole line may answer."""
+_OTHER_THAN = re.compile(r"\b(?:other|others|else|besides|except|excluding|apart|same|than|before|after|next|"
+                         r"previous|preceding|following|instead|unlike|rather)\b", re.IGNORECASE)
+"""A question whose answer is about something beside its subject: "which other host", "after db-02"."""
 _SUBJECT_WORDS = 3
 """The look's first words (the rarest) that may name what the question asks about."""
 _PRINTED_ITEM = re.compile(r"\n|', '|\", \"")
@@ -331,7 +338,7 @@ _LIST_ENDS = re.compile(r"^\s*\d*\s*\[?['\"]|['\"]\]?\s*$")
 def _alike(a: str, b: str) -> bool:
     """Whether two printed lines are of one kind: most of their words (digits aside) shared."""
     wa, wb = ({w.lower() for w in re.findall(r"[A-Za-z]{2,}", x)} for x in (a, b))
-    return bool(wa and wb) and len(wa & wb) * 3 >= 2 * max(len(wa), len(wb)) - 2
+    return len(wa) >= 2 and len(wb) >= 2 and bool(wa & wb) and len(wa & wb) * 3 >= 2 * max(len(wa), len(wb)) - 2
 
 
 _FEW_LINES = 30
@@ -492,9 +499,17 @@ def _lines_with(context: ContextValue, term: str, others: Sequence[str]) -> tupl
     other = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in others) + r")(?![\w])", re.IGNORECASE)
     found: list[str] = []
     for text in _texts(context):
+        seen = -1  # where the last line read ends: a line's matches after its first are skipped
         for m in islice(rx.finditer(text), _WITH_READ):
-            start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
-            line = text[start:len(text) if end < 0 else end].strip()
+            if m.start() < seen:
+                continue
+            # Read at most `_WITH_LINE` characters each way: a minified file is one long line.
+            lo = max(0, m.start() - _WITH_LINE)
+            start = text.rfind("\n", lo, m.start()) + 1 or lo
+            end = text.find("\n", m.end(), m.end() + _WITH_LINE)
+            end = end if end >= 0 else min(len(text), m.end() + _WITH_LINE)
+            seen = end
+            line = text[start:end].strip()
             if other.search(line) and line not in found:
                 found.append(line)
                 if len(found) > _WITH_SHOWN:
@@ -506,6 +521,8 @@ _WITH_SHOWN = 3
 """Lines holding an echoed term with another of the question's words, told at most."""
 _WITH_READ = 2_000
 """Matches of an echoed term read for those lines."""
+_WITH_LINE = 200
+"""Characters of a line read each way from the echoed term: a longer line is told in part."""
 
 
 Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
@@ -888,8 +905,9 @@ class TurnState:
         asked which power unit is defined in terms of the kilogram-force, the 1.5B answered the
         line `force_kilogram = g_0 * kilogram = kgf = kilogram_force`. Given again, it stands."""
         if ("line" in self.sent_back or not prompts.looking_needs_output or len(bare.split()) < 3
-                or len(bare) > _LINE_ANSWER_CHARS or _ASKS_TEXT.search(asking_part(self.question))):
-            return None
+                or len(bare) > _LINE_ANSWER_CHARS or _ASKS_TEXT.search(asking_part(self.question))
+                or bare in (self.look_read, self.offered) or not _CODE_LIKE.search(bare)):
+            return None  # prose may answer "what does --reverse do"; a definition's line answers no "which"
         whole = re.compile(r"(?m)^[ \t]*" + r"[ \t]+".join(map(re.escape, bare.split())) + r"[ \t]*$")
         if not any(whole.search(text) for text in _texts(self.context)):
             return None
@@ -904,8 +922,8 @@ class TurnState:
         rows for STORE on DAY" lines and answered the first, leipzig-sued's. Given again, or
         when the answer's line names the subject, the answer stands."""
         if ("subject" in self.sent_back or not prompts.looking_needs_output or not bare
-                or bare in (self.look_read, self.offered)):
-            return None
+                or bare in (self.look_read, self.offered) or _OTHER_THAN.search(self.question)):
+            return None  # "which other host ... as db-02" is answered from a line not naming db-02
         asked = self.question.lower()
         subjects = [w for w in self.shown.words[:_SUBJECT_WORDS]
                     if len(w) > 2 and key_shaped(w) and not everyday(w) and w.lower() in asked]
@@ -1021,6 +1039,13 @@ class TurnState:
         if "term_count" in self.sent_back or not prompts.looking_needs_output or number not in self.term_counts:
             return None
         self.sent_back.add("term_count")
+        window = window_asked(self.question)
+        if window is not None and self.term_counts[number] in window[:2]:
+            # "from 08:51:30 up to, but not including, 08:52:30": the 8 lines of 08:52:30 are
+            # one end of the window, and not even in it.
+            first, last = window[2:]
+            return prompts.counted_window_end(number, self.term_counts[number],
+                                              f"in_dates(lines(), {first!r}, {last!r})")
         asking = asking_part(self.question)
         counts = COUNTISH.search(asking) is not None or (asks_for_number(self.question) and not _ASKS_WHAT.search(asking))
         # "What is the maximum number of dimensions this header allows?" names a limit a line

@@ -1071,7 +1071,8 @@ def _stem_literal(word: str) -> str:
     """The lower-case text every match of `_stem_rx(word)` starts with, to find candidates by
     a plain search: the stem, less a base form's final "e" or "y" ("clos" of "close", "closing";
     "den" of "deny", "denied")."""
-    word = _e_plural(word)
+    if (single := _e_plural(word)) != word:
+        return single.lower()  # "fine": "fine" and "fines" both start with it
     stem = _stem(word).lower()
     if (base := _y_base(word)) is not None:
         return base[:-1]  # "quer": "queries" and "query" both start with it
@@ -1132,8 +1133,10 @@ def _stem_rx(word: str) -> _re.Pattern[str]:
     "accepted", "accepting"; "close": "closing"), not other words it starts ("open": not "openssl")
     nor a part of a compound, file or dotted name ("configure": not dpkg's state
     "half-configured"; "format": not `xlrd/formatting.py`). A plural in "-es" too short to
-    stem is read as its base form ("fines": "fine", "fined"; `_e_plural`)."""
-    word = _e_plural(word)
+    stem is found in its singular too, and no other form ("fines": "fine"; not "typing" for
+    "types": `_e_plural`)."""
+    if (single := _e_plural(word)) != word:
+        return _re.compile(rf"(?<![A-Za-z0-9]){_re.escape(single)}s?(?![A-Za-z0-9])", _re.IGNORECASE)
     stem = _stem(word)
     if stem == word:
         if _BASE_FORM.fullmatch(word):  # "accept": a log writes "Accepted", "limit": "limiting"
@@ -2121,10 +2124,12 @@ def _commented_header(comment: str, lines: list[str], sep: str | None) -> str | 
     return named
 
 
-def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list[str]], str | None]:
+def _table_cells(doc: str, sep: str | None = None, *, header: bool = True) -> tuple[list[str], list[list[str]], str | None]:
     """How `table` reads a text: its header's cells, each row's cells and the separator. Blank
     lines, a Markdown table's rule line and comment lines above the header are no rows; a text
-    split at `,` `;` or tabs is read by one CSV reader, so a quoted cell may hold line breaks."""
+    split at `,` `;` or tabs is read by one CSV reader, so a quoted cell may hold line breaks.
+    With `header` (a table's first line) an unnamed first column is named `_ROW_NAMES`; a row
+    alone (`header=False`) keeps its empty cell."""
     doc = doc.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # a byte-order mark is no header; a lone CR ends a line
     lines = _comments_dropped([r for r in doc.split("\n") if r.strip() and not _re.fullmatch(r"[\s|:+-]+", r)],
                              sep, keep=1)
@@ -2144,11 +2149,11 @@ def _table_cells(doc: str, sep: str | None = None) -> tuple[list[str], list[list
     else:
         cut = None if sep == "|" else sep  # cols() splits at "|" by itself, outer bars dropped
         cells = [_cols(r, cut) for r in lines]
-    header = cells[0]
-    if len(header) > 2 and header[0] == "" and all(header[1:]) and _ROW_NAMES not in header:
+    first = cells[0]
+    if header and len(first) > 2 and first[0] == "" and all(first[1:]) and _ROW_NAMES not in first:
         # R's write.csv and pandas' to_csv leave the row names' column unnamed: `"","year",...`.
-        header = [_ROW_NAMES, *header[1:]]
-    return header, cells[1:], sep
+        first = [_ROW_NAMES, *first[1:]]
+    return first, cells[1:], sep
 
 
 _ROW_NAMES = "row"
