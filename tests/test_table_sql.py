@@ -432,7 +432,8 @@ def test_an_aggregate_of_a_column_the_kept_rows_never_write_is_doubted() -> None
     empty = db.select("SELECT SUM(sales) FROM t WHERE day BETWEEN '2026-11-09' AND '2026-11-15'")
     assert empty.rows == ((None,),)
     why = db.doubted(empty, question)
-    assert why.startswith("the 7 rows its WHERE keeps write no sales (NULL there), so SUM(sales) of them is NULL")
+    assert why.startswith("the 7 rows its WHERE keeps write no sales (NULL there) (day is never written beside it), "
+                          "so SUM(sales) of them is NULL")
     assert why.endswith("the rows that write it also write message_date: keep rows by those")  # not what every row writes
     right = db.select("SELECT SUM(sales) FROM t WHERE message_date BETWEEN '2026-11-09' AND '2026-11-15'")
     assert right.rows == ((sum(900 + d for d in range(9, 16)),),) and db.doubted(right, question) == ""

@@ -1173,8 +1173,9 @@ def _phrases_written(text: str, lowered: str | None, asking: str, found: Sequenc
     everyday (those are shown on their own): "refused
     because the book was still out on another loan" where a library's log writes "checkout
     of bk-0042 denied: still out on loan L00311" (67 lines), while "refused" alone finds
-    renewals. A run on fewer than `_PHRASE_LINES` lines needs two words that are not everyday
-    ones: "in this module" once is the question's prose. At most `_PHRASES`."""
+    renewals. A run needs two words that are not everyday ones, or none and `_PHRASE_LINES`
+    lines: one rare word is shown on its own, and "in this module" once is the question's
+    prose. At most `_PHRASES`."""
     counts = {w.word.lower(): w.count for w in found}
     out: list[_Word] = []
     tried = 0
@@ -1191,8 +1192,11 @@ def _phrases_written(text: str, lowered: str | None, asking: str, found: Sequenc
                 hit = _look_up(text, lowered, " ".join(run))
                 if not hit.count or any(hit.count >= counts[w] for w in content if w in counts and not everyday(w)):
                     continue
-                if hit.count < _PHRASE_LINES and sum(not everyday(w) for w in content) < 2:
-                    continue  # "is the default", "in this module" on a line or two: the question's prose
+                rare = sum(not everyday(w) for w in content)
+                if rare == 1 or (rare == 0 and hit.count < _PHRASE_LINES):
+                    # "number of dimensions" says no more than "dimensions", shown on its own (and
+                    # drops the "maximum" asked); "in this module" on a line is the question's prose.
+                    continue
                 hit.phrase = True
                 out.append(hit)
                 taken |= set(range(i, i + n))

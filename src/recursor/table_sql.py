@@ -899,11 +899,18 @@ class TableDb:
         if kept.error or not kept.rows or not kept.rows[0][0]:
             return ""
         name = f'"{column.name}"'
+
+        def together(other: _Column) -> bool:
+            n = self.select(f'SELECT COUNT(*) FROM t WHERE {name} IS NOT NULL AND "{other.name}" IS NOT NULL')
+            return not n.error and bool(n.rows) and bool(n.rows[0][0])
+
         # Columns every row writes (the message, the time) keep no rows apart: not told.
-        beside = [c.name for c in self.table.columns() if c is not column and None in c.values and (n := self.select(
-            f'SELECT COUNT(*) FROM t WHERE {name} IS NOT NULL AND "{c.name}" IS NOT NULL')).rows and not n.error and n.rows[0][0]]
+        beside = [c.name for c in self.table.columns() if c is not column and None in c.values and together(c)]
+        named = {w.lower() for w in re.findall(r"[A-Za-z_]\w*", _TEXT_QUOTED.sub("''", where.group(1)))}
+        apart = [c.name for c in self.table.columns() if c.name.lower() in named and c is not column and not together(c)]
         told = f"; the rows that write it also write {', '.join(beside[:_BESIDE_SHOWN])}: keep rows by those" if beside else ""
-        return (f"the {kept.rows[0][0]:,} rows its WHERE keeps write no {column.name} (NULL there), so "
+        never = f" ({', '.join(apart)} is never written beside it)" if apart else ""
+        return (f"the {kept.rows[0][0]:,} rows its WHERE keeps write no {column.name} (NULL there){never}, so "
                 f"{aggregate.group(0)} of them is NULL{told}")
 
     def _near(self, condition: str) -> str:
