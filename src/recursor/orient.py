@@ -1170,12 +1170,11 @@ def _phrases_written(text: str, lowered: str | None, asking: str, found: Sequenc
     """Runs of three to five of the question's words, within one clause, that the text writes
     together as the question does, longest first and none overlapping another, when one word
     of the run is no stop-word and the run is on fewer lines than each such word that is not
-    everyday (those are shown on their own): "refused
-    because the book was still out on another loan" where a library's log writes "checkout
-    of bk-0042 denied: still out on loan L00311" (67 lines), while "refused" alone finds
-    renewals. A run needs two words that are not everyday ones, or none and `_PHRASE_LINES`
-    lines: one rare word is shown on its own, and "in this module" once is the question's
-    prose. At most `_PHRASES`."""
+    everyday (those are shown on their own): "refused because the book was still out on
+    another loan" where a library's log writes "checkout of bk-0042 denied: still out on loan
+    L00311" (67 lines), while "refused" alone finds renewals. A run needs two words that are
+    not everyday ones, or none and `_PHRASE_LINES` lines: one rare word is shown on its own,
+    and "in this module" once is the question's prose. At most `_PHRASES`."""
     counts = {w.word.lower(): w.count for w in found}
     out: list[_Word] = []
     tried = 0

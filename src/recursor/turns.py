@@ -322,17 +322,18 @@ _ASKS_TEXT = re.compile(r"\b(?:lines?|sentences?|messages?|quotes?|quoted|texts?
                         r"invocations?|reasons?|explanation|notes?|address|paths?|url|command[- ]line|usage|syntax|"
                         r"do|does|did|mean|means|meaning|purpose|describe|describes|explain|explains|say)\b",
                         re.IGNORECASE)
+"""A question asking for a line or some text of the context, which a whole line may answer."""
 _CODE_LIKE = re.compile(r"[=:{}\[\]()<>;]")
 """A line of code, a definition or a record (`name = ...`, `key: value`), not a sentence."""
-"""A question asking for a line or some text of the context, which a whole line may answer."""
 _OTHER_THAN = re.compile(r"\b(?:other|others|else|besides|except|excluding|apart|same|than|before|after|next|"
                          r"previous|preceding|following|instead|unlike|rather)\b", re.IGNORECASE)
 """A question whose answer is about something beside its subject: "which other host", "after db-02"."""
 _SUBJECT_WORDS = 3
 """The look's first words (the rarest) that may name what the question asks about."""
 _PRINTED_ITEM = re.compile(r"\n|', '|\", \"")
-_LIST_ENDS = re.compile(r"^\s*\d*\s*\[?['\"]|['\"]\]?\s*$")
 """Where one printed line or list item ends and the next begins (`print(rows[:2])` prints one line)."""
+_LIST_ENDS = re.compile(r"^\s*\d*\s*\[?['\"]|['\"]\]?\s*$")
+"""A printed list's brackets and quotes around its first or last item."""
 
 
 def _alike(a: str, b: str) -> bool:
