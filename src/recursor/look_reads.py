@@ -31,6 +31,7 @@ from recursor.table_sql import (
     TableDb,
     answer_of,
     empty_top,
+    nulls_only,
     select_of,
     told,
 )
@@ -160,8 +161,7 @@ class LookReads:
         asked = table.row != LOG_LINE or selects_as_asked(query.sql, self.question, requested(table)) if query else False
         # A ranking whose top group is empty answers nothing, even after the one mend (an error's)
         # was spent; nor does one row of NULLs (a SUM over no row), which a small root copied as code.
-        if query is None or why or not asked or empty_top(query) or (
-                len(query.rows) == 1 and all(cell is None for cell in query.rows[0])):
+        if query is None or why or not asked or empty_top(query) or nulls_only(query):
             return look  # a failed query, one that missed, or one of a guessed kind is noise in the look
         return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
 

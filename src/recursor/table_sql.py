@@ -35,7 +35,7 @@ from recursor.line_kinds import kinds, line_shape
 from recursor.question import asking_part
 from recursor.sandbox.helpers import _STOP, to_date
 
-__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "empty_top", "schema", "select_of", "sql_names", "told",
+__all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "empty_top", "nulls_only", "schema", "select_of", "sql_names", "told",
            "word_start"]
 
 QUERY_TOKENS = 200
@@ -890,7 +890,7 @@ class TableDb:
         it adds up ("SUM(sales) ... WHERE day_ BETWEEN ..." over a log whose `day=` lines and
         "extracted N sales rows ... on DAY" lines are of two kinds), told with the columns the
         rows that do write it also write, by which to keep them. "" otherwise."""
-        if len(query.rows) != 1 or any(c is not None for c in query.rows[0]):
+        if not nulls_only(query):
             return ""
         aggregate, where = _AGGREGATED.search(query.sql), _WHERE.search(query.sql)
         if aggregate is None or where is None or (column := self._column(aggregate.group(1))) is None:
@@ -904,10 +904,13 @@ class TableDb:
             n = self.select(f'SELECT COUNT(*) FROM t WHERE {name} IS NOT NULL AND "{other.name}" IS NOT NULL')
             return not n.error and bool(n.rows) and bool(n.rows[0][0])
 
-        # Columns every row writes (the message, the time) keep no rows apart: not told.
-        beside = [c.name for c in self.table.columns() if c is not column and None in c.values and together(c)]
         named = {w.lower() for w in re.findall(r"[A-Za-z_]\w*", _TEXT_QUOTED.sub("''", where.group(1)))}
-        apart = [c.name for c in self.table.columns() if c.name.lower() in named and c is not column and not together(c)]
+        # Each column asked about once: one the WHERE names, or one some rows leave empty (columns
+        # every row writes, the message, the time, keep no rows apart and are not told).
+        asked = {c.name: c for c in self.table.columns() if c is not column and (c.name.lower() in named or None in c.values)}
+        written = {n: together(c) for n, c in asked.items()}
+        beside = [n for n, c in asked.items() if None in c.values and written[n]]
+        apart = [n for n in asked if n.lower() in named and not written[n]]
         told = f"; the rows that write it also write {', '.join(beside[:_BESIDE_SHOWN])}: keep rows by those" if beside else ""
         never = f" ({', '.join(apart)} is never written beside it)" if apart else ""
         return (f"the {kept.rows[0][0]:,} rows its WHERE keeps write no {column.name} (NULL there){never}, so "
@@ -1053,6 +1056,11 @@ def empty_top(query: Query) -> str:
         return ("its first row's group is empty (NULL): the rows it groups write no value there; group by a "
                 "column the kept rows write, or keep only rows that write it (IS NOT NULL)")
     return ""
+
+
+def nulls_only(query: Query) -> bool:
+    """Whether a query gave one row and every cell of it is NULL: an aggregate over no row."""
+    return len(query.rows) == 1 and all(cell is None for cell in query.rows[0])
 
 
 def told(query: Query) -> str:
