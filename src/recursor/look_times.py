@@ -61,8 +61,8 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     lines' call is the start and their count what the look computed: shown the window's
     kinds, the 1.5B still searched the two times and the verb on one line."""
     asking = asking_part(question)
-    m = _BEFORE_END.search(question) or _WINDOW.search(asking)
-    if m is None or COUNT_ASKED.search(asking) is None or len(text) > _READ_UP_TO:
+    m = _window_counted(question, asking)
+    if m is None or len(text) > _READ_UP_TO:
         return None
     lines = [line for line in text.split("\n") if line.strip()]
     timed = [line for line in lines if _time_of(line) is not None]
@@ -91,11 +91,15 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
 def window_asked(question: str) -> tuple[str, str, str, str] | None:
     """The window of the day a counting question asks about: the two times as it writes them,
     and the first and last time in it ("before 03:50:00" is through 03:49:59); None for none."""
-    asking = asking_part(question)
+    m = _window_counted(question, asking_part(question))
+    return None if m is None else (m.group("a"), m.group("b"), *_ends(m))
+
+
+def _window_counted(question: str, asking: str) -> re.Match[str] | None:
+    """The window of the day the question writes, when it counts (`asking`: its asking part);
+    an end left out is read first ("between 03:48 and 03:50 (from 03:48, before 03:50)")."""
     m = _BEFORE_END.search(question) or _WINDOW.search(asking)
-    if m is None or COUNT_ASKED.search(asking) is None:
-        return None
-    return (m.group("a"), m.group("b"), *_ends(m))
+    return None if m is None or COUNT_ASKED.search(asking) is None else m
 
 
 def _ends(window: re.Match[str]) -> tuple[str, str]:
