@@ -1995,6 +1995,20 @@ def test_a_word_the_text_writes_only_inside_a_camelcase_name_is_found_there() ->
     assert _camel_named("[INFO/ForkPoolWorker-2] done\n", "worker") == "ForkPoolWorker"
 
 
+def test_a_word_code_writes_short_is_found_in_its_short_form() -> None:
+    # "boolean fields" of a .proto file that writes "bool" on each field and "booleans" once.
+    from recursor.short_forms import short_forms
+    proto = "// For booleans, true or false.\nmessage M {\n" + "".join(
+        f"  optional bool flag{i} = {i} [default = false];\n  optional int32 n{i} = {i + 50};\n" for i in range(12)) + "}\n"
+    look = orientation(proto, "How many boolean fields default to false?")
+    assert "'bool' (the question's 'boolean'): 12 lines" in look.text
+    assert short_forms("Configurations") == ("config", "conf", "cfg") and short_forms("indexes") == ("idx",)
+    assert short_forms("queries") == () and short_forms("bool") == ()
+    # The word itself, written more often than its short form, is looked up as asked.
+    prose = "".join(f"a boolean value {i}\n" for i in range(6)) + "bool x\n"
+    assert "'boolean': 6 lines" in orientation(prose, "How many boolean values are there?").text
+
+
 def test_a_run_of_the_questions_words_the_text_writes_together_is_looked_up_first() -> None:
     # "refused because the requested book was still out on another loan": a library's log
     # writes "checkout of bk-0042 denied: still out on loan L00311"; "refused" finds renewals.

@@ -112,6 +112,7 @@ from recursor.sandbox.helpers import (
     section_heads,
     to_date,
 )
+from recursor.short_forms import short_forms
 from recursor.signal_names import signal_names
 from recursor.table_sql import Table
 
@@ -722,6 +723,17 @@ def _parts_written(text: str, lowered: str | None, word: str) -> list[_Word]:
     return []
 
 
+def _short_written(text: str, lowered: str | None, word: str) -> _Word | None:
+    """`word` in the short form code writes it most often ("bool" of "boolean", "config" of
+    "configuration", `short_forms`), found as a whole word; None when the text writes none."""
+    hits = [h for form in short_forms(word) if (h := _look_up(text, lowered, form)).count]
+    if not hits:
+        return None
+    best = max(hits, key=lambda h: h.count)
+    best.asked = word
+    return best
+
+
 def _letter_words(text: str) -> set[str]:
     """The runs of letters a text writes, lower case: "hang-up" is {"hang", "up"}."""
     return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
@@ -1259,6 +1271,8 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             if (hit := _look_up(text, lowered, joined)).count:  # "no-login" where the text writes "nologin"
                 hit.asked = word
                 break
+        if (short := _short_written(text, lowered, word)) is not None and short.count > hit.count:
+            hit = short  # "boolean" where a .proto file writes `optional bool ... [default = false]`
         parts = _parts_written(text, lowered, word) if not hit.count else []
         if parts:
             # "high-severity" where a scanner writes "Severity: High": each part, as the text writes it.
