@@ -2020,6 +2020,8 @@ def test_a_run_of_the_questions_words_the_text_writes_together_is_looked_up_firs
                    for i in range(40))
     look = orientation(log, "How many checkout attempts were refused because the book was still out on another loan?")
     assert look.words[0] == "still out on" and "'still out on': 7 lines" in look.text
+    # Searched before the count's verb, whose lines are another kind's (renewals refused).
+    assert look.hint[:2] == ("still out on", "refused")
     # A run of the question's prose ("in this module", a form word and stop-words) is not one.
     code = "".join(f"def f{i}():\n    return {i}\n" for i in range(20)) + "# the functions in this module\n"
     assert not any(" " in w for w in orientation(code, "How many functions are defined in this module?").words)

@@ -734,6 +734,24 @@ def test_a_number_compared_is_one_of_the_conditions_that_hold_apart() -> None:
     db.close()
 
 
+def test_a_column_tested_for_a_value_is_one_of_the_conditions_that_hold_apart() -> None:
+    # `loan IS NOT NULL AND message LIKE '%still out on loan%'`: a log's loan column is written
+    # by the lines that open loans, not by the refusals the LIKE keeps.
+    rows = [[f"loan L{i} opened", f"L{i}"] for i in range(9)] + [[f"denied: still out on loan L{i}", None] for i in range(4)]
+    db = TableDb.open(Table.of_rows(["message", "loan"], rows))
+    assert db is not None
+    query = db.select("SELECT COUNT(*) FROM t WHERE loan IS NOT NULL AND message LIKE '%still out on%'")
+    assert query.rows == ((0,),)
+    assert db.doubted(query, "How many were refused?").startswith(
+        "each of its conditions holds for some rows (message LIKE '%still out on%': 4 rows; loan IS NOT NULL: 9 rows)")
+    assert "loan IS NULL: 4 rows" in db.doubted(
+        db.select("SELECT COUNT(*) FROM t WHERE loan IS NULL AND message LIKE '%opened%'"), "How many?")
+    # "IS NULL" inside a LIKE's text is no condition: the LIKE alone is told.
+    alone = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%x IS NULL%'"), "How many?")
+    assert alone == "no row meets message LIKE '%x IS NULL%'"
+    db.close()
+
+
 def test_a_word_of_the_question_written_as_a_part_of_some_values_is_told_with_its_like() -> None:
     # "the conch package": the 1.5B copied the one example path that held it, one file's.
     paths = [f"twisted/{pkg}/mod{i}.py" for i in range(30) for pkg in ("conch", "web", "internet")]

@@ -1072,9 +1072,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(["Not in the text: " + ", ".join(repr(w) for w in words.missing[:6]) + "."])
     found_words = tuple(w.word for w in found)
     # A count's verb is searched first ("how many connections did the server accept": the
-    # lines that accept, not the one that names the server), each word as the text writes it.
-    searched_first = tuple(w.as_written for w in (sorted(found, key=lambda w: w.word.lower() != verb.lower())
-                                                   if verb else found))
+    # lines that accept, not the one that names the server), each word as the text writes it;
+    # a run of the question's words the text writes together before it: "refused because ...
+    # still out on another loan" is the text's "denied: still out on loan", and its "refused"
+    # lines are another kind's.
+    searched_first = tuple(w.as_written for w in sorted(
+        found, key=lambda w: (not w.phrase, not verb or w.word.lower() != verb.lower())))
     # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
     # A count or ranking of releases is read off their headings (`_releases_in`, `_by_period`): a
     # table of their items counts items ("143" for dbus's releases of a period, not 11).

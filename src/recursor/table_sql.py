@@ -126,6 +126,8 @@ _ALIASED = re.compile(r"\b(?:count|sum|total|avg|min|max|group_concat)\s*\((?:[^
 _NUMBER_COMPARED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<>|!=|<|>|==|=)\s*"
                               r"(-?(?:\d+\.?\d*|\.\d+))(?![\w.%])")
 """A column compared with a number in a WHERE: `percbelowpoverty > 0.2`."""
+_NULL_TESTED = re.compile(r"(?<![\w.\"])([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s+IS\s+(?:NOT\s+)?NULL\b", re.IGNORECASE)
+"""A column tested for a value in a WHERE: `loan IS NOT NULL`."""
 _RANKED = re.compile(r"\bGROUP\s+BY\b[^;]*\bORDER\s+BY\b[^;]*\bDESC\b", re.IGNORECASE)
 """A ranking: groups ordered biggest first."""
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
@@ -864,7 +866,10 @@ class TableDb:
         unquoted = _TEXT_QUOTED.sub("''", query.sql)  # "x=5" inside a LIKE's text is no condition
         numbers = [m.group(0) for m in _NUMBER_COMPARED.finditer(unquoted)]
         texts = [m.group(0) for m in _COMPARED_TO.finditer(query.sql)]
-        for condition in texts + numbers:
+        # "loan IS NOT NULL AND message LIKE '...still out on loan %'": a log's loan column is
+        # written by other lines than the ones the LIKE keeps.
+        tested = [m.group(0) for m in _NULL_TESTED.finditer(unquoted)]
+        for condition in texts + numbers + tested:
             if re.match(r"[^']*\bIN\s*\(", condition, re.IGNORECASE):
                 continue  # an IN list, cut at its first value
             alone = self.select(f"SELECT COUNT(*) FROM t WHERE {condition}")
