@@ -102,6 +102,24 @@ def test_the_count_s_verb_on_one_kind_of_the_window_s_lines_is_counted() -> None
     assert look is not None and look.counted == "" and look.start == ""
 
 
+def test_a_verb_the_log_writes_as_a_protocol_command_is_counted_by_that_command() -> None:
+    # "uploaded to the server" of an FTP server's log, which writes `STOR` for each upload.
+    rng = random.Random(7)
+    lines = []
+    for i in range(200):
+        verb = rng.choice(["STOR", "RETR", "CWD", "DELE"])
+        lines.append(f"[I 2026-12-07 08:5{i // 60}:{i % 60:02}] 127.0.0.5{i % 3}:4{i:04}-[dana] {verb} /srv/d/f{i}.png 250")
+    text = "\n".join(lines) + "\n"
+    inside = [x for x in lines[70:130] if " STOR " in x]
+    look = times_look(text, "How many files were uploaded to the server from 08:51:10 up to, but not including, 08:52:10?", 120)
+    assert look is not None and look.counted == str(len(inside))
+    assert look.start == "in_dates(lines(r'\\bSTOR\\b'), '08:51:10', '08:52:09')"
+    assert look.rows[-1].startswith(f"{len(inside)} of them, all of one kind, write 'STOR' (the question's 'uploaded'):")
+    # Uploads by one user say more than the window's count: nothing computed.
+    look = times_look(text, "How many files did dana upload from 08:51:10 up to, but not including, 08:52:10?", 120)
+    assert look is not None and look.counted == ""
+
+
 def test_review_a_window_written_the_wrong_way_round_is_read_the_right_way() -> None:
     timed = [f"10:0{m}:00 tick {m}" for m in range(8)]
     assert helpers.in_dates(timed, "10:05", "10:00") == helpers.in_dates(timed, "10:00", "10:05") == timed[:6]

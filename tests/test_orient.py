@@ -2003,7 +2003,8 @@ def test_a_word_code_writes_short_is_found_in_its_short_form() -> None:
     look = orientation(proto, "How many boolean fields default to false?")
     assert "'bool' (the question's 'boolean'): 12 lines" in look.text
     assert short_forms("Configurations") == ("config", "conf", "cfg") and short_forms("indexes") == ("idx",)
-    assert short_forms("queries") == () and short_forms("bool") == ()
+    assert short_forms("queries") == () and short_forms("bool") == () and short_forms("used") == ()
+    assert short_forms("uploaded") == ("STOR", "STOU", "APPE") and short_forms("Downloading") == ("RETR",)
     # The word itself, written more often than its short form, is looked up as asked.
     prose = "".join(f"a boolean value {i}\n" for i in range(6)) + "bool x\n"
     assert "'boolean': 6 lines" in orientation(prose, "How many boolean values are there?").text

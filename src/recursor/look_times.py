@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from recursor.line_kinds import kinds, kinds_told
 from recursor.question import COUNT_ASKED, asking_part, counted_verb
 from recursor.sandbox.helpers import _stem_rx, _time_of, in_dates
+from recursor.short_forms import short_forms
 
 __all__ = ["TimesLook", "times_look", "window_asked"]
 
@@ -31,8 +32,9 @@ _BEFORE_END = re.compile(rf"\bfrom\s+(?P<a>{_TIME})\s*,?\s+(?:(?:up\s+)?(?:to|un
 03:48:00, before 03:50:00". Read first: "between 03:48 and 03:50 (from 03:48, before 03:50)"
 says which end the "and" meant."""
 _JUST = frozenset("were was are is did do does got get had have has been the a an in of this that log file "
-                   "there total altogether all new".split())
-"""Words that say only that the things were there: a count's plain words."""
+                   "there total altogether all new to on by server system site host machine service".split())
+"""Words that say only that the things were there: a count's plain words, and the place every
+line of a log is about ("uploaded to the server")."""
 _WINDOW_WORDS = re.compile(rf"\b(?:from|between|to|through|thru|until|till|and|up|but|not|including|counting|before|"
                            rf"{_TIME})\b[,]?", re.IGNORECASE)
 _WINDOW_KINDS = 8
@@ -76,15 +78,20 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     verb = counted_verb(asking)
     if verb is None or not _asks_just(asking, m, verb):
         return TimesLook(rows)
-    rx = _stem_rx(verb)
-    held = [line for line in inside if rx.search(line)]
+    written, held = verb, [line for line in inside if _stem_rx(verb).search(line)]
+    for short in short_forms(verb) if not held else ():
+        # "uploaded" of an FTP server's `STOR` lines: the program's word for the verb.
+        if held := [line for line in inside if re.search(rf"\b{re.escape(short)}\b", line)]:
+            written = short
+            break
     if not held or len(kinds(held)[0]) != 1:
         return TimesLook(rows)
-    call = f"in_dates(lines(r'\\b{verb}\\b'), {a!r}, {b!r})"  # the word whole, as counted: no "restarted"
-    whole = re.compile(rf"\b{re.escape(verb)}\b", re.IGNORECASE)
+    call = f"in_dates(lines(r'\\b{written}\\b'), {a!r}, {b!r})"  # the word whole, as counted: no "restarted"
+    whole = re.compile(rf"\b{re.escape(written)}\b", re.IGNORECASE)
     if sum(1 for line in inside if whole.search(line)) != len(held):
         return TimesLook(rows)  # the call would give another number than the one counted
-    rows.append(f"{len(held):,} of them, all of one kind, write {verb!r}: {call} gives them.")
+    named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
+    rows.append(f"{len(held):,} of them, all of one kind, write {named}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
 
 

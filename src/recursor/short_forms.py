@@ -66,12 +66,24 @@ _SHORT: dict[str, tuple[str, ...]] = {
 }
 """Each word's short forms, the most common first."""
 
+_COMMANDS: dict[str, tuple[str, ...]] = {
+    "upload": ("STOR", "STOU", "APPE"),
+    "download": ("RETR",),
+    "delete": ("DELE",),
+    "rename": ("RNTO",),
+}
+"""FTP's commands (RFC 959) for what a user names in words: an FTP server's log writes
+`STOR /srv/dana/fin-0174.psd completed=1` for a file uploaded, `RETR` for one downloaded. A
+rename is told by its second command, which names the new name and says whether it was done."""
+
 def short_forms(word: str) -> tuple[str, ...]:
-    """The short forms code writes for `word` (any case, singular or plural): "Booleans" ->
-    ("bool",), "configurations" -> ("config", "conf", "cfg"), "indexes" -> ("idx",); () for a
-    word with none ("queries")."""
+    """The short forms code writes for `word` (any case, any number or ending): "Booleans" ->
+    ("bool",), "configurations" -> ("config", "conf", "cfg"), "indexes" -> ("idx",),
+    "uploaded" -> ("STOR", "STOU", "APPE"); () for a word with none ("queries")."""
     lower = word.lower()
-    singular = [lower]
-    if len(lower) > 4 and lower.endswith("s"):
-        singular += [lower[:-1], lower[:-2]] + ([lower[:-3] + "y"] if lower.endswith("ies") else [])
-    return next((_SHORT[w] for w in singular if w in _SHORT), ())
+    bases = [lower]
+    if len(lower) > 4:
+        for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+            if lower.endswith(ending):
+                bases.append(lower[: -len(ending)] + base)
+    return next((forms[w] for w in bases for forms in (_SHORT, _COMMANDS) if w in forms), ())
