@@ -2010,6 +2010,24 @@ def test_a_word_code_writes_short_is_found_in_its_short_form() -> None:
     assert "'boolean': 6 lines" in orientation(prose, "How many boolean values are there?").text
 
 
+def test_a_manual_pages_own_name_and_title_noun_are_searched_after_the_questions_other_words() -> None:
+    # "When s3cmd splits ... in megabytes": "s3cmd", on a tenth of its manual's lines, tells no
+    # line apart; "The manual lists rm as ...": "Manual" is only its header's.
+    page = "s3cmd(1)                General Commands Manual               s3cmd(1)\nNAME\n       s3cmd - tool\n"
+    page += "".join(f"       s3cmd cmd{i} s3://BUCKET\n              Do thing {i}\n" for i in range(30))
+    page += "       s3cmd rm s3://BUCKET/OBJECT\n              Delete file (alias for del)\n"
+    page += "       --max-delete=NUM\n              Do not delete more than NUM files\n"
+    page += "       --chunk-size-mb=SIZE\n              SIZE is in megabytes, default 15MB\n"
+    look = orientation(page, "When s3cmd uploads a big file, what is the chunk size in megabytes?")
+    assert look.words[0] != "s3cmd" and "s3cmd" in look.words
+    look = orientation(page, "The manual lists rm as another name for a different command. Which option limits deletes?")
+    assert look.words[0] == "rm" and look.words[-1] == "manual"
+    # Not a manual, or a name on few lines: a word of the first line is searched as any other.
+    log = "".join(f"08:00:{i:02} s3cmd cmd{i}\n" for i in range(40)) + "08:01:00 megabytes 15\n"
+    assert orientation(log, "When s3cmd uploads, how many megabytes?").words[0] == "s3cmd"
+    assert orientation("s3cmd(1)   Manual   s3cmd(1)\nrun s3cmd x\n" + "y\n" * 50, "What does s3cmd run?").words[0] == "s3cmd"
+
+
 def test_a_run_of_the_questions_words_the_text_writes_together_is_looked_up_first() -> None:
     # "refused because the requested book was still out on another loan": a library's log
     # writes "checkout of bk-0042 denied: still out on loan L00311"; "refused" finds renewals.

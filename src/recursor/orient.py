@@ -56,6 +56,7 @@ from recursor.question import (
     ASKS_FILE,
     COUNT_ASKED,
     COUNTS,
+    DOCUMENT_KINDS,
     MEASURED_ASKED,
     MOST,
     NOT_FIRST,
@@ -268,8 +269,8 @@ class _Finder:
     """Finds a question word's matches (`helpers._stem_rx`) fast in a large text: candidates by
     a plain search of the lowered text (C speed), each checked by the word's pattern."""
 
-    def __init__(self, text: str, lowered: str | None, word: str) -> None:
-        self.text, self.rx = text, _found_rx(word)
+    def __init__(self, text: str, lowered: str | None, word: str, rx: re.Pattern[str] | None = None) -> None:
+        self.text, self.rx = text, rx or _found_rx(word)
         # Lowering may change a text's length (a few non-ASCII letters): then regex only.
         self.lowered = lowered if lowered is not None and len(lowered) == len(text) else None
         self.literal = _stem_literal(word)
@@ -380,13 +381,28 @@ def _question_words(question: str) -> list[str]:
     for m in TOKEN.finditer(question):
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
-        if low in _STOP or low in seen or (len(word) < 3 and not _ACRONYM.fullmatch(word)):
-            continue  # a word of two letters only in capitals ("OK", "ID", "CA")
+        quoted = question[m.start() - 1:m.start()] in ("'", '"', "`", "\u2018", "\u201c") if m.start() else False
+        if low in _STOP or low in seen or (len(word) < 3 and not _ACRONYM.fullmatch(word)
+                                           and (quoted or not _short_name(word))):
+            continue  # a word of two letters only in capitals ("OK", "ID", "CA"), or a command's name ("rm"; quoted, it is `marked_short`'s)
         if any(a <= m.start() < b for a, b in thousands):
             continue  # "8,000 bytes": a number, no word
         seen.add(low)
         out.append(word)
     return out
+
+
+_TWO_LETTER_WORDS = frozenset("""
+ad ah am an as at aw ax be by do eh ex go ha he hi hm if in is it lo ma me mi mm my no of oh ok on or ow ox pa
+re so to uh um up us we ye yo
+""".split())
+"""English words of two letters: any other lower-case pair of letters a question writes is a name."""
+
+
+def _short_name(word: str) -> bool:
+    """Whether a word of two lower-case letters is a name, not an English word: a command
+    ("the manual lists rm as another name for del"), a unit, a code."""
+    return len(word) == 2 and word.isalpha() and word.islower() and word not in _TWO_LETTER_WORDS
 
 
 _FILE_KINDS = frozenset("file files log logs history changelog".split())
@@ -725,13 +741,22 @@ def _parts_written(text: str, lowered: str | None, word: str) -> list[_Word]:
 
 def _short_written(text: str, lowered: str | None, word: str) -> _Word | None:
     """`word` in the short form code writes it most often ("bool" of "boolean", "config" of
-    "configuration", `short_forms`), found as a whole word; None when the text writes none."""
-    hits = [h for form in short_forms(word) if (h := _look_up(text, lowered, form)).count]
+    "configuration", `short_forms`), found as a word of its own (`_SHORT_AS_WORD`: not the
+    "pkg" of `pkg-config`, nor `config.py`); None when the text writes none."""
+    hits = [h for form in short_forms(word)
+            if (h := _look_up(text, lowered, form, re.compile(_SHORT_AS_WORD.format(re.escape(form)), re.IGNORECASE))).count]
     if not hits:
         return None
     best = max(hits, key=lambda h: h.count)
     best.asked = word
     return best
+
+
+_SHORT_AS_WORD = r"(?<![\w./-]){}s?(?![\w/-]|\.\w)"
+"""A short form as a word of its own, or its plural ("bools"): not a part of a joined or dotted name."""
+_SHORT_OVER = 2
+"""A short form is looked up for the word when the text writes it on more than this many times
+the word's lines: "pkg" is no better than a log's own "packages"."""
 
 
 def _letter_words(text: str) -> set[str]:
@@ -753,9 +778,10 @@ def _inflects(form: str, word: str) -> bool:
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 
-def _look_up(text: str, lowered: str | None, word: str) -> _Word:
-    """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two."""
-    finder = _Finder(text, lowered, word)
+def _look_up(text: str, lowered: str | None, word: str, rx: re.Pattern[str] | None = None) -> _Word:
+    """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two;
+    `rx`, when given, is what finds it (`_found_rx` otherwise)."""
+    finder = _Finder(text, lowered, word, rx)
     first: list[tuple[int, int]] = []
     last: list[tuple[int, int]] = []
     forms: Counter[str] = Counter()
@@ -1274,7 +1300,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             if (hit := _look_up(text, lowered, joined)).count:  # "no-login" where the text writes "nologin"
                 hit.asked = word
                 break
-        if (short := _short_written(text, lowered, word)) is not None and short.count > hit.count:
+        if (short := _short_written(text, lowered, word)) is not None and short.count > _SHORT_OVER * hit.count:
             hit = short  # "boolean" where a .proto file writes `optional bool ... [default = false]`
         parts = _parts_written(text, lowered, word) if not hit.count else []
         if parts:
@@ -1315,6 +1341,16 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     # key-shaped one, "RISCV", keeps its rank). Words that only describe the document ("this
     # Linux input header") come after both; among several files they name one, and stay.
     described = document_words(question) if len(doc.files) < 2 else frozenset()
+    # The document's own title ("s3cmd(1)" of a manual page, "Pygments changelog"), when its
+    # word is on many of the lines: it names what the whole text is about and tells no line
+    # apart. Searched first as a key-shaped name, "s3cmd" (71 lines) came before "megabytes".
+    n_lines = text.count("\n") + 1
+    # A document's noun written only in its title ("The manual lists rm as ...": the header's
+    # "General Commands Manual") names the document too.
+    subject, title = _title_words(text)
+    described |= {w.word.lower() for w in found if (
+        (w.word.lower() in subject and w.count >= max(_TITLE_SPREAD, _TITLE_SHARE * n_lines))
+        or (w.word.lower() in title and w.word.lower() in DOCUMENT_KINDS and w.count == 1 and w.first[0][0] < _TITLE_READ))}
     # A year that bounds ("before 2010") is no subject: its own lines are on the wrong side.
     described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking)}
     # A code the question glosses in parentheses ("IPv6 address (AAAA) lookups") is the text's
@@ -1333,6 +1369,32 @@ _GLOSS = re.compile(r"((?:[\w.-]+\s+){1,2})\(\s*([A-Z][A-Z0-9_]{1,15}|[A-Za-z]*\
 """Words and a code in parentheses after them: "IPv6 address (AAAA)", "segmentation faults (SIGSEGV)"."""
 _GLOSS_SHARE = 0.5
 """A code on more of the lines than this is no term to search first: "(UTC)" on every line of a log."""
+
+
+_TITLED = re.compile(r"\A\s*(?:(?P<man>[\w.+-]+)\([1-9]\w*\)[ \t]{2,}[^\n]*"
+                     r"|#{1,2}[ \t]+(?P<md>[^\n]+)"
+                     r"|(?P<rst>[^\n]*\w[^\n]*)\n[ \t]*(?:={3,}|-{3,}|~{3,}|\*{3,})[ \t]*)(?:\n|\Z)")
+"""A document's title, as its first line: a manual page's header (`s3cmd(1)   General Commands
+Manual   s3cmd(1)`), a Markdown heading, or a line that reStructuredText underlines."""
+_TITLE_SPREAD = 20
+_TITLE_SHARE = 0.03
+"""A title's word on this many lines, and this share of them, is the text's subject."""
+
+
+def _title_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of the document's title (`_TITLED`), lower case: those naming its subject (a
+    manual page's name; a heading's words), and all of them (a manual page's header also
+    writes "General Commands Manual")."""
+    m = _TITLED.match(text[:_TITLE_READ])
+    if m is None:
+        return frozenset(), frozenset()
+    if m.group("man"):
+        return frozenset({m.group("man").lower()}), frozenset(w.lower() for w in re.findall(r"[\w.+-]+", m.group(0)))
+    words = frozenset(w.lower() for w in re.findall(r"[^\W_][\w.+-]*", m.group("md") or m.group("rst")))
+    return words, words
+
+
+_TITLE_READ = 1_000
 
 
 def _glossed(asking: str, counts: dict[str, int], text: str) -> tuple[set[str], set[str]]:

@@ -28,6 +28,7 @@ __all__ = [
     "COUNTISH",
     "COUNTS",
     "COUNT_ASKED",
+    "DOCUMENT_KINDS",
     "HOW_MANY",
     "MOST",
     "NOT_FIRST",
@@ -570,7 +571,7 @@ def marked_short(asking: str) -> list[tuple[str, ...]]:
     return list(out.values())
 
 
-_DOCUMENT_KINDS = frozenset(
+DOCUMENT_KINDS = frozenset(
     "file header log config configuration changelog table list document text license licence index map "
     "manual page module source script dump output report listing database spreadsheet notes readme catalog "
     "inventory registry dictionary glossary spec specification schema manifest record records data dataset "
@@ -624,7 +625,7 @@ def document_words(question: str) -> frozenset[str]:
     tokens = [m.group(0) for m in re.finditer(r"[\w.+/-]+|[()]", asking)]
     out: set[str] = set()
     for i, token in enumerate(tokens):
-        if token.lower() not in _DOCUMENT_KINDS:
+        if token.lower() not in DOCUMENT_KINDS:
             continue
         described: list[str] = []
         for j in range(i - 1, max(-1, i - 1 - _DESCRIBED_UP_TO - 2), -1):
@@ -635,14 +636,14 @@ def document_words(question: str) -> frozenset[str]:
                 if i + 2 < len(tokens) and tokens[i + 1].lower() == "of" and tokens[i + 2].lower() not in _STOP:
                     out.add(tokens[i + 2].lower())  # "this pytest run of python-dateutil": whose run it is
                 break
-            if word in _STOP or (word in _DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
+            if word in _STOP or (word in DOCUMENT_KINDS - {"log", "header"} and j != i - 1):
                 break
             described.append(tokens[j])
     for m in _DOCUMENT_SAYS.finditer(asking):  # "does the spec say": the document, and that it says
-        if m.group("noun").lower() in _DOCUMENT_KINDS:
+        if m.group("noun").lower() in DOCUMENT_KINDS:
             out.update((m.group("noun").lower(), m.group("verb").lower()))
     for m in _GOING_BY.finditer(asking):  # "going by this NEWS file": its verb says where, too
-        if any(w.lower() in _DOCUMENT_KINDS for w in m.group("words").split()):
+        if any(w.lower() in DOCUMENT_KINDS for w in m.group("words").split()):
             out.update(w.lower() for w in m.group("verb").split())
     if (lead := _SOURCE_CLAUSE.match(asking)) is not None:
         clause = lead.group(1)
@@ -659,7 +660,7 @@ _SOURCE_CLAUSE = re.compile(r"\s*(?:using|according\s+to|going\s+by|based\s+on|j
                             r"([^,?;]{1,80}),\s*(?=\S)", re.IGNORECASE)
 """A leading clause that says where to look ("Using PostgreSQL's default set of time zone
 abbreviations, how many ...", "In pickletools' table of opcodes, which ...")."""
-_SOURCE_NOUNS = _DOCUMENT_KINDS | frozenset("set sets docs documentation defaults database collection".split())
+_SOURCE_NOUNS = DOCUMENT_KINDS | frozenset("set sets docs documentation defaults database collection".split())
 """What a possessive's owner owns when it names the source: "PostgreSQL's default set", not
 "Bob's last commit" or "KEY_ZOOM's definition" (the subject itself)."""
 _OWNER = re.compile(r"([\w.+-]*[^\W\d_][\w.+-]*)(?:'s|')(?=\s)")

@@ -34,7 +34,7 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "enumeration": ("enum",),
     "environment": ("env",),
     "executable": ("exe",),
-    "function": ("func", "fn"),
+    "function": ("func",),
     "identifier": ("id",),
     "implementation": ("impl",),
     "index": ("idx",),
