@@ -168,6 +168,11 @@ def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
     for name in ("gnupg-l10n:all", "icu", "liblocale-gettext-perl"):
         assert not fits_form(name, "a version"), name
     assert fits_form("May 9, 2026", "a date") and not fits_form("icu", "a date")
+    # Over a text that writes versions with dots, a whole number is no version (a pull
+    # request's "405" under "1.43.0 - 2019-11-17"); over one that does not, it may be.
+    news = "1.43.0 - 2019-11-17\n* Add TAK :pr:`405`\n1.42.0 - 2019-01-01\n* x\n1.6 - 2006.08.09\n* y\n"
+    assert not fits_form("405", "a version", news) and fits_form("1.43.0", "a version", news)
+    assert fits_form("5", "a version", "protocol version 5\ntook 3.5 s\n2.5 s\n1.5 s\n")
     for person in ("Samuel Thibault", "Marco d'Itri", "Jan van der Berg", "Laszlo Boszormenyi (GCS)", "bunk@debian.org"):
         assert fits_form(person, "a person"), person
     for thing in ("icu", "root", "the maintainer", "72.1-3"):

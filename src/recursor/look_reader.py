@@ -34,6 +34,7 @@ from recursor.question import (
     YES_NO_START,
     asked_form,
     asking_part,
+    dotted_versions,
     fits_form,
     limits_cut,
     names_options,
@@ -431,7 +432,8 @@ def read_value(reply: str, lines: str, question: str, words: Sequence[str] = (),
     written = written_lines(lines)
     if _names_subject(value, written, words, question):
         return None
-    if (form := asked_form(question)) is not None and not fits_form(value, form):
+    if (form := asked_form(question)) is not None and not fits_form(
+            value, form, lines if dotted_versions(lines) or not isinstance(context, str) else context):
         return None  # asked "whose name", the reader gave a package's name
     if (shaped := _shape_asked(question)) is not None and not shaped.fullmatch(value):
         # Asked the three-letter code, the reader gave the two-letter one beside it: the one

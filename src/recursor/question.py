@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from itertools import islice
 
 from recursor.sandbox.helpers import _MONTH_RX, _MONTHS, _STOP, _make_date, _period_or_none
 
@@ -52,6 +53,7 @@ __all__ = [
     "counted_head",
     "counts_records",
     "date_range",
+    "dotted_versions",
     "fits_form",
     "in_asked_unit",
     "iso_forms",
@@ -907,11 +909,27 @@ def asked_form(question: str) -> str | None:
     return None
 
 
-def fits_form(answer: str, form: str) -> bool:
+def fits_form(answer: str, form: str, text: str = "") -> bool:
     """Whether `answer` is written as `form` (`asked_form`) can be (`_FORM_WRITTEN`): a number
     or a date holds a digit, a version a number that starts or ends a word, a person two
-    capitalised words or an address."""
+    capitalised words or an address. Over a `text` that writes its versions with dots
+    ("1.43.0"), a whole number is no version: asked which mutagen version added TAK support,
+    the reader read the line's pull request, 405, under the heading "1.43.0 - 2019-11-17"."""
+    if form == "a version" and text and _WHOLE.fullmatch(answer.strip()) and dotted_versions(text):
+        return False
     return _FORM_WRITTEN[form].search(answer) is not None
+
+
+_WHOLE = re.compile(r"\d+")
+_DOTTED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)+(?![\w.])|(?<![\w.])v?\d+\.\d+(?=\s+[-(]|\s*$)", re.MULTILINE)
+"""A version written with dots: three numbers ("1.43.0"), or two before a dash, a parenthesis
+or a line's end (a changelog's "1.6 - 2006.08.09"), not a measure's "3.5 seconds"."""
+_DOTTED_SEEN = 3
+
+
+def dotted_versions(text: str) -> bool:
+    """Whether `text` writes versions with dots, three times or more (`_DOTTED`)."""
+    return sum(1 for _ in islice(_DOTTED.finditer(text), _DOTTED_SEEN)) >= _DOTTED_SEEN
 
 
 CHOICE_WORDS = re.compile(r"\b(?:or|whether|which\s+of|either|between|vs|versus|compared|e\.g|such\s+as|for\s+example)\b",

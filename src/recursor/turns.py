@@ -55,6 +55,7 @@ from recursor.question import (
     asks_for_number,
     asks_yes_no,
     choice_options,
+    dotted_versions,
     fits_form,
     in_asked_unit,
     marked_words,
@@ -1174,7 +1175,8 @@ class TurnState:
         next step is to look it up. The 1.5B answered "The package gnupg was upgraded once.
         What version did it end up with?" with "gnupg-l10n:all", a name its search had shown."""
         form = asked_form(question)
-        if "form" in self.sent_back or form is None or fits_form(answer, form):
+        dotted = next((t for t in _texts(self.context) if dotted_versions(t)), "") if form == "a version" else ""
+        if "form" in self.sent_back or form is None or fits_form(answer, form, dotted):
             return None, None
         if form == "a person" and not prompts.looking_needs_output:
             return None, None  # a capable model's "jdoe" may be the person's login: its answer stands
