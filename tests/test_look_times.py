@@ -120,6 +120,24 @@ def test_a_verb_the_log_writes_as_a_protocol_command_is_counted_by_that_command(
     assert look is not None and look.counted == ""
 
 
+def test_a_verb_written_as_another_word_of_its_group_is_counted_or_told_by_its_kinds() -> None:
+    # "successfully saved" of a hub whose log writes "INFO: stored tmp-101 #9: ... in <room>":
+    # one event whatever room ends it, counted; with "already stored" lines too, each kind told.
+    rooms = ["Server Room", "Lab B", "Archive", "Cold Store"]
+    lines = [f"Main  2026-12-07 11:21:{i:02} +0000 INFO: stored tmp-{i} #{i}: 20.{i % 10} C in {rooms[i % 4]}"
+             for i in range(40)]
+    lines += [f"Main |2026-12-07 11:21:{i:02} +0000 INFO: 127.0.0.8{i % 3}:5{i:04} POST /readings 201" for i in range(40)]
+    question = "How many sensor readings were successfully saved from 11:21:10 up to, but not including, 11:21:30?"
+    look = times_look("\n".join(sorted(lines, key=lambda x: x[17:25])) + "\n", question, 160)
+    assert look is not None and look.counted == "20" and look.start == "in_dates(lines(r'\\bstored\\b'), '11:21:10', '11:21:29')"
+    lines += [f"Main  2026-12-07 11:21:{i:02} +0000 INFO: hum-{i} seq {i} already stored; ignored" for i in range(10, 13)]
+    look = times_look("\n".join(sorted(lines, key=lambda x: x[17:25])) + "\n", question, 160)
+    assert look is not None and look.counted == ""
+    told = look.rows[look.rows.index("23 of them write 'stored' (the question's 'saved'), in 2 kinds of line (up to it):"):]
+    assert told[1].startswith("  20 like: Main  2026-12-07 11:21:10 +0000 INFO: stored tmp-10")
+    assert told[2].startswith("  3 like: ") and told[2].endswith("already stored; ignored")
+
+
 def test_review_a_window_written_the_wrong_way_round_is_read_the_right_way() -> None:
     timed = [f"10:0{m}:00 tick {m}" for m in range(8)]
     assert helpers.in_dates(timed, "10:05", "10:00") == helpers.in_dates(timed, "10:00", "10:05") == timed[:6]

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from recursor.line_kinds import kinds, kinds_told
 from recursor.question import COUNT_ASKED, asking_part, counted_verb
 from recursor.sandbox.helpers import _stem_rx, _time_of, in_dates
 from recursor.short_forms import short_forms
+from recursor.synonyms import synonyms
 
 __all__ = ["TimesLook", "times_look", "window_asked"]
 
@@ -32,9 +34,13 @@ _BEFORE_END = re.compile(rf"\bfrom\s+(?P<a>{_TIME})\s*,?\s+(?:(?:up\s+)?(?:to|un
 03:48:00, before 03:50:00". Read first: "between 03:48 and 03:50 (from 03:48, before 03:50)"
 says which end the "and" meant."""
 _JUST = frozenset("were was are is did do does got get had have has been the a an in of this that log file "
-                   "there total altogether all new to on by server system site host machine service".split())
+                   "there total altogether all new to on by server system site host machine service successfully".split())
 """Words that say only that the things were there: a count's plain words, and the place every
 line of a log is about ("uploaded to the server")."""
+_VERB_KINDS = 4
+"""The most kinds of line holding the count's verb told one by one."""
+_NOUN_WORDS = 3
+"""The most words a count's noun has ("sensor readings")."""
 _WINDOW_WORDS = re.compile(rf"\b(?:from|between|to|through|thru|until|till|and|up|but|not|including|counting|before|"
                            rf"{_TIME})\b[,]?", re.IGNORECASE)
 _WINDOW_KINDS = 8
@@ -43,6 +49,9 @@ the question's words or not ("uploaded" of an FTP server's `STOR` lines, its 6th
 _READ_UP_TO = 8_000_000
 _TIMED_SHARE = 0.5
 """The share of a text's lines that must start with a time of day for it to be read as a log."""
+_MANY_TIMED, _ORDERED = 100, 0.95
+"""So many timed lines, this share of them no earlier than the line before, make a log at any
+share of the text's lines: its messages may each run over several untimed lines."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +76,10 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     if m is None or len(text) > _READ_UP_TO:
         return None
     lines = [line for line in text.split("\n") if line.strip()]
-    timed = [line for line in lines if _time_of(line) is not None]
-    if not timed or len(timed) < _TIMED_SHARE * len(lines):
-        return None
+    seconds = [(line, t) for line in lines if (t := _time_of(line)) is not None]
+    timed = [line for line, _ in seconds]
+    if not timed or (len(timed) < _TIMED_SHARE * len(lines) and not _in_order([t for _, t in seconds])):
+        return None  # not a log; one whose messages run over untimed lines (a DNS server's dumps) is one
     a, b = _ends(m)
     inside = in_dates(timed, a, b)
     rows = [f"{len(inside):,} of its {len(timed):,} timed lines are from {a} through {b} "
@@ -78,13 +88,30 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     verb = counted_verb(asking)
     if verb is None or not _asks_just(asking, m, verb):
         return TimesLook(rows)
-    written, held = verb, [line for line in inside if _stem_rx(verb).search(line)]
-    for short in short_forms(verb) if not held else ():
-        # "uploaded" of an FTP server's `STOR` lines: the program's word for the verb.
-        if held := [line for line in inside if re.search(rf"\b{re.escape(short)}\b", line)]:
-            written = short
+    written, rx = verb, _stem_rx(verb)
+    held = [line for line in inside if rx.search(line)]
+    for other, other_rx in ([(f, re.compile(rf"\b{re.escape(f)}\b")) for f in short_forms(verb)]
+                            + [(f, _stem_rx(f)) for f in synonyms(verb)]) if not held else ():
+        # "uploaded" of an FTP server's `STOR` lines, "saved" of a hub's "stored": the
+        # program's word for the verb.
+        if held := [line for line in inside if other_rx.search(line)]:
+            forms = {m.group(0) for line in held if (m := other_rx.search(line))}
+            written, rx = (forms.pop() if len(forms) == 1 else other), other_rx  # "stored", as written
             break
-    if not held or len(kinds(held)[0]) != 1:
+    # One kind of line up to the verb: "INFO: stored tmp-101 #9: 27.7 C in Server Room" is
+    # one event whatever room ends it. Of a few kinds, each is told: which is the event asked
+    # ("stored", not "already stored" nor the room "Cold Store") is the root's to judge.
+    if not held:
+        return TimesLook(rows)
+    heads = [line[:m.end()] for line in held if (m := rx.search(line))]
+    counts, example = kinds(heads)
+    if len(counts) != 1:
+        if len(counts) <= _VERB_KINDS:
+            first = {example[k]: next(line for line, head in zip(held, heads, strict=True) if head == example[k])
+                     for k in counts}
+            named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
+            rows.append(f"{len(held):,} of them write {named}, in {len(counts)} kinds of line (up to it):")
+            rows += [f"  {n:,} like: {_cut(first[example[k]], width)}" for k, n in counts.most_common()]
         return TimesLook(rows)
     call = f"in_dates(lines(r'\\b{written}\\b'), {a!r}, {b!r})"  # the word whole, as counted: no "restarted"
     whole = re.compile(rf"\b{re.escape(written)}\b", re.IGNORECASE)
@@ -122,8 +149,11 @@ def _asks_just(asking: str, window: re.Match[str], verb: str) -> bool:
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", rest)]
     if words[:2] != ["how", "many"]:
         return False
-    content = [w for w in words[2:] if w not in _JUST and w != verb.lower()]
-    return len(content) <= 1  # the counted noun
+    # The counted noun, of up to three words ("sensor readings"), up to the count's auxiliary
+    # or verb; nothing after them but plain words ("successfully", "to the server").
+    at = next((i for i, w in enumerate(words[2:], 2) if w in _JUST or w == verb.lower()), len(words))
+    content = [w for w in words[at:] if w not in _JUST and w != verb.lower()]
+    return 0 < at - 2 <= _NOUN_WORDS and not content
 
 
 def _just_before(time: str) -> str:
@@ -136,3 +166,18 @@ def _just_before(time: str) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if len(parts) == 3 else "")
+
+
+def _cut(line: str, width: int) -> str:
+    """`line` stripped, cut to `width` characters."""
+    line = line.strip()
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def _in_order(seconds: list[int]) -> bool:
+    """Whether so many times of day (`_MANY_TIMED`) follow each other in order (`_ORDERED` of
+    them no earlier than the one before; a day's turn at midnight aside): a log's stamps."""
+    if len(seconds) < _MANY_TIMED:
+        return False
+    kept = sum(1 for a, b in pairwise(seconds) if b >= a or a - b > 12 * 3600)
+    return kept >= _ORDERED * (len(seconds) - 1)
