@@ -463,3 +463,47 @@ def test_the_class_built_on_another_is_offered_only_for_a_question_of_one_with_n
     assert class_look(chain, "Which class is built directly on Base?", "Which class is built directly on Base?")[1] == "A"
     assert class_look(chain, "C is derived from another class. Which class does that one derive from?",
                       "C is derived from another class. Which class does that one derive from?")[1] == "A"
+
+
+_SHAPES = textwrap.dedent("""
+    class Base:
+        __visit_name__ = "base"
+
+    class JSON(Base):
+        class A: pass
+        class B: pass
+        class C(A): pass
+
+    class Enum(Base):
+        class Comparator: pass
+
+    class LargeBinary(Base):
+        __visit_name__ = "large_binary"
+
+    class BLOB(LargeBinary):
+        __visit_name__ = "BLOB"
+""")
+
+
+def test_which_class_has_no_base_or_the_most_nested_classes_is_read_from_the_parse() -> None:
+    question = "Which class in this module is declared without any base class at all?"
+    rows, top = class_look(_SHAPES, asking_part(question), question)
+    assert top == "Base" and rows == ["   Module-level classes declared with no base class: 1 (Base)."]
+    question = "Which class in this module has the most classes nested inside its body?"
+    rows, top = class_look(_SHAPES, asking_part(question), question)
+    assert top == "JSON" and rows[0].endswith("JSON 3, Enum 1.")
+    # The fewest, or a tie, offers nothing; two classes with no base name none.
+    question = "Which class in this module has the fewest classes nested inside its body?"
+    assert class_look(_SHAPES, asking_part(question), question)[1] == ""
+    two = _SHAPES + "\nclass Other:\n    pass\n"
+    question = "Which class is declared without any base class?"
+    assert class_look(two, asking_part(question), question)[1] == ""
+
+
+def test_the_attribute_a_question_names_in_words_is_told_for_the_class_and_its_base() -> None:
+    # "What visit name does that parent class declare?": `__visit_name__` of LargeBinary.
+    question = "The BLOB type is built directly on another class in this module. What visit name does that parent class declare?"
+    rows, _ = class_look(_SHAPES, asking_part(question), question)
+    assert rows[0].endswith("Its body sets __visit_name__ = 'BLOB'.")
+    assert rows[1].startswith("   its base class LargeBinary(Base)") and rows[1].endswith("__visit_name__ = 'large_binary'.")
+

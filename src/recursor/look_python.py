@@ -76,6 +76,10 @@ class _Class:
     inits: int
     decorated: bool = False
     """Whether a decorator may write its methods (`@dataclass`, `@attrs.define`)."""
+    attributes: tuple[tuple[str, str], ...] = ()
+    """The names its own body assigns, each with its value as written (clipped)."""
+    nested: int = 0
+    """The classes its own body declares."""
 
 
 def python_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
@@ -152,7 +156,8 @@ def _parsed(text: str) -> ast.Module | None:
 
 
 def _asks_classes(text: str, asking: str) -> bool:
-    return bool(_ABOUT_CLASSES.search(asking)) and len(text) <= _PARSED_UP_TO and "class " in text
+    return (bool(_ABOUT_CLASSES.search(asking) or _NESTED.search(asking)) and len(text) <= _PARSED_UP_TO
+            and "class " in text)
 
 
 def class_look(text: str, asking: str, question: str, tree: ast.Module | None = None) -> tuple[list[str], str]:
@@ -171,6 +176,8 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
     # "Apart from the ParserElement base class, which class defines the most methods": the
     # others ranked. The phrase set aside, the rest must say nothing more than a ranking.
     set_aside = {m.group("name") for m in _SET_ASIDE.finditer(asking)} & set(classes)
+    if _WHICH_CLASS.search(asking) and (shape := _shape_look(found, asking)) is not None:
+        return shape
     if _WHICH_CLASS.search(asking) and _METHODS.search(asking) and SUPERLATIVE.search(asking) and (
             not named or {c.name for c in named} <= set_aside):
         rest = [c for c in found if c.name not in set_aside]
@@ -196,9 +203,9 @@ def class_look(text: str, asking: str, question: str, tree: ast.Module | None = 
         return [], ""
     subject = named[0]
     asking = re.sub(rf"(?<![\w.]){re.escape(subject.name)}(?!\w)", " ", asking)  # class Argument is no "arguments"
-    rows = [_told(subject)]
+    rows = [_told(subject) + _attribute_asked(subject, asking)]
     parents = [classes[b] for b in subject.bases if b in classes]
-    rows += [f"   its base {_told(p).lstrip()}" for p in parents]
+    rows += [f"   its base {_told(p).lstrip()}{_attribute_asked(p, asking)}" for p in parents]
     if base == subject.name:
         # "Which field type is built directly on top of the Nested field?": the classes whose
         # bases name it. Shown `class Nested(Field)` and the word's other lines, the 1.5B
@@ -367,11 +374,63 @@ def _subclasses(found: list[_Class], name: str, asking: str, question: str, dire
     return rows, str(len(direct)) if asks_count and known else ""
 
 
+_NO_BASE = re.compile(r"\b(?:without\s+(?:any\s+)?|no\s+|not\s+(?:have|name|list)\s+(?:any|a)\s+)(?:base|parent|super)"
+                      r"(?:\s+class(?:es)?)?\b|\b(?:does\s+not|doesn't|do\s+not|don't)\s+inherit\b", re.IGNORECASE)
+"""A question about the classes declared with no base ("declared without any base class")."""
+_FEWEST = re.compile(r"\b(?:fewest|least|smallest)\b", re.IGNORECASE)
+_NESTED = re.compile(r"\b(?:classes|class)\s+(?:nested|defined|declared)\s+(?:inside|within|in)\b"
+                     r"|\bnested\s+classes\b|\binner\s+classes\b", re.IGNORECASE)
+"""A question about the classes a class declares in its body ("the most classes nested inside its body")."""
+
+
+def _shape_look(found: list[_Class], asking: str) -> tuple[list[str], str] | None:
+    """A question asking which module-level class has no base, or has the most classes nested
+    in its body: the classes that do, counted, and the one asked for when one answers it; None
+    for any other question. Read from the parse, as no search for its words finds it ("base",
+    "nested" are written in none of the lines that answer)."""
+    if _NO_BASE.search(asking):
+        bare = [c.name for c in found if not c.bases]
+        listed = ", ".join(bare[:_SHOWN_CLASSES]) + (", ..." if len(bare) > _SHOWN_CLASSES else "")
+        rows = [f"   Module-level classes declared with no base class: {len(bare)}" + (f" ({listed})." if bare else ".")]
+        return rows, bare[0] if len(bare) == 1 else ""
+    if _NESTED.search(asking) and SUPERLATIVE.search(asking):
+        nested = Counter({c.name: c.nested for c in found if c.nested})
+        if not nested:
+            return ["   No module-level class declares a class in its body."], ""
+        top = nested.most_common(_SHOWN_CLASSES)
+        rows = ["   Module-level classes by the classes declared in their own body: "
+                + ", ".join(f"{name} {n}" for name, n in top) + ("." if len(nested) <= _SHOWN_CLASSES else ", ...")]
+        lead = len(top) == 1 or top[0][1] > top[1][1]
+        return rows, top[0][0] if lead and not _FEWEST.search(asking) else ""
+    return None
+
+
 def _read(node: ast.ClassDef) -> _Class:
     defs = [b for b in node.body if isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef))]
     inits = [d.args for d in defs if d.name == "__init__"]
+    attributes = tuple((t.id, _clipped(ast.unparse(b.value)))
+                       for b in node.body if isinstance(b, (ast.Assign, ast.AnnAssign)) and b.value is not None
+                       for t in (b.targets if isinstance(b, ast.Assign) else [b.target]) if isinstance(t, ast.Name))
+    nested = sum(1 for b in node.body if isinstance(b, ast.ClassDef))
     return _Class(node.name, node.lineno, tuple(ast.unparse(b) for b in node.bases), tuple(d.name for d in defs),
-                  inits[-1] if inits else None, len(inits), bool(node.decorator_list))
+                  inits[-1] if inits else None, len(inits), bool(node.decorator_list), attributes, nested)
+
+
+_VALUE_SHOWN = 60
+
+
+def _clipped(value: str) -> str:
+    return value if len(value) <= _VALUE_SHOWN else value[: _VALUE_SHOWN - 3] + "..."
+
+
+def _attribute_asked(c: _Class, asking: str) -> str:
+    """What the class's own body assigns to the attribute the question names in words ("what
+    visit name does that parent class declare": `__visit_name__ = "large_binary"`), two or
+    more of its words joined by "_", dunders or not; "" for none."""
+    words = re.findall(r"[a-z]+", asking.lower())
+    names = {"_".join(words[k:k + size]) for size in (3, 2) for k in range(len(words) - size + 1)}
+    told = [f"{name} = {value}" for name, value in c.attributes if name.strip("_").lower() in names]
+    return f" Its body sets {'; '.join(told)}." if told else ""
 
 
 def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:
