@@ -1833,3 +1833,37 @@ def test_a_key_that_is_no_field_but_a_fields_value_says_where_it_is_written(caps
         assert len(h.lines(r"^Type:[ \t]*end-of-life(?![\w-])")) == 10  # the call it names counts them
     finally:
         h.context = ""
+
+
+def test_a_hit_inside_a_block_comment_shows_the_statement_that_opens_it() -> None:
+    # "introduced in 1.16.0" on a comment's second line: the constant is on the line above.
+    from recursor.sandbox.helpers import _comment_opened, record_around
+    header = ("typedef enum {\n  ARES_ECANCELLED = 24, /* introduced in 1.7.0 */\n\n"
+              "  ARES_ESERVICE = 25, /* ares_getaddrinfo() was passed a text service name that\n"
+              "                       * is not recognized. introduced in 1.16.0 */\n\n"
+              "  ARES_ENOSERVER = 26 /* No DNS servers were configured */\n} ares_status_t;\n")
+    at = header.index("1.16.0")
+    assert header[slice(*_comment_opened(header, at))].strip().startswith("ARES_ESERVICE = 25,")
+    rows = record_around(header, at)[2]
+    assert rows[0] == "   the comment it is in starts: ARES_ESERVICE = 25, /* ares_getaddrinfo() was passed a text service name that"
+    # A comment closed above, one opened on the hit's own line, or one that opens alone: none.
+    assert _comment_opened(header, header.index("ARES_ENOSERVER")) is None
+    assert _comment_opened(header, header.index("introduced in 1.7.0")) is None
+    alone = "int x;\n/* A comment\n * about 1.16.0 */\n"
+    assert _comment_opened(alone, alone.index("1.16.0")) is None
+
+
+def test_a_row_of_the_contexts_table_has_its_headers_names_as_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `count_by(lines("2008"), "county")` over a CSV's lines: each line by the header's names.
+    csv_text = "state,county,item_name,ship_date\n" + "".join(
+        f'KS,{c},"RIFLE,5.56 MILLIMETER",{m}/2/2008 0:00:00\n' for c, m in (("FORD", 1), ("FORD", 2), ("ALLEN", 3)))
+    monkeypatch.setattr(h, "context", csv_text)
+    rows = h.lines("2008")
+    assert h.record(rows[0])["county"] == "FORD" and h.record(rows[0])["item_name"] == "RIFLE,5.56 MILLIMETER"
+    assert dict(h.count_by(rows, "county", show=False)) == {"FORD": 2, "ALLEN": 1}
+    assert h.lines(county="allen") == [rows[2]]
+    # A row of another width, or a context whose first line is no header, has no such names.
+    assert h.record("KS,FORD")["county"] is None
+    monkeypatch.setattr(h, "context", "1,2,3\n4,5,6\n")
+    assert h.record("4,5,6") == {}
+

@@ -742,15 +742,48 @@ def record_around(doc: str, s: int, lo: int = 0,
     picked = rec if len(rec) <= _RECORD_LINES else [rec[0], rec[-1]]
     spans = [(a, b) for a, b in picked if not a <= s <= b]
     heads = [h for h in _section_heads(doc, s, lo, hi) if h not in picked]
+    opened = _comment_opened(doc, s, lo)
+    if opened is not None and opened not in spans:
+        spans = [opened, *spans]  # the statement a block comment's later line is about
     if not spans and not heads:
         return -1, [], []
     rows = []
-    if spans:
+    if opened is not None:
+        rows.append("   the comment it is in starts: " + _cut(doc[opened[0]:opened[1]].strip(), 160))
+        spans_left = [sp for sp in spans if sp != opened]
+    else:
+        spans_left = spans
+    if spans_left:
         title = "   its record:" if len(rec) <= _RECORD_LINES else f"   its record ({len(rec)} lines), first and last:"
-        rows = [title] + ["   . " + _cut(doc[a:b].rstrip(), 160) for a, b in spans]
+        rows += [title] + ["   . " + _cut(doc[a:b].rstrip(), 160) for a, b in spans_left]
     if heads:
         rows.append("   under: " + " > ".join(_cut(" ".join(doc[a:b].split()), 100) for a, b in heads))
-    return (rec[0][0] if spans else heads[-1][0]), spans + heads, rows
+    return (rec[0][0] if spans_left else opened[0] if opened else heads[-1][0]), spans + heads, rows
+
+
+_COMMENT_UP = 6
+"""The most lines above a hit read for the start of the block comment it is in."""
+
+
+def _comment_opened(doc: str, s: int, lo: int = 0) -> tuple[int, int] | None:
+    """The line, above the one holding doc[s], that opens the C-style block comment doc[s] is
+    in, when that line also writes code before it: `ARES_ESERVICE = 25, /* ... text service
+    name that` over `* is not recognized. introduced in 1.16.0 */`, whose constant the 1.5B
+    never saw. None when doc[s]'s own line opens it, the comment closed before doc[s], it
+    opened over `_COMMENT_UP` lines above, or its first line is comment alone."""
+    start = doc.rfind("\n", lo, s) + 1
+    back = start
+    for _ in range(_COMMENT_UP):
+        if back <= lo:
+            return None
+        above = doc.rfind("\n", lo, back - 1) + 1
+        line = doc[above:back - 1]
+        if "*/" in line:
+            return None
+        if (at := line.rfind("/*")) >= 0:
+            return (above, back - 1) if line[:at].strip() and not line[:at].lstrip().startswith(("*", "//")) else None
+        back = above
+    return None
 
 
 _ATX = _re.compile(r"\n(#{1,6})[ \t]+\S[^\r\n]*")
@@ -1096,12 +1129,16 @@ def _y_base(word: str) -> str | None:
 
 def _stem(word: str) -> str:
     """What `_stem_rx` looks for at the start of a match: a long word without its ending
-    ("installation" -> "install", "upgraded" -> "upgrad")."""
+    ("installation" -> "install", "upgraded" -> "upgrad"), a consonant doubled before "-ed"
+    or "-ing" single ("dropped" -> "drop")."""
     if len(word) >= 5 and word.isalpha():
         stem = _re.sub(r"ations?$", "", word, flags=_re.IGNORECASE)
         if stem != word and len(stem) >= 6:  # a shorter stem is another word's start ("found" of "foundation")
             return stem
         stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
+        if (len(stem) >= 5 and stem[-1] == stem[-2] and stem[-1].lower() in "bdgmnprt"
+                and _re.search(r"(?:ing|ed)$", word, _re.IGNORECASE)):
+            stem = stem[:-1]  # "dropped" -> "drop" (a changelog's "Drop support for ..."), "planned" -> "plan"
         if len(stem) >= 4:
             return stem
     return word
@@ -1976,6 +2013,13 @@ def record(line: Any) -> Record:
             for k, v in obj.items():
                 out[str(k)] = v if isinstance(v, str) else _json.dumps(v, default=str)
             return out
+    if (header := _context_header()) is not None and "\n" not in text:
+        # A row of the context's table ("KS,FORD,20057,...") by its header's names: the
+        # 1.5B counted `count_by(rows, "county")` over a CSV's lines and got no value.
+        sep, names = header
+        cells = _row_cells(text, sep)
+        if len(cells) == len(names):
+            out.update(zip(names, cells, strict=True))
     for key, value in _eq_pairs(text).items():
         out.setdefault(key, value)
     for segment in (s for row in text.split("\n") for s in _SEGMENTS.split(row)):
@@ -1984,6 +2028,41 @@ def record(line: Any) -> Record:
             if kv and "=" not in kv.group(1):
                 out.setdefault(kv.group(1).strip(), kv.group(2))
     return out
+
+
+_HEADER_OF: tuple[int, tuple[str, list[str]] | None] = (0, None)
+
+
+def _context_header() -> tuple[str, list[str]] | None:
+    """The context's table header when it is one text whose first line is one (`_table_sep`
+    splits it and the next line alike, three names or more, none a number): its separator
+    and its names. Read once a context."""
+    global _HEADER_OF
+    if not isinstance(context, str):
+        return None
+    doc = _doc()
+    if _HEADER_OF[0] == id(doc):
+        return _HEADER_OF[1]
+    found: tuple[str, list[str]] | None = None
+    first = [r for r in doc[:_HEADER_READ].split("\n", 2)[:2] if r.strip()]
+    sep = _table_sep(first) if len(first) == 2 else None
+    if sep is not None and sep != "|":
+        names = _row_cells(first[0], sep)
+        if len(names) >= 3 and all(n and _NUMBER.fullmatch(n) is None for n in names) and len(set(names)) == len(names):
+            found = (sep, names)
+    _HEADER_OF = (id(doc), found)
+    return found
+
+
+_HEADER_READ = 20_000
+
+
+def _row_cells(row: str, sep: str) -> list[str]:
+    """A table row's cells split at `sep`, as a CSV reader reads quoted cells."""
+    try:
+        return [c.strip() for c in next(_csv.reader([row], delimiter=sep), [])]
+    except _csv.Error:
+        return [c.strip() for c in row.split(sep)]
 
 
 def cols(line: Any, sep: str | None = None) -> list[str]:
