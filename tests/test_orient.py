@@ -2028,6 +2028,70 @@ def test_a_manual_pages_own_name_and_title_noun_are_searched_after_the_questions
     assert orientation("s3cmd(1)   Manual   s3cmd(1)\nrun s3cmd x\n" + "y\n" * 50, "What does s3cmd run?").words[0] == "s3cmd"
 
 
+def test_a_verb_the_text_writes_as_another_word_of_its_group_is_found_as_that_word() -> None:
+    # "saved" where a sensor hub's log writes "stored tmp-118 #1"; "shipped" has no group.
+    from recursor.synonyms import synonyms
+    log = "".join(f"11:20:{i:02} INFO: stored tmp-{i} #{i}: 20.5 C in Lab A\n" for i in range(30))
+    log += "".join(f"11:21:{i:02} INFO: POST /readings 201\n" for i in range(30))
+    look = orientation(log, "How many sensor readings were saved?")
+    assert "'store' (the question's 'saved'): 30 lines (written 'stored')" in look.text
+    assert "'saved'" not in look.text.split("Not in the text")[-1] and "stored" in look.hint
+    assert synonyms("saved") == ("store", "persist") and synonyms("Stopped") == ("halt", "terminate")
+    assert synonyms("denied") == ("refuse", "reject", "decline") and synonyms("shipped") == ()
+    # A verb the text writes is looked up as asked, not as its group's others.
+    both = log + "11:22:00 INFO: saved config\n"
+    assert "the question's 'saved'" not in orientation(both, "How many readings were saved?").text
+
+
+def test_a_word_only_a_tables_header_writes_is_searched_after_the_rows_words() -> None:
+    # "Ford County": the county column holds FORD; "County" is only the header's.
+    rows = ["state,county,item_name,ship_date"] + [f"KS,FORD,RIFLE {i},1/{i + 1}/2008" for i in range(9)]
+    rows += ['KS,FORD,"TRUCK,ARMORED",6/24/2010', 'KS,FINNEY,"TRUCK,ARMORED",5/17/2007']
+    look = orientation("\n".join(rows) + "\n", "On what date was the armored truck for Ford County shipped?")
+    assert look.words.index("County") > look.words.index("truck")
+    assert "'ARMORED' and 'TRUCK' and 'FORD' on one line: 1 line" in look.text
+
+
+def test_a_value_the_question_writes_is_searched_before_the_counts_verb() -> None:
+    # "answered with the blocking address 0.0.0.0": a DNS log writes ANSWER in every message.
+    log = "".join(f"    ;; flags: qr; QUERY: 1, ANSWER: 1\n    host{i}.example. 60 IN A 10.0.0.{i}\n" for i in range(20))
+    log += "".join(f"    ;; flags: qr; QUERY: 1, ANSWER: 1\n    ads{i}.example. 60 IN A 0.0.0.0\n" for i in range(5))
+    look = orientation(log, "How many queries were answered with the blocking address 0.0.0.0?")
+    assert look.hint[0] == "0.0.0.0"
+    # A day or an hour is a window whose lines the verb sorts: the verb still comes first.
+    dpkg = "".join(f"2025-06-24 14:42:{i:02} status installed pkg{i}:amd64 1.0\n" for i in range(12))
+    dpkg += "".join(f"2025-06-25 10:00:{i:02} status installed lib{i}:amd64 2.0\n" for i in range(12))
+    assert orientation(dpkg, "How many packages were installed on 2025-06-24?").hint[0] == "installed"
+
+
+def test_the_noun_a_count_counts_does_not_narrow_the_lines_its_other_words_share() -> None:
+    # "How many certificates have an OU in their subject": the Subject lines holding OU=, not
+    # the few that also write "Certification" (the noun's stem).
+    pem = ""
+    for i in range(40):
+        ou = f" OU=Sales {i}" if i % 4 == 0 else ""
+        name = f"Certification Authority {i}" if i % 8 == 0 else f"Root CA {i}"
+        pem += f"# Issuer: CN={name} O=Org {i}{ou}\n# Subject: CN={name} O=Org {i}{ou}\n-----BEGIN CERTIFICATE-----\nMIIB\n"
+    look = orientation(pem, "How many certificates in this bundle have an organizational unit (OU) in their subject name?")
+    assert "'OU' and 'Subject' on one line: 10 lines" in look.text
+
+
+def test_a_status_code_for_a_condition_is_found_as_its_errno_style_name() -> None:
+    # "What status code ... when a query times out": `ARES_ETIMEOUT = 12`; the header's "times"
+    # count tries, and it never writes "times out".
+    header = "typedef enum {\n  ARES_SUCCESS = 0,\n  ARES_ETIMEOUT     = 12,\n  ARES_ENOMEM = 15,\n} ares_status_t;\n"
+    header += "".join(f"int tries{i}; /* how many times to try {i} */\n" for i in range(6))
+    header += "#define ARES_OPT_TIMEOUT (1 << 1)\n  int timeout; /* in seconds */\n"
+    look = orientation(header, "What status code number does c-ares give back when a query times out?")
+    assert look.words[0] == "ARES_ETIMEOUT" and "'ARES_ETIMEOUT' (the question's 'times out'): 1 line" in look.text
+    # Not asked for a code: the compound alone.
+    look = orientation(header, "How long does c-ares wait before a query times out?")
+    assert "ARES_ETIMEOUT" not in look.words and "timeout" in look.words
+    # A text that writes the phrase itself is searched for its words.
+    log = "".join(f"query {i} times out after 5s\n" for i in range(5)) + "timeout=5\n"
+    assert "(the question's 'times out')" not in orientation(log, "How many queries time out?").text
+
+
 def test_a_run_of_the_questions_words_the_text_writes_together_is_looked_up_first() -> None:
     # "refused because the requested book was still out on another loan": a library's log
     # writes "checkout of bk-0042 denied: still out on loan L00311"; "refused" finds renewals.

@@ -67,6 +67,7 @@ from recursor.question import (
     answer_unit_words,
     asked_sentence,
     asking_part,
+    counted_head,
     counted_verb,
     counts_records,
     date_range,
@@ -115,6 +116,7 @@ from recursor.sandbox.helpers import (
 )
 from recursor.short_forms import short_forms
 from recursor.signal_names import signal_names
+from recursor.synonyms import synonyms
 from recursor.table_sql import Table
 
 __all__ = [
@@ -260,6 +262,8 @@ def _found_rx(word: str) -> re.Pattern[str]:
     anywhere ("50%", "€10"), where a word's boundaries never hold."""
     if len(word) == 3 and word[0] in "'\"`" and word[-1] == word[0]:
         return re.compile(re.escape(word))  # "'g'" as the question quotes it: 'G' is another type character
+    if word[:1] == "-" and len(word) > 2:  # a command-line option as written: "--s3-" starts options
+        return re.compile(r"(?<![\w-])" + re.escape(word) + (r"[\w.-]*" if word[-1] == "-" else r"(?![\w-])"))
     if word[-1:] == "_" and word[:1].isalpha():  # "tcp_" of "tcp_*": a start (not a dunder's "__init__")
         return re.compile(r"(?<![\w-])" + re.escape(word) + r"[\w.-]*", re.IGNORECASE)
     return _stem_rx(word) if any(c.isalnum() for c in word) else re.compile(re.escape(word), re.IGNORECASE)
@@ -377,6 +381,12 @@ def _question_words(question: str) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     question = _SPAN_VERB.sub(r"\1", question)  # before any offset is read from it
+    # A command-line option as the question writes it ("names begin with --s3-"), searched
+    # first and whole: its words alone ("s3") are on every line that mentions the service.
+    for m in _OPTION_WRITTEN.finditer(question):
+        if m.group(1).lower() not in seen:
+            seen.add(m.group(1).lower())
+            out.append(m.group(1))
     thousands = [m.span() for m in re.finditer(r"\b\d{1,3}(?:,\d{3})+\b", question)]
     for m in TOKEN.finditer(question):
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
@@ -392,6 +402,8 @@ def _question_words(question: str) -> list[str]:
     return out
 
 
+_OPTION_WRITTEN = re.compile(r"(?<![\w-])(--[A-Za-z0-9][\w.-]*|-[A-Za-z](?![\w-]))")
+"""A command-line option in a question: "--max-delete", "--s3-" (a start), "-x"."""
 _TWO_LETTER_WORDS = frozenset("""
 ad ah am an as at aw ax be by do eh ex go ha he hi hm if in is it lo ma me mi mm my no of oh ok on or ow ox pa
 re so to uh um up us we ye yo
@@ -400,9 +412,14 @@ re so to uh um up us we ye yo
 
 
 def _short_name(word: str) -> bool:
-    """Whether a word of two lower-case letters is a name, not an English word: a command
-    ("the manual lists rm as another name for del"), a unit, a code."""
-    return len(word) == 2 and word.isalpha() and word.islower() and word not in _TWO_LETTER_WORDS
+    """Whether a word of two characters is a name: two lower-case letters that are no English
+    word, a command ("the manual lists rm as another name for del"), a unit, a code; or a
+    letter and a digit ("S3", "v2")."""
+    if len(word) != 2:
+        return False
+    if word.isalpha():
+        return word.islower() and word not in _TWO_LETTER_WORDS
+    return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
 
 
 _FILE_KINDS = frozenset("file files log logs history changelog".split())
@@ -666,16 +683,19 @@ _PHRASAL = re.compile(r"\b([A-Za-z]{2,}?)(ing|ed|s)?[ \t]+(out|up|down|in|back|o
 """A verb and its particle ("timing out", "logged in", "shut down", "backs up")."""
 
 
-def _phrasal_compounds(asking: str, missing: set[str]) -> list[tuple[str, list[str]]]:
+def _phrasal_compounds(asking: str, missing: set[str], text: str = "") -> list[tuple[str, list[str]]]:
     """The nouns a log may write for a verb and its particle that the text does not write, as
     (written, candidates): "timing out" is "timeout" (gunicorn's `WORKER TIMEOUT`), "logged in"
     "login", "shut down" "shutdown", "backed up" "backup". The candidates are the verb's base
     forms (the ending off, a final "e" back, a doubled consonant single) joined to the
-    particle; the look keeps the first one the text writes."""
+    particle; the look keeps the first one the text writes. A verb the text writes (`missing`
+    lacks it) counts too when the text never writes it before the particle: "times out" of a
+    header whose "times" are a count of tries."""
     out = []
     for m in _PHRASAL.finditer(asking):
         verb, particle = m.group(1) + (m.group(2) or ""), m.group(3).lower()
-        if verb.lower() not in missing:
+        if verb.lower() not in missing and (not text or re.search(
+                rf"(?<![A-Za-z]){re.escape(m.group(1))}[a-z]*[ \t]+{particle}\b", text, re.IGNORECASE)):
             continue
         base = m.group(1).lower()
         bases = [base] if not m.group(2) else [base, base + "e"]
@@ -683,6 +703,17 @@ def _phrasal_compounds(asking: str, missing: set[str]) -> list[tuple[str, list[s
             bases.append(base[:-1])  # "logged": log, "shutting": shut
         out.append((m.group(0), [b + particle for b in bases]))
     return out
+
+
+_ASKS_CODE = re.compile(r"\b(?:(?:status|error|exit|return|result)\s+(?:code|value|number)|errno|error\s+constant)s?\b",
+                        re.IGNORECASE)
+"""A question asking for a program's status or error code ("what status code ... when ...")."""
+
+
+def _errno_rx(word: str) -> re.Pattern[str]:
+    """`word` as an errno-style constant names it: E and the word in capitals, alone or after
+    a prefix and an underscore (`ETIMEDOUT`, `ARES_ETIMEOUT`)."""
+    return re.compile(rf"(?<![A-Za-z0-9])(?:[A-Z][A-Z0-9]*_)?E{re.escape(word.upper())}(?![A-Za-z0-9])")
 
 
 _PARTS_READ = 2_000
@@ -1101,9 +1132,14 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # lines that accept, not the one that names the server), each word as the text writes it;
     # a run of the question's words the text writes together before it: "refused because ...
     # still out on another loan" is the text's "denied: still out on loan", and its "refused"
-    # lines are another kind's.
+    # lines are another kind's; and a value the question writes (an address, an id) before
+    # it too: "answered with the blocking address 0.0.0.0" is 0.0.0.0's 38 lines, and a DNS
+    # log's "ANSWER" is on 1,200 lines of its every message.
+    valued = (bool(found) and _tier(found[0].word, marked) == 0 and key_shaped(found[0].word)
+              and not _DAY_OR_TIME.fullmatch(found[0].word))  # a day's or an hour's lines: the verb picks their kind
     searched_first = tuple(w.as_written for w in sorted(
-        found, key=lambda w: (not w.phrase, not verb or w.word.lower() != verb.lower())))
+        found, key=lambda w: (not w.phrase, not (valued and w is found[0]),
+                              not verb or w.word.lower() != verb.lower())))
     # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
     # A count or ranking of releases is read off their headings (`_releases_in`, `_by_period`): a
     # table of their items counts items ("143" for dbus's releases of a period, not 11).
@@ -1319,12 +1355,19 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
         if (hit := _look_up(text, lowered, with_number)).count:  # "Kerberos 5" where the text writes "kerberos5"
             hit.asked = apart
             found.append(hit)
-    for apart, compounds in _phrasal_compounds(asking, {w.lower() for w in missing}):
+    for apart, compounds in _phrasal_compounds(asking, {w.lower() for w in missing}, text):
         hit = next((h for c in compounds if (h := _look_up(text, lowered, c)).count), None)
         if hit is not None:  # "timing out" where gunicorn writes "WORKER TIMEOUT"
             hit.asked = apart
             found.append(hit)
             missing = [w for w in missing if w.lower() != apart.split()[0].lower()]
+        if _ASKS_CODE.search(asking):
+            # "what status code ... when a query times out": c-ares' `ARES_ETIMEOUT = 12`, an
+            # errno-style name (E and the condition) that no search for "timeout" finds whole.
+            errno = next((h for c in compounds if (h := _look_up(text, None, c, _errno_rx(c))).count), None)
+            if errno is not None:
+                errno.word, errno.asked = text[slice(*errno.first[0])], apart  # as written: `ARES_ETIMEOUT`
+                found.append(errno)
     for said, *names in signal_names(asking):
         said_words = _letter_words(said)
         if not said_words <= {p for w in missing for p in _letter_words(w)}:
@@ -1334,6 +1377,14 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             hit.asked = said
             found.append(hit)
             missing = [w for w in missing if not _letter_words(w) <= said_words]
+    for word in list(missing):
+        # "saved" where a hub's log writes "stored tmp-118 #1": the verb's other word, as written.
+        hits = [h for other in synonyms(word) if (h := _look_up(text, lowered, other)).count]
+        if hits:
+            hit = max(hits, key=lambda h: h.count)
+            hit.asked = word
+            found.append(hit)
+            missing.remove(word)
     found += _phrases_written(text, lowered, asking, found)
     marked = marked_words(asking)
     # A plain word found only joined comes after the words found as asked: "top-level" in a
@@ -1347,6 +1398,11 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     n_lines = text.count("\n") + 1
     # A document's noun written only in its title ("The manual lists rm as ...": the header's
     # "General Commands Manual") names the document too.
+    # A word only a table's header line writes names a column ("Ford County": the county column
+    # holds FORD): its one line is no row the question asks about.
+    header_end = text.find("\n")
+    if header_end > 0 and max(text.count(c, 0, header_end) for c in _HEADER_SPLIT) >= _HEADER_CELLS:
+        described |= {w.word.lower() for w in found if w.count == 1 and w.first and w.first[0][0] < header_end}
     subject, title = _title_words(text)
     described |= {w.word.lower() for w in found if (
         (w.word.lower() in subject and w.count >= max(_TITLE_SPREAD, _TITLE_SHARE * n_lines))
@@ -1371,6 +1427,11 @@ _GLOSS_SHARE = 0.5
 """A code on more of the lines than this is no term to search first: "(UTC)" on every line of a log."""
 
 
+_DAY_OR_TIME = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}(?:-\d{2})?")
+"""A date or a time of day as a question writes it ("2025-06-24", "08:51:30", "2010")."""
+_HEADER_SPLIT = ",\t|;"
+_HEADER_CELLS = 3
+"""A first line split into four or more cells by one of these is a table's header."""
 _TITLED = re.compile(r"\A\s*(?:(?P<man>[\w.+-]+)\([1-9]\w*\)[ \t]{2,}[^\n]*"
                      r"|#{1,2}[ \t]+(?P<md>[^\n]+)"
                      r"|(?P<rst>[^\n]*\w[^\n]*)\n[ \t]*(?:={3,}|-{3,}|~{3,}|\*{3,})[ \t]*)(?:\n|\Z)")
@@ -1503,7 +1564,14 @@ def _together_rows(page: _Page, words: _Searched, question: str, n_words: int,
     words as searched, and how many lines hold them."""
     doc = page.doc
     unwanted = negated(question)
-    both = _together(doc.text, doc.lowered, [w for w in words.found[:n_words] if w.word.lower() not in unwanted])
+    ranked = words.found[:n_words]
+    if COUNT_ASKED.search(asking_part(question)) and (head := counted_head(asking_part(question))):
+        # The noun a count counts is each record, whether its line writes it or not: "how many
+        # certificates have an OU in their subject" is the Subject lines holding OU=, not the
+        # few that also write "Certification".
+        others = [w for w in words.found if head not in (w.word.lower(), w.asked.lower())]
+        ranked = others[:n_words] if len(others) >= 2 and len(others) < len(words.found) else ranked
+    both = _together(doc.text, doc.lowered, [w for w in ranked if w.word.lower() not in unwanted])
     if not both:
         return (), [], 0
     together, spans = both
