@@ -2038,6 +2038,9 @@ def test_a_verb_the_text_writes_as_another_word_of_its_group_is_found_as_that_wo
     assert "'saved'" not in look.text.split("Not in the text")[-1] and "stored" in look.hint
     assert synonyms("saved") == ("store", "persist") and synonyms("Stopped") == ("halt", "terminate")
     assert synonyms("denied") == ("refuse", "reject", "decline") and synonyms("shipped") == ()
+    # Only a verb: "from the beginning of" is no event ("begin" lines are not its lines).
+    begun = log + "11:22:00 INFO: begin sync\n"
+    assert "the question's 'beginning'" not in orientation(begun, "How many readings from the beginning of the log?").text
     # A verb the text writes is looked up as asked, not as its group's others.
     both = log + "11:22:00 INFO: saved config\n"
     assert "the question's 'saved'" not in orientation(both, "How many readings were saved?").text
@@ -2050,6 +2053,9 @@ def test_a_word_only_a_tables_header_writes_is_searched_after_the_rows_words() -
     look = orientation("\n".join(rows) + "\n", "On what date was the armored truck for Ford County shipped?")
     assert look.words.index("County") > look.words.index("truck")
     assert "'ARMORED' and 'TRUCK' and 'FORD' on one line: 1 line" in look.text
+    # A year the header writes is the column asked for ("fertility in 1985"), searched as any word.
+    wide = "Country Name,1984,1985\nThailand,2.6,2.571\nPeru,4.1,4.0\n"
+    assert orientation(wide, "What was Thailand's fertility in 1985?").words[0] == "1985"
 
 
 def test_a_value_the_question_writes_is_searched_before_the_counts_verb() -> None:
@@ -2074,6 +2080,14 @@ def test_the_noun_a_count_counts_does_not_narrow_the_lines_its_other_words_share
         pem += f"# Issuer: CN={name} O=Org {i}{ou}\n# Subject: CN={name} O=Org {i}{ou}\n-----BEGIN CERTIFICATE-----\nMIIB\n"
     look = orientation(pem, "How many certificates in this bundle have an organizational unit (OU) in their subject name?")
     assert "'OU' and 'Subject' on one line: 10 lines" in look.text
+    # A count whose noun is no word after "how many" keeps every word: "spells started
+    # between 1965 and 1974" counts spells, not the year.
+    from recursor.question import counted_head
+    assert counted_head("how many military dictatorship spells started between 1965 and 1974") == "1965"
+    table = "".join(f"spell{i},{y},{kind}\n" for i, (y, kind) in enumerate(
+        (y, k) for y in range(1960, 1980) for k in ("Military Dict", "Civilian Dict", "Royal Dict")))
+    look = orientation(table, "How many military dictatorship spells started between 1965 and 1974?")
+    assert "'1965' and 'Military' on one line: 1 line" in look.text
 
 
 def test_a_status_code_for_a_condition_is_found_as_its_errno_style_name() -> None:

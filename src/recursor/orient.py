@@ -57,6 +57,7 @@ from recursor.question import (
     COUNT_ASKED,
     COUNTS,
     DOCUMENT_KINDS,
+    HOW_MANY,
     MEASURED_ASKED,
     MOST,
     NOT_FIRST,
@@ -392,6 +393,8 @@ def _question_words(question: str) -> list[str]:
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
         quoted = question[m.start() - 1:m.start()] in ("'", '"', "`", "\u2018", "\u201c") if m.start() else False
+        if f"--{low}" in seen or f"-{low}" in seen:
+            continue  # "force-write-download-archive" of the option "--force-write-download-archive", found already
         if low in _STOP or low in seen or (len(word) < 3 and not _ACRONYM.fullmatch(word)
                                            and (quoted or not _short_name(word))):
             continue  # a word of two letters only in capitals ("OK", "ID", "CA"), or a command's name ("rm"; quoted, it is `marked_short`'s)
@@ -402,6 +405,8 @@ def _question_words(question: str) -> list[str]:
     return out
 
 
+_PAST = re.compile(r"[a-z]{2}ed$|^(?:bought|sent|began|begun)$", re.IGNORECASE)
+"""A verb's past as a question writes it ("saved", "denied", "sent")."""
 _OPTION_WRITTEN = re.compile(r"(?<![\w-])(--[A-Za-z0-9][\w.-]*|-[A-Za-z](?![\w-]))")
 """A command-line option in a question: "--max-delete", "--s3-" (a start), "-x"."""
 _TWO_LETTER_WORDS = frozenset("""
@@ -1377,8 +1382,10 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             hit.asked = said
             found.append(hit)
             missing = [w for w in missing if not _letter_words(w) <= said_words]
-    for word in list(missing):
-        # "saved" where a hub's log writes "stored tmp-118 #1": the verb's other word, as written.
+    verb = counted_verb(asking)
+    for word in [w for w in missing if w == verb or _PAST.search(w)]:
+        # "saved" where a hub's log writes "stored tmp-118 #1": the verb's other word, as
+        # written; only a verb ("the beginning of" is no event a line records).
         hits = [h for other in synonyms(word) if (h := _look_up(text, lowered, other)).count]
         if hits:
             hit = max(hits, key=lambda h: h.count)
@@ -1402,7 +1409,8 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     # holds FORD): its one line is no row the question asks about.
     header_end = text.find("\n")
     if header_end > 0 and max(text.count(c, 0, header_end) for c in _HEADER_SPLIT) >= _HEADER_CELLS:
-        described |= {w.word.lower() for w in found if w.count == 1 and w.first and w.first[0][0] < header_end}
+        described |= {w.word.lower() for w in found if w.count == 1 and w.first and w.first[0][0] < header_end
+                      and w.word.isalpha()}  # not a year column's "1985": the column asked for
     subject, title = _title_words(text)
     described |= {w.word.lower() for w in found if (
         (w.word.lower() in subject and w.count >= max(_TITLE_SPREAD, _TITLE_SHARE * n_lines))
@@ -1565,7 +1573,9 @@ def _together_rows(page: _Page, words: _Searched, question: str, n_words: int,
     doc = page.doc
     unwanted = negated(question)
     ranked = words.found[:n_words]
-    if COUNT_ASKED.search(asking_part(question)) and (head := counted_head(asking_part(question))):
+    asked = asking_part(question)
+    if ((many := HOW_MANY.search(asked)) is not None and (head := counted_head(asked)).isalpha()
+            and head in many.group("what").lower().split()):
         # The noun a count counts is each record, whether its line writes it or not: "how many
         # certificates have an OU in their subject" is the Subject lines holding OU=, not the
         # few that also write "Certification".

@@ -1129,16 +1129,12 @@ def _y_base(word: str) -> str | None:
 
 def _stem(word: str) -> str:
     """What `_stem_rx` looks for at the start of a match: a long word without its ending
-    ("installation" -> "install", "upgraded" -> "upgrad"), a consonant doubled before "-ed"
-    or "-ing" single ("dropped" -> "drop")."""
+    ("installation" -> "install", "upgraded" -> "upgrad")."""
     if len(word) >= 5 and word.isalpha():
         stem = _re.sub(r"ations?$", "", word, flags=_re.IGNORECASE)
         if stem != word and len(stem) >= 6:  # a shorter stem is another word's start ("found" of "foundation")
             return stem
         stem = _re.sub(r"(?:ing|ed|es|s|ly|ion|ions)$", "", word, flags=_re.IGNORECASE)
-        if (len(stem) >= 5 and stem[-1] == stem[-2] and stem[-1].lower() in "bdgmnprt"
-                and _re.search(r"(?:ing|ed)$", word, _re.IGNORECASE)):
-            stem = stem[:-1]  # "dropped" -> "drop" (a changelog's "Drop support for ..."), "planned" -> "plan"
         if len(stem) >= 4:
             return stem
     return word
