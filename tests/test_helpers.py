@@ -1851,6 +1851,12 @@ def test_a_hit_inside_a_block_comment_shows_the_statement_that_opens_it() -> Non
     assert _comment_opened(header, header.index("introduced in 1.7.0")) is None
     alone = "int x;\n/* A comment\n * about 1.16.0 */\n"
     assert _comment_opened(alone, alone.index("1.16.0")) is None
+    # Not across a file's start, nor a path's glob (`src/*.c`, `rm -rf /tmp/build/*`).
+    joined = "# File: a.mk\nSRC = src/*.c\n# File: b.txt\nfirst line\nsecret key is K-1\n"
+    assert _comment_opened(joined, joined.index("secret"), joined.index("# File: b.txt")) is None
+    assert _comment_opened(joined, joined.index("secret")) is None
+    shell = "#!/bin/sh\nrm -rf /tmp/build/*\necho cleaning\nexport TOKEN=abc123\n"
+    assert _comment_opened(shell, shell.index("TOKEN")) is None
 
 
 def test_a_row_of_the_contexts_table_has_its_headers_names_as_fields(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1866,4 +1872,13 @@ def test_a_row_of_the_contexts_table_has_its_headers_names_as_fields(monkeypatch
     assert h.record("KS,FORD")["county"] is None
     monkeypatch.setattr(h, "context", "1,2,3\n4,5,6\n")
     assert h.record("4,5,6") == {}
+    # The header line is no row of itself; a log or key=value records are no table; a BOM is no name.
+    monkeypatch.setattr(h, "context", "state,county,x\nKS,FORD,1\nKS,ALLEN,2\n")
+    assert dict(h.count_by(h.lines(), "county", show=False)) == {"FORD": 1, "ALLEN": 1}
+    monkeypatch.setattr(h, "context", "ts=1, user=ann, status=500\nts=2, user=bob, status=200\n")
+    assert h.record("ts=2, user=bob, status=200") == {"ts": "2", "user": "bob", "status": "200"}
+    monkeypatch.setattr(h, "context", "2024-05-01 10:00:01, INFO, started\n2024-05-01 10:00:02, WARN, slow disk\n")
+    assert "INFO" not in h.record("2024-05-01 10:00:02, WARN, slow disk")
+    monkeypatch.setattr(h, "context", "\ufeffname,age,city\r\nann,3,x\r\nbob,4,y\r\n")
+    assert h.record(h.lines()[1])["name"] == "ann"
 

@@ -495,6 +495,9 @@ def test_which_class_has_no_base_or_the_most_nested_classes_is_read_from_the_par
     # The fewest, or a tie, offers nothing; two classes with no base name none.
     question = "Which class in this module has the fewest classes nested inside its body?"
     assert class_look(_SHAPES, asking_part(question), question)[1] == ""
+    # "Which class doesn't inherit from Base?" names a base: no class without one is offered.
+    question = "Which class doesn't inherit from Base?"
+    assert class_look(_SHAPES, asking_part(question), question)[1] != "Base"
     two = _SHAPES + "\nclass Other:\n    pass\n"
     question = "Which class is declared without any base class?"
     assert class_look(two, asking_part(question), question)[1] == ""

@@ -155,3 +155,15 @@ def test_a_common_log_format_stamp_is_timed_and_a_windows_eight_kinds_are_told()
     assert rows[0].startswith("60 of its 180 timed lines are from 08:47:00 through 08:47:59")
     told = [r for r in rows if r.startswith("  ") and "lines like:" in r]
     assert len(told) == 8 and "  6 lines of 1 other kinds." in rows
+
+
+def test_review_a_count_whose_noun_is_qualified_by_a_word_the_log_writes_computes_nothing() -> None:
+    # "How many PNG images were stored": not every stored line; a word the log never writes
+    # ("sensor", "new") selects no line and leaves the count as it is.
+    log = "".join(f"10:{i:02}:00 INFO stored item-{i} photo{i}.{'png' if i % 3 == 0 else 'txt'}\n" for i in range(60))
+    window = " between 10:00 and 10:30?"
+    assert times_look(log, "How many PNG images were stored" + window, 100).counted == ""
+    for said in ("How many items were stored", "How many new items were stored", "How many sensor items were stored",
+                 "How many were stored"):
+        assert times_look(log, said + window, 100).counted == "31", said
+

@@ -2122,3 +2122,29 @@ def test_a_run_of_the_questions_words_the_text_writes_together_is_looked_up_firs
     # A run of the question's prose ("in this module", a form word and stop-words) is not one.
     code = "".join(f"def f{i}():\n    return {i}\n" for i in range(20)) + "# the functions in this module\n"
     assert not any(" " in w for w in orientation(code, "How many functions are defined in this module?").words)
+
+
+def test_review_session_50_looks_keep_the_words_a_question_is_about() -> None:
+    import random
+    # A count's noun that is the filter stays: "how many errors mention disk sda".
+    lines = (["[INFO] scheduled check of disk sda ok"] * 20 + [f"[ERROR] reading disk sda sector {i}" for i in range(5)]
+             + [f"[ERROR] interface eth{i} down" for i in range(7)])
+    random.Random(1).shuffle(lines)
+    look = orientation("\n".join(lines) + "\n", "How many errors mention disk sda?")
+    assert "'ERROR' and 'disk' and 'sda' on one line: 5 lines" in look.text
+    # A short form beside a word the text writes, not instead of it: "minimum" is not "min".
+    backups = "".join(f"backup job {i} took {i} min\n" for i in range(40)) + "policy: minimum retention is 7 days\n"
+    shown = orientation(backups, "What is the minimum retention?").text
+    assert "'minimum': 1 line:\n1| policy: minimum retention is 7 days" in shown
+    # A sentence's period is no part of an option; a single letter's case is kept.
+    assert orientation("use --drive-opt3 now\n" + "x\n" * 20, "What does it do when given --drive-opt3.").words == ("--drive-opt3",)
+    flags = "  -l  long listing\n  -L  follow links\n" + "x\n" * 20
+    assert "'-L': 1 line:\n1|   -L  follow links" in orientation(flags, "What does ls do when given -L?").text
+    # A tool named on every line comes after the count's verb; prose's abbreviations are no names.
+    apt = "".join(f"apt-get: {'install' if i % 3 == 0 else 'remove'} pkg{i}\n" for i in range(30))
+    assert orientation(apt, "How many packages did apt-get install?").hint[0] == "install"
+    assert "et" not in orientation("the sensors et al. reported\n" * 3, "Which sensors et al. reported?").words
+    # A first line with commas that no second line matches is no table's header.
+    note = "Note: the launch codeword, agreed by Ann, Bob, and Cy, is PELICAN.\n" + "the weather in the valley.\n" * 200
+    assert orientation(note, "What launch codeword did Ann agree on, given the weather?").words[0] != "weather"
+

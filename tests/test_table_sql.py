@@ -749,6 +749,11 @@ def test_a_column_tested_for_a_value_is_one_of_the_conditions_that_hold_apart() 
     # "IS NULL" inside a LIKE's text is no condition: the LIKE alone is told.
     alone = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%x IS NULL%'"), "How many?")
     assert alone == "no row meets message LIKE '%x IS NULL%'"
+    # A CASE's test in the SELECT is no condition; a NOT turns the test round, so it is not told.
+    case = db.select("SELECT SUM(CASE WHEN loan IS NULL THEN 1 ELSE 0 END) FROM t WHERE message LIKE '%opened%'")
+    assert "loan IS NULL" not in db.doubted(case, "How many?")
+    negated = db.select("SELECT COUNT(*) FROM t WHERE NOT loan IS NULL AND message LIKE '%still out%'")
+    assert "loan IS NULL:" not in db.doubted(negated, "How many?")
     db.close()
 
 

@@ -173,6 +173,13 @@ def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:
     news = "1.43.0 - 2019-11-17\n* Add TAK :pr:`405`\n1.42.0 - 2019-01-01\n* x\n1.6 - 2006.08.09\n* y\n"
     assert not fits_form("405", "a version", news) and fits_form("1.43.0", "a version", news)
     assert fits_form("5", "a version", "protocol version 5\ntook 3.5 s\n2.5 s\n1.5 s\n")
+    # Addresses and a table's decimals are no dotted versions (review).
+    access = "".join(f'10.0.0.{i} - - "GET / HTTP/2" 200 3.25\n' for i in range(9))
+    assert fits_form("2", "a version", access)
+    # The reader's value is read against the same rule: 405 under "1.43.0 - 2019-11-17" is none.
+    from recursor.look_reader import read_value
+    lines = "1| * Add TAK :pr:`405`\n   under: 1.43.0 - 2019-11-17\n"
+    assert read_value("405", lines, "Which mutagen version added TAK?", context=news) is None
     for person in ("Samuel Thibault", "Marco d'Itri", "Jan van der Berg", "Laszlo Boszormenyi (GCS)", "bunk@debian.org"):
         assert fits_form(person, "a person"), person
     for thing in ("icu", "root", "the maintainer", "72.1-3"):

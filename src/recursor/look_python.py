@@ -375,7 +375,9 @@ def _subclasses(found: list[_Class], name: str, asking: str, question: str, dire
 
 
 _NO_BASE = re.compile(r"\b(?:without\s+(?:any\s+)?|no\s+|not\s+(?:have|name|list)\s+(?:any|a)\s+)(?:base|parent|super)"
-                      r"(?:\s+class(?:es)?)?\b|\b(?:does\s+not|doesn't|do\s+not|don't)\s+inherit\b", re.IGNORECASE)
+                      r"(?:\s+class(?:es)?)?\b(?!\s+(?:other\s+than|but|except|besides|of|named)\b)"
+                      r"|\b(?:does\s+not|doesn't|do\s+not|don't)\s+inherit\b(?!\s+(?:from|of)\s+(?!anything|any\b)\w)",
+                      re.IGNORECASE)
 """A question about the classes declared with no base ("declared without any base class")."""
 _FEWEST = re.compile(r"\b(?:fewest|least|smallest)\b", re.IGNORECASE)
 _NESTED = re.compile(r"\b(?:classes|class)\s+(?:nested|defined|declared)\s+(?:inside|within|in)\b"

@@ -12,12 +12,13 @@ General: any log whose lines start with a time of day; the window is read from t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from recursor.line_kinds import kinds, kinds_told
 from recursor.question import COUNT_ASKED, asking_part, counted_verb
-from recursor.sandbox.helpers import _stem_rx, _time_of, in_dates
+from recursor.sandbox.helpers import _stem_rx, _time_of, _word_rx, in_dates
 from recursor.short_forms import short_forms
 from recursor.synonyms import synonyms
 
@@ -34,13 +35,11 @@ _BEFORE_END = re.compile(rf"\bfrom\s+(?P<a>{_TIME})\s*,?\s+(?:(?:up\s+)?(?:to|un
 03:48:00, before 03:50:00". Read first: "between 03:48 and 03:50 (from 03:48, before 03:50)"
 says which end the "and" meant."""
 _JUST = frozenset("were was are is did do does got get had have has been the a an in of this that log file "
-                   "there total altogether all new to on by server system site host machine service successfully".split())
+                   "there total altogether all new to on server system site host machine service successfully".split())
 """Words that say only that the things were there: a count's plain words, and the place every
 line of a log is about ("uploaded to the server")."""
 _VERB_KINDS = 4
 """The most kinds of line holding the count's verb told one by one."""
-_NOUN_WORDS = 3
-"""The most words a count's noun has ("sensor readings")."""
 _WINDOW_WORDS = re.compile(rf"\b(?:from|between|to|through|thru|until|till|and|up|but|not|including|counting|before|"
                            rf"{_TIME})\b[,]?", re.IGNORECASE)
 _WINDOW_KINDS = 8
@@ -86,7 +85,7 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
             f"(in_dates(lines(), {a!r}, {b!r}) gives them)."]
     rows += kinds_told("", inside, width, about="They are", shown=_WINDOW_KINDS)
     verb = counted_verb(asking)
-    if verb is None or not _asks_just(asking, m, verb):
+    if verb is None or not _asks_just(asking, m, verb, lambda w: _word_rx(w).search(text) is not None):
         return TimesLook(rows)
     written, rx = verb, _stem_rx(verb)
     held = [line for line in inside if rx.search(line)]
@@ -142,18 +141,23 @@ def _ends(window: re.Match[str]) -> tuple[str, str]:
     return (a, _just_before(b)) if window.re is _BEFORE_END else (a, b)
 
 
-def _asks_just(asking: str, window: re.Match[str], verb: str) -> bool:
+def _asks_just(asking: str, window: re.Match[str], verb: str, written: Callable[[str], bool] = lambda w: True) -> bool:
     """Whether the question counts the verb's things in the window and says nothing more: "how
-    many rides were started from ... to ...", not "started by bob" nor "not started" (review)."""
+    many rides were started from ... to ...", not "started by bob" nor "not started" (review).
+    Its noun, before the auxiliary or the verb, may have words before its last one that the
+    text never writes (`written`): they select no line ("sensor readings"); one it writes
+    does ("PNG images were stored": not every stored line). After them, only plain words."""
     rest = asking.replace(window.group(0), " ") if window.group(0) in asking else _WINDOW_WORDS.sub(" ", asking)
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", rest)]
     if words[:2] != ["how", "many"]:
         return False
-    # The counted noun, of up to three words ("sensor readings"), up to the count's auxiliary
-    # or verb; nothing after them but plain words ("successfully", "to the server").
-    at = next((i for i, w in enumerate(words[2:], 2) if w in _JUST or w == verb.lower()), len(words))
-    content = [w for w in words[at:] if w not in _JUST and w != verb.lower()]
-    return 0 < at - 2 <= _NOUN_WORDS and not content
+    at = next((i for i, w in enumerate(words[2:], 2) if w in _AUXILIARIES or w == verb.lower()), len(words))
+    noun = [w for w in words[2:at] if w not in _JUST]
+    after = [w for w in words[at:] if w not in _JUST and w != verb.lower()]
+    return not after and not any(written(w) for w in noun[:-1])
+
+
+_AUXILIARIES = frozenset("were was are is did do does got get had have has been".split())
 
 
 def _just_before(time: str) -> str:

@@ -100,6 +100,7 @@ from recursor.sandbox.helpers import (
     _stem,
     _stem_literal,
     _stem_rx,
+    _table_header,
     _values,
     _word_rx,
     _y_base,
@@ -263,7 +264,7 @@ def _found_rx(word: str) -> re.Pattern[str]:
     anywhere ("50%", "€10"), where a word's boundaries never hold."""
     if len(word) == 3 and word[0] in "'\"`" and word[-1] == word[0]:
         return re.compile(re.escape(word))  # "'g'" as the question quotes it: 'G' is another type character
-    if word[:1] == "-" and len(word) > 2:  # a command-line option as written: "--s3-" starts options
+    if word[:1] == "-" and len(word) >= 2:  # a command-line option as written ("--s3-" starts options; "-L" is not "-l")
         return re.compile(r"(?<![\w-])" + re.escape(word) + (r"[\w.-]*" if word[-1] == "-" else r"(?![\w-])"))
     if word[-1:] == "_" and word[:1].isalpha():  # "tcp_" of "tcp_*": a start (not a dunder's "__init__")
         return re.compile(r"(?<![\w-])" + re.escape(word) + r"[\w.-]*", re.IGNORECASE)
@@ -393,7 +394,7 @@ def _question_words(question: str) -> list[str]:
         word = m.group(0)  # "libminizip1's": the apostrophe ends the word
         low = word.lower()
         quoted = question[m.start() - 1:m.start()] in ("'", '"', "`", "\u2018", "\u201c") if m.start() else False
-        if f"--{low}" in seen or f"-{low}" in seen:
+        if f"--{low}" in seen or f"-{low}" in seen or f"--{low}-" in seen:
             continue  # "force-write-download-archive" of the option "--force-write-download-archive", found already
         if low in _STOP or low in seen or (len(word) < 3 and not _ACRONYM.fullmatch(word)
                                            and (quoted or not _short_name(word))):
@@ -407,13 +408,15 @@ def _question_words(question: str) -> list[str]:
 
 _PAST = re.compile(r"[a-z]{2}ed$|^(?:bought|sent|began|begun)$", re.IGNORECASE)
 """A verb's past as a question writes it ("saved", "denied", "sent")."""
-_OPTION_WRITTEN = re.compile(r"(?<![\w-])(--[A-Za-z0-9][\w.-]*|-[A-Za-z](?![\w-]))")
+_OPTION_WRITTEN = re.compile(r"(?<![\w-])(--[A-Za-z0-9](?:[\w.-]*[\w-])?|-[A-Za-z](?![\w-]))")
 """A command-line option in a question: "--max-delete", "--s3-" (a start), "-x"."""
 _TWO_LETTER_WORDS = frozenset("""
 ad ah am an as at aw ax be by do eh ex go ha he hi hm if in is it lo ma me mi mm my no of oh ok on or ow ox pa
 re so to uh um up us we ye yo
+vs et al pm eg ie cf ca st nd rd th mr dr jr sr co
 """.split())
-"""English words of two letters: any other lower-case pair of letters a question writes is a name."""
+"""English words of two letters, and prose's abbreviations ("vs", "et al."): any other
+lower-case pair of letters a question writes is a name."""
 
 
 def _short_name(word: str) -> bool:
@@ -790,6 +793,8 @@ def _short_written(text: str, lowered: str | None, word: str) -> _Word | None:
 
 _SHORT_AS_WORD = r"(?<![\w./-]){}s?(?![\w/-]|\.\w)"
 """A short form as a word of its own, or its plural ("bools"): not a part of a joined or dotted name."""
+_SHORT_UNDER = 10
+"""A word on this many lines or more is the text's own: no short form is looked up for it."""
 _SHORT_OVER = 2
 """A short form is looked up for the word when the text writes it on more than this many times
 the word's lines: "pkg" is no better than a log's own "packages"."""
@@ -1140,8 +1145,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     # lines are another kind's; and a value the question writes (an address, an id) before
     # it too: "answered with the blocking address 0.0.0.0" is 0.0.0.0's 38 lines, and a DNS
     # log's "ANSWER" is on 1,200 lines of its every message.
+    verb_hit = next((w for w in found if verb and w.word.lower() == verb.lower()), None)
     valued = (bool(found) and _tier(found[0].word, marked) == 0 and key_shaped(found[0].word)
-              and not _DAY_OR_TIME.fullmatch(found[0].word))  # a day's or an hour's lines: the verb picks their kind
+              and not _DAY_OR_TIME.fullmatch(found[0].word)  # a day's or an hour's lines: the verb picks their kind
+              and (verb_hit is None or found[0].count <= verb_hit.count))  # not a tool on every line ("apt-get")
     searched_first = tuple(w.as_written for w in sorted(
         found, key=lambda w: (not w.phrase, not (valued and w is found[0]),
                               not verb or w.word.lower() != verb.lower())))
@@ -1227,7 +1234,9 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         end = doc.files[at][3] if at >= 0 else doc.starts[item + 1] if item + 1 < len(doc.starts) else None
         # Under the headings of the line holding its rarest word, above the passage: one that
         # runs across a heading ("## 5.18" inside it) is under that heading, shown, not the one above.
-        rarest = next((w for w in passage.words if w in rare), passage.words[0] if passage.words else "")
+        counts = {w.word: w.count for w in words.found}
+        rarest = min((w for w in passage.words if w in rare), key=lambda w: counts.get(w, 0),
+                     default=passage.words[0] if passage.words else "")
         at_word = next((a for _, a, _, line in shown if rarest and rarest.lower() in line.lower()), shown[0][1])
         heads = [(a, b) for a, b in section_heads(doc.text, at_word, body, end) if b <= shown[0][1]]
         under = ["   under: " + " > ".join(_cut(" ".join(doc.text[a:b].split()), 100) for a, b in heads)] if heads else []
@@ -1341,8 +1350,13 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             if (hit := _look_up(text, lowered, joined)).count:  # "no-login" where the text writes "nologin"
                 hit.asked = word
                 break
-        if (short := _short_written(text, lowered, word)) is not None and short.count > _SHORT_OVER * hit.count:
-            hit = short  # "boolean" where a .proto file writes `optional bool ... [default = false]`
+        short = _short_written(text, lowered, word) if hit.count < _SHORT_UNDER else None
+        if short is not None and short.count > _SHORT_OVER * hit.count:
+            # "boolean" where a .proto file writes `optional bool ... [default = false]`: the
+            # short form as well, or instead when the word is written nowhere.
+            if hit.count and not any(h.count == hit.count and h.forms == hit.forms for h in found):
+                found.append(hit)
+            hit = short
         parts = _parts_written(text, lowered, word) if not hit.count else []
         if parts:
             # "high-severity" where a scanner writes "Severity: High": each part, as the text writes it.
@@ -1408,7 +1422,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     # A word only a table's header line writes names a column ("Ford County": the county column
     # holds FORD): its one line is no row the question asks about.
     header_end = text.find("\n")
-    if header_end > 0 and max(text.count(c, 0, header_end) for c in _HEADER_SPLIT) >= _HEADER_CELLS:
+    if header_end > 0 and _table_header(text) is not None:
         described |= {w.word.lower() for w in found if w.count == 1 and w.first and w.first[0][0] < header_end
                       and w.word.isalpha()}  # not a year column's "1985": the column asked for
     subject, title = _title_words(text)
@@ -1437,9 +1451,6 @@ _GLOSS_SHARE = 0.5
 
 _DAY_OR_TIME = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}(?:-\d{2})?")
 """A date or a time of day as a question writes it ("2025-06-24", "08:51:30", "2010")."""
-_HEADER_SPLIT = ",\t|;"
-_HEADER_CELLS = 3
-"""A first line split into four or more cells by one of these is a table's header."""
 _TITLED = re.compile(r"\A\s*(?:(?P<man>[\w.+-]+)\([1-9]\w*\)[ \t]{2,}[^\n]*"
                      r"|#{1,2}[ \t]+(?P<md>[^\n]+)"
                      r"|(?P<rst>[^\n]*\w[^\n]*)\n[ \t]*(?:={3,}|-{3,}|~{3,}|\*{3,})[ \t]*)(?:\n|\Z)")
@@ -1579,8 +1590,12 @@ def _together_rows(page: _Page, words: _Searched, question: str, n_words: int,
         # The noun a count counts is each record, whether its line writes it or not: "how many
         # certificates have an OU in their subject" is the Subject lines holding OU=, not the
         # few that also write "Certification".
-        others = [w for w in words.found if head not in (w.word.lower(), w.asked.lower())]
-        ranked = others[:n_words] if len(others) >= 2 and len(others) < len(words.found) else ranked
+        # Only a noun on more lines than each other word: "how many errors mention disk sda"
+        # keeps its ERROR lines, fewer than those of the disk.
+        noun = [w for w in words.found if head in (w.word.lower(), w.asked.lower())]
+        others = [w for w in words.found if w not in noun]
+        if noun and len(others) >= 2 and all(noun[0].count > w.count for w in others[:n_words]):
+            ranked = others[:n_words]
     both = _together(doc.text, doc.lowered, [w for w in ranked if w.word.lower() not in unwanted])
     if not both:
         return (), [], 0

@@ -921,9 +921,10 @@ def fits_form(answer: str, form: str, text: str = "") -> bool:
 
 
 _WHOLE = re.compile(r"\d+")
-_DOTTED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)+(?![\w.])|(?<![\w.])v?\d+\.\d+(?=\s+[-(]|\s*$)", re.MULTILINE)
-"""A version written with dots: three numbers ("1.43.0"), or two before a dash, a parenthesis
-or a line's end (a changelog's "1.6 - 2006.08.09"), not a measure's "3.5 seconds"."""
+_DOTTED = re.compile(r"(?<![\w.])v?\d+\.\d+\.\d+(?![\w]|\.\d)|(?<![\w.])v?\d+\.\d+(?=\s+(?:-|\(\d))")
+"""A version written with dots: three numbers ("1.43.0"; not an address's four, "10.0.0.1"),
+or two before a dash or a dated parenthesis (a changelog's "1.6 - 2006.08.09"), not a
+measure's "3.5 seconds" nor a table's "1.5"."""
 _DOTTED_SEEN = 3
 
 

@@ -27,7 +27,6 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "configuration": ("config", "conf", "cfg"),
     "connection": ("conn",),
     "database": ("db",),
-    "description": ("desc",),
     "destination": ("dest", "dst"),
     "dictionary": ("dict",),
     "directory": ("dir",),
@@ -38,7 +37,6 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "identifier": ("id",),
     "implementation": ("impl",),
     "index": ("idx",),
-    "information": ("info",),
     "initialization": ("init",),
     "integer": ("int",),
     "length": ("len",),
@@ -46,7 +44,6 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "maximum": ("max",),
     "message": ("msg",),
     "milliseconds": ("ms",),
-    "minimum": ("min",),
     "package": ("pkg",),
     "parameter": ("param",),
     "pointer": ("ptr",),
@@ -60,11 +57,13 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "specification": ("spec",),
     "statistics": ("stats",),
     "string": ("str",),
-    "temporary": ("tmp", "temp"),
+    "temporary": ("tmp",),
     "utility": ("util",),
     "variable": ("var",),
 }
-"""Each word's short forms, the most common first."""
+"""Each word's short forms, the most common first. Not those that are words of their own in
+a log or a query: "info" (a log level), "min" (minutes), "temp" (temperature), "desc" (SQL's
+DESC)."""
 
 _COMMANDS: dict[str, tuple[str, ...]] = {
     "upload": ("STOR", "STOU", "APPE"),

@@ -21,7 +21,6 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("stop", "halt", "terminate"),
     ("buy", "purchase"),
     ("send", "transmit"),
-    ("fail", "crash"),
 )
 """Each group's verbs in their base form, the most common first."""
 

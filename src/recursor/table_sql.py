@@ -868,7 +868,10 @@ class TableDb:
         texts = [m.group(0) for m in _COMPARED_TO.finditer(query.sql)]
         # "loan IS NOT NULL AND message LIKE '...still out on loan %'": a log's loan column is
         # written by other lines than the ones the LIKE keeps.
-        tested = [m.group(0) for m in _NULL_TESTED.finditer(unquoted)]
+        # Only the WHERE's own tests, not a CASE's in the SELECT, nor one a NOT turns round.
+        where = _WHERE.search(unquoted)
+        tested = [m.group(0) for m in _NULL_TESTED.finditer(where.group(1) if where else "")
+                  if not re.search(r"\b(?:NOT|WHEN)\s*$", where.group(1)[:m.start()] if where else "", re.IGNORECASE)]
         for condition in texts + numbers + tested:
             if re.match(r"[^']*\bIN\s*\(", condition, re.IGNORECASE):
                 continue  # an IN list, cut at its first value

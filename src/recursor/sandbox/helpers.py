@@ -771,19 +771,24 @@ def _comment_opened(doc: str, s: int, lo: int = 0) -> tuple[int, int] | None:
     name that` over `* is not recognized. introduced in 1.16.0 */`, whose constant the 1.5B
     never saw. None when doc[s]'s own line opens it, the comment closed before doc[s], it
     opened over `_COMMENT_UP` lines above, or its first line is comment alone."""
-    start = doc.rfind("\n", lo, s) + 1
-    back = start
+    back = max(lo, doc.rfind("\n", lo, s) + 1)
     for _ in range(_COMMENT_UP):
         if back <= lo:
             return None
-        above = doc.rfind("\n", lo, back - 1) + 1
+        above = max(lo, doc.rfind("\n", lo, back - 1) + 1)
         line = doc[above:back - 1]
         if "*/" in line:
             return None
-        if (at := line.rfind("/*")) >= 0:
-            return (above, back - 1) if line[:at].strip() and not line[:at].lstrip().startswith(("*", "//")) else None
+        if (m := _COMMENT_OPENS.search(line)) is not None:
+            code = line[:m.start()]
+            return (above, back - 1) if code.strip() and not code.lstrip().startswith(("*", "//", "#")) else None
         back = above
     return None
+
+
+_COMMENT_OPENS = _re.compile(r"(?:^|(?<=[\s,;{}()=]))/\*(?!.*\*/)")
+"""A C block comment opening on a line, not closed there, after a space or punctuation: not a
+path's glob (`src/*.c`, `rm -rf /tmp/build/*`)."""
 
 
 _ATX = _re.compile(r"\n(#{1,6})[ \t]+\S[^\r\n]*")
@@ -2014,7 +2019,7 @@ def record(line: Any) -> Record:
         # 1.5B counted `count_by(rows, "county")` over a CSV's lines and got no value.
         sep, names = header
         cells = _row_cells(text, sep)
-        if len(cells) == len(names):
+        if len(cells) == len(names) and cells != names:  # the header line is no row of itself
             out.update(zip(names, cells, strict=True))
     for key, value in _eq_pairs(text).items():
         out.setdefault(key, value)
@@ -2026,28 +2031,36 @@ def record(line: Any) -> Record:
     return out
 
 
-_HEADER_OF: tuple[int, tuple[str, list[str]] | None] = (0, None)
+_HEADER_OF: tuple[Any, tuple[str, list[str]] | None] = (None, None)
 
 
 def _context_header() -> tuple[str, list[str]] | None:
-    """The context's table header when it is one text whose first line is one (`_table_sep`
-    splits it and the next line alike, three names or more, none a number): its separator
-    and its names. Read once a context."""
+    """The context's table header (`_table_header`) when it is one text; read once a context."""
     global _HEADER_OF
     if not isinstance(context, str):
         return None
     doc = _doc()
-    if _HEADER_OF[0] == id(doc):
+    if _HEADER_OF[0] is doc:
         return _HEADER_OF[1]
-    found: tuple[str, list[str]] | None = None
-    first = [r for r in doc[:_HEADER_READ].split("\n", 2)[:2] if r.strip()]
-    sep = _table_sep(first) if len(first) == 2 else None
-    if sep is not None and sep != "|":
-        names = _row_cells(first[0], sep)
-        if len(names) >= 3 and all(n and _NUMBER.fullmatch(n) is None for n in names) and len(set(names)) == len(names):
-            found = (sep, names)
-    _HEADER_OF = (id(doc), found)
+    found = _table_header(doc)
+    _HEADER_OF = (doc, found)
     return found
+
+
+def _table_header(text: str) -> tuple[str, list[str]] | None:
+    """A text's table header, when its first line is one: `_table_sep` splits it and the next
+    line alike, into three names or more, each written once and none a number, a date or a
+    `key=value` ("ts=1, user=ann" is a record, "2024-05-01 10:00:01, INFO" a log line). Its
+    separator and its names; None otherwise."""
+    first = [r for r in text[:_HEADER_READ].lstrip("\ufeff").split("\n", 2)[:2] if r.strip()]
+    sep = _table_sep(first) if len(first) == 2 else None
+    if sep is None or sep == "|":
+        return None
+    names = _row_cells(first[0].rstrip("\r"), sep)
+    if (len(names) >= 3 and len(set(names)) == len(names)
+            and all(n and _NUMBER.fullmatch(n) is None and not _re.search(r"[=:]|\d[-/]\d", n) for n in names)):
+        return sep, names
+    return None
 
 
 _HEADER_READ = 20_000
