@@ -104,11 +104,11 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
         return TimesLook(rows)
     heads = [line[:m.end()] for line in held if (m := rx.search(line))]
     counts, example = kinds(heads)
+    named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
     if len(counts) != 1:
         if len(counts) <= _VERB_KINDS:
             first = {example[k]: next(line for line, head in zip(held, heads, strict=True) if head == example[k])
                      for k in counts}
-            named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
             rows.append(f"{len(held):,} of them write {named}, in {len(counts)} kinds of line (up to it):")
             rows += [f"  {n:,} like: {_cut(first[example[k]], width)}" for k, n in counts.most_common()]
         return TimesLook(rows)
@@ -116,7 +116,6 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     whole = re.compile(rf"\b{re.escape(written)}\b", re.IGNORECASE)
     if sum(1 for line in inside if whole.search(line)) != len(held):
         return TimesLook(rows)  # the call would give another number than the one counted
-    named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
     rows.append(f"{len(held):,} of them, all of one kind, write {named}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
 
