@@ -95,11 +95,12 @@ def test_the_count_s_verb_on_one_kind_of_the_window_s_lines_is_counted() -> None
     for said in ("How many pages were crawled by testbot from 06:11:00 through 06:11:20?",
                  "How many pages were not crawled from 06:11:00 through 06:11:20?"):
         look = times_look(text, said, 120)
-        assert look is not None and look.counted == "" and look.start == "", said
+        # It starts from the window's lines: its two ends are no words to search.
+        assert look is not None and look.counted == "" and look.start == "in_dates(lines(), '06:11:00', '06:11:20')", said
     # A verb on lines of two kinds (or none) computes nothing.
     mixed = text.replace("Scraped from", "crawled again")
     look = times_look(mixed, "How many pages were crawled from 06:11:00 through 06:11:20?", 120)
-    assert look is not None and look.counted == "" and look.start == ""
+    assert look is not None and look.counted == "" and look.start == "in_dates(lines(), '06:11:00', '06:11:20')"
 
 
 def test_a_verb_the_log_writes_as_a_protocol_command_is_counted_by_that_command() -> None:
@@ -167,3 +168,12 @@ def test_review_a_count_whose_noun_is_qualified_by_a_word_the_log_writes_compute
                  "How many were stored"):
         assert times_look(log, said + window, 100).counted == "31", said
 
+
+
+def test_a_window_s_ends_are_never_the_words_to_search_first() -> None:
+    # Told to search "06:11:00" and "06:11:20", a root finds two seconds of the window: it
+    # starts from the window's own lines instead, whatever it counts in them.
+    text, _ = _crawl_log()
+    look = orientation(text, "How many responses with a 404 did the crawler log from 06:11:00 through 06:11:20?")
+    assert look.start == "in_dates(lines(), '06:11:00', '06:11:20')"
+    assert "06:11:00" not in look.hint and "06:11:20" not in look.hint

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["kinds", "kinds_told", "line_shape", "names_in", "top_name"]
+__all__ = ["cut_line", "kinds", "kinds_told", "line_shape", "names_in", "top_name"]
 
 _VARIES = re.compile(
     r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
@@ -212,6 +212,12 @@ def top_name(lines: Iterable[str], names: frozenset[str] = frozenset()) -> str:
     return first.replace(_JOINED, " ") if n > m else ""
 
 
+def cut_line(line: str, width: int) -> str:
+    """`line` stripped and cut to `width` characters, "..." saying it was cut."""
+    line = line.strip()
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
 def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more_than: int = 10,
                about: str = "", names: frozenset[str] = frozenset(), named_only: bool = False,
                shown: int = KINDS_SHOWN) -> list[str]:
@@ -244,9 +250,8 @@ def kinds_told(word: str, lines: Iterable[str], width: int, least: int = 2, more
         return []
     rows = [f"{about or repr(word) + ' is on'} {total:,} lines of {len(counts):,} kinds (the lines' shapes, counted):"]
     for shape, n in top:
-        line = example[shape].strip()
-        cut = line if len(line) <= width else line[: width - 3] + "..."
-        rows.append(f"  {n:,} line{'s' if n != 1 else ''} like: {cut}{_names_told(named.get(shape))}")
+        rows.append(f"  {n:,} line{'s' if n != 1 else ''} like: {cut_line(example[shape], width)}"
+                    f"{_names_told(named.get(shape))}")
     rest = total - sum(n for _, n in top)
     if rest:
         rows.append(f"  {rest:,} lines of {len(counts) - len(top):,} other kinds.")

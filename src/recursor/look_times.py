@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from recursor.line_kinds import kinds, kinds_told
+from recursor.line_kinds import cut_line, kinds, kinds_told
 from recursor.question import COUNT_ASKED, asking_part, counted_verb
 from recursor.sandbox.helpers import _stem_rx, _time_of, _word_rx, in_dates
-from recursor.short_forms import short_forms
+from recursor.short_forms import short_form_rx, short_forms
 from recursor.synonyms import synonyms
 
 __all__ = ["TimesLook", "times_look", "window_asked"]
@@ -56,10 +56,12 @@ share of the text's lines: its messages may each run over several untimed lines.
 @dataclass(frozen=True, slots=True)
 class TimesLook:
     """The rows telling a window's lines, the call the root may start from, and the count the
-    look computed ("" when it computed none the question asks)."""
+    look computed ("" when it computed none the question asks). `start` is at least the
+    window's own lines: its two ends are no words to search (a line holding "11:21:30" is
+    one second of the window; the 1.5B, told to search them, counted those)."""
 
     rows: list[str]
-    start: str = ""
+    start: str
     counted: str = ""
 
 
@@ -84,12 +86,13 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     rows = [f"{len(inside):,} of its {len(timed):,} timed lines are from {a} through {b} "
             f"(in_dates(lines(), {a!r}, {b!r}) gives them)."]
     rows += kinds_told("", inside, width, about="They are", shown=_WINDOW_KINDS)
+    window = f"in_dates(lines(), {a!r}, {b!r})"
     verb = counted_verb(asking)
     if verb is None or not _asks_just(asking, m, verb, lambda w: _word_rx(w).search(text) is not None):
-        return TimesLook(rows)
+        return TimesLook(rows, window)
     written, rx = verb, _stem_rx(verb)
     held = [line for line in inside if rx.search(line)]
-    for other, other_rx in ([(f, re.compile(rf"\b{re.escape(f)}\b")) for f in short_forms(verb)]
+    for other, other_rx in ([(f, short_form_rx(f)) for f in short_forms(verb)]
                             + [(f, _stem_rx(f)) for f in synonyms(verb)]) if not held else ():
         # "uploaded" of an FTP server's `STOR` lines, "saved" of a hub's "stored": the
         # program's word for the verb.
@@ -101,7 +104,7 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     # one event whatever room ends it. Of a few kinds, each is told: which is the event asked
     # ("stored", not "already stored" nor the room "Cold Store") is the root's to judge.
     if not held:
-        return TimesLook(rows)
+        return TimesLook(rows, window)
     heads = [line[:m.end()] for line in held if (m := rx.search(line))]
     counts, example = kinds(heads)
     named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
@@ -110,12 +113,12 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
             first = {example[k]: next(line for line, head in zip(held, heads, strict=True) if head == example[k])
                      for k in counts}
             rows.append(f"{len(held):,} of them write {named}, in {len(counts)} kinds of line (up to it):")
-            rows += [f"  {n:,} like: {_cut(first[example[k]], width)}" for k, n in counts.most_common()]
-        return TimesLook(rows)
+            rows += [f"  {n:,} like: {cut_line(first[example[k]], width)}" for k, n in counts.most_common()]
+        return TimesLook(rows, window)
     call = f"in_dates(lines(r'\\b{written}\\b'), {a!r}, {b!r})"  # the word whole, as counted: no "restarted"
     whole = re.compile(rf"\b{re.escape(written)}\b", re.IGNORECASE)
     if sum(1 for line in inside if whole.search(line)) != len(held):
-        return TimesLook(rows)  # the call would give another number than the one counted
+        return TimesLook(rows, window)  # the call would give another number than the one counted
     rows.append(f"{len(held):,} of them, all of one kind, write {named}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
 
@@ -169,12 +172,6 @@ def _just_before(time: str) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if len(parts) == 3 else "")
-
-
-def _cut(line: str, width: int) -> str:
-    """`line` stripped, cut to `width` characters."""
-    line = line.strip()
-    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def _in_order(seconds: list[int]) -> bool:

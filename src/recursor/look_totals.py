@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 
+from recursor.line_kinds import cut_line
 from recursor.question import HOW_MANY, asking_part
 from recursor.question_steps import two_steps
 from recursor.sandbox.helpers import _STOP, _stem_rx
@@ -97,7 +98,7 @@ def totals_look(text: str, question: str) -> TotalsLook | None:
         sizes[kind] += 1
         example.setdefault(kind, line)
     order = [k for k, _ in sizes.most_common()]
-    told = "; ".join(f"{sizes[k]:,} lines like {_cut(example[k])!r} add up to {totals[k]:,}" for k in order[:_SHOWN_KINDS])
+    told = "; ".join(f"{sizes[k]:,} lines like {cut_line(_one_spaced(example[k]), 80)!r} add up to {totals[k]:,}" for k in order[:_SHOWN_KINDS])
     more = f"; and {len(order) - _SHOWN_KINDS} more kinds" if len(order) > _SHOWN_KINDS else ""
     rows = [f"The numbers written before '{noun}' are on {len(lines):,} lines of {len(order):,} "
             f"kind{'s' if len(order) > 1 else ''}: {told}{more}."]
@@ -147,6 +148,6 @@ def _picked(order: list[str], example: dict[str, str], asking: str, noun: str) -
     return next(iter(picked.items())) if len(picked) == 1 else None
 
 
-def _cut(line: str, at: int = 80) -> str:
-    line = " ".join(line.split())
-    return line if len(line) <= at else line[:at - 3] + "..."
+def _one_spaced(line: str) -> str:
+    """`line` with each run of white space one space."""
+    return " ".join(line.split())

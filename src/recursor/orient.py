@@ -48,7 +48,7 @@ from recursor.look_section import section_count
 from recursor.look_sections import sections_look
 from recursor.look_shaped import shaped_rank
 from recursor.look_table import table_look
-from recursor.look_times import times_look
+from recursor.look_times import times_look, window_asked
 from recursor.look_totals import totals_look
 from recursor.look_weblog import weblog_look
 from recursor.protocol import UNPARSED
@@ -116,7 +116,7 @@ from recursor.sandbox.helpers import (
     section_heads,
     to_date,
 )
-from recursor.short_forms import short_forms
+from recursor.short_forms import short_form_rx, short_forms
 from recursor.signal_names import signal_names
 from recursor.synonyms import synonyms
 from recursor.table_sql import Table
@@ -780,10 +780,10 @@ def _parts_written(text: str, lowered: str | None, word: str) -> list[_Word]:
 
 def _short_written(text: str, lowered: str | None, word: str) -> _Word | None:
     """`word` in the short form code writes it most often ("bool" of "boolean", "config" of
-    "configuration", `short_forms`), found as a word of its own (`_SHORT_AS_WORD`: not the
+    "configuration", `short_forms`), found as a word of its own (`short_form_rx`: not the
     "pkg" of `pkg-config`, nor `config.py`); None when the text writes none."""
     hits = [h for form in short_forms(word)
-            if (h := _look_up(text, lowered, form, re.compile(_SHORT_AS_WORD.format(re.escape(form)), re.IGNORECASE))).count]
+            if (h := _look_up(text, lowered, form, short_form_rx(form))).count]
     if not hits:
         return None
     best = max(hits, key=lambda h: h.count)
@@ -791,8 +791,6 @@ def _short_written(text: str, lowered: str | None, word: str) -> _Word | None:
     return best
 
 
-_SHORT_AS_WORD = r"(?<![\w./-]){}s?(?![\w/-]|\.\w)"
-"""A short form as a word of its own, or its plural ("bools"): not a part of a joined or dotted name."""
 _SHORT_UNDER = 10
 """A word on this many lines or more is the text's own: no short form is looked up for it."""
 _SHORT_OVER = 2
@@ -1085,11 +1083,13 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and not files and (section := section_count(text, question)) is not None:
         page.add(section.rows)  # "how many options in the post-processing options section": its entries
         counted = section.counted
+    window_ends: tuple[str, ...] = ()
     if not counted and doc.unit == "line" and not files:
         if (window := times_look(text, question, doc.width)) is not None:
             page.add(window.rows)  # "how many ... from 06:32:00 through 06:32:05"
-            counted, start = window.counted, start or window.start
-            named_start = named_start or bool(window.start)
+            counted = window.counted
+            start, named_start = (start, named_start) if start else (window.start, True)
+            window_ends = window_asked(question) or ()
         names, ranked = names_ranked(text, question, [w.as_written for w in found])
         counted = counted or ranked
         page.add(names)  # "which sensor published the most": `Received PUBLISH from sensor-09`
@@ -1151,7 +1151,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
               and (verb_hit is None or found[0].count <= verb_hit.count))  # not a tool on every line ("apt-get")
     searched_first = tuple(w.as_written for w in sorted(
         found, key=lambda w: (not w.phrase, not (valued and w is found[0]),
-                              not verb or w.word.lower() != verb.lower())))
+                              not verb or w.word.lower() != verb.lower())) if w.as_written not in window_ends)
     # A changelog's or a manual page's items, for a question that counts, filters or ranks them.
     # A count or ranking of releases is read off their headings (`_releases_in`, `_by_period`): a
     # table of their items counts items ("143" for dbus's releases of a period, not 11).

@@ -9,7 +9,11 @@ programmers write everywhere (C, Python, protobuf, shell, logs), not any file's 
 
 from __future__ import annotations
 
-__all__ = ["short_forms"]
+import re
+
+from recursor.word_bases import base_forms
+
+__all__ = ["short_form_rx", "short_forms"]
 
 _SHORT: dict[str, tuple[str, ...]] = {
     "address": ("addr",),
@@ -79,10 +83,11 @@ def short_forms(word: str) -> tuple[str, ...]:
     """The short forms code writes for `word` (any case, any number or ending): "Booleans" ->
     ("bool",), "configurations" -> ("config", "conf", "cfg"), "indexes" -> ("idx",),
     "uploaded" -> ("STOR", "STOU", "APPE"); () for a word with none ("queries")."""
-    lower = word.lower()
-    bases = [lower]
-    if len(lower) > 4:
-        for ending, base in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
-            if lower.endswith(ending):
-                bases.append(lower[: -len(ending)] + base)
-    return next((forms[w] for w in bases for forms in (_SHORT, _COMMANDS) if w in forms), ())
+    return next((forms[w] for w in base_forms(word) for forms in (_SHORT, _COMMANDS) if w in forms), ())
+
+
+def short_form_rx(form: str) -> re.Pattern[str]:
+    """`form` as a word of its own, in any case and its plural: `bool`, `BOOL`, `cfgs`, not
+    inside a joined or dotted name (`boolean_value`, `app.config`, `/etc/conf`) nor a longer
+    word ("configure"), so a short form finds what it names and no more."""
+    return re.compile(rf"(?<![\w./-]){re.escape(form)}s?(?![\w/-]|\.\w)", re.IGNORECASE)

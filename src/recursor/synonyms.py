@@ -8,6 +8,8 @@ The groups are plain English ones that programs' messages use, not any program's
 
 from __future__ import annotations
 
+from recursor.word_bases import base_forms
+
 __all__ = ["synonyms"]
 
 _GROUPS: tuple[tuple[str, ...], ...] = (
@@ -24,20 +26,11 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
 )
 """Each group's verbs in their base form, the most common first."""
 
-_IRREGULAR = {"bought": "buy", "sent": "send", "began": "begin", "begun": "begin"}
-_ENDINGS = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""),
-            ("d", ""))
-
 
 def synonyms(word: str) -> tuple[str, ...]:
     """The other verbs of `word`'s group, in their base form ("saved" -> ("store", "persist"),
     "denied" -> ("refuse", "reject", "decline")); () for a word in no group."""
-    lower = word.lower()
-    bases = [_IRREGULAR.get(lower, lower)]
-    for end, base in _ENDINGS:
-        if lower.endswith(end) and len(lower) > len(end) + 2:
-            stem = lower[: -len(end)]
-            bases += [stem + base] + ([stem[:-1]] if not base and stem[-1] == stem[-2] else [])  # "stopped"
+    bases = base_forms(word)
     for group in _GROUPS:
         if any(b in group for b in bases):
             own = next(b for b in bases if b in group)
