@@ -177,3 +177,58 @@ def test_a_window_s_ends_are_never_the_words_to_search_first() -> None:
     look = orientation(text, "How many responses with a 404 did the crawler log from 06:11:00 through 06:11:20?")
     assert look.start == "in_dates(lines(), '06:11:00', '06:11:20')"
     assert "06:11:00" not in look.hint and "06:11:20" not in look.hint
+
+
+def _library_log(seed: int = 7) -> str:
+    """A library's log written for this test: loans opened for many genres at many branches
+    (one event, many kinds of line), loans closed, checkouts denied, and access lines."""
+    rng = random.Random(seed)
+    genres = ("biography", "poetry", "mystery", "travel", "history", "science")
+    branches = ("Hillcrest", "Riverside", "Annex", "Old Town", "Harbour")
+    lines = []
+    for i in range(900):
+        second = 8 * 3600 + 10 * 60 + i // 4
+        stamp = f"2026-01-02 {second // 3600:02d}:{second % 3600 // 60:02d}:{second % 60:02d}"
+        roll = rng.random()
+        if roll < 0.3:
+            line = (f"{stamp} LIBRARY loan L{i:05d} opened: m{rng.randint(1, 90):03d} borrowed bk-{rng.randint(1, 300):04d} "
+                    f"({rng.choice(genres)}) at {rng.choice(branches)}, due in 21 days")
+        elif roll < 0.5:
+            line = f"{stamp} LIBRARY loan L{rng.randint(1, 800):05d} closed: bk-{rng.randint(1, 300):04d} returned after 9 days"
+        elif roll < 0.6:
+            line = f"{stamp} LIBRARY checkout of bk-{rng.randint(1, 300):04d} denied: still out on loan L{i:05d}"
+        else:
+            line = f"{stamp} HTTP 127.0.0.{rng.randint(2, 40)} \"POST /loans HTTP/1.1\" 201 18"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+_LOANS = "How many new loans were started from 08:11:00 up to, but not including, 08:12:00?"
+
+
+def _opened_in_window(text: str) -> int:
+    return sum(1 for line in text.splitlines() if " opened: " in line and "08:11:00" <= line[11:19] <= "08:11:59")
+
+
+def test_a_window_s_kinds_are_told_by_event_for_a_sub_model_to_pick_from() -> None:
+    from recursor.line_kinds import event_kinds
+
+    text = _library_log()
+    look = times_look(text, _LOANS, 120)
+    assert look is not None and look.counted == ""
+    # The loans opened are one event however many genres and branches their lines name.
+    opened = [(n, line) for n, line in look.events if " opened: " in line]
+    assert opened == [(_opened_in_window(text), opened[0][1])]
+    inside = int(look.rows[0].split()[0].replace(",", ""))  # "1,116 of its ... timed lines are from ..."
+    assert 3 <= len(look.events) <= 8 and sum(n for n, _ in look.events) <= inside
+    # A level's "INFO:" and a time's colons end no event.
+    counts, _ = event_kinds(["08:00:01 INFO: user ann logged in", "08:00:02 INFO: user bob logged out"])
+    assert len(counts) == 2
+
+
+def test_a_window_count_that_names_a_thing_its_lines_write_offers_no_kinds_to_pick() -> None:
+    text = _library_log()
+    for said in ("How many loans did m025 start from 08:11:00 up to, but not including, 08:12:00?",
+                 "How many loans of poetry were started from 08:11:00 up to, but not including, 08:12:00?"):
+        look = times_look(text, said, 120)
+        assert look is not None and look.events == (), said
