@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["cut_line", "event_kinds", "kinds", "kinds_told", "line_shape", "names_in", "top_name"]
+__all__ = ["cut_line", "kinds", "kinds_told", "line_shape", "names_in", "top_name"]
 
 _VARIES = re.compile(
     r""""[^"\n]*"|(?<!\w)'[^'\n]*'|‘[^’\n]*’|“[^”\n]*”|`[^`\n]*`"""  # quoted text (not "can't")
@@ -166,29 +166,6 @@ def kinds(lines: Iterable[str]) -> tuple[Counter[str], dict[str, str]]:
     """The kinds of `lines`, each with how many lines are of it and its first line."""
     counts, example, _ = _kinds_named(list(lines))
     return counts, example
-
-
-def event_kinds(lines: Iterable[str]) -> tuple[Counter[str], dict[str, str]]:
-    """`kinds`, with the kinds that name one event before a colon made one: "loan # opened: m025
-    borrowed bk-0033 (biography) at Hillcrest" is a loan opened whatever was borrowed where (a
-    library's log writes 30 such kinds), `tasks.send_email[#]: sent receipt mail to ...` one
-    task's report. The event is told up to its first word in lower case that ends in a colon
-    (`_EVENT_END`; not a level's `INFO:`, nor a time's `08:47:`); a kind with none is its own."""
-    counts, example = kinds(lines)
-    events: Counter[str] = Counter()
-    first: dict[str, str] = {}
-    for kind, n in counts.most_common():
-        words = kind.split(" ")
-        at = next((i for i, w in enumerate(words) if _EVENT_END.fullmatch(w)), None)
-        event = kind if at is None else " ".join(words[:at + 1])
-        events[event] += n
-        first.setdefault(event, example[kind])
-    return events, first
-
-
-_EVENT_END = re.compile(r"[^\s:]*[a-z][^\s:]*:")
-"""A word that ends an event's name: lower-case letters in it, a colon after it (`opened:`,
-`denied:`, `tasks.send_email[#]:`)."""
 
 
 def names_in(lines: Iterable[str]) -> frozenset[str]:

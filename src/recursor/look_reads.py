@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from recursor.context import ContextValue
 from recursor.errors import BudgetExceeded, LMError
 from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
-from recursor.line_kinds import cut_line
 from recursor.lm.base import LM, LMResponse, Message
 from recursor.log_table import LOG_LINE, requested, selects_as_asked
 from recursor.look_column import COLUMN_TOKENS, column_ask, column_counted
@@ -38,12 +37,7 @@ from recursor.table_sql import (
 )
 from recursor.table_sql import schema as table_schema
 
-__all__ = ["EVENT_TOKENS", "LookReads"]
-
-EVENT_TOKENS = 8
-"""A kind's number, and a little room for the reply's format."""
-_EVENT_WIDTH = 200
-"""The characters of each kind's line shown to the sub-model that picks one."""
+__all__ = ["LookReads"]
 
 _CUT = "the reply was cut off inside its SQL"
 _AT_CAP = frozenset({"length", "max_tokens"})
@@ -97,7 +91,7 @@ class LookReads:
         """The look with its readers' offers, and the value read (`read`): the column's reading
         first, since it abstains unless three readings agree, where a query over a log's lines
         (`recursor.log_table`) is one model's guess at its messages; then the table's query."""
-        look = await self.query_table(await self.read_event(await self.read_column(look)))
+        look = await self.query_table(await self.read_column(look))
         return look, await self.read(look, any_shape=any_shape)
 
     async def first_step(self, look: Orientation, orient: bool) -> tuple[str, Orientation] | None:
@@ -171,26 +165,6 @@ class LookReads:
             return look  # a failed query, one that missed, or one of a guessed kind is noise in the look
         return replace(look, text=f"{look.text}\n{told(query)}", counted=answer_of(query, self.question) or "")
 
-    async def read_event(self, look: Orientation) -> Orientation:
-        """The look with the count of the kind of a window's lines a sub-model reads as the
-        thing the question counts (`Orientation.events`: "order 1038 placed by bob" for "how
-        many new orders were created"), offered like a count the look computed. A 1.5B root
-        shown the window's kinds counted all of the window's lines (725 of 35 orders), or
-        searched its two ends. The look as it was when it counted already, tells no kinds, the
-        reply names none of them, or the limits leave no room."""
-        if look.counted or not look.events:
-            return look
-        lines = [cut_line(line, _EVENT_WIDTH) for _, line in look.events]
-        message: Message = {"role": "user", "content": self.prompts.event_reading(self.question, lines)}
-        if (resp := await self._ask([message], EVENT_TOKENS)) is None:
-            return look
-        picked = _picked(resp.text, len(lines))
-        if picked is None:
-            return look
-        n = look.events[picked][0]
-        row = f"Of them, a sub-model read the {n:,} lines like this one as what the question counts: {lines[picked]}"
-        return replace(look, text=f"{look.text}\n{row}", counted=str(n))
-
     async def read_column(self, look: Orientation) -> Orientation:
         """The look with a ranking or a count of the place in each line that holds the thing
         the question asks for, as a sub-model reads it in three typical lines
@@ -239,13 +213,3 @@ class LookReads:
             return True
         price = self.tree.config.pricing.price(self.sub_lm.model, self.sub_lm.price)
         return price is not None and limits.max_usd - spent.usd >= 3 * worst * max(price) / 1e6
-
-
-def _picked(reply: str, kinds: int) -> int | None:
-    """The kind a reply names, from 0: its first number, when it is one of the `kinds`
-    listed and the only number the reply writes ("2", "Kind 2."); None for NONE, a count,
-    or a reply that names two."""
-    numbers = re.findall(r"\d+", reply)
-    if len(numbers) != 1 or not 1 <= int(numbers[0]) <= kinds:
-        return None
-    return int(numbers[0]) - 1

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from recursor.line_kinds import cut_line, event_kinds, kinds, kinds_told
+from recursor.line_kinds import cut_line, kinds, kinds_told
 from recursor.question import COUNT_ASKED, asking_part, counted_verb
-from recursor.sandbox.helpers import _STOP, _stem_rx, _time_of, _word_rx, in_dates
+from recursor.sandbox.helpers import _stem_rx, _time_of, _word_rx, in_dates
 from recursor.short_forms import short_form_rx, short_forms
 from recursor.synonyms import synonyms
 
@@ -63,11 +63,6 @@ class TimesLook:
     rows: list[str]
     start: str
     counted: str = ""
-    events: tuple[tuple[int, str], ...] = ()
-    """The kinds of the window's lines one of which may be what the question counts, each as
-    how many lines and its first line (`line_kinds.event_kinds`, or the kinds of the lines
-    writing the count's verb): for a sub-model to pick one (`look_reads.read_event`), where
-    the look computed no count. () when it did, or the question says more than what it counts."""
 
 
 def times_look(text: str, question: str, width: int) -> TimesLook | None:
@@ -93,9 +88,8 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     rows += kinds_told("", inside, width, about="They are", shown=_WINDOW_KINDS)
     window = f"in_dates(lines(), {a!r}, {b!r})"
     verb = counted_verb(asking)
-    events = _events(inside, asking, m, verb)
     if verb is None or not _asks_just(asking, m, verb, lambda w: _word_rx(w).search(text) is not None):
-        return TimesLook(rows, window, events=events)
+        return TimesLook(rows, window)
     written, rx = verb, _stem_rx(verb)
     held = [line for line in inside if rx.search(line)]
     for other, other_rx in ([(f, short_form_rx(f)) for f in short_forms(verb)]
@@ -110,7 +104,7 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     # one event whatever room ends it. Of a few kinds, each is told: which is the event asked
     # ("stored", not "already stored" nor the room "Cold Store") is the root's to judge.
     if not held:
-        return TimesLook(rows, window, events=events)
+        return TimesLook(rows, window)
     heads = [line[:m.end()] for line in held if (m := rx.search(line))]
     counts, example = kinds(heads)
     named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
@@ -120,44 +114,13 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
                      for k in counts}
             rows.append(f"{len(held):,} of them write {named}, in {len(counts)} kinds of line (up to it):")
             rows += [f"  {n:,} like: {cut_line(first[example[k]], width)}" for k, n in counts.most_common()]
-            # Which of them is the event asked is the sub-model's pick: "stored", not
-            # "already stored; ignored".
-            events = tuple((n, first[example[k]]) for k, n in counts.most_common())
-        return TimesLook(rows, window, events=events)
+        return TimesLook(rows, window)
     call = f"in_dates(lines(r'\\b{written}\\b'), {a!r}, {b!r})"  # the word whole, as counted: no "restarted"
     whole = re.compile(rf"\b{re.escape(written)}\b", re.IGNORECASE)
     if sum(1 for line in inside if whole.search(line)) != len(held):
-        return TimesLook(rows, window, events=events)  # the call would give another number than the one counted
+        return TimesLook(rows, window)  # the call would give another number than the one counted
     rows.append(f"{len(held):,} of them, all of one kind, write {named}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
-
-
-def _events(inside: list[str], asking: str, window: re.Match[str], verb: str | None) -> tuple[tuple[int, str], ...]:
-    """The window's kinds of line by the event each tells (`event_kinds`), those holding a
-    word of the question first, then the commonest (`_EVENTS_TOLD` at most); () when the
-    question names a thing the window's lines write besides what it counts ("placed by bob",
-    "(A records)"): a kind's count is not the count of its lines that write it."""
-    rest = asking.replace(window.group(0), " ") if window.group(0) in asking else _WINDOW_WORDS.sub(" ", asking)
-    words = [w for i, w in enumerate(re.findall(r"[A-Za-z][\w'-]*", rest))
-             if (w.lower() not in _JUST and w.lower() not in _AUXILIARIES and w.lower() not in _STOP)
-             or (i and len(w) == 1 and w.isupper())]  # "(A records)": a type's name, no article
-    if not COUNT_ASKED.search(asking) or len(words) < 2:
-        return ()
-    at = next((i for i, w in enumerate(words) if verb and w.lower() == verb.lower()), len(words))
-    counted = words[at - 1] if at else ""  # the counted noun: "new *loans* were started"
-    rxs = [_stem_rx(w) for w in words if w not in (counted, verb) and w.lower() not in ("how", "many")]
-    if any(rx.search(line) for rx in rxs for line in inside):
-        return ()
-    counts, first = event_kinds(inside)
-    if len(counts) < 2:
-        return ()
-    asked = [_stem_rx(w) for w in words if w.lower() not in ("how", "many")]
-    order = sorted(counts, key=lambda k: (not any(rx.search(first[k]) for rx in asked), -counts[k]))
-    return tuple((counts[k], first[k]) for k in order[:_EVENTS_TOLD])
-
-
-_EVENTS_TOLD = 8
-"""Kinds a sub-model picks the counted one from, at most: more is a long prompt for one word."""
 
 
 def window_asked(question: str) -> tuple[str, str, str, str] | None:

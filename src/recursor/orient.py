@@ -182,10 +182,6 @@ class Orientation:
     table: Table | None = None
     """A table's rows (`look_table`), for the query a sub-model writes for the question
     (`recursor.table_sql`); None for any other text."""
-    events: tuple[tuple[int, str], ...] = ()
-    """The kinds of a window's lines, one of which may be what the question counts: how many
-    lines each, and its first line (`look_times.TimesLook.events`), for a sub-model to pick
-    one where the look computed no count; () else."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -1088,13 +1084,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         page.add(section.rows)  # "how many options in the post-processing options section": its entries
         counted = section.counted
     window_ends: tuple[str, ...] = ()
-    events: tuple[tuple[int, str], ...] = ()
     if not counted and doc.unit == "line" and not files:
         if (window := times_look(text, question, doc.width)) is not None:
             page.add(window.rows)  # "how many ... from 06:32:00 through 06:32:05"
             counted = window.counted
             start, named_start = (start, named_start) if start else (window.start, True)
-            window_ends, events = window_asked(question) or (), window.events
+            window_ends = window_asked(question) or ()
         names, ranked = names_ranked(text, question, [w.as_written for w in found])
         counted = counted or ranked
         page.add(names)  # "which sensor published the most": `Received PUBLISH from sensor-09`
@@ -1182,8 +1177,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        passages=tuple(lines for _, lines, _ in passage_hits),
                        holds=judging.holds if judging else "",
                        header=tabled.header if tabled else (), sep=tabled.sep if tabled else "",
-                       table=tabled.table if tabled and tabled.table else items or logged,
-                       events=() if counted else events)
+                       table=tabled.table if tabled and tabled.table else items or logged)
 
 
 _OPENING = 400

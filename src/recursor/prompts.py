@@ -210,17 +210,6 @@ class Prompts:
             f"{ask} If none of these lines holds it, reply with only: NONE"
         )
 
-    def event_reading(self, question: str, lines: Sequence[str]) -> str:
-        """Asks which kind of a log's lines is the thing a count asks for (`look_reads.read_event`):
-        one line of each kind, numbered, without how many lines each kind has, so the pick is
-        by what a line says, not by a count."""
-        listed = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
-        return (
-            f"Question: {question}\n\nThe lines in question are of these kinds, one line of each:\n{listed}\n\n"
-            f"Question: {question}\n\nEach line of which kind is one of the things the question counts? "
-            "Reply with only that kind's number. If no kind is, reply with only: NONE"
-        )
-
     def column_reading(self, question: str, noun: str, line: str) -> str:
         """Asks which word of one of the text's lines is the thing a ranking asks for
         (`recursor.look_column`): one line per call, since asked for three lines in one reply
