@@ -376,3 +376,15 @@ def test_a_declaration_above_a_comment_is_no_record_line_to_show() -> None:
     look = orientation(decl + body + decl, "Which strategy value gives run-length encoding in deflate?")
     passage = look.text.split("The passage holding", 1)[1]
     assert "Z_RLE" in passage and "its record starts" not in passage
+
+
+def test_a_heading_alone_is_one_passage_with_the_paragraph_under_it() -> None:
+    # "### Limiting maximum redirects followed", a blank line, then one line that states the
+    # limit: the heading says what the line is about, and one line alone is no passage.
+    filler = "\n\n".join(f"Paragraph {i} talks about headers and bodies.\nIt follows on." for i in range(40))
+    text = (f"# Guide\n\n{filler}\n\n### Limiting maximum redirects followed\n\n"
+            "To change the default limit of maximum `30` redirects, use the `--max-redirects` option:\n\n"
+            "## Other\n\nSomething about redirects and proxies.\nAnd more.\n")
+    look = orientation(text, "When I tell it to follow redirects, how many will it follow at most unless I change the limit?")
+    assert "Limiting maximum redirects followed" in look.text.split("The passage holding")[1]
+    assert "default limit of maximum `30`" in look.text.split("The passage holding")[1]

@@ -768,3 +768,14 @@ def test_review_a_data_row_with_an_empty_first_cell_keeps_it_empty() -> None:
     # Only a table's header names its unnamed first column; a row alone is its cells.
     assert helpers._table_cells(",Berlin,3.5", ",", header=False)[0] == ["", "Berlin", "3.5"]
     assert helpers._table_cells(",Berlin,3.5", ",")[0] == ["row", "Berlin", "3.5"]
+
+
+def test_a_period_of_a_values_peak_is_no_count_of_rows() -> None:
+    # "In which month was XRX's price at its highest": no column the question names holds the
+    # price (the ticker is "Xerox" in words), and counting each month's rows answers nothing.
+    rows = "".join(f"{1990 + i // 12}-{1 + i % 12:02d}-01,{10 + i % 17}.5,{3 + i % 5}.25\n" for i in range(60))
+    text = "Date,XRX,IBM\n" + rows + "1991-05-01,1.0,2.0\n"  # a month of two rows: the most rows
+    look = table_look(text, "In which month was Xerox's share price at its highest in this table?")
+    assert look is None or ("count_by" not in look.call and look.counted == "")
+    most = table_look(text, "Which month of which year has the most rows in this table?")
+    assert most is not None and most.counted == "1991-05"

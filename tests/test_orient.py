@@ -2148,3 +2148,20 @@ def test_review_session_50_looks_keep_the_words_a_question_is_about() -> None:
     note = "Note: the launch codeword, agreed by Ann, Bob, and Cy, is PELICAN.\n" + "the weather in the valley.\n" * 200
     assert orientation(note, "What launch codeword did Ann agree on, given the weather?").words[0] != "weather"
 
+
+
+def test_a_name_on_many_lines_of_the_text_a_look_up_asks_about_is_its_subject() -> None:
+    # "urllib3" on 1 line in 6 of its changelog: key-shaped, it was searched first and told nothing.
+    rows = [f"* libzz9 now handles case {i}." if i % 6 == 0 else f"* Fixed case {i}." for i in range(300)]
+    text = "Changes\n=======\n\n" + "\n".join(rows[:150] + ["* Added the Quux decoder."] + rows[150:]) + "\n"
+    look = orientation(text, "Which libzz9 change added the Quux decoder?")
+    assert look.hint[0] == "Quux" and look.hint[-1] == "libzz9"
+    counted = orientation(text, "How many changes mention libzz9?")
+    assert counted.hint[0] == "libzz9"  # a count may count its lines
+
+
+def test_a_readme_s_title_under_html_lines_names_its_subject() -> None:
+    body = "\n".join(f"ZapPy does thing {i}." if i % 19 == 0 else f"Line {i} of prose." for i in range(400))
+    text = "<div class='hidden-website'>\n# ZapPy documentation\n</div>\n\n" + body + "\nThe retry limit is 7.\n"
+    look = orientation(text, "How many retries will ZapPy make at most before the limit?")
+    assert look.hint[-1] == "ZapPy"

@@ -133,6 +133,11 @@ def test_the_answer_is_one_rows_value_and_of_several_cells_the_one_the_question_
     assert answer_of(Query("q", by_state, ("state", "COUNT(*)")), "Which state has the most airports?") == "AK"
     assert answer_of(Query("q", by_state, ("state", "n")), "Which state has the largest number of airports?") == "AK"
     assert answer_of(Query("q", ((2012, 57),), ("year", "COUNT(*)")), "How many flights were there in the busiest year?") == "57"
+    # Of a row of two plain cells, the one the query does not order by: the other is the measure.
+    top = Query('SELECT Date, "XRX" FROM t ORDER BY "XRX" DESC LIMIT 1', (("1999-01-01", 102.4),), ("Date", "XRX"))
+    assert answer_of(top, "In which month was Xerox's share price at its highest?") == "1999-01-01"
+    assert answer_of(Query("SELECT Date, XRX FROM t LIMIT 1", (("1999-01-01", 102.4),), ("Date", "XRX")),
+                     "In which month was it highest?") is None  # no ordering: which cell answers is not told
     assert answer_of(Query("q", (("TX", 1234.5),), ("state", "SUM(revenue)")), "What was the total revenue of TX?") == "1234.5"
     assert answer_of(Query("q", (("2015-12", 284.5),), ("month", "total_precipitation")),
                      "Which month had the greatest total precipitation?") == "2015-12"

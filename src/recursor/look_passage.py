@@ -74,7 +74,36 @@ def _paragraphs(text: str, starts: Sequence[int], breaks: Sequence[int] = ()) ->
         first = line + 1 if blank else line
     if first < len(starts):
         out.append((first, len(starts) - 1))
+    return _headed(text, starts, out, set(cuts))
+
+
+def _headed(text: str, starts: Sequence[int], paragraphs: list[tuple[int, int]], cuts: set[int]) -> list[tuple[int, int]]:
+    """`paragraphs` with each heading alone between blank lines joined to the paragraph under
+    it: "### Limiting maximum redirects followed", a blank line, then "To change the default
+    limit of maximum `30` redirects": the heading says what its paragraph is about, and a
+    one-line paragraph is never a passage. A heading is a Markdown one (`#` to `######`) or a
+    line that the next underlines (reStructuredText, setext); not across a file's start."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(paragraphs):
+        first, last = paragraphs[i]
+        end = starts[last + 1] - 1 if last + 1 < len(starts) else len(text)
+        lines = text[starts[first]:end].split("\n")
+        heading = (len(lines) == 1 and _ATX.match(lines[0]) is not None) or (
+            len(lines) == 2 and _UNDERLINE.fullmatch(lines[1].strip()) is not None and lines[0].strip() != "")
+        if heading and i + 1 < len(paragraphs) and paragraphs[i + 1][0] not in cuts:
+            out.append((first, paragraphs[i + 1][1]))
+            i += 2
+            continue
+        out.append((first, last))
+        i += 1
     return out
+
+
+_ATX = re.compile(r"[ ]{0,3}#{1,6}[ \t]+\S")
+"""A Markdown heading's line: "### Limiting maximum redirects followed"."""
+_UNDERLINE = re.compile(r"={3,}|-{3,}|~{3,}|\^{3,}|\*{3,}")
+"""A line that underlines the one above it as a heading (reStructuredText, Markdown's setext)."""
 
 
 def best_passages(text: str, found: Mapping[str, tuple[float, Sequence[int]]], *, most: int = 2,

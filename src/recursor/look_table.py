@@ -908,6 +908,10 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
 _PERIOD_OF = re.compile(r"\b(?:which|what)\s+(?P<unit>year|month|day|date)(?P<of>\s+of\s+which\s+year)?\b"
                         r"(?!\s+(?:of|in)\s+(?:the|a|each|every)?\s*(?:week|month|year)\b)", re.IGNORECASE)
 _PERIOD_KEYS = {"year": 4, "month": 7, "day": 10, "date": 10}
+_COUNT_RANKED = re.compile(r"\b(?:most|fewest|busiest|quietest)\b|(?<!\bat\s)\bleast\b"
+                           r"|\b(?:largest|greatest|highest|biggest|smallest|lowest)\s+(?:number|count)\b", re.IGNORECASE)
+"""A ranking of periods by how many rows each has ("which month had the most orders"), not by a
+value no column the question names holds ("when was the price at its highest")."""
 """How much of an ISO date names each period: 2015, 2015-12, 2015-12-31."""
 
 
@@ -925,6 +929,8 @@ def _per_period(columns: list[_Column], rows: list[list[str]], asking: str, ques
     amounts = [c for c in named if c.numeric and not c.ids()]
     if dated is None or len(amounts) > 1 or (amounts and not _SUMMED.search(asking)):
         return None
+    if not amounts and not _COUNT_RANKED.search(asking):
+        return None  # "in which month was Xerox's price at its highest": a value's peak, not the most rows
     index = {c.name: i for i, c in enumerate(columns)}
     width = _PERIOD_KEYS[m.group("unit").lower()]
     per: dict[str, float] = {}

@@ -37,6 +37,7 @@ from recursor.look_counts import says_more
 from recursor.look_dates import _DATE_AT, date_span, days_between, ending_entry
 from recursor.look_enum import enum_look
 from recursor.look_fields import FIELD_LINE, fields_summary
+from recursor.look_first import first_release
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
 from recursor.look_measures import measures_look
@@ -1429,6 +1430,12 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     described |= {w.word.lower() for w in found if (
         (w.word.lower() in subject and w.count >= max(_TITLE_SPREAD, _TITLE_SHARE * n_lines))
         or (w.word.lower() in title and w.word.lower() in DOCUMENT_KINDS and w.count == 1 and w.first[0][0] < _TITLE_READ))}
+    # A name on so many of the lines of a text a look-up asks about is its subject ("urllib3"
+    # on 292 of its changelog's 1,991 lines): key-shaped, it was searched first and told
+    # nothing. A count or a ranking may count its lines (a client's address in a log).
+    if not (COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking)):
+        described |= {w.word.lower() for w in found if _tier(w.word, marked) == 0 and not w.phrase
+                      and w.count >= max(_TITLE_SPREAD, _SUBJECT_SHARE * n_lines)}
     # A year that bounds ("before 2010") is no subject: its own lines are on the wrong side.
     described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking)}
     # A code the question glosses in parentheses ("IPv6 address (AAAA) lookups") is the text's
@@ -1451,14 +1458,18 @@ _GLOSS_SHARE = 0.5
 
 _DAY_OR_TIME = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}(?::\d{2})?|\d{4}(?:-\d{2})?")
 """A date or a time of day as a question writes it ("2025-06-24", "08:51:30", "2010")."""
-_TITLED = re.compile(r"\A\s*(?:(?P<man>[\w.+-]+)\([1-9]\w*\)[ \t]{2,}[^\n]*"
+_TITLED = re.compile(r"\A(?:[ \t]*(?:<[^\n]*>|\[!\[[^\n]*)?[ \t]*\n){0,8}?\s*(?:(?P<man>[\w.+-]+)\([1-9]\w*\)[ \t]{2,}[^\n]*"
                      r"|#{1,2}[ \t]+(?P<md>[^\n]+)"
                      r"|(?P<rst>[^\n]*\w[^\n]*)\n[ \t]*(?:={3,}|-{3,}|~{3,}|\*{3,})[ \t]*)(?:\n|\Z)")
 """A document's title, as its first line: a manual page's header (`s3cmd(1)   General Commands
-Manual   s3cmd(1)`), a Markdown heading, or a line that reStructuredText underlines."""
+Manual   s3cmd(1)`), a Markdown heading, or a line that reStructuredText underlines; after a
+README's lines of HTML tags or badges (`<div class='hidden-website'>`, `[![PyPI](...)](...)`)."""
 _TITLE_SPREAD = 20
 _TITLE_SHARE = 0.03
 """A title's word on this many lines, and this share of them, is the text's subject."""
+_SUBJECT_SHARE = 0.08
+"""Any name the question writes is the text's subject on this share of its lines (and
+`_TITLE_SPREAD` lines or more)."""
 
 
 def _title_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -1730,6 +1741,10 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
             page.add(bounded[0])  # "the last version released before 2010": a NEWS file's headings, dated
             counted = counted or bounded[1]
             start, named_start = (bounded[2], True) if bounded[1] and not start else (start, named_start)
+        if parsed and not counted and (first := first_release(text, question, [(w.word, w.count) for w in found],
+                                                              frozenset(words.described))) is not None:
+            page.add(first.rows)  # "which release first let it decompress Brotli": the oldest writing it
+            counted = first.version
         if counts_entries:
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")

@@ -1018,6 +1018,11 @@ def _ranked(query: Query, question: str) -> tuple[Any, ...] | None:
     return first[0] if len(first) == 1 else None
 
 
+_ORDER_BY = re.compile(r"\bORDER\s+BY\s+(\"[^\"]+\"|`[^`]+`|\[[^\]]+\]|[\w.^]+)\s*(?:ASC|DESC)?\s*LIMIT\s+1\s*;?\s*\Z",
+                       re.IGNORECASE)
+"""A query's one ordering column, ranking its rows for the first: `ORDER BY XRX DESC LIMIT 1`."""
+
+
 def answer_of(query: Query, question: str) -> str | None:
     """The value a query gives as the answer: its one row's one cell. Of a row of several
     cells, the one aggregate column (by its name, "COUNT(*)") for a question that counts or
@@ -1040,6 +1045,12 @@ def answer_of(query: Query, question: str) -> str | None:
         wanted = _HOW_MANY.search(question) is not None or (
             _COUNTS.search(question) is not None and _WHICH.search(question) is None)
         picked = [c for c, a in zip(row, aggregate, strict=True) if a == wanted]
+        if len(picked) > 1 and not wanted and (by := _ORDER_BY.search(query.sql)) is not None:
+            # "SELECT Date, XRX FROM t ORDER BY XRX DESC LIMIT 1" for "in which month was XRX
+            # highest": the column ranked by is the measure, the other one the answer.
+            ranked_by = by.group(1).strip('"`[]').lower()
+            picked = [c for c, a, n in zip(row, aggregate, names, strict=True)
+                      if not a and n.strip('"`[]').lower() != ranked_by]
         if len(picked) != 1:
             return None
         row = (picked[0],)
