@@ -821,3 +821,17 @@ def test_a_count_of_distinct_values_for_a_question_counting_rows_is_doubted() ->
     rows_counted = db.select("SELECT COUNT(*) FROM t WHERE year BETWEEN 1980 AND 1985 AND gdp > 10000")
     assert db.doubted(rows_counted, question) == ""
     db.close()
+
+
+def test_a_column_in_capitals_that_abbreviates_a_name_the_question_writes_is_told_as_it() -> None:
+    from recursor.table_sql import abbreviated
+
+    header = ["Date", "IBM", "AAPL", "MSFT", "XRX", "ADBE", "GSPC"]
+    assert abbreviated(header, "In which month was Adobe's price above 40?") == {"ADBE": "Adobe"}
+    assert abbreviated(header, "Was Microsoft or Xerox dearer?") == {"MSFT": "Microsoft", "XRX": "Xerox"}
+    assert abbreviated(header, "Was Apple dearer?") == {}  # AAPL: Apple has one 'a'
+    assert abbreviated(header, "What did Ibm do?") == {}  # a column's own name, in any case
+    assert abbreviated(["AB", "ADE"], "Was Adobe up?") == {}  # two columns fit: which is not told
+    text = "Date,IBM,ADBE\n" + "".join(f"2000-{m:02d}-01,{10 + m},{30 + 2 * m}\n" for m in range(1, 13))
+    shown = look_table.table_look(text, "In how many rows was Adobe's price above 40?")
+    assert shown is not None and "The column ADBE may be the question's 'Adobe'" in "\n".join(shown.rows)

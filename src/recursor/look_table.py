@@ -49,7 +49,7 @@ from recursor.sandbox.helpers import (
     to_date,
     to_number,
 )
-from recursor.table_sql import Table, sql_names
+from recursor.table_sql import Table, abbreviated, sql_names
 
 __all__ = ["table_look"]
 
@@ -336,8 +336,10 @@ def table_look(text: str, question: str) -> ComputedLook | None:
                  f"columns: {listed}. table() reads each row as a record by these names: r[{header[0]!r}]."]
     asking = asking_part(question)
     words = [w for w in TOKEN.findall(asking) if w.lower() not in _STOP]
+    short = abbreviated(header, question)  # "Adobe" of a column `ADBE`
     named = [c for c in columns if any(_names(w, p) for w in words for p in _parts(c.name))
-             or _phrase_in(c.name, asking)]
+             or _phrase_in(c.name, asking) or c.name in short]
+    shown += [f"The column {name} may be the question's {word!r}: its letters, in order." for name, word in short.items()]
     filters = _filters(columns, asking, len(rows))
     for c in _unique_by_name([*named, *(c for c, _ in filters or [])]):
         shown.append(_described(c, len(rows)))

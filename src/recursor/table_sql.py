@@ -594,17 +594,55 @@ def schema(table: Table, question: str) -> str:
     question names first when there are more than `_COLUMNS_SHOWN`."""
     columns = list(table.columns())
     asked = _asked_phrases(question)
+    short = abbreviated([c.name for c in columns], question)
     if len(columns) > _COLUMNS_SHOWN:
-        named = [c for c in columns if c.name.lower() in asked or c.written.lower() in asked
+        named = [c for c in columns if c.name.lower() in asked or c.written.lower() in asked or c.name in short
                  or any(part in asked for part in c.name.lower().split("_") if len(part) > 2)]
         kept = {id(c) for c in [*named, *columns][:_COLUMNS_SHOWN]}
         columns = [c for c in columns if id(c) in kept]
     lines = [_described(c, len(table.rows), asked, logged=bool(table.row)) for c in columns]
+    lines = [line.replace(f"- {c.name}", f"- {c.name} (the question's {short[c.name]!r})", 1) if c.name in short
+             else line for c, line in zip(columns, lines, strict=True)]
     more = len(table.columns()) - len(columns)
     tail = f"\n(and {more:,} more columns not shown)" if more else ""
     each = f", each {table.row}" if table.row else ""
     note = f" {table.note}" if table.note else ""
     return f"Table t has {len(table.rows):,} rows{each}.{note} Its columns:\n" + "\n".join(lines) + tail
+
+
+def abbreviated(columns: Sequence[str], question: str) -> dict[str, str]:
+    """The columns named in capitals that abbreviate a name the question writes, each with
+    that name: `ADBE` for "Adobe", `XRX` for "Xerox", `MSFT` for "Microsoft" (a ticker, a
+    code): the name's first letter, then the column's other letters in the name's order. Only
+    where one column abbreviates the name and the name is no column's: the 1.5B, shown
+    `ADBE` and asked about Adobe, counted the rows of `IBM`, the first column."""
+    names = {c.lower() for c in columns}
+    out: dict[str, str] = {}
+    for word in dict.fromkeys(_CAPITALIZED_WORD.findall(question)):
+        if word.lower() in names:
+            continue
+        fits = [c for c in columns if _ABBREVIATION.fullmatch(c) and _abbreviates(c, word)]
+        if len(fits) == 1 and fits[0] not in out:
+            out[fits[0]] = word
+    return out
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether `short`'s letters are `word`'s first letter and then others of it, in order."""
+    short, word = short.lower(), word.lower()
+    if len(short) >= len(word) or short[0] != word[0]:
+        return False
+    at = 1
+    for ch in short[1:]:
+        at = word.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
+
+
+_CAPITALIZED_WORD = re.compile(r"(?<=\S\s)[A-Z][a-z]{3,}\b")
+"""A name the question writes inside a sentence: "Adobe", "Xerox"."""
+_ABBREVIATION = re.compile(r"[A-Z]{2,6}")
 
 
 def select_of(reply: str) -> str | None:
