@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from recursor.look_first import first_release
 from recursor.orient import orientation
 
@@ -19,10 +21,11 @@ def _changelog(newest_first: bool = True) -> str:
         "2.2": ["Fixed Zorbo decoding of empty frames."],
         "2.3": ["Compressed uploads."],
     }
+    day = {v: f"2020-0{1 + i}-15" for i, v in enumerate(entries)}  # in the versions' order
     versions = list(entries)[::-1] if newest_first else list(entries)
     parts = []
-    for i, v in enumerate(versions):
-        title = f"{v} (2020-0{1 + i % 9}-15)"
+    for v in versions:
+        title = f"{v} ({day[v]})"
         parts.append(f"{title}\n{'=' * len(title)}\n\n" + "\n".join(f"* {e}" for e in entries[v]) + "\n")
     return "\n".join(parts)
 
@@ -51,3 +54,24 @@ def test_other_questions_texts_without_releases_and_unwritten_things_get_no_rele
     assert first_release(text, "Which release first added Quux?", [("Quux", 0)]) is None
     prose = "# Guide\n\n## Install\n\nRun it.\n\n## Use\n\nZorbo is on.\n\n## Tune\n\nZorbo is fast.\n"
     assert first_release(prose, "Which release first added Zorbo?", [("Zorbo", 2)]) is None
+
+
+def test_first_is_first_in_time_and_the_days_to_a_neighbour_are_by_date() -> None:
+    from recursor.look_first import neighbour_days
+
+    # 1.9.1, a fix backported after 2.0 came out, is later than 2.0 though its version is lower.
+    text = ("2.1 (2021-03-01)\n================\n\n* Faster.\n\n"
+            "1.9.1 (2021-01-20)\n==================\n\n* Backported the Zorbo decoder.\n\n"
+            "2.0 (2020-12-01)\n================\n\n* Added the Zorbo decoder.\n* Dropped Python 2.\n\n"
+            "1.9 (2020-06-01)\n================\n\n* Supports Python 2.7 and Python 2.\n\n"
+            "1.8 (2020-01-01)\n================\n\n* First.\n")
+    first = first_release(text, "Which release first added the Zorbo decoder?", [("Zorbo", 2)])
+    assert first is not None and first.version == "2.0"
+    # "Python 2" is under 2.0 and 1.9: the one whose line says it was dropped; not "Python 2.7".
+    before = neighbour_days(text, "Find the release that dropped Python 2. How many days after the release "
+                                  "before it did it come out?", [("Python", 2)])
+    assert before is not None and before.version == str((date(2020, 12, 1) - date(2020, 6, 1)).days)
+    after = neighbour_days(text, "Find the release that dropped Python 2. How many days later did the next "
+                                 "release come out?", [("Python", 2)])
+    assert after is not None and after.version == str((date(2021, 1, 20) - date(2020, 12, 1)).days)
+    assert neighbour_days(text, "How many days later did the next release come out?", []) is None

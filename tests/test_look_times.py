@@ -177,3 +177,43 @@ def test_a_window_s_ends_are_never_the_words_to_search_first() -> None:
     look = orientation(text, "How many responses with a 404 did the crawler log from 06:11:00 through 06:11:20?")
     assert look.start == "in_dates(lines(), '06:11:00', '06:11:20')"
     assert "06:11:00" not in look.hint and "06:11:20" not in look.hint
+
+
+def _socket_log(seed: int = 3) -> tuple[str, int]:
+    """A socket server's log written for this test: each connection opened is logged twice
+    (a DEBUG state line and an INFO line), clients send JSON frames that write "open", and an
+    auction's lots are "opened" too. Returns the log and the connections opened from
+    10:00:10 through 10:00:39."""
+    rng = random.Random(seed)
+    lines, opened = [], 0
+    for i in range(300):
+        stamp = f"2026-01-02 10:00:{i // 5:02d},{rng.randint(100, 999)}"
+        roll = rng.random()
+        if roll < 0.3:
+            lines += [f"{stamp} DEBUG ws.server: = connection is OPEN", f"{stamp} INFO ws.server: connection open"]
+            opened += 10 <= i // 5 <= 39
+        elif roll < 0.5:
+            lines.append(f"{stamp} DEBUG ws.server: < TEXT '{{\"type\": \"open\", \"lot\": {i}}}' [30 bytes]")
+        elif roll < 0.6:
+            lines.append(f"{stamp} INFO auction: lot {i} opened")
+        else:
+            lines.append(f"{stamp} DEBUG ws.server: > TEXT '{{\"type\": \"bid\"}}' [15 bytes]")
+    return "\n".join(lines) + "\n", opened
+
+
+def test_one_event_two_statements_log_is_counted_once_and_quoted_payloads_are_no_event() -> None:
+    text, opened = _socket_log()
+    question = "How many WebSocket connections were established from 10:00:10 through 10:00:39?"
+    look = times_look(text, question, 120)
+    # "WebSocket" is written on none of the connections' lines: it selects none of them; the
+    # frames' quoted "open" and the lots "opened" are not connections.
+    assert look is not None and look.counted == str(opened)
+    assert f"Each kind has {opened} lines" in look.rows[-1]
+    # Two kinds of unequal counts are told, not counted.
+    rows, changed = text.splitlines(), 0
+    for i, row in enumerate(rows):
+        if "connection is OPEN" in row and "10:00:10" <= row[11:19] <= "10:00:39" and changed < 3:
+            rows[i], changed = row.replace("OPEN", "CLOSING"), changed + 1
+    skewed = "\n".join(rows) + "\n"
+    look = times_look(skewed, question, 120)
+    assert look is not None and look.counted == ""

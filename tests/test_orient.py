@@ -2153,7 +2153,7 @@ def test_review_session_50_looks_keep_the_words_a_question_is_about() -> None:
 def test_a_name_on_many_lines_of_the_text_a_look_up_asks_about_is_its_subject() -> None:
     # "urllib3" on 1 line in 6 of its changelog: key-shaped, it was searched first and told nothing.
     rows = [f"* libzz9 now handles case {i}." if i % 6 == 0 else f"* Fixed case {i}." for i in range(300)]
-    text = "Changes\n=======\n\n" + "\n".join(rows[:150] + ["* Added the Quux decoder."] + rows[150:]) + "\n"
+    text = "Changes\n=======\n\n" + "\n".join([*rows[:150], "* Added the Quux decoder.", *rows[150:]]) + "\n"
     look = orientation(text, "Which libzz9 change added the Quux decoder?")
     assert look.hint[0] == "Quux" and look.hint[-1] == "libzz9"
     counted = orientation(text, "How many changes mention libzz9?")

@@ -9,7 +9,8 @@ release whose entries name the thing ("* Added support for Brotli content encodi
 ("Brotli", "TAK") or writes as code (`--max-redirects`), else its rarest word in the text.
 
 General: any text whose top headings each write a version, newest first or oldest first;
-versions are compared as numbers, not by where they stand.
+releases are ordered by their headings' dates, else by their versions compared as numbers,
+never by where they stand.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from recursor.line_kinds import cut_line
-from recursor.sandbox.helpers import _outline, _top_level, _word_rx
+from recursor.sandbox.helpers import _outline, _top_level, _word_rx, to_date
 
-__all__ = ["FirstRelease", "first_release"]
+__all__ = ["FirstRelease", "first_release", "neighbour_days"]
 
 _FIRST_ASKED = re.compile(
     r"\b(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b[^?]*?\b(?:first|introduced)\b"
@@ -37,9 +38,9 @@ _VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?![\w])")
 _HEADS_WITH_VERSIONS = 0.5
 """The share of the top headings that must write a version for them to be the releases."""
 _LEAST_RELEASES = 3
-_NAME = re.compile(r"(?<=\S\s)[A-Z][\w+-]*|[\w.+-]*[_\d][\w.+-]*|--?[a-z][\w-]+|`[^`]+`")
-"""A name inside the question: a capitalized word not first in its sentence, a word with a
-digit or an underscore, an option, or code in backquotes."""
+_NAME = re.compile(r"(?<=\S\s)[A-Z][\w+-]*(?:\s\d+(?:\.\d+)*(?!\w|\.\d))?|[\w.+-]*[_\d][\w.+-]*|--?[a-z][\w-]+|`[^`]+`")
+"""A name inside the question: a capitalized word not first in its sentence (with the number
+after it: "Python 2"), a word with a digit or an underscore, an option, or code in backquotes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +64,17 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     releases = _releases(text)
     if len(releases) < _LEAST_RELEASES:
         return None
-    term = _thing(question, counts, described)
-    if term is None:
+    if (held := _held(text, releases, _things(question, counts, described, text))) is None:
         return None
-    rx = _word_rx(term)
-    holding = [r for r in releases if rx.search(text, r[1], r[2])]
-    if not holding:
-        return None
-    oldest = min(holding, key=lambda r: r[3])
-    if sum(1 for r in holding if r[3] == oldest[3]) > 1:
+    term, holding = held
+    rx = _term_rx(term)
+    # First in time where every such heading is dated (a fix backported to 1.43.1 came out after
+    # 1.44.0 had it), else the lowest version.
+    days = [to_date(text[r[0]:r[1]]) for r in holding]
+    order: list[tuple[int, tuple[int, ...]]] = [
+        (d.toordinal() if d is not None and None not in days else 0, r[3]) for d, r in zip(days, holding, strict=True)]
+    oldest = holding[order.index(min(order))]
+    if order.count(min(order)) > 1:
         return None  # two headings of one version: which is the release is not told
     heading = text[oldest[0]:oldest[1]].strip().split("\n")[0]
     hit = rx.search(text, oldest[1], oldest[2])
@@ -88,7 +91,11 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     return FirstRelease(rows, version.group(1))
 
 
-def _releases(text: str) -> list[tuple[int, int, int, tuple[int, ...]]]:
+_Release = tuple[int, int, int, tuple[int, ...]]
+"""A release's heading start and end, its section's end, and its version as numbers."""
+
+
+def _releases(text: str) -> list[_Release]:
     """The text's top headings that write a version, as (heading start, heading end, section
     end, version as numbers); [] when fewer than half of them write one."""
     heads = _outline(text, 0, len(text))[1]
@@ -104,14 +111,100 @@ def _releases(text: str) -> list[tuple[int, int, int, tuple[int, ...]]]:
     return out if len(out) >= _HEADS_WITH_VERSIONS * len(tops) else []
 
 
-def _thing(question: str, counts: Sequence[tuple[str, int]], described: frozenset[str]) -> str | None:
-    """The question's name for the thing a release first did: the first word it writes as a
-    name (`_NAME`) that the text writes too, else the text's rarest of its other words."""
+def _things(question: str, counts: Sequence[tuple[str, int]], described: frozenset[str], text: str) -> list[str]:
+    """The question's names for the thing a release did: the words it writes as names
+    (`_NAME`) that the text writes too (a name of two words, "Python 2", when the text writes
+    it), else the text's rarest of its other words."""
     written = {w.lower(): (w, n) for w, n in counts if n and w.lower() not in described
                and w.lower() not in _ASKING_WORDS}
+    names: list[str] = []
     for m in _NAME.finditer(question):
         word = m.group(0).strip("`")
-        if word.lower() in written:
-            return written[word.lower()][0]
+        if " " in word and _term_rx(word).search(text):
+            names.append(word)
+        elif (word := word.split(" ")[0]).lower() in written:
+            names.append(written[word.lower()][0])
+    if names:
+        return list(dict.fromkeys(names))
     plain = sorted(written.values(), key=lambda wn: wn[1])
-    return plain[0][0] if plain else None
+    return [plain[0][0]] if plain else []
+
+
+def _held(text: str, releases: list[_Release], things: list[str]) -> tuple[str, list[_Release]] | None:
+    """Of the question's names for the thing, the one written under the fewest releases (one
+    at least), and those releases: "Python 3.8" under one, not "urllib3" under all."""
+    held = [(t, [r for r in releases if _term_rx(t).search(text, r[1], r[2])]) for t in things]
+    held = [(t, rs) for t, rs in held if rs]
+    return min(held, key=lambda th: len(th[1])) if held else None
+
+
+def _term_rx(term: str) -> re.Pattern[str]:
+    """`term` whole, any case, its words apart by any space: "Python 2", not "Python 2.7"."""
+    if " " not in term:
+        return _word_rx(term)
+    words = r"\s+".join(re.escape(w) for w in term.split())
+    return re.compile(rf"(?<![\w.]){words}(?![\w]|\.\d)", re.IGNORECASE)
+
+
+_DAYS_TO_NEIGHBOUR = re.compile(
+    r"\bhow\s+many\s+days\b[^?]*?\b(?:(?P<next>next|following|later|after\s+it)|(?P<prev>previous|preceding|prior"
+    r"|earlier|before\s+it|(?:release|version)\s+before))\b", re.IGNORECASE)
+"""A question asking the days from a release to the one after or before it: "How many days
+later did the next release come out?", "How many days after the release before it ...?"."""
+_REMOVED = re.compile(r"\b(?:drop\w*|stop\w*|remov\w*|no\s+longer|end\w*|deprecat\w*|discontinu\w*)", re.IGNORECASE)
+_ADDED = re.compile(r"\b(?:add\w*|introduc\w*|first|new|start\w*|support\w*)", re.IGNORECASE)
+
+
+def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
+                   described: frozenset[str] = frozenset()) -> FirstRelease | None:
+    """For "Find the release that dropped Python 2. How many days after the release before it
+    did it come out?", the release whose section names the thing (of several, the one whose
+    line says what the question's first part says: dropped, or added), the release next to
+    it in time, and the days between their headings' dates. None for another question,
+    headings without dates, or a thing that names no one release."""
+    asked = _DAYS_TO_NEIGHBOUR.search(question)
+    if asked is None:
+        return None
+    first_part = question[:asked.start()]
+    releases = [r for r in _releases(text) if to_date(text[r[0]:r[1]]) is not None]
+    if len(releases) < _LEAST_RELEASES or not first_part.strip():
+        return None
+    if (held := _held(text, releases, _things(first_part, counts, described, text))) is None:
+        return None
+    term, holding = held
+    rx = _term_rx(term)
+    if len(holding) > 1:
+        said = _REMOVED if _REMOVED.search(first_part) else _ADDED if _ADDED.search(first_part) else None
+        holding = [r for r in holding if said is not None and any(
+            said.search(_line_at(text, m.start())) for m in rx.finditer(text, r[1], r[2]))]
+    if len(holding) != 1:
+        return None
+    found = holding[0]
+    later = bool(asked.group("next"))
+    day = to_date(text[found[0]:found[1]])
+    dated = [(d, r) for r in releases if (d := to_date(text[r[0]:r[1]])) is not None and r is not found]
+    assert day is not None
+    # The release after or before it in time: a maintenance release of an older series (1.43.1,
+    # five months after 1.44.0) is not the release before 1.44.0.
+    others = [(d, r) for d, r in dated if (d > day if later else d < day)]
+    if not others:
+        return None
+    other_day, other = min(others, key=lambda dr: dr[0]) if later else max(others, key=lambda dr: dr[0])
+    if sum(1 for d, _ in others if d == other_day) > 1:
+        return None  # two releases that day: which one is meant is not told
+    days = abs((other_day - day).days)
+    hit = rx.search(text, found[1], found[2])
+    assert hit is not None
+    line = _line_at(text, hit.start())
+    heading, other_heading = (text[r[0]:r[1]].strip().split("\n")[0] for r in (found, other))
+    rows = [f"{term!r} is written under {heading}: {cut_line(line.strip(), 160)}",
+            f"The release {'after' if later else 'before'} it in time is {other_heading}: {days:,} days "
+            f"{'later' if later else 'earlier'}."]
+    return FirstRelease(rows, str(days))
+
+
+def _line_at(text: str, at: int) -> str:
+    """The line of `text` holding position `at`."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return text[start:end if end >= 0 else len(text)]

@@ -40,6 +40,12 @@ _JUST = frozenset("were was are is did do does got get had have has been the a a
 line of a log is about ("uploaded to the server")."""
 _VERB_KINDS = 4
 """The most kinds of line holding the count's verb told one by one."""
+_SAME_LEAST = 5
+"""Lines each of several kinds of the verb's must have, all as many, to be one event logged by each."""
+_SAME_SHARE = 0.8
+"""The share of the verb's lines such kinds must hold together."""
+_QUOTED = re.compile(r""""[^"\n]*"|(?<!\w)'[^'\n]*'|`[^`\n]*`""")
+"""Quoted text in a line: what a client sent or a user typed, not the program's words."""
 _WINDOW_WORDS = re.compile(rf"\b(?:from|between|to|through|thru|until|till|and|up|but|not|including|counting|before|"
                            rf"{_TIME})\b[,]?", re.IGNORECASE)
 _WINDOW_KINDS = 8
@@ -88,24 +94,32 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     rows += kinds_told("", inside, width, about="They are", shown=_WINDOW_KINDS)
     window = f"in_dates(lines(), {a!r}, {b!r})"
     verb = counted_verb(asking)
-    if verb is None or not _asks_just(asking, m, verb, lambda w: _word_rx(w).search(text) is not None):
+    if verb is None or not _asks_just(asking, m, verb):
         return TimesLook(rows, window)
     written, rx = verb, _stem_rx(verb)
-    held = [line for line in inside if rx.search(line)]
+    # The program's own words: a verb inside quoted text is a payload's (a client's JSON
+    # `{"type": "open"}`), not the event the line logs.
+    bare = [_QUOTED.sub(lambda q: " " * len(q.group(0)), line) for line in inside]
+    held = [line for line, plain in zip(inside, bare, strict=True) if rx.search(plain)]
     for other, other_rx in ([(f, short_form_rx(f)) for f in short_forms(verb)]
                             + [(f, _stem_rx(f)) for f in synonyms(verb)]) if not held else ():
         # "uploaded" of an FTP server's `STOR` lines, "saved" of a hub's "stored": the
         # program's word for the verb.
-        if held := [line for line in inside if other_rx.search(line)]:
+        if held := [line for line, plain in zip(inside, bare, strict=True) if other_rx.search(plain)]:
             forms = {m.group(0) for line in held if (m := other_rx.search(line))}
             written, rx = (forms.pop() if len(forms) == 1 else other), other_rx  # "stored", as written
             break
     # One kind of line up to the verb: "INFO: stored tmp-101 #9: 27.7 C in Server Room" is
     # one event whatever room ends it. Of a few kinds, each is told: which is the event asked
     # ("stored", not "already stored" nor the room "Cold Store") is the root's to judge.
-    if not held:
+    if not held or not _asks_just(asking, m, verb, lambda w: 0 < _holding(w, held) < len(held)):
         return TimesLook(rows, window)
-    heads = [line[:m.end()] for line in held if (m := rx.search(line))]
+    # The lines that write the counted noun too, when some do: "connections were opened" are
+    # the `connection open` lines, not a lot's "opened" ones.
+    noun = (_noun_and_after(asking, m, verb) or ([], []))[0]
+    if noun and (with_noun := [line for line in held if _stem_rx(noun[-1]).search(line)]):
+        held = with_noun
+    heads = [line[:m.end()] for line in held if (m := rx.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), line)))]
     counts, example = kinds(heads)
     named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
     if len(counts) != 1:
@@ -114,6 +128,13 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
                      for k in counts}
             rows.append(f"{len(held):,} of them write {named}, in {len(counts)} kinds of line (up to it):")
             rows += [f"  {n:,} like: {cut_line(first[example[k]], width)}" for k, n in counts.most_common()]
+            big = [n for n in counts.values() if n >= _SAME_LEAST]
+            if len(big) >= 2 and len(set(big)) == 1 and sum(big) >= _SAME_SHARE * len(held):
+                # `= connection is OPEN` and `connection open`, 37 each (and 2 bids "below
+                # opening"): one event that two of the program's statements log, once each.
+                each = big[0]
+                rows.append(f"Each kind has {each:,} lines: one event, logged once by each kind.")
+                return TimesLook(rows, window, str(each))
         return TimesLook(rows, window)
     call = f"in_dates(lines(r'\\b{written}\\b'), {a!r}, {b!r})"  # the word whole, as counted: no "restarted"
     whole = re.compile(rf"\b{re.escape(written)}\b", re.IGNORECASE)
@@ -143,20 +164,35 @@ def _ends(window: re.Match[str]) -> tuple[str, str]:
     return (a, _just_before(b)) if window.re is _BEFORE_END else (a, b)
 
 
-def _asks_just(asking: str, window: re.Match[str], verb: str, written: Callable[[str], bool] = lambda w: True) -> bool:
+def _asks_just(asking: str, window: re.Match[str], verb: str, selects: Callable[[str], bool] = lambda w: False) -> bool:
     """Whether the question counts the verb's things in the window and says nothing more: "how
     many rides were started from ... to ...", not "started by bob" nor "not started" (review).
-    Its noun, before the auxiliary or the verb, may have words before its last one that the
-    text never writes (`written`): they select no line ("sensor readings"); one it writes
-    does ("PNG images were stored": not every stored line). After them, only plain words."""
+    Its noun, before the auxiliary or the verb, may have words before its last one that select
+    none of the verb's lines (`selects`): "sensor readings" (never written), "WebSocket
+    connections" (on none of the `connection open` lines); one on some of them does ("PNG
+    images were stored": not every stored line). After them, only plain words."""
+    parts = _noun_and_after(asking, window, verb)
+    if parts is None:
+        return False
+    noun, after = parts
+    return not after and not any(selects(w) for w in noun[:-1])
+
+
+def _noun_and_after(asking: str, window: re.Match[str], verb: str) -> tuple[list[str], list[str]] | None:
+    """A window's count's noun ("websocket", "connections"), before its auxiliary or verb, and
+    the words after them that say more than a count's plain words; None for no "how many"."""
     rest = asking.replace(window.group(0), " ") if window.group(0) in asking else _WINDOW_WORDS.sub(" ", asking)
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", rest)]
     if words[:2] != ["how", "many"]:
-        return False
+        return None
     at = next((i for i, w in enumerate(words[2:], 2) if w in _AUXILIARIES or w == verb.lower()), len(words))
-    noun = [w for w in words[2:at] if w not in _JUST]
-    after = [w for w in words[at:] if w not in _JUST and w != verb.lower()]
-    return not after and not any(written(w) for w in noun[:-1])
+    return [w for w in words[2:at] if w not in _JUST], [w for w in words[at:] if w not in _JUST and w != verb.lower()]
+
+
+def _holding(word: str, lines: list[str]) -> int:
+    """How many of `lines` write `word` whole, in any case."""
+    rx = _word_rx(word)
+    return sum(1 for line in lines if rx.search(line))
 
 
 _AUXILIARIES = frozenset("were was are is did do does got get had have has been".split())

@@ -37,7 +37,7 @@ from recursor.look_counts import says_more
 from recursor.look_dates import _DATE_AT, date_span, days_between, ending_entry
 from recursor.look_enum import enum_look
 from recursor.look_fields import FIELD_LINE, fields_summary
-from recursor.look_first import first_release
+from recursor.look_first import first_release, neighbour_days
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
 from recursor.look_measures import measures_look
@@ -1433,15 +1433,21 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
     # A name on so many of the lines of a text a look-up asks about is its subject ("urllib3"
     # on 292 of its changelog's 1,991 lines): key-shaped, it was searched first and told
     # nothing. A count or a ranking may count its lines (a client's address in a log).
+    # It is searched last, and still a part of the names the question's words make up
+    # (`SQLITE_VERSION` of "which SQLite version").
+    spread: set[str] = set()
     if not (COUNT_ASKED.search(asking) or SUPERLATIVE.search(asking)):
-        described |= {w.word.lower() for w in found if _tier(w.word, marked) == 0 and not w.phrase
+        spread = {w.word.lower() for w in found if _tier(w.word, marked) == 0 and not w.phrase
+                      and re.search(r"[A-Za-z]", w.word)  # a name: not a date, a year or a time that filters
+                      and (not w.asked or w.asked.lower() == w.word.lower())  # as written: not "validation" as `ValidateSales`
                       and w.count >= max(_TITLE_SPREAD, _SUBJECT_SHARE * n_lines)}
     # A year that bounds ("before 2010") is no subject: its own lines are on the wrong side.
     described |= {m.group("year") for m in _YEAR_BOUND.finditer(asking)}
     # A code the question glosses in parentheses ("IPv6 address (AAAA) lookups") is the text's
     # own word for the words before it: searched first, they after the others.
     code, glossed = _glossed(asking, {w.word.lower(): w.count for w in found}, doc.text)
-    found.sort(key=lambda w: (w.word.lower() not in code, w.word.lower() in described or w.asked.lower() in described,
+    found.sort(key=lambda w: (w.word.lower() not in code,
+                              w.word.lower() in described or w.asked.lower() in described or w.word.lower() in spread,
                               w.word.lower() in glossed, "-" in w.asked and " " not in w.word and not key_shaped(w.word),
                               0 if w.phrase else _tier(w.asked if w.inside else w.word, marked), w.count,
                               w.word[:1] in "'\"`"))
@@ -1745,6 +1751,10 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
                                                               frozenset(words.described))) is not None:
             page.add(first.rows)  # "which release first let it decompress Brotli": the oldest writing it
             counted = first.version
+        if parsed and not counted and (near := neighbour_days(text, question, [(w.word, w.count) for w in found],
+                                                             frozenset(words.described))) is not None:
+            page.add(near.rows)  # "the release that dropped Python 2; how many days after the one before it"
+            counted = near.version
         if counts_entries:
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")

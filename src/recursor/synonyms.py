@@ -20,6 +20,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("cancel", "abort"),
     ("update", "modify", "edit"),
     ("start", "begin", "launch"),
+    ("establish", "open"),
     ("stop", "halt", "terminate"),
     ("buy", "purchase"),
     ("send", "transmit"),
