@@ -831,7 +831,7 @@ def test_a_column_in_capitals_that_abbreviates_a_name_the_question_writes_is_tol
     assert abbreviated(header, "Was Microsoft or Xerox dearer?") == {"MSFT": "Microsoft", "XRX": "Xerox"}
     assert abbreviated(header, "Was Apple dearer?") == {}  # AAPL: Apple has one 'a'
     assert abbreviated(header, "What did Ibm do?") == {}  # a column's own name, in any case
-    assert abbreviated(["AB", "ADE"], "Was Adobe up?") == {}  # two columns fit: which is not told
+    assert abbreviated(["ADB", "ADE"], "Was Adobe up?") == {}  # two columns fit: which is not told
     text = "Date,IBM,ADBE\n" + "".join(f"2000-{m:02d}-01,{10 + m},{30 + 2 * m}\n" for m in range(1, 13))
     shown = look_table.table_look(text, "In how many rows was Adobe's price above 40?")
     assert shown is not None and "The column ADBE may be the question's 'Adobe'" in "\n".join(shown.rows)

@@ -25,20 +25,27 @@ from recursor.sandbox.helpers import _outline, _top_level, _word_rx, to_date
 __all__ = ["FirstRelease", "first_release", "neighbour_days"]
 
 _FIRST_ASKED = re.compile(
-    r"\b(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b[^?]*?\b(?:first|introduced)\b"
+    r"\b(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b[^?]*?\b(?:first(?!\s*(?:in|on|at|of|among)\b|\s*[?,.]|\s*\Z)"
+    r"|introduced)\b"
     r"|\b(?:since|as\s+of)\s+(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b"
-    r"|\bfirst\s+(?:release|version)\b", re.IGNORECASE)
+    r"|\b(?:(?:which|what)\s+(?:was|is)\s+|^\s*(?:name|give|find)\s+)the\s+first\s+(?:[\w.+-]+\s+)?(?:release|version)"
+    r"\s+(?:to|that|which|where|with|in\s+which)\b", re.IGNORECASE)
 """A question asking the first release that did something: "which urllib3 release first let
-it ...", "which version first added support for ...", "since which version ..."."""
+it ...", "which version first added support for ...", "since which version ...", "what was
+the first version to drop ..."; not one asking of the first release ("what changed in the
+first release", "when was the first version released") nor the order of the text ("which
+version is listed first in it")."""
 _ASKING_WORDS = frozenset("which what release releases version versions first introduced introduce added add adds "
                           "support supports supported since let lets allow allows allowed able new feature "
                           "when did does do was were it its the a an of for to with in".split())
 """The words of such a question that say only that it asks for a release."""
-_VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?![\w])")
+_VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?P<pre>[-.~]?(?:alpha|beta|preview|pre|dev|rc|a|b|c)\.?\d*)?"
+                      r"(?![\w]|\.\d)", re.IGNORECASE)
+"""A version in a heading, a pre-release's suffix too ("2.0.0rc1", "3.0.0-beta.2")."""
 _HEADS_WITH_VERSIONS = 0.5
 """The share of the top headings that must write a version for them to be the releases."""
 _LEAST_RELEASES = 3
-_NAME = re.compile(r"(?<=\S\s)[A-Z][\w+-]*(?:\s\d+(?:\.\d+)*(?!\w|\.\d))?|[\w.+-]*[_\d][\w.+-]*|--?[a-z][\w-]+|`[^`]+`")
+_NAME = re.compile(r"(?<=\S\s)[A-Z][\w+-]*(?:\s\d+(?:\.\d+)*(?!\w|\.\d))?|(?<![\w.+-])[\w.+-]*[_\d][\w.+-]*|--?[a-z][\w-]+|`[^`]+`")
 """A name inside the question: a capitalized word not first in its sentence (with the number
 after it: "Python 2"), a word with a digit or an underscore, an option, or code in backquotes."""
 
@@ -68,16 +75,23 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
         return None
     term, holding = held
     rx = _term_rx(term)
+    if (said := _change_said(question)) is not None:
+        # "the first version to drop Python 2": a release whose line says it dropped it, not
+        # the older one that supported it.
+        holding = [r for r in holding if _says(text, rx, r, said)]
+        if not holding:
+            return None
     # First in time where every such heading is dated (a fix backported to 1.43.1 came out after
     # 1.44.0 had it), else the lowest version.
     days = [to_date(text[r[0]:r[1]]) for r in holding]
-    order: list[tuple[int, tuple[int, ...]]] = [
+    order: list[tuple[int, _Version]] = [
         (d.toordinal() if d is not None and None not in days else 0, r[3]) for d, r in zip(days, holding, strict=True)]
     oldest = holding[order.index(min(order))]
     if order.count(min(order)) > 1:
         return None  # two headings of one version: which is the release is not told
     heading = text[oldest[0]:oldest[1]].strip().split("\n")[0]
-    hit = rx.search(text, oldest[1], oldest[2])
+    hit = next((h for h in rx.finditer(text, oldest[1], oldest[2])
+                if said is None or said.search(_line_at(text, h.start()))), None)
     assert hit is not None
     line_start = text.rfind("\n", 0, hit.start()) + 1
     line_end = text.find("\n", hit.start())
@@ -88,11 +102,24 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     rows = [f"{term!r} is written under {len(holding)} of the {len(releases)} releases the headings name; "
             f"the oldest of them is {heading.strip()}:",
             f"{number}| {cut_line(line, 160)}"]
-    return FirstRelease(rows, version.group(1))
+    return FirstRelease(rows, version.group(1) + (version.group("pre") or ""))
 
 
-_Release = tuple[int, int, int, tuple[int, ...]]
+_Version = tuple[tuple[int, ...], int, int]
+"""A version's numbers (trailing zeros dropped: "2.0" is "2.0.0"), then 0 for a pre-release
+(before its release) or 1, then the pre-release's number: "2.0.0rc1" before "2.0.0"."""
+_Release = tuple[int, int, int, _Version]
 """A release's heading start and end, its section's end, and its version as numbers."""
+
+
+def _version_key(m: re.Match[str]) -> _Version:
+    """A `_VERSION` match as numbers that order versions (`_Version`)."""
+    numbers = [int(p) for p in m.group(1).split(".")]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    pre = m.group("pre")
+    digits = re.search(r"\d+", pre or "")
+    return tuple(numbers), 0 if pre else 1, int(digits.group(0)) if digits else 0
 
 
 def _releases(text: str) -> list[_Release]:
@@ -107,7 +134,7 @@ def _releases(text: str) -> list[_Release]:
     for k, (a, b) in enumerate(tops):
         end = tops[k + 1][0] if k + 1 < len(tops) else len(text)
         if (m := _VERSION.search(text, a, b)) is not None:
-            out.append((a, b, end, tuple(int(p) for p in m.group(1).split("."))))
+            out.append((a, b, end, _version_key(m)))
     return out if len(out) >= _HEADS_WITH_VERSIONS * len(tops) else []
 
 
@@ -147,12 +174,28 @@ def _term_rx(term: str) -> re.Pattern[str]:
 
 
 _DAYS_TO_NEIGHBOUR = re.compile(
-    r"\bhow\s+many\s+days\b[^?]*?\b(?:(?P<next>next|following|later|after\s+it)|(?P<prev>previous|preceding|prior"
-    r"|earlier|before\s+it|(?:release|version)\s+before))\b", re.IGNORECASE)
+    r"\bhow\s+many\s+days\b[^?]*?\b(?:(?P<next>next|following|subsequent|after\s+it)|(?P<prev>previous|preceding|prior"
+    r"|before\s+it|(?:release|version)\s+before))\b", re.IGNORECASE)
 """A question asking the days from a release to the one after or before it: "How many days
 later did the next release come out?", "How many days after the release before it ...?"."""
-_REMOVED = re.compile(r"\b(?:drop\w*|stop\w*|remov\w*|no\s+longer|end\w*|deprecat\w*|discontinu\w*)", re.IGNORECASE)
-_ADDED = re.compile(r"\b(?:add\w*|introduc\w*|first|new|start\w*|support\w*)", re.IGNORECASE)
+_DAYS_LATER = re.compile(r"\bhow\s+many\s+days\b[^?]*?\b(?:(?P<next>later)|(?P<prev>earlier))\b", re.IGNORECASE)
+"""The same without a word naming the neighbour: "later" is the next release then ("How many
+days later than the previous release ...": the previous one, named)."""
+_DEPRECATED = re.compile(r"\bdeprecat\w*", re.IGNORECASE)
+_REMOVED = re.compile(r"\b(?:drop(?:s|ped|ping)?|stop(?:s|ped|ping)?|remov(?:e|es|ed|ing|al)|no\s+longer"
+                      r"|end(?:s|ed|ing)?|discontinu\w*)\b", re.IGNORECASE)
+_ADDED = re.compile(r"\b(?:add(?:s|ed|ing|ition)?|introduc\w*|first|new|start(?:s|ed|ing)?|support\w*)\b", re.IGNORECASE)
+
+
+def _change_said(asked: str) -> re.Pattern[str] | None:
+    """The words of a line saying the change a question asks of a thing: that it was
+    deprecated, else removed; None for any other change (added, supported: any mention)."""
+    return _DEPRECATED if _DEPRECATED.search(asked) else _REMOVED if _REMOVED.search(asked) else None
+
+
+def _says(text: str, rx: re.Pattern[str], release: _Release, said: re.Pattern[str]) -> bool:
+    """Whether a line of `release`'s section that writes the thing (`rx`) says the change (`said`)."""
+    return any(said.search(_line_at(text, m.start())) for m in rx.finditer(text, release[1], release[2]))
 
 
 def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
@@ -162,7 +205,7 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
     line says what the question's first part says: dropped, or added), the release next to
     it in time, and the days between their headings' dates. None for another question,
     headings without dates, or a thing that names no one release."""
-    asked = _DAYS_TO_NEIGHBOUR.search(question)
+    asked = _DAYS_TO_NEIGHBOUR.search(question) or _DAYS_LATER.search(question)
     if asked is None:
         return None
     first_part = question[:asked.start()]
@@ -174,9 +217,8 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
     term, holding = held
     rx = _term_rx(term)
     if len(holding) > 1:
-        said = _REMOVED if _REMOVED.search(first_part) else _ADDED if _ADDED.search(first_part) else None
-        holding = [r for r in holding if said is not None and any(
-            said.search(_line_at(text, m.start())) for m in rx.finditer(text, r[1], r[2]))]
+        said = _change_said(first_part) or (_ADDED if _ADDED.search(first_part) else None)
+        holding = [r for r in holding if said is not None and _says(text, rx, r, said)]
     if len(holding) != 1:
         return None
     found = holding[0]

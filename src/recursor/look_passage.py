@@ -83,20 +83,28 @@ def _headed(text: str, starts: Sequence[int], paragraphs: list[tuple[int, int]],
     limit of maximum `30` redirects": the heading says what its paragraph is about, and a
     one-line paragraph is never a passage. A heading is a Markdown one (`#` to `######`) or a
     line that the next underlines (reStructuredText, setext); not across a file's start."""
+    def heading(first: int, last: int) -> bool:
+        end = starts[last + 1] - 1 if last + 1 < len(starts) else len(text)
+        lines = text[starts[first]:end].split("\n")
+        return (len(lines) == 1 and _ATX.match(lines[0]) is not None) or (
+            len(lines) == 2 and _UNDERLINE.fullmatch(lines[1].strip()) is not None and lines[0].strip() != "")
+
+    def headed(first: int, last: int) -> bool:
+        return any(_ATX.match(text, starts[k]) is not None for k in range(first + 1, last + 1))
+
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(paragraphs):
-        first, last = paragraphs[i]
-        end = starts[last + 1] - 1 if last + 1 < len(starts) else len(text)
-        lines = text[starts[first]:end].split("\n")
-        heading = (len(lines) == 1 and _ATX.match(lines[0]) is not None) or (
-            len(lines) == 2 and _UNDERLINE.fullmatch(lines[1].strip()) is not None and lines[0].strip() != "")
-        if heading and i + 1 < len(paragraphs) and paragraphs[i + 1][0] not in cuts:
-            out.append((first, paragraphs[i + 1][1]))
-            i += 2
-            continue
-        out.append((first, last))
-        i += 1
+        first = paragraphs[i][0]
+        # Headings one under another ("## [2.0.0] - 2021-03-01", then "### Added") head the
+        # paragraph under the last of them together: none is a passage of its own.
+        j = i
+        while heading(*paragraphs[j]) and j + 1 < len(paragraphs) and paragraphs[j + 1][0] not in cuts:
+            j += 1
+        if j > i + 1 and not heading(*paragraphs[j]) and headed(*paragraphs[j]):
+            j -= 1  # a paragraph that runs over a heading of its own is not under all of these
+        out.append((first, paragraphs[j][1]))
+        i = j + 1
     return out
 
 

@@ -106,7 +106,7 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
         # "uploaded" of an FTP server's `STOR` lines, "saved" of a hub's "stored": the
         # program's word for the verb.
         if held := [line for line, plain in zip(inside, bare, strict=True) if other_rx.search(plain)]:
-            forms = {m.group(0) for line in held if (m := other_rx.search(line))}
+            forms = {hit.group(0) for line in held if (hit := other_rx.search(line))}
             written, rx = (forms.pop() if len(forms) == 1 else other), other_rx  # "stored", as written
             break
     # One kind of line up to the verb: "INFO: stored tmp-101 #9: 27.7 C in Server Room" is
@@ -119,7 +119,7 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     noun = (_noun_and_after(asking, m, verb) or ([], []))[0]
     if noun and (with_noun := [line for line in held if _stem_rx(noun[-1]).search(line)]):
         held = with_noun
-    heads = [line[:m.end()] for line in held if (m := rx.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), line)))]
+    heads = [line[:hit.end()] for line in held if (hit := rx.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), line)))]
     counts, example = kinds(heads)
     named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
     if len(counts) != 1:
@@ -129,7 +129,9 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
             rows.append(f"{len(held):,} of them write {named}, in {len(counts)} kinds of line (up to it):")
             rows += [f"  {n:,} like: {cut_line(first[example[k]], width)}" for k, n in counts.most_common()]
             big = [n for n in counts.values() if n >= _SAME_LEAST]
-            if len(big) >= 2 and len(set(big)) == 1 and sum(big) >= _SAME_SHARE * len(held):
+            if (len(big) >= 2 and len(set(big)) == 1 and sum(big) >= _SAME_SHARE * len(held)
+                    and _paired([[line for line, head in zip(held, heads, strict=True) if head == example[k]]
+                                 for k, n in counts.items() if n >= _SAME_LEAST])):
                 # `= connection is OPEN` and `connection open`, 37 each (and 2 bids "below
                 # opening"): one event that two of the program's statements log, once each.
                 each = big[0]
@@ -187,6 +189,20 @@ def _noun_and_after(asking: str, window: re.Match[str], verb: str) -> tuple[list
         return None
     at = next((i for i, w in enumerate(words[2:], 2) if w in _AUXILIARIES or w == verb.lower()), len(words))
     return [w for w in words[2:at] if w not in _JUST], [w for w in words[at:] if w not in _JUST and w != verb.lower()]
+
+
+def _paired(groups: list[list[str]]) -> bool:
+    """Whether lines of several kinds, as many of each, are one event each kind logs: the
+    n-th of each kind in time are written within `_PAIRED_SECONDS` of each other. Two
+    services' uploads, 6 each at other times, are 12 uploads."""
+    times = [sorted(t for line in group if (t := _time_of(line)) is not None) for group in groups]
+    if any(len(t) != len(group) for t, group in zip(times, groups, strict=True)):
+        return False
+    return all(max(moment) - min(moment) <= _PAIRED_SECONDS for moment in zip(*times, strict=True))
+
+
+_PAIRED_SECONDS = 1
+"""How far apart in time one event's lines of two kinds may be written."""
 
 
 def _holding(word: str, lines: list[str]) -> int:

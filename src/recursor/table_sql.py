@@ -642,7 +642,8 @@ def _abbreviates(short: str, word: str) -> bool:
 
 _CAPITALIZED_WORD = re.compile(r"(?<=\S\s)[A-Z][a-z]{3,}\b")
 """A name the question writes inside a sentence: "Adobe", "Xerox"."""
-_ABBREVIATION = re.compile(r"[A-Z]{2,6}")
+_ABBREVIATION = re.compile(r"[A-Z]{3,6}")
+"""A column's name that may abbreviate a word: three letters at least (`ID` fits "Idaho")."""
 
 
 def select_of(reply: str) -> str | None:
@@ -1059,6 +1060,10 @@ def _ranked(query: Query, question: str) -> tuple[Any, ...] | None:
 _ORDER_BY = re.compile(r"\bORDER\s+BY\s+(\"[^\"]+\"|`[^`]+`|\[[^\]]+\]|[\w.^]+)\s*(?:ASC|DESC)?\s*LIMIT\s+1\s*;?\s*\Z",
                        re.IGNORECASE)
 """A query's one ordering column, ranking its rows for the first: `ORDER BY XRX DESC LIMIT 1`."""
+_WHICH_OR_WHEN = re.compile(r"\b(?:which|who|whose|when|what\s+(?:day|date|month|year|week|quarter|time))\b",
+                            re.IGNORECASE)
+"""A question asking which row ranks first ("in which month", "when"), not the ranked value
+("what was the highest price": the value ordered by answers it)."""
 
 
 def answer_of(query: Query, question: str) -> str | None:
@@ -1083,7 +1088,8 @@ def answer_of(query: Query, question: str) -> str | None:
         wanted = _HOW_MANY.search(question) is not None or (
             _COUNTS.search(question) is not None and _WHICH.search(question) is None)
         picked = [c for c, a in zip(row, aggregate, strict=True) if a == wanted]
-        if len(picked) > 1 and not wanted and (by := _ORDER_BY.search(query.sql)) is not None:
+        if (len(picked) > 1 and not wanted and _WHICH_OR_WHEN.search(question) is not None
+                and (by := _ORDER_BY.search(query.sql)) is not None):
             # "SELECT Date, XRX FROM t ORDER BY XRX DESC LIMIT 1" for "in which month was XRX
             # highest": the column ranked by is the measure, the other one the answer.
             ranked_by = by.group(1).strip('"`[]').lower()
