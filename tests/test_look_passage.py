@@ -390,3 +390,8 @@ def test_a_heading_alone_is_one_passage_with_the_paragraph_under_it() -> None:
     look = orientation(text, "When I tell it to follow redirects, how many will it follow at most unless I change the limit?")
     assert "Limiting maximum redirects followed" in look.text.split("The passage holding")[1]
     assert "default limit of maximum `30`" in look.text.split("The passage holding")[1]
+    # The reader reads the passage first: after the rarest word's lines ("`3` (unless `--follow`
+    # is set)"), the 1.5B read 3.
+    question = "When I tell it to follow redirects, how many will it follow at most unless I change the limit?"
+    assert reader_lines(orientation(text + "\nThe exit status will be `3` (unless `--follow` is set).\n", question),
+                        question).startswith("The passage holding")

@@ -185,14 +185,22 @@ def looks_up(question: str) -> bool:
                 or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))
 
 
+_PASSAGE_LABEL = "The passage holding"
+
+
 def reader_lines(look: Orientation, question: str) -> str:
     """The lines the reader is given: the look's blocks of lines holding the question's words,
-    whole blocks while they fit in `READ_CHARS`, the rarest word's first. "" when there are
+    whole blocks while they fit in `READ_CHARS`, a passage's first, then the rarest word's. "" when there are
     none, or when the first block alone is too long for a question about an order ("the last
     version"): cut, its last lines would be missing, and the reader would read a wrong one."""
     out: list[str] = []
     word_given = False  # a word's block: a passage or a log's ending before it is no word's lines
-    for hit in look.hits:
+    # The passage holding the most of the question's words first, as retrieval ranks it: read
+    # after the rarest word's lines, "The exit status will be `3` (unless `--follow` is set)"
+    # was read for "how many redirects will it follow unless I change the limit", where the
+    # passage under "Limiting maximum redirects followed" writes `30`.
+    hits = sorted(look.hits, key=lambda hit: not hit.startswith(_PASSAGE_LABEL))
+    for hit in hits:
         label = _WORD_LABEL.match(hit)
         if word_given and label is not None and int(label.group(2).replace(",", "")) > _EVERYDAY_LINES:
             continue  # "'release': 48 lines": their first and last locate nothing, and were read instead
