@@ -28,6 +28,7 @@ def test_short_forms_and_synonyms_read_any_ending_through_one_table_of_bases() -
     assert short_forms("uploaded") == ("STOR", "STOU", "APPE")
     assert short_forms("indexes") == ("idx",)
     assert short_forms("queries") == ()
+    assert short_forms("largest") == ("max",) and short_forms("smallest") == ()  # not "min": minutes
     assert synonyms("saved") == ("store", "persist")
     assert synonyms("stopped") == ("halt", "terminate")
     assert synonyms("denied") == ("refuse", "reject", "decline")

@@ -23,6 +23,7 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "attribute": ("attr",),
     "authentication": ("auth",),
     "average": ("avg",),
+    "biggest": ("max",),
     "boolean": ("bool",),
     "buffer": ("buf",),
     "certificate": ("cert",),
@@ -43,6 +44,7 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "index": ("idx",),
     "initialization": ("init",),
     "integer": ("int",),
+    "largest": ("max",),
     "length": ("len",),
     "library": ("lib",),
     "maximum": ("max",),
@@ -65,7 +67,8 @@ _SHORT: dict[str, tuple[str, ...]] = {
     "utility": ("util",),
     "variable": ("var",),
 }
-"""Each word's short forms, the most common first. Not those that are words of their own in
+"""Each word's short forms, the most common first; "largest" and "biggest" are code's `max`
+(`LZ4_MAX_INPUT_SIZE`, "max supported value"). Not those that are words of their own in
 a log or a query: "info" (a log level), "min" (minutes), "temp" (temperature), "desc" (SQL's
 DESC)."""
 
