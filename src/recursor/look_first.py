@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from recursor.line_kinds import cut_line
 from recursor.sandbox.helpers import _outline, _top_level, _word_rx, to_date
 
-__all__ = ["FirstRelease", "first_release", "neighbour_days"]
+__all__ = ["ReleaseLook", "first_release", "neighbour_days"]
 
 _FIRST_ASKED = re.compile(
     r"\b(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b[^?]*?\b(?:first(?!\s*(?:in|on|at|of|among)\b|\s*[?,.]|\s*\Z)"
@@ -51,17 +51,18 @@ after it: "Python 2"), a word with a digit or an underscore, an option, or code 
 
 
 @dataclass(frozen=True, slots=True)
-class FirstRelease:
-    """What the look tells, and the oldest release's version: what it computed."""
+class ReleaseLook:
+    """What the look tells, and what it computed: the first release's version, or the days
+    to a release's neighbour."""
 
     rows: list[str]
-    version: str
+    counted: str
 
 
 def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
-                  described: frozenset[str] = frozenset()) -> FirstRelease | None:
+                  described: frozenset[str] = frozenset()) -> ReleaseLook | None:
     """For a question asking which release first did something, the oldest release (by its
-    version) under which the question's name for the thing is written. `counts`: the
+    heading's date, else its version) under which the question's name for the thing is written. `counts`: the
     question's words the text writes, as written, each with its lines; `described`: the
     words naming the document or its subject (searched last, never the thing). None for
     another question, a text whose top headings are not releases, or a thing no release
@@ -102,7 +103,7 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     rows = [f"{term!r} is written under {len(holding)} of the {len(releases)} releases the headings name; "
             f"the oldest of them is {heading.strip()}:",
             f"{number}| {cut_line(line, 160)}"]
-    return FirstRelease(rows, version.group(1) + (version.group("pre") or ""))
+    return ReleaseLook(rows, version.group(1) + (version.group("pre") or ""))
 
 
 _Version = tuple[tuple[int, ...], int, int]
@@ -199,7 +200,7 @@ def _says(text: str, rx: re.Pattern[str], release: _Release, said: re.Pattern[st
 
 
 def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
-                   described: frozenset[str] = frozenset()) -> FirstRelease | None:
+                   described: frozenset[str] = frozenset()) -> ReleaseLook | None:
     """For "Find the release that dropped Python 2. How many days after the release before it
     did it come out?", the release whose section names the thing (of several, the one whose
     line says what the question's first part says: dropped, or added), the release next to
@@ -242,7 +243,7 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
     rows = [f"{term!r} is written under {heading}: {cut_line(line.strip(), 160)}",
             f"The release {'after' if later else 'before'} it in time is {other_heading}: {days:,} days "
             f"{'later' if later else 'earlier'}."]
-    return FirstRelease(rows, str(days))
+    return ReleaseLook(rows, str(days))
 
 
 def _line_at(text: str, at: int) -> str:

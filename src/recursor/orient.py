@@ -1750,11 +1750,11 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
         if parsed and not counted and (first := first_release(text, question, [(w.word, w.count) for w in found],
                                                               frozenset(words.described))) is not None:
             page.add(first.rows)  # "which release first let it decompress Brotli": the oldest writing it
-            counted = first.version
+            counted = first.counted
         if parsed and not counted and (near := neighbour_days(text, question, [(w.word, w.count) for w in found],
                                                              frozenset(words.described))) is not None:
             page.add(near.rows)  # "the release that dropped Python 2; how many days after the one before it"
-            counted = near.version
+            counted = near.counted
         if counts_entries:
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")
