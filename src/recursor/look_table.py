@@ -910,11 +910,11 @@ def _over_threshold(columns: list[_Column], rows: list[list[str]], asking: str, 
 _PERIOD_OF = re.compile(r"\b(?:which|what)\s+(?P<unit>year|month|day|date)(?P<of>\s+of\s+which\s+year)?\b"
                         r"(?!\s+(?:of|in)\s+(?:the|a|each|every)?\s*(?:week|month|year)\b)", re.IGNORECASE)
 _PERIOD_KEYS = {"year": 4, "month": 7, "day": 10, "date": 10}
+"""How much of an ISO date names each period: 2015, 2015-12, 2015-12-31."""
 _COUNT_RANKED = re.compile(r"\b(?:most|fewest|busiest|quietest)\b|(?<!\bat\s)\bleast\b"
                            r"|\b(?:largest|greatest|highest|biggest|smallest|lowest)\s+(?:number|count)\b", re.IGNORECASE)
 """A ranking of periods by how many rows each has ("which month had the most orders"), not by a
 value no column the question names holds ("when was the price at its highest")."""
-"""How much of an ISO date names each period: 2015, 2015-12, 2015-12-31."""
 
 
 def _per_period(columns: list[_Column], rows: list[list[str]], asking: str, question: str, words: list[str],
