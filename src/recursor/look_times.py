@@ -12,7 +12,6 @@ General: any log whose lines start with a time of day; the window is read from t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -94,32 +93,35 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
     rows += kinds_told("", inside, width, about="They are", shown=_WINDOW_KINDS)
     window = f"in_dates(lines(), {a!r}, {b!r})"
     verb = counted_verb(asking)
-    if verb is None or not _asks_just(asking, m, verb):
+    noun = None if verb is None else _counted_noun(asking, m, verb)
+    if verb is None or noun is None:
         return TimesLook(rows, window)
     written, rx = verb, _stem_rx(verb)
     # The program's own words: a verb inside quoted text is a payload's (a client's JSON
     # `{"type": "open"}`), not the event the line logs.
-    bare = [_QUOTED.sub(lambda q: " " * len(q.group(0)), line) for line in inside]
-    held = [line for line, plain in zip(inside, bare, strict=True) if rx.search(plain)]
+    bare = {line: _QUOTED.sub(lambda q: " " * len(q.group(0)), line) for line in inside}
+    held = [line for line in inside if rx.search(bare[line])]
     for other, other_rx in ([(f, short_form_rx(f)) for f in short_forms(verb)]
                             + [(f, _stem_rx(f)) for f in synonyms(verb)]) if not held else ():
         # "uploaded" of an FTP server's `STOR` lines, "saved" of a hub's "stored": the
         # program's word for the verb.
-        if held := [line for line, plain in zip(inside, bare, strict=True) if other_rx.search(plain)]:
+        if held := [line for line in inside if other_rx.search(bare[line])]:
             forms = {hit.group(0) for line in held if (hit := other_rx.search(line))}
             written, rx = (forms.pop() if len(forms) == 1 else other), other_rx  # "stored", as written
             break
     # One kind of line up to the verb: "INFO: stored tmp-101 #9: 27.7 C in Server Room" is
     # one event whatever room ends it. Of a few kinds, each is told: which is the event asked
     # ("stored", not "already stored" nor the room "Cold Store") is the root's to judge.
-    if not held or not _asks_just(asking, m, verb, lambda w: 0 < _holding(w, held) < len(held)):
+    # A word of the noun before its last selects lines when some of the verb's lines write it
+    # and others do not ("PNG images were stored"); one on none or all of them says nothing
+    # ("WebSocket connections": on none of the `connection open` lines).
+    if not held or any(0 < _holding(w, held) < len(held) for w in noun[:-1]):
         return TimesLook(rows, window)
     # The lines that write the counted noun too, when some do: "connections were opened" are
     # the `connection open` lines, not a lot's "opened" ones.
-    noun = (_noun_and_after(asking, m, verb) or ([], []))[0]
     if noun and (with_noun := [line for line in held if _stem_rx(noun[-1]).search(line)]):
         held = with_noun
-    heads = [line[:hit.end()] for line in held if (hit := rx.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), line)))]
+    heads = [line[:hit.end()] for line in held if (hit := rx.search(bare[line]))]
     counts, example = kinds(heads)
     named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
     if len(counts) != 1:
@@ -166,29 +168,19 @@ def _ends(window: re.Match[str]) -> tuple[str, str]:
     return (a, _just_before(b)) if window.re is _BEFORE_END else (a, b)
 
 
-def _asks_just(asking: str, window: re.Match[str], verb: str, selects: Callable[[str], bool] = lambda w: False) -> bool:
-    """Whether the question counts the verb's things in the window and says nothing more: "how
-    many rides were started from ... to ...", not "started by bob" nor "not started" (review).
-    Its noun, before the auxiliary or the verb, may have words before its last one that select
-    none of the verb's lines (`selects`): "sensor readings" (never written), "WebSocket
-    connections" (on none of the `connection open` lines); one on some of them does ("PNG
-    images were stored": not every stored line). After them, only plain words."""
-    parts = _noun_and_after(asking, window, verb)
-    if parts is None:
-        return False
-    noun, after = parts
-    return not after and not any(selects(w) for w in noun[:-1])
-
-
-def _noun_and_after(asking: str, window: re.Match[str], verb: str) -> tuple[list[str], list[str]] | None:
-    """A window's count's noun ("websocket", "connections"), before its auxiliary or verb, and
-    the words after them that say more than a count's plain words; None for no "how many"."""
+def _counted_noun(asking: str, window: re.Match[str], verb: str) -> list[str] | None:
+    """The words of the noun a question counts in the window ("websocket", "connections"),
+    before its auxiliary or verb, when it counts the verb's things and says nothing more:
+    "how many rides were started from ... to ...", not "started by bob" nor "not started"
+    (review); None else. Only a count's plain words may follow the verb."""
     rest = asking.replace(window.group(0), " ") if window.group(0) in asking else _WINDOW_WORDS.sub(" ", asking)
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", rest)]
     if words[:2] != ["how", "many"]:
         return None
     at = next((i for i, w in enumerate(words[2:], 2) if w in _AUXILIARIES or w == verb.lower()), len(words))
-    return [w for w in words[2:at] if w not in _JUST], [w for w in words[at:] if w not in _JUST and w != verb.lower()]
+    if any(w not in _JUST and w != verb.lower() for w in words[at:]):
+        return None
+    return [w for w in words[2:at] if w not in _JUST]
 
 
 def _paired(groups: list[list[str]]) -> bool:
