@@ -94,10 +94,7 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     hit = next((h for h in rx.finditer(text, oldest[1], oldest[2])
                 if said is None or said.search(_line_at(text, h.start()))), None)
     assert hit is not None
-    line_start = text.rfind("\n", 0, hit.start()) + 1
-    line_end = text.find("\n", hit.start())
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    number = text.count("\n", 0, line_start) + 1
+    line, number = _line_at(text, hit.start()), text.count("\n", 0, hit.start()) + 1
     version = _VERSION.search(heading)
     assert version is not None
     rows = [f"{term!r} is written under {len(holding)} of the {len(releases)} releases the headings name; "
@@ -161,8 +158,11 @@ def _things(question: str, counts: Sequence[tuple[str, int]], described: frozens
 def _held(text: str, releases: list[_Release], things: list[str]) -> tuple[str, list[_Release]] | None:
     """Of the question's names for the thing, the one written under the fewest releases (one
     at least), and those releases: "Python 3.8" under one, not "urllib3" under all."""
-    held = [(t, [r for r in releases if _term_rx(t).search(text, r[1], r[2])]) for t in things]
-    held = [(t, rs) for t, rs in held if rs]
+    held: list[tuple[str, list[_Release]]] = []
+    for thing in things:
+        rx = _term_rx(thing)
+        if holding := [r for r in releases if rx.search(text, r[1], r[2])]:
+            held.append((thing, holding))
     return min(held, key=lambda th: len(th[1])) if held else None
 
 
@@ -210,7 +210,8 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
     if asked is None:
         return None
     first_part = question[:asked.start()]
-    releases = [r for r in _releases(text) if to_date(text[r[0]:r[1]]) is not None]
+    dated = {r: d for r in _releases(text) if (d := to_date(text[r[0]:r[1]])) is not None}
+    releases = list(dated)
     if len(releases) < _LEAST_RELEASES or not first_part.strip():
         return None
     if (held := _held(text, releases, _things(first_part, counts, described, text))) is None:
@@ -224,12 +225,10 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
         return None
     found = holding[0]
     later = bool(asked.group("next"))
-    day = to_date(text[found[0]:found[1]])
-    dated = [(d, r) for r in releases if (d := to_date(text[r[0]:r[1]])) is not None and r is not found]
-    assert day is not None
+    day = dated[found]
     # The release after or before it in time: a maintenance release of an older series (1.43.1,
     # five months after 1.44.0) is not the release before 1.44.0.
-    others = [(d, r) for d, r in dated if (d > day if later else d < day)]
+    others = [(d, r) for r, d in dated.items() if r is not found and (d > day if later else d < day)]
     if not others:
         return None
     other_day, other = min(others, key=lambda dr: dr[0]) if later else max(others, key=lambda dr: dr[0])

@@ -84,6 +84,8 @@ def _headed(text: str, starts: Sequence[int], paragraphs: list[tuple[int, int]],
     one-line paragraph is never a passage. A heading is a Markdown one (`#` to `######`) or a
     line that the next underlines (reStructuredText, setext); not across a file's start."""
     def heading(first: int, last: int) -> bool:
+        if last - first > 1:
+            return False  # a heading is one line, or two with its underline: no long paragraph is sliced
         end = starts[last + 1] - 1 if last + 1 < len(starts) else len(text)
         lines = text[starts[first]:end].split("\n")
         return (len(lines) == 1 and _ATX.match(lines[0]) is not None) or (

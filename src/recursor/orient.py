@@ -1747,14 +1747,13 @@ def _outlined(page: _Page, context: ContextValue, words: _Searched, question: st
             page.add(bounded[0])  # "the last version released before 2010": a NEWS file's headings, dated
             counted = counted or bounded[1]
             start, named_start = (bounded[2], True) if bounded[1] and not start else (start, named_start)
-        if parsed and not counted and (first := first_release(text, question, [(w.word, w.count) for w in found],
-                                                              frozenset(words.described))) is not None:
-            page.add(first.rows)  # "which release first let it decompress Brotli": the oldest writing it
-            counted = first.counted
-        if parsed and not counted and (near := neighbour_days(text, question, [(w.word, w.count) for w in found],
-                                                             frozenset(words.described))) is not None:
-            page.add(near.rows)  # "the release that dropped Python 2; how many days after the one before it"
-            counted = near.counted
+        # "which release first let it decompress Brotli": the oldest writing it; "the release that
+        # dropped Python 2: how many days after the one before it".
+        for release_look in (first_release, neighbour_days):
+            if parsed and not counted and (told := release_look(text, question, [(w.word, w.count) for w in found],
+                                                                frozenset(words.described))) is not None:
+                page.add(told.rows)
+                counted = told.counted
         if counts_entries:
             rows, by_call, top_period = _by_period(text, recs, asking, "entries()") if words.ranks else ([], "", "")
             holding_rows, held_call, holding = (_entries_holding(text, recs, found[0], asking, "entries()")
