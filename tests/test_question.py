@@ -22,3 +22,11 @@ def test_a_code_name_s_part_may_abbreviate_words_run_together() -> None:
     assert abbreviated("maxdimsx", words) == set()
     assert abbreviated("get", ["gets"]) == set()
     assert abbreviated("x" * 40, words) == set()
+
+
+def test_letters_in_order_are_a_shorter_word_s_first_letter_then_others_of_it_in_order() -> None:
+    from recursor.question import letters_in_order
+
+    assert letters_in_order("adbe", "adobe") and letters_in_order("dims", "dimensions")
+    assert not letters_in_order("aapl", "apple")  # one "a" in "apple"
+    assert not letters_in_order("adobe", "adobe") and not letters_in_order("dbe", "adobe") and not letters_in_order("", "a")

@@ -57,6 +57,7 @@ __all__ = [
     "fits_form",
     "in_asked_unit",
     "iso_forms",
+    "letters_in_order",
     "limits_cut",
     "marked_short",
     "marked_words",
@@ -83,6 +84,15 @@ def name_parts(name: str) -> list[str]:
     return [p.lower() for p in _NAME_PARTS.findall(name)]
 
 
+def letters_in_order(short: str, word: str) -> bool:
+    """Whether `short` is shorter than `word`, starts with its first letter, and writes its
+    other letters in `word`'s order ("adbe" of "adobe", "dims" of "dimensions"); case counts."""
+    if len(short) >= len(word) or short[:1] != word[:1]:
+        return False
+    rest = iter(word[1:])
+    return all(c in rest for c in short[1:])
+
+
 def abbreviated(part: str, words: Iterable[str]) -> set[str]:
     """The words `part` of a code name writes abbreviated, run together, when all of it is
     (`maxdims`: "maximum" and "dimensions"; `npy`: "numpy"; `cnt`: "count"), else none. Each
@@ -95,12 +105,9 @@ def abbreviated(part: str, words: Iterable[str]) -> set[str]:
         return set()  # its first piece starts a word, or it abbreviates none
 
     def writes(piece: str, word: str) -> bool:
-        if len(piece) >= len(word) or piece[0] != word[0]:
+        if not letters_in_order(piece, word):
             return piece == word
-        if word.startswith(piece):
-            return True
-        it = iter(word[1:])
-        return 5 * len(piece) >= 2 * len(word) and all(c in it for c in piece[1:])
+        return word.startswith(piece) or 5 * len(piece) >= 2 * len(word)
 
     # best[i]: the words that part[:i] writes, piece by piece, or None when it writes none.
     best: list[frozenset[str] | None] = [frozenset()] + [None] * len(part)

@@ -32,7 +32,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from recursor.line_kinds import kinds, line_shape
-from recursor.question import asking_part
+from recursor.question import asking_part, letters_in_order
 from recursor.sandbox.helpers import _STOP, to_date
 
 __all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "empty_top", "nulls_only", "schema", "select_of", "sql_names", "told",
@@ -621,23 +621,10 @@ def abbreviated(columns: Sequence[str], question: str) -> dict[str, str]:
     for word in dict.fromkeys(_CAPITALIZED_WORD.findall(question)):
         if word.lower() in names:
             continue
-        fits = [c for c in columns if _ABBREVIATION.fullmatch(c) and _abbreviates(c, word)]
+        fits = [c for c in columns if _ABBREVIATION.fullmatch(c) and letters_in_order(c.lower(), word.lower())]
         if len(fits) == 1 and fits[0] not in out:
             out[fits[0]] = word
     return out
-
-
-def _abbreviates(short: str, word: str) -> bool:
-    """Whether `short`'s letters are `word`'s first letter and then others of it, in order."""
-    short, word = short.lower(), word.lower()
-    if len(short) >= len(word) or short[0] != word[0]:
-        return False
-    at = 1
-    for ch in short[1:]:
-        at = word.find(ch, at) + 1
-        if at == 0:
-            return False
-    return True
 
 
 _CAPITALIZED_WORD = re.compile(r"(?<=\S\s)[A-Z][a-z]{3,}\b")
