@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from recursor.context import ContextValue
-from recursor.orient import Orientation, everyday, key_shaped
+from recursor.orient import PASSAGE_LABEL, Orientation, everyday, key_shaped
 from recursor.question import (
     ASKS_FILE,
     AT_MOST,
@@ -185,9 +185,6 @@ def looks_up(question: str) -> bool:
                 or (_ORDER.search(asking) is not None and _BOUNDED.search(asking) is not None))
 
 
-_PASSAGE_LABEL = "The passage holding"
-
-
 def reader_lines(look: Orientation, question: str) -> str:
     """The lines the reader is given: the look's blocks of lines holding the question's words,
     whole blocks while they fit in `READ_CHARS`, a passage's first, then the rarest word's. "" when there are
@@ -199,7 +196,7 @@ def reader_lines(look: Orientation, question: str) -> str:
     # after the rarest word's lines, "The exit status will be `3` (unless `--follow` is set)"
     # was read for "how many redirects will it follow unless I change the limit", where the
     # passage under "Limiting maximum redirects followed" writes `30`.
-    hits = sorted(look.hits, key=lambda hit: not hit.startswith(_PASSAGE_LABEL))
+    hits = sorted(look.hits, key=lambda hit: not hit.startswith(PASSAGE_LABEL))
     for hit in hits:
         label = _WORD_LABEL.match(hit)
         if word_given and label is not None and int(label.group(2).replace(",", "")) > _EVERYDAY_LINES:

@@ -124,6 +124,7 @@ from recursor.table_sql import Table
 
 __all__ = [
     "NO_LOOK",
+    "PASSAGE_LABEL",
     "Orientation",
     "everyday",
     "first_look",
@@ -133,6 +134,8 @@ __all__ = [
     "whole_value",
 ]
 
+PASSAGE_LABEL = "The passage holding the most of the question's words"
+"""How the look labels a passage it shows (`look_passage`); its reader reads that block first."""
 _MAX_WORDS = 30
 """Question words looked up (each is one scan of the text: ~50 ms for 40 MB)."""
 _MAX_COUNTED = 10_000
@@ -1227,7 +1230,7 @@ def _passage_rows(page: _Page, words: _Searched, question: str) -> tuple[tuple[s
         before = doc.text.count("\n", 0, body)  # lines before the file's (the item's) first
         where = f" in {doc.files[at][0]}" if at >= 0 else f" in item {doc.keys[item]}" if len(doc.starts) > 1 else ""
         numbered = [(n - before, line) for n, _, _, line in shown]
-        rows = [f"The passage holding the most of the question's words ({', '.join(repr(w) for w in passage.words)}), "
+        rows = [f"{PASSAGE_LABEL} ({', '.join(repr(w) for w in passage.words)}), "
                 f"lines {numbered[0][0]:,}-{numbered[-1][0]:,}{where}:"]
         # The headings it is under: "in which release was --tips added" is answered there,
         # not in the passage; the 1.5B reader, given the passage without them, read another
