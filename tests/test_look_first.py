@@ -75,3 +75,39 @@ def test_first_is_first_in_time_and_the_days_to_a_neighbour_are_by_date() -> Non
                                  "release come out?", [("Python", 2)])
     assert after is not None and after.counted == str((date(2021, 1, 20) - date(2020, 12, 1)).days)
     assert neighbour_days(text, "How many days later did the next release come out?", []) is None
+
+
+def _debian_changelog() -> str:
+    """A changelog in Debian's form, written for this test: headings without dates, each
+    release signed off by a ` -- ` line that dates it, newest first."""
+    releases = [("1.3-1", "Thu, 25 May 2023 16:11:37 +0200", ["Restore a dependency (Closes: #1035654)"]),
+                ("1.3-0", "Mon, 06 Mar 2023 13:26:39 +0100", ["Teach the scorer about non-free-firmware",
+                                                              "Mention the date 01 Jan 2030 in a note"]),
+                ("1.2-4", "Wed, 08 Feb 2023 17:07:38 +0100", ["Bump codenames in docs"]),
+                ("1.2-3", "Sun, 01 Jan 2023 10:00:00 +0100", ["Fix a typo these days"])]
+    return "\n".join(f"zorbo ({v}) unstable; urgency=medium\n\n" + "".join(f"  * {e}\n" for e in entries)
+                     + f"\n -- A Maintainer <a@example.org>  {day}\n" for v, day, entries in releases)
+
+
+def test_a_release_signed_off_with_a_date_is_dated_by_its_sign_off() -> None:
+    from recursor.look_first import neighbour_days
+
+    text = _debian_changelog()
+    # A three-word hyphenated name is the thing; "days" (the question's second part) is not.
+    question = "Find the release that taught it about non-free-firmware. How many days later was the next release?"
+    look = neighbour_days(text, question, [("non-free-firmware", 1), ("days", 1), ("release", 0)])
+    assert look is not None and look.counted == str((date(2023, 5, 25) - date(2023, 3, 6)).days)
+    # The date an entry mentions does not date its release: the sign-off does.
+    question = "Find the release that bumped codenames. How many days earlier was the release before it?"
+    look = neighbour_days(text, question, [("codenames", 1), ("bumped", 0)])
+    assert look is not None and look.counted == str((date(2023, 2, 8) - date(2023, 1, 1)).days)
+
+
+def test_a_plain_word_of_the_questions_other_part_is_never_the_thing() -> None:
+    from recursor.look_first import neighbour_days
+
+    text = _debian_changelog()
+    # "typo" and "days" are each written under one release, but only "scorer" is asked of.
+    question = "Find the release that changed the scorer. How many days later was the next release?"
+    look = neighbour_days(text, question, [("scorer", 1), ("days", 1), ("typo", 1)])
+    assert look is not None and look.counted == "80"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from recursor.line_kinds import cut_line
 from recursor.sandbox.helpers import _outline, _top_level, _word_rx, to_date
@@ -25,7 +26,7 @@ from recursor.sandbox.helpers import _outline, _top_level, _word_rx, to_date
 __all__ = ["ReleaseLook", "first_release", "neighbour_days"]
 
 _FIRST_ASKED = re.compile(
-    r"\b(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b[^?]*?\b(?:first(?!\s*(?:in|on|at|of|among)\b|\s*[?,.]|\s*\Z)"
+    r"\b(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b[^?]{0,200}?\b(?:first(?!\s*(?:in|on|at|of|among)\b|\s*[?,.]|\s*\Z)"
     r"|introduced)\b"
     r"|\b(?:since|as\s+of)\s+(?:which|what)\s+(?:[\w.+-]+\s+){0,2}?(?:release|version)\b"
     r"|\b(?:(?:which|what)\s+(?:was|is)\s+|^\s*(?:name|give|find)\s+)the\s+first\s+(?:[\w.+-]+\s+)?(?:release|version)"
@@ -40,14 +41,18 @@ _ASKING_WORDS = frozenset("which what release releases version versions first in
                           "when did does do was were it its the a an of for to with in".split())
 """The words of such a question that say only that it asks for a release."""
 _VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?P<pre>[-.~]?(?:alpha|beta|preview|pre|dev|rc|a|b|c)\.?\d*)?"
-                      r"(?![\w]|\.\d)", re.IGNORECASE)
-"""A version in a heading, a pre-release's suffix too ("2.0.0rc1", "3.0.0-beta.2")."""
+                      r"(?:-(?P<rev>\d+(?:\.\d+)*))?(?![\w]|\.\d)", re.IGNORECASE)
+"""A version in a heading, a pre-release's suffix too ("2.0.0rc1", "3.0.0-beta.2"), and a
+packager's revision ("2.36.1-8": Debian's eighth package of 2.36.1)."""
 _HEADS_WITH_VERSIONS = 0.5
 """The share of the top headings that must write a version for them to be the releases."""
 _LEAST_RELEASES = 3
-_NAME = re.compile(r"(?<=\S\s)[A-Z][\w+-]*(?:\s\d+(?:\.\d+)*(?!\w|\.\d))?|(?<![\w.+-])[\w.+-]*[_\d][\w.+-]*|--?[a-z][\w-]+|`[^`]+`")
+_NAME = re.compile(r"(?<=\S\s)[A-Z][\w+-]*(?:\s\d+(?:\.\d+)*(?!\w|\.\d))?|(?<![\w.+-])[\w.+-]*[_\d][\w.+-]*"
+                   r"|(?<![\w-])[a-z]+(?:-[a-z]+){2,}(?![\w-])|--?[a-z][\w-]+|`[^`]+`")
 """A name inside the question: a capitalized word not first in its sentence (with the number
-after it: "Python 2"), a word with a digit or an underscore, an option, or code in backquotes."""
+after it: "Python 2"), a word with a digit or an underscore, a word of three joined by
+hyphens ("non-free-firmware"; two is often plain English: "built-in"), an option, or code in
+backquotes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +89,7 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
             return None
     # First in time where every such heading is dated (a fix backported to 1.43.1 came out after
     # 1.44.0 had it), else the lowest version.
-    days = [to_date(text[r[0]:r[1]]) for r in holding]
+    days = [_release_day(text, r) for r in holding]
     order: list[tuple[int, _Version]] = [
         (d.toordinal() if d is not None and None not in days else 0, r[3]) for d, r in zip(days, holding, strict=True)]
     oldest = holding[order.index(min(order))]
@@ -100,12 +105,13 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     rows = [f"{term!r} is written under {len(holding)} of the {len(releases)} releases the headings name; "
             f"the oldest of them is {heading.strip()}:",
             f"{number}| {cut_line(line, 160)}"]
-    return ReleaseLook(rows, version.group(1) + (version.group("pre") or ""))
+    return ReleaseLook(rows, version.group(0).lstrip("vV"))
 
 
-_Version = tuple[tuple[int, ...], int, int]
+_Version = tuple[tuple[int, ...], int, int, tuple[int, ...]]
 """A version's numbers (trailing zeros dropped: "2.0" is "2.0.0"), then 0 for a pre-release
-(before its release) or 1, then the pre-release's number: "2.0.0rc1" before "2.0.0"."""
+(before its release) or 1, then the pre-release's number: "2.0.0rc1" before "2.0.0"; then a
+packager's revision's numbers: "2.36.1-7" before "2.36.1-8"."""
 _Release = tuple[int, int, int, _Version]
 """A release's heading start and end, its section's end, and its version as numbers."""
 
@@ -117,7 +123,8 @@ def _version_key(m: re.Match[str]) -> _Version:
         numbers.pop()
     pre = m.group("pre")
     digits = re.search(r"\d+", pre or "")
-    return tuple(numbers), 0 if pre else 1, int(digits.group(0)) if digits else 0
+    revision = tuple(int(p) for p in m.group("rev").split(".")) if m.group("rev") else ()
+    return tuple(numbers), 0 if pre else 1, int(digits.group(0)) if digits else 0, revision
 
 
 def _releases(text: str) -> list[_Release]:
@@ -139,9 +146,11 @@ def _releases(text: str) -> list[_Release]:
 def _things(question: str, counts: Sequence[tuple[str, int]], described: frozenset[str], text: str) -> list[str]:
     """The question's names for the thing a release did: the words it writes as names
     (`_NAME`) that the text writes too (a name of two words, "Python 2", when the text writes
-    it), else the text's rarest of its other words."""
+    it), else the text's rarest of its other words. `question` may be a part of the question
+    whose words are `counts`: only its own words are taken."""
+    asked = {w.lower().strip(".") for w in re.findall(r"[\w.+-]+", question)}
     written = {w.lower(): (w, n) for w, n in counts if n and w.lower() not in described
-               and w.lower() not in _ASKING_WORDS}
+               and w.lower() not in _ASKING_WORDS and w.lower().strip(".") in asked}
     names: list[str] = []
     for m in _NAME.finditer(question):
         word = m.group(0).strip("`")
@@ -175,11 +184,11 @@ def _term_rx(term: str) -> re.Pattern[str]:
 
 
 _DAYS_TO_NEIGHBOUR = re.compile(
-    r"\bhow\s+many\s+days\b[^?]*?\b(?:(?P<next>next|following|subsequent|after\s+it)|(?P<prev>previous|preceding|prior"
+    r"\bhow\s+many\s+days\b[^?]{0,200}?\b(?:(?P<next>next|following|subsequent|after\s+it)|(?P<prev>previous|preceding|prior"
     r"|before\s+it|(?:release|version)\s+before))\b", re.IGNORECASE)
 """A question asking the days from a release to the one after or before it: "How many days
 later did the next release come out?", "How many days after the release before it ...?"."""
-_DAYS_LATER = re.compile(r"\bhow\s+many\s+days\b[^?]*?\b(?:(?P<next>later)|(?P<prev>earlier))\b", re.IGNORECASE)
+_DAYS_LATER = re.compile(r"\bhow\s+many\s+days\b[^?]{0,200}?\b(?:(?P<next>later)|(?P<prev>earlier))\b", re.IGNORECASE)
 """The same without a word naming the neighbour: "later" is the next release then ("How many
 days later than the previous release ...": the previous one, named)."""
 _DEPRECATED = re.compile(r"\bdeprecat\w*", re.IGNORECASE)
@@ -210,7 +219,7 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
     if asked is None:
         return None
     first_part = question[:asked.start()]
-    dated = {r: d for r in _releases(text) if (d := to_date(text[r[0]:r[1]])) is not None}
+    dated = {r: d for r in _releases(text) if (d := _release_day(text, r)) is not None}
     releases = list(dated)
     if len(releases) < _LEAST_RELEASES or not first_part.strip():
         return None
@@ -243,6 +252,21 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
             f"The release {'after' if later else 'before'} it in time is {other_heading}: {days:,} days "
             f"{'later' if later else 'earlier'}."]
     return ReleaseLook(rows, str(days))
+
+
+def _release_day(text: str, release: _Release) -> date | None:
+    """A release's date: its heading's, else its section's last line's when that line is a
+    sign-off (a Debian changelog's ` -- Name <mail>  Thu, 25 May 2023 16:11:37 +0200`), not
+    an entry that mentions a date."""
+    if (day := to_date(text[release[0]:release[1]])) is not None:
+        return day
+    last = text[release[1]:release[2]].rstrip().rsplit("\n", 1)[-1]
+    return to_date(last) if _SIGN_OFF.match(last) else None
+
+
+_SIGN_OFF = re.compile(r"\s*--\s+\S")
+"""A line that signs a release off: ` -- ` and a name (Debian's changelogs, and the many
+formats that copy them)."""
 
 
 def _line_at(text: str, at: int) -> str:
