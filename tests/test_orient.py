@@ -2044,6 +2044,10 @@ def test_a_verb_the_text_writes_as_another_word_of_its_group_is_found_as_that_wo
     # A verb the text writes is looked up as asked, not as its group's others.
     both = log + "11:22:00 INFO: saved config\n"
     assert "the question's 'saved'" not in orientation(both, "How many readings were saved?").text
+    # "stopped supporting": the event is the support, not a halt the text writes elsewhere.
+    halted = log + "11:22:00 INFO: halted sync\n"
+    assert "the question's 'stopped'" in orientation(halted, "How many readings stopped the sync?").text
+    assert "the question's 'stopped'" not in orientation(halted, "Which release stopped supporting sync?").text
 
 
 def test_a_word_only_a_tables_header_writes_is_searched_after_the_rows_words() -> None:

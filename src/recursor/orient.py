@@ -412,6 +412,13 @@ def _question_words(question: str) -> list[str]:
 
 _PAST = re.compile(r"[a-z]{2}ed$|^(?:bought|sent|began|begun)$", re.IGNORECASE)
 """A verb's past as a question writes it ("saved", "denied", "sent")."""
+
+
+def _aspect_verb(asking: str, word: str) -> bool:
+    """Whether the question writes `word` before a verb's -ing form ("stopped supporting",
+    "started using"): the event is the second verb, and the first's group ("halt",
+    "terminate") names another."""
+    return re.search(rf"\b{re.escape(word)}\s+\w{{3,}}ing\b", asking, re.IGNORECASE) is not None
 _OPTION_WRITTEN = re.compile(r"(?<![\w-])(--[A-Za-z0-9](?:[\w.-]*[\w-])?|-[A-Za-z](?![\w-]))")
 """A command-line option in a question: "--max-delete", "--s3-" (a start), "-x"."""
 _TWO_LETTER_WORDS = frozenset("""
@@ -1401,7 +1408,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             found.append(hit)
             missing = [w for w in missing if not _letter_words(w) <= said_words]
     verb = counted_verb(asking)
-    for word in [w for w in missing if w == verb or _PAST.search(w)]:
+    for word in [w for w in missing if (w == verb or _PAST.search(w)) and not _aspect_verb(asking, w)]:
         # "saved" where a hub's log writes "stored tmp-118 #1": the verb's other word, as
         # written; only a verb ("the beginning of" is no event a line records).
         hits = [h for other in synonyms(word) if (h := _look_up(text, lowered, other)).count]
