@@ -111,3 +111,18 @@ def test_a_plain_word_of_the_questions_other_part_is_never_the_thing() -> None:
     question = "Find the release that changed the scorer. How many days later was the next release?"
     look = neighbour_days(text, question, [("scorer", 1), ("days", 1), ("typo", 1)])
     assert look is not None and look.counted == "80"
+
+
+def test_of_the_releases_writing_the_thing_the_first_is_one_whose_line_says_what_was_asked() -> None:
+    entries = [("2.0 (2021-03-01)", "Wheels are now provided for Zorbo 3."),
+               ("1.5 (2020-06-01)", "Declared support for Zorbo 3 alpha."),
+               ("1.4 (2020-01-01)", "Wheels for Zorbo 2."),
+               ("1.3 (2019-06-01)", "Faster.")]
+    text = "\n".join(f"{v}\n{'-' * len(v)}\n\n- {e}\n" for v, e in entries)
+    counts = [("Zorbo 3", 2), ("wheels", 2), ("ship", 0)]
+    first = first_release(text, "Which release was the first to ship wheels for Zorbo 3?", counts)
+    assert first is not None and first.counted == "2.0"
+    assert "written under 2 of the 4 releases" in first.rows[0] and "the 1 whose line says" in first.rows[0]
+    # Asked only which first wrote of it, the oldest line that does.
+    first = first_release(text, "Which release first mentioned Zorbo 3?", [("Zorbo 3", 2)])
+    assert first is not None and first.counted == "1.5"

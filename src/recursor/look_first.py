@@ -80,6 +80,7 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     if (held := _held(text, releases, _things(question, counts, described, text))) is None:
         return None
     term, holding = held
+    written = len(holding)
     rx = _term_rx(term)
     if (said := _change_said(question)) is not None:
         # "the first version to drop Python 2": a release whose line says it dropped it, not
@@ -87,6 +88,7 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
         holding = [r for r in holding if _says(text, rx, r, said)]
         if not holding:
             return None
+    holding = _most_said(text, rx, holding, _other_words(term, question, counts, described))
     # First in time where every such heading is dated (a fix backported to 1.43.1 came out after
     # 1.44.0 had it), else the lowest version.
     days = [_release_day(text, r) for r in holding]
@@ -102,8 +104,9 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     line, number = _line_at(text, hit.start()), text.count("\n", 0, hit.start()) + 1
     version = _VERSION.search(heading)
     assert version is not None
-    rows = [f"{term!r} is written under {len(holding)} of the {len(releases)} releases the headings name; "
-            f"the oldest of them is {heading.strip()}:",
+    which = "them" if len(holding) == written else f"the {len(holding)} whose line says what the question asks"
+    rows = [f"{term!r} is written under {written} of the {len(releases)} releases the headings name; "
+            f"the oldest of {which} is {heading.strip()}:",
             f"{number}| {cut_line(line, 160)}"]
     return ReleaseLook(rows, version.group(0).lstrip("vV"))
 
@@ -175,6 +178,32 @@ def _held(text: str, releases: list[_Release], things: list[str]) -> tuple[str, 
     return min(held, key=lambda th: len(th[1])) if held else None
 
 
+def _other_words(term: str, question: str, counts: Sequence[tuple[str, int]],
+                 described: frozenset[str]) -> list[re.Pattern[str]]:
+    """The words of `question` (or of its part) the text writes that say what was done with
+    the thing: not the thing's own words, nor the words asking for a release, nor the
+    document's names."""
+    own = {w.lower() for w in term.split()}
+    asked = {w.lower().strip(".") for w in re.findall(r"[\w.+-]+", question)}
+    return [_word_rx(w) for w, n in counts if n and " " not in w and (low := w.lower()) not in own
+            and low in asked and low not in _ASKING_WORDS and low not in described]
+
+
+def _most_said(text: str, rx: re.Pattern[str], holding: list[_Release],
+               others: list[re.Pattern[str]]) -> list[_Release]:
+    """Of the releases that write the thing, those whose line writing it writes the most of
+    the question's other words: "the first to ship wheels for Python 3.15" is the release
+    whose line says "Wheels are now provided for Python 3.15", not an older one that
+    "declared support for Python 3.15 alpha". All of them when no such line writes any."""
+    def said(release: _Release) -> int:
+        lines = {_line_at(text, m.start()) for m in rx.finditer(text, release[1], release[2])}
+        return max(sum(1 for o in others if o.search(line)) for line in lines)
+
+    scores = [said(r) for r in holding]
+    best = max(scores, default=0)
+    return [r for r, n in zip(holding, scores, strict=True) if n == best] if best else holding
+
+
 def _term_rx(term: str) -> re.Pattern[str]:
     """`term` whole, any case, its words apart by any space: "Python 2", not "Python 2.7"."""
     if " " not in term:
@@ -230,6 +259,7 @@ def neighbour_days(text: str, question: str, counts: Sequence[tuple[str, int]],
     if len(holding) > 1:
         said = _change_said(first_part) or (_ADDED if _ADDED.search(first_part) else None)
         holding = [r for r in holding if said is not None and _says(text, rx, r, said)]
+        holding = _most_said(text, rx, holding, _other_words(term, first_part, counts, described))
     if len(holding) != 1:
         return None
     found = holding[0]
