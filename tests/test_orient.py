@@ -2048,6 +2048,11 @@ def test_a_verb_the_text_writes_as_another_word_of_its_group_is_found_as_that_wo
     halted = log + "11:22:00 INFO: halted sync\n"
     assert "the question's 'stopped'" in orientation(halted, "How many readings stopped the sync?").text
     assert "the question's 'stopped'" not in orientation(halted, "Which release stopped supporting sync?").text
+    # A superlative of time, no verb: "the oldest version" where a header writes "earliest".
+    header = "/**\n * The latest ABI version supported.\n */\n#define ZB_VERSION 15\n\n" * 1
+    header += "/**\n * The earliest ABI version supported.\n */\n#define ZB_MIN_VERSION 13\n"
+    look = orientation(header, "What is the oldest ABI version this library can load?")
+    assert "'earliest' (the question's 'oldest')" in look.text and "ZB_MIN_VERSION 13" in look.text
 
 
 def test_a_word_only_a_tables_header_writes_is_searched_after_the_rows_words() -> None:

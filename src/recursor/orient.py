@@ -119,7 +119,7 @@ from recursor.sandbox.helpers import (
 )
 from recursor.short_forms import short_form_rx, short_forms
 from recursor.signal_names import signal_names
-from recursor.synonyms import synonyms
+from recursor.synonyms import SUPERLATIVES, synonyms
 from recursor.table_sql import Table
 
 __all__ = [
@@ -1408,7 +1408,8 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             found.append(hit)
             missing = [w for w in missing if not _letter_words(w) <= said_words]
     verb = counted_verb(asking)
-    for word in [w for w in missing if (w == verb or _PAST.search(w)) and not _aspect_verb(asking, w)]:
+    for word in [w for w in missing if ((w == verb or _PAST.search(w)) and not _aspect_verb(asking, w))
+                 or w.lower() in SUPERLATIVES]:
         # "saved" where a hub's log writes "stored tmp-118 #1": the verb's other word, as
         # written; only a verb ("the beginning of" is no event a line records).
         hits = [h for other in synonyms(word) if (h := _look_up(text, lowered, other)).count]

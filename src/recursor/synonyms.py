@@ -1,4 +1,4 @@
-"""Verbs a user and a program write differently for one event.
+"""Verbs (and superlatives of time) a user and a program write differently for one event.
 
 "How many sensor readings were successfully saved?": the hub's log writes `stored tmp-118 #1`.
 "How many checkouts were refused?": a library's log writes `denied`. A question's verb the text
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from recursor.word_bases import base_forms
 
-__all__ = ["synonyms"]
+__all__ = ["SUPERLATIVES", "synonyms"]
 
 _GROUPS: tuple[tuple[str, ...], ...] = (
     ("save", "store", "persist"),
@@ -24,8 +24,14 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("stop", "halt", "terminate"),
     ("buy", "purchase"),
     ("send", "transmit"),
+    ("oldest", "earliest"),
+    ("newest", "latest"),
 )
-"""Each group's verbs in their base form, the most common first."""
+"""Each group's verbs in their base form, the most common first; and the superlatives that
+say one end of an order in time ("the oldest ABI version" where a header writes "The earliest
+ABI version that is supported")."""
+SUPERLATIVES = frozenset(w for group in _GROUPS[-2:] for w in group)
+"""The superlatives of the groups, looked up as the others though no verb."""
 
 
 def synonyms(word: str) -> tuple[str, ...]:
