@@ -1000,6 +1000,18 @@ def test_lines_that_are_each_a_record_have_no_record_around_them() -> None:
     assert h.enclosing(two, two.index("z"), lo=two.index("z"), hi=two.index("w")) == []
 
 
+def test_a_hit_under_one_field_of_an_entry_has_the_whole_entry_as_its_record() -> None:
+    # A rendered manual indents everything: an option, then its labelled fields.
+    page = "".join(f"   zb.{name}\n       Type: integer\n\n       Default: {n}\n\n       Description:\n"
+                   f"           How many {name} are tried before\n           giving up.\n\n\n"
+                   for name, n in (("retries", 4), ("redirects", 9)))
+    rows = _rows(page, h.enclosing(page, page.index("redirects are tried")))
+    assert rows[0] == "   zb.redirects" and "       Default: 9" in rows and "       Default: 4" not in rows
+    # A head that labels nothing keeps its own block: a nested list stays the list.
+    nested = "   Options:\n      alpha\n          first\n      beta\n          second\n"
+    assert _rows(nested, h.enclosing(nested, nested.index("second"))) == ["      beta", "          second"]
+
+
 def test_grep_shows_a_hits_file_and_the_record_around_it(capsys: pytest.CaptureFixture[str]) -> None:
     h.context = CHANGELOG
     h.grep("tcl8.6")

@@ -517,6 +517,11 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
                 return []
         if head is None:
             return []
+        if depth(head) and _LABEL_LINE.fullmatch(doc, head[0], head[1]):
+            # The head is one field of an entry ("Description:" beside "Type: integer" and
+            # "Default: 4" under `extractor.*.retries`): the record is the entry, one level up.
+            if parent := nested(head):
+                return parent
         top, block, cur = depth(head), [head], below(head)
         while cur is not None and len(block) <= limit:
             if not blank(cur):
@@ -566,6 +571,8 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
     return out if 2 <= len(out) <= limit else []
 
 
+_LABEL_LINE = _re.compile(r"[ \t]+[A-Z][\w -]{0,30}:(?:[ \t]+\S.{0,60})?[ \t]*")
+"""An indented line that labels one field of an entry: "Description:", "Default: 4"."""
 _FIELD_HEAD = _re.compile(r"([A-Za-z][\w.-]{0,39}):[ \t]+\S")
 """An unindented `Name: value` line (matched at a line's start)."""
 
