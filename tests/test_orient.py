@@ -2048,6 +2048,25 @@ def test_a_verb_the_text_writes_as_another_word_of_its_group_is_found_as_that_wo
     halted = log + "11:22:00 INFO: halted sync\n"
     assert "the question's 'stopped'" in orientation(halted, "How many readings stopped the sync?").text
     assert "the question's 'stopped'" not in orientation(halted, "Which release stopped supporting sync?").text
+    # An action not done ("unable to start", "prevented from borrowing") is a refusal.
+    from recursor.synonyms import refusals
+    assert refusals("How often was a member prevented from borrowing?") == [("prevented from borrowing", "prevented")]
+    assert refusals("How many drivers were not able to start a session?") == [("not able to start", "able")]
+    assert refusals("How many sessions were started?") == []
+    refused = log + "".join(f"11:23:{i:02} WARNING: save refused: sensor=tmp-{i} reason=disk full\n" for i in range(7))
+    look = orientation(refused, "How many times was a sensor unable to save a reading?")
+    assert "'refused' (the question's 'unable to save'): 7 lines" in look.text
+    assert "unable" not in look.text.split("Not in the text")[-1]
+    # The text writes "unable": found as asked.
+    unable = refused + "11:24:00 ERROR: unable to save tmp-1\n"
+    assert "the question's 'unable to save'" not in orientation(unable, "How many times was it unable to save?").text
+    # An idiom for an event is its plain verb: "got under way" is counted as "started".
+    from recursor.synonyms import plain_idioms
+    assert plain_idioms("How many sessions got under way after noon?") == "How many sessions started after noon?"
+    assert plain_idioms("Which order was turned down twice?") == "Which order was refused twice?"
+    begun = "".join(f"11:2{i % 10}:00 INFO: session started: id={i}\n11:2{i % 10}:01 INFO: tick\n" for i in range(20))
+    words = orientation(begun, "How many sessions got under way?").words
+    assert "started" in words and "way" not in words and "got" not in words
     # A superlative of time, no verb: "the oldest version" where a header writes "earliest".
     header = "/**\n * The latest ABI version supported.\n */\n#define ZB_VERSION 15\n\n" * 1
     header += "/**\n * The earliest ABI version supported.\n */\n#define ZB_MIN_VERSION 13\n"

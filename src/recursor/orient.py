@@ -119,7 +119,7 @@ from recursor.sandbox.helpers import (
 )
 from recursor.short_forms import short_form_rx, short_forms
 from recursor.signal_names import signal_names
-from recursor.synonyms import SUPERLATIVES, synonyms
+from recursor.synonyms import REFUSAL_WORDS, SUPERLATIVES, plain_idioms, refusals, synonyms
 from recursor.table_sql import Table
 
 __all__ = [
@@ -1037,6 +1037,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     words, then what the look computes for the question's kind (`_computed`)."""
     if not _text(context)[0].strip():
         return NO_LOOK
+    question = plain_idioms(question)
     doc = _doc(context, width)
     text, files = doc.text, doc.files
     n_lines = text.count("\n") + 1
@@ -1407,6 +1408,15 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
             hit.asked = said
             found.append(hit)
             missing = [w for w in missing if not _letter_words(w) <= said_words]
+    for said, neg in refusals(asking):
+        if neg.lower() not in {w.lower() for w in missing}:
+            continue  # the text writes "unable" (or the question's other word): found as asked
+        hits = [h for word in REFUSAL_WORDS if (h := _look_up(text, lowered, word)).count]
+        if hits:  # "unable to start charging" where an app's log writes "session refused: ..."
+            hit = max(hits, key=lambda h: h.count)
+            hit.asked = said
+            found.append(hit)
+            missing = [w for w in missing if w.lower() != neg.lower()]
     verb = counted_verb(asking)
     for word in [w for w in missing if ((w == verb or _PAST.search(w)) and not _aspect_verb(asking, w))
                  or w.lower() in SUPERLATIVES]:

@@ -8,9 +8,11 @@ The groups are plain English ones that programs' messages use, not any program's
 
 from __future__ import annotations
 
+import re
+
 from recursor.word_bases import base_forms
 
-__all__ = ["SUPERLATIVES", "synonyms"]
+__all__ = ["REFUSAL_WORDS", "SUPERLATIVES", "plain_idioms", "refusals", "synonyms"]
 
 _GROUPS: tuple[tuple[str, ...], ...] = (
     ("save", "store", "persist"),
@@ -43,3 +45,40 @@ def synonyms(word: str) -> tuple[str, ...]:
             own = next(b for b in bases if b in group)
             return tuple(v for v in group if v != own)
     return ()
+
+
+_REFUSED = re.compile(r"\b(?P<neg>(?:unable|not\s+able)\s+to|(?:prevented|stopped|blocked|barred|kept)\s+from)"
+                      r"\s+(?P<verb>[a-z]+)", re.IGNORECASE)
+"""A question's outcome said as an action not done: "unable to start charging", "prevented
+from borrowing" (not "couldn't start": whose word the question's words are is not told)."""
+REFUSAL_WORDS = ("refused", "denied", "rejected", "declined", "blocked")
+"""What a program writes for an action it would not do, as written (past forms)."""
+
+
+def refusals(question: str) -> list[tuple[str, str]]:
+    """The outcomes `question` says as an action not done, each as (the words as asked, the
+    negating word): ("unable to start", "unable"). A program writes such an event as a
+    refusal ("session refused: ... reason=balance below minimum"), never "unable"."""
+    return [(m.group(0), m.group("neg").split()[-2]) for m in _REFUSED.finditer(question)]
+
+
+_IDIOMS: tuple[tuple[str, str], ...] = (
+    (r"(?:got|gotten)\s+under\s*way", "started"),
+    (r"(?:get|gets)\s+under\s*way", "start"),
+    (r"(?:was|were)\s+under\s*way", "was started"),
+    (r"kicked\s+off", "started"),
+    (r"turned\s+(?:down|away)", "refused"),
+    (r"called\s+off", "cancelled"),
+)
+"""Idioms a user writes for an event that a program writes as one plain verb ("sessions got
+under way" for `session started`), each with that verb in the idiom's tense."""
+_IDIOM_RX = [(re.compile(rf"\b{rx}\b", re.IGNORECASE), plain) for rx, plain in _IDIOMS]
+
+
+def plain_idioms(question: str) -> str:
+    """`question` with each idiom of `_IDIOMS` written as its plain verb: "How many sessions
+    got under way ..." -> "How many sessions started ...". Searched and counted as written,
+    the idiom's words ("got", "way") are on no line of the event."""
+    for rx, plain in _IDIOM_RX:
+        question = rx.sub(plain, question)
+    return question
