@@ -87,6 +87,8 @@ def enum_look(text: str, question: str) -> EnumLook | None:
     this does not read."""
     if "enum" not in text or len(text) > _READ_UP_TO:
         return None
+    if (sized := _sized(text, question)) is not None:
+        return sized
     named = {w for w in _IDENT.findall(question) if "_" in w or w.isupper()}
     if not named:
         return _member_of(text, question)
@@ -137,6 +139,43 @@ def _member_of(text: str, question: str) -> EnumLook | None:
     row = (f"{member} is the member of enum {_name(found)} (line {line:,}) whose value is {number}: its members "
            f"count from 0, each one more than the one before unless set.")
     return EnumLook([row], member)
+
+
+_SIZE_ASKED = re.compile(
+    r"\b(?:which|what)\s+(?:\w+\s+){0,2}?enum(?:eration)?s?\b[^?]{0,120}?\b(?:(?P<exactly>exactly|just|only)\s+)?"
+    r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:\w+\s+)?(?:constants|members|values|entries|enumerators|items)\b", re.IGNORECASE)
+"""A question asking which enum has a number of members: "Which enumeration type in this
+header defines exactly three constants?"."""
+_WORD_NUMBERS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def _sized(text: str, question: str) -> EnumLook | None:
+    """For "which enum defines exactly three constants", the one enum with that many members
+    (comments and `#if` lines apart): counted by eye, the 1.5B answered the first enum shown.
+    None when no enum, or more than one, has that many."""
+    m = _SIZE_ASKED.search(question)
+    if m is None:
+        return None
+    n = int(m.group("n")) if m.group("n").isdigit() else _WORD_NUMBERS[m.group("n").lower()]
+    sizes = [(found, len(_members(found.group("body")))) for found in _ENUM.finditer(text)]
+    having = [found for found, size in sizes if size == n]
+    if len(having) != 1:
+        return None
+    found = having[0]
+    line = text.count("\n", 0, found.start()) + 1
+    told = ", ".join(f"{_name(f)} {size}" for f, size in sizes[:12])
+    more = f" and {len(sizes) - 12} more" if len(sizes) > 12 else ""
+    rows = [f"Its {len(sizes)} enums by their members: {told}{more}.",
+            f"The one with {n}: enum {_name(found)} (line {line:,})."]
+    return EnumLook(rows, _name(found))
+
+
+def _members(body: str) -> list[str]:
+    """An enum body's member names, comments and preprocessor lines apart."""
+    lines = [line for line in _COMMENT.sub(" ", body).splitlines() if not line.lstrip().startswith("#")]
+    return [m.group(1) for part in "\n".join(lines).split(",") if (m := re.match(r"\s*([A-Za-z_]\w*)", part))]
 
 
 def _enums(text: str) -> list[tuple[re.Match[str], dict[str, int]]]:

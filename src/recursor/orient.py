@@ -32,6 +32,7 @@ from recursor.judged import judged
 from recursor.line_kinds import kinds_told, names_in, top_name
 from recursor.log_columns import column_count, column_rank
 from recursor.log_table import timed_table
+from recursor.look_cdecl import decl_look
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
 from recursor.look_counts import says_more
 from recursor.look_dates import _DATE_AT, date_span, days_between, ending_entry
@@ -1092,6 +1093,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted and not files and (enum := enum_look(text, question)) is not None:
         page.add(enum.rows)  # "what integer value does XML_ERROR_INVALID_ARGUMENT have": C's count from 0
         counted = enum.counted
+    if not counted and not files and (declared := decl_look(text, question)) is not None:
+        page.add(declared.rows)  # "how many functions declared here return a boolean": C's declarations
+        counted = declared.counted
     if not counted and not files and (section := section_count(text, question)) is not None:
         page.add(section.rows)  # "how many options in the post-processing options section": its entries
         counted = section.counted
