@@ -18,6 +18,7 @@ from recursor.errors import BudgetExceeded, LMError
 from recursor.ledger import MIN_OUTPUT_TOKENS, input_token_bound
 from recursor.lm.base import LM, LMResponse, Message
 from recursor.log_table import LOG_LINE, requested, selects_as_asked
+from recursor.look_because import REASON_TOKENS, said_pick
 from recursor.look_column import COLUMN_TOKENS, column_ask, column_counted
 from recursor.look_reader import READ_TOKENS, looks_up, read_value, reader_lines
 from recursor.orient import Orientation, first_look
@@ -91,7 +92,7 @@ class LookReads:
         """The look with its readers' offers, and the value read (`read`): the column's reading
         first, since it abstains unless three readings agree, where a query over a log's lines
         (`recursor.log_table`) is one model's guess at its messages; then the table's query."""
-        look = await self.query_table(await self.read_column(look))
+        look = await self.pick_reason(await self.query_table(await self.read_column(look)))
         return look, await self.read(look, any_shape=any_shape)
 
     async def first_step(self, look: Orientation, orient: bool) -> tuple[str, Orientation] | None:
@@ -187,6 +188,25 @@ class LookReads:
         if counted is None:
             return look
         return replace(look, text="\n".join([look.text, *counted.rows]), counted=counted.counted)
+
+    async def pick_reason(self, look: Orientation) -> Orientation:
+        """The look with the count of the kind of the event's lines that the question's reason
+        names (`recursor.look_because`): a sub-model writes the reason as a log would, and the
+        one kind whose own words meet that writing is offered like a count the look computed.
+        The look as it was otherwise."""
+        found = look.reasons
+        if found is None or look.counted:
+            return look
+        message: Message = {"role": "user", "content": self.prompts.reason_words(found.reason)}
+        if (resp := await self._ask([message], REASON_TOKENS)) is None:
+            return look
+        if (picked := said_pick(found, resp.text)) is None:
+            return look
+        line, n = found.kinds[picked]
+        total = sum(k for _, k in found.kinds)
+        row = (f"Read by meaning, the question's reason ({found.reason!r}) names this kind of the event's lines: "
+               f"{line} ({n:,} of its {total:,} lines, of {len(found.kinds)} kinds).")
+        return replace(look, text="\n".join([look.text, row]), counted=str(n))
 
     async def _ask(self, messages: list[Message], output: int) -> LMResponse | None:
         """The sub-model's reply, None when the limits leave no room for it (`room`) or the

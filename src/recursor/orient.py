@@ -32,6 +32,7 @@ from recursor.judged import judged
 from recursor.line_kinds import kinds_told, names_in, top_name
 from recursor.log_columns import column_count, column_rank
 from recursor.log_table import timed_table
+from recursor.look_because import BECAUSE, ReasonKinds, reason_kinds
 from recursor.look_cdecl import decl_look
 from recursor.look_column import DOING_VERBS, EMPTY_VERBS
 from recursor.look_counts import says_more
@@ -187,6 +188,9 @@ class Orientation:
     table: Table | None = None
     """A table's rows (`look_table`), for the query a sub-model writes for the question
     (`recursor.table_sql`); None for any other text."""
+    reasons: ReasonKinds | None = None
+    """For a count that gives a reason no line writes, the kinds of the event's lines, for a
+    sub-model to pick the one the reason names (`look_because`); None for any other question."""
 
     def shows(self, value: str) -> bool:
         """Whether `value` (4+ characters) is written in a line shown: an answer read from here
@@ -1122,6 +1126,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     if not counted:  # what the look counted is offered; the kinds of lines are for a root's own count
         rows, counted = _kinds_rows(doc, words, asking, verb, question)
         page.add(rows)
+    reasons = _reasons(doc, words, question) if not counted else None
     looks_up = not (words.ranks or COUNT_ASKED.search(MEASURED_ASKED.sub(" ", asking)) or summary.rows or judging
                     or names_options(question) or len(_LETTERED.findall(question)) >= 2)  # options' words are no key
     # "how many seconds can a connection sit idle": a value a line states, not a count
@@ -1193,7 +1198,7 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
                        passages=tuple(lines for _, lines, _ in passage_hits),
                        holds=judging.holds if judging else "",
                        header=tabled.header if tabled else (), sep=tabled.sep if tabled else "",
-                       table=tabled.table if tabled and tabled.table else items or logged)
+                       table=tabled.table if tabled and tabled.table else items or logged, reasons=reasons)
 
 
 _OPENING = 400
@@ -1583,6 +1588,21 @@ _WHO = re.compile(r"^\s*(?:who|whose|whom|which\s+(?:user|person|customer|rider|
 """A question that asks for a name: who, whose, which user ..."""
 _NAMES_READ = 2_000
 """A text's first lines read for the names its lines write, with the lines of the words told."""
+
+
+def _reasons(doc: _Doc, words: _Searched, question: str) -> ReasonKinds | None:
+    """For a count that gives a reason ("refused because they owed too much"), the kinds of
+    the event's lines (`look_because`): the lines of the word found for an action not done
+    ("unable to start": `refused`), else of the question's rarest word not in its reason."""
+    if doc.unit != "line" or doc.files or not (m := BECAUSE.search(question)):
+        return None
+    why = {w.lower() for w in TOKEN.findall(m.group("why"))}
+    event = next((w for w in words.found if w.asked and refusals(w.asked)), None) or next(
+        (w for w in words.found if w.word.lower() not in why and _tier(w.word, words.marked) < 2), None)
+    if event is None or event.count >= _MAX_COUNTED:
+        return None
+    finder = _Finder(doc.text, doc.lowered, event.word)
+    return reason_kinds(question, [doc.text[a:b] for a, b in (finder.unit(s, e) for s, e in finder.forward())])
 
 
 def _kinds_rows(doc: _Doc, words: _Searched, asking: str, verb: str | None,

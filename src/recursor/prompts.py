@@ -221,6 +221,15 @@ class Prompts:
             f"the {noun}, whole, copied exactly as the line writes it. If the line names no {noun}, reply with only: NONE"
         )
 
+    def reason_words(self, reason: str) -> str:
+        """Asks a sub-model to write a reason the way a program's log would (`recursor.look_because`):
+        a user's "not enough money on their account" is a log's "insufficient funds"."""
+        return (
+            'A program\'s log gives the reason an event happened in a few words, like "reason=quota exceeded" or '
+            f'"denied: account locked".\nA person describes a reason as: {reason}\n'
+            "Write three different short ways a program's log could write this reason, one per line, nothing else."
+        )
+
     def table_query(self, question: str, schema: str) -> str:
         """The query writer's prompt: a table's columns and the question (`recursor.table_sql`)."""
         return (
