@@ -40,6 +40,10 @@ def test_the_reason_is_read_and_the_event_lines_told_by_kind() -> None:
     assert reason_kinds("How many loans were refused? Leave out those refused because of fines.",
                         [line for line in _log().splitlines() if "refused" in line]) is None
     assert orientation(_log(), "How many times was a member prevented from borrowing?").reasons is None
+    # One name's lines, or one thing found first, are not all the lines of a kind.
+    assert orientation(_log(), "How many times was M-2003 prevented from borrowing because of fines?").reasons is None
+    assert orientation(_log(), "Find the member with the most loans. How many times was the member who had them "
+                               "prevented from borrowing because of fines?").reasons is None
 
 
 def test_the_kind_is_the_one_whose_own_words_meet_the_reason_as_written() -> None:

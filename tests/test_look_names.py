@@ -52,3 +52,22 @@ def test_no_ranking_without_names_or_without_most() -> None:
     tied = "\n".join(["Received PUBLISH from sensor-1", "Received PUBLISH from sensor-2"] * 5)
     rows, counted = names_ranked(tied, "Which sensor published the most?", ["publish"])
     assert rows and counted == ""  # a tie names no one
+
+
+def test_a_filter_keeps_the_names_whose_count_of_the_events_lines_the_bound_holds() -> None:
+    from recursor.look_names import names_filtered
+
+    rows = []
+    for show, n in (("SH-219", 3), ("SH-212", 2), ("SH-230", 1)):
+        rows += [f"12:00:0{i} WARNING [desk] rights refused: episode=EP-{i} show={show} reason=over plan" for i in range(n)]
+        rows += [f"12:01:0{i} INFO [desk] rights cleared: episode=EP-{i} show={show}" for i in range(4)]
+    text = "\n".join(rows) + "\n"
+    look, kept = names_filtered(text, "Which show was refused music-rights clearance more than twice?", ["refused", "rights"])
+    assert kept == "SH-219" and "SH-219 3, SH-212 2, SH-230 1" in look[0] and "1 has more than 2" in look[0]
+    assert names_filtered(text, "Which show was refused at least twice?", ["refused"])[1] == ""  # two shows: told, not offered
+    assert names_filtered(text, "Which show was refused exactly once?", ["refused"])[1] == "SH-230"
+    # A name built on the noun (`sensor-02`), no field; not a ranking ("the most"), nor a question with no bound.
+    sensors = "\n".join(f"PUBLISH from sensor-0{k} dropped" for k in (1, 1, 1, 2, 3)) + "\n"
+    assert names_filtered(sensors, "Which sensor had a message dropped more than twice?", ["dropped"])[1] == "sensor-01"
+    assert names_filtered(text, "Which show was refused the most, more than twice?", ["refused"]) == ([], "")
+    assert names_filtered(text, "Which show was refused?", ["refused"]) == ([], "")

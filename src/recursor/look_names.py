@@ -20,7 +20,7 @@ from itertools import islice
 from recursor.look_counts import ranked
 from recursor.question import asking_part
 
-__all__ = ["names_ranked"]
+__all__ = ["names_filtered", "names_ranked"]
 
 _WHICH = re.compile(r"\bwhich\s+(?:one\s+of\s+the\s+|of\s+the\s+)?(?P<noun>[a-z][a-z]{2,})\b", re.IGNORECASE)
 _RANKS = re.compile(r"\b(?:most|fewest|least)\b", re.IGNORECASE)
@@ -65,3 +65,71 @@ def names_ranked(text: str, question: str, words: list[str]) -> tuple[list[str],
         rows.append(f"The lines holding {word!r}, by the {noun} name on them: {ranking.told} ({call} gives them).")
         answers.append(ranking.top)
     return rows, (answers[0] if len(answers) == 1 else "")
+
+
+_TIMES = re.compile(
+    r"\b(?P<op>more\s+than|over|at\s+least|exactly|fewer\s+than|less\s+than)\s+"
+    r"(?P<n>once|twice|thrice|one|two|three|four|five|six|seven|eight|nine|ten|\d+)(?:\s+(?:times|occasions))?\b"
+    r"|\b(?P<n2>twice|\d+\s+times|two\s+times|three\s+times)\s+or\s+more\b"
+    r"|\bon\s+more\s+than\s+one\s+occasion\b",
+    re.IGNORECASE)
+"""How many times a filter asks of each name: "more than twice", "at least 3 times",
+"exactly once", "twice or more", "on more than one occasion"."""
+_COUNT_WORDS = {"once": 1, "one": 1, "twice": 2, "two": 2, "thrice": 3, "three": 3, "four": 4, "five": 5,
+                "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _times_asked(asking: str) -> tuple[str, int] | None:
+    """The comparison and the number a filter asks of each name's count, as (op, n) with op
+    one of ">", ">=", "==", "<"; None when the question asks none."""
+    m = _TIMES.search(asking)
+    if m is None:
+        return None
+    if m.group("op") is None:
+        said = m.group("n2")
+        if said is None:
+            return ">", 1  # "on more than one occasion"
+        n = said.split()[0].lower()
+        return ">=", _COUNT_WORDS.get(n) or int(n)
+    n = m.group("n").lower()
+    count = _COUNT_WORDS.get(n) or int(n)
+    op = " ".join(m.group("op").lower().split())
+    return {"more than": ">", "over": ">", "at least": ">=", "exactly": "==", "fewer than": "<",
+            "less than": "<"}[op], count
+
+
+def _holds(n: int, op: str, k: int) -> bool:
+    return n > k if op == ">" else n >= k if op == ">=" else n == k if op == "==" else n < k
+
+
+def names_filtered(text: str, question: str, words: list[str]) -> tuple[list[str], str]:
+    """For "which NOUN was refused more than twice", each name of the NOUN (a `noun=value` or
+    `noun: value` field, else a name built on the noun) counted over the lines holding the
+    rarest of `words` that such lines write, and those whose count the question's bound
+    holds; that name as the answer when just one does. ([], "") for another question or a
+    text whose lines of the word name no two of them."""
+    asking = asking_part(question)
+    m = _WHICH.search(asking)
+    times = _times_asked(asking)
+    if m is None or times is None or _RANKS.search(asking) or len(text) > _READ_UP_TO:
+        return [], ""
+    noun = m.group("noun").lower()
+    field = re.compile(rf"(?<![\w.-]){re.escape(noun)}\s*[=:]\s*\"?([\w.@/-]+)", re.IGNORECASE)
+    built = re.compile(_name_rx(noun), re.IGNORECASE)
+    lines = text.split("\n")
+    op, k = times
+    for word in [w for w in words if not w.lower().startswith(noun)][:_WORDS_READ]:
+        holding = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+        held = [line for line in lines if holding.search(line)]
+        for rx, how in ((field, f"{noun}= field"), (built, f"{noun} name")):
+            names = Counter(found.group(1) for line in held if (found := rx.search(line)))
+            if len(names) < _LEAST_NAMES:
+                continue
+            kept = sorted((name for name, n in names.items() if _holds(n, op, k)), key=lambda nm: -names[nm])
+            told = ", ".join(f"{name} {n}" for name, n in names.most_common(8))
+            more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+            said = {">": "more than", ">=": "at least", "==": "exactly", "<": "fewer than"}[op]
+            rows = [f"The {len(held):,} lines holding {word!r}, by the {how} on them: {told}{more}; "
+                    f"{len(kept)} {'has' if len(kept) == 1 else 'have'} {said} {k}: {', '.join(kept) or 'none'}."]
+            return rows, (kept[0] if len(kept) == 1 else "")
+    return [], ""

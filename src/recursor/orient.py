@@ -43,7 +43,7 @@ from recursor.look_first import first_release, neighbour_days
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
 from recursor.look_measures import measures_look
-from recursor.look_names import names_ranked
+from recursor.look_names import names_filtered, names_ranked
 from recursor.look_passage import best_passages, passage_lines
 from recursor.look_python import python_look
 from recursor.look_records import records_table
@@ -85,6 +85,7 @@ from recursor.question import (
     one_period,
     terms_of,
 )
+from recursor.question_steps import two_steps
 from recursor.sandbox.base import Read
 from recursor.sandbox.helpers import (
     _ACRONYM,
@@ -1113,6 +1114,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         names, ranked = names_ranked(text, question, [w.as_written for w in found])
         counted = counted or ranked
         page.add(names)  # "which sensor published the most": `Received PUBLISH from sensor-09`
+        if not counted:
+            names, kept = names_filtered(text, question, [w.as_written for w in found])
+            counted = kept
+            page.add(names)  # "which show was refused more than twice": `refused: ... show=SH-219`
     if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
         page.add(ids[0])  # "how many different CVE identifiers": one line may name two, or one named before
         counted = ids[1]
@@ -1590,11 +1595,20 @@ _NAMES_READ = 2_000
 """A text's first lines read for the names its lines write, with the lines of the words told."""
 
 
+_POINTS_BACK = re.compile(r"\b(?:it|its|this|that|these|those|them|him|her|whom|whose)\b", re.IGNORECASE)
+"""A word of a count's sentence that points at one thing named elsewhere."""
+
+
 def _reasons(doc: _Doc, words: _Searched, question: str) -> ReasonKinds | None:
     """For a count that gives a reason ("refused because they owed too much"), the kinds of
     the event's lines (`look_because`): the lines of the word found for an action not done
     ("unable to start": `refused`), else of the question's rarest word not in its reason."""
-    if doc.unit != "line" or doc.files or not (m := BECAUSE.search(question)):
+    if doc.unit != "line" or doc.files or not (m := BECAUSE.search(question)) or two_steps(question):
+        return None  # a question in two steps counts for what its first step finds
+    asked = question[:m.start()]
+    if any(key_shaped(w) for w in TOKEN.findall(asked)) or _POINTS_BACK.search(re.split(r"[.?!]\s+", asked)[-1]):
+        # "how many times was EV-7012 refused because ...", "... was the driver who paid for it
+        # refused because ...": one name's lines, not all of a kind.
         return None
     why = {w.lower() for w in TOKEN.findall(m.group("why"))}
     event = next((w for w in words.found if w.asked and refusals(w.asked)), None) or next(
