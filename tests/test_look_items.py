@@ -265,3 +265,24 @@ def test_a_config_files_comment_titles_are_its_sections() -> None:
         ("CONNECTIONS AND AUTHENTICATION", "Connection Settings"),)
     assert _rows(table, "SELECT COUNT(*) FROM t WHERE section = 'RESOURCE USAGE (except WAL)'") == ((4,),)
     assert _rows(table, "SELECT COUNT(*) FROM t WHERE comment LIKE '%restart%'") == ((1,),)
+
+
+def test_records_of_keyed_quoted_strings_are_a_table_an_empty_string_no_value() -> None:
+    from recursor.look_items import items_table
+
+    entries = ['# Translations of Zorbo.\nmsgid ""\nmsgstr ""\n"Language: es\\n"\n']
+    for i in range(8):
+        done = i % 3 != 0
+        entries.append(f'#: zorbo/cli.py:{10 + i}\n#, python-format\nmsgid "Saved %s file {i}"\n'
+                       f'msgstr "{"Guardado %s archivo " + str(i) if done else ""}"\n')
+    entries.append('#: zorbo/core.py:5\nmsgid ""\n"A message that goes on \\"quoted\\" "\n"over lines"\nmsgstr ""\n')
+    table = items_table("\n".join(entries))
+    assert table is not None and table.header == ("msgid", "msgstr", "comments")
+    rows = table.rows
+    assert len(rows) == 10 and rows[-1][0] == 'A message that goes on "quoted" over lines'
+    untranslated = [r for r in rows[1:] if r[1] is None]
+    assert len(untranslated) == 4  # three of the eight, and the last
+    assert rows[1][2] == "#: zorbo/cli.py:10\n#, python-format"
+    # A block that is no such record (prose between them) makes the text no table of them.
+    prose = "\n".join(entries) + "\n" + "\n\n".join(f"Some prose paragraph {i}.\nIt goes on." for i in range(20))
+    assert items_table(prose) is None

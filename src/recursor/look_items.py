@@ -80,9 +80,64 @@ _BODY_MAX = 2_000
 
 
 def items_table(text: str) -> Table | None:
-    """The text's changelog items, else its settings, else its terms, as a table; None when
-    it has none of them."""
-    return _changes(text) or _settings(text) or _terms(text)
+    """The text's changelog items, else its quoted records, else its settings, else its terms,
+    as a table; None when it has none of them."""
+    return _changes(text) or _quoted_records(text) or _settings(text) or _terms(text)
+
+
+_KEYED = re.compile(r'([A-Za-z_][\w]*(?:\[\d+\])?)[ \t]+"((?:[^"\\]|\\.)*)"[ \t]*')
+"""A record's field: a keyword, then a quoted string (`msgstr "Campos"`, `msgstr[0] "..."`)."""
+_GOES_ON = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*')
+"""A quoted string alone on its line: the field above goes on."""
+_RECORDS_SHARE = 0.8
+"""Share of a text's blocks with a keyed field that must be quoted records for it to be a table of them."""
+
+
+def _quoted_records(text: str) -> Table | None:
+    """Records of keyword-and-quoted-string fields, a blank line apart, a field going on over
+    quoted lines, with `#` comment lines (a message catalogue's `msgid "..."` / `msgstr ""`
+    entries): one row a record, a column per keyword (the string joined, its escapes read)
+    and `comments` (its comment lines, as written). An empty string is no value: "not yet
+    translated" is `msgstr IS NULL`. None when fewer than `_LEAST` blocks are such records, or
+    they are few of the blocks that write a keyed field, or under half of all the blocks."""
+    keys: dict[str, None] = {}
+    records: list[dict[str, str]] = []
+    keyed_blocks = blocks = 0
+    for block in re.split(r"\n[ \t]*\n", text):
+        blocks += bool(block.strip())
+        fields: dict[str, str] = {}
+        comments: list[str] = []
+        key: str | None = None
+        keyed = ok = False
+        for line in block.strip("\n").split("\n"):
+            line = line.rstrip("\r")
+            if line.startswith("#"):
+                comments.append(line)
+            elif (m := _KEYED.fullmatch(line)) is not None:
+                key = m.group(1).replace("[", "_").rstrip("]")
+                fields[key] = fields.get(key, "") + _unquoted(m.group(2))
+                keyed = ok = True
+            elif key is not None and (m := _GOES_ON.fullmatch(line)) is not None:
+                fields[key] += _unquoted(m.group(1))
+            elif line.strip():
+                ok = False
+                break
+        keyed_blocks += keyed
+        if ok:
+            for k in fields:
+                keys.setdefault(k)
+            records.append({**fields, "comments": "\n".join(comments)} if comments else fields)
+    if len(records) < _LEAST or len(records) < _RECORDS_SHARE * keyed_blocks or 2 * len(records) < blocks:
+        return None
+    # A keyword whose strings are all empty (a plural's `msgstr[1] ""`) tells nothing.
+    header = [k for k in [*keys, "comments"] if any(r.get(k) for r in records)]
+    rows = [[r.get(k) or None for k in header] for r in records]
+    return Table.of_rows(header, rows, row="one record (a blank line apart)")
+
+
+def _unquoted(value: str) -> str:
+    """A quoted string's text, its backslash escapes read (`\\n`, `\\"`, `\\\\`)."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), value)
 
 
 def _version(heading: str) -> str | None:
