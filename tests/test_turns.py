@@ -137,6 +137,13 @@ def test_an_answer_copied_from_the_runs_own_note_is_no_answer() -> None:
     assert not state.copies_a_note("No such class here")
     state.heard("It is said: class PyDLL(CDLL): here")
     assert not state.copies_a_note("class PyDLL(CDLL):")
+    # A helper's note printed by any cell of the run, not only the last, is no answer either.
+    from recursor.prompts_small import SmallModelPrompts
+    state = TurnState(question=question, context=text)
+    state.saw_cell(SmallModelPrompts(), "count_by: 4 items, 0 values\nNo item has a field 'refused'.\n", None, "x")
+    state.saw_cell(SmallModelPrompts(), "60 lines match:\n1| class PyDLL(CDLL):\n", None, "grep('PyDLL')")
+    assert state.copies_a_note("No item has a field 'refused'.")
+    assert not state.copies_a_note("No item has a field here")  # no note printed it
 
 
 def test_the_form_a_question_asks_for_is_read_from_its_wording() -> None:

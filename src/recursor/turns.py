@@ -564,6 +564,7 @@ class TurnState:
     first_listed: str = ""  # the first item of a list the last cell printed, in the text's order (`_FIRST_LISTED`)
     missed: bool = False  # the last cell's search matched no line (`_NO_MATCH`)
     last_output: str = ""  # what the last cell that printed anything printed
+    helper_notes: set[str] = field(default_factory=set)  # every helper's note printed in the run, spaced once
     sliced: tuple[str, str] | None = None  # the last output's `[:n]` and the count it starts with (`sliced_count`)
 
     @property
@@ -603,6 +604,8 @@ class TurnState:
             self.messages |= _printed_messages(code, stdout)
         if error or not printed_nothing(stdout):  # a block of just FINAL(...) prints nothing: the output before stands
             self.last_output = stdout
+            self.helper_notes |= {" ".join(line.split()).lower().strip(_ENDS) for line in stdout.splitlines()
+                                  if _HELPER_NOTE.search(line)}
             lead, cut = _LEADING_COUNT.match(stdout), _SLICED.search(code)
             self.sliced = (cut.group(1), lead.group(1).replace(",", "")) if lead and cut and not error else None
             m = _FIRST_LISTED.match(stdout) if not error and _RANKED_BY_CODE.search(code) is None else None
@@ -972,17 +975,17 @@ class TurnState:
         words, three or more, written in one note) that the context does not write: sent back "'PyDLL' is what the question asks about ...
         it asks for something else about 'PyDLL'", the 1.5B replied "The question asks for
         something else about 'PyDLL'." and then wrote that as its FINAL. A value a note
-        offers as the FINAL line is no copy. A whole line of the last output of four words or
-        more and no digit is a note too (a helper's): the 1.5B replied "No item has a field
+        offers as the FINAL line is no copy. A whole line of any output of four words or more
+        and no digit is a note too (a helper's): the 1.5B replied "No item has a field
         'end-of-life'.", was offered it as the FINAL line, and wrote it."""
         said = " ".join(bare_answer(answer).split()).lower().rstrip(".")
         words = said.split()
         if len(words) < 3 or _holds(self.context, bare_answer(answer), any_case=True):
             return False
-        if len(words) >= 4 and not re.search(r"\d", said) and any(
-                " ".join(line.split()).lower().strip(_ENDS) == said.strip(_ENDS) and _HELPER_NOTE.search(line)
-                for line in self.last_output.splitlines()):
-            return True  # a helper's line, "No item has a field 'end-of-life'.", copied whole: no answer
+        if len(words) >= 4 and not re.search(r"\d", said) and said.strip(_ENDS) in self.helper_notes:
+            # A helper's line, "No item has a field 'end-of-life'.", copied whole: no answer; from
+            # any output of the run (the 1.5B wrote one two outputs after it was printed).
+            return True
         least = max(3, -(-len(words) * 3 // 5))  # a run of 3 words or more, three fifths of the answer
         for note in self.told:
             if f"final({said}" in note or f"'{said}" in note or f'"{said}' in note:
