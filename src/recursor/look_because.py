@@ -35,6 +35,10 @@ _LEAST_KINDS, _MOST_KINDS = 2, 8
 _STAMP = re.compile(r"^[\s\d\-/:.,T+Z]*(?:\b(?:DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b:?\s*)?"
                     r"(?:\[[^\]\n]{1,60}\]\s*)?")
 """A log line's date, time, level and `[logger]` before its message."""
+_EXCLUDED = re.compile(r"\b(?:excluding|except|other\s+than|apart\s+from|besides|leave\s+out|leaving\s+out|"
+                       r"not\s+counting|without\s+counting|(?:but\s+)?not\s+because|ignor(?:e|ing))\b", re.IGNORECASE)
+"""Words that leave some lines out: the reason may be of what is left out ("rejected, excluding
+any rejected because the file was over the limit"), not of what is counted."""
 REASON_TOKENS = 40
 """The sub-model's writing of the reason: three short lines."""
 _PLAIN = frozenset("the a an of to in on for and or was were is be been their they them there not too much no "
@@ -58,7 +62,7 @@ def reason_kinds(question: str, lines: Sequence[str]) -> ReasonKinds | None:
     # The count and its reason in one sentence: "Leave out any alert that was held back
     # because ..." after "How many alerts ...?" gives the reason of what is left out.
     sentence = re.split(r"[?!]\s+|\.\s+", question[:m.start()])[-1] if m else ""
-    if m is None or not COUNT_ASKED.search(sentence):
+    if m is None or not COUNT_ASKED.search(sentence) or _EXCLUDED.search(question):
         return None
     counts, example = kinds(lines)
     if not _LEAST_KINDS <= len(counts) <= _MOST_KINDS:
@@ -73,8 +77,15 @@ def _stems(text: str) -> set[str]:
 
 
 def _words(text: str) -> dict[str, set[str]]:
-    """The words of `text` (as `_stems` takes them), each with its base forms."""
-    return {low: set(base_forms(low)) for w in re.findall(r"[A-Za-z]{3,}", text) if (low := w.lower()) not in _PLAIN}
+    """The words of `text` (as `_stems` takes them), each with its base forms; not the words of
+    a token that names one thing (`file=large_photo.png`, `EV-7035`, `M-2025`): one line's
+    value is no word of its kind."""
+    plain = " ".join(t for t in re.split(r"[\s=]+", text) if not _NAMING.search(t))
+    return {low: set(base_forms(low)) for w in re.findall(r"[A-Za-z]{3,}", plain) if (low := w.lower()) not in _PLAIN}
+
+
+_NAMING = re.compile(r"\d|[_./@\\]|^[A-Z]{1,3}-")
+"""A token that names one thing: a number in it, a path's or a file's marks, an id's prefix."""
 
 
 def _meets(one: set[str], other: set[str]) -> bool:
@@ -87,10 +98,16 @@ def _meets(one: set[str], other: set[str]) -> bool:
 def said_pick(found: ReasonKinds, written: str) -> int | None:
     """The kind whose own words (those not every kind writes) meet the most words of the
     reason as the question says it or as the sub-model wrote it (`written`); None when no
-    kind's do, or two kinds' meet as many."""
+    kind's do, two kinds' meet as many, or another kind's words are all the picked one's (a
+    shorter form of its reason)."""
     said = _stems(found.reason) | _stems(written)
     own = [_words(line) for line, _ in found.kinds]
     common = set.intersection(*(set(words) for words in own)) if own else set()
     met = [sum(1 for w, stems in words.items() if w not in common and _meets(stems, said)) for words in own]
     best = max(met, default=0)
-    return met.index(best) if best and met.count(best) == 1 else None
+    if not best or met.count(best) != 1:
+        return None
+    picked = met.index(best)
+    if any(k != picked and set(own[k]) <= set(own[picked]) for k in range(len(own))):
+        return None  # "card declined" beside "card declined by issuing bank": one reason in two shapes
+    return picked

@@ -147,6 +147,12 @@ _SIZE_ASKED = re.compile(
     r"(?:\w+\s+)?(?:constants|members|values|entries|enumerators|items)\b", re.IGNORECASE)
 """A question asking which enum has a number of members: "Which enumeration type in this
 header defines exactly three constants?"."""
+_COMPARED = re.compile(r"\b(?:more|fewer|less|least|most|over|under|above|below|not|n't|no|than|besides)\s+"
+                       r"(?:than\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+_OR_MORE = re.compile(r"\s*(?:or\s+(?:more|fewer|less|over|under)|and\s+(?:up|above|over|more))\b", re.IGNORECASE)
+_SIZED_ENUM = re.compile(r"\benum\s+(?:(?:class|struct)\s+)?(?P<name>[A-Za-z_]\w*)?\s*(?::\s*[\w: ]+?)?\s*"
+                         r"\{(?P<body>[^{}]*)\}\s*(?P<alias>[A-Za-z_]\w*)?", re.DOTALL)
+"""An enum, C's or C++'s (`enum class Color : uint8_t { ... }`)."""
 _WORD_NUMBERS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 
@@ -156,10 +162,17 @@ def _sized(text: str, question: str) -> EnumLook | None:
     (comments and `#if` lines apart): counted by eye, the 1.5B answered the first enum shown.
     None when no enum, or more than one, has that many."""
     m = _SIZE_ASKED.search(question)
-    if m is None:
-        return None
+    if m is None or _COMPARED.search(question[:m.start("n")]) or _OR_MORE.match(question, m.end()):
+        return None  # "more than three members", "not three": not the one with that many
     n = int(m.group("n")) if m.group("n").isdigit() else _WORD_NUMBERS[m.group("n").lower()]
-    sizes = [(found, len(_members(found.group("body")))) for found in _ENUM.finditer(text)]
+    # Enums as the compiler reads them: none inside a comment; `enum class NAME : int {` too.
+    blanked = _COMMENT.sub(lambda c: re.sub(r"[^\n]", " ", c.group(0)), text)
+    sizes = [(found, len(_members(found.group("body")))) for found in _SIZED_ENUM.finditer(blanked)]
+    # Members under #if: such an enum may have any count from its plain members' to all of them.
+    if any(_plain_members(f.group("body")) <= n <= size for f, size in sizes
+           if re.search(r"^\s*#\s*if", f.group("body"), re.MULTILINE)):
+        return None
+    sizes = [(f, size) for f, size in sizes if not re.search(r"^\s*#\s*if", f.group("body"), re.MULTILINE)]
     having = [found for found, size in sizes if size == n]
     if len(having) != 1:
         return None
@@ -170,6 +183,19 @@ def _sized(text: str, question: str) -> EnumLook | None:
     rows = [f"Its {len(sizes)} enums by their members: {told}{more}.",
             f"The one with {n}: enum {_name(found)} (line {line:,})."]
     return EnumLook(rows, _name(found))
+
+
+def _plain_members(body: str) -> int:
+    """How many of an enum body's members are outside every `#if` ... `#endif`."""
+    depth, kept = 0, []
+    for line in body.splitlines():
+        if re.match(r"\s*#\s*if", line):
+            depth += 1
+        elif re.match(r"\s*#\s*endif", line):
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            kept.append(line)
+    return len(_members("\n".join(kept)))
 
 
 def _members(body: str) -> list[str]:

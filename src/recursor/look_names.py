@@ -75,6 +75,8 @@ _TIMES = re.compile(
     re.IGNORECASE)
 """How many times a filter asks of each name: "more than twice", "at least 3 times",
 "exactly once", "twice or more", "on more than one occasion"."""
+_NEGATED = re.compile(r"\b(?:no|not|never|n't)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_AT_MOST = re.compile(r"\bat\s+most\b|\bor\s+(?:fewer|less)\b|\bup\s+to\b", re.IGNORECASE)
 _COUNT_WORDS = {"once": 1, "one": 1, "twice": 2, "two": 2, "thrice": 3, "three": 3, "four": 4, "five": 5,
                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
@@ -83,8 +85,8 @@ def _times_asked(asking: str) -> tuple[str, int] | None:
     """The comparison and the number a filter asks of each name's count, as (op, n) with op
     one of ">", ">=", "==", "<"; None when the question asks none."""
     m = _TIMES.search(asking)
-    if m is None:
-        return None
+    if m is None or _NEGATED.search(asking[:m.start()]) or _AT_MOST.search(asking):
+        return None  # "no more than twice", "never more than", "twice or fewer": not read here
     if m.group("op") is None:
         said = m.group("n2")
         if said is None:

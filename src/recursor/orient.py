@@ -1115,7 +1115,9 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = counted or ranked
         page.add(names)  # "which sensor published the most": `Received PUBLISH from sensor-09`
         if not counted:
-            names, kept = names_filtered(text, question, [w.as_written for w in found])
+            # Only words as the question writes them: a refusal word found for "unable to log
+            # in" may be another event's ("write denied"), and its names no answer (review).
+            names, kept = names_filtered(text, question, [w.as_written for w in found if not w.asked])
             counted = kept
             page.add(names)  # "which show was refused more than twice": `refused: ... show=SH-219`
     if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
