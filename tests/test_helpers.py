@@ -1007,6 +1007,11 @@ def test_a_hit_under_one_field_of_an_entry_has_the_whole_entry_as_its_record() -
                    for name, n in (("retries", 4), ("redirects", 9)))
     rows = _rows(page, h.enclosing(page, page.index("redirects are tried")))
     assert rows[0] == "   zb.redirects" and "       Default: 9" in rows and "       Default: 4" not in rows
+    # One level up and no more: under "Beta:" (itself a label under "SERVERS"), Beta's entry.
+    servers = ("   SERVERS\n      Alpha:\n         Port: 8080\n         Notes:\n            main host\n"
+               "      Beta:\n         Port: 9090\n         Notes:\n            backup host\n\n   CLIENTS\n      Gamma:\n")
+    rows = _rows(servers, h.enclosing(servers, servers.index("backup")))
+    assert rows[0] == "      Beta:" and "         Port: 8080" not in rows
     # A head that labels nothing keeps its own block: a nested list stays the list.
     nested = "   Options:\n      alpha\n          first\n      beta\n          second\n"
     assert _rows(nested, h.enclosing(nested, nested.index("second"))) == ["      beta", "          second"]

@@ -126,3 +126,20 @@ def test_of_the_releases_writing_the_thing_the_first_is_one_whose_line_says_what
     # Asked only which first wrote of it, the oldest line that does.
     first = first_release(text, "Which release first mentioned Zorbo 3?", [("Zorbo 3", 2)])
     assert first is not None and first.counted == "1.5"
+
+
+def test_a_later_line_repeating_more_of_the_question_is_no_first_and_suffixed_revisions_are_whole() -> None:
+    entries = [("2.0 (2024-03-01)", "Fixed a regression in the parser where the memory leak fix from 1.2 was undone."),
+               ("1.3 (2023-10-10)", "Faster parser; less memory; fixed docs."),
+               ("1.2 (2023-06-01)", "Plug a memory leak in the parser."), ("1.1 (2023-01-01)", "Fixed a crash.")]
+    text = "\n".join(f"{v}\n{'-' * len(v)}\n\n- {e}\n" for v, e in entries)
+    first = first_release(text, "Which version first fixed the memory leak in the parser?",
+                          [("fixed", 3), ("memory", 3), ("leak", 2), ("parser", 3)])
+    assert first is not None and first.counted == "1.2"
+    # A Debian revision's suffix is part of the version: not the older "2.36.1-8" without the fix.
+    debian = "\n".join(f"zorbo ({v}) stable; urgency=medium\n\n  * {e}\n\n -- A <a@b.org>  {d}\n" for v, e, d in (
+        ("2.36.1-8+deb12u1", "Fix CVE-2023-1234 in parser", "Mon, 06 Mar 2023 13:26:39 +0100"),
+        ("2.36.1-8", "Rebuild", "Wed, 08 Feb 2023 17:07:38 +0100"),
+        ("2.36.1-7", "Docs", "Sun, 01 Jan 2023 10:00:00 +0100")))
+    first = first_release(debian, "Which version first fixed CVE-2023-1234?", [("CVE-2023-1234", 1)])
+    assert first is not None and first.counted == "2.36.1-8+deb12u1"

@@ -279,10 +279,14 @@ def test_records_of_keyed_quoted_strings_are_a_table_an_empty_string_no_value() 
     table = items_table("\n".join(entries))
     assert table is not None and table.header == ("msgid", "msgstr", "comments")
     rows = table.rows
-    assert len(rows) == 10 and rows[-1][0] == 'A message that goes on "quoted" over lines'
-    untranslated = [r for r in rows[1:] if r[1] is None]
+    # The header (the first record, its msgid empty) is no message.
+    assert len(rows) == 9 and rows[-1][0] == 'A message that goes on "quoted" over lines'
+    untranslated = [r for r in rows if r[1] is None]
     assert len(untranslated) == 4  # three of the eight, and the last
-    assert rows[1][2] == "#: zorbo/cli.py:10\n#, python-format"
+    assert rows[0][2] == "#: zorbo/cli.py:10\n#, python-format"
+    # Read the same with Windows line ends.
+    crlf = items_table("\n".join(entries).replace("\n", "\r\n"))
+    assert crlf is not None and len(crlf.rows) == 9
     # A block that is no such record (prose between them) makes the text no table of them.
     prose = "\n".join(entries) + "\n" + "\n\n".join(f"Some prose paragraph {i}.\nIt goes on." for i in range(20))
     assert items_table(prose) is None

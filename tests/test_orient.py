@@ -2064,6 +2064,11 @@ def test_a_verb_the_text_writes_as_another_word_of_its_group_is_found_as_that_wo
     from recursor.synonyms import plain_idioms
     assert plain_idioms("How many sessions got under way after noon?") == "How many sessions started after noon?"
     assert plain_idioms("Which order was turned down twice?") == "Which order was refused twice?"
+    # Only an event's idiom: "kicked off the server" and "were under way at noon" are not "started".
+    assert plain_idioms("How many players were kicked off the server?") == "How many players were kicked off the server?"
+    assert plain_idioms("How many jobs were under way at noon?") == "How many jobs were under way at noon?"
+    # "saved during the night": "during" is no verb's -ing, so "saved" is still a store.
+    assert "'store' (the question's 'saved')" in orientation(log, "How many sensor readings were saved during the night?").text
     begun = "".join(f"11:2{i % 10}:00 INFO: session started: id={i}\n11:2{i % 10}:01 INFO: tick\n" for i in range(20))
     words = orientation(begun, "How many sessions got under way?").words
     assert "started" in words and "way" not in words and "got" not in words

@@ -41,12 +41,13 @@ _ASKING_WORDS = frozenset("which what release releases version versions first in
                           "when did does do was were it its the a an of for to with in".split())
 """The words of such a question that say only that it asks for a release."""
 _VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+)(?P<pre>[-.~]?(?:alpha|beta|preview|pre|dev|rc|a|b|c)\.?\d*)?"
-                      r"(?:-(?P<rev>\d+(?:\.\d+)*))?(?![\w]|\.\d)", re.IGNORECASE)
+                      r"(?:-(?P<rev>\d+(?:\.\d+)*)(?P<more>[+~a-z][\w.+~]*)?)?(?![\w]|\.\d)", re.IGNORECASE)
 """A version in a heading, a pre-release's suffix too ("2.0.0rc1", "3.0.0-beta.2"), and a
-packager's revision ("2.36.1-8": Debian's eighth package of 2.36.1)."""
+packager's revision with what follows it ("2.36.1-8", "2.36.1-8+deb12u1", "1.2-3ubuntu2")."""
 _HEADS_WITH_VERSIONS = 0.5
 """The share of the top headings that must write a version for them to be the releases."""
 _LEAST_RELEASES = 3
+_HYPHENED = re.compile(r"[a-z]+(?:-[a-z]+){2,}")
 _NAME = re.compile(r"(?<=\S\s)[A-Z][\w+-]*(?:\s\d+(?:\.\d+)*(?!\w|\.\d))?|(?<![\w.+-])[\w.+-]*[_\d][\w.+-]*"
                    r"|(?<![\w-])[a-z]+(?:-[a-z]+){2,}(?![\w-])|--?[a-z][\w-]+|`[^`]+`")
 """A name inside the question: a capitalized word not first in its sentence (with the number
@@ -111,10 +112,11 @@ def first_release(text: str, question: str, counts: Sequence[tuple[str, int]],
     return ReleaseLook(rows, version.group(0).lstrip("vV"))
 
 
-_Version = tuple[tuple[int, ...], int, int, tuple[int, ...]]
+_Version = tuple[tuple[int, ...], int, int, tuple[int, ...], str]
 """A version's numbers (trailing zeros dropped: "2.0" is "2.0.0"), then 0 for a pre-release
 (before its release) or 1, then the pre-release's number: "2.0.0rc1" before "2.0.0"; then a
-packager's revision's numbers: "2.36.1-7" before "2.36.1-8"."""
+packager's revision's numbers: "2.36.1-7" before "2.36.1-8"; then what follows the revision
+("+deb12u1")."""
 _Release = tuple[int, int, int, _Version]
 """A release's heading start and end, its section's end, and its version as numbers."""
 
@@ -127,7 +129,7 @@ def _version_key(m: re.Match[str]) -> _Version:
     pre = m.group("pre")
     digits = re.search(r"\d+", pre or "")
     revision = tuple(int(p) for p in m.group("rev").split(".")) if m.group("rev") else ()
-    return tuple(numbers), 0 if pre else 1, int(digits.group(0)) if digits else 0, revision
+    return tuple(numbers), 0 if pre else 1, int(digits.group(0)) if digits else 0, revision, (m.group("more") or "").lower()
 
 
 def _releases(text: str) -> list[_Release]:
@@ -155,14 +157,21 @@ def _things(question: str, counts: Sequence[tuple[str, int]], described: frozens
     written = {w.lower(): (w, n) for w, n in counts if n and w.lower() not in described
                and w.lower() not in _ASKING_WORDS and w.lower().strip(".") in asked}
     names: list[str] = []
+    hyphened: list[str] = []
     for m in _NAME.finditer(question):
         word = m.group(0).strip("`")
+        if _HYPHENED.fullmatch(word):
+            # "non-free-firmware" is a name only when the question writes no other: "end-of-life
+            # warnings for Python 3.8" is about Python 3.8 (review).
+            if word.lower() in written:
+                hyphened.append(written[word.lower()][0])
+            continue
         if " " in word and _term_rx(word).search(text):
             names.append(word)
         elif (word := word.split(" ")[0]).lower() in written:
             names.append(written[word.lower()][0])
-    if names:
-        return list(dict.fromkeys(names))
+    if names or hyphened:
+        return list(dict.fromkeys(names or hyphened))
     plain = sorted(written.values(), key=lambda wn: wn[1])
     return [plain[0][0]] if plain else []
 
@@ -191,8 +200,8 @@ def _other_words(term: str, question: str, counts: Sequence[tuple[str, int]],
 
 def _most_said(text: str, rx: re.Pattern[str], holding: list[_Release],
                others: list[re.Pattern[str]]) -> list[_Release]:
-    """Of the releases that write the thing, those whose line writing it writes the most of
-    the question's other words: "the first to ship wheels for Python 3.15" is the release
+    """Of the releases that write the thing, those whose line writing it writes any of the
+    question's other words: "the first to ship wheels for Python 3.15" is the release
     whose line says "Wheels are now provided for Python 3.15", not an older one that
     "declared support for Python 3.15 alpha". All of them when no such line writes any."""
     def said(release: _Release) -> int:
@@ -200,8 +209,9 @@ def _most_said(text: str, rx: re.Pattern[str], holding: list[_Release],
         return max(sum(1 for o in others if o.search(line)) for line in lines)
 
     scores = [said(r) for r in holding]
-    best = max(scores, default=0)
-    return [r for r, n in zip(holding, scores, strict=True) if n == best] if best else holding
+    # Any of the words, not the most: a later line that repeats more of them ("fixed a regression
+    # where the memory leak fix from 1.2 was undone") is no first (review).
+    return [r for r, n in zip(holding, scores, strict=True) if n] if any(scores) else holding
 
 
 def _term_rx(term: str) -> re.Pattern[str]:

@@ -98,12 +98,13 @@ def _quoted_records(text: str) -> Table | None:
     quoted lines, with `#` comment lines (a message catalogue's `msgid "..."` / `msgstr ""`
     entries): one row a record, a column per keyword (the string joined, its escapes read)
     and `comments` (its comment lines, as written). An empty string is no value: "not yet
-    translated" is `msgstr IS NULL`. None when fewer than `_LEAST` blocks are such records, or
+    translated" is `msgstr IS NULL` (a plural's first form is its `msgstr`); a first record whose
+    first string is empty (a catalogue's header) is no row. None when fewer than `_LEAST` blocks are such records, or
     they are few of the blocks that write a keyed field, or under half of all the blocks."""
     keys: dict[str, None] = {}
     records: list[dict[str, str]] = []
     keyed_blocks = blocks = 0
-    for block in re.split(r"\n[ \t]*\n", text):
+    for block in re.split(r"\r?\n[ \t]*\r?\n", text):
         blocks += bool(block.strip())
         fields: dict[str, str] = {}
         comments: list[str] = []
@@ -123,10 +124,15 @@ def _quoted_records(text: str) -> Table | None:
                 ok = False
                 break
         keyed_blocks += keyed
-        if ok:
+        if ok and fields:
+            if "msgstr" not in fields and (plural := fields.get("msgstr_0")) is not None:
+                fields["msgstr"] = plural  # a plural's first form is its string: "not translated" is one test
             for k in fields:
                 keys.setdefault(k)
             records.append({**fields, "comments": "\n".join(comments)} if comments else fields)
+    if records and not records[0][lead := next(iter(records[0]))] and any(
+            v for k, v in records[0].items() if k not in (lead, "comments")):
+        records = records[1:]  # a first record whose first string is empty is the file's header, no message
     if len(records) < _LEAST or len(records) < _RECORDS_SHARE * keyed_blocks or 2 * len(records) < blocks:
         return None
     # A keyword whose strings are all empty (a plural's `msgstr[1] ""`) tells nothing.

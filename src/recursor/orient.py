@@ -420,11 +420,18 @@ _PAST = re.compile(r"[a-z]{2}ed$|^(?:bought|sent|began|begun)$", re.IGNORECASE)
 """A verb's past as a question writes it ("saved", "denied", "sent")."""
 
 
+_NOT_VERBS_ING = frozenset("during morning evening something nothing anything everything string thing king "
+                           "spring ring building following including according pending remaining missing existing "
+                           "incoming outgoing upcoming ceiling meeting".split())
+"""Words ending in -ing that are no verb's form after "saved" ("saved during the night")."""
+
+
 def _aspect_verb(asking: str, word: str) -> bool:
     """Whether the question writes `word` before a verb's -ing form ("stopped supporting",
     "started using"): the event is the second verb, and the first's group ("halt",
     "terminate") names another."""
-    return re.search(rf"\b{re.escape(word)}\s+\w{{3,}}ing\b", asking, re.IGNORECASE) is not None
+    m = re.search(rf"\b{re.escape(word)}\s+(\w{{3,}}ing)\b", asking, re.IGNORECASE)
+    return m is not None and m.group(1).lower() not in _NOT_VERBS_ING
 _OPTION_WRITTEN = re.compile(r"(?<![\w-])(--[A-Za-z0-9](?:[\w.-]*[\w-])?|-[A-Za-z](?![\w-]))")
 """A command-line option in a question: "--max-delete", "--s3-" (a start), "-x"."""
 _TWO_LETTER_WORDS = frozenset("""

@@ -65,13 +65,14 @@ def refusals(question: str) -> list[tuple[str, str]]:
 _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"(?:got|gotten)\s+under\s*way", "started"),
     (r"(?:get|gets)\s+under\s*way", "start"),
-    (r"(?:was|were)\s+under\s*way", "was started"),
-    (r"kicked\s+off", "started"),
-    (r"turned\s+(?:down|away)", "refused"),
+    (r"kicked\s+off(?!\s+(?:the|a|an|of|from|by)\b)", "started"),
+    (r"(was|were|got|been|be|get|gets)\s+turned\s+(?:down|away)", r"\1 refused"),
     (r"called\s+off", "cancelled"),
 )
 """Idioms a user writes for an event that a program writes as one plain verb ("sessions got
-under way" for `session started`), each with that verb in the idiom's tense."""
+under way" for `session started`), each with that verb in the idiom's tense; only as an
+event's ("orders got turned down", not "the volume turned down"; "kicked off", not "kicked off
+the server")."""
 _IDIOM_RX = [(re.compile(rf"\b{rx}\b", re.IGNORECASE), plain) for rx, plain in _IDIOMS]
 
 

@@ -502,7 +502,7 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
         row = doc[ln[0]:ln[1]]
         return len(row[:len(row) - len(row.lstrip(" \t"))].expandtabs(8))
 
-    def nested(ln: tuple[int, int]) -> list[tuple[int, int]]:
+    def nested(ln: tuple[int, int], up: bool = True) -> list[tuple[int, int]]:
         """The block of the nearest line above `ln` indented less than it, down to the next
         line indented no more than that head: an XML element's children, a YAML mapping, a
         method inside a long class. Where no unindented head is near (a text indented all
@@ -517,10 +517,11 @@ def enclosing(doc: str, pos: int, lo: int = 0, hi: int | None = None,
                 return []
         if head is None:
             return []
-        if depth(head) and _LABEL_LINE.fullmatch(doc, head[0], head[1]):
+        if up and depth(head) and _LABEL_LINE.fullmatch(doc, head[0], head[1]):
             # The head is one field of an entry ("Description:" beside "Type: integer" and
-            # "Default: 4" under `extractor.*.retries`): the record is the entry, one level up.
-            if parent := nested(head):
+            # "Default: 4" under `extractor.*.retries`): the record is the entry, one level up
+            # and no more (its own head may be a label too: "Beta:" under "SERVERS").
+            if parent := nested(head, up=False):
                 return parent
         top, block, cur = depth(head), [head], below(head)
         while cur is not None and len(block) <= limit:
