@@ -84,9 +84,9 @@ def prototypes(text: str) -> list[Prototype]:
     for end in _ENDS.finditer(blanked):
         # One statement at a time, ended by its ";" (not a body's "{"): each match is bounded.
         body, at, start = blanked[start:end.start()], start, end.end()
-        if end.group(0) != ";" or len(body) > _LONGEST_STATEMENT:
+        lead = len(body) - len(body.lstrip())  # a comment above it is blank space now
+        if end.group(0) != ";" or len(body) - lead > _LONGEST_STATEMENT:
             continue
-        lead = len(body) - len(body.lstrip())
         m = _PROTOTYPE.fullmatch(blanked, at + lead, end.start())
         if m is None:
             continue
