@@ -88,7 +88,7 @@ def test_macros_around_the_type_and_questions_asking_more_are_read_or_left() -> 
     assert decl_look(z, "How many functions return an int?").counted == "3"  # type: ignore[union-attr]
     assert decl_look(z, "How many functions return a pointer?").counted == "2"  # type: ignore[union-attr]
     # A negation, a second type, a pointer to the type, or a condition on parameters: not read.
-    for question in ("How many functions do not return an int?", "How many functions return an int or a bool?",
+    for question in ("How many functions do not return an int?", "How many functions don't return an int?", "How many functions return an int or a bool?",
                      "How many functions return an int pointer?", "How many functions that return an int take no arguments?"):
         assert decl_look(z, question) is None, question
 

@@ -29,17 +29,18 @@ _PROTOTYPE = re.compile(
 """A whole statement `TYPE name(PARAMS)` (its `;` apart): a declaration, not a call or a definition."""
 _ENDS = re.compile(r"[;{}]")
 _LONGEST_STATEMENT = 2_000
-_NOT_TYPE = frozenset("return typedef if while for switch sizeof case goto else do struct_decl".split())
+_NOT_TYPE = frozenset("return typedef if while for switch sizeof case goto else do".split())
 _SPECIFIERS = frozenset("extern static inline const volatile register __inline __inline__ __extension__".split())
 _MACRO_WORD = re.compile(r"^_*[A-Z][A-Z0-9_]*$")
-"""An all-capitals word before the type: an export macro (`ZEXTERN`, `TS_API`), no type."""
+"""An all-capitals word around the type: an export or calling-convention macro (`ZEXTERN`,
+`ZEXPORT`, `WINAPI`), no type unless it is the only word there (`BOOL`, `FILE`)."""
 
 _RETURN_ASKED = re.compile(
     r"\bfunctions?\b[^?]{0,80}?\breturn(?:s|ing)?\s+(?:an?\s+|the\s+)?(?P<type>[\w*]+(?:\s+\*)?)", re.IGNORECASE)
 """A count of functions by what they return: "how many functions ... return a boolean"."""
 _READ_UP_TO = 2_000_000
-_QUALIFIED = re.compile(r"\b(?:not|n't|never|except|other\s+than|or|take|takes|taking|accept|accepts|parameters?"
-                        r"|arguments?|whose|without|with)\b", re.IGNORECASE)
+_QUALIFIED = re.compile(r"\b(?:not|never|except|other\s+than|or|take|takes|taking|accept|accepts|parameters?"
+                        r"|arguments?|whose|without|with)\b|n't\b", re.IGNORECASE)
 """Words that ask more of a declaration than what it returns."""
 _POINTER_OF = re.compile(r"^[\w]+\s+pointers?\b", re.IGNORECASE)
 """"an int pointer": a pointer to the type, not the type."""
