@@ -8,8 +8,8 @@ writes ("owed too much in overdue charges"): code cannot tell which kind it name
 is the part code can: take the question's reason apart, and the kinds of the event's lines
 with each one's count. A sub-model writes the reason the way a program's log would
 ("reason=insufficient funds", "balance below threshold"), and the one kind whose own words
-(those not every kind writes) share a word with that writing is picked, its count offered
-(`LookReads.pick_reason`). Asked instead to pick a kind by its letter, the 1.5B agreed with
+(those not every kind writes, no line's own values) meet the most of that writing's and the
+question's reason words is picked, its count offered (`LookReads.pick_reason`). Asked instead to pick a kind by its letter, the 1.5B agreed with
 itself over three orders on 3 of 8 reasons; writing the reason, its words picked 5 of 8 and
 no wrong one (docs/benchmarks.md, session 52).
 
