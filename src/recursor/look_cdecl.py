@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from recursor.question import COUNT_ASKED
 
-__all__ = ["DeclLook", "Prototype", "decl_look", "prototypes"]
+__all__ = ["DeclLook", "Prototype", "comments_blanked", "decl_look", "prototypes"]
 
 _COMMENT = re.compile(r"/\*(?:[^*]|\*(?!/))*(?:\*/|\Z)|//[^\n]*")
 """A comment; one never closed runs to the end (one scan, not one per `/*` of a path's glob)."""
@@ -109,10 +109,14 @@ def prototypes(text: str) -> list[Prototype]:
     return out
 
 
+def comments_blanked(text: str) -> str:
+    """`text` with its C comments blanked, every line where it was (one linear scan)."""
+    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
 def _blanked(text: str) -> str:
     """`text` with its comments and preprocessor lines blanked, every line where it was."""
-    return _DIRECTIVE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)),
-                          _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text))
+    return _DIRECTIVE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), comments_blanked(text))
 
 
 def _plain_rx(asked: str) -> re.Pattern[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from recursor.look_cdecl import comments_blanked
 from recursor.question import name_parts
 
 __all__ = ["EnumLook", "enum_look"]
@@ -166,7 +167,7 @@ def _sized(text: str, question: str) -> EnumLook | None:
         return None  # "more than three members", "not three": not the one with that many
     n = int(m.group("n")) if m.group("n").isdigit() else _WORD_NUMBERS[m.group("n").lower()]
     # Enums as the compiler reads them: none inside a comment; `enum class NAME : int {` too.
-    blanked = _COMMENT.sub(lambda c: re.sub(r"[^\n]", " ", c.group(0)), text)
+    blanked = comments_blanked(text)  # linear, where this module's lazy pattern rescans an unclosed `/*`
     sizes = [(found, len(_members(found.group("body")))) for found in _SIZED_ENUM.finditer(blanked)]
     # Members under #if: such an enum may have any count from its plain members' to all of them.
     if any(_plain_members(f.group("body")) <= n <= size for f, size in sizes
