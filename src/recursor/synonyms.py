@@ -14,6 +14,7 @@ from recursor.word_bases import base_forms
 
 __all__ = ["REFUSAL_WORDS", "SUPERLATIVES", "plain_idioms", "refusals", "synonyms"]
 
+_SUPERLATIVE_GROUPS: tuple[tuple[str, ...], ...] = (("oldest", "earliest"), ("newest", "latest"))
 _GROUPS: tuple[tuple[str, ...], ...] = (
     ("save", "store", "persist"),
     ("delete", "remove", "erase"),
@@ -26,13 +27,12 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("stop", "halt", "terminate"),
     ("buy", "purchase"),
     ("send", "transmit"),
-    ("oldest", "earliest"),
-    ("newest", "latest"),
+    *_SUPERLATIVE_GROUPS,
 )
 """Each group's verbs in their base form, the most common first; and the superlatives that
 say one end of an order in time ("the oldest ABI version" where a header writes "The earliest
 ABI version that is supported")."""
-SUPERLATIVES = frozenset(w for group in _GROUPS[-2:] for w in group)
+SUPERLATIVES = frozenset(w for group in _SUPERLATIVE_GROUPS for w in group)
 """The superlatives of the groups, looked up as the others though no verb."""
 
 
