@@ -82,3 +82,45 @@ def test_no_ranking_for_a_verb_a_modifier_two_addresses_a_line_or_a_word_inside_
     log += "\n".join("conn from 10.0.0.9 agent=python-requests/2.31" for _ in range(8)) + "\n"
     ranked = shaped_rank(log, "Which IP address made the most requests?")
     assert ranked is not None and ranked.top == "10.0.0.1"
+
+
+def _catalogue() -> tuple[str, Counter[str]]:
+    """A gettext catalogue: each message's `#:` line names the source files it comes from,
+    a file once or several times, some messages from two files; a message's text mentions a
+    file now and then."""
+    rng = random.Random(5)
+    files = ["cmd/build.py", "builders/html/__init__.py", "roles.py", "ext/apidoc/_cli.py"]
+    lines, named = ['# Translations template for Sphinx.', 'msgid ""', 'msgstr ""', ""], Counter[str]()
+    for i in range(150):
+        picked = sorted(set(rng.choices(files, weights=[6, 4, 3, 2], k=rng.choice([1, 1, 1, 2]))))
+        named.update(picked)
+        refs = " ".join(f"{f}:{rng.randint(10, 900)}" for f in picked for _ in range(rng.choice([1, 2])))
+        about = " about conf.py" if i % 5 == 0 else ""
+        lines += [f"#: {refs}", f'msgid "message {i}{about}"', 'msgstr ""', ""]
+    return "\n".join(lines), named
+
+
+def test_the_file_named_on_the_most_lines_is_offered_without_its_line_numbers() -> None:
+    text, named = _catalogue()
+    question = "Which Sphinx source file do the most messages in this catalogue come from?"
+    ranked = shaped_rank(text, question)
+    top, n = named.most_common(1)[0]
+    assert ranked is not None and ranked.top == top, ranked
+    assert ranked.rows[1] == f"The most: {top}, on {n:,} lines."
+    assert orientation(text, question).counted == top
+
+
+def test_a_file_is_not_ranked_by_its_own_contents_size_or_inside_a_url() -> None:
+    text, _ = _catalogue()
+    for question in ("Which source file defines the most functions?", "Which file is the largest?",
+                     "Which file has the most lines?", "Which file was changed most recently?"):
+        assert shaped_rank(text, question) is None, question
+    assert shaped_rank(text, "Which Sphinx source file do the most messages come from?", joined_files=True) is None
+    # Lines set aside are not read here: nothing is offered.
+    assert shaped_rank(text, "Leaving aside roles.py's messages, which source file do the most come from?") is None
+    # Requests name files by their path; a page's address (after //host) names none.
+    log = "\n".join(f'GET /static/{"app" if i % 3 else "site"}.js 200 ref=https://cdn.example.org/x.js'
+                    for i in range(30))
+    ranked = shaped_rank(log, "Which file was requested most often?")
+    assert ranked is not None and ranked.top == "/static/app.js"
+    assert "x.js" not in " ".join(ranked.rows)

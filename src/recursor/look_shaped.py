@@ -1,6 +1,6 @@
 """The first look's ranking of tokens of a known shape: "whose GitHub handle is credited on
 the most lines", "which e-mail address sent the most mail", "which IP address made the most
-requests".
+requests", "which source file do the most messages come from".
 
 Such tokens are written in a form, not under a name: a changelog credits `(#3449, @terrelln)`
 at the end of its lines, a mail log writes `from=<ann@example.com>` among other addresses. No
@@ -9,7 +9,7 @@ lines. Asked which handle a changelog credits most, the 1.5B searched "GitHub", 
 and answered the handle on it; asked again, it counted the line's first word.
 
 This reads a shape the question names by its noun (a handle or mention: `@name`; an e-mail
-address; an IP address), keeps the lines writing it that also write each other word of the
+address; an IP address; a file, as a reference `src/a.py:12` or a request `/app.js` writes it), keeps the lines writing it that also write each other word of the
 question that such lines write, as a word of its own ("refused" of "which client IP address
 was refused most often"; not what is ranked, "the most requests"), counts the lines writing
 each token (once a line), and offers the top one when one leads. Lines that mostly write two
@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from recursor.line_kinds import line_shape
 from recursor.question import MOST, asking_part, ranks
 from recursor.sandbox.helpers import _STOP, _stem_rx
 
@@ -33,6 +34,13 @@ __all__ = ["ShapedRank", "shaped_rank"]
 _HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)(?![\w@-]|\.[A-Za-z])")
 """An @-mention as GitHub and chats write one (not an e-mail's "@host", nor "@decorator.attr")."""
 _EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?![\w-])")
+_FILE_EXTENSIONS = ("py|pyi|pyx|pxd|c|h|cc|cpp|cxx|hpp|hh|js|jsx|mjs|cjs|ts|tsx|go|rs|java|kt|scala|rb|php|pl|pm|lua|"
+                    "swift|cs|sh|bash|sql|html?|css|scss|xml|json|ya?ml|toml|ini|cfg|conf|md|rst|txt|tex|csv|tsv|"
+                    "png|jpe?g|gif|svg|pdf|zip|gz|tgz|whl|jar|log|vue|svelte|proto|tmpl|j2|in|mk|cmake")
+_FILE = re.compile(rf"(?<![\w./@:~-])(/?(?:[\w.-]+/)*[\w-]*[A-Za-z][\w.-]*\.(?:{_FILE_EXTENSIONS}))(?![\w-]|\.[A-Za-z])")
+"""A file as a reference, an import or a request writes it: `sphinx/cmd/build.py:123`,
+`/static/app.js`, `api.h`; a known extension, so "e.g." and "example.com" are none. Never
+inside a URL (after `//host`): a page's address is not a file of the text's."""
 _IPV4 = re.compile(r"(?<![\d.])((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})(?![\d.]|\.\d)")
 
 _SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
@@ -43,6 +51,8 @@ _SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
                          r"clients?|servers?|messages?|threads?|lists?|providers?|accounts?|sizes?|campaigns?|templates?))",
                          re.IGNORECASE), _EMAIL, "e-mail addresses"),
     "ip": (re.compile(r"\bIP(?:v4)?s?\b(?:\s+address(?:es)?)?", re.IGNORECASE), _IPV4, "IP addresses"),
+    "file": (re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:source\s+)?(?:files?|scripts?)\b(?!\s+(?:name|size|type|format)s?\b)",
+                        re.IGNORECASE), _FILE, "file names"),
 }
 """Each shape: the words that name it in a question, its pattern, and how the look names it."""
 _NOUN_WORDS = {
@@ -50,9 +60,21 @@ _NOUN_WORDS = {
                          re.IGNORECASE),
     "email": re.compile(r"\b(?:e-?mails?|mail|address(?:es)?)\b", re.IGNORECASE),
     "ip": re.compile(r"\b(?:ip(?:v4)?s?|address(?:es)?)\b", re.IGNORECASE),
+    "file": re.compile(r"\b(?:source|files?|scripts?)\b", re.IGNORECASE),
 }
 """The words of a shape's name wherever the question writes them ("Give the handle."): no
 condition on the lines."""
+_OF_A_FILES_OWN = re.compile(
+    r"\b(?:contains?|containing|defines?|defining|declares?|holds?|is|was|are|were)\s+(?:\w+\s+)?the\s+(?:most|largest|biggest|longest)\b"
+    r"|\bmost\s+(?:\w+\s+)?(?:lines?|code|functions?|classes|methods?|tests?|bytes|words|characters|imports?|definitions?)\b"
+    r"|\b(?:largest|biggest|longest|highest|greatest)\b|\bmost[\s-]+recent",
+    re.IGNORECASE)
+"""A question of what a file holds or how big it is ("which file defines the most functions",
+"which file is the largest"), not of the lines that name it: no count of those lines."""
+_EXCLUDES = re.compile(r"\b(?:leaving\s+aside|setting\s+aside|aside\s+from|apart\s+from|except|excluding|other\s+than|"
+                       r"besides|not\s+counting|ignoring|disregarding|without\s+counting)\b", re.IGNORECASE)
+"""A question that sets some lines aside ("leaving aside the warnings about assert
+statements"): which lines those are is not read here, so nothing is offered."""
 _ASKS_WHICH = re.compile(r"\b(?:which|whose|what|who)\b", re.IGNORECASE)
 _FOLDED = re.compile(r"\b(?:ignor\w*|regardless\s+of|any)\s+(?:letter\s+)?case\b|\bcase[-\s]insensitive", re.IGNORECASE)
 _AMOUNT = re.compile(r"\b(?:total|sum|bytes|size|amount|average|mean|volume|traffic|longest|duration)\b", re.IGNORECASE)
@@ -63,6 +85,11 @@ _NOT_CONDITIONS = frozenset({"most", "often", "frequently", "times", "many", "nu
 """Words of a question that set no condition on the lines: the ranking, the text, the answer."""
 _COUNTED_NOUN = re.compile(r"\bmost\s+(?:\w+\s+)?[A-Za-z][\w-]*", re.IGNORECASE)
 """What is ranked ("the most requests", "the most failed logins"): the lines themselves, no condition on them."""
+_RUN_OF_VARYING = re.compile(r"#(?:[\s,;]+#)+")
+_KIND_SHARE = 4
+"""A kind of line whose files are counted holds at least a quarter as many lines as the kind
+that names files most: a catalogue's `#: a.py:12 b.py:40` references are counted, a message's
+prose that mentions `conf.py` now and then is not."""
 _LEAST_ROWS = 5
 """Lines that must write the shape before its tokens are ranked."""
 _SHOWN = 5
@@ -83,22 +110,39 @@ class ShapedRank:
     top: str
 
 
-def shaped_rank(text: str, question: str) -> ShapedRank | None:
+def _of_naming_kinds(lines: list[str]) -> list[str]:
+    """The lines of the kinds (`line_shape`, a run of references as one) that name files as
+    often as a quarter of the kind that names them most: references, not mentions in prose."""
+    shapes = [_RUN_OF_VARYING.sub("#", line_shape(line)) for line in lines]
+    per_kind = Counter(shapes)
+    if not per_kind:
+        return lines
+    least = per_kind.most_common(1)[0][1] / _KIND_SHARE
+    return [line for line, shape in zip(lines, shapes, strict=True) if per_kind[shape] >= least]
+
+
+def shaped_rank(text: str, question: str, *, joined_files: bool = False) -> ShapedRank | None:
     """The tokens of the shape the question asks about, ranked by the lines that write them,
     when it asks which one has the most ("whose handle ... the most lines"); None when it
     names no shape, ranks nothing, asks for the fewest, the text writes the shape on fewer
-    than `_LEAST_ROWS` lines, or two tokens tie at the top."""
+    than `_LEAST_ROWS` lines, or two tokens tie at the top. A file is asked of by the lines
+    naming it ("which source file do the most messages come from"), never of files joined into
+    one context (`joined_files`), whose own headers and contents would be counted."""
     asking = asking_part(question)
     if not (ranks(asking) and MOST.search(asking) and _ASKS_WHICH.search(asking)):
         return None
     named = [shape for shape, (words, _, _) in _SHAPES.items() if words.search(asking)]
     if len(named) != 1:
         return None
-    if _AMOUNT.search(asking):
+    if _AMOUNT.search(asking) or _EXCLUDES.search(question):
+        return None
+    if named[0] == "file" and (joined_files or _OF_A_FILES_OWN.search(asking)):
         return None
     noun, pattern, called = _SHAPES[named[0]]
     folded = named[0] in ("handle", "email") or _FOLDED.search(question) is not None
     shaped = [line for line in text.splitlines() if pattern.search(line)]
+    if named[0] == "file":
+        shaped = _of_naming_kinds(shaped)
     rest = _NOUN_WORDS[named[0]].sub(" ", noun.sub(" ", _FOLDED.sub(" ", _COUNTED_NOUN.sub(" ", asking))))
     words = {w for w in re.findall(r"[A-Za-z][\w-]{2,}", rest) if w.lower() not in _STOP | _NOT_CONDITIONS}
     conditions = {w: rx for w in sorted(words) if any((rx := _own_word(w)).search(line) for line in shaped)}

@@ -1845,7 +1845,8 @@ def _columns_counted(page: _Page, words: _Searched, question: str, asking: str, 
     text, files, found = doc.text, doc.files, [w.word for w in words.found]
     page.add(_starts_per_file(text, files, words.question_words) if words.ranks else [])
     in_files = [(f[0], f[1]) for f in files] or ([(doc.own, 0)] if doc.own else [])  # one file under its header too
-    if words.ranks and not counted and len(text) <= _PARSED_UP_TO and (shaped := shaped_rank(text, question)):
+    if words.ranks and not counted and len(text) <= _PARSED_UP_TO and (
+            shaped := shaped_rank(text, question, joined_files=bool(files))):
         page.add(shaped.rows)  # "whose GitHub handle is credited on the most lines": the @-handles, counted
         return shaped.top
     if words.ranks and not counted and doc.unit == "line" and (
