@@ -217,3 +217,42 @@ def test_one_event_two_statements_log_is_counted_once_and_quoted_payloads_are_no
     skewed = "\n".join(rows) + "\n"
     look = times_look(skewed, question, 120)
     assert look is not None and look.counted == ""
+
+
+def _worker_log(seed: int = 11) -> tuple[str, int]:
+    """A task worker's log: each failure is an ERROR line and a traceback whose last line,
+    untimed, says what failed (a licensing timeout or a full disk); the count of licensing
+    timeouts from 10:00:20 up to 10:00:50."""
+    rng = random.Random(seed)
+    lines, counted = [], 0
+    for i in range(240):
+        stamp = f"2026-12-07 10:00:{i // 4:02d},{i % 4 * 250:03d}"
+        roll = rng.random()
+        if roll < 0.3:
+            what = rng.choice(["timeout", "timeout", "disk"])
+            lines += [f"{stamp} ERROR [worker] Failed to process message clear_rights('EP-{i}') with unhandled exception.",
+                      "Traceback (most recent call last):",
+                      '  File "/srv/app/tasks.py", line 121, in clear_rights']
+            if what == "timeout":
+                lines += ['    raise LicensingTimeout(f"licensing service did not answer within 8s ({ep})")',
+                          f"LicensingTimeout: licensing service did not answer within 8s (EP-{i})"]
+                counted += 20 <= i // 4 < 50
+            else:
+                lines += ["    write(chunk)", "OSError: [Errno 28] No space left on device"]
+        else:
+            lines.append(f"{stamp} INFO [app] episode EP-{i} published to the service")
+    return "\n".join(lines) + "\n", counted
+
+
+def test_a_windows_records_are_counted_by_what_their_untimed_lines_write() -> None:
+    text, counted = _worker_log()
+    question = ("How many times did the music-licensing service fail to answer in time from 10:00:20 up to, "
+                "but not including, 10:00:50?")
+    look = times_look(text, question, 120)
+    assert look is not None and look.counted == str(counted) and counted > 3
+    assert any("'answer' and 'licensing' together on an untimed line" in row for row in look.rows)
+    # Words that timed lines write as often are counted by the lines' kinds, not here.
+    timed = text.replace("INFO [app] episode", "INFO [app] licensing answer for episode")
+    assert times_look(timed, question, 120).counted != str(counted)  # type: ignore[union-attr]
+    # No untimed line writes two of the question's words: nothing counted by records.
+    assert times_look(text, "How many uploads were refused from 10:00:20 to 10:00:49?", 120).counted == ""  # type: ignore[union-attr]

@@ -71,6 +71,16 @@ class TimesLook:
 
 
 def times_look(text: str, question: str, width: int) -> TimesLook | None:
+    """`_lines_look`, and when it computed no count, the window's records whose untimed lines
+    write what is counted (`_records_look`): a traceback's last line has no time of its own."""
+    look = _lines_look(text, question, width)
+    if look is None or look.counted:
+        return look
+    told = _records_look(text, question, width)
+    return look if told is None else TimesLook(look.rows + told[0], look.start, told[1])
+
+
+def _lines_look(text: str, question: str, width: int) -> TimesLook | None:
     """For a question that counts over a window of the day, how many of the log's timed lines
     are in it, the call that gives them, and their kinds; None for a question that names no
     window, a text too long, or one whose lines mostly carry no time of day. When the count's
@@ -146,6 +156,74 @@ def times_look(text: str, question: str, width: int) -> TimesLook | None:
         return TimesLook(rows, window)  # the call would give another number than the one counted
     rows.append(f"{len(held):,} of them, all of one kind, write {named}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
+
+
+def _records(lines: list[str]) -> list[list[str]]:
+    """A log's records: each timed line with the untimed lines after it (a traceback, a dump)."""
+    out: list[list[str]] = []
+    for line in lines:
+        if _time_of(line) is not None:
+            out.append([line])
+        elif out:
+            out[-1].append(line)
+    return out
+
+
+_NOT_COUNTED_WORDS = frozenset("how many times time often number count total what which who for with from and but not "
+                               "its their them they this these those whole over during within".split())
+_RECORD_WORDS_LEAST = 2
+"""The question's words an untimed line must write together for its records to be counted."""
+
+
+def _records_look(text: str, question: str, width: int) -> tuple[list[str], str] | None:
+    """The window's records (`_records`) whose untimed lines write the most of the question's
+    words that any such line writes together, at least `_RECORD_WORDS_LEAST` of them ("did the
+    music-licensing service fail to answer in time": `LicensingTimeout: licensing service did
+    not answer within 8s` under an ERROR line), counted once a record; the rows telling them
+    and the count, when their timed lines are of one kind. None when no untimed line writes
+    so many of the words, or they are as often on timed lines (those are counted by kind)."""
+    asking = asking_part(question)
+    m = _window_counted(question, asking)
+    if m is None:
+        return None
+    records = [r for r in _records([line for line in text.split("\n") if line.strip()]) if len(r) > 1]
+    if not records:
+        return None
+    rest = asking.replace(m.group(0), " ") if m.group(0) in asking else _WINDOW_WORDS.sub(" ", asking)
+    words = sorted({w.lower() for w in re.findall(r"[A-Za-z]{3,}", rest)} - _JUST - _NOT_COUNTED_WORDS)
+    rxs = {w: _stem_rx(w) for w in words}
+    held: dict[frozenset[str], int] = {}
+    for record in records:
+        for line in record[1:]:
+            bare = _QUOTED.sub(" ", line) if not line.lstrip().startswith(("raise ", "throw ")) else line
+            got = frozenset(w for w, rx in rxs.items() if rx.search(bare))
+            if len(got) >= _RECORD_WORDS_LEAST:
+                held[got] = held.get(got, 0) + 1
+    if not held:
+        return None
+    most = max(len(g) for g in held)
+    best = [g for g in held if len(g) == most]
+    if len(best) != 1:
+        return None  # two sets of as many words: which is the event is not read here
+    wanted = best[0]
+    timed = [line for line in text.split("\n") if _time_of(line) is not None]
+    on_timed = sum(1 for line in timed if all(rxs[w].search(line) for w in wanted))
+    a, b = _ends(m)
+    inside = [r for r in records if in_dates([r[0]], a, b)]
+    kept = [r for r in inside if any(all(rxs[w].search(line) for w in wanted) for line in r[1:])]
+    if on_timed >= held[wanted] or not kept:
+        return None
+    heads, _ = kinds([r[0] for r in kept])
+    said = " and ".join(repr(w) for w in sorted(wanted))
+    first = kept[0]
+    line = next(x for x in first[1:] if all(rxs[w].search(x) for w in wanted))
+    rows = [f"{len(kept):,} of the window's records (a timed line with the untimed lines under it) write {said} "
+            f"together on an untimed line, each record counted once; the first:",
+            f"  {cut_line(first[0], width)}", f"  {cut_line(line.strip(), width)}"]
+    if len(heads) != 1:
+        rows.append(f"Their timed lines are of {len(heads)} kinds.")
+        return rows, ""
+    return rows, str(len(kept))
 
 
 def window_asked(question: str) -> tuple[str, str, str, str] | None:
