@@ -71,3 +71,27 @@ def test_a_filter_keeps_the_names_whose_count_of_the_events_lines_the_bound_hold
     assert names_filtered(sensors, "Which sensor had a message dropped more than twice?", ["dropped"])[1] == "sensor-01"
     assert names_filtered(text, "Which show was refused the most, more than twice?", ["refused"]) == ([], "")
     assert names_filtered(text, "Which show was refused?", ["refused"]) == ([], "")
+
+
+def test_a_verb_of_the_questions_group_is_found_in_its_irregular_past_and_filters_by_it() -> None:
+    """"Which member settled their fines more than once" where the log writes `fine paid:`:
+    "pay" is "settle"'s group, found as written ("paid"), and its lines are counted by member,
+    not those of "fines" (an overdue return writes `fine=2.25` for every member)."""
+    rng = random.Random(4)
+    payers = ["M-2017", *(f"M-20{k}" for k in range(18, 28)), "M-2017"]  # M-2017 twice, ten others once
+    lines, paid = [], Counter[str]()
+    for i in range(300):
+        if i % 25 == 5 and payers:
+            who = payers.pop()
+            paid[who] += 1
+            lines.append(f"12:{i // 60:02d}:{i % 60:02d} INFO [library] fine paid: member={who} amount=1.75")
+            lines.append(f'12:{i // 60:02d}:{i % 60:02d} INFO [http] "POST /fines/pay HTTP/1.1" 200 -')
+        else:
+            who = f"M-20{rng.randint(10, 30)}"
+            lines.append(f"12:{i // 60:02d}:{i % 60:02d} INFO [library] return: member={who} late_days=3 fine=0.75 fines")
+    text = "\n".join(lines) + "\n"
+    [(top, n)] = paid.most_common(1)
+    assert n >= 2 and sum(1 for c in paid.values() if c > 1) == 1
+    look = orientation(text, "Which member settled their library fines on more than one occasion?")
+    assert look.counted == top, look.text
+    assert "'pay' (the question's 'settled')" in look.text and "written 'paid' 12, 'pay' 12" in look.text

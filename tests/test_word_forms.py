@@ -59,3 +59,11 @@ def test_a_cut_line_is_stripped_and_says_it_was_cut() -> None:
     assert cut_line("  short  ", 20) == "short"
     assert cut_line("x" * 30, 10) == "xxxxxxx..."
     assert len(cut_line("y" * 200, 50)) == 50
+
+
+def test_irregular_pasts_are_read_both_ways() -> None:
+    from recursor.word_bases import base_forms, irregular_forms
+
+    assert "pay" in base_forms("paid") and irregular_forms("pay") == ("paid",)
+    assert set(irregular_forms("take")) == {"took", "taken"} and irregular_forms("upload") == ()
+    assert synonyms("settled") == ("pay",) and synonyms("paid") == ("settle",)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection, Mapping
 from itertools import islice
 
 from recursor.look_counts import ranked
@@ -104,12 +105,14 @@ def _holds(n: int, op: str, k: int) -> bool:
     return n > k if op == ">" else n >= k if op == ">=" else n == k if op == "==" else n < k
 
 
-def names_filtered(text: str, question: str, words: list[str]) -> tuple[list[str], str]:
+def names_filtered(text: str, question: str, words: list[str],
+                   forms: Mapping[str, Collection[str]] | None = None) -> tuple[list[str], str]:
     """For "which NOUN was refused more than twice", each name of the NOUN (a `noun=value` or
     `noun: value` field, else a name built on the noun) counted over the lines holding the
     rarest of `words` that such lines write, and those whose count the question's bound
     holds; that name as the answer when just one does. ([], "") for another question or a
-    text whose lines of the word name no two of them."""
+    text whose lines of the word name no two of them. A word is found as written, or as any
+    of its `forms` the text writes ("pay" as `fine paid`, for the question's "settled")."""
     asking = asking_part(question)
     m = _WHICH.search(asking)
     times = _times_asked(asking)
@@ -121,7 +124,8 @@ def names_filtered(text: str, question: str, words: list[str]) -> tuple[list[str
     lines = text.split("\n")
     op, k = times
     for word in [w for w in words if not w.lower().startswith(noun)][:_WORDS_READ]:
-        holding = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+        written = sorted({word, *(forms or {}).get(word, ())}, key=len, reverse=True)
+        holding = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, written))})(?![\w-])", re.IGNORECASE)
         held = [line for line in lines if holding.search(line)]
         for rx, how in ((field, f"{noun}= field"), (built, f"{noun} name")):
             names = Counter(found.group(1) for line in held if (found := rx.search(line)))

@@ -124,6 +124,7 @@ from recursor.short_forms import short_form_rx, short_forms
 from recursor.signal_names import signal_names
 from recursor.synonyms import REFUSAL_WORDS, SUPERLATIVES, plain_idioms, refusals, synonyms
 from recursor.table_sql import Table
+from recursor.word_bases import irregular_forms
 
 __all__ = [
     "NO_LOOK",
@@ -841,6 +842,17 @@ def _inflects(form: str, word: str) -> bool:
     return form.lower().startswith(stem) and form.lower()[len(stem):] in _ENDINGS
 
 
+def _synonym_found(text: str, lowered: str | None, verb: str) -> _Word:
+    """`_look_up` of a verb of a group (`synonyms`), in its past forms no ending gives too:
+    "pay" found as `fine paid`. Such forms start otherwise, so the text is searched by pattern."""
+    irregular = irregular_forms(verb)
+    if not irregular:
+        return _look_up(text, lowered, verb)
+    rx = _found_rx(verb)
+    either = re.compile(rf"{rx.pattern}|(?<![A-Za-z0-9])(?:{'|'.join(irregular)})(?![A-Za-z0-9])", rx.flags)
+    return _look_up(text, None, verb, either)
+
+
 def _look_up(text: str, lowered: str | None, word: str, rx: re.Pattern[str] | None = None) -> _Word:
     """How many lines hold `word` (up to _MAX_COUNTED), with the first ones and the last two;
     `rx`, when given, is what finds it (`_found_rx` otherwise)."""
@@ -1122,9 +1134,12 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
         counted = counted or ranked
         page.add(names)  # "which sensor published the most": `Received PUBLISH from sensor-09`
         if not counted:
-            # Only words as the question writes them: a refusal word found for "unable to log
-            # in" may be another event's ("write denied"), and its names no answer (review).
-            names, kept = names_filtered(text, question, [w.as_written for w in found if not w.asked])
+            # Words as the question writes them, or a verb of its group the text writes for it
+            # ("pay" for "settled"), each in the forms the text writes: a refusal word found for
+            # "unable to log in" may be another event's ("write denied"), its names no answer (review).
+            own = [w for w in found if " " not in w.asked]
+            names, kept = names_filtered(text, question, [w.as_written for w in own],
+                                         {w.as_written: list(w.forms) for w in own})
             counted = kept
             page.add(names)  # "which show was refused more than twice": `refused: ... show=SH-219`
     if not counted and len(text) <= _IDS_READ and (ids := distinct_ids(text, question)) is not None:
@@ -1445,7 +1460,7 @@ def _searched(doc: _Doc, question: str, asking: str, not_searched: set[str]) -> 
                  or w.lower() in SUPERLATIVES]:
         # "saved" where a hub's log writes "stored tmp-118 #1": the verb's other word, as
         # written; only a verb ("the beginning of" is no event a line records).
-        hits = [h for other in synonyms(word) if (h := _look_up(text, lowered, other)).count]
+        hits = [h for other in synonyms(word) if (h := _synonym_found(text, lowered, other)).count]
         if hits:
             hit = max(hits, key=lambda h: h.count)
             hit.asked = word

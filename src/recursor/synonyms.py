@@ -27,6 +27,8 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("stop", "halt", "terminate"),
     ("buy", "purchase"),
     ("send", "transmit"),
+    ("pay", "settle"),
+    ("complete", "finish"),
     *_SUPERLATIVE_GROUPS,
 )
 """Each group's verbs in their base form, the most common first; and the superlatives that

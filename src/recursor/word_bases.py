@@ -8,9 +8,15 @@ table's own keys are ever matched, so a wrong candidate ("unuse" of "unused") fi
 
 from __future__ import annotations
 
-__all__ = ["base_forms"]
+__all__ = ["base_forms", "irregular_forms"]
 
-_IRREGULAR = {"bought": "buy", "sent": "send", "began": "begin", "begun": "begin"}
+_IRREGULAR = {"bought": "buy", "sent": "send", "began": "begin", "begun": "begin", "paid": "pay", "sold": "sell",
+              "held": "hold", "kept": "keep", "lost": "lose", "made": "make", "built": "build", "found": "find",
+              "took": "take", "taken": "take", "gave": "give", "given": "give", "wrote": "write", "written": "write",
+              "spent": "spend", "left": "leave", "won": "win", "chose": "choose", "chosen": "choose",
+              "withdrew": "withdraw", "withdrawn": "withdraw", "froze": "freeze", "frozen": "freeze",
+              "broke": "break", "broken": "break", "ran": "run", "got": "get", "gotten": "get"}
+"""Past forms no ending gives, of verbs programs log ("fine paid", "order sold")."""
 _ENDINGS = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""),
             ("d", ""))
 """Each ending and what its base ends with instead: "denied" -> "deny", "closing" -> "close"."""
@@ -29,3 +35,9 @@ def base_forms(word: str) -> tuple[str, ...]:
             if not base and stem[-1] == stem[-2]:
                 bases.append(stem[:-1])
     return tuple(dict.fromkeys(bases))
+
+
+def irregular_forms(base: str) -> tuple[str, ...]:
+    """The past forms of a verb no ending gives ("pay" -> ("paid",)); () for a regular verb."""
+    low = base.lower()
+    return tuple(form for form, of in _IRREGULAR.items() if of == low)
