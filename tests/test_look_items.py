@@ -112,6 +112,25 @@ def test_a_manual_pages_terms_are_rows_with_their_section() -> None:
         ("tcp_bic_fast_convergence",),)
 
 
+def test_a_terms_labelled_fields_are_columns_and_a_subsection_over_them_keeps_its_section() -> None:
+    """groff renders a configuration manual's options as subsections (three spaces in) under
+    their section, each body writing `Type:`, `Default:` and `Description:` fields."""
+    kinds = ["bool", "string", "bool", "* bool * string", "integer", "bool"]
+    options = "\n\n".join(f"   downloader.*.opt{k}\n       Type: {kind}\n\n       Default: true\n\n"
+                           f"       Description:\n           Does thing {k}.\n           bool or not."
+                           for k, kind in enumerate(kinds))
+    other = "\n\n".join(f"   output.opt{k}\n       Type: bool\n\n       Description:\n           Shows {k}."
+                         for k in range(3))
+    text = ("NAME\n       demo.conf - settings\n\nDOWNLOADER OPTIONS\n" + options
+            + "\n\nOUTPUT OPTIONS\n" + other + "\n\nSEE ALSO\n       demo(1)\n")
+    table = items_table(text)
+    assert table is not None
+    assert table.header == ("section", "term", "term_line", "body", "type", "default", "description")
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE section = 'DOWNLOADER OPTIONS' AND type = 'bool'") == ((3,),)
+    assert _rows(table, "SELECT description FROM t WHERE term = 'downloader.*.opt3'") == (("Does thing 3. bool or not.",),)
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE section = 'OUTPUT OPTIONS' AND default_ IS NULL") == ((3,),)
+
+
 def test_code_and_prose_are_no_items() -> None:
     module = "\n\n".join(f"def f{n}(x):\n    return x + {n}\n\n\nclass C{n}:\n    pass" for n in range(10))
     assert items_table(module) is None  # `def` over its body is no term, ten times the same word

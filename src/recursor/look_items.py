@@ -423,6 +423,7 @@ def _terms(text: str) -> Table | None:
     starts = [(bisect_right(line_starts, a) - 1, text[a:b].strip()) for a, b, level in heads if level == top]
     start_lines = [at for at, _ in starts]
     rows: list[list[str | None]] = []
+    bodies_said: list[list[str]] = []
     terms = [(i, body) for i, own, body in found if own == indent]
     for k, (i, body) in enumerate(terms):
         stop = terms[k + 1][0] if k + 1 < len(terms) else len(lines)
@@ -441,7 +442,17 @@ def _terms(text: str) -> Table | None:
         k_head = bisect_left(start_lines, i) - 1
         section = starts[k_head][1] if k_head >= 0 else None
         rows.append([section, head[0].split()[0] if head[0].split() else line, line, _joined(said)])
+        bodies_said.append(said)
     header = ["section", "term", "term_line", "description"]
+    # Fields each body writes under labels ("Type: bool", "Default: true", "Description:"
+    # over its text): a column each, so "the settings that take a plain true/false value"
+    # are the rows whose `type` is `bool`, not those whose whole text holds "bool".
+    labelled = _labelled_fields(bodies_said, ["section", "term", "term_line"])
+    if labelled:
+        if "description" in labelled[0]:
+            header[3] = "body"  # the whole body; its "Description:" field is `description`
+        header += list(labelled[0])
+        rows = [[*r, *values] for r, values in zip(rows, labelled[1], strict=True)]
     # A type written in brackets after each term ("autosave_bookmarks [bool]", "--jobs <n>"):
     # "on/off switches" are the `bool` ones, which no description says in those words.
     types = [m.group(1).strip() if (m := _TERM_TYPE.match(r[2] or "")) else None for r in rows]
@@ -449,6 +460,45 @@ def _terms(text: str) -> Table | None:
         header.append("type")
         rows = [[*r, t] for r, t in zip(rows, types, strict=True)]
     return Table.of_rows(header, rows)
+
+
+_FIELD_LABEL = re.compile(r"([A-Z][A-Za-z]{1,20}(?: [A-Za-z]{1,20}){0,2}):(?:\s+(\S.*))?")
+"""A labelled field's first line in a term's body: "Type: bool", "Description:" over its text."""
+_FIELD_SHARE = 0.5
+"""Share of the terms whose bodies must write a label for it to be a column."""
+
+
+def _labelled_fields(bodies: list[list[str]], taken: list[str]) -> tuple[list[str], list[list[str | None]]] | None:
+    """The labels at least `_FIELD_SHARE` of the bodies write at a line's start, as columns
+    (their names in lower case, apart from `taken`), and each body's value of each: the text
+    after its label up to the next such label; None when no label is that common."""
+    seen: Counter[str] = Counter()
+    first: dict[str, int] = {}  # each label's first place: columns in the order the text writes them
+    for said in bodies:
+        own = dict.fromkeys(m.group(1) for line in said if (m := _FIELD_LABEL.fullmatch(line)))
+        seen.update(list(own))
+        for label in own:
+            first.setdefault(label, len(first))
+    labels = sorted((label for label, n in seen.items() if n >= max(_LEAST, _FIELD_SHARE * len(bodies))),
+                    key=first.__getitem__)
+    if not labels:
+        return None
+    names = [(low if low not in taken else f"{low}_field") for label in labels
+             for low in [re.sub(r"\W+", "_", label.lower())]]
+    values: list[list[str | None]] = []
+    for said in bodies:
+        got: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        for line in said:
+            m = _FIELD_LABEL.fullmatch(line)
+            if m is not None and m.group(1) in labels:
+                current = got.setdefault(m.group(1), [])
+                if m.group(2):
+                    current.append(m.group(2))
+            elif current is not None and line:
+                current.append(line)
+        values.append([_joined(got[label])[:_BODY_MAX] if label in got else None for label in labels])
+    return names, values
 
 
 _TERM_TYPE = re.compile(r"\S+\s+[\[<(]\s*([A-Za-z][\w .|-]{0,23}?)\s*[\]>)](?:\s|$)")

@@ -804,9 +804,10 @@ _STARS = _re.compile(r"\n(\*{1,6})[ \t]+\S[^\r\n]*")
 _NUMBERED = _re.compile(r"\n[ \t\r]*\n([1-9]\d{0,2}(?:\.\d{1,3}){0,2})\.?[ \t]+[A-Z][^\r\n]*")
 """A numbered section after a blank line (`2.1.  Messages`): a version list's or a log's
 lines ("2.0.1 Fixed crash", "10.0.0.7 Rejected") follow each other."""
-_CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t\r]*(?=\n(?:[ \t\r]*\n)*(?: {5}|\t)[ \t]*\S)")
+_CAPS = _re.compile(r"\n([A-Z][A-Z0-9]*(?:[ /&-][A-Z0-9]+){0,5})[ \t\r]*(?=\n(?:[ \t\r]*\n)*(?: {5}|\t| {3}(?! ))[ \t]*\S)")
 """A man page's section heading: an unindented line in capitals over a body indented five
-spaces or more (formatted SQL's `SELECT`/`WHERE` over two or four are no headings)."""
+spaces or more, or over a subsection's heading three in (groff's `.SS`: "EXTRACTOR OPTIONS"
+over "   extractor.*.filename"); formatted SQL's `SELECT`/`WHERE` over two or four are none."""
 _RULE = _re.compile(r"\n([=~^-])\1{2,}[ \t\r]*(?=\n|\Z)")
 """An underline (Markdown, reStructuredText), under its heading's line."""
 _SHORT_RULE = _re.compile(r"\n([=~^-])\1+[ \t\r]*(?=\n|\Z)")
