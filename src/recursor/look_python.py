@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from recursor.look_counts import says_more
+from recursor.look_statements import asked_statement, statement_rank
 from recursor.protocol import UNPARSED
 from recursor.question import COUNT_ASKED, SUPERLATIVE, asking_part, name_parts
 
@@ -87,10 +88,14 @@ def python_look(text: str, asking: str, question: str) -> tuple[list[str], str]:
     and the first answer either offers."""
     raised = _raised_name(text, asking)
     attribute = _attribute_named(text, asking)
+    statements = asked_statement(asking) is not None and len(text) <= _PARSED_UP_TO and "def " in text
     tree = (_parsed(text) if _asks_classes(text, asking) or _asks_functions(text, asking) or raised or attribute
-            else None)
+            or statements else None)
     if tree is None:
         return [], ""
+    ranked = statement_rank(tree, asking) if statements else None
+    if ranked is not None:  # "which method of the Arrow class contains the most raise statements"
+        return ranked.rows, ranked.offered
     classes, about_classes = class_look(text, asking, question, tree)
     functions, about_functions = function_look(text, asking, question, tree)
     raises, about_raises = raise_look(tree, raised, asking) if raised else ([], "")
