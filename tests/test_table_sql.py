@@ -835,3 +835,14 @@ def test_a_column_in_capitals_that_abbreviates_a_name_the_question_writes_is_tol
     text = "Date,IBM,ADBE\n" + "".join(f"2000-{m:02d}-01,{10 + m},{30 + 2 * m}\n" for m in range(1, 13))
     shown = look_table.table_look(text, "In how many rows was Adobe's price above 40?")
     assert shown is not None and "The column ADBE may be the question's 'Adobe'" in "\n".join(shown.rows)
+
+
+def test_a_text_column_of_many_values_a_few_of_them_most_rows_is_told_by_those_few() -> None:
+    kinds = ["bool"] * 30 + ["string"] * 20 + [f"* list of thing{i}" for i in range(40)]
+    table = Table.of_rows(["term", "type"], [[f"opt{i}", kind] for i, kind in enumerate(kinds)])
+    shown = schema(table, "How many settings take a plain true/false value?")
+    assert "- type: text, 42 different values, the most common: 'bool' (30 rows), 'string' (20 rows), ..." in shown
+    # Codes are no kinds a question names: shown by example, as before.
+    codes = ["1005-00-856-6885"] * 30 + ["1005-00-073-9421"] * 20 + [f"1005-00-{i:03d}-0000" for i in range(40)]
+    coded = Table.of_rows(["item", "nsn"], [[f"rifle {i}", c] for i, c in enumerate(codes)])
+    assert "the most common" not in schema(coded, "How many rifles were shipped?")

@@ -481,6 +481,7 @@ def _labelled_fields(bodies: list[list[str]], taken: list[str]) -> tuple[list[st
             first.setdefault(label, len(first))
     labels = sorted((label for label, n in seen.items() if n >= max(_LEAST, _FIELD_SHARE * len(bodies))),
                     key=first.__getitem__)
+    ending = {label for label, n in seen.items() if n >= _LEAST}  # a rarer field ("Example:") ends the one above it
     if not labels:
         return None
     names = [(low if low not in taken else f"{low}_field") for label in labels
@@ -491,9 +492,9 @@ def _labelled_fields(bodies: list[list[str]], taken: list[str]) -> tuple[list[st
         current: list[str] | None = None
         for line in said:
             m = _FIELD_LABEL.fullmatch(line)
-            if m is not None and m.group(1) in labels:
-                current = got.setdefault(m.group(1), [])
-                if m.group(2):
+            if m is not None and m.group(1) in ending:
+                current = got.setdefault(m.group(1), []) if m.group(1) in labels else None
+                if current is not None and m.group(2):
                     current.append(m.group(2))
             elif current is not None and line:
                 current.append(line)

@@ -49,6 +49,11 @@ _FIELDS_MAX = 60
 _VALUES_SHOWN = 10
 _CATEGORY_MAX = 60
 _EXAMPLES = 3
+_COMMON_SHOWN, _COMMON_SHARE, _COMMON_LEAST = 5, 0.5, 10
+"""A text column of many values is told by its most common few when they fill this share of its
+rows, the first on `_COMMON_LEAST` rows or more, and they are words (`_WORDLIKE`), not codes
+(a stock number `1005-00-856-6885` is no kind a question names)."""
+_WORDLIKE = re.compile(r"[A-Za-z]{2}")
 _CLIP = 40
 _LONG_CLIP = 64
 """A long text column's example, at most: two of them fit a schema line."""
@@ -416,6 +421,14 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             told, grouped = routes
         elif logged and (kinds := _kinds(values, counts, asked, named)) is not None:
             return f"- {column.name}{header}: {kinds}"
+        elif (counts.most_common(1)[0][1] >= _COMMON_LEAST
+              and sum(n for _, n in counts.most_common(_COMMON_SHOWN)) >= _COMMON_SHARE * len(values)
+              and all(_WORDLIKE.search(v) for v, _ in counts.most_common(_COMMON_SHOWN))):
+            # Many values, a few of them most rows' (a manual's option types: `bool` 269 of 728):
+            # those few are what a condition is written against ("a plain true/false value").
+            common = [(v, n) for v, n in counts.most_common(_COMMON_SHOWN) if n > 1]
+            told = (f"text, {len(counts):,} different values, the most common: "
+                    + ", ".join(f"{_clip(v)!r} ({n:,} rows)" for v, n in common) + ", ...")
         else:
             # Long texts (an item, a term's line) are shown two at more length: their shape
             # ("tcp_sack (Boolean; default: enabled; ...)") is what a LIKE must match.
