@@ -256,3 +256,13 @@ def test_a_name_of_capitalized_words_is_one_word_of_a_shape_and_a_month_is_whole
     # Only after a word in lower case, in Latin letters beyond ASCII too (review).
     assert line_shape("User Bob logged in") == "User Bob logged in"
     assert line_shape("ride to São Paulo") == "ride to São\u00a0Paulo"
+
+
+def test_a_json_log_lines_kind_is_its_message_not_its_quoted_shape() -> None:
+    rejected = '{"time": "2026-11-18T07:33:00Z", "level": "WARNING", "message": "sample rejected at reception", "sample": "NP-2"}'
+    loaded = '{"time": "2026-11-18T07:34:00Z", "level": "WARNING", "message": "sample loaded", "sample": "NP-3"}'
+    assert line_shape(rejected) != line_shape(loaded)
+    assert line_shape(rejected).startswith("sample rejected at reception")
+    assert line_shape('{"msg": "user 12 logged in", "t": 3}') == "user # logged in {msg t}"
+    counts, _ = kinds([rejected, loaded, rejected.replace("NP-2", "NP-9")])
+    assert sorted(counts.values()) == [1, 2]

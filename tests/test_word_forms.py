@@ -67,3 +67,13 @@ def test_irregular_pasts_are_read_both_ways() -> None:
     assert "pay" in base_forms("paid") and irregular_forms("pay") == ("paid",)
     assert set(irregular_forms("take")) == {"took", "taken"} and irregular_forms("upload") == ()
     assert synonyms("settled") == ("pay",) and synonyms("paid") == ("settle",)
+
+
+def test_turning_away_is_refusing_in_any_tense_but_not_turning_away_from() -> None:
+    from recursor.synonyms import plain_idioms
+
+    assert plain_idioms("How many samples did the lab turn away when they arrived?") == (
+        "How many samples did the lab refuse when they arrived?")
+    assert plain_idioms("How many orders got turned away?") == "How many orders got refused?"
+    assert plain_idioms("It turns away bad requests") == "It refuses bad requests"
+    assert plain_idioms("She turned away from the screen") == "She turned away from the screen"

@@ -44,9 +44,18 @@ KINDS_SHOWN = 4
 def line_shape(line: str) -> str:
     """`line` with what varies between the lines of one kind written as `#`, spaces collapsed,
     and a name of capitalized words one word ("at Central Station" as "at Riverside"): a name
-    of two words is then in the place of one, and the lines of a kind as many words."""
+    of two words is then in the place of one, and the lines of a kind as many words. A JSON
+    log's line keeps its message (`"message": "sample rejected at reception"`): there the
+    event is a quoted value, which would otherwise vary like any other."""
+    if line[:1] == "{" and (said := _JSON_MESSAGE.search(line[:_SHAPED])) is not None:
+        return f"{_SPACES.sub(' ', _VARIES.sub('#', said.group(1))).strip()} {{{' '.join(_JSON_KEY.findall(line))}}}"
     shape = _SPACES.sub(" ", _VARIES.sub("#", line[:_SHAPED])).strip()
     return _CAPITALIZED.sub(lambda m: m.group(0).replace(" ", _JOINED), shape) if " " in shape else shape
+
+
+_JSON_MESSAGE = re.compile(r'"(?:message|msg|event|event_type|action)"\s*:\s*"([^"\\\n]{1,200})"')
+"""The event a JSON log line writes, under the key structured loggers give it."""
+_JSON_KEY = re.compile(r'"(\w{1,40})"\s*:')
 
 
 _CAPITALIZED = re.compile(r"(?<=[a-z] )[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?: [A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)+(?![\w.])")

@@ -170,8 +170,8 @@ def _read_table(text: str) -> _Read | None:
     cut = len(text) > _READ_UP_TO
     body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
     lines = _comments_dropped([line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()], None)
-    if lines and lines[0].lstrip()[:1] in ("[", "{"):
-        return _json_table(text, cut)  # a JSON array may be one line
+    if lines and (lines[0].lstrip()[:1] in ("[", "{") or lines[0].startswith("BEGIN:")):
+        return _json_table(text, cut)  # a JSON array may be one line; a calendar's events are records too
     if len(lines) <= _LEAST_ROWS:
         return None
     if _table_sep(lines) is None:
@@ -323,8 +323,9 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
     if sep == "json":
-        shown = [f"It is a table: {len(rows):,} JSON objects with {len(header)} fields: {', '.join(header)}. "
-                 f"table() reads each object as a record by these names: r[{header[0]!r}]."]
+        what = "entries (calendar or contact components)" if text.lstrip().startswith("BEGIN:") else "JSON objects"
+        shown = [f"It is a table: {len(rows):,} {what} with {len(header)} fields: {', '.join(header)}. "
+                 f"table() reads each as a record by these names: r[{header[0]!r}]."]
         if records is not None and (rarer := _rarer_fields(records, header)):
             shown.append(f"   Some objects also have: {rarer}; r[name] is None where an object has no such field.")
     else:
@@ -462,7 +463,10 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
                         by_value.setdefault(m.group(1), []).append(c)
     found: list[tuple[_Column, str]] = []
     categories = [c for c in columns if c.category(n_rows)]
+    set_aside = {w.lower() for m in _SETS_ASIDE.finditer(asking) for w in re.findall(_TOKEN_RX, m.group("what"))}
     for value, held in by_value.items():
+        if set(re.findall(_TOKEN_RX, value.lower())) & {_plural_cut(w) for w in set_aside} | set_aside:
+            continue  # "leaving out cancelled ones": no filter to keep them by; the other filters stand, as a step
         def said_of(c: _Column) -> bool:
             return any(_same_word(w, p) for w in tokens for p in _parts(c.name))
         if len(held) > 1:
@@ -477,6 +481,16 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
             return None
         found.append((column, value))
     return found
+
+
+_SETS_ASIDE = re.compile(r"\b(?:leaving\s+(?:out|aside)|leave\s+out|setting\s+aside|excluding|except(?:\s+for)?|other\s+than|"
+                         r"not\s+counting|apart\s+from|aside\s+from|ignoring|besides|disregarding)\s+"
+                         r"(?P<what>(?:(?:the|any|all|those|ones)\s+)?[\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
+"""Rows a question sets aside ("leaving out cancelled ones"): a value named there is no filter to keep."""
+
+
+def _plural_cut(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 _IN_YEAR = re.compile(r"\b(?:in|of|for|from|during|year)\s+([12]\d{3})\b(?!\s*(?:[-\u2013/]|to\b|through\b|thru\b|until\b|and\b))",

@@ -70,11 +70,14 @@ _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"kicked\s+off(?!\s+(?:the|a|an|of|from|by)\b)", "started"),
     (r"(was|were|got|been|be|get|gets)\s+turned\s+(?:down|away)", r"\1 refused"),
     (r"called\s+off", "cancelled"),
+    (r"(?<!\bbe\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bgot\s)(?<!\bbeen\s)turned\s+away(?!\s+from)", "refused"),
+    (r"turns\s+away(?!\s+from)", "refuses"),
+    (r"turn\s+away(?!\s+from)", "refuse"),
 )
 """Idioms a user writes for an event that a program writes as one plain verb ("sessions got
 under way" for `session started`), each with that verb in the idiom's tense; only as an
 event's ("orders got turned down", not "the volume turned down"; "kicked off", not "kicked off
-the server")."""
+the server"; "did the lab turn away", not "turned away from the screen")."""
 _IDIOM_RX = [(re.compile(rf"\b{rx}\b", re.IGNORECASE), plain) for rx, plain in _IDIOMS]
 
 

@@ -2104,9 +2104,13 @@ def cols(line: Any, sep: str | None = None) -> list[str]:
 
 def _json_records(text: str) -> list[dict[str, Any]] | None:
     """The objects of a text that is a JSON array of objects, one JSON object a line (JSON
-    Lines), or one object holding such an array under one key (`{"items": [...]}`, as APIs and
-    data packages wrap their rows); None for any other text, or one with no objects."""
+    Lines), one object holding such an array under one key (`{"items": [...]}`, as APIs and
+    data packages wrap their rows), or one object of objects by key (`_keyed_rows`); or the
+    components of a calendar or contact file (`_property_blocks`); None for any other text, or
+    one with no objects."""
     body = text.strip()
+    if body[:6] == "BEGIN:":
+        return _property_blocks(body)
     if body[:1] == "[":
         try:
             value = _json.loads(body)
@@ -2144,7 +2148,82 @@ def _wrapped(body: str) -> list[dict[str, Any]] | None:
     if not isinstance(value, dict):
         return None
     arrays = [v for v in value.values() if _objects(v)]
-    return arrays[0] if len(arrays) == 1 else None
+    if len(arrays) == 1:
+        return arrays[0]
+    if not arrays and len(value) >= _KEYED_LEAST and all(isinstance(v, dict) for v in value.values()):
+        return _keyed_rows(value)
+    return None
+
+
+_PROPERTY = _re.compile(r'([A-Za-z][\w-]*)((?:;[\w-]+=(?:"[^"]*"|[^;:"]*))*):(.*)')
+"""An iCalendar or vCard content line: `ORGANIZER;CN="Hamish Dunlop":mailto:...`."""
+_PARAM = _re.compile(r';([\w-]+)=("[^"]*"|[^;:"]*)')
+_STAMP = _re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?")
+_BLOCKS_LEAST = 3
+
+
+def _property_blocks(body: str) -> list[dict[str, Any]] | None:
+    """The components of an iCalendar (RFC 5545) or vCard (RFC 6350) text, of the kind it
+    holds most (`VEVENT`, `VCARD`), as records: folded lines unfolded, one field a property
+    in lower case (a repeated one joined by ", "), its value unescaped (`\\,` -> `,`), a date
+    written ISO (`20270104T183000Z` -> `2027-01-04T18:30:00Z`, which SQLite's date functions
+    read), a common name parameter as a field of its own (`organizer_cn`: "Hamish Dunlop").
+    A component nested in one (an alarm in an event) is left out. None for fewer than three."""
+    lines: list[str] = []
+    for line in body.replace("\r\n", "\n").split("\n"):
+        if line[:1] in (" ", "\t") and lines:
+            lines[-1] += line[1:]  # a folded line goes on
+        elif line.strip():
+            lines.append(line)
+    kinds = _Counter(line[6:].strip().upper() for line in lines if line[:6].upper() == "BEGIN:")
+    kind = next((k for k, _ in kinds.most_common() if k not in ("VCALENDAR", "VTIMEZONE")), None)
+    if kind is None or kinds[kind] < _BLOCKS_LEAST:
+        return None
+    out: list[dict[str, Any]] = []
+    record: dict[str, Any] | None = None
+    depth = 0
+    for line in lines:
+        head = line.upper()
+        if head == f"BEGIN:{kind}":
+            record, depth = {}, 0
+        elif record is not None and head == f"END:{kind}":
+            out.append(record)
+            record = None
+        elif record is not None and head.startswith("BEGIN:"):
+            depth += 1
+        elif record is not None and head.startswith("END:"):
+            depth -= 1
+        elif record is not None and depth == 0 and (m := _PROPERTY.fullmatch(line)) is not None:
+            name = m.group(1).lower()
+            value = _property_value(m.group(3))
+            record[name] = f"{record[name]}, {value}" if name in record else value
+            for param, said in _PARAM.findall(m.group(2)):
+                if param.upper() == "CN":
+                    record.setdefault(f"{name}_cn", said.strip('"'))
+    return out if len(out) >= _BLOCKS_LEAST else None
+
+
+def _property_value(value: str) -> str:
+    """A content line's value as meant: escapes read, a date or date-time written ISO."""
+    if (m := _STAMP.fullmatch(value)) is not None:
+        y, mo, d, h, mi, sec, z = m.groups()
+        return f"{y}-{mo}-{d}" + (f"T{h}:{mi}:{sec}{z}" if h else "")
+    return value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+
+
+_KEYED_LEAST = 3
+"""Objects an object must map its keys to for them to be its rows (`{"AD": {...}, "AE": {...}}`)."""
+
+
+def _keyed_rows(value: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """An object of objects by key (`{"AD": {"name": "Andorra", ...}}`, as a data package
+    keys its rows by code) as rows, each with its key as a field `key`, unless a field of every
+    row already writes it (`"iso": "AD"`)."""
+    rows = list(value.values())
+    if any(all(str(row.get(field)) == key for key, row in value.items()) for field in rows[0]):
+        return rows
+    name = next(n for n in ("key", "_key", "__key") if all(n not in row for row in rows))
+    return [{name: key, **row} for key, row in value.items()]
 
 
 def _table_sep(rows: list[str]) -> str | None:
