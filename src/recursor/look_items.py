@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import pairwise
 
+from recursor.look_pipe_tables import pipe_tables
 from recursor.sandbox.helpers import _outline, dated_below, to_date
 from recursor.table_sql import Table
 
@@ -79,10 +80,12 @@ _BODY_MAX = 2_000
 """Characters of an item's or a term's text kept: enough for LIKE, never the whole text."""
 
 
-def items_table(text: str) -> Table | None:
-    """The text's changelog items, else its quoted records, else its settings, else its terms,
-    as a table; None when it has none of them."""
-    return _changes(text) or _quoted_records(text) or _settings(text) or _terms(text)
+def items_table(text: str, question: str = "") -> Table | None:
+    """The text's changelog items, else its quoted records, else its Markdown tables, else its
+    settings, else its terms, as a table; None when it has none of them. Markdown tables only
+    when the `question` names a column or a cell of theirs."""
+    return (_changes(text) or _quoted_records(text) or pipe_tables(text, question) or _settings(text)
+            or _terms(text))
 
 
 _KEYED = re.compile(r'([A-Za-z_][\w]*(?:\[\d+\])?)[ \t]+"((?:[^"\\]|\\.)*)"[ \t]*')
