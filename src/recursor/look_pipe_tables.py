@@ -103,8 +103,8 @@ def pipe_tables(text: str, question: str = "") -> Table | None:
     shared = 0  # the headings every table stands under (the page's title) say nothing of a row
     while paths and all(len(p) > shared + 1 and p[shared] == paths[0][shared] for p in paths):
         shared += 1
-    for row, p in zip(out, paths, strict=True):
-        row[0] = " > ".join(p[shared:]) or None
+    for made, path_of in zip(out, paths, strict=True):
+        made[0] = " > ".join(path_of[shared:]) or None
     linked = [k for k in range(len(header)) if sum(t[k] is not None for t in targets) >= _LINKED_SHARE * len(out)]
     names = ["section", *header, *(f"{header[k]} link" for k in linked)]
     return Table.of_rows(names, [[*row, *(t[k] for k in linked)] for row, t in zip(out, targets, strict=True)])
