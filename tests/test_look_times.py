@@ -256,3 +256,17 @@ def test_a_windows_records_are_counted_by_what_their_untimed_lines_write() -> No
     assert times_look(timed, question, 120).counted != str(counted)  # type: ignore[union-attr]
     # No untimed line writes two of the question's words: nothing counted by records.
     assert times_look(text, "How many uploads were refused from 10:00:20 to 10:00:49?", 120).counted == ""  # type: ignore[union-attr]
+
+
+def test_a_json_logs_verb_lines_are_told_when_the_question_says_more_than_the_count() -> None:
+    lines, rejected = [], 0
+    for i in range(120):
+        message = "sample rejected at reception" if i % 7 == 0 else "sample received"
+        rejected += message.endswith("reception") and i < 60
+        lines.append(f'{{"time": "2026-11-18T10:{i // 2:02d}:00Z", "level": "INFO", "message": "{message}", '
+                     f'"sample": "NP-{i}"}}')
+    text = "\n".join(lines) + "\n"
+    look = times_look(text, "How many samples did the lab refuse when they arrived, from 10:00 up to, but not "
+                            "including, 10:30?", 120)
+    assert look is not None and look.counted == ""
+    assert f"{rejected} of them, all of one kind, write 'rejected' (the question's 'refuse')" in " ".join(look.rows)

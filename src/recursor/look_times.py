@@ -104,21 +104,20 @@ def _lines_look(text: str, question: str, width: int) -> TimesLook | None:
     window = f"in_dates(lines(), {a!r}, {b!r})"
     verb = counted_verb(asking)
     noun = None if verb is None else _counted_noun(asking, m, verb)
-    if verb is None or noun is None:
+    if verb is None:
         return TimesLook(rows, window)
-    written, rx = verb, _stem_rx(verb)
     # The program's own words: a verb inside quoted text is a payload's (a client's JSON
-    # `{"type": "open"}`), not the event the line logs.
-    bare = {line: _QUOTED.sub(lambda q: " " * len(q.group(0)), line) for line in inside}
-    held = [line for line in inside if rx.search(bare[line])]
-    for other, other_rx in ([(f, short_form_rx(f)) for f in short_forms(verb)]
-                            + [(f, _stem_rx(f)) for f in synonyms(verb)]) if not held else ():
-        # "uploaded" of an FTP server's `STOR` lines, "saved" of a hub's "stored": the
-        # program's word for the verb.
-        if held := [line for line in inside if other_rx.search(bare[line])]:
-            forms = {hit.group(0) for line in held if (hit := other_rx.search(line))}
-            written, rx = (forms.pop() if len(forms) == 1 else other), other_rx  # "stored", as written
-            break
+    # `{"type": "open"}`), not the event the line logs; a JSON log's message is its own.
+    bare = {line: line if line[:1] == "{" else _QUOTED.sub(lambda q: " " * len(q.group(0)), line) for line in inside}
+    written, rx, held = _verb_lines(inside, bare, verb)
+    if noun is None:
+        # "did the lab refuse when they arrived": what else the question says is not read
+        # here; the verb's lines in the window are told when they are of one kind.
+        if held and len(kinds([line[:hit.end()] for line in held if (hit := rx.search(bare[line]))])[0]) == 1:
+            named = f"{written!r} (the question's {verb!r})" if written != verb else repr(verb)
+            rows.append(f"{len(held):,} of them, all of one kind, write {named}; the question's other words "
+                        f"may keep fewer.")
+        return TimesLook(rows, window)
     # One kind of line up to the verb: "INFO: stored tmp-101 #9: 27.7 C in Server Room" is
     # one event whatever room ends it. Of a few kinds, each is told: which is the event asked
     # ("stored", not "already stored" nor the room "Cold Store") is the root's to judge.
@@ -156,6 +155,21 @@ def _lines_look(text: str, question: str, width: int) -> TimesLook | None:
         return TimesLook(rows, window)  # the call would give another number than the one counted
     rows.append(f"{len(held):,} of them, all of one kind, write {named}: {call} gives them.")
     return TimesLook(rows, call, str(len(held)))
+
+
+def _verb_lines(inside: list[str], bare: dict[str, str], verb: str) -> tuple[str, re.Pattern[str], list[str]]:
+    """The window's lines that write the count's verb, as written, or else its short form or
+    another verb of its group the program writes ("uploaded" of an FTP server's `STOR` lines,
+    "saved" of a hub's "stored"): the word as the lines write it, its pattern, and the lines."""
+    written, rx = verb, _stem_rx(verb)
+    held = [line for line in inside if rx.search(bare[line])]
+    for other, other_rx in ([(f, short_form_rx(f)) for f in short_forms(verb)]
+                            + [(f, _stem_rx(f)) for f in synonyms(verb)]) if not held else ():
+        if held := [line for line in inside if other_rx.search(bare[line])]:
+            forms = {hit.group(0) for line in held if (hit := other_rx.search(line))}
+            written, rx = (forms.pop() if len(forms) == 1 else other), other_rx  # "stored", as written
+            break
+    return written, rx, held
 
 
 def _records(lines: list[str]) -> list[list[str]]:
