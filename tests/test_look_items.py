@@ -309,3 +309,22 @@ def test_records_of_keyed_quoted_strings_are_a_table_an_empty_string_no_value() 
     # A block that is no such record (prose between them) makes the text no table of them.
     prose = "\n".join(entries) + "\n" + "\n\n".join(f"Some prose paragraph {i}.\nIt goes on." for i in range(20))
     assert items_table(prose) is None
+
+
+def test_a_yaml_file_of_named_mappings_is_a_table_of_their_fields() -> None:
+    blocks = []
+    for i in range(8):
+        section = "galaxy" if i % 3 == 0 else "defaults"
+        ini = (f"  ini:\n  - {{key: opt_{i}, section: {section}}}\n" if i % 2 == 0
+               else f"  ini:\n    - key: opt_{i}\n      section: {section}\n")
+        choices = "  choices: [a, b, c]\n" if i == 5 else ""
+        blocks.append(f"OPTION_{i}:\n  name: Option number {i}\n  default: {i * 10}\n  description:\n"
+                      f"    - Does thing {i}.\n    - key: not a field\n{ini}{choices}  type: int\n")
+    text = "# a comment\n---\n" + "".join(blocks)
+    table = items_table(text)
+    assert table is not None and table.header[:4] == ("key", "name", "default", "description")
+    assert _rows(table, "SELECT COUNT(*) FROM t WHERE ini LIKE '%section: galaxy%'") == ((3,),)
+    assert _rows(table, "SELECT default_ FROM t WHERE key_ = 'OPTION_4'") == ((40,),)
+    assert _rows(table, "SELECT description FROM t WHERE key_ = 'OPTION_1'") == (("- Does thing 1. - key: not a field",),)
+    assert _rows(table, "SELECT key_ FROM t WHERE choices IS NOT NULL") == (("OPTION_5",),)
+    assert items_table("# notes\nSome prose: with a colon.\nMore prose here\n" * 5) is None

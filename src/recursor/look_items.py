@@ -82,10 +82,10 @@ _BODY_MAX = 2_000
 
 def items_table(text: str, question: str = "") -> Table | None:
     """The text's changelog items, else its quoted records, else its Markdown tables, else its
-    settings, else its terms, as a table; None when it has none of them. Markdown tables only
+    settings, else its YAML mappings, else its terms, as a table; None when it has none of them. Markdown tables only
     when the `question` names a column or a cell of theirs."""
     return (_changes(text) or _quoted_records(text) or pipe_tables(text, question) or _settings(text)
-            or _terms(text))
+            or _mappings(text) or _terms(text))
 
 
 _KEYED = re.compile(r'([A-Za-z_][\w]*(?:\[\d+\])?)[ \t]+"((?:[^"\\]|\\.)*)"[ \t]*')
@@ -387,6 +387,61 @@ def _near_terms(i: int, at: list[int]) -> bool:
     lines above and one below."""
     pos = bisect_left(at, i)
     return 0 < pos < len(at) and at[pos] - at[pos - 1] <= _TERMS_APART
+
+
+_TOP_KEY = re.compile(r"([^\s#:][^:#]{0,80}):[ \t]*(?:#.*)?")
+"""A YAML key at a line's start with its value below it: `MAX_FILE_SIZE_FOR_DIFF:`."""
+_SUB_KEY = re.compile(r"([ \t]+)([^\s#:\-][^:#]{0,60}):(?:[ \t]+(.*))?")
+_MAPPINGS_SHARE = 0.8
+"""Share of a text's unindented lines (comments aside) that must be such keys."""
+_FIELD_ROWS = 0.05
+"""Share of the mappings that must have a field for it to be a column (`choices:` of one setting in ten)."""
+_FIELDS_MAX = 24
+
+
+def _mappings(text: str) -> Table | None:
+    """A YAML file that maps names to mappings (a configuration's settings, each with `name:`,
+    `default:`, `description:`, `ini:` ...), read line by line (no YAML parser): one row a
+    name (`key`), a column a field one in twenty of them has, its value the field's line and the
+    lines under it joined (a list's `- {key: x, section: galaxy}` items as written). None
+    when the text is no such file or has fewer than `_LEAST` mappings."""
+    lines = text.split("\n")
+    top = [line for line in lines if line.strip() and line[:1] not in (" ", "\t", "#") and line.strip() != "---"]
+    keyed = [m for line in top if (m := _TOP_KEY.fullmatch(line.rstrip())) is not None]
+    if len(keyed) < _LEAST or len(keyed) < _MAPPINGS_SHARE * len(top):
+        return None
+    rows: list[tuple[str, dict[str, list[str]]]] = []
+    field: list[str] | None = None
+    indent = -1
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line[:1] not in (" ", "\t"):
+            m = _TOP_KEY.fullmatch(line.rstrip())
+            rows.append((m.group(1).strip(), {})) if m is not None else None
+            field, indent = None, -1
+            continue
+        if not rows:
+            continue
+        sub = _SUB_KEY.fullmatch(line.rstrip())
+        own = len(line) - len(line.lstrip())
+        if sub is not None and (indent < 0 or own == indent):
+            indent = own
+            field = rows[-1][1].setdefault(sub.group(2).strip(), [])
+            if sub.group(3):
+                field.append(sub.group(3).strip())
+        elif field is not None:
+            field.append(line.strip())
+    if len(rows) < _LEAST:
+        return None
+    seen = Counter(name for _, fields in rows for name in fields)
+    names = [n for n, c in seen.most_common(_FIELDS_MAX) if c >= _FIELD_ROWS * len(rows)]
+    if not names:
+        return None
+    order = sorted(names, key=list(seen).index)  # as the text first writes them
+    header = ["key", *(n if n != "key" else "key_field" for n in order)]
+    return Table.of_rows(header, [[key, *(_joined(f[n])[:_BODY_MAX] if n in f else None for n in order)]
+                                  for key, f in rows])
 
 
 def _terms(text: str) -> Table | None:
