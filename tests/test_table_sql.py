@@ -846,3 +846,12 @@ def test_a_text_column_of_many_values_a_few_of_them_most_rows_is_told_by_those_f
     codes = ["1005-00-856-6885"] * 30 + ["1005-00-073-9421"] * 20 + [f"1005-00-{i:03d}-0000" for i in range(40)]
     coded = Table.of_rows(["item", "nsn"], [[f"rifle {i}", c] for i, c in enumerate(codes)])
     assert "the most common" not in schema(coded, "How many rifles were shipped?")
+
+
+def test_values_that_differ_only_by_their_figures_are_told_by_their_words() -> None:
+    reasons = [f"insufficient volume ({v / 10} ml, 1.0 ml needed)" for v in range(3, 9)] * 3 + ["haemolysed"] * 6
+    table = Table.of_rows(["sample", "reason"], [[f"NP-{i}", r] for i, r in enumerate(reasons)])
+    shown = schema(table, "Which clinic had the most samples sent back because the tube did not hold enough?")
+    assert "'insufficient volume' (6 values, 18 rows: reason LIKE 'insufficient volume%')" in shown
+    plain = Table.of_rows(["sample", "reason"], [[f"NP-{i}", r] for i, r in enumerate(["a b c", "haemolysed"] * 9)])
+    assert "differ only by their figures" not in schema(plain, "Which reason is most common?")

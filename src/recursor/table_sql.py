@@ -411,6 +411,7 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             shown = named + [v for v in top if v not in named]
             more = ", ..." if len(counts) > len(shown) else ""
             told = f"text, {width}{len(counts):,} different values: " + ", ".join(repr(_clip(v)) for v in shown) + more
+            grouped = _by_words(column.name, counts)
         elif all(_CLOCK.fullmatch(v) for v in values):
             # Times compare as text; subtracted as text they give 0: strftime reads their seconds.
             what = "date and time YYYY-MM-DD HH:MM:SS" if " " in values[0] else "time of day HH:MM:SS"
@@ -558,6 +559,32 @@ def _grouped_by_start(name: str, values: list[str]) -> str:
     shown = ", ".join(repr(g) for g, _ in groups.most_common(_EXAMPLES))
     return (f"; its part before the first {sep!r} is one of {len(groups):,} groups, e.g. {shown}: "
             f"substr({name}, 1, instr({name}, {sep!r}) - 1)")
+
+
+_FIGURES_AFTER = re.compile(r"([A-Za-z][A-Za-z' -]*[A-Za-z])\s*[(\[]\s*[-+]?\d")
+"""Words, then figures in brackets: 'insufficient volume (0.3 ml, 1.0 ml needed)'."""
+
+
+def _by_words(name: str, counts: Counter[str]) -> str:
+    """The words several values start with before figures in brackets ('insufficient volume
+    (0.3 ml, 1.0 ml needed)', '... (0.8 ml ...)'): one reason with its figures, which a
+    condition on one value would cut to a few rows. "" when no two values share such a start."""
+    starts: Counter[str] = Counter()
+    rows: Counter[str] = Counter()
+    for value, n in counts.items():
+        m = _FIGURES_AFTER.match(value)
+        head = m.group(1) if m else ""
+        if head and len(head) >= _WORDS_START_LEAST:
+            starts[head] += 1
+            rows[head] += n
+    shared = [(head, k) for head, k in starts.most_common(_EXAMPLES) if k >= 2]
+    if not shared:
+        return ""
+    told = ", ".join(f"{head!r} ({k} values, {rows[head]:,} rows: {name} LIKE '{head}%')" for head, k in shared)
+    return f"; values that differ only by their figures, by the words before them: {told}"
+
+
+_WORDS_START_LEAST = 4
 
 
 def word_start(word: str) -> str:
