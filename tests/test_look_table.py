@@ -813,3 +813,25 @@ def test_an_object_of_objects_by_key_is_rows_with_their_key() -> None:
     assert [r["key"] for r in rows] == ["AD", "AE", "AF"] and rows[1]["area"] == 82880
     coded = '{"AD": {"iso": "AD", "n": 1}, "AE": {"iso": "AE", "n": 2}, "AF": {"iso": "AF", "n": 3}}'
     assert "key" not in table(coded)[0]  # a field already writes each key
+
+
+GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.0" xmlns="http://www.topografix.com/GPX/1/0">
+<wpt lat="1" lon="2"><name>001</name></wpt>
+<trk><name>Morning</name><trkseg>
+""" + "".join(f'<trkpt lat="45.{i}" lon="14.{i}"><ele>{700 + i}</ele><time>2010-10-03T11:0{i}:00Z</time></trkpt>\n'
+              for i in range(4)) + """</trkseg></trk>
+<trk><name>Evening</name><trkseg>
+""" + "".join(f'<trkpt lat="46.{i}" lon="15.{i}"><ele>{900 - i}</ele></trkpt>\n' for i in range(3)) + "</trkseg></trk></gpx>\n"
+
+
+def test_an_xml_files_repeated_elements_are_records_named_by_those_around_them() -> None:
+    rows = table(GPX)
+    assert len(rows) == 7  # the track points; the waypoint is one of its kind
+    assert rows[0]["trk_name"] == "Morning" and rows[0]["ele"] == "700" and rows[0]["time"] == "2010-10-03T11:00:00Z"
+    assert rows[-1]["trk_name"] == "Evening" and rows[-1]["trk_number"] == "2" and rows[-1]["time"] is None
+    look = orientation(GPX, "Which track climbs to the greatest elevation?")
+    assert "It is a table: 7 entries (an XML file's repeated elements" in look.text and look.table is not None
+    # Entities are never expanded, and a web page is no table.
+    assert helpers._json_records('<!DOCTYPE a [<!ENTITY x "y">]><a>' + "<b k='1'/>" * 9 + "</a>") is None
+    assert helpers._json_records("<html><body>" + "<p class='x'>hi</p>" * 9 + "</body></html>") is None

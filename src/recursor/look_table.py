@@ -170,8 +170,8 @@ def _read_table(text: str) -> _Read | None:
     cut = len(text) > _READ_UP_TO
     body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
     lines = _comments_dropped([line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()], None)
-    if lines and (lines[0].lstrip()[:1] in ("[", "{") or lines[0].startswith("BEGIN:")):
-        return _json_table(text, cut)  # a JSON array may be one line; a calendar's events are records too
+    if lines and (lines[0].lstrip()[:1] in ("[", "{", "<") or lines[0].startswith("BEGIN:")):
+        return _json_table(text, cut)  # a JSON array may be one line; a calendar's events, XML's elements are records
     if len(lines) <= _LEAST_ROWS:
         return None
     if _table_sep(lines) is None:
@@ -323,7 +323,10 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
     if sep == "json":
-        what = "entries (calendar or contact components)" if text.lstrip().startswith("BEGIN:") else "JSON objects"
+        start = text.lstrip()[:1]
+        what = ("entries (calendar or contact components)" if start == "B" else
+                "entries (an XML file's repeated elements, with the names of those around them)" if start == "<"
+                else "JSON objects")
         shown = [f"It is a table: {len(rows):,} {what} with {len(header)} fields: {', '.join(header)}. "
                  f"table() reads each as a record by these names: r[{header[0]!r}]."]
         if records is not None and (rarer := _rarer_fields(records, header)):

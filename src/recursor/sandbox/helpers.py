@@ -2111,6 +2111,8 @@ def _json_records(text: str) -> list[dict[str, Any]] | None:
     body = text.strip()
     if body[:6] == "BEGIN:":
         return _property_blocks(body)
+    if body[:1] == "<":
+        return _xml_records(body)
     if body[:1] == "[":
         try:
             value = _json.loads(body)
@@ -2209,6 +2211,70 @@ def _property_value(value: str) -> str:
         y, mo, d, h, mi, sec, z = m.groups()
         return f"{y}-{mo}-{d}" + (f"T{h}:{mi}:{sec}{z}" if h else "")
     return value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+
+
+_XML_LEAST = 5
+"""Elements of one name an XML file must repeat for them to be its rows."""
+_XML_NAMES = ("name", "title", "id", "label")
+"""An enclosing element's child that names it: a track's `<name>` for each of its points."""
+
+
+def _xml_records(body: str) -> list[dict[str, Any]] | None:
+    """An XML file's most repeated element that holds values (attributes, or children holding
+    only text: a GPX track point's `lat`, `lon`, `<ele>`, `<time>`) as rows, each with the
+    names of the elements around it (`trk_name`: "03-OCT-10 #2") and their place among their
+    like (`trk_number`: 2), namespaces aside. None for no XML, a DTD's entities (never
+    expanded), or fewer than `_XML_LEAST` such elements."""
+    import xml.etree.ElementTree as _et  # only for XML: a text of records is rarely one
+
+    if "<!ENTITY" in body or "<!DOCTYPE" in body:
+        return None
+    try:
+        root = _et.fromstring(body)
+    except (_et.ParseError, ValueError):
+        return None
+
+    def tag(element: Any) -> str:
+        return str(element.tag).rsplit("}", 1)[-1]
+
+    if tag(root).lower() == "html":
+        return None  # a web page's elements are its layout, not rows
+
+    def leaf(element: Any) -> bool:
+        return len(element) == 0
+
+    parents: dict[Any, Any] = {}
+    counts: _Counter[str] = _Counter()
+    for parent in root.iter():
+        for child in parent:
+            parents[child] = parent
+            if child.attrib or any(leaf(c) for c in child):
+                counts[tag(child)] += 1
+    if not counts or counts.most_common(1)[0][1] < _XML_LEAST:
+        return None
+    wanted = counts.most_common(1)[0][0]
+    out: list[dict[str, Any]] = []
+    for element in root.iter():
+        if tag(element) != wanted or not (element.attrib or any(leaf(c) for c in element)):
+            continue
+        row: dict[str, Any] = {}
+        above, depth = parents.get(element), 0
+        while above is not None and above is not root and depth < 3:
+            like = [c for c in (parents.get(above) or []) if tag(c) == tag(above)]
+            if len(like) > 1:
+                row[f"{tag(above)}_number"] = str(like.index(above) + 1)
+            for child in above:
+                if leaf(child) and tag(child) in _XML_NAMES and (child.text or "").strip():
+                    row.setdefault(f"{tag(above)}_{tag(child)}", child.text.strip())
+            above, depth = parents.get(above), depth + 1
+        for key, value in element.attrib.items():
+            row[key.rsplit("}", 1)[-1]] = value
+        for child in element:
+            if leaf(child):
+                name, value = tag(child), (child.text or "").strip()
+                row[name] = f"{row[name]}, {value}" if name in row else value
+        out.append(row)
+    return out if len(out) >= _XML_LEAST else None
 
 
 _KEYED_LEAST = 3
