@@ -42,6 +42,7 @@ from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_first import first_release, neighbour_days
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
+from recursor.look_jsfuncs import js_look
 from recursor.look_measures import measures_look
 from recursor.look_names import names_filtered, names_ranked
 from recursor.look_passage import best_passages, passage_lines
@@ -2820,9 +2821,12 @@ _ASKS_CLASSES = re.compile(r"\bclass(?:es)?\b", re.IGNORECASE)
 def _python_rows(text: str, body: int, end: int, asking: str, question: str,
                  name: str = "") -> tuple[list[str], str]:
     """What the look says of a Python module's top level (`_module_level`), its classes and
-    its functions (`look_python`), and the first answer any offers."""
+    its functions (`look_python`), or else of a JavaScript file's functions (`look_jsfuncs`),
+    and the first answer any offers."""
     counted, top = _module_level(text, body, end, asking, name)
     about, answer = python_look(text[body:end], asking, question)
+    if not (counted or about):  # not Python: JavaScript's functions, by their definitions (`look_jsfuncs`)
+        about, answer = js_look(text[body:end], question)
     return counted + about, top or answer
 
 

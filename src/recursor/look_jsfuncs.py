@@ -1,0 +1,152 @@
+"""The first look's reading of a JavaScript file's functions: their names, parameters and lengths.
+
+Asked which function in lunr.js is the longest, or which method of its Vector type takes
+exactly three arguments, the 1.5B searched "function" and answered the file's name or a count
+of lines. Each definition (`function name(a, b) {`, `lunr.Vector.prototype.upsert = function
+(insertIdx, val, fn) {`, `name: function (x) {`, a class's `name(x) {`, `const f = (a) => {`)
+is one pattern; its end is its opening brace's match, strings, comments and regular
+expressions skipped. This ranks the functions by lines, or keeps those a question's
+"exactly N arguments" and the type it names hold, and offers the one answer when there is one.
+
+General: JavaScript's (and TypeScript's) own syntax; nothing here knows a library.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recursor.question import MOST, asking_part
+
+__all__ = ["JsFunction", "js_functions", "js_look"]
+
+_DEFINED = re.compile(
+    r"^[ \t]*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*(?P<a>[A-Za-z_$][\w$]*)\s*\((?P<pa>[^()]*)\)\s*\{"
+    r"|^[ \t]*(?:(?:var|let|const)\s+)?(?P<b>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*=\s*(?:async\s+)?"
+    r"function\s*\*?\s*(?:[A-Za-z_$][\w$]*)?\s*\((?P<pb>[^()]*)\)\s*\{"
+    r"|^[ \t]*(?P<c>[A-Za-z_$][\w$]*)\s*:\s*(?:async\s+)?function\s*\*?\s*(?:[A-Za-z_$][\w$]*)?\s*\((?P<pc>[^()]*)\)\s*\{"
+    r"|^[ \t]*(?:(?:var|let|const)\s+)(?P<d>[A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?\((?P<pd>[^()]*)\)\s*=>\s*\{"
+    r"|^[ \t]+(?:static\s+|async\s+|get\s+|set\s+)*(?P<e>(?!(?:if|for|while|switch|catch|function|return|with)\b)"
+    r"[A-Za-z_$][\w$]*)\s*\((?P<pe>[^()]*)\)\s*\{",
+    re.MULTILINE)
+"""A function's definition, up to its body's `{`, in the forms JavaScript writes one."""
+_ASKS_FUNCTIONS = re.compile(r"\b(?:functions?|methods?)\b", re.IGNORECASE)
+_LONGEST = re.compile(r"\b(?:longest|most\s+lines|biggest|largest)\b", re.IGNORECASE)
+_EXACTLY = re.compile(r"\b(?:exactly\s+)?(?P<n>no|zero|one|two|three|four|five|six|\d)\s+(?:arguments?|parameters?|args)\b",
+                      re.IGNORECASE)
+_NUMBERS = {"no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_OF_TYPE = re.compile(r"\b(?:of|on|in)\s+(?:\w+'s\s+)?(?:the\s+)?`?(?P<t>[A-Z][\w$]*)`?(?:\s+(?:type|class|object|prototype))?",
+                      )
+_SET_ASIDE = re.compile(r"\b(?:except|excluding|other\s+than|apart\s+from|aside\s+from|not\s+counting|besides|"
+                        r"anonymous|nested|inner|private|public|async|second|third)\b", re.IGNORECASE)
+_SHOWN = 5
+_LEAST = 5
+"""Definitions a text must have to be read as JavaScript."""
+_READ_UP_TO = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class JsFunction:
+    name: str
+    parameters: int
+    first: int  # its definition's line, from 1
+    last: int  # its closing brace's line
+
+    @property
+    def lines(self) -> int:
+        return self.last - self.first + 1
+
+
+def _end(text: str, at: int) -> int | None:
+    """Where the brace opened at `at` closes; strings, template literals, comments and
+    regular expressions skipped. None when it never does."""
+    depth, i, n = 0, at, len(text)
+    last_code = "("
+    while i < n:
+        c = text[i]
+        if c in "\"'`":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            i, last_code = j + 1, "a"
+            continue
+        if c == "/" and i + 1 < n and text[i + 1] == "/":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c == "/" and i + 1 < n and text[i + 1] == "*":
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            continue
+        if c == "/" and last_code in "(,=:[!&|?{};+-*%<>~^\n":
+            j = i + 1
+            while j < n and text[j] not in "/\n":
+                j += 2 if text[j] == "\\" else 1
+            i, last_code = j + 1, "a"
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        if not c.isspace():
+            last_code = c
+        i += 1
+    return None
+
+
+def js_functions(text: str) -> list[JsFunction]:
+    """The text's function definitions with their parameters and lines; [] for a text too
+    long or with fewer than `_LEAST` (no JavaScript)."""
+    if len(text) > _READ_UP_TO or ("function" not in text and "=>" not in text):
+        return []
+    found = []
+    for m in _DEFINED.finditer(text):
+        name = next(m.group(k) for k in "abcde" if m.group(k))
+        params = next(m.group(f"p{k}") for k in "abcde" if m.group(k))
+        brace = m.end() - 1
+        end = _end(text, brace)
+        if end is None:
+            continue
+        count = len([p for p in params.split(",") if p.strip()])
+        found.append(JsFunction(name, count, text.count("\n", 0, m.start()) + 1 + (text[m.start()] == "\n"),
+                                text.count("\n", 0, end) + 1))
+    return found if len(found) >= _LEAST else []
+
+
+def js_look(text: str, question: str) -> tuple[list[str], str]:
+    """For a question about a JavaScript file's functions, which is the longest (in lines,
+    definition to closing brace) or which of a type's methods takes exactly N parameters: the
+    rows telling them, and the one name when one answers. ([], "") otherwise."""
+    asking = asking_part(question)
+    if not _ASKS_FUNCTIONS.search(asking):
+        return [], ""
+    longest = bool((_LONGEST.search(asking) and MOST.search(asking)) or re.search(r"\blongest\b", asking, re.I))
+    exactly = _EXACTLY.search(asking)
+    if not (longest or exactly):
+        return [], ""
+    functions = js_functions(text)
+    if not functions:
+        return [], ""
+    plain = not _SET_ASIDE.search(asking)
+    if longest:
+        order = sorted(functions, key=lambda f: (-f.lines, f.first))
+        told = ", ".join(f"{f.name} {f.lines} (lines {f.first}-{f.last})" for f in order[:_SHOWN])
+        rows = [f"As JavaScript, it defines {len(functions)} named functions and methods; the longest, from the "
+                f"definition's line to the closing brace's: {told}."]
+        top = order[0]
+        return rows, top.name if plain and (len(order) < 2 or order[1].lines < top.lines) else ""
+    assert exactly is not None
+    n = int(exactly.group("n")) if exactly.group("n").isdigit() else _NUMBERS[exactly.group("n").lower()]
+    pool = functions
+    of = _OF_TYPE.search(asking[:exactly.start()] + " " + asking[exactly.end():])
+    typed = ""
+    if of is not None and (kept := [f for f in functions if re.search(rf"(?:^|\.){re.escape(of.group('t'))}\.", f.name)]):
+        pool, typed = kept, of.group("t")
+    held = [f for f in pool if f.parameters == n]
+    scope = f"those of {typed}" if typed else "all of them"
+    told = ", ".join(f"{f.name} ({f.parameters})" for f in held[:_SHOWN * 2]) or "none"
+    rows = [f"As JavaScript, it defines {len(functions)} named functions and methods; of {scope} ({len(pool)}), "
+            f"{len(held)} take exactly {n} parameter{'s' if n != 1 else ''}: {told}."]
+    return rows, held[0].name if plain and len(held) == 1 else ""
