@@ -855,3 +855,13 @@ def test_values_that_differ_only_by_their_figures_are_told_by_their_words() -> N
     assert "'insufficient volume' (6 values, 18 rows: reason LIKE 'insufficient volume%')" in shown
     plain = Table.of_rows(["sample", "reason"], [[f"NP-{i}", r] for i, r in enumerate(["a b c", "haemolysed"] * 9)])
     assert "differ only by their figures" not in schema(plain, "Which reason is most common?")
+
+
+def test_iso_dates_and_times_in_utc_are_typed_as_a_date_and_time() -> None:
+    stamps = [f"2027-03-{d:02d}T1{d % 10}:30:00Z" for d in range(1, 21)]
+    table = Table.of_rows(["summary", "dtstart"], [[f"event {i}", s] for i, s in enumerate(stamps)])
+    shown = schema(table, "How many events start from 1 March up to 15 March?")
+    assert "- dtstart: date and time YYYY-MM-DD HH:MM:SS, 2027-03-01 11:30:00 to 2027-03-20 10:30:00" in shown
+    assert run_select(table, "SELECT COUNT(*) FROM t WHERE dtstart >= '2027-03-01' AND dtstart < '2027-03-15'").rows == ((14,),)
+    zoned = Table.of_rows(["t"], [["2027-03-01T10:00:00+02:00"]] * 12)
+    assert "date and time" not in schema(zoned, "When?")  # another zone is kept as written

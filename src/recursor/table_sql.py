@@ -309,12 +309,26 @@ def _column(name: str, written: str, cells: list[Any]) -> _Column:
         kind: Kind = "integer" if all(isinstance(n, int) for n in read) else "real"
         return _Column(name, written, kind, tuple(numbers))
     texts = [c for c in present if isinstance(c, str)]
+    if present and len(texts) == len(present) and all(_ISO_STAMP.fullmatch(t) for t in texts):
+        # `2027-01-04T18:30:00Z` as the log tables write a date and time, which compares and
+        # is described as one (`_CLOCK`): the writer's '2027-03-01' bounds then hold.
+        return _Column(name, written, "text", tuple(None if _missing(c) else _stamp(c) for c in cells))
     if present and len(texts) == len(present) and (day_first := _day_first(texts)) is not None:
         days = [None if _missing(c) else _as_date(c, day_first) for c in cells]
         if all(d is not None for c, d in zip(cells, days, strict=True) if not _missing(c)):
             return _Column(name, written, "date", tuple(d.isoformat() if d else None for d in days))
     return _Column(name, written, "text", tuple(None if c is None else c if isinstance(c, str) else str(c)
                                                  for c in cells))
+
+
+_ISO_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?(?:\.\d+)?(?:Z|[+-]00:?00)?")
+"""An ISO 8601 date and time in UTC (or with no zone), as JSON logs and calendars write one."""
+
+
+def _stamp(value: str) -> str:
+    m = _ISO_STAMP.fullmatch(value)
+    assert m is not None
+    return f"{m.group(1)} {m.group(2)}{m.group(3) or ':00'}"
 
 
 def _typed_columns(table: Table) -> tuple[_Column, ...]:

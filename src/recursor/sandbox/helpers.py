@@ -2169,7 +2169,8 @@ def _property_blocks(body: str) -> list[dict[str, Any]] | None:
     holds most (`VEVENT`, `VCARD`), as records: folded lines unfolded, one field a property
     in lower case (a repeated one joined by ", "), its value unescaped (`\\,` -> `,`), a date
     written ISO (`20270104T183000Z` -> `2027-01-04T18:30:00Z`, which SQLite's date functions
-    read), a common name parameter as a field of its own (`organizer_cn`: "Hamish Dunlop").
+    read), a common name parameter as the field and its address apart (`organizer`: "Hamish
+    Dunlop", `organizer_address`: "hamish@...").
     A component nested in one (an alarm in an event) is left out. None for fewer than three."""
     lines: list[str] = []
     for line in body.replace("\r\n", "\n").split("\n"):
@@ -2200,8 +2201,9 @@ def _property_blocks(body: str) -> list[dict[str, Any]] | None:
             value = _property_value(m.group(3))
             record[name] = f"{record[name]}, {value}" if name in record else value
             for param, said in _PARAM.findall(m.group(2)):
-                if param.upper() == "CN":
-                    record.setdefault(f"{name}_cn", said.strip('"'))
+                if param.upper() == "CN":  # a person named, and their address apart: "Hamish Dunlop"
+                    record[f"{name}_address"] = _re.sub(r"(?i)^mailto:", "", record.pop(name))
+                    record[name] = said.strip('"')
     return out if len(out) >= _BLOCKS_LEAST else None
 
 
