@@ -72,9 +72,21 @@ def test_the_longest_and_a_types_method_of_n_parameters_are_offered() -> None:
     longer = SOURCE.replace("    out.push(i)\n", "    out.push(i)\n    out.push(-i)\n")
     assert js_look(longer, "Which function in this file is the longest?")[1] == "lib.Index.prototype.search"
     rows, one = js_look(SOURCE, "Which method of the Vector type takes exactly three arguments?")
-    assert one == "lib.Vector.prototype.upsert" and "of those of Vector (2)" in rows[0]
+    assert one == "upsert" and "of those of Vector (2)" in rows[0]
     # Two functions of three parameters when no type is named: told, not offered.
     assert js_look(SOURCE, "Which function takes exactly three arguments?")[1] == ""
     assert js_look(SOURCE, "Which private method of Vector takes exactly three arguments?")[1] == ""
-    assert orientation(SOURCE, "Which method of the Vector type takes exactly three arguments?").counted == (
-        "lib.Vector.prototype.upsert")
+    assert orientation(SOURCE, "Which method of the Vector type takes exactly three arguments?").counted == "upsert"
+
+
+def test_review_regexes_after_words_divisions_and_parameter_lists_are_read_as_javascript() -> None:
+    pad = "".join(f"function p{i}(x) {{\n  return x;\n}}\n" for i in range(4))
+    js = (pad + "function validate(s) {\n" + "  s = s.trim();\n" * 11 + "  return /^[{]/.test(s) && /'/.test(s);\n}\n"
+          + "function small(a) {\n" + "  if (a++ / 2 > 1) {\n    a--;\n  }\n" * 1 + "}\n")
+    found = {f.name: f for f in js_functions(js)}
+    assert found["validate"].lines == 14 and found["small"].lines == 5
+    assert js_look(js, "Which function is the longest?")[1] == "validate"
+    js2 = pad + "function draw({x, y}, [w, h], z = f(1, 2)) {\n  return x;\n}\nfunction move(a, b, c) {\n  return a;\n}\n"
+    found = {f.name: f for f in js_functions(js2)}
+    assert found["draw"].parameters == 3 and found["move"].parameters == 3
+    assert js_look(js2, "Which function takes exactly four arguments?")[1] == ""

@@ -124,3 +124,17 @@ def test_a_file_is_not_ranked_by_its_own_contents_size_or_inside_a_url() -> None
     ranked = shaped_rank(log, "Which file was requested most often?")
     assert ranked is not None and ranked.top == "/static/app.js"
     assert "x.js" not in " ".join(ranked.rows)
+
+
+def test_review_traceback_frames_and_a_place_below_the_first_offer_no_file() -> None:
+    def tb(f: str, s: int) -> str:
+        return (f"2024-01-01 10:00:{s:02d} ERROR Unhandled exception\nTraceback (most recent call last):\n"
+                '  File "/usr/lib/python3.11/threading.py", line 1045, in _bootstrap_inner\n'
+                '  File "/usr/lib/python3.11/threading.py", line 982, in run\n'
+                f'  File "/srv/app/{f}", line 7, in work\nValueError: bad\n')
+    log = "".join(tb(f, i) for i, f in enumerate(["worker.py", "worker.py", "api.py", "db.py", "worker.py"]))
+    assert shaped_rank(log, "Which source file do the most errors come from?") is None
+    acc = "".join(f'10.0.0.{i} - - [01/Jan/2024:10:00:{i:02d}] "GET /static/{f} HTTP/1.1" 200 512\n'
+                  for i, f in enumerate(["app.js", "app.js", "app.js", "vendor.js", "main.css", "main.css", "logo.png"]))
+    assert shaped_rank(acc, "Which file was requested the most?").top == "/static/app.js"  # type: ignore[union-attr]
+    assert shaped_rank(acc, "Which file was requested the second most?") is None

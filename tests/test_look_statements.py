@@ -77,3 +77,12 @@ def test_no_offer_for_a_tie_the_fewest_a_subset_or_no_ranking() -> None:
     assert statement_rank(tree, "Which methods of Clock and Other have the most raise statements?") is None
     assert asked_statement("How many raise statements does Clock.shift hold?") is None
     assert asked_statement("Which class has the most raise statements?") is None
+
+
+def test_review_a_method_defined_under_an_if_or_a_try_in_its_class_is_ranked() -> None:
+    src = ("import sys\nclass Arrow:\n    def a(self):\n        raise ValueError\n"
+           "    if sys.version_info >= (3, 9):\n        def b(self):\n            raise TypeError\n"
+           "            raise ValueError\n            raise KeyError\n"
+           "    def c(self):\n        raise ValueError\n        raise KeyError\n")
+    ranked = statement_rank(ast.parse(src), "Which method of the Arrow class contains the most raise statements?")
+    assert ranked is not None and ranked.offered == "b"

@@ -14,6 +14,7 @@ General: JavaScript's (and TypeScript's) own syntax; nothing here knows a librar
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from recursor.question import MOST, asking_part
@@ -21,13 +22,13 @@ from recursor.question import MOST, asking_part
 __all__ = ["JsFunction", "js_functions", "js_look"]
 
 _DEFINED = re.compile(
-    r"^[ \t]*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*(?P<a>[A-Za-z_$][\w$]*)\s*\((?P<pa>[^()]*)\)\s*\{"
+    r"^[ \t]*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*(?P<a>[A-Za-z_$][\w$]*)\s*\((?P<pa>(?:[^()]|\([^()]*\))*)\)\s*\{"
     r"|^[ \t]*(?:(?:var|let|const)\s+)?(?P<b>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*=\s*(?:async\s+)?"
-    r"function\s*\*?\s*(?:[A-Za-z_$][\w$]*)?\s*\((?P<pb>[^()]*)\)\s*\{"
-    r"|^[ \t]*(?P<c>[A-Za-z_$][\w$]*)\s*:\s*(?:async\s+)?function\s*\*?\s*(?:[A-Za-z_$][\w$]*)?\s*\((?P<pc>[^()]*)\)\s*\{"
-    r"|^[ \t]*(?:(?:var|let|const)\s+)(?P<d>[A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?\((?P<pd>[^()]*)\)\s*=>\s*\{"
+    r"function\s*\*?\s*(?:[A-Za-z_$][\w$]*)?\s*\((?P<pb>(?:[^()]|\([^()]*\))*)\)\s*\{"
+    r"|^[ \t]*(?P<c>[A-Za-z_$][\w$]*)\s*:\s*(?:async\s+)?function\s*\*?\s*(?:[A-Za-z_$][\w$]*)?\s*\((?P<pc>(?:[^()]|\([^()]*\))*)\)\s*\{"
+    r"|^[ \t]*(?:(?:var|let|const)\s+)(?P<d>[A-Za-z_$][\w$]*)\s*=\s*(?:async\s+)?\((?P<pd>(?:[^()]|\([^()]*\))*)\)\s*=>\s*\{"
     r"|^[ \t]+(?:static\s+|async\s+|get\s+|set\s+)*(?P<e>(?!(?:if|for|while|switch|catch|function|return|with)\b)"
-    r"[A-Za-z_$][\w$]*)\s*\((?P<pe>[^()]*)\)\s*\{",
+    r"[A-Za-z_$][\w$]*)\s*\((?P<pe>(?:[^()]|\([^()]*\))*)\)\s*\{",
     re.MULTILINE)
 """A function's definition, up to its body's `{`, in the forms JavaScript writes one."""
 _ASKS_FUNCTIONS = re.compile(r"\b(?:functions?|methods?)\b", re.IGNORECASE)
@@ -39,6 +40,8 @@ _OF_TYPE = re.compile(r"\b(?:of|on|in)\s+(?:\w+'s\s+)?(?:the\s+)?`?(?P<t>[A-Z][\
                       )
 _SET_ASIDE = re.compile(r"\b(?:except|excluding|other\s+than|apart\s+from|aside\s+from|not\s+counting|besides|"
                         r"anonymous|nested|inner|private|public|async|second|third)\b", re.IGNORECASE)
+_BEFORE_REGEX = frozenset("return typeof instanceof in of new delete void throw case do else yield await".split())
+"""Words after which a `/` starts a regular expression, not a division."""
 _SHOWN = 5
 _LEAST = 5
 """Definitions a text must have to be read as JavaScript."""
@@ -61,9 +64,16 @@ def _end(text: str, at: int) -> int | None:
     """Where the brace opened at `at` closes; strings, template literals, comments and
     regular expressions skipped. None when it never does."""
     depth, i, n = 0, at, len(text)
-    last_code = "("
+    last_code = before_last = "("
+    word = ""  # the last word before `i`: a `/` after `return` or `typeof` starts a regex
     while i < n:
         c = text[i]
+        if c.isalnum() or c in "_$":
+            j = i
+            while j < n and (text[j].isalnum() or text[j] in "_$"):
+                j += 1
+            word, last_code, i = text[i:j], "a", j
+            continue
         if c in "\"'`":
             j = i + 1
             while j < n and text[j] != c:
@@ -78,11 +88,13 @@ def _end(text: str, at: int) -> int | None:
             j = text.find("*/", i + 2)
             i = n if j < 0 else j + 2
             continue
-        if c == "/" and last_code in "(,=:[!&|?{};+-*%<>~^\n":
-            j = i + 1
-            while j < n and text[j] not in "/\n":
+        if c == "/" and (last_code in "(,=:[!&|?{};*%<>~^" or (last_code == "a" and word in _BEFORE_REGEX)
+                         or (last_code in "+-" and before_last != last_code)):
+            j, in_class = i + 1, False
+            while j < n and text[j] != "\n" and (in_class or text[j] != "/"):
+                in_class = (in_class or text[j] == "[") and text[j] != "]"
                 j += 2 if text[j] == "\\" else 1
-            i, last_code = j + 1, "a"
+            i, last_code, word = j + 1, "a", ""
             continue
         if c == "{":
             depth += 1
@@ -91,7 +103,7 @@ def _end(text: str, at: int) -> int | None:
             if depth == 0:
                 return i
         if not c.isspace():
-            last_code = c
+            before_last, last_code, word = last_code, c, ""
         i += 1
     return None
 
@@ -102,6 +114,7 @@ def js_functions(text: str) -> list[JsFunction]:
     if len(text) > _READ_UP_TO or ("function" not in text and "=>" not in text):
         return []
     found = []
+    breaks = [m.start() for m in re.finditer("\n", text)]
     for m in _DEFINED.finditer(text):
         name = next(m.group(k) for k in "abcde" if m.group(k))
         params = next(m.group(f"p{k}") for k in "abcde" if m.group(k))
@@ -109,10 +122,25 @@ def js_functions(text: str) -> list[JsFunction]:
         end = _end(text, brace)
         if end is None:
             continue
-        count = len([p for p in params.split(",") if p.strip()])
-        found.append(JsFunction(name, count, text.count("\n", 0, m.start()) + 1 + (text[m.start()] == "\n"),
-                                text.count("\n", 0, end) + 1))
+        found.append(JsFunction(name, _parameters(params), bisect_left(breaks, m.start()) + 1,
+                                bisect_left(breaks, end) + 1))
     return found if len(found) >= _LEAST else []
+
+
+def _parameters(params: str) -> int:
+    """How many parameters a list declares: commas at its own level (`{x, y}` is one, a
+    default's `f(1, 2)` none of its own)."""
+    depth, count, filled = 0, 0, False
+    for c in params:
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            count, filled = count + filled, False
+            continue
+        filled = filled or not c.isspace()
+    return count + filled
 
 
 def js_look(text: str, question: str) -> tuple[list[str], str]:
@@ -149,4 +177,7 @@ def js_look(text: str, question: str) -> tuple[list[str], str]:
     told = ", ".join(f"{f.name} ({f.parameters})" for f in held[:_SHOWN * 2]) or "none"
     rows = [f"As JavaScript, it defines {len(functions)} named functions and methods; of {scope} ({len(pool)}), "
             f"{len(held)} take exactly {n} parameter{'s' if n != 1 else ''}: {told}."]
-    return rows, held[0].name if plain and len(held) == 1 else ""
+    if not (plain and len(held) == 1):
+        return rows, ""
+    # The type named, the method is its own name ("upsert" of `lunr.Vector.prototype.upsert`).
+    return rows, held[0].name.rsplit(".", 1)[-1] if typed else held[0].name

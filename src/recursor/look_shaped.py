@@ -75,6 +75,10 @@ _EXCLUDES = re.compile(r"\b(?:leaving\s+aside|setting\s+aside|aside\s+from|apart
                        r"besides|not\s+counting|ignoring|disregarding|without\s+counting)\b", re.IGNORECASE)
 """A question that sets some lines aside ("leaving aside the warnings about assert
 statements"): which lines those are is not read here, so nothing is offered."""
+_PLACE_BELOW = re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next)\b", re.IGNORECASE)
+"""A place below the first ("the second most"): the ranking's top is no answer."""
+_FRAME = re.compile(r"\s*(?:File\s+\"[^\"]+\",\s+line\s+\d+|at\s+\S+\s*\([^()]*:\d+(?::\d+)?\))")
+"""A stack frame: Python's `File "x.py", line 3`, a JavaScript or Java `at f (x.js:3:5)`."""
 _ASKS_WHICH = re.compile(r"\b(?:which|whose|what|who)\b", re.IGNORECASE)
 _FOLDED = re.compile(r"\b(?:ignor\w*|regardless\s+of|any)\s+(?:letter\s+)?case\b|\bcase[-\s]insensitive", re.IGNORECASE)
 _AMOUNT = re.compile(r"\b(?:total|sum|bytes|size|amount|average|mean|volume|traffic|longest|duration)\b", re.IGNORECASE)
@@ -138,10 +142,14 @@ def shaped_rank(text: str, question: str, *, joined_files: bool = False) -> Shap
         return None
     if named[0] == "file" and (joined_files or _OF_A_FILES_OWN.search(asking)):
         return None
+    if _PLACE_BELOW.search(asking):
+        return None  # "the second most": not the first
     noun, pattern, called = _SHAPES[named[0]]
     folded = named[0] in ("handle", "email") or _FOLDED.search(question) is not None
     shaped = [line for line in text.splitlines() if pattern.search(line)]
     if named[0] == "file":
+        if sum(1 for line in shaped if _FRAME.match(line)) * 2 > len(shaped):
+            return None  # a traceback's frames: each error names every file of its stack, the library's too
         shaped = _of_naming_kinds(shaped)
     rest = _NOUN_WORDS[named[0]].sub(" ", noun.sub(" ", _FOLDED.sub(" ", _COUNTED_NOUN.sub(" ", asking))))
     words = {w for w in re.findall(r"[A-Za-z][\w-]{2,}", rest) if w.lower() not in _STOP | _NOT_CONDITIONS}

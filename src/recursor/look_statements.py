@@ -76,19 +76,21 @@ def statement_rank(tree: ast.Module, asking: str) -> StatementRank | None:
     if kind is None:
         return None
     nodes = _KINDS[kind]
+    owner = _owners(tree)
     classes = {c.name: c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)}
     named = [name for name in classes if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", asking)]
     if len(named) > 1:
         return None  # methods of two classes: which is asked is not read here
+    defs = [f for f in ast.walk(tree) if isinstance(f, _Def)]
     if named:
         scope = f"the methods of class {named[0]}"
-        pool = [(f.name, f) for f in classes[named[0]].body if isinstance(f, _Def)]
+        pool = [(f.name, f) for f in defs if owner.get(f) is classes[named[0]]]
     elif _METHODS.search(asking):
         scope = "the methods of its classes"
-        pool = [(f"{c.name}.{f.name}", f) for c in classes.values() for f in c.body if isinstance(f, _Def)]
+        pool = [(f"{o.name}.{f.name}", f) for f in defs if isinstance(o := owner.get(f), ast.ClassDef)]
     else:
         scope = "its functions and methods"
-        pool = [(_qualified(tree, f), f) for f in ast.walk(tree) if isinstance(f, _Def)]
+        pool = [(f"{o.name}.{f.name}" if isinstance(o := owner.get(f), ast.ClassDef) else f.name, f) for f in defs]
     if len(pool) < 2:
         return None
     counted = sorted(((name, sum(isinstance(n, nodes) for n in ast.walk(f)), f.lineno) for name, f in pool),
@@ -103,9 +105,22 @@ def statement_rank(tree: ast.Module, asking: str) -> StatementRank | None:
     return StatementRank(rows, top.rsplit(".", 1)[-1] if named else top)
 
 
-def _qualified(tree: ast.Module, f: _Def) -> str:
-    """A function's name, after its class's when it is a method of one."""
-    for c in ast.walk(tree):
-        if isinstance(c, ast.ClassDef) and f in c.body:
-            return f"{c.name}.{f.name}"
-    return f.name
+def _owners(tree: ast.Module) -> dict[ast.AST, ast.AST]:
+    """Each function's nearest enclosing class or function (none for a module-level one): a
+    method defined under an `if` or a `try` in its class's body is the class's."""
+    out: dict[ast.AST, ast.AST] = {}
+
+    def visit(node: ast.AST, owner: ast.AST | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (*_DEF_TYPES, ast.ClassDef)):
+                if owner is not None and isinstance(child, _DEF_TYPES):
+                    out[child] = owner
+                visit(child, child)
+            else:
+                visit(child, owner)
+
+    visit(tree, None)
+    return out
+
+
+_DEF_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
