@@ -65,7 +65,7 @@ _NOUN_WORDS = {
 """The words of a shape's name wherever the question writes them ("Give the handle."): no
 condition on the lines."""
 _OF_A_FILES_OWN = re.compile(
-    r"\b(?:contains?|containing|defines?|defining|declares?|holds?|is|was|are|were)\s+(?:\w+\s+)?the\s+(?:most|largest|biggest|longest)\b"
+    r"\b(?:contains?|containing|defines?|defining|declares?|holds?)\s+(?:\w+\s+)?the\s+(?:most|largest|biggest|longest)\b"
     r"|\bmost\s+(?:\w+\s+)?(?:lines?|code|functions?|classes|methods?|tests?|bytes|words|characters|imports?|definitions?)\b"
     r"|\b(?:largest|biggest|longest|highest|greatest)\b|\bmost[\s-]+recent",
     re.IGNORECASE)
