@@ -266,3 +266,9 @@ def test_a_json_log_lines_kind_is_its_message_not_its_quoted_shape() -> None:
     assert line_shape('{"msg": "user 12 logged in", "t": 3}') == "user # logged in {msg t}"
     counts, _ = kinds([rejected, loaded, rejected.replace("NP-2", "NP-9")])
     assert sorted(counts.values()) == [1, 2]
+
+
+def test_review_a_json_lines_own_message_not_one_nested_in_a_field() -> None:
+    one = '{"msg": "job done", "job": {"message": "step 1 of 9"}, "t": 1}'
+    other = '{"msg": "job done", "job": {"message": "step 7 of 9 retried"}, "t": 2}'
+    assert line_shape(one) == line_shape(other) and line_shape(one).startswith("job done")

@@ -835,3 +835,26 @@ def test_an_xml_files_repeated_elements_are_records_named_by_those_around_them()
     # Entities are never expanded, and a web page is no table.
     assert helpers._json_records('<!DOCTYPE a [<!ENTITY x "y">]><a>' + "<b k='1'/>" * 9 + "</a>") is None
     assert helpers._json_records("<html><body>" + "<p class='x'>hi</p>" * 9 + "</body></html>") is None
+
+
+def test_review_calendar_and_contact_files_keep_every_attendee_event_and_number() -> None:
+    def event(i: int, extra: str = "") -> str:
+        return f"BEGIN:VEVENT\r\nUID:{i}\r\nSUMMARY:Meeting {i}\r\nDTSTART;TZID=America/New_York:2027010{i}T100000\r\n{extra}END:VEVENT\r\n"
+    people = "ATTENDEE;CN=Ann Lee:mailto:ann@x.org\r\nATTENDEE;CN=Bob Ray:mailto:bob@x.org\r\n"
+    alarms = "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\n" * 2
+    rows = table("BEGIN:VCALENDAR\r\n" + "".join(event(i, people + alarms) for i in range(1, 4)) + "END:VCALENDAR\r\n")
+    assert len(rows) == 3 and rows[0]["summary"] == "Meeting 1"  # the alarms are no rows
+    assert rows[0]["attendee"] == "Ann Lee, Bob Ray" and rows[0]["attendee_address"] == "ann@x.org, bob@x.org"
+    assert rows[0]["dtstart"] == "2027-01-01T10:00:00" and rows[0]["dtstart_tzid"] == "America/New_York"
+    cards = "".join(f"BEGIN:VCARD\nVERSION:2.1\nFN:{n}\nTEL;CELL;PREF:{t}\nitem1.EMAIL;type=INTERNET:{n}@x.no\n"
+                    f"NOTE:C:\\\\new\\, room\nEND:VCARD\n" for n, t in [("Ola", "98765432"), ("Kari", "22334455"), ("Per", "4")])
+    cards_rows = table(cards)
+    assert cards_rows[0]["tel"] == "98765432" and cards_rows[0]["email"] == "Ola@x.no"  # a phone number is no date
+    assert cards_rows[0]["note"] == "C:\\new, room"  # an escaped backslash before "n" is no line break
+
+
+def test_review_a_web_pages_fragment_and_a_fenced_table_are_no_rows() -> None:
+    assert helpers._json_records("<div>" + "<p class='x'>hi</p>" * 9 + "</div>") is None
+    fenced = "# Guide\n\nProse.\n\n```\n| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 9 + "```\n\nMore prose.\n"
+    from recursor.look_pipe_tables import pipe_tables
+    assert pipe_tables(fenced) is None

@@ -17,6 +17,7 @@ General: it knows no log format, only what varies in a line.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -47,12 +48,28 @@ def line_shape(line: str) -> str:
     of two words is then in the place of one, and the lines of a kind as many words. A JSON
     log's line keeps its message (`"message": "sample rejected at reception"`): there the
     event is a quoted value, which would otherwise vary like any other."""
-    if line[:1] == "{" and (said := _JSON_MESSAGE.search(line[:_SHAPED])) is not None:
-        return f"{_SPACES.sub(' ', _VARIES.sub('#', said.group(1))).strip()} {{{' '.join(_JSON_KEY.findall(line))}}}"
+    if line[:1] == "{" and (said := _json_message(line)) is not None:
+        return f"{_SPACES.sub(' ', _VARIES.sub('#', said[0])).strip()} {{{' '.join(said[1])}}}"
     shape = _SPACES.sub(" ", _VARIES.sub("#", line[:_SHAPED])).strip()
     return _CAPITALIZED.sub(lambda m: m.group(0).replace(" ", _JOINED), shape) if " " in shape else shape
 
 
+def _json_message(line: str) -> tuple[str, list[str]] | None:
+    """A JSON log line's own message (under `message`, `msg`, `event` ...; not one nested in a
+    field) and its keys; None for a line that is no JSON object or has no message."""
+    try:
+        value = json.loads(line) if len(line) <= _JSON_READ else None
+    except ValueError:
+        value = None
+    if isinstance(value, dict):
+        said = next((v for k in _MESSAGE_KEYS if isinstance(v := value.get(k), str) and v), None)
+        return None if said is None else (said[:200], list(value))
+    m = _JSON_MESSAGE.search(line[:_SHAPED])  # too long to parse, or cut: its first message key
+    return None if m is None else (m.group(1), _JSON_KEY.findall(line[:_SHAPED]))
+
+
+_MESSAGE_KEYS = ("message", "msg", "event", "event_type", "action")
+_JSON_READ = 20_000
 _JSON_MESSAGE = re.compile(r'"(?:message|msg|event|event_type|action)"\s*:\s*"([^"\\\n]{1,200})"')
 """The event a JSON log line writes, under the key structured loggers give it."""
 _JSON_KEY = re.compile(r'"(\w{1,40})"\s*:')

@@ -15,6 +15,7 @@ General: GitHub-flavoured Markdown's table syntax; nothing here knows a page.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from recursor.sandbox.helpers import _outline
@@ -58,10 +59,16 @@ def pipe_tables(text: str, question: str = "") -> Table | None:
     `question` (when given) that names neither a column nor a value of a cell: a page's table
     of options is no answer to how many of its examples send a PUT request."""
     lines = text.split("\n")
+    fenced, inside = set(), False  # a code block's lines: an example of a table, not one
+    for k, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            inside = not inside
+        if inside:
+            fenced.add(k)
     tables: list[tuple[int, list[str], list[list[str]]]] = []  # (line, header, rows)
     i = 0
     while i + 1 < len(lines):
-        if _ROW.fullmatch(lines[i]) and _RULE.fullmatch(lines[i + 1]):
+        if i not in fenced and _ROW.fullmatch(lines[i]) and _RULE.fullmatch(lines[i + 1]):
             header = _cells(lines[i])
             rows, j = [], i + 2
             while j < len(lines) and _ROW.fullmatch(lines[j]):
@@ -86,12 +93,13 @@ def pipe_tables(text: str, question: str = "") -> Table | None:
     def path(k: int) -> str:  # "Preprocessors > Usages": the heading and those above it
         return titles[k] if parents[k] < 0 else f"{path(parents[k])} > {titles[k]}"
 
-    heading_lines = [(text.count("\n", 0, a), path(k)) for k, (a, _, _) in enumerate(heads)]
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    head_lines = [bisect_left(breaks, a) for a, _, _ in heads]
     out: list[list[str | None]] = []
     targets: list[list[str | None]] = []
     for at, _, rows in kept:
-        above = [title for line, title in heading_lines if line < at]
-        section = above[-1] if above else None
+        k_above = bisect_left(head_lines, at) - 1
+        section = path(k_above) if k_above >= 0 else None
         for row in rows:
             cells = (row + [""] * len(header))[:len(header)]
             read = [_plain(c) for c in cells]

@@ -170,8 +170,11 @@ def _read_table(text: str) -> _Read | None:
     cut = len(text) > _READ_UP_TO
     body = text[:text.rfind("\n", 0, _READ_UP_TO)] if cut else text  # not a line cut in two
     lines = _comments_dropped([line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()], None)
-    if lines and (lines[0].lstrip()[:1] in ("[", "{", "<") or lines[0].startswith("BEGIN:")):
-        return _json_table(text, cut)  # a JSON array may be one line; a calendar's events, XML's elements are records
+    if lines and lines[0].lstrip()[:1] in ("[", "{"):
+        return _json_table(text, cut)  # a JSON array may be one line
+    if lines and (lines[0].lstrip()[:1] == "<" or lines[0].startswith("BEGIN:")) and (
+            records := _json_table(text, cut)) is not None:
+        return records  # a calendar's events, an XML file's elements; else read on as any text
     if len(lines) <= _LEAST_ROWS:
         return None
     if _table_sep(lines) is None:

@@ -594,7 +594,8 @@ def _by_words(name: str, counts: Counter[str]) -> str:
     shared = [(head, k) for head, k in starts.most_common(_EXAMPLES) if k >= 2]
     if not shared:
         return ""
-    told = ", ".join(f"{head!r} ({k} values, {rows[head]:,} rows: {name} LIKE '{head}%')" for head, k in shared)
+    told = ", ".join(f"{head!r} ({k} values, {rows[head]:,} rows: {name} LIKE '{head.replace(chr(39), chr(39) * 2)}%')"
+                     for head, k in shared)
     return f"; values that differ only by their figures, by the words before them: {told}"
 
 

@@ -2157,67 +2157,90 @@ def _wrapped(body: str) -> list[dict[str, Any]] | None:
     return None
 
 
-_PROPERTY = _re.compile(r'([A-Za-z][\w-]*)((?:;[\w-]+=(?:"[^"]*"|[^;:"]*))*):(.*)')
-"""An iCalendar or vCard content line: `ORGANIZER;CN="Hamish Dunlop":mailto:...`."""
+_PROPERTY = _re.compile(r'(?:[\w-]+\.)?([A-Za-z][\w-]*)((?:;[\w-]+(?:=(?:"[^"]*"|[^;:"]*))?)*):(.*)')
+"""An iCalendar or vCard content line: `ORGANIZER;CN="Hamish Dunlop":mailto:...`, a vCard 2.1
+bare parameter (`TEL;CELL:`) and an Apple group prefix (`item1.EMAIL:`) too."""
 _PARAM = _re.compile(r';([\w-]+)=("[^"]*"|[^;:"]*)')
 _STAMP = _re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?")
+_DATED = _re.compile(r"DT[\w-]*|DUE|CREATED|LAST-MODIFIED|RECURRENCE-ID|COMPLETED|BDAY|ANNIVERSARY|REV|EXDATE|RDATE",
+                     _re.IGNORECASE)
+"""The properties whose values are dates (a phone number's eight digits are none)."""
+_ESCAPED = _re.compile(r"\\([\\;,nN])")
 _BLOCKS_LEAST = 3
 
 
 def _property_blocks(body: str) -> list[dict[str, Any]] | None:
     """The components of an iCalendar (RFC 5545) or vCard (RFC 6350) text, of the kind it
-    holds most (`VEVENT`, `VCARD`), as records: folded lines unfolded, one field a property
-    in lower case (a repeated one joined by ", "), its value unescaped (`\\,` -> `,`), a date
-    written ISO (`20270104T183000Z` -> `2027-01-04T18:30:00Z`, which SQLite's date functions
-    read), a common name parameter as the field and its address apart (`organizer`: "Hamish
-    Dunlop", `organizer_address`: "hamish@...").
-    A component nested in one (an alarm in an event) is left out. None for fewer than three."""
+    holds most at the top (`VEVENT`, `VCARD`; an event's alarms are no rows), as records:
+    folded lines unfolded, one field a property in lower case (a repeated one joined by ", "),
+    its value unescaped (`\\,` -> `,`), a date property's value written ISO (`20270104T183000Z`
+    -> `2027-01-04T18:30:00Z`, which SQLite's date functions read) with its `TZID` a field of
+    its own (`dtstart_tzid`), a common name parameter the field and its address apart
+    (`organizer`: "Hamish Dunlop", `organizer_address`: "hamish@..."). None for fewer than three."""
     lines: list[str] = []
     for line in body.replace("\r\n", "\n").split("\n"):
         if line[:1] in (" ", "\t") and lines:
             lines[-1] += line[1:]  # a folded line goes on
         elif line.strip():
             lines.append(line)
-    kinds = _Counter(line[6:].strip().upper() for line in lines if line[:6].upper() == "BEGIN:")
+    kinds: _Counter[str] = _Counter()
+    depth, opened = 0, ""
+    for line in lines:
+        head = line.upper()
+        if head.startswith("BEGIN:"):
+            name = head[6:].strip()
+            if depth == 0 or (depth == 1 and opened == "VCALENDAR"):
+                kinds[name] += 1
+            opened = name if depth == 0 else opened
+            depth += 1
+        elif head.startswith("END:"):
+            depth = max(0, depth - 1)
     kind = next((k for k, _ in kinds.most_common() if k not in ("VCALENDAR", "VTIMEZONE")), None)
     if kind is None or kinds[kind] < _BLOCKS_LEAST:
         return None
     out: list[dict[str, Any]] = []
-    record: dict[str, Any] | None = None
+    fields: dict[str, list[str]] | None = None
     depth = 0
     for line in lines:
         head = line.upper()
-        if head == f"BEGIN:{kind}":
-            record, depth = {}, 0
-        elif record is not None and head == f"END:{kind}":
-            out.append(record)
-            record = None
-        elif record is not None and head.startswith("BEGIN:"):
+        if fields is None:
+            if head == f"BEGIN:{kind}":
+                fields, depth = {}, 0
+            continue
+        if head == f"END:{kind}" and depth == 0:
+            out.append({name: ", ".join(values) for name, values in fields.items()})
+            fields = None
+        elif head.startswith("BEGIN:"):
             depth += 1
-        elif record is not None and head.startswith("END:"):
+        elif head.startswith("END:"):
             depth -= 1
-        elif record is not None and depth == 0 and (m := _PROPERTY.fullmatch(line)) is not None:
+        elif depth == 0 and (m := _PROPERTY.fullmatch(line)) is not None:
             name = m.group(1).lower()
-            value = _property_value(m.group(3))
-            record[name] = f"{record[name]}, {value}" if name in record else value
-            for param, said in _PARAM.findall(m.group(2)):
-                if param.upper() == "CN":  # a person named, and their address apart: "Hamish Dunlop"
-                    record[f"{name}_address"] = _re.sub(r"(?i)^mailto:", "", record.pop(name))
-                    record[name] = said.strip('"')
+            params = {p.upper(): v.strip('"') for p, v in _PARAM.findall(m.group(2))}
+            value = _property_value(m.group(3), dated=_DATED.fullmatch(name) is not None)
+            if "CN" in params:  # a person named, and their address apart: "Hamish Dunlop"
+                fields.setdefault(f"{name}_address", []).append(_re.sub(r"(?i)^mailto:", "", value))
+                value = params["CN"]
+            fields.setdefault(name, []).append(value)
+            if "TZID" in params:
+                fields.setdefault(f"{name}_tzid", []).append(params["TZID"])
     return out if len(out) >= _BLOCKS_LEAST else None
 
 
-def _property_value(value: str) -> str:
-    """A content line's value as meant: escapes read, a date or date-time written ISO."""
-    if (m := _STAMP.fullmatch(value)) is not None:
+def _property_value(value: str, dated: bool) -> str:
+    """A content line's value as meant: escapes read in one pass, a date property's date or
+    date-time written ISO."""
+    if dated and (m := _STAMP.fullmatch(value)) is not None:
         y, mo, d, h, mi, sec, z = m.groups()
         return f"{y}-{mo}-{d}" + (f"T{h}:{mi}:{sec}{z}" if h else "")
-    return value.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+    return _ESCAPED.sub(lambda e: "\n" if e.group(1) in "nN" else e.group(1), value)
 
 
 _XML_LEAST = 5
 """Elements of one name an XML file must repeat for them to be its rows."""
 _XML_NAMES = ("name", "title", "id", "label")
+_HTML_TAGS = frozenset("html body head div span p table tr td ul ol li section article nav header footer form a".split())
+"""Roots of a web page or its fragment: their elements are the page's layout, not rows."""
 """An enclosing element's child that names it: a track's `<name>` for each of its points."""
 
 
@@ -2239,7 +2262,7 @@ def _xml_records(body: str) -> list[dict[str, Any]] | None:
     def tag(element: Any) -> str:
         return str(element.tag).rsplit("}", 1)[-1]
 
-    if tag(root).lower() == "html":
+    if tag(root).lower() in _HTML_TAGS:
         return None  # a web page's elements are its layout, not rows
 
     def leaf(element: Any) -> bool:
@@ -2255,6 +2278,13 @@ def _xml_records(body: str) -> list[dict[str, Any]] | None:
     if not counts or counts.most_common(1)[0][1] < _XML_LEAST:
         return None
     wanted = counts.most_common(1)[0][0]
+    places: dict[Any, tuple[int, int]] = {}  # each element's place among its like, and how many they are
+    for parent in root.iter():
+        seen: _Counter[str] = _Counter(tag(c) for c in parent)
+        taken: _Counter[str] = _Counter()
+        for child in parent:
+            taken[tag(child)] += 1
+            places[child] = (taken[tag(child)], seen[tag(child)])
     out: list[dict[str, Any]] = []
     for element in root.iter():
         if tag(element) != wanted or not (element.attrib or any(leaf(c) for c in element)):
@@ -2262,9 +2292,9 @@ def _xml_records(body: str) -> list[dict[str, Any]] | None:
         row: dict[str, Any] = {}
         above, depth = parents.get(element), 0
         while above is not None and above is not root and depth < 3:
-            like = [c for c in (parents.get(above) or []) if tag(c) == tag(above)]
-            if len(like) > 1:
-                row[f"{tag(above)}_number"] = str(like.index(above) + 1)
+            place, like = places.get(above, (0, 0))
+            if like > 1:
+                row[f"{tag(above)}_number"] = str(place)
             for child in above:
                 if leaf(child) and tag(child) in _XML_NAMES and (child.text or "").strip():
                     row.setdefault(f"{tag(above)}_{tag(child)}", child.text.strip())
@@ -2290,7 +2320,7 @@ def _keyed_rows(value: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     rows = list(value.values())
     if any(all(str(row.get(field)) == key for key, row in value.items()) for field in rows[0]):
         return rows
-    name = next(n for n in ("key", "_key", "__key") if all(n not in row for row in rows))
+    name = next((n for n in ("key", "_key", "__key") if all(n not in row for row in rows)), "__row_key")
     return [{name: key, **row} for key, row in value.items()]
 
 
