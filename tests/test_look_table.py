@@ -855,6 +855,7 @@ def test_review_calendar_and_contact_files_keep_every_attendee_event_and_number(
 
 def test_review_a_web_pages_fragment_and_a_fenced_table_are_no_rows() -> None:
     assert helpers._json_records("<div>" + "<p class='x'>hi</p>" * 9 + "</div>") is None
+    assert len(helpers._json_records("\ufeff<?xml version='1.0'?><a>" + "<b k='1'/>" * 6 + "</a>") or []) == 6  # a BOM
     fenced = "# Guide\n\nProse.\n\n```\n| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 9 + "```\n\nMore prose.\n"
     from recursor.look_pipe_tables import pipe_tables
     assert pipe_tables(fenced) is None

@@ -2108,7 +2108,7 @@ def _json_records(text: str) -> list[dict[str, Any]] | None:
     data packages wrap their rows), or one object of objects by key (`_keyed_rows`); or the
     components of a calendar or contact file (`_property_blocks`); None for any other text, or
     one with no objects."""
-    body = text.strip()
+    body = text.strip().lstrip("\ufeff")  # a byte-order mark is no part of the text
     if body[:6] == "BEGIN:":
         return _property_blocks(body)
     if body[:1] == "<":
@@ -2239,7 +2239,7 @@ def _property_value(value: str, dated: bool) -> str:
 _XML_LEAST = 5
 """Elements of one name an XML file must repeat for them to be its rows."""
 _XML_NAMES = ("name", "title", "id", "label")
-_HTML_TAGS = frozenset("html body head div span p table tr td ul ol li section article nav header footer form a".split())
+_HTML_TAGS = frozenset("html body head div span p ul ol li section article nav".split())
 """Roots of a web page or its fragment: their elements are the page's layout, not rows."""
 """An enclosing element's child that names it: a track's `<name>` for each of its points."""
 
