@@ -402,3 +402,9 @@ def test_a_line_of_code_without_its_fence_is_sent_back_to_run_never_offered_as_t
     from recursor.prompts_small import SmallModelPrompts
 
     assert "did not run" in SmallModelPrompts().prose_answer('count_by(rows, "x")')
+
+
+def test_a_final_number_is_rounded_as_the_question_asks() -> None:
+    root = FakeScriptedLM(["```repl\nlow = min(float(x) for x in context.split())\nprint(low)\n```", "FINAL_VAR(low)"])
+    result = rlm(root).complete("What is the lowest elevation, rounded to the nearest metre?", "733.62 722.0874 729.3")
+    assert result.answer == "722"

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from recursor.answer_form import rounded_as_asked
 from recursor.budget import Limits
 from recursor.calls import error_text
 from recursor.context import ContextInput, ContextValue, describe, load_context
@@ -213,7 +214,7 @@ class RLM:
         finally:
             await tree.aclose()
         return Result(
-            answer=outcome.answer,
+            answer=rounded_as_asked(outcome.answer, question),  # "rounded to the nearest metre": 722, not 722.0874
             stopped_by=outcome.stopped_by,  # type: ignore[arg-type]
             mode=mode,
             usage=tree.usage,
