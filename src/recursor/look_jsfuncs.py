@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from recursor.question import MOST, asking_part
+from recursor.question import asking_part
 
 __all__ = ["JsFunction", "js_functions", "js_look"]
 
@@ -36,8 +36,8 @@ _LONGEST = re.compile(r"\b(?:longest|most\s+lines|biggest|largest)\b", re.IGNORE
 _EXACTLY = re.compile(r"\b(?:exactly\s+)?(?P<n>no|zero|one|two|three|four|five|six|\d)\s+(?:arguments?|parameters?|args)\b",
                       re.IGNORECASE)
 _NUMBERS = {"no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_OF_TYPE = re.compile(r"\b(?:of|on|in)\s+(?:\w+'s\s+)?(?:the\s+)?`?(?P<t>[A-Z][\w$]*)`?(?:\s+(?:type|class|object|prototype))?",
-                      )
+_OF_TYPE = re.compile(r"\b(?:of|on|in)\s+(?:\w+'s\s+)?(?:the\s+)?`?(?P<t>[A-Z][\w$]*)`?(?:\s+(?:type|class|object|prototype))?")
+"""The type a question names the methods of: "of lunr's Vector type", "on the Index class"."""
 _SET_ASIDE = re.compile(r"\b(?:except|excluding|other\s+than|apart\s+from|aside\s+from|not\s+counting|besides|"
                         r"anonymous|nested|inner|private|public|async|second|third)\b", re.IGNORECASE)
 _BEFORE_REGEX = frozenset("return typeof instanceof in of new delete void throw case do else yield await".split())
@@ -50,6 +50,9 @@ _READ_UP_TO = 2_000_000
 
 @dataclass(frozen=True, slots=True)
 class JsFunction:
+    """One definition: its name as written (`lunr.Vector.prototype.upsert`), its parameters
+    and its first and last lines."""
+
     name: str
     parameters: int
     first: int  # its definition's line, from 1
@@ -150,7 +153,7 @@ def js_look(text: str, question: str) -> tuple[list[str], str]:
     asking = asking_part(question)
     if not _ASKS_FUNCTIONS.search(asking):
         return [], ""
-    longest = bool((_LONGEST.search(asking) and MOST.search(asking)) or re.search(r"\blongest\b", asking, re.I))
+    longest = _LONGEST.search(asking) is not None
     exactly = _EXACTLY.search(asking)
     if not (longest or exactly):
         return [], ""
