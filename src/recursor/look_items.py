@@ -417,8 +417,8 @@ def _mappings(text: str) -> Table | None:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if line[:1] not in (" ", "\t"):
-            m = _TOP_KEY.fullmatch(line.rstrip())
-            rows.append((m.group(1).strip(), {})) if m is not None else None
+            if (m := _TOP_KEY.fullmatch(line.rstrip())) is not None:
+                rows.append((m.group(1).strip(), {}))
             field, indent = None, -1
             continue
         if not rows:
