@@ -200,7 +200,8 @@ def _records_look(text: str, question: str, width: int) -> tuple[list[str], str]
     m = _window_counted(question, asking)
     if m is None:
         return None
-    records = [r for r in _records([line for line in text.split("\n") if line.strip()]) if len(r) > 1]
+    every = _records([line for line in text.split("\n") if line.strip()])
+    records = [r for r in every if len(r) > 1]
     if not records:
         return None
     rest = asking.replace(m.group(0), " ") if m.group(0) in asking else _WINDOW_WORDS.sub(" ", asking)
@@ -220,8 +221,7 @@ def _records_look(text: str, question: str, width: int) -> tuple[list[str], str]
     if len(best) != 1:
         return None  # two sets of as many words: which is the event is not read here
     wanted = best[0]
-    timed = [line for line in text.split("\n") if _time_of(line) is not None]
-    on_timed = sum(1 for line in timed if all(rxs[w].search(line) for w in wanted))
+    on_timed = sum(1 for r in every if all(rxs[w].search(r[0]) for w in wanted))  # each record's timed line
     a, b = _ends(m)
     inside = [r for r in records if in_dates([r[0]], a, b)]
     kept = [r for r in inside if any(all(rxs[w].search(line) for w in wanted) for line in r[1:])]
