@@ -469,9 +469,9 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
                         by_value.setdefault(m.group(1), []).append(c)
     found: list[tuple[_Column, str]] = []
     categories = [c for c in columns if c.category(n_rows)]
-    set_aside = {w.lower() for m in _SETS_ASIDE.finditer(asking) for w in re.findall(_TOKEN_RX, m.group("what"))}
+    set_aside = [w for m in _SETS_ASIDE.finditer(asking) for w in re.findall(_TOKEN_RX, m.group("what"))]
     for value, held in by_value.items():
-        if set(re.findall(_TOKEN_RX, value.lower())) & {_plural_cut(w) for w in set_aside} | set_aside:
+        if any(_same_word(v, w) for v in re.findall(_TOKEN_RX, value) for w in set_aside):
             continue  # "leaving out cancelled ones": no filter to keep them by; the other filters stand, as a step
         def said_of(c: _Column) -> bool:
             return any(_same_word(w, p) for w in tokens for p in _parts(c.name))
@@ -493,10 +493,6 @@ _SETS_ASIDE = re.compile(r"\b(?:leaving\s+(?:out|aside)|leave\s+out|setting\s+as
                          r"not\s+counting|apart\s+from|aside\s+from|ignoring|besides|disregarding)\s+"
                          r"(?P<what>(?:(?:the|any|all|those|ones)\s+)?[\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
 """Rows a question sets aside ("leaving out cancelled ones"): a value named there is no filter to keep."""
-
-
-def _plural_cut(word: str) -> str:
-    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 _IN_YEAR = re.compile(r"\b(?:in|of|for|from|during|year)\s+([12]\d{3})\b(?!\s*(?:[-\u2013/]|to\b|through\b|thru\b|until\b|and\b))",
