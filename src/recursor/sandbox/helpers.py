@@ -2239,9 +2239,9 @@ def _property_value(value: str, dated: bool) -> str:
 _XML_LEAST = 5
 """Elements of one name an XML file must repeat for them to be its rows."""
 _XML_NAMES = ("name", "title", "id", "label")
+"""An enclosing element's child that names it: a track's `<name>` for each of its points."""
 _HTML_TAGS = frozenset("html body head div span p ul ol li section article nav".split())
 """Roots of a web page or its fragment: their elements are the page's layout, not rows."""
-"""An enclosing element's child that names it: a track's `<name>` for each of its points."""
 
 
 def _xml_records(body: str) -> list[dict[str, Any]] | None:
@@ -2268,26 +2268,27 @@ def _xml_records(body: str) -> list[dict[str, Any]] | None:
     def leaf(element: Any) -> bool:
         return len(element) == 0
 
+    def holds_values(element: Any) -> bool:
+        return bool(element.attrib) or any(leaf(c) for c in element)
+
     parents: dict[Any, Any] = {}
+    places: dict[Any, tuple[int, int]] = {}  # each element's place among its like, and how many they are
     counts: _Counter[str] = _Counter()
     for parent in root.iter():
+        of_tag: _Counter[str] = _Counter(tag(c) for c in parent)
+        taken: _Counter[str] = _Counter()
         for child in parent:
             parents[child] = parent
-            if child.attrib or any(leaf(c) for c in child):
+            taken[tag(child)] += 1
+            places[child] = (taken[tag(child)], of_tag[tag(child)])
+            if holds_values(child):
                 counts[tag(child)] += 1
     if not counts or counts.most_common(1)[0][1] < _XML_LEAST:
         return None
     wanted = counts.most_common(1)[0][0]
-    places: dict[Any, tuple[int, int]] = {}  # each element's place among its like, and how many they are
-    for parent in root.iter():
-        seen: _Counter[str] = _Counter(tag(c) for c in parent)
-        taken: _Counter[str] = _Counter()
-        for child in parent:
-            taken[tag(child)] += 1
-            places[child] = (taken[tag(child)], seen[tag(child)])
     out: list[dict[str, Any]] = []
     for element in root.iter():
-        if tag(element) != wanted or not (element.attrib or any(leaf(c) for c in element)):
+        if tag(element) != wanted or not holds_values(element):
             continue
         row: dict[str, Any] = {}
         above, depth = parents.get(element), 0
