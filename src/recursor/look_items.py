@@ -434,11 +434,11 @@ def _mappings(text: str) -> Table | None:
             field.append(line.strip())
     if len(rows) < _LEAST:
         return None
-    seen = Counter(name for _, fields in rows for name in fields)
-    names = [n for n, c in seen.most_common(_FIELDS_MAX) if c >= _FIELD_ROWS * len(rows)]
-    if not names:
+    seen = Counter(name for _, fields in rows for name in fields)  # by first place, as the text writes them
+    kept = {n for n, c in seen.most_common(_FIELDS_MAX) if c >= _FIELD_ROWS * len(rows)}
+    if not kept:
         return None
-    order = sorted(names, key=list(seen).index)  # as the text first writes them
+    order = [n for n in seen if n in kept]
     header = ["key", *(n if n != "key" else "key_field" for n in order)]
     return Table.of_rows(header, [[key, *(_joined(f[n])[:_BODY_MAX] if n in f else None for n in order)]
                                   for key, f in rows])
@@ -530,15 +530,10 @@ def _labelled_fields(bodies: list[list[str]], taken: list[str]) -> tuple[list[st
     """The labels at least `_FIELD_SHARE` of the bodies write at a line's start, as columns
     (their names in lower case, apart from `taken`), and each body's value of each: the text
     after its label up to the next such label; None when no label is that common."""
-    seen: Counter[str] = Counter()
-    first: dict[str, int] = {}  # each label's first place: columns in the order the text writes them
+    seen: Counter[str] = Counter()  # by first place: columns in the order the text writes them
     for said in bodies:
-        own = dict.fromkeys(m.group(1) for line in said if (m := _FIELD_LABEL.fullmatch(line)))
-        seen.update(list(own))
-        for label in own:
-            first.setdefault(label, len(first))
-    labels = sorted((label for label, n in seen.items() if n >= max(_LEAST, _FIELD_SHARE * len(bodies))),
-                    key=first.__getitem__)
+        seen.update(list(dict.fromkeys(m.group(1) for line in said if (m := _FIELD_LABEL.fullmatch(line)))))
+    labels = [label for label, n in seen.items() if n >= max(_LEAST, _FIELD_SHARE * len(bodies))]
     ending = {label for label, n in seen.items() if n >= _LEAST}  # a rarer field ("Example:") ends the one above it
     if not labels:
         return None
