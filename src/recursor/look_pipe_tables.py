@@ -90,24 +90,25 @@ def pipe_tables(text: str, question: str = "") -> Table | None:
     _, heads, parents = _outline(text, 0, len(text))
     titles = [_ATTRIBUTES.sub("", text[a:b].strip().lstrip("#")).strip() for a, b, _ in heads]
 
-    def path(k: int) -> str:  # "Preprocessors > Usages": the heading and those above it
-        return titles[k] if parents[k] < 0 else f"{path(parents[k])} > {titles[k]}"
+    def path(k: int) -> list[str]:  # ["Preprocessors", "Usages"]: the heading and those above it
+        return [titles[k]] if parents[k] < 0 else [*path(parents[k]), titles[k]]
 
     breaks = [m.start() for m in re.finditer("\n", text)]
     head_lines = [bisect_left(breaks, a) for a, _, _ in heads]
-    out: list[list[str | None]] = []
+    out: list[list[str | None]] = []  # each row: its section (set below), then its cells
     targets: list[list[str | None]] = []
+    paths: list[list[str]] = []
     for at, _, rows in kept:
         k_above = bisect_left(head_lines, at) - 1
-        section = path(k_above) if k_above >= 0 else None
+        above = path(k_above) if k_above >= 0 else []
         for row in rows:
             cells = (row + [""] * len(header))[:len(header)]
             read = [_plain(c) for c in cells]
-            out.append([section, *(r[0] for r in read)])
+            out.append([None, *(r[0] for r in read)])
             targets.append([r[1] for r in read])
+            paths.append(above)
     if question and not _names_any(question, header, out):
         return None
-    paths = [row[0].split(" > ") if row[0] else [] for row in out]
     shared = 0  # the headings every table stands under (the page's title) say nothing of a row
     while paths and all(len(p) > shared + 1 and p[shared] == paths[0][shared] for p in paths):
         shared += 1
