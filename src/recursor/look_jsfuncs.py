@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from recursor.question import asking_part
+from recursor.question import SET_ASIDE, asking_part
 
 __all__ = ["JsFunction", "js_functions", "js_look"]
 
@@ -38,8 +38,8 @@ _EXACTLY = re.compile(r"\b(?:exactly\s+)?(?P<n>no|zero|one|two|three|four|five|s
 _NUMBERS = {"no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _OF_TYPE = re.compile(r"\b(?:of|on|in)\s+(?:\w+'s\s+)?(?:the\s+)?`?(?P<t>[A-Z][\w$]*)`?(?:\s+(?:type|class|object|prototype))?")
 """The type a question names the methods of: "of lunr's Vector type", "on the Index class"."""
-_SET_ASIDE = re.compile(r"\b(?:except|excluding|other\s+than|apart\s+from|aside\s+from|not\s+counting|besides|"
-                        r"anonymous|nested|inner|private|public|async|second|third)\b", re.IGNORECASE)
+_SET_ASIDE = re.compile(rf"\b(?:{SET_ASIDE}|anonymous|nested|inner|private|public|async|second|third)\b", re.IGNORECASE)
+"""Words that set some functions aside or pick some out: this reads them all, so offers nothing."""
 _BEFORE_REGEX = frozenset("return typeof instanceof in of new delete void throw case do else yield await".split())
 """Words after which a `/` starts a regular expression, not a division."""
 _SHOWN = 5

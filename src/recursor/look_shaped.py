@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from recursor.line_kinds import line_shape
-from recursor.question import MOST, asking_part, ranks
+from recursor.question import MOST, SETS_ASIDE, asking_part, ranks
 from recursor.sandbox.helpers import _STOP, _stem_rx
 
 __all__ = ["ShapedRank", "shaped_rank"]
@@ -71,10 +71,6 @@ _OF_A_FILES_OWN = re.compile(
     re.IGNORECASE)
 """A question of what a file holds or how big it is ("which file defines the most functions",
 "which file is the largest"), not of the lines that name it: no count of those lines."""
-_EXCLUDES = re.compile(r"\b(?:leaving\s+aside|setting\s+aside|aside\s+from|apart\s+from|except|excluding|other\s+than|"
-                       r"besides|not\s+counting|ignoring|disregarding|without\s+counting)\b", re.IGNORECASE)
-"""A question that sets some lines aside ("leaving aside the warnings about assert
-statements"): which lines those are is not read here, so nothing is offered."""
 _PLACE_BELOW = re.compile(r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|next)\b", re.IGNORECASE)
 """A place below the first ("the second most"): the ranking's top is no answer."""
 _FRAME = re.compile(r"\s*(?:File\s+\"[^\"]+\",\s+line\s+\d+|at\s+\S+\s*\([^()]*:\d+(?::\d+)?\))")
@@ -138,7 +134,7 @@ def shaped_rank(text: str, question: str, *, joined_files: bool = False) -> Shap
     named = [shape for shape, (words, _, _) in _SHAPES.items() if words.search(asking)]
     if len(named) != 1:
         return None
-    if _AMOUNT.search(asking) or _EXCLUDES.search(question):
+    if _AMOUNT.search(asking) or SETS_ASIDE.search(question):  # which lines are set aside is not read here
         return None
     if named[0] == "file" and (joined_files or _OF_A_FILES_OWN.search(asking)):
         return None

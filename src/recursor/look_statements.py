@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 
-from recursor.question import MOST
+from recursor.question import MOST, SET_ASIDE
 
 __all__ = ["StatementRank", "asked_statement", "statement_rank"]
 
@@ -40,9 +40,8 @@ _ASKED = re.compile(
 """"the most raise statements", "the most loops", "the most raises"."""
 _FUNCTIONS = re.compile(r"\b(?:methods?|functions?|def)\b", re.IGNORECASE)
 _METHODS = re.compile(r"\bmethods?\b", re.IGNORECASE)
-_SET_ASIDE = re.compile(r"\b(?:apart\s+from|aside\s+from|other\s+than|besides|except|excluding|not\s+counting|"
-                        r"ignoring|leaving\s+aside|public|private|async|static|class\s*methods?|properties|property|"
-                        r"nested|inner|top[-\s]level|module[-\s]level)\b", re.IGNORECASE)
+_SET_ASIDE = re.compile(rf"\b(?:{SET_ASIDE}|public|private|async|static|class\s*methods?|properties|property|nested|"
+                        r"inner|top[-\s]level|module[-\s]level)\b", re.IGNORECASE)
 """Words that pick some functions out, or set some aside: this ranks them all, so offers nothing."""
 _SHOWN = 5
 

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 from recursor.look_counts import COMPARED, ComputedLook, computed_look, ranked, says_more
 from recursor.question import (
     COUNT_ASKED,
+    SET_ASIDE,
     SUPERLATIVE,
     TOKEN,
     asking_part,
@@ -489,9 +490,8 @@ def _filters(columns: list[_Column], asking: str, n_rows: int) -> list[tuple[_Co
     return found
 
 
-_SETS_ASIDE = re.compile(r"\b(?:leaving\s+(?:out|aside)|leave\s+out|setting\s+aside|excluding|except(?:\s+for)?|other\s+than|"
-                         r"not\s+counting|apart\s+from|aside\s+from|ignoring|besides|disregarding)\s+"
-                         r"(?P<what>(?:(?:the|any|all|those|ones)\s+)?[\w-]+(?:\s+[\w-]+)?)", re.IGNORECASE)
+_SETS_ASIDE = re.compile(rf"\b(?:{SET_ASIDE})\s+(?P<what>(?:(?:the|any|all|those|ones)\s+)?[\w-]+(?:\s+[\w-]+)?)",
+                         re.IGNORECASE)
 """Rows a question sets aside ("leaving out cancelled ones"): a value named there is no filter to keep."""
 
 

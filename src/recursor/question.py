@@ -36,6 +36,8 @@ __all__ = [
     "PLURAL_ASKED",
     "QUALIFIED",
     "RECORD_NOUNS",
+    "SETS_ASIDE",
+    "SET_ASIDE",
     "STATED_LIMIT",
     "SUPERLATIVE",
     "TOKEN",
@@ -725,6 +727,14 @@ _RUN_ENDS = re.compile(
 
 _COUNTED_PAST = re.compile(r"\bhow\s+many\s+(?:[\w-]+\s+){1,3}?([a-z]{3,}ed)\b(?!\s+(?:by|to)\b)", re.IGNORECASE)
 """A count with its verb after the noun ("how many tests failed", "how many jobs timed out")."""
+
+
+SET_ASIDE = (r"leaving\s+(?:out|aside)|leave\s+out|setting\s+aside|aside\s+from|apart\s+from|except(?:\s+for)?|"
+             r"excluding|other\s+than|besides|not\s+counting|without\s+counting|ignoring|disregarding")
+"""The ways a question sets some things aside ("leaving out cancelled ones", "not counting
+gadgets"), as a pattern to build on: a reader that cannot tell which things those are offers
+nothing, and a table's filter drops the value named after it."""
+SETS_ASIDE = re.compile(rf"\b(?:{SET_ASIDE})\b", re.IGNORECASE)
 
 
 COUNT_ASKED = re.compile(r"\bhow\s+many\b|\b(?:the|total)\s+number\s+of\b|\bcount\s+(?:of|the|how)\b", re.IGNORECASE)
