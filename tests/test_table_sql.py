@@ -865,3 +865,23 @@ def test_iso_dates_and_times_in_utc_are_typed_as_a_date_and_time() -> None:
     assert run_select(table, "SELECT COUNT(*) FROM t WHERE dtstart >= '2027-03-01' AND dtstart < '2027-03-15'").rows == ((14,),)
     zoned = Table.of_rows(["t"], [["2027-03-01T10:00:00+02:00"]] * 12)
     assert "date and time" not in schema(zoned, "When?")  # another zone is kept as written
+
+
+def test_a_window_and_a_condition_that_keep_rows_apart_are_told_so() -> None:
+    # The 1.5B read "3 October" as `trk_number = 3` beside the question's window: 0 points.
+    rows = [[str(2 + i % 3), f"2010-10-03 {9 + i // 20:02d}:{i % 60:02d}:00" if i % 3 != 1 else None] for i in range(90)]
+    db = TableDb.open(Table.of_rows(["trk_number", "time"], rows))
+    assert db is not None
+    sql = ("SELECT COUNT(*) FROM t WHERE time >= '2010-10-03 11:00:00' AND time < '2010-10-03 12:00:00' "
+           "AND trk_number = 3")
+    told = db.doubted(db.select(sql), "How many points were recorded from 11:00 to 12:00 on 3 October 2010?")
+    assert told.startswith("each of its conditions holds for some rows (trk_number = 3: 30 rows; "
+                           "time >= '2010-10-03 11:00:00' AND time < '2010-10-03 12:00:00': 13 rows)"), told
+    between = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE time BETWEEN '2010-10-03 11:00:00' AND "
+                                   "'2010-10-03 11:59:59' AND trk_number = 3"), "How many?")
+    assert "time BETWEEN '2010-10-03 11:00:00' AND '2010-10-03 11:59:59': 13 rows" in between
+    # An empty window found nothing by itself: none may be the answer, and nothing is told.
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE time >= '2011-01-01' AND trk_number = 3"), "How many?") == ""
+    # A window alone that keeps rows found some: nothing to doubt.
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE time >= '2010-10-03 11:00:00'"), "How many?") == ""
+    db.close()

@@ -144,6 +144,10 @@ _NAMED_OTHERWISE = re.compile(
     r"|evening|afternoon|night)\b", re.IGNORECASE)
 """Words that name a version, date or time without its numbers: a query may write those numbers."""
 _TEXT_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_TEXT_SPAN = re.compile(r"(?<![\w.\"])([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<|>)\s*'(?:[^']|'')*'"
+                        r"|(?<![\w.\"])([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s+BETWEEN\s+'(?:[^']|'')*'\s+AND\s+'(?:[^']|'')*'",
+                        re.IGNORECASE)
+"""A column kept within a text bound: `time >= '2010-10-03 11:00:00'`, `day BETWEEN '2024-01-01' AND '2024-01-31'`."""
 _PARTED_NUMBER = re.compile(r"\d+[.:/-]\d+")
 """A version, date or time in a compared text: "7.2.%", "2019-11-26", "03:48"."""
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
@@ -969,10 +973,27 @@ class TableDb:
                 head, _, rest = near.partition("; rows whose")
                 told.append(head if rest and any(rest in t for t in told) else near)
             return "; ".join(told)
+        spanned = _WHERE.search(query.sql)
+        for condition in self._spans(spanned.group(1) if spanned else ""):
+            alone = self.select(f"SELECT COUNT(*) FROM t WHERE {condition}")
+            if alone.error or not alone.rows or not alone.rows[0][0]:
+                return ""  # an empty window: none in it may be the answer
+            held.append((condition, int(alone.rows[0][0])))
         if len(held) < 2 or any(n == 0 for _, n in held):
             return ""
         each = "; ".join(f"{_clip(c, 80)}: {n:,} rows" for c, n in held)
         return f"each of its conditions holds for some rows ({each}), but no row meets them all: check that each is what the question asks"
+
+    @staticmethod
+    def _spans(where: str) -> list[str]:
+        """A WHERE's ranges over texts, one condition a column: "time >= '2010-10-03 11:00:00'
+        AND time < '2010-10-03 12:00:00'", or a BETWEEN. A window and a condition that each keep
+        rows but none together (`trk_number = 3` read from "3 October") found nothing by a
+        misreading, not by an empty window."""
+        bounds: dict[str, list[str]] = {}
+        for m in _TEXT_SPAN.finditer(where):
+            bounds.setdefault((m.group(1) or m.group(2)).lower(), []).append(m.group(0))
+        return [" AND ".join(each) for each in bounds.values()]
 
     def _unwritten(self, query: Query) -> str:
         """Why an aggregate is NULL though its WHERE keeps rows: none of them writes the column
