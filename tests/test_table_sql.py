@@ -885,3 +885,26 @@ def test_a_window_and_a_condition_that_keep_rows_apart_are_told_so() -> None:
     # A window alone that keeps rows found some: nothing to doubt.
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE time >= '2010-10-03 11:00:00'"), "How many?") == ""
     db.close()
+
+
+def test_a_count_that_keeps_no_row_by_the_question_s_verb_is_told_which_rows_write_it() -> None:
+    # "How many samples did the lab turn away": the 1.5B kept a window's routine samples (35)
+    # where the log writes 'sample rejected at reception' for the ones turned away (17).
+    rows: list[list[str | None]] = []
+    for i in range(60):
+        rows.append([f"2026-11-18 12:{i:02d}:00", "sample received", "routine"])
+        if i % 4 == 0:
+            rows.append([f"2026-11-18 12:{i:02d}:00", "sample rejected at reception", None])
+    db = TableDb.open(Table.of_rows(["time", "message", "priority"], rows))
+    assert db is not None
+    question = "How many samples did the lab turn away when they arrived, from 12:00 up to, but not including, 14:00?"
+    told = db.doubted(db.select("SELECT COUNT(*) FROM t WHERE time >= '2026-11-18 12:00:00' AND priority = 'routine'"),
+                      question)
+    assert told == ("the question counts what was done ('refuse'), but no condition keeps the rows that say it: message "
+                    "writes 'rejected' in 15 rows (e.g. 'sample rejected at reception'); keep them with message LIKE "
+                    "'%rejected%'")
+    # A condition that names the verb or one of its group keeps them; a verb no row writes is not told.
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%rejected%'"), question) == ""
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%reject%'"), "How many were denied?") == ""
+    assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE priority = 'routine'"), "How many samples arrived?") == ""
+    db.close()

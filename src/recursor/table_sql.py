@@ -32,8 +32,10 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from recursor.line_kinds import kinds, line_shape
-from recursor.question import asking_part, letters_in_order
+from recursor.question import asking_part, counted_verb, letters_in_order
 from recursor.sandbox.helpers import _STOP, to_date
+from recursor.synonyms import plain_idioms, synonyms
+from recursor.word_bases import base_forms
 
 __all__ = ["NO_SELECT", "QUERY_TOKENS", "Query", "Table", "TableDb", "answer_of", "empty_top", "nulls_only", "schema", "select_of", "sql_names", "told",
            "word_start"]
@@ -143,6 +145,9 @@ _NAMED_OTHERWISE = re.compile(
     r"|sunday|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|point|noon|midnight|morning"
     r"|evening|afternoon|night)\b", re.IGNORECASE)
 """Words that name a version, date or time without its numbers: a query may write those numbers."""
+_VERB_ROWS_LEAST = 5
+"""Rows that must write a count's verb, one value, for a query that keeps none of them to be
+doubted: an event the log records, not a line that happens to write the word once."""
 _TEXT_QUOTED = re.compile(r"'(?:[^']|'')*'")
 _TEXT_SPAN = re.compile(r"(?<![\w.\"])([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s*(?:<=|>=|<|>)\s*'(?:[^']|'')*'"
                         r"|(?<![\w.\"])([A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\")\s+BETWEEN\s+'(?:[^']|'')*'\s+AND\s+'(?:[^']|'')*'",
@@ -902,6 +907,8 @@ class TableDb:
                             f"{column.name} writes shares ({low:g} to {high:g}): {percent:g}% is {percent / 100:g} there")
         if not _HOW_MANY.search(question) or not re.search(r"\bCOUNT\s*\(", query.sql, re.IGNORECASE):
             return ""
+        if unkept := self._verb_unkept(query, question):
+            return unkept
         words = re.findall(r"[A-Za-z][\w'-]*", asking_part(question))
         for m in _COMPARED_TO.finditer(query.sql):
             column = self._column(m.group(1))
@@ -920,6 +927,39 @@ class TableDb:
                     return (f"{_clip(m.group(0), 80)} keeps the rows of one {column.name}, but the question counts "
                             f"{word}: {before!r} says which {word}, so it is a value of another column "
                             f"(such as {', '.join(others[:3])})")
+        return ""
+
+    def _verb_unkept(self, query: Query, question: str) -> str:
+        """Why a count may have counted other rows than the question's: the question counts
+        what was done ("how many samples did the lab turn away", refused), a text column writes
+        that verb or one of its group ('sample rejected at reception'), and no condition of the
+        query names it. The 1.5B counted a window's routine samples (35) for its 17 rejected.
+        "" otherwise."""
+        verb = counted_verb(asking_part(plain_idioms(question)))
+        if verb is None or not any(c not in (None, 0, 0.0) for r in query.rows for c in r):
+            return ""  # a count of none is told by its conditions (`_apart`)
+        bases = {*base_forms(verb.lower()), *synonyms(verb)}
+        where = _WHERE.search(query.sql)
+        if where is None:
+            return ""
+        if any(bases & {*base_forms(w.lower()), w.lower()} for w in re.findall(r"[A-Za-z]{3,}", where.group(1))):
+            return ""
+        for column in self.table.columns():
+            if column.kind != "text":
+                continue
+            rows = Counter(v for v in column.values if isinstance(v, str))
+            for value, n in rows.most_common():
+                if n < _VERB_ROWS_LEAST:
+                    break
+                # As an event is written: "rejected", "STARTING"; not a name's "Store" or "send_email".
+                word = next((w for w in re.findall(r"[A-Za-z]{3,}", value)
+                             if w.lower() not in bases and bases & set(base_forms(w.lower()))), None)
+                if word is None:
+                    continue
+                kept = sum(k for v, k in rows.items() if word in re.findall(r"[A-Za-z]{3,}", v))
+                return (f"the question counts what was done ({verb!r}), but no condition keeps the rows that say it: "
+                        f"{column.name} writes {word!r} in {kept:,} rows (e.g. {_clip(value)!r}); "
+                        f"keep them with {column.name} LIKE '%{word}%'")
         return ""
 
     def _unasked(self, query: Query, question: str) -> str:
@@ -977,7 +1017,7 @@ class TableDb:
         for condition in self._spans(spanned.group(1) if spanned else ""):
             alone = self.select(f"SELECT COUNT(*) FROM t WHERE {condition}")
             if alone.error or not alone.rows or not alone.rows[0][0]:
-                return ""  # an empty window: none in it may be the answer
+                continue  # an empty window: none in it may be the answer, the other conditions tell
             held.append((condition, int(alone.rows[0][0])))
         if len(held) < 2 or any(n == 0 for _, n in held):
             return ""
