@@ -908,3 +908,18 @@ def test_a_count_that_keeps_no_row_by_the_question_s_verb_is_told_which_rows_wri
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%reject%'"), "How many were denied?") == ""
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE priority = 'routine'"), "How many samples arrived?") == ""
     db.close()
+
+
+def test_a_time_of_day_asked_over_many_days_is_told_as_the_column_s_time() -> None:
+    # "How many sessions start at 6 pm or later?": the 1.5B compared whole date-times with
+    # the last day's 18:00 and kept one row.
+    rows = [[f"2027-0{1 + i % 4}-1{i % 10} {10 + i % 10}:00:00", "x"] for i in range(40)]
+    told = schema(Table.of_rows(["dtstart", "name"], rows), "How many sessions start at 6 pm or later?")
+    assert "- dtstart: date and time YYYY-MM-DD HH:MM:SS, 2027-01-10 10:00:00 to 2027-04-19 19:00:00 " \
+           "(a time of day on any day: time(dtstart) >= '18:00:00')" in told
+    assert "time(dtstart) >= '09:30:00'" in schema(Table.of_rows(["dtstart", "name"], rows), "Which start after 9:30 a.m.?")
+    # No time of day asked, or one day's log, is told as before.
+    assert "time(" not in schema(Table.of_rows(["dtstart", "name"], rows), "How many sessions in March?")
+    one_day = [[f"2027-01-10 {10 + i % 10}:00:00", "x"] for i in range(40)]
+    assert "time(" not in schema(Table.of_rows(["dtstart", "name"], one_day), "How many start at 6 pm or later?")
+    assert "time(" not in schema(Table.of_rows(["dtstart", "name"], rows), "How many of the 13 pm sessions?")

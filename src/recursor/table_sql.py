@@ -401,7 +401,23 @@ _PARTED_CONTEXT = 12
 """Characters shown before where a value parts from another."""
 
 
-def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = False) -> str:
+_TIME_OF_DAY = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s?(am|pm|a\.m\.?|p\.m\.?)(?![\w])", re.IGNORECASE)
+"""A question's time of day on a twelve-hour clock: "6 pm", "6:30pm", "9 a.m."."""
+
+
+def _clock_asked(question: str) -> str | None:
+    """The time of day a question writes, as a table writes it ("6 pm" -> '18:00:00'); the
+    earliest when it writes several, None when it writes none."""
+    clocks = []
+    for m in _TIME_OF_DAY.finditer(question):
+        hour, minute = int(m.group(1)) % 12, int(m.group(2) or 0)
+        hour += 12 if m.group(3).lower().startswith("p") else 0
+        if int(m.group(1)) <= 12 and minute < 60:
+            clocks.append(f"{hour:02d}:{minute:02d}:00")
+    return min(clocks, default=None)
+
+
+def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = False, clock: str | None = None) -> str:
     """One column as the query writer is shown it: its name, kind and values; a value the
     question writes is shown whatever its rank ("Switzerland" among 249 names)."""
     values = [v for v in column.values if v is not None]
@@ -441,6 +457,10 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             told = f"{what}, {min(values)} to {max(values)}"
             if _DURATION.search(" ".join(asked)):
                 told += " (seconds apart: strftime('%s', b) - strftime('%s', a))"
+            elif " " in values[0] and clock and min(values)[:10] != max(values)[:10]:
+                # "sessions that start at 6 pm or later" over many days: the 1.5B compared whole
+                # date-times with the last day's 18:00 and kept one row of 14.
+                told += f" (a time of day on any day: time({column.name}) >= '{clock}')"
         elif (routes := _routes(column.name, values, asked)) is not None:
             told, grouped = routes
         elif logged and (kinds := _kinds(values, counts, asked, named)) is not None:
@@ -664,7 +684,8 @@ def schema(table: Table, question: str) -> str:
                  or any(part in asked for part in c.name.lower().split("_") if len(part) > 2)]
         kept = {id(c) for c in [*named, *columns][:_COLUMNS_SHOWN]}
         columns = [c for c in columns if id(c) in kept]
-    lines = [_described(c, len(table.rows), asked, logged=bool(table.row)) for c in columns]
+    clock = _clock_asked(question)
+    lines = [_described(c, len(table.rows), asked, logged=bool(table.row), clock=clock) for c in columns]
     lines = [line.replace(f"- {c.name}", f"- {c.name} (the question's {short[c.name]!r})", 1) if c.name in short
              else line for c, line in zip(columns, lines, strict=True)]
     more = len(table.columns()) - len(columns)
