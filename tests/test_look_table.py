@@ -861,3 +861,39 @@ def test_review_a_web_pages_fragment_and_a_fenced_table_are_no_rows() -> None:
     fenced = "# Guide\n\nProse.\n\n```\n| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 9 + "```\n\nMore prose.\n"
     from recursor.look_pipe_tables import pipe_tables
     assert pipe_tables(fenced) is None
+
+
+def _subtitles(n: int, crlf: bool = False) -> str:
+    blocks = []
+    for i in range(1, n + 1):
+        start = 60.0 * i + 0.25
+        shown = 0.5 if i == 7 else 2.0 + i % 3
+        stamp = [f"{int(t) // 3600:02d}:{int(t) // 60 % 60:02d}:{int(t) % 60:02d},{round(t % 1 * 1000):03d}"
+                 for t in (start, start + shown)]
+        blocks.append(f"{i}\n{stamp[0]} --> {stamp[1]}\n<i>Line {i}</i>\nand more")
+    text = "\n\n".join(blocks) + "\n"
+    return text.replace("\n", "\r\n") if crlf else text
+
+
+def test_subtitle_cues_are_records_with_their_times_and_seconds_on_screen() -> None:
+    # "Which subtitle is shown for less than one second?": a SubRip file's cues are its rows.
+    rows = table(_subtitles(40, crlf=True))
+    assert len(rows) == 40
+    assert dict(rows[6]) == {"number": 7, "start": "00:07:00.250", "end": "00:07:00.750", "seconds": 0.5,
+                             "text": "Line 7 and more"}
+    told = schema(orientation(_subtitles(40), "Which subtitle is the only one shown for less than a second?").table,
+                  "Which subtitle is the only one shown for less than a second?")
+    assert "- start: time HH:MM:SS.mmm, 00:01:00.250 to 00:40:00.250" in told
+    assert "- seconds: number, 0.5 to 4.0" in told
+    assert run_select(orientation(_subtitles(40), "Which?").table,
+                      "SELECT number FROM t WHERE seconds < 1").rows == ((7,),)
+    # WebVTT: a header, a NOTE, identifiers or none, hours left out, settings after the timing.
+    vtt = ("WEBVTT - a film\n\nNOTE made here\n\nintro\n00:27.074 --> 00:30.566 align:start\nHello\n\n"
+           "01:00.000 --> 01:02.500\nTwo\n\n3\n01:00:00.000 --> 01:00:01.000\nThree\n")
+    assert [dict(r) for r in table(vtt)] == [
+        {"number": "intro", "start": "00:00:27.074", "end": "00:00:30.566", "seconds": 3.492, "text": "Hello"},
+        {"number": 2, "start": "00:01:00.000", "end": "00:01:02.500", "seconds": 2.5, "text": "Two"},
+        {"number": 3, "start": "01:00:00.000", "end": "01:00:01.000", "seconds": 1.0, "text": "Three"}]
+    # Prose that mentions an arrow, or two cues, is no subtitle file.
+    assert helpers._json_records("1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\n00:00:03,000 --> 00:00:04,000\nTwo") is None
+    assert helpers._json_records("The release went from 1.0 --> 2.0 fast.\n") is None

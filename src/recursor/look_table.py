@@ -39,6 +39,7 @@ from recursor.question import (
     ranks,
 )
 from recursor.sandbox.helpers import (
+    _FIRST_CUE,
     _STOP,
     _comments_dropped,
     _json_records,
@@ -173,9 +174,9 @@ def _read_table(text: str) -> _Read | None:
     lines = _comments_dropped([line for line in body.split("\n", _LEAST_ROWS + 64) if line.strip()], None)
     if lines and lines[0].lstrip()[:1] in ("[", "{"):
         return _json_table(text, cut)  # a JSON array may be one line
-    if lines and (lines[0].lstrip()[:1] == "<" or lines[0].startswith("BEGIN:")) and (
-            records := _json_table(text, cut)) is not None:
-        return records  # a calendar's events, an XML file's elements; else read on as any text
+    if lines and (lines[0].lstrip()[:1] == "<" or lines[0].startswith(("BEGIN:", "WEBVTT"))
+                  or _FIRST_CUE.match(text.lstrip().lstrip("\ufeff"))) and (records := _json_table(text, cut)) is not None:
+        return records  # a calendar's events, an XML file's elements, subtitles; else read on as any text
     if len(lines) <= _LEAST_ROWS:
         return None
     if _table_sep(lines) is None:
@@ -327,10 +328,10 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
     if sep == "json":
-        start = text.lstrip()[:1]
+        start = text.lstrip().lstrip("\ufeff")[:1]
         what = ("entries (calendar or contact components)" if start == "B" else
                 "entries (an XML file's repeated elements, with the names of those around them)" if start == "<"
-                else "JSON objects")
+                else "JSON objects" if start in "[{" else "subtitle cues (start and end into the film, seconds on screen)")
         shown = [f"It is a table: {len(rows):,} {what} with {len(header)} fields: {', '.join(header)}. "
                  f"table() reads each as a record by these names: r[{header[0]!r}]."]
         if records is not None and (rarer := _rarer_fields(records, header)):

@@ -59,7 +59,7 @@ _WORDLIKE = re.compile(r"[A-Za-z]{2}")
 _CLIP = 40
 _LONG_CLIP = 64
 """A long text column's example, at most: two of them fit a schema line."""
-_CLOCK = re.compile(r"(?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2}")
+_CLOCK = re.compile(r"(?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?")
 """A time of day, or a date and time, as a log's table writes it (`recursor.log_table`)."""
 _DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|milliseconds?|ms|how long|duration|elapsed|took)\b")
 """A question that asks how long: its writer is told how two times subtract (as text, to 0).
@@ -453,7 +453,9 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             grouped = _by_words(column.name, counts)
         elif all(_CLOCK.fullmatch(v) for v in values):
             # Times compare as text; subtracted as text they give 0: strftime reads their seconds.
-            what = "date and time YYYY-MM-DD HH:MM:SS" if " " in values[0] else "time of day HH:MM:SS"
+            # A subtitle's start is a time into the film, to the millisecond: no time of day.
+            what = ("date and time YYYY-MM-DD HH:MM:SS" if " " in values[0] else "time of day HH:MM:SS"
+                    if "." not in values[0] else "time HH:MM:SS.mmm")
             told = f"{what}, {min(values)} to {max(values)}"
             if _DURATION.search(" ".join(asked)):
                 told += " (seconds apart: strftime('%s', b) - strftime('%s', a))"

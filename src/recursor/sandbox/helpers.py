@@ -2111,6 +2111,8 @@ def _json_records(text: str) -> list[dict[str, Any]] | None:
     body = text.strip().lstrip("\ufeff")  # a byte-order mark is no part of the text
     if body[:6] == "BEGIN:":
         return _property_blocks(body)
+    if body[:6] == "WEBVTT" or _FIRST_CUE.match(body):
+        return _cues(body)
     if body[:1] == "<":
         return _xml_records(body)
     if body[:1] == "[":
@@ -2224,6 +2226,46 @@ def _property_blocks(body: str) -> list[dict[str, Any]] | None:
             fields.setdefault(name, []).append(value)
             if "TZID" in params:
                 fields.setdefault(f"{name}_tzid", []).append(params["TZID"])
+    return out if len(out) >= _BLOCKS_LEAST else None
+
+
+_CUE_TIMING = _re.compile(r"((?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{3})[ \t]+-->[ \t]+((?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{3})")
+"""A subtitle cue's timing line: `00:00:27,074 --> 00:00:30,566` (SubRip), `00:27.074 --> ...` (WebVTT)."""
+_FIRST_CUE = _re.compile(r"(?:\d+[ \t]*\r?\n)?" + _CUE_TIMING.pattern)
+_CUE_TAG = _re.compile(r"</?[a-zA-Z][^>]*>|\{\\[^}]*\}")
+"""Styling inside a cue's text: `<i>`, `<font color=...>`, `{\\an8}`."""
+
+
+def _cue_seconds(stamp: str) -> float:
+    parts = stamp.replace(",", ".").split(":")
+    return sum(float(part) * 60 ** k for k, part in enumerate(reversed(parts)))
+
+
+def _cue_time(seconds: float) -> str:
+    """A time into the film as one form for every cue, HH:MM:SS.mmm: `00:30:00` compares
+    with it as text, and a WebVTT `27.074` (no hours) becomes `00:00:27.074`."""
+    whole, milli = divmod(round(seconds * 1000), 1000)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}.{milli:03d}"
+
+
+def _cues(body: str) -> list[dict[str, Any]] | None:
+    """The cues of a SubRip (.srt) or WebVTT text as records: `number` (a SubRip cue's number,
+    a WebVTT cue's identifier, else its place), `start` and `end` as HH:MM:SS.mmm, `seconds`
+    on screen, and `text`, its lines joined and styling tags dropped. None for fewer than three."""
+    out: list[dict[str, Any]] = []
+    for block in _re.split(r"\r?\n[ \t]*\r?\n", body):
+        lines = [line.strip() for line in block.strip().splitlines()]
+        at = next((k for k, line in enumerate(lines[:3]) if _CUE_TIMING.match(line)), None)
+        if at is None:
+            continue  # a WebVTT header, NOTE or STYLE block
+        timing = _CUE_TIMING.match(lines[at])
+        assert timing is not None
+        start, end = _cue_seconds(timing.group(1)), _cue_seconds(timing.group(2))
+        label = lines[at - 1] if at else ""
+        number: Any = int(label) if label.isdigit() else label or len(out) + 1
+        text = " ".join(t for line in lines[at + 1:] if (t := _CUE_TAG.sub("", line).strip()))
+        out.append({"number": number, "start": _cue_time(start), "end": _cue_time(end),
+                    "seconds": round(end - start, 3), "text": text})
     return out if len(out) >= _BLOCKS_LEAST else None
 
 
