@@ -897,3 +897,19 @@ def test_subtitle_cues_are_records_with_their_times_and_seconds_on_screen() -> N
     # Prose that mentions an arrow, or two cues, is no subtitle file.
     assert helpers._json_records("1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\n00:00:03,000 --> 00:00:04,000\nTwo") is None
     assert helpers._json_records("The release went from 1.0 --> 2.0 fast.\n") is None
+
+
+def test_a_table_of_columns_apart_by_spaces_with_no_header_is_a_table_for_the_query_writer() -> None:
+    text = "\n".join(f"{name:<14} {share:.3f} {k + 1:>6}" for k, (name, share) in
+                     enumerate((f"NAME{k}", 2.6 / (k + 1)) for k in range(30))) + "\n"
+    look = table_look(text, "What rank does NAME7 hold?")
+    assert look is not None and look.table is not None
+    assert look.rows[0] == ("It is a table with no header line: 30 lines of 3 columns apart by spaces; "
+                            "cols(line) splits one (columns counted from 0).")
+    assert run_select(look.table, "SELECT column_2 FROM t WHERE column_0 = 'NAME7'").rows == ((8,),)
+    # Prose, a log, words in columns with no number, or indented lines are no such table.
+    assert table_look("\n".join(f"the quick brown fox {k}" if k % 3 else "a line of other words" for k in range(20)),
+                      "Which?") is None
+    assert table_look("\n".join(f"2027-01-01 10:00:{k:02d} INFO ok" for k in range(20)), "How many?") is None
+    assert table_look("\n".join(f"alpha beta gamma{k % 2}" for k in range(20)), "Which?") is None
+    assert table_look("\n".join(f"    x {k} {k + 1}" for k in range(20)), "Which?") is None

@@ -923,3 +923,17 @@ def test_a_time_of_day_asked_over_many_days_is_told_as_the_column_s_time() -> No
     one_day = [[f"2027-01-10 {10 + i % 10}:00:00", "x"] for i in range(40)]
     assert "time(" not in schema(Table.of_rows(["dtstart", "name"], one_day), "How many start at 6 pm or later?")
     assert "time(" not in schema(Table.of_rows(["dtstart", "name"], rows), "How many of the 13 pm sessions?")
+
+
+def test_a_table_with_no_names_tells_a_rank_and_a_running_total_by_their_order() -> None:
+    # A census name list, `MARY  2.629  2.629  1`: a share, its running total and a rank.
+    shares = [round(2.6 / (k + 1), 3) for k in range(40)]
+    running = [round(sum(shares[:k + 1]), 3) for k in range(40)]
+    rows = [[f"NAME{k}", f"{shares[k]:.3f}", f"{running[k]:.3f}", str(k + 1)] for k in range(40)]
+    told = schema(Table.of_rows([f"column_{i}" for i in range(4)], rows), "What rank does NAME7 hold?")
+    assert "- column_2: number, 2.6 to 11.123 (a running total of column_1: each row's is the one above plus its column_1)" in told
+    assert "- column_3: whole number, 1 to 40 (the row's place, 1 on the first row and one more on each: a rank or a number)" in told
+    assert "column_1: number, 0.065 to 2.6\n" in told  # a share is no running total of anything
+    # Numbers in no such order are told as before.
+    mixed = [[f"N{k}", str((k * 7) % 40), str(k * 3 + 2)] for k in range(40)]
+    assert "(" not in schema(Table.of_rows(["a", "b", "c"], mixed), "Which a?").split("Its columns:")[1]

@@ -1160,6 +1160,46 @@ def _headerless(text: str) -> tuple[str, int, list[str]] | None:
     return sep, width, lines
 
 
+_SPACED_WIDTH_MOST = 12
+"""Columns a table apart by spaces has at most: a line of more single words is prose."""
+
+
+def _spaced(text: str) -> list[list[str]] | None:
+    """The rows of a table with no header line whose columns are apart by runs of spaces (a
+    census name list's `MARY  2.629  2.629  1`, `du` or `wc` output): nine in ten of its lines
+    split into one number of cells, 3 to `_SPACED_WIDTH_MOST`, none indented, and some column
+    holds a number on nine in ten; the rows of that width. None otherwise, and for a text whose
+    lines write times (a log's)."""
+    if len(text) > _READ_UP_TO:
+        return None
+    lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    probe = lines[:_DETECTED_ON]
+    if len(probe) < 5 or sum(line[:1].isspace() for line in probe) >= 2:
+        return None
+    if sum(bool(_TIMES.search(line)) for line in probe) > len(probe) / 10:
+        return None
+    widths = Counter(len(line.split()) for line in probe)
+    width, n = widths.most_common(1)[0]
+    if n < _SHARE * len(probe) or not _HEADERLESS_WIDTH <= width <= _SPACED_WIDTH_MOST:
+        return None
+    rows = [cells for line in lines if len(cells := line.split()) == width]
+    numeric = any(sum(bool(_NUMBER_CELL.fullmatch(r[i])) for r in rows) >= _SHARE * len(rows) for i in range(width))
+    return rows if numeric else None
+
+
+def _spaced_look(text: str) -> ComputedLook | None:
+    """The look at a table with no header line apart by spaces (`_spaced`): its shape, and
+    its rows as a table of columns named by their place, for the query writer."""
+    rows = _spaced(text)
+    if rows is None:
+        return None
+    width = len(rows[0])
+    shown = (f"It is a table with no header line: {len(rows):,} lines of {width} columns apart by spaces; "
+             "cols(line) splits one (columns counted from 0).",)
+    return ComputedLook(shown, names_fields=False,
+                        table=Table.of_rows([f"column_{i}" for i in range(width)], rows, note="(no header line)"))
+
+
 def _headerless_look(text: str, question: str) -> ComputedLook | None:
     """The look at a table with no header line: its shape, the columns holding values the
     question names, and how many lines hold them all, offered when the question asks just that
@@ -1169,7 +1209,7 @@ def _headerless_look(text: str, question: str) -> ComputedLook | None:
     values no value of the question names, gets each column's tally instead (`_tallied`)."""
     found = _headerless(text)
     if found is None:
-        return None
+        return _spaced_look(text)
     asking = asking_part(question)
     sep, width, lines = found
     split = [cols(line, sep) for line in lines]

@@ -690,11 +690,56 @@ def schema(table: Table, question: str) -> str:
     lines = [_described(c, len(table.rows), asked, logged=bool(table.row), clock=clock) for c in columns]
     lines = [line.replace(f"- {c.name}", f"- {c.name} (the question's {short[c.name]!r})", 1) if c.name in short
              else line for c, line in zip(columns, lines, strict=True)]
+    orders = _orders(columns)
+    lines = [f"{line} ({orders[c.name]})" if c.name in orders else line for c, line in zip(columns, lines, strict=True)]
     more = len(table.columns()) - len(columns)
     tail = f"\n(and {more:,} more columns not shown)" if more else ""
     each = f", each {table.row}" if table.row else ""
     note = f" {table.note}" if table.note else ""
     return f"Table t has {len(table.rows):,} rows{each}.{note} Its columns:\n" + "\n".join(lines) + tail
+
+
+_ORDERED_LEAST = 5
+"""Rows a column must have for its order to be told."""
+
+
+def _orders(columns: Sequence[_Column]) -> dict[str, str]:
+    """What a column of numbers is by its order, as a table with no names needs told: the
+    rows' places ("1, 2, 3, ...": a rank), or a running total of another column (each value
+    the one above plus that column's: a cumulative share). A census list's unnamed columns
+    `2.629 2.629 1`, `1.073 3.702 2` are a share, its running total and a rank."""
+    numbers = [c for c in columns if c.kind in ("integer", "real") and None not in c.values
+               and len(c.values) >= _ORDERED_LEAST]
+    told: dict[str, str] = {}
+    for column in numbers:
+        values = column.values
+        if column.kind == "integer" and list(values) == list(range(values[0], values[0] + len(values))) and values[0] in (0, 1):
+            told[column.name] = f"the row's place, {values[0]} on the first row and one more on each: a rank or a number"
+            continue
+        for other in numbers:
+            if other is column:
+                continue
+            # the first rows first: a table of many columns pays for a whole pass only on a likely pair
+            if (_summed(values[:_ORDERED_LEAST + 1], other.values) >= _ORDERED_LEAST
+                    and _summed(values, other.values) >= _SHARE_ORDERED * len(values)):
+                told[column.name] = f"a running total of {other.name}: each row's is the one above plus its {other.name}"
+                break
+    return told
+
+
+def _summed(totals: Sequence[Any], added: Sequence[Any]) -> int:
+    """The rows of `totals` that are the one above plus `added`'s (the first, `added`'s own),
+    to a printed value's rounding."""
+    scale = max(abs(v) for v in totals) or 1
+
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-3 * scale + 0.0011
+
+    return near(totals[0], added[0]) + sum(near(b - a, add) for (a, b), add in zip(pairwise(totals), added[1:], strict=False))
+
+
+_SHARE_ORDERED = 0.95
+"""Share of rows a running total must hold on: a printed total rounds."""
 
 
 def abbreviated(columns: Sequence[str], question: str) -> dict[str, str]:
