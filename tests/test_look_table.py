@@ -913,3 +913,45 @@ def test_a_table_of_columns_apart_by_spaces_with_no_header_is_a_table_for_the_qu
     assert table_look("\n".join(f"2027-01-01 10:00:{k:02d} INFO ok" for k in range(20)), "How many?") is None
     assert table_look("\n".join(f"alpha beta gamma{k % 2}" for k in range(20)), "Which?") is None
     assert table_look("\n".join(f"    x {k} {k + 1}" for k in range(20)), "Which?") is None
+
+
+SQLITE_DUMP = """PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+CREATE TABLE "parish" ("id" INTEGER PRIMARY KEY, "name" TEXT);
+INSERT INTO "parish" VALUES(1,'Upper Holt');
+INSERT INTO "parish" VALUES(2,'Otterby');
+CREATE TABLE "exhibitor" ("id" INTEGER PRIMARY KEY, "name" TEXT, "parish_id" INTEGER);
+CREATE TABLE "class" ("id" INTEGER PRIMARY KEY, "title" TEXT);
+INSERT INTO "class" VALUES(1,'Jar of Jam');
+INSERT INTO "class" VALUES(2,'Bantam Hen');
+CREATE TABLE "entry" ("id" INTEGER PRIMARY KEY, "class_id" INTEGER REFERENCES "class"("id"),
+   "exhibitor_id" INTEGER REFERENCES "exhibitor"("id"), "placing" TEXT);
+""" + "".join(f"INSERT INTO \"exhibitor\" VALUES({k},'Person {k}',{1 + k % 2});\n" for k in range(1, 6)) + "".join(
+    f"INSERT INTO \"entry\" VALUES({k},{1 + k % 2},{1 + k % 5},{'NULL' if k % 3 else repr(str(k % 2 + 1))});\n"
+    for k in range(1, 13)) + "ATTACH DATABASE '/tmp/x.db' AS x;\nCOMMIT;\n"
+
+
+def test_an_sql_dump_is_its_largest_table_with_the_rows_its_keys_name() -> None:
+    rows = table(SQLITE_DUMP)
+    assert len(rows) == 12
+    # Declared keys, and `parish_id` naming the table parish, are followed two deep.
+    assert dict(rows[2]) == {"id": 3, "class_id": 2, "exhibitor_id": 4, "placing": "2", "class_title": "Bantam Hen",
+                             "exhibitor_name": "Person 4", "exhibitor_parish_id": 1, "exhibitor_parish_name": "Upper Holt"}
+    look = table_look(SQLITE_DUMP, "Which parish won the most first prizes?")
+    assert look is not None and look.table is not None
+    assert look.rows[0].startswith("It is a table: 12 rows of an SQL dump's largest table, entry, each with the rows its "
+                                   "keys name in class, exhibitor, parish (their columns named after the key)")
+    assert run_select(look.table, "SELECT exhibitor_parish_name, COUNT(*) FROM t WHERE placing = '2' "
+                                  "GROUP BY 1 ORDER BY 2 DESC, 1").rows == (("Otterby", 1), ("Upper Holt", 1))
+    # mysqldump's own options and keys are read past; a statement SQLite refuses is skipped.
+    mysql = ("-- MySQL dump 10.13\n/*!40101 SET NAMES utf8mb4 */;\nDROP TABLE IF EXISTS `item`;\n"
+             "CREATE TABLE `item` (\n  `id` int(11) NOT NULL AUTO_INCREMENT,\n  `name` varchar(40) COMMENT 'its name',\n"
+             "  PRIMARY KEY (`id`),\n  KEY `by_name` (`name`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+             "LOCK TABLES `item` WRITE;\nINSERT INTO `item` VALUES (1,'a'),(2,'b'),(3,'c'),(4,'d');\n"
+             "INSERT INTO `item` VALUES (5,'e', 'too many');\nUNLOCK TABLES;\n")
+    assert [r["name"] for r in table(mysql)] == ["a", "b", "c", "d"]
+    # Only tables and rows are made: a dump that creates a view, a trigger or attaches a file does nothing else.
+    assert helpers._dump_rows("CREATE TABLE t (a);\nINSERT INTO t VALUES (1),(2),(3);\nCREATE VIEW v AS SELECT 1;\n"
+                              "CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t; END;\n"
+                              "INSERT INTO t VALUES (4);\n") == ("t", [], [{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}])
+    assert helpers._json_records("CREATE TABLE t (a);\nINSERT INTO t VALUES (1);\n") is None  # one row: no table

@@ -937,3 +937,10 @@ def test_a_table_with_no_names_tells_a_rank_and_a_running_total_by_their_order()
     # Numbers in no such order are told as before.
     mixed = [[f"N{k}", str((k * 7) % 40), str(k * 3 + 2)] for k in range(40)]
     assert "(" not in schema(Table.of_rows(["a", "b", "c"], mixed), "Which a?").split("Its columns:")[1]
+
+
+def test_flags_are_no_running_total_of_each_other() -> None:
+    # An SQL dump's `late` and `withdrawn`, nearly all 0: each step of one is the other's 0.
+    rows = [[str(k), "1" if k == 30 else "0", "1" if k == 60 else "0"] for k in range(1, 101)]
+    told = schema(Table.of_rows(["id", "late", "withdrawn"], rows), "How many were late?")
+    assert "running total" not in told

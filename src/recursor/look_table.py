@@ -39,9 +39,12 @@ from recursor.question import (
     ranks,
 )
 from recursor.sandbox.helpers import (
+    _DUMP_HEAD,
+    _DUMP_START,
     _FIRST_CUE,
     _STOP,
     _comments_dropped,
+    _dump_rows,
     _json_records,
     _rest_joined,
     _stem,
@@ -175,7 +178,8 @@ def _read_table(text: str) -> _Read | None:
     if lines and lines[0].lstrip()[:1] in ("[", "{"):
         return _json_table(text, cut)  # a JSON array may be one line
     if lines and (lines[0].lstrip()[:1] == "<" or lines[0].startswith(("BEGIN:", "WEBVTT"))
-                  or _FIRST_CUE.match(text.lstrip().lstrip("\ufeff"))) and (records := _json_table(text, cut)) is not None:
+                  or _FIRST_CUE.match(text.lstrip().lstrip("\ufeff")) or _DUMP_START.match(text[:_DUMP_HEAD])) and (
+            records := _json_table(text, cut)) is not None:
         return records  # a calendar's events, an XML file's elements, subtitles; else read on as any text
     if len(lines) <= _LEAST_ROWS:
         return None
@@ -329,7 +333,11 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     of = "its first " if cut else ""
     if sep == "json":
         start = text.lstrip().lstrip("\ufeff")[:1]
-        what = ("entries (calendar or contact components)" if start == "B" else
+        dump = _dump_rows(text) if _DUMP_START.match(text[:_DUMP_HEAD]) else None
+        what = (f"rows of an SQL dump's largest table, {dump[0]}, each with the rows its keys name in "
+                f"{', '.join(dump[1])} (their columns named after the key)" if dump and dump[1] else
+                f"rows of an SQL dump's largest table, {dump[0]}" if dump else
+                "entries (calendar or contact components)" if start == "B" else
                 "entries (an XML file's repeated elements, with the names of those around them)" if start == "<"
                 else "JSON objects" if start in "[{" else "subtitle cues (start and end into the film, seconds on screen)")
         shown = [f"It is a table: {len(rows):,} {what} with {len(header)} fields: {', '.join(header)}. "

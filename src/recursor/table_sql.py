@@ -716,6 +716,8 @@ def _orders(columns: Sequence[_Column]) -> dict[str, str]:
         if column.kind == "integer" and list(values) == list(range(values[0], values[0] + len(values))) and values[0] in (0, 1):
             told[column.name] = f"the row's place, {values[0]} on the first row and one more on each: a rank or a number"
             continue
+        if len(set(values)) < _SHARE_ORDERED * len(values):
+            continue  # a running total rises row by row: flags of 0 and 1 are none
         for other in numbers:
             if other is column:
                 continue

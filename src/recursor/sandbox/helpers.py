@@ -31,6 +31,7 @@ import functools as _functools
 import io as _io
 import json as _json
 import re as _re
+import sqlite3 as _sqlite3
 import sys as _sys
 import unicodedata as _unicodedata
 from bisect import bisect_right as _bisect_right
@@ -2113,6 +2114,9 @@ def _json_records(text: str) -> list[dict[str, Any]] | None:
         return _property_blocks(body)
     if body[:6] == "WEBVTT" or _FIRST_CUE.match(body):
         return _cues(body)
+    if _DUMP_START.match(body[:_DUMP_HEAD]):
+        dump = _dump_rows(body)
+        return dump[2] if dump is not None else None
     if body[:1] == "<":
         return _xml_records(body)
     if body[:1] == "[":
@@ -2267,6 +2271,121 @@ def _cues(body: str) -> list[dict[str, Any]] | None:
         out.append({"number": number, "start": _cue_time(start), "end": _cue_time(end),
                     "seconds": round(end - start, 3), "text": text})
     return out if len(out) >= _BLOCKS_LEAST else None
+
+
+_DUMP_START = _re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/;?|BEGIN(?:\s+TRANSACTION)?;|PRAGMA[^;\n]*;|SET\s[^;\n]*;"
+                         r"|DROP\s+TABLE[^;\n]*;|LOCK\s+TABLES[^;\n]*;)*CREATE\s+TABLE\b", _re.IGNORECASE | _re.DOTALL)
+"""The start of an SQL dump (`sqlite3 .dump`, `sqlite-utils dump`, mysqldump): comments and
+settings, then its first CREATE TABLE."""
+_DUMP_HEAD = 20_000
+_DUMP_KEPT = _re.compile(r"\s*(?:CREATE\s+TABLE|INSERT\s+INTO)\b", _re.IGNORECASE)
+_MYSQL_ONLY = _re.compile(r"\s*\)\s*(?:ENGINE|DEFAULT\s+CHARSET|AUTO_INCREMENT)\b[^;]*;\s*$|\bAUTO_INCREMENT\b"
+                         r"|\bCOMMENT\s+'(?:[^']|'')*'|\b(?:CHARACTER\s+SET|COLLATE)\s+\w+", _re.IGNORECASE)
+"""What mysqldump writes that SQLite does not read: a table's options, column comments, character sets."""
+_MYSQL_KEY = _re.compile(r",\s*(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:KEY|INDEX)\s+[^,()]*\([^)]*\)(?=\s*[,)])", _re.IGNORECASE)
+_LOADS = frozenset({_sqlite3.SQLITE_CREATE_TABLE, _sqlite3.SQLITE_CREATE_INDEX, _sqlite3.SQLITE_INSERT, _sqlite3.SQLITE_READ,
+                    _sqlite3.SQLITE_SELECT, _sqlite3.SQLITE_TRANSACTION})
+_DUMP_COLUMNS_MOST = 60
+_DUMP_DEPTH = 2
+"""Keys followed from the largest table: its own, and those of the rows they name."""
+
+
+def _loads_only(action: int, arg1: str | None, *_: object) -> int:
+    """A dump may create tables and insert rows, nothing else (no ATTACH, no PRAGMA, no function)."""
+    if action in _LOADS or (action == _sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master"):
+        return _sqlite3.SQLITE_OK
+    return _sqlite3.SQLITE_DENY
+
+
+def _dump_statements(body: str) -> Iterator[str]:
+    """The CREATE TABLE and INSERT statements of a dump, mysqldump's own options taken out."""
+    buf: list[str] = []
+    for line in body.splitlines(keepends=True):
+        buf.append(line)
+        statement = "".join(buf)
+        if not _sqlite3.complete_statement(statement):
+            continue
+        buf = []
+        if _DUMP_KEPT.match(statement):
+            if statement.lstrip()[:6].upper() == "CREATE":
+                statement = _MYSQL_KEY.sub("", statement)
+                statement = _MYSQL_ONLY.sub(lambda m: ");" if m.group(0).lstrip().startswith(")") else "", statement)
+            yield statement
+
+
+def _dump_rows(text: Any) -> tuple[str, list[str], list[dict[str, Any]]] | None:
+    """An SQL dump's largest table as records, each with the rows its keys name (`class_id`
+    -> `class_title`, and that row's own keys: `class_judge_name`), up to two keys deep: a
+    question about a database dump ("which parish won the most first prizes") is one table's
+    rows with their references looked up. A key is a declared REFERENCES, or a column `X_id`
+    naming a table `X` (or `Xs`) that has an `id`. The dump is loaded into an in-memory SQLite
+    that may only create tables and insert rows; a statement SQLite cannot read is skipped.
+    (table's name, the tables looked up, records); None when no table has three rows."""
+    doc = _as_text(text)
+    db = _sqlite3.connect(":memory:")
+    try:
+        db.setlimit(_sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000)
+        db.set_authorizer(_loads_only)
+        for statement in _dump_statements(doc):
+            try:
+                db.execute(statement)
+            except (_sqlite3.Error, ValueError, OverflowError):
+                continue
+        db.set_authorizer(None)
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        counts = {n: db.execute(f'SELECT COUNT(*) FROM "{_q(n)}"').fetchone()[0] for n in names}
+        if not counts or max(counts.values()) < _BLOCKS_LEAST:
+            return None
+        fact = max(names, key=lambda n: counts[n])
+        columns = {n: [r[1] for r in db.execute(f'PRAGMA table_info("{_q(n)}")')] for n in names}
+        by_lower = {n.lower(): n for n in names}
+
+        def keys(table: str) -> list[tuple[str, str, str]]:  # (column, referenced table, its column)
+            found = [(r[3], r[2], r[4] or "id") for r in db.execute(f'PRAGMA foreign_key_list("{_q(table)}")')
+                     if r[2] in columns]
+            declared = {c.lower() for c, _, _ in found}
+            for col in columns[table]:
+                m = _re.fullmatch(r"(\w+?)_?id", col, _re.IGNORECASE)
+                ref = by_lower.get(m.group(1).lower()) or by_lower.get(m.group(1).lower() + "s") if m else None
+                if ref and ref != table and col.lower() not in declared and "id" in (c.lower() for c in columns[ref]):
+                    found.append((col, ref, next(c for c in columns[ref] if c.lower() == "id")))
+            return sorted(found, key=lambda key: columns[table].index(key[0]))  # in the table's own order
+
+        selected = [f'f."{_q(c)}"' for c in columns[fact]]
+        labels = list(columns[fact])
+        joins: list[str] = []
+        looked: list[str] = []
+
+        def follow(alias: str, table: str, prefix: str, depth: int) -> None:
+            for col, ref, to in keys(table):
+                base = _re.sub(r"_?id$", "", col, flags=_re.IGNORECASE) or ref
+                other = f"j{len(joins)}"
+                joins.append(f'LEFT JOIN "{_q(ref)}" AS {other} ON {other}."{_q(to)}" = {alias}."{_q(col)}"')
+                looked.append(ref)
+                for rc in columns[ref]:
+                    if rc != to and len(labels) < _DUMP_COLUMNS_MOST:
+                        selected.append(f'{other}."{_q(rc)}"')
+                        labels.append(f"{prefix}{base}_{rc}")
+                if depth < _DUMP_DEPTH:
+                    follow(other, ref, f"{prefix}{base}_", depth + 1)
+
+        follow("f", fact, "", 1)
+        seen: _Counter[str] = _Counter()
+        unique = []
+        for label in labels:
+            seen[label] += 1
+            unique.append(label if seen[label] == 1 else f"{label}_{seen[label]}")
+        rows = db.execute(f'SELECT {", ".join(selected)} FROM "{_q(fact)}" AS f {" ".join(joins)}')
+        return fact, list(dict.fromkeys(looked)), [dict(zip(unique, row, strict=True)) for row in rows]
+    except (_sqlite3.Error, ValueError, OverflowError, MemoryError):
+        return None
+    finally:
+        db.close()
+
+
+def _q(name: str) -> str:
+    """A name as it goes between double quotes in SQL."""
+    return name.replace('"', '""')
 
 
 def _property_value(value: str, dated: bool) -> str:
