@@ -955,3 +955,26 @@ def test_an_sql_dump_is_its_largest_table_with_the_rows_its_keys_name() -> None:
                               "CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t; END;\n"
                               "INSERT INTO t VALUES (4);\n") == ("t", [], [{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}])
     assert helpers._json_records("CREATE TABLE t (a);\nINSERT INTO t VALUES (1);\n") is None  # one row: no table
+
+
+LOCK = 'version = 1\nrequires-python = ">=3.11"\n\n' + "\n".join(
+    f'[[package]]\nname = "pkg{k}"\nversion = "1.{k}.0"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
+    f'sdist = {{ url = "https://x/pkg{k}.tar.gz", size = {1000 + k}, upload-time = "2026-0{1 + k % 9}-02T10:00:00Z" }}\n'
+    f'wheels = [\n' + "".join(f'    {{ url = "https://x/pkg{k}-{w}.whl", size = {w} }},\n' for w in range(k % 4 + 1)) + "]\n"
+    for k in range(12))
+
+
+def test_a_toml_array_of_tables_is_a_table_with_its_inline_tables_as_fields() -> None:
+    rows = table(LOCK)
+    assert len(rows) == 12 and rows[3]["name"] == "pkg3" and rows[3]["sdist_upload-time"] == "2026-04-02T10:00:00Z"
+    look = table_look(LOCK, "Which package offers the most wheel files?")
+    assert look is not None and look.table is not None
+    assert look.rows[0].startswith("It is a table: 12 tables of the TOML array [[package]] (an inline table's keys are "
+                                   "fields: sdist = { size = ... } is r['sdist_size']) with 7 fields")
+    told = schema(look.table, "Which package offers the most wheel files?")
+    assert "each a JSON list: json_array_length(wheels) counts its items" in told
+    assert run_select(look.table, "SELECT name FROM t ORDER BY json_array_length(wheels) DESC, name LIMIT 1").rows == (
+        ("pkg11",),)
+    # TOML with no array of tables, or one of two tables, or a text that only looks like one, is none.
+    assert helpers._json_records('[tool.x]\na = 1\n[[bin]]\nname = "a"\n[[bin]]\nname = "b"\n') is None
+    assert helpers._json_records("[[not toml]]\n= = =\n") is None

@@ -43,6 +43,7 @@ from recursor.sandbox.helpers import (
     _DUMP_START,
     _FIRST_CUE,
     _STOP,
+    _TOML_TABLES,
     _comments_dropped,
     _dump_rows,
     _json_records,
@@ -178,7 +179,8 @@ def _read_table(text: str) -> _Read | None:
     if lines and lines[0].lstrip()[:1] in ("[", "{"):
         return _json_table(text, cut)  # a JSON array may be one line
     if lines and (lines[0].lstrip()[:1] == "<" or lines[0].startswith(("BEGIN:", "WEBVTT"))
-                  or _FIRST_CUE.match(text.lstrip().lstrip("\ufeff")) or _DUMP_START.match(text[:_DUMP_HEAD])) and (
+                  or _FIRST_CUE.match(text.lstrip().lstrip("\ufeff")) or _DUMP_START.match(text[:_DUMP_HEAD])
+                  or _TOML_TABLES.search(text)) and (
             records := _json_table(text, cut)) is not None:
         return records  # a calendar's events, an XML file's elements, subtitles; else read on as any text
     if len(lines) <= _LEAST_ROWS:
@@ -334,7 +336,10 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     if sep == "json":
         start = text.lstrip().lstrip("\ufeff")[:1]
         dump = _dump_rows(text) if _DUMP_START.match(text[:_DUMP_HEAD]) else None
-        what = (f"rows of an SQL dump's largest table, {dump[0]}, each with the rows its keys name in "
+        toml = _TOML_TABLES.search(text) if start not in "[{<" and dump is None else None
+        what = (f"tables of the TOML array {toml.group(0).strip()} (an inline table's keys are fields: "
+                f"sdist = {{ size = ... }} is r['sdist_size'])" if toml else
+                f"rows of an SQL dump's largest table, {dump[0]}, each with the rows its keys name in "
                 f"{', '.join(dump[1])} (their columns named after the key)" if dump and dump[1] else
                 f"rows of an SQL dump's largest table, {dump[0]}" if dump else
                 "entries (calendar or contact components)" if start == "B" else

@@ -401,6 +401,17 @@ _PARTED_CONTEXT = 12
 """Characters shown before where a value parts from another."""
 
 
+def _json_lists(values: list[Any]) -> bool:
+    """Whether a column's texts are JSON lists (a record's list kept as JSON), by its first few."""
+    probe = values[:_EXAMPLES * 3]
+    if not probe or not all(isinstance(v, str) and v[:1] == "[" and v[-1:] == "]" for v in probe):
+        return False
+    try:
+        return all(isinstance(json.loads(v), list) for v in probe)
+    except ValueError:
+        return False
+
+
 _TIME_OF_DAY = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s?(am|pm|a\.m\.?|p\.m\.?)(?![\w])", re.IGNORECASE)
 """A question's time of day on a twelve-hour clock: "6 pm", "6:30pm", "9 a.m."."""
 
@@ -485,6 +496,10 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             shown = named + [v for v in first if v not in named]
             told = f"text, {width}e.g. " + ", ".join(repr(_clip(v, _LONG_CLIP if long else _CLIP)) for v in shown)
             grouped = _grouped_by_start(column.name, values) or _parts_asked(column.name, counts, asked)
+    if column.kind == "text" and _json_lists(values):
+        # "the package with the most wheels", "the setting with the longest list of choices":
+        # a list's items are counted by SQLite's JSON functions, not by LIKE or length().
+        grouped = f"; each a JSON list: json_array_length({column.name}) counts its items{grouped}"
     line = f"- {column.name}{header}: {told}"
     line = line if len(line) <= _LINE_MAX else line[:_LINE_MAX] + " ..."
     return line + grouped + (f"; empty (NULL) in {empty:,} rows" if empty else "")

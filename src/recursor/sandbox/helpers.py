@@ -33,6 +33,7 @@ import json as _json
 import re as _re
 import sqlite3 as _sqlite3
 import sys as _sys
+import tomllib as _tomllib
 import unicodedata as _unicodedata
 from bisect import bisect_right as _bisect_right
 from collections import Counter as _Counter
@@ -2117,6 +2118,8 @@ def _json_records(text: str) -> list[dict[str, Any]] | None:
     if _DUMP_START.match(body[:_DUMP_HEAD]):
         dump = _dump_rows(body)
         return dump[2] if dump is not None else None
+    if _TOML_TABLES.search(body):
+        return _toml_rows(body)
     if body[:1] == "<":
         return _xml_records(body)
     if body[:1] == "[":
@@ -2140,6 +2143,46 @@ def _json_records(text: str) -> list[dict[str, Any]] | None:
                 return None
             out.append(value)
     return out or None
+
+
+_TOML_TABLES = _re.compile(r"^\[\[[\w.\"' -]+\]\][ \t]*(?:#.*)?$", _re.MULTILINE)
+"""A TOML array of tables' header: `[[package]]`."""
+
+
+def _toml_rows(body: str) -> list[dict[str, Any]] | None:
+    """The tables of a TOML text's longest array of tables (`[[package]]` of a lock file,
+    `[[bin]]` of a manifest) as records: an inline table's keys made fields of their own
+    (`sdist = { upload-time = ... }` -> `sdist_upload-time`), a list kept (a table writes it as
+    JSON, which `json_array_length` counts), a date written ISO. None for a text that is no
+    TOML, or whose longest array has fewer than three tables."""
+    try:
+        value = _tomllib.loads(body)
+    except (_tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+    arrays = [v for v in value.values() if _objects(v)]
+    rows = max(arrays, key=len, default=[])
+    if len(rows) < _BLOCKS_LEAST:
+        return None
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, (_date, _datetime)) or type(v).__name__ == "time":
+            return v.isoformat()
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return v
+
+    out = []
+    for row in rows:
+        record: dict[str, Any] = {}
+        for key, v in row.items():
+            if isinstance(v, dict):
+                record.update({f"{key}_{k}": plain(x) for k, x in v.items()})
+            else:
+                record[key] = plain(v)
+        out.append(record)
+    return out
 
 
 def _objects(value: Any) -> bool:
