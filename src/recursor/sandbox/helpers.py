@@ -2160,7 +2160,7 @@ def _toml_rows(body: str) -> list[dict[str, Any]] | None:
     except (_tomllib.TOMLDecodeError, ValueError, RecursionError):
         return None
     arrays = [v for v in value.values() if _objects(v)]
-    rows = max(arrays, key=len, default=[])
+    rows: list[dict[str, Any]] = max(arrays, key=len, default=[])
     if len(rows) < _BLOCKS_LEAST:
         return None
 
