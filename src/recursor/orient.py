@@ -40,6 +40,7 @@ from recursor.look_dates import _DATE_AT, date_span, days_between, ending_entry
 from recursor.look_enum import enum_look
 from recursor.look_fields import FIELD_LINE, fields_summary
 from recursor.look_first import first_release, neighbour_days
+from recursor.look_headings import ASKS_OUTLINE, headings_table
 from recursor.look_ids import distinct_ids
 from recursor.look_items import items_table
 from recursor.look_jsfuncs import js_look
@@ -1215,6 +1216,10 @@ def orientation(context: ContextValue, question: str, *, n_words: int = 3, first
     log_asked = bool(words.ranks or COUNT_ASKED.search(asking))
     timed = (timed_table(text) if tabled is None and items is None and not counted and not files
              and isinstance(context, str) and len(text) <= _PARSED_UP_TO and (computes or log_asked) else None)
+    if (items is None and tabled is None and not counted and not files and isinstance(context, str)
+            and len(text) <= _PARSED_UP_TO and ASKS_OUTLINE.search(asking)):
+        # "Which chapter has exactly two sections directly beneath it?": the outline's rows.
+        items = headings_table(text, asking)
     if items is None and tabled is None and computes and not counted and not files and isinstance(context, str):
         # A report's records, unless its lines are a timed log's (a job log's "=====" banners
         # over its stamped lines: the lines are what it counts, review).
