@@ -25,6 +25,7 @@ from collections import Counter
 from itertools import pairwise
 
 from recursor.look_pipe_tables import pipe_tables
+from recursor.look_types import types_table
 from recursor.sandbox.helpers import _outline, dated_below, to_date
 from recursor.table_sql import Table
 
@@ -82,10 +83,10 @@ _BODY_MAX = 2_000
 
 def items_table(text: str, question: str = "") -> Table | None:
     """The text's changelog items, else its quoted records, else its Markdown tables, else its
-    settings, else its YAML mappings, else its terms, as a table; None when it has none of them. Markdown tables only
+    type declarations (when the question names their kind), else its settings, else its YAML mappings, else its terms, as a table; None when it has none of them. Markdown tables only
     when the `question` names a column or a cell of theirs."""
-    return (_changes(text) or _quoted_records(text) or pipe_tables(text, question) or _settings(text)
-            or _mappings(text) or _terms(text))
+    return (_changes(text) or _quoted_records(text) or pipe_tables(text, question) or types_table(text, question)
+            or _settings(text) or _mappings(text) or _terms(text))
 
 
 _KEYED = re.compile(r'([A-Za-z_][\w]*(?:\[\d+\])?)[ \t]+"((?:[^"\\]|\\.)*)"[ \t]*')

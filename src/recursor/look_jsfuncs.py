@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from recursor.question import SET_ASIDE, asking_part
 
-__all__ = ["JsFunction", "js_functions", "js_look"]
+__all__ = ["JsFunction", "brace_end", "js_functions", "js_look"]
 
 _DEFINED = re.compile(
     r"^[ \t]*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*(?P<a>[A-Za-z_$][\w$]*)\s*\((?P<pa>(?:[^()]|\([^()]*\))*)\)\s*\{"
@@ -63,7 +63,7 @@ class JsFunction:
         return self.last - self.first + 1
 
 
-def _end(text: str, at: int) -> int | None:
+def brace_end(text: str, at: int) -> int | None:
     """Where the brace opened at `at` closes; strings, template literals, comments and
     regular expressions skipped. None when it never does."""
     depth, i, n = 0, at, len(text)
@@ -122,7 +122,7 @@ def js_functions(text: str) -> list[JsFunction]:
         name = next(m.group(k) for k in "abcde" if m.group(k))
         params = next(m.group(f"p{k}") for k in "abcde" if m.group(k))
         brace = m.end() - 1
-        end = _end(text, brace)
+        end = brace_end(text, brace)
         if end is None:
             continue
         found.append(JsFunction(name, _parameters(params), bisect_left(breaks, m.start()) + 1,
