@@ -73,7 +73,7 @@ def _members(text: str, brace: int, end: int, enum: bool) -> int:
             i = close + 1
             after = text[i:i + 1]
             nxt = text[i:i + _HEAD_MOST].lstrip()[:1]
-            if after and after in "[<>.=?;,)|&" or not (nxt.isalnum() or nxt in "_$}@#/\"'["):
+            if (after and after in "[<>.=?;,)|&") or not (nxt.isalnum() or nxt in "_$}@#/\"'["):
                 pending = True  # an object type inside a member: `x: { a: 1 }[];`
             else:
                 count, pending = count + 1, False  # a method's body ends its member
