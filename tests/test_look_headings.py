@@ -65,4 +65,5 @@ def test_an_outline_is_a_table_of_headings_with_what_is_directly_beneath_each() 
     # The first look offers it to the query writer for such a question, not for any other.
     assert orientation(MANUAL, question).table is not None
     assert headings_table(MANUAL, "Which parser is recommended?") is None
+    assert headings_table(MANUAL, "How many lines starting with $ does the section on parsers hold?") is None
     assert headings_table("Title\n=====\n\nText only.\n", question) is None  # one heading: no outline

@@ -22,9 +22,9 @@ from recursor.table_sql import Table
 
 __all__ = ["ASKS_OUTLINE", "headings_table"]
 
-ASKS_OUTLINE = re.compile(r"\b(?:chapters?|sections?|subsections?|sub-sections?|headings?|subheadings?)\b",
-                          re.IGNORECASE)
-"""A question about a document's outline names its parts."""
+ASKS_OUTLINE = re.compile(r"\b(?:chapters|sections|subsections|sub-sections|headings|subheadings)\b", re.IGNORECASE)
+"""A question about a document's outline counts or ranks its parts, named in the plural ("the most
+sections"): "how many command lines does the section on downloads hold" counts lines, not parts."""
 _LEAST = 5
 """Headings a text must have, at two levels or more, for its outline to be a table."""
 _ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
