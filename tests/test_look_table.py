@@ -978,3 +978,47 @@ def test_a_toml_array_of_tables_is_a_table_with_its_inline_tables_as_fields() ->
     # TOML with no array of tables, or one of two tables, or a text that only looks like one, is none.
     assert helpers._json_records('[tool.x]\na = 1\n[[bin]]\nname = "a"\n[[bin]]\nname = "b"\n') is None
     assert helpers._json_records("[[not toml]]\n= = =\n") is None
+
+
+def test_review_sql_dumps_load_as_written_and_nothing_else_runs() -> None:
+    import time
+
+    # Leading blank lines or comment banners are read once: the first look never hangs on them.
+    started = time.monotonic()
+    assert helpers._DUMP_START.match("\n" * 40 + " " * 40 + "hello") is None
+    assert helpers._DUMP_START.match("/* c */\n" * 60 + "body { color: red }\n") is None
+    assert time.monotonic() - started < 1
+    # A BLOB is its hex; a text's newlines written `replace(..., char(10))` load; `REFERENCES parent` is its key.
+    rows = table("BEGIN TRANSACTION;\nCREATE TABLE customer(code TEXT PRIMARY KEY, name TEXT, thumb BLOB);\n"
+                 "INSERT INTO customer VALUES('c1',replace('Ann\\nLee','\\n',char(10)),X'89504E47');\n"
+                 "INSERT INTO customer VALUES('c2','Bo',NULL);\n"
+                 "CREATE TABLE orders(id INTEGER PRIMARY KEY, customer TEXT REFERENCES customer, line INTEGER,"
+                 " FOREIGN KEY (id, line) REFERENCES part(a, b));\n"
+                 + "".join(f"INSERT INTO orders VALUES({k},'c{1 + k % 2}',{k});\n" for k in range(1, 7)) + "COMMIT;\n")
+    assert len(rows) == 6  # a key of two columns multiplies no row
+    assert dict(rows[1]) == {"id": 2, "customer": "c1", "line": 2, "customer_name": "Ann\nLee", "customer_thumb": "89504e47"}
+    # Rows come from a statement's own VALUES: no INSERT ... SELECT, no CREATE ... AS SELECT, no default that computes.
+    base = "CREATE TABLE t(x, y DEFAULT (hex(randomblob(400000))));\n" + "".join(f"INSERT INTO t(x) VALUES({i});\n"
+                                                                               for i in range(5))
+    loaded = helpers._dump_rows(base + "INSERT INTO t(x) SELECT a.x FROM t a, t b, t c;\n"
+                                "CREATE TABLE big AS SELECT a.x FROM t a, t b;\n")
+    assert loaded == ("t", [], [{"x": i, "y": None} for i in range(5)])
+    # mysqldump: backslash escapes, listed types, ON UPDATE, prefix indexes, INSERT IGNORE.
+    mysql = ("-- MySQL dump 10.13\nCREATE TABLE `film` (\n  `id` int unsigned NOT NULL AUTO_INCREMENT,\n"
+             "  `title` varchar(99) NOT NULL COMMENT 'it\\'s the title',\n  `rating` enum('G','PG','R') DEFAULT 'G',\n"
+             "  `features` set('Trailers','Commentaries') DEFAULT NULL,\n"
+             "  `updated` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
+             "  PRIMARY KEY (`id`) USING BTREE,\n  KEY `idx_title` (`title`(20))\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+             "INSERT INTO `film` VALUES (1,'O\\'Brien; the film','PG','Trailers','2006-02-15 05:03:42'),"
+             "(2,'A \\\\ B','G',NULL,'2006-02-15 05:03:42');\n"
+             "INSERT IGNORE INTO `film` VALUES (3,'Line\\none','R',NULL,'2006-02-15 05:03:42');\n")
+    assert [(r["title"], r["rating"]) for r in table(mysql)] == [("O'Brien; the film", "PG"), ("A \\ B", "G"),
+                                                                  ("Line\none", "R")]
+    # A dump nothing could be read from is no comma-separated table.
+    assert table("BEGIN TRANSACTION;\nCREATE TABLE t(a);\nINSERT INTO t VALUES (1), (2);\nCOMMIT;\n") == []
+
+
+def test_review_a_cue_numbered_in_other_digits_is_labelled_by_them() -> None:
+    rows = table("WEBVTT\n\n①\n00:01.000 --> 00:02.000\nHello\n\n2\n00:03.000 --> 00:04.000\nTwo\n\n"
+                 "3\n00:05.000 --> 00:06.000\nThree\n")
+    assert [r["number"] for r in rows] == ["①", 2, 3]

@@ -33,6 +33,7 @@ import json as _json
 import re as _re
 import sqlite3 as _sqlite3
 import sys as _sys
+import time as _time
 import tomllib as _tomllib
 import unicodedata as _unicodedata
 from bisect import bisect_right as _bisect_right
@@ -2309,89 +2310,208 @@ def _cues(body: str) -> list[dict[str, Any]] | None:
         assert timing is not None
         start, end = _cue_seconds(timing.group(1)), _cue_seconds(timing.group(2))
         label = lines[at - 1] if at else ""
-        number: Any = int(label) if label.isdigit() else label or len(out) + 1
+        number: Any = int(label) if label.isascii() and label.isdigit() else label or len(out) + 1
         text = " ".join(t for line in lines[at + 1:] if (t := _CUE_TAG.sub("", line).strip()))
         out.append({"number": number, "start": _cue_time(start), "end": _cue_time(end),
                     "seconds": round(end - start, 3), "text": text})
     return out if len(out) >= _BLOCKS_LEAST else None
 
 
-_DUMP_START = _re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/;?|BEGIN(?:\s+TRANSACTION)?;|PRAGMA[^;\n]*;|SET\s[^;\n]*;"
-                         r"|DROP\s+TABLE[^;\n]*;|LOCK\s+TABLES[^;\n]*;)*CREATE\s+TABLE\b", _re.IGNORECASE | _re.DOTALL)
+_DUMP_START = _re.compile(r"(?:\s|--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/;?|BEGIN(?:\s+TRANSACTION)?;|PRAGMA[^;\n]*;|SET\s[^;\n]*;"
+                          r"|DROP\s+TABLE[^;\n]*;|LOCK\s+TABLES[^;\n]*;|CREATE\s+DATABASE[^;\n]*;|USE\s[^;\n]*;)*+"
+                          r"CREATE\s+TABLE\b", _re.IGNORECASE)
 """The start of an SQL dump (`sqlite3 .dump`, `sqlite-utils dump`, mysqldump): comments and
-settings, then its first CREATE TABLE."""
+settings, then its first CREATE TABLE. Possessive, each part unambiguous: a text of leading
+blank lines or comment banners is read once, never retried."""
 _DUMP_HEAD = 20_000
-_DUMP_KEPT = _re.compile(r"\s*(?:CREATE\s+TABLE|INSERT\s+INTO)\b", _re.IGNORECASE)
-_MYSQL_ONLY = _re.compile(r"\s*\)\s*(?:ENGINE|DEFAULT\s+CHARSET|AUTO_INCREMENT)\b[^;]*;\s*$|\bAUTO_INCREMENT\b"
-                         r"|\bCOMMENT\s+'(?:[^']|'')*'|\b(?:CHARACTER\s+SET|COLLATE)\s+\w+", _re.IGNORECASE)
-"""What mysqldump writes that SQLite does not read: a table's options, column comments, character sets."""
-_MYSQL_KEY = _re.compile(r",\s*(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:KEY|INDEX)\s+[^,()]*\([^)]*\)(?=\s*[,)])", _re.IGNORECASE)
-_LOADS = frozenset({_sqlite3.SQLITE_CREATE_TABLE, _sqlite3.SQLITE_CREATE_INDEX, _sqlite3.SQLITE_INSERT, _sqlite3.SQLITE_READ,
-                    _sqlite3.SQLITE_SELECT, _sqlite3.SQLITE_TRANSACTION})
+_DUMP_KEPT = _re.compile(r"\s*(?:CREATE\s+TABLE|INSERT\s+(?:OR\s+\w+\s+)?INTO|INSERT\s+IGNORE\s+INTO|REPLACE\s+INTO)\b",
+                         _re.IGNORECASE)
+_SQL_TOKEN = _re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--[^\n]*|/\*.*?(?:\*/|$)|;|[^'\"`;/-]+|.",
+                         _re.DOTALL)
+_MYSQL_TOKEN = _re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|--[^\n]*|/\*.*?(?:\*/|$)|;"
+                           r"|[^'\"`;/-]+|.", _re.DOTALL)
+"""A dump's tokens: quoted texts (mysqldump escapes a quote as `\'`), names, comments, `;`."""
+_MYSQL_ESCAPES = {"0": "", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+_MYSQL_DUMP = _re.compile(r"^-- (?:MySQL|MariaDB) dump|/\*!\d{5}|`", _re.MULTILINE)
+_MYSQL_ONLY = _re.compile(
+    r"\s*\)\s*(?:ENGINE|DEFAULT\s+CHARSET|AUTO_INCREMENT|CHARSET|ROW_FORMAT)\s*=[^;]*$|\bAUTO_INCREMENT\b"
+    r"|\bCOMMENT\s+'(?:[^']|'')*'|\b(?:CHARACTER\s+SET|CHARSET|COLLATE)\s+\w+|\bON\s+UPDATE\s+\w+(?:\s*\(\s*\))?"
+    r"|\bUSING\s+(?:BTREE|HASH)\b|\bunsigned\b|\bzerofill\b", _re.IGNORECASE)
+"""What mysqldump writes that SQLite does not read: a table's options, column comments, character
+sets, `ON UPDATE`, index methods."""
+_MYSQL_KEY = _re.compile(r",\s*(?:(?:UNIQUE|FULLTEXT|SPATIAL)\s+)?(?:KEY|INDEX)\s+[^,()]*\((?:[^()]|\([^()]*\))*\)",
+                         _re.IGNORECASE)
+_MYSQL_LISTED = _re.compile(r"\b(?:enum|set)\s*\((?:[^()']|'(?:[^']|'')*')*\)", _re.IGNORECASE)
+_DEFAULT_CALL = _re.compile(r"\bDEFAULT\s*(?=\(|[A-Za-z_]\w*\s*\(|b')", _re.IGNORECASE)
+"""A column's default that computes (`DEFAULT (hex(randomblob(9)))`, `current_timestamp()`): the
+authorizer never sees it, and a dump writes every column's value anyway."""
+_DUMP_FUNCTIONS = frozenset({"replace", "char", "unistr"})
+"""Functions a dump's values may call: `sqlite3 .dump` writes a text's newlines as
+`replace('a\nb','\n',char(10))`, newer shells as `unistr(...)`."""
+_DUMP_SECONDS = 5.0
 _DUMP_COLUMNS_MOST = 60
+_DUMP_JOINS_MOST = 60
 _DUMP_DEPTH = 2
 """Keys followed from the largest table: its own, and those of the rows they name."""
 
 
-def _loads_only(action: int, arg1: str | None, *_: object) -> int:
-    """A dump may create tables and insert rows, nothing else (no ATTACH, no PRAGMA, no function)."""
-    if action in _LOADS or (action == _sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master"):
-        return _sqlite3.SQLITE_OK
-    return _sqlite3.SQLITE_DENY
+def _mysql_text(token: str) -> str:
+    """A mysqldump quoted text as SQLite writes it: backslash escapes read, quotes doubled."""
+    inner = _re.sub(r"\\(.)", lambda m: _MYSQL_ESCAPES.get(m.group(1), m.group(1)), token[1:-1], flags=_re.DOTALL)
+    return "'" + inner.replace("''", "'").replace("'", "''") + "'"
+
+
+def _balanced_end(text: str, at: int) -> int:
+    """Past the parenthesis that closes the one opened at `at` (quotes skipped), or len(text)."""
+    depth, i = 0, at
+    while i < len(text):
+        c = text[i]
+        if c == "'":
+            i = text.find("'", i + 1)
+            i = len(text) if i < 0 else i
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+def _table_made(statement: str) -> str:
+    """A CREATE TABLE as SQLite reads it: mysqldump's own options, keys and listed types taken
+    out, and a default that computes written NULL."""
+    statement = _MYSQL_KEY.sub("", statement)
+    statement = _MYSQL_LISTED.sub("TEXT", statement)
+    statement = _MYSQL_ONLY.sub(lambda m: ")" if m.group(0).lstrip().startswith(")") else "", statement)
+    while (m := _DEFAULT_CALL.search(statement)) is not None:
+        rest = statement[m.end():]
+        if rest.startswith("b'"):
+            cut = rest.find("'", 2) + 1
+        else:
+            opened = rest.find("(")
+            cut = _balanced_end(rest, opened) if opened >= 0 else len(rest)
+        statement = statement[:m.start()] + "DEFAULT NULL" + rest[cut:]
+    return statement
 
 
 def _dump_statements(body: str) -> Iterator[str]:
-    """The CREATE TABLE and INSERT statements of a dump, mysqldump's own options taken out."""
-    buf: list[str] = []
-    for line in body.splitlines(keepends=True):
-        buf.append(line)
-        statement = "".join(buf)
-        if not _sqlite3.complete_statement(statement):
+    """The CREATE TABLE and INSERT statements of a dump, in one pass over its tokens (a `;`
+    inside a quoted text ends nothing); mysqldump's escapes, options and INSERT forms written as
+    SQLite's."""
+    mysql = _MYSQL_DUMP.search(body[:_DUMP_HEAD]) is not None
+    parts: list[str] = []
+    for m in (_MYSQL_TOKEN if mysql else _SQL_TOKEN).finditer(body):
+        token = m.group(0)
+        if token != ";":
+            if token.startswith("--") or token.startswith("/*"):
+                continue
+            parts.append(_mysql_text(token) if mysql and token[:1] == "'" and len(token) > 1 else token)
             continue
-        buf = []
-        if _DUMP_KEPT.match(statement):
-            if statement.lstrip()[:6].upper() == "CREATE":
-                statement = _MYSQL_KEY.sub("", statement)
-                statement = _MYSQL_ONLY.sub(lambda m: ");" if m.group(0).lstrip().startswith(")") else "", statement)
-            yield statement
+        statement, parts = "".join(parts), []
+        if not _DUMP_KEPT.match(statement):
+            continue
+        head = statement.lstrip()[:7].upper()
+        if head.startswith("CREATE"):
+            statement = _table_made(statement)
+        elif head.startswith("REPLACE"):
+            statement = _re.sub(r"^\s*REPLACE\s+INTO", "INSERT OR REPLACE INTO", statement, flags=_re.IGNORECASE)
+        elif mysql:
+            statement = _re.sub(r"^\s*INSERT\s+IGNORE\s+INTO", "INSERT OR IGNORE INTO", statement, flags=_re.IGNORECASE)
+            statement = _re.sub(r"\b_binary\s+'", "'", statement)
+        yield statement + ";"
+
+
+_CREATES = frozenset({_sqlite3.SQLITE_CREATE_TABLE, _sqlite3.SQLITE_CREATE_INDEX, _sqlite3.SQLITE_INSERT,
+                      _sqlite3.SQLITE_READ, _sqlite3.SQLITE_TRANSACTION})
+"""What a CREATE TABLE does (its row in sqlite_master, its keys' indexes); no SELECT: no `AS SELECT`."""
+_INSERTS = frozenset({_sqlite3.SQLITE_INSERT, _sqlite3.SQLITE_SELECT, _sqlite3.SQLITE_TRANSACTION})
+"""What an INSERT of VALUES does; no READ: no `INSERT ... SELECT` from a table, no cross join."""
+
+
+def _dump_loader(kind: list[str]) -> Callable[..., int]:
+    """The authorizer a dump loads under: a CREATE TABLE may make a table (no SELECT in it, no
+    `AS SELECT`), an INSERT may add rows from its own VALUES (no table read, no subquery's
+    cross join), and only `_DUMP_FUNCTIONS` run; nothing else (no ATTACH, PRAGMA, trigger)."""
+    def authorize(action: int, arg1: str | None, arg2: str | None, *_: object) -> int:
+        if action == _sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+            return _sqlite3.SQLITE_OK
+        if action == _sqlite3.SQLITE_FUNCTION:
+            return _sqlite3.SQLITE_OK if (arg2 or "").lower() in _DUMP_FUNCTIONS else _sqlite3.SQLITE_DENY
+        allowed = _CREATES if kind[0] == "create" else _INSERTS
+        return _sqlite3.SQLITE_OK if action in allowed else _sqlite3.SQLITE_DENY
+    return authorize
 
 
 def _dump_rows(text: Any) -> tuple[str, list[str], list[dict[str, Any]]] | None:
     """An SQL dump's largest table as records, each with the rows its keys name (`class_id`
     -> `class_title`, and that row's own keys: `class_judge_name`), up to two keys deep: a
     question about a database dump ("which parish won the most first prizes") is one table's
-    rows with their references looked up. A key is a declared REFERENCES, or a column `X_id`
-    naming a table `X` (or `Xs`) that has an `id`. The dump is loaded into an in-memory SQLite
-    that may only create tables and insert rows; a statement SQLite cannot read is skipped.
+    rows with their references looked up. A key is a declared REFERENCES of one column to its
+    table's primary key or a unique column, or a column `X_id` naming a table `X` (`Xs`, `Xies`)
+    whose `id` is such. The dump is loaded into an in-memory SQLite under `_dump_loader`, for
+    at most `_DUMP_SECONDS`; a statement SQLite cannot read is skipped. A BLOB is its hex.
     (table's name, the tables looked up, records); None when no table has three rows."""
     doc = _as_text(text)
     db = _sqlite3.connect(":memory:")
+    deadline = [0.0]
     try:
+        deadline[0] = _time.monotonic() + _DUMP_SECONDS
+        db.set_progress_handler(lambda: int(_time.monotonic() > deadline[0]), 10_000)
         db.setlimit(_sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000)
-        db.set_authorizer(_loads_only)
+        kind = ["create"]
+        db.set_authorizer(_dump_loader(kind))
         for statement in _dump_statements(doc):
+            kind[0] = "create" if statement.lstrip()[:6].upper() == "CREATE" else "insert"
             try:
                 db.execute(statement)
             except (_sqlite3.Error, ValueError, OverflowError):
-                continue
+                if _time.monotonic() > deadline[0]:
+                    return None
         db.set_authorizer(None)
-        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                          "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")]
         counts = {n: db.execute(f'SELECT COUNT(*) FROM "{_q(n)}"').fetchone()[0] for n in names}
         if not counts or max(counts.values()) < _BLOCKS_LEAST:
             return None
         fact = max(names, key=lambda n: counts[n])
-        columns = {n: [r[1] for r in db.execute(f'PRAGMA table_info("{_q(n)}")')] for n in names}
+        info = {n: list(db.execute(f'PRAGMA table_info("{_q(n)}")')) for n in names}
+        columns = {n: [r[1] for r in rows] for n, rows in info.items()}
         by_lower = {n.lower(): n for n in names}
 
+        def unique(table: str, column: str) -> bool:  # a key names one row: its primary key or a unique column
+            pk = [r[1] for r in info[table] if r[5]]
+            if pk == [column]:
+                return True
+            for index in db.execute(f'PRAGMA index_list("{_q(table)}")'):
+                if index[2] and [r[2] for r in db.execute(f'PRAGMA index_info("{_q(index[1])}")')] == [column]:
+                    return True
+            return False
+
         def keys(table: str) -> list[tuple[str, str, str]]:  # (column, referenced table, its column)
-            found = [(r[3], r[2], r[4] or "id") for r in db.execute(f'PRAGMA foreign_key_list("{_q(table)}")')
-                     if r[2] in columns]
+            grouped: dict[int, list[tuple[str, str, str | None]]] = {}
+            for r in db.execute(f'PRAGMA foreign_key_list("{_q(table)}")'):
+                grouped.setdefault(r[0], []).append((r[3], r[2], r[4]))
+            found: list[tuple[str, str, str]] = []
+            for parts in grouped.values():
+                if len(parts) != 1 or parts[0][1] not in columns:
+                    continue  # a key of two columns is joined by none of them alone
+                col, ref, named = parts[0]
+                to = named or next((r[1] for r in info[ref] if r[5]), None)  # `REFERENCES parent`: its primary key
+                if to is not None and unique(ref, to):
+                    found.append((col, ref, to))
             declared = {c.lower() for c, _, _ in found}
             for col in columns[table]:
                 m = _re.fullmatch(r"(\w+?)_?id", col, _re.IGNORECASE)
-                ref = by_lower.get(m.group(1).lower()) or by_lower.get(m.group(1).lower() + "s") if m else None
-                if ref and ref != table and col.lower() not in declared and "id" in (c.lower() for c in columns[ref]):
-                    found.append((col, ref, next(c for c in columns[ref] if c.lower() == "id")))
+                if m is None or col.lower() in declared:
+                    continue
+                stem = m.group(1).lower()
+                named_table = (by_lower.get(stem) or by_lower.get(stem + "s")
+                               or by_lower.get(stem[:-1] + "ies" if stem.endswith("y") else ""))
+                ident = next((c for c in columns[named_table] if c.lower() == "id"), None) if named_table else None
+                if named_table and named_table != table and ident is not None and unique(named_table, ident):
+                    found.append((col, named_table, ident))
             return sorted(found, key=lambda key: columns[table].index(key[0]))  # in the table's own order
 
         selected = [f'f."{_q(c)}"' for c in columns[fact]]
@@ -2401,6 +2521,8 @@ def _dump_rows(text: Any) -> tuple[str, list[str], list[dict[str, Any]]] | None:
 
         def follow(alias: str, table: str, prefix: str, depth: int) -> None:
             for col, ref, to in keys(table):
+                if len(joins) >= _DUMP_JOINS_MOST or len(labels) >= _DUMP_COLUMNS_MOST:
+                    return
                 base = _re.sub(r"_?id$", "", col, flags=_re.IGNORECASE) or ref
                 other = f"j{len(joins)}"
                 joins.append(f'LEFT JOIN "{_q(ref)}" AS {other} ON {other}."{_q(to)}" = {alias}."{_q(col)}"')
@@ -2414,12 +2536,14 @@ def _dump_rows(text: Any) -> tuple[str, list[str], list[dict[str, Any]]] | None:
 
         follow("f", fact, "", 1)
         seen: _Counter[str] = _Counter()
-        unique = []
+        labelled = []
         for label in labels:
             seen[label] += 1
-            unique.append(label if seen[label] == 1 else f"{label}_{seen[label]}")
+            labelled.append(label if seen[label] == 1 else f"{label}_{seen[label]}")
         rows = db.execute(f'SELECT {", ".join(selected)} FROM "{_q(fact)}" AS f {" ".join(joins)}')
-        return fact, list(dict.fromkeys(looked)), [dict(zip(unique, row, strict=True)) for row in rows]
+        records = [{k: v.hex() if isinstance(v, bytes) else v for k, v in zip(labelled, row, strict=True)}
+                   for row in rows]
+        return fact, list(dict.fromkeys(looked)), records
     except (_sqlite3.Error, ValueError, OverflowError, MemoryError):
         return None
     finally:
@@ -2554,6 +2678,8 @@ def table(text: Any = None, sep: str | None = None) -> list[Record]:
     doc = _as_text(text)
     if (objects := _json_records(doc)) is not None:
         return [_record(x) for x in objects]
+    if _DUMP_START.match(doc.lstrip()[:_DUMP_HEAD]):
+        return []  # an SQL dump whose tables hold too few rows, or none SQLite could read: no comma-separated rows
     header, rows, sep = _table_cells(doc, sep)
     out = []
     for cells in rows:
