@@ -907,6 +907,9 @@ def test_a_count_that_keeps_no_row_by_the_question_s_verb_is_told_which_rows_wri
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%rejected%'"), question) == ""
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE message LIKE '%reject%'"), "How many were denied?") == ""
     assert db.doubted(db.select("SELECT COUNT(*) FROM t WHERE priority = 'routine'"), "How many samples arrived?") == ""
+    # A count that keeps them by a CASE (review) keeps them too.
+    case = "SELECT COUNT(CASE WHEN message LIKE '%rejected%' THEN 1 END) FROM t WHERE time >= '2026-11-18 12:00:00'"
+    assert db.doubted(db.select(case), question) == ""
     db.close()
 
 
@@ -916,8 +919,8 @@ def test_a_time_of_day_asked_over_many_days_is_told_as_the_column_s_time() -> No
     rows = [[f"2027-0{1 + i % 4}-1{i % 10} {10 + i % 10}:00:00", "x"] for i in range(40)]
     told = schema(Table.of_rows(["dtstart", "name"], rows), "How many sessions start at 6 pm or later?")
     assert "- dtstart: date and time YYYY-MM-DD HH:MM:SS, 2027-01-10 10:00:00 to 2027-04-19 19:00:00 " \
-           "(a time of day on any day: time(dtstart) >= '18:00:00')" in told
-    assert "time(dtstart) >= '09:30:00'" in schema(Table.of_rows(["dtstart", "name"], rows), "Which start after 9:30 a.m.?")
+           "(a time of day on any day: time(dtstart) compares with '18:00:00')" in told
+    assert "time(dtstart) compares with '09:30:00'" in schema(Table.of_rows(["dtstart", "name"], rows), "Which start after 9:30 a.m.?")
     # No time of day asked, or one day's log, is told as before.
     assert "time(" not in schema(Table.of_rows(["dtstart", "name"], rows), "How many sessions in March?")
     one_day = [[f"2027-01-10 {10 + i % 10}:00:00", "x"] for i in range(40)]
@@ -937,6 +940,9 @@ def test_a_table_with_no_names_tells_a_rank_and_a_running_total_by_their_order()
     # Numbers in no such order are told as before.
     mixed = [[f"N{k}", str((k * 7) % 40), str(k * 3 + 2)] for k in range(40)]
     assert "(" not in schema(Table.of_rows(["a", "b", "c"], mixed), "Which a?").split("Its columns:")[1]
+    # A named table's id of 1 to n is no rank (review: beside a named `rank` column).
+    named = [[str(k + 1), f"N{k}", str(40 - k)] for k in range(40)]
+    assert "rank or a number" not in schema(Table.of_rows(["id", "name", "rank"], named), "Who is ranked third?")
 
 
 def test_flags_are_no_running_total_of_each_other() -> None:
@@ -944,3 +950,14 @@ def test_flags_are_no_running_total_of_each_other() -> None:
     rows = [[str(k), "1" if k == 30 else "0", "1" if k == 60 else "0"] for k in range(1, 101)]
     told = schema(Table.of_rows(["id", "late", "withdrawn"], rows), "How many were late?")
     assert "running total" not in told
+
+
+def test_review_a_window_beside_a_condition_the_question_names_may_keep_none() -> None:
+    rows = [["INFO" if i % 5 else "ERROR", f"2010-10-03 {9 + i // 20:02d}:{i % 60:02d}:00"] for i in range(90)]
+    db = TableDb.open(Table.of_rows(["level", "time"], rows))
+    assert db is not None
+    zero = db.select("SELECT COUNT(*) FROM t WHERE level = 'ERROR' AND time >= '2010-10-03 13:00:00' "
+                     "AND time < '2010-10-03 13:05:00'")
+    assert zero.rows == ((0,),)
+    assert db.doubted(zero, "How many errors were logged from 13:00 to 13:05?") == ""
+    db.close()

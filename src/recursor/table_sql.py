@@ -408,7 +408,7 @@ def _json_lists(values: list[Any]) -> bool:
         return False
     try:
         return all(isinstance(json.loads(v), list) for v in probe)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 
@@ -473,7 +473,7 @@ def _described(column: _Column, n_rows: int, asked: set[str], logged: bool = Fal
             elif " " in values[0] and clock and min(values)[:10] != max(values)[:10]:
                 # "sessions that start at 6 pm or later" over many days: the 1.5B compared whole
                 # date-times with the last day's 18:00 and kept one row of 14.
-                told += f" (a time of day on any day: time({column.name}) >= '{clock}')"
+                told += f" (a time of day on any day: time({column.name}) compares with '{clock}')"
         elif (routes := _routes(column.name, values, asked)) is not None:
             told, grouped = routes
         elif logged and (kinds := _kinds(values, counts, asked, named)) is not None:
@@ -728,7 +728,8 @@ def _orders(columns: Sequence[_Column]) -> dict[str, str]:
     told: dict[str, str] = {}
     for column in numbers:
         values = column.values
-        if column.kind == "integer" and list(values) == list(range(values[0], values[0] + len(values))) and values[0] in (0, 1):
+        if (_UNNAMED.fullmatch(column.name) and column.kind == "integer" and values[0] in (0, 1)
+                and list(values) == list(range(values[0], values[0] + len(values)))):
             told[column.name] = f"the row's place, {values[0]} on the first row and one more on each: a rank or a number"
             continue
         if len(set(values)) < _SHARE_ORDERED * len(values):
@@ -744,6 +745,13 @@ def _orders(columns: Sequence[_Column]) -> dict[str, str]:
     return told
 
 
+def _named_in(condition: str, question: str) -> bool:
+    """Whether the question writes a word of a condition, its column's or its text's, by their
+    first four letters ("errors" names `level = 'ERROR'`); a number is no word."""
+    asked = {w[:4] for w in re.findall(r"[a-z]{3,}", question.lower())}
+    return any(w[:4] in asked for w in re.findall(r"[a-z]{3,}", condition.lower().replace("_", " ")))
+
+
 def _summed(totals: Sequence[Any], added: Sequence[Any]) -> int:
     """The rows of `totals` that are the one above plus `added`'s (the first, `added`'s own),
     to a printed value's rounding."""
@@ -756,6 +764,9 @@ def _summed(totals: Sequence[Any], added: Sequence[Any]) -> int:
 
 
 _SHARE_ORDERED = 0.95
+_UNNAMED = re.compile(r"column_\d+")
+"""A column a table with no header line names by its place: only such a column's rank is told
+(an `id` of 1 to n beside a named `rank` is no rank)."""
 """Share of rows a running total must hold on: a printed total rounds."""
 
 
@@ -957,7 +968,7 @@ class TableDb:
         if query.error:
             return ""
         found = any(c not in (None, 0, 0.0) for r in query.rows for c in r)
-        return self._misread(query, question) or ("" if found else self._apart(query) or self._unwritten(query))
+        return self._misread(query, question) or ("" if found else self._apart(query, question) or self._unwritten(query))
 
     def _misread(self, query: Query, question: str) -> str:
         """Why a query that found something may answer another question: it compares a
@@ -1024,10 +1035,10 @@ class TableDb:
         if verb is None or not any(c not in (None, 0, 0.0) for r in query.rows for c in r):
             return ""  # a count of none is told by its conditions (`_apart`)
         bases = {*base_forms(verb.lower()), *synonyms(verb)}
-        where = _WHERE.search(query.sql)
-        if where is None:
+        if _WHERE.search(query.sql) is None:
             return ""
-        if any(bases & {*base_forms(w.lower()), w.lower()} for w in re.findall(r"[A-Za-z]{3,}", where.group(1))):
+        # Anywhere in the query: `COUNT(CASE WHEN event LIKE '%rejected%' ...)` keeps them too.
+        if any(bases & {*base_forms(w.lower()), w.lower()} for w in re.findall(r"[A-Za-z]{3,}", query.sql)):
             return ""
         for column in self.table.columns():
             if column.kind != "text":
@@ -1068,7 +1079,7 @@ class TableDb:
                     f"names: leave that condition out unless the question asks for it")
         return ""
 
-    def _apart(self, query: Query) -> str:
+    def _apart(self, query: Query, question: str = "") -> str:
         """Why a query whose conditions each hold for some rows found none: none meets them
         all ("released LIKE '2019%'" and "version LIKE '1.44.%'", a value copied from the
         column's examples); or a pattern that no row of its column matches. "" otherwise."""
@@ -1099,7 +1110,10 @@ class TableDb:
                 told.append(head if rest and any(rest in t for t in told) else near)
             return "; ".join(told)
         spanned = _WHERE.search(query.sql)
-        for condition in self._spans(spanned.group(1) if spanned else ""):
+        # A window beside conditions the question names ("errors" for level = 'ERROR') that
+        # keeps none may be right; beside one it never names (`trk_number = 3`), a misreading.
+        unnamed = any(not _named_in(condition, question) for condition, _ in held)
+        for condition in self._spans(spanned.group(1) if spanned and unnamed else ""):
             alone = self.select(f"SELECT COUNT(*) FROM t WHERE {condition}")
             if alone.error or not alone.rows or not alone.rows[0][0]:
                 continue  # an empty window: none in it may be the answer, the other conditions tell
