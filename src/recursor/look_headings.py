@@ -25,6 +25,13 @@ __all__ = ["ASKS_OUTLINE", "headings_table"]
 ASKS_OUTLINE = re.compile(r"\b(?:chapters|sections|subsections|sub-sections|headings|subheadings)\b", re.IGNORECASE)
 """A question about a document's outline counts or ranks its parts, named in the plural ("the most
 sections"): "how many command lines does the section on downloads hold" counts lines, not parts."""
+_COUNTS_PARTS = re.compile(r"\b(?:how\s+many|number\s+of|most|fewest|least|exactly|more\s+than|fewer\s+than|"
+                           r"at\s+(?:least|most)|only|no|one|two|three|four|five|six|seven|eight|nine|ten|\d+|last|"
+                           r"first|largest|smallest|longest|shortest)\b", re.IGNORECASE)
+"""A question that counts, ranks or picks by their number the parts it names ("the most sections",
+"exactly two sections"), not a look-up that mentions sections ("which sections cover proxies")."""
+_CLOSING = re.compile(r"\s+#+\s*$")
+"""An ATX heading's closing hashes (`## Part A ##`)."""
 _LEAST = 5
 """Headings a text must have, at two levels or more, for its outline to be a table."""
 _ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
@@ -36,12 +43,18 @@ def headings_table(text: str, question: str) -> Table | None:
     heading directly above it in the outline, `chapter`: its outermost one, `beneath`: how many
     headings are directly beneath it), when `question` names a part of an outline
     (`ASKS_OUTLINE`); None otherwise, or for fewer than `_LEAST` headings or one level."""
-    if not ASKS_OUTLINE.search(question):
+    if not ASKS_OUTLINE.search(question) or not _COUNTS_PARTS.search(question):
         return None
     _, heads, parents = _outline(text, 0, len(text))
+    outermost = min((level for _, _, level in heads), default=0)
+    if heads and heads[0][2] == outermost and sum(level == outermost for _, _, level in heads) == 1:
+        # A README's one `#` title over its `##` chapters: the title is the document's, no chapter.
+        heads = [(a, b, level - 1) for a, b, level in heads[1:]]
+        parents = [-1 if k <= 0 else k - 1 for k in parents[1:]]
     if len(heads) < _LEAST or len({level for _, _, level in heads}) < 2:
         return None
-    titles = [_ATTRIBUTES.sub("", text[a:b].strip().lstrip("#").strip()).strip() or None for a, b, _ in heads]
+    titles = [_ATTRIBUTES.sub("", _CLOSING.sub("", text[a:b].strip()).lstrip("#*").strip()).strip() or None
+              for a, b, _ in heads]
     beneath = Counter(parents)
     breaks = [m.start() for m in re.finditer("\n", text)]
 
