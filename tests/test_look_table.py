@@ -907,12 +907,24 @@ def test_a_table_of_columns_apart_by_spaces_with_no_header_is_a_table_for_the_qu
     assert look.rows[0] == ("It is a table with no header line: 30 lines of 3 columns apart by spaces; "
                             "cols(line) splits one (columns counted from 0).")
     assert run_select(look.table, "SELECT column_2 FROM t WHERE column_0 = 'NAME7'").rows == ((8,),)
+    # A header line names the columns (review: it was a row, and made the numbers text); a longer
+    # line's rest is its last cell (`ls -l`'s `name -> target`); shorter lines are told left out.
+    headed = "score rank name\n" + "".join(f"{20 + k} {k + 1} player{k}\n" for k in range(25)) + "total 9\n"
+    headed += "1 26 a -> b\n"
+    look = table_look(headed, "What is the average score?")
+    assert look is not None and look.table is not None
+    assert look.rows[0] == ("It is a table under a header line of 3 columns apart by spaces: score, rank, name "
+                            "(1 shorter lines left out); cols(line) splits one (columns counted from 0).")
+    assert run_select(look.table, "SELECT AVG(score), MAX(rank) FROM t WHERE name LIKE 'player%'").rows == ((32.0, 25),)
+    assert run_select(look.table, "SELECT name FROM t WHERE rank = 26").rows == (("a -> b",),)
+    # A few short lines are no table (a recipe's).
+    assert table_look("2 cups flour\n1 tsp salt\n3 eggs beaten\n1 cup milk\n2 tbsp butter\n", "How much flour?") is None
     # Prose, a log, words in columns with no number, or indented lines are no such table.
     assert table_look("\n".join(f"the quick brown fox {k}" if k % 3 else "a line of other words" for k in range(20)),
                       "Which?") is None
     assert table_look("\n".join(f"2027-01-01 10:00:{k:02d} INFO ok" for k in range(20)), "How many?") is None
     assert table_look("\n".join(f"alpha beta gamma{k % 2}" for k in range(20)), "Which?") is None
-    assert table_look("\n".join(f"    x {k} {k + 1}" for k in range(20)), "Which?") is None
+    assert table_look("\n".join(f"    x {k} {k + 1}" for k in range(30)), "Which?") is None
 
 
 SQLITE_DUMP = """PRAGMA foreign_keys=OFF;

@@ -1175,19 +1175,22 @@ def _headerless(text: str) -> tuple[str, int, list[str]] | None:
 
 _SPACED_WIDTH_MOST = 12
 """Columns a table apart by spaces has at most: a line of more single words is prose."""
+_SPACED_LEAST = 20
+"""Lines a table apart by spaces must have: a few short lines (a recipe's, a chat's) are no table."""
 
 
-def _spaced(text: str) -> list[list[str]] | None:
-    """The rows of a table with no header line whose columns are apart by runs of spaces (a
-    census name list's `MARY  2.629  2.629  1`, `du` or `wc` output): nine in ten of its lines
-    split into one number of cells, 3 to `_SPACED_WIDTH_MOST`, none indented, and some column
-    holds a number on nine in ten; the rows of that width. None otherwise, and for a text whose
-    lines write times (a log's)."""
+def _spaced(text: str) -> tuple[list[str] | None, list[list[str]], int] | None:
+    """A table whose columns are apart by runs of spaces (a census name list's `MARY  2.629
+    2.629  1`, `ls -l` output): nine in ten of its lines split into one number of cells, 3 to
+    `_SPACED_WIDTH_MOST`, none indented, and some column holds a number on nine in ten. Its
+    header (a first line of names where the column below holds numbers), its rows (a longer
+    line's rest joined into its last cell: `name -> target`), and how many lines of fewer
+    cells were left out. None otherwise, and for a text whose lines write times (a log's)."""
     if len(text) > _READ_UP_TO:
         return None
     lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
     probe = lines[:_DETECTED_ON]
-    if len(probe) < 5 or sum(line[:1].isspace() for line in probe) >= 2:
+    if len(probe) < _SPACED_LEAST or sum(line[:1].isspace() for line in probe) >= 2:
         return None
     if sum(bool(_TIMES.search(line)) for line in probe) > len(probe) / 10:
         return None
@@ -1195,22 +1198,33 @@ def _spaced(text: str) -> list[list[str]] | None:
     width, n = widths.most_common(1)[0]
     if n < _SHARE * len(probe) or not _HEADERLESS_WIDTH <= width <= _SPACED_WIDTH_MOST:
         return None
-    rows = [cells for line in lines if len(cells := line.split()) == width]
-    numeric = any(sum(bool(_NUMBER_CELL.fullmatch(r[i])) for r in rows) >= _SHARE * len(rows) for i in range(width))
-    return rows if numeric else None
+    rows = [[*cells[:width - 1], " ".join(cells[width - 1:])] for line in lines if len(cells := line.split()) >= width]
+    numeric = [i for i in range(width) if sum(bool(_NUMBER_CELL.fullmatch(r[i])) for r in rows[1:]) >= _SHARE * (len(rows) - 1)]
+    if not numeric:
+        return None
+    first = rows[0]
+    header = None
+    if all(not _NUMBER_CELL.fullmatch(first[i]) for i in numeric) and all(_a_name(c) for c in first) \
+            and len({c.lower() for c in first}) == width:
+        header, rows = first, rows[1:]  # `name score rank` over its rows
+    return header, rows, sum(1 for line in lines if len(line.split()) < width)
 
 
 def _spaced_look(text: str) -> ComputedLook | None:
-    """The look at a table with no header line apart by spaces (`_spaced`): its shape, and
-    its rows as a table of columns named by their place, for the query writer."""
-    rows = _spaced(text)
-    if rows is None:
+    """The look at a table apart by spaces (`_spaced`): its shape, and its rows as a table,
+    its columns named by its header or by their place, for the query writer."""
+    found = _spaced(text)
+    if found is None:
         return None
+    header, rows, short = found
     width = len(rows[0])
-    shown = (f"It is a table with no header line: {len(rows):,} lines of {width} columns apart by spaces; "
-             "cols(line) splits one (columns counted from 0).",)
+    left = f" ({short:,} shorter lines left out)" if short else ""
+    named = (f"under a header line of {width} columns apart by spaces: {', '.join(header)}" if header
+             else f"with no header line: {len(rows):,} lines of {width} columns apart by spaces")
+    shown = (f"It is a table {named}{left}; cols(line) splits one (columns counted from 0).",)
+    names = sql_names(header) if header else [f"column_{i}" for i in range(width)]
     return ComputedLook(shown, names_fields=False,
-                        table=Table.of_rows([f"column_{i}" for i in range(width)], rows, note="(no header line)"))
+                        table=Table.of_rows(names, rows, note="" if header else "(no header line)"))
 
 
 def _headerless_look(text: str, question: str) -> ComputedLook | None:
