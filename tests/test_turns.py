@@ -1813,3 +1813,23 @@ def test_review_an_echo_note_reads_a_long_line_in_part_and_fast() -> None:
     text = "[" + record * 3000 + "]"
     lines = turns._lines_with(text, "Titular", ["General"])
     assert 0 < len(lines) <= 3 and all(len(line) <= 2 * turns._WITH_LINE + len("Titular") for line in lines)
+
+
+def test_a_count_that_is_the_whole_windows_lines_goes_back_once() -> None:
+    """Asked how many firmware images were sent in full from 02:30 to 03:00, the 1.5B answered
+    the window's 1,162 lines of 19 kinds."""
+    kinds = ("Opening file fw/{i}.bin for reading", "Transferred {i}00 bytes in 0.01 seconds", "Session {i} complete")
+    text = "".join(f"2027-02-17 02:{20 + i // 6:02d}:{i % 60:02d},000 INFO [tftpy] {kinds[i % 3].format(i=i)}\n"
+                   for i in range(120))
+    question = "How many firmware images were sent in full from 02:30 up to, but not including, 02:35?"
+    shown = orientation(text, question).text
+    assert "30 of its 120 timed lines are from 02:30 through 02:34" in shown and "They are 30 lines of 3 kinds" in shown
+    window = "```repl\nrows = in_dates(lines(), '02:30', '02:34')\nprint(len(rows), rows[:2])\n```"
+    root, result = _run_on(text, [window, "FINAL(30)", "FINAL(10)"], question)
+    note = root.calls[2].messages[-1]["content"]
+    assert note.startswith("30 is how many lines the window holds, of 3 kinds together")
+    assert result.answer == "10"
+    # A question that counts the window's lines themselves takes its total.
+    root, result = _run_on(text, [window, "FINAL(30)"], "How many log lines were written from 02:30 up to, but not "
+                                                         "including, 02:35?")
+    assert result.answer == "30" and len(root.calls) == 2

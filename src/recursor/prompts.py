@@ -490,6 +490,13 @@ class Prompts:
             "lines of the context with code to see how it is written, then filter for that."
         )
 
+    def window_total(self, answer: str, kinds: str) -> str:
+        """Sent once when a count answer is how many lines a window of time holds, all kinds
+        together, where the question counts one thing."""
+        return (f"{answer} is how many lines the window holds, of {kinds} kinds together; the question counts "
+                f"one thing in it. Keep only the lines of its kind (the kinds are listed above, each with an "
+                f"example) and count those.")
+
     def sliced_count(self, shown: str, found: str) -> str:
         """Sent once when a count answer is how many lines the output printed of more it found."""
         return (f"{shown} is how many of the lines the output printed; its first number, {found}, counts the "

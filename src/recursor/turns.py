@@ -343,6 +343,13 @@ def _alike(a: str, b: str) -> bool:
     return len(wa) >= 2 and len(wb) >= 2 and bool(wa & wb) and len(wa & wb) * 3 >= 2 * max(len(wa), len(wb)) - 2
 
 
+_WINDOW_TOLD = re.compile(r"(?P<n>\d[\d,]*) of its [\d,]+ timed lines are from .*\n(?:.*\n){0,3}?They are "
+                          r"(?P=n) lines of (?P<kinds>\d+) kinds")
+"""The first look's window of time and its kinds of line: "1,162 of its 4,074 timed lines are from
+02:30 through 02:59 ...", "They are 1,162 lines of 19 kinds"."""
+_COUNTS_LINES = re.compile(r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}?(?:lines|entries|records|log\s+lines|events|messages)\b",
+                           re.IGNORECASE)
+"""A question that counts a window's lines themselves: its total is the answer."""
 _FEW_LINES = 30
 """At most this many lines hold a term that picks out a part of the text (`TurnState.unfiltered`)."""
 
@@ -527,7 +534,7 @@ _WITH_LINE = 200
 """Characters of a line read each way from the echoed term: a longer line is told in part."""
 
 
-Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "choice",
+Check = Literal["blind", "empty", "unseen", "form", "echo", "size", "term_count", "typed", "unfiltered", "window", "choice",
                 "first", "zero", "sliced",
                 "read_again", "held", "unit", "computed", "read_instead", "subject", "line"]
 """A check that sends an answer back with a note, at most once a run: a model sure of its
@@ -858,7 +865,7 @@ class TurnState:
         if number in self.numbers_doubted or number in (self.offered, self.look_computed):
             return None  # sent back once already, by whichever check, or offered: it stands
         note = (self.copied_size(bare, prompts) or self.sliced_count(number, prompts) or self.term_count(bare, prompts)
-                or self.unfiltered(bare, prompts))
+                or self.window_total(number, prompts) or self.unfiltered(bare, prompts))
         if note is not None:
             self.numbers_doubted.add(number)
         return note
@@ -1090,6 +1097,21 @@ class TurnState:
             return None  # the look's own call, which read the question's words and chose its filter ("image/")
         self.sent_back.add("unfiltered")
         return prompts.unfiltered(bare, rare[0])
+
+    def window_total(self, number: str, prompts: Prompts) -> str | None:
+        """The feedback, once per run, for a count that is how many lines the first look found in
+        the question's window of time when it told those lines to be of two or more kinds:
+        asked how many firmware images were sent in full from 02:30 to 03:00, the 1.5B answered
+        the window's 1,162 lines of 19 kinds. Not for a question that counts lines or entries
+        themselves. Given again, it stands."""
+        if ("window" in self.sent_back or not prompts.looking_needs_output
+                or HOW_MANY.search(asking_part(self.question)) is None or _COUNTS_LINES.search(self.question)):
+            return None
+        window = _WINDOW_TOLD.search(self.shown.text)
+        if window is None or window.group("n").replace(",", "") != number or int(window.group("kinds")) < 2:
+            return None
+        self.sent_back.add("window")
+        return prompts.window_total(window.group("n"), window.group("kinds"))
 
     def sliced_count(self, number: str, prompts: Prompts) -> str | None:
         """The feedback, once per run, for a small root's count that is how many lines the last
