@@ -1202,6 +1202,10 @@ def _spaced(text: str) -> tuple[list[str] | None, list[list[str]], int] | None:
     numeric = [i for i in range(width) if sum(bool(_NUMBER_CELL.fullmatch(r[i])) for r in rows[1:]) >= _SHARE * (len(rows) - 1)]
     if not numeric:
         return None
+    if sum(any(c.endswith((":", "=")) for c in r) for r in rows) >= len(rows) / 2:
+        return None  # `key0: value 0`: named fields, not columns
+    if any(i not in numeric and len({r[i] for r in rows[1:]}) == 1 for i in range(width)):
+        return None  # a word on every line (`value`, `status`): a sentence's, not a column's
     first = rows[0]
     header = None
     if all(not _NUMBER_CELL.fullmatch(first[i]) for i in numeric) and all(_a_name(c) for c in first) \
