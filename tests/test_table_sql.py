@@ -961,3 +961,19 @@ def test_review_a_window_beside_a_condition_the_question_names_may_keep_none() -
     assert zero.rows == ((0,),)
     assert db.doubted(zero, "How many errors were logged from 13:00 to 13:05?") == ""
     db.close()
+
+
+def test_a_which_question_answered_by_a_key_is_told_the_column_that_names_it() -> None:
+    # Over an SQL dump's joined rows the 1.5B grouped by `class_judge_id` and offered 3 for a judge's name.
+    rows = [[str(k % 4 + 1), ["Ann Lee", "Bo Wu", "Dr. Cy Crabb", "Di Ng"][k % 4], str(k % 3 + 1)] for k in range(24)]
+    db = TableDb.open(Table.of_rows(["class_judge_id", "class_judge_name", "class_section_id"], rows))
+    assert db is not None
+    sql = ("SELECT class_judge_id, COUNT(DISTINCT class_section_id) FROM t GROUP BY class_judge_id "
+           "HAVING COUNT(DISTINCT class_section_id) > 2")
+    question = "Which judge was given classes in more than two sections?"
+    assert db.doubted(db.select(sql), question) == ("it gives class_judge_id, a key, but the question asks which one: "
+                                                     "class_judge_name names it (select class_judge_name, and group by it)")
+    named = sql.replace("class_judge_id", "class_judge_name")
+    assert db.doubted(db.select(named), question) == ""
+    assert db.doubted(db.select(sql), "Which judge id was given classes in more than two sections?") == ""
+    db.close()

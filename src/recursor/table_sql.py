@@ -158,6 +158,8 @@ _PARTED_NUMBER = re.compile(r"\d+[.:/-]\d+")
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\b", re.IGNORECASE)
 _COUNTS = re.compile(r"\bnumber\s+of\b|\b(?:count|total|sum|average|mean)\b", re.IGNORECASE)
 _WHICH = re.compile(r"\b(?:which|who|whose)\b", re.IGNORECASE)
+_ASKS_ID = re.compile(r"\b(?:id|ids|identifier|number|code|key)\b", re.IGNORECASE)
+"""A question that asks for an id or a number itself ("which id", "give its number")."""
 
 Kind = Literal["integer", "real", "date", "boolean", "text"]
 
@@ -980,6 +982,8 @@ class TableDb:
             return unasked
         if empty := empty_top(query):
             return empty
+        if named := self._id_for_name(query, question):
+            return named
         if (distinct := _DISTINCT.search(query.sql)) and _ROWS_COUNTED.search(question):
             # "in how many country-year rows ... is the GDP above 10,000": the writer counted countries.
             return (f"COUNT(DISTINCT {distinct.group(1)}) counts the different values of {distinct.group(1)}, "
@@ -1024,6 +1028,24 @@ class TableDb:
                             f"{word}: {before!r} says which {word}, so it is a value of another column "
                             f"(such as {', '.join(others[:3])})")
         return ""
+
+    def _id_for_name(self, query: Query, question: str) -> str:
+        """Why a query may answer "which judge" with a number: its first column is a key
+        (`class_judge_id`) where another column names what the key is of (`class_judge_name`):
+        over an SQL dump's joined rows the 1.5B grouped by the judge's id and offered 3 for
+        'Dr. Fenella Crabb'. "" otherwise, and for a question that asks for a number or an id."""
+        if not query.names or _WHICH.search(question) is None or _ASKS_ID.search(question):
+            return ""
+        first = query.names[0]
+        m = re.fullmatch(r"(?:\w+\.)?(\w*?)_?id", first, re.IGNORECASE)
+        if m is None or not m.group(1):
+            return ""
+        names = [c.name for c in self.table.columns() if c.kind == "text"
+                 and re.fullmatch(rf"{re.escape(m.group(1))}_?(?:name|title|label)", c.name, re.IGNORECASE)]
+        if not names:
+            return ""
+        return (f"it gives {first}, a key, but the question asks which one: {names[0]} names it "
+                f"(select {names[0]}, and group by it)")
 
     def _verb_unkept(self, query: Query, question: str) -> str:
         """Why a count may have counted other rows than the question's: the question counts
