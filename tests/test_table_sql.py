@@ -977,3 +977,13 @@ def test_a_which_question_answered_by_a_key_is_told_the_column_that_names_it() -
     assert db.doubted(db.select(named), question) == ""
     assert db.doubted(db.select(sql), "Which judge id was given classes in more than two sections?") == ""
     db.close()
+
+
+def test_a_row_of_several_cells_answers_on_what_date_with_its_one_date() -> None:
+    query = Query("SELECT name, sdist_upload_time, json_array_length(wheels) AS n FROM t ORDER BY n DESC LIMIT 1",
+                  rows=(("pydantic-core", "2026-10-11 18:35:44", 122),), names=("name", "sdist_upload_time", "n"))
+    asked = "Find the locked package that offers the most wheel files. On what date was its source archive uploaded?"
+    assert answer_of(query, asked) == "2026-10-11 18:35:44"
+    assert answer_of(query, "Which package offers the most wheel files?") is None  # two cells could answer
+    two = Query("SELECT a, b FROM t", rows=(("2026-01-01", "2026-02-02"),), names=("a", "b"))
+    assert answer_of(two, "On what date was it uploaded?") is None  # two dates: which is open

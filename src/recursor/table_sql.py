@@ -32,7 +32,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from recursor.line_kinds import kinds, line_shape
-from recursor.question import asking_part, counted_verb, letters_in_order
+from recursor.question import asked_form, asking_part, counted_verb, letters_in_order
 from recursor.sandbox.helpers import _STOP, to_date
 from recursor.synonyms import plain_idioms, synonyms
 from recursor.word_bases import base_forms
@@ -1290,6 +1290,10 @@ _WHICH_OR_WHEN = re.compile(r"\b(?:which|who|whose|when|what\s+(?:day|date|month
 ("what was the highest price": the value ordered by answers it)."""
 
 
+_DATED_CELL = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?")
+"""A cell that is a date, or a date and time, as a table writes it."""
+
+
 def answer_of(query: Query, question: str) -> str | None:
     """The value a query gives as the answer: its one row's one cell. Of a row of several
     cells, the one aggregate column (by its name, "COUNT(*)") for a question that counts or
@@ -1319,6 +1323,10 @@ def answer_of(query: Query, question: str) -> str | None:
             ranked_by = by.group(1).strip('"`[]').lower()
             picked = [c for c, a, n in zip(row, aggregate, names, strict=True)
                       if not a and n.strip('"`[]').lower() != ranked_by]
+        if len(picked) != 1 and asked_form(question) == "a date":
+            # "Find the package with the most wheels. On what date was its archive uploaded?":
+            # `name, upload_time, COUNT(...)`, of which the one date is the answer.
+            picked = [c for c in row if isinstance(c, str) and _DATED_CELL.fullmatch(c)]
         if len(picked) != 1:
             return None
         row = (picked[0],)
