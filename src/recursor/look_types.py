@@ -32,6 +32,7 @@ _LEAST = 5
 _HEAD_MOST = 600
 """Characters between a declaration's name and its body's brace: a longer gap is no head."""
 _READ_UP_TO = 2_000_000
+_BLANKS = re.compile(r"[ \t]*")
 
 
 def _generics(text: str, at: int) -> int:
@@ -97,11 +98,12 @@ def types_table(text: str, question: str) -> Table | None:
     rows: list[list[str | None]] = []
     for m in _DECLARED.finditer(text):
         at = m.end()
-        gap = len(text[at:]) - len(text[at:].lstrip(" \t"))
+        spaced = _BLANKS.match(text, at)
+        after = spaced.end() if spaced else at
         params = None
-        if text[at + gap:at + gap + 1] == "<":
-            closed = _generics(text, at + gap)
-            params, at = text[at + gap:closed], closed
+        if text[after:after + 1] == "<":
+            closed = _generics(text, after)
+            params, at = text[after:closed], closed
         brace = text.find("{", at, at + _HEAD_MOST)
         if brace < 0 or ";" in text[at:brace] or "(" in text[at:brace].split("extends")[0].split(":")[0]:
             continue  # a forward declaration (`struct s;`), or no body near its name

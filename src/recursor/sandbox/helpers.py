@@ -2280,7 +2280,7 @@ def _property_blocks(body: str) -> list[dict[str, Any]] | None:
 _CUE_TIMING = _re.compile(r"((?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{3})[ \t]+-->[ \t]+((?:\d{1,2}:)?\d{1,2}:\d{2}[,.]\d{3})")
 """A subtitle cue's timing line: `00:00:27,074 --> 00:00:30,566` (SubRip), `00:27.074 --> ...` (WebVTT)."""
 _FIRST_CUE = _re.compile(r"(?:\d+[ \t]*\r?\n)?" + _CUE_TIMING.pattern)
-_CUE_TAG = _re.compile(r"</?[a-zA-Z][^>]*>|\{\\[^}]*\}")
+_CUE_TAG = _re.compile(r"</?[a-zA-Z][^<>\n]{0,200}>|\{\\[^{}\n]{0,200}\}")
 """Styling inside a cue's text: `<i>`, `<font color=...>`, `{\\an8}`."""
 
 
