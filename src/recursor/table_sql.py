@@ -766,10 +766,10 @@ def _summed(totals: Sequence[Any], added: Sequence[Any]) -> int:
 
 
 _SHARE_ORDERED = 0.95
+"""Share of rows a running total must hold on: a printed total rounds."""
 _UNNAMED = re.compile(r"column_\d+")
 """A column a table with no header line names by its place: only such a column's rank is told
 (an `id` of 1 to n beside a named `rank` is no rank)."""
-"""Share of rows a running total must hold on: a printed total rounds."""
 
 
 def abbreviated(columns: Sequence[str], question: str) -> dict[str, str]:
