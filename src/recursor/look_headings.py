@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 
+from recursor.look_pipe_tables import _ATTRIBUTES
 from recursor.sandbox.helpers import _outline
 from recursor.table_sql import Table
 
@@ -34,8 +35,6 @@ _CLOSING = re.compile(r"\s+#+\s*$")
 """An ATX heading's closing hashes (`## Part A ##`)."""
 _LEAST = 5
 """Headings a text must have, at two levels or more, for its outline to be a table."""
-_ATTRIBUTES = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
-"""A Markdown heading's attribute list (`{: #stages }`): no part of its title."""
 
 
 def headings_table(text: str, question: str) -> Table | None:

@@ -179,7 +179,7 @@ def _read_table(text: str) -> _Read | None:
     if lines and lines[0].lstrip()[:1] in ("[", "{"):
         return _json_table(text, cut)  # a JSON array may be one line
     if lines and (lines[0].lstrip()[:1] == "<" or lines[0].startswith(("BEGIN:", "WEBVTT"))
-                  or _FIRST_CUE.match(text.lstrip().lstrip("\ufeff")) or _DUMP_START.match(text[:_DUMP_HEAD])
+                  or _FIRST_CUE.match(text[:_DUMP_HEAD].lstrip().lstrip("\ufeff")) or _DUMP_START.match(text[:_DUMP_HEAD])
                   or _TOML_TABLES.search(text)) and (
             records := _json_table(text, cut)) is not None:
         return records  # a calendar's events, an XML file's elements, subtitles; else read on as any text
@@ -334,7 +334,7 @@ def table_look(text: str, question: str) -> ComputedLook | None:
     columns = [_Column(name, [r[i] for r in rows], name in opaque) for i, name in enumerate(header)]
     of = "its first " if cut else ""
     if sep == "json":
-        start = text.lstrip().lstrip("\ufeff")[:1]
+        start = text[:_DUMP_HEAD].lstrip().lstrip("\ufeff")[:1]
         dump = _dump_rows(text) if _DUMP_START.match(text[:_DUMP_HEAD]) else None
         toml = _TOML_TABLES.search(text) if start not in "[{<" and dump is None else None
         what = (f"tables of the TOML array {toml.group(0).strip()} (an inline table's keys are fields: "
@@ -1132,23 +1132,37 @@ def _width(widths: Counter[int], n_lines: int) -> int:
     return best[1] if best[0] >= _SHARE * n_lines else 0
 
 
+def _unindented_lines(text: str, least: int) -> tuple[list[str], list[str]] | None:
+    """A whole text's lines that are neither blank nor `#` comments, and the first
+    `_DETECTED_ON` of them a table is detected on; None for a longer text, fewer than `least`
+    lines, or indented lines (code or prose, not columns)."""
+    if len(text) > _READ_UP_TO:
+        return None
+    lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    probe = lines[:_DETECTED_ON]
+    if len(lines) < least or sum(line[:1].isspace() for line in probe) >= 2:
+        return None
+    return lines, probe
+
+
+def _timed(probe: list[str]) -> bool:
+    """Whether one line in ten writes a time of day with seconds, as a log's lines do."""
+    return sum(bool(_TIMES.search(line)) for line in probe) > len(probe) / 10
+
+
 def _headerless(text: str) -> tuple[str, int, list[str]] | None:
     """The separator, the number of columns and the lines of a table with no header line (the
     `/etc/passwd` kind: `root:x:0:0:root:/root:/bin/bash`), when nine in ten of its lines that
     are not comments split into as many columns, three or more, or into one more where a last
     column is optional; None otherwise. Only a whole text, and `:` not for lines that write
     times (a log's "10:00:00")."""
-    if len(text) > _READ_UP_TO:
+    read = _unindented_lines(text, 5)
+    if read is None:
         return None
-    lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
-    if len(lines) < 5:
-        return None
-    probe = lines[:_DETECTED_ON]
+    lines, probe = read
     if sum(line.lstrip()[:1] in ("{", "[") for line in probe) > len(probe) / 2:
         return None  # JSON objects, one a line: their commas are no columns
-    if sum(line[:1].isspace() for line in probe) >= 2:
-        return None  # indented lines: code or prose, not columns
-    timed = sum(bool(_TIMES.search(line)) for line in probe) > len(probe) / 10
+    timed = _timed(probe)
     best: tuple[int, str, int] | None = None
     for sep in _HEADERLESS_SEPS:
         if sep == ":" and timed:
@@ -1186,14 +1200,10 @@ def _spaced(text: str) -> tuple[list[str] | None, list[list[str]], int] | None:
     header (a first line of names where the column below holds numbers), its rows (a longer
     line's rest joined into its last cell: `name -> target`), and how many lines of fewer
     cells were left out. None otherwise, and for a text whose lines write times (a log's)."""
-    if len(text) > _READ_UP_TO:
+    read = _unindented_lines(text, _SPACED_LEAST)
+    if read is None or _timed(read[1]):
         return None
-    lines = [line for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
-    probe = lines[:_DETECTED_ON]
-    if len(probe) < _SPACED_LEAST or sum(line[:1].isspace() for line in probe) >= 2:
-        return None
-    if sum(bool(_TIMES.search(line)) for line in probe) > len(probe) / 10:
-        return None
+    lines, probe = read
     widths = Counter(len(line.split()) for line in probe)
     width, n = widths.most_common(1)[0]
     if n < _SHARE * len(probe) or not _HEADERLESS_WIDTH <= width <= _SPACED_WIDTH_MOST:

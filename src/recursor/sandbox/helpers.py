@@ -2453,7 +2453,19 @@ def _dump_rows(text: Any) -> tuple[str, list[str], list[dict[str, Any]]] | None:
     whose `id` is such. The dump is loaded into an in-memory SQLite under `_dump_loader`, for
     at most `_DUMP_SECONDS`; a statement SQLite cannot read is skipped. A BLOB is its hex.
     (table's name, the tables looked up, records); None when no table has three rows."""
-    doc = _as_text(text)
+    doc = _as_text(text).strip().lstrip("\ufeff")
+    if _DUMP_OF[0] == doc:
+        return _DUMP_OF[1]  # the first look reads a dump's rows, then names its tables: loaded once
+    _DUMP_OF[:] = [doc, _loaded_dump(doc)]
+    return _DUMP_OF[1]
+
+
+_DUMP_OF: list[Any] = [None, None]
+"""The last dump read and what `_dump_rows` gave for it."""
+
+
+def _loaded_dump(doc: str) -> tuple[str, list[str], list[dict[str, Any]]] | None:
+    """`_dump_rows` of one dump, loaded now."""
     db = _sqlite3.connect(":memory:")
     deadline = [0.0]
     try:
